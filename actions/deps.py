@@ -1,0 +1,70 @@
+"""What actions share: the profile store, settings and where a conversation comes from.
+
+Nothing here does I/O at import time: rasa-sdk imports every module under `actions/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.settings import Settings, load_settings
+from bot.store import ProfileStore
+from bot.types import CHANNELS, Channel
+
+T = TypeVar("T")
+
+# Rasa's channel names that differ from Parley's.
+_RASA_CHANNEL_NAMES: dict[str, Channel] = {"cmdline": "shell", "socketio": "web"}
+
+
+@functools.lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    return load_settings()
+
+
+@functools.lru_cache(maxsize=1)
+def default_store() -> ProfileStore:
+    return ProfileStore.from_url(default_settings().database_url)
+
+
+class StoreBacked:
+    """Mixin giving an action a store: injected in tests, built from settings otherwise."""
+
+    def __init__(self, store: ProfileStore | None = None, settings: Settings | None = None):
+        self._store = store
+        self._settings = settings
+
+    @property
+    def store(self) -> ProfileStore:
+        return self._store or default_store()
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings or default_settings()
+
+    async def call_store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking store call off the event loop."""
+        return await asyncio.to_thread(method, *args, **kwargs)
+
+
+def channel_of(tracker: Tracker) -> Channel:
+    """Parley's name for the channel the person is talking on."""
+    for metadata in (
+        tracker.latest_message.get("metadata"),
+        tracker.get_slot("session_started_metadata"),
+    ):
+        if isinstance(metadata, dict) and metadata.get("parley_channel") in CHANNELS:
+            return metadata["parley_channel"]
+    name = tracker.get_latest_input_channel() or "rest"
+    if name in CHANNELS:
+        return name  # type: ignore[return-value]
+    return _RASA_CHANNEL_NAMES.get(name, "rest")
+
+
+def conversation_id(tracker: Tracker) -> str:
+    return tracker.sender_id

@@ -1,0 +1,219 @@
+"""The lead form's brain: read each answer, validate it, save it, pick the next question.
+
+Rasa's form loop calls `validate_lead_form` after every message while the form is
+active. Returning no slot at all *rejects* the message, which lets the rules answer a
+question or small talk before the form asks again; that is how interruptions work.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.slots import (
+    ATTEMPTS,
+    FIELD_OF,
+    NEEDS_HELP,
+    READ_UNTIL,
+    REQUESTED_SLOT,
+    SKIPPED,
+    SLOT_OF,
+    UNSAVED,
+    lead_values,
+    list_slot,
+    slots_from_contact,
+)
+from bot.errors import StoreUnavailable
+from bot.interruptions import interrupts_form
+from bot.leads import Reading, read_message
+from bot.types import LEAD_FIELDS, LeadField
+
+logger = logging.getLogger(__name__)
+
+# Messages with these intents are questions or requests, not answers, unless they also
+# carry a detail the form was asking for (see bot.interruptions for the wording check).
+INTERRUPT_INTENTS = frozenset(
+    {
+        "bot_challenge",
+        "ask_capabilities",
+        "chitchat",
+        "out_of_scope",
+        "ask_pricing",
+        "request_demo",
+        "talk_to_sales",
+        "human_handoff",
+        "greet",
+        "thank",
+        "goodbye",
+        "cancel",
+    }
+)
+SKIP_INTENTS = frozenset({"skip", "deny"})
+HELP_AFTER_FAILURES = 2
+
+PROBLEM_RESPONSES = {
+    "invalid_email": "utter_invalid_email",
+    "no_email": "utter_no_email",
+    "invalid_phone": "utter_invalid_phone",
+    "no_phone": "utter_no_phone",
+    "not_a_name": "utter_invalid_name",
+    "too_long": "utter_too_long",
+    "not_an_answer": "utter_answer_needed",
+    "empty": "utter_invalid_text",
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The latest message as the form sees it."""
+
+    message_id: str | None
+    text: str
+    intent: str | None
+    confidence: float
+    persons: tuple[str, ...]
+    organizations: tuple[str, ...]
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> Turn:
+        message = tracker.latest_message
+        intent = message.get("intent") or {}
+        entities = message.get("entities") or []
+        return cls(
+            message_id=message.get("message_id"),
+            text=message.get("text") or "",
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0.0),
+            persons=_entity_values(entities, "PERSON"),
+            organizations=_entity_values(entities, "ORG"),
+        )
+
+    def is_interruption(self) -> bool:
+        return interrupts_form(self.text, self.intent, self.confidence, INTERRUPT_INTENTS)
+
+
+def _entity_values(entities: list[dict[str, Any]], name: str) -> tuple[str, ...]:
+    return tuple(str(e["value"]) for e in entities if e.get("entity") == name and e.get("value"))
+
+
+def next_field(values: dict[LeadField, str], skipped: list[str]) -> str | None:
+    """The slot to ask for next, or None when the form is complete."""
+    missing = (f for f in LEAD_FIELDS if f not in values and f not in skipped)
+    field = next(missing, None)
+    return SLOT_OF[field] if field else None
+
+
+class ValidateLeadForm(StoreBacked, Action):
+    def name(self) -> str:
+        return "validate_lead_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        requested = FIELD_OF.get(tracker.get_slot(REQUESTED_SLOT) or "")
+        if turn.message_id is not None and turn.message_id == tracker.get_slot(READ_UNTIL):
+            # Back in the form after an interruption: the message was already handled.
+            return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}))]
+        if requested and turn.intent in SKIP_INTENTS:
+            return self._skip(dispatcher, tracker, requested, turn)
+        reading = read_message(
+            turn.text,
+            region=self.settings.default_region,
+            requested=requested,
+            persons=turn.persons,
+            organizations=turn.organizations,
+            known=tuple(lead_values(tracker)),
+        )
+        if requested and turn.is_interruption() and not reading.values:
+            return []
+        return await self._apply(dispatcher, tracker, requested, turn, reading)
+
+    def _next(self, tracker: Tracker, updates: dict[LeadField, str]) -> str | None:
+        return next_field({**lead_values(tracker), **updates}, list_slot(tracker, SKIPPED))
+
+    def _skip(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, field: LeadField, turn: Turn
+    ) -> list[EventType]:
+        skipped = [*list_slot(tracker, SKIPPED), field]
+        dispatcher.utter_message(response="utter_field_skipped")
+        return [
+            SlotSet(SKIPPED, skipped),
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(NEEDS_HELP, False),
+            SlotSet(READ_UNTIL, turn.message_id),
+            SlotSet(REQUESTED_SLOT, next_field(lead_values(tracker), skipped)),
+        ]
+
+    async def _apply(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: LeadField | None,
+        turn: Turn,
+        reading: Reading,
+    ) -> list[EventType]:
+        events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in reading.values.items()]
+        events += await self._save(dispatcher, tracker, reading.values)
+        self._report_problems(dispatcher, requested, reading)
+        events += _attempt_events(tracker, requested, reading)
+        known = {**lead_values(tracker), **reading.values}
+        prefilled = {FIELD_OF[e["name"]]: e["value"] for e in events if e["name"] in FIELD_OF}
+        events.append(SlotSet(READ_UNTIL, turn.message_id))
+        events.append(
+            SlotSet(REQUESTED_SLOT, next_field({**known, **prefilled}, list_slot(tracker, SKIPPED)))
+        )
+        return events
+
+    async def _save(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[LeadField, str]
+    ) -> list[EventType]:
+        """Write new details (and any an outage held back) to the profile store."""
+        unsaved = list_slot(tracker, UNSAVED)
+        known = lead_values(tracker)
+        pending = {f: known[f] for f in LEAD_FIELDS if f in unsaved and f in known} | values
+        if not pending:
+            return []
+        try:
+            contact = await self.call_store(
+                self.store.update_lead_fields,
+                channel_of(tracker),
+                tracker.sender_id,
+                pending,
+                conversation_id=conversation_id(tracker),
+            )
+        except StoreUnavailable as error:
+            logger.error("could not save lead fields %s: %s", sorted(pending), error)
+            dispatcher.utter_message(response="utter_store_unavailable")
+            return [SlotSet(UNSAVED, sorted(set(unsaved) | set(pending)))]
+        prefill = slots_from_contact(contact, {**known, **values}, list_slot(tracker, SKIPPED))
+        return [*prefill, SlotSet(UNSAVED, [])]
+
+    @staticmethod
+    def _report_problems(
+        dispatcher: CollectingDispatcher, requested: LeadField | None, reading: Reading
+    ) -> None:
+        for field, problem in reading.problems.items():
+            if field in reading.values:
+                continue
+            if field == requested or field in ("email", "phone"):
+                dispatcher.utter_message(
+                    response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
+                )
+
+
+def _attempt_events(
+    tracker: Tracker, requested: LeadField | None, reading: Reading
+) -> list[EventType]:
+    """Count failed answers to the same question; after two, the question explains itself."""
+    if requested is None or requested in reading.values:
+        return [SlotSet(ATTEMPTS, 0), SlotSet(NEEDS_HELP, False)]
+    attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
+    return [SlotSet(ATTEMPTS, attempts), SlotSet(NEEDS_HELP, attempts >= HELP_AFTER_FAILURES)]

@@ -1,0 +1,71 @@
+"""Session start: say what the bot is, and recognise people it already knows."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, channel_of
+from actions.slots import CAPTURED_STATUSES, LEAD_CAPTURED, lead_values, slots_from_contact
+from bot.errors import StoreUnavailable
+from bot.store import Contact
+
+logger = logging.getLogger(__name__)
+
+
+def carried_over_slots(tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    """Keep what the previous session learned, as Rasa's default session start does."""
+    if not domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+        return []
+    return [
+        SlotSet(name, value)
+        for name, value in tracker.current_slot_values().items()
+        if value is not None and name != "session_started_metadata"
+    ]
+
+
+class ActionSessionStart(StoreBacked, Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        metadata: Any = tracker.get_slot("session_started_metadata")
+        events: list[EventType] = [SessionStarted(), *carried_over_slots(tracker, domain)]
+        if metadata is not None:
+            events.append(SlotSet("session_started_metadata", metadata))
+        contact = await self._known_contact(tracker)
+        texts = {"company": self.settings.company_name, "privacy_url": self.settings.privacy_url}
+        if contact is None:
+            dispatcher.utter_message(response="utter_disclosure", **texts)
+        else:
+            events += self._recognise(dispatcher, tracker, contact, texts)
+        return [*events, ActionExecuted("action_listen")]
+
+    async def _known_contact(self, tracker: Tracker) -> Contact | None:
+        try:
+            return await self.call_store(
+                self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
+            )
+        except StoreUnavailable as error:
+            logger.error("could not look up the returning contact: %s", error)
+            return None
+
+    @staticmethod
+    def _recognise(
+        dispatcher: CollectingDispatcher, tracker: Tracker, contact: Contact, texts: dict[str, str]
+    ) -> list[EventType]:
+        if contact.name:
+            dispatcher.utter_message(response="utter_welcome_back", name=contact.name, **texts)
+        else:
+            dispatcher.utter_message(response="utter_disclosure", **texts)
+        events = slots_from_contact(contact, lead_values(tracker), [])
+        if contact.lead_status in CAPTURED_STATUSES:
+            events.append(SlotSet(LEAD_CAPTURED, True))
+        return events

@@ -1,0 +1,122 @@
+"""`parley`: run, train, talk to and inspect Parley from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bot import __version__
+from bot.errors import ParleyError
+from bot.settings import Settings, load_settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands.serve import run_stack
+
+    return run_stack(settings, train_if_stale=not args.no_train)
+
+
+def _train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import model
+
+    path = model.train(settings.project_root, settings.models_dir, force=args.force)
+    print(f"model ready: {path}")
+    return 0
+
+
+def _shell(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands.shell import run_shell
+
+    return run_shell(settings, sender=args.sender)
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import migrate
+
+    migrate.upgrade(settings.database_url)
+    print(f"profile store is at the latest schema ({_masked(settings.database_url)})")
+    return 0
+
+
+def _contacts(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import contacts
+
+    return contacts.dispatch(args, settings)
+
+
+def _settings(args: argparse.Namespace, settings: Settings) -> int:
+    for key, value in settings.describe().items():
+        print(f"{key} = {_masked(value)}")
+    return 0
+
+
+def _masked(url: str) -> str:
+    """Hide a password inside a database URL."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest and ":" in rest.split("@", 1)[0]:
+        user = rest.split("@", 1)[0].split(":", 1)[0]
+        return f"{scheme}://{user}:**********@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"parley {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="train if needed, then start Rasa and the actions")
+    run.add_argument("--no-train", action="store_true", help="fail instead of training")
+    run.set_defaults(handler=_run)
+
+    train = commands.add_parser("train", help="train the Rasa model if it is stale")
+    train.add_argument("--force", action="store_true", help="train even if current")
+    train.set_defaults(handler=_train)
+
+    shell = commands.add_parser("shell", help="chat with Parley in this terminal")
+    shell.add_argument("--sender", default=None, help="conversation id (default: new one)")
+    shell.set_defaults(handler=_shell)
+
+    db = commands.add_parser("db", help="profile database").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("upgrade", help="apply schema migrations").set_defaults(handler=_db_upgrade)
+
+    commands.add_parser("settings", help="print settings (secrets masked)").set_defaults(
+        handler=_settings
+    )
+    _add_contacts(commands)
+    return parser
+
+
+def _add_contacts(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    contacts = commands.add_parser("contacts", help="inspect the profile store")
+    actions = contacts.add_subparsers(dest="contacts_command", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="list contacts")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--offset", type=int, default=0)
+    show = actions.add_parser("show", help="one contact with its leads and timeline")
+    show.add_argument("key", help="contact id, email or phone number")
+    export = actions.add_parser("export", help="every contact as JSON or CSV")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--output", default="-", help="file to write (default: stdout)")
+    contacts.set_defaults(handler=_contacts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        handler: Handler = args.handler
+        return handler(args, settings)
+    except ParleyError as error:
+        print(f"parley: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

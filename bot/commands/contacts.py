@@ -1,0 +1,91 @@
+"""`parley contacts list|show|export`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterable
+from contextlib import nullcontext
+from typing import IO, Any
+
+from bot.errors import ContactNotFound
+from bot.settings import Settings
+from bot.store import Contact, ProfileStore
+
+CSV_COLUMNS = (
+    "id", "name", "email", "phone", "company", "role", "need",
+    "channels", "lead_status", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    store = ProfileStore.from_url(settings.database_url)
+    try:
+        if args.contacts_command == "list":
+            return list_contacts(store, args.limit, args.offset)
+        if args.contacts_command == "show":
+            return show_contact(store, args.key)
+        return export_contacts(store, args.format, args.output)
+    finally:
+        store.dispose()
+
+
+def list_contacts(store: ProfileStore, limit: int, offset: int) -> int:
+    contacts = store.list_contacts(limit=limit, offset=offset)
+    print(f"{'id':32}  {'name':24}  {'email':30}  {'phone':16}  status")
+    for c in contacts:
+        print(
+            f"{c.id:32}  {_cell(c.name, 24)}  {_cell(c.email, 30)}  {_cell(c.phone, 16)}  {c.lead_status}"
+        )
+    print(f"({len(contacts)} of {store.count_contacts()} contacts)")
+    return 0
+
+
+def _cell(value: str | None, width: int) -> str:
+    text = (value or "-").replace("\n", " ")
+    return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
+
+
+def show_contact(store: ProfileStore, key: str) -> int:
+    contact = store.find_contact(key)
+    if contact is None:
+        raise ContactNotFound(key)
+    print(json.dumps(contact.to_export(), indent=2, ensure_ascii=False))
+    print("\nTimeline:")
+    for event in store.timeline(contact.id):
+        print(
+            f"  {event.occurred_at.isoformat()}  {event.kind:22}  {json.dumps(event.data, ensure_ascii=False)}"
+        )
+    return 0
+
+
+def export_contacts(store: ProfileStore, fmt: str, output: str) -> int:
+    with (
+        nullcontext(sys.stdout)
+        if output == "-"
+        else open(output, "w", encoding="utf-8", newline="") as out
+    ):
+        writer = write_json if fmt == "json" else write_csv
+        writer(store.iter_contacts(), out)
+    return 0
+
+
+def write_json(contacts: Iterable[Contact], out: IO[str]) -> None:
+    """A JSON array, written as it streams so large stores need little memory."""
+    out.write("[")
+    for index, contact in enumerate(contacts):
+        out.write(
+            ("," if index else "") + "\n  " + json.dumps(contact.to_export(), ensure_ascii=False)
+        )
+    out.write("\n]\n")
+
+
+def write_csv(contacts: Iterable[Contact], out: IO[str]) -> None:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for contact in contacts:
+        row: dict[str, Any] = contact.to_export()
+        row["channels"] = ";".join(f"{c['channel']}:{c['external_id']}" for c in row["channels"])
+        writer.writerow({k: row.get(k) for k in CSV_COLUMNS})

@@ -1,0 +1,93 @@
+"""`parley run`: the whole embedded stack in one command."""
+
+from __future__ import annotations
+
+import signal
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from bot import model
+from bot.errors import ParleyError
+from bot.runner import ChildFailed, Supervisor
+from bot.settings import Settings
+from bot.stack import action_server, rasa_server
+from bot.store import migrate
+
+
+@dataclass
+class PortInUse(ParleyError):
+    port: int
+
+    def __str__(self) -> str:
+        return (
+            f"port {self.port} is already in use (is Parley already running?); "
+            "stop that process or set PARLEY_RASA_PORT / PARLEY_ACTIONS_PORT"
+        )
+
+
+@dataclass
+class ModelMissing(ParleyError):
+    path: Path
+
+    def __str__(self) -> str:
+        return f"no trained model at {self.path}; run `parley train` first"
+
+
+def ensure_port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise PortInUse(port)
+
+
+def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
+    """Migrate the profile store and make sure a current model exists."""
+    migrate.upgrade(settings.database_url)
+    root = settings.project_root
+    if model.is_stale(root, settings.models_dir):
+        if not train_if_stale:
+            raise ModelMissing(model.model_path(root, settings.models_dir))
+        print("The model is missing or out of date: training it now (about 2-3 minutes).")
+    return model.train(root, settings.models_dir)
+
+
+def start_stack(supervisor: Supervisor, settings: Settings, model_path: Path) -> None:
+    for port in (settings.actions_port, settings.rasa_port):
+        ensure_port_free(port)
+    supervisor.start(action_server(settings))
+    supervisor.start(rasa_server(settings, model_path))
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_stack(settings: Settings, *, train_if_stale: bool = True) -> int:
+    model_path = prepare(settings, train_if_stale=train_if_stale)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    with Supervisor(settings.data_dir / "logs", settings.project_root) as supervisor:
+        try:
+            start_stack(supervisor, settings, model_path)
+            print(ready_banner(settings))
+            supervisor.watch()
+        except ChildFailed as failure:
+            print(f"parley: {failure}")
+            return 1
+        except KeyboardInterrupt:
+            print("\nstopping Parley...")
+    return 0
+
+
+def ready_banner(settings: Settings) -> str:
+    url = f"{settings.rasa_url}/webhooks/rest/webhook"
+    return (
+        f"\nParley is ready.\n"
+        f"  Talk to it in this terminal:  .venv/bin/parley shell   (in another terminal)\n"
+        f"  Or over REST:  curl -s {url} -H 'Content-Type: application/json' "
+        f'-d \'{{"sender": "me", "message": "hi"}}\'\n'
+        f"  Profiles:  .venv/bin/parley contacts list\n"
+        f"  Profile store: {settings.database_url}\n"
+        f"Press Ctrl-C to stop."
+    )

@@ -1,0 +1,75 @@
+"""Is a message in the middle of the lead form an answer, or the person changing subject?
+
+The intent classifier alone is too eager here: bare answers such as a job title
+("chief revenue officer") or an unusual name can be classified as `cancel` or
+`out_of_scope` with high confidence. A message only interrupts the form when the
+classifier is confident *and* the text itself reads like that kind of interruption.
+"""
+
+from __future__ import annotations
+
+import re
+
+CONFIDENCE_FLOOR = 0.7
+
+_QUESTION_START = re.compile(
+    r"^(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
+    r"will|would|should|may|tell me|show me|explain)\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE_START = re.compile(
+    r"^(?:please\s+)?(?:tell|show|give|order|book|find|play|sing|fix|help|let me|i want|"
+    r"i'd like|i would like|get me|connect me|put me)\b",
+    re.IGNORECASE,
+)
+_CUES: dict[str, re.Pattern[str]] = {
+    "cancel": re.compile(
+        r"\b(?:cancel|never ?mind|nvm|forget (?:it|this|that|about it)|abort|quit|scrap|drop it|"
+        r"stop (?:this|that|it|here)|don'?t (?:want to|wanna) (?:continue|go on|proceed|do this)|"
+        r"don'?t proceed|changed? my mind|not interested|no longer|discard|bail|i'?m out|"
+        r"leave it|let'?s not|not now|another time)\b",
+        re.IGNORECASE,
+    ),
+    "human_handoff": re.compile(
+        r"\b(?:human|person|agent|someone|somebody|representative|rep|real|operator|staff|"
+        r"people|colleague|call me)\b",
+        re.IGNORECASE,
+    ),
+    "greet": re.compile(
+        r"^(?:hi|hiya|hello|hey|howdy|yo|good (?:morning|afternoon|evening))\b", re.I
+    ),
+    "thank": re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate)\b", re.IGNORECASE),
+    "goodbye": re.compile(
+        r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|gotta go|got to go|have to go|that'?s all)\b",
+        re.IGNORECASE,
+    ),
+    "request_demo": re.compile(
+        r"\b(?:demo|demonstration|see (?:it|the product)|walkthrough)\b", re.I
+    ),
+    "talk_to_sales": re.compile(r"\b(?:sales|buy|purchase|quote|order|licen[cs]es?)\b", re.I),
+    "ask_pricing": re.compile(
+        r"\b(?:price|pricing|cost|costs|pay|plans?|trial|expensive|cheap)\b", re.I
+    ),
+}
+
+
+def is_question(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
+
+
+def reads_like(intent: str, text: str) -> bool:
+    """Whether the wording itself supports the classifier's `intent`."""
+    cue = _CUES.get(intent)
+    if cue is not None and cue.search(text):
+        return True
+    return is_question(text) or bool(_IMPERATIVE_START.match(text.strip()))
+
+
+def interrupts_form(
+    text: str, intent: str | None, confidence: float, candidates: frozenset[str]
+) -> bool:
+    """True when the message should be answered by the rules instead of filling the form."""
+    if intent is None or intent not in candidates or confidence < CONFIDENCE_FLOOR:
+        return False
+    return reads_like(intent, text)

@@ -1,0 +1,84 @@
+"""The trained Rasa model: is it current, and training it when it is not.
+
+A model is named after a fingerprint of everything that shapes it (config, domain,
+training data, Rasa's version), so "stale" is a file lookup and a test run, `parley run`
+and CI all reuse one trained model until something it depends on changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from bot.errors import ParleyError
+
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+MODEL_PREFIX = "parley-"
+KEEP_MODELS = 3
+
+
+@dataclass
+class TrainingFailed(ParleyError):
+    exit_code: int
+
+    def __str__(self) -> str:
+        return f"rasa train failed with exit code {self.exit_code}; see its output above"
+
+
+def _training_files(root: Path) -> Iterator[Path]:
+    for name in TRAINING_INPUTS:
+        path = root / name
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in {".yml", ".yaml"})
+
+
+def fingerprint(root: Path) -> str:
+    digest = hashlib.sha256(f"rasa=={metadata.version('rasa')}\n".encode())
+    for path in _training_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(root: Path, models_dir: Path | None = None) -> Path:
+    return (models_dir or root / "models") / f"{MODEL_PREFIX}{fingerprint(root)}.tar.gz"
+
+
+def is_stale(root: Path, models_dir: Path | None = None) -> bool:
+    return not model_path(root, models_dir).is_file()
+
+
+def train(root: Path, models_dir: Path | None = None, *, force: bool = False) -> Path:
+    """Train unless a model for the current inputs exists; return the model's path."""
+    target = model_path(root, models_dir)
+    if target.is_file() and not force:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(root / "config.yml"),
+        "--domain", str(root / "domain.yml"),
+        "--data", str(root / "data"),
+        "--out", str(target.parent),
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    # Rasa prints its own progress bars; they go straight to the terminal.
+    result = subprocess.run(command, cwd=root, check=False)
+    if result.returncode != 0 or not target.is_file():
+        raise TrainingFailed(result.returncode)
+    _prune_old_models(target)
+    return target
+
+
+def _prune_old_models(current: Path) -> None:
+    models = sorted(current.parent.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-KEEP_MODELS]:
+        if old != current:
+            old.unlink(missing_ok=True)

@@ -1,0 +1,149 @@
+"""Settings, read once from the environment and an optional `.env` file.
+
+Every setting has an entry in `.env.example`. Secrets are wrapped in `Secret` so that
+printing the settings never prints them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from bot.errors import InvalidSetting
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that must never show up in logs or tracebacks."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_root: Path
+    data_dir: Path
+    database_url: str
+    tracker_store_url: str
+    default_region: str
+    bind_host: str
+    rasa_port: int
+    actions_port: int
+    rasa_token: Secret
+    company_name: str
+    privacy_url: str
+    privacy_version: str
+    log_level: str
+
+    @property
+    def models_dir(self) -> Path:
+        return self.project_root / "models"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}"
+
+    def describe(self) -> dict[str, str]:
+        """Every setting as text, secrets masked: safe to print."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self)}
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines; `#` comments and surrounding quotes are allowed."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise InvalidSetting(f"{path.name}:{number}", "expected KEY=VALUE")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+    """Build settings from the environment, which wins over the `.env` file."""
+    env = {**read_dotenv(dotenv or PROJECT_ROOT / ".env"), **(environ or os.environ)}
+    data_dir = _resolve(env.get("PARLEY_DATA_DIR", "var"))
+    return Settings(
+        project_root=PROJECT_ROOT,
+        data_dir=data_dir,
+        database_url=_db_url(env, "DATABASE_URL", data_dir / "parley.db"),
+        tracker_store_url=_db_url(env, "PARLEY_TRACKER_STORE_URL", data_dir / "tracker.db"),
+        default_region=_region(env.get("PARLEY_DEFAULT_REGION", "US")),
+        bind_host=env.get("PARLEY_BIND_HOST", "127.0.0.1"),
+        rasa_port=_port(env, "PARLEY_RASA_PORT", 5005),
+        actions_port=_port(env, "PARLEY_ACTIONS_PORT", 5055),
+        rasa_token=_rasa_token(env, data_dir),
+        company_name=env.get("PARLEY_COMPANY_NAME", "Parley"),
+        privacy_url=_url(env, "PARLEY_PRIVACY_URL", "https://example.com/privacy"),
+        privacy_version=env.get("PARLEY_PRIVACY_VERSION", "2026-11-01"),
+        log_level=env.get("PARLEY_LOG_LEVEL", "INFO").upper(),
+    )
+
+
+def _resolve(path: str) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
+
+
+def _db_url(env: Mapping[str, str], key: str, default_file: Path) -> str:
+    url = env.get(key) or f"sqlite:///{default_file}"
+    scheme = urlsplit(url).scheme.split("+")[0]
+    if scheme not in {"sqlite", "postgresql", "postgres"}:
+        raise InvalidSetting(key, f"unsupported database {scheme!r}; use sqlite or postgresql")
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+def _region(value: str) -> str:
+    region = value.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidSetting("PARLEY_DEFAULT_REGION", f"{value!r} is not an ISO country code")
+    return region
+
+
+def _port(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, str(default))
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise InvalidSetting(key, f"{raw!r} is not a TCP port")
+    return int(raw)
+
+
+def _url(env: Mapping[str, str], key: str, default: str) -> str:
+    url = env.get(key, default)
+    if urlsplit(url).scheme not in {"http", "https"}:
+        raise InvalidSetting(key, f"{url!r} is not an http(s) URL")
+    return url
+
+
+def _rasa_token(env: Mapping[str, str], data_dir: Path) -> Secret:
+    """The Rasa HTTP API token; the embedded default keeps a generated one in the data dir."""
+    if env.get("PARLEY_RASA_TOKEN"):
+        return Secret(env["PARLEY_RASA_TOKEN"])
+    token_file = data_dir / "rasa_token"
+    if not token_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        token_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        token_file.chmod(0o600)
+    return Secret(token_file.read_text(encoding="utf-8").strip())

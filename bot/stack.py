@@ -1,0 +1,85 @@
+"""The processes that make up one Parley: what to run, with which settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.runner import ChildSpec
+from bot.settings import Settings
+
+
+def tracker_env(settings: Settings) -> dict[str, str]:
+    """Variables endpoints.yml reads to configure Rasa's SQL tracker store."""
+    url = settings.tracker_store_url
+    parts = urlsplit(url)
+    dialect = parts.scheme.split("+")[0]
+    db = parts.path.lstrip("/") if dialect != "sqlite" else parts.path[1:]
+    if dialect == "sqlite":
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "PARLEY_TRACKER_DIALECT": dialect,
+        "PARLEY_TRACKER_STORE_URL": url,
+        "PARLEY_TRACKER_DB": db,
+    }
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The settings as environment variables, so children see exactly what we see."""
+    return {
+        "DATABASE_URL": settings.database_url,
+        "PARLEY_DATA_DIR": str(settings.data_dir),
+        "PARLEY_TRACKER_STORE_URL": settings.tracker_store_url,
+        "PARLEY_DEFAULT_REGION": settings.default_region,
+        "PARLEY_BIND_HOST": settings.bind_host,
+        "PARLEY_RASA_PORT": str(settings.rasa_port),
+        "PARLEY_ACTIONS_PORT": str(settings.actions_port),
+        "PARLEY_RASA_TOKEN": settings.rasa_token.value,
+        "PARLEY_COMPANY_NAME": settings.company_name,
+        "PARLEY_PRIVACY_URL": settings.privacy_url,
+        "PARLEY_PRIVACY_VERSION": settings.privacy_version,
+        "PARLEY_LOG_LEVEL": settings.log_level,
+    }
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    return {
+        **settings_env(settings),
+        **tracker_env(settings),
+        "PARLEY_ACTION_ENDPOINT_URL": f"{settings.actions_url}/webhook",
+        # Rasa phones home by default; Parley never sends traffic it was not asked to.
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+
+
+def action_server(settings: Settings) -> ChildSpec:
+    return ChildSpec(
+        name="action server",
+        argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+              "--port", str(settings.actions_port)],
+        health_url=f"{settings.actions_url}/health",
+        env=child_env(settings),
+    )  # fmt: skip
+
+
+def rasa_server(settings: Settings, model: Path) -> ChildSpec:
+    root = settings.project_root
+    token = settings.rasa_token.value
+    return ChildSpec(
+        name="rasa server",
+        argv=[
+            sys.executable, "-m", "rasa", "run",
+            "--model", str(model),
+            "--endpoints", str(root / "endpoints.yml"),
+            "--credentials", str(root / "credentials.yml"),
+            "--interface", settings.bind_host,
+            "--port", str(settings.rasa_port),
+            "--enable-api", "--auth-token", token,
+            "--cors", "*",
+        ],
+        health_url=f"{settings.rasa_url}/status?token={token}",
+        env=child_env(settings),
+    )  # fmt: skip

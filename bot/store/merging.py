@@ -1,0 +1,76 @@
+"""Two contacts found to be one person become one: the older one survives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy.engine import Connection
+
+from bot.store import reads, writes
+from bot.store.leads import move_leads
+from bot.store.schema import channel_identities, contact_aliases, contacts, timeline_events
+from bot.types import LEAD_FIELDS, ContactId, LeadField, LeadStatus
+
+Row = Mapping[str, Any]
+
+
+def merge(conn: Connection, one: str, other: str, now: datetime) -> ContactId:
+    """Merge two live contacts and return the survivor's id.
+
+    The survivor keeps its own values and takes the loser's where it has none; the
+    loser's id stays resolvable through contact_aliases.
+    """
+    for contact_id in sorted((one, other)):
+        reads.lock_contact(conn, ContactId(contact_id))
+    survivor, loser = _older_first(_row(conn, one), _row(conn, other))
+    survivor_id, loser_id = survivor["id"], loser["id"]
+    _move_children(conn, loser_id, survivor_id)
+    conn.execute(delete(contacts).where(contacts.c.id == loser_id))
+    conn.execute(insert(contact_aliases).values(old_id=loser_id, contact_id=survivor_id))
+    writes.add_event(conn, survivor_id, "contact_merged", {"merged_id": loser_id}, now)
+    writes.apply_fields(conn, survivor_id, _blanks_filled(survivor, loser), now)
+    status: LeadStatus = loser["lead_status"]
+    writes.change_lead_status(conn, survivor_id, status, now, only_from="new")
+    return ContactId(survivor_id)
+
+
+def merge_matching(
+    conn: Connection, contact_id: ContactId, fields: Mapping[LeadField, str], now: datetime
+) -> ContactId:
+    """Merge `contact_id` with whoever already holds the email or phone in `fields`."""
+    for column in reads.UNIQUE_COLUMNS:
+        value = fields.get(column)
+        holder = reads.id_by_unique(conn, column, value) if value else None
+        if holder is not None and holder != contact_id:
+            contact_id = merge(conn, contact_id, holder, now)
+    return contact_id
+
+
+def _row(conn: Connection, contact_id: str) -> Row:
+    row = reads.contact_row(conn, contact_id)
+    assert row is not None, contact_id
+    return row
+
+
+def _older_first(one: Row, other: Row) -> tuple[Row, Row]:
+    if (one["created_at"], one["id"]) <= (other["created_at"], other["id"]):
+        return one, other
+    return other, one
+
+
+def _move_children(conn: Connection, loser: str, survivor: str) -> None:
+    for table in (channel_identities, timeline_events, contact_aliases):
+        moved = update(table).where(table.c.contact_id == loser)
+        conn.execute(moved.values(contact_id=survivor))
+    move_leads(conn, loser, survivor)
+
+
+def _blanks_filled(survivor: Row, loser: Row) -> dict[LeadField, str | None]:
+    return {
+        field: loser[field]
+        for field in LEAD_FIELDS
+        if survivor[field] is None and loser[field] is not None
+    }

@@ -1,0 +1,150 @@
+"""The profile store's tables. Change them only together with a new migration."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# A lead in one of these states is still being filled; at most one per conversation.
+OPEN_LEAD_STATUSES = ("new", "partial", "captured")
+
+
+class UtcDateTime(TypeDecorator):  # type: ignore[misc]
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}; pass an aware UTC datetime")
+        value = value.astimezone(timezone.utc)
+        # SQLite keeps no offset: store UTC wall time, read it back as UTC.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _contact_fk(**kwargs: Any) -> Column:
+    return Column(
+        "contact_id",
+        String(32),
+        ForeignKey("contacts.id", ondelete="CASCADE"),
+        nullable=False,
+        **kwargs,
+    )
+
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", Text),
+    Column("email", String(320), unique=True),
+    Column("phone", String(32), unique=True),
+    Column("company", Text),
+    Column("role", Text),
+    Column("need", Text),
+    Column("lead_status", String(16), nullable=False, default="new", server_default="new"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "created_at", "id"),
+)
+
+channel_identities = Table(
+    "channel_identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _contact_fk(index=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("channel", "external_id"),
+)
+
+contact_aliases = Table(
+    "contact_aliases",
+    metadata,
+    Column("old_id", String(32), primary_key=True),
+    _contact_fk(index=True),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    _contact_fk(index=True),
+    Column("status", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("conversation_id", String(255), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+Index(
+    "uq_leads_open_conversation",
+    leads.c.contact_id,
+    leads.c.conversation_id,
+    unique=True,
+    sqlite_where=leads.c.status.in_(OPEN_LEAD_STATUSES),
+    postgresql_where=leads.c.status.in_(OPEN_LEAD_STATUSES),
+)
+
+lead_answers = Table(
+    "lead_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "lead_id",
+        String(32),
+        ForeignKey("leads.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("field", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("answered_at", UtcDateTime, nullable=False),
+)
+
+timeline_events = Table(
+    "timeline_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _contact_fk(),
+    Column("kind", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Index(None, "contact_id", "occurred_at"),
+)

@@ -1,0 +1,176 @@
+"""ProfileStore: the only way into the profile database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any, Concatenate, ParamSpec
+
+from sqlalchemy.engine import Connection, Engine
+
+from bot.store import operations, reads
+from bot.store.engine import make_engine
+from bot.store.records import Contact, Lead, TimelineEvent
+from bot.store.transactions import Transactions
+from bot.store.writes import check_fields, ensure_contact_id
+from bot.types import Channel, ContactId, LeadField, LeadStatus
+
+P = ParamSpec("P")
+
+
+class ProfileStore:
+    """Contacts, their channel identities, leads and timelines.
+
+    Every method is one transaction. Database outages raise `StoreUnavailable`, unknown
+    contacts `ContactNotFound`. The id of a contact merged away is accepted wherever a
+    contact id is, and stands for the contact it was merged into.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._tx = Transactions(engine)
+
+    @classmethod
+    def from_url(cls, url: str) -> ProfileStore:
+        """A store on `url`; `bot.store.upgrade(url)` must have run once before."""
+        return cls(make_engine(url))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def contact_for_identity(self, channel: Channel, external_id: str) -> Contact | None:
+        return self._read_contact(reads.id_for_identity, channel, external_id)
+
+    def ensure_contact(
+        self, channel: Channel, external_id: str, now: datetime | None = None
+    ) -> Contact:
+        found = self.contact_for_identity(channel, external_id)
+        if found is not None:
+            return found
+        return self._write_contact(ensure_contact_id, channel, external_id, _utc(now))
+
+    def update_lead_fields(
+        self,
+        channel: Channel,
+        external_id: str,
+        fields: Mapping[LeadField, str],
+        conversation_id: str,
+        now: datetime | None = None,
+    ) -> Contact:
+        """Record answers to lead questions; a contact already holding the given email or
+        phone is merged with this one. Returns the surviving contact."""
+        check_fields(fields)
+        return self._write_contact(
+            operations.update_lead_fields,
+            channel,
+            external_id,
+            fields,
+            conversation_id,
+            _utc(now),
+        )
+
+    def set_lead_status(
+        self,
+        contact_id: str,
+        status: LeadStatus,
+        conversation_id: str | None = None,
+        now: datetime | None = None,
+    ) -> Contact:
+        return self._write_contact(
+            operations.set_lead_status, contact_id, status, conversation_id, _utc(now)
+        )
+
+    def link_identity(
+        self, contact_id: str, channel: Channel, external_id: str, now: datetime | None = None
+    ) -> Contact:
+        """Attach an identity; if another contact holds it, the two are merged."""
+        return self._write_contact(
+            operations.link_identity, contact_id, channel, external_id, _utc(now)
+        )
+
+    def record_event(
+        self,
+        contact_id: str,
+        kind: str,
+        data: Mapping[str, Any],
+        now: datetime | None = None,
+    ) -> TimelineEvent:
+        _check_json(data)
+        at = _utc(now)
+        return self._tx.write(
+            lambda conn: operations.record_event(conn, contact_id, kind, data, at)
+        )
+
+    def find_contact(self, key: str) -> Contact | None:
+        """By id (or merged-away id), email in any case, or phone with or without spacing."""
+        return self._read_contact(reads.find_id, key)
+
+    def get_contact(self, contact_id: str) -> Contact:
+        return self._tx.read(
+            lambda conn: reads.load_contact(conn, reads.require_id(conn, contact_id))
+        )
+
+    def list_contacts(self, limit: int = 100, offset: int = 0) -> list[Contact]:
+        return self._tx.read(lambda conn: reads.page_of_contacts(conn, limit, offset))
+
+    def iter_contacts(self, batch: int = 500) -> Iterator[Contact]:
+        """All contacts, oldest first, one short transaction per batch."""
+        if batch < 1:
+            raise ValueError(f"batch must be positive, not {batch}")
+        after: reads.ContactKey | None = None
+        while True:
+            page = self._contacts_after(after, batch)
+            yield from page
+            if len(page) < batch:
+                return
+            after = (page[-1].created_at, page[-1].id)
+
+    def count_contacts(self) -> int:
+        return self._tx.read(reads.count_contacts)
+
+    def leads_for(self, contact_id: str) -> list[Lead]:
+        return self._tx.read(lambda conn: reads.leads_of(conn, reads.require_id(conn, contact_id)))
+
+    def timeline(self, contact_id: str) -> list[TimelineEvent]:
+        return self._tx.read(
+            lambda conn: reads.timeline_of(conn, reads.require_id(conn, contact_id))
+        )
+
+    def _contacts_after(self, after: reads.ContactKey | None, batch: int) -> list[Contact]:
+        return self._tx.read(lambda conn: reads.contacts_after(conn, after, batch))
+
+    def _read_contact(
+        self,
+        lookup: Callable[Concatenate[Connection, P], ContactId | None],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Contact | None:
+        def work(conn: Connection) -> Contact | None:
+            contact_id = lookup(conn, *args, **kwargs)
+            return None if contact_id is None else reads.load_contact(conn, contact_id)
+
+        return self._tx.read(work)
+
+    def _write_contact(
+        self,
+        operation: Callable[Concatenate[Connection, P], ContactId],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Contact:
+        return self._tx.write(
+            lambda conn: reads.load_contact(conn, operation(conn, *args, **kwargs))
+        )
+
+
+def _check_json(data: Mapping[str, Any]) -> None:
+    # Fail here, the same way on every backend (SQLite would store NaN, PostgreSQL not).
+    json.dumps(data, allow_nan=False)
+
+
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        raise ValueError(f"naive datetime {now!r}; pass an aware datetime")
+    return now.astimezone(timezone.utc)

@@ -1,0 +1,85 @@
+"""One transaction per public call, database failures turned into StoreUnavailable."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+
+from bot.errors import StoreUnavailable
+from bot.store.engine import WRITE_OPTION
+
+T = TypeVar("T")
+
+
+class ConcurrentChange(Exception):
+    """A contact this transaction meant to change was merged away meanwhile."""
+
+
+_ATTEMPTS = 6
+_BACKOFF_S = 0.005
+# PostgreSQL serialization failure and deadlock: the transaction is safe to run again.
+_RETRYABLE_PGCODES = frozenset({"40001", "40P01"})
+
+
+class Transactions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        try:
+            return self._once(work, write=False)
+        except DBAPIError as exc:
+            reraise(exc)
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a write transaction, again (after a short random pause) each
+        time it loses a race to a concurrent writer."""
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                return self._once(work, write=True)
+            except (ConcurrentChange, DBAPIError) as exc:
+                if not _lost_race(exc):
+                    reraise(exc)
+                if attempt == _ATTEMPTS:
+                    raise StoreUnavailable(f"write lost {attempt} races: {exc}") from exc
+                time.sleep(random.uniform(0, _BACKOFF_S * 2**attempt))
+        raise AssertionError("unreachable")
+
+    def _once(self, work: Callable[[Connection], T], *, write: bool) -> T:
+        with self.engine.connect() as conn:
+            conn.execution_options(**_options(conn, write))
+            with conn.begin():
+                return work(conn)
+
+
+def _options(conn: Connection, write: bool) -> dict[str, Any]:
+    if write:
+        return {WRITE_OPTION: True}
+    if conn.dialect.name == "postgresql":
+        # One snapshot for the several statements a read needs; never fails on reads.
+        return {"isolation_level": "REPEATABLE READ"}
+    return {}
+
+
+def _lost_race(exc: Any) -> bool:
+    # A unique violation here means a concurrent writer created the same row first.
+    if isinstance(exc, (ConcurrentChange, IntegrityError)):
+        return True
+    return _pgcode(exc) in _RETRYABLE_PGCODES
+
+
+def _pgcode(exc: Any) -> str | None:
+    return getattr(exc.orig, "pgcode", None)
+
+
+def reraise(exc: Any) -> NoReturn:
+    """Raise `exc`, as StoreUnavailable when the database could not be reached."""
+    unavailable = isinstance(exc, (OperationalError, InterfaceError))
+    if unavailable or exc.connection_invalidated:
+        raise StoreUnavailable(str(exc.orig).strip() or type(exc.orig).__name__) from exc
+    raise exc

@@ -1,0 +1,147 @@
+"""Parley's REST channel: Rasa's REST contract, hardened against bad input and outages.
+
+`POST /webhooks/rest/webhook` with `{"sender": "...", "message": "..."}` answers with a
+JSON list of bot messages, exactly like Rasa's own `rest` channel, but:
+  * a body that is not UTF-8 JSON, or lacks a string sender/message, is a 400;
+  * empty and oversized messages get a polite reply instead of a trip through NLU;
+  * the input channel is always `rest` (Rasa's lets the caller claim any channel);
+  * when the action server is down or the turn fails, the person gets an apology
+    instead of silence, and what they said earlier stays in the stores.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.messages import APOLOGY, EMPTY_MESSAGE, TOO_LONG, bot_text
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4000
+MAX_SENDER_CHARS = 256
+HEALTH_CACHE_SECONDS = 2.0
+
+
+class BadRequest(ValueError):
+    """The request body does not follow the REST channel's contract."""
+
+
+def parse_body(raw: bytes) -> tuple[str, str, dict[str, Any] | None]:
+    """Return (sender, message, metadata) or raise BadRequest naming the problem."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise BadRequest("body is not valid UTF-8") from error
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"body is not JSON: {error.msg}") from error
+    if not isinstance(body, dict):
+        raise BadRequest("body must be a JSON object")
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        raise BadRequest(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS}")
+    if not isinstance(message, str):
+        raise BadRequest("'message' must be a string")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise BadRequest("'metadata' must be an object")
+    return sender.strip(), message, metadata
+
+
+class ActionServerProbe:
+    """Asks the action server's /health, remembering a good answer for a moment."""
+
+    def __init__(self, health_url: str | None) -> None:
+        self._url = health_url
+        self._healthy_until = 0.0
+
+    async def is_up(self) -> bool:
+        if self._url is None or time.monotonic() < self._healthy_until:
+            return True
+        try:
+            timeout = aiohttp.ClientTimeout(total=2)
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(self._url) as reply,
+            ):
+                healthy = reply.status == 200
+        except (aiohttp.ClientError, TimeoutError):
+            healthy = False
+        if healthy:
+            self._healthy_until = time.monotonic() + HEALTH_CACHE_SECONDS
+        return healthy
+
+
+def _health_url(action_webhook_url: str | None) -> str | None:
+    if not action_webhook_url:
+        return None
+    return action_webhook_url.rsplit("/webhook", 1)[0] + "/health"
+
+
+class ParleyRestInput(InputChannel):
+    """Drop-in replacement for Rasa's `rest` channel (same URL and JSON)."""
+
+    def __init__(self, action_endpoint_url: str | None = None) -> None:
+        self._probe = ActionServerProbe(_health_url(action_endpoint_url))
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ParleyRestInput:
+        import os
+
+        # Read once at start-up; `parley run` exports it beside endpoints.yml.
+        return cls(os.environ.get("PARLEY_ACTION_ENDPOINT_URL"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("parley_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text, metadata = parse_body(request.body or b"")
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            messages = await self.handle(on_new_message, sender, text, metadata)
+            return response.json(messages)
+
+        return webhook
+
+    async def handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        metadata: dict[str, Any] | None,
+    ) -> list[dict[str, Any]]:
+        if not text.strip():
+            return [bot_text(sender, EMPTY_MESSAGE)]
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [bot_text(sender, TOO_LONG.format(limit=MAX_MESSAGE_CHARS))]
+        if not await self._probe.is_up():
+            logger.error("action server unreachable; apologising to %s", sender)
+            return [bot_text(sender, APOLOGY)]
+        collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+        try:
+            await on_new_message(message)
+        except Exception:
+            # Whatever broke (tracker store down, model error), the person must not be
+            # left in silence; the traceback goes to the log for the operator.
+            logger.exception("turn failed for sender %s", sender)
+            return [*collector.messages, bot_text(sender, APOLOGY)]
+        return collector.messages or [bot_text(sender, APOLOGY)]

@@ -1,0 +1,114 @@
+"""A real Parley on loopback: trained model, Rasa server and action server.
+
+The model is trained once per fingerprint (bot.model) and reused across test runs; the
+stack is started once per test session with its own SQLite profile store and tracker
+store in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot import model
+from bot.commands.serve import start_stack
+from bot.runner import Supervisor
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.store import ProfileStore, migrate
+
+Messages = list[dict[str, Any]]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def stack_settings(data_dir: Path, **overrides: str) -> Settings:
+    environ = {
+        "PARLEY_DATA_DIR": str(data_dir),
+        "PARLEY_RASA_PORT": str(free_port()),
+        "PARLEY_ACTIONS_PORT": str(free_port()),
+        "PARLEY_COMPANY_NAME": "Acme Test Co",
+        "PARLEY_PRIVACY_URL": "https://example.test/privacy",
+        **overrides,
+    }
+    return load_settings(environ=environ, dotenv=data_dir / "no.env")
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    store: ProfileStore
+    supervisor: Supervisor
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.settings.rasa_url}/webhooks/rest/webhook"
+
+    def say(self, sender: str, text: str) -> Messages:
+        reply = httpx.post(self.webhook, json={"sender": sender, "message": text}, timeout=60)
+        assert reply.status_code == 200, reply.text
+        messages: Messages = reply.json()
+        return messages
+
+    def text(self, sender: str, text: str) -> str:
+        """The bot's answer as one lower-cased string, for phrase assertions."""
+        return " | ".join(m.get("text", "") for m in self.say(sender, text)).lower()
+
+    def post_raw(self, body: bytes) -> httpx.Response:
+        headers = {"Content-Type": "application/json"}
+        return httpx.post(self.webhook, content=body, headers=headers, timeout=60)
+
+    def parse(self, text: str) -> dict[str, Any]:
+        token = self.settings.rasa_token.value
+        url = f"{self.settings.rasa_url}/model/parse?token={token}"
+        reply = httpx.post(url, content=json.dumps({"text": text}), timeout=60)
+        reply.raise_for_status()
+        parsed: dict[str, Any] = reply.json()
+        return parsed
+
+    def slots(self, sender: str) -> dict[str, Any]:
+        token = self.settings.rasa_token.value
+        url = f"{self.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
+        slots: dict[str, Any] = httpx.get(url, timeout=30).json()["slots"]
+        return slots
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    return model.train(PROJECT_ROOT)
+
+
+def launch(data_dir: Path, trained_model: Path, **overrides: str) -> Stack:
+    settings = stack_settings(data_dir, **overrides)
+    migrate.upgrade(settings.database_url)
+    supervisor = Supervisor(data_dir / "logs", PROJECT_ROOT, say=lambda _: None)
+    try:
+        start_stack(supervisor, settings, trained_model)
+    except BaseException:
+        supervisor.stop()
+        raise
+    return Stack(settings, ProfileStore.from_url(settings.database_url), supervisor)
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = launch(tmp_path_factory.mktemp("stack"), trained_model)
+    yield running
+    running.supervisor.stop()
+    running.store.dispose()
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,88 @@
+"""Bad input and outages on the REST channel: a 4xx or a normal reply, never a 5xx."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.runner import is_healthy
+from bot.stack import action_server
+from channels.messages import APOLOGY
+from tests.e2e.conftest import Stack, launch
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"\xff\xfe{not utf8", "UTF-8"),
+        (b"{this is not json", "not JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'{"message": "hi"}', "sender"),
+        (b'{"sender": "x", "message": 42}', "message"),
+        (b'{"sender": "x", "message": "hi", "metadata": [1]}', "metadata"),
+    ],
+)
+def test_malformed_body_is_a_400_naming_the_problem(
+    stack: Stack, body: bytes, problem: str
+) -> None:
+    reply = stack.post_raw(body)
+    assert reply.status_code == 400
+    assert problem in reply.json()["error"]
+
+
+def test_empty_message_gets_a_polite_reply(stack: Stack, sender: str) -> None:
+    assert "empty" in stack.text(sender, "   ")
+
+
+def test_ten_kilobyte_message_gets_a_polite_reply(stack: Stack, sender: str) -> None:
+    assert "too long" in stack.text(sender, "lorem ipsum " * 900)
+
+
+def test_emoji_only_message_gets_an_answer(stack: Stack, sender: str) -> None:
+    assert stack.say(sender, "🎉🎉🎉")
+
+
+def test_client_cannot_claim_another_channel(stack: Stack, sender: str) -> None:
+    import httpx
+
+    body = {"sender": sender, "message": "hi I'm Eve, eve@example.org, demo please",
+            "input_channel": "telegram", "metadata": {"parley_channel": "sms"}}  # fmt: skip
+    assert httpx.post(stack.webhook, json=body, timeout=60).status_code == 200
+    contact = stack.store.contact_for_identity("rest", sender)
+    assert contact is not None and [i.channel for i in contact.channels] == ["rest"]
+
+
+@pytest.fixture
+def fragile_stack(trained_model: Path, tmp_path: Path) -> Iterator[Stack]:
+    running = launch(tmp_path, trained_model)
+    yield running
+    running.supervisor.stop()
+    running.store.dispose()
+
+
+def test_action_server_down_gets_an_apology_and_keeps_what_was_captured(
+    fragile_stack: Stack, sender: str
+) -> None:
+    stack = fragile_stack
+    stack.say(sender, "I'd like a demo")
+    stack.say(sender, "Olga Petrova")
+    actions = stack.supervisor.children["action server"]
+    actions.process.terminate()
+    actions.process.wait(30)
+    assert not is_healthy(f"{stack.settings.actions_url}/health")
+
+    assert stack.text(sender, "olga@petrova.dev") == APOLOGY.lower()
+    contact = stack.store.contact_for_identity("rest", sender)
+    assert contact is not None and contact.name == "Olga Petrova"
+
+    stack.supervisor.start(action_server(stack.settings))
+    assert "phone" in stack.text(sender, "olga@petrova.dev")
+    contact = stack.store.contact_for_identity("rest", sender)
+    assert contact is not None and (contact.name, contact.email) == (
+        "Olga Petrova",
+        "olga@petrova.dev",
+    )

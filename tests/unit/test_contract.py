@@ -1,0 +1,45 @@
+"""Actions registered with rasa-sdk, the domain and the responses agree with each other."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from rasa_sdk.executor import ActionExecutor
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+RESPONSE_USE = re.compile(r"""response\s*=\s*["'](utter_\w+)["']|["'](utter_\w+)["']""")
+
+
+def registered_actions() -> set[str]:
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return set(executor.actions)
+
+
+def test_registered_actions_match_domain_actions() -> None:
+    assert registered_actions() == set(DOMAIN["actions"])
+
+
+def test_every_response_the_code_uses_exists() -> None:
+    used = set()
+    for path in (ROOT / "actions").rglob("*.py"):
+        for match in RESPONSE_USE.finditer(path.read_text(encoding="utf-8")):
+            used.add(match.group(1) or match.group(2))
+    missing = used - set(DOMAIN["responses"])
+    assert used and not missing, f"responses used in actions but not in domain.yml: {missing}"
+
+
+def test_every_form_slot_has_a_question() -> None:
+    for form in DOMAIN["forms"].values():
+        for slot in form["required_slots"]:
+            assert f"utter_ask_{slot}" in DOMAIN["responses"], slot
+
+
+def test_every_story_and_rule_utterance_exists() -> None:
+    used = set()
+    for path in (ROOT / "data").glob("*.yml"):
+        used.update(re.findall(r"action:\s*(utter_\w+)", path.read_text(encoding="utf-8")))
+    assert used <= set(DOMAIN["responses"]), used - set(DOMAIN["responses"])
