@@ -124,7 +124,13 @@ class ValidateLeadForm(StoreBacked, Action):
             return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}))]
         if requested and turn.intent in SKIP_INTENTS:
             return self._skip(dispatcher, tracker, requested, turn)
-        reading = read_message(
+        if requested and turn.is_interruption() and not self._read(tracker, turn, None).values:
+            return []
+        reading = self._read(tracker, turn, requested)
+        return await self._apply(dispatcher, tracker, requested, turn, reading)
+
+    def _read(self, tracker: Tracker, turn: Turn, requested: LeadField | None) -> Reading:
+        return read_message(
             turn.text,
             region=self.settings.default_region,
             requested=requested,
@@ -132,9 +138,6 @@ class ValidateLeadForm(StoreBacked, Action):
             organizations=turn.organizations,
             known=tuple(lead_values(tracker)),
         )
-        if requested and turn.is_interruption() and not reading.values:
-            return []
-        return await self._apply(dispatcher, tracker, requested, turn, reading)
 
     def _next(self, tracker: Tracker, updates: dict[LeadField, str]) -> str | None:
         return next_field({**lead_values(tracker), **updates}, list_slot(tracker, SKIPPED))
@@ -167,9 +170,12 @@ class ValidateLeadForm(StoreBacked, Action):
         known = {**lead_values(tracker), **reading.values}
         prefilled = {FIELD_OF[e["name"]]: e["value"] for e in events if e["name"] in FIELD_OF}
         events.append(SlotSet(READ_UNTIL, turn.message_id))
-        events.append(
-            SlotSet(REQUESTED_SLOT, next_field({**known, **prefilled}, list_slot(tracker, SKIPPED)))
-        )
+        if requested and requested not in reading.values:
+            # A question not yet answered is asked again rather than jumping ahead.
+            events.append(SlotSet(REQUESTED_SLOT, SLOT_OF[requested]))
+        else:
+            next_slot = next_field({**known, **prefilled}, list_slot(tracker, SKIPPED))
+            events.append(SlotSet(REQUESTED_SLOT, next_slot))
         return events
 
     async def _save(
@@ -203,6 +209,9 @@ class ValidateLeadForm(StoreBacked, Action):
         for field, problem in reading.problems.items():
             if field in reading.values:
                 continue
+            answered_something_else = field == requested and bool(reading.values)
+            if answered_something_else:
+                continue  # e.g. a correction to another field: just ask again
             if field == requested or field in ("email", "phone"):
                 dispatcher.utter_message(
                     response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
@@ -215,5 +224,7 @@ def _attempt_events(
     """Count failed answers to the same question; after two, the question explains itself."""
     if requested is None or requested in reading.values:
         return [SlotSet(ATTEMPTS, 0), SlotSet(NEEDS_HELP, False)]
+    if reading.values:
+        return []  # the person told us something else; that is not a failed answer
     attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
     return [SlotSet(ATTEMPTS, attempts), SlotSet(NEEDS_HELP, attempts >= HELP_AFTER_FAILURES)]

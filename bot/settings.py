@@ -47,7 +47,6 @@ class Settings:
     company_name: str
     privacy_url: str
     privacy_version: str
-    log_level: str
 
     @property
     def models_dir(self) -> Path:
@@ -99,7 +98,6 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         company_name=env.get("PARLEY_COMPANY_NAME", "Parley"),
         privacy_url=_url(env, "PARLEY_PRIVACY_URL", "https://example.com/privacy"),
         privacy_version=env.get("PARLEY_PRIVACY_VERSION", "2026-11-01"),
-        log_level=env.get("PARLEY_LOG_LEVEL", "INFO").upper(),
     )
 
 

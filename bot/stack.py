@@ -39,7 +39,6 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_COMPANY_NAME": settings.company_name,
         "PARLEY_PRIVACY_URL": settings.privacy_url,
         "PARLEY_PRIVACY_VERSION": settings.privacy_version,
-        "PARLEY_LOG_LEVEL": settings.log_level,
     }
 
 

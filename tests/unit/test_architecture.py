@@ -60,7 +60,7 @@ def test_only_the_store_touches_store_internals(package: str) -> None:
 
 
 def test_architecture_doc_names_every_package() -> None:
-    doc = (ROOT.parent / "shared" / "ARCHITECTURE.md")
+    doc = ROOT.parent / "shared" / "ARCHITECTURE.md"
     if not doc.exists():
         pytest.skip("shared/ARCHITECTURE.md is not beside this checkout")
     text = doc.read_text(encoding="utf-8")

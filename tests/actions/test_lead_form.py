@@ -1,0 +1,139 @@
+"""validate_lead_form with real trackers: exact events, and what lands in the store."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.lead_form import ValidateLeadForm
+from bot.settings import Settings
+from bot.store import ProfileStore
+from tests.actions.conftest import make_tracker, responses, slot_events
+
+DOMAIN: dict[str, object] = {}
+
+
+async def run(action: ValidateLeadForm, **kwargs: object) -> tuple[dict[str, object], list[str]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, make_tracker(**kwargs), DOMAIN)  # type: ignore[arg-type]
+    return slot_events(events), responses(dispatcher)
+
+
+async def test_valid_email_is_set_saved_and_next_question_chosen(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="it's Dana@Acme.io", message_id="m1",
+        slots={"requested_slot": "lead_email", "lead_name": "Dana"},
+    )  # fmt: skip
+    assert slots["lead_email"] == "dana@acme.io"
+    assert slots["requested_slot"] == "lead_phone"
+    assert slots["form_read_until"] == "m1"
+    assert said == []
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert (
+        contact is not None
+        and contact.email == "dana@acme.io"
+        and slots["contact_id"] == contact.id
+    )
+
+
+async def test_second_invalid_email_asks_for_help(store: ProfileStore, settings: Settings) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    first, said_first = await run(action, text="dana@acme", slots={"requested_slot": "lead_email"})
+    assert (first["field_attempts"], first["needs_help"]) == (1, False)
+    assert said_first == ["utter_invalid_email"]
+    second, _ = await run(
+        action, text="still no idea", slots={"requested_slot": "lead_email", "field_attempts": 1}
+    )
+    assert (second["field_attempts"], second["needs_help"]) == (2, True)
+    assert second["requested_slot"] == "lead_email"
+
+
+async def test_question_mid_form_is_rejected_for_the_rules(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    events = await action.run(
+        CollectingDispatcher(),
+        make_tracker(
+            "are you a bot?", intent="bot_challenge", slots={"requested_slot": "lead_company"}
+        ),
+        DOMAIN,
+    )
+    assert events == []
+
+
+async def test_bare_answer_misread_as_cancel_is_still_an_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(
+        action, text="chief revenue officer", intent="cancel", confidence=0.97,
+        slots={"requested_slot": "lead_role"},
+    )  # fmt: skip
+    assert slots["lead_role"] == "chief revenue officer"
+
+
+async def test_skip_moves_on_and_remembers(store: ProfileStore, settings: Settings) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="I'd rather not", intent="skip",
+        slots={"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"},
+    )  # fmt: skip
+    assert slots["skipped_fields"] == ["phone"]
+    assert slots["requested_slot"] == "lead_company"
+    assert said == ["utter_field_skipped"]
+
+
+async def test_message_already_read_only_picks_the_next_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="are you a bot?", intent="bot_challenge", message_id="m9",
+        slots={"requested_slot": "lead_company", "form_read_until": "m9", "lead_name": "D"},
+        latest_action="utter_iamabot",
+    )  # fmt: skip
+    assert slots == {"requested_slot": "lead_email"}
+    assert said == []
+
+
+async def test_known_email_prefills_what_the_store_knows(
+    store: ProfileStore, settings: Settings
+) -> None:
+    store.update_lead_fields(
+        "telegram", "42", {"name": "Dana", "email": "dana@acme.io", "company": "Acme"}, "tg-42"
+    )
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(action, text="dana@acme.io", slots={"requested_slot": "lead_email"})
+    assert slots["lead_company"] == "Acme" and slots["lead_name"] == "Dana"
+    assert slots["requested_slot"] == "lead_phone"
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None and {i.channel for i in contact.channels} == {"rest", "telegram"}
+
+
+async def test_store_outage_is_said_and_the_details_saved_later(
+    settings: Settings, store: ProfileStore
+) -> None:
+    down = ProfileStore.from_url("postgresql://postgres@127.0.0.1:1/test")
+    slots, said = await run(
+        ValidateLeadForm(store=down, settings=settings),
+        text="Dana Reyes", slots={"requested_slot": "lead_name"},
+    )  # fmt: skip
+    down.dispose()
+    assert said == ["utter_store_unavailable"]
+    assert slots["lead_name"] == "Dana Reyes" and slots["unsaved_fields"] == ["name"]
+
+    later, _ = await run(
+        ValidateLeadForm(store=store, settings=settings),
+        text="dana@acme.io",
+        slots={
+            "requested_slot": "lead_email",
+            "lead_name": "Dana Reyes",
+            "unsaved_fields": ["name"],
+        },
+    )
+    assert later["unsaved_fields"] == []
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None and (contact.name, contact.email) == ("Dana Reyes", "dana@acme.io")

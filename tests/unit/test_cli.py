@@ -1,0 +1,84 @@
+"""The `parley` CLI against a real SQLite profile store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.store import ProfileStore, upgrade
+
+EXPORT_KEYS = {
+    "id", "name", "email", "phone", "company", "role", "need",
+    "channels", "lead_status", "created_at", "updated_at",
+}  # fmt: skip
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PARLEY_RASA_TOKEN", "cli-test-token")
+    url = f"sqlite:///{tmp_path}/parley.db"
+    upgrade(url)
+    store = ProfileStore.from_url(url)
+    store.update_lead_fields(
+        "rest", "v1", {"name": "Dana Reyes", "email": "dana@acme.io", "phone": "+14155550134"}, "v1"
+    )
+    store.update_lead_fields(
+        "telegram", "77", {"name": "Li Wei", "company": 'Lumen, "Labs"'}, "t77"
+    )
+    store.dispose()
+    return tmp_path
+
+
+def test_export_json_has_the_stable_keys(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["contacts", "export", "--format", "json"]) == 0
+    contacts = json.loads(capsys.readouterr().out)
+    assert len(contacts) == 2 and all(set(c) == EXPORT_KEYS for c in contacts)
+    dana = next(c for c in contacts if c["name"] == "Dana Reyes")
+    assert dana["phone"] == "+14155550134"
+    assert dana["channels"] == [{"channel": "rest", "external_id": "v1"}]
+
+
+def test_export_csv_quotes_awkward_values(data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    assert main(["contacts", "export", "--format", "csv", "--output", str(target)]) == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert {r["company"] for r in rows} == {"", 'Lumen, "Labs"'}
+    assert {r["channels"] for r in rows} == {"rest:v1", "telegram:77"}
+
+
+def test_show_finds_by_email_and_phone(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contacts", "show", "DANA@acme.io"]) == 0
+    assert '"Dana Reyes"' in capsys.readouterr().out
+    assert main(["contacts", "show", "+1 415 555 0134"]) == 0
+    assert "field_changed" in capsys.readouterr().out
+
+
+def test_show_unknown_contact_is_a_clear_error(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["contacts", "show", "nobody@nowhere.test"]) == 1
+    assert "no contact matches 'nobody@nowhere.test'" in capsys.readouterr().err
+
+
+def test_list_and_settings_never_print_the_token(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["contacts", "list"]) == 0
+    assert "(2 of 2 contacts)" in capsys.readouterr().out
+    assert main(["settings"]) == 0
+    output = capsys.readouterr().out
+    assert "cli-test-token" not in output and "**********" in output
+
+
+def test_db_upgrade_is_idempotent(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+    assert "latest schema" in capsys.readouterr().out

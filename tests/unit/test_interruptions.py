@@ -1,0 +1,37 @@
+"""Questions interrupt the form; bare answers that merely confuse the classifier do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.interruptions import interrupts_form
+
+CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "human_handoff"})
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("are you a bot?", "bot_challenge"),
+        ("never mind, forget it", "cancel"),
+        ("I don't want to continue", "cancel"),
+        ("can I talk to a real person", "human_handoff"),
+        ("what's the capital of peru", "out_of_scope"),
+        ("tell me a joke", "chitchat"),
+    ],
+)
+def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
+    assert interrupts_form(text, intent, 0.95, CANDIDATES)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("chief revenue officer", "cancel", 0.97),
+        ("Bartholomew Finch", "out_of_scope", 0.99),
+        ("are you a bot?", "bot_challenge", 0.5),
+        ("Acme Corp", "inform", 0.99),
+    ],
+)
+def test_answers_and_unsure_guesses_do_not(text: str, intent: str, confidence: float) -> None:
+    assert not interrupts_form(text, intent, confidence, CANDIDATES)
