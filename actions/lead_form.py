@@ -103,6 +103,20 @@ def _entity_values(entities: list[dict[str, Any]], name: str) -> tuple[str, ...]
     return tuple(str(e["value"]) for e in entities if e.get("entity") == name and e.get("value"))
 
 
+# Actions Rasa runs on every message; they do not answer the person.
+_SILENT_ACTIONS = frozenset({"action_listen", "action_extract_slots", "lead_form"})
+
+
+def bot_acted_since_user_spoke(tracker: Tracker) -> bool:
+    """Whether a rule already answered the latest message (the form was interrupted)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in _SILENT_ACTIONS:
+            return True
+    return False
+
+
 def next_field(values: dict[LeadField, str], skipped: list[str]) -> str | None:
     """The slot to ask for next, or None when the form is complete."""
     missing = (f for f in LEAD_FIELDS if f not in values and f not in skipped)
@@ -119,8 +133,13 @@ class ValidateLeadForm(StoreBacked, Action):
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
         requested = FIELD_OF.get(tracker.get_slot(REQUESTED_SLOT) or "")
-        if turn.message_id is not None and turn.message_id == tracker.get_slot(READ_UNTIL):
-            # Back in the form after an interruption: the message was already handled.
+        already_read = turn.message_id is not None and turn.message_id == tracker.get_slot(
+            READ_UNTIL
+        )
+        back_after_interruption = requested is not None and bot_acted_since_user_spoke(tracker)
+        if already_read or back_after_interruption:
+            # The rules answered this message; Rasa's own choice of the next question
+            # would ignore skipped fields, so the form says which one comes next.
             return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}))]
         if requested and turn.intent in SKIP_INTENTS:
             return self._skip(dispatcher, tracker, requested, turn)

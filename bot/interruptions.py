@@ -69,7 +69,13 @@ def reads_like(intent: str, text: str) -> bool:
 def interrupts_form(
     text: str, intent: str | None, confidence: float, candidates: frozenset[str]
 ) -> bool:
-    """True when the message should be answered by the rules instead of filling the form."""
-    if intent is None or intent not in candidates or confidence < CONFIDENCE_FLOOR:
+    """True when the message should be answered by the rules instead of filling the form.
+
+    A question is never an answer to "what's your company?", so it interrupts whatever
+    the confidence (an unsure guess goes to the fallback rule, which then resumes).
+    """
+    if intent is None or intent not in candidates | {"nlu_fallback"}:
         return False
-    return reads_like(intent, text)
+    if is_question(text):
+        return True
+    return intent != "nlu_fallback" and confidence >= CONFIDENCE_FLOOR and reads_like(intent, text)

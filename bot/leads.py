@@ -76,7 +76,9 @@ _STATEMENTS: tuple[tuple[LeadField, re.Pattern[str]], ...] = (
     (
         "need",
         re.compile(
-            r"(?P<v>\b(?:we|i) (?:need|want|would like|are looking|am looking|have to)\b.+)", re.I
+            # A stated problem, not a request to the bot ("I want a demo" is not a need).
+            r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
+            re.I,
         ),
     ),
 )
@@ -353,3 +355,17 @@ def _take_free_text(requested: LeadField, text: str, reading: Reading) -> None:
         reading.values[requested] = clean_free_text(requested, answer)
     except ValueError as error:
         reading.problems[requested] = str(error)
+
+
+_EXPLICIT_FIELD = re.compile(
+    r"\bmy (?:full )?(?:name|e-?mail(?: address)?|phone(?: number)?|number|mobile|cell|company|"
+    r"business|organi[sz]ation|employer|role|title|job title|job|position)(?:'s| is)\s+\S",
+    re.IGNORECASE,
+)
+
+
+def states_lead_details(text: str, region: str) -> bool:
+    """Whether a message plainly gives lead details: an email, a phone number, "my X is ..."."""
+    if _EMAIL_CANDIDATE.search(text) or _EXPLICIT_FIELD.search(text):
+        return True
+    return any(True for _ in phonenumbers.PhoneNumberMatcher(text, region))

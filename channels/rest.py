@@ -136,6 +136,8 @@ class ParleyRestInput(InputChannel):
             logger.error("action server unreachable; apologising to %s", sender)
             return [bot_text(sender, APOLOGY)]
         collector = CollectingOutputChannel()
+        # The channel, not the caller, says where a message came from.
+        metadata = {**(metadata or {}), "parley_channel": self.name()}
         message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
         try:
             await on_new_message(message)

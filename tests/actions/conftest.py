@@ -48,9 +48,11 @@ def make_tracker(
         "message_id": message_id or uuid.uuid4().hex,
         "metadata": {"parley_channel": "rest"},
     }
-    events = [
+    events: list[dict[str, Any]] = [
         {"event": "user", "text": text, "parse_data": latest_message, "input_channel": "rest"}
     ]
+    if latest_action != "action_listen":
+        events.append({"event": "action", "name": latest_action})
     return Tracker(
         sender_id=sender,
         slots={"requested_slot": None, **(slots or {})},

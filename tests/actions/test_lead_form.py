@@ -137,3 +137,17 @@ async def test_store_outage_is_said_and_the_details_saved_later(
     assert later["unsaved_fields"] == []
     contact = store.contact_for_identity("rest", "visitor-1")
     assert contact is not None and (contact.name, contact.email) == ("Dana Reyes", "dana@acme.io")
+
+
+async def test_back_after_an_interruption_asks_the_next_unskipped_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="are you a bot?", intent="bot_challenge",
+        slots={"requested_slot": "lead_company", "lead_name": "D", "lead_email": "d@a.io",
+               "skipped_fields": ["phone"]},
+        latest_action="utter_iamabot",
+    )  # fmt: skip
+    assert slots == {"requested_slot": "lead_company"}
+    assert said == []

@@ -18,6 +18,7 @@ CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "
         ("can I talk to a real person", "human_handoff"),
         ("what's the capital of peru", "out_of_scope"),
         ("tell me a joke", "chitchat"),
+        ("wait, am I talking to a real person?", "nlu_fallback"),
     ],
 )
 def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
@@ -29,7 +30,8 @@ def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
     [
         ("chief revenue officer", "cancel", 0.97),
         ("Bartholomew Finch", "out_of_scope", 0.99),
-        ("are you a bot?", "bot_challenge", 0.5),
+        ("Acme Corp", "chitchat", 0.5),
+        ("Globex", "nlu_fallback", 0.3),
         ("Acme Corp", "inform", 0.99),
     ],
 )

@@ -77,3 +77,22 @@ def test_normalizers() -> None:
     assert clean_free_text("role", "I'm the Head of Sales.") == "Head of Sales"
     with pytest.raises(ValueError, match="invalid_phone"):
         normalize_phone("555", "US")
+
+
+@pytest.mark.parametrize(
+    "text", ["i want a demo", "I'd like to see pricing", "we want to talk to sales"]
+)
+def test_requests_to_the_bot_are_not_needs(text: str) -> None:
+    assert "need" not in read_message(text, region="US").values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we're trying to follow up faster",
+        "we need to capture more leads",
+        "I'm struggling with churn",
+    ],
+)
+def test_stated_problems_are_needs(text: str) -> None:
+    assert read_message(text, region="US").values["need"] == text

@@ -1,0 +1,187 @@
+"""REST turn latency, side by side in one run (run by hand: `.venv/bin/python bench/turn_latency.py`).
+
+Targets, all on loopback:
+  parley  Parley's full stack: the lead form, custom actions, profile store writes, SQL tracker store
+  bare    a Rasa bot with the same NLU pipeline and intents, responses only, no action server
+  echo    a plain aiohttp server speaking the REST channel's JSON: the floor
+
+For each: p50/p95/p99 and messages/s at 1 and 16 concurrent conversations, and p50 of turns
+1-20 against turns 181-200 of one 200-turn conversation (does a long history slow turns?).
+Load is bounded: a fixed number of messages per run, nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import model  # noqa: E402
+from bot.commands.serve import start_stack  # noqa: E402
+from bot.runner import ChildSpec, Supervisor  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from bot.store import upgrade  # noqa: E402
+
+LEAD_SCRIPT = [
+    "hi there", "I'd like a demo", "Dana Reyes", "dana{n}@acme.io", "+1 415 555 0134",
+    "Acme Widgets", "Head of Growth", "we lose web leads because follow-up is slow", "yes",
+]  # fmt: skip
+LONG_CYCLE = [
+    "are you a bot?", "what can you do", "I want a demo", "yes", "how much does it cost",
+    "my company is Acme {n}", "yes", "thanks",
+]  # fmt: skip
+CONVERSATIONS_PER_WORKER = {1: 6, 16: 3}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    p50: float
+    p95: float
+    p99: float
+    per_second: float
+    count: int
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def turn(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> float:
+    started = time.perf_counter()
+    async with session.post(url, json={"sender": sender, "message": text}) as reply:
+        reply.raise_for_status()
+        await reply.read()
+    return (time.perf_counter() - started) * 1000
+
+
+async def worker(session: aiohttp.ClientSession, url: str, conversations: int) -> list[float]:
+    timings = []
+    for _ in range(conversations):
+        sender, n = f"bench-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex[:6]
+        for text in LEAD_SCRIPT:
+            timings.append(await turn(session, url, sender, text.format(n=n)))
+    return timings
+
+
+async def load(url: str, concurrency: int) -> LoadResult:
+    timeout = aiohttp.ClientTimeout(total=120)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        await worker(session, url, 1)  # warm-up: first-turn model and DB set-up costs
+        started = time.perf_counter()
+        per_worker = CONVERSATIONS_PER_WORKER[concurrency]
+        results = await asyncio.gather(
+            *(worker(session, url, per_worker) for _ in range(concurrency))
+        )
+        elapsed = time.perf_counter() - started
+    samples = [t for r in results for t in r]
+    return LoadResult(
+        percentile(samples, 0.5), percentile(samples, 0.95), percentile(samples, 0.99),
+        len(samples) / elapsed, len(samples),
+    )  # fmt: skip
+
+
+async def long_conversation(url: str, turns: int = 200) -> tuple[float, float]:
+    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        timings = []
+        for index, text in enumerate((LEAD_SCRIPT + LONG_CYCLE * 30)[:turns]):
+            timings.append(await turn(session, url, sender, text.format(n=index)))
+    return statistics.median(timings[:20]), statistics.median(timings[-20:])
+
+
+def bare_model(workdir: Path) -> Path:
+    """Train (once per fingerprint) the responses-only comparison bot."""
+    root = workdir / "bare"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "config.yml", root / "config.yml")
+    shutil.copy(ROOT / "bench" / "bare_bot" / "domain.yml", root / "domain.yml")
+    shutil.copy(ROOT / "bench" / "bare_bot" / "data" / "rules.yml", root / "data" / "rules.yml")
+    shutil.copy(ROOT / "data" / "nlu.yml", root / "data" / "nlu.yml")
+    return model.train(root, ROOT / "bench" / "models")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_targets(supervisor: Supervisor, workdir: Path) -> dict[str, str]:
+    settings = load_settings(
+        environ={"PARLEY_DATA_DIR": str(workdir / "parley"), "PARLEY_RASA_PORT": str(free_port()),
+                 "PARLEY_ACTIONS_PORT": str(free_port())},
+        dotenv=workdir / "none.env",
+    )  # fmt: skip
+    upgrade(settings.database_url)
+    start_stack(supervisor, settings, model.train(ROOT))
+    bare_port, echo_port = free_port(), free_port()
+    supervisor.start(ChildSpec(
+        "bare rasa",
+        [sys.executable, "-m", "rasa", "run", "--model", str(bare_model(workdir)),
+         "--port", str(bare_port), "--interface", "127.0.0.1"],
+        health_url=f"http://127.0.0.1:{bare_port}/", env={"RASA_TELEMETRY_ENABLED": "false"},
+    ))  # fmt: skip
+    supervisor.start(ChildSpec(
+        "echo", [sys.executable, str(ROOT / "bench" / "echo_server.py"), str(echo_port)],
+        health_url=f"http://127.0.0.1:{echo_port}/",
+    ))  # fmt: skip
+    hook = "/webhooks/rest/webhook"
+    return {
+        "parley": f"{settings.rasa_url}{hook}",
+        "bare": f"http://127.0.0.1:{bare_port}{hook}",
+        "echo": f"http://127.0.0.1:{echo_port}{hook}",
+    }
+
+
+def report(loads: dict[tuple[str, int], LoadResult], longs: dict[str, tuple[float, float]]) -> None:
+    print(
+        f"\n{'target':8} {'conc':>4} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8}"
+    )
+    for (name, concurrency), r in loads.items():
+        print(
+            f"{name:8} {concurrency:>4} {r.count:>5} {r.p50:>8.1f} {r.p95:>8.1f} {r.p99:>8.1f} {r.per_second:>8.1f}"
+        )
+    for concurrency in (1, 16):
+        parley, bare, echo = (loads[(n, concurrency)] for n in ("parley", "bare", "echo"))
+        print(
+            f"ratios at {concurrency:>2}: parley/bare p50 {parley.p50 / bare.p50:.2f}x, "
+            f"msg/s {parley.per_second / bare.per_second:.2f}x; bare/echo p50 {bare.p50 / echo.p50:.1f}x"
+        )
+    for name, (first, last) in longs.items():
+        print(
+            f"long conversation {name}: p50 turns 1-20 {first:.1f} ms, turns 181-200 {last:.1f} ms ({last / first:.2f}x)"
+        )
+
+
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    subprocess.run(["uname", "-srm"], check=False)
+    print(f"cores: {len(__import__('os').sched_getaffinity(0))}")
+    with tempfile.TemporaryDirectory() as tmp, Supervisor(Path(tmp) / "logs", ROOT) as supervisor:
+        urls = start_targets(supervisor, Path(tmp))
+        loads = {
+            (name, c): asyncio.run(load(url, c)) for c in (1, 16) for name, url in urls.items()
+        }
+        longs = {name: asyncio.run(long_conversation(urls[name])) for name in ("parley", "bare")}
+    report(loads, longs)
+
+
+if __name__ == "__main__":
+    main()

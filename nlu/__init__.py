@@ -1,0 +1,1 @@
+"""Parley's own Rasa NLU components (configured in config.yml)."""
