@@ -53,6 +53,9 @@ INTERRUPT_INTENTS = frozenset(
         "thank",
         "goodbye",
         "cancel",
+        "opt_out",
+        "request_data",
+        "request_erasure",
     }
 )
 SKIP_INTENTS = frozenset({"skip", "deny"})

@@ -47,6 +47,12 @@ def _contacts(args: argparse.Namespace, settings: Settings) -> int:
     return contacts.dispatch(args, settings)
 
 
+def _privacy(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import privacy
+
+    return privacy.dispatch(args, settings)
+
+
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for key, value in settings.describe().items():
         print(f"{key} = {_masked(value)}")
@@ -88,7 +94,32 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_settings
     )
     _add_contacts(commands)
+    _add_privacy(commands)
     return parser
+
+
+def _add_privacy(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    privacy = commands.add_parser("privacy", help="data-subject requests and retention")
+    actions = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="everything held about a person, as JSON")
+    export.add_argument("contact", help="contact id, email or phone number")
+    export.add_argument("--output", default="-", help="file to write (default: stdout)")
+    erase = actions.add_parser("erase", help="erase a person everywhere; keep only a hash")
+    erase.add_argument("contact", help="contact id, email or phone number")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge = actions.add_parser("purge", help="remove leads past the retention period")
+    purge.add_argument("--dry-run", action="store_true", help="only list what would go")
+    actions.add_parser("sweep", help="finish pending deletions of conversations")
+    privacy.set_defaults(handler=_privacy)
+
+    consent = commands.add_parser("consent", help="the consent ledger")
+    consent_actions = consent.add_subparsers(
+        dest="privacy_command", required=True, metavar="ACTION"
+    )
+    proof = consent_actions.add_parser("proof", help="a person's consent history with evidence")
+    proof.add_argument("contact", help="contact id, email or phone number")
+    proof.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    consent.set_defaults(handler=_privacy)
 
 
 def _add_contacts(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -43,6 +43,18 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|gotta go|got to go|have to go|that'?s all)\b",
         re.IGNORECASE,
     ),
+    "opt_out": re.compile(
+        r"\b(?:unsubscribe|opt(?:-| )?out|stop (?:texting|e-?mailing|messaging|calling|contacting|"
+        r"sending|spamming|all|every ?thing)|don'?t (?:contact|text|e-?mail|call|message)|"
+        r"no more (?:e-?mails?|texts?|messages|calls|marketing)|remove me|take me off|leave me alone)\b",
+        re.IGNORECASE,
+    ),
+    "request_data": re.compile(
+        r"\b(?:my (?:data|details|information|info|profile)|about me|on me)\b", re.I
+    ),
+    "request_erasure": re.compile(
+        r"\b(?:delete|erase|remove|wipe|forget me|right to be forgotten)\b", re.IGNORECASE
+    ),
     "request_demo": re.compile(
         r"\b(?:demo|demonstration|see (?:it|the product)|walkthrough)\b", re.I
     ),
@@ -76,6 +88,13 @@ def interrupts_form(
     """
     if intent is None or intent not in candidates | {"nlu_fallback"}:
         return False
+    if text.startswith("/"):
+        return intent != "nlu_fallback"  # a button or keyword: explicit by construction
     if is_question(text):
         return True
     return intent != "nlu_fallback" and confidence >= CONFIDENCE_FLOOR and reads_like(intent, text)
+
+
+def states_opt_out(text: str) -> bool:
+    """Whether the words themselves ask to stop marketing ("don't stop the demo" does not)."""
+    return bool(_CUES["opt_out"].search(text))

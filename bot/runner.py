@@ -119,14 +119,18 @@ class Supervisor:
                 )
             time.sleep(POLL_SECONDS)
 
-    def watch(self) -> None:
-        """Block until a child exits; then raise ChildFailed for it."""
+    def watch(self, tick: Callable[[], None] | None = None, every: float = 30.0) -> None:
+        """Block until a child exits, then raise ChildFailed for it; call `tick` periodically."""
+        next_tick = time.monotonic() + every
         while True:
             for child in self._children:
                 if child.process.poll() is not None:
                     raise ChildFailed(
                         child.spec.name, child.process.returncode, tail(child.log_path)
                     )
+            if tick is not None and time.monotonic() >= next_tick:
+                tick()
+                next_tick = time.monotonic() + every
             time.sleep(POLL_SECONDS)
 
     def stop(self) -> None:

@@ -47,6 +47,10 @@ class Settings:
     company_name: str
     privacy_url: str
     privacy_version: str
+    privacy_contact: str
+    erasure_salt: Secret
+    retention_days: int
+    consent_file: Path
 
     @property
     def models_dir(self) -> Path:
@@ -94,10 +98,14 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         bind_host=env.get("PARLEY_BIND_HOST", "127.0.0.1"),
         rasa_port=_port(env, "PARLEY_RASA_PORT", 5005),
         actions_port=_port(env, "PARLEY_ACTIONS_PORT", 5055),
-        rasa_token=_rasa_token(env, data_dir),
+        rasa_token=_generated_secret(env, "PARLEY_RASA_TOKEN", data_dir / "rasa_token"),
         company_name=env.get("PARLEY_COMPANY_NAME", "Parley"),
         privacy_url=_url(env, "PARLEY_PRIVACY_URL", "https://example.com/privacy"),
         privacy_version=env.get("PARLEY_PRIVACY_VERSION", "2026-11-01"),
+        privacy_contact=env.get("PARLEY_PRIVACY_CONTACT", "privacy@example.com"),
+        erasure_salt=_generated_secret(env, "PARLEY_ERASURE_SALT", data_dir / "erasure_salt"),
+        retention_days=_positive_int(env, "PARLEY_RETENTION_DAYS", 365),
+        consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml")),
     )
 
 
@@ -135,13 +143,19 @@ def _url(env: Mapping[str, str], key: str, default: str) -> str:
     return url
 
 
-def _rasa_token(env: Mapping[str, str], data_dir: Path) -> Secret:
-    """The Rasa HTTP API token; the embedded default keeps a generated one in the data dir."""
-    if env.get("PARLEY_RASA_TOKEN"):
-        return Secret(env["PARLEY_RASA_TOKEN"])
-    token_file = data_dir / "rasa_token"
-    if not token_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        token_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        token_file.chmod(0o600)
-    return Secret(token_file.read_text(encoding="utf-8").strip())
+def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, str(default))
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidSetting(key, f"{raw!r} is not a positive whole number")
+    return int(raw)
+
+
+def _generated_secret(env: Mapping[str, str], key: str, keep_in: Path) -> Secret:
+    """A secret from the environment; the embedded default generates one and keeps it."""
+    if env.get(key):
+        return Secret(env[key])
+    if not keep_in.exists():
+        keep_in.parent.mkdir(parents=True, exist_ok=True)
+        keep_in.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        keep_in.chmod(0o600)
+    return Secret(keep_in.read_text(encoding="utf-8").strip())

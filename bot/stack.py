@@ -39,6 +39,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_COMPANY_NAME": settings.company_name,
         "PARLEY_PRIVACY_URL": settings.privacy_url,
         "PARLEY_PRIVACY_VERSION": settings.privacy_version,
+        "PARLEY_PRIVACY_CONTACT": settings.privacy_contact,
+        "PARLEY_ERASURE_SALT": settings.erasure_salt.value,
+        "PARLEY_RETENTION_DAYS": str(settings.retention_days),
+        "PARLEY_CONSENT_FILE": str(settings.consent_file),
     }
 
 

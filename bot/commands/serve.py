@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from bot import model
-from bot.errors import ParleyError
+from bot import model, privacy
+from bot.errors import ParleyError, StoreUnavailable
+from bot.journal import ConsentJournal
 from bot.runner import ChildFailed, Supervisor
 from bot.settings import Settings
 from bot.stack import action_server, rasa_server
-from bot.store import migrate
+from bot.store import ProfileStore, migrate
 
 
 @dataclass
@@ -43,8 +44,9 @@ def ensure_port_free(port: int) -> None:
 
 
 def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
-    """Migrate the profile store and make sure a current model exists."""
+    """Migrate the profile store, settle pending privacy work, ensure a current model."""
     migrate.upgrade(settings.database_url)
+    housekeeping(settings)
     root = settings.project_root
     if model.is_stale(root, settings.models_dir):
         if not train_if_stale:
@@ -60,6 +62,20 @@ def start_stack(supervisor: Supervisor, settings: Settings, model_path: Path) ->
     supervisor.start(rasa_server(settings, model_path))
 
 
+def housekeeping(settings: Settings) -> None:
+    """Replay consent changes an outage held back; finish pending conversation erasures."""
+    store = ProfileStore.from_url(settings.database_url)
+    try:
+        replayed = ConsentJournal(settings.data_dir / "pending_consent.jsonl").replay(store)
+        if replayed:
+            print(f"recorded {replayed} consent changes held back by an earlier outage")
+        privacy.sweep_trackers(store, settings)
+    except StoreUnavailable as error:
+        print(f"parley: housekeeping postponed: {error}")
+    finally:
+        store.dispose()
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -71,7 +87,7 @@ def run_stack(settings: Settings, *, train_if_stale: bool = True) -> int:
         try:
             start_stack(supervisor, settings, model_path)
             print(ready_banner(settings))
-            supervisor.watch()
+            supervisor.watch(tick=lambda: housekeeping(settings))
         except ChildFailed as failure:
             print(f"parley: {failure}")
             return 1

@@ -1,19 +1,38 @@
-"""The profile store: contacts, identities, leads and timelines behind one facade."""
+"""The profile store: contacts, identities, leads and timelines behind one facade, with
+their consent ledger, do-not-contact list, erasure, export and audit log."""
 
 from bot.store.engine import make_engine
 from bot.store.migrate import current_revision, downgrade, upgrade
-from bot.store.records import Contact, Identity, Lead, LeadAnswer, TimelineEvent
+from bot.store.records import (
+    AuditEntry,
+    ConsentEvent,
+    Contact,
+    DoNotContact,
+    ErasureReceipt,
+    Identity,
+    Lead,
+    LeadAnswer,
+    TimelineEvent,
+)
 from bot.store.store import ProfileStore
+from bot.store.trackers import conversation_events, conversations_idle_since, erase_conversations
 
 __all__ = [
+    "AuditEntry",
+    "ConsentEvent",
     "Contact",
+    "DoNotContact",
+    "ErasureReceipt",
     "Identity",
     "Lead",
     "LeadAnswer",
     "ProfileStore",
     "TimelineEvent",
+    "conversation_events",
+    "conversations_idle_since",
     "current_revision",
     "downgrade",
+    "erase_conversations",
     "make_engine",
     "upgrade",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Connection
 
-from bot.store import reads, writes
+from bot.store import consent, dnc, reads, writes
 from bot.store.leads import move_leads
 from bot.store.schema import channel_identities, contact_aliases, contacts, timeline_events
 from bot.types import LEAD_FIELDS, ContactId, LeadField, LeadStatus
@@ -27,7 +27,7 @@ def merge(conn: Connection, one: str, other: str, now: datetime) -> ContactId:
         reads.lock_contact(conn, ContactId(contact_id))
     survivor, loser = _older_first(_row(conn, one), _row(conn, other))
     survivor_id, loser_id = survivor["id"], loser["id"]
-    _move_children(conn, loser_id, survivor_id)
+    _move_children(conn, loser_id, survivor_id, now)
     conn.execute(delete(contacts).where(contacts.c.id == loser_id))
     conn.execute(insert(contact_aliases).values(old_id=loser_id, contact_id=survivor_id))
     writes.add_event(conn, survivor_id, "contact_merged", {"merged_id": loser_id}, now)
@@ -61,11 +61,14 @@ def _older_first(one: Row, other: Row) -> tuple[Row, Row]:
     return other, one
 
 
-def _move_children(conn: Connection, loser: str, survivor: str) -> None:
+def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -> None:
     for table in (channel_identities, timeline_events, contact_aliases):
         moved = update(table).where(table.c.contact_id == loser)
         conn.execute(moved.values(contact_id=survivor))
     move_leads(conn, loser, survivor)
+    # Deleting the loser would cascade to these: a lost withdrawal is the worst outcome.
+    consent.move(conn, loser, survivor)
+    dnc.move(conn, loser, survivor, now)
 
 
 def _blanks_filled(survivor: Row, loser: Row) -> dict[LeadField, str | None]:

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.types import Channel, ContactId, LeadField, LeadStatus
+from bot.types import (
+    Channel,
+    ConsentSource,
+    ContactId,
+    DncChannel,
+    DncReason,
+    LeadField,
+    LeadStatus,
+    Purpose,
+)
 
 
 @dataclass(frozen=True)
@@ -59,12 +68,22 @@ class TimelineEvent:
     data: dict[str, Any]
     occurred_at: datetime
 
+    def to_export(self) -> dict[str, Any]:
+        return {"kind": self.kind, "data": self.data, "occurred_at": self.occurred_at.isoformat()}
+
 
 @dataclass(frozen=True)
 class LeadAnswer:
     field: LeadField
     value: str
     answered_at: datetime
+
+    def to_export(self) -> dict[str, str]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "answered_at": self.answered_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True)
@@ -77,3 +96,87 @@ class Lead:
     started_at: datetime
     updated_at: datetime
     answers: tuple[LeadAnswer, ...]
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "channel": self.channel,
+            "conversation_id": self.conversation_id,
+            "started_at": self.started_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "answers": [answer.to_export() for answer in self.answers],
+        }
+
+
+@dataclass(frozen=True)
+class ConsentEvent:
+    """One grant or withdrawal, with the exact wording the person saw or heard."""
+
+    id: int
+    contact_id: ContactId
+    purpose: Purpose
+    granted: bool
+    channel: Channel
+    wording: str
+    wording_version: str
+    source: ConsentSource
+    evidence: dict[str, str | None]
+    occurred_at: datetime
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "purpose": self.purpose,
+            "granted": self.granted,
+            "channel": self.channel,
+            "wording": self.wording,
+            "wording_version": self.wording_version,
+            "source": self.source,
+            "evidence": dict(self.evidence),
+            "occurred_at": self.occurred_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class DoNotContact:
+    id: int
+    contact_id: ContactId
+    channel: DncChannel
+    reason: DncReason
+    note: str
+    added_at: datetime
+    lifted_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "reason": self.reason,
+            "note": self.note,
+            "added_at": self.added_at.isoformat(),
+            "lifted_at": None if self.lifted_at is None else self.lifted_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class ErasureReceipt:
+    """What an erasure removed that lives outside the profile database."""
+
+    contact_id: ContactId
+    conversation_ids: tuple[str, ...]
+    identities: tuple[Identity, ...]
+    suppressed: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    actor: str
+    action: str
+    target: str
+    details: dict[str, Any]
+    occurred_at: datetime

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -147,4 +148,85 @@ timeline_events = Table(
     Column("data", JSON, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
     Index(None, "contact_id", "occurred_at"),
+)
+
+# Append-only: migration 0002 adds triggers that reject UPDATE. Current consent is
+# derived from the latest event per purpose, never stored.
+consent_events = Table(
+    "consent_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _contact_fk(),
+    Column("purpose", String(16), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("wording", Text, nullable=False),
+    Column("wording_version", String(64), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Index(None, "contact_id", "purpose", "occurred_at", "id"),
+)
+
+do_not_contact = Table(
+    "do_not_contact",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _contact_fk(index=True),
+    Column("channel", String(16), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("lifted_at", UtcDateTime),
+)
+
+Index(
+    "uq_do_not_contact_active",
+    do_not_contact.c.contact_id,
+    do_not_contact.c.channel,
+    unique=True,
+    sqlite_where=do_not_contact.c.lifted_at.is_(None),
+    postgresql_where=do_not_contact.c.lifted_at.is_(None),
+)
+
+# Keyed digests of erased people's email addresses and phone numbers, so that an import
+# or a form cannot bring them back without anyone keeping the values themselves.
+suppressed_identifiers = Table(
+    "suppressed_identifiers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("kind", "digest"),
+)
+
+# Proof that an erasure happened, holding no personal data.
+erasure_log = Table(
+    "erasure_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contact_id", String(32), nullable=False),
+    Column("identity_count", Integer, nullable=False),
+    Column("erased_at", UtcDateTime, nullable=False),
+)
+
+# Rasa's tracker database may be down while a contact is erased; the sender ids wait here.
+pending_tracker_erasures = Table(
+    "pending_tracker_erasures",
+    metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("queued_at", UtcDateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(255), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Index(None, "occurred_at", "id"),
 )

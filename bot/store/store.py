@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import operations, reads
+from bot.store.checks import check_json, utc
 from bot.store.engine import make_engine
+from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import Contact, Lead, TimelineEvent
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
@@ -19,8 +20,9 @@ from bot.types import Channel, ContactId, LeadField, LeadStatus
 P = ParamSpec("P")
 
 
-class ProfileStore:
-    """Contacts, their channel identities, leads and timelines.
+class ProfileStore(ConsentAndPrivacy):
+    """Contacts, their channel identities, leads and timelines; their consent ledger,
+    do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
 
     Every method is one transaction. Database outages raise `StoreUnavailable`, unknown
     contacts `ContactNotFound`. The id of a contact merged away is accepted wherever a
@@ -48,7 +50,7 @@ class ProfileStore:
         found = self.contact_for_identity(channel, external_id)
         if found is not None:
             return found
-        return self._write_contact(ensure_contact_id, channel, external_id, _utc(now))
+        return self._write_contact(ensure_contact_id, channel, external_id, utc(now))
 
     def update_lead_fields(
         self,
@@ -67,7 +69,7 @@ class ProfileStore:
             external_id,
             fields,
             conversation_id,
-            _utc(now),
+            utc(now),
         )
 
     def set_lead_status(
@@ -78,7 +80,7 @@ class ProfileStore:
         now: datetime | None = None,
     ) -> Contact:
         return self._write_contact(
-            operations.set_lead_status, contact_id, status, conversation_id, _utc(now)
+            operations.set_lead_status, contact_id, status, conversation_id, utc(now)
         )
 
     def link_identity(
@@ -86,7 +88,7 @@ class ProfileStore:
     ) -> Contact:
         """Attach an identity; if another contact holds it, the two are merged."""
         return self._write_contact(
-            operations.link_identity, contact_id, channel, external_id, _utc(now)
+            operations.link_identity, contact_id, channel, external_id, utc(now)
         )
 
     def record_event(
@@ -96,8 +98,8 @@ class ProfileStore:
         data: Mapping[str, Any],
         now: datetime | None = None,
     ) -> TimelineEvent:
-        _check_json(data)
-        at = _utc(now)
+        check_json(data)
+        at = utc(now)
         return self._tx.write(
             lambda conn: operations.record_event(conn, contact_id, kind, data, at)
         )
@@ -161,16 +163,3 @@ class ProfileStore:
         return self._tx.write(
             lambda conn: reads.load_contact(conn, operation(conn, *args, **kwargs))
         )
-
-
-def _check_json(data: Mapping[str, Any]) -> None:
-    # Fail here, the same way on every backend (SQLite would store NaN, PostgreSQL not).
-    json.dumps(data, allow_nan=False)
-
-
-def _utc(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}; pass an aware datetime")
-    return now.astimezone(timezone.utc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -40,8 +41,8 @@ def sqlite_engine(directory: Path) -> Engine:
     return make_engine(f"sqlite:///{directory / 'data' / 'parley.db'}")
 
 
-@pytest.fixture
-def pg_schema() -> Iterator[str]:
+@contextmanager
+def fresh_pg_schema() -> Iterator[str]:
     """A fresh schema in the test database, dropped with everything in it afterwards."""
     if not postgres_answers():
         pytest.skip(f"no PostgreSQL server answers at {PG_URL}")
@@ -55,6 +56,12 @@ def pg_schema() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    with fresh_pg_schema() as schema:
+        yield schema
 
 
 def pg_engine(schema: str) -> Engine:
@@ -78,3 +85,14 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def store(engine: Engine) -> ProfileStore:
     return ProfileStore(engine)
+
+
+@pytest.fixture
+def tracker_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
+    """A database for Rasa's tracker store, apart from the profile store's, on the same
+    backend as `engine`; it has no tables yet (see tests.store.rasa_tracker)."""
+    if engine.dialect.name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker' / 'rasa.db'}"
+        return
+    with fresh_pg_schema() as schema:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"

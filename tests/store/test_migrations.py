@@ -28,7 +28,7 @@ def test_upgrade_builds_the_schema_of_schema_py(engine: Engine) -> None:
 
 
 def test_upgrade_records_head_revision(engine: Engine) -> None:
-    assert current_revision(engine) == HEAD == "0001"
+    assert current_revision(engine) == HEAD == "0002"
 
 
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
@@ -53,3 +53,19 @@ def test_upgrade_accepts_a_url(tmp_path: Path) -> None:
         assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
+
+
+def test_downgrade_to_0001_drops_consent_and_privacy_tables(engine: Engine) -> None:
+    downgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert set(inspect(engine).get_table_names()) == {
+        "alembic_version",
+        "contacts",
+        "channel_identities",
+        "contact_aliases",
+        "leads",
+        "lead_answers",
+        "timeline_events",
+    }
+    upgrade(engine)
+    assert schema_diffs(engine) == []

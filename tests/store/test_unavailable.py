@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -27,6 +28,28 @@ CALLS: dict[str, Callable[[ProfileStore], Any]] = {
     "iter_contacts": lambda s: list(s.iter_contacts()),
     "count_contacts": lambda s: s.count_contacts(),
     "timeline": lambda s: s.timeline("x"),
+    "record_consent": lambda s: s.record_consent(
+        "x",
+        "email",
+        False,
+        channel="web",
+        wording="Stop emails?",
+        wording_version="v1",
+        source="conversation",
+        evidence={},
+    ),
+    "consent_state": lambda s: s.consent_state("x"),
+    "has_consent": lambda s: s.has_consent("x", "sms"),
+    "add_do_not_contact": lambda s: s.add_do_not_contact("x", "sms", "withdrawn"),
+    "is_do_not_contact": lambda s: s.is_do_not_contact("x", "sms"),
+    "erase_contact": lambda s: s.erase_contact("x", "salt"),
+    "is_suppressed": lambda s: s.is_suppressed(email="a@x.io", salt="salt"),
+    "queue_tracker_erasure": lambda s: s.queue_tracker_erasure(["s1"]),
+    "pending_tracker_erasures": lambda s: s.pending_tracker_erasures(),
+    "export_contact": lambda s: s.export_contact("x"),
+    "contacts_for_purge": lambda s: s.contacts_for_purge(datetime.now(timezone.utc)),
+    "record_audit": lambda s: s.record_audit("cli", "a", "x"),
+    "audit_entries": lambda s: s.audit_entries(),
 }
 
 

@@ -1,0 +1,230 @@
+"""Asking for consent, recording the answer, withdrawals and re-subscriptions."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from datetime import datetime, timezone
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.slots import REQUESTED_SLOT, lead_values, list_slot
+from bot.consent import ConsentConfig, load_consent_config, purposes_mentioned, withdrawal_scope
+from bot.errors import StoreUnavailable
+from bot.interruptions import is_question, states_opt_out
+from bot.journal import ConsentJournal, PendingConsent, apply_consent
+from bot.types import PURPOSES, Purpose
+
+logger = logging.getLogger(__name__)
+
+PURPOSE = "consent_purpose"
+WORDING = "consent_wording"
+VERSION = "consent_version"
+ANSWERED = "consent_answered"
+CLEAR_YES_CONFIDENCE = 0.8
+PURPOSE_WORDS: dict[str, str] = {
+    "email": "email", "sms": "text message", "whatsapp": "WhatsApp",
+    "telegram": "Telegram", "phone": "phone call", "profiling": "lead scoring",
+}  # fmt: skip
+
+
+def describe(purposes: set[Purpose]) -> str:
+    if set(PURPOSES) <= purposes:
+        return "any channel"
+    names = [PURPOSE_WORDS[p] for p in PURPOSES if p in purposes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def evidence_of(tracker: Tracker) -> dict[str, str | None]:
+    message = tracker.latest_message
+    metadata = message.get("metadata") or {}
+    return {
+        "conversation_id": conversation_id(tracker),
+        "message_id": message.get("message_id"),
+        "text": metadata.get("original_text") or message.get("text"),
+        "keyword": metadata.get("parley_keyword"),
+    }
+
+
+class ConsentAction(StoreBacked, Action, ABC):
+    """Shared plumbing: the consent config and the journal of unsaved changes."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @property
+    def config(self) -> ConsentConfig:
+        return load_consent_config(self.settings.consent_file)
+
+    @property
+    def journal(self) -> ConsentJournal:
+        return ConsentJournal(self.settings.data_dir / "pending_consent.jsonl")
+
+    async def save(self, change: PendingConsent) -> bool:
+        """Record the change; if the store is down, journal it for a later replay."""
+        try:
+            await self.call_store(self.journal.replay, self.store)
+            await self.call_store(apply_consent, self.store, change)
+            return True
+        except StoreUnavailable as error:
+            logger.error("consent change journaled, store unavailable: %s", error)
+            await self.call_store(self.journal.append, change)
+            return False
+
+    async def consent_state(self, tracker: Tracker) -> dict[str, bool]:
+        """Purpose -> currently granted, for the person in this conversation."""
+        try:
+            contact = await self.call_store(
+                self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
+            )
+            if contact is None:
+                return {}
+            state = await self.call_store(self.store.consent_state, contact.id)
+        except StoreUnavailable:
+            return {}
+        return {purpose: event.granted for purpose, event in state.items()}
+
+    async def _withdrawn(self, tracker: Tracker) -> set[Purpose]:
+        state = await self.consent_state(tracker)
+        return {p for p in PURPOSES if state.get(p) is False}
+
+    def change(self, tracker: Tracker, purposes: set[Purpose], granted: bool, wording: str,
+               source: str = "conversation") -> PendingConsent:  # fmt: skip
+        return PendingConsent(
+            channel=channel_of(tracker), external_id=tracker.sender_id,
+            purposes=tuple(p for p in PURPOSES if p in purposes), granted=granted,
+            wording=wording, wording_version=self.config.version, source=source,  # type: ignore[arg-type]
+            evidence=evidence_of(tracker), occurred_at=datetime.now(timezone.utc).isoformat(),
+        )  # fmt: skip
+
+
+class ActionAskConsent(ConsentAction):
+    """Ask the next configured consent question, in its exact words."""
+
+    def name(self) -> str:
+        return "action_ask_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        answered = set(list_slot(tracker, ANSWERED)) | await self._granted(tracker)
+        question = self.config.pending(answered, set(lead_values(tracker)))
+        if question is None:
+            if list_slot(tracker, ANSWERED):
+                dispatcher.utter_message(response="utter_consent_done")
+            return [SlotSet(PURPOSE, None), SlotSet(WORDING, None)]
+        wording = question.wording.format(company=self.settings.company_name)
+        dispatcher.utter_message(response="utter_consent_question", wording=wording)
+        return [
+            SlotSet(PURPOSE, question.purpose),
+            SlotSet(WORDING, wording),
+            SlotSet(VERSION, self.config.version),
+        ]
+
+    async def _granted(self, tracker: Tracker) -> set[str]:
+        return {p for p, granted in (await self.consent_state(tracker)).items() if granted}
+
+
+class ActionRecordConsent(ConsentAction):
+    """Only a clear yes to the question just asked is consent; anything else is not."""
+
+    def name(self) -> str:
+        return "action_record_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        purpose, wording = tracker.get_slot(PURPOSE), tracker.get_slot(WORDING)
+        if purpose not in PURPOSES or not wording:
+            return []
+        answered = SlotSet(ANSWERED, sorted({*list_slot(tracker, ANSWERED), purpose}))
+        if not clear_yes(tracker):
+            dispatcher.utter_message(response="utter_consent_not_given")
+            return [answered, SlotSet(PURPOSE, None)]
+        saved = await self.save(self.change(tracker, {purpose}, True, wording))
+        dispatcher.utter_message(
+            response="utter_consent_recorded" if saved else "utter_opt_out_not_recorded"
+        )
+        return [answered, SlotSet(PURPOSE, None)]
+
+
+def clear_yes(tracker: Tracker) -> bool:
+    intent = tracker.latest_message.get("intent") or {}
+    text = tracker.latest_message.get("text") or ""
+    confident = float(intent.get("confidence") or 0) >= CLEAR_YES_CONFIDENCE
+    return intent.get("name") == "affirm" and confident and not is_question(text)
+
+
+class ActionWithdrawConsent(ConsentAction):
+    """Stop marketing on the channels the person names (all, if they say so)."""
+
+    def name(self) -> str:
+        return "action_withdraw_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        metadata = tracker.latest_message.get("metadata") or {}
+        text = tracker.latest_message.get("text") or ""
+        keyword_kind = metadata.get("parley_keyword_kind")
+        if keyword_kind is None and not states_opt_out(text):
+            dispatcher.utter_message(response="utter_default")
+            return []
+        scope = withdrawal_scope(text, channel_of(tracker), keyword_kind)
+        source = "keyword" if keyword_kind else "conversation"
+        wording = f"Withdrawal requested by the person: {metadata.get('original_text') or text}"
+        saved = await self.save(self.change(tracker, scope, False, wording, source))
+        if saved:
+            dispatcher.utter_message(
+                response="utter_opt_out_confirmed", scope=describe(scope),
+                company=self.settings.company_name,
+            )  # fmt: skip
+        else:
+            dispatcher.utter_message(response="utter_opt_out_not_recorded")
+        events: list[EventType] = [SlotSet(PURPOSE, None)]
+        if tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        return events
+
+
+class ActionResubscribe(ConsentAction):
+    """START/UNSTOP (or YES on SMS) restores what was withdrawn; words ask first."""
+
+    def name(self) -> str:
+        return "action_resubscribe"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        metadata = tracker.latest_message.get("metadata") or {}
+        if metadata.get("parley_keyword_kind") != "start":
+            # Free text ("you can email me again") gets the proper question, in its words.
+            named = purposes_mentioned(tracker.latest_message.get("text") or "")
+            answered: list[str] = [p for p in PURPOSES if p not in named] if named else []
+            return [SlotSet(ANSWERED, answered), SlotSet(PURPOSE, None)] + await ActionAskConsent(
+                self._store, self._settings
+            ).run(dispatcher, _with_answered(tracker, answered), domain)
+        scope = withdrawal_scope("", channel_of(tracker), "stop") & await self._withdrawn(tracker)
+        if not scope:
+            dispatcher.utter_message(response="utter_nothing_to_resubscribe")
+            return []
+        wording = f"Re-subscribed with the keyword {metadata.get('parley_keyword')}"
+        if await self.save(self.change(tracker, scope, True, wording, "keyword")):
+            dispatcher.utter_message(
+                response="utter_resubscribed",
+                scope=describe(scope),
+                company=self.settings.company_name,
+            )
+        else:
+            dispatcher.utter_message(response="utter_opt_out_not_recorded")
+        return []
+
+
+def _with_answered(tracker: Tracker, answered: list[str]) -> Tracker:
+    copy = tracker.copy()
+    copy.slots[ANSWERED] = answered
+    return copy

@@ -1,0 +1,89 @@
+"""Data-subject requests and retention: export, erasure, purge, tracker clean-up.
+
+Used alike by the chat actions and the CLI, so both erase exactly the same things.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from bot.settings import Settings
+from bot.store import ErasureReceipt, ProfileStore
+from bot.store.trackers import conversation_events, erase_conversations
+
+# Rasa writes a turn's events after the action that erased the person has returned, so
+# queued conversations are cleaned again on every sweep for this long.
+TRACKER_GRACE = timedelta(minutes=2)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def conversation_ids(store: ProfileStore, contact_id: str) -> list[str]:
+    contact = store.get_contact(contact_id)
+    ids = {lead.conversation_id for lead in store.leads_for(contact_id) if lead.conversation_id}
+    ids |= {identity.external_id for identity in contact.channels}
+    return sorted(ids)
+
+
+def export(store: ProfileStore, settings: Settings, contact_id: str, actor: str) -> dict[str, Any]:
+    """Everything held about one person, conversations included."""
+    document = store.export_contact(contact_id)
+    ids = conversation_ids(store, contact_id)
+    document["conversations"] = conversation_events(settings.tracker_store_url, ids)
+    store.record_audit(actor, "export_contact", contact_id, {"conversations": len(ids)})
+    return document
+
+
+def erase(
+    store: ProfileStore,
+    settings: Settings,
+    contact_id: str,
+    actor: str,
+    now: datetime | None = None,
+) -> ErasureReceipt:
+    """Erase the person from the profile store and their conversations from Rasa's."""
+    receipt = store.erase_contact(contact_id, settings.erasure_salt.value, now=now)
+    store.record_audit(
+        actor, "erase_contact", receipt.contact_id, {"identities": len(receipt.identities)}
+    )
+    sweep_trackers(store, settings, now)
+    return receipt
+
+
+def sweep_trackers(store: ProfileStore, settings: Settings, now: datetime | None = None) -> int:
+    """Delete queued conversations from the tracker store; forget them after the grace."""
+    pending = store.pending_tracker_erasures()
+    if not pending:
+        return 0
+    deleted = erase_conversations(settings.tracker_store_url, pending)
+    store.clear_tracker_erasure(
+        store.pending_tracker_erasures(queued_before=_now(now) - TRACKER_GRACE)
+    )
+    return deleted
+
+
+def purge(
+    store: ProfileStore,
+    settings: Settings,
+    actor: str,
+    *,
+    dry_run: bool,
+    now: datetime | None = None,
+) -> list[str]:
+    """Remove contacts with no consent and no activity within the retention period."""
+    cutoff = _now(now) - timedelta(days=settings.retention_days)
+    stale = [str(contact_id) for contact_id in store.contacts_for_purge(cutoff)]
+    if dry_run:
+        return stale
+    for contact_id in stale:
+        ids = conversation_ids(store, contact_id)
+        store.delete_contact(contact_id, now=now)
+        store.queue_tracker_erasure(ids, now=now)
+        store.record_audit(
+            actor, "purge_contact", contact_id, {"retention_days": settings.retention_days}
+        )
+    sweep_trackers(store, settings, now)
+    return stale

@@ -1,0 +1,23 @@
+"""A data-subject access request: everything the store holds about one person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from bot.store import consent, dnc, reads
+
+
+def export_contact(conn: Connection, key: str) -> dict[str, Any]:
+    """JSON-ready; its keys are a public contract."""
+    contact_id = reads.require_id(conn, key)
+    return {
+        "profile": reads.load_contact(conn, contact_id).to_export(),
+        "leads": [lead.to_export() for lead in reads.leads_of(conn, contact_id)],
+        "consent_history": [e.to_export() for e in consent.history(conn, contact_id)],
+        "do_not_contact": [
+            entry.to_export() for entry in dnc.entries(conn, contact_id, active_only=False)
+        ],
+        "timeline": [event.to_export() for event in reads.timeline_of(conn, contact_id)],
+    }

@@ -1,0 +1,179 @@
+"""ProfileStore's consent and privacy methods: the consent ledger, do-not-contact,
+erasure and suppression, export, retention and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from bot.store import audit, consent, dnc, erasure, queue, reads, retention
+from bot.store.checks import check_choice, check_json, check_text, utc
+from bot.store.export import export_contact
+from bot.store.records import AuditEntry, ConsentEvent, DoNotContact, ErasureReceipt
+from bot.store.transactions import Transactions
+from bot.types import (
+    DNC_CHANNELS,
+    DNC_REASONS,
+    Channel,
+    ConsentSource,
+    ContactId,
+    DncChannel,
+    DncReason,
+    Purpose,
+)
+
+
+class ConsentAndPrivacy:
+    """Mixed into ProfileStore; every method is one transaction, like the store's own."""
+
+    _tx: Transactions
+
+    def record_consent(
+        self,
+        contact_id: str,
+        purpose: Purpose,
+        granted: bool,
+        *,
+        channel: Channel,
+        wording: str,
+        wording_version: str,
+        source: ConsentSource,
+        evidence: Mapping[str, str | None],
+        now: datetime | None = None,
+    ) -> ConsentEvent:
+        """Append a grant or withdrawal to the ledger; `wording` is the exact text the
+        person saw or heard, `evidence` ids that tie the event to its conversation."""
+        record = consent.ConsentRecord(
+            purpose, granted, channel, wording, wording_version, source, dict(evidence)
+        )
+        record.check()
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: consent.append(conn, _locked(conn, contact_id), record, at)
+        )
+
+    def consent_history(self, contact_id: str) -> list[ConsentEvent]:
+        return self._tx.read(lambda conn: consent.history(conn, reads.require_id(conn, contact_id)))
+
+    def consent_state(self, contact_id: str) -> dict[Purpose, ConsentEvent]:
+        """The latest event per purpose (by time, then by order of recording)."""
+        return self._tx.read(lambda conn: consent.state(conn, reads.require_id(conn, contact_id)))
+
+    def has_consent(self, contact_id: str, purpose: Purpose) -> bool:
+        return self._tx.read(
+            lambda conn: consent.granted(conn, reads.require_id(conn, contact_id), purpose)
+        )
+
+    def add_do_not_contact(
+        self,
+        contact_id: str,
+        channel: DncChannel,
+        reason: DncReason,
+        note: str = "",
+        now: datetime | None = None,
+    ) -> DoNotContact:
+        """The active entry for (contact, channel): the one there is, or a new one."""
+        check_choice("channel", channel, DNC_CHANNELS)
+        check_choice("reason", reason, DNC_REASONS)
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: dnc.add(conn, _locked(conn, contact_id), channel, reason, note, at)
+        )
+
+    def lift_do_not_contact(
+        self, contact_id: str, channel: DncChannel, now: datetime | None = None
+    ) -> bool:
+        """False when there was no active entry to lift."""
+        at = utc(now)
+        return self._tx.write(lambda conn: dnc.lift(conn, _locked(conn, contact_id), channel, at))
+
+    def do_not_contact(self, contact_id: str) -> list[DoNotContact]:
+        """The active entries."""
+        return self._tx.read(
+            lambda conn: dnc.entries(conn, reads.require_id(conn, contact_id), active_only=True)
+        )
+
+    def is_do_not_contact(self, contact_id: str, channel: DncChannel) -> bool:
+        return self._tx.read(
+            lambda conn: dnc.active(conn, reads.require_id(conn, contact_id), channel) is not None
+        )
+
+    def erase_contact(
+        self, contact_id: str, salt: str, now: datetime | None = None
+    ) -> ErasureReceipt:
+        """Delete the contact and everything of theirs, keep HMAC digests (keyed with
+        `salt`) of their email and phone as suppressed, log the erasure without personal
+        data, and queue their sender ids for `bot.store.erase_conversations`."""
+        check_text("salt", salt)
+        at = utc(now)
+        return self._tx.write(lambda conn: erasure.erase(conn, contact_id, salt, at))
+
+    def delete_contact(self, contact_id: str, now: datetime | None = None) -> ErasureReceipt:
+        """Like `erase_contact` without suppressing: for retention purges, which are no
+        request to never be contacted again."""
+        at = utc(now)
+        return self._tx.write(lambda conn: erasure.delete_without_suppressing(conn, contact_id, at))
+
+    def is_suppressed(
+        self, *, email: str | None = None, phone: str | None = None, salt: str
+    ) -> bool:
+        """Whether an erased person had this email (any case) or phone (E.164)."""
+        given: list[tuple[erasure.IdentifierKind, str | None]] = [
+            ("email", email),
+            ("phone", phone),
+        ]
+        identifiers = [(kind, value) for kind, value in given if value]
+        return self._tx.read(lambda conn: erasure.is_suppressed(conn, identifiers, salt))
+
+    def queue_tracker_erasure(self, sender_ids: Iterable[str], now: datetime | None = None) -> None:
+        wanted, at = list(sender_ids), utc(now)
+        self._tx.write(lambda conn: queue.add(conn, wanted, at))
+
+    def pending_tracker_erasures(self, queued_before: datetime | None = None) -> list[str]:
+        """Queued sender ids, oldest first; only those queued before `queued_before` if
+        given (Rasa may still write a conversation's last turn after it was queued)."""
+        before = None if queued_before is None else utc(queued_before)
+        return self._tx.read(lambda conn: queue.queued(conn, before))
+
+    def clear_tracker_erasure(self, sender_ids: Iterable[str]) -> None:
+        done = list(sender_ids)
+        self._tx.write(lambda conn: queue.clear(conn, done))
+
+    def export_contact(self, contact_id: str) -> dict[str, Any]:
+        """profile, leads (with answers), consent_history, do_not_contact (lifted too)
+        and timeline, JSON-ready."""
+        return self._tx.read(lambda conn: export_contact(conn, contact_id))
+
+    def contacts_for_purge(self, cutoff: datetime) -> list[ContactId]:
+        """Contacts with no consent currently granted for any purpose, and no change,
+        timeline event or consent event since `cutoff`."""
+        at = utc(cutoff)
+        return self._tx.read(lambda conn: retention.contacts_for_purge(conn, at))
+
+    def record_audit(
+        self,
+        actor: str,
+        action: str,
+        target: str,
+        details: Mapping[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> AuditEntry:
+        """`target` is an id, never personal data: the audit log outlives erasures."""
+        check_text("actor", actor)
+        check_text("action", action)
+        data, at = dict(details or {}), utc(now)
+        check_json(data)
+        return self._tx.write(lambda conn: audit.append(conn, actor, action, target, data, at))
+
+    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        """Newest first."""
+        if limit < 1:
+            raise ValueError(f"limit must be positive, not {limit}")
+        return self._tx.read(lambda conn: audit.newest(conn, limit))
+
+
+def _locked(conn: Connection, key: str) -> ContactId:
+    return reads.lock_contact(conn, reads.require_id(conn, key))

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.errors import ContactNotFound
+from bot.store import ProfileStore
+from tests.store.conftest import NOW, at
+
+
+def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -> None:
+    contact = store.update_lead_fields(
+        "web", "s1", {"name": "Ada", "email": "ada@example.com"}, "conv-1", now=NOW
+    )
+    consent = store.record_consent(
+        contact.id,
+        "email",
+        True,
+        channel="web",
+        wording="May we email you?",
+        wording_version="v1",
+        source="conversation",
+        evidence={"conversation_id": "conv-1", "message_id": "m7"},
+        now=at(1),
+    )
+    store.add_do_not_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
+    exported = store.export_contact(contact.id)
+
+    assert json.loads(json.dumps(exported)) == exported
+    assert set(exported) == {"profile", "leads", "consent_history", "do_not_contact", "timeline"}
+    assert exported["profile"] == store.get_contact(contact.id).to_export()
+    assert exported["leads"] == [
+        {
+            "id": store.leads_for(contact.id)[0].id,
+            "status": "partial",
+            "channel": "web",
+            "conversation_id": "conv-1",
+            "started_at": NOW.isoformat(),
+            "updated_at": NOW.isoformat(),
+            "answers": [
+                {"field": "name", "value": "Ada", "answered_at": NOW.isoformat()},
+                {"field": "email", "value": "ada@example.com", "answered_at": NOW.isoformat()},
+            ],
+        }
+    ]
+    assert exported["consent_history"] == [consent.to_export()]
+    assert exported["do_not_contact"] == [
+        {
+            "channel": "sms",
+            "reason": "staff",
+            "note": "asked at the fair",
+            "added_at": at(2).isoformat(),
+            "lifted_at": None,
+        }
+    ]
+    assert [event["kind"] for event in exported["timeline"]] == [
+        "contact_created",
+        "identity_linked",
+        "field_changed",
+        "field_changed",
+        "lead_status_changed",
+    ]
+    assert exported["timeline"][1] == {
+        "kind": "identity_linked",
+        "data": {"channel": "web", "external_id": "s1"},
+        "occurred_at": NOW.isoformat(),
+    }
+
+
+def test_export_contact_unknown_raises_contact_not_found(store: ProfileStore) -> None:
+    with pytest.raises(ContactNotFound):
+        store.export_contact("nope")
