@@ -185,10 +185,8 @@ class ActionWithdrawConsent(ConsentAction):
             )  # fmt: skip
         else:
             dispatcher.utter_message(response="utter_opt_out_not_recorded")
-        events: list[EventType] = [SlotSet(PURPOSE, None)]
-        if tracker.active_loop.get("name"):
-            events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
-        return events
+        # Whatever was going on (a form, a consent question) ends with the withdrawal.
+        return [SlotSet(PURPOSE, None), ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
 
 
 class ActionResubscribe(ConsentAction):

@@ -49,6 +49,11 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"no more (?:e-?mails?|texts?|messages|calls|marketing)|remove me|take me off|leave me alone)\b",
         re.IGNORECASE,
     ),
+    "opt_in": re.compile(
+        r"\b(?:re-?subscribe|subscribe|sign me (?:up|back)|opt(?:-| )?in|again|add me|"
+        r"(?:can|may) (?:e-?mail|text|message|call|contact) me)\b",
+        re.IGNORECASE,
+    ),
     "request_data": re.compile(
         r"\b(?:my (?:data|details|information|info|profile)|about me|on me)\b", re.I
     ),
@@ -97,4 +102,10 @@ def interrupts_form(
 
 def states_opt_out(text: str) -> bool:
     """Whether the words themselves ask to stop marketing ("don't stop the demo" does not)."""
-    return bool(_CUES["opt_out"].search(text))
+    return has_cue("opt_out", text)
+
+
+def has_cue(intent: str, text: str) -> bool:
+    """Whether the wording carries the tell-tale words of `intent` (True if it has none)."""
+    cue = _CUES.get(intent)
+    return cue is None or bool(cue.search(text))

@@ -15,6 +15,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.interruptions import has_cue
 from bot.leads import states_lead_details
 
 INFORM = "inform"
@@ -54,6 +55,8 @@ class ExplicitDetailsClassifier(GraphComponent):
     def _should_override(self, message: Message) -> bool:
         text = message.get("text") or ""
         current = (message.get("intent") or {}).get("name")
-        if not text or text.startswith("/") or current == INFORM or current in self._keep:
+        if not text or text.startswith("/") or current == INFORM:
             return False
+        if current in self._keep and has_cue(current, text):
+            return False  # "unsubscribe dana@acme.io" stays an opt-out
         return states_lead_details(text, self._region)

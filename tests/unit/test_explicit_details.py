@@ -23,6 +23,18 @@ def test_stated_details_become_inform(text: str) -> None:
     assert classify(text, "out_of_scope") == "inform"
 
 
+def test_a_privacy_intent_without_its_words_yields_to_details() -> None:
+    component = ExplicitDetailsClassifier(
+        {"region": "US", "keep_intents": ["request_erasure", "opt_out"]}
+    )
+    messages = [
+        Message(data={"text": t, "intent": {"name": i, "confidence": 0.9}})
+        for t, i in [("Hi I'm Grace Hopper, grace@cobol.systems", "request_erasure"),
+                     ("unsubscribe grace@cobol.systems please", "opt_out")]
+    ]  # fmt: skip
+    assert [m.get("intent")["name"] for m in component.process(messages)] == ["inform", "opt_out"]
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [("what's your phone number?", "ask_capabilities"), ("cancel, my email is x@y.io", "cancel"),
