@@ -54,7 +54,7 @@ class ExplicitDetailsClassifier(GraphComponent):
 
     def _should_override(self, message: Message) -> bool:
         text = message.get("text") or ""
-        current = (message.get("intent") or {}).get("name")
+        current = str((message.get("intent") or {}).get("name") or "")
         if not text or text.startswith("/") or current == INFORM:
             return False
         if current in self._keep and has_cue(current, text):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import IO, Any
 
+from bot.commands.privacy import actor
 from bot.errors import ContactNotFound
 from bot.settings import Settings
 from bot.store import Contact, ProfileStore
@@ -34,6 +35,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def list_contacts(store: ProfileStore, limit: int, offset: int) -> int:
     contacts = store.list_contacts(limit=limit, offset=offset)
+    store.record_audit(actor(), "list_contacts", "*", {"count": len(contacts)})
     print(f"{'id':32}  {'name':24}  {'email':30}  {'phone':16}  status")
     for c in contacts:
         print(
@@ -52,6 +54,7 @@ def show_contact(store: ProfileStore, key: str) -> int:
     contact = store.find_contact(key)
     if contact is None:
         raise ContactNotFound(key)
+    store.record_audit(actor(), "view_contact", contact.id)
     print(json.dumps(contact.to_export(), indent=2, ensure_ascii=False))
     print("\nTimeline:")
     for event in store.timeline(contact.id):
@@ -62,6 +65,7 @@ def show_contact(store: ProfileStore, key: str) -> int:
 
 
 def export_contacts(store: ProfileStore, fmt: str, output: str) -> int:
+    store.record_audit(actor(), "export_contacts", "*", {"format": fmt, "output": output})
     with (
         nullcontext(sys.stdout)
         if output == "-"

@@ -78,6 +78,16 @@ def test_list_and_settings_never_print_the_token(
     assert "cli-test-token" not in output and "**********" in output
 
 
+def test_every_read_of_personal_data_is_audited(data_dir: Path) -> None:
+    main(["contacts", "list"])
+    main(["contacts", "show", "dana@acme.io"])
+    main(["contacts", "export", "--format", "json"])
+    store = ProfileStore.from_url(f"sqlite:///{data_dir}/parley.db")
+    actions = [entry.action for entry in store.audit_entries()]
+    store.dispose()
+    assert actions == ["export_contacts", "view_contact", "list_contacts"]
+
+
 def test_db_upgrade_is_idempotent(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0
