@@ -41,7 +41,11 @@ class ActionSessionStart(StoreBacked, Action):
         if metadata is not None:
             events.append(SlotSet("session_started_metadata", metadata))
         contact = await self._known_contact(tracker)
-        texts = {"company": self.settings.company_name, "privacy_url": self.settings.privacy_url}
+        texts = {
+            "company": self.settings.company_name,
+            "privacy_url": self.settings.privacy_url,
+            "privacy_version": self.settings.privacy_version,
+        }
         if contact is None:
             dispatcher.utter_message(response="utter_disclosure", **texts)
         else:

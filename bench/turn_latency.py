@@ -132,10 +132,16 @@ def start_targets(supervisor: Supervisor, workdir: Path) -> dict[str, str]:
     upgrade(settings.database_url)
     start_stack(supervisor, settings, model.train(ROOT))
     bare_port, echo_port = free_port(), free_port()
+    bare_model_path = bare_model(workdir)
+    # Stock Rasa: its own REST channel, in-memory tracker store, no action server.
+    (workdir / "bare" / "credentials.yml").write_text("rest:\n")
+    (workdir / "bare" / "endpoints.yml").write_text("# none\n")
     supervisor.start(ChildSpec(
         "bare rasa",
-        [sys.executable, "-m", "rasa", "run", "--model", str(bare_model(workdir)),
-         "--port", str(bare_port), "--interface", "127.0.0.1"],
+        [sys.executable, "-m", "rasa", "run", "--model", str(bare_model_path),
+         "--port", str(bare_port), "--interface", "127.0.0.1",
+         "--credentials", str(workdir / "bare" / "credentials.yml"),
+         "--endpoints", str(workdir / "bare" / "endpoints.yml")],
         health_url=f"http://127.0.0.1:{bare_port}/", env={"RASA_TELEMETRY_ENABLED": "false"},
     ))  # fmt: skip
     supervisor.start(ChildSpec(

@@ -35,6 +35,12 @@ _CARRIER_ONLY: dict[str, KeywordKind] = {
     "YES": "start",
 }
 _PUNCTUATION = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+# Courtesies people add around a keyword, in the languages customers mix in.
+_COURTESY = re.compile(
+    r"^(?:please|pls|plz|now|thanks|thank you|thx|por favor|gracias|bitte|danke|merci|s'il vous plait|svp|"
+    r"grazie|per favore|obrigado|obrigada|alstublieft|dank je|kiitos|tack|takk|dziekuje)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -45,13 +51,29 @@ class Keyword:
 
 def match_keyword(text: str, channel: Channel) -> Keyword | None:
     """The keyword this whole message is, on this channel, or None."""
-    word = _PUNCTUATION.sub("", text).replace(" ", "").replace("-", "").upper()
-    if len(word) > 12 or len(text) > 40:
+    if len(text) > 60:
+        return None
+    bare = _PUNCTUATION.sub("", _strip_courtesy(_PUNCTUATION.sub("", text)))
+    word = bare.replace(" ", "").replace("-", "").upper()
+    if len(word) > 12:
         return None
     kind = _EVERYWHERE.get(word)
     if kind is None and channel in _CARRIER_CHANNELS:
         kind = _CARRIER_ONLY.get(word)
     return Keyword(kind, word) if kind else None
+
+
+def _strip_courtesy(text: str) -> str:
+    """'STOP please' and 'bitte STOP' are STOP; 'stop the demo' is not."""
+    words = text.split()
+    for cut in range(1, min(3, len(words))):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if _COURTESY.match(_PUNCTUATION.sub("", tail)):
+            return head
+        head, tail = " ".join(words[:-cut]), " ".join(words[-cut:])
+        if _COURTESY.match(_PUNCTUATION.sub("", head)):
+            return tail
+    return text
 
 
 INTENT_OF: dict[KeywordKind, str] = {

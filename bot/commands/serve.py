@@ -100,10 +100,10 @@ def ready_banner(settings: Settings) -> str:
     url = f"{settings.rasa_url}/webhooks/rest/webhook"
     return (
         f"\nParley is ready.\n"
-        f"  Talk to it in this terminal:  .venv/bin/parley shell   (in another terminal)\n"
+        f"  Talk to it in this terminal:  ./parley shell   (in another terminal)\n"
         f"  Or over REST:  curl -s {url} -H 'Content-Type: application/json' "
         f'-d \'{{"sender": "me", "message": "hi"}}\'\n'
-        f"  Profiles:  .venv/bin/parley contacts list\n"
+        f"  Profiles:  ./parley contacts list\n"
         f"  Profile store: {settings.database_url}\n"
         f"Press Ctrl-C to stop."
     )

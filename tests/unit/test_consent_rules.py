@@ -68,7 +68,8 @@ def test_withdrawal_scope(text: str, channel: str, keyword: str | None, expected
         ("cancel", "sms", "stop"), ("END", "whatsapp", "stop"), ("quit", "sms", "stop"),
         ("revoke", "rest", "stop"), ("opt-out", "web", "stop"), ("START", "rest", "start"),
         ("unstop", "sms", "start"), ("yes", "sms", "start"), ("HELP", "rest", "help"),
-        ("info", "sms", "help"),
+        ("info", "sms", "help"), ("STOP por favor", "sms", "stop"), ("bitte stop", "whatsapp", "stop"),
+        ("Stop, thanks!", "rest", "stop"), ("merci STOP", "sms", "stop"),
     ],
 )  # fmt: skip
 def test_keywords_match_whole_messages(text: str, channel: str, kind: str) -> None:
