@@ -114,7 +114,7 @@ class ActionAskConsent(ConsentAction):
         answered = set(list_slot(tracker, ANSWERED)) | await self._granted(tracker)
         question = self.config.pending(answered, set(lead_values(tracker)))
         if question is None:
-            if list_slot(tracker, ANSWERED):
+            if _last_action(tracker) == "action_record_consent":
                 dispatcher.utter_message(response="utter_consent_done")
             return [SlotSet(PURPOSE, None), SlotSet(WORDING, None)]
         wording = question.wording.format(company=self.settings.company_name)
@@ -150,6 +150,13 @@ class ActionRecordConsent(ConsentAction):
             response="utter_consent_recorded" if saved else "utter_opt_out_not_recorded"
         )
         return [answered, SlotSet(PURPOSE, None)]
+
+
+def _last_action(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
 
 
 def clear_yes(tracker: Tracker) -> bool:

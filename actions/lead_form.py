@@ -60,6 +60,8 @@ INTERRUPT_INTENTS = frozenset(
 )
 SKIP_INTENTS = frozenset({"skip", "deny"})
 HELP_AFTER_FAILURES = 2
+# After this many failed answers the question is set aside instead of asked forever.
+SKIP_AFTER_FAILURES = 4
 
 PROBLEM_RESPONSES = {
     "invalid_email": "utter_invalid_email",
@@ -159,16 +161,22 @@ class ValidateLeadForm(StoreBacked, Action):
             persons=turn.persons,
             organizations=turn.organizations,
             known=tuple(lead_values(tracker)),
+            email_hint=lead_values(tracker).get("email"),
         )
 
     def _next(self, tracker: Tracker, updates: dict[LeadField, str]) -> str | None:
         return next_field({**lead_values(tracker), **updates}, list_slot(tracker, SKIPPED))
 
     def _skip(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, field: LeadField, turn: Turn
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        field: LeadField,
+        turn: Turn,
+        response: str = "utter_field_skipped",
     ) -> list[EventType]:
         skipped = [*list_slot(tracker, SKIPPED), field]
-        dispatcher.utter_message(response="utter_field_skipped")
+        dispatcher.utter_message(response=response)
         return [
             SlotSet(SKIPPED, skipped),
             SlotSet(ATTEMPTS, 0),
@@ -188,7 +196,12 @@ class ValidateLeadForm(StoreBacked, Action):
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in reading.values.items()]
         events += await self._save(dispatcher, tracker, reading.values)
         self._report_problems(dispatcher, requested, reading)
-        events += _attempt_events(tracker, requested, reading)
+        attempts = _attempt_events(tracker, requested, reading)
+        if requested and _gave_up(attempts):
+            return events + self._skip(
+                dispatcher, tracker, requested, turn, "utter_skipped_for_now"
+            )
+        events += attempts
         known = {**lead_values(tracker), **reading.values}
         prefilled = {FIELD_OF[e["name"]]: e["value"] for e in events if e["name"] in FIELD_OF}
         events.append(SlotSet(READ_UNTIL, turn.message_id))
@@ -238,6 +251,11 @@ class ValidateLeadForm(StoreBacked, Action):
                 dispatcher.utter_message(
                     response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
                 )
+
+
+def _gave_up(attempt_events: list[EventType]) -> bool:
+    counts = [e["value"] for e in attempt_events if e["name"] == ATTEMPTS]
+    return bool(counts) and counts[0] >= SKIP_AFTER_FAILURES
 
 
 def _attempt_events(

@@ -100,9 +100,23 @@ def interrupts_form(
     return intent != "nlu_fallback" and confidence >= CONFIDENCE_FLOOR and reads_like(intent, text)
 
 
+_REFUSAL = re.compile(
+    r"\b(?:no|not|don'?t|do not|never|rather not|no longer|stop|quit|enough|without)\b", re.I
+)
+_MARKETING = re.compile(
+    r"\b(?:e-?mails?|newsletters?|texts?|sms|messages|whats ?app|telegram|calls?|marketing|"
+    r"offers|promotions?|spam|updates)\b",
+    re.IGNORECASE,
+)
+
+
 def states_opt_out(text: str) -> bool:
-    """Whether the words themselves ask to stop marketing ("don't stop the demo" does not)."""
-    return has_cue("opt_out", text)
+    """Whether the words themselves ask to stop marketing ("don't stop the demo" does not).
+
+    Either a plain opt-out phrase ("unsubscribe", "stop texting me") or a refusal that
+    names marketing ("I'd rather not get texts from you").
+    """
+    return has_cue("opt_out", text) or bool(_REFUSAL.search(text) and _MARKETING.search(text))
 
 
 def has_cue(intent: str, text: str) -> bool:

@@ -248,6 +248,7 @@ def read_message(
     persons: Iterable[str] = (),
     organizations: Iterable[str] = (),
     known: Collection[LeadField] = (),
+    email_hint: str | None = None,
 ) -> Reading:
     """Everything a message says about the lead, with the asked-for field read generously.
 
@@ -256,7 +257,8 @@ def read_message(
     """
     reading = Reading()
     rest = _take_email(text, requested, reading)
-    rest = _take_phone(rest, region, requested, reading)
+    email = reading.values.get("email") or email_hint
+    rest = _take_phone(rest, phone_regions(region, email), requested, reading)
     _take_statements(rest, reading)
     spotted: dict[LeadField, list[str]] = {
         "name": [p for p in persons if _usable_entity(p, rest, requested, "name")],
@@ -289,12 +291,27 @@ def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str
     return text
 
 
-def _take_phone(text: str, region: str, requested: LeadField | None, reading: Reading) -> str:
-    for match in phonenumbers.PhoneNumberMatcher(text, region):
-        reading.values["phone"] = phonenumbers.format_number(
-            match.number, phonenumbers.PhoneNumberFormat.E164
-        )
-        return text[: match.start] + " " + text[match.end :]
+def phone_regions(default: str, email: str | None) -> tuple[str, ...]:
+    """Where to read a number typed without +country: the default, then the email's country.
+
+    "07911 123456" from someone at brightpath.co.uk is a UK mobile, whatever the default.
+    """
+    tld = (email or "").rsplit(".", 1)[-1].upper() if email and "@" in email else ""
+    hint = "GB" if tld == "UK" else tld
+    if hint != default and hint in phonenumbers.SUPPORTED_REGIONS:
+        return (default, hint)
+    return (default,)
+
+
+def _take_phone(
+    text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
+) -> str:
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, region):
+            reading.values["phone"] = phonenumbers.format_number(
+                match.number, phonenumbers.PhoneNumberFormat.E164
+            )
+            return text[: match.start] + " " + text[match.end :]
     if requested == "phone" or _looks_like_phone_attempt(text):
         reading.problems["phone"] = "invalid_phone" if _digit_count(text) else "no_phone"
     return text

@@ -151,3 +151,15 @@ async def test_back_after_an_interruption_asks_the_next_unskipped_question(
     )  # fmt: skip
     assert slots == {"requested_slot": "lead_company"}
     assert said == []
+
+
+async def test_a_question_failed_four_times_is_set_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="I really don't know", slots={"requested_slot": "lead_phone", "field_attempts": 3,
+                                                   "lead_name": "Jo", "lead_email": "jo@x.io"},
+    )  # fmt: skip
+    assert slots["skipped_fields"] == ["phone"] and slots["requested_slot"] == "lead_company"
+    assert said == ["utter_no_phone", "utter_skipped_for_now"]

@@ -37,3 +37,20 @@ def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
 )
 def test_answers_and_unsure_guesses_do_not(text: str, intent: str, confidence: float) -> None:
     assert not interrupts_form(text, intent, confidence, CANDIDATES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'd rather not get texts from you", True),
+        ("no more marketing emails please", True),
+        ("unsubscribe", True),
+        ("don't stop the demo", False),
+        ("stop, I meant Acme", False),
+        ("no, my company is Acme", False),
+    ],
+)
+def test_states_opt_out(text: str, expected: bool) -> None:
+    from bot.interruptions import states_opt_out
+
+    assert states_opt_out(text) is expected

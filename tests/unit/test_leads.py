@@ -96,3 +96,14 @@ def test_requests_to_the_bot_are_not_needs(text: str) -> None:
 )
 def test_stated_problems_are_needs(text: str) -> None:
     assert read_message(text, region="US").values["need"] == text
+
+
+def test_national_number_is_read_in_the_country_of_the_email() -> None:
+    reading = read_message(
+        "07911 123456", region="US", requested="phone", email_hint="jo@brightpath.co.uk"
+    )
+    assert reading.values["phone"] == "+447911123456"
+    assert (
+        read_message("(212) 555-0199", region="US", email_hint="a@b.de").values["phone"]
+        == "+12125550199"
+    )
