@@ -29,7 +29,11 @@ async def test_ask_uses_the_configured_words_and_skips_what_needs_a_phone(
     done = CollectingDispatcher()
     await ActionAskConsent(store=store, settings=settings).run(
         done,
-        make_tracker("no", slots={"lead_email": "a@b.io", "consent_answered": ["email"]}),
+        make_tracker(
+            "no",
+            slots={"lead_email": "a@b.io", "consent_answered": ["email"]},
+            latest_action="action_record_consent",
+        ),
         DOMAIN,
     )
     assert responses(done) == ["utter_consent_done"]  # sms needs a phone number
