@@ -88,9 +88,20 @@ class ConsentAction(StoreBacked, Action, ABC):
             return {}
         return {purpose: event.granted for purpose, event in state.items()}
 
-    async def _withdrawn(self, tracker: Tracker) -> set[Purpose]:
-        state = await self.consent_state(tracker)
-        return {p for p in PURPOSES if state.get(p) is False}
+    async def _restorable(self, tracker: Tracker) -> set[Purpose]:
+        """Purposes once granted and then withdrawn: START may restore only those."""
+        try:
+            contact = await self.call_store(
+                self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
+            )
+            if contact is None:
+                return set()
+            history = await self.call_store(self.store.consent_history, contact.id)
+        except StoreUnavailable:
+            return set()
+        latest = {event.purpose: event.granted for event in history}
+        ever_granted = {event.purpose for event in history if event.granted}
+        return {p for p in ever_granted if latest.get(p) is False}
 
     def change(self, tracker: Tracker, purposes: set[Purpose], granted: bool, wording: str,
                source: str = "conversation") -> PendingConsent:  # fmt: skip
@@ -213,7 +224,7 @@ class ActionResubscribe(ConsentAction):
             return [SlotSet(ANSWERED, answered), SlotSet(PURPOSE, None)] + await ActionAskConsent(
                 self._store, self._settings
             ).run(dispatcher, _with_answered(tracker, answered), domain)
-        scope = withdrawal_scope("", channel_of(tracker), "stop") & await self._withdrawn(tracker)
+        scope = withdrawal_scope("", channel_of(tracker), "stop") & await self._restorable(tracker)
         if not scope:
             dispatcher.utter_message(response="utter_nothing_to_resubscribe")
             return []

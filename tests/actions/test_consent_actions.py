@@ -94,3 +94,26 @@ async def test_opt_out_intent_without_opt_out_words_withdraws_nothing(
     )
     assert responses(dispatcher) == ["utter_default"]
     assert store.contact_for_identity("rest", "visitor-1") is None
+
+
+async def test_start_restores_only_what_was_once_granted(
+    store: ProfileStore, settings: Settings
+) -> None:
+    from actions.consent import ActionResubscribe
+
+    contact = store.ensure_contact("rest", "visitor-1")
+    for purpose, granted in [("email", True), ("email", False), ("sms", False)]:
+        store.record_consent(
+            contact.id, purpose, granted, channel="rest", wording="w", wording_version="v",  # type: ignore[arg-type]
+            source="conversation", evidence={},
+        )  # fmt: skip
+    tracker = make_tracker("/opt_in", intent="opt_in")
+    tracker.latest_message["metadata"] |= {
+        "parley_keyword": "START",
+        "parley_keyword_kind": "start",
+    }
+    dispatcher = CollectingDispatcher()
+    await ActionResubscribe(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
+    state = store.consent_state(contact.id)
+    assert state["email"].granted is True and state["sms"].granted is False
+    assert dispatcher.messages[0]["scope"] == "email"
