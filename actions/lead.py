@@ -125,7 +125,6 @@ class ActionCancelLead(StoreBacked, Action):
         return [
             ActiveLoop(None),
             SlotSet(REQUESTED_SLOT, None),
-            SlotSet(SKIPPED, []),
             SlotSet(ATTEMPTS, 0),
             SlotSet(NEEDS_HELP, False),
         ]

@@ -84,7 +84,7 @@ _STATEMENTS: tuple[tuple[LeadField, re.Pattern[str]], ...] = (
 )
 _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
     "name": re.compile(
-        r"^(?:(?:hi|hello|hey|sure|ok|okay|yes)[,!.\s]+)?(?:my name(?:'s| is)|it's|it is|i am|i'm|im|call me|this is|name's)\s+",
+        r"^(?:(?:hi|hello|hey|sure|ok|okay|yes)[,!.\s]+)?(?:my name(?:'s| is)|it's|its|it is|i am|i'm|im|call me|this is|name's|name is|the name's|you can call me)\s+",
         re.I,
     ),
     "company": re.compile(
