@@ -151,7 +151,21 @@ class ValidateLeadForm(StoreBacked, Action):
         if requested and turn.is_interruption() and not self._read(tracker, turn, None).values:
             return []
         reading = self._read(tracker, turn, requested)
+        if requested == "phone" and _moved_on_from_phone(reading):
+            return await self._skip_phone_and_read_on(dispatcher, tracker, turn)
         return await self._apply(dispatcher, tracker, requested, turn, reading)
+
+    async def _skip_phone_and_read_on(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn
+    ) -> list[EventType]:
+        """A digit-free answer to the optional phone question answers the next question."""
+        skipped = [*list_slot(tracker, SKIPPED), "phone"]
+        tracker.slots[SKIPPED] = skipped
+        dispatcher.utter_message(response="utter_field_skipped")
+        following = FIELD_OF.get(next_field(lead_values(tracker), skipped) or "")
+        reading = self._read(tracker, turn, following)
+        events = await self._apply(dispatcher, tracker, following, turn, reading)
+        return [SlotSet(SKIPPED, skipped), *events]
 
     def _read(self, tracker: Tracker, turn: Turn, requested: LeadField | None) -> Reading:
         return read_message(
@@ -251,6 +265,11 @@ class ValidateLeadForm(StoreBacked, Action):
                 dispatcher.utter_message(
                     response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
                 )
+
+
+def _moved_on_from_phone(reading: Reading) -> bool:
+    """No digits at all and nothing else said: the person is answering something else."""
+    return reading.problems.get("phone") == "no_phone" and not reading.values
 
 
 def _gave_up(attempt_events: list[EventType]) -> bool:

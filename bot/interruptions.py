@@ -58,7 +58,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:my (?:data|details|information|info|profile)|about me|on me)\b", re.I
     ),
     "request_erasure": re.compile(
-        r"\b(?:delete|erase|remove|wipe|forget me|right to be forgotten)\b", re.IGNORECASE
+        r"\b(?:delete|erase|remove|wipe|forget (?:me|everything|all|my)|right to be forgotten)\b",
+        re.IGNORECASE,
     ),
     "request_demo": re.compile(
         r"\b(?:demo|demonstration|see (?:it|the product)|walkthrough)\b", re.I

@@ -158,8 +158,21 @@ async def test_a_question_failed_four_times_is_set_aside(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="I really don't know", slots={"requested_slot": "lead_phone", "field_attempts": 3,
-                                                   "lead_name": "Jo", "lead_email": "jo@x.io"},
+        action, text="I really don't know",
+        slots={"requested_slot": "lead_email", "field_attempts": 3, "lead_name": "Jo"},
     )  # fmt: skip
-    assert slots["skipped_fields"] == ["phone"] and slots["requested_slot"] == "lead_company"
-    assert said == ["utter_no_phone", "utter_skipped_for_now"]
+    assert slots["skipped_fields"] == ["email"] and slots["requested_slot"] == "lead_phone"
+    assert said == ["utter_no_email", "utter_skipped_for_now"]
+
+
+async def test_a_digit_free_answer_to_the_phone_question_answers_the_next_one(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="St Bart's Clinic",
+        slots={"requested_slot": "lead_phone", "lead_name": "Amelia", "lead_email": "a@b.org"},
+    )  # fmt: skip
+    assert slots["skipped_fields"] == ["phone"]
+    assert slots["lead_company"] == "St Bart's Clinic" and slots["requested_slot"] == "lead_role"
+    assert said == ["utter_field_skipped"]
