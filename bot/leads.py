@@ -168,6 +168,9 @@ _NON_ANSWERS = frozenset(
 )
 _NOT_NAME_STARTS = frozenset(
     [
+        "it's",
+        "its",
+        "i'm",
         "no",
         "not",
         "nope",
@@ -344,9 +347,12 @@ def _usable_entity(value: str, rest: str, requested: LeadField | None, field_nam
     """Whether an entity spaCy found can stand for `field_name`."""
     if value not in rest or "@" in value:
         return False  # part of an email address or phone number already read
-    # A bare answer to another question ("Acme Inc" when asked for the role) answers that.
-    whole_answer = value.strip().lower() == rest.strip(" ,.!?").lower()
-    return not (whole_answer and requested in FREE_TEXT_FIELDS and requested != field_name)
+    if requested not in FREE_TEXT_FIELDS or requested == field_name:
+        return True
+    # A bare answer to another question ("Acme Inc" when asked for the role, "it's
+    # Beatriz" when asked for the name) answers that question, not this one.
+    answer = _LEAD_INS[requested].sub("", rest.strip()).strip(" ,.!?")
+    return value.strip().lower() != answer.lower()
 
 
 def _take_entity(field_name: LeadField, found: Iterable[str], reading: Reading) -> None:

@@ -107,3 +107,8 @@ def test_national_number_is_read_in_the_country_of_the_email() -> None:
         read_message("(212) 555-0199", region="US", email_hint="a@b.de").values["phone"]
         == "+12125550199"
     )
+
+
+def test_name_spacy_calls_an_organisation_is_still_the_name() -> None:
+    reading = read_message("it's Beatriz", region="US", requested="name", organizations=["Beatriz"])
+    assert reading.values == {"name": "Beatriz"}
