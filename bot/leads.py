@@ -132,6 +132,7 @@ def normalize_phone(text: str, region: str) -> str:
 def clean_free_text(field_name: LeadField, text: str) -> str:
     """Trim a free-text answer and check it; raise ValueError with a reason."""
     value = _LEAD_INS[field_name].sub("", text.strip()).strip(" \t\n,;.!?")
+    value = _FILLER.sub("", value)
     if not value:
         raise ValueError("empty")
     if value.lower() in _NON_ANSWERS:
@@ -145,6 +146,8 @@ def clean_free_text(field_name: LeadField, text: str) -> str:
     return value
 
 
+# Words people put before a corrected value ("the company is actually Acme").
+_FILLER = re.compile(r"^(?:actually|really|now|just|rather|in fact|correctly)[,\s]+", re.IGNORECASE)
 _NON_ANSWERS = frozenset(
     [
         "yes",

@@ -112,3 +112,8 @@ def test_national_number_is_read_in_the_country_of_the_email() -> None:
 def test_name_spacy_calls_an_organisation_is_still_the_name() -> None:
     reading = read_message("it's Beatriz", region="US", requested="name", organizations=["Beatriz"])
     assert reading.values == {"name": "Beatriz"}
+
+
+def test_correction_fillers_are_not_part_of_the_value() -> None:
+    reading = read_message("wait, the company is actually Ondas Media Group", region="US")
+    assert reading.values == {"company": "Ondas Media Group"}
