@@ -80,7 +80,8 @@ def rasa_server(settings: Settings, model: Path) -> ChildSpec:
             "--credentials", str(root / "credentials.yml"),
             "--interface", settings.bind_host,
             "--port", str(settings.rasa_port),
-            "--enable-api", "--auth-token", token,
+            # "=" form: a token may begin with "-", which argparse would take for an option.
+            "--enable-api", f"--auth-token={token}",
             "--cors", "*",
         ],
         health_url=f"{settings.rasa_url}/status?token={token}",
