@@ -7,6 +7,7 @@ printing the settings never prints them.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -34,6 +35,23 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class TwilioSettings:
+    """Twilio SMS and WhatsApp; off (every webhook a 403) without a token and a public
+    URL, since Twilio signs each request over the URL it called."""
+
+    account_sid: str
+    auth_token: Secret | None
+    sms_from: str
+    whatsapp_from: str
+    public_url: str
+    api_base_url: str
+
+    @property
+    def configured(self) -> bool:
+        return self.auth_token is not None and bool(self.public_url)
+
+
+@dataclass(frozen=True)
 class Settings:
     project_root: Path
     data_dir: Path
@@ -51,6 +69,7 @@ class Settings:
     erasure_salt: Secret
     retention_days: int
     consent_file: Path
+    twilio: TwilioSettings
 
     @property
     def models_dir(self) -> Path:
@@ -106,7 +125,37 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         erasure_salt=_generated_secret(env, "PARLEY_ERASURE_SALT", data_dir / "erasure_salt"),
         retention_days=_positive_int(env, "PARLEY_RETENTION_DAYS", 365),
         consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml")),
+        twilio=_twilio(env),
     )
+
+
+def _twilio(env: Mapping[str, str]) -> TwilioSettings:
+    token = env.get("TWILIO_AUTH_TOKEN")
+    return TwilioSettings(
+        account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+        auth_token=Secret(token) if token else None,
+        sms_from=_e164_or_empty(env, "TWILIO_SMS_FROM"),
+        whatsapp_from=_whatsapp_from(env),
+        public_url=_url(env, "PARLEY_PUBLIC_URL", "").rstrip("/")
+        if env.get("PARLEY_PUBLIC_URL")
+        else "",
+        api_base_url=_url(env, "TWILIO_API_BASE_URL", "https://api.twilio.com").rstrip("/"),
+    )
+
+
+def _e164_or_empty(env: Mapping[str, str], key: str, prefix: str = "") -> str:
+    raw = env.get(key, "").strip()
+    number = raw.removeprefix(prefix)
+    if raw and not re.fullmatch(r"\+[1-9]\d{6,14}", number):
+        raise InvalidSetting(key, f"{raw!r} is not an E.164 number like {prefix}+14155550134")
+    return raw
+
+
+def _whatsapp_from(env: Mapping[str, str]) -> str:
+    raw = env.get("TWILIO_WHATSAPP_FROM", "").strip()
+    if raw and not raw.startswith("whatsapp:"):
+        raw = f"whatsapp:{raw}"
+    return _e164_or_empty({"TWILIO_WHATSAPP_FROM": raw}, "TWILIO_WHATSAPP_FROM", "whatsapp:")
 
 
 def _resolve(path: str) -> Path:

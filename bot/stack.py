@@ -43,7 +43,22 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_ERASURE_SALT": settings.erasure_salt.value,
         "PARLEY_RETENTION_DAYS": str(settings.retention_days),
         "PARLEY_CONSENT_FILE": str(settings.consent_file),
+        **twilio_env(settings),
     }
+
+
+def twilio_env(settings: Settings) -> dict[str, str]:
+    twilio = settings.twilio
+    env = {
+        "TWILIO_ACCOUNT_SID": twilio.account_sid,
+        "TWILIO_SMS_FROM": twilio.sms_from,
+        "TWILIO_WHATSAPP_FROM": twilio.whatsapp_from,
+        "PARLEY_PUBLIC_URL": twilio.public_url,
+        "TWILIO_API_BASE_URL": twilio.api_base_url,
+    }
+    if twilio.auth_token is not None:
+        env["TWILIO_AUTH_TOKEN"] = twilio.auth_token.value
+    return env
 
 
 def child_env(settings: Settings) -> dict[str, str]:

@@ -17,3 +17,8 @@ TOO_LONG = (
 def bot_text(recipient_id: str, text: str) -> dict[str, Any]:
     """A message in the shape Rasa's CollectingOutputChannel produces."""
     return {"recipient_id": recipient_id, "text": text}
+
+
+MEDIA_UNREADABLE = (
+    "Thanks! I can't read pictures or files yet. Could you type what you'd like to say instead?"
+)

@@ -23,8 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.keywords import INTENT_OF, match_keyword
-from bot.types import Channel
+from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, TOO_LONG, bot_text
 
 logger = logging.getLogger(__name__)
@@ -56,28 +55,6 @@ def parse_body(raw: bytes) -> tuple[str, str, dict[str, Any] | None]:
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("'metadata' must be an object")
     return sender.strip(), message, metadata
-
-
-def apply_keywords(
-    text: str, metadata: dict[str, Any] | None, channel: Channel
-) -> tuple[str, dict[str, Any]]:
-    """Turn a STOP/START/HELP message into its intent before NLU, keeping the original.
-
-    The channel, not the caller, also says where the message came from.
-    """
-    stamped = {
-        key: value for key, value in (metadata or {}).items() if not key.startswith("parley_")
-    }
-    stamped["parley_channel"] = channel
-    keyword = match_keyword(text, channel)
-    if keyword is None:
-        return text, stamped
-    stamped |= {
-        "parley_keyword": keyword.word,
-        "parley_keyword_kind": keyword.kind,
-        "original_text": text,
-    }
-    return f"/{INTENT_OF[keyword.kind]}", stamped
 
 
 class ActionServerProbe:

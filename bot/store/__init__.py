@@ -12,6 +12,7 @@ from bot.store.records import (
     Identity,
     Lead,
     LeadAnswer,
+    MessageStatus,
     TimelineEvent,
 )
 from bot.store.store import ProfileStore
@@ -26,6 +27,7 @@ __all__ = [
     "Identity",
     "Lead",
     "LeadAnswer",
+    "MessageStatus",
     "ProfileStore",
     "TimelineEvent",
     "conversation_events",

@@ -180,3 +180,14 @@ class AuditEntry:
     target: str
     details: dict[str, Any]
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class MessageStatus:
+    """One delivery report from a provider about a message Parley sent."""
+
+    provider: str
+    message_id: str
+    status: str
+    error_code: str | None
+    recorded_at: datetime

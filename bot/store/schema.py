@@ -230,3 +230,25 @@ audit_log = Table(
     Column("occurred_at", UtcDateTime, nullable=False),
     Index(None, "occurred_at", "id"),
 )
+
+# Provider message ids already handled, so a webhook delivered twice is one turn.
+inbound_messages = Table(
+    "inbound_messages",
+    metadata,
+    Column("provider", String(32), primary_key=True),
+    Column("message_id", String(64), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+# Delivery reports from providers (queued, sent, delivered, failed, ...), one row each.
+message_statuses = Table(
+    "message_statuses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider", String(32), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("error_code", String(16)),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index(None, "provider", "message_id"),
+)

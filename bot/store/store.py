@@ -8,11 +8,11 @@ from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import operations, reads
-from bot.store.checks import check_json, utc
+from bot.store import messages, operations, reads
+from bot.store.checks import check_json, check_text, utc
 from bot.store.engine import make_engine
 from bot.store.privacy import ConsentAndPrivacy
-from bot.store.records import Contact, Lead, TimelineEvent
+from bot.store.records import Contact, Lead, MessageStatus, TimelineEvent
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
 from bot.types import Channel, ContactId, LeadField, LeadStatus
@@ -138,6 +138,34 @@ class ProfileStore(ConsentAndPrivacy):
         return self._tx.read(
             lambda conn: reads.timeline_of(conn, reads.require_id(conn, contact_id))
         )
+
+    def claim_inbound_message(
+        self, provider: str, message_id: str, now: datetime | None = None
+    ) -> bool:
+        """True the first time a provider's message id is seen, False for a redelivery,
+        even when two deliveries race."""
+        check_text("provider", provider)
+        check_text("message_id", message_id)
+        at = utc(now)
+        return self._tx.write(lambda conn: messages.claim(conn, provider, message_id, at))
+
+    def record_message_status(
+        self,
+        provider: str,
+        message_id: str,
+        status: str,
+        error_code: str | None,
+        now: datetime | None = None,
+    ) -> MessageStatus:
+        check_text("provider", provider)
+        check_text("message_id", message_id)
+        check_text("status", status)
+        report = MessageStatus(provider, message_id, status, error_code or None, utc(now))
+        return self._tx.write(lambda conn: messages.record_status(conn, report))
+
+    def message_statuses(self, provider: str, message_id: str) -> list[MessageStatus]:
+        """Every report about one message, oldest first."""
+        return self._tx.read(lambda conn: messages.statuses(conn, provider, message_id))
 
     def _contacts_after(self, after: reads.ContactKey | None, batch: int) -> list[Contact]:
         return self._tx.read(lambda conn: reads.contacts_after(conn, after, batch))

@@ -1,7 +1,7 @@
 """A real Parley on loopback: trained model, Rasa server and action server.
 
 The model is trained once per fingerprint (bot.model) and reused across test runs; the
-stack is started once per test session with its own SQLite profile store and tracker
+stack is started once per test session (the `trained_model` fixture is in tests/conftest.py) with its own SQLite profile store and tracker
 store in a temporary directory.
 """
 
@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import model
 from bot.commands.serve import start_stack
 from bot.runner import Supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
@@ -82,11 +81,6 @@ class Stack:
         url = f"{self.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
         slots: dict[str, Any] = httpx.get(url, timeout=30).json()["slots"]
         return slots
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    return model.train(PROJECT_ROOT)
 
 
 def launch(data_dir: Path, trained_model: Path, **overrides: str) -> Stack:

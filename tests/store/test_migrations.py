@@ -28,7 +28,7 @@ def test_upgrade_builds_the_schema_of_schema_py(engine: Engine) -> None:
 
 
 def test_upgrade_records_head_revision(engine: Engine) -> None:
-    assert current_revision(engine) == HEAD == "0002"
+    assert current_revision(engine) == HEAD == "0003"
 
 
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
@@ -67,5 +67,15 @@ def test_downgrade_to_0001_drops_consent_and_privacy_tables(engine: Engine) -> N
         "lead_answers",
         "timeline_events",
     }
+    upgrade(engine)
+    assert schema_diffs(engine) == []
+
+
+def test_downgrade_to_0002_drops_the_message_tables(engine: Engine) -> None:
+    downgrade(engine, "0002")
+    assert current_revision(engine) == "0002"
+    tables = set(inspect(engine).get_table_names())
+    assert not tables & {"inbound_messages", "message_statuses"}
+    assert "consent_events" in tables
     upgrade(engine)
     assert schema_diffs(engine) == []

@@ -81,3 +81,29 @@ def test_env_example_documents_every_setting() -> None:
         re.findall(r"^#? ?([A-Z_]+)=", (PROJECT_ROOT / ".env.example").read_text(), re.M)
     )
     assert read and read <= documented, read - documented
+
+
+def test_twilio_is_off_by_default_and_its_token_never_prints(tmp_path: Path) -> None:
+    base = {"PARLEY_DATA_DIR": str(tmp_path)}
+    assert not load_settings(environ=base, dotenv=tmp_path / "x").twilio.configured
+    settings = load_settings(
+        environ={
+            **base,
+            "TWILIO_AUTH_TOKEN": "hunter2",
+            "PARLEY_PUBLIC_URL": "https://bot.example.com/",
+            "TWILIO_WHATSAPP_FROM": "+14155238886",
+        },
+        dotenv=tmp_path / "x",
+    )
+    assert settings.twilio.configured and settings.twilio.public_url == "https://bot.example.com"
+    assert settings.twilio.whatsapp_from == "whatsapp:+14155238886"
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.describe())
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("TWILIO_SMS_FROM", "555-0100"), ("PARLEY_PUBLIC_URL", "bot.example.com")],
+)
+def test_invalid_twilio_setting_fails_naming_the_key(tmp_path: Path, key: str, value: str) -> None:
+    with pytest.raises(InvalidSetting, match=key):
+        load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path), key: value}, dotenv=tmp_path / "x")

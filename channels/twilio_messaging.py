@@ -1,0 +1,287 @@
+"""Twilio SMS and WhatsApp: signed webhooks in, replies out through Twilio's REST API.
+
+Routes (under /webhooks/twilio/):
+  * `POST /webhook`: an inbound SMS or WhatsApp message (WhatsApp when `From` starts with
+    `whatsapp:`). Answered at once with empty TwiML; the turn and the replies run in the
+    background. The sender id is the bare phone number, so one person on SMS and on
+    WhatsApp is one conversation and one contact.
+  * `POST /status`: delivery reports for the messages Parley sent.
+Both check `X-Twilio-Signature` against PARLEY_PUBLIC_URL; without TWILIO_AUTH_TOKEN
+every request is refused, so unsigned traffic is never accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request, RequestParameters
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from bot.errors import StoreUnavailable
+from bot.settings import TwilioSettings, load_settings
+from bot.store import ProfileStore
+from bot.types import Channel
+from channels.keywords import apply_keywords
+from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
+from channels.texting import SMS_LIMIT, WHATSAPP_LIMIT, ChosenOptions, render
+from channels.twilio_sending import TwilioSender
+
+logger = logging.getLogger(__name__)
+
+PROVIDER = "twilio"
+WHATSAPP_PREFIX = "whatsapp:"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+CARRIER_OPT_OUT = "21610"
+_OPT_OUT_TYPES = frozenset({"STOP", "START", "HELP"})
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class BadRequest(ValueError):
+    """A webhook body without the fields every Twilio message has."""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    message_sid: str
+    sender: str  # the bare E.164 number: the Rasa sender id
+    channel: Channel
+    reply_to: str  # `From` as Twilio gave it, prefix included
+    to: str
+    body: str
+    num_media: int
+    opt_out_type: str | None
+
+    @property
+    def limit(self) -> int:
+        return WHATSAPP_LIMIT if self.channel == "whatsapp" else SMS_LIMIT
+
+
+def parse_inbound(form: Mapping[str, Any]) -> Inbound:
+    sid, sender = _field(form, "MessageSid") or _field(form, "SmsSid"), _field(form, "From")
+    if not sid or not sender:
+        raise BadRequest("MessageSid and From are required")
+    media = _field(form, "NumMedia") or "0"
+    opt_out = (_field(form, "OptOutType") or "").upper()
+    return Inbound(
+        message_sid=sid,
+        sender=sender.removeprefix(WHATSAPP_PREFIX),
+        channel="whatsapp" if sender.startswith(WHATSAPP_PREFIX) else "sms",
+        reply_to=sender,
+        to=_field(form, "To") or "",
+        body=_field(form, "Body") or "",
+        num_media=int(media) if media.isdigit() else 0,
+        opt_out_type=opt_out if opt_out in _OPT_OUT_TYPES else None,
+    )
+
+
+def form_of(request: Request) -> RequestParameters:
+    """The form as Twilio signed it: blank values (an empty Body) included, which
+    Sanic's own `request.form` drops."""
+    if not (request.content_type or "").startswith("application/x-www-form-urlencoded"):
+        return RequestParameters()
+    raw = (request.body or b"").decode("utf-8", errors="replace")
+    return RequestParameters(parse_qs(raw, keep_blank_values=True))
+
+
+def _field(form: Mapping[str, Any], name: str) -> str | None:
+    """Sanic keeps form values as lists; Twilio sends each field once."""
+    value = form.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def keyword_text(inbound: Inbound, said: str) -> tuple[str, dict[str, Any]]:
+    """The text for NLU and its metadata. Twilio's own opt-out detection (OptOutType)
+    counts like the keyword itself, whatever the words were."""
+    text, metadata = apply_keywords(
+        inbound.opt_out_type or said, {"twilio_message_sid": inbound.message_sid}, inbound.channel
+    )
+    if inbound.opt_out_type and "original_text" in metadata:
+        metadata["original_text"] = inbound.body
+    return text, metadata
+
+
+class TwilioMessagingInput(InputChannel):
+    """SMS and WhatsApp through Twilio."""
+
+    def __init__(self, settings: TwilioSettings, store: ProfileStore) -> None:
+        self.settings = settings
+        self.store = store
+        token = settings.auth_token
+        self._validator = RequestValidator(token.value) if token and settings.configured else None
+        self._options = ChosenOptions()
+        self._sender: TwilioSender | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioMessagingInput:
+        settings = load_settings()
+        return cls(settings.twilio, ProfileStore.from_url(settings.database_url))
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hooks = Blueprint("parley_twilio_webhook", __name__)
+
+        @hooks.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+            try:
+                inbound = parse_inbound(form_of(request))
+            except BadRequest as error:
+                return response.text(str(error), status=400)
+            if await self._first_delivery(inbound.message_sid):
+                self._spawn(self._converse(on_new_message, inbound))
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        @hooks.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            return self._refusal(request) or await self._record_status(form_of(request))
+
+        @hooks.listener("before_server_stop")
+        async def finish(*_: Any) -> None:
+            if self._tasks:
+                await asyncio.wait(self._tasks, timeout=10)
+            if self._sender is not None:
+                await self._sender.close()
+
+        return hooks
+
+    def _refusal(self, request: Request) -> HTTPResponse | None:
+        """A 403 unless the request carries Twilio's signature over our public URL."""
+        if self._validator is None:
+            return response.text("Twilio is not configured", status=403)
+        url = self.settings.public_url + request.path
+        if request.query_string:
+            url += "?" + request.query_string
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature or not self._validator.validate(url, form_of(request), signature):
+            logger.warning("refused a Twilio request with a missing or wrong signature")
+            return response.text("invalid signature", status=403)
+        return None
+
+    async def _first_delivery(self, message_sid: str) -> bool:
+        try:
+            return await asyncio.to_thread(self.store.claim_inbound_message, PROVIDER, message_sid)
+        except StoreUnavailable as error:
+            # Better a rare double answer than silence while the database is away.
+            logger.error("cannot dedupe %s, handling it anyway: %s", message_sid, error)
+            return True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _lock(self, sender: str) -> asyncio.Lock:
+        lock = self._locks.get(sender)
+        if lock is None:
+            lock = self._locks[sender] = asyncio.Lock()
+        return lock
+
+    async def _converse(self, on_new_message: OnNewMessage, inbound: Inbound) -> None:
+        # One sender's turns (and their replies) in the order they arrived.
+        async with self._lock(inbound.sender):
+            messages = await self._turn(on_new_message, inbound)
+            rendered = render(messages, inbound.limit)
+            self._options.offer(inbound.sender, rendered.options)
+            for text in rendered.texts:
+                await self._send(inbound, text)
+
+    async def _turn(self, on_new_message: OnNewMessage, inbound: Inbound) -> list[dict[str, Any]]:
+        if inbound.num_media and not inbound.body:
+            return [bot_text(inbound.sender, MEDIA_UNREADABLE)]
+        if not inbound.body and not inbound.opt_out_type:
+            return [bot_text(inbound.sender, EMPTY_MESSAGE)]
+        said = self._options.resolve(inbound.sender, inbound.body)
+        text, metadata = keyword_text(inbound, said)
+        if metadata.get("parley_keyword") == "YES" and not await self._opted_out(inbound):
+            # YES re-subscribes only someone who opted out; otherwise it is just "yes"
+            # (to "Is that right?" or "may we text you?").
+            text, metadata = said, {k: v for k, v in metadata.items() if "keyword" not in k}
+            metadata.pop("original_text", None)
+        collector = CollectingOutputChannel()
+        message = UserMessage(
+            text, collector, inbound.sender, input_channel=self.name(), metadata=metadata,
+            message_id=inbound.message_sid,
+        )  # fmt: skip
+        try:
+            await on_new_message(message)
+        except Exception:
+            # Whatever broke, the person must not be left in silence; the traceback goes
+            # to the log for the operator.
+            logger.exception("turn failed for sender %s", inbound.sender)
+            return [*collector.messages, bot_text(inbound.sender, APOLOGY)]
+        return collector.messages or [bot_text(inbound.sender, APOLOGY)]
+
+    async def _opted_out(self, inbound: Inbound) -> bool:
+        def lookup() -> bool:
+            contact = self.store.contact_for_identity(inbound.channel, inbound.sender)
+            return contact is not None and self.store.is_do_not_contact(contact.id, inbound.channel)
+
+        try:
+            return await asyncio.to_thread(lookup)
+        except StoreUnavailable:
+            return True  # keep the carrier's meaning when we cannot tell
+
+    async def _send(self, inbound: Inbound, text: str) -> None:
+        if self._sender is None:
+            token = self.settings.auth_token
+            assert token is not None  # a refused webhook never gets this far
+            self._sender = TwilioSender(
+                self.settings.account_sid, token.value, self.settings.api_base_url,
+                f"{self.settings.public_url}/webhooks/twilio/status",
+            )  # fmt: skip
+        await self._sender.send(inbound.reply_to, self._reply_from(inbound), text)
+
+    def _reply_from(self, inbound: Inbound) -> str:
+        configured = (
+            self.settings.whatsapp_from if inbound.channel == "whatsapp" else self.settings.sms_from
+        )
+        return configured or inbound.to
+
+    async def _record_status(self, form: Mapping[str, Any]) -> HTTPResponse:
+        sid = _field(form, "MessageSid") or _field(form, "SmsSid")
+        state = _field(form, "MessageStatus") or _field(form, "SmsStatus")
+        if not sid or not state:
+            return response.text("MessageSid and MessageStatus are required", status=400)
+        error_code, to = _field(form, "ErrorCode"), _field(form, "To") or ""
+        try:
+            await asyncio.to_thread(
+                self.store.record_message_status, PROVIDER, sid, state, error_code
+            )
+            if error_code == CARRIER_OPT_OUT:
+                await asyncio.to_thread(self._block_at_carrier, to, sid)
+        except StoreUnavailable as error:
+            logger.error("status of %s not recorded: %s", sid, error)
+            return response.text("store unavailable", status=503)
+        return response.empty()
+
+    def _block_at_carrier(self, to: str, message_sid: str) -> None:
+        """The carrier says this number opted out: never text it again (blocking)."""
+        number = to.removeprefix(WHATSAPP_PREFIX)
+        channel: Channel = "whatsapp" if to.startswith(WHATSAPP_PREFIX) else "sms"
+        contact = self.store.find_contact(number) or self.store.contact_for_identity(
+            channel, number
+        )
+        if contact is None:
+            logger.warning("carrier opt-out for an unknown number (message %s)", message_sid)
+            return
+        note = f"Twilio error {CARRIER_OPT_OUT} on {message_sid}"
+        self.store.add_do_not_contact(contact.id, channel, "carrier_block", note)

@@ -1,0 +1,117 @@
+"""A stand-in for Twilio's REST API: a real aiohttp server on 127.0.0.1, on its own thread.
+
+It records every message Parley asks it to send and answers like Twilio does; it can be
+told to fail the next requests with a 500 to exercise retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    account_sid: str
+    to: str
+    from_: str
+    body: str
+    status_callback: str
+
+
+class FakeTwilio:
+    def __init__(self) -> None:
+        self.sent: list[SentMessage] = []
+        self.requests = 0
+        self._failures_left = 0
+        self._changed = threading.Condition()
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def start(self) -> FakeTwilio:
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        if not ready.wait(10):
+            raise RuntimeError("fake Twilio did not start")
+        return self
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    def fail_next(self, count: int) -> None:
+        with self._changed:
+            self._failures_left = count
+
+    def to(self, number: str) -> list[SentMessage]:
+        with self._changed:
+            return [m for m in self.sent if m.to == number]
+
+    def wait_for(self, number: str, count: int, timeout: float = 60) -> list[SentMessage]:
+        """The messages sent to `number`, once there are at least `count` of them."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := [m for m in self.sent if m.to == number]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{len(found)} of {count} messages to {number}: {found}")
+                self._changed.wait(left)
+            return found
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._startup())
+        ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    async def _startup(self) -> None:
+        app = web.Application()
+        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create_message)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+
+    async def _shutdown(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _create_message(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        with self._changed:
+            self.requests += 1
+            if self._failures_left > 0:
+                self._failures_left -= 1
+                return web.json_response(
+                    {"code": 20500, "message": "boom", "status": 500}, status=500
+                )
+            message = SentMessage(
+                request.match_info["sid"], str(form["To"]), str(form["From"]),
+                str(form["Body"]), str(form.get("StatusCallback", "")),
+            )  # fmt: skip
+            self.sent.append(message)
+            self._changed.notify_all()
+        return web.json_response(_resource(message), status=201)
+
+
+def _resource(message: SentMessage) -> dict[str, Any]:
+    return {
+        "sid": f"SM{uuid.uuid4().hex}",
+        "account_sid": message.account_sid,
+        "to": message.to,
+        "from": message.from_,
+        "body": message.body,
+        "status": "queued",
+        "num_segments": "1",
+        "direction": "outbound-api",
+    }
