@@ -79,9 +79,7 @@ def purge(
     if dry_run:
         return stale
     for contact_id in stale:
-        ids = conversation_ids(store, contact_id)
-        store.delete_contact(contact_id, now=now)
-        store.queue_tracker_erasure(ids, now=now)
+        store.delete_contact(contact_id, now=now)  # also queues their conversations
         store.record_audit(
             actor, "purge_contact", contact_id, {"retention_days": settings.retention_days}
         )
