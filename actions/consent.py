@@ -78,9 +78,7 @@ class ConsentAction(StoreBacked, Action, ABC):
     async def consent_state(self, tracker: Tracker) -> dict[str, bool]:
         """Purpose -> currently granted, for the person in this conversation."""
         try:
-            contact = await self.call_store(
-                self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
-            )
+            contact = await self.conversation_contact(tracker)
             if contact is None:
                 return {}
             state = await self.call_store(self.store.consent_state, contact.id)
@@ -91,9 +89,7 @@ class ConsentAction(StoreBacked, Action, ABC):
     async def _restorable(self, tracker: Tracker) -> set[Purpose]:
         """Purposes once granted and then withdrawn: START may restore only those."""
         try:
-            contact = await self.call_store(
-                self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
-            )
+            contact = await self.conversation_contact(tracker)
             if contact is None:
                 return set()
             history = await self.call_store(self.store.consent_history, contact.id)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from rasa_sdk import Tracker
 
 from bot.settings import Settings, load_settings
-from bot.store import ProfileStore
+from bot.store import Contact, ProfileStore
 from bot.types import CHANNELS, Channel
 
 T = TypeVar("T")
@@ -50,6 +50,12 @@ class StoreBacked:
     async def call_store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking store call off the event loop."""
         return await asyncio.to_thread(method, *args, **kwargs)
+
+    async def conversation_contact(self, tracker: Tracker) -> Contact | None:
+        """The contact behind this conversation's channel identity, if there is one."""
+        return await self.call_store(
+            self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
+        )
 
 
 def channel_of(tracker: Tracker) -> Channel:

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import PURPOSE_WORDS
-from actions.deps import StoreBacked, channel_of
+from actions.deps import StoreBacked
 from actions.lead import FIELD_LABELS
 from bot import privacy
 from bot.errors import StoreUnavailable
@@ -44,11 +44,6 @@ class PrivacyAction(StoreBacked, Action, ABC):
     @abstractmethod
     def name(self) -> str: ...
 
-    async def contact(self, tracker: Tracker) -> Contact | None:
-        return await self.call_store(
-            self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
-        )
-
 
 class ActionShowMyData(PrivacyAction):
     def name(self) -> str:
@@ -59,7 +54,7 @@ class ActionShowMyData(PrivacyAction):
     ) -> list[EventType]:
         company = self.settings.company_name
         try:
-            contact = await self.contact(tracker)
+            contact = await self.conversation_contact(tracker)
             if contact is None:
                 dispatcher.utter_message(response="utter_no_data", company=company)
                 return []
@@ -86,7 +81,7 @@ class ActionEraseMe(PrivacyAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
-            contact = await self.contact(tracker)
+            contact = await self.conversation_contact(tracker)
             if contact is not None:
                 await self.call_store(
                     privacy.erase, self.store, self.settings, contact.id, "self-service"

@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.deps import StoreBacked, channel_of
+from actions.deps import StoreBacked
 from actions.slots import CAPTURED_STATUSES, LEAD_CAPTURED, lead_values, slots_from_contact
 from bot.errors import StoreUnavailable
 from bot.store import Contact
@@ -54,9 +54,7 @@ class ActionSessionStart(StoreBacked, Action):
 
     async def _known_contact(self, tracker: Tracker) -> Contact | None:
         try:
-            return await self.call_store(
-                self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
-            )
+            return await self.conversation_contact(tracker)
         except StoreUnavailable as error:
             logger.error("could not look up the returning contact: %s", error)
             return None
