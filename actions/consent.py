@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -26,6 +26,8 @@ WORDING = "consent_wording"
 VERSION = "consent_version"
 ANSWERED = "consent_answered"
 CLEAR_YES_CONFIDENCE = 0.8
+# The consent questions end the lead's confirmation; these actions lead up to the end.
+QUALIFY_AFTER = frozenset({"action_record_consent", "action_confirm_lead"})
 PURPOSE_WORDS: dict[str, str] = {
     "email": "email", "sms": "text message", "whatsapp": "WhatsApp",
     "telegram": "Telegram", "phone": "phone call", "profiling": "lead scoring",
@@ -121,9 +123,14 @@ class ActionAskConsent(ConsentAction):
         answered = set(list_slot(tracker, ANSWERED)) | await self._granted(tracker)
         question = self.config.pending(answered, set(lead_values(tracker)))
         if question is None:
-            if _last_action(tracker) == "action_record_consent":
+            last = _last_action(tracker)
+            if last == "action_record_consent":
                 dispatcher.utter_message(response="utter_consent_done")
-            return [SlotSet(PURPOSE, None), SlotSet(WORDING, None)]
+            events: list[EventType] = [SlotSet(PURPOSE, None), SlotSet(WORDING, None)]
+            if last in QUALIFY_AFTER and not tracker.get_slot("qualification_done"):
+                # The lead is confirmed and consent asked: qualification comes next.
+                events.append(FollowupAction("action_start_qualification"))
+            return events
         wording = question.wording.format(company=self.settings.company_name)
         dispatcher.utter_message(response="utter_consent_question", wording=wording)
         return [

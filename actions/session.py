@@ -18,6 +18,21 @@ from bot.store import Contact
 logger = logging.getLogger(__name__)
 
 
+# Conversation state that must not outlive the session: a new session after a handoff
+# means the bot answers again, and half-finished offers start afresh.
+SESSION_ONLY_SLOTS = frozenset(
+    {
+        "session_started_metadata",
+        "handoff_open",
+        "handoff_requested",
+        "offered_meetings",
+        "meeting_slot",
+        "qual_attempts",
+        "booking_attempts",
+    }
+)
+
+
 def carried_over_slots(tracker: Tracker, domain: DomainDict) -> list[EventType]:
     """Keep what the previous session learned, as Rasa's default session start does."""
     if not domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
@@ -25,7 +40,7 @@ def carried_over_slots(tracker: Tracker, domain: DomainDict) -> list[EventType]:
     return [
         SlotSet(name, value)
         for name, value in tracker.current_slot_values().items()
-        if value is not None and name != "session_started_metadata"
+        if value is not None and name not in SESSION_ONLY_SLOTS
     ]
 
 

@@ -69,6 +69,7 @@ class Settings:
     erasure_salt: Secret
     retention_days: int
     consent_file: Path
+    qualification_file: Path
     twilio: TwilioSettings
 
     @property
@@ -125,6 +126,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         erasure_salt=_generated_secret(env, "PARLEY_ERASURE_SALT", data_dir / "erasure_salt"),
         retention_days=_positive_int(env, "PARLEY_RETENTION_DAYS", 365),
         consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml")),
+        qualification_file=_resolve(env.get("PARLEY_QUALIFICATION_FILE", "qualification.yml")),
         twilio=_twilio(env),
     )
 

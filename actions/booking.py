@@ -1,0 +1,196 @@
+"""Booking a meeting: offer the next free times, read the pick, book it, confirm it.
+
+Availability, the bookings themselves and the confirmation email live in bot.booking;
+the store's unique slot constraint settles two people picking the same time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked
+from actions.lead_form import INTERRUPT_INTENTS, Turn
+from actions.slots import CONTACT_ID, REQUESTED_SLOT, list_slot
+from bot.errors import ParleyError, StoreUnavailable
+from bot.meeting_choice import label, match_choice
+
+logger = logging.getLogger(__name__)
+
+OFFERED = "offered_meetings"
+CHOSEN = "meeting_slot"
+ATTEMPTS = "booking_attempts"
+OFFER_COUNT = 3
+GIVE_UP_AFTER = 3
+
+
+class BookingBacked(StoreBacked):
+    def availability(self) -> Any:
+        from bot.booking import load_availability
+
+        return load_availability(self.settings)
+
+    async def free_times(self) -> list[datetime]:
+        from bot.booking import next_free_slots
+
+        slots = await self.call_store(
+            next_free_slots,
+            self.store,
+            self.availability(),
+            datetime.now(timezone.utc),
+            count=OFFER_COUNT,
+        )
+        return [slot.start for slot in slots]
+
+    def offer(self, dispatcher: CollectingDispatcher, times: list[datetime]) -> list[EventType]:
+        zone = self.availability().timezone
+        buttons = [{"title": label(t, zone), "payload": label(t, zone)} for t in times]
+        dispatcher.utter_message(response="utter_meeting_times", timezone=zone, buttons=buttons)
+        return [SlotSet(OFFERED, [t.isoformat() for t in times])]
+
+
+class ActionStartBooking(BookingBacked, Action):
+    def name(self) -> str:
+        return "action_start_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        contact = await self.conversation_contact(tracker)
+        if contact is None or not (contact.email or contact.phone):
+            dispatcher.utter_message(response="utter_booking_needs_details")
+            return [FollowupAction("lead_form")]
+        try:
+            times = await self.free_times()
+        except (StoreUnavailable, ParleyError) as error:
+            logger.error("could not list free meeting times: %s", error)
+            times = []
+        if not times:
+            dispatcher.utter_message(response="utter_no_meeting_slots")
+            return []
+        return [
+            SlotSet(CONTACT_ID, contact.id),
+            SlotSet(CHOSEN, None),
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(REQUESTED_SLOT, CHOSEN),
+            FollowupAction("booking_form"),
+        ]
+
+
+class ActionAskMeetingSlot(BookingBacked, Action):
+    """The booking form's question: today's free times, as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_meeting_slot"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            times = await self.free_times()
+        except (StoreUnavailable, ParleyError) as error:
+            logger.error("could not list free meeting times: %s", error)
+            times = []
+        if not times:
+            dispatcher.utter_message(response="utter_no_meeting_slots")
+            return [SlotSet(OFFERED, [])]
+        return self.offer(dispatcher, times)
+
+
+class ValidateBookingForm(BookingBacked, Action):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        offered = [datetime.fromisoformat(t) for t in list_slot(tracker, OFFERED)]
+        if not offered:
+            # Nothing to pick from: leave the form rather than loop on it.
+            return [SlotSet(REQUESTED_SLOT, None), SlotSet(CHOSEN, None)]
+        picked = match_choice(turn.text, offered, self.availability().timezone)
+        if picked is not None:
+            return [SlotSet(CHOSEN, picked.isoformat()), SlotSet(REQUESTED_SLOT, None)]
+        if turn.intent in INTERRUPT_INTENTS and turn.is_interruption():
+            return []
+        attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
+        if attempts >= GIVE_UP_AFTER or turn.intent in ("deny", "skip"):
+            dispatcher.utter_message(response="utter_route_declined")
+            return [SlotSet(ATTEMPTS, 0), SlotSet(CHOSEN, None), SlotSet(REQUESTED_SLOT, None)]
+        dispatcher.utter_message(response="utter_meeting_not_understood")
+        return [SlotSet(ATTEMPTS, attempts), SlotSet(REQUESTED_SLOT, CHOSEN)]
+
+
+class ActionBookMeeting(BookingBacked, Action):
+    def name(self) -> str:
+        return "action_book_meeting"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        from bot.booking import SlotTaken, book
+
+        chosen = tracker.get_slot(CHOSEN)
+        contact_id = tracker.get_slot(CONTACT_ID)
+        if not chosen or not contact_id:
+            return [SlotSet(OFFERED, [])]
+        availability = self.availability()
+        start = datetime.fromisoformat(chosen)
+        now = datetime.now(timezone.utc)
+        slot = next(
+            (s for s in await self._slots_at(start) if s.start == start),
+            None,
+        )
+        try:
+            if slot is None:
+                raise SlotTaken(start)
+            booking = await self.call_store(book, self.store, contact_id, slot, now)
+        except SlotTaken:
+            dispatcher.utter_message(response="utter_meeting_taken")
+            times = await self.free_times()
+            return [
+                SlotSet(CHOSEN, None),
+                *self.offer(dispatcher, times),
+                SlotSet(REQUESTED_SLOT, CHOSEN),
+                FollowupAction("booking_form"),
+            ]
+        except (StoreUnavailable, ParleyError) as error:
+            logger.error("could not book %s: %s", chosen, error)
+            dispatcher.utter_message(response="utter_store_unavailable")
+            return [SlotSet(CHOSEN, None)]
+        confirmation = await self._confirm(booking, now)
+        dispatcher.utter_message(
+            response="utter_meeting_booked",
+            when=f"{label(start, availability.timezone)} ({availability.timezone})",
+            confirmation=confirmation,
+        )
+        return [SlotSet(CHOSEN, None), SlotSet(OFFERED, [])]
+
+    async def _slots_at(self, start: datetime) -> list[Any]:
+        from bot.booking import next_free_slots
+
+        # The pick must still be free: re-list from a little before it.
+        return await self.call_store(
+            next_free_slots, self.store, self.availability(), datetime.now(timezone.utc), count=50
+        )
+
+    async def _confirm(self, booking: Any, now: datetime) -> str:
+        from bot.booking import send_confirmation
+
+        try:
+            reason = await self.call_store(
+                send_confirmation, self.store, self.settings, booking, now
+            )
+        except (StoreUnavailable, ParleyError) as error:
+            logger.error("booking confirmation not queued: %s", error)
+            return "Our team will confirm it with you."
+        if reason is None:
+            return "A calendar invitation is on its way by email."
+        return "Our team will confirm it with you."

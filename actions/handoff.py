@@ -1,0 +1,106 @@
+"""Handing a conversation to a person: at any time on request, and for grade-A leads.
+
+A handoff is recorded durably in the store before the person is told anything, and
+delivered (signed webhook, email to sales) by bot.handoff, which retries until it lands.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.qualify import GRADE, HANDOFF_REQUESTED
+from actions.slots import CONTACT_ID
+from bot.errors import ParleyError, StoreUnavailable
+from bot.store import Contact
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_OPEN = "handoff_open"
+# On these channels the team can answer the person where they are, without details.
+REPLYABLE_CHANNELS = frozenset({"sms", "whatsapp", "voice", "telegram"})
+TRANSCRIPT_TURNS = 60
+
+
+class ActionHumanHandoff(StoreBacked, Action):
+    def name(self) -> str:
+        return "action_human_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        channel = channel_of(tracker)
+        try:
+            contact = await self._contact(tracker, channel)
+        except StoreUnavailable as error:
+            logger.error("handoff: store unavailable: %s", error)
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return [SlotSet(HANDOFF_REQUESTED, True)]
+        if contact is None:
+            # Nobody could get back to them yet: the lead form first, then the handoff.
+            dispatcher.utter_message(response="utter_handoff")
+            return [SlotSet(HANDOFF_REQUESTED, True), FollowupAction("lead_form")]
+        reason = "asked for a person" if self._asked(tracker) else "grade A lead"
+        try:
+            await self.call_store(self._request, contact, tracker, channel, reason)
+        except (StoreUnavailable, ParleyError) as error:
+            logger.error("handoff could not be recorded: %s", error)
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return [SlotSet(HANDOFF_REQUESTED, True)]
+        dispatcher.utter_message(
+            response="utter_handoff_sent",
+            company=self.settings.company_name,
+            how=_how_they_reach_you(contact, channel),
+        )
+        if channel == "voice":
+            # The voice channel turns this into a <Dial> to the sales line.
+            dispatcher.utter_message(json_message={"parley": "transfer", "reason": reason})
+        return [
+            SlotSet(CONTACT_ID, contact.id),
+            SlotSet(HANDOFF_OPEN, True),
+            SlotSet(HANDOFF_REQUESTED, False),
+        ]
+
+    async def _contact(self, tracker: Tracker, channel: str) -> Contact | None:
+        contact = await self.conversation_contact(tracker)
+        if contact is not None and (contact.email or contact.phone):
+            return contact
+        if channel in REPLYABLE_CHANNELS:
+            return await self.call_store(self.store.ensure_contact, channel, tracker.sender_id)
+        return None
+
+    @staticmethod
+    def _asked(tracker: Tracker) -> bool:
+        return bool(tracker.get_slot(HANDOFF_REQUESTED)) or (
+            (tracker.latest_message.get("intent") or {}).get("name") == "human_handoff"
+            and tracker.get_slot(GRADE) != "A"
+        )
+
+    def _request(self, contact: Contact, tracker: Tracker, channel: str, reason: str) -> str:
+        from bot.handoff import request_handoff, transcript_of
+
+        conversation = conversation_id(tracker)
+        transcript = transcript_of(self.store, conversation, limit=TRANSCRIPT_TURNS)
+        return request_handoff(
+            self.store,
+            contact_id=contact.id,
+            conversation_id=conversation,
+            channel=channel,
+            reason=reason,
+            transcript=transcript,
+            now=datetime.now(timezone.utc),
+        )
+
+
+def _how_they_reach_you(contact: Contact, channel: str) -> str:
+    if channel in REPLYABLE_CHANNELS:
+        return " right here"
+    if contact.email:
+        return f" at {contact.email}"
+    return f" on {contact.phone}" if contact.phone else ""

@@ -1,0 +1,205 @@
+"""Qualifying questions after the lead form, and routing the lead by its grade.
+
+The questions, their order and the skip rules come from qualification.yml
+(bot.qualification); the grade comes from the scoring rubric (bot.scoring). Answers are
+saved to the profile store as they come, so an abandoned conversation keeps them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.lead_form import INTERRUPT_INTENTS, Turn
+from actions.slots import CONTACT_ID, REQUESTED_SLOT, lead_values, list_slot
+from bot.errors import ParleyError, StoreUnavailable
+from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
+from bot.qualification import read_volunteered as read_volunteered_details
+
+logger = logging.getLogger(__name__)
+
+SLOT_OF: dict[str, str] = {f: f"qual_{f}" for f in FIELDS}
+FIELD_OF: dict[str, str] = {slot: f for f, slot in SLOT_OF.items()}
+SKIPPED = "qual_skipped"
+ATTEMPTS = "qual_attempts"
+DONE = "qualification_done"
+GRADE = "lead_grade"
+HANDOFF_REQUESTED = "handoff_requested"
+# After this many answers that could not be read, the question is set aside.
+GIVE_UP_AFTER = 2
+
+
+def qualification_values(tracker: Tracker) -> dict[str, str]:
+    values = {f: tracker.get_slot(slot) for f, slot in SLOT_OF.items()}
+    return {f: v for f, v in values.items() if isinstance(v, str)}
+
+
+def asked_for_person(tracker: Tracker) -> bool:
+    """Whether they asked for a person (or sales) since the last handoff."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_human_handoff":
+            return False
+        if event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            if intent.get("name") in ("human_handoff", "talk_to_sales"):
+                return True
+    return False
+
+
+class QualificationBacked(StoreBacked):
+    """Shared reads: the configured questions and what the store already knows."""
+
+    @property
+    def config(self) -> QualificationConfig:
+        return load_qualification_config(self.settings.qualification_file)
+
+    async def known_answers(self, tracker: Tracker) -> dict[str, str]:
+        """Answers from this conversation, then from earlier ones in the store."""
+        known = qualification_values(tracker)
+        contact_id = tracker.get_slot(CONTACT_ID)
+        if not contact_id:
+            return known
+        try:
+            stored = await self.call_store(self.store.qualification_of, contact_id)
+        except (StoreUnavailable, LookupError) as error:
+            logger.warning("could not read stored qualification: %s", error)
+            return known
+        return {**stored, **known}
+
+    async def save_answers(self, tracker: Tracker, answers: dict[str, str]) -> bool:
+        contact_id = tracker.get_slot(CONTACT_ID)
+        if not answers or not contact_id:
+            return bool(answers)
+        try:
+            await self.call_store(
+                self.store.record_qualification,
+                contact_id,
+                answers,
+                channel=channel_of(tracker),
+                conversation_id=conversation_id(tracker),
+            )
+        except (StoreUnavailable, ParleyError, LookupError) as error:
+            logger.error("could not save qualification %s: %s", sorted(answers), error)
+            return False
+        return True
+
+
+class ActionStartQualification(QualificationBacked, Action):
+    """Ask what is still unknown, or route straight away when nothing is."""
+
+    def name(self) -> str:
+        return "action_start_qualification"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot(HANDOFF_REQUESTED) or asked_for_person(tracker):
+            # They asked for a person before giving details: that comes first.
+            return [FollowupAction("action_human_handoff")]
+        known = await self.known_answers(tracker)
+        events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in known.items()]
+        first = self.config.next_question(known, set(list_slot(tracker, SKIPPED)))
+        if first is None:
+            return [*events, FollowupAction("action_route_lead")]
+        dispatcher.utter_message(response="utter_qualify_intro")
+        return [
+            *events,
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(REQUESTED_SLOT, SLOT_OF[first]),
+            FollowupAction("qualify_form"),
+        ]
+
+
+class ValidateQualifyForm(QualificationBacked, Action):
+    """Read each answer (buttons or free text); questions and small talk pass through."""
+
+    def name(self) -> str:
+        return "validate_qualify_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        requested = FIELD_OF.get(tracker.get_slot(REQUESTED_SLOT) or "")
+        known = await self.known_answers(tracker)
+        skipped = set(list_slot(tracker, SKIPPED))
+        if requested is None:
+            return [SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
+        answer = read_answer(requested, turn.text, turn.intent)
+        answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
+        if answer.value is not None:
+            answers[requested] = answer.value
+        interrupted = turn.intent in INTERRUPT_INTENTS and turn.is_interruption()
+        if not answers and not answer.declined and interrupted:
+            return []  # a question or a request: the rules answer, then we ask again
+        events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items()]
+        if answers:
+            await self.save_answers(tracker, answers)
+        known |= answers
+        if requested not in answers:
+            attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
+            if answer.declined or attempts >= GIVE_UP_AFTER:
+                dispatcher.utter_message(response="utter_qualify_skipped")
+                skipped.add(requested)
+                events.append(SlotSet(SKIPPED, sorted(skipped)))
+            else:
+                dispatcher.utter_message(response="utter_qualify_not_understood")
+                events.append(SlotSet(ATTEMPTS, attempts))
+                return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
+        events.append(SlotSet(ATTEMPTS, 0))
+        return [*events, SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
+
+    def _next_slot(self, known: dict[str, str], skipped: set[str]) -> str | None:
+        field = self.config.next_question(known, skipped)
+        return SLOT_OF[field] if field else None
+
+
+class ActionRouteLead(QualificationBacked, Action):
+    """Score the lead and route it: A to a person now, B to nurture, C and D a close."""
+
+    def name(self) -> str:
+        return "action_route_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        name = lead_values(tracker).get("name", "there")
+        contact_id = tracker.get_slot(CONTACT_ID)
+        grade = await self._grade(contact_id) if contact_id else None
+        events: list[EventType] = [SlotSet(DONE, True), SlotSet(GRADE, grade)]
+        if grade == "A":
+            dispatcher.utter_message(response="utter_route_hot", name=name)
+        elif grade == "B":
+            await self._record(contact_id, "nurture_requested", tracker)
+            dispatcher.utter_message(response="utter_route_warm", name=name)
+        else:
+            dispatcher.utter_message(response="utter_route_close", name=name)
+        return events
+
+    async def _grade(self, contact_id: str) -> str | None:
+        from bot.scoring import score_contact
+
+        try:
+            result = await self.call_store(
+                score_contact, self.store, contact_id, now=datetime.now(timezone.utc)
+            )
+        except (StoreUnavailable, ParleyError, LookupError) as error:
+            logger.error("could not score contact %s: %s", contact_id, error)
+            return None
+        return str(result.grade)
+
+    async def _record(self, contact_id: str | None, kind: str, tracker: Tracker) -> None:
+        if not contact_id:
+            return
+        data: dict[str, Any] = {"conversation_id": conversation_id(tracker)}
+        try:
+            await self.call_store(self.store.record_event, contact_id, kind, data)
+        except StoreUnavailable as error:
+            logger.error("could not record %s: %s", kind, error)

@@ -1,0 +1,69 @@
+"""Showing offered meeting times to people and reading which one they picked.
+
+Pure functions: a time is shown in the calendar's timezone ("Tue 25 Nov, 10:00"), and a
+reply picks one by its label, its position ("the second one", "2"), its weekday or its
+hour ("Tuesday", "the 2pm one").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
+    "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1,
+}  # fmt: skip
+# Only as the whole reply: "one" in "the second one" is not a position.
+_NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HOUR = re.compile(r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?", re.I)
+
+
+def label(start: datetime, timezone: str) -> str:
+    local = start.astimezone(ZoneInfo(timezone))
+    return local.strftime("%a %d %b, %H:%M")
+
+
+def match_choice(text: str, options: Sequence[datetime], timezone: str) -> datetime | None:
+    """The offered time the reply picks, or None when it picks none or several."""
+    if not options:
+        return None
+    cleaned = text.strip().lower().rstrip(".!")
+    for option in options:
+        if cleaned == label(option, timezone).lower() or cleaned == option.isoformat().lower():
+            return option
+    if cleaned.isdigit() or cleaned in _NUMBER_WORDS:
+        index = int(cleaned) - 1 if cleaned.isdigit() else _NUMBER_WORDS[cleaned]
+        return options[index] if 0 <= index < len(options) else None
+    for word, index in _ORDINALS.items():
+        if re.search(rf"\b{word}\b", cleaned) and (index == -1 or index < len(options)):
+            return options[index]
+    local = [o.astimezone(ZoneInfo(timezone)) for o in options]
+    candidates = list(range(len(options)))
+    weekdays = [i for i, day in enumerate(_WEEKDAYS) if re.search(rf"\b{day[:3]}\w*\b", cleaned)]
+    if weekdays:
+        candidates = [i for i in candidates if local[i].weekday() in weekdays]
+    hour = _hour_of(cleaned)
+    if hour is not None:
+        candidates = [i for i in candidates if (local[i].hour, local[i].minute) == hour]
+    if (weekdays or hour is not None) and len(candidates) == 1:
+        return options[candidates[0]]
+    return None
+
+
+def _hour_of(text: str) -> tuple[int, int] | None:
+    for match in _HOUR.finditer(text):
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        ampm = (match["ampm"] or "").replace(".", "").lower()
+        if not ampm and match["m"] is None:
+            continue  # a bare number is a position or a date, not a time
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        if ampm == "am" and hour == 12:
+            hour = 0
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return hour, minute
+    return None

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.meeting_choice import label, match_choice
+
+TZ = "Europe/Berlin"
+# Tue 1 Dec 2026 10:00 and 14:00 Berlin, Wed 2 Dec 10:00 Berlin.
+OPTIONS = [
+    datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc),
+    datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc),
+    datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc),
+]
+
+
+def test_label_is_local_time() -> None:
+    assert label(OPTIONS[0], TZ) == "Tue 01 Dec, 10:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("Tue 01 Dec, 10:00", 0),
+        ("2", 1),
+        ("the second one", 1),
+        ("last", 2),
+        ("wednesday works", 2),
+        ("tuesday at 2pm", 1),
+        ("14:00 please", 1),
+        ("the 2 pm slot", 1),
+    ],
+)
+def test_picks(text: str, index: int) -> None:
+    assert match_choice(text, OPTIONS, TZ) == OPTIONS[index]
+
+
+@pytest.mark.parametrize("text", ["tuesday", "7", "friday", "whenever", "10am"])
+def test_ambiguous_or_unknown_picks_nothing(text: str) -> None:
+    assert match_choice(text, OPTIONS, TZ) is None
+
+
+def test_no_options() -> None:
+    assert match_choice("1", [], TZ) is None
