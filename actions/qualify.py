@@ -20,6 +20,7 @@ from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.slots import CONTACT_ID, REQUESTED_SLOT, lead_values, list_slot
 from bot.errors import ParleyError, StoreUnavailable
+from bot.interruptions import interrupts_form
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
 from bot.qualification import read_volunteered as read_volunteered_details
 
@@ -32,6 +33,7 @@ ATTEMPTS = "qual_attempts"
 DONE = "qualification_done"
 GRADE = "lead_grade"
 HANDOFF_REQUESTED = "handoff_requested"
+QUALIFY_INTERRUPTS = INTERRUPT_INTENTS | {"book_meeting"}
 # After this many answers that could not be read, the question is set aside.
 GIVE_UP_AFTER = 2
 
@@ -136,7 +138,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
         answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
         if answer.value is not None:
             answers[requested] = answer.value
-        interrupted = turn.intent in INTERRUPT_INTENTS and turn.is_interruption()
+        interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
         if not answers and not answer.declined and interrupted:
             return []  # a question or a request: the rules answer, then we ask again
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items()]

@@ -64,6 +64,10 @@ _CUES: dict[str, re.Pattern[str]] = {
     "request_demo": re.compile(
         r"\b(?:demo|demonstration|see (?:it|the product)|walkthrough)\b", re.I
     ),
+    "book_meeting": re.compile(
+        r"\b(?:meeting|meet|call|appointment|schedule|calendar|diary|slot|time to (?:talk|speak))\b",
+        re.I,
+    ),
     "talk_to_sales": re.compile(r"\b(?:sales|buy|purchase|quote|order|licen[cs]es?)\b", re.I),
     "ask_pricing": re.compile(
         r"\b(?:price|pricing|cost|costs|pay|plans?|trial|expensive|cheap)\b", re.I

@@ -1,0 +1,134 @@
+"""Whole conversations from the lead form through qualification to each routing outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store import Contact
+from tests.e2e.conftest import Stack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def contact_of(stack: Stack, sender: str) -> Contact:
+    contact = stack.store.contact_for_identity("rest", sender)
+    assert contact is not None, f"nothing stored for {sender}"
+    return contact
+
+
+def capture_lead(stack: Stack, sender: str, opening: str, details: dict[str, str]) -> str:
+    """Run the lead form, confirm it and answer the consent questions; return the last reply."""
+    reply = stack.text(sender, opening)
+    for _ in range(8):
+        requested = stack.slots(sender).get("requested_slot")
+        if not requested or not requested.startswith("lead_"):
+            break
+        reply = stack.text(sender, details[requested.removeprefix("lead_")])
+    assert "here's what i have" in reply, reply
+    reply = stack.text(sender, "yes that's right")
+    for _ in range(3):
+        if "email you" not in reply and "text you" not in reply:
+            break
+        reply = stack.text(sender, "yes")
+    return reply
+
+
+def answer_questions(stack: Stack, sender: str, answers: dict[str, str], first: str) -> str:
+    reply = first
+    for _ in range(6):
+        requested = stack.slots(sender).get("requested_slot") or ""
+        if not requested.startswith("qual_"):
+            break
+        reply = stack.text(sender, answers[requested.removeprefix("qual_")])
+    return reply
+
+
+HOT = {
+    "name": "Dana Reyes",
+    "email": "dana@bigco-widgets.com",
+    "phone": "skip",
+    "company": "BigCo Widgets",
+    "role": "VP of Marketing",
+    "need": "we lose web leads because nobody follows up quickly",
+}
+
+
+def test_a_strong_lead_is_qualified_offered_a_person_and_handed_off(
+    stack: Stack, sender: str
+) -> None:
+    reply = capture_lead(stack, sender, "Hi, can I get a demo? And what does it cost?", HOT)
+    assert "how many people work at your company" in reply, reply
+    reply = answer_questions(
+        stack,
+        sender,
+        {
+            "company_size": "we're around 400 people",
+            "authority": "it's my call",
+            "budget": "somewhere around 60k a year",
+            "timeline": "asap",
+        },
+        reply,
+    )
+    assert "talk to someone from our team now" in reply, reply
+    contact = contact_of(stack, sender)
+    assert stack.store.qualification_of(contact.id) == {
+        "company_size": "201-1000",
+        "authority": "decides",
+        "budget": "over_50k",
+        "timeline": "now",
+    }
+    score = stack.store.latest_score(contact.id)
+    assert score is not None and score.grade == "A"
+
+    reply = stack.text(sender, "/human_handoff")
+    assert "passed our conversation" in reply and "dana@bigco-widgets.com" in reply
+    assert "has your conversation" in stack.text(sender, "hello? anyone there?")
+    # Opting out still works while a person has the conversation.
+    assert "won't contact you" in stack.text(sender, "unsubscribe me from everything")
+
+
+def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(
+    stack: Stack, sender: str
+) -> None:
+    details = {**HOT, "email": "sam@tinyshop.io", "name": "Sam Lee", "company": "Tiny Shop",
+               "role": "intern"}  # fmt: skip
+    reply = capture_lead(stack, sender, "book a demo", details)
+    asked: list[str] = []
+    for _ in range(5):
+        requested = stack.slots(sender).get("requested_slot") or ""
+        if not requested.startswith("qual_"):
+            break
+        asked.append(requested)
+        reply = stack.text(
+            sender,
+            {
+                "qual_company_size": "just me",
+                "qual_authority": "just researching for now",
+                "qual_timeline": "no rush, maybe next year or later",
+            }[requested],
+        )
+    assert "qual_budget" not in asked and asked[0] == "qual_company_size"
+    assert "that's everything i need" in reply, reply
+    score = stack.store.latest_score(contact_of(stack, sender).id)
+    assert score is not None and score.grade in ("C", "D")
+
+
+def test_asking_for_a_person_first_takes_details_then_hands_off(
+    stack: Stack, sender: str
+) -> None:
+    reply = stack.text(sender, "can I talk to a real person please")
+    assert "what's your name" in reply, reply
+    reply = capture_lead(stack, sender, "Priya Raman", {**HOT, "email": "priya@globex.com"})
+    assert "passed our conversation" in reply, reply
+    contact = contact_of(stack, sender)
+    assert stack.store.timeline(contact.id)  # the handoff and the lead are on record
+
+
+def test_a_meeting_is_booked_by_free_text(stack: Stack, sender: str) -> None:
+    reply = capture_lead(stack, sender, "demo please", {**HOT, "email": "lee@bookers.io"})
+    # Booking can start in the middle of the qualifying questions.
+    assert "how many people" in reply, reply
+    reply = stack.text(sender, "can we book a meeting?")
+    assert "next free times" in reply, reply
+    reply = stack.text(sender, "the second one")
+    assert "booked:" in reply, reply
