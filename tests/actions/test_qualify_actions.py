@@ -83,11 +83,10 @@ async def test_unreadable_answer_is_asked_again_then_set_aside(
 
 async def test_not_sure_skips_at_once(store: ProfileStore, settings: Settings) -> None:
     contact_id = _contact(store)
-    slots, said = await _validate(
-        store, settings, "not sure", "qual_budget", contact_id=contact_id
-    )
+    slots, said = await _validate(store, settings, "not sure", "qual_budget", contact_id=contact_id)
     assert slots["qual_skipped"] == ["budget"]
     assert slots["requested_slot"] == "qual_timeline"
+    assert said == ["utter_qualify_skipped"]
 
 
 async def test_a_question_is_not_an_answer(store: ProfileStore, settings: Settings) -> None:
@@ -146,7 +145,12 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
     store.update_lead_fields("rest", "visitor-1", {"role": "VP of Marketing"}, "visitor-1")
     store.record_qualification(
         strong,
-        {"company_size": "201-1000", "authority": "decides", "budget": "over_50k", "timeline": "now"},
+        {
+            "company_size": "201-1000",
+            "authority": "decides",
+            "budget": "over_50k",
+            "timeline": "now",
+        },
         channel="rest",
         conversation_id="visitor-1",
     )

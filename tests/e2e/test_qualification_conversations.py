@@ -87,9 +87,7 @@ def test_a_strong_lead_is_qualified_offered_a_person_and_handed_off(
     assert "won't contact you" in stack.text(sender, "unsubscribe me from everything")
 
 
-def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(
-    stack: Stack, sender: str
-) -> None:
+def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(stack: Stack, sender: str) -> None:
     details = {**HOT, "email": "sam@tinyshop.io", "name": "Sam Lee", "company": "Tiny Shop",
                "role": "intern"}  # fmt: skip
     reply = capture_lead(stack, sender, "book a demo", details)
@@ -113,9 +111,7 @@ def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(
     assert score is not None and score.grade in ("C", "D")
 
 
-def test_asking_for_a_person_first_takes_details_then_hands_off(
-    stack: Stack, sender: str
-) -> None:
+def test_asking_for_a_person_first_takes_details_then_hands_off(stack: Stack, sender: str) -> None:
     reply = stack.text(sender, "can I talk to a real person please")
     assert "what's your name" in reply, reply
     reply = capture_lead(stack, sender, "Priya Raman", {**HOT, "email": "priya@globex.com"})
