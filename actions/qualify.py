@@ -23,6 +23,7 @@ from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import interrupts_form
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
 from bot.qualification import read_volunteered as read_volunteered_details
+from bot.scoring import load_rubric, score_contact
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ DONE = "qualification_done"
 GRADE = "lead_grade"
 HANDOFF_REQUESTED = "handoff_requested"
 QUALIFY_INTERRUPTS = INTERRUPT_INTENTS | {"book_meeting"}
+# What the rubric counts as engagement, by the intent that shows it.
+ENGAGEMENT_OF = {"ask_pricing": "asked_pricing", "request_demo": "requested_demo"}
 # After this many answers that could not be read, the question is set aside.
 GIVE_UP_AFTER = 2
 
@@ -174,6 +177,8 @@ class ActionRouteLead(QualificationBacked, Action):
     ) -> list[EventType]:
         name = lead_values(tracker).get("name", "there")
         contact_id = tracker.get_slot(CONTACT_ID)
+        if contact_id:
+            await self._record_engagement(tracker, contact_id)
         grade = await self._grade(contact_id) if contact_id else None
         events: list[EventType] = [SlotSet(DONE, True), SlotSet(GRADE, grade)]
         if grade == "A":
@@ -186,16 +191,40 @@ class ActionRouteLead(QualificationBacked, Action):
         return events
 
     async def _grade(self, contact_id: str) -> str | None:
-        from bot.scoring import score_contact
-
         try:
             result = await self.call_store(
-                score_contact, self.store, contact_id, now=datetime.now(timezone.utc)
+                score_contact,
+                self.store,
+                contact_id,
+                rubric=load_rubric(self.settings.scoring_file),
+                now=datetime.now(timezone.utc),
+                model_dir=self.settings.data_dir / "models",
             )
         except (StoreUnavailable, ParleyError, LookupError) as error:
             logger.error("could not score contact %s: %s", contact_id, error)
             return None
         return str(result.grade)
+
+    async def _record_engagement(self, tracker: Tracker, contact_id: str) -> None:
+        """Pricing questions and demo requests in this conversation, once each."""
+        asked = {
+            ENGAGEMENT_OF[intent]
+            for event in tracker.events
+            if event.get("event") == "user"
+            and (intent := ((event.get("parse_data") or {}).get("intent") or {}).get("name"))
+            in ENGAGEMENT_OF
+        }
+        if not asked:
+            return
+        conversation = conversation_id(tracker)
+        try:
+            timeline = await self.call_store(self.store.timeline, contact_id)
+        except StoreUnavailable as error:
+            logger.error("could not read the timeline: %s", error)
+            return
+        recorded = {e.kind for e in timeline if e.data.get("conversation_id") == conversation}
+        for kind in sorted(asked - recorded):
+            await self._record(contact_id, kind, tracker)
 
     async def _record(self, contact_id: str | None, kind: str, tracker: Tracker) -> None:
         if not contact_id:

@@ -16,14 +16,11 @@ from typing import Any
 import yaml
 
 from bot.errors import ParleyError
+from bot.types import QUALIFICATION_VALUES
 
+# The order questions are asked in when qualification.yml says nothing else.
 FIELDS: tuple[str, ...] = ("company_size", "authority", "budget", "timeline")
-VALUES: dict[str, tuple[str, ...]] = {
-    "budget": ("under_1k", "1k_10k", "10k_50k", "over_50k"),
-    "authority": ("decides", "influences", "researching"),
-    "timeline": ("now", "quarter", "year", "later"),
-    "company_size": ("1-10", "11-50", "51-200", "201-1000", "1000+"),
-}
+VALUES = QUALIFICATION_VALUES
 # How answers are shown back to people (summaries, the handoff to sales).
 LABELS: dict[str, dict[str, str]] = {
     "budget": {

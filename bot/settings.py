@@ -70,6 +70,7 @@ class Settings:
     retention_days: int
     consent_file: Path
     qualification_file: Path
+    scoring_file: Path
     twilio: TwilioSettings
 
     @property
@@ -127,6 +128,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         retention_days=_positive_int(env, "PARLEY_RETENTION_DAYS", 365),
         consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml")),
         qualification_file=_resolve(env.get("PARLEY_QUALIFICATION_FILE", "qualification.yml")),
+        scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml")),
         twilio=_twilio(env),
     )
 

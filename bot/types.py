@@ -27,3 +27,19 @@ DNC_REASONS: tuple[DncReason, ...] = get_args(DncReason)
 # Do-not-contact is per way of reaching someone, which includes email and phone calls.
 DncChannel = Channel | Literal["email", "phone"]
 DNC_CHANNELS: tuple[str, ...] = (*CHANNELS, "email", "phone")
+
+# Qualification (#4): the answers scoring, segments and routing understand.
+QualificationField = Literal["budget", "authority", "timeline", "company_size"]
+QUALIFICATION_FIELDS: tuple[QualificationField, ...] = get_args(QualificationField)
+QUALIFICATION_VALUES: dict[str, tuple[str, ...]] = {
+    "budget": ("under_1k", "1k_10k", "10k_50k", "over_50k"),
+    "authority": ("decides", "influences", "researching"),
+    "timeline": ("now", "quarter", "year", "later"),
+    "company_size": ("1-10", "11-50", "51-200", "201-1000", "1000+"),
+}
+Grade = Literal["A", "B", "C", "D"]
+GRADES: tuple[Grade, ...] = get_args(Grade)
+Stage = Literal["new", "mql", "sql"]
+STAGES: tuple[Stage, ...] = get_args(Stage)
+Outcome = Literal["won", "lost"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)

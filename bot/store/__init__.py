@@ -13,6 +13,8 @@ from bot.store.records import (
     Lead,
     LeadAnswer,
     MessageStatus,
+    OutcomeRecord,
+    ScoreRecord,
     TimelineEvent,
 )
 from bot.store.store import ProfileStore
@@ -28,7 +30,9 @@ __all__ = [
     "Lead",
     "LeadAnswer",
     "MessageStatus",
+    "OutcomeRecord",
     "ProfileStore",
+    "ScoreRecord",
     "TimelineEvent",
     "conversation_events",
     "conversations_idle_since",

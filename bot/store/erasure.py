@@ -23,7 +23,10 @@ from bot.store.schema import (
     do_not_contact,
     erasure_log,
     lead_answers,
+    lead_outcomes,
+    lead_scores,
     leads,
+    qualification_answers,
     suppressed_identifiers,
     timeline_events,
 )
@@ -34,6 +37,9 @@ IdentifierKind = Literal["email", "phone"]
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 # Children before parents, so that no foreign key ever has to act (or to UPDATE).
 _OWNED_TABLES = (
+    qualification_answers,
+    lead_scores,
+    lead_outcomes,
     timeline_events,
     channel_identities,
     contact_aliases,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Connection
 
-from bot.store import consent, dnc, reads, writes
+from bot.store import consent, dnc, reads, scoring, writes
 from bot.store.leads import move_leads
 from bot.store.schema import channel_identities, contact_aliases, contacts, timeline_events
 from bot.types import LEAD_FIELDS, ContactId, LeadField, LeadStatus
@@ -68,6 +68,7 @@ def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -
     move_leads(conn, loser, survivor)
     # Deleting the loser would cascade to these: a lost withdrawal is the worst outcome.
     consent.move(conn, loser, survivor)
+    scoring.move(conn, loser, survivor)
     dnc.move(conn, loser, survivor, now)
 
 

@@ -191,3 +191,37 @@ class MessageStatus:
     status: str
     error_code: str | None
     recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """One computed score: the number, what it means and why."""
+
+    id: int
+    contact_id: ContactId
+    score: int
+    grade: str
+    stage: str
+    rubric_version: str
+    model_version: str | None
+    explanation: tuple[dict[str, Any], ...]
+    computed_at: datetime
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "grade": self.grade,
+            "stage": self.stage,
+            "rubric_version": self.rubric_version,
+            "model_version": self.model_version,
+            "explanation": list(self.explanation),
+            "computed_at": self.computed_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    contact_id: ContactId
+    outcome: str
+    value: int | None
+    occurred_at: datetime

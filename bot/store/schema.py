@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -251,4 +252,44 @@ message_statuses = Table(
     Column("error_code", String(16)),
     Column("recorded_at", UtcDateTime, nullable=False),
     Index(None, "provider", "message_id"),
+)
+
+
+# Answers to the qualifying questions (#4): one current value per contact and field.
+qualification_answers = Table(
+    "qualification_answers",
+    metadata,
+    _contact_fk(),
+    Column("field", String(16), nullable=False),
+    Column("value", String(32), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("conversation_id", String(255), nullable=False),
+    Column("answered_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("contact_id", "field"),
+)
+
+# Every score computed, with the rubric version and the per-rule explanation.
+lead_scores = Table(
+    "lead_scores",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _contact_fk(index=True),
+    Column("score", Integer, nullable=False),
+    Column("grade", String(1), nullable=False),
+    Column("stage", String(8), nullable=False),
+    Column("rubric_version", String(64), nullable=False),
+    Column("model_version", String(64)),
+    Column("explanation", JSON, nullable=False),
+    Column("computed_at", UtcDateTime, nullable=False),
+)
+
+# Sales outcomes: what the predictive score learns from.
+lead_outcomes = Table(
+    "lead_outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _contact_fk(index=True),
+    Column("outcome", String(8), nullable=False),
+    Column("value", Integer),
+    Column("occurred_at", UtcDateTime, nullable=False),
 )

@@ -8,11 +8,18 @@ from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import messages, operations, reads
+from bot.store import messages, operations, reads, scoring
 from bot.store.checks import check_json, check_text, utc
 from bot.store.engine import make_engine
 from bot.store.privacy import ConsentAndPrivacy
-from bot.store.records import Contact, Lead, MessageStatus, TimelineEvent
+from bot.store.records import (
+    Contact,
+    Lead,
+    MessageStatus,
+    OutcomeRecord,
+    ScoreRecord,
+    TimelineEvent,
+)
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
 from bot.types import Channel, ContactId, LeadField, LeadStatus
@@ -166,6 +173,76 @@ class ProfileStore(ConsentAndPrivacy):
     def message_statuses(self, provider: str, message_id: str) -> list[MessageStatus]:
         """Every report about one message, oldest first."""
         return self._tx.read(lambda conn: messages.statuses(conn, provider, message_id))
+
+    # ---------------------------------------------------------------- qualification, scores
+
+    def record_qualification(
+        self,
+        contact_id: str,
+        answers: Mapping[str, str],
+        *,
+        channel: Channel,
+        conversation_id: str,
+        now: datetime | None = None,
+    ) -> Contact:
+        """Save answers to qualifying questions (values from bot.types.QUALIFICATION_VALUES)."""
+        scoring.check_answers(answers)
+        at = utc(now)
+        return self._write_contact(
+            scoring.record_answers, contact_id, answers, channel, conversation_id, at
+        )
+
+    def qualification_of(self, contact_id: str) -> dict[str, str]:
+        return self._tx.read(lambda conn: scoring.answers_of(conn, contact_id))
+
+    def save_score(
+        self,
+        contact_id: str,
+        *,
+        score: int,
+        grade: str,
+        stage: str,
+        rubric_version: str,
+        model_version: str | None,
+        explanation: list[dict[str, Any]],
+        now: datetime | None = None,
+    ) -> ScoreRecord:
+        """Append a score; a new grade or stage is also a `grade_changed` timeline event."""
+        check_json({"explanation": explanation})
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: scoring.save_score(
+                conn,
+                contact_id,
+                score=score,
+                grade=grade,
+                stage=stage,
+                rubric_version=rubric_version,
+                model_version=model_version,
+                explanation=explanation,
+                now=at,
+            )
+        )
+
+    def latest_score(self, contact_id: str) -> ScoreRecord | None:
+        return self._tx.read(lambda conn: scoring.latest_score(conn, contact_id))
+
+    def score_history(self, contact_id: str) -> list[ScoreRecord]:
+        return self._tx.read(lambda conn: scoring.score_history(conn, contact_id))
+
+    def record_outcome(
+        self, contact_id: str, outcome: str, *, value: int | None = None,
+        now: datetime | None = None,
+    ) -> OutcomeRecord:  # fmt: skip
+        """A sale won or lost: what the predictive score learns from."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: scoring.record_outcome(conn, contact_id, outcome, value, at)
+        )
+
+    def outcomes(self) -> list[OutcomeRecord]:
+        """Each contact's latest outcome."""
+        return self._tx.read(scoring.outcomes)
 
     def _contacts_after(self, after: reads.ContactKey | None, batch: int) -> list[Contact]:
         return self._tx.read(lambda conn: reads.contacts_after(conn, after, batch))

@@ -83,7 +83,15 @@ async def test_unreadable_answer_is_asked_again_then_set_aside(
 
 async def test_not_sure_skips_at_once(store: ProfileStore, settings: Settings) -> None:
     contact_id = _contact(store)
-    slots, said = await _validate(store, settings, "not sure", "qual_budget", contact_id=contact_id)
+    slots, said = await _validate(
+        store,
+        settings,
+        "not sure",
+        "qual_budget",
+        contact_id=contact_id,
+        qual_company_size="11-50",
+        qual_authority="decides",
+    )
     assert slots["qual_skipped"] == ["budget"]
     assert slots["requested_slot"] == "qual_timeline"
     assert said == ["utter_qualify_skipped"]
