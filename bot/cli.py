@@ -53,6 +53,12 @@ def _privacy(args: argparse.Namespace, settings: Settings) -> int:
     return privacy.dispatch(args, settings)
 
 
+def _scoring(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import scoring
+
+    return scoring.dispatch(args, settings)
+
+
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for key, value in settings.describe().items():
         print(f"{key} = {_masked(value)}")
@@ -95,7 +101,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_contacts(commands)
     _add_privacy(commands)
+    _add_scoring(commands)
     return parser
+
+
+def _add_scoring(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scoring = commands.add_parser("scoring", help="lead scores: explain, model, fairness audit")
+    actions = scoring.add_subparsers(dest="scoring_command", required=True, metavar="ACTION")
+    explain = actions.add_parser("explain", help="score one contact and say why")
+    explain.add_argument("key", help="contact id, email or phone number")
+    actions.add_parser("rescore", help="score every contact with the current rubric")
+    actions.add_parser("train", help="train the predictive model on won/lost outcomes")
+    actions.add_parser("evaluate", help="the trained model's ROC AUC and calibration")
+    audit = actions.add_parser("audit", help="grades by channel, country and company size")
+    audit.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    audit.add_argument("--rescore", action="store_true", help="rescore everyone first")
+    synthesize = actions.add_parser("synthesize", help="generate synthetic sales history")
+    synthesize.add_argument("--contacts", type=int, default=1000)
+    synthesize.add_argument("--seed", type=int, default=7)
+    synthesize.add_argument("--force", action="store_true", help="even beside real contacts")
+    scoring.set_defaults(handler=_scoring)
 
 
 def _add_privacy(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -7,9 +7,10 @@ canonical values in `bot.types.QUALIFICATION_VALUES` that scoring and segments u
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ class QualificationConfigError(ParleyError):
 class Question:
     field: str
     # Skip this question when another answer is one of these values.
-    skip_when: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    skip_when: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     def applies(self, answers: Mapping[str, str]) -> bool:
         return not any(answers.get(other) in values for other, values in self.skip_when.items())

@@ -118,16 +118,16 @@ def _engagement(events: Iterable[Engagement], rubric: Rubric, now: datetime) -> 
     totals: dict[str, float] = {}
     counts: dict[str, int] = {}
     for event in events:
-        points = rubric.events.get(event.kind)
-        if not points:
+        worth = rubric.events.get(event.kind)
+        if not worth:
             continue
         age_days = max(0.0, (now - event.occurred_at).total_seconds() / 86_400)
-        totals[event.kind] = totals.get(event.kind, 0.0) + points * math.pow(
+        totals[event.kind] = totals.get(event.kind, 0.0) + worth * math.pow(
             0.5, age_days / rubric.half_life_days
         )
         counts[event.kind] = counts.get(event.kind, 0) + 1
-    for kind, points in totals.items():
+    for kind, total in totals.items():
         # Repeats add up but one kind of engagement is capped at twice its points.
-        capped = min(points, 2 * rubric.events[kind])
+        capped = min(total, 2.0 * rubric.events[kind])
         times = f" x{counts[kind]}" if counts[kind] > 1 else ""
         yield Reason(kind, capped, f"{capped:+.1f} {kind.replace('_', ' ')}{times} (fading)")

@@ -1,0 +1,104 @@
+"""Fairness audit: do grades differ across channel, country and company size?
+
+For each attribute the audit reports, per group, how many leads it has, their grade
+distribution and the selection rate (the share graded A or B, the ones a person or a
+campaign follows up). Each group's rate is divided by the best group's rate; a ratio
+under 0.8 is flagged (the "four-fifths rule" of US employment-selection guidance, used
+here as a screening signal). Groups smaller than `min_group` are shown but not flagged:
+their rates are noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import phonenumbers
+
+from bot.store import ProfileStore
+
+SELECTED_GRADES = frozenset({"A", "B"})
+FOUR_FIFTHS = 0.8
+ATTRIBUTES = ("channel", "country", "company_size")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    grade: str
+    channel: str
+    country: str
+    company_size: str
+
+    def value(self, attribute: str) -> str:
+        return str(getattr(self, attribute))
+
+
+@dataclass(frozen=True)
+class Group:
+    attribute: str
+    value: str
+    count: int
+    grades: dict[str, int]
+    selection_rate: float
+    ratio: float
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    total: int
+    groups: tuple[Group, ...]
+
+    @property
+    def flagged(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if g.flagged)
+
+
+def audit(rows: Sequence[AuditRow], min_group: int = 30) -> AuditReport:
+    groups: list[Group] = []
+    for attribute in ATTRIBUTES:
+        by_value: dict[str, list[AuditRow]] = {}
+        for row in rows:
+            by_value.setdefault(row.value(attribute), []).append(row)
+        rates = {v: _rate(members) for v, members in by_value.items()}
+        eligible = [rates[v] for v, members in by_value.items() if len(members) >= min_group]
+        best = max(eligible or rates.values() or [0.0])
+        for value in sorted(by_value):
+            members = by_value[value]
+            ratio = rates[value] / best if best else 1.0
+            groups.append(
+                Group(
+                    attribute=attribute,
+                    value=value,
+                    count=len(members),
+                    grades={g: sum(1 for m in members if m.grade == g) for g in "ABCD"},
+                    selection_rate=rates[value],
+                    ratio=ratio,
+                    flagged=len(members) >= min_group and ratio < FOUR_FIFTHS,
+                )
+            )
+    return AuditReport(len(rows), tuple(groups))
+
+
+def _rate(members: Sequence[AuditRow]) -> float:
+    return sum(1 for m in members if m.grade in SELECTED_GRADES) / len(members)
+
+
+def country_of(phone: str | None) -> str:
+    if not phone:
+        return "unknown"
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(phone)) or "unknown"
+    except phonenumbers.NumberParseException:
+        return "unknown"
+
+
+def collect(store: ProfileStore) -> Iterable[AuditRow]:
+    """One row per scored contact: its latest grade and the audited attributes."""
+    for contact in store.iter_contacts():
+        latest = store.latest_score(contact.id)
+        if latest is None:
+            continue
+        channel = contact.channels[0].channel if contact.channels else "unknown"
+        size = store.qualification_of(contact.id).get("company_size", "unknown")
+        yield AuditRow(latest.grade, channel, country_of(contact.phone), size)
