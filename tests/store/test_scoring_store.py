@@ -1,0 +1,108 @@
+"""Qualification answers, scores and outcomes on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import ContactNotFound, InvalidField
+from bot.store import ProfileStore
+from tests.store.conftest import at
+
+
+def _contact(store: ProfileStore, sender: str = "v-1", email: str = "dana@acme.io") -> str:
+    return store.update_lead_fields("web", sender, {"email": email}, sender, now=at(0)).id
+
+
+def test_answers_are_kept_per_field_and_replaced(store: ProfileStore) -> None:
+    contact = _contact(store)
+    store.record_qualification(
+        contact, {"budget": "1k_10k"}, channel="web", conversation_id="c1", now=at(1)
+    )
+    store.record_qualification(
+        contact,
+        {"budget": "over_50k", "timeline": "now"},
+        channel="sms",
+        conversation_id="c2",
+        now=at(2),
+    )
+    assert store.qualification_of(contact) == {"budget": "over_50k", "timeline": "now"}
+    kinds = [e.kind for e in store.timeline(contact)]
+    assert kinds.count("qualification_answered") == 2
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"), [({"budget": "lots"}, "budget"), ({"age": "40"}, "age")]
+)
+def test_invalid_answers_are_refused_naming_the_field(
+    store: ProfileStore, answers: dict[str, str], field: str
+) -> None:
+    contact = _contact(store)
+    with pytest.raises(InvalidField) as error:
+        store.record_qualification(contact, answers, channel="web", conversation_id="c1")
+    assert error.value.field == field
+    assert store.qualification_of(contact) == {}
+
+
+def test_scores_append_and_grade_changes_are_events(store: ProfileStore) -> None:
+    contact = _contact(store)
+    common = {"rubric_version": "v1", "model_version": None, "stage": "mql"}
+    store.save_score(
+        contact,
+        score=50,
+        grade="B",
+        explanation=[{"rule": "budget", "points": 20}],
+        now=at(1),
+        **common,
+    )
+    store.save_score(contact, score=52, grade="B", explanation=[], now=at(2), **common)
+    store.save_score(
+        contact, score=80, grade="A", explanation=[], now=at(3), **{**common, "stage": "sql"}
+    )
+    latest = store.latest_score(contact)
+    assert latest is not None and (latest.score, latest.grade, latest.stage) == (80, "A", "sql")
+    assert [s.score for s in store.score_history(contact)] == [50, 52, 80]
+    changes = [e.data for e in store.timeline(contact) if e.kind == "grade_changed"]
+    assert [(c["previous_grade"], c["grade"]) for c in changes] == [(None, "B"), ("B", "A")]
+
+
+def test_a_score_out_of_range_is_refused(store: ProfileStore) -> None:
+    contact = _contact(store)
+    with pytest.raises(InvalidField):
+        store.save_score(contact, score=130, grade="A", stage="sql", rubric_version="v1",
+                         model_version=None, explanation=[])  # fmt: skip
+
+
+def test_merging_keeps_the_survivors_answers_and_takes_the_others(store: ProfileStore) -> None:
+    older = _contact(store, "v-1", "dana@acme.io")
+    newer = store.update_lead_fields(
+        "sms", "+14155550134", {"name": "Dana"}, "+14155550134", now=at(5)
+    ).id
+    store.record_qualification(
+        older, {"budget": "1k_10k"}, channel="web", conversation_id="c1", now=at(6)
+    )
+    store.record_qualification(
+        newer,
+        {"budget": "over_50k", "timeline": "now"},
+        channel="sms",
+        conversation_id="c2",
+        now=at(7),
+    )
+    store.record_outcome(newer, "won", value=5000, now=at(8))
+    merged = store.update_lead_fields(
+        "sms", "+14155550134", {"email": "dana@acme.io"}, "c2", now=at(9)
+    )
+    assert merged.id == older
+    assert store.qualification_of(older) == {"budget": "1k_10k", "timeline": "now"}
+    assert [(o.contact_id, o.outcome) for o in store.outcomes()] == [(older, "won")]
+
+
+def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> None:
+    contact = _contact(store)
+    store.record_qualification(contact, {"budget": "1k_10k"}, channel="web", conversation_id="c1")
+    store.save_score(contact, score=10, grade="D", stage="new", rubric_version="v1",
+                     model_version=None, explanation=[])  # fmt: skip
+    store.record_outcome(contact, "lost")
+    store.erase_contact(contact, salt="pepper")
+    assert store.outcomes() == []
+    with pytest.raises(ContactNotFound):
+        store.qualification_of(contact)
