@@ -18,6 +18,13 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.slots import CONTACT_ID, REQUESTED_SLOT, list_slot
+from bot.booking import (
+    Availability,
+    book,
+    load_availability,
+    next_free_slots,
+    send_confirmation,
+)
 from bot.errors import ParleyError, StoreUnavailable
 from bot.meeting_choice import label, match_choice
 
@@ -31,14 +38,10 @@ GIVE_UP_AFTER = 3
 
 
 class BookingBacked(StoreBacked):
-    def availability(self) -> Any:
-        from bot.booking import load_availability
-
+    def availability(self) -> Availability:
         return load_availability(self.settings)
 
     async def free_times(self) -> list[datetime]:
-        from bot.booking import next_free_slots
-
         slots = await self.call_store(
             next_free_slots,
             self.store,
@@ -135,7 +138,7 @@ class ActionBookMeeting(BookingBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        from bot.booking import SlotTaken, book
+        from bot.booking import SlotTaken
 
         chosen = tracker.get_slot(CHOSEN)
         contact_id = tracker.get_slot(CONTACT_ID)
@@ -182,7 +185,6 @@ class ActionBookMeeting(BookingBacked, Action):
         )
 
     async def _confirm(self, booking: Any, now: datetime) -> str:
-        from bot.booking import send_confirmation
 
         try:
             reason = await self.call_store(

@@ -6,6 +6,7 @@ delivered (signed webhook, email to sales) by bot.handoff, which retries until i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 
@@ -18,6 +19,7 @@ from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID
 from bot.errors import ParleyError, StoreUnavailable
+from bot.handoff import deliver_due, request_handoff, transcript_from_events
 from bot.store import Contact
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,13 @@ HANDOFF_OPEN = "handoff_open"
 # On these channels the team can answer the person where they are, without details.
 REPLYABLE_CHANNELS = frozenset({"sms", "whatsapp", "voice", "telegram"})
 TRANSCRIPT_TURNS = 60
+_PENDING: set[asyncio.Task[object]] = set()
+
+
+def _finished(task: asyncio.Task[object]) -> None:
+    _PENDING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("handoff delivery failed; housekeeping retries it: %s", task.exception())
 
 
 class ActionHumanHandoff(StoreBacked, Action):
@@ -53,6 +62,7 @@ class ActionHumanHandoff(StoreBacked, Action):
             logger.error("handoff could not be recorded: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True)]
+        self._deliver_soon()
         dispatcher.utter_message(
             response="utter_handoff_sent",
             company=self.settings.company_name,
@@ -83,19 +93,25 @@ class ActionHumanHandoff(StoreBacked, Action):
         )
 
     def _request(self, contact: Contact, tracker: Tracker, channel: str, reason: str) -> str:
-        from bot.handoff import request_handoff, transcript_of
-
-        conversation = conversation_id(tracker)
-        transcript = transcript_of(self.store, conversation, limit=TRANSCRIPT_TURNS)
-        return request_handoff(
+        handoff_id, _ = request_handoff(
             self.store,
-            contact_id=contact.id,
-            conversation_id=conversation,
+            self.settings,
+            contact=contact,
+            conversation_id=conversation_id(tracker),
             channel=channel,
             reason=reason,
-            transcript=transcript,
+            transcript=transcript_from_events(tracker.events, limit=TRANSCRIPT_TURNS),
             now=datetime.now(timezone.utc),
         )
+        return handoff_id
+
+    def _deliver_soon(self) -> None:
+        """Send it now rather than at the next housekeeping tick, without making the person
+        wait: the outbox lease makes a concurrent housekeeping run harmless."""
+        work = asyncio.to_thread(deliver_due, self.store, self.settings, datetime.now(timezone.utc))
+        task = asyncio.get_running_loop().create_task(work)
+        _PENDING.add(task)
+        task.add_done_callback(_finished)
 
 
 def _how_they_reach_you(contact: Contact, channel: str) -> str:

@@ -59,6 +59,12 @@ def _scoring(args: argparse.Namespace, settings: Settings) -> int:
     return scoring.dispatch(args, settings)
 
 
+def _handoffs(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import handoffs
+
+    return handoffs.dispatch(args, settings)
+
+
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for key, value in settings.describe().items():
         print(f"{key} = {_masked(value)}")
@@ -102,7 +108,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_contacts(commands)
     _add_privacy(commands)
     _add_scoring(commands)
+    _add_handoffs(commands)
     return parser
+
+
+def _add_handoffs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    handoffs = commands.add_parser("handoffs", help="handoffs to people and their deliveries")
+    actions = handoffs.add_subparsers(dest="handoffs_command", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="webhooks and emails queued, sent or failed")
+    listing.add_argument("--status", choices=("pending", "sending", "delivered", "failed"))
+    retry = actions.add_parser("retry", help="try failed deliveries again now")
+    retry.add_argument("id", nargs="?", type=int, default=None, help="one delivery (default: all)")
+    handoffs.set_defaults(handler=_handoffs)
+    bookings = commands.add_parser("bookings", help="meetings booked through Parley")
+    booking_actions = bookings.add_subparsers(
+        dest="handoffs_command", required=True, metavar="ACTION"
+    )
+    booking_actions.add_parser("list", help="every booking").set_defaults(
+        handoffs_command="bookings"
+    )
+    booking_actions.add_parser("slots", help="the next free times").set_defaults(
+        handoffs_command="slots"
+    )
+    bookings.set_defaults(handler=_handoffs)
 
 
 def _add_scoring(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

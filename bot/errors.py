@@ -54,3 +54,26 @@ class InvalidField(ParleyError):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
+
+
+@dataclass
+class DeliveryFailed(ParleyError):
+    """A webhook or an email could not be delivered; `retryable` says whether to try again."""
+
+    target: str
+    reason: str
+    retryable: bool
+
+    def __str__(self) -> str:
+        kind = "will retry" if self.retryable else "permanent"
+        return f"{self.target}: {self.reason} ({kind})"
+
+
+@dataclass
+class SlotTaken(ParleyError):
+    """Someone else booked this meeting time first."""
+
+    start: object
+
+    def __str__(self) -> str:
+        return f"the meeting time {self.start} is no longer free"

@@ -52,6 +52,33 @@ class TwilioSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Outgoing email over SMTP: handoff notices to sales and booking confirmations."""
+
+    host: str
+    port: int
+    username: str
+    password: Secret | None
+    security: str  # "starttls", "tls" (implicit) or "none" (loopback and tests only)
+    mail_from: str
+    sales_email: str
+    postal_address: str
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.mail_from)
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    """Where a handoff to a person is POSTed, signed with HMAC-SHA256 over the secret."""
+
+    url: str
+    secret: Secret | None
+    max_attempts: int
+
+
+@dataclass(frozen=True)
 class Settings:
     project_root: Path
     data_dir: Path
@@ -71,7 +98,10 @@ class Settings:
     consent_file: Path
     qualification_file: Path
     scoring_file: Path
+    booking_file: Path
     twilio: TwilioSettings
+    mail: MailSettings
+    handoff: HandoffSettings
 
     @property
     def models_dir(self) -> Path:
@@ -129,7 +159,53 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml")),
         qualification_file=_resolve(env.get("PARLEY_QUALIFICATION_FILE", "qualification.yml")),
         scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml")),
+        booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml")),
         twilio=_twilio(env),
+        mail=_mail(env),
+        handoff=_handoff(env),
+    )
+
+
+def _mail(env: Mapping[str, str]) -> MailSettings:
+    security = env.get("PARLEY_SMTP_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "tls", "none"):
+        raise InvalidSetting("PARLEY_SMTP_SECURITY", f"{security!r}: use starttls, tls or none")
+    password = env.get("PARLEY_SMTP_PASSWORD")
+    default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+    return MailSettings(
+        host=env.get("PARLEY_SMTP_HOST", "").strip(),
+        port=_port(env, "PARLEY_SMTP_PORT", default_port),
+        username=env.get("PARLEY_SMTP_USERNAME", ""),
+        password=Secret(password) if password else None,
+        security=security,
+        mail_from=_email_or_empty(env, "PARLEY_MAIL_FROM"),
+        sales_email=_email_or_empty(env, "PARLEY_SALES_EMAIL"),
+        postal_address=env.get("PARLEY_POSTAL_ADDRESS", ""),
+    )
+
+
+def _email_or_empty(env: Mapping[str, str], key: str) -> str:
+    value = env.get(key, "").strip()
+    if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+        raise InvalidSetting(key, f"{value!r} is not an email address")
+    return value
+
+
+def _handoff(env: Mapping[str, str]) -> HandoffSettings:
+    url = env.get("PARLEY_HANDOFF_URL", "").strip()
+    secret = env.get("PARLEY_HANDOFF_SECRET", "")
+    if url:
+        _url(env, "PARLEY_HANDOFF_URL", url)
+        if len(secret) < 16:
+            raise InvalidSetting(
+                "PARLEY_HANDOFF_SECRET",
+                "required (16 characters or more) when PARLEY_HANDOFF_URL is set: receivers "
+                "check each handoff's signature with it",
+            )
+    return HandoffSettings(
+        url=url,
+        secret=Secret(secret) if secret else None,
+        max_attempts=_positive_int(env, "PARLEY_HANDOFF_MAX_ATTEMPTS", 8),
     )
 
 

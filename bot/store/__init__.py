@@ -5,8 +5,10 @@ from bot.store.engine import make_engine
 from bot.store.migrate import current_revision, downgrade, upgrade
 from bot.store.records import (
     AuditEntry,
+    Booking,
     ConsentEvent,
     Contact,
+    Delivery,
     DoNotContact,
     ErasureReceipt,
     Identity,
@@ -22,8 +24,10 @@ from bot.store.trackers import conversation_events, conversations_idle_since, er
 
 __all__ = [
     "AuditEntry",
+    "Booking",
     "ConsentEvent",
     "Contact",
+    "Delivery",
     "DoNotContact",
     "ErasureReceipt",
     "Identity",

@@ -16,12 +16,15 @@ from sqlalchemy.engine import Connection
 from bot.store import queue, reads
 from bot.store.records import Contact, ErasureReceipt
 from bot.store.schema import (
+    bookings,
     channel_identities,
     consent_events,
     contact_aliases,
     contacts,
+    deliveries,
     do_not_contact,
     erasure_log,
+    handoffs,
     lead_answers,
     lead_outcomes,
     lead_scores,
@@ -37,6 +40,9 @@ IdentifierKind = Literal["email", "phone"]
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 # Children before parents, so that no foreign key ever has to act (or to UPDATE).
 _OWNED_TABLES = (
+    deliveries,
+    handoffs,
+    bookings,
     qualification_answers,
     lead_scores,
     lead_outcomes,

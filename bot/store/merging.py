@@ -11,7 +11,15 @@ from sqlalchemy.engine import Connection
 
 from bot.store import consent, dnc, reads, scoring, writes
 from bot.store.leads import move_leads
-from bot.store.schema import channel_identities, contact_aliases, contacts, timeline_events
+from bot.store.schema import (
+    bookings,
+    channel_identities,
+    contact_aliases,
+    contacts,
+    deliveries,
+    handoffs,
+    timeline_events,
+)
 from bot.types import LEAD_FIELDS, ContactId, LeadField, LeadStatus
 
 Row = Mapping[str, Any]
@@ -62,7 +70,14 @@ def _older_first(one: Row, other: Row) -> tuple[Row, Row]:
 
 
 def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -> None:
-    for table in (channel_identities, timeline_events, contact_aliases):
+    for table in (
+        channel_identities,
+        timeline_events,
+        contact_aliases,
+        handoffs,
+        deliveries,
+        bookings,
+    ):
         moved = update(table).where(table.c.contact_id == loser)
         conn.execute(moved.values(contact_id=survivor))
     move_leads(conn, loser, survivor)

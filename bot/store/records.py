@@ -225,3 +225,37 @@ class OutcomeRecord:
     outcome: str
     value: int | None
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook or email waiting to go out, gone out, or given up on."""
+
+    id: int
+    event_id: str
+    contact_id: ContactId
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    contact_id: ContactId
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    created_at: datetime
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "status": self.status,
+        }

@@ -293,3 +293,58 @@ lead_outcomes = Table(
     Column("value", Integer),
     Column("occurred_at", UtcDateTime, nullable=False),
 )
+
+
+# Handoffs to a person (#4): one row per request, its transcript as it stood.
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    _contact_fk(index=True),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("transcript", JSON, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+)
+
+# The outbox of handoff webhooks and emails and booking confirmations: claimed with a
+# lease, retried with backoff, never dropped (failed rows stay visible).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    _contact_fk(index=True),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime),
+    Index(None, "status", "next_attempt_at"),
+)
+
+BOOKED = "booked"
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    _contact_fk(index=True),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# One booking per start time while it stands; a cancelled one frees the time.
+Index(
+    "uq_bookings_booked_start",
+    bookings.c.starts_at,
+    unique=True,
+    sqlite_where=bookings.c.status == BOOKED,
+    postgresql_where=bookings.c.status == BOOKED,
+)

@@ -12,7 +12,12 @@ from sqlalchemy.engine import Connection
 from bot.errors import InvalidField
 from bot.store import reads, writes
 from bot.store.records import OutcomeRecord, ScoreRecord
-from bot.store.schema import contacts, lead_outcomes, lead_scores, qualification_answers
+from bot.store.schema import (
+    contacts,
+    lead_outcomes,
+    lead_scores,
+    qualification_answers,
+)
 from bot.types import GRADES, OUTCOMES, QUALIFICATION_VALUES, STAGES, ContactId
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import messages, operations, reads, scoring
+from bot.store import handoffs, messages, operations, reads, scoring
 from bot.store.checks import check_json, check_text, utc
 from bot.store.engine import make_engine
 from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
+    Booking,
     Contact,
+    Delivery,
     Lead,
     MessageStatus,
     OutcomeRecord,
@@ -243,6 +245,82 @@ class ProfileStore(ConsentAndPrivacy):
     def outcomes(self) -> list[OutcomeRecord]:
         """Each contact's latest outcome."""
         return self._tx.read(scoring.outcomes)
+
+    # ---------------------------------------------------------------- handoffs, bookings
+
+    def request_handoff(
+        self,
+        contact_id: str,
+        *,
+        conversation_id: str,
+        channel: Channel,
+        reason: str,
+        transcript: list[dict[str, Any]],
+        outbox: list[tuple[str, dict[str, Any]]],
+        now: datetime | None = None,
+    ) -> tuple[str, bool]:
+        """Record a handoff and queue its deliveries in one transaction. Returns its id and
+        whether it is new (a repeat within minutes for the same conversation is not)."""
+        check_json({"transcript": transcript, "outbox": outbox})
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: handoffs.request(
+                conn, contact_id, conversation_id, channel, reason, transcript, outbox, at
+            )
+        )
+
+    def enqueue_delivery(
+        self, contact_id: str, kind: str, payload: Mapping[str, Any], now: datetime | None = None
+    ) -> str:
+        check_json(payload)
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: handoffs.enqueue(
+                conn, reads.require_id(conn, contact_id), kind, payload, at
+            )
+        )
+
+    def claim_due_deliveries(
+        self, now: datetime, lease: timedelta = timedelta(minutes=2), limit: int = 20
+    ) -> list[Delivery]:
+        """Due deliveries leased to the caller; a crashed sender's lease runs out and the
+        delivery is claimed again."""
+        return self._tx.write(lambda conn: handoffs.claim_due(conn, utc(now), lease, limit))
+
+    def finish_delivery(
+        self, delivery_id: int, status: str, *, error: str | None = None,
+        retry_at: datetime | None = None, now: datetime | None = None,
+    ) -> None:  # fmt: skip
+        at = utc(now)
+        self._tx.write(lambda conn: handoffs.finish(conn, delivery_id, status, error, retry_at, at))
+
+    def retry_failed_deliveries(
+        self, delivery_id: int | None = None, now: datetime | None = None
+    ) -> int:
+        at = utc(now)
+        return self._tx.write(lambda conn: handoffs.retry_failed(conn, delivery_id, at))
+
+    def deliveries(self, status: str | None = None) -> list[Delivery]:
+        return self._tx.read(lambda conn: handoffs.list_deliveries(conn, status))
+
+    def book_meeting(
+        self, contact_id: str, starts_at: datetime, ends_at: datetime, now: datetime | None = None
+    ) -> Booking:
+        """Book a time; raises SlotTaken if another booking holds it (even a racing one)."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: handoffs.book(conn, contact_id, utc(starts_at), utc(ends_at), at)
+        )
+
+    def cancel_booking(self, booking_id: str, now: datetime | None = None) -> bool:
+        at = utc(now)
+        return self._tx.write(lambda conn: handoffs.cancel_booking(conn, booking_id, at))
+
+    def bookings_between(self, start: datetime, end: datetime) -> list[Booking]:
+        return self._tx.read(lambda conn: handoffs.booked_between(conn, utc(start), utc(end)))
+
+    def bookings(self, contact_id: str | None = None) -> list[Booking]:
+        return self._tx.read(lambda conn: handoffs.bookings_of(conn, contact_id))
 
     def _contacts_after(self, after: reads.ContactKey | None, batch: int) -> list[Contact]:
         return self._tx.read(lambda conn: reads.contacts_after(conn, after, batch))

@@ -1,0 +1,235 @@
+"""Handing a conversation to a person, and delivering what goes out with it.
+
+A handoff is written to the store with one delivery row per target (a signed webhook,
+an email to sales) in one transaction; `deliver_due` sends due deliveries, retrying
+transient failures with backoff, and leaves permanent failures visible as `failed`
+(`parley handoffs list --status failed`, `parley handoffs retry`). Booking confirmations
+go through the same outbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+
+from bot import mailer
+from bot.errors import DeliveryFailed
+from bot.settings import HandoffSettings, MailSettings, Settings
+from bot.store import Contact, Delivery, ProfileStore
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK = "handoff_webhook"
+EMAIL = "email"
+SIGNATURE_HEADER = "X-Parley-Signature"
+EVENT_ID_HEADER = "X-Parley-Event-Id"
+WEBHOOK_TIMEOUT_S = 10.0
+_FIRST_RETRY = timedelta(seconds=30)
+_LONGEST_WAIT = timedelta(hours=1)
+
+
+def transcript_from_events(
+    events: Iterable[Mapping[str, Any]], limit: int = 60
+) -> list[dict[str, Any]]:
+    """The person's and the bot's words from Rasa tracker events, oldest first."""
+    turns = []
+    for event in events:
+        kind = event.get("event")
+        text = event.get("text")
+        if kind not in ("user", "bot") or not text:
+            continue
+        stamp = event.get("timestamp")
+        at = datetime.fromtimestamp(float(stamp), timezone.utc).isoformat() if stamp else None
+        metadata = event.get("metadata") or {}
+        shown = metadata.get("original_text") if kind == "user" else None
+        turns.append(
+            {"who": "person" if kind == "user" else "bot", "text": shown or text, "at": at}
+        )
+    return turns[-limit:]
+
+
+def request_handoff(
+    store: ProfileStore,
+    settings: Settings,
+    *,
+    contact: Contact,
+    conversation_id: str,
+    channel: str,
+    reason: str,
+    transcript: list[dict[str, Any]],
+    now: datetime,
+) -> tuple[str, bool]:
+    """Record the handoff and queue its webhook and email; (id, is_new)."""
+    event = {
+        "type": "handoff.requested",
+        "requested_at": now.isoformat(),
+        "reason": reason,
+        "channel": channel,
+        "conversation_id": conversation_id,
+        "contact": _contact_summary(store, contact),
+        "transcript": transcript,
+    }
+    outbox: list[tuple[str, dict[str, Any]]] = []
+    if settings.handoff.url:
+        outbox.append((WEBHOOK, {"url": settings.handoff.url, "event": event}))
+    if settings.mail.sales_email:
+        outbox.append((EMAIL, _sales_email(settings, event)))
+    if not outbox:
+        logger.warning(
+            "handoff %s recorded but not delivered: set PARLEY_HANDOFF_URL or PARLEY_SALES_EMAIL",
+            conversation_id,
+        )
+    return store.request_handoff(
+        contact.id, conversation_id=conversation_id, channel=channel,  # type: ignore[arg-type]
+        reason=reason, transcript=transcript, outbox=outbox, now=now,
+    )  # fmt: skip
+
+
+def _contact_summary(store: ProfileStore, contact: Contact) -> dict[str, Any]:
+    latest = store.latest_score(contact.id)
+    return {
+        "id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
+        "company": contact.company, "role": contact.role, "need": contact.need,
+        "qualification": store.qualification_of(contact.id),
+        "score": latest.to_export() if latest else None,
+    }  # fmt: skip
+
+
+def _sales_email(settings: Settings, event: Mapping[str, Any]) -> dict[str, Any]:
+    person = event["contact"]
+    who = person["name"] or person["email"] or person["phone"] or person["id"]
+    lines = [
+        f"{who} asked to talk to a person ({event['reason']}) on {event['channel']}.",
+        "",
+        *(
+            f"{k}: {v}"
+            for k in ("name", "email", "phone", "company", "role", "need")
+            if (v := person.get(k))
+        ),
+    ]
+    for key, value in person["qualification"].items():
+        lines.append(f"{key.replace('_', ' ')}: {value}")
+    if person["score"]:
+        lines.append(f"score: {person['score']['score']} (grade {person['score']['grade']})")
+    lines += ["", "Conversation:"]
+    lines += [f"[{t['at'] or ''}] {t['who']}: {t['text']}" for t in event["transcript"]]
+    return {"to": settings.mail.sales_email, "subject": f"Handoff: {who} wants to talk to a person",
+            "body": "\n".join(lines)}  # fmt: skip
+
+
+# ------------------------------------------------------------------ delivering
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify(secret: str, header: str, body: bytes, now: datetime, tolerance_s: int = 300) -> bool:
+    """What a receiver does: a valid signature made within the last five minutes."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(now.timestamp() - timestamp) > tolerance_s:
+        return False
+    return hmac.compare_digest(
+        sign(secret, timestamp, body), f"t={timestamp},v1={parts.get('v1', '')}"
+    )
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+Sender = Callable[[Delivery, Settings, datetime], None]
+
+
+def post_webhook(delivery: Delivery, settings: Settings, now: datetime) -> None:
+    handoff: HandoffSettings = settings.handoff
+    if handoff.secret is None:
+        raise DeliveryFailed("webhook", "PARLEY_HANDOFF_SECRET is not set", retryable=False)
+    body = json.dumps({"event_id": delivery.event_id, **delivery.payload["event"]}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(handoff.secret.value, int(now.timestamp()), body),
+        EVENT_ID_HEADER: delivery.event_id,
+    }
+    try:
+        reply = httpx.post(
+            delivery.payload["url"], content=body, headers=headers, timeout=WEBHOOK_TIMEOUT_S
+        )
+    except httpx.HTTPError as error:
+        raise DeliveryFailed(
+            "webhook", f"{type(error).__name__}: {error}", retryable=True
+        ) from error
+    if reply.is_success:
+        return
+    retryable = reply.status_code in (408, 429) or reply.status_code >= 500
+    raise DeliveryFailed(
+        "webhook", f"HTTP {reply.status_code}: {reply.text[:200]}", retryable=retryable
+    )
+
+
+def send_email(delivery: Delivery, settings: Settings, now: datetime) -> None:
+    mail: MailSettings = settings.mail
+    payload = delivery.payload
+    message: EmailMessage = mailer.new_message(
+        mail, payload["to"], payload["subject"], payload["body"]
+    )
+    if payload.get("ics"):
+        message.add_attachment(
+            payload["ics"].encode(), maintype="text", subtype="calendar",
+            filename="invitation.ics", params={"method": "REQUEST"},
+        )  # fmt: skip
+    mailer.send(message, mail)
+
+
+SENDERS: dict[str, Sender] = {WEBHOOK: post_webhook, EMAIL: send_email}
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """30 s, 1 min, 2 min, ... up to an hour, with up to 20% jitter."""
+    wait: timedelta = min(_FIRST_RETRY * 2 ** max(0, attempts - 1), _LONGEST_WAIT)
+    jitter: float = (rng or random.Random()).uniform(0, 0.2)
+    return wait * (1 + jitter)
+
+
+def deliver_due(
+    store: ProfileStore, settings: Settings, now: datetime, senders: Mapping[str, Sender] = SENDERS
+) -> DeliveryReport:
+    delivered = retrying = failed = 0
+    for delivery in store.claim_due_deliveries(now):
+        send = senders.get(delivery.kind)
+        try:
+            if send is None:
+                raise DeliveryFailed(delivery.kind, "no sender for this kind", retryable=False)
+            send(delivery, settings, now)
+        except DeliveryFailed as error:
+            if error.retryable and delivery.attempts < settings.handoff.max_attempts:
+                store.finish_delivery(delivery.id, "pending", error=str(error),
+                                      retry_at=now + backoff(delivery.attempts), now=now)  # fmt: skip
+                retrying += 1
+            else:
+                store.finish_delivery(delivery.id, "failed", error=str(error), now=now)
+                failed += 1
+            logger.warning("delivery %s (%s) attempt %d: %s", delivery.id, delivery.kind,
+                           delivery.attempts, error)  # fmt: skip
+            continue
+        store.finish_delivery(delivery.id, "delivered", now=now)
+        delivered += 1
+    return DeliveryReport(delivered, retrying, failed)
