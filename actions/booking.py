@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -17,16 +16,18 @@ from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
-from actions.slots import CONTACT_ID, REQUESTED_SLOT, list_slot
+from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, list_slot
 from bot.booking import (
     Availability,
+    Slot,
     book,
     load_availability,
     next_free_slots,
     send_confirmation,
 )
-from bot.errors import ParleyError, StoreUnavailable
+from bot.errors import ParleyError, SlotTaken, StoreUnavailable
 from bot.meeting_choice import label, match_choice
+from bot.store import Booking
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class ActionStartBooking(BookingBacked, Action):
             return []
         return [
             SlotSet(CONTACT_ID, contact.id),
+            SlotSet(OFFERED, None),
             SlotSet(CHOSEN, None),
             SlotSet(ATTEMPTS, 0),
             SlotSet(REQUESTED_SLOT, CHOSEN),
@@ -114,13 +116,23 @@ class ValidateBookingForm(BookingBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
+        already_read = turn.message_id is not None and turn.message_id == tracker.get_slot(
+            READ_UNTIL
+        )
+        if tracker.get_slot(OFFERED) is None or already_read:
+            # The form has just started (or restarted after a clash): ask, don't re-read.
+            return [SlotSet(REQUESTED_SLOT, CHOSEN)]
         offered = [datetime.fromisoformat(t) for t in list_slot(tracker, OFFERED)]
         if not offered:
-            # Nothing to pick from: leave the form rather than loop on it.
+            # There was nothing to offer: leave the form rather than loop on it.
             return [SlotSet(REQUESTED_SLOT, None), SlotSet(CHOSEN, None)]
         picked = match_choice(turn.text, offered, self.availability().timezone)
         if picked is not None:
-            return [SlotSet(CHOSEN, picked.isoformat()), SlotSet(REQUESTED_SLOT, None)]
+            return [
+                SlotSet(CHOSEN, picked.isoformat()),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(REQUESTED_SLOT, None),
+            ]
         if turn.intent in INTERRUPT_INTENTS and turn.is_interruption():
             return []
         attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
@@ -138,8 +150,6 @@ class ActionBookMeeting(BookingBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        from bot.booking import SlotTaken
-
         chosen = tracker.get_slot(CHOSEN)
         contact_id = tracker.get_slot(CONTACT_ID)
         if not chosen or not contact_id:
@@ -156,11 +166,11 @@ class ActionBookMeeting(BookingBacked, Action):
                 raise SlotTaken(start)
             booking = await self.call_store(book, self.store, contact_id, slot, now)
         except SlotTaken:
+            # The form asks again with the times free now; the pick is not read twice.
             dispatcher.utter_message(response="utter_meeting_taken")
-            times = await self.free_times()
             return [
                 SlotSet(CHOSEN, None),
-                *self.offer(dispatcher, times),
+                SlotSet(OFFERED, []),
                 SlotSet(REQUESTED_SLOT, CHOSEN),
                 FollowupAction("booking_form"),
             ]
@@ -176,19 +186,16 @@ class ActionBookMeeting(BookingBacked, Action):
         )
         return [SlotSet(CHOSEN, None), SlotSet(OFFERED, [])]
 
-    async def _slots_at(self, start: datetime) -> list[Any]:
-        from bot.booking import next_free_slots
-
-        # The pick must still be free: re-list from a little before it.
+    async def _slots_at(self, start: datetime) -> list[Slot]:
+        # The pick must still be free and bookable (notice, hours) when it is booked.
         return await self.call_store(
-            next_free_slots, self.store, self.availability(), datetime.now(timezone.utc), count=50
+            next_free_slots, self.store, self.availability(), datetime.now(timezone.utc), count=500
         )
 
-    async def _confirm(self, booking: Any, now: datetime) -> str:
-
+    async def _confirm(self, booking: Booking, now: datetime) -> str:
         try:
             reason = await self.call_store(
-                send_confirmation, self.store, self.settings, booking, now
+                send_confirmation, self.store, self.settings, booking, self.availability(), now
             )
         except (StoreUnavailable, ParleyError) as error:
             logger.error("booking confirmation not queued: %s", error)

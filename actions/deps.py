@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
@@ -17,6 +17,7 @@ from bot.store import Contact, ProfileStore
 from bot.types import CHANNELS, Channel
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # Rasa's channel names that differ from Parley's.
 _RASA_CHANNEL_NAMES: dict[str, Channel] = {"cmdline": "shell", "socketio": "web"}
@@ -47,7 +48,7 @@ class StoreBacked:
     def settings(self) -> Settings:
         return self._settings or default_settings()
 
-    async def call_store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def call_store(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call off the event loop."""
         return await asyncio.to_thread(method, *args, **kwargs)
 

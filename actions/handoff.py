@@ -21,6 +21,7 @@ from actions.slots import CONTACT_ID
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import deliver_due, request_handoff, transcript_from_events
 from bot.store import Contact
+from bot.types import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class ActionHumanHandoff(StoreBacked, Action):
             SlotSet(HANDOFF_REQUESTED, False),
         ]
 
-    async def _contact(self, tracker: Tracker, channel: str) -> Contact | None:
+    async def _contact(self, tracker: Tracker, channel: Channel) -> Contact | None:
         contact = await self.conversation_contact(tracker)
         if contact is not None and (contact.email or contact.phone):
             return contact

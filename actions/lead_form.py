@@ -109,7 +109,9 @@ def _entity_values(entities: list[dict[str, Any]], name: str) -> tuple[str, ...]
 
 
 # Actions Rasa runs on every message; they do not answer the person.
-_SILENT_ACTIONS = frozenset({"action_listen", "action_extract_slots", "lead_form"})
+_SILENT_ACTIONS = frozenset(
+    {"action_listen", "action_extract_slots", "lead_form", "qualify_form", "booking_form"}
+)
 
 
 def bot_acted_since_user_spoke(tracker: Tracker) -> bool:

@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of, conversation_id
-from actions.lead_form import INTERRUPT_INTENTS, Turn
-from actions.slots import CONTACT_ID, REQUESTED_SLOT, lead_values, list_slot
+from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
+from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
 from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import interrupts_form
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
@@ -116,6 +116,7 @@ class ActionStartQualification(QualificationBacked, Action):
         dispatcher.utter_message(response="utter_qualify_intro")
         return [
             *events,
+            SlotSet(READ_UNTIL, tracker.latest_message.get("message_id")),
             SlotSet(ATTEMPTS, 0),
             SlotSet(REQUESTED_SLOT, SLOT_OF[first]),
             FollowupAction("qualify_form"),
@@ -135,8 +136,18 @@ class ValidateQualifyForm(QualificationBacked, Action):
         requested = FIELD_OF.get(tracker.get_slot(REQUESTED_SLOT) or "")
         known = await self.known_answers(tracker)
         skipped = set(list_slot(tracker, SKIPPED))
-        if requested is None:
-            return [SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
+        already_read = turn.message_id is not None and turn.message_id == tracker.get_slot(
+            READ_UNTIL
+        )
+        if requested is None or already_read or bot_acted_since_user_spoke(tracker):
+            # Just started (the message was the consent answer) or back after a rule
+            # answered a question: ask, without reading that message as an answer.
+            return [
+                SlotSet(
+                    REQUESTED_SLOT,
+                    SLOT_OF[requested] if requested else self._next_slot(known, skipped),
+                )
+            ]
         answer = read_answer(requested, turn.text, turn.intent)
         answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
         if answer.value is not None:
@@ -145,6 +156,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if not answers and not answer.declined and interrupted:
             return []  # a question or a request: the rules answer, then we ask again
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items()]
+        events.append(SlotSet(READ_UNTIL, turn.message_id))
         if answers:
             await self.save_answers(tracker, answers)
         known |= answers
