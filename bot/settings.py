@@ -100,6 +100,8 @@ class Settings:
     scoring_file: Path
     booking_file: Path
     twilio: TwilioSettings
+    webchat_secret: Secret
+    webchat_origins: tuple[str, ...]
     mail: MailSettings
     handoff: HandoffSettings
 
@@ -161,9 +163,21 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml")),
         booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml")),
         twilio=_twilio(env),
+        webchat_secret=_generated_secret(env, "PARLEY_WEBCHAT_SECRET", data_dir / "webchat_secret"),
+        webchat_origins=_origins(env, "PARLEY_WEBCHAT_ORIGINS"),
         mail=_mail(env),
         handoff=_handoff(env),
     )
+
+
+def _origins(env: Mapping[str, str], key: str) -> tuple[str, ...]:
+    """Comma-separated web origins ("https://www.example.com"); none by default."""
+    origins = tuple(o.strip().rstrip("/") for o in env.get(key, "").split(",") if o.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise InvalidSetting(key, f"{origin!r} is not an origin like https://www.example.com")
+    return origins
 
 
 def _mail(env: Mapping[str, str]) -> MailSettings:

@@ -97,7 +97,8 @@ def rasa_server(settings: Settings, model: Path) -> ChildSpec:
             "--port", str(settings.rasa_port),
             # "=" form: a token may begin with "-", which argparse would take for an option.
             "--enable-api", f"--auth-token={token}",
-            "--cors", "*",
+            # Browsers may call Rasa only from the web chat's configured origins.
+            *(["--cors", *settings.webchat_origins] if settings.webchat_origins else []),
         ],
         health_url=f"{settings.rasa_url}/status?token={token}",
         env=child_env(settings),

@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.types import Channel
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, TOO_LONG, bot_text
 
@@ -90,6 +91,9 @@ def _health_url(action_webhook_url: str | None) -> str | None:
 class ParleyRestInput(InputChannel):
     """Drop-in replacement for Rasa's `rest` channel (same URL and JSON)."""
 
+    # What the actions see as the channel (metadata `parley_channel`).
+    parley_channel: Channel = "rest"
+
     def __init__(self, action_endpoint_url: str | None = None) -> None:
         self._probe = ActionServerProbe(_health_url(action_endpoint_url))
 
@@ -137,7 +141,7 @@ class ParleyRestInput(InputChannel):
             logger.error("action server unreachable; apologising to %s", sender)
             return [bot_text(sender, APOLOGY)]
         collector = CollectingOutputChannel()
-        text, metadata = apply_keywords(text, metadata, "rest")
+        text, metadata = apply_keywords(text, metadata, self.parley_channel)
         message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
         try:
             await on_new_message(message)

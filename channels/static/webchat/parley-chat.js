@@ -1,0 +1,217 @@
+/* Parley web chat widget. No dependencies, no build step.
+ *
+ * Embed:  <script src="https://bot.example.com/webhooks/webchat/parley-chat.js" async></script>
+ * Inline: put <div data-parley-chat></div> where the chat should be; otherwise a
+ * "Chat with us" button opens it floating. The session lives in localStorage, so a
+ * reload or a second tab continues the same conversation.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = (script && script.getAttribute("data-parley-server")) ||
+    (script ? script.src.replace(/\/parley-chat\.js(\?.*)?$/, "") : "/webhooks/webchat");
+  base = base.replace(/\/$/, "");
+  var STORE_KEY = "parley-chat:" + base;
+  var SYNC_KEY = STORE_KEY + ":updated";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function request(method, path, body) {
+    var options = { method: method, headers: {} };
+    if (body !== undefined) {
+      // text/plain keeps cross-site requests "simple" (no CORS preflight); the body is JSON.
+      options.headers["Content-Type"] = "text/plain;charset=UTF-8";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(base + path, options).then(function (reply) {
+      return reply.json().catch(function () { return {}; }).then(function (data) {
+        if (!reply.ok) {
+          var error = new Error(data.error || ("HTTP " + reply.status));
+          error.status = reply.status;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function Chat(host, floating) {
+    var self = this;
+    this.root = el("section", "parley-chat" + (floating ? " parley-chat--floating" : ""));
+    this.root.setAttribute("aria-label", "Chat");
+    var title = (host && host.getAttribute("data-parley-title")) || "Chat with us";
+    var heading = el("h2", "parley-chat__header", title);
+    heading.id = "parley-chat-title-" + Math.random().toString(36).slice(2);
+    this.root.setAttribute("aria-labelledby", heading.id);
+    this.log = el("div", "parley-chat__log");
+    this.log.setAttribute("role", "log");
+    this.log.setAttribute("aria-live", "polite");
+    this.log.setAttribute("aria-relevant", "additions");
+    this.log.tabIndex = 0;
+    this.typing = el("p", "parley-chat__typing", "Typing…");
+    this.typing.setAttribute("role", "status");
+    this.typing.hidden = true;
+    var form = el("form", "parley-chat__form");
+    var label = el("label", "parley-visually-hidden", "Your message");
+    this.input = el("input", "parley-chat__input");
+    this.input.type = "text";
+    this.input.id = heading.id + "-input";
+    this.input.autocomplete = "off";
+    this.input.maxLength = 4000;
+    this.input.placeholder = "Type a message…";
+    label.htmlFor = this.input.id;
+    this.send = el("button", "parley-chat__send", "Send");
+    this.send.type = "submit";
+    form.appendChild(label);
+    form.appendChild(this.input);
+    form.appendChild(this.send);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = self.input.value.trim();
+      if (text) self.say(text, text);
+    });
+    this.root.appendChild(heading);
+    this.root.appendChild(this.log);
+    this.root.appendChild(this.typing);
+    this.root.appendChild(form);
+    (host || document.body).appendChild(this.root);
+    window.addEventListener("storage", function (event) {
+      if (event.key === SYNC_KEY) self.reload(); // another tab spoke: show it here too
+    });
+  }
+
+  Chat.prototype.session = function () {
+    var known = window.localStorage.getItem(STORE_KEY);
+    if (known) return Promise.resolve(known);
+    return request("POST", "/session").then(function (data) {
+      window.localStorage.setItem(STORE_KEY, data.session);
+      return data.session;
+    });
+  };
+
+  Chat.prototype.reload = function () {
+    var self = this;
+    return this.session().then(function (session) {
+      return request("GET", "/history?session=" + encodeURIComponent(session));
+    }).then(function (data) {
+      self.log.textContent = "";
+      var messages = data.messages || [];
+      messages.forEach(function (message, index) {
+        self.show(message, index === messages.length - 1);
+      });
+      if (!messages.length) self.say("/greet", null);
+    }).catch(function (error) {
+      if (error.status === 403) { // a session from an old secret: start afresh
+        window.localStorage.removeItem(STORE_KEY);
+        return self.reload();
+      }
+      self.problem("Sorry, the chat can't reach us right now. Please try again in a moment.");
+    });
+  };
+
+  Chat.prototype.show = function (message, offerButtons) {
+    var self = this;
+    var bubble = el("div", "parley-chat__msg parley-chat__msg--" + (message.from === "person" ? "person" : "bot"));
+    if (message.text) bubble.appendChild(document.createTextNode(message.text));
+    if (message.image) {
+      var image = el("img");
+      image.src = message.image;
+      image.alt = "";
+      bubble.appendChild(image);
+    }
+    this.log.appendChild(bubble);
+    if (message.buttons && message.buttons.length && offerButtons) {
+      var group = el("div", "parley-chat__buttons");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Quick replies");
+      message.buttons.forEach(function (button) {
+        var choice = el("button", "parley-chat__button", button.title);
+        choice.type = "button";
+        choice.addEventListener("click", function () {
+          self.say(button.payload, button.title);
+        });
+        group.appendChild(choice);
+      });
+      this.log.appendChild(group);
+    }
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  Chat.prototype.problem = function (text) {
+    this.log.appendChild(el("div", "parley-chat__msg parley-chat__msg--error", text));
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  Chat.prototype.busy = function (yes) {
+    this.typing.hidden = !yes;
+    this.send.disabled = yes;
+    this.input.setAttribute("aria-busy", yes ? "true" : "false");
+  };
+
+  // `shown` is what the person sees as their message (a button's title); null: nothing.
+  Chat.prototype.say = function (text, shown) {
+    var self = this;
+    if (this.send.disabled) return;
+    Array.prototype.forEach.call(this.log.querySelectorAll(".parley-chat__buttons"), function (group) {
+      group.remove(); // quick replies are for the latest question only
+    });
+    if (shown !== null) this.show({ from: "person", text: shown }, false);
+    this.busy(true);
+    this.session().then(function (session) {
+      var body = { session: session, message: text };
+      if (shown && shown !== text) body.shown = shown;
+      return request("POST", "/message", body);
+    }).then(function (data) {
+      if (shown === self.input.value.trim()) self.input.value = "";
+      var messages = data.messages || [];
+      messages.forEach(function (message, index) {
+        self.show({ from: "bot", text: message.text, buttons: message.buttons, image: message.image },
+          index === messages.length - 1);
+      });
+      window.localStorage.setItem(SYNC_KEY, String(Date.now()));
+    }).catch(function () {
+      // What they typed stays in the box, so nothing is lost.
+      self.problem("Sorry, that didn't go through. Please try again in a moment.");
+    }).then(function () {
+      self.busy(false);
+      self.input.focus();
+    });
+  };
+
+  function start() {
+    if (!document.querySelector('link[href$="parley-chat.css"]')) {
+      var sheet = el("link");
+      sheet.rel = "stylesheet";
+      sheet.href = base + "/parley-chat.css";
+      document.head.appendChild(sheet);
+    }
+    var host = document.querySelector("[data-parley-chat]");
+    if (host) {
+      new Chat(host, false).reload();
+      return;
+    }
+    var launcher = el("button", "parley-chat__launcher", "Chat with us");
+    launcher.type = "button";
+    launcher.setAttribute("aria-expanded", "false");
+    var chat = null;
+    launcher.addEventListener("click", function () {
+      if (!chat) {
+        chat = new Chat(null, true);
+        chat.reload();
+      } else {
+        chat.root.hidden = !chat.root.hidden;
+      }
+      launcher.setAttribute("aria-expanded", String(!chat.root.hidden));
+      if (!chat.root.hidden) chat.input.focus();
+    });
+    document.body.appendChild(launcher);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
