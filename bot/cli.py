@@ -65,6 +65,12 @@ def _handoffs(args: argparse.Namespace, settings: Settings) -> int:
     return handoffs.dispatch(args, settings)
 
 
+def _telegram(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import telegram
+
+    return telegram.dispatch(args, settings)
+
+
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for key, value in settings.describe().items():
         print(f"{key} = {_masked(value)}")
@@ -109,7 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_privacy(commands)
     _add_scoring(commands)
     _add_handoffs(commands)
+    _add_telegram(commands)
     return parser
+
+
+def _add_telegram(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    telegram = commands.add_parser("telegram", help="connect the Telegram bot")
+    actions = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
+    hook = actions.add_parser("set-webhook", help="have Telegram post updates to URL")
+    hook.add_argument("url", help="https://<public host>/webhooks/telegram/webhook")
+    actions.add_parser("delete-webhook", help="stop Telegram posting updates")
+    poll = actions.add_parser("poll", help="fetch updates (local use, no public URL)")
+    poll.add_argument("--once", action="store_true", help="one batch, then exit")
+    telegram.set_defaults(handler=_telegram)
 
 
 def _add_handoffs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -52,6 +52,19 @@ class TwilioSettings:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The Telegram bot; off (every webhook a 403) without a token and a webhook secret."""
+
+    bot_token: Secret | None
+    webhook_secret: Secret | None
+    api_base_url: str  # the bot token is appended: https://api.telegram.org/bot<token>/...
+
+    @property
+    def configured(self) -> bool:
+        return self.bot_token is not None and self.webhook_secret is not None
+
+
+@dataclass(frozen=True)
 class MailSettings:
     """Outgoing email over SMTP: handoff notices to sales and booking confirmations."""
 
@@ -100,6 +113,7 @@ class Settings:
     scoring_file: Path
     booking_file: Path
     twilio: TwilioSettings
+    telegram: TelegramSettings
     webchat_secret: Secret
     webchat_origins: tuple[str, ...]
     mail: MailSettings
@@ -163,10 +177,30 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml")),
         booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml")),
         twilio=_twilio(env),
+        telegram=_telegram(env),
         webchat_secret=_generated_secret(env, "PARLEY_WEBCHAT_SECRET", data_dir / "webchat_secret"),
         webchat_origins=_origins(env, "PARLEY_WEBCHAT_ORIGINS"),
         mail=_mail(env),
         handoff=_handoff(env),
+    )
+
+
+def _telegram(env: Mapping[str, str]) -> TelegramSettings:
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if token and not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", token):
+        raise InvalidSetting(
+            "TELEGRAM_BOT_TOKEN", "expected the token @BotFather gave, like 123456:ABC-DEF..."
+        )
+    secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+        raise InvalidSetting(
+            "TELEGRAM_WEBHOOK_SECRET",
+            "16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)",
+        )
+    return TelegramSettings(
+        bot_token=Secret(token) if token else None,
+        webhook_secret=Secret(secret) if secret else None,
+        api_base_url=_url(env, "TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
     )
 
 

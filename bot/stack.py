@@ -43,8 +43,46 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_ERASURE_SALT": settings.erasure_salt.value,
         "PARLEY_RETENTION_DAYS": str(settings.retention_days),
         "PARLEY_CONSENT_FILE": str(settings.consent_file),
+        "PARLEY_QUALIFICATION_FILE": str(settings.qualification_file),
+        "PARLEY_SCORING_FILE": str(settings.scoring_file),
+        "PARLEY_BOOKING_FILE": str(settings.booking_file),
+        "PARLEY_WEBCHAT_SECRET": settings.webchat_secret.value,
+        "PARLEY_WEBCHAT_ORIGINS": ",".join(settings.webchat_origins),
         **twilio_env(settings),
+        **telegram_env(settings),
+        **mail_env(settings),
     }
+
+
+def telegram_env(settings: Settings) -> dict[str, str]:
+    telegram = settings.telegram
+    env = {"TELEGRAM_API_BASE_URL": telegram.api_base_url}
+    if telegram.bot_token is not None:
+        env["TELEGRAM_BOT_TOKEN"] = telegram.bot_token.value
+    if telegram.webhook_secret is not None:
+        env["TELEGRAM_WEBHOOK_SECRET"] = telegram.webhook_secret.value
+    return env
+
+
+def mail_env(settings: Settings) -> dict[str, str]:
+    """SMTP and handoff settings: the action server sends handoffs and confirmations."""
+    mail, handoff = settings.mail, settings.handoff
+    env = {
+        "PARLEY_SMTP_HOST": mail.host,
+        "PARLEY_SMTP_PORT": str(mail.port),
+        "PARLEY_SMTP_USERNAME": mail.username,
+        "PARLEY_SMTP_SECURITY": mail.security,
+        "PARLEY_MAIL_FROM": mail.mail_from,
+        "PARLEY_SALES_EMAIL": mail.sales_email,
+        "PARLEY_POSTAL_ADDRESS": mail.postal_address,
+        "PARLEY_HANDOFF_URL": handoff.url,
+        "PARLEY_HANDOFF_MAX_ATTEMPTS": str(handoff.max_attempts),
+    }
+    if mail.password is not None:
+        env["PARLEY_SMTP_PASSWORD"] = mail.password.value
+    if handoff.secret is not None:
+        env["PARLEY_HANDOFF_SECRET"] = handoff.secret.value
+    return env
 
 
 def twilio_env(settings: Settings) -> dict[str, str]:

@@ -107,3 +107,25 @@ def test_twilio_is_off_by_default_and_its_token_never_prints(tmp_path: Path) -> 
 def test_invalid_twilio_setting_fails_naming_the_key(tmp_path: Path, key: str, value: str) -> None:
     with pytest.raises(InvalidSetting, match=key):
         load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path), key: value}, dotenv=tmp_path / "x")
+
+
+def test_child_processes_see_every_setting(tmp_path: Path) -> None:
+    """What `parley run` exports for Rasa and the action server reads back identically."""
+    from bot.stack import child_env
+
+    environ = {
+        "PARLEY_DATA_DIR": str(tmp_path),
+        "PARLEY_COMPANY_NAME": "Acme",
+        "TELEGRAM_BOT_TOKEN": "123456:abcdefghijklmnopqrstuvwxyz",
+        "TELEGRAM_WEBHOOK_SECRET": "a-secret-of-sixteen",
+        "PARLEY_WEBCHAT_ORIGINS": "https://a.example,https://b.example",
+        "PARLEY_SMTP_HOST": "smtp.example.com",
+        "PARLEY_SMTP_PASSWORD": "pw",
+        "PARLEY_MAIL_FROM": "bot@example.com",
+        "PARLEY_SALES_EMAIL": "sales@example.com",
+        "PARLEY_HANDOFF_URL": "https://crm.example.com/hook",
+        "PARLEY_HANDOFF_SECRET": "0123456789abcdef0123",
+        "TWILIO_AUTH_TOKEN": "tok",
+    }
+    settings = load_settings(environ=environ, dotenv=tmp_path / "none.env")
+    assert load_settings(environ=child_env(settings), dotenv=tmp_path / "none.env") == settings

@@ -1,0 +1,341 @@
+"""Telegram through python-telegram-bot: secret-checked webhooks in, Bot API calls out.
+
+Route (under /webhooks/telegram/):
+  * `POST /webhook`: one Update. The `X-Telegram-Bot-Api-Secret-Token` header must equal
+    TELEGRAM_WEBHOOK_SECRET (compared in constant time) or the answer is 403 and nothing
+    is stored. The update is answered with 200 at once; the turn and the replies run in
+    the background, one chat's updates in order. A repeated `update_id` is handled once.
+    `parley telegram poll` feeds updates from getUpdates to this same route.
+Handled: /start (deep-link parameter kept), text, inline-keyboard buttons (the callback
+query is answered), a shared contact (the person's own number goes to their profile, so
+SMS, WhatsApp and voice from it are the same person), and `my_chat_member` (the person
+blocked the bot: do-not-contact for Telegram). Other updates are acknowledged and ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from datetime import timedelta
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.errors import StoreUnavailable
+from bot.leads import normalize_phone
+from bot.settings import TelegramSettings, load_settings
+from bot.store import ProfileStore
+from channels.keywords import apply_keywords
+from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
+
+logger = logging.getLogger(__name__)
+
+PROVIDER = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1_000_000
+CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
+SEND_ATTEMPTS = 4
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class CallbackPayloads:
+    """Button payloads longer than Telegram's 64 bytes travel as a short key."""
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._by_key: dict[str, str] = {}
+        self._max = max_keys
+
+    def key_for(self, payload: str) -> str:
+        if len(payload.encode()) <= CALLBACK_LIMIT and not payload.startswith("k:"):
+            return payload
+        key = "k:" + hashlib.sha256(payload.encode()).hexdigest()[:20]
+        if len(self._by_key) >= self._max:
+            self._by_key.pop(next(iter(self._by_key)))
+        self._by_key[key] = payload
+        return key
+
+    def payload_of(self, data: str) -> str | None:
+        return self._by_key.get(data) if data.startswith("k:") else data
+
+
+class TelegramInput(InputChannel):
+    def __init__(self, settings: TelegramSettings, store: ProfileStore, region: str) -> None:
+        self.settings = settings
+        self.store = store
+        self.region = region
+        self._payloads = CallbackPayloads()
+        self._bot: Bot | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
+        settings = load_settings()
+        return cls(
+            settings.telegram, ProfileStore.from_url(settings.database_url), settings.default_region
+        )
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hooks = Blueprint("parley_telegram_webhook", __name__)
+
+        @hooks.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self._authentic(request):
+                return response.text("forbidden", status=403)
+            body = request.body or b""
+            if len(body) > MAX_BODY_BYTES:
+                return response.text("update too large", status=413)
+            try:
+                data = json.loads(body.decode("utf-8"))
+                if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                    raise ValueError("an Update needs an integer update_id")
+                update = Update.de_json(data, self.bot)
+            except (UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+                return response.text(f"malformed update: {error}", status=400)
+            if update is None:
+                return response.text("malformed update", status=400)
+            if await self._first_delivery(update.update_id):
+                self._spawn(self._handle(on_new_message, update))
+            return response.empty(status=200)
+
+        @hooks.listener("before_server_stop")
+        async def finish(*_: Any) -> None:
+            if self._tasks:
+                await asyncio.wait(self._tasks, timeout=10)
+            if self._bot is not None:
+                await self._bot.shutdown()
+
+        return hooks
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            token = self.settings.bot_token
+            assert token is not None  # an unconfigured channel refuses every webhook first
+            base = self.settings.api_base_url
+            self._bot = Bot(
+                token.value, base_url=base, base_file_url=base.replace("/bot", "/file/bot")
+            )
+        return self._bot
+
+    def _authentic(self, request: Request) -> bool:
+        expected = self.settings.webhook_secret
+        if expected is None or self.settings.bot_token is None:
+            logger.warning(
+                "refused a Telegram webhook: TELEGRAM_BOT_TOKEN/TELEGRAM_WEBHOOK_SECRET unset"
+            )
+            return False
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), expected.value.encode()):
+            logger.warning("refused a Telegram webhook with a missing or wrong secret token")
+            return False
+        return True
+
+    async def _first_delivery(self, update_id: int) -> bool:
+        try:
+            return await asyncio.to_thread(
+                self.store.claim_inbound_message, PROVIDER, str(update_id)
+            )
+        except StoreUnavailable as error:
+            logger.error("cannot dedupe update %s, handling it anyway: %s", update_id, error)
+            return True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _lock(self, chat: str) -> asyncio.Lock:
+        lock = self._locks.get(chat)
+        if lock is None:
+            lock = self._locks[chat] = asyncio.Lock()
+        return lock
+
+    async def _handle(self, on_new_message: OnNewMessage, update: Update) -> None:
+        try:
+            if update.my_chat_member is not None:
+                await self._membership(update)
+                return
+            said = await self._said(update)
+            if said is None:
+                return  # an update type Parley does not act on
+            chat, text, metadata = said
+            async with self._lock(chat):
+                messages = await self._turn(on_new_message, chat, text, metadata)
+                await self._reply(chat, messages)
+        except Exception:
+            logger.exception("Telegram update %s failed", update.update_id)
+
+    async def _said(self, update: Update) -> tuple[str, str, dict[str, Any]] | None:
+        query = update.callback_query
+        if query is not None and query.message is not None:
+            await self._call(query.answer())  # stops the button's spinner
+            payload = self._payloads.payload_of(query.data or "")
+            chat = str(query.message.chat.id)
+            if payload is None:
+                return chat, "", {"parley_button_expired": True}
+            return chat, payload, {"shown_text": _button_title(query, query.data or "")}
+        message = update.message
+        if message is None:
+            return None
+        chat = str(message.chat.id)
+        if message.contact is not None:
+            return chat, *(await self._shared_contact(update, chat))
+        text = message.text or ""
+        if text.startswith("/start"):
+            parameter = text.removeprefix("/start").strip()
+            return chat, "/greet", {"telegram_start": parameter} if parameter else {}
+        if not text and (message.photo or message.document or message.voice or message.sticker):
+            return chat, "", {"parley_media": True}
+        return chat, text, {}
+
+    async def _shared_contact(self, update: Update, chat: str) -> tuple[str, dict[str, Any]]:
+        message = update.message
+        assert message is not None and message.contact is not None
+        sender = message.from_user.id if message.from_user else None
+        if message.contact.user_id != sender:
+            # Someone else's number: not theirs to give us.
+            return "", {"parley_foreign_contact": True}
+        try:
+            phone = normalize_phone(message.contact.phone_number, self.region)
+        except ValueError:
+            return "", {"parley_foreign_contact": True}
+        # Said as a statement of their number, so the lead form files it like typed text.
+        return f"my phone number is {phone}", {"telegram_shared_contact": True}
+
+    async def _turn(
+        self, on_new_message: OnNewMessage, chat: str, text: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if metadata.get("parley_media"):
+            return [bot_text(chat, MEDIA_UNREADABLE)]
+        if metadata.get("parley_foreign_contact"):
+            return [
+                bot_text(
+                    chat,
+                    "Thanks, but I can only take your own number; please share your own contact.",
+                )
+            ]
+        if metadata.get("parley_button_expired"):
+            return [bot_text(chat, "That button has expired. Could you type your answer instead?")]
+        if not text.strip():
+            return [bot_text(chat, EMPTY_MESSAGE)]
+        text, stamped = apply_keywords(text, metadata, "telegram")
+        collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, chat, input_channel=self.name(), metadata=stamped)
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("turn failed for Telegram chat %s", chat)
+            return [*collector.messages, bot_text(chat, APOLOGY)]
+        return collector.messages or [bot_text(chat, APOLOGY)]
+
+    async def _reply(self, chat: str, messages: list[dict[str, Any]]) -> None:
+        for message in messages:
+            markup = self._keyboard(message.get("buttons") or [])
+            image, text = message.get("image"), message.get("text")
+            if image:
+                send = functools.partial(
+                    self.bot.send_photo, chat, image, caption=text or None, reply_markup=markup
+                )
+            elif text:
+                send = functools.partial(self.bot.send_message, chat, text, reply_markup=markup)
+            else:
+                continue
+            if not await self._send(chat, send):
+                return  # blocked or refused: the rest would fail the same way
+
+    def _keyboard(self, buttons: list[Mapping[str, Any]]) -> InlineKeyboardMarkup | None:
+        if not buttons:
+            return None
+        rows = [
+            [
+                InlineKeyboardButton(
+                    str(b.get("title", "")),
+                    callback_data=self._payloads.key_for(str(b.get("payload", ""))),
+                )
+            ]
+            for b in buttons
+        ]
+        return InlineKeyboardMarkup(rows)
+
+    async def _send(self, chat: str, call: Callable[[], Awaitable[Any]]) -> bool:
+        """Send with retries; False when Telegram will never accept it."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await call()
+                return True
+            except Forbidden as error:
+                logger.warning("Telegram chat %s refuses messages: %s", chat, error)
+                await self._block(chat, f"send refused: {error}")
+                return False
+            except BadRequest as error:
+                logger.error("Telegram rejected a message to %s: %s", chat, error)
+                return False
+            except RetryAfter as error:
+                wait = error.retry_after
+                delay = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            except (TimedOut, NetworkError) as error:
+                delay = 0.5 * 2 ** (attempt - 1)
+                logger.warning("Telegram send to %s failed (attempt %d): %s", chat, attempt, error)
+            if attempt == SEND_ATTEMPTS:
+                break
+            await asyncio.sleep(min(delay, 30))
+        logger.error("gave up sending to Telegram chat %s after %d attempts", chat, SEND_ATTEMPTS)
+        return False
+
+    async def _membership(self, update: Update) -> None:
+        member = update.my_chat_member
+        assert member is not None
+        chat = str(member.chat.id)
+        status = member.new_chat_member.status
+        if status == "kicked":
+            await self._block(chat, "the person blocked the bot")
+        elif status == "member":
+            await asyncio.to_thread(self._note, chat, "telegram_unblocked")
+
+    async def _block(self, chat: str, note: str) -> None:
+        def work() -> None:
+            contact = self.store.ensure_contact("telegram", chat)
+            if not self.store.is_do_not_contact(contact.id, "telegram"):
+                self.store.add_do_not_contact(contact.id, "telegram", "blocked", note)
+
+        try:
+            await asyncio.to_thread(work)
+        except StoreUnavailable as error:
+            logger.error("could not record that Telegram chat %s blocked the bot: %s", chat, error)
+
+    def _note(self, chat: str, kind: str) -> None:
+        contact = self.store.contact_for_identity("telegram", chat)
+        if contact is not None:
+            # Unblocking is not consent: do-not-contact stays until the person opts in.
+            self.store.record_event(contact.id, kind, {"chat": chat})
+
+    async def _call(self, work: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await work
+        except TelegramError as error:
+            logger.warning("Telegram call failed: %s", error)
+
+
+def _button_title(query: Any, data: str) -> str:
+    markup = getattr(query.message, "reply_markup", None)
+    for row in getattr(markup, "inline_keyboard", None) or []:
+        for button in row:
+            if button.callback_data == data:
+                return str(button.text)
+    return data
