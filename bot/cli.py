@@ -71,6 +71,12 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
     return telegram.dispatch(args, settings)
 
 
+def _call(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import call
+
+    return call.dispatch(args, settings)
+
+
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for key, value in settings.describe().items():
         print(f"{key} = {_masked(value)}")
@@ -116,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scoring(commands)
     _add_handoffs(commands)
     _add_telegram(commands)
+    call = commands.add_parser("call", help="simulate a phone call to the running Parley")
+    call.add_argument("--caller", default="+14155550100", help="the number you call from")
+    call.set_defaults(handler=_call)
     return parser
 
 

@@ -52,6 +52,19 @@ class TwilioSettings:
 
 
 @dataclass(frozen=True)
+class VoiceSettings:
+    """The Twilio Voice IVR (it shares TWILIO_AUTH_TOKEN and PARLEY_PUBLIC_URL with SMS)."""
+
+    language: str
+    voice: str
+    speech_model: str
+    gather_timeout_s: int
+    reprompts: int
+    sales_number: str
+    answer_budget_s: float
+
+
+@dataclass(frozen=True)
 class TelegramSettings:
     """The Telegram bot; off (every webhook a 403) without a token and a webhook secret."""
 
@@ -113,6 +126,7 @@ class Settings:
     scoring_file: Path
     booking_file: Path
     twilio: TwilioSettings
+    voice: VoiceSettings
     telegram: TelegramSettings
     webchat_secret: Secret
     webchat_origins: tuple[str, ...]
@@ -177,11 +191,32 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml")),
         booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml")),
         twilio=_twilio(env),
+        voice=_voice(env),
         telegram=_telegram(env),
         webchat_secret=_generated_secret(env, "PARLEY_WEBCHAT_SECRET", data_dir / "webchat_secret"),
         webchat_origins=_origins(env, "PARLEY_WEBCHAT_ORIGINS"),
         mail=_mail(env),
         handoff=_handoff(env),
+    )
+
+
+def _voice(env: Mapping[str, str]) -> VoiceSettings:
+    budget = env.get("PARLEY_VOICE_ANSWER_BUDGET_S", "8")
+    try:
+        answer_budget = float(budget)
+    except ValueError:
+        answer_budget = -1.0
+    if not 0.5 <= answer_budget <= 12:
+        # Twilio gives up on a webhook after 15 s; leave room for the network.
+        raise InvalidSetting("PARLEY_VOICE_ANSWER_BUDGET_S", f"{budget!r}: seconds from 0.5 to 12")
+    return VoiceSettings(
+        language=env.get("PARLEY_VOICE_LANGUAGE", "en-US"),
+        voice=env.get("PARLEY_VOICE_VOICE", "Polly.Joanna"),
+        speech_model=env.get("PARLEY_VOICE_SPEECH_MODEL", "phone_call"),
+        gather_timeout_s=_positive_int(env, "PARLEY_VOICE_GATHER_TIMEOUT_S", 5),
+        reprompts=_positive_int(env, "PARLEY_VOICE_REPROMPTS", 2),
+        sales_number=_e164_or_empty(env, "PARLEY_VOICE_SALES_NUMBER"),
+        answer_budget_s=answer_budget,
     )
 
 

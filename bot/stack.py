@@ -50,7 +50,21 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_WEBCHAT_ORIGINS": ",".join(settings.webchat_origins),
         **twilio_env(settings),
         **telegram_env(settings),
+        **voice_env(settings),
         **mail_env(settings),
+    }
+
+
+def voice_env(settings: Settings) -> dict[str, str]:
+    voice = settings.voice
+    return {
+        "PARLEY_VOICE_LANGUAGE": voice.language,
+        "PARLEY_VOICE_VOICE": voice.voice,
+        "PARLEY_VOICE_SPEECH_MODEL": voice.speech_model,
+        "PARLEY_VOICE_GATHER_TIMEOUT_S": str(voice.gather_timeout_s),
+        "PARLEY_VOICE_REPROMPTS": str(voice.reprompts),
+        "PARLEY_VOICE_SALES_NUMBER": voice.sales_number,
+        "PARLEY_VOICE_ANSWER_BUDGET_S": str(voice.answer_budget_s),
     }
 
 

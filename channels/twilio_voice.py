@@ -1,0 +1,441 @@
+"""The phone channel: a Twilio Voice IVR with speech and keypad input.
+
+Routes (under /webhooks/twilio_voice/), each checking `X-Twilio-Signature` against
+PARLEY_PUBLIC_URL exactly like the SMS channel:
+  * `POST /incoming`: a call starts. The conversation id is the CallSid (every call its
+    own history); the caller's number finds their profile.
+  * `POST /gather?seq=N`: what the caller said (SpeechResult) or keyed (Digits). Bot
+    buttons are read out as a menu ("press 1 for ..."); a digit or the spoken choice
+    picks one. Silence or nothing understood reprompts, then a polite goodbye and hangup.
+  * `POST /pickup?seq=N`: the answer of a turn that took longer than the answer budget
+    (Twilio gives up after 15 s): meanwhile the caller heard a short holding line.
+  * `POST /dial`: how a transfer to the sales line went; if nobody answered, the caller
+    can leave a callback request (`POST /callback`).
+  * `POST /status`: call status callbacks; the call's state is released.
+A repeated delivery (same CallSid and step) gets the same TwiML and has no second effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
+
+from bot.errors import StoreUnavailable
+from bot.settings import Settings, load_settings
+from bot.store import ProfileStore
+from channels.keywords import apply_keywords
+from channels.messages import APOLOGY
+from channels.twilio_messaging import form_of
+
+logger = logging.getLogger(__name__)
+
+PROVIDER = "twilio_voice"
+PREFIX = "/webhooks/twilio_voice"
+HOLDING_LINE = "One moment, please."
+NOT_HEARD = "Sorry, I didn't catch that."
+GOODBYE = "Sorry we couldn't connect properly. Thanks for calling, goodbye."
+MAX_PICKUPS = 3
+SAY_LIMIT = 600  # characters per <Say>, so long answers are split at sentence ends
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+_MARKDOWN = re.compile(r"[*_`#>|~]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def speakable(text: str) -> str:
+    """Text safe and sensible for <Say>: no URLs, markdown or emoji read aloud."""
+    text = _URL.sub("our website", text)
+    text = _MARKDOWN.sub(" ", text)
+    text = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cs", "Co", "Cn"))
+    text = re.sub(r"^\s*-\s+", "", text, flags=re.M)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def chunks(text: str, limit: int = SAY_LIMIT) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        if current and len(current) + len(sentence) + 1 > limit:
+            parts.append(current)
+            current = ""
+        current = f"{current} {sentence}".strip()
+        while len(current) > limit:
+            parts.append(current[:limit])
+            current = current[limit:]
+    if current:
+        parts.append(current)
+    return parts
+
+
+@dataclass(frozen=True)
+class Choice:
+    title: str
+    payload: str
+
+
+def pick(choices: list[Choice], speech: str, digits: str) -> str | None:
+    """The payload of the option the caller keyed or said, if they picked one."""
+    if digits.isdigit() and len(digits) == 1 and 1 <= int(digits) <= len(choices):
+        return choices[int(digits) - 1].payload
+    spoken = re.sub(r"[^\w\s]", "", speech.lower()).strip()
+    if not spoken:
+        return None
+    for choice in choices:
+        title = re.sub(r"[^\w\s]", "", choice.title.lower()).strip()
+        if spoken == title or (len(title) > 3 and title in spoken):
+            return choice.payload
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+    for word, number in words.items():
+        if re.fullmatch(rf"(?:press |option |number )?{word}", spoken) and number <= len(choices):
+            return choices[number - 1].payload
+    return None
+
+
+@dataclass
+class Call:
+    sid: str
+    caller: str
+    choices: list[Choice] = field(default_factory=list)
+    misses: int = 0
+    answers: dict[str, str] = field(default_factory=dict)  # step -> TwiML already sent
+    pending: asyncio.Task[list[dict[str, Any]]] | None = None
+    pickups: int = 0
+    hints: set[str] = field(default_factory=set)
+
+
+class TwilioVoiceInput(InputChannel):
+    def __init__(self, settings: Settings, store: ProfileStore) -> None:
+        self.settings = settings
+        self.voice = settings.voice
+        self.store = store
+        token = settings.twilio.auth_token
+        self._validator = (
+            RequestValidator(token.value) if token and settings.twilio.configured else None
+        )
+        self._calls: dict[str, Call] = {}
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio_voice"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioVoiceInput:
+        settings = load_settings()
+        return cls(settings, ProfileStore.from_url(settings.database_url))
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hooks = Blueprint("parley_twilio_voice", __name__)
+
+        @hooks.route("/incoming", methods=["POST"])
+        async def incoming(request: Request) -> HTTPResponse:
+            return await self._step(request, on_new_message, "incoming")
+
+        @hooks.route("/gather", methods=["POST"])
+        async def gather(request: Request) -> HTTPResponse:
+            return await self._step(request, on_new_message, "gather")
+
+        @hooks.route("/pickup", methods=["POST"])
+        async def pickup(request: Request) -> HTTPResponse:
+            return await self._step(request, on_new_message, "pickup")
+
+        @hooks.route("/dial", methods=["POST"])
+        async def dial(request: Request) -> HTTPResponse:
+            return await self._step(request, on_new_message, "dial")
+
+        @hooks.route("/callback", methods=["POST"])
+        async def callback(request: Request) -> HTTPResponse:
+            return await self._step(request, on_new_message, "callback")
+
+        @hooks.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+            form = form_of(request)
+            sid, state = _field(form, "CallSid"), _field(form, "CallStatus")
+            if not sid or not state:
+                return response.text("CallSid and CallStatus are required", status=400)
+            call = self._calls.pop(sid, None)
+            if call is not None and call.pending is not None:
+                call.pending.cancel()
+            await self._note(
+                sid, "call_ended", {"status": state, "duration": _field(form, "CallDuration")}
+            )
+            return response.empty()
+
+        return hooks
+
+    # ------------------------------------------------------------------ the steps
+
+    async def _step(
+        self, request: Request, on_new_message: OnNewMessage, kind: str
+    ) -> HTTPResponse:
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
+        form = form_of(request)
+        sid = _field(form, "CallSid")
+        if not sid:
+            return response.text("CallSid is required", status=400)
+        step = f"{kind}:{request.args.get('seq', '0')}"
+        call = self._calls.get(sid)
+        if call is not None and step in call.answers:
+            return _twiml(call.answers[step])  # a redelivery: same answer, no second effect
+        if call is None:
+            if kind != "incoming":
+                return _twiml(str(_goodbye(self.voice, "Sorry, this call has ended. Goodbye.")))
+            call = self._calls[sid] = Call(sid, _field(form, "From") or "")
+            await asyncio.to_thread(self._recognise, call)
+        twiml = await self._answer(call, on_new_message, kind, form)
+        call.answers[step] = twiml
+        return _twiml(twiml)
+
+    async def _answer(self, call: Call, on_new_message: OnNewMessage, kind: str,
+                      form: Mapping[str, Any]) -> str:  # fmt: skip
+        if kind == "incoming":
+            return await self._run_turn(call, on_new_message, "/greet", {"caller": call.caller})
+        if kind == "pickup":
+            return await self._pick_up(call)
+        if kind == "dial":
+            return self._after_dial(call, _field(form, "DialCallStatus") or "failed")
+        if kind == "callback":
+            heard = _field(form, "SpeechResult") or _field(form, "Digits") or ""
+            await self._note(call.sid, "callback_requested", {"caller": call.caller, "said": heard})
+            return str(
+                _goodbye(
+                    self.voice, "Thank you. Someone from our team will call you back soon. Goodbye."
+                )
+            )
+        speech = (_field(form, "SpeechResult") or "").strip()
+        digits = (_field(form, "Digits") or "").strip().rstrip("#")
+        if not speech and not digits:
+            return self._reprompt(call)
+        call.misses = 0
+        text = pick(call.choices, speech, digits) or speech or digits
+        metadata = {"voice_digits": digits} if digits else {"voice_speech": speech,
+                                                           "voice_confidence": _field(form, "Confidence")}  # fmt: skip
+        return await self._run_turn(call, on_new_message, text, metadata)
+
+    async def _run_turn(self, call: Call, on_new_message: OnNewMessage, text: str,
+                        metadata: dict[str, Any]) -> str:  # fmt: skip
+        text, stamped = apply_keywords(text, {**metadata, "caller": call.caller}, "voice")
+        if metadata.get("voice_speech") or metadata.get("voice_digits"):
+            # What the caller said or keyed is the evidence kept with a consent answer.
+            stamped["original_text"] = (
+                metadata.get("voice_speech") or f"pressed {metadata['voice_digits']}"
+            )
+        call.pending = asyncio.create_task(self._turn(on_new_message, call.sid, text, stamped))
+        call.pickups = 0
+        return await self._await_pending(call)
+
+    async def _turn(self, on_new_message: OnNewMessage, sid: str, text: str,
+                    metadata: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
+        collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, sid, input_channel=self.name(), metadata=metadata)
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("voice turn failed for call %s", sid)
+            return [*collector.messages, {"text": APOLOGY}]
+        return collector.messages or [{"text": APOLOGY}]
+
+    async def _await_pending(self, call: Call) -> str:
+        assert call.pending is not None
+        try:
+            messages = await asyncio.wait_for(
+                asyncio.shield(call.pending), self.voice.answer_budget_s
+            )
+        except asyncio.TimeoutError:
+            call.pickups += 1
+            if call.pickups > MAX_PICKUPS:
+                call.pending.cancel()
+                return str(
+                    _goodbye(
+                        self.voice,
+                        "Sorry, I'm having a technical problem. Please call again later. Goodbye.",
+                    )
+                )
+            # Twilio hangs up on a slow webhook: hold the line and come back for the answer.
+            twiml = VoiceResponse()
+            twiml.say(HOLDING_LINE, voice=self.voice.voice, language=self.voice.language)
+            twiml.redirect(
+                self._url(f"/pickup?seq={call.pickups}-{len(call.answers)}"), method="POST"
+            )
+            return str(twiml)
+        call.pending = None
+        return self._render(call, messages)
+
+    async def _pick_up(self, call: Call) -> str:
+        if call.pending is None:
+            return self._reprompt(call)
+        return await self._await_pending(call)
+
+    def _render(self, call: Call, messages: list[dict[str, Any]]) -> str:
+        twiml = VoiceResponse()
+        texts: list[str] = []
+        choices: list[Choice] = []
+        transfer = False
+        for message in messages:
+            custom = message.get("custom") or {}
+            if isinstance(custom, dict) and custom.get("parley") == "transfer":
+                transfer = True
+            if message.get("text"):
+                texts.append(speakable(str(message["text"])))
+            buttons = message.get("buttons") or []
+            if buttons:
+                choices = [
+                    Choice(str(b.get("title", "")), str(b.get("payload", ""))) for b in buttons
+                ]
+        call.choices = choices
+        call.hints |= {c.title for c in choices}
+        if transfer:
+            for text in texts:
+                for part in chunks(text):
+                    twiml.say(part, voice=self.voice.voice, language=self.voice.language)
+            return str(self._transfer(twiml))
+        gather = self._gather(call, one_digit=bool(choices))
+        for text in texts:
+            for part in chunks(text):
+                gather.say(part, voice=self.voice.voice, language=self.voice.language)
+        if choices:
+            menu = ", ".join(f"press {i} or say {c.title}" for i, c in enumerate(choices, 1))
+            gather.say(speakable(menu) + ".", voice=self.voice.voice, language=self.voice.language)
+        twiml.append(gather)
+        return str(twiml)
+
+    def _gather(self, call: Call, one_digit: bool) -> Gather:
+        options: dict[str, Any] = {
+            "input": "speech dtmf",
+            "action": self._url(f"/gather?seq={len(call.answers) + 1}"),
+            "method": "POST",
+            "language": self.voice.language,
+            "speech_model": self.voice.speech_model,
+            "speech_timeout": "auto",
+            "timeout": self.voice.gather_timeout_s,
+            "action_on_empty_result": True,
+            "barge_in": True,
+            "finish_on_key": "#",
+        }
+        if one_digit:
+            options["num_digits"] = 1
+        if call.hints:
+            options["hints"] = ", ".join(sorted(call.hints))[:1000]
+        return Gather(**options)
+
+    def _reprompt(self, call: Call) -> str:
+        call.misses += 1
+        if call.misses > self.voice.reprompts:
+            self._calls.pop(call.sid, None)
+            return str(_goodbye(self.voice, GOODBYE))
+        twiml = VoiceResponse()
+        gather = self._gather(call, one_digit=bool(call.choices))
+        gather.say(NOT_HEARD, voice=self.voice.voice, language=self.voice.language)
+        if call.choices:
+            menu = ", ".join(f"press {i} for {c.title}" for i, c in enumerate(call.choices, 1))
+            gather.say(speakable(menu) + ".", voice=self.voice.voice, language=self.voice.language)
+        else:
+            gather.say("Please say that again, or key it in followed by the hash key.",
+                       voice=self.voice.voice, language=self.voice.language)  # fmt: skip
+        twiml.append(gather)
+        return str(twiml)
+
+    def _transfer(self, twiml: VoiceResponse) -> VoiceResponse:
+        if not self.voice.sales_number:
+            return self._offer_callback(twiml, "Everyone on our team is busy right now.")
+        dial = Dial(action=self._url("/dial"), method="POST", timeout=25, answer_on_bridge=True)
+        dial.number(self.voice.sales_number)
+        twiml.append(dial)
+        return twiml
+
+    def _after_dial(self, call: Call, status: str) -> str:
+        if status == "completed":
+            done = VoiceResponse()
+            done.hangup()
+            return str(done)
+        return str(
+            self._offer_callback(VoiceResponse(), "Sorry, nobody from our team could answer.")
+        )
+
+    def _offer_callback(self, twiml: VoiceResponse, reason: str) -> VoiceResponse:
+        gather = Gather(input="speech dtmf", action=self._url("/callback"), method="POST",
+                        language=self.voice.language, speech_timeout="auto",
+                        timeout=self.voice.gather_timeout_s, action_on_empty_result=True)  # fmt: skip
+        gather.say(f"{reason} Please say your name and a good time to call you back, or press any key "
+                   "to confirm we can call you back on this number.",
+                   voice=self.voice.voice, language=self.voice.language)  # fmt: skip
+        twiml.append(gather)
+        return twiml
+
+    # ------------------------------------------------------------------ helpers
+
+    def _url(self, path: str) -> str:
+        return f"{self.settings.twilio.public_url}{PREFIX}{path}"
+
+    def _refusal(self, request: Request) -> HTTPResponse | None:
+        if self._validator is None:
+            return response.text("Twilio is not configured", status=403)
+        url = self.settings.twilio.public_url + request.path
+        if request.query_string:
+            url += "?" + request.query_string
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature or not self._validator.validate(url, form_of(request), signature):
+            logger.warning("refused a Twilio Voice request with a missing or wrong signature")
+            return response.text("invalid signature", status=403)
+        return None
+
+    def _recognise(self, call: Call) -> None:
+        """A known caller's number finds their profile; this call joins it."""
+        try:
+            contact = self.store.find_contact(call.caller) if call.caller else None
+            if contact is not None:
+                self.store.link_identity(contact.id, "voice", call.sid)
+        except StoreUnavailable as error:
+            logger.error("could not look up caller for %s: %s", call.sid, error)
+
+    async def _note(self, sid: str, kind: str, data: dict[str, Any]) -> None:
+        def work() -> None:
+            contact = self.store.contact_for_identity("voice", sid)
+            caller = str(data.get("caller") or "")
+            if kind == "callback_requested" and (contact is None or not contact.phone):
+                contact = self.store.ensure_contact("voice", sid)
+                if re.fullmatch(r"\+[1-9]\d{6,14}", caller):
+                    # The number they called from is the one they asked to be called on.
+                    contact = self.store.update_lead_fields("voice", sid, {"phone": caller}, sid)
+            if contact is not None:
+                self.store.record_event(contact.id, kind, {"call_sid": sid, **data})
+
+        try:
+            await asyncio.to_thread(work)
+        except StoreUnavailable as error:
+            logger.error("could not record %s for call %s: %s", kind, sid, error)
+
+
+def _field(form: Mapping[str, Any], name: str) -> str | None:
+    value = form.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value) if value is not None else None
+
+
+def _goodbye(voice: Any, text: str) -> VoiceResponse:
+    twiml = VoiceResponse()
+    twiml.say(text, voice=voice.voice, language=voice.language)
+    twiml.hangup()
+    return twiml
+
+
+def _twiml(body: str) -> HTTPResponse:
+    return response.text(body, content_type="text/xml")
