@@ -11,7 +11,8 @@ Routes under /webhooks/webchat/:
 Sessions are issued here, never chosen by the browser: the sender id behind a session is
 `web-<128 random bits>`, so a visitor can't pick another person's conversation (an SMS
 number, say). The conversation runs through the same path as the REST channel, with the
-channel `web`. Cross-origin embedding is allowed only for PARLEY_WEBCHAT_ORIGINS.
+channel `web`. Browsers on other sites may call these routes only from
+PARLEY_WEBCHAT_ORIGINS (Rasa's CORS layer, configured by `parley run`).
 """
 
 from __future__ import annotations
@@ -97,12 +98,9 @@ def _typed(event: UserUttered) -> str:
 class WebChatInput(ParleyRestInput):
     parley_channel: Channel = "web"
 
-    def __init__(
-        self, action_endpoint_url: str | None, secret: str, origins: tuple[str, ...]
-    ) -> None:
+    def __init__(self, action_endpoint_url: str | None, secret: str) -> None:
         super().__init__(action_endpoint_url)
         self._signer = SessionSigner(secret)
-        self._origins = origins
 
     @classmethod
     def name(cls) -> str:
@@ -116,7 +114,6 @@ class WebChatInput(ParleyRestInput):
         return cls(
             os.environ.get("PARLEY_ACTION_ENDPOINT_URL"),
             settings.webchat_secret.value,
-            settings.webchat_origins,
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -134,16 +131,12 @@ class WebChatInput(ParleyRestInput):
                 return response.json({"error": "not found"}, status=404)
             return self._static(request, name)
 
-        @chat.route("/session", methods=["POST", "OPTIONS"])
+        @chat.route("/session", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self._preflight(request)
             return self._json(request, {"session": self._signer.issue()})
 
-        @chat.route("/message", methods=["POST", "OPTIONS"])
+        @chat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self._preflight(request)
             try:
                 sender, text, shown = self._read_message(request.body or b"")
             except BadSession as error:
@@ -154,10 +147,8 @@ class WebChatInput(ParleyRestInput):
             messages = await self.handle(on_new_message, sender, text, metadata)
             return self._json(request, {"messages": messages})
 
-        @chat.route("/history", methods=["GET", "OPTIONS"])
+        @chat.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self._preflight(request)
             try:
                 sender = self._signer.sender_of(request.args.get("session"))
             except BadSession as error:
@@ -187,28 +178,9 @@ class WebChatInput(ParleyRestInput):
     def _static(self, request: Request, name: str) -> HTTPResponse:
         body = (STATIC / name).read_bytes()
         headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
-        reply = response.raw(body, content_type=_FILES[name], headers=headers)
-        if name != "index.html":
-            self._allow(request, reply, any_origin=True)
-        return reply
+        return response.raw(body, content_type=_FILES[name], headers=headers)
 
     def _json(self, request: Request, body: dict[str, Any], status: int = 200) -> HTTPResponse:
-        reply = response.json(body, status=status, headers={"Cache-Control": "no-store"})
-        self._allow(request, reply)
-        return reply
-
-    def _preflight(self, request: Request) -> HTTPResponse:
-        reply = response.empty(status=204)
-        if self._allow(request, reply):
-            reply.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            reply.headers["Access-Control-Allow-Headers"] = "Content-Type"
-            reply.headers["Access-Control-Max-Age"] = "600"
-        return reply
-
-    def _allow(self, request: Request, reply: HTTPResponse, any_origin: bool = False) -> bool:
-        origin = request.headers.get("origin")
-        if origin and (any_origin or origin.rstrip("/") in self._origins):
-            reply.headers["Access-Control-Allow-Origin"] = "*" if any_origin else origin
-            reply.headers["Vary"] = "Origin"
-            return True
-        return False
+        # CORS headers come from Rasa's own CORS layer, set to PARLEY_WEBCHAT_ORIGINS by
+        # `parley run` (bot/stack.py): adding them here too would send them twice.
+        return response.json(body, status=status, headers={"Cache-Control": "no-store"})
