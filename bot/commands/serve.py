@@ -107,6 +107,7 @@ def ready_banner(settings: Settings) -> str:
     url = f"{settings.rasa_url}/webhooks/rest/webhook"
     return (
         f"\nParley is ready.\n"
+        f"  Web chat:  {settings.rasa_url}/webhooks/webchat/\n"
         f"  Talk to it in this terminal:  ./parley shell   (in another terminal)\n"
         f"  Or over REST:  curl -s {url} -H 'Content-Type: application/json' "
         f'-d \'{{"sender": "me", "message": "hi"}}\'\n'
