@@ -59,9 +59,10 @@ class CallSimulator:
         local = f"{self._local}{parts.path}" + (f"?{parts.query}" if parts.query else "")
         headers = {"X-Twilio-Signature": twilio_signature(self._token, url, params)}
         reply = httpx.post(local, data=params, headers=headers, timeout=30)
-        if reply.status_code != 200:
+        if not reply.is_success:
             raise ParleyError(f"Parley answered {reply.status_code}: {reply.text[:200]}")
-        return ElementTree.fromstring(reply.text)
+        # A status callback is answered with no content; every other step with TwiML.
+        return ElementTree.fromstring(reply.text or "<Response/>")
 
     def play(
         self, twiml: ElementTree.Element, ask: Callable[[str], str]

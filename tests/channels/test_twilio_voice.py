@@ -236,3 +236,19 @@ def test_a_slow_action_gets_a_holding_line_and_a_redirect(slow_stack: Stack) -> 
     finally:
         os.killpg(actions.pid, signal.SIGCONT)
     assert "name" in call.follow()
+
+
+def test_the_call_simulator_holds_a_call(voice_stack: Stack) -> None:
+    from bot.commands.call import CallSimulator
+
+    heard: list[str] = []
+    answers = iter(["#1", "Dana Reyes", "/hangup"])
+    simulator = CallSimulator(voice_stack.settings, "+14155550123", say=heard.append)
+    twiml = simulator.post(f"{PREFIX}/incoming")
+    while twiml is not None:
+        twiml = simulator.play(twiml, lambda _prompt: next(answers))
+    spoken = " ".join(heard).lower()
+    assert "press 1" in spoken and "what's your name" in spoken and "email" in spoken
+    assert simulator.ended
+    contact = voice_stack.store.contact_for_identity("voice", simulator.sid)
+    assert contact is not None and contact.name == "Dana Reyes"
