@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bot.store import consent, dnc, reads
+from bot.store import consent, dnc, handoffs, reads, scoring
 
 
 def export_contact(conn: Connection, key: str) -> dict[str, Any]:
@@ -20,4 +20,8 @@ def export_contact(conn: Connection, key: str) -> dict[str, Any]:
             entry.to_export() for entry in dnc.entries(conn, contact_id, active_only=False)
         ],
         "timeline": [event.to_export() for event in reads.timeline_of(conn, contact_id)],
+        "qualification": scoring.answers_of(conn, contact_id),
+        "scores": [score.to_export() for score in scoring.score_history(conn, contact_id)],
+        "handoffs": handoffs.handoffs_of(conn, contact_id),
+        "bookings": [booking.to_export() for booking in handoffs.bookings_of(conn, contact_id)],
     }

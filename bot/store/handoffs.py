@@ -177,6 +177,16 @@ def booked_between(conn: Connection, start: datetime, end: datetime) -> list[Boo
     return [_booking(row) for row in conn.execute(query).mappings()]
 
 
+def handoffs_of(conn: Connection, contact_id: str) -> list[dict[str, Any]]:
+    """A person's handoffs as exported to them: when, why, where, and the transcript."""
+    query = select(handoffs).where(handoffs.c.contact_id == reads.require_id(conn, contact_id))
+    return [
+        {"requested_at": row["requested_at"].isoformat(), "reason": row["reason"],
+         "channel": row["channel"], "transcript": row["transcript"]}
+        for row in conn.execute(query.order_by(handoffs.c.requested_at)).mappings()
+    ]  # fmt: skip
+
+
 def bookings_of(conn: Connection, contact_id: str | None) -> list[Booking]:
     query = select(bookings).order_by(bookings.c.starts_at)
     if contact_id is not None:
