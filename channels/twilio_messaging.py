@@ -67,18 +67,18 @@ class Inbound:
 
 
 def parse_inbound(form: Mapping[str, Any]) -> Inbound:
-    sid, sender = _field(form, "MessageSid") or _field(form, "SmsSid"), _field(form, "From")
+    sid, sender = field_of(form, "MessageSid") or field_of(form, "SmsSid"), field_of(form, "From")
     if not sid or not sender:
         raise BadRequest("MessageSid and From are required")
-    media = _field(form, "NumMedia") or "0"
-    opt_out = (_field(form, "OptOutType") or "").upper()
+    media = field_of(form, "NumMedia") or "0"
+    opt_out = (field_of(form, "OptOutType") or "").upper()
     return Inbound(
         message_sid=sid,
         sender=sender.removeprefix(WHATSAPP_PREFIX),
         channel="whatsapp" if sender.startswith(WHATSAPP_PREFIX) else "sms",
         reply_to=sender,
-        to=_field(form, "To") or "",
-        body=_field(form, "Body") or "",
+        to=field_of(form, "To") or "",
+        body=field_of(form, "Body") or "",
         num_media=int(media) if media.isdigit() else 0,
         opt_out_type=opt_out if opt_out in _OPT_OUT_TYPES else None,
     )
@@ -93,7 +93,26 @@ def form_of(request: Request) -> RequestParameters:
     return RequestParameters(parse_qs(raw, keep_blank_values=True))
 
 
-def _field(form: Mapping[str, Any], name: str) -> str | None:
+def refusal(
+    validator: RequestValidator | None, public_url: str, request: Request
+) -> HTTPResponse | None:
+    """A 403 unless the request carries Twilio's signature over our public URL (so it
+    works behind a proxy); None when it is genuine. Shared by SMS/WhatsApp and voice."""
+    if validator is None:
+        return response.text("Twilio is not configured", status=403)
+    url = public_url + request.path
+    if request.query_string:
+        url += "?" + request.query_string
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not validator.validate(url, form_of(request), signature):
+        logger.warning(
+            "refused a Twilio request to %s with a missing or wrong signature", request.path
+        )
+        return response.text("invalid signature", status=403)
+    return None
+
+
+def field_of(form: Mapping[str, Any], name: str) -> str | None:
     """Sanic keeps form values as lists; Twilio sends each field once."""
     value = form.get(name)
     if isinstance(value, list):
@@ -164,17 +183,7 @@ class TwilioMessagingInput(InputChannel):
         return hooks
 
     def _refusal(self, request: Request) -> HTTPResponse | None:
-        """A 403 unless the request carries Twilio's signature over our public URL."""
-        if self._validator is None:
-            return response.text("Twilio is not configured", status=403)
-        url = self.settings.public_url + request.path
-        if request.query_string:
-            url += "?" + request.query_string
-        signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not self._validator.validate(url, form_of(request), signature):
-            logger.warning("refused a Twilio request with a missing or wrong signature")
-            return response.text("invalid signature", status=403)
-        return None
+        return refusal(self._validator, self.settings.public_url, request)
 
     async def _first_delivery(self, message_sid: str) -> bool:
         try:
@@ -257,11 +266,11 @@ class TwilioMessagingInput(InputChannel):
         return configured or inbound.to
 
     async def _record_status(self, form: Mapping[str, Any]) -> HTTPResponse:
-        sid = _field(form, "MessageSid") or _field(form, "SmsSid")
-        state = _field(form, "MessageStatus") or _field(form, "SmsStatus")
+        sid = field_of(form, "MessageSid") or field_of(form, "SmsSid")
+        state = field_of(form, "MessageStatus") or field_of(form, "SmsStatus")
         if not sid or not state:
             return response.text("MessageSid and MessageStatus are required", status=400)
-        error_code, to = _field(form, "ErrorCode"), _field(form, "To") or ""
+        error_code, to = field_of(form, "ErrorCode"), field_of(form, "To") or ""
         try:
             await asyncio.to_thread(
                 self.store.record_message_status, PROVIDER, sid, state, error_code

@@ -37,7 +37,7 @@ from bot.settings import Settings, load_settings
 from bot.store import ProfileStore
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY
-from channels.twilio_messaging import form_of
+from channels.twilio_messaging import field_of, form_of, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -165,14 +165,14 @@ class TwilioVoiceInput(InputChannel):
             if refusal is not None:
                 return refusal
             form = form_of(request)
-            sid, state = _field(form, "CallSid"), _field(form, "CallStatus")
+            sid, state = field_of(form, "CallSid"), field_of(form, "CallStatus")
             if not sid or not state:
                 return response.text("CallSid and CallStatus are required", status=400)
             call = self._calls.pop(sid, None)
             if call is not None and call.pending is not None:
                 call.pending.cancel()
             await self._note(
-                sid, "call_ended", {"status": state, "duration": _field(form, "CallDuration")}
+                sid, "call_ended", {"status": state, "duration": field_of(form, "CallDuration")}
             )
             return response.empty()
 
@@ -187,7 +187,7 @@ class TwilioVoiceInput(InputChannel):
         if refusal is not None:
             return refusal
         form = form_of(request)
-        sid = _field(form, "CallSid")
+        sid = field_of(form, "CallSid")
         if not sid:
             return response.text("CallSid is required", status=400)
         step = f"{kind}:{request.args.get('seq', '0')}"
@@ -197,7 +197,7 @@ class TwilioVoiceInput(InputChannel):
         if call is None:
             if kind != "incoming":
                 return _twiml(str(_goodbye(self.voice, "Sorry, this call has ended. Goodbye.")))
-            call = self._calls[sid] = Call(sid, _field(form, "From") or "")
+            call = self._calls[sid] = Call(sid, field_of(form, "From") or "")
             await asyncio.to_thread(self._recognise, call)
         twiml = await self._answer(call, on_new_message, kind, form)
         call.answers[step] = twiml
@@ -210,23 +210,23 @@ class TwilioVoiceInput(InputChannel):
         if kind == "pickup":
             return await self._pick_up(call)
         if kind == "dial":
-            return self._after_dial(call, _field(form, "DialCallStatus") or "failed")
+            return self._after_dial(call, field_of(form, "DialCallStatus") or "failed")
         if kind == "callback":
-            heard = _field(form, "SpeechResult") or _field(form, "Digits") or ""
+            heard = field_of(form, "SpeechResult") or field_of(form, "Digits") or ""
             await self._note(call.sid, "callback_requested", {"caller": call.caller, "said": heard})
             return str(
                 _goodbye(
                     self.voice, "Thank you. Someone from our team will call you back soon. Goodbye."
                 )
             )
-        speech = (_field(form, "SpeechResult") or "").strip()
-        digits = (_field(form, "Digits") or "").strip().rstrip("#")
+        speech = (field_of(form, "SpeechResult") or "").strip()
+        digits = (field_of(form, "Digits") or "").strip().rstrip("#")
         if not speech and not digits:
             return self._reprompt(call)
         call.misses = 0
         text = pick(call.choices, speech, digits) or speech or digits
         metadata = {"voice_digits": digits} if digits else {"voice_speech": speech,
-                                                           "voice_confidence": _field(form, "Confidence")}  # fmt: skip
+                                                           "voice_confidence": field_of(form, "Confidence")}  # fmt: skip
         return await self._run_turn(call, on_new_message, text, metadata)
 
     async def _run_turn(self, call: Call, on_new_message: OnNewMessage, text: str,
@@ -385,16 +385,7 @@ class TwilioVoiceInput(InputChannel):
         return f"{self.settings.twilio.public_url}{PREFIX}{path}"
 
     def _refusal(self, request: Request) -> HTTPResponse | None:
-        if self._validator is None:
-            return response.text("Twilio is not configured", status=403)
-        url = self.settings.twilio.public_url + request.path
-        if request.query_string:
-            url += "?" + request.query_string
-        signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not self._validator.validate(url, form_of(request), signature):
-            logger.warning("refused a Twilio Voice request with a missing or wrong signature")
-            return response.text("invalid signature", status=403)
-        return None
+        return refusal(self._validator, self.settings.twilio.public_url, request)
 
     def _recognise(self, call: Call) -> None:
         """A known caller's number finds their profile; this call joins it."""
@@ -421,13 +412,6 @@ class TwilioVoiceInput(InputChannel):
             await asyncio.to_thread(work)
         except StoreUnavailable as error:
             logger.error("could not record %s for call %s: %s", kind, sid, error)
-
-
-def _field(form: Mapping[str, Any], name: str) -> str | None:
-    value = form.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return str(value) if value is not None else None
 
 
 def _goodbye(voice: Any, text: str) -> VoiceResponse:
