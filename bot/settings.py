@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -105,6 +106,21 @@ class HandoffSettings:
 
 
 @dataclass(frozen=True)
+class CampaignSettings:
+    """The campaign worker (#7): where definitions live and the guards on every send."""
+
+    directory: Path
+    worker_port: int
+    unsubscribe_secret: Secret
+    quiet_start: time
+    quiet_end: time
+    cap_per_day: int
+    cap_per_week: int
+    # Sends per second per channel, for each worker process.
+    rates: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class Settings:
     project_root: Path
     data_dir: Path
@@ -132,6 +148,7 @@ class Settings:
     webchat_origins: tuple[str, ...]
     mail: MailSettings
     handoff: HandoffSettings
+    campaigns: CampaignSettings
 
     @property
     def models_dir(self) -> Path:
@@ -197,7 +214,50 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         webchat_origins=_origins(env, "PARLEY_WEBCHAT_ORIGINS"),
         mail=_mail(env),
         handoff=_handoff(env),
+        campaigns=_campaigns(env, data_dir),
     )
+
+
+RATE_DEFAULTS = {"sms": 1.0, "whatsapp": 20.0, "telegram": 25.0, "email": 10.0}
+
+
+def _campaigns(env: Mapping[str, str], data_dir: Path) -> CampaignSettings:
+    start, end = _quiet_hours(env.get("PARLEY_QUIET_HOURS", "08:00-21:00"))
+    return CampaignSettings(
+        directory=_resolve(env.get("PARLEY_CAMPAIGNS_DIR", "campaigns")),
+        worker_port=_port(env, "PARLEY_WORKER_PORT", 5056),
+        unsubscribe_secret=_generated_secret(
+            env, "PARLEY_UNSUBSCRIBE_SECRET", data_dir / "unsubscribe_secret"
+        ),
+        quiet_start=start,
+        quiet_end=end,
+        cap_per_day=_positive_int(env, "PARLEY_CAP_PER_DAY", 2),
+        cap_per_week=_positive_int(env, "PARLEY_CAP_PER_WEEK", 5),
+        rates={ch: _rate(env, f"PARLEY_RATE_{ch.upper()}", d) for ch, d in RATE_DEFAULTS.items()},
+    )
+
+
+def _quiet_hours(raw: str) -> tuple[time, time]:
+    """Quiet hours as "08:00-21:00": sends go out from 08:00 to 21:00, local time."""
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
+    try:
+        if match is None:
+            raise ValueError(raw)
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        return time(h1, m1), time(h2, m2)
+    except ValueError:
+        raise InvalidSetting("PARLEY_QUIET_HOURS", f"{raw!r}: use HH:MM-HH:MM") from None
+
+
+def _rate(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, str(default))
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 10_000:
+        raise InvalidSetting(key, f"{raw!r}: sends per second, more than 0")
+    return rate
 
 
 def _voice(env: Mapping[str, str]) -> VoiceSettings:

@@ -52,6 +52,21 @@ def settings_env(settings: Settings) -> dict[str, str]:
         **telegram_env(settings),
         **voice_env(settings),
         **mail_env(settings),
+        **campaign_env(settings),
+    }
+
+
+def campaign_env(settings: Settings) -> dict[str, str]:
+    campaigns = settings.campaigns
+    quiet = f"{campaigns.quiet_start:%H:%M}-{campaigns.quiet_end:%H:%M}"
+    return {
+        "PARLEY_CAMPAIGNS_DIR": str(campaigns.directory),
+        "PARLEY_WORKER_PORT": str(campaigns.worker_port),
+        "PARLEY_UNSUBSCRIBE_SECRET": campaigns.unsubscribe_secret.value,
+        "PARLEY_QUIET_HOURS": quiet,
+        "PARLEY_CAP_PER_DAY": str(campaigns.cap_per_day),
+        "PARLEY_CAP_PER_WEEK": str(campaigns.cap_per_week),
+        **{f"PARLEY_RATE_{ch.upper()}": str(rate) for ch, rate in campaigns.rates.items()},
     }
 
 

@@ -18,7 +18,7 @@ LEAD_STATUSES: tuple[str, ...] = get_args(LeadStatus)
 Purpose = Literal["email", "sms", "whatsapp", "telegram", "phone", "profiling"]
 PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
 
-ConsentSource = Literal["conversation", "keyword", "voice", "import", "staff"]
+ConsentSource = Literal["conversation", "keyword", "voice", "import", "staff", "unsubscribe"]
 CONSENT_SOURCES: tuple[ConsentSource, ...] = get_args(ConsentSource)
 
 DncReason = Literal["withdrawn", "undeliverable", "blocked", "carrier_block", "staff"]

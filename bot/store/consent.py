@@ -127,6 +127,10 @@ def move(conn: Connection, loser: str, survivor: str) -> None:
         conn.execute(delete(consent_events).where(consent_events.c.contact_id == loser))
 
 
+def event_of(row: Mapping[str, Any]) -> ConsentEvent:
+    return _event(row)
+
+
 def _event(row: Mapping[str, Any]) -> ConsentEvent:
     return ConsentEvent(
         id=row["id"],

@@ -6,15 +6,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store import consent, dnc, reads, scoring, writes
 from bot.store.leads import move_leads
 from bot.store.schema import (
     bookings,
+    campaign_enrollments,
+    campaign_sends,
     channel_identities,
     contact_aliases,
+    contact_tags,
     contacts,
     deliveries,
     handoffs,
@@ -77,6 +80,7 @@ def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -
         handoffs,
         deliveries,
         bookings,
+        campaign_sends,
     ):
         moved = update(table).where(table.c.contact_id == loser)
         conn.execute(moved.values(contact_id=survivor))
@@ -85,6 +89,46 @@ def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -
     consent.move(conn, loser, survivor)
     scoring.move(conn, loser, survivor)
     dnc.move(conn, loser, survivor, now)
+    _move_tags(conn, loser, survivor, now)
+    _move_enrollments(conn, loser, survivor)
+
+
+def _move_tags(conn: Connection, loser: str, survivor: str, now: datetime) -> None:
+    def tags_of(contact_id: str) -> set[str]:
+        query = select(contact_tags.c.tag).where(contact_tags.c.contact_id == contact_id)
+        return set(conn.execute(query).scalars())
+
+    missing = tags_of(loser) - tags_of(survivor)
+    if missing:
+        rows = [{"contact_id": survivor, "tag": t, "added_at": now} for t in sorted(missing)]
+        conn.execute(insert(contact_tags), rows)
+
+
+def _move_enrollments(conn: Connection, loser: str, survivor: str) -> None:
+    """One enrollment per campaign: where both were enrolled the survivor's stays and
+    takes the loser's sends, so nothing already sent is sent again or forgotten."""
+    enrolled = campaign_enrollments.c
+    kept = dict(
+        conn.execute(
+            select(enrolled.campaign, enrolled.id).where(enrolled.contact_id == survivor)
+        ).all()
+    )
+    for campaign, enrollment_id in conn.execute(
+        select(enrolled.campaign, enrolled.id).where(enrolled.contact_id == loser)
+    ).all():
+        if campaign in kept:
+            conn.execute(
+                update(campaign_sends)
+                .where(campaign_sends.c.enrollment_id == enrollment_id)
+                .values(enrollment_id=kept[campaign])
+            )
+            conn.execute(delete(campaign_enrollments).where(enrolled.id == enrollment_id))
+        else:
+            conn.execute(
+                update(campaign_enrollments)
+                .where(enrolled.id == enrollment_id)
+                .values(contact_id=survivor)
+            )
 
 
 def _blanks_filled(survivor: Row, loser: Row) -> dict[LeadField, str | None]:

@@ -259,3 +259,88 @@ class Booking:
             "ends_at": self.ends_at.isoformat(),
             "status": self.status,
         }
+
+
+@dataclass(frozen=True)
+class CampaignState:
+    campaign: str
+    paused: bool
+    timeline_cursor: int
+    consent_cursor: int
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    id: int
+    campaign: str
+    contact_id: ContactId
+    status: str  # active, completed, exited
+    step: int  # index of the step that runs next
+    next_run_at: datetime
+    trigger: str
+    enrolled_at: datetime
+    last_sent_at: datetime | None
+    exit_reason: str | None
+
+
+@dataclass(frozen=True)
+class CampaignSend:
+    """One row of the campaign outbox. `claim_token` proves the caller holds its lease."""
+
+    id: int
+    send_key: str
+    enrollment_id: int
+    contact_id: ContactId
+    campaign: str
+    step: str
+    variant: str
+    channels: tuple[str, ...]
+    channel: str | None
+    status: str
+    reason: str | None
+    attempts: int
+    due_at: datetime
+    claim_token: str | None
+    provider_message_id: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ContactSnapshot:
+    """What the campaign guards and branches need to know about one contact, read in
+    one transaction at the moment a step runs or a send is claimed."""
+
+    contact: Contact
+    consent: dict[str, tuple[bool, datetime]]  # purpose -> (granted, when)
+    do_not_contact: frozenset[str]
+    last_inbound: dict[str, datetime]  # channel -> last message from them
+    sent_last_day: dict[str, int]  # channel -> campaign sends in the last 24 h
+    sent_last_week: dict[str, int]
+    tags: frozenset[str]
+    score: int | None
+    grade: str | None
+    stage: str | None
+    preferred_channel: str | None  # where they last talked to us
+    conversions: tuple[tuple[str, datetime], ...]  # (kind, when): meetings, wins, SQL
+
+    def granted(self, purpose: str) -> bool:
+        state = self.consent.get(purpose)
+        return state is not None and state[0]
+
+    @property
+    def last_inbound_at(self) -> datetime | None:
+        return max(self.last_inbound.values(), default=None)
+
+
+@dataclass(frozen=True)
+class SendStats:
+    """Counts of outbox rows by campaign, step, variant, channel, status and reason."""
+
+    campaign: str
+    step: str
+    variant: str
+    channel: str | None
+    status: str
+    reason: str | None
+    count: int
+    delivered: int

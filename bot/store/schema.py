@@ -348,3 +348,90 @@ Index(
     sqlite_where=bookings.c.status == BOOKED,
     postgresql_where=bookings.c.status == BOOKED,
 )
+
+
+# Campaigns (#7). Tags marketers and campaigns put on contacts; segments filter on them.
+contact_tags = Table(
+    "contact_tags",
+    metadata,
+    _contact_fk(),
+    Column("tag", String(64), nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("contact_id", "tag"),
+)
+
+# When each channel identity last wrote to us: "replied" for campaigns and WhatsApp's
+# 24-hour window. Keyed like channel_identities, so it needs no contact to exist yet.
+inbound_activity = Table(
+    "inbound_activity",
+    metadata,
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("channel", "external_id"),
+)
+
+# Per campaign: paused or not, and how far its triggers have read the timeline and the
+# consent ledger (events before a campaign first ran never enroll anyone).
+campaign_states = Table(
+    "campaign_states",
+    metadata,
+    Column("campaign", String(64), primary_key=True),
+    Column("paused", Boolean, nullable=False),
+    Column("timeline_cursor", Integer, nullable=False),
+    Column("consent_cursor", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One enrollment per contact and campaign: the step it is at and when it runs next.
+campaign_enrollments = Table(
+    "campaign_enrollments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign", String(64), nullable=False),
+    _contact_fk(index=True),
+    Column("status", String(12), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("next_run_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Column("trigger", String(64), nullable=False),
+    Column("enrolled_at", UtcDateTime, nullable=False),
+    Column("last_sent_at", UtcDateTime),
+    Column("exit_reason", String(32)),
+    Column("finished_at", UtcDateTime),
+    UniqueConstraint("campaign", "contact_id"),
+    Index(None, "status", "next_run_at"),
+)
+
+# The campaign outbox: one row per (enrollment, step, variant), so a crash, a retry or
+# a second worker can never make a second send of the same step.
+campaign_sends = Table(
+    "campaign_sends",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("send_key", String(160), nullable=False, unique=True),
+    Column(
+        "enrollment_id",
+        Integer,
+        ForeignKey("campaign_enrollments.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    _contact_fk(index=True),
+    Column("campaign", String(64), nullable=False),
+    Column("step", String(64), nullable=False),
+    Column("variant", String(32), nullable=False),
+    Column("channels", JSON, nullable=False),
+    Column("channel", String(16)),
+    Column("status", String(12), nullable=False),
+    Column("reason", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Column("claim_token", String(32)),
+    Column("provider_message_id", String(128)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index(None, "status", "due_at"),
+    Index(None, "provider_message_id"),
+)

@@ -9,6 +9,7 @@ from typing import Any, Concatenate, ParamSpec
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import handoffs, messages, operations, reads, scoring
+from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
 from bot.store.engine import make_engine
 from bot.store.privacy import ConsentAndPrivacy
@@ -22,6 +23,7 @@ from bot.store.records import (
     ScoreRecord,
     TimelineEvent,
 )
+from bot.store.segment_queries import SegmentQueries
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
 from bot.types import Channel, ContactId, LeadField, LeadStatus
@@ -29,7 +31,7 @@ from bot.types import Channel, ContactId, LeadField, LeadStatus
 P = ParamSpec("P")
 
 
-class ProfileStore(ConsentAndPrivacy):
+class ProfileStore(ConsentAndPrivacy, CampaignStore, SegmentQueries):
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
 

@@ -1,0 +1,313 @@
+"""Campaign enrollments and the campaign outbox, inside a caller-framed transaction.
+
+Claiming is the heart of exactly-once: on PostgreSQL the candidates are locked with
+`FOR UPDATE SKIP LOCKED`, so two workers never wait on or take the same row; on SQLite
+writes are serialized and the conditional UPDATE alone decides. Every claim also sets a
+fresh `claim_token`, and later changes to a send must present it, so a worker whose
+lease ran out can no longer act on the row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, Select
+
+from bot.store import reads
+from bot.store.records import CampaignSend, CampaignState, Enrollment
+from bot.store.schema import (
+    campaign_enrollments,
+    campaign_sends,
+    campaign_states,
+    consent_events,
+    timeline_events,
+)
+from bot.types import ContactId
+
+ACTIVE, COMPLETED, EXITED = "active", "completed", "exited"
+PENDING, CLAIMED, SENDING, SENT = "pending", "claimed", "sending", "sent"
+FAILED, SKIPPED, UNCERTAIN = "failed", "skipped", "uncertain"
+FINAL_SEND_STATUSES = (SENT, FAILED, SKIPPED, UNCERTAIN)
+
+E, S = campaign_enrollments.c, campaign_sends.c
+
+
+def state(conn: Connection, campaign: str, now: datetime) -> CampaignState:
+    """The campaign's state, created on first sight with cursors at the present."""
+    row = conn.execute(select(campaign_states).where(campaign_states.c.campaign == campaign))
+    found = row.mappings().first()
+    if found is None:
+        values = {
+            "campaign": campaign,
+            "paused": False,
+            "timeline_cursor": _max_id(conn, timeline_events.c.id),
+            "consent_cursor": _max_id(conn, consent_events.c.id),
+            "updated_at": now,
+        }
+        conn.execute(insert(campaign_states).values(**values))
+        found = values
+    return CampaignState(
+        str(found["campaign"]),
+        bool(found["paused"]),
+        int(found["timeline_cursor"]),
+        int(found["consent_cursor"]),
+    )
+
+
+def _max_id(conn: Connection, column: Any) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one())
+
+
+def update_state(conn: Connection, campaign: str, now: datetime, **values: Any) -> None:
+    state(conn, campaign, now)
+    conn.execute(
+        update(campaign_states)
+        .where(campaign_states.c.campaign == campaign)
+        .values(**values, updated_at=now)
+    )
+
+
+def enroll(
+    conn: Connection, campaign: str, contact_id: str, trigger: str, now: datetime
+) -> Enrollment | None:
+    """A new enrollment, or None when the contact was ever enrolled in this campaign."""
+    live = reads.lock_contact(conn, reads.require_id(conn, contact_id))
+    taken = select(E.id).where(E.campaign == campaign, E.contact_id == live)
+    if conn.execute(taken).first() is not None:
+        return None
+    values = {
+        "campaign": campaign,
+        "contact_id": live,
+        "status": ACTIVE,
+        "step": 0,
+        "next_run_at": now,
+        "trigger": trigger,
+        "enrolled_at": now,
+    }
+    new_id = conn.execute(insert(campaign_enrollments).values(**values)).inserted_primary_key[0]
+    return _enrollment({"id": new_id, "lease_until": None, "last_sent_at": None,
+                        "exit_reason": None, **values})  # fmt: skip
+
+
+def claim_enrollments(
+    conn: Connection, campaigns: Sequence[str], now: datetime, lease: timedelta, limit: int
+) -> list[Enrollment]:
+    """Active enrollments due now in unpaused `campaigns`, leased to the caller."""
+    due = and_(
+        E.status == ACTIVE,
+        E.next_run_at <= now,
+        E.campaign.in_(list(campaigns)),
+        or_(E.lease_until.is_(None), E.lease_until < now),
+        ~_paused(E.campaign),
+    )
+    ids = _lock_candidates(conn, select(E.id).where(due).order_by(E.next_run_at), limit)
+    claimed = [
+        enrollment_id
+        for enrollment_id in ids
+        if conn.execute(
+            update(campaign_enrollments).where(E.id == enrollment_id, due)
+            .values(lease_until=now + lease)
+        ).rowcount == 1
+    ]  # fmt: skip
+    rows = conn.execute(select(campaign_enrollments).where(E.id.in_(claimed)).order_by(E.id))
+    return [_enrollment(r) for r in rows.mappings()]
+
+
+def _paused(campaign: ColumnElement[Any]) -> ColumnElement[bool]:
+    return exists().where(campaign_states.c.campaign == campaign, campaign_states.c.paused)
+
+
+def _lock_candidates(conn: Connection, query: Select, limit: int) -> list[int]:
+    query = query.limit(limit)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def save_progress(
+    conn: Connection,
+    enrollment_id: int,
+    *,
+    step: int,
+    next_run_at: datetime,
+    status: str,
+    exit_reason: str | None,
+    now: datetime,
+) -> None:
+    """Move an enrollment on and release its lease."""
+    finished = now if status != ACTIVE else None
+    conn.execute(
+        update(campaign_enrollments)
+        .where(E.id == enrollment_id)
+        .values(step=step, next_run_at=next_run_at, status=status, exit_reason=exit_reason,
+                finished_at=finished, lease_until=None)
+    )  # fmt: skip
+
+
+def queue_send(
+    conn: Connection,
+    enrollment: Enrollment,
+    step: str,
+    variant: str,
+    channels: Sequence[str],
+    now: datetime,
+) -> bool:
+    """Put a send in the outbox unless its (enrollment, step, variant) is there already."""
+    key = f"{enrollment.id}:{step}:{variant}"
+    if conn.execute(select(S.id).where(S.send_key == key)).first() is not None:
+        return False
+    conn.execute(
+        insert(campaign_sends).values(
+            send_key=key, enrollment_id=enrollment.id, contact_id=enrollment.contact_id,
+            campaign=enrollment.campaign, step=step, variant=variant, channels=list(channels),
+            status=PENDING, attempts=0, due_at=now, created_at=now,
+        )
+    )  # fmt: skip
+    return True
+
+
+def claim_sends(
+    conn: Connection, campaigns: Sequence[str], now: datetime, lease: timedelta, limit: int
+) -> list[CampaignSend]:
+    """Due sends leased to the caller, each with a fresh claim token."""
+    due = and_(
+        or_(S.status == PENDING, and_(S.status == CLAIMED, S.lease_until < now)),
+        S.due_at <= now,
+        S.campaign.in_(list(campaigns)),
+        ~_paused(S.campaign),
+    )
+    ids = _lock_candidates(conn, select(S.id).where(due).order_by(S.due_at, S.id), limit)
+    claimed = []
+    for send_id in ids:
+        token = uuid.uuid4().hex
+        taken = conn.execute(
+            update(campaign_sends).where(S.id == send_id, due)
+            .values(status=CLAIMED, lease_until=now + lease, claim_token=token)
+        ).rowcount  # fmt: skip
+        if taken == 1:
+            claimed.append(send_id)
+    rows = conn.execute(select(campaign_sends).where(S.id.in_(claimed)).order_by(S.due_at, S.id))
+    return [_send(r) for r in rows.mappings()]
+
+
+def start_send(conn: Connection, send_id: int, token: str, channel: str, now: datetime) -> bool:
+    """Mark the send as handed to the provider. False when the caller lost its claim.
+
+    After this commit the send is never handed over again: a worker dying during the
+    provider call leaves it `sending`, which the reaper turns into `uncertain`.
+    """
+    changed = conn.execute(
+        update(campaign_sends)
+        .where(S.id == send_id, S.claim_token == token, S.status == CLAIMED)
+        .values(status=SENDING, channel=channel, attempts=S.attempts + 1)
+    ).rowcount
+    return bool(changed == 1)
+
+
+def finish_send(
+    conn: Connection,
+    send_id: int,
+    token: str,
+    *,
+    status: str,
+    reason: str | None,
+    channel: str | None,
+    provider_message_id: str | None,
+    retry_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Record a send's result (or put it back as pending for `retry_at`)."""
+    values: dict[str, Any] = {"status": status, "reason": reason, "lease_until": None,
+                              "claim_token": None}  # fmt: skip
+    if channel is not None:
+        values["channel"] = channel
+    if provider_message_id is not None:
+        values["provider_message_id"] = provider_message_id
+    if status == SENT:
+        values["sent_at"] = now
+    if retry_at is not None:
+        values["due_at"] = retry_at
+    changed = conn.execute(
+        update(campaign_sends).where(S.id == send_id, S.claim_token == token).values(**values)
+    ).rowcount
+    if changed == 1 and status == SENT:
+        enrollment = select(S.enrollment_id).where(S.id == send_id).scalar_subquery()
+        conn.execute(
+            update(campaign_enrollments).where(E.id == enrollment).values(last_sent_at=now)
+        )
+    return bool(changed == 1)
+
+
+def reap_abandoned(conn: Connection, now: datetime, lease: timedelta) -> int:
+    """Sends left `sending` by a worker that died mid-call become `uncertain`: the
+    provider may or may not have taken them, and sending again could send twice."""
+    stale = and_(S.status == SENDING, S.lease_until < now - lease)
+    return int(
+        conn.execute(
+            update(campaign_sends).where(stale).values(
+                status=UNCERTAIN, reason="worker stopped during the provider call; not resent",
+                claim_token=None,
+            )
+        ).rowcount
+    )  # fmt: skip
+
+
+def sends_of(conn: Connection, campaign: str | None, contact_id: str | None) -> list[CampaignSend]:
+    query = select(campaign_sends).order_by(S.id)
+    if campaign is not None:
+        query = query.where(S.campaign == campaign)
+    if contact_id is not None:
+        query = query.where(S.contact_id == reads.require_id(conn, contact_id))
+    return [_send(r) for r in conn.execute(query).mappings()]
+
+
+def enrollments_of(
+    conn: Connection, campaign: str | None, contact_id: str | None
+) -> list[Enrollment]:
+    query = select(campaign_enrollments).order_by(E.id)
+    if campaign is not None:
+        query = query.where(E.campaign == campaign)
+    if contact_id is not None:
+        query = query.where(E.contact_id == reads.require_id(conn, contact_id))
+    return [_enrollment(r) for r in conn.execute(query).mappings()]
+
+
+def _enrollment(row: Any) -> Enrollment:
+    return Enrollment(
+        id=int(row["id"]),
+        campaign=row["campaign"],
+        contact_id=ContactId(row["contact_id"]),
+        status=row["status"],
+        step=int(row["step"]),
+        next_run_at=row["next_run_at"],
+        trigger=row["trigger"],
+        enrolled_at=row["enrolled_at"],
+        last_sent_at=row["last_sent_at"],
+        exit_reason=row["exit_reason"],
+    )
+
+
+def _send(row: Any) -> CampaignSend:
+    return CampaignSend(
+        id=int(row["id"]),
+        send_key=row["send_key"],
+        enrollment_id=int(row["enrollment_id"]),
+        contact_id=ContactId(row["contact_id"]),
+        campaign=row["campaign"],
+        step=row["step"],
+        variant=row["variant"],
+        channels=tuple(row["channels"]),
+        channel=row["channel"],
+        status=row["status"],
+        reason=row["reason"],
+        attempts=int(row["attempts"]),
+        due_at=row["due_at"],
+        claim_token=row["claim_token"],
+        provider_message_id=row["provider_message_id"],
+        sent_at=row["sent_at"],
+    )
