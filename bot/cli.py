@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
@@ -125,7 +127,35 @@ def build_parser() -> argparse.ArgumentParser:
     call = commands.add_parser("call", help="simulate a phone call to the running Parley")
     call.add_argument("--caller", default="+14155550100", help="the number you call from")
     call.set_defaults(handler=_call)
+    _add_campaigns(commands)
     return parser
+
+
+CAMPAIGN_COMMANDS = {
+    "campaigns": "follow-up campaigns: list, validate, preview, enroll, pause, resume, stats",
+    "segments": "audience segments: preview",
+    "worker": "run the campaign worker (parley run starts one)",
+}
+
+
+def _add_campaigns(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for name, summary in CAMPAIGN_COMMANDS.items():
+        command = commands.add_parser(name, help=summary, add_help=False)
+        command.add_argument("rest", nargs=argparse.REMAINDER)
+        command.set_defaults(handler=_campaign_command, group=name)
+
+
+def _campaign_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Campaigns own their definitions and segments, and bot/ may not import them: their
+    commands run in `python -m campaigns.cli`, with our settings in its environment."""
+    from bot.stack import child_env
+
+    argv = [sys.executable, "-m", "campaigns.cli", args.group, *args.rest]
+    env = {**os.environ, **child_env(settings)}
+    try:
+        return subprocess.run(argv, cwd=settings.project_root, env=env, check=False).returncode
+    except KeyboardInterrupt:
+        return 130
 
 
 def _add_telegram(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

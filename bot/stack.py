@@ -150,6 +150,15 @@ def action_server(settings: Settings) -> ChildSpec:
     )  # fmt: skip
 
 
+def campaign_worker(settings: Settings) -> ChildSpec:
+    return ChildSpec(
+        name="campaign worker",
+        argv=[sys.executable, "-m", "campaigns.worker"],
+        health_url=f"http://127.0.0.1:{settings.campaigns.worker_port}/health",
+        env=child_env(settings),
+    )
+
+
 def rasa_server(settings: Settings, model: Path) -> ChildSpec:
     root = settings.project_root
     token = settings.rasa_token.value

@@ -36,6 +36,7 @@ from bot.errors import StoreUnavailable
 from bot.leads import normalize_phone
 from bot.settings import TelegramSettings, load_settings
 from bot.store import ProfileStore
+from channels.activity import note_inbound
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
 
@@ -175,6 +176,7 @@ class TelegramInput(InputChannel):
             if said is None:
                 return  # an update type Parley does not act on
             chat, text, metadata = said
+            await note_inbound(self.store, "telegram", chat)
             async with self._lock(chat):
                 messages = await self._turn(on_new_message, chat, text, metadata)
                 await self._reply(chat, messages)

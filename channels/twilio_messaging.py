@@ -30,6 +30,7 @@ from bot.errors import StoreUnavailable
 from bot.settings import TwilioSettings, load_settings
 from bot.store import ProfileStore
 from bot.types import Channel
+from channels.activity import note_inbound
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
 from channels.texting import SMS_LIMIT, WHATSAPP_LIMIT, ChosenOptions, render
@@ -206,6 +207,7 @@ class TwilioMessagingInput(InputChannel):
 
     async def _converse(self, on_new_message: OnNewMessage, inbound: Inbound) -> None:
         # One sender's turns (and their replies) in the order they arrived.
+        await note_inbound(self.store, inbound.channel, inbound.sender)
         async with self._lock(inbound.sender):
             messages = await self._turn(on_new_message, inbound)
             rendered = render(messages, inbound.limit)

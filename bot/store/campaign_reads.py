@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store import consent, dnc, reads, scoring
-from bot.store.campaigns import SENT
+from bot.store.campaigns import SENDING, SENT
 from bot.store.records import ConsentEvent, ContactSnapshot, SendStats, TimelineEvent
 from bot.store.schema import (
     campaign_sends,
@@ -67,8 +67,14 @@ def _last_inbound(conn: Connection, identities: Sequence[tuple[str, str]]) -> di
 def _sent_since(conn: Connection, contact_id: ContactId, since: datetime) -> dict[str, int]:
     query = (
         select(campaign_sends.c.channel, func.count())
-        .where(campaign_sends.c.contact_id == contact_id, campaign_sends.c.status == SENT)
-        .where(campaign_sends.c.sent_at >= since)
+        .where(campaign_sends.c.contact_id == contact_id)
+        # In-flight sends count too, so two workers cannot both take the last slot.
+        .where(
+            or_(
+                and_(campaign_sends.c.status == SENT, campaign_sends.c.sent_at >= since),
+                campaign_sends.c.status == SENDING,
+            )
+        )
         .group_by(campaign_sends.c.channel)
     )
     return {str(channel): int(n) for channel, n in conn.execute(query).all()}

@@ -32,11 +32,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _empty_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def stack_settings(data_dir: Path, **overrides: str) -> Settings:
     environ = {
         "PARLEY_DATA_DIR": str(data_dir),
         "PARLEY_RASA_PORT": str(free_port()),
         "PARLEY_ACTIONS_PORT": str(free_port()),
+        "PARLEY_WORKER_PORT": str(free_port()),
+        # No campaigns unless a test brings its own: follow-ups would add messages
+        # that conversation tests do not expect.
+        "PARLEY_CAMPAIGNS_DIR": str(_empty_dir(data_dir / "no-campaigns")),
         "PARLEY_COMPANY_NAME": "Acme Test Co",
         "PARLEY_PRIVACY_URL": "https://example.test/privacy",
         **overrides,

@@ -1,0 +1,58 @@
+"""Outbound messages and the Sender interface that campaigns send through.
+
+Campaigns build an `OutboundMessage`; a provider sender in `channels/` delivers it and
+answers with a `SendReceipt`, or raises `SendFailed` saying whether trying again could
+help and whether the failure means the person must not be contacted there again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from bot.errors import ParleyError
+from bot.types import DncReason
+
+SendChannel = Literal["sms", "whatsapp", "telegram", "email"]
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    channel: SendChannel
+    to: str  # E.164 phone, Telegram chat id or email address
+    text: str
+    subject: str | None = None  # email
+    unsubscribe_url: str | None = None  # email: List-Unsubscribe, one click
+    content_sid: str | None = None  # WhatsApp: a pre-approved template
+    content_variables: Mapping[str, str] = field(default_factory=dict)
+    reference: str = ""  # the outbox key, for logs and provider metadata
+
+
+@dataclass(frozen=True)
+class SendReceipt:
+    provider_message_id: str
+
+
+@dataclass
+class SendFailed(ParleyError):
+    channel: str
+    reason: str
+    retryable: bool
+    code: str | None = None
+    # Set when the provider says this address must not be contacted again.
+    do_not_contact: DncReason | None = None
+    # The request may have reached the provider (a timeout after sending): trying again
+    # could deliver it twice, so it is neither retried nor counted as failed.
+    maybe_sent: bool = False
+
+    def __str__(self) -> str:
+        kind = "will retry" if self.retryable else "permanent"
+        code = f" [{self.code}]" if self.code else ""
+        return f"{self.channel}{code}: {self.reason} ({kind})"
+
+
+class Sender(Protocol):
+    async def send(self, message: OutboundMessage) -> SendReceipt: ...
+
+    async def close(self) -> None: ...

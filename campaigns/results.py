@@ -1,0 +1,135 @@
+"""Campaign results per step, variant and channel, with last-touch attribution.
+
+A reply, a conversion or an opt-out is credited to the enrollment's last message that
+went out (its step, variant and channel); one that came before any message was sent is
+credited to the campaign as a whole ("-").
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.store import CampaignSend, ProfileStore
+from campaigns.definitions import Campaign
+
+Key = tuple[str, str, str]  # step, variant, channel
+NO_TOUCH: Key = ("-", "-", "-")
+OUTCOMES = ("replied", "converted", "opted_out")
+
+
+@dataclass
+class Line:
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    pending: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Results:
+    campaign: str
+    enrolled: int
+    statuses: Counter[str]
+    lines: dict[Key, Line]
+    cost: float | None
+
+    @property
+    def converted(self) -> int:
+        return sum(line.outcomes["converted"] for line in self.lines.values())
+
+    def render(self) -> str:
+        out = [f"campaign {self.campaign}: {self.enrolled} enrolled "
+               f"({', '.join(f'{n} {s}' for s, n in sorted(self.statuses.items())) or 'none'})"]  # fmt: skip
+        out.append(f"  {'step':<16} {'variant':<8} {'channel':<9} {'sent':>5} {'deliv':>5} "
+                   f"{'failed':>6} {'skipped':>7} {'replied':>7} {'conv':>5} {'optout':>6}")  # fmt: skip
+        for (step, variant, channel), line in sorted(self.lines.items()):
+            out.append(
+                f"  {step:<16} {variant:<8} {channel:<9} {line.sent:>5} {line.delivered:>5} "
+                f"{line.failed:>6} {sum(line.skipped.values()):>7} {line.outcomes['replied']:>7} "
+                f"{line.outcomes['converted']:>5} {line.outcomes['opted_out']:>6}"
+            )
+            for reason, n in sorted(line.skipped.items()):
+                out.append(f"      skipped {n}: {reason}")
+            if line.uncertain or line.pending:
+                out.append(f"      {line.pending} waiting to send, {line.uncertain} uncertain "
+                           "(a worker stopped mid-send; not resent)")  # fmt: skip
+        if self.cost is not None:
+            per_lead = (
+                f"{self.cost / self.converted:.2f}" if self.converted else "n/a (no conversions)"
+            )
+            out.append(f"  cost {self.cost:.2f}; cost per converted lead {per_lead}")
+        return "\n".join(out)
+
+
+def campaign_results(
+    store: ProfileStore, name: str, campaign: Campaign | None, now: datetime
+) -> Results:
+    sends = store.campaign_sends(name)
+    enrollments = store.enrollments(name)
+    lines: dict[Key, Line] = defaultdict(Line)
+    for send in sends:
+        _count(lines[_key(send)], send)
+    _add_deliveries(store, name, lines)
+    last_touch = _last_touches(sends)
+    for enrollment in enrollments:
+        if enrollment.exit_reason in OUTCOMES:
+            key = last_touch.get(enrollment.id, NO_TOUCH)
+            lines[key].outcomes[enrollment.exit_reason] += 1
+    return Results(
+        campaign=name,
+        enrolled=len(enrollments),
+        statuses=Counter(e.status for e in enrollments),
+        lines=dict(lines),
+        cost=_cost(campaign, sends),
+    )
+
+
+def _key(send: CampaignSend) -> Key:
+    return send.step, send.variant, send.channel or "-"
+
+
+def _count(line: Line, send: CampaignSend) -> None:
+    if send.status == "sent":
+        line.sent += 1
+    elif send.status == "failed":
+        line.failed += 1
+    elif send.status == "skipped":
+        line.skipped[send.reason or "unknown"] += 1
+    elif send.status == "uncertain":
+        line.uncertain += 1
+    else:
+        line.pending += 1
+
+
+def _add_deliveries(store: ProfileStore, name: str, lines: dict[Key, Line]) -> None:
+    """Twilio confirms delivery in status callbacks; Telegram and SMTP accept messages
+    synchronously, so a sent message there counts as delivered."""
+    for row in store.campaign_send_stats(name):
+        if row.status != "sent":
+            continue
+        key = (row.step, row.variant, row.channel or "-")
+        lines[key].delivered += row.count if row.channel in ("telegram", "email") else row.delivered
+
+
+def _last_touches(sends: list[CampaignSend]) -> dict[int, Key]:
+    latest: dict[int, CampaignSend] = {}
+    for send in sends:
+        if send.status != "sent" or send.sent_at is None:
+            continue
+        known = latest.get(send.enrollment_id)
+        if known is None or (known.sent_at or send.sent_at) <= send.sent_at:
+            latest[send.enrollment_id] = send
+    return {enrollment: _key(send) for enrollment, send in latest.items()}
+
+
+def _cost(campaign: Campaign | None, sends: list[CampaignSend]) -> float | None:
+    if campaign is None or not campaign.cost_per_send:
+        return None
+    return sum(
+        campaign.cost_per_send.get(s.channel or "", 0.0) for s in sends if s.status == "sent"
+    )

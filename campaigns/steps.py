@@ -1,0 +1,219 @@
+"""Moving enrollments through their campaign's steps.
+
+A claimed enrollment first checks its exit conditions, then runs steps until one makes
+it wait (a wait step) or the campaign ends. Send steps only queue an outbox row; the
+dispatcher sends it, after the guards of the moment of sending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import handoff
+from bot.errors import ContactNotFound
+from bot.settings import Settings
+from bot.store import ContactSnapshot, Enrollment, ProfileStore
+from campaigns.definitions import (
+    SEND_CHANNELS,
+    BranchStep,
+    Campaign,
+    HandoffStep,
+    SendStep,
+    Step,
+    UpdateStep,
+    Variant,
+    WaitStep,
+)
+from campaigns.guards import Limits, next_time_of_day, zones_of
+
+logger = logging.getLogger(__name__)
+
+ACTIVE, COMPLETED, EXITED = "active", "completed", "exited"
+# A branch may jump backwards; this many steps in one go means a loop with no wait.
+MAX_STEPS_PER_RUN = 50
+LOOP_PAUSE = timedelta(hours=1)
+
+# (contact snapshot, since) -> the intent of their latest message after `since`
+IntentLookup = Callable[[ContactSnapshot, datetime], str | None]
+
+
+@dataclass(frozen=True)
+class Engine:
+    store: ProfileStore
+    campaigns: Mapping[str, Campaign]
+    settings: Settings
+    limits: Limits
+    latest_intent: IntentLookup
+
+
+def advance(engine: Engine, now: datetime, limit: int = 100) -> int:
+    """Run every due enrollment (up to `limit`); how many ran."""
+    due = engine.store.claim_due_enrollments(list(engine.campaigns), now, limit=limit)
+    for enrollment in due:
+        try:
+            run_enrollment(engine, enrollment, now)
+        except ContactNotFound:
+            continue  # erased meanwhile: the enrollment went with them
+    return len(due)
+
+
+def run_enrollment(engine: Engine, enrollment: Enrollment, now: datetime) -> None:
+    campaign = engine.campaigns[enrollment.campaign]
+    snapshot = engine.store.contact_snapshot(enrollment.contact_id, now)
+    reason = exit_reason(campaign, enrollment, snapshot)
+    if reason is not None:
+        _save(engine, enrollment, enrollment.step, now, EXITED, now, reason)
+        return
+    index = enrollment.step
+    for _ in range(MAX_STEPS_PER_RUN):
+        if index >= len(campaign.steps):
+            _save(engine, enrollment, index, now, COMPLETED, now)
+            return
+        index, wake_at = _execute(engine, campaign, campaign.steps[index], enrollment,
+                                  snapshot, index, now)  # fmt: skip
+        if wake_at is not None:
+            _save(engine, enrollment, index, wake_at, ACTIVE, now)
+            return
+    logger.warning("campaign %s loops without waiting; pausing enrollment %s for an hour",
+                   campaign.name, enrollment.id)  # fmt: skip
+    _save(engine, enrollment, index, now + LOOP_PAUSE, ACTIVE, now)
+
+
+def exit_reason(
+    campaign: Campaign, enrollment: Enrollment, snapshot: ContactSnapshot
+) -> str | None:
+    """Why this enrollment must stop now (replied, converted, opted out), or None."""
+    exits = campaign.exit_when
+    if "opted_out" in exits and _opted_out(enrollment, snapshot):
+        return "opted_out"
+    if "converted" in exits and converted_at(campaign, enrollment, snapshot) is not None:
+        return "converted"
+    if "replied" in exits and replied(enrollment, snapshot):
+        return "replied"
+    return None
+
+
+def _opted_out(enrollment: Enrollment, snapshot: ContactSnapshot) -> bool:
+    return any(
+        not granted and at >= enrollment.enrolled_at
+        for purpose, (granted, at) in snapshot.consent.items()
+        if purpose in SEND_CHANNELS
+    )
+
+
+def converted_at(
+    campaign: Campaign, enrollment: Enrollment, snapshot: ContactSnapshot
+) -> datetime | None:
+    for kind, at in snapshot.conversions:
+        if kind in campaign.conversions and at >= enrollment.enrolled_at:
+            return at
+    return None
+
+
+def replied(enrollment: Enrollment, snapshot: ContactSnapshot) -> bool:
+    """They wrote to us after our latest campaign message reached them."""
+    last_in = snapshot.last_inbound_at
+    sent = enrollment.last_sent_at
+    return sent is not None and last_in is not None and last_in > sent
+
+
+def _execute(
+    engine: Engine, campaign: Campaign, step: Step, enrollment: Enrollment,
+    snapshot: ContactSnapshot, index: int, now: datetime,
+) -> tuple[int, datetime | None]:  # fmt: skip
+    """Run one step: the next step's index, and when to wake up if it must wait."""
+    if isinstance(step, WaitStep):
+        return index + 1, wake_time(step, snapshot, engine.limits, now)
+    if isinstance(step, SendStep):
+        variant = choose_variant(step, enrollment.id)
+        engine.store.queue_campaign_send(enrollment, step.id, variant.name, step.channels, now)
+        return index + 1, None
+    if isinstance(step, BranchStep):
+        target = _branch_target(engine, step, enrollment, snapshot, now)
+        return (index + 1 if target is None else campaign.index_of(target)), None
+    if isinstance(step, UpdateStep):
+        _update(engine, campaign, step, snapshot, now)
+        return index + 1, None
+    _hand_off(engine, campaign, step, enrollment, snapshot, now)
+    return index + 1, None
+
+
+def wake_time(step: WaitStep, snapshot: ContactSnapshot, limits: Limits, now: datetime) -> datetime:
+    if step.duration is not None:
+        return now + step.duration
+    assert step.until is not None
+    return next_time_of_day(now, step.until, zones_of(snapshot, limits.default_region))
+
+
+def choose_variant(step: SendStep, enrollment_id: int) -> Variant:
+    """A stable pick by weight: the same enrollment always gets the same variant."""
+    total = sum(v.weight for v in step.variants)
+    digest = hashlib.sha256(f"{enrollment_id}:{step.id}".encode()).digest()
+    point = int.from_bytes(digest[:8], "big") % total
+    for variant in step.variants:
+        if point < variant.weight:
+            return variant
+        point -= variant.weight
+    return step.variants[-1]
+
+
+def _branch_target(
+    engine: Engine, step: BranchStep, enrollment: Enrollment, snapshot: ContactSnapshot,
+    now: datetime,
+) -> str | None:  # fmt: skip
+    for rule in step.rules:
+        if rule.replied and replied(enrollment, snapshot):
+            return rule.goto
+        if rule.intent is not None:
+            since = enrollment.last_sent_at or enrollment.enrolled_at
+            if engine.latest_intent(snapshot, since) == rule.intent:
+                return rule.goto
+        if rule.segment is not None and engine.store.in_segment(
+            snapshot.contact.id, rule.segment, now
+        ):
+            return rule.goto
+    return step.otherwise
+
+
+def _update(
+    engine: Engine, campaign: Campaign, step: UpdateStep, snapshot: ContactSnapshot,
+    now: datetime,
+) -> None:  # fmt: skip
+    contact_id = snapshot.contact.id
+    for tag in step.add_tags:
+        engine.store.tag_contact(contact_id, tag, now)
+    for tag in step.remove_tags:
+        engine.store.untag_contact(contact_id, tag)
+    if step.stage is not None and step.stage != snapshot.stage:
+        engine.store.save_score(
+            contact_id, score=snapshot.score or 0, grade=snapshot.grade or "D",
+            stage=step.stage, rubric_version=f"campaign:{campaign.name}", model_version=None,
+            explanation=[{"rule": "campaign", "campaign": campaign.name, "step": step.id,
+                          "stage": step.stage}],
+            now=now,
+        )  # fmt: skip
+
+
+def _hand_off(
+    engine: Engine, campaign: Campaign, step: HandoffStep, enrollment: Enrollment,
+    snapshot: ContactSnapshot, now: datetime,
+) -> None:  # fmt: skip
+    handoff.request_handoff(
+        engine.store, engine.settings, contact=snapshot.contact,
+        conversation_id=f"campaign:{campaign.name}:{enrollment.id}", channel="staff",
+        reason=f"{step.reason} (campaign {campaign.name})", transcript=[], now=now,
+    )  # fmt: skip
+
+
+def _save(
+    engine: Engine, enrollment: Enrollment, step: int, next_run_at: datetime, status: str,
+    now: datetime, reason: str | None = None,
+) -> None:  # fmt: skip
+    engine.store.save_enrollment_progress(
+        enrollment.id, step=step, next_run_at=next_run_at, status=status, exit_reason=reason,
+        now=now,
+    )  # fmt: skip

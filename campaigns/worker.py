@@ -1,0 +1,205 @@
+"""The campaign worker process: `parley worker` (started by `parley run`).
+
+Each tick enrolls whoever the triggers select, moves due enrollments on and sends what
+the outbox holds. Everything it knows lives in the store, so any number of workers can
+run side by side and a restarted one carries on where the last one stopped. A database
+outage makes the worker report itself not ready and try again; it never exits for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from bot.errors import StoreUnavailable
+from bot.messaging import Sender
+from bot.settings import Settings, load_settings
+from bot.store import ContactSnapshot, ProfileStore, conversation_events
+from campaigns.definitions import Campaign, CampaignError, load_campaigns
+from campaigns.dispatch import Dispatcher, RateLimiter
+from campaigns.guards import Limits
+from campaigns.steps import Engine, IntentLookup, advance
+from campaigns.triggers import plan
+
+logger = logging.getLogger("parley.worker")
+
+TICK_S = 1.0
+SCAN_EVERY_S = 60.0
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def limits_of(settings: Settings) -> Limits:
+    c = settings.campaigns
+    return Limits(c.quiet_start, c.quiet_end, c.cap_per_day, c.cap_per_week,
+                  settings.default_region)  # fmt: skip
+
+
+def tracker_intents(tracker_store_url: str) -> IntentLookup:
+    """The intent of a contact's latest message after `since`, from Rasa's tracker store."""
+
+    def latest(snapshot: ContactSnapshot, since: datetime) -> str | None:
+        ids = [identity.external_id for identity in snapshot.contact.channels]
+        newest: tuple[float, str] | None = None
+        for events in conversation_events(tracker_store_url, ids).values():
+            for event in events:
+                stamp = float(event.get("timestamp") or 0)
+                intent = (event.get("parse_data") or {}).get("intent") or {}
+                if (
+                    event.get("event") == "user"
+                    and stamp > since.timestamp()
+                    and intent.get("name")
+                ) and (newest is None or stamp > newest[0]):
+                    newest = (stamp, str(intent["name"]))
+        return None if newest is None else newest[1]
+
+    return latest
+
+
+def build_engine(
+    settings: Settings, store: ProfileStore, campaigns: Mapping[str, Campaign]
+) -> Engine:
+    return Engine(store, campaigns, settings, limits_of(settings),
+                  tracker_intents(settings.tracker_store_url))  # fmt: skip
+
+
+@dataclass
+class Health:
+    """What /health and /ready report; written by the loop, read by the HTTP thread."""
+
+    campaigns: list[str]
+    last_tick: datetime | None = None
+    error: str | None = None
+    totals: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def as_json(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "status": "ok" if self.error is None else "degraded",
+                "campaigns": self.campaigns,
+                "last_tick": self.last_tick.isoformat() if self.last_tick else None,
+                "error": self.error,
+                "totals": dict(self.totals),
+            }
+
+
+def serve_health(health: Health, host: str, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state = health.as_json()
+            ready = state["status"] == "ok"
+            status = 200 if self.path == "/health" or (self.path == "/ready" and ready) else 503
+            if self.path not in ("/health", "/ready"):
+                status = 404
+            body = json.dumps(state).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None  # health probes every quarter second would drown the log
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True, name="health").start()
+    return server
+
+
+@dataclass
+class Worker:
+    engine: Engine
+    dispatcher: Dispatcher
+    health: Health
+    clock: Callable[[], datetime] = utcnow
+    _last_scan: float = 0.0
+
+    async def tick(self) -> int:
+        """One round of planning, advancing and sending; how much work it found."""
+        now = self.clock()
+        scan = now.timestamp() - self._last_scan >= SCAN_EVERY_S
+        planned = await asyncio.to_thread(plan, self.engine.store, self.engine.campaigns.values(),
+                                          now, scan=scan)  # fmt: skip
+        if scan:
+            self._last_scan = now.timestamp()
+        advanced = await asyncio.to_thread(advance, self.engine, now)
+        report = await self.dispatcher.run_once()
+        with self.health.lock:
+            for outcome, n in report.counts.items():
+                self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
+            self.health.last_tick, self.health.error = now, None
+        return planned.enrolled + advanced + sum(report.counts.values())
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            busy = 0
+            try:
+                busy = await self.tick()
+            except StoreUnavailable as error:
+                logger.error("profile store unavailable, retrying: %s", error)
+                with self.health.lock:
+                    self.health.error = str(error)
+            if not busy:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=TICK_S)
+
+
+async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
+    from channels.senders import build_senders  # the providers' libraries load only here
+
+    store = ProfileStore.from_url(settings.database_url)
+    senders: Mapping[str, Sender] = build_senders(settings)
+    if "email" in senders and not settings.twilio.public_url:
+        # Marketing email without a working one-click unsubscribe link is not sent at all.
+        logger.warning("email campaigns are off: set PARLEY_PUBLIC_URL for unsubscribe links")
+        senders = {channel: s for channel, s in senders.items() if channel != "email"}
+    engine = build_engine(settings, store, campaigns)
+    health = Health(sorted(campaigns))
+    server = serve_health(health, "127.0.0.1", settings.campaigns.worker_port)
+    dispatcher = Dispatcher(engine, senders, RateLimiter(settings.campaigns.rates), utcnow)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    logger.info("campaign worker: %d campaigns, senders for %s", len(campaigns),
+                ", ".join(sorted(senders)) or "no channel")  # fmt: skip
+    try:
+        await Worker(engine, dispatcher, health).run(stop)
+    finally:
+        server.shutdown()
+        for sender in {id(s): s for s in senders.values()}.values():
+            await sender.close()
+        store.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="parley worker", description=__doc__).parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = load_settings()
+    try:
+        campaigns = load_campaigns(settings.campaigns.directory)
+    except CampaignError as error:
+        print(f"parley worker: {error}", file=sys.stderr)
+        return 2
+    asyncio.run(_serve(settings, campaigns))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

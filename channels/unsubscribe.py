@@ -1,0 +1,174 @@
+"""One-click unsubscribe for marketing email (the links `bot.unsubscribe` signs).
+
+Routes (under /webhooks/unsubscribe/):
+  * `GET /u/<token>`: a page with one button that POSTs to the same URL. It changes
+    nothing: mail scanners and link previews fetch every link in an email.
+  * `POST /u/<token>`: the unsubscribe, from that button or straight from the mail
+    client (RFC 8058: body `List-Unsubscribe=One-Click`). It records an email consent
+    withdrawal and an email do-not-contact entry; doing it again changes nothing more.
+A token that was not signed with PARLEY_UNSUBSCRIBE_SECRET gets a 404 and no store
+access. While the profile store is down the answer is 503 ("try again"): the consent
+journal (bot/journal.py) finds people by a channel identity, and a link carries only a
+contact id, so there is nowhere to keep the withdrawal until the store is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.errors import ContactNotFound, StoreUnavailable
+from bot.settings import Secret, load_settings
+from bot.store import ProfileStore
+from bot.unsubscribe import ONE_CLICK_BODY, contact_for_token
+
+logger = logging.getLogger(__name__)
+
+Method = Literal["one-click", "page"]
+Outcome = Literal["withdrawn", "already withdrawn", "contact gone"]
+BUTTON = "Unsubscribe from marketing email"
+WORDING: dict[Method, str] = {
+    "one-click": f"{BUTTON} (one-click link)",
+    "page": f"{BUTTON} (button on the unsubscribe page)",
+}
+WORDING_VERSION = "unsubscribe-1"
+MAX_USER_AGENT = 300
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the token is in the URL
+    "X-Robots-Tag": "noindex",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+}
+
+
+class UnsubscribeInput(InputChannel):
+    def __init__(self, secret: Secret, company: str, store: ProfileStore) -> None:
+        self.secret = secret
+        self.company = company
+        self.store = store
+        # Check-then-write in `_withdraw` must not interleave: a mail client and the
+        # person may well press at the same moment.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def name(cls) -> str:
+        return "unsubscribe"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> UnsubscribeInput:
+        settings = load_settings()
+        return cls(
+            settings.campaigns.unsubscribe_secret,
+            settings.company_name,
+            ProfileStore.from_url(settings.database_url),
+        )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hooks = Blueprint("parley_unsubscribe", __name__)
+
+        @hooks.route("/u/<token:str>", methods=["GET"])
+        async def confirm(request: Request, token: str) -> HTTPResponse:
+            if contact_for_token(token, self.secret) is None:
+                return self._page(NOT_FOUND, status=404)
+            return self._page(self._confirm_page())
+
+        @hooks.route("/u/<token:str>", methods=["POST"])
+        async def unsubscribe(request: Request, token: str) -> HTTPResponse:
+            contact_id = contact_for_token(token, self.secret)
+            if contact_id is None:
+                return self._page(NOT_FOUND, status=404)
+            method: Method = "one-click" if _is_one_click(request) else "page"
+            agent = request.headers.get("User-Agent", "")[:MAX_USER_AGENT] or None
+            try:
+                async with self._lock:
+                    outcome = await asyncio.to_thread(self._withdraw, contact_id, method, agent)
+            except StoreUnavailable as error:
+                logger.error("unsubscribe of contact %s not recorded: %s", contact_id, error)
+                return self._page(TRY_AGAIN, status=503, headers={"Retry-After": "60"})
+            logger.info("unsubscribe (%s) of contact %s: %s", method, contact_id, outcome)
+            if method == "one-click":
+                return response.text("unsubscribed", headers=HEADERS)
+            return self._page(self._done_page())
+
+        return hooks
+
+    def _withdraw(self, contact_id: str, method: Method, user_agent: str | None) -> Outcome:
+        """Runs on a worker thread: the store's calls block."""
+        try:
+            latest = self.store.consent_state(contact_id).get("email")
+            already = latest is not None and not latest.granted
+            if not already:
+                self.store.record_consent(
+                    contact_id, "email", False, channel="web", wording=WORDING[method],
+                    wording_version=WORDING_VERSION, source="unsubscribe",
+                    evidence={"method": method, "user_agent": user_agent},
+                )  # fmt: skip
+            # Also when already withdrawn: an earlier try may have failed between the two.
+            self.store.add_do_not_contact(
+                contact_id, "email", "withdrawn", note=f"unsubscribe link in an email ({method})"
+            )
+        except ContactNotFound:
+            return "contact gone"  # erased meanwhile: there is no one left to email
+        return "already withdrawn" if already else "withdrawn"
+
+    def _confirm_page(self) -> str:
+        company = html.escape(self.company)
+        return _html(
+            f"Unsubscribe from {company}",
+            f"<h1>Unsubscribe from {company} marketing email</h1>"
+            f"<p>Press the button and {company} will send you no more marketing email.</p>"
+            f'<form method="post"><button type="submit">{BUTTON}</button></form>',
+        )
+
+    def _done_page(self) -> str:
+        company = html.escape(self.company)
+        return _html(
+            "You are unsubscribed",
+            f"<h1>You are unsubscribed</h1><p>{company} will send you no more marketing email.</p>",
+        )
+
+    def _page(
+        self, body: str, status: int = 200, headers: dict[str, str] | None = None
+    ) -> HTTPResponse:
+        return response.html(body, status=status, headers={**HEADERS, **(headers or {})})
+
+
+def _is_one_click(request: Request) -> bool:
+    key, _, value = ONE_CLICK_BODY.partition("=")
+    return request.form.get(key) == value
+
+
+def _html(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{STYLE}</style></head><body><main>{body}</main>"
+        "</body></html>"
+    )
+
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;background:#f6f6f6;color:#222;margin:0}"
+    "main{max-width:32rem;margin:4rem auto;padding:2rem;background:#fff;border-radius:8px}"
+    "button{font-size:1rem;padding:.7rem 1.2rem;border:0;border-radius:6px;"
+    "background:#1f5fbf;color:#fff;cursor:pointer}"
+)
+NOT_FOUND = _html(
+    "Link not recognised",
+    "<h1>This link is not recognised</h1>"
+    "<p>Please use the unsubscribe link from the email exactly as it arrived.</p>",
+)
+TRY_AGAIN = _html(
+    "Please try again",
+    "<h1>We could not unsubscribe you just now</h1>"
+    "<p>Nothing went through. Please try again in a few minutes.</p>",
+)
