@@ -238,7 +238,7 @@ def _campaigns(env: Mapping[str, str], data_dir: Path) -> CampaignSettings:
 
 
 def _quiet_hours(raw: str) -> tuple[time, time]:
-    """Quiet hours as "08:00-21:00": sends go out from 08:00 to 21:00, local time."""
+    """Sending hours as "08:00-21:00", the contact's local time ("00:00-00:00": any time)."""
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
     try:
         if match is None:

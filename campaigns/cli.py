@@ -18,7 +18,13 @@ from tqdm import tqdm
 from bot.errors import ContactNotFound, ParleyError, StoreUnavailable
 from bot.settings import Settings, load_settings
 from bot.store import ContactSnapshot, ProfileStore, upgrade
-from campaigns.definitions import Campaign, SendStep, load_campaign, load_campaigns
+from campaigns.definitions import (
+    Campaign,
+    CampaignError,
+    SendStep,
+    load_campaign,
+    load_campaigns,
+)
 from campaigns.guards import candidate_channels, refusal
 from campaigns.results import campaign_results
 from campaigns.segments import SegmentError, describe, parse_segment
@@ -67,14 +73,18 @@ def cmd_list(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     paths = [p for p in args.files] or sorted(settings.campaigns.directory.glob("*.yml"))
-    failed = 0
+    failed, seen = 0, dict[str, str]()  # campaign name: its file
     for path in paths:
         try:
             campaign = load_campaign(path)
+            if campaign.name in seen:  # load_campaigns, and so the worker, would refuse it
+                raise CampaignError(path.name, "name", f"{campaign.name!r} is also in "
+                                    f"{seen[campaign.name]}")  # fmt: skip
         except ParleyError as error:
             failed += 1
             print(f"✗ {error}", file=out)
             continue
+        seen[campaign.name] = path.name
         print(f"✓ {path.name}: {campaign.name}, {len(campaign.steps)} steps, "
               f"trigger {campaign.trigger.kind}, audience {campaign.audience_text}", file=out)  # fmt: skip
     return 1 if failed else 0
@@ -134,7 +144,11 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     campaign = _campaign(settings, args.campaign)
     store = _store(settings)
     try:
-        ids = list(args.contact) or list(_segment_ids(store, args.segment))
+        ids = (
+            _known_contacts(store, args.contact, out)
+            if args.contact
+            else list(_segment_ids(store, args.segment))
+        )
         enrolled = 0
         for chunk in _chunks(tqdm(ids, desc="enrolling", unit="contact", file=sys.stderr,
                                   disable=len(ids) < 200), 1):  # fmt: skip
@@ -144,9 +158,21 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
                 print(f"skipped: {error}", file=out)
     finally:
         store.dispose()
-    print(f"enrolled {enrolled} of {len(ids)} in {campaign.name} "
+    print(f"enrolled {enrolled} of {len(args.contact) or len(ids)} in {campaign.name} "
           "(the others were enrolled before or are outside its audience)", file=out)  # fmt: skip
     return 0
+
+
+def _known_contacts(store: ProfileStore, keys: Sequence[str], out: TextIO) -> list[str]:
+    """Enrolling skips a missing contact as if outside the audience; say so here instead."""
+    ids: list[str] = []
+    for key in keys:
+        contact = store.find_contact(key)
+        if contact is None:
+            print(f"skipped: {ContactNotFound(key)}", file=out)
+        else:
+            ids.append(contact.id)
+    return ids
 
 
 def _segment_ids(store: ProfileStore, text: str | None) -> Iterator[str]:

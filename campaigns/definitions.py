@@ -352,14 +352,12 @@ def _check_step_ids(campaign: Campaign, steps: _Node) -> None:
             )
         seen.add(step.id)
     for number, step in enumerate(campaign.steps):
-        targets = (
-            [r.goto for r in step.rules] + [step.otherwise or END]
-            if isinstance(step, BranchStep)
-            else []
-        )
-        for target in targets:
-            if target != END and target not in seen:
-                raise steps.item(number).error(f"goto {target!r}: no step has that id")  # fmt: skip
+        if not isinstance(step, BranchStep):
+            continue
+        for item in steps.item(number).child("branch").items():
+            target = item.child("goto" if "goto" in item else "else")
+            if target.value != END and target.value not in seen:
+                raise target.error(f"goto {target.value!r}: no step has that id")
 
 
 class _Node:
@@ -450,11 +448,12 @@ class _Node:
         return float(self.value)
 
     def duration(self) -> timedelta:
-        match = re.fullmatch(r"\s*(\d+)\s*(m|min|h|d|w)\s*", str(self.value))
+        match = re.fullmatch(r"\s*(\d+)\s*(s|m|min|h|d|w)\s*", str(self.value))
         if match is None:
-            raise self.error(f"{self.value!r}: a duration like 30m, 2h, 3d or 1w")
+            raise self.error(f"{self.value!r}: a duration like 30s, 30m, 2h, 3d or 1w")
         amount, unit = int(match.group(1)), match.group(2)
-        return {"m": timedelta(minutes=amount), "min": timedelta(minutes=amount),
+        return {"s": timedelta(seconds=amount),
+                "m": timedelta(minutes=amount), "min": timedelta(minutes=amount),
                 "h": timedelta(hours=amount), "d": timedelta(days=amount),
                 "w": timedelta(weeks=amount)}[unit]  # fmt: skip
 

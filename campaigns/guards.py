@@ -123,6 +123,8 @@ def _parsed(phone: str | None) -> phonenumbers.PhoneNumber | None:
 
 def allowed_hours(at: datetime, zones: Sequence[ZoneInfo], limits: Limits) -> bool:
     start, end = limits.quiet_start, limits.quiet_end
+    if start == end:
+        return True  # "00:00-00:00": no quiet hours at all
     for zone in zones:
         local = at.astimezone(zone).time()
         inside = start <= local < end if start <= end else (local >= start or local < end)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot import handoff
 from bot.errors import ContactNotFound
+from bot.segments import Everyone
 from bot.settings import Settings
 from bot.store import ContactSnapshot, Enrollment, ProfileStore
 from campaigns.definitions import (
@@ -65,6 +66,12 @@ def run_enrollment(engine: Engine, enrollment: Enrollment, now: datetime) -> Non
     campaign = engine.campaigns[enrollment.campaign]
     snapshot = engine.store.contact_snapshot(enrollment.contact_id, now)
     reason = exit_reason(campaign, enrollment, snapshot)
+    # A wait asks nothing of the contact yet: the audience is checked before steps that act.
+    waiting = enrollment.step < len(campaign.steps) and isinstance(
+        campaign.steps[enrollment.step], WaitStep
+    )
+    if reason is None and not waiting and not _in_audience(engine, campaign, snapshot, now):
+        reason = "left_audience"
     if reason is not None:
         _save(engine, enrollment, enrollment.step, now, EXITED, now, reason)
         return
@@ -81,6 +88,14 @@ def run_enrollment(engine: Engine, enrollment: Enrollment, now: datetime) -> Non
     logger.warning("campaign %s loops without waiting; pausing enrollment %s for an hour",
                    campaign.name, enrollment.id)  # fmt: skip
     _save(engine, enrollment, index, now + LOOP_PAUSE, ACTIVE, now)
+
+
+def _in_audience(
+    engine: Engine, campaign: Campaign, snapshot: ContactSnapshot, now: datetime
+) -> bool:
+    if isinstance(campaign.audience, Everyone):
+        return True
+    return engine.store.in_segment(snapshot.contact.id, campaign.audience, now)
 
 
 def exit_reason(

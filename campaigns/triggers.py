@@ -61,7 +61,8 @@ def _from_timeline(
         for event in events:
             report.considered += 1
             if fires(campaign, event.kind, event.data):
-                _enroll(store, campaign, event.contact_id, campaign.trigger.kind, now, report)
+                _enroll(store, campaign, event.contact_id, campaign.trigger.kind, now, report,
+                        check_audience=False)  # fmt: skip
         if events:
             cursor = events[-1].id
             store.move_campaign_cursors(campaign.name, now, timeline=cursor)
@@ -92,7 +93,8 @@ def _from_consent(
         for event in events:
             report.considered += 1
             if event.granted and event.purpose in wanted:
-                _enroll(store, campaign, event.contact_id, "consent_granted", now, report)
+                _enroll(store, campaign, event.contact_id, "consent_granted", now, report,
+                        check_audience=False)  # fmt: skip
         if events:
             cursor = events[-1].id
             store.move_campaign_cursors(campaign.name, now, consent=cursor)
@@ -124,11 +126,14 @@ def _from_segment(
 
 def _enroll(
     store: ProfileStore, campaign: Campaign, contact_id: str, trigger: str, now: datetime,
-    report: PlanReport,
+    report: PlanReport, *, check_audience: bool = True,
 ) -> None:  # fmt: skip
+    """Event triggers leave the audience to the steps, which check it each time they run:
+    a conversation usually asks for consent only after the lead is captured."""
     audience = campaign.audience
     try:
-        if not isinstance(audience, Everyone) and not store.in_segment(contact_id, audience, now):
+        outside = check_audience and not isinstance(audience, Everyone)
+        if outside and not store.in_segment(contact_id, audience, now):
             return
         if store.enroll(campaign.name, contact_id, trigger, now) is not None:
             report.enrolled += 1

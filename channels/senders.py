@@ -127,6 +127,9 @@ class EmailSender:
     async def send(self, message: OutboundMessage) -> SendReceipt:
         email = mailer.new_message(self._settings, message.to, message.subject or "", message.text)
         if message.unsubscribe_url:
+            # A long URL must stay one unencoded header line (RFC 2369 has no encoded
+            # words); the default policy would fold it into =?utf-8?q?...?= pieces.
+            email.policy = email.policy.clone(max_line_length=998)
             for header, value in list_unsubscribe_headers(message.unsubscribe_url).items():
                 email[header] = value
         try:

@@ -73,11 +73,15 @@ def test_ticks_repeated_never_send_twice(harness_factory: Factory) -> None:
     assert len(h.store.campaign_sends("hello")) == 1
 
 
-def test_without_any_consent_nobody_is_enrolled(harness_factory: Factory) -> None:
+def test_outside_the_audience_the_enrollment_ends_before_any_step(
+    harness_factory: Factory,
+) -> None:
     h = harness_factory(WELCOME)
     lead(h.store, consent=())
     assert h.tick() == {}
-    assert h.store.enrollments("hello") == []
+    [enrollment] = h.store.enrollments("hello")
+    assert (enrollment.status, enrollment.exit_reason) == ("exited", "left_audience")
+    assert h.store.campaign_sends("hello") == []
 
 
 def test_falls_back_to_the_next_consented_channel(harness_factory: Factory) -> None:
