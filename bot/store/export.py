@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bot.store import consent, dnc, handoffs, reads, scoring
+from bot.store import campaign_reads, campaigns, consent, dnc, handoffs, reads, scoring
+from bot.store.records import CampaignSend
 
 
 def export_contact(conn: Connection, key: str) -> dict[str, Any]:
@@ -24,4 +25,22 @@ def export_contact(conn: Connection, key: str) -> dict[str, Any]:
         "scores": [score.to_export() for score in scoring.score_history(conn, contact_id)],
         "handoffs": handoffs.handoffs_of(conn, contact_id),
         "bookings": [booking.to_export() for booking in handoffs.bookings_of(conn, contact_id)],
+        "tags": campaign_reads.tags_of(conn, contact_id),
+        "campaign_messages": [
+            _campaign_send(s) for s in campaigns.sends_of(conn, None, contact_id)
+        ],
+    }
+
+
+def _campaign_send(send: CampaignSend) -> dict[str, Any]:
+    """What a campaign sent them (or meant to, and why not); not the wording itself,
+    which the campaign definition holds."""
+    return {
+        "campaign": send.campaign,
+        "step": send.step,
+        "variant": send.variant,
+        "channel": send.channel,
+        "status": send.status,
+        "reason": send.reason,
+        "sent_at": send.sent_at.isoformat() if send.sent_at else None,
     }
