@@ -20,6 +20,7 @@ from bot.errors import ContactNotFound
 from bot.messaging import OutboundMessage, Sender, SendFailed
 from bot.store import CampaignSend, ContactSnapshot
 from bot.unsubscribe import unsubscribe_url
+from campaigns.conversations import CONVERSATIONAL, ConversationLog
 from campaigns.definitions import Campaign, Message, SendStep
 from campaigns.guards import (
     address_of,
@@ -74,6 +75,7 @@ class Dispatcher:
     senders: Mapping[str, Sender]
     limiter: RateLimiter
     clock: Callable[[], datetime]
+    conversations: ConversationLog | None = None
 
     @property
     def configured(self) -> Collection[str]:
@@ -194,6 +196,9 @@ class Dispatcher:
             return await self._failed(send, outbound, failure)
         await self._finish(send, SENT, None, channel=channel,
                            provider_message_id=receipt.provider_message_id)  # fmt: skip
+        if self.conversations is not None and channel in CONVERSATIONAL and outbound.text:
+            details = {"campaign": send.campaign, "step": send.step, "variant": send.variant}
+            await self.conversations.record(outbound.to, outbound.text, details)
         return SENT
 
     async def _failed(

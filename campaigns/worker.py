@@ -26,6 +26,7 @@ from bot.errors import StoreUnavailable
 from bot.messaging import Sender
 from bot.settings import Settings, load_settings
 from bot.store import ContactSnapshot, ProfileStore, conversation_events
+from campaigns.conversations import ConversationLog
 from campaigns.definitions import Campaign, CampaignError, load_campaigns
 from campaigns.dispatch import Dispatcher, RateLimiter
 from campaigns.guards import Limits
@@ -170,7 +171,9 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     engine = build_engine(settings, store, campaigns)
     health = Health(sorted(campaigns))
     server = serve_health(health, "127.0.0.1", settings.campaigns.worker_port)
-    dispatcher = Dispatcher(engine, senders, RateLimiter(settings.campaigns.rates), utcnow)
+    conversations = ConversationLog(settings.rasa_url, settings.rasa_token.value)
+    limiter = RateLimiter(settings.campaigns.rates)
+    dispatcher = Dispatcher(engine, senders, limiter, utcnow, conversations)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -181,6 +184,7 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
         await Worker(engine, dispatcher, health).run(stop)
     finally:
         server.shutdown()
+        await conversations.close()
         for sender in {id(s): s for s in senders.values()}.values():
             await sender.close()
         store.dispose()
@@ -191,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs every URL at INFO, and tokens travel in Rasa's and Telegram's URLs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = load_settings()
     try:
         campaigns = load_campaigns(settings.campaigns.directory)

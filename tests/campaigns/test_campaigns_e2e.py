@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -134,6 +135,9 @@ def test_a_lead_captured_over_sms_gets_the_follow_up_by_itself(
     [message] = follow_ups()
     assert message.body == "Thanks Dana, this is our follow-up.\nReply STOP to opt out."
     assert message.from_ == SMS_FROM
+    # It is part of their conversation, as the bot's own words.
+    said = [e.get("text") for e in _tracker(campaign_stack, phone.number) if e["event"] == "bot"]
+    assert said[-1] == message.body
     [enrollment] = campaign_stack.store.enrollments("follow-up", contact.id)
     assert enrollment.status == "active" and enrollment.last_sent_at is not None
     # Their answer lands in the same conversation: STOP there opts them out.
@@ -196,6 +200,13 @@ def _cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **child_env(stack.settings)}
     return subprocess.run([sys.executable, "-m", "campaigns.cli", *args], env=env,
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+
+
+def _tracker(stack: Stack, sender: str) -> list[dict[str, Any]]:
+    token = stack.settings.rasa_token.value
+    url = f"{stack.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
+    events: list[dict[str, Any]] = httpx.get(url, timeout=30).json()["events"]
+    return events
 
 
 def _mail_to(inbox: Inbox, address: str) -> list[Message]:
