@@ -84,6 +84,7 @@ class WaitStep:
     id: str
     duration: timedelta | None = None
     until: time | None = None  # the next such time of day, in the contact's local time
+    idle: timedelta | None = None  # until they have written nothing for this long
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,11 @@ def _step(node: _Node) -> Step:
 def _wait(step_id: str, node: _Node) -> WaitStep:
     if isinstance(node.value, str):
         return WaitStep(step_id, duration=node.duration())
-    node.only("until")
+    node.only("until", "idle")
+    if ("until" in node) == ("idle" in node):
+        raise node.error("a wait is a duration, {until: HH:MM} or {idle: DURATION}")
+    if "idle" in node:
+        return WaitStep(step_id, idle=node.child("idle").duration())
     return WaitStep(step_id, until=node.child("until").time_of_day())
 
 

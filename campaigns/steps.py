@@ -141,6 +141,11 @@ def _execute(
     snapshot: ContactSnapshot, index: int, now: datetime,
 ) -> tuple[int, datetime | None]:  # fmt: skip
     """Run one step: the next step's index, and when to wake up if it must wait."""
+    if isinstance(step, WaitStep) and step.idle is not None:
+        quiet_since = snapshot.last_inbound_at
+        if quiet_since is not None and now - quiet_since < step.idle:
+            return index, quiet_since + step.idle  # still talking: look again then
+        return index + 1, None
     if isinstance(step, WaitStep):
         return index + 1, wake_time(step, snapshot, engine.limits, now)
     if isinstance(step, SendStep):

@@ -74,7 +74,7 @@ def test_load_campaigns_reads_every_shipped_campaign() -> None:
 def test_load_campaigns_reads_the_welcome_campaign_in_full() -> None:
     welcome = load_campaigns(PROJECT_ROOT / "campaigns")["welcome"]
     settle, thank_you, hot, *_, morning, reminder, welcomed, done, to_sales = welcome.steps
-    assert isinstance(settle, WaitStep) and settle.duration == timedelta(minutes=15)
+    assert isinstance(settle, WaitStep) and settle.idle == timedelta(minutes=3)
     assert isinstance(thank_you, SendStep)
     assert [(v.name, v.weight) for v in thank_you.variants] == [("demo", 50), ("question", 50)]
     assert isinstance(hot, BranchStep) and [r.goto for r in hot.rules] == ["to_sales"]

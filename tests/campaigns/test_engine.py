@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
@@ -426,3 +427,26 @@ def test_bad_cap_setting_is_refused(tmp_path, cap: str) -> None:  # type: ignore
 
     with pytest.raises(InvalidSetting, match="PARLEY_CAP_PER_DAY"):
         settings_for(tmp_path, PARLEY_CAP_PER_DAY=cap)
+
+
+def test_idle_wait_holds_while_they_keep_writing(harness_factory: Factory) -> None:
+    campaign = """
+name: idle
+trigger: {event: lead_captured}
+steps:
+  - id: settle
+    wait: {idle: 5m}
+  - id: hello
+    send: {channels: [sms], message: {text: "Hello"}}
+"""
+    h = harness_factory(campaign)
+    lead(h.store)
+    h.store.note_inbound("sms", SF_PHONE, NOON)
+    assert h.tick() == {}
+    h.store.note_inbound("sms", SF_PHONE, h.clock.advance(minutes=4))  # still talking
+    h.clock.advance(minutes=2)
+    assert h.tick() == {}
+    [enrollment] = h.store.enrollments("idle")
+    assert (enrollment.step, enrollment.next_run_at) == (0, NOON + timedelta(minutes=9))
+    h.clock.now = NOON + timedelta(minutes=9)
+    assert h.tick() == {"sent": 1}
