@@ -243,6 +243,15 @@ def _add_contacts(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     export = actions.add_parser("export", help="every contact as JSON or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--output", default="-", help="file to write (default: stdout)")
+    imports = actions.add_parser("import", help="import a CSV file: cleansed, deduplicated")
+    imports.add_argument("file", help="the CSV file, with a header row")
+    imports.add_argument(
+        "--map", action="append", metavar="FIELD=COLUMN",
+        help="read FIELD from COLUMN (repeatable); common headers are recognised anyway",
+    )  # fmt: skip
+    imports.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    imports.add_argument("--delimiter", default=",", help="field separator (default: ,)")
+    actions.add_parser("enrich", help="company domain, country and time zone for everyone")
     contacts.set_defaults(handler=_contacts)
 
 

@@ -94,22 +94,27 @@ def in_whatsapp_window(snapshot: ContactSnapshot, now: datetime) -> bool:
 
 
 def zones_of(snapshot: ContactSnapshot, default_region: str) -> list[ZoneInfo]:
-    """The contact's possible time zones: from their phone number, else the default
-    region's. A number spanning several zones keeps them all, and quiet hours must
-    hold in every one of them."""
+    """The contact's possible time zones: the one stored on their profile (enrichment,
+    #10), else those of their phone number, else the default region's. A number
+    spanning several zones keeps them all, and quiet hours must hold in every one."""
+    stored = _zone(snapshot.contact.timezone)
+    if stored is not None:
+        return [stored]
     number = _parsed(snapshot.contact.phone)
     if number is None:
         number = phonenumbers.example_number(default_region)
     names = phone_timezones.time_zones_for_number(number) if number else ()
-    zones = []
-    for name in names:
-        if name == _UNKNOWN_ZONE:
-            continue
-        try:
-            zones.append(ZoneInfo(name))
-        except ZoneInfoNotFoundError:
-            continue
+    zones = [zone for zone in map(_zone, names) if zone is not None]
     return zones or [ZoneInfo("UTC")]
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name or name == _UNKNOWN_ZONE:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _parsed(phone: str | None) -> phonenumbers.PhoneNumber | None:

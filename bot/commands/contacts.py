@@ -1,4 +1,4 @@
-"""`parley contacts list|show|export`."""
+"""`parley contacts list|show|export|import|enrich`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import json
 import sys
 from collections.abc import Iterable
 from contextlib import nullcontext
+from pathlib import Path
 from typing import IO, Any
 
 from bot.commands.privacy import actor
+from bot.enrichment import Enrichment, enrich
 from bot.errors import ContactNotFound
+from bot.import_rows import ImportProblem
+from bot.importing import ImportOptions, import_contacts
 from bot.settings import Settings
 from bot.store import Contact, ProfileStore
 
@@ -28,6 +32,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return list_contacts(store, args.limit, args.offset)
         if args.contacts_command == "show":
             return show_contact(store, args.key)
+        if args.contacts_command == "import":
+            return import_file(store, args, settings)
+        if args.contacts_command == "enrich":
+            return enrich_all(store)
         return export_contacts(store, args.format, args.output)
     finally:
         store.dispose()
@@ -93,3 +101,47 @@ def write_csv(contacts: Iterable[Contact], out: IO[str]) -> None:
         row: dict[str, Any] = contact.to_export()
         row["channels"] = ";".join(f"{c['channel']}:{c['external_id']}" for c in row["channels"])
         writer.writerow({k: row.get(k) for k in CSV_COLUMNS})
+
+
+def import_file(store: ProfileStore, args: argparse.Namespace, settings: Settings) -> int:
+    options = ImportOptions(
+        region=settings.default_region,
+        salt=settings.erasure_salt.value,
+        mapping=parse_mapping(args.map or []),
+        delimiter=_DELIMITER_NAMES.get(args.delimiter, args.delimiter),
+        dry_run=args.dry_run,
+    )
+    report = import_contacts(store, Path(args.file), options)
+    if not args.dry_run:
+        counts = {"new": report.new, "merged": report.merged, "rows": report.rows}
+        store.record_audit(actor(), "import_contacts", Path(args.file).name, counts)
+    print("\n".join(report.lines()))
+    return 0
+
+
+_DELIMITER_NAMES = {"\\t": "\t", "tab": "\t", "semicolon": ";", "comma": ","}
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """`--map email=E-mail --map "name=Full name"` as {field: column}."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        wanted, sep, column = pair.partition("=")
+        if not sep or not wanted.strip() or not column.strip():
+            raise ImportProblem(f"{pair!r}: expected FIELD=COLUMN")
+        mapping[wanted.strip()] = column.strip()
+    return mapping
+
+
+def enrich_all(store: ProfileStore, batch: int = 500) -> int:
+    """Company domain, country and time zone for every contact, one transaction a batch."""
+    done, pending = 0, dict[str, Enrichment]()
+    for contact in store.iter_contacts(batch=batch):
+        pending[contact.id] = enrich(contact.email, contact.phone)
+        if len(pending) >= batch:
+            done += store.set_enrichments(pending)
+            pending = {}
+    done += store.set_enrichments(pending) if pending else 0
+    store.record_audit(actor(), "enrich_contacts", "*", {"count": done})
+    print(f"enriched {done} contacts")
+    return 0

@@ -2,6 +2,7 @@
 their consent ledger, do-not-contact list, erasure, export and audit log."""
 
 from bot.store.engine import make_engine
+from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
 from bot.store.migrate import current_revision, downgrade, upgrade
 from bot.store.records import (
     AuditEntry,
@@ -34,12 +35,16 @@ __all__ = [
     "CampaignState",
     "ConsentEvent",
     "Contact",
+    "ContactImport",
     "ContactSnapshot",
     "Delivery",
     "DoNotContact",
     "Enrollment",
     "ErasureReceipt",
     "Identity",
+    "ImportOutcome",
+    "ImportResult",
+    "ImportedConsent",
     "Lead",
     "LeadAnswer",
     "MessageStatus",

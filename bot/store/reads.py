@@ -154,6 +154,9 @@ def _contact(row: Mapping[str, Any], channels: tuple[Identity, ...]) -> Contact:
         channels=channels,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        company_domain=row["company_domain"],
+        country=row["country"],
+        timezone=row["timezone"],
     )
 
 

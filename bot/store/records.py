@@ -42,6 +42,10 @@ class Contact:
     channels: tuple[Identity, ...]
     created_at: datetime
     updated_at: datetime
+    # Enrichment (#10), derived from email and phone; not part of `to_export`.
+    company_domain: str | None = None
+    country: str | None = None
+    timezone: str | None = None
 
     def to_export(self) -> dict[str, Any]:
         """The JSON-ready export; its keys are a public contract."""

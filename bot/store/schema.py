@@ -82,6 +82,10 @@ contacts = Table(
     Column("lead_status", String(16), nullable=False, default="new", server_default="new"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Enrichment (#10): derived from the email's domain and the phone number.
+    Column("company_domain", String(255)),
+    Column("country", String(2)),
+    Column("timezone", String(64)),
     Index(None, "created_at", "id"),
 )
 

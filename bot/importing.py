@@ -1,0 +1,174 @@
+"""`parley contacts import`: a CSV file of contacts into the profile store.
+
+Rows are cleansed and folded per person (bot.import_rows); then, a batch of people per
+store transaction, each is checked against the erasure suppression list, matched with an
+existing contact by email or phone (and merged into it, filling its blanks) or created,
+enriched, and given the consent the file proves, and only that.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.enrichment import enrich
+from bot.import_rows import ConsentClaim, Folder, Person, RowNote, cleanse, read_rows
+from bot.store import ContactImport, ImportedConsent, ImportOutcome, ImportResult, ProfileStore
+
+PROGRESS_ABOVE = 1000  # rows; smaller files finish before a bar would mean anything
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    region: str  # where numbers written without +country are read
+    salt: str  # the erasure salt, to recognise suppressed people
+    mapping: Mapping[str, str] | None = None  # {field: column name}, beside auto-detection
+    delimiter: str = ","
+    dry_run: bool = False
+    progress: bool | None = None  # None: when stderr is a terminal or the file is large
+    batch: int = 500  # people per write transaction
+
+
+@dataclass
+class ImportReport:
+    file: str
+    dry_run: bool
+    rows: int = 0
+    new: int = 0
+    merged: int = 0
+    duplicates: int = 0
+    suppressed: list[int] = field(default_factory=list)
+    bad_rows: list[RowNote] = field(default_factory=list)
+    warnings: list[RowNote] = field(default_factory=list)
+    consent_recorded: int = 0
+    consent_known: int = 0  # already in the ledger from an earlier import
+    consent_refused: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def count(self, outcome: ImportOutcome, line: int) -> None:
+        if outcome == "suppressed":
+            self.suppressed.append(line)
+        elif outcome == "new":
+            self.new += 1
+        else:
+            self.merged += 1
+
+    def lines(self) -> list[str]:
+        """The report as text; it names line numbers, never a person's details."""
+        verb = "would be" if self.dry_run else "were"
+        text = [
+            f"{self.file}: {self.rows} rows"
+            + (" (dry run: nothing written)" if self.dry_run else ""),
+            f"  new contacts         {self.new:>7}",
+            f"  merged with existing {self.merged:>7}",
+            f"  duplicates in file   {self.duplicates:>7}  (folded into an earlier row)",
+            f"  suppressed           {len(self.suppressed):>7}  (erased people, never re-imported)",
+            f"  bad rows             {len(self.bad_rows):>7}  (not imported)",
+            f"  consent recorded     {self.consent_recorded:>7}  ({verb} added to the ledger)",
+            f"  consent on record    {self.consent_known:>7}  (from an earlier import)",
+            f"  consent refused      {self.consent_refused:>7}  (no evidence in the file)",
+        ]
+        if self.ignored_columns:
+            text.append(f"ignored columns: {', '.join(self.ignored_columns)}")
+        if self.suppressed:
+            text.append(f"suppressed, lines: {', '.join(map(str, sorted(self.suppressed)))}")
+        text += [f"bad row, line {note.line}: {note.reason}" for note in self.bad_rows]
+        text += [f"warning, line {note.line}: {note.reason}" for note in self.warnings]
+        return text
+
+
+def import_contacts(
+    store: ProfileStore, path: Path, options: ImportOptions, now: datetime | None = None
+) -> ImportReport:
+    at = now or datetime.now(timezone.utc)
+    report = ImportReport(path.name, options.dry_run)
+    show = _show_progress(path, options)
+    with _bar(show, "checking", "row", None) as bar:
+        people = _people(path, options, at, report, bar)
+    writer = _Writer(store, path.name, options, at, report)
+    with _bar(show, "importing", "contact", len(people)) as bar:
+        for start in range(0, len(people), options.batch):
+            batch = people[start : start + options.batch]
+            writer.apply(batch)
+            bar.update(len(batch))
+    report.warnings.sort(key=lambda note: note.line)
+    return report
+
+
+def _people(
+    path: Path, options: ImportOptions, now: datetime, report: ImportReport, bar: tqdm
+) -> list[Person]:
+    _mapping, report.ignored_columns, rows = read_rows(path, options.delimiter, options.mapping)
+    folder = Folder()
+    for row in rows:
+        report.rows += 1
+        bar.update(1)
+        cleaned = cleanse(row, options.region, now, report.warnings)
+        if isinstance(cleaned, RowNote):
+            report.bad_rows.append(cleaned)
+        else:
+            folder.add(cleaned, report.warnings)
+    report.duplicates = folder.folded
+    return folder.people
+
+
+def _show_progress(path: Path, options: ImportOptions) -> bool:
+    if options.progress is not None:
+        return options.progress
+    if sys.stderr.isatty() or not path.is_file():
+        return sys.stderr.isatty()
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) > PROGRESS_ABOVE + 1  # the header is no row
+
+
+def _bar(show: bool, what: str, unit: str, total: int | None) -> tqdm:
+    return tqdm(total=total, disable=not show, unit=unit, desc=what, file=sys.stderr)
+
+
+class _Writer:
+    """People a batch at a time: one store transaction each (or one read, dry)."""
+
+    def __init__(
+        self, store: ProfileStore, file: str, options: ImportOptions, now: datetime,
+        report: ImportReport,
+    ) -> None:  # fmt: skip
+        self.store, self.file, self.options = store, file, options
+        self.now, self.report = now, report
+
+    def apply(self, people: Sequence[Person]) -> None:
+        items = [self._item(person) for person in people]
+        if self.options.dry_run:
+            outcomes = self.store.match_imports(items, self.options.salt)
+            results = [
+                ImportResult(o, None, len(i.consents)) for o, i in zip(outcomes, items, strict=True)
+            ]
+        else:
+            results = self.store.import_contacts(
+                items, conversation_id=f"import:{self.file}", salt=self.options.salt,
+                enrich=enrich, now=self.now,
+            )  # fmt: skip
+        for person, result in zip(people, results, strict=True):
+            self._count(person, result)
+
+    def _item(self, person: Person) -> ContactImport:
+        grants = tuple(self._grant(claim) for claim in person.claims)
+        key = person.fields.get("email") or person.fields["phone"]
+        return ContactImport(key, dict(person.fields), grants)
+
+    def _grant(self, claim: ConsentClaim) -> ImportedConsent:
+        evidence = {"file": self.file, "line": str(claim.line), "source": claim.source}
+        return ImportedConsent(
+            claim.purpose, claim.wording, claim.wording_version, evidence, claim.at
+        )
+
+    def _count(self, person: Person, result: ImportResult) -> None:
+        self.report.count(result.outcome, person.lines[0])
+        if result.outcome != "suppressed":
+            self.report.consent_refused += person.refused
+            self.report.consent_recorded += result.consents_recorded
+            self.report.consent_known += result.consents_known
