@@ -61,6 +61,12 @@ def _scoring(args: argparse.Namespace, settings: Settings) -> int:
     return scoring.dispatch(args, settings)
 
 
+def _webhooks(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import webhooks
+
+    return webhooks.dispatch(args, settings)
+
+
 def _handoffs(args: argparse.Namespace, settings: Settings) -> int:
     from bot.commands import handoffs
 
@@ -123,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_privacy(commands)
     _add_scoring(commands)
     _add_handoffs(commands)
+    _add_webhooks(commands)
     _add_telegram(commands)
     call = commands.add_parser("call", help="simulate a phone call to the running Parley")
     call.add_argument("--caller", default="+14155550100", help="the number you call from")
@@ -156,6 +163,13 @@ def _campaign_command(args: argparse.Namespace, settings: Settings) -> int:
         return subprocess.run(argv, cwd=settings.project_root, env=env, check=False).returncode
     except KeyboardInterrupt:
         return 130
+
+
+def _add_webhooks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.commands.webhooks import add_parser
+
+    add_parser(commands)
+    commands.choices["webhooks"].set_defaults(handler=_webhooks)
 
 
 def _add_telegram(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from bot import webhooks
 from bot.errors import StoreUnavailable
 from bot.messaging import Sender
 from bot.settings import Settings, load_settings
@@ -139,11 +140,12 @@ class Worker:
             self._last_scan = now.timestamp()
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
+        relayed = await asyncio.to_thread(webhooks.deliver_due, self.engine.store, now)
         with self.health.lock:
             for outcome, n in report.counts.items():
                 self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
             self.health.last_tick, self.health.error = now, None
-        return planned.enrolled + advanced + sum(report.counts.values())
+        return planned.enrolled + advanced + sum(report.counts.values()) + relayed.delivered
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

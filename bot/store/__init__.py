@@ -3,6 +3,7 @@ their consent ledger, do-not-contact list, erasure, export and audit log."""
 
 from bot.store.engine import make_engine
 from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
+from bot.store.integration import EVENT_TYPES
 from bot.store.migrate import current_revision, downgrade, upgrade
 from bot.store.records import (
     AuditEntry,
@@ -24,11 +25,14 @@ from bot.store.records import (
     ScoreRecord,
     SendStats,
     TimelineEvent,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from bot.store.store import ProfileStore
 from bot.store.trackers import conversation_events, conversations_idle_since, erase_conversations
 
 __all__ = [
+    "EVENT_TYPES",
     "AuditEntry",
     "Booking",
     "CampaignSend",
@@ -53,6 +57,8 @@ __all__ = [
     "ScoreRecord",
     "SendStats",
     "TimelineEvent",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "conversation_events",
     "conversations_idle_since",
     "current_revision",

@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
-from bot.store import reads
+from bot.store import integration, reads
 from bot.store.records import CampaignSend, CampaignState, Enrollment
 from bot.store.schema import (
     campaign_enrollments,
@@ -141,6 +141,12 @@ def save_progress(
 ) -> None:
     """Move an enrollment on and release its lease."""
     finished = now if status != ACTIVE else None
+    if status == EXITED and exit_reason == "replied":
+        row = conn.execute(select(E.campaign, E.contact_id, E.status).where(E.id == enrollment_id))
+        found = row.first()
+        if found is not None and found.status == ACTIVE:
+            integration.emit(conn, "campaign.replied", found.contact_id,
+                             {"contact_id": found.contact_id, "campaign": found.campaign}, now)  # fmt: skip
     conn.execute(
         update(campaign_enrollments)
         .where(E.id == enrollment_id)

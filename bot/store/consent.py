@@ -11,6 +11,7 @@ from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.store import integration
 from bot.store.checks import check_choice, check_text
 from bot.store.records import ConsentEvent
 from bot.store.schema import consent_events
@@ -63,6 +64,10 @@ def append(
         "occurred_at": now,
     }
     event_id = conn.execute(insert(consent_events).values(**values)).inserted_primary_key[0]
+    change = {"contact_id": contact_id, "purpose": record.purpose, "granted": record.granted,
+              "channel": record.channel, "source": record.source,
+              "wording_version": record.wording_version}  # fmt: skip
+    integration.emit(conn, "consent.changed", contact_id, change, now)
     return _event({"id": event_id, **values})
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlalchemy.engine import Connection
 
-from bot.store import queue, reads
+from bot.store import integration, queue, reads
 from bot.store.records import Contact, ErasureReceipt
 from bot.store.schema import (
     bookings,
@@ -98,6 +98,8 @@ def _remove(conn: Connection, contact: Contact, now: datetime) -> tuple[str, ...
     conn.execute(insert(erasure_log).values(**log))
     sender_ids = [*conversation_ids, *(identity.external_id for identity in contact.channels)]
     queue.add(conn, sender_ids, now)
+    integration.forget_contact(conn, contact.id)
+    integration.emit(conn, "contact.erased", contact.id, {"contact_id": contact.id}, now)
     return conversation_ids
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import SlotTaken
-from bot.store import reads, writes
+from bot.store import integration, reads, writes
 from bot.store.records import Booking, Delivery
 from bot.store.schema import BOOKED, bookings, deliveries, handoffs
 from bot.types import ContactId
@@ -61,6 +61,10 @@ def request(
         conn, live, "handoff_requested",
         {"handoff_id": handoff_id, "conversation_id": conversation_id, "reason": reason}, now,
     )  # fmt: skip
+    integration.emit(conn, "handoff.requested", live, {
+        "contact_id": live, "handoff_id": handoff_id, "channel": channel, "reason": reason,
+        "conversation_id": conversation_id,
+    }, now)  # fmt: skip
     return handoff_id, True
 
 

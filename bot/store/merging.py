@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from bot.store import consent, dnc, reads, scoring, writes
+from bot.store import consent, dnc, integration, reads, scoring, writes
 from bot.store.leads import move_leads
 from bot.store.schema import (
     bookings,
@@ -21,6 +21,7 @@ from bot.store.schema import (
     contacts,
     deliveries,
     handoffs,
+    integration_events,
     timeline_events,
 )
 from bot.types import LEAD_FIELDS, ContactId, LeadField, LeadStatus
@@ -42,6 +43,8 @@ def merge(conn: Connection, one: str, other: str, now: datetime) -> ContactId:
     conn.execute(delete(contacts).where(contacts.c.id == loser_id))
     conn.execute(insert(contact_aliases).values(old_id=loser_id, contact_id=survivor_id))
     writes.add_event(conn, survivor_id, "contact_merged", {"merged_id": loser_id}, now)
+    merged = {"contact_id": survivor_id, "merged_id": loser_id}
+    integration.emit(conn, "contact.merged", survivor_id, merged, now)
     writes.apply_fields(conn, survivor_id, _blanks_filled(survivor, loser), now)
     status: LeadStatus = loser["lead_status"]
     writes.change_lead_status(conn, survivor_id, status, now, only_from="new")
@@ -81,6 +84,7 @@ def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -
         deliveries,
         bookings,
         campaign_sends,
+        integration_events,
     ):
         moved = update(table).where(table.c.contact_id == loser)
         conn.execute(moved.values(contact_id=survivor))

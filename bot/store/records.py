@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -348,3 +348,30 @@ class SendStats:
     reason: str | None
     count: int
     delivered: int
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    id: int
+    url: str
+    events: tuple[str, ...]
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One event on its way to one subscriber; `secret` signs it."""
+
+    id: int
+    subscription_id: int
+    url: str
+    secret: str = field(repr=False)
+    event_id: str
+    type: str
+    data: dict[str, Any]
+    occurred_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime

@@ -439,3 +439,52 @@ campaign_sends = Table(
     Index(None, "status", "due_at"),
     Index(None, "provider_message_id"),
 )
+
+
+# Integration events (#10): written with the change they report; contact ids are kept
+# without a foreign key so that `contact.erased` outlives the contact.
+integration_events = Table(
+    "integration_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("type", String(32), nullable=False),
+    Column("contact_id", String(32), nullable=False, index=True),
+    Column("data", JSON, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+)
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# One row per (subscription, event): retried with backoff, `failed` is the dead letters.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("event_id", String(36), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime),
+    UniqueConstraint("subscription_id", "event_id"),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "event_id"),
+)

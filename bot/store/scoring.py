@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import InvalidField
-from bot.store import reads, writes
+from bot.store import integration, reads, writes
 from bot.store.records import OutcomeRecord, ScoreRecord
 from bot.store.schema import (
     contacts,
@@ -19,6 +19,9 @@ from bot.store.schema import (
     qualification_answers,
 )
 from bot.types import GRADES, OUTCOMES, QUALIFICATION_VALUES, STAGES, ContactId
+
+# A grade of A or B is a qualified lead for integrations (lead.qualified).
+QUALIFIED_GRADES = ("A", "B")
 
 
 def check_answers(answers: Mapping[str, str]) -> None:
@@ -94,6 +97,9 @@ def save_score(
              "previous_grade": previous.grade if previous else None,
              "previous_stage": previous.stage if previous else None}, now,
         )  # fmt: skip
+    if grade in QUALIFIED_GRADES and (previous is None or previous.grade != grade):
+        integration.emit(conn, "lead.qualified", live, {"contact_id": live, "score": score,
+                         "grade": grade, "stage": stage}, now)  # fmt: skip
     return _record({**row, "id": new_id})
 
 

@@ -13,6 +13,7 @@ from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
+from bot.store.integration_store import IntegrationStore
 from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
     Booking,
@@ -32,7 +33,9 @@ from bot.types import Channel, ContactId, LeadField, LeadStatus
 P = ParamSpec("P")
 
 
-class ProfileStore(ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore):
+class ProfileStore(
+    ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore
+):
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
 

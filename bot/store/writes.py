@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection
 
-from bot.store import reads
+from bot.store import integration, reads
 from bot.store.records import TimelineEvent
 from bot.store.schema import channel_identities, contacts, timeline_events
 from bot.types import LEAD_FIELDS, Channel, ContactId, LeadField, LeadStatus
@@ -96,6 +96,10 @@ def change_lead_status(
     )
     change = {"old": row["lead_status"], "new": status}
     add_event(conn, contact_id, "lead_status_changed", change, now)
+    if status in ("captured", "confirmed") and row["lead_status"] not in ("captured", "confirmed"):
+        profile: dict[str, Any] = {field: row[field] for field in LEAD_FIELDS}
+        integration.emit(conn, "lead.captured", contact_id,
+                         {"contact_id": contact_id, **profile, "lead_status": status}, now)  # fmt: skip
 
 
 def check_fields(fields: Mapping[LeadField, str]) -> None:
