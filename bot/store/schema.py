@@ -488,3 +488,26 @@ webhook_deliveries = Table(
     Index(None, "status", "next_attempt_at"),
     Index(None, "event_id"),
 )
+
+
+# API tokens (#10): only a SHA-256 of the secret is kept; the token is shown once.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),
+)
+
+# How far each CRM connector has read the integration events.
+crm_sync_cursors = Table(
+    "crm_sync_cursors",
+    metadata,
+    Column("connector", String(32), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
