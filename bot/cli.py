@@ -67,6 +67,12 @@ def _webhooks(args: argparse.Namespace, settings: Settings) -> int:
     return webhooks.dispatch(args, settings)
 
 
+def _crm(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import crm
+
+    return crm.dispatch(args, settings)
+
+
 def _handoffs(args: argparse.Namespace, settings: Settings) -> int:
     from bot.commands import handoffs
 
@@ -130,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scoring(commands)
     _add_handoffs(commands)
     _add_webhooks(commands)
+    _add_api_tokens(commands)
+    _add_crm(commands)
     _add_telegram(commands)
     call = commands.add_parser("call", help="simulate a phone call to the running Parley")
     call.add_argument("--caller", default="+14155550100", help="the number you call from")
@@ -165,11 +173,31 @@ def _campaign_command(args: argparse.Namespace, settings: Settings) -> int:
         return 130
 
 
+def _api_token(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import api_tokens
+
+    return api_tokens.dispatch(args, settings)
+
+
+def _add_api_tokens(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.commands.api_tokens import add_parser
+
+    add_parser(commands)
+    commands.choices["api-token"].set_defaults(handler=_api_token)
+
+
 def _add_webhooks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from bot.commands.webhooks import add_parser
 
     add_parser(commands)
     commands.choices["webhooks"].set_defaults(handler=_webhooks)
+
+
+def _add_crm(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.commands.crm import add_parser
+
+    add_parser(commands)
+    commands.choices["crm"].set_defaults(handler=_crm)
 
 
 def _add_telegram(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -121,6 +121,27 @@ class CampaignSettings:
 
 
 @dataclass(frozen=True)
+class ApiSettings:
+    """The REST API server for other systems (#10), started by `parley run`."""
+
+    port: int
+    rate: float  # requests a second per token
+    burst: int
+
+
+@dataclass(frozen=True)
+class CrmSettings:
+    """Pushing leads to HubSpot (#10); off without a private app's access token."""
+
+    hubspot_token: Secret | None
+    hubspot_api_base_url: str
+
+    @property
+    def configured(self) -> bool:
+        return self.hubspot_token is not None
+
+
+@dataclass(frozen=True)
 class Settings:
     project_root: Path
     data_dir: Path
@@ -149,6 +170,8 @@ class Settings:
     mail: MailSettings
     handoff: HandoffSettings
     campaigns: CampaignSettings
+    crm: CrmSettings
+    api: ApiSettings
 
     @property
     def models_dir(self) -> Path:
@@ -215,7 +238,19 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         mail=_mail(env),
         handoff=_handoff(env),
         campaigns=_campaigns(env, data_dir),
+        crm=_crm(env),
+        api=ApiSettings(
+            port=_port(env, "PARLEY_API_PORT", 5057),
+            rate=_rate(env, "PARLEY_API_RATE", 10.0),
+            burst=_positive_int(env, "PARLEY_API_BURST", 20),
+        ),
     )
+
+
+def _crm(env: Mapping[str, str]) -> CrmSettings:
+    token = env.get("HUBSPOT_ACCESS_TOKEN", "").strip()
+    base_url = _url(env, "HUBSPOT_API_BASE_URL", "https://api.hubapi.com")
+    return CrmSettings(Secret(token) if token else None, base_url.rstrip("/"))
 
 
 RATE_DEFAULTS = {"sms": 1.0, "whatsapp": 20.0, "telegram": 25.0, "email": 10.0}

@@ -53,7 +53,19 @@ def settings_env(settings: Settings) -> dict[str, str]:
         **voice_env(settings),
         **mail_env(settings),
         **campaign_env(settings),
+        **crm_env(settings),
+        "PARLEY_API_PORT": str(settings.api.port),
+        "PARLEY_API_RATE": str(settings.api.rate),
+        "PARLEY_API_BURST": str(settings.api.burst),
     }
+
+
+def crm_env(settings: Settings) -> dict[str, str]:
+    crm = settings.crm
+    env = {"HUBSPOT_API_BASE_URL": crm.hubspot_api_base_url}
+    if crm.hubspot_token is not None:
+        env["HUBSPOT_ACCESS_TOKEN"] = crm.hubspot_token.value
+    return env
 
 
 def campaign_env(settings: Settings) -> dict[str, str]:
@@ -155,6 +167,15 @@ def campaign_worker(settings: Settings) -> ChildSpec:
         name="campaign worker",
         argv=[sys.executable, "-m", "campaigns.worker"],
         health_url=f"http://127.0.0.1:{settings.campaigns.worker_port}/health",
+        env=child_env(settings),
+    )
+
+
+def api_server(settings: Settings) -> ChildSpec:
+    return ChildSpec(
+        name="api server",
+        argv=[sys.executable, "-m", "bot.api"],
+        health_url=f"http://127.0.0.1:{settings.api.port}/api/health",
         env=child_env(settings),
     )
 

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from bot import webhooks
+from bot.crm import CrmConnector, HubSpotConnector, sync_due
 from bot.errors import StoreUnavailable
 from bot.messaging import Sender
 from bot.settings import Settings, load_settings
@@ -128,6 +129,7 @@ class Worker:
     dispatcher: Dispatcher
     health: Health
     clock: Callable[[], datetime] = utcnow
+    crm: CrmConnector | None = None  # leads pushed to a CRM each tick, when configured
     _last_scan: float = 0.0
 
     async def tick(self) -> int:
@@ -141,6 +143,8 @@ class Worker:
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
         relayed = await asyncio.to_thread(webhooks.deliver_due, self.engine.store, now)
+        if self.crm is not None:
+            await asyncio.to_thread(sync_due, self.engine.store, self.crm, now)
         with self.health.lock:
             for outcome, n in report.counts.items():
                 self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
@@ -176,6 +180,7 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     conversations = ConversationLog(settings.rasa_url, settings.rasa_token.value)
     limiter = RateLimiter(settings.campaigns.rates)
     dispatcher = Dispatcher(engine, senders, limiter, utcnow, conversations)
+    crm = HubSpotConnector.from_settings(settings.crm)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -183,9 +188,11 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     logger.info("campaign worker: %d campaigns, senders for %s", len(campaigns),
                 ", ".join(sorted(senders)) or "no channel")  # fmt: skip
     try:
-        await Worker(engine, dispatcher, health).run(stop)
+        await Worker(engine, dispatcher, health, crm=crm).run(stop)
     finally:
         server.shutdown()
+        if crm is not None:
+            crm.close()
         await conversations.close()
         for sender in {id(s): s for s in senders.values()}.values():
             await sender.close()

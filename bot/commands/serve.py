@@ -15,7 +15,7 @@ from bot.handoff import deliver_due
 from bot.journal import ConsentJournal
 from bot.runner import ChildFailed, Supervisor
 from bot.settings import Settings
-from bot.stack import action_server, campaign_worker, rasa_server
+from bot.stack import action_server, api_server, campaign_worker, rasa_server
 from bot.store import ProfileStore, migrate
 
 
@@ -26,7 +26,7 @@ class PortInUse(ParleyError):
     def __str__(self) -> str:
         return (
             f"port {self.port} is already in use (is Parley already running?); "
-            "stop that process or set PARLEY_RASA_PORT / PARLEY_ACTIONS_PORT / PARLEY_WORKER_PORT"
+            "stop that process or set PARLEY_RASA_PORT / PARLEY_ACTIONS_PORT / PARLEY_WORKER_PORT / PARLEY_API_PORT"
         )
 
 
@@ -58,11 +58,14 @@ def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
 
 
 def start_stack(supervisor: Supervisor, settings: Settings, model_path: Path) -> None:
-    for port in (settings.actions_port, settings.rasa_port, settings.campaigns.worker_port):
+    ports = (settings.actions_port, settings.rasa_port, settings.campaigns.worker_port,
+             settings.api.port)  # fmt: skip
+    for port in ports:
         ensure_port_free(port)
     supervisor.start(action_server(settings))
     supervisor.start(rasa_server(settings, model_path))
     supervisor.start(campaign_worker(settings))
+    supervisor.start(api_server(settings))
 
 
 def housekeeping(settings: Settings) -> None:
@@ -113,6 +116,8 @@ def ready_banner(settings: Settings) -> str:
         f"  Or over REST:  curl -s {url} -H 'Content-Type: application/json' "
         f'-d \'{{"sender": "me", "message": "hi"}}\'\n'
         f"  Profiles:  ./parley contacts list\n"
+        f"  REST API:  http://127.0.0.1:{settings.api.port}/api/openapi.json   "
+        f"(tokens: ./parley api-token create NAME --scopes read)\n"
         f"  Campaigns:  ./parley campaigns list   (worker health: "
         f"http://127.0.0.1:{settings.campaigns.worker_port}/health)\n"
         f"  Profile store: {settings.database_url}\n"

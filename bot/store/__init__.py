@@ -6,6 +6,7 @@ from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, Imp
 from bot.store.integration import EVENT_TYPES
 from bot.store.migrate import current_revision, downgrade, upgrade
 from bot.store.records import (
+    ApiToken,
     AuditEntry,
     Booking,
     CampaignSend,
@@ -13,11 +14,13 @@ from bot.store.records import (
     ConsentEvent,
     Contact,
     ContactSnapshot,
+    CrmSyncFailure,
     Delivery,
     DoNotContact,
     Enrollment,
     ErasureReceipt,
     Identity,
+    IntegrationEvent,
     Lead,
     LeadAnswer,
     MessageStatus,
@@ -33,6 +36,7 @@ from bot.store.trackers import conversation_events, conversations_idle_since, er
 
 __all__ = [
     "EVENT_TYPES",
+    "ApiToken",
     "AuditEntry",
     "Booking",
     "CampaignSend",
@@ -41,6 +45,7 @@ __all__ = [
     "Contact",
     "ContactImport",
     "ContactSnapshot",
+    "CrmSyncFailure",
     "Delivery",
     "DoNotContact",
     "Enrollment",
@@ -49,6 +54,7 @@ __all__ = [
     "ImportOutcome",
     "ImportResult",
     "ImportedConsent",
+    "IntegrationEvent",
     "Lead",
     "LeadAnswer",
     "MessageStatus",

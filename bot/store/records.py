@@ -375,3 +375,37 @@ class WebhookDelivery:
     attempts: int
     last_error: str | None
     next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: str
+    name: str
+    scopes: tuple[str, ...]
+    secret_hash: str = field(repr=False)
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class IntegrationEvent:
+    """A change reported to integrations (webhooks, CRM sync); `id` orders them."""
+
+    id: int
+    event_id: str
+    type: str
+    contact_id: ContactId
+    data: dict[str, Any]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class CrmSyncFailure:
+    """Why a CRM sync last stopped short of the newest events, and when it may go on."""
+
+    connector: str
+    error: str
+    attempts: int  # failures in a row
+    retry_at: datetime | None
+    occurred_at: datetime

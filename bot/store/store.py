@@ -9,8 +9,10 @@ from typing import Any, Concatenate, ParamSpec
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import handoffs, messages, operations, reads, scoring
+from bot.store.api_store import ApiStore
 from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
+from bot.store.crm_store import CrmStore
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
 from bot.store.integration_store import IntegrationStore
@@ -34,8 +36,9 @@ P = ParamSpec("P")
 
 
 class ProfileStore(
-    ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore
-):
+    ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
+    CrmStore,
+):  # fmt: skip
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
 

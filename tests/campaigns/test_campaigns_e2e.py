@@ -215,3 +215,18 @@ def _mail_to(inbox: Inbox, address: str) -> list[Message]:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def test_the_api_server_runs_with_the_stack(campaign_stack: Stack) -> None:
+    made = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "api-token", "create", "e2e", "--scopes", "read"],
+        env={**os.environ, **child_env(campaign_stack.settings)}, capture_output=True,
+        text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    token = next(w for w in made.stdout.split() if w.startswith("pk_"))
+    base = f"http://127.0.0.1:{campaign_stack.settings.api.port}"
+    reply = httpx.get(f"{base}/api/v1/contacts", headers={"Authorization": f"Bearer {token}"},
+                      timeout=10)  # fmt: skip
+    assert reply.status_code == 200 and "items" in reply.json()
+    assert httpx.get(f"{base}/api/v1/contacts", timeout=10).status_code == 401

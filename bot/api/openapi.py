@@ -1,0 +1,162 @@
+"""The API's OpenAPI 3.0 description, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import __version__
+from bot.types import GRADES, LEAD_STATUSES, PURPOSES
+
+NULLABLE_TEXT: dict[str, Any] = {"type": "string", "nullable": True}
+TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required,
+            "additionalProperties": False}  # fmt: skip
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": _ref("Problem")}}}  # fmt: skip
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+CONTACT_ID = {"name": "contact_id", "in": "path", "required": True,
+              "schema": {"type": "string", "minLength": 1, "maxLength": 64}}  # fmt: skip
+PAGING = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
+                                                "default": 50}},
+    {"name": "after", "in": "query", "description": "the `next` of the previous page",
+     "schema": {"type": "string", "minLength": 1, "maxLength": 64}},
+]  # fmt: skip
+ERRORS = {
+    "400": _problem("the request is malformed"),
+    "401": _problem("no valid token"),
+    "403": _problem("the token lacks the scope"),
+    "429": _problem("too many requests for this token; see Retry-After"),
+}
+CONTACT_ERRORS = {**ERRORS, "404": _problem("no such contact")}
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"}}},
+    "Identity": _obj({"channel": {"type": "string"}, "external_id": {"type": "string"}}),
+    "Score": {**_obj({"score": {"type": "integer"}, "grade": {"type": "string", "enum": list(GRADES)},
+                      "stage": {"type": "string"}, "computed_at": TIME}), "nullable": True},
+    "Contact": _obj({
+        "id": {"type": "string"}, "name": NULLABLE_TEXT, "email": NULLABLE_TEXT,
+        "phone": NULLABLE_TEXT, "company": NULLABLE_TEXT, "role": NULLABLE_TEXT,
+        "need": NULLABLE_TEXT, "channels": {"type": "array", "items": _ref("Identity")},
+        "lead_status": {"type": "string", "enum": list(LEAD_STATUSES)},
+        "created_at": TIME, "updated_at": TIME, "score": _ref("Score"),
+    }),
+    "ContactPage": _obj({"items": {"type": "array", "items": _ref("Contact")},
+                         "next": NULLABLE_TEXT}),
+    "ContactUpdate": _obj({field: {"type": "string", "minLength": 1, "maxLength": 320}
+                           for field in ("name", "email", "phone", "company", "role", "need")},
+                          required=[]),
+    "TimelineEvent": _obj({"kind": {"type": "string"}, "data": {"type": "object"},
+                           "occurred_at": TIME}),
+    "Timeline": _obj({"items": {"type": "array", "items": _ref("TimelineEvent")}}),
+    "ConsentEvent": _obj({
+        "id": {"type": "integer"}, "purpose": {"type": "string"}, "granted": {"type": "boolean"},
+        "channel": {"type": "string"}, "wording": {"type": "string"},
+        "wording_version": {"type": "string"}, "source": {"type": "string"},
+        "evidence": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}},
+        "occurred_at": TIME,
+    }),
+    "Consent": _obj({
+        "current": {"type": "object", "additionalProperties": {"type": "boolean"}},
+        "history": {"type": "array", "items": _ref("ConsentEvent")},
+    }),
+    "ConsentRecord": _obj({
+        "purpose": {"type": "string", "enum": list(PURPOSES)},
+        "granted": {"type": "boolean"},
+        "wording": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "wording_version": {"type": "string", "minLength": 1, "maxLength": 64},
+        "evidence": {"type": "object", "minProperties": 1, "maxProperties": 20,
+                     "additionalProperties": {"type": "string", "maxLength": 500}},
+    }),
+    "Enrollment": _obj({"campaign": {"type": "string"}, "status": {"type": "string"},
+                        "step": {"type": "integer"}, "enrolled_at": TIME,
+                        "exit_reason": NULLABLE_TEXT}),
+    "Enrollments": _obj({"items": {"type": "array", "items": _ref("Enrollment")}}),
+}  # fmt: skip
+
+
+def _contact_get(summary: str, schema: str, scope: str = "read") -> dict[str, Any]:
+    return {"summary": summary, "description": f"Scope: {scope}. Reads are audited.",
+            "parameters": [CONTACT_ID], "responses": {"200": _json(_ref(schema)),
+                                                      **CONTACT_ERRORS}}  # fmt: skip
+
+
+PATHS: dict[str, Any] = {
+    "/api/v1/contacts": {"get": {
+        "summary": "List contacts, oldest id first, or find one by id, email or phone (q)",
+        "description": "Scope: read.",
+        "parameters": [*PAGING, {"name": "q", "in": "query",
+                                 "schema": {"type": "string", "minLength": 1, "maxLength": 320}}],
+        "responses": {"200": _json(_ref("ContactPage")), **ERRORS},
+    }},
+    "/api/v1/contacts/{contact_id}": {
+        "get": _contact_get("One contact with their latest score", "Contact"),
+        "patch": {
+            "summary": "Change profile fields (a contact holding the same email or phone is merged)",
+            "description": "Scope: write. Emails and phone numbers are validated and "
+                           "normalized (E.164); one that is not real is a 400.",
+            "parameters": [CONTACT_ID],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": _ref("ContactUpdate")}}},
+            "responses": {"200": _json(_ref("Contact")), **CONTACT_ERRORS},
+        },
+    },
+    "/api/v1/contacts/{contact_id}/timeline": {
+        "get": _contact_get("Everything that happened to a contact", "Timeline")},
+    "/api/v1/contacts/{contact_id}/consent": {
+        "get": _contact_get("Current consent per purpose and the full ledger", "Consent"),
+        "post": {
+            "summary": "Record consent a member of staff collected, with its evidence",
+            "description": "Scope: privacy. The wording is what the person agreed to.",
+            "parameters": [CONTACT_ID],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": _ref("ConsentRecord")}}},
+            "responses": {"201": _json(_ref("ConsentEvent"), "Recorded"), **CONTACT_ERRORS},
+        },
+    },
+    "/api/v1/contacts/{contact_id}/enrollments": {
+        "get": _contact_get("The contact's campaign enrollments", "Enrollments")},
+    "/api/v1/leads": {"get": {
+        "summary": "Scored leads, optionally of some grades",
+        "description": "Scope: read.",
+        "parameters": [*PAGING, {"name": "grade", "in": "query", "style": "form",
+                                 "explode": False, "schema": {"type": "array", "items": {
+                                     "type": "string", "enum": list(GRADES)}}}],
+        "responses": {"200": _json(_ref("ContactPage")), **ERRORS},
+    }},
+}  # fmt: skip
+
+
+def description() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Parley API", "version": __version__, "description": (
+            "Contacts, leads and scores, consent, campaign enrollments and timelines. "
+            "Send `Authorization: Bearer <token>` (create one with `parley api-token "
+            "create`); tokens carry scopes read, write and privacy. Errors are "
+            "application/problem+json. Lists page with `limit` and `after`.")},
+        "servers": [{"url": "/"}],
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+    }  # fmt: skip

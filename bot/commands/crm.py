@@ -1,0 +1,55 @@
+"""`parley crm sync|status`: push changed leads to the CRM now, or see how far it got."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+
+from bot.crm import SYNC_KINDS, HubSpotConnector, sync_due
+from bot.settings import Settings
+from bot.store import ProfileStore, upgrade
+
+OFF = "CRM sync is off: set HUBSPOT_ACCESS_TOKEN (see 'CRM sync (HubSpot)' in the README)"
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    connector = HubSpotConnector.from_settings(settings.crm)
+    upgrade(settings.database_url)
+    store = ProfileStore.from_url(settings.database_url)
+    try:
+        if args.crm_command == "status":
+            return status(store, HubSpotConnector.name, on=connector is not None)
+        if connector is None:
+            print(OFF, file=sys.stderr)
+            return 2
+        report = sync_due(store, connector, datetime.now(timezone.utc))
+        print(report.describe())
+        return 0 if report.error is None else 1
+    finally:
+        store.dispose()
+        if connector is not None:
+            connector.close()
+
+
+def status(store: ProfileStore, connector: str, *, on: bool) -> int:
+    position = store.crm_cursor(connector)
+    pending = store.count_integration_events_after(position, SYNC_KINDS)
+    print(f"{connector}: {'on' if on else 'off (HUBSPOT_ACCESS_TOKEN not set)'}")
+    print(f"cursor: event {position}, {pending} events waiting")
+    failure = store.crm_failure(connector)
+    if failure is None:
+        print("last error: none since the cursor last moved")
+        return 0
+    print(f"last error ({failure.occurred_at.isoformat()}, {failure.attempts} in a row): "
+          f"{failure.error}")  # fmt: skip
+    if failure.retry_at is not None:
+        print(f"next try not before {failure.retry_at.isoformat()}")
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    crm = commands.add_parser("crm", help="push captured and qualified leads to HubSpot")
+    actions = crm.add_subparsers(dest="crm_command", required=True, metavar="ACTION")
+    actions.add_parser("sync", help="push what changed now (the worker does this each tick)")
+    actions.add_parser("status", help="cursor, events waiting, last error")

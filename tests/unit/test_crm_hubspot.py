@@ -1,0 +1,367 @@
+"""CRM sync against a fake HubSpot on loopback: a real HTTP server implementing the CRM v3
+contacts batch upsert, checking the Bearer token, recording every input, and scripted to
+rate-limit, fail, or refuse one email; with a real SQLite profile store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.crm import CrmContact, HubSpotConnector, PushResult, SyncReport, sync_due
+from bot.crm.hubspot import UPSERT_PATH
+from bot.settings import PROJECT_ROOT, Secret, load_settings
+from bot.store import ProfileStore, upgrade
+
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
+TOKEN = "pat-na1-test-0123456789"
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FakeHubSpot:
+    """What HubSpot holds (properties by email) and every batch it was sent."""
+
+    url: str
+    script: list[Reply | None] = field(default_factory=list)  # None: answer normally
+    refuse_one: set[str] = field(default_factory=set)  # a 207 error for this input
+    refuse_batch: set[str] = field(default_factory=set)  # a 400 for any batch holding it
+    batches: list[list[dict[str, Any]]] = field(default_factory=list)
+    contacts: dict[str, dict[str, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, auth: str | None, inputs: list[dict[str, Any]]) -> Reply:
+        with self.lock:
+            self.batches.append(inputs)
+            scripted = self.script.pop(0) if self.script else None
+        if scripted is not None:
+            return scripted
+        if auth != f"Bearer {TOKEN}":
+            return Reply(401, {"status": "error", "category": "INVALID_AUTHENTICATION",
+                               "message": "Authentication credentials not found."})  # fmt: skip
+        if len(inputs) > 100 or {i["id"] for i in inputs} & self.refuse_batch:
+            return Reply(400, {"status": "error", "category": "VALIDATION_ERROR",
+                               "message": "Property values were not valid"})  # fmt: skip
+        return self._upsert(inputs)
+
+    def _upsert(self, inputs: list[dict[str, Any]]) -> Reply:
+        errors = [
+            {"status": "error", "category": "VALIDATION_ERROR",
+             "message": f"Property values were not valid for {i['id']}",
+             "context": {"objectWriteTraceId": [i["objectWriteTraceId"]]}}
+            for i in inputs if i["id"] in self.refuse_one
+        ]  # fmt: skip
+        with self.lock:
+            for i in inputs:
+                assert i["idProperty"] == "email"
+                if i["id"] not in self.refuse_one:
+                    self.contacts[i["id"]] = i["properties"]
+        body: dict[str, Any] = {"status": "COMPLETE", "results": [], "errors": errors}
+        return Reply(207 if errors else 200, body)
+
+
+@pytest.fixture
+def hubspot() -> Iterator[FakeHubSpot]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    fake = FakeHubSpot(f"http://127.0.0.1:{server.server_address[1]}")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if self.path != UPSERT_PATH:
+                reply = Reply(404, {"message": self.path})
+            else:
+                reply = fake.answer(self.headers.get("Authorization"), body["inputs"])
+            payload = json.dumps(reply.body).encode()
+            self.send_response(reply.status)
+            for name, value in {"Content-Type": "application/json", **reply.headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server.RequestHandlerClass = Handler
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ProfileStore]:
+    url = f"sqlite:///{tmp_path / 'parley.db'}"
+    upgrade(url)
+    profile_store = ProfileStore.from_url(url)
+    yield profile_store
+    profile_store.dispose()
+
+
+@pytest.fixture
+def connector(hubspot: FakeHubSpot) -> Iterator[HubSpotConnector]:
+    hub = HubSpotConnector(Secret(TOKEN), hubspot.url)
+    yield hub
+    hub.close()
+
+
+def _lead(store: ProfileStore, n: int, email: bool = True, **fields: str) -> str:
+    values = {"name": f"Ada Lovelace {n}", **fields}
+    if email:
+        values["email"] = f"lead{n}@example.com"
+    contact = store.update_lead_fields("web", f"w{n}", values, f"c{n}", now=NOW)  # type: ignore[arg-type]
+    store.set_lead_status(contact.id, "captured", f"c{n}", now=NOW)
+    return contact.id
+
+
+def _consent(store: ProfileStore, contact_id: str, purpose: str, granted: bool) -> None:
+    store.record_consent(
+        contact_id, purpose, granted, channel="web", wording="May we email you?",  # type: ignore[arg-type]
+        wording_version="v1", source="conversation", evidence={"conversation_id": "c1"}, now=NOW,
+    )  # fmt: skip
+
+
+def _emails(hubspot: FakeHubSpot) -> list[str]:
+    return [i["id"] for batch in hubspot.batches for i in batch]
+
+
+def test_sync_upserts_a_qualified_lead_by_email_with_score_and_consent(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    contact_id = _lead(store, 1, phone="+14155550134", company="Acme", role="CTO")
+    store.save_score(contact_id, score=87, grade="A", stage="sql", rubric_version="r1",
+                     model_version=None, explanation=[], now=NOW)  # fmt: skip
+    _consent(store, contact_id, "email", True)
+    _consent(store, contact_id, "sms", False)
+    report = sync_due(store, connector, NOW)
+    assert report.pushed == 1 and report.error is None
+    [[sent]] = hubspot.batches
+    assert sent["idProperty"] == "email" and sent["id"] == "lead1@example.com"
+    assert sent["objectWriteTraceId"] == contact_id
+    assert sent["properties"] == {
+        "firstname": "Ada", "lastname": "Lovelace 1", "phone": "+14155550134",
+        "company": "Acme", "jobtitle": "CTO", "parley_lead_status": "captured",
+        "parley_score": "87", "parley_grade": "A", "parley_stage": "sql",
+        "parley_consent": "email: granted; sms: withdrawn",
+    }  # fmt: skip
+    assert store.crm_cursor("hubspot") == report.position > 0
+    assert sync_due(store, connector, NOW).pushed == 0 and len(hubspot.batches) == 1
+
+
+def test_sync_sends_150_leads_in_two_batches(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    for n in range(150):
+        _lead(store, n)
+    report = sync_due(store, connector, NOW)
+    assert report.pushed == 150
+    assert [len(batch) for batch in hubspot.batches] == [100, 50]
+    assert sorted(hubspot.contacts) == sorted(f"lead{n}@example.com" for n in range(150))
+
+
+def test_sync_waits_out_a_rate_limit_then_succeeds(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    _lead(store, 1)
+    hubspot.script = [Reply(429, {"status": "error", "errorType": "RATE_LIMIT",
+                                  "policyName": "TEN_SECONDLY_ROLLING",
+                                  "message": "You have reached your ten_secondly_rolling limit."},
+                            {"Retry-After": "7"})]  # fmt: skip
+    limited = sync_due(store, connector, NOW)
+    assert limited.pushed == 0 and "429" in (limited.error or "")
+    assert limited.retry_at == NOW + timedelta(seconds=7)
+    assert store.crm_cursor("hubspot") == 0
+    paused = sync_due(store, connector, NOW + timedelta(seconds=3))
+    assert paused.retry_at == limited.retry_at and len(hubspot.batches) == 1  # not asked again
+    later = sync_due(store, connector, NOW + timedelta(seconds=7))
+    assert later.pushed == 1 and later.error is None and "lead1@example.com" in hubspot.contacts
+    assert store.crm_failure("hubspot") is None
+
+
+def test_sync_retries_a_server_error_on_a_later_tick(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    _lead(store, 1)
+    hubspot.script = [Reply(500, {"message": "internal error"})]
+    failed = sync_due(store, connector, NOW)
+    assert failed.error is not None and failed.error.startswith("HTTP 500")
+    assert failed.retry_at == NOW + timedelta(seconds=2) and store.crm_cursor("hubspot") == 0
+    assert sync_due(store, connector, NOW + timedelta(seconds=2)).pushed == 1
+
+
+def test_sync_never_moves_the_cursor_past_a_failed_batch(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    for n in range(150):
+        _lead(store, n)
+    events = store.integration_events_after(0, ["lead.captured"], 1000)
+    hubspot.script = [None, Reply(503, {"message": "unavailable"})]
+    report = sync_due(store, connector, NOW)
+    assert report.pushed == 100 and report.error is not None
+    assert report.position == events[100].id - 1 == store.crm_cursor("hubspot")
+    assert len(hubspot.contacts) == 100
+    retried = sync_due(store, connector, NOW + timedelta(minutes=1))
+    assert retried.pushed == 50 and retried.position == events[-1].id
+    assert len(hubspot.contacts) == 150 and [len(b) for b in hubspot.batches] == [100, 50, 50]
+
+
+def test_sync_skips_only_the_contact_hubspot_refuses(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    ids = [_lead(store, n) for n in range(3)]
+    hubspot.refuse_one = {"lead1@example.com"}
+    report = sync_due(store, connector, NOW)
+    assert report.pushed == 2 and [r.contact_id for r in report.rejected] == [ids[1]]
+    assert "VALIDATION_ERROR" in report.rejected[0].reason and report.error is None
+    assert sorted(hubspot.contacts) == ["lead0@example.com", "lead2@example.com"]
+    assert [e.kind for e in store.timeline(ids[1])][-1] == "crm_rejected"
+    assert store.crm_cursor("hubspot") == report.position
+    assert sync_due(store, connector, NOW).pushed == 0 and len(hubspot.batches) == 1
+
+
+def test_sync_splits_a_batch_refused_as_a_whole_to_skip_the_culprit(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    ids = [_lead(store, n) for n in range(8)]
+    hubspot.refuse_batch = {"lead5@example.com"}
+    report = sync_due(store, connector, NOW)
+    assert report.pushed == 7 and [r.contact_id for r in report.rejected] == [ids[5]]
+    assert report.rejected[0].reason.startswith("HTTP 400")
+    assert len(hubspot.contacts) == 7 and len(hubspot.batches) == 7  # 8 → 4+4 → 2+2 → 1+1
+
+
+def test_sync_skips_and_reports_contacts_without_email_or_not_leads(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    anonymous = _lead(store, 1, email=False)
+    browsing = store.update_lead_fields("web", "w2", {"email": "b@example.com"}, "c2", now=NOW)
+    _consent(store, browsing.id, "email", True)  # a consent change, but not a lead yet
+    report = sync_due(store, connector, NOW)
+    assert report.without_email == (anonymous,) and report.not_leads == 1
+    assert report.pushed == 0 and hubspot.batches == []
+    assert store.crm_cursor("hubspot") == report.position > 0
+
+
+@dataclass
+class ErasingOnFirstPush:
+    """Another connector (the interface's second user): erases someone mid-sync, as a
+    data-subject request arriving while batches go out would."""
+
+    inner: HubSpotConnector
+    store: ProfileStore
+    victim: str
+    name: str = "hubspot"
+
+    def push(self, batch: list[CrmContact]) -> PushResult:
+        if self.victim:
+            self.store.erase_contact(self.victim, "salt-for-erasure-tests", now=NOW)
+            self.victim = ""
+        return self.inner.push(batch)
+
+
+def test_sync_does_not_push_an_erased_contact(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    gone_before = _lead(store, 1)
+    store.erase_contact(gone_before, "salt-for-erasure-tests", now=NOW)
+    kept, gone_meanwhile = _lead(store, 2), _lead(store, 3)
+    erasing = ErasingOnFirstPush(connector, store, gone_meanwhile)
+    report = sync_due(store, erasing, NOW, batch_size=1)
+    assert _emails(hubspot) == ["lead2@example.com"] and report.erased == 1
+    assert report.pushed == 1 and store.get_contact(kept).email == "lead2@example.com"
+
+
+def test_sync_with_a_wrong_token_keeps_the_cursor_and_says_why(
+    store: ProfileStore, hubspot: FakeHubSpot
+) -> None:
+    _lead(store, 1)
+    wrong = HubSpotConnector(Secret("pat-wrong"), hubspot.url)
+    report = sync_due(store, wrong, NOW)
+    wrong.close()
+    assert report.error is not None and "HTTP 401" in report.error
+    assert "HUBSPOT_ACCESS_TOKEN" in report.error and store.crm_cursor("hubspot") == 0
+    assert store.crm_failure("hubspot") is not None
+
+
+def test_sync_report_describes_what_happened() -> None:
+    text = SyncReport("hubspot", 9, pushed=3, error="HTTP 500: x", retry_at=NOW).describe()
+    assert "pushed 3" in text and "event 9" in text and "HTTP 500: x" in text
+
+
+def test_crm_settings_are_off_without_a_token_and_reach_child_processes(tmp_path: Path) -> None:
+    from bot.stack import child_env
+
+    base = {"PARLEY_DATA_DIR": str(tmp_path)}
+    off = load_settings(environ=base, dotenv=tmp_path / "none.env")
+    assert not off.crm.configured and off.crm.hubspot_api_base_url == "https://api.hubapi.com"
+    assert HubSpotConnector.from_settings(off.crm) is None
+    on = load_settings(environ={**base, "HUBSPOT_ACCESS_TOKEN": TOKEN,
+                                "HUBSPOT_API_BASE_URL": "http://127.0.0.1:9/"},
+                       dotenv=tmp_path / "none.env")  # fmt: skip
+    assert on.crm.configured and on.crm.hubspot_api_base_url == "http://127.0.0.1:9"
+    assert TOKEN not in repr(on) and TOKEN not in str(on.describe())
+    assert load_settings(environ=child_env(on), dotenv=tmp_path / "none.env") == on
+
+
+def _parley(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "crm", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_cli_crm_sync_pushes_and_status_reports(
+    store: ProfileStore, hubspot: FakeHubSpot, tmp_path: Path
+) -> None:
+    _lead(store, 1)
+    _lead(store, 2)
+    env = {**os.environ, "DATABASE_URL": str(store.engine.url),
+           "PARLEY_DATA_DIR": str(tmp_path / "var"), "HUBSPOT_ACCESS_TOKEN": TOKEN,
+           "HUBSPOT_API_BASE_URL": hubspot.url}  # fmt: skip
+    before = _parley(env, "status")
+    assert before.returncode == 0 and "hubspot: on" in before.stdout
+    assert "cursor: event 0, 2 events waiting" in before.stdout
+    synced = _parley(env, "sync")
+    assert synced.returncode == 0, synced.stderr
+    assert "pushed 2" in synced.stdout and sorted(hubspot.contacts) == [
+        "lead1@example.com", "lead2@example.com"
+    ]  # fmt: skip
+    after = _parley(env, "status")
+    assert "0 events waiting" in after.stdout and "last error: none" in after.stdout
+    off = _parley({**env, "HUBSPOT_ACCESS_TOKEN": ""}, "sync")
+    assert off.returncode == 2 and "HUBSPOT_ACCESS_TOKEN" in off.stderr
+
+
+def test_worker_tick_pushes_leads_when_hubspot_is_configured(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from campaigns.dispatch import Dispatcher, RateLimiter
+    from campaigns.steps import Engine
+    from campaigns.worker import Health, Worker, limits_of
+
+    settings = load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path)}, dotenv=tmp_path / "x")
+    engine = Engine(store, {}, settings, limits_of(settings), lambda snapshot, since: None)
+    dispatcher = Dispatcher(engine, {}, RateLimiter({}), lambda: NOW)
+    worker = Worker(engine, dispatcher, Health([]), clock=lambda: NOW, crm=connector)
+    _lead(store, 1)
+    asyncio.run(worker.tick())
+    assert _emails(hubspot) == ["lead1@example.com"] and store.crm_cursor("hubspot") > 0
