@@ -21,7 +21,7 @@ from bot.api.openapi import description
 from bot.errors import ContactNotFound, InvalidField, StoreUnavailable
 from bot.leads import normalize_email, normalize_phone
 from bot.segments import Everyone, InList, Segment
-from bot.store import ApiToken, Contact, ProfileStore
+from bot.store import ApiToken, Contact, Enrollment, ProfileStore
 from bot.types import PURPOSES, LeadField
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -313,11 +313,31 @@ async def get_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
     rows = await in_thread(request, lambda s: s.enrollments(contact_id=key))
-    items = [{"campaign": e.campaign, "status": e.status, "step": e.step,
-              "enrolled_at": e.enrolled_at.isoformat(), "exit_reason": e.exit_reason}
-             for e in rows]  # fmt: skip
+    items = [_enrollment_json(e) for e in rows]
     await audited(request, "api.read", key, part="enrollments")
     return web.json_response({"items": items})
+
+
+def _enrollment_json(e: Enrollment) -> dict[str, Any]:
+    return {"campaign": e.campaign, "contact_id": e.contact_id, "status": e.status,
+            "step": e.step, "enrolled_at": e.enrolled_at.isoformat(),
+            "exit_reason": e.exit_reason}  # fmt: skip
+
+
+async def campaign_enrollments(request: web.Request) -> web.Response:
+    require(request, "read")
+    campaign = request.match_info["campaign"]
+    if not 1 <= len(campaign) <= 64:
+        raise Problem(400, "Bad Request", "campaign is 1 to 64 characters")
+    after = _text_param(request, "after", 20) or "0"
+    if not after.isdigit():
+        raise Problem(400, "Bad Request", "after is the `next` of the previous page")
+    limit = _limit(request)
+    rows = await in_thread(request, lambda s: s.enrollments_page(campaign, int(after), limit + 1))
+    items = [_enrollment_json(e) for e in rows[:limit]]
+    following = str(rows[limit - 1].id) if len(rows) > limit else None
+    await audited(request, "api.read", f"campaign:{campaign}", count=len(items))
+    return web.json_response({"items": items, "next": following})
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -343,4 +363,5 @@ def build_app(
     app.router.add_get("/api/v1/contacts/{contact_id}/consent", get_consent)
     app.router.add_post("/api/v1/contacts/{contact_id}/consent", post_consent)
     app.router.add_get("/api/v1/contacts/{contact_id}/enrollments", get_enrollments)
+    app.router.add_get("/api/v1/campaigns/{campaign}/enrollments", campaign_enrollments)
     return app

@@ -87,10 +87,13 @@ SCHEMAS: dict[str, Any] = {
         "evidence": {"type": "object", "minProperties": 1, "maxProperties": 20,
                      "additionalProperties": {"type": "string", "maxLength": 500}},
     }),
-    "Enrollment": _obj({"campaign": {"type": "string"}, "status": {"type": "string"},
+    "Enrollment": _obj({"campaign": {"type": "string"}, "contact_id": {"type": "string"},
+                        "status": {"type": "string"},
                         "step": {"type": "integer"}, "enrolled_at": TIME,
                         "exit_reason": NULLABLE_TEXT}),
     "Enrollments": _obj({"items": {"type": "array", "items": _ref("Enrollment")}}),
+    "EnrollmentPage": _obj({"items": {"type": "array", "items": _ref("Enrollment")},
+                            "next": NULLABLE_TEXT}),
 }  # fmt: skip
 
 
@@ -135,6 +138,19 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/contacts/{contact_id}/enrollments": {
         "get": _contact_get("The contact's campaign enrollments", "Enrollments")},
+    "/api/v1/campaigns/{campaign}/enrollments": {"get": {
+        "summary": "Who is enrolled in a campaign, by enrollment order",
+        "description": "Scope: read.",
+        "parameters": [
+            {"name": "campaign", "in": "path", "required": True,
+             "schema": {"type": "string", "minLength": 1, "maxLength": 64}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                        "maximum": 100, "default": 50}},
+            {"name": "after", "in": "query", "description": "the `next` of the previous page",
+             "schema": {"type": "string", "pattern": "^[0-9]{1,20}$"}},
+        ],
+        "responses": {"200": _json(_ref("EnrollmentPage")), **ERRORS},
+    }},
     "/api/v1/leads": {"get": {
         "summary": "Scored leads, optionally of some grades",
         "description": "Scope: read.",

@@ -126,6 +126,14 @@ class CampaignStore:
     ) -> list[Enrollment]:
         return self._tx.read(lambda conn: campaigns.enrollments_of(conn, campaign, contact_id))
 
+    def enrollments_page(
+        self, campaign: str, after_id: int = 0, limit: int = 100
+    ) -> list[Enrollment]:
+        """A campaign's enrollments by id, `limit` at a time after `after_id`."""
+        return self._tx.read(
+            lambda conn: campaigns.enrollments_page(conn, campaign, after_id, limit)
+        )
+
     # ------------------------------------------------------------------ outbox
 
     def queue_campaign_send(

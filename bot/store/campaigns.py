@@ -283,6 +283,18 @@ def enrollments_of(
     return [_enrollment(r) for r in conn.execute(query).mappings()]
 
 
+def enrollments_page(
+    conn: Connection, campaign: str, after_id: int, limit: int
+) -> list[Enrollment]:
+    query = (
+        select(campaign_enrollments)
+        .where(E.campaign == campaign, E.id > after_id)
+        .order_by(E.id)
+        .limit(limit)
+    )
+    return [_enrollment(r) for r in conn.execute(query).mappings()]
+
+
 def _enrollment(row: Any) -> Enrollment:
     return Enrollment(
         id=int(row["id"]),

@@ -208,3 +208,14 @@ def test_api_conforms_to_its_openapi_description(case: schemathesis.Case) -> Non
     # Valid by the schema is not always valid: "0" is a string but not a phone number,
     # and the API says so with a documented 400 problem instead of storing it.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+def test_api_lists_a_campaigns_enrollments_page_by_page(api: Api) -> None:
+    ids = [_contact(api.store, f"w{n}", f"e{n}@acme.io") for n in range(3)]
+    for contact_id in ids:
+        api.store.enroll("welcome", contact_id, "manual", NOW)
+    token = api.token("read")
+    first = api.get("/api/v1/campaigns/welcome/enrollments", token, limit="2").json()
+    rest = api.get("/api/v1/campaigns/welcome/enrollments", token, after=first["next"]).json()
+    assert [e["contact_id"] for e in first["items"] + rest["items"]] == ids
+    assert rest["next"] is None
