@@ -59,6 +59,11 @@ class RateLimiter:
         self._locks: dict[str, asyncio.Lock] = {}
         self._clock = clock
 
+    def slowest(self, channels: Collection[str]) -> float:
+        """The lowest rate among `channels` (sends a second)."""
+        gaps = [self._gap[c] for c in channels if c in self._gap and self._gap[c] > 0]
+        return 1.0 / max(gaps) if gaps else 1000.0
+
     async def acquire(self, channel: str) -> None:
         lock = self._locks.setdefault(channel, asyncio.Lock())
         async with lock:
@@ -81,8 +86,14 @@ class Dispatcher:
     def configured(self) -> Collection[str]:
         return self.senders.keys()
 
-    async def run_once(self, limit: int = 100) -> DispatchReport:
+    def batch_size(self) -> int:
+        """About ten seconds of the slowest channel's rate: sends in a batch wait their
+        turn, and their guards should not be much older than that when they go out."""
+        return max(1, min(100, int(self.limiter.slowest(self.configured) * 10)))
+
+    async def run_once(self, limit: int | None = None) -> DispatchReport:
         store, report = self.engine.store, DispatchReport()
+        limit = limit or self.batch_size()
         now = self.clock()
         reaped = await asyncio.to_thread(store.reap_abandoned_sends, now)
         for _ in range(reaped):
@@ -186,10 +197,12 @@ class Dispatcher:
 
     async def _hand_over(self, send: CampaignSend, outbound: OutboundMessage) -> str:
         store, channel = self.engine.store, outbound.channel
-        await self.limiter.acquire(channel)
         started = await asyncio.to_thread(store.start_campaign_send, send, channel, self.clock())
         if not started:
             return "lost claim"
+        # Taken after the database write, right before the call, so that the provider
+        # (not our thread pool) sees the spacing.
+        await self.limiter.acquire(channel)
         try:
             receipt = await self.senders[channel].send(outbound)
         except SendFailed as failure:

@@ -114,11 +114,10 @@ def _from_segment(
 ) -> None:
     segment, after = scan_segment(campaign), None
     while True:
-        ids = store.contact_ids_in_segment(segment, now, after=after, limit=BATCH)
-        for contact_id in ids:
-            report.considered += 1
-            if store.enroll(campaign.name, contact_id, campaign.trigger.kind, now) is not None:
-                report.enrolled += 1
+        ids = store.contact_ids_in_segment(segment, now, after=after, limit=BATCH,
+                                           not_enrolled_in=campaign.name)  # fmt: skip
+        report.considered += len(ids)
+        report.enrolled += store.enroll_many(campaign.name, ids, campaign.trigger.kind, now)
         if len(ids) < BATCH:
             return
         after = ids[-1]

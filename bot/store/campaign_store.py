@@ -100,6 +100,15 @@ class CampaignStore:
             lambda conn: campaigns.enroll(conn, campaign, contact_id, trigger, at)
         )
 
+    def enroll_many(
+        self, campaign: str, contact_ids: Sequence[str], trigger: str, now: datetime
+    ) -> int:
+        """Enroll a page of contacts a segment scan found (ids from
+        `contact_ids_in_segment`, so live ones); a racing enrollment of the same contact
+        fails the unique key and the whole page is retried."""
+        at, ids = utc(now), list(contact_ids)
+        return self._tx.write(lambda conn: campaigns.enroll_many(conn, campaign, ids, trigger, at))
+
     def claim_due_enrollments(
         self, campaign_names: Sequence[str], now: datetime,
         lease: timedelta = timedelta(minutes=2), limit: int = 100,

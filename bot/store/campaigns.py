@@ -94,6 +94,24 @@ def enroll(
                         "exit_reason": None, **values})  # fmt: skip
 
 
+def enroll_many(
+    conn: Connection, campaign: str, contact_ids: Sequence[str], trigger: str, now: datetime
+) -> int:
+    """Enroll these (live, not yet enrolled) contacts in one statement; how many."""
+    wanted = list(dict.fromkeys(contact_ids))
+    if not wanted:
+        return 0
+    taken = set(conn.execute(
+        select(E.contact_id).where(E.campaign == campaign, E.contact_id.in_(wanted))
+    ).scalars())  # fmt: skip
+    rows = [{"campaign": campaign, "contact_id": c, "status": ACTIVE, "step": 0,
+             "next_run_at": now, "trigger": trigger, "enrolled_at": now}
+            for c in wanted if c not in taken]  # fmt: skip
+    if rows:
+        conn.execute(insert(campaign_enrollments), rows)
+    return len(rows)
+
+
 def claim_enrollments(
     conn: Connection, campaigns: Sequence[str], now: datetime, lease: timedelta, limit: int
 ) -> list[Enrollment]:
@@ -181,13 +199,15 @@ def claim_sends(
     conn: Connection, campaigns: Sequence[str], now: datetime, lease: timedelta, limit: int
 ) -> list[CampaignSend]:
     """Due sends leased to the caller, each with a fresh claim token."""
-    due = and_(
-        or_(S.status == PENDING, and_(S.status == CLAIMED, S.lease_until < now)),
-        S.due_at <= now,
-        S.campaign.in_(list(campaigns)),
-        ~_paused(S.campaign),
-    )
-    ids = _lock_candidates(conn, select(S.id).where(due).order_by(S.due_at, S.id), limit)
+    wanted = and_(S.due_at <= now, S.campaign.in_(list(campaigns)), ~_paused(S.campaign))
+    pending = and_(S.status == PENDING, wanted)
+    expired = and_(S.status == CLAIMED, S.lease_until < now, wanted)
+    due = or_(pending, expired)
+    # Two index range scans instead of one OR that makes SQLite sort every due row.
+    ids = _lock_candidates(conn, select(S.id).where(expired).order_by(S.due_at), limit)
+    if len(ids) < limit:
+        query = select(S.id).where(pending).order_by(S.due_at)
+        ids += _lock_candidates(conn, query, limit - len(ids))
     claimed = []
     for send_id in ids:
         token = uuid.uuid4().hex

@@ -11,7 +11,7 @@ from bot.segments import Segment
 from bot.store import reads
 from bot.store.checks import utc
 from bot.store.records import Contact
-from bot.store.schema import contacts
+from bot.store.schema import campaign_enrollments, contacts
 from bot.store.segments import compile_segment
 from bot.store.transactions import Transactions
 from bot.types import ContactId
@@ -46,12 +46,19 @@ class SegmentQueries:
         *,
         after: str | None = None,
         limit: int = 1000,
+        not_enrolled_in: str | None = None,
     ) -> list[ContactId]:
         """One page of the segment's contact ids in ascending order; pass the last id of
         a page as `after` for the next. Each page is its own transaction, so a contact
-        that joins or leaves the segment between pages may be seen once or not at all."""
+        that joins or leaves the segment between pages may be seen once or not at all.
+        `not_enrolled_in` leaves out whoever a campaign ever enrolled."""
         _check_limit(limit)
         query = select(contacts.c.id).where(compile_segment(segment, utc(now)))
+        if not_enrolled_in is not None:
+            enrolled = campaign_enrollments.c
+            query = query.where(~exists().where(
+                enrolled.contact_id == contacts.c.id, enrolled.campaign == not_enrolled_in
+            ))  # fmt: skip
         if after is not None:
             query = query.where(contacts.c.id > after)
         query = query.order_by(contacts.c.id).limit(limit)

@@ -450,3 +450,27 @@ steps:
     assert (enrollment.step, enrollment.next_run_at) == (0, NOON + timedelta(minutes=9))
     h.clock.now = NOON + timedelta(minutes=9)
     assert h.tick() == {"sent": 1}
+
+
+def test_segment_trigger_enrolls_each_newcomer_once(harness_factory: Factory) -> None:
+    campaign = """
+name: vips
+trigger: {event: segment}
+audience: "tag(vip) and consent(sms)"
+steps:
+  - id: hello
+    send: {channels: [sms], message: {text: "Hello VIP"}}
+"""
+    h = harness_factory(campaign)
+    first = lead(h.store)
+    h.store.tag_contact(first.id, "vip", NOON)
+    lead(h.store, external_id="+14155550188", phone="+14155550188")  # not a VIP
+    assert h.tick() == {"sent": 1}
+    later = lead(h.store, external_id="+14155550177", phone="+14155550177")
+    h.store.tag_contact(later.id, "vip", NOON)
+    from campaigns import worker
+
+    h.clock.advance(seconds=worker.SCAN_EVERY_S)
+    assert h.tick() == {"sent": 1}
+    assert h.tick() == {}
+    assert sorted(e.contact_id for e in h.store.enrollments("vips")) == sorted([first.id, later.id])
