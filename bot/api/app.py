@@ -20,7 +20,7 @@ from bot.api import tokens
 from bot.api.openapi import description
 from bot.errors import ContactNotFound, InvalidField, StoreUnavailable
 from bot.leads import normalize_email, normalize_phone
-from bot.segments import Everyone, InList, Segment
+from bot.segments import Compare, Everyone, InList, Or, Segment
 from bot.store import ApiToken, Contact, Enrollment, ProfileStore
 from bot.types import PURPOSES, LeadField
 
@@ -149,6 +149,12 @@ def _limit(request: web.Request) -> int:
     return int(raw)
 
 
+def _matching(text: str) -> Segment:
+    """Contacts whose name, email, company or phone contains `text` (any case)."""
+    return Or(tuple(Compare(field, "contains", text)
+                    for field in ("name", "email", "company", "phone")))  # fmt: skip
+
+
 def _page(store: ProfileStore, segment: Segment, after: str | None, limit: int) -> dict[str, Any]:
     ids = store.contact_ids_in_segment(segment, now(), after=after, limit=limit + 1)
     items = [contact_json(store.get_contact(i), store) for i in ids[:limit]]
@@ -175,11 +181,13 @@ async def list_contacts(request: web.Request) -> web.Response:
     query = _text_param(request, "q", 320)
     if query is not None:
 
-        def find(store: ProfileStore) -> dict[str, Any]:
-            found = store.find_contact(query)
-            return {"items": [] if found is None else [contact_json(found, store)], "next": None}
+        def search(store: ProfileStore) -> dict[str, Any]:
+            found = store.find_contact(query) if after is None else None
+            if found is not None:  # an exact id, email or phone
+                return {"items": [contact_json(found, store)], "next": None}
+            return _page(store, _matching(query), after, limit)
 
-        page = await in_thread(request, find)
+        page = await in_thread(request, search)
     else:
         page = await in_thread(request, lambda s: _page(s, Everyone(), after, limit))
     await audited(request, "api.read", "contacts", count=len(page["items"]))

@@ -105,7 +105,8 @@ def _contact_get(summary: str, schema: str, scope: str = "read") -> dict[str, An
 
 PATHS: dict[str, Any] = {
     "/api/v1/contacts": {"get": {
-        "summary": "List contacts, oldest id first, or find one by id, email or phone (q)",
+        "summary": "List contacts by id, or search (q): an exact id, email or phone, else "
+                   "every contact whose name, email, company or phone contains q",
         "description": "Scope: read.",
         "parameters": [*PAGING, {"name": "q", "in": "query",
                                  "schema": {"type": "string", "minLength": 1, "maxLength": 320}}],

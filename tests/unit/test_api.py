@@ -145,6 +145,9 @@ def test_api_pages_contacts_with_after(api: Api) -> None:
     assert api.get("/api/v1/contacts", token, q="P3@acme.io").json()["items"][0]["email"] == (
         "p3@acme.io"
     )
+    found = api.get("/api/v1/contacts", token, q="ADA LA").json()["items"]
+    assert len(found) == 5  # every "Ada Lane", by a piece of the name in any case
+    assert api.get("/api/v1/contacts", token, q="zebra").json()["items"] == []
     assert api.get("/api/v1/leads", token, grade="A").json()["items"]
     assert api.get("/api/v1/leads", token, grade="B").json()["items"] == []
 
