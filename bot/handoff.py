@@ -165,16 +165,25 @@ def post_webhook(delivery: Delivery, settings: Settings, now: datetime) -> None:
     if handoff.secret is None:
         raise DeliveryFailed("webhook", "PARLEY_HANDOFF_SECRET is not set", retryable=False)
     body = json.dumps({"event_id": delivery.event_id, **delivery.payload["event"]}).encode()
+    post_signed(delivery.payload["url"], handoff.secret.value, delivery.event_id, body)
+
+
+def post_signed(
+    url: str, secret: str, event_id: str, body: bytes, client: httpx.Client | None = None
+) -> None:
+    """POST a signed event; raise DeliveryFailed saying whether a retry could help.
+    Handoff webhooks and integration event webhooks share this scheme."""
     headers = {
         "Content-Type": "application/json",
         # The wall clock, not the scheduler's `now`: receivers judge freshness by it.
-        SIGNATURE_HEADER: sign(handoff.secret.value, int(time.time()), body),
-        EVENT_ID_HEADER: delivery.event_id,
+        SIGNATURE_HEADER: sign(secret, int(time.time()), body),
+        EVENT_ID_HEADER: event_id,
     }
     try:
-        reply = httpx.post(
-            delivery.payload["url"], content=body, headers=headers, timeout=WEBHOOK_TIMEOUT_S
-        )
+        if client is None:
+            reply = httpx.post(url, content=body, headers=headers, timeout=WEBHOOK_TIMEOUT_S)
+        else:
+            reply = client.post(url, content=body, headers=headers, timeout=WEBHOOK_TIMEOUT_S)
     except httpx.HTTPError as error:
         raise DeliveryFailed(
             "webhook", f"{type(error).__name__}: {error}", retryable=True

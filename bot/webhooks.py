@@ -14,21 +14,19 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
 
-from bot.errors import InvalidField
-from bot.handoff import EVENT_ID_HEADER, SIGNATURE_HEADER, backoff, sign
+from bot.errors import DeliveryFailed, InvalidField
+from bot.handoff import backoff, post_signed
 from bot.store import EVENT_TYPES, ProfileStore, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -60,21 +58,11 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 
 def post(delivery: WebhookDelivery, client: httpx.Client) -> tuple[bool, bool, str]:
     """(delivered, worth retrying, what happened)."""
-    body = body_of(delivery)
-    headers = {
-        "Content-Type": "application/json",
-        # The wall clock: receivers judge freshness by it, whatever `now` the caller has.
-        SIGNATURE_HEADER: sign(delivery.secret, int(time.time()), body),
-        EVENT_ID_HEADER: delivery.event_id,
-    }
     try:
-        reply = client.post(delivery.url, content=body, headers=headers, timeout=TIMEOUT_S)
-    except httpx.HTTPError as error:
-        return False, True, f"{type(error).__name__}: {error}"
-    if reply.is_success:
-        return True, False, f"HTTP {reply.status_code}"
-    retryable = reply.status_code in (408, 429) or reply.status_code >= 500
-    return False, retryable, f"HTTP {reply.status_code}: {reply.text[:200]}"
+        post_signed(delivery.url, delivery.secret, delivery.event_id, body_of(delivery), client)
+    except DeliveryFailed as failure:
+        return False, failure.retryable, failure.reason
+    return True, False, "delivered"
 
 
 def deliver_due(store: ProfileStore, now: datetime, client: httpx.Client | None = None,
