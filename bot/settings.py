@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -142,6 +143,17 @@ class CrmSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    """Running Parley in production (#9): Redis for several Rasa servers, and logs."""
+
+    # Rasa's lock store; required when more than one Rasa server serves conversations.
+    redis_url: str | None
+    log_format: Literal["json", "text"]
+    # Phone numbers, emails and message texts are masked in logs unless this is off.
+    mask_personal_data: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     project_root: Path
     data_dir: Path
@@ -172,6 +184,7 @@ class Settings:
     campaigns: CampaignSettings
     crm: CrmSettings
     api: ApiSettings
+    ops: OpsSettings
 
     @property
     def models_dir(self) -> Path:
@@ -244,6 +257,24 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             rate=_rate(env, "PARLEY_API_RATE", 10.0),
             burst=_positive_int(env, "PARLEY_API_BURST", 20),
         ),
+        ops=_ops(env),
+    )
+
+
+def _ops(env: Mapping[str, str]) -> OpsSettings:
+    redis_url = env.get("PARLEY_REDIS_URL", "").strip() or None
+    if redis_url is not None and urlsplit(redis_url).scheme not in {"redis", "rediss"}:
+        raise InvalidSetting("PARLEY_REDIS_URL", f"{redis_url!r}: use redis://host:6379/1")
+    log_format = env.get("PARLEY_LOG_FORMAT", "json").strip().lower()
+    if log_format not in {"json", "text"}:
+        raise InvalidSetting("PARLEY_LOG_FORMAT", f"{log_format!r}: use json or text")
+    masked = env.get("PARLEY_LOG_PERSONAL_DATA", "mask").strip().lower()
+    if masked not in {"mask", "show"}:
+        raise InvalidSetting("PARLEY_LOG_PERSONAL_DATA", f"{masked!r}: use mask or show")
+    return OpsSettings(
+        redis_url=redis_url,
+        log_format="json" if log_format == "json" else "text",
+        mask_personal_data=masked == "mask",
     )
 
 

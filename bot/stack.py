@@ -57,6 +57,16 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_API_PORT": str(settings.api.port),
         "PARLEY_API_RATE": str(settings.api.rate),
         "PARLEY_API_BURST": str(settings.api.burst),
+        **ops_env(settings),
+    }
+
+
+def ops_env(settings: Settings) -> dict[str, str]:
+    ops = settings.ops
+    return {
+        "PARLEY_REDIS_URL": ops.redis_url or "",
+        "PARLEY_LOG_FORMAT": ops.log_format,
+        "PARLEY_LOG_PERSONAL_DATA": "mask" if ops.mask_personal_data else "show",
     }
 
 

@@ -102,7 +102,13 @@ def test_twilio_is_off_by_default_and_its_token_never_prints(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("TWILIO_SMS_FROM", "555-0100"), ("PARLEY_PUBLIC_URL", "bot.example.com")],
+    [
+        ("TWILIO_SMS_FROM", "555-0100"),
+        ("PARLEY_PUBLIC_URL", "bot.example.com"),
+        ("PARLEY_REDIS_URL", "localhost:6379"),
+        ("PARLEY_LOG_FORMAT", "xml"),
+        ("PARLEY_LOG_PERSONAL_DATA", "yes"),
+    ],
 )
 def test_invalid_twilio_setting_fails_naming_the_key(tmp_path: Path, key: str, value: str) -> None:
     with pytest.raises(InvalidSetting, match=key):
@@ -126,6 +132,9 @@ def test_child_processes_see_every_setting(tmp_path: Path) -> None:
         "PARLEY_HANDOFF_URL": "https://crm.example.com/hook",
         "PARLEY_HANDOFF_SECRET": "0123456789abcdef0123",
         "TWILIO_AUTH_TOKEN": "tok",
+        "PARLEY_REDIS_URL": "redis://127.0.0.1:6379/3",
+        "PARLEY_LOG_FORMAT": "text",
+        "PARLEY_LOG_PERSONAL_DATA": "show",
     }
     settings = load_settings(environ=environ, dotenv=tmp_path / "none.env")
     assert load_settings(environ=child_env(settings), dotenv=tmp_path / "none.env") == settings
