@@ -18,7 +18,19 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.commands.serve import run_stack
 
-    return run_stack(settings, train_if_stale=not args.no_train)
+    return run_stack(settings, train_if_stale=not args.no_train, replicas=args.scale)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands.serve import serve_part
+
+    return serve_part(settings, args.part)
+
+
+def _replicas(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 16:
+        raise argparse.ArgumentTypeError(f"{raw!r}: a number of replicas from 1 to 16")
+    return int(raw)
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
@@ -113,7 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="train if needed, then start Rasa and the actions")
     run.add_argument("--no-train", action="store_true", help="fail instead of training")
+    run.add_argument(
+        "--scale", type=_replicas, default=1, metavar="N",
+        help="N Rasa servers, action servers and campaign workers behind HAProxy "
+        "(needs PostgreSQL and PARLEY_REDIS_URL; see README, Running at scale)",
+    )  # fmt: skip
     run.set_defaults(handler=_run)
+
+    serve = commands.add_parser("serve", help="start one part of Parley (scale-out)")
+    serve.add_argument("part", choices=["rasa", "actions", "worker", "api"])
+    serve.set_defaults(handler=_serve)
 
     train = commands.add_parser("train", help="train the Rasa model if it is stale")
     train.add_argument("--force", action="store_true", help="train even if current")

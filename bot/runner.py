@@ -91,6 +91,16 @@ class Supervisor:
 
     def start(self, spec: ChildSpec) -> None:
         """Start one child and block until its health URL answers."""
+        self.start_all([spec])
+
+    def start_all(self, specs: Sequence[ChildSpec]) -> None:
+        """Start several children at once (replicas), then wait until each is healthy."""
+        children = [self._spawn(spec) for spec in specs]
+        for child in children:
+            self._wait_healthy(child)
+            self._say(f"{child.spec.name} is up")
+
+    def _spawn(self, spec: ChildSpec) -> Child:
         self._log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self._log_dir / f"{spec.name}.log"
         log_file = log_path.open("ab")
@@ -105,8 +115,7 @@ class Supervisor:
         child = Child(spec, process, log_path, log_file)
         self._children.append(child)
         self._say(f"starting {spec.name} (log: {log_path})")
-        self._wait_healthy(child)
-        self._say(f"{spec.name} is up")
+        return child
 
     def _wait_healthy(self, child: Child) -> None:
         deadline = time.monotonic() + child.spec.startup_timeout

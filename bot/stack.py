@@ -155,6 +155,9 @@ def child_env(settings: Settings) -> dict[str, str]:
         **settings_env(settings),
         **tracker_env(settings),
         "PARLEY_ACTION_ENDPOINT_URL": f"{settings.actions_url}/webhook",
+        "PARLEY_LOCK_STORE": (
+            "channels.stores.AtomicRedisLockStore" if settings.ops.redis_url else "in_memory"
+        ),
         # Rasa phones home by default; Parley never sends traffic it was not asked to.
         "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

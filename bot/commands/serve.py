@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot import model, privacy
+from bot.commands.scale import check_scalable, start_scaled
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import deliver_due
 from bot.journal import ConsentJournal
@@ -57,11 +58,16 @@ def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
     return model.train(root, settings.models_dir)
 
 
-def start_stack(supervisor: Supervisor, settings: Settings, model_path: Path) -> None:
+def start_stack(
+    supervisor: Supervisor, settings: Settings, model_path: Path, replicas: int = 1
+) -> None:
     ports = (settings.actions_port, settings.rasa_port, settings.campaigns.worker_port,
              settings.api.port)  # fmt: skip
     for port in ports:
         ensure_port_free(port)
+    if replicas > 1:
+        start_scaled(supervisor, settings, model_path, replicas)
+        return
     supervisor.start(action_server(settings))
     supervisor.start(rasa_server(settings, model_path))
     supervisor.start(campaign_worker(settings))
@@ -91,12 +97,13 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run_stack(settings: Settings, *, train_if_stale: bool = True) -> int:
+def run_stack(settings: Settings, *, train_if_stale: bool = True, replicas: int = 1) -> int:
+    check_scalable(settings, replicas)  # before minutes of training, not after
     model_path = prepare(settings, train_if_stale=train_if_stale)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     with Supervisor(settings.data_dir / "logs", settings.project_root) as supervisor:
         try:
-            start_stack(supervisor, settings, model_path)
+            start_stack(supervisor, settings, model_path, replicas)
             print(ready_banner(settings))
             supervisor.watch(tick=lambda: housekeeping(settings))
         except ChildFailed as failure:
@@ -123,3 +130,41 @@ def ready_banner(settings: Settings) -> str:
         f"  Profile store: {settings.database_url}\n"
         f"Press Ctrl-C to stop."
     )
+
+
+PARTS = ("rasa", "actions", "worker", "api")
+
+
+def serve_part(settings: Settings, part: str) -> int:
+    """One part of Parley in the foreground, for scale-out under your own orchestration.
+
+    The schema must be current (`parley db upgrade`, once per release) and, for `rasa`,
+    the model trained (`parley train`): replicas never migrate or train on their own.
+    """
+    specs = {
+        "actions": lambda: action_server(settings),
+        "worker": lambda: campaign_worker(settings),
+        "api": lambda: api_server(settings),
+        "rasa": lambda: rasa_server(settings, current_model(settings)),
+    }
+    spec = specs[part]()
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    with Supervisor(settings.data_dir / "logs", settings.project_root) as supervisor:
+        try:
+            supervisor.start(spec)
+            print(f"parley: {spec.name} is serving; Ctrl-C stops it")
+            supervisor.watch()
+        except ChildFailed as failure:
+            print(f"parley: {failure}")
+            return 1
+        except KeyboardInterrupt:
+            print(f"\nstopping {spec.name}...")
+    return 0
+
+
+def current_model(settings: Settings) -> Path:
+    root = settings.project_root
+    path = model.model_path(root, settings.models_dir)
+    if model.is_stale(root, settings.models_dir):
+        raise ModelMissing(path)
+    return path
