@@ -10,7 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot import model, privacy
-from bot.commands.scale import check_scalable, start_scaled
+from bot.commands.scale import Layout, check_scalable, start_scaled
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import deliver_due
 from bot.journal import ConsentJournal
@@ -60,18 +60,19 @@ def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
 
 def start_stack(
     supervisor: Supervisor, settings: Settings, model_path: Path, replicas: int = 1
-) -> None:
+) -> Layout | None:
+    """Start every process; for a scaled stack, say where each replica listens."""
     ports = (settings.actions_port, settings.rasa_port, settings.campaigns.worker_port,
              settings.api.port)  # fmt: skip
     for port in ports:
         ensure_port_free(port)
     if replicas > 1:
-        start_scaled(supervisor, settings, model_path, replicas)
-        return
+        return start_scaled(supervisor, settings, model_path, replicas)
     supervisor.start(action_server(settings))
     supervisor.start(rasa_server(settings, model_path))
     supervisor.start(campaign_worker(settings))
     supervisor.start(api_server(settings))
+    return None
 
 
 def housekeeping(settings: Settings) -> None:

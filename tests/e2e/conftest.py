@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.commands.scale import Layout
 from bot.commands.serve import start_stack
 from bot.runner import Supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
@@ -59,6 +60,7 @@ class Stack:
     settings: Settings
     store: ProfileStore
     supervisor: Supervisor
+    layout: Layout | None = None  # where the replicas of a scaled stack listen
 
     @property
     def webhook(self) -> str:
@@ -93,16 +95,16 @@ class Stack:
         return slots
 
 
-def launch(data_dir: Path, trained_model: Path, **overrides: str) -> Stack:
+def launch(data_dir: Path, trained_model: Path, replicas: int = 1, **overrides: str) -> Stack:
     settings = stack_settings(data_dir, **overrides)
     migrate.upgrade(settings.database_url)
     supervisor = Supervisor(data_dir / "logs", PROJECT_ROOT, say=lambda _: None)
     try:
-        start_stack(supervisor, settings, trained_model)
+        layout = start_stack(supervisor, settings, trained_model, replicas)
     except BaseException:
         supervisor.stop()
         raise
-    return Stack(settings, ProfileStore.from_url(settings.database_url), supervisor)
+    return Stack(settings, ProfileStore.from_url(settings.database_url), supervisor, layout)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,197 @@
+"""Two Rasa servers, two action servers and two workers behind HAProxy, on PostgreSQL
+and Redis (`parley run --scale 2`), with the faults a production cluster sees."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg2
+import pytest
+import redis
+
+from bot.runner import is_healthy
+from channels.messages import APOLOGY
+from tests.channels.conftest import ACCOUNT_SID, PUBLIC_URL, SMS_FROM, new_number, sign
+from tests.channels.fake_twilio import FakeTwilio
+from tests.e2e.conftest import Stack, launch
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    if shutil.which("haproxy") is None:
+        pytest.fail("haproxy is not installed: .ci/run installs Debian's package")
+    try:
+        admin = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=3)
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except (psycopg2.OperationalError, redis.RedisError) as error:
+        pytest.skip(f"needs PostgreSQL and Redis on loopback: {error}")
+    admin.autocommit = True
+    name = f"parley_scale_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    yield f"{SERVER}/{name}"
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.close()
+
+
+@pytest.fixture(scope="module")
+def fake_twilio() -> Iterator[FakeTwilio]:
+    fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    database: str,
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    fake_twilio: FakeTwilio,
+) -> Iterator[Stack]:
+    running = launch(
+        tmp_path_factory.mktemp("scale"),
+        trained_model,
+        replicas=2,
+        DATABASE_URL=database,
+        PARLEY_TRACKER_STORE_URL=database,
+        PARLEY_REDIS_URL=REDIS_URL,
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN="test-auth-token-0123456789",
+        TWILIO_SMS_FROM=SMS_FROM,
+        PARLEY_PUBLIC_URL=PUBLIC_URL,
+        TWILIO_API_BASE_URL=fake_twilio.url,
+    )
+    yield running
+    running.supervisor.stop()
+    running.store.dispose()
+
+
+def rasa_urls(stack: Stack) -> list[str]:
+    assert stack.layout is not None
+    return [f"http://127.0.0.1:{port}" for port in stack.layout.rasa_ports]
+
+
+def say_to(url: str, sender: str, text: str) -> list[dict[str, Any]]:
+    reply = httpx.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+    )
+    assert reply.status_code == 200, reply.text
+    messages: list[dict[str, Any]] = reply.json()
+    return messages
+
+
+def events(stack: Stack, sender: str) -> list[dict[str, Any]]:
+    token = stack.settings.rasa_token.value
+    url = f"{stack.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
+    found: list[dict[str, Any]] = httpx.get(url, timeout=30).json()["events"]
+    return found
+
+
+def user_texts(stack: Stack, sender: str) -> list[str]:
+    return [e["text"] for e in events(stack, sender) if e["event"] == "user"]
+
+
+def test_every_server_is_ready_behind_one_entry_point(cluster: Stack) -> None:
+    for url in rasa_urls(cluster):
+        ready = httpx.get(f"{url}/ready", timeout=10)
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"model": "ok", "tracker_store": "ok", "lock_store": "ok"}
+    assert httpx.get(f"{cluster.settings.rasa_url}/health", timeout=10).status_code == 200
+    # The entry point spreads one conversation over both servers, which share it.
+    sender = f"lb-{uuid.uuid4().hex[:8]}"
+    for text in ("hi", "I'd like a demo", "Mara Jensen"):
+        cluster.say(sender, text)
+    assert user_texts(cluster, sender) == ["hi", "I'd like a demo", "Mara Jensen"]
+    turns = [
+        sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in httpx.get(f"{url}/metrics", timeout=10).text.splitlines()
+            if line.startswith('parley_turns_total{channel="rest",outcome="ok"}')
+        )
+        for url in rasa_urls(cluster)
+    ]
+    assert all(count >= 1 for count in turns), turns
+
+
+def test_two_messages_50ms_apart_on_two_servers_keep_their_order(cluster: Stack) -> None:
+    first_server, second_server = rasa_urls(cluster)
+    for attempt in range(4):
+        sender = f"order-{attempt}-{uuid.uuid4().hex[:8]}"
+        say_to(first_server, sender, "I'd like a demo")
+        first = "I'm Tomas Berg from Lumen, tomas@lumen.io"
+        second = "skip"
+        thread = threading.Thread(target=say_to, args=(first_server, sender, first))
+        thread.start()
+        time.sleep(0.05)
+        later = say_to(second_server, sender, second)
+        thread.join(60)
+        assert user_texts(cluster, sender) == ["I'd like a demo", first, second]
+        # "skip" was understood after the details, so it skipped the phone question.
+        assert "phone" not in " ".join(m.get("text", "") for m in later).lower()
+        contact = cluster.store.contact_for_identity("rest", sender)
+        assert contact is not None and contact.email == "tomas@lumen.io"
+
+
+def test_one_twilio_webhook_delivered_to_both_servers_is_handled_once(
+    cluster: Stack, fake_twilio: FakeTwilio
+) -> None:
+    number = new_number()
+    params = {
+        "MessageSid": f"SM{uuid.uuid4().hex}",
+        "AccountSid": ACCOUNT_SID,
+        "From": number,
+        "To": SMS_FROM,
+        "Body": "hi, can I get a demo?",
+        "NumMedia": "0",
+    }
+    path = "/webhooks/twilio/webhook"
+    headers = {"X-Twilio-Signature": sign(path, params)}
+    replies: list[int] = []
+
+    def deliver(url: str) -> None:
+        reply = httpx.post(f"{url}{path}", data=params, headers=headers, timeout=30)
+        replies.append(reply.status_code)
+
+    threads = [threading.Thread(target=deliver, args=(url,)) for url in rasa_urls(cluster)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert replies == [200, 200]
+    fake_twilio.wait_for(number, 1)
+    time.sleep(3)  # a second handling would have answered by now
+    sent = fake_twilio.to(number)
+    assert user_texts(cluster, number) == ["hi, can I get a demo?"]
+    bot_texts = [e for e in events(cluster, number) if e["event"] == "bot"]
+    assert len(sent) == len(bot_texts)
+
+
+def test_an_action_server_killed_mid_form_loses_nothing(cluster: Stack) -> None:
+    sender = f"kill-{uuid.uuid4().hex[:8]}"
+    cluster.say(sender, "I'd like a demo")
+    cluster.say(sender, "Priya Natarajan")
+    victim = cluster.supervisor.children["action server 1"].process
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(10)
+    # No restart: the load balancer takes the dead server out and the other one answers.
+    answers = [cluster.text(sender, "priya@natarajan.dev"), cluster.text(sender, "Orbital")]
+    assert APOLOGY.lower() not in " ".join(answers)
+    contact = cluster.store.contact_for_identity("rest", sender)
+    assert contact is not None
+    assert (contact.name, contact.email) == ("Priya Natarajan", "priya@natarajan.dev")
+    assert not is_healthy(
+        f"http://127.0.0.1:{cluster.layout.action_ports[0] if cluster.layout else 0}/health"
+    )
