@@ -257,11 +257,12 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             rate=_rate(env, "PARLEY_API_RATE", 10.0),
             burst=_positive_int(env, "PARLEY_API_BURST", 20),
         ),
-        ops=_ops(env),
+        ops=ops_settings(env),
     )
 
 
-def _ops(env: Mapping[str, str]) -> OpsSettings:
+def ops_settings(env: Mapping[str, str]) -> OpsSettings:
+    """Only the ops settings: what logging needs before the rest is read."""
     redis_url = env.get("PARLEY_REDIS_URL", "").strip() or None
     if redis_url is not None and urlsplit(redis_url).scheme not in {"redis", "rediss"}:
         raise InvalidSetting("PARLEY_REDIS_URL", f"{redis_url!r}: use redis://host:6379/1")

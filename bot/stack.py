@@ -168,8 +168,9 @@ def child_env(settings: Settings) -> dict[str, str]:
 def action_server(settings: Settings) -> ChildSpec:
     return ChildSpec(
         name="action server",
-        argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-              "--port", str(settings.actions_port)],
+        argv=[sys.executable, "-m", "actions.server", "--actions", "actions",
+              "--port", str(settings.actions_port),
+              "--logging-config-file", str(settings.project_root / "logging.yml")],
         health_url=f"{settings.actions_url}/health",
         env=child_env(settings),
     )  # fmt: skip
@@ -207,6 +208,7 @@ def rasa_server(settings: Settings, model: Path) -> ChildSpec:
             "--port", str(settings.rasa_port),
             # "=" form: a token may begin with "-", which argparse would take for an option.
             "--enable-api", f"--auth-token={token}",
+            "--logging-config-file", str(root / "logging.yml"),
             # Browsers may call Rasa only from the web chat's configured origins.
             *(["--cors", *settings.webchat_origins] if settings.webchat_origins else []),
         ],

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.errors import ContactNotFound
 from bot.messaging import OutboundMessage, Sender, SendFailed
+from bot.metrics import SENDS
 from bot.store import CampaignSend, ContactSnapshot
 from bot.unsubscribe import unsubscribe_url
 from campaigns.conversations import CONVERSATIONAL, ConversationLog
@@ -97,7 +98,7 @@ class Dispatcher:
         now = self.clock()
         reaped = await asyncio.to_thread(store.reap_abandoned_sends, now)
         for _ in range(reaped):
-            report.add(UNCERTAIN)
+            report.add(_counted(None, UNCERTAIN))
         names = list(self.engine.campaigns)
         claimed = await asyncio.to_thread(store.claim_due_sends, names, now, limit=limit)
         by_contact: dict[str, list[CampaignSend]] = {}
@@ -117,7 +118,7 @@ class Dispatcher:
         try:
             return await self._deliver(send)
         except ContactNotFound:
-            return "erased"  # the contact and this row went while we worked
+            return _counted(None, "erased")  # the contact and this row went while we worked
 
     async def _deliver(self, send: CampaignSend) -> str:
         campaign = self.engine.campaigns[send.campaign]
@@ -199,7 +200,7 @@ class Dispatcher:
         store, channel = self.engine.store, outbound.channel
         started = await asyncio.to_thread(store.start_campaign_send, send, channel, self.clock())
         if not started:
-            return "lost claim"
+            return _counted(channel, "lost claim")
         # Taken after the database write, right before the call, so that the provider
         # (not our thread pool) sees the spacing.
         await self.limiter.acquire(channel)
@@ -227,20 +228,27 @@ class Dispatcher:
                                     channel, failure.do_not_contact, note)  # fmt: skip
         if failure.retryable and send.attempts + 1 < MAX_ATTEMPTS:
             retry_at = self.clock() + FIRST_RETRY * 2**send.attempts
-            await self._finish(send, PENDING, str(failure), channel=channel, retry_at=retry_at)
-            return "retry"
+            return await self._finish(send, PENDING, str(failure), channel=channel,
+                                      retry_at=retry_at, outcome="retry")  # fmt: skip
         return await self._finish(send, FAILED, str(failure), channel=channel)
 
     async def _finish(
         self, send: CampaignSend, status: str, reason: str | None, *, channel: str | None = None,
         provider_message_id: str | None = None, retry_at: datetime | None = None,
+        outcome: str | None = None,
     ) -> str:  # fmt: skip
         await asyncio.to_thread(
             self.engine.store.finish_campaign_send, send, status=status, reason=reason,
             channel=channel, provider_message_id=provider_message_id, retry_at=retry_at,
             now=self.clock(),
         )  # fmt: skip
-        return "deferred" if status == PENDING else status
+        return _counted(channel, outcome or ("deferred" if status == PENDING else status))
+
+
+def _counted(channel: str | None, outcome: str) -> str:
+    """Count the outcome of one send; `none` when it ended before a channel was chosen."""
+    SENDS.labels(channel or "none", outcome).inc()
+    return outcome
 
 
 def _message_of(campaign: Campaign, send: CampaignSend) -> Message | None:

@@ -25,7 +25,9 @@ from typing import Any
 from bot import webhooks
 from bot.crm import CrmConnector, HubSpotConnector, sync_due
 from bot.errors import StoreUnavailable
+from bot.logs import configure_logging
 from bot.messaging import Sender
+from bot.metrics import QUEUE_DEPTH, exposition
 from bot.settings import Settings, load_settings
 from bot.store import ContactSnapshot, ProfileStore, conversation_events
 from campaigns.conversations import ConversationLog
@@ -103,14 +105,19 @@ class Health:
 def serve_health(health: Health, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path == "/metrics":
+                self._send(200, *exposition())
+                return
             state = health.as_json()
             ready = state["status"] == "ok"
             status = 200 if self.path == "/health" or (self.path == "/ready" and ready) else 503
             if self.path not in ("/health", "/ready"):
                 status = 404
-            body = json.dumps(state).encode()
+            self._send(status, json.dumps(state).encode(), "application/json")
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -121,6 +128,12 @@ def serve_health(health: Health, host: str, port: int) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True, name="health").start()
     return server
+
+
+def measure_queues(store: ProfileStore, now: datetime) -> None:
+    """The backlog left after a tick; growing numbers mean more workers are needed."""
+    QUEUE_DEPTH.labels("outbox").set(store.count_due_sends(now))
+    QUEUE_DEPTH.labels("webhooks").set(store.count_due_webhook_deliveries(now))
 
 
 @dataclass
@@ -145,6 +158,7 @@ class Worker:
         relayed = await asyncio.to_thread(webhooks.deliver_due, self.engine.store, now)
         if self.crm is not None:
             await asyncio.to_thread(sync_due, self.engine.store, self.crm, now)
+        await asyncio.to_thread(measure_queues, self.engine.store, now)
         with self.health.lock:
             for outcome, n in report.counts.items():
                 self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
@@ -201,12 +215,8 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argparse.ArgumentParser(prog="parley worker", description=__doc__).parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every URL at INFO, and tokens travel in Rasa's and Telegram's URLs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = load_settings()
+    configure_logging(settings.ops, "campaigns.worker")
     try:
         campaigns = load_campaigns(settings.campaigns.directory)
     except CampaignError as error:

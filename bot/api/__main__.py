@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiohttp import web
 
 from bot.api.app import build_app
+from bot.logs import configure_logging
 from bot.settings import load_settings
 from bot.store import ProfileStore
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = load_settings()
+    configure_logging(settings.ops, "bot.api")
     store = ProfileStore.from_url(settings.database_url)
     app = build_app(
         store, settings.default_region, rate=settings.api.rate, burst=settings.api.burst

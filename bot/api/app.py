@@ -7,6 +7,7 @@ data is written to the audit log with the token's id as the actor.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from bot.api import tokens
 from bot.api.openapi import description
 from bot.errors import ContactNotFound, InvalidField, StoreUnavailable
 from bot.leads import normalize_email, normalize_phone
+from bot.metrics import HTTP_REQUESTS, exposition, status_class
 from bot.segments import Compare, Everyone, InList, Or, Segment
 from bot.store import ApiToken, Contact, Enrollment, ProfileStore
 from bot.types import PURPOSES, LeadField
@@ -29,6 +31,8 @@ STORE = web.AppKey("store", ProfileStore)
 REGION = web.AppKey("region", str)
 TOKEN = "parley_token"
 PUBLIC = ("/api/openapi.json", "/api/health")
+# Open to a scraper on this machine; from anywhere else it takes a token with read scope.
+METRICS = "/api/metrics"
 MAX_BODY = 64 * 1024
 
 
@@ -77,6 +81,20 @@ async def in_thread(request: web.Request, work: Callable[[ProfileStore], Any]) -
 
 
 @web.middleware
+async def count_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    # The route's template, never the raw path: contact ids must not become labels.
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "unmatched"
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        HTTP_REQUESTS.labels(route, status_class(error.status)).inc()
+        raise
+    HTTP_REQUESTS.labels(route, status_class(response.status)).inc()
+    return response
+
+
+@web.middleware
 async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
@@ -98,7 +116,7 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in PUBLIC:
+    if request.path in PUBLIC or (request.path == METRICS and _from_loopback(request)):
         return await handler(request)
     header = request.headers.get("Authorization", "")
     parts = tokens.split(header.removeprefix("Bearer ")) if header.startswith("Bearer ") else None
@@ -119,6 +137,13 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     if stale:  # "last used" to the minute is enough, and spares a write per request
         await in_thread(request, lambda s: s.note_api_token_use(token.id))
     return await handler(request)
+
+
+def _from_loopback(request: web.Request) -> bool:
+    try:
+        return request.remote is not None and ipaddress.ip_address(request.remote).is_loopback
+    except ValueError:  # a Unix socket has no address
+        return False
 
 
 def require(request: web.Request, scope: str) -> ApiToken:
@@ -356,13 +381,22 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def metrics(request: web.Request) -> web.Response:
+    if TOKEN in request:  # only requests from elsewhere went through authentication
+        require(request, "read")
+    body, content_type = exposition()
+    return web.Response(body=body, headers={"Content-Type": content_type})
+
+
 def build_app(
     store: ProfileStore, region: str, rate: float = 10.0, burst: int = 20
 ) -> web.Application:
-    app = web.Application(middlewares=[problems, authenticate], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[count_requests, problems, authenticate],
+                          client_max_size=MAX_BODY)  # fmt: skip
     app[STORE], app[LIMITER], app[REGION] = store, RateLimits(rate, burst), region
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/api/health", health)
+    app.router.add_get(METRICS, metrics)
     app.router.add_get("/api/v1/contacts", list_contacts)
     app.router.add_get("/api/v1/leads", list_leads)
     app.router.add_get("/api/v1/contacts/{contact_id}", get_contact)

@@ -183,6 +183,11 @@ class CampaignStore:
             )
         )  # fmt: skip
 
+    def count_due_sends(self, now: datetime) -> int:
+        """How many outbox sends are due and unclaimed: the worker's backlog."""
+        at = utc(now)
+        return self._tx.read(lambda conn: campaigns.count_due_sends(conn, at))
+
     def reap_abandoned_sends(self, now: datetime, lease: timedelta = timedelta(minutes=2)) -> int:
         at = utc(now)
         return self._tx.write(lambda conn: campaigns.reap_abandoned(conn, at, lease))

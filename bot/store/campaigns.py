@@ -221,6 +221,14 @@ def claim_sends(
     return [_send(r) for r in rows.mappings()]
 
 
+def count_due_sends(conn: Connection, now: datetime) -> int:
+    """Sends a worker would claim now: due and pending, or claimed by a lease that ran out."""
+    pending = and_(S.status == PENDING, S.due_at <= now)
+    expired = and_(S.status == CLAIMED, S.lease_until < now, S.due_at <= now)
+    query = select(func.count()).where(or_(pending, expired), ~_paused(S.campaign))
+    return int(conn.execute(query.select_from(campaign_sends)).scalar_one())
+
+
 def start_send(conn: Connection, send_id: int, token: str, channel: str, now: datetime) -> bool:
     """Mark the send as handed to the provider. False when the caller lost its claim.
 

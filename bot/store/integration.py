@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from bot.store.records import WebhookDelivery, WebhookSubscription
 from bot.store.schema import integration_events, webhook_deliveries, webhook_subscriptions
@@ -68,10 +69,7 @@ def subscriptions(conn: Connection) -> list[WebhookSubscription]:
 
 def claim(conn: Connection, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
     """Due deliveries leased to the caller (SKIP LOCKED on PostgreSQL)."""
-    due = or_(
-        and_(DEL.status == PENDING, DEL.next_attempt_at <= now),
-        and_(DEL.status == SENDING, DEL.lease_until < now),
-    )
+    due = _due(now)
     query = select(DEL.id).where(due).order_by(DEL.next_attempt_at, DEL.id).limit(limit)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -84,6 +82,12 @@ def claim(conn: Connection, now: datetime, lease: timedelta, limit: int) -> list
         ).rowcount == 1
     ]  # fmt: skip
     return _deliveries(conn, DEL.id.in_(claimed))
+
+
+def count_due(conn: Connection, now: datetime) -> int:
+    """Deliveries a worker would claim now (the same test as `claim`)."""
+    query = select(func.count()).select_from(webhook_deliveries).where(_due(now))
+    return int(conn.execute(query).scalar_one())
 
 
 def finish(
@@ -116,6 +120,13 @@ def forget_contact(conn: Connection, contact_id: str) -> None:
     ids = select(EV.event_id).where(EV.contact_id == contact_id).scalar_subquery()
     conn.execute(delete(webhook_deliveries).where(DEL.event_id.in_(ids)))
     conn.execute(delete(integration_events).where(EV.contact_id == contact_id))
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(DEL.status == PENDING, DEL.next_attempt_at <= now),
+        and_(DEL.status == SENDING, DEL.lease_until < now),
+    )
 
 
 def _deliveries(conn: Connection, where: Any) -> list[WebhookDelivery]:

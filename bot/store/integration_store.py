@@ -36,6 +36,11 @@ class IntegrationStore:
         at = utc(now)
         return self._tx.write(lambda conn: integration.claim(conn, at, lease, limit))
 
+    def count_due_webhook_deliveries(self, now: datetime) -> int:
+        """How many webhook deliveries are waiting to go out now."""
+        at = utc(now)
+        return self._tx.read(lambda conn: integration.count_due(conn, at))
+
     def finish_webhook_delivery(
         self, delivery_id: int, status: str, *, error: str | None = None,
         retry_at: datetime | None = None, now: datetime | None = None,

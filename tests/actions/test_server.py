@@ -1,0 +1,127 @@
+"""`python -m actions.server` as `parley run` starts it: a real process on a free
+loopback port, on a SQLite profile store, with logging.yml. /ready follows the store,
+/metrics counts actions and their failures by name, logs are JSON lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.settings import PROJECT_ROOT
+from bot.store import upgrade
+
+
+@dataclass
+class ActionServer:
+    url: str
+    log: Path
+
+    def metric(self, name: str, action: str) -> float:
+        text = httpx.get(f"{self.url}/metrics", timeout=10).text
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == name and sample.labels == {"action": action}:
+                    return sample.value
+        return 0.0
+
+    def call(self, body: dict[str, object]) -> httpx.Response:
+        return httpx.post(f"{self.url}/webhook", json=body, timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start(data_dir: Path, database_url: str) -> Iterator[ActionServer]:
+    port, log = _free_port(), data_dir / "actions.log"
+    env = {**os.environ, "DATABASE_URL": database_url, "PARLEY_DATA_DIR": str(data_dir),
+           "PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_PERSONAL_DATA": "mask",
+           "RASA_TELEMETRY_ENABLED": "false"}  # fmt: skip
+    argv = [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port),
+            "--logging-config-file", "logging.yml"]  # fmt: skip
+    with log.open("w") as out:
+        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
+    server = ActionServer(f"http://127.0.0.1:{port}", log)
+    try:
+        _wait_for_health(server, process)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_for_health(server: ActionServer, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, server.log.read_text()
+        try:
+            if httpx.get(f"{server.url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"the action server did not start:\n{server.log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActionServer]:
+    data_dir = tmp_path_factory.mktemp("actions")
+    url = f"sqlite:///{data_dir / 'parley.db'}"
+    upgrade(url)
+    yield from _start(data_dir, url)
+
+
+def _help_call(sender: str) -> dict[str, object]:
+    tracker = {"sender_id": sender, "slots": {}, "latest_message": {}, "events": []}
+    return {"next_action": "action_help", "tracker": tracker, "domain": {}, "version": "3.6.21"}
+
+
+def test_action_server_is_ready_while_the_store_answers(action_server: ActionServer) -> None:
+    reply = httpx.get(f"{action_server.url}/ready", timeout=10)
+    assert (reply.status_code, reply.json()) == (200, {"status": "ok"})
+    assert httpx.get(f"{action_server.url}/health", timeout=10).json() == {"status": "ok"}
+
+
+def test_action_server_counts_actions_and_their_failures(action_server: ActionServer) -> None:
+    runs = action_server.metric("parley_actions_total", "action_help")
+    failures = action_server.metric("parley_action_errors_total", "action_help")
+    assert action_server.call(_help_call("visitor-1")).status_code == 200
+    assert action_server.call({"next_action": "action_help"}).status_code == 500  # no tracker
+    assert action_server.metric("parley_actions_total", "action_help") == runs + 2
+    assert action_server.metric("parley_action_errors_total", "action_help") == failures + 1
+
+
+def test_action_server_keeps_unknown_action_names_out_of_labels(
+    action_server: ActionServer,
+) -> None:
+    unknown = action_server.metric("parley_action_errors_total", "unknown")
+    assert action_server.call({"next_action": "action_made_up_7f3a"}).status_code == 404
+    assert action_server.metric("parley_action_errors_total", "unknown") == unknown + 1
+    assert "action_made_up_7f3a" not in httpx.get(f"{action_server.url}/metrics").text
+
+
+def test_action_server_logs_json_lines(action_server: ActionServer) -> None:
+    lines = [json.loads(x) for x in action_server.log.read_text().splitlines() if x[:1] == "{"]
+    assert any(line["logger"] == "rasa_sdk.executor" for line in lines)
+    assert {line["process"] for line in lines} == {"actions.server"}
+
+
+def test_action_server_is_not_ready_while_the_store_is_unreachable(tmp_path: Path) -> None:
+    for server in _start(tmp_path, "postgresql://parley@127.0.0.1:1/parley"):
+        reply = httpx.get(f"{server.url}/ready", timeout=30)
+        assert reply.status_code == 503
+        assert reply.json()["status"] == "unavailable"
+        assert "profile store unavailable" in reply.json()["reason"]
+        assert httpx.get(f"{server.url}/health", timeout=10).status_code == 200
