@@ -22,6 +22,7 @@ from channels.messages import APOLOGY
 from tests.channels.conftest import ACCOUNT_SID, PUBLIC_URL, SMS_FROM, new_number, sign
 from tests.channels.fake_twilio import FakeTwilio
 from tests.e2e.conftest import Stack, launch
+from tests.faults.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -55,8 +56,15 @@ def fake_twilio() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture(scope="module")
+def redis_proxy() -> Iterator[TcpProxy]:
+    with TcpProxy("127.0.0.1", 6379) as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="module")
 def cluster(
     database: str,
+    redis_proxy: TcpProxy,
     trained_model: Path,
     tmp_path_factory: pytest.TempPathFactory,
     fake_twilio: FakeTwilio,
@@ -67,7 +75,7 @@ def cluster(
         replicas=2,
         DATABASE_URL=database,
         PARLEY_TRACKER_STORE_URL=database,
-        PARLEY_REDIS_URL=REDIS_URL,
+        PARLEY_REDIS_URL=redis_proxy.url_for(REDIS_URL, 6379),
         TWILIO_ACCOUNT_SID=ACCOUNT_SID,
         TWILIO_AUTH_TOKEN="test-auth-token-0123456789",
         TWILIO_SMS_FROM=SMS_FROM,
@@ -195,3 +203,40 @@ def test_an_action_server_killed_mid_form_loses_nothing(cluster: Stack) -> None:
     assert not is_healthy(
         f"http://127.0.0.1:{cluster.layout.action_ports[0] if cluster.layout else 0}/health"
     )
+
+
+def test_redis_away_gets_an_apology_and_the_conversation_resumes(
+    cluster: Stack, redis_proxy: TcpProxy
+) -> None:
+    sender = f"redis-{uuid.uuid4().hex[:8]}"
+    cluster.say(sender, "I'd like a demo")
+    redis_proxy.cut()
+    try:
+        for url in rasa_urls(cluster):
+            ready = httpx.get(f"{url}/ready", timeout=10)
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["lock_store"] != "ok"
+        assert say_to(rasa_urls(cluster)[0], sender, "Ines Duarte")[-1]["text"] == APOLOGY
+    finally:
+        redis_proxy.restore()
+    assert "name" not in cluster.text(sender, "Ines Duarte")
+    assert user_texts(cluster, sender)[-1] == "Ines Duarte"
+    contact = cluster.store.contact_for_identity("rest", sender)
+    assert contact is not None and contact.name == "Ines Duarte"
+
+
+def test_a_rasa_server_killed_between_messages_goes_unnoticed(cluster: Stack) -> None:
+    sender = f"rasa-kill-{uuid.uuid4().hex[:8]}"
+    cluster.say(sender, "I'd like a demo")
+    cluster.say(sender, "Kofi Mensah")
+    victim = cluster.supervisor.children["rasa server 2"].process
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(10)
+    answers = [cluster.text(sender, "kofi@mensah.dev"), cluster.text(sender, "skip")]
+    assert APOLOGY.lower() not in " ".join(answers)
+    assert user_texts(cluster, sender) == [
+        "I'd like a demo",
+        "Kofi Mensah",
+        "kofi@mensah.dev",
+        "skip",
+    ]
