@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -119,6 +119,8 @@ class CampaignSettings:
     cap_per_week: int
     # Sends per second per channel, for each worker process.
     rates: Mapping[str, float]
+    # How long a worker's claim on a send holds (it dies: another one takes over then).
+    send_lease: timedelta = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -301,7 +303,17 @@ def _campaigns(env: Mapping[str, str], data_dir: Path) -> CampaignSettings:
         cap_per_day=_positive_int(env, "PARLEY_CAP_PER_DAY", 2),
         cap_per_week=_positive_int(env, "PARLEY_CAP_PER_WEEK", 5),
         rates={ch: _rate(env, f"PARLEY_RATE_{ch.upper()}", d) for ch, d in RATE_DEFAULTS.items()},
+        send_lease=timedelta(seconds=_lease_seconds(env)),
     )
+
+
+def _lease_seconds(env: Mapping[str, str]) -> int:
+    # A batch holds about ten seconds of sends in the rate limiter: a shorter lease would
+    # let another worker reap sends that are merely waiting their turn.
+    seconds = _positive_int(env, "PARLEY_SEND_LEASE_SECONDS", 120)
+    if seconds < 15:
+        raise InvalidSetting("PARLEY_SEND_LEASE_SECONDS", f"{seconds}: at least 15 seconds")
+    return seconds
 
 
 def _quiet_hours(raw: str) -> tuple[time, time]:

@@ -89,6 +89,7 @@ def campaign_env(settings: Settings) -> dict[str, str]:
         "PARLEY_CAP_PER_DAY": str(campaigns.cap_per_day),
         "PARLEY_CAP_PER_WEEK": str(campaigns.cap_per_week),
         **{f"PARLEY_RATE_{ch.upper()}": str(rate) for ch, rate in campaigns.rates.items()},
+        "PARLEY_SEND_LEASE_SECONDS": str(int(campaigns.send_lease.total_seconds())),
     }
 
 

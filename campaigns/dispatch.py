@@ -82,6 +82,9 @@ class Dispatcher:
     limiter: RateLimiter
     clock: Callable[[], datetime]
     conversations: ConversationLog | None = None
+    # How long a claim holds before another worker may take it (or, once `sending`,
+    # report it uncertain); longer than a batch spends waiting on the rate limiter.
+    lease: timedelta = timedelta(minutes=2)
 
     @property
     def configured(self) -> Collection[str]:
@@ -96,11 +99,13 @@ class Dispatcher:
         store, report = self.engine.store, DispatchReport()
         limit = limit or self.batch_size()
         now = self.clock()
-        reaped = await asyncio.to_thread(store.reap_abandoned_sends, now)
+        reaped = await asyncio.to_thread(store.reap_abandoned_sends, now, self.lease)
         for _ in range(reaped):
             report.add(_counted(None, UNCERTAIN))
         names = list(self.engine.campaigns)
-        claimed = await asyncio.to_thread(store.claim_due_sends, names, now, limit=limit)
+        claimed = await asyncio.to_thread(
+            store.claim_due_sends, names, now, lease=self.lease, limit=limit
+        )
         by_contact: dict[str, list[CampaignSend]] = {}
         for send in claimed:
             by_contact.setdefault(send.contact_id, []).append(send)

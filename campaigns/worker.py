@@ -193,7 +193,9 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     server = serve_health(health, "127.0.0.1", settings.campaigns.worker_port)
     conversations = ConversationLog(settings.rasa_url, settings.rasa_token.value)
     limiter = RateLimiter(settings.campaigns.rates)
-    dispatcher = Dispatcher(engine, senders, limiter, utcnow, conversations)
+    dispatcher = Dispatcher(
+        engine, senders, limiter, utcnow, conversations, lease=settings.campaigns.send_lease
+    )
     crm = HubSpotConnector.from_settings(settings.crm)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

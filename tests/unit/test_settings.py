@@ -108,6 +108,7 @@ def test_twilio_is_off_by_default_and_its_token_never_prints(tmp_path: Path) -> 
         ("PARLEY_REDIS_URL", "localhost:6379"),
         ("PARLEY_LOG_FORMAT", "xml"),
         ("PARLEY_LOG_PERSONAL_DATA", "yes"),
+        ("PARLEY_SEND_LEASE_SECONDS", "5"),
     ],
 )
 def test_invalid_twilio_setting_fails_naming_the_key(tmp_path: Path, key: str, value: str) -> None:
@@ -135,6 +136,7 @@ def test_child_processes_see_every_setting(tmp_path: Path) -> None:
         "PARLEY_REDIS_URL": "redis://127.0.0.1:6379/3",
         "PARLEY_LOG_FORMAT": "text",
         "PARLEY_LOG_PERSONAL_DATA": "show",
+        "PARLEY_SEND_LEASE_SECONDS": "45",
     }
     settings = load_settings(environ=environ, dotenv=tmp_path / "none.env")
     assert load_settings(environ=child_env(settings), dotenv=tmp_path / "none.env") == settings
