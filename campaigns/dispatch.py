@@ -41,6 +41,9 @@ PENDING, SENT, FAILED, SKIPPED, UNCERTAIN = "pending", "sent", "failed", "skippe
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)
 STOP_LINE = "Reply STOP to opt out."
+# How long before its rate-limit slot a send is committed as `sending`: enough for the
+# database write, short enough that a crash strands almost nothing as uncertain.
+MARK_AHEAD_S = 0.2
 
 
 @dataclass
@@ -66,13 +69,21 @@ class RateLimiter:
         return 1.0 / max(gaps) if gaps else 1000.0
 
     async def acquire(self, channel: str) -> None:
+        await self.wait_until(await self.reserve(channel))
+
+    async def reserve(self, channel: str) -> float:
+        """The moment (on this limiter's clock) the next send on `channel` may go out."""
         lock = self._locks.setdefault(channel, asyncio.Lock())
         async with lock:
             now = self._clock()
             start = max(now, self._next.get(channel, now))
             self._next[channel] = start + self._gap.get(channel, 0.0)
-            if start > now:
-                await asyncio.sleep(start - now)
+            return start
+
+    async def wait_until(self, moment: float) -> None:
+        delay = moment - self._clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
 
 
 @dataclass(frozen=True)
@@ -203,12 +214,16 @@ class Dispatcher:
 
     async def _hand_over(self, send: CampaignSend, outbound: OutboundMessage) -> str:
         store, channel = self.engine.store, outbound.channel
+        slot = await self.limiter.reserve(channel)
+        # Marked `sending` only just before its turn: sends of a dead worker that were
+        # still waiting for their slot stay claimed, and another worker sends them once
+        # the lease runs out, instead of all being reported uncertain.
+        await self.limiter.wait_until(slot - MARK_AHEAD_S)
         started = await asyncio.to_thread(store.start_campaign_send, send, channel, self.clock())
         if not started:
             return _counted(channel, "lost claim")
-        # Taken after the database write, right before the call, so that the provider
-        # (not our thread pool) sees the spacing.
-        await self.limiter.acquire(channel)
+        # The provider, not our database, sees the spacing.
+        await self.limiter.wait_until(slot)
         try:
             receipt = await self.senders[channel].send(outbound)
         except SendFailed as failure:
