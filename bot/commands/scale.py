@@ -98,7 +98,10 @@ defaults
     # Only a failed connection is retried elsewhere: a request a server took is not resent.
     retries 2
     option redispatch
-    default-server inter 1s fall 2 rise 1
+    # A busy server answers /ready late (it shares its event loop with inference): a
+    # check gets 5 s, and three failures in a row take a server out.
+    timeout check 5s
+    default-server inter 2s fall 3 rise 1
 
 frontend channels
     bind {settings.bind_host}:{settings.rasa_port}
