@@ -34,19 +34,16 @@ from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
 from bot.metrics import ACTION_ERRORS, ACTIONS, exposition
 from bot.store import ProfileStore
-from bot.types import Channel
 
 logger = logging.getLogger("parley.actions")
 
 READY_TIMEOUT_S = 5.0
-# The lookup every conversation's first action makes: ready means it works.
-_PROBE_IDENTITY: tuple[Channel, str] = ("web", "parley-readiness-probe")
 
 
 def store_problem(store: ProfileStore) -> str | None:
     """None when the profile store answers; otherwise why not."""
     try:
-        store.contact_for_identity(*_PROBE_IDENTITY)
+        store.check_available()
     except StoreUnavailable as error:
         return f"profile store unavailable: {error}"
     return None

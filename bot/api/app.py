@@ -30,7 +30,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STORE = web.AppKey("store", ProfileStore)
 REGION = web.AppKey("region", str)
 TOKEN = "parley_token"
-PUBLIC = ("/api/openapi.json", "/api/health")
+PUBLIC = ("/api/openapi.json", "/api/health", "/api/ready")
 # Open to a scraper on this machine; from anywhere else it takes a token with read scope.
 METRICS = "/api/metrics"
 MAX_BODY = 64 * 1024
@@ -381,6 +381,16 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def ready(request: web.Request) -> web.Response:
+    """200 while the profile store answers: a balancer sends requests only then."""
+    try:
+        await asyncio.wait_for(asyncio.to_thread(request.app[STORE].check_available), 5)
+    except (StoreUnavailable, asyncio.TimeoutError) as error:
+        reason = str(error) or "the profile store did not answer within 5 s"
+        return web.json_response({"status": "unavailable", "reason": reason}, status=503)
+    return web.json_response({"status": "ok"})
+
+
 async def metrics(request: web.Request) -> web.Response:
     if TOKEN in request:  # only requests from elsewhere went through authentication
         require(request, "read")
@@ -396,6 +406,7 @@ def build_app(
     app[STORE], app[LIMITER], app[REGION] = store, RateLimits(rate, burst), region
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/api/health", health)
+    app.router.add_get("/api/ready", ready)
     app.router.add_get(METRICS, metrics)
     app.router.add_get("/api/v1/contacts", list_contacts)
     app.router.add_get("/api/v1/leads", list_leads)

@@ -59,6 +59,10 @@ class ProfileStore(
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def check_available(self) -> None:
+        """Raise StoreUnavailable unless the database answers now (readiness probes)."""
+        self._tx.read(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
+
     def contact_for_identity(self, channel: Channel, external_id: str) -> Contact | None:
         return self._read_contact(reads.id_for_identity, channel, external_id)
 

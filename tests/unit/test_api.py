@@ -222,3 +222,16 @@ def test_api_lists_a_campaigns_enrollments_page_by_page(api: Api) -> None:
     rest = api.get("/api/v1/campaigns/welcome/enrollments", token, after=first["next"]).json()
     assert [e["contact_id"] for e in first["items"] + rest["items"]] == ids
     assert rest["next"] is None
+
+
+def test_api_ready_follows_the_profile_store(api: Api) -> None:
+    assert httpx.get(f"{api.url}/api/ready", timeout=10).json() == {"status": "ok"}
+    away = ProfileStore.from_url("postgresql://postgres@127.0.0.1:1/nowhere")
+    base, stop = _serve(build_app(away, "US"))
+    try:
+        reply = httpx.get(f"{base}/api/ready", timeout=10)
+    finally:
+        stop()
+        away.dispose()
+    assert reply.status_code == 503
+    assert reply.json()["status"] == "unavailable"
