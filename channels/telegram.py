@@ -18,7 +18,6 @@ import asyncio
 import functools
 import hashlib
 import hmac
-import json
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
@@ -39,6 +38,7 @@ from bot.store import ProfileStore
 from channels.activity import note_inbound
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
+from channels.rest import load_json
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,9 @@ MAX_BODY_BYTES = 1_000_000
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
 SEND_ATTEMPTS = 4
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# `Update.de_json` trusts Telegram's shapes: a field of the wrong type trips over it as
+# whichever of these the first wrong access raises (a string `message`, a year-10^12 date).
+_MALFORMED = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
 class CallbackPayloads:
@@ -102,11 +105,11 @@ class TelegramInput(InputChannel):
             if len(body) > MAX_BODY_BYTES:
                 return response.text("update too large", status=413)
             try:
-                data = json.loads(body.decode("utf-8"))
+                data = load_json(body)
                 if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                     raise ValueError("an Update needs an integer update_id")
                 update = Update.de_json(data, self.bot)
-            except (UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+            except _MALFORMED as error:
                 return response.text(f"malformed update: {error}", status=400)
             if update is None:
                 return response.text("malformed update", status=400)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -33,7 +32,7 @@ from sanic.response import HTTPResponse
 
 from bot.settings import load_settings
 from bot.types import Channel
-from channels.rest import MAX_MESSAGE_CHARS, ParleyRestInput
+from channels.rest import MAX_MESSAGE_CHARS, BadRequest, ParleyRestInput, load_json
 
 STATIC = Path(__file__).resolve().parent / "static" / "webchat"
 _FILES = {
@@ -161,8 +160,8 @@ class WebChatInput(ParleyRestInput):
 
     def _read_message(self, raw: bytes) -> tuple[str, str, str | None]:
         try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            body = load_json(raw)
+        except BadRequest:
             raise ValueError("body must be UTF-8 JSON") from None
         if not isinstance(body, dict):
             raise ValueError("body must be a JSON object")
