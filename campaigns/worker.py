@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot import webhooks
 from bot.crm import CrmConnector, HubSpotConnector, sync_due
@@ -104,16 +105,34 @@ class Health:
 
 def serve_health(health: Health, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
+        head_only = False
+
+        def do_HEAD(self) -> None:
+            self.head_only = True
+            self.do_GET()
+
         def do_GET(self) -> None:
-            if self.path == "/metrics":
+            path = urlsplit(self.path).path
+            if path == "/metrics":
                 self._send(200, *exposition())
                 return
             state = health.as_json()
             ready = state["status"] == "ok"
-            status = 200 if self.path == "/health" or (self.path == "/ready" and ready) else 503
-            if self.path not in ("/health", "/ready"):
+            status = 200 if path == "/health" or (path == "/ready" and ready) else 503
+            if path not in ("/health", "/ready"):
                 status = 404
             self._send(status, json.dumps(state).encode(), "application/json")
+
+        def _refuse(self) -> None:
+            body = b'{"error": "only GET is served here"}'
+            self.send_response(405)
+            self.send_header("Allow", "GET, HEAD")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _refuse
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
             self.send_response(status)

@@ -256,6 +256,10 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
         body = json.loads(await request.text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise Problem(400, "Bad Request", f"the body is not JSON: {error}") from None
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise Problem(400, "Bad Request", f"the body is not usable JSON: {error}") from None
+    except RecursionError:  # `[[[[...` a few thousand deep
+        raise Problem(400, "Bad Request", "the body is nested too deeply") from None
     if not isinstance(body, dict):
         raise Problem(400, "Bad Request", "the body must be a JSON object")
     return body
