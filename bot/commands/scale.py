@@ -78,13 +78,9 @@ def plan_layout(replicas: int) -> Layout:
 
 def haproxy_config(settings: Settings, layout: Layout) -> str:
     """One frontend for channels (Rasa servers) and one for Rasa (action servers)."""
-    rasa = "\n".join(
-        f"    server rasa{i} {LOOPBACK}:{port} check" for i, port in enumerate(layout.rasa_ports, 1)
-    )
-    actions = "\n".join(
-        f"    server actions{i} {LOOPBACK}:{port} check"
-        for i, port in enumerate(layout.action_ports, 1)
-    )
+    rasa = _servers("rasa", layout.rasa_ports, "check")
+    tracked = _servers("rasa", layout.rasa_ports, "track rasa_servers/rasa{n}")
+    actions = _servers("actions", layout.action_ports, "check")
     return f"""# Written by `parley run --scale {len(layout.rasa_ports)}`; rewritten at every start.
 global
     maxconn 4096
@@ -105,6 +101,16 @@ defaults
 
 frontend channels
     bind {settings.bind_host}:{settings.rasa_port}
+    # A phone call, a texter's numbered replies and a Telegram chat's long button payloads
+    # keep a little state in the server's memory: their requests go to one server while
+    # it is up (consistent hashing moves only a dead server's share). Everything else,
+    # and the conversation itself, is shared through PostgreSQL and Redis.
+    acl voice path_beg /webhooks/twilio_voice/
+    acl texting path_beg /webhooks/twilio/
+    acl telegram path_beg /webhooks/telegram/
+    use_backend rasa_by_call if voice
+    use_backend rasa_by_sender if texting
+    use_backend rasa_by_chat if telegram
     default_backend rasa_servers
 
 backend rasa_servers
@@ -112,6 +118,26 @@ backend rasa_servers
     option httpchk GET /ready
     http-check expect status 200
 {rasa}
+
+backend rasa_by_call
+    option http-buffer-request
+    balance hash req.body_param(CallSid)
+    hash-type consistent
+{tracked}
+
+backend rasa_by_sender
+    option http-buffer-request
+    balance hash req.body_param(From)
+    hash-type consistent
+{tracked}
+
+backend rasa_by_chat
+    option http-buffer-request
+    http-request set-var(txn.chat) req.body,json_query('$.message.chat.id')
+    http-request set-var(txn.chat) req.body,json_query('$.callback_query.message.chat.id') if !{{ var(txn.chat) -m found }}
+    balance hash var(txn.chat)
+    hash-type consistent
+{tracked}
 
 frontend actions
     bind {LOOPBACK}:{settings.actions_port}
@@ -123,6 +149,13 @@ backend action_servers
     http-check expect status 200
 {actions}
 """
+
+
+def _servers(prefix: str, ports: tuple[int, ...], options: str) -> str:
+    return "\n".join(
+        f"    server {prefix}{n} {LOOPBACK}:{port} {options.format(n=n)}"
+        for n, port in enumerate(ports, 1)
+    )
 
 
 def load_balancer(settings: Settings, config: Path) -> ChildSpec:

@@ -19,8 +19,9 @@ import redis
 
 from bot.runner import is_healthy
 from channels.messages import APOLOGY
-from tests.channels.conftest import ACCOUNT_SID, PUBLIC_URL, SMS_FROM, new_number, sign
+from tests.channels.conftest import ACCOUNT_SID, PUBLIC_URL, SMS_FROM, Phone, new_number, sign
 from tests.channels.fake_twilio import FakeTwilio
+from tests.channels.test_twilio_voice import PhoneCall
 from tests.e2e.conftest import Stack, launch
 from tests.faults.tcp_proxy import TcpProxy
 
@@ -81,6 +82,7 @@ def cluster(
         TWILIO_SMS_FROM=SMS_FROM,
         PARLEY_PUBLIC_URL=PUBLIC_URL,
         TWILIO_API_BASE_URL=fake_twilio.url,
+        PARLEY_VOICE_SALES_NUMBER="+15005550009",
     )
     yield running
     running.supervisor.stop()
@@ -240,3 +242,27 @@ def test_a_rasa_server_killed_between_messages_goes_unnoticed(cluster: Stack) ->
         "kofi@mensah.dev",
         "skip",
     ]
+
+
+def test_a_phone_call_stays_on_one_server_through_the_entry_point(cluster: Stack) -> None:
+    # The voice channel holds a call's pending turn in memory; round robin would send
+    # the second step to a server that never heard of the call.
+    call = PhoneCall(cluster)
+    assert "automated assistant" in call.start()
+    assert "name" in call.press("1")
+    assert "email" in call.say("Ama Owusu")
+    assert "phone" in call.say("ama at owusu dot dev")
+    contact = cluster.store.contact_for_identity("voice", call.sid)
+    assert contact is not None and contact.email == "ama@owusu.dev"
+
+
+def test_a_texters_numbered_reply_reaches_the_server_that_numbered_it(
+    cluster: Stack, fake_twilio: FakeTwilio
+) -> None:
+    for _ in range(3):  # with round robin, one of these would land on the other server
+        sms = Phone(cluster, fake_twilio, new_number())
+        reply = sms.say("hi")
+        if "reply 1 for" not in reply:
+            reply = sms.say("hmm what")
+        assert "reply 1 for book a demo" in reply
+        assert "what's your name" in sms.say("1")
