@@ -13,15 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psycopg2
 import pytest
 
 from channels.messages import APOLOGY
+from tests.databases import fresh_database
 from tests.e2e.conftest import Stack, launch
 from tests.faults.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +31,8 @@ def proxy() -> Iterator[TcpProxy]:
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    try:
-        admin = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=3)
-    except psycopg2.OperationalError:
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    admin.autocommit = True
-    name = f"parley_outage_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    yield name
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
+    with fresh_database("parley_outage") as url:
+        yield url.rsplit("/", 1)[1]
 
 
 @pytest.fixture(scope="module")

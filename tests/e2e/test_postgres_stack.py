@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg2
 import pytest
 
+from tests.databases import fresh_database
 from tests.e2e.conftest import launch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
 def database() -> Iterator[str]:
-    try:
-        admin = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=3)
-    except psycopg2.OperationalError:
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    admin.autocommit = True
-    name = f"parley_e2e_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    yield f"{SERVER}/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
+    with fresh_database("parley_e2e") as url:
+        yield url
 
 
 def test_conversation_on_postgres_survives_a_restart(

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg2
 import pytest
 import redis
 
@@ -22,11 +21,11 @@ from channels.messages import APOLOGY
 from tests.channels.conftest import ACCOUNT_SID, PUBLIC_URL, SMS_FROM, Phone, new_number, sign
 from tests.channels.fake_twilio import FakeTwilio
 from tests.channels.test_twilio_voice import PhoneCall
+from tests.databases import fresh_database
 from tests.e2e.conftest import Stack, launch
 from tests.faults.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
@@ -35,18 +34,11 @@ def database() -> Iterator[str]:
     if shutil.which("haproxy") is None:
         pytest.fail("haproxy is not installed: .ci/run installs Debian's package")
     try:
-        admin = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=3)
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except (psycopg2.OperationalError, redis.RedisError) as error:
-        pytest.skip(f"needs PostgreSQL and Redis on loopback: {error}")
-    admin.autocommit = True
-    name = f"parley_scale_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    yield f"{SERVER}/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
+    except redis.RedisError as error:
+        pytest.skip(f"needs Redis on loopback: {error}")
+    with fresh_database("parley_scale") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

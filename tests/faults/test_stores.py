@@ -14,7 +14,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 
-import psycopg2
 import pytest
 import redis
 from rasa.core.agent import Agent
@@ -30,10 +29,11 @@ from channels.stores import (
     TrackerStoreUnavailable,
     unwrap_fail_safe,
 )
+from tests.databases import SERVER as PG_SERVER
+from tests.databases import fresh_database
 from tests.faults.tcp_proxy import TcpProxy
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 def redis_answers() -> bool:
@@ -121,18 +121,8 @@ def test_lock_store_ping_fails_while_redis_is_away() -> None:
 
 @pytest.fixture
 def pg_database() -> Iterator[str]:
-    try:
-        admin = psycopg2.connect(f"{PG_SERVER}/postgres", connect_timeout=3)
-    except psycopg2.OperationalError:
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    admin.autocommit = True
-    name = f"parley_faults_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    yield name
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
+    with fresh_database("parley_faults") as url:
+        yield url.rsplit("/", 1)[1]
 
 
 def tracker_with(sender: str, *texts: str) -> DialogueStateTracker:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import signal
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from bot.runner import Supervisor
@@ -29,10 +27,10 @@ from campaigns.triggers import enroll_manually
 from tests.campaigns.conftest import lead
 from tests.channels.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SMS_FROM
 from tests.channels.fake_twilio import FakeTwilio
+from tests.databases import fresh_database
 from tests.e2e.conftest import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 PEOPLE = 24
 LEASE_S = 15
 BLAST = """
@@ -46,18 +44,8 @@ steps:
 
 @pytest.fixture
 def database() -> Iterator[str]:
-    try:
-        admin = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=3)
-    except psycopg2.OperationalError:
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    admin.autocommit = True
-    name = f"parley_kill_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    yield f"{SERVER}/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
+    with fresh_database("parley_kill") as url:
+        yield url
 
 
 @pytest.fixture
