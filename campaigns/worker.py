@@ -35,6 +35,7 @@ from campaigns.conversations import ConversationLog
 from campaigns.definitions import Campaign, CampaignError, load_campaigns
 from campaigns.dispatch import Dispatcher, RateLimiter
 from campaigns.guards import Limits
+from campaigns.shared_limits import SharedRateLimiter
 from campaigns.steps import Engine, IntentLookup, advance
 from campaigns.triggers import plan
 
@@ -211,7 +212,7 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     health = Health(sorted(campaigns))
     server = serve_health(health, "127.0.0.1", settings.campaigns.worker_port)
     conversations = ConversationLog(settings.rasa_url, settings.rasa_token.value)
-    limiter = RateLimiter(settings.campaigns.rates)
+    limiter = _limiter(settings)
     dispatcher = Dispatcher(
         engine, senders, limiter, utcnow, conversations, lease=settings.campaigns.send_lease
     )
@@ -229,9 +230,19 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
         if crm is not None:
             crm.close()
         await conversations.close()
+        if isinstance(limiter, SharedRateLimiter):
+            await limiter.close()
         for sender in {id(s): s for s in senders.values()}.values():
             await sender.close()
         store.dispose()
+
+
+def _limiter(settings: Settings) -> RateLimiter:
+    """Shared by every worker through Redis when there is one; this process's own if not."""
+    rates = settings.campaigns.rates
+    if settings.ops.redis_url:
+        return SharedRateLimiter(rates, settings.ops.redis_url)
+    return RateLimiter(rates)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
