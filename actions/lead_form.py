@@ -54,6 +54,7 @@ INTERRUPT_INTENTS = frozenset(
         "goodbye",
         "cancel",
         "opt_out",
+        "opt_in",
         "request_data",
         "request_erasure",
     }

@@ -246,6 +246,9 @@ def _check_name(value: str) -> None:
         raise ValueError("not_a_name")
 
 
+_COMMAND = re.compile(r"/[A-Za-z_][\w-]*(?:\{.*\})?", re.DOTALL)
+
+
 def read_message(
     text: str,
     *,
@@ -262,6 +265,8 @@ def read_message(
     spaCy merely spotted only fills a field that is asked for or still unknown.
     """
     reading = Reading()
+    if _COMMAND.fullmatch(text.strip()):
+        return reading  # a button payload or a carrier keyword (START -> /opt_in), not words
     rest = _take_email(text, requested, reading)
     email = reading.values.get("email") or email_hint
     rest = _take_phone(rest, phone_regions(region, email), requested, reading)

@@ -64,6 +64,16 @@ def test_opt_out_in_the_middle_of_the_form(stack: Stack, sender: str) -> None:
     assert [d.channel for d in stack.store.do_not_contact(contact.id)] == ["email"]
 
 
+def test_start_in_the_middle_of_the_form_is_not_a_name(stack: Stack, sender: str) -> None:
+    # A fuzz run stored the keyword's intent, "/opt_in", as a lead's name.
+    stack.say(sender, "can I get a demo")
+    stack.say(sender, "START")
+    assert stack.slots(sender)["requested_slot"] == "lead_name"
+    contact = stack.store.contact_for_identity("rest", sender)
+    assert contact is None or contact.name is None
+    assert "email" in stack.text(sender, "Hana Kim")
+
+
 @pytest.mark.parametrize("keyword", ["STOP", "stop", " Unsubscribe! ", "OPTOUT", "StopAll"])
 def test_stop_family_keywords_withdraw_everything_on_web(
     stack: Stack, sender: str, keyword: str

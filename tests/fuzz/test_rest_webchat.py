@@ -135,7 +135,8 @@ def test_rest_health_route_ignores_hostile_queries_and_headers(
     def case(query: dict[str, str], method: str) -> None:
         reply = fuzzer.send("rest health", method, fuzz_stack.rasa + "/webhooks/rest/",
                             params=query)  # fmt: skip
-        assert reply.status_code in (200, 204, 404, 405), reply.status_code
+        # 413/414: Sanic refuses a request line or headers over its limits before routing.
+        assert reply.status_code in (200, 204, 404, 405, 413, 414), reply.status_code
 
     case()
 
@@ -178,7 +179,7 @@ def test_webchat_forged_sessions_and_junk_are_refused_and_store_nothing(
         history = fuzzer.send("webchat history (forged)", "GET",
                               fuzz_stack.rasa + f"{WEBCHAT}/history",
                               params={"session": session if isinstance(session, str) else json.dumps(session)})  # fmt: skip
-        assert history.status_code == 403
+        assert history.status_code in (403, 413, 414)  # a huge forged session: too large
 
     case()
     assert settled_counts(fuzz_stack.stack) == before

@@ -117,3 +117,10 @@ def test_name_spacy_calls_an_organisation_is_still_the_name() -> None:
 def test_correction_fillers_are_not_part_of_the_value() -> None:
     reading = read_message("wait, the company is actually Ondas Media Group", region="US")
     assert reading.values == {"company": "Ondas Media Group"}
+
+
+@pytest.mark.parametrize("text", ["/opt_in", "/skip", '/inform{"x": 1}', " /affirm "])
+def test_read_message_never_takes_a_command_for_an_answer(text: str) -> None:
+    # START becomes /opt_in before NLU; a fuzz run once stored "/opt_in" as a name.
+    reading = read_message(text, region="US", requested="name")
+    assert reading.values == {}
