@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sys
 import tempfile
 import uuid
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import model  # noqa: E402
+from bot.commands.scale import free_port  # noqa: E402
 from bot.commands.serve import start_stack  # noqa: E402
 from bot.runner import Supervisor  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
@@ -44,12 +44,6 @@ class RunningStack:
     @property
     def webhook(self) -> str:
         return f"{self.settings.rasa_url}/webhooks/rest/webhook"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -46,15 +46,14 @@ class SharedRateLimiter(RateLimiter):
         self._redis = aioredis.Redis.from_url(redis_url, socket_timeout=2)
         self._reserve = self._redis.register_script(RESERVE)
         self._prefix = prefix
-        self._rates = dict(rates)
 
     async def reserve(self, channel: str) -> float:
-        rate = self._rates.get(channel)
-        if not rate:
+        gap = self._gap.get(channel, 0.0)
+        if gap <= 0:
             return await super().reserve(channel)
         try:
             slot = await self._reserve(
-                keys=[self._prefix + channel], args=[repr(self._clock()), repr(1.0 / rate)]
+                keys=[self._prefix + channel], args=[repr(self._clock()), repr(gap)]
             )
         except RedisError as error:
             logger.warning("shared send rate unavailable, spacing %s locally: %s", channel, error)

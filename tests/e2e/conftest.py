@@ -8,7 +8,6 @@ store in a temporary directory.
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,19 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.commands.scale import Layout
+from bot.commands.scale import Layout, free_port
 from bot.commands.serve import start_stack
 from bot.runner import Supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.store import ProfileStore, migrate
 
 Messages = list[dict[str, Any]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _empty_dir(path: Path) -> Path:
