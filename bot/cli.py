@@ -36,7 +36,7 @@ def _replicas(raw: str) -> int:
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from bot import model
 
-    path = model.train(settings.project_root, settings.models_dir, force=args.force)
+    path = model.train(settings.content_root, settings.models_dir, force=args.force)
     print(f"model ready: {path}")
     return 0
 
@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     serve = commands.add_parser("serve", help="start one part of Parley (scale-out)")
-    serve.add_argument("part", choices=["rasa", "actions", "worker", "api"])
+    serve.add_argument("part", choices=["rasa", "actions", "worker", "api", "studio"])
     serve.set_defaults(handler=_serve)
 
     train = commands.add_parser("train", help="train the Rasa model if it is stale")
@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_handoffs(commands)
     _add_webhooks(commands)
     _add_api_tokens(commands)
+    _add_studio_users(commands)
     _add_crm(commands)
     _add_telegram(commands)
     call = commands.add_parser("call", help="simulate a phone call to the running Parley")
@@ -205,6 +206,19 @@ def _add_api_tokens(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
     add_parser(commands)
     commands.choices["api-token"].set_defaults(handler=_api_token)
+
+
+def _studio_user(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import studio_users
+
+    return studio_users.dispatch(args, settings)
+
+
+def _add_studio_users(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.commands.studio_users import add_parser
+
+    add_parser(commands)
+    commands.choices["studio-user"].set_defaults(handler=_studio_user)
 
 
 def _add_webhooks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

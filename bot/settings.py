@@ -156,8 +156,23 @@ class OpsSettings:
 
 
 @dataclass(frozen=True)
+class StudioSettings:
+    """The marketers' studio (#8): its port and how long a login lasts."""
+
+    port: int
+    session_hours: int
+    # Set when the studio is served over HTTPS (behind a proxy): cookies get `Secure`.
+    secure_cookies: bool
+    # Every Rasa server a publish swaps the model on (each replica under --scale).
+    rasa_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     project_root: Path
+    # Where the bot's content lives: config.yml, domain.yml, data/, the consent, scoring
+    # and qualification files and campaigns/. The studio publishes into it.
+    content_root: Path
     data_dir: Path
     database_url: str
     tracker_store_url: str
@@ -187,6 +202,7 @@ class Settings:
     crm: CrmSettings
     api: ApiSettings
     ops: OpsSettings
+    studio: StudioSettings
 
     @property
     def models_dir(self) -> Path:
@@ -225,8 +241,10 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     """Build settings from the environment, which wins over the `.env` file."""
     env = {**read_dotenv(dotenv or PROJECT_ROOT / ".env"), **(environ or os.environ)}
     data_dir = _resolve(env.get("PARLEY_DATA_DIR", "var"))
+    content = _resolve(env.get("PARLEY_CONTENT_DIR", "."))
     return Settings(
         project_root=PROJECT_ROOT,
+        content_root=content,
         data_dir=data_dir,
         database_url=_db_url(env, "DATABASE_URL", data_dir / "parley.db"),
         tracker_store_url=_db_url(env, "PARLEY_TRACKER_STORE_URL", data_dir / "tracker.db"),
@@ -241,10 +259,12 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         privacy_contact=env.get("PARLEY_PRIVACY_CONTACT", "privacy@example.com"),
         erasure_salt=_generated_secret(env, "PARLEY_ERASURE_SALT", data_dir / "erasure_salt"),
         retention_days=_positive_int(env, "PARLEY_RETENTION_DAYS", 365),
-        consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml")),
-        qualification_file=_resolve(env.get("PARLEY_QUALIFICATION_FILE", "qualification.yml")),
-        scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml")),
-        booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml")),
+        consent_file=_resolve(env.get("PARLEY_CONSENT_FILE", "consent.yml"), content),
+        qualification_file=_resolve(
+            env.get("PARLEY_QUALIFICATION_FILE", "qualification.yml"), content
+        ),
+        scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml"), content),
+        booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml"), content),
         twilio=_twilio(env),
         voice=_voice(env),
         telegram=_telegram(env),
@@ -252,7 +272,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         webchat_origins=_origins(env, "PARLEY_WEBCHAT_ORIGINS"),
         mail=_mail(env),
         handoff=_handoff(env),
-        campaigns=_campaigns(env, data_dir),
+        campaigns=_campaigns(env, data_dir, content),
         crm=_crm(env),
         api=ApiSettings(
             port=_port(env, "PARLEY_API_PORT", 5057),
@@ -260,6 +280,12 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             burst=_positive_int(env, "PARLEY_API_BURST", 20),
         ),
         ops=ops_settings(env),
+        studio=StudioSettings(
+            port=_port(env, "PARLEY_STUDIO_PORT", 5058),
+            session_hours=_positive_int(env, "PARLEY_STUDIO_SESSION_HOURS", 12),
+            secure_cookies=_flag(env, "PARLEY_STUDIO_SECURE_COOKIES", False),
+            rasa_urls=_rasa_urls(env),
+        ),
     )
 
 
@@ -290,10 +316,10 @@ def _crm(env: Mapping[str, str]) -> CrmSettings:
 RATE_DEFAULTS = {"sms": 1.0, "whatsapp": 20.0, "telegram": 25.0, "email": 10.0}
 
 
-def _campaigns(env: Mapping[str, str], data_dir: Path) -> CampaignSettings:
+def _campaigns(env: Mapping[str, str], data_dir: Path, content: Path) -> CampaignSettings:
     start, end = _quiet_hours(env.get("PARLEY_QUIET_HOURS", "08:00-21:00"))
     return CampaignSettings(
-        directory=_resolve(env.get("PARLEY_CAMPAIGNS_DIR", "campaigns")),
+        directory=_resolve(env.get("PARLEY_CAMPAIGNS_DIR", "campaigns"), content),
         worker_port=_port(env, "PARLEY_WORKER_PORT", 5056),
         unsubscribe_secret=_generated_secret(
             env, "PARLEY_UNSUBSCRIBE_SECRET", data_dir / "unsubscribe_secret"
@@ -460,9 +486,9 @@ def _whatsapp_from(env: Mapping[str, str]) -> str:
     return _e164_or_empty({"TWILIO_WHATSAPP_FROM": raw}, "TWILIO_WHATSAPP_FROM", "whatsapp:")
 
 
-def _resolve(path: str) -> Path:
+def _resolve(path: str, base: Path = PROJECT_ROOT) -> Path:
     candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
+    return candidate if candidate.is_absolute() else base / candidate
 
 
 def _db_url(env: Mapping[str, str], key: str, default_file: Path) -> str:
@@ -492,6 +518,28 @@ def _url(env: Mapping[str, str], key: str, default: str) -> str:
     if urlsplit(url).scheme not in {"http", "https"}:
         raise InvalidSetting(key, f"{url!r} is not an http(s) URL")
     return url
+
+
+def _rasa_urls(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("PARLEY_STUDIO_RASA_URLS", "").strip()
+    if not raw:
+        return (f"http://127.0.0.1:{_port(env, 'PARLEY_RASA_PORT', 5005)}",)
+    urls = tuple(u.strip().rstrip("/") for u in raw.split(",") if u.strip())
+    for url in urls:
+        if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc:
+            raise InvalidSetting(
+                "PARLEY_STUDIO_RASA_URLS", f"{url!r}: use http://host:port, comma-separated"
+            )
+    return urls
+
+
+def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in {"1", "true", "yes", "0", "false", "no"}:
+        raise InvalidSetting(key, f"{raw!r}: use true or false")
+    return raw in {"1", "true", "yes"}
 
 
 def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:

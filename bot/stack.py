@@ -30,6 +30,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return {
         "DATABASE_URL": settings.database_url,
         "PARLEY_DATA_DIR": str(settings.data_dir),
+        "PARLEY_CONTENT_DIR": str(settings.content_root),
         "PARLEY_TRACKER_STORE_URL": settings.tracker_store_url,
         "PARLEY_DEFAULT_REGION": settings.default_region,
         "PARLEY_BIND_HOST": settings.bind_host,
@@ -58,6 +59,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_API_RATE": str(settings.api.rate),
         "PARLEY_API_BURST": str(settings.api.burst),
         **ops_env(settings),
+        "PARLEY_STUDIO_PORT": str(settings.studio.port),
+        "PARLEY_STUDIO_SESSION_HOURS": str(settings.studio.session_hours),
+        "PARLEY_STUDIO_SECURE_COOKIES": "true" if settings.studio.secure_cookies else "false",
+        "PARLEY_STUDIO_RASA_URLS": ",".join(settings.studio.rasa_urls),
     }
 
 
@@ -191,6 +196,15 @@ def api_server(settings: Settings) -> ChildSpec:
         name="api server",
         argv=[sys.executable, "-m", "bot.api"],
         health_url=f"http://127.0.0.1:{settings.api.port}/api/health",
+        env=child_env(settings),
+    )
+
+
+def studio_server(settings: Settings) -> ChildSpec:
+    return ChildSpec(
+        name="studio",
+        argv=[sys.executable, "-m", "studio"],
+        health_url=f"http://127.0.0.1:{settings.studio.port}/health",
         env=child_env(settings),
     )
 

@@ -17,7 +17,14 @@ from pathlib import Path
 from bot.errors import ParleyError
 from bot.runner import ChildSpec, Supervisor
 from bot.settings import Settings
-from bot.stack import action_server, api_server, campaign_worker, child_env, rasa_server
+from bot.stack import (
+    action_server,
+    api_server,
+    campaign_worker,
+    child_env,
+    rasa_server,
+    studio_server,
+)
 
 LOOPBACK = "127.0.0.1"
 
@@ -192,6 +199,10 @@ def start_scaled(
          for i, port in enumerate(layout.worker_ports, 1)]
     )  # fmt: skip
     supervisor.start(api_server(settings))
+    rasa_urls = tuple(f"http://{LOOPBACK}:{port}" for port in layout.rasa_ports)
+    supervisor.start(
+        studio_server(replace(settings, studio=replace(settings.studio, rasa_urls=rasa_urls)))
+    )
     return layout
 
 

@@ -16,7 +16,7 @@ from bot.handoff import deliver_due
 from bot.journal import ConsentJournal
 from bot.runner import ChildFailed, Supervisor
 from bot.settings import Settings
-from bot.stack import action_server, api_server, campaign_worker, rasa_server
+from bot.stack import action_server, api_server, campaign_worker, rasa_server, studio_server
 from bot.store import ProfileStore, migrate
 
 
@@ -50,7 +50,7 @@ def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
     """Migrate the profile store, settle pending privacy work, ensure a current model."""
     migrate.upgrade(settings.database_url)
     housekeeping(settings)
-    root = settings.project_root
+    root = settings.content_root
     if model.is_stale(root, settings.models_dir):
         if not train_if_stale:
             raise ModelMissing(model.model_path(root, settings.models_dir))
@@ -63,7 +63,7 @@ def start_stack(
 ) -> Layout | None:
     """Start every process; for a scaled stack, say where each replica listens."""
     ports = (settings.actions_port, settings.rasa_port, settings.campaigns.worker_port,
-             settings.api.port)  # fmt: skip
+             settings.api.port, settings.studio.port)  # fmt: skip
     for port in ports:
         ensure_port_free(port)
     if replicas > 1:
@@ -72,6 +72,7 @@ def start_stack(
     supervisor.start(rasa_server(settings, model_path))
     supervisor.start(campaign_worker(settings))
     supervisor.start(api_server(settings))
+    supervisor.start(studio_server(settings))
     return None
 
 
@@ -128,12 +129,20 @@ def ready_banner(settings: Settings) -> str:
         f"(tokens: ./parley api-token create NAME --scopes read)\n"
         f"  Campaigns:  ./parley campaigns list   (worker health: "
         f"http://127.0.0.1:{settings.campaigns.worker_port}/health)\n"
+        f"  Studio:  http://127.0.0.1:{settings.studio.port}/{_setup_hint(settings)}\n"
         f"  Profile store: {settings.database_url}\n"
         f"Press Ctrl-C to stop."
     )
 
 
-PARTS = ("rasa", "actions", "worker", "api")
+def _setup_hint(settings: Settings) -> str:
+    token = settings.data_dir / "studio_setup_token"
+    if not token.is_file():
+        return ""
+    return f"setup   (no users yet: create the first admin with the setup token {token.read_text().strip()})"
+
+
+PARTS = ("rasa", "actions", "worker", "api", "studio")
 
 
 def serve_part(settings: Settings, part: str) -> int:
@@ -146,6 +155,7 @@ def serve_part(settings: Settings, part: str) -> int:
         "actions": lambda: action_server(settings),
         "worker": lambda: campaign_worker(settings),
         "api": lambda: api_server(settings),
+        "studio": lambda: studio_server(settings),
         "rasa": lambda: rasa_server(settings, current_model(settings)),
     }
     spec = specs[part]()
@@ -164,7 +174,7 @@ def serve_part(settings: Settings, part: str) -> int:
 
 
 def current_model(settings: Settings) -> Path:
-    root = settings.project_root
+    root = settings.content_root
     path = model.model_path(root, settings.models_dir)
     if model.is_stale(root, settings.models_dir):
         raise ModelMissing(path)

@@ -409,3 +409,33 @@ class CrmSyncFailure:
     attempts: int  # failures in a row
     retry_at: datetime | None
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class StudioUser:
+    id: int
+    email: str
+    name: str
+    role: str
+    created_at: datetime
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class StudioSession:
+    user: StudioUser
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StudioVersion:
+    """One published state of the bot's content: every editable file, by relative path."""
+
+    number: int
+    author: str
+    note: str
+    files: dict[str, str]
+    fingerprint: str
+    created_at: datetime
+    rolled_back_from: int | None

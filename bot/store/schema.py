@@ -511,3 +511,41 @@ crm_sync_cursors = Table(
     Column("position", Integer, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# The marketers' studio (#8): its users, their sessions, and every published version of
+# the bot's content (the files themselves, so a version can be diffed and rolled back).
+studio_users = Table(
+    "studio_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disabled_at", UtcDateTime),
+)
+
+# Only a SHA-256 of the session cookie is kept, as for API tokens.
+studio_sessions = Table(
+    "studio_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("studio_users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index(None, "expires_at"),
+)
+
+studio_versions = Table(
+    "studio_versions",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("author", String(255), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("files", JSON, nullable=False),
+    Column("fingerprint", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("rolled_back_from", Integer),
+)

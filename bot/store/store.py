@@ -28,6 +28,7 @@ from bot.store.records import (
     TimelineEvent,
 )
 from bot.store.segment_queries import SegmentQueries
+from bot.store.studio_store import StudioStore
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
 from bot.types import Channel, ContactId, LeadField, LeadStatus
@@ -37,7 +38,7 @@ P = ParamSpec("P")
 
 class ProfileStore(
     ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
-    CrmStore,
+    CrmStore, StudioStore,
 ):  # fmt: skip
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).

@@ -16,6 +16,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "actions": {"sqlalchemy", "alembic", "twilio", "telegram", "channels", "campaigns", "rasa"},
     "channels": {"sqlalchemy", "alembic", "actions", "campaigns"},
     "campaigns": {"sqlalchemy", "alembic", "rasa", "rasa_sdk", "actions"},
+    # Not in ARCHITECTURE.md yet (it is read-only here): the marketers' studio (#8). It
+    # reads the store through `bot.store` and validates content with Rasa's own validator.
+    "studio": {"sqlalchemy", "alembic", "rasa_sdk", "twilio", "telegram", "actions", "channels"},
     # Not in ARCHITECTURE.md yet (it is read-only here): Parley's own Rasa NLU components.
     "nlu": {
         "sqlalchemy",
@@ -75,5 +78,5 @@ def test_architecture_doc_names_every_package() -> None:
     if not doc.exists():
         pytest.skip("shared/ARCHITECTURE.md is not beside this checkout")
     text = doc.read_text(encoding="utf-8")
-    for package in set(FORBIDDEN) - {"nlu"}:
+    for package in set(FORBIDDEN) - {"nlu", "studio"}:
         assert f"`{package}/`" in text

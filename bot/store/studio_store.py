@@ -1,0 +1,73 @@
+"""ProfileStore's studio methods: users, sessions and published content versions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot.store import studio
+from bot.store.checks import utc
+from bot.store.records import StudioSession, StudioUser, StudioVersion
+from bot.store.transactions import Transactions
+
+
+class StudioStore:
+    """Mixed into ProfileStore; every method is one transaction, like the store's own."""
+
+    _tx: Transactions
+
+    def create_studio_user(
+        self, email: str, name: str, role: str, password_hash: str, now: datetime | None = None
+    ) -> StudioUser:
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: studio.create_user(conn, email, name, role, password_hash, at)
+        )
+
+    def studio_user_with_hash(self, email: str) -> tuple[StudioUser, str] | None:
+        """The user and their password hash, for checking a login; None if unknown."""
+        return self._tx.read(lambda conn: studio.user_with_hash(conn, email))
+
+    def studio_users(self) -> list[StudioUser]:
+        return self._tx.read(studio.users)
+
+    def set_studio_password(self, user_id: int, password_hash: str) -> bool:
+        return self._tx.write(lambda conn: studio.set_password(conn, user_id, password_hash))
+
+    def set_studio_role(self, user_id: int, role: str) -> bool:
+        return self._tx.write(lambda conn: studio.set_role(conn, user_id, role))
+
+    def disable_studio_user(self, user_id: int, now: datetime | None = None) -> bool:
+        at = utc(now)
+        return self._tx.write(lambda conn: studio.disable(conn, user_id, at))
+
+    def open_studio_session(
+        self, token_hash: str, user_id: int, csrf_token: str, expires_at: datetime,
+        now: datetime | None = None,
+    ) -> None:  # fmt: skip
+        at = utc(now)
+        self._tx.write(
+            lambda conn: studio.open_session(conn, token_hash, user_id, csrf_token, at, expires_at)
+        )
+
+    def studio_session(self, token_hash: str, now: datetime | None = None) -> StudioSession | None:
+        at = utc(now)
+        return self._tx.read(lambda conn: studio.session(conn, token_hash, at))
+
+    def close_studio_session(self, token_hash: str) -> None:
+        self._tx.write(lambda conn: studio.close_session(conn, token_hash))
+
+    def add_studio_version(
+        self, author: str, note: str, files: Mapping[str, str], fingerprint: str,
+        rolled_back_from: int | None = None, now: datetime | None = None,
+    ) -> StudioVersion:  # fmt: skip
+        at = utc(now)
+        return self._tx.write(lambda conn: studio.add_version(
+            conn, author, note, files, fingerprint, at, rolled_back_from))  # fmt: skip
+
+    def studio_version(self, number: int) -> StudioVersion | None:
+        return self._tx.read(lambda conn: studio.version(conn, number))
+
+    def studio_versions(self, limit: int = 50) -> list[StudioVersion]:
+        """Newest first."""
+        return self._tx.read(lambda conn: studio.versions(conn, limit))
