@@ -12,6 +12,7 @@ from bot.store import handoffs, messages, operations, reads, scoring
 from bot.store.api_store import ApiStore
 from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
+from bot.store.contact_search import ContactSearch
 from bot.store.crm_store import CrmStore
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
@@ -27,6 +28,7 @@ from bot.store.records import (
     ScoreRecord,
     TimelineEvent,
 )
+from bot.store.report_store import ReportStore
 from bot.store.segment_queries import SegmentQueries
 from bot.store.studio_store import StudioStore
 from bot.store.transactions import Transactions
@@ -38,7 +40,7 @@ P = ParamSpec("P")
 
 class ProfileStore(
     ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
-    CrmStore, StudioStore,
+    CrmStore, StudioStore, ReportStore, ContactSearch,
 ):  # fmt: skip
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
