@@ -8,9 +8,11 @@ and CI all reuse one trained model until something it depends on changes.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +21,7 @@ from bot.errors import ParleyError
 
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 MODEL_PREFIX = "parley-"
-KEEP_MODELS = 3
+KEEP_MODELS = 6
 
 
 @dataclass
@@ -55,8 +57,26 @@ def is_stale(root: Path, models_dir: Path | None = None) -> bool:
     return not model_path(root, models_dir).is_file()
 
 
-def train(root: Path, models_dir: Path | None = None, *, force: bool = False) -> Path:
-    """Train unless a model for the current inputs exists; return the model's path."""
+def cache_dir(models_dir: Path) -> Path:
+    """Rasa's training cache, shared by every content tree that trains into `models_dir`:
+    a studio publish that changed only responses or the form order reuses every trained
+    component (Rasa prunes both from what its policies see) and only repackages."""
+    return models_dir.parent / ".rasa" / "cache"
+
+
+def rasa_env(models_dir: Path) -> dict[str, str]:
+    return {**os.environ, "RASA_CACHE_DIRECTORY": str(cache_dir(models_dir)),
+            "RASA_TELEMETRY_ENABLED": "false"}  # fmt: skip
+
+
+def train(
+    root: Path, models_dir: Path | None = None, *, force: bool = False,
+    on_output: Callable[[str], None] | None = None,
+) -> Path:  # fmt: skip
+    """Train unless a model for the current inputs exists; return the model's path.
+
+    With `on_output`, Rasa's output goes to it line by line (progress bars included)
+    instead of the terminal."""
     target = model_path(root, models_dir)
     if target.is_file() and not force:
         return target
@@ -69,12 +89,35 @@ def train(root: Path, models_dir: Path | None = None, *, force: bool = False) ->
         "--out", str(target.parent),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    # Rasa prints its own progress bars; they go straight to the terminal.
-    result = subprocess.run(command, cwd=root, check=False)
-    if result.returncode != 0 or not target.is_file():
-        raise TrainingFailed(result.returncode)
+    env = rasa_env(target.parent)
+    if on_output is None:
+        # Rasa prints its own progress bars; they go straight to the terminal.
+        returncode = subprocess.run(command, cwd=root, check=False, env=env).returncode
+    else:
+        returncode = _run_reporting(command, root, env, on_output)
+    if returncode != 0 or not target.is_file():
+        raise TrainingFailed(returncode)
     _prune_old_models(target)
     return target
+
+
+def _run_reporting(
+    command: list[str], cwd: Path, env: dict[str, str], on_output: Callable[[str], None]
+) -> int:
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT) as process:  # fmt: skip
+        assert process.stdout is not None
+        pending = b""
+        # Progress bars redraw with carriage returns: each redraw is a line here.
+        while chunk := process.stdout.read1(4096):  # type: ignore[attr-defined]
+            pending += chunk
+            *lines, pending = re.split(rb"[\r\n]", pending)
+            for line in lines:
+                if line.strip():
+                    on_output(line.decode("utf-8", "replace").rstrip())
+        if pending.strip():
+            on_output(pending.decode("utf-8", "replace").rstrip())
+        return process.wait()
 
 
 def _prune_old_models(current: Path) -> None:

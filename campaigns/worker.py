@@ -17,9 +17,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -157,16 +158,62 @@ def measure_queues(store: ProfileStore, now: datetime) -> None:
 
 
 @dataclass
+class CampaignFiles:
+    """The definitions on disk. The studio publishes new ones while workers run, so each
+    tick looks for a change; a broken set is refused and the running one kept."""
+
+    directory: Path
+    signature: tuple[tuple[str, int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        self.signature = self._signature()
+
+    def _signature(self) -> tuple[tuple[str, int, int], ...]:
+        found = []
+        for path in sorted(self.directory.glob("*.yml")):
+            with contextlib.suppress(FileNotFoundError):
+                stat = path.stat()
+                found.append((path.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(found)
+
+    def reloaded(self) -> dict[str, Campaign] | None:
+        """The new definitions if the files changed since the last look, else None."""
+        signature = self._signature()
+        if signature == self.signature:
+            return None
+        self.signature = signature
+        try:
+            campaigns = load_campaigns(self.directory)
+        except CampaignError as error:
+            logger.error("campaign definitions changed but are invalid; still running the "
+                         "previous ones: %s", error)  # fmt: skip
+            return None
+        logger.info("campaign definitions reloaded: %s", ", ".join(sorted(campaigns)))
+        return campaigns
+
+
+@dataclass
 class Worker:
     engine: Engine
     dispatcher: Dispatcher
     health: Health
     clock: Callable[[], datetime] = utcnow
     crm: CrmConnector | None = None  # leads pushed to a CRM each tick, when configured
+    files: CampaignFiles | None = None
     _last_scan: float = 0.0
+
+    def _reload(self) -> None:
+        campaigns = self.files.reloaded() if self.files is not None else None
+        if campaigns is None:
+            return
+        self.engine = replace(self.engine, campaigns=campaigns)
+        self.dispatcher = replace(self.dispatcher, engine=self.engine)
+        with self.health.lock:
+            self.health.campaigns = sorted(campaigns)
 
     async def tick(self) -> int:
         """One round of planning, advancing and sending; how much work it found."""
+        self._reload()
         now = self.clock()
         scan = now.timestamp() - self._last_scan >= SCAN_EVERY_S
         planned = await asyncio.to_thread(plan, self.engine.store, self.engine.campaigns.values(),
@@ -224,7 +271,8 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     logger.info("campaign worker: %d campaigns, senders for %s", len(campaigns),
                 ", ".join(sorted(senders)) or "no channel")  # fmt: skip
     try:
-        await Worker(engine, dispatcher, health, crm=crm).run(stop)
+        files = CampaignFiles(settings.campaigns.directory)
+        await Worker(engine, dispatcher, health, crm=crm, files=files).run(stop)
     finally:
         server.shutdown()
         if crm is not None:

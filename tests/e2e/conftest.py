@@ -38,6 +38,7 @@ def stack_settings(data_dir: Path, **overrides: str) -> Settings:
         "PARLEY_ACTIONS_PORT": str(free_port()),
         "PARLEY_WORKER_PORT": str(free_port()),
         "PARLEY_API_PORT": str(free_port()),
+        "PARLEY_STUDIO_PORT": str(free_port()),
         # No campaigns unless a test brings its own: follow-ups would add messages
         # that conversation tests do not expect.
         "PARLEY_CAMPAIGNS_DIR": str(_empty_dir(data_dir / "no-campaigns")),
