@@ -32,7 +32,7 @@ class TrainingFailed(ParleyError):
         return f"rasa train failed with exit code {self.exit_code}; see its output above"
 
 
-def _training_files(root: Path) -> Iterator[Path]:
+def training_files(root: Path) -> Iterator[Path]:
     for name in TRAINING_INPUTS:
         path = root / name
         if path.is_file():
@@ -43,7 +43,7 @@ def _training_files(root: Path) -> Iterator[Path]:
 
 def fingerprint(root: Path) -> str:
     digest = hashlib.sha256(f"rasa=={metadata.version('rasa')}\n".encode())
-    for path in _training_files(root):
+    for path in training_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

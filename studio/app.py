@@ -14,7 +14,16 @@ from studio.web import SETTINGS, STORE, TEMPLATES, render, requires, templates
 
 STATIC = Path(__file__).parent / "static"
 # Each area is a module with `routes` (a RouteTableDef) and, optionally, `setup(app)`.
-AREAS: tuple[str, ...] = ("studio.accounts",)
+AREAS: tuple[str, ...] = (
+    "studio.accounts",
+    "studio.dashboard",
+    "studio.contacts",
+    "studio.policy_editors",
+    "studio.campaign_editor",
+    "studio.publish_pages",
+    "studio.try_panel",
+    "studio.content",
+)
 
 
 def create_app(settings: Settings, store: ProfileStore) -> web.Application:

@@ -439,3 +439,69 @@ class StudioVersion:
     fingerprint: str
     created_at: datetime
     rolled_back_from: int | None
+
+
+@dataclass(frozen=True)
+class FunnelCounts:
+    """Contacts first seen on `channel` ("all": every channel) that reached each stage."""
+
+    channel: str
+    conversations: int
+    leads: int
+    consented: int
+    qualified: int
+    converted: int
+
+
+@dataclass(frozen=True)
+class FunnelDay:
+    """New contacts of one UTC day (`day` is its midnight), and how many became leads."""
+
+    day: datetime
+    conversations: int
+    leads: int
+
+
+@dataclass(frozen=True)
+class FunnelReport:
+    """The dashboard's funnel for contacts created since `since` (None: ever)."""
+
+    since: datetime | None
+    channels: tuple[FunnelCounts, ...]
+    total: FunnelCounts
+    days: tuple[FunnelDay, ...]
+
+
+@dataclass(frozen=True)
+class UnderstandingDay:
+    """User messages of one UTC day (`day` is its midnight) and how many fell back."""
+
+    day: datetime
+    messages: int
+    fallbacks: int
+
+
+@dataclass(frozen=True)
+class MisunderstoodMessage:
+    """A message (normalised) the bot fell back on: how often, and its best guess."""
+
+    text: str
+    count: int
+    intent: str | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class UnderstandingReport:
+    """How well the NLU understood user messages since `since` (None: ever)."""
+
+    since: datetime | None
+    threshold: float
+    messages: int
+    fallbacks: int
+    days: tuple[UnderstandingDay, ...]
+    least_understood: tuple[MisunderstoodMessage, ...]
+
+    @property
+    def fallback_rate(self) -> float | None:
+        return self.fallbacks / self.messages if self.messages else None

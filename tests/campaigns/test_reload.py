@@ -33,7 +33,9 @@ def test_an_edited_campaign_is_reloaded(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
     files = CampaignFiles(directory)
     welcome = directory / "welcome.yml"
-    _touch(welcome, welcome.read_text().replace("Want a 20-minute demo?", "Fancy a 15-minute demo?"))
+    _touch(
+        welcome, welcome.read_text().replace("Want a 20-minute demo?", "Fancy a 15-minute demo?")
+    )
     campaigns = files.reloaded()
     assert campaigns is not None
     assert "Fancy a 15-minute demo?" in repr(campaigns)

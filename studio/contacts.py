@@ -1,0 +1,207 @@
+"""Contacts: search, a profile with its timeline, consent evidence and score explanation,
+and the data-subject export and erasure for the roles allowed to use them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot import privacy
+from bot.errors import ContactNotFound
+from bot.store import (
+    ConsentEvent,
+    Contact,
+    DoNotContact,
+    Enrollment,
+    ErasureReceipt,
+    Lead,
+    ProfileStore,
+    ScoreRecord,
+    TimelineEvent,
+)
+from bot.store.contact_search import MAX_QUERY
+from bot.types import QUALIFICATION_FIELDS
+from studio.web import (
+    SETTINGS,
+    STORE,
+    audit,
+    form,
+    in_thread,
+    redirect,
+    render,
+    render_text,
+    requires,
+    user_of,
+)
+
+routes = web.RouteTableDef()
+PAGE_SIZE = 50
+MAX_PAGE = 10_000
+# A profile shows this many of the newest timeline events; the export has them all.
+TIMELINE_SHOWN = 200
+CONFIRM_WORD = "ERASE"
+CONTACT = "/contacts/{contact_id:[0-9a-f]{32}}"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything a profile page shows about one contact, newest first where it is a list."""
+
+    contact: Contact
+    leads: list[Lead]
+    qualification: dict[str, str]
+    unanswered: list[str]
+    timeline: list[TimelineEvent]
+    timeline_total: int
+    consent_history: list[ConsentEvent]
+    consent_state: list[ConsentEvent]
+    score: ScoreRecord | None
+    score_history: list[ScoreRecord]
+    do_not_contact: list[DoNotContact]
+    enrollments: list[Enrollment]
+    tags: list[str]
+
+
+def load_profile(store: ProfileStore, contact_id: str) -> Profile:
+    """Raises ContactNotFound, also when the contact is erased while this reads."""
+    contact = store.get_contact(contact_id)
+    live = contact.id
+    timeline = store.timeline(live)
+    qualification = store.qualification_of(live)
+    return Profile(
+        contact=contact,
+        leads=list(reversed(store.leads_for(live))),
+        qualification=qualification,
+        unanswered=[field for field in QUALIFICATION_FIELDS if field not in qualification],
+        timeline=list(reversed(timeline))[:TIMELINE_SHOWN],
+        timeline_total=len(timeline),
+        consent_history=list(reversed(store.consent_history(live))),
+        consent_state=sorted(store.consent_state(live).values(), key=lambda e: e.purpose),
+        score=store.latest_score(live),
+        score_history=list(reversed(store.score_history(live))),
+        do_not_contact=store.do_not_contact(live),
+        enrollments=store.enrollments(contact_id=live),
+        tags=store.tags_of(live),
+    )
+
+
+def not_found(request: web.Request, contact_id: str) -> web.Response:
+    message = f"There is no contact {contact_id}: it may have been erased."
+    text = render_text(request, "error.html", status=404, message=message)
+    return web.Response(text=text, status=404, content_type="text/html")
+
+
+def _page_number(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise ValueError(f"The page must be a whole number from 1 to {MAX_PAGE}.")
+    return int(raw)
+
+
+@routes.get("/contacts")
+@requires("contacts.view")
+async def contacts_page(request: web.Request) -> web.Response:
+    query = request.query.get("q", "").strip()
+    try:
+        page = _page_number(request.query.get("page", "1"))
+        if len(query) > MAX_QUERY:
+            raise ValueError(f"Search for at most {MAX_QUERY} characters.")
+    except ValueError as error:
+        return render(request, "contacts/list.html", status=400, query=query[:MAX_QUERY],
+                      contacts=[], page=1, more=False, error=str(error))  # fmt: skip
+    store = request.app[STORE]
+    # One extra row tells whether there is a next page without counting them all.
+    found = await in_thread(store.search_contacts, query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    shown = found[:PAGE_SIZE]
+    # The query itself may be an email or a phone number: the log keeps only what was shown.
+    await audit(request, "studio.contacts_searched", "contacts", searched=bool(query), page=page,
+                results=len(shown), contact_ids=",".join(c.id for c in shown))  # fmt: skip
+    return render(request, "contacts/list.html", query=query, contacts=shown, page=page,
+                  more=len(found) > PAGE_SIZE, error="")  # fmt: skip
+
+
+async def _show_profile(
+    request: web.Request, contact_id: str, *, status: int = 200, erase_error: str = ""
+) -> web.Response:
+    try:
+        profile = await in_thread(load_profile, request.app[STORE], contact_id)
+    except ContactNotFound:
+        return not_found(request, contact_id)
+    if profile.contact.id != contact_id:  # merged away: the contact that stands for it
+        return redirect(f"/contacts/{profile.contact.id}")
+    await audit(request, "studio.contact_viewed", contact_id)
+    return render(request, "contacts/profile.html", status=status, p=profile, c=profile.contact,
+                  confirm_word=CONFIRM_WORD, erase_error=erase_error, pretty=pretty)  # fmt: skip
+
+
+@routes.get(CONTACT)
+@requires("contacts.view")
+async def profile_page(request: web.Request) -> web.Response:
+    return await _show_profile(request, request.match_info["contact_id"])
+
+
+@routes.get(CONTACT + "/export")
+@requires("contacts.export")
+async def export_contact(request: web.Request) -> web.Response:
+    contact_id = request.match_info["contact_id"]
+    store, settings = request.app[STORE], request.app[SETTINGS]
+    actor = f"studio:{_email(request)}"
+    try:
+        document = await in_thread(privacy.export, store, settings, contact_id, actor)
+    except ContactNotFound:
+        return not_found(request, contact_id)
+    live = document["profile"]["id"]
+    await audit(request, "studio.contact_exported", live,
+                conversations=len(document["conversations"]))  # fmt: skip
+    body = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    return web.Response(
+        text=body + "\n",
+        content_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="contact-{live}.json"'},
+    )
+
+
+@routes.post(CONTACT + "/erase")
+@requires("contacts.erase")
+async def erase_contact(request: web.Request) -> web.Response:
+    contact_id = request.match_info["contact_id"]
+    data = await form(request)
+    if data.get("confirm", "").strip() != CONFIRM_WORD:
+        return await _show_profile(request, contact_id, status=400,
+                                   erase_error=f"Type {CONFIRM_WORD} to erase this contact; nothing was erased.")  # fmt: skip
+    store, settings = request.app[STORE], request.app[SETTINGS]
+    actor = f"studio:{_email(request)}"
+    try:
+        receipt = await in_thread(privacy.erase, store, settings, contact_id, actor)
+    except ContactNotFound:
+        return not_found(request, contact_id)
+    await audit(request, "studio.contact_erased", receipt.contact_id, **_receipt_counts(receipt))
+    return render(request, "contacts/erased.html", receipt=receipt,
+                  channels=sorted({i.channel for i in receipt.identities}))  # fmt: skip
+
+
+def _receipt_counts(receipt: ErasureReceipt) -> dict[str, int]:
+    return {
+        "identities": len(receipt.identities),
+        "conversations": len(receipt.conversation_ids),
+        "suppressed": receipt.suppressed,
+    }
+
+
+def _email(request: web.Request) -> str:
+    return user_of(request).email
+
+
+def pretty(value: Any, nested: bool = False) -> str:
+    """Stored JSON (evidence, timeline data) as one readable line; empty values left out."""
+    if isinstance(value, dict):
+        text = ", ".join(
+            f"{k}: {pretty(v, True)}" for k, v in value.items() if v not in (None, "", [], {})
+        )
+    elif isinstance(value, list):
+        text = "; ".join(pretty(v, True) for v in value)
+    else:
+        return str(value)
+    return f"({text})" if nested else text

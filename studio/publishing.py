@@ -1,0 +1,305 @@
+"""Publishing: the draft (or an older version) becomes what the running bot does.
+
+A publish validates the content, trains a model for it (Rasa's cache makes a change of
+responses or form order a repackaging, not a retraining), runs the conversation tests,
+swaps the model on every running Rasa server with `PUT /model` (conversations live in
+the tracker store, so none is dropped), writes the content files the action server,
+the campaign workers and a later restart read, and records a version. A failure at any
+step before the swap changes nothing; a failed swap puts the servers already swapped
+back on the previous model.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot import model
+from bot.errors import ParleyError
+from bot.settings import Settings
+from bot.store import ProfileStore, StudioVersion
+from studio.workspace import content_files, write_files
+
+logger = logging.getLogger(__name__)
+TEST_STORIES = "tests/test_stories.yml"
+KEEP_BUILDS = 3
+STEPS = (
+    ("validate", "Validate the content"),
+    ("train", "Train the model"),
+    ("test", "Run the conversation tests"),
+    ("swap", "Swap the model on the running bot"),
+    ("install", "Install the content files"),
+    ("record", "Record the version"),
+)
+
+
+class PublishBusy(ParleyError):
+    def __str__(self) -> str:
+        return "a publish is already running: wait for it to finish"
+
+
+class PublishFailed(ParleyError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Validator = Callable[[Path], list[str]]
+
+
+@dataclass
+class Step:
+    name: str
+    label: str
+    state: str = "waiting"  # waiting, running, done, skipped, failed
+    detail: str = ""
+    seconds: float | None = None
+
+
+@dataclass
+class PublishJob:
+    number: int
+    kind: str  # publish or rollback
+    author: str
+    note: str
+    started_at: datetime
+    steps: list[Step] = field(default_factory=lambda: [Step(n, label) for n, label in STEPS])
+    state: str = "running"  # running, done, failed
+    error: str = ""
+    version: int | None = None
+    log: deque[str] = field(default_factory=lambda: deque(maxlen=60))
+    finished_at: datetime | None = None
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+    def as_json(self) -> dict[str, Any]:
+        done = sum(s.state in {"done", "skipped"} for s in self.steps)
+        return {
+            "job": self.number, "kind": self.kind, "state": self.state, "error": self.error,
+            "version": self.version, "author": self.author, "note": self.note,
+            "progress": round(done / len(self.steps), 3),
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "steps": [{"name": s.name, "label": s.label, "state": s.state, "detail": s.detail,
+                       "seconds": s.seconds} for s in self.steps],
+            "log": list(self.log)[-8:],
+        }  # fmt: skip
+
+
+class Publisher:
+    """One publish at a time per studio; the job runs in a thread, the page polls it."""
+
+    def __init__(self, settings: Settings, store: ProfileStore, validator: Validator) -> None:
+        self.settings, self.store, self.validator = settings, store, validator
+        self.current: PublishJob | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._jobs = 0
+
+    @property
+    def builds(self) -> Path:
+        return self.settings.data_dir / "studio" / "builds"
+
+    def start(self, files: Mapping[str, str], author: str, note: str,
+              rolled_back_from: int | None = None) -> PublishJob:  # fmt: skip
+        with self._lock:
+            if self.current is not None and self.current.state == "running":
+                raise PublishBusy()
+            self._jobs += 1
+            job = PublishJob(self._jobs, "rollback" if rolled_back_from else "publish", author,
+                             note, datetime.now(timezone.utc))  # fmt: skip
+            self.current = job
+        self._thread = threading.Thread(
+            target=self._run, args=(job, dict(files), rolled_back_from), daemon=True,
+            name=f"publish-{job.number}",
+        )  # fmt: skip
+        self._thread.start()
+        return job
+
+    def wait(self, timeout: float) -> None:
+        """For shutdown and tests: let a running publish finish."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self, job: PublishJob, files: dict[str, str], rolled_back_from: int | None) -> None:
+        build = self.builds / f"{job.started_at:%Y%m%dT%H%M%S}-{job.number}"
+        try:
+            write_files(build, files, remove_others=False)
+            problems = self._timed(job, "validate", lambda: self._validate(build))
+            job.step("validate").detail = problems
+            trained = self._timed(job, "train", lambda: self._train(job, build))
+            self._timed(job, "test", lambda: self._test(job, build, trained))
+            self._timed(job, "swap", lambda: self._swap(job, trained))
+            self._timed(job, "install", lambda: self._install(files))
+            version = self._timed(
+                job, "record", lambda: self._record(job, files, build, rolled_back_from)
+            )
+            job.version = version.number
+            job.state = "done"
+        except Exception as error:  # the job reports every failure; nothing escapes a thread
+            failed = next((s for s in job.steps if s.state == "running"), None)
+            if failed is not None:
+                failed.state = "failed"
+            job.state = "failed"
+            job.error = (
+                str(error) if isinstance(error, ParleyError) else f"{type(error).__name__}: {error}"
+            )
+            logger.warning("publish %d failed: %s", job.number, job.error)
+        finally:
+            job.finished_at = datetime.now(timezone.utc)
+            self._prune_builds(keep=build if job.state == "failed" else None)
+
+    def _timed(self, job: PublishJob, name: str, work: Callable[[], Any]) -> Any:
+        step = job.step(name)
+        step.state, started = "running", time.monotonic()
+        result = work()
+        step.seconds = round(time.monotonic() - started, 1)
+        if step.state == "running":
+            step.state = "done"
+        return result
+
+    def _validate(self, build: Path) -> str:
+        problems = self.validator(build)
+        if problems:
+            shown = "; ".join(problems[:5]) + (
+                f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            )
+            raise PublishFailed(f"the content has problems: {shown}")
+        return "no problems"
+
+    def _train(self, job: PublishJob, build: Path) -> Path:
+        step = job.step("train")
+        target = model.model_path(build, self.settings.models_dir)
+        if target.is_file():
+            step.state, step.detail = (
+                "skipped",
+                "not needed: a model for exactly this content exists",
+            )
+            return target
+        restored: list[str] = []
+
+        def output(line: str) -> None:
+            job.log.append(line[-300:])
+            if "from cache" in line or "Restored component" in line:
+                restored.append(line)
+            if "Epochs:" in line:
+                step.detail = line.split("Epochs:")[-1].strip()[:120]
+
+        try:
+            trained = model.train(build, self.settings.models_dir, on_output=output)
+        except model.TrainingFailed as error:
+            raise PublishFailed(f"training failed (exit code {error.exit_code}): "
+                                f"{' | '.join(list(job.log)[-3:])}") from error  # fmt: skip
+        step.detail = (f"{len(restored)} trained components reused from Rasa's cache"
+                       if restored else "trained")  # fmt: skip
+        return trained
+
+    def _test(self, job: PublishJob, build: Path, trained: Path) -> None:
+        step = job.step("test")
+        stories = build / TEST_STORIES
+        if not stories.is_file():
+            step.state, step.detail = "skipped", f"no {TEST_STORIES}"
+            return
+        out = build / "test-results"
+        command = [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained),
+                   "--stories", str(stories), "--fail-on-prediction-errors", "--out", str(out)]  # fmt: skip
+        result = subprocess.run(command, cwd=build, capture_output=True, text=True, timeout=900,
+                                check=False, env=model.rasa_env(self.settings.models_dir))  # fmt: skip
+        if result.returncode != 0:
+            failed = out / "failed_test_stories.yml"
+            names = [line.split(":", 1)[1].strip() for line in (failed.read_text().splitlines() if failed.is_file() else [])
+                     if line.strip().startswith("- story:")]  # fmt: skip
+            tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            raise PublishFailed("the conversation tests failed: " + (
+                f"{len(names)} stories predicted wrongly ({', '.join(names[:5])})" if names
+                else " | ".join(tail)))  # fmt: skip
+        step.detail = f"{_count_stories(stories)} test conversations passed"
+
+    def _swap(self, job: PublishJob, trained: Path) -> None:
+        step = job.step("swap")
+        previous = model.model_path(self.settings.content_root, self.settings.models_dir)
+        swapped: list[str] = []
+        with httpx.Client(timeout=300) as http:
+            for url in self.settings.studio.rasa_urls:
+                try:
+                    self._load(http, url, trained)
+                except PublishFailed:
+                    for done in swapped:  # put them back: one model across the fleet
+                        try:
+                            self._load(http, done, previous)
+                        except PublishFailed as error:
+                            logger.error(
+                                "could not put %s back on %s: %s", done, previous.name, error
+                            )
+                    raise
+                swapped.append(url)
+                step.detail = f"{len(swapped)} of {len(self.settings.studio.rasa_urls)} servers on {trained.name}"
+
+    def _load(self, http: httpx.Client, url: str, trained: Path) -> None:
+        token = {"token": self.settings.rasa_token.value}
+        try:
+            answer = http.put(f"{url}/model", params=token, json={"model_file": str(trained)})
+            if answer.status_code >= 300:
+                raise PublishFailed(
+                    f"{url} refused the model: HTTP {answer.status_code} {answer.text[:200]}"
+                )
+            status = http.get(f"{url}/status", params=token).json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise PublishFailed(f"{url} could not load the model: {error}") from error
+        if Path(str(status.get("model_file", ""))).name != trained.name:
+            raise PublishFailed(
+                f"{url} reports model {status.get('model_file')!r}, not {trained.name}"
+            )
+
+    def _install(self, files: Mapping[str, str]) -> None:
+        write_files(self.settings.content_root, dict(files), remove_others=True)
+
+    def _record(self, job: PublishJob, files: Mapping[str, str], build: Path,
+                rolled_back_from: int | None) -> StudioVersion:  # fmt: skip
+        fingerprint = model.fingerprint(build)
+        version = self.store.add_studio_version(job.author, job.note, files, fingerprint,
+                                                rolled_back_from)  # fmt: skip
+        self.store.record_audit(job.author, "studio.published", str(version.number),
+                                {"kind": job.kind, "fingerprint": fingerprint,
+                                 "rolled_back_from": rolled_back_from})  # fmt: skip
+        job.step("record").detail = f"version {version.number}"
+        return version
+
+    def _prune_builds(self, keep: Path | None) -> None:
+        if not self.builds.is_dir():
+            return
+        builds = sorted(self.builds.iterdir(), key=lambda p: p.stat().st_mtime)
+        for old in builds[:-KEEP_BUILDS] if keep else builds:
+            if old != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_baseline(settings: Settings, store: ProfileStore) -> StudioVersion | None:
+    """Version 1 is the content as it was before the studio's first publish, so that the
+    first publish, too, can be rolled back."""
+    if store.studio_versions(limit=1):
+        return None
+    files = content_files(settings.content_root)
+    return store.add_studio_version("parley", "The content before the studio's first publish",
+                                    files, model.fingerprint(settings.content_root))  # fmt: skip
+
+
+def _count_stories(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines()
+               if line.strip().startswith("- story:"))  # fmt: skip
