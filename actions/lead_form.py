@@ -8,6 +8,7 @@ question or small talk before the form asks again; that is how interruptions wor
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,9 +126,20 @@ def bot_acted_since_user_spoke(tracker: Tracker) -> bool:
     return False
 
 
-def next_field(values: dict[LeadField, str], skipped: list[str]) -> str | None:
+def form_order(domain: DomainDict) -> tuple[LeadField, ...]:
+    """The order of the questions: the lead form's required slots in the domain, which
+    marketers edit in the studio; Parley's default order for anything it leaves out."""
+    slots = domain.get("forms", {}).get("lead_form", {}).get("required_slots", [])
+    named = [FIELD_OF[slot] for slot in slots if isinstance(slot, str) and slot in FIELD_OF]
+    ordered = list(dict.fromkeys(named))
+    return (*ordered, *(f for f in LEAD_FIELDS if f not in ordered))
+
+
+def next_field(
+    values: dict[LeadField, str], skipped: list[str], order: Sequence[LeadField] = LEAD_FIELDS
+) -> str | None:
     """The slot to ask for next, or None when the form is complete."""
-    missing = (f for f in LEAD_FIELDS if f not in values and f not in skipped)
+    missing = (f for f in order if f not in values and f not in skipped)
     field = next(missing, None)
     return SLOT_OF[field] if field else None
 
@@ -148,26 +160,28 @@ class ValidateLeadForm(StoreBacked, Action):
         if already_read or back_after_interruption:
             # The rules answered this message; Rasa's own choice of the next question
             # would ignore skipped fields, so the form says which one comes next.
-            return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}))]
+            return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}, domain))]
         if requested and turn.intent in SKIP_INTENTS:
-            return self._skip(dispatcher, tracker, requested, turn)
+            return self._skip(dispatcher, tracker, requested, turn, domain)
         if requested and turn.is_interruption() and not self._read(tracker, turn, None).values:
             return []
         reading = self._read(tracker, turn, requested)
         if requested == "phone" and _moved_on_from_phone(reading):
-            return await self._skip_phone_and_read_on(dispatcher, tracker, turn)
-        return await self._apply(dispatcher, tracker, requested, turn, reading)
+            return await self._skip_phone_and_read_on(dispatcher, tracker, turn, domain)
+        return await self._apply(dispatcher, tracker, requested, turn, reading, domain)
 
     async def _skip_phone_and_read_on(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, domain: DomainDict
     ) -> list[EventType]:
         """A digit-free answer to the optional phone question answers the next question."""
         skipped = [*list_slot(tracker, SKIPPED), "phone"]
         tracker.slots[SKIPPED] = skipped
         dispatcher.utter_message(response="utter_field_skipped")
-        following = FIELD_OF.get(next_field(lead_values(tracker), skipped) or "")
+        following = FIELD_OF.get(
+            next_field(lead_values(tracker), skipped, form_order(domain)) or ""
+        )
         reading = self._read(tracker, turn, following)
-        events = await self._apply(dispatcher, tracker, following, turn, reading)
+        events = await self._apply(dispatcher, tracker, following, turn, reading, domain)
         return [SlotSet(SKIPPED, skipped), *events]
 
     def _read(self, tracker: Tracker, turn: Turn, requested: LeadField | None) -> Reading:
@@ -181,8 +195,11 @@ class ValidateLeadForm(StoreBacked, Action):
             email_hint=lead_values(tracker).get("email"),
         )
 
-    def _next(self, tracker: Tracker, updates: dict[LeadField, str]) -> str | None:
-        return next_field({**lead_values(tracker), **updates}, list_slot(tracker, SKIPPED))
+    def _next(
+        self, tracker: Tracker, updates: dict[LeadField, str], domain: DomainDict
+    ) -> str | None:
+        known = {**lead_values(tracker), **updates}
+        return next_field(known, list_slot(tracker, SKIPPED), form_order(domain))
 
     def _skip(
         self,
@@ -190,6 +207,7 @@ class ValidateLeadForm(StoreBacked, Action):
         tracker: Tracker,
         field: LeadField,
         turn: Turn,
+        domain: DomainDict,
         response: str = "utter_field_skipped",
     ) -> list[EventType]:
         skipped = [*list_slot(tracker, SKIPPED), field]
@@ -199,7 +217,7 @@ class ValidateLeadForm(StoreBacked, Action):
             SlotSet(ATTEMPTS, 0),
             SlotSet(NEEDS_HELP, False),
             SlotSet(READ_UNTIL, turn.message_id),
-            SlotSet(REQUESTED_SLOT, next_field(lead_values(tracker), skipped)),
+            SlotSet(REQUESTED_SLOT, next_field(lead_values(tracker), skipped, form_order(domain))),
         ]
 
     async def _apply(
@@ -209,6 +227,7 @@ class ValidateLeadForm(StoreBacked, Action):
         requested: LeadField | None,
         turn: Turn,
         reading: Reading,
+        domain: DomainDict,
     ) -> list[EventType]:
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in reading.values.items()]
         events += await self._save(dispatcher, tracker, reading.values)
@@ -216,7 +235,7 @@ class ValidateLeadForm(StoreBacked, Action):
         attempts = _attempt_events(tracker, requested, reading)
         if requested and _gave_up(attempts):
             return events + self._skip(
-                dispatcher, tracker, requested, turn, "utter_skipped_for_now"
+                dispatcher, tracker, requested, turn, domain, "utter_skipped_for_now"
             )
         events += attempts
         known = {**lead_values(tracker), **reading.values}
@@ -226,7 +245,7 @@ class ValidateLeadForm(StoreBacked, Action):
             # A question not yet answered is asked again rather than jumping ahead.
             events.append(SlotSet(REQUESTED_SLOT, SLOT_OF[requested]))
         else:
-            next_slot = next_field({**known, **prefilled}, list_slot(tracker, SKIPPED))
+            next_slot = self._next(tracker, {**known, **prefilled}, domain)
             events.append(SlotSet(REQUESTED_SLOT, next_slot))
         return events
 

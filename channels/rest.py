@@ -19,12 +19,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.types import Channel
+from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, TOO_LONG, bot_text
 
@@ -158,7 +159,7 @@ class ParleyRestInput(InputChannel):
         if not await self._probe.is_up():
             logger.error("action server unreachable; apologising to %s", sender)
             return [bot_text(sender, APOLOGY)]
-        collector = CollectingOutputChannel()
+        collector = collector_for(self.name())
         text, metadata = apply_keywords(text, metadata, self.parley_channel)
         message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
         try:

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import timedelta
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -36,6 +36,7 @@ from bot.leads import normalize_phone
 from bot.settings import TelegramSettings, load_settings
 from bot.store import ProfileStore
 from channels.activity import note_inbound
+from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
 from channels.rest import load_json
@@ -240,7 +241,7 @@ class TelegramInput(InputChannel):
         if not text.strip():
             return [bot_text(chat, EMPTY_MESSAGE)]
         text, stamped = apply_keywords(text, metadata, "telegram")
-        collector = CollectingOutputChannel()
+        collector = collector_for(self.name())
         message = UserMessage(text, collector, chat, input_channel=self.name(), metadata=stamped)
         try:
             await on_new_message(message)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
@@ -31,6 +31,7 @@ from bot.settings import TwilioSettings, load_settings
 from bot.store import ProfileStore
 from bot.types import Channel
 from channels.activity import note_inbound
+from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
 from channels.texting import SMS_LIMIT, WHATSAPP_LIMIT, ChosenOptions, render
@@ -227,7 +228,7 @@ class TwilioMessagingInput(InputChannel):
             # (to "Is that right?" or "may we text you?").
             text, metadata = said, {k: v for k, v in metadata.items() if "keyword" not in k}
             metadata.pop("original_text", None)
-        collector = CollectingOutputChannel()
+        collector = collector_for(self.name())
         message = UserMessage(
             text, collector, inbound.sender, input_channel=self.name(), metadata=metadata,
             message_id=inbound.message_sid,

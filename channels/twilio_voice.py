@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -35,6 +35,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
 from bot.store import ProfileStore
+from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY
 from channels.twilio_messaging import field_of, form_of, refusal
@@ -243,7 +244,7 @@ class TwilioVoiceInput(InputChannel):
 
     async def _turn(self, on_new_message: OnNewMessage, sid: str, text: str,
                     metadata: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
-        collector = CollectingOutputChannel()
+        collector = collector_for(self.name())
         message = UserMessage(text, collector, sid, input_channel=self.name(), metadata=metadata)
         try:
             await on_new_message(message)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
+import logging
 
 from aiohttp import web
 
+from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
 from bot.settings import load_settings
 from bot.store import ProfileStore
-from studio.accounts import setup_token_file
+from studio.accounts import ensure_setup_token
 from studio.app import create_app
 
 
@@ -17,12 +18,14 @@ def main() -> None:
     settings = load_settings()
     configure_logging(settings.ops, "studio")
     store = ProfileStore.from_url(settings.database_url)
-    if not store.studio_users():
-        token_file = setup_token_file(settings)
-        if not token_file.is_file():
-            token_file.parent.mkdir(parents=True, exist_ok=True)
-            token_file.write_text(secrets.token_urlsafe(16) + "\n")
-            token_file.chmod(0o600)
+    try:
+        first_run = not store.studio_users()
+    except StoreUnavailable as error:
+        # The studio serves its pages (and says the store is down) until it is back.
+        logging.getLogger("studio").error("profile store unavailable at start: %s", error)
+        first_run = False
+    if first_run:
+        ensure_setup_token(settings)
     app = create_app(settings, store)
     web.run_app(app, host=settings.bind_host, port=settings.studio.port, print=None,
                 access_log=None)  # fmt: skip

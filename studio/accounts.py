@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 import time
 from collections import deque
 from pathlib import Path
@@ -41,6 +42,16 @@ def setup(app: web.Application) -> None:
 
 def setup_token_file(settings: Settings) -> Path:
     return settings.data_dir / "studio_setup_token"
+
+
+def ensure_setup_token(settings: Settings) -> Path:
+    """The one-time token for creating the first admin (readable by the operator only)."""
+    token_file = setup_token_file(settings)
+    if not token_file.is_file():
+        token_file.parent.mkdir(parents=True, exist_ok=True)
+        token_file.write_text(secrets.token_urlsafe(16) + "\n")
+        token_file.chmod(0o600)
+    return token_file
 
 
 def _throttled(failures: dict[str, deque[float]], email: str, address: str) -> bool:
@@ -110,6 +121,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
 async def setup_page(request: web.Request) -> web.Response:
     if await in_thread(request.app[STORE].studio_users):
         raise web.HTTPSeeOther("/login")
+    # Made here too, for a studio that started while the profile store was down.
+    await in_thread(ensure_setup_token, request.app[SETTINGS])
     return render(request, "setup.html", error="", email="", name="")
 
 

@@ -176,3 +176,19 @@ async def test_a_digit_free_answer_to_the_phone_question_answers_the_next_one(
     assert slots["skipped_fields"] == ["phone"]
     assert slots["lead_company"] == "St Bart's Clinic" and slots["requested_slot"] == "lead_role"
     assert said == ["utter_field_skipped"]
+
+
+async def test_the_question_order_is_the_domain_s(store: ProfileStore, settings: Settings) -> None:
+    """Marketers reorder the lead form in the studio (domain.yml's required_slots)."""
+    action = ValidateLeadForm(store=store, settings=settings)
+    domain = {"forms": {"lead_form": {"required_slots": [
+        "lead_name", "lead_company", "lead_email", "lead_role", "lead_need", "lead_phone",
+    ]}}}  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("Dana Reyes", message_id="m1", slots={"requested_slot": "lead_name"})
+    events = await action.run(dispatcher, tracker, domain)  # type: ignore[arg-type]
+    assert slot_events(events)["requested_slot"] == "lead_company"
+    skipped = make_tracker("skip", intent="skip", message_id="m2",
+                           slots={"requested_slot": "lead_company", "lead_name": "Dana"})  # fmt: skip
+    events = await action.run(CollectingDispatcher(), skipped, domain)  # type: ignore[arg-type]
+    assert slot_events(events)["requested_slot"] == "lead_email"

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import passwords
+from bot.commands.call import PREFIX, CallSimulator
 from studio.workspace import Workspace
 from tests.e2e.conftest import Stack, launch
 from tests.studio.studio_server import PASSWORD, StudioClient, copy_content
@@ -22,22 +25,27 @@ NEW_GOODBYE = "Thanks for dropping in, see you soon!"
 def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("publishing")
     running = launch(
-        root / "var", trained_model, PARLEY_CONTENT_DIR=str(copy_content(root / "content"))
-    )
+        root / "var", trained_model, PARLEY_CONTENT_DIR=str(copy_content(root / "content")),
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="test-auth-token-0123456789",
+        PARLEY_PUBLIC_URL="https://parley.example.test",
+    )  # fmt: skip
     yield running
     running.supervisor.stop()
     running.store.dispose()
 
 
-def studio_client(stack: Stack, role: str = "marketer") -> StudioClient:
-    from bot import passwords
-
+@contextmanager
+def studio_client(stack: Stack, role: str = "marketer") -> Iterator[StudioClient]:
+    """Signed in to the stack's own studio process (the one `parley run` starts)."""
     email = f"{role}@example.com"
     if stack.store.studio_user_with_hash(email) is None:
         stack.store.create_studio_user(email, role.title(), role, passwords.hash_password(PASSWORD))
     client = StudioClient(f"http://127.0.0.1:{stack.settings.studio.port}")
-    client.login(email, PASSWORD)
-    return client
+    try:
+        client.login(email, PASSWORD)
+        yield client
+    finally:
+        client.close()
 
 
 def draft(stack: Stack) -> Workspace:
@@ -62,7 +70,11 @@ def wait_for_publish(client: StudioClient, timeout: float = 900) -> dict[str, An
 
 
 def test_publish_puts_new_wording_live_without_dropping_a_conversation(live: Stack) -> None:
-    client = studio_client(live)
+    with studio_client(live) as client:
+        publish_new_goodbye(live, client)
+
+
+def publish_new_goodbye(live: Stack, client: StudioClient) -> None:
     sender = "publish-continuity"
     assert "name" in live.text(sender, "I'd like a demo")  # the lead form asks for a name
     set_goodbye(draft(live), NEW_GOODBYE)
@@ -87,9 +99,13 @@ def test_publish_puts_new_wording_live_without_dropping_a_conversation(live: Sta
 
 
 def test_rollback_restores_the_previous_wording(live: Stack) -> None:
-    client = studio_client(live)
     if NEW_GOODBYE.lower() not in live.text("rollback-before", "bye"):
         pytest.skip("needs the publish of the previous test")
+    with studio_client(live) as client:
+        roll_back_to_first(live, client)
+
+
+def roll_back_to_first(live: Stack, client: StudioClient) -> None:
     assert client.post("/versions/1/rollback").status_code == 303
     job = wait_for_publish(client)
     assert job["state"] == "done", job
@@ -99,21 +115,64 @@ def test_rollback_restores_the_previous_wording(live: Stack) -> None:
     assert live.store.studio_versions()[0].rolled_back_from == 1
 
 
-def test_an_analyst_cannot_publish_and_nothing_is_published_twice_at_once(live: Stack) -> None:
-    analyst = studio_client(live, "analyst")
-    assert analyst.get("/publish").status_code == 403
-    assert analyst.post("/publish", {"note": "x"}).status_code == 403
-    assert analyst.http.get("/api/publish/status").status_code == 403
-    anonymous = StudioClient(analyst.url)
-    assert anonymous.http.get("/api/publish/status").status_code == 401
-    anonymous.close()
-    analyst.close()
+def test_an_analyst_cannot_publish(live: Stack) -> None:
+    with studio_client(live, "analyst") as analyst:
+        assert analyst.get("/publish").status_code == 403
+        assert analyst.post("/publish", {"note": "x"}).status_code == 403
+        assert analyst.http.get("/api/publish/status").status_code == 403
+        anonymous = StudioClient(analyst.url)
+        assert anonymous.http.get("/api/publish/status").status_code == 401
+        anonymous.close()
 
 
 def test_nothing_to_publish_is_said_plainly(live: Stack) -> None:
-    client = studio_client(live)
+    draft(live).reset()
+    with studio_client(live) as client:
+        response = client.post("/publish", {"note": "nothing"})
+        assert response.status_code == 303
+        assert "nothing to publish" in client.get(response.headers["location"]).text
+
+
+VOICE_GREETING = "Thanks for calling! Say demo, pricing or sales, or press a number."
+
+
+def test_voice_wording_is_what_callers_hear(live: Stack) -> None:
     workspace = draft(live)
     workspace.reset()
-    response = client.post("/publish", {"note": "nothing"})
-    assert response.status_code == 303
-    assert "nothing to publish" in client.get(response.headers["location"]).text
+    with workspace.lock:
+        domain = workspace.load_yaml("domain.yml")
+        default = domain["responses"]["utter_greet"][0]
+        voice = {"channel": "twilio_voice", "text": VOICE_GREETING, "buttons": default["buttons"]}
+        domain["responses"]["utter_greet"].append(voice)
+        workspace.dump_yaml("domain.yml", domain)
+    with studio_client(live) as client:
+        assert client.post("/publish", {"note": "voice greeting"}).status_code == 303
+        job = wait_for_publish(client)
+    assert job["state"] == "done", job
+    call = CallSimulator(live.settings, "+14155550100", say=lambda _: None)
+    heard = " ".join(e.text or "" for e in call.post(f"{PREFIX}/incoming").iter("Say"))
+    call.hang_up()
+    assert VOICE_GREETING in heard
+    typed = live.text("voice-wording-web", "hi")
+    assert "what can i do for you today" in typed and "thanks for calling" not in typed
+
+
+def test_a_draft_that_fails_validation_is_not_published(live: Stack) -> None:
+    workspace = draft(live)
+    workspace.reset()
+    with workspace.lock:
+        stories = workspace.read("data/stories.yml")
+        workspace.write(
+            "data/stories.yml", stories.replace("utter_goodbye", "utter_no_such_thing", 1)
+        )
+    before = (live.settings.content_root / "data" / "stories.yml").read_text()
+    versions = len(live.store.studio_versions())
+    with studio_client(live) as client:
+        assert client.post("/publish", {"note": "broken"}).status_code == 303
+        job = wait_for_publish(client)
+    assert job["state"] == "failed"
+    assert {s["name"]: s for s in job["steps"]}["validate"]["state"] == "failed"
+    assert "utter_no_such_thing" in job["error"]
+    assert (live.settings.content_root / "data" / "stories.yml").read_text() == before
+    assert len(live.store.studio_versions()) == versions
+    workspace.reset()

@@ -143,3 +143,58 @@ def test_security_headers(studio: StudioServer) -> None:
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["cache-control"] == "no-store"
+
+
+PUBLIC = {"/login", "/setup", "/logout", "/health"}
+# Posted before a session exists: guarded by the origin check alone.
+SESSIONLESS = {"/login", "/setup"}
+
+
+def _routes(server: StudioServer) -> list[tuple[str, str]]:
+    """Every route of the app, with a sample path for its placeholders."""
+    import re
+
+    from studio.app import create_app
+
+    app = create_app(server.settings, server.store)
+    found = []
+    for route in app.router.routes():
+        info = route.resource.get_info() if route.resource is not None else {}
+        path = str(info.get("path") or info.get("formatter") or "")
+        if not path or path.startswith("/static") or route.method == "HEAD":
+            continue
+        # A sample for each placeholder: digits for numbers, a hex id for contacts.
+        sample = re.sub(r"\{contact_id[^}]*\}", "0" * 32, path)
+        found.append((route.method, re.sub(r"\{[^}]+\}", "1", sample)))
+    return found
+
+
+def test_every_page_and_api_needs_a_session(studio: StudioServer) -> None:
+    client = studio.client()
+    checked = 0
+    for method, path in _routes(studio):
+        if path in PUBLIC:
+            continue
+        response = client.http.request(method, path, headers={"Origin": studio.url})
+        if path.startswith("/api/"):
+            assert response.status_code == 401, (method, path)
+        else:
+            assert response.status_code == 303, (method, path)
+            assert response.headers["location"].startswith("/login"), (method, path)
+        checked += 1
+    assert checked >= 30
+
+
+def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -> None:
+    admin = studio.signed_in("admin")
+    before = len(studio.store.audit_entries(500))
+    posts = [p for method, p in _routes(studio) if method == "POST" and p not in SESSIONLESS]
+    assert len(posts) >= 15
+    for path in posts:
+        forged = admin.http.post(path, data={"csrf_token": admin.csrf},
+                                 headers={"Origin": "https://evil.example"})  # fmt: skip
+        assert forged.status_code == 403, path
+        tokenless = admin.http.post(path, json={}, headers={"Origin": studio.url})
+        assert tokenless.status_code == 403, path
+    # Nothing was done: the only new audit entries are none at all.
+    assert len(studio.store.audit_entries(500)) == before

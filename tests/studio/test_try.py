@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -24,6 +24,7 @@ from bot.store import ProfileStore
 from studio.sandbox import CHANGED, Sandbox
 from studio.try_panel import SANDBOX
 from studio.workspace import Workspace
+from tests.browser import chromium, has_chromium, screenshot
 from tests.studio.studio_server import PASSWORD, StudioClient, StudioServer, start_studio
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -197,30 +198,17 @@ def test_a_changed_draft_asks_for_a_restart(try_studio: TryStudio, marketer: Stu
     assert all(not alive(pid) for pid in old_pids)
 
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
 @pytest.mark.skipif(
-    not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
+    not has_chromium() and not os.environ.get("CI"),
     reason="Debian's chromium/chromium-driver are not installed",
 )
-def test_the_page_in_a_browser(try_studio: TryStudio, tmp_path: Path) -> None:
+def test_the_page_in_a_browser(try_studio: TryStudio) -> None:
     """The page's script runs under the strict CSP: start, chat, press a bot button, call."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download a driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
+    with chromium(console=True) as opened:
+        driver = cast(Any, opened)
         wait = WebDriverWait(driver, 120)
         try_studio.server.signed_in("marketer")  # the user exists
         driver.get(f"{try_studio.server.url}/login?next=/try")
@@ -246,8 +234,7 @@ def test_the_page_in_a_browser(try_studio: TryStudio, tmp_path: Path) -> None:
         problems = [e["message"] for e in driver.get_log("browser")
                     if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]  # fmt: skip
         assert not problems, problems
-    finally:
-        driver.quit()
+        screenshot(driver, "studio-try")
 
 
 def test_a_crashed_draft_bot_says_so_and_starts_again(
