@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -71,12 +71,12 @@ def rasa_env(models_dir: Path) -> dict[str, str]:
 
 def train(
     root: Path, models_dir: Path | None = None, *, force: bool = False,
-    on_output: Callable[[str], None] | None = None,
+    on_output: Callable[[str], None] | None = None, keep: Iterable[Path] = (),
 ) -> Path:  # fmt: skip
     """Train unless a model for the current inputs exists; return the model's path.
 
     With `on_output`, Rasa's output goes to it line by line (progress bars included)
-    instead of the terminal."""
+    instead of the terminal. Old models are pruned, except those in `keep`."""
     target = model_path(root, models_dir)
     if target.is_file() and not force:
         return target
@@ -97,7 +97,7 @@ def train(
         returncode = _run_reporting(command, root, env, on_output)
     if returncode != 0 or not target.is_file():
         raise TrainingFailed(returncode)
-    _prune_old_models(target)
+    prune_old_models(target, keep)
     return target
 
 
@@ -120,8 +120,11 @@ def _run_reporting(
         return process.wait()
 
 
-def _prune_old_models(current: Path) -> None:
+def prune_old_models(current: Path, keep: Iterable[Path] = ()) -> None:
+    """Keep the newest KEEP_MODELS models beside `current`, and `current` and `keep`
+    whatever their age (the studio keeps the live model even after many drafts)."""
+    spared = {current, *keep}
     models = sorted(current.parent.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
     for old in models[:-KEEP_MODELS]:
-        if old != current:
+        if old not in spared:
             old.unlink(missing_ok=True)

@@ -173,6 +173,8 @@ class Settings:
     # Where the bot's content lives: config.yml, domain.yml, data/, the consent, scoring
     # and qualification files and campaigns/. The studio publishes into it.
     content_root: Path
+    # Trained models, named by the fingerprint of the content they were trained on.
+    models_dir: Path
     data_dir: Path
     database_url: str
     tracker_store_url: str
@@ -203,10 +205,6 @@ class Settings:
     api: ApiSettings
     ops: OpsSettings
     studio: StudioSettings
-
-    @property
-    def models_dir(self) -> Path:
-        return self.project_root / "models"
 
     @property
     def rasa_url(self) -> str:
@@ -245,6 +243,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     return Settings(
         project_root=PROJECT_ROOT,
         content_root=content,
+        models_dir=_resolve(env.get("PARLEY_MODELS_DIR", "models")),
         data_dir=data_dir,
         database_url=_db_url(env, "DATABASE_URL", data_dir / "parley.db"),
         tracker_store_url=_db_url(env, "PARLEY_TRACKER_STORE_URL", data_dir / "tracker.db"),

@@ -31,6 +31,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "DATABASE_URL": settings.database_url,
         "PARLEY_DATA_DIR": str(settings.data_dir),
         "PARLEY_CONTENT_DIR": str(settings.content_root),
+        "PARLEY_MODELS_DIR": str(settings.models_dir),
         "PARLEY_TRACKER_STORE_URL": settings.tracker_store_url,
         "PARLEY_DEFAULT_REGION": settings.default_region,
         "PARLEY_BIND_HOST": settings.bind_host,

@@ -30,11 +30,11 @@ from bot import model
 from bot.errors import ParleyError
 from bot.settings import Settings
 from bot.store import ProfileStore, StudioVersion
+from studio.repackage import repackage, repackageable
 from studio.workspace import content_files, write_files
 
 logger = logging.getLogger(__name__)
 TEST_STORIES = "tests/test_stories.yml"
-KEEP_BUILDS = 3
 STEPS = (
     ("validate", "Validate the content"),
     ("train", "Train the model"),
@@ -138,8 +138,11 @@ class Publisher:
             self._thread.join(timeout)
 
     def _run(self, job: PublishJob, files: dict[str, str], rolled_back_from: int | None) -> None:
-        build = self.builds / f"{job.started_at:%Y%m%dT%H%M%S}-{job.number}"
+        # One folder, emptied by each publish: a failed build can be looked at until the
+        # next one, and builds never pile up.
+        build = self.builds / "current"
         try:
+            shutil.rmtree(build, ignore_errors=True)
             write_files(build, files, remove_others=False)
             problems = self._timed(job, "validate", lambda: self._validate(build))
             job.step("validate").detail = problems
@@ -162,8 +165,8 @@ class Publisher:
             )
             logger.warning("publish %d failed: %s", job.number, job.error)
         finally:
+            # A failed build stays for inspection until the next publish.
             job.finished_at = datetime.now(timezone.utc)
-            self._prune_builds(keep=build if job.state == "failed" else None)
 
     def _timed(self, job: PublishJob, name: str, work: Callable[[], Any]) -> Any:
         step = job.step(name)
@@ -192,6 +195,14 @@ class Publisher:
                 "not needed: a model for exactly this content exists",
             )
             return target
+        live_root = self.settings.content_root
+        live = model.model_path(live_root, self.settings.models_dir)
+        if live.is_file() and repackageable(live_root, build):
+            repackage(live, build, target)
+            model.prune_old_models(target, keep=[live])
+            step.detail = ("no retraining: only wording or form questions changed, so the "
+                           "live model was repackaged with the new domain")  # fmt: skip
+            return target
         restored: list[str] = []
 
         def output(line: str) -> None:
@@ -202,7 +213,7 @@ class Publisher:
                 step.detail = line.split("Epochs:")[-1].strip()[:120]
 
         try:
-            trained = model.train(build, self.settings.models_dir, on_output=output)
+            trained = model.train(build, self.settings.models_dir, on_output=output, keep=[live])
         except model.TrainingFailed as error:
             raise PublishFailed(f"training failed (exit code {error.exit_code}): "
                                 f"{' | '.join(list(job.log)[-3:])}") from error  # fmt: skip
@@ -280,14 +291,6 @@ class Publisher:
                                  "rolled_back_from": rolled_back_from})  # fmt: skip
         job.step("record").detail = f"version {version.number}"
         return version
-
-    def _prune_builds(self, keep: Path | None) -> None:
-        if not self.builds.is_dir():
-            return
-        builds = sorted(self.builds.iterdir(), key=lambda p: p.stat().st_mtime)
-        for old in builds[:-KEEP_BUILDS] if keep else builds:
-            if old != keep:
-                shutil.rmtree(old, ignore_errors=True)
 
 
 def ensure_baseline(settings: Settings, store: ProfileStore) -> StudioVersion | None:

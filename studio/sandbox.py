@@ -32,6 +32,7 @@ from bot.runner import ChildSpec, is_healthy, tail
 from bot.settings import Secret, Settings
 from bot.stack import action_server, rasa_server
 from bot.store import upgrade
+from studio.repackage import repackage, repackageable
 from studio.workspace import Workspace, content_files
 
 State = Literal["stopped", "training", "starting", "ready", "failed"]
@@ -292,6 +293,16 @@ class Sandbox:
         root, models = self.workspace.root, self.settings.models_dir
         target = model.model_path(root, models)
         if target.is_file():
+            return target
+        live_root = self.settings.content_root
+        live = model.model_path(live_root, models)
+        if live.is_file() and repackageable(live_root, root):
+            # Only wording changed: the live model with the draft's domain, in seconds.
+            self._update(
+                generation, "training", "Only wording changed: repackaging the live model."
+            )
+            repackage(live, root, target)
+            model.prune_old_models(target, keep=[live])
             return target
         self._update(generation, "training",
                      "Training the draft's model: a few minutes, less when only responses changed.")  # fmt: skip

@@ -28,9 +28,9 @@
   async function poll() {
     try {
       const job = await window.parleyStudio.get("/api/publish/status");
-      show(job);
-      if (job.state === "running") { setTimeout(poll, 1000); return; }
-      if (card.dataset.wasRunning === "yes") window.location.reload();
+      if (job.state === "running") { show(job); setTimeout(poll, 1000); return; }
+      // Finished: the page reloads to show the new version and what is now live.
+      window.location.reload();
     } catch (error) {
       setTimeout(poll, 3000);
     }

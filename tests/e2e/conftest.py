@@ -8,6 +8,7 @@ store in a temporary directory.
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,6 +88,15 @@ class Stack:
         url = f"{self.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
         slots: dict[str, Any] = httpx.get(url, timeout=30).json()["slots"]
         return slots
+
+
+def models_beside(root: Path, trained_model: Path) -> Path:
+    """A models folder of the test's own, holding the live model: what publishing makes
+    lands here, not in the project's models/."""
+    models = root / "models"
+    models.mkdir()
+    shutil.copy2(trained_model, models / trained_model.name)
+    return models
 
 
 def launch(data_dir: Path, trained_model: Path, replicas: int = 1, **overrides: str) -> Stack:

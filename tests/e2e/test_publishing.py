@@ -14,7 +14,7 @@ import pytest
 from bot import passwords
 from bot.commands.call import PREFIX, CallSimulator
 from studio.workspace import Workspace
-from tests.e2e.conftest import Stack, launch
+from tests.e2e.conftest import Stack, launch, models_beside
 from tests.studio.studio_server import PASSWORD, StudioClient, copy_content
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -26,6 +26,7 @@ def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     root = tmp_path_factory.mktemp("publishing")
     running = launch(
         root / "var", trained_model, PARLEY_CONTENT_DIR=str(copy_content(root / "content")),
+        PARLEY_MODELS_DIR=str(models_beside(root, trained_model)),
         TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="test-auth-token-0123456789",
         PARLEY_PUBLIC_URL="https://parley.example.test",
     )  # fmt: skip
@@ -84,6 +85,7 @@ def publish_new_goodbye(live: Stack, client: StudioClient) -> None:
     job = wait_for_publish(client)
     assert job["state"] == "done", job
     steps = {s["name"]: s for s in job["steps"]}
+    assert "no retraining" in steps["train"]["detail"], steps["train"]
     assert steps["test"]["state"] == "done" and "passed" in steps["test"]["detail"]
     assert "servers on" in steps["swap"]["detail"]
     # The conversation that was half way through the form goes on where it was.
@@ -149,6 +151,7 @@ def test_voice_wording_is_what_callers_hear(live: Stack) -> None:
         assert client.post("/publish", {"note": "voice greeting"}).status_code == 303
         job = wait_for_publish(client)
     assert job["state"] == "done", job
+    assert "no retraining" in {s["name"]: s for s in job["steps"]}["train"]["detail"]
     call = CallSimulator(live.settings, "+14155550100", say=lambda _: None)
     heard = " ".join(e.text or "" for e in call.post(f"{PREFIX}/incoming").iter("Say"))
     call.hang_up()

@@ -16,13 +16,14 @@ import pytest
 
 from bot import passwords
 from tests.browser import chromium, require_chromium, screenshot
-from tests.e2e.conftest import Stack, launch
+from tests.e2e.conftest import Stack, launch, models_beside
 from tests.studio.studio_server import PASSWORD, copy_content
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 require_chromium()
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -33,7 +34,8 @@ NEW_GREETING = "Hello from the studio! What can I do for you today?"
 def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("studio-browser")
     content = copy_content(root / "content")
-    running = launch(root / "var", trained_model, PARLEY_CONTENT_DIR=str(content))
+    running = launch(root / "var", trained_model, PARLEY_CONTENT_DIR=str(content),
+                     PARLEY_MODELS_DIR=str(models_beside(root, trained_model)))  # fmt: skip
     for role in ("marketer", "admin"):
         running.store.create_studio_user(f"{role}@example.com", role.title(), role,
                                          passwords.hash_password(PASSWORD))  # fmt: skip
@@ -96,8 +98,14 @@ def test_a_marketer_changes_the_greeting_and_the_running_bot_uses_it(
     assert "domain.yml" in browser.page_source
     browser.find_element(By.NAME, "note").send_keys("a warmer greeting")
     browser.find_element(By.ID, "publish-button").click()
-    WebDriverWait(browser, 900, poll_frequency=2).until(
-        lambda d: d.find_element(By.ID, "job").get_attribute("data-state") in {"done", "failed"}
+    # The page follows the publish and reloads itself when it ends.
+    WebDriverWait(
+        browser, 900, poll_frequency=2, ignored_exceptions=[StaleElementReferenceException]
+    ).until(
+        lambda d: (
+            d.find_element(By.ID, "job").get_attribute("data-state") in {"done", "failed"}
+            and d.execute_script("return document.readyState") == "complete"
+        )
     )
     assert browser.find_element(By.ID, "job").get_attribute("data-state") == "done", (
         browser.find_element(By.ID, "job").text
