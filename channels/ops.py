@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.metrics import TURN_SECONDS, TURNS, exposition
+from channels.model_swap import SwapRefused, load_beside
 from channels.stores import unwrap_fail_safe
 
 logger = logging.getLogger(__name__)
@@ -34,11 +36,26 @@ OnMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class OpsInput(InputChannel):
-    """Not a conversation channel: the server's health, readiness and metrics."""
+    """Not a conversation channel: the server's health, readiness and metrics, and a
+    model swap that does not hold up conversations (`PUT /parley/model`)."""
+
+    def __init__(self, token: str = "") -> None:
+        self._token = token
 
     @classmethod
     def name(cls) -> str:
         return "ops"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> OpsInput:
+        import os
+
+        # The Rasa server's own API token (`--auth-token`): only its holder swaps models.
+        return cls(os.environ.get("PARLEY_RASA_TOKEN", ""))
+
+    def _authorized(self, request: Request) -> bool:
+        sent = request.args.get("token") or ""
+        return bool(self._token) and hmac.compare_digest(sent.encode(), self._token.encode())
 
     def url_prefix(self) -> str:
         return "/"
@@ -60,6 +77,29 @@ class OpsInput(InputChannel):
         async def metrics(_: Request) -> HTTPResponse:
             body, content_type = exposition()
             return response.raw(body, content_type=content_type)
+
+        @ops.route("/parley/model", methods=["PUT"])
+        async def swap_model(request: Request) -> HTTPResponse:
+            if not self._authorized(request):
+                return response.json({"error": "a valid ?token= is required"}, status=401)
+            body = request.json if request.content_type == "application/json" else None
+            model_file = body.get("model_file") if isinstance(body, dict) else None
+            if not isinstance(model_file, str):
+                return response.json({"error": 'send {"model_file": "<path>"}'}, status=400)
+            app = request.app
+            lock = getattr(app.ctx, "parley_swap_lock", None)
+            if lock is None:
+                lock = app.ctx.parley_swap_lock = asyncio.Lock()
+            async with lock:
+                try:
+                    agent = await load_beside(app.ctx.agent, model_file)
+                except SwapRefused as error:
+                    return response.json({"error": str(error)}, status=400)
+                prepare(agent)
+                agent.lock_store = app.ctx.agent.lock_store
+                app.ctx.agent = agent
+            logger.info("model swapped to %s", model_file)
+            return response.json({"model_file": model_file}, status=200)
 
         @ops.listener("after_server_start")
         async def start_preparing(app: Any, _: Any) -> None:

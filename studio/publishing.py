@@ -265,7 +265,11 @@ class Publisher:
     def _load(self, http: httpx.Client, url: str, trained: Path) -> None:
         token = {"token": self.settings.rasa_token.value}
         try:
-            answer = http.put(f"{url}/model", params=token, json={"model_file": str(trained)})
+            # Parley's swap (channels/ops.py) loads beside the serving model; Rasa's own
+            # PUT /model would hold up every conversation on the server while it loads.
+            answer = http.put(
+                f"{url}/parley/model", params=token, json={"model_file": str(trained)}
+            )
             if answer.status_code >= 300:
                 raise PublishFailed(
                     f"{url} refused the model: HTTP {answer.status_code} {answer.text[:200]}"
