@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot import privacy
 from bot.errors import ContactNotFound
+from bot.store import MAX_SEARCH_QUERY as MAX_QUERY
 from bot.store import (
     ConsentEvent,
     Contact,
@@ -22,7 +23,6 @@ from bot.store import (
     ScoreRecord,
     TimelineEvent,
 )
-from bot.store.contact_search import MAX_QUERY
 from bot.types import QUALIFICATION_FIELDS
 from studio.web import (
     SETTINGS,

@@ -16,9 +16,7 @@ from markupsafe import Markup
 
 from bot.errors import StoreUnavailable
 from bot.settings import Settings
-from bot.store import ProfileStore
-from bot.store.records import FunnelReport, UnderstandingReport
-from bot.store.understanding import understanding_report
+from bot.store import FunnelReport, ProfileStore, UnderstandingReport, understanding_report
 from bot.types import CHANNELS
 from campaigns.definitions import CampaignError, load_campaigns
 from campaigns.results import Results, campaign_results

@@ -26,9 +26,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from bot.consent import ConsentConfig, ConsentConfigError, load_consent_config
 from bot.scoring.rubric import (
-    _PROTECTED,
     CHOICE_FIELDS,
     ENGAGEMENT_EVENTS,
+    PROTECTED_WORDS,
     TEXT_FIELDS,
     Rubric,
     RubricError,
@@ -72,27 +72,9 @@ def next_version(current: str, day: str) -> str:
 
 def dump(like: str, data: Any) -> str:
     """The file's new text, in the indentation of its current text, comments kept."""
-    writer = yaml(like)
-    offset = sequence_offset(like)
-    if offset is not None:
-        writer.indent(mapping=2, sequence=offset + 2, offset=offset)
     buffer = StringIO()
-    writer.dump(data, buffer)
+    yaml(like).dump(data, buffer)
     return buffer.getvalue()
-
-
-def sequence_offset(text: str) -> int | None:
-    """How far a block list's dashes sit in from their key. ruamel's own guess reads a
-    comment line between `steps:` and its first `- ` as the list's indentation."""
-    parent: str | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.startswith("- ") and parent is not None and parent.rstrip().endswith(":"):
-            return (len(line) - len(line.lstrip())) - (len(parent) - len(parent.lstrip()))
-        parent = line
-    return None
 
 
 def check_with(loader: Callable[[Path], Loaded], name: str, text: str) -> Loaded:
@@ -371,7 +353,7 @@ def _apply_words(rule: Any, index: int, values: Mapping[str, str], errors: Error
         words = [w for w in words if w]
         if not words:
             continue  # an emptied line is removed; the blank last line adds nothing
-        protected = next((m for w in words if (m := _PROTECTED.search(w))), None)
+        protected = next((m for w in words if (m := PROTECTED_WORDS.search(w))), None)
         if protected:
             errors.add(f"{prefix}.match",
                        f"{protected.group(0)!r} is a protected attribute; scoring must not use it")  # fmt: skip

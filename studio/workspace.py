@@ -54,12 +54,28 @@ def yaml(like: str = "") -> YAML:
     if like:
         _, guessed, guessed_offset = load_yaml_guess_indent(like)
         indent, offset = int(guessed or 2), int(guessed_offset or 0)
+        found = sequence_offset(like)
+        offset = offset if found is None else found
     loader.indent(mapping=2, sequence=max(indent, offset + 2), offset=offset)
     # Rasa's files say `null`; ruamel would leave the value empty.
     loader.representer.add_representer(
         type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", "null")
     )
     return loader
+
+
+def sequence_offset(text: str) -> int | None:
+    """How far a block list's dashes sit in from their key. ruamel's own guess reads a
+    comment line between `steps:` and its first `- ` as the list's indentation."""
+    parent: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("- ") and parent is not None and parent.rstrip().endswith(":"):
+            return (len(line) - len(line.lstrip())) - (len(parent) - len(parent.lstrip()))
+        parent = line
+    return None
 
 
 def content_files(root: Path) -> dict[str, str]:

@@ -24,7 +24,7 @@ CHOICE_FIELDS: Mapping[str, tuple[str, ...]] = QUALIFICATION_VALUES
 TEXT_FIELDS: tuple[str, ...] = ("role", "company", "need")
 ENGAGEMENT_EVENTS: tuple[str, ...] = ("asked_pricing", "requested_demo", "replied_to_followup")
 
-_PROTECTED = re.compile(
+PROTECTED_WORDS = re.compile(
     r"\b(?:age|ages|aged|birth ?(?:date|day|year)|date of birth|dob|years? old|gender|sex|"
     r"race|racial|ethnic(?:ity)?|religio(?:n|us)|faith|disabilit(?:y|ies)|disabled|"
     r"sexual(?:ity| orientation)?|orientation|marital(?: status)?|married|pregnan(?:t|cy)|"
@@ -97,7 +97,7 @@ def load_rubric(path: Path) -> Rubric:
 def _refuse_protected(path: Path, node: Node) -> None:
     """Any key or value naming a protected attribute, anywhere in the file."""
     if isinstance(node, ScalarNode):
-        found = _PROTECTED.search(str(node.value))
+        found = PROTECTED_WORDS.search(str(node.value))
         if found:
             raise RubricError(
                 path,

@@ -1,6 +1,7 @@
 """The profile store: contacts, identities, leads and timelines behind one facade, with
 their consent ledger, do-not-contact list, erasure, export and audit log."""
 
+from bot.store.contact_search import MAX_QUERY as MAX_SEARCH_QUERY
 from bot.store.engine import make_engine
 from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
 from bot.store.integration import EVENT_TYPES
@@ -19,6 +20,7 @@ from bot.store.records import (
     DoNotContact,
     Enrollment,
     ErasureReceipt,
+    FunnelReport,
     Identity,
     IntegrationEvent,
     Lead,
@@ -31,14 +33,17 @@ from bot.store.records import (
     StudioUser,
     StudioVersion,
     TimelineEvent,
+    UnderstandingReport,
     WebhookDelivery,
     WebhookSubscription,
 )
 from bot.store.store import ProfileStore
 from bot.store.trackers import conversation_events, conversations_idle_since, erase_conversations
+from bot.store.understanding import understanding_report
 
 __all__ = [
     "EVENT_TYPES",
+    "MAX_SEARCH_QUERY",
     "ApiToken",
     "AuditEntry",
     "Booking",
@@ -53,6 +58,7 @@ __all__ = [
     "DoNotContact",
     "Enrollment",
     "ErasureReceipt",
+    "FunnelReport",
     "Identity",
     "ImportOutcome",
     "ImportResult",
@@ -69,6 +75,7 @@ __all__ = [
     "StudioUser",
     "StudioVersion",
     "TimelineEvent",
+    "UnderstandingReport",
     "WebhookDelivery",
     "WebhookSubscription",
     "conversation_events",
@@ -77,5 +84,6 @@ __all__ = [
     "downgrade",
     "erase_conversations",
     "make_engine",
+    "understanding_report",
     "upgrade",
 ]

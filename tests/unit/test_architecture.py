@@ -62,7 +62,7 @@ def test_package_imports_only_what_architecture_allows(package: str) -> None:
     assert not violations, "\n".join(violations)
 
 
-@pytest.mark.parametrize("package", ["actions", "channels", "campaigns", "nlu"])
+@pytest.mark.parametrize("package", ["actions", "channels", "campaigns", "nlu", "studio"])
 def test_only_the_store_touches_store_internals(package: str) -> None:
     violations = [
         f"{path.relative_to(ROOT)} imports {module}"
