@@ -1,7 +1,8 @@
 """The draft bot: the studio's draft served by a private Rasa and action server.
 
-Marketers try a change before publishing it. The sandbox trains a model for the draft
-when there is none (a response-only change reuses Rasa's cache and is quick), then runs
+Marketers try a change before publishing it. The sandbox makes a model for the draft
+when there is none (a change of wording only repackages the live model, in seconds;
+anything else trains), then runs
 its own action server and Rasa server on free loopback ports. Its conversations and
 profiles go to SQLite files of its own, and every outside service (mail, CRM, Telegram,
 Twilio's API, handoffs) is switched off, so a try-out never reaches a real person or the
@@ -50,7 +51,7 @@ TRAIN = """import sys
 from pathlib import Path
 from bot.model import train
 try:
-    train(Path(sys.argv[1]), Path(sys.argv[2]))
+    train(Path(sys.argv[1]), Path(sys.argv[2]), keep=[Path(sys.argv[3])])
 except Exception as error:
     sys.exit(str(error))
 """
@@ -305,8 +306,9 @@ class Sandbox:
             model.prune_old_models(target, keep=[live])
             return target
         self._update(generation, "training",
-                     "Training the draft's model: a few minutes, less when only responses changed.")  # fmt: skip
-        argv = [sys.executable, "-c", TRAIN, str(root), str(models)]
+                     "Training the draft's model: a few minutes.")  # fmt: skip
+        # The live model is never pruned to make room for a draft's.
+        argv = [sys.executable, "-c", TRAIN, str(root), str(models), str(live)]
         child = self._spawn(generation, "training", argv, {}, training=True)
         code = child.process.wait()
         child.log.close()
