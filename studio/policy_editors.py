@@ -441,30 +441,13 @@ def _scoring_page(request: web.Request, text: str, values: Mapping[str, str] | N
 @routes.get("/content/scoring")
 @requires("content.edit")
 async def scoring_page(request: web.Request) -> web.Response:
-    try:
-        text = await in_thread(workspace(request).read, SCORING)
-        return _scoring_page(request, text, None, Errors())
-    except (YAMLError, ContentError, OSError) as error:
-        return render(request, "error.html", status=500, message=f"{SCORING}: {error}")
+    return await _show(request, SCORING, _scoring_page)
 
 
 @routes.post("/content/scoring")
 @requires("content.edit")
 async def scoring_save(request: web.Request) -> web.Response:
-    values = dict(await form(request))
-    space = workspace(request)
-    try:
-        version, errors = await in_thread(save_rubric, space, values)
-    except Stale:
-        return _scoring_page(request, space.read(SCORING), None, Errors({GENERAL: STALE}), 409)
-    except (YAMLError, ContentError, OSError) as error:
-        return render(request, "error.html", status=500, message=f"{SCORING}: {error}")
-    if errors:
-        return _scoring_page(request, space.read(SCORING), values, errors, status=400)
-    if not version:
-        return redirect("/content/scoring?saved=same")
-    await audit(request, "studio.content_saved", SCORING, version=version)
-    return redirect(saved_path("/content/scoring"))
+    return await _save(request, SCORING, "/content/scoring", _scoring_page, save_rubric)
 
 
 # --- consent ---------------------------------------------------------------------------
@@ -616,27 +599,42 @@ def _consent_page(request: web.Request, text: str, values: Mapping[str, str] | N
 @routes.get("/content/consent")
 @requires("content.edit")
 async def consent_page(request: web.Request) -> web.Response:
-    try:
-        text = await in_thread(workspace(request).read, CONSENT)
-        return _consent_page(request, text, None, Errors())
-    except (YAMLError, ContentError, OSError) as error:
-        return render(request, "error.html", status=500, message=f"{CONSENT}: {error}")
+    return await _show(request, CONSENT, _consent_page)
 
 
 @routes.post("/content/consent")
 @requires("content.edit")
 async def consent_save(request: web.Request) -> web.Response:
+    return await _save(request, CONSENT, "/content/consent", _consent_page, save_consent)
+
+
+# --- shared by both versioned editors ---------------------------------------------------
+
+Page = Callable[[web.Request, str, Mapping[str, str] | None, Errors, int], web.Response]
+Save = Callable[[Workspace, Mapping[str, str]], tuple[str, Errors]]
+
+
+async def _show(request: web.Request, name: str, page: Page) -> web.Response:
+    try:
+        text = await in_thread(workspace(request).read, name)
+        return page(request, text, None, Errors(), 200)
+    except (YAMLError, ContentError, OSError) as error:
+        return render(request, "error.html", status=500, message=f"{name}: {error}")
+
+
+async def _save(request: web.Request, name: str, path: str, page: Page, save: Save) -> web.Response:
+    """Check and write the posted form; a new version is audited, an unchanged one is not."""
     values = dict(await form(request))
     space = workspace(request)
     try:
-        version, errors = await in_thread(save_consent, space, values)
+        version, errors = await in_thread(save, space, values)
     except Stale:
-        return _consent_page(request, space.read(CONSENT), None, Errors({GENERAL: STALE}), 409)
+        return page(request, space.read(name), None, Errors({GENERAL: STALE}), 409)
     except (YAMLError, ContentError, OSError) as error:
-        return render(request, "error.html", status=500, message=f"{CONSENT}: {error}")
+        return render(request, "error.html", status=500, message=f"{name}: {error}")
     if errors:
-        return _consent_page(request, space.read(CONSENT), values, errors, status=400)
+        return page(request, space.read(name), values, errors, 400)
     if not version:
-        return redirect("/content/consent?saved=same")
-    await audit(request, "studio.content_saved", CONSENT, version=version)
-    return redirect(saved_path("/content/consent"))
+        return redirect(f"{path}?saved=same")
+    await audit(request, "studio.content_saved", name, version=version)
+    return redirect(saved_path(path))
