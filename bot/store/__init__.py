@@ -3,6 +3,7 @@ their consent ledger, do-not-contact list, erasure, export and audit log."""
 
 from bot.store.contact_search import MAX_QUERY as MAX_SEARCH_QUERY
 from bot.store.engine import make_engine
+from bot.store.identity import CodeLimits
 from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
 from bot.store.integration import EVENT_TYPES
 from bot.store.migrate import current_revision, downgrade, upgrade
@@ -12,6 +13,9 @@ from bot.store.records import (
     Booking,
     CampaignSend,
     CampaignState,
+    Claim,
+    CodeCheck,
+    CodeIssue,
     ConsentEvent,
     Contact,
     ContactSnapshot,
@@ -49,6 +53,10 @@ __all__ = [
     "Booking",
     "CampaignSend",
     "CampaignState",
+    "Claim",
+    "CodeCheck",
+    "CodeIssue",
+    "CodeLimits",
     "ConsentEvent",
     "Contact",
     "ContactImport",

@@ -505,3 +505,47 @@ class UnderstandingReport:
     @property
     def fallback_rate(self) -> float | None:
         return self.fallbacks / self.messages if self.messages else None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An email or phone a contact typed that another contact (`holder_id`) holds."""
+
+    id: int
+    contact_id: ContactId
+    field: str
+    value: str
+    holder_id: ContactId | None
+    conversation_id: str
+    created_at: datetime
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "contact_id": self.contact_id,
+            "field": self.field,
+            "value": self.value,
+            "holder_id": self.holder_id,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class CodeIssue:
+    """A one-time code to send (only here in clear), or why none was issued."""
+
+    code: str | None
+    expires_at: datetime | None
+    refused: str | None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What a typed code did: `verified` (and `contact_id` is the merged contact),
+    `wrong`, `locked` (too many tries), `expired` or `no_code`."""
+
+    status: str
+    field: str | None
+    value: str | None
+    purpose: str | None
+    contact_id: ContactId

@@ -86,6 +86,9 @@ contacts = Table(
     Column("company_domain", String(255)),
     Column("country", String(2)),
     Column("timezone", String(64)),
+    # When the person proved the address (a code, a site's signed identity, the channel).
+    Column("email_verified_at", UtcDateTime),
+    Column("phone_verified_at", UtcDateTime),
     Index(None, "created_at", "id"),
 )
 
@@ -98,6 +101,41 @@ channel_identities = Table(
     Column("external_id", String(255), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("channel", "external_id"),
+)
+
+# Identity (#17): an email or phone a person typed that another contact already holds is
+# a claim, kept beside the claimant rather than merged; staff see it as a possible duplicate.
+identity_claims = Table(
+    "identity_claims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _contact_fk(index=True),
+    Column("field", String(8), nullable=False),
+    Column("value", String(320), nullable=False),
+    Column("holder_id", String(32), ForeignKey("contacts.id", ondelete="CASCADE"), index=True),
+    Column("conversation_id", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("verified_at", UtcDateTime),
+    Column("dismissed_at", UtcDateTime),
+    UniqueConstraint("contact_id", "field", "value"),
+)
+
+# One-time codes sent to a claimed address; only a salted hash of the code is kept.
+verification_codes = Table(
+    "verification_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _contact_fk(index=True),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("field", String(8), nullable=False),
+    Column("value", String(320), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("salt", String(32), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("consumed_at", UtcDateTime),
 )
 
 contact_aliases = Table(

@@ -16,6 +16,7 @@ from bot.store.contact_search import ContactSearch
 from bot.store.crm_store import CrmStore
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
+from bot.store.identity_store import IdentityStore
 from bot.store.integration_store import IntegrationStore
 from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
@@ -40,7 +41,7 @@ P = ParamSpec("P")
 
 class ProfileStore(
     ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
-    CrmStore, StudioStore, ReportStore, ContactSearch,
+    CrmStore, StudioStore, ReportStore, ContactSearch, IdentityStore,
 ):  # fmt: skip
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
