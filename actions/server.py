@@ -1,9 +1,14 @@
 """`python -m actions.server`: rasa-sdk's action server with readiness and metrics.
 
-Takes the arguments of `python -m rasa_sdk` (`--actions actions --port 5055`), and
-`--logging-config-file logging.yml`. Beside rasa-sdk's /health, /webhook and /actions it
+Takes the arguments of `python -m rasa_sdk` (`--actions actions --port 5055`),
+`--logging-config-file logging.yml` and `--host` (default PARLEY_ACTIONS_HOST, loopback:
+never the channels' PARLEY_BIND_HOST). Beside rasa-sdk's /health, /webhook and /actions it
 serves /ready (503 while the profile store cannot be reached) and /metrics (actions run
 and failed, by action name).
+
+Every request but /health, /ready and /metrics must carry `Authorization: Bearer
+<PARLEY_ACTIONS_SECRET>`, which Rasa sends from endpoints.yml: anyone else who can reach
+the port gets 401 and nothing runs (an action call names any conversation it likes).
 
 rasa-sdk imports every module under `actions/` to find actions, this one included:
 nothing here runs at import time.
@@ -13,10 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hmac
 import json
 import logging
 import logging.config
-import os
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,15 +43,47 @@ from bot.store import ProfileStore
 logger = logging.getLogger("parley.actions")
 
 READY_TIMEOUT_S = 5.0
+# Probes and scrapes: they run no action and read no profile.
+OPEN_PATHS = frozenset({"/health", "/ready", "/metrics"})
+UNAUTHORIZED = {
+    "error": "unauthorized",
+    "detail": "send the action server's secret (PARLEY_ACTIONS_SECRET) as "
+    "'Authorization: Bearer <secret>'; Rasa does so from endpoints.yml",
+}
 
 
 def store_problem(store: ProfileStore) -> str | None:
-    """None when the profile store answers; otherwise why not."""
+    """None when the profile store answers; otherwise which dependency is down.
+
+    The driver's message (host names, user names, SQL) goes to the log, not to whoever
+    asks /ready.
+    """
     try:
         store.check_available()
     except StoreUnavailable as error:
-        return f"profile store unavailable: {error}"
+        logger.warning("not ready: profile store unavailable: %s", error)
+        return "profile store unavailable"
     return None
+
+
+def bearer_matches(request: Request, secret: str) -> bool:
+    """The request carries `Authorization: Bearer <secret>`, compared in constant time."""
+    scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return False
+    return hmac.compare_digest(sent.strip().encode(), secret.encode())
+
+
+def add_authentication(app: Sanic, secret: str) -> None:
+    """Nothing but the open probes runs, or is even listed, without Rasa's secret."""
+
+    async def authenticate(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS or bearer_matches(request, secret):
+            return None
+        logger.warning("refused an unauthenticated %s %s", request.method, request.path)
+        return response.json(UNAUTHORIZED, status=401, headers={"WWW-Authenticate": "Bearer"})
+
+    app.register_middleware(authenticate, "request")
 
 
 def add_readiness(app: Sanic, store: Callable[[], ProfileStore]) -> None:
@@ -83,8 +120,8 @@ def add_metrics(app: Sanic) -> None:
         return response.raw(body, content_type=content_type)
 
     async def count_actions(request: Request, answer: BaseHTTPResponse) -> None:
-        if request.path != "/webhook" or request.method != "POST":
-            return
+        if request.path != "/webhook" or request.method != "POST" or answer.status == 401:
+            return  # a refused call ran nothing, and its body names whatever it likes
         # rasa-sdk answers 404 for names it does not know: they must not become labels.
         name = "unknown" if answer.status == 404 else action_name(request)
         ACTIONS.labels(name).inc()
@@ -95,13 +132,18 @@ def add_metrics(app: Sanic) -> None:
 
 
 def build_app(
+    secret: str,
     actions: str = "actions",
-    cors: str | list[str] | None = "*",
+    cors: str | list[str] | None = None,
     auto_reload: bool = False,
     store: Callable[[], ProfileStore] = default_store,
 ) -> Sanic:
-    """rasa-sdk's app with /ready and /metrics; `store` is called on each /ready."""
+    """rasa-sdk's app behind `secret`, with /ready and /metrics; `store` is called on
+    each /ready."""
+    if not secret:
+        raise ValueError("the action server needs a secret (PARLEY_ACTIONS_SECRET)")
     app = create_app(actions, cors_origins=cors, auto_reload=auto_reload)
+    add_authentication(app, secret)
     add_readiness(app, store)
     add_metrics(app)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
@@ -113,6 +155,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.prog = "python -m actions.server"
     # rasa-sdk spells it --logging-config_file; Rasa spells it with hyphens. Accept both.
     parser.add_argument("--logging-config-file", dest="logging_config_file", default=None)
+    # rasa-sdk 3.6 reads SANIC_HOST and defaults to 0.0.0.0; Parley says where, explicitly.
+    parser.add_argument("--host", default=None, help="interface (default PARLEY_ACTIONS_HOST)")
     return parser
 
 
@@ -127,9 +171,11 @@ def configure(config_file: str | None) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     args = argument_parser().parse_args(argv)
     configure(args.logging_config_file)
-    app = build_app(args.actions or "actions", args.cors, args.auto_reload)
+    settings = default_settings()
+    app = build_app(settings.actions_secret.value, args.actions or "actions", args.cors,
+                    args.auto_reload)  # fmt: skip
     ssl = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
-    host = os.environ.get("SANIC_HOST") or default_settings().bind_host
+    host = args.host or settings.actions_host
     logger.info("action server listening on %s:%d", host, args.port)
     app.run(host, args.port, ssl=ssl, workers=utils.number_of_sanic_workers(),
             auto_reload=False, motd=False)  # fmt: skip

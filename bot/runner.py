@@ -31,6 +31,8 @@ class ChildSpec:
     health_url: str
     env: Mapping[str, str] = field(default_factory=dict)
     startup_timeout: float = 180.0
+    # Sent with each health check: a token goes here, never into the URL.
+    health_headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,9 +63,10 @@ def tail(path: Path, lines: int = 25) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def is_healthy(url: str, timeout: float = 2.0) -> bool:
+def is_healthy(url: str, timeout: float = 2.0, headers: Mapping[str, str] | None = None) -> bool:
+    request = urllib.request.Request(url, headers=dict(headers or {}))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as reply:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
             status: int = reply.status
             return 200 <= status < 300
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
@@ -119,7 +122,7 @@ class Supervisor:
 
     def _wait_healthy(self, child: Child) -> None:
         deadline = time.monotonic() + child.spec.startup_timeout
-        while not is_healthy(child.spec.health_url):
+        while not is_healthy(child.spec.health_url, headers=child.spec.health_headers):
             if child.process.poll() is not None:
                 raise ChildFailed(child.spec.name, child.process.returncode, tail(child.log_path))
             if time.monotonic() > deadline:

@@ -33,7 +33,8 @@ class ConversationLog:
         # in a path), or the event lands in a conversation named "%2B1415...".
         url = f"{self._url}/conversations/{quote(sender_id, safe='+')}/tracker/events"
         try:
-            reply = await self._client.post(url, params={"token": self._token}, json=event)
+            headers = {"Authorization": f"Bearer {self._token}"}  # never in the URL
+            reply = await self._client.post(url, headers=headers, json=event)
         except httpx.HTTPError as error:
             logger.warning("campaign message not added to conversation %s: %s", sender_id, error)
             return False

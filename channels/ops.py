@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -23,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from bot.metrics import TURN_SECONDS, TURNS, exposition
 from channels.model_swap import SwapRefused, load_beside
+from channels.rasa_api import refusal
 from channels.stores import unwrap_fail_safe
 
 logger = logging.getLogger(__name__)
@@ -50,12 +50,8 @@ class OpsInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> OpsInput:
         import os
 
-        # The Rasa server's own API token (`--auth-token`): only its holder swaps models.
+        # The Rasa server's own API token (channels/rasa_api.py): only its holder swaps models.
         return cls(os.environ.get("PARLEY_RASA_TOKEN", ""))
-
-    def _authorized(self, request: Request) -> bool:
-        sent = request.args.get("token") or ""
-        return bool(self._token) and hmac.compare_digest(sent.encode(), self._token.encode())
 
     def url_prefix(self) -> str:
         return "/"
@@ -80,8 +76,9 @@ class OpsInput(InputChannel):
 
         @ops.route("/parley/model", methods=["PUT"])
         async def swap_model(request: Request) -> HTTPResponse:
-            if not self._authorized(request):
-                return response.json({"error": "a valid ?token= is required"}, status=401)
+            refused = refusal(request, self._token)
+            if refused is not None:
+                return refused
             body = request.json if request.content_type == "application/json" else None
             model_file = body.get("model_file") if isinstance(body, dict) else None
             if not isinstance(model_file, str):
@@ -156,26 +153,29 @@ def channel_label(message: UserMessage) -> str:
 
 
 async def readiness(agent: Any) -> dict[str, str]:
-    """Each dependency of a turn, "ok" or why not."""
+    """Each dependency of a turn, "ok" or why not; never the driver's own words, which
+    name hosts, users and databases to whoever asks (they go to the log)."""
     if agent is None or not agent.is_ready():
         return {"model": "not loaded"}
     checks = {"model": "ok"}
     if not getattr(agent, "parley_prepared", False):
         checks["tracker_store"] = "still behind Rasa's in-memory fallback"
     else:
-        checks["tracker_store"] = await _check(agent.tracker_store)
-    checks["lock_store"] = await _check(agent.lock_store)
+        checks["tracker_store"] = await _check("tracker_store", agent.tracker_store)
+    checks["lock_store"] = await _check("lock_store", agent.lock_store)
     return checks
 
 
-async def _check(store: Any) -> str:
+async def _check(name: str, store: Any) -> str:
     ping = getattr(store, "ping", None)
     if ping is None:
         return "ok"  # an in-memory store is there as long as the process is
     try:
         await asyncio.wait_for(asyncio.to_thread(ping), CHECK_TIMEOUT_SECONDS)
     except asyncio.TimeoutError:
+        logger.warning("not ready: %s did not answer within %g s", name, CHECK_TIMEOUT_SECONDS)
         return "no answer"
     except Exception as error:  # whatever the driver raises, the store is not usable
-        return f"unavailable: {type(error).__name__}"
+        logger.warning("not ready: %s unavailable: %r", name, error)
+        return "unavailable"
     return "ok"

@@ -29,6 +29,7 @@ import httpx
 from bot import model
 from bot.errors import ParleyError
 from bot.settings import Settings
+from bot.stack import rasa_auth
 from bot.store import ProfileStore, StudioVersion
 from studio.repackage import repackage, repackageable
 from studio.workspace import content_files, write_files
@@ -263,18 +264,18 @@ class Publisher:
                 step.detail = f"{len(swapped)} of {len(self.settings.studio.rasa_urls)} servers on {trained.name}"
 
     def _load(self, http: httpx.Client, url: str, trained: Path) -> None:
-        token = {"token": self.settings.rasa_token.value}
+        auth = rasa_auth(self.settings)  # a header: a token in a URL ends up in logs
         try:
             # Parley's swap (channels/ops.py) loads beside the serving model; Rasa's own
             # PUT /model would hold up every conversation on the server while it loads.
             answer = http.put(
-                f"{url}/parley/model", params=token, json={"model_file": str(trained)}
+                f"{url}/parley/model", headers=auth, json={"model_file": str(trained)}
             )
             if answer.status_code >= 300:
                 raise PublishFailed(
                     f"{url} refused the model: HTTP {answer.status_code} {answer.text[:200]}"
                 )
-            status = http.get(f"{url}/status", params=token).json()
+            status = http.get(f"{url}/status", headers=auth).json()
         except (httpx.HTTPError, ValueError) as error:
             raise PublishFailed(f"{url} could not load the model: {error}") from error
         if Path(str(status.get("model_file", ""))).name != trained.name:

@@ -110,6 +110,9 @@ def sandbox_settings(settings: Settings, draft: Path, home: Path) -> Settings:
         tracker_store_url=f"sqlite:///{home / 'tracker.db'}",
         rasa_port=rasa_port,
         actions_port=free_port(),
+        actions_host="127.0.0.1",
+        # Its own secrets: the draft's Rasa calls the draft's action server, nothing else.
+        actions_secret=Secret(secrets.token_urlsafe(24)),
         rasa_token=Secret(secrets.token_urlsafe(24)),
         consent_file=_draft_file(draft, settings.consent_file),
         qualification_file=_draft_file(draft, settings.qualification_file),
@@ -143,9 +146,9 @@ def _draft_file(draft: Path, live: Path) -> Path:
 
 
 def child_spec(spec: ChildSpec) -> ChildSpec:
-    """A child of the draft bot: outside services off, listening on loopback only."""
-    env = {**spec.env, **dict.fromkeys(BLANK_SECRETS, ""), "SANIC_HOST": "127.0.0.1"}
-    return replace(spec, env=env)
+    """A child of the draft bot: outside services off (it listens on loopback only, as
+    `sandbox_settings` says)."""
+    return replace(spec, env={**spec.env, **dict.fromkeys(BLANK_SECRETS, "")})
 
 
 def log_tail(path: Path, lines: int = 15) -> str:
@@ -333,7 +336,7 @@ class Sandbox:
         for spec in (action_server(bot), rasa_server(bot, trained)):
             spec = child_spec(spec)
             child = self._spawn(generation, spec.name, list(spec.argv), spec.env)
-            self._wait_healthy(generation, child, spec.health_url)
+            self._wait_healthy(generation, child, spec)
         with self._lock:
             if generation != self._generation:
                 raise Cancelled()
@@ -362,9 +365,9 @@ class Sandbox:
                 self._children.append(child)
             return child
 
-    def _wait_healthy(self, generation: int, child: Child, url: str) -> None:
+    def _wait_healthy(self, generation: int, child: Child, spec: ChildSpec) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not is_healthy(url):
+        while not is_healthy(spec.health_url, headers=spec.health_headers):
             if generation != self._generation:
                 raise Cancelled()
             if child.process.poll() is not None:

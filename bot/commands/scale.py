@@ -5,6 +5,8 @@ messages whichever Rasa server receives them, and HAProxy (Debian's package, not
 written here) is the one entry point: the Rasa port for channels and the action-server
 port for the Rasa servers. HAProxy sends traffic only to servers whose `/ready` answers,
 so a server whose database or model is away is taken out instead of losing turns.
+The action servers' entry point listens on PARLEY_ACTIONS_HOST (loopback by default),
+never on the channels' PARLEY_BIND_HOST, and every replica behind it on loopback.
 """
 
 from __future__ import annotations
@@ -147,7 +149,8 @@ backend rasa_by_chat
 {tracked}
 
 frontend actions
-    bind {LOOPBACK}:{settings.actions_port}
+    # Only Rasa calls the action servers: their own interface, never the channels' one.
+    bind {settings.actions_host}:{settings.actions_port}
     default_backend action_servers
 
 backend action_servers
@@ -184,10 +187,7 @@ def start_scaled(
     config = settings.data_dir / "haproxy.cfg"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(haproxy_config(settings, layout), encoding="utf-8")
-    supervisor.start_all(
-        [_named(action_server(replace(settings, actions_port=port)), i)
-         for i, port in enumerate(layout.action_ports, 1)]
-    )  # fmt: skip
+    supervisor.start_all(action_replicas(settings, layout))
     # Replicas listen on loopback only; the load balancer is the public entry point.
     supervisor.start_all(
         [_named(rasa_server(replace(settings, rasa_port=port, bind_host=LOOPBACK), model_path), i)
@@ -204,6 +204,12 @@ def start_scaled(
         studio_server(replace(settings, studio=replace(settings.studio, rasa_urls=rasa_urls)))
     )
     return layout
+
+
+def action_replicas(settings: Settings, layout: Layout) -> list[ChildSpec]:
+    """The action servers behind the load balancer: loopback, whatever the settings say."""
+    return [_named(action_server(replace(settings, actions_port=port, actions_host=LOOPBACK)), i)
+            for i, port in enumerate(layout.action_ports, 1)]  # fmt: skip
 
 
 def _worker_settings(settings: Settings, port: int) -> Settings:

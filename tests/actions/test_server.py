@@ -1,6 +1,7 @@
 """`python -m actions.server` as `parley run` starts it: a real process on a free
 loopback port, on a SQLite profile store, with logging.yml. /ready follows the store,
-/metrics counts actions and their failures by name, logs are JSON lines."""
+/metrics counts actions and their failures by name, logs are JSON lines. Calls carry the
+secret Rasa sends (tests/security/test_action_server.py tries without)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,16 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.settings import PROJECT_ROOT
 from bot.store import upgrade
+from tests.databases import shared_secrets
+
+SECRET = "test-actions-secret-0123456789abcdef"
 
 
 @dataclass
 class ActionServer:
     url: str
     log: Path
+    secret: str = SECRET
 
     def metric(self, name: str, action: str) -> float:
         text = httpx.get(f"{self.url}/metrics", timeout=10).text
@@ -35,8 +40,9 @@ class ActionServer:
                     return sample.value
         return 0.0
 
-    def call(self, body: dict[str, object]) -> httpx.Response:
-        return httpx.post(f"{self.url}/webhook", json=body, timeout=30)
+    def call(self, body: dict[str, object], secret: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.secret if secret is None else secret}"}
+        return httpx.post(f"{self.url}/webhook", json=body, headers=headers, timeout=30)
 
 
 def _free_port() -> int:
@@ -45,11 +51,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start(data_dir: Path, database_url: str) -> Iterator[ActionServer]:
+def start_action_server(data_dir: Path, database_url: str) -> Iterator[ActionServer]:
     port, log = _free_port(), data_dir / "actions.log"
     env = {**os.environ, "DATABASE_URL": database_url, "PARLEY_DATA_DIR": str(data_dir),
            "PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_PERSONAL_DATA": "mask",
-           "RASA_TELEMETRY_ENABLED": "false"}  # fmt: skip
+           "RASA_TELEMETRY_ENABLED": "false", **shared_secrets(database_url),
+           "PARLEY_ACTIONS_SECRET": SECRET}  # fmt: skip
     argv = [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port),
             "--logging-config-file", "logging.yml"]  # fmt: skip
     with log.open("w") as out:
@@ -80,7 +87,7 @@ def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActionSe
     data_dir = tmp_path_factory.mktemp("actions")
     url = f"sqlite:///{data_dir / 'parley.db'}"
     upgrade(url)
-    yield from _start(data_dir, url)
+    yield from start_action_server(data_dir, url)
 
 
 def _help_call(sender: str) -> dict[str, object]:
@@ -119,9 +126,10 @@ def test_action_server_logs_json_lines(action_server: ActionServer) -> None:
 
 
 def test_action_server_is_not_ready_while_the_store_is_unreachable(tmp_path: Path) -> None:
-    for server in _start(tmp_path, "postgresql://parley@127.0.0.1:1/parley"):
+    for server in start_action_server(tmp_path, "postgresql://parley@127.0.0.1:1/parley"):
         reply = httpx.get(f"{server.url}/ready", timeout=30)
         assert reply.status_code == 503
-        assert reply.json()["status"] == "unavailable"
-        assert "profile store unavailable" in reply.json()["reason"]
+        # Which dependency, not the driver's words (host, port, user): those are logged.
+        assert reply.json() == {"status": "unavailable", "reason": "profile store unavailable"}
         assert httpx.get(f"{server.url}/health", timeout=10).status_code == 200
+        assert "port 1 failed" in server.log.read_text()  # the details, for operators

@@ -203,9 +203,7 @@ def _cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _tracker(stack: Stack, sender: str) -> list[dict[str, Any]]:
-    token = stack.settings.rasa_token.value
-    url = f"{stack.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
-    events: list[dict[str, Any]] = httpx.get(url, timeout=30).json()["events"]
+    events: list[dict[str, Any]] = stack.tracker(sender)["events"]
     return events
 
 

@@ -184,20 +184,23 @@ def test_a_draft_that_fails_validation_is_not_published(live: Stack) -> None:
 
 def test_the_model_swap_endpoint_refuses_strangers_and_bad_requests(live: Stack) -> None:
     url = f"{live.settings.rasa_url}/parley/model"
-    token = {"token": live.settings.rasa_token.value}
-    serving = httpx.get(f"{live.settings.rasa_url}/status", params=token).json()["model_file"]
+    auth = live.api_headers
+    serving = httpx.get(f"{live.settings.rasa_url}/status", headers=auth).json()["model_file"]
     body = {"model_file": serving}
     assert httpx.put(url, json=body).status_code == 401
-    assert httpx.put(url, params={"token": "guess"}, json=body).status_code == 401
-    assert httpx.put(url, params=token, content=b"not json").status_code == 400
-    missing = httpx.put(url, params=token, json={"model_file": "/nowhere/parley-x.tar.gz"})
+    assert httpx.put(url, headers={"Authorization": "Bearer guess"}, json=body).status_code == 401
+    # The right token in the URL is refused too: URLs end up in logs.
+    in_url = {"token": live.settings.rasa_token.value}
+    assert httpx.put(url, params=in_url, json=body).status_code == 401
+    assert httpx.put(url, headers=auth, content=b"not json").status_code == 400
+    missing = httpx.put(url, headers=auth, json={"model_file": "/nowhere/parley-x.tar.gz"})
     assert missing.status_code == 400 and "no model archive" in missing.json()["error"]
     broken = live.settings.data_dir / "parley-broken.tar.gz"
     broken.write_bytes(b"not a tarball")
-    refused = httpx.put(url, params=token, json={"model_file": str(broken)})
+    refused = httpx.put(url, headers=auth, json={"model_file": str(broken)})
     assert refused.status_code == 400 and "could not be loaded" in refused.json()["error"]
     # Still serving, and on the same model.
     assert (
-        httpx.get(f"{live.settings.rasa_url}/status", params=token).json()["model_file"] == serving
+        httpx.get(f"{live.settings.rasa_url}/status", headers=auth).json()["model_file"] == serving
     )
     assert "what can i do for you" in live.text("after-refused-swaps", "hi")
