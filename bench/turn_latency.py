@@ -126,7 +126,10 @@ def free_port() -> int:
 def start_targets(supervisor: Supervisor, workdir: Path) -> dict[str, str]:
     settings = load_settings(
         environ={"PARLEY_DATA_DIR": str(workdir / "parley"), "PARLEY_RASA_PORT": str(free_port()),
-                 "PARLEY_ACTIONS_PORT": str(free_port())},
+                 "PARLEY_ACTIONS_PORT": str(free_port()),
+                 # 200 turns back to back in one conversation: far beyond a person's pace.
+                 "PARLEY_CHAT_CONVERSATION_BURST": "1000",
+                 "PARLEY_CHAT_CONVERSATION_RATE": "1000"},
         dotenv=workdir / "none.env",
     )  # fmt: skip
     upgrade(settings.database_url)

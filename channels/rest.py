@@ -2,6 +2,14 @@
 
 `POST /webhooks/rest/webhook` with `{"sender": "...", "message": "..."}` answers with a
 JSON list of bot messages, exactly like Rasa's own `rest` channel, but:
+  * it is for development and server-to-server use: with PARLEY_REST_TOKEN set every
+    call needs `Authorization: Bearer <token>` (401 otherwise); without one it answers
+    only in development mode (PARLEY_ENV, loopback only) and only local callers (403);
+  * the caller's sender id names a conversation of this channel only: Rasa sees it as
+    `rest:<sender>`, so no REST caller can reach an SMS number's or a chat's conversation;
+  * caller metadata is dropped except the keys in ALLOWED_METADATA (plain strings), so
+    nobody can pass off their own `original_text` as a consent's evidence;
+  * callers are rate-limited per client address and per conversation (429, Retry-After);
   * a body that is not UTF-8 JSON, or lacks a string sender/message, is a 400;
   * empty and oversized messages get a polite reply instead of a trip through NLU;
   * the input channel is always `rest` (Rasa's lets the caller claim any channel);
@@ -12,8 +20,10 @@ JSON list of bot messages, exactly like Rasa's own `rest` channel, but:
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,16 +34,44 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import ChatSettings, IPNetwork, load_settings
 from bot.types import Channel
 from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, TOO_LONG, bot_text
+from channels.rate_limits import ChatLimits, is_loopback
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
 MAX_SENDER_CHARS = 256
 HEALTH_CACHE_SECONDS = 2.0
+REST_NAMESPACE = "rest:"
+# What a caller may tell the conversation about itself; everything else it sends as
+# metadata is dropped (the channel's own keys, `original_text` and `shown_text` above all).
+ALLOWED_METADATA = frozenset(
+    {"locale", "page_url", "referrer", "utm_source", "utm_medium", "utm_campaign",
+     "utm_term", "utm_content"}
+)  # fmt: skip
+MAX_METADATA_CHARS = 500
+WRONG_TOKEN = "missing or wrong token: send 'Authorization: Bearer <PARLEY_REST_TOKEN>'"
+REST_OFF = (
+    "the REST channel is off: it answers only with PARLEY_REST_TOKEN set (send it as "
+    "'Authorization: Bearer <token>'), or local callers in development mode (PARLEY_ENV)"
+)
+
+
+def rest_conversation_id(sender: str) -> str:
+    """The conversation (Rasa sender id) behind a REST caller's sender."""
+    return REST_NAMESPACE + sender
+
+
+def allowed_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in (metadata or {}).items()
+        if key in ALLOWED_METADATA and isinstance(value, str) and len(value) <= MAX_METADATA_CHARS
+    }
 
 
 class BadRequest(ValueError):
@@ -107,14 +145,51 @@ def _health_url(action_webhook_url: str | None) -> str | None:
     return action_webhook_url.rsplit("/webhook", 1)[0] + "/health"
 
 
+class RestAccess:
+    """Who may call the REST channel: token holders, or local callers in development."""
+
+    def __init__(self, chat: ChatSettings, limits: ChatLimits) -> None:
+        self._token = chat.rest_token.value.encode() if chat.rest_token else None
+        self._development = chat.environment == "development"
+        self._limits = limits
+
+    def refusal(self, request: Request) -> HTTPResponse | None:
+        if self._token is not None:
+            scheme, _, given = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and hmac.compare_digest(
+                given.strip().encode(), self._token
+            ):
+                return None
+            return response.json(
+                {"error": WRONG_TOKEN},
+                status=401,
+                headers={"WWW-Authenticate": 'Bearer realm="parley-rest"'},
+            )
+        if self._development and self._is_local(request):
+            return None
+        return response.json({"error": REST_OFF}, status=403)
+
+    def _is_local(self, request: Request) -> bool:
+        # In development, a proxy in front of Parley would make the world look local.
+        forwarded = request.headers.get("x-forwarded-for") or request.headers.get("forwarded")
+        return is_loopback(self._limits.client_of(request)) and not forwarded
+
+
 class ParleyRestInput(InputChannel):
     """Drop-in replacement for Rasa's `rest` channel (same URL and JSON)."""
 
     # What the actions see as the channel (metadata `parley_channel`).
     parley_channel: Channel = "rest"
 
-    def __init__(self, action_endpoint_url: str | None = None) -> None:
+    def __init__(
+        self,
+        action_endpoint_url: str | None,
+        chat: ChatSettings,
+        trusted_proxies: tuple[IPNetwork, ...] = (),
+    ) -> None:
         self._probe = ActionServerProbe(_health_url(action_endpoint_url))
+        self._chat = chat
+        self.limits = ChatLimits(chat, trusted_proxies)
 
     @classmethod
     def name(cls) -> str:
@@ -122,10 +197,13 @@ class ParleyRestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ParleyRestInput:
-        import os
-
+        settings = load_settings()
         # Read once at start-up; `parley run` exports it beside endpoints.yml.
-        return cls(os.environ.get("PARLEY_ACTION_ENDPOINT_URL"))
+        return cls(
+            os.environ.get("PARLEY_ACTION_ENDPOINT_URL"),
+            settings.chat,
+            settings.studio.trusted_proxies,
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("parley_rest_webhook", __name__)
@@ -134,14 +212,26 @@ class ParleyRestInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        access = RestAccess(self._chat, self.limits)
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refused = self.limits.check_address(request) or access.refusal(request)
+            if refused is not None:
+                return refused
             try:
                 sender, text, metadata = parse_body(request.body or b"")
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
-            messages = await self.handle(on_new_message, sender, text, metadata)
-            return response.json(messages)
+            conversation = rest_conversation_id(sender)
+            throttled = self.limits.check_conversation(conversation)
+            if throttled is not None:
+                return throttled
+            messages = await self.handle(
+                on_new_message, conversation, text, allowed_metadata(metadata)
+            )
+            # The caller knows its conversation by the sender it chose.
+            return response.json([{**m, "recipient_id": sender} for m in messages])
 
         return webhook
 

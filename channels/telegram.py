@@ -5,11 +5,18 @@ Route (under /webhooks/telegram/):
     TELEGRAM_WEBHOOK_SECRET (compared in constant time) or the answer is 403 and nothing
     is stored. The update is answered with 200 at once; the turn and the replies run in
     the background, one chat's updates in order. A repeated `update_id` is handled once.
+    An update python-telegram-bot cannot read (a shape from another Bot API version) is
+    logged and acknowledged with 200 too: Telegram retries a refused update for a day.
+    Only a body that is no Update at all (not a JSON object with an integer update_id) is
+    a 400.
     `parley telegram poll` feeds updates from getUpdates to this same route.
 Handled: /start (deep-link parameter kept), text, inline-keyboard buttons (the callback
-query is answered), a shared contact (the person's own number goes to their profile, so
-SMS, WhatsApp and voice from it are the same person), and `my_chat_member` (the person
-blocked the bot: do-not-contact for Telegram). Other updates are acknowledged and ignored.
+query is answered), a shared contact, and `my_chat_member` (the person blocked the bot:
+do-not-contact for Telegram). Other updates are acknowledged and ignored.
+A shared contact proves a phone number only when Telegram says it is the sender's own
+(`contact.user_id` is the sender's id, in a private chat): then it is verified on their
+profile, so SMS, WhatsApp and voice from it are the same person. Anyone else's contact
+is refused and stored nowhere.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.errors import StoreUnavailable
@@ -109,11 +116,11 @@ class TelegramInput(InputChannel):
                 data = load_json(body)
                 if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                     raise ValueError("an Update needs an integer update_id")
-                update = Update.de_json(data, self.bot)
             except _MALFORMED as error:
                 return response.text(f"malformed update: {error}", status=400)
+            update = self._parse(data)
             if update is None:
-                return response.text("malformed update", status=400)
+                return response.empty(status=200)
             if await self._first_delivery(update.update_id):
                 self._spawn(self._handle(on_new_message, update))
             return response.empty(status=200)
@@ -126,6 +133,19 @@ class TelegramInput(InputChannel):
                 await self._bot.shutdown()
 
         return hooks
+
+    def _parse(self, data: dict[str, Any]) -> Update | None:
+        try:
+            update = Update.de_json(data, self.bot)
+        except _MALFORMED as error:
+            # From Telegram (the secret matched) yet unreadable here, such as a poll from
+            # before Bot API 9.6 without `persistent_id`: refusing it would only bring it back.
+            logger.warning("ignored Telegram update %s that cannot be read: %s",
+                           data["update_id"], error)  # fmt: skip
+            return None
+        if update is None:
+            logger.warning("ignored empty Telegram update %s", data["update_id"])
+        return update
 
     @property
     def bot(self) -> Bot:
@@ -213,14 +233,19 @@ class TelegramInput(InputChannel):
     async def _shared_contact(self, update: Update, chat: str) -> tuple[str, dict[str, Any]]:
         message = update.message
         assert message is not None and message.contact is not None
-        sender = message.from_user.id if message.from_user else None
-        if message.contact.user_id != sender:
+        if not _own_contact(message):
             # Someone else's number: not theirs to give us.
             return "", {"parley_foreign_contact": True}
         try:
             phone = normalize_phone(message.contact.phone_number, self.region)
         except ValueError:
             return "", {"parley_foreign_contact": True}
+        try:
+            await asyncio.to_thread(
+                self.store.verify_detail, "telegram", chat, "phone", phone, "telegram_contact"
+            )
+        except StoreUnavailable as error:
+            logger.error("could not record Telegram chat %s's own number: %s", chat, error)
         # Said as a statement of their number, so the lead form files it like typed text.
         return f"my phone number is {phone}", {"telegram_shared_contact": True}
 
@@ -336,6 +361,14 @@ class TelegramInput(InputChannel):
             await work
         except TelegramError as error:
             logger.warning("Telegram call failed: %s", error)
+
+
+def _own_contact(message: Message) -> bool:
+    """Telegram vouches that a contact is the sender's own only by its user id; in a group
+    the chat (the conversation) is not one person, so nothing there proves a number."""
+    sender = message.from_user.id if message.from_user else None
+    owner = message.contact.user_id if message.contact else None
+    return message.chat.type == "private" and sender is not None and owner == sender
 
 
 def _button_title(query: Any, data: str) -> str:

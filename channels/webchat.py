@@ -4,7 +4,9 @@ Routes under /webhooks/webchat/:
   GET  /                  a demo page with the widget
   GET  /parley-chat.js    the widget (plain JavaScript, no build step, no CDN)
   GET  /parley-chat.css   its styles
-  POST /session           a new session id, signed by the server
+  POST /session           a new session id, signed by the server; with
+                          {"identity": <token>} (and optionally the "session" so far) an
+                          identity the embedding site signed: that email counts as verified
   POST /message           {"session": ..., "message": ...} -> {"messages": [...]}
   GET  /history?session=  the conversation so far, for reloads and other tabs
 
@@ -12,27 +14,44 @@ Sessions are issued here, never chosen by the browser: the sender id behind a se
 `web-<128 random bits>`, so a visitor can't pick another person's conversation (an SMS
 number, say). The conversation runs through the same path as the REST channel, with the
 channel `web`. Browsers on other sites may call these routes only from
-PARLEY_WEBCHAT_ORIGINS (Rasa's CORS layer, configured by `parley run`).
+PARLEY_WEBCHAT_ORIGINS (Rasa's CORS layer, configured by `parley run`). Every route is
+rate-limited per client address, and messages per conversation too (429, Retry-After).
+
+A site that knows who its visitor is (they signed in there) vouches for them with an
+HS256 JWT signed with PARLEY_WEBCHAT_IDENTITY_SECRET: `sub` (its user id), `email` and
+`exp` (at most a day ahead). A valid one marks the email verified for the conversation
+(merging the profile that already holds it); anything else is a 401 and stores nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
+import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jwt
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import load_settings
+from bot.errors import StoreUnavailable
+from bot.leads import normalize_email
+from bot.settings import ChatSettings, IPNetwork, load_settings
+from bot.store import ProfileStore
 from bot.types import Channel
 from channels.rest import MAX_MESSAGE_CHARS, BadRequest, ParleyRestInput, load_json
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static" / "webchat"
 _FILES = {
@@ -41,10 +60,46 @@ _FILES = {
     "index.html": "text/html; charset=utf-8",
 }
 HISTORY_LIMIT = 200
+MAX_IDENTITY_LIFETIME_S = 24 * 3600
+MAX_IDENTITY_CHARS = 4096
+MAX_USER_ID_CHARS = 256
 
 
 class BadSession(ValueError):
     pass
+
+
+class BadIdentity(ValueError):
+    """A site identity that is forged, expired, or not one at all: a 401."""
+
+
+@dataclass(frozen=True)
+class SiteIdentity:
+    user_id: str
+    email: str
+
+
+def read_identity(token: object, secret: str, now: float | None = None) -> SiteIdentity:
+    """The visitor the embedding site vouches for, or BadIdentity saying why not."""
+    if not isinstance(token, str) or not token or len(token) > MAX_IDENTITY_CHARS:
+        raise BadIdentity("'identity' must be the token your server signed (a JWT string)")
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "email"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise BadIdentity("the identity has expired: sign a new one for the page") from None
+    except jwt.InvalidTokenError as error:
+        raise BadIdentity(f"the identity is not valid: {error}") from None
+    if claims["exp"] > (time.time() if now is None else now) + MAX_IDENTITY_LIFETIME_S:
+        raise BadIdentity("the identity must expire within 24 hours")
+    user_id, email = claims["sub"], claims["email"]
+    if not isinstance(user_id, str) or not 0 < len(user_id) <= MAX_USER_ID_CHARS:
+        raise BadIdentity(f"'sub' must be the user id, 1 to {MAX_USER_ID_CHARS} characters")
+    try:
+        return SiteIdentity(user_id, normalize_email(email if isinstance(email, str) else ""))
+    except ValueError:
+        raise BadIdentity("the identity's 'email' is not an email address") from None
 
 
 class SessionSigner:
@@ -97,9 +152,18 @@ def _typed(event: UserUttered) -> str:
 class WebChatInput(ParleyRestInput):
     parley_channel: Channel = "web"
 
-    def __init__(self, action_endpoint_url: str | None, secret: str) -> None:
-        super().__init__(action_endpoint_url)
+    def __init__(
+        self,
+        action_endpoint_url: str | None,
+        chat: ChatSettings,
+        secret: str,
+        store: ProfileStore,
+        trusted_proxies: tuple[IPNetwork, ...] = (),
+    ) -> None:
+        super().__init__(action_endpoint_url, chat, trusted_proxies)
         self._signer = SessionSigner(secret)
+        self._identity_secret = chat.identity_secret.value if chat.identity_secret else None
+        self._store = store
 
     @classmethod
     def name(cls) -> str:
@@ -107,12 +171,13 @@ class WebChatInput(ParleyRestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
-        import os
-
         settings = load_settings()
         return cls(
             os.environ.get("PARLEY_ACTION_ENDPOINT_URL"),
+            settings.chat,
             settings.webchat_secret.value,
+            ProfileStore.from_url(settings.database_url),
+            settings.studio.trusted_proxies,
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -132,22 +197,41 @@ class WebChatInput(ParleyRestInput):
 
         @chat.route("/session", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
-            return self._json(request, {"session": self._signer.issue()})
+            refused = self.limits.check_address(request)
+            if refused is not None:
+                return refused
+            try:
+                return await self._start(request)
+            except BadSession as error:
+                return self._json(request, {"error": str(error)}, status=403)
+            except BadIdentity as error:
+                return self._json(request, {"error": str(error)}, status=401)
+            except ValueError as error:
+                return self._json(request, {"error": str(error)}, status=400)
 
         @chat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
+            refused = self.limits.check_address(request)
+            if refused is not None:
+                return refused
             try:
                 sender, text, shown = self._read_message(request.body or b"")
             except BadSession as error:
                 return self._json(request, {"error": str(error)}, status=403)
             except ValueError as error:
                 return self._json(request, {"error": str(error)}, status=400)
+            throttled = self.limits.check_conversation(sender)
+            if throttled is not None:
+                return throttled
             metadata = {"shown_text": shown} if shown else None
             messages = await self.handle(on_new_message, sender, text, metadata)
             return self._json(request, {"messages": messages})
 
         @chat.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
+            refused = self.limits.check_address(request)
+            if refused is not None:
+                return refused
             try:
                 sender = self._signer.sender_of(request.args.get("session"))
             except BadSession as error:
@@ -158,13 +242,44 @@ class WebChatInput(ParleyRestInput):
 
         return chat
 
-    def _read_message(self, raw: bytes) -> tuple[str, str, str | None]:
+    async def _start(self, request: Request) -> HTTPResponse:
+        """A new session, or a signed identity for a new or the current one."""
+        body = _json_object(request.body or b"{}")
+        if body.get("identity") is None:
+            return self._json(request, {"session": self._signer.issue()})
+        if self._identity_secret is None:
+            raise ValueError(
+                "this chat does not accept signed identities (PARLEY_WEBCHAT_IDENTITY_SECRET "
+                "is unset)"
+            )
+        who = read_identity(body["identity"], self._identity_secret)
+        known = body.get("session")
+        sender = None if known is None else self._signer.sender_of(known)
         try:
-            body = load_json(raw)
-        except BadRequest:
-            raise ValueError("body must be UTF-8 JSON") from None
-        if not isinstance(body, dict):
-            raise ValueError("body must be a JSON object")
+            session = await asyncio.to_thread(self._vouch, known, sender, who)
+        except StoreUnavailable as error:
+            logger.error("could not record a site identity: %s", error)
+            return self._json(request, {"error": "please try again in a moment"}, status=503)
+        return self._json(request, {"session": session, "verified": {"email": who.email}})
+
+    def _vouch(self, session: str | None, sender: str | None, who: SiteIdentity) -> str:
+        """The session `who` goes on in, with their email verified: the current one,
+        unless it already belongs to someone else the site vouched for (another user
+        signed in on the same browser), who keeps it to themselves."""
+        if session is None or sender is None or not self._same_person(sender, who):
+            session = self._signer.issue()
+            sender = self._signer.sender_of(session)
+        self._store.verify_detail("web", sender, "email", who.email, "site_token")
+        return session
+
+    def _same_person(self, sender: str, who: SiteIdentity) -> bool:
+        contact = self._store.contact_for_identity("web", sender)
+        if contact is None or contact.email in (None, who.email):
+            return True
+        return not self._store.is_detail_verified(contact.id, "email")
+
+    def _read_message(self, raw: bytes) -> tuple[str, str, str | None]:
+        body = _json_object(raw)
         sender = self._signer.sender_of(body.get("session"))
         text = body.get("message")
         if not isinstance(text, str):
@@ -183,3 +298,13 @@ class WebChatInput(ParleyRestInput):
         # CORS headers come from Rasa's own CORS layer, set to PARLEY_WEBCHAT_ORIGINS by
         # `parley run` (bot/stack.py): adding them here too would send them twice.
         return response.json(body, status=status, headers={"Cache-Control": "no-store"})
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        body = load_json(raw)
+    except BadRequest:
+        raise ValueError("body must be UTF-8 JSON") from None
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    return body

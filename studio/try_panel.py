@@ -133,7 +133,9 @@ async def _post_to_rest(bot: Settings, sender: str, text: str) -> list[dict[str,
     try:
         async with (
             aiohttp.ClientSession(timeout=timeout) as session,
-            session.post(url, json={"sender": sender, "message": text}) as reply,
+            session.post(
+                url, json={"sender": sender, "message": text}, headers=bot.chat.rest_headers()
+            ) as reply,
         ):
             if reply.status != 200:
                 raise _unavailable(f"The draft bot answered {reply.status}.")

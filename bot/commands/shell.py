@@ -22,7 +22,7 @@ def send(settings: Settings, sender: str, text: str) -> list[dict[str, Any]]:
     request = urllib.request.Request(
         f"{settings.rasa_url}/webhooks/rest/webhook",
         data=body,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **settings.chat.rest_headers()},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=60) as reply:

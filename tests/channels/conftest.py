@@ -116,7 +116,7 @@ class Phone:
             sent = later
 
     def slots(self) -> dict[str, object]:
-        return self.stack.slots(self.number)
+        return self.stack.tracker_slots(self.number)
 
     def contact(self) -> Contact:
         channel = "whatsapp" if self.whatsapp else "sms"

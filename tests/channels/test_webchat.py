@@ -133,3 +133,9 @@ def test_cors_only_for_configured_origins(web_stack: Stack) -> None:
     )
     assert "access-control-allow-origin" not in other.headers
     assert allowed.headers.get_list("access-control-allow-origin") == [ORIGIN]  # exactly once
+
+
+def test_signed_identities_are_refused_while_no_identity_secret_is_set(web_stack: Stack) -> None:
+    reply = httpx.post(url(web_stack, "/session"), json={"identity": "a.b.c"}, timeout=10)
+    assert reply.status_code == 400
+    assert "PARLEY_WEBCHAT_IDENTITY_SECRET" in reply.json()["error"]

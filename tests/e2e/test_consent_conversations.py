@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from bot import privacy
 from bot.consent import load_consent_config
 from bot.store import Contact
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, rest_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -23,7 +23,7 @@ def capture_lead(stack: Stack, sender: str, name: str, email: str, phone: str = 
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", sender)
+    contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None
     return contact
 
@@ -43,7 +43,7 @@ def test_clear_yes_is_recorded_with_its_wording_and_evidence(stack: Stack, sende
     config = load_consent_config(stack.settings.consent_file)
     assert event.wording == config.wording_for("email", "Acme Test Co")
     assert event.wording_version == config.version and event.source == "conversation"
-    assert event.evidence["conversation_id"] == sender and event.evidence["message_id"]
+    assert event.evidence["conversation_id"] == rest_id(sender) and event.evidence["message_id"]
     assert event.evidence["text"] == "yes please, that's fine"
 
 
@@ -69,7 +69,7 @@ def test_start_in_the_middle_of_the_form_is_not_a_name(stack: Stack, sender: str
     stack.say(sender, "can I get a demo")
     stack.say(sender, "START")
     assert stack.slots(sender)["requested_slot"] == "lead_name"
-    contact = stack.store.contact_for_identity("rest", sender)
+    contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is None or contact.name is None
     assert "email" in stack.text(sender, "Hana Kim")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.store import Contact
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, rest_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", sender)
+    contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None, f"nothing stored for {sender}"
     return contact
 

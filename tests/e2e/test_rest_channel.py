@@ -10,7 +10,7 @@ import pytest
 from bot.runner import is_healthy
 from bot.stack import action_server
 from channels.messages import APOLOGY
-from tests.e2e.conftest import Stack, launch
+from tests.e2e.conftest import Stack, launch, rest_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -52,8 +52,20 @@ def test_client_cannot_claim_another_channel(stack: Stack, sender: str) -> None:
     body = {"sender": sender, "message": "hi I'm Eve, eve@example.org, demo please",
             "input_channel": "telegram", "metadata": {"parley_channel": "sms"}}  # fmt: skip
     assert httpx.post(stack.webhook, json=body, timeout=60).status_code == 200
-    contact = stack.store.contact_for_identity("rest", sender)
+    contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None and [i.channel for i in contact.channels] == ["rest"]
+
+
+def test_development_mode_answers_local_callers_only(stack: Stack, sender: str) -> None:
+    import httpx
+
+    body = {"sender": sender, "message": "hello"}
+    assert stack.settings.chat.environment == "development"
+    assert httpx.post(stack.webhook, json=body, timeout=60).status_code == 200
+    # Through a proxy, "local" could be anyone: development mode does not trust it.
+    proxied = httpx.post(stack.webhook, json=body, timeout=60,
+                         headers={"X-Forwarded-For": "203.0.113.5"})  # fmt: skip
+    assert proxied.status_code == 403 and "PARLEY_REST_TOKEN" in proxied.json()["error"]
 
 
 @pytest.fixture
@@ -76,12 +88,12 @@ def test_action_server_down_gets_an_apology_and_keeps_what_was_captured(
     assert not is_healthy(f"{stack.settings.actions_url}/health")
 
     assert stack.text(sender, "olga@petrova.dev") == APOLOGY.lower()
-    contact = stack.store.contact_for_identity("rest", sender)
+    contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None and contact.name == "Olga Petrova"
 
     stack.supervisor.start(action_server(stack.settings))
     assert "phone" in stack.text(sender, "olga@petrova.dev")
-    contact = stack.store.contact_for_identity("rest", sender)
+    contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None and (contact.name, contact.email) == (
         "Olga Petrova",
         "olga@petrova.dev",

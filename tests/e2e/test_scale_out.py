@@ -22,7 +22,7 @@ from tests.channels.conftest import ACCOUNT_SID, PUBLIC_URL, SMS_FROM, Phone, ne
 from tests.channels.fake_twilio import FakeTwilio
 from tests.channels.test_twilio_voice import PhoneCall
 from tests.databases import fresh_database
-from tests.e2e.conftest import Stack, launch
+from tests.e2e.conftest import Stack, launch, rest_id
 from tests.faults.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
@@ -96,9 +96,7 @@ def say_to(url: str, sender: str, text: str) -> list[dict[str, Any]]:
 
 
 def events(stack: Stack, sender: str) -> list[dict[str, Any]]:
-    token = stack.settings.rasa_token.value
-    url = f"{stack.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
-    found: list[dict[str, Any]] = httpx.get(url, timeout=30).json()["events"]
+    found: list[dict[str, Any]] = stack.tracker(sender)["events"]
     return found
 
 
@@ -143,7 +141,7 @@ def test_two_messages_50ms_apart_on_two_servers_keep_their_order(cluster: Stack)
         assert user_texts(cluster, sender) == ["I'd like a demo", first, second]
         # "skip" was understood after the details, so it skipped the phone question.
         assert "phone" not in " ".join(m.get("text", "") for m in later).lower()
-        contact = cluster.store.contact_for_identity("rest", sender)
+        contact = cluster.store.contact_for_identity("rest", rest_id(sender))
         assert contact is not None and contact.email == "tomas@lumen.io"
 
 
@@ -191,7 +189,7 @@ def test_an_action_server_killed_mid_form_loses_nothing(cluster: Stack) -> None:
     # No restart: the load balancer takes the dead server out and the other one answers.
     answers = [cluster.text(sender, "priya@natarajan.dev"), cluster.text(sender, "Orbital")]
     assert APOLOGY.lower() not in " ".join(answers)
-    contact = cluster.store.contact_for_identity("rest", sender)
+    contact = cluster.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None
     assert (contact.name, contact.email) == ("Priya Natarajan", "priya@natarajan.dev")
     assert not is_healthy(
@@ -215,7 +213,7 @@ def test_redis_away_gets_an_apology_and_the_conversation_resumes(
         redis_proxy.restore()
     assert "name" not in cluster.text(sender, "Ines Duarte")
     assert user_texts(cluster, sender)[-1] == "Ines Duarte"
-    contact = cluster.store.contact_for_identity("rest", sender)
+    contact = cluster.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None and contact.name == "Ines Duarte"
 
 

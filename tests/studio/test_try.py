@@ -25,6 +25,7 @@ from studio.sandbox import CHANGED, Sandbox
 from studio.try_panel import SANDBOX
 from studio.workspace import Workspace
 from tests.browser import chromium, has_chromium, screenshot
+from tests.e2e.conftest import rest_id
 from tests.studio.studio_server import PASSWORD, StudioClient, StudioServer, start_studio
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -150,7 +151,8 @@ def test_starting_the_draft_bot_and_chatting_with_it(
     assert bot is not None and bot.database_url != try_studio.server.settings.database_url
     sandbox_store = ProfileStore.from_url(bot.database_url)
     try:
-        contact = sandbox_store.contact_for_identity("rest", f"studio-{user[0].id}-{conversation}")
+        sender = f"studio-{user[0].id}-{conversation}"
+        contact = sandbox_store.contact_for_identity("rest", rest_id(sender))
         assert contact is not None and contact.name == "Dana Reyes"
     finally:
         sandbox_store.dispose()

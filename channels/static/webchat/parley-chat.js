@@ -4,6 +4,10 @@
  * Inline: put <div data-parley-chat></div> where the chat should be; otherwise a
  * "Chat with us" button opens it floating. The session lives in localStorage, so a
  * reload or a second tab continues the same conversation.
+ * Signed-in visitors: add data-parley-identity="<token>" to the script tag (or to the
+ * data-parley-chat element), the token your server signs for this visitor (see the
+ * README's "Security model"); their email then counts as verified. A conversation
+ * begun under an identity is not continued once the page has none or another one.
  */
 (function () {
   "use strict";
@@ -13,6 +17,25 @@
   base = base.replace(/\/$/, "");
   var STORE_KEY = "parley-chat:" + base;
   var SYNC_KEY = STORE_KEY + ":updated";
+  var WHO_KEY = STORE_KEY + ":who"; // the site's user id the stored session was signed for
+  var identity = (script && script.getAttribute("data-parley-identity")) || null;
+
+  // The user id in a token, to tell whether the stored session is theirs. Not a check:
+  // the server verifies the signature.
+  function subjectOf(token) {
+    try {
+      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      while (part.length % 4) part += "=";
+      return String(JSON.parse(window.atob(part)).sub);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function forgetSession() {
+    window.localStorage.removeItem(STORE_KEY);
+    window.localStorage.removeItem(WHO_KEY);
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -87,10 +110,36 @@
 
   Chat.prototype.session = function () {
     var known = window.localStorage.getItem(STORE_KEY);
-    if (known) return Promise.resolve(known);
-    return request("POST", "/session").then(function (data) {
+    var who = window.localStorage.getItem(WHO_KEY);
+    if (!identity) {
+      if (known && who) { // they signed out: what they said signed in stays theirs
+        forgetSession();
+        known = null;
+      }
+      if (known) return Promise.resolve(known);
+      return request("POST", "/session").then(function (data) {
+        window.localStorage.setItem(STORE_KEY, data.session);
+        return data.session;
+      });
+    }
+    var subject = subjectOf(identity);
+    if (known && subject !== null && who === subject) return Promise.resolve(known);
+    var body = { identity: identity };
+    if (known && !who) body.session = known; // an anonymous chat goes on, now signed in
+    var self = this;
+    return request("POST", "/session", body).then(function (data) {
       window.localStorage.setItem(STORE_KEY, data.session);
+      window.localStorage.setItem(WHO_KEY, subject || "?");
       return data.session;
+    }, function (error) {
+      if (error.status === 403) { // the stored session is from an old secret
+        forgetSession();
+        return self.session();
+      }
+      if (error.status !== 400 && error.status !== 401) throw error;
+      if (window.console) window.console.warn("Parley chat: identity refused: " + error.message);
+      identity = null; // carry on as an anonymous visitor
+      return self.session();
     });
   };
 
@@ -107,7 +156,7 @@
       if (!messages.length) self.say("/greet", null);
     }).catch(function (error) {
       if (error.status === 403) { // a session from an old secret: start afresh
-        window.localStorage.removeItem(STORE_KEY);
+        forgetSession();
         return self.reload();
       }
       self.problem("Sorry, the chat can't reach us right now. Please try again in a moment.");
@@ -174,9 +223,11 @@
           index === messages.length - 1);
       });
       window.localStorage.setItem(SYNC_KEY, String(Date.now()));
-    }).catch(function () {
+    }).catch(function (error) {
       // What they typed stays in the box, so nothing is lost.
-      self.problem("Sorry, that didn't go through. Please try again in a moment.");
+      self.problem(error.status === 429
+        ? "You're sending messages faster than I can take them. Please wait a moment and try again."
+        : "Sorry, that didn't go through. Please try again in a moment.");
     }).then(function () {
       self.busy(false);
       self.input.focus();
@@ -191,6 +242,9 @@
       document.head.appendChild(sheet);
     }
     var host = document.querySelector("[data-parley-chat]");
+    if (host && host.getAttribute("data-parley-identity")) {
+      identity = host.getAttribute("data-parley-identity");
+    }
     if (host) {
       new Chat(host, false).reload();
       return;
