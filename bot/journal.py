@@ -3,11 +3,17 @@
 A withdrawal must never be lost because the database was briefly down. The action that
 took it appends it here (one JSON line, flushed to disk) and every later consent action,
 and `parley run` at start-up, replays what is pending.
+
+A replayed change never brings back someone erased since it was made: the erasure left
+keyed digests of their channel identities and phone on the suppression list, and a
+change whose sender was erased after it is dropped (a change made after the erasure is
+a new request from that person, and is kept).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from dataclasses import asdict, dataclass
@@ -15,8 +21,11 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.errors import StoreUnavailable
+from bot.settings import Settings, load_settings
 from bot.store import ProfileStore
 from bot.types import Channel, ConsentSource, Purpose
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,17 +41,28 @@ class PendingConsent:
     occurred_at: str
 
 
+# Sources whose grants come from a conversation rather than from the address itself.
+CONFIRMED_LATER = frozenset({"conversation", "voice"})
+
+
 def apply_consent(store: ProfileStore, change: PendingConsent) -> None:
     """Record one consent change (and its do-not-contact effect) in the store."""
     contact = store.ensure_contact(change.channel, change.external_id)
     when = datetime.fromisoformat(change.occurred_at)
     for purpose in change.purposes:
+        # A yes in conversation for an address the person has not proven waits for the
+        # address to confirm it (double opt-in); until then it lifts nothing either.
+        pending = (
+            change.granted
+            and change.source in CONFIRMED_LATER
+            and store.needs_confirmation(contact.id, purpose)
+        )
         store.record_consent(
             contact.id, purpose, change.granted, channel=change.channel, wording=change.wording,
             wording_version=change.wording_version, source=change.source,
-            evidence=change.evidence, now=when,
+            evidence=change.evidence, now=when, pending=pending,
         )  # fmt: skip
-        if purpose == "profiling":
+        if purpose == "profiling" or pending:
             continue
         if change.granted:
             store.lift_do_not_contact(contact.id, purpose, now=when)
@@ -50,12 +70,24 @@ def apply_consent(store: ProfileStore, change: PendingConsent) -> None:
             store.add_do_not_contact(contact.id, purpose, "withdrawn", now=when)
 
 
+def erased_since_made(store: ProfileStore, change: PendingConsent, salt: str) -> bool:
+    """Whether the person this change is about was erased after it was made."""
+    when = datetime.fromisoformat(change.occurred_at)
+    return store.erased_since(change.channel, change.external_id, salt=salt, since=when)
+
+
 _REPLAY_LOCK = threading.Lock()  # actions run store calls on worker threads
 
 
 class ConsentJournal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, salt: str | None = None) -> None:
+        """`salt` is the erasure salt; without it the process's settings give it."""
         self._path = path
+        self._salt = salt
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ConsentJournal:
+        return cls(settings.data_dir / "pending_consent.jsonl", settings.erasure_salt.value)
 
     def append(self, change: PendingConsent) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,16 +103,24 @@ class ConsentJournal:
         return [_decode(line) for line in lines if line.strip()]
 
     def replay(self, store: ProfileStore) -> int:
-        """Apply what is pending, oldest first; stop at the first outage. Returns how many."""
+        """Apply what is pending, oldest first, dropping changes about people erased since
+        they were made; stop at the first outage. Returns how many were dealt with."""
         with _REPLAY_LOCK:
             return self._replay(store)
 
     def _replay(self, store: ProfileStore) -> int:
         pending = self.pending()
+        if not pending:
+            return 0
+        salt = self._salt or load_settings().erasure_salt.value
         done = 0
         for change in pending:
             try:
-                apply_consent(store, change)
+                if erased_since_made(store, change, salt):
+                    logger.warning("dropped a held-back consent change on %s: its sender "
+                                   "was erased since", change.channel)  # fmt: skip
+                else:
+                    apply_consent(store, change)
             except StoreUnavailable:
                 break
             done += 1

@@ -1,6 +1,9 @@
 """Data-subject requests and retention: export, erasure, purge, tracker clean-up.
 
 Used alike by the chat actions and the CLI, so both erase exactly the same things.
+
+Audit actors name people by contact id (`self_service_actor`), never by a sender id,
+email or phone: the audit log outlives erasures.
 """
 
 from __future__ import annotations
@@ -8,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from bot.journal import ConsentJournal
 from bot.settings import Settings
 from bot.store import ErasureReceipt, ProfileStore
 from bot.store.trackers import conversation_events, erase_conversations
+from bot.types import Channel
 
 # Rasa writes a turn's events after the action that erased the person has returned, so
 # queued conversations are cleaned again on every sweep for this long.
@@ -19,6 +24,11 @@ TRACKER_GRACE = timedelta(minutes=2)
 
 def _now(now: datetime | None) -> datetime:
     return now or datetime.now(timezone.utc)
+
+
+def self_service_actor(contact_id: str) -> str:
+    """The audit actor for a person acting on their own data in conversation."""
+    return f"self-service:{contact_id}"
 
 
 def conversation_ids(store: ProfileStore, contact_id: str) -> list[str]:
@@ -44,13 +54,47 @@ def erase(
     actor: str,
     now: datetime | None = None,
 ) -> ErasureReceipt:
-    """Erase the person from the profile store and their conversations from Rasa's."""
+    """Erase the person from the profile store and their conversations from Rasa's; the
+    deletion of their CRM copy is queued for the worker (`bot.crm.sync_due`)."""
     receipt = store.erase_contact(contact_id, settings.erasure_salt.value, now=now)
     store.record_audit(
-        actor, "erase_contact", receipt.contact_id, {"identities": len(receipt.identities)}
-    )
+        _actor_without(actor, receipt), "erase_contact", receipt.contact_id,
+        {"identities": len(receipt.identities)},
+    )  # fmt: skip
     sweep_trackers(store, settings, now)
     return receipt
+
+
+def erase_conversation(
+    store: ProfileStore,
+    settings: Settings,
+    channel: Channel,
+    sender_id: str,
+    now: datetime | None = None,
+) -> ErasureReceipt | None:
+    """Say "delete my data" in a conversation: consent changes an outage held back are
+    recorded first (so none of them recreates the person afterwards), then the contact
+    behind this conversation's own identity is erased, and the conversation with it even
+    when there is no contact. None when there was none."""
+    ConsentJournal.for_settings(settings).replay(store)
+    contact = store.contact_for_identity(channel, sender_id)
+    receipt = None
+    if contact is not None:
+        receipt = erase(store, settings, contact.id, self_service_actor(contact.id), now)
+    store.queue_tracker_erasure([sender_id], now=now)
+    return receipt
+
+
+def _actor_without(actor: str, receipt: ErasureReceipt) -> str:
+    """An actor naming the erased person by a sender id names them by contact id."""
+    for sender in sorted(_senders(receipt), key=len, reverse=True):
+        if actor == sender or actor.endswith(f":{sender}"):
+            return actor[: len(actor) - len(sender)] + receipt.contact_id
+    return actor
+
+
+def _senders(receipt: ErasureReceipt) -> set[str]:
+    return {*receipt.conversation_ids, *(i.external_id for i in receipt.identities)}
 
 
 def sweep_trackers(store: ProfileStore, settings: Settings, now: datetime | None = None) -> int:

@@ -21,6 +21,7 @@ from bot.types import CHANNELS
 from campaigns.definitions import CampaignError, load_campaigns
 from campaigns.results import Results, campaign_results
 from studio import charts
+from studio.masking import Masked, mask_personal_data
 from studio.roles import can
 from studio.web import SETTINGS, STORE, audit, form, in_thread, redirect, render, requires, user_of
 from studio.workspace import ContentError, Workspace
@@ -86,6 +87,7 @@ async def dashboard(request: web.Request) -> web.Response:
     if added and added in context["intents"]:
         context["notice"] = (
             f"Added the example to the intent {added} in the draft; publish to train the bot."
+            + masked_notice(request.query.get("masked", ""))
         )
     # The least-understood messages are what people wrote: personal data, maybe.
     await audit(request, "dashboard.viewed", "dashboard", period=filters.period,
@@ -110,15 +112,36 @@ async def add_example(request: web.Request) -> web.Response:
         error = f"There is no intent {intent!r} in the draft's domain.yml."
     else:
         try:
-            await in_thread(workspace.add_nlu_example, intent, text)
+            masked = await in_thread(masked_example, request.app[SETTINGS],
+                                     request.app[STORE], text)  # fmt: skip
+            await in_thread(workspace.add_nlu_example, intent, masked.text)
         except ContentError as refused:
             error = f"The example was not added: {refused}."
+        except StoreUnavailable as down:
+            # Unmasked, a name could go into the training data: add nothing.
+            error = f"The example was not added: the profile store is unavailable ({down})."
     if error:
         context = await _context(request, filters)
         return render(request, "dashboard/index.html", status=400, **{**context, "error": error})
     await audit(request, "studio.nlu_example_added", intent, source="dashboard",
-                characters=len(text.strip()))  # fmt: skip
-    return redirect(f"/dashboard?{filters.query(added=intent)}")
+                characters=len(masked.text), masked=",".join(masked.kinds))  # fmt: skip
+    shown = {"added": intent, **({"masked": ",".join(masked.kinds)} if masked.kinds else {})}
+    return redirect(f"/dashboard?{filters.query(**shown)}")
+
+
+def masked_example(settings: Settings, store: ProfileStore, text: str) -> Masked:
+    """The message with its emails, phone numbers and names (those it states, and the
+    contacts' names it holds) replaced: training data outlives every erasure."""
+    example = " ".join(text.split())
+    return mask_personal_data(example, settings.default_region, store.contact_names_in(example))
+
+
+def masked_notice(kinds: str) -> str:
+    words = {"email": "email addresses", "phone": "phone numbers", "name": "names"}
+    named = [words[kind] for kind in kinds.split(",") if kind in words]
+    if not named:
+        return ""
+    return f" Its {', '.join(named)} were replaced by stand-ins: training data outlives erasures."
 
 
 async def _context(request: web.Request, filters: Filters) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def housekeeping(settings: Settings) -> None:
     send due handoff and booking deliveries."""
     store = ProfileStore.from_url(settings.database_url)
     try:
-        replayed = ConsentJournal(settings.data_dir / "pending_consent.jsonl").replay(store)
+        replayed = ConsentJournal.for_settings(settings).replay(store)
         if replayed:
             print(f"recorded {replayed} consent changes held back by an earlier outage")
         privacy.sweep_trackers(store, settings)

@@ -7,6 +7,11 @@ has gone through: a CRM that is down or rate-limiting leaves it where it was, an
 later tick (not before the CRM said it may) tries again. A contact the CRM refuses for
 itself goes on that contact's timeline and is skipped, so one bad record never holds
 back everyone else.
+
+Erasures go first: each erased person's CRM copy is deleted through the CRM's own GDPR
+deletion, from a queue the erasure filled (`crm_erasures`, holding the email because the
+contact is gone). A CRM that is down stops the round as it does for pushes; one that
+refuses a deletion has it retried later, and the email stays queued until it is done.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Protocol
 
 from bot.errors import ContactNotFound, ParleyError
 from bot.store import Contact, IntegrationEvent, ProfileStore, ScoreRecord
+from bot.store.crm import CrmErasure, redact
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +36,7 @@ QUALIFIED_GRADES = frozenset({"A", "B"})  # the grades the store reports as lead
 CAPTURED_STATUSES = frozenset({"captured", "confirmed", "cancelled"})
 REJECTED_EVENT = "crm_rejected"
 _LONGEST_WAIT = timedelta(minutes=5)
+_LONGEST_REFUSAL_WAIT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,15 @@ class BatchRejected(ParleyError):
 
 class CrmConnector(Protocol):
     """Upserts contacts into one CRM. `push` returns per-contact refusals, raises
-    CrmUnavailable to be retried later, or BatchRejected to have the batch split."""
+    CrmUnavailable to be retried later, or BatchRejected to have the batch split.
+    `erase` deletes the CRM's copy of a person for good (nothing there is success),
+    raising CrmUnavailable to be retried or BatchRejected when refused."""
 
     name: str
 
     def push(self, batch: list[CrmContact]) -> PushResult: ...
+
+    def erase(self, email: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -104,11 +115,15 @@ class SyncReport:
     not_leads: int = 0
     error: str | None = None
     retry_at: datetime | None = None
+    deleted: int = 0  # erased people's copies the CRM deleted
+    delete_refused: int = 0  # deletions the CRM refused this time: retried later
 
     def describe(self) -> str:
         text = (f"{self.connector}: pushed {self.pushed}, rejected {len(self.rejected)}, "
                 f"without email {len(self.without_email)}, erased {self.erased}, "
-                f"not leads {self.not_leads}; cursor at event {self.position}")  # fmt: skip
+                f"not leads {self.not_leads}, deleted {self.deleted}"
+                f"{f' ({self.delete_refused} refused)' if self.delete_refused else ''}; "
+                f"cursor at event {self.position}")  # fmt: skip
         if self.error:
             text += f"\nlast error: {self.error}"
         if self.retry_at:
@@ -127,11 +142,14 @@ class _Tally:
     not_leads: int = 0
     error: str | None = None
     retry_at: datetime | None = None
+    deleted: int = 0
+    delete_refused: int = 0
 
     def report(self, connector: str) -> SyncReport:
         return SyncReport(
             connector, self.position, self.pushed, tuple(self.rejected),
             tuple(self.without_email), self.erased, self.not_leads, self.error, self.retry_at,
+            self.deleted, self.delete_refused,
         )  # fmt: skip
 
 
@@ -143,15 +161,46 @@ def sync_due(
         raise ValueError(f"batch_size must be 1 to {MAX_BATCH}, not {batch_size}")
     position = store.crm_cursor(connector.name)
     events = store.integration_events_after(position, SYNC_KINDS, WINDOW)
-    if not events:
+    erasures = store.due_crm_erasures(connector.name, now)
+    if not events and not erasures:
         return SyncReport(connector.name, position)
     failure = store.crm_failure(connector.name)
     if failure is not None and failure.retry_at is not None and now < failure.retry_at:
         return SyncReport(connector.name, position, error=failure.error, retry_at=failure.retry_at)
     tally = _Tally(position, failure.attempts if failure else 0)
-    while _sync_window(store, connector, events, now, batch_size, tally) and len(events) == WINDOW:
+    if not _erase(store, connector, erasures, now, tally):
+        return tally.report(connector.name)
+    while (
+        events
+        and _sync_window(store, connector, events, now, batch_size, tally)
+        and len(events) == WINDOW
+    ):
         events = store.integration_events_after(tally.position, SYNC_KINDS, WINDOW)
     return tally.report(connector.name)
+
+
+def _erase(
+    store: ProfileStore, connector: CrmConnector, erasures: list[CrmErasure], now: datetime,
+    tally: _Tally,
+) -> bool:  # fmt: skip
+    """Delete erased people's copies; False when the CRM could not be reached."""
+    for job in erasures:
+        try:
+            connector.erase(job.email)
+        except CrmUnavailable as error:
+            _failed(store, connector.name, error, now, tally)
+            return False
+        except BatchRejected as error:
+            retry_at = now + refusal_backoff(job.attempts + 1)
+            store.postpone_crm_erasure(job.id, error.reason, retry_at)
+            logger.warning("%s refused to delete erased contact %s (try %d), again after %s: %s",
+                           connector.name, job.contact_id, job.attempts + 1,
+                           retry_at.isoformat(), redact(error.reason))  # fmt: skip
+            tally.delete_refused += 1
+            continue
+        store.finish_crm_erasure(job.id, connector.name, now)
+        tally.deleted += 1
+    return True
 
 
 def crm_contact(
@@ -211,7 +260,7 @@ def _load(store: ProfileStore, contact_id: str, tally: _Tally) -> CrmContact | N
         contact = store.get_contact(contact_id)
         score = store.latest_score(contact.id)
         state = store.consent_state(contact.id)
-        consent: dict[str, bool] = {purpose: event.granted for purpose, event in state.items()}
+        consent: dict[str, bool] = {purpose: event.in_force for purpose, event in state.items()}
     except ContactNotFound:
         tally.erased += 1
         return None
@@ -244,6 +293,17 @@ def _push(
     tally.pushed += result.pushed
     for rejection in result.rejected:
         _reject(store, connector.name, rejection, now, tally)
+    _undo_erased(store, connector.name, batch, now)
+
+
+def _undo_erased(
+    store: ProfileStore, connector: str, batch: list[CrmContact], now: datetime
+) -> None:
+    """A contact erased between its load and its push has just been copied to the CRM
+    after its erasure queued the deletion (or before any sync made one): queue it again."""
+    for contact_id in store.contacts_gone([contact.contact_id for contact in batch]):
+        email = next(c.email for c in batch if c.contact_id == contact_id)
+        store.queue_crm_erasure(connector, contact_id, email, now)
 
 
 def _reject(
@@ -275,6 +335,12 @@ def _failed(
     logger.warning("%s sync stopped (try %d), again after %s: %s", connector, attempts,
                    retry_at.isoformat(), failure.error)  # fmt: skip
     tally.error, tally.retry_at = failure.error, retry_at
+
+
+def refusal_backoff(attempts: int) -> timedelta:
+    """A refused deletion waits longer (a minute, doubling, up to a day): it needs a
+    person to look, and the erased email stays queued until it goes through."""
+    return min(timedelta(minutes=2 ** min(attempts - 1, 16)), _LONGEST_REFUSAL_WAIT)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -7,6 +7,13 @@ HubSpot answers 200 when every input went through, 207 with one entry per refuse
 under `errors`, 429 past its rate limits (a 10-second rolling burst limit and a daily
 one; `Retry-After` says when to come back) and 401/403 for a bad token or missing
 scopes. Parley's own fields go to custom contact properties (`parley_*`, see README).
+
+An erased person's copy goes through HubSpot's GDPR deletion, `POST
+/crm/v3/objects/contacts/gdpr-delete` with `{"objectId": <email>, "idProperty": "email"}`:
+it deletes the contact for good (not into the 90-day recycle bin an ordinary delete
+uses) and blocks the address from being recreated. HubSpot answers 204, for an address
+it does not know too (it blocks it all the same); anything else is retried, so a wrong
+base URL answering 404 never passes for a deletion.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -29,6 +36,7 @@ from bot.crm.connector import (
 from bot.settings import CrmSettings, Secret
 
 UPSERT_PATH = "/crm/v3/objects/contacts/batch/upsert"
+GDPR_DELETE_PATH = "/crm/v3/objects/contacts/gdpr-delete"
 TIMEOUT_S = 15.0
 RATE_LIMIT_WAIT = timedelta(seconds=10)  # the burst limit's window, when no Retry-After
 
@@ -41,7 +49,7 @@ class HubSpotConnector:
         client: httpx.Client | None = None,
     ) -> None:  # fmt: skip
         self._token = token
-        self._url = base_url.rstrip("/") + UPSERT_PATH
+        self._base = base_url.rstrip("/")
         self._client = client or httpx.Client(timeout=TIMEOUT_S)
         self._owns_client = client is None
 
@@ -60,12 +68,18 @@ class HubSpotConnector:
         if not 1 <= len(batch) <= MAX_BATCH:
             raise ValueError(f"HubSpot takes 1 to {MAX_BATCH} contacts a request, not {len(batch)}")
         body = {"inputs": [upsert_input(contact) for contact in batch]}
+        return read_reply(batch, self._post(UPSERT_PATH, body))
+
+    def erase(self, email: str) -> None:
+        body = {"objectId": email, "idProperty": "email"}
+        read_erase_reply(self._post(GDPR_DELETE_PATH, body))
+
+    def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._token.value}"}
         try:
-            reply = self._client.post(self._url, json=body, headers=headers)
+            return self._client.post(self._base + path, json=body, headers=headers)
         except httpx.HTTPError as error:
             raise CrmUnavailable(f"{type(error).__name__}: {error}") from error
-        return read_reply(batch, reply)
 
 
 def upsert_input(contact: CrmContact) -> dict[str, Any]:
@@ -100,6 +114,11 @@ def read_reply(batch: list[CrmContact], reply: httpx.Response) -> PushResult:
         return PushResult(len(batch))
     if status == 207:
         return _partial(batch, _json(reply))
+    _unavailable_or_refused(reply)
+
+
+def _unavailable_or_refused(reply: httpx.Response) -> NoReturn:
+    status = reply.status_code
     what = f"HTTP {status}: {_message(reply)}"
     if status == 429:
         raise CrmUnavailable(what, retry_after(reply) or RATE_LIMIT_WAIT)
@@ -108,6 +127,12 @@ def read_reply(batch: list[CrmContact], reply: httpx.Response) -> PushResult:
     if status in (401, 403):
         raise CrmUnavailable(f"{what} (check HUBSPOT_ACCESS_TOKEN and the app's scopes)")
     raise BatchRejected(what)
+
+
+def read_erase_reply(reply: httpx.Response) -> None:
+    if reply.status_code in (200, 204):
+        return
+    _unavailable_or_refused(reply)
 
 
 def retry_after(reply: httpx.Response) -> timedelta | None:

@@ -3,24 +3,50 @@
 A cursor is the id of the last integration event a connector has dealt with. Failures
 go to the audit log (ids and redacted text only: it outlives erasures), so every worker
 and `parley crm status` see the latest one and when the CRM may be asked again.
+
+An erasure queues the deletion of the person's CRM copy for every connector that has
+synced (`crm_erasures`): the row carries the email the CRM knows them by, since the
+contact is gone, and is deleted as soon as the CRM confirms.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store import audit
 from bot.store.records import CrmSyncFailure, IntegrationEvent
-from bot.store.schema import audit_log, crm_sync_cursors, integration_events
+from bot.store.schema import (
+    audit_log,
+    contact_aliases,
+    contacts,
+    crm_erasures,
+    crm_sync_cursors,
+    integration_events,
+)
 
 FAILED = "crm_sync_failed"
-CUR, EV, LOG = crm_sync_cursors.c, integration_events.c, audit_log.c
+CUR, EV, LOG, ERA = crm_sync_cursors.c, integration_events.c, audit_log.c, crm_erasures.c
+
+
+@dataclass(frozen=True)
+class CrmErasure:
+    """A CRM copy of an erased contact still to delete; `email` is how the CRM knows them."""
+
+    id: int
+    connector: str
+    contact_id: str
+    email: str
+    attempts: int
+    last_error: str | None
+
+
 _EMAIL = re.compile(r"[^\s@\"'<>,;:]+@[^\s@\"'<>,;:]+")
 
 
@@ -87,6 +113,64 @@ def current_failure(conn: Connection, connector: str) -> CrmSyncFailure | None:
     return None if row is None else _failure(connector, row)
 
 
+def queue_erasure(
+    conn: Connection, connector: str | None, contact_id: str, email: str, now: datetime
+) -> int:
+    """Queue the deletion for `connector`, or (None) for every connector that has synced."""
+    names = [connector] if connector else list(conn.execute(select(CUR.connector)).scalars())
+    queued = 0
+    for name in names:
+        known = select(ERA.id).where(ERA.connector == name, ERA.email == email)
+        if conn.execute(known).first() is None:
+            conn.execute(insert(crm_erasures).values(
+                connector=name, contact_id=contact_id, email=email, attempts=0,
+                next_attempt_at=now, last_error=None, queued_at=now,
+            ))  # fmt: skip
+            queued += 1
+    return queued
+
+
+def due_erasures(conn: Connection, connector: str, now: datetime, limit: int) -> list[CrmErasure]:
+    query = (
+        select(crm_erasures)
+        .where(ERA.connector == connector, ERA.next_attempt_at <= now)
+        .order_by(ERA.next_attempt_at, ERA.id)
+        .limit(limit)
+    )
+    return [_erasure(row) for row in conn.execute(query).mappings()]
+
+
+def erasure_done(conn: Connection, erasure_id: int, connector: str, now: datetime) -> None:
+    """The CRM confirmed: the email goes, and the connector's last failure is over."""
+    conn.execute(delete(crm_erasures).where(ERA.id == erasure_id))
+    if cursor(conn, connector)[1] is None:
+        move(conn, connector, 0, now)
+    else:
+        conn.execute(update(crm_sync_cursors).where(CUR.connector == connector)
+                     .values(updated_at=now))  # fmt: skip
+
+
+def postpone_erasure(conn: Connection, erasure_id: int, error: str, retry_at: datetime) -> None:
+    values = {"attempts": ERA.attempts + 1, "last_error": redact(error)[:500],
+              "next_attempt_at": retry_at}  # fmt: skip
+    conn.execute(update(crm_erasures).where(ERA.id == erasure_id).values(**values))
+
+
+def pending_erasures(conn: Connection, connector: str) -> list[CrmErasure]:
+    query = select(crm_erasures).where(ERA.connector == connector).order_by(ERA.id)
+    return [_erasure(row) for row in conn.execute(query).mappings()]
+
+
+def gone(conn: Connection, contact_ids: Sequence[str]) -> set[str]:
+    """Those of `contact_ids` that are neither a contact nor merged into one."""
+    wanted = set(contact_ids)
+    if not wanted:
+        return set()
+    live = set(conn.execute(select(contacts.c.id).where(contacts.c.id.in_(wanted))).scalars())
+    aliased = select(contact_aliases.c.old_id).where(contact_aliases.c.old_id.in_(wanted))
+    return wanted - live - set(conn.execute(aliased).scalars())
+
+
 def redact(text: str) -> str:
     """CRMs quote the offending email address; the audit log must not keep it."""
     return _EMAIL.sub("<email>", text)
@@ -107,4 +191,11 @@ def _event(row: Mapping[str, Any]) -> IntegrationEvent:
     return IntegrationEvent(
         id=int(row["id"]), event_id=row["event_id"], type=row["type"],
         contact_id=row["contact_id"], data=dict(row["data"]), occurred_at=row["occurred_at"],
+    )  # fmt: skip
+
+
+def _erasure(row: Mapping[str, Any]) -> CrmErasure:
+    return CrmErasure(
+        id=int(row["id"]), connector=row["connector"], contact_id=row["contact_id"],
+        email=row["email"], attempts=int(row["attempts"]), last_error=row["last_error"],
     )  # fmt: skip

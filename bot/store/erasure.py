@@ -1,5 +1,6 @@
 """Erasure: everything of a person deleted at once, their identifiers kept only as keyed
-digests so they stay suppressed, and their conversations queued for the tracker store."""
+digests so they stay suppressed, their conversations queued for the tracker store and
+their CRM copies queued for deletion; audit entries stay, naming them by contact id."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
 
-from bot.store import integration, queue, reads
+from bot.store import audit, campaign_reads, crm, integration, queue, reads
 from bot.store.records import Contact, ErasureReceipt
 from bot.store.schema import (
     bookings,
@@ -25,6 +26,7 @@ from bot.store.schema import (
     do_not_contact,
     erasure_log,
     handoffs,
+    identity_claims,
     lead_answers,
     lead_outcomes,
     lead_scores,
@@ -32,10 +34,13 @@ from bot.store.schema import (
     qualification_answers,
     suppressed_identifiers,
     timeline_events,
+    verification_codes,
 )
 from bot.types import ContactId
 
-IdentifierKind = Literal["email", "phone"]
+# "identity" is a channel identity as "<channel>:<external id>": a consent change the
+# journal held back from before an erasure must not bring its sender back (bot/journal.py).
+IdentifierKind = Literal["email", "phone", "identity"]
 
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 # Children before parents, so that no foreign key ever has to act (or to UPDATE).
@@ -58,6 +63,8 @@ _OWNED_TABLES = (
 def erase(conn: Connection, key: str, salt: str, now: datetime) -> ErasureReceipt:
     contact = _locked_contact(conn, key)
     suppressed = _suppress(conn, contact, salt, now)
+    if contact.email:
+        crm.queue_erasure(conn, None, contact.id, contact.email, now)
     return ErasureReceipt(contact.id, _remove(conn, contact, now), contact.channels, suppressed)
 
 
@@ -81,9 +88,48 @@ def is_suppressed(
     return bool(conn.execute(select(exists().where(or_(*matches)))).scalar())
 
 
+def erased_since(
+    conn: Connection, identifiers: Iterable[tuple[IdentifierKind, str]], salt: str,
+    since: datetime,
+) -> bool:  # fmt: skip
+    """Whether one of these identifiers was (last) suppressed at or after `since`."""
+    wanted = [(kind, digest(kind, value, salt)) for kind, value in identifiers]
+    if not wanted:
+        return False
+    query = select(suppressed_identifiers.c.kind, suppressed_identifiers.c.digest).where(
+        suppressed_identifiers.c.digest.in_([value for _, value in wanted]),
+        suppressed_identifiers.c.created_at >= since,
+    )
+    return bool(set(wanted) & {(kind, value) for kind, value in conn.execute(query).all()})
+
+
 def digest(kind: IdentifierKind, value: str, salt: str) -> str:
-    normalized = value.strip().lower() if kind == "email" else _PHONE_PUNCTUATION.sub("", value)
+    if kind == "email":
+        normalized = value.strip().lower()
+    elif kind == "phone":
+        normalized = _PHONE_PUNCTUATION.sub("", value)
+    else:
+        normalized = value
     return hmac.new(salt.encode(), normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def identity_key(channel: str, external_id: str) -> str:
+    return f"{channel}:{external_id}"
+
+
+def names_in(conn: Connection, lowered: str) -> list[str]:
+    """Contact names (three characters or more) that `lowered` contains."""
+    name = func.lower(contacts.c.name)
+    query = (
+        select(contacts.c.name)
+        .distinct()
+        .where(
+            contacts.c.name.is_not(None),
+            func.length(contacts.c.name) >= 3,
+            literal(lowered).contains(name),
+        )
+    )
+    return sorted(str(found) for found in conn.execute(query).scalars())
 
 
 def _locked_contact(conn: Connection, key: str) -> Contact:
@@ -98,38 +144,66 @@ def _remove(conn: Connection, contact: Contact, now: datetime) -> tuple[str, ...
     conn.execute(insert(erasure_log).values(**log))
     sender_ids = [*conversation_ids, *(identity.external_id for identity in contact.channels)]
     queue.add(conn, sender_ids, now)
+    campaign_reads.forget_inbound(conn, sender_ids)
+    details = [value for value in (contact.email, contact.phone) if value]
+    _forget_claims_of(conn, details)
+    audit.forget_identifiers(conn, contact.id, [*sender_ids, *details])
     integration.forget_contact(conn, contact.id)
     integration.emit(conn, "contact.erased", contact.id, {"contact_id": contact.id}, now)
     return conversation_ids
 
 
 def _conversation_ids(conn: Connection, contact_id: ContactId) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(conversation for _, conversation in _conversations(conn, contact_id))
+    )
+
+
+def _conversations(conn: Connection, contact_id: ContactId) -> list[tuple[str, str]]:
+    """(channel, conversation id) of each of their leads, oldest first."""
     query = (
-        select(leads.c.conversation_id)
+        select(leads.c.channel, leads.c.conversation_id)
         .where(leads.c.contact_id == contact_id)
         .order_by(leads.c.started_at, leads.c.id)
     )
-    return tuple(dict.fromkeys(conn.execute(query).scalars()))
+    return [(str(channel), str(conversation)) for channel, conversation in conn.execute(query)]
 
 
 def _suppress(conn: Connection, contact: Contact, salt: str, now: datetime) -> int:
-    identifiers: list[tuple[IdentifierKind, str | None]] = [
-        ("email", contact.email),
-        ("phone", contact.phone),
-    ]
-    given = [(kind, value) for kind, value in identifiers if value]
-    for kind, value in given:
+    """Digests of their email and phone (counted: imports and forms check them) and of
+    each channel identity and conversation (for the consent journal's replay)."""
+    given: list[tuple[IdentifierKind, str]] = []
+    if contact.email:
+        given.append(("email", contact.email))
+    if contact.phone:
+        given.append(("phone", contact.phone))
+    senders = [(str(i.channel), i.external_id) for i in contact.channels]
+    senders += _conversations(conn, contact.id)
+    keys = dict.fromkeys(identity_key(channel, sender) for channel, sender in senders)
+    for kind, value in [*given, *(("identity", key) for key in keys)]:
         _add_digest(conn, kind, digest(kind, value, salt), now)
     return len(given)
 
 
 def _add_digest(conn: Connection, kind: IdentifierKind, value: str, now: datetime) -> None:
-    known = select(suppressed_identifiers.c.id).where(
-        suppressed_identifiers.c.kind == kind, suppressed_identifiers.c.digest == value
-    )
-    if conn.execute(known).first() is None:
+    """A digest suppressed again is dated by its latest erasure."""
+    key = (suppressed_identifiers.c.kind == kind, suppressed_identifiers.c.digest == value)
+    if conn.execute(select(suppressed_identifiers.c.id).where(*key)).first() is None:
         row = {"kind": kind, "digest": value, "created_at": now}
         conn.execute(insert(suppressed_identifiers).values(**row))
+    else:
+        conn.execute(update(suppressed_identifiers).where(*key).values(created_at=now))
+
+
+def _forget_claims_of(conn: Connection, details: list[str]) -> None:
+    """Others' claims of their email or phone (what they typed, as a lead answer too) and
+    the codes sent to it name them as well."""
+    if not details:
+        return
+    for table in (verification_codes, identity_claims):
+        conn.execute(delete(table).where(table.c.value.in_(details)))
+    typed = lead_answers.c.field.in_(["email", "phone"]) & lead_answers.c.value.in_(details)
+    conn.execute(delete(lead_answers).where(typed))
 
 
 def _delete_contact(conn: Connection, contact_id: ContactId) -> None:

@@ -150,6 +150,26 @@ def test_adding_a_message_to_the_training_data(seeded: StudioServer) -> None:
     assert "how much" not in json.dumps(entry.details)  # what people wrote stays out of it
 
 
+def test_an_added_example_goes_in_without_emails_phones_or_names(seeded: StudioServer) -> None:
+    name = "Wilhelmina Okonkwo"
+    seeded.store.update_lead_fields("web", "w-9", {"name": name}, "w-9", now=ago(1))
+    marketer = seeded.signed_in("marketer")
+    marketer.get("/dashboard")
+    said = f"{name} here, w.okonkwo@zephyrine.io or 415 555 0188, my name is Wilhelmina, thanks"
+    response = marketer.post("/dashboard/examples", {"intent": "inform", "text": said})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("&added=inform&masked=email%2Cphone%2Cname")
+    nlu = Workspace.for_settings(seeded.settings).read("data/nlu.yml")
+    assert "Wilhelmina" not in nlu and "zephyrine" not in nlu and "555 0188" not in nlu
+    assert ("    - Jane Doe here, jane.doe@example.com or +1 202 555 0143, "
+            "my name is Jane Doe, thanks\n") in nlu  # fmt: skip
+    after = marketer.get(response.headers["Location"]).text
+    assert "email addresses, phone numbers, names were replaced by stand-ins" in after
+    [entry] = [e for e in seeded.store.audit_entries() if e.action == "studio.nlu_example_added"]
+    assert entry.details["masked"] == "email,phone,name"
+    assert "Wilhel" not in json.dumps(entry.details)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -1,6 +1,6 @@
 """CRM sync against a fake HubSpot on loopback: a real HTTP server implementing the CRM v3
-contacts batch upsert, checking the Bearer token, recording every input, and scripted to
-rate-limit, fail, or refuse one email; with a real SQLite profile store."""
+contacts batch upsert and GDPR delete, checking the Bearer token, recording every input,
+and scripted to rate-limit, fail, or refuse one email; with a real SQLite profile store."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bot.crm import CrmContact, HubSpotConnector, PushResult, SyncReport, sync_due
-from bot.crm.hubspot import UPSERT_PATH
+from bot.crm.hubspot import GDPR_DELETE_PATH, UPSERT_PATH
 from bot.settings import PROJECT_ROOT, Secret, load_settings
 from bot.store import ProfileStore, upgrade
 
@@ -45,6 +45,26 @@ class FakeHubSpot:
     batches: list[list[dict[str, Any]]] = field(default_factory=list)
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    erase_script: list[Reply | None] = field(default_factory=list)
+    deletions: list[dict[str, Any]] = field(default_factory=list)  # GDPR delete bodies
+    blocked: set[str] = field(default_factory=set)  # emails HubSpot will not recreate
+
+    def gdpr_delete(self, auth: str | None, body: dict[str, Any]) -> Reply:
+        with self.lock:
+            self.deletions.append(body)
+            scripted = self.erase_script.pop(0) if self.erase_script else None
+        if scripted is not None:
+            return scripted
+        if auth != f"Bearer {TOKEN}":
+            return Reply(401, {"status": "error", "category": "INVALID_AUTHENTICATION",
+                               "message": "Authentication credentials not found."})  # fmt: skip
+        if body.get("idProperty") != "email" or "@" not in str(body.get("objectId")):
+            return Reply(400, {"status": "error", "category": "VALIDATION_ERROR",
+                               "message": "objectId must be an email with idProperty email"})  # fmt: skip
+        with self.lock:  # an unknown address is blocked all the same, as HubSpot does
+            self.contacts.pop(body["objectId"], None)
+            self.blocked.add(body["objectId"])
+        return Reply(204)
 
     def answer(self, auth: str | None, inputs: list[dict[str, Any]]) -> Reply:
         with self.lock:
@@ -84,11 +104,14 @@ def hubspot() -> Iterator[FakeHubSpot]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if self.path != UPSERT_PATH:
-                reply = Reply(404, {"message": self.path})
+            auth = self.headers.get("Authorization")
+            if self.path == UPSERT_PATH:
+                reply = fake.answer(auth, body["inputs"])
+            elif self.path == GDPR_DELETE_PATH:
+                reply = fake.gdpr_delete(auth, body)
             else:
-                reply = fake.answer(self.headers.get("Authorization"), body["inputs"])
-            payload = json.dumps(reply.body).encode()
+                reply = Reply(404, {"message": self.path})
+            payload = b"" if reply.status == 204 else json.dumps(reply.body).encode()
             self.send_response(reply.status)
             for name, value in {"Content-Type": "application/json", **reply.headers}.items():
                 self.send_header(name, value)
@@ -275,6 +298,9 @@ class ErasingOnFirstPush:
             self.victim = ""
         return self.inner.push(batch)
 
+    def erase(self, email: str) -> None:
+        self.inner.erase(email)
+
 
 def test_sync_does_not_push_an_erased_contact(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
@@ -286,6 +312,95 @@ def test_sync_does_not_push_an_erased_contact(
     report = sync_due(store, erasing, NOW, batch_size=1)
     assert _emails(hubspot) == ["lead2@example.com"] and report.erased == 1
     assert report.pushed == 1 and store.get_contact(kept).email == "lead2@example.com"
+
+
+SALT = "salt-for-erasure-tests"
+GDPR_BODY = {"objectId": "lead1@example.com", "idProperty": "email"}
+
+
+def _synced_then_erased(store: ProfileStore, connector: HubSpotConnector) -> str:
+    contact_id = _lead(store, 1)
+    assert sync_due(store, connector, NOW).pushed == 1
+    store.erase_contact(contact_id, SALT, now=NOW)
+    return contact_id
+
+
+def test_erasure_deletes_the_hubspot_copy_through_gdpr_delete(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    contact_id = _synced_then_erased(store, connector)
+    [queued] = store.pending_crm_erasures("hubspot")
+    assert (queued.contact_id, queued.email) == (contact_id, "lead1@example.com")
+    report = sync_due(store, connector, NOW)
+    assert report.deleted == 1 and report.error is None and "deleted 1" in report.describe()
+    assert hubspot.deletions == [GDPR_BODY] and hubspot.contacts == {}
+    assert store.pending_crm_erasures("hubspot") == []  # the email is gone once done
+    assert sync_due(store, connector, NOW).deleted == 0 and len(hubspot.deletions) == 1
+
+
+def test_a_deletion_waits_out_hubspot_being_down_and_goes_before_any_push(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    _synced_then_erased(store, connector)
+    _lead(store, 2)
+    hubspot.erase_script = [Reply(503, {"message": "unavailable"})]
+    down = sync_due(store, connector, NOW)
+    assert down.deleted == 0 and down.error is not None and "503" in down.error
+    assert down.retry_at == NOW + timedelta(seconds=2) and len(hubspot.batches) == 1
+    assert [e.email for e in store.pending_crm_erasures("hubspot")] == ["lead1@example.com"]
+    assert sync_due(store, connector, NOW + timedelta(seconds=1)).deleted == 0  # not yet
+    back = sync_due(store, connector, NOW + timedelta(seconds=2))
+    assert back.deleted == 1 and back.pushed == 1 and back.error is None
+    assert hubspot.deletions == [GDPR_BODY, GDPR_BODY] and list(hubspot.contacts) == [
+        "lead2@example.com"
+    ]  # fmt: skip
+    assert store.pending_crm_erasures("hubspot") == [] and store.crm_failure("hubspot") is None
+
+
+def test_a_deletion_survives_hubspot_not_answering_at_all(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    _synced_then_erased(store, connector)
+    unreachable = HubSpotConnector(Secret(TOKEN), "http://127.0.0.1:9")  # nothing listens
+    try:
+        report = sync_due(store, unreachable, NOW)
+    finally:
+        unreachable.close()
+    assert report.error is not None and "ConnectError" in report.error
+    assert len(store.pending_crm_erasures("hubspot")) == 1
+    assert sync_due(store, connector, NOW + timedelta(minutes=1)).deleted == 1
+
+
+def test_a_refused_deletion_is_retried_later_without_holding_back_the_rest(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    _synced_then_erased(store, connector)
+    _lead(store, 2)
+    hubspot.erase_script = [Reply(400, {"category": "VALIDATION_ERROR",
+                                        "message": "lead1@example.com is invalid"})]  # fmt: skip
+    refused = sync_due(store, connector, NOW)
+    assert refused.delete_refused == 1 and refused.pushed == 1 and refused.error is None
+    [waiting] = store.pending_crm_erasures("hubspot")
+    assert waiting.attempts == 1 and waiting.last_error is not None
+    assert "lead1@" not in waiting.last_error and "<email>" in waiting.last_error
+    assert sync_due(store, connector, NOW + timedelta(seconds=59)).deleted == 0
+    assert sync_due(store, connector, NOW + timedelta(minutes=1)).deleted == 1
+    assert hubspot.deletions == [GDPR_BODY, GDPR_BODY]
+
+
+def test_a_contact_erased_while_it_is_pushed_is_deleted_afterwards(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    contact_id = _lead(store, 1)  # never synced yet: the erasure finds no CRM to queue for
+    erasing = ErasingOnFirstPush(connector, store, contact_id)
+    assert sync_due(store, erasing, NOW).pushed == 1 and "lead1@example.com" in hubspot.contacts
+    assert [e.contact_id for e in store.pending_crm_erasures("hubspot")] == [contact_id]
+    assert sync_due(store, erasing, NOW).deleted == 1 and hubspot.contacts == {}
+
+
+def test_an_erasure_before_any_sync_keeps_no_email_for_a_crm(store: ProfileStore) -> None:
+    store.erase_contact(_lead(store, 1), SALT, now=NOW)
+    assert store.pending_crm_erasures("hubspot") == []
 
 
 def test_sync_with_a_wrong_token_keeps_the_cursor_and_says_why(
