@@ -27,7 +27,7 @@ from bot import model  # noqa: E402
 from bot.commands.scale import free_port  # noqa: E402
 from bot.commands.serve import start_stack  # noqa: E402
 from bot.runner import Supervisor  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
+from bot.settings import MACHINE_SECRETS, Settings, load_settings  # noqa: E402
 from bot.store import migrate  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
@@ -74,6 +74,8 @@ def stack_settings(data_dir: Path, database: str) -> Settings:
         "DATABASE_URL": database,
         "PARLEY_TRACKER_STORE_URL": database,
         "PARLEY_REDIS_URL": REDIS_URL,
+        # Several machines share one PostgreSQL database: Parley generates no secrets then.
+        **{key: f"bench-{key.lower()}-0123456789abcdef" for key in MACHINE_SECRETS},
     }
     return load_settings(environ=environ, dotenv=data_dir / "no.env")
 

@@ -6,6 +6,7 @@ printing the settings never prints them.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -21,6 +22,13 @@ import phonenumbers
 from bot.errors import InvalidSetting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# Secrets the embedded default generates and keeps under the data dir. With PostgreSQL
+# several machines share one database, so each of these must be set, the same on all.
+MACHINE_SECRETS = (
+    "PARLEY_RASA_TOKEN", "PARLEY_ERASURE_SALT", "PARLEY_UNSUBSCRIBE_SECRET",
+    "PARLEY_WEBCHAT_SECRET", "PARLEY_ACTIONS_SECRET",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,10 @@ class ApiSettings:
     port: int
     rate: float  # requests a second per token
     burst: int
+    # Prometheus' bearer token for /api/metrics (an API token with read scope works too).
+    metrics_token: Secret | None = None
+    # Event webhooks may target private, loopback and link-local addresses (tests, labs).
+    webhooks_allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,33 @@ class StudioSettings:
     secure_cookies: bool
     # Every Rasa server a publish swaps the model on (each replica under --scale).
     rasa_urls: tuple[str, ...]
+    # Proxies whose X-Forwarded-For names the client: studio sign-ins are throttled and
+    # public chats rate-limited per client address (the chat channels read it here too).
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """The public chat endpoints, REST and web chat (#17): who may call them, how often."""
+
+    # development: the REST channel answers loopback callers without a token. Only with
+    # PARLEY_BIND_HOST on loopback; the default follows the bind address.
+    environment: Literal["development", "production"]
+    # Bearer token for the REST channel (server-to-server); in production it is off without.
+    rest_token: Secret | None
+    # Shared with the embedding site, which signs the identities it vouches for (HS256).
+    identity_secret: Secret | None
+    # Token buckets per conversation and per client address (loopback addresses exempt).
+    conversation_rate: float
+    conversation_burst: int
+    address_rate: float
+    address_burst: int
+
+    def rest_headers(self) -> dict[str, str]:
+        """What Parley's own REST callers (the shell, the studio's Try page) send."""
+        if self.rest_token is None:
+            return {}
+        return {"Authorization": f"Bearer {self.rest_token.value}"}
 
 
 @dataclass(frozen=True)
@@ -182,6 +221,10 @@ class Settings:
     bind_host: str
     rasa_port: int
     actions_port: int
+    # The action server's own interface, never PARLEY_BIND_HOST: only Rasa calls it.
+    actions_host: str
+    # Rasa sends it with every action call (endpoints.yml); the action server checks it.
+    actions_secret: Secret
     rasa_token: Secret
     company_name: str
     privacy_url: str
@@ -205,6 +248,7 @@ class Settings:
     api: ApiSettings
     ops: OpsSettings
     studio: StudioSettings
+    chat: ChatSettings
 
     @property
     def rasa_url(self) -> str:
@@ -212,7 +256,8 @@ class Settings:
 
     @property
     def actions_url(self) -> str:
-        return f"http://127.0.0.1:{self.actions_port}"
+        host = "127.0.0.1" if self.actions_host in ("0.0.0.0", "::") else self.actions_host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.actions_port}"
 
     def describe(self) -> dict[str, str]:
         """Every setting as text, secrets masked: safe to print."""
@@ -251,6 +296,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         bind_host=env.get("PARLEY_BIND_HOST", "127.0.0.1"),
         rasa_port=_port(env, "PARLEY_RASA_PORT", 5005),
         actions_port=_port(env, "PARLEY_ACTIONS_PORT", 5055),
+        actions_host=env.get("PARLEY_ACTIONS_HOST", "").strip() or "127.0.0.1",
+        actions_secret=_generated_secret(env, "PARLEY_ACTIONS_SECRET", data_dir / "actions_secret"),
         rasa_token=_generated_secret(env, "PARLEY_RASA_TOKEN", data_dir / "rasa_token"),
         company_name=env.get("PARLEY_COMPANY_NAME", "Parley"),
         privacy_url=_url(env, "PARLEY_PRIVACY_URL", "https://example.com/privacy"),
@@ -277,6 +324,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             port=_port(env, "PARLEY_API_PORT", 5057),
             rate=_rate(env, "PARLEY_API_RATE", 10.0),
             burst=_positive_int(env, "PARLEY_API_BURST", 20),
+            metrics_token=_token_or_none(env, "PARLEY_METRICS_TOKEN"),
+            webhooks_allow_private=_flag(env, "PARLEY_WEBHOOKS_ALLOW_PRIVATE", False),
         ),
         ops=ops_settings(env),
         studio=StudioSettings(
@@ -284,8 +333,47 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             session_hours=_positive_int(env, "PARLEY_STUDIO_SESSION_HOURS", 12),
             secure_cookies=_flag(env, "PARLEY_STUDIO_SECURE_COOKIES", False),
             rasa_urls=_rasa_urls(env),
+            trusted_proxies=_networks(env, "PARLEY_TRUSTED_PROXIES"),
         ),
+        chat=_chat(env),
     )
+
+
+def _chat(env: Mapping[str, str]) -> ChatSettings:
+    identity = env.get("PARLEY_WEBCHAT_IDENTITY_SECRET", "").strip()
+    if identity and len(identity) < 32:
+        raise InvalidSetting("PARLEY_WEBCHAT_IDENTITY_SECRET", "at least 32 characters")
+    return ChatSettings(
+        environment=_environment(env),
+        rest_token=_token_or_none(env, "PARLEY_REST_TOKEN"),
+        identity_secret=Secret(identity) if identity else None,
+        conversation_rate=_rate(env, "PARLEY_CHAT_CONVERSATION_RATE", 1.0),
+        conversation_burst=_positive_int(env, "PARLEY_CHAT_CONVERSATION_BURST", 30),
+        address_rate=_rate(env, "PARLEY_CHAT_ADDRESS_RATE", 5.0),
+        address_burst=_positive_int(env, "PARLEY_CHAT_ADDRESS_BURST", 300),
+    )
+
+
+def _environment(env: Mapping[str, str]) -> Literal["development", "production"]:
+    """development only where nobody else can reach the channels: a loopback bind."""
+    bind = env.get("PARLEY_BIND_HOST", "127.0.0.1").strip()
+    loopback = bind == "localhost" or _is_loopback(bind)
+    raw = env.get("PARLEY_ENV", "").strip().lower() or ("development" if loopback else "production")
+    if raw == "production":
+        return "production"
+    if raw != "development":
+        raise InvalidSetting("PARLEY_ENV", f"{raw!r}: use development or production")
+    if not loopback:
+        raise InvalidSetting("PARLEY_ENV", f"development answers REST without a token, so it "
+                             f"needs PARLEY_BIND_HOST on loopback, not {bind!r}; use production")  # fmt: skip
+    return "development"
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def ops_settings(env: Mapping[str, str]) -> OpsSettings:
@@ -552,8 +640,51 @@ def _generated_secret(env: Mapping[str, str], key: str, keep_in: Path) -> Secret
     """A secret from the environment; the embedded default generates one and keeps it."""
     if env.get(key):
         return Secret(env[key])
-    if not keep_in.exists():
-        keep_in.parent.mkdir(parents=True, exist_ok=True)
-        keep_in.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        keep_in.chmod(0o600)
-    return Secret(keep_in.read_text(encoding="utf-8").strip())
+    if urlsplit(env.get("DATABASE_URL", "")).scheme.startswith("postgres"):
+        missing = ", ".join(k for k in dict.fromkeys((*MACHINE_SECRETS, key)) if not env.get(k))
+        raise InvalidSetting(missing, "required with PostgreSQL: every machine must use the same "
+                             "value, so none is generated (make each with `openssl rand -hex 32`)")  # fmt: skip
+    return Secret(keep_secret_file(keep_in, secrets.token_urlsafe(32)))
+
+
+def keep_secret_file(path: Path, value: str) -> str:
+    """The secret kept in `path`, writing `value` there first if there is none.
+
+    The file is complete and 0600 from its first byte (written under a temporary name,
+    then linked into place); of two processes racing, both get the one that was linked.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(value + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won the race: its value is the one
+        finally:
+            temporary.unlink(missing_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # kept by an older Parley that left it readable
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _token_or_none(env: Mapping[str, str], key: str) -> Secret | None:
+    value = env.get(key, "").strip()
+    if value and len(value) < 16:
+        raise InvalidSetting(key, "at least 16 characters (`openssl rand -hex 32` makes one)")
+    return Secret(value) if value else None
+
+
+def _networks(env: Mapping[str, str], key: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated addresses or networks ("10.0.0.5, 10.1.0.0/16"); none by default."""
+    found: list[IPNetwork] = []
+    for item in (i.strip() for i in env.get(key, "").split(",") if i.strip()):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise InvalidSetting(key, f"{item!r} is not an IP address or network") from None
+    return tuple(found)

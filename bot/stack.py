@@ -37,6 +37,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_BIND_HOST": settings.bind_host,
         "PARLEY_RASA_PORT": str(settings.rasa_port),
         "PARLEY_ACTIONS_PORT": str(settings.actions_port),
+        "PARLEY_ACTIONS_HOST": settings.actions_host,
+        # Read by the action server, and by Rasa through endpoints.yml's action_endpoint.
+        "PARLEY_ACTIONS_SECRET": settings.actions_secret.value,
+        # Children read it from here, never from a command line (`ps` shows those to all).
         "PARLEY_RASA_TOKEN": settings.rasa_token.value,
         "PARLEY_COMPANY_NAME": settings.company_name,
         "PARLEY_PRIVACY_URL": settings.privacy_url,
@@ -59,12 +63,36 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_API_PORT": str(settings.api.port),
         "PARLEY_API_RATE": str(settings.api.rate),
         "PARLEY_API_BURST": str(settings.api.burst),
+        "PARLEY_WEBHOOKS_ALLOW_PRIVATE": "true" if settings.api.webhooks_allow_private else "false",
+        **(
+            {"PARLEY_METRICS_TOKEN": settings.api.metrics_token.value}
+            if settings.api.metrics_token
+            else {}
+        ),
+        "PARLEY_TRUSTED_PROXIES": ",".join(str(n) for n in settings.studio.trusted_proxies),
         **ops_env(settings),
+        **chat_env(settings),
         "PARLEY_STUDIO_PORT": str(settings.studio.port),
         "PARLEY_STUDIO_SESSION_HOURS": str(settings.studio.session_hours),
         "PARLEY_STUDIO_SECURE_COOKIES": "true" if settings.studio.secure_cookies else "false",
         "PARLEY_STUDIO_RASA_URLS": ",".join(settings.studio.rasa_urls),
     }
+
+
+def chat_env(settings: Settings) -> dict[str, str]:
+    """The public chat endpoints' settings. The mode is passed as resolved: replicas
+    behind HAProxy bind to loopback and would otherwise take themselves for development."""
+    chat = settings.chat
+    return {
+        "PARLEY_ENV": chat.environment,
+        **({"PARLEY_REST_TOKEN": chat.rest_token.value} if chat.rest_token else {}),
+        **({"PARLEY_WEBCHAT_IDENTITY_SECRET": chat.identity_secret.value}
+           if chat.identity_secret else {}),
+        "PARLEY_CHAT_CONVERSATION_RATE": repr(chat.conversation_rate),
+        "PARLEY_CHAT_CONVERSATION_BURST": str(chat.conversation_burst),
+        "PARLEY_CHAT_ADDRESS_RATE": repr(chat.address_rate),
+        "PARLEY_CHAT_ADDRESS_BURST": str(chat.address_burst),
+    }  # fmt: skip
 
 
 def ops_env(settings: Settings) -> dict[str, str]:
@@ -173,10 +201,12 @@ def child_env(settings: Settings) -> dict[str, str]:
 
 
 def action_server(settings: Settings) -> ChildSpec:
+    """Its own interface (loopback by default), whatever the channels bind to: only Rasa
+    calls it, and with the secret in PARLEY_ACTIONS_SECRET."""
     return ChildSpec(
         name="action server",
         argv=[sys.executable, "-m", "actions.server", "--actions", "actions",
-              "--port", str(settings.actions_port),
+              "--host", settings.actions_host, "--port", str(settings.actions_port),
               "--logging-config-file", str(settings.project_root / "logging.yml")],
         health_url=f"{settings.actions_url}/health",
         env=child_env(settings),
@@ -211,23 +241,29 @@ def studio_server(settings: Settings) -> ChildSpec:
 
 
 def rasa_server(settings: Settings, model: Path) -> ChildSpec:
+    """`rasa run` through channels/rasa_api.py: the API token comes from the environment
+    (PARLEY_RASA_TOKEN), never the command line, and is sent as a bearer header."""
     root = settings.project_root
-    token = settings.rasa_token.value
     return ChildSpec(
         name="rasa server",
         argv=[
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "channels.rasa_api", "run",
             "--model", str(model),
             "--endpoints", str(root / "endpoints.yml"),
             "--credentials", str(root / "credentials.yml"),
             "--interface", settings.bind_host,
             "--port", str(settings.rasa_port),
-            # "=" form: a token may begin with "-", which argparse would take for an option.
-            "--enable-api", f"--auth-token={token}",
+            "--enable-api",
             "--logging-config-file", str(root / "logging.yml"),
             # Browsers may call Rasa only from the web chat's configured origins.
             *(["--cors", *settings.webchat_origins] if settings.webchat_origins else []),
         ],
-        health_url=f"{settings.rasa_url}/status?token={token}",
+        health_url=f"{settings.rasa_url}/status",
+        health_headers=rasa_auth(settings),
         env=child_env(settings),
     )  # fmt: skip
+
+
+def rasa_auth(settings: Settings) -> dict[str, str]:
+    """The header that opens Rasa's HTTP API (/status, /conversations, /model/parse)."""
+    return {"Authorization": f"Bearer {settings.rasa_token.value}"}

@@ -222,7 +222,10 @@ class Worker:
             self._last_scan = now.timestamp()
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
-        relayed = await asyncio.to_thread(webhooks.deliver_due, self.engine.store, now)
+        relayed = await asyncio.to_thread(
+            webhooks.deliver_due, self.engine.store, now,
+            allow_private=self.engine.settings.api.webhooks_allow_private,
+        )  # fmt: skip
         if self.crm is not None:
             await asyncio.to_thread(sync_due, self.engine.store, self.crm, now)
         await asyncio.to_thread(measure_queues, self.engine.store, now)

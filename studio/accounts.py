@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
 
 from bot import passwords
 from bot.errors import InvalidField
-from bot.settings import Settings
+from bot.settings import Settings, keep_secret_file
 from bot.store import StudioUser
 from studio.roles import ROLES
-from studio.security import close_session, open_session
+from studio.security import client_address, close_session, local_path, open_session
 from studio.web import (
     SETTINGS,
     STORE,
@@ -30,14 +32,54 @@ from studio.web import (
 )
 
 routes = web.RouteTableDef()
-# Failed logins in the last WINDOW seconds, per email and (for an office behind one
-# address, more of them) per client address.
-WINDOW, MAX_PER_EMAIL, MAX_PER_ADDRESS = 900.0, 5, 50
-FAILURES = web.AppKey("login_failures", dict[str, deque[float]])
+# Failed sign-ins in the last WINDOW seconds. Per email and client address: someone
+# guessing from elsewhere never locks the real person out of their own address. Per
+# address: one client guessing many emails (an office behind one address has room).
+# Per email from anywhere: guessing spread over many addresses; addresses the person
+# signed in from lately stay open even then.
+WINDOW, MAX_PER_PAIR, MAX_PER_ADDRESS, MAX_PER_EMAIL = 900.0, 5, 50, 100
+KNOWN_ADDRESSES = 10  # per email
+TRACKED_KEYS = 10_000  # beyond this, expired entries are swept on each failure
+
+
+@dataclass
+class LoginThrottle:
+    failures: dict[str, deque[float]] = field(default_factory=dict)
+    known: dict[str, deque[str]] = field(default_factory=dict)
+
+    def refused(self, email: str, address: str) -> bool:
+        now = time.monotonic()
+        limits = [(f"pair:{email} {address}", MAX_PER_PAIR), (f"ip:{address}", MAX_PER_ADDRESS)]
+        if address not in self.known.get(email, ()):
+            limits.append((f"email:{email}", MAX_PER_EMAIL))
+        return any(len(self._recent(key, now)) >= limit for key, limit in limits)
+
+    def failed(self, email: str, address: str) -> None:
+        now = time.monotonic()
+        if len(self.failures) > TRACKED_KEYS:
+            for key in [k for k in self.failures if not self._recent(k, now)]:
+                del self.failures[key]
+        for key in (f"pair:{email} {address}", f"ip:{address}", f"email:{email}"):
+            self.failures.setdefault(key, deque()).append(now)
+
+    def succeeded(self, email: str, address: str) -> None:
+        self.failures.pop(f"pair:{email} {address}", None)
+        known = self.known.setdefault(email, deque(maxlen=KNOWN_ADDRESSES))
+        if address not in known:
+            known.append(address)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        seen = self.failures.get(key, deque())
+        while seen and now - seen[0] > WINDOW:
+            seen.popleft()
+        return seen
+
+
+THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 
 
 def setup(app: web.Application) -> None:
-    app[FAILURES] = {}
+    app[THROTTLE] = LoginThrottle()
 
 
 def setup_token_file(settings: Settings) -> Path:
@@ -47,39 +89,34 @@ def setup_token_file(settings: Settings) -> Path:
 def ensure_setup_token(settings: Settings) -> Path:
     """The one-time token for creating the first admin (readable by the operator only)."""
     token_file = setup_token_file(settings)
-    if not token_file.is_file():
-        token_file.parent.mkdir(parents=True, exist_ok=True)
-        token_file.write_text(secrets.token_urlsafe(16) + "\n")
-        token_file.chmod(0o600)
+    keep_secret_file(token_file, secrets.token_urlsafe(16))
     return token_file
 
 
-def _throttled(failures: dict[str, deque[float]], email: str, address: str) -> bool:
-    now = time.monotonic()
-    for key, limit in ((f"email:{email}", MAX_PER_EMAIL), (f"ip:{address}", MAX_PER_ADDRESS)):
-        seen = failures.setdefault(key, deque())
-        while seen and now - seen[0] > WINDOW:
-            seen.popleft()
-        if len(seen) >= limit:
-            return True
-    return False
+def _claim_setup_token(token_file: Path, given: str) -> Path | None:
+    """Take the token out of play if `given` is it: of two requests with it, one wins.
 
-
-def _failed(failures: dict[str, deque[float]], email: str, address: str) -> None:
-    for key in (f"email:{email}", f"ip:{address}"):
-        failures.setdefault(key, deque()).append(time.monotonic())
-
-
-def _next(raw: str) -> str:
-    """Only a path on this site: never an open redirect."""
-    return raw if raw.startswith("/") and not raw.startswith("//") and "\\\\" not in raw else "/"
+    No await between the read and the rename, and a rename is atomic: the loser finds
+    no file. The claimed file is put back if creating the admin then fails."""
+    try:
+        expected = token_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return None
+    claimed = token_file.with_name(f".{token_file.name}.{secrets.token_hex(8)}")
+    try:
+        os.rename(token_file, claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
 
 
 @routes.get("/login")
 async def login_page(request: web.Request) -> web.Response:
     if not await in_thread(request.app[STORE].studio_users):
         raise web.HTTPSeeOther("/setup")
-    return render(request, "login.html", next=_next(request.query.get("next", "/")), error="")
+    return render(request, "login.html", next=local_path(request.query.get("next", "/")), error="")
 
 
 @routes.post("/login")
@@ -87,9 +124,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     data = await form(request)
     email = data.get("email", "").strip().lower()
     password = data.get("password", "")
-    target = _next(data.get("next", "/"))
-    failures, address = request.app[FAILURES], request.remote or ""
-    if _throttled(failures, email, address):
+    target = local_path(data.get("next", "/"))
+    throttle = request.app[THROTTLE]
+    address = client_address(request, request.app[SETTINGS].studio.trusted_proxies)
+    if throttle.refused(email, address):
         await audit(request, "studio.login_throttled", email[:255])
         return render(request, "login.html", status=429, next=target, error="Too many failed sign-ins: wait 15 minutes and try again.")  # fmt: skip
     store = request.app[STORE]
@@ -97,9 +135,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     user, stored = found if found else (None, passwords.DUMMY_HASH)
     ok = await in_thread(passwords.verify_password, stored, password)
     if user is None or not ok or user.disabled:
-        _failed(failures, email, address)
+        throttle.failed(email, address)
         await audit(request, "studio.login_failed", email[:255])
         return render(request, "login.html", status=401, next=target, error="Wrong email or password.")  # fmt: skip
+    throttle.succeeded(email, address)
     if passwords.needs_rehash(stored):
         await in_thread(store.set_studio_password, user.id, passwords.hash_password(password))
     response = redirect(target)
@@ -134,16 +173,21 @@ async def create_first_admin(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther("/login")
     data = await form(request)
     email, name = data.get("email", "").strip().lower(), data.get("name", "").strip()
+    try:
+        hashed = await _checked(email, name, "admin", data.get("password", ""))
+    except InvalidField as error:
+        return render(request, "setup.html", status=400, email=email, name=name, error=str(error))
     token_file = setup_token_file(settings)
-    expected = token_file.read_text().strip() if token_file.is_file() else ""
-    if not expected or not hmac.compare_digest(data.get("token", "").strip(), expected):
+    claimed = _claim_setup_token(token_file, data.get("token", "").strip())
+    if claimed is None:
         return render(request, "setup.html", status=403, email=email, name=name,
                       error="That is not the setup token `parley run` printed.")  # fmt: skip
     try:
-        user = await _create(request, email, name, "admin", data.get("password", ""))
-    except InvalidField as error:
-        return render(request, "setup.html", status=400, email=email, name=name, error=str(error))
-    token_file.unlink(missing_ok=True)
+        user = await _store_user(request, email, name, "admin", hashed)
+    except BaseException:
+        os.rename(claimed, token_file)  # still unused: the operator may try again
+        raise
+    claimed.unlink(missing_ok=True)
     response = redirect("/")
     await open_session(request, response, user.id)
     return response
@@ -152,13 +196,24 @@ async def create_first_admin(request: web.Request) -> web.StreamResponse:
 async def _create(
     request: web.Request, email: str, name: str, role: str, password: str
 ) -> StudioUser:
+    hashed = await _checked(email, name, role, password)
+    return await _store_user(request, email, name, role, hashed)
+
+
+async def _checked(email: str, name: str, role: str, password: str) -> str:
+    """The password's hash once every field is valid; else InvalidField."""
     if "@" not in email or len(email) > 255:
         raise InvalidField("email", "enter an email address")
     if not name or len(name) > 100:
         raise InvalidField("name", "enter a name of up to 100 characters")
     if role not in ROLES:
         raise InvalidField("role", f"one of {', '.join(ROLES)}")
-    hashed = await in_thread(passwords.hash_password, password)
+    return await in_thread(passwords.hash_password, password)
+
+
+async def _store_user(
+    request: web.Request, email: str, name: str, role: str, hashed: str
+) -> StudioUser:
     user = await in_thread(request.app[STORE].create_studio_user, email, name, role, hashed)
     await audit(request, "studio.user_created", str(user.id), role=role)
     return user

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
+import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from bot.errors import StoreUnavailable
+from bot.settings import IPNetwork
 from bot.store import StudioSession
 from studio.web import SESSION, SETTINGS, STORE, Handler, in_thread, is_api, render
 
@@ -26,6 +30,42 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SESSIONLESS = {"/login", "/setup"}
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")  # fmt: skip
+
+
+def local_path(raw: str, fallback: str = "/") -> str:
+    r"""`raw` if it is an absolute path on this site, else `fallback`: never an open
+    redirect. Browsers read a backslash as a slash and drop tabs and newlines, so that
+    `/\evil.example` goes to evil.example: such characters are refused outright."""
+    if not raw.startswith("/") or raw.startswith("//") or len(raw) > 2000:
+        return fallback
+    if any(c == "\\" or unicodedata.category(c)[0] in "CZ" for c in raw):
+        return fallback
+    parts = urlsplit(raw)
+    return raw if not parts.scheme and not parts.netloc else fallback
+
+
+def client_address(request: web.Request, trusted: Sequence[IPNetwork]) -> str:
+    """The client's address: the peer's, or, when the peer is a trusted proxy, the last
+    address in X-Forwarded-For that is not one of the trusted proxies."""
+    address = request.remote or ""
+    forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
+    hops = [h.strip() for h in reversed(forwarded.split(",")) if h.strip()]
+    for hop in hops:
+        if not _within(address, trusted):
+            break
+        try:
+            address = str(ipaddress.ip_address(hop))
+        except ValueError:  # forged or garbled: the trusted proxy is all we know
+            break
+    return address
+
+
+def _within(address: str, networks: Sequence[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def token_hash(token: str) -> str:

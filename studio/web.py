@@ -8,6 +8,7 @@ import functools
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
@@ -71,7 +72,7 @@ def requires(permission: Permission) -> Callable[[Handler], Handler]:
                     raise web.HTTPUnauthorized(
                         text='{"error": "sign in first"}', content_type="application/json"
                     )
-                raise web.HTTPSeeOther(f"/login?next={request.rel_url.path_qs}")
+                raise web.HTTPSeeOther(f"/login?next={quote(request.rel_url.path_qs, safe='/')}")
             if not can(found.user.role, permission):
                 await audit(request, "studio.forbidden", request.path, permission=permission)
                 raise web.HTTPForbidden(

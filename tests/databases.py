@@ -9,7 +9,16 @@ from contextlib import contextmanager
 import psycopg2
 import pytest
 
+from bot.settings import MACHINE_SECRETS
+
 SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def shared_secrets(database_url: str) -> dict[str, str]:
+    """On PostgreSQL every machine must be given these (Parley generates none there)."""
+    if not database_url.startswith("postgres"):
+        return {}
+    return {key: f"test-{key.lower()}-0123456789abcdef" for key in MACHINE_SECRETS}
 
 
 @contextmanager

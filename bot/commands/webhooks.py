@@ -14,10 +14,11 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(settings.database_url)
     store = ProfileStore.from_url(settings.database_url)
     now = datetime.now(timezone.utc)
+    allow_private = settings.api.webhooks_allow_private
     try:
         command = args.webhooks_command
         if command == "subscribe":
-            return subscribe(store, args.url, args.events, args.secret, now)
+            return subscribe(store, args.url, args.events, args.secret, now, allow_private)
         if command == "list":
             return list_subscriptions(store)
         if command == "unsubscribe":
@@ -30,16 +31,19 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             count = store.retry_failed_webhooks(args.id, now)
             print(f"{count} failed deliveries queued again (the worker sends them within seconds)")
             return 0
-        report = webhooks.deliver_due(store, now)
+        report = webhooks.deliver_due(store, now, allow_private=allow_private)
         print(f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}")
         return 0
     finally:
         store.dispose()
 
 
-def subscribe(store: ProfileStore, url: str, events: str, secret: str | None, now: datetime) -> int:
+def subscribe(
+    store: ProfileStore, url: str, events: str, secret: str | None, now: datetime,
+    allow_private: bool = False,
+) -> int:  # fmt: skip
     wanted = list(EVENT_TYPES) if events == "all" else [e.strip() for e in events.split(",")]
-    webhooks.check_subscription(url, wanted)
+    webhooks.check_subscription(url, wanted, allow_private)
     key = secret or webhooks.new_secret()
     made = store.subscribe_webhook(url, wanted, key, now)
     print(f"subscription {made.id}: {url} receives {', '.join(made.events)}")
@@ -67,7 +71,7 @@ def list_failed(store: ProfileStore) -> int:
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     hooks = commands.add_parser("webhooks", help="signed event webhooks to other systems")
     actions = hooks.add_subparsers(dest="webhooks_command", required=True, metavar="ACTION")
-    sub = actions.add_parser("subscribe", help="send events to URL")
+    sub = actions.add_parser("subscribe", help="send events to URL (https, a public address)")
     sub.add_argument("url")
     sub.add_argument("--events", default="all",
                      help=f"comma-separated, or all: {', '.join(EVENT_TYPES)}")  # fmt: skip

@@ -22,9 +22,17 @@ from bot.commands.scale import Layout, free_port
 from bot.commands.serve import start_stack
 from bot.runner import Supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.stack import rasa_auth
 from bot.store import ProfileStore, migrate
+from channels.rest import rest_conversation_id
+from tests.databases import shared_secrets
 
 Messages = list[dict[str, Any]]
+
+
+def rest_id(sender: str) -> str:
+    """The conversation id (Rasa sender id, store external id) of a REST test's sender."""
+    return rest_conversation_id(sender)
 
 
 def _empty_dir(path: Path) -> Path:
@@ -45,6 +53,7 @@ def stack_settings(data_dir: Path, **overrides: str) -> Settings:
         "PARLEY_CAMPAIGNS_DIR": str(_empty_dir(data_dir / "no-campaigns")),
         "PARLEY_COMPANY_NAME": "Acme Test Co",
         "PARLEY_PRIVACY_URL": "https://example.test/privacy",
+        **shared_secrets(overrides.get("DATABASE_URL", "")),
         **overrides,
     }
     return load_settings(environ=environ, dotenv=data_dir / "no.env")
@@ -61,8 +70,14 @@ class Stack:
     def webhook(self) -> str:
         return f"{self.settings.rasa_url}/webhooks/rest/webhook"
 
+    def rest_headers(self) -> dict[str, str]:
+        """What a REST caller sends: the bearer token, when the stack has one."""
+        token = self.settings.chat.rest_token
+        return {"Authorization": f"Bearer {token.value}"} if token is not None else {}
+
     def say(self, sender: str, text: str) -> Messages:
-        reply = httpx.post(self.webhook, json={"sender": sender, "message": text}, timeout=60)
+        body = {"sender": sender, "message": text}
+        reply = httpx.post(self.webhook, json=body, headers=self.rest_headers(), timeout=60)
         assert reply.status_code == 200, reply.text
         messages: Messages = reply.json()
         return messages
@@ -72,22 +87,37 @@ class Stack:
         return " | ".join(m.get("text", "") for m in self.say(sender, text)).lower()
 
     def post_raw(self, body: bytes) -> httpx.Response:
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **self.rest_headers()}
         return httpx.post(self.webhook, content=body, headers=headers, timeout=60)
 
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """What opens Rasa's HTTP API: its token as a bearer header, never in the URL."""
+        return rasa_auth(self.settings)
+
     def parse(self, text: str) -> dict[str, Any]:
-        token = self.settings.rasa_token.value
-        url = f"{self.settings.rasa_url}/model/parse?token={token}"
-        reply = httpx.post(url, content=json.dumps({"text": text}), timeout=60)
+        url = f"{self.settings.rasa_url}/model/parse"
+        body = json.dumps({"text": text})
+        reply = httpx.post(url, content=body, headers=self.api_headers, timeout=60)
         reply.raise_for_status()
         parsed: dict[str, Any] = reply.json()
         return parsed
 
     def slots(self, sender: str) -> dict[str, Any]:
-        token = self.settings.rasa_token.value
-        url = f"{self.settings.rasa_url}/conversations/{sender}/tracker?token={token}"
-        slots: dict[str, Any] = httpx.get(url, timeout=30).json()["slots"]
+        """The slots of a REST test sender's conversation."""
+        return self.tracker_slots(rest_id(sender))
+
+    def tracker_slots(self, conversation_id: str) -> dict[str, Any]:
+        slots: dict[str, Any] = self.tracker(conversation_id)["slots"]
         return slots
+
+    def tracker(self, conversation_id: str) -> dict[str, Any]:
+        """Rasa's tracker of a conversation (for a REST sender, of `rest_id(sender)`)."""
+        url = f"{self.settings.rasa_url}/conversations/{conversation_id}/tracker"
+        reply = httpx.get(url, headers=self.api_headers, timeout=30)
+        reply.raise_for_status()
+        tracker: dict[str, Any] = reply.json()
+        return tracker
 
 
 def models_beside(root: Path, trained_model: Path) -> Path:

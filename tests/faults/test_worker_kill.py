@@ -27,7 +27,7 @@ from campaigns.triggers import enroll_manually
 from tests.campaigns.conftest import lead
 from tests.channels.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SMS_FROM
 from tests.channels.fake_twilio import FakeTwilio
-from tests.databases import fresh_database
+from tests.databases import fresh_database, shared_secrets
 from tests.e2e.conftest import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -73,6 +73,7 @@ def test_a_worker_killed_mid_blast_never_causes_a_second_send(
         "TWILIO_SMS_FROM": SMS_FROM,
         "PARLEY_PUBLIC_URL": PUBLIC_URL,
         "TWILIO_API_BASE_URL": fake_twilio.url,
+        **shared_secrets(database),
     }
     migrate.upgrade(database)
     store = ProfileStore.from_url(database)

@@ -63,6 +63,11 @@ def store(tmp_path: Path) -> Iterator[ProfileStore]:
     profile_store.dispose()
 
 
+def _relay(store: ProfileStore, at: datetime) -> webhooks.RelayReport:
+    # The receiver is on loopback, which subscriptions may reach only when allowed.
+    return webhooks.deliver_due(store, at, allow_private=True)
+
+
 def _capture(store: ProfileStore, receiver: Receiver, external_id: str = "w1") -> str:
     store.subscribe_webhook(receiver.url, ["lead.captured"], SECRET, now=NOW)
     contact = store.update_lead_fields("web", external_id, {"name": "Ada"}, external_id, now=NOW)
@@ -74,7 +79,7 @@ def test_delivery_is_signed_and_carries_the_event_id(
     store: ProfileStore, receiver: Receiver
 ) -> None:
     contact_id = _capture(store, receiver)
-    assert webhooks.deliver_due(store, NOW).delivered == 1
+    assert _relay(store, NOW).delivered == 1
     [(headers, body)] = receiver.seen
     event = json.loads(body)
     assert event["type"] == "lead.captured" and event["data"]["contact_id"] == contact_id
@@ -85,7 +90,7 @@ def test_delivery_is_signed_and_carries_the_event_id(
     # A replay more than five minutes later is refused by the receiver's check.
     later = datetime.now(timezone.utc) + timedelta(minutes=6)
     assert not verify(SECRET, headers["X-Parley-Signature"], body, later)
-    assert webhooks.deliver_due(store, NOW + timedelta(hours=1)).delivered == 0
+    assert _relay(store, NOW + timedelta(hours=1)).delivered == 0
 
 
 def test_server_errors_retry_with_backoff_until_delivered(
@@ -93,13 +98,13 @@ def test_server_errors_retry_with_backoff_until_delivered(
 ) -> None:
     _capture(store, receiver)
     receiver.script = [500, 503]
-    assert webhooks.deliver_due(store, NOW).retrying == 1
-    assert webhooks.deliver_due(store, NOW).retrying == 0  # not due yet
+    assert _relay(store, NOW).retrying == 1
+    assert _relay(store, NOW).retrying == 0  # not due yet
     [pending] = store.webhook_deliveries("pending")
     assert NOW + timedelta(seconds=30) <= pending.next_attempt_at <= NOW + timedelta(seconds=36)
-    webhooks.deliver_due(store, pending.next_attempt_at)
+    _relay(store, pending.next_attempt_at)
     [pending] = store.webhook_deliveries("pending")
-    assert webhooks.deliver_due(store, pending.next_attempt_at).delivered == 1
+    assert _relay(store, pending.next_attempt_at).delivered == 1
     ids = {json.loads(body)["id"] for _, body in receiver.seen}
     assert len(receiver.seen) == 3 and len(ids) == 1  # one event, redelivered: same id
 
@@ -111,19 +116,19 @@ def test_last_failure_is_a_dead_letter_until_retried(
     receiver.script = [500] * webhooks.MAX_ATTEMPTS
     at = NOW
     for _ in range(webhooks.MAX_ATTEMPTS):
-        webhooks.deliver_due(store, at)
+        _relay(store, at)
         at += timedelta(hours=2)
     [dead] = store.webhook_deliveries("failed")
     assert dead.attempts == webhooks.MAX_ATTEMPTS and dead.last_error.startswith("HTTP 500")
     assert store.retry_failed_webhooks(now=at) == 1
-    assert webhooks.deliver_due(store, at).delivered == 1
+    assert _relay(store, at).delivered == 1
     assert store.webhook_deliveries("failed") == []
 
 
 def test_a_client_error_is_not_retried(store: ProfileStore, receiver: Receiver) -> None:
     _capture(store, receiver)
     receiver.script = [404]
-    assert webhooks.deliver_due(store, NOW).failed == 1
+    assert _relay(store, NOW).failed == 1
     assert store.webhook_deliveries("failed")[0].last_error == "HTTP 404: "
 
 
@@ -131,7 +136,7 @@ def test_an_unreachable_receiver_is_retried(store: ProfileStore) -> None:
     store.subscribe_webhook("http://127.0.0.1:9/nothing", ["lead.captured"], SECRET, now=NOW)
     contact = store.ensure_contact("web", "w9", now=NOW)
     store.set_lead_status(contact.id, "captured", "w9", now=NOW)
-    assert webhooks.deliver_due(store, NOW).retrying == 1
+    assert _relay(store, NOW).retrying == 1
 
 
 @pytest.mark.parametrize(("url", "events"), [
@@ -143,4 +148,4 @@ def test_bad_subscriptions_are_refused(url: str, events: list[str]) -> None:
     from bot.errors import InvalidField
 
     with pytest.raises(InvalidField):
-        webhooks.check_subscription(url, events)
+        webhooks.check_subscription(url, events, allow_private=True)
