@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, list_slot
+from actions.verification import awaiting_code
 from bot.booking import (
     Availability,
     Slot,
@@ -122,6 +123,8 @@ class ValidateBookingForm(BookingBacked, Action):
         if tracker.get_slot(OFFERED) is None or already_read:
             # The form has just started (or restarted after a clash): ask, don't re-read.
             return [SlotSet(REQUESTED_SLOT, CHOSEN)]
+        if await awaiting_code(self, tracker):
+            return []  # a code sent from here: action_verify_code checks it
         offered = [datetime.fromisoformat(t) for t in list_slot(tracker, OFFERED)]
         if not offered:
             # There was nothing to offer: leave the form rather than loop on it.

@@ -67,7 +67,7 @@ class ActionHumanHandoff(StoreBacked, Action):
         dispatcher.utter_message(
             response="utter_handoff_sent",
             company=self.settings.company_name,
-            how=_how_they_reach_you(contact, channel),
+            how=_how_they_reach_you(contact, channel, _claimed(tracker)),
         )
         if channel == "voice":
             # The voice channel turns this into a <Dial> to the sales line.
@@ -80,7 +80,7 @@ class ActionHumanHandoff(StoreBacked, Action):
 
     async def _contact(self, tracker: Tracker, channel: Channel) -> Contact | None:
         contact = await self.conversation_contact(tracker)
-        if contact is not None and (contact.email or contact.phone):
+        if contact is not None and (contact.email or contact.phone or _claimed(tracker)):
             return contact
         if channel in REPLYABLE_CHANNELS:
             return await self.call_store(self.store.ensure_contact, channel, tracker.sender_id)
@@ -115,9 +115,17 @@ class ActionHumanHandoff(StoreBacked, Action):
         task.add_done_callback(_finished)
 
 
-def _how_they_reach_you(contact: Contact, channel: str) -> str:
+def _claimed(tracker: Tracker) -> dict[str, str]:
+    """The email and phone the person gave in this conversation (perhaps claims that
+    another contact holds, and so not on their own contact)."""
+    given = {field: tracker.get_slot(f"lead_{field}") for field in ("email", "phone")}
+    return {field: value for field, value in given.items() if isinstance(value, str) and value}
+
+
+def _how_they_reach_you(contact: Contact, channel: str, given: dict[str, str]) -> str:
     if channel in REPLYABLE_CHANNELS:
         return " right here"
-    if contact.email:
-        return f" at {contact.email}"
-    return f" on {contact.phone}" if contact.phone else ""
+    email, phone = contact.email or given.get("email"), contact.phone or given.get("phone")
+    if email:
+        return f" at {email}"
+    return f" on {phone}" if phone else ""

@@ -59,7 +59,7 @@ class LeadStatusAction(StoreBacked, Action, ABC):
         unsaved = {f: v for f, v in values.items() if f in list_slot(tracker, UNSAVED)}
         try:
             contact = await self.call_store(
-                self.store.update_lead_fields,
+                self.store.record_stated_details,
                 channel_of(tracker),
                 tracker.sender_id,
                 unsaved,

@@ -31,6 +31,7 @@ from actions.slots import (
     list_slot,
     slots_from_contact,
 )
+from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
 from bot.interruptions import interrupts_form
 from bot.leads import Reading, read_message
@@ -161,6 +162,8 @@ class ValidateLeadForm(StoreBacked, Action):
             # The rules answered this message; Rasa's own choice of the next question
             # would ignore skipped fields, so the form says which one comes next.
             return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}, domain))]
+        if await awaiting_code(self, tracker):
+            return []  # a code sent from here: action_verify_code checks it
         if requested and turn.intent in SKIP_INTENTS:
             return self._skip(dispatcher, tracker, requested, turn, domain)
         if requested and turn.is_interruption() and not self._read(tracker, turn, None).values:
@@ -260,7 +263,7 @@ class ValidateLeadForm(StoreBacked, Action):
             return []
         try:
             contact = await self.call_store(
-                self.store.update_lead_fields,
+                self.store.record_stated_details,
                 channel_of(tracker),
                 tracker.sender_id,
                 pending,

@@ -1,48 +1,43 @@
-"""Data-subject requests in conversation: "what do you know about me", "delete my data"."""
+"""Data-subject requests in conversation: "what do you know about me", "delete my data".
+
+Only this conversation's own contact is shown or erased. Details that another contact
+holds (a typed email or phone, a claim) are reached only through a one-time code sent to
+that address (actions/verification.py).
+"""
 
 from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.consent import PURPOSE_WORDS
-from actions.deps import StoreBacked
-from actions.lead import FIELD_LABELS
+from actions.data_summary import data_summary, read_summary
+from actions.deps import channel_of
+from actions.verification import ERASE, SHOW, CodeSender
 from bot import privacy
 from bot.errors import StoreUnavailable
-from bot.store import Contact
-from bot.types import LEAD_FIELDS
+from bot.store import Claim, Contact
 
 logger = logging.getLogger(__name__)
 
-
-def data_summary(contact: Contact, consent: Mapping[str, bool], blocked: Sequence[str]) -> str:
-    lines = [
-        f"- {FIELD_LABELS[field]}: {getattr(contact, field)}"
-        for field in LEAD_FIELDS
-        if getattr(contact, field)
-    ]
-    lines.append(
-        "- Channels you've talked to us on: " + ", ".join(i.channel for i in contact.channels)
-    )
-    granted = [PURPOSE_WORDS[p] for p, yes in consent.items() if yes]
-    lines.append("- You've agreed to: " + (", ".join(granted) if granted else "no marketing"))
-    if blocked:
-        lines.append(
-            "- We must not contact you by: " + ", ".join(PURPOSE_WORDS.get(b, b) for b in blocked)
-        )
-    return "\n".join(lines)
+__all__ = ["ActionEraseMe", "ActionShowMyData", "data_summary"]
 
 
-class PrivacyAction(StoreBacked, Action, ABC):
+class PrivacyAction(CodeSender, Action, ABC):
     @abstractmethod
     def name(self) -> str: ...
+
+    async def own_contact_and_claim(self, tracker: Tracker) -> tuple[Contact | None, Claim | None]:
+        """This conversation's contact, and the newest claim it made on someone's details."""
+        contact = await self.conversation_contact(tracker)
+        if contact is None:
+            return None, None
+        claims = await self.call_store(self.store.open_claims, contact.id)
+        return contact, (claims[0] if claims else None)
 
 
 class ActionShowMyData(PrivacyAction):
@@ -54,23 +49,18 @@ class ActionShowMyData(PrivacyAction):
     ) -> list[EventType]:
         company = self.settings.company_name
         try:
-            contact = await self.conversation_contact(tracker)
+            contact, claim = await self.own_contact_and_claim(tracker)
             if contact is None:
                 dispatcher.utter_message(response="utter_no_data", company=company)
                 return []
-            summary = await self.call_store(self._summary, contact, tracker.sender_id)
+            summary = await self.call_store(read_summary, self.store, contact.id)
+            dispatcher.utter_message(response="utter_my_data", company=company, summary=summary)
+            if claim is not None:
+                await self.offer_code(dispatcher, tracker, claim, SHOW)
         except StoreUnavailable as error:
             logger.error("could not read the profile for a data request: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")
-            return []
-        dispatcher.utter_message(response="utter_my_data", company=company, summary=summary)
         return []
-
-    def _summary(self, contact: Contact, sender_id: str) -> str:
-        consent = {str(p): e.granted for p, e in self.store.consent_state(contact.id).items()}
-        blocked = [entry.channel for entry in self.store.do_not_contact(contact.id)]
-        self.store.record_audit(f"self-service:{sender_id}", "view_profile", contact.id)
-        return data_summary(contact, consent, blocked)
 
 
 class ActionEraseMe(PrivacyAction):
@@ -81,18 +71,22 @@ class ActionEraseMe(PrivacyAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
-            contact = await self.conversation_contact(tracker)
-            if contact is not None:
-                await self.call_store(
-                    privacy.erase, self.store, self.settings, contact.id, "self-service"
-                )
+            _, claim = await self.own_contact_and_claim(tracker)
+            # This conversation's own contact, and the conversation even with none.
             await self.call_store(
-                self.store.queue_tracker_erasure, [tracker.sender_id]
-            )  # this conversation, even with no profile
+                privacy.erase_conversation,
+                self.store, self.settings, channel_of(tracker), tracker.sender_id,
+            )  # fmt: skip
         except StoreUnavailable as error:
             logger.error("erasure failed, store unavailable: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")
             return []
         dispatcher.utter_message(response="utter_erased")
+        if claim is not None:
+            # The details someone else's contact holds go only once the code proves them.
+            try:
+                await self.offer_code(dispatcher, tracker, claim, ERASE)
+            except StoreUnavailable as error:
+                logger.error("could not send an erasure code: %s", error)
         # Nothing of this conversation is kept in the tracker from here on.
         return [AllSlotsReset(), Restarted()]

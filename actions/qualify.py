@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
+from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import interrupts_form
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
@@ -148,6 +149,8 @@ class ValidateQualifyForm(QualificationBacked, Action):
                     SLOT_OF[requested] if requested else self._next_slot(known, skipped),
                 )
             ]
+        if await awaiting_code(self, tracker):
+            return []  # a code sent from here: action_verify_code checks it
         answer = read_answer(requested, turn.text, turn.intent)
         answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
         if answer.value is not None:

@@ -103,6 +103,11 @@ def _contact_summary(store: ProfileStore, contact: Contact) -> dict[str, Any]:
         "company": contact.company, "role": contact.role, "need": contact.need,
         "qualification": store.qualification_of(contact.id),
         "score": latest.to_export() if latest else None,
+        # Typed details another contact holds: how to reach this person, not yet proven.
+        "unverified": [
+            {"field": c.field, "value": c.value, "possible_duplicate_of": c.holder_id}
+            for c in store.open_claims(contact.id)
+        ],
     }  # fmt: skip
 
 

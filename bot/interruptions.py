@@ -35,6 +35,12 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"people|colleague|call me)\b",
         re.IGNORECASE,
     ),
+    # Without it a detail DIET mistook for "skip" ("my company is Initrode") stayed a skip.
+    "skip": re.compile(
+        r"\b(?:skip|pass|rather not|prefer not|next|n/?a|not (?:applicable|relevant|giving)|"
+        r"no comment|don'?t (?:have|work|want to (?:say|share|give))|blank|private|none)\b",
+        re.IGNORECASE,
+    ),
     "greet": re.compile(
         r"^(?:hi|hiya|hello|hey|howdy|yo|good (?:morning|afternoon|evening))\b", re.I
     ),

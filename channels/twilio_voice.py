@@ -48,6 +48,9 @@ HOLDING_LINE = "One moment, please."
 NOT_HEARD = "Sorry, I didn't catch that."
 GOODBYE = "Sorry we couldn't connect properly. Thanks for calling, goodbye."
 MAX_PICKUPS = 3
+# Twilio's StirVerstat for a call whose carrier fully attested the calling number.
+FULL_ATTESTATION = "TN-Validation-Passed-A"
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 SAY_LIMIT = 600  # characters per <Say>, so long answers are split at sentence ends
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -109,6 +112,9 @@ def pick(choices: list[Choice], speech: str, digits: str) -> str | None:
 class Call:
     sid: str
     caller: str
+    # Caller ID proves the number only with STIR/SHAKEN full attestation; otherwise it
+    # is a claim anyone can spoof.
+    caller_verified: bool = False
     choices: list[Choice] = field(default_factory=list)
     misses: int = 0
     answers: dict[str, str] = field(default_factory=dict)  # step -> TwiML already sent
@@ -198,7 +204,8 @@ class TwilioVoiceInput(InputChannel):
         if call is None:
             if kind != "incoming":
                 return _twiml(str(_goodbye(self.voice, "Sorry, this call has ended. Goodbye.")))
-            call = self._calls[sid] = Call(sid, field_of(form, "From") or "")
+            attested = field_of(form, "StirVerstat") == FULL_ATTESTATION
+            call = self._calls[sid] = Call(sid, field_of(form, "From") or "", attested)
             await asyncio.to_thread(self._recognise, call)
         twiml = await self._answer(call, on_new_message, kind, form)
         call.answers[step] = twiml
@@ -389,11 +396,12 @@ class TwilioVoiceInput(InputChannel):
         return refusal(self._validator, self.settings.twilio.public_url, request)
 
     def _recognise(self, call: Call) -> None:
-        """A known caller's number finds their profile; this call joins it."""
+        """A caller whose number the carrier vouches for joins that number's profile;
+        any other caller ID is only a claim and links nothing."""
+        if not (call.caller_verified and E164.fullmatch(call.caller)):
+            return
         try:
-            contact = self.store.find_contact(call.caller) if call.caller else None
-            if contact is not None:
-                self.store.link_identity(contact.id, "voice", call.sid)
+            self.store.verify_detail("voice", call.sid, "phone", call.caller, "stir_shaken")
         except StoreUnavailable as error:
             logger.error("could not look up caller for %s: %s", call.sid, error)
 
@@ -403,9 +411,10 @@ class TwilioVoiceInput(InputChannel):
             caller = str(data.get("caller") or "")
             if kind == "callback_requested" and (contact is None or not contact.phone):
                 contact = self.store.ensure_contact("voice", sid)
-                if re.fullmatch(r"\+[1-9]\d{6,14}", caller):
-                    # The number they called from is the one they asked to be called on.
-                    contact = self.store.update_lead_fields("voice", sid, {"phone": caller}, sid)
+                if E164.fullmatch(caller):
+                    # The number they called from is the one they asked to be called on;
+                    # someone else's number stays a claim beside this call's contact.
+                    contact = self.store.record_stated_details("voice", sid, {"phone": caller}, sid)
             if contact is not None:
                 self.store.record_event(contact.id, kind, {"call_sid": sid, **data})
 

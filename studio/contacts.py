@@ -4,6 +4,7 @@ and the data-subject export and erasure for the roles allowed to use them."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot import privacy
 from bot.errors import ContactNotFound
 from bot.store import MAX_SEARCH_QUERY as MAX_QUERY
 from bot.store import (
+    Claim,
     ConsentEvent,
     Contact,
     DoNotContact,
@@ -63,6 +65,8 @@ class Profile:
     do_not_contact: list[DoNotContact]
     enrollments: list[Enrollment]
     tags: list[str]
+    # Typed emails or phones that another contact holds (#17), either way round.
+    possible_duplicates: list[Claim]
 
 
 def load_profile(store: ProfileStore, contact_id: str) -> Profile:
@@ -85,6 +89,7 @@ def load_profile(store: ProfileStore, contact_id: str) -> Profile:
         do_not_contact=store.do_not_contact(live),
         enrollments=store.enrollments(contact_id=live),
         tags=store.tags_of(live),
+        possible_duplicates=store.possible_duplicates(live),
     )
 
 
@@ -180,6 +185,28 @@ async def erase_contact(request: web.Request) -> web.Response:
     await audit(request, "studio.contact_erased", receipt.contact_id, **_receipt_counts(receipt))
     return render(request, "contacts/erased.html", receipt=receipt,
                   channels=sorted({i.channel for i in receipt.identities}))  # fmt: skip
+
+
+@routes.post(CONTACT + "/duplicates")
+@requires("contacts.merge")
+async def settle_duplicate(request: web.Request) -> web.Response:
+    """Staff decide whether a possible duplicate is one person (merge) or two (dismiss)."""
+    contact_id = request.match_info["contact_id"]
+    data = await form(request)
+    raw, decision = data.get("claim_id", ""), data.get("decision", "")
+    if not re.fullmatch(r"[0-9]{1,18}", raw) or decision not in ("merge", "dismiss"):
+        return await _show_profile(request, contact_id, status=400,
+                                   erase_error="That decision was not understood; nothing changed.")  # fmt: skip
+    store = request.app[STORE]
+    claim_id = int(raw)
+    if decision == "merge":
+        merged = await in_thread(store.merge_claim, claim_id)
+        done, target = merged is not None, merged.id if merged else contact_id
+    else:
+        done, target = await in_thread(store.dismiss_claim, claim_id), contact_id
+    if done:
+        await audit(request, f"studio.duplicate_{decision}d", target, claim_id=claim_id)
+    return redirect(f"/contacts/{target}")
 
 
 def _receipt_counts(receipt: ErasureReceipt) -> dict[str, int]:

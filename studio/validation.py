@@ -35,7 +35,7 @@ CHANNELS: dict[str, str] = {
 # response may use these as `{key}` besides the domain's slots.
 ACTION_VALUES = frozenset({
     "company", "privacy_url", "privacy_version", "contact", "name", "summary", "wording",
-    "scope", "how", "timezone", "when", "confirmation",
+    "scope", "how", "timezone", "when", "confirmation", "address", "privacy_contact",
 })  # fmt: skip
 # Rasa fills `{name}` (no nested braces, one line) and leaves anything else alone.
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")

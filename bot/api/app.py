@@ -7,9 +7,11 @@ data is written to the audit log with the token's id as the actor.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import hmac
 import json
+import re
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,17 +25,22 @@ from bot.errors import ContactNotFound, InvalidField, StoreUnavailable
 from bot.leads import normalize_email, normalize_phone
 from bot.metrics import HTTP_REQUESTS, exposition, status_class
 from bot.segments import Compare, Everyone, InList, Or, Segment
+from bot.settings import Secret
 from bot.store import ApiToken, Contact, Enrollment, ProfileStore
 from bot.types import PURPOSES, LeadField
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STORE = web.AppKey("store", ProfileStore)
 REGION = web.AppKey("region", str)
+# Prometheus' own bearer token (PARLEY_METRICS_TOKEN); an API token with read scope works
+# too. Loopback is no exemption: under --scale a proxy on this machine is loopback.
+METRICS_TOKEN: web.AppKey[Secret | None] = web.AppKey("metrics_token")
 TOKEN = "parley_token"
 PUBLIC = ("/api/openapi.json", "/api/health", "/api/ready")
-# Open to a scraper on this machine; from anywhere else it takes a token with read scope.
 METRICS = "/api/metrics"
 MAX_BODY = 64 * 1024
+# Enrollment cursors are row ids: a 64-bit signed integer in every database.
+LARGEST_ID = 2**63 - 1
 
 
 class Problem(Exception):
@@ -116,9 +123,9 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in PUBLIC or (request.path == METRICS and _from_loopback(request)):
-        return await handler(request)
     header = request.headers.get("Authorization", "")
+    if request.path in PUBLIC or (request.path == METRICS and _is_metrics_token(request, header)):
+        return await handler(request)
     parts = tokens.split(header.removeprefix("Bearer ")) if header.startswith("Bearer ") else None
     if parts is None:
         raise Problem(401, "Unauthorized", "send Authorization: Bearer <token>",
@@ -139,11 +146,10 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
-def _from_loopback(request: web.Request) -> bool:
-    try:
-        return request.remote is not None and ipaddress.ip_address(request.remote).is_loopback
-    except ValueError:  # a Unix socket has no address
-        return False
+def _is_metrics_token(request: web.Request, header: str) -> bool:
+    expected = request.app[METRICS_TOKEN]
+    sent = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    return expected is not None and hmac.compare_digest(sent.encode(), expected.value.encode())
 
 
 def require(request: web.Request, scope: str) -> ApiToken:
@@ -164,14 +170,29 @@ def contact_json(contact: Contact, store: ProfileStore) -> dict[str, Any]:
     score = None if latest is None else {
         "score": latest.score, "grade": latest.grade, "stage": latest.stage,
         "computed_at": latest.computed_at.isoformat()}  # fmt: skip
-    return {**contact.to_export(), "score": score}
+    # A typed email or phone that another contact holds keeps the two apart (#17): staff
+    # decide, in the studio, whether they are one person.
+    duplicates = [
+        {"claim_id": c.id, "field": c.field, "value": c.value, "claimed_at": c.created_at.isoformat(),
+         "other_contact_id": c.holder_id if c.contact_id == contact.id else c.contact_id}
+        for c in store.possible_duplicates(contact.id)
+    ]  # fmt: skip
+    return {**contact.to_export(), "score": score, "possible_duplicates": duplicates}
 
 
 def _limit(request: web.Request) -> int:
     raw = request.query.get("limit", "50")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 100:
         raise Problem(400, "Bad Request", "limit is a whole number from 1 to 100")
     return int(raw)
+
+
+def _plain_text(name: str, value: str) -> str:
+    """Refuse control characters (PostgreSQL refuses NUL) and unpaired surrogates."""
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise Problem(400, "Bad Request", f"{name} contains control characters")
+    return value
 
 
 def _matching(text: str) -> Segment:
@@ -190,14 +211,26 @@ def _text_param(request: web.Request, name: str, longest: int) -> str | None:
     value = request.query.get(name)
     if value is not None and not 1 <= len(value) <= longest:
         raise Problem(400, "Bad Request", f"{name} is 1 to {longest} characters")
-    return value
+    return value if value is None else _plain_text(name, value)
+
+
+def _path_text(request: web.Request, name: str) -> str:
+    value = request.match_info[name]
+    if not 1 <= len(value) <= 64:
+        raise Problem(400, "Bad Request", f"{name} is 1 to 64 characters")
+    return _plain_text(name, value)
 
 
 def _contact_key(request: web.Request) -> str:
-    key = request.match_info["contact_id"]
-    if not 1 <= len(key) <= 64:
-        raise Problem(400, "Bad Request", "contact_id is 1 to 64 characters")
-    return key
+    return _path_text(request, "contact_id")
+
+
+def _cursor(request: web.Request) -> int:
+    """An enrollment page's `after`: a row id, 0 for the first page."""
+    raw = request.query.get("after", "0")
+    if not re.fullmatch(r"[0-9]{1,19}", raw) or int(raw) > LARGEST_ID:
+        raise Problem(400, "Bad Request", "after is the `next` of the previous page")
+    return int(raw)
 
 
 async def list_contacts(request: web.Request) -> web.Response:
@@ -304,8 +337,10 @@ async def get_consent(request: web.Request) -> web.Response:
 
     def read(store: ProfileStore) -> dict[str, Any]:
         history = store.consent_history(key)
-        current = {p: e.granted for p, e in store.consent_state(key).items()}
-        return {"current": current, "history": [e.to_export() for e in history]}
+        state = store.consent_state(key).items()
+        current = {p: e.in_force for p, e in state}
+        pending = sorted(p for p, e in state if e.pending and e.granted)
+        return {"current": current, "pending": pending, "history": [e.to_export() for e in history]}
 
     body = await in_thread(request, read)
     await audited(request, "api.read", key, part="consent")
@@ -363,14 +398,8 @@ def _enrollment_json(e: Enrollment) -> dict[str, Any]:
 
 async def campaign_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
-    campaign = request.match_info["campaign"]
-    if not 1 <= len(campaign) <= 64:
-        raise Problem(400, "Bad Request", "campaign is 1 to 64 characters")
-    after = _text_param(request, "after", 20) or "0"
-    if not after.isdigit():
-        raise Problem(400, "Bad Request", "after is the `next` of the previous page")
-    limit = _limit(request)
-    rows = await in_thread(request, lambda s: s.enrollments_page(campaign, int(after), limit + 1))
+    campaign, after, limit = _path_text(request, "campaign"), _cursor(request), _limit(request)
+    rows = await in_thread(request, lambda s: s.enrollments_page(campaign, after, limit + 1))
     items = [_enrollment_json(e) for e in rows[:limit]]
     following = str(rows[limit - 1].id) if len(rows) > limit else None
     await audited(request, "api.read", f"campaign:{campaign}", count=len(items))
@@ -396,18 +425,20 @@ async def ready(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    if TOKEN in request:  # only requests from elsewhere went through authentication
+    if TOKEN in request:  # an API token, not Prometheus' own
         require(request, "read")
     body, content_type = exposition()
     return web.Response(body=body, headers={"Content-Type": content_type})
 
 
 def build_app(
-    store: ProfileStore, region: str, rate: float = 10.0, burst: int = 20
-) -> web.Application:
+    store: ProfileStore, region: str, rate: float = 10.0, burst: int = 20,
+    metrics_token: Secret | None = None,
+) -> web.Application:  # fmt: skip
     app = web.Application(middlewares=[count_requests, problems, authenticate],
                           client_max_size=MAX_BODY)  # fmt: skip
     app[STORE], app[LIMITER], app[REGION] = store, RateLimits(rate, burst), region
+    app[METRICS_TOKEN] = metrics_token
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/api/health", health)
     app.router.add_get("/api/ready", ready)

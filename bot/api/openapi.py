@@ -30,13 +30,21 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-CONTACT_ID = {"name": "contact_id", "in": "path", "required": True,
-              "schema": {"type": "string", "minLength": 1, "maxLength": 64}}  # fmt: skip
+# Text parameters carry no control characters (a NUL is a 400, not a database error).
+PLAIN = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+
+
+def _text(longest: int) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "maxLength": longest, "pattern": PLAIN}
+
+
+CONTACT_ID = {"name": "contact_id", "in": "path", "required": True, "schema": _text(64)}
+LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                    "maximum": 100, "default": 50}}  # fmt: skip
 PAGING = [
-    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
-                                                "default": 50}},
+    LIMIT,
     {"name": "after", "in": "query", "description": "the `next` of the previous page",
-     "schema": {"type": "string", "minLength": 1, "maxLength": 64}},
+     "schema": _text(64)},
 ]  # fmt: skip
 ERRORS = {
     "400": _problem("the request is malformed"),
@@ -59,6 +67,12 @@ SCHEMAS: dict[str, Any] = {
         "need": NULLABLE_TEXT, "channels": {"type": "array", "items": _ref("Identity")},
         "lead_status": {"type": "string", "enum": list(LEAD_STATUSES)},
         "created_at": TIME, "updated_at": TIME, "score": _ref("Score"),
+        "possible_duplicates": {"type": "array", "items": _ref("PossibleDuplicate")},
+    }),
+    "PossibleDuplicate": _obj({
+        "claim_id": {"type": "integer"}, "field": {"type": "string", "enum": ["email", "phone"]},
+        "value": {"type": "string"}, "claimed_at": TIME,
+        "other_contact_id": {"type": "string"},
     }),
     "ContactPage": _obj({"items": {"type": "array", "items": _ref("Contact")},
                          "next": NULLABLE_TEXT}),
@@ -74,9 +88,15 @@ SCHEMAS: dict[str, Any] = {
         "wording_version": {"type": "string"}, "source": {"type": "string"},
         "evidence": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}},
         "occurred_at": TIME,
+        "pending": {"type": "boolean",
+                    "description": "a grant waiting for its confirmation (double opt-in)"},
     }),
     "Consent": _obj({
-        "current": {"type": "object", "additionalProperties": {"type": "boolean"}},
+        "current": {"type": "object", "additionalProperties": {"type": "boolean"},
+                    "description": "purpose -> consent in force (granted and, where it had "
+                                   "to be, confirmed from the address)"},
+        "pending": {"type": "array", "items": {"type": "string"},
+                    "description": "purposes whose grant waits for its confirmation"},
         "history": {"type": "array", "items": _ref("ConsentEvent")},
     }),
     "ConsentRecord": _obj({
@@ -108,8 +128,7 @@ PATHS: dict[str, Any] = {
         "summary": "List contacts by id, or search (q): an exact id, email or phone, else "
                    "every contact whose name, email, company or phone contains q",
         "description": "Scope: read.",
-        "parameters": [*PAGING, {"name": "q", "in": "query",
-                                 "schema": {"type": "string", "minLength": 1, "maxLength": 320}}],
+        "parameters": [*PAGING, {"name": "q", "in": "query", "schema": _text(320)}],
         "responses": {"200": _json(_ref("ContactPage")), **ERRORS},
     }},
     "/api/v1/contacts/{contact_id}": {
@@ -143,12 +162,11 @@ PATHS: dict[str, Any] = {
         "summary": "Who is enrolled in a campaign, by enrollment order",
         "description": "Scope: read.",
         "parameters": [
-            {"name": "campaign", "in": "path", "required": True,
-             "schema": {"type": "string", "minLength": 1, "maxLength": 64}},
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                        "maximum": 100, "default": 50}},
-            {"name": "after", "in": "query", "description": "the `next` of the previous page",
-             "schema": {"type": "string", "pattern": "^[0-9]{1,20}$"}},
+            {"name": "campaign", "in": "path", "required": True, "schema": _text(64)},
+            LIMIT,
+            {"name": "after", "in": "query", "description": "the `next` of the previous page: "
+             "a whole number from 0 to 9223372036854775807 (2^63 - 1)",
+             "schema": {"type": "string", "pattern": "^[0-9]{1,19}$"}},
         ],
         "responses": {"200": _json(_ref("EnrollmentPage")), **ERRORS},
     }},

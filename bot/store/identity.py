@@ -80,6 +80,26 @@ def possible_duplicates(conn: Connection, contact_id: str) -> list[Claim]:
     return [_claim(row) for row in rows]
 
 
+def merge_claim(conn: Connection, claim_id: int, now: datetime) -> ContactId | None:
+    """Staff judged a possible duplicate to be one person: merge the two contacts."""
+    c = identity_claims.c
+    row = (
+        conn.execute(
+            select(identity_claims).where(
+                c.id == claim_id, c.verified_at.is_(None), c.dismissed_at.is_(None)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or row["holder_id"] is None:
+        return None
+    conn.execute(update(identity_claims).where(c.id == claim_id).values(verified_at=now))
+    survivor = merge(conn, str(row["contact_id"]), str(row["holder_id"]), now)
+    writes.add_event(conn, survivor, "duplicate_merged", {"claim_id": claim_id}, now)
+    return survivor
+
+
 def dismiss_claim(conn: Connection, claim_id: int, now: datetime) -> bool:
     c = identity_claims.c
     done = conn.execute(
@@ -131,16 +151,20 @@ def issue_code(
     return CodeIssue(code=code, expires_at=expires_at, refused=None)
 
 
+def has_live_code(conn: Connection, conversation_id: str, now: datetime) -> bool:
+    v = verification_codes.c
+    live = and_(v.conversation_id == conversation_id, v.consumed_at.is_(None), v.expires_at > now)
+    return _count(conn, live) > 0
+
+
 def check_code(
-    conn: Connection,
-    contact_id: ContactId,
-    conversation_id: str,
-    code: str,
-    now: datetime,
-    max_attempts: int,
+    conn: Connection, conversation_id: str, code: str, now: datetime, max_attempts: int
 ) -> CodeCheck:
-    """Compare `code` with the conversation's newest live code; a match proves the
-    address and merges whoever holds it into this contact."""
+    """Compare `code` with the conversation's newest live code.
+
+    A match proves the address: for an erasure the code belongs to the holder, who is
+    returned to be erased; otherwise whoever holds the address is merged into the
+    claimant the code belongs to."""
     v = verification_codes.c
     row = (
         conn.execute(
@@ -154,7 +178,8 @@ def check_code(
         .first()
     )
     if row is None:
-        return CodeCheck("no_code", None, None, None, contact_id)
+        return CodeCheck("no_code", None, None, None, None)
+    contact_id = ContactId(str(row["contact_id"]))
     field = cast(DetailField, row["field"])
     value, purpose = str(row["value"]), str(row["purpose"])
     if row["expires_at"] <= now:
@@ -168,6 +193,8 @@ def check_code(
         conn.execute(update(verification_codes).where(v.id == row["id"]).values(**changes))
         return CodeCheck("locked" if locked else "wrong", field, value, purpose, contact_id)
     _consume(conn, row["id"], now)
+    if purpose == "erase":
+        return CodeCheck("verified", field, value, purpose, contact_id)
     survivor = prove_detail(conn, contact_id, field, value, "code", now)
     return CodeCheck("verified", field, value, purpose, survivor)
 

@@ -63,6 +63,17 @@ class IdentityStore:
             lambda conn: identity.possible_duplicates(conn, reads.require_id(conn, contact_id))
         )
 
+    def merge_claim(self, claim_id: int, now: datetime | None = None) -> Contact | None:
+        """Staff judged a possible duplicate to be one person: the two contacts become one
+        (the older survives). None if the claim was settled already."""
+        at = utc(now)
+
+        def work(conn: Connection) -> Contact | None:
+            survivor = identity.merge_claim(conn, claim_id, at)
+            return None if survivor is None else reads.load_contact(conn, survivor)
+
+        return self._tx.write(work)
+
     def dismiss_claim(self, claim_id: int, now: datetime | None = None) -> bool:
         """Staff decided the two are different people; False if already settled."""
         at = utc(now)
@@ -89,22 +100,21 @@ class IdentityStore:
             )
         )  # fmt: skip
 
+    def has_live_code(self, conversation_id: str, now: datetime | None = None) -> bool:
+        """Whether a code sent from this conversation is waiting to be typed back."""
+        at = utc(now)
+        return self._tx.read(lambda conn: identity.has_live_code(conn, conversation_id, at))
+
     def check_verification_code(
-        self,
-        contact_id: str,
-        conversation_id: str,
-        code: str,
-        max_attempts: int = 5,
-        now: datetime | None = None,
+        self, conversation_id: str, code: str, max_attempts: int = 5, now: datetime | None = None
     ) -> CodeCheck:
-        """A correct code proves the address and merges its holder into this contact."""
+        """Check a code typed in `conversation_id` against the newest one sent from it.
+        A match proves the address (and merges its holder into the claimant, except
+        for an erasure, where the holder is returned to be erased)."""
         at = utc(now)
         return self._tx.write(
-            lambda conn: identity.check_code(
-                conn, reads.require_id(conn, contact_id), conversation_id, code.strip(), at,
-                max_attempts,
-            )
-        )  # fmt: skip
+            lambda conn: identity.check_code(conn, conversation_id, code.strip(), at, max_attempts)
+        )
 
     def verify_detail(
         self,

@@ -99,18 +99,22 @@ async def test_message_already_read_only_picks_the_next_question(
     assert said == []
 
 
-async def test_known_email_prefills_what_the_store_knows(
+async def test_someone_elses_email_prefills_nothing_and_merges_nothing(
     store: ProfileStore, settings: Settings
 ) -> None:
-    store.update_lead_fields(
+    owner = store.update_lead_fields(
         "telegram", "42", {"name": "Dana", "email": "dana@acme.io", "company": "Acme"}, "tg-42"
     )
     action = ValidateLeadForm(store=store, settings=settings)
     slots, _ = await run(action, text="dana@acme.io", slots={"requested_slot": "lead_email"})
-    assert slots["lead_company"] == "Acme" and slots["lead_name"] == "Dana"
-    assert slots["requested_slot"] == "lead_phone"
-    contact = store.contact_for_identity("rest", "visitor-1")
-    assert contact is not None and {i.channel for i in contact.channels} == {"rest", "telegram"}
+    assert slots["lead_email"] == "dana@acme.io"  # what the person said, in their form
+    assert "lead_company" not in slots and "lead_name" not in slots
+    assert slots["requested_slot"] == "lead_name"  # asked, not taken from the stranger
+    visitor = store.contact_for_identity("rest", "visitor-1")
+    assert visitor is not None and visitor.id != owner.id
+    assert {i.channel for i in visitor.channels} == {"rest"} and visitor.email is None
+    assert store.get_contact(owner.id) == owner
+    assert [c.holder_id for c in store.open_claims(visitor.id)] == [owner.id]
 
 
 async def test_store_outage_is_said_and_the_details_saved_later(

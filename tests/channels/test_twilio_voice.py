@@ -66,8 +66,8 @@ class PhoneCall:
         self.twiml = ElementTree.fromstring(reply.text)
         return self.twiml
 
-    def start(self) -> str:
-        self.step(f"{PREFIX}/incoming")
+    def start(self, extra: dict[str, str] | None = None) -> str:
+        self.step(f"{PREFIX}/incoming", extra)
         return self.heard()
 
     def heard(self) -> str:
@@ -190,17 +190,30 @@ def test_a_replayed_webhook_has_one_effect(voice_stack: Stack) -> None:
     first = call.post(url, {"SpeechResult": "Dana Reyes"})
     again = call.post(url, {"SpeechResult": "Dana Reyes"})
     assert first.text == again.text
-    events = httpx.get(f"{voice_stack.settings.rasa_url}/conversations/{call.sid}/tracker",
-                       params={"token": voice_stack.settings.rasa_token.value}, timeout=30).json()["events"]  # fmt: skip
+    events = voice_stack.tracker(call.sid)["events"]
     assert [e.get("text") for e in events if e["event"] == "user"].count("Dana Reyes") <= 1
 
 
-def test_a_known_caller_is_recognised(voice_stack: Stack) -> None:
+def test_a_caller_the_carrier_vouches_for_is_recognised(voice_stack: Stack) -> None:
+    caller = f"+1415555{next(_callers):04d}"
+    known = voice_stack.store.update_lead_fields(
+        "sms", caller, {"name": "Priya Raman", "phone": caller}, caller
+    )
+    call = PhoneCall(voice_stack, caller)
+    assert "welcome back, priya raman" in call.start({"StirVerstat": "TN-Validation-Passed-A"})
+    joined = voice_stack.store.contact_for_identity("voice", call.sid)
+    assert joined is not None and joined.id == known.id
+
+
+def test_a_spoofable_caller_id_reaches_nobodys_profile(voice_stack: Stack) -> None:
     caller = f"+1415555{next(_callers):04d}"
     voice_stack.store.update_lead_fields(
         "sms", caller, {"name": "Priya Raman", "phone": caller}, caller
     )
-    assert "welcome back, priya raman" in PhoneCall(voice_stack, caller).start()
+    for verstat in ({}, {"StirVerstat": "TN-Validation-Passed-B"}):
+        call = PhoneCall(voice_stack, caller)
+        assert "priya" not in call.start(verstat)
+        assert voice_stack.store.contact_for_identity("voice", call.sid) is None
 
 
 def test_call_status_ends_the_call(voice_stack: Stack) -> None:

@@ -51,7 +51,7 @@ def test_a_correct_code_proves_the_address_and_merges(store: ProfileStore) -> No
     assert issued.code is not None and len(issued.code) == 6 and issued.code.isdigit()
     stored = store.engine.connect().execute(select(verification_codes)).mappings().one()
     assert issued.code not in (stored["code_hash"], stored["salt"])
-    checked = store.check_verification_code(visitor.id, "web-1", issued.code, now=at(30))
+    checked = store.check_verification_code("web-1", issued.code, now=at(30))
     assert (checked.status, checked.purpose) == ("verified", "show")
     assert checked.contact_id == owner
     merged = store.get_contact(visitor.id)
@@ -66,9 +66,9 @@ def test_five_wrong_codes_lock_it_and_the_right_one_then_fails(store: ProfileSto
     issued = store.issue_verification_code(visitor.id, "web-1", "email", "ada@example.com", "show")
     assert issued.code is not None
     wrong = f"{(int(issued.code) + 1) % 10**6:06d}"
-    statuses = [store.check_verification_code(visitor.id, "web-1", wrong).status for _ in range(5)]
+    statuses = [store.check_verification_code("web-1", wrong).status for _ in range(5)]
     assert statuses == ["wrong"] * 4 + ["locked"]
-    assert store.check_verification_code(visitor.id, "web-1", issued.code).status == "no_code"
+    assert store.check_verification_code("web-1", issued.code).status == "no_code"
     assert store.get_contact(visitor.id).id == visitor.id != owner
 
 
@@ -80,7 +80,7 @@ def test_an_expired_code_proves_nothing(store: ProfileStore) -> None:
     )
     assert issued.code is not None
     late = at(0) + timedelta(minutes=10, seconds=1)
-    checked = store.check_verification_code(visitor.id, "web-1", issued.code, now=late)
+    checked = store.check_verification_code("web-1", issued.code, now=late)
     assert checked.status == "expired"
     assert store.open_claims(visitor.id) != []
 
@@ -106,8 +106,8 @@ def test_only_the_newest_code_of_a_conversation_works(store: ProfileStore) -> No
     second = store.issue_verification_code(visitor.id, "web-1", "email", "ada@example.com", "show")
     assert first.code and second.code
     if first.code != second.code:
-        assert store.check_verification_code(visitor.id, "web-1", first.code).status == "wrong"
-    assert store.check_verification_code(visitor.id, "web-1", second.code).status == "verified"
+        assert store.check_verification_code("web-1", first.code).status == "wrong"
+    assert store.check_verification_code("web-1", second.code).status == "verified"
 
 
 def test_a_proof_by_the_channel_merges_the_holder(store: ProfileStore) -> None:
@@ -123,3 +123,23 @@ def test_changing_a_proven_email_makes_it_unproven(store: ProfileStore) -> None:
     assert store.is_detail_verified(proven.id, "email")
     store.record_stated_details("web", "w", {"email": "other@example.com"}, "web-1")
     assert not store.is_detail_verified(proven.id, "email")
+
+
+def test_staff_merge_a_possible_duplicate_once(store: ProfileStore) -> None:
+    owner = _owner(store)
+    visitor = store.record_stated_details("web", "v", {"email": "ada@example.com"}, "web-1")
+    [claim] = store.open_claims(visitor.id)
+    merged = store.merge_claim(claim.id)
+    assert merged is not None and merged.id == owner
+    assert store.get_contact(visitor.id).id == owner
+    assert store.merge_claim(claim.id) is None
+    assert store.possible_duplicates(owner) == []
+
+
+def test_staff_dismiss_a_possible_duplicate(store: ProfileStore) -> None:
+    owner = _owner(store)
+    visitor = store.record_stated_details("web", "v", {"email": "ada@example.com"}, "web-1")
+    [claim] = store.open_claims(visitor.id)
+    assert store.dismiss_claim(claim.id)
+    assert not store.dismiss_claim(claim.id) and store.merge_claim(claim.id) is None
+    assert store.possible_duplicates(owner) == [] and store.get_contact(visitor.id).id != owner

@@ -253,3 +253,53 @@ def test_the_list_pages_fifty_at_a_time(studio: StudioServer) -> None:
     second = analyst.get("/contacts", params={"page": "2"}).text
     assert f"/contacts/{ids[0]}" in second and f"/contacts/{ids[-1]}" not in second
     assert "page=3" not in second and "page=1" in second
+
+
+def _possible_duplicate(studio: StudioServer) -> tuple[Contact, Contact]:
+    ada, _ = seed_ada(studio)
+    typed = studio.store.record_stated_details(
+        "web", "sess-typed", {"name": "A. L.", "email": ADA["email"]}, "sess-typed"
+    )
+    return ada, typed
+
+
+def test_a_possible_duplicate_shows_on_both_profiles_and_admins_settle_it(
+    studio: StudioServer,
+) -> None:
+    ada, typed = _possible_duplicate(studio)
+    admin = studio.signed_in("admin")
+    for profile in (admin.get(f"/contacts/{ada.id}").text, admin.get(f"/contacts/{typed.id}").text):
+        assert "Possible duplicates" in profile and 'value="merge"' in profile
+    [claim] = studio.store.possible_duplicates(ada.id)
+    merged = admin.post(f"/contacts/{typed.id}/duplicates",
+                        {"claim_id": str(claim.id), "decision": "merge"})  # fmt: skip
+    assert merged.status_code == 303 and merged.headers["location"] == f"/contacts/{ada.id}"
+    assert studio.store.get_contact(typed.id).id == ada.id
+    assert ("studio.duplicate_merged", ada.id) in actions(studio)
+
+
+def test_only_admins_merge_and_a_dismissal_keeps_both(studio: StudioServer) -> None:
+    ada, typed = _possible_duplicate(studio)
+    [claim] = studio.store.possible_duplicates(ada.id)
+    marketer = studio.signed_in("marketer")
+    assert 'value="merge"' not in marketer.get(f"/contacts/{ada.id}").text
+    decision = {"claim_id": str(claim.id), "decision": "merge"}
+    assert marketer.post(f"/contacts/{ada.id}/duplicates", decision).status_code == 403
+    admin = studio.signed_in("admin")
+    admin.get(f"/contacts/{ada.id}")
+    assert (
+        admin.post(f"/contacts/{ada.id}/duplicates", {**decision, "decision": "x"}).status_code
+        == 400
+    )
+    admin.post(f"/contacts/{ada.id}/duplicates", {**decision, "decision": "dismiss"})
+    assert studio.store.get_contact(typed.id).id == typed.id != ada.id
+    assert "Possible duplicates" not in admin.get(f"/contacts/{ada.id}").text
+
+
+def test_a_pending_grant_shows_as_waiting_for_confirmation(studio: StudioServer) -> None:
+    typed = studio.store.record_stated_details("web", "s", {"email": "new@example.org"}, "s")
+    studio.store.record_consent(typed.id, "email", True, channel="web", wording=WORDING,
+                                wording_version="v1", source="conversation",
+                                evidence={"message_id": "m"}, pending=True)  # fmt: skip
+    page = studio.signed_in("analyst").get(f"/contacts/{typed.id}").text
+    assert "waiting for confirmation" in page and "pending confirmation" in page
