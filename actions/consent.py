@@ -14,7 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.slots import REQUESTED_SLOT, lead_values, list_slot
 from bot.consent import ConsentConfig, load_consent_config, purposes_mentioned, withdrawal_scope
-from bot.errors import StoreUnavailable
+from bot.double_opt_in import ask_to_confirm, can_confirm
+from bot.errors import DeliveryFailed, StoreUnavailable
 from bot.interruptions import is_question, states_opt_out
 from bot.journal import ConsentJournal, PendingConsent, apply_consent
 from bot.types import PURPOSES, Purpose
@@ -64,7 +65,7 @@ class ConsentAction(StoreBacked, Action, ABC):
 
     @property
     def journal(self) -> ConsentJournal:
-        return ConsentJournal(self.settings.data_dir / "pending_consent.jsonl")
+        return ConsentJournal.for_settings(self.settings)
 
     async def save(self, change: PendingConsent) -> bool:
         """Record the change; if the store is down, journal it for a later replay."""
@@ -160,10 +161,36 @@ class ActionRecordConsent(ConsentAction):
             dispatcher.utter_message(response="utter_consent_not_given")
             return [answered, SlotSet(PURPOSE, None)]
         saved = await self.save(self.change(tracker, {purpose}, True, wording))
-        dispatcher.utter_message(
-            response="utter_consent_recorded" if saved else "utter_opt_out_not_recorded"
-        )
+        if not saved:
+            dispatcher.utter_message(response="utter_opt_out_not_recorded")
+        else:
+            await self._confirm_or_thank(dispatcher, tracker, purpose)
         return [answered, SlotSet(PURPOSE, None)]
+
+    async def _confirm_or_thank(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str
+    ) -> None:
+        """A grant for an unproven address waits: the address is asked to confirm it."""
+        try:
+            contact = await self.conversation_contact(tracker)
+            waiting = (
+                await self.call_store(self.store.pending_consent, contact.id) if contact else []
+            )
+        except StoreUnavailable:
+            waiting = []
+        pending = next((e for e in waiting if e.purpose == purpose), None)
+        if contact is None or pending is None:
+            dispatcher.utter_message(response="utter_consent_recorded")
+            return
+        address = contact.email if purpose == "email" else contact.phone
+        if address and can_confirm(self.settings, purpose):
+            try:
+                await self.call_store(ask_to_confirm, self.settings, pending, address)
+                dispatcher.utter_message(response="utter_consent_confirm_sent", address=address)
+                return
+            except DeliveryFailed as error:
+                logger.warning("could not ask %s to confirm consent: %s", purpose, error)
+        dispatcher.utter_message(response="utter_consent_unconfirmed")
 
 
 def _last_action(tracker: Tracker) -> str | None:

@@ -199,7 +199,7 @@ def send_confirmation(
     if not contact.email:
         return "no email address"
     consent = store.consent_state(contact.id).get("email")
-    if consent is None or not consent.granted:
+    if consent is None or not consent.in_force:
         return "no email consent"
     if not settings.mail.configured:
         return "email is not configured"

@@ -18,7 +18,9 @@ LEAD_STATUSES: tuple[str, ...] = get_args(LeadStatus)
 Purpose = Literal["email", "sms", "whatsapp", "telegram", "phone", "profiling"]
 PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
 
-ConsentSource = Literal["conversation", "keyword", "voice", "import", "staff", "unsubscribe"]
+ConsentSource = Literal[
+    "conversation", "keyword", "voice", "import", "staff", "unsubscribe", "confirmation"
+]
 CONSENT_SOURCES: tuple[ConsentSource, ...] = get_args(ConsentSource)
 
 DncReason = Literal["withdrawn", "undeliverable", "blocked", "carrier_block", "staff"]

@@ -92,7 +92,7 @@ def _from_consent(
         events = store.consent_events_after(cursor, BATCH)
         for event in events:
             report.considered += 1
-            if event.granted and event.purpose in wanted:
+            if event.in_force and event.purpose in wanted:
                 _enroll(store, campaign, event.contact_id, "consent_granted", now, report,
                         check_audience=False)  # fmt: skip
         if events:

@@ -19,6 +19,10 @@ def bot_text(recipient_id: str, text: str) -> dict[str, Any]:
     return {"recipient_id": recipient_id, "text": text}
 
 
+CONSENT_CONFIRMED = (
+    "Thanks, that's confirmed: we may now send you the messages you asked for. "
+    "Reply STOP at any time to stop them."
+)
 MEDIA_UNREADABLE = (
     "Thanks! I can't read pictures or files yet. Could you type what you'd like to say instead?"
 )

@@ -33,7 +33,13 @@ from bot.types import Channel
 from channels.activity import note_inbound
 from channels.collecting import collector_for
 from channels.keywords import apply_keywords
-from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
+from channels.messages import (
+    APOLOGY,
+    CONSENT_CONFIRMED,
+    EMPTY_MESSAGE,
+    MEDIA_UNREADABLE,
+    bot_text,
+)
 from channels.texting import SMS_LIMIT, WHATSAPP_LIMIT, ChosenOptions, render
 from channels.twilio_sending import TwilioSender
 
@@ -223,6 +229,8 @@ class TwilioMessagingInput(InputChannel):
             return [bot_text(inbound.sender, EMPTY_MESSAGE)]
         said = self._options.resolve(inbound.sender, inbound.body)
         text, metadata = keyword_text(inbound, said)
+        if metadata.get("parley_keyword") == "YES" and await self._confirmed_by_text(inbound):
+            return [bot_text(inbound.sender, CONSENT_CONFIRMED)]
         if metadata.get("parley_keyword") == "YES" and not await self._opted_out(inbound):
             # YES re-subscribes only someone who opted out; otherwise it is just "yes"
             # (to "Is that right?" or "may we text you?").
@@ -241,6 +249,27 @@ class TwilioMessagingInput(InputChannel):
             logger.exception("turn failed for sender %s", inbound.sender)
             return [*collector.messages, bot_text(inbound.sender, APOLOGY)]
         return collector.messages or [bot_text(inbound.sender, APOLOGY)]
+
+    async def _confirmed_by_text(self, inbound: Inbound) -> bool:
+        """YES from a number whose texts someone asked for in a chat confirms that grant
+        (double opt-in): the text itself proves the number."""
+
+        def confirm() -> bool:
+            contact = self.store.find_contact(inbound.sender)
+            if contact is None or contact.phone != inbound.sender:
+                return False
+            waiting = [e for e in self.store.pending_consent(contact.id)
+                       if e.purpose in ("sms", "whatsapp")]  # fmt: skip
+            evidence = {"message_sid": inbound.message_sid, "keyword": "YES",
+                        "channel": inbound.channel}  # fmt: skip
+            done = [self.store.confirm_consent(e.id, "text_reply", evidence) for e in waiting]
+            return any(done)
+
+        try:
+            return await asyncio.to_thread(confirm)
+        except StoreUnavailable as error:
+            logger.error("could not check for a consent to confirm: %s", error)
+            return False
 
     async def _opted_out(self, inbound: Inbound) -> bool:
         def lookup() -> bool:

@@ -6,6 +6,9 @@ Routes (under /webhooks/unsubscribe/):
   * `POST /u/<token>`: the unsubscribe, from that button or straight from the mail
     client (RFC 8058: body `List-Unsubscribe=One-Click`). It records an email consent
     withdrawal and an email do-not-contact entry; doing it again changes nothing more.
+  * `GET /c/<token>` and `POST /c/<token>`: the same pair for confirming a marketing
+    grant given in a chat for an email address not yet proven (double opt-in, signed
+    by `bot.double_opt_in`): only the button's POST confirms.
 A token that was not signed with PARLEY_UNSUBSCRIBE_SECRET gets a 404 and no store
 access. While the profile store is down the answer is 503 ("try again"): the consent
 journal (bot/journal.py) finds people by a channel identity, and a link carries only a
@@ -25,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.double_opt_in import event_for_token
 from bot.errors import ContactNotFound, StoreUnavailable
 from bot.settings import Secret, load_settings
 from bot.store import ProfileStore
@@ -99,6 +103,35 @@ class UnsubscribeInput(InputChannel):
                 return response.text("unsubscribed", headers=HEADERS)
             return self._page(self._done_page())
 
+        @hooks.route("/c/<token:str>", methods=["GET"])
+        async def confirm_page(request: Request, token: str) -> HTTPResponse:
+            if event_for_token(token, self.secret) is None:
+                return self._page(NOT_FOUND, status=404)
+            company = html.escape(self.company)
+            return self._page(_html(
+                f"Confirm email from {company}",
+                f"<h1>Confirm email from {company}</h1><p>You asked us in a chat to send you "
+                f"marketing email. Press the button to confirm this address is yours.</p>"
+                f'<form method="post"><button type="submit">{CONFIRM_BUTTON}</button></form>',
+            ))  # fmt: skip
+
+        @hooks.route("/c/<token:str>", methods=["POST"])
+        async def confirm_consent(request: Request, token: str) -> HTTPResponse:
+            event_id = event_for_token(token, self.secret)
+            if event_id is None:
+                return self._page(NOT_FOUND, status=404)
+            agent = request.headers.get("User-Agent", "")[:MAX_USER_AGENT] or None
+            evidence = {"user_agent": agent}
+            try:
+                done = await asyncio.to_thread(
+                    self.store.confirm_consent, event_id, "email_link", evidence
+                )
+            except StoreUnavailable as error:
+                logger.error("consent confirmation %s not recorded: %s", event_id, error)
+                return self._page(TRY_AGAIN, status=503, headers={"Retry-After": "60"})
+            logger.info("consent grant %s confirmed: %s", event_id, done is not None)
+            return self._page(CONFIRMED if done is not None else NOTHING_TO_CONFIRM)
+
         return hooks
 
     def _withdraw(self, contact_id: str, method: Method, user_agent: str | None) -> Outcome:
@@ -166,6 +199,16 @@ NOT_FOUND = _html(
     "Link not recognised",
     "<h1>This link is not recognised</h1>"
     "<p>Please use the unsubscribe link from the email exactly as it arrived.</p>",
+)
+CONFIRM_BUTTON = "Yes, send me email"
+CONFIRMED = _html(
+    "Confirmed",
+    "<h1>Thanks, that's confirmed</h1><p>Every email has a link to unsubscribe.</p>",
+)
+NOTHING_TO_CONFIRM = _html(
+    "Nothing to confirm",
+    "<h1>There is nothing to confirm</h1>"
+    "<p>This was confirmed already, or withdrawn since. Nothing has changed.</p>",
 )
 TRY_AGAIN = _html(
     "Please try again",

@@ -36,7 +36,7 @@ def snapshot(conn: Connection, contact_id: str, now: datetime) -> ContactSnapsho
     identities = [(i.channel, i.external_id) for i in contact.channels]
     return ContactSnapshot(
         contact=contact,
-        consent={p: (e.granted, e.occurred_at) for p, e in consent.state(conn, live).items()},
+        consent={p: (e.in_force, e.occurred_at) for p, e in consent.state(conn, live).items()},
         do_not_contact=frozenset(e.channel for e in dnc.entries(conn, live, active_only=True)),
         last_inbound=_last_inbound(conn, identities),
         sent_last_day=_sent_since(conn, live, now - timedelta(days=1)),
@@ -148,6 +148,13 @@ def note_inbound(conn: Connection, channel: str, external_id: str, now: datetime
         )
     elif known < now:
         conn.execute(update(inbound_activity).where(*key).values(last_at=now))
+
+
+def forget_inbound(conn: Connection, sender_ids: Sequence[str]) -> None:
+    """An erased conversation's sender id keeps no "last wrote at", on any channel."""
+    wanted = list(dict.fromkeys(sender_ids))
+    if wanted:
+        conn.execute(delete(inbound_activity).where(inbound_activity.c.external_id.in_(wanted)))
 
 
 def timeline_after(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlalchemy import and_, delete, exists, false, func, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -37,6 +37,7 @@ class ConsentRecord:
     wording_version: str
     source: ConsentSource
     evidence: Mapping[str, str | None]
+    pending: bool = False
 
     def check(self) -> None:
         check_choice("purpose", self.purpose, PURPOSES)
@@ -62,11 +63,13 @@ def append(
         "source": record.source,
         "evidence": dict(record.evidence),
         "occurred_at": now,
+        "pending": record.pending and record.granted,
     }
     event_id = conn.execute(insert(consent_events).values(**values)).inserted_primary_key[0]
     change = {"contact_id": contact_id, "purpose": record.purpose, "granted": record.granted,
               "channel": record.channel, "source": record.source,
-              "wording_version": record.wording_version}  # fmt: skip
+              "wording_version": record.wording_version,
+              "pending": bool(values["pending"])}  # fmt: skip
     integration.emit(conn, "consent.changed", contact_id, change, now)
     return _event({"id": event_id, **values})
 
@@ -89,13 +92,20 @@ def state(conn: Connection, contact_id: str) -> dict[Purpose, ConsentEvent]:
 
 
 def granted(conn: Connection, contact_id: str, purpose: Purpose) -> bool:
+    """The latest event is a grant in force (confirmed where it had to be)."""
     query = (
-        select(consent_events.c.granted)
+        select(consent_events.c.granted, consent_events.c.pending)
         .where(consent_events.c.contact_id == contact_id, consent_events.c.purpose == purpose)
         .order_by(consent_events.c.occurred_at.desc(), consent_events.c.id.desc())
         .limit(1)
     )
-    return bool(conn.execute(query).scalar())
+    row = conn.execute(query).first()
+    return row is not None and bool(row.granted) and not row.pending
+
+
+def not_pending(column: ColumnElement[Any]) -> ColumnElement[bool]:
+    """SQL: a grant that waits for no confirmation (older rows hold NULL)."""
+    return func.coalesce(column, false()) == false()
 
 
 def any_current_grant(contact_id: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -113,7 +123,10 @@ def any_current_grant(contact_id: ColumnElement[Any]) -> ColumnElement[bool]:
         ),
     )
     return exists().where(
-        consent_events.c.contact_id == contact_id, consent_events.c.granted, ~superseded
+        consent_events.c.contact_id == contact_id,
+        consent_events.c.granted,
+        not_pending(consent_events.c.pending),
+        ~superseded,
     )
 
 
@@ -148,4 +161,5 @@ def _event(row: Mapping[str, Any]) -> ConsentEvent:
         source=cast(ConsentSource, row["source"]),
         evidence=dict(row["evidence"]),
         occurred_at=row["occurred_at"],
+        pending=bool(row.get("pending")),
     )

@@ -3,13 +3,24 @@ erasure and suppression, export, retention and the audit log."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bot.store import audit, consent, dnc, erasure, queue, reads, retention
+from bot.store import (
+    audit,
+    campaign_reads,
+    consent,
+    dnc,
+    double_opt_in,
+    erasure,
+    queue,
+    reads,
+    retention,
+)
 from bot.store.checks import check_choice, check_json, check_text, utc
 from bot.store.export import export_contact
 from bot.store.records import AuditEntry, ConsentEvent, DoNotContact, ErasureReceipt
@@ -24,6 +35,9 @@ from bot.types import (
     DncReason,
     Purpose,
 )
+
+# Sender ids that are phone numbers (SMS, WhatsApp, voice): E.164.
+_PHONE_ID = re.compile(r"\+[1-9]\d{6,14}")
 
 
 class ConsentAndPrivacy:
@@ -43,16 +57,49 @@ class ConsentAndPrivacy:
         source: ConsentSource,
         evidence: Mapping[str, str | None],
         now: datetime | None = None,
+        pending: bool = False,
     ) -> ConsentEvent:
         """Append a grant or withdrawal to the ledger; `wording` is the exact text the
-        person saw or heard, `evidence` ids that tie the event to its conversation."""
+        person saw or heard, `evidence` ids that tie the event to its conversation. A
+        `pending` grant is kept but not acted on until `confirm_consent`."""
         record = consent.ConsentRecord(
-            purpose, granted, channel, wording, wording_version, source, dict(evidence)
+            purpose, granted, channel, wording, wording_version, source, dict(evidence), pending
         )
         record.check()
         at = utc(now)
         return self._tx.write(
             lambda conn: consent.append(conn, _locked(conn, contact_id), record, at)
+        )
+
+    def needs_confirmation(self, contact_id: str, purpose: Purpose) -> bool:
+        """Whether a grant given in conversation for `purpose` must be confirmed from the
+        address first (double opt-in): the email or phone is not proven yet."""
+        return self._tx.read(
+            lambda conn: double_opt_in.needs_confirmation(
+                conn, reads.require_id(conn, contact_id), purpose
+            )
+        )
+
+    def pending_consent(self, contact_id: str) -> list[ConsentEvent]:
+        """Grants still waiting for their confirmation, one per purpose."""
+        return self._tx.read(
+            lambda conn: double_opt_in.pending_grants(conn, reads.require_id(conn, contact_id))
+        )
+
+    def confirm_consent(
+        self,
+        event_id: int,
+        method: str,
+        evidence: Mapping[str, str | None],
+        now: datetime | None = None,
+    ) -> ConsentEvent | None:
+        """Confirm a pending grant from its address (a signed link, a YES by text): a new
+        ledger event; also lifts the purpose's do-not-contact entry and marks the address
+        proven. None if the grant was withdrawn or confirmed meanwhile."""
+        check_text("method", method)
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: double_opt_in.confirm(conn, event_id, method, dict(evidence), at)
         )
 
     def consent_history(self, contact_id: str) -> list[ConsentEvent]:
@@ -128,9 +175,27 @@ class ConsentAndPrivacy:
         identifiers = [(kind, value) for kind, value in given if value]
         return self._tx.read(lambda conn: erasure.is_suppressed(conn, identifiers, salt))
 
+    def erased_since(self, channel: str, external_id: str, *, salt: str, since: datetime) -> bool:
+        """Whether the person behind this channel identity (or this phone number, when
+        the identity is one) was erased at or after `since`."""
+        identifiers: list[tuple[erasure.IdentifierKind, str]] = [
+            ("identity", erasure.identity_key(channel, external_id))
+        ]
+        if _PHONE_ID.fullmatch(external_id):
+            identifiers.append(("phone", external_id))
+        at = utc(since)
+        return self._tx.read(lambda conn: erasure.erased_since(conn, identifiers, salt, at))
+
     def queue_tracker_erasure(self, sender_ids: Iterable[str], now: datetime | None = None) -> None:
+        """Queue these conversations for erasure from Rasa's tracker store; when each
+        last wrote to us goes at once."""
         wanted, at = list(sender_ids), utc(now)
-        self._tx.write(lambda conn: queue.add(conn, wanted, at))
+
+        def work(conn: Connection) -> None:
+            queue.add(conn, wanted, at)
+            campaign_reads.forget_inbound(conn, wanted)
+
+        self._tx.write(work)
 
     def pending_tracker_erasures(self, queued_before: datetime | None = None) -> list[str]:
         """Queued sender ids, oldest first; only those queued before `queued_before` if
@@ -153,6 +218,12 @@ class ConsentAndPrivacy:
         at = utc(cutoff)
         return self._tx.read(lambda conn: retention.contacts_for_purge(conn, at))
 
+    def contact_names_in(self, text: str) -> list[str]:
+        """Names of contacts that appear in `text` (any case), to mask them there: what
+        people wrote is added to training data from the studio's dashboard."""
+        lowered = text.lower()
+        return self._tx.read(lambda conn: erasure.names_in(conn, lowered))
+
     def record_audit(
         self,
         actor: str,
@@ -161,7 +232,8 @@ class ConsentAndPrivacy:
         details: Mapping[str, Any] | None = None,
         now: datetime | None = None,
     ) -> AuditEntry:
-        """`target` is an id, never personal data: the audit log outlives erasures."""
+        """`actor` and `target` are ids, never personal data (`self-service:<contact
+        id>`, not a sender id): the audit log outlives erasures."""
         check_text("actor", actor)
         check_text("action", action)
         data, at = dict(details or {}), utc(now)

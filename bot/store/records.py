@@ -127,12 +127,21 @@ class ConsentEvent:
     source: ConsentSource
     evidence: dict[str, str | None]
     occurred_at: datetime
+    # A grant for an address not yet proven: in the ledger, but sends wait for the
+    # confirmation that comes from the address itself (double opt-in).
+    pending: bool = False
+
+    @property
+    def in_force(self) -> bool:
+        """A grant that may be acted on: given and, where it had to be, confirmed."""
+        return self.granted and not self.pending
 
     def to_export(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "purpose": self.purpose,
             "granted": self.granted,
+            "pending": self.pending,
             "channel": self.channel,
             "wording": self.wording,
             "wording_version": self.wording_version,
@@ -541,11 +550,12 @@ class CodeIssue:
 
 @dataclass(frozen=True)
 class CodeCheck:
-    """What a typed code did: `verified` (and `contact_id` is the merged contact),
-    `wrong`, `locked` (too many tries), `expired` or `no_code`."""
+    """What a typed code did: `verified`, `wrong`, `locked` (too many tries), `expired`
+    or `no_code`. Verified, `contact_id` is the merged contact (the holder, for an
+    erasure); otherwise the contact the code was sent for."""
 
     status: str
     field: str | None
     value: str | None
     purpose: str | None
-    contact_id: ContactId
+    contact_id: ContactId | None

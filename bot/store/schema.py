@@ -208,6 +208,9 @@ consent_events = Table(
     Column("source", String(16), nullable=False),
     Column("evidence", JSON, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
+    # Double opt-in (#17): a grant for an address the person has not proven waits for a
+    # confirmation from that address, itself a later event; NULL in older rows is false.
+    Column("pending", Boolean),
     Index(None, "contact_id", "purpose", "occurred_at", "id"),
 )
 
@@ -548,6 +551,23 @@ crm_sync_cursors = Table(
     Column("connector", String(32), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Erased people's CRM copies still to delete (#17): the email is kept only until the
+# CRM has confirmed the deletion, as the tracker queue keeps sender ids.
+crm_erasures = Table(
+    "crm_erasures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("connector", String(32), nullable=False),
+    Column("contact_id", String(32), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("queued_at", UtcDateTime, nullable=False),
+    UniqueConstraint("connector", "email"),
+    Index(None, "connector", "next_attempt_at"),
 )
 
 # The marketers' studio (#8): its users, their sessions, and every published version of

@@ -34,6 +34,7 @@ from bot.segments import (
     Tag,
     field_kind,
 )
+from bot.store import consent
 from bot.store.schema import (
     channel_identities,
     consent_events,
@@ -121,6 +122,7 @@ def _current_grant(purpose: str) -> ColumnElement[bool]:
         event.c.contact_id == contacts.c.id,
         event.c.purpose == purpose,
         event.c.granted,
+        consent.not_pending(event.c.pending),
         ~superseded,
     )
 

@@ -55,13 +55,29 @@ async def test_only_a_confident_yes_is_consent(store: ProfileStore, settings: Se
         )
         assert responses(dispatcher) == ["utter_consent_not_given"]
     assert store.contact_for_identity("rest", "visitor-1") is None
-    await action.run(
-        CollectingDispatcher(), make_tracker("yes", intent="affirm", slots=asked), DOMAIN
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, make_tracker("yes", intent="affirm", slots=asked), DOMAIN)
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None
+    (event,) = store.consent_history(contact.id)
+    assert event.wording == WORDING and event.evidence["text"] == "yes"
+    # No proven email: the yes is on record, pending, and sends nothing yet.
+    assert event.granted and event.pending and not store.has_consent(contact.id, "email")
+    assert responses(dispatcher) == ["utter_consent_unconfirmed"]
+
+
+async def test_a_yes_for_a_proven_email_is_in_force_at_once(
+    store: ProfileStore, settings: Settings
+) -> None:
+    store.verify_detail("rest", "visitor-1", "email", "dana@acme.io", "site_token")
+    asked = {"consent_purpose": "email", "consent_wording": WORDING, "consent_version": "v1"}
+    dispatcher = CollectingDispatcher()
+    await ActionRecordConsent(store=store, settings=settings).run(
+        dispatcher, make_tracker("yes", intent="affirm", slots=asked), DOMAIN
     )
     contact = store.contact_for_identity("rest", "visitor-1")
     assert contact is not None and store.has_consent(contact.id, "email")
-    (event,) = store.consent_history(contact.id)
-    assert event.wording == WORDING and event.evidence["text"] == "yes"
+    assert responses(dispatcher) == ["utter_consent_recorded"]
 
 
 async def test_withdrawal_during_an_outage_is_said_journaled_and_replayed(

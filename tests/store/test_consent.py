@@ -73,6 +73,7 @@ def test_record_consent_to_export_is_json_with_iso_times(store: ProfileStore) ->
         "id": event.id,
         "purpose": "sms",
         "granted": False,
+        "pending": False,
         "channel": "web",
         "wording": EMAIL_WORDING,
         "wording_version": "email-v1",

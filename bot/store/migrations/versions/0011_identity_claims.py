@@ -1,4 +1,5 @@
-"""Identity (#17): claims kept apart, one-time verification codes, verified details.
+"""Identity (#17): claims kept apart, one-time verification codes, verified details,
+and pending (double opt-in) consent grants.
 
 Revision ID: 0011
 Revises: 0010
@@ -31,6 +32,7 @@ def _utc(name: str, nullable: bool = False) -> sa.Column:
 def upgrade() -> None:
     for name in _VERIFIED:
         op.add_column("contacts", _utc(name, nullable=True))
+    op.add_column("consent_events", sa.Column("pending", sa.Boolean(), nullable=True))
     op.create_table(
         "identity_claims",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -75,6 +77,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("verification_codes")
     op.drop_table("identity_claims")
+    op.drop_column("consent_events", "pending")
     # Plain ALTER TABLE ... DROP COLUMN: a batch copy of `contacts` would drop the table
     # its children cascade from.
     for name in reversed(_VERIFIED):

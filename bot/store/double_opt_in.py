@@ -1,0 +1,88 @@
+"""Double opt-in (#17): marketing consent for an address the person has not proven waits
+for a confirmation that comes from the address itself.
+
+The ledger keeps both steps: the pending grant, with the words the person saw in the
+conversation, and the confirmation, a later event that names the grant it confirms and
+how it came (a signed link in an email, a YES by text).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from bot.store import consent, dnc, identity, reads
+from bot.store.records import ConsentEvent
+from bot.store.schema import channel_identities, consent_events
+from bot.types import ContactId, Purpose
+
+# What proves the address a purpose sends to.
+_PHONE_PURPOSES = frozenset({"sms", "whatsapp", "phone"})
+# A call's identity is its CallSid, and caller ID alone is a claim: calls prove nothing.
+_PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
+
+
+def needs_confirmation(conn: Connection, contact_id: ContactId, purpose: Purpose) -> bool:
+    """Whether a grant for `purpose` given in conversation must wait for a confirmation."""
+    if purpose == "email":
+        return not identity.is_verified(conn, contact_id, "email")
+    if purpose in _PHONE_PURPOSES:
+        return not (
+            identity.is_verified(conn, contact_id, "phone")
+            or _texts_from_own_phone(conn, contact_id)
+        )
+    return False  # Telegram answers on the chat it came from; profiling sends nothing
+
+
+def pending_grants(conn: Connection, contact_id: ContactId) -> list[ConsentEvent]:
+    """The purposes whose latest event is a grant still waiting for its confirmation."""
+    return [e for e in consent.state(conn, contact_id).values() if e.pending and e.granted]
+
+
+def confirm(
+    conn: Connection, event_id: int, method: str, evidence: dict[str, str | None], now: datetime
+) -> ConsentEvent | None:
+    """Confirm a pending grant; None when it is not the latest event of its purpose any
+    more (withdrawn since, or confirmed already)."""
+    row = conn.execute(select(consent_events).where(consent_events.c.id == event_id)).mappings()
+    pending = next(iter(row), None)
+    if pending is None or not pending["pending"]:
+        return None
+    contact_id = reads.lock_contact(conn, ContactId(pending["contact_id"]))
+    latest = consent.state(conn, contact_id).get(pending["purpose"])
+    if latest is None or latest.id != event_id:
+        return None
+    record = consent.ConsentRecord(
+        purpose=latest.purpose, granted=True, channel=latest.channel, wording=latest.wording,
+        wording_version=latest.wording_version, source="confirmation",
+        evidence={**evidence, "confirms_event": str(event_id), "method": method},
+    )  # fmt: skip
+    confirmed = consent.append(conn, contact_id, record, now)
+    if latest.purpose != "profiling":
+        dnc.lift(conn, contact_id, latest.purpose, now)
+    _mark_proven(conn, contact_id, latest.purpose, now)
+    return confirmed
+
+
+def _mark_proven(conn: Connection, contact_id: ContactId, purpose: str, now: datetime) -> None:
+    row: Any = reads.contact_row(conn, contact_id)
+    field: identity.DetailField = "email" if purpose == "email" else "phone"
+    if row is not None and row[field]:
+        identity.prove_detail(conn, contact_id, field, row[field], f"{purpose}_confirmation", now)
+
+
+def _texts_from_own_phone(conn: Connection, contact_id: ContactId) -> bool:
+    """The contact's phone is a number it has messaged or called us from."""
+    row = reads.contact_row(conn, contact_id)
+    phone = row["phone"] if row is not None else None
+    if not phone:
+        return False
+    c = channel_identities.c
+    ids = conn.execute(select(c.channel, c.external_id).where(c.contact_id == contact_id)).all()
+    return any(
+        channel in _PHONE_CHANNELS and external.removeprefix("whatsapp:") == phone
+        for channel, external in ids
+    )
