@@ -75,14 +75,14 @@ def _mark_proven(conn: Connection, contact_id: ContactId, purpose: str, now: dat
 
 
 def _texts_from_own_phone(conn: Connection, contact_id: ContactId) -> bool:
-    """The contact's phone is a number it has messaged or called us from."""
+    """The contact texts us from a number, and holds no other (typed) number."""
     row = reads.contact_row(conn, contact_id)
     phone = row["phone"] if row is not None else None
-    if not phone:
-        return False
     c = channel_identities.c
     ids = conn.execute(select(c.channel, c.external_id).where(c.contact_id == contact_id)).all()
-    return any(
-        channel in _PHONE_CHANNELS and external.removeprefix("whatsapp:") == phone
+    numbers = {
+        external.removeprefix("whatsapp:")
         for channel, external in ids
-    )
+        if channel in _PHONE_CHANNELS
+    }
+    return bool(numbers) and (phone is None or phone in numbers)

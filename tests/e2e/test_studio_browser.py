@@ -137,11 +137,13 @@ def test_a_marketer_cannot_reach_admin_pages(live: Stack, browser: Any) -> None:
 def test_the_dashboard_draws_its_charts(live: Stack, browser: Any) -> None:
     for n in range(3):
         live.text(f"dashboard-{n}", "I'm Dana Reyes from Acme, dana@acme.io. Can I get a demo?")
-    live.text("dashboard-unclear", "flibbertigibbet wobble")
+    # DIET puts some nonsense words in "inform" with confidence (#18): a sentence it has
+    # no intent for falls back reliably.
+    live.text("dashboard-unclear", "the moon is made of cheese")
     sign_in(browser, live, "admin", "/dashboard")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) >= 3
     assert all(c.size["width"] > 100 and c.size["height"] > 50 for c in charts)
-    assert "flibbertigibbet" in browser.page_source
+    assert "the moon is made of cheese" in browser.page_source
     no_console_errors(browser)
     screenshot(browser, "studio-06-dashboard")

@@ -8,6 +8,7 @@ import base64
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -140,12 +141,14 @@ def test_forged_identity_is_refused_and_stores_nothing(chat_stack: Stack, forge:
 
 @pytest.mark.parametrize(
     ("body", "status"),
-    [({"identity": 42}, 401), ({"identity": signed("a@b.example"), "session": "x.y"}, 403)],
-)
+    # Made when the test runs: a token signed at collection may expire before it does.
+    [(lambda: {"identity": 42}, 401),
+     (lambda: {"identity": signed("a@b.example"), "session": "x.y"}, 403)],
+)  # fmt: skip
 def test_malformed_identity_requests_get_a_clear_error(
-    chat_stack: Stack, body: dict[str, Any], status: int
+    chat_stack: Stack, body: Callable[[], dict[str, Any]], status: int
 ) -> None:
-    reply = start(chat_stack, **body)
+    reply = start(chat_stack, **body())
     assert reply.status_code == status and reply.json()["error"]
 
 

@@ -73,3 +73,12 @@ def test_a_withdrawal_is_never_pending(store: ProfileStore) -> None:
     visitor = _visitor(store)
     event = grant(store, visitor, "email", granted=False, pending=True, now=at(1))
     assert not event.pending
+
+
+def test_a_texter_who_typed_no_number_is_proven_one_who_typed_another_is_not(
+    store: ProfileStore,
+) -> None:
+    texter = store.ensure_contact("sms", "+15550004321")
+    assert not store.needs_confirmation(texter.id, "sms")
+    other = store.record_stated_details("sms", "+15550004322", {"phone": "+15550009876"}, "s2")
+    assert store.needs_confirmation(other.id, "sms")
