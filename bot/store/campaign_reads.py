@@ -41,7 +41,7 @@ def snapshot(conn: Connection, contact_id: str, now: datetime) -> ContactSnapsho
             p: (e.granted, e.occurred_at)
             for p, e in consent.state(conn, live).items()
             if not e.pending
-        },  # fmt: skip
+        },
         do_not_contact=frozenset(e.channel for e in dnc.entries(conn, live, active_only=True)),
         last_inbound=_last_inbound(conn, identities),
         sent_last_day=_sent_since(conn, live, now - timedelta(days=1)),
