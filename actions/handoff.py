@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.qualify import GRADE, HANDOFF_REQUESTED
-from actions.slots import CONTACT_ID
+from actions.slots import CONTACT_ID, lead_values
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import deliver_due, request_handoff, transcript_from_events
 from bot.store import Contact
@@ -118,8 +118,8 @@ class ActionHumanHandoff(StoreBacked, Action):
 def _claimed(tracker: Tracker) -> dict[str, str]:
     """The email and phone the person gave in this conversation (perhaps claims that
     another contact holds, and so not on their own contact)."""
-    given = {field: tracker.get_slot(f"lead_{field}") for field in ("email", "phone")}
-    return {field: value for field, value in given.items() if isinstance(value, str) and value}
+    given = lead_values(tracker)
+    return {field: given[field] for field in ("email", "phone") if given.get(field)}
 
 
 def _how_they_reach_you(contact: Contact, channel: str, given: dict[str, str]) -> str:

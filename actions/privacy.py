@@ -15,7 +15,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.data_summary import data_summary, read_summary
+from actions.data_summary import read_summary
 from actions.deps import channel_of
 from actions.verification import ERASE, SHOW, CodeSender
 from bot import privacy
@@ -23,8 +23,6 @@ from bot.errors import StoreUnavailable
 from bot.store import Claim, Contact
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["ActionEraseMe", "ActionShowMyData", "data_summary"]
 
 
 class PrivacyAction(CodeSender, Action, ABC):

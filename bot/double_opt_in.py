@@ -8,8 +8,6 @@ thread.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import re
 
@@ -17,10 +15,10 @@ from bot import mailer
 from bot.errors import DeliveryFailed
 from bot.settings import Secret, Settings
 from bot.store import ConsentEvent
+from bot.unsubscribe import signed_mac
 from bot.verification import can_send, send_sms
 
 PATH_PREFIX = "/webhooks/unsubscribe/c/"
-_MAC_BYTES = 16
 _TOKEN = re.compile(r"([0-9]{1,18})\.([A-Za-z0-9_-]{22})")
 PURPOSE_WORDS = {"email": "marketing email", "sms": "text messages", "whatsapp": "WhatsApp messages",
                  "phone": "phone calls"}  # fmt: skip
@@ -79,7 +77,5 @@ def confirmation_url(settings: Settings, event_id: int) -> str:
 
 
 def _mac(event_id: int, secret: Secret) -> str:
-    # The prefix keeps these MACs apart from unsubscribe links keyed with the same secret.
-    message = b"parley-confirm-consent:" + str(event_id).encode()
-    digest = hmac.new(secret.value.encode(), message, hashlib.sha256).digest()[:_MAC_BYTES]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    # Keyed like unsubscribe links, with a prefix of its own.
+    return signed_mac(b"parley-confirm-consent:", str(event_id), secret)

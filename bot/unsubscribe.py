@@ -48,7 +48,11 @@ def list_unsubscribe_headers(url: str) -> dict[str, str]:
 
 
 def _mac(contact_id: str, secret: Secret) -> str:
-    # The prefix keeps these MACs apart from anything else ever keyed with this secret.
-    message = b"parley-unsubscribe:" + contact_id.encode()
-    digest = hmac.new(secret.value.encode(), message, hashlib.sha256).digest()[:_MAC_BYTES]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return signed_mac(b"parley-unsubscribe:", contact_id, secret)
+
+
+def signed_mac(purpose: bytes, value: str, secret: Secret) -> str:
+    """HMAC-SHA256 of `value` keyed with `secret`, cut to 128 bits, base64url without
+    padding. The `purpose` prefix keeps MACs for different links apart."""
+    digest = hmac.new(secret.value.encode(), purpose + value.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:_MAC_BYTES]).rstrip(b"=").decode()

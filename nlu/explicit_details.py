@@ -44,12 +44,7 @@ class ExplicitDetailsClassifier(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if self._should_override(message):
-                intent = {"name": INFORM, "confidence": 1.0}
-                message.set("intent", intent, add_to_output=True)
-                ranking = [
-                    r for r in message.get("intent_ranking") or [] if r.get("name") != INFORM
-                ]
-                message.set("intent_ranking", [intent, *ranking], add_to_output=True)
+                settle_intent(message, INFORM)
         return messages
 
     def _should_override(self, message: Message) -> bool:
@@ -60,3 +55,11 @@ class ExplicitDetailsClassifier(GraphComponent):
         if current in self._keep and has_cue(current, text):
             return False  # "unsubscribe dana@acme.io" stays an opt-out
         return states_lead_details(text, self._region)
+
+
+def settle_intent(message: Message, name: str) -> None:
+    """Make `name` the message's intent, certain, at the head of the ranking."""
+    intent = {"name": name, "confidence": 1.0}
+    message.set("intent", intent, add_to_output=True)
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
+    message.set("intent_ranking", [intent, *ranking], add_to_output=True)

@@ -18,6 +18,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.explicit_details import settle_intent
+
 ENTER_CODE = "enter_code"
 CODE_DIGITS = 6
 _TOKENS = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -87,12 +89,6 @@ class OneTimeCodeClassifier(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get("text") or ""
-            if text.startswith("/") or not is_code_message(text):
-                continue
-            intent = {"name": ENTER_CODE, "confidence": 1.0}
-            ranking = [
-                r for r in message.get("intent_ranking") or [] if r.get("name") != ENTER_CODE
-            ]
-            message.set("intent", intent, add_to_output=True)
-            message.set("intent_ranking", [intent, *ranking], add_to_output=True)
+            if not text.startswith("/") and is_code_message(text):
+                settle_intent(message, ENTER_CODE)
         return messages

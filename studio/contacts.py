@@ -128,7 +128,12 @@ async def contacts_page(request: web.Request) -> web.Response:
 
 
 async def _show_profile(
-    request: web.Request, contact_id: str, *, status: int = 200, erase_error: str = ""
+    request: web.Request,
+    contact_id: str,
+    *,
+    status: int = 200,
+    erase_error: str = "",
+    duplicate_error: str = "",
 ) -> web.Response:
     try:
         profile = await in_thread(load_profile, request.app[STORE], contact_id)
@@ -138,7 +143,8 @@ async def _show_profile(
         return redirect(f"/contacts/{profile.contact.id}")
     await audit(request, "studio.contact_viewed", contact_id)
     return render(request, "contacts/profile.html", status=status, p=profile, c=profile.contact,
-                  confirm_word=CONFIRM_WORD, erase_error=erase_error, pretty=pretty)  # fmt: skip
+                  confirm_word=CONFIRM_WORD, erase_error=erase_error,
+                  duplicate_error=duplicate_error, pretty=pretty)  # fmt: skip
 
 
 @routes.get(CONTACT)
@@ -196,7 +202,7 @@ async def settle_duplicate(request: web.Request) -> web.Response:
     raw, decision = data.get("claim_id", ""), data.get("decision", "")
     if not re.fullmatch(r"[0-9]{1,18}", raw) or decision not in ("merge", "dismiss"):
         return await _show_profile(request, contact_id, status=400,
-                                   erase_error="That decision was not understood; nothing changed.")  # fmt: skip
+                                   duplicate_error="That decision was not understood; nothing changed.")  # fmt: skip
     store = request.app[STORE]
     claim_id = int(raw)
     if decision == "merge":

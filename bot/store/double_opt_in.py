@@ -47,8 +47,8 @@ def confirm(
 ) -> ConsentEvent | None:
     """Confirm a pending grant; None when it is not the latest event of its purpose any
     more (withdrawn since, or confirmed already)."""
-    row = conn.execute(select(consent_events).where(consent_events.c.id == event_id)).mappings()
-    pending = next(iter(row), None)
+    query = select(consent_events).where(consent_events.c.id == event_id)
+    pending = conn.execute(query).mappings().first()
     if pending is None or not pending["pending"]:
         return None
     contact_id = reads.lock_contact(conn, ContactId(pending["contact_id"]))

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, cast
 
@@ -236,22 +237,15 @@ def is_verified(conn: Connection, contact_id: str, field: DetailField) -> bool:
     return bool(row and row[field] and row[f"{field}_verified_at"] is not None)
 
 
+@dataclass(frozen=True)
 class CodeLimits:
     """How long a code lives, how many tries it gets and how many may be sent."""
 
-    def __init__(
-        self,
-        lifetime: timedelta = timedelta(minutes=10),
-        max_attempts: int = 5,
-        window: timedelta = timedelta(hours=1),
-        per_address: int = 3,
-        per_conversation: int = 5,
-    ) -> None:
-        self.lifetime = lifetime
-        self.max_attempts = max_attempts
-        self.window = window
-        self.per_address = per_address
-        self.per_conversation = per_conversation
+    lifetime: timedelta = timedelta(minutes=10)
+    max_attempts: int = 5
+    window: timedelta = timedelta(hours=1)
+    per_address: int = 3
+    per_conversation: int = 5
 
 
 def _record_claim(

@@ -17,11 +17,15 @@ from bot.types import Channel, LeadField
 _DETAIL_FIELDS = frozenset(identity.DETAIL_FIELDS)
 
 
-def _check_detail(field: str, value: str) -> DetailField:
+def _detail_field(field: str) -> DetailField:
     if field not in _DETAIL_FIELDS:
         raise ValueError(f"only an email or phone can be proven, not {field!r}")
-    check_text(field, value)
     return field
+
+
+def _check_detail(field: str, value: str) -> DetailField:
+    check_text(field, value)
+    return _detail_field(field)
 
 
 class IdentityStore:
@@ -106,7 +110,11 @@ class IdentityStore:
         return self._tx.read(lambda conn: identity.has_live_code(conn, conversation_id, at))
 
     def check_verification_code(
-        self, conversation_id: str, code: str, max_attempts: int = 5, now: datetime | None = None
+        self,
+        conversation_id: str,
+        code: str,
+        max_attempts: int = CodeLimits.max_attempts,
+        now: datetime | None = None,
     ) -> CodeCheck:
         """Check a code typed in `conversation_id` against the newest one sent from it.
         A match proves the address (and merges its holder into the claimant, except
@@ -141,7 +149,7 @@ class IdentityStore:
         return self._tx.write(work)
 
     def is_detail_verified(self, contact_id: str, field: str) -> bool:
-        detail = _check_detail(field, "x")
+        detail = _detail_field(field)
         return self._tx.read(
             lambda conn: identity.is_verified(conn, reads.require_id(conn, contact_id), detail)
         )
