@@ -1,0 +1,1 @@
+"""Benchmarks and the conversation evaluation (run by hand; see bench/README.md)."""

@@ -1,0 +1,105 @@
+"""Simulated visitors and callers against a real Parley, judged from the profile store.
+
+    .venv/bin/python bench/conversations.py                 # both splits, every persona
+    .venv/bin/python bench/conversations.py --split dev --show-failures
+    .venv/bin/python bench/conversations.py --sample 20 --write   # ... figures to bench/results
+
+Personas are in bench/personas (README there: format, judging, and why nobody who edits
+training data reads the test split). The model is trained first if it is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.evaluation.judge import Verdict  # noqa: E402
+from bench.evaluation.personas import SPLITS, Split, load_split  # noqa: E402
+from bench.evaluation.report import markdown, split_report  # noqa: E402
+from bench.evaluation.run import play_all, running_parley, sample  # noqa: E402
+from bench.evaluation.simulator import Transcript  # noqa: E402
+from bot import model  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "conversations.json"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=[*SPLITS, "both"], default="both")
+    parser.add_argument("--sample", type=int, default=0, help="personas per split (0: all)")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--only", nargs="*", default=[], help="persona ids (dev split only)")
+    parser.add_argument("--show-failures", action="store_true", help="dev split only")
+    parser.add_argument("--transcripts", action="store_true", help="dev failures in full")
+    parser.add_argument("--write", action="store_true", help=f"write {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--model", type=Path, help="a trained model (default: train if stale)")
+    args = parser.parse_args()
+    splits: list[Split] = list(SPLITS) if args.split == "both" else [args.split]
+    trained = args.model or model.train(ROOT)
+    results: dict[str, object] = {
+        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": trained.name,
+        "sample": args.sample or "all",
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="parley-eval-") as workdir,
+        running_parley(Path(workdir), trained) as parley,
+    ):
+        for split in splits:
+            personas = load_split(split)
+            if args.only:
+                if split == "test":
+                    continue
+                personas = [p for p in personas if p.id in args.only]
+            elif args.sample:
+                personas = sample(personas, args.sample)
+            started = time.perf_counter()
+            show = args.transcripts and split == "dev"
+            verdicts = play_all(personas, parley, args.workers, _printer(show))
+            report = split_report(verdicts, with_failures=split == "dev")
+            report["wall_s"] = round(time.perf_counter() - started, 1)
+            results[split] = report
+            print(markdown(split, report), "\n", flush=True)
+            if args.show_failures and split == "dev":
+                _show_failures(verdicts)
+    if args.write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def _printer(show_transcripts: bool):  # type: ignore[no-untyped-def]
+    def done(transcript: Transcript, verdict: Verdict) -> None:
+        mark = "ok  " if verdict.success else "FAIL"
+        if transcript.persona.split != "dev":
+            print(f"{mark} {verdict.id}", flush=True)
+            return
+        print(f"{mark} {verdict.id} {'; '.join(verdict.reasons)}", flush=True)
+        if show_transcripts and not verdict.success:
+            for turn in transcript.turns:
+                print(f"    > {turn.said}")
+                for text in turn.texts:
+                    print("      < " + text.replace("\n", " / ")[:300])
+
+    return done
+
+
+def _show_failures(verdicts: list[Verdict]) -> None:
+    for verdict in verdicts:
+        if not verdict.success:
+            print(
+                f"- {verdict.id} ({verdict.channel}, {verdict.goal}): {'; '.join(verdict.reasons)}"
+            )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

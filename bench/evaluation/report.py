@@ -1,0 +1,82 @@
+"""The evaluation's figures: per split, and broken down by author, channel and goal."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bench.evaluation.judge import Verdict
+
+
+def figures(verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    """The issue's measures for a set of conversations (empty sets give None)."""
+    if not verdicts:
+        return {"conversations": 0}
+    stored = sum(v.stored for v in verdicts)
+    wrong = sum(len(v.wrong) for v in verdicts)
+    shown = sum(v.summaries_shown for v in verdicts)
+    corrected = sum(v.summaries_corrected for v in verdicts)
+    times = [ms for v in verdicts for ms in v.turn_ms]
+    to_lead = [v.turns_to_goal for v in verdicts if v.goal == "lead" and v.turns_to_goal]
+    return {
+        "conversations": len(verdicts),
+        "succeeded": sum(v.success for v in verdicts),
+        "success_rate": round(sum(v.success for v in verdicts) / len(verdicts), 4),
+        "values_stored": stored,
+        "values_wrong": wrong,
+        "wrong_value_rate": round(wrong / stored, 4) if stored else 0.0,
+        "values_missed": sum(len(v.missed) for v in verdicts),
+        "summaries_shown": shown,
+        "summaries_corrected": corrected,
+        "fallbacks_per_conversation": round(sum(v.fallbacks for v in verdicts) / len(verdicts), 3),
+        "turns_to_lead_median": statistics.median(to_lead) if to_lead else None,
+        "turn_ms_p50": round(statistics.median(times), 1) if times else None,
+    }
+
+
+def breakdown(verdicts: Sequence[Verdict], key: Callable[[Verdict], str]) -> dict[str, Any]:
+    groups: dict[str, list[Verdict]] = {}
+    for verdict in verdicts:
+        groups.setdefault(key(verdict), []).append(verdict)
+    return {name: figures(group) for name, group in sorted(groups.items())}
+
+
+def split_report(verdicts: Sequence[Verdict], *, with_failures: bool) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        **figures(verdicts),
+        "by_channel": breakdown(verdicts, lambda v: v.channel),
+        "by_goal": breakdown(verdicts, lambda v: v.goal),
+        "by_author": breakdown(verdicts, lambda v: v.author),
+    }
+    if with_failures:
+        # Only the dev split's failures are shown: the test split is scores only.
+        report["failures"] = [{"id": v.id, "reasons": v.reasons} for v in verdicts if not v.success]
+    return report
+
+
+def markdown(name: str, report: dict[str, Any]) -> str:
+    rows = [
+        ("conversations", report["conversations"]),
+        ("succeeded", f"{report['succeeded']} ({report['success_rate']:.1%})"),
+        (
+            "wrong values",
+            f"{report['values_wrong']} of {report['values_stored']} stored"
+            f" ({report['wrong_value_rate']:.2%})",
+        ),
+        ("missed values", report["values_missed"]),
+        (
+            "summaries corrected",
+            f"{report['summaries_corrected']} of {report['summaries_shown']} shown",
+        ),
+        ("fallbacks per conversation", report["fallbacks_per_conversation"]),
+        ("turns to a confirmed lead (median)", report["turns_to_lead_median"]),
+        ("turn time p50 (ms)", report["turn_ms_p50"]),
+    ]
+    lines = [f"| {name} | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
+    for group in ("by_channel", "by_goal"):
+        parts = ", ".join(
+            f"{k} {g['succeeded']}/{g['conversations']}" for k, g in report[group].items()
+        )
+        lines.append(f"| success {group.removeprefix('by_')} | {parts} |")
+    return "\n".join(lines)
