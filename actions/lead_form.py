@@ -62,6 +62,11 @@ INTERRUPT_INTENTS = frozenset(
     }
 )
 SKIP_INTENTS = frozenset({"skip", "deny"})
+# Interruptions that end or redirect the conversation: they win over turning one
+# question down ("no thanks, not interested" leaves the form).
+LEAVING_INTENTS = frozenset(
+    {"cancel", "opt_out", "request_data", "request_erasure", "human_handoff"}
+)
 HELP_AFTER_FAILURES = 2
 # After this many failed answers the question is set aside instead of asked forever.
 SKIP_AFTER_FAILURES = 4
@@ -74,6 +79,7 @@ PROBLEM_RESPONSES = {
     "not_a_name": "utter_invalid_name",
     "too_long": "utter_too_long",
     "not_an_answer": "utter_answer_needed",
+    "not_a_company": "utter_invalid_text",
     "empty": "utter_invalid_text",
 }
 
@@ -164,14 +170,44 @@ class ValidateLeadForm(StoreBacked, Action):
             return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}, domain))]
         if await awaiting_code(self, tracker):
             return []  # a code sent from here: action_verify_code checks it
-        if requested and turn.intent in SKIP_INTENTS:
-            return self._skip(dispatcher, tracker, requested, turn, domain)
-        if requested and turn.is_interruption() and not self._read(tracker, turn, None).values:
-            return []
         reading = self._read(tracker, turn, requested)
+        leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
+        if requested and not leaving and _declines(turn, requested, reading):
+            return await self._decline(dispatcher, tracker, requested, turn, reading, domain)
+        # Only what the message states outright counts here; an email read out when it
+        # was asked for is stated too.
+        stated = self._read(tracker, turn, "email" if requested == "email" else None)
+        if requested and turn.is_interruption() and not stated.values:
+            return []
         if requested == "phone" and _moved_on_from_phone(reading):
-            return await self._skip_phone_and_read_on(dispatcher, tracker, turn, domain)
+            following = FIELD_OF.get(self._next(tracker, {}, domain, also_skipped="phone") or "")
+            if following and following in self._read(tracker, turn, following).values:
+                return await self._skip_phone_and_read_on(dispatcher, tracker, turn, domain)
         return await self._apply(dispatcher, tracker, requested, turn, reading, domain)
+
+    async def _decline(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        field: LeadField,
+        turn: Turn,
+        reading: Reading,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """The person turned the question down: set it aside, keep only what they stated
+        outright elsewhere in the message ("no phone, but I'm at Acme")."""
+        if not reading.values:
+            return self._skip(dispatcher, tracker, field, turn, domain)
+        skipped = [*list_slot(tracker, SKIPPED), field]
+        tracker.slots[SKIPPED] = skipped
+        dispatcher.utter_message(response="utter_field_skipped")
+        events = await self._apply(dispatcher, tracker, None, turn, reading, domain)
+        return [
+            SlotSet(SKIPPED, skipped),
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(NEEDS_HELP, False),
+            *events,
+        ]
 
     async def _skip_phone_and_read_on(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, domain: DomainDict
@@ -194,15 +230,20 @@ class ValidateLeadForm(StoreBacked, Action):
             requested=requested,
             persons=turn.persons,
             organizations=turn.organizations,
-            known=tuple(lead_values(tracker)),
             email_hint=lead_values(tracker).get("email"),
+            excluded=(self.settings.company_name,),
         )
 
     def _next(
-        self, tracker: Tracker, updates: dict[LeadField, str], domain: DomainDict
+        self,
+        tracker: Tracker,
+        updates: dict[LeadField, str],
+        domain: DomainDict,
+        also_skipped: LeadField | None = None,
     ) -> str | None:
         known = {**lead_values(tracker), **updates}
-        return next_field(known, list_slot(tracker, SKIPPED), form_order(domain))
+        skipped = [*list_slot(tracker, SKIPPED), *([also_skipped] if also_skipped else [])]
+        return next_field(known, skipped, form_order(domain))
 
     def _skip(
         self,
@@ -293,8 +334,22 @@ class ValidateLeadForm(StoreBacked, Action):
 
 
 def _moved_on_from_phone(reading: Reading) -> bool:
-    """No digits at all and nothing else said: the person is answering something else."""
+    """No digits at all and nothing else said: the person may be answering the next
+    question (read as such only when it reads as an answer to it)."""
     return reading.problems.get("phone") == "no_phone" and not reading.values
+
+
+def _declines(turn: Turn, requested: LeadField, reading: Reading) -> bool:
+    """Whether the message turns the question down rather than answering it.
+
+    The classifier's skip/deny alone is not enough: "Nadia Khan" or "Skip Henderson"
+    may come back as either, and when the name was asked a name is a name.
+    """
+    if turn.text.strip().startswith("/"):
+        return turn.intent in SKIP_INTENTS  # the Skip button
+    if requested in reading.values:
+        return False
+    return reading.declined
 
 
 def _gave_up(attempt_events: list[EventType]) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.lead_vocabulary import GREETING_LEAD
+
 CONFIDENCE_FLOOR = 0.7
 
 _QUESTION_START = re.compile(
@@ -41,9 +43,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"no comment|don'?t (?:have|work|want to (?:say|share|give))|blank|private|none)\b",
         re.IGNORECASE,
     ),
-    "greet": re.compile(
-        r"^(?:hi|hiya|hello|hey|howdy|yo|good (?:morning|afternoon|evening))\b", re.I
-    ),
+    # Typed in a hurry too: "helo", "hii there", "heyyy", "gday", "good mornin".
+    "greet": GREETING_LEAD,
     "thank": re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate)\b", re.IGNORECASE),
     "goodbye": re.compile(
         r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|gotta go|got to go|have to go|that'?s all)\b",
@@ -134,3 +135,55 @@ def has_cue(intent: str, text: str) -> bool:
     """Whether the wording carries the tell-tale words of `intent` (True if it has none)."""
     cue = _CUES.get(intent)
     return cue is None or bool(cue.search(text))
+
+
+# Turning a question down, wherever it stands in the message.
+_DECLINE = re.compile(
+    r"\b(?:(?:i'?d|i would|i) (?:rather|prefer) (?:not|to not|skip|pass)|rather not|prefer not|"
+    r"not (?:really )?comfortable|uncomfortable|"
+    r"(?:don'?t|do not|won'?t|will not|wouldn'?t|can'?t|cannot) (?:really )?(?:want to|wanna|wish to|like to|"
+    r"feel like|give|share|say|tell|provide|hand (?:it )?out|disclose)\b(?:\s+(?:give|share|say|"
+    r"tell|provide|disclose|hand|answer|that|it|this|my|out|you|them)\b|\s*[.!]*$)|"
+    r"not (?:giving|sharing|telling|saying|providing|disclosing|handing)\b|"
+    r"none of your business|no comment|keep (?:it|that|this) (?:private|to myself)|"
+    r"leave (?:it|that|this)(?: one)? (?:out|blank|empty)|"
+    r"(?:i'?ll|let'?s|i will|i'?d) (?:pass|skip)|pass on (?:that|this|it)|"
+    r"skip (?:it|this|that|this one|that one|the \w+|for now|please|pls|ahead|to)\b|"
+    r"no,? thanks|no,? thank you|no ta\b|not (?:applicable|relevant)|"
+    r"(?:don'?t|do not) have (?:one|a |an |any\b)|haven'?t got (?:one|a |an |any\b)|"
+    r"no (?:phone|number|mobile|cell|landline|e-?mail|company|role|title|job|position)\b|"
+    r"(?:you )?(?:don'?t|do not) need (?:it|that|this|my)\b|no need\b|not needed|"
+    r"i'?d rather you didn'?t)",
+    re.IGNORECASE,
+)
+# The same, said in a word or two and nothing else.
+_DECLINE_ALONE = re.compile(
+    r"^(?:no|nope|nah|naw|nay|no way|none|nothing|n/?a|na|skip|pass|next|next one|"
+    r"next question|move on|moving on|-+|x|not really|not telling|private|blank|"
+    r"sorry,? no|no,? sorry|not today|rather not|prefer not to say|no comment)"
+    r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please)?[\s.!]*$",
+    re.IGNORECASE,
+)
+# No company to give: working alone or not working.
+_NO_COMPANY = re.compile(
+    r"^(?:(?:i'?m|i am|it'?s|its|just)\s+)*(?:just me|only me|myself|self[- ]?employed|"
+    r"freelanc(?:e|er|ing)|a freelancer|independent|an independent|sole trader|a sole trader|"
+    r"sole proprietor|unemployed|between jobs|retired|a student|student|not employed|"
+    r"(?:i )?work for myself|on my own|by myself|no company|no business)\b|"
+    r"\b(?:not (?:with|at|part of) (?:a|any) (?:company|business|organi[sz]ation)|"
+    r"(?:don'?t|do not) work for (?:a|any) (?:company|business)|i work for myself)\b",
+    re.IGNORECASE,
+)
+
+
+def declines(text: str, field: str | None = None) -> bool:
+    """Whether the words turn down the question asked ("I'd rather not give my number",
+    "no phone thanks", "not comfortable sharing that", "skip").
+
+    "Skip Henderson" is not a refusal of anything, and neither is "no, it's Acme"; a
+    `field` of "company" also counts "just me" or "self-employed" as nothing to give.
+    """
+    stripped = text.strip()
+    if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped):
+        return True
+    return field == "company" and bool(_NO_COMPANY.search(stripped))

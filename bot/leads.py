@@ -2,17 +2,42 @@
 
 Pure functions: no I/O, no Rasa. The lead form action feeds them the message text, the
 person/organisation entities spaCy found and the field the bot just asked for.
+
+A detail is taken only where the person gives it: as the answer to the question just
+asked, or stated outright ("my company is ...", "I work at ...", "this is Dana from
+Acme"). Whatever sits inside a question to the bot ("does it work with Salesforce?") or
+in a refusal ("I'd rather not give my number") fills nothing, and a name or company
+spaCy merely spotted fills only the field that was asked for.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.interruptions import declines
+from bot.lead_vocabulary import (
+    ABBREVIATIONS,
+    BOT_NAMES,
+    COMPANY_SUFFIXES,
+    GREETING_LEAD,
+    JOB_MODIFIERS,
+    JOB_TITLES,
+    NAME_PARTICLES,
+    company_core,
+    is_greeting,
+    is_job_title,
+    is_place,
+    is_tool_or_network,
+    key,
+    mentions_job_title,
+    word_set,
+)
 from bot.types import LeadField
 
 MAX_LENGTH: dict[LeadField, int] = {
@@ -26,85 +51,22 @@ MAX_LENGTH: dict[LeadField, int] = {
 FREE_TEXT_FIELDS: tuple[LeadField, ...] = ("name", "company", "role", "need")
 
 _EMAIL_CANDIDATE = re.compile(r"[^\s@<>(),;:\"']+@[^\s@<>(),;:\"']+")
-# People dictating an address to a bot often spell the symbols out.
-_SPOKEN_AT = re.compile(r"\s+(?:at)\s+", re.IGNORECASE)
-_SPOKEN_DOT = re.compile(r"\s+(?:dot)\s+", re.IGNORECASE)
-_END = r"\s*(?:[,;.!?]|\band\b|\bbut\b|$)"
-_STOP = rf"(?={_END})"
-_NAME_WORD = r"[^\W\d_][^\W\d_'’.\-]*"
-_STATEMENTS: tuple[tuple[LeadField, re.Pattern[str]], ...] = (
-    ("name", re.compile(rf"\bmy name(?:'s| is)\s+(?P<v>.+?){_STOP}", re.I)),
-    (
-        "name",
-        re.compile(
-            rf"\b(?i:call me|this is|i am|i'm|im)\s+(?P<v>[A-Z]{_NAME_WORD}(?:\s+[A-Z]{_NAME_WORD}){{0,3}}){_STOP}"
-        ),
-    ),
-    (
-        "name",
-        re.compile(
-            rf"^(?i:hi|hello|hey)?[,!\s]*(?i:i am|i'm|im)\s+(?P<v>[A-Z]{_NAME_WORD}(?:\s+[A-Z]{_NAME_WORD}){{0,3}})\s+(?i:from|at|with)\b"
-        ),
-    ),
-    (
-        "company",
-        re.compile(
-            rf"\b(?:my |our )?(?:company|business|organi[sz]ation|employer)(?:'s| is| name is)\s+(?P<v>.+?){_STOP}",
-            re.I,
-        ),
-    ),
-    ("company", re.compile(rf"\bi (?:work|am working) (?:at|for)\s+(?P<v>.+?){_STOP}", re.I)),
-    (
-        "company",
-        re.compile(
-            rf"\b(?:from|at|with)\s+(?P<v>[A-Z0-9][\w&'’.\-]*(?:\s+[A-Z0-9&][\w&'’.\-]*){{0,4}}){_STOP}"
-        ),
-    ),
-    (
-        "role",
-        re.compile(
-            rf"\bmy (?:role|title|job title|job|position)(?:'s| is)\s+(?P<v>.+?){_STOP}", re.I
-        ),
-    ),
-    (
-        "role",
-        re.compile(
-            rf"\bi(?: am|'m| work as)\s+(?:the |a |an )(?P<v>.+?)(?=\s+(?:at|from|of|with|for)\s+(?-i:[A-Z])|{_END})",
-            re.I,
-        ),
-    ),
-    (
-        "need",
-        re.compile(
-            # A stated problem, not a request to the bot ("I want a demo" is not a need).
-            r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
-            re.I,
-        ),
-    ),
-)
-_LEAD_INS: dict[LeadField, re.Pattern[str]] = {
-    "name": re.compile(
-        r"^(?:(?:hi|hello|hey|sure|ok|okay|yes)[,!.\s]+)?(?:my name(?:'s| is)|it's|its|it is|i am|i'm|im|call me|this is|name's|name is|the name's|you can call me)\s+",
-        re.I,
-    ),
-    "company": re.compile(
-        r"^(?:(?:sure|ok|okay)[,!.\s]+)?(?:my company(?:'s| is)|our company(?:'s| is)|the company(?:'s| is)|company is|it's|it is|i work (?:at|for)|we are|we're|i'm (?:with|at|from)|at|with|from)\s+",
-        re.I,
-    ),
-    "role": re.compile(
-        r"^(?:(?:sure|ok|okay)[,!.\s]+)?(?:my (?:role|title|job title|position)(?:'s| is)|i am|i'm|im|i work as|it's|it is)\s+(?:(?:a|an|the)\s+)?",
-        re.I,
-    ),
-    "need": re.compile(r"^(?:(?:sure|ok|okay|well)[,!.\s]+)?", re.I),
-}
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What one message says about the lead: clean values and per-field problems."""
+    """What one message says about the lead: clean values and per-field problems.
+
+    `declined` is set when the message turns down the question asked ("no phone,
+    thanks"): it answers nothing, and the form sets the question aside.
+    """
 
     values: dict[LeadField, str] = field(default_factory=dict)
     problems: dict[LeadField, str] = field(default_factory=dict)
+    declined: bool = False
+
+
+# --- normalizers -------------------------------------------------------------------
 
 
 def normalize_email(text: str) -> str:
@@ -133,9 +95,15 @@ def clean_free_text(field_name: LeadField, text: str) -> str:
     """Trim a free-text answer and check it; raise ValueError with a reason."""
     value = _LEAD_INS[field_name].sub("", text.strip()).strip(" \t\n,;.!?")
     value = _FILLER.sub("", value)
+    if field_name == "name":
+        value = strip_symbols(value)
+        if not value and text.strip():
+            raise ValueError("not_a_name")
+    if field_name == "company" and _ends_with_abbreviation(text.strip().rstrip(" ,;!?")):
+        value += "."  # "Sharma Textiles Pvt. Ltd." keeps the dot of its last abbreviation
     if not value:
         raise ValueError("empty")
-    if value.lower() in _NON_ANSWERS:
+    if value.lower() in _NON_ANSWERS or _NON_ANSWER.match(value):
         raise ValueError("not_an_answer")
     if len(value) > MAX_LENGTH[field_name]:
         raise ValueError("too_long")
@@ -146,8 +114,49 @@ def clean_free_text(field_name: LeadField, text: str) -> str:
     return value
 
 
+def strip_symbols(text: str) -> str:
+    """Emoji, pictographs and their joiners out: "Dana 👋" is Dana, "🙂🙂" is nobody."""
+    kept = (
+        ch
+        for ch in text
+        if unicodedata.category(ch) not in ("So", "Sk", "Cf", "Cs") and ch not in "\ufe0e\ufe0f"
+    )
+    return " ".join("".join(kept).split())
+
+
+# --- what words may be ---------------------------------------------------------------
+
+_LEAD_INS: dict[LeadField, re.Pattern[str]] = {
+    "name": re.compile(
+        r"^(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|right|so|well|um+|uh+|er+m?|hmm+|oh|ah|"
+        r"sorry|of course|no problem|certainly|absolutely)[,!.\s]+)*"
+        r"(?:my (?:full )?name(?:'s|’s| is)|it's|it’s|its|it is|i am|i'm|i’m|im|call me|"
+        r"this is|name's|name’s|name is|names|the name's|the name is|you can call me|"
+        r"they call me|people call me|everyone calls me|i'm called|i am called|i go by|"
+        r"myself)\s*:?\s+",
+        re.I,
+    ),
+    "company": re.compile(
+        r"^(?:(?:sure|ok|okay|yes|yeah|yep|so|well|um+|uh+|er+m?|oh)[,!.\s]+)*"
+        r"(?:(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|startup)"
+        r"(?:'s|’s| is)(?: called| named)?|(?:company|business) name(?:'s|’s| is)|"
+        r"company is|it's called|it’s called|it is called|we're called|we are called|"
+        r"it's|it’s|it is|i work (?:at|for)|i'm working (?:at|for)|i am working (?:at|for)|"
+        r"we are|we're|we’re|i'm (?:with|at|from)|i am (?:with|at|from)|at|with|from|for)\s+",
+        re.I,
+    ),
+    "role": re.compile(
+        r"^(?:(?:sure|ok|okay|yes|yeah|so|well|um+|uh+)[,!.\s]+)?"
+        r"(?:my (?:role|title|job title|position)(?:'s|’s| is)|i am|i'm|i’m|im|i work as|"
+        r"it's|it’s|it is)\s+(?:(?:a|an|the)\s+)?",
+        re.I,
+    ),
+    "need": re.compile(r"^(?:(?:sure|ok|okay|well)[,!.\s]+)?", re.I),
+}
 # Words people put before a corrected value ("the company is actually Acme").
-_FILLER = re.compile(r"^(?:actually|really|now|just|rather|in fact|correctly)[,\s]+", re.IGNORECASE)
+_FILLER = re.compile(
+    r"^(?:actually|really|now|just|rather|in fact|correctly|basically)[,\s]+", re.IGNORECASE
+)
 _NON_ANSWERS = frozenset(
     [
         "yes",
@@ -169,126 +178,792 @@ _NON_ANSWERS = frozenset(
         "thanks",
     ]
 )
-_NOT_NAME_STARTS = frozenset(
-    [
-        "it's",
-        "its",
-        "i'm",
-        "no",
-        "not",
-        "nope",
-        "yes",
-        "yeah",
-        "yep",
-        "sure",
-        "ok",
-        "okay",
-        "why",
-        "what",
-        "who",
-        "how",
-        "don't",
-        "dont",
-        "nothing",
-        "none",
-        "skip",
-        "pass",
-        "idk",
-        "dunno",
-    ]
+_NON_ANSWER = re.compile(
+    r"^(?:no idea|not sure|unsure|i'?m not sure|dunno|don'?t know|i don'?t know|idk|no clue|"
+    r"nothing|none|n/?a|whatever|same|hmm+|um+|uh+|er+m?|\?+|\.+|-+|thanks?|thank you|"
+    r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right)[\s.!?]*$",
+    re.IGNORECASE,
 )
-
-
+_NOT_NAME_STARTS = word_set(
+    """
+    it's its i'm no not nope yes yeah yep sure ok okay why what who how don't dont nothing
+    none idk dunno
+    """
+)
 # Words that turn up in sentences but hardly ever in a person's name.
-_NOT_NAME_WORDS = frozenset(
-    [
-        "me",
-        "you",
-        "your",
-        "my",
-        "i",
-        "is",
-        "are",
-        "am",
-        "do",
-        "does",
-        "can",
-        "could",
-        "would",
-        "should",
-        "please",
-        "want",
-        "need",
-        "the",
-        "this",
-        "that",
-        "it",
-        "to",
-        "what",
-        "how",
-        "why",
-        "who",
-        "when",
-        "where",
-        "joke",
-        "weather",
-    ]
+_NOT_NAME_WORDS = word_set(
+    """
+    me you your yours my mine i is are am was were be been being do does did can could
+    would should shall must please want wanna need needs the this that these those it it's
+    to what how why who when where which not no nope yes yeah yep sure ok okay thanks thank
+    thx for with from at in on by about as an a and or but if so just here hmm um uh er erm
+    idk dunno we our us they them their he she his her there whatever anonymous nobody
+    someone somebody anything everything something give tell know think get got have has had
+    called rather prefer interested looking calling wondering trying happy glad sorry
+    cheers alright cool awesome perfect lovely brilliant
+    """
 )
+# Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
+# when written in lower case, the way a sentence has them.
+_SENTENCE_WORDS = word_set(
+    """
+    joke weather keen fine good great demo price pricing cost costs help bot human
+    person email e-mail phone number mobile company business role job title name again
+    later now today tomorrow else thing stuff info information details see like love hate
+    """
+)
+# Given names that are also common English words; capitalised, they are names ("Will Smith").
+_NAME_HOMOGRAPHS = word_set("will may june april august hope grace joy faith rose bill")
+# What a lone refusal looks like; "Skip Henderson" is a person, "skip" is not.
+_REFUSAL_WORDS = word_set("skip pass private anonymous none n/a na")
 
 
 def _check_name(value: str) -> None:
-    words = [w.lower().strip(",.!?") for w in value.split()]
-    if words[0] in _NOT_NAME_STARTS or _NOT_NAME_WORDS.intersection(words):
+    words = value.split()
+    lowered = [w.lower().strip(',.!?;:"()') for w in words]
+    if not any(ch.isalpha() for ch in value) or len(words) > 6:
         raise ValueError("not_a_name")
-    if "@" in value or sum(ch.isdigit() for ch in value) > 0:
+    if "@" in value or any(ch.isdigit() for ch in value) or "?" in value:
         raise ValueError("not_a_name")
-    if not any(ch.isalpha() for ch in value) or len(value.split()) > 6:
+    if lowered[0] in _NOT_NAME_STARTS or (len(words) == 1 and lowered[0] in _REFUSAL_WORDS):
+        raise ValueError("not_a_name")
+    for index, (word, low) in enumerate(zip(words, lowered, strict=True)):
+        inner = 0 < index < len(words) - 1
+        if inner and low in NAME_PARTICLES:
+            continue  # "María de la Cruz": a particle between names, not a word
+        if word[:1].isupper() and low in _NAME_HOMOGRAPHS:
+            continue
+        if low in _NOT_NAME_WORDS or (low in _SENTENCE_WORDS and not word[:1].isupper()):
+            raise ValueError("not_a_name")
+    if all(low in NAME_PARTICLES for low in lowered):
+        raise ValueError("not_a_name")
+    if is_greeting(value) or is_job_title(value) or is_tool_or_network(value):
         raise ValueError("not_a_name")
 
 
-_COMMAND = re.compile(r"/[A-Za-z_][\w-]*(?:\{.*\})?", re.DOTALL)
+def name_problem(value: str, excluded: Iterable[str] = ()) -> str | None:
+    """Why `value` cannot be a person's name, or None when it can."""
+    try:
+        _check_name(value)
+    except ValueError as error:
+        return str(error)
+    if _is_bot_company(value, excluded):
+        return "not_a_name"
+    return None
 
 
-def read_message(
-    text: str,
-    *,
-    region: str,
-    requested: LeadField | None = None,
-    persons: Iterable[str] = (),
-    organizations: Iterable[str] = (),
-    known: Collection[LeadField] = (),
-    email_hint: str | None = None,
-) -> Reading:
-    """Everything a message says about the lead, with the asked-for field read generously.
-
-    Explicit statements ("my company is ...") may change a known field; a name or company
-    spaCy merely spotted only fills a field that is asked for or still unknown.
+# Words a company name never starts with: the answer is a sentence about something else.
+_NOT_COMPANY_STARTS = word_set(
     """
-    reading = Reading()
-    if _COMMAND.fullmatch(text.strip()):
-        return reading  # a button payload or a carrier keyword (START -> /opt_in), not words
-    rest = _take_email(text, requested, reading)
-    email = reading.values.get("email") or email_hint
-    rest = _take_phone(rest, phone_regions(region, email), requested, reading)
-    _take_statements(rest, reading)
-    spotted: dict[LeadField, list[str]] = {
-        "name": [p for p in persons if _usable_entity(p, rest, requested, "name")],
-        "company": [o for o in organizations if _usable_entity(o, rest, requested, "company")],
-    }
-    for field_name, found in spotted.items():
-        if field_name == requested or field_name not in known:
-            _take_entity(field_name, found, reading)
-    if requested in FREE_TEXT_FIELDS and requested not in reading.values:
-        _take_free_text(requested, rest, reading)
-    return reading
+    a an we we're i i'm im it it's its they you your no not none nothing never just only
+    based located in near around out of from at with using use used currently still
+    self myself me do does did is are was can could what how why who where which when
+    sorry hmm um uh dunno idk don't dont looking interested trying hoping thinking
+    """
+)
+
+
+def company_problem(
+    value: str, excluded: Iterable[str] = (), *, employer: bool = False
+) -> str | None:
+    """Why `value` cannot be the company the person works for, or None when it can.
+
+    A product or social network ("HubSpot", "LinkedIn"), a place ("Melbourne"), a job
+    title ("marketing manager"), the bot's own company or a sentence ("we use Excel")
+    is something said around a company name, never one; unless the person named it as
+    their `employer` in so many words ("I work at Salesforce").
+    """
+    words = key(value).split()
+    if not words:
+        return "empty"
+    if value.lower() in _NON_ANSWERS or _NON_ANSWER.match(value) or is_greeting(value):
+        return "not_an_answer"
+    if "?" in value or words[0] in _NOT_COMPANY_STARTS or len(words) > 10:
+        return "not_a_company"
+    if (is_tool_or_network(value) and not employer) or is_place(value) or is_job_title(value):
+        return "not_a_company"
+    if _is_bot_company(value, excluded):
+        return "not_a_company"
+    return None
+
+
+def _is_bot_company(value: str, excluded: Iterable[str]) -> bool:
+    core = company_core(value)
+    return any(core == company_core(name) for name in (*excluded, *BOT_NAMES) if name.strip())
+
+
+# --- sentences, clauses and questions ------------------------------------------------
+
+# Stand-ins for punctuation that does not end anything: the dots of "Pvt. Ltd." and
+# "J. Smith", the comma of "Acme, Inc.".
+_DOT = "\ue000"
+_COMMA = "\ue001"
+_INITIALS = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){1,4}(?:[^\W\d_](?![\w]))?")
+_ABBREVIATION = re.compile(rf"\b({'|'.join(sorted(ABBREVIATIONS, key=len, reverse=True))})\.", re.I)
+_SUFFIX_START = (
+    "inc|llc|l\\.l\\.c|llp|ltd|limited|plc|gmbh|corp|co|pty|pvt|s\\.a|n\\.v|b\\.v|sa|ag|bv|nv|ab|oy"
+)
+_SUFFIX_COMMA = re.compile(rf",(?=\s*(?:{_SUFFIX_START})\b)", re.IGNORECASE)
+_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt")
+
+
+def _protect(text: str) -> str:
+    def abbreviation(match: re.Match[str]) -> str:
+        word = match.group(1)
+        following = text[match.end() :]
+        next_word = re.match(r"\s+(\S+)", following)
+        if word.lower() not in _TITLES and next_word is not None:
+            after = next_word.group(1)
+            after_key = after.lower().rstrip(".,")
+            # "Acme Co. We need ..." ends a sentence; "Pvt. Ltd." and "Sp. z o.o." do not.
+            if (
+                after[:1].isupper()
+                and after_key not in COMPANY_SUFFIXES
+                and after_key not in ABBREVIATIONS
+            ):
+                return match.group(0)
+        return word + _DOT
+
+    text = _SUFFIX_COMMA.sub(_COMMA, text)
+    text = _ABBREVIATION.sub(abbreviation, text)
+    return _INITIALS.sub(lambda m: m.group(0).replace(".", _DOT), text)
+
+
+def _restore(text: str) -> str:
+    return text.replace(_DOT, ".").replace(_COMMA, ",")
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    match = re.search(r"(\S+)\.$", text)
+    if match is None:
+        return False
+    last = match.group(1).lower()
+    return (
+        last in ABBREVIATIONS
+        or f"{last}." in COMPANY_SUFFIXES
+        or bool(_INITIALS.fullmatch(f"{last}."))
+    ) and len(text.split()) > 1
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSE_SPLIT = re.compile(
+    r"(\s*[,;:]\s*|\s+[-–—]\s+|\s+(?:and|but|so|also|plus|or)\s+|\s*\(\s*)", re.IGNORECASE
+)
+_QUESTION_OPENER = re.compile(
+    r"^(?:(?:oh|ok|okay|so|and|but|also|plus|btw|anyway|just|quick question|one question|"
+    r"question|hey|hi|hello|sorry|um+|uh+)[,:\s]+)*"
+    r"(?:(?:who|what|whats|what's|what’s|when|where|why|how|which|whose)\b|"
+    r"(?:is|are|am|do|does|did|can|could|will|would|should|may|might|has|have|was|were|"
+    r"any|got|shall)\s+(?:it|you|u|ya|there|this|that|your|yours|parley|the|i|we|my|our|they|"
+    r"he|she|a|an|any|anyone|someone|somebody)\b|"
+    r"(?:i\s+)?(?:wonder|wondering|was wondering|am wondering|'m wondering)\b|"
+    r"(?:i'?m\s+|i am\s+|just\s+)?curious\b|tell me\b|i'?d like to know|i want to know|"
+    r"wanted to (?:ask|know|check)|just checking|any idea|is there|are there)",
+    re.IGNORECASE,
+)
+_SELF_STATEMENT = re.compile(
+    r"\b(?:my (?:full )?name|i'?m|i’m|i am|this is|i work|my company|our company|call me|"
+    r"my (?:e-?mail|phone|number|role|title|job))\b",
+    re.IGNORECASE,
+)
+
+
+def statement_text(text: str) -> str:
+    """`text` without its questions to the bot, with abbreviation dots protected.
+
+    "I'm Dana from Acme, does it work with Salesforce?" keeps "I'm Dana from Acme"; a
+    sentence asking something is dropped from the first clause that asks.
+    """
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(_protect(text)):
+        if sentence.strip():
+            kept.append(_sentence_statement(sentence))
+    return " ".join(part for part in kept if part.strip())
+
+
+def _sentence_statement(sentence: str) -> str:
+    pieces = _CLAUSE_SPLIT.split(sentence)
+    kept = ""
+    for index in range(0, len(pieces), 2):
+        clause = pieces[index]
+        separator = pieces[index - 1] if index else ""
+        opener = separator.strip().lower() in ("and", "but", "so", "also", "plus", "or")
+        asking = _QUESTION_OPENER.match(clause.strip()) or (
+            opener and _QUESTION_OPENER.match(f"{separator.strip()} {clause.strip()}")
+        )
+        if asking:
+            return kept
+        kept += separator + clause
+    if sentence.rstrip().endswith("?") and (
+        len(sentence.split()) > 2 and not _SELF_STATEMENT.search(sentence)
+    ):
+        return ""  # "Salesforce integration, any good?": a question, however it starts
+    return kept.rstrip(" ?")
+
+
+# --- names and companies out of running text ----------------------------------------
+
+_NAME_TOKEN = re.compile(r"[^\s,;:!?()\"]+")
+_NAME_STOPS = word_set(
+    """
+    from at with of here speaking calling and but or i i'm im i'd i'll we we're my our the a
+    an looking interested keen wanting hoping trying writing reaching just based in on by
+    for to is was who which that
+    """
+)
+_COMPANY_STOPS = word_set(
+    """
+    we we're we'd we'll we've i i'm im i'd i'll i've our my you your they it it's is are was
+    were but so in based located as where which who that doing looking need needs want wants
+    would can could please thanks thank cheers hoping interested because since to near out
+    on here there what how why when does do did if or about re regarding using use with
+    - – —
+    """
+)
+_COMPANY_JOINERS = word_set("of the & and de du des der für y e")
+_SENTENCE_MARK = re.compile(r"[,;!?]|(?<!\ue000)\.(?=\s|$)")
+
+
+def _words_after(text: str, start: int) -> list[tuple[str, int, int]]:
+    """Tokens from `start` to the end of the clause: (word, start, end)."""
+    tokens: list[tuple[str, int, int]] = []
+    for match in _NAME_TOKEN.finditer(text, start):
+        word = match.group(0)
+        gap = text[tokens[-1][2] if tokens else start : match.start()]
+        if tokens and _SENTENCE_MARK.search(gap):
+            break
+        if word.endswith(".") and not word.endswith(_DOT):
+            if word[:-1]:
+                tokens.append((word[:-1], match.start(), match.end() - 1))
+            break
+        tokens.append((word, match.start(), match.end()))
+    return tokens
+
+
+def _capitalised(word: str) -> bool:
+    """ "Dana", "O'Neill", "d'Arcy", "3M": written the way names are."""
+    return word[:1].isupper() or word[:1].isdigit() or bool(re.match(r"^\w{1,2}['’][A-Z]", word))
+
+
+def _name_after(text: str, start: int, *, capitalised: bool) -> tuple[str, int] | None:
+    """The name words from `start` ("Pieter van der Berg"), and where they end."""
+    taken: list[tuple[str, int, int]] = []
+    pending: list[tuple[str, int, int]] = []
+    for word, begin, end in _words_after(text, start):
+        low = word.lower()
+        if low in _NAME_STOPS and not (word[:1].isupper() and low in _NAME_HOMOGRAPHS):
+            break
+        if taken and low in NAME_PARTICLES:
+            pending.append((word, begin, end))  # kept only if a name word follows
+            continue
+        if capitalised and not _capitalised(word):
+            break
+        if not re.match(r"^[^\W\d_][^\W\d_'’.\-\ue000]*$", word):
+            break
+        taken += [*pending, (word, begin, end)]
+        pending = []
+        if len(taken) >= 6:
+            break
+    if not taken:
+        return None
+    return text[taken[0][1] : taken[-1][2]], taken[-1][2]
+
+
+def _company_after(text: str, start: int, *, capitalised: bool) -> str | None:
+    """The company words from `start` to the end of its phrase ("Koala Freight Pty Ltd")."""
+    taken: list[tuple[str, int, int]] = []
+    pending: list[tuple[str, int, int]] = []
+    words = _words_after(text, start)
+    while words and _FILLER.match(words[0][0] + " "):
+        words = words[1:]  # "my company is actually Initrode"
+    for word, begin, end in words:
+        low = _restore(word).lower().rstrip(",")
+        suffix = low not in ("&", "and") and (
+            low in COMPANY_SUFFIXES or low.rstrip(".") in COMPANY_SUFFIXES
+        )
+        if not taken:
+            if low in _COMPANY_STOPS or (capitalised and not _capitalised(word)):
+                return None
+        elif suffix:
+            taken += [*pending, (word, begin, end)]
+            pending = []
+            continue
+        elif low in _COMPANY_JOINERS:
+            pending.append((word, begin, end))
+            continue
+        elif low in _COMPANY_STOPS or (capitalised and not _capitalised(word)):
+            break
+        taken += [*pending, (word, begin, end)]
+        pending = []
+        if len(taken) >= 8:
+            break
+    if not taken:
+        return None
+    return text[taken[0][1] : taken[-1][2]]
+
+
+_NAME_CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
+    # (where a name starts, whether it must be written with capitals to count)
+    (re.compile(r"\b(?:my (?:full )?name(?:'s|’s| is)|the name'?s|name is)\s*:?\s+", re.I), False),
+    # "Myself Ravi Kumar" introduces Ravi in Indian English.
+    (
+        re.compile(
+            r"\b(?i:call me|i am|i'm|i’m|im)\s+|(?:^|[,.!]\s*|\b(?i:hi+|hello|hey|namaste|morning)[,!\s]+)(?i:myself)\s+"
+        ),
+        True,
+    ),
+    (re.compile(r"\b(?i:this is)\s+"), True),
+)
+# (where a company starts, whether it must be capitalised, whether it names the employer)
+_COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
+    (
+        re.compile(
+            r"\b(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|"
+            r"startup|practice|brand)(?:(?:'s|’s)(?: name is| called| named)?| is(?: called| named)?|"
+            r" name(?:'s|’s| is)| is called| called)\s+",
+            re.I,
+        ),
+        False,
+        True,
+    ),
+    (re.compile(r"\b(?:company|business) name(?:'s|’s| is)\s+", re.I), False, True),
+    (
+        re.compile(
+            r"\bi(?:'m| am)? (?:currently |also )?(?:work|working) (?:at|for)\s+(?!a\b|an\b|myself\b)",
+            re.I,
+        ),
+        False,
+        True,
+    ),
+    (re.compile(r"\b(?:we're|we are|it's|it is) called\s+", re.I), False, False),
+    (re.compile(r"\b(?i:i run|i own|i founded|i co-founded|i started)\s+"), True, False),
+    (re.compile(r"\b(?i:i'm|i am|i’m) (?i:with|from|at)\s+"), True, False),
+)
+_INTRO_START = re.compile(
+    r"(?:(?:ok|okay|so|well|right|yes|yeah|sure|sorry)[,!.\s]+)*", re.IGNORECASE
+)
+_COMPANY_LINK = re.compile(r"\s*(?:,\s*)?(?:from|at|with|of|@)\s+", re.IGNORECASE)
+_HERE = re.compile(r"\s*,?\s*(?:here|speaking|calling|this side)\b", re.IGNORECASE)
+_ROLE_LINK = re.compile(r"\s+(?:at|for|of|with|@)\s+", re.IGNORECASE)
+
+
+def _find_statements(
+    text: str, requested: LeadField | None, excluded: tuple[str, ...], found: dict[LeadField, str]
+) -> None:
+    """Details the person states outright, in their own sentence structure."""
+    _find_names(text, requested, excluded, found)
+    for cue, capitalised, employer in _COMPANY_CUES:
+        for match in cue.finditer(text):
+            company = _company_after(text, match.end(), capitalised=capitalised)
+            _offer_company(company, excluded, found, employer=employer)
+    _find_role_at_company(text, excluded, found)
+    _find_role(text, found)
+    need = _NEED.search(text)
+    if need is not None:
+        _offer(found, "need", need.group("v"))
+
+
+def _find_names(
+    text: str, requested: LeadField | None, excluded: tuple[str, ...], found: dict[LeadField, str]
+) -> None:
+    if requested == "name":
+        return  # the answer itself is read as a name, nickname cues and all
+    for index, (cue, capitalised) in enumerate(_NAME_CUES):
+        if index == 2 and requested == "company":
+            continue  # "this is Acme Widgets" answers the company question
+        for match in cue.finditer(text):
+            if _introduction(text, match.end(), capitalised, excluded, found):
+                return
+    if requested in (None, "email", "phone"):
+        # "Kwame Mensah here, ...", "Dana Reyes from Acme, ...": an introduction first thing.
+        opening = GREETING_LEAD.match(text)
+        start = _INTRO_START.match(text, opening.end() if opening else 0)
+        if start is not None:
+            _introduction(text, start.end(), True, excluded, found, marked=True)
+
+
+def _introduction(
+    text: str,
+    start: int,
+    capitalised: bool,
+    excluded: tuple[str, ...],
+    found: dict[LeadField, str],
+    *,
+    marked: bool = False,
+) -> bool:
+    """A name from `start`, and the company it comes "from"; `marked`: only with "here" or
+    "from ..." after it, the way people introduce themselves without "I'm"."""
+    read = _name_after(text, start, capitalised=capitalised)
+    if read is None:
+        return False
+    name, end = read
+    here = _HERE.match(text, end)
+    link = _COMPANY_LINK.match(text, here.end() if here else end)
+    if marked and here is None and link is None:
+        return False
+    value = _restore(name)
+    if name_problem(value, excluded) is not None:
+        return False
+    found.setdefault("name", value)
+    if link is not None:
+        _offer_company(_company_after(text, link.end(), capitalised=True), excluded, found)
+    return True
+
+
+def _find_role_at_company(
+    text: str, excluded: tuple[str, ...], found: dict[LeadField, str]
+) -> None:
+    """ "CTO at Lumen Labs", "I'm head of growth at Acme": a title, then the employer."""
+    for link in _ROLE_LINK.finditer(text):
+        if _inside_title(text, link):
+            continue  # "head of marketing at ...": the "of" is inside the title
+        before = re.split(r"[,;:!?]|(?<!\ue000)\.\s", text[: link.start()])[-1]
+        words = before.split()
+        for size in range(min(6, len(words)), 0, -1):
+            role = " ".join(words[-size:])
+            role = re.sub(r"^(?:i'm|i’m|i am|im|as|and|our|my)\s+", "", role, flags=re.I)
+            role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
+            if not is_job_title(_restore(role)):
+                continue
+            company = _company_after(text, link.end(), capitalised=True)
+            if company and company_problem(_restore(company), excluded) is None:
+                _offer(found, "role", role)
+                _offer_company(company, excluded, found)
+                return
+            break
+
+
+def _inside_title(text: str, link: re.Match[str]) -> bool:
+    following = text[link.end() :].split(maxsplit=1)
+    return bool(following) and key(following[0]) in JOB_MODIFIERS | JOB_TITLES
+
+
+_ROLE_STATEMENTS = (
+    re.compile(
+        r"\bmy (?:role|title|job title|job|position)(?:'s|’s| is)\s+(?P<v>.+?)"
+        r"(?=\s+(?:at|from|with|for)\s+(?-i:[A-Z])|\s*(?:[,;!?]|\.(?:\s|$)|\band\b|\bbut\b|$))",
+        re.I,
+    ),
+    re.compile(
+        r"\bi(?: am|'m|’m| work as)\s+(?:the |a |an )(?P<v>.+?)"
+        r"(?=\s+(?:at|from|of|with|for|in)\s+(?-i:[A-Z])|\s*(?:[,;!?]|\.(?:\s|$)|\band\b|\bbut\b|$))",
+        re.I,
+    ),
+    re.compile(
+        r"\bi(?: am|'m|’m| work as)\s+(?P<v>(?:[\w&/-]+\s+){0,4}?[\w&/-]+)"
+        r"(?=\s+(?:at|from|of|with|for|in)\s+|\s*(?:[,;!?]|\.(?:\s|$)|\band\b|\bbut\b|$))",
+        re.I,
+    ),
+)
+
+
+def _find_role(text: str, found: dict[LeadField, str]) -> None:
+    if "role" in found:
+        return
+    for index, pattern in enumerate(_ROLE_STATEMENTS):
+        for match in pattern.finditer(text):
+            value = _restore(match.group("v"))
+            if index == 2 and not is_job_title(value):
+                continue  # "I'm Dana": without an article only a real title is a role
+            if index == 1 and (_looks_like_description(value) or not mentions_job_title(value)):
+                continue  # "I'm a bit lost", "I'm the one asking": no job in it
+            _offer(found, "role", value)
+            if "role" in found:
+                return
+
+
+def _looks_like_description(value: str) -> bool:
+    """ "a small bakery", "a bit confused": words after "I'm a" that are no job."""
+    return not any(ch.isalpha() for ch in value) or key(value).split()[0] in (
+        "bit",
+        "little",
+        "small",
+        "big",
+        "large",
+        "new",
+        "returning",
+        "existing",
+        "current",
+        "potential",
+        "customer",
+        "client",
+        "user",
+    )
+
+
+_NEED = re.compile(
+    # A stated problem, not a request to the bot ("I want a demo" is not a need).
+    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
+    re.I,
+)
+
+
+def _offer(found: dict[LeadField, str], field_name: LeadField, raw: str) -> None:
+    if field_name in found:
+        return
+    try:
+        found[field_name] = clean_free_text(field_name, _restore(raw))
+    except ValueError:
+        return
+
+
+def _offer_company(
+    raw: str | None,
+    excluded: tuple[str, ...],
+    found: dict[LeadField, str],
+    *,
+    employer: bool = False,
+) -> None:
+    if raw is None or "company" in found:
+        return
+    value = _restore(raw)
+    if company_problem(value, excluded, employer=employer) is None:
+        _offer(found, "company", value)
+
+
+# --- answers to the question asked ---------------------------------------------------
+
+_NAME_TAIL = re.compile(
+    r"(?:[\s,!.]+(?:here|speaking|thanks|thank you|cheers|ta|thx|please|pls|mate|btw|"
+    r"by the way|x+|:\)|:-\)))+[\s!.]*$",
+    re.IGNORECASE,
+)
+_NAME_CUT = re.compile(
+    r"\s+(?:and|but|so|here|speaking|calling|this side|thanks|thank you|cheers|btw|by the way)\b.*$|"
+    r"\s+[-–—]\s+.*$",
+    re.IGNORECASE,
+)
+
+
+_NAME_PARTS = re.compile(r",|(?<=\w{2})\.\s+|[!?]\s*")
+
+
+def _read_name_answer(
+    text: str, excluded: tuple[str, ...]
+) -> tuple[str | None, str | None, str | None]:
+    """A reply to "what's your name?": (name, the company it came with, problem).
+
+    "it's JP, Jean-Pierre Tremblay" gives the full name; "Dana Reyes from Acme" a name
+    and a company; "hii there" or "🙂" nothing.
+    """
+    answer = strip_symbols(text)
+    opening = GREETING_LEAD.match(answer)
+    if opening is not None and answer[opening.end() :].strip():
+        answer = answer[opening.end() :]  # "hi there, it's Dana"
+    problem: str | None = None
+    chosen: tuple[str, str | None] | None = None
+    parts = [_restore(part) for part in _NAME_PARTS.split(answer)]
+    for name, company in (_bare_name(part) for part in parts):
+        if not name:
+            continue
+        found = name_problem(name, excluded)
+        if found is not None:
+            problem = problem or found
+        elif chosen is None or _fuller(name, chosen[0]):
+            chosen = (name, company or (chosen[1] if chosen else None))
+    if chosen is None:
+        return None, None, problem or "not_a_name"
+    try:
+        return clean_free_text("name", chosen[0]), chosen[1], None
+    except ValueError as error:
+        return None, None, str(error)
+
+
+def _bare_name(part: str) -> tuple[str, str | None]:
+    part = _NAME_TAIL.sub("", part.strip())
+    for _ in range(2):
+        part = _LEAD_INS["name"].sub("", part.strip())
+    part = _NAME_CUT.sub("", part).strip(" .!;:")
+    company: str | None = None
+    link = re.search(r"\s+(?:from|at|with|of|@)\s+", part, re.IGNORECASE)
+    if link is not None:
+        company = part[link.end() :].strip(" .!;:") or None
+        part = part[: link.start()]
+    return part.strip(" .!;:"), company
+
+
+def _fuller(longer: str, shorter: str) -> bool:
+    """ "Jean-Pierre Tremblay" is a fuller "JP"; "Dana Reyes" a fuller "Dana"."""
+    long_words, short_words = longer.split(), shorter.split()
+    if len(long_words) <= len(short_words):
+        return False
+    initials = "".join(piece[:1] for piece in re.split(r"[\s\-]+", longer) if piece).lower()
+    compact = shorter.replace(".", "").replace(" ", "")
+    return (
+        long_words[0].lower().startswith(short_words[0].lower())
+        or longer.lower().endswith(shorter.lower())
+        or (compact.isupper() and initials.startswith(compact.lower()))
+    )
+
+
+def _read_company_answer(
+    text: str, excluded: tuple[str, ...], *, others: bool
+) -> tuple[str | None, str | None]:
+    """A reply to "which company are you with?": (company, problem)."""
+    answer = _FILLER.sub("", _LEAD_INS["company"].sub("", text.strip()))
+    called = re.search(r"\b(?:called|named)\s+", answer, re.IGNORECASE)
+    if called is not None:
+        answer = _company_after(answer, called.end(), capitalised=False) or answer
+    head, _, tail = answer.partition(",")
+    # "Harbour Light, a small agency in Cork": what follows the comma describes it.
+    if tail.strip() and (
+        others or not tail.strip()[:1].isupper() or company_problem(_restore(tail), excluded)
+    ):
+        answer = head
+    answer = re.split(r"\s+(?:based|located)\s+(?:in|out of)\s+|\s+in\s+(?=[A-Z])", answer)[0]
+    value = _restore(answer).strip(" \t\n,;!?")
+    if value.endswith(".") and not _ends_with_abbreviation(value):
+        value = value.rstrip(".")
+    problem = company_problem(value, excluded)
+    if problem is not None:
+        return None, problem
+    try:
+        return clean_free_text("company", value), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def _read_role_answer(text: str, excluded: tuple[str, ...], reading: Reading) -> None:
+    """A reply to "what's your role?"; "marketing manager at harbour light" names the
+    employer too."""
+    answer = text
+    for link in _ROLE_LINK.finditer(text):
+        if _inside_title(text, link):
+            continue  # "Head of Growth" is one title, not a head at Growth
+        company = _company_after(text, link.end(), capitalised=False)
+        if not is_job_title(_restore(text[: link.start()])) or company is None:
+            break
+        if company_problem(_restore(company), excluded) is None:
+            found: dict[LeadField, str] = {}
+            _offer_company(company, excluded, found)
+            reading.values.update(found)
+            answer = text[: link.start()]
+        break
+    if is_greeting(_restore(answer)):
+        reading.problems["role"] = "not_an_answer"
+        return
+    _take_free_text("role", _restore(answer), reading)
+
+
+# --- emails and phone numbers --------------------------------------------------------
+
+_EMAIL_CUE = re.compile(
+    r"\b(?:my e-?mail|e-?mail(?: address)?(?:'s|’s| is|:)|e-?mail me (?:at|on)|"
+    r"reach me (?:at|on)|address is)\b",
+    re.IGNORECASE,
+)
+_SPOKEN_PHRASES = (
+    (re.compile(r"\bat\s+the\s+rate(?:\s+of)?\b", re.I), " @ "),
+    (re.compile(r"\bat[\s-]+(?:sign|symbol)\b", re.I), " @ "),
+    (re.compile(r"\bfull\s+stop\b", re.I), " dot "),
+    (re.compile(r"\bunder\s+score\b", re.I), " underscore "),
+)
+_SPOKEN_SYMBOL = {
+    "@": "@",
+    "at": "@",
+    "dot": ".",
+    "period": ".",
+    "point": ".",
+    "underscore": "_",
+    "dash": "-",
+    "hyphen": "-",
+}
+# Words around a dictated address ("sorry it's", "yeah so my email is", "thanks").
+_EMAIL_CHATTER = word_set(
+    """
+    my email e-mail mail address is it's its it is that's thats that sure yes yeah yep ok okay
+    so um uh er erm hmm ah oh sorry well right the and or me you can reach contact on use try
+    send to via please just actually basically like i i'm think mean yea ya alright fine here
+    hi hello hey mine was be will would should could correct correction no not wait oops
+    new work personal best one this there go ahead write down put spelled spelt as email's
+    emails of course then anyway good great thanks thank cheers
+    """
+)
+_LOCAL_WORD = re.compile(r"^[a-z0-9][a-z0-9._%+'-]*$")
+_DOMAIN_WORD = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+
+
+def read_spoken_email(text: str) -> str | None:
+    """An address read out in words: "jp dot tremblay at acme dot ca", "uh j smith at
+    outlook dot com", "anna underscore k at gmail.com". None when there is none, or when
+    the words before it could belong to the address ("anna kovacs at ...")."""
+    spoken = text.lower().replace("’", "'")
+    for pattern, symbol in _SPOKEN_PHRASES:
+        spoken = pattern.sub(symbol, spoken)
+    tokens = [t.strip(',;!?"()').rstrip(".") for t in spoken.split()]
+    tokens = [t for t in tokens if t]
+    for index, token in enumerate(tokens):
+        if _SPOKEN_SYMBOL.get(token) != "@":
+            continue
+        domain = _spoken_domain(tokens[index + 1 :])
+        local = _spoken_local(tokens[:index])
+        if domain and local:
+            try:
+                return normalize_email(f"{local}@{domain}")
+            except ValueError:
+                continue
+    return None
+
+
+def _spoken_domain(tokens: list[str]) -> str | None:
+    parts: list[str] = []
+    for token in tokens:
+        symbol = _SPOKEN_SYMBOL.get(token)
+        if symbol in (".", "-"):
+            if not parts or parts[-1] in (".", "-"):
+                return None
+            parts.append(symbol)
+        elif not parts or parts[-1] in (".", "-"):
+            if not _DOMAIN_WORD.match(token):
+                return None
+            parts.append(token)
+        else:
+            break
+    while parts and parts[-1] in (".", "-"):
+        parts.pop()
+    domain = "".join(parts)
+    return domain if "." in domain.strip(".") else None
+
+
+def _spoken_local(tokens: list[str]) -> str | None:
+    parts: list[str] = []
+    index = len(tokens) - 1
+    while index >= 0:
+        token = tokens[index]
+        symbol = _SPOKEN_SYMBOL.get(token)
+        if not parts:
+            if symbol is not None or not _LOCAL_WORD.match(token) or token in _EMAIL_CHATTER:
+                return None
+            parts.insert(0, token)
+        elif symbol in (".", "_", "-") and index > 0:
+            word = tokens[index - 1]
+            if not _LOCAL_WORD.match(word) or _SPOKEN_SYMBOL.get(word):
+                return None
+            parts[:0] = [word, symbol]
+            index -= 1
+        elif (len(token) == 1 and token.isalpha() and token != "i") or token.isdigit():
+            parts.insert(0, token)  # letters spelt out: "j smith" is jsmith
+        elif token in _EMAIL_CHATTER or symbol is not None:
+            break
+        else:
+            return None  # "anna kovacs at ...": annakovacs or kovacs? Not for us to guess.
+        index -= 1
+    return "".join(parts) or None
 
 
 def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str:
     candidates = _EMAIL_CANDIDATE.findall(text)
-    if not candidates and requested == "email":
-        spoken = _SPOKEN_DOT.sub(".", _SPOKEN_AT.sub("@", text.strip()))
-        candidates = _EMAIL_CANDIDATE.findall(spoken) if " " not in spoken.strip() else []
-        text = "" if candidates else text
+    if not candidates and (requested == "email" or _EMAIL_CUE.search(text)):
+        spoken = read_spoken_email(text)
+        if spoken is not None:
+            reading.values["email"] = spoken
+            return _without_spoken_email(text)
+        if (
+            requested == "email"
+            and re.search(r"\b(?:at|at sign)\b", text, re.I)
+            and re.search(r"\b(?:dot|period)\b|\w\.\w", text, re.I)
+        ):
+            reading.problems["email"] = "invalid_email"
     for candidate in candidates:
         text = text.replace(candidate, " ")
         try:
@@ -300,6 +975,12 @@ def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str
     if requested == "email" and "email" not in reading.values and "email" not in reading.problems:
         reading.problems["email"] = "no_email"
     return text
+
+
+def _without_spoken_email(text: str) -> str:
+    # What is left of a dictated address is only words about it; nothing else to read.
+    cue = _EMAIL_CUE.search(text)
+    return text[: cue.start()] if cue is not None else ""
 
 
 def phone_regions(default: str, email: str | None) -> tuple[str, ...]:
@@ -338,45 +1019,108 @@ def _looks_like_phone_attempt(text: str) -> bool:
     )
 
 
-def _take_statements(text: str, reading: Reading) -> None:
-    for field_name, pattern in _STATEMENTS:
-        if field_name in reading.values:
-            continue
-        match = pattern.search(text)
-        if match is None:
-            continue
-        try:
-            reading.values[field_name] = clean_free_text(field_name, match.group("v"))
-        except ValueError:
-            continue
+# --- one message ---------------------------------------------------------------------
+
+_COMMAND = re.compile(r"/[A-Za-z_][\w-]*(?:\{.*\})?", re.DOTALL)
 
 
-def _usable_entity(value: str, rest: str, requested: LeadField | None, field_name: str) -> bool:
-    """Whether an entity spaCy found can stand for `field_name`."""
-    if value not in rest or "@" in value:
-        return False  # part of an email address or phone number already read
-    if requested not in FREE_TEXT_FIELDS or requested == field_name:
-        return True
-    # A bare answer to another question ("Acme Inc" when asked for the role, "it's
-    # Beatriz" when asked for the name) answers that question, not this one.
-    answer = _LEAD_INS[requested].sub("", rest.strip()).strip(" ,.!?")
-    return value.strip().lower() != answer.lower()
+def read_message(
+    text: str,
+    *,
+    region: str,
+    requested: LeadField | None = None,
+    persons: Iterable[str] = (),
+    organizations: Iterable[str] = (),
+    email_hint: str | None = None,
+    excluded: Iterable[str] = (),
+) -> Reading:
+    """Everything a message says about the lead, with the asked-for field read generously.
+
+    Explicit statements ("my company is ...") may change a known field. A name or company
+    spaCy spotted (`persons`, `organizations`) only answers the question asked, and only
+    when the words of the answer do not read as one. `excluded` names the company running
+    the bot, which is never the person's own.
+    """
+    if _COMMAND.fullmatch(text.strip()):
+        return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
+    reading = Reading(declined=requested is not None and declines(text, requested))
+    banned = tuple(excluded)
+    rest = _take_email(text, requested, reading)
+    email = reading.values.get("email") or email_hint
+    rest = _take_phone(rest, phone_regions(region, email), requested, reading)
+    statements = statement_text(rest)
+    found: dict[LeadField, str] = {}
+    _find_statements(statements, requested, banned, found)
+    for field_name, value in found.items():
+        reading.values.setdefault(field_name, value)
+    if requested is None or requested in reading.values:
+        return reading
+    if reading.declined:
+        reading.problems.pop(requested, None)
+        if requested != "name":
+            return reading  # "no phone, thanks" answers nothing else either
+    if requested == "name":
+        _answer_name(statements, banned, persons, reading)
+    elif requested == "company":
+        _answer_company(statements, banned, organizations, reading)
+    elif requested == "role":
+        _read_role_answer(_answer_part(statements, reading), banned, reading)
+    elif requested == "need" and statements.strip():
+        # A need is told in the person's own words, "integrates with HubSpot" and all.
+        _take_free_text(requested, rest, reading)
+    elif requested == "need":
+        reading.problems["need"] = "empty"
+    return reading
 
 
-def _take_entity(field_name: LeadField, found: Iterable[str], reading: Reading) -> None:
-    if field_name in reading.values:
+def _answer_name(
+    statements: str, excluded: tuple[str, ...], persons: Iterable[str], reading: Reading
+) -> None:
+    answer = statements  # the parts around an email or number are read one by one
+    name, company, problem = _read_name_answer(answer, excluded)
+    if name is None:
+        # The words did not read as a name; one spaCy found inside them still may be.
+        for person in persons:
+            if person in _restore(answer) and name_problem(person, excluded) is None:
+                name, problem = clean_free_text("name", person), None
+                break
+    if name is None:
+        if not reading.declined:
+            reading.problems["name"] = problem or "not_a_name"
         return
-    for value in found:
-        try:
-            reading.values[field_name] = clean_free_text(field_name, value)
-            return
-        except ValueError:
-            continue
+    reading.values["name"] = name
+    if company:
+        found: dict[LeadField, str] = {}
+        _offer_company(company, excluded, found)
+        for field_name, value in found.items():
+            reading.values.setdefault(field_name, value)
+
+
+def _answer_company(
+    statements: str, excluded: tuple[str, ...], organizations: Iterable[str], reading: Reading
+) -> None:
+    answer = _answer_part(statements, reading)
+    value, problem = _read_company_answer(answer, excluded, others=bool(reading.values))
+    if value is None:
+        for organization in organizations:
+            if organization in _restore(answer) and company_problem(organization, excluded) is None:
+                value, problem = clean_free_text("company", organization), None
+                break
+    if value is not None:
+        reading.values["company"] = value
+    else:
+        reading.problems["company"] = problem or "empty"
+
+
+def _answer_part(statements: str, reading: Reading) -> str:
+    # A message that also carried other details ("Dana, dana@acme.io") answers with its
+    # first part; a plain answer is taken whole.
+    if not reading.values:
+        return statements
+    return re.split(r"[,;\n]| - ", statements.strip())[0]
 
 
 def _take_free_text(requested: LeadField, text: str, reading: Reading) -> None:
-    # A message that also carried other details ("Dana, dana@acme.io") answers with its
-    # first part; a plain answer is taken whole.
     answer = text
     if requested != "need" and reading.values:
         answer = re.split(r"[,;\n]| - ", text.strip())[0]
@@ -390,13 +1134,17 @@ def _take_free_text(requested: LeadField, text: str, reading: Reading) -> None:
 
 _EXPLICIT_FIELD = re.compile(
     r"\bmy (?:full )?(?:name|e-?mail(?: address)?|phone(?: number)?|number|mobile|cell|company|"
-    r"business|organi[sz]ation|employer|role|title|job title|job|position)(?:'s| is)\s+\S",
+    r"business|organi[sz]ation|employer|role|title|job title|job|position)(?:'s| is)\s+\S|"
+    r"\bi (?:work|am working) (?:at|for)\s+\S",
     re.IGNORECASE,
 )
 
 
 def states_lead_details(text: str, region: str) -> bool:
-    """Whether a message plainly gives lead details: an email, a phone number, "my X is ..."."""
+    """Whether a message plainly gives lead details: an email (typed or read out), a phone
+    number, "my X is ...", "I work at ..."."""
     if _EMAIL_CANDIDATE.search(text) or _EXPLICIT_FIELD.search(text):
+        return True
+    if read_spoken_email(text) is not None and re.search(r"\bdot\b", text, re.I):
         return True
     return any(True for _ in phonenumbers.PhoneNumberMatcher(text, region))

@@ -196,3 +196,125 @@ async def test_the_question_order_is_the_domain_s(store: ProfileStore, settings:
                            slots={"requested_slot": "lead_company", "lead_name": "Dana"})  # fmt: skip
     events = await action.run(CollectingDispatcher(), skipped, domain)  # type: ignore[arg-type]
     assert slot_events(events)["requested_slot"] == "lead_email"
+
+
+# --- issue #18: details are taken only where the person gives them -------------------
+
+
+async def test_a_name_the_classifier_took_for_skip_is_still_the_name(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    for text, intent in [("Nadia Khan", "skip"), ("Skip Henderson", "deny")]:
+        slots, said = await run(
+            action, text=text, intent=intent, sender=f"name-{intent}",
+            slots={"requested_slot": "lead_name"},
+        )  # fmt: skip
+        assert slots["lead_name"] == text and "skipped_fields" not in slots
+        assert slots["requested_slot"] == "lead_email" and said == []
+        contact = store.contact_for_identity("rest", f"name-{intent}")
+        assert contact is not None and contact.name == text
+
+
+async def test_skip_in_words_skips_whatever_the_intent(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(action, text="skip that one", slots={"requested_slot": "lead_name"})
+    assert slots["skipped_fields"] == ["name"] and "lead_name" not in slots
+    assert said == ["utter_field_skipped"]
+
+
+async def test_refusing_the_phone_never_fills_the_company(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    answered = {"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"}
+    for index, (text, intent) in enumerate([
+        ("I'd rather not give my number", "inform"), ("no phone thanks", "thank"),
+        ("not comfortable sharing that", "out_of_scope"),
+    ]):  # fmt: skip
+        slots, said = await run(
+            action, text=text, intent=intent, sender=f"phone-{index}", slots=answered
+        )
+        assert slots["skipped_fields"] == ["phone"], text
+        assert "lead_company" not in slots and "lead_phone" not in slots
+        assert slots["requested_slot"] == "lead_company" and said == ["utter_field_skipped"]
+        assert store.contact_for_identity("rest", f"phone-{index}") is None
+
+
+async def test_a_refusal_keeps_a_company_stated_outright(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="no phone, but I work at Koala Freight Pty Ltd",
+        slots={"requested_slot": "lead_phone", "lead_name": "Bruce", "lead_email": "b@k.au"},
+    )  # fmt: skip
+    assert slots["skipped_fields"] == ["phone"] and slots["lead_company"] == "Koala Freight Pty Ltd"
+    assert slots["requested_slot"] == "lead_role" and said == ["utter_field_skipped"]
+
+
+async def test_a_greeting_after_the_phone_question_is_no_company(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="hii", intent="inform",
+        slots={"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"},
+    )  # fmt: skip
+    assert "lead_company" not in slots and "skipped_fields" not in slots
+    assert slots["requested_slot"] == "lead_phone" and said == ["utter_no_phone"]
+
+
+async def test_the_bots_own_company_and_tools_are_not_the_persons_company(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    for text in ["Acme Test Co", "we use HubSpot", "Melbourne", "marketing manager"]:
+        slots, said = await run(
+            action, text=text, entities=[{"entity": "ORG", "value": "HubSpot"}],
+            slots={"requested_slot": "lead_company", "lead_name": "Dana"},
+        )  # fmt: skip
+        assert "lead_company" not in slots and slots["requested_slot"] == "lead_company", text
+        assert said == ["utter_invalid_text"]
+    assert store.contact_for_identity("rest", "visitor-1") is None
+
+
+async def test_an_organisation_in_an_unasked_message_fills_nothing(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(
+        action, text="Parley looks great for us, we'd need it to feed Salesforce", intent="inform",
+        entities=[{"entity": "ORG", "value": "Salesforce"}, {"entity": "PERSON", "value": "Parley"}],
+        slots={"requested_slot": "lead_email", "lead_name": "Dana"},
+    )  # fmt: skip
+    assert "lead_company" not in slots and "lead_name" not in slots
+    assert slots["requested_slot"] == "lead_email"
+
+
+async def test_an_address_read_out_is_taken_when_the_email_was_asked(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="sorry it's jp dot tremblay at acme dot ca", intent="chitchat",
+        slots={"requested_slot": "lead_email", "lead_name": "Jean-Pierre Tremblay"},
+    )  # fmt: skip
+    assert slots["lead_email"] == "jp.tremblay@acme.ca" and said == []
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None and contact.email == "jp.tremblay@acme.ca"
+
+
+async def test_leaving_wins_over_turning_a_question_down(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    events = await action.run(
+        CollectingDispatcher(),
+        make_tracker("no thanks, not interested", intent="cancel",
+                     slots={"requested_slot": "lead_phone", "lead_name": "Dana"}),
+        DOMAIN,
+    )  # fmt: skip
+    assert events == []

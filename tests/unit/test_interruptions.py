@@ -54,3 +54,41 @@ def test_states_opt_out(text: str, expected: bool) -> None:
     from bot.interruptions import states_opt_out
 
     assert states_opt_out(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'd rather not give my number", "no phone thanks", "not comfortable sharing that",
+     "skip", "Skip it please", "pass", "I'll pass", "nah", "No thank you.", "rather not",
+     "I don't have one", "we haven't got one", "prefer not to say", "none of your business",
+     "I'm not giving that out", "leave it blank", "n/a", "next question"],
+)  # fmt: skip
+def test_refusals_decline(text: str) -> None:
+    from bot.interruptions import declines
+
+    assert declines(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Skip Henderson", "Nadia Khan", "no, it's Acme", "no, my company is Initrode",
+     "Next Level Media", "I don't know", "I don't want a demo", "Passmore Logistics",
+     "I don't want to continue", "+44 20 7946 0958"],
+)  # fmt: skip
+def test_answers_do_not_decline(text: str) -> None:
+    from bot.interruptions import declines
+
+    assert not declines(text)
+
+
+def test_working_alone_declines_only_the_company() -> None:
+    from bot.interruptions import declines
+
+    assert declines("just me, I'm a freelancer", "company")
+    assert declines("self-employed", "company") and not declines("self-employed", "role")
+
+
+@pytest.mark.parametrize("text", ["helo", "hii there", "heyyy", "gday", "good mornin", "Hiya!"])
+def test_greetings_typed_in_a_hurry_read_as_greetings(text: str) -> None:
+    assert interrupts_form(text, "greet", 0.9, CANDIDATES | {"greet"})
+    assert not interrupts_form("Hugo Boss", "greet", 0.9, CANDIDATES | {"greet"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.leads import clean_free_text, normalize_email, normalize_phone, read_message
+from bot.leads import Reading, clean_free_text, normalize_email, normalize_phone, read_message
 
 
 @pytest.mark.parametrize(
@@ -12,7 +12,8 @@ from bot.leads import clean_free_text, normalize_email, normalize_phone, read_me
     [
         ("I'm Dana Reyes from Acme, dana@acme.io", None, [], [],
          {"name": "Dana Reyes", "company": "Acme", "email": "dana@acme.io"}),
-        ("I'm Li Wei, CTO at Lumen Labs", None, [], [], {"name": "Li Wei", "company": "Lumen Labs"}),
+        ("I'm Li Wei, CTO at Lumen Labs", None, [], [],
+         {"name": "Li Wei", "company": "Lumen Labs", "role": "CTO"}),
         ("my name is jonas weber", "name", [], [], {"name": "jonas weber"}),
         ("Dana", "name", [], [], {"name": "Dana"}),
         ("Dana Reyes, dana@acme.io", "name", [], [], {"name": "Dana Reyes", "email": "dana@acme.io"}),
@@ -45,7 +46,7 @@ def test_read_message_finds_details(
         ("dana@acme", "email", "invalid_email"),
         ("no idea", "email", "no_email"),
         ("12 34", "phone", "invalid_phone"),
-        ("nope", "phone", "no_phone"),
+        ("not sure", "phone", "no_phone"),
         ("🙂🙂", "name", "not_a_name"),
         ("tell me a joke", "name", "not_a_name"),
         ("yes", "company", "not_an_answer"),
@@ -61,7 +62,7 @@ def test_read_message_reports_problems(text: str, requested: str, problem: str) 
 def test_spotted_company_does_not_overwrite_a_known_one_from_a_need() -> None:
     reading = read_message(
         "we need something like HubSpot", region="US", requested="need",
-        organizations=["HubSpot"], known=("company",),
+        organizations=["HubSpot"],
     )  # fmt: skip
     assert "company" not in reading.values
 
@@ -124,3 +125,264 @@ def test_read_message_never_takes_a_command_for_an_answer(text: str) -> None:
     # START becomes /opt_in before NLU; a fuzz run once stored "/opt_in" as a name.
     reading = read_message(text, region="US", requested="name")
     assert reading.values == {}
+
+
+# --- issue #18: details are taken only where the person gives them -------------------
+
+BOT_COMPANY = ("Acme Test Co",)
+
+
+def read(
+    text: str,
+    requested: str | None = None,
+    persons: tuple[str, ...] = (),
+    orgs: tuple[str, ...] = (),
+    region: str = "US",
+) -> Reading:
+    return read_message(
+        text, region=region, requested=requested, persons=persons,  # type: ignore[arg-type]
+        organizations=orgs, excluded=BOT_COMPANY,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "persons", "expected"),
+    [
+        ("María de la Cruz", (), "María de la Cruz"),
+        ("Pieter van der Berg", ("Berg",), "Pieter van der Berg"),
+        ("it's Ahmad bin Ismail", ("Ismail",), "Ahmad bin Ismail"),
+        ("it's Siobhan O'Neill", ("O'Neill",), "Siobhan O'Neill"),
+        ("Jean-Pierre Tremblay", (), "Jean-Pierre Tremblay"),
+        ("Nguyen Van Anh", ("Anh",), "Nguyen Van Anh"),
+        ("it's JP, Jean-Pierre Tremblay", ("JP",), "Jean-Pierre Tremblay"),
+        ("Jean-Pierre Tremblay, but call me JP", (), "Jean-Pierre Tremblay"),
+        ("the name's Bond, James Bond", (), "James Bond"),
+        ("It's Dana. Dana Reyes.", (), "Dana Reyes"),
+        ("Cheers, it's Liam", (), "Liam"),
+        ("João do Nascimento", (), "João do Nascimento"),
+        ("d'Arcy Fitzgerald", (), "d'Arcy Fitzgerald"),
+        ("Fatima al Hassan", (), "Fatima al Hassan"),
+        ("Ludwig von Trapp here", (), "Ludwig von Trapp"),
+        ("myself Ravi Kumar", (), "Ravi Kumar"),
+        ("Ravi this side", (), "Ravi"),
+        ("hi there, it's Dana 😊", (), "Dana"),
+        ("Gday! Bruce Wayne speaking", (), "Bruce Wayne"),
+        ("sure thing, name's Aoife Byrne", (), "Aoife Byrne"),
+        ("Nadia Khan", ("Nadia Khan",), "Nadia Khan"),
+        ("Skip Henderson", ("Skip Henderson",), "Skip Henderson"),
+        ("Will Turner", (), "Will Turner"),
+        ("Dana Price", (), "Dana Price"),
+        ("Dr. Anjali Mehta", (), "Dr. Anjali Mehta"),
+        ("nadia khan", (), "nadia khan"),
+    ],
+)
+def test_names_keep_every_part_the_person_gave(
+    text: str, persons: tuple[str, ...], expected: str
+) -> None:
+    assert read(text, "name", persons).values == {"name": expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["helo", "hii there", "heyyy", "gday", "g'day mate", "good mornin", "Hiya!", "morning all",
+     "hello hello", "yo", "👋", "🙂🙏", "Namaste", "salaam", "kia ora", "Marketing Manager",
+     "HubSpot", "Acme Test Co", "Parley", "yes please", "what?", "why do you need it"],
+)  # fmt: skip
+def test_greetings_emoji_and_other_words_are_no_names(text: str) -> None:
+    reading = read(text, "name", persons=(text,), orgs=(text,))
+    assert "name" not in reading.values and not reading.declined
+    assert reading.problems["name"] == "not_a_name"
+
+
+@pytest.mark.parametrize(
+    "text", ["skip", "pass", "Skip it", "no thanks", "I'd rather not say", "not telling",
+             "prefer not to say", "nope"],
+)  # fmt: skip
+def test_refusing_the_name_gives_no_name(text: str) -> None:
+    reading = read(text, "name")
+    assert reading.values == {} and reading.problems == {} and reading.declined
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sharma Textiles Pvt. Ltd.", "Sharma Textiles Pvt. Ltd."),
+        ("it's Sharma Textiles Pvt. Ltd.", "Sharma Textiles Pvt. Ltd."),
+        ("Koala Freight Pty Ltd", "Koala Freight Pty Ltd"),
+        ("Müller GmbH & Co. KG", "Müller GmbH & Co. KG"),
+        ("Acme, Inc.", "Acme, Inc."),
+        ("Dupont S.A.", "Dupont S.A."),
+        ("Rossi S.r.l.", "Rossi S.r.l."),
+        ("Nowak Sp. z o.o.", "Nowak Sp. z o.o."),
+        ("we're Nowak Sp. z o.o., a logistics firm in Poland", "Nowak Sp. z o.o."),
+        ("Harbour Light, a small agency in Cork", "Harbour Light"),
+        ("Koala Freight Pty Ltd in Brisbane", "Koala Freight Pty Ltd"),
+        ("we're called Sweet Treats", "Sweet Treats"),
+        ("a little bakery called Sweet Treats", "Sweet Treats"),
+        ("I work for Tata Consultancy Services", "Tata Consultancy Services"),
+        ("St Bart's Clinic", "St Bart's Clinic"),
+        ("Smith, Jones & Partners", "Smith, Jones & Partners"),
+    ],
+)
+def test_company_answers_keep_their_legal_form(text: str, expected: str) -> None:
+    assert read(text, "company").values == {"company": expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I work at Sharma Textiles Pvt. Ltd. We need more leads.", "Sharma Textiles Pvt. Ltd"),
+        ("my company is Dupont S.A.", "Dupont S.A."),
+        ("I'm with Müller GmbH & Co. KG", "Müller GmbH & Co. KG"),
+        ("our business is called Koala Freight Pty Ltd", "Koala Freight Pty Ltd"),
+        ("I run Rossi S.r.l. out of Milan", "Rossi S.r.l."),
+    ],
+)
+def test_stated_companies_keep_their_legal_form(text: str, expected: str) -> None:
+    assert read(text).values["company"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HubSpot", "Salesforce", "Google Sheets", "an Excel spreadsheet", "our CRM", "X/Twitter",
+     "LinkedIn", "WhatsApp", "Melbourne", "the UK", "New South Wales", "Mumbai", "CEO",
+     "marketing manager", "head of growth", "Founder", "Acme Test Co", "acme test co.",
+     "Parley", "we use Zapier", "we sell on Shopify and Instagram", "based in Dublin",
+     "a small bakery", "no idea", "hii", "does it work with Salesforce?"],
+)  # fmt: skip
+def test_tools_places_titles_and_the_bots_company_are_no_company(text: str) -> None:
+    reading = read(text, "company", orgs=(text, "Salesforce", "Zapier", "Shopify"))
+    assert "company" not in reading.values
+    assert reading.problems["company"] in ("not_a_company", "not_an_answer", "empty")
+
+
+@pytest.mark.parametrize(
+    ("text", "persons", "orgs"),
+    [
+        ("Does it work with Salesforce?", ("Salesforce",), ()),
+        ("can it sync with HubSpot and Mailchimp", (), ("HubSpot", "Mailchimp")),
+        ("Hi, can I get a demo? We use HubSpot", (), ("HubSpot",)),
+        ("I saw you on LinkedIn", (), ("LinkedIn",)),
+        ("Hi I'm from Melbourne", (), ()),
+        ("I'm in Sydney, is there a local partner?", (), ()),
+        ("I'm the CMO", (), ("CMO",)),
+        ("helo, can someone help", ("helo",), ()),
+        ("I'd like a demo of Acme Test Co", (), ("Acme Test Co",)),
+        ("is Parley any good for a team at Globex?", (), ("Parley", "Globex")),
+        ("Dana Reyes wants a demo", ("Dana Reyes",), ()),
+        ("Is this Acme Test Co? Who am I talking to", (), ("Acme Test Co",)),
+        ("how much for 5 users at Koala Freight?", (), ("Koala Freight",)),
+    ],
+)
+def test_nothing_unasked_fills_the_name_or_company(
+    text: str, persons: tuple[str, ...], orgs: tuple[str, ...]
+) -> None:
+    values = read(text, None, persons, orgs).values
+    assert "name" not in values and "company" not in values
+
+
+def test_a_question_asked_instead_of_an_answer_fills_nothing() -> None:
+    for requested in ("name", "company", "role"):
+        reading = read("Does it work with Salesforce?", requested, ("Salesforce",), ("Salesforce",))
+        assert reading.values == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm María de la Cruz from Sol Textiles", {"name": "María de la Cruz", "company": "Sol Textiles"}),
+        ("this is Pieter van der Berg from Koala Freight Pty Ltd, keen on a demo",
+         {"name": "Pieter van der Berg", "company": "Koala Freight Pty Ltd"}),
+        ("Hi I'm Dana from Acme, does it integrate with Mailchimp?", {"name": "Dana", "company": "Acme"}),
+        ("Hello, Kwame Mensah here, I'd like a demo", {"name": "Kwame Mensah"}),
+        ("Myself Ravi Kumar from Infosys", {"name": "Ravi Kumar", "company": "Infosys"}),
+        ("Gday, I'm Bruce from Koala Freight", {"name": "Bruce", "company": "Koala Freight"}),
+        ("I'm Dana from Melbourne", {"name": "Dana"}),
+        ("I'm head of growth at Harbour Light", {"role": "head of growth", "company": "Harbour Light"}),
+        ("hi, I'm Dana Reyes, marketing manager at Harbour Light in Dublin",
+         {"name": "Dana Reyes", "role": "marketing manager", "company": "Harbour Light"}),
+        ("I'm based in Leeds, my company is Koala Freight", {"company": "Koala Freight"}),
+        ("I work at Acme Test Co", {}),
+        ("I work at Salesforce", {"company": "Salesforce"}),
+        ("I work with Salesforce", {}),
+        ("I'm a bit lost", {}),
+    ],
+)  # fmt: skip
+def test_stated_details_are_read_from_their_sentence(text: str, expected: dict[str, str]) -> None:
+    assert read(text).values == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'd rather not give my number", "no phone thanks", "not comfortable sharing that",
+     "I don't have one", "skip that one", "nah, you don't need it", "prefer not to, sorry",
+     "I'll pass on that", "No. Thank you.", "no mobile, only a landline at work"],
+)  # fmt: skip
+def test_refusing_the_phone_fills_nothing(text: str) -> None:
+    reading = read(text, "phone", orgs=("Acme",))
+    assert reading.declined and reading.values == {} and reading.problems == {}
+
+
+def test_a_refusal_keeps_what_is_stated_outright_beside_it() -> None:
+    reading = read("no phone please, but I work at Koala Freight", "phone")
+    assert reading.declined and reading.values == {"company": "Koala Freight"}
+
+
+@pytest.mark.parametrize("text", ["just me", "self-employed", "I'm a freelancer", "no company"])
+def test_no_company_to_give_is_a_refusal_not_a_company(text: str) -> None:
+    reading = read(text, "company")
+    assert reading.declined and "company" not in reading.values and reading.problems == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sorry it's jp dot tremblay at acme dot ca", "jp.tremblay@acme.ca"),
+        ("yeah so my email is anna dot kovacs at gmail dot com thanks", "anna.kovacs@gmail.com"),
+        ("uh j smith at outlook dot com", "jsmith@outlook.com"),
+        ("J P dot Tremblay at Acme dot CA.", "jp.tremblay@acme.ca"),
+        ("anna underscore k at gmail.com", "anna_k@gmail.com"),
+        ("raj dash patel at the rate yahoo dot co dot in", "raj-patel@yahoo.co.in"),
+        ("it's mary hyphen kate at sign example dot ie", "mary-kate@example.ie"),
+        ("jp.tremblay at acme.ca", "jp.tremblay@acme.ca"),
+        (
+            "siobhan dot oneill at harbourlight dot co dot uk please",
+            "siobhan.oneill@harbourlight.co.uk",
+        ),
+        ("ok it is t 99 at proton dot me", "t99@proton.me"),
+    ],
+)
+def test_spoken_addresses_are_read_out_of_the_words_around_them(text: str, expected: str) -> None:
+    assert read(text, "email").values == {"email": expected}
+
+
+def test_a_spoken_address_said_as_my_email_is_counts_unasked() -> None:
+    reading = read("Hi I'm Dana, my email is dana dot r at acme dot io")
+    assert reading.values == {"name": "Dana", "email": "dana.r@acme.io"}
+    assert read("we met at the expo dot com stand").values == {}
+
+
+@pytest.mark.parametrize(
+    "text", ["anna kovacs at gmail dot com", "siobhan dot oneill at harbour light dot ie"]
+)
+def test_a_spoken_address_that_could_be_read_two_ways_is_asked_again(text: str) -> None:
+    reading = read(text, "email")
+    assert reading.values == {} and reading.problems == {"email": "invalid_email"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("marketing manager at harbour light", {"role": "marketing manager", "company": "harbour light"}),
+        ("I'm the CMO at Globex", {"role": "CMO", "company": "Globex"}),
+        ("Head of Growth", {"role": "Head of Growth"}),
+        ("Director of Operations", {"role": "Director of Operations"}),
+        ("VP of Sales for Globex Inc", {"role": "VP of Sales", "company": "Globex Inc"}),
+        ("Founder & CEO of Koala Freight", {"role": "Founder & CEO", "company": "Koala Freight"}),
+        ("I look after marketing at a dental clinic", {"role": "I look after marketing at a dental clinic"}),
+        ("I look after marketing", {"role": "I look after marketing"}),
+        ("hiya", {}),
+    ],
+)  # fmt: skip
+def test_role_answers(text: str, expected: dict[str, str]) -> None:
+    assert read(text, "role").values == expected
