@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -31,7 +32,13 @@ from bot import model  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "conversations.json"
 
 
+def _stop_on_term(signum: int, frame: object) -> None:
+    # `timeout` and Ctrl-C alike must stop the Parley this run started, not orphan it.
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_term)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=[*SPLITS, "both"], default="both")
     parser.add_argument("--sample", type=int, default=0, help="personas per split (0: all)")
