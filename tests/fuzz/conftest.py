@@ -281,7 +281,11 @@ def lead_values(stack: Stack) -> dict[str, dict[str, str]]:
 
 
 def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """The reader's normalization: NFKC, case folded, invisible format characters and
+    pictographs dropped (bot.leads.strip_symbols), runs of spaces made one."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Sk", "Cf", "Cs"))
+    return " ".join(kept.replace("\ufe0e", "").replace("\ufe0f", "").split())
 
 
 def stored_as_given(field_name: str, value: str, said: list[str]) -> bool:
