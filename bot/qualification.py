@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,33 +139,6 @@ _NOT_SURE = re.compile(
     r"prefer not to say|no comment|depends)\b",
     re.I,
 )
-_NUMBER = re.compile(
-    r"(?P<num>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s*(?P<mult>k\b|m\b|thousand|million|grand)?",
-    re.I,
-)
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "a dozen": 12, "dozen": 12, "a couple": 2,
-    "couple": 2, "a few": 3, "few": 3, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "a hundred": 100, "hundred": 100, "a thousand": 1000,
-}  # fmt: skip
-_MULTIPLIER = {"k": 1_000, "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "million": 1_000_000}
-
-
-def _numbers(text: str) -> list[float]:
-    found: list[float] = []
-    for match in _NUMBER.finditer(text):
-        value = float(re.sub(r"[,\s]", "", match["num"]))
-        mult = (match["mult"] or "").lower()
-        found.append(value * _MULTIPLIER.get(mult, 1))
-    if not found:
-        lowered = text.lower()
-        for word, value in sorted(_WORD_NUMBERS.items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"\b{word}\b", lowered):
-                multiplier = 1_000 if re.search(rf"\b{word}\s+thousand\b", lowered) else 1
-                found.append(value * multiplier)
-                break
-    return found
 
 
 def _exact(field_name: str, text: str) -> str | None:
@@ -175,6 +148,364 @@ def _exact(field_name: str, text: str) -> str | None:
         if cleaned in (value.lower(), LABELS[field_name][value].lower()):
             return value
     return None
+
+
+# ---------------------------------------------------------------- amounts in free text
+#
+# How a head count or a budget is read from what people type ("1.200", "2,5k", "₹5 lakh",
+# "R50 000", "forty-odd", "between 20 and 50k a month"):
+#
+# 1. Number words become digits: "a couple hundred" 200, "forty-odd" 40, "two and a half
+#    thousand" 2500, "half a dozen" 6.
+# 2. Each amount is read with its currency, multiplier ("k", "grand", "lakh", "crore",
+#    "mil"), period ("a month", "pm", "/mo", "p.a.") and bound ("under", "50+").
+#    - Separators: one followed by exactly three digits groups thousands ("1.200",
+#      "1,200", "1 200", "12.000", "5,00,000"); otherwise it is a decimal point ("2,5k",
+#      "1.5m"); with both kinds the last is the decimal point ("1.200,50").
+#    - A range ("10-15k", "between 20 and 50k", "50 to 100 people") is read as its
+#      midpoint. When both ends fall into one band the midpoint is in it too; a range
+#      across a boundary goes to the band most of it lies in. A multiplier or currency
+#      said once applies to both ends.
+#    - "under 10" / "up to 10k" sit just below the number, "over 50" / "50+" just above.
+# 3. Budgets are a year unless a period is said (a month x12, a quarter x4, a week x52),
+#    in US dollars at the rough rates of USD_PER_UNIT (the bands are five times wide, so
+#    a rate 10% off rarely moves an answer). Lakh and crore without a currency are
+#    rupees. An amount per user or per seat is no total: such an answer is not read.
+# 4. Amounts that plainly are not the answer are left out: "3 offices" for a head count,
+#    "40 staff" for a budget, a year ("since 2015"), a percentage. When the rest land in
+#    different bands, the first two are read as a range ("5k, maybe 10k").
+
+# US dollars per unit, rounded; the budget bands are in dollars.
+USD_PER_UNIT: dict[str, float] = {
+    "USD": 1.0, "EUR": 1.1, "GBP": 1.25, "AUD": 0.65, "CAD": 0.73, "NZD": 0.6,
+    "SGD": 0.74, "INR": 0.012, "ZAR": 0.055,
+}  # fmt: skip
+
+_UNIT_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "couple": 2, "few": 3,
+}  # fmt: skip
+_LOCAL_SCALES = {"hundred": 100, "dozen": 12}
+_BIG_SCALES = {
+    "thousand": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "million": 1e6,
+    "crore": 1e7, "crores": 1e7, "billion": 1e9,
+}  # fmt: skip
+_SCALE_WORDS = _LOCAL_SCALES.keys() | _BIG_SCALES.keys()
+_WORD = re.compile(r"[^\W\d_]+", re.I)
+# After a lone "one", what makes it a count.
+_COUNTED_ONE = re.compile(
+    r"[\s-]*(?:person|people|employee|staff|member|man|woman|day|week|fortnight|month|quarter|year)\b",
+    re.I,
+)
+
+
+def _spell_out_numbers(text: str) -> str:
+    """Number words as digits: "about two thousand" -> "about 2000"."""
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    done = 0
+    i = 0
+    while i < len(words):
+        end = _number_run(text, words, i)
+        if end == i:
+            i += 1
+            continue
+        run = [w[0].lower() for w in words[i:end]]
+        if run == ["one"] and not _COUNTED_ONE.match(text, words[i].end()):
+            # "one sec", "one of the founders": only "one person", "one month" are counts.
+            i += 1
+            continue
+        out += [text[done : words[i].start()], _digits(_run_value(run))]
+        done = words[end - 1].end()
+        i = end
+    return "".join([*out, text[done:]])
+
+
+def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
+    """The index after the last word of a run of number words starting at `start`."""
+
+    def word(k: int) -> str:
+        return words[k][0].lower() if k < len(words) else ""
+
+    def joined(k: int) -> bool:
+        # Words of one number are separated by spaces or hyphens only ("forty-odd").
+        return k < len(words) and not text[words[k - 1].end() : words[k].start()].strip(" -")
+
+    first, second = word(start), word(start + 1)
+    if first in ("a", "an") and second in (*_SCALE_WORDS, "couple", "few") and joined(start + 1):
+        k = start + 2
+    elif (
+        first == "half"
+        and second in ("a", "an")
+        and word(start + 2) in _SCALE_WORDS
+        and joined(start + 1)
+        and joined(start + 2)
+    ):
+        k = start + 3
+    elif first in _UNIT_WORDS:
+        k = start + 1
+    else:
+        return start
+    while k < len(words) and joined(k):
+        previous, current, following = word(k - 1), word(k), word(k + 1)
+        after_scale = previous in _SCALE_WORDS
+        if current in _SCALE_WORDS:
+            k += 1
+        elif current in _UNIT_WORDS and (
+            after_scale or (_UNIT_WORDS.get(previous, 0) >= 20 and _UNIT_WORDS[current] < 10)
+        ):
+            k += 1  # "two hundred five", "twenty five", not "twenty fifty"
+        elif current == "and" and after_scale and following in _UNIT_WORDS and joined(k + 1):
+            k += 2  # "a hundred and fifty", not "twenty and fifty" (a range)
+        elif current == "and" and (following, word(k + 2)) == ("a", "half") and joined(k + 2):
+            k += 3  # "two and a half thousand"
+        elif current == "of" and previous in ("couple", "few") and following in _SCALE_WORDS:
+            k += 2  # "a couple of hundred"
+        elif current in ("odd", "ish"):
+            k += 1
+            break
+        else:
+            break
+    return k
+
+
+def _run_value(run: list[str]) -> float:
+    total = current = 0.0
+    for word in run:
+        if word in _UNIT_WORDS:
+            current += _UNIT_WORDS[word]
+        elif word == "half":
+            # "two and a half thousand" adds a half; "half a million" starts from it.
+            current += 0.5
+        elif word in _LOCAL_SCALES:
+            current = (current or 1) * _LOCAL_SCALES[word]
+        elif word in _BIG_SCALES:
+            total += (current or 1) * _BIG_SCALES[word]
+            current = 0.0
+    return total + current
+
+
+def _digits(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.6g}"
+
+
+_PREFIX = (
+    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|USD|AUD|CAD|NZD|SGD|GBP|EUR|INR|ZAR|"
+    r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$]"
+)
+_SUFFIX = (
+    r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore) dollars?|"
+    r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
+    r"usd|aud|cad|nzd|sgd|gbp|eur|inr|zar|rs\b\.?|[£€₹$]"
+)
+_CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), code)
+    for pattern, code in (
+        (r"US\$|USD|(?:us|american) dollars?", "USD"),
+        (r"AU?\$|AUD|(?:australian|aussie) dollars?", "AUD"),
+        (r"CA?\$|CAD|canadian dollars?", "CAD"),
+        (r"NZ\$|NZD|(?:nz|new zealand) dollars?", "NZD"),
+        (r"S\$|SGD|singapore dollars?", "SGD"),
+        (r"£|GBP|pounds?(?: sterling)?|quid|sterling", "GBP"),
+        (r"€|EUR|euros?", "EUR"),
+        (r"₹|₨|INR|Rs\.?|rupees?", "INR"),
+        (r"R|ZAR|rand", "ZAR"),
+        (r"\$|dollars?|bucks", "USD"),
+    )
+)
+_NUM = r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)*"
+_MULTIPLIERS = {
+    "k": 1e3, "thousand": 1e3, "grand": 1e3, "hundred": 1e2, "lakh": 1e5, "lakhs": 1e5,
+    "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "m": 1e6, "mil": 1e6,
+    "mill": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6, "bn": 1e9,
+    "billion": 1e9,
+}  # fmt: skip
+_MULT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
+_AMOUNT = re.compile(
+    rf"(?<![^\W_])(?:(?P<pre>{_PREFIX})\s*)?(?<![\d.,])(?P<num>{_NUM})"
+    rf"(?:\s*(?:of\s+)?(?P<mult>{_MULT})(?:(?=ish)|(?![^\W\d_])))?"
+    rf"(?:-?\s?ish\b)?"
+    rf"(?:\s*(?P<post>{_SUFFIX})(?![^\W\d_]))?"
+    rf"(?P<plus>\s*\+|\s+plus\b)?",
+    re.I,
+)
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|to|and|or|till|until|through|thru)\s*", re.I)
+_BELOW = re.compile(
+    r"(?:\bunder|\bbelow|\bless than|\bfewer than|\bup ?to|\bmax(?:imum)?|\bat most|"
+    r"\bno more than|\bnot more than|<=?)\s*(?:about|around|roughly|approx\w*\.?|~)?\s*$",
+    re.I,
+)
+_ABOVE = re.compile(
+    r"(?:\bover|\babove|\bmore than|\bupwards of|\bnorth of|\bin excess of|>=?)\s*"
+    r"(?:about|around|roughly|approx\w*\.?|~)?\s*$",
+    re.I,
+)
+_BELOW_AFTER = re.compile(r"^\s*(?:or less|or fewer|max(?:imum)?|tops|at most|at the most)\b", re.I)
+_ABOVE_AFTER = re.compile(r"^\s*(?:or more|and up(?:wards)?|and above|and over|plus)\b", re.I)
+_FILLER = r"(?:\s|-|~|,|\bish\b|\bodd\b|\bor so\b|\broughly\b|\bapprox\w*\.?|\bin total\b|\btotal\b|\bfull[- ]time\b)*"
+_PEOPLE = (
+    r"people|persons?|employees?|employes|staff\w*|heads?|headcount|ftes?|workers?|"
+    r"colleagues|members|folks?|of us|strong|souls|personnel|bods|bodies|man|men|guys|"
+    r"engineers|developers|devs|agents|reps|consultants|team members|peeps"
+)
+_PEOPLE_AFTER = re.compile(rf"^{_FILLER}(?:{_PEOPLE})\b", re.I)
+_PEOPLE_BEFORE = re.compile(
+    r"\b(?:(?:team|staff|headcount|workforce|company|business|firm|organi[sz]ation|outfit|crew)"
+    r"(?:\s+(?:of|is|are|at|:)|:)|employ(?:s|ing)?|we employ)\s*"
+    r"(?:about|around|roughly|approx\w*\.?|~|maybe|nearly|almost|just|only|some|like)?\s*$",
+    re.I,
+)
+_OTHER_NOUN_AFTER = re.compile(
+    rf"^{_FILLER}(?:offices?|locations?|sites?|branch(?:es)?|stores?|shops?|outlets?|"
+    r"countries|country|cities|city|clinics?|restaurants?|hotels?|schools?|departments?|"
+    r"divisions?|teams?|quarters?|years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|"
+    r"clients?|customers?|users?|seats?|licen[cs]es?|products?|brands?|compan(?:y|ies)|"
+    r"subsidiaries|leads?|deals?|sales|percent|per ?cent|%|o'?clock|vans?|trucks?|cars?|"
+    r"kids|children|floors|states|regions|markets|languages|apps?|websites?|times?)\b",
+    re.I,
+)
+_PER_UNIT = re.compile(
+    r"^\s*(?:a|an|per|each|every|/)\s*(?:users?|seats?|heads?|persons?|licen[cs]es?|agents?|"
+    r"employees?|members?|logins?|staff|people)\b",
+    re.I,
+)
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started)\s*$", re.I)
+_PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m)\b|"
+                r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?", re.I), 12.0),
+    (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:week|wk)\b|\bweekly\b|\bp\.?w\b", re.I), 52.0),
+    (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:quarter|qtr)\b|\bquarterly\b", re.I), 4.0),
+    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:year|yr|annum|y|a)\b|"
+                r"\b(?:yearly|annual(?:ly)?|pa|p\.a|per annum)\b", re.I), 1.0),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Amount:
+    low: float
+    high: float
+    currency: str | None
+    # Said with a currency, "grand" or a period: a sum of money, not a count.
+    money: bool
+    per_year: float | None  # times the amount is paid in a year, when said
+    bound: int  # -1 "under", +1 "over", 0 neither
+    people: bool  # said as a head count ("40 staff", "team of 12")
+    other_noun: bool  # counts something else ("3 offices", "6 months")
+    per_unit: bool  # "£10 per user": a price, not a total
+    year_or_percent: bool
+
+    @property
+    def middle(self) -> float:
+        # Nudged so "under 10" and "over 50" fall on the right side of a band's edge.
+        return (self.low + self.high) / 2 * (1 + self.bound * 1e-6)
+
+
+def _parse_number(raw: str) -> float:
+    digits = re.sub(r"[\s\u00a0\u202f']", "", raw)
+    marks = re.findall(r"[.,]", digits)
+    if not marks:
+        return float(digits)
+    if len(set(marks)) == 2:
+        whole, _, fraction = digits.rpartition(marks[-1])
+        return float(re.sub(r"[.,]", "", whole) + "." + fraction)
+    if len(marks) > 1:
+        return float(re.sub(r"[.,]", "", digits))
+    whole, fraction = re.split(r"[.,]", digits)
+    if len(fraction) == 3 and whole.lstrip("0"):
+        return float(whole + fraction)
+    return float(f"{whole or 0}.{fraction}")
+
+
+def _currency_of(said: str | None) -> str | None:
+    if not said:
+        return None
+    for pattern, code in _CURRENCIES:
+        if pattern.fullmatch(said.strip()):
+            return code
+    return None
+
+
+def _period_in(text: str) -> tuple[int, float] | None:
+    found = [(m.start(), per_year) for pattern, per_year in _PERIODS if (m := pattern.search(text))]
+    return min(found) if found else None
+
+
+def _amounts(text: str) -> list[_Amount]:
+    spelled = _spell_out_numbers(text)
+    matches = list(_AMOUNT.finditer(spelled))
+    groups: list[list[re.Match[str]]] = []
+    for match in matches:
+        if (
+            groups
+            and len(groups[-1]) == 1
+            and not groups[-1][0]["plus"]
+            and _RANGE_GAP.fullmatch(spelled[groups[-1][0].end() : match.start()])
+        ):
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    amounts: list[_Amount] = []
+    for index, group in enumerate(groups):
+        before = spelled[groups[index - 1][-1].end() if index else 0 : group[0].start()]
+        after = spelled[
+            group[-1].end() : groups[index + 1][0].start()
+            if index + 1 < len(groups)
+            else len(spelled)
+        ]
+        amounts.append(_amount(group, before, after, first=index == 0))
+    return amounts
+
+
+def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool) -> _Amount:
+    start, last = group[0], group[-1]
+    values = [_parse_number(m["num"]) for m in group]
+    mults = [_MULTIPLIERS.get((m["mult"] or "").lower(), 1.0) for m in group]
+    if len(group) == 2 and start["mult"] is None and last["mult"] and values[0] <= values[1]:
+        mults[0] = mults[1]  # "10-15k", "between 20 and 50k"
+    low, high = values[0] * mults[0], values[-1] * mults[-1]
+    said_currency = [m[key] for m in group for key in ("pre", "post") if m[key]]
+    currency = _currency_of(said_currency[0]) if said_currency else None
+    if currency is None and any(
+        (m["mult"] or "").lower().startswith(("lakh", "lac", "cr")) for m in group
+    ):
+        currency = "INR"
+    # "monthly, about 500": a period before the first amount is its period too.
+    period = _period_in(after[:30]) or (_period_in(before[-30:]) if first else None)
+    bound = 0
+    if len(group) == 1:
+        if start["plus"] or _ABOVE.search(before) or _ABOVE_AFTER.search(after):
+            bound = 1
+        elif _BELOW.search(before) or _BELOW_AFTER.search(after):
+            bound = -1
+    plain = start["mult"] is None and not said_currency and len(group) == 1
+    year_like = plain and re.fullmatch(r"(?:19|20)\d\d", start["num"]) is not None
+    return _Amount(
+        low=min(low, high),
+        high=max(low, high),
+        currency=currency,
+        money=bool(said_currency)
+        or period is not None
+        or any((m["mult"] or "").lower() == "grand" for m in group),
+        per_year=period[1] if period else None,
+        bound=bound,
+        people=bool(_PEOPLE_AFTER.search(after) or _PEOPLE_BEFORE.search(before)),
+        other_noun=bool(_OTHER_NOUN_AFTER.search(after)),
+        per_unit=bool(_PER_UNIT.search(after)),
+        year_or_percent=(year_like and bool(_YEAR_BEFORE.search(before)))
+        or bool(re.match(r"\s*(?:%|percent|per ?cent)", after, re.I)),
+    )
+
+
+def _band(values: list[float], bucket: Callable[[float], str]) -> str | None:
+    if not values:
+        return None
+    bands = {bucket(v) for v in values}
+    if len(bands) == 1:
+        return bands.pop()
+    return bucket(sum(values[:2]) / 2)
 
 
 def _size_bucket(people: float) -> str:
@@ -189,8 +520,18 @@ def _size_bucket(people: float) -> str:
     return "1000+"
 
 
+def _head_counts(amounts: list[_Amount], *, cued_only: bool) -> list[float]:
+    counts = [a for a in amounts if a.people and not a.money]
+    if not counts and not cued_only:
+        counts = [
+            a for a in amounts if not (a.money or a.other_noun or a.per_unit or a.year_or_percent)
+        ]
+    return [a.middle for a in counts]
+
+
 _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:just me|only me|myself|solo|one[- ]person|freelanc\w*|sole trader)\b", re.I), "1-10"),
+    (re.compile(r"\b(?:just me|only me|myself|solo|one[- ]person|one[- ]man|freelanc\w*|sole trader|"
+                r"me and (?:my |a )?(?:partner|wife|husband|co-?founder|business partner|brother|sister))\b", re.I), "1-10"),
     (re.compile(r"\b(?:thousands|tens of thousands|enterprise|multinational|fortune 500|global corporation)\b", re.I), "1000+"),
     (re.compile(r"\b(?:a few hundred|several hundred|hundreds)\b", re.I), "201-1000"),
     (re.compile(r"\b(?:dozens|a few dozen)\b", re.I), "11-50"),
@@ -202,26 +543,26 @@ def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
         return exact
+    amounts = _amounts(text)
+    # "a small team of 30": a number said as a head count beats a describing word.
+    cued = _band(_head_counts(amounts, cued_only=True), _size_bucket)
+    if cued:
+        return cued
     for pattern, value in _SIZE_WORDS:
         if pattern.search(text):
             return value
-    numbers = _numbers(text)
-    if not numbers:
-        return None
-    # "50 to 100 people" sits in the bucket of its middle.
-    return _size_bucket(sum(numbers[:2]) / len(numbers[:2]))
+    return _band(_head_counts(amounts, cued_only=False), _size_bucket)
 
 
-_MONTHLY = re.compile(r"\b(?:a|per|each|every|/)\s*month\b|\bmonthly\b|/\s*mo\b|\bpm\b", re.I)
 _NO_BUDGET = re.compile(
     r"\b(?:no budget|zero budget|nothing|free (?:plan|tier|version)|no money|"
     r"can'?t spend anything)\b",
     re.I,
 )
+_FIGURES = re.compile(r"\b(?P<n>four|five|six|seven|[4-7])[- ]figures?\b", re.I)
+_FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k", "five": "10k_50k", "5": "10k_50k"}
 _BUDGET_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bsix[- ]figures?|seven[- ]figures?|\bbig budget\b|\bwhatever it takes\b", re.I), "over_50k"),
-    (re.compile(r"\bfive[- ]figures?\b", re.I), "10k_50k"),
-    (re.compile(r"\bfour[- ]figures?\b", re.I), "1k_10k"),
+    (re.compile(r"\bbig budget\b|\bwhatever it takes\b", re.I), "over_50k"),
     (re.compile(r"\b(?:very )?(?:small|tight|limited|tiny|shoestring) budget\b|\bnot much\b", re.I), "under_1k"),
 )  # fmt: skip
 
@@ -236,30 +577,39 @@ def _budget_bucket(per_year: float) -> str:
     return "over_50k"
 
 
+def _yearly_dollars(amounts: list[_Amount]) -> list[float] | None:
+    """US dollars a year for each amount that reads as a budget; None when the answer
+    gives a price per user or per seat, which is no total."""
+    if any(a.per_unit for a in amounts):
+        return None
+    candidates = [a for a in amounts if not (a.people or a.other_noun or a.year_or_percent)]
+    money = [a for a in candidates if a.money or a.currency]
+    chosen = money or candidates
+    periods = {a.per_year for a in chosen if a.per_year is not None}
+    # "monthly, around 500 or 600": one period said once covers every amount.
+    shared = periods.pop() if len(periods) == 1 else 1.0
+    return [a.middle * (a.per_year or shared) * USD_PER_UNIT[a.currency or "USD"] for a in chosen]
+
+
 def read_budget(text: str) -> str | None:
     exact = _exact("budget", text)
     if exact:
         return exact
-    button = re.fullmatch(
-        r"\s*(under \$?1k|\$?1k\s*-\s*\$?10k|\$?10k\s*-\s*\$?50k|over \$?50k)\s*", text, re.I
-    )
-    if button:
-        numbers = _numbers(button[1])
-        return _budget_bucket(
-            max(numbers) - 1 if "under" in button[1].lower() else min(numbers) + 1
-        )
+    figures = _FIGURES.search(text)
+    if figures:
+        return _FIGURE_BANDS.get(figures["n"].lower(), "over_50k")
+    yearly = _yearly_dollars(_amounts(text))
+    if yearly is None:
+        return None
+    band = _band(yearly, _budget_bucket)
+    if band:
+        return band
     for pattern, value in _BUDGET_WORDS:
         if pattern.search(text):
             return value
     if _NO_BUDGET.search(text):
         return "under_1k"
-    numbers = _numbers(text)
-    if not numbers:
-        return None
-    amount = sum(numbers[:2]) / len(numbers[:2])
-    if _MONTHLY.search(text):
-        amount *= 12
-    return _budget_bucket(amount)
+    return None
 
 
 _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -297,16 +647,22 @@ def read_authority(text: str, intent: str | None = None) -> str | None:
     return None
 
 
-_UNIT_MONTHS = {"day": 1 / 30, "week": 0.25, "month": 1.0, "quarter": 3.0, "year": 12.0}
-_IN_N_UNITS = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|nine|twelve|a few|a couple of|couple of|few)"
-    r"\s+(?P<unit>day|week|month|quarter|year)s?\b",
-    re.I,
+_UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos?|mths?|quarters?|years?|yrs?)"
+_UNIT_MONTHS = {"d": 1 / 30, "w": 0.25, "f": 0.5, "mo": 1.0, "mt": 1.0, "q": 3.0, "y": 12.0}
+_SPANS = (
+    # "in 6-8 weeks", "within 2 to 3 months", "18 months", "a year and a half"
+    re.compile(
+        rf"(?<![\d.,])(?P<a>\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to|or)\s*(?P<b>\d+(?:[.,]\d+)?))?"
+        rf"\s*(?:more\s+|of\s+)?{_UNIT}\b(?P<and_half>\s+and\s+a\s+half)?",
+        re.I,
+    ),
+    # "a month or two", "half a year", "a fortnight"
+    re.compile(
+        rf"\b(?P<half>half\s+)?(?:a|an)\s+{_UNIT}\b(?:\s+or\s+(?P<b>\d+))?"
+        rf"(?P<and_half>\s+and\s+a\s+half)?",
+        re.I,
+    ),
 )
-_COUNT_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "nine": 9, "twelve": 12, "a few": 3, "few": 3, "a couple of": 2, "couple of": 2,
-}  # fmt: skip
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|now|today|tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|as soon as possible)\b", re.I), "now"),
@@ -330,15 +686,28 @@ def _months_bucket(months: float) -> str:
     return "later"
 
 
+def _span_months(match: re.Match[str]) -> float:
+    unit = match["unit"].lower()
+    per_unit = _UNIT_MONTHS[unit[:2] if unit.startswith("m") else unit[0]]
+    groups = match.groupdict()
+    low = _parse_number(groups["a"]) if groups.get("a") else 1.0
+    high = _parse_number(groups["b"]) if groups.get("b") else low
+    count = (low + high) / 2
+    if groups.get("half"):
+        count /= 2
+    if groups.get("and_half"):
+        count += 0.5
+    return count * per_unit
+
+
 def read_timeline(text: str) -> str | None:
     exact = _exact("timeline", text)
     if exact:
         return exact
-    match = _IN_N_UNITS.search(text)
-    if match:
-        raw = match["n"].lower()
-        count = float(raw) if raw[0].isdigit() else float(_COUNT_WORDS.get(raw, 1))
-        return _months_bucket(count * _UNIT_MONTHS[match["unit"].lower()])
+    spelled = _spell_out_numbers(text)
+    spans = [m for pattern in _SPANS for m in pattern.finditer(spelled)]
+    if spans:
+        return _months_bucket(_span_months(min(spans, key=lambda m: m.start())))
     # "later" first: "not any time soon" is not "soon".
     for pattern, value in (_TIMELINE_WORDS[3], *_TIMELINE_WORDS[:3]):
         if pattern.search(text):
@@ -370,29 +739,22 @@ def read_answer(field_name: str, text: str, intent: str | None = None) -> Answer
     return Answer(None)
 
 
-_SIZE_CUE = re.compile(
-    r"(?:team of|headcount (?:is|of)|staff of)\s+(?P<a>[\w,.+ ]{1,20}?)(?:\s+people)?\b(?=$|[,.;!?]|\s+and\b)"
-    r"|(?P<b>\b[\w,.+]+(?:\s+(?:to|-)\s+[\w,.+]+)?)\s+(?:people|employees|staff|person company|strong)\b",
-    re.I,
-)
-_BUDGET_CUE = re.compile(
-    r"\b(?:budget|spend)\w*\s+(?:(?:is|of|around|about|roughly|maybe|up to|~)\s*)*(?P<a>[$€£]?\s*[\d.,]+\s*(?:k|m|thousand|million|grand)?(?:\s*(?:a|per|/)\s*month)?)"
-    r"|(?P<b>[$€£]\s*[\d.,]+\s*(?:k|m|thousand|million|grand)?(?:\s*(?:a|per|/)\s*month)?)",
-    re.I,
-)
+_BUDGET_CLAUSE = re.compile(r"\b(?:budget|spend)\w*(?P<rest>[^.;!?]*)", re.I)
 
 
 def read_volunteered(text: str) -> dict[str, str]:
     """Qualifying details said unprompted with clear cue words ("we're 200 people")."""
     found: dict[str, str] = {}
-    size_match = _SIZE_CUE.search(text)
-    if size_match:
-        size = read_company_size(size_match["a"] or size_match["b"])
-        if size:
-            found["company_size"] = size
-    budget_match = _BUDGET_CUE.search(text)
-    if budget_match:
-        budget = read_budget(budget_match["a"] or budget_match["b"])
-        if budget:
-            found["budget"] = budget
+    size = _band(_head_counts(_amounts(text), cued_only=True), _size_bucket)
+    if size:
+        found["company_size"] = size
+    clause = _BUDGET_CLAUSE.search(text)
+    budget_amounts = _amounts(clause["rest"]) if clause else []
+    if not budget_amounts and "?" not in text:
+        # A sum with a currency is a budget; in a question it is more likely a price asked about.
+        budget_amounts = [a for a in _amounts(text) if a.currency]
+    yearly = _yearly_dollars(budget_amounts)
+    budget = _band(yearly, _budget_bucket) if yearly else None
+    if budget:
+        found["budget"] = budget
     return found

@@ -165,3 +165,168 @@ def test_bad_config_names_the_problem(tmp_path: Path, body: str, message: str) -
 )
 def test_volunteered_phrasings(text: str, expected: dict[str, str]) -> None:
     assert read_volunteered(text) == expected
+
+
+# ---------------------------------------------------------------- numbers in any notation
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Thousands separators of every kind, and decimal commas.
+        ("1.200 employees", "1000+"),
+        ("1,200", "1000+"),
+        ("1 200 staff", "1000+"),
+        ("12.000", "1000+"),
+        ("we're 1\u00a0050 people", "1000+"),
+        ("about 0.5k", "201-1000"),
+        ("roughly 2k staff", "1000+"),
+        ("2 lakh employees", "1000+"),
+        # Words.
+        ("a couple hundred", "51-200"),
+        ("forty-odd of us", "11-50"),
+        ("about two thousand", "1000+"),
+        ("a dozen", "11-50"),
+        ("half a dozen", "1-10"),
+        ("twenty-five", "11-50"),
+        ("a hundred and fifty, give or take", "51-200"),
+        ("just the two of us", "1-10"),
+        ("me and my business partner", "1-10"),
+        ("one person", "1-10"),
+        # Ranges are read as their midpoint.
+        ("50 to 100 people", "51-200"),
+        ("between twenty and fifty", "11-50"),
+        ("5-person team", "1-10"),
+        ("40–60", "11-50"),
+        ("100-500", "201-1000"),
+        # Bounds sit just past the number.
+        ("under 10", "1-10"),
+        ("over 50", "51-200"),
+        ("50+", "51-200"),
+        ("1k+", "1000+"),
+        # Numbers that count something else are not a head count.
+        ("we have 3 offices and 40 staff", "11-50"),
+        ("a small team of 30", "11-50"),
+        ("we're 3 years old, 12 people", "11-50"),
+        ("since 2015, about 25", "11-50"),
+        ("nearly 300 across 4 countries", "201-1000"),
+        ("around 80 FTEs", "51-200"),
+    ],
+)
+def test_company_size_in_any_notation(text: str, expected: str) -> None:
+    assert read_answer("company_size", text).value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we have 3 offices", "one sec", "one of the founders", "we grew 20% last year", "since 2015"],
+)
+def test_numbers_that_are_no_head_count_are_not_read(text: str) -> None:
+    assert read_answer("company_size", text).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Multipliers, decimal commas, "-ish".
+        ("2,5k", "1k_10k"),
+        ("5k-ish", "1k_10k"),
+        ("1,5 million", "over_50k"),
+        ("1.5 mil", "over_50k"),
+        ("half a million", "over_50k"),
+        ("ten grand", "10k_50k"),
+        ("a couple of grand", "1k_10k"),
+        ("about two thousand a month", "10k_50k"),
+        # Periods: a month is x12, a quarter x4, a week x52; nothing said is a year.
+        ("2k/mo", "10k_50k"),
+        ("2k pm", "10k_50k"),
+        ("2k p.m.", "10k_50k"),
+        ("500 monthly", "1k_10k"),
+        ("monthly, about 500", "1k_10k"),
+        ("2k a quarter", "1k_10k"),
+        ("100 bucks a week", "1k_10k"),
+        ("around 1k per annum", "1k_10k"),
+        ("not much, maybe 500 a month", "1k_10k"),
+        # Ranges: the multiplier and period said once apply to both ends.
+        ("between 20 and 50k", "10k_50k"),
+        ("10-15k", "10k_50k"),
+        ("2-3k a month", "10k_50k"),
+        ("10 - 15 thousand pounds", "10k_50k"),
+        ("500-2k", "1k_10k"),
+        # Currencies, converted to dollars at rough rates.
+        ("£500 a month", "1k_10k"),
+        ("around €8k a year", "1k_10k"),
+        ("EUR 12.000", "10k_50k"),
+        ("1.200,50 €", "1k_10k"),
+        ("5,000 euros", "1k_10k"),
+        ("GBP 45k", "over_50k"),
+        ("a few hundred quid", "under_1k"),
+        ("A$30k", "10k_50k"),
+        ("20k aussie dollars", "10k_50k"),
+        ("C$ 80,000", "over_50k"),
+        ("USD 900", "under_1k"),
+        ("₹5 lakh", "1k_10k"),
+        ("5 lakh", "1k_10k"),
+        ("INR 8,00,000", "1k_10k"),
+        ("Rs. 50,000/- per month", "1k_10k"),
+        ("2 crore", "over_50k"),
+        ("R50 000", "1k_10k"),
+        ("R 500 000 a year", "10k_50k"),
+        ("5000 rand", "under_1k"),
+        # Bounds and the buttons' own labels.
+        ("up to 10k", "1k_10k"),
+        ("$1k-10k", "1k_10k"),
+        ("$10k-50k", "10k_50k"),
+        ("5 figures", "10k_50k"),
+        # Head counts and durations in the same answer are not the budget.
+        ("40k for the year, for our 20 staff", "10k_50k"),
+        ("5k for 2 years", "1k_10k"),
+    ],
+)
+def test_budget_in_any_notation(text: str, expected: str) -> None:
+    assert read_answer("budget", text).value == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["£10 per user per month", "about $25 a seat", "we're 40 people", "for 6 months"]
+)
+def test_prices_per_seat_and_other_counts_are_no_budget(text: str) -> None:
+    assert read_answer("budget", text).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in 6-8 weeks", "quarter"),
+        ("a month or two", "quarter"),
+        ("a fortnight", "now"),
+        ("half a year", "year"),
+        ("in a couple of months", "quarter"),
+        ("eighteen months", "later"),
+        ("within 90 days", "quarter"),
+        ("in the next 30 days", "now"),
+        ("a year and a half", "later"),
+        ("in 1.5 months", "quarter"),
+        ("2 to 3 months", "quarter"),
+        ("six weeks", "quarter"),
+        ("in a few weeks", "now"),
+        ("within a year", "year"),
+        ("in one month", "now"),
+    ],
+)
+def test_timeline_in_any_notation(text: str, expected: str) -> None:
+    assert read_answer("timeline", text).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("team of forty-odd, budget around €20k", {"company_size": "11-50", "budget": "10k_50k"}),
+        ("we're 1.200 staff", {"company_size": "1000+"}),
+        ("we spend 3 hours a day chasing leads", {}),
+        ("is it under $100 a month?", {}),
+        ("our budget is ₹5 lakh a year", {"budget": "1k_10k"}),
+    ],
+)
+def test_volunteered_details_in_any_notation(text: str, expected: dict[str, str]) -> None:
+    assert read_volunteered(text) == expected
