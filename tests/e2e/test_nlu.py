@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
-
 import pytest
-import yaml
 
+from bench.nlu_report import HOLDOUT, Entity, Prediction, Report, nlu_examples
 from tests.e2e.conftest import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-HOLDOUT = Path(__file__).resolve().parent.parent / "data" / "nlu_holdout.yml"
 OVERALL_FLOOR = 0.85
 PER_INTENT_FLOOR = 0.6
 
 
-def holdout_examples() -> list[tuple[str, str]]:
-    document = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
-    pairs = []
-    for block in document["nlu"]:
-        for line in block["examples"].splitlines():
-            text = line.strip().removeprefix("- ").strip()
-            if text:
-                pairs.append((block["intent"], text))
-    return pairs
-
-
 def test_holdout_phrasings_are_classified(stack: Stack) -> None:
-    examples = holdout_examples()
-    wrong: list[tuple[str, str, str]] = []
-    totals: Counter[str] = Counter()
-    for intent, text in examples:
-        totals[intent] += 1
-        predicted = stack.parse(text)["intent"]["name"]
-        if predicted != intent:
-            wrong.append((intent, predicted, text))
-    accuracy = 1 - len(wrong) / len(examples)
-    misses = Counter(intent for intent, _, _ in wrong)
+    predictions = []
+    for example in nlu_examples(HOLDOUT):
+        parsed = stack.parse(example.text)
+        found = tuple(Entity(e["entity"], e["value"]) for e in parsed["entities"])
+        predictions.append(Prediction(example, parsed["intent"]["name"], found))
+    report = Report(predictions, frozenset())
+    wrong = [(p.example.intent, p.intent, p.example.text) for p in predictions
+             if p.intent != p.example.intent]  # fmt: skip
     weakest = {
-        i: 1 - misses[i] / totals[i] for i in totals if 1 - misses[i] / totals[i] < PER_INTENT_FLOOR
+        s.label: s.recall
+        for s in report.intent_scores()
+        if s.recall is not None and s.recall < PER_INTENT_FLOOR
     }
-    assert accuracy >= OVERALL_FLOOR, f"accuracy {accuracy:.2f}; misses: {wrong}"
+    assert report.accuracy >= OVERALL_FLOOR, f"accuracy {report.accuracy:.2f}; misses: {wrong}"
     assert not weakest, f"intents below {PER_INTENT_FLOOR}: {weakest}; misses: {wrong}"
 
 
