@@ -57,6 +57,21 @@ def record_stated_details(
     return contact_id
 
 
+def withdraw_stated_detail(
+    conn: Connection, channel: Channel, external_id: str, field: LeadField, now: datetime
+) -> ContactId | None:
+    """ "I never gave you a phone": the conversation's own contact forgets that detail
+    (a wrong detail is worse than a missing one). None if the identity has no contact."""
+    found = reads.id_for_identity(conn, channel, external_id)
+    if found is None:
+        return None
+    contact_id = reads.lock_contact(conn, found)
+    cleared: dict[LeadField, str | None] = {field: None}
+    _forget_unproven_changes(conn, contact_id, cleared)
+    writes.apply_fields(conn, contact_id, cleared, now)
+    return contact_id
+
+
 def open_claims(conn: Connection, contact_id: str) -> list[Claim]:
     """Claims of this contact to details another live contact holds, newest first."""
     c = identity_claims.c

@@ -55,6 +55,20 @@ class IdentityStore:
             )
         )
 
+    def withdraw_stated_detail(
+        self, channel: Channel, external_id: str, field: LeadField, now: datetime | None = None
+    ) -> Contact | None:
+        """The person says a detail on their own contact is not theirs: it is cleared.
+        Returns the contact, or None when the identity has none yet."""
+        writes.check_fields({field: ""})
+        at = utc(now)
+
+        def work(conn: Connection) -> Contact | None:
+            contact_id = identity.withdraw_stated_detail(conn, channel, external_id, field, at)
+            return None if contact_id is None else reads.load_contact(conn, contact_id)
+
+        return self._tx.write(work)
+
     def open_claims(self, contact_id: str) -> list[Claim]:
         """This contact's unproven claims to details another contact holds, newest first."""
         return self._tx.read(

@@ -143,3 +143,22 @@ def test_staff_dismiss_a_possible_duplicate(store: ProfileStore) -> None:
     assert store.dismiss_claim(claim.id)
     assert not store.dismiss_claim(claim.id) and store.merge_claim(claim.id) is None
     assert store.possible_duplicates(owner) == [] and store.get_contact(visitor.id).id != owner
+
+
+def test_a_withdrawn_detail_leaves_only_the_speakers_own_contact(store: ProfileStore) -> None:
+    owner = _owner(store)
+    visitor = store.record_stated_details(
+        "web", "v", {"name": "Vic", "phone": "+15550002222", "email": "vic@example.com"}, "web-1"
+    )
+    issued = store.issue_verification_code(visitor.id, "web-1", "email", "vic@example.com", "show")
+    assert issued.code is not None
+    store.check_verification_code("web-1", issued.code)
+    assert store.is_detail_verified(visitor.id, "email")
+
+    after = store.withdraw_stated_detail("web", "v", "phone")
+    assert after is not None and after.phone is None and after.name == "Vic"
+    after = store.withdraw_stated_detail("web", "v", "email")
+    assert after is not None and after.email is None
+    assert not store.is_detail_verified(visitor.id, "email")
+    assert store.get_contact(owner).phone == "+15550001111"  # nobody else's detail moves
+    assert store.withdraw_stated_detail("web", "nobody-yet", "phone") is None
