@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import settled
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, list_slot
@@ -70,7 +71,7 @@ class ActionStartBooking(BookingBacked, Action):
         contact = await self.conversation_contact(tracker)
         if contact is None or not (contact.email or contact.phone):
             dispatcher.utter_message(response="utter_booking_needs_details")
-            return [FollowupAction("lead_form")]
+            return [*settled(), FollowupAction("lead_form")]
         try:
             times = await self.free_times()
         except (StoreUnavailable, ParleyError) as error:
@@ -78,8 +79,9 @@ class ActionStartBooking(BookingBacked, Action):
             times = []
         if not times:
             dispatcher.utter_message(response="utter_no_meeting_slots")
-            return []
+            return [*settled(), FollowupAction("action_listen")]
         return [
+            *settled(),
             SlotSet(CONTACT_ID, contact.id),
             SlotSet(OFFERED, None),
             SlotSet(CHOSEN, None),

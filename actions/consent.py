@@ -11,12 +11,14 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import ACTION_NAME as YES_NO_ANSWER
+from actions.clarify import asking, consent_answers, settled
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.slots import REQUESTED_SLOT, lead_values, list_slot
 from bot.consent import ConsentConfig, load_consent_config, purposes_mentioned, withdrawal_scope
 from bot.double_opt_in import ask_to_confirm, can_confirm
 from bot.errors import DeliveryFailed, StoreUnavailable
-from bot.interruptions import is_question, states_opt_out
+from bot.interruptions import states_opt_out
 from bot.journal import ConsentJournal, PendingConsent, apply_consent
 from bot.types import PURPOSES, Purpose
 
@@ -26,9 +28,8 @@ PURPOSE = "consent_purpose"
 WORDING = "consent_wording"
 VERSION = "consent_version"
 ANSWERED = "consent_answered"
-CLEAR_YES_CONFIDENCE = 0.8
 # The consent questions end the lead's confirmation; these actions lead up to the end.
-QUALIFY_AFTER = frozenset({"action_record_consent", "action_confirm_lead"})
+QUALIFY_AFTER = frozenset({"action_record_consent", "action_confirm_lead", YES_NO_ANSWER})
 PURPOSE_WORDS: dict[str, str] = {
     "email": "email", "sms": "text message", "whatsapp": "WhatsApp",
     "telegram": "Telegram", "phone": "phone call", "profiling": "lead scoring",
@@ -127,25 +128,34 @@ class ActionAskConsent(ConsentAction):
             last = _last_action(tracker)
             if last == "action_record_consent":
                 dispatcher.utter_message(response="utter_consent_done")
-            events: list[EventType] = [SlotSet(PURPOSE, None), SlotSet(WORDING, None)]
+            events: list[EventType] = [SlotSet(PURPOSE, None), SlotSet(WORDING, None), *settled()]
             if last in QUALIFY_AFTER and not tracker.get_slot("qualification_done"):
                 # The lead is confirmed and consent asked: qualification comes next.
                 events.append(FollowupAction("action_start_qualification"))
             return events
         wording = question.wording.format(company=self.settings.company_name)
         dispatcher.utter_message(response="utter_consent_question", wording=wording)
-        return [
+        events = [
             SlotSet(PURPOSE, question.purpose),
             SlotSet(WORDING, wording),
             SlotSet(VERSION, self.config.version),
+            *asking("consent"),
         ]
+        if tracker.active_loop_name is None:
+            # Also when reached by a FollowupAction (actions/clarify.py): wait for the answer.
+            events.append(FollowupAction("action_listen"))
+        return events
 
     async def _granted(self, tracker: Tracker) -> set[str]:
         return {p for p, granted in (await self.consent_state(tracker)).items() if granted}
 
 
 class ActionRecordConsent(ConsentAction):
-    """Only a clear yes to the question just asked is consent; anything else is not."""
+    """Only a clear yes to the question just asked is consent; anything else is not.
+
+    A no to another purpose in the same answer ("emails yes, texts no") spares its
+    question; a yes to one is not taken, since its own words have not been shown yet.
+    """
 
     def name(self) -> str:
         return "action_record_consent"
@@ -156,16 +166,19 @@ class ActionRecordConsent(ConsentAction):
         purpose, wording = tracker.get_slot(PURPOSE), tracker.get_slot(WORDING)
         if purpose not in PURPOSES or not wording:
             return []
-        answered = SlotSet(ANSWERED, sorted({*list_slot(tracker, ANSWERED), purpose}))
-        if not clear_yes(tracker):
+        answers = consent_answers(tracker, purpose)
+        refused = {p for p, granted in answers.items() if not granted}
+        answered = SlotSet(ANSWERED, sorted({*list_slot(tracker, ANSWERED), purpose, *refused}))
+        after = [answered, SlotSet(PURPOSE, None), FollowupAction("action_ask_consent")]
+        if not answers.get(purpose):
             dispatcher.utter_message(response="utter_consent_not_given")
-            return [answered, SlotSet(PURPOSE, None)]
+            return after
         saved = await self.save(self.change(tracker, {purpose}, True, wording))
         if not saved:
             dispatcher.utter_message(response="utter_opt_out_not_recorded")
         else:
             await self._confirm_or_thank(dispatcher, tracker, purpose)
-        return [answered, SlotSet(PURPOSE, None)]
+        return after
 
     async def _confirm_or_thank(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str
@@ -200,13 +213,6 @@ def _last_action(tracker: Tracker) -> str | None:
     return None
 
 
-def clear_yes(tracker: Tracker) -> bool:
-    intent = tracker.latest_message.get("intent") or {}
-    text = tracker.latest_message.get("text") or ""
-    confident = float(intent.get("confidence") or 0) >= CLEAR_YES_CONFIDENCE
-    return intent.get("name") == "affirm" and confident and not is_question(text)
-
-
 class ActionWithdrawConsent(ConsentAction):
     """Stop marketing on the channels the person names (all, if they say so)."""
 
@@ -234,7 +240,13 @@ class ActionWithdrawConsent(ConsentAction):
         else:
             dispatcher.utter_message(response="utter_opt_out_not_recorded")
         # Whatever was going on (a form, a consent question) ends with the withdrawal.
-        return [SlotSet(PURPOSE, None), ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        return [
+            SlotSet(PURPOSE, None),
+            ActiveLoop(None),
+            SlotSet(REQUESTED_SLOT, None),
+            *settled(),
+            FollowupAction("action_listen"),
+        ]
 
 
 class ActionResubscribe(ConsentAction):

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import settled
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID, lead_values
@@ -51,18 +52,18 @@ class ActionHumanHandoff(StoreBacked, Action):
         except StoreUnavailable as error:
             logger.error("handoff: store unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
-            return [SlotSet(HANDOFF_REQUESTED, True)]
+            return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
         if contact is None:
             # Nobody could get back to them yet: the lead form first, then the handoff.
             dispatcher.utter_message(response="utter_handoff")
-            return [SlotSet(HANDOFF_REQUESTED, True), FollowupAction("lead_form")]
+            return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("lead_form")]
         reason = "asked for a person" if self._asked(tracker) else "grade A lead"
         try:
             await self.call_store(self._request, contact, tracker, channel, reason)
         except (StoreUnavailable, ParleyError) as error:
             logger.error("handoff could not be recorded: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
-            return [SlotSet(HANDOFF_REQUESTED, True)]
+            return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
         self._deliver_soon()
         dispatcher.utter_message(
             response="utter_handoff_sent",
@@ -72,10 +73,14 @@ class ActionHumanHandoff(StoreBacked, Action):
         if channel == "voice":
             # The voice channel turns this into a <Dial> to the sales line.
             dispatcher.utter_message(json_message={"parley": "transfer", "reason": reason})
+        # A person has the conversation now: no yes/no question of the bot's stays open.
         return [
             SlotSet(CONTACT_ID, contact.id),
             SlotSet(HANDOFF_OPEN, True),
             SlotSet(HANDOFF_REQUESTED, False),
+            *settled(),
+            # Also when an offer's answer led here (actions/clarify.py): wait for the person.
+            FollowupAction("action_listen"),
         ]
 
     async def _contact(self, tracker: Tracker, channel: Channel) -> Contact | None:

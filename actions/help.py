@@ -1,13 +1,56 @@
-"""HELP / INFO and "what can you do": who is writing, how to stop, whom to ask."""
+"""HELP / INFO and "what can you do": who is writing, how to stop, whom to ask.
+
+The HELP keyword and a bare "help" get the compliance answer (who is writing, how to stop,
+whom to ask about data); "I have a few questions" gets an invitation to ask them; a
+question about the product ("what does it do?") gets what Parley does. Either way the conversation goes on where it was (see actions/answers.py).
+"""
 
 from __future__ import annotations
+
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import buttons_after_answer, conversation_stage
 from actions.deps import StoreBacked
+
+# Asking for help itself rather than about the product: "help", "help me pls", "menu".
+_ASKS_FOR_HELP = re.compile(
+    r"^\W*(?:(?:please|pls|plz|can you|could you|i need|need)\s+)*"
+    r"(?:help|info|menu|options|support)(?:\s+(?:me|please|pls|plz|me out))*\W*$",
+    re.IGNORECASE,
+)
+
+
+# Announcing questions rather than asking one: "I have a few questions first".
+_WANTS_TO_ASK = re.compile(
+    r"\bquestions?\b|\b(?:can|may|could) i ask\b|\bask (?:you )?(?:something|a few|a couple|some)\b",
+    re.IGNORECASE,
+)
+
+
+_QUESTION_WORD = re.compile(
+    r"^\s*(?:and |so |but )?(?:what|how|does|do|is|are|can|could|why|which|who|will)\b", re.I
+)
+
+
+def only_announces_questions(text: str) -> bool:
+    """'I have a few questions' (answered with 'ask away'), not 'questions: what is it?'."""
+    if not _WANTS_TO_ASK.search(text):
+        return False
+    clauses = re.split(r"[.?!,;:]+", text)
+    return not any(_QUESTION_WORD.match(c) and not _WANTS_TO_ASK.search(c) for c in clauses)
+
+
+def wants_help_text(tracker: Tracker) -> bool:
+    metadata = tracker.latest_message.get("metadata") or {}
+    if metadata.get("parley_keyword_kind") == "help":
+        return True
+    text = str(tracker.latest_message.get("text") or "")
+    return text.startswith("/") or bool(_ASKS_FOR_HELP.match(text))
 
 
 class ActionHelp(StoreBacked, Action):
@@ -17,9 +60,18 @@ class ActionHelp(StoreBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(
-            response="utter_help",
-            company=self.settings.company_name,
-            contact=self.settings.privacy_contact,
-        )
+        if wants_help_text(tracker):
+            # Carriers expect HELP to answer with exactly this, nothing more.
+            dispatcher.utter_message(
+                response="utter_help",
+                company=self.settings.company_name,
+                contact=self.settings.privacy_contact,
+            )
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        if only_announces_questions(text):
+            dispatcher.utter_message(response="utter_ask_away")
+            return []
+        buttons = buttons_after_answer(tracker, conversation_stage(tracker))
+        dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
         return []

@@ -1,4 +1,4 @@
-"""Ending the lead form: the summary, the confirmation and cancelling."""
+"""Ending the lead form: the summary, the confirmation, corrections and cancelling."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import logging
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import asking, previous_action, settled
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
@@ -18,14 +19,19 @@ from actions.slots import (
     NEEDS_HELP,
     REQUESTED_SLOT,
     SKIPPED,
+    SLOT_OF,
     UNSAVED,
     lead_values,
     list_slot,
 )
 from bot.errors import StoreUnavailable
+from bot.leads import read_message
 from bot.types import LEAD_FIELDS, LeadField, LeadStatus
+from bot.yes_no import Correction, read_correction
 
 logger = logging.getLogger(__name__)
+
+CONFIRMED = frozenset({"confirmed"})
 
 FIELD_LABELS: dict[LeadField, str] = {
     "name": "Name",
@@ -53,8 +59,14 @@ class LeadStatusAction(StoreBacked, Action, ABC):
     def name(self) -> str: ...
 
     async def save_status(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, status: LeadStatus
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        status: LeadStatus,
+        unless: frozenset[str] = frozenset(),
     ) -> list[EventType]:
+        """Save what an outage held back and move the lead to `status` (but not from a
+        status in `unless`)."""
         values = lead_values(tracker)
         unsaved = {f: v for f, v in values.items() if f in list_slot(tracker, UNSAVED)}
         try:
@@ -65,9 +77,10 @@ class LeadStatusAction(StoreBacked, Action, ABC):
                 unsaved,
                 conversation_id=conversation_id(tracker),
             )
-            await self.call_store(
-                self.store.set_lead_status, contact.id, status, conversation_id(tracker)
-            )
+            if contact.lead_status not in unless:
+                await self.call_store(
+                    self.store.set_lead_status, contact.id, status, conversation_id(tracker)
+                )
         except StoreUnavailable as error:
             logger.error("could not record lead status %s: %s", status, error)
             dispatcher.utter_message(response="utter_store_unavailable")
@@ -82,10 +95,17 @@ class ActionSubmitLead(LeadStatusAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events = await self.save_status(dispatcher, tracker, "captured")
+        # A correction after the lead was confirmed shows the summary again; the lead
+        # stays confirmed (the change is on its timeline) until the person says otherwise.
+        events = await self.save_status(dispatcher, tracker, "captured", CONFIRMED)
         summary = summary_lines(lead_values(tracker), list_slot(tracker, SKIPPED))
         dispatcher.utter_message(response="utter_lead_summary", summary=summary)
-        return [*events, SlotSet(LEAD_CAPTURED, True)]
+        return [
+            *events,
+            SlotSet(LEAD_CAPTURED, True),
+            *asking("summary"),
+            FollowupAction("action_listen"),
+        ]
 
 
 class ActionConfirmLead(LeadStatusAction):
@@ -98,7 +118,7 @@ class ActionConfirmLead(LeadStatusAction):
         events = await self.save_status(dispatcher, tracker, "confirmed")
         name = lead_values(tracker).get("name", "there")
         dispatcher.utter_message(response="utter_lead_confirmed", name=name)
-        return events
+        return [*events, *settled(), FollowupAction("action_ask_consent")]
 
 
 class ActionCancelLead(StoreBacked, Action):
@@ -123,8 +143,127 @@ class ActionCancelLead(StoreBacked, Action):
                 logger.error("could not record the cancellation: %s", error)
         dispatcher.utter_message(response="utter_lead_cancelled")
         return [
+            *settled(),
             ActiveLoop(None),
             SlotSet(REQUESTED_SLOT, None),
             SlotSet(ATTEMPTS, 0),
             SlotSet(NEEDS_HELP, False),
         ]
+
+
+class ActionCorrectDetail(LeadStatusAction):
+    """ "No, my company is Globex", "the email is wrong", or a bare no to the summary.
+
+    A new value is read like the form reads it, saved and shown in the summary again; a
+    detail named without one is asked for again by the lead form; a bare no asks what to
+    change, with a button per detail.
+    """
+
+    def name(self) -> str:
+        return "action_correct_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        correction = read_correction(str(tracker.latest_message.get("text") or ""))
+        if correction is None:
+            if previous_action(tracker) == "action_correct_detail":
+                # Asked what to change and still nothing named: leave the details be.
+                dispatcher.utter_message(response="utter_summary_unconfirmed")
+                return [*settled(), FollowupAction("action_ask_consent")]
+            dispatcher.utter_message(response="utter_ask_correction", buttons=CHANGE_BUTTONS)
+            return [SlotSet(REQUESTED_SLOT, None), FollowupAction("action_listen")]
+        if correction.remove:
+            return await self._forget(dispatcher, tracker, correction.field)
+        if correction.value is not None:
+            events = await self._replace(dispatcher, tracker, correction)
+            if events is not None:
+                return events
+        return self._ask_again(dispatcher, tracker, correction.field)
+
+    async def _replace(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, correction: Correction
+    ) -> list[EventType] | None:
+        """Read the new value as the form would; None when it cannot be read."""
+        assert correction.value is not None
+        entities = tracker.latest_message.get("entities") or []
+        reading = read_message(
+            correction.value,
+            region=self.settings.default_region,
+            requested=correction.field,
+            persons=_entities_in(entities, "PERSON", correction.value),
+            organizations=_entities_in(entities, "ORG", correction.value),
+            excluded=(self.settings.company_name,),
+        )
+        value = reading.values.get(correction.field)
+        if value is None:
+            return None
+        events: list[EventType] = [SlotSet(SLOT_OF[correction.field], value)]
+        try:
+            contact = await self.call_store(
+                self.store.record_stated_details,
+                channel_of(tracker),
+                tracker.sender_id,
+                {correction.field: value},
+                conversation_id=conversation_id(tracker),
+            )
+            events.append(SlotSet(CONTACT_ID, contact.id))
+        except StoreUnavailable as error:
+            logger.error("could not save the corrected %s: %s", correction.field, error)
+            dispatcher.utter_message(response="utter_store_unavailable")
+            unsaved = sorted({*list_slot(tracker, UNSAVED), correction.field})
+            events.append(SlotSet(UNSAVED, unsaved))
+        skipped = [f for f in list_slot(tracker, SKIPPED) if f != correction.field]
+        return [*events, SlotSet(SKIPPED, skipped), FollowupAction("action_submit_lead")]
+
+    @staticmethod
+    def _ask_again(
+        dispatcher: CollectingDispatcher, tracker: Tracker, field: LeadField
+    ) -> list[EventType]:
+        """The form asks for the detail again; its answer replaces the stored one."""
+        dispatcher.utter_message(response="utter_correction_noted")
+        skipped = [f for f in list_slot(tracker, SKIPPED) if f != field]
+        return [
+            *settled(),
+            SlotSet(SLOT_OF[field], None),
+            SlotSet(SKIPPED, skipped),
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(NEEDS_HELP, False),
+            SlotSet(REQUESTED_SLOT, SLOT_OF[field]),
+            FollowupAction("lead_form"),
+        ]
+
+    async def _forget(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, field: LeadField
+    ) -> list[EventType]:
+        """ "I never gave you a phone": the detail leaves the summary and the profile."""
+        skipped = sorted({*list_slot(tracker, SKIPPED), field})
+        unsaved = [f for f in list_slot(tracker, UNSAVED) if f != field]
+        try:
+            await self.call_store(
+                self.store.withdraw_stated_detail, channel_of(tracker), tracker.sender_id, field
+            )
+        except StoreUnavailable as error:
+            logger.error("could not forget the %s: %s", field, error)
+            dispatcher.utter_message(response="utter_store_unavailable")
+        return [
+            SlotSet(SLOT_OF[field], None),
+            SlotSet(SKIPPED, skipped),
+            SlotSet(UNSAVED, unsaved),
+            FollowupAction("action_submit_lead"),
+        ]
+
+
+# Each button says in words which detail is wrong (read by bot/yes_no.read_correction).
+CHANGE_BUTTONS: list[dict[str, str]] = [
+    *({"title": FIELD_LABELS[f], "payload": f"the {f} is wrong"} for f in LEAD_FIELDS),
+    {"title": "Nothing, it's all right", "payload": "/affirm"},
+]
+
+
+def _entities_in(entities: list[dict[str, object]], kind: str, text: str) -> tuple[str, ...]:
+    return tuple(
+        str(e["value"])
+        for e in entities
+        if e.get("entity") == kind and e.get("value") and str(e["value"]) in text
+    )

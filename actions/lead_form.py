@@ -59,6 +59,12 @@ INTERRUPT_INTENTS = frozenset(
         "opt_in",
         "request_data",
         "request_erasure",
+        # Questions along the way (actions/answers.py): answered, then the form goes on.
+        "ask_integrations",
+        "ask_data_use",
+        "ask_why_needed",
+        "ask_next_steps",
+        "request_info",
     }
 )
 SKIP_INTENTS = frozenset({"skip", "deny"})

@@ -11,10 +11,11 @@ import logging
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, Restarted
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import asking
 from actions.data_summary import read_summary
 from actions.deps import channel_of
 from actions.verification import ERASE, SHOW, CodeSender
@@ -59,6 +60,19 @@ class ActionShowMyData(PrivacyAction):
             logger.error("could not read the profile for a data request: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")
         return []
+
+
+class ActionAskErasure(Action):
+    """ "Delete everything?": a yes/no question, answered through actions/clarify.py."""
+
+    def name(self) -> str:
+        return "action_ask_erasure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_confirm_erasure")
+        return [*asking("erasure"), FollowupAction("action_listen")]
 
 
 class ActionEraseMe(PrivacyAction):

@@ -16,12 +16,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import asking
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
 from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
-from bot.interruptions import interrupts_form
+from bot.interruptions import interrupts_form, reads_like
+from bot.leads import states_lead_details
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
 from bot.qualification import read_volunteered as read_volunteered_details
 from bot.scoring import load_rubric, score_contact
@@ -48,13 +50,20 @@ def qualification_values(tracker: Tracker) -> dict[str, str]:
 
 
 def asked_for_person(tracker: Tracker) -> bool:
-    """Whether they asked for a person (or sales) since the last handoff."""
+    """Whether they asked for a person (or sales) since the last handoff.
+
+    Only a message whose words ask for one counts: a form answer such as the role
+    "operations lead" may be classified talk_to_sales, and it asks for nobody.
+    """
     for event in reversed(tracker.events):
         if event.get("event") == "action" and event.get("name") == "action_human_handoff":
             return False
         if event.get("event") == "user":
-            intent = (event.get("parse_data") or {}).get("intent") or {}
-            if intent.get("name") in ("human_handoff", "talk_to_sales"):
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            text = str(event.get("text") or "")
+            if name in ("human_handoff", "talk_to_sales") and (
+                text.startswith("/") or reads_like(str(name), text)
+            ):
                 return True
     return False
 
@@ -156,8 +165,10 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if answer.value is not None:
             answers[requested] = answer.value
         interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
-        if not answers and not answer.declined and interrupted:
-            return []  # a question or a request: the rules answer, then we ask again
+        if not answers and not answer.declined and (interrupted or self._corrects(turn)):
+            # A question or a request: the rules answer, then we ask again. A correction
+            # to a lead detail leaves the questions for the summary (data/rules.yml).
+            return []
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items()]
         events.append(SlotSet(READ_UNTIL, turn.message_id))
         if answers:
@@ -175,6 +186,12 @@ class ValidateQualifyForm(QualificationBacked, Action):
                 return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
         events.append(SlotSet(ATTEMPTS, 0))
         return [*events, SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
+
+    def _corrects(self, turn: Turn) -> bool:
+        """ "The company should be Globex", "my email is ...": a lead detail, not an answer."""
+        return turn.intent == "correct_detail" or (
+            turn.intent == "inform" and states_lead_details(turn.text, self.settings.default_region)
+        )
 
     def _next_slot(self, known: dict[str, str], skipped: set[str]) -> str | None:
         field = self.config.next_question(known, skipped)
@@ -196,14 +213,17 @@ class ActionRouteLead(QualificationBacked, Action):
             await self._record_engagement(tracker, contact_id)
         grade = await self._grade(contact_id) if contact_id else None
         events: list[EventType] = [SlotSet(DONE, True), SlotSet(GRADE, grade)]
+        # The offers are yes/no questions (actions/clarify.py): "talk to someone now, or
+        # book a time?" and "book a meeting?"; the close asks only "anything else?".
         if grade == "A":
             dispatcher.utter_message(response="utter_route_hot", name=name)
-        elif grade == "B":
+            return [*events, *asking("offer")]
+        if grade == "B":
             await self._record(contact_id, "nurture_requested", tracker)
             dispatcher.utter_message(response="utter_route_warm", name=name)
-        else:
-            dispatcher.utter_message(response="utter_route_close", name=name)
-        return events
+            return [*events, *asking("meeting")]
+        dispatcher.utter_message(response="utter_route_close", name=name)
+        return [*events, *asking("close", pending=False)]
 
     async def _grade(self, contact_id: str) -> str | None:
         try:

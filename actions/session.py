@@ -19,16 +19,23 @@ logger = logging.getLogger(__name__)
 
 
 # Conversation state that must not outlive the session: a new session after a handoff
-# means the bot answers again, and half-finished offers start afresh.
+# means the bot answers again, and half-finished offers start afresh. A lead completed in
+# an earlier session (qualification_done) may come back for a new demo: only within the
+# session does a complete lead mean the end of the conversation (data/rules.yml).
 SESSION_ONLY_SLOTS = frozenset(
     {
         "session_started_metadata",
         "handoff_open",
+        "qualification_done",
         "handoff_requested",
         "offered_meetings",
         "meeting_slot",
         "qual_attempts",
         "booking_attempts",
+        # A yes/no question is answered in the session that asked it.
+        "yes_no_pending",
+        "yes_no_question",
+        "yes_no_unclear",
     }
 )
 

@@ -5,8 +5,10 @@ PARLEY_PUBLIC_URL exactly like the SMS channel:
   * `POST /incoming`: a call starts. The conversation id is the CallSid (every call its
     own history); the caller's number finds their profile.
   * `POST /gather?seq=N`: what the caller said (SpeechResult) or keyed (Digits). Bot
-    buttons are read out as a menu ("press 1 for ..."); a digit or the spoken choice
-    picks one. Silence or nothing understood reprompts, then a polite goodbye and hangup.
+    buttons are read out as a menu ("press 1 or say ..."); a digit, the spoken choice or
+    a bare yes/no (to a yes/no menu) picks one. Wording written for the eye has a
+    `channel: twilio_voice` variation in domain.yml (tests/channels/test_voice_wording.py).
+    Silence or nothing understood reprompts, then a polite goodbye and hangup.
   * `POST /pickup?seq=N`: the answer of a turn that took longer than the answer budget
     (Twilio gives up after 15 s): meanwhile the caller heard a short holding line.
   * `POST /dial`: how a transfer to the sales line went; if nobody answered, the caller
@@ -37,7 +39,6 @@ from bot.settings import Settings, load_settings
 from bot.store import ProfileStore
 from channels.collecting import collector_for
 from channels.keywords import apply_keywords
-from channels.messages import APOLOGY
 from channels.twilio_messaging import field_of, form_of, refusal
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,11 @@ PREFIX = "/webhooks/twilio_voice"
 HOLDING_LINE = "One moment, please."
 NOT_HEARD = "Sorry, I didn't catch that."
 GOODBYE = "Sorry we couldn't connect properly. Thanks for calling, goodbye."
+# channels.messages.APOLOGY speaks of a "message" to try again: a caller just says it again.
+SPOKEN_APOLOGY = (
+    "Sorry, I'm having a technical problem and couldn't handle that. "
+    "Please say it again in a minute: everything you've told me so far is saved."
+)
 MAX_PICKUPS = 3
 # Twilio's StirVerstat for a call whose carrier fully attested the calling number.
 FULL_ATTESTATION = "TN-Validation-Passed-A"
@@ -90,22 +96,128 @@ class Choice:
     payload: str
 
 
+# Button titles are written for the eye ("11-50", "1000+", "$1k-10k"); a caller hears and
+# says them as words.
+_SPOKEN_TITLE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\$(\d+)k\s*-\s*\$?(\d+)k\b", re.I), r"\1 to \2 thousand dollars"),
+    (re.compile(r"\$(\d+)k\b", re.I), r"\1 thousand dollars"),
+    (re.compile(r"(\d)\s*-\s*(\d)"), r"\1 to \2"),
+    (re.compile(r"(\d)\+"), r"\1 or more"),
+)
+# Payloads that step around a question rather than answer it: a menu of only these still
+# lets the caller key a whole answer (a phone number), so the keypad is not cut at 1 digit.
+_STEP_AROUND = frozenset({"/skip", "/cancel"})
+_POSITIONS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+              "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}  # fmt: skip
+_POSITION = re.compile(
+    r"(?:(?P<menu>press(?:ed)?|option|choice) |the )?"
+    r"(?P<at>[1-6]|one|two|three|four|five|six|first|second|third|fourth|fifth|sixth)"
+    r"(?: one| option| please)?"
+)
+# A whole answer that is only a yes (or only a no), the way callers say it. Anything more
+# ("no, my email is ...", "yes for the email") is left to the dialogue to understand.
+_FILLER = r"(?:uh|um|er|erm|oh|well|so|and|please|thanks|thank you|then)"
+_YES = re.compile(
+    rf"(?:(?:{_FILLER}|yes|yeah|yea|yep|yup|yes please|sure|of course|ok|okay|alright|all right|"
+    r"go ahead|go on|do it|please do|fine|that s fine|thats fine|that is fine|it s fine|its fine|"
+    r"that s ok|thats ok|that s okay|thats okay|it is okay|it s okay|its okay|right|"
+    r"that s right|thats right|that is right|correct|that s correct|thats correct|"
+    r"it s correct|its correct|it is correct|absolutely|definitely|certainly|"
+    r"no problem|sounds good|perfect|great|lovely|grand|good)\s*)+"
+)
+_NO = re.compile(
+    rf"(?:(?:{_FILLER}|no|nope|nah|no thanks|no thank you|not really|not now|not right now|"
+    r"no way|rather not|i d rather not|id rather not|don t|dont|please don t|please dont|"
+    r"not for me|i m good|im good|i m ok|im ok)\s*)+"
+)
+_FILLER_ONLY = re.compile(rf"(?:{_FILLER}\s*)+")
+
+
+def spoken_title(title: str) -> str:
+    """A button title as a caller hears it in the menu."""
+    spoken = title
+    for pattern, words in _SPOKEN_TITLE:
+        spoken = pattern.sub(words, spoken)
+    return speakable(spoken)
+
+
+def _plain(text: str) -> str:
+    """Lower case words for comparing speech with titles ("Yes, that's fine." ~ "yes that s fine")."""
+    text = re.sub(r"[\u2018\u2019']", " ", text.lower())
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+
+
+def picks_whole_answer(choices: list[Choice]) -> bool:
+    """Whether the menu's choices are the answer (so one keypress is the whole answer)."""
+    return any(c.payload not in _STEP_AROUND for c in choices)
+
+
 def pick(choices: list[Choice], speech: str, digits: str) -> str | None:
     """The payload of the option the caller keyed or said, if they picked one."""
     if digits.isdigit() and len(digits) == 1 and 1 <= int(digits) <= len(choices):
         return choices[int(digits) - 1].payload
-    spoken = re.sub(r"[^\w\s]", "", speech.lower()).strip()
+    spoken = _plain(speech)
     if not spoken:
         return None
-    for choice in choices:
-        title = re.sub(r"[^\w\s]", "", choice.title.lower()).strip()
-        if spoken == title or (len(title) > 3 and title in spoken):
-            return choice.payload
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-    for word, number in words.items():
-        if re.fullmatch(rf"(?:press |option |number )?{word}", spoken) and number <= len(choices):
+    said = [c for c in choices if spoken in _titles(c)]
+    if said:
+        return said[0].payload
+    within = [c for c in choices if _said_within(_titles(c), spoken)]
+    if len(within) == 1:
+        return within[0].payload
+    yes_no = _yes_or_no(choices, spoken)
+    if yes_no is not None:
+        return yes_no
+    position = _POSITION.fullmatch(spoken)
+    # "Five" answers "how many people work there?" with a head count, not the fifth option:
+    # a bare number picks by position only from a menu of words ("press five" always does).
+    numbers = any(re.search(r"\d", c.title) for c in choices)
+    if position and (position["menu"] or not numbers):
+        at = position["at"]
+        number = int(at) if at.isdigit() else _POSITIONS[at]
+        if number <= len(choices):
             return choices[number - 1].payload
     return None
+
+
+def _titles(choice: Choice) -> set[str]:
+    return {t for t in (_plain(choice.title), _plain(spoken_title(choice.title))) if t}
+
+
+# Words that turn an option named in a longer answer into something else ("yes, that's
+# fine, but not texts"; "the email is wrong, it's ...").
+_TURNS = re.compile(r"\b(?:not|no|don t|dont|but|except|wrong|instead|change)\b")
+MAX_EXTRA_WORDS = 5
+
+
+def _said_within(titles: set[str], spoken: str) -> bool:
+    """An option named inside a short answer ("I'd like to book a demo please"). A longer
+    answer carries more than the option, and the dialogue reads all of it."""
+    for title in titles:
+        found = re.search(rf"\b{re.escape(title)}\b", spoken) if len(title) > 3 else None
+        if found:
+            extra = f"{spoken[: found.start()]} {spoken[found.end() :]}"
+            return len(extra.split()) <= MAX_EXTRA_WORDS and not _TURNS.search(extra)
+    return False
+
+
+def _yes_or_no(choices: list[Choice], spoken: str) -> str | None:
+    """A bare yes or no picks the menu's yes or no option, if it has exactly one.
+
+    Only options that mean yes or no count: a bare "no" to "when would you start?" is not
+    "No set timeline".
+    """
+    if _FILLER_ONLY.fullmatch(spoken):
+        return None
+    if _YES.fullmatch(spoken):
+        wanted = [
+            c for c in choices if c.payload == "/affirm" or re.match(r"yes\b", _plain(c.title))
+        ]
+    elif _NO.fullmatch(spoken):
+        wanted = [c for c in choices if c.payload == "/deny"]
+    else:
+        return None
+    return wanted[0].payload if len(wanted) == 1 else None
 
 
 @dataclass
@@ -257,8 +369,8 @@ class TwilioVoiceInput(InputChannel):
             await on_new_message(message)
         except Exception:
             logger.exception("voice turn failed for call %s", sid)
-            return [*collector.messages, {"text": APOLOGY}]
-        return collector.messages or [{"text": APOLOGY}]
+            return [*collector.messages, {"text": SPOKEN_APOLOGY}]
+        return collector.messages or [{"text": SPOKEN_APOLOGY}]
 
     async def _await_pending(self, call: Call) -> str:
         assert call.pending is not None
@@ -314,13 +426,15 @@ class TwilioVoiceInput(InputChannel):
                 for part in chunks(text):
                     twiml.say(part, voice=self.voice.voice, language=self.voice.language)
             return str(self._transfer(twiml))
-        gather = self._gather(call, one_digit=bool(choices))
+        gather = self._gather(call, one_digit=picks_whole_answer(choices))
         for text in texts:
             for part in chunks(text):
                 gather.say(part, voice=self.voice.voice, language=self.voice.language)
         if choices:
-            menu = ", ".join(f"press {i} or say {c.title}" for i, c in enumerate(choices, 1))
-            gather.say(speakable(menu) + ".", voice=self.voice.voice, language=self.voice.language)
+            menu = ", ".join(
+                f"press {i} or say {spoken_title(c.title)}" for i, c in enumerate(choices, 1)
+            )
+            gather.say(menu + ".", voice=self.voice.voice, language=self.voice.language)
         twiml.append(gather)
         return str(twiml)
 
@@ -349,11 +463,13 @@ class TwilioVoiceInput(InputChannel):
             self._calls.pop(call.sid, None)
             return str(_goodbye(self.voice, GOODBYE))
         twiml = VoiceResponse()
-        gather = self._gather(call, one_digit=bool(call.choices))
+        gather = self._gather(call, one_digit=picks_whole_answer(call.choices))
         gather.say(NOT_HEARD, voice=self.voice.voice, language=self.voice.language)
         if call.choices:
-            menu = ", ".join(f"press {i} for {c.title}" for i, c in enumerate(call.choices, 1))
-            gather.say(speakable(menu) + ".", voice=self.voice.voice, language=self.voice.language)
+            menu = ", ".join(
+                f"press {i} for {spoken_title(c.title)}" for i, c in enumerate(call.choices, 1)
+            )
+            gather.say(menu + ".", voice=self.voice.voice, language=self.voice.language)
         else:
             gather.say("Please say that again, or key it in followed by the hash key.",
                        voice=self.voice.voice, language=self.voice.language)  # fmt: skip

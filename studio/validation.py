@@ -36,6 +36,7 @@ CHANNELS: dict[str, str] = {
 ACTION_VALUES = frozenset({
     "company", "privacy_url", "privacy_version", "contact", "name", "summary", "wording",
     "scope", "how", "timezone", "when", "confirmation", "address", "privacy_contact",
+    "named", "reason", "steps", "what",
 })  # fmt: skip
 # Rasa fills `{name}` (no nested braces, one line) and leaves anything else alone.
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")

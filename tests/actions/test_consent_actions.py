@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import ActionYesNoAnswer
 from actions.consent import ActionAskConsent, ActionRecordConsent, ActionWithdrawConsent
 from bot.journal import ConsentJournal
 from bot.settings import Settings
@@ -133,3 +134,164 @@ async def test_start_restores_only_what_was_once_granted(
     state = store.consent_state(contact.id)
     assert state["email"].granted is True and state["sms"].granted is False
     assert dispatcher.messages[0]["scope"] == "email"
+
+
+# ---- Answers in people's own words, through action_yes_no_answer (actions/clarify.py).
+
+EMAIL_ASKED = {
+    "consent_purpose": "email",
+    "consent_wording": WORDING,
+    "consent_version": "v1",
+    "yes_no_pending": True,
+    "yes_no_question": "consent",
+    "yes_no_unclear": 0,
+}
+
+
+def followups(events: list[dict[str, object]]) -> list[object]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+async def answer(
+    store: ProfileStore,
+    settings: Settings,
+    text: str,
+    intent: str = "nlu_fallback",
+    confidence: float = 0.5,
+    **slots: object,
+) -> tuple[list[dict[str, object]], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text, intent=intent, confidence=confidence, slots={**EMAIL_ASKED, **slots}
+    )
+    events = await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
+    return events, dispatcher
+
+
+async def test_asking_opens_a_consent_question_and_the_last_one_closes_it(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events = await ActionAskConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("yes", slots={"lead_email": "a@b.io"}), DOMAIN
+    )
+    slots = slot_events(events)
+    assert (slots["yes_no_pending"], slots["yes_no_question"]) == (True, "consent")
+    done = await ActionAskConsent(store=store, settings=settings).run(
+        CollectingDispatcher(),
+        make_tracker("no", slots={"lead_email": "a@b.io", "consent_answered": ["email"]}),
+        DOMAIN,
+    )
+    assert slot_events(done)["yes_no_pending"] is False
+
+
+async def test_a_yes_in_own_words_is_handed_to_recording(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, dispatcher = await answer(store, settings, "yeah go on then, that's grand")
+    assert followups(events) == ["action_record_consent"] and dispatcher.messages == []
+    recorded = CollectingDispatcher()
+    tracker = make_tracker("yeah go on then, that's grand", intent="chitchat", slots=EMAIL_ASKED)
+    after = await ActionRecordConsent(store=store, settings=settings).run(recorded, tracker, DOMAIN)
+    assert followups(after) == ["action_ask_consent"]
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None and store.consent_state(contact.id)["email"].granted
+
+
+async def test_a_partial_answer_records_each_purpose_as_said(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("email's fine but no texts", intent="opt_out", slots=EMAIL_ASKED)
+    events = await ActionRecordConsent(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    assert slot_events(events)["consent_answered"] == ["email", "sms"]
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None
+    assert {p: e.granted for p, e in store.consent_state(contact.id).items()} == {"email": True}
+    # The texts question is not asked again: it was answered.
+    asked = CollectingDispatcher()
+    await ActionAskConsent(store=store, settings=settings).run(
+        asked,
+        make_tracker(
+            "x",
+            slots={"lead_email": "a@b.io", "lead_phone": "+14155550134",
+                   "consent_answered": ["email", "sms"]},
+            latest_action="action_record_consent",
+        ),
+        DOMAIN,
+    )  # fmt: skip
+    assert responses(asked) == ["utter_consent_done"]
+
+
+async def test_a_yes_to_a_purpose_not_yet_asked_waits_for_its_own_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = make_tracker("no emails, texts are fine", intent="affirm", slots=EMAIL_ASKED)
+    events = await ActionRecordConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert slot_events(events)["consent_answered"] == ["email"]
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is None or store.consent_state(contact.id) == {}
+
+
+async def test_unsure_gets_one_clarifying_question_then_no_consent(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, dispatcher = await answer(store, settings, "hmm not sure")
+    assert responses(dispatcher) == ["utter_clarify_consent"]
+    assert dispatcher.messages[0]["what"] == "emails"
+    assert slot_events(events)["yes_no_unclear"] == 1
+    assert followups(events) == ["action_listen"]
+
+    events, dispatcher = await answer(store, settings, "maybe", yes_no_unclear=1)
+    assert responses(dispatcher) == ["utter_consent_left"]
+    slots = slot_events(events)
+    assert slots["consent_answered"] == ["email"] and slots["yes_no_pending"] is False
+    assert followups(events) == ["action_ask_consent"]
+    assert store.contact_for_identity("rest", "visitor-1") is None
+
+
+async def test_a_question_back_is_answered_in_other_words(
+    store: ProfileStore, settings: Settings
+) -> None:
+    _, dispatcher = await answer(store, settings, "what would you send?")
+    assert responses(dispatcher) == ["utter_clarify_consent_question"]
+
+
+async def test_a_yes_with_conditions_is_not_consent(
+    store: ProfileStore, settings: Settings
+) -> None:
+    _, dispatcher = await answer(
+        store, settings, "yes but only monthly", intent="affirm", confidence=0.95
+    )
+    assert responses(dispatcher) == ["utter_clarify_consent"]
+
+
+async def test_dont_email_me_is_a_no_but_stop_texting_me_is_a_withdrawal(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, _ = await answer(store, settings, "please don't email me", intent="opt_out")
+    assert followups(events) == ["action_record_consent"]
+    events, _ = await answer(store, settings, "and stop texting me", intent="opt_out")
+    assert followups(events) == ["action_withdraw_consent"]
+
+
+async def test_a_question_left_open_in_an_earlier_session_is_not_answered_now(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("yes", intent="affirm", slots=EMAIL_ASKED)
+    # The new session carries the slots over before its first action_listen.
+    tracker.events[:0] = [
+        {"event": "action", "name": "action_ask_consent"},
+        {"event": "slot", "name": "yes_no_question", "value": "consent"},
+        {"event": "session_started"},
+        {"event": "slot", "name": "yes_no_question", "value": "consent"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    events = await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_greet"]
+    assert slot_events(events)["yes_no_pending"] is False
+    assert store.contact_for_identity("rest", "visitor-1") is None

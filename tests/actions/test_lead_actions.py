@@ -1,15 +1,25 @@
-"""Session start, submit, confirm and cancel with real trackers and a real store."""
+"""Session start, submit, confirm, corrections and cancel with real trackers and a real store."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.lead import ActionCancelLead, ActionConfirmLead, ActionSubmitLead, summary_lines
+from actions.clarify import ActionYesNoAnswer
+from actions.lead import (
+    ActionCancelLead,
+    ActionConfirmLead,
+    ActionCorrectDetail,
+    ActionSubmitLead,
+    summary_lines,
+)
 from actions.session import ActionSessionStart
 from bot.settings import Settings
 from bot.store import ProfileStore
-from tests.actions.conftest import make_tracker, slot_events
+from tests.actions.conftest import make_tracker, responses, slot_events
 
 LEAD = {"lead_name": "Dana", "lead_email": "dana@acme.io", "lead_company": "Acme"}
 DOMAIN = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -96,3 +106,164 @@ def test_summary_lists_every_field_in_form_order() -> None:
         "- Name: Dana", "- Email: (not given)", "- Phone: (skipped)", "- Company: (not given)",
         "- Role: (not given)", "- Looking to solve: faster follow-up",
     ]  # fmt: skip
+
+
+# ---- (#18) The summary's answer, and corrections (actions/clarify.py, ActionCorrectDetail).
+
+SUMMARY_OPEN = {**LEAD, "yes_no_pending": True, "yes_no_question": "summary", "yes_no_unclear": 0}
+
+
+def followups(events: list[dict[str, Any]]) -> list[Any]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+def after(action: str, tracker: Tracker) -> Tracker:
+    """The tracker as if `action` was the bot's last word before the latest message."""
+    tracker.events.insert(0, {"event": "action", "name": action})
+    return tracker
+
+
+async def summary_answer(
+    store: ProfileStore, settings: Settings, text: str, intent: str = "nlu_fallback", **slots: Any
+) -> tuple[list[dict[str, Any]], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    tracker = after(
+        slots.pop("previous", "action_submit_lead"),
+        make_tracker(text, intent=intent, confidence=0.5, slots={**SUMMARY_OPEN, **slots}),
+    )
+    events = await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
+    return events, dispatcher
+
+
+async def test_the_summary_opens_a_question_and_a_confirmed_lead_stays_confirmed(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    store.set_lead_status(contact.id, "confirmed", "visitor-1")
+    events = await ActionSubmitLead(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("my company is Initrode", slots=LEAD), DOMAIN
+    )
+    slots = slot_events(events)
+    assert (slots["yes_no_pending"], slots["yes_no_question"]) == (True, "summary")
+    assert store.get_contact(contact.id).lead_status == "confirmed"
+
+
+async def test_confirming_goes_on_to_consent(store: ProfileStore, settings: Settings) -> None:
+    events = await ActionConfirmLead(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("yes", slots=SUMMARY_OPEN), DOMAIN
+    )
+    assert followups(events) == ["action_ask_consent"]
+    assert slot_events(events)["yes_no_pending"] is False
+
+
+async def test_a_yes_in_own_words_confirms_and_a_bare_no_asks_what_to_change(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, _ = await summary_answer(store, settings, "yeah righto, spot on")
+    assert followups(events) == ["action_confirm_lead"]
+    events, _ = await summary_answer(store, settings, "nah", intent="deny")
+    assert followups(events) == ["action_correct_detail"]
+    dispatcher = CollectingDispatcher()
+    tracker = after("action_yes_no_answer", make_tracker("nah", intent="deny", slots=SUMMARY_OPEN))
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_ask_correction"
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles[:6] == ["Name", "Email", "Phone", "Company", "Role", "Looking to solve"]
+    assert followups(events) == ["action_listen"]
+
+
+async def test_no_again_after_what_to_change_leaves_the_summary_unconfirmed(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, dispatcher = await summary_answer(
+        store, settings, "no", intent="deny", previous="action_correct_detail"
+    )
+    assert responses(dispatcher) == ["utter_summary_unconfirmed"]
+    assert followups(events) == ["action_ask_consent"]
+
+
+async def test_an_unclear_answer_is_clarified_once_then_left_unconfirmed(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, dispatcher = await summary_answer(store, settings, "the weather is nice today")
+    assert responses(dispatcher) == ["utter_clarify_summary"]
+    assert slot_events(events)["yes_no_unclear"] == 1
+    events, dispatcher = await summary_answer(store, settings, "erm", yes_no_unclear=1)
+    assert responses(dispatcher) == ["utter_summary_unconfirmed"]
+    assert followups(events) == ["action_ask_consent"]
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is None or contact.lead_status != "confirmed"
+
+
+async def test_a_corrected_value_is_saved_and_the_summary_shown_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    store.record_stated_details(
+        "rest", "visitor-1", {"name": "Dana", "company": "Initech"}, "visitor-1"
+    )
+    tracker = make_tracker(
+        "that's not right, the company should be Globex Corporation",
+        intent="correct_detail",
+        slots={**LEAD, "lead_company": "Initech", "skipped_fields": ["phone"]},
+    )
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert slot_events(events)["lead_company"] == "Globex Corporation"
+    assert followups(events) == ["action_submit_lead"]
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None and contact.company == "Globex Corporation"
+    changes = [e.data for e in store.timeline(contact.id) if e.kind == "field_changed"]
+    assert {"field": "company", "old": "Initech", "new": "Globex Corporation"} in changes
+
+
+async def test_a_detail_named_wrong_is_asked_for_again_by_the_form(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "the email is wrong", intent="correct_detail", slots={**LEAD, "skipped_fields": ["phone"]}
+    )
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    slots = slot_events(events)
+    assert slots["lead_email"] is None and slots["requested_slot"] == "lead_email"
+    assert slots["skipped_fields"] == ["phone"]
+    assert followups(events) == ["lead_form"]
+    assert responses(dispatcher) == ["utter_correction_noted"]
+
+
+async def test_an_unreadable_new_value_is_asked_for_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = make_tracker("change my email to dana at acme", intent="correct_detail", slots=LEAD)
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert slot_events(events)["requested_slot"] == "lead_email"
+    assert store.contact_for_identity("rest", "visitor-1") is None
+
+
+async def test_a_detail_never_given_leaves_the_summary_and_the_profile(
+    store: ProfileStore, settings: Settings
+) -> None:
+    store.record_stated_details(
+        "rest", "visitor-1", {"name": "Dana", "phone": "+14155550134"}, "visitor-1"
+    )
+    tracker = make_tracker(
+        "i never gave you a phone number",
+        intent="correct_detail",
+        slots={**LEAD, "lead_phone": "+14155550134"},
+    )
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert slot_events(events)["lead_phone"] is None
+    assert "phone" in slot_events(events)["skipped_fields"]
+    assert followups(events) == ["action_submit_lead"]
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None and contact.phone is None and contact.name == "Dana"

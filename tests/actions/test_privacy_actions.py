@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import ActionYesNoAnswer
 from actions.lead_form import ValidateLeadForm
-from actions.privacy import ActionEraseMe, ActionShowMyData
+from actions.privacy import ActionAskErasure, ActionEraseMe, ActionShowMyData
 from actions.verification import ActionVerifyCode, awaiting_code
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -72,3 +75,61 @@ async def test_six_digits_in_a_form_are_an_answer_unless_a_code_was_sent(
     code = make_tracker(issued.code, intent="enter_code", slots=slots)
     assert await awaiting_code(action, code)
     assert await action.run(CollectingDispatcher(), code, {}) == []  # left to the rule
+
+
+# ---- (#18) "Delete everything?" answered in people's own words (actions/clarify.py).
+
+ERASURE_OPEN = {"yes_no_pending": True, "yes_no_question": "erasure", "yes_no_unclear": 0}
+
+
+async def erasure_answer(
+    store: ProfileStore, settings: Settings, text: str, intent: str = "nlu_fallback", **slots: Any
+) -> tuple[list[dict[str, Any]], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, confidence=0.5, slots={**ERASURE_OPEN, **slots})
+    events = await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
+    return events, dispatcher
+
+
+def followups(events: list[dict[str, Any]]) -> list[Any]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+async def test_asking_opens_the_erasure_question(store: ProfileStore, settings: Settings) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskErasure().run(dispatcher, make_tracker("delete my data"), {})
+    assert responses(dispatcher) == ["utter_confirm_erasure"]
+    assert slot_events(events)["yes_no_question"] == "erasure"
+
+
+async def test_yes_and_no_in_own_words(store: ProfileStore, settings: Settings) -> None:
+    events, _ = await erasure_answer(store, settings, "aye, go on")
+    assert followups(events) == ["action_erase_me"]
+    events, _ = await erasure_answer(
+        store, settings, "yes, get rid of it", intent="request_erasure"
+    )
+    assert followups(events) == ["action_erase_me"]
+    events, dispatcher = await erasure_answer(store, settings, "nah, leave it")
+    assert responses(dispatcher) == ["utter_erasure_kept"]
+    assert slot_events(events)["yes_no_pending"] is False
+
+
+async def test_two_unclear_answers_pass_the_request_to_the_privacy_team(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    events, dispatcher = await erasure_answer(store, settings, "hmm")
+    assert responses(dispatcher) == ["utter_clarify_erasure"]
+    events, dispatcher = await erasure_answer(store, settings, "dunno really", yes_no_unclear=1)
+    assert responses(dispatcher) == ["utter_erasure_referred"]
+    assert dispatcher.messages[0]["privacy_contact"] == settings.privacy_contact
+    assert store.get_contact(contact.id).name == "Dana"  # nothing erased
+    (referral,) = [e for e in store.timeline(contact.id) if e.kind == "erasure_referred"]
+    assert referral.data["conversation_id"] == "visitor-1"
+    assert store.audit_entries()[0].action == "erasure_referred"
+    assert slot_events(events)["yes_no_pending"] is False
+
+
+async def test_a_referral_without_data_says_so(store: ProfileStore, settings: Settings) -> None:
+    _, dispatcher = await erasure_answer(store, settings, "whatever", yes_no_unclear=1)
+    assert responses(dispatcher) == ["utter_erasure_no_data"]

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import ActionYesNoAnswer
 from actions.qualify import ActionRouteLead, ActionStartQualification, ValidateQualifyForm
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -186,3 +187,101 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
     )
     assert slot_events(events)["lead_grade"] in ("C", "D")
     assert responses(dispatcher) == ["utter_route_close"]
+
+
+# ---- (#18) The offers are yes/no questions (actions/clarify.py).
+
+
+async def offer_answer(
+    store: ProfileStore, settings: Settings, text: str, question: str, **slots: Any
+) -> tuple[list[dict[str, Any]], list[str]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text,
+        intent=slots.pop("intent", "affirm"),
+        slots={"yes_no_pending": True, "yes_no_question": question, "yes_no_unclear": 0, **slots},
+    )
+    events = await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
+    return events, responses(dispatcher)
+
+
+def followups(events: list[dict[str, Any]]) -> list[Any]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+async def test_routing_opens_the_offer_question(store: ProfileStore, settings: Settings) -> None:
+    weak = _contact(store)
+    events = await ActionRouteLead(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("x", slots={"contact_id": weak}), DOMAIN
+    )
+    slots = slot_events(events)
+    assert slots["yes_no_question"] in ("offer", "meeting", "close")
+    assert slots["yes_no_pending"] is (slots["yes_no_question"] != "close")
+
+
+async def test_a_yes_to_an_either_or_offer_asks_which(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, said = await offer_answer(store, settings, "yes", "offer")
+    assert said == ["utter_offer_which"] and followups(events) == ["action_listen"]
+    events, said = await offer_answer(store, settings, "yes please", "offer", yes_no_unclear=1)
+    assert said == ["utter_route_declined"]
+    events, _ = await offer_answer(store, settings, "yes, book a time please", "offer")
+    assert followups(events) == ["action_start_booking"]
+    events, _ = await offer_answer(store, settings, "the first one", "offer", intent="inform")
+    assert followups(events) == ["action_human_handoff"]
+    events, said = await offer_answer(
+        store, settings, "not at the moment", "offer", intent="cancel"
+    )
+    assert said == ["utter_route_declined"]
+
+
+async def test_a_yes_to_a_meeting_books_and_unclear_is_asked_once(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, _ = await offer_answer(store, settings, "go on then", "meeting")
+    assert followups(events) == ["action_start_booking"]
+    events, said = await offer_answer(store, settings, "hmm", "meeting", intent="nlu_fallback")
+    assert said == ["utter_clarify_meeting"]
+    _, said = await offer_answer(
+        store, settings, "hmm", "meeting", intent="nlu_fallback", yes_no_unclear=1
+    )
+    assert said == ["utter_route_declined"]
+
+
+async def test_anything_else_after_a_close(store: ProfileStore, settings: Settings) -> None:
+    _, said = await offer_answer(store, settings, "no thanks", "close", intent="deny")
+    assert said == ["utter_route_declined"]
+    _, said = await offer_answer(store, settings, "yes", "close")
+    assert said == ["utter_greet"]
+
+
+async def test_a_lead_detail_corrected_while_qualifying_is_not_an_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    for text, intent in [
+        ("sorry, the company should be Globex", "correct_detail"),
+        ("oh and my email is dana@globex.com", "inform"),
+    ]:
+        slots, said = await _validate(
+            store, settings, text, "qual_company_size", contact_id=contact_id, intent=intent
+        )
+        assert (slots, said) == ({}, [])
+    slots, _ = await _validate(
+        store, settings, "about 40 of us", "qual_company_size", contact_id=contact_id
+    )
+    assert slots["qual_company_size"] == "11-50"
+
+
+def test_only_words_that_ask_for_a_person_count_as_asking() -> None:
+    from actions.qualify import asked_for_person
+
+    def said(text: str, intent: str) -> Any:
+        return make_tracker(text, intent=intent)
+
+    # A role answered in the form, classified as a sales request, asks for nobody.
+    assert not asked_for_person(said("operations lead", "talk_to_sales"))
+    assert asked_for_person(said("can I talk to a real person", "human_handoff"))
+    assert asked_for_person(said("connect me with your sales team", "talk_to_sales"))
+    assert asked_for_person(said("/talk_to_sales", "talk_to_sales"))

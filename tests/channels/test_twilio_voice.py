@@ -33,7 +33,7 @@ def voice_env(**extra: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def voice_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = launch(tmp_path_factory.mktemp("voice"), trained_model, **voice_env())
+    running = launch(tmp_path_factory.mktemp("voice"), trained_model, 1, **voice_env())
     yield running
     running.supervisor.stop()
     running.store.dispose()
@@ -229,7 +229,7 @@ def test_call_status_ends_the_call(voice_stack: Stack) -> None:
 
 @pytest.fixture(scope="module")
 def slow_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = launch(tmp_path_factory.mktemp("voice-slow"), trained_model,
+    running = launch(tmp_path_factory.mktemp("voice-slow"), trained_model, 1,
                      **voice_env(PARLEY_VOICE_ANSWER_BUDGET_S="1"))  # fmt: skip
     yield running
     running.supervisor.stop()
@@ -257,7 +257,7 @@ def test_the_call_simulator_holds_a_call(voice_stack: Stack) -> None:
     heard: list[str] = []
     answers = iter(["#1", "Dana Reyes", "/hangup"])
     simulator = CallSimulator(voice_stack.settings, "+14155550123", say=heard.append)
-    twiml = simulator.post(f"{PREFIX}/incoming")
+    twiml: ElementTree.Element | None = simulator.post(f"{PREFIX}/incoming")
     while twiml is not None:
         twiml = simulator.play(twiml, lambda _prompt: next(answers))
     spoken = " ".join(heard).lower()

@@ -1,0 +1,315 @@
+"""Answers to the questions people ask along the way, wherever they ask them.
+
+A question is answered in a few honest sentences, and the conversation then goes on
+where it was: a form asks its question again (the rules in data/rules.yml run the form
+after the answer), the summary and the consent question are asked again, and at the start
+the answer carries the buttons of what the bot can do. Once the lead is complete, the
+answers say what happens next and never start the lead form again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, channel_of
+from actions.slots import LEAD_CAPTURED, REQUESTED_SLOT, lead_values
+
+# Intents that are questions (or a request for product information), never an answer to a
+# form's question: the lead form's INTERRUPT_INTENTS must hold them for the rules to answer.
+QUESTION_INTENTS = frozenset(
+    {"ask_integrations", "ask_data_use", "ask_why_needed", "ask_next_steps", "request_info"}
+)
+
+Stage = Literal[
+    "start", "lead_form", "captured", "qualifying", "booking", "done", "booked", "handoff"
+]
+FINISHED_STAGES = frozenset({"done", "booked", "handoff"})
+
+# What the bot can do, offered with an answer given before anything else started.
+START_BUTTONS: list[dict[str, str]] = [
+    {"title": "Book a demo", "payload": "/request_demo"},
+    {"title": "Pricing", "payload": "/ask_pricing"},
+    {"title": "Talk to sales", "payload": "/talk_to_sales"},
+]
+# The offers that end a lead (actions/qualify.py): a question after one keeps its buttons.
+OFFERS = frozenset({"utter_route_hot", "utter_route_warm"})
+# On these channels the team answers in the same conversation.
+REPLY_IN_PLACE = frozenset({"sms", "whatsapp", "voice", "telegram"})
+
+
+def session_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of the current session (Rasa keeps earlier sessions in the tracker)."""
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    return events[starts[-1] + 1 :] if starts else events
+
+
+# Rasa's metadata key naming the response of a bot message. Spelled in two parts because
+# tests/unit/test_contract.py reads every quoted "utter_..." in actions/ as a response name.
+RESPONSE_KEY = "_".join(("utter", "action"))
+
+
+def response_of(event: dict[str, Any]) -> str:
+    """The response a bot message event came from ("" if none, e.g. a custom message)."""
+    name = (event.get("metadata") or {}).get(RESPONSE_KEY)
+    return str(name) if name else ""
+
+
+def bot_responses(events: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(response name, event) of each bot message, latest first."""
+    for event in reversed(events):
+        if event.get("event") == "bot":
+            yield response_of(event), event
+
+
+def said_in_session(tracker: Tracker, response: str) -> bool:
+    return any(name == response for name, _ in bot_responses(session_events(tracker)))
+
+
+def conversation_stage(tracker: Tracker) -> Stage:
+    """Where the conversation is, as far as answering a question goes."""
+    if tracker.get_slot("handoff_open"):
+        return "handoff"
+    loop = tracker.active_loop_name
+    if loop == "lead_form":
+        return "lead_form"
+    if loop == "qualify_form":
+        return "qualifying"
+    if loop == "booking_form":
+        return "booking"
+    if said_in_session(tracker, "utter_meeting_booked"):
+        return "booked"
+    if tracker.get_slot("qualification_done"):
+        return "done"
+    if tracker.get_slot(LEAD_CAPTURED):
+        return "captured"
+    return "start"
+
+
+# ----------------------------------------------------------------------- integrations
+
+_BUILT_IN = {
+    "hubspot": "Yes: Parley keeps HubSpot up to date with new and qualified leads.",
+    "whatsapp": "Yes, WhatsApp is built in (through Twilio).",
+    "sms": "Yes, SMS is built in (through Twilio).",
+    "twilio": "Yes, Parley uses Twilio for SMS, WhatsApp and phone calls.",
+    "telegram": "Yes, Telegram is built in.",
+    "csv": "Yes, contacts import from and export to CSV.",
+    "webhook": "Yes, Parley sends signed webhooks for new leads, consent changes and handoffs.",
+    "api": "Yes, Parley has a REST API for contacts, leads and consent.",
+}
+# Tool name as people write it -> how to name it.
+_WEBSITES = {"wordpress": "WordPress", "wix": "Wix", "squarespace": "Squarespace",
+             "webflow": "Webflow", "shopify": "Shopify"}  # fmt: skip
+_SPREADSHEETS = {"excel": "Excel", "google sheets": "Google Sheets", "gsheets": "Google Sheets"}
+_NOT_CHANNELS = {"facebook messenger": "Facebook Messenger", "messenger": "Facebook Messenger",
+                 "instagram": "Instagram", "slack": "Slack", "microsoft teams": "Microsoft Teams",
+                 "teams": "Microsoft Teams", "intercom": "Intercom", "drift": "Drift",
+                 "zendesk": "Zendesk", "livechat": "LiveChat"}  # fmt: skip
+_CALENDARS = {"calendly": "Calendly", "google calendar": "Google Calendar",
+              "outlook calendar": "Outlook Calendar"}  # fmt: skip
+_OTHER_TOOLS = {"salesforce": "Salesforce", "sfdc": "Salesforce", "pipedrive": "Pipedrive",
+                "zoho": "Zoho", "dynamics": "Microsoft Dynamics", "marketo": "Marketo",
+                "pardot": "Pardot", "mailchimp": "Mailchimp", "activecampaign": "ActiveCampaign",
+                "klaviyo": "Klaviyo", "brevo": "Brevo", "sendinblue": "Brevo",
+                "zapier": "Zapier", "make": "Make", "rd station": "RD Station",
+                "monday": "monday.com", "notion": "Notion", "airtable": "Airtable",
+                "freshsales": "Freshsales", "keap": "Keap", "sugarcrm": "SugarCRM"}  # fmt: skip
+_ALIASES = {"whats app": "whatsapp", "text messages": "sms", "texts": "sms", "web hooks": "webhook",
+            "webhooks": "webhook", "rest api": "api", "hub spot": "hubspot",
+            "sales force": "salesforce", "mail chimp": "mailchimp", "word press": "wordpress",
+            "rdstation": "rd station", "fb messenger": "facebook messenger"}  # fmt: skip
+_KNOWN = sorted(
+    {*_BUILT_IN, *_WEBSITES, *_SPREADSHEETS, *_NOT_CHANNELS, *_CALENDARS, *_OTHER_TOOLS,
+     *_ALIASES},
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_TOOL = re.compile(r"\b(" + "|".join(re.escape(k) for k in _KNOWN) + r")\b", re.IGNORECASE)
+
+
+def tools_named(text: str) -> list[str]:
+    """The tools a message names, canonical keys, in order, each once."""
+    found: list[str] = []
+    for match in _TOOL.finditer(text):
+        key = match.group(1).lower()
+        key = _ALIASES.get(key, key)
+        if key == "make" and not re.search(r"\bmake\.com\b|\bmake\s*\(integromat\)", text, re.I):
+            continue  # "make" is nearly always the verb
+        if key == "teams" and "microsoft" not in text.lower() and "ms teams" not in text.lower():
+            continue  # "our teams" is not Microsoft Teams
+        if key not in found:
+            found.append(key)
+    return found
+
+
+def about_tool(key: str) -> str:
+    if key in _BUILT_IN:
+        return _BUILT_IN[key]
+    if key in _WEBSITES:
+        name = _WEBSITES[key]
+        return (
+            f"There's no {name} plugin, but the web chat is one script tag, "
+            f"so it can go on a {name} site."
+        )
+    if key in _SPREADSHEETS:
+        return f"There's no live {_SPREADSHEETS[key]} sync, but contacts export to CSV."
+    if key in _NOT_CHANNELS:
+        return f"Parley doesn't connect to {_NOT_CHANNELS[key]}."
+    if key in _CALENDARS:
+        return f"There's no {_CALENDARS[key]} connection: Parley books meetings itself."
+    name = _OTHER_TOOLS.get(key, key)
+    return f"There's no built-in {name} connector; it can be connected through Parley's webhooks or REST API."
+
+
+def integrations_answer(text: str) -> str:
+    """The opening of the integrations answer: about the tools named, else a lead-in."""
+    named = tools_named(text)[:3]
+    if not named:
+        return "Parley connects to other tools in a few ways."
+    return " ".join(about_tool(key) for key in named)
+
+
+# ------------------------------------------------------------------ why we ask for it
+
+_REASONS = {
+    "name": "I ask for your name so our team knows who they're talking to.",
+    "email": "Your email is how our team sends you what you asked for and follows up.",
+    "phone": "A phone number lets our team call or text you back if that's easier; it's optional.",
+    "company": "Knowing your company helps us send you to the right person and the right plan.",
+    "role": "Your role helps our team pitch the conversation at the right level.",
+    "need": "Knowing what you want to solve lets our team prepare something useful rather than a generic pitch.",
+    "qualify": "These questions help us point you to the right person and a plan that fits.",
+    "general": "I ask for a few details (name, email and company) so a person from our team can get back to you.",
+}  # fmt: skip
+_FIELD_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"\be-?mail|\bmail\b|\baddress\b", re.I)),
+    ("phone", re.compile(r"\b(?:phone|number|mobile|cell|whats ?app)\b", re.I)),
+    ("company", re.compile(r"\b(?:company|organi[sz]ation|business|employer)\b", re.I)),
+    ("role", re.compile(r"\b(?:role|title|job|position)\b", re.I)),
+    ("qualify", re.compile(r"\b(?:budget|how many people|team size|timeline|decide)", re.I)),
+    ("name", re.compile(r"\bname\b", re.I)),
+]
+
+
+def field_asked_about(text: str, requested: str | None) -> str:
+    """Which detail "why do you need ...?" is about: the one it names, else the one asked."""
+    for field, words in _FIELD_WORDS:
+        if words.search(text):
+            return field
+    if requested and requested.startswith("qual_"):
+        return "qualify"
+    if requested and requested.startswith("lead_"):
+        return requested.removeprefix("lead_")
+    return "general"
+
+
+# ---------------------------------------------------------------------- what happens next
+
+
+def _how(tracker: Tracker) -> str:
+    if channel_of(tracker) in REPLY_IN_PLACE:
+        return " right here"
+    values = lead_values(tracker)
+    if values.get("email"):
+        return f" at {values['email']}"
+    return f" on {values['phone']}" if values.get("phone") else ""
+
+
+def next_steps(tracker: Tracker, stage: Stage) -> str:
+    how = _how(tracker)
+    if stage == "handoff":
+        return f"a person from our team has your conversation and will reply{how} soon. You don't need to do anything else."
+    if stage == "booked":
+        return "your meeting is booked, the confirmation has the details, and our team will see you then."
+    if stage == "done":
+        grade = tracker.get_slot("lead_grade")
+        if grade == "A":
+            return f"our team has your details. You can talk to someone now or book a time; otherwise someone will be in touch{how} soon."
+        if grade == "B":
+            return f'our team has your details and will follow up{how} with information that fits your plans. If you\'d like to talk it through sooner, say "book a meeting".'
+        return f"our team has your details and will be in touch{how} if there's a good fit. You don't need to do anything else."
+    if stage == "qualifying":
+        return "after these last few questions I'll point you to the right next step: a chat with our team, a meeting, or a follow-up."
+    if stage == "booking":
+        return "pick one of the times and I'll book it; the confirmation follows."
+    if stage == "captured":
+        return "once you've checked your details and answered a couple of quick questions, our team gets in touch."
+    if stage == "lead_form":
+        return "I'll ask a few more quick details and show you a summary to check; then someone from our team gets in touch."
+    return "tell me what you're after (a demo, pricing or a chat with sales) and I'll take a few details; then someone from our team gets in touch."  # fmt: skip
+
+
+# ------------------------------------------------------------------------- the action
+
+TOPIC_OF: dict[str, str] = {
+    "ask_integrations": "integrations",
+    "ask_data_use": "data_use",
+    "ask_why_needed": "why_needed",
+    "ask_next_steps": "next_steps",
+    "request_info": "what_it_does",
+    # Asking for a demo or sales once the lead is complete: say what happens next.
+    "request_demo": "next_steps",
+    "talk_to_sales": "next_steps",
+}
+
+
+def buttons_after_answer(tracker: Tracker, stage: Stage) -> list[dict[str, str]]:
+    """At the start, what the bot can do; after an offer, the offer's buttons again."""
+    if stage == "start":
+        return START_BUTTONS
+    if stage == "done":
+        for name, event in bot_responses(session_events(tracker)):
+            if name in OFFERS:
+                return list((event.get("data") or {}).get("buttons") or [])
+            if name:
+                return []  # the offer is no longer the latest question
+    return []
+
+
+class ActionAnswer(StoreBacked, Action):
+    """Answer the question the latest message asked."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
+        text = str(tracker.latest_message.get("text") or "")
+        stage = conversation_stage(tracker)
+        topic = TOPIC_OF.get(intent, "next_steps")
+        buttons = buttons_after_answer(tracker, stage)
+        if topic == "integrations":
+            dispatcher.utter_message(
+                response="utter_answer_integrations", named=integrations_answer(text),
+                buttons=buttons,
+            )  # fmt: skip
+        elif topic == "data_use":
+            dispatcher.utter_message(
+                response="utter_answer_data_use",
+                privacy_url=self.settings.privacy_url,
+                contact=self.settings.privacy_contact,
+                buttons=buttons,
+            )
+        elif topic == "why_needed":
+            field = field_asked_about(text, tracker.get_slot(REQUESTED_SLOT))
+            dispatcher.utter_message(
+                response="utter_answer_why_needed", reason=_REASONS[field], buttons=buttons
+            )
+        elif topic == "what_it_does":
+            dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
+        else:
+            dispatcher.utter_message(
+                response="utter_answer_next_steps", steps=next_steps(tracker, stage),
+                buttons=buttons,
+            )  # fmt: skip
+        return []

@@ -1,0 +1,357 @@
+"""The answer to whichever yes/no question is open, in whatever words it comes (#18).
+
+The bot asks yes/no questions in five places: the summary ("Is that right?"), each
+consent question, the erasure confirmation, and the offers after qualifying (talk to
+someone now or book a time; book a meeting). The action asking one sets three slots:
+`yes_no_pending` (a featurized flag the rules in data/rules.yml condition on, so that any
+answer, whatever intent it got, comes here), `yes_no_question` (which one) and
+`yes_no_unclear` (unclear answers so far).
+
+`action_yes_no_answer` reads the answer (bot/yes_no.py first, the classifier's affirm or
+deny when the words alone say nothing) and hands a clear one to the action that carries
+it out. An unclear answer gets one clarifying question with Yes/No buttons, worded
+differently from the question; after a second one the conversation moves on safely: no
+consent, an erasure request passed to the privacy team, the summary left unconfirmed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Literal
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import StoreBacked, conversation_id
+from actions.slots import list_slot
+from bot import privacy
+from bot.consent import purposes_mentioned
+from bot.errors import StoreUnavailable
+from bot.interruptions import has_cue, states_opt_out
+from bot.types import PURPOSES, Purpose
+from bot.yes_no import Answer, read_yes_no
+
+logger = logging.getLogger(__name__)
+
+PENDING = "yes_no_pending"
+QUESTION = "yes_no_question"
+UNCLEAR = "yes_no_unclear"
+Question = Literal["summary", "consent", "erasure", "offer", "meeting", "close"]
+# Consent slots (actions/consent.py sets them when it asks).
+CONSENT_PURPOSE = "consent_purpose"
+CONSENT_ANSWERED = "consent_answered"
+ACTION_NAME = "action_yes_no_answer"
+BUTTON_ANSWERS: dict[str, Answer] = {"affirm": "yes", "deny": "no"}
+CLEAR_CONFIDENCE = 0.8
+# Actions that run on every message without answering the person.
+_SILENT = frozenset({"action_listen", "action_extract_slots"})
+PLURAL: dict[str, str] = {
+    "email": "emails", "sms": "text messages", "whatsapp": "WhatsApp messages",
+    "telegram": "Telegram messages", "phone": "phone calls", "profiling": "lead scoring",
+}  # fmt: skip
+# "talk to someone now or book a time?": which one the words pick.
+_BOOK = re.compile(
+    r"\b(?:book|booking|meeting|meet|schedule|appointment|calendar|diary|slot|time|later|"
+    r"second|2nd|latter)\b",
+    re.I,
+)
+_TALK = re.compile(
+    r"\b(?:talk|speak|chat|call|ring|someone|somebody|person|human|agent|rep|now|first|1st|"
+    r"former)\b",
+    re.I,
+)
+
+
+def asking(question: Question, *, pending: bool = True) -> list[EventType]:
+    """Events for the action that asks a yes/no question."""
+    return [SlotSet(PENDING, pending), SlotSet(QUESTION, question), SlotSet(UNCLEAR, 0)]
+
+
+def settled() -> list[EventType]:
+    """Events for whatever closes the open question (an answer, a handoff, a booking)."""
+    return [SlotSet(PENDING, False), SlotSet(QUESTION, None), SlotSet(UNCLEAR, 0)]
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the person's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") not in _SILENT:
+            return str(event.get("name"))
+    return None
+
+
+def answer_of(tracker: Tracker, *, strict: bool = False) -> Answer | None:
+    """Yes, no or unsure; None when the message gives no answer at all.
+
+    `strict` (consent) takes a yes only from a message that is nothing but a yes: "yes,
+    but only monthly" is not consent to the words asked.
+    """
+    message = tracker.latest_message
+    text = str(message.get("text") or "")
+    intent = message.get("intent") or {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+    if text.startswith("/"):  # a button
+        return BUTTON_ANSWERS.get(str(name))
+    reading = read_yes_no(text)
+    if reading.question:
+        return None
+    if reading.answer is not None:
+        if strict and reading.answer == "yes" and not reading.clean:
+            return None
+        return reading.answer
+    if confidence >= CLEAR_CONFIDENCE and name in ("affirm", "deny"):
+        return "yes" if name == "affirm" else "no"
+    if name in ("skip", "cancel") and has_cue(str(name), text):
+        return "no"
+    return None
+
+
+def consent_answers(tracker: Tracker, asked: Purpose) -> dict[Purpose, bool]:
+    """What the latest message accepts and refuses, by purpose, asked about `asked`.
+
+    A yes counts only for the purpose asked, whose exact words the person saw; a no counts
+    for every purpose it names ("emails yes, texts no" spares the texts question).
+    """
+    message = tracker.latest_message
+    text = str(message.get("text") or "")
+    intent = (message.get("intent") or {}).get("name")
+    reading = read_yes_no(text)
+    if intent == "opt_out" and not any(reading.purposes.values()):
+        # "please don't text me", said to a consent question, is a no to what it names.
+        return dict.fromkeys(purposes_mentioned(text), False) if states_opt_out(text) else {}
+    answers: dict[Purpose, bool] = {p: v for p, v in reading.purposes.items() if v is False}
+    if reading.only:
+        answers |= {p: False for p in PURPOSES if p not in reading.purposes}
+    if asked in reading.purposes:
+        if reading.clean or not reading.purposes[asked]:
+            answers[asked] = reading.purposes[asked]
+    elif not reading.purposes:
+        said = answer_of(tracker, strict=True)
+        if said in ("yes", "no"):
+            answers[asked] = said == "yes"
+        elif intent == "opt_in" and has_cue("opt_in", text):
+            answers[asked] = True  # "yes, you can email me"
+    elif reading.unnamed in ("yes", "no") and reading.clean:
+        answers[asked] = reading.unnamed == "yes"  # "no, and no texts either"
+    return answers
+
+
+def asked_this_session(tracker: Tracker) -> bool:
+    """Whether the open question was asked in the current session (the session start
+    carries slots over, before its first action_listen; those do not count)."""
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    if not starts:
+        return True
+    acted = False
+    for event in events[starts[-1] + 1 :]:
+        kind = event.get("event")
+        if kind == "action":
+            acted = True
+        elif acted and kind == "slot" and event.get("name") == QUESTION and event.get("value"):
+            return True
+    return False
+
+
+def asked_already(tracker: Tracker) -> bool:
+    """Whether the clarifying question was asked for the open question."""
+    return int(tracker.get_slot(UNCLEAR) or 0) >= 1
+
+
+class ActionYesNoAnswer(StoreBacked, Action):
+    """Carry out a clear answer; ask once when it is unclear; then move on safely."""
+
+    def name(self) -> str:
+        return ACTION_NAME
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        question = tracker.get_slot(QUESTION)
+        message = tracker.latest_message
+        intent = str((message.get("intent") or {}).get("name") or "")
+        text = str(message.get("text") or "")
+        if intent == "opt_out" and not _refuses_only_the_asked(tracker, question, text):
+            # STOP, or a withdrawal beyond the question asked: honoured as a withdrawal.
+            return [*settled(), FollowupAction("action_withdraw_consent")]
+        if intent == "opt_in" and question != "consent":
+            from actions.consent import ActionResubscribe  # consent.py imports this module
+
+            resubscribe = ActionResubscribe(self._store, self._settings)
+            events = await resubscribe.run(dispatcher, tracker, domain)
+            return [*settled(), *events, FollowupAction("action_listen")]
+        if intent == "request_erasure" and question != "erasure":
+            return [FollowupAction("action_ask_erasure")]
+        if question == "close":
+            return self._close(dispatcher, tracker)
+        if not tracker.get_slot(PENDING) or question is None:
+            dispatcher.utter_message(response="utter_anything_else")
+            return [*settled(), FollowupAction("action_listen")]
+        if not asked_this_session(tracker):
+            # Slots outlive sessions: a question from an earlier visit is no longer open.
+            dispatcher.utter_message(response="utter_greet")
+            return [*settled(), FollowupAction("action_listen")]
+        if question == "summary":
+            return self._summary(dispatcher, tracker)
+        if question == "consent":
+            return self._consent(dispatcher, tracker)
+        if question == "erasure":
+            return await self._erasure(dispatcher, tracker)
+        return self._offer(dispatcher, tracker, meeting_only=question == "meeting")
+
+    # -------------------------------------------------------------------- summary
+
+    def _summary(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        answer = answer_of(tracker)
+        if _leaving(tracker):
+            # "never mind": the details stay as given, and nothing more is asked.
+            dispatcher.utter_message(response="utter_summary_unconfirmed")
+            return [*settled(), FollowupAction("action_listen")]
+        if answer == "yes":
+            return [*settled(), FollowupAction("action_confirm_lead")]
+        if answer == "no" and previous_action(tracker) != "action_correct_detail":
+            return [FollowupAction("action_correct_detail")]
+        if answer == "no" or asked_already(tracker):
+            # Asked what to change and still no change: leave the details as they are.
+            dispatcher.utter_message(response="utter_summary_unconfirmed")
+            return [*settled(), FollowupAction("action_ask_consent")]
+        dispatcher.utter_message(response="utter_clarify_summary")
+        return _clarified()
+
+    # -------------------------------------------------------------------- consent
+
+    def _consent(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        purpose = tracker.get_slot(CONSENT_PURPOSE)
+        if purpose not in PURPOSES:
+            return [*settled(), FollowupAction("action_ask_consent")]
+        answers = consent_answers(tracker, purpose)
+        if purpose in answers:
+            # action_record_consent reads the same answers and records them.
+            return [*settled(), FollowupAction("action_record_consent")]
+        refused = [p for p, granted in answers.items() if not granted]
+        answered = sorted({*list_slot(tracker, CONSENT_ANSWERED), *refused})
+        what = PLURAL.get(str(purpose), str(purpose))
+        if asked_already(tracker):
+            dispatcher.utter_message(response="utter_consent_left", what=what)
+            return [
+                *settled(),
+                SlotSet(CONSENT_ANSWERED, sorted({*answered, purpose})),
+                SlotSet(CONSENT_PURPOSE, None),
+                FollowupAction("action_ask_consent"),
+            ]
+        if read_yes_no(str(tracker.latest_message.get("text") or "")).question:
+            dispatcher.utter_message(response="utter_clarify_consent_question", what=what)
+        else:
+            dispatcher.utter_message(response="utter_clarify_consent", what=what)
+        return [SlotSet(CONSENT_ANSWERED, answered), *_clarified()]
+
+    # -------------------------------------------------------------------- erasure
+
+    async def _erasure(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        answer = answer_of(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if answer == "yes" or (intent == "request_erasure" and answer is None):
+            return [*settled(), FollowupAction("action_erase_me")]
+        if answer == "no":
+            dispatcher.utter_message(response="utter_erasure_kept")
+            return [*settled(), FollowupAction("action_listen")]
+        if not asked_already(tracker):
+            dispatcher.utter_message(response="utter_clarify_erasure")
+            return _clarified()
+        await self._refer_erasure(dispatcher, tracker)
+        return [*settled(), FollowupAction("action_listen")]
+
+    async def _refer_erasure(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """An erasure request the bot could not confirm goes to the privacy team, on record."""
+        privacy_contact = self.settings.privacy_contact
+        try:
+            contact = await self.conversation_contact(tracker)
+            if contact is not None:
+                data: dict[str, Any] = {
+                    "conversation_id": conversation_id(tracker),
+                    "reason": "the answer to the erasure question was unclear",
+                    "referred_to": privacy_contact,
+                }
+                await self.call_store(self.store.record_event, contact.id, "erasure_referred", data)
+                await self.call_store(
+                    self.store.record_audit,
+                    privacy.self_service_actor(contact.id),
+                    "erasure_referred",
+                    contact.id,
+                    {"reason": "unclear_answer"},
+                )
+        except StoreUnavailable as error:
+            logger.error("could not record an erasure referral: %s", error)
+            dispatcher.utter_message(response="utter_privacy_failed")
+            return
+        response = "utter_erasure_referred" if contact is not None else "utter_erasure_no_data"
+        dispatcher.utter_message(response=response, privacy_contact=privacy_contact)
+
+    # -------------------------------------------------------------------- offers
+
+    def _offer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, *, meeting_only: bool
+    ) -> list[EventType]:
+        answer = answer_of(tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        if answer == "no":
+            dispatcher.utter_message(response="utter_route_declined")
+            return [*settled(), FollowupAction("action_listen")]
+        book, talk = bool(_BOOK.search(text)), bool(_TALK.search(text))
+        if meeting_only and (answer == "yes" or book or talk):
+            return [*settled(), FollowupAction("action_start_booking")]
+        if book != talk and not text.startswith("/"):
+            chosen = "action_start_booking" if book else "action_human_handoff"
+            return [*settled(), FollowupAction(chosen)]
+        if asked_already(tracker):
+            dispatcher.utter_message(response="utter_route_declined")
+            return [*settled(), FollowupAction("action_listen")]
+        if meeting_only:
+            dispatcher.utter_message(response="utter_clarify_meeting")
+        elif answer == "yes":
+            dispatcher.utter_message(response="utter_offer_which")
+        else:
+            dispatcher.utter_message(response="utter_clarify_offer")
+        return _clarified()
+
+    @staticmethod
+    def _close(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """ "Anything else I can help with?" after a lead that needs no offer."""
+        answer = answer_of(tracker)
+        if answer == "yes":
+            dispatcher.utter_message(response="utter_greet")
+        elif answer == "no":
+            dispatcher.utter_message(response="utter_route_declined")
+        else:
+            dispatcher.utter_message(response="utter_anything_else")
+        return [*settled(), FollowupAction("action_listen")]
+
+
+def _leaving(tracker: Tracker) -> bool:
+    message = tracker.latest_message
+    intent = (message.get("intent") or {}).get("name")
+    return intent == "cancel" and has_cue("cancel", str(message.get("text") or ""))
+
+
+def _clarified() -> list[EventType]:
+    return [SlotSet(UNCLEAR, 1), FollowupAction("action_listen")]
+
+
+def _refuses_only_the_asked(tracker: Tracker, question: object, text: str) -> bool:
+    """ "Please don't email me" said to the email question is a no to it, not a withdrawal."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    asked = tracker.get_slot(CONSENT_PURPOSE)
+    return (
+        question == "consent"
+        and not metadata.get("parley_keyword_kind")
+        and purposes_mentioned(text) == {asked}
+        and states_opt_out(text)
+    )

@@ -1,0 +1,113 @@
+"""When the bot did not understand: a ladder, never the same words twice in a row.
+
+First it asks the person to put it another way; if that fails too, it shows what it can
+do (utter_default, with buttons); then it offers a person. The rung is read from the bot's
+own recent messages, so a form question or an answer in between does not reset the
+ladder, but anything understood does. Once the lead is complete, a message the bot cannot
+place is most likely a closing remark, so the first rung there just closes politely, and
+an "ok" or "no thanks" that no rule expects is answered as one (all set, then goodbye).
+
+It is both the NLU fallback (rules) and Rasa's core fallback (config.yml); as the core
+fallback it takes the message back, as Rasa's own default fallback does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
+
+REPHRASE = "utter_fallback_rephrase"
+WHAT_I_DO = "utter_default"
+PERSON = "utter_fallback_offer_person"
+ALL_SET = "utter_all_set"
+GOODBYE = "utter_goodbye"
+WELCOME = "utter_you_are_welcome"
+LADDER = (REPHRASE, WHAT_I_DO, PERSON)
+FALLBACK_RESPONSES = frozenset({*LADDER, ALL_SET})
+# The intents the rules send here (data/rules.yml); any other means Rasa's core fallback.
+RULE_INTENTS = frozenset({"nlu_fallback", "skip"})
+# Understood, but no rule follows it: after the end, "ok" or "no" is a closing remark.
+ACKNOWLEDGEMENTS = frozenset({"affirm", "deny"})
+
+
+def previous_responses(events: list[dict[str, Any]]) -> list[str]:
+    """The responses the bot gave to the previous message, latest first."""
+    users_seen = 0
+    names: list[str] = []
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            users_seen += 1
+            if users_seen == 2:
+                break
+        elif kind == "bot" and users_seen == 1:
+            name = response_of(event)
+            if name:
+                names.append(name)
+    return names
+
+
+def previous_rung(events: list[dict[str, Any]]) -> str | None:
+    """The fallback response that answered the previous message, if one did.
+
+    Only the bot's messages to the previous message count: a turn that was understood
+    (no fallback in it) breaks the ladder, whatever came before; a form question after
+    the fallback does not.
+    """
+    return next((n for n in previous_responses(events) if n in FALLBACK_RESPONSES), None)
+
+
+def next_rung(previous: str | None, finished: bool) -> str:
+    if previous is None:
+        return ALL_SET if finished else REPHRASE
+    if previous == ALL_SET:
+        return REPHRASE
+    if previous == PERSON:
+        return WHAT_I_DO  # then the person again: the two alternate
+    return LADDER[LADDER.index(previous) + 1]
+
+
+def closing(previous: list[str], first: str) -> str:
+    """A closing remark after the end: `first`, or goodbye if `first` was just said."""
+    return GOODBYE if first in previous else first
+
+
+class ActionFallback(Action):
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        finished = conversation_stage(tracker) in FINISHED_STAGES
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        events = session_events(tracker)
+        if finished and intent in ACKNOWLEDGEMENTS:
+            dispatcher.utter_message(response=closing(previous_responses(events), ALL_SET))
+        else:
+            dispatcher.utter_message(response=next_rung(previous_rung(events), finished))
+        if intent not in RULE_INTENTS:
+            # Called as the core fallback: no policy knew what to do with a message the
+            # NLU understood, so it is taken back, as in Rasa's action_default_fallback.
+            return [UserUtteranceReverted()]
+        return []
+
+
+class ActionClose(Action):
+    """Thanks after the end: you're welcome, and goodbye rather than the same words again."""
+
+    def name(self) -> str:
+        return "action_close"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        previous = previous_responses(session_events(tracker))
+        dispatcher.utter_message(response=closing(previous, WELCOME))
+        return []

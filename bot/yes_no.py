@@ -1,0 +1,382 @@
+"""Yes, no or not sure, in the words people really answer with; and "that detail is wrong".
+
+A statistical classifier trained on a few hundred sentences misses "yeah righto", "haan
+ji" or "yeah nah", and takes "no, my company is Globex" for a plain no. The answers to a
+yes/no question are few and their words well known, so they are read here by rule:
+
+- `read_yes_no`: the answer a message gives (yes, no, unsure), whether it says nothing
+  else (only answer words and politeness, so an intent may be settled on it), and for
+  consent questions which channels it accepts or refuses ("emails yes, texts no").
+- `read_correction`: a lead detail the person says is wrong, and its new value if given
+  ("the company should be Globex", "the email is wrong").
+
+Pure functions (nlu/yes_no.py puts them in the NLU pipeline; actions read answers with them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.consent import purposes_mentioned
+from bot.interruptions import is_question
+from bot.types import LeadField, Purpose
+
+Answer = Literal["yes", "no", "unsure"]
+_YES, _NO, _UNSURE, _SOFT, _FILLER, _ONLY = "yes", "no", "unsure", "soft", "filler", "only"
+
+# Words and phrases after normalisation (lower case, contractions spelt out: "don't" is
+# "do not", "that's" is "that is"). The longest phrase at each position wins, so "not sure"
+# is unsure before "not" is read, and "yeah nah" is the Australian no.
+_PHRASES: dict[str, tuple[str, ...]] = {
+    _YES: (
+        "yes", "yess", "yesss", "yeah", "yeh", "yea", "yah", "ya", "yep", "yup", "yas", "ye",
+        "aye", "sure", "surely", "certainly", "absolutely", "definitely", "of course",
+        "ok", "okay", "okey", "okie", "oki", "k", "kk", "alright", "all right", "righto",
+        "right o", "right oh", "righty", "right", "go on", "go on then", "go ahead",
+        "carry on", "okey dokey", "okie dokie", "that is the lot", "sahi", "sahi hai",
+        "sab sahi hai", "ji sahi", "no objection", "i have no objection",
+        "go for it", "please do", "do it", "why not", "by all means", "happy to", "happy",
+        "happy with", "fine with", "ok with", "okay with", "good with",
+        "i agree", "agreed", "agree", "i do", "i accept", "accept", "i consent", "consent",
+        "confirm", "confirmed", "affirmative", "fine", "fine by me", "fine with me",
+        "that is fine", "it is fine", "that is ok", "that is okay", "that is alright",
+        "that works", "works for me", "sounds good", "sounds great", "sounds fine",
+        "good", "great", "grand", "perfect", "lovely", "brilliant", "cool", "sweet",
+        "sorted", "all good", "all fine", "all grand", "all correct", "looks good",
+        "looks right", "looks fine", "looks correct", "correct", "that is correct",
+        "that is right", "that is it", "that is me", "that is all good", "spot on",
+        "bang on", "exactly", "precisely", "indeed", "too right", "you bet", "for sure",
+        "totally", "uh huh", "mhm", "mm hmm", "do not mind", "i do not mind",
+        "would not mind", "i would not mind", "nah yeah", "do the needful",
+        "please do the needful", "haan", "han", "haa", "haan ji", "ji haan", "ji ha",
+        "theek hai", "thik hai", "thik he", "bilkul", "oui", "si", "ja", "da", "\U0001f44d",
+    ),
+    _NO: (
+        "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",
+        "negative", "no thanks", "no thank you", "no ta", "no need", "not necessary",
+        "not really", "not at all", "not now", "not right now", "not at the moment",
+        "not at this moment", "not today", "not for now", "not yet", "not this time",
+        "not interested", "maybe later", "later", "never mind", "nevermind", "forget it",
+        "not for me", "not just now", "not required", "not keen", "not bothered",
+        "i would sooner not", "sooner not", "best not", "leave it", "give it a miss",
+        "give that a miss", "i will give it a miss", "i am good", "i am alright", "i am ok",
+        "i am okay", "i am fine", "you are alright", "you are ok", "rather not", "i would rather not",
+        "i had rather not", "prefer not", "i would prefer not", "i prefer not",
+        "would prefer not", "please do not", "do not", "please dont", "dont",
+        "do not bother", "i do not think so", "do not think so", "i will pass", "pass",
+        "skip", "yeah nah", "yeah no", "probably not", "maybe not", "wrong",
+        "that is wrong", "incorrect", "that is incorrect", "not right", "not correct",
+        "that is not right", "that is not correct", "not quite", "nahi", "nahin", "nai",
+        "nahi ji", "na ji", "\U0001f44e",
+    ),
+    _UNSURE: (
+        "maybe", "perhaps", "possibly", "probably", "not sure", "i am not sure",
+        "not so sure", "unsure", "not certain", "do not know", "i do not know", "dunno",
+        "idk", "no idea", "hmm", "hm", "hmmm", "um", "umm", "erm", "uh", "let me think",
+        "i will think about it", "need to think", "depends", "it depends", "i guess",
+        "i guess so", "i suppose", "i suppose so", "kind of", "sort of", "kinda",
+        "either", "whatever", "yes and no", "not sure yet",
+    ),
+    # "No worries", "no problem": a yes to some, a mere politeness to others; alone they
+    # are not clear enough for consent or erasure, beside a yes or a no they follow it.
+    _SOFT: ("no worries", "no problem", "not a problem", "no probs", "no prob", "no dramas"),
+    _ONLY: ("only", "just", "only the", "just the"),
+    _FILLER: (
+        "please", "pls", "plz", "thanks", "thank you", "thankyou", "thx", "ty", "cheers",
+        "ta", "mate", "buddy", "dear", "sir", "madam", "maam", "ji", "bhai", "boss", "love",
+        "then", "so", "well", "oh", "ah", "really", "very", "much", "very much", "lol",
+        "haha", "that is", "that", "this", "it", "it is", "is", "are", "i", "i am", "me",
+        "my", "we", "us", "you", "your", "can", "may", "could", "will", "would", "do",
+        "the", "a", "to", "for", "and", "but", "or", "with", "all", "both", "everything",
+        "that one", "one", "now", "go", "ahead", "sounds", "thing", "sure thing", "of",
+        "am", "be", "from", "about", "any", "anything", "either", "though", "as well",
+        "too", "also", "again", "again please", "on", "in", "at",
+    ),
+}  # fmt: skip
+# Channel words count as part of an answer ("emails yes, texts no").
+_PURPOSE_WORDS = frozenset(
+    ["email", "emails", "e-mail", "e-mails", "emailing", "mail", "mailing", "newsletter",
+     "newsletters", "text", "texts", "texting", "sms", "txt", "message", "messages",
+     "whatsapp", "telegram", "call", "calls", "calling", "ring", "phone"]
+)  # fmt: skip
+_LEXICON: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): kind for kind, phrases in _PHRASES.items() for phrase in phrases
+}
+_LONGEST = max(len(words) for words in _LEXICON)
+# Unknown words an answer may carry and still be read ("yes, let's do it").
+_LOOSE_UNKNOWN = 2
+_LOOSE_MAX_WORDS = 12
+
+_CONTRACTIONS = (
+    (re.compile(r"\bcan'?t\b"), "can not"),
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\b(do|does|did|is|are|was|would|should|could|have|has|had)n'?t\b"), r"\1 not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"\b(that|it|what|there|here)'?s\b"), r"\1 is"),
+    (re.compile(r"'s\b"), ""),
+    (re.compile(r"\bi'?m\b"), "i am"),
+    (re.compile(r"\b(i|you|we|they)'d\b"), r"\1 would"),
+    (re.compile(r"\b(i|you|we|they)'ll\b"), r"\1 will"),
+    (re.compile(r"\bill\b"), "i will"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+)
+_NEGATORS = frozenset({"not", "never", "hardly"})
+# Answers that look like questions: "why not?" is a yes.
+_ANSWER_NOT_QUESTION = re.compile(r"^\s*why not\b[\s?!.]*$", re.I)
+_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)?|\d+|[\U0001f44d\U0001f44e]")
+_SEGMENT_BREAK = re.compile(r"[,;.!]|\b(?:but|though|however|whereas|while)\b")
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """What a message answers to a yes/no question."""
+
+    answer: Answer | None = None
+    # Nothing but answer words, politeness and channel names: safe to settle the intent.
+    clean: bool = False
+    question: bool = False
+    # Channels the answer names, accepted (True) or refused (False).
+    purposes: dict[Purpose, bool] = field(default_factory=dict)
+    # The answer of the parts that name no channel: it answers the channel asked about.
+    unnamed: Answer | None = None
+    # "just emails": every channel not named is refused.
+    only: bool = False
+
+
+def normalize(text: str) -> str:
+    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    for pattern, replacement in _CONTRACTIONS:
+        lowered = pattern.sub(replacement, lowered)
+    return lowered
+
+
+def _kinds(words: list[str]) -> list[tuple[str, str]]:
+    """(kind, phrase) for each phrase in `words`, longest match first; unknown words are
+    ("unknown", word) and channel names ("purpose", word). A "not" before a yes or a
+    channel is a no ("not good", "not emails"); before anything else it stays unknown."""
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_LONGEST, len(words) - i), 0, -1):
+            kind = _LEXICON.get(tuple(words[i : i + size]))
+            if kind is not None:
+                found.append((kind, " ".join(words[i : i + size])))
+                i += size
+                break
+        else:
+            kind = "purpose" if words[i] in _PURPOSE_WORDS else "unknown"
+            found.append((kind, words[i]))
+            i += 1
+    for index in range(len(found) - 1, 0, -1):
+        before, (kind, phrase) = found[index - 1], found[index]
+        if before[1] in _NEGATORS and kind == _YES:
+            found[index - 1 : index + 1] = [(_NO, f"{before[1]} {phrase}")]
+        elif before[1] in _NEGATORS and kind == "purpose":
+            found[index - 1] = (_NO, before[1])  # "but not emails"
+    return found
+
+
+def _polarity(kinds: list[str]) -> Answer | None:
+    yes, no = _YES in kinds, _NO in kinds
+    if yes and no:
+        return "unsure"
+    if _UNSURE in kinds:
+        return "no" if no else "unsure"
+    if yes or no:
+        return "yes" if yes else "no"
+    return "unsure" if _SOFT in kinds else None
+
+
+def read_yes_no(text: str) -> YesNo:
+    """The answer `text` gives to a yes/no question, if it is one."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("/"):
+        return YesNo()
+    if is_question(stripped) and not _ANSWER_NOT_QUESTION.match(stripped):
+        return YesNo(question=True)
+    normalized = normalize(stripped)
+    found = _kinds(_TOKEN.findall(normalized))
+    unknown = sum(1 for kind, _ in found if kind == "unknown")
+    markers = [kind for kind, _ in found if kind in (_YES, _NO, _UNSURE, _SOFT)]
+    if not markers and not any(kind == "purpose" for kind, _ in found):
+        return YesNo()
+    if unknown > _LOOSE_UNKNOWN or len(found) > _LOOSE_MAX_WORDS:
+        return YesNo()
+    purposes, unnamed, only = _by_channel(normalized)
+    answer = _polarity(markers)
+    if purposes and (answer is None or len(set(purposes.values())) > 1):
+        # "just emails" or "emails yes, texts no": each channel's answer is clear.
+        answer = "yes" if any(purposes.values()) else "no"
+    return YesNo(
+        answer=answer,
+        clean=unknown == 0 and answer is not None,
+        purposes=purposes,
+        unnamed=unnamed,
+        only=only,
+    )
+
+
+def _by_channel(normalized: str) -> tuple[dict[Purpose, bool], Answer | None, bool]:
+    """Which channels each part of the answer accepts or refuses.
+
+    Parts are split at commas and "but"; within a part, a channel named after the part
+    already has a channel and an answer starts a new part ("email yes text no").
+    """
+    parts: list[tuple[set[Purpose], list[str]]] = []
+    only = False
+    for chunk in _SEGMENT_BREAK.split(normalized):
+        named: set[Purpose] = set()
+        kinds: list[str] = []
+        answer_first = False  # "no emails or texts" rather than "emails no, texts yes"
+        for kind, phrase in _kinds(_TOKEN.findall(chunk)):
+            answered = _polarity(kinds) is not None
+            if kind == "purpose":
+                if named and answered and not answer_first:
+                    parts.append((named, kinds))
+                    named, kinds = set(), []
+                answer_first = answer_first or (answered and not named)
+                named |= purposes_mentioned(phrase)
+            elif kind in (_YES, _NO, _UNSURE, _SOFT):
+                if named and answered:
+                    parts.append((named, kinds))
+                    named, kinds, answer_first = set(), [], False
+                kinds.append(kind)
+            elif kind == _ONLY:
+                only = True
+        if named or kinds:
+            parts.append((named, kinds))
+    answers: dict[Purpose, bool] = {}
+    unnamed: Answer | None = None
+    for index, (named, kinds) in enumerate(parts):
+        said = _polarity(kinds)
+        if named and said is None:
+            # "emails and texts are fine": the answer comes in the next part, else "only".
+            following = (_polarity(k) for n, k in parts[index + 1 :] if not n)
+            said = next((s for s in following if s is not None), "yes" if only else None)
+        if not named:
+            unnamed = said if unnamed is None else unnamed
+            continue
+        if said in ("yes", "no"):
+            answers.update(dict.fromkeys(named, said == "yes"))
+    if only and not any(answers.values()):
+        only = False
+    return answers, unnamed, only
+
+
+# ----------------------------------------------------------------------- corrections
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A lead detail the person says is wrong; `value` is the right one when they give it,
+    and `remove` says they never gave it at all."""
+
+    field: LeadField
+    value: str | None = None
+    remove: bool = False
+
+
+_FIELD_WORDS: tuple[tuple[LeadField, str], ...] = (
+    ("name", r"(?:full |first |last |sur)?name|spelling of my name"),
+    ("email", r"e-?mail(?: address)?|email id|mail id"),
+    ("phone", r"(?:tele)?phone(?: number)?|mobile(?: number)?|cell(?: number)?|number"),
+    ("company", r"company(?: name)?|business(?: name)?|organi[sz]ation|employer|firm"),
+    ("role", r"job title|job|role|title|position|designation"),
+    ("need", r"need|looking to solve|what (?:i|we) (?:need|want)|problem"),
+)
+_FIELD = "(?P<field>" + "|".join(words for _, words in _FIELD_WORDS) + ")"
+_WRONG = (
+    r"(?:wrong|incorrect|not right|not correct|a typo|mistyped|misspelt|misspelled|"
+    r"spelt wrong|spelled wrong|mistaken|not mine|not my \w+|outdated|out of date)"
+)
+_OWNER = r"(?:my|the|your|that|this)(?: (?:bit|part|line) about)?"
+_VALUE_AFTER = (
+    r"(?:\s*(?:[,;:.\-\u2013]|\band\b)\s*|\s+)(?:(?:it|that)(?:'s|\s+is|\s+should be|\s+should read|\s+needs to be)\s+"
+    r"|should be\s+|it is actually\s+|actually\s+|use\s+|i meant\s+|correct one is\s+)"
+    r"(?P<value>\S.*)$"
+)
+_CORRECTIONS = (
+    # "the email is wrong(, it's ...)", "my company name is incorrect"
+    re.compile(
+        rf"\b{_OWNER} {_FIELD}(?: you have| you've got| you got| shown| listed)?(?:\s+(?:is|was|looks)|'s)\s+{_WRONG}\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    # "the job title isn't right", "that number isn't mine", "the email has a typo"
+    re.compile(
+        rf"\b{_OWNER} {_FIELD}\s+(?:(?:is|was)n'?t|(?:is|was) not|does ?n[o']?t look)\s+(?:right|correct|mine|accurate)\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    re.compile(
+        rf"\b{_OWNER} {_FIELD}\s+(?:has|had) (?:a typo|a mistake|an error|a spelling mistake)\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    # "you've got my phone number wrong", "you spelled my name wrong"
+    re.compile(
+        rf"\byou(?:'ve| have)? (?:got|spelt|spelled|typed|written|put|taken down) (?:my|the) {_FIELD} (?:wrong|incorrectly|down wrong)\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    # "wrong email", "incorrect phone number(, it's ...)"
+    re.compile(
+        rf"\b(?:wrong|incorrect|mistyped|misspelt|misspelled) {_FIELD}\b(?:{_VALUE_AFTER})?", re.I
+    ),
+    # "the company should be Globex", "my role should read Head of Ops"
+    re.compile(
+        rf"\b{_OWNER} {_FIELD}\s+(?:should|ought to|needs to|has to)\s+(?:be|read|say)\s+(?P<value>\S.*)$",
+        re.I,
+    ),
+    # "change my email to ...", "please fix the company"
+    re.compile(
+        rf"\b(?:change|fix|update|correct|edit|amend) {_OWNER} {_FIELD}\b(?:\s+to\s+(?P<value>\S.*))?",
+        re.I,
+    ),
+    # "no, my looking to solve is ..." / "no, the company is Globex"
+    re.compile(
+        rf"^(?:no|nope|nah|not quite|not right|wrong)\b[\s,.!-]*(?:{_OWNER}) {_FIELD}\s+(?:is|'s)\s+(?:actually\s+)?(?P<value>\S.*)$",
+        re.I,
+    ),
+)
+_REMOVE = (
+    re.compile(
+        rf"\bi (?:did not|didn't|never|have not|haven't) (?:give|gave|given|tell|told|say|said) (?:you )?(?:a |an |any |my |the )?{_FIELD}\b",
+        re.I,
+    ),
+    re.compile(rf"\bi (?:do not|don't) have (?:a |an |any )?{_FIELD}\b", re.I),
+)
+_TRAILING = re.compile(r"[\s,.;:!]+(?:please|pls|thanks|thank you|cheers|thx)?[\s,.;:!]*$", re.I)
+_NOT_OLD = re.compile(r",?\s+(?:not|instead of|rather than)\s+.+$", re.I)
+
+
+def _field_of(words: str) -> LeadField:
+    lowered = words.lower()
+    for name, pattern in _FIELD_WORDS:
+        if re.fullmatch(pattern, lowered):
+            return name
+    raise ValueError(words)
+
+
+def _clean_value(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = _TRAILING.sub("", _NOT_OLD.sub("", value.strip()))
+    cleaned = cleaned.strip().strip("\"'\u201c\u201d")
+    return cleaned or None
+
+
+def read_correction(text: str) -> Correction | None:
+    """The lead detail a message says is wrong or was never given, if it says so."""
+    stripped = text.strip().replace("\u2019", "'")
+    if not stripped or stripped.startswith("/") or stripped.endswith("?"):
+        return None
+    for pattern in _REMOVE:
+        match = pattern.search(stripped)
+        if match:
+            return Correction(_field_of(match.group("field")), remove=True)
+    for pattern in _CORRECTIONS:
+        match = pattern.search(stripped)
+        if match:
+            value = match.groupdict().get("value")
+            return Correction(_field_of(match.group("field")), _clean_value(value))
+    return None

@@ -1,0 +1,211 @@
+"""Corrections to the statistical classifier where the wording itself is clear.
+
+1. A long, rambling message ("Hi, hope you're well, we've been comparing a few tools for
+   the team and honestly I'd love to see a demo next week") that DIET could not place
+   (nlu_fallback) or took for small talk still carries one clear request: a demo,
+   pricing or sales. The words say which, unless they say "no demo" or the like.
+2. "Works with hubspot?" that DIET could not place is a question about integrations (and
+   "what happens after this?" one about next steps, "why do you want my number" one
+   about why a detail is needed), and
+   "I have a few questions" (often taken for a request for information) announces
+   questions: the bot invites them rather than starting the lead form.
+3. A data-subject access request (`request_data`) needs data-subject wording: "what do
+   you hold on me", "send me my personal data", "GDPR access request". "Send me some info
+   about your product" is a request for product information, so it becomes the next
+   guess DIET had among the product intents, or `request_info`.
+
+Placed after the FallbackClassifier and before nlu.explicit_details, which still makes a
+message that gives details `inform`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.explicit_details import settle_intent
+
+LONG_MESSAGE_WORDS = 10
+# What DIET says when a long request confused it: no guess, or a greeting's or small
+# talk's share of the words.
+UNPLACED_INTENTS = frozenset({"nlu_fallback", "greet", "chitchat", "out_of_scope", "thank"})
+_NEGATION = re.compile(
+    r"\b(?:no|not|don'?t|do not|never|without|rather than|instead of|skip(?:ping)?|"
+    r"no need for|neither|nor)\b[^.,;!?]{0,30}$",
+    re.IGNORECASE,
+)
+# In order: a demo asked for with a price question is still above all a demo.
+REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "request_demo",
+        re.compile(
+            r"\b(?:demo|demos|demonstration|walk ?-?through|product tour|guided tour|"
+            r"show (?:me|us) (?:round|around|how it works|the (?:product|platform|software|tool))|"
+            r"see (?:it|parley|the (?:product|platform|software|tool)) (?:in action|working|live))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "ask_pricing",
+        re.compile(
+            r"\b(?:price|prices|pricing|priced|cost|costs|costing|how much|fees?|charges?|"
+            r"tariffs?|rates? card|price list|per (?:seat|user|month|year))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "talk_to_sales",
+        re.compile(
+            r"\b(?:sales (?:team|rep|reps|person|people|department|folks)|salesperson|"
+            r"account (?:exec|executive|manager)|quote|quotation|proposal|"
+            r"(?:buy|purchase|licen[cs]e) (?:it|parley|this|licen[cs]es|seats))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+REQUEST_DATA = "request_data"
+_PERSONAL = re.compile(
+    r"\b(?:my|mine|myself)\b|\b(?:about|on|of|re|regarding|concerning) me\b|"
+    r"\bon (?:file|record) for me\b|\bi (?:gave|told|shared|entered|typed|provided)\b|"
+    r"\bthis (?:chat|conversation)\b",
+    re.IGNORECASE,
+)
+_DATA_WORDS = re.compile(
+    r"\b(?:data|info|information|details|profile|records?|file|stored|store|storing|saved|"
+    r"save|kept|keep|keeping|hold|holding|collected|know|got|have)\b",
+    re.IGNORECASE,
+)
+_LEGAL = re.compile(
+    r"\b(?:gdpr|dsgvo|rgpd|dsar|subject access|article 15|art\.? ?15|ccpa|dpdp|lgpd|"
+    r"privacy act|data protection act|access request|right (?:of|to) access|request to know)\b",
+    re.IGNORECASE,
+)
+PRODUCT_INTENTS = frozenset(
+    {"ask_pricing", "ask_capabilities", "request_info", "request_demo", "talk_to_sales",
+     "ask_integrations", "ask_data_use"}
+)  # fmt: skip
+REQUEST_INFO = "request_info"
+
+
+# A question about integrations that DIET could not place ("works with hubspot?").
+_INTEGRATION = re.compile(
+    r"\b(?:integrat\w*|works? (?:with|alongside)|connect\w* (?:to|with|into)|"
+    r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with)\b",
+    re.IGNORECASE,
+)
+# What happens next, and why a detail is wanted, asked in words DIET could not place.
+_NEXT_STEPS = re.compile(
+    r"\bwhat (?:happens|comes|will happen|would happen|do (?:i|we) do|is the next step|"
+    r"are the next steps|'s the next step|'s next)\b(?:\W+\w+){0,2}\W*"
+    r"(?:next|now|then|after|afterwards|once|when|$)|"
+    r"\bnext steps?\b|\bhow long (?:until|till|before) (?:i|we|someone|somebody|you)\b",
+    re.IGNORECASE,
+)
+_WHY_NEEDED = re.compile(
+    r"\bwhy (?:do|would|did|does) (?:you|u|ya|parley|your team) (?:need|want|ask(?: for)?|"
+    r"require)\b|\bwhat (?:do|will) you (?:need|want|use) (?:my|the|it) \w+ for\b",
+    re.IGNORECASE,
+)
+# "Wait, am I talking to a real person?" sits between asking for one and asking what the
+# bot is; the words ask what it is.
+_BOT_CHALLENGE = re.compile(
+    r"\b(?:am i|are we) (?:talking|speaking|chatting|writing|texting) (?:to|with) "
+    r"(?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|computer|ai)\b|"
+    r"\bare you (?:a |an )?(?:real|human|bot|robot|machine|computer|ai|person|actual person)\b|"
+    r"\bis (?:this|that) (?:a |an )?(?:bot|robot|real person|human|machine|computer|ai)\b",
+    re.IGNORECASE,
+)
+# "I have a few questions" announces questions without asking one yet.
+_QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
+_QUESTION_WORD = re.compile(
+    r"^\s*(?:and |so |but )?(?:what|how|does|do|is|are|can|could|why|which|who|will)\b", re.I
+)
+ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
+ASK_CAPABILITIES = "ask_capabilities"
+
+
+def announces_questions(text: str) -> bool:
+    if not _QUESTIONS.search(text):
+        return False
+    clauses = re.split(r"[.?!,;:]+", text)
+    return not any(_QUESTION_WORD.match(c) and not _QUESTIONS.search(c) for c in clauses)
+
+
+def clear_request(text: str) -> str | None:
+    """The one request a long message makes, or None when it makes none (or is short)."""
+    if len(WORD.findall(text)) < LONG_MESSAGE_WORDS:
+        return None
+    for intent, cue in REQUEST_CUES:
+        for match in cue.finditer(text):
+            if not _NEGATION.search(text[: match.start()]):
+                return intent
+    return None
+
+
+def is_data_subject_request(text: str) -> bool:
+    """Whether the words ask about the person's own data (or name the legal right)."""
+    if _LEGAL.search(text):
+        return True
+    return bool(_PERSONAL.search(text) and _DATA_WORDS.search(text))
+
+
+def product_intent_instead(ranking: list[dict[str, Any]]) -> str:
+    """DIET's best guess among the product intents, else a request for information."""
+    for candidate in ranking:
+        name = candidate.get("name")
+        if name in PRODUCT_INTENTS:
+            return str(name)
+        if name not in (REQUEST_DATA, "nlu_fallback"):
+            break  # the next guess is something else entirely: not worth trusting
+    return REQUEST_INFO
+
+
+def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
+    """The intent the wording calls for, or None to leave DIET's choice alone."""
+    if not text or text.startswith("/"):
+        return None
+    if intent in ANNOUNCED_AS and announces_questions(text):
+        return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
+    if intent == "nlu_fallback" and _INTEGRATION.search(text):
+        return "ask_integrations"
+    if intent == "nlu_fallback" and _BOT_CHALLENGE.search(text):
+        return "bot_challenge"
+    if intent == "nlu_fallback" and _WHY_NEEDED.search(text):
+        return "ask_why_needed"
+    if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
+        return "ask_next_steps"
+    if intent in UNPLACED_INTENTS:
+        return clear_request(text)
+    if intent == REQUEST_DATA and not is_data_subject_request(text):
+        return product_intent_instead(ranking)
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ClearRequestClassifier(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ClearRequestClassifier:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = str((message.get("intent") or {}).get("name") or "")
+            ranking = list(message.get("intent_ranking") or [])
+            corrected = corrected_intent(message.get("text") or "", intent, ranking)
+            if corrected is not None:
+                settle_intent(message, corrected)
+        return messages

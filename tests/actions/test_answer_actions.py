@@ -1,0 +1,271 @@
+"""Answers, help, the fallback ladder and the session's end, with real rasa-sdk trackers."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import (
+    START_BUTTONS,
+    ActionAnswer,
+    conversation_stage,
+    field_asked_about,
+    integrations_answer,
+    tools_named,
+)
+from actions.fallback import ActionClose, ActionFallback, next_rung, previous_rung
+from actions.help import ActionHelp
+from actions.session import carried_over_slots
+from bot.settings import Settings
+
+DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
+
+
+def user(text: str, intent: str = "nlu_fallback", **metadata: str) -> dict[str, Any]:
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+             "message_id": f"id-{text}", "metadata": {"parley_channel": "rest", **metadata}}  # fmt: skip
+    return {"event": "user", "text": text, "parse_data": parse, "input_channel": "rest"}
+
+
+def bot(response: str, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"event": "bot", "text": response, "data": {"buttons": buttons},
+            "metadata": {"utter_action": response}}  # fmt: skip
+
+
+def tracker(
+    events: list[dict[str, Any]],
+    slots: dict[str, Any] | None = None,
+    loop: str | None = None,
+) -> Tracker:
+    latest = next(e for e in reversed(events) if e["event"] == "user")
+    return Tracker(
+        sender_id="visitor-1",
+        slots={"requested_slot": None, **(slots or {})},
+        latest_message=latest["parse_data"],
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": loop} if loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+async def said(action: Any, t: Tracker) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, t, DOMAIN)
+    messages: list[dict[str, Any]] = dispatcher.messages
+    return messages
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+@pytest.mark.parametrize(
+    ("intent", "response"),
+    [
+        ("ask_integrations", "utter_answer_integrations"),
+        ("ask_data_use", "utter_answer_data_use"),
+        ("ask_why_needed", "utter_answer_why_needed"),
+        ("ask_next_steps", "utter_answer_next_steps"),
+        ("request_info", "utter_answer_what_it_does"),
+    ],
+)
+async def test_each_question_gets_its_answer_with_the_start_buttons(
+    settings: Settings, intent: str, response: str
+) -> None:
+    [message] = await said(ActionAnswer(settings=settings), tracker([user("so?", intent)]))
+    assert message["response"] == response
+    assert message["buttons"] == START_BUTTONS
+
+
+async def test_in_a_form_the_answer_has_no_buttons_the_form_asks_next(settings: Settings) -> None:
+    t = tracker([user("why my email?", "ask_why_needed")], {"requested_slot": "lead_email"},
+                loop="lead_form")  # fmt: skip
+    [message] = await said(ActionAnswer(settings=settings), t)
+    assert message["buttons"] == [] and "email" in message["reason"].lower()
+
+
+async def test_data_use_answer_links_the_privacy_notice(settings: Settings) -> None:
+    [message] = await said(
+        ActionAnswer(settings=settings), tracker([user("gdpr?", "ask_data_use")])
+    )
+    assert message["privacy_url"] == settings.privacy_url
+    assert message["contact"] == settings.privacy_contact
+
+
+def test_integrations_are_named_honestly() -> None:
+    assert tools_named("Does it work with Mailchimp or HubSpot?") == ["mailchimp", "hubspot"]
+    assert "no built-in Mailchimp connector" in integrations_answer("works with mailchimp?")
+    assert integrations_answer("hubspot?").startswith("Yes")
+    assert "no built-in Salesforce" in integrations_answer("sales force integration")
+    assert "WordPress" in integrations_answer("can i add it to wordpress") and "plugin" in (
+        integrations_answer("wordpress")
+    )
+    assert "doesn't connect to Facebook Messenger" in integrations_answer("fb messenger?")
+    # "make" and "teams" are words before they are tools.
+    assert tools_named("can I make it talk to our teams?") == []
+    assert integrations_answer("what do you integrate with?").startswith("Parley connects")
+
+
+def test_why_needed_names_the_detail_asked_about_first() -> None:
+    assert field_asked_about("why do you need my number?", "lead_email") == "phone"
+    assert field_asked_about("why do you need that?", "lead_email") == "email"
+    assert field_asked_about("why?", "qual_budget") == "qualify"
+    assert field_asked_about("why all the questions", None) == "general"
+
+
+async def test_next_steps_follow_the_stage(settings: Settings) -> None:
+    answer = ActionAnswer(settings=settings)
+    ask = [user("what happens next?", "ask_next_steps")]
+    start = (await said(answer, tracker(ask)))[0]["steps"]
+    in_form = (await said(answer, tracker(ask, loop="lead_form")))[0]["steps"]
+    done_slots = {"qualification_done": True, "lead_grade": "C", "lead_email": "dana@acme.io"}
+    done = (await said(answer, tracker(ask, done_slots)))[0]
+    handoff = (await said(answer, tracker(ask, {"handoff_open": True})))[0]["steps"]
+    assert "tell me what you're after" in start and "summary" in in_form
+    assert "has your details" in done["steps"] and "dana@acme.io" in done["steps"]
+    assert done["buttons"] == []
+    assert "has your conversation" in handoff
+
+
+async def test_a_question_after_the_offer_keeps_the_offer_buttons(settings: Settings) -> None:
+    offer = [{"title": "Talk to someone now", "payload": "/human_handoff"}]
+    t = tracker(
+        [bot("utter_route_hot", offer), user("what happens next?", "ask_next_steps")],
+        {"qualification_done": True, "lead_grade": "A"},
+    )
+    [message] = await said(ActionAnswer(settings=settings), t)
+    assert message["buttons"] == offer and "talk to someone now" in message["steps"]
+
+
+async def test_demo_after_the_lead_is_complete_says_what_happens_next(settings: Settings) -> None:
+    t = tracker([user("i'd like a demo", "request_demo")], {"qualification_done": True})
+    [message] = await said(ActionAnswer(settings=settings), t)
+    assert message["response"] == "utter_answer_next_steps"
+
+
+def test_stage_reads_forms_slots_and_a_booking() -> None:
+    assert conversation_stage(tracker([user("hi")])) == "start"
+    assert conversation_stage(tracker([user("x")], loop="qualify_form")) == "qualifying"
+    assert conversation_stage(tracker([user("x")], {"lead_captured": True})) == "captured"
+    booked = tracker([bot("utter_meeting_booked"), user("ok")], {"qualification_done": True})
+    assert conversation_stage(booked) == "booked"
+    earlier = tracker(
+        [bot("utter_meeting_booked"), {"event": "session_started"}, user("hi")],
+        {"qualification_done": True},
+    )
+    assert conversation_stage(earlier) == "done"
+
+
+# -------------------------------------------------------------------------------- help
+
+
+async def test_help_keyword_gets_the_compliance_answer_without_buttons(
+    settings: Settings,
+) -> None:
+    t = tracker([user("HELP", "ask_capabilities", parley_keyword_kind="help")])
+    [message] = await said(ActionHelp(settings=settings), t)
+    assert message["response"] == "utter_help" and not message["buttons"]
+    [bare] = await said(ActionHelp(settings=settings), tracker([user("help pls", "x")]))
+    assert bare["response"] == "utter_help"
+
+
+async def test_a_product_question_gets_what_parley_does(settings: Settings) -> None:
+    t = tracker([user("what does your software do exactly?", "ask_capabilities")])
+    [message] = await said(ActionHelp(settings=settings), t)
+    assert message["response"] == "utter_answer_what_it_does"
+    assert message["buttons"] == START_BUTTONS
+
+
+async def test_announcing_questions_gets_an_invitation_to_ask(settings: Settings) -> None:
+    t = tracker([user("Hi, before I give my details I have some questions.", "ask_capabilities")])
+    assert [m["response"] for m in await said(ActionHelp(settings=settings), t)] == [
+        "utter_ask_away"
+    ]
+    asked = tracker([user("I have a few questions. What does it do?", "ask_capabilities")])
+    assert [m["response"] for m in await said(ActionHelp(settings=settings), asked)] == [
+        "utter_answer_what_it_does"
+    ]
+
+
+# ---------------------------------------------------------------------------- fallback
+
+
+async def test_the_ladder_climbs_and_never_repeats_a_rung() -> None:
+    events: list[dict[str, Any]] = [bot("utter_disclosure")]
+    heard: list[str] = []
+    for turn in range(6):
+        events.append(user(f"gibberish {turn}"))
+        [message] = await said(ActionFallback(), tracker(events))
+        heard.append(message["response"])
+        events.append(bot(message["response"]))
+    assert heard == [
+        "utter_fallback_rephrase",
+        "utter_default",
+        "utter_fallback_offer_person",
+        "utter_default",
+        "utter_fallback_offer_person",
+        "utter_default",
+    ]
+    assert all(a != b for a, b in pairwise(heard))
+
+
+async def test_an_understood_turn_or_a_form_question_between_resets_or_keeps_the_ladder() -> None:
+    understood = [user("a"), bot("utter_fallback_rephrase"), user("price?", "ask_pricing"),
+                  bot("utter_pricing"), user("b")]  # fmt: skip
+    assert previous_rung(understood) is None
+    in_form = [user("a"), bot("utter_fallback_rephrase"), bot("utter_ask_lead_email"), user("b")]
+    assert previous_rung(in_form) == "utter_fallback_rephrase"
+    assert next_rung(previous_rung(in_form), finished=False) == "utter_default"
+
+
+async def test_after_the_end_an_unclear_message_is_closed_politely_then_the_ladder() -> None:
+    first = tracker([user("grand so")], {"qualification_done": True})
+    assert [m["response"] for m in await said(ActionFallback(), first)] == ["utter_all_set"]
+    second = tracker(
+        [user("grand so"), bot("utter_all_set"), user("mm")], {"qualification_done": True}
+    )
+    assert [m["response"] for m in await said(ActionFallback(), second)] == [
+        "utter_fallback_rephrase"
+    ]
+
+
+async def test_after_the_end_an_ok_or_a_thanks_closes_without_repeating_itself() -> None:
+    done = {"qualification_done": True}
+    ok = tracker([bot("utter_route_close"), user("ok", "affirm")], done)
+    assert [m["response"] for m in await said(ActionFallback(), ok)] == ["utter_all_set"]
+    again = tracker([user("ok", "affirm"), bot("utter_all_set"), user("k", "affirm")], done)
+    assert [m["response"] for m in await said(ActionFallback(), again)] == ["utter_goodbye"]
+    thanks = tracker([bot("utter_route_close"), user("thanks", "thank")], done)
+    assert [m["response"] for m in await said(ActionClose(), thanks)] == ["utter_you_are_welcome"]
+    twice = tracker([user("ta"), bot("utter_you_are_welcome"), user("cheers", "thank")], done)
+    assert [m["response"] for m in await said(ActionClose(), twice)] == ["utter_goodbye"]
+
+
+async def test_as_the_core_fallback_it_takes_the_message_back() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, tracker([user("yes", "affirm")]), DOMAIN)
+    assert [e["event"] for e in events] == ["rewind"]
+    assert await ActionFallback().run(CollectingDispatcher(), tracker([user("??")]), DOMAIN) == []
+    skip = tracker([user("no comment", "skip")])  # the rule for a skip with nothing to skip
+    assert await ActionFallback().run(CollectingDispatcher(), skip, DOMAIN) == []
+
+
+# ----------------------------------------------------------------------------- session
+
+
+def test_a_complete_lead_ends_with_its_session() -> None:
+    t = tracker([user("hi")], {"qualification_done": True, "lead_name": "Dana"})
+    carried = {e["name"]: e["value"] for e in carried_over_slots(t, DOMAIN)}
+    assert carried.get("lead_name") == "Dana" and "qualification_done" not in carried
+
+
+def test_every_question_intent_interrupts_the_forms() -> None:
+    from actions.answers import QUESTION_INTENTS
+    from actions.lead_form import INTERRUPT_INTENTS
+
+    assert QUESTION_INTENTS <= INTERRUPT_INTENTS, QUESTION_INTENTS - INTERRUPT_INTENTS

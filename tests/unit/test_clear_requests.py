@@ -1,0 +1,133 @@
+"""nlu/clear_requests.py: a clear request in a long message, and data-subject wording."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.clear_requests import (
+    ClearRequestClassifier,
+    clear_request,
+    corrected_intent,
+    is_data_subject_request,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "hiya, so we run three cafes in galway and the website gets a fair few enquiries "
+            "that nobody answers, could someone give us a demo sometime",
+            "request_demo",
+        ),
+        (
+            "good evening, I am managing the marketing for a school group and we would like "
+            "to know how much your product is costing for fifty staff",
+            "ask_pricing",
+        ),
+        (
+            "we have compared quite a lot of vendors already and we would like a formal "
+            "quotation for our head office as soon as possible",
+            "talk_to_sales",
+        ),
+        (
+            "honestly we don't need a demo or anything like that, just tell me roughly what "
+            "the pricing looks like for a small team",
+            "ask_pricing",
+        ),
+        ("i'd like a demo", None),  # short: DIET's own business
+        (
+            "hello hello, lovely weather here in adelaide today, hope it is where you are too",
+            None,
+        ),
+    ],
+)
+def test_the_one_clear_request_of_a_long_message(text: str, intent: str | None) -> None:
+    assert clear_request(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("what data do you hold on me?", True),
+        ("send me my personal data", True),
+        ("which details of mine are you storing", True),
+        ("DSGVO Auskunft bitte, data access request", True),
+        ("what did you store from this chat", True),
+        ("send me some info about your product", False),
+        ("can I get information on your plans", False),
+        ("could you email me a brochure with the details", False),
+    ],
+)
+def test_data_subject_requests_need_data_subject_wording(text: str, subject: bool) -> None:
+    assert is_data_subject_request(text) is subject
+
+
+def test_a_product_request_taken_for_a_data_request_becomes_the_next_product_guess() -> None:
+    ranking = [
+        {"name": "request_data", "confidence": 0.6},
+        {"name": "ask_pricing", "confidence": 0.3},
+    ]
+    assert corrected_intent("can I get information on your plans", "request_data", ranking) == (
+        "ask_pricing"
+    )
+    odd = [{"name": "request_data", "confidence": 0.6}, {"name": "opt_out", "confidence": 0.3}]
+    assert corrected_intent("send me some info about your product", "request_data", odd) == (
+        "request_info"
+    )
+    assert corrected_intent("what do you know about me", "request_data", ranking) is None
+    assert corrected_intent("/request_data", "request_data", ranking) is None
+    assert corrected_intent("some text", "inform", ranking) is None
+
+
+def test_the_component_settles_the_intent_and_keeps_the_ranking() -> None:
+    message = Message(
+        data={
+            "text": "we're a team of twelve at a law firm in dublin and I'd love to see a demo "
+            "of how this would work on our website",
+            "intent": {"name": "nlu_fallback", "confidence": 0.45},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45}],
+        }
+    )
+    [processed] = ClearRequestClassifier().process([message])
+    assert processed.get("intent") == {"name": "request_demo", "confidence": 1.0}
+    assert [r["name"] for r in processed.get("intent_ranking")] == ["request_demo", "nlu_fallback"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "corrected"),
+    [
+        ("works with hubspot?", "nlu_fallback", "ask_integrations"),
+        ("hello, I have some questions about your product", "request_info", "ask_capabilities"),
+        ("before I give my details I have a few questions.", "ask_why_needed", "ask_capabilities"),
+        ("questions: why do you need my email?", "ask_why_needed", None),
+        ("works with hubspot?", "ask_integrations", None),
+    ],
+)
+def test_integration_questions_and_announced_questions(
+    text: str, intent: str, corrected: str | None
+) -> None:
+    assert corrected_intent(text, intent, []) == corrected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what happens after I give you all this?", "ask_next_steps"),
+        ("so what comes next", "ask_next_steps"),
+        ("how long until someone calls me", "ask_next_steps"),
+        ("why do you want my number", "ask_why_needed"),
+        ("what will you use my email for", "ask_why_needed"),
+        ("what happens if I say no", None),
+        ("what happened to my order", None),
+        ("wait, am I talking to a real person?", "bot_challenge"),
+        ("hang on is this a bot", "bot_challenge"),
+        ("I'd like to talk to a real person", None),
+    ],
+)
+def test_next_steps_why_needed_and_bot_questions_are_read_when_diet_could_not_place_them(
+    text: str, intent: str | None
+) -> None:
+    assert corrected_intent(text, "nlu_fallback", []) == intent
+    assert corrected_intent(text, "greet", []) is None  # only an unplaced message

@@ -1,0 +1,173 @@
+"""Reading yes, no and not sure (bot/yes_no.py) and the intents they settle (nlu/yes_no.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.yes_no import Correction, read_correction, read_yes_no
+from nlu.yes_no import intent_for
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes that's fine go ahead",
+        "yeah righto",
+        "aye",
+        "go on then",
+        "sure why not",
+        "why not?",
+        "ok fine",
+        "yep all good",
+        "that's correct",
+        "That\u2019s right",
+        "spot on",
+        "absolutely",
+        "haan ji",
+        "yes please do the needful",
+        "nah yeah",
+        "I don't mind",
+        "okey dokey",
+        "\U0001f44d",
+    ],
+)
+def test_plain_yeses(text: str) -> None:
+    reading = read_yes_no(text)
+    assert (reading.answer, reading.clean) == ("yes", True)
+    assert intent_for(text, "chitchat") == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nah",
+        "yeah nah",
+        "not really",
+        "rather not",
+        "no thank you",
+        "I'd prefer not",
+        "please don't",
+        "not at the moment",
+        "nahi ji",
+        "thanks but no thanks",
+        "nah, you're alright",
+        "not good",
+    ],
+)
+def test_plain_noes(text: str) -> None:
+    reading = read_yes_no(text)
+    assert (reading.answer, reading.clean) == ("no", True)
+    assert intent_for(text, "thank") == "deny"
+
+
+@pytest.mark.parametrize(
+    "text", ["not sure", "maybe", "hmm maybe, not sure", "dunno", "no worries", "yes and no"]
+)
+def test_unsure_settles_nothing(text: str) -> None:
+    assert read_yes_no(text).answer == "unsure"
+    assert intent_for(text, "affirm") is None
+
+
+def test_a_question_is_no_answer() -> None:
+    for text in ("what would you send?", "yes?", "how often would you email me"):
+        reading = read_yes_no(text)
+        assert reading.question and reading.answer is None
+        assert intent_for(text, "affirm") is None
+
+
+def test_a_mixed_yes_and_no_is_unsure_but_no_worries_follows_the_answer() -> None:
+    assert read_yes_no("yes no").answer == "unsure"
+    assert read_yes_no("yes, no worries").answer == "yes"
+    assert read_yes_no("no, no worries").answer == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [
+        ("emails yes, texts no", {"email": True, "sms": False}),
+        ("email's fine but no texts", {"email": True, "sms": False}),
+        ("email yes text no", {"email": True, "sms": False}),
+        ("yes to email, no to texts", {"email": True, "sms": False}),
+        ("no to emails, yes to texts", {"email": False, "sms": True}),
+        ("texts are fine but not emails", {"sms": True, "email": False}),
+        ("no emails or texts", {"email": False, "sms": False}),
+        ("emails and texts are fine", {"email": True, "sms": True}),
+        ("happy with emails, not texts", {"email": True, "sms": False}),
+        ("no texts please", {"sms": False}),
+    ],
+)
+def test_partial_answers_by_channel(text: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(text)
+    assert reading.purposes == purposes and reading.clean
+
+
+def test_only_one_channel_refuses_the_others() -> None:
+    reading = read_yes_no("just email please")
+    assert reading.purposes == {"email": True} and reading.only
+    assert reading.answer == "yes"
+
+
+def test_extra_words_make_an_answer_loose_not_clean() -> None:
+    loose = read_yes_no("yes please, get rid of it")
+    assert (loose.answer, loose.clean) == ("yes", False)
+    assert intent_for("yes please, get rid of it", "request_erasure") is None
+    assert read_yes_no("yes, but I only want them once a month at most").answer is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("not now", "cancel"),  # in a form it cancels; at a question it reads as no
+        ("skip", "skip"),
+        ("no texts please", "opt_out"),
+        ("yes you can email me", "opt_in"),
+        ("no more emails", "opt_out"),
+        ("Yes Bank", "inform"),
+    ],
+)
+def test_requests_the_words_support_keep_their_intent(text: str, intent: str) -> None:
+    assert intent_for(text, intent) is None
+
+
+def test_a_partial_answer_is_not_a_withdrawal() -> None:
+    assert intent_for("emails yes, texts no", "opt_out") == "affirm"
+
+
+def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> None:
+    assert intent_for("no, my company is Globex", "inform") is None
+    assert intent_for("no, my email is ana@globex.com", "inform") is None
+    assert intent_for("the email is wrong", "deny") == "correct_detail"
+    assert intent_for("that's not right, the company should be Globex", "deny") == (
+        "correct_detail"
+    )
+    assert intent_for("/affirm", "affirm") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "correction"),
+    [
+        ("the email is wrong", Correction("email")),
+        ("the email's wrong, it's siobhan@x.ie", Correction("email", "siobhan@x.ie")),
+        ("that's not right, the company should be Globex", Correction("company", "Globex")),
+        ("the company is wrong, it's Globex", Correction("company", "Globex")),
+        ("no, my looking to solve is tracking leads", Correction("need", "tracking leads")),
+        ("wrong email", Correction("email")),
+        ("change my email to a@b.io", Correction("email", "a@b.io")),
+        ("my name is spelt wrong", Correction("name")),
+        ("the role is wrong - it's Head of Ops, not CTO", Correction("role", "Head of Ops")),
+        ("Sorry, the company name is incorrect. It should be Globex Corp, thanks",
+         Correction("company", "Globex Corp")),
+        ("you've got my phone number wrong", Correction("phone")),
+        ("the job title isn't right", Correction("role")),
+        ("no, I didn't give you a phone, please remove it", Correction("phone", remove=True)),
+    ],
+)  # fmt: skip
+def test_corrections(text: str, correction: Correction) -> None:
+    assert read_correction(text) == correction
+
+
+@pytest.mark.parametrize(
+    "text", ["delete my data", "my company is Globex", "is the email wrong?", "no thanks", "yes"]
+)
+def test_not_corrections(text: str) -> None:
+    assert read_correction(text) is None
