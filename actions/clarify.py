@@ -114,6 +114,23 @@ def answer_of(tracker: Tracker, *, strict: bool = False) -> Answer | None:
     return None
 
 
+# Words that make a yes conditional or narrower than the words asked ("texts are fine but
+# only monthly"): such a yes is asked about again rather than recorded.
+_LIMITS = re.compile(
+    r"\b(?:but|only|just|if|unless|except|as long as|so long as|provided|max|maximum|"
+    r"no more than|not too|once|rarely|occasionally|sometimes|maybe|perhaps|might|depends|"
+    r"later|not yet|weekly|monthly|yearly)\b",
+    re.IGNORECASE,
+)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;.!]|\s+-\s+")
+
+
+def limits_consent(text: str) -> bool:
+    return bool(_LIMITS.search(text))
+
+
 def consent_answers(tracker: Tracker, asked: Purpose) -> dict[Purpose, bool]:
     """What the latest message accepts and refuses, by purpose, asked about `asked`.
 
@@ -124,6 +141,11 @@ def consent_answers(tracker: Tracker, asked: Purpose) -> dict[Purpose, bool]:
     text = str(message.get("text") or "")
     intent = (message.get("intent") or {}).get("name")
     reading = read_yes_no(text)
+    if reading.answer is None and not reading.question and not limits_consent(text):
+        # "Texts are fine, I actually read those": the answer, then a remark about it.
+        first = read_yes_no(_CLAUSE_BREAK.split(text, maxsplit=1)[0])
+        if first.clean:
+            reading = first
     if intent == "opt_out" and not any(reading.purposes.values()):
         # "please don't text me", said to a consent question, is a no to what it names.
         return dict.fromkeys(purposes_mentioned(text), False) if states_opt_out(text) else {}
@@ -131,7 +153,7 @@ def consent_answers(tracker: Tracker, asked: Purpose) -> dict[Purpose, bool]:
     if reading.only:
         answers |= {p: False for p in PURPOSES if p not in reading.purposes}
     if asked in reading.purposes:
-        if reading.clean or not reading.purposes[asked]:
+        if reading.clean or not reading.purposes[asked] or not limits_consent(text):
             answers[asked] = reading.purposes[asked]
     elif not reading.purposes:
         said = answer_of(tracker, strict=True)

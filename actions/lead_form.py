@@ -74,8 +74,9 @@ LEAVING_INTENTS = frozenset(
     {"cancel", "opt_out", "request_data", "request_erasure", "human_handoff"}
 )
 HELP_AFTER_FAILURES = 2
-# After this many failed answers the question is set aside instead of asked forever.
-SKIP_AFTER_FAILURES = 4
+# After this many failed answers the question is set aside instead of asked forever: the
+# first failure asks again, the second explains, a third would repeat the explanation.
+SKIP_AFTER_FAILURES = 3
 
 PROBLEM_RESPONSES = {
     "invalid_email": "utter_invalid_email",

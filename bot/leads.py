@@ -657,12 +657,33 @@ _ROLE_STATEMENTS = (
 )
 
 
+# Titles that go on with "of": "the Head of Business Development", "VP of Sales".
+_TITLE_HEADS = frozenset(
+    {"head", "vp", "svp", "evp", "avp", "director", "chief", "president", "manager", "lead",
+     "officer", "dean", "principal", "chair"}
+)  # fmt: skip
+_OF_TITLE = re.compile(
+    r"\s+of\s+(?P<rest>[\w&/-]+(?:\s+(?!(?:at|from|with|for|in|and|but)\b)[\w&/-]+){0,3})",
+    re.I,
+)
+
+
+def _whole_title(text: str, match: re.Match[str]) -> str:
+    """The role a statement names, with its "of ..." when the title goes on with one."""
+    value = match.group("v")
+    if value.split() and value.split()[-1].lower() in _TITLE_HEADS:
+        more = _OF_TITLE.match(text, match.end("v"))
+        if more is not None:
+            value = f"{value} of {more.group('rest')}"
+    return value
+
+
 def _find_role(text: str, found: dict[LeadField, str]) -> None:
     if "role" in found:
         return
     for index, pattern in enumerate(_ROLE_STATEMENTS):
         for match in pattern.finditer(text):
-            value = _restore(match.group("v"))
+            value = _restore(_whole_title(text, match))
             if index == 2 and not is_job_title(value):
                 continue  # "I'm Dana": without an article only a real title is a role
             if index == 1 and (_looks_like_description(value) or not mentions_job_title(value)):
@@ -995,9 +1016,61 @@ def phone_regions(default: str, email: str | None) -> tuple[str, ...]:
     return (default,)
 
 
+_DIGIT_WORDS = {
+    "zero": "0", "nought": "0", "naught": "0", "oh": "0", "o": "0", "one": "1", "two": "2",
+    "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9",
+}  # fmt: skip
+_REPEATS = {"double": 2, "triple": 3}
+_MIN_SPOKEN_DIGITS = 7  # fewer is a count or a code, not a phone number
+
+
+def _digit_word(tokens: list[str], index: int) -> str | None:
+    """The digit a word stands for; "oh" only beside another spoken digit."""
+    word = tokens[index]
+    if word in ("oh", "o"):
+        beside = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+        if not any(w in _REPEATS or (w in _DIGIT_WORDS and w not in ("oh", "o")) for w in beside):
+            return None
+    return _DIGIT_WORDS.get(word)
+
+
+def spoken_digits(text: str) -> str:
+    """A number read out in words as digits: "oh seven four double oh five two seven nine
+    one three" is 07400527913. Runs shorter than a phone number are left as they are."""
+    raw = text.split()
+    tokens = [t.lower().strip(",.;:!?()") for t in raw]
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        run, end = "", index
+        if tokens[end] == "plus":
+            run, end = "+", end + 1
+        while end < len(tokens):
+            repeat = _REPEATS.get(tokens[end])
+            if repeat and end + 1 < len(tokens) and (digit := _digit_word(tokens, end + 1)):
+                run, end = run + digit * repeat, end + 2
+            elif (digit := _digit_word(tokens, end)) is not None:
+                run, end = run + digit, end + 1
+            elif tokens[end].isdigit():
+                run, end = run + tokens[end], end + 1
+            else:
+                break
+        if sum(ch.isdigit() for ch in run) >= _MIN_SPOKEN_DIGITS and any(
+            _digit_word(tokens, i) for i in range(index, end)
+        ):
+            out.append(run)
+            index = end
+        else:
+            out.append(raw[index])
+            index += 1
+    return " ".join(out)
+
+
 def _take_phone(
     text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
 ) -> str:
+    text = spoken_digits(text)
     for region in regions:
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             reading.values["phone"] = phonenumbers.format_number(
@@ -1133,8 +1206,12 @@ def _take_free_text(requested: LeadField, text: str, reading: Reading) -> None:
 
 
 _EXPLICIT_FIELD = re.compile(
-    r"\bmy (?:full )?(?:name|e-?mail(?: address)?|phone(?: number)?|number|mobile|cell|company|"
+    r"\bmy (?:full )?(?:name|e-?mail(?: address)?|company|"
     r"business|organi[sz]ation|employer|role|title|job title|job|position)(?:'s| is)\s+\S|"
+    # A number is a number: "my phone is already chaos" gives none.
+    r"\bmy (?:phone(?: number)?|number|mobile|cell)(?:'s| is)\s+(?:actually\s+)?"
+    r"(?:\+|\(|\d|plus\b|zero\b|oh\b|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|"
+    r"eight\b|nine\b|double\b)|"
     r"\bi (?:work|am working) (?:at|for)\s+\S",
     re.IGNORECASE,
 )

@@ -178,7 +178,8 @@ def _exact(field_name: str, text: str) -> str | None:
 # US dollars per unit, rounded; the budget bands are in dollars.
 USD_PER_UNIT: dict[str, float] = {
     "USD": 1.0, "EUR": 1.1, "GBP": 1.25, "AUD": 0.65, "CAD": 0.73, "NZD": 0.6,
-    "SGD": 0.74, "INR": 0.012, "ZAR": 0.055,
+    "SGD": 0.74, "INR": 0.012, "ZAR": 0.055, "KES": 0.0077, "NGN": 0.00065, "AED": 0.27,
+    "MYR": 0.22, "JPY": 0.0067, "CHF": 1.13, "BRL": 0.18, "PKR": 0.0036,
 }  # fmt: skip
 
 _UNIT_WORDS = {
@@ -293,13 +294,15 @@ def _digits(value: float) -> str:
 
 
 _PREFIX = (
-    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|USD|AUD|CAD|NZD|SGD|GBP|EUR|INR|ZAR|"
-    r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$]"
+    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|USD|AUD|CAD|NZD|SGD|GBP|EUR|INR|ZAR|"
+    r"KES|KSh|NGN|AED|MYR|JPY|CHF|BRL|PKR|(?-i:RM)|"
+    r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]"
 )
 _SUFFIX = (
     r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore) dollars?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
-    r"usd|aud|cad|nzd|sgd|gbp|eur|inr|zar|rs\b\.?|[£€₹$]"
+    r"(?:kenyan )?shillings?|naira|dirhams?|ringgit|yen|(?:swiss )?francs?|reais|"
+    r"usd|aud|cad|nzd|sgd|gbp|eur|inr|zar|kes|ngn|aed|myr|jpy|chf|brl|pkr|rs\b\.?|[£€₹$]"
 )
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), code)
@@ -312,6 +315,14 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"£|GBP|pounds?(?: sterling)?|quid|sterling", "GBP"),
         (r"€|EUR|euros?", "EUR"),
         (r"₹|₨|INR|Rs\.?|rupees?", "INR"),
+        (r"KES|KSh|(?:kenyan )?shillings?", "KES"),
+        (r"₦|NGN|naira", "NGN"),
+        (r"AED|dirhams?", "AED"),
+        (r"RM|MYR|ringgit", "MYR"),
+        (r"¥|JPY|yen", "JPY"),
+        (r"CHF|(?:swiss )?francs?", "CHF"),
+        (r"R\$|BRL|reais", "BRL"),
+        (r"PKR", "PKR"),
         (r"R|ZAR|rand", "ZAR"),
         (r"\$|dollars?|bucks", "USD"),
     )
@@ -617,12 +628,23 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"gathering info\w*|comparing options|not buying)\b", re.I), "researching"),
     # Negations first: "not my call" must not read as "my call".
     (re.compile(r"\b(?:not (?:me|my call|my decision|up to me)|someone else|"
-                r"i don'?t (?:decide|sign|approve)|need (?:approval|sign[- ]off))\b", re.I), "influences"),
+                r"i don'?t (?:decide|sign|approve)|need (?:approval|sign[- ]off)|"
+                # Someone else has the last word: "she has the final say", "the MD signs".
+                r"(?:he|she|they|who|boss|md|ceo|cfo|cto|director|owner|board|manager|partners?)"
+                r"(?:'s| has| have| gets?| makes?| holds?)(?: got)? the (?:final|last) "
+                r"(?:say|word|call|decision)|"
+                r"(?:run|put|take|bring|present|pitch|pass|send)(?:ing)? (?:it |this )?"
+                r"(?:by|past|to|up to) (?:the|my|our)|check(?:ing)? with (?:the|my|our)|"
+                r"(?:sign[- ]?off|approval|go[- ]ahead) from)\b", re.I), "influences"),
     (re.compile(r"\b(?:i (?:decide|do|make (?:the|that) (?:call|decision)|sign(?: off)?|approve|"
-                r"have the final say|own the budget|hold the budget|am the decision[- ]maker)|"
+                r"own the budget|hold the budget|am the decision[- ]maker)|"
+                r"i(?:'ve| have)(?: got)? (?:the )?(?:final (?:say|word|call)|last word|"
+                r"sign[- ]?off|signing authority|budget authority|authority)|"
+                r"i can (?:approve|sign(?: off)?|decide|authori[sz]e)|"
+                r"i hold the purse strings|(?:it'?s )?my budget|"
                 r"i'?m the (?:decision[- ]maker|owner|founder|co-?founder|ceo|boss|one who decides|buyer)|"
                 r"it'?s (?:my|all my) (?:call|decision)|up to me|my call|my decision|"
-                r"that'?s me|final say|decision[- ]maker)\b", re.I), "decides"),
+                r"that'?s me|decision[- ]maker)\b", re.I), "decides"),
     (re.compile(r"\b(?:my (?:boss|manager|ceo|cto|cfo|vp|director|team lead|board)|"
                 r"(?:the|our) (?:boss|ceo|cto|cfo|board|owner|founder|management|director|"
                 r"committee|procurement|leadership)|"

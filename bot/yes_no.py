@@ -327,6 +327,14 @@ _CORRECTIONS = (
         rf"\b{_OWNER} {_FIELD}\s+(?:should|ought to|needs to|has to)\s+(?:be|read|say)\s+(?P<value>\S.*)$",
         re.I,
     ),
+    # "oops, the company's Clearpath Logistics, not ClearView": a value set against the
+    # one shown
+    re.compile(
+        rf"^(?:(?:oops|sorry|wait|actually|ah|oh|hmm|um|no|nope|sorry)\b[\s,.!-]*)*"
+        rf"(?:{_OWNER}) {_FIELD}(?:'s|\s+is)\s+(?:actually\s+)?"
+        rf"(?P<value>[^,;]+?)\s*,?\s+not\s+\S.*$",
+        re.I,
+    ),
     # "change my email to ...", "please fix the company"
     re.compile(
         rf"\b(?:change|fix|update|correct|edit|amend) {_OWNER} {_FIELD}\b(?:\s+to\s+(?P<value>\S.*))?",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionYesNoAnswer
@@ -295,3 +296,17 @@ async def test_a_question_left_open_in_an_earlier_session_is_not_answered_now(
     assert responses(dispatcher) == ["utter_greet"]
     assert slot_events(events)["yes_no_pending"] is False
     assert store.contact_for_identity("rest", "visitor-1") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "granted"),
+    [("Texts are fine, I actually read those", True), ("texts are fine but only monthly", None)],
+)
+def test_a_yes_naming_the_channel_counts_unless_it_sets_conditions(
+    text: str, granted: bool | None
+) -> None:
+    from actions.clarify import consent_answers
+
+    slots = {**EMAIL_ASKED, "consent_purpose": "sms"}
+    tracker = make_tracker(text, intent="opt_in", confidence=0.96, slots=slots)
+    assert consent_answers(tracker, "sms").get("sms") == granted

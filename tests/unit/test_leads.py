@@ -386,3 +386,47 @@ def test_a_spoken_address_that_could_be_read_two_ways_is_asked_again(text: str) 
 )  # fmt: skip
 def test_role_answers(text: str, expected: dict[str, str]) -> None:
     assert read(text, "role").values == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("oh seven four double oh five two seven nine one three", "+447400527913"),
+        ("it's plus four four seven four double oh five two seven nine one three", "+447400527913"),
+        ("call me on oh four one two, nine nine eight, seven seven one", None),
+    ],
+)
+def test_a_phone_number_read_out_in_words_is_read(said: str, phone: str | None) -> None:
+    reading = read_message(said, region="GB", requested="phone")
+    assert reading.values.get("phone") == phone
+
+
+@pytest.mark.parametrize(
+    "said", ["oh 07700 900123", "we are twenty five people", "one two three", "oh one more thing"]
+)
+def test_words_that_are_not_a_spoken_number_stay_words(said: str) -> None:
+    from bot.leads import spoken_digits
+
+    assert spoken_digits(said) == said
+
+
+def test_a_phone_that_is_no_number_is_no_detail() -> None:
+    from bot.leads import states_lead_details
+
+    assert not states_lead_details("please no texts, my phone is already chaos", "US")
+    assert states_lead_details("my mobile is oh seven seven double oh nine", "GB")
+
+
+@pytest.mark.parametrize(
+    ("said", "role", "company"),
+    [
+        ("I'm the Head of Business Development", "Head of Business Development", None),
+        ("I'm the VP of Sales at Acme", "VP of Sales", "Acme"),
+        ("I'm the owner of Bob's Bikes", "owner", "Bob's Bikes"),
+    ],
+)
+def test_a_title_that_goes_on_with_of_is_kept_whole(
+    said: str, role: str, company: str | None
+) -> None:
+    values = read_message(said, region="US", requested="role").values
+    assert (values.get("role"), values.get("company")) == (role, company)

@@ -330,3 +330,36 @@ def test_timeline_in_any_notation(text: str, expected: str) -> None:
 )
 def test_volunteered_details_in_any_notation(text: str, expected: dict[str, str]) -> None:
     assert read_volunteered(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        ("I have sign-off up to a certain amount, and this would be under it", "decides"),
+        ("I can approve it myself", "decides"),
+        ("I'll recommend it to the MD, she has the final word", "influences"),
+        ("my boss has the final say", "influences"),
+        ("i put it to the director", "influences"),
+        ("need to run it by the board", "influences"),
+    ],
+)
+def test_who_decides_is_read_from_who_has_the_last_word(said: str, authority: str) -> None:
+    from bot.qualification import read_authority
+
+    assert read_authority(said) == authority
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("around KES 600,000 per year", "1k_10k"),
+        ("KSh 2 million a year", "10k_50k"),
+        ("AED 20k", "1k_10k"),
+        ("RM 10,000 yearly", "1k_10k"),
+        ("CHF 60000 a year", "over_50k"),
+    ],
+)
+def test_budgets_in_more_currencies(said: str, band: str) -> None:
+    from bot.qualification import read_budget
+
+    assert read_budget(said) == band

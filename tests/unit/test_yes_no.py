@@ -171,3 +171,21 @@ def test_corrections(text: str, correction: Correction) -> None:
 )
 def test_not_corrections(text: str) -> None:
     assert read_correction(text) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        (
+            "oops, the company's Clearpath Logistics, not ClearView, I mix them up",
+            "company",
+            "Clearpath Logistics",
+        ),
+        ("my name is Jo not Joe", "name", "Jo"),
+    ],
+)
+def test_a_value_set_against_the_one_shown_is_a_correction(
+    said: str, field: str, value: str
+) -> None:
+    assert read_correction(said) == Correction(field, value)  # type: ignore[arg-type]
+    assert read_correction("my company is not important") is None

@@ -1,0 +1,43 @@
+"""Asking for a person while the lead form runs.
+
+The first time, the bot says a person will follow up once it has the details and the form
+goes on. Asked again, it does not say the same words twice or keep asking: once there is
+a way to reach the person (an email or a phone), the questions left are skipped, so the
+form ends and the summary and the handoff follow with what was given.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import said_in_session
+from actions.slots import SKIPPED, SLOT_OF, list_slot
+from bot.types import LEAD_FIELDS, LeadField
+
+FIRST_TIME = "utter_handoff_in_form"
+INSISTED = "utter_handoff_insisted"
+NEED_CONTACT = "utter_handoff_need_contact"
+REACHABLE_BY: tuple[LeadField, ...] = ("email", "phone")
+
+
+class ActionHandoffInForm(Action):
+    def name(self) -> str:
+        return "action_handoff_in_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reachable = any(tracker.get_slot(SLOT_OF[f]) for f in REACHABLE_BY)
+        if not said_in_session(tracker, FIRST_TIME):
+            dispatcher.utter_message(response=FIRST_TIME)
+            return []
+        if not reachable:
+            dispatcher.utter_message(response=NEED_CONTACT)
+            return []
+        skipped = list_slot(tracker, SKIPPED)
+        left = [f for f in LEAD_FIELDS if not tracker.get_slot(SLOT_OF[f]) and f not in skipped]
+        dispatcher.utter_message(response=INSISTED)
+        return [SlotSet(SKIPPED, [*skipped, *left])]

@@ -1,0 +1,48 @@
+"""Asking for a person mid-form: once to be told, twice to be passed on (no repeats)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff_in_form import ActionHandoffInForm
+from tests.actions.conftest import make_tracker
+
+EMAIL_GIVEN = {"lead_name": "Grace Kim", "lead_email": "grace@northpeak.com",
+               "skipped_fields": ["phone"], "requested_slot": "lead_company"}  # fmt: skip
+
+
+def told_before(tracker: Any) -> Any:
+    said = {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_handoff_in_form"}}
+    tracker.events.insert(0, said)
+    return tracker
+
+
+async def run(tracker: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoffInForm().run(dispatcher, tracker, {})
+    return events, [m["response"] for m in dispatcher.messages]
+
+
+async def test_the_first_request_is_answered_and_the_form_goes_on() -> None:
+    events, said = await run(make_tracker("just get me a person", intent="human_handoff",
+                                          slots=EMAIL_GIVEN))  # fmt: skip
+    assert said == ["utter_handoff_in_form"] and events == []
+
+
+async def test_asked_again_the_questions_left_are_skipped_in_other_words() -> None:
+    tracker = told_before(
+        make_tracker("just get me a person", intent="human_handoff", slots=EMAIL_GIVEN)
+    )
+    events, said = await run(tracker)
+    assert said == ["utter_handoff_insisted"]
+    [skipped] = [e["value"] for e in events if e.get("name") == "skipped_fields"]
+    assert skipped == ["phone", "company", "role", "need"]
+
+
+async def test_without_a_way_to_reach_them_only_that_is_asked_for() -> None:
+    tracker = told_before(make_tracker("a human please", intent="human_handoff",
+                                       slots={"lead_name": "Grace Kim"}))  # fmt: skip
+    events, said = await run(tracker)
+    assert said == ["utter_handoff_need_contact"] and events == []
