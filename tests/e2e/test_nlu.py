@@ -9,7 +9,10 @@ from tests.e2e.conftest import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-OVERALL_FLOOR = 0.85
+# The held-out set grew to 694 examples in 28 intents with regional and non-native
+# phrasings (#18); models of the #18 inputs scored 0.838 to 0.850 on it (bench/README.md).
+# The floor leaves room for training noise; a real regression falls well below it.
+OVERALL_FLOOR = 0.82
 PER_INTENT_FLOOR = 0.6
 
 
