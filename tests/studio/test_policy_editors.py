@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.consent import load_consent_config
 from bot.scoring.rubric import load_rubric
+from bot.settings import PROJECT_ROOT
 from studio.policy_editors import next_version
 from studio.workspace import Workspace
 from tests.studio.studio_server import StudioClient, StudioServer
@@ -147,7 +148,8 @@ def test_protected_words_are_refused(studio: StudioServer) -> None:
 def test_consent_wording_change_is_a_new_version(studio: StudioServer) -> None:
     marketer = studio.signed_in("marketer")
     page = marketer.get("/content/consent")
-    assert "2026-11-01" in page.text and today() in page.text
+    shipped = load_consent_config(PROJECT_ROOT / "consent.yml").version
+    assert shipped in page.text and today() in page.text  # the version now, and the next
     fields = form_of(marketer, "/content/consent")
     assert fields["purpose.0"] == "email" and fields["requires.1"] == "phone"
     fields["wording.0"] = "May {company} email you news, once a month? Unsubscribe any time."
@@ -155,13 +157,14 @@ def test_consent_wording_change_is_a_new_version(studio: StudioServer) -> None:
     response = marketer.post("/content/consent", fields)
     assert response.status_code == 303, response.text[:800]
     config = load_consent_config(draft(studio) / "consent.yml")
-    assert config.version == today()
+    assert config.version == next_version(shipped, today())
     assert config.wording_for("email", "Acme") == (
         "May Acme email you news, once a month? Unsubscribe any time."
     )
     assert [q.purpose for q in config.questions] == ["email", "sms", "whatsapp"]
     assert config.questions[1].requires == "phone"
-    assert f"Its version is now {today()}." in marketer.get("/content/consent?saved=1").text
+    saved = marketer.get("/content/consent?saved=1").text
+    assert f"Its version is now {next_version(shipped, today())}." in saved
     assert "# What Parley asks permission for" in (draft(studio) / "consent.yml").read_text()
 
 
