@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import buttons_after_answer, conversation_stage
 from actions.deps import StoreBacked
+from bot.interruptions import only_announces
 
 # Asking for help itself rather than about the product: "help", "help me pls", "menu".
 _ASKS_FOR_HELP = re.compile(
@@ -32,17 +33,9 @@ _WANTS_TO_ASK = re.compile(
 )
 
 
-_QUESTION_WORD = re.compile(
-    r"^\s*(?:and |so |but )?(?:what|how|does|do|is|are|can|could|why|which|who|will)\b", re.I
-)
-
-
 def only_announces_questions(text: str) -> bool:
     """'I have a few questions' (answered with 'ask away'), not 'questions: what is it?'."""
-    if not _WANTS_TO_ASK.search(text):
-        return False
-    clauses = re.split(r"[.?!,;:]+", text)
-    return not any(_QUESTION_WORD.match(c) and not _WANTS_TO_ASK.search(c) for c in clauses)
+    return only_announces(text, _WANTS_TO_ASK)
 
 
 def wants_help_text(tracker: Tracker) -> bool:

@@ -131,6 +131,21 @@ def states_opt_out(text: str) -> bool:
     return has_cue("opt_out", text) or bool(_REFUSAL.search(text) and _MARKETING.search(text))
 
 
+# A clause that asks something: "and what does it cost".
+_ASKING_CLAUSE = re.compile(
+    r"^\s*(?:and |so |but )?(?:what|how|does|do|is|are|can|could|why|which|who|will)\b", re.I
+)
+
+
+def only_announces(text: str, cue: re.Pattern[str]) -> bool:
+    """Whether `text` announces questions (its wording matches `cue`: "I have a few
+    questions") without asking one in another clause ("questions: what is it?")."""
+    if not cue.search(text):
+        return False
+    clauses = re.split(r"[.?!,;:]+", text)
+    return not any(_ASKING_CLAUSE.match(c) and not cue.search(c) for c in clauses)
+
+
 def has_cue(intent: str, text: str) -> bool:
     """Whether the wording carries the tell-tale words of `intent` (True if it has none)."""
     cue = _CUES.get(intent)

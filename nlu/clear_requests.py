@@ -29,6 +29,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.interruptions import only_announces
 from nlu.explicit_details import settle_intent
 
 LONG_MESSAGE_WORDS = 10
@@ -125,18 +126,12 @@ _BOT_CHALLENGE = re.compile(
 )
 # "I have a few questions" announces questions without asking one yet.
 _QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
-_QUESTION_WORD = re.compile(
-    r"^\s*(?:and |so |but )?(?:what|how|does|do|is|are|can|could|why|which|who|will)\b", re.I
-)
 ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
 ASK_CAPABILITIES = "ask_capabilities"
 
 
 def announces_questions(text: str) -> bool:
-    if not _QUESTIONS.search(text):
-        return False
-    clauses = re.split(r"[.?!,;:]+", text)
-    return not any(_QUESTION_WORD.match(c) and not _QUESTIONS.search(c) for c in clauses)
+    return only_announces(text, _QUESTIONS)
 
 
 def clear_request(text: str) -> str | None:
