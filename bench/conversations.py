@@ -27,7 +27,7 @@ from bench.evaluation.personas import SPLITS, Split, load_split  # noqa: E402
 from bench.evaluation.report import markdown, split_report  # noqa: E402
 from bench.evaluation.run import play_all, running_parley, sample  # noqa: E402
 from bench.evaluation.simulator import Transcript  # noqa: E402
-from bot import model  # noqa: E402
+from bot import rasa_model  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "conversations.json"
 
@@ -50,7 +50,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="a trained model (default: train if stale)")
     args = parser.parse_args()
     splits: list[Split] = list(SPLITS) if args.split == "both" else [args.split]
-    trained = args.model or model.train(ROOT)
+    trained = args.model or rasa_model.train(ROOT)
     results: dict[str, object] = {
         "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model": trained.name,

@@ -23,12 +23,11 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import model  # noqa: E402
-from bot.commands.scale import free_port  # noqa: E402
-from bot.commands.serve import start_stack  # noqa: E402
-from bot.runner import Supervisor  # noqa: E402
+from bot import rasa_model  # noqa: E402
+from bot.runner import Supervisor, free_port  # noqa: E402
 from bot.settings import MACHINE_SECRETS, Settings, load_settings  # noqa: E402
 from bot.store import migrate  # noqa: E402
+from cli.commands.serve import start_stack  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -85,7 +84,7 @@ def running_stack(replicas: int, log_dir: Path | None = None) -> Iterator[Runnin
     """Start `replicas` of everything; stop them and drop the database however we leave.
 
     Logs go to `log_dir` if given (kept), else into a temporary directory (removed)."""
-    model_path = model.train(ROOT)  # no training when the fingerprint matches
+    model_path = rasa_model.train(ROOT)  # no training when the fingerprint matches
     with tempfile.TemporaryDirectory(prefix="parley-load-") as tmp, fresh_database() as db:
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
         settings = stack_settings(Path(tmp), db)

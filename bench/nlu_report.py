@@ -309,7 +309,7 @@ async def evaluate(model: Path, examples: Sequence[Example]) -> Report:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot import model as models
+    from bot import rasa_model as models
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="a trained model (default: the current one)")

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import model  # noqa: E402
+from bot import rasa_model  # noqa: E402
 from studio.repackage import repackage, repackageable  # noqa: E402
 from studio.validation import validate_draft  # noqa: E402
 from studio.workspace import content_files, write_files, yaml  # noqa: E402
@@ -35,7 +35,7 @@ def _change_wording(root: Path) -> None:
 
 
 def main() -> None:
-    live = model.train(ROOT)  # the project's model: trained once per fingerprint
+    live = rasa_model.train(ROOT)  # the project's model: trained once per fingerprint
     with tempfile.TemporaryDirectory(prefix="parley-bench-publish-") as scratch:
         draft = Path(scratch) / "draft"
         write_files(draft, content_files(ROOT), remove_others=False)
@@ -55,7 +55,7 @@ def main() -> None:
         repackaged = time.monotonic() - started
 
         started = time.monotonic()
-        model.train(draft, Path(scratch) / "models", on_output=lambda _: None)
+        rasa_model.train(draft, Path(scratch) / "models", on_output=lambda _: None)
         trained = time.monotonic() - started
 
     print("| step | seconds |\n|---|---|")

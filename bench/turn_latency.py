@@ -29,11 +29,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import model  # noqa: E402
-from bot.commands.serve import start_stack  # noqa: E402
+from bot import rasa_model  # noqa: E402
 from bot.runner import ChildSpec, Supervisor  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.store import upgrade  # noqa: E402
+from cli.commands.serve import start_stack  # noqa: E402
 
 LEAD_SCRIPT = [
     "hi there", "I'd like a demo", "Dana Reyes", "dana{n}@acme.io", "+1 415 555 0134",
@@ -112,7 +112,7 @@ def bare_model(workdir: Path) -> Path:
     shutil.copy(ROOT / "bench" / "bare_bot" / "domain.yml", root / "domain.yml")
     shutil.copy(ROOT / "bench" / "bare_bot" / "data" / "rules.yml", root / "data" / "rules.yml")
     shutil.copy(ROOT / "data" / "nlu.yml", root / "data" / "nlu.yml")
-    return model.train(root, ROOT / "bench" / "models")
+    return rasa_model.train(root, ROOT / "bench" / "models")
 
 
 def free_port() -> int:
@@ -133,7 +133,7 @@ def start_targets(supervisor: Supervisor, workdir: Path) -> dict[str, str]:
         dotenv=workdir / "none.env",
     )  # fmt: skip
     upgrade(settings.database_url)
-    start_stack(supervisor, settings, model.train(ROOT))
+    start_stack(supervisor, settings, rasa_model.train(ROOT))
     bare_port, echo_port = free_port(), free_port()
     bare_model_path = bare_model(workdir)
     # Stock Rasa: its own REST channel, in-memory tracker store, no action server.

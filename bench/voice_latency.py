@@ -21,12 +21,12 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import model  # noqa: E402
-from bot.commands.call import twilio_signature  # noqa: E402
-from bot.commands.serve import start_stack  # noqa: E402
+from bot import rasa_model  # noqa: E402
+from bot.call_simulator import twilio_signature  # noqa: E402
 from bot.runner import Supervisor  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from bot.store import upgrade  # noqa: E402
+from cli.commands.serve import start_stack  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789"
 PUBLIC = "https://bench.example.test"
@@ -75,7 +75,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def main() -> None:
-    trained = model.train(ROOT)
+    trained = rasa_model.train(ROOT)
     data_dir = Path(tempfile.mkdtemp(prefix="parley-voice-bench-"))
     settings = load_settings(
         environ={

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -22,6 +23,14 @@ from bot.errors import ParleyError
 
 POLL_SECONDS = 0.25
 STOP_GRACE_SECONDS = 10.0
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a child started next."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)

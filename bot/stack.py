@@ -191,7 +191,7 @@ def child_env(settings: Settings) -> dict[str, str]:
         **tracker_env(settings),
         "PARLEY_ACTION_ENDPOINT_URL": f"{settings.actions_url}/webhook",
         "PARLEY_LOCK_STORE": (
-            "channels.stores.AtomicRedisLockStore" if settings.ops.redis_url else "in_memory"
+            "channels.rasa_stores.AtomicRedisLockStore" if settings.ops.redis_url else "in_memory"
         ),
         # Rasa phones home by default; Parley never sends traffic it was not asked to.
         "RASA_TELEMETRY_ENABLED": "false",
@@ -225,7 +225,7 @@ def campaign_worker(settings: Settings) -> ChildSpec:
 def api_server(settings: Settings) -> ChildSpec:
     return ChildSpec(
         name="api server",
-        argv=[sys.executable, "-m", "bot.api"],
+        argv=[sys.executable, "-m", "api"],
         health_url=f"http://127.0.0.1:{settings.api.port}/api/health",
         env=child_env(settings),
     )

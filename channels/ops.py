@@ -2,7 +2,7 @@
 
 Registered like any connector (credentials.yml), at the root instead of under
 `/webhooks/`. It also prepares every agent the server loads: Rasa's in-memory fallback
-is taken off the tracker store (`channels.stores`) and turns are counted and timed per
+is taken off the tracker store (`channels.rasa_stores`) and turns are counted and timed per
 channel. A load balancer sends traffic only to servers whose `/ready` says 200.
 """
 
@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from bot.metrics import TURN_SECONDS, TURNS, exposition
 from channels.model_swap import SwapRefused, load_beside
 from channels.rasa_api import refusal
-from channels.stores import unwrap_fail_safe
+from channels.rasa_stores import unwrap_fail_safe
 
 logger = logging.getLogger(__name__)
 

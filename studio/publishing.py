@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bot import model
+from bot import rasa_model
 from bot.errors import ParleyError
 from bot.settings import Settings
 from bot.stack import rasa_auth
@@ -189,7 +189,7 @@ class Publisher:
 
     def _train(self, job: PublishJob, build: Path) -> Path:
         step = job.step("train")
-        target = model.model_path(build, self.settings.models_dir)
+        target = rasa_model.model_path(build, self.settings.models_dir)
         if target.is_file():
             step.state, step.detail = (
                 "skipped",
@@ -197,10 +197,10 @@ class Publisher:
             )
             return target
         live_root = self.settings.content_root
-        live = model.model_path(live_root, self.settings.models_dir)
+        live = rasa_model.model_path(live_root, self.settings.models_dir)
         if live.is_file() and repackageable(live_root, build):
             repackage(live, build, target)
-            model.prune_old_models(target, keep=[live])
+            rasa_model.prune_old_models(target, keep=[live])
             step.detail = ("no retraining: only wording or form questions changed, so the "
                            "live model was repackaged with the new domain")  # fmt: skip
             return target
@@ -214,8 +214,10 @@ class Publisher:
                 step.detail = line.split("Epochs:")[-1].strip()[:120]
 
         try:
-            trained = model.train(build, self.settings.models_dir, on_output=output, keep=[live])
-        except model.TrainingFailed as error:
+            trained = rasa_model.train(
+                build, self.settings.models_dir, on_output=output, keep=[live]
+            )
+        except rasa_model.TrainingFailed as error:
             raise PublishFailed(f"training failed (exit code {error.exit_code}): "
                                 f"{' | '.join(list(job.log)[-3:])}") from error  # fmt: skip
         step.detail = (f"{len(restored)} trained components reused from Rasa's cache"
@@ -232,7 +234,7 @@ class Publisher:
         command = [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained),
                    "--stories", str(stories), "--fail-on-prediction-errors", "--out", str(out)]  # fmt: skip
         result = subprocess.run(command, cwd=build, capture_output=True, text=True, timeout=900,
-                                check=False, env=model.rasa_env(self.settings.models_dir))  # fmt: skip
+                                check=False, env=rasa_model.rasa_env(self.settings.models_dir))  # fmt: skip
         if result.returncode != 0:
             failed = out / "failed_test_stories.yml"
             names = [line.split(":", 1)[1].strip() for line in (failed.read_text().splitlines() if failed.is_file() else [])
@@ -245,7 +247,7 @@ class Publisher:
 
     def _swap(self, job: PublishJob, trained: Path) -> None:
         step = job.step("swap")
-        previous = model.model_path(self.settings.content_root, self.settings.models_dir)
+        previous = rasa_model.model_path(self.settings.content_root, self.settings.models_dir)
         swapped: list[str] = []
         with httpx.Client(timeout=300) as http:
             for url in self.settings.studio.rasa_urls:
@@ -288,7 +290,7 @@ class Publisher:
 
     def _record(self, job: PublishJob, files: Mapping[str, str], build: Path,
                 rolled_back_from: int | None) -> StudioVersion:  # fmt: skip
-        fingerprint = model.fingerprint(build)
+        fingerprint = rasa_model.fingerprint(build)
         version = self.store.add_studio_version(job.author, job.note, files, fingerprint,
                                                 rolled_back_from)  # fmt: skip
         self.store.record_audit(job.author, "studio.published", str(version.number),
@@ -305,7 +307,7 @@ def ensure_baseline(settings: Settings, store: ProfileStore) -> StudioVersion | 
         return None
     files = content_files(settings.content_root)
     return store.add_studio_version("parley", "The content before the studio's first publish",
-                                    files, model.fingerprint(settings.content_root))  # fmt: skip
+                                    files, rasa_model.fingerprint(settings.content_root))  # fmt: skip
 
 
 def _count_stories(path: Path) -> int:

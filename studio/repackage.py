@@ -23,7 +23,7 @@ from rasa.graph_components.providers.domain_for_core_training_provider import (
 )
 from rasa.shared.core.domain import Domain
 
-from bot import model
+from bot import rasa_model
 
 DOMAIN_COPY = "components/domain_provider/domain.yml"
 
@@ -40,7 +40,9 @@ def _policies_view(domain: Domain) -> dict[str, Any]:
 
 
 def _training_data(root: Path) -> dict[str, bytes]:
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in model.training_files(root)}
+    files = {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in rasa_model.training_files(root)
+    }
     files.pop("domain.yml", None)
     return files
 

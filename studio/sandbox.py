@@ -27,9 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Literal
 
-from bot import model
-from bot.commands.scale import free_port
-from bot.runner import ChildSpec, is_healthy, tail
+from bot import rasa_model
+from bot.runner import ChildSpec, free_port, is_healthy, tail
 from bot.settings import Secret, Settings
 from bot.stack import action_server, rasa_server
 from bot.store import upgrade
@@ -49,7 +48,7 @@ BLANK_SECRETS = ("HUBSPOT_ACCESS_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK
 # Training runs in a child of its own so that a stop can end it (and Rasa under it).
 TRAIN = """import sys
 from pathlib import Path
-from bot.model import train
+from bot.rasa_model import train
 try:
     train(Path(sys.argv[1]), Path(sys.argv[2]), keep=[Path(sys.argv[3])])
 except Exception as error:
@@ -90,7 +89,7 @@ class Child:
 def draft_signature(root: Path) -> str:
     """What a draft bot is built from: the model's fingerprint and every other content
     file the bot reads (consent, qualification, scoring, booking, campaigns)."""
-    digest = hashlib.sha256(model.fingerprint(root).encode())
+    digest = hashlib.sha256(rasa_model.fingerprint(root).encode())
     for relative, text in content_files(root).items():
         if not relative.startswith("tests/"):
             digest.update(f"{relative}\0{text}\0".encode())
@@ -295,18 +294,18 @@ class Sandbox:
 
     def _ensure_model(self, generation: int) -> Path:
         root, models = self.workspace.root, self.settings.models_dir
-        target = model.model_path(root, models)
+        target = rasa_model.model_path(root, models)
         if target.is_file():
             return target
         live_root = self.settings.content_root
-        live = model.model_path(live_root, models)
+        live = rasa_model.model_path(live_root, models)
         if live.is_file() and repackageable(live_root, root):
             # Only wording changed: the live model with the draft's domain, in seconds.
             self._update(
                 generation, "training", "Only wording changed: repackaging the live model."
             )
             repackage(live, root, target)
-            model.prune_old_models(target, keep=[live])
+            rasa_model.prune_old_models(target, keep=[live])
             return target
         self._update(generation, "training",
                      "Training the draft's model: a few minutes.")  # fmt: skip
@@ -322,7 +321,7 @@ class Sandbox:
         if code != 0:
             raise RuntimeError(f"training failed (exit code {code})\n{log_tail(child.log_path)}")
         # The draft may have changed while training: serve the newest model that exists.
-        current = model.model_path(root, models)
+        current = rasa_model.model_path(root, models)
         return current if current.is_file() else target
 
     def _serve(self, generation: int, trained: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.commands.call import PREFIX, CallSimulator
+from bot.call_simulator import PREFIX, CallSimulator
 from bot.errors import ParleyError
 from bot.settings import Settings
 from studio.sandbox import Sandbox

@@ -15,7 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """Parley's model, trained once per fingerprint of its inputs and reused."""
-    from bot import model
+    from bot import rasa_model
     from bot.settings import PROJECT_ROOT
 
-    return model.train(PROJECT_ROOT)
+    return rasa_model.train(PROJECT_ROOT)

@@ -14,7 +14,7 @@ from typing import Protocol
 import httpx
 
 from bench.evaluation.responses import BotMessage, ResponseBook
-from bot.commands.call import PREFIX, CallSimulator
+from bot.call_simulator import PREFIX, CallSimulator
 from bot.settings import Settings
 from channels.rest import rest_conversation_id
 

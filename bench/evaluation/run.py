@@ -15,11 +15,10 @@ from bench.evaluation.lines import CallLine, ChatLine, Line, Target
 from bench.evaluation.personas import Persona
 from bench.evaluation.responses import ResponseBook
 from bench.evaluation.simulator import Player, Transcript
-from bot.commands.scale import free_port
-from bot.commands.serve import start_stack
-from bot.runner import Supervisor
+from bot.runner import Supervisor, free_port
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.store import ProfileStore, migrate
+from cli.commands.serve import start_stack
 
 TWILIO_TOKEN = "eval-auth-token-0123456789abcdef"
 PUBLIC_URL = "https://parley.eval.test"

@@ -198,7 +198,7 @@ def test_the_worker_reports_health(campaign_stack: Stack) -> None:
 
 def _cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **child_env(stack.settings)}
-    return subprocess.run([sys.executable, "-m", "campaigns.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "cli", *args], env=env,
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 
 
@@ -217,7 +217,7 @@ def _now() -> datetime:
 
 def test_the_api_server_runs_with_the_stack(campaign_stack: Stack) -> None:
     made = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "api-token", "create", "e2e", "--scopes", "read"],
+        [sys.executable, "-m", "cli.main", "api-token", "create", "e2e", "--scopes", "read"],
         env={**os.environ, **child_env(campaign_stack.settings)}, capture_output=True,
         text=True, timeout=120, check=False,
     )  # fmt: skip

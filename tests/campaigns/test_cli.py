@@ -15,8 +15,8 @@ import pytest
 
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.store import Contact, ProfileStore, upgrade
-from campaigns import cli
 from campaigns.definitions import load_campaigns
+from cli.commands import campaigns as cli
 from tests.campaigns.conftest import NOON, Clock, Harness, RecordingSender, lead
 
 HELLO = """
@@ -59,7 +59,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     }
     for key, value in values.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setattr(cli, "now", lambda: NOON)
     return values
 
 
@@ -76,7 +75,7 @@ def db(env: dict[str, str]) -> Iterator[ProfileStore]:
 def run(env: dict[str, str]) -> Run:
     def run(*argv: str) -> tuple[int, str]:
         out = io.StringIO()
-        return cli.main(list(argv), out=out), out.getvalue()
+        return cli.run(list(argv), load_settings(), out=out, clock=lambda: NOON), out.getvalue()
 
     return run
 
@@ -287,11 +286,11 @@ def test_segments_preview_counts_and_samples(run: Run, db: ProfileStore) -> None
     assert lee.id not in output
 
 
-def test_parley_entry_point_hands_campaign_commands_to_campaigns_cli(
+def test_parley_entry_point_runs_campaign_commands_in_process(
     env: dict[str, str],
 ) -> None:
     result = subprocess.run(
-        [".venv/bin/python", "-m", "bot.cli", "campaigns", "validate"],
+        [".venv/bin/python", "-m", "cli.main", "campaigns", "validate"],
         cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True,
         timeout=300, check=False,
     )  # fmt: skip

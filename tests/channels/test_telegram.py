@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.cli import main
+from cli.main import main
 from tests.channels.fake_telegram import FakeTelegram
 from tests.e2e.conftest import Stack, launch
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.commands.call import twilio_signature
+from bot.call_simulator import twilio_signature
 from channels.twilio_voice import Choice, chunks, pick, speakable
 from tests.channels.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.e2e.conftest import Stack, launch
@@ -252,7 +252,7 @@ def test_a_slow_action_gets_a_holding_line_and_a_redirect(slow_stack: Stack) -> 
 
 
 def test_the_call_simulator_holds_a_call(voice_stack: Stack) -> None:
-    from bot.commands.call import CallSimulator
+    from bot.call_simulator import CallSimulator
 
     heard: list[str] = []
     answers = iter(["#1", "Dana Reyes", "/hangup"])

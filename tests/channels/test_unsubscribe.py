@@ -9,12 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.commands.serve import start_stack
 from bot.runner import Supervisor
 from bot.settings import PROJECT_ROOT, Secret
 from bot.store import Contact, ProfileStore
 from bot.unsubscribe import unsubscribe_token, unsubscribe_url
 from channels.unsubscribe import BUTTON, WORDING
+from cli.commands.serve import start_stack
 from tests.e2e.conftest import Stack, launch, stack_settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -1,6 +1,6 @@
 """A real Parley on loopback: trained model, Rasa server and action server.
 
-The model is trained once per fingerprint (bot.model) and reused across test runs; the
+The model is trained once per fingerprint (bot.rasa_model) and reused across test runs; the
 stack is started once per test session (the `trained_model` fixture is in tests/conftest.py) with its own SQLite profile store and tracker
 store in a temporary directory.
 """
@@ -18,13 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.commands.scale import Layout, free_port
-from bot.commands.serve import start_stack
-from bot.runner import Supervisor
+from bot.runner import Supervisor, free_port
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.stack import rasa_auth
 from bot.store import ProfileStore, migrate
 from channels.rest import rest_conversation_id
+from cli.commands.scale import Layout
+from cli.commands.serve import start_stack
 from tests.databases import shared_secrets
 
 Messages = list[dict[str, Any]]

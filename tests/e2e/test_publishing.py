@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot import passwords
-from bot.commands.call import PREFIX, CallSimulator
+from bot.call_simulator import PREFIX, CallSimulator
 from studio.workspace import Workspace
 from tests.e2e.conftest import Stack, launch, models_beside
 from tests.studio.studio_server import PASSWORD, StudioClient, copy_content

@@ -18,7 +18,7 @@ def test_shell_talks_to_the_running_parley_and_buttons_work(stack: Stack) -> Non
     env = {**os.environ, **settings_env(stack.settings)}
     script = "hello\n1\nRuth Okafor\n/exit\n"
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "shell", "--sender", "shell-test"],
+        [sys.executable, "-m", "cli.main", "shell", "--sender", "shell-test"],
         input=script, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

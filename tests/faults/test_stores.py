@@ -23,7 +23,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from channels.stores import (
+from channels.rasa_stores import (
     AtomicRedisLockStore,
     StrictSQLTrackerStore,
     TrackerStoreUnavailable,

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from sanic.request import RequestParameters
 from twilio.request_validator import RequestValidator
 
-from bot.api import tokens
+from api import tokens
 from bot.store import ProfileStore
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.fake_twilio import FakeTwilio

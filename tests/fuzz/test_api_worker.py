@@ -46,7 +46,7 @@ ids = st.sampled_from(IDS) | any_text.map(lambda t: quote(t, safe="%"))
 # JSONDecodeError (they were 500s once); the main property's generator rarely makes them.
 UNUSABLE_JSON_BODIES = (b"[" * 50_000, b'{"name": ' + b"1" * 5000 + b"}")
 # Bodies over the 64 KiB limit are kept out: once, a keep-alive connection to the API
-# went unanswered after one (not reproduced against `python -m bot.api` since; see the
+# went unanswered after one (not reproduced against `python -m api` since; see the
 # report on issue #9), and a hang here would stall the whole property for its timeout.
 api_bodies = st.one_of(junk_bodies, json_values.map(lambda v: json.dumps(v).encode()))
 

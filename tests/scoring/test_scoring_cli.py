@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.store import ProfileStore, upgrade
+from cli.main import main
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.commands.scale import free_port
-from bot.runner import Supervisor
+from bot.runner import Supervisor, free_port
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.stack import action_server
 from bot.store import Contact, ProfileStore, migrate

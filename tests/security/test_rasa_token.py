@@ -18,8 +18,7 @@ import httpx
 import psycopg2
 import pytest
 
-from bot.commands.scale import free_port
-from bot.runner import Supervisor
+from bot.runner import Supervisor, free_port
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.stack import action_server, rasa_auth, rasa_server
 from bot.store import migrate

@@ -2,7 +2,7 @@
 the API's metrics and parameters, secret files, PostgreSQL start-up and event webhooks.
 
 Real servers on loopback throughout: the studio in a thread, the API as its own process
-(`python -m bot.api`), receivers that are real HTTP servers, SQLite and PostgreSQL."""
+(`python -m api`), receivers that are real HTTP servers, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
+from api import tokens
 from bot import webhooks
-from bot.api import tokens
 from bot.errors import InvalidField, InvalidSetting
 from bot.settings import MACHINE_SECRETS, PROJECT_ROOT, load_settings
 from bot.store import ProfileStore, upgrade
@@ -228,7 +228,7 @@ def _api_process(tmp_path: Path, url: str, store: ProfileStore) -> Iterator[ApiP
            "PARLEY_API_PORT": str(port), "PARLEY_BIND_HOST": "127.0.0.1",
            "PARLEY_METRICS_TOKEN": METRICS_TOKEN, **shared_secrets(url)}  # fmt: skip
     log = (tmp_path / "api.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot.api"], cwd=PROJECT_ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "api"], cwd=PROJECT_ROOT, env=env,
                                stdout=log, stderr=log)  # fmt: skip
     try:
         _wait_for(f"http://127.0.0.1:{port}/api/health", process, tmp_path / "api.log")
@@ -301,7 +301,7 @@ def test_api_cursor_at_the_largest_id_is_an_empty_page(api: ApiProcess) -> None:
 
 
 def test_api_description_states_the_ranges() -> None:
-    from bot.api.openapi import description
+    from api.openapi import description
 
     enrollments = description()["paths"]["/api/v1/campaigns/{campaign}/enrollments"]["get"]
     after = next(p for p in enrollments["parameters"] if p["name"] == "after")
@@ -387,7 +387,7 @@ def test_postgres_start_up_names_only_what_is_missing(tmp_path: Path) -> None:
 def test_parley_on_postgres_without_secrets_refuses_to_start(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in MACHINE_SECRETS}
     env.update(DATABASE_URL=PG_URL, PARLEY_DATA_DIR=str(tmp_path))
-    ran = subprocess.run([sys.executable, "-m", "bot.cli", "webhooks", "list"], cwd=PROJECT_ROOT,
+    ran = subprocess.run([sys.executable, "-m", "cli.main", "webhooks", "list"], cwd=PROJECT_ROOT,
                          env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     assert ran.returncode == 1
     assert "required with PostgreSQL" in ran.stderr
@@ -458,7 +458,7 @@ def test_webhook_subscriptions_take_public_https_and_allow_private_when_told() -
 def test_parley_webhooks_subscribe_refuses_a_loopback_url(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'parley.db'}"
     env = {**os.environ, "DATABASE_URL": url, "PARLEY_DATA_DIR": str(tmp_path / "var")}
-    argv = [sys.executable, "-m", "bot.cli", "webhooks", "subscribe", "https://localhost/x"]
+    argv = [sys.executable, "-m", "cli.main", "webhooks", "subscribe", "https://localhost/x"]
     ran = subprocess.run(argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                          timeout=120, check=False)  # fmt: skip
     assert ran.returncode == 1 and "loopback" in ran.stderr, ran.stderr

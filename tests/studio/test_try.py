@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot import model
+from bot import rasa_model
 from bot.store import ProfileStore
 from studio.sandbox import CHANGED, Sandbox
 from studio.try_panel import SANDBOX
@@ -56,7 +56,7 @@ def try_studio(
     running = TryStudio(start_studio(tmp_path_factory.mktemp("try")))
     draft = Workspace.for_settings(running.server.settings).ensure().root
     # The draft's model is the project's: the unchanged draft needs no training.
-    assert model.model_path(draft, running.server.settings.models_dir) == trained_model
+    assert rasa_model.model_path(draft, running.server.settings.models_dir) == trained_model
     yield running
     running.stop()
 

@@ -18,8 +18,8 @@ from aiohttp import web
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from bot.api import tokens
-from bot.api.app import build_app
+from api import tokens
+from api.app import build_app
 from bot.store import ProfileStore, upgrade
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.api.app import build_app
+from api.app import build_app
 from bot.settings import Secret
 from bot.store import ProfileStore, upgrade
 from tests.unit.test_api import Api, _serve

@@ -11,8 +11,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # package -> top-level modules it must not import (ARCHITECTURE.md, "Packages and who may touch what")
 FORBIDDEN: dict[str, set[str]] = {
-    "bot": {"rasa", "rasa_sdk", "twilio", "telegram", "actions", "channels", "campaigns"},
-    "bot/store": {"rasa", "rasa_sdk", "twilio", "telegram", "actions", "channels", "campaigns"},
+    "bot": {
+        "rasa",
+        "rasa_sdk",
+        "twilio",
+        "telegram",
+        "actions",
+        "channels",
+        "campaigns",
+        "cli",
+        "api",
+    },
+    "bot/store": {
+        "rasa",
+        "rasa_sdk",
+        "twilio",
+        "telegram",
+        "actions",
+        "channels",
+        "campaigns",
+        "cli",
+        "api",
+    },
+    "api": {"rasa", "rasa_sdk", "twilio", "telegram", "actions", "channels", "cli", "studio"},
     "actions": {"sqlalchemy", "alembic", "twilio", "telegram", "channels", "campaigns", "rasa"},
     "channels": {"sqlalchemy", "alembic", "actions", "campaigns"},
     "campaigns": {"sqlalchemy", "alembic", "rasa", "rasa_sdk", "actions"},

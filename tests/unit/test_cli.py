@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.store import ProfileStore, upgrade
+from cli.main import main
 
 EXPORT_KEYS = {
     "id", "name", "email", "phone", "company", "role", "need",

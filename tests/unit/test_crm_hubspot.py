@@ -437,7 +437,7 @@ def test_crm_settings_are_off_without_a_token_and_reach_child_processes(tmp_path
 
 def _parley(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "crm", *args],
+        [sys.executable, "-m", "cli.main", "crm", *args],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 

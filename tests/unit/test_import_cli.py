@@ -33,7 +33,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 def parley(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "contacts", *args],
+        [sys.executable, "-m", "cli.main", "contacts", *args],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.settings import load_settings
 from bot.store import ProfileStore, upgrade
+from cli.main import main
 
 WORDING = "Can we email you? Unsubscribe any time."
 

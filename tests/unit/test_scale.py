@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.scale import (
+from bot.settings import Settings, load_settings
+from cli.commands.scale import (
     Layout,
     ScaleRefused,
     action_replicas,
     check_scalable,
     haproxy_config,
 )
-from bot.settings import Settings, load_settings
 from tests.databases import shared_secrets
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot import passwords
-from bot.cli import main
 from bot.store import ProfileStore
+from cli.main import main
 
 
 @pytest.fixture

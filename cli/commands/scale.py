@@ -12,12 +12,11 @@ never on the channels' PARLEY_BIND_HOST, and every replica behind it on loopback
 from __future__ import annotations
 
 import shutil
-import socket
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.errors import ParleyError
-from bot.runner import ChildSpec, Supervisor
+from bot.runner import LOOPBACK, ChildSpec, Supervisor, free_port
 from bot.settings import Settings
 from bot.stack import (
     action_server,
@@ -27,8 +26,6 @@ from bot.stack import (
     rasa_server,
     studio_server,
 )
-
-LOOPBACK = "127.0.0.1"
 
 
 @dataclass
@@ -70,12 +67,6 @@ def check_scalable(settings: Settings, replicas: int) -> None:
             "a scaled Parley without HAProxy: install it (sudo apt-get install haproxy) "
             "or start the parts with `parley serve` behind your own load balancer"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
 
 
 def plan_layout(replicas: int) -> Layout:

@@ -11,13 +11,13 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any
 
-from bot.commands.privacy import actor
 from bot.enrichment import Enrichment, enrich
 from bot.errors import ContactNotFound
 from bot.import_rows import ImportProblem
 from bot.importing import ImportOptions, import_contacts
 from bot.settings import Settings
 from bot.store import Contact, ProfileStore
+from cli.commands.privacy import actor
 
 CSV_COLUMNS = (
     "id", "name", "email", "phone", "company", "role", "need",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot import model
+from bot import rasa_model
 from bot.settings import PROJECT_ROOT
 
 
@@ -18,20 +18,20 @@ def copy_inputs(target: Path) -> Path:
 
 def test_fingerprint_is_stable_and_follows_training_data(tmp_path: Path) -> None:
     root = copy_inputs(tmp_path)
-    before = model.fingerprint(root)
-    assert model.fingerprint(root) == before
+    before = rasa_model.fingerprint(root)
+    assert rasa_model.fingerprint(root) == before
     (root / "README.md").write_text("docs do not change the model")
-    assert model.fingerprint(root) == before
+    assert rasa_model.fingerprint(root) == before
     with (root / "data" / "nlu.yml").open("a") as nlu:
         nlu.write("\n")
-    assert model.fingerprint(root) != before
+    assert rasa_model.fingerprint(root) != before
 
 
 def test_stale_until_a_model_with_the_fingerprint_exists(tmp_path: Path) -> None:
     root = copy_inputs(tmp_path)
-    assert model.is_stale(root)
-    target = model.model_path(root)
+    assert rasa_model.is_stale(root)
+    target = rasa_model.model_path(root)
     target.parent.mkdir()
     target.write_bytes(b"")
-    assert not model.is_stale(root)
-    assert model.train(root) == target  # current: nothing is trained
+    assert not rasa_model.is_stale(root)
+    assert rasa_model.train(root) == target  # current: nothing is trained

@@ -1,10 +1,10 @@
-"""`python -m bot.api`: the API server (`parley run` starts it)."""
+"""`python -m api`: the API server (`parley run` starts it)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.api.app import build_app
+from api.app import build_app
 from bot.logs import configure_logging
 from bot.settings import load_settings
 from bot.store import ProfileStore
@@ -12,7 +12,7 @@ from bot.store import ProfileStore
 
 def main() -> None:
     settings = load_settings()
-    configure_logging(settings.ops, "bot.api")
+    configure_logging(settings.ops, "api")
     store = ProfileStore.from_url(settings.database_url)
     app = build_app(
         store, settings.default_region, rate=settings.api.rate, burst=settings.api.burst,

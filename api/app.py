@@ -19,8 +19,8 @@ from typing import Any, cast
 
 from aiohttp import web
 
-from bot.api import tokens
-from bot.api.openapi import description
+from api import tokens
+from api.openapi import description
 from bot.errors import ContactNotFound, InvalidField, StoreUnavailable
 from bot.leads import normalize_email, normalize_phone
 from bot.metrics import HTTP_REQUESTS, exposition, status_class

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
@@ -16,13 +14,13 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands.serve import run_stack
+    from cli.commands.serve import run_stack
 
     return run_stack(settings, train_if_stale=not args.no_train, replicas=args.scale)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands.serve import serve_part
+    from cli.commands.serve import serve_part
 
     return serve_part(settings, args.part)
 
@@ -34,15 +32,15 @@ def _replicas(raw: str) -> int:
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import model
+    from bot import rasa_model
 
-    path = model.train(settings.content_root, settings.models_dir, force=args.force)
+    path = rasa_model.train(settings.content_root, settings.models_dir, force=args.force)
     print(f"model ready: {path}")
     return 0
 
 
 def _shell(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands.shell import run_shell
+    from cli.commands.shell import run_shell
 
     return run_shell(settings, sender=args.sender)
 
@@ -56,49 +54,49 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _contacts(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import contacts
+    from cli.commands import contacts
 
     return contacts.dispatch(args, settings)
 
 
 def _privacy(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import privacy
+    from cli.commands import privacy
 
     return privacy.dispatch(args, settings)
 
 
 def _scoring(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import scoring
+    from cli.commands import scoring
 
     return scoring.dispatch(args, settings)
 
 
 def _webhooks(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import webhooks
+    from cli.commands import webhooks
 
     return webhooks.dispatch(args, settings)
 
 
 def _crm(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import crm
+    from cli.commands import crm
 
     return crm.dispatch(args, settings)
 
 
 def _handoffs(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import handoffs
+    from cli.commands import handoffs
 
     return handoffs.dispatch(args, settings)
 
 
 def _telegram(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import telegram
+    from cli.commands import telegram
 
     return telegram.dispatch(args, settings)
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import call
+    from cli.commands import call
 
     return call.dispatch(args, settings)
 
@@ -183,53 +181,46 @@ def _add_campaigns(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _campaign_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Campaigns own their definitions and segments, and bot/ may not import them: their
-    commands run in `python -m campaigns.cli`, with our settings in its environment."""
-    from bot.stack import child_env
+    from cli.commands import campaigns
 
-    argv = [sys.executable, "-m", "campaigns.cli", args.group, *args.rest]
-    env = {**os.environ, **child_env(settings)}
-    try:
-        return subprocess.run(argv, cwd=settings.project_root, env=env, check=False).returncode
-    except KeyboardInterrupt:
-        return 130
+    return campaigns.run([args.group, *args.rest], settings)
 
 
 def _api_token(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import api_tokens
+    from cli.commands import api_tokens
 
     return api_tokens.dispatch(args, settings)
 
 
 def _add_api_tokens(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.commands.api_tokens import add_parser
+    from cli.commands.api_tokens import add_parser
 
     add_parser(commands)
     commands.choices["api-token"].set_defaults(handler=_api_token)
 
 
 def _studio_user(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import studio_users
+    from cli.commands import studio_users
 
     return studio_users.dispatch(args, settings)
 
 
 def _add_studio_users(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.commands.studio_users import add_parser
+    from cli.commands.studio_users import add_parser
 
     add_parser(commands)
     commands.choices["studio-user"].set_defaults(handler=_studio_user)
 
 
 def _add_webhooks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.commands.webhooks import add_parser
+    from cli.commands.webhooks import add_parser
 
     add_parser(commands)
     commands.choices["webhooks"].set_defaults(handler=_webhooks)
 
 
 def _add_crm(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.commands.crm import add_parser
+    from cli.commands.crm import add_parser
 
     add_parser(commands)
     commands.choices["crm"].set_defaults(handler=_crm)

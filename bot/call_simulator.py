@@ -1,7 +1,7 @@
-"""`parley call`: play Twilio's part of a phone call in the terminal.
+"""A simulated phone call: Twilio's side of the voice webhooks, signed as Twilio signs them.
 
-It posts the webhooks Twilio would post to the running Parley, signed the way Twilio signs
-them, prints what the caller would hear and takes typed speech or keypresses:
+`parley call` plays it in a terminal; the studio's try panel and the evaluation play it
+from a script. It prints what the caller would hear and takes typed speech or keypresses:
   text      what you say
   #123      keys you press (ended with # as on a phone)
   /hangup   hang up
@@ -10,7 +10,6 @@ Transfers ask whether the sales line answered.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import hmac
@@ -104,15 +103,3 @@ class CallSimulator:
         self.post(f"{PREFIX}/status", {"CallStatus": "completed", "CallDuration": "42"})
         self.say("  (you hung up)")
         self.ended = True
-
-
-def dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    simulator = CallSimulator(settings, args.caller)
-    print(f"calling Parley as {args.caller} (type to speak, #digits to press keys, /hangup to end)")
-    twiml: ElementTree.Element | None = simulator.post(f"{PREFIX}/incoming")
-    try:
-        while twiml is not None:
-            twiml = simulator.play(twiml, input)
-    except (EOFError, KeyboardInterrupt):
-        simulator.hang_up()
-    return 0

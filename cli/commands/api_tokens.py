@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.api import tokens
+from api import tokens
 from bot.settings import Settings
 from bot.store import ProfileStore, upgrade
 

@@ -46,7 +46,7 @@ def render(messages: list[dict[str, Any]]) -> tuple[str, list[str]]:
 def _ensure_running(settings: Settings, stack: ExitStack) -> None:
     if is_healthy(f"{settings.rasa_url}/webhooks/rest/"):
         return
-    from bot.commands.serve import prepare, start_stack
+    from cli.commands.serve import prepare, start_stack
 
     print("Parley is not running; starting it for this shell...")
     model_path = prepare(settings, train_if_stale=True)

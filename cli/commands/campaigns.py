@@ -1,14 +1,10 @@
-"""`parley campaigns ...`, `parley segments ...` and `parley worker`.
-
-The `parley` command hands these to this module (`python -m campaigns.cli`): campaign
-definitions and segments belong to the campaigns package, which bot/ may not import.
-"""
+"""`parley campaigns ...`, `parley segments ...` and `parley worker`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,7 +12,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from bot.errors import ContactNotFound, ParleyError, StoreUnavailable
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.store import ContactSnapshot, ProfileStore, upgrade
 from campaigns.definitions import (
     Campaign,
@@ -60,7 +56,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         print(f"{'campaign':<24} {'trigger':<16} {'steps':>5} {'state':<7} {'enrolled':>8} "
               f"{'active':>6}", file=out)  # fmt: skip
         for campaign in campaigns.values():
-            state = store.campaign_state(campaign.name, now())
+            state = store.campaign_state(campaign.name, args.clock())
             enrolled = store.enrollments(campaign.name)
             active = sum(1 for e in enrolled if e.status == "active")
             print(f"{campaign.name:<24} {campaign.trigger.kind:<16} {len(campaign.steps):>5} "
@@ -97,7 +93,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
         contact = store.find_contact(args.contact)
         if contact is None:
             raise SystemExit(f"parley: no contact {args.contact!r}")
-        at = now()
+        at = args.clock()
         snapshot = store.contact_snapshot(contact.id, at)
         in_audience = store.in_segment(contact.id, campaign.audience, at)
     finally:
@@ -147,13 +143,13 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         ids = (
             _known_contacts(store, args.contact, out)
             if args.contact
-            else list(_segment_ids(store, args.segment))
+            else list(_segment_ids(store, args.segment, args.clock()))
         )
         enrolled = 0
         for chunk in _chunks(tqdm(ids, desc="enrolling", unit="contact", file=sys.stderr,
                                   disable=len(ids) < 200), 1):  # fmt: skip
             try:
-                enrolled += enroll_manually(store, campaign, chunk, now())
+                enrolled += enroll_manually(store, campaign, chunk, args.clock())
             except ContactNotFound as error:
                 print(f"skipped: {error}", file=out)
     finally:
@@ -175,10 +171,10 @@ def _known_contacts(store: ProfileStore, keys: Sequence[str], out: TextIO) -> li
     return ids
 
 
-def _segment_ids(store: ProfileStore, text: str | None) -> Iterator[str]:
+def _segment_ids(store: ProfileStore, text: str | None, at: datetime) -> Iterator[str]:
     if not text:
         raise SystemExit("parley: give --contact ID (repeatable) or --segment EXPRESSION")
-    segment, after, at = parse_segment(text), None, now()
+    segment, after = parse_segment(text), None
     while True:
         page = store.contact_ids_in_segment(segment, at, after=after, limit=1000)
         yield from page
@@ -203,7 +199,7 @@ def cmd_pause(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     paused = args.command == "pause"
     store = _store(settings)
     try:
-        store.set_campaign_paused(campaign.name, paused, now())
+        store.set_campaign_paused(campaign.name, paused, args.clock())
     finally:
         store.dispose()
     print(f"{campaign.name} is {'paused: nothing is enrolled or sent' if paused else 'running'}",
@@ -217,15 +213,11 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     store = _store(settings)
     try:
         for name in names:
-            _print_stats(store, name, campaigns.get(name), out)
+            results = campaign_results(store, name, campaigns.get(name), args.clock())
+            print(results.render(), file=out)
     finally:
         store.dispose()
     return 0
-
-
-def _print_stats(store: ProfileStore, name: str, campaign: Campaign | None, out: TextIO) -> None:
-    results = campaign_results(store, name, campaign, now())
-    print(results.render(), file=out)
 
 
 def cmd_segment_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -236,7 +228,7 @@ def cmd_segment_preview(args: argparse.Namespace, settings: Settings, out: TextI
         return 2
     store = _store(settings)
     try:
-        at = now()
+        at = args.clock()
         count = store.count_in_segment(segment, at)
         sample = store.segment_sample(segment, at, limit=args.limit)
     finally:
@@ -293,10 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+def run(
+    argv: Sequence[str],
+    settings: Settings,
+    out: TextIO = sys.stdout,
+    clock: Callable[[], datetime] = now,
+) -> int:
+    """One campaigns, segments or worker command, with the settings `parley` read."""
     args = build_parser().parse_args(argv)
+    args.clock = clock
     try:
-        settings = load_settings()
         return int(args.handler(args, settings, out))
     except (ParleyError, SegmentError) as error:
         print(f"parley: {error}", file=sys.stderr)
@@ -304,7 +302,3 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     except StoreUnavailable as error:
         print(f"parley: the profile store is unavailable: {error}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

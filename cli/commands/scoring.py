@@ -8,13 +8,13 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.commands.privacy import actor
 from bot.errors import ContactNotFound, ParleyError
 from bot.scoring import Profile, load_rubric, predictive, profile_of, score_contact
 from bot.scoring.audit import AuditReport, audit, collect
 from bot.scoring.synthetic import SYNTHETIC_DOMAIN, generate
 from bot.settings import Settings
 from bot.store import ProfileStore
+from cli.commands.privacy import actor
 
 
 class RefusedOnRealData(ParleyError):

@@ -9,8 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 
-from bot import model, privacy
-from bot.commands.scale import Layout, check_scalable, start_scaled
+from bot import privacy, rasa_model
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import deliver_due
 from bot.journal import ConsentJournal
@@ -18,6 +17,7 @@ from bot.runner import ChildFailed, Supervisor
 from bot.settings import Settings
 from bot.stack import action_server, api_server, campaign_worker, rasa_server, studio_server
 from bot.store import ProfileStore, migrate
+from cli.commands.scale import Layout, check_scalable, start_scaled
 
 
 @dataclass
@@ -51,11 +51,11 @@ def prepare(settings: Settings, *, train_if_stale: bool) -> Path:
     migrate.upgrade(settings.database_url)
     housekeeping(settings)
     root = settings.content_root
-    if model.is_stale(root, settings.models_dir):
+    if rasa_model.is_stale(root, settings.models_dir):
         if not train_if_stale:
-            raise ModelMissing(model.model_path(root, settings.models_dir))
+            raise ModelMissing(rasa_model.model_path(root, settings.models_dir))
         print("The model is missing or out of date: training it now (about 2-3 minutes).")
-    return model.train(root, settings.models_dir)
+    return rasa_model.train(root, settings.models_dir)
 
 
 def start_stack(
@@ -175,7 +175,7 @@ def serve_part(settings: Settings, part: str) -> int:
 
 def current_model(settings: Settings) -> Path:
     root = settings.content_root
-    path = model.model_path(root, settings.models_dir)
-    if model.is_stale(root, settings.models_dir):
+    path = rasa_model.model_path(root, settings.models_dir)
+    if rasa_model.is_stale(root, settings.models_dir):
         raise ModelMissing(path)
     return path

@@ -1,0 +1,1 @@
+"""`parley`, the command line: the one place that wires every package together."""
