@@ -3,6 +3,7 @@ and Redis (`parley run --scale 2`), with the faults a production cluster sees.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import threading
@@ -32,7 +33,9 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     if shutil.which("haproxy") is None:
-        pytest.fail("haproxy is not installed: .ci/run installs Debian's package")
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's haproxy (./parley test installs it)")
+        pytest.skip("Debian's haproxy is not installed (./parley test installs it where it may)")
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
     except redis.RedisError as error:
