@@ -17,7 +17,7 @@ import yaml
 
 from bot.errors import ParleyError
 from bot.segments import Everyone, Segment
-from campaigns.segments import SegmentError, parse_segment
+from bot.segments.language import SegmentError, parse_segment
 from campaigns.templates import Template, TemplateProblem, compile_template
 
 TriggerKind = Literal[

@@ -15,9 +15,9 @@ from typing import Any
 
 from bot.errors import ContactNotFound
 from bot.segments import And, Everyone, Segment
+from bot.segments.language import parse_segment
 from bot.store import ProfileStore
 from campaigns.definitions import SEND_CHANNELS, Campaign
-from campaigns.segments import parse_segment
 
 BATCH = 500
 _TIMELINE_KINDS = {

@@ -28,7 +28,9 @@ def require_chromium() -> None:
     if has_chromium():
         return
     if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium and chromium-driver (./parley test installs them)")
+        raise RuntimeError(
+            "CI needs Debian's chromium and chromium-driver (./parley test installs them)"
+        )
     pytest.skip("Debian's chromium/chromium-driver are not installed", allow_module_level=True)
 
 

@@ -30,7 +30,7 @@ from bot.store.records import (
     TimelineEvent,
 )
 from bot.store.report_store import ReportStore
-from bot.store.segment_queries import SegmentQueries
+from bot.store.segment_store import SegmentQueries
 from bot.store.studio_store import StudioStore
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from bot.errors import ContactNotFound, ParleyError, StoreUnavailable
+from bot.segments.language import SegmentError, describe, parse_segment
 from bot.settings import Settings
 from bot.store import ContactSnapshot, ProfileStore, upgrade
 from campaigns.definitions import (
@@ -23,7 +24,6 @@ from campaigns.definitions import (
 )
 from campaigns.guards import candidate_channels, refusal
 from campaigns.results import campaign_results
-from campaigns.segments import SegmentError, describe, parse_segment
 from campaigns.templates import RenderFailed, context_for
 from campaigns.triggers import enroll_manually
 from campaigns.worker import limits_of

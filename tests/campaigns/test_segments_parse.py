@@ -24,8 +24,8 @@ from bot.segments import (
     Segment,
     Tag,
 )
+from bot.segments.language import MAX_DEPTH, SegmentError, describe, parse_segment
 from bot.types import CHANNELS, DNC_CHANNELS, PURPOSES
-from campaigns.segments import MAX_DEPTH, SegmentError, describe, parse_segment
 
 EXAMPLE = (
     'grade in [A, B] and consent(sms) and not tag("customer") and days_since_activity >= 3'

@@ -9,10 +9,10 @@ from sqlalchemy import insert
 
 from bot.errors import ContactNotFound
 from bot.segments import And, Compare, Everyone, Or, Tag
+from bot.segments.language import parse_segment
 from bot.store import ProfileStore
 from bot.store.schema import contact_tags
 from bot.types import LeadField, Purpose
-from campaigns.segments import parse_segment
 from tests.store.conftest import NOW
 
 DAY = timedelta(days=1)

@@ -1,6 +1,6 @@
 """Segments (#7): which contacts a campaign is for, as a small tree of conditions.
 
-The tree is plain data: `campaigns.segments` parses and prints it, `bot.store` turns it
+The tree is plain data: `bot.segments.language` parses and prints it, `bot.store` turns it
 into SQL. Semantics the store keeps:
 
 - text comparisons ignore case; `!=` and `not in` also match a contact without a value
