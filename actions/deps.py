@@ -73,5 +73,21 @@ def channel_of(tracker: Tracker) -> Channel:
     return _RASA_CHANNEL_NAMES.get(name, "rest")
 
 
+def caller_number(tracker: Tracker) -> str | None:
+    """The number a phone call or a text conversation comes from (the provider's word)."""
+    channel = channel_of(tracker)
+    if channel in ("sms", "whatsapp"):
+        return tracker.sender_id  # the bare E.164 number (channels/twilio_messaging.py)
+    if channel != "voice":
+        return None
+    for metadata in (
+        tracker.latest_message.get("metadata"),
+        tracker.get_slot("session_started_metadata"),
+    ):
+        if isinstance(metadata, dict) and isinstance(metadata.get("caller"), str):
+            return str(metadata["caller"])
+    return None
+
+
 def conversation_id(tracker: Tracker) -> str:
     return tracker.sender_id

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clarify import asking, previous_action, settled
-from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
     CONTACT_ID,
@@ -194,6 +194,7 @@ class ActionCorrectDetail(LeadStatusAction):
             persons=_entities_in(entities, "PERSON", correction.value),
             organizations=_entities_in(entities, "ORG", correction.value),
             excluded=(self.settings.company_name,),
+            caller=caller_number(tracker),
         )
         value = reading.values.get(correction.field)
         if value is None:

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
     FIELD_OF,
@@ -239,6 +239,7 @@ class ValidateLeadForm(StoreBacked, Action):
             organizations=turn.organizations,
             email_hint=lead_values(tracker).get("email"),
             excluded=(self.settings.company_name,),
+            caller=caller_number(tracker),
         )
 
     def _next(

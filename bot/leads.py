@@ -1004,16 +1004,29 @@ def _without_spoken_email(text: str) -> str:
     return text[: cue.start()] if cue is not None else ""
 
 
-def phone_regions(default: str, email: str | None) -> tuple[str, ...]:
-    """Where to read a number typed without +country: the default, then the email's country.
+def phone_regions(default: str, email: str | None, caller: str | None = None) -> tuple[str, ...]:
+    """Where to read a number given without +country: the caller's own country first (a
+    caller from +44 who says "oh seven nine one one..." means a UK mobile), then the
+    default, then the email's country.
 
     "07911 123456" from someone at brightpath.co.uk is a UK mobile, whatever the default.
     """
     tld = (email or "").rsplit(".", 1)[-1].upper() if email and "@" in email else ""
-    hint = "GB" if tld == "UK" else tld
-    if hint != default and hint in phonenumbers.SUPPORTED_REGIONS:
-        return (default, hint)
-    return (default,)
+    hints = (_region_of(caller), default, "GB" if tld == "UK" else tld)
+    regions = [hint for hint in hints if hint in phonenumbers.SUPPORTED_REGIONS]
+    return tuple(dict.fromkeys(regions)) or (default,)
+
+
+def _region_of(number: str | None) -> str:
+    if not number or not number.startswith("+"):
+        return ""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return ""
+    # The country code, not the number's validity: a caller's number only hints a country.
+    region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
+    return "" if region == phonenumbers.UNKNOWN_REGION else region
 
 
 _DIGIT_WORDS = {
@@ -1106,13 +1119,15 @@ def read_message(
     organizations: Iterable[str] = (),
     email_hint: str | None = None,
     excluded: Iterable[str] = (),
+    caller: str | None = None,
 ) -> Reading:
     """Everything a message says about the lead, with the asked-for field read generously.
 
     Explicit statements ("my company is ...") may change a known field. A name or company
     spaCy spotted (`persons`, `organizations`) only answers the question asked, and only
     when the words of the answer do not read as one. `excluded` names the company running
-    the bot, which is never the person's own.
+    the bot, which is never the person's own. `caller` is the number a phone or text
+    conversation comes from: its country is the first guess for a national number.
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
@@ -1120,7 +1135,7 @@ def read_message(
     banned = tuple(excluded)
     rest = _take_email(text, requested, reading)
     email = reading.values.get("email") or email_hint
-    rest = _take_phone(rest, phone_regions(region, email), requested, reading)
+    rest = _take_phone(rest, phone_regions(region, email, caller), requested, reading)
     statements = statement_text(rest)
     found: dict[LeadField, str] = {}
     _find_statements(statements, requested, banned, found)

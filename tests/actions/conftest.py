@@ -40,13 +40,14 @@ def make_tracker(
     sender: str = "visitor-1",
     message_id: str | None = None,
     latest_action: str = "action_listen",
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     latest_message = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "message_id": message_id or uuid.uuid4().hex,
-        "metadata": {"parley_channel": "rest"},
+        "metadata": {"parley_channel": "rest", **(metadata or {})},
     }
     events: list[dict[str, Any]] = [
         {"event": "user", "text": text, "parse_data": latest_message, "input_channel": "rest"}

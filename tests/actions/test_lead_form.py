@@ -324,3 +324,24 @@ async def test_leaving_wins_over_turning_a_question_down(
         DOMAIN,
     )  # fmt: skip
     assert events == []
+
+
+async def test_a_callers_national_number_is_read_in_the_callers_country(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    asked = {"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"}
+    on_the_phone = {"parley_channel": "voice", "caller": "+447700900123"}
+    slots, _ = await run(
+        action,
+        text="oh seven nine one one one two three four five six",
+        slots=asked,
+        sender="CA0123",
+        metadata=on_the_phone,
+    )
+    assert slots["lead_phone"] == "+447911123456"
+    # The same words in web chat are not a number in the default region (US).
+    slots, _ = await run(
+        action, text="oh seven nine one one one two three four five six", slots=asked
+    )
+    assert "lead_phone" not in slots or slots["lead_phone"] is None

@@ -430,3 +430,27 @@ def test_a_title_that_goes_on_with_of_is_kept_whole(
 ) -> None:
     values = read_message(said, region="US", requested="role").values
     assert (values.get("role"), values.get("company")) == (role, company)
+
+
+@pytest.mark.parametrize(
+    ("said", "caller", "expected"),
+    [
+        # A national number is read in the caller's own country, not the default (US).
+        (
+            "it's oh seven nine one one, one two three four five six",
+            "+447700900123",
+            "+447911123456",
+        ),
+        ("0412 345 678", "+61491570006", "+61412345678"),
+        ("my mobile is 06 12 34 56 78", "+33612345670", "+33612345678"),
+        # A number with its country code is what it says, whoever calls.
+        ("+1 415 555 0134", "+447700900123", "+14155550134"),
+        # No caller (web chat): the default region as before.
+        ("(415) 555-0134", None, "+14155550134"),
+    ],
+)
+def test_a_national_number_is_read_in_the_callers_country(
+    said: str, caller: str | None, expected: str
+) -> None:
+    reading = read_message(said, region="US", requested="phone", caller=caller)
+    assert reading.values.get("phone") == expected
