@@ -14,9 +14,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import settled
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
+from actions.open_question import settled
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, list_slot
 from actions.verification import awaiting_code
 from bot.booking import (

@@ -11,9 +11,9 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import ACTION_NAME as YES_NO_ANSWER
-from actions.clarify import asking, consent_answers, settled
 from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.open_question import ACTION_NAME as YES_NO_ANSWER
+from actions.open_question import asking, consent_answers, settled
 from actions.slots import REQUESTED_SLOT, lead_values, list_slot
 from bot.consent import ConsentConfig, load_consent_config, purposes_mentioned, withdrawal_scope
 from bot.double_opt_in import ask_to_confirm, can_confirm

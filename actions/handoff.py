@@ -15,8 +15,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import settled
 from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.open_question import settled
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID, lead_values
 from bot.errors import ParleyError, StoreUnavailable

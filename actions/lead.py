@@ -10,8 +10,8 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import asking, previous_action, settled
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
+from actions.open_question import asking, previous_action, settled
 from actions.slots import (
     ATTEMPTS,
     CONTACT_ID,

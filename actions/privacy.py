@@ -15,9 +15,9 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import asking
 from actions.data_summary import read_summary
 from actions.deps import channel_of
+from actions.open_question import asking
 from actions.verification import ERASE, SHOW, CodeSender
 from bot import privacy
 from bot.errors import StoreUnavailable

@@ -16,9 +16,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import asking
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
+from actions.open_question import asking
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
 from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable

@@ -305,7 +305,7 @@ async def test_a_question_left_open_in_an_earlier_session_is_not_answered_now(
 def test_a_yes_naming_the_channel_counts_unless_it_sets_conditions(
     text: str, granted: bool | None
 ) -> None:
-    from actions.clarify import consent_answers
+    from actions.open_question import consent_answers
 
     slots = {**EMAIL_ASKED, "consent_purpose": "sms"}
     tracker = make_tracker(text, intent="opt_in", confidence=0.96, slots=slots)
