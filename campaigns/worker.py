@@ -28,7 +28,6 @@ from bot import webhooks
 from bot.crm import CrmConnector, HubSpotConnector, sync_due
 from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
-from bot.messaging import Sender
 from bot.metrics import QUEUE_DEPTH, exposition
 from bot.settings import Settings, load_settings
 from bot.store import ContactSnapshot, ProfileStore, conversation_events
@@ -39,6 +38,7 @@ from campaigns.guards import Limits
 from campaigns.shared_limits import SharedRateLimiter
 from campaigns.steps import Engine, IntentLookup, advance
 from campaigns.triggers import plan
+from senders.interface import Sender
 
 logger = logging.getLogger("parley.worker")
 

@@ -19,11 +19,11 @@ from twilio.rest import Client
 
 from bot import mailer
 from bot.errors import DeliveryFailed
-from bot.messaging import OutboundMessage, Sender, SendFailed, SendReceipt
 from bot.settings import MailSettings, Settings, TelegramSettings, TwilioSettings
 from bot.types import DncReason
 from bot.unsubscribe import list_unsubscribe_headers
 from channels.twilio_sending import RebasedHttpClient
+from senders.interface import OutboundMessage, Sender, SendFailed, SendReceipt
 
 WHATSAPP_PREFIX = "whatsapp:"
 # Twilio error codes that mean "never to this number": opted out at the carrier, or not

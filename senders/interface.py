@@ -1,8 +1,10 @@
-"""Outbound messages and the Sender interface that campaigns send through.
+"""Outbound messages and the Sender interface that chat replies and campaigns send through.
 
-Campaigns build an `OutboundMessage`; a provider sender in `channels/` delivers it and
+A caller builds an `OutboundMessage`; a provider sender in `senders/` delivers it and
 answers with a `SendReceipt`, or raises `SendFailed` saying whether trying again could
-help and whether the failure means the person must not be contacted there again.
+help and whether the failure means the person must not be contacted there again. What
+to do about a failure is the caller's choice: the campaign outbox retries later, a chat
+reply retries at once (`senders.retry`) and then gives up with a log line.
 """
 
 from __future__ import annotations
