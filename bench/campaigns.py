@@ -68,8 +68,8 @@ from campaigns.dispatch import Dispatcher, RateLimiter  # noqa: E402
 from campaigns.steps import Engine, advance  # noqa: E402
 from campaigns.triggers import plan  # noqa: E402
 from campaigns.worker import Health, Worker, limits_of  # noqa: E402
-from channels.senders import TwilioTextSender  # noqa: E402
 from senders.interface import OutboundMessage, SendReceipt  # noqa: E402
+from senders.twilio_texts import TwilioTextSender  # noqa: E402
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # A Tuesday, 19:00 UTC: 14:00 in New York, 11:00 in San Francisco, inside 08:00-21:00.

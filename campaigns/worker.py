@@ -250,7 +250,7 @@ class Worker:
 
 
 async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
-    from channels.senders import build_senders  # the providers' libraries load only here
+    from senders.providers import build_senders  # the providers' libraries load only here
 
     store = ProfileStore.from_url(settings.database_url)
     senders: Mapping[str, Sender] = build_senders(settings)

@@ -28,6 +28,9 @@ class OutboundMessage:
     unsubscribe_url: str | None = None  # email: List-Unsubscribe, one click
     content_sid: str | None = None  # WhatsApp: a pre-approved template
     content_variables: Mapping[str, str] = field(default_factory=dict)
+    # SMS/WhatsApp: a chat reply goes out from the number the person wrote to when no
+    # sending number is configured (`whatsapp:` prefix included, as Twilio gave it).
+    reply_from: str | None = None
     reference: str = ""  # the outbox key, for logs and provider metadata
 
 
