@@ -49,6 +49,10 @@ class RebasedHttpClient(AsyncTwilioHttpClient):
     async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         if url.startswith(TWILIO_API):
             url = self.base_url + url.removeprefix(TWILIO_API)
+        if kwargs.get("timeout") is None:
+            # twilio-python passes timeout=None, which aiohttp takes for "wait forever":
+            # a Twilio that never answers would hold a reply or a campaign send for good.
+            kwargs["timeout"] = self.timeout
         return await super().request(method, url, *args, **kwargs)
 
 
