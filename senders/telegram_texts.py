@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
 
 from bot.settings import TelegramSettings
 from senders.interface import OutboundMessage, SendFailed, SendReceipt
@@ -17,7 +18,9 @@ class TelegramSender:
         if token is None:
             raise ValueError("Telegram is not configured (TELEGRAM_BOT_TOKEN)")
         base = settings.api_base_url
-        self._bot = Bot(token.value, base_url=base, base_file_url=base.replace("/bot", "/file/bot"))
+        self._request = HTTPXRequest()
+        file_base = base.replace("/bot", "/file/bot")
+        self._bot = Bot(token.value, base_url=base, base_file_url=file_base, request=self._request)
 
     async def send(self, message: OutboundMessage) -> SendReceipt:
         try:
@@ -39,4 +42,5 @@ class TelegramSender:
         return SendReceipt(f"{message.to}:{sent.message_id}")
 
     async def close(self) -> None:
-        await self._bot.shutdown()
+        # Bot.shutdown() closes nothing unless Bot.initialize() (a getMe call) ran first.
+        await self._request.shutdown()
