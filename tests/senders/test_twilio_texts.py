@@ -3,6 +3,7 @@ failures (SendFailed), and the immediate retries chat replies get."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,12 @@ from tests.senders.conftest import PUBLIC_URL, SMS_FROM
 # The sender fixture and the tests share the session's loop: aiohttp binds to one loop.
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-TO = "+14155550142"
+TO = "+14155550142"  # for sends that fail: none of them reaches the fake's record
+_numbers = itertools.count(200)
+
+
+def new_number() -> str:
+    return f"+1415555{next(_numbers):04d}"
 
 
 @pytest.fixture
@@ -41,8 +47,9 @@ async def failure_of(sender: TwilioTextSender, message: OutboundMessage) -> Send
 async def test_twilio_sender_sends_from_the_configured_number(
     sender: TwilioTextSender, fake_twilio: FakeTwilio
 ) -> None:
-    receipt = await sender.send(OutboundMessage("sms", TO, "Hello", reply_from="+15550000000"))
-    (sent,) = fake_twilio.to(TO)
+    to = new_number()
+    receipt = await sender.send(OutboundMessage("sms", to, "Hello", reply_from="+15550000000"))
+    (sent,) = fake_twilio.to(to)
     assert receipt.provider_message_id.startswith("SM")
     assert (sent.from_, sent.body) == (SMS_FROM, "Hello")
     assert sent.status_callback == f"{PUBLIC_URL}/webhooks/twilio/status"
@@ -51,14 +58,13 @@ async def test_twilio_sender_sends_from_the_configured_number(
 async def test_twilio_sender_replies_from_the_number_written_to_when_none_is_configured(
     twilio_settings: Settings, fake_twilio: FakeTwilio
 ) -> None:
-    unset = TwilioTextSender(replace(twilio_settings.twilio, whatsapp_from=""))
+    unset, to = TwilioTextSender(replace(twilio_settings.twilio, whatsapp_from="")), new_number()
     try:
-        await unset.send(OutboundMessage("whatsapp", TO, "Hi", reply_from="whatsapp:+15557770000"))
-        campaign = OutboundMessage("whatsapp", TO, "Hi")
-        failure = await failure_of(unset, campaign)
+        await unset.send(OutboundMessage("whatsapp", to, "Hi", reply_from="whatsapp:+15557770000"))
+        failure = await failure_of(unset, OutboundMessage("whatsapp", to, "Hi"))
     finally:
         await unset.close()
-    (sent,) = fake_twilio.to(f"whatsapp:{TO}")
+    (sent,) = fake_twilio.to(f"whatsapp:{to}")
     assert sent.from_ == "whatsapp:+15557770000"
     assert (failure.retryable, failure.reason) == (False, "no sending number configured")
 
@@ -92,8 +98,8 @@ async def test_twilio_error_status_sorts_the_failure(
 async def test_twilio_timeout_may_have_sent_so_is_not_retryable(
     sender: TwilioTextSender, fake_twilio: FakeTwilio
 ) -> None:
-    fake_twilio.stall_next(1.5)
-    failure = await failure_of(sender, OutboundMessage("sms", TO, "Hello"))
+    fake_twilio.stall_next(1.0)
+    failure = await failure_of(sender, OutboundMessage("sms", new_number(), "Hello"))
     assert (failure.retryable, failure.maybe_sent) == (False, True)
 
 
@@ -111,11 +117,11 @@ async def test_unreachable_twilio_is_retryable(twilio_settings: Settings, tmp_pa
 async def test_retries_deliver_after_a_transient_failure(
     sender: TwilioTextSender, fake_twilio: FakeTwilio
 ) -> None:
-    before = fake_twilio.requests
+    before, to = fake_twilio.requests, new_number()
     fake_twilio.fail_next(2)
-    await send_with_retries(sender, OutboundMessage("sms", "+14155550143", "Again"))
+    await send_with_retries(sender, OutboundMessage("sms", to, "Again"))
     assert fake_twilio.requests - before == 3
-    assert [m.body for m in fake_twilio.to("+14155550143")] == ["Again"]
+    assert [m.body for m in fake_twilio.to(to)] == ["Again"]
 
 
 async def test_retries_give_up_with_the_last_failure(
@@ -127,7 +133,7 @@ async def test_retries_give_up_with_the_last_failure(
         await send_with_retries(sender, OutboundMessage("sms", TO, "Never"))
     assert fake_twilio.requests - before == 3
     assert raised.value.retryable
-    fake_twilio.fail_next(0)
+    fake_twilio.fail_next(0)  # the two failures left must not trip the next test
 
 
 async def test_retries_stop_at_a_permanent_failure(
@@ -143,10 +149,11 @@ async def test_retries_stop_at_a_permanent_failure(
 async def test_chat_replies_retry_a_reply_that_may_have_gone_out(
     sender: TwilioTextSender, fake_twilio: FakeTwilio
 ) -> None:
-    fake_twilio.stall_next(1.5)
-    await send_with_retries(sender, OutboundMessage("sms", "+14155550144", "Hi"), worth_another_try)
-    # The stalled first attempt was recorded too: a double beats silence in a chat.
-    assert [m.body for m in fake_twilio.to("+14155550144")] == ["Hi", "Hi"]
+    to = new_number()
+    fake_twilio.stall_next(1.0)
+    await send_with_retries(sender, OutboundMessage("sms", to, "Hi"), worth_another_try)
+    # Twilio had taken the first attempt: a double beats silence in a chat.
+    assert [m.body for m in fake_twilio.to(to)] == ["Hi", "Hi"]
 
 
 async def test_chat_replies_and_campaigns_share_one_twilio_sender(
