@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, load_settings
+from tests.channels.conftest import fake_twilio  # noqa: F401 (fixture)
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.fake_twilio import FakeTwilio
 
@@ -18,13 +19,6 @@ PUBLIC_URL = "https://bot.example.test"
 TG_TOKEN = "654321:SENDERS-token-abcdefghijklmnopq"
 
 SettingsFor = Callable[..., Settings]
-
-
-@pytest.fixture(scope="module")
-def fake_twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +38,7 @@ def settings_for(tmp_path: Path) -> SettingsFor:
 
 
 @pytest.fixture
-def twilio_settings(settings_for: SettingsFor, fake_twilio: FakeTwilio) -> Settings:
+def twilio_settings(settings_for: SettingsFor, fake_twilio: FakeTwilio) -> Settings:  # noqa: F811
     return settings_for(
         TWILIO_ACCOUNT_SID=ACCOUNT_SID,
         TWILIO_AUTH_TOKEN=AUTH_TOKEN,

@@ -3,13 +3,13 @@ unsubscribe headers, and refusals sorted into bounce, retry or neither."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot.runner import free_port
 from bot.settings import Settings
 from bot.unsubscribe import ONE_CLICK_BODY
 from senders.interface import OutboundMessage, SendFailed
@@ -35,10 +35,7 @@ class RefusingInbox(Inbox):
 
 @pytest.fixture
 def inbox() -> Iterator[tuple[RefusingInbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    handler = RefusingInbox()
+    handler, port = RefusingInbox(), free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield handler, port
