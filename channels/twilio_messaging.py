@@ -291,8 +291,8 @@ class TwilioMessagingInput(InputChannel):
 
     @property
     def sender(self) -> TwilioTextSender:
-        """The campaigns' Twilio sender, made on first use inside the running loop
-        (aiohttp insists); a refused webhook never gets this far."""
+        """The Twilio sender campaigns use too, made on first use inside the running
+        loop (aiohttp insists); a refused webhook never gets this far."""
         if self._sender is None:
             self._sender = TwilioTextSender(self.settings)
         return self._sender

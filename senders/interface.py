@@ -48,7 +48,7 @@ class SendFailed(ParleyError):
     # Set when the provider says this address must not be contacted again.
     do_not_contact: DncReason | None = None
     # The request may have reached the provider (a timeout after sending): trying again
-    # could deliver it twice, so it is neither retried nor counted as failed.
+    # could deliver it twice, so campaigns neither retry it nor count it failed.
     maybe_sent: bool = False
 
     def __str__(self) -> str:
