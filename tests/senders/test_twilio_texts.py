@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -103,7 +102,7 @@ async def test_twilio_timeout_may_have_sent_so_is_not_retryable(
     assert (failure.retryable, failure.maybe_sent) == (False, True)
 
 
-async def test_unreachable_twilio_is_retryable(twilio_settings: Settings, tmp_path: Path) -> None:
+async def test_unreachable_twilio_is_retryable(twilio_settings: Settings) -> None:
     closed = replace(twilio_settings.twilio, api_base_url="http://127.0.0.1:9")
     unreachable = TwilioTextSender(closed)
     try:
