@@ -53,7 +53,6 @@ from sqlalchemy.engine import Engine as SqlEngine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # before bench/, whose campaigns.py is this file
 
-from bot.messaging import OutboundMessage, SendReceipt  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from bot.store import ProfileStore, make_engine, upgrade  # noqa: E402
 from bot.store.schema import (  # noqa: E402
@@ -69,7 +68,8 @@ from campaigns.dispatch import Dispatcher, RateLimiter  # noqa: E402
 from campaigns.steps import Engine, advance  # noqa: E402
 from campaigns.triggers import plan  # noqa: E402
 from campaigns.worker import Health, Worker, limits_of  # noqa: E402
-from channels.senders import TwilioTextSender  # noqa: E402
+from senders.interface import OutboundMessage, SendReceipt  # noqa: E402
+from senders.twilio_texts import TwilioTextSender  # noqa: E402
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # A Tuesday, 19:00 UTC: 14:00 in New York, 11:00 in San Francisco, inside 08:00-21:00.

@@ -162,7 +162,8 @@ class DeliveryReport:
     failed: int = 0
 
 
-Sender = Callable[[Delivery, Settings, datetime], None]
+# Carries one delivery of a kind (webhook, email); raises DeliveryFailed.
+Deliverer = Callable[[Delivery, Settings, datetime], None]
 
 
 def post_webhook(delivery: Delivery, settings: Settings, now: datetime) -> None:
@@ -215,7 +216,7 @@ def send_email(delivery: Delivery, settings: Settings, now: datetime) -> None:
     mailer.send(message, mail)
 
 
-SENDERS: dict[str, Sender] = {WEBHOOK: post_webhook, EMAIL: send_email}
+DELIVERERS: dict[str, Deliverer] = {WEBHOOK: post_webhook, EMAIL: send_email}
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
@@ -226,15 +227,18 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
 
 
 def deliver_due(
-    store: ProfileStore, settings: Settings, now: datetime, senders: Mapping[str, Sender] = SENDERS
+    store: ProfileStore,
+    settings: Settings,
+    now: datetime,
+    deliverers: Mapping[str, Deliverer] = DELIVERERS,
 ) -> DeliveryReport:
     delivered = retrying = failed = 0
     for delivery in store.claim_due_deliveries(now):
-        send = senders.get(delivery.kind)
+        deliver = deliverers.get(delivery.kind)
         try:
-            if send is None:
+            if deliver is None:
                 raise DeliveryFailed(delivery.kind, "no sender for this kind", retryable=False)
-            send(delivery, settings, now)
+            deliver(delivery, settings, now)
         except DeliveryFailed as error:
             if error.retryable and delivery.attempts < settings.handoff.max_attempts:
                 store.finish_delivery(delivery.id, "pending", error=str(error),

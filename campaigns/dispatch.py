@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import ContactNotFound
-from bot.messaging import OutboundMessage, Sender, SendFailed
 from bot.metrics import SENDS
 from bot.store import CampaignSend, ContactSnapshot
 from bot.unsubscribe import unsubscribe_url
@@ -34,6 +33,7 @@ from campaigns.guards import (
 )
 from campaigns.steps import Engine, exit_reason
 from campaigns.templates import RenderFailed, context_for
+from senders.interface import OutboundMessage, Sender, SendFailed
 
 logger = logging.getLogger(__name__)
 

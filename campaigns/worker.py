@@ -28,7 +28,6 @@ from bot import webhooks
 from bot.crm import CrmConnector, HubSpotConnector, sync_due
 from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
-from bot.messaging import Sender
 from bot.metrics import QUEUE_DEPTH, exposition
 from bot.settings import Settings, load_settings
 from bot.store import ContactSnapshot, ProfileStore, conversation_events
@@ -39,6 +38,7 @@ from campaigns.guards import Limits
 from campaigns.shared_limits import SharedRateLimiter
 from campaigns.steps import Engine, IntentLookup, advance
 from campaigns.triggers import plan
+from senders.interface import Sender
 
 logger = logging.getLogger("parley.worker")
 
@@ -250,7 +250,7 @@ class Worker:
 
 
 async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
-    from channels.senders import build_senders  # the providers' libraries load only here
+    from senders.providers import build_senders  # the providers' libraries load only here
 
     store = ProfileStore.from_url(settings.database_url)
     senders: Mapping[str, Sender] = build_senders(settings)

@@ -41,7 +41,9 @@ from channels.messages import (
     bot_text,
 )
 from channels.texting import SMS_LIMIT, WHATSAPP_LIMIT, ChosenOptions, render
-from channels.twilio_sending import TwilioSender
+from senders.interface import OutboundMessage, SendChannel, SendFailed
+from senders.retry import send_with_retries
+from senders.twilio_texts import TwilioTextSender
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,12 @@ def keyword_text(inbound: Inbound, said: str) -> tuple[str, dict[str, Any]]:
     return text, metadata
 
 
+def worth_another_try(failure: SendFailed) -> bool:
+    """A reply that may have gone out is sent again all the same: someone waiting on an
+    answer is better served by a rare double than by silence."""
+    return failure.retryable or failure.maybe_sent
+
+
 class TwilioMessagingInput(InputChannel):
     """SMS and WhatsApp through Twilio."""
 
@@ -148,7 +156,7 @@ class TwilioMessagingInput(InputChannel):
         token = settings.auth_token
         self._validator = RequestValidator(token.value) if token and settings.configured else None
         self._options = ChosenOptions()
-        self._sender: TwilioSender | None = None
+        self._sender: TwilioTextSender | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -281,21 +289,21 @@ class TwilioMessagingInput(InputChannel):
         except StoreUnavailable:
             return True  # keep the carrier's meaning when we cannot tell
 
-    async def _send(self, inbound: Inbound, text: str) -> None:
+    @property
+    def sender(self) -> TwilioTextSender:
+        """The Twilio sender campaigns use too, made on first use inside the running
+        loop (aiohttp insists); a refused webhook never gets this far."""
         if self._sender is None:
-            token = self.settings.auth_token
-            assert token is not None  # a refused webhook never gets this far
-            self._sender = TwilioSender(
-                self.settings.account_sid, token.value, self.settings.api_base_url,
-                f"{self.settings.public_url}/webhooks/twilio/status",
-            )  # fmt: skip
-        await self._sender.send(inbound.reply_to, self._reply_from(inbound), text)
+            self._sender = TwilioTextSender(self.settings)
+        return self._sender
 
-    def _reply_from(self, inbound: Inbound) -> str:
-        configured = (
-            self.settings.whatsapp_from if inbound.channel == "whatsapp" else self.settings.sms_from
-        )
-        return configured or inbound.to
+    async def _send(self, inbound: Inbound, text: str) -> None:
+        channel: SendChannel = "whatsapp" if inbound.channel == "whatsapp" else "sms"
+        reply = OutboundMessage(channel, inbound.sender, text, reply_from=inbound.to)
+        try:
+            await send_with_retries(self.sender, reply, worth_another_try)
+        except SendFailed as failure:
+            logger.error("Twilio reply to %s failed: %s", inbound.reply_to, failure)
 
     async def _record_status(self, form: Mapping[str, Any]) -> HTTPResponse:
         sid = field_of(form, "MessageSid") or field_of(form, "SmsSid")

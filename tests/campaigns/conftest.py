@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.messaging import OutboundMessage, SendFailed, SendReceipt
 from bot.settings import Settings, load_settings
 from bot.store import Contact, ProfileStore
 from campaigns.definitions import Campaign, parse_campaign
@@ -21,6 +20,7 @@ from campaigns.dispatch import Dispatcher, RateLimiter
 from campaigns.steps import Engine, advance
 from campaigns.triggers import plan
 from campaigns.worker import limits_of
+from senders.interface import OutboundMessage, SendFailed, SendReceipt
 from tests.store.conftest import engine, pg_schema, store  # noqa: F401 (fixtures)
 
 # 17:00 UTC is 09:00 in San Francisco and 12:00 in New York: inside quiet hours' window.

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.messaging import SendFailed
 from bot.store import ProfileStore
 from campaigns.dispatch import RateLimiter
+from senders.interface import SendFailed
 from tests.campaigns.conftest import NOON, SF_PHONE, Harness, grant, lead
 
 Factory = Callable[..., Harness]

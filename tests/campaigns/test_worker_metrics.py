@@ -11,9 +11,9 @@ import httpx
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.messaging import SendFailed
 from bot.metrics import QUEUE_DEPTH
 from campaigns.worker import Health, Worker, serve_health
+from senders.interface import SendFailed
 from tests.campaigns.conftest import Harness, lead
 from tests.campaigns.test_engine import WELCOME
 

@@ -1,7 +1,8 @@
 """A stand-in for Twilio's REST API: a real aiohttp server on 127.0.0.1, on its own thread.
 
 It records every message Parley asks it to send and answers like Twilio does; it can be
-told to fail the next requests with a 500 to exercise retries.
+told to fail the next requests (a 500 by default, or any status and Twilio error code) or
+to keep the next one waiting, to exercise retries and the senders' error model.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class FakeTwilio:
         self.sent: list[SentMessage] = []
         self.requests = 0
         self._failures_left = 0
+        self._failure = (500, 20500)
+        self._stall_s = 0.0
         self._changed = threading.Condition()
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
@@ -46,9 +49,15 @@ class FakeTwilio:
         asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
 
-    def fail_next(self, count: int) -> None:
+    def fail_next(self, count: int, status: int = 500, code: int = 20500) -> None:
         with self._changed:
             self._failures_left = count
+            self._failure = (status, code)
+
+    def stall_next(self, seconds: float) -> None:
+        """Answer the next request only after `seconds` (the message is sent at once)."""
+        with self._changed:
+            self._stall_s = seconds
 
     def to(self, number: str) -> list[SentMessage]:
         with self._changed:
@@ -90,10 +99,12 @@ class FakeTwilio:
         form = await request.post()
         with self._changed:
             self.requests += 1
+            stall, self._stall_s = self._stall_s, 0.0
             if self._failures_left > 0:
                 self._failures_left -= 1
+                status, code = self._failure
                 return web.json_response(
-                    {"code": 20500, "message": "boom", "status": 500}, status=500
+                    {"code": code, "message": "boom", "status": status}, status=status
                 )
             message = SentMessage(
                 request.match_info["sid"], str(form["To"]), str(form["From"]),
@@ -101,6 +112,8 @@ class FakeTwilio:
             )  # fmt: skip
             self.sent.append(message)
             self._changed.notify_all()
+        # Like a Twilio that queued the message but is slow to say so.
+        await asyncio.sleep(stall)
         return web.json_response(_resource(message), status=201)
 
 

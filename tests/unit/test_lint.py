@@ -24,7 +24,7 @@ def test_ruff_is_clean(command: tuple[str, ...]) -> None:
 
 
 # Every package of docs/ARCHITECTURE.md, strict (pyproject.toml).
-PACKAGES = ("bot", "api", "cli", "actions", "channels", "campaigns", "nlu", "studio")
+PACKAGES = ("bot", "api", "cli", "actions", "channels", "campaigns", "nlu", "studio", "senders")
 
 
 @pytest.mark.slow

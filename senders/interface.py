@@ -1,8 +1,10 @@
-"""Outbound messages and the Sender interface that campaigns send through.
+"""Outbound messages and the Sender interface that chat replies and campaigns send through.
 
-Campaigns build an `OutboundMessage`; a provider sender in `channels/` delivers it and
+A caller builds an `OutboundMessage`; a provider sender in `senders/` delivers it and
 answers with a `SendReceipt`, or raises `SendFailed` saying whether trying again could
-help and whether the failure means the person must not be contacted there again.
+help and whether the failure means the person must not be contacted there again. What
+to do about a failure is the caller's choice: the campaign outbox retries later, a chat
+reply retries at once (`senders.retry`) and then gives up with a log line.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ class OutboundMessage:
     unsubscribe_url: str | None = None  # email: List-Unsubscribe, one click
     content_sid: str | None = None  # WhatsApp: a pre-approved template
     content_variables: Mapping[str, str] = field(default_factory=dict)
+    # SMS/WhatsApp: a chat reply goes out from the number the person wrote to when no
+    # sending number is configured (`whatsapp:` prefix included, as Twilio gave it).
+    reply_from: str | None = None
     reference: str = ""  # the outbox key, for logs and provider metadata
 
 
@@ -43,7 +48,7 @@ class SendFailed(ParleyError):
     # Set when the provider says this address must not be contacted again.
     do_not_contact: DncReason | None = None
     # The request may have reached the provider (a timeout after sending): trying again
-    # could deliver it twice, so it is neither retried nor counted as failed.
+    # could deliver it twice, so campaigns neither retry it nor count it failed.
     maybe_sent: bool = False
 
     def __str__(self) -> str:
