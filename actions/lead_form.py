@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
+    CONTACT_ID,
     FIELD_OF,
     NEEDS_HELP,
     READ_UNTIL,
@@ -33,7 +34,7 @@ from actions.slots import (
 )
 from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
-from bot.interruptions import interrupts_form
+from bot.interruptions import interrupts_form, wants_no_details
 from bot.leads import Reading, read_message
 from bot.types import LEAD_FIELDS, LeadField
 
@@ -179,7 +180,12 @@ class ValidateLeadForm(StoreBacked, Action):
             return []  # a code sent from here: action_verify_code checks it
         reading = self._read(tracker, turn, requested)
         leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
+        if requested and not leaving and not reading.values and not lead_values(tracker):
+            if wants_no_details(turn.text):
+                return await self._stop(dispatcher, tracker, turn)
         if requested and not leaving and _declines(turn, requested, reading):
+            if not reading.values and _declined_before_giving_anything(tracker):
+                return await self._stop(dispatcher, tracker, turn)
             return await self._decline(dispatcher, tracker, requested, turn, reading, domain)
         # Only what the message states outright counts here; an email read out when it
         # was asked for is stated too.
@@ -191,6 +197,32 @@ class ValidateLeadForm(StoreBacked, Action):
             if following and following in self._read(tracker, turn, following).values:
                 return await self._skip_phone_and_read_on(dispatcher, tracker, turn, domain)
         return await self._apply(dispatcher, tracker, requested, turn, reading, domain)
+
+    async def _stop(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn
+    ) -> list[EventType]:
+        """The person wants no part of the details, or turned down a second question
+        before giving any: the form ends here, rather than asking every question in turn
+        only to hear no each time. What they gave stays; they can pick it up again."""
+        contact_id = tracker.get_slot(CONTACT_ID)
+        if contact_id:
+            try:
+                await self.call_store(
+                    self.store.record_event,
+                    contact_id,
+                    "lead_form_declined",
+                    {"conversation_id": conversation_id(tracker)},
+                )
+            except StoreUnavailable as error:
+                logger.error("could not record that the details were declined: %s", error)
+        dispatcher.utter_message(response="utter_lead_form_declined")
+        return [
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(NEEDS_HELP, False),
+            SlotSet(READ_UNTIL, turn.message_id),
+            SlotSet(REQUESTED_SLOT, None),
+            FollowupAction("action_listen"),
+        ]
 
     async def _decline(
         self,
@@ -358,6 +390,11 @@ def _declines(turn: Turn, requested: LeadField, reading: Reading) -> bool:
     if requested in reading.values:
         return False
     return reading.declined
+
+
+def _declined_before_giving_anything(tracker: Tracker) -> bool:
+    """A question already turned down, and not one detail given so far."""
+    return bool(list_slot(tracker, SKIPPED)) and not lead_values(tracker)
 
 
 def _gave_up(attempt_events: list[EventType]) -> bool:

@@ -175,7 +175,8 @@ _DECLINE = re.compile(
 _DECLINE_ALONE = re.compile(
     r"^(?:no|nope|nah|naw|nay|no way|none|nothing|n/?a|na|skip|pass|next|next one|"
     r"next question|move on|moving on|-+|x|not really|not telling|private|blank|"
-    r"sorry,? no|no,? sorry|not today|rather not|prefer not to say|no comment)"
+    r"sorry,? no|no,? sorry|not today|not (?:right )?now|not at the moment|maybe later|"
+    r"rather not|prefer not to say|no comment)"
     r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please)?[\s.!]*$",
     re.IGNORECASE,
 )
@@ -202,3 +203,36 @@ def declines(text: str, field: str | None = None) -> bool:
     if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped):
         return True
     return field == "company" and bool(_NO_COMPANY.search(stripped))
+
+
+# Not this question but the whole exchange of details: "just questions", "not now",
+# "I don't want to give my details", "only wanted to ask something".
+_NO_DETAILS_AT_ALL = re.compile(
+    r"\b(?:(?:just|only)\s+(?:(?:the|have|got|had|a|some|a few|few|couple of|a couple of|"
+    r"quick|general)\s+)*questions?|"
+    r"(?:just|only)\s+(?:want(?:ed)?|wanna|need(?:ed)?|wish(?:ed)?|like[ds]?|trying|here)\s+"
+    r"(?:to\s+)?(?:ask|know|find out|understand|check|see|learn|have a look|look)|"
+    r"(?:just|only)\s+(?:asking|looking|browsing|curious|researching|checking|wondering)|"
+    r"not\s+(?:now|today|right now|at the moment)"
+    r"(?:[\s,.!]*(?:thanks|thank you|thx|please|sorry|mate|cheers))*[\s.!]*$|"
+    r"maybe\s+later|some\s+other\s+time|"
+    r"(?:don'?t|do not|won'?t|will not|not going to|rather not|prefer not to|'?d rather not)\s+"
+    r"(?:want\s+to\s+|wanna\s+)?(?:give|share|leave|provide|hand over)\s+(?:you\s+)?"
+    r"(?:my|any|personal|contact)\s+(?:details|info\w*|data|contact\w*|particulars)|"
+    r"no\s+(?:personal\s+)?(?:details|info\w*|data)(?:\s+(?:please|thanks|for now))?\s*[.!]*$|"
+    r"stop\s+asking(?:\s+me)?(?:\s+for)?|"
+    r"without\s+(?:giving|sharing|leaving)\s+(?:my|any)\s+(?:details|info\w*|data))",
+    re.IGNORECASE,
+)
+
+
+_WANTS_FOLLOW_UP = re.compile(
+    r"\b(?:demo|book|booking|meeting|call me|contact me|email me|reach me|trial|quote|"
+    r"sign (?:me )?up|talk to (?:someone|sales|a person))\b",
+    re.IGNORECASE,
+)
+
+
+def wants_no_details(text: str) -> bool:
+    """Whether the person turns down giving any details, not just the one asked for."""
+    return bool(_NO_DETAILS_AT_ALL.search(text)) and not _WANTS_FOLLOW_UP.search(text)

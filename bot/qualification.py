@@ -180,7 +180,16 @@ USD_PER_UNIT: dict[str, float] = {
     "USD": 1.0, "EUR": 1.1, "GBP": 1.25, "AUD": 0.65, "CAD": 0.73, "NZD": 0.6,
     "SGD": 0.74, "INR": 0.012, "ZAR": 0.055, "KES": 0.0077, "NGN": 0.00065, "AED": 0.27,
     "MYR": 0.22, "JPY": 0.0067, "CHF": 1.13, "BRL": 0.18, "PKR": 0.0036,
+    "PLN": 0.25, "TRY": 0.024, "KRW": 0.00072, "IDR": 0.000062, "VND": 0.00004,
+    "THB": 0.029, "PHP": 0.017, "MXN": 0.055, "COP": 0.00025, "CLP": 0.00105,
+    "ARS": 0.001, "EGP": 0.02, "SAR": 0.27, "QAR": 0.27, "ILS": 0.27, "HUF": 0.0028,
+    "CZK": 0.044, "SEK": 0.095, "NOK": 0.093, "DKK": 0.147, "RUB": 0.011, "UAH": 0.024,
+    "CNY": 0.14, "HKD": 0.128, "TWD": 0.031, "BDT": 0.0083, "LKR": 0.0033, "GHS": 0.065,
+    "UGX": 0.00027, "TZS": 0.00038, "RON": 0.22,
 }  # fmt: skip
+# Said as money whose worth depends on which country's it is ("pesos", "kroner", "riyals"
+# from Oman or Saudi Arabia): no budget is read rather than a guess five bands wide.
+UNKNOWN_CURRENCY = "XXX"
 
 _UNIT_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -294,11 +303,23 @@ def _digits(value: float) -> str:
 
 
 _PREFIX = (
+    r"HK\$|NT\$|E£|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|PLN|TRY|KRW|IDR|VND|THB|PHP|MXN|COP|CLP|ARS|"
+    r"EGP|SAR|QAR|ILS|NIS|HUF|CZK|SEK|NOK|DKK|RUB|UAH|CNY|RMB|HKD|TWD|BDT|LKR|GHS|UGX|TZS|RON|"
+    r"[₺₩₫฿₱₪₽₴৳円元]|zł|"
     r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|USD|AUD|CAD|NZD|SGD|GBP|EUR|INR|ZAR|"
     r"KES|KSh|NGN|AED|MYR|JPY|CHF|BRL|PKR|(?-i:RM)|"
     r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]"
 )
 _SUFFIX = (
+    r"z[łl]ot(?:y|ys|ych|e)|z[łl]|(?:turkish )?lir(?:a|as|e)|(?-i:TL)|(?:korean )?won|rupiah|"
+    r"(?:vietnamese )?dong|baht|(?:mexican |philippine |colombian |chilean |argentin\w* )?pesos?(?: mexicanos?)?|"
+    r"egyptian pounds?|(?:saudi |qatari |omani |iranian )?(?:riyals?|rials?)|shekels?|forints?|"
+    r"(?-i:Ft)|korun[ay]?|(?-i:Kč)|(?:swedish |norwegian |danish )?(?:kronor|krona|kroner|krone)|"
+    r"(?-i:kr)|r(?:o)?ubles?|hryvnias?|yuan|renminbi|rmb|(?:hong kong|hk) dollars?|"
+    r"(?:nt|taiwan(?:ese)?) dollars?|taka|(?:sri lankan|pakistani) rupees?|cedis?|"
+    r"(?:ugandan|tanzanian) shillings?|lei|"
+    r"pln|try|krw|idr|vnd|thb|php|mxn|cop|clp|ars|egp|sar|qar|ils|nis|huf|czk|sek|nok|dkk|rub|"
+    r"uah|cny|hkd|twd|bdt|lkr|ghs|ugx|tzs|ron|[₺₩₫฿₱₪₽₴৳円元]|"
     r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore) dollars?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
     r"(?:kenyan )?shillings?|naira|dirhams?|ringgit|yen|(?:swiss )?francs?|reais|"
@@ -307,6 +328,39 @@ _SUFFIX = (
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), code)
     for pattern, code in (
+        (r"PLN|z[łl]|z[łl]ot(?:y|ys|ych|e)", "PLN"),
+        (r"TRY|TL|₺|(?:turkish )?lir(?:a|as|e)", "TRY"),
+        (r"KRW|₩|(?:korean )?won", "KRW"),
+        (r"IDR|Rp\.?|rupiah", "IDR"),
+        (r"VND|₫|(?:vietnamese )?dong", "VND"),
+        (r"THB|฿|baht", "THB"),
+        (r"PHP|₱|philippine pesos?", "PHP"),
+        (r"MXN|mexican pesos?|pesos? mexicanos?", "MXN"),
+        (r"COP|colombian pesos?", "COP"),
+        (r"CLP|chilean pesos?", "CLP"),
+        (r"ARS|argentin\w* pesos?", "ARS"),
+        (r"EGP|E£|egyptian pounds?", "EGP"),
+        (r"SAR|saudi riyals?", "SAR"),
+        (r"QAR|qatari riyals?", "QAR"),
+        (r"ILS|NIS|₪|shekels?", "ILS"),
+        (r"HUF|Ft|forints?", "HUF"),
+        (r"CZK|Kč|korun[ay]?", "CZK"),
+        (r"SEK|swedish (?:kronor|krona)|kronor|krona", "SEK"),
+        (r"NOK|norwegian (?:kroner|krone)", "NOK"),
+        (r"DKK|danish (?:kroner|krone)", "DKK"),
+        (r"RUB|₽|r(?:o)?ubles?", "RUB"),
+        (r"UAH|₴|hryvnias?", "UAH"),
+        (r"CNY|RMB|yuan|renminbi|元", "CNY"),
+        (r"HKD|HK\$|(?:hong kong|hk) dollars?", "HKD"),
+        (r"TWD|NT\$|(?:nt|taiwan(?:ese)?) dollars?", "TWD"),
+        (r"BDT|৳|taka", "BDT"),
+        (r"LKR|sri lankan rupees?", "LKR"),
+        (r"pakistani rupees?", "PKR"),
+        (r"GHS|cedis?", "GHS"),
+        (r"UGX|ugandan shillings?", "UGX"),
+        (r"TZS|tanzanian shillings?", "TZS"),
+        (r"RON|lei", "RON"),
+        (r"pesos?|kroner|krone|kr|(?:omani |iranian )?(?:riyals?|rials?)", UNKNOWN_CURRENCY),
         (r"US\$|USD|(?:us|american) dollars?", "USD"),
         (r"AU?\$|AUD|(?:australian|aussie) dollars?", "AUD"),
         (r"CA?\$|CAD|canadian dollars?", "CAD"),
@@ -319,7 +373,9 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"₦|NGN|naira", "NGN"),
         (r"AED|dirhams?", "AED"),
         (r"RM|MYR|ringgit", "MYR"),
-        (r"¥|JPY|yen", "JPY"),
+        (r"JPY|yen|円", "JPY"),
+        # Yen and yuan share the sign, and are twenty times apart.
+        (r"¥", UNKNOWN_CURRENCY),
         (r"CHF|(?:swiss )?francs?", "CHF"),
         (r"R\$|BRL|reais", "BRL"),
         (r"PKR", "PKR"),
@@ -332,14 +388,17 @@ _MULTIPLIERS = {
     "k": 1e3, "thousand": 1e3, "grand": 1e3, "hundred": 1e2, "lakh": 1e5, "lakhs": 1e5,
     "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "m": 1e6, "mil": 1e6,
     "mill": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6, "bn": 1e9,
+    "juta": 1e6, "jt": 1e6, "ribu": 1e3, "rb": 1e3, "万": 1e4, "萬": 1e4, "億": 1e8,
+    "millones": 1e6, "millón": 1e6, "millon": 1e6, "milhões": 1e6, "milhão": 1e6, "milioni": 1e6,
+    "millionen": 1e6, "miljoen": 1e6, "miljoner": 1e6, "milionów": 1e6,
     "billion": 1e9,
 }  # fmt: skip
 _MULT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _AMOUNT = re.compile(
     rf"(?<![^\W_])(?:(?P<pre>{_PREFIX})\s*)?(?<![\d.,])(?P<num>{_NUM})"
-    rf"(?:\s*(?:of\s+)?(?P<mult>{_MULT})(?:(?=ish)|(?![^\W\d_])))?"
+    rf"(?:\s*(?:of\s+)?(?P<mult>{_MULT})(?:(?=ish|[円元])|(?![^\W\d_])))?"
     rf"(?:-?\s?ish\b)?"
-    rf"(?:\s*(?P<post>{_SUFFIX})(?![^\W\d_]))?"
+    rf"(?:\s*(?:(?:de|of)\s+)?(?P<post>{_SUFFIX})(?:(?<=[円元])|(?![^\W\d_])))?"
     rf"(?P<plus>\s*\+|\s+plus\b)?",
     re.I,
 )
@@ -599,6 +658,8 @@ def _yearly_dollars(amounts: list[_Amount]) -> list[float] | None:
     periods = {a.per_year for a in chosen if a.per_year is not None}
     # "monthly, around 500 or 600": one period said once covers every amount.
     shared = periods.pop() if len(periods) == 1 else 1.0
+    if any(a.currency not in (None, *USD_PER_UNIT) for a in chosen):
+        return None
     return [a.middle * (a.per_year or shared) * USD_PER_UNIT[a.currency or "USD"] for a in chosen]
 
 
@@ -625,7 +686,8 @@ def read_budget(text: str) -> str | None:
 
 _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:just|only|simply)?\s*(?:researching|looking around|browsing|exploring|curious|"
-                r"gathering info\w*|comparing options|not buying)\b", re.I), "researching"),
+                r"gathering info\w*|comparing options|not buying)\b|"
+                r"\b(?:just|only|simply) (?:do(?:ing)? )?(?:the |some )?research\w*", re.I), "researching"),
     # Negations first: "not my call" must not read as "my call".
     (re.compile(r"\b(?:not (?:me|my call|my decision|up to me)|someone else|"
                 r"i don'?t (?:decide|sign|approve)|need (?:approval|sign[- ]off)|"
@@ -664,9 +726,18 @@ def read_authority(text: str, intent: str | None = None) -> str | None:
     # The question is "will you be the one deciding?": a bare yes or no answers it.
     if intent == "affirm":
         return "decides"
-    if intent == "deny":
+    if intent == "deny" and not _TURNS_DOWN.search(text):
         return "influences"
     return None
+
+
+# "No thanks" to "will you be the one deciding?" turns the question down; it says nothing
+# about who decides.
+_TURNS_DOWN = re.compile(
+    r"\b(?:thanks|thank you|thx|ta|rather not|prefer not|pass|skip|not (?:saying|telling|sharing)|"
+    r"none of your|no comment|questions?)\b",
+    re.I,
+)
 
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos?|mths?|quarters?|years?|yrs?)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lead_form import ValidateLeadForm
@@ -345,3 +346,59 @@ async def test_a_callers_national_number_is_read_in_the_callers_country(
         action, text="oh seven nine one one one two three four five six", slots=asked
     )
     assert "lead_phone" not in slots or slots["lead_phone"] is None
+
+
+async def test_only_wanting_to_ask_questions_ends_the_form_at_once(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "nah, I'll leave my name out of it, just wanted to ask",
+        intent="deny",
+        slots={"requested_slot": "lead_name"},
+    )
+    events = await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
+    assert responses(dispatcher) == ["utter_lead_form_declined"]
+    assert slot_events(events)["requested_slot"] is None
+    assert FollowupAction("action_listen") in events
+    assert store.contact_for_identity("rest", "visitor-1") is None
+
+
+async def test_a_second_question_turned_down_before_any_detail_ends_the_form(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="no thanks",
+        intent="deny",
+        slots={"requested_slot": "lead_phone", "skipped_fields": ["email"]},
+    )
+    assert said == ["utter_lead_form_declined"] and slots["requested_slot"] is None
+
+
+async def test_a_question_turned_down_after_a_detail_is_only_skipped(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="no thanks",
+        intent="deny",
+        slots={"requested_slot": "lead_phone", "skipped_fields": ["email"], "lead_name": "Dana"},
+    )
+    assert said == ["utter_field_skipped"] and slots["requested_slot"] == "lead_company"
+
+
+async def test_not_now_after_some_details_only_skips_that_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="not now, thanks",
+        intent="deny",
+        slots={"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"},
+    )
+    assert said == ["utter_field_skipped"] and slots["requested_slot"] == "lead_company"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.interruptions import interrupts_form
+from bot.interruptions import interrupts_form, wants_no_details
 
 CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "human_handoff"})
 
@@ -92,3 +92,34 @@ def test_working_alone_declines_only_the_company() -> None:
 def test_greetings_typed_in_a_hurry_read_as_greetings(text: str) -> None:
     assert interrupts_form(text, "greet", 0.9, CANDIDATES | {"greet"})
     assert not interrupts_form("Hugo Boss", "greet", 0.9, CANDIDATES | {"greet"})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no thank you, only questions",
+        "nah just wanted to ask a couple of things",
+        "actually, not now",
+        "Not right now, thanks.",
+        "I'd rather not give any contact details",
+        "maybe later",
+        "just browsing really",
+        "please stop asking for my details",
+    ],
+)
+def test_turning_down_every_detail_is_read(said: str) -> None:
+    assert wants_no_details(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no thanks",  # this question only
+        "Skip Henderson",
+        "not now, but next month works",
+        "I only want to know the price, then book a demo",
+        "just me, I'm a freelancer",
+    ],
+)
+def test_turning_down_one_question_is_not_turning_down_all(said: str) -> None:
+    assert not wants_no_details(said)

@@ -6,9 +6,11 @@ import pytest
 
 from bot.qualification import (
     DEFAULT_CONFIG,
+    Answer,
     QualificationConfigError,
     load_qualification_config,
     read_answer,
+    read_budget,
     read_volunteered,
 )
 
@@ -363,3 +365,50 @@ def test_budgets_in_more_currencies(said: str, band: str) -> None:
     from bot.qualification import read_budget
 
     assert read_budget(said) == band
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("we can do about 30 000 zł a year", "1k_10k"),
+        ("around 300.000 TL yearly", "1k_10k"),
+        ("thirty million won per year", "10k_50k"),
+        ("Rp 80 juta per tahun", "1k_10k"),
+        ("60万円くらい", "1k_10k"),
+        ("500万元", "over_50k"),
+        ("150 000 kronor om året", "10k_50k"),
+        ("2 millones de pesos mexicanos", "over_50k"),
+        ("25,000 saudi riyals", "1k_10k"),
+        ("about 900,000 forints", "1k_10k"),
+    ],
+)
+def test_budgets_in_still_more_currencies(said: str, band: str) -> None:
+    assert read_budget(said) == band
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "maybe 50000 pesos",  # Mexican, Philippine, Colombian...: twenty times apart
+        "¥3,000,000",  # yen or yuan
+        "around 200k kroner",  # Norwegian or Danish
+        "500 riyals a month",  # Saudi or Omani
+    ],
+)
+def test_money_of_an_unsaid_country_is_no_budget(said: str) -> None:
+    assert read_budget(said) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "expected"),
+    [
+        ("My CEO decide, I only research first", "inform", Answer("researching")),
+        ("no thanks", "deny", Answer(None, declined=True)),
+        ("no thank you, only questions", "deny", Answer(None, declined=True)),
+        ("no", "deny", Answer("influences")),
+    ],
+)
+def test_turning_the_decision_question_down_is_no_answer(
+    said: str, intent: str, expected: Answer
+) -> None:
+    assert read_answer("authority", said, intent) == expected
