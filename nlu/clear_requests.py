@@ -13,6 +13,8 @@
    you hold on me", "send me my personal data", "GDPR access request". "Send me some info
    about your product" is a request for product information, so it becomes the next
    guess DIET had among the product intents, or `request_info`.
+4. "Just calling about your marketing software" or "I'd like to know more", which DIET
+   could not place, asks to hear about the product: `request_info`.
 
 Placed after the FallbackClassifier and before nlu.explicit_details, which still makes a
 message that gives details `inform`.
@@ -124,6 +126,19 @@ _BOT_CHALLENGE = re.compile(
     r"\bis (?:this|that) (?:a |an )?(?:bot|robot|real person|human|machine|computer|ai)\b",
     re.IGNORECASE,
 )
+# "Just calling about your marketing software", "I want to know more about your program":
+# the person wants to hear about the product, in words DIET could not place.
+_PRODUCT_NOUN = (
+    r"(?:products?|software|program(?:me)?s?|platforms?|tools?|services?|systems?|apps?|"
+    r"solutions?|bots?|chat ?bots?|assistants?|parley|offerings?|thing)"
+)
+_ABOUT_PRODUCT = re.compile(
+    rf"\b(?:about|regarding|re|on|in|for)\s+(?:your|the|this|parley'?s?)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN}\b|"
+    r"\b(?:know|hear|learn|find out|understand|read)\s+(?:a (?:bit|little) |some(?:thing)? )?"
+    r"more\b|\binterested in (?:parley|you|what you do)\b",
+    re.IGNORECASE,
+)
 # "I have a few questions" announces questions without asking one yet.
 _QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
 ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
@@ -143,6 +158,13 @@ def clear_request(text: str) -> str | None:
             if not _NEGATION.search(text[: match.start()]):
                 return intent
     return None
+
+
+def _about_the_product(text: str) -> str | None:
+    match = _ABOUT_PRODUCT.search(text)
+    if match is None or _NEGATION.search(text[: match.start()]):
+        return None
+    return REQUEST_INFO
 
 
 def is_data_subject_request(text: str) -> bool:
@@ -178,7 +200,7 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
         return "ask_next_steps"
     if intent in UNPLACED_INTENTS:
-        return clear_request(text)
+        return clear_request(text) or _about_the_product(text)
     if intent == REQUEST_DATA and not is_data_subject_request(text):
         return product_intent_instead(ranking)
     return None

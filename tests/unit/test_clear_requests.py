@@ -131,3 +131,20 @@ def test_next_steps_why_needed_and_bot_questions_are_read_when_diet_could_not_pl
 ) -> None:
     assert corrected_intent(text, "nlu_fallback", []) == intent
     assert corrected_intent(text, "greet", []) is None  # only an unplaced message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hi there, ringing about your lead software", "request_info"),
+        ("i would like to hear a bit more", "request_info"),
+        ("we are interested in your booking bot for the salon", "request_info"),
+        ("not interested in your product, thanks", None),
+        ("calling about my invoice", None),
+        ("good afternoon", None),
+    ],
+)
+def test_wanting_to_hear_about_the_product_is_a_request_for_information(
+    text: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, "nlu_fallback", []) == expected
