@@ -139,6 +139,15 @@ _ABOUT_PRODUCT = re.compile(
     r"more\b|\binterested in (?:parley|you|what you do)\b",
     re.IGNORECASE,
 )
+# A question in the words, even without its question mark ("does it work with xero",
+# "it work with salesforce" from a caller).
+_ASKS = re.compile(
+    r"\?\s*$|^\s*(?:and\s+|so\s+|but\s+)?(?:does|do|can|will|would|could|is|are|it|has)\b",
+    re.IGNORECASE,
+)
+_STATEMENT_GUESSES = frozenset({"inform", "chitchat", "out_of_scope"})
+# "Am I talking to a robot?" is taken for a request for a person as often as not.
+_CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "out_of_scope"})
 # "I have a few questions" announces questions without asking one yet.
 _QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
 ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
@@ -193,7 +202,9 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
     if intent == "nlu_fallback" and _INTEGRATION.search(text):
         return "ask_integrations"
-    if intent == "nlu_fallback" and _BOT_CHALLENGE.search(text):
+    if intent in _STATEMENT_GUESSES and _INTEGRATION.search(text) and _ASKS.search(text):
+        return "ask_integrations"  # "it work with salesforce" is asked, not told
+    if intent in _CHALLENGE_GUESSES and _BOT_CHALLENGE.search(text):
         return "bot_challenge"
     if intent == "nlu_fallback" and _WHY_NEEDED.search(text):
         return "ask_why_needed"

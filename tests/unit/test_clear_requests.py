@@ -148,3 +148,19 @@ def test_wanting_to_hear_about_the_product_is_a_request_for_information(
     text: str, expected: str | None
 ) -> None:
     assert corrected_intent(text, "nlu_fallback", []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("it work with salesforce", "inform", "ask_integrations"),
+        ("and does it hook up to xero?", "chitchat", "ask_integrations"),
+        ("we work with salesforce a lot", "inform", None),
+        ("am i talking to a robot here", "human_handoff", "bot_challenge"),
+        ("can I talk to a real person please", "human_handoff", None),
+    ],
+)
+def test_questions_guessed_as_statements_or_handoffs_are_read_from_their_words(
+    text: str, intent: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, intent, []) == expected
