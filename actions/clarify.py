@@ -58,7 +58,8 @@ PLURAL: dict[str, str] = {
 # "talk to someone now or book a time?": which one the words pick.
 _BOOK = re.compile(
     r"\b(?:book|booking|meeting|meet|schedule|appointment|calendar|diary|slot|time|later|"
-    r"second|2nd|latter)\b",
+    r"second|2nd|latter|tomorrow|week|monday|tuesday|wednesday|thursday|friday|morning|"
+    r"afternoon|evening)\b",
     re.I,
 )
 _TALK = re.compile(
@@ -206,7 +207,10 @@ class ActionYesNoAnswer(StoreBacked, Action):
             dispatcher.utter_message(response="utter_route_declined")
             return [*settled(), FollowupAction("action_listen")]
         book, talk = bool(_BOOK.search(text)), bool(_TALK.search(text))
-        if meeting_only and (answer == "yes" or book or talk):
+        if meeting_only and talk and not book:
+            # Offered a meeting, asked for a person now: a person it is.
+            return [*settled(), FollowupAction("action_human_handoff")]
+        if meeting_only and (answer == "yes" or book):
             return [*settled(), FollowupAction("action_start_booking")]
         if book != talk and not text.startswith("/"):
             chosen = "action_start_booking" if book else "action_human_handoff"

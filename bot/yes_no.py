@@ -16,6 +16,7 @@ Pure functions (nlu/yes_no.py puts them in the NLU pipeline; actions read answer
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,6 +53,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "would not mind", "i would not mind", "nah yeah", "do the needful",
         "please do the needful", "haan", "han", "haa", "haan ji", "ji haan", "ji ha",
         "theek hai", "thik hai", "thik he", "bilkul", "oui", "si", "ja", "da", "\U0001f44d",
+        # Yes in the speaker's first language, said beside English ("yes okay va bene").
+        "va bene", "certo", "claro", "vale", "sim", "tak", "evet", "jawohl", "klar",
+        "natuerlich", "bien sur", "d accord", "dacord", "ndiyo", "naam", "aiwa", "haan haan",
+        "ok la", "okay la", "boleh", "shi", "opo", "claro que si", "si claro", "oui oui",
     ),
     _NO: (
         "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",
@@ -70,6 +75,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "that is wrong", "incorrect", "that is incorrect", "not right", "not correct",
         "that is not right", "that is not correct", "not quite", "nahi", "nahin", "nai",
         "nahi ji", "na ji", "\U0001f44e",
+        "non", "nein", "nee", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
     ),
     _UNSURE: (
         "maybe", "perhaps", "possibly", "probably", "not sure", "i am not sure",
@@ -93,6 +99,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "that one", "one", "now", "go", "ahead", "sounds", "thing", "sure thing", "of",
         "am", "be", "from", "about", "any", "anything", "either", "though", "as well",
         "too", "also", "again", "again please", "on", "in", "at",
+        # Thanks and goodbyes in the speaker's first language.
+        "grazie", "merci", "danke", "gracias", "obrigado", "obrigada", "shukran", "asante",
+        "ciao", "bye", "goodbye", "dhanyavaad", "dhanyavad", "shukriya", "terima kasih",
+        "bitte", "danke schon", "por favor", "per favore", "s il vous plait", "svp",
     ),
 }  # fmt: skip
 # Channel words count as part of an answer ("emails yes, texts no").
@@ -147,7 +157,11 @@ class YesNo:
 
 
 def normalize(text: str) -> str:
-    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    # Accents dropped, so that "sì" and "bien sûr" meet the lexicon's "si" and "bien sur".
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    lowered = plain.lower().replace("\u2019", "'").replace("\u2018", "'")
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     return lowered

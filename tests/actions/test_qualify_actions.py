@@ -249,6 +249,15 @@ async def test_a_yes_to_a_meeting_books_and_unclear_is_asked_once(
     assert said == ["utter_route_declined"]
 
 
+async def test_a_person_asked_for_at_the_meeting_offer_is_a_handoff(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, _ = await offer_answer(store, settings, "yeah put me through to someone now", "meeting")
+    assert followups(events) == ["action_human_handoff"]
+    events, _ = await offer_answer(store, settings, "yes, a call next week suits", "meeting")
+    assert followups(events) == ["action_start_booking"]
+
+
 async def test_anything_else_after_a_close(store: ProfileStore, settings: Settings) -> None:
     _, said = await offer_answer(store, settings, "no thanks", "close", intent="deny")
     assert said == ["utter_route_declined"]

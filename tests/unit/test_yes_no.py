@@ -189,3 +189,22 @@ def test_a_value_set_against_the_one_shown_is_a_correction(
 ) -> None:
     assert read_correction(said) == Correction(field, value)  # type: ignore[arg-type]
     assert read_correction("my company is not important") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("yes okay va bene", "yes"),
+        ("sì, va bene grazie", "yes"),
+        ("oui bien sûr", "yes"),
+        ("ja bitte", "yes"),
+        ("claro que sí", "yes"),
+        ("evet", "yes"),
+        ("non, merci", "no"),
+        ("nein danke", "no"),
+        ("não, obrigado", "no"),
+    ],
+)
+def test_yes_and_no_beside_english_in_the_speakers_own_language(text: str, answer: str) -> None:
+    read = read_yes_no(text)
+    assert read.answer == answer and read.clean
