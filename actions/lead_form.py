@@ -180,9 +180,9 @@ class ValidateLeadForm(StoreBacked, Action):
             return []  # a code sent from here: action_verify_code checks it
         reading = self._read(tracker, turn, requested)
         leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
-        if requested and not leaving and not reading.values and not lead_values(tracker):
-            if wants_no_details(turn.text):
-                return await self._stop(dispatcher, tracker, turn)
+        gave_nothing = not reading.values and not lead_values(tracker)
+        if requested and not leaving and gave_nothing and wants_no_details(turn.text):
+            return await self._stop(dispatcher, tracker, turn)
         if requested and not leaving and _declines(turn, requested, reading):
             if not reading.values and _declined_before_giving_anything(tracker):
                 return await self._stop(dispatcher, tracker, turn)
