@@ -916,7 +916,7 @@ def read_spoken_email(text: str) -> str | None:
     for index, token in enumerate(tokens):
         if _SPOKEN_SYMBOL.get(token) != "@":
             continue
-        domain = _spoken_domain(tokens[index + 1 :])
+        domain = _spoken_domain(_joined_domain_words(tokens[index + 1 :]))
         local = _spoken_local(tokens[:index])
         if domain and local:
             try:
@@ -924,6 +924,24 @@ def read_spoken_email(text: str) -> str | None:
             except ValueError:
                 continue
     return None
+
+
+# Words that say where an address is rather than spell its domain ("at my work dot ...").
+_NOT_DOMAIN_WORDS = word_set("my our your the his her their work home office company job")
+_MAX_DOMAIN_WORDS = 4
+
+
+def _joined_domain_words(tokens: list[str]) -> list[str]:
+    """A domain said as several words joins them: a recognizer writes "harlow supply dot
+    com" or "grant and sons dot com" for harlowsupply.com and grantandsons.com."""
+    end = next((i for i, t in enumerate(tokens) if _SPOKEN_SYMBOL.get(t) in (".", "-")), None)
+    words = tokens[:end] if end is not None else []
+    if not 2 <= len(words) <= _MAX_DOMAIN_WORDS or any(
+        not _DOMAIN_WORD.match(w) or w in _NOT_DOMAIN_WORDS or _SPOKEN_SYMBOL.get(w)
+        for w in words
+    ):
+        return tokens
+    return ["".join(words), *tokens[len(words) :]]
 
 
 def _spoken_domain(tokens: list[str]) -> str | None:

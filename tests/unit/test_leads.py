@@ -350,6 +350,9 @@ def test_no_company_to_give_is_a_refusal_not_a_company(text: str) -> None:
             "siobhan.oneill@harbourlight.co.uk",
         ),
         ("ok it is t 99 at proton dot me", "t99@proton.me"),
+        # A domain said as words is one word: a recognizer splits what has no spaces.
+        ("linda at grant and sons dot com", "linda@grantandsons.com"),
+        ("d brooks at harlow supply dot co dot uk", "dbrooks@harlowsupply.co.uk"),
     ],
 )
 def test_spoken_addresses_are_read_out_of_the_words_around_them(text: str, expected: str) -> None:
@@ -454,3 +457,10 @@ def test_a_national_number_is_read_in_the_callers_country(
 ) -> None:
     reading = read_message(said, region="US", requested="phone", caller=caller)
     assert reading.values.get("phone") == expected
+
+
+def test_an_address_at_my_work_is_not_a_domain() -> None:
+    assert (
+        "email"
+        not in read_message("it is jo at my work dot com", region="US", requested="email").values
+    )
