@@ -8,7 +8,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from pathlib import Path
 
 import httpx
@@ -20,7 +20,11 @@ from schemathesis.checks import positive_data_acceptance
 
 from api import tokens
 from api.app import build_app
+from bot.journal import PendingConsent, apply_consent
 from bot.store import ProfileStore, upgrade
+from campaigns.definitions import Message
+from campaigns.guards import Limits, refusal
+from campaigns.templates import Template
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
 
@@ -125,6 +129,29 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     made = httpx.post(url, json=consent, headers={"Authorization": f"Bearer {privacy}"})
     assert made.status_code == 201 and made.json()["source"] == "staff"
     assert api.store.has_consent(contact_id, "email")
+
+
+@pytest.mark.xfail(
+    strict=True, reason="#22: an API grant records consent but lifts no do-not-contact"
+)
+def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api) -> None:
+    phone = "+14155550134"
+    stop = PendingConsent(channel="sms", external_id=phone, purposes=("sms",), granted=False,
+                          wording="STOP", wording_version="keyword-1", source="keyword",
+                          evidence={"message_sid": "SM1"}, occurred_at=NOW.isoformat())  # fmt: skip
+    apply_consent(api.store, stop)
+    contact = api.store.ensure_contact("sms", phone)
+    grant = {"purpose": "sms", "granted": True, "wording": "May we text you offers?",
+             "wording_version": "staff-1", "evidence": {"collected_by": "sam"}}  # fmt: skip
+    url = f"{api.url}/api/v1/contacts/{contact.id}/consent"
+    made = httpx.post(url, json=grant, headers={"Authorization": f"Bearer {api.token('privacy')}"})
+    assert made.status_code == 201
+    assert api.store.do_not_contact(contact.id) == []
+    later = datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc)  # 10:00 in San Francisco
+    limits = Limits(time(8), time(21), cap_per_day=2, cap_per_week=5, default_region="US")
+    message = Message({"text": Template("Hello")})
+    snapshot = api.store.contact_snapshot(contact.id, later)
+    assert refusal("sms", snapshot, message, limits, {"sms"}, later) is None
 
 
 def test_api_revoked_token_stops_working_at_once(api: Api) -> None:
