@@ -11,7 +11,8 @@ from actions.clarify import ActionYesNoAnswer
 from actions.consent import ActionAskConsent, ActionRecordConsent, ActionWithdrawConsent
 from bot.journal import ConsentJournal
 from bot.settings import Settings
-from bot.store import ProfileStore
+from bot.store import ConsentWords, ProfileStore
+from bot.types import PURPOSES
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 DOMAIN: dict[str, object] = {}
@@ -135,6 +136,48 @@ async def test_start_restores_only_what_was_once_granted(
     state = store.consent_state(contact.id)
     assert state["email"].granted is True and state["sms"].granted is False
     assert dispatcher.messages[0]["scope"] == "email"
+
+
+async def test_stop_all_withdraws_every_purpose_and_blocks_every_marketing_channel(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = make_tracker("STOPALL", intent="opt_out")
+    tracker.latest_message["metadata"] |= {
+        "parley_keyword": "STOPALL",
+        "parley_keyword_kind": "stop_all",
+    }
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None
+    state = store.consent_state(contact.id)
+    assert sorted(state) == sorted(PURPOSES) and not any(e.granted for e in state.values())
+    blocked = [(e.channel, e.reason) for e in store.do_not_contact(contact.id)]
+    assert blocked == [(p, "withdrawn") for p in ("email", "sms", "whatsapp", "telegram", "phone")]
+
+
+async def test_start_after_stop_lifts_the_block_it_left(
+    store: ProfileStore, settings: Settings
+) -> None:
+    from actions.consent import ActionResubscribe
+
+    contact = store.ensure_contact("rest", "visitor-1")
+    store.grant_consent(contact.id, ["email"], ConsentWords("rest", "w", "v", "keyword", {}))
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("stop emailing me", intent="opt_out"), DOMAIN
+    )
+    assert [e.channel for e in store.do_not_contact(contact.id)] == ["email"]
+    tracker = make_tracker("/opt_in", intent="opt_in")
+    tracker.latest_message["metadata"] |= {
+        "parley_keyword": "START",
+        "parley_keyword_kind": "start",
+    }
+    await ActionResubscribe(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert store.has_consent(contact.id, "email")
+    assert store.do_not_contact(contact.id) == []
 
 
 # ---- Answers in people's own words, through action_yes_no_answer (actions/clarify.py).
