@@ -131,18 +131,28 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     assert api.store.has_consent(contact_id, "email")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="#22: an API grant records consent but lifts no do-not-contact"
-)
 def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api) -> None:
     phone = "+14155550134"
-    stop = PendingConsent(channel="sms", external_id=phone, purposes=("sms",), granted=False,
-                          wording="STOP", wording_version="keyword-1", source="keyword",
-                          evidence={"message_sid": "SM1"}, occurred_at=NOW.isoformat())  # fmt: skip
+    stop = PendingConsent(
+        channel="sms",
+        external_id=phone,
+        purposes=("sms",),
+        granted=False,
+        wording="STOP",
+        wording_version="keyword-1",
+        source="keyword",
+        evidence={"message_sid": "SM1"},
+        occurred_at=NOW.isoformat(),
+    )
     apply_consent(api.store, stop)
     contact = api.store.ensure_contact("sms", phone)
-    grant = {"purpose": "sms", "granted": True, "wording": "May we text you offers?",
-             "wording_version": "staff-1", "evidence": {"collected_by": "sam"}}  # fmt: skip
+    grant = {
+        "purpose": "sms",
+        "granted": True,
+        "wording": "May we text you offers?",
+        "wording_version": "staff-1",
+        "evidence": {"collected_by": "sam"},
+    }
     url = f"{api.url}/api/v1/contacts/{contact.id}/consent"
     made = httpx.post(url, json=grant, headers={"Authorization": f"Bearer {api.token('privacy')}"})
     assert made.status_code == 201
@@ -152,6 +162,27 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
     message = Message({"text": Template("Hello")})
     snapshot = api.store.contact_snapshot(contact.id, later)
     assert refusal("sms", snapshot, message, limits, {"sms"}, later) is None
+
+
+def test_api_consent_withdrawal_blocks_the_purpose_like_any_other(api: Api) -> None:
+    contact_id = _contact(api.store)
+    withdrawal = {
+        "purpose": "email",
+        "granted": False,
+        "wording": "Please stop emailing me",
+        "wording_version": "staff-1",
+        "evidence": {"collected_by": "sam"},
+    }
+    url = f"{api.url}/api/v1/contacts/{contact_id}/consent"
+    made = httpx.post(
+        url, json=withdrawal, headers={"Authorization": f"Bearer {api.token('privacy')}"}
+    )
+    assert made.status_code == 201 and made.json()["granted"] is False
+    entries = api.store.do_not_contact(contact_id)
+    assert [(e.channel, e.reason, e.note) for e in entries] == [
+        ("email", "withdrawn", "withdrawn through the API")
+    ]
+    assert not api.store.may_send(contact_id, "email", NOW)
 
 
 def test_api_revoked_token_stops_working_at_once(api: Api) -> None:
