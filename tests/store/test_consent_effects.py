@@ -3,6 +3,8 @@ in one transaction, and `may_send` answers from the result."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -160,3 +162,20 @@ def test_a_grant_failing_at_its_lift_leaves_nothing_written(
     assert _ledger(store, contact.id) == [("sms", False, False)]
     assert _blocks(store, contact.id) == [("sms", "withdrawn")]
     assert store.webhook_deliveries() == []
+
+
+def test_two_unsubscribes_at_once_append_one_withdrawal(store: ProfileStore) -> None:
+    contact = _texter(store)
+    start = threading.Barrier(2)
+
+    def press() -> None:
+        start.wait()
+        store.withdraw_consent(contact.id, ["email"], STOP, now=at(1), skip_repeat=True)
+
+    presses = [threading.Thread(target=press) for _ in range(2)]
+    for thread in presses:
+        thread.start()
+    for thread in presses:
+        thread.join(30)
+    assert _ledger(store, contact.id) == [("email", False, False)]
+    assert _blocks(store, contact.id) == [("email", "withdrawn")]
