@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionYesNoAnswer
@@ -83,6 +84,13 @@ async def test_a_yes_for_a_proven_email_is_in_force_at_once(
     assert responses(dispatcher) == ["utter_consent_recorded"]
 
 
+def keyword_tracker(keyword: str, kind: str, intent: str) -> Tracker:
+    """A whole-message keyword as the channels pass it on (channels/keywords.py)."""
+    tracker = make_tracker(keyword, intent=intent)
+    tracker.latest_message["metadata"] |= {"parley_keyword": keyword, "parley_keyword_kind": kind}
+    return tracker
+
+
 async def test_withdrawal_during_an_outage_is_said_journaled_and_replayed(
     store: ProfileStore, settings: Settings
 ) -> None:
@@ -126,11 +134,7 @@ async def test_start_restores_only_what_was_once_granted(
             contact.id, purpose, granted, channel="rest", wording="w", wording_version="v",  # type: ignore[arg-type]
             source="conversation", evidence={},
         )  # fmt: skip
-    tracker = make_tracker("/opt_in", intent="opt_in")
-    tracker.latest_message["metadata"] |= {
-        "parley_keyword": "START",
-        "parley_keyword_kind": "start",
-    }
+    tracker = keyword_tracker("START", "start", intent="opt_in")
     dispatcher = CollectingDispatcher()
     await ActionResubscribe(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
     state = store.consent_state(contact.id)
@@ -141,11 +145,7 @@ async def test_start_restores_only_what_was_once_granted(
 async def test_stop_all_withdraws_every_purpose_and_blocks_every_marketing_channel(
     store: ProfileStore, settings: Settings
 ) -> None:
-    tracker = make_tracker("STOPALL", intent="opt_out")
-    tracker.latest_message["metadata"] |= {
-        "parley_keyword": "STOPALL",
-        "parley_keyword_kind": "stop_all",
-    }
+    tracker = keyword_tracker("STOPALL", "stop_all", intent="opt_out")
     await ActionWithdrawConsent(store=store, settings=settings).run(
         CollectingDispatcher(), tracker, DOMAIN
     )
@@ -168,11 +168,7 @@ async def test_start_after_stop_lifts_the_block_it_left(
         CollectingDispatcher(), make_tracker("stop emailing me", intent="opt_out"), DOMAIN
     )
     assert [e.channel for e in store.do_not_contact(contact.id)] == ["email"]
-    tracker = make_tracker("/opt_in", intent="opt_in")
-    tracker.latest_message["metadata"] |= {
-        "parley_keyword": "START",
-        "parley_keyword_kind": "start",
-    }
+    tracker = keyword_tracker("START", "start", intent="opt_in")
     await ActionResubscribe(store=store, settings=settings).run(
         CollectingDispatcher(), tracker, DOMAIN
     )

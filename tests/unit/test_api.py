@@ -131,6 +131,20 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     assert api.store.has_consent(contact_id, "email")
 
 
+def _post_consent(
+    api: Api, contact_id: str, purpose: str, granted: bool, wording: str
+) -> httpx.Response:
+    body = {
+        "purpose": purpose,
+        "granted": granted,
+        "wording": wording,
+        "wording_version": "staff-1",
+        "evidence": {"collected_by": "sam"},
+    }
+    url = f"{api.url}/api/v1/contacts/{contact_id}/consent"
+    return httpx.post(url, json=body, headers={"Authorization": f"Bearer {api.token('privacy')}"})
+
+
 def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api) -> None:
     phone = "+14155550134"
     stop = PendingConsent(
@@ -146,15 +160,7 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
     )
     apply_consent(api.store, stop)
     contact = api.store.ensure_contact("sms", phone)
-    grant = {
-        "purpose": "sms",
-        "granted": True,
-        "wording": "May we text you offers?",
-        "wording_version": "staff-1",
-        "evidence": {"collected_by": "sam"},
-    }
-    url = f"{api.url}/api/v1/contacts/{contact.id}/consent"
-    made = httpx.post(url, json=grant, headers={"Authorization": f"Bearer {api.token('privacy')}"})
+    made = _post_consent(api, contact.id, "sms", True, "May we text you offers?")
     assert made.status_code == 201
     assert api.store.do_not_contact(contact.id) == []
     later = datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc)  # 10:00 in San Francisco
@@ -166,17 +172,7 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
 
 def test_api_consent_withdrawal_blocks_the_purpose_like_any_other(api: Api) -> None:
     contact_id = _contact(api.store)
-    withdrawal = {
-        "purpose": "email",
-        "granted": False,
-        "wording": "Please stop emailing me",
-        "wording_version": "staff-1",
-        "evidence": {"collected_by": "sam"},
-    }
-    url = f"{api.url}/api/v1/contacts/{contact_id}/consent"
-    made = httpx.post(
-        url, json=withdrawal, headers={"Authorization": f"Bearer {api.token('privacy')}"}
-    )
+    made = _post_consent(api, contact_id, "email", False, "Please stop emailing me")
     assert made.status_code == 201 and made.json()["granted"] is False
     entries = api.store.do_not_contact(contact_id)
     assert [(e.channel, e.reason, e.note) for e in entries] == [
