@@ -26,7 +26,14 @@ from bot.leads import normalize_email, normalize_phone
 from bot.metrics import HTTP_REQUESTS, exposition, status_class
 from bot.segments import Compare, Everyone, InList, Or, Segment
 from bot.settings import Secret
-from bot.store import ApiToken, Contact, Enrollment, ProfileStore
+from bot.store import (
+    ApiToken,
+    ConsentChange,
+    ConsentWords,
+    Contact,
+    Enrollment,
+    ProfileStore,
+)
 from bot.types import PURPOSES, LeadField
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -352,12 +359,23 @@ async def post_consent(request: web.Request) -> web.Response:
     key, body = _contact_key(request), await _json_body(request)
     record = _consent_record(body)
     evidence = {**record["evidence"], "api_token": token.id}
-    event = await in_thread(request, lambda s: s.record_consent(
-        key, record["purpose"], record["granted"], channel="staff", wording=record["wording"],
-        wording_version=record["wording_version"], source="staff", evidence=evidence))  # fmt: skip
+    words = ConsentWords("staff", record["wording"], record["wording_version"], "staff", evidence)
+    change = await in_thread(request, lambda s: _change_consent(s, key, record, words))
+    event = change.events[0]
     await audited(request, "api.consent", event.contact_id, purpose=record["purpose"],
                   granted=record["granted"])  # fmt: skip
     return web.json_response(event.to_export(), status=201)
+
+
+def _change_consent(
+    store: ProfileStore, key: str, record: dict[str, Any], words: ConsentWords
+) -> ConsentChange:
+    """The whole effect, as any other grant or withdrawal: a grant lifts the purpose's
+    do-not-contact entry (a STOP's included), a withdrawal adds one."""
+    purposes = [record["purpose"]]
+    if record["granted"]:
+        return store.grant_consent(key, purposes, words)
+    return store.withdraw_consent(key, purposes, words, "withdrawn through the API")
 
 
 def _consent_record(body: dict[str, Any]) -> dict[str, Any]:

@@ -196,11 +196,9 @@ def send_confirmation(
 ) -> str | None:
     """Queue the confirmation email with the ICS; the reason it can't be sent, if any."""
     contact = store.get_contact(booking.contact_id)
-    if not contact.email:
-        return "no email address"
-    consent = store.consent_state(contact.id).get("email")
-    if consent is None or not consent.in_force:
-        return "no email consent"
+    permission = store.may_send(contact.id, "email", now)
+    if not permission:
+        return permission.refusal
     if not settings.mail.configured:
         return "email is not configured"
     local = booking.starts_at.astimezone(ZoneInfo(availability.timezone))

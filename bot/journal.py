@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
-from bot.store import ProfileStore
+from bot.store import ConsentWords, ProfileStore
 from bot.types import Channel, ConsentSource, Purpose
 
 logger = logging.getLogger(__name__)
@@ -41,33 +41,17 @@ class PendingConsent:
     occurred_at: str
 
 
-# Sources whose grants come from a conversation rather than from the address itself.
-CONFIRMED_LATER = frozenset({"conversation", "voice"})
-
-
 def apply_consent(store: ProfileStore, change: PendingConsent) -> None:
-    """Record one consent change (and its do-not-contact effect) in the store."""
+    """Record one consent change, with its do-not-contact effect, in one transaction."""
     contact = store.ensure_contact(change.channel, change.external_id)
+    words = ConsentWords(
+        change.channel, change.wording, change.wording_version, change.source, change.evidence
+    )
     when = datetime.fromisoformat(change.occurred_at)
-    for purpose in change.purposes:
-        # A yes in conversation for an address the person has not proven waits for the
-        # address to confirm it (double opt-in); until then it lifts nothing either.
-        pending = (
-            change.granted
-            and change.source in CONFIRMED_LATER
-            and store.needs_confirmation(contact.id, purpose)
-        )
-        store.record_consent(
-            contact.id, purpose, change.granted, channel=change.channel, wording=change.wording,
-            wording_version=change.wording_version, source=change.source,
-            evidence=change.evidence, now=when, pending=pending,
-        )  # fmt: skip
-        if purpose == "profiling" or pending:
-            continue
-        if change.granted:
-            store.lift_do_not_contact(contact.id, purpose, now=when)
-        else:
-            store.add_do_not_contact(contact.id, purpose, "withdrawn", now=when)
+    if change.granted:
+        store.grant_consent(contact.id, change.purposes, words, now=when)
+    else:
+        store.withdraw_consent(contact.id, change.purposes, words, now=when)
 
 
 def erased_since_made(store: ProfileStore, change: PendingConsent, salt: str) -> bool:

@@ -244,7 +244,7 @@ class Dispatcher:
             return await self._finish(send, UNCERTAIN, str(failure), channel=channel)
         if failure.do_not_contact is not None:
             note = f"campaign send {send.send_key}: {failure}"
-            await asyncio.to_thread(self.engine.store.add_do_not_contact, send.contact_id,
+            await asyncio.to_thread(self.engine.store.block_contact, send.contact_id,
                                     channel, failure.do_not_contact, note)  # fmt: skip
         if failure.retryable and send.attempts + 1 < MAX_ATTEMPTS:
             retry_at = self.clock() + FIRST_RETRY * 2**send.attempts

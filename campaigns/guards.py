@@ -1,8 +1,11 @@
 """The checks every campaign send passes at the moment it is claimed.
 
-Consent for the channel's purpose, do-not-contact, an address on that channel, the
-frequency caps, Telegram only for people who started the bot, WhatsApp's 24-hour window
-(after it only a pre-approved template), and quiet hours in the contact's local time.
+Whether the store's rules let marketing go out on the channel at all (an address there,
+Telegram only for people who started the bot, consent for the channel's purpose, no
+do-not-contact: `ContactSnapshot.may_send`, the same answer `ProfileStore.may_send`
+gives booking emails), then campaign policy: the frequency caps, WhatsApp's 24-hour
+window (after it only a pre-approved template), and quiet hours in the contact's local
+time.
 They read a fresh `ContactSnapshot`, never what was true when the send was planned.
 """
 
@@ -45,16 +48,7 @@ def candidate_channels(channels: Sequence[str], snapshot: ContactSnapshot) -> li
 
 
 def address_of(channel: str, snapshot: ContactSnapshot) -> str | None:
-    contact = snapshot.contact
-    if channel == "email":
-        return contact.email
-    if channel == "telegram":
-        ids = [i.external_id for i in contact.channels if i.channel == "telegram"]
-        return ids[-1] if ids else None
-    if contact.phone:
-        return contact.phone
-    ids = [i.external_id for i in contact.channels if i.channel in ("sms", "whatsapp")]
-    return ids[-1] if ids else None
+    return snapshot.address(channel)
 
 
 def refusal(
@@ -68,12 +62,9 @@ def refusal(
     """Why this channel may not be used for this contact now, or None."""
     if channel not in configured:
         return "no provider configured"
-    if address_of(channel, snapshot) is None:
-        return "telegram never started" if channel == "telegram" else f"no {_address_kind(channel)}"
-    if not snapshot.granted(channel):
-        return "no consent"
-    if channel in snapshot.do_not_contact:
-        return "do not contact"
+    permission = snapshot.may_send(channel)
+    if not permission:
+        return permission.refusal
     if snapshot.sent_last_day.get(channel, 0) >= limits.cap_per_day:
         return "frequency cap (day)"
     if snapshot.sent_last_week.get(channel, 0) >= limits.cap_per_week:
@@ -82,10 +73,6 @@ def refusal(
     if closed and message.whatsapp_content_sid is None:
         return "whatsapp window closed"
     return None
-
-
-def _address_kind(channel: str) -> str:
-    return "email address" if channel == "email" else "phone number"
 
 
 def in_whatsapp_window(snapshot: ContactSnapshot, now: datetime) -> bool:

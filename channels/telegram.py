@@ -342,8 +342,7 @@ class TelegramInput(InputChannel):
     async def _block(self, chat: str, note: str) -> None:
         def work() -> None:
             contact = self.store.ensure_contact("telegram", chat)
-            if not self.store.is_do_not_contact(contact.id, "telegram"):
-                self.store.add_do_not_contact(contact.id, "telegram", "blocked", note)
+            self.store.block_contact(contact.id, "telegram", "blocked", note)
 
         try:
             await asyncio.to_thread(work)

@@ -333,4 +333,4 @@ class TwilioMessagingInput(InputChannel):
             logger.warning("carrier opt-out for an unknown number (message %s)", message_sid)
             return
         note = f"Twilio error {CARRIER_OPT_OUT} on {message_sid}"
-        self.store.add_do_not_contact(contact.id, channel, "carrier_block", note)
+        self.store.block_contact(contact.id, channel, "carrier_block", note)

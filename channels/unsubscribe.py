@@ -31,7 +31,7 @@ from sanic.response import HTTPResponse
 from bot.double_opt_in import event_for_token
 from bot.errors import ContactNotFound, StoreUnavailable
 from bot.settings import Secret, load_settings
-from bot.store import ProfileStore
+from bot.store import ConsentWords, ProfileStore
 from bot.unsubscribe import ONE_CLICK_BODY, contact_for_token
 
 logger = logging.getLogger(__name__)
@@ -59,9 +59,6 @@ class UnsubscribeInput(InputChannel):
         self.secret = secret
         self.company = company
         self.store = store
-        # Check-then-write in `_withdraw` must not interleave: a mail client and the
-        # person may well press at the same moment.
-        self._lock = asyncio.Lock()
 
     @classmethod
     def name(cls) -> str:
@@ -93,8 +90,7 @@ class UnsubscribeInput(InputChannel):
             method: Method = "one-click" if _is_one_click(request) else "page"
             agent = request.headers.get("User-Agent", "")[:MAX_USER_AGENT] or None
             try:
-                async with self._lock:
-                    outcome = await asyncio.to_thread(self._withdraw, contact_id, method, agent)
+                outcome = await asyncio.to_thread(self._withdraw, contact_id, method, agent)
             except StoreUnavailable as error:
                 logger.error("unsubscribe of contact %s not recorded: %s", contact_id, error)
                 return self._page(TRY_AGAIN, status=503, headers={"Retry-After": "60"})
@@ -136,22 +132,17 @@ class UnsubscribeInput(InputChannel):
 
     def _withdraw(self, contact_id: str, method: Method, user_agent: str | None) -> Outcome:
         """Runs on a worker thread: the store's calls block."""
+        evidence = {"method": method, "user_agent": user_agent}
+        words = ConsentWords("web", WORDING[method], WORDING_VERSION, "unsubscribe", evidence)
+        note = f"unsubscribe link in an email ({method})"
         try:
-            latest = self.store.consent_state(contact_id).get("email")
-            already = latest is not None and not latest.granted
-            if not already:
-                self.store.record_consent(
-                    contact_id, "email", False, channel="web", wording=WORDING[method],
-                    wording_version=WORDING_VERSION, source="unsubscribe",
-                    evidence={"method": method, "user_agent": user_agent},
-                )  # fmt: skip
-            # Also when already withdrawn: an earlier try may have failed between the two.
-            self.store.add_do_not_contact(
-                contact_id, "email", "withdrawn", note=f"unsubscribe link in an email ({method})"
+            # Pressed again, it appends nothing but makes sure of the do-not-contact entry.
+            change = self.store.withdraw_consent(
+                contact_id, ["email"], words, note, skip_repeat=True
             )
         except ContactNotFound:
             return "contact gone"  # erased meanwhile: there is no one left to email
-        return "already withdrawn" if already else "withdrawn"
+        return "withdrawn" if change.events else "already withdrawn"
 
     def _confirm_page(self) -> str:
         company = html.escape(self.company)

@@ -1,6 +1,8 @@
 """The profile store: contacts, identities, leads and timelines behind one facade, with
 their consent ledger, do-not-contact list, erasure, export and audit log."""
 
+from bot.store.consent_effects import ConsentChange
+from bot.store.consent_store import ConsentWords
 from bot.store.contact_search import MAX_QUERY as MAX_SEARCH_QUERY
 from bot.store.engine import make_engine
 from bot.store.identity import CodeLimits
@@ -31,6 +33,7 @@ from bot.store.records import (
     LeadAnswer,
     MessageStatus,
     OutcomeRecord,
+    Permission,
     ScoreRecord,
     SendStats,
     StudioSession,
@@ -57,7 +60,9 @@ __all__ = [
     "CodeCheck",
     "CodeIssue",
     "CodeLimits",
+    "ConsentChange",
     "ConsentEvent",
+    "ConsentWords",
     "Contact",
     "ContactImport",
     "ContactSnapshot",
@@ -76,6 +81,7 @@ __all__ = [
     "LeadAnswer",
     "MessageStatus",
     "OutcomeRecord",
+    "Permission",
     "ProfileStore",
     "ScoreRecord",
     "SendStats",

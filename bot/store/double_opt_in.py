@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from bot.store import consent, dnc, identity, reads
+from bot.store import consent, identity, reads
 from bot.store.records import ConsentEvent
-from bot.store.schema import channel_identities, consent_events
+from bot.store.schema import channel_identities
 from bot.types import ContactId, Purpose
 
 # What proves the address a purpose sends to.
@@ -42,32 +42,7 @@ def pending_grants(conn: Connection, contact_id: ContactId) -> list[ConsentEvent
     return [e for e in consent.state(conn, contact_id).values() if e.pending and e.granted]
 
 
-def confirm(
-    conn: Connection, event_id: int, method: str, evidence: dict[str, str | None], now: datetime
-) -> ConsentEvent | None:
-    """Confirm a pending grant; None when it is not the latest event of its purpose any
-    more (withdrawn since, or confirmed already)."""
-    query = select(consent_events).where(consent_events.c.id == event_id)
-    pending = conn.execute(query).mappings().first()
-    if pending is None or not pending["pending"]:
-        return None
-    contact_id = reads.lock_contact(conn, ContactId(pending["contact_id"]))
-    latest = consent.state(conn, contact_id).get(pending["purpose"])
-    if latest is None or latest.id != event_id:
-        return None
-    record = consent.ConsentRecord(
-        purpose=latest.purpose, granted=True, channel=latest.channel, wording=latest.wording,
-        wording_version=latest.wording_version, source="confirmation",
-        evidence={**evidence, "confirms_event": str(event_id), "method": method},
-    )  # fmt: skip
-    confirmed = consent.append(conn, contact_id, record, now)
-    if latest.purpose != "profiling":
-        dnc.lift(conn, contact_id, latest.purpose, now)
-    _mark_proven(conn, contact_id, latest.purpose, now)
-    return confirmed
-
-
-def _mark_proven(conn: Connection, contact_id: ContactId, purpose: str, now: datetime) -> None:
+def mark_proven(conn: Connection, contact_id: ContactId, purpose: str, now: datetime) -> None:
     row: Any = reads.contact_row(conn, contact_id)
     field: identity.DetailField = "email" if purpose == "email" else "phone"
     if row is not None and row[field]:

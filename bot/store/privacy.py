@@ -21,18 +21,15 @@ from bot.store import (
     reads,
     retention,
 )
-from bot.store.checks import check_choice, check_json, check_text, utc
+from bot.store.checks import check_json, check_text, utc
 from bot.store.export import export_contact
 from bot.store.records import AuditEntry, ConsentEvent, DoNotContact, ErasureReceipt
 from bot.store.transactions import Transactions
 from bot.types import (
-    DNC_CHANNELS,
-    DNC_REASONS,
     Channel,
     ConsentSource,
     ContactId,
     DncChannel,
-    DncReason,
     Purpose,
 )
 
@@ -59,9 +56,11 @@ class ConsentAndPrivacy:
         now: datetime | None = None,
         pending: bool = False,
     ) -> ConsentEvent:
-        """Append a grant or withdrawal to the ledger; `wording` is the exact text the
-        person saw or heard, `evidence` ids that tie the event to its conversation. A
-        `pending` grant is kept but not acted on until `confirm_consent`."""
+        """Append a grant or withdrawal to the ledger, and nothing else: history kept as
+        given (tests, corrections). A person's choice is `grant_consent` or
+        `withdraw_consent`, which also do its do-not-contact effect. `wording` is the
+        exact text the person saw or heard, `evidence` ids that tie the event to its
+        conversation. A `pending` grant is kept but not acted on until `confirm_consent`."""
         record = consent.ConsentRecord(
             purpose, granted, channel, wording, wording_version, source, dict(evidence), pending
         )
@@ -86,22 +85,6 @@ class ConsentAndPrivacy:
             lambda conn: double_opt_in.pending_grants(conn, reads.require_id(conn, contact_id))
         )
 
-    def confirm_consent(
-        self,
-        event_id: int,
-        method: str,
-        evidence: Mapping[str, str | None],
-        now: datetime | None = None,
-    ) -> ConsentEvent | None:
-        """Confirm a pending grant from its address (a signed link, a YES by text): a new
-        ledger event; also lifts the purpose's do-not-contact entry and marks the address
-        proven. None if the grant was withdrawn or confirmed meanwhile."""
-        check_text("method", method)
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: double_opt_in.confirm(conn, event_id, method, dict(evidence), at)
-        )
-
     def consent_history(self, contact_id: str) -> list[ConsentEvent]:
         return self._tx.read(lambda conn: consent.history(conn, reads.require_id(conn, contact_id)))
 
@@ -113,29 +96,6 @@ class ConsentAndPrivacy:
         return self._tx.read(
             lambda conn: consent.granted(conn, reads.require_id(conn, contact_id), purpose)
         )
-
-    def add_do_not_contact(
-        self,
-        contact_id: str,
-        channel: DncChannel,
-        reason: DncReason,
-        note: str = "",
-        now: datetime | None = None,
-    ) -> DoNotContact:
-        """The active entry for (contact, channel): the one there is, or a new one."""
-        check_choice("channel", channel, DNC_CHANNELS)
-        check_choice("reason", reason, DNC_REASONS)
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: dnc.add(conn, _locked(conn, contact_id), channel, reason, note, at)
-        )
-
-    def lift_do_not_contact(
-        self, contact_id: str, channel: DncChannel, now: datetime | None = None
-    ) -> bool:
-        """False when there was no active entry to lift."""
-        at = utc(now)
-        return self._tx.write(lambda conn: dnc.lift(conn, _locked(conn, contact_id), channel, at))
 
     def do_not_contact(self, contact_id: str) -> list[DoNotContact]:
         """The active entries."""

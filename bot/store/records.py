@@ -318,6 +318,19 @@ class CampaignSend:
     sent_at: datetime | None
 
 
+_NO_ADDRESS = {"email": "no email address", "telegram": "telegram never started"}
+
+
+@dataclass(frozen=True)
+class Permission:
+    """May a message go out? True, or False with the reason it may not."""
+
+    refusal: str | None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+
 @dataclass(frozen=True)
 class ContactSnapshot:
     """What the campaign guards and branches need to know about one contact, read in
@@ -339,6 +352,31 @@ class ContactSnapshot:
     def granted(self, purpose: str) -> bool:
         state = self.consent.get(purpose)
         return state is not None and state[0]
+
+    def address(self, channel: str) -> str | None:
+        """Where a message on `channel` goes: the email, the Telegram chat they started,
+        or the phone (typed, else the number they text from)."""
+        contact = self.contact
+        if channel == "email":
+            return contact.email
+        if channel == "telegram":
+            ids = [i.external_id for i in contact.channels if i.channel == "telegram"]
+            return ids[-1] if ids else None
+        if contact.phone:
+            return contact.phone
+        ids = [i.external_id for i in contact.channels if i.channel in ("sms", "whatsapp")]
+        return ids[-1] if ids else None
+
+    def may_send(self, channel: str) -> Permission:
+        """Marketing on `channel` (a purpose's own: email, sms, whatsapp, telegram) needs
+        an address there, consent in force for it and no do-not-contact entry."""
+        if self.address(channel) is None:
+            return Permission(_NO_ADDRESS.get(channel, "no phone number"))
+        if not self.granted(channel):
+            return Permission("no consent")
+        if channel in self.do_not_contact:
+            return Permission("do not contact")
+        return Permission(None)
 
     @property
     def last_inbound_at(self) -> datetime | None:

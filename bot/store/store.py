@@ -12,6 +12,7 @@ from bot.store import handoffs, messages, operations, reads, scoring
 from bot.store.api_store import ApiStore
 from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
+from bot.store.consent_store import ConsentEffects
 from bot.store.contact_search import ContactSearch
 from bot.store.crm_store import CrmStore
 from bot.store.engine import make_engine
@@ -40,7 +41,7 @@ P = ParamSpec("P")
 
 
 class ProfileStore(
-    ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
+    ConsentEffects, ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
     CrmStore, StudioStore, ReportStore, ContactSearch, IdentityStore,
 ):  # fmt: skip
     """Contacts, their channel identities, leads and timelines; their consent ledger,

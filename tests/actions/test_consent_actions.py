@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionYesNoAnswer
 from actions.consent import ActionAskConsent, ActionRecordConsent, ActionWithdrawConsent
 from bot.journal import ConsentJournal
 from bot.settings import Settings
-from bot.store import ProfileStore
+from bot.store import ConsentWords, ProfileStore
+from bot.types import PURPOSES
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 DOMAIN: dict[str, object] = {}
@@ -82,6 +84,13 @@ async def test_a_yes_for_a_proven_email_is_in_force_at_once(
     assert responses(dispatcher) == ["utter_consent_recorded"]
 
 
+def keyword_tracker(keyword: str, kind: str, intent: str) -> Tracker:
+    """A whole-message keyword as the channels pass it on (channels/keywords.py)."""
+    tracker = make_tracker(keyword, intent=intent)
+    tracker.latest_message["metadata"] |= {"parley_keyword": keyword, "parley_keyword_kind": kind}
+    return tracker
+
+
 async def test_withdrawal_during_an_outage_is_said_journaled_and_replayed(
     store: ProfileStore, settings: Settings
 ) -> None:
@@ -125,16 +134,46 @@ async def test_start_restores_only_what_was_once_granted(
             contact.id, purpose, granted, channel="rest", wording="w", wording_version="v",  # type: ignore[arg-type]
             source="conversation", evidence={},
         )  # fmt: skip
-    tracker = make_tracker("/opt_in", intent="opt_in")
-    tracker.latest_message["metadata"] |= {
-        "parley_keyword": "START",
-        "parley_keyword_kind": "start",
-    }
+    tracker = keyword_tracker("START", "start", intent="opt_in")
     dispatcher = CollectingDispatcher()
     await ActionResubscribe(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
     state = store.consent_state(contact.id)
     assert state["email"].granted is True and state["sms"].granted is False
     assert dispatcher.messages[0]["scope"] == "email"
+
+
+async def test_stop_all_withdraws_every_purpose_and_blocks_every_marketing_channel(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = keyword_tracker("STOPALL", "stop_all", intent="opt_out")
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    contact = store.contact_for_identity("rest", "visitor-1")
+    assert contact is not None
+    state = store.consent_state(contact.id)
+    assert sorted(state) == sorted(PURPOSES) and not any(e.granted for e in state.values())
+    blocked = [(e.channel, e.reason) for e in store.do_not_contact(contact.id)]
+    assert blocked == [(p, "withdrawn") for p in ("email", "sms", "whatsapp", "telegram", "phone")]
+
+
+async def test_start_after_stop_lifts_the_block_it_left(
+    store: ProfileStore, settings: Settings
+) -> None:
+    from actions.consent import ActionResubscribe
+
+    contact = store.ensure_contact("rest", "visitor-1")
+    store.grant_consent(contact.id, ["email"], ConsentWords("rest", "w", "v", "keyword", {}))
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("stop emailing me", intent="opt_out"), DOMAIN
+    )
+    assert [e.channel for e in store.do_not_contact(contact.id)] == ["email"]
+    tracker = keyword_tracker("START", "start", intent="opt_in")
+    await ActionResubscribe(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert store.has_consent(contact.id, "email")
+    assert store.do_not_contact(contact.id) == []
 
 
 # ---- Answers in people's own words, through action_yes_no_answer (actions/clarify.py).

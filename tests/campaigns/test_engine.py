@@ -171,7 +171,7 @@ def test_frequency_cap_skips_with_its_reason(harness_factory: Factory) -> None:
 def test_do_not_contact_blocks_the_channel(harness_factory: Factory) -> None:
     h = harness_factory(WELCOME)
     contact = lead(h.store)
-    h.store.add_do_not_contact(contact.id, "sms", "staff", "asked by phone", now=NOON)
+    h.store.block_contact(contact.id, "sms", "staff", "asked by phone", now=NOON)
     assert h.tick() == {"skipped": 1}
     assert h.store.campaign_sends()[0].reason == (
         "sms: do not contact; whatsapp: no consent; email: no email address"

@@ -112,7 +112,7 @@ def test_no_send_ever_happens_without_consent(
     for purpose in withdrawn:
         grant(h.store, contact.id, purpose, False, NOON)
     for channel in blocked:
-        h.store.add_do_not_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
+        h.store.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
     # They wrote on WhatsApp today, so its 24-hour window is open.
     h.store.link_identity(contact.id, "whatsapp", phone, now=NOON)
     h.store.note_inbound("whatsapp", phone, NOON)

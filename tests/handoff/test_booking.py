@@ -18,7 +18,7 @@ from bot.booking import (
 from bot.errors import SlotTaken
 from bot.handoff import deliver_due
 from bot.settings import Settings, load_settings
-from bot.store import ProfileStore
+from bot.store import ConsentWords, ProfileStore
 from tests.handoff.conftest import Inbox
 
 # Friday 27 March 2026, 10:00 UTC: London moves to summer time on Sunday 29 March.
@@ -132,10 +132,7 @@ def test_confirmation_email_carries_a_valid_ics_only_with_consent(
     )
     slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     booking = book(store, contact.id, slot, BEFORE_DST)
-    assert (
-        send_confirmation(store, configured, booking, availability, BEFORE_DST)
-        == "no email consent"
-    )
+    assert send_confirmation(store, configured, booking, availability, BEFORE_DST) == "no consent"
     store.record_consent(
         contact.id, "email", True, channel="web", wording="May we email you?", wording_version="v1",
         source="conversation", evidence={"conversation_id": "c"},
@@ -152,6 +149,22 @@ def test_confirmation_email_carries_a_valid_ics_only_with_consent(
     assert fields["SUMMARY"] == "Meeting with Acme Test Co"
     assert fields["ATTENDEE"] == "mailto:dana@acme.io" and "Dana\\, Reyes" in ics
     assert fields["UID"] == f"{booking.id}@parley" and fields["METHOD"] == "REQUEST"
+
+
+def test_confirmation_email_is_not_queued_to_a_blocked_address(
+    store: ProfileStore, settings: Settings, tmp_path: Path
+) -> None:
+    configured = _settings(settings, tmp_path)
+    availability = load_availability(configured)
+    contact = store.update_lead_fields("web", "c", {"email": "dana@acme.io"}, "c")
+    words = ConsentWords("web", "May we email you?", "v1", "staff", {"by": "sam"})
+    store.grant_consent(contact.id, ["email"], words)
+    store.block_contact(contact.id, "email", "undeliverable", "bounced")
+    slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
+    booking = book(store, contact.id, slot, BEFORE_DST)
+    reason = send_confirmation(store, configured, booking, availability, BEFORE_DST)
+    assert reason == "do not contact"
+    assert store.deliveries() == []
 
 
 @pytest.mark.parametrize(

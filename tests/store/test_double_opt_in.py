@@ -42,7 +42,7 @@ def test_a_confirmation_puts_the_grant_in_force_and_keeps_both_steps(
     store: ProfileStore,
 ) -> None:
     visitor = _visitor(store)
-    store.add_do_not_contact(visitor, "email", "withdrawn", now=at(0))
+    store.block_contact(visitor, "email", "withdrawn", now=at(0))
     pending = grant(store, visitor, "email", pending=True, now=at(1))
     confirmed = store.confirm_consent(pending.id, "email_link", {"user_agent": "x"}, now=at(2))
     assert confirmed is not None and confirmed.in_force and confirmed.source == "confirmation"

@@ -52,7 +52,7 @@ def make_people(store: ProfileStore) -> People:
     store.link_identity(ada.id, "telegram", "ada-tg-77", now=at(4))
     store.record_event(ada.id, "note", {"text": "Ada Lovelace called back"}, now=at(5))
     consent_of(store, ada.id, "yes text me, this is Ada Lovelace")
-    store.add_do_not_contact(ada.id, "email", "withdrawn", "Ada Lovelace asked", now=at(7))
+    store.block_contact(ada.id, "email", "withdrawn", "Ada Lovelace asked", now=at(7))
     store.record_audit("staff:7", "view_profile", ada.id, {"fields": 5}, now=at(8))
     grace = store.update_lead_fields(
         "telegram", "grace-tg", {"name": "Grace Hopper", "email": "grace@navy.mil"}, "g", now=NOW

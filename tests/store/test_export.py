@@ -24,7 +24,7 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
         evidence={"conversation_id": "conv-1", "message_id": "m7"},
         now=at(1),
     )
-    store.add_do_not_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
+    store.block_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
     exported = store.export_contact(contact.id)
 
     assert json.loads(json.dumps(exported)) == exported

@@ -40,7 +40,7 @@ CALLS: dict[str, Callable[[ProfileStore], Any]] = {
     ),
     "consent_state": lambda s: s.consent_state("x"),
     "has_consent": lambda s: s.has_consent("x", "sms"),
-    "add_do_not_contact": lambda s: s.add_do_not_contact("x", "sms", "withdrawn"),
+    "block_contact": lambda s: s.block_contact("x", "sms", "withdrawn"),
     "is_do_not_contact": lambda s: s.is_do_not_contact("x", "sms"),
     "erase_contact": lambda s: s.erase_contact("x", "salt"),
     "is_suppressed": lambda s: s.is_suppressed(email="a@x.io", salt="salt"),

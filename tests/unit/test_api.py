@@ -8,7 +8,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from pathlib import Path
 
 import httpx
@@ -20,7 +20,11 @@ from schemathesis.checks import positive_data_acceptance
 
 from api import tokens
 from api.app import build_app
+from bot.journal import PendingConsent, apply_consent
 from bot.store import ProfileStore, upgrade
+from campaigns.definitions import Message
+from campaigns.guards import Limits, refusal
+from campaigns.templates import Template
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
 
@@ -125,6 +129,56 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     made = httpx.post(url, json=consent, headers={"Authorization": f"Bearer {privacy}"})
     assert made.status_code == 201 and made.json()["source"] == "staff"
     assert api.store.has_consent(contact_id, "email")
+
+
+def _post_consent(
+    api: Api, contact_id: str, purpose: str, granted: bool, wording: str
+) -> httpx.Response:
+    body = {
+        "purpose": purpose,
+        "granted": granted,
+        "wording": wording,
+        "wording_version": "staff-1",
+        "evidence": {"collected_by": "sam"},
+    }
+    url = f"{api.url}/api/v1/contacts/{contact_id}/consent"
+    return httpx.post(url, json=body, headers={"Authorization": f"Bearer {api.token('privacy')}"})
+
+
+def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api) -> None:
+    phone = "+14155550134"
+    stop = PendingConsent(
+        channel="sms",
+        external_id=phone,
+        purposes=("sms",),
+        granted=False,
+        wording="STOP",
+        wording_version="keyword-1",
+        source="keyword",
+        evidence={"message_sid": "SM1"},
+        occurred_at=NOW.isoformat(),
+    )
+    apply_consent(api.store, stop)
+    contact = api.store.ensure_contact("sms", phone)
+    made = _post_consent(api, contact.id, "sms", True, "May we text you offers?")
+    assert made.status_code == 201
+    assert api.store.do_not_contact(contact.id) == []
+    later = datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc)  # 10:00 in San Francisco
+    limits = Limits(time(8), time(21), cap_per_day=2, cap_per_week=5, default_region="US")
+    message = Message({"text": Template("Hello")})
+    snapshot = api.store.contact_snapshot(contact.id, later)
+    assert refusal("sms", snapshot, message, limits, {"sms"}, later) is None
+
+
+def test_api_consent_withdrawal_blocks_the_purpose_like_any_other(api: Api) -> None:
+    contact_id = _contact(api.store)
+    made = _post_consent(api, contact_id, "email", False, "Please stop emailing me")
+    assert made.status_code == 201 and made.json()["granted"] is False
+    entries = api.store.do_not_contact(contact_id)
+    assert [(e.channel, e.reason, e.note) for e in entries] == [
+        ("email", "withdrawn", "withdrawn through the API")
+    ]
+    assert not api.store.may_send(contact_id, "email", NOW)
 
 
 def test_api_revoked_token_stops_working_at_once(api: Api) -> None:
