@@ -937,8 +937,7 @@ def _joined_domain_words(tokens: list[str]) -> list[str]:
     end = next((i for i, t in enumerate(tokens) if _SPOKEN_SYMBOL.get(t) in (".", "-")), None)
     words = tokens[:end] if end is not None else []
     if not 2 <= len(words) <= _MAX_DOMAIN_WORDS or any(
-        not _DOMAIN_WORD.match(w) or w in _NOT_DOMAIN_WORDS or _SPOKEN_SYMBOL.get(w)
-        for w in words
+        not _DOMAIN_WORD.match(w) or w in _NOT_DOMAIN_WORDS or _SPOKEN_SYMBOL.get(w) for w in words
     ):
         return tokens
     return ["".join(words), *tokens[len(words) :]]
