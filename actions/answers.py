@@ -106,15 +106,23 @@ _BUILT_IN = {
     "api": "Yes, Parley has a REST API for contacts, leads and consent.",
 }
 # Tool name as people write it -> how to name it.
-_WEBSITES = {"wordpress": "WordPress", "wix": "Wix", "squarespace": "Squarespace",
-             "webflow": "Webflow", "shopify": "Shopify"}  # fmt: skip
+_WEBSITES = {
+    "wordpress": "WordPress",
+    "wix": "Wix",
+    "squarespace": "Squarespace",
+    "webflow": "Webflow",
+    "shopify": "Shopify",
+}
 _SPREADSHEETS = {"excel": "Excel", "google sheets": "Google Sheets", "gsheets": "Google Sheets"}
 _NOT_CHANNELS = {"facebook messenger": "Facebook Messenger", "messenger": "Facebook Messenger",
                  "instagram": "Instagram", "slack": "Slack", "microsoft teams": "Microsoft Teams",
                  "teams": "Microsoft Teams", "intercom": "Intercom", "drift": "Drift",
                  "zendesk": "Zendesk", "livechat": "LiveChat"}  # fmt: skip
-_CALENDARS = {"calendly": "Calendly", "google calendar": "Google Calendar",
-              "outlook calendar": "Outlook Calendar"}  # fmt: skip
+_CALENDARS = {
+    "calendly": "Calendly",
+    "google calendar": "Google Calendar",
+    "outlook calendar": "Outlook Calendar",
+}
 _OTHER_TOOLS = {"salesforce": "Salesforce", "sfdc": "Salesforce", "pipedrive": "Pipedrive",
                 "zoho": "Zoho", "dynamics": "Microsoft Dynamics", "marketo": "Marketo",
                 "pardot": "Pardot", "mailchimp": "Mailchimp", "activecampaign": "ActiveCampaign",
@@ -244,7 +252,7 @@ def next_steps(tracker: Tracker, stage: Stage) -> str:
         return "once you've checked your details and answered a couple of quick questions, our team gets in touch."
     if stage == "lead_form":
         return "I'll ask a few more quick details and show you a summary to check; then someone from our team gets in touch."
-    return "tell me what you're after (a demo, pricing or a chat with sales) and I'll take a few details; then someone from our team gets in touch."  # fmt: skip
+    return "tell me what you're after (a demo, pricing or a chat with sales) and I'll take a few details; then someone from our team gets in touch."
 
 
 # ------------------------------------------------------------------------- the action
@@ -290,9 +298,10 @@ class ActionAnswer(StoreBacked, Action):
         buttons = buttons_after_answer(tracker, stage)
         if topic == "integrations":
             dispatcher.utter_message(
-                response="utter_answer_integrations", named=integrations_answer(text),
+                response="utter_answer_integrations",
+                named=integrations_answer(text),
                 buttons=buttons,
-            )  # fmt: skip
+            )
         elif topic == "data_use":
             dispatcher.utter_message(
                 response="utter_answer_data_use",
@@ -309,7 +318,8 @@ class ActionAnswer(StoreBacked, Action):
             dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
         else:
             dispatcher.utter_message(
-                response="utter_answer_next_steps", steps=next_steps(tracker, stage),
+                response="utter_answer_next_steps",
+                steps=next_steps(tracker, stage),
                 buttons=buttons,
-            )  # fmt: skip
+            )
         return []

@@ -103,8 +103,14 @@ class ConsentAction(StoreBacked, Action, ABC):
         ever_granted = {event.purpose for event in history if event.granted}
         return {p for p in ever_granted if latest.get(p) is False}
 
-    def change(self, tracker: Tracker, purposes: set[Purpose], granted: bool, wording: str,
-               source: str = "conversation") -> PendingConsent:  # fmt: skip
+    def change(
+        self,
+        tracker: Tracker,
+        purposes: set[Purpose],
+        granted: bool,
+        wording: str,
+        source: str = "conversation",
+    ) -> PendingConsent:
         return PendingConsent(
             channel=channel_of(tracker), external_id=tracker.sender_id,
             purposes=tuple(p for p in PURPOSES if p in purposes), granted=granted,
@@ -234,9 +240,10 @@ class ActionWithdrawConsent(ConsentAction):
         saved = await self.save(self.change(tracker, scope, False, wording, source))
         if saved:
             dispatcher.utter_message(
-                response="utter_opt_out_confirmed", scope=describe(scope),
+                response="utter_opt_out_confirmed",
+                scope=describe(scope),
                 company=self.settings.company_name,
-            )  # fmt: skip
+            )
         else:
             dispatcher.utter_message(response="utter_opt_out_not_recorded")
         # Whatever was going on (a form, a consent question) ends with the withdrawal.

@@ -87,8 +87,11 @@ class ActionEraseMe(PrivacyAction):
             # This conversation's own contact, and the conversation even with none.
             await self.call_store(
                 privacy.erase_conversation,
-                self.store, self.settings, channel_of(tracker), tracker.sender_id,
-            )  # fmt: skip
+                self.store,
+                self.settings,
+                channel_of(tracker),
+                tracker.sender_id,
+            )
         except StoreUnavailable as error:
             logger.error("erasure failed, store unavailable: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")

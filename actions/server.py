@@ -172,13 +172,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = argument_parser().parse_args(argv)
     configure(args.logging_config_file)
     settings = default_settings()
-    app = build_app(settings.actions_secret.value, args.actions or "actions", args.cors,
-                    args.auto_reload)  # fmt: skip
+    app = build_app(
+        settings.actions_secret.value, args.actions or "actions", args.cors, args.auto_reload
+    )
     ssl = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     host = args.host or settings.actions_host
     logger.info("action server listening on %s:%d", host, args.port)
-    app.run(host, args.port, ssl=ssl, workers=utils.number_of_sanic_workers(),
-            auto_reload=False, motd=False)  # fmt: skip
+    app.run(
+        host,
+        args.port,
+        ssl=ssl,
+        workers=utils.number_of_sanic_workers(),
+        auto_reload=False,
+        motd=False,
+    )
 
 
 if __name__ == "__main__":

@@ -69,8 +69,12 @@ class CodeSender(StoreBacked):
         bound_to = claim.holder_id if purpose == ERASE and claim.holder_id else claim.contact_id
         issued = await self.call_store(
             self.store.issue_verification_code,
-            bound_to, conversation_id(tracker), claim.field, address, purpose,
-        )  # fmt: skip
+            bound_to,
+            conversation_id(tracker),
+            claim.field,
+            address,
+            purpose,
+        )
         if issued.code is None:
             dispatcher.utter_message(response="utter_code_limit", privacy_contact=privacy_contact)
             return

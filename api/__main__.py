@@ -15,11 +15,13 @@ def main() -> None:
     configure_logging(settings.ops, "api")
     store = ProfileStore.from_url(settings.database_url)
     app = build_app(
-        store, settings.default_region, rate=settings.api.rate, burst=settings.api.burst,
+        store,
+        settings.default_region,
+        rate=settings.api.rate,
+        burst=settings.api.burst,
         metrics_token=settings.api.metrics_token,
-    )  # fmt: skip
-    web.run_app(app, host=settings.bind_host, port=settings.api.port, print=None,
-                access_log=None)  # fmt: skip
+    )
+    web.run_app(app, host=settings.bind_host, port=settings.api.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":

@@ -59,8 +59,12 @@ class Problem(Exception):
         body = {"type": "about:blank", "title": self.title, "status": self.status}
         if self.detail:
             body["detail"] = self.detail
-        return web.Response(status=self.status, text=json.dumps(body), headers=self.headers,
-                            content_type="application/problem+json")  # fmt: skip
+        return web.Response(
+            status=self.status,
+            text=json.dumps(body),
+            headers=self.headers,
+            content_type="application/problem+json",
+        )
 
 
 @dataclass
@@ -119,8 +123,9 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     except InvalidField as error:
         return Problem(400, "Bad Request", str(error)).response()
     except StoreUnavailable:
-        return Problem(503, "Service Unavailable", "the profile store is unavailable",
-                       **{"Retry-After": "5"}).response()  # fmt: skip
+        return Problem(
+            503, "Service Unavailable", "the profile store is unavailable", **{"Retry-After": "5"}
+        ).response()
     except web.HTTPException as error:
         if error.status >= 400:
             kept = {k: v for k, v in error.headers.items() if k in ("Allow", "Retry-After")}
@@ -135,17 +140,26 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         return await handler(request)
     parts = tokens.split(header.removeprefix("Bearer ")) if header.startswith("Bearer ") else None
     if parts is None:
-        raise Problem(401, "Unauthorized", "send Authorization: Bearer <token>",
-                      **{"WWW-Authenticate": "Bearer"})  # fmt: skip
+        raise Problem(
+            401,
+            "Unauthorized",
+            "send Authorization: Bearer <token>",
+            **{"WWW-Authenticate": "Bearer"},
+        )
     token: ApiToken | None = await in_thread(request, lambda s: s.api_token(parts[0]))
-    if token is None or token.revoked_at is not None or not tokens.matches(parts[1],
-                                                                           token.secret_hash):  # fmt: skip
-        raise Problem(401, "Unauthorized", "unknown or revoked token",
-                      **{"WWW-Authenticate": "Bearer"})  # fmt: skip
+    if (
+        token is None
+        or token.revoked_at is not None
+        or not tokens.matches(parts[1], token.secret_hash)
+    ):
+        raise Problem(
+            401, "Unauthorized", "unknown or revoked token", **{"WWW-Authenticate": "Bearer"}
+        )
     wait = request.app[LIMITER].take(token.id)
     if wait:
-        raise Problem(429, "Too Many Requests", "slow down",
-                      **{"Retry-After": str(max(1, round(wait)))})  # fmt: skip
+        raise Problem(
+            429, "Too Many Requests", "slow down", **{"Retry-After": str(max(1, round(wait)))}
+        )
     request[TOKEN] = token
     stale = token.last_used_at is None or (now() - token.last_used_at).total_seconds() > 60
     if stale:  # "last used" to the minute is enough, and spares a write per request
@@ -168,15 +182,23 @@ def require(request: web.Request, scope: str) -> ApiToken:
 
 async def audited(request: web.Request, action: str, target: str, **details: Any) -> None:
     token = request[TOKEN]
-    await in_thread(request, lambda s: s.record_audit(f"api-token:{token.id}", action, target,
-                                                      details))  # fmt: skip
+    await in_thread(
+        request, lambda s: s.record_audit(f"api-token:{token.id}", action, target, details)
+    )
 
 
 def contact_json(contact: Contact, store: ProfileStore) -> dict[str, Any]:
     latest = store.latest_score(contact.id)
-    score = None if latest is None else {
-        "score": latest.score, "grade": latest.grade, "stage": latest.stage,
-        "computed_at": latest.computed_at.isoformat()}  # fmt: skip
+    score = (
+        None
+        if latest is None
+        else {
+            "score": latest.score,
+            "grade": latest.grade,
+            "stage": latest.stage,
+            "computed_at": latest.computed_at.isoformat(),
+        }
+    )
     # A typed email or phone that another contact holds keeps the two apart (#17): staff
     # decide, in the studio, whether they are one person.
     duplicates = [
@@ -204,8 +226,9 @@ def _plain_text(name: str, value: str) -> str:
 
 def _matching(text: str) -> Segment:
     """Contacts whose name, email, company or phone contains `text` (any case)."""
-    return Or(tuple(Compare(field, "contains", text)
-                    for field in ("name", "email", "company", "phone")))  # fmt: skip
+    return Or(
+        tuple(Compare(field, "contains", text) for field in ("name", "email", "company", "phone"))
+    )
 
 
 def _page(store: ProfileStore, segment: Segment, after: str | None, limit: int) -> dict[str, Any]:
@@ -362,8 +385,13 @@ async def post_consent(request: web.Request) -> web.Response:
     words = ConsentWords("staff", record["wording"], record["wording_version"], "staff", evidence)
     change = await in_thread(request, lambda s: _change_consent(s, key, record, words))
     event = change.events[0]
-    await audited(request, "api.consent", event.contact_id, purpose=record["purpose"],
-                  granted=record["granted"])  # fmt: skip
+    await audited(
+        request,
+        "api.consent",
+        event.contact_id,
+        purpose=record["purpose"],
+        granted=record["granted"],
+    )
     return web.json_response(event.to_export(), status=201)
 
 
@@ -390,9 +418,12 @@ def _consent_record(body: dict[str, Any]) -> dict[str, Any]:
         raise Problem(400, "Bad Request", f"purpose is one of {', '.join(PURPOSES)}")
     if not isinstance(body["granted"], bool):
         raise Problem(400, "Bad Request", "granted is true or false")
-    if not isinstance(evidence, dict) or not evidence or len(evidence) > 20 or not all(
-        isinstance(v, str) and len(v) <= 500 for v in evidence.values()
-    ):  # fmt: skip
+    if (
+        not isinstance(evidence, dict)
+        or not evidence
+        or len(evidence) > 20
+        or not all(isinstance(v, str) and len(v) <= 500 for v in evidence.values())
+    ):
         raise Problem(400, "Bad Request", "evidence is an object of 1 to 20 texts")
     if len(body["wording"]) > 2000 or len(body["wording_version"]) > 64:
         raise Problem(400, "Bad Request", "wording or wording_version too long")
@@ -409,9 +440,14 @@ async def get_enrollments(request: web.Request) -> web.Response:
 
 
 def _enrollment_json(e: Enrollment) -> dict[str, Any]:
-    return {"campaign": e.campaign, "contact_id": e.contact_id, "status": e.status,
-            "step": e.step, "enrolled_at": e.enrolled_at.isoformat(),
-            "exit_reason": e.exit_reason}  # fmt: skip
+    return {
+        "campaign": e.campaign,
+        "contact_id": e.contact_id,
+        "status": e.status,
+        "step": e.step,
+        "enrolled_at": e.enrolled_at.isoformat(),
+        "exit_reason": e.exit_reason,
+    }
 
 
 async def campaign_enrollments(request: web.Request) -> web.Response:
@@ -450,11 +486,15 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 def build_app(
-    store: ProfileStore, region: str, rate: float = 10.0, burst: int = 20,
+    store: ProfileStore,
+    region: str,
+    rate: float = 10.0,
+    burst: int = 20,
     metrics_token: Secret | None = None,
-) -> web.Application:  # fmt: skip
-    app = web.Application(middlewares=[count_requests, problems, authenticate],
-                          client_max_size=MAX_BODY)  # fmt: skip
+) -> web.Application:
+    app = web.Application(
+        middlewares=[count_requests, problems, authenticate], client_max_size=MAX_BODY
+    )
     app[STORE], app[LIMITER], app[REGION] = store, RateLimits(rate, burst), region
     app[METRICS_TOKEN] = metrics_token
     app.router.add_get("/api/openapi.json", openapi)

@@ -16,14 +16,19 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "properties": properties,
-            "required": list(properties) if required is None else required,
-            "additionalProperties": False}  # fmt: skip
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/problem+json": {"schema": _ref("Problem")}}}  # fmt: skip
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+    }
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
@@ -39,8 +44,11 @@ def _text(longest: int) -> dict[str, Any]:
 
 
 CONTACT_ID = {"name": "contact_id", "in": "path", "required": True, "schema": _text(64)}
-LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                    "maximum": 100, "default": 50}}  # fmt: skip
+LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
+}
 PAGING = [
     LIMIT,
     {"name": "after", "in": "query", "description": "the `next` of the previous page",
@@ -118,9 +126,12 @@ SCHEMAS: dict[str, Any] = {
 
 
 def _contact_get(summary: str, schema: str, scope: str = "read") -> dict[str, Any]:
-    return {"summary": summary, "description": f"Scope: {scope}. Reads are audited.",
-            "parameters": [CONTACT_ID], "responses": {"200": _json(_ref(schema)),
-                                                      **CONTACT_ERRORS}}  # fmt: skip
+    return {
+        "summary": summary,
+        "description": f"Scope: {scope}. Reads are audited.",
+        "parameters": [CONTACT_ID],
+        "responses": {"200": _json(_ref(schema)), **CONTACT_ERRORS},
+    }
 
 
 PATHS: dict[str, Any] = {

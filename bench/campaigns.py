@@ -148,15 +148,50 @@ def insert_people(engine: SqlEngine, people: People, at: datetime) -> None:
 
 def _rows(ids: list[str], people: People, at: datetime) -> Iterator[tuple[Any, list[Any]]]:
     pairs = list(zip(ids, people.phones, people.names, strict=True))
-    yield contacts, [{"id": c, "name": n, "phone": p, "lead_status": "captured",
-                      "created_at": at, "updated_at": at} for c, p, n in pairs]  # fmt: skip
-    yield channel_identities, [{"contact_id": c, "channel": "sms", "external_id": p,
-                                "created_at": at} for c, p, _ in pairs]  # fmt: skip
-    yield leads, [{"id": uuid.uuid4().hex, "contact_id": c, "status": "captured",
-                   "channel": "sms", "conversation_id": p, "started_at": at,
-                   "updated_at": at} for c, p, _ in pairs]  # fmt: skip
-    yield timeline_events, [{"contact_id": c, "kind": kind, "data": data, "occurred_at": at}
-                            for c, p, _ in pairs for kind, data in _history(p)]  # fmt: skip
+    yield (
+        contacts,
+        [
+            {
+                "id": c,
+                "name": n,
+                "phone": p,
+                "lead_status": "captured",
+                "created_at": at,
+                "updated_at": at,
+            }
+            for c, p, n in pairs
+        ],
+    )
+    yield (
+        channel_identities,
+        [
+            {"contact_id": c, "channel": "sms", "external_id": p, "created_at": at}
+            for c, p, _ in pairs
+        ],
+    )
+    yield (
+        leads,
+        [
+            {
+                "id": uuid.uuid4().hex,
+                "contact_id": c,
+                "status": "captured",
+                "channel": "sms",
+                "conversation_id": p,
+                "started_at": at,
+                "updated_at": at,
+            }
+            for c, p, _ in pairs
+        ],
+    )
+    yield (
+        timeline_events,
+        [
+            {"contact_id": c, "kind": kind, "data": data, "occurred_at": at}
+            for c, p, _ in pairs
+            for kind, data in _history(p)
+        ],
+    )
     granted = [c for c, yes in zip(ids, people.consenting, strict=True) if yes]
     yield consent_events, [{"contact_id": c, "purpose": "sms", "granted": True,
                             "channel": "sms", "wording": "May we text you about offers?",
@@ -166,8 +201,11 @@ def _rows(ids: list[str], people: People, at: datetime) -> Iterator[tuple[Any, l
 
 
 def _history(phone: str) -> list[tuple[str, dict[str, Any]]]:
-    return [("contact_created", {}), ("identity_linked", {"channel": "sms", "external_id": phone}),
-            ("lead_status_changed", {"old": "partial", "new": "captured"})]  # fmt: skip
+    return [
+        ("contact_created", {}),
+        ("identity_linked", {"channel": "sms", "external_id": phone}),
+        ("lead_status_changed", {"old": "partial", "new": "captured"}),
+    ]
 
 
 # --- a fake Twilio in its own process ----------------------------------------------
@@ -305,8 +343,13 @@ def settings_for(workdir: Path, twilio_url: str) -> Settings:
 
 
 def engine_for(store: ProfileStore, settings: Settings, campaign: Campaign) -> Engine:
-    return Engine(store, {campaign.name: campaign}, settings, limits_of(settings),
-                  lambda _snapshot, _since: None)  # fmt: skip
+    return Engine(
+        store,
+        {campaign.name: campaign},
+        settings,
+        limits_of(settings),
+        lambda _snapshot, _since: None,
+    )
 
 
 @dataclass
@@ -406,8 +449,9 @@ class Figures:
         return self.advance.done == self.enrolled and self.sent == self.queued
 
 
-def plan_and_enqueue(engine: Engine, campaign: Campaign, clock: RunningClock, fig: Figures,
-                     sample: int, batch: int) -> None:  # fmt: skip
+def plan_and_enqueue(
+    engine: Engine, campaign: Campaign, clock: RunningClock, fig: Figures, sample: int, batch: int
+) -> None:
     """Plan the segment campaign, then advance enrollments until none is due (or
     `sample` of them ran)."""
     started = time.perf_counter()
@@ -422,8 +466,9 @@ def plan_and_enqueue(engine: Engine, campaign: Campaign, clock: RunningClock, fi
     fig.queued = _count(engine.store, campaign_sends.c.id.is_not(None))
 
 
-async def dispatch(engine: Engine, clock: RunningClock, rate: float, sample: int,
-                   batch: int) -> Dispatched:  # fmt: skip
+async def dispatch(
+    engine: Engine, clock: RunningClock, rate: float, sample: int, batch: int
+) -> Dispatched:
     """Run the dispatcher at `rate` SMS/s until the outbox is empty or `sample` sends
     were handled."""
     sender, limiter = TimedSender(TwilioTextSender(engine.settings.twilio)), RecordingLimiter(rate)
@@ -462,14 +507,16 @@ async def worker_tick(engine: Engine, clock: RunningClock, rate: float) -> Dispa
     return run
 
 
-def check_exactly_once(store: ProfileStore, fig: Figures, got: Received,
-                       people: People) -> None:  # fmt: skip
+def check_exactly_once(store: ProfileStore, fig: Figures, got: Received, people: People) -> None:
     """One provider request per sent row, never two to one number, only to people who
     agreed, and (when the whole outbox went out) to every one of them."""
     expected = fig.consented if fig.whole_outbox else fig.sent
-    counts = {"sent rows": _count(store, campaign_sends.c.status == "sent"),
-              "requests at the fake": len(got.recipients),
-              "distinct numbers": len(set(got.recipients)), "dispatcher 'sent'": fig.sent}  # fmt: skip
+    counts = {
+        "sent rows": _count(store, campaign_sends.c.status == "sent"),
+        "requests at the fake": len(got.recipients),
+        "distinct numbers": len(set(got.recipients)),
+        "dispatcher 'sent'": fig.sent,
+    }
     fig.problems += [f"{what} {n} != {expected}" for what, n in counts.items() if n != expected]
     strangers = set(got.recipients) - people.consented_phones
     if strangers:
@@ -510,11 +557,19 @@ def run_backend(backend: str, people: People, options: Options) -> Figures:
         with database(backend, Path(tmp)) as sql:
             prepare(sql, people)
             engine, clock = engine_for(ProfileStore(sql), settings, campaign), RunningClock()
-            plan_and_enqueue(engine, campaign, clock, fig, options.enqueue_sample or fig.contacts,
-                             options.advance_batch)  # fmt: skip
-            say(f"{backend}: enrolled {fig.enrolled:,} in {fig.plan_s:.1f} s; ran "
+            plan_and_enqueue(
+                engine,
+                campaign,
+                clock,
+                fig,
+                options.enqueue_sample or fig.contacts,
+                options.advance_batch,
+            )
+            say(
+                f"{backend}: enrolled {fig.enrolled:,} in {fig.plan_s:.1f} s; ran "
                 f"{fig.advance.done:,} enrollments, queued {fig.queued:,} sends in "
-                f"{fig.advance.seconds:.1f} s ({fig.advance.trend()})")  # fmt: skip
+                f"{fig.advance.seconds:.1f} s ({fig.advance.trend()})"
+            )
             run_dispatches(engine, clock, fig, options, url)
             if options.tick:
                 run_tick(engine, clock, fig, options.rate, url)
@@ -531,34 +586,42 @@ def prepare(sql: SqlEngine, people: People) -> None:
         # scans every consent event for each page of the segment scan.
         with sql.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
-    say(f"{sql.dialect.name}: {len(people.phones):,} contacts inserted in "
-        f"{time.perf_counter() - started:.1f} s (not part of the figures)")  # fmt: skip
+    say(
+        f"{sql.dialect.name}: {len(people.phones):,} contacts inserted in "
+        f"{time.perf_counter() - started:.1f} s (not part of the figures)"
+    )
 
 
-def run_dispatches(engine: Engine, clock: RunningClock, fig: Figures, options: Options,
-                   url: str) -> None:  # fmt: skip
+def run_dispatches(
+    engine: Engine, clock: RunningClock, fig: Figures, options: Options, url: str
+) -> None:
     """The dispatch at --rate, then a short run at --check-rate, low enough for the
     limiter to be what holds the pace, on sends still in the outbox."""
     batch, seen = options.dispatch_batch, 0
-    for rate, sample, slot in ((options.rate, options.dispatch_sample, "dispatch"),
-                               (options.check_rate, options.check_sends, "check")):  # fmt: skip
+    for rate, sample, slot in (
+        (options.rate, options.dispatch_sample, "dispatch"),
+        (options.check_rate, options.check_sends, "check"),
+    ):
         if sample < 0 or (slot == "check" and fig.sent >= fig.queued):
             continue
         run = asyncio.run(dispatch(engine, clock, rate, sample or fig.queued, batch))
         arrivals = received_by(url).arrivals
         run.busiest, seen = busiest_second(arrivals[seen:]), len(arrivals)
         setattr(fig, slot, run)
-        say(f"{fig.backend}: {slot} at {rate:g}/s: {dict(run.outcomes)} in "
-            f"{run.phase.seconds:.1f} s ({run.phase.trend()}); busiest second {run.busiest}")  # fmt: skip
+        say(
+            f"{fig.backend}: {slot} at {rate:g}/s: {dict(run.outcomes)} in "
+            f"{run.phase.seconds:.1f} s ({run.phase.trend()}); busiest second {run.busiest}"
+        )
 
 
-def run_tick(engine: Engine, clock: RunningClock, fig: Figures, rate: float,
-             url: str) -> None:  # fmt: skip
+def run_tick(engine: Engine, clock: RunningClock, fig: Figures, rate: float, url: str) -> None:
     seen = len(received_by(url).arrivals)
     fig.tick = asyncio.run(worker_tick(engine, clock, rate))
     fig.tick.busiest = busiest_second(received_by(url).arrivals[seen:])
-    say(f"{fig.backend}: one worker tick with a segment rescan took "
-        f"{fig.tick.phase.seconds:.1f} s and sent {fig.tick.sent}")  # fmt: skip
+    say(
+        f"{fig.backend}: one worker tick with a segment rescan took "
+        f"{fig.tick.phase.seconds:.1f} s and sent {fig.tick.sent}"
+    )
 
 
 def verdict(fig: Figures) -> str:
@@ -573,9 +636,11 @@ def say(line: str) -> None:
 
 
 def table(figures: Sequence[Figures]) -> str:
-    header = ("| backend | contacts | enrolled | plan s | enrollments/s | advanced | queued "
-              "| enqueue s | queued/s | dispatched | dispatch s | sends/s "
-              "| busiest second / rate | worker tick s | exactly once |")  # fmt: skip
+    header = (
+        "| backend | contacts | enrolled | plan s | enrollments/s | advanced | queued "
+        "| enqueue s | queued/s | dispatched | dispatch s | sends/s "
+        "| busiest second / rate | worker tick s | exactly once |"
+    )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for f in figures:
         lines.append(
@@ -607,15 +672,21 @@ def notes(figures: Sequence[Figures]) -> Iterator[str]:
     load = os.getloadavg()[0]
     yield f"cores: {os.cpu_count()}; Python {sys.version.split()[0]}; load average {load:.2f}"
     for f in figures:
-        yield (f"{f.backend}: {f.contacts - f.enrolled:,} contacts without SMS consent were "
-               f"not enrolled (outside `consent(sms)`); "
-               f"{sum(r.outcomes['skipped'] for r in f.runs)} sends skipped at dispatch")  # fmt: skip
+        yield (
+            f"{f.backend}: {f.contacts - f.enrolled:,} contacts without SMS consent were "
+            f"not enrolled (outside `consent(sms)`); "
+            f"{sum(r.outcomes['skipped'] for r in f.runs)} sends skipped at dispatch"
+        )
         if f.advance.done < f.enrolled:
-            yield (f"{f.backend}: enqueue ran on a sample: {f.advance.done:,} of "
-                   f"{f.enrolled:,} enrollments advanced (--enqueue-sample)")  # fmt: skip
+            yield (
+                f"{f.backend}: enqueue ran on a sample: {f.advance.done:,} of "
+                f"{f.enrolled:,} enrollments advanced (--enqueue-sample)"
+            )
         if not f.whole_outbox:
-            yield (f"{f.backend}: dispatch ran on a sample: {f.sent:,} of {f.queued:,} "
-                   f"queued sends (--dispatch-sample, --check-sends)")  # fmt: skip
+            yield (
+                f"{f.backend}: dispatch ran on a sample: {f.sent:,} of {f.queued:,} "
+                f"queued sends (--dispatch-sample, --check-sends)"
+            )
         for run in (f.dispatch, f.check):
             if run is not None:
                 yield f"{f.backend}: at {run.rate:g}/s: {_limit(run)}"
@@ -623,16 +694,20 @@ def notes(figures: Sequence[Figures]) -> Iterator[str]:
             yield f"{f.backend}: no limiter check (the outbox was empty, or --check-sends -1)"
         if f.tick is not None:
             per_contact = f.tick.phase.seconds / max(1, f.enrolled) * 1000
-            yield (f"{f.backend}: one worker tick (segment rescan of {f.enrolled:,} enrolled "
-                   f"contacts, then advance and run_once at limit 100) took "
-                   f"{f.tick.phase.seconds:.1f} s, {per_contact:.1f} ms per contact, "
-                   f"and sent {f.tick.sent}")  # fmt: skip
+            yield (
+                f"{f.backend}: one worker tick (segment rescan of {f.enrolled:,} enrolled "
+                f"contacts, then advance and run_once at limit 100) took "
+                f"{f.tick.phase.seconds:.1f} s, {per_contact:.1f} ms per contact, "
+                f"and sent {f.tick.sent}"
+            )
 
 
 def _limit(run: Dispatched) -> str:
-    seen = (f"busiest 1 s window: {run.busiest_passed} let through by the limiter, "
-            f"{run.busiest_handed} handed to the sender, {run.busiest} requests at the fake "
-            f"Twilio")  # fmt: skip
+    seen = (
+        f"busiest 1 s window: {run.busiest_passed} let through by the limiter, "
+        f"{run.busiest_handed} handed to the sender, {run.busiest} requests at the fake "
+        f"Twilio"
+    )
     if run.busiest > run.rate * TOLERANCE + 1:
         return f"limit NOT held at the provider ({seen})"
     if run.busiest < run.rate * 0.9:
@@ -646,21 +721,46 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     add("--contacts", type=int, default=100_000)
     add("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     add("--rate", type=float, default=500.0, help="SMS sends per second in the dispatch")
-    add("--enqueue-sample", type=int, default=5_000,
-        help="advance at most this many enrollments (0: all)")  # fmt: skip
-    add("--dispatch-sample", type=int, default=3_000,
-        help="dispatch at most this many sends at --rate (0: the whole outbox)")  # fmt: skip
+    add(
+        "--enqueue-sample",
+        type=int,
+        default=5_000,
+        help="advance at most this many enrollments (0: all)",
+    )
+    add(
+        "--dispatch-sample",
+        type=int,
+        default=3_000,
+        help="dispatch at most this many sends at --rate (0: the whole outbox)",
+    )
     add("--check-rate", type=float, default=50.0, help="SMS/s for the limiter check")
-    add("--check-sends", type=int, default=500,
-        help="sends for the limiter check at --check-rate (-1: no check)")  # fmt: skip
-    add("--tick", action="store_true",
-        help="also time one worker tick with its segment rescan (about as long as planning)")  # fmt: skip
+    add(
+        "--check-sends",
+        type=int,
+        default=500,
+        help="sends for the limiter check at --check-rate (-1: no check)",
+    )
+    add(
+        "--tick",
+        action="store_true",
+        help="also time one worker tick with its segment rescan (about as long as planning)",
+    )
     add("--advance-batch", type=int, default=100, help="as the worker: advance(limit=100)")
     add("--dispatch-batch", type=int, default=100, help="as the worker: run_once(limit=100)")
     a = parser.parse_args(argv)
     backends = ["sqlite", "postgresql"] if a.backend == "both" else [a.backend]
-    return Options(a.contacts, backends, a.rate, a.enqueue_sample, a.dispatch_sample,
-                   a.check_rate, a.check_sends, a.tick, a.advance_batch, a.dispatch_batch)  # fmt: skip
+    return Options(
+        a.contacts,
+        backends,
+        a.rate,
+        a.enqueue_sample,
+        a.dispatch_sample,
+        a.check_rate,
+        a.check_sends,
+        a.tick,
+        a.advance_batch,
+        a.dispatch_batch,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -57,8 +57,12 @@ def table(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/fuzz.py", description=__doc__)
-    parser.add_argument("--examples", type=int, default=DEFAULT_EXAMPLES,
-                        help="PARLEY_FUZZ_EXAMPLES for the run (default %(default)s)")  # fmt: skip
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=DEFAULT_EXAMPLES,
+        help="PARLEY_FUZZ_EXAMPLES for the run (default %(default)s)",
+    )
     parser.add_argument("--min-cases", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=20 * 60, help="seconds, whole run")
     args = parser.parse_args(argv)

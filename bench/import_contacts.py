@@ -54,9 +54,11 @@ def run(engine: Engine, path: Path, rows: int) -> None:
     started = time.perf_counter()
     report = import_contacts(store, path, options)
     took = time.perf_counter() - started
-    print(f"{engine.dialect.name}: {rows} rows in {took:.1f} s = {rows / took:,.0f} rows/s "
-          f"(new {report.new}, duplicates {report.duplicates}, bad {len(report.bad_rows)}, "
-          f"consent {report.consent_recorded}; {os.cpu_count()} cores)")  # fmt: skip
+    print(
+        f"{engine.dialect.name}: {rows} rows in {took:.1f} s = {rows / took:,.0f} rows/s "
+        f"(new {report.new}, duplicates {report.duplicates}, bad {len(report.bad_rows)}, "
+        f"consent {report.consent_recorded}; {os.cpu_count()} cores)"
+    )
     assert store.count_contacts() == report.new
     store.dispose()
 

@@ -201,8 +201,9 @@ def results_table(results: list[ConfigResult]) -> list[str]:
     ]
     for r in results:
         errors = ", ".join(f"{kind} {n}" for kind, n in r.errors.items()) or "0"
-        spread = " + ".join(f"{s.ok}" + (f" ({s.error} err)" if s.error else "")
-                            for s in r.replicas_seen)  # fmt: skip
+        spread = " + ".join(
+            f"{s.ok}" + (f" ({s.error} err)" if s.error else "") for s in r.replicas_seen
+        )
         lines.append(
             f"| {r.replicas} | {r.turns:,} | {errors} | {r.p50_ms:,.0f} | {r.p95_ms:,.0f} "
             f"| {r.p99_ms:,.0f} | {r.turns_per_s:.2f} | {r.conversations:,} | {spread} "
@@ -214,8 +215,10 @@ def results_table(results: list[ConfigResult]) -> list[str]:
 def cpu_table(results: list[ConfigResult]) -> list[str]:
     parts = list(dict.fromkeys(part for r in results for part in r.cores_used))
     header = " | ".join(f"{r.replicas} replica{'s' * (r.replicas > 1)}" for r in results)
-    lines = [f"| process (cores busy, average over the window) | {header} |",
-             "|---|" + "---|" * len(results)]  # fmt: skip
+    lines = [
+        f"| process (cores busy, average over the window) | {header} |",
+        "|---|" + "---|" * len(results),
+    ]
     for part in parts:
         cells = " | ".join(
             f"{r.cores_used[part]:.2f}" if part in r.cores_used else "–" for r in results
@@ -245,8 +248,10 @@ def report(results: list[ConfigResult]) -> str:
 
 def write_json(path: Path, results: list[ConfigResult]) -> None:
     total, usable = cores()
-    document = {"cores": {"cpu_count": total, "usable": usable},
-                "results": [asdict(r) for r in results]}  # fmt: skip
+    document = {
+        "cores": {"cpu_count": total, "usable": usable},
+        "results": [asdict(r) for r in results],
+    }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
@@ -256,8 +261,13 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("replicas", nargs="*", type=int, default=[1, 2],
-                        help="configurations to run, as replica counts (default: 1 2)")  # fmt: skip
+    parser.add_argument(
+        "replicas",
+        nargs="*",
+        type=int,
+        default=[1, 2],
+        help="configurations to run, as replica counts (default: 1 2)",
+    )
     parser.add_argument("--duration", type=float, default=300.0, help="seconds of load each")
     parser.add_argument("--concurrency", type=int, default=16, help="conversations at once")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")

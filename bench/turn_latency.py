@@ -90,9 +90,12 @@ async def load(url: str, concurrency: int) -> LoadResult:
         elapsed = time.perf_counter() - started
     samples = [t for r in results for t in r]
     return LoadResult(
-        percentile(samples, 0.5), percentile(samples, 0.95), percentile(samples, 0.99),
-        len(samples) / elapsed, len(samples),
-    )  # fmt: skip
+        percentile(samples, 0.5),
+        percentile(samples, 0.95),
+        percentile(samples, 0.99),
+        len(samples) / elapsed,
+        len(samples),
+    )
 
 
 async def long_conversation(url: str, turns: int = 200) -> tuple[float, float]:
@@ -147,10 +150,13 @@ def start_targets(supervisor: Supervisor, workdir: Path) -> dict[str, str]:
          "--endpoints", str(workdir / "bare" / "endpoints.yml")],
         health_url=f"http://127.0.0.1:{bare_port}/", env={"RASA_TELEMETRY_ENABLED": "false"},
     ))  # fmt: skip
-    supervisor.start(ChildSpec(
-        "echo", [sys.executable, str(ROOT / "bench" / "echo_server.py"), str(echo_port)],
-        health_url=f"http://127.0.0.1:{echo_port}/",
-    ))  # fmt: skip
+    supervisor.start(
+        ChildSpec(
+            "echo",
+            [sys.executable, str(ROOT / "bench" / "echo_server.py"), str(echo_port)],
+            health_url=f"http://127.0.0.1:{echo_port}/",
+        )
+    )
     hook = "/webhooks/rest/webhook"
     return {
         "parley": f"{settings.rasa_url}{hook}",

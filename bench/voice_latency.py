@@ -96,8 +96,10 @@ def main() -> None:
         )
         for concurrency, calls in CALLS.items():
             timings = asyncio.run(load(settings, concurrency, calls))
-            print(f"{concurrency:>16}  {len(timings):>8}  {percentile(timings, 0.5) * 1000:>7.0f}  "
-                  f"{percentile(timings, 0.95) * 1000:>7.0f}  {statistics.mean(timings) * 1000:>7.0f}")  # fmt: skip
+            print(
+                f"{concurrency:>16}  {len(timings):>8}  {percentile(timings, 0.5) * 1000:>7.0f}  "
+                f"{percentile(timings, 0.95) * 1000:>7.0f}  {statistics.mean(timings) * 1000:>7.0f}"
+            )
     finally:
         supervisor.stop()
 

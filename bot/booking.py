@@ -82,8 +82,11 @@ def load_availability(settings: Settings) -> Availability:
     if opens >= closes:
         raise BookingConfigError(path, "hours: opening must come before closing")
     numbers = {}
-    for key, default, low, high in (("slot_minutes", 30, 5, 480), ("notice_hours", 4, 0, 720),
-                                    ("days_ahead", 14, 1, 365)):  # fmt: skip
+    for key, default, low, high in (
+        ("slot_minutes", 30, 5, 480),
+        ("notice_hours", 4, 0, 720),
+        ("days_ahead", 14, 1, 365),
+    ):
         value = raw.get(key, default)
         if not isinstance(value, int) or not low <= value <= high:
             raise BookingConfigError(
@@ -167,8 +170,14 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def ics_for(booking: Booking, availability: Availability, contact: Contact, organizer: str,
-            company: str, now: datetime) -> str:  # fmt: skip
+def ics_for(
+    booking: Booking,
+    availability: Availability,
+    contact: Contact,
+    organizer: str,
+    company: str,
+    now: datetime,
+) -> str:
     title = availability.title.format(company=company)
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Parley//Meeting booking//EN", "METHOD:REQUEST",

@@ -50,8 +50,14 @@ class CallSimulator:
 
     def post(self, url: str, extra: Mapping[str, str] | None = None) -> ElementTree.Element:
         """POST to a TwiML URL (public form, as Twilio would call it) and parse the answer."""
-        params = {"CallSid": self.sid, "From": self.caller, "To": "+15005550006",
-                  "AccountSid": "AC" + "0" * 32, "CallStatus": "in-progress", **(extra or {})}  # fmt: skip
+        params = {
+            "CallSid": self.sid,
+            "From": self.caller,
+            "To": "+15005550006",
+            "AccountSid": "AC" + "0" * 32,
+            "CallStatus": "in-progress",
+            **(extra or {}),
+        }
         if not url.startswith("http"):
             url = self._public + url
         parts = urlsplit(url)

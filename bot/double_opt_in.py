@@ -20,8 +20,12 @@ from bot.verification import can_send, send_sms
 
 PATH_PREFIX = "/webhooks/unsubscribe/c/"
 _TOKEN = re.compile(r"([0-9]{1,18})\.([A-Za-z0-9_-]{22})")
-PURPOSE_WORDS = {"email": "marketing email", "sms": "text messages", "whatsapp": "WhatsApp messages",
-                 "phone": "phone calls"}  # fmt: skip
+PURPOSE_WORDS = {
+    "email": "marketing email",
+    "sms": "text messages",
+    "whatsapp": "WhatsApp messages",
+    "phone": "phone calls",
+}
 
 
 def confirmation_token(event_id: int, secret: Secret) -> str:

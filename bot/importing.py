@@ -134,9 +134,13 @@ class _Writer:
     """People a batch at a time: one store transaction each (or one read, dry)."""
 
     def __init__(
-        self, store: ProfileStore, file: str, options: ImportOptions, now: datetime,
+        self,
+        store: ProfileStore,
+        file: str,
+        options: ImportOptions,
+        now: datetime,
         report: ImportReport,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.store, self.file, self.options = store, file, options
         self.now, self.report = now, report
 
@@ -149,9 +153,12 @@ class _Writer:
             ]
         else:
             results = self.store.import_contacts(
-                items, conversation_id=f"import:{self.file}", salt=self.options.salt,
-                enrich=enrich, now=self.now,
-            )  # fmt: skip
+                items,
+                conversation_id=f"import:{self.file}",
+                salt=self.options.salt,
+                enrich=enrich,
+                now=self.now,
+            )
         for person, result in zip(people, results, strict=True):
             self._count(person, result)
 

@@ -101,8 +101,10 @@ class ConsentJournal:
         for change in pending:
             try:
                 if erased_since_made(store, change, salt):
-                    logger.warning("dropped a held-back consent change on %s: its sender "
-                                   "was erased since", change.channel)  # fmt: skip
+                    logger.warning(
+                        "dropped a held-back consent change on %s: its sender was erased since",
+                        change.channel,
+                    )
                 else:
                     apply_consent(store, change)
             except StoreUnavailable:

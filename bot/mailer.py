@@ -62,6 +62,7 @@ def send(message: EmailMessage, settings: MailSettings) -> str:
 
 def _connect(settings: MailSettings) -> smtplib.SMTP:
     if settings.security == "tls":
-        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_S,
-                                context=ssl.create_default_context())  # fmt: skip
+        return smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=TIMEOUT_S, context=ssl.create_default_context()
+        )
     return smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S)

@@ -58,9 +58,11 @@ def erase(
     deletion of their CRM copy is queued for the worker (`bot.crm.sync_due`)."""
     receipt = store.erase_contact(contact_id, settings.erasure_salt.value, now=now)
     store.record_audit(
-        _actor_without(actor, receipt), "erase_contact", receipt.contact_id,
+        _actor_without(actor, receipt),
+        "erase_contact",
+        receipt.contact_id,
         {"identities": len(receipt.identities)},
-    )  # fmt: skip
+    )
     sweep_trackers(store, settings, now)
     return receipt
 

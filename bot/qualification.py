@@ -633,8 +633,13 @@ _FIGURES = re.compile(r"\b(?P<n>four|five|six|seven|[4-7])[- ]figures?\b", re.I)
 _FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k", "five": "10k_50k", "5": "10k_50k"}
 _BUDGET_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbig budget\b|\bwhatever it takes\b", re.I), "over_50k"),
-    (re.compile(r"\b(?:very )?(?:small|tight|limited|tiny|shoestring) budget\b|\bnot much\b", re.I), "under_1k"),
-)  # fmt: skip
+    (
+        re.compile(
+            r"\b(?:very )?(?:small|tight|limited|tiny|shoestring) budget\b|\bnot much\b", re.I
+        ),
+        "under_1k",
+    ),
+)
 
 
 def _budget_bucket(per_year: float) -> str:

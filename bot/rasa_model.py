@@ -65,14 +65,21 @@ def cache_dir(models_dir: Path) -> Path:
 
 
 def rasa_env(models_dir: Path) -> dict[str, str]:
-    return {**os.environ, "RASA_CACHE_DIRECTORY": str(cache_dir(models_dir)),
-            "RASA_TELEMETRY_ENABLED": "false"}  # fmt: skip
+    return {
+        **os.environ,
+        "RASA_CACHE_DIRECTORY": str(cache_dir(models_dir)),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
 
 
 def train(
-    root: Path, models_dir: Path | None = None, *, force: bool = False,
-    on_output: Callable[[str], None] | None = None, keep: Iterable[Path] = (),
-) -> Path:  # fmt: skip
+    root: Path,
+    models_dir: Path | None = None,
+    *,
+    force: bool = False,
+    on_output: Callable[[str], None] | None = None,
+    keep: Iterable[Path] = (),
+) -> Path:
     """Train unless a model for the current inputs exists; return the model's path.
 
     With `on_output`, Rasa's output goes to it line by line (progress bars included)
@@ -104,8 +111,9 @@ def train(
 def _run_reporting(
     command: list[str], cwd: Path, env: dict[str, str], on_output: Callable[[str], None]
 ) -> int:
-    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT) as process:  # fmt: skip
+    with subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    ) as process:
         assert process.stdout is not None
         pending = b""
         # Progress bars redraw with carriage returns: each redraw is a line here.

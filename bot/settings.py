@@ -26,9 +26,12 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Secrets the embedded default generates and keeps under the data dir. With PostgreSQL
 # several machines share one database, so each of these must be set, the same on all.
 MACHINE_SECRETS = (
-    "PARLEY_RASA_TOKEN", "PARLEY_ERASURE_SALT", "PARLEY_UNSUBSCRIBE_SECRET",
-    "PARLEY_WEBCHAT_SECRET", "PARLEY_ACTIONS_SECRET",
-)  # fmt: skip
+    "PARLEY_RASA_TOKEN",
+    "PARLEY_ERASURE_SALT",
+    "PARLEY_UNSUBSCRIBE_SECRET",
+    "PARLEY_WEBCHAT_SECRET",
+    "PARLEY_ACTIONS_SECRET",
+)
 
 
 @dataclass(frozen=True)
@@ -364,8 +367,11 @@ def _environment(env: Mapping[str, str]) -> Literal["development", "production"]
     if raw != "development":
         raise InvalidSetting("PARLEY_ENV", f"{raw!r}: use development or production")
     if not loopback:
-        raise InvalidSetting("PARLEY_ENV", f"development answers REST without a token, so it "
-                             f"needs PARLEY_BIND_HOST on loopback, not {bind!r}; use production")  # fmt: skip
+        raise InvalidSetting(
+            "PARLEY_ENV",
+            f"development answers REST without a token, so it "
+            f"needs PARLEY_BIND_HOST on loopback, not {bind!r}; use production",
+        )
     return "development"
 
 
@@ -642,8 +648,11 @@ def _generated_secret(env: Mapping[str, str], key: str, keep_in: Path) -> Secret
         return Secret(env[key])
     if urlsplit(env.get("DATABASE_URL", "")).scheme.startswith("postgres"):
         missing = ", ".join(k for k in dict.fromkeys((*MACHINE_SECRETS, key)) if not env.get(k))
-        raise InvalidSetting(missing, "required with PostgreSQL: every machine must use the same "
-                             "value, so none is generated (make each with `openssl rand -hex 32`)")  # fmt: skip
+        raise InvalidSetting(
+            missing,
+            "required with PostgreSQL: every machine must use the same "
+            "value, so none is generated (make each with `openssl rand -hex 32`)",
+        )
     return Secret(keep_secret_file(keep_in, secrets.token_urlsafe(32)))
 
 

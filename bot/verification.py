@@ -72,6 +72,7 @@ def send_sms(settings: Settings, to: str, body: str) -> None:
         raise DeliveryFailed("sms", f"Twilio unreachable: {error}", retryable=True) from error
     if reply.status_code >= 300:
         raise DeliveryFailed(
-            "sms", f"Twilio HTTP {reply.status_code}: {reply.text[:200]}",
+            "sms",
+            f"Twilio HTTP {reply.status_code}: {reply.text[:200]}",
             retryable=reply.status_code >= 500 or reply.status_code == 429,
-        )  # fmt: skip
+        )

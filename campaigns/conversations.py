@@ -27,8 +27,12 @@ class ConversationLog:
     async def record(self, sender_id: str, text: str, metadata: dict[str, Any]) -> bool:
         """Append a bot utterance; False (logged) when Rasa could not take it. The send
         has happened either way: a missing transcript line is no reason to resend."""
-        event = {"event": "bot", "text": text, "timestamp": time.time(),
-                 "metadata": {"parley_campaign": metadata}}  # fmt: skip
+        event = {
+            "event": "bot",
+            "text": text,
+            "timestamp": time.time(),
+            "metadata": {"parley_campaign": metadata},
+        }
         # Sanic does not unquote path parameters: "+" must stay as it is (it is safe
         # in a path), or the event lands in a conversation named "%2B1415...".
         url = f"{self._url}/conversations/{quote(sender_id, safe='+')}/tracker/events"
@@ -39,8 +43,12 @@ class ConversationLog:
             logger.warning("campaign message not added to conversation %s: %s", sender_id, error)
             return False
         if reply.status_code >= 300:
-            logger.warning("Rasa refused the campaign message for %s: %s %s", sender_id,
-                           reply.status_code, reply.text[:200])  # fmt: skip
+            logger.warning(
+                "Rasa refused the campaign message for %s: %s %s",
+                sender_id,
+                reply.status_code,
+                reply.text[:200],
+            )
             return False
         return True
 

@@ -152,8 +152,9 @@ def load_campaigns(directory: Path) -> dict[str, Campaign]:
     for path in sorted(directory.glob("*.yml")):
         campaign = load_campaign(path)
         if campaign.name in loaded:
-            raise CampaignError(path.name, "name", f"{campaign.name!r} is also in "
-                                f"{loaded[campaign.name].file}")  # fmt: skip
+            raise CampaignError(
+                path.name, "name", f"{campaign.name!r} is also in {loaded[campaign.name].file}"
+            )
         loaded[campaign.name] = campaign
     return loaded
 
@@ -170,8 +171,16 @@ def load_campaign(path: Path) -> Campaign:
 
 def parse_campaign(raw: Any, file: str) -> Campaign:
     doc = _Node(raw, file, "")
-    doc.only("name", "description", "trigger", "audience", "exit_when", "conversions",
-             "cost_per_send", "steps")  # fmt: skip
+    doc.only(
+        "name",
+        "description",
+        "trigger",
+        "audience",
+        "exit_when",
+        "conversions",
+        "cost_per_send",
+        "steps",
+    )
     name = doc.name("name")
     audience_text = doc.optional_text("audience") or "everyone"
     steps = tuple(_step(node) for node in doc.child("steps").items())
@@ -233,8 +242,12 @@ def _step(node: _Node) -> Step:
     node.only("id", kinds[0])
     step_id = node.name("id")
     builders: dict[str, Callable[[str, _Node], Step]] = {
-        "wait": _wait, "send": _send, "branch": _branch, "update": _update, "handoff": _handoff,
-    }  # fmt: skip
+        "wait": _wait,
+        "send": _send,
+        "branch": _branch,
+        "update": _update,
+        "handoff": _handoff,
+    }
     return builders[kinds[0]](step_id, node.child(kinds[0]))
 
 
@@ -283,8 +296,11 @@ def _variant(node: _Node) -> Variant:
 
 def _message(node: _Node) -> Message:
     node.only("text", "sms", "whatsapp", "telegram", "email", "whatsapp_template")
-    texts = {key: node.child(key).template() for key in ("text", "sms", "whatsapp", "telegram")
-             if key in node}  # fmt: skip
+    texts = {
+        key: node.child(key).template()
+        for key in ("text", "sms", "whatsapp", "telegram")
+        if key in node
+    }
     subject = body = sid = None
     variables: dict[str, Template] = {}
     if "email" in node:
@@ -295,8 +311,10 @@ def _message(node: _Node) -> Message:
         approved = node.child("whatsapp_template")
         approved.only("content_sid", "variables")
         sid = approved.child("content_sid").text()
-        variables = {k: approved.child("variables").child(k).template()
-                     for k in approved.child("variables").mapping()}  # fmt: skip
+        variables = {
+            k: approved.child("variables").child(k).template()
+            for k in approved.child("variables").mapping()
+        }
     return Message(texts, subject, body, sid, variables)
 
 
@@ -337,8 +355,9 @@ def _rule(node: _Node) -> BranchRule:
 def _update(step_id: str, node: _Node) -> UpdateStep:
     node.only("tag", "untag", "stage")
     stage = node.choice("stage", ("new", "mql", "sql")) if "stage" in node else None
-    return UpdateStep(step_id, tuple(node.child("tag").names()),
-                      tuple(node.child("untag").names()), stage)  # fmt: skip
+    return UpdateStep(
+        step_id, tuple(node.child("tag").names()), tuple(node.child("untag").names()), stage
+    )
 
 
 def _handoff(step_id: str, node: _Node) -> HandoffStep:
@@ -457,10 +476,14 @@ class _Node:
         if match is None:
             raise self.error(f"{self.value!r}: a duration like 30s, 30m, 2h, 3d or 1w")
         amount, unit = int(match.group(1)), match.group(2)
-        return {"s": timedelta(seconds=amount),
-                "m": timedelta(minutes=amount), "min": timedelta(minutes=amount),
-                "h": timedelta(hours=amount), "d": timedelta(days=amount),
-                "w": timedelta(weeks=amount)}[unit]  # fmt: skip
+        return {
+            "s": timedelta(seconds=amount),
+            "m": timedelta(minutes=amount),
+            "min": timedelta(minutes=amount),
+            "h": timedelta(hours=amount),
+            "d": timedelta(days=amount),
+            "w": timedelta(weeks=amount),
+        }[unit]
 
     def time_of_day(self) -> time:
         # YAML 1.1 reads an unquoted 10:00 as the base-60 number 600.

@@ -164,8 +164,11 @@ class Dispatcher:
     def _stopped(
         self, campaign: Campaign, send: CampaignSend, snapshot: ContactSnapshot
     ) -> str | None:
-        found = [e for e in self.engine.store.enrollments(campaign.name, send.contact_id)
-                 if e.id == send.enrollment_id]  # fmt: skip
+        found = [
+            e
+            for e in self.engine.store.enrollments(campaign.name, send.contact_id)
+            if e.id == send.enrollment_id
+        ]
         if not found:
             return "enrollment gone"
         enrollment = found[0]
@@ -185,9 +188,13 @@ class Dispatcher:
         return None, "; ".join(reasons) or "no channel to send on"
 
     def _outbound(
-        self, channel: str, snapshot: ContactSnapshot, message: Message, send: CampaignSend,
+        self,
+        channel: str,
+        snapshot: ContactSnapshot,
+        message: Message,
+        send: CampaignSend,
         now: datetime,
-    ) -> OutboundMessage:  # fmt: skip
+    ) -> OutboundMessage:
         settings = self.engine.settings
         address = address_of(channel, snapshot)
         assert address is not None  # the guards refused channels without one
@@ -200,14 +207,26 @@ class Dispatcher:
         assert template is not None  # definitions require wording for every channel
         if channel == "whatsapp" and not in_whatsapp_window(snapshot, now):
             variables = {k: t.render(context) for k, t in message.whatsapp_variables.items()}
-            return OutboundMessage("whatsapp", address, "", content_sid=message.whatsapp_content_sid,
-                                   content_variables=variables, reference=send.send_key)  # fmt: skip
+            return OutboundMessage(
+                "whatsapp",
+                address,
+                "",
+                content_sid=message.whatsapp_content_sid,
+                content_variables=variables,
+                reference=send.send_key,
+            )
         text = template.render(context)
         if channel == "email":
             assert message.email_subject is not None
             body = f"{text}\n\nUnsubscribe with one click: {unsubscribe}"
-            return OutboundMessage("email", address, body, subject=message.email_subject.render(context),
-                                   unsubscribe_url=unsubscribe, reference=send.send_key)  # fmt: skip
+            return OutboundMessage(
+                "email",
+                address,
+                body,
+                subject=message.email_subject.render(context),
+                unsubscribe_url=unsubscribe,
+                reference=send.send_key,
+            )
         if channel in ("sms", "whatsapp") and "STOP" not in text:
             text = f"{text}\n{STOP_LINE}"
         return OutboundMessage(channel, address, text, reference=send.send_key)  # type: ignore[arg-type]
@@ -228,8 +247,9 @@ class Dispatcher:
             receipt = await self.senders[channel].send(outbound)
         except SendFailed as failure:
             return await self._failed(send, outbound, failure)
-        await self._finish(send, SENT, None, channel=channel,
-                           provider_message_id=receipt.provider_message_id)  # fmt: skip
+        await self._finish(
+            send, SENT, None, channel=channel, provider_message_id=receipt.provider_message_id
+        )
         if self.conversations is not None and channel in CONVERSATIONAL and outbound.text:
             details = {"campaign": send.campaign, "step": send.step, "variant": send.variant}
             await self.conversations.record(outbound.to, outbound.text, details)
@@ -244,19 +264,31 @@ class Dispatcher:
             return await self._finish(send, UNCERTAIN, str(failure), channel=channel)
         if failure.do_not_contact is not None:
             note = f"campaign send {send.send_key}: {failure}"
-            await asyncio.to_thread(self.engine.store.block_contact, send.contact_id,
-                                    channel, failure.do_not_contact, note)  # fmt: skip
+            await asyncio.to_thread(
+                self.engine.store.block_contact,
+                send.contact_id,
+                channel,
+                failure.do_not_contact,
+                note,
+            )
         if failure.retryable and send.attempts + 1 < MAX_ATTEMPTS:
             retry_at = self.clock() + FIRST_RETRY * 2**send.attempts
-            return await self._finish(send, PENDING, str(failure), channel=channel,
-                                      retry_at=retry_at, outcome="retry")  # fmt: skip
+            return await self._finish(
+                send, PENDING, str(failure), channel=channel, retry_at=retry_at, outcome="retry"
+            )
         return await self._finish(send, FAILED, str(failure), channel=channel)
 
     async def _finish(
-        self, send: CampaignSend, status: str, reason: str | None, *, channel: str | None = None,
-        provider_message_id: str | None = None, retry_at: datetime | None = None,
+        self,
+        send: CampaignSend,
+        status: str,
+        reason: str | None,
+        *,
+        channel: str | None = None,
+        provider_message_id: str | None = None,
+        retry_at: datetime | None = None,
         outcome: str | None = None,
-    ) -> str:  # fmt: skip
+    ) -> str:
         await asyncio.to_thread(
             self.engine.store.finish_campaign_send, send, status=status, reason=reason,
             channel=channel, provider_message_id=provider_message_id, retry_at=retry_at,

@@ -43,10 +43,14 @@ class Results:
         return sum(line.outcomes["converted"] for line in self.lines.values())
 
     def render(self) -> str:
-        out = [f"campaign {self.campaign}: {self.enrolled} enrolled "
-               f"({', '.join(f'{n} {s}' for s, n in sorted(self.statuses.items())) or 'none'})"]  # fmt: skip
-        out.append(f"  {'step':<16} {'variant':<8} {'channel':<9} {'sent':>5} {'deliv':>5} "
-                   f"{'failed':>6} {'skipped':>7} {'replied':>7} {'conv':>5} {'optout':>6}")  # fmt: skip
+        out = [
+            f"campaign {self.campaign}: {self.enrolled} enrolled "
+            f"({', '.join(f'{n} {s}' for s, n in sorted(self.statuses.items())) or 'none'})"
+        ]
+        out.append(
+            f"  {'step':<16} {'variant':<8} {'channel':<9} {'sent':>5} {'deliv':>5} "
+            f"{'failed':>6} {'skipped':>7} {'replied':>7} {'conv':>5} {'optout':>6}"
+        )
         for (step, variant, channel), line in sorted(self.lines.items()):
             out.append(
                 f"  {step:<16} {variant:<8} {channel:<9} {line.sent:>5} {line.delivered:>5} "
@@ -56,8 +60,10 @@ class Results:
             for reason, n in sorted(line.skipped.items()):
                 out.append(f"      skipped {n}: {reason}")
             if line.uncertain or line.pending:
-                out.append(f"      {line.pending} waiting to send, {line.uncertain} uncertain "
-                           "(a worker stopped mid-send; not resent)")  # fmt: skip
+                out.append(
+                    f"      {line.pending} waiting to send, {line.uncertain} uncertain "
+                    "(a worker stopped mid-send; not resent)"
+                )
         if self.cost is not None:
             per_lead = (
                 f"{self.cost / self.converted:.2f}" if self.converted else "n/a (no conversions)"

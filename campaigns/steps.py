@@ -80,13 +80,17 @@ def run_enrollment(engine: Engine, enrollment: Enrollment, now: datetime) -> Non
         if index >= len(campaign.steps):
             _save(engine, enrollment, index, now, COMPLETED, now)
             return
-        index, wake_at = _execute(engine, campaign, campaign.steps[index], enrollment,
-                                  snapshot, index, now)  # fmt: skip
+        index, wake_at = _execute(
+            engine, campaign, campaign.steps[index], enrollment, snapshot, index, now
+        )
         if wake_at is not None:
             _save(engine, enrollment, index, wake_at, ACTIVE, now)
             return
-    logger.warning("campaign %s loops without waiting; pausing enrollment %s for an hour",
-                   campaign.name, enrollment.id)  # fmt: skip
+    logger.warning(
+        "campaign %s loops without waiting; pausing enrollment %s for an hour",
+        campaign.name,
+        enrollment.id,
+    )
     _save(engine, enrollment, index, now + LOOP_PAUSE, ACTIVE, now)
 
 
@@ -137,9 +141,14 @@ def replied(enrollment: Enrollment, snapshot: ContactSnapshot) -> bool:
 
 
 def _execute(
-    engine: Engine, campaign: Campaign, step: Step, enrollment: Enrollment,
-    snapshot: ContactSnapshot, index: int, now: datetime,
-) -> tuple[int, datetime | None]:  # fmt: skip
+    engine: Engine,
+    campaign: Campaign,
+    step: Step,
+    enrollment: Enrollment,
+    snapshot: ContactSnapshot,
+    index: int,
+    now: datetime,
+) -> tuple[int, datetime | None]:
     """Run one step: the next step's index, and when to wake up if it must wait."""
     if isinstance(step, WaitStep) and step.idle is not None:
         quiet_since = snapshot.last_inbound_at
@@ -182,9 +191,12 @@ def choose_variant(step: SendStep, enrollment_id: int) -> Variant:
 
 
 def _branch_target(
-    engine: Engine, step: BranchStep, enrollment: Enrollment, snapshot: ContactSnapshot,
+    engine: Engine,
+    step: BranchStep,
+    enrollment: Enrollment,
+    snapshot: ContactSnapshot,
     now: datetime,
-) -> str | None:  # fmt: skip
+) -> str | None:
     for rule in step.rules:
         if rule.replied and replied(enrollment, snapshot):
             return rule.goto
@@ -200,9 +212,12 @@ def _branch_target(
 
 
 def _update(
-    engine: Engine, campaign: Campaign, step: UpdateStep, snapshot: ContactSnapshot,
+    engine: Engine,
+    campaign: Campaign,
+    step: UpdateStep,
+    snapshot: ContactSnapshot,
     now: datetime,
-) -> None:  # fmt: skip
+) -> None:
     contact_id = snapshot.contact.id
     for tag in step.add_tags:
         engine.store.tag_contact(contact_id, tag, now)
@@ -219,9 +234,13 @@ def _update(
 
 
 def _hand_off(
-    engine: Engine, campaign: Campaign, step: HandoffStep, enrollment: Enrollment,
-    snapshot: ContactSnapshot, now: datetime,
-) -> None:  # fmt: skip
+    engine: Engine,
+    campaign: Campaign,
+    step: HandoffStep,
+    enrollment: Enrollment,
+    snapshot: ContactSnapshot,
+    now: datetime,
+) -> None:
     handoff.request_handoff(
         engine.store, engine.settings, contact=snapshot.contact,
         conversation_id=f"campaign:{campaign.name}:{enrollment.id}", channel="staff",
@@ -230,10 +249,19 @@ def _hand_off(
 
 
 def _save(
-    engine: Engine, enrollment: Enrollment, step: int, next_run_at: datetime, status: str,
-    now: datetime, reason: str | None = None,
-) -> None:  # fmt: skip
+    engine: Engine,
+    enrollment: Enrollment,
+    step: int,
+    next_run_at: datetime,
+    status: str,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
     engine.store.save_enrollment_progress(
-        enrollment.id, step=step, next_run_at=next_run_at, status=status, exit_reason=reason,
+        enrollment.id,
+        step=step,
+        next_run_at=next_run_at,
+        status=status,
+        exit_reason=reason,
         now=now,
-    )  # fmt: skip
+    )

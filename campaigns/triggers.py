@@ -61,8 +61,15 @@ def _from_timeline(
         for event in events:
             report.considered += 1
             if fires(campaign, event.kind, event.data):
-                _enroll(store, campaign, event.contact_id, campaign.trigger.kind, now, report,
-                        check_audience=False)  # fmt: skip
+                _enroll(
+                    store,
+                    campaign,
+                    event.contact_id,
+                    campaign.trigger.kind,
+                    now,
+                    report,
+                    check_audience=False,
+                )
         if events:
             cursor = events[-1].id
             store.move_campaign_cursors(campaign.name, now, timeline=cursor)
@@ -93,8 +100,15 @@ def _from_consent(
         for event in events:
             report.considered += 1
             if event.in_force and event.purpose in wanted:
-                _enroll(store, campaign, event.contact_id, "consent_granted", now, report,
-                        check_audience=False)  # fmt: skip
+                _enroll(
+                    store,
+                    campaign,
+                    event.contact_id,
+                    "consent_granted",
+                    now,
+                    report,
+                    check_audience=False,
+                )
         if events:
             cursor = events[-1].id
             store.move_campaign_cursors(campaign.name, now, consent=cursor)
@@ -114,8 +128,9 @@ def _from_segment(
 ) -> None:
     segment, after = scan_segment(campaign), None
     while True:
-        ids = store.contact_ids_in_segment(segment, now, after=after, limit=BATCH,
-                                           not_enrolled_in=campaign.name)  # fmt: skip
+        ids = store.contact_ids_in_segment(
+            segment, now, after=after, limit=BATCH, not_enrolled_in=campaign.name
+        )
         report.considered += len(ids)
         report.enrolled += store.enroll_many(campaign.name, ids, campaign.trigger.kind, now)
         if len(ids) < BATCH:
@@ -124,9 +139,15 @@ def _from_segment(
 
 
 def _enroll(
-    store: ProfileStore, campaign: Campaign, contact_id: str, trigger: str, now: datetime,
-    report: PlanReport, *, check_audience: bool = True,
-) -> None:  # fmt: skip
+    store: ProfileStore,
+    campaign: Campaign,
+    contact_id: str,
+    trigger: str,
+    now: datetime,
+    report: PlanReport,
+    *,
+    check_audience: bool = True,
+) -> None:
     """Event triggers leave the audience to the steps, which check it each time they run:
     a conversation usually asks for consent only after the lead is captured."""
     audience = campaign.audience

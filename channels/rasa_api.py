@@ -88,8 +88,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(f"{TOKEN_VARIABLE} is not set: Rasa's HTTP API needs a token")
     option = refused_option(args)
     if option is not None:
-        sys.exit(f"{option.split('=', 1)[0]} is refused: the API token comes from "
-                 f"{TOKEN_VARIABLE}, never from the command line")  # fmt: skip
+        sys.exit(
+            f"{option.split('=', 1)[0]} is refused: the API token comes from "
+            f"{TOKEN_VARIABLE}, never from the command line"
+        )
     import rasa.server
     from rasa.__main__ import main as rasa_main
 

@@ -246,9 +246,13 @@ class TwilioMessagingInput(InputChannel):
             metadata.pop("original_text", None)
         collector = collector_for(self.name())
         message = UserMessage(
-            text, collector, inbound.sender, input_channel=self.name(), metadata=metadata,
+            text,
+            collector,
+            inbound.sender,
+            input_channel=self.name(),
+            metadata=metadata,
             message_id=inbound.message_sid,
-        )  # fmt: skip
+        )
         try:
             await on_new_message(message)
         except Exception:
@@ -266,10 +270,16 @@ class TwilioMessagingInput(InputChannel):
             contact = self.store.find_contact(inbound.sender)
             if contact is None or contact.phone != inbound.sender:
                 return False
-            waiting = [e for e in self.store.pending_consent(contact.id)
-                       if e.purpose in ("sms", "whatsapp")]  # fmt: skip
-            evidence = {"message_sid": inbound.message_sid, "keyword": "YES",
-                        "channel": inbound.channel}  # fmt: skip
+            waiting = [
+                e
+                for e in self.store.pending_consent(contact.id)
+                if e.purpose in ("sms", "whatsapp")
+            ]
+            evidence = {
+                "message_sid": inbound.message_sid,
+                "keyword": "YES",
+                "channel": inbound.channel,
+            }
             done = [self.store.confirm_consent(e.id, "text_reply", evidence) for e in waiting]
             return any(done)
 

@@ -323,8 +323,9 @@ class TwilioVoiceInput(InputChannel):
         call.answers[step] = twiml
         return _twiml(twiml)
 
-    async def _answer(self, call: Call, on_new_message: OnNewMessage, kind: str,
-                      form: Mapping[str, Any]) -> str:  # fmt: skip
+    async def _answer(
+        self, call: Call, on_new_message: OnNewMessage, kind: str, form: Mapping[str, Any]
+    ) -> str:
         if kind == "incoming":
             return await self._run_turn(call, on_new_message, "/greet", {"caller": call.caller})
         if kind == "pickup":
@@ -345,12 +346,16 @@ class TwilioVoiceInput(InputChannel):
             return self._reprompt(call)
         call.misses = 0
         text = pick(call.choices, speech, digits) or speech or digits
-        metadata = {"voice_digits": digits} if digits else {"voice_speech": speech,
-                                                           "voice_confidence": field_of(form, "Confidence")}  # fmt: skip
+        metadata = (
+            {"voice_digits": digits}
+            if digits
+            else {"voice_speech": speech, "voice_confidence": field_of(form, "Confidence")}
+        )
         return await self._run_turn(call, on_new_message, text, metadata)
 
-    async def _run_turn(self, call: Call, on_new_message: OnNewMessage, text: str,
-                        metadata: dict[str, Any]) -> str:  # fmt: skip
+    async def _run_turn(
+        self, call: Call, on_new_message: OnNewMessage, text: str, metadata: dict[str, Any]
+    ) -> str:
         text, stamped = apply_keywords(text, {**metadata, "caller": call.caller}, "voice")
         if metadata.get("voice_speech") or metadata.get("voice_digits"):
             # What the caller said or keyed is the evidence kept with a consent answer.
@@ -361,8 +366,9 @@ class TwilioVoiceInput(InputChannel):
         call.pickups = 0
         return await self._await_pending(call)
 
-    async def _turn(self, on_new_message: OnNewMessage, sid: str, text: str,
-                    metadata: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
+    async def _turn(
+        self, on_new_message: OnNewMessage, sid: str, text: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         collector = collector_for(self.name())
         message = UserMessage(text, collector, sid, input_channel=self.name(), metadata=metadata)
         try:
@@ -471,8 +477,11 @@ class TwilioVoiceInput(InputChannel):
             )
             gather.say(menu + ".", voice=self.voice.voice, language=self.voice.language)
         else:
-            gather.say("Please say that again, or key it in followed by the hash key.",
-                       voice=self.voice.voice, language=self.voice.language)  # fmt: skip
+            gather.say(
+                "Please say that again, or key it in followed by the hash key.",
+                voice=self.voice.voice,
+                language=self.voice.language,
+            )
         twiml.append(gather)
         return str(twiml)
 
@@ -494,12 +503,21 @@ class TwilioVoiceInput(InputChannel):
         )
 
     def _offer_callback(self, twiml: VoiceResponse, reason: str) -> VoiceResponse:
-        gather = Gather(input="speech dtmf", action=self._url("/callback"), method="POST",
-                        language=self.voice.language, speech_timeout="auto",
-                        timeout=self.voice.gather_timeout_s, action_on_empty_result=True)  # fmt: skip
-        gather.say(f"{reason} Please say your name and a good time to call you back, or press any key "
-                   "to confirm we can call you back on this number.",
-                   voice=self.voice.voice, language=self.voice.language)  # fmt: skip
+        gather = Gather(
+            input="speech dtmf",
+            action=self._url("/callback"),
+            method="POST",
+            language=self.voice.language,
+            speech_timeout="auto",
+            timeout=self.voice.gather_timeout_s,
+            action_on_empty_result=True,
+        )
+        gather.say(
+            f"{reason} Please say your name and a good time to call you back, or press any key "
+            "to confirm we can call you back on this number.",
+            voice=self.voice.voice,
+            language=self.voice.language,
+        )
         twiml.append(gather)
         return twiml
 

@@ -314,9 +314,11 @@ def _add_contacts(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     imports = actions.add_parser("import", help="import a CSV file: cleansed, deduplicated")
     imports.add_argument("file", help="the CSV file, with a header row")
     imports.add_argument(
-        "--map", action="append", metavar="FIELD=COLUMN",
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
         help="read FIELD from COLUMN (repeatable); common headers are recognised anyway",
-    )  # fmt: skip
+    )
     imports.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     imports.add_argument("--delimiter", default=",", help="field separator (default: ,)")
     actions.add_parser("enrich", help="company domain, country and time zone for everyone")

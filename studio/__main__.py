@@ -27,8 +27,9 @@ def main() -> None:
     if first_run:
         ensure_setup_token(settings)
     app = create_app(settings, store)
-    web.run_app(app, host=settings.bind_host, port=settings.studio.port, print=None,
-                access_log=None)  # fmt: skip
+    web.run_app(
+        app, host=settings.bind_host, port=settings.studio.port, print=None, access_log=None
+    )
 
 
 if __name__ == "__main__":

@@ -129,7 +129,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     address = client_address(request, request.app[SETTINGS].studio.trusted_proxies)
     if throttle.refused(email, address):
         await audit(request, "studio.login_throttled", email[:255])
-        return render(request, "login.html", status=429, next=target, error="Too many failed sign-ins: wait 15 minutes and try again.")  # fmt: skip
+        return render(
+            request,
+            "login.html",
+            status=429,
+            next=target,
+            error="Too many failed sign-ins: wait 15 minutes and try again.",
+        )
     store = request.app[STORE]
     found = await in_thread(store.studio_user_with_hash, email)
     user, stored = found if found else (None, passwords.DUMMY_HASH)
@@ -137,7 +143,9 @@ async def login(request: web.Request) -> web.StreamResponse:
     if user is None or not ok or user.disabled:
         throttle.failed(email, address)
         await audit(request, "studio.login_failed", email[:255])
-        return render(request, "login.html", status=401, next=target, error="Wrong email or password.")  # fmt: skip
+        return render(
+            request, "login.html", status=401, next=target, error="Wrong email or password."
+        )
     throttle.succeeded(email, address)
     if passwords.needs_rehash(stored):
         await in_thread(store.set_studio_password, user.id, passwords.hash_password(password))
@@ -180,8 +188,14 @@ async def create_first_admin(request: web.Request) -> web.StreamResponse:
     token_file = setup_token_file(settings)
     claimed = _claim_setup_token(token_file, data.get("token", "").strip())
     if claimed is None:
-        return render(request, "setup.html", status=403, email=email, name=name,
-                      error="That is not the setup token `parley run` printed.")  # fmt: skip
+        return render(
+            request,
+            "setup.html",
+            status=403,
+            email=email,
+            name=name,
+            error="That is not the setup token `parley run` printed.",
+        )
     try:
         user = await _store_user(request, email, name, "admin", hashed)
     except BaseException:
@@ -231,11 +245,18 @@ async def users_page(request: web.Request) -> web.Response:
 async def add_user(request: web.Request) -> web.StreamResponse:
     data = await form(request)
     try:
-        await _create(request, data.get("email", "").strip().lower(), data.get("name", "").strip(),
-                      data.get("role", ""), data.get("password", ""))  # fmt: skip
+        await _create(
+            request,
+            data.get("email", "").strip().lower(),
+            data.get("name", "").strip(),
+            data.get("role", ""),
+            data.get("password", ""),
+        )
     except InvalidField as error:
         users = await in_thread(request.app[STORE].studio_users)
-        return render(request, "users.html", status=400, users=users, roles=list(ROLES), error=str(error))  # fmt: skip
+        return render(
+            request, "users.html", status=400, users=users, roles=list(ROLES), error=str(error)
+        )
     raise web.HTTPSeeOther("/users")
 
 

@@ -139,8 +139,14 @@ def _shown(value: Any, kind: Kind) -> str:
     return str(value)
 
 
-def _field(data: Any, path: FieldPath, label: str, kind: Kind, choices: tuple[str, ...] = (),
-           hint: str = "") -> Field:  # fmt: skip
+def _field(
+    data: Any,
+    path: FieldPath,
+    label: str,
+    kind: Kind,
+    choices: tuple[str, ...] = (),
+    hint: str = "",
+) -> Field:
     return Field(_name(path), label, kind, path, _shown(_get(data, path), kind), choices, hint)
 
 
@@ -170,8 +176,13 @@ def step_views(data: Any) -> list[StepView]:
         kind = next((k for k in STEP_KINDS if k in step), "")
         view = StepView(index, str(step.get("id", "")), kind)
         base: FieldPath = ("steps", index, kind)
-        readers = {"wait": _wait_fields, "send": _send_fields, "branch": _branch_fields,
-                   "update": _update_fields, "handoff": _handoff_fields}  # fmt: skip
+        readers = {
+            "wait": _wait_fields,
+            "send": _send_fields,
+            "branch": _branch_fields,
+            "update": _update_fields,
+            "handoff": _handoff_fields,
+        }
         if kind:
             view.fields = readers[kind](data, base)
         views.append(view)
@@ -183,15 +194,29 @@ def _wait_fields(data: Any, base: FieldPath) -> list[Field]:
     if isinstance(wait, dict) and "until" in wait:
         return [_field(data, (*base, "until"), "Wait until (time of day)", "time", hint="HH:MM")]
     if isinstance(wait, dict):
-        return [_field(data, (*base, "idle"), "Wait until they have been quiet for", "text",
-                       hint="30m, 2h, 3d, 1w")]  # fmt: skip
+        return [
+            _field(
+                data,
+                (*base, "idle"),
+                "Wait until they have been quiet for",
+                "text",
+                hint="30m, 2h, 3d, 1w",
+            )
+        ]
     return [_field(data, base, "Wait for", "text", hint="30s, 30m, 2h, 3d or 1w")]
 
 
 def _send_fields(data: Any, base: FieldPath) -> list[Field]:
     channels = (PREFERRED, *SEND_CHANNELS)
-    fields = [_field(data, (*base, "channels"), "Channels (first that works)", "list",
-                     hint=", ".join(channels))]  # fmt: skip
+    fields = [
+        _field(
+            data,
+            (*base, "channels"),
+            "Channels (first that works)",
+            "list",
+            hint=", ".join(channels),
+        )
+    ]
     variants = _get(data, (*base, "variants"))
     if isinstance(variants, list):
         for number, variant in enumerate(variants):
@@ -208,8 +233,11 @@ def _message_fields(data: Any, base: FieldPath, prefix: str) -> list[Field]:
     message = _get(data, base)
     message = message if isinstance(message, dict) else {}
     fields = [_field(data, (*base, "text"), f"{prefix}Text (every text channel)", "textarea")]
-    fields += [_field(data, (*base, key), f"{prefix}{key} text", "textarea")
-               for key in TEXT_CHANNELS if key in message]  # fmt: skip
+    fields += [
+        _field(data, (*base, key), f"{prefix}{key} text", "textarea")
+        for key in TEXT_CHANNELS
+        if key in message
+    ]
     fields.append(_field(data, (*base, "email", "subject"), f"{prefix}Email subject", "text"))
     fields.append(_field(data, (*base, "email", "body"), f"{prefix}Email body", "textarea"))
     return fields
@@ -475,8 +503,16 @@ def summaries(space: Workspace) -> list[Summary]:
             raw = _safe_load(text)
             found.append(Summary(stem, str(raw.get("name", stem)), "", "", 0, str(error)))
             continue
-        found.append(Summary(stem, campaign.name, campaign.description, campaign.trigger.kind,
-                             len(campaign.steps), ""))  # fmt: skip
+        found.append(
+            Summary(
+                stem,
+                campaign.name,
+                campaign.description,
+                campaign.trigger.kind,
+                len(campaign.steps),
+                "",
+            )
+        )
     return found
 
 
@@ -496,15 +532,28 @@ def _relative(request: web.Request, space: Workspace) -> str:
     return relative
 
 
-async def _list_page(request: web.Request, space: Workspace, errors: Errors, name: str = "",
-                     status: int = 200) -> web.Response:  # fmt: skip
-    return render(request, "content/campaigns.html", status=status,
-                  campaigns=await in_thread(summaries, space), errors=errors.by_field,
-                  name=name, notice=notice_of(request))  # fmt: skip
+async def _list_page(
+    request: web.Request, space: Workspace, errors: Errors, name: str = "", status: int = 200
+) -> web.Response:
+    return render(
+        request,
+        "content/campaigns.html",
+        status=status,
+        campaigns=await in_thread(summaries, space),
+        errors=errors.by_field,
+        name=name,
+        notice=notice_of(request),
+    )
 
 
-def _edit_page(request: web.Request, relative: str, text: str, errors: Errors,
-               values: Mapping[str, str] | None = None, status: int = 200) -> web.Response:  # fmt: skip
+def _edit_page(
+    request: web.Request,
+    relative: str,
+    text: str,
+    errors: Errors,
+    values: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
     """The editor for the draft's `text`, showing what was posted (`values`) if given."""
     data = yaml().load(text)
     posted = values or {}
@@ -561,8 +610,9 @@ async def campaign_save(request: web.Request) -> web.Response:
     try:
         changed, errors = await in_thread(save_campaign, space, relative, values)
     except Stale:
-        return _edit_page(request, relative, space.read(relative), Errors({GENERAL: STALE}),
-                          status=409)  # fmt: skip
+        return _edit_page(
+            request, relative, space.read(relative), Errors({GENERAL: STALE}), status=409
+        )
     except (YAMLError, ContentError) as error:
         return render(request, "error.html", status=500, message=f"{relative}: {error}")
     if errors:

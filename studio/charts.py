@@ -38,8 +38,9 @@ def colour(index: int) -> str:
 
 def bar_chart(title: str, bars: Sequence[tuple[str, float]], fmt: Format = number) -> Markup:
     """Horizontal bars, one per (label, value)."""
-    return grouped_bar_chart(title, [label for label, _ in bars],
-                             [("", [value for _, value in bars])], fmt)  # fmt: skip
+    return grouped_bar_chart(
+        title, [label for label, _ in bars], [("", [value for _, value in bars])], fmt
+    )
 
 
 def grouped_bar_chart(
@@ -85,8 +86,9 @@ def column_chart(
             value = values[column] if column < len(values) else 0
             bar = plot_h * value / peak
             tip = f"{label} · {name}: {fmt(value)}"
-            parts.append(_rect(x0 + index * bar_w, top + plot_h - bar, bar_w, bar, colour(index),
-                               tip))  # fmt: skip
+            parts.append(
+                _rect(x0 + index * bar_w, top + plot_h - bar, bar_w, bar, colour(index), tip)
+            )
         if column % every == 0:
             parts.append(_text(x0 + slot * 0.4, top + plot_h + 16, label, "middle"))
     if not labels:
@@ -117,8 +119,10 @@ def rate_chart(
         y = top + plot_h - plot_h * rate / ceiling
         line.append(f"{x:.1f},{y:.1f}")
         tip = f"{label} · {name}: {percent(rate)}"
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour(3)}">'
-                     f"<title>{escape(tip)}</title></circle>")  # fmt: skip
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour(3)}">'
+            f"<title>{escape(tip)}</title></circle>"
+        )
     parts.append(_polyline(line))
     if not any(rate is not None for _, rate in points):
         parts.append(_text(WIDE / 2, top + plot_h / 2, "No data", "middle"))
@@ -165,15 +169,19 @@ def _y_axis(left: float, top: float, plot_h: float, peak: float, fmt: Format) ->
     for step in range(5):
         value = peak * step / 4
         y = top + plot_h - plot_h * step / 4
-        parts.append(f'<line x1="{left}" x2="{WIDE - 30}" y1="{y:.1f}" y2="{y:.1f}" '
-                     'stroke="#d9dee6" stroke-width="1"/>')  # fmt: skip
+        parts.append(
+            f'<line x1="{left}" x2="{WIDE - 30}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#d9dee6" stroke-width="1"/>'
+        )
         parts.append(_text(left - 4, y + 4, fmt(value), "end"))
     return parts
 
 
 def _rect(x: float, y: float, width: float, height: float, fill: str, tip: str) -> str:
-    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-            f'fill="{fill}"><title>{escape(tip)}</title></rect>')  # fmt: skip
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'fill="{fill}"><title>{escape(tip)}</title></rect>'
+    )
 
 
 def _text(x: float, y: float, text: str, anchor: str) -> str:
@@ -184,5 +192,6 @@ def _text(x: float, y: float, text: str, anchor: str) -> str:
 def _polyline(points: list[str]) -> str:
     if len(points) < 2:
         return ""
-    return (f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour(3)}" '
-            'stroke-width="2"/>')  # fmt: skip
+    return (
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour(3)}" stroke-width="2"/>'
+    )

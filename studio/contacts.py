@@ -114,17 +114,39 @@ async def contacts_page(request: web.Request) -> web.Response:
         if len(query) > MAX_QUERY:
             raise ValueError(f"Search for at most {MAX_QUERY} characters.")
     except ValueError as error:
-        return render(request, "contacts/list.html", status=400, query=query[:MAX_QUERY],
-                      contacts=[], page=1, more=False, error=str(error))  # fmt: skip
+        return render(
+            request,
+            "contacts/list.html",
+            status=400,
+            query=query[:MAX_QUERY],
+            contacts=[],
+            page=1,
+            more=False,
+            error=str(error),
+        )
     store = request.app[STORE]
     # One extra row tells whether there is a next page without counting them all.
     found = await in_thread(store.search_contacts, query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     shown = found[:PAGE_SIZE]
     # The query itself may be an email or a phone number: the log keeps only what was shown.
-    await audit(request, "studio.contacts_searched", "contacts", searched=bool(query), page=page,
-                results=len(shown), contact_ids=",".join(c.id for c in shown))  # fmt: skip
-    return render(request, "contacts/list.html", query=query, contacts=shown, page=page,
-                  more=len(found) > PAGE_SIZE, error="")  # fmt: skip
+    await audit(
+        request,
+        "studio.contacts_searched",
+        "contacts",
+        searched=bool(query),
+        page=page,
+        results=len(shown),
+        contact_ids=",".join(c.id for c in shown),
+    )
+    return render(
+        request,
+        "contacts/list.html",
+        query=query,
+        contacts=shown,
+        page=page,
+        more=len(found) > PAGE_SIZE,
+        error="",
+    )
 
 
 async def _show_profile(
@@ -142,9 +164,17 @@ async def _show_profile(
     if profile.contact.id != contact_id:  # merged away: the contact that stands for it
         return redirect(f"/contacts/{profile.contact.id}")
     await audit(request, "studio.contact_viewed", contact_id)
-    return render(request, "contacts/profile.html", status=status, p=profile, c=profile.contact,
-                  confirm_word=CONFIRM_WORD, erase_error=erase_error,
-                  duplicate_error=duplicate_error, pretty=pretty)  # fmt: skip
+    return render(
+        request,
+        "contacts/profile.html",
+        status=status,
+        p=profile,
+        c=profile.contact,
+        confirm_word=CONFIRM_WORD,
+        erase_error=erase_error,
+        duplicate_error=duplicate_error,
+        pretty=pretty,
+    )
 
 
 @routes.get(CONTACT)
@@ -164,8 +194,9 @@ async def export_contact(request: web.Request) -> web.Response:
     except ContactNotFound:
         return not_found(request, contact_id)
     live = document["profile"]["id"]
-    await audit(request, "studio.contact_exported", live,
-                conversations=len(document["conversations"]))  # fmt: skip
+    await audit(
+        request, "studio.contact_exported", live, conversations=len(document["conversations"])
+    )
     body = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     return web.Response(
         text=body + "\n",
@@ -180,8 +211,12 @@ async def erase_contact(request: web.Request) -> web.Response:
     contact_id = request.match_info["contact_id"]
     data = await form(request)
     if data.get("confirm", "").strip() != CONFIRM_WORD:
-        return await _show_profile(request, contact_id, status=400,
-                                   erase_error=f"Type {CONFIRM_WORD} to erase this contact; nothing was erased.")  # fmt: skip
+        return await _show_profile(
+            request,
+            contact_id,
+            status=400,
+            erase_error=f"Type {CONFIRM_WORD} to erase this contact; nothing was erased.",
+        )
     store, settings = request.app[STORE], request.app[SETTINGS]
     actor = f"studio:{_email(request)}"
     try:
@@ -189,8 +224,12 @@ async def erase_contact(request: web.Request) -> web.Response:
     except ContactNotFound:
         return not_found(request, contact_id)
     await audit(request, "studio.contact_erased", receipt.contact_id, **_receipt_counts(receipt))
-    return render(request, "contacts/erased.html", receipt=receipt,
-                  channels=sorted({i.channel for i in receipt.identities}))  # fmt: skip
+    return render(
+        request,
+        "contacts/erased.html",
+        receipt=receipt,
+        channels=sorted({i.channel for i in receipt.identities}),
+    )
 
 
 @routes.post(CONTACT + "/duplicates")
@@ -201,8 +240,12 @@ async def settle_duplicate(request: web.Request) -> web.Response:
     data = await form(request)
     raw, decision = data.get("claim_id", ""), data.get("decision", "")
     if not re.fullmatch(r"[0-9]{1,18}", raw) or decision not in ("merge", "dismiss"):
-        return await _show_profile(request, contact_id, status=400,
-                                   duplicate_error="That decision was not understood; nothing changed.")  # fmt: skip
+        return await _show_profile(
+            request,
+            contact_id,
+            status=400,
+            duplicate_error="That decision was not understood; nothing changed.",
+        )
     store = request.app[STORE]
     claim_id = int(raw)
     if decision == "merge":

@@ -63,9 +63,12 @@ def workspace(request: web.Request) -> Workspace:
 async def index(request: web.Request) -> web.Response:
     changed = await in_thread(workspace(request).changed)
     return render(
-        request, "content/index.html", changed=changed, editors=OTHER_EDITORS,
+        request,
+        "content/index.html",
+        changed=changed,
+        editors=OTHER_EDITORS,
         notice="The draft was discarded." if "discarded" in request.query else "",
-    )  # fmt: skip
+    )
 
 
 @routes.post("/content/discard")
@@ -180,8 +183,11 @@ def view_of(
     if default is not None:
         found = variations[default]
         view.text = str(found.get("text") or "")
-        view.buttons = [(str(b.get("title", "")), str(b.get("payload", "")))
-                        for b in found.get("buttons") or [] if isinstance(b, Mapping)]  # fmt: skip
+        view.buttons = [
+            (str(b.get("title", "")), str(b.get("payload", "")))
+            for b in found.get("buttons") or []
+            if isinstance(b, Mapping)
+        ]
     for channel in CHANNELS:
         index = plain_variation(variations, channel)
         if index is not None:
@@ -195,8 +201,11 @@ def view_of(
 
 
 def describe_condition(variation: Mapping[str, Any]) -> str:
-    parts = [f"{c.get('name')} is {c.get('value')}" for c in variation.get("condition") or []
-             if isinstance(c, Mapping)]  # fmt: skip
+    parts = [
+        f"{c.get('name')} is {c.get('value')}"
+        for c in variation.get("condition") or []
+        if isinstance(c, Mapping)
+    ]
     channel = variation.get("channel")
     return " and ".join(parts) + (f" (on {channel})" if channel else "")
 
@@ -210,9 +219,12 @@ def view_from_form(name: str, posted: MultiDictProxy[str], kept: list[str]) -> R
     ]
     channels = {c: clean_text(posted.get(f"channel_{c}")) for c in CHANNELS}
     return ResponseView(
-        name, clean_text(posted.get("text")), buttons,
-        {c: t for c, t in channels.items() if t}, kept,
-    )  # fmt: skip
+        name,
+        clean_text(posted.get("text")),
+        buttons,
+        {c: t for c, t in channels.items() if t},
+        kept,
+    )
 
 
 def too_long(view: ResponseView) -> list[Problem]:
@@ -317,9 +329,13 @@ async def response_page(request: web.Request) -> web.Response:
 
 
 async def render_response(
-    request: web.Request, view: ResponseView, problems: list[Problem], *, saved: bool = False,
+    request: web.Request,
+    view: ResponseView,
+    problems: list[Problem],
+    *,
+    saved: bool = False,
     status: int = 200,
-) -> web.Response:  # fmt: skip
+) -> web.Response:
     intents = await in_thread(workspace(request).intents)
     errors, general = errors_by_field(problems, response_fields(view))
     return render(
@@ -398,8 +414,17 @@ def lead_questions(ws: Workspace) -> list[Question]:
             frozenset() if helping is None else frozenset({helping}),
         )
         help_text = None if helping is None else str(variations[helping].get("text") or "")
-        questions.append(Question(str(slot), view.name, str(number), view.text, view.kept,
-                                  help=help_text, help_index=helping))  # fmt: skip
+        questions.append(
+            Question(
+                str(slot),
+                view.name,
+                str(number),
+                view.text,
+                view.kept,
+                help=help_text,
+                help_index=helping,
+            )
+        )
     return questions
 
 
@@ -407,8 +432,11 @@ def ordered(questions: list[Question], posted: MultiDictProxy[str], where: str) 
     """The questions with their posted wording, sorted by their posted positions."""
     known = {q.key for q in questions}
     problems = []
-    unknown = sorted(k.removeprefix("position_") for k in posted
-                     if k.startswith("position_") and k.removeprefix("position_") not in known)  # fmt: skip
+    unknown = sorted(
+        k.removeprefix("position_")
+        for k in posted
+        if k.startswith("position_") and k.removeprefix("position_") not in known
+    )
     if unknown:
         problems.append(Problem("", where, f"Not a question here: {', '.join(unknown)}."))
     missing = [q.key for q in questions if not posted.get(f"position_{q.key}", "").strip()]
@@ -425,15 +453,29 @@ def ordered(questions: list[Question], posted: MultiDictProxy[str], where: str) 
             )
         text = clean_text(posted.get(f"text_{question.key}"))
         if len(text) > MAX_TEXT:
-            problems.append(Problem("", field_of(question.response, "default", "text"),
-                                    f"At most {MAX_TEXT} characters."))  # fmt: skip
+            problems.append(
+                Problem(
+                    "",
+                    field_of(question.response, "default", "text"),
+                    f"At most {MAX_TEXT} characters.",
+                )
+            )
         help_text = None
         if question.help is not None:
             help_text = clean_text(posted.get(f"help_{question.key}"))
             if len(help_text) > MAX_TEXT:
                 problems.append(Problem("", question.help_field, f"At most {MAX_TEXT} characters."))
-        result.append(Question(question.key, question.response, position, text, question.kept,
-                               help=help_text, help_index=question.help_index))  # fmt: skip
+        result.append(
+            Question(
+                question.key,
+                question.response,
+                position,
+                text,
+                question.kept,
+                help=help_text,
+                help_index=question.help_index,
+            )
+        )
     if problems:
         raise FormError(problems)
     order = {q.key: i for i, q in enumerate(questions)}
@@ -457,9 +499,13 @@ async def lead_form_page(request: web.Request) -> web.Response:
 
 
 def render_lead_form(
-    request: web.Request, questions: list[Question], problems: list[Problem], *,
-    saved: bool = False, status: int = 200,
-) -> web.Response:  # fmt: skip
+    request: web.Request,
+    questions: list[Question],
+    problems: list[Problem],
+    *,
+    saved: bool = False,
+    status: int = 200,
+) -> web.Response:
     shown = {f"forms.{LEAD_FORM}.required_slots"}
     for q in questions:
         shown |= {f"position_{q.key}", field_of(q.response, "default", "text"), q.help_field}
@@ -519,8 +565,10 @@ def qualifying_questions(ws: Workspace) -> list[Question]:
     for number, item in enumerate(config.get("questions") or [], 1):
         key = str(item.get("field"))
         view = view_of(f"utter_ask_qual_{key}", list(responses.get(f"utter_ask_qual_{key}") or []))
-        skip = {str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
-                for k, vs in (item.get("skip_when") or {}).items()}  # fmt: skip
+        skip = {
+            str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
+            for k, vs in (item.get("skip_when") or {}).items()
+        }
         questions.append(Question(key, view.name, str(number), view.text, view.kept, skip))
     return questions
 
@@ -548,8 +596,10 @@ def on_question(problem: Problem, questions: list[Question]) -> Problem:
 
 
 def skip_from_form(key: str, posted: MultiDictProxy[str]) -> dict[str, list[str]]:
-    skip = {other: [v.strip() for v in posted.getall(f"skip_{key}_{other}", []) if v.strip()]
-            for other in FIELDS}  # fmt: skip
+    skip = {
+        other: [v.strip() for v in posted.getall(f"skip_{key}_{other}", []) if v.strip()]
+        for other in FIELDS
+    }
     return {other: values for other, values in skip.items() if values}
 
 
@@ -577,17 +627,27 @@ async def qualifying_page(request: web.Request) -> web.Response:
 
 
 def render_qualifying(
-    request: web.Request, questions: list[Question], problems: list[Problem], *,
-    saved: bool = False, status: int = 200,
-) -> web.Response:  # fmt: skip
+    request: web.Request,
+    questions: list[Question],
+    problems: list[Problem],
+    *,
+    saved: bool = False,
+    status: int = 200,
+) -> web.Response:
     shown = {"questions"}
     for q in questions:
         shown |= {f"position_{q.key}", f"skip_{q.key}", field_of(q.response, "default", "text")}
     errors, general = errors_by_field(problems, shown)
     return render(
-        request, "content/qualifying.html", status=status, questions=questions, errors=errors,
-        general=general, values=VALUES, notice=SAVED if saved else "",
-    )  # fmt: skip
+        request,
+        "content/qualifying.html",
+        status=status,
+        questions=questions,
+        errors=errors,
+        general=general,
+        values=VALUES,
+        notice=SAVED if saved else "",
+    )
 
 
 @routes.post("/content/qualifying")

@@ -28,12 +28,21 @@ from studio.workspace import ContentError, Workspace
 
 routes = web.RouteTableDef()
 PERIODS: dict[str, int | None] = {"7d": 7, "30d": 30, "90d": 90, "all": None}
-PERIOD_NAMES = {"7d": "the last 7 days", "30d": "the last 30 days", "90d": "the last 90 days",
-                "all": "all time"}  # fmt: skip
+PERIOD_NAMES = {
+    "7d": "the last 7 days",
+    "30d": "the last 30 days",
+    "90d": "the last 90 days",
+    "all": "all time",
+}
 DEFAULT_PERIOD = "30d"
 CHANNEL_CHOICES = ("all", *CHANNELS)
-STAGES = (("conversations", "Conversations"), ("leads", "Leads"), ("consented", "Consented"),
-          ("qualified", "Qualified"), ("converted", "Converted"))  # fmt: skip
+STAGES = (
+    ("conversations", "Conversations"),
+    ("leads", "Leads"),
+    ("consented", "Consented"),
+    ("qualified", "Qualified"),
+    ("converted", "Converted"),
+)
 # Rasa's own default, when config.yml names no FallbackClassifier threshold.
 DEFAULT_THRESHOLD = 0.3
 Bucket = Literal["day", "week", "month"]
@@ -90,8 +99,9 @@ async def dashboard(request: web.Request) -> web.Response:
             + masked_notice(request.query.get("masked", ""))
         )
     # The least-understood messages are what people wrote: personal data, maybe.
-    await audit(request, "dashboard.viewed", "dashboard", period=filters.period,
-                channel=filters.channel)  # fmt: skip
+    await audit(
+        request, "dashboard.viewed", "dashboard", period=filters.period, channel=filters.channel
+    )
     return render(request, "dashboard/index.html", **context)
 
 
@@ -112,8 +122,9 @@ async def add_example(request: web.Request) -> web.Response:
         error = f"There is no intent {intent!r} in the draft's domain.yml."
     else:
         try:
-            masked = await in_thread(masked_example, request.app[SETTINGS],
-                                     request.app[STORE], text)  # fmt: skip
+            masked = await in_thread(
+                masked_example, request.app[SETTINGS], request.app[STORE], text
+            )
             await in_thread(workspace.add_nlu_example, intent, masked.text)
         except ContentError as refused:
             error = f"The example was not added: {refused}."
@@ -123,8 +134,14 @@ async def add_example(request: web.Request) -> web.Response:
     if error:
         context = await _context(request, filters)
         return render(request, "dashboard/index.html", status=400, **{**context, "error": error})
-    await audit(request, "studio.nlu_example_added", intent, source="dashboard",
-                characters=len(masked.text), masked=",".join(masked.kinds))  # fmt: skip
+    await audit(
+        request,
+        "studio.nlu_example_added",
+        intent,
+        source="dashboard",
+        characters=len(masked.text),
+        masked=",".join(masked.kinds),
+    )
     shown = {"added": intent, **({"masked": ",".join(masked.kinds)} if masked.kinds else {})}
     return redirect(f"/dashboard?{filters.query(**shown)}")
 
@@ -207,8 +224,10 @@ def campaign_rows(
         defined = load_campaigns(settings.campaigns.directory)
     except CampaignError as error:
         return [], f"The campaign files have a problem: {error}"
-    return [_campaign_row(campaign_results(store, name, campaign, now))
-            for name, campaign in defined.items()], ""  # fmt: skip
+    return [
+        _campaign_row(campaign_results(store, name, campaign, now))
+        for name, campaign in defined.items()
+    ], ""
 
 
 def _campaign_row(results: Results) -> CampaignRow:
@@ -234,10 +253,15 @@ def funnel_charts(funnel: FunnelReport, filters: Filters) -> list[Markup]:
     total = [(label, float(getattr(funnel.total, field))) for field, label in STAGES]
     shown = [charts.bar_chart(f"Funnel, {where}, {period}", total)]
     if len(funnel.channels) > 1:
-        series = [(row.channel, [float(getattr(row, field)) for field, _ in STAGES])
-                  for row in funnel.channels]  # fmt: skip
-        shown.append(charts.grouped_bar_chart(f"Funnel by channel, {period}",
-                                              [label for _, label in STAGES], series))  # fmt: skip
+        series = [
+            (row.channel, [float(getattr(row, field)) for field, _ in STAGES])
+            for row in funnel.channels
+        ]
+        shown.append(
+            charts.grouped_bar_chart(
+                f"Funnel by channel, {period}", [label for _, label in STAGES], series
+            )
+        )
     return shown
 
 

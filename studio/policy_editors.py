@@ -89,8 +89,10 @@ class Stale(Exception):
     """The file changed in the draft after the form was opened (another user saved)."""
 
 
-STALE = ("This file changed in the draft since you opened it: someone else saved it. "
-         "Nothing was saved; here is the draft as it is now, make your change again.")  # fmt: skip
+STALE = (
+    "This file changed in the draft since you opened it: someone else saved it. "
+    "Nothing was saved; here is the draft as it is now, make your change again."
+)
 
 
 def fingerprint(text: str) -> str:
@@ -277,8 +279,9 @@ def fit_rows(data: Any, values: Mapping[str, str]) -> list[FitRow]:
     return rows
 
 
-def whole(values: Mapping[str, str], name: str, errors: Errors, low: int, high: int,
-          required: bool = True) -> int | None:  # fmt: skip
+def whole(
+    values: Mapping[str, str], name: str, errors: Errors, low: int, high: int, required: bool = True
+) -> int | None:
     raw = values.get(name, "").strip()
     if not raw:
         if required:
@@ -295,8 +298,9 @@ def whole(values: Mapping[str, str], name: str, errors: Errors, low: int, high: 
     return number
 
 
-def _descending(values: Mapping[str, str], section: str, keys: tuple[str, ...],
-                errors: Errors) -> dict[str, int]:  # fmt: skip
+def _descending(
+    values: Mapping[str, str], section: str, keys: tuple[str, ...], errors: Errors
+) -> dict[str, int]:
     floors = {}
     for key in keys:
         found = whole(values, f"{section}.{key}", errors, 0, 100)
@@ -328,8 +332,11 @@ def apply_scoring(data: Any, values: Mapping[str, str], errors: Errors) -> None:
         engagement["half_life_days"] = half_life
     events = engagement.setdefault("events", CommentedMap())
     for kind in ENGAGEMENT_EVENTS:
-        set_key(events, kind, whole(values, f"engagement.events.{kind}", errors, -100,
-                                         100, required=False))  # fmt: skip
+        set_key(
+            events,
+            kind,
+            whole(values, f"engagement.events.{kind}", errors, -100, 100, required=False),
+        )
     weight = _weight(values.get("predictive.weight", ""), errors)
     if weight is not None:
         data.setdefault("predictive", CommentedMap())["weight"] = weight
@@ -355,8 +362,10 @@ def _apply_words(rule: Any, index: int, values: Mapping[str, str], errors: Error
             continue  # an emptied line is removed; the blank last line adds nothing
         protected = next((m for w in words if (m := PROTECTED_WORDS.search(w))), None)
         if protected:
-            errors.add(f"{prefix}.match",
-                       f"{protected.group(0)!r} is a protected attribute; scoring must not use it")  # fmt: skip
+            errors.add(
+                f"{prefix}.match",
+                f"{protected.group(0)!r} is a protected attribute; scoring must not use it",
+            )
         points = whole(values, f"{prefix}.points", errors, -100, 100)
         line = lines[number] if number < len(lines) else _new_words_line()
         match = line["match"]
@@ -424,8 +433,13 @@ def save_rubric(space: Workspace, values: Mapping[str, str]) -> tuple[str, Error
     return version, errors
 
 
-def _scoring_page(request: web.Request, text: str, values: Mapping[str, str] | None,
-                  errors: Errors, status: int = 200) -> web.Response:  # fmt: skip
+def _scoring_page(
+    request: web.Request,
+    text: str,
+    values: Mapping[str, str] | None,
+    errors: Errors,
+    status: int = 200,
+) -> web.Response:
     """The form for the draft's `text`, showing `values` (what was posted) if given."""
     data = yaml().load(text)
     shown = values if values is not None else scoring_form(data)
@@ -579,8 +593,13 @@ def save_consent(space: Workspace, values: Mapping[str, str]) -> tuple[str, Erro
     return version, errors
 
 
-def _consent_page(request: web.Request, text: str, values: Mapping[str, str] | None,
-                  errors: Errors, status: int = 200) -> web.Response:  # fmt: skip
+def _consent_page(
+    request: web.Request,
+    text: str,
+    values: Mapping[str, str] | None,
+    errors: Errors,
+    status: int = 200,
+) -> web.Response:
     data = yaml().load(text)
     count = len(data.get("ask") or [])
     if values is None:

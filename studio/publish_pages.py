@@ -51,8 +51,9 @@ def unified(old: Mapping[str, str], new: Mapping[str, str]) -> list[tuple[str, l
     for path in sorted(set(old) | set(new)):
         before, after = old.get(path, ""), new.get(path, "")
         if before != after:
-            lines = difflib.unified_diff(before.splitlines(), after.splitlines(),
-                                         f"a/{path}", f"b/{path}", lineterm="", n=2)  # fmt: skip
+            lines = difflib.unified_diff(
+                before.splitlines(), after.splitlines(), f"a/{path}", f"b/{path}", lineterm="", n=2
+            )
             changed.append((path, list(lines)))
     return changed
 
@@ -65,8 +66,14 @@ async def publish_page(request: web.Request) -> web.Response:
     draft, live = await in_thread(workspace.files), await in_thread(workspace.live_files)
     versions = await in_thread(store.studio_versions, 50)
     job = request.app[PUBLISHER].current
-    return render(request, "publish/publish.html", changes=unified(live, draft), versions=versions,
-                  job=job.as_json() if job else None, notice=request.query.get("notice", ""))  # fmt: skip
+    return render(
+        request,
+        "publish/publish.html",
+        changes=unified(live, draft),
+        versions=versions,
+        job=job.as_json() if job else None,
+        notice=request.query.get("notice", ""),
+    )
 
 
 @routes.post("/publish")
@@ -121,8 +128,12 @@ async def rollback(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     user = user_of(request)
     try:
-        job = request.app[PUBLISHER].start(version.files, f"studio:{user.email}",
-                                           f"Rollback to version {number}", rolled_back_from=number)  # fmt: skip
+        job = request.app[PUBLISHER].start(
+            version.files,
+            f"studio:{user.email}",
+            f"Rollback to version {number}",
+            rolled_back_from=number,
+        )
     except PublishBusy as error:
         return redirect(f"/publish?notice={error}")
     await audit(request, "studio.rollback_started", str(number), job=job.number)

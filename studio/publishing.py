@@ -117,19 +117,27 @@ class Publisher:
     def builds(self) -> Path:
         return self.settings.data_dir / "studio" / "builds"
 
-    def start(self, files: Mapping[str, str], author: str, note: str,
-              rolled_back_from: int | None = None) -> PublishJob:  # fmt: skip
+    def start(
+        self, files: Mapping[str, str], author: str, note: str, rolled_back_from: int | None = None
+    ) -> PublishJob:
         with self._lock:
             if self.current is not None and self.current.state == "running":
                 raise PublishBusy()
             self._jobs += 1
-            job = PublishJob(self._jobs, "rollback" if rolled_back_from else "publish", author,
-                             note, datetime.now(timezone.utc))  # fmt: skip
+            job = PublishJob(
+                self._jobs,
+                "rollback" if rolled_back_from else "publish",
+                author,
+                note,
+                datetime.now(timezone.utc),
+            )
             self.current = job
         self._thread = threading.Thread(
-            target=self._run, args=(job, dict(files), rolled_back_from), daemon=True,
+            target=self._run,
+            args=(job, dict(files), rolled_back_from),
+            daemon=True,
             name=f"publish-{job.number}",
-        )  # fmt: skip
+        )
         self._thread.start()
         return job
 
@@ -201,8 +209,10 @@ class Publisher:
         if live.is_file() and repackageable(live_root, build):
             repackage(live, build, target)
             rasa_model.prune_old_models(target, keep=[live])
-            step.detail = ("no retraining: only wording or form questions changed, so the "
-                           "live model was repackaged with the new domain")  # fmt: skip
+            step.detail = (
+                "no retraining: only wording or form questions changed, so the "
+                "live model was repackaged with the new domain"
+            )
             return target
         restored: list[str] = []
 
@@ -218,10 +228,14 @@ class Publisher:
                 build, self.settings.models_dir, on_output=output, keep=[live]
             )
         except rasa_model.TrainingFailed as error:
-            raise PublishFailed(f"training failed (exit code {error.exit_code}): "
-                                f"{' | '.join(list(job.log)[-3:])}") from error  # fmt: skip
-        step.detail = (f"{len(restored)} trained components reused from Rasa's cache"
-                       if restored else "trained")  # fmt: skip
+            raise PublishFailed(
+                f"training failed (exit code {error.exit_code}): {' | '.join(list(job.log)[-3:])}"
+            ) from error
+        step.detail = (
+            f"{len(restored)} trained components reused from Rasa's cache"
+            if restored
+            else "trained"
+        )
         return trained
 
     def _test(self, job: PublishJob, build: Path, trained: Path) -> None:
@@ -233,16 +247,31 @@ class Publisher:
         out = build / "test-results"
         command = [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained),
                    "--stories", str(stories), "--fail-on-prediction-errors", "--out", str(out)]  # fmt: skip
-        result = subprocess.run(command, cwd=build, capture_output=True, text=True, timeout=900,
-                                check=False, env=rasa_model.rasa_env(self.settings.models_dir))  # fmt: skip
+        result = subprocess.run(
+            command,
+            cwd=build,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+            env=rasa_model.rasa_env(self.settings.models_dir),
+        )
         if result.returncode != 0:
             failed = out / "failed_test_stories.yml"
-            names = [line.split(":", 1)[1].strip() for line in (failed.read_text().splitlines() if failed.is_file() else [])
-                     if line.strip().startswith("- story:")]  # fmt: skip
+            names = [
+                line.split(":", 1)[1].strip()
+                for line in (failed.read_text().splitlines() if failed.is_file() else [])
+                if line.strip().startswith("- story:")
+            ]
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
-            raise PublishFailed("the conversation tests failed: " + (
-                f"{len(names)} stories predicted wrongly ({', '.join(names[:5])})" if names
-                else " | ".join(tail)))  # fmt: skip
+            raise PublishFailed(
+                "the conversation tests failed: "
+                + (
+                    f"{len(names)} stories predicted wrongly ({', '.join(names[:5])})"
+                    if names
+                    else " | ".join(tail)
+                )
+            )
         step.detail = f"{_count_stories(stories)} test conversations passed"
 
     def _swap(self, job: PublishJob, trained: Path) -> None:
@@ -288,14 +317,19 @@ class Publisher:
     def _install(self, files: Mapping[str, str]) -> None:
         write_files(self.settings.content_root, dict(files), remove_others=True)
 
-    def _record(self, job: PublishJob, files: Mapping[str, str], build: Path,
-                rolled_back_from: int | None) -> StudioVersion:  # fmt: skip
+    def _record(
+        self, job: PublishJob, files: Mapping[str, str], build: Path, rolled_back_from: int | None
+    ) -> StudioVersion:
         fingerprint = rasa_model.fingerprint(build)
-        version = self.store.add_studio_version(job.author, job.note, files, fingerprint,
-                                                rolled_back_from)  # fmt: skip
-        self.store.record_audit(job.author, "studio.published", str(version.number),
-                                {"kind": job.kind, "fingerprint": fingerprint,
-                                 "rolled_back_from": rolled_back_from})  # fmt: skip
+        version = self.store.add_studio_version(
+            job.author, job.note, files, fingerprint, rolled_back_from
+        )
+        self.store.record_audit(
+            job.author,
+            "studio.published",
+            str(version.number),
+            {"kind": job.kind, "fingerprint": fingerprint, "rolled_back_from": rolled_back_from},
+        )
         job.step("record").detail = f"version {version.number}"
         return version
 
@@ -306,10 +340,17 @@ def ensure_baseline(settings: Settings, store: ProfileStore) -> StudioVersion | 
     if store.studio_versions(limit=1):
         return None
     files = content_files(settings.content_root)
-    return store.add_studio_version("parley", "The content before the studio's first publish",
-                                    files, rasa_model.fingerprint(settings.content_root))  # fmt: skip
+    return store.add_studio_version(
+        "parley",
+        "The content before the studio's first publish",
+        files,
+        rasa_model.fingerprint(settings.content_root),
+    )
 
 
 def _count_stories(path: Path) -> int:
-    return sum(1 for line in path.read_text(encoding="utf-8").splitlines()
-               if line.strip().startswith("- story:"))  # fmt: skip
+    return sum(
+        1
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("- story:")
+    )

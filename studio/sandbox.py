@@ -43,8 +43,13 @@ STARTUP_SECONDS = 240.0
 NOWHERE = "http://127.0.0.1:9"
 # Settings a child would otherwise take from the studio's environment or the .env file:
 # blank, they switch the CRM, Telegram, SMTP and signed handoffs off.
-BLANK_SECRETS = ("HUBSPOT_ACCESS_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
-                 "PARLEY_SMTP_PASSWORD", "PARLEY_HANDOFF_SECRET")  # fmt: skip
+BLANK_SECRETS = (
+    "HUBSPOT_ACCESS_TOKEN",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "PARLEY_SMTP_PASSWORD",
+    "PARLEY_HANDOFF_SECRET",
+)
 # Training runs in a child of its own so that a stop can end it (and Rasa under it).
 TRAIN = """import sys
 from pathlib import Path
@@ -70,8 +75,13 @@ class Status:
         return self.state in ("training", "starting", "ready")
 
     def as_json(self) -> dict[str, object]:
-        return {"state": self.state, "message": self.message, "progress": self.progress,
-                "changed": self.changed, "running": self.running}  # fmt: skip
+        return {
+            "state": self.state,
+            "message": self.message,
+            "progress": self.progress,
+            "changed": self.changed,
+            "running": self.running,
+        }
 
 
 class Cancelled(Exception):
@@ -219,8 +229,9 @@ class Sandbox:
             state, message, started = self._state, self._message, self._signature
             progress = self._progress()
         changed = state in ("training", "starting", "ready") and started != self.signature()
-        return Status(state, CHANGED if changed and state == "ready" else message, progress,
-                      changed)  # fmt: skip
+        return Status(
+            state, CHANGED if changed and state == "ready" else message, progress, changed
+        )
 
     def _progress(self) -> str:
         elapsed = int(time.monotonic() - self._since)
@@ -237,8 +248,11 @@ class Sandbox:
             dead = next((c for c in self._children if c.process.poll() is not None), None)
             if self._state != "ready" or dead is None:
                 return
-            self._set("failed", f"The draft bot's {dead.name} stopped unexpectedly.",
-                      log_tail(dead.log_path))  # fmt: skip
+            self._set(
+                "failed",
+                f"The draft bot's {dead.name} stopped unexpectedly.",
+                log_tail(dead.log_path),
+            )
             children, self._children, self._bot = self._children, [], None
         _terminate(children)
 
@@ -288,8 +302,9 @@ class Sandbox:
         except Exception as error:  # any failure is shown on the page
             with contextlib.suppress(Cancelled):
                 reason, _, detail = str(error).partition("\n")
-                self._update(generation, "failed", f"The draft bot could not start: {reason}",
-                             detail)  # fmt: skip
+                self._update(
+                    generation, "failed", f"The draft bot could not start: {reason}", detail
+                )
             self._stop_children(generation)
 
     def _ensure_model(self, generation: int) -> Path:
@@ -307,8 +322,7 @@ class Sandbox:
             repackage(live, root, target)
             rasa_model.prune_old_models(target, keep=[live])
             return target
-        self._update(generation, "training",
-                     "Training the draft's model: a few minutes.")  # fmt: skip
+        self._update(generation, "training", "Training the draft's model: a few minutes.")
         # The live model is never pruned to make room for a draft's.
         argv = [sys.executable, "-c", TRAIN, str(root), str(models), str(live)]
         child = self._spawn(generation, "training", argv, {}, training=True)
@@ -342,8 +356,15 @@ class Sandbox:
             self._bot = bot
             self._set("ready", f"The draft bot is running ({trained.name}).")
 
-    def _spawn(self, generation: int, name: str, argv: list[str], env: Mapping[str, str],
-               *, training: bool = False) -> Child:  # fmt: skip
+    def _spawn(
+        self,
+        generation: int,
+        name: str,
+        argv: list[str],
+        env: Mapping[str, str],
+        *,
+        training: bool = False,
+    ) -> Child:
         log_dir = self.home / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_path = log_dir / f"{name.replace(' ', '-')}.log"

@@ -28,8 +28,10 @@ COOKIE = "parley_studio"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Forms that are posted before a session exists: the origin check alone guards them.
 SESSIONLESS = {"/login", "/setup"}
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")  # fmt: skip
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
 def local_path(raw: str, fallback: str = "/") -> str:
@@ -76,12 +78,18 @@ async def open_session(request: web.Request, response: web.StreamResponse, user_
     settings = request.app[SETTINGS]
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = datetime.now(timezone.utc) + timedelta(hours=settings.studio.session_hours)
-    await in_thread(request.app[STORE].open_studio_session, token_hash(token), user_id, csrf,
-                    expires)  # fmt: skip
+    await in_thread(
+        request.app[STORE].open_studio_session, token_hash(token), user_id, csrf, expires
+    )
     response.set_cookie(
-        COOKIE, token, max_age=settings.studio.session_hours * 3600, httponly=True,
-        samesite="Strict", secure=settings.studio.secure_cookies, path="/",
-    )  # fmt: skip
+        COOKIE,
+        token,
+        max_age=settings.studio.session_hours * 3600,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.studio.secure_cookies,
+        path="/",
+    )
 
 
 async def close_session(request: web.Request, response: web.StreamResponse) -> None:
@@ -120,15 +128,19 @@ async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
         found = request.get(SESSION)
         sent = request.headers.get("X-CSRF-Token", "")
         if not sent and request.content_type in {
-            "application/x-www-form-urlencoded", "multipart/form-data"
-        }:  # fmt: skip
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
             posted = await request.post()
             value = posted.get("csrf_token", "")
             sent = value if isinstance(value, str) else ""
         if isinstance(found, StudioSession) and not hmac.compare_digest(
             sent.encode(), found.csrf_token.encode()
         ):
-            return _refused(request, "The form had expired or was not the studio's: reload the page and try again.")  # fmt: skip
+            return _refused(
+                request,
+                "The form had expired or was not the studio's: reload the page and try again.",
+            )
     return await handler(request)
 
 

@@ -93,8 +93,9 @@ async def start(request: web.Request) -> web.Response:
     before = await in_thread(sandbox.status)
     started = await in_thread(sandbox.start)
     request.app[CALLS].clear()  # calls belong to the bot that answered them
-    await audit(request, "studio.try_started", "draft", restarted=before.running,
-                state=started.state)  # fmt: skip
+    await audit(
+        request, "studio.try_started", "draft", restarted=before.running, state=started.state
+    )
     return web.json_response(started.as_json())
 
 
@@ -208,8 +209,9 @@ async def call_hangup(request: web.Request) -> web.Response:
         async with call.lock:
             call.simulator.say = heard.append
             await in_thread(_hang_up, call.simulator)
-    return web.json_response({"heard": [_line(h) for h in heard], "ended": True,
-                              "single_key": False})  # fmt: skip
+    return web.json_response(
+        {"heard": [_line(h) for h in heard], "ended": True, "single_key": False}
+    )
 
 
 def _hang_up(simulator: CallSimulator) -> None:
@@ -241,8 +243,9 @@ async def _advance(call: TryCall, answer: str | None, *, first: bool = False) ->
     )
     ended = pending is None
     call.simulator.ended = call.simulator.ended or ended
-    return web.json_response({"heard": [_line(h) for h in heard], "ended": ended,
-                              "single_key": single})  # fmt: skip
+    return web.json_response(
+        {"heard": [_line(h) for h in heard], "ended": ended, "single_key": single}
+    )
 
 
 def _play(

@@ -279,8 +279,9 @@ def _problem(root: Path, message: str) -> Problem:
     conflict = _CONFLICT.search(message)
     if conflict:
         story = conflict.group(2)
-        return Problem(_data_file(root, rf"(story|rule):\s*{re.escape(story)}\s*$"),
-                       conflict.group(1), message)  # fmt: skip
+        return Problem(
+            _data_file(root, rf"(story|rule):\s*{re.escape(story)}\s*$"), conflict.group(1), message
+        )
     unreadable = _FILE.search(message)
     if unreadable and Path(unreadable.group(1)).is_relative_to(root):
         return Problem(Path(unreadable.group(1)).relative_to(root).as_posix(), "", message)

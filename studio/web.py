@@ -131,5 +131,7 @@ async def audit(request: web.Request, action: str, target: str, **details: Any) 
 
 
 def _plain(details: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
-            for k, v in details.items()}  # fmt: skip
+    return {
+        k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for k, v in details.items()
+    }

@@ -180,9 +180,12 @@ def sync_due(
 
 
 def _erase(
-    store: ProfileStore, connector: CrmConnector, erasures: list[CrmErasure], now: datetime,
+    store: ProfileStore,
+    connector: CrmConnector,
+    erasures: list[CrmErasure],
+    now: datetime,
     tally: _Tally,
-) -> bool:  # fmt: skip
+) -> bool:
     """Delete erased people's copies; False when the CRM could not be reached."""
     for job in erasures:
         try:
@@ -193,9 +196,14 @@ def _erase(
         except BatchRejected as error:
             retry_at = now + refusal_backoff(job.attempts + 1)
             store.postpone_crm_erasure(job.id, error.reason, retry_at)
-            logger.warning("%s refused to delete erased contact %s (try %d), again after %s: %s",
-                           connector.name, job.contact_id, job.attempts + 1,
-                           retry_at.isoformat(), redact(error.reason))  # fmt: skip
+            logger.warning(
+                "%s refused to delete erased contact %s (try %d), again after %s: %s",
+                connector.name,
+                job.contact_id,
+                job.attempts + 1,
+                retry_at.isoformat(),
+                redact(error.reason),
+            )
             tally.delete_refused += 1
             continue
         store.finish_crm_erasure(job.id, connector.name, now)
@@ -218,9 +226,13 @@ def crm_contact(
 
 
 def _sync_window(
-    store: ProfileStore, connector: CrmConnector, events: list[IntegrationEvent],
-    now: datetime, size: int, tally: _Tally,
-) -> bool:  # fmt: skip
+    store: ProfileStore,
+    connector: CrmConnector,
+    events: list[IntegrationEvent],
+    now: datetime,
+    size: int,
+    tally: _Tally,
+) -> bool:
     """False when the CRM could not take a batch: the cursor stays before it."""
     first_events: dict[str, int] = {}  # each contact once, by its first event here
     for event in events:
@@ -240,9 +252,12 @@ def _sync_window(
 
 
 def _next_batch(
-    store: ProfileStore, queue: list[tuple[str, int]], size: int, seen: set[str],
+    store: ProfileStore,
+    queue: list[tuple[str, int]],
+    size: int,
+    seen: set[str],
     tally: _Tally,
-) -> list[tuple[int, CrmContact]]:  # fmt: skip
+) -> list[tuple[int, CrmContact]]:
     """Profiles loaded just before their push, so an erasure meanwhile is respected."""
     batch: list[tuple[int, CrmContact]] = []
     while queue and len(batch) < size:
@@ -276,9 +291,12 @@ def _load(store: ProfileStore, contact_id: str, tally: _Tally) -> CrmContact | N
 
 
 def _push(
-    store: ProfileStore, connector: CrmConnector, batch: list[CrmContact], now: datetime,
+    store: ProfileStore,
+    connector: CrmConnector,
+    batch: list[CrmContact],
+    now: datetime,
     tally: _Tally,
-) -> None:  # fmt: skip
+) -> None:
     """Push a batch; one refused as a whole is halved until the culprits stand alone."""
     try:
         result = connector.push(batch)
@@ -332,8 +350,13 @@ def _failed(
     failure = store.record_crm_failure(
         connector, error.reason, attempts=attempts, retry_at=retry_at, now=now
     )
-    logger.warning("%s sync stopped (try %d), again after %s: %s", connector, attempts,
-                   retry_at.isoformat(), failure.error)  # fmt: skip
+    logger.warning(
+        "%s sync stopped (try %d), again after %s: %s",
+        connector,
+        attempts,
+        retry_at.isoformat(),
+        failure.error,
+    )
     tally.error, tally.retry_at = failure.error, retry_at
 
 

@@ -45,9 +45,11 @@ class HubSpotConnector:
     name = "hubspot"
 
     def __init__(
-        self, token: Secret, base_url: str = "https://api.hubapi.com",
+        self,
+        token: Secret,
+        base_url: str = "https://api.hubapi.com",
         client: httpx.Client | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._token = token
         self._base = base_url.rstrip("/")
         self._client = client or httpx.Client(timeout=TIMEOUT_S)
@@ -83,8 +85,12 @@ class HubSpotConnector:
 
 
 def upsert_input(contact: CrmContact) -> dict[str, Any]:
-    return {"idProperty": "email", "id": contact.email, "objectWriteTraceId": contact.contact_id,
-            "properties": properties(contact)}  # fmt: skip
+    return {
+        "idProperty": "email",
+        "id": contact.email,
+        "objectWriteTraceId": contact.contact_id,
+        "properties": properties(contact),
+    }
 
 
 def properties(contact: CrmContact) -> dict[str, str]:

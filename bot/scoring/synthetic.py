@@ -21,19 +21,38 @@ _FIRST = ("Ana", "Ben", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivan", 
           "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Vik")  # fmt: skip
 _LAST = ("Reyes", "Smith", "Okafor", "Nguyen", "Schmidt", "Rossi", "Tanaka", "Silva", "Khan",
          "Novak", "Haddad", "Larsen", "Moreau", "Ivanova", "Costa", "Park")  # fmt: skip
-_ROLES = (("CEO", 0.08), ("Founder", 0.06), ("VP of Marketing", 0.08), ("Head of Growth", 0.1),
-          ("Marketing Director", 0.1), ("Marketing Manager", 0.2), ("Growth Lead", 0.08),
-          ("Marketing Coordinator", 0.12), ("Intern", 0.06), ("Student", 0.04),
-          ("Consultant", 0.08))  # fmt: skip
+_ROLES = (
+    ("CEO", 0.08),
+    ("Founder", 0.06),
+    ("VP of Marketing", 0.08),
+    ("Head of Growth", 0.1),
+    ("Marketing Director", 0.1),
+    ("Marketing Manager", 0.2),
+    ("Growth Lead", 0.08),
+    ("Marketing Coordinator", 0.12),
+    ("Intern", 0.06),
+    ("Student", 0.04),
+    ("Consultant", 0.08),
+)
 _SENIORITY = {"CEO": 2, "Founder": 2, "VP of Marketing": 2, "Head of Growth": 2,
               "Marketing Director": 2, "Marketing Manager": 1, "Growth Lead": 1}  # fmt: skip
 # Prefixes of valid numbers (phonenumbers agrees) and how many digits follow, per
 # country, in rough proportion to real traffic.
-_PHONES = (("+14152|6", 0.4), ("+442034|6", 0.2), ("+4930123|5", 0.15), ("+331428|5", 0.1),
-           ("+612912|5", 0.1), ("+9198123|5", 0.05))  # fmt: skip
+_PHONES = (
+    ("+14152|6", 0.4),
+    ("+442034|6", 0.2),
+    ("+4930123|5", 0.15),
+    ("+331428|5", 0.1),
+    ("+612912|5", 0.1),
+    ("+9198123|5", 0.05),
+)
 _CHANNELS: tuple[tuple[Channel, float], ...] = (
-    ("web", 0.45), ("sms", 0.2), ("whatsapp", 0.15), ("telegram", 0.1), ("voice", 0.1),
-)  # fmt: skip
+    ("web", 0.45),
+    ("sms", 0.2),
+    ("whatsapp", 0.15),
+    ("telegram", 0.1),
+    ("voice", 0.1),
+)
 _SIZES = (("1-10", 0.3), ("11-50", 0.3), ("51-200", 0.2), ("201-1000", 0.12), ("1000+", 0.08))
 _SIZE_RANK = {"1-10": 0, "11-50": 1, "51-200": 2, "201-1000": 3, "1000+": 3}
 
@@ -76,8 +95,13 @@ def generate(store: ProfileStore, count: int, seed: int, now: datetime) -> Synth
         email = f"lead{seed}-{index}@{SYNTHETIC_DOMAIN}"
         external = phone if channel in ("sms", "whatsapp", "voice") else f"synthetic-{seed}-{index}"
         created = now - timedelta(days=rng.uniform(5, 180))
-        fields: dict[LeadField, str] = {"name": name, "email": email, "phone": phone, "role": role,
-                  "company": f"Synth Co {index}"}  # fmt: skip
+        fields: dict[LeadField, str] = {
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "role": role,
+            "company": f"Synth Co {index}",
+        }
         contact = store.update_lead_fields(channel, external, fields, external, now=created)
         if channel not in ("sms", "whatsapp", "voice") and rng.random() < 0.6:
             contact = store.link_identity(contact.id, "sms", phone, now=created)
@@ -115,8 +139,9 @@ def generate(store: ProfileStore, count: int, seed: int, now: datetime) -> Synth
     return SyntheticReport(count, won, count - won)
 
 
-def _propensity(size: str, authority: str, budget: str, timeline: str, seniority: int,
-                engagement: float) -> float:  # fmt: skip
+def _propensity(
+    size: str, authority: str, budget: str, timeline: str, seniority: int, engagement: float
+) -> float:
     logit = -3.2
     logit += {"under_1k": 0.0, "1k_10k": 0.7, "10k_50k": 1.4, "over_50k": 1.9}[budget]
     logit += {"decides": 1.2, "influences": 0.6, "researching": -0.4}[authority]

@@ -20,9 +20,13 @@ class ApiStore:
     _tx: Transactions
 
     def create_api_token(
-        self, token_id: str, name: str, scopes: Sequence[str], secret_hash: str,
+        self,
+        token_id: str,
+        name: str,
+        scopes: Sequence[str],
+        secret_hash: str,
         now: datetime | None = None,
-    ) -> ApiToken:  # fmt: skip
+    ) -> ApiToken:
         at = utc(now)
         return self._tx.write(
             lambda conn: api_tokens.create(conn, token_id, name, scopes, secret_hash, at)

@@ -16,11 +16,20 @@ T = api_tokens.c
 
 
 def create(
-    conn: Connection, token_id: str, name: str, scopes: Sequence[str], secret_hash: str,
+    conn: Connection,
+    token_id: str,
+    name: str,
+    scopes: Sequence[str],
+    secret_hash: str,
     now: datetime,
-) -> ApiToken:  # fmt: skip
-    values = {"id": token_id, "name": name, "scopes": list(scopes), "secret_hash": secret_hash,
-              "created_at": now}  # fmt: skip
+) -> ApiToken:
+    values = {
+        "id": token_id,
+        "name": name,
+        "scopes": list(scopes),
+        "secret_hash": secret_hash,
+        "created_at": now,
+    }
     conn.execute(insert(api_tokens).values(**values))
     return _token({**values, "revoked_at": None, "last_used_at": None})
 

@@ -70,8 +70,10 @@ def forget_identifiers(conn: Connection, contact_id: str, identifiers: Iterable[
     query = select(audit_log.c.id, audit_log.c.actor, audit_log.c.target).where(or_(*naming))
     rows = conn.execute(query).all()
     for entry_id, old_actor, old_target in rows:
-        values = {"actor": _renamed(old_actor, wanted, contact_id),
-                  "target": contact_id if old_target.lower() in wanted else old_target}  # fmt: skip
+        values = {
+            "actor": _renamed(old_actor, wanted, contact_id),
+            "target": contact_id if old_target.lower() in wanted else old_target,
+        }
         conn.execute(update(audit_log).where(audit_log.c.id == entry_id).values(**values))
     return len(rows)
 

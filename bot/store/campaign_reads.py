@@ -198,9 +198,15 @@ def send_stats(conn: Connection, campaign: str | None) -> list[SendStats]:
     )
     s = campaign_sends.c
     query = select(
-        s.campaign, s.step, s.variant, s.channel, s.status, s.reason,
-        func.count(), func.sum(case((delivered > 0, 1), else_=0)),
-    ).group_by(s.campaign, s.step, s.variant, s.channel, s.status, s.reason)  # fmt: skip
+        s.campaign,
+        s.step,
+        s.variant,
+        s.channel,
+        s.status,
+        s.reason,
+        func.count(),
+        func.sum(case((delivered > 0, 1), else_=0)),
+    ).group_by(s.campaign, s.step, s.variant, s.channel, s.status, s.reason)
     if campaign is not None:
         query = query.where(s.campaign == campaign)
     return [

@@ -69,9 +69,13 @@ class CampaignStore:
         self._tx.write(lambda conn: campaigns.update_state(conn, campaign, at, paused=paused))
 
     def move_campaign_cursors(
-        self, campaign: str, now: datetime, *, timeline: int | None = None,
+        self,
+        campaign: str,
+        now: datetime,
+        *,
+        timeline: int | None = None,
         consent: int | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         values: dict[str, Any] = {}
         if timeline is not None:
             values["timeline_cursor"] = timeline
@@ -110,18 +114,27 @@ class CampaignStore:
         return self._tx.write(lambda conn: campaigns.enroll_many(conn, campaign, ids, trigger, at))
 
     def claim_due_enrollments(
-        self, campaign_names: Sequence[str], now: datetime,
-        lease: timedelta = timedelta(minutes=2), limit: int = 100,
-    ) -> list[Enrollment]:  # fmt: skip
+        self,
+        campaign_names: Sequence[str],
+        now: datetime,
+        lease: timedelta = timedelta(minutes=2),
+        limit: int = 100,
+    ) -> list[Enrollment]:
         at = utc(now)
         return self._tx.write(
             lambda conn: campaigns.claim_enrollments(conn, campaign_names, at, lease, limit)
         )
 
     def save_enrollment_progress(
-        self, enrollment_id: int, *, step: int, next_run_at: datetime, status: str,
-        exit_reason: str | None = None, now: datetime,
-    ) -> None:  # fmt: skip
+        self,
+        enrollment_id: int,
+        *,
+        step: int,
+        next_run_at: datetime,
+        status: str,
+        exit_reason: str | None = None,
+        now: datetime,
+    ) -> None:
         at, run_at = utc(now), utc(next_run_at)
         self._tx.write(
             lambda conn: campaigns.save_progress(
@@ -146,9 +159,13 @@ class CampaignStore:
     # ------------------------------------------------------------------ outbox
 
     def queue_campaign_send(
-        self, enrollment: Enrollment, step: str, variant: str, channels: Sequence[str],
+        self,
+        enrollment: Enrollment,
+        step: str,
+        variant: str,
+        channels: Sequence[str],
         now: datetime,
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         """False when this (enrollment, step, variant) was queued before."""
         at = utc(now)
         return self._tx.write(
@@ -156,9 +173,12 @@ class CampaignStore:
         )
 
     def claim_due_sends(
-        self, campaign_names: Sequence[str], now: datetime,
-        lease: timedelta = timedelta(minutes=2), limit: int = 50,
-    ) -> list[CampaignSend]:  # fmt: skip
+        self,
+        campaign_names: Sequence[str],
+        now: datetime,
+        lease: timedelta = timedelta(minutes=2),
+        limit: int = 50,
+    ) -> list[CampaignSend]:
         at = utc(now)
         return self._tx.write(
             lambda conn: campaigns.claim_sends(conn, campaign_names, at, lease, limit)
@@ -170,10 +190,16 @@ class CampaignStore:
         return self._tx.write(lambda conn: campaigns.start_send(conn, send.id, token, channel, at))
 
     def finish_campaign_send(
-        self, send: CampaignSend, *, status: str, reason: str | None = None,
-        channel: str | None = None, provider_message_id: str | None = None,
-        retry_at: datetime | None = None, now: datetime,
-    ) -> bool:  # fmt: skip
+        self,
+        send: CampaignSend,
+        *,
+        status: str,
+        reason: str | None = None,
+        channel: str | None = None,
+        provider_message_id: str | None = None,
+        retry_at: datetime | None = None,
+        now: datetime,
+    ) -> bool:
         token, at = send.claim_token or "", utc(now)
         retry = None if retry_at is None else utc(retry_at)
         return self._tx.write(

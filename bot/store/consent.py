@@ -66,10 +66,15 @@ def append(
         "pending": record.pending and record.granted,
     }
     event_id = conn.execute(insert(consent_events).values(**values)).inserted_primary_key[0]
-    change = {"contact_id": contact_id, "purpose": record.purpose, "granted": record.granted,
-              "channel": record.channel, "source": record.source,
-              "wording_version": record.wording_version,
-              "pending": bool(values["pending"])}  # fmt: skip
+    change = {
+        "contact_id": contact_id,
+        "purpose": record.purpose,
+        "granted": record.granted,
+        "channel": record.channel,
+        "source": record.source,
+        "wording_version": record.wording_version,
+        "pending": bool(values["pending"]),
+    }
     integration.emit(conn, "consent.changed", contact_id, change, now)
     return _event({"id": event_id, **values})
 

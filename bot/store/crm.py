@@ -88,12 +88,19 @@ def count_after(conn: Connection, position: int, kinds: Sequence[str]) -> int:
 
 
 def record_failure(
-    conn: Connection, connector: str, error: str, attempts: int, retry_at: datetime | None,
+    conn: Connection,
+    connector: str,
+    error: str,
+    attempts: int,
+    retry_at: datetime | None,
     now: datetime,
-) -> CrmSyncFailure:  # fmt: skip
+) -> CrmSyncFailure:
     text = redact(error)[:500]
-    details = {"error": text, "attempts": attempts,
-               "retry_at": retry_at.isoformat() if retry_at else None}  # fmt: skip
+    details = {
+        "error": text,
+        "attempts": attempts,
+        "retry_at": retry_at.isoformat() if retry_at else None,
+    }
     audit.append(conn, actor(connector), FAILED, connector, details, now)
     return CrmSyncFailure(connector, text, attempts, retry_at, now)
 
@@ -122,10 +129,17 @@ def queue_erasure(
     for name in names:
         known = select(ERA.id).where(ERA.connector == name, ERA.email == email)
         if conn.execute(known).first() is None:
-            conn.execute(insert(crm_erasures).values(
-                connector=name, contact_id=contact_id, email=email, attempts=0,
-                next_attempt_at=now, last_error=None, queued_at=now,
-            ))  # fmt: skip
+            conn.execute(
+                insert(crm_erasures).values(
+                    connector=name,
+                    contact_id=contact_id,
+                    email=email,
+                    attempts=0,
+                    next_attempt_at=now,
+                    last_error=None,
+                    queued_at=now,
+                )
+            )
             queued += 1
     return queued
 
@@ -146,13 +160,17 @@ def erasure_done(conn: Connection, erasure_id: int, connector: str, now: datetim
     if cursor(conn, connector)[1] is None:
         move(conn, connector, 0, now)
     else:
-        conn.execute(update(crm_sync_cursors).where(CUR.connector == connector)
-                     .values(updated_at=now))  # fmt: skip
+        conn.execute(
+            update(crm_sync_cursors).where(CUR.connector == connector).values(updated_at=now)
+        )
 
 
 def postpone_erasure(conn: Connection, erasure_id: int, error: str, retry_at: datetime) -> None:
-    values = {"attempts": ERA.attempts + 1, "last_error": redact(error)[:500],
-              "next_attempt_at": retry_at}  # fmt: skip
+    values = {
+        "attempts": ERA.attempts + 1,
+        "last_error": redact(error)[:500],
+        "next_attempt_at": retry_at,
+    }
     conn.execute(update(crm_erasures).where(ERA.id == erasure_id).values(**values))
 
 
@@ -189,13 +207,21 @@ def _failure(connector: str, row: Mapping[str, Any]) -> CrmSyncFailure:
 
 def _event(row: Mapping[str, Any]) -> IntegrationEvent:
     return IntegrationEvent(
-        id=int(row["id"]), event_id=row["event_id"], type=row["type"],
-        contact_id=row["contact_id"], data=dict(row["data"]), occurred_at=row["occurred_at"],
-    )  # fmt: skip
+        id=int(row["id"]),
+        event_id=row["event_id"],
+        type=row["type"],
+        contact_id=row["contact_id"],
+        data=dict(row["data"]),
+        occurred_at=row["occurred_at"],
+    )
 
 
 def _erasure(row: Mapping[str, Any]) -> CrmErasure:
     return CrmErasure(
-        id=int(row["id"]), connector=row["connector"], contact_id=row["contact_id"],
-        email=row["email"], attempts=int(row["attempts"]), last_error=row["last_error"],
-    )  # fmt: skip
+        id=int(row["id"]),
+        connector=row["connector"],
+        contact_id=row["contact_id"],
+        email=row["email"],
+        attempts=int(row["attempts"]),
+        last_error=row["last_error"],
+    )

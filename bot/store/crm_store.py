@@ -39,9 +39,14 @@ class CrmStore:
         return self._tx.read(lambda conn: crm.count_after(conn, position, wanted))
 
     def record_crm_failure(
-        self, connector: str, error: str, *, attempts: int, retry_at: datetime | None,
+        self,
+        connector: str,
+        error: str,
+        *,
+        attempts: int,
+        retry_at: datetime | None,
         now: datetime,
-    ) -> CrmSyncFailure:  # fmt: skip
+    ) -> CrmSyncFailure:
         """Kept in the audit log with email addresses redacted."""
         check_text("connector", connector)
         at, retry = utc(now), None if retry_at is None else utc(retry_at)

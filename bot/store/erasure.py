@@ -89,9 +89,11 @@ def is_suppressed(
 
 
 def erased_since(
-    conn: Connection, identifiers: Iterable[tuple[IdentifierKind, str]], salt: str,
+    conn: Connection,
+    identifiers: Iterable[tuple[IdentifierKind, str]],
+    salt: str,
     since: datetime,
-) -> bool:  # fmt: skip
+) -> bool:
     """Whether one of these identifiers was (last) suppressed at or after `since`."""
     wanted = [(kind, digest(kind, value, salt)) for kind, value in identifiers]
     if not wanted:

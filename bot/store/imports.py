@@ -187,17 +187,26 @@ def blanks_only(fields: Mapping[LeadField, str], existing: Contact) -> dict[Lead
     """An existing contact keeps what it holds (what a person told the bot beats an old
     spreadsheet); the file fills its blanks and confirms the email or phone matched."""
     held: dict[LeadField, str | None] = {
-        "name": existing.name, "email": existing.email, "phone": existing.phone,
-        "company": existing.company, "role": existing.role, "need": existing.need,
-    }  # fmt: skip
+        "name": existing.name,
+        "email": existing.email,
+        "phone": existing.phone,
+        "company": existing.company,
+        "role": existing.role,
+        "need": existing.need,
+    }
     return {key: value for key, value in fields.items() if held[key] in (None, value)}
 
 
 def _record(grant: ImportedConsent) -> consent.ConsentRecord:
     record = consent.ConsentRecord(
-        grant.purpose, True, CHANNEL, grant.wording, grant.wording_version, "import",
+        grant.purpose,
+        True,
+        CHANNEL,
+        grant.wording,
+        grant.wording_version,
+        "import",
         dict(grant.evidence),
-    )  # fmt: skip
+    )
     record.check()
     return record
 
@@ -284,9 +293,13 @@ class _NewRows:
 
     def insert(self, conn: Connection) -> None:
         targets = {
-            "contacts": contacts, "identities": channel_identities, "events": timeline_events,
-            "leads": leads, "answers": lead_answers, "consent": consent_events,
-        }  # fmt: skip
+            "contacts": contacts,
+            "identities": channel_identities,
+            "events": timeline_events,
+            "leads": leads,
+            "answers": lead_answers,
+            "consent": consent_events,
+        }
         for name, table in targets.items():
             if self.tables[name]:
                 conn.execute(insert(table), self.tables[name])

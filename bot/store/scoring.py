@@ -49,14 +49,21 @@ def record_answers(
         key = (qualification_answers.c.contact_id == live) & (
             qualification_answers.c.field == field
         )
-        row = {"value": value, "channel": channel, "conversation_id": conversation_id,
-               "answered_at": now}  # fmt: skip
+        row = {
+            "value": value,
+            "channel": channel,
+            "conversation_id": conversation_id,
+            "answered_at": now,
+        }
         if conn.execute(update(qualification_answers).where(key).values(**row)).rowcount == 0:
             conn.execute(insert(qualification_answers).values(contact_id=live, field=field, **row))
     writes.add_event(
-        conn, live, "qualification_answered",
-        {"answers": dict(answers), "channel": channel, "conversation_id": conversation_id}, now,
-    )  # fmt: skip
+        conn,
+        live,
+        "qualification_answered",
+        {"answers": dict(answers), "channel": channel, "conversation_id": conversation_id},
+        now,
+    )
     conn.execute(update(contacts).where(contacts.c.id == live).values(updated_at=now))
     return live
 
@@ -85,9 +92,16 @@ def save_score(
         raise InvalidField("score", f"score {score}, grade {grade!r}, stage {stage!r} are invalid")
     live = reads.require_id(conn, contact_id)
     previous = _latest(conn, live)
-    row = {"contact_id": live, "score": score, "grade": grade, "stage": stage,
-           "rubric_version": rubric_version, "model_version": model_version,
-           "explanation": explanation, "computed_at": now}  # fmt: skip
+    row = {
+        "contact_id": live,
+        "score": score,
+        "grade": grade,
+        "stage": stage,
+        "rubric_version": rubric_version,
+        "model_version": model_version,
+        "explanation": explanation,
+        "computed_at": now,
+    }
     new_id = conn.execute(insert(lead_scores).values(**row)).inserted_primary_key[0]
     if previous is None or (previous.grade, previous.stage) != (grade, stage):
         # Campaigns start on these: a change of grade or stage is an event in its own right.
@@ -98,8 +112,13 @@ def save_score(
              "previous_stage": previous.stage if previous else None}, now,
         )  # fmt: skip
     if grade in QUALIFIED_GRADES and (previous is None or previous.grade != grade):
-        integration.emit(conn, "lead.qualified", live, {"contact_id": live, "score": score,
-                         "grade": grade, "stage": stage}, now)  # fmt: skip
+        integration.emit(
+            conn,
+            "lead.qualified",
+            live,
+            {"contact_id": live, "score": score, "grade": grade, "stage": stage},
+            now,
+        )
     return _record({**row, "id": new_id})
 
 

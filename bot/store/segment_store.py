@@ -56,9 +56,11 @@ class SegmentQueries:
         query = select(contacts.c.id).where(compile_segment(segment, utc(now)))
         if not_enrolled_in is not None:
             enrolled = campaign_enrollments.c
-            query = query.where(~exists().where(
-                enrolled.contact_id == contacts.c.id, enrolled.campaign == not_enrolled_in
-            ))  # fmt: skip
+            query = query.where(
+                ~exists().where(
+                    enrolled.contact_id == contacts.c.id, enrolled.campaign == not_enrolled_in
+                )
+            )
         if after is not None:
             query = query.where(contacts.c.id > after)
         query = query.order_by(contacts.c.id).limit(limit)

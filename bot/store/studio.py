@@ -20,8 +20,14 @@ U, S, V = studio_users.c, studio_sessions.c, studio_versions.c
 def create_user(
     conn: Connection, email: str, name: str, role: str, password_hash: str, now: datetime
 ) -> StudioUser:
-    values = {"email": email, "name": name, "role": role, "password_hash": password_hash,
-              "created_at": now, "disabled_at": None}  # fmt: skip
+    values = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "password_hash": password_hash,
+        "created_at": now,
+        "disabled_at": None,
+    }
     try:
         with conn.begin_nested():
             user_id = conn.execute(insert(studio_users).values(**values)).inserted_primary_key[0]
@@ -60,14 +66,23 @@ def disable(conn: Connection, user_id: int, now: datetime) -> bool:
 
 
 def open_session(
-    conn: Connection, token_hash: str, user_id: int, csrf_token: str, now: datetime,
+    conn: Connection,
+    token_hash: str,
+    user_id: int,
+    csrf_token: str,
+    now: datetime,
     expires_at: datetime,
-) -> None:  # fmt: skip
+) -> None:
     conn.execute(delete(studio_sessions).where(S.expires_at <= now))
-    conn.execute(insert(studio_sessions).values(
-        token_hash=token_hash, user_id=user_id, csrf_token=csrf_token, created_at=now,
-        expires_at=expires_at,
-    ))  # fmt: skip
+    conn.execute(
+        insert(studio_sessions).values(
+            token_hash=token_hash,
+            user_id=user_id,
+            csrf_token=csrf_token,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
 
 
 def session(conn: Connection, token_hash: str, now: datetime) -> StudioSession | None:
@@ -88,13 +103,24 @@ def close_session(conn: Connection, token_hash: str) -> None:
 
 
 def add_version(
-    conn: Connection, author: str, note: str, files: Mapping[str, str], fingerprint: str,
-    now: datetime, rolled_back_from: int | None,
-) -> StudioVersion:  # fmt: skip
+    conn: Connection,
+    author: str,
+    note: str,
+    files: Mapping[str, str],
+    fingerprint: str,
+    now: datetime,
+    rolled_back_from: int | None,
+) -> StudioVersion:
     number = (conn.execute(select(func.max(V.number))).scalar() or 0) + 1
-    values = {"number": number, "author": author, "note": note, "files": dict(files),
-              "fingerprint": fingerprint, "created_at": now,
-              "rolled_back_from": rolled_back_from}  # fmt: skip
+    values = {
+        "number": number,
+        "author": author,
+        "note": note,
+        "files": dict(files),
+        "fingerprint": fingerprint,
+        "created_at": now,
+        "rolled_back_from": rolled_back_from,
+    }
     conn.execute(insert(studio_versions).values(**values))
     return _version(values)
 
@@ -110,8 +136,14 @@ def versions(conn: Connection, limit: int) -> list[StudioVersion]:
 
 
 def _user(row: Mapping[str, Any]) -> StudioUser:
-    return StudioUser(id=row["id"], email=row["email"], name=row["name"], role=row["role"],
-                      created_at=row["created_at"], disabled=row["disabled_at"] is not None)  # fmt: skip
+    return StudioUser(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        created_at=row["created_at"],
+        disabled=row["disabled_at"] is not None,
+    )
 
 
 def _version(row: Mapping[str, Any]) -> StudioVersion:

@@ -42,9 +42,13 @@ class StudioStore:
         return self._tx.write(lambda conn: studio.disable(conn, user_id, at))
 
     def open_studio_session(
-        self, token_hash: str, user_id: int, csrf_token: str, expires_at: datetime,
+        self,
+        token_hash: str,
+        user_id: int,
+        csrf_token: str,
+        expires_at: datetime,
         now: datetime | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         at = utc(now)
         self._tx.write(
             lambda conn: studio.open_session(conn, token_hash, user_id, csrf_token, at, expires_at)
@@ -58,12 +62,20 @@ class StudioStore:
         self._tx.write(lambda conn: studio.close_session(conn, token_hash))
 
     def add_studio_version(
-        self, author: str, note: str, files: Mapping[str, str], fingerprint: str,
-        rolled_back_from: int | None = None, now: datetime | None = None,
-    ) -> StudioVersion:  # fmt: skip
+        self,
+        author: str,
+        note: str,
+        files: Mapping[str, str],
+        fingerprint: str,
+        rolled_back_from: int | None = None,
+        now: datetime | None = None,
+    ) -> StudioVersion:
         at = utc(now)
-        return self._tx.write(lambda conn: studio.add_version(
-            conn, author, note, files, fingerprint, at, rolled_back_from))  # fmt: skip
+        return self._tx.write(
+            lambda conn: studio.add_version(
+                conn, author, note, files, fingerprint, at, rolled_back_from
+            )
+        )
 
     def studio_version(self, number: int) -> StudioVersion | None:
         return self._tx.read(lambda conn: studio.version(conn, number))

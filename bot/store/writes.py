@@ -98,8 +98,13 @@ def change_lead_status(
     add_event(conn, contact_id, "lead_status_changed", change, now)
     if status in ("captured", "confirmed") and row["lead_status"] not in ("captured", "confirmed"):
         profile: dict[str, Any] = {field: row[field] for field in LEAD_FIELDS}
-        integration.emit(conn, "lead.captured", contact_id,
-                         {"contact_id": contact_id, **profile, "lead_status": status}, now)  # fmt: skip
+        integration.emit(
+            conn,
+            "lead.captured",
+            contact_id,
+            {"contact_id": contact_id, **profile, "lead_status": status},
+            now,
+        )
 
 
 def check_fields(fields: Mapping[LeadField, str]) -> None:

@@ -25,8 +25,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             for t in store.api_tokens():
                 state = "revoked" if t.revoked_at else "active"
                 used = t.last_used_at.isoformat() if t.last_used_at else "never"
-                print(f"{t.id}  {state:8} {', '.join(t.scopes):22} {t.name}  (created "
-                      f"{t.created_at:%Y-%m-%d}, last used {used})")  # fmt: skip
+                print(
+                    f"{t.id}  {state:8} {', '.join(t.scopes):22} {t.name}  (created "
+                    f"{t.created_at:%Y-%m-%d}, last used {used})"
+                )
             return 0
         revoked = store.revoke_api_token(args.id)
         print(f"token {args.id} {'revoked' if revoked else 'was not active'}")

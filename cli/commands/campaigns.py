@@ -53,15 +53,20 @@ def cmd_list(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return 0
     store = _store(settings)
     try:
-        print(f"{'campaign':<24} {'trigger':<16} {'steps':>5} {'state':<7} {'enrolled':>8} "
-              f"{'active':>6}", file=out)  # fmt: skip
+        print(
+            f"{'campaign':<24} {'trigger':<16} {'steps':>5} {'state':<7} {'enrolled':>8} "
+            f"{'active':>6}",
+            file=out,
+        )
         for campaign in campaigns.values():
             state = store.campaign_state(campaign.name, args.clock())
             enrolled = store.enrollments(campaign.name)
             active = sum(1 for e in enrolled if e.status == "active")
-            print(f"{campaign.name:<24} {campaign.trigger.kind:<16} {len(campaign.steps):>5} "
-                  f"{'paused' if state.paused else 'running':<7} {len(enrolled):>8} {active:>6}",
-                  file=out)  # fmt: skip
+            print(
+                f"{campaign.name:<24} {campaign.trigger.kind:<16} {len(campaign.steps):>5} "
+                f"{'paused' if state.paused else 'running':<7} {len(enrolled):>8} {active:>6}",
+                file=out,
+            )
     finally:
         store.dispose()
     return 0
@@ -74,15 +79,19 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
         try:
             campaign = load_campaign(path)
             if campaign.name in seen:  # load_campaigns, and so the worker, would refuse it
-                raise CampaignError(path.name, "name", f"{campaign.name!r} is also in "
-                                    f"{seen[campaign.name]}")  # fmt: skip
+                raise CampaignError(
+                    path.name, "name", f"{campaign.name!r} is also in {seen[campaign.name]}"
+                )
         except ParleyError as error:
             failed += 1
             print(f"✗ {error}", file=out)
             continue
         seen[campaign.name] = path.name
-        print(f"✓ {path.name}: {campaign.name}, {len(campaign.steps)} steps, "
-              f"trigger {campaign.trigger.kind}, audience {campaign.audience_text}", file=out)  # fmt: skip
+        print(
+            f"✓ {path.name}: {campaign.name}, {len(campaign.steps)} steps, "
+            f"trigger {campaign.trigger.kind}, audience {campaign.audience_text}",
+            file=out,
+        )
     return 1 if failed else 0
 
 
@@ -98,21 +107,29 @@ def cmd_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
         in_audience = store.in_segment(contact.id, campaign.audience, at)
     finally:
         store.dispose()
-    print(f"campaign {campaign.name} for contact {contact.id} "
-          f"({'in' if in_audience else 'NOT in'} the audience: {campaign.audience_text})", file=out)  # fmt: skip
+    print(
+        f"campaign {campaign.name} for contact {contact.id} "
+        f"({'in' if in_audience else 'NOT in'} the audience: {campaign.audience_text})",
+        file=out,
+    )
     context = context_for(snapshot, settings.company_name, "https://…/unsubscribe")
     for number, step in enumerate(campaign.steps, start=1):
-        print(f"\n{number}. {step.id} ({type(step).__name__.removesuffix('Step').lower()})",
-              file=out)  # fmt: skip
+        print(
+            f"\n{number}. {step.id} ({type(step).__name__.removesuffix('Step').lower()})", file=out
+        )
         if isinstance(step, SendStep):
             _preview_send(step, snapshot, context, settings, out, at)
     return 0
 
 
 def _preview_send(
-    step: SendStep, snapshot: ContactSnapshot, context: dict[str, Any], settings: Settings,
-    out: TextIO, at: datetime,
-) -> None:  # fmt: skip
+    step: SendStep,
+    snapshot: ContactSnapshot,
+    context: dict[str, Any],
+    settings: Settings,
+    out: TextIO,
+    at: datetime,
+) -> None:
     limits = limits_of(settings)
     configured = ("sms", "whatsapp", "telegram", "email")
     for variant in step.variants:
@@ -146,16 +163,20 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
             else list(_segment_ids(store, args.segment, args.clock()))
         )
         enrolled = 0
-        for chunk in _chunks(tqdm(ids, desc="enrolling", unit="contact", file=sys.stderr,
-                                  disable=len(ids) < 200), 1):  # fmt: skip
+        for chunk in _chunks(
+            tqdm(ids, desc="enrolling", unit="contact", file=sys.stderr, disable=len(ids) < 200), 1
+        ):
             try:
                 enrolled += enroll_manually(store, campaign, chunk, args.clock())
             except ContactNotFound as error:
                 print(f"skipped: {error}", file=out)
     finally:
         store.dispose()
-    print(f"enrolled {enrolled} of {len(args.contact) or len(ids)} in {campaign.name} "
-          "(the others were enrolled before or are outside its audience)", file=out)  # fmt: skip
+    print(
+        f"enrolled {enrolled} of {len(args.contact) or len(ids)} in {campaign.name} "
+        "(the others were enrolled before or are outside its audience)",
+        file=out,
+    )
     return 0
 
 
@@ -202,8 +223,10 @@ def cmd_pause(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         store.set_campaign_paused(campaign.name, paused, args.clock())
     finally:
         store.dispose()
-    print(f"{campaign.name} is {'paused: nothing is enrolled or sent' if paused else 'running'}",
-          file=out)  # fmt: skip
+    print(
+        f"{campaign.name} is {'paused: nothing is enrolled or sent' if paused else 'running'}",
+        file=out,
+    )
     return 0
 
 
@@ -235,8 +258,11 @@ def cmd_segment_preview(args: argparse.Namespace, settings: Settings, out: TextI
         store.dispose()
     print(f"{describe(segment)}\n{count} contact{'s' if count != 1 else ''} match", file=out)
     for contact in sample:
-        print(f"  {contact.id}  {contact.name or '-':<20} {contact.email or '-':<28} "
-              f"{contact.phone or '-':<16} {contact.lead_status}", file=out)  # fmt: skip
+        print(
+            f"  {contact.id}  {contact.name or '-':<20} {contact.email or '-':<28} "
+            f"{contact.phone or '-':<16} {contact.lead_status}",
+            file=out,
+        )
     return 0
 
 

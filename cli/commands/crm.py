@@ -41,8 +41,10 @@ def status(store: ProfileStore, connector: str, *, on: bool) -> int:
     if failure is None:
         print("last error: none since the cursor last moved")
         return 0
-    print(f"last error ({failure.occurred_at.isoformat()}, {failure.attempts} in a row): "
-          f"{failure.error}")  # fmt: skip
+    print(
+        f"last error ({failure.occurred_at.isoformat()}, {failure.attempts} in a row): "
+        f"{failure.error}"
+    )
     if failure.retry_at is not None:
         print(f"next try not before {failure.retry_at.isoformat()}")
     return 0

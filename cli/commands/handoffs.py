@@ -33,8 +33,10 @@ def list_deliveries(store: ProfileStore, status: str | None) -> int:
     print(f"{'id':>5}  {'kind':16} {'status':10} {'tries':>5}  {'created':20}  last error")
     for d in rows:
         target = d.payload.get("url") or d.payload.get("to") or ""
-        print(f"{d.id:>5}  {d.kind:16} {d.status:10} {d.attempts:>5}  "
-              f"{d.created_at:%Y-%m-%d %H:%M:%S}  {(d.last_error or '-')[:60]}  {target}")  # fmt: skip
+        print(
+            f"{d.id:>5}  {d.kind:16} {d.status:10} {d.attempts:>5}  "
+            f"{d.created_at:%Y-%m-%d %H:%M:%S}  {(d.last_error or '-')[:60]}  {target}"
+        )
     print(f"({len(rows)} deliveries)")
     return 0
 
@@ -42,8 +44,10 @@ def list_deliveries(store: ProfileStore, status: str | None) -> int:
 def retry(store: ProfileStore, settings: Settings, delivery_id: int | None, now: datetime) -> int:
     reset = store.retry_failed_deliveries(delivery_id, now=now)
     report = deliver_due(store, settings, now)
-    print(f"queued {reset} failed deliveries again; delivered {report.delivered}, "
-          f"retrying {report.retrying}, failed {report.failed}")  # fmt: skip
+    print(
+        f"queued {reset} failed deliveries again; delivered {report.delivered}, "
+        f"retrying {report.retrying}, failed {report.failed}"
+    )
     return 0 if not report.failed else 1
 
 
@@ -52,8 +56,10 @@ def list_bookings(store: ProfileStore, settings: Settings) -> int:
     rows = store.bookings()
     for b in rows:
         contact = store.get_contact(b.contact_id)
-        print(f"{b.starts_at.astimezone(zone):%a %d %b %Y %H:%M}  {b.status:10} "
-              f"{contact.name or '-'} <{contact.email or contact.phone or contact.id}>")  # fmt: skip
+        print(
+            f"{b.starts_at.astimezone(zone):%a %d %b %Y %H:%M}  {b.status:10} "
+            f"{contact.name or '-'} <{contact.email or contact.phone or contact.id}>"
+        )
     print(f"({len(rows)} bookings, times in {zone.key})")
     return 0
 

@@ -29,8 +29,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     store = ProfileStore.from_url(settings.database_url)
     try:
         handler = {
-            "export": _export, "erase": _erase, "purge": _purge, "sweep": _sweep, "proof": _proof,
-        }[args.privacy_command]  # fmt: skip
+            "export": _export,
+            "erase": _erase,
+            "purge": _purge,
+            "sweep": _sweep,
+            "proof": _proof,
+        }[args.privacy_command]
         return handler(args, settings, store)
     finally:
         store.dispose()
@@ -58,8 +62,10 @@ def _erase(args: argparse.Namespace, settings: Settings, store: ProfileStore) ->
             print("nothing erased")
             return 1
     receipt = privacy.erase(store, settings, contact.id, actor())
-    print(f"erased contact {receipt.contact_id}: {len(receipt.identities)} identities, "
-          f"{receipt.suppressed} identifiers on the suppression list")  # fmt: skip
+    print(
+        f"erased contact {receipt.contact_id}: {len(receipt.identities)} identities, "
+        f"{receipt.suppressed} identifiers on the suppression list"
+    )
     return 0
 
 

@@ -49,8 +49,10 @@ def check_scalable(settings: Settings, replicas: int) -> None:
     """Refuse a scale-out that would lose state or order, naming what to set."""
     if replicas < 2:
         return
-    stores = {"DATABASE_URL": settings.database_url,
-              "PARLEY_TRACKER_STORE_URL": settings.tracker_store_url}  # fmt: skip
+    stores = {
+        "DATABASE_URL": settings.database_url,
+        "PARLEY_TRACKER_STORE_URL": settings.tracker_store_url,
+    }
     for key, url in stores.items():
         if not url.startswith("postgresql"):
             raise ScaleRefused(
@@ -181,14 +183,20 @@ def start_scaled(
     supervisor.start_all(action_replicas(settings, layout))
     # Replicas listen on loopback only; the load balancer is the public entry point.
     supervisor.start_all(
-        [_named(rasa_server(replace(settings, rasa_port=port, bind_host=LOOPBACK), model_path), i)
-         for i, port in enumerate(layout.rasa_ports, 1)]
-    )  # fmt: skip
+        [
+            _named(
+                rasa_server(replace(settings, rasa_port=port, bind_host=LOOPBACK), model_path), i
+            )
+            for i, port in enumerate(layout.rasa_ports, 1)
+        ]
+    )
     supervisor.start(load_balancer(settings, config))
     supervisor.start_all(
-        [_named(campaign_worker(_worker_settings(settings, port)), i)
-         for i, port in enumerate(layout.worker_ports, 1)]
-    )  # fmt: skip
+        [
+            _named(campaign_worker(_worker_settings(settings, port)), i)
+            for i, port in enumerate(layout.worker_ports, 1)
+        ]
+    )
     supervisor.start(api_server(settings))
     rasa_urls = tuple(f"http://{LOOPBACK}:{port}" for port in layout.rasa_ports)
     supervisor.start(
@@ -199,8 +207,10 @@ def start_scaled(
 
 def action_replicas(settings: Settings, layout: Layout) -> list[ChildSpec]:
     """The action servers behind the load balancer: loopback, whatever the settings say."""
-    return [_named(action_server(replace(settings, actions_port=port, actions_host=LOOPBACK)), i)
-            for i, port in enumerate(layout.action_ports, 1)]  # fmt: skip
+    return [
+        _named(action_server(replace(settings, actions_port=port, actions_host=LOOPBACK)), i)
+        for i, port in enumerate(layout.action_ports, 1)
+    ]
 
 
 def _worker_settings(settings: Settings, port: int) -> Settings:

@@ -55,12 +55,17 @@ def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) ->
         raise ContactNotFound(key)
     store.record_audit(actor(), "explain_score", contact.id)
     result = score_contact(
-        store, contact.id, rubric=load_rubric(settings.scoring_file), now=now,
+        store,
+        contact.id,
+        rubric=load_rubric(settings.scoring_file),
+        now=now,
         model_dir=model_dir(settings),
-    )  # fmt: skip
-    print(f"{contact.name or contact.id}: score {result.score}, grade {result.grade}, "
-          f"stage {result.stage} (rubric {result.rubric_version}"
-          f"{', model ' + result.model_version if result.model_version else ''})")  # fmt: skip
+    )
+    print(
+        f"{contact.name or contact.id}: score {result.score}, grade {result.grade}, "
+        f"stage {result.stage} (rubric {result.rubric_version}"
+        f"{', model ' + result.model_version if result.model_version else ''})"
+    )
     if not result.reasons:
         print("  no rule gave points: nothing known about fit or engagement yet")
     for reason in result.reasons:
@@ -97,8 +102,10 @@ def train(store: ProfileStore, settings: Settings, now: datetime) -> int:
         print(f"parley: {error}")
         return 1
     path = predictive.save_model(model, model_dir(settings))
-    print(f"trained {model.version} on {model.metrics.trained_on} leads "
-          f"(data fingerprint {model.data_fingerprint}); saved to {path}")  # fmt: skip
+    print(
+        f"trained {model.version} on {model.metrics.trained_on} leads "
+        f"(data fingerprint {model.data_fingerprint}); saved to {path}"
+    )
     _print_metrics(model)
     return 0
 
@@ -142,17 +149,23 @@ def print_audit(
 
 def _print_report(report: AuditReport) -> None:
     print(f"{report.total} scored contacts; selection = graded A or B")
-    print(f"{'attribute':13} {'group':10} {'leads':>6}  {'A':>4} {'B':>4} {'C':>4} {'D':>4}  "
-          f"{'selected':>8}  {'ratio':>5}")  # fmt: skip
+    print(
+        f"{'attribute':13} {'group':10} {'leads':>6}  {'A':>4} {'B':>4} {'C':>4} {'D':>4}  "
+        f"{'selected':>8}  {'ratio':>5}"
+    )
     for g in report.groups:
         flag = "  < 0.8: REVIEW" if g.flagged else ""
         grades = " ".join(f"{g.grades[x]:>4}" for x in "ABCD")
-        print(f"{g.attribute:13} {g.value:10} {g.count:>6}  {grades}  {g.selection_rate:>8.1%}  "
-              f"{g.ratio:>5.2f}{flag}")  # fmt: skip
+        print(
+            f"{g.attribute:13} {g.value:10} {g.count:>6}  {grades}  {g.selection_rate:>8.1%}  "
+            f"{g.ratio:>5.2f}{flag}"
+        )
     if report.flagged:
-        print("Flagged groups are selected at under four fifths of the best group's rate. "
-              "Company size is a fit criterion of the rubric, so differences there are by "
-              "design; differences by channel or country deserve a look at the rubric.")  # fmt: skip
+        print(
+            "Flagged groups are selected at under four fifths of the best group's rate. "
+            "Company size is a fit criterion of the rubric, so differences there are by "
+            "design; differences by channel or country deserve a look at the rubric."
+        )
 
 
 def synthesize(store: ProfileStore, count: int, seed: int, force: bool, now: datetime) -> int:
@@ -162,6 +175,8 @@ def synthesize(store: ProfileStore, count: int, seed: int, force: bool, now: dat
     if real and not force:
         raise RefusedOnRealData()
     report = generate(store, count, seed, now)
-    print(f"generated {report.contacts} synthetic leads ({report.won} won, {report.lost} lost), "
-          f"emails @{SYNTHETIC_DOMAIN}")  # fmt: skip
+    print(
+        f"generated {report.contacts} synthetic leads ({report.won} won, {report.lost} lost), "
+        f"emails @{SYNTHETIC_DOMAIN}"
+    )
     return 0

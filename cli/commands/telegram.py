@@ -68,8 +68,13 @@ def set_webhook(api: TelegramApi, settings: Settings, url: str) -> int:
     info = api.call("getWebhookInfo")
     if info.get("url") == url:
         print(f"webhook already set to {url}; setting it again with the current secret")
-    api.call("setWebhook", url=url, secret_token=secret.value, allowed_updates=ALLOWED_UPDATES,
-             drop_pending_updates=False)  # fmt: skip
+    api.call(
+        "setWebhook",
+        url=url,
+        secret_token=secret.value,
+        allowed_updates=ALLOWED_UPDATES,
+        drop_pending_updates=False,
+    )
     print(f"webhook set: Telegram now posts {', '.join(ALLOWED_UPDATES)} updates to {url}")
     return 0
 
@@ -86,8 +91,13 @@ def poll(api: TelegramApi, settings: Settings, *, once: bool = False) -> int:
     while True:
         try:
             wait = 0 if once else POLL_TIMEOUT_S
-            updates = api.call("getUpdates", http_timeout=wait + 10, offset=offset, timeout=wait,
-                               allowed_updates=ALLOWED_UPDATES)  # fmt: skip
+            updates = api.call(
+                "getUpdates",
+                http_timeout=wait + 10,
+                offset=offset,
+                timeout=wait,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         except TelegramApiError as error:
             print(f"parley: {error}; retrying in 5 s")
             time.sleep(5)

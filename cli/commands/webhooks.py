@@ -39,9 +39,13 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def subscribe(
-    store: ProfileStore, url: str, events: str, secret: str | None, now: datetime,
+    store: ProfileStore,
+    url: str,
+    events: str,
+    secret: str | None,
+    now: datetime,
     allow_private: bool = False,
-) -> int:  # fmt: skip
+) -> int:
     wanted = list(EVENT_TYPES) if events == "all" else [e.strip() for e in events.split(",")]
     webhooks.check_subscription(url, wanted, allow_private)
     key = secret or webhooks.new_secret()
@@ -62,8 +66,10 @@ def list_subscriptions(store: ProfileStore) -> int:
 def list_failed(store: ProfileStore) -> int:
     failed = store.webhook_deliveries("failed")
     for d in failed:
-        print(f"{d.id:>5}  {d.type:18} {d.event_id}  tries {d.attempts}  {d.url}  "
-              f"{(d.last_error or '-')[:80]}")  # fmt: skip
+        print(
+            f"{d.id:>5}  {d.type:18} {d.event_id}  tries {d.attempts}  {d.url}  "
+            f"{(d.last_error or '-')[:80]}"
+        )
     print(f"({len(failed)} failed deliveries; `parley webhooks retry [ID]` sends them again)")
     return 0
 
@@ -73,8 +79,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = hooks.add_subparsers(dest="webhooks_command", required=True, metavar="ACTION")
     sub = actions.add_parser("subscribe", help="send events to URL (https, a public address)")
     sub.add_argument("url")
-    sub.add_argument("--events", default="all",
-                     help=f"comma-separated, or all: {', '.join(EVENT_TYPES)}")  # fmt: skip
+    sub.add_argument(
+        "--events", default="all", help=f"comma-separated, or all: {', '.join(EVENT_TYPES)}"
+    )
     sub.add_argument("--secret", help="signing secret (default: a new one, printed once)")
     actions.add_parser("list", help="subscriptions")
     stop = actions.add_parser("unsubscribe", help="stop a subscription")

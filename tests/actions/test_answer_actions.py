@@ -26,14 +26,23 @@ DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": 
 
 
 def user(text: str, intent: str = "nlu_fallback", **metadata: str) -> dict[str, Any]:
-    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
-             "message_id": f"id-{text}", "metadata": {"parley_channel": "rest", **metadata}}  # fmt: skip
+    parse = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [],
+        "message_id": f"id-{text}",
+        "metadata": {"parley_channel": "rest", **metadata},
+    }
     return {"event": "user", "text": text, "parse_data": parse, "input_channel": "rest"}
 
 
 def bot(response: str, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"event": "bot", "text": response, "data": {"buttons": buttons},
-            "metadata": {"utter_action": response}}  # fmt: skip
+    return {
+        "event": "bot",
+        "text": response,
+        "data": {"buttons": buttons},
+        "metadata": {"utter_action": response},
+    }
 
 
 def tracker(
@@ -83,8 +92,11 @@ async def test_each_question_gets_its_answer_with_the_start_buttons(
 
 
 async def test_in_a_form_the_answer_has_no_buttons_the_form_asks_next(settings: Settings) -> None:
-    t = tracker([user("why my email?", "ask_why_needed")], {"requested_slot": "lead_email"},
-                loop="lead_form")  # fmt: skip
+    t = tracker(
+        [user("why my email?", "ask_why_needed")],
+        {"requested_slot": "lead_email"},
+        loop="lead_form",
+    )
     [message] = await said(ActionAnswer(settings=settings), t)
     assert message["buttons"] == [] and "email" in message["reason"].lower()
 
@@ -215,8 +227,13 @@ async def test_the_ladder_climbs_and_never_repeats_a_rung() -> None:
 
 
 async def test_an_understood_turn_or_a_form_question_between_resets_or_keeps_the_ladder() -> None:
-    understood = [user("a"), bot("utter_fallback_rephrase"), user("price?", "ask_pricing"),
-                  bot("utter_pricing"), user("b")]  # fmt: skip
+    understood = [
+        user("a"),
+        bot("utter_fallback_rephrase"),
+        user("price?", "ask_pricing"),
+        bot("utter_pricing"),
+        user("b"),
+    ]
     assert previous_rung(understood) is None
     in_form = [user("a"), bot("utter_fallback_rephrase"), bot("utter_ask_lead_email"), user("b")]
     assert previous_rung(in_form) == "utter_fallback_rephrase"

@@ -131,9 +131,15 @@ async def test_start_restores_only_what_was_once_granted(
     contact = store.ensure_contact("rest", "visitor-1")
     for purpose, granted in [("email", True), ("email", False), ("sms", False)]:
         store.record_consent(
-            contact.id, purpose, granted, channel="rest", wording="w", wording_version="v",  # type: ignore[arg-type]
-            source="conversation", evidence={},
-        )  # fmt: skip
+            contact.id,
+            purpose,
+            granted,
+            channel="rest",
+            wording="w",
+            wording_version="v",  # type: ignore[arg-type]
+            source="conversation",
+            evidence={},
+        )
     tracker = keyword_tracker("START", "start", intent="opt_in")
     dispatcher = CollectingDispatcher()
     await ActionResubscribe(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)

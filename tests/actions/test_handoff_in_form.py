@@ -9,8 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff_in_form import ActionHandoffInForm
 from tests.actions.conftest import make_tracker
 
-EMAIL_GIVEN = {"lead_name": "Grace Kim", "lead_email": "grace@northpeak.com",
-               "skipped_fields": ["phone"], "requested_slot": "lead_company"}  # fmt: skip
+EMAIL_GIVEN = {
+    "lead_name": "Grace Kim",
+    "lead_email": "grace@northpeak.com",
+    "skipped_fields": ["phone"],
+    "requested_slot": "lead_company",
+}
 
 
 def told_before(tracker: Any) -> Any:
@@ -26,8 +30,9 @@ async def run(tracker: Any) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 async def test_the_first_request_is_answered_and_the_form_goes_on() -> None:
-    events, said = await run(make_tracker("just get me a person", intent="human_handoff",
-                                          slots=EMAIL_GIVEN))  # fmt: skip
+    events, said = await run(
+        make_tracker("just get me a person", intent="human_handoff", slots=EMAIL_GIVEN)
+    )
     assert said == ["utter_handoff_in_form"] and events == []
 
 
@@ -42,7 +47,8 @@ async def test_asked_again_the_questions_left_are_skipped_in_other_words() -> No
 
 
 async def test_without_a_way_to_reach_them_only_that_is_asked_for() -> None:
-    tracker = told_before(make_tracker("a human please", intent="human_handoff",
-                                       slots={"lead_name": "Grace Kim"}))  # fmt: skip
+    tracker = told_before(
+        make_tracker("a human please", intent="human_handoff", slots={"lead_name": "Grace Kim"})
+    )
     events, said = await run(tracker)
     assert said == ["utter_handoff_need_contact"] and events == []

@@ -24,9 +24,11 @@ async def test_valid_email_is_set_saved_and_next_question_chosen(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="it's Dana@Acme.io", message_id="m1",
+        action,
+        text="it's Dana@Acme.io",
+        message_id="m1",
         slots={"requested_slot": "lead_email", "lead_name": "Dana"},
-    )  # fmt: skip
+    )
     assert slots["lead_email"] == "dana@acme.io"
     assert slots["requested_slot"] == "lead_phone"
     assert slots["form_read_until"] == "m1"
@@ -70,18 +72,23 @@ async def test_bare_answer_misread_as_cancel_is_still_an_answer(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, _ = await run(
-        action, text="chief revenue officer", intent="cancel", confidence=0.97,
+        action,
+        text="chief revenue officer",
+        intent="cancel",
+        confidence=0.97,
         slots={"requested_slot": "lead_role"},
-    )  # fmt: skip
+    )
     assert slots["lead_role"] == "chief revenue officer"
 
 
 async def test_skip_moves_on_and_remembers(store: ProfileStore, settings: Settings) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="I'd rather not", intent="skip",
+        action,
+        text="I'd rather not",
+        intent="skip",
         slots={"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"},
-    )  # fmt: skip
+    )
     assert slots["skipped_fields"] == ["phone"]
     assert slots["requested_slot"] == "lead_company"
     assert said == ["utter_field_skipped"]
@@ -124,8 +131,9 @@ async def test_store_outage_is_said_and_the_details_saved_later(
     down = ProfileStore.from_url("postgresql://postgres@127.0.0.1:1/test")
     slots, said = await run(
         ValidateLeadForm(store=down, settings=settings),
-        text="Dana Reyes", slots={"requested_slot": "lead_name"},
-    )  # fmt: skip
+        text="Dana Reyes",
+        slots={"requested_slot": "lead_name"},
+    )
     down.dispose()
     assert said == ["utter_store_unavailable"]
     assert slots["lead_name"] == "Dana Reyes" and slots["unsaved_fields"] == ["name"]
@@ -163,9 +171,10 @@ async def test_a_question_failed_three_times_is_set_aside_not_explained_twice(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="I really don't know",
+        action,
+        text="I really don't know",
         slots={"requested_slot": "lead_email", "field_attempts": 1, "lead_name": "Jo"},
-    )  # fmt: skip
+    )
     assert slots["needs_help"] is True and slots["requested_slot"] == "lead_email"
     slots, said = await run(
         action, text="I really don't know",
@@ -181,9 +190,10 @@ async def test_a_digit_free_answer_to_the_phone_question_answers_the_next_one(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="St Bart's Clinic",
+        action,
+        text="St Bart's Clinic",
         slots={"requested_slot": "lead_phone", "lead_name": "Amelia", "lead_email": "a@b.org"},
-    )  # fmt: skip
+    )
     assert slots["skipped_fields"] == ["phone"]
     assert slots["lead_company"] == "St Bart's Clinic" and slots["requested_slot"] == "lead_role"
     assert said == ["utter_field_skipped"]
@@ -199,8 +209,12 @@ async def test_the_question_order_is_the_domain_s(store: ProfileStore, settings:
     tracker = make_tracker("Dana Reyes", message_id="m1", slots={"requested_slot": "lead_name"})
     events = await action.run(dispatcher, tracker, domain)  # type: ignore[arg-type]
     assert slot_events(events)["requested_slot"] == "lead_company"
-    skipped = make_tracker("skip", intent="skip", message_id="m2",
-                           slots={"requested_slot": "lead_company", "lead_name": "Dana"})  # fmt: skip
+    skipped = make_tracker(
+        "skip",
+        intent="skip",
+        message_id="m2",
+        slots={"requested_slot": "lead_company", "lead_name": "Dana"},
+    )
     events = await action.run(CollectingDispatcher(), skipped, domain)  # type: ignore[arg-type]
     assert slot_events(events)["requested_slot"] == "lead_email"
 
@@ -214,9 +228,12 @@ async def test_a_name_the_classifier_took_for_skip_is_still_the_name(
     action = ValidateLeadForm(store=store, settings=settings)
     for text, intent in [("Nadia Khan", "skip"), ("Skip Henderson", "deny")]:
         slots, said = await run(
-            action, text=text, intent=intent, sender=f"name-{intent}",
+            action,
+            text=text,
+            intent=intent,
+            sender=f"name-{intent}",
             slots={"requested_slot": "lead_name"},
-        )  # fmt: skip
+        )
         assert slots["lead_name"] == text and "skipped_fields" not in slots
         assert slots["requested_slot"] == "lead_email" and said == []
         contact = store.contact_for_identity("rest", f"name-{intent}")
@@ -237,10 +254,13 @@ async def test_refusing_the_phone_never_fills_the_company(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     answered = {"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"}
-    for index, (text, intent) in enumerate([
-        ("I'd rather not give my number", "inform"), ("no phone thanks", "thank"),
-        ("not comfortable sharing that", "out_of_scope"),
-    ]):  # fmt: skip
+    for index, (text, intent) in enumerate(
+        [
+            ("I'd rather not give my number", "inform"),
+            ("no phone thanks", "thank"),
+            ("not comfortable sharing that", "out_of_scope"),
+        ]
+    ):
         slots, said = await run(
             action, text=text, intent=intent, sender=f"phone-{index}", slots=answered
         )
@@ -255,9 +275,10 @@ async def test_a_refusal_keeps_a_company_stated_outright(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="no phone, but I work at Koala Freight Pty Ltd",
+        action,
+        text="no phone, but I work at Koala Freight Pty Ltd",
         slots={"requested_slot": "lead_phone", "lead_name": "Bruce", "lead_email": "b@k.au"},
-    )  # fmt: skip
+    )
     assert slots["skipped_fields"] == ["phone"] and slots["lead_company"] == "Koala Freight Pty Ltd"
     assert slots["requested_slot"] == "lead_role" and said == ["utter_field_skipped"]
 
@@ -267,9 +288,11 @@ async def test_a_greeting_after_the_phone_question_is_no_company(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="hii", intent="inform",
+        action,
+        text="hii",
+        intent="inform",
         slots={"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"},
-    )  # fmt: skip
+    )
     assert "lead_company" not in slots and "skipped_fields" not in slots
     assert slots["requested_slot"] == "lead_phone" and said == ["utter_no_phone"]
 
@@ -280,9 +303,11 @@ async def test_the_bots_own_company_and_tools_are_not_the_persons_company(
     action = ValidateLeadForm(store=store, settings=settings)
     for text in ["Acme Test Co", "we use HubSpot", "Melbourne", "marketing manager"]:
         slots, said = await run(
-            action, text=text, entities=[{"entity": "ORG", "value": "HubSpot"}],
+            action,
+            text=text,
+            entities=[{"entity": "ORG", "value": "HubSpot"}],
             slots={"requested_slot": "lead_company", "lead_name": "Dana"},
-        )  # fmt: skip
+        )
         assert "lead_company" not in slots and slots["requested_slot"] == "lead_company", text
         assert said == ["utter_invalid_text"]
     assert store.contact_for_identity("rest", "visitor-1") is None
@@ -306,9 +331,11 @@ async def test_an_address_read_out_is_taken_when_the_email_was_asked(
 ) -> None:
     action = ValidateLeadForm(store=store, settings=settings)
     slots, said = await run(
-        action, text="sorry it's jp dot tremblay at acme dot ca", intent="chitchat",
+        action,
+        text="sorry it's jp dot tremblay at acme dot ca",
+        intent="chitchat",
         slots={"requested_slot": "lead_email", "lead_name": "Jean-Pierre Tremblay"},
-    )  # fmt: skip
+    )
     assert slots["lead_email"] == "jp.tremblay@acme.ca" and said == []
     contact = store.contact_for_identity("rest", "visitor-1")
     assert contact is not None and contact.email == "jp.tremblay@acme.ca"

@@ -53,10 +53,16 @@ def _free_port() -> int:
 
 def start_action_server(data_dir: Path, database_url: str) -> Iterator[ActionServer]:
     port, log = _free_port(), data_dir / "actions.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "PARLEY_DATA_DIR": str(data_dir),
-           "PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_PERSONAL_DATA": "mask",
-           "RASA_TELEMETRY_ENABLED": "false", **shared_secrets(database_url),
-           "PARLEY_ACTIONS_SECRET": SECRET}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PARLEY_DATA_DIR": str(data_dir),
+        "PARLEY_LOG_FORMAT": "json",
+        "PARLEY_LOG_PERSONAL_DATA": "mask",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **shared_secrets(database_url),
+        "PARLEY_ACTIONS_SECRET": SECRET,
+    }
     argv = [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port),
             "--logging-config-file", "logging.yml"]  # fmt: skip
     with log.open("w") as out:

@@ -59,8 +59,12 @@ class Clock:
 
 
 def settings_for(tmp_path: Path, **env: str) -> Settings:
-    environ = {"PARLEY_DATA_DIR": str(tmp_path / "var"), "PARLEY_COMPANY_NAME": "Acme",
-               "PARLEY_PUBLIC_URL": "https://bot.example.test", **env}  # fmt: skip
+    environ = {
+        "PARLEY_DATA_DIR": str(tmp_path / "var"),
+        "PARLEY_COMPANY_NAME": "Acme",
+        "PARLEY_PUBLIC_URL": "https://bot.example.test",
+        **env,
+    }
     return load_settings(environ=environ, dotenv=tmp_path / "none.env")
 
 
@@ -82,8 +86,9 @@ class Harness:
         def latest_intent(snapshot: Any, since: datetime) -> str | None:
             return self.intents.get(snapshot.contact.id)
 
-        return Engine(self.store, self.campaigns, self.settings, limits_of(self.settings),
-                      latest_intent)  # fmt: skip
+        return Engine(
+            self.store, self.campaigns, self.settings, limits_of(self.settings), latest_intent
+        )
 
     def dispatcher(self) -> Dispatcher:
         limiter = RateLimiter({c: 10_000.0 for c in ("sms", "whatsapp", "telegram", "email")})
@@ -116,10 +121,16 @@ def harness_factory(store: ProfileStore, tmp_path: Path) -> Iterator[Callable[..
 
 
 def lead(
-    db: ProfileStore, *, channel: str = "sms", external_id: str = SF_PHONE,
-    name: str = "Dana Reyes", phone: str | None = SF_PHONE, email: str | None = None,
-    consent: tuple[str, ...] = ("sms",), at: datetime = NOON,
-) -> Contact:  # fmt: skip
+    db: ProfileStore,
+    *,
+    channel: str = "sms",
+    external_id: str = SF_PHONE,
+    name: str = "Dana Reyes",
+    phone: str | None = SF_PHONE,
+    email: str | None = None,
+    consent: tuple[str, ...] = ("sms",),
+    at: datetime = NOON,
+) -> Contact:
     """A contact as a conversation leaves one: identity, fields, consent, captured lead."""
     fields = {"name": name}
     if phone:

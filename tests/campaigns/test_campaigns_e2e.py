@@ -86,9 +86,10 @@ def fakes() -> Iterator[tuple[FakeTwilio, FakeTelegram, Inbox, int]]:
 
 @pytest.fixture(scope="module")
 def campaign_stack(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
     fakes: tuple[FakeTwilio, FakeTelegram, Inbox, int],
-) -> Iterator[Stack]:  # fmt: skip
+) -> Iterator[Stack]:
     twilio, telegram, _, smtp_port = fakes
     data = tmp_path_factory.mktemp("campaigns")
     definitions = data / "definitions"
@@ -151,8 +152,9 @@ def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
 ) -> None:
     inbox = fakes[2]
     store = campaign_stack.store
-    contact = store.update_lead_fields("web", "web-e2e-mail", {"name": "Eve Lane",
-                                       "email": "eve@example.com"}, "web-e2e-mail")  # fmt: skip
+    contact = store.update_lead_fields(
+        "web", "web-e2e-mail", {"name": "Eve Lane", "email": "eve@example.com"}, "web-e2e-mail"
+    )
     grant(store, contact.id, "email", True, _now())
     store.set_lead_status(contact.id, "captured", "web-e2e-mail")
     wait_until(lambda: _mail_to(inbox, "eve@example.com"), timeout=60)
@@ -198,8 +200,14 @@ def test_the_worker_reports_health(campaign_stack: Stack) -> None:
 
 def _cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **child_env(stack.settings)}
-    return subprocess.run([sys.executable, "-m", "cli", *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _tracker(stack: Stack, sender: str) -> list[dict[str, Any]]:
@@ -224,7 +232,8 @@ def test_the_api_server_runs_with_the_stack(campaign_stack: Stack) -> None:
     assert made.returncode == 0, made.stderr
     token = next(w for w in made.stdout.split() if w.startswith("pk_"))
     base = f"http://127.0.0.1:{campaign_stack.settings.api.port}"
-    reply = httpx.get(f"{base}/api/v1/contacts", headers={"Authorization": f"Bearer {token}"},
-                      timeout=10)  # fmt: skip
+    reply = httpx.get(
+        f"{base}/api/v1/contacts", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert reply.status_code == 200 and "items" in reply.json()
     assert httpx.get(f"{base}/api/v1/contacts", timeout=10).status_code == 401

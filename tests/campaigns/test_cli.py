@@ -84,8 +84,9 @@ def three_leads(store: ProfileStore) -> tuple[Contact, Contact, Contact]:
     """Dana (SMS consent, has email), Sam (SMS consent), Lee (email consent, no email)."""
     dana = lead(store, email="dana@example.com")
     sam = lead(store, external_id="+14155550777", phone="+14155550777", name="Sam Lee")
-    lee = lead(store, external_id="+14155550888", phone="+14155550888", name="Lee Park",
-               consent=("email",))  # fmt: skip
+    lee = lead(
+        store, external_id="+14155550888", phone="+14155550888", name="Lee Park", consent=("email",)
+    )
     return dana, sam, lee
 
 
@@ -106,8 +107,10 @@ def test_validate_checks_every_file_in_the_campaigns_directory(run: Run) -> None
 
 def test_validate_reports_a_broken_file_with_its_field(run: Run, env: dict[str, str]) -> None:
     broken = Path(env["PARLEY_CAMPAIGNS_DIR"]) / "broken.yml"
-    broken.write_text(HELLO.replace("name: hello", "name: broken").replace("[sms, email]",
-                      "[sms, fax]"), encoding="utf-8")  # fmt: skip
+    broken.write_text(
+        HELLO.replace("name: hello", "name: broken").replace("[sms, email]", "[sms, fax]"),
+        encoding="utf-8",
+    )
     code, output = run("campaigns", "validate")
     assert code == 1
     assert output.splitlines()[0] == (
@@ -146,8 +149,9 @@ def test_list_shows_campaigns_state_and_enrollments(run: Run, db: ProfileStore) 
 
 def test_pause_and_resume_show_in_list(run: Run) -> None:
     assert run("campaigns", "pause", "hello") == (
-        0, "hello is paused: nothing is enrolled or sent\n",
-    )  # fmt: skip
+        0,
+        "hello is paused: nothing is enrolled or sent\n",
+    )
     assert row(run("campaigns", "list")[1], "hello")[3] == "paused"
     assert row(run("campaigns", "list")[1], "nurture")[3] == "running"
     assert run("campaigns", "resume", "hello") == (0, "hello is running\n")
@@ -155,9 +159,15 @@ def test_pause_and_resume_show_in_list(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["pause", "helo"], ["resume", "helo"], ["enroll", "helo", "--contact", "x"],
-             ["preview", "helo", "x"]], ids=["pause", "resume", "enroll", "preview"],
-)  # fmt: skip
+    "argv",
+    [
+        ["pause", "helo"],
+        ["resume", "helo"],
+        ["enroll", "helo", "--contact", "x"],
+        ["preview", "helo", "x"],
+    ],
+    ids=["pause", "resume", "enroll", "preview"],
+)
 def test_unknown_campaign_name_is_a_clear_error(run: Run, argv: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         run("campaigns", *argv)
@@ -243,15 +253,19 @@ def test_stats_counts_sent_and_skipped_after_a_tick(run: Run, db: ProfileStore) 
     campaigns = load_campaigns(settings.campaigns.directory)
     senders = {c: RecordingSender(c) for c in ("sms", "whatsapp", "telegram", "email")}
     assert Harness(db, settings, campaigns, senders, Clock()).tick() == {
-        "sent": 1, "skipped": 1,
-    }  # fmt: skip
+        "sent": 1,
+        "skipped": 1,
+    }
     code, output = run("campaigns", "stats", "hello")
     assert code == 0
     lines = output.splitlines()
     assert lines[0] == "campaign hello: 2 enrolled (2 completed)"
     # Variants are drawn per enrollment; SMS counts as delivered only once Twilio says so.
-    rows = [re.sub(r" (warm|short) ", " V ", line).split() for line in lines if
-            line.startswith("  first ")]  # fmt: skip
+    rows = [
+        re.sub(r" (warm|short) ", " V ", line).split()
+        for line in lines
+        if line.startswith("  first ")
+    ]
     assert sorted(rows) == [
         ["first", "V", "-", "0", "0", "0", "1", "0", "0", "0"],
         ["first", "V", "sms", "1", "0", "0", "0", "0", "0", "0"],
@@ -264,8 +278,9 @@ def test_stats_without_a_name_covers_every_campaign(run: Run, db: ProfileStore) 
     code, output = run("campaigns", "stats")
     assert code == 0
     assert re.findall(r"^campaign (\S+): 0 enrolled \(none\)$", output, re.M) == [
-        "hello", "nurture",
-    ]  # fmt: skip
+        "hello",
+        "nurture",
+    ]
 
 
 def test_segments_preview_points_at_the_mistake(run: Run) -> None:
@@ -296,5 +311,6 @@ def test_parley_entry_point_runs_campaign_commands_in_process(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert [line[:12] for line in result.stdout.splitlines()] == [
-        "✓ hello.yml:", "✓ nurture.ym",
-    ]  # fmt: skip
+        "✓ hello.yml:",
+        "✓ nurture.ym",
+    ]

@@ -66,8 +66,10 @@ def test_load_campaigns_reads_every_shipped_campaign() -> None:
         "wait", "send", "branch", "wait", "branch", "wait", "send", "update", "branch", "handoff",
     ]  # fmt: skip
     assert (nurture.file, nurture.trigger.kind, nurture.trigger.grades) == (
-        "nurture.yml", "grade_changed", ("B",),
-    )  # fmt: skip
+        "nurture.yml",
+        "grade_changed",
+        ("B",),
+    )
     assert kinds(nurture.steps) == ["wait", "send", "wait", "send", "update"]
 
 
@@ -85,8 +87,12 @@ def test_load_campaigns_reads_the_welcome_campaign_in_full() -> None:
     assert isinstance(done, BranchStep) and done.otherwise == "end"
     assert isinstance(to_sales, HandoffStep)
     assert welcome.exit_when == frozenset({"replied", "converted", "opted_out"})
-    assert welcome.cost_per_send == {"sms": 0.0079, "whatsapp": 0.005, "telegram": 0.0,
-                                     "email": 0.0004}  # fmt: skip
+    assert welcome.cost_per_send == {
+        "sms": 0.0079,
+        "whatsapp": 0.005,
+        "telegram": 0.0,
+        "email": 0.0004,
+    }
 
 
 def test_load_campaigns_reads_nurture_audience_and_stage_update() -> None:
@@ -281,9 +287,12 @@ def test_parse_campaign_reads_durations_in_every_unit() -> None:
     )
     campaign = parse_campaign(yaml.safe_load(HEAD + "steps:\n" + steps), "x.yml")
     assert [s.duration for s in campaign.steps if isinstance(s, WaitStep)] == [
-        timedelta(seconds=45), timedelta(minutes=30), timedelta(hours=2), timedelta(days=3),
+        timedelta(seconds=45),
+        timedelta(minutes=30),
+        timedelta(hours=2),
+        timedelta(days=3),
         timedelta(weeks=1),
-    ]  # fmt: skip
+    ]
 
 
 def test_load_campaigns_refuses_two_files_with_one_name(tmp_path: Path) -> None:
@@ -372,8 +381,10 @@ def test_context_for_leaves_out_values_the_contact_lacks(store: ProfileStore) ->
     snapshot = store.contact_snapshot(contact.id, NOON)
     context = context_for(snapshot, "Acme", None)
     assert (context["first_name"], context["name"], context["phone"]) == (
-        "Dana", "Dana Reyes", SF_PHONE,
-    )  # fmt: skip
+        "Dana",
+        "Dana Reyes",
+        SF_PHONE,
+    )
     assert context["company_name"] == "Acme"
     assert not {"email", "company", "role", "need", "unsubscribe_url"} & set(context)
     assert all(value not in (None, "") for value in context.values())

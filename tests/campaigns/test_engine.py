@@ -60,8 +60,9 @@ def test_wait_step_holds_the_next_send_until_its_time(harness_factory: Factory) 
     h.clock.advance(hours=1)
     assert h.tick() == {"sent": 1}
     assert [m.text.splitlines()[0] for m in h.sent("sms")] == [
-        "Hi Dana, thanks from Acme!", "Still there, Dana?",
-    ]  # fmt: skip
+        "Hi Dana, thanks from Acme!",
+        "Still there, Dana?",
+    ]
     assert h.store.enrollments("hello")[0].status == "completed"
 
 
@@ -159,8 +160,9 @@ def test_quiet_hours_defer_to_the_contacts_morning(harness_factory: Factory) -> 
 
 
 def test_frequency_cap_skips_with_its_reason(harness_factory: Factory) -> None:
-    h = harness_factory(WELCOME, WELCOME.replace("name: hello", "name: other"),
-                        PARLEY_CAP_PER_DAY="1")  # fmt: skip
+    h = harness_factory(
+        WELCOME, WELCOME.replace("name: hello", "name: other"), PARLEY_CAP_PER_DAY="1"
+    )
     lead(h.store)
     counts = h.tick()
     assert counts == {"sent": 1, "skipped": 1}
@@ -190,8 +192,10 @@ steps:
         whatsapp: "Hello {{ first_name }}"
         whatsapp_template: {content_sid: HXabc, variables: {"1": "{{ first_name }}"}}
 """
-    h = harness_factory(campaign, campaign.replace("name: wa", "name: wa-plain").split(
-        "        whatsapp_template")[0])  # fmt: skip
+    h = harness_factory(
+        campaign,
+        campaign.replace("name: wa", "name: wa-plain").split("        whatsapp_template")[0],
+    )
     lead(h.store, channel="whatsapp", consent=("whatsapp",))
     assert h.tick() == {"sent": 1, "skipped": 1}
     [message] = h.sent("whatsapp")
@@ -225,8 +229,14 @@ steps:
 """
     h = harness_factory(campaign)
     lead(h.store, consent=("telegram",))  # consent, but they never wrote to the bot
-    chatter = lead(h.store, channel="telegram", external_id="987654", phone="+14155550999",
-                   name="Sam Lee", consent=("telegram",))  # fmt: skip
+    chatter = lead(
+        h.store,
+        channel="telegram",
+        external_id="987654",
+        phone="+14155550999",
+        name="Sam Lee",
+        consent=("telegram",),
+    )
     assert h.tick() == {"sent": 1, "skipped": 1}
     assert [m.to for m in h.sent("telegram")] == ["987654"]
     assert chatter.id in {s.contact_id for s in h.store.campaign_sends() if s.status == "sent"}
@@ -338,8 +348,9 @@ def test_paused_campaign_waits_then_catches_up(harness_factory: Factory) -> None
 
 
 def test_variants_split_by_weight_and_stick_to_an_enrollment(
-    store: ProfileStore, harness_factory: Factory,
-) -> None:  # fmt: skip
+    store: ProfileStore,
+    harness_factory: Factory,
+) -> None:
     campaign = """
 name: ab
 trigger: {event: manual}
@@ -354,8 +365,10 @@ steps:
     h = harness_factory(campaign)
     from campaigns.triggers import enroll_manually
 
-    ids = [lead(store, external_id=f"+1415555{n:04d}", phone=f"+1415555{n:04d}").id
-           for n in range(200, 400)]  # fmt: skip
+    ids = [
+        lead(store, external_id=f"+1415555{n:04d}", phone=f"+1415555{n:04d}").id
+        for n in range(200, 400)
+    ]
     assert enroll_manually(store, h.campaigns["ab"], ids, NOON) == 200
     for _ in range(3):  # a tick advances at most 100 enrollments
         h.tick()

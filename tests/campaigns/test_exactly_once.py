@@ -43,8 +43,10 @@ def test_two_workers_on_postgres_send_each_message_once(
     if engine.dialect.name != "postgresql":
         pytest.skip("the race needs PostgreSQL's row locks")
     h = harness_factory(BLAST)
-    ids = [lead(h.store, external_id=p, phone=p).id
-           for p in (f"+1415555{n:04d}" for n in range(2000, 2120))]  # fmt: skip
+    ids = [
+        lead(h.store, external_id=p, phone=p).id
+        for p in (f"+1415555{n:04d}" for n in range(2000, 2120))
+    ]
     enroll_manually(h.store, h.campaigns["blast"], ids, NOON)
     while advance(h.engine, NOON, limit=500):
         pass
@@ -83,8 +85,9 @@ def test_two_workers_on_postgres_send_each_message_once(
 CHANNELS = ("sms", "email", "telegram", "whatsapp")
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     granted=st.sets(st.sampled_from(CHANNELS)),
     withdrawn=st.sets(st.sampled_from(CHANNELS)),
@@ -94,17 +97,28 @@ CHANNELS = ("sms", "email", "telegram", "whatsapp")
     order=st.permutations(CHANNELS),
 )
 def test_no_send_ever_happens_without_consent(
-    engine: DbEngine, harness_factory: Factory, granted: set[str], withdrawn: set[str],
-    blocked: set[str], has_email: bool, on_telegram: bool, order: list[str],
-) -> None:  # fmt: skip
+    engine: DbEngine,
+    harness_factory: Factory,
+    granted: set[str],
+    withdrawn: set[str],
+    blocked: set[str],
+    has_email: bool,
+    on_telegram: bool,
+    order: list[str],
+) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("one backend is enough for the property; PostgreSQL runs the race")
     campaign = BLAST.replace("[sms, email, telegram, whatsapp]", f"[{', '.join(order)}]")
     h = harness_factory(campaign)
     n = next(_numbers)
     phone = f"+1415555{n:04d}"
-    contact = lead(h.store, external_id=phone, phone=phone, consent=(),
-                   email=f"p{n}@example.com" if has_email else None)  # fmt: skip
+    contact = lead(
+        h.store,
+        external_id=phone,
+        phone=phone,
+        consent=(),
+        email=f"p{n}@example.com" if has_email else None,
+    )
     if on_telegram:
         h.store.link_identity(contact.id, "telegram", f"{n}", now=NOON)
     for purpose in granted:
@@ -123,8 +137,9 @@ def test_no_send_ever_happens_without_consent(
     assert len(sent) <= 1
     assert set(sent) <= allowed
     if sent:
-        assert sent[0] == next(c for c in order if c in allowed and _reachable(c, has_email,
-                                                                                on_telegram))  # fmt: skip
+        assert sent[0] == next(
+            c for c in order if c in allowed and _reachable(c, has_email, on_telegram)
+        )
 
 
 def _reachable(channel: str, has_email: bool, on_telegram: bool) -> bool:

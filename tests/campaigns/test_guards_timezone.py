@@ -17,9 +17,19 @@ LIMITS = Limits(time(8), time(21), cap_per_day=2, cap_per_week=5, default_region
 
 def snapshot(phone: str | None, zone: str | None) -> ContactSnapshot:
     contact = Contact(
-        ContactId("c1"), "Dana", None, phone, None, None, None, "new", (), T0, T0,
+        ContactId("c1"),
+        "Dana",
+        None,
+        phone,
+        None,
+        None,
+        None,
+        "new",
+        (),
+        T0,
+        T0,
         timezone=zone,
-    )  # fmt: skip
+    )
     return ContactSnapshot(
         contact, {}, frozenset(), {}, {}, {}, frozenset(), None, None, None, None, ()
     )

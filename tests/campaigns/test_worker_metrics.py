@@ -55,8 +55,12 @@ def test_worker_metrics_count_sends_and_report_queue_depth(harness_factory: Fact
     QUEUE_DEPTH.labels("outbox").set(99)  # a stale value the tick must replace
     before = _sends("sms", "sent")
     scraped = _tick_and_scrape(h)
-    assert scraped[("parley_campaign_sends_total", frozenset({("channel", "sms"),
-                                                              ("outcome", "sent")}))] == before + 1  # fmt: skip
+    assert (
+        scraped[
+            ("parley_campaign_sends_total", frozenset({("channel", "sms"), ("outcome", "sent")}))
+        ]
+        == before + 1
+    )
     assert scraped[("parley_queue_depth", frozenset({("queue", "outbox")}))] == 0
     assert scraped[("parley_queue_depth", frozenset({("queue", "webhooks")}))] == 0
 

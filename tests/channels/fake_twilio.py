@@ -107,9 +107,12 @@ class FakeTwilio:
                     {"code": code, "message": "boom", "status": status}, status=status
                 )
             message = SentMessage(
-                request.match_info["sid"], str(form["To"]), str(form["From"]),
-                str(form["Body"]), str(form.get("StatusCallback", "")),
-            )  # fmt: skip
+                request.match_info["sid"],
+                str(form["To"]),
+                str(form["From"]),
+                str(form["Body"]),
+                str(form.get("StatusCallback", "")),
+            )
             self.sent.append(message)
             self._changed.notify_all()
         # Like a Twilio that queued the message but is slow to say so.

@@ -66,8 +66,10 @@ def test_parse_inbound_whatsapp_uses_the_bare_number_as_sender() -> None:
         }
     )
     assert (inbound.sender, inbound.channel, inbound.reply_to) == (
-        "+14155550100", "whatsapp", "whatsapp:+14155550100",
-    )  # fmt: skip
+        "+14155550100",
+        "whatsapp",
+        "whatsapp:+14155550100",
+    )
 
 
 @pytest.mark.parametrize("missing", ["MessageSid", "From"])

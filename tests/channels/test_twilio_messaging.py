@@ -62,8 +62,10 @@ def test_lead_over_sms_is_stored_with_sms_identity_and_phone(sms: Phone) -> None
     assert "thanks, dana reyes" in capture_lead(sms)
     contact = sms.contact()
     assert (contact.name, contact.phone, contact.company) == (
-        "Dana Reyes", sms.number, "Acme Widgets",
-    )  # fmt: skip
+        "Dana Reyes",
+        sms.number,
+        "Acme Widgets",
+    )
     assert contact.lead_status == "confirmed"
     assert ("sms", sms.number) in {(i.channel, i.external_id) for i in contact.channels}
     sent = sms.fake.to(sms.number)

@@ -26,9 +26,14 @@ _callers = itertools.count(300)
 
 
 def voice_env(**extra: str) -> dict[str, str]:
-    return {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "PARLEY_PUBLIC_URL": PUBLIC_URL, "PARLEY_VOICE_SALES_NUMBER": SALES,
-            "PARLEY_VOICE_REPROMPTS": "2", **extra}  # fmt: skip
+    return {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PARLEY_PUBLIC_URL": PUBLIC_URL,
+        "PARLEY_VOICE_SALES_NUMBER": SALES,
+        "PARLEY_VOICE_REPROMPTS": "2",
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +56,14 @@ class PhoneCall:
     def post(
         self, url: str, extra: dict[str, str] | None = None, signature: str | None = None
     ) -> httpx.Response:
-        params = {"CallSid": self.sid, "AccountSid": ACCOUNT_SID, "From": self.caller,
-                  "To": "+15005550006", "CallStatus": "in-progress", **(extra or {})}  # fmt: skip
+        params = {
+            "CallSid": self.sid,
+            "AccountSid": ACCOUNT_SID,
+            "From": self.caller,
+            "To": "+15005550006",
+            "CallStatus": "in-progress",
+            **(extra or {}),
+        }
         full = url if url.startswith("http") else PUBLIC_URL + url
         sign = RequestValidator(AUTH_TOKEN).compute_signature(full, params)
         local = self.stack.settings.rasa_url + full.removeprefix(PUBLIC_URL)
@@ -229,8 +240,12 @@ def test_call_status_ends_the_call(voice_stack: Stack) -> None:
 
 @pytest.fixture(scope="module")
 def slow_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = launch(tmp_path_factory.mktemp("voice-slow"), trained_model, 1,
-                     **voice_env(PARLEY_VOICE_ANSWER_BUDGET_S="1"))  # fmt: skip
+    running = launch(
+        tmp_path_factory.mktemp("voice-slow"),
+        trained_model,
+        1,
+        **voice_env(PARLEY_VOICE_ANSWER_BUDGET_S="1"),
+    )
     yield running
     running.supervisor.stop()
     running.store.dispose()

@@ -64,9 +64,15 @@ def subscriber(unsubscribe_stack: Stack) -> Contact:
     store = unsubscribe_stack.store
     contact = store.ensure_contact("web", f"web-{uuid.uuid4().hex}")
     store.record_consent(
-        contact.id, "email", True, channel="web", wording="Email me product news",
-        wording_version="test-1", source="conversation", evidence={},
-    )  # fmt: skip
+        contact.id,
+        "email",
+        True,
+        channel="web",
+        wording="Email me product news",
+        wording_version="test-1",
+        source="conversation",
+        evidence={},
+    )
     return contact
 
 

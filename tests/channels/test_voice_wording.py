@@ -44,8 +44,11 @@ def variations(channel: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def counterpart(name: str, variation: Mapping[str, Any], channel: str | None) -> dict[str, Any]:
     """The variation of `name` for `channel` that Rasa picks under the same condition."""
-    same = [v for v in RESPONSES[name] if v.get("channel") == channel
-            and v.get("condition") == variation.get("condition")]  # fmt: skip
+    same = [
+        v
+        for v in RESPONSES[name]
+        if v.get("channel") == channel and v.get("condition") == variation.get("condition")
+    ]
     assert same, f"{name}: no {channel or 'default'} variation for {variation.get('condition')}"
     return same[0]
 
@@ -126,24 +129,36 @@ SIZES = [Choice(t, t) for t in ("1-10", "11-50", "51-200", "201-1000", "1000+")]
 @pytest.mark.parametrize(
     ("said", "payload"),
     [
-        ("Yes, that's fine.", "/affirm"), ("yes thats fine", "/affirm"),
-        ("Yeah, go ahead.", "/affirm"), ("sure", "/affirm"), ("uh yes please", "/affirm"),
-        ("go on then", "/affirm"), ("yes okay no problem", "/affirm"),
-        ("No thanks.", "/deny"), ("no thank you", "/deny"), ("nope", "/deny"),
+        ("Yes, that's fine.", "/affirm"),
+        ("yes thats fine", "/affirm"),
+        ("Yeah, go ahead.", "/affirm"),
+        ("sure", "/affirm"),
+        ("uh yes please", "/affirm"),
+        ("go on then", "/affirm"),
+        ("yes okay no problem", "/affirm"),
+        ("No thanks.", "/deny"),
+        ("no thank you", "/deny"),
+        ("nope", "/deny"),
         ("not right now", "/deny"),
         # More than a yes or a no is for the dialogue to understand, not the menu.
-        ("no, my email is wrong", None), ("yes for the email but not texts", None),
-        ("um", None), ("the weather is nice", None),
-        ("one", "/affirm"), ("press two", "/deny"),
+        ("no, my email is wrong", None),
+        ("yes for the email but not texts", None),
+        ("um", None),
+        ("the weather is nice", None),
+        ("one", "/affirm"),
+        ("press two", "/deny"),
     ],
-)  # fmt: skip
+)
 def test_a_spoken_yes_or_no_picks_the_yes_or_no_option(said: str, payload: str | None) -> None:
     assert pick(YES_NO, said, "") == payload
 
 
 def test_a_yes_only_picks_an_option_that_means_yes() -> None:
-    authority = [Choice("Yes, I decide", "I decide"), Choice("I influence it", "influence"),
-                 Choice("Just researching", "research")]  # fmt: skip
+    authority = [
+        Choice("Yes, I decide", "I decide"),
+        Choice("I influence it", "influence"),
+        Choice("Just researching", "research"),
+    ]
     assert pick(authority, "yeah", "") == "I decide"
     assert pick(authority, "no", "") is None
     timeline = [Choice("Within a month", "month"), Choice("No set timeline", "none")]
@@ -152,8 +167,12 @@ def test_a_yes_only_picks_an_option_that_means_yes() -> None:
 
 def test_numbers_in_a_menu_are_heard_and_said_as_words() -> None:
     assert [spoken_title(c.title) for c in SIZES] == [
-        "1 to 10", "11 to 50", "51 to 200", "201 to 1000", "1000 or more",
-    ]  # fmt: skip
+        "1 to 10",
+        "11 to 50",
+        "51 to 200",
+        "201 to 1000",
+        "1000 or more",
+    ]
     assert spoken_title("$1k-10k") == "1 to 10 thousand dollars"
     assert spoken_title("Under $1k") == "Under 1 thousand dollars"
     assert pick(SIZES, "11 to 50", "") == "11-50"

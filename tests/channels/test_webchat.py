@@ -103,8 +103,12 @@ def test_bad_requests_are_refused_and_nothing_is_stored(
     before = web_stack.store.count_contacts()
     if body is None:
         body = b'{"session": "%s", "message": 42}' % new_session(web_stack).encode()
-    reply = httpx.post(url(web_stack, "/message"), content=body, timeout=10,
-                       headers={"Content-Type": "application/json"})  # fmt: skip
+    reply = httpx.post(
+        url(web_stack, "/message"),
+        content=body,
+        timeout=10,
+        headers={"Content-Type": "application/json"},
+    )
     assert reply.status_code == status, reply.text
     assert "error" in reply.json()
     assert web_stack.store.count_contacts() == before
@@ -125,8 +129,12 @@ def test_cors_only_for_configured_origins(web_stack: Stack) -> None:
     session = httpx.post(url(web_stack, "/session"), headers={"Origin": ORIGIN}, timeout=10)
     assert session.headers["access-control-allow-origin"] == ORIGIN
     body = {"session": session.json()["session"], "message": "hello"}
-    allowed = httpx.post(url(web_stack, "/message"), json=body, headers={"Origin": ORIGIN,
-                         "Content-Type": "text/plain;charset=UTF-8"}, timeout=60)  # fmt: skip
+    allowed = httpx.post(
+        url(web_stack, "/message"),
+        json=body,
+        headers={"Origin": ORIGIN, "Content-Type": "text/plain;charset=UTF-8"},
+        timeout=60,
+    )
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == ORIGIN
     other = httpx.post(
         url(web_stack, "/session"), headers={"Origin": "https://evil.test"}, timeout=10

@@ -44,8 +44,10 @@ def test_happy_path_stores_a_confirmed_lead(stack: Stack, sender: str) -> None:
 
     contact = contact_of(stack, sender)
     assert (contact.name, contact.email, contact.phone) == (
-        "Dana Reyes", "dana.reyes@acme-widgets.com", "+14155550134",
-    )  # fmt: skip
+        "Dana Reyes",
+        "dana.reyes@acme-widgets.com",
+        "+14155550134",
+    )
     assert (contact.company, contact.role) == ("Acme Widgets", "Head of Growth")
     assert contact.need == "we lose web leads because nobody follows up quickly"
     assert contact.lead_status == "confirmed"
@@ -58,8 +60,10 @@ def test_several_details_in_one_message_fill_several_fields(stack: Stack, sender
     assert "phone" in reply and "your name" not in reply
     contact = contact_of(stack, sender)
     assert (contact.name, contact.email, contact.company) == (
-        "Priya Raman", "priya@globex.com", "Globex Corporation",
-    )  # fmt: skip
+        "Priya Raman",
+        "priya@globex.com",
+        "Globex Corporation",
+    )
 
 
 def test_correction_in_the_middle_of_the_form_updates_the_email(stack: Stack, sender: str) -> None:
@@ -154,8 +158,16 @@ def test_same_email_on_a_new_conversation_is_kept_apart_until_proven(
     stack: Stack, sender: str
 ) -> None:
     stack.say(sender, "Hello, Kwame Mensah here, kwame@accra-tech.gh, I'd like a demo")
-    fill_rest_of_form(stack, sender, {"phone": "+233 24 123 4567", "company": "Accra Tech",
-                                      "role": "COO", "need": "qualify leads faster"})  # fmt: skip
+    fill_rest_of_form(
+        stack,
+        sender,
+        {
+            "phone": "+233 24 123 4567",
+            "company": "Accra Tech",
+            "role": "COO",
+            "need": "qualify leads faster",
+        },
+    )
     stack.say(sender, "yes")
     later = sender + "-later"
     stack.say(later, "hi")

@@ -23,8 +23,11 @@ def test_holdout_phrasings_are_classified(stack: Stack) -> None:
         found = tuple(Entity(e["entity"], e["value"]) for e in parsed["entities"])
         predictions.append(Prediction(example, parsed["intent"]["name"], found))
     report = Report(predictions, frozenset())
-    wrong = [(p.example.intent, p.intent, p.example.text) for p in predictions
-             if p.intent != p.example.intent]  # fmt: skip
+    wrong = [
+        (p.example.intent, p.intent, p.example.text)
+        for p in predictions
+        if p.intent != p.example.intent
+    ]
     weakest = {
         s.label: s.recall
         for s in report.intent_scores()

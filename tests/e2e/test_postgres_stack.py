@@ -36,8 +36,11 @@ def test_conversation_on_postgres_survives_a_restart(
         contact = second.store.contact_for_identity("rest", rest_id("pg-1"))
         assert contact is not None
         assert (contact.name, contact.email, contact.company, contact.phone) == (
-            "Nadia Ali", "nadia@quanta.io", "Quanta", "+12125550199",
-        )  # fmt: skip
+            "Nadia Ali",
+            "nadia@quanta.io",
+            "Quanta",
+            "+12125550199",
+        )
         assert second.slots("pg-1")["lead_email"] == "nadia@quanta.io"
     finally:
         second.supervisor.stop()

@@ -88,8 +88,13 @@ def test_a_strong_lead_is_qualified_offered_a_person_and_handed_off(
 
 
 def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(stack: Stack, sender: str) -> None:
-    details = {**HOT, "email": "sam@tinyshop.io", "name": "Sam Lee", "company": "Tiny Shop",
-               "role": "intern"}  # fmt: skip
+    details = {
+        **HOT,
+        "email": "sam@tinyshop.io",
+        "name": "Sam Lee",
+        "company": "Tiny Shop",
+        "role": "intern",
+    }
     reply = capture_lead(stack, sender, "book a demo", details)
     asked: list[str] = []
     for _ in range(5):

@@ -46,17 +46,25 @@ def test_rasa_data_validate_has_no_unexplained_warnings() -> None:
     assert result.returncode == 0, output
     warnings = [line for line in output.splitlines() if "UserWarning" in line]
     unexplained = [
-        line for line in warnings
+        line
+        for line in warnings
         if not ((m := UNUSED_RESPONSE.search(line)) and m.group(1) in responses_used_by_code())
-    ]  # fmt: skip
+    ]
     assert not unexplained, "\n".join(unexplained)
 
 
 def test_test_stories_are_predicted_without_errors(trained_model: Path, tmp_path: Path) -> None:
     result = rasa(
-        "test", "core", "--model", str(trained_model), "--stories", "tests/test_stories.yml",
-        "--fail-on-prediction-errors", "--out", str(tmp_path),
-    )  # fmt: skip
+        "test",
+        "core",
+        "--model",
+        str(trained_model),
+        "--stories",
+        "tests/test_stories.yml",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path),
+    )
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else ""
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:] + details

@@ -49,8 +49,12 @@ def test_emoji_only_message_gets_an_answer(stack: Stack, sender: str) -> None:
 def test_client_cannot_claim_another_channel(stack: Stack, sender: str) -> None:
     import httpx
 
-    body = {"sender": sender, "message": "hi I'm Eve, eve@example.org, demo please",
-            "input_channel": "telegram", "metadata": {"parley_channel": "sms"}}  # fmt: skip
+    body = {
+        "sender": sender,
+        "message": "hi I'm Eve, eve@example.org, demo please",
+        "input_channel": "telegram",
+        "metadata": {"parley_channel": "sms"},
+    }
     assert httpx.post(stack.webhook, json=body, timeout=60).status_code == 200
     contact = stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None and [i.channel for i in contact.channels] == ["rest"]
@@ -63,8 +67,9 @@ def test_development_mode_answers_local_callers_only(stack: Stack, sender: str) 
     assert stack.settings.chat.environment == "development"
     assert httpx.post(stack.webhook, json=body, timeout=60).status_code == 200
     # Through a proxy, "local" could be anyone: development mode does not trust it.
-    proxied = httpx.post(stack.webhook, json=body, timeout=60,
-                         headers={"X-Forwarded-For": "203.0.113.5"})  # fmt: skip
+    proxied = httpx.post(
+        stack.webhook, json=body, timeout=60, headers={"X-Forwarded-For": "203.0.113.5"}
+    )
     assert proxied.status_code == 403 and "PARLEY_REST_TOKEN" in proxied.json()["error"]
 
 

@@ -19,8 +19,13 @@ def test_shell_talks_to_the_running_parley_and_buttons_work(stack: Stack) -> Non
     script = "hello\n1\nRuth Okafor\n/exit\n"
     result = subprocess.run(
         [sys.executable, "-m", "cli.main", "shell", "--sender", "shell-test"],
-        input=script, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        input=script,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "automated assistant" in result.stdout
     assert "1) Book a demo" in result.stdout

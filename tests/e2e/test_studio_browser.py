@@ -34,11 +34,16 @@ NEW_GREETING = "Hello from the studio! What can I do for you today?"
 def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("studio-browser")
     content = copy_content(root / "content")
-    running = launch(root / "var", trained_model, PARLEY_CONTENT_DIR=str(content),
-                     PARLEY_MODELS_DIR=str(models_beside(root, trained_model)))  # fmt: skip
+    running = launch(
+        root / "var",
+        trained_model,
+        PARLEY_CONTENT_DIR=str(content),
+        PARLEY_MODELS_DIR=str(models_beside(root, trained_model)),
+    )
     for role in ("marketer", "admin"):
-        running.store.create_studio_user(f"{role}@example.com", role.title(), role,
-                                         passwords.hash_password(PASSWORD))  # fmt: skip
+        running.store.create_studio_user(
+            f"{role}@example.com", role.title(), role, passwords.hash_password(PASSWORD)
+        )
     yield running
     running.supervisor.stop()
     running.store.dispose()
@@ -71,9 +76,13 @@ def set_text(driver: Any, element_id: str, text: str) -> None:
 def no_console_errors(driver: Any) -> None:
     """Nothing went wrong in the page since the last look; the 400 of a refused edit is
     the studio answering as it should, and Chromium logs it like any other status."""
-    problems = [e["message"] for e in driver.get_log("browser")
-                if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]
-                and "status of 400" not in e["message"]]  # fmt: skip
+    problems = [
+        e["message"]
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE"
+        and "favicon.ico" not in e["message"]
+        and "status of 400" not in e["message"]
+    ]
     assert not problems, problems
 
 

@@ -101,9 +101,15 @@ def test_refusing_the_phone_fills_nothing_else(stack: Stack, sender: str, refusa
 
 @pytest.mark.parametrize(
     "company",
-    ["Sharma Textiles Pvt. Ltd.", "Müller GmbH & Co. KG", "Acme, Inc.", "Dupont S.A.",
-     "Rossi S.r.l.", "Nowak Sp. z o.o."],
-)  # fmt: skip
+    [
+        "Sharma Textiles Pvt. Ltd.",
+        "Müller GmbH & Co. KG",
+        "Acme, Inc.",
+        "Dupont S.A.",
+        "Rossi S.r.l.",
+        "Nowak Sp. z o.o.",
+    ],
+)
 def test_company_suffixes_stay_whole(stack: Stack, sender: str, company: str) -> None:
     reach(stack, sender, "company")
     stack.say(sender, company)
@@ -113,9 +119,9 @@ def test_company_suffixes_stay_whole(stack: Stack, sender: str, company: str) ->
 
 
 @pytest.mark.parametrize(
-    "answer", ["HubSpot", "we use Salesforce", "Melbourne", "Acme Test Co", "marketing manager",
-               "LinkedIn"],
-)  # fmt: skip
+    "answer",
+    ["HubSpot", "we use Salesforce", "Melbourne", "Acme Test Co", "marketing manager", "LinkedIn"],
+)
 def test_tools_places_titles_and_the_bots_company_are_no_company(
     stack: Stack, sender: str, answer: str
 ) -> None:
@@ -138,10 +144,14 @@ def test_a_question_at_the_company_question_fills_nothing(stack: Stack, sender: 
 
 @pytest.mark.parametrize(
     "opener",
-    ["Does it work with Salesforce?", "can it sync with HubSpot and Mailchimp?",
-     "I found Acme Test Co on LinkedIn, what do you do?", "I'm the CMO, how much is it?",
-     "Hi I'm from Melbourne, is Parley available in Australia?"],
-)  # fmt: skip
+    [
+        "Does it work with Salesforce?",
+        "can it sync with HubSpot and Mailchimp?",
+        "I found Acme Test Co on LinkedIn, what do you do?",
+        "I'm the CMO, how much is it?",
+        "Hi I'm from Melbourne, is Parley available in Australia?",
+    ],
+)
 def test_names_and_companies_inside_questions_are_not_stored(
     stack: Stack, sender: str, opener: str
 ) -> None:

@@ -15,7 +15,7 @@ from bench.evaluation.simulator import Player, read_summary
 from bench.evaluation.values import same_value
 
 BOOK = ResponseBook.load()
-SUMMARY = "Here's what I have:\n- Name: {name}\n- Email: dana@acme.io\n- Phone: (skipped)\n- Company: {company}\n- Role: (not given)\n- Looking to solve: (not given)\nIs that right?"  # fmt: skip
+SUMMARY = "Here's what I have:\n- Name: {name}\n- Email: dana@acme.io\n- Phone: (skipped)\n- Company: {company}\n- Role: (not given)\n- Looking to solve: (not given)\nIs that right?"
 
 
 def persona(**changes: object) -> Persona:
@@ -77,7 +77,9 @@ def test_the_same_reply_three_times_is_a_loop() -> None:
 
 def test_a_question_answered_with_the_next_form_question_only_is_unanswered() -> None:
     asks = (Ask("does it work with hubspot?", "integrations", True, None),)
-    line = ScriptedLine(["What's your name?", "What's your name?", "Thanks, Dana! Our team will be in touch soon."])  # fmt: skip
+    line = ScriptedLine(
+        ["What's your name?", "What's your name?", "Thanks, Dana! Our team will be in touch soon."]
+    )
     transcript = Player(persona(asks=asks), line).play()
     assert line.said[1] == "does it work with hubspot?"
     assert (transcript.questions_asked, transcript.questions_answered) == (1, 0)
@@ -87,7 +89,9 @@ def test_a_mistake_is_given_first_and_fixed_at_the_summary() -> None:
     from bench.evaluation.personas import Mistake
 
     mistake = Mistake("name", "Dnaa Reyes", "sorry, my name is Dana Reyes")
-    line = ScriptedLine(["What's your name?", SUMMARY.format(name="Dnaa Reyes", company="Acme Ltd")])  # fmt: skip
+    line = ScriptedLine(
+        ["What's your name?", SUMMARY.format(name="Dnaa Reyes", company="Acme Ltd")]
+    )
     transcript = Player(persona(mistakes=(mistake,)), line).play()
     assert line.said[1:3] == ["Dnaa Reyes", "sorry, my name is Dana Reyes"]
     assert transcript.summaries_corrected == 0  # their own slip, not the bot's

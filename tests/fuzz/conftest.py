@@ -193,8 +193,12 @@ class FuzzStack:
 
     def assert_alive(self) -> None:
         """Every process still answers its health route: no case crashed one."""
-        for url in (f"{self.rasa}/webhooks/rest/", f"{self.api}/api/health",
-                    f"{self.worker}/health", f"{self.stack.settings.actions_url}/health"):  # fmt: skip
+        for url in (
+            f"{self.rasa}/webhooks/rest/",
+            f"{self.api}/api/health",
+            f"{self.worker}/health",
+            f"{self.stack.settings.actions_url}/health",
+        ):
             assert httpx.get(url, timeout=30).status_code == 200, url
 
 
@@ -218,8 +222,9 @@ def fuzz_stack(
     twilio, telegram = FakeTwilio().start(), FakeTelegram(TELEGRAM_TOKEN).start()
     stack = launch(tmp_path_factory.mktemp("fuzz"), trained_model, **_environment(twilio, telegram))
     issued = tokens.issue()
-    stack.store.create_api_token(issued.token_id, "fuzz", ["read", "write", "privacy"],
-                                 issued.secret_hash)  # fmt: skip
+    stack.store.create_api_token(
+        issued.token_id, "fuzz", ["read", "write", "privacy"], issued.secret_hash
+    )
     try:
         yield FuzzStack(stack, twilio, telegram, issued.token)
     finally:
@@ -235,8 +240,10 @@ def fuzz_stack(
 def row_counts(stack: Stack) -> dict[str, int]:
     """Rows per table in the profile store and the tracker store."""
     counts: dict[str, int] = {}
-    for label, url in (("profile", stack.settings.database_url),
-                       ("tracker", stack.settings.tracker_store_url)):  # fmt: skip
+    for label, url in (
+        ("profile", stack.settings.database_url),
+        ("tracker", stack.settings.tracker_store_url),
+    ):
         engine = sqlalchemy.create_engine(url)
         try:
             with engine.connect() as conn:
@@ -334,9 +341,12 @@ NASTY_STRINGS = (
 any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 hostile_text = st.one_of(st.sampled_from(NASTY_STRINGS), any_text)
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False), hostile_text,
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    hostile_text,
+)
 json_values = st.recursive(
     json_scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=4),

@@ -69,16 +69,38 @@ def test_api_refuses_requests_without_a_valid_token_and_stores_nothing(
     before = settled_counts(fuzz_stack.stack)
 
     @fuzz_settings(3)
-    @given(template=st.sampled_from(TEMPLATES[:7]), key=ids, method=st.sampled_from(METHODS),
-           forged=header_values | st.builds(lambda t: f"Bearer pk_{t}", header_values),
-           none=st.booleans(), body=api_bodies, content_type=content_types,
-           query=st.dictionaries(hostile_text, hostile_text, max_size=4))  # fmt: skip
-    def case(template: str, key: str, method: str, forged: str, none: bool, body: bytes,
-             content_type: str | None, query: dict[str, str]) -> None:  # fmt: skip
-        headers = {**with_content_type(content_type),
-                   **_auth(fuzz_stack, "none" if none else "forged", forged)}  # fmt: skip
-        reply = fuzzer.send("api (no valid token)", method, fuzz_stack.api + _path(template, key),
-                            content=body, headers=headers, params=query)  # fmt: skip
+    @given(
+        template=st.sampled_from(TEMPLATES[:7]),
+        key=ids,
+        method=st.sampled_from(METHODS),
+        forged=header_values | st.builds(lambda t: f"Bearer pk_{t}", header_values),
+        none=st.booleans(),
+        body=api_bodies,
+        content_type=content_types,
+        query=st.dictionaries(hostile_text, hostile_text, max_size=4),
+    )
+    def case(
+        template: str,
+        key: str,
+        method: str,
+        forged: str,
+        none: bool,
+        body: bytes,
+        content_type: str | None,
+        query: dict[str, str],
+    ) -> None:
+        headers = {
+            **with_content_type(content_type),
+            **_auth(fuzz_stack, "none" if none else "forged", forged),
+        }
+        reply = fuzzer.send(
+            "api (no valid token)",
+            method,
+            fuzz_stack.api + _path(template, key),
+            content=body,
+            headers=headers,
+            params=query,
+        )
         assert reply.status_code in (400, 401, 404, 405, 413), reply.status_code
 
     case()
@@ -90,15 +112,35 @@ def test_api_hostile_requests_with_a_valid_token_never_fail(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer
 ) -> None:
     @fuzz_settings(4)
-    @given(template=st.sampled_from(TEMPLATES), key=ids, method=st.sampled_from(METHODS),
-           body=api_bodies, content_type=content_types,
-           query=st.dictionaries(st.sampled_from(["limit", "after", "q", "grade"]) | hostile_text,
-                                 hostile_text, max_size=4))  # fmt: skip
-    def case(template: str, key: str, method: str, body: bytes, content_type: str | None,
-             query: dict[str, str]) -> None:  # fmt: skip
+    @given(
+        template=st.sampled_from(TEMPLATES),
+        key=ids,
+        method=st.sampled_from(METHODS),
+        body=api_bodies,
+        content_type=content_types,
+        query=st.dictionaries(
+            st.sampled_from(["limit", "after", "q", "grade"]) | hostile_text,
+            hostile_text,
+            max_size=4,
+        ),
+    )
+    def case(
+        template: str,
+        key: str,
+        method: str,
+        body: bytes,
+        content_type: str | None,
+        query: dict[str, str],
+    ) -> None:
         headers = {**with_content_type(content_type), **_auth(fuzz_stack, "valid", "")}
-        fuzzer.send("api (valid token)", method, fuzz_stack.api + _path(template, key),
-                    content=body, headers=headers, params=query)  # fmt: skip
+        fuzzer.send(
+            "api (valid token)",
+            method,
+            fuzz_stack.api + _path(template, key),
+            content=body,
+            headers=headers,
+            params=query,
+        )
 
     case()
     fuzz_stack.assert_alive()
@@ -108,8 +150,11 @@ def test_api_huge_query_strings_and_headers_never_fail(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer
 ) -> None:
     @fuzz_settings(1)
-    @given(size=st.integers(1, 20_000), template=st.sampled_from(TEMPLATES[:2] + TEMPLATES[7:9]),
-           name=st.sampled_from(["q", "after", "limit", "x"]))  # fmt: skip
+    @given(
+        size=st.integers(1, 20_000),
+        template=st.sampled_from(TEMPLATES[:2] + TEMPLATES[7:9]),
+        name=st.sampled_from(["q", "after", "limit", "x"]),
+    )
     def case(size: int, template: str, name: str) -> None:
         url = f"{fuzz_stack.api}{_path(template, 'c')}?{name}={'%41' * size}&{name}=2"
         headers = {**_auth(fuzz_stack, "valid", ""), "X-Junk": "j" * min(size, 7000)}
@@ -127,8 +172,13 @@ def test_api_unusable_json_bodies_are_a_400(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer, body: bytes, content_type: str
 ) -> None:
     headers = {"Content-Type": content_type, **_auth(fuzz_stack, "valid", "")}
-    reply = fuzzer.send("api (unusable JSON)", "PATCH",
-                        f"{fuzz_stack.api}/api/v1/contacts/nobody", content=body, headers=headers)  # fmt: skip
+    reply = fuzzer.send(
+        "api (unusable JSON)",
+        "PATCH",
+        f"{fuzz_stack.api}/api/v1/contacts/nobody",
+        content=body,
+        headers=headers,
+    )
     assert reply.status_code == 400
 
 
@@ -136,8 +186,9 @@ def test_api_port_survives_broken_http(fuzz_stack: FuzzStack, fuzzer: Fuzzer) ->
     @fuzz_settings(1)
     @given(line=st.binary(max_size=300), header=st.binary(max_size=300))
     def case(line: bytes, header: bytes) -> None:
-        request = (b"GET /api/v1/contacts" + line + b" HTTP/1.1\r\nHost: x\r\n" + header +
-                   b"\r\n\r\n")  # fmt: skip
+        request = (
+            b"GET /api/v1/contacts" + line + b" HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n\r\n"
+        )
         fuzzer.raw("api raw HTTP", fuzz_stack.api_port, request)
 
     case()
@@ -151,10 +202,13 @@ def test_worker_probes_answer_hostile_gets_with_200_404_or_not_ready(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer
 ) -> None:
     @fuzz_settings(2)
-    @given(path=st.sampled_from(["/health", "/ready", "/", "/health/", "/../health"])
-           | any_text.map(lambda t: "/" + quote(t, safe="/%?&=")),
-           headers=st.dictionaries(st.sampled_from(["X-A", "Accept", "Cookie", "Range"]),
-                                   header_values, max_size=3))  # fmt: skip
+    @given(
+        path=st.sampled_from(["/health", "/ready", "/", "/health/", "/../health"])
+        | any_text.map(lambda t: "/" + quote(t, safe="/%?&=")),
+        headers=st.dictionaries(
+            st.sampled_from(["X-A", "Accept", "Cookie", "Range"]), header_values, max_size=3
+        ),
+    )
     def case(path: str, headers: dict[str, str]) -> None:
         reply = fuzzer.send("worker probes", "GET", fuzz_stack.worker + path, headers=headers)
         if path == "/ready" and reply.status_code == 503:

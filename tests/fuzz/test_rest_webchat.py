@@ -67,8 +67,13 @@ def test_rest_malformed_bodies_are_400_and_store_nothing(
     @fuzz_settings(3)
     @given(body=malformed_rest_bodies, content_type=content_types)
     def case(body: bytes, content_type: str | None) -> None:
-        reply = fuzzer.send("rest webhook (malformed)", "POST", fuzz_stack.rasa + REST,
-                            content=body, headers=with_content_type(content_type))  # fmt: skip
+        reply = fuzzer.send(
+            "rest webhook (malformed)",
+            "POST",
+            fuzz_stack.rasa + REST,
+            content=body,
+            headers=with_content_type(content_type),
+        )
         assert reply.status_code == 400, reply.text
 
     case()
@@ -84,14 +89,18 @@ def test_rest_hostile_texts_get_an_answer_and_only_what_was_said_is_stored(
     known, before = identities(fuzz_stack.stack), lead_values(fuzz_stack.stack)
 
     @fuzz_settings(0.5)
-    @given(sender=hostile_text.filter(lambda s: 0 < len(s.strip()) <= 256), text=hostile_text,
-           metadata=st.none() | st.dictionaries(any_text, json_values, max_size=3))  # fmt: skip
+    @given(
+        sender=hostile_text.filter(lambda s: 0 < len(s.strip()) <= 256),
+        text=hostile_text,
+        metadata=st.none() | st.dictionaries(any_text, json_values, max_size=3),
+    )
     def case(sender: str, text: str, metadata: dict[str, Any] | None) -> None:
         said.append(text)
         senders.add(sender.strip())
         body = {"sender": sender, "message": text, "metadata": metadata}
-        reply = fuzzer.send("rest webhook (hostile text)", "POST", fuzz_stack.rasa + REST,
-                            json=body)  # fmt: skip
+        reply = fuzzer.send(
+            "rest webhook (hostile text)", "POST", fuzz_stack.rasa + REST, json=body
+        )
         assert reply.status_code == 200
         assert all(isinstance(m, dict) for m in reply.json())
 
@@ -112,8 +121,12 @@ def test_rest_hostile_lead_answers_are_stored_as_given_or_not_at_all(
     def case(answer: str) -> None:
         sender = f"fuzz-lead-{uuid.uuid4().hex[:12]}"
         for text in ("i'd like to see a demo of the product", answer):
-            reply = fuzzer.send("rest webhook (lead answers)", "POST", fuzz_stack.rasa + REST,
-                                json={"sender": sender, "message": text})  # fmt: skip
+            reply = fuzzer.send(
+                "rest webhook (lead answers)",
+                "POST",
+                fuzz_stack.rasa + REST,
+                json={"sender": sender, "message": text},
+            )
             assert reply.status_code == 200
         contact = fuzz_stack.store.contact_for_identity("rest", rest_id(sender))
         if contact is None:
@@ -134,8 +147,9 @@ def test_rest_health_route_ignores_hostile_queries_and_headers(
     @given(query=st.dictionaries(hostile_text, hostile_text, max_size=5),
            method=st.sampled_from(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]))  # fmt: skip
     def case(query: dict[str, str], method: str) -> None:
-        reply = fuzzer.send("rest health", method, fuzz_stack.rasa + "/webhooks/rest/",
-                            params=query)  # fmt: skip
+        reply = fuzzer.send(
+            "rest health", method, fuzz_stack.rasa + "/webhooks/rest/", params=query
+        )
         # 413/414: Sanic refuses a request line or headers over its limits before routing.
         assert reply.status_code in (200, 204, 404, 405, 413, 414), reply.status_code
 
@@ -169,17 +183,31 @@ def test_webchat_forged_sessions_and_junk_are_refused_and_store_nothing(
     message_url = fuzz_stack.rasa + f"{WEBCHAT}/message"
 
     @fuzz_settings(3)
-    @given(session=forged_sessions, message=json_values, junk=junk_bodies,
-           content_type=content_types, as_junk=st.booleans())  # fmt: skip
-    def case(session: Any, message: Any, junk: bytes, content_type: str | None,
-             as_junk: bool) -> None:  # fmt: skip
+    @given(
+        session=forged_sessions,
+        message=json_values,
+        junk=junk_bodies,
+        content_type=content_types,
+        as_junk=st.booleans(),
+    )
+    def case(
+        session: Any, message: Any, junk: bytes, content_type: str | None, as_junk: bool
+    ) -> None:
         body = junk if as_junk else _json_bytes({"session": session, "message": message})
-        reply = fuzzer.send("webchat message (forged/junk)", "POST", message_url, content=body,
-                            headers=with_content_type(content_type))  # fmt: skip
+        reply = fuzzer.send(
+            "webchat message (forged/junk)",
+            "POST",
+            message_url,
+            content=body,
+            headers=with_content_type(content_type),
+        )
         assert reply.status_code in (400, 403), reply.text
-        history = fuzzer.send("webchat history (forged)", "GET",
-                              fuzz_stack.rasa + f"{WEBCHAT}/history",
-                              params={"session": session if isinstance(session, str) else json.dumps(session)})  # fmt: skip
+        history = fuzzer.send(
+            "webchat history (forged)",
+            "GET",
+            fuzz_stack.rasa + f"{WEBCHAT}/history",
+            params={"session": session if isinstance(session, str) else json.dumps(session)},
+        )
         assert history.status_code in (403, 413, 414)  # a huge forged session: too large
 
     case()
@@ -198,12 +226,19 @@ def test_webchat_hostile_messages_in_a_real_session_get_an_answer(
     @given(message=hostile_text, shown=st.none() | json_values)
     def case(message: str, shown: Any) -> None:
         said.append(message)
-        reply = fuzzer.send("webchat message (hostile text)", "POST",
-                            fuzz_stack.rasa + f"{WEBCHAT}/message",
-                            json={"session": session, "message": message, "shown": shown})  # fmt: skip
+        reply = fuzzer.send(
+            "webchat message (hostile text)",
+            "POST",
+            fuzz_stack.rasa + f"{WEBCHAT}/message",
+            json={"session": session, "message": message, "shown": shown},
+        )
         assert reply.status_code == 200 if len(message) <= 4000 else 400
-        history = fuzzer.send("webchat history", "GET", fuzz_stack.rasa + f"{WEBCHAT}/history",
-                              params={"session": session})  # fmt: skip
+        history = fuzzer.send(
+            "webchat history",
+            "GET",
+            fuzz_stack.rasa + f"{WEBCHAT}/history",
+            params={"session": session},
+        )
         assert history.status_code == 200
 
     case()
@@ -233,12 +268,22 @@ def test_webchat_static_routes_serve_only_their_files(
 
 def test_rasa_port_survives_broken_http(fuzz_stack: FuzzStack, fuzzer: Fuzzer) -> None:
     @fuzz_settings(1)
-    @given(line=st.binary(max_size=300), header=st.binary(max_size=300),
-           path=st.sampled_from([REST, f"{WEBCHAT}/message", "/webhooks/twilio/webhook",
-                                 "/webhooks/telegram/webhook"]))  # fmt: skip
+    @given(
+        line=st.binary(max_size=300),
+        header=st.binary(max_size=300),
+        path=st.sampled_from(
+            [REST, f"{WEBCHAT}/message", "/webhooks/twilio/webhook", "/webhooks/telegram/webhook"]
+        ),
+    )
     def case(line: bytes, header: bytes, path: str) -> None:
-        request = (b"POST " + path.encode() + line + b" HTTP/1.1\r\nHost: x\r\n" + header +
-                   b"\r\nContent-Length: 2\r\n\r\n{}")  # fmt: skip
+        request = (
+            b"POST "
+            + path.encode()
+            + line
+            + b" HTTP/1.1\r\nHost: x\r\n"
+            + header
+            + b"\r\nContent-Length: 2\r\n\r\n{}"
+        )
         fuzzer.raw("rasa raw HTTP", fuzz_stack.rasa_port, request)
 
     case()
@@ -260,6 +305,11 @@ UNUSABLE_JSON = {
 def test_unusable_json_is_a_400_not_a_500(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer, path: str, body: bytes
 ) -> None:
-    reply = fuzzer.send("regressions", "POST", fuzz_stack.rasa + path, content=body,
-                        headers={"Content-Type": "application/json"})  # fmt: skip
+    reply = fuzzer.send(
+        "regressions",
+        "POST",
+        fuzz_stack.rasa + path,
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
     assert reply.status_code == 400

@@ -46,9 +46,14 @@ update_like = st.recursive(
 )
 
 
-def _post(fuzz_stack: FuzzStack, fuzzer: Fuzzer, route: str, body: bytes,
-          secret: str | None = TELEGRAM_SECRET, content_type: str | None = "application/json",
-          ) -> int:  # fmt: skip
+def _post(
+    fuzz_stack: FuzzStack,
+    fuzzer: Fuzzer,
+    route: str,
+    body: bytes,
+    secret: str | None = TELEGRAM_SECRET,
+    content_type: str | None = "application/json",
+) -> int:
     headers = with_content_type(content_type)
     if secret is not None:
         headers[SECRET_HEADER] = secret
@@ -57,10 +62,16 @@ def _post(fuzz_stack: FuzzStack, fuzzer: Fuzzer, route: str, body: bytes,
 
 
 def _message(chat: int, text: str) -> dict[str, Any]:
-    return {"update_id": next(_ids), "message": {
-        "message_id": next(_ids), "date": int(time.time()), "text": text,
-        "from": {"id": chat, "is_bot": False, "first_name": "Fuzz"},
-        "chat": {"id": chat, "type": "private"}}}  # fmt: skip
+    return {
+        "update_id": next(_ids),
+        "message": {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "text": text,
+            "from": {"id": chat, "is_bot": False, "first_name": "Fuzz"},
+            "chat": {"id": chat, "type": "private"},
+        },
+    }
 
 
 def test_telegram_wrong_secret_is_403_and_stores_nothing(
@@ -69,11 +80,16 @@ def test_telegram_wrong_secret_is_403_and_stores_nothing(
     before = settled_counts(fuzz_stack.stack)
 
     @fuzz_settings(3)
-    @given(secret=st.none() | header_values.filter(lambda s: s != TELEGRAM_SECRET),
-           body=junk_bodies | update_like.map(lambda u: json.dumps(u).encode()),
-           text=hostile_text, as_update=st.booleans(), content_type=content_types)  # fmt: skip
-    def case(secret: str | None, body: bytes, text: str, as_update: bool,
-             content_type: str | None) -> None:  # fmt: skip
+    @given(
+        secret=st.none() | header_values.filter(lambda s: s != TELEGRAM_SECRET),
+        body=junk_bodies | update_like.map(lambda u: json.dumps(u).encode()),
+        text=hostile_text,
+        as_update=st.booleans(),
+        content_type=content_types,
+    )
+    def case(
+        secret: str | None, body: bytes, text: str, as_update: bool, content_type: str | None
+    ) -> None:
         if as_update:  # a perfectly good update, just without the secret
             body = json.dumps(_message(next(_chats), text)).encode()
         status = _post(fuzz_stack, fuzzer, "telegram (wrong secret)", body, secret, content_type)
@@ -109,8 +125,10 @@ def test_telegram_odd_updates_with_the_right_secret_never_fail(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer
 ) -> None:
     @fuzz_settings(3)
-    @given(update=st.dictionaries(st.sampled_from(UPDATE_KEYS), update_like, max_size=3),
-           update_id=st.integers(min_value=-(2**63), max_value=2**63))  # fmt: skip
+    @given(
+        update=st.dictionaries(st.sampled_from(UPDATE_KEYS), update_like, max_size=3),
+        update_id=st.integers(min_value=-(2**63), max_value=2**63),
+    )
     def case(update: dict[str, Any], update_id: int) -> None:
         body = json.dumps({**update, "update_id": update_id}).encode()
         status = _post(fuzz_stack, fuzzer, "telegram (odd update)", body)
@@ -137,8 +155,11 @@ def test_telegram_hostile_texts_are_answered_for_their_own_chat_only(
 
     case()
     settled_counts(fuzz_stack.stack)
-    new = {external for channel, external in identities(fuzz_stack.stack) - known
-           if channel == "telegram"}  # fmt: skip
+    new = {
+        external
+        for channel, external in identities(fuzz_stack.stack) - known
+        if channel == "telegram"
+    }
     assert new <= chats, new - chats
     fuzz_stack.assert_alive()
 

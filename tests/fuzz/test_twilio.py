@@ -86,8 +86,15 @@ def test_twilio_forged_requests_are_403_and_store_nothing(
         other=st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=60),
         content_type=st.sampled_from([FORM]) | content_types,
     )
-    def case(path: str, form: dict[str, str], junk: bytes, as_junk: bool, kind: str,
-             other: str, content_type: str | None) -> None:  # fmt: skip
+    def case(
+        path: str,
+        form: dict[str, str],
+        junk: bytes,
+        as_junk: bool,
+        kind: str,
+        other: str,
+        content_type: str | None,
+    ) -> None:
         body = junk if as_junk else _encoded(form)
         local = fuzz_stack.rasa + path
         signature = _forged_signature(public_url_of(local), body, kind, other)
@@ -102,11 +109,12 @@ def test_twilio_forged_requests_are_403_and_store_nothing(
     fuzz_stack.assert_alive()
 
 
-def _post_signed(fuzz_stack: FuzzStack, fuzzer: Fuzzer, route: str, path: str,
-                 body: bytes) -> int:  # fmt: skip
+def _post_signed(fuzz_stack: FuzzStack, fuzzer: Fuzzer, route: str, path: str, body: bytes) -> int:
     local = fuzz_stack.rasa + path
-    headers = {"Content-Type": FORM,
-               "X-Twilio-Signature": twilio_signature(public_url_of(local), body)}  # fmt: skip
+    headers = {
+        "Content-Type": FORM,
+        "X-Twilio-Signature": twilio_signature(public_url_of(local), body),
+    }
     return fuzzer.send(route, "POST", local, content=body, headers=headers).status_code
 
 
@@ -132,15 +140,20 @@ def test_twilio_signed_hostile_messages_are_answered_and_stored_as_given(
     expected: set[tuple[str, str]] = set()
 
     @fuzz_settings(0.5)
-    @given(from_=senders, body=hostile_text, extra=hostile_forms,
-           sid=st.none() | hostile_text)  # fmt: skip
+    @given(from_=senders, body=hostile_text, extra=hostile_forms, sid=st.none() | hostile_text)
     def case(from_: str, body: str, extra: dict[str, str], sid: str | None) -> None:
-        form = {**extra, "AccountSid": ACCOUNT_SID, "From": from_, "Body": body,
-                "MessageSid": sid if sid is not None else f"SM{uuid.uuid4().hex}"}  # fmt: skip
+        form = {
+            **extra,
+            "AccountSid": ACCOUNT_SID,
+            "From": from_,
+            "Body": body,
+            "MessageSid": sid if sid is not None else f"SM{uuid.uuid4().hex}",
+        }
         said.extend(form.values())
         expected.add(_sender_of(from_))
-        status = _post_signed(fuzz_stack, fuzzer, "twilio message (signed)", MESSAGING[0],
-                              _encoded(form))  # fmt: skip
+        status = _post_signed(
+            fuzz_stack, fuzzer, "twilio message (signed)", MESSAGING[0], _encoded(form)
+        )
         required = form["MessageSid"].strip() and from_.strip()
         assert status == (200 if required else 400)
 
@@ -162,8 +175,9 @@ def test_twilio_signed_hostile_status_callbacks_never_fail(
     def case(form: dict[str, str], carrier_block: bool, to: str) -> None:
         if carrier_block:
             form = {**form, "ErrorCode": "21610", "To": to}
-        status = _post_signed(fuzz_stack, fuzzer, "twilio status (signed)", MESSAGING[1],
-                              _encoded(form))  # fmt: skip
+        status = _post_signed(
+            fuzz_stack, fuzzer, "twilio status (signed)", MESSAGING[1], _encoded(form)
+        )
         assert status in (204, 400), status
 
     case()
@@ -189,19 +203,35 @@ def test_voice_signed_hostile_steps_get_twiml_or_a_400(
 ) -> None:
     calls = [f"CA{uuid.uuid4().hex}" for _ in range(4)]
     for sid in calls:  # live calls, so that gathers reach the conversation
-        form = {"CallSid": sid, "AccountSid": ACCOUNT_SID,
-                "From": f"+1415557{next(_numbers):04d}", "CallStatus": "ringing"}  # fmt: skip
-        assert _post_signed(fuzz_stack, fuzzer, "voice step (signed)", VOICE[0],
-                            _encoded(form)) == 200  # fmt: skip
+        form = {
+            "CallSid": sid,
+            "AccountSid": ACCOUNT_SID,
+            "From": f"+1415557{next(_numbers):04d}",
+            "CallStatus": "ringing",
+        }
+        assert (
+            _post_signed(fuzz_stack, fuzzer, "voice step (signed)", VOICE[0], _encoded(form)) == 200
+        )
 
     @fuzz_settings(0.6)
-    @given(step=st.sampled_from(VOICE), sid=st.sampled_from(calls) | hostile_text,
-           seq=st.none() | hostile_text, extra=hostile_forms, speech=hostile_text,
-           digits=st.text("0123456789#*", max_size=6) | hostile_text)  # fmt: skip
-    def case(step: str, sid: str, seq: str | None, extra: dict[str, str], speech: str,
-             digits: str) -> None:  # fmt: skip
-        form = {**extra, "CallSid": sid, "AccountSid": ACCOUNT_SID, "SpeechResult": speech,
-                "Digits": digits}  # fmt: skip
+    @given(
+        step=st.sampled_from(VOICE),
+        sid=st.sampled_from(calls) | hostile_text,
+        seq=st.none() | hostile_text,
+        extra=hostile_forms,
+        speech=hostile_text,
+        digits=st.text("0123456789#*", max_size=6) | hostile_text,
+    )
+    def case(
+        step: str, sid: str, seq: str | None, extra: dict[str, str], speech: str, digits: str
+    ) -> None:
+        form = {
+            **extra,
+            "CallSid": sid,
+            "AccountSid": ACCOUNT_SID,
+            "SpeechResult": speech,
+            "Digits": digits,
+        }
         if step.endswith("status"):
             form.setdefault("CallStatus", "completed")
         path = step if seq is None else f"{step}?{urlencode({'seq': seq})}"

@@ -50,13 +50,22 @@ def test_unsubscribe_forged_tokens_are_404_and_store_nothing(
     before = settled_counts(fuzz_stack.stack)
 
     @fuzz_settings(2)
-    @given(kind=st.sampled_from(["other secret", "truncated", "flipped", "junk"]),
-           junk=any_text, method=st.sampled_from(["GET", "POST"]), body=junk_bodies,
-           content_type=content_types)  # fmt: skip
+    @given(
+        kind=st.sampled_from(["other secret", "truncated", "flipped", "junk"]),
+        junk=any_text,
+        method=st.sampled_from(["GET", "POST"]),
+        body=junk_bodies,
+        content_type=content_types,
+    )
     def case(kind: str, junk: str, method: str, body: bytes, content_type: str | None) -> None:
         url = fuzz_stack.rasa + PREFIX + _forged(contact.id, kind, junk)
-        reply = fuzzer.send("unsubscribe (forged)", method, url, content=body,
-                            headers=with_content_type(content_type))  # fmt: skip
+        reply = fuzzer.send(
+            "unsubscribe (forged)",
+            method,
+            url,
+            content=body,
+            headers=with_content_type(content_type),
+        )
         assert reply.status_code in (404, 405), reply.status_code
 
     case()
@@ -68,8 +77,12 @@ def test_unsubscribe_genuine_links_survive_junk_and_keep_the_user_agent_as_sent(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer
 ) -> None:
     @fuzz_settings(0.5)
-    @given(body=junk_bodies | st.just(b"List-Unsubscribe=One-Click"), content_type=content_types,
-           agent=header_values, method=st.sampled_from(["GET", "POST"]))  # fmt: skip
+    @given(
+        body=junk_bodies | st.just(b"List-Unsubscribe=One-Click"),
+        content_type=content_types,
+        agent=header_values,
+        method=st.sampled_from(["GET", "POST"]),
+    )
     def case(body: bytes, content_type: str | None, agent: str, method: str) -> None:
         contact = fuzz_stack.store.ensure_contact("web", f"fuzz-unsub-{uuid.uuid4().hex}")
         url = fuzz_stack.rasa + PREFIX + unsubscribe_token(contact.id, SECRET)

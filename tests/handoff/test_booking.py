@@ -134,9 +134,15 @@ def test_confirmation_email_carries_a_valid_ics_only_with_consent(
     booking = book(store, contact.id, slot, BEFORE_DST)
     assert send_confirmation(store, configured, booking, availability, BEFORE_DST) == "no consent"
     store.record_consent(
-        contact.id, "email", True, channel="web", wording="May we email you?", wording_version="v1",
-        source="conversation", evidence={"conversation_id": "c"},
-    )  # fmt: skip
+        contact.id,
+        "email",
+        True,
+        channel="web",
+        wording="May we email you?",
+        wording_version="v1",
+        source="conversation",
+        evidence={"conversation_id": "c"},
+    )
     assert send_confirmation(store, configured, booking, availability, BEFORE_DST) is None
     assert deliver_due(store, configured, BEFORE_DST).delivered == 1
     (mail,) = smtp[0].messages

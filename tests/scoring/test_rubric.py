@@ -123,8 +123,13 @@ def test_engagement_halves_after_its_half_life_and_is_capped() -> None:
 
 
 def test_a_perfect_lead_is_a_sales_qualified_a_and_clamped() -> None:
-    fields = {"budget": "over_50k", "company_size": "1000+", "authority": "decides",
-              "timeline": "now", "role": "CEO"}  # fmt: skip
+    fields = {
+        "budget": "over_50k",
+        "company_size": "1000+",
+        "authority": "decides",
+        "timeline": "now",
+        "role": "CEO",
+    }
     events = tuple(
         Engagement(kind, NOW) for kind in ("asked_pricing", "requested_demo", "replied_to_followup")
     )

@@ -39,34 +39,51 @@ class Running:
         return f"{self.settings.actions_url}/webhook"
 
     def show_my_data(self, headers: dict[str, str]) -> httpx.Response:
-        tracker = {"sender_id": PHONE, "slots": {}, "events": [],
-                   "latest_message": {"text": "what do you know about me",
-                                      "metadata": {"parley_channel": "sms"}}}  # fmt: skip
-        body = {"next_action": "action_show_my_data", "sender_id": PHONE, "tracker": tracker,
-                "domain": {}, "version": "3.6.21"}  # fmt: skip
+        tracker = {
+            "sender_id": PHONE,
+            "slots": {},
+            "events": [],
+            "latest_message": {
+                "text": "what do you know about me",
+                "metadata": {"parley_channel": "sms"},
+            },
+        }
+        body = {
+            "next_action": "action_show_my_data",
+            "sender_id": PHONE,
+            "tracker": tracker,
+            "domain": {},
+            "version": "3.6.21",
+        }
         return httpx.post(self.webhook, json=body, headers=headers, timeout=30)
 
     def runs(self) -> float:
         """How often action_show_my_data has run (the server's own metrics)."""
         text = httpx.get(f"{self.settings.actions_url}/metrics", timeout=10).text
         prefix = 'parley_actions_total{action="action_show_my_data"} '
-        return sum(float(line[len(prefix) :]) for line in text.splitlines()
-                   if line.startswith(prefix))  # fmt: skip
+        return sum(
+            float(line[len(prefix) :]) for line in text.splitlines() if line.startswith(prefix)
+        )
 
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     data_dir = tmp_path_factory.mktemp("actions")
     # The channels face the world; the action server must not follow them.
-    environ = {"PARLEY_DATA_DIR": str(data_dir), "PARLEY_BIND_HOST": "0.0.0.0",
-               "PARLEY_ACTIONS_PORT": str(free_port())}  # fmt: skip
+    environ = {
+        "PARLEY_DATA_DIR": str(data_dir),
+        "PARLEY_BIND_HOST": "0.0.0.0",
+        "PARLEY_ACTIONS_PORT": str(free_port()),
+    }
     settings = load_settings(environ=environ, dotenv=data_dir / "no.env")
     migrate.upgrade(settings.database_url)
     store = ProfileStore.from_url(settings.database_url)
     victim = store.update_lead_fields(
-        "sms", PHONE, {"name": "Priya Raman", "company": "Victim Holdings", "phone": PHONE},
+        "sms",
+        PHONE,
+        {"name": "Priya Raman", "company": "Victim Holdings", "phone": PHONE},
         "sms-victim",
-    )  # fmt: skip
+    )
     with Supervisor(data_dir / "logs", PROJECT_ROOT, say=lambda _: None) as supervisor:
         supervisor.start(action_server(settings))
         yield Running(settings, store, victim)

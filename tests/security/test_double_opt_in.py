@@ -61,8 +61,11 @@ def test_chat_consent_waits_for_a_click_on_the_emailed_link(
     assert forged.status_code == 404 and not secure_stack.store.has_consent(contact, "email")
     assert httpx.post(local, timeout=30).status_code == 200
     assert secure_stack.store.has_consent(contact, "email")
-    steps = [(e.source, e.pending) for e in secure_stack.store.consent_history(contact)
-             if e.purpose == "email"]  # fmt: skip
+    steps = [
+        (e.source, e.pending)
+        for e in secure_stack.store.consent_history(contact)
+        if e.purpose == "email"
+    ]
     assert steps == [("conversation", True), ("confirmation", False)]
 
 
@@ -74,12 +77,19 @@ def test_chat_consent_to_texts_waits_for_a_yes_from_the_number(
     contact = _contact_id(secure_stack, _consenting_visitor(secure_stack, email, phone))
     [ask] = texts.wait_for(phone, 1)
     assert "reply YES" in ask.body and not secure_stack.store.has_consent(contact, "sms")
-    params = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": "AC" + "1" * 32,
-              "From": phone, "To": SMS_FROM, "Body": "YES", "NumMedia": "0"}  # fmt: skip
+    params = {
+        "MessageSid": f"SM{uuid.uuid4().hex}",
+        "AccountSid": "AC" + "1" * 32,
+        "From": phone,
+        "To": SMS_FROM,
+        "Body": "YES",
+        "NumMedia": "0",
+    }
     path = "/webhooks/twilio/webhook"
     headers = {"X-Twilio-Signature": sign(path, params, "test-auth-token-0123456789")}
-    reply = httpx.post(secure_stack.settings.rasa_url + path, data=params, headers=headers,
-                       timeout=30)  # fmt: skip
+    reply = httpx.post(
+        secure_stack.settings.rasa_url + path, data=params, headers=headers, timeout=30
+    )
     assert reply.status_code < 300
     thanks = texts.wait_for(phone, 2)[-1]
     assert "confirmed" in thanks.body

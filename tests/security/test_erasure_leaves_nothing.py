@@ -34,8 +34,11 @@ ADA = {"name": "Ada Lovelace", "email": ADA_EMAIL, "phone": ADA_PHONE, "company"
 
 @pytest.fixture
 def settings(tmp_path: Path, tracker_url: str) -> Settings:  # noqa: F811
-    environ = {"PARLEY_DATA_DIR": str(tmp_path / "var"), "PARLEY_ERASURE_SALT": SALT,
-               "PARLEY_TRACKER_STORE_URL": tracker_url}  # fmt: skip
+    environ = {
+        "PARLEY_DATA_DIR": str(tmp_path / "var"),
+        "PARLEY_ERASURE_SALT": SALT,
+        "PARLEY_TRACKER_STORE_URL": tracker_url,
+    }
     return load_settings(environ=environ, dotenv=tmp_path / "none.env")
 
 
@@ -93,8 +96,9 @@ def test_audit_actors_naming_the_person_name_their_contact_id_after_erasure(
     entries = {entry.id: entry for entry in store.audit_entries()}
     assert len(entries) == 5  # every entry stays as evidence
     actors = sorted(entry.actor for entry in entries.values())
-    assert actors == sorted([f"self-service:{ada}"] * 3 + ["studio:staff@acme.test",
-                                                          "self-service:+15550009999"])  # fmt: skip
+    assert actors == sorted(
+        [f"self-service:{ada}"] * 3 + ["studio:staff@acme.test", "self-service:+15550009999"]
+    )
     assert ada in {entry.target for entry in entries.values() if entry.action.startswith("studio")}
     [erased] = [e for e in entries.values() if e.action == "erase_contact"]
     assert (erased.actor, erased.target) == (f"self-service:{ada}", receipt.contact_id)

@@ -43,8 +43,11 @@ class Rasa:
 @pytest.fixture(scope="module")
 def rasa(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rasa]:
     data_dir = tmp_path_factory.mktemp("rasa-token")
-    environ = {"PARLEY_DATA_DIR": str(data_dir), "PARLEY_RASA_PORT": str(free_port()),
-               "PARLEY_ACTIONS_PORT": str(free_port())}  # fmt: skip
+    environ = {
+        "PARLEY_DATA_DIR": str(data_dir),
+        "PARLEY_RASA_PORT": str(free_port()),
+        "PARLEY_ACTIONS_PORT": str(free_port()),
+    }
     settings = load_settings(environ=environ, dotenv=data_dir / "no.env")
     migrate.upgrade(settings.database_url)
     with Supervisor(data_dir / "logs", PROJECT_ROOT, say=lambda _: None) as supervisor:
@@ -85,8 +88,12 @@ def test_a_token_in_the_query_string_is_refused_even_the_right_one(rasa: Rasa) -
         refused = rasa.get("/status", params=right, headers=headers)
         assert refused.status_code == 401
         assert "Authorization: Bearer" in refused.json()["message"]
-    swap = httpx.put(f"{rasa.settings.rasa_url}/parley/model", params=right,
-                     json={"model_file": "/nowhere.tar.gz"}, timeout=30)  # fmt: skip
+    swap = httpx.put(
+        f"{rasa.settings.rasa_url}/parley/model",
+        params=right,
+        json={"model_file": "/nowhere.tar.gz"},
+        timeout=30,
+    )
     assert swap.status_code == 401
 
 
@@ -104,11 +111,16 @@ def test_the_api_refuses_a_missing_or_wrong_token(rasa: Rasa, headers: dict[str,
 def test_rasa_sends_the_action_servers_secret(rasa: Rasa) -> None:
     """Rasa signs its action calls from endpoints.yml: a custom action runs."""
     conversation = f"{rasa.settings.rasa_url}/conversations/secret-test"
-    started = httpx.post(f"{conversation}/tracker/events", headers=rasa.auth, timeout=60,
-                         json={"event": "action", "name": "action_listen"})  # fmt: skip
+    started = httpx.post(
+        f"{conversation}/tracker/events",
+        headers=rasa.auth,
+        timeout=60,
+        json={"event": "action", "name": "action_listen"},
+    )
     assert started.status_code == 200, started.text
-    ran = httpx.post(f"{conversation}/execute", json={"name": "action_help"},
-                     headers=rasa.auth, timeout=60)  # fmt: skip
+    ran = httpx.post(
+        f"{conversation}/execute", json={"name": "action_help"}, headers=rasa.auth, timeout=60
+    )
     assert ran.status_code == 200, ran.text
     assert ran.json()["messages"], ran.json()
 

@@ -18,8 +18,10 @@ from tests.security.public_chat import ADDRESS_BURST, CONVERSATION_BURST, rest_p
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 chat_stack, chat_twilio, chat_telegram = (
-    public_chat.chat_stack, public_chat.chat_twilio, public_chat.chat_telegram,
-)  # fmt: skip
+    public_chat.chat_stack,
+    public_chat.chat_twilio,
+    public_chat.chat_telegram,
+)
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.1/32")]
 

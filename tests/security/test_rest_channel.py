@@ -22,8 +22,10 @@ from tests.security.public_chat import REST_TOKEN, launch_with, rest_post
 
 # The shared production-mode stack (session-scoped: one for every file that uses it).
 chat_stack, chat_twilio, chat_telegram = (
-    public_chat.chat_stack, public_chat.chat_twilio, public_chat.chat_telegram,
-)  # fmt: skip
+    public_chat.chat_stack,
+    public_chat.chat_twilio,
+    public_chat.chat_telegram,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -39,8 +41,9 @@ def off_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def settings_with(tmp_path: Path, **env: str) -> Settings:
-    return load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path), **env},
-                         dotenv=tmp_path / "no.env")  # fmt: skip
+    return load_settings(
+        environ={"PARLEY_DATA_DIR": str(tmp_path), **env}, dotenv=tmp_path / "no.env"
+    )
 
 
 def test_development_mode_is_the_default_only_on_a_loopback_bind(tmp_path: Path) -> None:
@@ -48,8 +51,11 @@ def test_development_mode_is_the_default_only_on_a_loopback_bind(tmp_path: Path)
     assert settings_with(tmp_path, PARLEY_BIND_HOST="::1").chat.environment == "development"
     public = settings_with(tmp_path, PARLEY_BIND_HOST="0.0.0.0")
     assert public.chat.environment == "production" and public.chat.rest_token is None
-    for env in ({"PARLEY_BIND_HOST": "0.0.0.0", "PARLEY_ENV": "development"},
-                {"PARLEY_ENV": "staging"}, {"PARLEY_REST_TOKEN": "too-short"}):  # fmt: skip
+    for env in (
+        {"PARLEY_BIND_HOST": "0.0.0.0", "PARLEY_ENV": "development"},
+        {"PARLEY_ENV": "staging"},
+        {"PARLEY_REST_TOKEN": "too-short"},
+    ):
         with pytest.raises(InvalidSetting):
             settings_with(tmp_path, **env)
 

@@ -72,8 +72,11 @@ def test_sign_in_next_keeps_a_local_path_with_its_query(studio: StudioServer) ->
     client = studio.client()
     bounced = httpx.URL(client.get("/contacts?q=ada&page=2").headers["location"])
     assert bounced.path == "/login" and bounced.params["next"] == "/contacts?q=ada&page=2"
-    signed_in = client.post("/login", {"email": "admin@example.com", "password": PASSWORD,
-                                       "next": "/contacts?q=ada&page=2"}, csrf=False)  # fmt: skip
+    signed_in = client.post(
+        "/login",
+        {"email": "admin@example.com", "password": PASSWORD, "next": "/contacts?q=ada&page=2"},
+        csrf=False,
+    )
     assert signed_in.headers["location"] == "/contacts?q=ada&page=2"
 
 
@@ -82,9 +85,10 @@ def test_sign_in_next_keeps_a_local_path_with_its_query(studio: StudioServer) ->
 
 def _sign_in(client: Any, email: str, password: str, address: str) -> int:
     response = client.http.post(
-        "/login", data={"email": email, "password": password, "next": "/"},
+        "/login",
+        data={"email": email, "password": password, "next": "/"},
         headers={"Origin": client.url, "X-Forwarded-For": address},
-    )  # fmt: skip
+    )
     return int(response.status_code)
 
 
@@ -155,8 +159,12 @@ def test_two_setup_posts_with_the_token_make_exactly_one_admin(tmp_path: Path) -
         token_file.write_text("the-one-token\n")
 
         def claim(n: int) -> int:
-            form = {"email": f"boss{n}@example.com", "name": f"Boss {n}",
-                    "password": "a long password", "token": "the-one-token"}  # fmt: skip
+            form = {
+                "email": f"boss{n}@example.com",
+                "name": f"Boss {n}",
+                "password": "a long password",
+                "token": "the-one-token",
+            }
             return int(server.client().post("/setup", form, csrf=False).status_code)
 
         with ThreadPoolExecutor(6) as pool:
@@ -224,12 +232,19 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiProcess]:
 @contextlib.contextmanager
 def _api_process(tmp_path: Path, url: str, store: ProfileStore) -> Iterator[ApiProcess]:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PARLEY_DATA_DIR": str(tmp_path / "var"),
-           "PARLEY_API_PORT": str(port), "PARLEY_BIND_HOST": "127.0.0.1",
-           "PARLEY_METRICS_TOKEN": METRICS_TOKEN, **shared_secrets(url)}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PARLEY_DATA_DIR": str(tmp_path / "var"),
+        "PARLEY_API_PORT": str(port),
+        "PARLEY_BIND_HOST": "127.0.0.1",
+        "PARLEY_METRICS_TOKEN": METRICS_TOKEN,
+        **shared_secrets(url),
+    }
     log = (tmp_path / "api.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "api"], cwd=PROJECT_ROOT, env=env,
-                               stdout=log, stderr=log)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
+    )
     try:
         _wait_for(f"http://127.0.0.1:{port}/api/health", process, tmp_path / "api.log")
         yield ApiProcess(f"http://127.0.0.1:{port}", store)
@@ -269,22 +284,25 @@ def test_api_metrics_need_a_token_even_from_loopback(api: ApiProcess) -> None:
         assert scraped.status_code == 200 and "parley_http_requests_total" in scraped.text
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/api/v1/campaigns/caf\u00e9-\u6625/enrollments", {"after": "82896884354212269508"}),
-    ("/api/v1/campaigns/welcome/enrollments", {"after": "9223372036854775808"}),
-    ("/api/v1/campaigns/welcome/enrollments", {"after": "-1"}),
-    ("/api/v1/campaigns/welcome/enrollments", {"after": "\u0663"}),  # an Arabic-Indic 3
-    ("/api/v1/campaigns/welcome/enrollments", {"limit": "\u00b2"}),  # a superscript 2
-    ("/api/v1/campaigns/wel%00come/enrollments", {}),
-    ("/api/v1/contacts", {"limit": "0"}),
-    ("/api/v1/contacts", {"limit": "99999999999999999999999"}),
-    ("/api/v1/contacts", {"q": "ada\x00"}),
-    ("/api/v1/contacts", {"after": "c_\x00"}),
-    ("/api/v1/leads", {"grade": "A,Z"}),
-    ("/api/v1/contacts/c%00x", {}),
-    ("/api/v1/contacts/c%01x/timeline", {}),
-    ("/api/v1/contacts/" + "x" * 65, {}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/campaigns/caf\u00e9-\u6625/enrollments", {"after": "82896884354212269508"}),
+        ("/api/v1/campaigns/welcome/enrollments", {"after": "9223372036854775808"}),
+        ("/api/v1/campaigns/welcome/enrollments", {"after": "-1"}),
+        ("/api/v1/campaigns/welcome/enrollments", {"after": "\u0663"}),  # an Arabic-Indic 3
+        ("/api/v1/campaigns/welcome/enrollments", {"limit": "\u00b2"}),  # a superscript 2
+        ("/api/v1/campaigns/wel%00come/enrollments", {}),
+        ("/api/v1/contacts", {"limit": "0"}),
+        ("/api/v1/contacts", {"limit": "99999999999999999999999"}),
+        ("/api/v1/contacts", {"q": "ada\x00"}),
+        ("/api/v1/contacts", {"after": "c_\x00"}),
+        ("/api/v1/leads", {"grade": "A,Z"}),
+        ("/api/v1/contacts/c%00x", {}),
+        ("/api/v1/contacts/c%01x/timeline", {}),
+        ("/api/v1/contacts/" + "x" * 65, {}),
+    ],
+)
 def test_api_out_of_range_parameters_are_a_400_problem(
     api: ApiProcess, path: str, params: dict[str, str]
 ) -> None:
@@ -328,9 +346,15 @@ print(s.rasa_token.value, s.erasure_salt.value, s.webchat_secret.value,
 def test_racing_processes_share_one_secret_kept_0600(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     start = f"{time.time() + 3:.3f}"
-    racers = [subprocess.Popen([sys.executable, "-c", RACE, str(data_dir), start],
-                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-              for _ in range(4)]  # fmt: skip
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, str(data_dir), start],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     seen = {racer.communicate(timeout=60)[0] for racer in racers}
     assert len(seen) == 1 and len(next(iter(seen)).split()) == 4, seen
     kept = sorted(p.name for p in data_dir.iterdir())
@@ -365,8 +389,10 @@ PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 def test_postgres_start_up_names_every_missing_secret(tmp_path: Path) -> None:
     with pytest.raises(InvalidSetting) as refused:
-        load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path), "DATABASE_URL": PG_URL},
-                      dotenv=tmp_path / "x")  # fmt: skip
+        load_settings(
+            environ={"PARLEY_DATA_DIR": str(tmp_path), "DATABASE_URL": PG_URL},
+            dotenv=tmp_path / "x",
+        )
     for key in MACHINE_SECRETS:
         assert key in str(refused.value)
     assert not list(tmp_path.iterdir())  # nothing generated
@@ -387,8 +413,15 @@ def test_postgres_start_up_names_only_what_is_missing(tmp_path: Path) -> None:
 def test_parley_on_postgres_without_secrets_refuses_to_start(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in MACHINE_SECRETS}
     env.update(DATABASE_URL=PG_URL, PARLEY_DATA_DIR=str(tmp_path))
-    ran = subprocess.run([sys.executable, "-m", "cli.main", "webhooks", "list"], cwd=PROJECT_ROOT,
-                         env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    ran = subprocess.run(
+        [sys.executable, "-m", "cli.main", "webhooks", "list"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert ran.returncode == 1
     assert "required with PostgreSQL" in ran.stderr
     assert all(key in ran.stderr for key in MACHINE_SECRETS), ran.stderr
@@ -451,16 +484,16 @@ def test_webhook_subscriptions_refuse_private_targets(url: str) -> None:
 def test_webhook_subscriptions_take_public_https_and_allow_private_when_told() -> None:
     webhooks.check_subscription("https://8.8.8.8/events", ["lead.captured"])
     webhooks.check_subscription("https://[2001:4860:4860::8888]/e", ["lead.captured"])
-    webhooks.check_subscription("http://127.0.0.1:9/events", ["lead.captured"],
-                                allow_private=True)  # fmt: skip
+    webhooks.check_subscription("http://127.0.0.1:9/events", ["lead.captured"], allow_private=True)
 
 
 def test_parley_webhooks_subscribe_refuses_a_loopback_url(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'parley.db'}"
     env = {**os.environ, "DATABASE_URL": url, "PARLEY_DATA_DIR": str(tmp_path / "var")}
     argv = [sys.executable, "-m", "cli.main", "webhooks", "subscribe", "https://localhost/x"]
-    ran = subprocess.run(argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                         timeout=120, check=False)  # fmt: skip
+    ran = subprocess.run(
+        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert ran.returncode == 1 and "loopback" in ran.stderr, ran.stderr
     store = ProfileStore.from_url(url)
     try:
@@ -490,8 +523,9 @@ def test_a_target_that_turned_private_is_not_delivered_to(
         assert receiver.connections == []
         # With the setting (tests, labs) a loopback receiver is reached.
         store.subscribe_webhook(receiver.url(), ["lead.captured"], "s" * 32, now=NOW)
-        store.set_lead_status(store.ensure_contact("web", "w2", now=NOW).id, "captured", "w2",
-                              now=NOW)  # fmt: skip
+        store.set_lead_status(
+            store.ensure_contact("web", "w2", now=NOW).id, "captured", "w2", now=NOW
+        )
         assert webhooks.deliver_due(store, NOW, allow_private=True).delivered == 1
         assert len(receiver.seen) == 1
     finally:

@@ -18,8 +18,10 @@ from tests.security import public_chat
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 chat_stack, chat_twilio, chat_telegram = (
-    public_chat.chat_stack, public_chat.chat_twilio, public_chat.chat_telegram,
-)  # fmt: skip
+    public_chat.chat_stack,
+    public_chat.chat_twilio,
+    public_chat.chat_telegram,
+)
 
 _ids = itertools.count(8_100_000)
 _numbers = itertools.count(300)
@@ -55,12 +57,19 @@ def quiet(fake: FakeTelegram, calls_before: int) -> bool:
     "update",
     [
         {"poll": OLD_POLL},
-        {"message": {"message_id": 1, "date": 1_700_000_000, "poll": OLD_POLL,
-                     "chat": {"id": 555_900_001, "type": "private"}, "from": user(555_900_001)}},
+        {
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "poll": OLD_POLL,
+                "chat": {"id": 555_900_001, "type": "private"},
+                "from": user(555_900_001),
+            }
+        },
         {"message": "hello"},
     ],
     ids=["poll", "message-with-poll", "message-is-a-string"],
-)  # fmt: skip
+)
 def test_an_unreadable_update_from_telegram_is_acknowledged(
     chat_stack: Stack, chat_telegram: FakeTelegram, update: dict[str, Any]
 ) -> None:
@@ -79,8 +88,12 @@ def test_what_is_no_update_at_all_is_still_a_400(chat_stack: Stack, body: bytes)
 
 def test_the_senders_own_shared_contact_verifies_their_phone(chat: Chat, chat_stack: Stack) -> None:
     phone = new_phone()
-    chat.send(message_update(chat.id, contact={"phone_number": phone.lstrip("+"),
-                                               "first_name": "Dana", "user_id": chat.id}))  # fmt: skip
+    chat.send(
+        message_update(
+            chat.id,
+            contact={"phone_number": phone.lstrip("+"), "first_name": "Dana", "user_id": chat.id},
+        )
+    )
     contact = chat_stack.store.contact_for_identity("telegram", str(chat.id))
     assert contact is not None and contact.phone == phone
     assert chat_stack.store.is_detail_verified(contact.id, "phone")
@@ -98,8 +111,9 @@ def test_a_contact_that_is_not_the_senders_proves_nothing(
     victim = chat_stack.store.update_lead_fields(
         "sms", phone, {"name": "Victim Person", "phone": phone}, phone
     )
-    reply = chat.send(message_update(chat.id, contact={"phone_number": phone,
-                                                       "first_name": "Victim", **owner}))  # fmt: skip
+    reply = chat.send(
+        message_update(chat.id, contact={"phone_number": phone, "first_name": "Victim", **owner})
+    )
     assert "your own number" in reply
     mine = chat_stack.store.contact_for_identity("telegram", str(chat.id))
     assert mine is None or (mine.id != victim.id and mine.phone is None)
@@ -112,8 +126,9 @@ def test_a_contact_shared_in_a_group_proves_nothing(
     chat_stack: Stack, chat_telegram: FakeTelegram
 ) -> None:
     group, member, phone = -100_555_000_001, 555_900_002, new_phone()
-    update = message_update(member, contact={"phone_number": phone, "first_name": "Dana",
-                                             "user_id": member})  # fmt: skip
+    update = message_update(
+        member, contact={"phone_number": phone, "first_name": "Dana", "user_id": member}
+    )
     update["message"]["chat"] = {"id": group, "type": "group", "title": "Buyers"}
     assert post(chat_stack, update).status_code == 200
     sent = chat_telegram.wait_for(group, 1)

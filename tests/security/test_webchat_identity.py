@@ -24,8 +24,10 @@ from tests.security.public_chat import IDENTITY_SECRET, webchat_url
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 chat_stack, chat_twilio, chat_telegram = (
-    public_chat.chat_stack, public_chat.chat_twilio, public_chat.chat_telegram,
-)  # fmt: skip
+    public_chat.chat_stack,
+    public_chat.chat_twilio,
+    public_chat.chat_telegram,
+)
 
 
 def signed(email: str, sub: str = "user-42", expires_in: float = 600, **claims: Any) -> str:
@@ -55,8 +57,11 @@ def test_valid_identity_makes_the_email_verified(chat_stack: Stack) -> None:
     contact = contact_of(chat_stack, reply.json()["session"])
     assert contact is not None and contact.email == email
     assert chat_stack.store.is_detail_verified(contact.id, "email")
-    said = httpx.post(webchat_url(chat_stack, "/message"), timeout=60,
-                      json={"session": reply.json()["session"], "message": "hello"})  # fmt: skip
+    said = httpx.post(
+        webchat_url(chat_stack, "/message"),
+        timeout=60,
+        json={"session": reply.json()["session"], "message": "hello"},
+    )
     assert said.status_code == 200 and said.json()["messages"]
 
 
@@ -142,9 +147,11 @@ def test_forged_identity_is_refused_and_stores_nothing(chat_stack: Stack, forge:
 @pytest.mark.parametrize(
     ("body", "status"),
     # Made when the test runs: a token signed at collection may expire before it does.
-    [(lambda: {"identity": 42}, 401),
-     (lambda: {"identity": signed("a@b.example"), "session": "x.y"}, 403)],
-)  # fmt: skip
+    [
+        (lambda: {"identity": 42}, 401),
+        (lambda: {"identity": signed("a@b.example"), "session": "x.y"}, 403),
+    ],
+)
 def test_malformed_identity_requests_get_a_clear_error(
     chat_stack: Stack, body: Callable[[], dict[str, Any]], status: int
 ) -> None:

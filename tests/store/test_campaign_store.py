@@ -46,8 +46,9 @@ def test_queue_send_is_once_per_enrollment_step_and_variant(store: ProfileStore)
     assert not store.queue_campaign_send(enrollment, "hello", "main", ["sms"], at(1))
     assert store.queue_campaign_send(enrollment, "hello", "b", ["sms"], at(1))
     assert [s.send_key for s in store.campaign_sends("welcome")] == [
-        f"{enrollment.id}:hello:main", f"{enrollment.id}:hello:b",
-    ]  # fmt: skip
+        f"{enrollment.id}:hello:main",
+        f"{enrollment.id}:hello:b",
+    ]
 
 
 def test_export_lists_tags_and_campaign_messages(store: ProfileStore) -> None:
@@ -55,8 +56,9 @@ def test_export_lists_tags_and_campaign_messages(store: ProfileStore) -> None:
     store.tag_contact(contact, "vip", NOW)
     [send] = store.claim_due_sends(["welcome"], NOW)
     assert store.start_campaign_send(send, "sms", NOW)
-    assert store.finish_campaign_send(send, status="sent", channel="sms",
-                                      provider_message_id="SM1", now=at(1))  # fmt: skip
+    assert store.finish_campaign_send(
+        send, status="sent", channel="sms", provider_message_id="SM1", now=at(1)
+    )
     exported = store.export_contact(contact)
     assert exported["tags"] == ["vip"]
     assert exported["campaign_messages"] == [

@@ -78,13 +78,29 @@ def test_export_contact_unknown_raises_contact_not_found(store: ProfileStore) ->
 
 def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileStore) -> None:
     contact = store.update_lead_fields("web", "s2", {"email": "bo@example.com"}, "conv-2", now=NOW)
-    store.record_qualification(contact.id, {"budget": "1k_10k"}, channel="web",
-                               conversation_id="conv-2", now=at(1))  # fmt: skip
-    store.save_score(contact.id, score=30, grade="C", stage="new", rubric_version="v1",
-                     model_version=None, explanation=[{"rule": "budget", "points": 10}], now=at(2))  # fmt: skip
+    store.record_qualification(
+        contact.id, {"budget": "1k_10k"}, channel="web", conversation_id="conv-2", now=at(1)
+    )
+    store.save_score(
+        contact.id,
+        score=30,
+        grade="C",
+        stage="new",
+        rubric_version="v1",
+        model_version=None,
+        explanation=[{"rule": "budget", "points": 10}],
+        now=at(2),
+    )
     transcript = [{"who": "person", "text": "a human please", "at": None}]
-    store.request_handoff(contact.id, conversation_id="conv-2", channel="web", reason="asked",
-                          transcript=transcript, outbox=[], now=at(3))  # fmt: skip
+    store.request_handoff(
+        contact.id,
+        conversation_id="conv-2",
+        channel="web",
+        reason="asked",
+        transcript=transcript,
+        outbox=[],
+        now=at(3),
+    )
     store.book_meeting(contact.id, at(86_400), at(88_200), now=at(4))
     exported = store.export_contact(contact.id)
     assert json.loads(json.dumps(exported)) == exported
@@ -93,7 +109,14 @@ def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileS
         exported["scores"][0]["grade"] == "C"
         and exported["scores"][0]["explanation"][0]["rule"] == "budget"
     )
-    assert exported["handoffs"] == [{"requested_at": at(3).isoformat(), "reason": "asked",
-                                     "channel": "web", "transcript": transcript}]  # fmt: skip
-    assert exported["bookings"] == [{"starts_at": at(86_400).isoformat(),
-                                     "ends_at": at(88_200).isoformat(), "status": "booked"}]  # fmt: skip
+    assert exported["handoffs"] == [
+        {
+            "requested_at": at(3).isoformat(),
+            "reason": "asked",
+            "channel": "web",
+            "transcript": transcript,
+        }
+    ]
+    assert exported["bookings"] == [
+        {"starts_at": at(86_400).isoformat(), "ends_at": at(88_200).isoformat(), "status": "booked"}
+    ]

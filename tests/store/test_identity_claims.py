@@ -23,9 +23,12 @@ def _owner(store: ProfileStore) -> str:
 def test_someone_elses_email_is_a_claim_not_a_merge(store: ProfileStore) -> None:
     owner = _owner(store)
     visitor = store.record_stated_details(
-        "web", "visitor", {"name": "Mallory", "email": "ada@example.com", "company": "Evil"},
-        "web-1", now=at(10),
-    )  # fmt: skip
+        "web",
+        "visitor",
+        {"name": "Mallory", "email": "ada@example.com", "company": "Evil"},
+        "web-1",
+        now=at(10),
+    )
     assert visitor.id != owner
     assert visitor.email is None and visitor.name == "Mallory"
     kept = store.get_contact(owner)

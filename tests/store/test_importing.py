@@ -93,8 +93,10 @@ def test_import_enriches_new_and_merged_contacts(
     run(store, path)
     merged = store.get_contact(ada.id)
     assert (merged.company_domain, merged.country, merged.timezone) == (
-        "analytical.io", "US", "America/New_York",
-    )  # fmt: skip
+        "analytical.io",
+        "US",
+        "America/New_York",
+    )
     finn = store.find_contact("finn@acme.io")
     assert finn is not None
     assert (finn.company_domain, finn.country, finn.timezone) == ("acme.io", "FR", "Europe/Paris")
@@ -123,8 +125,11 @@ def test_import_records_consent_only_with_evidence(
     assert dana is not None
     [grant] = store.consent_history(dana.id)  # the sms claim on a later row had no evidence
     assert (grant.purpose, grant.granted, grant.source, grant.channel) == (
-        "email", True, "import", "import",
-    )  # fmt: skip
+        "email",
+        True,
+        "import",
+        "import",
+    )
     assert grant.evidence == {
         "file": "messy.csv",
         "line": str(line["dana"]),
@@ -179,8 +184,11 @@ def test_import_in_small_batches_gives_the_same_result(
     path, _line = messy
     report = run(store, path, batch=2)
     assert (report.new, report.merged, len(report.suppressed), report.consent_recorded) == (
-        5, 1, 2, 4,
-    )  # fmt: skip
+        5,
+        1,
+        2,
+        4,
+    )
     assert store.count_contacts() == 6
 
 

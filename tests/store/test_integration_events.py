@@ -18,29 +18,56 @@ def _types(store: ProfileStore) -> list[str]:
 
 def _grant(store: ProfileStore, contact_id: str, granted: bool = True) -> None:
     store.record_consent(
-        contact_id, "email", granted, channel="web", wording="Email me?", wording_version="v1",
-        source="conversation", evidence={"conversation_id": "c"}, now=NOW,
-    )  # fmt: skip
+        contact_id,
+        "email",
+        granted,
+        channel="web",
+        wording="Email me?",
+        wording_version="v1",
+        source="conversation",
+        evidence={"conversation_id": "c"},
+        now=NOW,
+    )
 
 
 def test_each_change_emits_its_event_to_subscribers(store: ProfileStore) -> None:
     store.subscribe_webhook("https://hooks.example.test/a", EVERYTHING, "s" * 32, now=NOW)
-    contact = store.update_lead_fields("web", "w1", {"name": "Ada", "email": "ada@acme.io"},
-                                       "w1", now=NOW)  # fmt: skip
+    contact = store.update_lead_fields(
+        "web", "w1", {"name": "Ada", "email": "ada@acme.io"}, "w1", now=NOW
+    )
     store.set_lead_status(contact.id, "captured", "w1", now=at(1))
     store.set_lead_status(contact.id, "confirmed", "w1", now=at(2))  # not captured twice
     _grant(store, contact.id)
-    store.save_score(contact.id, score=80, grade="A", stage="sql", rubric_version="r",
-                     model_version=None, explanation=[], now=at(3))  # fmt: skip
-    store.request_handoff(contact.id, conversation_id="w1", channel="web", reason="asked",
-                          transcript=[], outbox=[], now=at(4))  # fmt: skip
-    other = store.update_lead_fields("sms", "+14155550199", {"phone": "+14155550199"}, "s",
-                                     now=at(5))  # fmt: skip
+    store.save_score(
+        contact.id,
+        score=80,
+        grade="A",
+        stage="sql",
+        rubric_version="r",
+        model_version=None,
+        explanation=[],
+        now=at(3),
+    )
+    store.request_handoff(
+        contact.id,
+        conversation_id="w1",
+        channel="web",
+        reason="asked",
+        transcript=[],
+        outbox=[],
+        now=at(4),
+    )
+    other = store.update_lead_fields(
+        "sms", "+14155550199", {"phone": "+14155550199"}, "s", now=at(5)
+    )
     store.update_lead_fields("sms", "+14155550199", {"email": "ada@acme.io"}, "s", now=at(6))
     assert _types(store) == [
-        "lead.captured", "consent.changed", "lead.qualified", "handoff.requested",
+        "lead.captured",
+        "consent.changed",
+        "lead.qualified",
+        "handoff.requested",
         "contact.merged",
-    ]  # fmt: skip
+    ]
     captured = store.webhook_deliveries()[0]
     assert captured.data["email"] == "ada@acme.io" and captured.data["contact_id"] == contact.id
     merged = store.webhook_deliveries()[-1]

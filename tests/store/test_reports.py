@@ -26,9 +26,15 @@ def _consent(store: ProfileStore, contact: str, granted: bool, seconds: float) -
 
 def _score(store: ProfileStore, contact: str, stage: str, seconds: float) -> None:
     store.save_score(
-        contact, score=50, grade="B", stage=stage, rubric_version="v1", model_version=None,
-        explanation=[], now=at(seconds),
-    )  # fmt: skip
+        contact,
+        score=50,
+        grade="B",
+        stage=stage,
+        rubric_version="v1",
+        model_version=None,
+        explanation=[],
+        now=at(seconds),
+    )
 
 
 def seed_funnel(store: ProfileStore) -> None:
@@ -40,8 +46,9 @@ def seed_funnel(store: ProfileStore) -> None:
     store.record_outcome(star, "won", value=100, now=at(40))
     store.ensure_contact("web", "w-2", now=at(5))
     # Telegram, a day earlier: each stage reached, then taken back by a later event.
-    back = store.update_lead_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1",
-                                    now=at(-DAY)).id  # fmt: skip
+    back = store.update_lead_fields(
+        "telegram", "t-1", {"phone": "+15550001"}, "t-1", now=at(-DAY)
+    ).id
     _consent(store, back, True, 10)
     _consent(store, back, False, 11)
     _score(store, back, "sql", 20)
@@ -87,9 +94,13 @@ def test_an_empty_store_has_an_empty_funnel(store: ProfileStore) -> None:
 
 
 def parsed_event(
-    sender: str, timestamp: float, text: str, intent: str, confidence: float,
+    sender: str,
+    timestamp: float,
+    text: str,
+    intent: str,
+    confidence: float,
     ranking: tuple[tuple[str, float], ...] = (),
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     row = user_event(sender, timestamp, text)
     data = json.loads(row["data"])
     data["parse_data"] = {
@@ -118,10 +129,18 @@ def test_fallbacks_are_counted_per_day_and_grouped_by_text(tracker_url: str) -> 
     assert report.fallback_rate == 0.6
     assert [(d.day.day, d.messages, d.fallbacks) for d in report.days] == [(30, 1, 0), (1, 4, 3)]
     top, second = report.least_understood
-    assert (top.text, top.count, top.intent, top.confidence) == ("How much is it", 2, "ask_pricing",
-                                                                 0.31)  # fmt: skip
-    assert (second.text, second.count, second.intent, second.confidence) == ("blorp", 1,
-                                                                             "chitchat", 0.3)  # fmt: skip
+    assert (top.text, top.count, top.intent, top.confidence) == (
+        "How much is it",
+        2,
+        "ask_pricing",
+        0.31,
+    )
+    assert (second.text, second.count, second.intent, second.confidence) == (
+        "blorp",
+        1,
+        "chitchat",
+        0.3,
+    )
     assert understanding_report(tracker_url, None, threshold=0.45).fallbacks == 4
 
 

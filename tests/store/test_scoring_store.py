@@ -68,8 +68,15 @@ def test_scores_append_and_grade_changes_are_events(store: ProfileStore) -> None
 def test_a_score_out_of_range_is_refused(store: ProfileStore) -> None:
     contact = _contact(store)
     with pytest.raises(InvalidField):
-        store.save_score(contact, score=130, grade="A", stage="sql", rubric_version="v1",
-                         model_version=None, explanation=[])  # fmt: skip
+        store.save_score(
+            contact,
+            score=130,
+            grade="A",
+            stage="sql",
+            rubric_version="v1",
+            model_version=None,
+            explanation=[],
+        )
 
 
 def test_merging_keeps_the_survivors_answers_and_takes_the_others(store: ProfileStore) -> None:
@@ -99,8 +106,15 @@ def test_merging_keeps_the_survivors_answers_and_takes_the_others(store: Profile
 def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> None:
     contact = _contact(store)
     store.record_qualification(contact, {"budget": "1k_10k"}, channel="web", conversation_id="c1")
-    store.save_score(contact, score=10, grade="D", stage="new", rubric_version="v1",
-                     model_version=None, explanation=[])  # fmt: skip
+    store.save_score(
+        contact,
+        score=10,
+        grade="D",
+        stage="new",
+        rubric_version="v1",
+        model_version=None,
+        explanation=[],
+    )
     store.record_outcome(contact, "lost")
     store.erase_contact(contact, salt="pepper")
     assert store.outcomes() == []

@@ -127,8 +127,14 @@ class StudioClient:
             self.csrf = found.group(1)
         return response
 
-    def post(self, path: str, data: Mapping[str, str] | None = None, *, csrf: bool = True,
-             origin: str | None = None) -> httpx.Response:  # fmt: skip
+    def post(
+        self,
+        path: str,
+        data: Mapping[str, str] | None = None,
+        *,
+        csrf: bool = True,
+        origin: str | None = None,
+    ) -> httpx.Response:
         fields = dict(data or {})
         if csrf:
             fields.setdefault("csrf_token", self.csrf)

@@ -51,9 +51,10 @@ def test_open_redirect_after_login_is_refused(studio: StudioServer) -> None:
     studio.add_user("admin@example.com", "admin")
     client = studio.client()
     response = client.post(
-        "/login", {"email": "admin@example.com", "password": PASSWORD, "next": "//evil.example"},
+        "/login",
+        {"email": "admin@example.com", "password": PASSWORD, "next": "//evil.example"},
         csrf=False,
-    )  # fmt: skip
+    )
     assert response.headers["location"] == "/"
 
 
@@ -63,8 +64,9 @@ def test_marketer_cannot_reach_admin_pages(studio: StudioServer) -> None:
         response = marketer.get(path)
         assert response.status_code == 403
         assert "may not" in response.text
-    refused = marketer.post("/users", {"email": "x@example.com", "name": "X", "role": "admin",
-                                       "password": "x" * 12})  # fmt: skip
+    refused = marketer.post(
+        "/users", {"email": "x@example.com", "name": "X", "role": "admin", "password": "x" * 12}
+    )
     assert refused.status_code == 403
     assert studio.store.studio_user_with_hash("x@example.com") is None
     assert "studio.forbidden" in [e.action for e in studio.store.audit_entries()]
@@ -84,11 +86,14 @@ def test_cross_site_and_tokenless_posts_are_refused(studio: StudioServer) -> Non
 
 def test_admin_manages_users_and_every_change_is_audited(studio: StudioServer) -> None:
     admin = studio.signed_in("admin")
-    weak = admin.post("/users", {"email": "a@example.com", "name": "A", "role": "analyst",
-                                 "password": "short"})  # fmt: skip
+    weak = admin.post(
+        "/users", {"email": "a@example.com", "name": "A", "role": "analyst", "password": "short"}
+    )
     assert weak.status_code == 400 and "12 characters" in weak.text
-    admin.post("/users", {"email": "a@example.com", "name": "A", "role": "analyst",
-                          "password": "long enough pass"})  # fmt: skip
+    admin.post(
+        "/users",
+        {"email": "a@example.com", "name": "A", "role": "analyst", "password": "long enough pass"},
+    )
     found = studio.store.studio_user_with_hash("a@example.com")
     assert found is not None
     user_id = found[0].id
@@ -191,8 +196,9 @@ def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -
     posts = [p for method, p in _routes(studio) if method == "POST" and p not in SESSIONLESS]
     assert len(posts) >= 15
     for path in posts:
-        forged = admin.http.post(path, data={"csrf_token": admin.csrf},
-                                 headers={"Origin": "https://evil.example"})  # fmt: skip
+        forged = admin.http.post(
+            path, data={"csrf_token": admin.csrf}, headers={"Origin": "https://evil.example"}
+        )
         assert forged.status_code == 403, path
         tokenless = admin.http.post(path, json={}, headers={"Origin": studio.url})
         assert tokenless.status_code == 403, path

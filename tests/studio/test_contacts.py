@@ -28,12 +28,24 @@ def seed_ada(studio: StudioServer) -> tuple[Contact, ScoreResult]:
     """Ada, with consent evidence, qualifying answers, a real score and a conversation."""
     store = studio.store
     ada = store.update_lead_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)  # type: ignore[arg-type]
-    store.record_consent(ada.id, "email", True, channel="web", wording=WORDING,
-                         wording_version="email-v3", source="conversation",
-                         evidence={"conversation_id": "sess-ada", "message_id": "msg-1717"},
-                         now=at(1))  # fmt: skip
-    store.record_qualification(ada.id, {"budget": "10k_50k", "authority": "decides"},
-                               channel="web", conversation_id="sess-ada", now=at(2))  # fmt: skip
+    store.record_consent(
+        ada.id,
+        "email",
+        True,
+        channel="web",
+        wording=WORDING,
+        wording_version="email-v3",
+        source="conversation",
+        evidence={"conversation_id": "sess-ada", "message_id": "msg-1717"},
+        now=at(1),
+    )
+    store.record_qualification(
+        ada.id,
+        {"budget": "10k_50k", "authority": "decides"},
+        channel="web",
+        conversation_id="sess-ada",
+        now=at(2),
+    )
     store.record_event(ada.id, "note", {"text": "asked about the analytical engine"}, now=at(3))
     rubric = load_rubric(studio.settings.scoring_file)
     result = score_contact(store, ada.id, rubric=rubric, now=at(4))
@@ -203,8 +215,9 @@ def test_a_cross_site_erase_is_refused(studio: StudioServer) -> None:
     ada, _ = seed_ada(studio)
     admin = studio.signed_in("admin")
     admin.get(f"/contacts/{ada.id}")
-    forged = admin.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"},
-                        origin="https://evil.example")  # fmt: skip
+    forged = admin.post(
+        f"/contacts/{ada.id}/erase", {"confirm": "ERASE"}, origin="https://evil.example"
+    )
     assert forged.status_code == 403
     tokenless = admin.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"}, csrf=False)
     assert tokenless.status_code == 403
@@ -271,8 +284,9 @@ def test_a_possible_duplicate_shows_on_both_profiles_and_admins_settle_it(
     for profile in (admin.get(f"/contacts/{ada.id}").text, admin.get(f"/contacts/{typed.id}").text):
         assert "Possible duplicates" in profile and 'value="merge"' in profile
     [claim] = studio.store.possible_duplicates(ada.id)
-    merged = admin.post(f"/contacts/{typed.id}/duplicates",
-                        {"claim_id": str(claim.id), "decision": "merge"})  # fmt: skip
+    merged = admin.post(
+        f"/contacts/{typed.id}/duplicates", {"claim_id": str(claim.id), "decision": "merge"}
+    )
     assert merged.status_code == 303 and merged.headers["location"] == f"/contacts/{ada.id}"
     assert studio.store.get_contact(typed.id).id == ada.id
     assert ("studio.duplicate_merged", ada.id) in actions(studio)
@@ -298,8 +312,16 @@ def test_only_admins_merge_and_a_dismissal_keeps_both(studio: StudioServer) -> N
 
 def test_a_pending_grant_shows_as_waiting_for_confirmation(studio: StudioServer) -> None:
     typed = studio.store.record_stated_details("web", "s", {"email": "new@example.org"}, "s")
-    studio.store.record_consent(typed.id, "email", True, channel="web", wording=WORDING,
-                                wording_version="v1", source="conversation",
-                                evidence={"message_id": "m"}, pending=True)  # fmt: skip
+    studio.store.record_consent(
+        typed.id,
+        "email",
+        True,
+        channel="web",
+        wording=WORDING,
+        wording_version="v1",
+        source="conversation",
+        evidence={"message_id": "m"},
+        pending=True,
+    )
     page = studio.signed_in("analyst").get(f"/contacts/{typed.id}").text
     assert "waiting for confirmation" in page and "pending confirmation" in page

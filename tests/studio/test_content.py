@@ -115,8 +115,10 @@ def test_editing_a_response_changes_the_draft_only(studio: StudioServer) -> None
 def test_voice_wording_becomes_a_channel_variation(studio: StudioServer) -> None:
     client = studio.signed_in("marketer")
     client.get(GREET)
-    fields = greet_form(channel_twilio_voice="How can I help? Say demo, pricing or sales.",
-                        channel_twilio="Reply with what you need.")  # fmt: skip
+    fields = greet_form(
+        channel_twilio_voice="How can I help? Say demo, pricing or sales.",
+        channel_twilio="Reply with what you need.",
+    )
     assert post(client, GREET, fields).status_code == 303
     variations = draft(studio)["responses"]["utter_greet"]
     by_channel = {v.get("channel"): v for v in variations}
@@ -146,8 +148,9 @@ def test_button_to_an_unknown_intent_is_refused(studio: StudioServer) -> None:
     client = studio.signed_in("marketer")
     client.get(GREET)
     before = draft_text(studio)
-    fields = greet_form(button_title=["Book a demo", "Nope"],
-                        button_payload=["/request_demo", "/no_such_intent"])  # fmt: skip
+    fields = greet_form(
+        button_title=["Book a demo", "Nope"], button_payload=["/request_demo", "/no_such_intent"]
+    )
     response = post(client, GREET, fields)
     assert response.status_code == 400
     assert "/no_such_intent" in field_error(response.text, "button-payload-1")
@@ -190,8 +193,10 @@ def test_lead_form_keeps_every_question(studio: StudioServer) -> None:
     client = studio.signed_in("marketer")
     fields = questions_of(client.get("/content/lead-form").text)
     before = draft_text(studio)
-    fields |= {f"position_{s}": "1" for s in ("lead_name", "lead_email", "lead_company",
-                                             "lead_role", "lead_need")}  # fmt: skip
+    fields |= {
+        f"position_{s}": "1"
+        for s in ("lead_name", "lead_email", "lead_company", "lead_role", "lead_need")
+    }
     response = post(client, "/content/lead-form", fields)
     assert response.status_code == 400
     assert "lead_phone" in field_error(response.text, "order", on_input=False)
@@ -232,8 +237,10 @@ def test_qualifying_skip_values_are_validated(studio: StudioServer) -> None:
     fields = questions_of(client.get("/content/qualifying").text)
     root = Workspace.for_settings(studio.settings).root
     before = (root / "qualification.yml").read_text(encoding="utf-8")
-    fields |= {f"position_{f}": str(n) for n, f in
-              enumerate(("company_size", "authority", "budget", "timeline"), 1)}  # fmt: skip
+    fields |= {
+        f"position_{f}": str(n)
+        for n, f in enumerate(("company_size", "authority", "budget", "timeline"), 1)
+    }
     fields["skip_budget_company_size"] = "enormous"
     response = post(client, "/content/qualifying", fields)
     assert response.status_code == 400

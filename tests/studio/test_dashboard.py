@@ -27,19 +27,40 @@ def ago(days: float) -> datetime:
 def seed_contacts(store: ProfileStore) -> None:
     star = store.update_lead_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=ago(1)).id
     store.record_consent(
-        star, "email", True, channel="web", wording="May we email you?", wording_version="v1",
-        source="conversation", evidence={"conversation_id": "w-1"}, now=ago(1),
-    )  # fmt: skip
-    store.save_score(star, score=80, grade="A", stage="sql", rubric_version="v1",
-                     model_version=None, explanation=[], now=ago(1))  # fmt: skip
+        star,
+        "email",
+        True,
+        channel="web",
+        wording="May we email you?",
+        wording_version="v1",
+        source="conversation",
+        evidence={"conversation_id": "w-1"},
+        now=ago(1),
+    )
+    store.save_score(
+        star,
+        score=80,
+        grade="A",
+        stage="sql",
+        rubric_version="v1",
+        model_version=None,
+        explanation=[],
+        now=ago(1),
+    )
     store.record_outcome(star, "won", now=ago(0.5))
     store.ensure_contact("web", "w-2", now=ago(2))
     store.update_lead_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
     store.update_lead_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
 
 
-def parsed(sender: str, at: datetime, text: str, intent: str, confidence: float,
-           ranking: tuple[tuple[str, float], ...] = ()) -> dict[str, Any]:  # fmt: skip
+def parsed(
+    sender: str,
+    at: datetime,
+    text: str,
+    intent: str,
+    confidence: float,
+    ranking: tuple[tuple[str, float], ...] = (),
+) -> dict[str, Any]:
     row = user_event(sender, at.timestamp(), text)
     data = json.loads(row["data"])
     data["parse_data"] = {
@@ -67,8 +88,9 @@ def seed_campaign(store: ProfileStore) -> None:
     [send] = store.claim_due_sends(["welcome"], NOW)
     assert store.start_campaign_send(send, "telegram", NOW)
     assert store.finish_campaign_send(send, status="sent", channel="telegram", now=NOW)
-    store.save_enrollment_progress(enrollment.id, step=1, next_run_at=NOW, status="exited",
-                                   exit_reason="converted", now=NOW)  # fmt: skip
+    store.save_enrollment_progress(
+        enrollment.id, step=1, next_run_at=NOW, status="exited", exit_reason="converted", now=NOW
+    )
 
 
 def row_of(page: str, attribute: str, value: str) -> str:
@@ -135,9 +157,15 @@ def test_campaign_results_per_campaign(studio: StudioServer) -> None:
 def test_adding_a_message_to_the_training_data(seeded: StudioServer) -> None:
     marketer = seeded.signed_in("marketer")
     marketer.get("/dashboard")
-    response = marketer.post("/dashboard/examples", {
-        "intent": "ask_pricing", "text": "how much is  it", "period": "7d", "channel": "web",
-    })  # fmt: skip
+    response = marketer.post(
+        "/dashboard/examples",
+        {
+            "intent": "ask_pricing",
+            "text": "how much is  it",
+            "period": "7d",
+            "channel": "web",
+        },
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == "/dashboard?period=7d&channel=web&added=ask_pricing"
     nlu = Workspace.for_settings(seeded.settings).read("data/nlu.yml")
@@ -161,8 +189,10 @@ def test_an_added_example_goes_in_without_emails_phones_or_names(seeded: StudioS
     assert response.headers["Location"].endswith("&added=inform&masked=email%2Cphone%2Cname")
     nlu = Workspace.for_settings(seeded.settings).read("data/nlu.yml")
     assert "Wilhelmina" not in nlu and "zephyrine" not in nlu and "555 0188" not in nlu
-    assert ("    - Jane Doe here, jane.doe@example.com or +1 202 555 0143, "
-            "my name is Jane Doe, thanks\n") in nlu  # fmt: skip
+    assert (
+        "    - Jane Doe here, jane.doe@example.com or +1 202 555 0143, "
+        "my name is Jane Doe, thanks\n"
+    ) in nlu
     after = marketer.get(response.headers["Location"]).text
     assert "email addresses, phone numbers, names were replaced by stand-ins" in after
     [entry] = [e for e in seeded.store.audit_entries() if e.action == "studio.nlu_example_added"]

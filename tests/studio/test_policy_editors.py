@@ -87,9 +87,15 @@ def test_rubric_edit_lands_in_the_draft_with_a_new_version(studio: StudioServer)
     marketer = studio.signed_in("marketer")
     fields = form_of(marketer, "/content/scoring")
     assert fields["grades.A"] == "70" and fields["fit.0.points.over_50k"] == "25"
-    fields.update({"grades.A": "75", "fit.0.points.over_50k": "30",
-                   "fit.4.words.2.match": "Analyst, Engineer", "fit.4.words.2.points": "2",
-                   "predictive.weight": "0.5"})  # fmt: skip
+    fields.update(
+        {
+            "grades.A": "75",
+            "fit.0.points.over_50k": "30",
+            "fit.4.words.2.match": "Analyst, Engineer",
+            "fit.4.words.2.points": "2",
+            "predictive.weight": "0.5",
+        }
+    )
     response = marketer.post("/content/scoring", fields)
     assert response.status_code == 303
     assert response.headers["location"] == "/content/scoring?saved=1"
@@ -127,8 +133,9 @@ def test_bad_rubric_is_refused_next_to_the_field(studio: StudioServer) -> None:
     response = marketer.post("/content/scoring", fields)
     assert response.status_code == 400
     assert re.search(r'id="error-grades.A">must be higher than B \(45\)', response.text)
-    assert re.search(r"id=\"error-fit.1.points.11-50\">&#39;lots&#39; is not a whole number",
-                     response.text)  # fmt: skip
+    assert re.search(
+        r"id=\"error-fit.1.points.11-50\">&#39;lots&#39; is not a whole number", response.text
+    )
     assert 'id="error-predictive.weight">must be between 0 and 1' in response.text
     assert 'name="grades.A" value="40"' in response.text  # what they typed is kept
     assert (draft(studio) / "scoring.yml").read_text() == before
@@ -172,8 +179,14 @@ def test_consent_placeholders_and_empty_wording_are_refused(studio: StudioServer
     marketer = studio.signed_in("marketer")
     before = (draft(studio) / "consent.yml").read_text()
     fields = form_of(marketer, "/content/consent")
-    fields.update({"wording.0": "Can {brand} email you?", "wording.1": "  ",
-                   "purpose.new": "email", "wording.new": "Again {"})  # fmt: skip
+    fields.update(
+        {
+            "wording.0": "Can {brand} email you?",
+            "wording.1": "  ",
+            "purpose.new": "email",
+            "wording.new": "Again {",
+        }
+    )
     response = marketer.post("/content/consent", fields)
     assert response.status_code == 400
     assert 'id="error-wording.0">unknown placeholder {brand}' in response.text

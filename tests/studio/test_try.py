@@ -117,8 +117,12 @@ def test_the_page_and_who_may_use_it(try_studio: TryStudio, marketer: StudioClie
 
     analyst = try_studio.server.signed_in("analyst")
     assert analyst.get("/try").status_code == 403
-    assert analyst.post_json("/api/try/message", {"conversation": conversation,
-                                                  "text": "hi"}).status_code == 403  # fmt: skip
+    assert (
+        analyst.post_json(
+            "/api/try/message", {"conversation": conversation, "text": "hi"}
+        ).status_code
+        == 403
+    )
     assert analyst.post_json("/api/try/start", {}).status_code == 403
     stranger = try_studio.server.client()
     anonymous = stranger.post_json("/api/try/message", {"text": "hi"})
@@ -233,8 +237,11 @@ def test_the_page_in_a_browser(try_studio: TryStudio) -> None:
         driver.find_element(By.ID, "call-hangup").click()
         wait.until(lambda d: "call ended" in d.find_element(By.ID, "call-log").text)
         assert driver.find_element(By.ID, "try-error").get_attribute("hidden") is not None
-        problems = [e["message"] for e in driver.get_log("browser")
-                    if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]  # fmt: skip
+        problems = [
+            e["message"]
+            for e in driver.get_log("browser")
+            if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]
+        ]
         assert not problems, problems
         screenshot(driver, "studio-try")
 

@@ -116,8 +116,11 @@ def test_action_values_cover_what_actions_pass() -> None:
     passed: set[str] = set()
     for path in (PROJECT_ROOT / "actions").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "utter_message"):  # fmt: skip
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "utter_message"
+            ):
                 passed |= {k.arg for k in node.keywords if k.arg}
     passed -= {"response", "buttons", "json_message", "text", "image", "attachment"}
     assert passed <= ACTION_VALUES, passed - ACTION_VALUES

@@ -93,10 +93,19 @@ def shared_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 
 def _contact(store: ProfileStore, external_id: str = "w1", email: str = "ada@acme.io") -> str:
-    contact = store.update_lead_fields("web", external_id, {"name": "Ada Lane", "email": email},
-                                       external_id, now=NOW)  # fmt: skip
-    store.save_score(contact.id, score=82, grade="A", stage="sql", rubric_version="r",
-                     model_version=None, explanation=[], now=NOW)  # fmt: skip
+    contact = store.update_lead_fields(
+        "web", external_id, {"name": "Ada Lane", "email": email}, external_id, now=NOW
+    )
+    store.save_score(
+        contact.id,
+        score=82,
+        grade="A",
+        stage="sql",
+        rubric_version="r",
+        model_version=None,
+        explanation=[],
+        now=NOW,
+    )
     return contact.id
 
 
@@ -113,15 +122,28 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     contact_id = _contact(api.store)
     reader = api.token("read")
     assert api.get(f"/api/v1/contacts/{contact_id}", reader).json()["score"]["grade"] == "A"
-    patch = httpx.patch(f"{api.url}/api/v1/contacts/{contact_id}", json={"company": "Acme"},
-                        headers={"Authorization": f"Bearer {reader}"}, timeout=10)  # fmt: skip
+    patch = httpx.patch(
+        f"{api.url}/api/v1/contacts/{contact_id}",
+        json={"company": "Acme"},
+        headers={"Authorization": f"Bearer {reader}"},
+        timeout=10,
+    )
     assert patch.status_code == 403
     writer = api.token("read", "write")
-    patch = httpx.patch(f"{api.url}/api/v1/contacts/{contact_id}", json={"company": "Acme"},
-                        headers={"Authorization": f"Bearer {writer}"}, timeout=10)  # fmt: skip
+    patch = httpx.patch(
+        f"{api.url}/api/v1/contacts/{contact_id}",
+        json={"company": "Acme"},
+        headers={"Authorization": f"Bearer {writer}"},
+        timeout=10,
+    )
     assert patch.status_code == 200 and patch.json()["company"] == "Acme"
-    consent = {"purpose": "email", "granted": True, "wording": "May we email you?",
-               "wording_version": "staff-1", "evidence": {"collected_by": "sam", "method": "call"}}  # fmt: skip
+    consent = {
+        "purpose": "email",
+        "granted": True,
+        "wording": "May we email you?",
+        "wording_version": "staff-1",
+        "evidence": {"collected_by": "sam", "method": "call"},
+    }
     url = f"{api.url}/api/v1/contacts/{contact_id}/consent"
     denied = httpx.post(url, json=consent, headers={"Authorization": f"Bearer {writer}"})
     assert denied.status_code == 403
@@ -220,8 +242,7 @@ def test_api_bad_input_is_400_and_unknown_is_404(api: Api) -> None:
     token = api.token("read", "write")
     headers = {"Authorization": f"Bearer {token}"}
     url = f"{api.url}/api/v1/contacts/{contact_id}"
-    for body in (b"{", b"[]", b'{"email": "not-an-email"}', b'{"shoe_size": "9"}',
-                 b'{"name": 7}'):  # fmt: skip
+    for body in (b"{", b"[]", b'{"email": "not-an-email"}', b'{"shoe_size": "9"}', b'{"name": 7}'):
         reply = httpx.patch(url, content=body, headers=headers, timeout=10)
         assert reply.status_code == 400, body
     assert api.get("/api/v1/contacts/nobody", token).status_code == 404

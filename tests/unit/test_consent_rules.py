@@ -64,14 +64,25 @@ def test_withdrawal_scope(text: str, channel: str, keyword: str | None, expected
 @pytest.mark.parametrize(
     ("text", "channel", "kind"),
     [
-        ("STOP", "rest", "stop"), (" stop! ", "sms", "stop"), ("Stop all", "sms", "stop_all"),
-        ("cancel", "sms", "stop"), ("END", "whatsapp", "stop"), ("quit", "sms", "stop"),
-        ("revoke", "rest", "stop"), ("opt-out", "web", "stop"), ("START", "rest", "start"),
-        ("unstop", "sms", "start"), ("yes", "sms", "start"), ("HELP", "rest", "help"),
-        ("info", "sms", "help"), ("STOP por favor", "sms", "stop"), ("bitte stop", "whatsapp", "stop"),
-        ("Stop, thanks!", "rest", "stop"), ("merci STOP", "sms", "stop"),
+        ("STOP", "rest", "stop"),
+        (" stop! ", "sms", "stop"),
+        ("Stop all", "sms", "stop_all"),
+        ("cancel", "sms", "stop"),
+        ("END", "whatsapp", "stop"),
+        ("quit", "sms", "stop"),
+        ("revoke", "rest", "stop"),
+        ("opt-out", "web", "stop"),
+        ("START", "rest", "start"),
+        ("unstop", "sms", "start"),
+        ("yes", "sms", "start"),
+        ("HELP", "rest", "help"),
+        ("info", "sms", "help"),
+        ("STOP por favor", "sms", "stop"),
+        ("bitte stop", "whatsapp", "stop"),
+        ("Stop, thanks!", "rest", "stop"),
+        ("merci STOP", "sms", "stop"),
     ],
-)  # fmt: skip
+)
 def test_keywords_match_whole_messages(text: str, channel: str, kind: str) -> None:
     found = match_keyword(text, channel)  # type: ignore[arg-type]
     assert found is not None and found.kind == kind
@@ -79,8 +90,14 @@ def test_keywords_match_whole_messages(text: str, channel: str, kind: str) -> No
 
 @pytest.mark.parametrize(
     ("text", "channel"),
-    [("cancel", "rest"), ("yes", "web"), ("don't stop the demo", "sms"), ("stop it now please", "sms"),
-     ("stopwatch", "sms"), ("STOP " * 20, "sms")],
-)  # fmt: skip
+    [
+        ("cancel", "rest"),
+        ("yes", "web"),
+        ("don't stop the demo", "sms"),
+        ("stop it now please", "sms"),
+        ("stopwatch", "sms"),
+        ("STOP " * 20, "sms"),
+    ],
+)
 def test_other_messages_are_not_keywords(text: str, channel: str) -> None:
     assert match_keyword(text, channel) is None  # type: ignore[arg-type]

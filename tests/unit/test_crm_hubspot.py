@@ -56,11 +56,23 @@ class FakeHubSpot:
         if scripted is not None:
             return scripted
         if auth != f"Bearer {TOKEN}":
-            return Reply(401, {"status": "error", "category": "INVALID_AUTHENTICATION",
-                               "message": "Authentication credentials not found."})  # fmt: skip
+            return Reply(
+                401,
+                {
+                    "status": "error",
+                    "category": "INVALID_AUTHENTICATION",
+                    "message": "Authentication credentials not found.",
+                },
+            )
         if body.get("idProperty") != "email" or "@" not in str(body.get("objectId")):
-            return Reply(400, {"status": "error", "category": "VALIDATION_ERROR",
-                               "message": "objectId must be an email with idProperty email"})  # fmt: skip
+            return Reply(
+                400,
+                {
+                    "status": "error",
+                    "category": "VALIDATION_ERROR",
+                    "message": "objectId must be an email with idProperty email",
+                },
+            )
         with self.lock:  # an unknown address is blocked all the same, as HubSpot does
             self.contacts.pop(body["objectId"], None)
             self.blocked.add(body["objectId"])
@@ -73,11 +85,23 @@ class FakeHubSpot:
         if scripted is not None:
             return scripted
         if auth != f"Bearer {TOKEN}":
-            return Reply(401, {"status": "error", "category": "INVALID_AUTHENTICATION",
-                               "message": "Authentication credentials not found."})  # fmt: skip
+            return Reply(
+                401,
+                {
+                    "status": "error",
+                    "category": "INVALID_AUTHENTICATION",
+                    "message": "Authentication credentials not found.",
+                },
+            )
         if len(inputs) > 100 or {i["id"] for i in inputs} & self.refuse_batch:
-            return Reply(400, {"status": "error", "category": "VALIDATION_ERROR",
-                               "message": "Property values were not valid"})  # fmt: skip
+            return Reply(
+                400,
+                {
+                    "status": "error",
+                    "category": "VALIDATION_ERROR",
+                    "message": "Property values were not valid",
+                },
+            )
         return self._upsert(inputs)
 
     def _upsert(self, inputs: list[dict[str, Any]]) -> Reply:
@@ -156,9 +180,16 @@ def _lead(store: ProfileStore, n: int, email: bool = True, **fields: str) -> str
 
 def _consent(store: ProfileStore, contact_id: str, purpose: str, granted: bool) -> None:
     store.record_consent(
-        contact_id, purpose, granted, channel="web", wording="May we email you?",  # type: ignore[arg-type]
-        wording_version="v1", source="conversation", evidence={"conversation_id": "c1"}, now=NOW,
-    )  # fmt: skip
+        contact_id,
+        purpose,
+        granted,
+        channel="web",
+        wording="May we email you?",  # type: ignore[arg-type]
+        wording_version="v1",
+        source="conversation",
+        evidence={"conversation_id": "c1"},
+        now=NOW,
+    )
 
 
 def _emails(hubspot: FakeHubSpot) -> list[str]:
@@ -169,8 +200,16 @@ def test_sync_upserts_a_qualified_lead_by_email_with_score_and_consent(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     contact_id = _lead(store, 1, phone="+14155550134", company="Acme", role="CTO")
-    store.save_score(contact_id, score=87, grade="A", stage="sql", rubric_version="r1",
-                     model_version=None, explanation=[], now=NOW)  # fmt: skip
+    store.save_score(
+        contact_id,
+        score=87,
+        grade="A",
+        stage="sql",
+        rubric_version="r1",
+        model_version=None,
+        explanation=[],
+        now=NOW,
+    )
     _consent(store, contact_id, "email", True)
     _consent(store, contact_id, "sms", False)
     report = sync_due(store, connector, NOW)
@@ -203,10 +242,18 @@ def test_sync_waits_out_a_rate_limit_then_succeeds(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     _lead(store, 1)
-    hubspot.script = [Reply(429, {"status": "error", "errorType": "RATE_LIMIT",
-                                  "policyName": "TEN_SECONDLY_ROLLING",
-                                  "message": "You have reached your ten_secondly_rolling limit."},
-                            {"Retry-After": "7"})]  # fmt: skip
+    hubspot.script = [
+        Reply(
+            429,
+            {
+                "status": "error",
+                "errorType": "RATE_LIMIT",
+                "policyName": "TEN_SECONDLY_ROLLING",
+                "message": "You have reached your ten_secondly_rolling limit.",
+            },
+            {"Retry-After": "7"},
+        )
+    ]
     limited = sync_due(store, connector, NOW)
     assert limited.pushed == 0 and "429" in (limited.error or "")
     assert limited.retry_at == NOW + timedelta(seconds=7)
@@ -353,7 +400,7 @@ def test_a_deletion_waits_out_hubspot_being_down_and_goes_before_any_push(
     assert back.deleted == 1 and back.pushed == 1 and back.error is None
     assert hubspot.deletions == [GDPR_BODY, GDPR_BODY] and list(hubspot.contacts) == [
         "lead2@example.com"
-    ]  # fmt: skip
+    ]
     assert store.pending_crm_erasures("hubspot") == [] and store.crm_failure("hubspot") is None
 
 
@@ -376,8 +423,9 @@ def test_a_refused_deletion_is_retried_later_without_holding_back_the_rest(
 ) -> None:
     _synced_then_erased(store, connector)
     _lead(store, 2)
-    hubspot.erase_script = [Reply(400, {"category": "VALIDATION_ERROR",
-                                        "message": "lead1@example.com is invalid"})]  # fmt: skip
+    hubspot.erase_script = [
+        Reply(400, {"category": "VALIDATION_ERROR", "message": "lead1@example.com is invalid"})
+    ]
     refused = sync_due(store, connector, NOW)
     assert refused.delete_refused == 1 and refused.pushed == 1 and refused.error is None
     [waiting] = store.pending_crm_erasures("hubspot")
@@ -427,9 +475,14 @@ def test_crm_settings_are_off_without_a_token_and_reach_child_processes(tmp_path
     off = load_settings(environ=base, dotenv=tmp_path / "none.env")
     assert not off.crm.configured and off.crm.hubspot_api_base_url == "https://api.hubapi.com"
     assert HubSpotConnector.from_settings(off.crm) is None
-    on = load_settings(environ={**base, "HUBSPOT_ACCESS_TOKEN": TOKEN,
-                                "HUBSPOT_API_BASE_URL": "http://127.0.0.1:9/"},
-                       dotenv=tmp_path / "none.env")  # fmt: skip
+    on = load_settings(
+        environ={
+            **base,
+            "HUBSPOT_ACCESS_TOKEN": TOKEN,
+            "HUBSPOT_API_BASE_URL": "http://127.0.0.1:9/",
+        },
+        dotenv=tmp_path / "none.env",
+    )
     assert on.crm.configured and on.crm.hubspot_api_base_url == "http://127.0.0.1:9"
     assert TOKEN not in repr(on) and TOKEN not in str(on.describe())
     assert load_settings(environ=child_env(on), dotenv=tmp_path / "none.env") == on
@@ -438,8 +491,13 @@ def test_crm_settings_are_off_without_a_token_and_reach_child_processes(tmp_path
 def _parley(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cli.main", "crm", *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_cli_crm_sync_pushes_and_status_reports(
@@ -447,17 +505,22 @@ def test_cli_crm_sync_pushes_and_status_reports(
 ) -> None:
     _lead(store, 1)
     _lead(store, 2)
-    env = {**os.environ, "DATABASE_URL": str(store.engine.url),
-           "PARLEY_DATA_DIR": str(tmp_path / "var"), "HUBSPOT_ACCESS_TOKEN": TOKEN,
-           "HUBSPOT_API_BASE_URL": hubspot.url}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": str(store.engine.url),
+        "PARLEY_DATA_DIR": str(tmp_path / "var"),
+        "HUBSPOT_ACCESS_TOKEN": TOKEN,
+        "HUBSPOT_API_BASE_URL": hubspot.url,
+    }
     before = _parley(env, "status")
     assert before.returncode == 0 and "hubspot: on" in before.stdout
     assert "cursor: event 0, 2 events waiting" in before.stdout
     synced = _parley(env, "sync")
     assert synced.returncode == 0, synced.stderr
     assert "pushed 2" in synced.stdout and sorted(hubspot.contacts) == [
-        "lead1@example.com", "lead2@example.com"
-    ]  # fmt: skip
+        "lead1@example.com",
+        "lead2@example.com",
+    ]
     after = _parley(env, "status")
     assert "0 events waiting" in after.stdout and "last error: none" in after.stdout
     off = _parley({**env, "HUBSPOT_ACCESS_TOKEN": ""}, "sync")

@@ -22,11 +22,20 @@ def test_company_domain_of_business_address_is_its_domain(email: str, domain: st
 @pytest.mark.parametrize(
     "email",
     [
-        "dana@gmail.com", "dana@outlook.com", "dana@yahoo.com", "dana@hotmail.com",
-        "dana@icloud.com", "dana@proton.me", "dana@yahoo.co.uk", "dana@hotmail.fr",
-        "dana@GMAIL.COM", None, "", "not-an-address",
+        "dana@gmail.com",
+        "dana@outlook.com",
+        "dana@yahoo.com",
+        "dana@hotmail.com",
+        "dana@icloud.com",
+        "dana@proton.me",
+        "dana@yahoo.co.uk",
+        "dana@hotmail.fr",
+        "dana@GMAIL.COM",
+        None,
+        "",
+        "not-an-address",
     ],
-)  # fmt: skip
+)
 def test_company_domain_of_free_mail_or_nothing_is_none(email: str | None) -> None:
     assert company_domain_of(email) is None
 

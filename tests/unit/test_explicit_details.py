@@ -37,27 +37,39 @@ def test_a_privacy_intent_without_its_words_yields_to_details() -> None:
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("what's your phone number?", "ask_capabilities"), ("cancel, my email is x@y.io", "cancel"),
-     ("/request_demo", "request_demo"), ("tell me a joke", "chitchat")],
-)  # fmt: skip
+    [
+        ("what's your phone number?", "ask_capabilities"),
+        ("cancel, my email is x@y.io", "cancel"),
+        ("/request_demo", "request_demo"),
+        ("tell me a joke", "chitchat"),
+    ],
+)
 def test_other_messages_keep_their_intent(text: str, intent: str) -> None:
     assert classify(text, intent) == intent
 
 
 @pytest.mark.parametrize(
     "text",
-    ["sorry it's jp dot tremblay at acme dot ca", "yeah so my email is anna dot kovacs at gmail dot com thanks",
-     "I work at Koala Freight", "i work for Sharma Textiles Pvt. Ltd."],
-)  # fmt: skip
+    [
+        "sorry it's jp dot tremblay at acme dot ca",
+        "yeah so my email is anna dot kovacs at gmail dot com thanks",
+        "I work at Koala Freight",
+        "i work for Sharma Textiles Pvt. Ltd.",
+    ],
+)
 def test_read_out_addresses_and_workplaces_become_inform(text: str) -> None:
     assert classify(text, "chitchat") == "inform"
 
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("does it work with Salesforce?", "ask_capabilities"), ("Nadia Khan", "skip"),
-     ("I'd rather not give my number", "skip"), ("helo", "greet"),
-     ("we met at the expo", "chitchat")],
-)  # fmt: skip
+    [
+        ("does it work with Salesforce?", "ask_capabilities"),
+        ("Nadia Khan", "skip"),
+        ("I'd rather not give my number", "skip"),
+        ("helo", "greet"),
+        ("we met at the expo", "chitchat"),
+    ],
+)
 def test_questions_refusals_and_names_keep_their_intent(text: str, intent: str) -> None:
     assert classify(text, intent) == intent

@@ -34,8 +34,13 @@ def env(tmp_path: Path) -> dict[str, str]:
 def parley(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cli.main", "contacts", *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def count(env: dict[str, str]) -> int:
@@ -67,8 +72,17 @@ def test_contacts_import_cli_maps_columns_and_reads_semicolons(
 ) -> None:
     path = tmp_path / "crm.csv"
     path.write_text("Who;Work mail;Cell\nBea Ruiz;bea@ruiz.es;+34 612 345 678\n", encoding="utf-8")
-    done = parley(env, "import", str(path), "--delimiter", ";", "--map", "name=Who",
-                  "--map", "email=Work mail")  # fmt: skip
+    done = parley(
+        env,
+        "import",
+        str(path),
+        "--delimiter",
+        ";",
+        "--map",
+        "name=Who",
+        "--map",
+        "email=Work mail",
+    )
     assert done.returncode == 0, done.stderr
     store = ProfileStore.from_url(env["DATABASE_URL"])
     bea = store.find_contact("bea@ruiz.es")
@@ -76,8 +90,11 @@ def test_contacts_import_cli_maps_columns_and_reads_semicolons(
     assert bea is not None
     # Spanish mobiles span Madrid's zone and the Canaries': no single zone to store.
     assert (bea.name, bea.phone, bea.country, bea.timezone) == (
-        "Bea Ruiz", "+34612345678", "ES", None,
-    )  # fmt: skip
+        "Bea Ruiz",
+        "+34612345678",
+        "ES",
+        None,
+    )
 
 
 def test_contacts_import_cli_explains_a_bad_mapping(env: dict[str, str], tmp_path: Path) -> None:
@@ -100,6 +117,8 @@ def test_contacts_enrich_cli_enriches_existing_contacts(env: dict[str, str]) -> 
     enriched = store.get_contact(contact.id)
     store.dispose()
     assert (enriched.company_domain, enriched.country, enriched.timezone) == (
-        "acme.io", "US", "America/New_York",
-    )  # fmt: skip
+        "acme.io",
+        "US",
+        "America/New_York",
+    )
     assert enriched.updated_at == contact.updated_at

@@ -74,9 +74,12 @@ def test_cleanse_joins_first_and_last_name_and_reads_national_numbers() -> None:
 
 def test_cleanse_refuses_consent_in_the_future() -> None:
     values = {
-        "email": "a@b.io", "purpose": "email", "consent_source": "form",
-        "consent_time": "2030-01-01T00:00:00Z", "consent_wording": "Yes",
-    }  # fmt: skip
+        "email": "a@b.io",
+        "purpose": "email",
+        "consent_source": "form",
+        "consent_time": "2030-01-01T00:00:00Z",
+        "consent_wording": "Yes",
+    }
     warnings: list[RowNote] = []
     person = cleanse(Row(2, values), "US", NOW, warnings)  # type: ignore[arg-type]
     assert isinstance(person, Person)
@@ -92,8 +95,11 @@ def test_folder_fills_blanks_from_later_rows_and_links_by_either_key() -> None:
     [person] = folder.people
     assert person.lines == [2, 3, 4]
     assert person.fields == {
-        "email": "a@b.io", "phone": "+12125550100", "name": "Ann", "company": "B",
-    }  # fmt: skip
+        "email": "a@b.io",
+        "phone": "+12125550100",
+        "name": "Ann",
+        "company": "B",
+    }
     assert (folder.folded, warnings) == (2, [])
 
 

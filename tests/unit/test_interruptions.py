@@ -58,11 +58,27 @@ def test_states_opt_out(text: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I'd rather not give my number", "no phone thanks", "not comfortable sharing that",
-     "skip", "Skip it please", "pass", "I'll pass", "nah", "No thank you.", "rather not",
-     "I don't have one", "we haven't got one", "prefer not to say", "none of your business",
-     "I'm not giving that out", "leave it blank", "n/a", "next question"],
-)  # fmt: skip
+    [
+        "I'd rather not give my number",
+        "no phone thanks",
+        "not comfortable sharing that",
+        "skip",
+        "Skip it please",
+        "pass",
+        "I'll pass",
+        "nah",
+        "No thank you.",
+        "rather not",
+        "I don't have one",
+        "we haven't got one",
+        "prefer not to say",
+        "none of your business",
+        "I'm not giving that out",
+        "leave it blank",
+        "n/a",
+        "next question",
+    ],
+)
 def test_refusals_decline(text: str) -> None:
     from bot.interruptions import declines
 
@@ -71,10 +87,19 @@ def test_refusals_decline(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Skip Henderson", "Nadia Khan", "no, it's Acme", "no, my company is Initrode",
-     "Next Level Media", "I don't know", "I don't want a demo", "Passmore Logistics",
-     "I don't want to continue", "+44 20 7946 0958"],
-)  # fmt: skip
+    [
+        "Skip Henderson",
+        "Nadia Khan",
+        "no, it's Acme",
+        "no, my company is Initrode",
+        "Next Level Media",
+        "I don't know",
+        "I don't want a demo",
+        "Passmore Logistics",
+        "I don't want to continue",
+        "+44 20 7946 0958",
+    ],
+)
 def test_answers_do_not_decline(text: str) -> None:
     from bot.interruptions import declines
 

@@ -10,13 +10,29 @@ from bot.leads import Reading, clean_free_text, normalize_email, normalize_phone
 @pytest.mark.parametrize(
     ("text", "requested", "persons", "orgs", "expected"),
     [
-        ("I'm Dana Reyes from Acme, dana@acme.io", None, [], [],
-         {"name": "Dana Reyes", "company": "Acme", "email": "dana@acme.io"}),
-        ("I'm Li Wei, CTO at Lumen Labs", None, [], [],
-         {"name": "Li Wei", "company": "Lumen Labs", "role": "CTO"}),
+        (
+            "I'm Dana Reyes from Acme, dana@acme.io",
+            None,
+            [],
+            [],
+            {"name": "Dana Reyes", "company": "Acme", "email": "dana@acme.io"},
+        ),
+        (
+            "I'm Li Wei, CTO at Lumen Labs",
+            None,
+            [],
+            [],
+            {"name": "Li Wei", "company": "Lumen Labs", "role": "CTO"},
+        ),
         ("my name is jonas weber", "name", [], [], {"name": "jonas weber"}),
         ("Dana", "name", [], [], {"name": "Dana"}),
-        ("Dana Reyes, dana@acme.io", "name", [], [], {"name": "Dana Reyes", "email": "dana@acme.io"}),
+        (
+            "Dana Reyes, dana@acme.io",
+            "name",
+            [],
+            [],
+            {"name": "Dana Reyes", "email": "dana@acme.io"},
+        ),
         ("actually my email is Dana.R@Acme.io", "phone", [], [], {"email": "dana.r@acme.io"}),
         ("dana at acme dot io", "email", [], [], {"email": "dana@acme.io"}),
         ("call me on (212) 555-0199", "phone", [], [], {"phone": "+12125550199"}),
@@ -24,13 +40,30 @@ from bot.leads import Reading, clean_free_text, normalize_email, normalize_phone
         ("I work at Initech", "company", [], [], {"company": "Initech"}),
         ("Initech", "company", [], [], {"company": "Initech"}),
         ("Acme Inc", "role", [], ["Acme Inc"], {"role": "Acme Inc"}),
-        ("Head of Marketing at Globex", "role", [], ["Globex"], {"role": "Head of Marketing", "company": "Globex"}),
-        ("we need to capture more leads from our website", "need", [], [],
-         {"need": "we need to capture more leads from our website"}),
-        ("Robert'); DROP TABLE contacts;--", "name", [], [], {"name": "Robert'); DROP TABLE contacts;--"}),
+        (
+            "Head of Marketing at Globex",
+            "role",
+            [],
+            ["Globex"],
+            {"role": "Head of Marketing", "company": "Globex"},
+        ),
+        (
+            "we need to capture more leads from our website",
+            "need",
+            [],
+            [],
+            {"need": "we need to capture more leads from our website"},
+        ),
+        (
+            "Robert'); DROP TABLE contacts;--",
+            "name",
+            [],
+            [],
+            {"name": "Robert'); DROP TABLE contacts;--"},
+        ),
         ("<b>Big</b> & Co", "company", [], [], {"company": "<b>Big</b> & Co"}),
     ],
-)  # fmt: skip
+)
 def test_read_message_finds_details(
     text: str, requested: str | None, persons: list[str], orgs: list[str], expected: dict[str, str]
 ) -> None:
@@ -61,9 +94,11 @@ def test_read_message_reports_problems(text: str, requested: str, problem: str) 
 
 def test_spotted_company_does_not_overwrite_a_known_one_from_a_need() -> None:
     reading = read_message(
-        "we need something like HubSpot", region="US", requested="need",
+        "we need something like HubSpot",
+        region="US",
+        requested="need",
         organizations=["HubSpot"],
-    )  # fmt: skip
+    )
     assert "company" not in reading.values
 
 
@@ -140,9 +175,13 @@ def read(
     region: str = "US",
 ) -> Reading:
     return read_message(
-        text, region=region, requested=requested, persons=persons,  # type: ignore[arg-type]
-        organizations=orgs, excluded=BOT_COMPANY,
-    )  # fmt: skip
+        text,
+        region=region,
+        requested=requested,
+        persons=persons,  # type: ignore[arg-type]
+        organizations=orgs,
+        excluded=BOT_COMPANY,
+    )
 
 
 @pytest.mark.parametrize(
@@ -184,10 +223,31 @@ def test_names_keep_every_part_the_person_gave(
 
 @pytest.mark.parametrize(
     "text",
-    ["helo", "hii there", "heyyy", "gday", "g'day mate", "good mornin", "Hiya!", "morning all",
-     "hello hello", "yo", "👋", "🙂🙏", "Namaste", "salaam", "kia ora", "Marketing Manager",
-     "HubSpot", "Acme Test Co", "Parley", "yes please", "what?", "why do you need it"],
-)  # fmt: skip
+    [
+        "helo",
+        "hii there",
+        "heyyy",
+        "gday",
+        "g'day mate",
+        "good mornin",
+        "Hiya!",
+        "morning all",
+        "hello hello",
+        "yo",
+        "👋",
+        "🙂🙏",
+        "Namaste",
+        "salaam",
+        "kia ora",
+        "Marketing Manager",
+        "HubSpot",
+        "Acme Test Co",
+        "Parley",
+        "yes please",
+        "what?",
+        "why do you need it",
+    ],
+)
 def test_greetings_emoji_and_other_words_are_no_names(text: str) -> None:
     reading = read(text, "name", persons=(text,), orgs=(text,))
     assert "name" not in reading.values and not reading.declined
@@ -195,9 +255,18 @@ def test_greetings_emoji_and_other_words_are_no_names(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["skip", "pass", "Skip it", "no thanks", "I'd rather not say", "not telling",
-             "prefer not to say", "nope"],
-)  # fmt: skip
+    "text",
+    [
+        "skip",
+        "pass",
+        "Skip it",
+        "no thanks",
+        "I'd rather not say",
+        "not telling",
+        "prefer not to say",
+        "nope",
+    ],
+)
 def test_refusing_the_name_gives_no_name(text: str) -> None:
     reading = read(text, "name")
     assert reading.values == {} and reading.problems == {} and reading.declined
@@ -244,12 +313,35 @@ def test_stated_companies_keep_their_legal_form(text: str, expected: str) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["HubSpot", "Salesforce", "Google Sheets", "an Excel spreadsheet", "our CRM", "X/Twitter",
-     "LinkedIn", "WhatsApp", "Melbourne", "the UK", "New South Wales", "Mumbai", "CEO",
-     "marketing manager", "head of growth", "Founder", "Acme Test Co", "acme test co.",
-     "Parley", "we use Zapier", "we sell on Shopify and Instagram", "based in Dublin",
-     "a small bakery", "no idea", "hii", "does it work with Salesforce?"],
-)  # fmt: skip
+    [
+        "HubSpot",
+        "Salesforce",
+        "Google Sheets",
+        "an Excel spreadsheet",
+        "our CRM",
+        "X/Twitter",
+        "LinkedIn",
+        "WhatsApp",
+        "Melbourne",
+        "the UK",
+        "New South Wales",
+        "Mumbai",
+        "CEO",
+        "marketing manager",
+        "head of growth",
+        "Founder",
+        "Acme Test Co",
+        "acme test co.",
+        "Parley",
+        "we use Zapier",
+        "we sell on Shopify and Instagram",
+        "based in Dublin",
+        "a small bakery",
+        "no idea",
+        "hii",
+        "does it work with Salesforce?",
+    ],
+)
 def test_tools_places_titles_and_the_bots_company_are_no_company(text: str) -> None:
     reading = read(text, "company", orgs=(text, "Salesforce", "Zapier", "Shopify"))
     assert "company" not in reading.values
@@ -290,34 +382,56 @@ def test_a_question_asked_instead_of_an_answer_fills_nothing() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("I'm María de la Cruz from Sol Textiles", {"name": "María de la Cruz", "company": "Sol Textiles"}),
-        ("this is Pieter van der Berg from Koala Freight Pty Ltd, keen on a demo",
-         {"name": "Pieter van der Berg", "company": "Koala Freight Pty Ltd"}),
-        ("Hi I'm Dana from Acme, does it integrate with Mailchimp?", {"name": "Dana", "company": "Acme"}),
+        (
+            "I'm María de la Cruz from Sol Textiles",
+            {"name": "María de la Cruz", "company": "Sol Textiles"},
+        ),
+        (
+            "this is Pieter van der Berg from Koala Freight Pty Ltd, keen on a demo",
+            {"name": "Pieter van der Berg", "company": "Koala Freight Pty Ltd"},
+        ),
+        (
+            "Hi I'm Dana from Acme, does it integrate with Mailchimp?",
+            {"name": "Dana", "company": "Acme"},
+        ),
         ("Hello, Kwame Mensah here, I'd like a demo", {"name": "Kwame Mensah"}),
         ("Myself Ravi Kumar from Infosys", {"name": "Ravi Kumar", "company": "Infosys"}),
         ("Gday, I'm Bruce from Koala Freight", {"name": "Bruce", "company": "Koala Freight"}),
         ("I'm Dana from Melbourne", {"name": "Dana"}),
-        ("I'm head of growth at Harbour Light", {"role": "head of growth", "company": "Harbour Light"}),
-        ("hi, I'm Dana Reyes, marketing manager at Harbour Light in Dublin",
-         {"name": "Dana Reyes", "role": "marketing manager", "company": "Harbour Light"}),
+        (
+            "I'm head of growth at Harbour Light",
+            {"role": "head of growth", "company": "Harbour Light"},
+        ),
+        (
+            "hi, I'm Dana Reyes, marketing manager at Harbour Light in Dublin",
+            {"name": "Dana Reyes", "role": "marketing manager", "company": "Harbour Light"},
+        ),
         ("I'm based in Leeds, my company is Koala Freight", {"company": "Koala Freight"}),
         ("I work at Acme Test Co", {}),
         ("I work at Salesforce", {"company": "Salesforce"}),
         ("I work with Salesforce", {}),
         ("I'm a bit lost", {}),
     ],
-)  # fmt: skip
+)
 def test_stated_details_are_read_from_their_sentence(text: str, expected: dict[str, str]) -> None:
     assert read(text).values == expected
 
 
 @pytest.mark.parametrize(
     "text",
-    ["I'd rather not give my number", "no phone thanks", "not comfortable sharing that",
-     "I don't have one", "skip that one", "nah, you don't need it", "prefer not to, sorry",
-     "I'll pass on that", "No. Thank you.", "no mobile, only a landline at work"],
-)  # fmt: skip
+    [
+        "I'd rather not give my number",
+        "no phone thanks",
+        "not comfortable sharing that",
+        "I don't have one",
+        "skip that one",
+        "nah, you don't need it",
+        "prefer not to, sorry",
+        "I'll pass on that",
+        "No. Thank you.",
+        "no mobile, only a landline at work",
+    ],
+)
 def test_refusing_the_phone_fills_nothing(text: str) -> None:
     reading = read(text, "phone", orgs=("Acme",))
     assert reading.declined and reading.values == {} and reading.problems == {}
@@ -379,17 +493,23 @@ def test_a_spoken_address_that_could_be_read_two_ways_is_asked_again(text: str) 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("marketing manager at harbour light", {"role": "marketing manager", "company": "harbour light"}),
+        (
+            "marketing manager at harbour light",
+            {"role": "marketing manager", "company": "harbour light"},
+        ),
         ("I'm the CMO at Globex", {"role": "CMO", "company": "Globex"}),
         ("Head of Growth", {"role": "Head of Growth"}),
         ("Director of Operations", {"role": "Director of Operations"}),
         ("VP of Sales for Globex Inc", {"role": "VP of Sales", "company": "Globex Inc"}),
         ("Founder & CEO of Koala Freight", {"role": "Founder & CEO", "company": "Koala Freight"}),
-        ("I look after marketing at a dental clinic", {"role": "I look after marketing at a dental clinic"}),
+        (
+            "I look after marketing at a dental clinic",
+            {"role": "I look after marketing at a dental clinic"},
+        ),
         ("I look after marketing", {"role": "I look after marketing"}),
         ("hiya", {}),
     ],
-)  # fmt: skip
+)
 def test_role_answers(text: str, expected: dict[str, str]) -> None:
     assert read(text, "role").values == expected
 

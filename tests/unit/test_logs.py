@@ -44,9 +44,15 @@ def test_mask_text_keeps_the_last_two_digits_of_phone_numbers(written: str, mask
 
 @pytest.mark.parametrize(
     "kept",
-    ["2026-03-03T12:00:00Z", "127.0.0.1:5005", "epoch 1741000000", "order 12345", "v3.6.21",
-     "id 5f0c2b9e-4a7d-4c1e-9b8a-2d3c4e5f6a7b"],
-)  # fmt: skip
+    [
+        "2026-03-03T12:00:00Z",
+        "127.0.0.1:5005",
+        "epoch 1741000000",
+        "order 12345",
+        "v3.6.21",
+        "id 5f0c2b9e-4a7d-4c1e-9b8a-2d3c4e5f6a7b",
+    ],
+)
 def test_mask_text_leaves_dates_addresses_and_ids_alone(kept: str) -> None:
     assert mask_text(kept) == kept
 
@@ -159,8 +165,15 @@ def _log_through_logging_yml(**env: str) -> list[str]:
         "logging.getLogger('sanic.error').error('bad request from +14155550123')\n"
     )
     environ = {**os.environ, "PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_PERSONAL_DATA": "mask", **env}
-    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=environ,
-                          capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return done.stderr.splitlines()
 
 

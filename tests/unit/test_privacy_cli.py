@@ -26,9 +26,15 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProfileStore:
         "rest", "v1", {"name": "Dana Reyes", "email": "dana@acme.io", "phone": "+14155550134"}, "v1"
     )
     profile_store.record_consent(
-        contact.id, "email", True, channel="rest", wording=WORDING, wording_version="v1",
-        source="conversation", evidence={"conversation_id": "v1", "message_id": "m-7"},
-    )  # fmt: skip
+        contact.id,
+        "email",
+        True,
+        channel="rest",
+        wording=WORDING,
+        wording_version="v1",
+        source="conversation",
+        evidence={"conversation_id": "v1", "message_id": "m-7"},
+    )
     return profile_store
 
 

@@ -60,9 +60,11 @@ def test_watch_raises_when_a_running_child_dies(tmp_path: Path) -> None:
 
 def test_child_that_never_gets_healthy_times_out(tmp_path: Path) -> None:
     spec = ChildSpec(
-        name="sleepy", argv=[sys.executable, "-c", "import time; time.sleep(60)"],
-        health_url=f"http://127.0.0.1:{free_port()}/", startup_timeout=1,
-    )  # fmt: skip
+        name="sleepy",
+        argv=[sys.executable, "-c", "import time; time.sleep(60)"],
+        health_url=f"http://127.0.0.1:{free_port()}/",
+        startup_timeout=1,
+    )
     with (
         Supervisor(tmp_path, tmp_path, say=lambda _: None) as supervisor,
         pytest.raises(ChildFailed, match="did not become healthy"),

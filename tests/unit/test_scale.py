@@ -47,12 +47,16 @@ def test_scaling_refuses_what_would_lose_state_naming_the_setting(
 
 @pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy is not installed")
 def test_haproxy_accepts_the_generated_configuration(tmp_path: Path) -> None:
-    layout = Layout(rasa_ports=(7001, 7002, 7003), action_ports=(7101, 7102, 7103),
-                    worker_ports=(7201, 7202, 7203))  # fmt: skip
+    layout = Layout(
+        rasa_ports=(7001, 7002, 7003),
+        action_ports=(7101, 7102, 7103),
+        worker_ports=(7201, 7202, 7203),
+    )
     config = tmp_path / "haproxy.cfg"
     config.write_text(haproxy_config(settings(tmp_path), layout), encoding="utf-8")
-    checked = subprocess.run(["haproxy", "-c", "-f", str(config)], capture_output=True,
-                             text=True, check=False)  # fmt: skip
+    checked = subprocess.run(
+        ["haproxy", "-c", "-f", str(config)], capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     text = config.read_text(encoding="utf-8")
     assert text.count("server rasa3 127.0.0.1:7003") == 4  # every channel backend

@@ -42,8 +42,10 @@ def test_add_list_password_disable(
         assert main(["studio-user", "disable", "mia@example.com"]) == 0
         assert store.studio_users()[0].disabled
         assert [e.action for e in store.audit_entries()][:3] == [
-            "studio.user_disabled", "studio.password_set", "studio.user_created",
-        ]  # fmt: skip
+            "studio.user_disabled",
+            "studio.password_set",
+            "studio.user_created",
+        ]
     finally:
         store.dispose()
 

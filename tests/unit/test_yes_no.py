@@ -155,13 +155,15 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
         ("change my email to a@b.io", Correction("email", "a@b.io")),
         ("my name is spelt wrong", Correction("name")),
         ("the role is wrong - it's Head of Ops, not CTO", Correction("role", "Head of Ops")),
-        ("Sorry, the company name is incorrect. It should be Globex Corp, thanks",
-         Correction("company", "Globex Corp")),
+        (
+            "Sorry, the company name is incorrect. It should be Globex Corp, thanks",
+            Correction("company", "Globex Corp"),
+        ),
         ("you've got my phone number wrong", Correction("phone")),
         ("the job title isn't right", Correction("role")),
         ("no, I didn't give you a phone, please remove it", Correction("phone", remove=True)),
     ],
-)  # fmt: skip
+)
 def test_corrections(text: str, correction: Correction) -> None:
     assert read_correction(text) == correction
 

@@ -76,9 +76,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_bookings_contact_id", "bookings", ["contact_id"])
     op.create_index(
-        "uq_bookings_booked_start", "bookings", ["starts_at"], unique=True,
-        sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"),
-    )  # fmt: skip
+        "uq_bookings_booked_start",
+        "bookings",
+        ["starts_at"],
+        unique=True,
+        sqlite_where=sa.text("status = 'booked'"),
+        postgresql_where=sa.text("status = 'booked'"),
+    )
 
 
 def downgrade() -> None:

@@ -115,8 +115,12 @@ def _create_sends() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_campaign_sends"),
         sa.UniqueConstraint("send_key", name="uq_campaign_sends_send_key"),
     )
-    for columns in (["enrollment_id"], ["contact_id"], ["status", "due_at"],
-                    ["provider_message_id"]):  # fmt: skip
+    for columns in (
+        ["enrollment_id"],
+        ["contact_id"],
+        ["status", "due_at"],
+        ["provider_message_id"],
+    ):
         op.create_index(f"ix_campaign_sends_{'_'.join(columns)}", "campaign_sends", columns)
 
 
