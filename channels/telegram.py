@@ -1,4 +1,5 @@
-"""Telegram through python-telegram-bot: secret-checked webhooks in, Bot API calls out.
+"""Telegram: secret-checked webhooks in (read by python-telegram-bot), replies out through
+the Telegram sender campaigns use too (`senders.telegram_texts`).
 
 Route (under /webhooks/telegram/):
   * `POST /webhook`: one Update. The `X-Telegram-Bot-Api-Secret-Token` header must equal
@@ -22,21 +23,18 @@ is refused and stored nowhere.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import hmac
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from datetime import timedelta
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram import Message, Update
 
 from bot.errors import StoreUnavailable
 from bot.leads import normalize_phone
@@ -47,6 +45,9 @@ from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
 from channels.rest import load_json
+from senders.interface import Button, OutboundMessage, SendFailed
+from senders.retry import send_with_retries, worth_another_try
+from senders.telegram_texts import TelegramSender
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ PROVIDER = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1_000_000
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
-SEND_ATTEMPTS = 4
+SEND_ATTEMPTS = 4  # a reply's tries, the first included
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # `Update.de_json` trusts Telegram's shapes: a field of the wrong type trips over it as
 # whichever of these the first wrong access raises (a string `message`, a year-10^12 date).
@@ -87,7 +88,7 @@ class TelegramInput(InputChannel):
         self.store = store
         self.region = region
         self._payloads = CallbackPayloads()
-        self._bot: Bot | None = None
+        self._sender: TelegramSender | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -129,14 +130,15 @@ class TelegramInput(InputChannel):
         async def finish(*_: Any) -> None:
             if self._tasks:
                 await asyncio.wait(self._tasks, timeout=10)
-            if self._bot is not None:
-                await self._bot.shutdown()
+            if self._sender is not None:
+                await self._sender.close()
 
         return hooks
 
     def _parse(self, data: dict[str, Any]) -> Update | None:
         try:
-            update = Update.de_json(data, self.bot)
+            # No bot bound: replies and button answers go through the sender, not the update.
+            update = Update.de_json(data, None)
         except _MALFORMED as error:
             # From Telegram (the secret matched) yet unreadable here, such as a poll from
             # before Bot API 9.6 without `persistent_id`: refusing it would only bring it back.
@@ -148,15 +150,12 @@ class TelegramInput(InputChannel):
         return update
 
     @property
-    def bot(self) -> Bot:
-        if self._bot is None:
-            token = self.settings.bot_token
-            assert token is not None  # an unconfigured channel refuses every webhook first
-            base = self.settings.api_base_url
-            self._bot = Bot(
-                token.value, base_url=base, base_file_url=base.replace("/bot", "/file/bot")
-            )
-        return self._bot
+    def sender(self) -> TelegramSender:
+        """The Telegram sender campaigns use too, made on first use inside the running
+        loop; an unconfigured channel refuses every webhook before it gets this far."""
+        if self._sender is None:
+            self._sender = TelegramSender(self.settings)
+        return self._sender
 
     def _authentic(self, request: Request) -> bool:
         expected = self.settings.webhook_secret
@@ -210,7 +209,7 @@ class TelegramInput(InputChannel):
     async def _said(self, update: Update) -> tuple[str, str, dict[str, Any]] | None:
         query = update.callback_query
         if query is not None and query.message is not None:
-            await self._call(query.answer())  # stops the button's spinner
+            await self._answer_button(query.id)
             payload = self._payloads.payload_of(query.data or "")
             chat = str(query.message.chat.id)
             if payload is None:
@@ -277,57 +276,47 @@ class TelegramInput(InputChannel):
 
     async def _reply(self, chat: str, messages: list[dict[str, Any]]) -> None:
         for message in messages:
-            markup = self._keyboard(message.get("buttons") or [])
-            image, text = message.get("image"), message.get("text")
-            if image:
-                send = functools.partial(
-                    self.bot.send_photo, chat, image, caption=text or None, reply_markup=markup
-                )
-            elif text:
-                send = functools.partial(self.bot.send_message, chat, text, reply_markup=markup)
-            else:
-                continue
-            if not await self._send(chat, send):
+            reply = self._outbound(chat, message)
+            if reply is not None and not await self._send(reply):
                 return  # blocked or refused: the rest would fail the same way
 
-    def _keyboard(self, buttons: list[Mapping[str, Any]]) -> InlineKeyboardMarkup | None:
-        if not buttons:
+    def _outbound(self, chat: str, message: Mapping[str, Any]) -> OutboundMessage | None:
+        """Rasa's message as Telegram shows it: a photo captioned with the text, or the
+        text, with its buttons; None when it has neither."""
+        image, text = message.get("image"), message.get("text")
+        if not image and not text:
             return None
-        rows = [
-            [
-                InlineKeyboardButton(
-                    str(b.get("title", "")),
-                    callback_data=self._payloads.key_for(str(b.get("payload", ""))),
-                )
-            ]
-            for b in buttons
-        ]
-        return InlineKeyboardMarkup(rows)
+        buttons = tuple(
+            Button(str(b.get("title", "")), self._payloads.key_for(str(b.get("payload", ""))))
+            for b in message.get("buttons") or []
+        )
+        image_url = str(image) if image else None
+        return OutboundMessage(
+            "telegram", chat, str(text or ""), image_url=image_url, buttons=buttons
+        )
 
-    async def _send(self, chat: str, call: Callable[[], Awaitable[Any]]) -> bool:
-        """Send with retries; False when Telegram will never accept it."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                await call()
-                return True
-            except Forbidden as error:
-                logger.warning("Telegram chat %s refuses messages: %s", chat, error)
-                await self._block(chat, f"send refused: {error}")
-                return False
-            except BadRequest as error:
-                logger.error("Telegram rejected a message to %s: %s", chat, error)
-                return False
-            except RetryAfter as error:
-                wait = error.retry_after
-                delay = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            except (TimedOut, NetworkError) as error:
-                delay = 0.5 * 2 ** (attempt - 1)
-                logger.warning("Telegram send to %s failed (attempt %d): %s", chat, attempt, error)
-            if attempt == SEND_ATTEMPTS:
-                break
-            await asyncio.sleep(min(delay, 30))
-        logger.error("gave up sending to Telegram chat %s after %d attempts", chat, SEND_ATTEMPTS)
-        return False
+    async def _send(self, reply: OutboundMessage) -> bool:
+        """Send with retries; False when it did not go out."""
+        try:
+            await send_with_retries(self.sender, reply, worth_another_try, SEND_ATTEMPTS)
+        except SendFailed as failure:
+            await self._not_sent(reply.to, failure)
+            return False
+        return True
+
+    async def _not_sent(self, chat: str, failure: SendFailed) -> None:
+        if failure.do_not_contact is not None:
+            logger.warning("Telegram chat %s refuses messages: %s", chat, failure.reason)
+            await self._block(chat, f"send refused: {failure.reason}")
+        elif worth_another_try(failure):
+            logger.error(
+                "gave up sending to Telegram chat %s after %d attempts: %s",
+                chat,
+                SEND_ATTEMPTS,
+                failure,
+            )
+        else:
+            logger.error("Telegram rejected a message to %s: %s", chat, failure.reason)
 
     async def _membership(self, update: Update) -> None:
         member = update.my_chat_member
@@ -355,11 +344,12 @@ class TelegramInput(InputChannel):
             # Unblocking is not consent: do-not-contact stays until the person opts in.
             self.store.record_event(contact.id, kind, {"chat": chat})
 
-    async def _call(self, work: Coroutine[Any, Any, Any]) -> None:
+    async def _answer_button(self, query_id: str) -> None:
         try:
-            await work
-        except TelegramError as error:
-            logger.warning("Telegram call failed: %s", error)
+            await self.sender.answer_button(query_id)
+        except SendFailed as failure:
+            # The spinner runs on a while; the press itself is handled all the same.
+            logger.warning("Telegram call failed: %s", failure)
 
 
 def _own_contact(message: Message) -> bool:

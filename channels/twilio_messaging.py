@@ -42,7 +42,7 @@ from channels.messages import (
 )
 from channels.texting import SMS_LIMIT, WHATSAPP_LIMIT, ChosenOptions, render
 from senders.interface import OutboundMessage, SendChannel, SendFailed
-from senders.retry import send_with_retries
+from senders.retry import send_with_retries, worth_another_try
 from senders.twilio_texts import TwilioTextSender
 
 logger = logging.getLogger(__name__)
@@ -139,12 +139,6 @@ def keyword_text(inbound: Inbound, said: str) -> tuple[str, dict[str, Any]]:
     if inbound.opt_out_type and "original_text" in metadata:
         metadata["original_text"] = inbound.body
     return text, metadata
-
-
-def worth_another_try(failure: SendFailed) -> bool:
-    """A reply that may have gone out is sent again all the same: someone waiting on an
-    answer is better served by a rare double than by silence."""
-    return failure.retryable or failure.maybe_sent
 
 
 class TwilioMessagingInput(InputChannel):

@@ -20,6 +20,12 @@ SendChannel = Literal["sms", "whatsapp", "telegram", "email"]
 
 
 @dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str  # what comes back when it is pressed (Telegram: callback_data, 64 bytes)
+
+
+@dataclass(frozen=True)
 class OutboundMessage:
     channel: SendChannel
     to: str  # E.164 phone, Telegram chat id or email address
@@ -31,6 +37,9 @@ class OutboundMessage:
     # SMS/WhatsApp: a chat reply goes out from the number the person wrote to when no
     # sending number is configured (`whatsapp:` prefix included, as Twilio gave it).
     reply_from: str | None = None
+    # Telegram: a photo (by URL) with `text` as its caption, and inline buttons, one a row.
+    image_url: str | None = None
+    buttons: tuple[Button, ...] = ()
     reference: str = ""  # the outbox key, for logs and provider metadata
 
 
@@ -50,6 +59,8 @@ class SendFailed(ParleyError):
     # The request may have reached the provider (a timeout after sending): trying again
     # could deliver it twice, so campaigns neither retry it nor count it failed.
     maybe_sent: bool = False
+    # How long the provider asked us to wait before trying again (Telegram's flood control).
+    retry_after_s: float | None = None
 
     def __str__(self) -> str:
         kind = "will retry" if self.retryable else "permanent"

@@ -16,10 +16,17 @@ logger = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 FIRST_BACKOFF_S = 0.5
+MAX_WAIT_S = 30.0  # someone is waiting: a longer flood-control wait is not worth it
 
 
 def retryable(failure: SendFailed) -> bool:
     return failure.retryable
+
+
+def worth_another_try(failure: SendFailed) -> bool:
+    """A reply that may have gone out is sent again all the same: someone waiting on an
+    answer is better served by a rare double than by silence."""
+    return failure.retryable or failure.maybe_sent
 
 
 async def send_with_retries(
@@ -36,5 +43,12 @@ async def send_with_retries(
             if not worth_retrying(failure):
                 raise
             logger.warning("send to %s failed (try %d), retrying: %s", message.to, attempt, failure)
-            await asyncio.sleep(FIRST_BACKOFF_S * 2 ** (attempt - 1))
+            await asyncio.sleep(_pause(failure, attempt))
     return await sender.send(message)
+
+
+def _pause(failure: SendFailed, attempt: int) -> float:
+    # The provider's own "retry after" beats our guess: sooner would be refused again.
+    if failure.retry_after_s is not None:
+        return min(failure.retry_after_s, MAX_WAIT_S)
+    return float(FIRST_BACKOFF_S * 2 ** (attempt - 1))

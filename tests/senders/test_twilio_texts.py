@@ -11,10 +11,10 @@ import pytest
 
 from bot.settings import Settings
 from bot.store import ProfileStore, upgrade
-from channels.twilio_messaging import TwilioMessagingInput, worth_another_try
+from channels.twilio_messaging import TwilioMessagingInput
 from senders.interface import OutboundMessage, SendFailed
 from senders.providers import build_senders
-from senders.retry import send_with_retries
+from senders.retry import send_with_retries, worth_another_try
 from senders.twilio_texts import TwilioTextSender
 from tests.channels.fake_twilio import FakeTwilio
 from tests.senders.conftest import PUBLIC_URL, SMS_FROM
