@@ -142,8 +142,9 @@ class TelegramInput(InputChannel):
         except _MALFORMED as error:
             # From Telegram (the secret matched) yet unreadable here, such as a poll from
             # before Bot API 9.6 without `persistent_id`: refusing it would only bring it back.
-            logger.warning("ignored Telegram update %s that cannot be read: %s",
-                           data["update_id"], error)  # fmt: skip
+            logger.warning(
+                "ignored Telegram update %s that cannot be read: %s", data["update_id"], error
+            )
             return None
         if update is None:
             logger.warning("ignored empty Telegram update %s", data["update_id"])

@@ -59,8 +59,12 @@ class FakeTelegram:
 
     def sent_to(self, chat: int | str) -> list[Call]:
         with self._changed:
-            return [c for c in self.calls if c.method in ("sendMessage", "sendPhoto")
-                    and str(c.params.get("chat_id")) == str(chat)]  # fmt: skip
+            return [
+                c
+                for c in self.calls
+                if c.method in ("sendMessage", "sendPhoto")
+                and str(c.params.get("chat_id")) == str(chat)
+            ]
 
     def called(self, method: str) -> list[Call]:
         with self._changed:
@@ -69,8 +73,17 @@ class FakeTelegram:
     def wait_for(self, chat: int | str, count: int, timeout: float = 60) -> list[Call]:
         deadline = time.monotonic() + timeout
         with self._changed:
-            while len(found := [c for c in self.calls if c.method in ("sendMessage", "sendPhoto")
-                                and str(c.params.get("chat_id")) == str(chat)]) < count:  # fmt: skip
+            while (
+                len(
+                    found := [
+                        c
+                        for c in self.calls
+                        if c.method in ("sendMessage", "sendPhoto")
+                        and str(c.params.get("chat_id")) == str(chat)
+                    ]
+                )
+                < count
+            ):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(
@@ -145,8 +158,11 @@ class FakeTelegram:
             self.webhook = {}
             return True
         if method == "getWebhookInfo":
-            return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                    "pending_update_count": len(self.updates)}  # fmt: skip
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.updates),
+            }
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             return [u for u in self.updates if u["update_id"] >= offset]

@@ -32,8 +32,11 @@ def fake() -> Iterator[FakeTelegram]:
 
 
 def telegram_env(fake: FakeTelegram) -> dict[str, str]:
-    return {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "TELEGRAM_API_BASE_URL": fake.api_base}  # fmt: skip
+    return {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TELEGRAM_API_BASE_URL": fake.api_base,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +54,13 @@ def user(chat: int) -> dict[str, Any]:
 
 
 def message_update(chat: int, text: str | None = None, **extra: Any) -> dict[str, Any]:
-    message: dict[str, Any] = {"message_id": next(_ids), "date": int(time.time()), "from": user(chat),
-                               "chat": {"id": chat, "type": "private", "first_name": "Dana"}, **extra}  # fmt: skip
+    message: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "from": user(chat),
+        "chat": {"id": chat, "type": "private", "first_name": "Dana"},
+        **extra,
+    }
     if text is not None:
         message["text"] = text
         if text.startswith("/"):
@@ -77,8 +85,12 @@ def post(
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
     body = update if isinstance(update, bytes) else httpx.Request("POST", "/", json=update).content
-    return httpx.post(f"{stack.settings.rasa_url}/webhooks/telegram/webhook", content=body,
-                      headers=headers, timeout=30)  # fmt: skip
+    return httpx.post(
+        f"{stack.settings.rasa_url}/webhooks/telegram/webhook",
+        content=body,
+        headers=headers,
+        timeout=30,
+    )
 
 
 class Chat:
@@ -145,16 +157,23 @@ def test_a_shared_contact_fills_the_phone_and_joins_the_sms_profile(
     chat.say("I'd like a demo")
     chat.say("Sam Lee")
     chat.say("sam@shared-contact.io")
-    reply = chat.send(message_update(chat.id, contact={"phone_number": "14155550177", "first_name": "Sam",
-                                                       "user_id": chat.id}))  # fmt: skip
+    reply = chat.send(
+        message_update(
+            chat.id,
+            contact={"phone_number": "14155550177", "first_name": "Sam", "user_id": chat.id},
+        )
+    )
     assert "company" in reply
     merged = tg_stack.store.contact_for_identity("telegram", str(chat.id))
     assert merged is not None and merged.phone == phone and merged.id == sms_contact.id
 
 
 def test_someone_elses_contact_is_refused(chat: Chat, tg_stack: Stack) -> None:
-    reply = chat.send(message_update(chat.id, contact={"phone_number": "+14155550166", "first_name": "Other",
-                                                       "user_id": 42}))  # fmt: skip
+    reply = chat.send(
+        message_update(
+            chat.id, contact={"phone_number": "+14155550166", "first_name": "Other", "user_id": 42}
+        )
+    )
     assert "your own number" in reply
     assert tg_stack.store.find_contact("+14155550166") is None
 
@@ -245,8 +264,11 @@ def test_cli_sets_the_webhook_and_polls(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    for key, value in {**telegram_env(fake), "PARLEY_DATA_DIR": str(tg_stack.settings.data_dir),
-                       "PARLEY_RASA_PORT": str(tg_stack.settings.rasa_port)}.items():  # fmt: skip
+    for key, value in {
+        **telegram_env(fake),
+        "PARLEY_DATA_DIR": str(tg_stack.settings.data_dir),
+        "PARLEY_RASA_PORT": str(tg_stack.settings.rasa_port),
+    }.items():
         monkeypatch.setenv(key, value)
     assert (
         main(["telegram", "set-webhook", "https://bot.example.test/webhooks/telegram/webhook"]) == 0
