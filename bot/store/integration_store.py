@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.store import integration
+from bot.store import integration, outbox
 from bot.store.checks import utc
 from bot.store.records import WebhookDelivery, WebhookSubscription
 from bot.store.transactions import Transactions
@@ -39,14 +39,19 @@ class IntegrationStore:
     def count_due_webhook_deliveries(self, now: datetime) -> int:
         """How many webhook deliveries are waiting to go out now."""
         at = utc(now)
-        return self._tx.read(lambda conn: integration.count_due(conn, at))
+        return self._tx.read(lambda conn: outbox.count_due(conn, integration.DELIVERIES, at))
 
     def finish_webhook_delivery(
         self, delivery_id: int, status: str, *, error: str | None = None,
         retry_at: datetime | None = None, now: datetime | None = None,
     ) -> None:  # fmt: skip
         at, retry = utc(now), None if retry_at is None else utc(retry_at)
-        self._tx.write(lambda conn: integration.finish(conn, delivery_id, status, error, retry, at))
+        self._tx.write(
+            lambda conn: outbox.finish(
+                conn, integration.DELIVERIES, delivery_id, status, error=error, retry_at=retry,
+                now=at,
+            )
+        )  # fmt: skip
 
     def webhook_deliveries(self, status: str | None = None) -> list[WebhookDelivery]:
         """`failed` ones are the dead letters."""
@@ -56,4 +61,6 @@ class IntegrationStore:
         self, delivery_id: int | None = None, now: datetime | None = None
     ) -> int:
         at = utc(now)
-        return self._tx.write(lambda conn: integration.retry_failed(conn, delivery_id, at))
+        return self._tx.write(
+            lambda conn: outbox.retry_failed(conn, integration.DELIVERIES, delivery_id, at)
+        )

@@ -8,7 +8,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import handoffs, messages, operations, reads, scoring
+from bot.store import handoffs, messages, operations, outbox, reads, scoring
 from bot.store.api_store import ApiStore
 from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
@@ -304,18 +304,29 @@ class ProfileStore(
         delivery is claimed again."""
         return self._tx.write(lambda conn: handoffs.claim_due(conn, utc(now), lease, limit))
 
+    def count_due_deliveries(self, now: datetime) -> int:
+        """How many handoff and booking deliveries are waiting to go out now."""
+        at = utc(now)
+        return self._tx.read(lambda conn: outbox.count_due(conn, handoffs.DELIVERIES, at))
+
     def finish_delivery(
         self, delivery_id: int, status: str, *, error: str | None = None,
         retry_at: datetime | None = None, now: datetime | None = None,
     ) -> None:  # fmt: skip
-        at = utc(now)
-        self._tx.write(lambda conn: handoffs.finish(conn, delivery_id, status, error, retry_at, at))
+        at, retry = utc(now), None if retry_at is None else utc(retry_at)
+        self._tx.write(
+            lambda conn: outbox.finish(
+                conn, handoffs.DELIVERIES, delivery_id, status, error=error, retry_at=retry, now=at
+            )
+        )
 
     def retry_failed_deliveries(
         self, delivery_id: int | None = None, now: datetime | None = None
     ) -> int:
         at = utc(now)
-        return self._tx.write(lambda conn: handoffs.retry_failed(conn, delivery_id, at))
+        return self._tx.write(
+            lambda conn: outbox.retry_failed(conn, handoffs.DELIVERIES, delivery_id, at)
+        )
 
     def deliveries(self, status: str | None = None) -> list[Delivery]:
         return self._tx.read(lambda conn: handoffs.list_deliveries(conn, status))
