@@ -8,7 +8,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import handoffs, messages, operations, outbox, reads, scoring
+from bot.store import handoffs, messages, operations, reads, scoring
 from bot.store.api_store import ApiStore
 from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
@@ -18,6 +18,7 @@ from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
 from bot.store.identity_store import IdentityStore
 from bot.store.integration_store import IntegrationStore
+from bot.store.outbox_store import OutboxCalls
 from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
     Booking,
@@ -306,27 +307,18 @@ class ProfileStore(
 
     def count_due_deliveries(self, now: datetime) -> int:
         """How many handoff and booking deliveries are waiting to go out now."""
-        at = utc(now)
-        return self._tx.read(lambda conn: outbox.count_due(conn, handoffs.DELIVERIES, at))
+        return OutboxCalls(self._tx, handoffs.DELIVERIES).count_due(now)
 
     def finish_delivery(
         self, delivery_id: int, status: str, *, error: str | None = None,
         retry_at: datetime | None = None, now: datetime | None = None,
     ) -> None:  # fmt: skip
-        at, retry = utc(now), None if retry_at is None else utc(retry_at)
-        self._tx.write(
-            lambda conn: outbox.finish(
-                conn, handoffs.DELIVERIES, delivery_id, status, error=error, retry_at=retry, now=at
-            )
-        )
+        OutboxCalls(self._tx, handoffs.DELIVERIES).finish(delivery_id, status, error, retry_at, now)
 
     def retry_failed_deliveries(
         self, delivery_id: int | None = None, now: datetime | None = None
     ) -> int:
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: outbox.retry_failed(conn, handoffs.DELIVERIES, delivery_id, at)
-        )
+        return OutboxCalls(self._tx, handoffs.DELIVERIES).retry_failed(delivery_id, now)
 
     def deliveries(self, status: str | None = None) -> list[Delivery]:
         return self._tx.read(lambda conn: handoffs.list_deliveries(conn, status))
