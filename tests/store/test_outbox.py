@@ -91,10 +91,13 @@ def test_outbox_two_claimers_on_postgres_take_each_row_once(
     schema = request.getfixturevalue("pg_schema")
     taken: list[list[int]] = [[], []]
     errors: list[BaseException] = []
+    start = threading.Barrier(2)
 
     def claimer(mine: list[int]) -> None:
         own = ProfileStore(pg_engine(schema))  # its own pool, like another worker process
         try:
+            own.count_due_deliveries(NOW)  # connected, so that both start claiming together
+            start.wait(30)
             while batch := own.claim_due_deliveries(NOW, lease=LEASE, limit=7):
                 mine.extend(d.id for d in batch)
         except BaseException as error:  # surfaced below: a thread's failure must fail the test
