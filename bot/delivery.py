@@ -39,9 +39,15 @@ class Finish(Protocol):
     """The store method that records how a try of a row ended and releases its lease."""
 
     def __call__(
-        self, row_id: int, status: str, /, *, error: str | None = None,
-        retry_at: datetime | None = None, now: datetime | None = None,
-    ) -> None: ...  # fmt: skip
+        self,
+        row_id: int,
+        status: str,
+        /,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> None: ...
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:

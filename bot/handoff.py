@@ -225,7 +225,8 @@ def _try(
             raise DeliveryFailed(delivery.kind, "no sender for this kind", retryable=False)
         send(delivery, settings, now)
     except DeliveryFailed as error:
-        logger.warning("delivery %s (%s) attempt %d: %s", delivery.id, delivery.kind,
-                       delivery.attempts, error)  # fmt: skip
+        logger.warning(
+            "delivery %s (%s) attempt %d: %s", delivery.id, delivery.kind, delivery.attempts, error
+        )
         return Attempt(delivery.id, delivery.attempts, str(error), error.retryable)
     return Attempt(delivery.id, delivery.attempts)

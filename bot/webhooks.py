@@ -158,8 +158,13 @@ def post(
     return True, False, "delivered"
 
 
-def deliver_due(store: ProfileStore, now: datetime, client: httpx.Client | None = None,
-                limit: int = 50, allow_private: bool = False) -> DeliveryReport:  # fmt: skip
+def deliver_due(
+    store: ProfileStore,
+    now: datetime,
+    client: httpx.Client | None = None,
+    limit: int = 50,
+    allow_private: bool = False,
+) -> DeliveryReport:
     """Send every due delivery once; retries are scheduled, last failures kept."""
     due = store.claim_webhook_deliveries(now, limit=limit)
     if not due:
@@ -171,9 +176,12 @@ def deliver_due(store: ProfileStore, now: datetime, client: httpx.Client | None 
 
 
 def _deliver(
-    store: ProfileStore, due: list[WebhookDelivery], client: httpx.Client, now: datetime,
+    store: ProfileStore,
+    due: list[WebhookDelivery],
+    client: httpx.Client,
+    now: datetime,
     allow_private: bool,
-) -> DeliveryReport:  # fmt: skip
+) -> DeliveryReport:
     tries = (_try(delivery, client, allow_private) for delivery in due)
     return settle(store.finish_webhook_delivery, tries, MAX_ATTEMPTS, now)
 
@@ -182,6 +190,7 @@ def _try(delivery: WebhookDelivery, client: httpx.Client, allow_private: bool) -
     ok, retryable, what = post(delivery, client, allow_private)
     if ok:
         return Attempt(delivery.id, delivery.attempts)
-    logger.warning("webhook %s to %s (try %d): %s", delivery.event_id, delivery.url,
-                   delivery.attempts, what)  # fmt: skip
+    logger.warning(
+        "webhook %s to %s (try %d): %s", delivery.event_id, delivery.url, delivery.attempts, what
+    )
     return Attempt(delivery.id, delivery.attempts, what, retryable)

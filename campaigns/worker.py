@@ -2,9 +2,10 @@
 
 Each tick enrolls whoever the triggers select, moves due enrollments on and sends what
 the outbox holds; it is also the one process that delivers handoffs, booking
-confirmations and event webhooks. Everything it knows lives in the store, so any number of workers can
-run side by side and a restarted one carries on where the last one stopped. A database
-outage makes the worker report itself not ready and try again; it never exits for it.
+confirmations and event webhooks. Everything it knows lives in the store, so any number
+of workers can run side by side and a restarted one carries on where the last one
+stopped. A database outage makes the worker report itself not ready and try again; it
+never exits for it.
 """
 
 from __future__ import annotations
@@ -231,8 +232,9 @@ class Worker:
             self._last_scan = now.timestamp()
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
-        delivered = await asyncio.to_thread(deliver_due, self.engine.store, self.engine.settings,
-                                            now)  # fmt: skip
+        delivered = await asyncio.to_thread(
+            deliver_due, self.engine.store, self.engine.settings, now
+        )
         if self.crm is not None:
             await asyncio.to_thread(sync_due, self.engine.store, self.crm, now)
         await asyncio.to_thread(measure_queues, self.engine.store, now)

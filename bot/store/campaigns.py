@@ -183,9 +183,14 @@ def queue_send(
 ) -> bool:
     """Put a send in the outbox unless its (enrollment, step, variant) is there already."""
     key = {"send_key": f"{enrollment.id}:{step}:{variant}"}
-    values = {"enrollment_id": enrollment.id, "contact_id": enrollment.contact_id,
-              "campaign": enrollment.campaign, "step": step, "variant": variant,
-              "channels": list(channels)}  # fmt: skip
+    values = {
+        "enrollment_id": enrollment.id,
+        "contact_id": enrollment.contact_id,
+        "campaign": enrollment.campaign,
+        "step": step,
+        "variant": variant,
+        "channels": list(channels),
+    }
     return outbox.enqueue(conn, SENDS, key, values, now)
 
 
@@ -233,8 +238,17 @@ def finish_send(
     """Record a send's result (or put it back as pending for `retry_at`)."""
     given = {"channel": channel, "provider_message_id": provider_message_id}
     also = {name: value for name, value in given.items() if value is not None}
-    changed = outbox.finish(conn, SENDS, send_id, status, error=reason, retry_at=retry_at,
-                            now=now, token=token, also=also)  # fmt: skip
+    changed = outbox.finish(
+        conn,
+        SENDS,
+        send_id,
+        status,
+        error=reason,
+        retry_at=retry_at,
+        now=now,
+        token=token,
+        also=also,
+    )
     if changed and status == SENT:
         enrollment = select(S.enrollment_id).where(S.id == send_id).scalar_subquery()
         conn.execute(

@@ -42,8 +42,9 @@ def emit(
     active = conn.execute(select(SUB.id, SUB.events).where(SUB.active)).all()
     for sub_id, events in active:
         if kind in events:
-            outbox.enqueue(conn, DELIVERIES, {"subscription_id": sub_id, "event_id": event_id},
-                           {}, now)  # fmt: skip
+            outbox.enqueue(
+                conn, DELIVERIES, {"subscription_id": sub_id, "event_id": event_id}, {}, now
+            )
     return event_id
 
 

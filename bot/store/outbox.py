@@ -47,9 +47,12 @@ class Outbox:
 
 
 def enqueue(
-    conn: Connection, box: Outbox, key: Mapping[str, Any], values: Mapping[str, Any],
+    conn: Connection,
+    box: Outbox,
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
     now: datetime,
-) -> bool:  # fmt: skip
+) -> bool:
     """Queue a row due now unless one with `key` (its unique columns) is queued already.
 
     Two racing callers both see no row; the unique key fails the second insert and the
@@ -63,9 +66,13 @@ def enqueue(
 
 
 def claim(
-    conn: Connection, box: Outbox, now: datetime, lease: timedelta, limit: int,
+    conn: Connection,
+    box: Outbox,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
     wanted: ColumnElement[bool] | None = None,
-) -> list[int]:  # fmt: skip
+) -> list[int]:
     """Ids of due rows (and `wanted`), each now leased to the caller alone."""
     pending, expired = _pending(box, now, wanted), _expired(box, now, wanted)
     # Two index range scans instead of one OR that makes SQLite sort every due row.
@@ -73,13 +80,7 @@ def claim(
     if len(ids) < limit:
         ids += _candidates(conn, box, pending, limit - len(ids))
     due = or_(pending, expired)
-    return [
-        row_id
-        for row_id in ids
-        if conn.execute(
-            update(box.table).where(box["id"] == row_id, due).values(**_lease(box, now, lease))
-        ).rowcount == 1
-    ]  # fmt: skip
+    return [row_id for row_id in ids if _take(conn, box, row_id, due, _lease(box, now, lease))]
 
 
 def count_due(
@@ -91,10 +92,17 @@ def count_due(
 
 
 def finish(
-    conn: Connection, box: Outbox, row_id: int, status: str, *, error: str | None,
-    retry_at: datetime | None, now: datetime, token: str | None = None,
+    conn: Connection,
+    box: Outbox,
+    row_id: int,
+    status: str,
+    *,
+    error: str | None,
+    retry_at: datetime | None,
+    now: datetime,
+    token: str | None = None,
     also: Mapping[str, Any] | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Release the lease, recording how the try ended (pending again from `retry_at`,
     done or failed); False when `token` no longer holds the row."""
     values = {"status": status, "lease_until": None, box.error: error, **(also or {})}
@@ -129,8 +137,9 @@ def _pending(box: Outbox, now: datetime, wanted: ColumnElement[bool] | None) -> 
 
 
 def _expired(box: Outbox, now: datetime, wanted: ColumnElement[bool] | None) -> Any:
-    return and_(box["status"] == box.leased, box["lease_until"] < now, box[box.due] <= now,
-                _and(wanted))  # fmt: skip
+    return and_(
+        box["status"] == box.leased, box["lease_until"] < now, box[box.due] <= now, _and(wanted)
+    )
 
 
 def _and(wanted: ColumnElement[bool] | None) -> ColumnElement[bool]:
@@ -148,6 +157,12 @@ def locked_ids(conn: Connection, query: Select, limit: int) -> list[int]:
 
 def _candidates(conn: Connection, box: Outbox, due: Any, limit: int) -> list[int]:
     return locked_ids(conn, select(box["id"]).where(due).order_by(box[box.due], box["id"]), limit)
+
+
+def _take(conn: Connection, box: Outbox, row_id: int, due: Any, lease: dict[str, Any]) -> bool:
+    """Lease the row unless another claimer took it since it was selected."""
+    query = update(box.table).where(box["id"] == row_id, due).values(**lease)
+    return bool(conn.execute(query).rowcount == 1)
 
 
 def _lease(box: Outbox, now: datetime, lease: timedelta) -> dict[str, Any]:

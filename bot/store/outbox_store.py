@@ -20,9 +20,13 @@ class OutboxCalls:
         return self.tx.read(lambda conn: outbox.count_due(conn, self.box, at))
 
     def finish(
-        self, row_id: int, status: str, error: str | None, retry_at: datetime | None,
+        self,
+        row_id: int,
+        status: str,
+        error: str | None,
+        retry_at: datetime | None,
         now: datetime | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         at, retry = utc(now), None if retry_at is None else utc(retry_at)
         self.tx.write(
             lambda conn: outbox.finish(

@@ -22,8 +22,16 @@ def _request(store: ProfileStore, settings: Settings, now: datetime) -> None:
     contact = store.update_lead_fields(
         "web", "conv-9", {"name": "Ada Byron", "email": "ada@acme.io"}, "conv-9", now=now
     )
-    request_handoff(store, settings, contact=contact, conversation_id="conv-9", channel="web",
-                    reason="asked for a person", transcript=[], now=now)  # fmt: skip
+    request_handoff(
+        store,
+        settings,
+        contact=contact,
+        conversation_id="conv-9",
+        channel="web",
+        reason="asked for a person",
+        transcript=[],
+        now=now,
+    )
 
 
 def test_worker_drain_step_sends_the_handoff_webhook_and_email(
@@ -40,8 +48,9 @@ def test_worker_drain_step_sends_the_handoff_webhook_and_email(
 def test_worker_process_delivers_a_recorded_handoff_within_seconds(
     tmp_path: Path, environ: dict[str, str], receiver: Receiver, smtp: tuple[Inbox, int]
 ) -> None:
-    settings = load_settings(environ={**environ, "PARLEY_WORKER_PORT": str(free_port())},
-                             dotenv=tmp_path / "none.env")  # fmt: skip
+    settings = load_settings(
+        environ={**environ, "PARLEY_WORKER_PORT": str(free_port())}, dotenv=tmp_path / "none.env"
+    )
     upgrade(settings.database_url)
     store = ProfileStore.from_url(settings.database_url)
     supervisor = Supervisor(tmp_path / "logs", PROJECT_ROOT, say=lambda _: None)

@@ -22,8 +22,9 @@ def _deliveries(store: ProfileStore, count: int) -> list[str]:
 
 
 def _enrollment_send(store: ProfileStore) -> bool:
-    contact = store.update_lead_fields("sms", "+14155550100", {"phone": "+14155550100"},
-                                       "+14155550100", now=NOW)  # fmt: skip
+    contact = store.update_lead_fields(
+        "sms", "+14155550100", {"phone": "+14155550100"}, "+14155550100", now=NOW
+    )
     enrollment = store.enroll("welcome", contact.id, "manual", NOW)
     assert enrollment is not None
     return store.queue_campaign_send(enrollment, "hello", "main", ["sms"], NOW)
@@ -74,10 +75,9 @@ def test_outbox_enqueue_is_idempotent_on_the_unique_key(
     assert not store.queue_campaign_send(enrollment, "hello", "main", ["sms"], NOW)
     assert len(store.campaign_sends("welcome")) == 1
     [event_id] = _deliveries(store, 1)
-    key, values = {"event_id": event_id}, {"contact_id": enrollment.contact_id, "kind": "email",
-                                           "payload": {}}  # fmt: skip
+    values = {"contact_id": enrollment.contact_id, "kind": "email", "payload": {}}
     with engine.begin() as conn:
-        assert not outbox.enqueue(conn, DELIVERIES, key, values, NOW)
+        assert not outbox.enqueue(conn, DELIVERIES, {"event_id": event_id}, values, NOW)
     assert len(store.deliveries()) == 1
 
 
