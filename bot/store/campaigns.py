@@ -131,14 +131,8 @@ def claim_enrollments(
         ~_paused(E.campaign),
     )
     ids = outbox.locked_ids(conn, select(E.id).where(due).order_by(E.next_run_at), limit)
-    claimed = [
-        enrollment_id
-        for enrollment_id in ids
-        if conn.execute(
-            update(campaign_enrollments).where(E.id == enrollment_id, due)
-            .values(lease_until=now + lease)
-        ).rowcount == 1
-    ]  # fmt: skip
+    lease_until = {"lease_until": now + lease}
+    claimed = [i for i in ids if outbox.take(conn, campaign_enrollments, i, due, lease_until)]
     rows = conn.execute(select(campaign_enrollments).where(E.id.in_(claimed)).order_by(E.id))
     return [_enrollment(r) for r in rows.mappings()]
 

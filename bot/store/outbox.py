@@ -80,7 +80,7 @@ def claim(
     if len(ids) < limit:
         ids += _candidates(conn, box, pending, limit - len(ids))
     due = or_(pending, expired)
-    return [row_id for row_id in ids if _take(conn, box, row_id, due, _lease(box, now, lease))]
+    return [row_id for row_id in ids if take(conn, box.table, row_id, due, _lease(box, now, lease))]
 
 
 def count_due(
@@ -132,6 +132,21 @@ def in_status(box: Outbox, status: str | None) -> ColumnElement[bool]:
     return true() if status is None else box["status"] == status
 
 
+def locked_ids(conn: Connection, query: Select, limit: int) -> list[int]:
+    """The first `limit` ids `query` selects, locked until the transaction ends; on
+    PostgreSQL rows another transaction holds are skipped rather than waited for."""
+    query = query.limit(limit)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def take(conn: Connection, table: Table, row_id: int, due: Any, lease: Mapping[str, Any]) -> bool:
+    """Lease the row unless another claimer took it since it was selected."""
+    query = update(table).where(table.c.id == row_id, due).values(**lease)
+    return bool(conn.execute(query).rowcount == 1)
+
+
 def _pending(box: Outbox, now: datetime, wanted: ColumnElement[bool] | None) -> Any:
     return and_(box["status"] == PENDING, box[box.due] <= now, _and(wanted))
 
@@ -146,23 +161,8 @@ def _and(wanted: ColumnElement[bool] | None) -> ColumnElement[bool]:
     return true() if wanted is None else wanted
 
 
-def locked_ids(conn: Connection, query: Select, limit: int) -> list[int]:
-    """The first `limit` ids `query` selects, locked until the transaction ends; on
-    PostgreSQL rows another transaction holds are skipped rather than waited for."""
-    query = query.limit(limit)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [int(i) for i in conn.execute(query).scalars()]
-
-
 def _candidates(conn: Connection, box: Outbox, due: Any, limit: int) -> list[int]:
     return locked_ids(conn, select(box["id"]).where(due).order_by(box[box.due], box["id"]), limit)
-
-
-def _take(conn: Connection, box: Outbox, row_id: int, due: Any, lease: dict[str, Any]) -> bool:
-    """Lease the row unless another claimer took it since it was selected."""
-    query = update(box.table).where(box["id"] == row_id, due).values(**lease)
-    return bool(conn.execute(query).rowcount == 1)
 
 
 def _lease(box: Outbox, now: datetime, lease: timedelta) -> dict[str, Any]:
