@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.store import ProfileStore, outbox
+from bot.store import ProfileStore, outbox, upgrade
 from bot.store.handoffs import DELIVERIES
 from tests.store.conftest import NOW, at, pg_engine
 
@@ -82,19 +82,16 @@ def test_outbox_enqueue_is_idempotent_on_the_unique_key(
 
 
 @pytest.mark.postgres
-def test_outbox_two_claimers_on_postgres_take_each_row_once(
-    store: ProfileStore, engine: Engine, request: pytest.FixtureRequest
-) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the race needs PostgreSQL's row locks")
+def test_outbox_two_claimers_on_postgres_take_each_row_once(pg_schema: str) -> None:
+    store = ProfileStore(pg_engine(pg_schema))
+    upgrade(store.engine)
     _deliveries(store, 120)
-    schema = request.getfixturevalue("pg_schema")
     taken: list[list[int]] = [[], []]
     errors: list[BaseException] = []
     start = threading.Barrier(2)
 
     def claimer(mine: list[int]) -> None:
-        own = ProfileStore(pg_engine(schema))  # its own pool, like another worker process
+        own = ProfileStore(pg_engine(pg_schema))  # its own pool, like another worker process
         try:
             own.count_due_deliveries(NOW)  # connected, so that both start claiming together
             start.wait(30)
@@ -114,3 +111,4 @@ def test_outbox_two_claimers_on_postgres_take_each_row_once(
     assert all(taken), "both claimers should have taken some"
     assert sorted(taken[0] + taken[1]) == sorted(d.id for d in store.deliveries())
     assert {d.attempts for d in store.deliveries()} == {1}
+    store.dispose()
