@@ -1,12 +1,12 @@
 """Handing a conversation to a person: at any time on request, and for grade-A leads.
 
-A handoff is recorded durably in the store before the person is told anything, and
-delivered (signed webhook, email to sales) by bot.handoff, which retries until it lands.
+A handoff is recorded durably in the store before the person is told anything; the
+campaign worker delivers it (signed webhook, email to sales) through bot.handoff,
+retrying until it lands.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timezone
 
@@ -20,7 +20,7 @@ from actions.open_question import settled
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID, lead_values
 from bot.errors import ParleyError, StoreUnavailable
-from bot.handoff import deliver_due, request_handoff, transcript_from_events
+from bot.handoff import request_handoff, transcript_from_events
 from bot.store import Contact
 from bot.types import Channel
 
@@ -30,13 +30,6 @@ HANDOFF_OPEN = "handoff_open"
 # On these channels the team can answer the person where they are, without details.
 REPLYABLE_CHANNELS = frozenset({"sms", "whatsapp", "voice", "telegram"})
 TRANSCRIPT_TURNS = 60
-_PENDING: set[asyncio.Task[object]] = set()
-
-
-def _finished(task: asyncio.Task[object]) -> None:
-    _PENDING.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        logger.error("handoff delivery failed; housekeeping retries it: %s", task.exception())
 
 
 class ActionHumanHandoff(StoreBacked, Action):
@@ -64,7 +57,6 @@ class ActionHumanHandoff(StoreBacked, Action):
             logger.error("handoff could not be recorded: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
-        self._deliver_soon()
         dispatcher.utter_message(
             response="utter_handoff_sent",
             company=self.settings.company_name,
@@ -110,14 +102,6 @@ class ActionHumanHandoff(StoreBacked, Action):
             now=datetime.now(timezone.utc),
         )
         return handoff_id
-
-    def _deliver_soon(self) -> None:
-        """Send it now rather than at the next housekeeping tick, without making the person
-        wait: the outbox lease makes a concurrent housekeeping run harmless."""
-        work = asyncio.to_thread(deliver_due, self.store, self.settings, datetime.now(timezone.utc))
-        task = asyncio.get_running_loop().create_task(work)
-        _PENDING.add(task)
-        task.add_done_callback(_finished)
 
 
 def _claimed(tracker: Tracker) -> dict[str, str]:

@@ -1,10 +1,10 @@
 """Handing a conversation to a person, and delivering what goes out with it.
 
 A handoff is written to the store with one delivery row per target (a signed webhook,
-an email to sales) in one transaction; `deliver_due` sends due deliveries, retrying
-transient failures with backoff, and leaves permanent failures visible as `failed`
-(`parley handoffs list --status failed`, `parley handoffs retry`). Booking confirmations
-go through the same outbox.
+an email to sales) in one transaction; `deliver_due` (run by the campaign worker) sends
+due deliveries, retrying transient failures with backoff (`bot.delivery`), and leaves
+permanent failures visible as `failed` (`parley handoffs list --status failed`,
+`parley handoffs retry`). Booking confirmations go through the same outbox.
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
 
 from bot import mailer
+from bot.delivery import Attempt, DeliveryReport, settle
 from bot.errors import DeliveryFailed
 from bot.settings import HandoffSettings, MailSettings, Settings
 from bot.store import Contact, Delivery, ProfileStore
@@ -35,8 +34,6 @@ EMAIL = "email"
 SIGNATURE_HEADER = "X-Parley-Signature"
 EVENT_ID_HEADER = "X-Parley-Event-Id"
 WEBHOOK_TIMEOUT_S = 10.0
-_FIRST_RETRY = timedelta(seconds=30)
-_LONGEST_WAIT = timedelta(hours=1)
 
 
 def transcript_from_events(
@@ -155,13 +152,6 @@ def verify(secret: str, header: str, body: bytes, now: datetime, tolerance_s: in
     )
 
 
-@dataclass(frozen=True)
-class DeliveryReport:
-    delivered: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-
 # Carries one delivery of a kind (webhook, email); raises DeliveryFailed.
 Deliverer = Callable[[Delivery, Settings, datetime], None]
 
@@ -219,37 +209,28 @@ def send_email(delivery: Delivery, settings: Settings, now: datetime) -> None:
 DELIVERERS: dict[str, Deliverer] = {WEBHOOK: post_webhook, EMAIL: send_email}
 
 
-def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
-    """30 s, 1 min, 2 min, ... up to an hour, with up to 20% jitter."""
-    wait: timedelta = min(_FIRST_RETRY * 2 ** max(0, attempts - 1), _LONGEST_WAIT)
-    jitter: float = (rng or random.Random()).uniform(0, 0.2)
-    return wait * (1 + jitter)
-
-
 def deliver_due(
     store: ProfileStore,
     settings: Settings,
     now: datetime,
     deliverers: Mapping[str, Deliverer] = DELIVERERS,
 ) -> DeliveryReport:
-    delivered = retrying = failed = 0
-    for delivery in store.claim_due_deliveries(now):
-        deliver = deliverers.get(delivery.kind)
-        try:
-            if deliver is None:
-                raise DeliveryFailed(delivery.kind, "no sender for this kind", retryable=False)
-            deliver(delivery, settings, now)
-        except DeliveryFailed as error:
-            if error.retryable and delivery.attempts < settings.handoff.max_attempts:
-                store.finish_delivery(delivery.id, "pending", error=str(error),
-                                      retry_at=now + backoff(delivery.attempts), now=now)  # fmt: skip
-                retrying += 1
-            else:
-                store.finish_delivery(delivery.id, "failed", error=str(error), now=now)
-                failed += 1
-            logger.warning("delivery %s (%s) attempt %d: %s", delivery.id, delivery.kind,
-                           delivery.attempts, error)  # fmt: skip
-            continue
-        store.finish_delivery(delivery.id, "delivered", now=now)
-        delivered += 1
-    return DeliveryReport(delivered, retrying, failed)
+    """Send every due delivery once; retries are scheduled, last failures kept."""
+    tries = (_try(d, settings, now, deliverers) for d in store.claim_due_deliveries(now))
+    return settle(store.finish_delivery, tries, settings.handoff.max_attempts, now)
+
+
+def _try(
+    delivery: Delivery, settings: Settings, now: datetime, deliverers: Mapping[str, Deliverer]
+) -> Attempt:
+    send = deliverers.get(delivery.kind)
+    try:
+        if send is None:
+            raise DeliveryFailed(delivery.kind, "no sender for this kind", retryable=False)
+        send(delivery, settings, now)
+    except DeliveryFailed as error:
+        logger.warning(
+            "delivery %s (%s) attempt %d: %s", delivery.id, delivery.kind, delivery.attempts, error
+        )
+        return Attempt(delivery.id, delivery.attempts, str(error), error.retryable)
+    return Attempt(delivery.id, delivery.attempts)

@@ -151,7 +151,8 @@ def telegram_env(settings: Settings) -> dict[str, str]:
 
 
 def mail_env(settings: Settings) -> dict[str, str]:
-    """SMTP and handoff settings: the action server sends handoffs and confirmations."""
+    """SMTP and handoff settings: the worker delivers handoffs and confirmations, the
+    action server mails one-time codes."""
     mail, handoff = settings.mail, settings.handoff
     env = {
         "PARLEY_SMTP_HOST": mail.host,

@@ -24,28 +24,21 @@ import logging
 import secrets
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
+from bot.delivery import Attempt, DeliveryReport, settle
 from bot.errors import DeliveryFailed, InvalidField
-from bot.handoff import backoff, post_signed
+from bot.handoff import post_signed
 from bot.store import EVENT_TYPES, ProfileStore, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-@dataclass(frozen=True)
-class RelayReport:
-    delivered: int = 0
-    retrying: int = 0
-    failed: int = 0
 
 
 def check_subscription(url: str, events: list[str], allow_private: bool = False) -> None:
@@ -165,12 +158,17 @@ def post(
     return True, False, "delivered"
 
 
-def deliver_due(store: ProfileStore, now: datetime, client: httpx.Client | None = None,
-                limit: int = 50, allow_private: bool = False) -> RelayReport:  # fmt: skip
+def deliver_due(
+    store: ProfileStore,
+    now: datetime,
+    client: httpx.Client | None = None,
+    limit: int = 50,
+    allow_private: bool = False,
+) -> DeliveryReport:
     """Send every due delivery once; retries are scheduled, last failures kept."""
     due = store.claim_webhook_deliveries(now, limit=limit)
     if not due:
-        return RelayReport()
+        return DeliveryReport()
     if client is not None:
         return _deliver(store, due, client, now, allow_private)
     with httpx.Client() if allow_private else public_client() as own:
@@ -178,24 +176,21 @@ def deliver_due(store: ProfileStore, now: datetime, client: httpx.Client | None 
 
 
 def _deliver(
-    store: ProfileStore, due: list[WebhookDelivery], client: httpx.Client, now: datetime,
+    store: ProfileStore,
+    due: list[WebhookDelivery],
+    client: httpx.Client,
+    now: datetime,
     allow_private: bool,
-) -> RelayReport:  # fmt: skip
-    delivered = retrying = failed = 0
-    for delivery in due:
-        ok, retryable, what = post(delivery, client, allow_private)
-        if ok:
-            store.finish_webhook_delivery(delivery.id, "delivered", now=now)
-            delivered += 1
-            continue
-        logger.warning("webhook %s to %s (try %d): %s", delivery.event_id, delivery.url,
-                       delivery.attempts, what)  # fmt: skip
-        if retryable and delivery.attempts < MAX_ATTEMPTS:
-            retry_at = now + backoff(delivery.attempts)
-            store.finish_webhook_delivery(delivery.id, "pending", error=what, retry_at=retry_at,
-                                          now=now)  # fmt: skip
-            retrying += 1
-        else:
-            store.finish_webhook_delivery(delivery.id, "failed", error=what, now=now)
-            failed += 1
-    return RelayReport(delivered, retrying, failed)
+) -> DeliveryReport:
+    tries = (_try(delivery, client, allow_private) for delivery in due)
+    return settle(store.finish_webhook_delivery, tries, MAX_ATTEMPTS, now)
+
+
+def _try(delivery: WebhookDelivery, client: httpx.Client, allow_private: bool) -> Attempt:
+    ok, retryable, what = post(delivery, client, allow_private)
+    if ok:
+        return Attempt(delivery.id, delivery.attempts)
+    logger.warning(
+        "webhook %s to %s (try %d): %s", delivery.event_id, delivery.url, delivery.attempts, what
+    )
+    return Attempt(delivery.id, delivery.attempts, what, retryable)

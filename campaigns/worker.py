@@ -1,9 +1,11 @@
 """The campaign worker process: `parley worker` (started by `parley run`).
 
 Each tick enrolls whoever the triggers select, moves due enrollments on and sends what
-the outbox holds. Everything it knows lives in the store, so any number of workers can
-run side by side and a restarted one carries on where the last one stopped. A database
-outage makes the worker report itself not ready and try again; it never exits for it.
+the outbox holds; it is also the one process that delivers handoffs, booking
+confirmations and event webhooks. Everything it knows lives in the store, so any number
+of workers can run side by side and a restarted one carries on where the last one
+stopped. A database outage makes the worker report itself not ready and try again; it
+never exits for it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot import webhooks
+from bot import handoff, webhooks
 from bot.crm import CrmConnector, HubSpotConnector, sync_due
 from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
@@ -155,6 +157,14 @@ def measure_queues(store: ProfileStore, now: datetime) -> None:
     """The backlog left after a tick; growing numbers mean more workers are needed."""
     QUEUE_DEPTH.labels("outbox").set(store.count_due_sends(now))
     QUEUE_DEPTH.labels("webhooks").set(store.count_due_webhook_deliveries(now))
+    QUEUE_DEPTH.labels("handoffs").set(store.count_due_deliveries(now))
+
+
+def deliver_due(store: ProfileStore, settings: Settings, now: datetime) -> int:
+    """Send due handoff and booking deliveries and event webhooks; how many went out."""
+    handed = handoff.deliver_due(store, settings, now)
+    relayed = webhooks.deliver_due(store, now, allow_private=settings.api.webhooks_allow_private)
+    return handed.delivered + relayed.delivered
 
 
 @dataclass
@@ -222,10 +232,9 @@ class Worker:
             self._last_scan = now.timestamp()
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
-        relayed = await asyncio.to_thread(
-            webhooks.deliver_due, self.engine.store, now,
-            allow_private=self.engine.settings.api.webhooks_allow_private,
-        )  # fmt: skip
+        delivered = await asyncio.to_thread(
+            deliver_due, self.engine.store, self.engine.settings, now
+        )
         if self.crm is not None:
             await asyncio.to_thread(sync_due, self.engine.store, self.crm, now)
         await asyncio.to_thread(measure_queues, self.engine.store, now)
@@ -233,7 +242,7 @@ class Worker:
             for outcome, n in report.counts.items():
                 self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
             self.health.last_tick, self.health.error = now, None
-        return planned.enrolled + advanced + sum(report.counts.values()) + relayed.delivered
+        return planned.enrolled + advanced + sum(report.counts.values()) + delivered
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

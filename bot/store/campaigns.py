@@ -1,24 +1,21 @@
 """Campaign enrollments and the campaign outbox, inside a caller-framed transaction.
 
-Claiming is the heart of exactly-once: on PostgreSQL the candidates are locked with
-`FOR UPDATE SKIP LOCKED`, so two workers never wait on or take the same row; on SQLite
-writes are serialized and the conditional UPDATE alone decides. Every claim also sets a
-fresh `claim_token`, and later changes to a send must present it, so a worker whose
-lease ran out can no longer act on the row.
+Sends are a leased outbox (`bot.store.outbox`) with a claim token: a worker whose lease
+ran out can no longer act on the send. Past the claim a send has a second phase of its
+own: once handed to the provider (`sending`) it is never handed over again.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
-from bot.store import integration, reads
+from bot.store import integration, outbox, reads
 from bot.store.records import CampaignSend, CampaignState, Enrollment
 from bot.store.schema import (
     campaign_enrollments,
@@ -35,6 +32,16 @@ FAILED, SKIPPED, UNCERTAIN = "failed", "skipped", "uncertain"
 FINAL_SEND_STATUSES = (SENT, FAILED, SKIPPED, UNCERTAIN)
 
 E, S = campaign_enrollments.c, campaign_sends.c
+SENDS = outbox.Outbox(
+    campaign_sends,
+    due="due_at",
+    leased=CLAIMED,
+    done=SENT,
+    done_at="sent_at",
+    error="reason",
+    token="claim_token",
+    attempt_on_claim=False,
+)
 
 
 def state(conn: Connection, campaign: str, now: datetime) -> CampaignState:
@@ -123,28 +130,15 @@ def claim_enrollments(
         or_(E.lease_until.is_(None), E.lease_until < now),
         ~_paused(E.campaign),
     )
-    ids = _lock_candidates(conn, select(E.id).where(due).order_by(E.next_run_at), limit)
-    claimed = [
-        enrollment_id
-        for enrollment_id in ids
-        if conn.execute(
-            update(campaign_enrollments).where(E.id == enrollment_id, due)
-            .values(lease_until=now + lease)
-        ).rowcount == 1
-    ]  # fmt: skip
+    ids = outbox.locked_ids(conn, select(E.id).where(due).order_by(E.next_run_at), limit)
+    lease_until = {"lease_until": now + lease}
+    claimed = [i for i in ids if outbox.take(conn, campaign_enrollments, i, due, lease_until)]
     rows = conn.execute(select(campaign_enrollments).where(E.id.in_(claimed)).order_by(E.id))
     return [_enrollment(r) for r in rows.mappings()]
 
 
 def _paused(campaign: ColumnElement[Any]) -> ColumnElement[bool]:
     return exists().where(campaign_states.c.campaign == campaign, campaign_states.c.paused)
-
-
-def _lock_candidates(conn: Connection, query: Select, limit: int) -> list[int]:
-    query = query.limit(limit)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [int(i) for i in conn.execute(query).scalars()]
 
 
 def save_progress(
@@ -182,51 +176,31 @@ def queue_send(
     now: datetime,
 ) -> bool:
     """Put a send in the outbox unless its (enrollment, step, variant) is there already."""
-    key = f"{enrollment.id}:{step}:{variant}"
-    if conn.execute(select(S.id).where(S.send_key == key)).first() is not None:
-        return False
-    conn.execute(
-        insert(campaign_sends).values(
-            send_key=key, enrollment_id=enrollment.id, contact_id=enrollment.contact_id,
-            campaign=enrollment.campaign, step=step, variant=variant, channels=list(channels),
-            status=PENDING, attempts=0, due_at=now, created_at=now,
-        )
-    )  # fmt: skip
-    return True
+    key = {"send_key": f"{enrollment.id}:{step}:{variant}"}
+    values = {
+        "enrollment_id": enrollment.id,
+        "contact_id": enrollment.contact_id,
+        "campaign": enrollment.campaign,
+        "step": step,
+        "variant": variant,
+        "channels": list(channels),
+    }
+    return outbox.enqueue(conn, SENDS, key, values, now)
 
 
 def claim_sends(
     conn: Connection, campaigns: Sequence[str], now: datetime, lease: timedelta, limit: int
 ) -> list[CampaignSend]:
-    """Due sends leased to the caller, each with a fresh claim token."""
-    wanted = and_(S.due_at <= now, S.campaign.in_(list(campaigns)), ~_paused(S.campaign))
-    pending = and_(S.status == PENDING, wanted)
-    expired = and_(S.status == CLAIMED, S.lease_until < now, wanted)
-    due = or_(pending, expired)
-    # Two index range scans instead of one OR that makes SQLite sort every due row.
-    ids = _lock_candidates(conn, select(S.id).where(expired).order_by(S.due_at), limit)
-    if len(ids) < limit:
-        query = select(S.id).where(pending).order_by(S.due_at)
-        ids += _lock_candidates(conn, query, limit - len(ids))
-    claimed = []
-    for send_id in ids:
-        token = uuid.uuid4().hex
-        taken = conn.execute(
-            update(campaign_sends).where(S.id == send_id, due)
-            .values(status=CLAIMED, lease_until=now + lease, claim_token=token)
-        ).rowcount  # fmt: skip
-        if taken == 1:
-            claimed.append(send_id)
+    """Due sends of unpaused `campaigns` leased to the caller, each with a fresh claim token."""
+    wanted = and_(S.campaign.in_(list(campaigns)), ~_paused(S.campaign))
+    claimed = outbox.claim(conn, SENDS, now, lease, limit, wanted)
     rows = conn.execute(select(campaign_sends).where(S.id.in_(claimed)).order_by(S.due_at, S.id))
     return [_send(r) for r in rows.mappings()]
 
 
 def count_due_sends(conn: Connection, now: datetime) -> int:
     """Sends a worker would claim now: due and pending, or claimed by a lease that ran out."""
-    pending = and_(S.status == PENDING, S.due_at <= now)
-    expired = and_(S.status == CLAIMED, S.lease_until < now, S.due_at <= now)
-    query = select(func.count()).where(or_(pending, expired), ~_paused(S.campaign))
-    return int(conn.execute(query.select_from(campaign_sends)).scalar_one())
+    return outbox.count_due(conn, SENDS, now, ~_paused(S.campaign))
 
 
 def start_send(conn: Connection, send_id: int, token: str, channel: str, now: datetime) -> bool:
@@ -256,25 +230,25 @@ def finish_send(
     now: datetime,
 ) -> bool:
     """Record a send's result (or put it back as pending for `retry_at`)."""
-    values: dict[str, Any] = {"status": status, "reason": reason, "lease_until": None,
-                              "claim_token": None}  # fmt: skip
-    if channel is not None:
-        values["channel"] = channel
-    if provider_message_id is not None:
-        values["provider_message_id"] = provider_message_id
-    if status == SENT:
-        values["sent_at"] = now
-    if retry_at is not None:
-        values["due_at"] = retry_at
-    changed = conn.execute(
-        update(campaign_sends).where(S.id == send_id, S.claim_token == token).values(**values)
-    ).rowcount
-    if changed == 1 and status == SENT:
+    given = {"channel": channel, "provider_message_id": provider_message_id}
+    also = {name: value for name, value in given.items() if value is not None}
+    changed = outbox.finish(
+        conn,
+        SENDS,
+        send_id,
+        status,
+        error=reason,
+        retry_at=retry_at,
+        now=now,
+        token=token,
+        also=also,
+    )
+    if changed and status == SENT:
         enrollment = select(S.enrollment_id).where(S.id == send_id).scalar_subquery()
         conn.execute(
             update(campaign_enrollments).where(E.id == enrollment).values(last_sent_at=now)
         )
-    return bool(changed == 1)
+    return changed
 
 
 def reap_abandoned(conn: Connection, now: datetime, lease: timedelta) -> int:

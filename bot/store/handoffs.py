@@ -1,4 +1,5 @@
-"""Handoffs, the delivery outbox and bookings, inside a caller-framed transaction."""
+"""Handoffs, their deliveries (a leased outbox) and bookings, inside a caller-framed
+transaction."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import ColumnElement
 
 from bot.errors import SlotTaken
-from bot.store import integration, reads, writes
+from bot.store import integration, outbox, reads, writes
 from bot.store.records import Booking, Delivery
 from bot.store.schema import BOOKED, bookings, deliveries, handoffs
 from bot.types import ContactId
 
-PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+DELIVERIES = outbox.Outbox(deliveries)
 # A repeated request within this window (a retried action, a double click) is the same.
 SAME_REQUEST_WINDOW = timedelta(minutes=10)
 
@@ -29,7 +31,7 @@ def request(
     channel: str,
     reason: str,
     transcript: list[dict[str, Any]],
-    outbox: list[tuple[str, dict[str, Any]]],
+    targets: list[tuple[str, dict[str, Any]]],
     now: datetime,
 ) -> tuple[str, bool]:
     """Record a handoff and its deliveries; (id, False) if the same one was just recorded."""
@@ -55,7 +57,7 @@ def request(
             requested_at=now,
         )
     )
-    for kind, payload in outbox:
+    for kind, payload in targets:
         enqueue(conn, live, kind, {**payload, "handoff_id": handoff_id}, now)
     writes.add_event(
         conn, live, "handoff_requested",
@@ -72,71 +74,24 @@ def enqueue(
     conn: Connection, contact_id: ContactId, kind: str, payload: Mapping[str, Any], now: datetime
 ) -> str:
     event_id = str(uuid.uuid4())
-    conn.execute(
-        insert(deliveries).values(
-            event_id=event_id,
-            contact_id=contact_id,
-            kind=kind,
-            payload=dict(payload),
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    )
+    values = {"contact_id": contact_id, "kind": kind, "payload": dict(payload)}
+    outbox.enqueue(conn, DELIVERIES, {"event_id": event_id}, values, now)
     return event_id
 
 
 def claim_due(conn: Connection, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
-    """Due deliveries, each leased to this caller alone (a conditional UPDATE decides)."""
-    due = or_(
-        and_(deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= now),
-        and_(deliveries.c.status == SENDING, deliveries.c.lease_until < now),
-    )
-    candidates = (
-        conn.execute(
-            select(deliveries.c.id).where(due).order_by(deliveries.c.next_attempt_at).limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    claimed = []
-    for delivery_id in candidates:
-        taken = conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id == delivery_id)
-            .where(due)
-            .values(status=SENDING, lease_until=now + lease, attempts=deliveries.c.attempts + 1)
-        ).rowcount
-        if taken == 1:
-            claimed.append(delivery_id)
-    return [_delivery(r) for r in _rows(conn, claimed)]
+    """Due deliveries, each leased to this caller alone."""
+    claimed = outbox.claim(conn, DELIVERIES, now, lease, limit)
+    return list_deliveries(conn, None, deliveries.c.id.in_(claimed))
 
 
-def finish(
-    conn: Connection, delivery_id: int, status: str, error: str | None, retry_at: datetime | None,
-    now: datetime,
-) -> None:  # fmt: skip
-    values: dict[str, Any] = {"status": status, "lease_until": None, "last_error": error}
-    if status == DELIVERED:
-        values["delivered_at"] = now
-    if retry_at is not None:
-        values["next_attempt_at"] = retry_at
-    conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values))
-
-
-def retry_failed(conn: Connection, delivery_id: int | None, now: datetime) -> int:
-    query = update(deliveries).where(deliveries.c.status == FAILED)
-    if delivery_id is not None:
-        query = query.where(deliveries.c.id == delivery_id)
-    return int(conn.execute(query.values(status=PENDING, next_attempt_at=now, attempts=0)).rowcount)
-
-
-def list_deliveries(conn: Connection, status: str | None) -> list[Delivery]:
-    query = select(deliveries).order_by(deliveries.c.id)
-    if status is not None:
-        query = query.where(deliveries.c.status == status)
-    return [_delivery(row) for row in conn.execute(query).mappings()]
+def list_deliveries(
+    conn: Connection, status: str | None, where: ColumnElement[bool] | None = None
+) -> list[Delivery]:
+    query = select(deliveries).where(outbox.in_status(DELIVERIES, status))
+    if where is not None:
+        query = query.where(where)
+    return [_delivery(row) for row in conn.execute(query.order_by(deliveries.c.id)).mappings()]
 
 
 def book(
@@ -196,13 +151,6 @@ def bookings_of(conn: Connection, contact_id: str | None) -> list[Booking]:
     if contact_id is not None:
         query = query.where(bookings.c.contact_id == reads.require_id(conn, contact_id))
     return [_booking(row) for row in conn.execute(query).mappings()]
-
-
-def _rows(conn: Connection, ids: list[int]) -> list[Mapping[str, Any]]:
-    if not ids:
-        return []
-    query = select(deliveries).where(deliveries.c.id.in_(ids)).order_by(deliveries.c.id)
-    return list(conn.execute(query).mappings())
 
 
 def _delivery(row: Mapping[str, Any]) -> Delivery:

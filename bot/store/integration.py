@@ -1,8 +1,9 @@
 """Integration events and their webhook deliveries, inside a caller-framed transaction.
 
 An event is written in the same transaction as the change it reports, together with
-one delivery row per subscription that wants it: nothing that happened can be missed by
-a subscriber, and nothing is reported that did not happen (the outbox pattern).
+one delivery row per subscription that wants it, queued in a leased outbox
+(`bot.store.outbox`): nothing that happened can be missed by a subscriber, and nothing
+is reported that did not happen (the outbox pattern).
 """
 
 from __future__ import annotations
@@ -12,20 +13,21 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from bot.store import outbox
 from bot.store.records import WebhookDelivery, WebhookSubscription
 from bot.store.schema import integration_events, webhook_deliveries, webhook_subscriptions
 
-PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 EVENT_TYPES = (
     "lead.captured", "lead.qualified", "consent.changed", "contact.merged", "contact.erased",
     "campaign.replied", "handoff.requested",
 )  # fmt: skip
 
 EV, SUB, DEL = integration_events.c, webhook_subscriptions.c, webhook_deliveries.c
+DELIVERIES = outbox.Outbox(webhook_deliveries)
 
 
 def emit(
@@ -37,14 +39,12 @@ def emit(
     conn.execute(insert(integration_events).values(
         event_id=event_id, type=kind, contact_id=contact_id, data=dict(data), occurred_at=now,
     ))  # fmt: skip
-    rows = [
-        {"subscription_id": sub_id, "event_id": event_id, "status": PENDING, "attempts": 0,
-         "next_attempt_at": now, "created_at": now}
-        for sub_id, events in conn.execute(select(SUB.id, SUB.events).where(SUB.active))
-        if kind in events
-    ]  # fmt: skip
-    if rows:
-        conn.execute(insert(webhook_deliveries), rows)
+    active = conn.execute(select(SUB.id, SUB.events).where(SUB.active)).all()
+    for sub_id, events in active:
+        if kind in events:
+            outbox.enqueue(
+                conn, DELIVERIES, {"subscription_id": sub_id, "event_id": event_id}, {}, now
+            )
     return event_id
 
 
@@ -68,50 +68,12 @@ def subscriptions(conn: Connection) -> list[WebhookSubscription]:
 
 
 def claim(conn: Connection, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
-    """Due deliveries leased to the caller (SKIP LOCKED on PostgreSQL)."""
-    due = _due(now)
-    query = select(DEL.id).where(due).order_by(DEL.next_attempt_at, DEL.id).limit(limit)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    claimed = [
-        delivery_id
-        for delivery_id in conn.execute(query).scalars()
-        if conn.execute(
-            update(webhook_deliveries).where(DEL.id == delivery_id, due)
-            .values(status=SENDING, lease_until=now + lease, attempts=DEL.attempts + 1)
-        ).rowcount == 1
-    ]  # fmt: skip
-    return _deliveries(conn, DEL.id.in_(claimed))
-
-
-def count_due(conn: Connection, now: datetime) -> int:
-    """Deliveries a worker would claim now (the same test as `claim`)."""
-    query = select(func.count()).select_from(webhook_deliveries).where(_due(now))
-    return int(conn.execute(query).scalar_one())
-
-
-def finish(
-    conn: Connection, delivery_id: int, status: str, error: str | None,
-    retry_at: datetime | None, now: datetime,
-) -> None:  # fmt: skip
-    values: dict[str, Any] = {"status": status, "lease_until": None, "last_error": error}
-    if status == DELIVERED:
-        values["delivered_at"] = now
-    if retry_at is not None:
-        values["next_attempt_at"] = retry_at
-    conn.execute(update(webhook_deliveries).where(DEL.id == delivery_id).values(**values))
+    """Due deliveries leased to the caller."""
+    return _deliveries(conn, DEL.id.in_(outbox.claim(conn, DELIVERIES, now, lease, limit)))
 
 
 def listed(conn: Connection, status: str | None) -> list[WebhookDelivery]:
-    return _deliveries(conn, DEL.status == status if status else None)
-
-
-def retry_failed(conn: Connection, delivery_id: int | None, now: datetime) -> int:
-    query = update(webhook_deliveries).where(DEL.status == FAILED)
-    if delivery_id is not None:
-        query = query.where(DEL.id == delivery_id)
-    values = {"status": PENDING, "next_attempt_at": now, "attempts": 0}
-    return int(conn.execute(query.values(**values)).rowcount)
+    return _deliveries(conn, outbox.in_status(DELIVERIES, status))
 
 
 def forget_contact(conn: Connection, contact_id: str) -> None:
@@ -122,22 +84,14 @@ def forget_contact(conn: Connection, contact_id: str) -> None:
     conn.execute(delete(integration_events).where(EV.contact_id == contact_id))
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        and_(DEL.status == PENDING, DEL.next_attempt_at <= now),
-        and_(DEL.status == SENDING, DEL.lease_until < now),
-    )
-
-
-def _deliveries(conn: Connection, where: Any) -> list[WebhookDelivery]:
+def _deliveries(conn: Connection, where: ColumnElement[bool]) -> list[WebhookDelivery]:
     query = (
         select(webhook_deliveries, SUB.url, SUB.secret, EV.type, EV.data, EV.occurred_at)
         .join(webhook_subscriptions, SUB.id == DEL.subscription_id)
         .join(integration_events, EV.event_id == DEL.event_id)
+        .where(where)
         .order_by(DEL.id)
     )
-    if where is not None:
-        query = query.where(where)
     return [
         WebhookDelivery(
             id=int(r["id"]), subscription_id=int(r["subscription_id"]), url=r["url"],

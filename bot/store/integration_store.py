@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.store import integration
 from bot.store.checks import utc
+from bot.store.outbox_store import OutboxCalls
 from bot.store.records import WebhookDelivery, WebhookSubscription
 from bot.store.transactions import Transactions
 
@@ -38,15 +39,14 @@ class IntegrationStore:
 
     def count_due_webhook_deliveries(self, now: datetime) -> int:
         """How many webhook deliveries are waiting to go out now."""
-        at = utc(now)
-        return self._tx.read(lambda conn: integration.count_due(conn, at))
+        return OutboxCalls(self._tx, integration.DELIVERIES).count_due(now)
 
     def finish_webhook_delivery(
         self, delivery_id: int, status: str, *, error: str | None = None,
         retry_at: datetime | None = None, now: datetime | None = None,
     ) -> None:  # fmt: skip
-        at, retry = utc(now), None if retry_at is None else utc(retry_at)
-        self._tx.write(lambda conn: integration.finish(conn, delivery_id, status, error, retry, at))
+        calls = OutboxCalls(self._tx, integration.DELIVERIES)
+        calls.finish(delivery_id, status, error, retry_at, now)
 
     def webhook_deliveries(self, status: str | None = None) -> list[WebhookDelivery]:
         """`failed` ones are the dead letters."""
@@ -55,5 +55,4 @@ class IntegrationStore:
     def retry_failed_webhooks(
         self, delivery_id: int | None = None, now: datetime | None = None
     ) -> int:
-        at = utc(now)
-        return self._tx.write(lambda conn: integration.retry_failed(conn, delivery_id, at))
+        return OutboxCalls(self._tx, integration.DELIVERIES).retry_failed(delivery_id, now)

@@ -19,6 +19,7 @@ from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
 from bot.store.identity_store import IdentityStore
 from bot.store.integration_store import IntegrationStore
+from bot.store.outbox_store import OutboxCalls
 from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
     Booking,
@@ -305,18 +306,20 @@ class ProfileStore(
         delivery is claimed again."""
         return self._tx.write(lambda conn: handoffs.claim_due(conn, utc(now), lease, limit))
 
+    def count_due_deliveries(self, now: datetime) -> int:
+        """How many handoff and booking deliveries are waiting to go out now."""
+        return OutboxCalls(self._tx, handoffs.DELIVERIES).count_due(now)
+
     def finish_delivery(
         self, delivery_id: int, status: str, *, error: str | None = None,
         retry_at: datetime | None = None, now: datetime | None = None,
     ) -> None:  # fmt: skip
-        at = utc(now)
-        self._tx.write(lambda conn: handoffs.finish(conn, delivery_id, status, error, retry_at, at))
+        OutboxCalls(self._tx, handoffs.DELIVERIES).finish(delivery_id, status, error, retry_at, now)
 
     def retry_failed_deliveries(
         self, delivery_id: int | None = None, now: datetime | None = None
     ) -> int:
-        at = utc(now)
-        return self._tx.write(lambda conn: handoffs.retry_failed(conn, delivery_id, at))
+        return OutboxCalls(self._tx, handoffs.DELIVERIES).retry_failed(delivery_id, now)
 
     def deliveries(self, status: str | None = None) -> list[Delivery]:
         return self._tx.read(lambda conn: handoffs.list_deliveries(conn, status))

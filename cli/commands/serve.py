@@ -5,13 +5,11 @@ from __future__ import annotations
 import signal
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 
 from bot import privacy, rasa_model
 from bot.errors import ParleyError, StoreUnavailable
-from bot.handoff import deliver_due
 from bot.journal import ConsentJournal
 from bot.runner import ChildFailed, Supervisor
 from bot.settings import Settings
@@ -77,18 +75,14 @@ def start_stack(
 
 
 def housekeeping(settings: Settings) -> None:
-    """Replay consent changes an outage held back; finish pending conversation erasures;
-    send due handoff and booking deliveries."""
+    """Replay consent changes an outage held back; finish pending conversation erasures.
+    (Handoff and booking deliveries are the campaign worker's to send.)"""
     store = ProfileStore.from_url(settings.database_url)
     try:
         replayed = ConsentJournal.for_settings(settings).replay(store)
         if replayed:
             print(f"recorded {replayed} consent changes held back by an earlier outage")
         privacy.sweep_trackers(store, settings)
-        sent = deliver_due(store, settings, datetime.now(timezone.utc))
-        if sent.failed:
-            print(f"parley: {sent.failed} handoff/booking deliveries failed for good; "
-                  "see `parley handoffs list --status failed`")  # fmt: skip
     except StoreUnavailable as error:
         print(f"parley: housekeeping postponed: {error}")
     finally:

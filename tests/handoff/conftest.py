@@ -104,22 +104,25 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, receiver: Receiver, smtp: tuple[Inbox, int]) -> Settings:
-    return load_settings(
-        environ={
-            "PARLEY_DATA_DIR": str(tmp_path),
-            "PARLEY_COMPANY_NAME": "Acme Test Co",
-            "PARLEY_HANDOFF_URL": receiver.url,
-            "PARLEY_HANDOFF_SECRET": SECRET,
-            "PARLEY_SMTP_HOST": "127.0.0.1",
-            "PARLEY_SMTP_PORT": str(smtp[1]),
-            "PARLEY_SMTP_SECURITY": "none",
-            "PARLEY_MAIL_FROM": "parley@acme.test",
-            "PARLEY_SALES_EMAIL": "sales@acme.test",
-            "PARLEY_POSTAL_ADDRESS": "Acme Test Co, 1 Main St, Springfield",
-        },
-        dotenv=tmp_path / "none.env",
-    )
+def environ(tmp_path: Path, receiver: Receiver, smtp: tuple[Inbox, int]) -> dict[str, str]:
+    """Settings that send handoffs to the loopback receiver and SMTP server."""
+    return {
+        "PARLEY_DATA_DIR": str(tmp_path),
+        "PARLEY_COMPANY_NAME": "Acme Test Co",
+        "PARLEY_HANDOFF_URL": receiver.url,
+        "PARLEY_HANDOFF_SECRET": SECRET,
+        "PARLEY_SMTP_HOST": "127.0.0.1",
+        "PARLEY_SMTP_PORT": str(smtp[1]),
+        "PARLEY_SMTP_SECURITY": "none",
+        "PARLEY_MAIL_FROM": "parley@acme.test",
+        "PARLEY_SALES_EMAIL": "sales@acme.test",
+        "PARLEY_POSTAL_ADDRESS": "Acme Test Co, 1 Main St, Springfield",
+    }
+
+
+@pytest.fixture
+def settings(tmp_path: Path, environ: dict[str, str]) -> Settings:
+    return load_settings(environ=environ, dotenv=tmp_path / "none.env")
 
 
 @pytest.fixture(params=BACKENDS)

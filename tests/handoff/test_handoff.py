@@ -97,6 +97,20 @@ def test_server_errors_are_retried_with_backoff(
     assert len(receiver.received) == 1
 
 
+def test_server_errors_fail_for_good_after_the_last_attempt(
+    store: ProfileStore, tmp_path: Path, environ: dict[str, str], receiver: Receiver
+) -> None:
+    more = {**environ, "PARLEY_HANDOFF_MAX_ATTEMPTS": "2"}
+    limited = load_settings(environ=more, dotenv=tmp_path / "none.env")
+    receiver.script = [500, 500]
+    _request(store, limited)
+    assert deliver_due(store, limited, NOW).retrying == 1
+    assert deliver_due(store, limited, NOW + timedelta(minutes=5)).failed == 1
+    (dead,) = [d for d in store.deliveries("failed") if d.kind == "handoff_webhook"]
+    assert dead.attempts == 2 and "HTTP 500" in (dead.last_error or "")
+    assert deliver_due(store, limited, NOW + timedelta(hours=2)).delivered == 0
+
+
 def test_a_refusal_fails_for_good_stays_visible_and_can_be_retried(
     store: ProfileStore, settings: Settings, receiver: Receiver
 ) -> None:

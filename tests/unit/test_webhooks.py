@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot import webhooks
+from bot.delivery import DeliveryReport
 from bot.handoff import verify
 from bot.store import ProfileStore, upgrade
 
@@ -63,7 +64,7 @@ def store(tmp_path: Path) -> Iterator[ProfileStore]:
     profile_store.dispose()
 
 
-def _relay(store: ProfileStore, at: datetime) -> webhooks.RelayReport:
+def _relay(store: ProfileStore, at: datetime) -> DeliveryReport:
     # The receiver is on loopback, which subscriptions may reach only when allowed.
     return webhooks.deliver_due(store, at, allow_private=True)
 
