@@ -88,9 +88,14 @@ def request_handoff(
             conversation_id,
         )
     return store.request_handoff(
-        contact.id, conversation_id=conversation_id, channel=channel,  # type: ignore[arg-type]
-        reason=reason, transcript=transcript, outbox=outbox, now=now,
-    )  # fmt: skip
+        contact.id,
+        conversation_id=conversation_id,
+        channel=channel,  # type: ignore[arg-type]
+        reason=reason,
+        transcript=transcript,
+        outbox=outbox,
+        now=now,
+    )
 
 
 def _contact_summary(store: ProfileStore, contact: Contact) -> dict[str, Any]:
@@ -126,8 +131,11 @@ def _sales_email(settings: Settings, event: Mapping[str, Any]) -> dict[str, Any]
         lines.append(f"score: {person['score']['score']} (grade {person['score']['grade']})")
     lines += ["", "Conversation:"]
     lines += [f"[{t['at'] or ''}] {t['who']}: {t['text']}" for t in event["transcript"]]
-    return {"to": settings.mail.sales_email, "subject": f"Handoff: {who} wants to talk to a person",
-            "body": "\n".join(lines)}  # fmt: skip
+    return {
+        "to": settings.mail.sales_email,
+        "subject": f"Handoff: {who} wants to talk to a person",
+        "body": "\n".join(lines),
+    }
 
 
 # ------------------------------------------------------------------ delivering
@@ -200,9 +208,12 @@ def send_email(delivery: Delivery, settings: Settings, now: datetime) -> None:
     )
     if payload.get("ics"):
         message.add_attachment(
-            payload["ics"].encode(), maintype="text", subtype="calendar",
-            filename="invitation.ics", params={"method": "REQUEST"},
-        )  # fmt: skip
+            payload["ics"].encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="invitation.ics",
+            params={"method": "REQUEST"},
+        )
     mailer.send(message, mail)
 
 

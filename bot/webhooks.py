@@ -45,8 +45,9 @@ def check_subscription(url: str, events: list[str], allow_private: bool = False)
     check_target(url, allow_private)
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown or not events:
-        raise InvalidField("events", f"{', '.join(unknown) or 'none given'}: choose from "
-                           f"{', '.join(EVENT_TYPES)}")  # fmt: skip
+        raise InvalidField(
+            "events", f"{', '.join(unknown) or 'none given'}: choose from {', '.join(EVENT_TYPES)}"
+        )
 
 
 def check_target(url: str, allow_private: bool = False) -> None:
@@ -72,8 +73,11 @@ def public_addresses(host: str, port: int) -> list[str]:
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     for address in addresses:
         if not is_public(address):
-            raise InvalidField("url", f"{host} is {address}, a private, loopback, link-local "
-                               "or reserved address (PARLEY_WEBHOOKS_ALLOW_PRIVATE)")  # fmt: skip
+            raise InvalidField(
+                "url",
+                f"{host} is {address}, a private, loopback, link-local "
+                "or reserved address (PARLEY_WEBHOOKS_ALLOW_PRIVATE)",
+            )
     return addresses
 
 
@@ -94,8 +98,14 @@ def _embedded(ip: Address) -> Iterable[Address]:
 
 
 def _global(ip: Address) -> bool:
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback
-                                 or ip.is_link_local or ip.is_unspecified or ip.is_private)  # fmt: skip
+    return ip.is_global and not (
+        ip.is_multicast
+        or ip.is_reserved
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_unspecified
+        or ip.is_private
+    )
 
 
 class _PublicOnly(httpcore.NetworkBackend):
@@ -104,19 +114,26 @@ class _PublicOnly(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._inner = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-                    ) -> httpcore.NetworkStream:  # fmt: skip
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
         try:
             address = public_addresses(host, port)[0]
         except InvalidField as refused:
             raise httpcore.ConnectError(refused.reason) from None
         return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-                            ) -> httpcore.NetworkStream:  # fmt: skip
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
         raise httpcore.ConnectError("webhooks go to public addresses, never a socket file")
 
     def sleep(self, seconds: float) -> None:
@@ -127,8 +144,9 @@ def public_client() -> httpx.Client:
     """An HTTP client that reaches public addresses only, and never through a proxy
     from the environment (the proxy would do the resolving)."""
     transport = httpx.HTTPTransport()
-    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
-                                              network_backend=_PublicOnly())  # fmt: skip
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(), network_backend=_PublicOnly()
+    )
     return httpx.Client(transport=transport, trust_env=False)
 
 
@@ -137,10 +155,15 @@ def new_secret() -> str:
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
-    return json.dumps({
-        "id": delivery.event_id, "type": delivery.type,
-        "occurred_at": delivery.occurred_at.isoformat(), "data": delivery.data,
-    }, separators=(",", ":")).encode()  # fmt: skip
+    return json.dumps(
+        {
+            "id": delivery.event_id,
+            "type": delivery.type,
+            "occurred_at": delivery.occurred_at.isoformat(),
+            "data": delivery.data,
+        },
+        separators=(",", ":"),
+    ).encode()
 
 
 def post(

@@ -54,8 +54,9 @@ def utcnow() -> datetime:
 
 def limits_of(settings: Settings) -> Limits:
     c = settings.campaigns
-    return Limits(c.quiet_start, c.quiet_end, c.cap_per_day, c.cap_per_week,
-                  settings.default_region)  # fmt: skip
+    return Limits(
+        c.quiet_start, c.quiet_end, c.cap_per_day, c.cap_per_week, settings.default_region
+    )
 
 
 def tracker_intents(tracker_store_url: str) -> IntentLookup:
@@ -82,8 +83,9 @@ def tracker_intents(tracker_store_url: str) -> IntentLookup:
 def build_engine(
     settings: Settings, store: ProfileStore, campaigns: Mapping[str, Campaign]
 ) -> Engine:
-    return Engine(store, campaigns, settings, limits_of(settings),
-                  tracker_intents(settings.tracker_store_url))  # fmt: skip
+    return Engine(
+        store, campaigns, settings, limits_of(settings), tracker_intents(settings.tracker_store_url)
+    )
 
 
 @dataclass
@@ -195,8 +197,10 @@ class CampaignFiles:
         try:
             campaigns = load_campaigns(self.directory)
         except CampaignError as error:
-            logger.error("campaign definitions changed but are invalid; still running the "
-                         "previous ones: %s", error)  # fmt: skip
+            logger.error(
+                "campaign definitions changed but are invalid; still running the previous ones: %s",
+                error,
+            )
             return None
         logger.info("campaign definitions reloaded: %s", ", ".join(sorted(campaigns)))
         return campaigns
@@ -226,8 +230,9 @@ class Worker:
         self._reload()
         now = self.clock()
         scan = now.timestamp() - self._last_scan >= SCAN_EVERY_S
-        planned = await asyncio.to_thread(plan, self.engine.store, self.engine.campaigns.values(),
-                                          now, scan=scan)  # fmt: skip
+        planned = await asyncio.to_thread(
+            plan, self.engine.store, self.engine.campaigns.values(), now, scan=scan
+        )
         if scan:
             self._last_scan = now.timestamp()
         advanced = await asyncio.to_thread(advance, self.engine, now)
@@ -280,8 +285,11 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    logger.info("campaign worker: %d campaigns, senders for %s", len(campaigns),
-                ", ".join(sorted(senders)) or "no channel")  # fmt: skip
+    logger.info(
+        "campaign worker: %d campaigns, senders for %s",
+        len(campaigns),
+        ", ".join(sorted(senders)) or "no channel",
+    )
     try:
         files = CampaignFiles(settings.campaigns.directory)
         await Worker(engine, dispatcher, health, crm=crm, files=files).run(stop)

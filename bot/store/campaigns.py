@@ -97,8 +97,9 @@ def enroll(
         "enrolled_at": now,
     }
     new_id = conn.execute(insert(campaign_enrollments).values(**values)).inserted_primary_key[0]
-    return _enrollment({"id": new_id, "lease_until": None, "last_sent_at": None,
-                        "exit_reason": None, **values})  # fmt: skip
+    return _enrollment(
+        {"id": new_id, "lease_until": None, "last_sent_at": None, "exit_reason": None, **values}
+    )
 
 
 def enroll_many(
@@ -108,12 +109,24 @@ def enroll_many(
     wanted = list(dict.fromkeys(contact_ids))
     if not wanted:
         return 0
-    taken = set(conn.execute(
-        select(E.contact_id).where(E.campaign == campaign, E.contact_id.in_(wanted))
-    ).scalars())  # fmt: skip
-    rows = [{"campaign": campaign, "contact_id": c, "status": ACTIVE, "step": 0,
-             "next_run_at": now, "trigger": trigger, "enrolled_at": now}
-            for c in wanted if c not in taken]  # fmt: skip
+    taken = set(
+        conn.execute(
+            select(E.contact_id).where(E.campaign == campaign, E.contact_id.in_(wanted))
+        ).scalars()
+    )
+    rows = [
+        {
+            "campaign": campaign,
+            "contact_id": c,
+            "status": ACTIVE,
+            "step": 0,
+            "next_run_at": now,
+            "trigger": trigger,
+            "enrolled_at": now,
+        }
+        for c in wanted
+        if c not in taken
+    ]
     if rows:
         conn.execute(insert(campaign_enrollments), rows)
     return len(rows)
@@ -157,8 +170,13 @@ def save_progress(
         row = conn.execute(select(E.campaign, E.contact_id, E.status).where(E.id == enrollment_id))
         found = row.first()
         if found is not None and found.status == ACTIVE:
-            integration.emit(conn, "campaign.replied", found.contact_id,
-                             {"contact_id": found.contact_id, "campaign": found.campaign}, now)  # fmt: skip
+            integration.emit(
+                conn,
+                "campaign.replied",
+                found.contact_id,
+                {"contact_id": found.contact_id, "campaign": found.campaign},
+                now,
+            )
     conn.execute(
         update(campaign_enrollments)
         .where(E.id == enrollment_id)

@@ -60,13 +60,25 @@ def request(
     for kind, payload in targets:
         enqueue(conn, live, kind, {**payload, "handoff_id": handoff_id}, now)
     writes.add_event(
-        conn, live, "handoff_requested",
-        {"handoff_id": handoff_id, "conversation_id": conversation_id, "reason": reason}, now,
-    )  # fmt: skip
-    integration.emit(conn, "handoff.requested", live, {
-        "contact_id": live, "handoff_id": handoff_id, "channel": channel, "reason": reason,
-        "conversation_id": conversation_id,
-    }, now)  # fmt: skip
+        conn,
+        live,
+        "handoff_requested",
+        {"handoff_id": handoff_id, "conversation_id": conversation_id, "reason": reason},
+        now,
+    )
+    integration.emit(
+        conn,
+        "handoff.requested",
+        live,
+        {
+            "contact_id": live,
+            "handoff_id": handoff_id,
+            "channel": channel,
+            "reason": reason,
+            "conversation_id": conversation_id,
+        },
+        now,
+    )
     return handoff_id, True
 
 
@@ -99,8 +111,14 @@ def book(
 ) -> Booking:
     live = reads.require_id(conn, contact_id)
     booking_id = uuid.uuid4().hex
-    row = {"id": booking_id, "contact_id": live, "starts_at": starts_at, "ends_at": ends_at,
-           "status": BOOKED, "created_at": now}  # fmt: skip
+    row = {
+        "id": booking_id,
+        "contact_id": live,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "status": BOOKED,
+        "created_at": now,
+    }
     try:
         with conn.begin_nested():
             conn.execute(insert(bookings).values(**row))
@@ -164,6 +182,10 @@ def _delivery(row: Mapping[str, Any]) -> Delivery:
 
 def _booking(row: Mapping[str, Any]) -> Booking:
     return Booking(
-        id=row["id"], contact_id=ContactId(row["contact_id"]), starts_at=row["starts_at"],
-        ends_at=row["ends_at"], status=row["status"], created_at=row["created_at"],
-    )  # fmt: skip
+        id=row["id"],
+        contact_id=ContactId(row["contact_id"]),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        status=row["status"],
+        created_at=row["created_at"],
+    )

@@ -36,9 +36,15 @@ def emit(
     """Record an event and queue it for every active subscription to its type."""
     assert kind in EVENT_TYPES, kind
     event_id = str(uuid.uuid4())
-    conn.execute(insert(integration_events).values(
-        event_id=event_id, type=kind, contact_id=contact_id, data=dict(data), occurred_at=now,
-    ))  # fmt: skip
+    conn.execute(
+        insert(integration_events).values(
+            event_id=event_id,
+            type=kind,
+            contact_id=contact_id,
+            data=dict(data),
+            occurred_at=now,
+        )
+    )
     active = conn.execute(select(SUB.id, SUB.events).where(SUB.active)).all()
     for sub_id, events in active:
         if kind in events:
@@ -51,8 +57,13 @@ def emit(
 def subscribe(
     conn: Connection, url: str, events: Sequence[str], secret: str, now: datetime
 ) -> WebhookSubscription:
-    values = {"url": url, "events": list(events), "secret": secret, "active": True,
-              "created_at": now}  # fmt: skip
+    values = {
+        "url": url,
+        "events": list(events),
+        "secret": secret,
+        "active": True,
+        "created_at": now,
+    }
     new_id = conn.execute(insert(webhook_subscriptions).values(**values)).inserted_primary_key[0]
     return _subscription({"id": new_id, **values})
 
@@ -105,6 +116,9 @@ def _deliveries(conn: Connection, where: ColumnElement[bool]) -> list[WebhookDel
 
 def _subscription(row: Mapping[str, Any]) -> WebhookSubscription:
     return WebhookSubscription(
-        id=int(row["id"]), url=row["url"], events=tuple(row["events"]),
-        active=bool(row["active"]), created_at=row["created_at"],
-    )  # fmt: skip
+        id=int(row["id"]),
+        url=row["url"],
+        events=tuple(row["events"]),
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+    )

@@ -42,9 +42,14 @@ class IntegrationStore:
         return OutboxCalls(self._tx, integration.DELIVERIES).count_due(now)
 
     def finish_webhook_delivery(
-        self, delivery_id: int, status: str, *, error: str | None = None,
-        retry_at: datetime | None = None, now: datetime | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        delivery_id: int,
+        status: str,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> None:
         calls = OutboxCalls(self._tx, integration.DELIVERIES)
         calls.finish(delivery_id, status, error, retry_at, now)
 

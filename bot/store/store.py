@@ -42,9 +42,19 @@ P = ParamSpec("P")
 
 
 class ProfileStore(
-    ConsentEffects, ConsentAndPrivacy, CampaignStore, SegmentQueries, EnrichmentStore, IntegrationStore, ApiStore,
-    CrmStore, StudioStore, ReportStore, ContactSearch, IdentityStore,
-):  # fmt: skip
+    ConsentEffects,
+    ConsentAndPrivacy,
+    CampaignStore,
+    SegmentQueries,
+    EnrichmentStore,
+    IntegrationStore,
+    ApiStore,
+    CrmStore,
+    StudioStore,
+    ReportStore,
+    ContactSearch,
+    IdentityStore,
+):
     """Contacts, their channel identities, leads and timelines; their consent ledger,
     do-not-contact entries, erasure, export and retention (see ConsentAndPrivacy).
 
@@ -252,9 +262,13 @@ class ProfileStore(
         return self._tx.read(lambda conn: scoring.score_history(conn, contact_id))
 
     def record_outcome(
-        self, contact_id: str, outcome: str, *, value: int | None = None,
+        self,
+        contact_id: str,
+        outcome: str,
+        *,
+        value: int | None = None,
         now: datetime | None = None,
-    ) -> OutcomeRecord:  # fmt: skip
+    ) -> OutcomeRecord:
         """A sale won or lost: what the predictive score learns from."""
         at = utc(now)
         return self._tx.write(
@@ -311,9 +325,14 @@ class ProfileStore(
         return OutboxCalls(self._tx, handoffs.DELIVERIES).count_due(now)
 
     def finish_delivery(
-        self, delivery_id: int, status: str, *, error: str | None = None,
-        retry_at: datetime | None = None, now: datetime | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        delivery_id: int,
+        status: str,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> None:
         OutboxCalls(self._tx, handoffs.DELIVERIES).finish(delivery_id, status, error, retry_at, now)
 
     def retry_failed_deliveries(

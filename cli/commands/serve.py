@@ -60,8 +60,13 @@ def start_stack(
     supervisor: Supervisor, settings: Settings, model_path: Path, replicas: int = 1
 ) -> Layout | None:
     """Start every process; for a scaled stack, say where each replica listens."""
-    ports = (settings.actions_port, settings.rasa_port, settings.campaigns.worker_port,
-             settings.api.port, settings.studio.port)  # fmt: skip
+    ports = (
+        settings.actions_port,
+        settings.rasa_port,
+        settings.campaigns.worker_port,
+        settings.api.port,
+        settings.studio.port,
+    )
     for port in ports:
         ensure_port_free(port)
     if replicas > 1:

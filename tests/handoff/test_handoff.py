@@ -40,16 +40,23 @@ def _request(
     store: ProfileStore, settings: Settings, conversation: str = "conv-1"
 ) -> tuple[str, bool]:
     return request_handoff(
-        store, settings, contact=_lead(store), conversation_id=conversation, channel="web",
-        reason="asked for a person", transcript=transcript_from_events(EVENTS), now=NOW,
-    )  # fmt: skip
+        store,
+        settings,
+        contact=_lead(store),
+        conversation_id=conversation,
+        channel="web",
+        reason="asked for a person",
+        transcript=transcript_from_events(EVENTS),
+        now=NOW,
+    )
 
 
 def test_transcript_keeps_words_in_order_and_what_the_person_typed() -> None:
     turns = transcript_from_events(EVENTS)
     assert [(t["who"], t["text"]) for t in turns] == [
-        ("person", "can I talk to a person?"), ("bot", "I'll pass this to a person."),
-    ]  # fmt: skip
+        ("person", "can I talk to a person?"),
+        ("bot", "I'll pass this to a person."),
+    ]
 
 
 def test_handoff_reaches_the_webhook_signed_and_sales_by_email(
@@ -160,8 +167,13 @@ def test_receivers_can_check_signatures_and_reject_replays() -> None:
 
 def test_a_handoff_url_needs_a_secret(tmp_path: Path) -> None:
     with pytest.raises(InvalidSetting, match="PARLEY_HANDOFF_SECRET"):
-        load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path), "PARLEY_HANDOFF_URL": "https://crm.example/h"},
-                      dotenv=tmp_path / "none.env")  # fmt: skip
+        load_settings(
+            environ={
+                "PARLEY_DATA_DIR": str(tmp_path),
+                "PARLEY_HANDOFF_URL": "https://crm.example/h",
+            },
+            dotenv=tmp_path / "none.env",
+        )
 
 
 def test_erasure_removes_handoffs_and_their_deliveries(

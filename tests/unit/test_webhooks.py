@@ -86,8 +86,9 @@ def test_delivery_is_signed_and_carries_the_event_id(
     assert event["type"] == "lead.captured" and event["data"]["contact_id"] == contact_id
     assert headers["X-Parley-Event-Id"] == event["id"]
     assert verify(SECRET, headers["X-Parley-Signature"], body, datetime.now(timezone.utc))
-    assert not verify("another-secret", headers["X-Parley-Signature"], body,
-                      datetime.now(timezone.utc))  # fmt: skip
+    assert not verify(
+        "another-secret", headers["X-Parley-Signature"], body, datetime.now(timezone.utc)
+    )
     # A replay more than five minutes later is refused by the receiver's check.
     later = datetime.now(timezone.utc) + timedelta(minutes=6)
     assert not verify(SECRET, headers["X-Parley-Signature"], body, later)
@@ -140,11 +141,14 @@ def test_an_unreachable_receiver_is_retried(store: ProfileStore) -> None:
     assert _relay(store, NOW).retrying == 1
 
 
-@pytest.mark.parametrize(("url", "events"), [
-    ("ftp://example.test/x", ["lead.captured"]),
-    ("https://example.test/x", ["lead.exploded"]),
-    ("https://example.test/x", []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("url", "events"),
+    [
+        ("ftp://example.test/x", ["lead.captured"]),
+        ("https://example.test/x", ["lead.exploded"]),
+        ("https://example.test/x", []),
+    ],
+)
 def test_bad_subscriptions_are_refused(url: str, events: list[str]) -> None:
     from bot.errors import InvalidField
 
