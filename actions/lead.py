@@ -32,6 +32,7 @@ from bot.yes_no import Correction, read_correction
 logger = logging.getLogger(__name__)
 
 CONFIRMED = frozenset({"confirmed"})
+PERSON_INTENTS = frozenset({"talk_to_sales", "human_handoff"})
 
 FIELD_LABELS: dict[LeadField, str] = {
     "name": "Name",
@@ -95,6 +96,10 @@ class ActionSubmitLead(LeadStatusAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if await self._confirmed_and_asking_for_a_person(tracker):
+            # The details were confirmed already: asking for sales again is asking for a
+            # person, not for the same summary once more.
+            return [FollowupAction("action_human_handoff")]
         # A correction after the lead was confirmed shows the summary again; the lead
         # stays confirmed (the change is on its timeline) until the person says otherwise.
         events = await self.save_status(dispatcher, tracker, "captured", CONFIRMED)
@@ -106,6 +111,17 @@ class ActionSubmitLead(LeadStatusAction):
             *asking("summary"),
             FollowupAction("action_listen"),
         ]
+
+
+    async def _confirmed_and_asking_for_a_person(self, tracker: Tracker) -> bool:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in PERSON_INTENTS or list_slot(tracker, UNSAVED):
+            return False
+        try:
+            contact = await self.conversation_contact(tracker)
+        except StoreUnavailable:
+            return False
+        return contact is not None and contact.lead_status in CONFIRMED
 
 
 class ActionConfirmLead(LeadStatusAction):

@@ -148,6 +148,21 @@ async def test_the_summary_opens_a_question_and_a_confirmed_lead_stays_confirmed
     assert store.get_contact(contact.id).lead_status == "confirmed"
 
 
+async def test_asking_for_sales_after_confirming_hands_off_instead_of_summarising_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    store.set_lead_status(contact.id, "confirmed", "visitor-1")
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("please, I only want to talk to a sales person", intent="talk_to_sales")
+    events = await ActionSubmitLead(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
+    assert followups(events) == ["action_human_handoff"] and responses(dispatcher) == []
+    # Before the details are confirmed, the summary comes first.
+    store.set_lead_status(contact.id, "captured", "visitor-1")
+    events = await ActionSubmitLead(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_summary"]
+
+
 async def test_confirming_goes_on_to_consent(store: ProfileStore, settings: Settings) -> None:
     events = await ActionConfirmLead(store=store, settings=settings).run(
         CollectingDispatcher(), make_tracker("yes", slots=SUMMARY_OPEN), DOMAIN
