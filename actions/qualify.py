@@ -16,7 +16,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import said_in_session
 from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.handoff_in_form import INSISTED
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
 from actions.open_question import asking
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
@@ -47,6 +49,11 @@ GIVE_UP_AFTER = 2
 def qualification_values(tracker: Tracker) -> dict[str, str]:
     values = {f: tracker.get_slot(slot) for f, slot in SLOT_OF.items()}
     return {f: v for f, v in values.items() if isinstance(v, str)}
+
+
+def wants_a_person(tracker: Tracker) -> bool:
+    """A handoff asked for before there were details, or a person asked for since."""
+    return bool(tracker.get_slot(HANDOFF_REQUESTED)) or asked_for_person(tracker)
 
 
 def asked_for_person(tracker: Tracker) -> bool:
@@ -115,15 +122,18 @@ class ActionStartQualification(QualificationBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot(HANDOFF_REQUESTED) or asked_for_person(tracker):
-            # They asked for a person before giving details: that comes first.
+        wants_person = wants_a_person(tracker)
+        if wants_person and said_in_session(tracker, INSISTED):
+            # Asked again for a person while giving details: no more questions.
             return [FollowupAction("action_human_handoff")]
         known = await self.known_answers(tracker)
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in known.items()]
         first = self.config.next_question(known, set(list_slot(tracker, SKIPPED)))
         if first is None:
             return [*events, FollowupAction("action_route_lead")]
-        dispatcher.utter_message(response="utter_qualify_intro")
+        # A person is coming either way; the answers let them prepare.
+        intro = "utter_qualify_intro_handoff" if wants_person else "utter_qualify_intro"
+        dispatcher.utter_message(response=intro)
         return [
             *events,
             SlotSet(READ_UNTIL, tracker.latest_message.get("message_id")),
@@ -213,6 +223,8 @@ class ActionRouteLead(QualificationBacked, Action):
             await self._record_engagement(tracker, contact_id)
         grade = await self._grade(contact_id) if contact_id else None
         events: list[EventType] = [SlotSet(DONE, True), SlotSet(GRADE, grade)]
+        if wants_a_person(tracker):
+            return [*events, FollowupAction("action_human_handoff")]
         # The offers are yes/no questions (actions/clarify.py): "talk to someone now, or
         # book a time?" and "book a meeting?"; the close asks only "anything else?".
         if grade == "A":

@@ -148,6 +148,14 @@ _ASKS = re.compile(
 _STATEMENT_GUESSES = frozenset({"inform", "chitchat", "out_of_scope"})
 # "Am I talking to a robot?" is taken for a request for a person as often as not.
 _CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "out_of_scope"})
+# "Just connect me", "put me through": asking to be passed to a person, in words DIET
+# could not place.
+_CONNECT_ME = re.compile(
+    r"\b(?:connect|put|transfer|patch|pass|send)\s+me\s+(?:through|over|on|to\s+"
+    r"(?:someone|somebody|a\s+(?:person|human|rep|agent)|sales|your\s+team|the\s+team))\b|"
+    r"^\W*(?:just\s+|please\s+|ok(?:ay)?,?\s+)?connect\s+me\W*(?:now|please)?\W*$",
+    re.IGNORECASE,
+)
 # "I have a few questions" announces questions without asking one yet.
 _QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
 ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
@@ -206,6 +214,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_integrations"  # "it work with salesforce" is asked, not told
     if intent in _CHALLENGE_GUESSES and _BOT_CHALLENGE.search(text):
         return "bot_challenge"
+    if intent in UNPLACED_INTENTS | {"goodbye"} and _CONNECT_ME.search(text):
+        return "human_handoff"
     if intent == "nlu_fallback" and _WHY_NEEDED.search(text):
         return "ask_why_needed"
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):

@@ -294,3 +294,34 @@ def test_only_words_that_ask_for_a_person_count_as_asking() -> None:
     assert asked_for_person(said("can I talk to a real person", "human_handoff"))
     assert asked_for_person(said("connect me with your sales team", "talk_to_sales"))
     assert asked_for_person(said("/talk_to_sales", "talk_to_sales"))
+
+
+async def test_a_person_asked_for_still_gets_the_questions_then_the_handoff(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    dispatcher = CollectingDispatcher()
+    asked = {"contact_id": contact_id, "handoff_requested": True}
+    tracker = make_tracker("yes", intent="affirm", slots=asked)
+    events = await ActionStartQualification(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    assert [m["response"] for m in dispatcher.messages] == ["utter_qualify_intro_handoff"]
+    assert FollowupAction("qualify_form") in events
+    routed = await ActionRouteLead(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker("now", slots=asked), DOMAIN
+    )
+    assert followups(routed) == ["action_human_handoff"]
+
+
+async def test_a_person_asked_for_twice_skips_the_questions(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    tracker = make_tracker("yes", intent="affirm", slots={"contact_id": contact_id})
+    tracker.events.append({"event": "bot", "metadata": {"utter_action": "utter_handoff_insisted"}})
+    tracker.slots["handoff_requested"] = True
+    events = await ActionStartQualification(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert followups(events) == ["action_human_handoff"]

@@ -164,3 +164,19 @@ def test_questions_guessed_as_statements_or_handoffs_are_read_from_their_words(
     text: str, intent: str, expected: str | None
 ) -> None:
     assert corrected_intent(text, intent, []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("just connect me", "nlu_fallback", "human_handoff"),
+        ("connect me now", "goodbye", "human_handoff"),
+        ("ok just put me through to someone", "nlu_fallback", "human_handoff"),
+        ("does it connect with hubspot", "nlu_fallback", "ask_integrations"),
+        ("goodbye then", "goodbye", None),
+    ],
+)
+def test_asking_to_be_put_through_is_a_handoff(
+    text: str, intent: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, intent, []) == expected
