@@ -701,7 +701,8 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:'s| has| have| gets?| makes?| holds?)(?: got)? the (?:final|last) "
                 r"(?:say|word|call|decision)|"
                 r"(?:run|put|take|bring|present|pitch|pass|send)(?:ing)? (?:it |this )?"
-                r"(?:by|past|to|up to) (?:the|my|our)|check(?:ing)? with (?:the|my|our)|"
+                r"(?:by|past|to|up to) (?:the|my|our|management|leadership|head office|hq)|"
+                r"check(?:ing)? with (?:the|my|our)|for (?:their |his |her )?(?:approval|sign[- ]?off)|"
                 r"(?:sign[- ]?off|approval|go[- ]ahead) from)\b", re.I), "influences"),
     (re.compile(r"\b(?:i (?:decide|do|make (?:the|that) (?:call|decision)|sign(?: off)?|approve|"
                 r"own the budget|hold the budget|am the decision[- ]maker)|"

@@ -136,7 +136,10 @@ _ABOUT_PRODUCT = re.compile(
     rf"\b(?:about|regarding|re|on|in|for)\s+(?:your|the|this|parley'?s?)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN}\b|"
     r"\b(?:know|hear|learn|find out|understand|read)\s+(?:a (?:bit|little) |some(?:thing)? )?"
-    r"more\b|\binterested in (?:parley|you|what you do)\b",
+    r"more\b|\binterested in (?:parley|you|what you do)\b|"
+    r"\b(?:comparing|evaluating|assessing|looking at|shortlisting|researching)\s+(?:a few\s+|some\s+|different\s+)?"
+    r"(?:vendors|options|tools|solutions|providers|platforms|products|suppliers|chatbots?)\b|"
+    r"\bshopping around\b",
     re.IGNORECASE,
 )
 # A question in the words, even without its question mark ("does it work with xero",

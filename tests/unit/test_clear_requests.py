@@ -141,6 +141,7 @@ def test_next_steps_why_needed_and_bot_questions_are_read_when_diet_could_not_pl
         ("we are interested in your booking bot for the salon", "request_info"),
         ("not interested in your product, thanks", None),
         ("calling about my invoice", None),
+        ("hi uh we're comparing vendors", "request_info"),
         ("good afternoon", None),
     ],
 )

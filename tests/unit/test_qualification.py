@@ -406,6 +406,7 @@ def test_money_of_an_unsaid_country_is_no_budget(said: str) -> None:
         ("no thanks", "deny", Answer(None, declined=True)),
         ("no thank you, only questions", "deny", Answer(None, declined=True)),
         ("no", "deny", Answer("influences")),
+        ("I will present it to management for approval", "inform", Answer("influences")),
     ],
 )
 def test_turning_the_decision_question_down_is_no_answer(
