@@ -34,7 +34,7 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     "human_handoff": re.compile(
         r"\b(?:human|person|agent|someone|somebody|representative|rep|real|operator|staff|"
-        r"people|colleague|call me)\b",
+        r"people|colleague|call me|connect me|put me through|transfer me)\b",
         re.IGNORECASE,
     ),
     # Without it a detail DIET mistook for "skip" ("my company is Initrode") stayed a skip.

@@ -116,13 +116,32 @@ def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(stack: Stack, se
     assert score is not None and score.grade in ("C", "D")
 
 
-def test_asking_for_a_person_first_takes_details_then_hands_off(stack: Stack, sender: str) -> None:
+def test_asking_for_a_person_first_takes_details_and_questions_then_hands_off(
+    stack: Stack, sender: str
+) -> None:
     reply = stack.text(sender, "can I talk to a real person please")
     assert "what's your name" in reply, reply
     reply = capture_lead(stack, sender, "Priya Raman", {**HOT, "email": "priya@globex.com"})
+    # The person taking over gets the answers too; every question can be skipped.
+    assert "so they can prepare" in reply and "how many people" in reply, reply
+    reply = answer_questions(
+        stack,
+        sender,
+        {"company_size": "about 80", "authority": "skip", "budget": "skip", "timeline": "skip"},
+        reply,
+    )
     assert "passed our conversation" in reply, reply
     contact = contact_of(stack, sender)
     assert stack.store.timeline(contact.id)  # the handoff and the lead are on record
+
+
+def test_asking_again_for_a_person_skips_the_questions(stack: Stack, sender: str) -> None:
+    reply = stack.text(sender, "I want to speak to a human")
+    assert "what's your name" in reply, reply
+    reply = capture_lead(stack, sender, "Priya Raman", {**HOT, "email": "priya2@globex.com"})
+    assert "how many people" in reply, reply
+    reply = stack.text(sender, "just connect me")
+    assert "passed our conversation" in reply, reply
 
 
 def test_a_meeting_is_booked_by_free_text(stack: Stack, sender: str) -> None:
