@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
+from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
 from bot.store import Contact, ProfileStore
 from bot.types import CHANNELS, Channel
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -51,6 +55,22 @@ class StoreBacked:
     async def call_store(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call off the event loop."""
         return await asyncio.to_thread(method, *args, **kwargs)
+
+    async def note_on_timeline(self, tracker: Tracker, kind: str) -> None:
+        """Put `kind` on the conversation's contact's timeline, if it has one yet; a store
+        that is away only costs the note (it is logged)."""
+        contact_id = tracker.get_slot("contact_id")
+        if not contact_id:
+            return
+        try:
+            await self.call_store(
+                self.store.record_event,
+                contact_id,
+                kind,
+                {"conversation_id": conversation_id(tracker)},
+            )
+        except StoreUnavailable as error:
+            logger.error("could not note %s on the timeline: %s", kind, error)
 
     async def conversation_contact(self, tracker: Tracker) -> Contact | None:
         """The contact behind this conversation's channel identity, if there is one."""

@@ -112,7 +112,6 @@ class ActionSubmitLead(LeadStatusAction):
             FollowupAction("action_listen"),
         ]
 
-
     async def _confirmed_and_asking_for_a_person(self, tracker: Tracker) -> bool:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent not in PERSON_INTENTS or list_slot(tracker, UNSAVED):
@@ -146,17 +145,7 @@ class ActionCancelLead(StoreBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        contact_id = tracker.get_slot(CONTACT_ID)
-        if contact_id:
-            try:
-                await self.call_store(
-                    self.store.record_event,
-                    contact_id,
-                    "lead_form_cancelled",
-                    {"conversation_id": conversation_id(tracker)},
-                )
-            except StoreUnavailable as error:
-                logger.error("could not record the cancellation: %s", error)
+        await self.note_on_timeline(tracker, "lead_form_cancelled")
         dispatcher.utter_message(response="utter_lead_cancelled")
         return [
             *settled(),

@@ -20,7 +20,6 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
-    CONTACT_ID,
     FIELD_OF,
     NEEDS_HELP,
     READ_UNTIL,
@@ -204,17 +203,7 @@ class ValidateLeadForm(StoreBacked, Action):
         """The person wants no part of the details, or turned down a second question
         before giving any: the form ends here, rather than asking every question in turn
         only to hear no each time. What they gave stays; they can pick it up again."""
-        contact_id = tracker.get_slot(CONTACT_ID)
-        if contact_id:
-            try:
-                await self.call_store(
-                    self.store.record_event,
-                    contact_id,
-                    "lead_form_declined",
-                    {"conversation_id": conversation_id(tracker)},
-                )
-            except StoreUnavailable as error:
-                logger.error("could not record that the details were declined: %s", error)
+        await self.note_on_timeline(tracker, "lead_form_declined")
         dispatcher.utter_message(response="utter_lead_form_declined")
         return [
             SlotSet(ATTEMPTS, 0),
