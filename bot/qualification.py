@@ -302,12 +302,20 @@ def _digits(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.6g}"
 
 
+# ISO codes, said before or after a sum ("USD 5k", "40 000 PLN"). Those that are English
+# words too count only in capitals: "we could try 10k" is no budget in Turkish lira.
+_WORDLIKE_CODES = ("TRY", "RUB", "COP", "ARS", "RON")
+_CODES = (
+    "|".join(code for code in USD_PER_UNIT if code not in _WORDLIKE_CODES)
+    + "|NIS|RMB|(?-i:"
+    + "|".join(_WORDLIKE_CODES)
+    + ")"
+)
+_SIGNS = r"[₺₩₫฿₱₪₽₴৳円元]"
 _PREFIX = (
-    r"HK\$|NT\$|E£|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|PLN|TRY|KRW|IDR|VND|THB|PHP|MXN|COP|CLP|ARS|"
-    r"EGP|SAR|QAR|ILS|NIS|HUF|CZK|SEK|NOK|DKK|RUB|UAH|CNY|RMB|HKD|TWD|BDT|LKR|GHS|UGX|TZS|RON|"
-    r"[₺₩₫฿₱₪₽₴৳円元]|zł|"
-    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|USD|AUD|CAD|NZD|SGD|GBP|EUR|INR|ZAR|"
-    r"KES|KSh|NGN|AED|MYR|JPY|CHF|BRL|PKR|(?-i:RM)|"
+    r"HK\$|NT\$|E£|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|KSh|(?-i:RM)|zł|"
+    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|"
+    rf"{_CODES}|{_SIGNS}|"
     r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]"
 )
 _SUFFIX = (
@@ -315,15 +323,13 @@ _SUFFIX = (
     r"(?:vietnamese )?dong|baht|(?:mexican |philippine |colombian |chilean |argentin\w* )?pesos?(?: mexicanos?)?|"
     r"egyptian pounds?|(?:saudi |qatari |omani |iranian )?(?:riyals?|rials?)|shekels?|forints?|"
     r"(?-i:Ft)|korun[ay]?|(?-i:Kč)|(?:swedish |norwegian |danish )?(?:kronor|krona|kroner|krone)|"
-    r"(?-i:kr)|r(?:o)?ubles?|hryvnias?|yuan|renminbi|rmb|(?:hong kong|hk) dollars?|"
+    r"(?-i:kr)|r(?:o)?ubles?|hryvnias?|yuan|renminbi|(?:hong kong|hk) dollars?|"
     r"(?:nt|taiwan(?:ese)?) dollars?|taka|(?:sri lankan|pakistani) rupees?|cedis?|"
     r"(?:ugandan|tanzanian) shillings?|lei|"
-    r"pln|try|krw|idr|vnd|thb|php|mxn|cop|clp|ars|egp|sar|qar|ils|nis|huf|czk|sek|nok|dkk|rub|"
-    r"uah|cny|hkd|twd|bdt|lkr|ghs|ugx|tzs|ron|[₺₩₫฿₱₪₽₴৳円元]|"
     r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore) dollars?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
     r"(?:kenyan )?shillings?|naira|dirhams?|ringgit|yen|(?:swiss )?francs?|reais|"
-    r"usd|aud|cad|nzd|sgd|gbp|eur|inr|zar|kes|ngn|aed|myr|jpy|chf|brl|pkr|rs\b\.?|[£€₹$]"
+    rf"{_CODES}|{_SIGNS}|rs\b\.?|[£€₹$]"
 )
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), code)

@@ -413,3 +413,8 @@ def test_turning_the_decision_question_down_is_no_answer(
     said: str, intent: str, expected: Answer
 ) -> None:
     assert read_answer("authority", said, intent) == expected
+
+
+def test_a_currency_code_that_is_also_a_word_counts_only_in_capitals() -> None:
+    assert read_budget("we could try 10k") == "10k_50k"  # dollars, as said
+    assert read_budget("10k TRY") == "under_1k"  # Turkish lira
