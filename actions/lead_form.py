@@ -183,7 +183,8 @@ class ValidateLeadForm(StoreBacked, Action):
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):
             return await self._stop(dispatcher, tracker, turn)
         if requested and not leaving and _declines(turn, requested, reading):
-            if not reading.values and _declined_before_giving_anything(tracker):
+            if gave_nothing and list_slot(tracker, SKIPPED):
+                # A second question turned down before any detail was given.
                 return await self._stop(dispatcher, tracker, turn)
             return await self._decline(dispatcher, tracker, requested, turn, reading, domain)
         # Only what the message states outright counts here; an email read out when it
@@ -379,11 +380,6 @@ def _declines(turn: Turn, requested: LeadField, reading: Reading) -> bool:
     if requested in reading.values:
         return False
     return reading.declined
-
-
-def _declined_before_giving_anything(tracker: Tracker) -> bool:
-    """A question already turned down, and not one detail given so far."""
-    return bool(list_slot(tracker, SKIPPED)) and not lead_values(tracker)
 
 
 def _gave_up(attempt_events: list[EventType]) -> bool:
