@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
+from actions.slots import CONTACT_ID
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
 from bot.store import Contact, ProfileStore
@@ -59,7 +60,7 @@ class StoreBacked:
     async def note_on_timeline(self, tracker: Tracker, kind: str) -> None:
         """Put `kind` on the conversation's contact's timeline, if it has one yet; a store
         that is away only costs the note (it is logged)."""
-        contact_id = tracker.get_slot("contact_id")
+        contact_id = tracker.get_slot(CONTACT_ID)
         if not contact_id:
             return
         try:
@@ -79,13 +80,20 @@ class StoreBacked:
         )
 
 
-def channel_of(tracker: Tracker) -> Channel:
-    """Parley's name for the channel the person is talking on."""
+def _metadata(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """What the channel said about the latest message, then about the session's start."""
     for metadata in (
         tracker.latest_message.get("metadata"),
         tracker.get_slot("session_started_metadata"),
     ):
-        if isinstance(metadata, dict) and metadata.get("parley_channel") in CHANNELS:
+        if isinstance(metadata, dict):
+            yield metadata
+
+
+def channel_of(tracker: Tracker) -> Channel:
+    """Parley's name for the channel the person is talking on."""
+    for metadata in _metadata(tracker):
+        if metadata.get("parley_channel") in CHANNELS:
             return metadata["parley_channel"]
     name = tracker.get_latest_input_channel() or "rest"
     if name in CHANNELS:
@@ -100,11 +108,8 @@ def caller_number(tracker: Tracker) -> str | None:
         return tracker.sender_id  # the bare E.164 number (channels/twilio_messaging.py)
     if channel != "voice":
         return None
-    for metadata in (
-        tracker.latest_message.get("metadata"),
-        tracker.get_slot("session_started_metadata"),
-    ):
-        if isinstance(metadata, dict) and isinstance(metadata.get("caller"), str):
+    for metadata in _metadata(tracker):
+        if isinstance(metadata.get("caller"), str):
             return str(metadata["caller"])
     return None
 
