@@ -159,6 +159,8 @@ _CONNECT_ME = re.compile(
     r"^\W*(?:just\s+|please\s+|ok(?:ay)?,?\s+)?connect\s+me\W*(?:now|please)?\W*$",
     re.IGNORECASE,
 )
+# "Connect me now" is taken for a goodbye as often as for nothing at all.
+_CONNECT_GUESSES = UNPLACED_INTENTS | {"goodbye"}
 # "I have a few questions" announces questions without asking one yet.
 _QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
 ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
@@ -217,7 +219,7 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_integrations"  # "it work with salesforce" is asked, not told
     if intent in _CHALLENGE_GUESSES and _BOT_CHALLENGE.search(text):
         return "bot_challenge"
-    if intent in UNPLACED_INTENTS | {"goodbye"} and _CONNECT_ME.search(text):
+    if intent in _CONNECT_GUESSES and _CONNECT_ME.search(text):
         return "human_handoff"
     if intent == "nlu_fallback" and _WHY_NEEDED.search(text):
         return "ask_why_needed"
