@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import graphlib
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,18 @@ def forbidden_imports() -> dict[str, set[str]]:
 FORBIDDEN = forbidden_imports()
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, submodules: Collection[str] = ()) -> set[str]:
+    """Modules `path` imports, at the top or inside a function. `from a import b` names
+    `a`, or `a.b` when that is one of `submodules`."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                names.add(submodule if submodule in submodules else node.module)
     return names
 
 
@@ -96,19 +101,10 @@ def module_name(path: Path) -> str:
 def imports_between_modules() -> dict[str, set[str]]:
     """module -> Parley modules it imports, at the top or inside a function."""
     paths = {module_name(path): path for package in FORBIDDEN for path in python_files(package)}
-    graph: dict[str, set[str]] = {}
-    for name, path in paths.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        found: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                for alias in node.names:
-                    submodule = f"{node.module}.{alias.name}"
-                    found.add(submodule if submodule in paths else node.module)
-        graph[name] = {target for target in found if target in paths} - {name}
-    return graph
+    return {
+        name: {target for target in imported_modules(path, paths) if target in paths} - {name}
+        for name, path in paths.items()
+    }
 
 
 def test_no_module_imports_itself_back() -> None:
