@@ -32,6 +32,7 @@ from bot.yes_no import Correction, read_correction
 logger = logging.getLogger(__name__)
 
 CONFIRMED = frozenset({"confirmed"})
+# The intents that ask for a person (asking for sales is asking for one).
 PERSON_INTENTS = frozenset({"talk_to_sales", "human_handoff"})
 
 FIELD_LABELS: dict[LeadField, str] = {

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import said_in_session
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.handoff_in_form import INSISTED
+from actions.lead import PERSON_INTENTS
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
 from actions.open_question import asking
 from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
@@ -68,9 +69,7 @@ def asked_for_person(tracker: Tracker) -> bool:
         if event.get("event") == "user":
             name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             text = str(event.get("text") or "")
-            if name in ("human_handoff", "talk_to_sales") and (
-                text.startswith("/") or reads_like(str(name), text)
-            ):
+            if name in PERSON_INTENTS and (text.startswith("/") or reads_like(str(name), text)):
                 return True
     return False
 
