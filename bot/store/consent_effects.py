@@ -69,8 +69,9 @@ def withdraw(
     """`skip_repeat`: no new ledger row where the latest already is a withdrawal."""
     events, blocked = [], []
     for record in records:
-        latest = consent.state(conn, contact_id).get(record.purpose)
-        if not (skip_repeat and latest is not None and not latest.granted):
+        # The ledger is read only when a repeat is to be skipped (the unsubscribe link).
+        latest = consent.state(conn, contact_id).get(record.purpose) if skip_repeat else None
+        if not (latest is not None and not latest.granted):
             events.append(consent.append(conn, contact_id, record, now))
         channel = _blocked_channel(record.purpose)
         if channel is not None:
