@@ -180,28 +180,29 @@ def start_scaled(
     config = settings.data_dir / "haproxy.cfg"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(haproxy_config(settings, layout), encoding="utf-8")
-    supervisor.start_all(action_replicas(settings, layout))
-    # Replicas listen on loopback only; the load balancer is the public entry point.
+    rasa_urls = tuple(f"http://{LOOPBACK}:{port}" for port in layout.rasa_ports)
+    # Every replica loads side by side (none needs another to start); the load balancer
+    # comes last, so that its first health checks find them up.
     supervisor.start_all(
         [
-            _named(
-                rasa_server(replace(settings, rasa_port=port, bind_host=LOOPBACK), model_path), i
-            )
-            for i, port in enumerate(layout.rasa_ports, 1)
+            *action_replicas(settings, layout),
+            # Replicas listen on loopback only; the load balancer is the public entry point.
+            *(
+                _named(
+                    rasa_server(replace(settings, rasa_port=port, bind_host=LOOPBACK), model_path),
+                    i,
+                )
+                for i, port in enumerate(layout.rasa_ports, 1)
+            ),
+            *(
+                _named(campaign_worker(_worker_settings(settings, port)), i)
+                for i, port in enumerate(layout.worker_ports, 1)
+            ),
+            api_server(settings),
+            studio_server(replace(settings, studio=replace(settings.studio, rasa_urls=rasa_urls))),
         ]
     )
     supervisor.start(load_balancer(settings, config))
-    supervisor.start_all(
-        [
-            _named(campaign_worker(_worker_settings(settings, port)), i)
-            for i, port in enumerate(layout.worker_ports, 1)
-        ]
-    )
-    supervisor.start(api_server(settings))
-    rasa_urls = tuple(f"http://{LOOPBACK}:{port}" for port in layout.rasa_ports)
-    supervisor.start(
-        studio_server(replace(settings, studio=replace(settings.studio, rasa_urls=rasa_urls)))
-    )
     return layout
 
 
