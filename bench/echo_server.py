@@ -12,10 +12,14 @@ async def echo(request: web.Request) -> web.Response:
     return web.json_response([{"recipient_id": body["sender"], "text": body["message"]}])
 
 
+async def alive(_: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
 def main() -> None:
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", echo)
-    app.router.add_get("/", lambda _: web.Response(text="ok"))
+    app.router.add_get("/", alive)
     web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 
 
