@@ -76,15 +76,35 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "talk_to_sales": re.compile(r"\b(?:sales|buy|purchase|quote|order|licen[cs]es?)\b", re.I),
+    # Questions asked without a question's word order ("it work with salesforce").
+    "ask_integrations": re.compile(
+        # Verbs only: a company named "HubSpot" is an answer, not a question.
+        r"\b(?:integrat\w*|connects? (?:to|with)|works? with|syncs? with|plug[- ]?ins?|an api)\b",
+        re.I,
+    ),
+    "bot_challenge": re.compile(
+        r"\b(?:robot|bot|machine|automated|a recording|an ai|artificial|a human|real person)\b",
+        re.I,
+    ),
     "ask_pricing": re.compile(
         r"\b(?:price|pricing|cost|costs|pay|plans?|trial|expensive|cheap)\b", re.I
     ),
 }
 
 
+# What people say before a question, mostly on the phone, where no "?" is written:
+# "um, am I talking to a robot", "sorry, quick question: what does it cost".
+_LEAD_IN = re.compile(
+    r"^(?:(?:um+|uh+|er+m?|hmm+|ah+|oh|ok(?:ay)?|so|and|but|well|sorry|hey|hi|hello|yeah|"
+    r"actually|right|alright|look|listen|wait|hang on|hold on|excuse me|one more thing|quick question|"
+    r"just wondering|i was wondering)\b[\s,.:;-]*)+",
+    re.IGNORECASE,
+)
+
+
 def is_question(text: str) -> bool:
     stripped = text.strip()
-    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
+    return stripped.endswith("?") or bool(_QUESTION_START.match(_LEAD_IN.sub("", stripped)))
 
 
 def reads_like(intent: str, text: str) -> bool:

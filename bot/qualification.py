@@ -697,7 +697,11 @@ def read_budget(text: str) -> str | None:
 
 _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:just|only|simply)?\s*(?:researching|looking around|browsing|exploring|curious|"
-                r"gathering info\w*|comparing options|not buying)\b|"
+                r"gathering info\w*|comparing options|not buying|window[- ]shopping|fact[- ]finding)\b|"
+                r"\b(?:gather|collect|pull|put)(?:ing)? (?:together )?(?:some |a few )?"
+                r"(?:info\w*|options|quotes|ideas|details|a shortlist)\b|"
+                r"\b(?:just|only) (?:looking|having a look|having a nosey|checking (?:things|it|you) out|"
+                r"seeing what'?s (?:out there|available))\b|"
                 r"\b(?:just|only|simply) (?:do(?:ing)? )?(?:the |some )?research\w*", re.I), "researching"),
     # Negations first: "not my call" must not read as "my call".
     (re.compile(r"\b(?:not (?:me|my call|my decision|up to me)|someone else|"
@@ -718,11 +722,23 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"i hold the purse strings|(?:it'?s )?my budget|"
                 r"i'?m the (?:decision[- ]maker|owner|founder|co-?founder|ceo|boss|one who decides|buyer)|"
                 r"it'?s (?:my|all my) (?:call|decision)|up to me|my call|my decision|"
-                r"that'?s me|decision[- ]maker)\b", re.I), "decides"),
-    (re.compile(r"\b(?:my (?:boss|manager|ceo|cto|cfo|vp|director|team lead|board)|"
-                r"(?:the|our) (?:boss|ceo|cto|cfo|board|owner|founder|management|director|"
-                r"committee|procurement|leadership)|"
-                r"(?:i )?(?:influence|recommend|advise|suggest|make the case|shortlist)\w*|"
+                r"that'?s me|decision[- ]maker|"
+                r"i(?:'m| am) the one (?:who(?:'ll| will)? |to |that )?"
+                r"(?:decid|approv|sign|choos|pick|say|make|call)\w*|"
+                r"(?:the )?(?:decision|call)(?:'s| is) (?:mine|my own)|mine to make|"
+                r"i call the shots|i'?m in charge|that(?:'d| would| will) be me)\b|"
+                # A bare "me" (or "myself, obviously") to "will you be the one deciding?"
+                r"^\W*(?:(?:yes|yeah|yep|yup)\W+)?(?:me|myself|moi)"
+                r"(?:\W+(?:obviously|of course|really|alone|only|myself))?\W*$", re.I), "decides"),
+    (re.compile(r"\b(?:my (?:boss|manager|ceo|cto|cfo|vp|director|team lead|board|partners?)|"
+                r"(?:the|our) (?:boss(?:es)?|ceo|cto|cfo|board|owners?|founders?|management|directors?|"
+                r"committee|procurement|leadership|partners?|proprietors?|principals?|trustees|"
+                r"head office|hq|council|higher[- ]ups|powers that be)|"
+                r"(?:i )?(?:influence|recommend|advise|suggest|make the case|shortlist|propos)\w*|"
+                r"put (?:it|this) forward|(?:listen|listens) to (?:me|my)|"
+                r"i (?:have|get|'?ve got) (?:a|some) (?:say|input|voice)|"
+                r"(?:go|goes|going) (?:to|through|before|up to) (?:the|a|our|my)|"
+                r"me and (?:my|the|our) \w+|"
                 r"we decide together|as a team|(?:a )?team decision|jointly|part of the decision)\b",
                 re.I), "influences"),
 )  # fmt: skip
@@ -770,12 +786,17 @@ _SPANS = (
 )
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|now|today|tomorrow|"
-                r"this week|next week|this month|straight away|yesterday|as soon as possible)\b", re.I), "now"),
-    (re.compile(r"\b(?:next month|this quarter|next quarter|soon|shortly|in the coming weeks|"
+                r"this week|next week|this month|straight away|yesterday|as soon as possible|"
+                r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
+                re.I), "now"),
+    (re.compile(r"\b(?:next month|this quarter|next quarter|"
+                r"(?:within|in|by|before|by the end of|before the end of|end of) the quarter|soon|shortly|in the coming weeks|"
                 r"before (?:the )?(?:summer|end of (?:the )?quarter))\b", re.I), "quarter"),
     (re.compile(r"\b(?:this year|later this year|next year|end of (?:the )?year|this fiscal year|"
                 r"next fiscal year|in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12])\b", re.I), "year"),
     (re.compile(r"\b(?:no (?:rush|hurry|timeline|plans?|deadline)|not (?:yet|soon|any time soon)|"
+                r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
+                r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"
                 r"someday|some day|eventually|at some point|just (?:looking|exploring|browsing)|"
                 r"no specific|no fixed|long[- ]term|far off)\b", re.I), "later"),
 )  # fmt: skip

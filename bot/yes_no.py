@@ -26,6 +26,8 @@ from bot.types import LeadField, Purpose
 
 Answer = Literal["yes", "no", "unsure"]
 _YES, _NO, _UNSURE, _SOFT, _FILLER, _ONLY = "yes", "no", "unsure", "soft", "filler", "only"
+# "um", "hmm": unsure when said alone; before a yes or a no only a pause ("uh yeah").
+_HESITATE = "hesitate"
 
 # Words and phrases after normalisation (lower case, contractions spelt out: "don't" is
 # "do not", "that's" is "that is"). The longest phrase at each position wins, so "not sure"
@@ -80,13 +82,14 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     _UNSURE: (
         "maybe", "perhaps", "possibly", "probably", "not sure", "i am not sure",
         "not so sure", "unsure", "not certain", "do not know", "i do not know", "dunno",
-        "idk", "no idea", "hmm", "hm", "hmmm", "um", "umm", "erm", "uh", "let me think",
+        "idk", "no idea", "let me think",
         "i will think about it", "need to think", "depends", "it depends", "i guess",
         "i guess so", "i suppose", "i suppose so", "kind of", "sort of", "kinda",
         "either", "whatever", "yes and no", "not sure yet",
     ),
     # "No worries", "no problem": a yes to some, a mere politeness to others; alone they
     # are not clear enough for consent or erasure, beside a yes or a no they follow it.
+    _HESITATE: ("hmm", "hm", "hmmm", "um", "umm", "erm", "uh", "uhh", "er", "ehm"),
     _SOFT: ("no worries", "no problem", "not a problem", "no probs", "no prob", "no dramas"),
     _ONLY: ("only", "just", "only the", "just the"),
     _FILLER: (
@@ -201,7 +204,7 @@ def _polarity(kinds: list[str]) -> Answer | None:
         return "no" if no else "unsure"
     if yes or no:
         return "yes" if yes else "no"
-    return "unsure" if _SOFT in kinds else None
+    return "unsure" if _SOFT in kinds or _HESITATE in kinds else None
 
 
 def read_yes_no(text: str) -> YesNo:
@@ -214,7 +217,7 @@ def read_yes_no(text: str) -> YesNo:
     normalized = normalize(stripped)
     found = _kinds(_TOKEN.findall(normalized))
     unknown = sum(1 for kind, _ in found if kind == "unknown")
-    markers = [kind for kind, _ in found if kind in (_YES, _NO, _UNSURE, _SOFT)]
+    markers = [kind for kind, _ in found if kind in (_YES, _NO, _UNSURE, _SOFT, _HESITATE)]
     if not markers and not any(kind == "purpose" for kind, _ in found):
         return YesNo()
     if unknown > _LOOSE_UNKNOWN or len(found) > _LOOSE_MAX_WORDS:
@@ -253,7 +256,7 @@ def _by_channel(normalized: str) -> tuple[dict[Purpose, bool], Answer | None, bo
                     named, kinds = set(), []
                 answer_first = answer_first or (answered and not named)
                 named |= purposes_mentioned(phrase)
-            elif kind in (_YES, _NO, _UNSURE, _SOFT):
+            elif kind in (_YES, _NO, _UNSURE, _SOFT, _HESITATE):
                 if named and answered:
                     parts.append((named, kinds))
                     named, kinds, answer_first = set(), [], False

@@ -148,3 +148,33 @@ def test_turning_down_every_detail_is_read(said: str) -> None:
 )
 def test_turning_down_one_question_is_not_turning_down_all(said: str) -> None:
     assert not wants_no_details(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "confidence"),
+    [
+        # Spoken questions carry no "?" and often start with a filler.
+        ("uh hang on is this an automated thing", "bot_challenge", 0.6),
+        ("okay so what happens to my data", "ask_data_use", 0.6),
+        ("sorry, quick question, how much is it", "ask_pricing", 0.6),
+        # Asked without a question's word order.
+        ("it connect with pipedrive also", "ask_integrations", 0.9),
+        ("you a bot or a real person", "bot_challenge", 0.9),
+    ],
+)
+def test_spoken_and_loosely_worded_questions_interrupt(
+    said: str, intent: str, confidence: float
+) -> None:
+    assert interrupts_form(said, intent, confidence, frozenset({intent}))
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("HubSpot", "ask_integrations"),
+        ("um Harriet Bott", "bot_challenge"),
+        ("so Zapier", "ask_integrations"),
+    ],
+)
+def test_an_answer_that_names_a_product_is_still_an_answer(said: str, intent: str) -> None:
+    assert not interrupts_form(said, intent, 0.9, frozenset({intent}))

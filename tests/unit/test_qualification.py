@@ -337,6 +337,46 @@ def test_volunteered_details_in_any_notation(text: str, expected: dict[str, str]
 @pytest.mark.parametrize(
     ("said", "authority"),
     [
+        ("that would be me", "decides"),
+        ("Myself, of course!", "decides"),
+        ("I'm the one who picks the vendor", "decides"),
+        ("the call is mine", "decides"),
+        ("honestly I call the shots here", "decides"),
+        ("me and my business partner", "influences"),
+        ("it goes through our trustees, I just put it forward", "influences"),
+        ("the directors sign it off but they listen to my view", "influences"),
+        ("I'd propose it to the principals", "influences"),
+        ("I get some say in it", "influences"),
+        ("only having a look at what's out there", "researching"),
+        ("pulling together a shortlist for the higher-ups", "researching"),
+        ("window shopping really", "researching"),
+    ],
+)
+def test_who_decides_in_everyday_words(said: str, authority: str) -> None:
+    from bot.qualification import read_authority
+
+    assert read_authority(said) == authority
+
+
+@pytest.mark.parametrize("said", ["whenever suits", "we're not in any rush", "no firm date yet"])
+def test_no_hurry_is_no_set_timeline(said: str) -> None:
+    assert read_answer("timeline", said).value == "later"
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("by the end of the month ideally", "now"),
+        ("sometime before the end of the quarter", "quarter"),
+    ],
+)
+def test_the_current_month_or_quarter_is_read(said: str, timeline: str) -> None:
+    assert read_answer("timeline", said).value == timeline
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
         ("I have sign-off up to a certain amount, and this would be under it", "decides"),
         ("I can approve it myself", "decides"),
         ("I'll recommend it to the MD, she has the final word", "influences"),

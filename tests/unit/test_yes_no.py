@@ -210,3 +210,16 @@ def test_a_value_set_against_the_one_shown_is_a_correction(
 def test_yes_and_no_beside_english_in_the_speakers_own_language(text: str, answer: str) -> None:
     read = read_yes_no(text)
     assert read.answer == answer and read.clean
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("umm yep, go ahead", "yes"), ("er, no thank you", "no"), ("hmm sure, emails are ok", "yes")],
+)
+def test_a_pause_before_the_answer_is_no_doubt(said: str, answer: str) -> None:
+    assert read_yes_no(said).answer == answer
+
+
+@pytest.mark.parametrize("said", ["umm", "hmm...", "er"])
+def test_a_pause_alone_settles_nothing(said: str) -> None:
+    assert read_yes_no(said).answer == "unsure"
