@@ -95,6 +95,8 @@ def clean_free_text(field_name: LeadField, text: str) -> str:
     """Trim a free-text answer and check it; raise ValueError with a reason."""
     value = _LEAD_INS[field_name].sub("", text.strip()).strip(" \t\n,;.!?")
     value = _FILLER.sub("", value)
+    if field_name in ("company", "role"):
+        value = _before_new_clause(value)
     if field_name == "name":
         value = strip_symbols(value)
         if not value and text.strip():
@@ -815,6 +817,27 @@ def _fuller(longer: str, shorter: str) -> bool:
         or longer.lower().endswith(shorter.lower())
         or (compact.isupper() and initials.startswith(compact.lower()))
     )
+
+
+# A new clause after the answer, as speech writes it without punctuation: "delgado
+# roofing we're out in mesa", "owner i do pretty much everything". Lower case only, and
+# never at the start, so that "We Are Social" or "I Love Sushi" stay whole.
+_NEW_CLAUSE = re.compile(
+    r"\s+(?:we(?:'re| are| do| have|'ve| just)|i(?:'m| am| do| run| own| look after| also| just)|"
+    r"it(?:'s| is)|they(?:'re| are)|but)\s+"
+)
+
+
+_DISCOURSE = word_set(
+    "so basically well um uh er yeah yes like actually honestly and ok okay right oh"
+)
+
+
+def _before_new_clause(answer: str) -> str:
+    head = _NEW_CLAUSE.split(answer, maxsplit=1)[0]
+    if set(re.findall(r"[\w']+", head.lower())) <= _DISCOURSE:
+        return answer  # "so basically i run the place": nothing came before the clause
+    return head
 
 
 def _read_company_answer(

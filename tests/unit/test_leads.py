@@ -587,3 +587,19 @@ def test_an_address_at_my_work_is_not_a_domain() -> None:
         "email"
         not in read_message("it is jo at my work dot com", region="US", requested="email").values
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        # Speech carries no punctuation: the answer ends where a new clause starts.
+        ("harbour view dental we're just off the high street", "company", "harbour view dental"),
+        ("practice manager i look after the front desk too", "role", "practice manager"),
+        ("ops lead but i also cover sales", "role", "ops lead"),
+        # Never at the start, never in capitals: names that begin like a clause stay whole.
+        ("Bread But Better", "company", "Bread But Better"),
+        ("well i run the place", "role", "well i run the place"),
+    ],
+)
+def test_a_spoken_answer_ends_where_a_new_clause_starts(said: str, field: str, value: str) -> None:
+    assert read_message(said, region="GB", requested=field).values.get(field) == value  # type: ignore[arg-type]
