@@ -11,17 +11,24 @@ import logging
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, Restarted
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.data_summary import read_summary
-from actions.deps import channel_of
+from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.open_question import asking
+from actions.slots import CONTACT_ID
 from actions.verification import ERASE, SHOW, CodeSender
 from bot import privacy
 from bot.errors import StoreUnavailable
+from bot.leads import read_message
 from bot.store import Claim, Contact
+from bot.types import LeadField
+
+# Asked once per conversation: "waiting" while the address may come, "done" after.
+LOOKUP, LOOKUP_WAITING, LOOKUP_DONE = "privacy_lookup", "waiting", "done"
+ADDRESS_FIELDS: tuple[LeadField, ...] = ("email", "phone")
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +58,73 @@ class ActionShowMyData(PrivacyAction):
             contact, claim = await self.own_contact_and_claim(tracker)
             if contact is None:
                 dispatcher.utter_message(response="utter_no_data", company=company)
-                return []
-            summary = await self.call_store(read_summary, self.store, contact.id)
-            dispatcher.utter_message(response="utter_my_data", company=company, summary=summary)
+            else:
+                summary = await self.call_store(read_summary, self.store, contact.id)
+                dispatcher.utter_message(response="utter_my_data", company=company, summary=summary)
             if claim is not None:
                 await self.offer_code(dispatcher, tracker, claim, SHOW)
+            elif _knows_no_address(contact) and tracker.get_slot(LOOKUP) is None:
+                # Someone who left their details another time, on another channel: the
+                # address they name gets a code, which alone opens that profile.
+                dispatcher.utter_message(response="utter_ask_lookup_address")
+                return [SlotSet(LOOKUP, LOOKUP_WAITING)]
         except StoreUnavailable as error:
             logger.error("could not read the profile for a data request: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")
         return []
+
+
+def _knows_no_address(contact: Contact | None) -> bool:
+    return contact is None or not (contact.email or contact.phone)
+
+
+class ActionPrivacyLookup(StoreBacked, Action):
+    """The email or phone named after "tell me which one you gave us": said about
+    oneself, it is stated on this conversation's contact, where a copy another contact
+    holds becomes a claim that action_show_my_data offers a code for."""
+
+    def name(self) -> str:
+        return "action_privacy_lookup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        found = self._address_in(tracker)
+        if found is None:
+            dispatcher.utter_message(
+                response="utter_lookup_no_address", privacy_contact=self.settings.privacy_contact
+            )
+            return [SlotSet(LOOKUP, LOOKUP_DONE)]
+        try:
+            contact = await self.call_store(
+                self.store.record_stated_details,
+                channel_of(tracker),
+                tracker.sender_id,
+                dict([found]),
+                conversation_id=conversation_id(tracker),
+            )
+        except StoreUnavailable as error:
+            logger.error("could not record an address for a data request: %s", error)
+            dispatcher.utter_message(response="utter_privacy_failed")
+            return [SlotSet(LOOKUP, LOOKUP_DONE)]
+        return [
+            SlotSet(LOOKUP, LOOKUP_DONE),
+            SlotSet(CONTACT_ID, contact.id),
+            FollowupAction("action_show_my_data"),
+        ]
+
+    def _address_in(self, tracker: Tracker) -> tuple[LeadField, str] | None:
+        text = str(tracker.latest_message.get("text") or "")
+        for field in ADDRESS_FIELDS:
+            reading = read_message(
+                text,
+                region=self.settings.default_region,
+                requested=field,
+                caller=caller_number(tracker),
+            )
+            if field in reading.values:
+                return field, reading.values[field]
+        return None
 
 
 class ActionAskErasure(Action):

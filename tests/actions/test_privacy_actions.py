@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionYesNoAnswer
 from actions.lead_form import ValidateLeadForm
-from actions.privacy import ActionAskErasure, ActionEraseMe, ActionShowMyData
+from actions.privacy import ActionAskErasure, ActionEraseMe, ActionPrivacyLookup, ActionShowMyData
 from actions.verification import ActionVerifyCode, awaiting_code
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -133,3 +133,47 @@ async def test_two_unclear_answers_pass_the_request_to_the_privacy_team(
 async def test_a_referral_without_data_says_so(store: ProfileStore, settings: Settings) -> None:
     _, dispatcher = await erasure_answer(store, settings, "whatever", yes_no_unclear=1)
     assert responses(dispatcher) == ["utter_erasure_no_data"]
+
+
+async def test_a_stranger_is_asked_once_for_the_address_they_used(
+    store: ProfileStore, settings: Settings
+) -> None:
+    show = ActionShowMyData(store=store, settings=settings)
+    dispatcher = CollectingDispatcher()
+    events = await show.run(
+        dispatcher, make_tracker("what do you hold on me", intent="request_data"), {}
+    )
+    assert responses(dispatcher) == ["utter_no_data", "utter_ask_lookup_address"]
+    assert slot_events(events) == {"privacy_lookup": "waiting"}
+    again = CollectingDispatcher()
+    asked = make_tracker(
+        "and what do you hold", intent="request_data", slots={"privacy_lookup": "waiting"}
+    )
+    assert await show.run(again, asked, {}) == []
+    assert responses(again) == ["utter_no_data"]
+
+
+async def test_the_named_address_is_stated_here_and_then_looked_up(
+    store: ProfileStore, settings: Settings
+) -> None:
+    owner = store.update_lead_fields("sms", "+15550003333", {"email": "bo@example.com"}, "sms-3")
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("it's bo@example.com", slots={"privacy_lookup": "waiting"})
+    events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert [e.get("name") for e in events if e["event"] == "followup"] == ["action_show_my_data"]
+    here = store.contact_for_identity("rest", "visitor-1")
+    assert here is not None and here.id != owner.id
+    assert [claim.value for claim in store.open_claims(here.id)] == ["bo@example.com"]
+
+
+async def test_no_address_in_the_reply_ends_the_lookup_plainly(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "hmm I can't remember which", intent="nlu_fallback", slots={"privacy_lookup": "waiting"}
+    )
+    events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_lookup_no_address"]
+    assert slot_events(events) == {"privacy_lookup": "done"}
+    assert store.contact_for_identity("rest", "visitor-1") is None

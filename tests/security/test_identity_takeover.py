@@ -151,3 +151,36 @@ def test_the_code_email_is_transactional(secure_stack: Stack, mailbox: Mailbox) 
     text = body.decode()
     assert code_in(text) and "ignore this email" in text
     assert "List-Unsubscribe" not in message and "Mallory" not in text
+
+
+def test_a_stranger_to_this_chat_names_their_email_and_gets_a_code_not_the_profile(
+    secure_stack: Stack, mailbox: Mailbox
+) -> None:
+    owner, sender = _victim(secure_stack), _visitor()
+    assert owner.email is not None
+    asked = secure_stack.text(sender, "hey, could you show me whatever data you keep on me")
+    assert "email address or phone number you used" in asked
+    reply = secure_stack.text(sender, f"sure, it was {owner.email}")
+    assert "6-digit code" in reply and not _reveals(reply, owner)
+    code = last_code_mailed(mailbox, owner.email, 1)
+    proven = secure_stack.text(sender, code)
+    assert "victim holdings" in proven and "cfo" in proven
+
+
+def test_the_address_is_asked_for_once(secure_stack: Stack) -> None:
+    sender = _visitor()
+    first = secure_stack.text(sender, "what personal info have you got about me?")
+    assert "email address or phone number you used" in first
+    again = secure_stack.text(sender, "what do you know about me")
+    assert "email address or phone number you used" not in again
+
+
+def test_an_address_nobody_else_holds_shows_only_what_was_said_here(
+    secure_stack: Stack, mailbox: Mailbox
+) -> None:
+    sender = _visitor()
+    secure_stack.text(sender, "which of my details do you have stored?")
+    email = f"{sender}@unheard-of.example"
+    reply = secure_stack.text(sender, f"I used {email}")
+    assert email in reply and "6-digit code" not in reply
+    assert mailbox.to(email) == []
