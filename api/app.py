@@ -34,7 +34,7 @@ from bot.store import (
     Enrollment,
     ProfileStore,
 )
-from bot.types import PURPOSES, LeadField
+from bot.types import PURPOSES, ContactId, LeadField
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STORE = web.AppKey("store", ProfileStore)
@@ -146,7 +146,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             "send Authorization: Bearer <token>",
             **{"WWW-Authenticate": "Bearer"},
         )
-    token: ApiToken | None = await in_thread(request, lambda s: s.api_token(parts[0]))
+    token: ApiToken | None = await in_thread(request, lambda s: s.integrations.api_token(parts[0]))
     if (
         token is None
         or token.revoked_at is not None
@@ -163,7 +163,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     request[TOKEN] = token
     stale = token.last_used_at is None or (now() - token.last_used_at).total_seconds() > 60
     if stale:  # "last used" to the minute is enough, and spares a write per request
-        await in_thread(request, lambda s: s.note_api_token_use(token.id))
+        await in_thread(request, lambda s: s.integrations.record_api_token_use(token.id))
     return await handler(request)
 
 
@@ -251,8 +251,8 @@ def _path_text(request: web.Request, name: str) -> str:
     return _plain_text(name, value)
 
 
-def _contact_key(request: web.Request) -> str:
-    return _path_text(request, "contact_id")
+def _contact_key(request: web.Request) -> ContactId:
+    return ContactId(_path_text(request, "contact_id"))
 
 
 def _cursor(request: web.Request) -> int:
@@ -306,7 +306,7 @@ async def get_contact(request: web.Request) -> web.Response:
 async def patch_contact(request: web.Request) -> web.Response:
     require(request, "write")
     key, fields = _contact_key(request), await _fields(request)
-    contact = await in_thread(request, lambda s: s.update_contact_fields(key, fields))
+    contact = await in_thread(request, lambda s: s.integrations.update_contact_fields(key, fields))
     await audited(request, "api.update", contact.id, fields=sorted(fields))
     body = await in_thread(request, lambda s: contact_json(contact, s))
     return web.json_response(body)

@@ -216,7 +216,7 @@ def send_confirmation(
         f"{local:%A %d %B %Y at %H:%M} ({availability.timezone}).\n{availability.location}\n\n"
         "The calendar invitation is attached."
     )
-    store.enqueue_delivery(
+    store.outbox.enqueue_delivery(
         contact.id, EMAIL,
         {"to": contact.email, "subject": f"Booked: {availability.title.format(company=settings.company_name)}",
          "body": body, "booking_id": booking.id,

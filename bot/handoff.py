@@ -227,8 +227,8 @@ def deliver_due(
     deliverers: Mapping[str, Deliverer] = DELIVERERS,
 ) -> DeliveryReport:
     """Send every due delivery once; retries are scheduled, last failures kept."""
-    tries = (_try(d, settings, now, deliverers) for d in store.claim_due_deliveries(now))
-    return settle(store.finish_delivery, tries, settings.handoff.max_attempts, now)
+    tries = (_try(d, settings, now, deliverers) for d in store.outbox.claim_due_deliveries(now))
+    return settle(store.outbox.finish_delivery, tries, settings.handoff.max_attempts, now)
 
 
 def _try(

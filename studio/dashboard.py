@@ -167,7 +167,7 @@ async def _context(request: web.Request, filters: Filters) -> dict[str, Any]:
     since = filters.since(now)
     channel = None if filters.channel == "all" else filters.channel
     try:
-        funnel = await in_thread(store.funnel_report, since, channel)
+        funnel = await in_thread(store.studio.funnel_report, since, channel)
     except StoreUnavailable as error:
         message = f"the profile store is unavailable: {error}"
         raise web.HTTPServiceUnavailable(text=message) from error

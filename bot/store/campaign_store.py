@@ -172,52 +172,6 @@ class CampaignStore:
             lambda conn: campaigns.queue_send(conn, enrollment, step, variant, channels, at)
         )
 
-    def claim_due_sends(
-        self,
-        campaign_names: Sequence[str],
-        now: datetime,
-        lease: timedelta = timedelta(minutes=2),
-        limit: int = 50,
-    ) -> list[CampaignSend]:
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: campaigns.claim_sends(conn, campaign_names, at, lease, limit)
-        )
-
-    def start_campaign_send(self, send: CampaignSend, channel: str, now: datetime) -> bool:
-        """Commit to handing the send to a provider; False if the claim was lost."""
-        token, at = send.claim_token or "", utc(now)
-        return self._tx.write(lambda conn: campaigns.start_send(conn, send.id, token, channel, at))
-
-    def finish_campaign_send(
-        self,
-        send: CampaignSend,
-        *,
-        status: str,
-        reason: str | None = None,
-        channel: str | None = None,
-        provider_message_id: str | None = None,
-        retry_at: datetime | None = None,
-        now: datetime,
-    ) -> bool:
-        token, at = send.claim_token or "", utc(now)
-        retry = None if retry_at is None else utc(retry_at)
-        return self._tx.write(
-            lambda conn: campaigns.finish_send(
-                conn, send.id, token, status=status, reason=reason, channel=channel,
-                provider_message_id=provider_message_id, retry_at=retry, now=at,
-            )
-        )  # fmt: skip
-
-    def count_due_sends(self, now: datetime) -> int:
-        """How many outbox sends are due and unclaimed: the worker's backlog."""
-        at = utc(now)
-        return self._tx.read(lambda conn: campaigns.count_due_sends(conn, at))
-
-    def reap_abandoned_sends(self, now: datetime, lease: timedelta = timedelta(minutes=2)) -> int:
-        at = utc(now)
-        return self._tx.write(lambda conn: campaigns.reap_abandoned(conn, at, lease))
-
     def campaign_sends(
         self, campaign: str | None = None, contact_id: str | None = None
     ) -> list[CampaignSend]:

@@ -3,37 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import handoffs, messages, operations, reads, scoring
-from bot.store.api_store import ApiStore
 from bot.store.campaign_store import CampaignStore
 from bot.store.checks import check_json, check_text, utc
 from bot.store.consent_store import ConsentEffects
 from bot.store.contact_search import ContactSearch
-from bot.store.crm_store import CrmStore
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
 from bot.store.identity_store import IdentityStore
-from bot.store.integration_store import IntegrationStore
-from bot.store.outbox_store import OutboxCalls
+from bot.store.parts.integrations import IntegrationsPart
+from bot.store.parts.outbox import OutboxPart
+from bot.store.parts.studio import StudioPart
 from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
     Booking,
     Contact,
-    Delivery,
     Lead,
     MessageStatus,
     OutcomeRecord,
     ScoreRecord,
     TimelineEvent,
 )
-from bot.store.report_store import ReportStore
 from bot.store.segment_store import SegmentQueries
-from bot.store.studio_store import StudioStore
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
 from bot.types import Channel, ContactId, LeadField, LeadStatus
@@ -47,11 +43,6 @@ class ProfileStore(
     CampaignStore,
     SegmentQueries,
     EnrichmentStore,
-    IntegrationStore,
-    ApiStore,
-    CrmStore,
-    StudioStore,
-    ReportStore,
     ContactSearch,
     IdentityStore,
 ):
@@ -66,6 +57,9 @@ class ProfileStore(
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._tx = Transactions(engine)
+        self.outbox = OutboxPart(self._tx)
+        self.studio = StudioPart(self._tx)
+        self.integrations = IntegrationsPart(self._tx)
 
     @classmethod
     def from_url(cls, url: str) -> ProfileStore:
@@ -301,47 +295,6 @@ class ProfileStore(
                 conn, contact_id, conversation_id, channel, reason, transcript, outbox, at
             )
         )
-
-    def enqueue_delivery(
-        self, contact_id: str, kind: str, payload: Mapping[str, Any], now: datetime | None = None
-    ) -> str:
-        check_json(payload)
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: handoffs.enqueue(
-                conn, reads.require_id(conn, contact_id), kind, payload, at
-            )
-        )
-
-    def claim_due_deliveries(
-        self, now: datetime, lease: timedelta = timedelta(minutes=2), limit: int = 20
-    ) -> list[Delivery]:
-        """Due deliveries leased to the caller; a crashed sender's lease runs out and the
-        delivery is claimed again."""
-        return self._tx.write(lambda conn: handoffs.claim_due(conn, utc(now), lease, limit))
-
-    def count_due_deliveries(self, now: datetime) -> int:
-        """How many handoff and booking deliveries are waiting to go out now."""
-        return OutboxCalls(self._tx, handoffs.DELIVERIES).count_due(now)
-
-    def finish_delivery(
-        self,
-        delivery_id: int,
-        status: str,
-        *,
-        error: str | None = None,
-        retry_at: datetime | None = None,
-        now: datetime | None = None,
-    ) -> None:
-        OutboxCalls(self._tx, handoffs.DELIVERIES).finish(delivery_id, status, error, retry_at, now)
-
-    def retry_failed_deliveries(
-        self, delivery_id: int | None = None, now: datetime | None = None
-    ) -> int:
-        return OutboxCalls(self._tx, handoffs.DELIVERIES).retry_failed(delivery_id, now)
-
-    def deliveries(self, status: str | None = None) -> list[Delivery]:
-        return self._tx.read(lambda conn: handoffs.list_deliveries(conn, status))
 
     def book_meeting(
         self, contact_id: str, starts_at: datetime, ends_at: datetime, now: datetime | None = None

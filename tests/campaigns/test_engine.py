@@ -308,14 +308,14 @@ def test_crash_between_claim_and_send_still_sends_once(harness_factory: Factory)
     plan(h.store, h.campaigns.values(), NOON)
     advance(h.engine, NOON)
     # A worker claims the send and dies before handing it to the provider.
-    [claimed] = h.store.claim_due_sends(["hello"], NOON)
+    [claimed] = h.store.outbox.claim_due_sends(["hello"], NOON)
     assert claimed.status == "claimed"
     assert h.tick() == {}  # its lease still holds: nobody else may send it
     h.clock.advance(minutes=3)
     assert h.tick() == {"sent": 1}
     assert len(h.all_sent()) == 1
     # The dead worker's token no longer counts for anything.
-    assert not h.store.start_campaign_send(claimed, "sms", h.clock())
+    assert not h.store.outbox.start_send(claimed, "sms", h.clock())
 
 
 def test_crash_during_the_provider_call_is_reported_not_resent(harness_factory: Factory) -> None:
@@ -326,8 +326,8 @@ def test_crash_during_the_provider_call_is_reported_not_resent(harness_factory: 
 
     plan(h.store, h.campaigns.values(), NOON)
     advance(h.engine, NOON)
-    [claimed] = h.store.claim_due_sends(["hello"], NOON)
-    assert h.store.start_campaign_send(claimed, "sms", NOON)  # then the process died
+    [claimed] = h.store.outbox.claim_due_sends(["hello"], NOON)
+    assert h.store.outbox.start_send(claimed, "sms", NOON)  # then the process died
     h.clock.advance(minutes=5)
     assert h.tick() == {"uncertain": 1}
     h.clock.advance(minutes=5)

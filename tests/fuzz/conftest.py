@@ -222,7 +222,7 @@ def fuzz_stack(
     twilio, telegram = FakeTwilio().start(), FakeTelegram(TELEGRAM_TOKEN).start()
     stack = launch(tmp_path_factory.mktemp("fuzz"), trained_model, **_environment(twilio, telegram))
     issued = tokens.issue()
-    stack.store.create_api_token(
+    stack.store.integrations.create_api_token(
         issued.token_id, "fuzz", ["read", "write", "privacy"], issued.secret_hash
     )
     try:

@@ -170,7 +170,7 @@ def test_confirmation_email_is_not_queued_to_a_blocked_address(
     booking = book(store, contact.id, slot, BEFORE_DST)
     reason = send_confirmation(store, configured, booking, availability, BEFORE_DST)
     assert reason == "do not contact"
-    assert store.deliveries() == []
+    assert store.outbox.deliveries() == []
 
 
 @pytest.mark.parametrize(

@@ -63,5 +63,5 @@ def test_worker_process_delivers_a_recorded_handoff_within_seconds(
     finally:
         supervisor.stop()
     assert len(receiver.received) == 1 and len(smtp[0].messages) == 1
-    assert {d.status for d in store.deliveries()} == {"delivered"}
+    assert {d.status for d in store.outbox.deliveries()} == {"delivered"}
     store.dispose()

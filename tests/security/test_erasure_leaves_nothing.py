@@ -213,7 +213,7 @@ def test_hubspots_copy_is_deleted_by_gdpr_delete_even_after_an_outage(
         assert store.contact_for_identity("sms", ADA_PHONE) is None  # the row is gone ...
         hubspot.erase_script = [Reply(503, {"message": "unavailable"})]
         assert sync_due(store, connector, at(61)).error is not None  # ... HubSpot is down
-        assert [e.email for e in store.pending_crm_erasures("hubspot")] == [ADA_EMAIL]
+        assert [e.email for e in store.integrations.pending_crm_erasures("hubspot")] == [ADA_EMAIL]
         assert sync_due(store, connector, at(70)).deleted == 1
     finally:
         connector.close()

@@ -54,9 +54,9 @@ def test_queue_send_is_once_per_enrollment_step_and_variant(store: ProfileStore)
 def test_export_lists_tags_and_campaign_messages(store: ProfileStore) -> None:
     contact = _enrolled(store, "+14155550105", "+14155550105")
     store.tag_contact(contact, "vip", NOW)
-    [send] = store.claim_due_sends(["welcome"], NOW)
-    assert store.start_campaign_send(send, "sms", NOW)
-    assert store.finish_campaign_send(
+    [send] = store.outbox.claim_due_sends(["welcome"], NOW)
+    assert store.outbox.start_send(send, "sms", NOW)
+    assert store.outbox.finish_send(
         send, status="sent", channel="sms", provider_message_id="SM1", now=at(1)
     )
     exported = store.export_contact(contact)

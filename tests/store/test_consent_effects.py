@@ -34,7 +34,9 @@ def _blocks(store: ProfileStore, contact_id: str) -> list[tuple[str, str]]:
 
 
 def _subscribe(store: ProfileStore) -> None:
-    store.subscribe_webhook("https://hooks.example.test/a", ["consent.changed"], "s" * 32, now=NOW)
+    store.integrations.subscribe_webhook(
+        "https://hooks.example.test/a", ["consent.changed"], "s" * 32, now=NOW
+    )
 
 
 def test_withdraw_consent_records_each_purpose_and_blocks_each_marketing_one(
@@ -54,7 +56,7 @@ def test_withdraw_consent_records_each_purpose_and_blocks_each_marketing_one(
         ("whatsapp", "withdrawn", "replied STOP"),
     ]
     assert _blocks(store, contact.id) == [("sms", "withdrawn"), ("whatsapp", "withdrawn")]
-    assert [d.type for d in store.webhook_deliveries()] == ["consent.changed"] * 3
+    assert [d.type for d in store.outbox.webhook_deliveries()] == ["consent.changed"] * 3
 
 
 def test_grant_consent_after_a_stop_lifts_the_block_of_that_purpose_only(
@@ -147,7 +149,7 @@ def test_a_withdrawal_failing_at_its_block_leaves_nothing_written(
     with pytest.raises((StoreUnavailable, DBAPIError)):
         store.withdraw_consent(contact.id, ["profiling", "sms"], STOP, now=at(1))
     assert _ledger(store, contact.id) == []
-    assert store.webhook_deliveries() == []
+    assert store.outbox.webhook_deliveries() == []
 
 
 def test_a_grant_failing_at_its_lift_leaves_nothing_written(
@@ -161,7 +163,7 @@ def test_a_grant_failing_at_its_lift_leaves_nothing_written(
         store.grant_consent(contact.id, ["sms"], STAFF, now=at(2))
     assert _ledger(store, contact.id) == [("sms", False, False)]
     assert _blocks(store, contact.id) == [("sms", "withdrawn")]
-    assert store.webhook_deliveries() == []
+    assert store.outbox.webhook_deliveries() == []
 
 
 def test_two_unsubscribes_at_once_append_one_withdrawal(store: ProfileStore) -> None:

@@ -13,7 +13,7 @@ EVERYTHING = [
 
 
 def _types(store: ProfileStore) -> list[str]:
-    return [d.type for d in store.webhook_deliveries()]
+    return [d.type for d in store.outbox.webhook_deliveries()]
 
 
 def _grant(store: ProfileStore, contact_id: str, granted: bool = True) -> None:
@@ -31,7 +31,9 @@ def _grant(store: ProfileStore, contact_id: str, granted: bool = True) -> None:
 
 
 def test_each_change_emits_its_event_to_subscribers(store: ProfileStore) -> None:
-    store.subscribe_webhook("https://hooks.example.test/a", EVERYTHING, "s" * 32, now=NOW)
+    store.integrations.subscribe_webhook(
+        "https://hooks.example.test/a", EVERYTHING, "s" * 32, now=NOW
+    )
     contact = store.update_lead_fields(
         "web", "w1", {"name": "Ada", "email": "ada@acme.io"}, "w1", now=NOW
     )
@@ -68,43 +70,47 @@ def test_each_change_emits_its_event_to_subscribers(store: ProfileStore) -> None
         "handoff.requested",
         "contact.merged",
     ]
-    captured = store.webhook_deliveries()[0]
+    captured = store.outbox.webhook_deliveries()[0]
     assert captured.data["email"] == "ada@acme.io" and captured.data["contact_id"] == contact.id
-    merged = store.webhook_deliveries()[-1]
+    merged = store.outbox.webhook_deliveries()[-1]
     assert merged.data == {"contact_id": contact.id, "merged_id": other.id}
 
 
 def test_a_subscriber_gets_only_the_types_it_asked_for(store: ProfileStore) -> None:
-    store.subscribe_webhook("https://hooks.example.test/consent", ["consent.changed"], "s" * 32)
+    store.integrations.subscribe_webhook(
+        "https://hooks.example.test/consent", ["consent.changed"], "s" * 32
+    )
     contact = store.ensure_contact("web", "w2", now=NOW)
     store.set_lead_status(contact.id, "captured", "w2", now=NOW)
     _grant(store, contact.id)
     _grant(store, contact.id, granted=False)
-    assert [d.data["granted"] for d in store.webhook_deliveries()] == [True, False]
+    assert [d.data["granted"] for d in store.outbox.webhook_deliveries()] == [True, False]
 
 
 def test_without_subscribers_nothing_is_queued(store: ProfileStore) -> None:
     contact = store.ensure_contact("web", "w3", now=NOW)
     _grant(store, contact.id)
-    assert store.webhook_deliveries() == []
+    assert store.outbox.webhook_deliveries() == []
 
 
 def test_events_of_someone_erased_go_with_them_and_erasure_is_reported(
     store: ProfileStore,
 ) -> None:
-    store.subscribe_webhook("https://hooks.example.test/a", EVERYTHING, "s" * 32, now=NOW)
+    store.integrations.subscribe_webhook(
+        "https://hooks.example.test/a", EVERYTHING, "s" * 32, now=NOW
+    )
     contact = store.update_lead_fields("web", "w4", {"email": "gone@acme.io"}, "w4", now=NOW)
     store.set_lead_status(contact.id, "captured", "w4", now=at(1))
     store.erase_contact(contact.id, salt="x" * 32, now=at(2))
-    [left] = store.webhook_deliveries()
+    [left] = store.outbox.webhook_deliveries()
     assert (left.type, left.data) == ("contact.erased", {"contact_id": contact.id})
 
 
 def test_stopped_subscription_gets_no_new_events(store: ProfileStore) -> None:
-    sub = store.subscribe_webhook("https://hooks.example.test/a", EVERYTHING, "s" * 32)
-    assert store.unsubscribe_webhook(sub.id)
-    assert not store.unsubscribe_webhook(sub.id)
+    sub = store.integrations.subscribe_webhook("https://hooks.example.test/a", EVERYTHING, "s" * 32)
+    assert store.integrations.unsubscribe_webhook(sub.id)
+    assert not store.integrations.unsubscribe_webhook(sub.id)
     contact = store.ensure_contact("web", "w5", now=NOW)
     _grant(store, contact.id)
-    assert store.webhook_deliveries() == []
-    assert [s.active for s in store.webhook_subscriptions()] == [False]
+    assert store.outbox.webhook_deliveries() == []
+    assert [s.active for s in store.integrations.webhook_subscriptions()] == [False]

@@ -64,7 +64,7 @@ def seed_funnel(store: ProfileStore) -> None:
 
 def test_funnel_counts_each_stage_per_first_channel_in_the_period(store: ProfileStore) -> None:
     seed_funnel(store)
-    report = store.funnel_report(MONTH_AGO)
+    report = store.studio.funnel_report(MONTH_AGO)
     assert report.channels == (
         FunnelCounts("web", 3, 1, 1, 1, 1),
         FunnelCounts("telegram", 1, 1, 0, 0, 0),
@@ -78,17 +78,17 @@ def test_funnel_counts_each_stage_per_first_channel_in_the_period(store: Profile
 
 def test_funnel_over_all_time_and_for_one_channel(store: ProfileStore) -> None:
     seed_funnel(store)
-    everything = store.funnel_report(None)
+    everything = store.studio.funnel_report(None)
     assert everything.total == FunnelCounts("all", 5, 2, 1, 1, 1)
     assert [row.channel for row in everything.channels] == ["web", "sms", "telegram"]
-    sms = store.funnel_report(None, "sms")
+    sms = store.studio.funnel_report(None, "sms")
     assert sms.channels == (FunnelCounts("sms", 1, 0, 0, 0, 0),)
     assert sms.days == (FunnelDay(datetime(2024, 3, 22, tzinfo=timezone.utc), 1, 0),)
-    assert store.funnel_report(MONTH_AGO, "sms").total == FunnelCounts("all", 0, 0, 0, 0, 0)
+    assert store.studio.funnel_report(MONTH_AGO, "sms").total == FunnelCounts("all", 0, 0, 0, 0, 0)
 
 
 def test_an_empty_store_has_an_empty_funnel(store: ProfileStore) -> None:
-    report = store.funnel_report(MONTH_AGO)
+    report = store.studio.funnel_report(MONTH_AGO)
     assert report.channels == () and report.days == ()
     assert report.total == FunnelCounts("all", 0, 0, 0, 0, 0)
 

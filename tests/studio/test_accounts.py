@@ -68,7 +68,7 @@ def test_marketer_cannot_reach_admin_pages(studio: StudioServer) -> None:
         "/users", {"email": "x@example.com", "name": "X", "role": "admin", "password": "x" * 12}
     )
     assert refused.status_code == 403
-    assert studio.store.studio_user_with_hash("x@example.com") is None
+    assert studio.store.studio.user_with_hash("x@example.com") is None
     assert "studio.forbidden" in [e.action for e in studio.store.audit_entries()]
 
 
@@ -79,9 +79,9 @@ def test_cross_site_and_tokenless_posts_are_refused(studio: StudioServer) -> Non
     assert admin.post("/users", {**new_user, "csrf_token": "forged"}).status_code == 403
     no_origin = admin.http.post("/users", data={**new_user, "csrf_token": admin.csrf})
     assert no_origin.status_code == 403
-    assert studio.store.studio_user_with_hash("new@example.com") is None
+    assert studio.store.studio.user_with_hash("new@example.com") is None
     assert admin.post("/users", new_user).status_code == 303
-    assert studio.store.studio_user_with_hash("new@example.com") is not None
+    assert studio.store.studio.user_with_hash("new@example.com") is not None
 
 
 def test_admin_manages_users_and_every_change_is_audited(studio: StudioServer) -> None:
@@ -94,7 +94,7 @@ def test_admin_manages_users_and_every_change_is_audited(studio: StudioServer) -
         "/users",
         {"email": "a@example.com", "name": "A", "role": "analyst", "password": "long enough pass"},
     )
-    found = studio.store.studio_user_with_hash("a@example.com")
+    found = studio.store.studio.user_with_hash("a@example.com")
     assert found is not None
     user_id = found[0].id
     analyst = studio.client()

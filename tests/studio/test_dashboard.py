@@ -85,9 +85,9 @@ def seed_campaign(store: ProfileStore) -> None:
     enrollment = store.enroll("welcome", contact, "manual", now=ago(10))
     assert enrollment is not None
     store.queue_campaign_send(enrollment, "hello", "main", ["telegram"], now=ago(10))
-    [send] = store.claim_due_sends(["welcome"], NOW)
-    assert store.start_campaign_send(send, "telegram", NOW)
-    assert store.finish_campaign_send(send, status="sent", channel="telegram", now=NOW)
+    [send] = store.outbox.claim_due_sends(["welcome"], NOW)
+    assert store.outbox.start_send(send, "telegram", NOW)
+    assert store.outbox.finish_send(send, status="sent", channel="telegram", now=NOW)
     store.save_enrollment_progress(
         enrollment.id, step=1, next_run_at=NOW, status="exited", exit_reason="converted", now=NOW
     )

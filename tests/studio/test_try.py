@@ -149,7 +149,7 @@ def test_starting_the_draft_bot_and_chatting_with_it(
 
     # The try-out went to the draft bot's own store, never to the real one.
     assert try_studio.server.store.count_contacts() == 0
-    user = try_studio.server.store.studio_user_with_hash("marketer@example.com")
+    user = try_studio.server.store.studio.user_with_hash("marketer@example.com")
     assert user is not None
     bot = try_studio.sandbox.bot_settings
     assert bot is not None and bot.database_url != try_studio.server.settings.database_url

@@ -36,7 +36,9 @@ class Api:
 
     def token(self, *scopes: str) -> str:
         issued = tokens.issue()
-        self.store.create_api_token(issued.token_id, "test", list(scopes), issued.secret_hash)
+        self.store.integrations.create_api_token(
+            issued.token_id, "test", list(scopes), issued.secret_hash
+        )
         return issued.token
 
     def get(self, path: str, token: str | None, **params: str) -> httpx.Response:
@@ -206,7 +208,7 @@ def test_api_consent_withdrawal_blocks_the_purpose_like_any_other(api: Api) -> N
 def test_api_revoked_token_stops_working_at_once(api: Api) -> None:
     token = api.token("read")
     assert api.get("/api/v1/contacts", token).status_code == 200
-    assert api.store.revoke_api_token(tokens.split(token)[0])  # type: ignore[index]
+    assert api.store.integrations.revoke_api_token(tokens.split(token)[0])  # type: ignore[index]
     assert api.get("/api/v1/contacts", token).status_code == 401
 
 
