@@ -231,8 +231,10 @@ def _matching(text: str) -> Segment:
     )
 
 
-def _page(store: ProfileStore, segment: Segment, after: str | None, limit: int) -> dict[str, Any]:
-    ids = store.contact_ids_in_segment(segment, now(), after=after, limit=limit + 1)
+def _page(
+    store: ProfileStore, segment: Segment, after: ContactId | None, limit: int
+) -> dict[str, Any]:
+    ids = store.campaigns.contact_ids_in_segment(segment, now(), after=after, limit=limit + 1)
     items = [contact_json(store.get_contact(i), store) for i in ids[:limit]]
     return {"items": items, "next": ids[limit - 1] if len(ids) > limit else None}
 
@@ -255,6 +257,12 @@ def _contact_key(request: web.Request) -> ContactId:
     return ContactId(_path_text(request, "contact_id"))
 
 
+def _after_contact(request: web.Request) -> ContactId | None:
+    """A contacts page's `after`: the last id of the previous page."""
+    after = _text_param(request, "after", 64)
+    return None if after is None else ContactId(after)
+
+
 def _cursor(request: web.Request) -> int:
     """An enrollment page's `after`: a row id, 0 for the first page."""
     raw = request.query.get("after", "0")
@@ -265,7 +273,7 @@ def _cursor(request: web.Request) -> int:
 
 async def list_contacts(request: web.Request) -> web.Response:
     require(request, "read")
-    limit, after = _limit(request), _text_param(request, "after", 64)
+    limit, after = _limit(request), _after_contact(request)
     query = _text_param(request, "q", 320)
     if query is not None:
 
@@ -289,7 +297,7 @@ async def list_leads(request: web.Request) -> web.Response:
     if any(g not in ("A", "B", "C", "D") for g in grades):
         raise Problem(400, "Bad Request", "grade is some of A, B, C, D")
     segment: Segment = InList("grade", tuple(grades or ("A", "B", "C", "D")))
-    limit, after = _limit(request), _text_param(request, "after", 64)
+    limit, after = _limit(request), _after_contact(request)
     page = await in_thread(request, lambda s: _page(s, segment, after, limit))
     await audited(request, "api.read", "leads", count=len(page["items"]))
     return web.json_response(page)
@@ -433,7 +441,7 @@ def _consent_record(body: dict[str, Any]) -> dict[str, Any]:
 async def get_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
-    rows = await in_thread(request, lambda s: s.enrollments(contact_id=key))
+    rows = await in_thread(request, lambda s: s.campaigns.enrollments(contact_id=key))
     items = [_enrollment_json(e) for e in rows]
     await audited(request, "api.read", key, part="enrollments")
     return web.json_response({"items": items})
@@ -453,7 +461,9 @@ def _enrollment_json(e: Enrollment) -> dict[str, Any]:
 async def campaign_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
     campaign, after, limit = _path_text(request, "campaign"), _cursor(request), _limit(request)
-    rows = await in_thread(request, lambda s: s.enrollments_page(campaign, after, limit + 1))
+    rows = await in_thread(
+        request, lambda s: s.campaigns.enrollments_page(campaign, after, limit + 1)
+    )
     items = [_enrollment_json(e) for e in rows[:limit]]
     following = str(rows[limit - 1].id) if len(rows) > limit else None
     await audited(request, "api.read", f"campaign:{campaign}", count=len(items))

@@ -140,7 +140,9 @@ class Dispatcher:
         campaign = self.engine.campaigns[send.campaign]
         message = _message_of(campaign, send)
         now = self.clock()
-        snapshot = await asyncio.to_thread(self.engine.store.contact_snapshot, send.contact_id, now)
+        snapshot = await asyncio.to_thread(
+            self.engine.store.campaigns.contact_snapshot, send.contact_id, now
+        )
         if message is None:
             return await self._finish(send, SKIPPED, "step or variant no longer in the campaign")
         stopped = await asyncio.to_thread(self._stopped, campaign, send, snapshot)
@@ -166,7 +168,7 @@ class Dispatcher:
     ) -> str | None:
         found = [
             e
-            for e in self.engine.store.enrollments(campaign.name, send.contact_id)
+            for e in self.engine.store.campaigns.enrollments(campaign.name, send.contact_id)
             if e.id == send.enrollment_id
         ]
         if not found:

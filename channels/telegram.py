@@ -174,7 +174,7 @@ class TelegramInput(InputChannel):
     async def _first_delivery(self, update_id: int) -> bool:
         try:
             return await asyncio.to_thread(
-                self.store.claim_inbound_message, PROVIDER, str(update_id)
+                self.store.messages.claim_inbound, PROVIDER, str(update_id)
             )
         except StoreUnavailable as error:
             logger.error("cannot dedupe update %s, handling it anyway: %s", update_id, error)

@@ -197,7 +197,7 @@ class TwilioMessagingInput(InputChannel):
 
     async def _first_delivery(self, message_sid: str) -> bool:
         try:
-            return await asyncio.to_thread(self.store.claim_inbound_message, PROVIDER, message_sid)
+            return await asyncio.to_thread(self.store.messages.claim_inbound, PROVIDER, message_sid)
         except StoreUnavailable as error:
             # Better a rare double answer than silence while the database is away.
             logger.error("cannot dedupe %s, handling it anyway: %s", message_sid, error)
@@ -317,7 +317,7 @@ class TwilioMessagingInput(InputChannel):
         error_code, to = field_of(form, "ErrorCode"), field_of(form, "To") or ""
         try:
             await asyncio.to_thread(
-                self.store.record_message_status, PROVIDER, sid, state, error_code
+                self.store.messages.record_status, PROVIDER, sid, state, error_code
             )
             if error_code == CARRIER_OPT_OUT:
                 await asyncio.to_thread(self._block_at_carrier, to, sid)

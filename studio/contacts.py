@@ -87,8 +87,8 @@ def load_profile(store: ProfileStore, contact_id: str) -> Profile:
         score=store.latest_score(live),
         score_history=list(reversed(store.score_history(live))),
         do_not_contact=store.do_not_contact(live),
-        enrollments=store.enrollments(contact_id=live),
-        tags=store.tags_of(live),
+        enrollments=store.campaigns.enrollments(contact_id=live),
+        tags=store.campaigns.tags_of(live),
         possible_duplicates=store.possible_duplicates(live),
     )
 

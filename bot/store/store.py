@@ -8,15 +8,16 @@ from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store import handoffs, messages, operations, reads, scoring
-from bot.store.campaign_store import CampaignStore
-from bot.store.checks import check_json, check_text, utc
+from bot.store import handoffs, operations, reads, scoring
+from bot.store.checks import check_json, utc
 from bot.store.consent_store import ConsentEffects
 from bot.store.contact_search import ContactSearch
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
 from bot.store.identity_store import IdentityStore
+from bot.store.parts.campaigns import CampaignsPart
 from bot.store.parts.integrations import IntegrationsPart
+from bot.store.parts.messages import MessagesPart
 from bot.store.parts.outbox import OutboxPart
 from bot.store.parts.studio import StudioPart
 from bot.store.privacy import ConsentAndPrivacy
@@ -24,12 +25,10 @@ from bot.store.records import (
     Booking,
     Contact,
     Lead,
-    MessageStatus,
     OutcomeRecord,
     ScoreRecord,
     TimelineEvent,
 )
-from bot.store.segment_store import SegmentQueries
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields, ensure_contact_id
 from bot.types import Channel, ContactId, LeadField, LeadStatus
@@ -40,8 +39,6 @@ P = ParamSpec("P")
 class ProfileStore(
     ConsentEffects,
     ConsentAndPrivacy,
-    CampaignStore,
-    SegmentQueries,
     EnrichmentStore,
     ContactSearch,
     IdentityStore,
@@ -57,7 +54,9 @@ class ProfileStore(
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._tx = Transactions(engine)
+        self.campaigns = CampaignsPart(self._tx)
         self.outbox = OutboxPart(self._tx)
+        self.messages = MessagesPart(self._tx)
         self.studio = StudioPart(self._tx)
         self.integrations = IntegrationsPart(self._tx)
 
@@ -170,34 +169,6 @@ class ProfileStore(
         return self._tx.read(
             lambda conn: reads.timeline_of(conn, reads.require_id(conn, contact_id))
         )
-
-    def claim_inbound_message(
-        self, provider: str, message_id: str, now: datetime | None = None
-    ) -> bool:
-        """True the first time a provider's message id is seen, False for a redelivery,
-        even when two deliveries race."""
-        check_text("provider", provider)
-        check_text("message_id", message_id)
-        at = utc(now)
-        return self._tx.write(lambda conn: messages.claim(conn, provider, message_id, at))
-
-    def record_message_status(
-        self,
-        provider: str,
-        message_id: str,
-        status: str,
-        error_code: str | None,
-        now: datetime | None = None,
-    ) -> MessageStatus:
-        check_text("provider", provider)
-        check_text("message_id", message_id)
-        check_text("status", status)
-        report = MessageStatus(provider, message_id, status, error_code or None, utc(now))
-        return self._tx.write(lambda conn: messages.record_status(conn, report))
-
-    def message_statuses(self, provider: str, message_id: str) -> list[MessageStatus]:
-        """Every report about one message, oldest first."""
-        return self._tx.read(lambda conn: messages.statuses(conn, provider, message_id))
 
     # ---------------------------------------------------------------- qualification, scores
 

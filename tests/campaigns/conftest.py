@@ -114,7 +114,7 @@ def harness_factory(store: ProfileStore, tmp_path: Path) -> Iterator[Callable[..
         campaigns = {c.name: c for c in (campaign_from(t) for t in campaign_texts)}
         senders = {c: RecordingSender(c) for c in ("sms", "whatsapp", "telegram", "email")}
         for name in campaigns:  # as the worker does when it starts
-            store.campaign_state(name, NOON)
+            store.campaigns.state(name, NOON)
         return Harness(store, settings_for(tmp_path, **env), campaigns, senders, Clock())
 
     yield make

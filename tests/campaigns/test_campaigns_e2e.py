@@ -139,7 +139,7 @@ def test_a_lead_captured_over_sms_gets_the_follow_up_by_itself(
     # It is part of their conversation, as the bot's own words.
     said = [e.get("text") for e in _tracker(campaign_stack, phone.number) if e["event"] == "bot"]
     assert said[-1] == message.body
-    [enrollment] = campaign_stack.store.enrollments("follow-up", contact.id)
+    [enrollment] = campaign_stack.store.campaigns.enrollments("follow-up", contact.id)
     assert enrollment.status == "active" and enrollment.last_sent_at is not None
     # Their answer lands in the same conversation: STOP there opts them out.
     reply = phone.say("STOP")

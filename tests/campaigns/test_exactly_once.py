@@ -79,7 +79,7 @@ def test_two_workers_on_postgres_send_each_message_once(
     assert all(s.sent for s in received), "both workers should have sent some"
     assert len(per_number) == 120
     assert set(per_number.values()) == {1}
-    assert all(s.status == "sent" for s in h.store.campaign_sends("blast"))
+    assert all(s.status == "sent" for s in h.store.campaigns.sends("blast"))
 
 
 CHANNELS = ("sms", "email", "telegram", "whatsapp")
@@ -129,7 +129,7 @@ def test_no_send_ever_happens_without_consent(
         h.store.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
     # They wrote on WhatsApp today, so its 24-hour window is open.
     h.store.link_identity(contact.id, "whatsapp", phone, now=NOON)
-    h.store.note_inbound("whatsapp", phone, NOON)
+    h.store.campaigns.record_inbound("whatsapp", phone, NOON)
     enroll_manually(h.store, h.campaigns["blast"], [contact.id], NOON)
     h.tick()
     allowed = {c for c in CHANNELS if h.store.has_consent(contact.id, c)} - blocked  # type: ignore[arg-type]

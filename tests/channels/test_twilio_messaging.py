@@ -101,7 +101,7 @@ def test_forged_signature_is_refused_and_nothing_happens(
     time.sleep(2)
     assert fake_twilio.to(number) == []
     assert twilio_stack.store.contact_for_identity("sms", number) is None
-    assert twilio_stack.store.claim_inbound_message("twilio", "SMforged")
+    assert twilio_stack.store.messages.claim_inbound("twilio", "SMforged")
 
 
 def test_replayed_message_sid_is_one_turn(sms: Phone) -> None:
@@ -180,14 +180,14 @@ def test_carrier_opt_out_status_adds_carrier_block(sms: Phone) -> None:
     store = sms.stack.store
     entries = store.do_not_contact(sms.contact().id)
     assert [(e.channel, e.reason) for e in entries] == [("sms", "carrier_block")]
-    (status,) = store.message_statuses("twilio", params["MessageSid"])
+    (status,) = store.messages.statuses("twilio", params["MessageSid"])
     assert (status.status, status.error_code) == ("undelivered", "21610")
 
 
 def test_unsigned_status_is_refused(twilio_stack: Stack) -> None:
     params = {"MessageSid": "SMunsigned", "MessageStatus": "delivered"}
     assert post_signed(twilio_stack, STATUS_PATH, params, signature="").status_code == 403
-    assert twilio_stack.store.message_statuses("twilio", "SMunsigned") == []
+    assert twilio_stack.store.messages.statuses("twilio", "SMunsigned") == []
 
 
 @pytest.mark.parametrize("missing", ["From", "MessageSid"])

@@ -72,8 +72,8 @@ def test_erasing_a_conversation_without_a_contact_removes_its_inbound_activity(
     store: ProfileStore,  # noqa: F811
     engine: Engine,  # noqa: F811
 ) -> None:
-    store.note_inbound("sms", "+15550001111", now=NOW)
-    store.note_inbound("telegram", "grace-tg", now=NOW)
+    store.campaigns.record_inbound("sms", "+15550001111", now=NOW)
+    store.campaigns.record_inbound("telegram", "grace-tg", now=NOW)
     store.queue_tracker_erasure(["+15550001111"], now=at(1))
     assert inbound_ids(engine) == ["grace-tg"]
 
@@ -117,7 +117,7 @@ def test_an_erasure_leaves_no_identifier_anywhere_once_the_queues_have_run(
     settings: Settings,
 ) -> None:
     ada = ada_by_sms(store)
-    store.note_inbound("sms", ADA_PHONE, now=at(1))
+    store.campaigns.record_inbound("sms", ADA_PHONE, now=at(1))
     store.record_audit(f"self-service:{ADA_PHONE}", "view_profile", ada, now=at(2))
     privacy.erase(store, settings, ada, "cli:root", now=at(60))
     erase_conversations(settings.tracker_store_url, store.pending_tracker_erasures())

@@ -33,8 +33,8 @@ def test_a_pending_grant_is_in_the_ledger_but_not_in_force(store: ProfileStore) 
     assert event.granted and event.pending and not event.in_force
     assert not store.has_consent(visitor, "email")
     assert [e.id for e in store.pending_consent(visitor)] == [event.id]
-    assert not store.contact_snapshot(visitor, at(2)).granted("email")
-    assert not store.in_segment(visitor, Consent("email"), at(2))
+    assert not store.campaigns.contact_snapshot(visitor, at(2)).granted("email")
+    assert not store.campaigns.in_segment(visitor, Consent("email"), at(2))
     assert store.consent_history(visitor)[0].to_export()["pending"] is True
 
 
@@ -48,7 +48,7 @@ def test_a_confirmation_puts_the_grant_in_force_and_keeps_both_steps(
     assert confirmed is not None and confirmed.in_force and confirmed.source == "confirmation"
     assert confirmed.evidence["confirms_event"] == str(pending.id)
     assert [e.id for e in store.consent_history(visitor)] == [pending.id, confirmed.id]
-    assert store.has_consent(visitor, "email") and store.in_segment(
+    assert store.has_consent(visitor, "email") and store.campaigns.in_segment(
         visitor, Consent("email"), at(3)
     )
     assert not store.is_do_not_contact(visitor, "email")

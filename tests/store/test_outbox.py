@@ -25,9 +25,9 @@ def _enrollment_send(store: ProfileStore) -> bool:
     contact = store.update_lead_fields(
         "sms", "+14155550100", {"phone": "+14155550100"}, "+14155550100", now=NOW
     )
-    enrollment = store.enroll("welcome", contact.id, "manual", NOW)
+    enrollment = store.campaigns.enroll("welcome", contact.id, "manual", NOW)
     assert enrollment is not None
-    return store.queue_campaign_send(enrollment, "hello", "main", ["sms"], NOW)
+    return store.campaigns.queue_send(enrollment, "hello", "main", ["sms"], NOW)
 
 
 def test_outbox_lease_runs_out_and_the_row_is_claimed_again(store: ProfileStore) -> None:
@@ -71,9 +71,9 @@ def test_outbox_enqueue_is_idempotent_on_the_unique_key(
     store: ProfileStore, engine: Engine
 ) -> None:
     assert _enrollment_send(store)
-    enrollment = store.enrollments("welcome")[0]
-    assert not store.queue_campaign_send(enrollment, "hello", "main", ["sms"], NOW)
-    assert len(store.campaign_sends("welcome")) == 1
+    enrollment = store.campaigns.enrollments("welcome")[0]
+    assert not store.campaigns.queue_send(enrollment, "hello", "main", ["sms"], NOW)
+    assert len(store.campaigns.sends("welcome")) == 1
     [event_id] = _deliveries(store, 1)
     values = {"contact_id": enrollment.contact_id, "kind": "email", "payload": {}}
     with engine.begin() as conn:

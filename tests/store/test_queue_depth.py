@@ -10,9 +10,9 @@ from tests.store.conftest import NOW, at
 
 def _queued(store: ProfileStore, phone: str, campaign: str = "welcome") -> None:
     contact = store.update_lead_fields("sms", phone, {"phone": phone}, phone, now=NOW)
-    enrollment = store.enroll(campaign, contact.id, "manual", NOW)
+    enrollment = store.campaigns.enroll(campaign, contact.id, "manual", NOW)
     assert enrollment is not None
-    store.queue_campaign_send(enrollment, "hello", "main", ["sms"], NOW)
+    store.campaigns.queue_send(enrollment, "hello", "main", ["sms"], NOW)
 
 
 def test_due_sends_count_pending_and_expired_claims_only(store: ProfileStore) -> None:
@@ -30,7 +30,7 @@ def test_due_sends_count_pending_and_expired_claims_only(store: ProfileStore) ->
 def test_due_sends_leave_out_paused_campaigns(store: ProfileStore) -> None:
     _queued(store, "+14155550111", campaign="welcome")
     _queued(store, "+14155550112", campaign="nurture")
-    store.set_campaign_paused("nurture", True, NOW)
+    store.campaigns.set_paused("nurture", True, NOW)
     assert store.outbox.count_due_sends(NOW) == 1
 
 

@@ -114,7 +114,7 @@ def people(store: ProfileStore) -> People:
 
 def _selected(store: ProfileStore, people: People, text: str) -> set[str]:
     names = {contact_id: name for name, contact_id in people.items()}
-    ids = store.contact_ids_in_segment(parse_segment(text), NOW)
+    ids = store.campaigns.contact_ids_in_segment(parse_segment(text), NOW)
     return {names[contact_id] for contact_id in ids}
 
 
@@ -257,18 +257,18 @@ def test_segment_trees_built_in_code_select_like_parsed_ones(
     store: ProfileStore, people: People
 ) -> None:
     empty_and, empty_or = And(()), Or(())
-    assert store.count_in_segment(empty_and, NOW) == 4
-    assert store.count_in_segment(empty_or, NOW) == 0
-    assert store.count_in_segment(Compare("company", "contains", "ACME"), NOW) == 2
+    assert store.campaigns.count_in_segment(empty_and, NOW) == 4
+    assert store.campaigns.count_in_segment(empty_or, NOW) == 0
+    assert store.campaigns.count_in_segment(Compare("company", "contains", "ACME"), NOW) == 2
 
 
 def test_count_in_segment_counts_the_selected(store: ProfileStore, people: People) -> None:
-    assert store.count_in_segment(parse_segment("grade = A"), NOW) == 2
-    assert store.count_in_segment(Everyone(), NOW) == 4
+    assert store.campaigns.count_in_segment(parse_segment("grade = A"), NOW) == 2
+    assert store.campaigns.count_in_segment(Everyone(), NOW) == 4
 
 
 def test_segment_sample_returns_contacts_oldest_first(store: ProfileStore, people: People) -> None:
-    sample = store.segment_sample(Everyone(), NOW, limit=3)
+    sample = store.campaigns.segment_sample(Everyone(), NOW, limit=3)
     assert [contact.id for contact in sample] == [people["ada"], people["cyd"], people["bob"]]
     ada = sample[0]
     assert (ada.name, ada.company) == ("Ada Lovelace", "Acme")
@@ -277,14 +277,14 @@ def test_segment_sample_returns_contacts_oldest_first(store: ProfileStore, peopl
 
 def test_segment_sample_refuses_a_limit_below_one(store: ProfileStore) -> None:
     with pytest.raises(ValueError, match="limit"):
-        store.segment_sample(Everyone(), NOW, limit=0)
+        store.campaigns.segment_sample(Everyone(), NOW, limit=0)
 
 
 def test_contact_ids_in_segment_pages_by_id(store: ProfileStore, people: People) -> None:
     expected = sorted(people.values())
     pages, after = [], None
     while True:
-        page = store.contact_ids_in_segment(Everyone(), NOW, after=after, limit=3)
+        page = store.campaigns.contact_ids_in_segment(Everyone(), NOW, after=after, limit=3)
         pages.append(page)
         if len(page) < 3:
             break
@@ -293,8 +293,8 @@ def test_contact_ids_in_segment_pages_by_id(store: ProfileStore, people: People)
 
 
 def test_in_segment_answers_for_one_contact(store: ProfileStore, people: People) -> None:
-    assert store.in_segment(people["ada"], Tag("vip"), NOW)
-    assert not store.in_segment(people["bob"], Tag("vip"), NOW)
+    assert store.campaigns.in_segment(people["ada"], Tag("vip"), NOW)
+    assert not store.campaigns.in_segment(people["bob"], Tag("vip"), NOW)
 
 
 def test_in_segment_accepts_a_merged_away_id(store: ProfileStore) -> None:
@@ -302,9 +302,11 @@ def test_in_segment_accepts_a_merged_away_id(store: ProfileStore) -> None:
     second = store.ensure_contact("sms", "+15550009", now=NOW).id
     survivor = store.update_lead_fields("sms", "+15550009", {"email": "z@x.io"}, "c2", now=NOW)
     merged_away = second if survivor.id == first else first
-    assert store.in_segment(merged_away, parse_segment("channel(sms) and channel(web)"), NOW)
+    assert store.campaigns.in_segment(
+        merged_away, parse_segment("channel(sms) and channel(web)"), NOW
+    )
 
 
 def test_in_segment_refuses_an_unknown_contact(store: ProfileStore) -> None:
     with pytest.raises(ContactNotFound):
-        store.in_segment("nobody", Everyone(), NOW)
+        store.campaigns.in_segment("nobody", Everyone(), NOW)

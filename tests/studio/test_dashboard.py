@@ -82,13 +82,13 @@ def seed_tracker(url: str) -> None:
 
 def seed_campaign(store: ProfileStore) -> None:
     contact = store.ensure_contact("telegram", "t-2", now=ago(10)).id
-    enrollment = store.enroll("welcome", contact, "manual", now=ago(10))
+    enrollment = store.campaigns.enroll("welcome", contact, "manual", now=ago(10))
     assert enrollment is not None
-    store.queue_campaign_send(enrollment, "hello", "main", ["telegram"], now=ago(10))
+    store.campaigns.queue_send(enrollment, "hello", "main", ["telegram"], now=ago(10))
     [send] = store.outbox.claim_due_sends(["welcome"], NOW)
     assert store.outbox.start_send(send, "telegram", NOW)
     assert store.outbox.finish_send(send, status="sent", channel="telegram", now=NOW)
-    store.save_enrollment_progress(
+    store.campaigns.save_enrollment_progress(
         enrollment.id, step=1, next_run_at=NOW, status="exited", exit_reason="converted", now=NOW
     )
 

@@ -190,7 +190,7 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
     later = datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc)  # 10:00 in San Francisco
     limits = Limits(time(8), time(21), cap_per_day=2, cap_per_week=5, default_region="US")
     message = Message({"text": Template("Hello")})
-    snapshot = api.store.contact_snapshot(contact.id, later)
+    snapshot = api.store.campaigns.contact_snapshot(contact.id, later)
     assert refusal("sms", snapshot, message, limits, {"sms"}, later) is None
 
 
@@ -293,7 +293,7 @@ def test_api_conforms_to_its_openapi_description(case: schemathesis.Case) -> Non
 def test_api_lists_a_campaigns_enrollments_page_by_page(api: Api) -> None:
     ids = [_contact(api.store, f"w{n}", f"e{n}@acme.io") for n in range(3)]
     for contact_id in ids:
-        api.store.enroll("welcome", contact_id, "manual", NOW)
+        api.store.campaigns.enroll("welcome", contact_id, "manual", NOW)
     token = api.token("read")
     first = api.get("/api/v1/campaigns/welcome/enrollments", token, limit="2").json()
     rest = api.get("/api/v1/campaigns/welcome/enrollments", token, after=first["next"]).json()
