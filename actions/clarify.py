@@ -183,7 +183,7 @@ class ActionYesNoAnswer(StoreBacked, Action):
                 }
                 await self.call_store(self.store.record_event, contact.id, "erasure_referred", data)
                 await self.call_store(
-                    self.store.record_audit,
+                    self.store.privacy.record_audit,
                     privacy.self_service_actor(contact.id),
                     "erasure_referred",
                     contact.id,

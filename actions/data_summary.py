@@ -32,8 +32,8 @@ def data_summary(contact: Contact, consent: Mapping[str, bool], blocked: Sequenc
 def read_summary(store: ProfileStore, contact_id: str) -> str:
     """The summary of one contact, its reading kept in the audit log by contact id."""
     contact = store.get_contact(contact_id)
-    consent = {str(p): e.granted for p, e in store.consent_state(contact.id).items()}
-    blocked = [entry.channel for entry in store.do_not_contact(contact.id)]
+    consent = {str(p): e.granted for p, e in store.consent.state(contact.id).items()}
+    blocked = [entry.channel for entry in store.consent.do_not_contact(contact.id)]
     # The actor names the contact, never a sender id (on SMS that is a phone number).
-    store.record_audit(privacy.self_service_actor(contact.id), "view_profile", contact.id)
+    store.privacy.record_audit(privacy.self_service_actor(contact.id), "view_profile", contact.id)
     return data_summary(contact, consent, blocked)

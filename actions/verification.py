@@ -151,6 +151,6 @@ class ActionVerifyCode(CodeSender, Action):
         if contact_id is not None:  # None only if the holder was erased meanwhile
             actor = privacy.self_service_actor(contact_id)
             await self.call_store(privacy.erase, self.store, self.settings, contact_id, actor)
-        await self.call_store(self.store.queue_tracker_erasure, [tracker.sender_id])
+        await self.call_store(self.store.privacy.queue_tracker_erasure, [tracker.sender_id])
         dispatcher.utter_message(response="utter_code_verified_erased", address=address)
         return [AllSlotsReset(), Restarted()]

@@ -183,7 +183,7 @@ def require(request: web.Request, scope: str) -> ApiToken:
 async def audited(request: web.Request, action: str, target: str, **details: Any) -> None:
     token = request[TOKEN]
     await in_thread(
-        request, lambda s: s.record_audit(f"api-token:{token.id}", action, target, details)
+        request, lambda s: s.privacy.record_audit(f"api-token:{token.id}", action, target, details)
     )
 
 
@@ -374,8 +374,8 @@ async def get_consent(request: web.Request) -> web.Response:
     key = _contact_key(request)
 
     def read(store: ProfileStore) -> dict[str, Any]:
-        history = store.consent_history(key)
-        state = store.consent_state(key).items()
+        history = store.consent.history(key)
+        state = store.consent.state(key).items()
         current = {p: e.in_force for p, e in state}
         pending = sorted(p for p, e in state if e.pending and e.granted)
         return {"current": current, "pending": pending, "history": [e.to_export() for e in history]}
@@ -404,14 +404,14 @@ async def post_consent(request: web.Request) -> web.Response:
 
 
 def _change_consent(
-    store: ProfileStore, key: str, record: dict[str, Any], words: ConsentWords
+    store: ProfileStore, key: ContactId, record: dict[str, Any], words: ConsentWords
 ) -> ConsentChange:
     """The whole effect, as any other grant or withdrawal: a grant lifts the purpose's
     do-not-contact entry (a STOP's included), a withdrawal adds one."""
     purposes = [record["purpose"]]
     if record["granted"]:
-        return store.grant_consent(key, purposes, words)
-    return store.withdraw_consent(key, purposes, words, "withdrawn through the API")
+        return store.consent.grant(key, purposes, words)
+    return store.consent.withdraw(key, purposes, words, "withdrawn through the API")
 
 
 def _consent_record(body: dict[str, Any]) -> dict[str, Any]:

@@ -205,7 +205,7 @@ def send_confirmation(
 ) -> str | None:
     """Queue the confirmation email with the ICS; the reason it can't be sent, if any."""
     contact = store.get_contact(booking.contact_id)
-    permission = store.may_send(contact.id, "email", now)
+    permission = store.consent.may_send(contact.id, "email", now)
     if not permission:
         return permission.refusal
     if not settings.mail.configured:

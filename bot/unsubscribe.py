@@ -13,6 +13,7 @@ import hmac
 import re
 
 from bot.settings import Secret
+from bot.types import ContactId
 
 PATH_PREFIX = "/webhooks/unsubscribe/u/"
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"  # RFC 8058
@@ -27,7 +28,7 @@ def unsubscribe_token(contact_id: str, secret: Secret) -> str:
     return f"{contact_id}.{_mac(contact_id, secret)}"
 
 
-def contact_for_token(token: str, secret: Secret) -> str | None:
+def contact_for_token(token: str, secret: Secret) -> ContactId | None:
     """The contact id a token was issued for; None for anything forged or malformed."""
     match = _TOKEN.fullmatch(token) if isinstance(token, str) else None
     if match is None:
@@ -35,7 +36,7 @@ def contact_for_token(token: str, secret: Secret) -> str | None:
     contact_id, given = match.groups()
     if not hmac.compare_digest(given.encode(), _mac(contact_id, secret).encode()):
         return None
-    return contact_id
+    return ContactId(contact_id)
 
 
 def unsubscribe_url(public_url: str, contact_id: str, secret: Secret) -> str:

@@ -267,7 +267,7 @@ class Dispatcher:
         if failure.do_not_contact is not None:
             note = f"campaign send {send.send_key}: {failure}"
             await asyncio.to_thread(
-                self.engine.store.block_contact,
+                self.engine.store.consent.block_contact,
                 send.contact_id,
                 channel,
                 failure.do_not_contact,

@@ -332,7 +332,7 @@ class TelegramInput(InputChannel):
     async def _block(self, chat: str, note: str) -> None:
         def work() -> None:
             contact = self.store.ensure_contact("telegram", chat)
-            self.store.block_contact(contact.id, "telegram", "blocked", note)
+            self.store.consent.block_contact(contact.id, "telegram", "blocked", note)
 
         try:
             await asyncio.to_thread(work)

@@ -266,7 +266,7 @@ class TwilioMessagingInput(InputChannel):
                 return False
             waiting = [
                 e
-                for e in self.store.pending_consent(contact.id)
+                for e in self.store.consent.pending_grants(contact.id)
                 if e.purpose in ("sms", "whatsapp")
             ]
             evidence = {
@@ -274,7 +274,7 @@ class TwilioMessagingInput(InputChannel):
                 "keyword": "YES",
                 "channel": inbound.channel,
             }
-            done = [self.store.confirm_consent(e.id, "text_reply", evidence) for e in waiting]
+            done = [self.store.consent.confirm(e.id, "text_reply", evidence) for e in waiting]
             return any(done)
 
         try:
@@ -286,7 +286,9 @@ class TwilioMessagingInput(InputChannel):
     async def _opted_out(self, inbound: Inbound) -> bool:
         def lookup() -> bool:
             contact = self.store.contact_for_identity(inbound.channel, inbound.sender)
-            return contact is not None and self.store.is_do_not_contact(contact.id, inbound.channel)
+            return contact is not None and self.store.consent.is_do_not_contact(
+                contact.id, inbound.channel
+            )
 
         try:
             return await asyncio.to_thread(lookup)
@@ -337,4 +339,4 @@ class TwilioMessagingInput(InputChannel):
             logger.warning("carrier opt-out for an unknown number (message %s)", message_sid)
             return
         note = f"Twilio error {CARRIER_OPT_OUT} on {message_sid}"
-        self.store.block_contact(contact.id, channel, "carrier_block", note)
+        self.store.consent.block_contact(contact.id, channel, "carrier_block", note)

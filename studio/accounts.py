@@ -151,7 +151,9 @@ async def login(request: web.Request) -> web.StreamResponse:
         await in_thread(store.studio.set_password, user.id, passwords.hash_password(password))
     response = redirect(target)
     await open_session(request, response, user.id)
-    await in_thread(store.record_audit, f"studio:{user.email}", "studio.login", str(user.id))
+    await in_thread(
+        store.privacy.record_audit, f"studio:{user.email}", "studio.login", str(user.id)
+    )
     return response
 
 
@@ -281,5 +283,5 @@ async def change_user(request: web.Request) -> web.StreamResponse:
 @routes.get("/audit")
 @requires("audit.view")
 async def audit_page(request: web.Request) -> web.Response:
-    entries = await in_thread(request.app[STORE].audit_entries, 200)
+    entries = await in_thread(request.app[STORE].privacy.audit_entries, 200)
     return render(request, "audit.html", entries=entries)

@@ -25,7 +25,7 @@ from bot.store import (
     ScoreRecord,
     TimelineEvent,
 )
-from bot.types import QUALIFICATION_FIELDS
+from bot.types import QUALIFICATION_FIELDS, ContactId
 from studio.web import (
     SETTINGS,
     STORE,
@@ -82,11 +82,11 @@ def load_profile(store: ProfileStore, contact_id: str) -> Profile:
         unanswered=[field for field in QUALIFICATION_FIELDS if field not in qualification],
         timeline=list(reversed(timeline))[:TIMELINE_SHOWN],
         timeline_total=len(timeline),
-        consent_history=list(reversed(store.consent_history(live))),
-        consent_state=sorted(store.consent_state(live).values(), key=lambda e: e.purpose),
+        consent_history=list(reversed(store.consent.history(live))),
+        consent_state=sorted(store.consent.state(live).values(), key=lambda e: e.purpose),
         score=store.latest_score(live),
         score_history=list(reversed(store.score_history(live))),
-        do_not_contact=store.do_not_contact(live),
+        do_not_contact=store.consent.do_not_contact(live),
         enrollments=store.campaigns.enrollments(contact_id=live),
         tags=store.campaigns.tags_of(live),
         possible_duplicates=store.possible_duplicates(live),
@@ -180,13 +180,13 @@ async def _show_profile(
 @routes.get(CONTACT)
 @requires("contacts.view")
 async def profile_page(request: web.Request) -> web.Response:
-    return await _show_profile(request, request.match_info["contact_id"])
+    return await _show_profile(request, _contact_id(request))
 
 
 @routes.get(CONTACT + "/export")
 @requires("contacts.export")
 async def export_contact(request: web.Request) -> web.Response:
-    contact_id = request.match_info["contact_id"]
+    contact_id = _contact_id(request)
     store, settings = request.app[STORE], request.app[SETTINGS]
     actor = f"studio:{_email(request)}"
     try:
@@ -208,7 +208,7 @@ async def export_contact(request: web.Request) -> web.Response:
 @routes.post(CONTACT + "/erase")
 @requires("contacts.erase")
 async def erase_contact(request: web.Request) -> web.Response:
-    contact_id = request.match_info["contact_id"]
+    contact_id = _contact_id(request)
     data = await form(request)
     if data.get("confirm", "").strip() != CONFIRM_WORD:
         return await _show_profile(
@@ -236,7 +236,7 @@ async def erase_contact(request: web.Request) -> web.Response:
 @requires("contacts.merge")
 async def settle_duplicate(request: web.Request) -> web.Response:
     """Staff decide whether a possible duplicate is one person (merge) or two (dismiss)."""
-    contact_id = request.match_info["contact_id"]
+    contact_id = _contact_id(request)
     data = await form(request)
     raw, decision = data.get("claim_id", ""), data.get("decision", "")
     if not re.fullmatch(r"[0-9]{1,18}", raw) or decision not in ("merge", "dismiss"):
@@ -281,3 +281,7 @@ def pretty(value: Any, nested: bool = False) -> str:
     else:
         return str(value)
     return f"({text})" if nested else text
+
+
+def _contact_id(request: web.Request) -> ContactId:
+    return ContactId(request.match_info["contact_id"])

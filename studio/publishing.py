@@ -324,7 +324,7 @@ class Publisher:
         version = self.store.studio.add_version(
             job.author, job.note, files, fingerprint, rolled_back_from
         )
-        self.store.record_audit(
+        self.store.privacy.record_audit(
             job.author,
             "studio.published",
             str(version.number),

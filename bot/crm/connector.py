@@ -275,7 +275,7 @@ def _load(store: ProfileStore, contact_id: str, tally: _Tally) -> CrmContact | N
     try:
         contact = store.get_contact(contact_id)
         score = store.latest_score(contact.id)
-        state = store.consent_state(contact.id)
+        state = store.consent.state(contact.id)
         consent: dict[str, bool] = {purpose: event.in_force for purpose, event in state.items()}
     except ContactNotFound:
         tally.erased += 1

@@ -10,17 +10,17 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.store import handoffs, operations, reads, scoring
 from bot.store.checks import check_json, utc
-from bot.store.consent_store import ConsentEffects
 from bot.store.contact_search import ContactSearch
 from bot.store.engine import make_engine
 from bot.store.enrichment_store import EnrichmentStore
 from bot.store.identity_store import IdentityStore
 from bot.store.parts.campaigns import CampaignsPart
+from bot.store.parts.consent import ConsentPart
 from bot.store.parts.integrations import IntegrationsPart
 from bot.store.parts.messages import MessagesPart
 from bot.store.parts.outbox import OutboxPart
+from bot.store.parts.privacy import PrivacyPart
 from bot.store.parts.studio import StudioPart
-from bot.store.privacy import ConsentAndPrivacy
 from bot.store.records import (
     Booking,
     Contact,
@@ -37,8 +37,6 @@ P = ParamSpec("P")
 
 
 class ProfileStore(
-    ConsentEffects,
-    ConsentAndPrivacy,
     EnrichmentStore,
     ContactSearch,
     IdentityStore,
@@ -54,6 +52,8 @@ class ProfileStore(
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._tx = Transactions(engine)
+        self.consent = ConsentPart(self._tx)
+        self.privacy = PrivacyPart(self._tx)
         self.campaigns = CampaignsPart(self._tx)
         self.outbox = OutboxPart(self._tx)
         self.messages = MessagesPart(self._tx)

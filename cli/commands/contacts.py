@@ -43,7 +43,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def list_contacts(store: ProfileStore, limit: int, offset: int) -> int:
     contacts = store.list_contacts(limit=limit, offset=offset)
-    store.record_audit(actor(), "list_contacts", "*", {"count": len(contacts)})
+    store.privacy.record_audit(actor(), "list_contacts", "*", {"count": len(contacts)})
     print(f"{'id':32}  {'name':24}  {'email':30}  {'phone':16}  status")
     for c in contacts:
         print(
@@ -62,7 +62,7 @@ def show_contact(store: ProfileStore, key: str) -> int:
     contact = store.find_contact(key)
     if contact is None:
         raise ContactNotFound(key)
-    store.record_audit(actor(), "view_contact", contact.id)
+    store.privacy.record_audit(actor(), "view_contact", contact.id)
     print(json.dumps(contact.to_export(), indent=2, ensure_ascii=False))
     print("\nTimeline:")
     for event in store.timeline(contact.id):
@@ -73,7 +73,7 @@ def show_contact(store: ProfileStore, key: str) -> int:
 
 
 def export_contacts(store: ProfileStore, fmt: str, output: str) -> int:
-    store.record_audit(actor(), "export_contacts", "*", {"format": fmt, "output": output})
+    store.privacy.record_audit(actor(), "export_contacts", "*", {"format": fmt, "output": output})
     with (
         nullcontext(sys.stdout)
         if output == "-"
@@ -114,7 +114,7 @@ def import_file(store: ProfileStore, args: argparse.Namespace, settings: Setting
     report = import_contacts(store, Path(args.file), options)
     if not args.dry_run:
         counts = {"new": report.new, "merged": report.merged, "rows": report.rows}
-        store.record_audit(actor(), "import_contacts", Path(args.file).name, counts)
+        store.privacy.record_audit(actor(), "import_contacts", Path(args.file).name, counts)
     print("\n".join(report.lines()))
     return 0
 
@@ -142,6 +142,6 @@ def enrich_all(store: ProfileStore, batch: int = 500) -> int:
             done += store.set_enrichments(pending)
             pending = {}
     done += store.set_enrichments(pending) if pending else 0
-    store.record_audit(actor(), "enrich_contacts", "*", {"count": done})
+    store.privacy.record_audit(actor(), "enrich_contacts", "*", {"count": done})
     print(f"enriched {done} contacts")
     return 0

@@ -53,7 +53,7 @@ def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) ->
     contact = store.find_contact(key)
     if contact is None:
         raise ContactNotFound(key)
-    store.record_audit(actor(), "explain_score", contact.id)
+    store.privacy.record_audit(actor(), "explain_score", contact.id)
     result = score_contact(
         store,
         contact.id,

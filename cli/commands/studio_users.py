@@ -36,7 +36,9 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             user = store.studio.create_user(
                 args.email.strip().lower(), args.name, args.role, hashed
             )
-            store.record_audit("cli", "studio.user_created", str(user.id), {"role": user.role})
+            store.privacy.record_audit(
+                "cli", "studio.user_created", str(user.id), {"role": user.role}
+            )
             print(f"studio user {user.id} created: {user.email} ({user.role})")
             return 0
         found = store.studio.user_with_hash(args.email.strip().lower())
@@ -46,11 +48,11 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         user = found[0]
         if args.user_command == "password":
             store.studio.set_password(user.id, passwords.hash_password(_password(args)))
-            store.record_audit("cli", "studio.password_set", str(user.id))
+            store.privacy.record_audit("cli", "studio.password_set", str(user.id))
             print(f"password changed for {user.email}; their sessions were ended")
         else:
             store.studio.disable_user(user.id)
-            store.record_audit("cli", "studio.user_disabled", str(user.id))
+            store.privacy.record_audit("cli", "studio.user_disabled", str(user.id))
             print(f"{user.email} disabled; their sessions were ended")
         return 0
     finally:

@@ -126,7 +126,7 @@ async def test_two_unclear_answers_pass_the_request_to_the_privacy_team(
     assert store.get_contact(contact.id).name == "Dana"  # nothing erased
     (referral,) = [e for e in store.timeline(contact.id) if e.kind == "erasure_referred"]
     assert referral.data["conversation_id"] == "visitor-1"
-    assert store.audit_entries()[0].action == "erasure_referred"
+    assert store.privacy.audit_entries()[0].action == "erasure_referred"
     assert slot_events(events)["yes_no_pending"] is False
 
 

@@ -144,7 +144,7 @@ def lead(
 
 
 def grant(db: ProfileStore, contact_id: str, purpose: str, granted: bool, at: datetime) -> None:
-    db.record_consent(
+    db.consent.record(
         contact_id, purpose, granted, channel="sms",  # type: ignore[arg-type]
         wording=f"May we contact you by {purpose}?", wording_version="test-1",
         source="conversation", evidence={"conversation_id": "test"}, now=at,

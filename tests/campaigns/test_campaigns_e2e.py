@@ -127,7 +127,7 @@ def test_a_lead_captured_over_sms_gets_the_follow_up_by_itself(
     phone = Phone(campaign_stack, twilio, new_number())
     grant_everything_asked(phone, capture_lead(phone))
     contact = phone.contact()
-    assert campaign_stack.store.has_consent(contact.id, "sms")
+    assert campaign_stack.store.consent.is_granted(contact.id, "sms")
 
     def follow_ups() -> list[SentMessage]:
         return [m for m in twilio.to(phone.number) if "our follow-up" in m.body]
@@ -144,7 +144,7 @@ def test_a_lead_captured_over_sms_gets_the_follow_up_by_itself(
     # Their answer lands in the same conversation: STOP there opts them out.
     reply = phone.say("STOP")
     assert "won't contact you by" in reply
-    assert campaign_stack.store.has_consent(contact.id, "sms") is False
+    assert campaign_stack.store.consent.is_granted(contact.id, "sms") is False
 
 
 def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
@@ -169,8 +169,8 @@ def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
     local = url.replace(PUBLIC_URL, campaign_stack.settings.rasa_url)
     answer = httpx.post(local, data={"List-Unsubscribe": "One-Click"}, timeout=30)
     assert answer.status_code == 200
-    assert store.has_consent(contact.id, "email") is False
-    assert store.is_do_not_contact(contact.id, "email")
+    assert store.consent.is_granted(contact.id, "email") is False
+    assert store.consent.is_do_not_contact(contact.id, "email")
 
 
 def test_manual_enrollment_from_the_cli_reaches_telegram(

@@ -173,7 +173,7 @@ def test_frequency_cap_skips_with_its_reason(harness_factory: Factory) -> None:
 def test_do_not_contact_blocks_the_channel(harness_factory: Factory) -> None:
     h = harness_factory(WELCOME)
     contact = lead(h.store)
-    h.store.block_contact(contact.id, "sms", "staff", "asked by phone", now=NOON)
+    h.store.consent.block_contact(contact.id, "sms", "staff", "asked by phone", now=NOON)
     assert h.tick() == {"skipped": 1}
     assert h.store.campaigns.sends()[0].reason == (
         "sms: do not contact; whatsapp: no consent; email: no email address"
@@ -283,8 +283,8 @@ def test_carrier_opt_out_is_permanent_and_adds_do_not_contact(harness_factory: F
         SendFailed("sms", "unsubscribed recipient", False, "21610", "carrier_block")
     ]
     assert h.tick() == {"failed": 1}
-    assert h.store.is_do_not_contact(contact.id, "sms")
-    [entry] = h.store.do_not_contact(contact.id)
+    assert h.store.consent.is_do_not_contact(contact.id, "sms")
+    [entry] = h.store.consent.do_not_contact(contact.id)
     assert entry.reason == "carrier_block"
 
 

@@ -126,13 +126,13 @@ def test_no_send_ever_happens_without_consent(
     for purpose in withdrawn:
         grant(h.store, contact.id, purpose, False, NOON)
     for channel in blocked:
-        h.store.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
+        h.store.consent.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
     # They wrote on WhatsApp today, so its 24-hour window is open.
     h.store.link_identity(contact.id, "whatsapp", phone, now=NOON)
     h.store.campaigns.record_inbound("whatsapp", phone, NOON)
     enroll_manually(h.store, h.campaigns["blast"], [contact.id], NOON)
     h.tick()
-    allowed = {c for c in CHANNELS if h.store.has_consent(contact.id, c)} - blocked  # type: ignore[arg-type]
+    allowed = {c for c in CHANNELS if h.store.consent.is_granted(contact.id, c)} - blocked  # type: ignore[arg-type]
     sent = [m.channel for m in h.all_sent()]
     assert len(sent) <= 1
     assert set(sent) <= allowed

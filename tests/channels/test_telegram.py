@@ -233,7 +233,7 @@ def test_blocking_the_bot_is_do_not_contact(chat: Chat, tg_stack: Stack) -> None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         contact = tg_stack.store.contact_for_identity("telegram", str(chat.id))
-        if contact and tg_stack.store.is_do_not_contact(contact.id, "telegram"):
+        if contact and tg_stack.store.consent.is_do_not_contact(contact.id, "telegram"):
             return
         time.sleep(0.3)
     raise AssertionError("no do-not-contact entry after the bot was blocked")
@@ -252,7 +252,7 @@ def test_a_403_when_sending_means_blocked(chat: Chat, fake: FakeTelegram, tg_sta
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         contact = tg_stack.store.contact_for_identity("telegram", str(chat.id))
-        if contact and tg_stack.store.is_do_not_contact(contact.id, "telegram"):
+        if contact and tg_stack.store.consent.is_do_not_contact(contact.id, "telegram"):
             return
         time.sleep(0.3)
     raise AssertionError("a 403 from sendMessage did not record do-not-contact")

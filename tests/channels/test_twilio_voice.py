@@ -153,7 +153,7 @@ def test_lead_captured_by_voice_with_consent_by_keypress(voice_stack: Stack) -> 
         and contact.email == "dana@voice-test.io"
         and contact.phone == "+14155550134"
     )
-    (consent,) = voice_stack.store.consent_history(contact.id)
+    (consent,) = voice_stack.store.consent.history(contact.id)
     assert consent.granted and consent.channel == "voice"
     assert consent.evidence["text"] == "pressed 1"
 

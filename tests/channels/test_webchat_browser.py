@@ -111,4 +111,4 @@ def test_lead_capture_in_the_browser_survives_a_reload(
         "Acme Widgets",
     )
     assert contact.lead_status == "confirmed"
-    assert browser_stack.store.consent_state(contact.id)["email"].granted
+    assert browser_stack.store.consent.state(contact.id)["email"].granted

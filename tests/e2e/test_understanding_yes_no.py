@@ -35,7 +35,7 @@ def contact_of(stack: Stack, sender: str) -> Contact:
 
 
 def granted(stack: Stack, sender: str) -> dict[str, bool]:
-    state = stack.store.consent_state(contact_of(stack, sender).id)
+    state = stack.store.consent.state(contact_of(stack, sender).id)
     return {purpose: event.granted for purpose, event in state.items()}
 
 

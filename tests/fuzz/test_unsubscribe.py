@@ -91,7 +91,7 @@ def test_unsubscribe_genuine_links_survive_junk_and_keep_the_user_agent_as_sent(
         assert reply.status_code == 200
         if method == "GET":
             return
-        history = fuzz_stack.store.consent_history(contact.id)
+        history = fuzz_stack.store.consent.history(contact.id)
         assert [e.granted for e in history] == [False]
         kept = history[0].evidence.get("user_agent")
         assert kept == (agent.strip()[:300] or None), (kept, agent)

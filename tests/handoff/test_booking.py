@@ -133,7 +133,7 @@ def test_confirmation_email_carries_a_valid_ics_only_with_consent(
     slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     booking = book(store, contact.id, slot, BEFORE_DST)
     assert send_confirmation(store, configured, booking, availability, BEFORE_DST) == "no consent"
-    store.record_consent(
+    store.consent.record(
         contact.id,
         "email",
         True,
@@ -164,8 +164,8 @@ def test_confirmation_email_is_not_queued_to_a_blocked_address(
     availability = load_availability(configured)
     contact = store.update_lead_fields("web", "c", {"email": "dana@acme.io"}, "c")
     words = ConsentWords("web", "May we email you?", "v1", "staff", {"by": "sam"})
-    store.grant_consent(contact.id, ["email"], words)
-    store.block_contact(contact.id, "email", "undeliverable", "bounced")
+    store.consent.grant(contact.id, ["email"], words)
+    store.consent.block_contact(contact.id, "email", "undeliverable", "bounced")
     slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     booking = book(store, contact.id, slot, BEFORE_DST)
     reason = send_confirmation(store, configured, booking, availability, BEFORE_DST)

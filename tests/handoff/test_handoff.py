@@ -182,5 +182,5 @@ def test_erasure_removes_handoffs_and_their_deliveries(
     _request(store, settings)
     contact = store.find_contact("dana@acme.io")
     assert contact is not None
-    store.erase_contact(contact.id, salt="pepper")
+    store.privacy.erase(contact.id, salt="pepper")
     assert store.outbox.deliveries() == []

@@ -38,7 +38,7 @@ def test_explain_prints_each_rule_and_what_is_unanswered(
     assert '+10 role "Head of Growth" (head)' in out
     assert "unanswered: company_size, timeline" in out
     assert store.latest_score(contact.id) is not None
-    assert store.audit_entries()[-1].action == "explain_score"
+    assert store.privacy.audit_entries()[-1].action == "explain_score"
 
 
 def test_explain_an_unknown_contact_fails_clearly(

@@ -153,7 +153,7 @@ def test_forged_metadata_never_becomes_consent_evidence(chat_stack: Stack) -> No
 
     contact = chat_stack.store.contact_for_identity("rest", rest_id(sender))
     assert contact is not None
-    (event,) = chat_stack.store.consent_history(contact.id)
+    (event,) = chat_stack.store.consent.history(contact.id)
     assert (event.purpose, event.granted, event.channel) == ("email", False, "rest")
     assert event.evidence["text"] == "actually please stop emailing me"
     assert "agree" not in event.wording and "everything" not in str(event.evidence).lower()

@@ -99,7 +99,7 @@ def test_an_attacker_elsewhere_does_not_lock_the_owner_out(studio: StudioServer)
         assert _sign_in(attacker, victim, "guess", "203.0.113.66") == 401
     assert _sign_in(attacker, victim, PASSWORD, "203.0.113.66") == 429
     assert _sign_in(owner, victim, PASSWORD, "198.51.100.7") == 303
-    assert "studio.login_throttled" in [e.action for e in studio.store.audit_entries()]
+    assert "studio.login_throttled" in [e.action for e in studio.store.privacy.audit_entries()]
 
 
 def test_forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_proxy(

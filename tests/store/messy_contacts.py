@@ -90,5 +90,5 @@ def prepare_store(store: ProfileStore) -> Contact:
     gone = store.update_lead_fields(
         "sms", "+14155550111", {"email": "gone@erased.io", "phone": "+14155550111"}, "s-1"
     )
-    store.erase_contact(gone.id, SALT)
+    store.privacy.erase(gone.id, SALT)
     return ada

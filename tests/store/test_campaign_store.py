@@ -59,7 +59,7 @@ def test_export_lists_tags_and_campaign_messages(store: ProfileStore) -> None:
     assert store.outbox.finish_send(
         send, status="sent", channel="sms", provider_message_id="SM1", now=at(1)
     )
-    exported = store.export_contact(contact)
+    exported = store.privacy.export(contact)
     assert exported["tags"] == ["vip"]
     assert exported["campaign_messages"] == [
         {"campaign": "welcome", "step": "hello", "variant": "main", "channel": "sms",
@@ -69,7 +69,7 @@ def test_export_lists_tags_and_campaign_messages(store: ProfileStore) -> None:
 
 def test_erasure_takes_enrollments_and_sends_with_it(store: ProfileStore) -> None:
     contact = _enrolled(store, "+14155550106", "+14155550106")
-    store.erase_contact(contact, salt="s" * 32, now=at(1))
+    store.privacy.erase(contact, salt="s" * 32, now=at(1))
     assert store.campaigns.enrollments("welcome") == []
     assert store.campaigns.sends("welcome") == []
 

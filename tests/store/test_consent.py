@@ -32,7 +32,7 @@ def grant(
         **changes,
     }
     granted = arguments.pop("granted", True)
-    return store.record_consent(contact_id, purpose, granted, **arguments)
+    return store.consent.record(contact_id, purpose, granted, **arguments)
 
 
 def test_record_consent_keeps_the_proof(store: ProfileStore) -> None:
@@ -61,7 +61,7 @@ def test_record_consent_keeps_the_proof(store: ProfileStore) -> None:
         at(3),
     )
     assert event.evidence == {"call_id": "CA1", "digits": "1", "recognized_text": None}
-    assert store.consent_history(contact.id) == [event]
+    assert store.consent.history(contact.id) == [event]
 
 
 def test_record_consent_to_export_is_json_with_iso_times(store: ProfileStore) -> None:
@@ -100,7 +100,7 @@ def test_record_consent_without_valid_proof_raises_value_error(
     contact = store.ensure_contact("web", "s1", now=NOW)
     with pytest.raises(ValueError, match=message):
         grant(store, contact.id, **changes)
-    assert store.consent_history(contact.id) == []
+    assert store.consent.history(contact.id) == []
 
 
 def test_record_consent_unknown_purpose_raises_value_error(store: ProfileStore) -> None:
@@ -113,7 +113,7 @@ def test_record_consent_unknown_contact_raises_contact_not_found(store: ProfileS
     with pytest.raises(ContactNotFound):
         grant(store, "nope")
     with pytest.raises(ContactNotFound):
-        store.has_consent("nope", "email")
+        store.consent.is_granted("nope", "email")
 
 
 def test_consent_state_is_the_latest_event_per_purpose(store: ProfileStore) -> None:
@@ -123,18 +123,18 @@ def test_consent_state_is_the_latest_event_per_purpose(store: ProfileStore) -> N
     sms = grant(store, contact.id, "sms", now=at(3))
     # Recorded late, but it happened earlier: it does not override the withdrawal.
     grant(store, contact.id, "email", now=at(2))
-    assert store.consent_state(contact.id) == {"email": withdrawal, "sms": sms}
-    assert not store.has_consent(contact.id, "email")
-    assert store.has_consent(contact.id, "sms")
-    assert not store.has_consent(contact.id, "profiling")
+    assert store.consent.state(contact.id) == {"email": withdrawal, "sms": sms}
+    assert not store.consent.is_granted(contact.id, "email")
+    assert store.consent.is_granted(contact.id, "sms")
+    assert not store.consent.is_granted(contact.id, "profiling")
 
 
 def test_consent_state_same_instant_the_later_recorded_wins(store: ProfileStore) -> None:
     contact = store.ensure_contact("web", "s1", now=NOW)
     grant(store, contact.id, "email", now=at(1))
     withdrawal = grant(store, contact.id, "email", granted=False, now=at(1))
-    assert store.consent_state(contact.id) == {"email": withdrawal}
-    assert not store.has_consent(contact.id, "email")
+    assert store.consent.state(contact.id) == {"email": withdrawal}
+    assert not store.consent.is_granted(contact.id, "email")
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_consent_event_update_via_sql_is_rejected(
     event = grant(store, contact.id)
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(text(statement), {"id": event.id, "value": False})
-    assert store.consent_history(contact.id) == [event]
+    assert store.consent.history(contact.id) == [event]
 
 
 def test_merge_keeps_both_consent_histories(store: ProfileStore) -> None:
@@ -161,14 +161,14 @@ def test_merge_keeps_both_consent_histories(store: ProfileStore) -> None:
     granted = grant(store, older.id, "email", now=at(2))
     withdrawn = grant(store, newer.id, "email", granted=False, channel="telegram", now=at(3))
     store.update_lead_fields("telegram", "77", {"email": "a@x.io"}, "t1", now=at(4))
-    history = store.consent_history(newer.id)
+    history = store.consent.history(newer.id)
     assert [(e.contact_id, e.granted, e.channel, e.occurred_at) for e in history] == [
         (older.id, True, "web", at(2)),
         (older.id, False, "telegram", at(3)),
     ]
     assert history[0] == granted
     assert history[1].evidence == withdrawn.evidence
-    assert not store.has_consent(older.id, "email")
+    assert not store.consent.is_granted(older.id, "email")
 
 
 STEP = st.tuples(
@@ -197,9 +197,9 @@ def test_consent_state_is_the_last_event_and_history_only_grows(
         event = grant(store, contact.id, purpose, granted=granted, channel=channel, now=at(seconds))
         expected[purpose] = event
         history.append(event)
-        assert store.consent_history(contact.id) == history
-    assert store.consent_state(contact.id) == expected
+        assert store.consent.history(contact.id) == history
+    assert store.consent.state(contact.id) == expected
     for purpose in PURPOSES:
-        assert store.has_consent(contact.id, purpose) == (
+        assert store.consent.is_granted(contact.id, purpose) == (
             purpose in expected and expected[purpose].granted
         )

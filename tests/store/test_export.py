@@ -13,7 +13,7 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
     contact = store.update_lead_fields(
         "web", "s1", {"name": "Ada", "email": "ada@example.com"}, "conv-1", now=NOW
     )
-    consent = store.record_consent(
+    consent = store.consent.record(
         contact.id,
         "email",
         True,
@@ -24,8 +24,8 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
         evidence={"conversation_id": "conv-1", "message_id": "m7"},
         now=at(1),
     )
-    store.block_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
-    exported = store.export_contact(contact.id)
+    store.consent.block_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
+    exported = store.privacy.export(contact.id)
 
     assert json.loads(json.dumps(exported)) == exported
     assert set(exported) == {
@@ -73,7 +73,7 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
 
 def test_export_contact_unknown_raises_contact_not_found(store: ProfileStore) -> None:
     with pytest.raises(ContactNotFound):
-        store.export_contact("nope")
+        store.privacy.export("nope")
 
 
 def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileStore) -> None:
@@ -102,7 +102,7 @@ def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileS
         now=at(3),
     )
     store.book_meeting(contact.id, at(86_400), at(88_200), now=at(4))
-    exported = store.export_contact(contact.id)
+    exported = store.privacy.export(contact.id)
     assert json.loads(json.dumps(exported)) == exported
     assert exported["qualification"] == {"budget": "1k_10k"}
     assert (

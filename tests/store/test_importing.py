@@ -123,7 +123,7 @@ def test_import_records_consent_only_with_evidence(
     run(store, path)
     dana = store.find_contact("dana@acme.io")
     assert dana is not None
-    [grant] = store.consent_history(dana.id)  # the sms claim on a later row had no evidence
+    [grant] = store.consent.history(dana.id)  # the sms claim on a later row had no evidence
     assert (grant.purpose, grant.granted, grant.source, grant.channel) == (
         "email",
         True,
@@ -139,12 +139,12 @@ def test_import_records_consent_only_with_evidence(
     assert grant.occurred_at == datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
     cleo = store.find_contact("cleo@gmail.com")
     assert cleo is not None
-    assert sorted(e.purpose for e in store.consent_history(cleo.id)) == ["email", "sms"]
-    assert store.consent_history(cleo.id)[0].occurred_at == datetime(
+    assert sorted(e.purpose for e in store.consent.history(cleo.id)) == ["email", "sms"]
+    assert store.consent.history(cleo.id)[0].occurred_at == datetime(
         2024, 2, 10, 9, 30, tzinfo=timezone.utc
     )
     eve = store.find_contact("eve@startup.dev")
-    assert eve is not None and store.consent_history(eve.id) == []
+    assert eve is not None and store.consent.history(eve.id) == []
 
 
 def test_import_dry_run_reports_the_same_and_writes_nothing(
@@ -173,7 +173,7 @@ def test_import_twice_changes_nothing_the_second_time(
     again = run(store, path)
     assert (again.new, again.merged, again.consent_recorded, again.consent_known) == (0, 6, 0, 4)
     assert store.count_contacts() == 6
-    assert len(store.consent_history(dana.id)) == 1
+    assert len(store.consent.history(dana.id)) == 1
     assert store.get_contact(dana.id) == dana
 
 

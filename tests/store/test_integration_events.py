@@ -17,7 +17,7 @@ def _types(store: ProfileStore) -> list[str]:
 
 
 def _grant(store: ProfileStore, contact_id: str, granted: bool = True) -> None:
-    store.record_consent(
+    store.consent.record(
         contact_id,
         "email",
         granted,
@@ -101,7 +101,7 @@ def test_events_of_someone_erased_go_with_them_and_erasure_is_reported(
     )
     contact = store.update_lead_fields("web", "w4", {"email": "gone@acme.io"}, "w4", now=NOW)
     store.set_lead_status(contact.id, "captured", "w4", now=at(1))
-    store.erase_contact(contact.id, salt="x" * 32, now=at(2))
+    store.privacy.erase(contact.id, salt="x" * 32, now=at(2))
     [left] = store.outbox.webhook_deliveries()
     assert (left.type, left.data) == ("contact.erased", {"contact_id": contact.id})
 

@@ -17,7 +17,7 @@ MONTH_AGO = NOW - timedelta(days=30)
 
 
 def _consent(store: ProfileStore, contact: str, granted: bool, seconds: float) -> None:
-    store.record_consent(
+    store.consent.record(
         contact, "email", granted, channel="web", wording="May we email you?",
         wording_version="v1", source="conversation", evidence={"conversation_id": "c"},
         now=at(seconds),

@@ -10,7 +10,7 @@ CUTOFF = at(100)
 def consent(
     store: ProfileStore, contact_id: str, purpose: Purpose, granted: bool, when: float
 ) -> None:
-    store.record_consent(
+    store.consent.record(
         contact_id,
         purpose,
         granted,
@@ -41,12 +41,12 @@ def test_contacts_for_purge_finds_stale_contacts_without_consent(store: ProfileS
     consent(store, tie, "email", True, 40)
     consent(store, tie, "email", False, 40)
 
-    assert set(store.contacts_for_purge(CUTOFF)) == {silent, withdrawn, tie}
-    assert late_change not in store.contacts_for_purge(CUTOFF)
-    assert store.contacts_for_purge(NOW) == []
+    assert set(store.privacy.contacts_for_purge(CUTOFF)) == {silent, withdrawn, tie}
+    assert late_change not in store.privacy.contacts_for_purge(CUTOFF)
+    assert store.privacy.contacts_for_purge(NOW) == []
 
 
 def test_contacts_for_purge_at_the_cutoff_instant_is_recent(store: ProfileStore) -> None:
     contact = store.ensure_contact("web", "a", now=CUTOFF)
-    assert store.contacts_for_purge(CUTOFF) == []
-    assert store.contacts_for_purge(at(101)) == [contact.id]
+    assert store.privacy.contacts_for_purge(CUTOFF) == []
+    assert store.privacy.contacts_for_purge(at(101)) == [contact.id]

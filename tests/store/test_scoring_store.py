@@ -116,7 +116,7 @@ def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> Non
         explanation=[],
     )
     store.record_outcome(contact, "lost")
-    store.erase_contact(contact, salt="pepper")
+    store.privacy.erase(contact, salt="pepper")
     assert store.outcomes() == []
     with pytest.raises(ContactNotFound):
         store.qualification_of(contact)

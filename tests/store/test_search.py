@@ -72,7 +72,7 @@ def test_blank_query_lists_everyone_newest_first_and_pages(
 
 
 def test_an_erased_contact_is_not_found(store: ProfileStore, people: dict[str, Contact]) -> None:
-    store.erase_contact(people["ada"].id, "salt", now=NOW)
+    store.privacy.erase(people["ada"].id, "salt", now=NOW)
     assert found(store, "ada") == []
 
 

@@ -22,7 +22,7 @@ People = dict[str, str]
 def _consent(
     store: ProfileStore, contact: str, purpose: Purpose, granted: bool, days: float
 ) -> None:
-    store.record_consent(
+    store.consent.record(
         contact,
         purpose,
         granted,
@@ -88,7 +88,7 @@ def _cyd(store: ProfileStore) -> str:
     """Created and last active 20 days ago: no name, no company, no score, SMS blocked."""
     cyd = store.ensure_contact("sms", "+15550003", now=NOW - 20 * DAY).id
     _consent(store, cyd, "email", True, 20)
-    store.block_contact(cyd, "sms", "withdrawn", now=NOW - 20 * DAY)
+    store.consent.block_contact(cyd, "sms", "withdrawn", now=NOW - 20 * DAY)
     return cyd
 
 
@@ -101,8 +101,8 @@ def _dee(store: ProfileStore) -> str:
     _score(store, dee, 50, "C", "mql", 3)
     _consent(store, dee, "sms", True, 3)
     _consent(store, dee, "sms", False, 3)
-    store.block_contact(dee, "sms", "withdrawn", now=NOW - 3 * DAY)
-    store.lift_block(dee, "sms", now=NOW - 3 * DAY)
+    store.consent.block_contact(dee, "sms", "withdrawn", now=NOW - 3 * DAY)
+    store.consent.lift_block(dee, "sms", now=NOW - 3 * DAY)
     _tag(store, dee, "customer")
     return dee
 

@@ -23,7 +23,7 @@ def test_wrong_password_is_refused_and_audited(studio: StudioServer) -> None:
     assert "Wrong email or password" in response.text
     unknown = client.post("/login", {"email": "who@example.com", "password": "x"}, csrf=False)
     assert unknown.status_code == 401
-    actions = [e.action for e in studio.store.audit_entries()]
+    actions = [e.action for e in studio.store.privacy.audit_entries()]
     assert actions.count("studio.login_failed") == 2
 
 
@@ -69,7 +69,7 @@ def test_marketer_cannot_reach_admin_pages(studio: StudioServer) -> None:
     )
     assert refused.status_code == 403
     assert studio.store.studio.user_with_hash("x@example.com") is None
-    assert "studio.forbidden" in [e.action for e in studio.store.audit_entries()]
+    assert "studio.forbidden" in [e.action for e in studio.store.privacy.audit_entries()]
 
 
 def test_cross_site_and_tokenless_posts_are_refused(studio: StudioServer) -> None:
@@ -192,7 +192,7 @@ def test_every_page_and_api_needs_a_session(studio: StudioServer) -> None:
 
 def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -> None:
     admin = studio.signed_in("admin")
-    before = len(studio.store.audit_entries(500))
+    before = len(studio.store.privacy.audit_entries(500))
     posts = [p for method, p in _routes(studio) if method == "POST" and p not in SESSIONLESS]
     assert len(posts) >= 15
     for path in posts:
@@ -203,4 +203,4 @@ def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -
         tokenless = admin.http.post(path, json={}, headers={"Origin": studio.url})
         assert tokenless.status_code == 403, path
     # Nothing was done: the only new audit entries are none at all.
-    assert len(studio.store.audit_entries(500)) == before
+    assert len(studio.store.privacy.audit_entries(500)) == before

@@ -28,7 +28,7 @@ def seed_ada(studio: StudioServer) -> tuple[Contact, ScoreResult]:
     """Ada, with consent evidence, qualifying answers, a real score and a conversation."""
     store = studio.store
     ada = store.update_lead_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)  # type: ignore[arg-type]
-    store.record_consent(
+    store.consent.record(
         ada.id,
         "email",
         True,
@@ -62,7 +62,7 @@ def seed_grace(studio: StudioServer) -> Contact:
 
 
 def actions(studio: StudioServer) -> list[tuple[str, str]]:
-    return [(e.action, e.target) for e in studio.store.audit_entries(500)]
+    return [(e.action, e.target) for e in studio.store.privacy.audit_entries(500)]
 
 
 def test_contact_pages_need_a_session(studio: StudioServer) -> None:
@@ -94,7 +94,7 @@ def test_search_by_email_phone_digits_and_company(studio: StudioServer) -> None:
     nobody = marketer.get("/contacts", params={"q": "100%_nobody"})
     assert "No contact matches" in nobody.text
     searches = [
-        e for e in studio.store.audit_entries(500) if e.action == "studio.contacts_searched"
+        e for e in studio.store.privacy.audit_entries(500) if e.action == "studio.contacts_searched"
     ]
     assert len(searches) == 6
     # The log names who was shown, never what was typed (an email is personal data).
@@ -171,7 +171,9 @@ def test_marketer_can_neither_export_nor_erase(studio: StudioServer) -> None:
     assert marketer.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"}).status_code == 403
     assert studio.store.find_contact(ada.id) is not None
     assert len(tracker_rows(studio.settings.tracker_store_url)) == 2
-    forbidden = [e for e in studio.store.audit_entries(500) if e.action == "studio.forbidden"]
+    forbidden = [
+        e for e in studio.store.privacy.audit_entries(500) if e.action == "studio.forbidden"
+    ]
     assert len(forbidden) == 2
 
 
@@ -206,7 +208,9 @@ def test_admin_erases_a_contact_and_their_conversations(studio: StudioServer) ->
     assert f"/contacts/{ada.id}" not in search.text
     assert f"/contacts/{grace.id}" in admin.get("/contacts").text
     assert admin.get(f"/contacts/{ada.id}").status_code == 404
-    erased = [e for e in studio.store.audit_entries(500) if e.action == "studio.contact_erased"]
+    erased = [
+        e for e in studio.store.privacy.audit_entries(500) if e.action == "studio.contact_erased"
+    ]
     assert [(e.target, e.actor) for e in erased] == [(ada.id, "studio:admin@example.com")]
     assert erased[0].details["conversations"] >= 1
 
@@ -232,7 +236,9 @@ def test_view_search_export_and_erasure_are_audited_by_id(studio: StudioServer) 
     admin.get(f"/contacts/{ada.id}")
     admin.get(f"/contacts/{ada.id}/export")
     admin.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"})
-    entries = [e for e in studio.store.audit_entries(500) if e.actor == "studio:admin@example.com"]
+    entries = [
+        e for e in studio.store.privacy.audit_entries(500) if e.actor == "studio:admin@example.com"
+    ]
     done = {(e.action, e.target) for e in entries}
     for action in ("studio.contact_viewed", "studio.contact_exported", "studio.contact_erased"):
         assert (action, ada.id) in done
@@ -312,7 +318,7 @@ def test_only_admins_merge_and_a_dismissal_keeps_both(studio: StudioServer) -> N
 
 def test_a_pending_grant_shows_as_waiting_for_confirmation(studio: StudioServer) -> None:
     typed = studio.store.record_stated_details("web", "s", {"email": "new@example.org"}, "s")
-    studio.store.record_consent(
+    studio.store.consent.record(
         typed.id,
         "email",
         True,

@@ -26,7 +26,7 @@ def ago(days: float) -> datetime:
 
 def seed_contacts(store: ProfileStore) -> None:
     star = store.update_lead_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=ago(1)).id
-    store.record_consent(
+    store.consent.record(
         star,
         "email",
         True,
@@ -173,7 +173,9 @@ def test_adding_a_message_to_the_training_data(seeded: StudioServer) -> None:
     assert "    - how much is it\n" in pricing
     after = marketer.get(response.headers["Location"]).text
     assert "Added the example to the intent ask_pricing" in after
-    [entry] = [e for e in seeded.store.audit_entries() if e.action == "studio.nlu_example_added"]
+    [entry] = [
+        e for e in seeded.store.privacy.audit_entries() if e.action == "studio.nlu_example_added"
+    ]
     assert entry.actor == "studio:marketer@example.com" and entry.target == "ask_pricing"
     assert "how much" not in json.dumps(entry.details)  # what people wrote stays out of it
 
@@ -195,7 +197,9 @@ def test_an_added_example_goes_in_without_emails_phones_or_names(seeded: StudioS
     ) in nlu
     after = marketer.get(response.headers["Location"]).text
     assert "email addresses, phone numbers, names were replaced by stand-ins" in after
-    [entry] = [e for e in seeded.store.audit_entries() if e.action == "studio.nlu_example_added"]
+    [entry] = [
+        e for e in seeded.store.privacy.audit_entries() if e.action == "studio.nlu_example_added"
+    ]
     assert entry.details["masked"] == "email,phone,name"
     assert "Wilhel" not in json.dumps(entry.details)
 

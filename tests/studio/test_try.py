@@ -136,7 +136,9 @@ def test_starting_the_draft_bot_and_chatting_with_it(
     started = marketer.post_json("/api/try/start", {})
     assert started.status_code == 200, started.text
     assert started.json()["state"] in ("starting", "ready")
-    assert "studio.try_started" in [e.action for e in try_studio.server.store.audit_entries()]
+    assert "studio.try_started" in [
+        e.action for e in try_studio.server.store.privacy.audit_entries()
+    ]
     wait_until_ready(marketer)
     conversation = conversation_of(marketer.get("/try").text)
 

@@ -152,7 +152,7 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     privacy = api.token("privacy")
     made = httpx.post(url, json=consent, headers={"Authorization": f"Bearer {privacy}"})
     assert made.status_code == 201 and made.json()["source"] == "staff"
-    assert api.store.has_consent(contact_id, "email")
+    assert api.store.consent.is_granted(contact_id, "email")
 
 
 def _post_consent(
@@ -186,7 +186,7 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
     contact = api.store.ensure_contact("sms", phone)
     made = _post_consent(api, contact.id, "sms", True, "May we text you offers?")
     assert made.status_code == 201
-    assert api.store.do_not_contact(contact.id) == []
+    assert api.store.consent.do_not_contact(contact.id) == []
     later = datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc)  # 10:00 in San Francisco
     limits = Limits(time(8), time(21), cap_per_day=2, cap_per_week=5, default_region="US")
     message = Message({"text": Template("Hello")})
@@ -198,11 +198,11 @@ def test_api_consent_withdrawal_blocks_the_purpose_like_any_other(api: Api) -> N
     contact_id = _contact(api.store)
     made = _post_consent(api, contact_id, "email", False, "Please stop emailing me")
     assert made.status_code == 201 and made.json()["granted"] is False
-    entries = api.store.do_not_contact(contact_id)
+    entries = api.store.consent.do_not_contact(contact_id)
     assert [(e.channel, e.reason, e.note) for e in entries] == [
         ("email", "withdrawn", "withdrawn through the API")
     ]
-    assert not api.store.may_send(contact_id, "email", NOW)
+    assert not api.store.consent.may_send(contact_id, "email", NOW)
 
 
 def test_api_revoked_token_stops_working_at_once(api: Api) -> None:
@@ -234,7 +234,7 @@ def test_api_reads_of_personal_data_are_audited(api: Api) -> None:
     contact_id = _contact(api.store)
     token = api.token("read")
     api.get(f"/api/v1/contacts/{contact_id}/timeline", token)
-    [entry, *_] = api.store.audit_entries()
+    [entry, *_] = api.store.privacy.audit_entries()
     assert (entry.action, entry.target) == ("api.read", contact_id)
     assert entry.actor == f"api-token:{tokens.split(token)[0]}"  # type: ignore[index]
 

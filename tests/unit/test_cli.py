@@ -83,7 +83,7 @@ def test_every_read_of_personal_data_is_audited(data_dir: Path) -> None:
     main(["contacts", "show", "dana@acme.io"])
     main(["contacts", "export", "--format", "json"])
     store = ProfileStore.from_url(f"sqlite:///{data_dir}/parley.db")
-    actions = [entry.action for entry in store.audit_entries()]
+    actions = [entry.action for entry in store.privacy.audit_entries()]
     store.dispose()
     assert actions == ["export_contacts", "view_contact", "list_contacts"]
 

@@ -179,7 +179,7 @@ def _lead(store: ProfileStore, n: int, email: bool = True, **fields: str) -> str
 
 
 def _consent(store: ProfileStore, contact_id: str, purpose: str, granted: bool) -> None:
-    store.record_consent(
+    store.consent.record(
         contact_id,
         purpose,
         granted,
@@ -344,7 +344,7 @@ class ErasingOnFirstPush:
 
     def push(self, batch: list[CrmContact]) -> PushResult:
         if self.victim:
-            self.store.erase_contact(self.victim, "salt-for-erasure-tests", now=NOW)
+            self.store.privacy.erase(self.victim, "salt-for-erasure-tests", now=NOW)
             self.victim = ""
         return self.inner.push(batch)
 
@@ -356,7 +356,7 @@ def test_sync_does_not_push_an_erased_contact(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     gone_before = _lead(store, 1)
-    store.erase_contact(gone_before, "salt-for-erasure-tests", now=NOW)
+    store.privacy.erase(gone_before, "salt-for-erasure-tests", now=NOW)
     kept, gone_meanwhile = _lead(store, 2), _lead(store, 3)
     erasing = ErasingOnFirstPush(connector, store, gone_meanwhile)
     report = sync_due(store, erasing, NOW, batch_size=1)
@@ -371,7 +371,7 @@ GDPR_BODY = {"objectId": "lead1@example.com", "idProperty": "email"}
 def _synced_then_erased(store: ProfileStore, connector: HubSpotConnector) -> str:
     contact_id = _lead(store, 1)
     assert sync_due(store, connector, NOW).pushed == 1
-    store.erase_contact(contact_id, SALT, now=NOW)
+    store.privacy.erase(contact_id, SALT, now=NOW)
     return contact_id
 
 
@@ -457,7 +457,7 @@ def test_a_contact_erased_while_it_is_pushed_is_deleted_afterwards(
 
 
 def test_an_erasure_before_any_sync_keeps_no_email_for_a_crm(store: ProfileStore) -> None:
-    store.erase_contact(_lead(store, 1), SALT, now=NOW)
+    store.privacy.erase(_lead(store, 1), SALT, now=NOW)
     assert store.integrations.pending_crm_erasures("hubspot") == []
 
 

@@ -41,7 +41,7 @@ def test_add_list_password_disable(
         assert found is not None and passwords.verify_password(found[1], "another long password")
         assert main(["studio-user", "disable", "mia@example.com"]) == 0
         assert store.studio.users()[0].disabled
-        assert [e.action for e in store.audit_entries()][:3] == [
+        assert [e.action for e in store.privacy.audit_entries()][:3] == [
             "studio.user_disabled",
             "studio.password_set",
             "studio.user_created",
