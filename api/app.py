@@ -188,7 +188,7 @@ async def audited(request: web.Request, action: str, target: str, **details: Any
 
 
 def contact_json(contact: Contact, store: ProfileStore) -> dict[str, Any]:
-    latest = store.latest_score(contact.id)
+    latest = store.leads.latest_score(contact.id)
     score = (
         None
         if latest is None
@@ -204,7 +204,7 @@ def contact_json(contact: Contact, store: ProfileStore) -> dict[str, Any]:
     duplicates = [
         {"claim_id": c.id, "field": c.field, "value": c.value, "claimed_at": c.created_at.isoformat(),
          "other_contact_id": c.holder_id if c.contact_id == contact.id else c.contact_id}
-        for c in store.possible_duplicates(contact.id)
+        for c in store.contacts.possible_duplicates(contact.id)
     ]  # fmt: skip
     return {**contact.to_export(), "score": score, "possible_duplicates": duplicates}
 
@@ -235,7 +235,7 @@ def _page(
     store: ProfileStore, segment: Segment, after: ContactId | None, limit: int
 ) -> dict[str, Any]:
     ids = store.campaigns.contact_ids_in_segment(segment, now(), after=after, limit=limit + 1)
-    items = [contact_json(store.get_contact(i), store) for i in ids[:limit]]
+    items = [contact_json(store.contacts.get(i), store) for i in ids[:limit]]
     return {"items": items, "next": ids[limit - 1] if len(ids) > limit else None}
 
 
@@ -278,7 +278,7 @@ async def list_contacts(request: web.Request) -> web.Response:
     if query is not None:
 
         def search(store: ProfileStore) -> dict[str, Any]:
-            found = store.find_contact(query) if after is None else None
+            found = store.contacts.find(query) if after is None else None
             if found is not None:  # an exact id, email or phone
                 return {"items": [contact_json(found, store)], "next": None}
             return _page(store, _matching(query), after, limit)
@@ -306,7 +306,7 @@ async def list_leads(request: web.Request) -> web.Response:
 async def get_contact(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
-    body = await in_thread(request, lambda s: contact_json(s.get_contact(key), s))
+    body = await in_thread(request, lambda s: contact_json(s.contacts.get(key), s))
     await audited(request, "api.read", body["id"])
     return web.json_response(body)
 
@@ -364,7 +364,7 @@ def _clean(name: str, value: str, region: str) -> str:
 async def get_timeline(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
-    events = await in_thread(request, lambda s: [e.to_export() for e in s.timeline(key)])
+    events = await in_thread(request, lambda s: [e.to_export() for e in s.contacts.timeline(key)])
     await audited(request, "api.read", key, part="timeline")
     return web.json_response({"items": events})
 

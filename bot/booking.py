@@ -18,6 +18,7 @@ from bot.errors import ParleyError, SlotTaken
 from bot.handoff import EMAIL
 from bot.settings import Settings
 from bot.store import Booking, Contact, ProfileStore
+from bot.types import ContactId
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -137,15 +138,15 @@ def next_free_slots(
     candidates = candidate_slots(availability, now)
     if not candidates:
         return []
-    taken = store.bookings_between(candidates[0].start, candidates[-1].end)
+    taken = store.leads.bookings_between(candidates[0].start, candidates[-1].end)
     free = [
         s for s in candidates if not any(b.starts_at < s.end and b.ends_at > s.start for b in taken)
     ]
     return free[:count]
 
 
-def book(store: ProfileStore, contact_id: str, slot: Slot, now: datetime) -> Booking:
-    return store.book_meeting(contact_id, slot.start, slot.end, now)
+def book(store: ProfileStore, contact_id: ContactId, slot: Slot, now: datetime) -> Booking:
+    return store.leads.book_meeting(contact_id, slot.start, slot.end, now)
 
 
 def _escape(text: str) -> str:
@@ -204,7 +205,7 @@ def send_confirmation(
     now: datetime,
 ) -> str | None:
     """Queue the confirmation email with the ICS; the reason it can't be sent, if any."""
-    contact = store.get_contact(booking.contact_id)
+    contact = store.contacts.get(booking.contact_id)
     permission = store.consent.may_send(contact.id, "email", now)
     if not permission:
         return permission.refusal

@@ -43,7 +43,7 @@ class PendingConsent:
 
 def apply_consent(store: ProfileStore, change: PendingConsent) -> None:
     """Record one consent change, with its do-not-contact effect, in one transaction."""
-    contact = store.ensure_contact(change.channel, change.external_id)
+    contact = store.contacts.ensure(change.channel, change.external_id)
     words = ConsentWords(
         change.channel, change.wording, change.wording_version, change.source, change.evidence
     )

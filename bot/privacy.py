@@ -32,8 +32,10 @@ def self_service_actor(contact_id: ContactId) -> str:
 
 
 def conversation_ids(store: ProfileStore, contact_id: ContactId) -> list[str]:
-    contact = store.get_contact(contact_id)
-    ids = {lead.conversation_id for lead in store.leads_for(contact_id) if lead.conversation_id}
+    contact = store.contacts.get(contact_id)
+    ids = {
+        lead.conversation_id for lead in store.leads.for_contact(contact_id) if lead.conversation_id
+    }
     ids |= {identity.external_id for identity in contact.channels}
     return sorted(ids)
 
@@ -81,7 +83,7 @@ def erase_conversation(
     behind this conversation's own identity is erased, and the conversation with it even
     when there is no contact. None when there was none."""
     ConsentJournal.for_settings(settings).replay(store)
-    contact = store.contact_for_identity(channel, sender_id)
+    contact = store.contacts.for_identity(channel, sender_id)
     receipt = None
     if contact is not None:
         receipt = erase(store, settings, contact.id, self_service_actor(contact.id), now)

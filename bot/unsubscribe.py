@@ -22,7 +22,7 @@ _CONTACT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{22})")
 
 
-def unsubscribe_token(contact_id: str, secret: Secret) -> str:
+def unsubscribe_token(contact_id: ContactId, secret: Secret) -> str:
     if not _CONTACT_ID.fullmatch(contact_id):
         raise ValueError(f"contact id {contact_id!r} is not 1-64 URL-safe characters")
     return f"{contact_id}.{_mac(contact_id, secret)}"
@@ -39,7 +39,7 @@ def contact_for_token(token: str, secret: Secret) -> ContactId | None:
     return ContactId(contact_id)
 
 
-def unsubscribe_url(public_url: str, contact_id: str, secret: Secret) -> str:
+def unsubscribe_url(public_url: str, contact_id: ContactId, secret: Secret) -> str:
     return f"{public_url.rstrip('/')}{PATH_PREFIX}{unsubscribe_token(contact_id, secret)}"
 
 

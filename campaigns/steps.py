@@ -224,7 +224,7 @@ def _update(
     for tag in step.remove_tags:
         engine.store.campaigns.untag_contact(contact_id, tag)
     if step.stage is not None and step.stage != snapshot.stage:
-        engine.store.save_score(
+        engine.store.leads.save_score(
             contact_id, score=snapshot.score or 0, grade=snapshot.grade or "D",
             stage=step.stage, rubric_version=f"campaign:{campaign.name}", model_version=None,
             explanation=[{"rule": "campaign", "campaign": campaign.name, "step": step.id,

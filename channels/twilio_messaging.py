@@ -261,7 +261,7 @@ class TwilioMessagingInput(InputChannel):
         (double opt-in): the text itself proves the number."""
 
         def confirm() -> bool:
-            contact = self.store.find_contact(inbound.sender)
+            contact = self.store.contacts.find(inbound.sender)
             if contact is None or contact.phone != inbound.sender:
                 return False
             waiting = [
@@ -285,7 +285,7 @@ class TwilioMessagingInput(InputChannel):
 
     async def _opted_out(self, inbound: Inbound) -> bool:
         def lookup() -> bool:
-            contact = self.store.contact_for_identity(inbound.channel, inbound.sender)
+            contact = self.store.contacts.for_identity(inbound.channel, inbound.sender)
             return contact is not None and self.store.consent.is_do_not_contact(
                 contact.id, inbound.channel
             )
@@ -332,7 +332,7 @@ class TwilioMessagingInput(InputChannel):
         """The carrier says this number opted out: never text it again (blocking)."""
         number = to.removeprefix(WHATSAPP_PREFIX)
         channel: Channel = "whatsapp" if to.startswith(WHATSAPP_PREFIX) else "sms"
-        contact = self.store.find_contact(number) or self.store.contact_for_identity(
+        contact = self.store.contacts.find(number) or self.store.contacts.for_identity(
             channel, number
         )
         if contact is None:

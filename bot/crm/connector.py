@@ -60,7 +60,7 @@ class CrmContact:
 
 @dataclass(frozen=True)
 class Rejection:
-    contact_id: str
+    contact_id: ContactId
     reason: str
 
 
@@ -235,7 +235,7 @@ def _sync_window(
     tally: _Tally,
 ) -> bool:
     """False when the CRM could not take a batch: the cursor stays before it."""
-    first_events: dict[str, int] = {}  # each contact once, by its first event here
+    first_events: dict[ContactId, int] = {}  # each contact once, by its first event here
     for event in events:
         first_events.setdefault(event.contact_id, event.id)
     queue, seen = list(first_events.items()), set[str]()
@@ -254,7 +254,7 @@ def _sync_window(
 
 def _next_batch(
     store: ProfileStore,
-    queue: list[tuple[str, int]],
+    queue: list[tuple[ContactId, int]],
     size: int,
     seen: set[str],
     tally: _Tally,
@@ -271,10 +271,10 @@ def _next_batch(
     return batch
 
 
-def _load(store: ProfileStore, contact_id: str, tally: _Tally) -> CrmContact | None:
+def _load(store: ProfileStore, contact_id: ContactId, tally: _Tally) -> CrmContact | None:
     try:
-        contact = store.get_contact(contact_id)
-        score = store.latest_score(contact.id)
+        contact = store.contacts.get(contact_id)
+        score = store.leads.latest_score(contact.id)
         state = store.consent.state(contact.id)
         consent: dict[str, bool] = {purpose: event.in_force for purpose, event in state.items()}
     except ContactNotFound:
@@ -332,7 +332,7 @@ def _reject(
     tally.rejected.append(rejection)
     details = {"connector": connector, "reason": rejection.reason}
     with contextlib.suppress(ContactNotFound):  # erased meanwhile: nowhere to note it
-        store.record_event(rejection.contact_id, REJECTED_EVENT, details, now)
+        store.contacts.record_event(rejection.contact_id, REJECTED_EVENT, details, now)
 
 
 def _advance(

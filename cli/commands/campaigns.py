@@ -100,7 +100,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     campaign = _campaign(settings, args.campaign)
     store = _store(settings)
     try:
-        contact = store.find_contact(args.contact)
+        contact = store.contacts.find(args.contact)
         if contact is None:
             raise SystemExit(f"parley: no contact {args.contact!r}")
         at = args.clock()
@@ -185,7 +185,7 @@ def _known_contacts(store: ProfileStore, keys: Sequence[str], out: TextIO) -> li
     """Enrolling skips a missing contact as if outside the audience; say so here instead."""
     ids: list[ContactId] = []
     for key in keys:
-        contact = store.find_contact(key)
+        contact = store.contacts.find(key)
         if contact is None:
             print(f"skipped: {ContactNotFound(key)}", file=out)
         else:

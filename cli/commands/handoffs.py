@@ -53,9 +53,9 @@ def retry(store: ProfileStore, settings: Settings, delivery_id: int | None, now:
 
 def list_bookings(store: ProfileStore, settings: Settings) -> int:
     zone = ZoneInfo(load_availability(settings).timezone)
-    rows = store.bookings()
+    rows = store.leads.bookings()
     for b in rows:
-        contact = store.get_contact(b.contact_id)
+        contact = store.contacts.get(b.contact_id)
         print(
             f"{b.starts_at.astimezone(zone):%a %d %b %Y %H:%M}  {b.status:10} "
             f"{contact.name or '-'} <{contact.email or contact.phone or contact.id}>"

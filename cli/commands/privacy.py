@@ -19,7 +19,7 @@ def actor() -> str:
 
 
 def _find(store: ProfileStore, key: str) -> Contact:
-    contact = store.find_contact(key)
+    contact = store.contacts.find(key)
     if contact is None:
         raise ContactNotFound(key)
     return contact

@@ -137,10 +137,10 @@ def lead(
         fields["phone"] = phone
     if email:
         fields["email"] = email
-    contact = db.update_lead_fields(channel, external_id, fields, f"conv-{external_id}", now=at)  # type: ignore[arg-type]
+    contact = db.leads.update_fields(channel, external_id, fields, f"conv-{external_id}", now=at)  # type: ignore[arg-type]
     for purpose in consent:
         grant(db, contact.id, purpose, True, at)
-    return db.set_lead_status(contact.id, "captured", f"conv-{external_id}", now=at)
+    return db.leads.set_status(contact.id, "captured", f"conv-{external_id}", now=at)
 
 
 def grant(db: ProfileStore, contact_id: str, purpose: str, granted: bool, at: datetime) -> None:

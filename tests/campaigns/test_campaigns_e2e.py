@@ -152,11 +152,11 @@ def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
 ) -> None:
     inbox = fakes[2]
     store = campaign_stack.store
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "web-e2e-mail", {"name": "Eve Lane", "email": "eve@example.com"}, "web-e2e-mail"
     )
     grant(store, contact.id, "email", True, _now())
-    store.set_lead_status(contact.id, "captured", "web-e2e-mail")
+    store.leads.set_status(contact.id, "captured", "web-e2e-mail")
     wait_until(lambda: _mail_to(inbox, "eve@example.com"), timeout=60)
     [mail] = _mail_to(inbox, "eve@example.com")
     assert mail["Subject"] == "Thanks, Eve"
@@ -178,7 +178,7 @@ def test_manual_enrollment_from_the_cli_reaches_telegram(
 ) -> None:
     telegram = fakes[1]
     store = campaign_stack.store
-    contact = store.ensure_contact("telegram", "424242")
+    contact = store.contacts.ensure("telegram", "424242")
     grant(store, contact.id, "telegram", True, _now())
     done = _cli(campaign_stack, "campaigns", "enroll", "manual", "--contact", contact.id)
     assert done.returncode == 0, done.stderr

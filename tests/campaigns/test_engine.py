@@ -413,9 +413,9 @@ steps:
     h.clock.advance(hours=1)
     h.tick()
     assert "vip-followed" in h.store.campaigns.tags_of(vip.id)
-    kinds = [e.kind for e in h.store.timeline(wants_demo.id)]
+    kinds = [e.kind for e in h.store.contacts.timeline(wants_demo.id)]
     assert "handoff_requested" in kinds
-    assert "handoff_requested" not in [e.kind for e in h.store.timeline(vip.id)]
+    assert "handoff_requested" not in [e.kind for e in h.store.contacts.timeline(vip.id)]
 
 
 def test_rate_limiter_spaces_sends_per_channel() -> None:

@@ -120,7 +120,7 @@ def test_no_send_ever_happens_without_consent(
         email=f"p{n}@example.com" if has_email else None,
     )
     if on_telegram:
-        h.store.link_identity(contact.id, "telegram", f"{n}", now=NOON)
+        h.store.contacts.link_identity(contact.id, "telegram", f"{n}", now=NOON)
     for purpose in granted:
         grant(h.store, contact.id, purpose, True, NOON)
     for purpose in withdrawn:
@@ -128,7 +128,7 @@ def test_no_send_ever_happens_without_consent(
     for channel in blocked:
         h.store.consent.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
     # They wrote on WhatsApp today, so its 24-hour window is open.
-    h.store.link_identity(contact.id, "whatsapp", phone, now=NOON)
+    h.store.contacts.link_identity(contact.id, "whatsapp", phone, now=NOON)
     h.store.campaigns.record_inbound("whatsapp", phone, NOON)
     enroll_manually(h.store, h.campaigns["blast"], [contact.id], NOON)
     h.tick()

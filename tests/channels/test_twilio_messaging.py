@@ -100,7 +100,7 @@ def test_forged_signature_is_refused_and_nothing_happens(
     assert post_signed(twilio_stack, WEBHOOK_PATH, params, signature="").status_code == 403
     time.sleep(2)
     assert fake_twilio.to(number) == []
-    assert twilio_stack.store.contact_for_identity("sms", number) is None
+    assert twilio_stack.store.contacts.for_identity("sms", number) is None
     assert twilio_stack.store.messages.claim_inbound("twilio", "SMforged")
 
 
@@ -164,7 +164,7 @@ def test_yes_after_stop_resubscribes_but_before_it_answers(sms: Phone) -> None:
 def test_picture_without_text_gets_a_polite_reply(sms: Phone) -> None:
     reply = sms.say("", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1")
     assert reply == MEDIA_UNREADABLE.lower()
-    assert sms.stack.store.contact_for_identity("sms", sms.number) is None
+    assert sms.stack.store.contacts.for_identity("sms", sms.number) is None
 
 
 def test_carrier_opt_out_status_adds_carrier_block(sms: Phone) -> None:

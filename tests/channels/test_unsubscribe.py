@@ -62,7 +62,7 @@ def storeless_stack(
 def subscriber(unsubscribe_stack: Stack) -> Contact:
     """Someone who agreed to marketing email in a web chat."""
     store = unsubscribe_stack.store
-    contact = store.ensure_contact("web", f"web-{uuid.uuid4().hex}")
+    contact = store.contacts.ensure("web", f"web-{uuid.uuid4().hex}")
     store.consent.record(
         contact.id,
         "email",

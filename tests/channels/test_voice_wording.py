@@ -251,7 +251,7 @@ def test_a_lead_by_phone_hears_phone_wording_and_the_heard_consent_is_recorded(
     for said in heard:
         assert_spoken(said)
 
-    contact = wording_stack.store.contact_for_identity("voice", call.sid)
+    contact = wording_stack.store.contacts.for_identity("voice", call.sid)
     assert contact is not None and contact.phone == "+14155550177"
     assert contact.email == "aoife.byrne@lough-voice.ie"
     history = {e.purpose: e for e in wording_stack.store.consent.history(contact.id)}

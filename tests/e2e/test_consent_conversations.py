@@ -23,7 +23,7 @@ def capture_lead(stack: Stack, sender: str, name: str, email: str, phone: str = 
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
     return contact
 
@@ -69,7 +69,7 @@ def test_start_in_the_middle_of_the_form_is_not_a_name(stack: Stack, sender: str
     stack.say(sender, "can I get a demo")
     stack.say(sender, "START")
     assert stack.slots(sender)["requested_slot"] == "lead_name"
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is None or contact.name is None
     assert "email" in stack.text(sender, "Hana Kim")
 

@@ -281,7 +281,7 @@ LEAD_TEXT_FIELDS = ("name", "company", "role", "need", "email", "phone")
 def lead_values(stack: Stack) -> dict[str, dict[str, str]]:
     """Each contact's stored lead fields that hold a value, by contact id."""
     found: dict[str, dict[str, str]] = {}
-    for contact in stack.store.iter_contacts():
+    for contact in stack.store.contacts.iterate():
         values = {f: getattr(contact, f) for f in LEAD_TEXT_FIELDS if getattr(contact, f, None)}
         found[contact.id] = {f: str(v) for f, v in values.items()}
     return found

@@ -24,13 +24,13 @@ EVENTS = [
 
 
 def _lead(store: ProfileStore) -> Contact:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web",
         "conv-1",
         {"name": "Dana Reyes", "email": "dana@acme.io", "company": "Acme"},
         "conv-1",
     )
-    store.record_qualification(
+    store.leads.record_qualification(
         contact.id, {"budget": "over_50k"}, channel="web", conversation_id="conv-1"
     )
     return contact
@@ -77,7 +77,7 @@ def test_handoff_reaches_the_webhook_signed_and_sales_by_email(
     body = mail.get_payload(decode=True).decode()
     assert "can I talk to a person?" in body and "budget: over_50k" in body
     assert "1 Main St" in body  # the sender's postal address
-    kinds = [e.kind for e in store.timeline(event["contact"]["id"])]
+    kinds = [e.kind for e in store.contacts.timeline(event["contact"]["id"])]
     assert "handoff_requested" in kinds
     assert deliver_due(store, settings, NOW + timedelta(hours=1)).delivered == 0  # nothing twice
 
@@ -180,7 +180,7 @@ def test_erasure_removes_handoffs_and_their_deliveries(
     store: ProfileStore, settings: Settings
 ) -> None:
     _request(store, settings)
-    contact = store.find_contact("dana@acme.io")
+    contact = store.contacts.find("dana@acme.io")
     assert contact is not None
     store.privacy.erase(contact.id, salt="pepper")
     assert store.outbox.deliveries() == []

@@ -19,7 +19,7 @@ from tests.handoff.conftest import Inbox, Receiver
 
 
 def _request(store: ProfileStore, settings: Settings, now: datetime) -> None:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "conv-9", {"name": "Ada Byron", "email": "ada@acme.io"}, "conv-9", now=now
     )
     request_handoff(

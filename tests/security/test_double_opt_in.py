@@ -35,7 +35,7 @@ def _consenting_visitor(stack: Stack, email: str, phone: str) -> str:
 
 
 def _contact_id(stack: Stack, sender: str) -> str:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
     return contact.id
 
@@ -97,4 +97,4 @@ def test_chat_consent_to_texts_waits_for_a_yes_from_the_number(
     thanks = texts.wait_for(phone, 2)[-1]
     assert "confirmed" in thanks.body
     assert secure_stack.store.consent.is_granted(contact, "sms")
-    assert secure_stack.store.is_detail_verified(contact, "phone")
+    assert secure_stack.store.contacts.is_detail_verified(contact, "phone")

@@ -44,8 +44,8 @@ def settings(tmp_path: Path, tracker_url: str) -> Settings:  # noqa: F811
 
 def ada_by_sms(store: ProfileStore) -> str:  # noqa: F811
     """Ada texting from her phone, then giving her details on the web chat too."""
-    contact = store.update_lead_fields("sms", ADA_PHONE, ADA, ADA_PHONE, now=NOW)  # type: ignore[arg-type]
-    store.link_identity(contact.id, "web", "sess-ada", now=at(1))
+    contact = store.leads.update_fields("sms", ADA_PHONE, ADA, ADA_PHONE, now=NOW)  # type: ignore[arg-type]
+    store.contacts.link_identity(contact.id, "web", "sess-ada", now=at(1))
     return contact.id
 
 
@@ -130,10 +130,14 @@ def test_others_claims_and_codes_of_the_persons_email_go_with_them(
     engine: Engine,  # noqa: F811
 ) -> None:
     ada = ada_by_sms(store)
-    visitor = store.record_stated_details("web", "v", {"email": ADA_EMAIL}, "web-1", now=at(2))
-    store.issue_verification_code(visitor.id, "web-1", "email", ADA_EMAIL, "show", now=at(3))
+    visitor = store.contacts.record_stated_details(
+        "web", "v", {"email": ADA_EMAIL}, "web-1", now=at(2)
+    )
+    store.contacts.issue_verification_code(
+        visitor.id, "web-1", "email", ADA_EMAIL, "show", now=at(3)
+    )
     store.privacy.erase(ada, SALT, now=at(60))
-    assert store.get_contact(visitor.id).id == visitor.id  # the claimant stays, unclaimed
+    assert store.contacts.get(visitor.id).id == visitor.id  # the claimant stays, unclaimed
     store.privacy.clear_tracker_erasure(store.privacy.pending_tracker_erasures())
     assert tables_holding(engine, [ADA_EMAIL]) == {}
 
@@ -160,9 +164,9 @@ def test_the_journal_replay_never_recreates_an_erased_person(
     journal.append(held_back("web", "sess-ada", True, 2))
     store.privacy.erase(ada, SALT, now=NOW + timedelta(minutes=5))
     assert journal.replay(store) == 2 and journal.pending() == []
-    assert store.contact_for_identity("sms", ADA_PHONE) is None
-    assert store.contact_for_identity("web", "sess-ada") is None
-    assert store.count_contacts() == 0
+    assert store.contacts.for_identity("sms", ADA_PHONE) is None
+    assert store.contacts.for_identity("web", "sess-ada") is None
+    assert store.contacts.count() == 0
 
 
 def test_the_journal_replays_a_change_made_after_the_erasure_and_others(
@@ -175,9 +179,9 @@ def test_the_journal_replays_a_change_made_after_the_erasure_and_others(
     journal.append(held_back("sms", ADA_PHONE, True, 10))  # she came back and said yes
     journal.append(held_back("telegram", "grace-tg", True, 1))
     assert journal.replay(store) == 2
-    back = store.contact_for_identity("sms", ADA_PHONE)
+    back = store.contacts.for_identity("sms", ADA_PHONE)
     assert back is not None and back.id != ada and store.consent.is_granted(back.id, "sms")
-    grace = store.contact_for_identity("telegram", "grace-tg")
+    grace = store.contacts.for_identity("telegram", "grace-tg")
     # Recorded; texts need a proven number first (double opt-in), which a chat is not.
     assert grace is not None and store.consent.state(grace.id)["sms"].granted
 
@@ -190,8 +194,8 @@ def test_erasing_a_conversation_replays_the_journal_first(
     journal.append(held_back("web", "sess-new", True, -1))  # no contact yet: the DB was down
     receipt = privacy.erase_conversation(store, settings, "web", "sess-new", now=NOW)
     assert receipt is not None and journal.pending() == []
-    assert store.contact_for_identity("web", "sess-new") is None
-    assert store.count_contacts() == 0 and "sess-new" in store.privacy.pending_tracker_erasures()
+    assert store.contacts.for_identity("web", "sess-new") is None
+    assert store.contacts.count() == 0 and "sess-new" in store.privacy.pending_tracker_erasures()
     assert [e.actor for e in store.privacy.audit_entries()] == [
         f"self-service:{receipt.contact_id}"
     ]
@@ -207,12 +211,12 @@ def test_hubspots_copy_is_deleted_by_gdpr_delete_even_after_an_outage(
     hubspot: FakeHubSpot,  # noqa: F811
 ) -> None:
     ada = ada_by_sms(store)
-    store.set_lead_status(ada, "captured", ADA_PHONE, now=at(2))
+    store.leads.set_status(ada, "captured", ADA_PHONE, now=at(2))
     connector = HubSpotConnector(Secret(TOKEN), hubspot.url)
     try:
         assert sync_due(store, connector, at(3)).pushed == 1 and ADA_EMAIL in hubspot.contacts
         privacy.erase(store, settings, ada, "cli:root", now=at(60))
-        assert store.contact_for_identity("sms", ADA_PHONE) is None  # the row is gone ...
+        assert store.contacts.for_identity("sms", ADA_PHONE) is None  # the row is gone ...
         hubspot.erase_script = [Reply(503, {"message": "unavailable"})]
         assert sync_due(store, connector, at(61)).error is not None  # ... HubSpot is down
         assert [e.email for e in store.integrations.pending_crm_erasures("hubspot")] == [ADA_EMAIL]
@@ -230,7 +234,7 @@ def test_hubspots_copy_is_deleted_by_gdpr_delete_even_after_an_outage(
 
 def test_contact_names_in_a_message_are_found_for_masking(store: ProfileStore) -> None:  # noqa: F811
     ada_by_sms(store)
-    store.ensure_contact("web", "x", now=NOW)  # no name
+    store.contacts.ensure("web", "x", now=NOW)  # no name
     assert store.privacy.contact_names_in("hi, ada lovelace here about 50% off_") == [
         "Ada Lovelace"
     ]

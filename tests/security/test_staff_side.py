@@ -519,16 +519,16 @@ def test_a_target_that_turned_private_is_not_delivered_to(
         store.integrations.subscribe_webhook(
             receiver.url("https"), ["lead.captured"], "s" * 32, now=NOW
         )
-        contact = store.ensure_contact("web", "w1", now=NOW)
-        store.set_lead_status(contact.id, "captured", "w1", now=NOW)
+        contact = store.contacts.ensure("web", "w1", now=NOW)
+        store.leads.set_status(contact.id, "captured", "w1", now=NOW)
         assert webhooks.deliver_due(store, NOW).failed == 1
         [failed] = store.outbox.webhook_deliveries("failed")
         assert failed.last_error is not None and "loopback" in failed.last_error
         assert receiver.connections == []
         # With the setting (tests, labs) a loopback receiver is reached.
         store.integrations.subscribe_webhook(receiver.url(), ["lead.captured"], "s" * 32, now=NOW)
-        store.set_lead_status(
-            store.ensure_contact("web", "w2", now=NOW).id, "captured", "w2", now=NOW
+        store.leads.set_status(
+            store.contacts.ensure("web", "w2", now=NOW).id, "captured", "w2", now=NOW
         )
         assert webhooks.deliver_due(store, NOW, allow_private=True).delivered == 1
         assert len(receiver.seen) == 1

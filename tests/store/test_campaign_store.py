@@ -8,7 +8,7 @@ from tests.store.conftest import NOW, at
 
 
 def _enrolled(store: ProfileStore, external_id: str, phone: str, when: float = 0) -> str:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "sms", external_id, {"phone": phone}, external_id, now=at(when)
     )
     enrollment = store.campaigns.enroll("welcome", contact.id, "manual", NOW)
@@ -24,7 +24,7 @@ def test_merge_keeps_one_enrollment_per_campaign_and_every_send(store: ProfileSt
     store.campaigns.tag_contact(older, "vip", NOW)
     store.campaigns.tag_contact(newer, "vip", NOW)
     store.campaigns.tag_contact(newer, "webinar", NOW)
-    survivor = store.link_identity(older, "sms", "+14155550102", now=at(2))
+    survivor = store.contacts.link_identity(older, "sms", "+14155550102", now=at(2))
     assert survivor.id == older
     enrollments = store.campaigns.enrollments(contact_id=older)
     assert sorted(e.campaign for e in enrollments) == ["nurture", "welcome"]
@@ -75,7 +75,7 @@ def test_erasure_takes_enrollments_and_sends_with_it(store: ProfileStore) -> Non
 
 
 def test_inbound_activity_only_moves_forward(store: ProfileStore) -> None:
-    contact = store.ensure_contact("telegram", "77", now=NOW)
+    contact = store.contacts.ensure("telegram", "77", now=NOW)
     store.campaigns.record_inbound("telegram", "77", at(10))
     store.campaigns.record_inbound("telegram", "77", at(5))  # a late, out-of-order delivery
     assert store.campaigns.contact_snapshot(contact.id, at(20)).last_inbound == {"telegram": at(10)}

@@ -36,7 +36,7 @@ def grant(
 
 
 def test_record_consent_keeps_the_proof(store: ProfileStore) -> None:
-    contact = store.ensure_contact("voice", "call-1", now=NOW)
+    contact = store.contacts.ensure("voice", "call-1", now=NOW)
     event = grant(
         store,
         contact.id,
@@ -65,7 +65,7 @@ def test_record_consent_keeps_the_proof(store: ProfileStore) -> None:
 
 
 def test_record_consent_to_export_is_json_with_iso_times(store: ProfileStore) -> None:
-    contact = store.ensure_contact("sms", "+15550100", now=NOW)
+    contact = store.contacts.ensure("sms", "+15550100", now=NOW)
     event = grant(store, contact.id, "sms", granted=False, source="keyword", now=at(1))
     exported = event.to_export()
     assert json.loads(json.dumps(exported)) == exported
@@ -97,14 +97,14 @@ def test_record_consent_to_export_is_json_with_iso_times(store: ProfileStore) ->
 def test_record_consent_without_valid_proof_raises_value_error(
     store: ProfileStore, changes: dict[str, Any], message: str
 ) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     with pytest.raises(ValueError, match=message):
         grant(store, contact.id, **changes)
     assert store.consent.history(contact.id) == []
 
 
 def test_record_consent_unknown_purpose_raises_value_error(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     with pytest.raises(ValueError, match="purpose"):
         grant(store, contact.id, "carrier_pigeon")  # type: ignore[arg-type]
 
@@ -117,7 +117,7 @@ def test_record_consent_unknown_contact_raises_contact_not_found(store: ProfileS
 
 
 def test_consent_state_is_the_latest_event_per_purpose(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     grant(store, contact.id, "email", now=at(1))
     withdrawal = grant(store, contact.id, "email", granted=False, now=at(5))
     sms = grant(store, contact.id, "sms", now=at(3))
@@ -130,7 +130,7 @@ def test_consent_state_is_the_latest_event_per_purpose(store: ProfileStore) -> N
 
 
 def test_consent_state_same_instant_the_later_recorded_wins(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     grant(store, contact.id, "email", now=at(1))
     withdrawal = grant(store, contact.id, "email", granted=False, now=at(1))
     assert store.consent.state(contact.id) == {"email": withdrawal}
@@ -148,7 +148,7 @@ def test_consent_state_same_instant_the_later_recorded_wins(store: ProfileStore)
 def test_consent_event_update_via_sql_is_rejected(
     store: ProfileStore, engine: Engine, statement: str
 ) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     event = grant(store, contact.id)
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(text(statement), {"id": event.id, "value": False})
@@ -156,11 +156,11 @@ def test_consent_event_update_via_sql_is_rejected(
 
 
 def test_merge_keeps_both_consent_histories(store: ProfileStore) -> None:
-    older = store.update_lead_fields("web", "s1", {"email": "a@x.io"}, "s1", now=NOW)
-    newer = store.ensure_contact("telegram", "77", now=at(1))
+    older = store.leads.update_fields("web", "s1", {"email": "a@x.io"}, "s1", now=NOW)
+    newer = store.contacts.ensure("telegram", "77", now=at(1))
     granted = grant(store, older.id, "email", now=at(2))
     withdrawn = grant(store, newer.id, "email", granted=False, channel="telegram", now=at(3))
-    store.update_lead_fields("telegram", "77", {"email": "a@x.io"}, "t1", now=at(4))
+    store.leads.update_fields("telegram", "77", {"email": "a@x.io"}, "t1", now=at(4))
     history = store.consent.history(newer.id)
     assert [(e.contact_id, e.granted, e.channel, e.occurred_at) for e in history] == [
         (older.id, True, "web", at(2)),
@@ -188,7 +188,7 @@ STEP = st.tuples(
 def test_consent_state_is_the_last_event_and_history_only_grows(
     store: ProfileStore, steps: list[tuple[Purpose, bool, Channel, int]]
 ) -> None:
-    contact = store.ensure_contact("web", uuid.uuid4().hex, now=NOW)
+    contact = store.contacts.ensure("web", uuid.uuid4().hex, now=NOW)
     expected: dict[Purpose, ConsentEvent] = {}
     history: list[ConsentEvent] = []
     seconds = 0

@@ -22,7 +22,7 @@ CHAT = ConsentWords("web", "Email me product news?", "v1", "conversation", {"tur
 
 
 def _texter(store: ProfileStore) -> Contact:
-    return store.ensure_contact("sms", PHONE, now=NOW)
+    return store.contacts.ensure("sms", PHONE, now=NOW)
 
 
 def _ledger(store: ProfileStore, contact_id: str) -> list[tuple[str, bool, bool]]:
@@ -82,7 +82,7 @@ def test_grant_consent_lifts_a_block_whoever_set_it(store: ProfileStore, reason:
 def test_a_grant_in_conversation_for_an_unproven_email_lifts_nothing_until_confirmed(
     store: ProfileStore,
 ) -> None:
-    contact = store.update_lead_fields("web", "w1", {"email": "ada@acme.io"}, "w1", now=NOW)
+    contact = store.leads.update_fields("web", "w1", {"email": "ada@acme.io"}, "w1", now=NOW)
     store.consent.withdraw(contact.id, ["email"], CHAT, now=at(1))
     change = store.consent.grant(contact.id, ["email"], CHAT, now=at(2))
     assert (change.lifted, [e.pending for e in change.events]) == ((), [True])

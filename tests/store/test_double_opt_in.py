@@ -9,21 +9,21 @@ from tests.store.test_consent import grant
 
 
 def _visitor(store: ProfileStore) -> str:
-    return store.record_stated_details("web", "w1", {"email": "new@example.com"}, "w1").id
+    return store.contacts.record_stated_details("web", "w1", {"email": "new@example.com"}, "w1").id
 
 
 def test_an_unproven_email_needs_confirmation_a_proven_one_does_not(store: ProfileStore) -> None:
     visitor = _visitor(store)
     assert store.consent.needs_confirmation(visitor, "email")
     assert not store.consent.needs_confirmation(visitor, "telegram")
-    proven = store.verify_detail("web", "w2", "email", "mine@example.com", "site_token")
+    proven = store.contacts.verify_detail("web", "w2", "email", "mine@example.com", "site_token")
     assert not store.consent.needs_confirmation(proven.id, "email")
 
 
 def test_a_number_texted_from_is_proven_for_sms(store: ProfileStore) -> None:
-    texter = store.update_lead_fields("sms", "+15550001234", {"phone": "+15550001234"}, "s1")
+    texter = store.leads.update_fields("sms", "+15550001234", {"phone": "+15550001234"}, "s1")
     assert not store.consent.needs_confirmation(texter.id, "sms")
-    typed = store.record_stated_details("web", "w3", {"phone": "+15550009999"}, "w3")
+    typed = store.contacts.record_stated_details("web", "w3", {"phone": "+15550009999"}, "w3")
     assert store.consent.needs_confirmation(typed.id, "sms")
 
 
@@ -52,7 +52,7 @@ def test_a_confirmation_puts_the_grant_in_force_and_keeps_both_steps(
         visitor, Consent("email"), at(3)
     )
     assert not store.consent.is_do_not_contact(visitor, "email")
-    assert store.is_detail_verified(visitor, "email")
+    assert store.contacts.is_detail_verified(visitor, "email")
     assert store.consent.pending_grants(visitor) == []
 
 
@@ -78,7 +78,9 @@ def test_a_withdrawal_is_never_pending(store: ProfileStore) -> None:
 def test_a_texter_who_typed_no_number_is_proven_one_who_typed_another_is_not(
     store: ProfileStore,
 ) -> None:
-    texter = store.ensure_contact("sms", "+15550004321")
+    texter = store.contacts.ensure("sms", "+15550004321")
     assert not store.consent.needs_confirmation(texter.id, "sms")
-    other = store.record_stated_details("sms", "+15550004322", {"phone": "+15550009876"}, "s2")
+    other = store.contacts.record_stated_details(
+        "sms", "+15550004322", {"phone": "+15550009876"}, "s2"
+    )
     assert store.consent.needs_confirmation(other.id, "sms")

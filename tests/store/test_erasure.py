@@ -45,20 +45,22 @@ def consent_of(store: ProfileStore, contact_id: str, recognized_text: str) -> No
 
 def make_people(store: ProfileStore) -> People:
     """Ada with every kind of data and a contact merged into her; Grace beside her."""
-    ada = store.update_lead_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)
-    merged = store.update_lead_fields("whatsapp", "wa-ada", {"role": "Countess"}, "wa-1", now=at(1))
-    store.update_lead_fields("whatsapp", "wa-ada", {"phone": ADA["phone"]}, "wa-1", now=at(2))
-    store.link_identity(ada.id, "sms", ADA["phone"], now=at(3))
-    store.link_identity(ada.id, "telegram", "ada-tg-77", now=at(4))
-    store.record_event(ada.id, "note", {"text": "Ada Lovelace called back"}, now=at(5))
+    ada = store.leads.update_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)
+    merged = store.leads.update_fields(
+        "whatsapp", "wa-ada", {"role": "Countess"}, "wa-1", now=at(1)
+    )
+    store.leads.update_fields("whatsapp", "wa-ada", {"phone": ADA["phone"]}, "wa-1", now=at(2))
+    store.contacts.link_identity(ada.id, "sms", ADA["phone"], now=at(3))
+    store.contacts.link_identity(ada.id, "telegram", "ada-tg-77", now=at(4))
+    store.contacts.record_event(ada.id, "note", {"text": "Ada Lovelace called back"}, now=at(5))
     consent_of(store, ada.id, "yes text me, this is Ada Lovelace")
     store.consent.block_contact(ada.id, "email", "withdrawn", "Ada Lovelace asked", now=at(7))
     store.privacy.record_audit("staff:7", "view_profile", ada.id, {"fields": 5}, now=at(8))
-    grace = store.update_lead_fields(
+    grace = store.leads.update_fields(
         "telegram", "grace-tg", {"name": "Grace Hopper", "email": "grace@navy.mil"}, "g", now=NOW
     )
     consent_of(store, grace.id, "yes")
-    return People(store.get_contact(ada.id), grace, merged.id)
+    return People(store.contacts.get(ada.id), grace, merged.id)
 
 
 def ada_secrets() -> list[str]:
@@ -131,9 +133,9 @@ def test_erase_contact_removes_the_contact_and_its_aliases(store: ProfileStore) 
     people = make_people(store)
     store.privacy.erase(people.ada.id, SALT, now=at(60))
     for key in (people.ada.id, people.merged_id, ADA["email"], ADA["phone"]):
-        assert store.find_contact(key) is None
-    assert store.contact_for_identity("sms", ADA["phone"]) is None
-    assert store.count_contacts() == 1
+        assert store.contacts.find(key) is None
+    assert store.contacts.for_identity("sms", ADA["phone"]) is None
+    assert store.contacts.count() == 1
     with pytest.raises(ContactNotFound):
         store.consent.history(people.ada.id)
 
@@ -164,27 +166,27 @@ def test_is_suppressed_matches_email_in_any_case_and_phone(store: ProfileStore) 
 
 
 def test_erase_contact_same_email_twice_suppresses_once(store: ProfileStore) -> None:
-    first = store.update_lead_fields("web", "a", {"email": "x@y.io"}, "a", now=NOW)
+    first = store.leads.update_fields("web", "a", {"email": "x@y.io"}, "a", now=NOW)
     store.privacy.erase(first.id, SALT, now=at(1))
-    second = store.update_lead_fields("web", "b", {"email": "x@y.io"}, "b", now=at(2))
+    second = store.leads.update_fields("web", "b", {"email": "x@y.io"}, "b", now=at(2))
     assert store.privacy.erase(second.id, SALT, now=at(3)).suppressed == 1
     assert store.privacy.is_suppressed(email="x@y.io", salt=SALT)
 
 
 def test_erase_contact_needs_a_salt_and_a_contact(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     with pytest.raises(ValueError, match="salt"):
         store.privacy.erase(contact.id, "")
     with pytest.raises(ContactNotFound):
         store.privacy.erase("nope", SALT)
-    assert store.count_contacts() == 1
+    assert store.contacts.count() == 1
 
 
 def test_delete_contact_deletes_without_suppressing(store: ProfileStore) -> None:
-    contact = store.update_lead_fields("web", "s1", {"email": "x@y.io"}, "c1", now=NOW)
+    contact = store.leads.update_fields("web", "s1", {"email": "x@y.io"}, "c1", now=NOW)
     receipt = store.privacy.delete(contact.id, now=at(1))
     assert (receipt.conversation_ids, receipt.suppressed) == (("c1",), 0)
-    assert store.find_contact(contact.id) is None
+    assert store.contacts.find(contact.id) is None
     assert not store.privacy.is_suppressed(email="x@y.io", salt=SALT)
     assert sorted(store.privacy.pending_tracker_erasures()) == ["c1", "s1"]
 

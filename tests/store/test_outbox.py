@@ -16,13 +16,13 @@ LEASE = timedelta(minutes=2)
 
 
 def _deliveries(store: ProfileStore, count: int) -> list[str]:
-    contact = store.update_lead_fields("web", "w1", {"email": "ada@acme.io"}, "w1", now=NOW)
+    contact = store.leads.update_fields("web", "w1", {"email": "ada@acme.io"}, "w1", now=NOW)
     payload = {"to": "sales@acme.test", "subject": "s", "body": "b"}
     return [store.outbox.enqueue_delivery(contact.id, "email", payload, NOW) for _ in range(count)]
 
 
 def _enrollment_send(store: ProfileStore) -> bool:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "sms", "+14155550100", {"phone": "+14155550100"}, "+14155550100", now=NOW
     )
     enrollment = store.campaigns.enroll("welcome", contact.id, "manual", NOW)

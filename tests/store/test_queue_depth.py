@@ -9,7 +9,7 @@ from tests.store.conftest import NOW, at
 
 
 def _queued(store: ProfileStore, phone: str, campaign: str = "welcome") -> None:
-    contact = store.update_lead_fields("sms", phone, {"phone": phone}, phone, now=NOW)
+    contact = store.leads.update_fields("sms", phone, {"phone": phone}, phone, now=NOW)
     enrollment = store.campaigns.enroll(campaign, contact.id, "manual", NOW)
     assert enrollment is not None
     store.campaigns.queue_send(enrollment, "hello", "main", ["sms"], NOW)
@@ -40,8 +40,8 @@ def test_due_webhook_deliveries_count_what_would_be_claimed(store: ProfileStore)
     )
     assert store.outbox.count_due_webhooks(NOW) == 0
     for n in range(2):
-        contact = store.update_lead_fields("web", f"w{n}", {"name": "Ada"}, f"w{n}", now=NOW)
-        store.set_lead_status(contact.id, "captured", f"w{n}", now=NOW)
+        contact = store.leads.update_fields("web", f"w{n}", {"name": "Ada"}, f"w{n}", now=NOW)
+        store.leads.set_status(contact.id, "captured", f"w{n}", now=NOW)
     assert store.outbox.count_due_webhooks(NOW) == 2
     [taken] = store.outbox.claim_due_webhooks(NOW, limit=1)
     assert store.outbox.count_due_webhooks(NOW) == 1

@@ -25,7 +25,7 @@ def consent(
 
 def test_contacts_for_purge_finds_stale_contacts_without_consent(store: ProfileStore) -> None:
     def new(name: str) -> str:
-        return store.ensure_contact("web", name, now=NOW).id
+        return store.contacts.ensure("web", name, now=NOW).id
 
     silent, granted, withdrawn, late_withdrawal = new("a"), new("b"), new("c"), new("d")
     late_event, late_change, mixed, tie = new("e"), new("f"), new("g"), new("h")
@@ -33,8 +33,8 @@ def test_contacts_for_purge_finds_stale_contacts_without_consent(store: ProfileS
     consent(store, withdrawn, "email", True, 10)
     consent(store, withdrawn, "email", False, 20)
     consent(store, late_withdrawal, "sms", False, 200)
-    store.record_event(late_event, "note", {"text": "called"}, now=at(150))
-    store.update_lead_fields("web", "f", {"company": "Acme"}, "f", now=at(150))
+    store.contacts.record_event(late_event, "note", {"text": "called"}, now=at(150))
+    store.leads.update_fields("web", "f", {"company": "Acme"}, "f", now=at(150))
     consent(store, mixed, "email", True, 10)
     consent(store, mixed, "email", False, 20)
     consent(store, mixed, "profiling", True, 30)
@@ -47,6 +47,6 @@ def test_contacts_for_purge_finds_stale_contacts_without_consent(store: ProfileS
 
 
 def test_contacts_for_purge_at_the_cutoff_instant_is_recent(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "a", now=CUTOFF)
+    contact = store.contacts.ensure("web", "a", now=CUTOFF)
     assert store.privacy.contacts_for_purge(CUTOFF) == []
     assert store.privacy.contacts_for_purge(at(101)) == [contact.id]

@@ -21,13 +21,13 @@ def down_store() -> Iterator[ProfileStore]:
 
 
 CALLS: dict[str, Callable[[ProfileStore], Any]] = {
-    "ensure_contact": lambda s: s.ensure_contact("web", "s1"),
-    "update_lead_fields": lambda s: s.update_lead_fields("web", "s1", {"name": "A"}, "c"),
-    "find_contact": lambda s: s.find_contact("a@x.io"),
-    "list_contacts": lambda s: s.list_contacts(),
-    "iter_contacts": lambda s: list(s.iter_contacts()),
-    "count_contacts": lambda s: s.count_contacts(),
-    "timeline": lambda s: s.timeline("x"),
+    "ensure_contact": lambda s: s.contacts.ensure("web", "s1"),
+    "update_lead_fields": lambda s: s.leads.update_fields("web", "s1", {"name": "A"}, "c"),
+    "find_contact": lambda s: s.contacts.find("a@x.io"),
+    "list_contacts": lambda s: s.contacts.page(),
+    "iter_contacts": lambda s: list(s.contacts.iterate()),
+    "count_contacts": lambda s: s.contacts.count(),
+    "timeline": lambda s: s.contacts.timeline("x"),
     "record_consent": lambda s: s.consent.record(
         "x",
         "email",

@@ -25,7 +25,7 @@ def ago(days: float) -> datetime:
 
 
 def seed_contacts(store: ProfileStore) -> None:
-    star = store.update_lead_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=ago(1)).id
+    star = store.leads.update_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=ago(1)).id
     store.consent.record(
         star,
         "email",
@@ -37,7 +37,7 @@ def seed_contacts(store: ProfileStore) -> None:
         evidence={"conversation_id": "w-1"},
         now=ago(1),
     )
-    store.save_score(
+    store.leads.save_score(
         star,
         score=80,
         grade="A",
@@ -47,10 +47,10 @@ def seed_contacts(store: ProfileStore) -> None:
         explanation=[],
         now=ago(1),
     )
-    store.record_outcome(star, "won", now=ago(0.5))
-    store.ensure_contact("web", "w-2", now=ago(2))
-    store.update_lead_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
-    store.update_lead_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
+    store.leads.record_outcome(star, "won", now=ago(0.5))
+    store.contacts.ensure("web", "w-2", now=ago(2))
+    store.leads.update_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
+    store.leads.update_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
 
 
 def parsed(
@@ -81,7 +81,7 @@ def seed_tracker(url: str) -> None:
 
 
 def seed_campaign(store: ProfileStore) -> None:
-    contact = store.ensure_contact("telegram", "t-2", now=ago(10)).id
+    contact = store.contacts.ensure("telegram", "t-2", now=ago(10)).id
     enrollment = store.campaigns.enroll("welcome", contact, "manual", now=ago(10))
     assert enrollment is not None
     store.campaigns.queue_send(enrollment, "hello", "main", ["telegram"], now=ago(10))
@@ -182,7 +182,7 @@ def test_adding_a_message_to_the_training_data(seeded: StudioServer) -> None:
 
 def test_an_added_example_goes_in_without_emails_phones_or_names(seeded: StudioServer) -> None:
     name = "Wilhelmina Okonkwo"
-    seeded.store.update_lead_fields("web", "w-9", {"name": name}, "w-9", now=ago(1))
+    seeded.store.leads.update_fields("web", "w-9", {"name": name}, "w-9", now=ago(1))
     marketer = seeded.signed_in("marketer")
     marketer.get("/dashboard")
     said = f"{name} here, w.okonkwo@zephyrine.io or 415 555 0188, my name is Wilhelmina, thanks"

@@ -150,7 +150,7 @@ def test_starting_the_draft_bot_and_chatting_with_it(
     assert "email" in said(chat(marketer, conversation, "Dana Reyes"))
 
     # The try-out went to the draft bot's own store, never to the real one.
-    assert try_studio.server.store.count_contacts() == 0
+    assert try_studio.server.store.contacts.count() == 0
     user = try_studio.server.store.studio.user_with_hash("marketer@example.com")
     assert user is not None
     bot = try_studio.sandbox.bot_settings
@@ -158,7 +158,7 @@ def test_starting_the_draft_bot_and_chatting_with_it(
     sandbox_store = ProfileStore.from_url(bot.database_url)
     try:
         sender = f"studio-{user[0].id}-{conversation}"
-        contact = sandbox_store.contact_for_identity("rest", rest_id(sender))
+        contact = sandbox_store.contacts.for_identity("rest", rest_id(sender))
         assert contact is not None and contact.name == "Dana Reyes"
     finally:
         sandbox_store.dispose()
@@ -188,7 +188,7 @@ def test_a_phone_call_to_the_draft_bot(try_studio: TryStudio, marketer: StudioCl
     assert hung_up["ended"] and "you hung up" in heard(hung_up)
     after = marketer.post_json("/api/try/call/say", {**conversation, "speech": "hello?"})
     assert after.status_code == 409
-    assert try_studio.server.store.count_contacts() == 0
+    assert try_studio.server.store.contacts.count() == 0
 
 
 def test_a_changed_draft_asks_for_a_restart(try_studio: TryStudio, marketer: StudioClient) -> None:

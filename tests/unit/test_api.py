@@ -95,10 +95,10 @@ def shared_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 
 def _contact(store: ProfileStore, external_id: str = "w1", email: str = "ada@acme.io") -> str:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", external_id, {"name": "Ada Lane", "email": email}, external_id, now=NOW
     )
-    store.save_score(
+    store.leads.save_score(
         contact.id,
         score=82,
         grade="A",
@@ -183,7 +183,7 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
         occurred_at=NOW.isoformat(),
     )
     apply_consent(api.store, stop)
-    contact = api.store.ensure_contact("sms", phone)
+    contact = api.store.contacts.ensure("sms", phone)
     made = _post_consent(api, contact.id, "sms", True, "May we text you offers?")
     assert made.status_code == 201
     assert api.store.consent.do_not_contact(contact.id) == []

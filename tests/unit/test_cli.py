@@ -25,10 +25,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     url = f"sqlite:///{tmp_path}/parley.db"
     upgrade(url)
     store = ProfileStore.from_url(url)
-    store.update_lead_fields(
+    store.leads.update_fields(
         "rest", "v1", {"name": "Dana Reyes", "email": "dana@acme.io", "phone": "+14155550134"}, "v1"
     )
-    store.update_lead_fields(
+    store.leads.update_fields(
         "telegram", "77", {"name": "Li Wei", "company": 'Lumen, "Labs"'}, "t77"
     )
     store.dispose()

@@ -173,8 +173,8 @@ def _lead(store: ProfileStore, n: int, email: bool = True, **fields: str) -> str
     values = {"name": f"Ada Lovelace {n}", **fields}
     if email:
         values["email"] = f"lead{n}@example.com"
-    contact = store.update_lead_fields("web", f"w{n}", values, f"c{n}", now=NOW)  # type: ignore[arg-type]
-    store.set_lead_status(contact.id, "captured", f"c{n}", now=NOW)
+    contact = store.leads.update_fields("web", f"w{n}", values, f"c{n}", now=NOW)  # type: ignore[arg-type]
+    store.leads.set_status(contact.id, "captured", f"c{n}", now=NOW)
     return contact.id
 
 
@@ -200,7 +200,7 @@ def test_sync_upserts_a_qualified_lead_by_email_with_score_and_consent(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     contact_id = _lead(store, 1, phone="+14155550134", company="Acme", role="CTO")
-    store.save_score(
+    store.leads.save_score(
         contact_id,
         score=87,
         grade="A",
@@ -304,7 +304,7 @@ def test_sync_skips_only_the_contact_hubspot_refuses(
     assert report.pushed == 2 and [r.contact_id for r in report.rejected] == [ids[1]]
     assert "VALIDATION_ERROR" in report.rejected[0].reason and report.error is None
     assert sorted(hubspot.contacts) == ["lead0@example.com", "lead2@example.com"]
-    assert [e.kind for e in store.timeline(ids[1])][-1] == "crm_rejected"
+    assert [e.kind for e in store.contacts.timeline(ids[1])][-1] == "crm_rejected"
     assert store.integrations.crm_cursor("hubspot") == report.position
     assert sync_due(store, connector, NOW).pushed == 0 and len(hubspot.batches) == 1
 
@@ -324,7 +324,7 @@ def test_sync_skips_and_reports_contacts_without_email_or_not_leads(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     anonymous = _lead(store, 1, email=False)
-    browsing = store.update_lead_fields("web", "w2", {"email": "b@example.com"}, "c2", now=NOW)
+    browsing = store.leads.update_fields("web", "w2", {"email": "b@example.com"}, "c2", now=NOW)
     _consent(store, browsing.id, "email", True)  # a consent change, but not a lead yet
     report = sync_due(store, connector, NOW)
     assert report.without_email == (anonymous,) and report.not_leads == 1
@@ -361,7 +361,7 @@ def test_sync_does_not_push_an_erased_contact(
     erasing = ErasingOnFirstPush(connector, store, gone_meanwhile)
     report = sync_due(store, erasing, NOW, batch_size=1)
     assert _emails(hubspot) == ["lead2@example.com"] and report.erased == 1
-    assert report.pushed == 1 and store.get_contact(kept).email == "lead2@example.com"
+    assert report.pushed == 1 and store.contacts.get(kept).email == "lead2@example.com"
 
 
 SALT = "salt-for-erasure-tests"

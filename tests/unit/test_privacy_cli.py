@@ -22,7 +22,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProfileStore:
     url = f"sqlite:///{tmp_path}/parley.db"
     upgrade(url)
     profile_store = ProfileStore.from_url(url)
-    contact = profile_store.update_lead_fields(
+    contact = profile_store.leads.update_fields(
         "rest", "v1", {"name": "Dana Reyes", "email": "dana@acme.io", "phone": "+14155550134"}, "v1"
     )
     profile_store.consent.record(
@@ -64,7 +64,7 @@ def test_export_writes_everything_held(store: ProfileStore, tmp_path: Path) -> N
 
 def test_erase_removes_the_person_and_suppresses_them(store: ProfileStore) -> None:
     assert main(["privacy", "erase", "dana@acme.io", "--yes"]) == 0
-    assert store.find_contact("dana@acme.io") is None
+    assert store.contacts.find("dana@acme.io") is None
     assert store.privacy.is_suppressed(email="DANA@acme.io", salt="test-salt")
     assert main(["privacy", "erase", "dana@acme.io", "--yes"]) == 1
 
@@ -73,11 +73,11 @@ def test_purge_removes_only_stale_leads_without_consent(
     store: ProfileStore, tmp_path: Path
 ) -> None:
     old = datetime.now(timezone.utc) - timedelta(days=400)
-    stale = store.update_lead_fields("rest", "v2", {"name": "Old Lead"}, "v2", now=old)
+    stale = store.leads.update_fields("rest", "v2", {"name": "Old Lead"}, "v2", now=old)
     settings = load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path)}, dotenv=tmp_path / "x")
     assert settings.retention_days == 365
     assert main(["privacy", "purge", "--dry-run"]) == 0
-    assert store.find_contact(stale.id) is not None
+    assert store.contacts.find(stale.id) is not None
     assert main(["privacy", "purge"]) == 0
-    assert store.find_contact(stale.id) is None
-    assert store.find_contact("dana@acme.io") is not None  # consented: kept
+    assert store.contacts.find(stale.id) is None
+    assert store.contacts.find("dana@acme.io") is not None  # consented: kept

@@ -71,8 +71,8 @@ def _relay(store: ProfileStore, at: datetime) -> DeliveryReport:
 
 def _capture(store: ProfileStore, receiver: Receiver, external_id: str = "w1") -> str:
     store.integrations.subscribe_webhook(receiver.url, ["lead.captured"], SECRET, now=NOW)
-    contact = store.update_lead_fields("web", external_id, {"name": "Ada"}, external_id, now=NOW)
-    store.set_lead_status(contact.id, "captured", external_id, now=NOW)
+    contact = store.leads.update_fields("web", external_id, {"name": "Ada"}, external_id, now=NOW)
+    store.leads.set_status(contact.id, "captured", external_id, now=NOW)
     return contact.id
 
 
@@ -138,8 +138,8 @@ def test_an_unreachable_receiver_is_retried(store: ProfileStore) -> None:
     store.integrations.subscribe_webhook(
         "http://127.0.0.1:9/nothing", ["lead.captured"], SECRET, now=NOW
     )
-    contact = store.ensure_contact("web", "w9", now=NOW)
-    store.set_lead_status(contact.id, "captured", "w9", now=NOW)
+    contact = store.contacts.ensure("web", "w9", now=NOW)
+    store.leads.set_status(contact.id, "captured", "w9", now=NOW)
     assert _relay(store, NOW).retrying == 1
 
 
