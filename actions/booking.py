@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.open_question import settled
-from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, list_slot
+from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, contact_slot, list_slot
 from actions.verification import awaiting_code
 from bot.booking import (
     Availability,
@@ -156,7 +156,7 @@ class ActionBookMeeting(BookingBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         chosen = tracker.get_slot(CHOSEN)
-        contact_id = tracker.get_slot(CONTACT_ID)
+        contact_id = contact_slot(tracker)
         if not chosen or not contact_id:
             return [SlotSet(OFFERED, [])]
         availability = self.availability()

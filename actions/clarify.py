@@ -181,9 +181,11 @@ class ActionYesNoAnswer(StoreBacked, Action):
                     "reason": "the answer to the erasure question was unclear",
                     "referred_to": privacy_contact,
                 }
-                await self.call_store(self.store.record_event, contact.id, "erasure_referred", data)
                 await self.call_store(
-                    self.store.record_audit,
+                    self.store.contacts.record_event, contact.id, "erasure_referred", data
+                )
+                await self.call_store(
+                    self.store.privacy.record_audit,
                     privacy.self_service_actor(contact.id),
                     "erasure_referred",
                     contact.id,

@@ -85,7 +85,7 @@ class ConsentAction(StoreBacked, Action, ABC):
             contact = await self.conversation_contact(tracker)
             if contact is None:
                 return {}
-            state = await self.call_store(self.store.consent_state, contact.id)
+            state = await self.call_store(self.store.consent.state, contact.id)
         except StoreUnavailable:
             return {}
         return {purpose: event.granted for purpose, event in state.items()}
@@ -96,7 +96,7 @@ class ConsentAction(StoreBacked, Action, ABC):
             contact = await self.conversation_contact(tracker)
             if contact is None:
                 return set()
-            history = await self.call_store(self.store.consent_history, contact.id)
+            history = await self.call_store(self.store.consent.history, contact.id)
         except StoreUnavailable:
             return set()
         latest = {event.purpose: event.granted for event in history}
@@ -193,7 +193,9 @@ class ActionRecordConsent(ConsentAction):
         try:
             contact = await self.conversation_contact(tracker)
             waiting = (
-                await self.call_store(self.store.pending_consent, contact.id) if contact else []
+                await self.call_store(self.store.consent.pending_grants, contact.id)
+                if contact
+                else []
             )
         except StoreUnavailable:
             waiting = []

@@ -8,7 +8,7 @@ from actions.consent import PURPOSE_WORDS
 from actions.lead import FIELD_LABELS
 from bot import privacy
 from bot.store import Contact, ProfileStore
-from bot.types import LEAD_FIELDS
+from bot.types import LEAD_FIELDS, ContactId
 
 
 def data_summary(contact: Contact, consent: Mapping[str, bool], blocked: Sequence[str]) -> str:
@@ -29,11 +29,11 @@ def data_summary(contact: Contact, consent: Mapping[str, bool], blocked: Sequenc
     return "\n".join(lines)
 
 
-def read_summary(store: ProfileStore, contact_id: str) -> str:
+def read_summary(store: ProfileStore, contact_id: ContactId) -> str:
     """The summary of one contact, its reading kept in the audit log by contact id."""
-    contact = store.get_contact(contact_id)
-    consent = {str(p): e.granted for p, e in store.consent_state(contact.id).items()}
-    blocked = [entry.channel for entry in store.do_not_contact(contact.id)]
+    contact = store.contacts.get(contact_id)
+    consent = {str(p): e.granted for p, e in store.consent.state(contact.id).items()}
+    blocked = [entry.channel for entry in store.consent.do_not_contact(contact.id)]
     # The actor names the contact, never a sender id (on SMS that is a phone number).
-    store.record_audit(privacy.self_service_actor(contact.id), "view_profile", contact.id)
+    store.privacy.record_audit(privacy.self_service_actor(contact.id), "view_profile", contact.id)
     return data_summary(contact, consent, blocked)

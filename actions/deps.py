@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
-from actions.slots import CONTACT_ID
+from actions.slots import contact_slot
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
 from bot.store import Contact, ProfileStore
@@ -60,12 +60,12 @@ class StoreBacked:
     async def note_on_timeline(self, tracker: Tracker, kind: str) -> None:
         """Put `kind` on the conversation's contact's timeline, if it has one yet; a store
         that is away only costs the note (it is logged)."""
-        contact_id = tracker.get_slot(CONTACT_ID)
+        contact_id = contact_slot(tracker)
         if not contact_id:
             return
         try:
             await self.call_store(
-                self.store.record_event,
+                self.store.contacts.record_event,
                 contact_id,
                 kind,
                 {"conversation_id": conversation_id(tracker)},
@@ -76,7 +76,7 @@ class StoreBacked:
     async def conversation_contact(self, tracker: Tracker) -> Contact | None:
         """The contact behind this conversation's channel identity, if there is one."""
         return await self.call_store(
-            self.store.contact_for_identity, channel_of(tracker), tracker.sender_id
+            self.store.contacts.for_identity, channel_of(tracker), tracker.sender_id
         )
 
 

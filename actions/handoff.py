@@ -80,7 +80,7 @@ class ActionHumanHandoff(StoreBacked, Action):
         if contact is not None and (contact.email or contact.phone or _claimed(tracker)):
             return contact
         if channel in REPLYABLE_CHANNELS:
-            return await self.call_store(self.store.ensure_contact, channel, tracker.sender_id)
+            return await self.call_store(self.store.contacts.ensure, channel, tracker.sender_id)
         return None
 
     @staticmethod

@@ -73,7 +73,7 @@ class LeadStatusAction(StoreBacked, Action, ABC):
         unsaved = {f: v for f, v in values.items() if f in list_slot(tracker, UNSAVED)}
         try:
             contact = await self.call_store(
-                self.store.record_stated_details,
+                self.store.contacts.record_stated_details,
                 channel_of(tracker),
                 tracker.sender_id,
                 unsaved,
@@ -81,7 +81,7 @@ class LeadStatusAction(StoreBacked, Action, ABC):
             )
             if contact.lead_status not in unless:
                 await self.call_store(
-                    self.store.set_lead_status, contact.id, status, conversation_id(tracker)
+                    self.store.leads.set_status, contact.id, status, conversation_id(tracker)
                 )
         except StoreUnavailable as error:
             logger.error("could not record lead status %s: %s", status, error)
@@ -208,7 +208,7 @@ class ActionCorrectDetail(LeadStatusAction):
         events: list[EventType] = [SlotSet(SLOT_OF[correction.field], value)]
         try:
             contact = await self.call_store(
-                self.store.record_stated_details,
+                self.store.contacts.record_stated_details,
                 channel_of(tracker),
                 tracker.sender_id,
                 {correction.field: value},
@@ -248,7 +248,10 @@ class ActionCorrectDetail(LeadStatusAction):
         unsaved = [f for f in list_slot(tracker, UNSAVED) if f != field]
         try:
             await self.call_store(
-                self.store.withdraw_stated_detail, channel_of(tracker), tracker.sender_id, field
+                self.store.contacts.withdraw_stated_detail,
+                channel_of(tracker),
+                tracker.sender_id,
+                field,
             )
         except StoreUnavailable as error:
             logger.error("could not forget the %s: %s", field, error)

@@ -334,7 +334,7 @@ class ValidateLeadForm(StoreBacked, Action):
             return []
         try:
             contact = await self.call_store(
-                self.store.record_stated_details,
+                self.store.contacts.record_stated_details,
                 channel_of(tracker),
                 tracker.sender_id,
                 pending,

@@ -42,7 +42,7 @@ class PrivacyAction(CodeSender, Action, ABC):
         contact = await self.conversation_contact(tracker)
         if contact is None:
             return None, None
-        claims = await self.call_store(self.store.open_claims, contact.id)
+        claims = await self.call_store(self.store.contacts.open_claims, contact.id)
         return contact, (claims[0] if claims else None)
 
 

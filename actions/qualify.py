@@ -22,7 +22,7 @@ from actions.handoff_in_form import INSISTED
 from actions.lead import PERSON_INTENTS
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
 from actions.open_question import asking
-from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, lead_values, list_slot
+from actions.slots import READ_UNTIL, REQUESTED_SLOT, contact_slot, lead_values, list_slot
 from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import interrupts_form, reads_like
@@ -30,6 +30,7 @@ from bot.leads import states_lead_details
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
 from bot.qualification import read_volunteered as read_volunteered_details
 from bot.scoring import load_rubric, score_contact
+from bot.types import ContactId
 
 logger = logging.getLogger(__name__)
 
@@ -84,23 +85,23 @@ class QualificationBacked(StoreBacked):
     async def known_answers(self, tracker: Tracker) -> dict[str, str]:
         """Answers from this conversation, then from earlier ones in the store."""
         known = qualification_values(tracker)
-        contact_id = tracker.get_slot(CONTACT_ID)
+        contact_id = contact_slot(tracker)
         if not contact_id:
             return known
         try:
-            stored = await self.call_store(self.store.qualification_of, contact_id)
+            stored = await self.call_store(self.store.leads.qualification, contact_id)
         except (StoreUnavailable, LookupError) as error:
             logger.warning("could not read stored qualification: %s", error)
             return known
         return {**stored, **known}
 
     async def save_answers(self, tracker: Tracker, answers: dict[str, str]) -> bool:
-        contact_id = tracker.get_slot(CONTACT_ID)
+        contact_id = contact_slot(tracker)
         if not answers or not contact_id:
             return bool(answers)
         try:
             await self.call_store(
-                self.store.record_qualification,
+                self.store.leads.record_qualification,
                 contact_id,
                 answers,
                 channel=channel_of(tracker),
@@ -217,7 +218,7 @@ class ActionRouteLead(QualificationBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         name = lead_values(tracker).get("name", "there")
-        contact_id = tracker.get_slot(CONTACT_ID)
+        contact_id = contact_slot(tracker)
         if contact_id:
             await self._record_engagement(tracker, contact_id)
         grade = await self._grade(contact_id) if contact_id else None
@@ -236,7 +237,7 @@ class ActionRouteLead(QualificationBacked, Action):
         dispatcher.utter_message(response="utter_route_close", name=name)
         return [*events, *asking("close", pending=False)]
 
-    async def _grade(self, contact_id: str) -> str | None:
+    async def _grade(self, contact_id: ContactId) -> str | None:
         try:
             result = await self.call_store(
                 score_contact,
@@ -251,7 +252,7 @@ class ActionRouteLead(QualificationBacked, Action):
             return None
         return str(result.grade)
 
-    async def _record_engagement(self, tracker: Tracker, contact_id: str) -> None:
+    async def _record_engagement(self, tracker: Tracker, contact_id: ContactId) -> None:
         """Pricing questions and demo requests in this conversation, once each."""
         asked = {
             ENGAGEMENT_OF[intent]
@@ -264,7 +265,7 @@ class ActionRouteLead(QualificationBacked, Action):
             return
         conversation = conversation_id(tracker)
         try:
-            timeline = await self.call_store(self.store.timeline, contact_id)
+            timeline = await self.call_store(self.store.contacts.timeline, contact_id)
         except StoreUnavailable as error:
             logger.error("could not read the timeline: %s", error)
             return
@@ -272,11 +273,11 @@ class ActionRouteLead(QualificationBacked, Action):
         for kind in sorted(asked - recorded):
             await self._record(contact_id, kind, tracker)
 
-    async def _record(self, contact_id: str | None, kind: str, tracker: Tracker) -> None:
+    async def _record(self, contact_id: ContactId | None, kind: str, tracker: Tracker) -> None:
         if not contact_id:
             return
         data: dict[str, Any] = {"conversation_id": conversation_id(tracker)}
         try:
-            await self.call_store(self.store.record_event, contact_id, kind, data)
+            await self.call_store(self.store.contacts.record_event, contact_id, kind, data)
         except StoreUnavailable as error:
             logger.error("could not record %s: %s", kind, error)

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot.store import Contact
-from bot.types import LEAD_FIELDS, LeadField
+from bot.types import LEAD_FIELDS, ContactId, LeadField
 
 REQUESTED_SLOT = "requested_slot"
 SKIPPED = "skipped_fields"
@@ -22,6 +22,12 @@ LEAD_CAPTURED = "lead_captured"
 SLOT_OF: dict[LeadField, str] = {field: f"lead_{field}" for field in LEAD_FIELDS}
 FIELD_OF: dict[str, LeadField] = {slot: field for field, slot in SLOT_OF.items()}
 CAPTURED_STATUSES = frozenset({"captured", "confirmed"})
+
+
+def contact_slot(tracker: Tracker) -> ContactId | None:
+    """The conversation's contact once it has one: where a contact id enters the actions."""
+    value = tracker.get_slot(CONTACT_ID)
+    return ContactId(value) if value else None
 
 
 def lead_values(tracker: Tracker) -> dict[LeadField, str]:

@@ -44,7 +44,9 @@ async def awaiting_code(action: StoreBacked, tracker: Tracker) -> bool:
     if tracker.latest_message.get("intent", {}).get("name") != ENTER_CODE:
         return False
     try:
-        return await action.call_store(action.store.has_live_code, conversation_id(tracker))
+        return await action.call_store(
+            action.store.contacts.has_live_code, conversation_id(tracker)
+        )
     except StoreUnavailable:
         return False
 
@@ -68,7 +70,7 @@ class CodeSender(StoreBacked):
             return
         bound_to = claim.holder_id if purpose == ERASE and claim.holder_id else claim.contact_id
         issued = await self.call_store(
-            self.store.issue_verification_code,
+            self.store.contacts.issue_verification_code,
             bound_to,
             conversation_id(tracker),
             claim.field,
@@ -103,7 +105,7 @@ class ActionVerifyCode(CodeSender, Action):
         try:
             checked = (
                 await self.call_store(
-                    self.store.check_verification_code, conversation_id(tracker), code
+                    self.store.contacts.check_verification_code, conversation_id(tracker), code
                 )
                 if code
                 else None
@@ -151,6 +153,6 @@ class ActionVerifyCode(CodeSender, Action):
         if contact_id is not None:  # None only if the holder was erased meanwhile
             actor = privacy.self_service_actor(contact_id)
             await self.call_store(privacy.erase, self.store, self.settings, contact_id, actor)
-        await self.call_store(self.store.queue_tracker_erasure, [tracker.sender_id])
+        await self.call_store(self.store.privacy.queue_tracker_erasure, [tracker.sender_id])
         dispatcher.utter_message(response="utter_code_verified_erased", address=address)
         return [AllSlotsReset(), Restarted()]

@@ -34,7 +34,7 @@ from bot.store import (
     Enrollment,
     ProfileStore,
 )
-from bot.types import PURPOSES, LeadField
+from bot.types import PURPOSES, ContactId, LeadField
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STORE = web.AppKey("store", ProfileStore)
@@ -146,7 +146,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             "send Authorization: Bearer <token>",
             **{"WWW-Authenticate": "Bearer"},
         )
-    token: ApiToken | None = await in_thread(request, lambda s: s.api_token(parts[0]))
+    token: ApiToken | None = await in_thread(request, lambda s: s.integrations.api_token(parts[0]))
     if (
         token is None
         or token.revoked_at is not None
@@ -163,7 +163,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     request[TOKEN] = token
     stale = token.last_used_at is None or (now() - token.last_used_at).total_seconds() > 60
     if stale:  # "last used" to the minute is enough, and spares a write per request
-        await in_thread(request, lambda s: s.note_api_token_use(token.id))
+        await in_thread(request, lambda s: s.integrations.record_api_token_use(token.id))
     return await handler(request)
 
 
@@ -183,12 +183,12 @@ def require(request: web.Request, scope: str) -> ApiToken:
 async def audited(request: web.Request, action: str, target: str, **details: Any) -> None:
     token = request[TOKEN]
     await in_thread(
-        request, lambda s: s.record_audit(f"api-token:{token.id}", action, target, details)
+        request, lambda s: s.privacy.record_audit(f"api-token:{token.id}", action, target, details)
     )
 
 
 def contact_json(contact: Contact, store: ProfileStore) -> dict[str, Any]:
-    latest = store.latest_score(contact.id)
+    latest = store.leads.latest_score(contact.id)
     score = (
         None
         if latest is None
@@ -204,7 +204,7 @@ def contact_json(contact: Contact, store: ProfileStore) -> dict[str, Any]:
     duplicates = [
         {"claim_id": c.id, "field": c.field, "value": c.value, "claimed_at": c.created_at.isoformat(),
          "other_contact_id": c.holder_id if c.contact_id == contact.id else c.contact_id}
-        for c in store.possible_duplicates(contact.id)
+        for c in store.contacts.possible_duplicates(contact.id)
     ]  # fmt: skip
     return {**contact.to_export(), "score": score, "possible_duplicates": duplicates}
 
@@ -231,9 +231,11 @@ def _matching(text: str) -> Segment:
     )
 
 
-def _page(store: ProfileStore, segment: Segment, after: str | None, limit: int) -> dict[str, Any]:
-    ids = store.contact_ids_in_segment(segment, now(), after=after, limit=limit + 1)
-    items = [contact_json(store.get_contact(i), store) for i in ids[:limit]]
+def _page(
+    store: ProfileStore, segment: Segment, after: ContactId | None, limit: int
+) -> dict[str, Any]:
+    ids = store.campaigns.contact_ids_in_segment(segment, now(), after=after, limit=limit + 1)
+    items = [contact_json(store.contacts.get(i), store) for i in ids[:limit]]
     return {"items": items, "next": ids[limit - 1] if len(ids) > limit else None}
 
 
@@ -251,8 +253,14 @@ def _path_text(request: web.Request, name: str) -> str:
     return _plain_text(name, value)
 
 
-def _contact_key(request: web.Request) -> str:
-    return _path_text(request, "contact_id")
+def _contact_key(request: web.Request) -> ContactId:
+    return ContactId(_path_text(request, "contact_id"))
+
+
+def _after_contact(request: web.Request) -> ContactId | None:
+    """A contacts page's `after`: the last id of the previous page."""
+    after = _text_param(request, "after", 64)
+    return None if after is None else ContactId(after)
 
 
 def _cursor(request: web.Request) -> int:
@@ -265,12 +273,12 @@ def _cursor(request: web.Request) -> int:
 
 async def list_contacts(request: web.Request) -> web.Response:
     require(request, "read")
-    limit, after = _limit(request), _text_param(request, "after", 64)
+    limit, after = _limit(request), _after_contact(request)
     query = _text_param(request, "q", 320)
     if query is not None:
 
         def search(store: ProfileStore) -> dict[str, Any]:
-            found = store.find_contact(query) if after is None else None
+            found = store.contacts.find(query) if after is None else None
             if found is not None:  # an exact id, email or phone
                 return {"items": [contact_json(found, store)], "next": None}
             return _page(store, _matching(query), after, limit)
@@ -289,7 +297,7 @@ async def list_leads(request: web.Request) -> web.Response:
     if any(g not in ("A", "B", "C", "D") for g in grades):
         raise Problem(400, "Bad Request", "grade is some of A, B, C, D")
     segment: Segment = InList("grade", tuple(grades or ("A", "B", "C", "D")))
-    limit, after = _limit(request), _text_param(request, "after", 64)
+    limit, after = _limit(request), _after_contact(request)
     page = await in_thread(request, lambda s: _page(s, segment, after, limit))
     await audited(request, "api.read", "leads", count=len(page["items"]))
     return web.json_response(page)
@@ -298,7 +306,7 @@ async def list_leads(request: web.Request) -> web.Response:
 async def get_contact(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
-    body = await in_thread(request, lambda s: contact_json(s.get_contact(key), s))
+    body = await in_thread(request, lambda s: contact_json(s.contacts.get(key), s))
     await audited(request, "api.read", body["id"])
     return web.json_response(body)
 
@@ -306,7 +314,7 @@ async def get_contact(request: web.Request) -> web.Response:
 async def patch_contact(request: web.Request) -> web.Response:
     require(request, "write")
     key, fields = _contact_key(request), await _fields(request)
-    contact = await in_thread(request, lambda s: s.update_contact_fields(key, fields))
+    contact = await in_thread(request, lambda s: s.integrations.update_contact_fields(key, fields))
     await audited(request, "api.update", contact.id, fields=sorted(fields))
     body = await in_thread(request, lambda s: contact_json(contact, s))
     return web.json_response(body)
@@ -356,7 +364,7 @@ def _clean(name: str, value: str, region: str) -> str:
 async def get_timeline(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
-    events = await in_thread(request, lambda s: [e.to_export() for e in s.timeline(key)])
+    events = await in_thread(request, lambda s: [e.to_export() for e in s.contacts.timeline(key)])
     await audited(request, "api.read", key, part="timeline")
     return web.json_response({"items": events})
 
@@ -366,8 +374,8 @@ async def get_consent(request: web.Request) -> web.Response:
     key = _contact_key(request)
 
     def read(store: ProfileStore) -> dict[str, Any]:
-        history = store.consent_history(key)
-        state = store.consent_state(key).items()
+        history = store.consent.history(key)
+        state = store.consent.state(key).items()
         current = {p: e.in_force for p, e in state}
         pending = sorted(p for p, e in state if e.pending and e.granted)
         return {"current": current, "pending": pending, "history": [e.to_export() for e in history]}
@@ -396,14 +404,14 @@ async def post_consent(request: web.Request) -> web.Response:
 
 
 def _change_consent(
-    store: ProfileStore, key: str, record: dict[str, Any], words: ConsentWords
+    store: ProfileStore, key: ContactId, record: dict[str, Any], words: ConsentWords
 ) -> ConsentChange:
     """The whole effect, as any other grant or withdrawal: a grant lifts the purpose's
     do-not-contact entry (a STOP's included), a withdrawal adds one."""
     purposes = [record["purpose"]]
     if record["granted"]:
-        return store.grant_consent(key, purposes, words)
-    return store.withdraw_consent(key, purposes, words, "withdrawn through the API")
+        return store.consent.grant(key, purposes, words)
+    return store.consent.withdraw(key, purposes, words, "withdrawn through the API")
 
 
 def _consent_record(body: dict[str, Any]) -> dict[str, Any]:
@@ -433,7 +441,7 @@ def _consent_record(body: dict[str, Any]) -> dict[str, Any]:
 async def get_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
-    rows = await in_thread(request, lambda s: s.enrollments(contact_id=key))
+    rows = await in_thread(request, lambda s: s.campaigns.enrollments(contact_id=key))
     items = [_enrollment_json(e) for e in rows]
     await audited(request, "api.read", key, part="enrollments")
     return web.json_response({"items": items})
@@ -453,7 +461,9 @@ def _enrollment_json(e: Enrollment) -> dict[str, Any]:
 async def campaign_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
     campaign, after, limit = _path_text(request, "campaign"), _cursor(request), _limit(request)
-    rows = await in_thread(request, lambda s: s.enrollments_page(campaign, after, limit + 1))
+    rows = await in_thread(
+        request, lambda s: s.campaigns.enrollments_page(campaign, after, limit + 1)
+    )
     items = [_enrollment_json(e) for e in rows[:limit]]
     following = str(rows[limit - 1].id) if len(rows) > limit else None
     await audited(request, "api.read", f"campaign:{campaign}", count=len(items))

@@ -59,7 +59,7 @@ def run(engine: Engine, path: Path, rows: int) -> None:
         f"(new {report.new}, duplicates {report.duplicates}, bad {len(report.bad_rows)}, "
         f"consent {report.consent_recorded}; {os.cpu_count()} cores)"
     )
-    assert store.count_contacts() == report.new
+    assert store.contacts.count() == report.new
     store.dispose()
 
 

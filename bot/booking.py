@@ -18,6 +18,7 @@ from bot.errors import ParleyError, SlotTaken
 from bot.handoff import EMAIL
 from bot.settings import Settings
 from bot.store import Booking, Contact, ProfileStore
+from bot.types import ContactId
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -137,15 +138,15 @@ def next_free_slots(
     candidates = candidate_slots(availability, now)
     if not candidates:
         return []
-    taken = store.bookings_between(candidates[0].start, candidates[-1].end)
+    taken = store.leads.bookings_between(candidates[0].start, candidates[-1].end)
     free = [
         s for s in candidates if not any(b.starts_at < s.end and b.ends_at > s.start for b in taken)
     ]
     return free[:count]
 
 
-def book(store: ProfileStore, contact_id: str, slot: Slot, now: datetime) -> Booking:
-    return store.book_meeting(contact_id, slot.start, slot.end, now)
+def book(store: ProfileStore, contact_id: ContactId, slot: Slot, now: datetime) -> Booking:
+    return store.leads.book_meeting(contact_id, slot.start, slot.end, now)
 
 
 def _escape(text: str) -> str:
@@ -204,8 +205,8 @@ def send_confirmation(
     now: datetime,
 ) -> str | None:
     """Queue the confirmation email with the ICS; the reason it can't be sent, if any."""
-    contact = store.get_contact(booking.contact_id)
-    permission = store.may_send(contact.id, "email", now)
+    contact = store.contacts.get(booking.contact_id)
+    permission = store.consent.may_send(contact.id, "email", now)
     if not permission:
         return permission.refusal
     if not settings.mail.configured:
@@ -216,7 +217,7 @@ def send_confirmation(
         f"{local:%A %d %B %Y at %H:%M} ({availability.timezone}).\n{availability.location}\n\n"
         "The calendar invitation is attached."
     )
-    store.enqueue_delivery(
+    store.outbox.enqueue_delivery(
         contact.id, EMAIL,
         {"to": contact.email, "subject": f"Booked: {availability.title.format(company=settings.company_name)}",
          "body": body, "booking_id": booking.id,

@@ -87,7 +87,7 @@ def request_handoff(
             "handoff %s recorded but not delivered: set PARLEY_HANDOFF_URL or PARLEY_SALES_EMAIL",
             conversation_id,
         )
-    return store.request_handoff(
+    return store.leads.request_handoff(
         contact.id,
         conversation_id=conversation_id,
         channel=channel,  # type: ignore[arg-type]
@@ -99,16 +99,16 @@ def request_handoff(
 
 
 def _contact_summary(store: ProfileStore, contact: Contact) -> dict[str, Any]:
-    latest = store.latest_score(contact.id)
+    latest = store.leads.latest_score(contact.id)
     return {
         "id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
         "company": contact.company, "role": contact.role, "need": contact.need,
-        "qualification": store.qualification_of(contact.id),
+        "qualification": store.leads.qualification(contact.id),
         "score": latest.to_export() if latest else None,
         # Typed details another contact holds: how to reach this person, not yet proven.
         "unverified": [
             {"field": c.field, "value": c.value, "possible_duplicate_of": c.holder_id}
-            for c in store.open_claims(contact.id)
+            for c in store.contacts.open_claims(contact.id)
         ],
     }  # fmt: skip
 
@@ -227,8 +227,8 @@ def deliver_due(
     deliverers: Mapping[str, Deliverer] = DELIVERERS,
 ) -> DeliveryReport:
     """Send every due delivery once; retries are scheduled, last failures kept."""
-    tries = (_try(d, settings, now, deliverers) for d in store.claim_due_deliveries(now))
-    return settle(store.finish_delivery, tries, settings.handoff.max_attempts, now)
+    tries = (_try(d, settings, now, deliverers) for d in store.outbox.claim_due_deliveries(now))
+    return settle(store.outbox.finish_delivery, tries, settings.handoff.max_attempts, now)
 
 
 def _try(

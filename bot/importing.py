@@ -147,12 +147,12 @@ class _Writer:
     def apply(self, people: Sequence[Person]) -> None:
         items = [self._item(person) for person in people]
         if self.options.dry_run:
-            outcomes = self.store.match_imports(items, self.options.salt)
+            outcomes = self.store.contacts.match_imports(items, self.options.salt)
             results = [
                 ImportResult(o, None, len(i.consents)) for o, i in zip(outcomes, items, strict=True)
             ]
         else:
-            results = self.store.import_contacts(
+            results = self.store.contacts.import_batch(
                 items,
                 conversation_id=f"import:{self.file}",
                 salt=self.options.salt,

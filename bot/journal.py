@@ -43,21 +43,21 @@ class PendingConsent:
 
 def apply_consent(store: ProfileStore, change: PendingConsent) -> None:
     """Record one consent change, with its do-not-contact effect, in one transaction."""
-    contact = store.ensure_contact(change.channel, change.external_id)
+    contact = store.contacts.ensure(change.channel, change.external_id)
     words = ConsentWords(
         change.channel, change.wording, change.wording_version, change.source, change.evidence
     )
     when = datetime.fromisoformat(change.occurred_at)
     if change.granted:
-        store.grant_consent(contact.id, change.purposes, words, now=when)
+        store.consent.grant(contact.id, change.purposes, words, now=when)
     else:
-        store.withdraw_consent(contact.id, change.purposes, words, now=when)
+        store.consent.withdraw(contact.id, change.purposes, words, now=when)
 
 
 def erased_since_made(store: ProfileStore, change: PendingConsent, salt: str) -> bool:
     """Whether the person this change is about was erased after it was made."""
     when = datetime.fromisoformat(change.occurred_at)
-    return store.erased_since(change.channel, change.external_id, salt=salt, since=when)
+    return store.privacy.erased_since(change.channel, change.external_id, salt=salt, since=when)
 
 
 _REPLAY_LOCK = threading.Lock()  # actions run store calls on worker threads

@@ -15,7 +15,7 @@ from bot.journal import ConsentJournal
 from bot.settings import Settings
 from bot.store import ErasureReceipt, ProfileStore
 from bot.store.trackers import conversation_events, erase_conversations
-from bot.types import Channel
+from bot.types import Channel, ContactId
 
 # Rasa writes a turn's events after the action that erased the person has returned, so
 # queued conversations are cleaned again on every sweep for this long.
@@ -26,38 +26,42 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(timezone.utc)
 
 
-def self_service_actor(contact_id: str) -> str:
+def self_service_actor(contact_id: ContactId) -> str:
     """The audit actor for a person acting on their own data in conversation."""
     return f"self-service:{contact_id}"
 
 
-def conversation_ids(store: ProfileStore, contact_id: str) -> list[str]:
-    contact = store.get_contact(contact_id)
-    ids = {lead.conversation_id for lead in store.leads_for(contact_id) if lead.conversation_id}
+def conversation_ids(store: ProfileStore, contact_id: ContactId) -> list[str]:
+    contact = store.contacts.get(contact_id)
+    ids = {
+        lead.conversation_id for lead in store.leads.for_contact(contact_id) if lead.conversation_id
+    }
     ids |= {identity.external_id for identity in contact.channels}
     return sorted(ids)
 
 
-def export(store: ProfileStore, settings: Settings, contact_id: str, actor: str) -> dict[str, Any]:
+def export(
+    store: ProfileStore, settings: Settings, contact_id: ContactId, actor: str
+) -> dict[str, Any]:
     """Everything held about one person, conversations included."""
-    document = store.export_contact(contact_id)
+    document = store.privacy.export(contact_id)
     ids = conversation_ids(store, contact_id)
     document["conversations"] = conversation_events(settings.tracker_store_url, ids)
-    store.record_audit(actor, "export_contact", contact_id, {"conversations": len(ids)})
+    store.privacy.record_audit(actor, "export_contact", contact_id, {"conversations": len(ids)})
     return document
 
 
 def erase(
     store: ProfileStore,
     settings: Settings,
-    contact_id: str,
+    contact_id: ContactId,
     actor: str,
     now: datetime | None = None,
 ) -> ErasureReceipt:
     """Erase the person from the profile store and their conversations from Rasa's; the
     deletion of their CRM copy is queued for the worker (`bot.crm.sync_due`)."""
-    receipt = store.erase_contact(contact_id, settings.erasure_salt.value, now=now)
-    store.record_audit(
+    receipt = store.privacy.erase(contact_id, settings.erasure_salt.value, now=now)
+    store.privacy.record_audit(
         _actor_without(actor, receipt),
         "erase_contact",
         receipt.contact_id,
@@ -79,11 +83,11 @@ def erase_conversation(
     behind this conversation's own identity is erased, and the conversation with it even
     when there is no contact. None when there was none."""
     ConsentJournal.for_settings(settings).replay(store)
-    contact = store.contact_for_identity(channel, sender_id)
+    contact = store.contacts.for_identity(channel, sender_id)
     receipt = None
     if contact is not None:
         receipt = erase(store, settings, contact.id, self_service_actor(contact.id), now)
-    store.queue_tracker_erasure([sender_id], now=now)
+    store.privacy.queue_tracker_erasure([sender_id], now=now)
     return receipt
 
 
@@ -101,12 +105,12 @@ def _senders(receipt: ErasureReceipt) -> set[str]:
 
 def sweep_trackers(store: ProfileStore, settings: Settings, now: datetime | None = None) -> int:
     """Delete queued conversations from the tracker store; forget them after the grace."""
-    pending = store.pending_tracker_erasures()
+    pending = store.privacy.pending_tracker_erasures()
     if not pending:
         return 0
     deleted = erase_conversations(settings.tracker_store_url, pending)
-    store.clear_tracker_erasure(
-        store.pending_tracker_erasures(queued_before=_now(now) - TRACKER_GRACE)
+    store.privacy.clear_tracker_erasure(
+        store.privacy.pending_tracker_erasures(queued_before=_now(now) - TRACKER_GRACE)
     )
     return deleted
 
@@ -118,15 +122,15 @@ def purge(
     *,
     dry_run: bool,
     now: datetime | None = None,
-) -> list[str]:
+) -> list[ContactId]:
     """Remove contacts with no consent and no activity within the retention period."""
     cutoff = _now(now) - timedelta(days=settings.retention_days)
-    stale = [str(contact_id) for contact_id in store.contacts_for_purge(cutoff)]
+    stale = store.privacy.contacts_for_purge(cutoff)
     if dry_run:
         return stale
     for contact_id in stale:
-        store.delete_contact(contact_id, now=now)  # also queues their conversations
-        store.record_audit(
+        store.privacy.delete(contact_id, now=now)  # also queues their conversations
+        store.privacy.record_audit(
             actor, "purge_contact", contact_id, {"retention_days": settings.retention_days}
         )
     sweep_trackers(store, settings, now)

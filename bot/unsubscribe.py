@@ -13,6 +13,7 @@ import hmac
 import re
 
 from bot.settings import Secret
+from bot.types import ContactId
 
 PATH_PREFIX = "/webhooks/unsubscribe/u/"
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"  # RFC 8058
@@ -21,13 +22,13 @@ _CONTACT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{22})")
 
 
-def unsubscribe_token(contact_id: str, secret: Secret) -> str:
+def unsubscribe_token(contact_id: ContactId, secret: Secret) -> str:
     if not _CONTACT_ID.fullmatch(contact_id):
         raise ValueError(f"contact id {contact_id!r} is not 1-64 URL-safe characters")
     return f"{contact_id}.{_mac(contact_id, secret)}"
 
 
-def contact_for_token(token: str, secret: Secret) -> str | None:
+def contact_for_token(token: str, secret: Secret) -> ContactId | None:
     """The contact id a token was issued for; None for anything forged or malformed."""
     match = _TOKEN.fullmatch(token) if isinstance(token, str) else None
     if match is None:
@@ -35,10 +36,10 @@ def contact_for_token(token: str, secret: Secret) -> str | None:
     contact_id, given = match.groups()
     if not hmac.compare_digest(given.encode(), _mac(contact_id, secret).encode()):
         return None
-    return contact_id
+    return ContactId(contact_id)
 
 
-def unsubscribe_url(public_url: str, contact_id: str, secret: Secret) -> str:
+def unsubscribe_url(public_url: str, contact_id: ContactId, secret: Secret) -> str:
     return f"{public_url.rstrip('/')}{PATH_PREFIX}{unsubscribe_token(contact_id, secret)}"
 
 

@@ -189,7 +189,7 @@ def deliver_due(
     allow_private: bool = False,
 ) -> DeliveryReport:
     """Send every due delivery once; retries are scheduled, last failures kept."""
-    due = store.claim_webhook_deliveries(now, limit=limit)
+    due = store.outbox.claim_due_webhooks(now, limit=limit)
     if not due:
         return DeliveryReport()
     if client is not None:
@@ -206,7 +206,7 @@ def _deliver(
     allow_private: bool,
 ) -> DeliveryReport:
     tries = (_try(delivery, client, allow_private) for delivery in due)
-    return settle(store.finish_webhook_delivery, tries, MAX_ATTEMPTS, now)
+    return settle(store.outbox.finish_webhook, tries, MAX_ATTEMPTS, now)
 
 
 def _try(delivery: WebhookDelivery, client: httpx.Client, allow_private: bool) -> Attempt:

@@ -110,12 +110,12 @@ class Dispatcher:
         store, report = self.engine.store, DispatchReport()
         limit = limit or self.batch_size()
         now = self.clock()
-        reaped = await asyncio.to_thread(store.reap_abandoned_sends, now, self.lease)
+        reaped = await asyncio.to_thread(store.outbox.reap_abandoned_sends, now, self.lease)
         for _ in range(reaped):
             report.add(_counted(None, UNCERTAIN))
         names = list(self.engine.campaigns)
         claimed = await asyncio.to_thread(
-            store.claim_due_sends, names, now, lease=self.lease, limit=limit
+            store.outbox.claim_due_sends, names, now, lease=self.lease, limit=limit
         )
         by_contact: dict[str, list[CampaignSend]] = {}
         for send in claimed:
@@ -140,7 +140,9 @@ class Dispatcher:
         campaign = self.engine.campaigns[send.campaign]
         message = _message_of(campaign, send)
         now = self.clock()
-        snapshot = await asyncio.to_thread(self.engine.store.contact_snapshot, send.contact_id, now)
+        snapshot = await asyncio.to_thread(
+            self.engine.store.campaigns.contact_snapshot, send.contact_id, now
+        )
         if message is None:
             return await self._finish(send, SKIPPED, "step or variant no longer in the campaign")
         stopped = await asyncio.to_thread(self._stopped, campaign, send, snapshot)
@@ -166,7 +168,7 @@ class Dispatcher:
     ) -> str | None:
         found = [
             e
-            for e in self.engine.store.enrollments(campaign.name, send.contact_id)
+            for e in self.engine.store.campaigns.enrollments(campaign.name, send.contact_id)
             if e.id == send.enrollment_id
         ]
         if not found:
@@ -238,7 +240,7 @@ class Dispatcher:
         # still waiting for their slot stay claimed, and another worker sends them once
         # the lease runs out, instead of all being reported uncertain.
         await self.limiter.wait_until(slot - MARK_AHEAD_S)
-        started = await asyncio.to_thread(store.start_campaign_send, send, channel, self.clock())
+        started = await asyncio.to_thread(store.outbox.start_send, send, channel, self.clock())
         if not started:
             return _counted(channel, "lost claim")
         # The provider, not our database, sees the spacing.
@@ -265,7 +267,7 @@ class Dispatcher:
         if failure.do_not_contact is not None:
             note = f"campaign send {send.send_key}: {failure}"
             await asyncio.to_thread(
-                self.engine.store.block_contact,
+                self.engine.store.consent.block_contact,
                 send.contact_id,
                 channel,
                 failure.do_not_contact,
@@ -290,7 +292,7 @@ class Dispatcher:
         outcome: str | None = None,
     ) -> str:
         await asyncio.to_thread(
-            self.engine.store.finish_campaign_send, send, status=status, reason=reason,
+            self.engine.store.outbox.finish_send, send, status=status, reason=reason,
             channel=channel, provider_message_id=provider_message_id, retry_at=retry_at,
             now=self.clock(),
         )  # fmt: skip

@@ -2,7 +2,7 @@
 
 Whether the store's rules let marketing go out on the channel at all (an address there,
 Telegram only for people who started the bot, consent for the channel's purpose, no
-do-not-contact: `ContactSnapshot.may_send`, the same answer `ProfileStore.may_send`
+do-not-contact: `ContactSnapshot.may_send`, the same answer `store.consent.may_send`
 gives booking emails), then campaign policy: the frequency caps, WhatsApp's 24-hour
 window (after it only a pre-approved template), and quiet hours in the contact's local
 time.

@@ -75,8 +75,8 @@ class Results:
 def campaign_results(
     store: ProfileStore, name: str, campaign: Campaign | None, now: datetime
 ) -> Results:
-    sends = store.campaign_sends(name)
-    enrollments = store.enrollments(name)
+    sends = store.campaigns.sends(name)
+    enrollments = store.campaigns.enrollments(name)
     lines: dict[Key, Line] = defaultdict(Line)
     for send in sends:
         _count(lines[_key(send)], send)
@@ -115,7 +115,7 @@ def _count(line: Line, send: CampaignSend) -> None:
 def _add_deliveries(store: ProfileStore, name: str, lines: dict[Key, Line]) -> None:
     """Twilio confirms delivery in status callbacks; Telegram and SMTP accept messages
     synchronously, so a sent message there counts as delivered."""
-    for row in store.campaign_send_stats(name):
+    for row in store.campaigns.send_stats(name):
         if row.status != "sent":
             continue
         key = (row.step, row.variant, row.channel or "-")

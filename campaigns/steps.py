@@ -53,7 +53,7 @@ class Engine:
 
 def advance(engine: Engine, now: datetime, limit: int = 100) -> int:
     """Run every due enrollment (up to `limit`); how many ran."""
-    due = engine.store.claim_due_enrollments(list(engine.campaigns), now, limit=limit)
+    due = engine.store.campaigns.claim_due_enrollments(list(engine.campaigns), now, limit=limit)
     for enrollment in due:
         try:
             run_enrollment(engine, enrollment, now)
@@ -64,7 +64,7 @@ def advance(engine: Engine, now: datetime, limit: int = 100) -> int:
 
 def run_enrollment(engine: Engine, enrollment: Enrollment, now: datetime) -> None:
     campaign = engine.campaigns[enrollment.campaign]
-    snapshot = engine.store.contact_snapshot(enrollment.contact_id, now)
+    snapshot = engine.store.campaigns.contact_snapshot(enrollment.contact_id, now)
     reason = exit_reason(campaign, enrollment, snapshot)
     # A wait asks nothing of the contact yet: the audience is checked before steps that act.
     waiting = enrollment.step < len(campaign.steps) and isinstance(
@@ -99,7 +99,7 @@ def _in_audience(
 ) -> bool:
     if isinstance(campaign.audience, Everyone):
         return True
-    return engine.store.in_segment(snapshot.contact.id, campaign.audience, now)
+    return engine.store.campaigns.in_segment(snapshot.contact.id, campaign.audience, now)
 
 
 def exit_reason(
@@ -159,7 +159,7 @@ def _execute(
         return index + 1, wake_time(step, snapshot, engine.limits, now)
     if isinstance(step, SendStep):
         variant = choose_variant(step, enrollment.id)
-        engine.store.queue_campaign_send(enrollment, step.id, variant.name, step.channels, now)
+        engine.store.campaigns.queue_send(enrollment, step.id, variant.name, step.channels, now)
         return index + 1, None
     if isinstance(step, BranchStep):
         target = _branch_target(engine, step, enrollment, snapshot, now)
@@ -204,7 +204,7 @@ def _branch_target(
             since = enrollment.last_sent_at or enrollment.enrolled_at
             if engine.latest_intent(snapshot, since) == rule.intent:
                 return rule.goto
-        if rule.segment is not None and engine.store.in_segment(
+        if rule.segment is not None and engine.store.campaigns.in_segment(
             snapshot.contact.id, rule.segment, now
         ):
             return rule.goto
@@ -220,11 +220,11 @@ def _update(
 ) -> None:
     contact_id = snapshot.contact.id
     for tag in step.add_tags:
-        engine.store.tag_contact(contact_id, tag, now)
+        engine.store.campaigns.tag_contact(contact_id, tag, now)
     for tag in step.remove_tags:
-        engine.store.untag_contact(contact_id, tag)
+        engine.store.campaigns.untag_contact(contact_id, tag)
     if step.stage is not None and step.stage != snapshot.stage:
-        engine.store.save_score(
+        engine.store.leads.save_score(
             contact_id, score=snapshot.score or 0, grade=snapshot.grade or "D",
             stage=step.stage, rubric_version=f"campaign:{campaign.name}", model_version=None,
             explanation=[{"rule": "campaign", "campaign": campaign.name, "step": step.id,
@@ -257,7 +257,7 @@ def _save(
     now: datetime,
     reason: str | None = None,
 ) -> None:
-    engine.store.save_enrollment_progress(
+    engine.store.campaigns.save_enrollment_progress(
         enrollment.id,
         step=step,
         next_run_at=next_run_at,

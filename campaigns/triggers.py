@@ -17,6 +17,7 @@ from bot.errors import ContactNotFound
 from bot.segments import And, Everyone, Segment
 from bot.segments.language import parse_segment
 from bot.store import ProfileStore
+from bot.types import ContactId
 from campaigns.definitions import SEND_CHANNELS, Campaign
 
 BATCH = 500
@@ -39,7 +40,7 @@ def plan(
     """Enroll whoever the campaigns' triggers select; `scan` also runs segment scans."""
     report = PlanReport()
     for campaign in campaigns:
-        state = store.campaign_state(campaign.name, now)
+        state = store.campaigns.state(campaign.name, now)
         if state.paused:
             continue
         kind = campaign.trigger.kind
@@ -57,7 +58,7 @@ def _from_timeline(
 ) -> None:
     kinds = _TIMELINE_KINDS[campaign.trigger.kind]
     while True:
-        events = store.timeline_after(cursor, kinds, BATCH)
+        events = store.campaigns.timeline_after(cursor, kinds, BATCH)
         for event in events:
             report.considered += 1
             if fires(campaign, event.kind, event.data):
@@ -72,7 +73,7 @@ def _from_timeline(
                 )
         if events:
             cursor = events[-1].id
-            store.move_campaign_cursors(campaign.name, now, timeline=cursor)
+            store.campaigns.move_cursors(campaign.name, now, timeline=cursor)
         if len(events) < BATCH:
             return
 
@@ -96,7 +97,7 @@ def _from_consent(
 ) -> None:
     wanted = campaign.trigger.purposes or SEND_CHANNELS
     while True:
-        events = store.consent_events_after(cursor, BATCH)
+        events = store.campaigns.consent_events_after(cursor, BATCH)
         for event in events:
             report.considered += 1
             if event.in_force and event.purpose in wanted:
@@ -111,7 +112,7 @@ def _from_consent(
                 )
         if events:
             cursor = events[-1].id
-            store.move_campaign_cursors(campaign.name, now, consent=cursor)
+            store.campaigns.move_cursors(campaign.name, now, consent=cursor)
         if len(events) < BATCH:
             return
 
@@ -128,11 +129,13 @@ def _from_segment(
 ) -> None:
     segment, after = scan_segment(campaign), None
     while True:
-        ids = store.contact_ids_in_segment(
+        ids = store.campaigns.contact_ids_in_segment(
             segment, now, after=after, limit=BATCH, not_enrolled_in=campaign.name
         )
         report.considered += len(ids)
-        report.enrolled += store.enroll_many(campaign.name, ids, campaign.trigger.kind, now)
+        report.enrolled += store.campaigns.enroll_many(
+            campaign.name, ids, campaign.trigger.kind, now
+        )
         if len(ids) < BATCH:
             return
         after = ids[-1]
@@ -141,7 +144,7 @@ def _from_segment(
 def _enroll(
     store: ProfileStore,
     campaign: Campaign,
-    contact_id: str,
+    contact_id: ContactId,
     trigger: str,
     now: datetime,
     report: PlanReport,
@@ -153,16 +156,16 @@ def _enroll(
     audience = campaign.audience
     try:
         outside = check_audience and not isinstance(audience, Everyone)
-        if outside and not store.in_segment(contact_id, audience, now):
+        if outside and not store.campaigns.in_segment(contact_id, audience, now):
             return
-        if store.enroll(campaign.name, contact_id, trigger, now) is not None:
+        if store.campaigns.enroll(campaign.name, contact_id, trigger, now) is not None:
             report.enrolled += 1
     except ContactNotFound:
         return  # erased since the event: nobody to follow up
 
 
 def enroll_manually(
-    store: ProfileStore, campaign: Campaign, contact_ids: Iterable[str], now: datetime
+    store: ProfileStore, campaign: Campaign, contact_ids: Iterable[ContactId], now: datetime
 ) -> int:
     """Enroll these contacts (the audience still applies); how many were new."""
     report = PlanReport()

@@ -157,9 +157,9 @@ def serve_health(health: Health, host: str, port: int) -> ThreadingHTTPServer:
 
 def measure_queues(store: ProfileStore, now: datetime) -> None:
     """The backlog left after a tick; growing numbers mean more workers are needed."""
-    QUEUE_DEPTH.labels("outbox").set(store.count_due_sends(now))
-    QUEUE_DEPTH.labels("webhooks").set(store.count_due_webhook_deliveries(now))
-    QUEUE_DEPTH.labels("handoffs").set(store.count_due_deliveries(now))
+    QUEUE_DEPTH.labels("outbox").set(store.outbox.count_due_sends(now))
+    QUEUE_DEPTH.labels("webhooks").set(store.outbox.count_due_webhooks(now))
+    QUEUE_DEPTH.labels("handoffs").set(store.outbox.count_due_deliveries(now))
 
 
 def deliver_due(store: ProfileStore, settings: Settings, now: datetime) -> int:

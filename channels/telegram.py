@@ -174,7 +174,7 @@ class TelegramInput(InputChannel):
     async def _first_delivery(self, update_id: int) -> bool:
         try:
             return await asyncio.to_thread(
-                self.store.claim_inbound_message, PROVIDER, str(update_id)
+                self.store.messages.claim_inbound, PROVIDER, str(update_id)
             )
         except StoreUnavailable as error:
             logger.error("cannot dedupe update %s, handling it anyway: %s", update_id, error)
@@ -242,7 +242,12 @@ class TelegramInput(InputChannel):
             return "", {"parley_foreign_contact": True}
         try:
             await asyncio.to_thread(
-                self.store.verify_detail, "telegram", chat, "phone", phone, "telegram_contact"
+                self.store.contacts.verify_detail,
+                "telegram",
+                chat,
+                "phone",
+                phone,
+                "telegram_contact",
             )
         except StoreUnavailable as error:
             logger.error("could not record Telegram chat %s's own number: %s", chat, error)
@@ -331,8 +336,8 @@ class TelegramInput(InputChannel):
 
     async def _block(self, chat: str, note: str) -> None:
         def work() -> None:
-            contact = self.store.ensure_contact("telegram", chat)
-            self.store.block_contact(contact.id, "telegram", "blocked", note)
+            contact = self.store.contacts.ensure("telegram", chat)
+            self.store.consent.block_contact(contact.id, "telegram", "blocked", note)
 
         try:
             await asyncio.to_thread(work)
@@ -340,10 +345,10 @@ class TelegramInput(InputChannel):
             logger.error("could not record that Telegram chat %s blocked the bot: %s", chat, error)
 
     def _note(self, chat: str, kind: str) -> None:
-        contact = self.store.contact_for_identity("telegram", chat)
+        contact = self.store.contacts.for_identity("telegram", chat)
         if contact is not None:
             # Unblocking is not consent: do-not-contact stays until the person opts in.
-            self.store.record_event(contact.id, kind, {"chat": chat})
+            self.store.contacts.record_event(contact.id, kind, {"chat": chat})
 
     async def _answer_button(self, query_id: str) -> None:
         try:

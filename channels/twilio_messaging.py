@@ -197,7 +197,7 @@ class TwilioMessagingInput(InputChannel):
 
     async def _first_delivery(self, message_sid: str) -> bool:
         try:
-            return await asyncio.to_thread(self.store.claim_inbound_message, PROVIDER, message_sid)
+            return await asyncio.to_thread(self.store.messages.claim_inbound, PROVIDER, message_sid)
         except StoreUnavailable as error:
             # Better a rare double answer than silence while the database is away.
             logger.error("cannot dedupe %s, handling it anyway: %s", message_sid, error)
@@ -261,12 +261,12 @@ class TwilioMessagingInput(InputChannel):
         (double opt-in): the text itself proves the number."""
 
         def confirm() -> bool:
-            contact = self.store.find_contact(inbound.sender)
+            contact = self.store.contacts.find(inbound.sender)
             if contact is None or contact.phone != inbound.sender:
                 return False
             waiting = [
                 e
-                for e in self.store.pending_consent(contact.id)
+                for e in self.store.consent.pending_grants(contact.id)
                 if e.purpose in ("sms", "whatsapp")
             ]
             evidence = {
@@ -274,7 +274,7 @@ class TwilioMessagingInput(InputChannel):
                 "keyword": "YES",
                 "channel": inbound.channel,
             }
-            done = [self.store.confirm_consent(e.id, "text_reply", evidence) for e in waiting]
+            done = [self.store.consent.confirm(e.id, "text_reply", evidence) for e in waiting]
             return any(done)
 
         try:
@@ -285,8 +285,10 @@ class TwilioMessagingInput(InputChannel):
 
     async def _opted_out(self, inbound: Inbound) -> bool:
         def lookup() -> bool:
-            contact = self.store.contact_for_identity(inbound.channel, inbound.sender)
-            return contact is not None and self.store.is_do_not_contact(contact.id, inbound.channel)
+            contact = self.store.contacts.for_identity(inbound.channel, inbound.sender)
+            return contact is not None and self.store.consent.is_do_not_contact(
+                contact.id, inbound.channel
+            )
 
         try:
             return await asyncio.to_thread(lookup)
@@ -317,7 +319,7 @@ class TwilioMessagingInput(InputChannel):
         error_code, to = field_of(form, "ErrorCode"), field_of(form, "To") or ""
         try:
             await asyncio.to_thread(
-                self.store.record_message_status, PROVIDER, sid, state, error_code
+                self.store.messages.record_status, PROVIDER, sid, state, error_code
             )
             if error_code == CARRIER_OPT_OUT:
                 await asyncio.to_thread(self._block_at_carrier, to, sid)
@@ -330,11 +332,11 @@ class TwilioMessagingInput(InputChannel):
         """The carrier says this number opted out: never text it again (blocking)."""
         number = to.removeprefix(WHATSAPP_PREFIX)
         channel: Channel = "whatsapp" if to.startswith(WHATSAPP_PREFIX) else "sms"
-        contact = self.store.find_contact(number) or self.store.contact_for_identity(
+        contact = self.store.contacts.find(number) or self.store.contacts.for_identity(
             channel, number
         )
         if contact is None:
             logger.warning("carrier opt-out for an unknown number (message %s)", message_sid)
             return
         note = f"Twilio error {CARRIER_OPT_OUT} on {message_sid}"
-        self.store.block_contact(contact.id, channel, "carrier_block", note)
+        self.store.consent.block_contact(contact.id, channel, "carrier_block", note)

@@ -535,22 +535,26 @@ class TwilioVoiceInput(InputChannel):
         if not (call.caller_verified and E164.fullmatch(call.caller)):
             return
         try:
-            self.store.verify_detail("voice", call.sid, "phone", call.caller, "stir_shaken")
+            self.store.contacts.verify_detail(
+                "voice", call.sid, "phone", call.caller, "stir_shaken"
+            )
         except StoreUnavailable as error:
             logger.error("could not look up caller for %s: %s", call.sid, error)
 
     async def _note(self, sid: str, kind: str, data: dict[str, Any]) -> None:
         def work() -> None:
-            contact = self.store.contact_for_identity("voice", sid)
+            contact = self.store.contacts.for_identity("voice", sid)
             caller = str(data.get("caller") or "")
             if kind == "callback_requested" and (contact is None or not contact.phone):
-                contact = self.store.ensure_contact("voice", sid)
+                contact = self.store.contacts.ensure("voice", sid)
                 if E164.fullmatch(caller):
                     # The number they called from is the one they asked to be called on;
                     # someone else's number stays a claim beside this call's contact.
-                    contact = self.store.record_stated_details("voice", sid, {"phone": caller}, sid)
+                    contact = self.store.contacts.record_stated_details(
+                        "voice", sid, {"phone": caller}, sid
+                    )
             if contact is not None:
-                self.store.record_event(contact.id, kind, {"call_sid": sid, **data})
+                self.store.contacts.record_event(contact.id, kind, {"call_sid": sid, **data})
 
         try:
             await asyncio.to_thread(work)

@@ -32,6 +32,7 @@ from bot.double_opt_in import event_for_token
 from bot.errors import ContactNotFound, StoreUnavailable
 from bot.settings import Secret, load_settings
 from bot.store import ConsentWords, ProfileStore
+from bot.types import ContactId
 from bot.unsubscribe import ONE_CLICK_BODY, contact_for_token
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class UnsubscribeInput(InputChannel):
             evidence = {"user_agent": agent}
             try:
                 done = await asyncio.to_thread(
-                    self.store.confirm_consent, event_id, "email_link", evidence
+                    self.store.consent.confirm, event_id, "email_link", evidence
                 )
             except StoreUnavailable as error:
                 logger.error("consent confirmation %s not recorded: %s", event_id, error)
@@ -130,14 +131,14 @@ class UnsubscribeInput(InputChannel):
 
         return hooks
 
-    def _withdraw(self, contact_id: str, method: Method, user_agent: str | None) -> Outcome:
+    def _withdraw(self, contact_id: ContactId, method: Method, user_agent: str | None) -> Outcome:
         """Runs on a worker thread: the store's calls block."""
         evidence = {"method": method, "user_agent": user_agent}
         words = ConsentWords("web", WORDING[method], WORDING_VERSION, "unsubscribe", evidence)
         note = f"unsubscribe link in an email ({method})"
         try:
             # Pressed again, it appends nothing but makes sure of the do-not-contact entry.
-            change = self.store.withdraw_consent(
+            change = self.store.consent.withdraw(
                 contact_id, ["email"], words, note, skip_repeat=True
             )
         except ContactNotFound:

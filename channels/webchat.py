@@ -269,14 +269,14 @@ class WebChatInput(ParleyRestInput):
         if session is None or sender is None or not self._same_person(sender, who):
             session = self._signer.issue()
             sender = self._signer.sender_of(session)
-        self._store.verify_detail("web", sender, "email", who.email, "site_token")
+        self._store.contacts.verify_detail("web", sender, "email", who.email, "site_token")
         return session
 
     def _same_person(self, sender: str, who: SiteIdentity) -> bool:
-        contact = self._store.contact_for_identity("web", sender)
+        contact = self._store.contacts.for_identity("web", sender)
         if contact is None or contact.email in (None, who.email):
             return True
-        return not self._store.is_detail_verified(contact.id, "email")
+        return not self._store.contacts.is_detail_verified(contact.id, "email")
 
     def _read_message(self, raw: bytes) -> tuple[str, str, str | None]:
         body = _json_object(raw)

@@ -19,7 +19,7 @@ def main() -> None:
     configure_logging(settings.ops, "studio")
     store = ProfileStore.from_url(settings.database_url)
     try:
-        first_run = not store.studio_users()
+        first_run = not store.studio.users()
     except StoreUnavailable as error:
         # The studio serves its pages (and says the store is down) until it is back.
         logging.getLogger("studio").error("profile store unavailable at start: %s", error)

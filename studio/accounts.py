@@ -114,7 +114,7 @@ def _claim_setup_token(token_file: Path, given: str) -> Path | None:
 
 @routes.get("/login")
 async def login_page(request: web.Request) -> web.Response:
-    if not await in_thread(request.app[STORE].studio_users):
+    if not await in_thread(request.app[STORE].studio.users):
         raise web.HTTPSeeOther("/setup")
     return render(request, "login.html", next=local_path(request.query.get("next", "/")), error="")
 
@@ -137,7 +137,7 @@ async def login(request: web.Request) -> web.StreamResponse:
             error="Too many failed sign-ins: wait 15 minutes and try again.",
         )
     store = request.app[STORE]
-    found = await in_thread(store.studio_user_with_hash, email)
+    found = await in_thread(store.studio.user_with_hash, email)
     user, stored = found if found else (None, passwords.DUMMY_HASH)
     ok = await in_thread(passwords.verify_password, stored, password)
     if user is None or not ok or user.disabled:
@@ -148,10 +148,12 @@ async def login(request: web.Request) -> web.StreamResponse:
         )
     throttle.succeeded(email, address)
     if passwords.needs_rehash(stored):
-        await in_thread(store.set_studio_password, user.id, passwords.hash_password(password))
+        await in_thread(store.studio.set_password, user.id, passwords.hash_password(password))
     response = redirect(target)
     await open_session(request, response, user.id)
-    await in_thread(store.record_audit, f"studio:{user.email}", "studio.login", str(user.id))
+    await in_thread(
+        store.privacy.record_audit, f"studio:{user.email}", "studio.login", str(user.id)
+    )
     return response
 
 
@@ -166,7 +168,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/setup")
 async def setup_page(request: web.Request) -> web.Response:
-    if await in_thread(request.app[STORE].studio_users):
+    if await in_thread(request.app[STORE].studio.users):
         raise web.HTTPSeeOther("/login")
     # Made here too, for a studio that started while the profile store was down.
     await in_thread(ensure_setup_token, request.app[SETTINGS])
@@ -177,7 +179,7 @@ async def setup_page(request: web.Request) -> web.Response:
 async def create_first_admin(request: web.Request) -> web.StreamResponse:
     """The first admin, with the one-time token `parley run` printed."""
     store, settings = request.app[STORE], request.app[SETTINGS]
-    if await in_thread(store.studio_users):
+    if await in_thread(store.studio.users):
         raise web.HTTPSeeOther("/login")
     data = await form(request)
     email, name = data.get("email", "").strip().lower(), data.get("name", "").strip()
@@ -228,7 +230,7 @@ async def _checked(email: str, name: str, role: str, password: str) -> str:
 async def _store_user(
     request: web.Request, email: str, name: str, role: str, hashed: str
 ) -> StudioUser:
-    user = await in_thread(request.app[STORE].create_studio_user, email, name, role, hashed)
+    user = await in_thread(request.app[STORE].studio.create_user, email, name, role, hashed)
     await audit(request, "studio.user_created", str(user.id), role=role)
     return user
 
@@ -236,7 +238,7 @@ async def _store_user(
 @routes.get("/users")
 @requires("users.manage")
 async def users_page(request: web.Request) -> web.Response:
-    users = await in_thread(request.app[STORE].studio_users)
+    users = await in_thread(request.app[STORE].studio.users)
     return render(request, "users.html", users=users, roles=list(ROLES), error="")
 
 
@@ -253,7 +255,7 @@ async def add_user(request: web.Request) -> web.StreamResponse:
             data.get("password", ""),
         )
     except InvalidField as error:
-        users = await in_thread(request.app[STORE].studio_users)
+        users = await in_thread(request.app[STORE].studio.users)
         return render(
             request, "users.html", status=400, users=users, roles=list(ROLES), error=str(error)
         )
@@ -268,10 +270,10 @@ async def change_user(request: web.Request) -> web.StreamResponse:
     if user_id == user_of(request).id:
         raise web.HTTPBadRequest(text="You cannot change or disable your own account here.")
     if data.get("action") == "disable":
-        await in_thread(store.disable_studio_user, user_id)
+        await in_thread(store.studio.disable_user, user_id)
         await audit(request, "studio.user_disabled", str(user_id))
     elif data.get("role") in ROLES:
-        await in_thread(store.set_studio_role, user_id, data["role"])
+        await in_thread(store.studio.set_role, user_id, data["role"])
         await audit(request, "studio.user_role", str(user_id), role=data["role"])
     else:
         raise web.HTTPBadRequest(text="Choose a role or disable.")
@@ -281,5 +283,5 @@ async def change_user(request: web.Request) -> web.StreamResponse:
 @routes.get("/audit")
 @requires("audit.view")
 async def audit_page(request: web.Request) -> web.Response:
-    entries = await in_thread(request.app[STORE].audit_entries, 200)
+    entries = await in_thread(request.app[STORE].privacy.audit_entries, 200)
     return render(request, "audit.html", entries=entries)

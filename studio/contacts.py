@@ -25,7 +25,7 @@ from bot.store import (
     ScoreRecord,
     TimelineEvent,
 )
-from bot.types import QUALIFICATION_FIELDS
+from bot.types import QUALIFICATION_FIELDS, ContactId
 from studio.web import (
     SETTINGS,
     STORE,
@@ -69,31 +69,31 @@ class Profile:
     possible_duplicates: list[Claim]
 
 
-def load_profile(store: ProfileStore, contact_id: str) -> Profile:
+def load_profile(store: ProfileStore, contact_id: ContactId) -> Profile:
     """Raises ContactNotFound, also when the contact is erased while this reads."""
-    contact = store.get_contact(contact_id)
+    contact = store.contacts.get(contact_id)
     live = contact.id
-    timeline = store.timeline(live)
-    qualification = store.qualification_of(live)
+    timeline = store.contacts.timeline(live)
+    qualification = store.leads.qualification(live)
     return Profile(
         contact=contact,
-        leads=list(reversed(store.leads_for(live))),
+        leads=list(reversed(store.leads.for_contact(live))),
         qualification=qualification,
         unanswered=[field for field in QUALIFICATION_FIELDS if field not in qualification],
         timeline=list(reversed(timeline))[:TIMELINE_SHOWN],
         timeline_total=len(timeline),
-        consent_history=list(reversed(store.consent_history(live))),
-        consent_state=sorted(store.consent_state(live).values(), key=lambda e: e.purpose),
-        score=store.latest_score(live),
-        score_history=list(reversed(store.score_history(live))),
-        do_not_contact=store.do_not_contact(live),
-        enrollments=store.enrollments(contact_id=live),
-        tags=store.tags_of(live),
-        possible_duplicates=store.possible_duplicates(live),
+        consent_history=list(reversed(store.consent.history(live))),
+        consent_state=sorted(store.consent.state(live).values(), key=lambda e: e.purpose),
+        score=store.leads.latest_score(live),
+        score_history=list(reversed(store.leads.score_history(live))),
+        do_not_contact=store.consent.do_not_contact(live),
+        enrollments=store.campaigns.enrollments(contact_id=live),
+        tags=store.campaigns.tags_of(live),
+        possible_duplicates=store.contacts.possible_duplicates(live),
     )
 
 
-def not_found(request: web.Request, contact_id: str) -> web.Response:
+def not_found(request: web.Request, contact_id: ContactId) -> web.Response:
     message = f"There is no contact {contact_id}: it may have been erased."
     text = render_text(request, "error.html", status=404, message=message)
     return web.Response(text=text, status=404, content_type="text/html")
@@ -126,7 +126,7 @@ async def contacts_page(request: web.Request) -> web.Response:
         )
     store = request.app[STORE]
     # One extra row tells whether there is a next page without counting them all.
-    found = await in_thread(store.search_contacts, query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    found = await in_thread(store.contacts.search, query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     shown = found[:PAGE_SIZE]
     # The query itself may be an email or a phone number: the log keeps only what was shown.
     await audit(
@@ -151,7 +151,7 @@ async def contacts_page(request: web.Request) -> web.Response:
 
 async def _show_profile(
     request: web.Request,
-    contact_id: str,
+    contact_id: ContactId,
     *,
     status: int = 200,
     erase_error: str = "",
@@ -180,13 +180,13 @@ async def _show_profile(
 @routes.get(CONTACT)
 @requires("contacts.view")
 async def profile_page(request: web.Request) -> web.Response:
-    return await _show_profile(request, request.match_info["contact_id"])
+    return await _show_profile(request, _contact_id(request))
 
 
 @routes.get(CONTACT + "/export")
 @requires("contacts.export")
 async def export_contact(request: web.Request) -> web.Response:
-    contact_id = request.match_info["contact_id"]
+    contact_id = _contact_id(request)
     store, settings = request.app[STORE], request.app[SETTINGS]
     actor = f"studio:{_email(request)}"
     try:
@@ -208,7 +208,7 @@ async def export_contact(request: web.Request) -> web.Response:
 @routes.post(CONTACT + "/erase")
 @requires("contacts.erase")
 async def erase_contact(request: web.Request) -> web.Response:
-    contact_id = request.match_info["contact_id"]
+    contact_id = _contact_id(request)
     data = await form(request)
     if data.get("confirm", "").strip() != CONFIRM_WORD:
         return await _show_profile(
@@ -236,7 +236,7 @@ async def erase_contact(request: web.Request) -> web.Response:
 @requires("contacts.merge")
 async def settle_duplicate(request: web.Request) -> web.Response:
     """Staff decide whether a possible duplicate is one person (merge) or two (dismiss)."""
-    contact_id = request.match_info["contact_id"]
+    contact_id = _contact_id(request)
     data = await form(request)
     raw, decision = data.get("claim_id", ""), data.get("decision", "")
     if not re.fullmatch(r"[0-9]{1,18}", raw) or decision not in ("merge", "dismiss"):
@@ -249,10 +249,10 @@ async def settle_duplicate(request: web.Request) -> web.Response:
     store = request.app[STORE]
     claim_id = int(raw)
     if decision == "merge":
-        merged = await in_thread(store.merge_claim, claim_id)
+        merged = await in_thread(store.contacts.merge_claim, claim_id)
         done, target = merged is not None, merged.id if merged else contact_id
     else:
-        done, target = await in_thread(store.dismiss_claim, claim_id), contact_id
+        done, target = await in_thread(store.contacts.dismiss_claim, claim_id), contact_id
     if done:
         await audit(request, f"studio.duplicate_{decision}d", target, claim_id=claim_id)
     return redirect(f"/contacts/{target}")
@@ -281,3 +281,7 @@ def pretty(value: Any, nested: bool = False) -> str:
     else:
         return str(value)
     return f"({text})" if nested else text
+
+
+def _contact_id(request: web.Request) -> ContactId:
+    return ContactId(request.match_info["contact_id"])

@@ -150,7 +150,9 @@ def masked_example(settings: Settings, store: ProfileStore, text: str) -> Masked
     """The message with its emails, phone numbers and names (those it states, and the
     contacts' names it holds) replaced: training data outlives every erasure."""
     example = " ".join(text.split())
-    return mask_personal_data(example, settings.default_region, store.contact_names_in(example))
+    return mask_personal_data(
+        example, settings.default_region, store.privacy.contact_names_in(example)
+    )
 
 
 def masked_notice(kinds: str) -> str:
@@ -167,7 +169,7 @@ async def _context(request: web.Request, filters: Filters) -> dict[str, Any]:
     since = filters.since(now)
     channel = None if filters.channel == "all" else filters.channel
     try:
-        funnel = await in_thread(store.funnel_report, since, channel)
+        funnel = await in_thread(store.studio.funnel_report, since, channel)
     except StoreUnavailable as error:
         message = f"the profile store is unavailable: {error}"
         raise web.HTTPServiceUnavailable(text=message) from error

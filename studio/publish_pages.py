@@ -64,7 +64,7 @@ async def publish_page(request: web.Request) -> web.Response:
     settings, store = request.app[SETTINGS], request.app[STORE]
     workspace = Workspace.for_settings(settings)
     draft, live = await in_thread(workspace.files), await in_thread(workspace.live_files)
-    versions = await in_thread(store.studio_versions, 50)
+    versions = await in_thread(store.studio.versions, 50)
     job = request.app[PUBLISHER].current
     return render(
         request,
@@ -110,10 +110,10 @@ async def publish_status(request: web.Request) -> web.Response:
 async def version_page(request: web.Request) -> web.Response:
     store = request.app[STORE]
     number = int(request.match_info["number"])
-    version = await in_thread(store.studio_version, number)
+    version = await in_thread(store.studio.version, number)
     if version is None:
         raise web.HTTPNotFound()
-    before = await in_thread(store.studio_version, number - 1) if number > 1 else None
+    before = await in_thread(store.studio.version, number - 1) if number > 1 else None
     changes = unified(before.files if before else {}, version.files) if before else []
     return render(request, "publish/version.html", version=version, before=before, changes=changes)
 
@@ -123,7 +123,7 @@ async def version_page(request: web.Request) -> web.Response:
 async def rollback(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE]
     number = int(request.match_info["number"])
-    version = await in_thread(store.studio_version, number)
+    version = await in_thread(store.studio.version, number)
     if version is None:
         raise web.HTTPNotFound()
     user = user_of(request)

@@ -321,10 +321,10 @@ class Publisher:
         self, job: PublishJob, files: Mapping[str, str], build: Path, rolled_back_from: int | None
     ) -> StudioVersion:
         fingerprint = rasa_model.fingerprint(build)
-        version = self.store.add_studio_version(
+        version = self.store.studio.add_version(
             job.author, job.note, files, fingerprint, rolled_back_from
         )
-        self.store.record_audit(
+        self.store.privacy.record_audit(
             job.author,
             "studio.published",
             str(version.number),
@@ -337,10 +337,10 @@ class Publisher:
 def ensure_baseline(settings: Settings, store: ProfileStore) -> StudioVersion | None:
     """Version 1 is the content as it was before the studio's first publish, so that the
     first publish, too, can be rolled back."""
-    if store.studio_versions(limit=1):
+    if store.studio.versions(limit=1):
         return None
     files = content_files(settings.content_root)
-    return store.add_studio_version(
+    return store.studio.add_version(
         "parley",
         "The content before the studio's first publish",
         files,

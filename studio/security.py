@@ -79,7 +79,7 @@ async def open_session(request: web.Request, response: web.StreamResponse, user_
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = datetime.now(timezone.utc) + timedelta(hours=settings.studio.session_hours)
     await in_thread(
-        request.app[STORE].open_studio_session, token_hash(token), user_id, csrf, expires
+        request.app[STORE].studio.open_session, token_hash(token), user_id, csrf, expires
     )
     response.set_cookie(
         COOKIE,
@@ -95,7 +95,7 @@ async def open_session(request: web.Request, response: web.StreamResponse, user_
 async def close_session(request: web.Request, response: web.StreamResponse) -> None:
     token = request.cookies.get(COOKIE)
     if token:
-        await in_thread(request.app[STORE].close_studio_session, token_hash(token))
+        await in_thread(request.app[STORE].studio.close_session, token_hash(token))
     response.del_cookie(COOKIE, path="/")
 
 
@@ -111,7 +111,7 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     token = request.cookies.get(COOKIE)
     if token and len(token) < 200:
         found: StudioSession | None = await in_thread(
-            request.app[STORE].studio_session, token_hash(token)
+            request.app[STORE].studio.session, token_hash(token)
         )
         if found is not None:
             request[SESSION] = found

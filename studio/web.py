@@ -127,7 +127,7 @@ async def audit(request: web.Request, action: str, target: str, **details: Any) 
     found = session_of(request)
     actor = f"studio:{found.user.email}" if found else "studio:anonymous"
     store = request.app[STORE]
-    await in_thread(store.record_audit, actor, action, target, _plain(details))
+    await in_thread(store.privacy.record_audit, actor, action, target, _plain(details))
 
 
 def _plain(details: Mapping[str, Any]) -> dict[str, Any]:

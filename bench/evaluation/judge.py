@@ -51,8 +51,8 @@ def judge(transcript: Transcript, store: ProfileStore) -> Verdict:
         turn_ms=[t.ms for t in transcript.turns],
     )
     channel = "voice" if transcript.channel == "voice" else "rest"
-    contact = store.contact_for_identity(channel, transcript.conversation_id)  # type: ignore[arg-type]
-    export = store.export_contact(contact.id) if contact is not None else None
+    contact = store.contacts.for_identity(channel, transcript.conversation_id)  # type: ignore[arg-type]
+    export = store.privacy.export(contact.id) if contact is not None else None
     _compare_values(persona.expect, export, verdict)
     _check_consent(persona.consent, export, verdict)
     _check_goal(transcript, export, verdict)

@@ -26,6 +26,7 @@ from typing import Protocol
 from bot.errors import ContactNotFound, ParleyError
 from bot.store import Contact, IntegrationEvent, ProfileStore, ScoreRecord
 from bot.store.crm import CrmErasure, redact
+from bot.types import ContactId
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ _LONGEST_REFUSAL_WAIT = timedelta(days=1)
 class CrmContact:
     """What a CRM gets about one lead; `consent` is purpose -> currently granted."""
 
-    contact_id: str
+    contact_id: ContactId
     email: str
     first_name: str | None
     last_name: str | None
@@ -59,7 +60,7 @@ class CrmContact:
 
 @dataclass(frozen=True)
 class Rejection:
-    contact_id: str
+    contact_id: ContactId
     reason: str
 
 
@@ -159,12 +160,12 @@ def sync_due(
     """Push every lead changed since the connector's cursor, unless the CRM asked to wait."""
     if not 1 <= batch_size <= MAX_BATCH:
         raise ValueError(f"batch_size must be 1 to {MAX_BATCH}, not {batch_size}")
-    position = store.crm_cursor(connector.name)
-    events = store.integration_events_after(position, SYNC_KINDS, WINDOW)
-    erasures = store.due_crm_erasures(connector.name, now)
+    position = store.integrations.crm_cursor(connector.name)
+    events = store.integrations.events_after(position, SYNC_KINDS, WINDOW)
+    erasures = store.integrations.due_crm_erasures(connector.name, now)
     if not events and not erasures:
         return SyncReport(connector.name, position)
-    failure = store.crm_failure(connector.name)
+    failure = store.integrations.crm_failure(connector.name)
     if failure is not None and failure.retry_at is not None and now < failure.retry_at:
         return SyncReport(connector.name, position, error=failure.error, retry_at=failure.retry_at)
     tally = _Tally(position, failure.attempts if failure else 0)
@@ -175,7 +176,7 @@ def sync_due(
         and _sync_window(store, connector, events, now, batch_size, tally)
         and len(events) == WINDOW
     ):
-        events = store.integration_events_after(tally.position, SYNC_KINDS, WINDOW)
+        events = store.integrations.events_after(tally.position, SYNC_KINDS, WINDOW)
     return tally.report(connector.name)
 
 
@@ -195,7 +196,7 @@ def _erase(
             return False
         except BatchRejected as error:
             retry_at = now + refusal_backoff(job.attempts + 1)
-            store.postpone_crm_erasure(job.id, error.reason, retry_at)
+            store.integrations.postpone_crm_erasure(job.id, error.reason, retry_at)
             logger.warning(
                 "%s refused to delete erased contact %s (try %d), again after %s: %s",
                 connector.name,
@@ -206,7 +207,7 @@ def _erase(
             )
             tally.delete_refused += 1
             continue
-        store.finish_crm_erasure(job.id, connector.name, now)
+        store.integrations.finish_crm_erasure(job.id, connector.name, now)
         tally.deleted += 1
     return True
 
@@ -234,7 +235,7 @@ def _sync_window(
     tally: _Tally,
 ) -> bool:
     """False when the CRM could not take a batch: the cursor stays before it."""
-    first_events: dict[str, int] = {}  # each contact once, by its first event here
+    first_events: dict[ContactId, int] = {}  # each contact once, by its first event here
     for event in events:
         first_events.setdefault(event.contact_id, event.id)
     queue, seen = list(first_events.items()), set[str]()
@@ -253,7 +254,7 @@ def _sync_window(
 
 def _next_batch(
     store: ProfileStore,
-    queue: list[tuple[str, int]],
+    queue: list[tuple[ContactId, int]],
     size: int,
     seen: set[str],
     tally: _Tally,
@@ -270,11 +271,11 @@ def _next_batch(
     return batch
 
 
-def _load(store: ProfileStore, contact_id: str, tally: _Tally) -> CrmContact | None:
+def _load(store: ProfileStore, contact_id: ContactId, tally: _Tally) -> CrmContact | None:
     try:
-        contact = store.get_contact(contact_id)
-        score = store.latest_score(contact.id)
-        state = store.consent_state(contact.id)
+        contact = store.contacts.get(contact_id)
+        score = store.leads.latest_score(contact.id)
+        state = store.consent.state(contact.id)
         consent: dict[str, bool] = {purpose: event.in_force for purpose, event in state.items()}
     except ContactNotFound:
         tally.erased += 1
@@ -319,9 +320,9 @@ def _undo_erased(
 ) -> None:
     """A contact erased between its load and its push has just been copied to the CRM
     after its erasure queued the deletion (or before any sync made one): queue it again."""
-    for contact_id in store.contacts_gone([contact.contact_id for contact in batch]):
+    for contact_id in store.integrations.contacts_gone([contact.contact_id for contact in batch]):
         email = next(c.email for c in batch if c.contact_id == contact_id)
-        store.queue_crm_erasure(connector, contact_id, email, now)
+        store.integrations.queue_crm_erasure(connector, contact_id, email, now)
 
 
 def _reject(
@@ -331,14 +332,14 @@ def _reject(
     tally.rejected.append(rejection)
     details = {"connector": connector, "reason": rejection.reason}
     with contextlib.suppress(ContactNotFound):  # erased meanwhile: nowhere to note it
-        store.record_event(rejection.contact_id, REJECTED_EVENT, details, now)
+        store.contacts.record_event(rejection.contact_id, REJECTED_EVENT, details, now)
 
 
 def _advance(
     store: ProfileStore, connector: str, position: int, now: datetime, tally: _Tally
 ) -> None:
     if position > tally.position:
-        store.move_crm_cursor(connector, position, now)
+        store.integrations.move_crm_cursor(connector, position, now)
         tally.position = position
 
 
@@ -347,7 +348,7 @@ def _failed(
 ) -> None:
     attempts = tally.attempts + 1
     retry_at = now + (error.retry_after or backoff(attempts))
-    failure = store.record_crm_failure(
+    failure = store.integrations.record_crm_failure(
         connector, error.reason, attempts=attempts, retry_at=retry_at, now=now
     )
     logger.warning(

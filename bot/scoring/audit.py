@@ -95,10 +95,10 @@ def country_of(phone: str | None) -> str:
 
 def collect(store: ProfileStore) -> Iterable[AuditRow]:
     """One row per scored contact: its latest grade and the audited attributes."""
-    for contact in store.iter_contacts():
-        latest = store.latest_score(contact.id)
+    for contact in store.contacts.iterate():
+        latest = store.leads.latest_score(contact.id)
         if latest is None:
             continue
         channel = contact.channels[0].channel if contact.channels else "unknown"
-        size = store.qualification_of(contact.id).get("company_size", "unknown")
+        size = store.leads.qualification(contact.id).get("company_size", "unknown")
         yield AuditRow(latest.grade, channel, country_of(contact.phone), size)

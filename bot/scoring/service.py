@@ -8,19 +8,20 @@ from pathlib import Path
 from bot.scoring.engine import Engagement, Profile, ScoreResult, blend, score
 from bot.scoring.rubric import ENGAGEMENT_EVENTS, Rubric
 from bot.store import ProfileStore
+from bot.types import ContactId
 
 
-def profile_of(store: ProfileStore, contact_id: str) -> Profile:
-    contact = store.get_contact(contact_id)
+def profile_of(store: ProfileStore, contact_id: ContactId) -> Profile:
+    contact = store.contacts.get(contact_id)
     fields = {
         "role": contact.role or "",
         "company": contact.company or "",
         "need": contact.need or "",
-        **store.qualification_of(contact.id),
+        **store.leads.qualification(contact.id),
     }
     engagements = tuple(
         Engagement(event.kind, event.occurred_at)
-        for event in store.timeline(contact.id)
+        for event in store.contacts.timeline(contact.id)
         if event.kind in ENGAGEMENT_EVENTS
     )
     return Profile({k: v for k, v in fields.items() if v}, engagements)
@@ -28,7 +29,7 @@ def profile_of(store: ProfileStore, contact_id: str) -> Profile:
 
 def score_contact(
     store: ProfileStore,
-    contact_id: str,
+    contact_id: ContactId,
     *,
     rubric: Rubric,
     now: datetime,
@@ -43,7 +44,7 @@ def score_contact(
         model = load_model(model_dir)
         if model is not None:
             result = blend(result, rubric, model.probability(profile), model.version)
-    store.save_score(
+    store.leads.save_score(
         contact_id,
         score=result.score,
         grade=result.grade,

@@ -102,16 +102,16 @@ def generate(store: ProfileStore, count: int, seed: int, now: datetime) -> Synth
             "role": role,
             "company": f"Synth Co {index}",
         }
-        contact = store.update_lead_fields(channel, external, fields, external, now=created)
+        contact = store.leads.update_fields(channel, external, fields, external, now=created)
         if channel not in ("sms", "whatsapp", "voice") and rng.random() < 0.6:
-            contact = store.link_identity(contact.id, "sms", phone, now=created)
+            contact = store.contacts.link_identity(contact.id, "sms", phone, now=created)
         answers = {
             "company_size": size,
             "authority": authority,
             "budget": budget,
             "timeline": timeline,
         }
-        store.record_qualification(
+        store.leads.record_qualification(
             contact.id, answers, channel=channel, conversation_id=external, now=created
         )
         engagement = 0.0
@@ -121,7 +121,7 @@ def generate(store: ProfileStore, count: int, seed: int, now: datetime) -> Synth
             ("replied_to_followup", 0.3),
         ):
             if rng.random() < chance * (0.6 + 0.4 * seniority / 2):
-                store.record_event(
+                store.contacts.record_event(
                     contact.id,
                     kind,
                     {"synthetic": True},
@@ -131,7 +131,7 @@ def generate(store: ProfileStore, count: int, seed: int, now: datetime) -> Synth
         propensity = _propensity(size, authority, budget, timeline, seniority, engagement)
         outcome_won = rng.random() < propensity
         won += outcome_won
-        store.record_outcome(
+        store.leads.record_outcome(
             contact.id,
             "won" if outcome_won else "lost",
             now=created + timedelta(days=rng.uniform(7, 60)),

@@ -2,13 +2,13 @@
 their consent ledger, do-not-contact list, erasure, export and audit log."""
 
 from bot.store.consent_effects import ConsentChange
-from bot.store.consent_store import ConsentWords
-from bot.store.contact_search import MAX_QUERY as MAX_SEARCH_QUERY
 from bot.store.engine import make_engine
 from bot.store.identity import CodeLimits
 from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
 from bot.store.integration import EVENT_TYPES
 from bot.store.migrate import current_revision, downgrade, upgrade
+from bot.store.parts.consent import ConsentWords
+from bot.store.parts.contacts import MAX_QUERY as MAX_SEARCH_QUERY
 from bot.store.records import (
     ApiToken,
     AuditEntry,

@@ -30,6 +30,7 @@ from bot.store.schema import (
     crm_sync_cursors,
     integration_events,
 )
+from bot.types import ContactId
 
 FAILED = "crm_sync_failed"
 CUR, EV, LOG, ERA = crm_sync_cursors.c, integration_events.c, audit_log.c, crm_erasures.c
@@ -41,7 +42,7 @@ class CrmErasure:
 
     id: int
     connector: str
-    contact_id: str
+    contact_id: ContactId
     email: str
     attempts: int
     last_error: str | None
@@ -179,7 +180,7 @@ def pending_erasures(conn: Connection, connector: str) -> list[CrmErasure]:
     return [_erasure(row) for row in conn.execute(query).mappings()]
 
 
-def gone(conn: Connection, contact_ids: Sequence[str]) -> set[str]:
+def gone(conn: Connection, contact_ids: Sequence[ContactId]) -> set[ContactId]:
     """Those of `contact_ids` that are neither a contact nor merged into one."""
     wanted = set(contact_ids)
     if not wanted:

@@ -64,6 +64,11 @@ def lock_contact(conn: Connection, contact_id: ContactId) -> ContactId:
     return contact_id
 
 
+def lock_live(conn: Connection, key: str) -> ContactId:
+    """The live id for `key`, locked (see `lock_contact`)."""
+    return lock_contact(conn, require_id(conn, key))
+
+
 def id_for_identity(conn: Connection, channel: Channel, external_id: str) -> ContactId | None:
     query = select(channel_identities.c.contact_id).where(
         channel_identities.c.channel == channel,

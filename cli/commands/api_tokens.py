@@ -16,13 +16,15 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.token_command == "create":
             scopes = tokens.check_scopes([s.strip() for s in args.scopes.split(",") if s.strip()])
             issued = tokens.issue()
-            store.create_api_token(issued.token_id, args.name, scopes, issued.secret_hash)
+            store.integrations.create_api_token(
+                issued.token_id, args.name, scopes, issued.secret_hash
+            )
             print(f"token {issued.token_id} ({args.name}; scopes {', '.join(scopes)}):")
             print(f"  {issued.token}")
             print("Shown once: only a hash is kept. Send it as `Authorization: Bearer <token>`.")
             return 0
         if args.token_command == "list":
-            for t in store.api_tokens():
+            for t in store.integrations.api_tokens():
                 state = "revoked" if t.revoked_at else "active"
                 used = t.last_used_at.isoformat() if t.last_used_at else "never"
                 print(
@@ -30,7 +32,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                     f"{t.created_at:%Y-%m-%d}, last used {used})"
                 )
             return 0
-        revoked = store.revoke_api_token(args.id)
+        revoked = store.integrations.revoke_api_token(args.id)
         print(f"token {args.id} {'revoked' if revoked else 'was not active'}")
         return 0 if revoked else 1
     finally:

@@ -15,6 +15,7 @@ from bot.errors import ContactNotFound, ParleyError, StoreUnavailable
 from bot.segments.language import SegmentError, describe, parse_segment
 from bot.settings import Settings
 from bot.store import ContactSnapshot, ProfileStore, upgrade
+from bot.types import ContactId
 from campaigns.definitions import (
     Campaign,
     CampaignError,
@@ -59,8 +60,8 @@ def cmd_list(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             file=out,
         )
         for campaign in campaigns.values():
-            state = store.campaign_state(campaign.name, args.clock())
-            enrolled = store.enrollments(campaign.name)
+            state = store.campaigns.state(campaign.name, args.clock())
+            enrolled = store.campaigns.enrollments(campaign.name)
             active = sum(1 for e in enrolled if e.status == "active")
             print(
                 f"{campaign.name:<24} {campaign.trigger.kind:<16} {len(campaign.steps):>5} "
@@ -99,12 +100,12 @@ def cmd_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     campaign = _campaign(settings, args.campaign)
     store = _store(settings)
     try:
-        contact = store.find_contact(args.contact)
+        contact = store.contacts.find(args.contact)
         if contact is None:
             raise SystemExit(f"parley: no contact {args.contact!r}")
         at = args.clock()
-        snapshot = store.contact_snapshot(contact.id, at)
-        in_audience = store.in_segment(contact.id, campaign.audience, at)
+        snapshot = store.campaigns.contact_snapshot(contact.id, at)
+        in_audience = store.campaigns.in_segment(contact.id, campaign.audience, at)
     finally:
         store.dispose()
     print(
@@ -180,11 +181,11 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     return 0
 
 
-def _known_contacts(store: ProfileStore, keys: Sequence[str], out: TextIO) -> list[str]:
+def _known_contacts(store: ProfileStore, keys: Sequence[str], out: TextIO) -> list[ContactId]:
     """Enrolling skips a missing contact as if outside the audience; say so here instead."""
-    ids: list[str] = []
+    ids: list[ContactId] = []
     for key in keys:
-        contact = store.find_contact(key)
+        contact = store.contacts.find(key)
         if contact is None:
             print(f"skipped: {ContactNotFound(key)}", file=out)
         else:
@@ -192,20 +193,22 @@ def _known_contacts(store: ProfileStore, keys: Sequence[str], out: TextIO) -> li
     return ids
 
 
-def _segment_ids(store: ProfileStore, text: str | None, at: datetime) -> Iterator[str]:
+def _segment_ids(store: ProfileStore, text: str | None, at: datetime) -> Iterator[ContactId]:
     if not text:
         raise SystemExit("parley: give --contact ID (repeatable) or --segment EXPRESSION")
     segment, after = parse_segment(text), None
     while True:
-        page = store.contact_ids_in_segment(segment, at, after=after, limit=1000)
+        page = store.campaigns.contact_ids_in_segment(segment, at, after=after, limit=1000)
         yield from page
         if len(page) < 1000:
             return
         after = page[-1]
 
 
-def _chunks(items: Iterator[str] | Sequence[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
+def _chunks(
+    items: Iterator[ContactId] | Sequence[ContactId], size: int
+) -> Iterator[list[ContactId]]:
+    chunk: list[ContactId] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -220,7 +223,7 @@ def cmd_pause(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     paused = args.command == "pause"
     store = _store(settings)
     try:
-        store.set_campaign_paused(campaign.name, paused, args.clock())
+        store.campaigns.set_paused(campaign.name, paused, args.clock())
     finally:
         store.dispose()
     print(
@@ -252,8 +255,8 @@ def cmd_segment_preview(args: argparse.Namespace, settings: Settings, out: TextI
     store = _store(settings)
     try:
         at = args.clock()
-        count = store.count_in_segment(segment, at)
-        sample = store.segment_sample(segment, at, limit=args.limit)
+        count = store.campaigns.count_in_segment(segment, at)
+        sample = store.campaigns.segment_sample(segment, at, limit=args.limit)
     finally:
         store.dispose()
     print(f"{describe(segment)}\n{count} contact{'s' if count != 1 else ''} match", file=out)

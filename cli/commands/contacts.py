@@ -17,6 +17,7 @@ from bot.import_rows import ImportProblem
 from bot.importing import ImportOptions, import_contacts
 from bot.settings import Settings
 from bot.store import Contact, ProfileStore
+from bot.types import ContactId
 from cli.commands.privacy import actor
 
 CSV_COLUMNS = (
@@ -42,14 +43,14 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def list_contacts(store: ProfileStore, limit: int, offset: int) -> int:
-    contacts = store.list_contacts(limit=limit, offset=offset)
-    store.record_audit(actor(), "list_contacts", "*", {"count": len(contacts)})
+    contacts = store.contacts.page(limit=limit, offset=offset)
+    store.privacy.record_audit(actor(), "list_contacts", "*", {"count": len(contacts)})
     print(f"{'id':32}  {'name':24}  {'email':30}  {'phone':16}  status")
     for c in contacts:
         print(
             f"{c.id:32}  {_cell(c.name, 24)}  {_cell(c.email, 30)}  {_cell(c.phone, 16)}  {c.lead_status}"
         )
-    print(f"({len(contacts)} of {store.count_contacts()} contacts)")
+    print(f"({len(contacts)} of {store.contacts.count()} contacts)")
     return 0
 
 
@@ -59,13 +60,13 @@ def _cell(value: str | None, width: int) -> str:
 
 
 def show_contact(store: ProfileStore, key: str) -> int:
-    contact = store.find_contact(key)
+    contact = store.contacts.find(key)
     if contact is None:
         raise ContactNotFound(key)
-    store.record_audit(actor(), "view_contact", contact.id)
+    store.privacy.record_audit(actor(), "view_contact", contact.id)
     print(json.dumps(contact.to_export(), indent=2, ensure_ascii=False))
     print("\nTimeline:")
-    for event in store.timeline(contact.id):
+    for event in store.contacts.timeline(contact.id):
         print(
             f"  {event.occurred_at.isoformat()}  {event.kind:22}  {json.dumps(event.data, ensure_ascii=False)}"
         )
@@ -73,14 +74,14 @@ def show_contact(store: ProfileStore, key: str) -> int:
 
 
 def export_contacts(store: ProfileStore, fmt: str, output: str) -> int:
-    store.record_audit(actor(), "export_contacts", "*", {"format": fmt, "output": output})
+    store.privacy.record_audit(actor(), "export_contacts", "*", {"format": fmt, "output": output})
     with (
         nullcontext(sys.stdout)
         if output == "-"
         else open(output, "w", encoding="utf-8", newline="") as out
     ):
         writer = write_json if fmt == "json" else write_csv
-        writer(store.iter_contacts(), out)
+        writer(store.contacts.iterate(), out)
     return 0
 
 
@@ -114,7 +115,7 @@ def import_file(store: ProfileStore, args: argparse.Namespace, settings: Setting
     report = import_contacts(store, Path(args.file), options)
     if not args.dry_run:
         counts = {"new": report.new, "merged": report.merged, "rows": report.rows}
-        store.record_audit(actor(), "import_contacts", Path(args.file).name, counts)
+        store.privacy.record_audit(actor(), "import_contacts", Path(args.file).name, counts)
     print("\n".join(report.lines()))
     return 0
 
@@ -135,13 +136,13 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
 
 def enrich_all(store: ProfileStore, batch: int = 500) -> int:
     """Company domain, country and time zone for every contact, one transaction a batch."""
-    done, pending = 0, dict[str, Enrichment]()
-    for contact in store.iter_contacts(batch=batch):
+    done, pending = 0, dict[ContactId, Enrichment]()
+    for contact in store.contacts.iterate(batch=batch):
         pending[contact.id] = enrich(contact.email, contact.phone)
         if len(pending) >= batch:
-            done += store.set_enrichments(pending)
+            done += store.contacts.set_enrichments(pending)
             pending = {}
-    done += store.set_enrichments(pending) if pending else 0
-    store.record_audit(actor(), "enrich_contacts", "*", {"count": done})
+    done += store.contacts.set_enrichments(pending) if pending else 0
+    store.privacy.record_audit(actor(), "enrich_contacts", "*", {"count": done})
     print(f"enriched {done} contacts")
     return 0

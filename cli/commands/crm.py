@@ -33,11 +33,11 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def status(store: ProfileStore, connector: str, *, on: bool) -> int:
-    position = store.crm_cursor(connector)
-    pending = store.count_integration_events_after(position, SYNC_KINDS)
+    position = store.integrations.crm_cursor(connector)
+    pending = store.integrations.count_events_after(position, SYNC_KINDS)
     print(f"{connector}: {'on' if on else 'off (HUBSPOT_ACCESS_TOKEN not set)'}")
     print(f"cursor: event {position}, {pending} events waiting")
-    failure = store.crm_failure(connector)
+    failure = store.integrations.crm_failure(connector)
     if failure is None:
         print("last error: none since the cursor last moved")
         return 0

@@ -29,7 +29,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def list_deliveries(store: ProfileStore, status: str | None) -> int:
-    rows = store.deliveries(status)
+    rows = store.outbox.deliveries(status)
     print(f"{'id':>5}  {'kind':16} {'status':10} {'tries':>5}  {'created':20}  last error")
     for d in rows:
         target = d.payload.get("url") or d.payload.get("to") or ""
@@ -42,7 +42,7 @@ def list_deliveries(store: ProfileStore, status: str | None) -> int:
 
 
 def retry(store: ProfileStore, settings: Settings, delivery_id: int | None, now: datetime) -> int:
-    reset = store.retry_failed_deliveries(delivery_id, now=now)
+    reset = store.outbox.retry_failed_deliveries(delivery_id, now=now)
     report = deliver_due(store, settings, now)
     print(
         f"queued {reset} failed deliveries again; delivered {report.delivered}, "
@@ -53,9 +53,9 @@ def retry(store: ProfileStore, settings: Settings, delivery_id: int | None, now:
 
 def list_bookings(store: ProfileStore, settings: Settings) -> int:
     zone = ZoneInfo(load_availability(settings).timezone)
-    rows = store.bookings()
+    rows = store.leads.bookings()
     for b in rows:
-        contact = store.get_contact(b.contact_id)
+        contact = store.contacts.get(b.contact_id)
         print(
             f"{b.starts_at.astimezone(zone):%a %d %b %Y %H:%M}  {b.status:10} "
             f"{contact.name or '-'} <{contact.email or contact.phone or contact.id}>"

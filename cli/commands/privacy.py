@@ -19,7 +19,7 @@ def actor() -> str:
 
 
 def _find(store: ProfileStore, key: str) -> Contact:
-    contact = store.find_contact(key)
+    contact = store.contacts.find(key)
     if contact is None:
         raise ContactNotFound(key)
     return contact
@@ -89,8 +89,8 @@ def _sweep(args: argparse.Namespace, settings: Settings, store: ProfileStore) ->
 
 def _proof(args: argparse.Namespace, settings: Settings, store: ProfileStore) -> int:
     contact = _find(store, args.contact)
-    history = [event.to_export() for event in store.consent_history(contact.id)]
-    store.record_audit(actor(), "consent_proof", contact.id)
+    history = [event.to_export() for event in store.consent.history(contact.id)]
+    store.privacy.record_audit(actor(), "consent_proof", contact.id)
     if args.json:
         print(
             json.dumps(

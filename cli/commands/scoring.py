@@ -50,10 +50,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) -> int:
-    contact = store.find_contact(key)
+    contact = store.contacts.find(key)
     if contact is None:
         raise ContactNotFound(key)
-    store.record_audit(actor(), "explain_score", contact.id)
+    store.privacy.record_audit(actor(), "explain_score", contact.id)
     result = score_contact(
         store,
         contact.id,
@@ -70,7 +70,7 @@ def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) ->
         print("  no rule gave points: nothing known about fit or engagement yet")
     for reason in result.reasons:
         print(f"  {reason.detail}")
-    known = store.qualification_of(contact.id)
+    known = store.leads.qualification(contact.id)
     missing = [f for f in ("company_size", "authority", "budget", "timeline") if f not in known]
     if missing:
         print(f"  (unanswered: {', '.join(missing)})")
@@ -80,7 +80,7 @@ def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) ->
 def rescore(store: ProfileStore, settings: Settings, now: datetime) -> int:
     rubric = load_rubric(settings.scoring_file)
     count = 0
-    for contact in store.iter_contacts():
+    for contact in store.contacts.iterate():
         score_contact(store, contact.id, rubric=rubric, now=now, model_dir=model_dir(settings))
         count += 1
     print(f"rescored {count} contacts with rubric {rubric.version}")
@@ -88,7 +88,7 @@ def rescore(store: ProfileStore, settings: Settings, now: datetime) -> int:
 
 
 def _history(store: ProfileStore) -> tuple[list[Profile], list[bool]]:
-    outcomes = store.outcomes()
+    outcomes = store.leads.outcomes()
     return [profile_of(store, o.contact_id) for o in outcomes], [
         o.outcome == "won" for o in outcomes
     ]
@@ -170,7 +170,7 @@ def _print_report(report: AuditReport) -> None:
 
 def synthesize(store: ProfileStore, count: int, seed: int, force: bool, now: datetime) -> int:
     real = [
-        c for c in store.list_contacts(limit=50) if not (c.email or "").endswith(SYNTHETIC_DOMAIN)
+        c for c in store.contacts.page(limit=50) if not (c.email or "").endswith(SYNTHETIC_DOMAIN)
     ]
     if real and not force:
         raise RefusedOnRealData()

@@ -27,30 +27,32 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     store = ProfileStore.from_url(settings.database_url)
     try:
         if args.user_command == "list":
-            for user in store.studio_users():
+            for user in store.studio.users():
                 state = "disabled" if user.disabled else "active"
                 print(f"{user.id:>4}  {user.role:9} {state:9} {user.email}  ({user.name})")
             return 0
         if args.user_command == "add":
             hashed = passwords.hash_password(_password(args))
-            user = store.create_studio_user(
+            user = store.studio.create_user(
                 args.email.strip().lower(), args.name, args.role, hashed
             )
-            store.record_audit("cli", "studio.user_created", str(user.id), {"role": user.role})
+            store.privacy.record_audit(
+                "cli", "studio.user_created", str(user.id), {"role": user.role}
+            )
             print(f"studio user {user.id} created: {user.email} ({user.role})")
             return 0
-        found = store.studio_user_with_hash(args.email.strip().lower())
+        found = store.studio.user_with_hash(args.email.strip().lower())
         if found is None:
             print(f"parley: no studio user has the email {args.email}", file=sys.stderr)
             return 1
         user = found[0]
         if args.user_command == "password":
-            store.set_studio_password(user.id, passwords.hash_password(_password(args)))
-            store.record_audit("cli", "studio.password_set", str(user.id))
+            store.studio.set_password(user.id, passwords.hash_password(_password(args)))
+            store.privacy.record_audit("cli", "studio.password_set", str(user.id))
             print(f"password changed for {user.email}; their sessions were ended")
         else:
-            store.disable_studio_user(user.id)
-            store.record_audit("cli", "studio.user_disabled", str(user.id))
+            store.studio.disable_user(user.id)
+            store.privacy.record_audit("cli", "studio.user_disabled", str(user.id))
             print(f"{user.email} disabled; their sessions were ended")
         return 0
     finally:

@@ -22,13 +22,13 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if command == "list":
             return list_subscriptions(store)
         if command == "unsubscribe":
-            found = store.unsubscribe_webhook(args.id)
+            found = store.integrations.unsubscribe_webhook(args.id)
             print(f"subscription {args.id} {'stopped' if found else 'was not active'}")
             return 0 if found else 1
         if command == "failed":
             return list_failed(store)
         if command == "retry":
-            count = store.retry_failed_webhooks(args.id, now)
+            count = store.outbox.retry_failed_webhooks(args.id, now)
             print(f"{count} failed deliveries queued again (the worker sends them within seconds)")
             return 0
         report = webhooks.deliver_due(store, now, allow_private=allow_private)
@@ -49,7 +49,7 @@ def subscribe(
     wanted = list(EVENT_TYPES) if events == "all" else [e.strip() for e in events.split(",")]
     webhooks.check_subscription(url, wanted, allow_private)
     key = secret or webhooks.new_secret()
-    made = store.subscribe_webhook(url, wanted, key, now)
+    made = store.integrations.subscribe_webhook(url, wanted, key, now)
     print(f"subscription {made.id}: {url} receives {', '.join(made.events)}")
     if secret is None:
         print(f"signing secret (shown once; verify X-Parley-Signature with it): {key}")
@@ -57,14 +57,14 @@ def subscribe(
 
 
 def list_subscriptions(store: ProfileStore) -> int:
-    for sub in store.webhook_subscriptions():
+    for sub in store.integrations.webhook_subscriptions():
         state = "active" if sub.active else "stopped"
         print(f"{sub.id:>4}  {state:8} {sub.url}  {', '.join(sub.events)}")
     return 0
 
 
 def list_failed(store: ProfileStore) -> int:
-    failed = store.webhook_deliveries("failed")
+    failed = store.outbox.webhook_deliveries("failed")
     for d in failed:
         print(
             f"{d.id:>5}  {d.type:18} {d.event_id}  tries {d.attempts}  {d.url}  "

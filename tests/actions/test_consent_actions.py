@@ -58,29 +58,29 @@ async def test_only_a_confident_yes_is_consent(store: ProfileStore, settings: Se
             DOMAIN,
         )
         assert responses(dispatcher) == ["utter_consent_not_given"]
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
     dispatcher = CollectingDispatcher()
     await action.run(dispatcher, make_tracker("yes", intent="affirm", slots=asked), DOMAIN)
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None
-    (event,) = store.consent_history(contact.id)
+    (event,) = store.consent.history(contact.id)
     assert event.wording == WORDING and event.evidence["text"] == "yes"
     # No proven email: the yes is on record, pending, and sends nothing yet.
-    assert event.granted and event.pending and not store.has_consent(contact.id, "email")
+    assert event.granted and event.pending and not store.consent.is_granted(contact.id, "email")
     assert responses(dispatcher) == ["utter_consent_unconfirmed"]
 
 
 async def test_a_yes_for_a_proven_email_is_in_force_at_once(
     store: ProfileStore, settings: Settings
 ) -> None:
-    store.verify_detail("rest", "visitor-1", "email", "dana@acme.io", "site_token")
+    store.contacts.verify_detail("rest", "visitor-1", "email", "dana@acme.io", "site_token")
     asked = {"consent_purpose": "email", "consent_wording": WORDING, "consent_version": "v1"}
     dispatcher = CollectingDispatcher()
     await ActionRecordConsent(store=store, settings=settings).run(
         dispatcher, make_tracker("yes", intent="affirm", slots=asked), DOMAIN
     )
-    contact = store.contact_for_identity("rest", "visitor-1")
-    assert contact is not None and store.has_consent(contact.id, "email")
+    contact = store.contacts.for_identity("rest", "visitor-1")
+    assert contact is not None and store.consent.is_granted(contact.id, "email")
     assert responses(dispatcher) == ["utter_consent_recorded"]
 
 
@@ -106,9 +106,9 @@ async def test_withdrawal_during_an_outage_is_said_journaled_and_replayed(
     assert [c.purposes for c in journal.pending()] == [("sms",)]
 
     assert journal.replay(store) == 1
-    contact = store.contact_for_identity("rest", "visitor-1")
-    assert contact is not None and store.consent_state(contact.id)["sms"].granted is False
-    assert store.is_do_not_contact(contact.id, "sms")
+    contact = store.contacts.for_identity("rest", "visitor-1")
+    assert contact is not None and store.consent.state(contact.id)["sms"].granted is False
+    assert store.consent.is_do_not_contact(contact.id, "sms")
     assert journal.pending() == []
 
 
@@ -120,7 +120,7 @@ async def test_opt_out_intent_without_opt_out_words_withdraws_nothing(
         dispatcher, make_tracker("don't stop the demo", intent="opt_out"), DOMAIN
     )
     assert responses(dispatcher) == ["utter_default"]
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 async def test_start_restores_only_what_was_once_granted(
@@ -128,9 +128,9 @@ async def test_start_restores_only_what_was_once_granted(
 ) -> None:
     from actions.consent import ActionResubscribe
 
-    contact = store.ensure_contact("rest", "visitor-1")
+    contact = store.contacts.ensure("rest", "visitor-1")
     for purpose, granted in [("email", True), ("email", False), ("sms", False)]:
-        store.record_consent(
+        store.consent.record(
             contact.id,
             purpose,
             granted,
@@ -143,7 +143,7 @@ async def test_start_restores_only_what_was_once_granted(
     tracker = keyword_tracker("START", "start", intent="opt_in")
     dispatcher = CollectingDispatcher()
     await ActionResubscribe(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
-    state = store.consent_state(contact.id)
+    state = store.consent.state(contact.id)
     assert state["email"].granted is True and state["sms"].granted is False
     assert dispatcher.messages[0]["scope"] == "email"
 
@@ -155,11 +155,11 @@ async def test_stop_all_withdraws_every_purpose_and_blocks_every_marketing_chann
     await ActionWithdrawConsent(store=store, settings=settings).run(
         CollectingDispatcher(), tracker, DOMAIN
     )
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None
-    state = store.consent_state(contact.id)
+    state = store.consent.state(contact.id)
     assert sorted(state) == sorted(PURPOSES) and not any(e.granted for e in state.values())
-    blocked = [(e.channel, e.reason) for e in store.do_not_contact(contact.id)]
+    blocked = [(e.channel, e.reason) for e in store.consent.do_not_contact(contact.id)]
     assert blocked == [(p, "withdrawn") for p in ("email", "sms", "whatsapp", "telegram", "phone")]
 
 
@@ -168,18 +168,18 @@ async def test_start_after_stop_lifts_the_block_it_left(
 ) -> None:
     from actions.consent import ActionResubscribe
 
-    contact = store.ensure_contact("rest", "visitor-1")
-    store.grant_consent(contact.id, ["email"], ConsentWords("rest", "w", "v", "keyword", {}))
+    contact = store.contacts.ensure("rest", "visitor-1")
+    store.consent.grant(contact.id, ["email"], ConsentWords("rest", "w", "v", "keyword", {}))
     await ActionWithdrawConsent(store=store, settings=settings).run(
         CollectingDispatcher(), make_tracker("stop emailing me", intent="opt_out"), DOMAIN
     )
-    assert [e.channel for e in store.do_not_contact(contact.id)] == ["email"]
+    assert [e.channel for e in store.consent.do_not_contact(contact.id)] == ["email"]
     tracker = keyword_tracker("START", "start", intent="opt_in")
     await ActionResubscribe(store=store, settings=settings).run(
         CollectingDispatcher(), tracker, DOMAIN
     )
-    assert store.has_consent(contact.id, "email")
-    assert store.do_not_contact(contact.id) == []
+    assert store.consent.is_granted(contact.id, "email")
+    assert store.consent.do_not_contact(contact.id) == []
 
 
 # ---- Answers in people's own words, through action_yes_no_answer (actions/clarify.py).
@@ -239,8 +239,8 @@ async def test_a_yes_in_own_words_is_handed_to_recording(
     tracker = make_tracker("yeah go on then, that's grand", intent="chitchat", slots=EMAIL_ASKED)
     after = await ActionRecordConsent(store=store, settings=settings).run(recorded, tracker, DOMAIN)
     assert followups(after) == ["action_ask_consent"]
-    contact = store.contact_for_identity("rest", "visitor-1")
-    assert contact is not None and store.consent_state(contact.id)["email"].granted
+    contact = store.contacts.for_identity("rest", "visitor-1")
+    assert contact is not None and store.consent.state(contact.id)["email"].granted
 
 
 async def test_a_partial_answer_records_each_purpose_as_said(
@@ -252,9 +252,9 @@ async def test_a_partial_answer_records_each_purpose_as_said(
         dispatcher, tracker, DOMAIN
     )
     assert slot_events(events)["consent_answered"] == ["email", "sms"]
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None
-    assert {p: e.granted for p, e in store.consent_state(contact.id).items()} == {"email": True}
+    assert {p: e.granted for p, e in store.consent.state(contact.id).items()} == {"email": True}
     # The texts question is not asked again: it was answered.
     asked = CollectingDispatcher()
     await ActionAskConsent(store=store, settings=settings).run(
@@ -278,8 +278,8 @@ async def test_a_yes_to_a_purpose_not_yet_asked_waits_for_its_own_question(
         CollectingDispatcher(), tracker, DOMAIN
     )
     assert slot_events(events)["consent_answered"] == ["email"]
-    contact = store.contact_for_identity("rest", "visitor-1")
-    assert contact is None or store.consent_state(contact.id) == {}
+    contact = store.contacts.for_identity("rest", "visitor-1")
+    assert contact is None or store.consent.state(contact.id) == {}
 
 
 async def test_unsure_gets_one_clarifying_question_then_no_consent(
@@ -296,7 +296,7 @@ async def test_unsure_gets_one_clarifying_question_then_no_consent(
     slots = slot_events(events)
     assert slots["consent_answered"] == ["email"] and slots["yes_no_pending"] is False
     assert followups(events) == ["action_ask_consent"]
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 async def test_a_question_back_is_answered_in_other_words(
@@ -340,7 +340,7 @@ async def test_a_question_left_open_in_an_earlier_session_is_not_answered_now(
     events = await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_greet"]
     assert slot_events(events)["yes_no_pending"] is False
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ DOMAIN = {"session_config": {"carry_over_slots_to_new_session": True}}
 async def test_submit_marks_captured_and_summarises(
     store: ProfileStore, settings: Settings
 ) -> None:
-    store.update_lead_fields(
+    store.leads.update_fields(
         "rest", "visitor-1", {"name": "Dana", "email": "dana@acme.io"}, "visitor-1"
     )
     dispatcher = CollectingDispatcher()
@@ -40,7 +40,7 @@ async def test_submit_marks_captured_and_summarises(
     assert (
         "- Phone: (skipped)" in message["summary"] and "- Email: dana@acme.io" in message["summary"]
     )
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and contact.lead_status == "captured"
 
 
@@ -49,13 +49,13 @@ async def test_confirm_marks_confirmed(store: ProfileStore, settings: Settings) 
     await ActionConfirmLead(store=store, settings=settings).run(
         dispatcher, make_tracker("yes", slots=LEAD), DOMAIN
     )
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and contact.lead_status == "confirmed"
     assert dispatcher.messages[0]["name"] == "Dana"
 
 
 async def test_cancel_deactivates_and_keeps_data(store: ProfileStore, settings: Settings) -> None:
-    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    contact = store.leads.update_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
     tracker = make_tracker(
         "never mind", intent="cancel", slots={"contact_id": contact.id, "lead_name": "Dana"}
     )
@@ -64,8 +64,8 @@ async def test_cancel_deactivates_and_keeps_data(store: ProfileStore, settings: 
     )
     assert ActiveLoop(None) in events
     assert slot_events(events)["requested_slot"] is None
-    assert store.get_contact(contact.id).name == "Dana"
-    assert store.timeline(contact.id)[-1].kind == "lead_form_cancelled"
+    assert store.contacts.get(contact.id).name == "Dana"
+    assert store.contacts.timeline(contact.id)[-1].kind == "lead_form_cancelled"
 
 
 async def test_session_start_discloses_the_bot_to_strangers(
@@ -83,10 +83,10 @@ async def test_session_start_discloses_the_bot_to_strangers(
 async def test_session_start_recognises_a_known_identity(
     store: ProfileStore, settings: Settings
 ) -> None:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "rest", "visitor-1", {"name": "Dana", "company": "Acme"}, "c1"
     )
-    store.set_lead_status(contact.id, "captured", "c1")
+    store.leads.set_status(contact.id, "captured", "c1")
     dispatcher = CollectingDispatcher()
     events = await ActionSessionStart(store=store, settings=settings).run(
         dispatcher, make_tracker("hi"), DOMAIN
@@ -138,27 +138,27 @@ async def summary_answer(
 async def test_the_summary_opens_a_question_and_a_confirmed_lead_stays_confirmed(
     store: ProfileStore, settings: Settings
 ) -> None:
-    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
-    store.set_lead_status(contact.id, "confirmed", "visitor-1")
+    contact = store.leads.update_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    store.leads.set_status(contact.id, "confirmed", "visitor-1")
     events = await ActionSubmitLead(store=store, settings=settings).run(
         CollectingDispatcher(), make_tracker("my company is Initrode", slots=LEAD), DOMAIN
     )
     slots = slot_events(events)
     assert (slots["yes_no_pending"], slots["yes_no_question"]) == (True, "summary")
-    assert store.get_contact(contact.id).lead_status == "confirmed"
+    assert store.contacts.get(contact.id).lead_status == "confirmed"
 
 
 async def test_asking_for_sales_after_confirming_hands_off_instead_of_summarising_again(
     store: ProfileStore, settings: Settings
 ) -> None:
-    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
-    store.set_lead_status(contact.id, "confirmed", "visitor-1")
+    contact = store.leads.update_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    store.leads.set_status(contact.id, "confirmed", "visitor-1")
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("please, I only want to talk to a sales person", intent="talk_to_sales")
     events = await ActionSubmitLead(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
     assert followups(events) == ["action_human_handoff"] and responses(dispatcher) == []
     # Before the details are confirmed, the summary comes first.
-    store.set_lead_status(contact.id, "captured", "visitor-1")
+    store.leads.set_status(contact.id, "captured", "visitor-1")
     events = await ActionSubmitLead(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_lead_summary"]
 
@@ -209,14 +209,14 @@ async def test_an_unclear_answer_is_clarified_once_then_left_unconfirmed(
     events, dispatcher = await summary_answer(store, settings, "erm", yes_no_unclear=1)
     assert responses(dispatcher) == ["utter_summary_unconfirmed"]
     assert followups(events) == ["action_ask_consent"]
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is None or contact.lead_status != "confirmed"
 
 
 async def test_a_corrected_value_is_saved_and_the_summary_shown_again(
     store: ProfileStore, settings: Settings
 ) -> None:
-    store.record_stated_details(
+    store.contacts.record_stated_details(
         "rest", "visitor-1", {"name": "Dana", "company": "Initech"}, "visitor-1"
     )
     tracker = make_tracker(
@@ -229,9 +229,9 @@ async def test_a_corrected_value_is_saved_and_the_summary_shown_again(
     )
     assert slot_events(events)["lead_company"] == "Globex Corporation"
     assert followups(events) == ["action_submit_lead"]
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and contact.company == "Globex Corporation"
-    changes = [e.data for e in store.timeline(contact.id) if e.kind == "field_changed"]
+    changes = [e.data for e in store.contacts.timeline(contact.id) if e.kind == "field_changed"]
     assert {"field": "company", "old": "Initech", "new": "Globex Corporation"} in changes
 
 
@@ -260,13 +260,13 @@ async def test_an_unreadable_new_value_is_asked_for_again(
         CollectingDispatcher(), tracker, DOMAIN
     )
     assert slot_events(events)["requested_slot"] == "lead_email"
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 async def test_a_detail_never_given_leaves_the_summary_and_the_profile(
     store: ProfileStore, settings: Settings
 ) -> None:
-    store.record_stated_details(
+    store.contacts.record_stated_details(
         "rest", "visitor-1", {"name": "Dana", "phone": "+14155550134"}, "visitor-1"
     )
     tracker = make_tracker(
@@ -280,5 +280,5 @@ async def test_a_detail_never_given_leaves_the_summary_and_the_profile(
     assert slot_events(events)["lead_phone"] is None
     assert "phone" in slot_events(events)["skipped_fields"]
     assert followups(events) == ["action_submit_lead"]
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and contact.phone is None and contact.name == "Dana"

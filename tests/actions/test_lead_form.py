@@ -33,7 +33,7 @@ async def test_valid_email_is_set_saved_and_next_question_chosen(
     assert slots["requested_slot"] == "lead_phone"
     assert slots["form_read_until"] == "m1"
     assert said == []
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert (
         contact is not None
         and contact.email == "dana@acme.io"
@@ -110,7 +110,7 @@ async def test_message_already_read_only_picks_the_next_question(
 async def test_someone_elses_email_prefills_nothing_and_merges_nothing(
     store: ProfileStore, settings: Settings
 ) -> None:
-    owner = store.update_lead_fields(
+    owner = store.leads.update_fields(
         "telegram", "42", {"name": "Dana", "email": "dana@acme.io", "company": "Acme"}, "tg-42"
     )
     action = ValidateLeadForm(store=store, settings=settings)
@@ -118,11 +118,11 @@ async def test_someone_elses_email_prefills_nothing_and_merges_nothing(
     assert slots["lead_email"] == "dana@acme.io"  # what the person said, in their form
     assert "lead_company" not in slots and "lead_name" not in slots
     assert slots["requested_slot"] == "lead_name"  # asked, not taken from the stranger
-    visitor = store.contact_for_identity("rest", "visitor-1")
+    visitor = store.contacts.for_identity("rest", "visitor-1")
     assert visitor is not None and visitor.id != owner.id
     assert {i.channel for i in visitor.channels} == {"rest"} and visitor.email is None
-    assert store.get_contact(owner.id) == owner
-    assert [c.holder_id for c in store.open_claims(visitor.id)] == [owner.id]
+    assert store.contacts.get(owner.id) == owner
+    assert [c.holder_id for c in store.contacts.open_claims(visitor.id)] == [owner.id]
 
 
 async def test_store_outage_is_said_and_the_details_saved_later(
@@ -148,7 +148,7 @@ async def test_store_outage_is_said_and_the_details_saved_later(
         },
     )
     assert later["unsaved_fields"] == []
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and (contact.name, contact.email) == ("Dana Reyes", "dana@acme.io")
 
 
@@ -236,7 +236,7 @@ async def test_a_name_the_classifier_took_for_skip_is_still_the_name(
         )
         assert slots["lead_name"] == text and "skipped_fields" not in slots
         assert slots["requested_slot"] == "lead_email" and said == []
-        contact = store.contact_for_identity("rest", f"name-{intent}")
+        contact = store.contacts.for_identity("rest", f"name-{intent}")
         assert contact is not None and contact.name == text
 
 
@@ -267,7 +267,7 @@ async def test_refusing_the_phone_never_fills_the_company(
         assert slots["skipped_fields"] == ["phone"], text
         assert "lead_company" not in slots and "lead_phone" not in slots
         assert slots["requested_slot"] == "lead_company" and said == ["utter_field_skipped"]
-        assert store.contact_for_identity("rest", f"phone-{index}") is None
+        assert store.contacts.for_identity("rest", f"phone-{index}") is None
 
 
 async def test_a_refusal_keeps_a_company_stated_outright(
@@ -310,7 +310,7 @@ async def test_the_bots_own_company_and_tools_are_not_the_persons_company(
         )
         assert "lead_company" not in slots and slots["requested_slot"] == "lead_company", text
         assert said == ["utter_invalid_text"]
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 async def test_an_organisation_in_an_unasked_message_fills_nothing(
@@ -337,7 +337,7 @@ async def test_an_address_read_out_is_taken_when_the_email_was_asked(
         slots={"requested_slot": "lead_email", "lead_name": "Jean-Pierre Tremblay"},
     )
     assert slots["lead_email"] == "jp.tremblay@acme.ca" and said == []
-    contact = store.contact_for_identity("rest", "visitor-1")
+    contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and contact.email == "jp.tremblay@acme.ca"
 
 
@@ -389,7 +389,7 @@ async def test_only_wanting_to_ask_questions_ends_the_form_at_once(
     assert responses(dispatcher) == ["utter_lead_form_declined"]
     assert slot_events(events)["requested_slot"] is None
     assert FollowupAction("action_listen") in events
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 async def test_a_second_question_turned_down_before_any_detail_ends_the_form(

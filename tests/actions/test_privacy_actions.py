@@ -16,10 +16,10 @@ from tests.actions.conftest import make_tracker, responses, slot_events
 
 
 def _owner_and_claimant(store: ProfileStore) -> tuple[str, str]:
-    owner = store.update_lead_fields(
+    owner = store.leads.update_fields(
         "sms", "+15550002222", {"name": "Ada Owner", "email": "ada@example.com"}, "sms-2"
     )
-    claimant = store.record_stated_details(
+    claimant = store.contacts.record_stated_details(
         "rest", "visitor-1", {"name": "Mal", "email": "ada@example.com"}, "visitor-1"
     )
     return owner.id, claimant.id
@@ -48,8 +48,8 @@ async def test_erase_without_a_way_to_send_codes_erases_only_the_claimant(
         dispatcher, make_tracker("yes", intent="affirm"), {}
     )
     assert responses(dispatcher) == ["utter_erased", "utter_cannot_verify"]
-    assert store.find_contact(claimant) is None
-    assert store.get_contact(owner).name == "Ada Owner"
+    assert store.contacts.find(claimant) is None
+    assert store.contacts.get(owner).name == "Ada Owner"
 
 
 async def test_a_code_nobody_sent_is_not_expected(store: ProfileStore, settings: Settings) -> None:
@@ -68,7 +68,7 @@ async def test_six_digits_in_a_form_are_an_answer_unless_a_code_was_sent(
     budget = make_tracker("500000", intent="enter_code", slots=slots)
     assert not await awaiting_code(action, budget)
     owner, claimant = _owner_and_claimant(store)
-    issued = store.issue_verification_code(
+    issued = store.contacts.issue_verification_code(
         claimant, "visitor-1", "email", "ada@example.com", "show"
     )
     assert issued.code is not None and owner != claimant
@@ -117,16 +117,16 @@ async def test_yes_and_no_in_own_words(store: ProfileStore, settings: Settings) 
 async def test_two_unclear_answers_pass_the_request_to_the_privacy_team(
     store: ProfileStore, settings: Settings
 ) -> None:
-    contact = store.update_lead_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    contact = store.leads.update_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
     events, dispatcher = await erasure_answer(store, settings, "hmm")
     assert responses(dispatcher) == ["utter_clarify_erasure"]
     events, dispatcher = await erasure_answer(store, settings, "dunno really", yes_no_unclear=1)
     assert responses(dispatcher) == ["utter_erasure_referred"]
     assert dispatcher.messages[0]["privacy_contact"] == settings.privacy_contact
-    assert store.get_contact(contact.id).name == "Dana"  # nothing erased
-    (referral,) = [e for e in store.timeline(contact.id) if e.kind == "erasure_referred"]
+    assert store.contacts.get(contact.id).name == "Dana"  # nothing erased
+    (referral,) = [e for e in store.contacts.timeline(contact.id) if e.kind == "erasure_referred"]
     assert referral.data["conversation_id"] == "visitor-1"
-    assert store.audit_entries()[0].action == "erasure_referred"
+    assert store.privacy.audit_entries()[0].action == "erasure_referred"
     assert slot_events(events)["yes_no_pending"] is False
 
 

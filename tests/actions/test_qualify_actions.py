@@ -17,7 +17,7 @@ DOMAIN: dict[str, Any] = {}
 
 
 def _contact(store: ProfileStore) -> str:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "rest", "visitor-1", {"name": "Dana", "email": "dana@acme.io"}, "visitor-1"
     )
     return contact.id
@@ -46,7 +46,7 @@ async def test_free_text_answer_is_read_saved_and_next_question_asked(
     assert slots["qual_company_size"] == "11-50"
     assert slots["requested_slot"] == "qual_authority"
     assert said == []
-    assert store.qualification_of(contact_id)["company_size"] == "11-50"
+    assert store.leads.qualification(contact_id)["company_size"] == "11-50"
 
 
 async def test_small_company_skips_the_budget_question(
@@ -79,7 +79,7 @@ async def test_unreadable_answer_is_asked_again_then_set_aside(
     )
     assert "budget" in slots["qual_skipped"]
     assert said == ["utter_qualify_skipped"]
-    assert "budget" not in store.qualification_of(contact_id)
+    assert "budget" not in store.leads.qualification(contact_id)
 
 
 async def test_not_sure_skips_at_once(store: ProfileStore, settings: Settings) -> None:
@@ -113,7 +113,7 @@ async def test_a_question_is_not_an_answer(store: ProfileStore, settings: Settin
 
 async def test_start_asks_only_what_is_unknown(store: ProfileStore, settings: Settings) -> None:
     contact_id = _contact(store)
-    store.record_qualification(
+    store.leads.record_qualification(
         contact_id,
         {"company_size": "51-200", "authority": "decides"},
         channel="rest",
@@ -134,7 +134,7 @@ async def test_start_routes_at_once_when_all_is_known(
     store: ProfileStore, settings: Settings
 ) -> None:
     contact_id = _contact(store)
-    store.record_qualification(
+    store.leads.record_qualification(
         contact_id,
         {"company_size": "51-200", "authority": "decides", "budget": "over_50k", "timeline": "now"},
         channel="rest",
@@ -151,8 +151,8 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
     store: ProfileStore, settings: Settings
 ) -> None:
     strong = _contact(store)
-    store.update_lead_fields("rest", "visitor-1", {"role": "VP of Marketing"}, "visitor-1")
-    store.record_qualification(
+    store.leads.update_fields("rest", "visitor-1", {"role": "VP of Marketing"}, "visitor-1")
+    store.leads.record_qualification(
         strong,
         {
             "company_size": "201-1000",
@@ -163,8 +163,8 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
         channel="rest",
         conversation_id="visitor-1",
     )
-    store.record_event(strong, "requested_demo", {})
-    store.record_event(strong, "asked_pricing", {})
+    store.contacts.record_event(strong, "requested_demo", {})
+    store.contacts.record_event(strong, "asked_pricing", {})
     dispatcher = CollectingDispatcher()
     events = await ActionRouteLead(store=store, settings=settings).run(
         dispatcher, make_tracker("x", slots={"contact_id": strong, "lead_name": "Dana"}), DOMAIN
@@ -172,8 +172,8 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
     assert slot_events(events)["lead_grade"] == "A"
     assert responses(dispatcher) == ["utter_route_hot"]
 
-    weak = store.update_lead_fields("rest", "visitor-2", {"name": "Sam"}, "visitor-2").id
-    store.record_qualification(
+    weak = store.leads.update_fields("rest", "visitor-2", {"name": "Sam"}, "visitor-2").id
+    store.leads.record_qualification(
         weak,
         {"company_size": "1-10", "authority": "researching", "timeline": "later"},
         channel="rest",

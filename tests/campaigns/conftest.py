@@ -114,7 +114,7 @@ def harness_factory(store: ProfileStore, tmp_path: Path) -> Iterator[Callable[..
         campaigns = {c.name: c for c in (campaign_from(t) for t in campaign_texts)}
         senders = {c: RecordingSender(c) for c in ("sms", "whatsapp", "telegram", "email")}
         for name in campaigns:  # as the worker does when it starts
-            store.campaign_state(name, NOON)
+            store.campaigns.state(name, NOON)
         return Harness(store, settings_for(tmp_path, **env), campaigns, senders, Clock())
 
     yield make
@@ -137,14 +137,14 @@ def lead(
         fields["phone"] = phone
     if email:
         fields["email"] = email
-    contact = db.update_lead_fields(channel, external_id, fields, f"conv-{external_id}", now=at)  # type: ignore[arg-type]
+    contact = db.leads.update_fields(channel, external_id, fields, f"conv-{external_id}", now=at)  # type: ignore[arg-type]
     for purpose in consent:
         grant(db, contact.id, purpose, True, at)
-    return db.set_lead_status(contact.id, "captured", f"conv-{external_id}", now=at)
+    return db.leads.set_status(contact.id, "captured", f"conv-{external_id}", now=at)
 
 
 def grant(db: ProfileStore, contact_id: str, purpose: str, granted: bool, at: datetime) -> None:
-    db.record_consent(
+    db.consent.record(
         contact_id, purpose, granted, channel="sms",  # type: ignore[arg-type]
         wording=f"May we contact you by {purpose}?", wording_version="test-1",
         source="conversation", evidence={"conversation_id": "test"}, now=at,

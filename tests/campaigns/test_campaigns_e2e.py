@@ -127,7 +127,7 @@ def test_a_lead_captured_over_sms_gets_the_follow_up_by_itself(
     phone = Phone(campaign_stack, twilio, new_number())
     grant_everything_asked(phone, capture_lead(phone))
     contact = phone.contact()
-    assert campaign_stack.store.has_consent(contact.id, "sms")
+    assert campaign_stack.store.consent.is_granted(contact.id, "sms")
 
     def follow_ups() -> list[SentMessage]:
         return [m for m in twilio.to(phone.number) if "our follow-up" in m.body]
@@ -139,12 +139,12 @@ def test_a_lead_captured_over_sms_gets_the_follow_up_by_itself(
     # It is part of their conversation, as the bot's own words.
     said = [e.get("text") for e in _tracker(campaign_stack, phone.number) if e["event"] == "bot"]
     assert said[-1] == message.body
-    [enrollment] = campaign_stack.store.enrollments("follow-up", contact.id)
+    [enrollment] = campaign_stack.store.campaigns.enrollments("follow-up", contact.id)
     assert enrollment.status == "active" and enrollment.last_sent_at is not None
     # Their answer lands in the same conversation: STOP there opts them out.
     reply = phone.say("STOP")
     assert "won't contact you by" in reply
-    assert campaign_stack.store.has_consent(contact.id, "sms") is False
+    assert campaign_stack.store.consent.is_granted(contact.id, "sms") is False
 
 
 def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
@@ -152,11 +152,11 @@ def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
 ) -> None:
     inbox = fakes[2]
     store = campaign_stack.store
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "web-e2e-mail", {"name": "Eve Lane", "email": "eve@example.com"}, "web-e2e-mail"
     )
     grant(store, contact.id, "email", True, _now())
-    store.set_lead_status(contact.id, "captured", "web-e2e-mail")
+    store.leads.set_status(contact.id, "captured", "web-e2e-mail")
     wait_until(lambda: _mail_to(inbox, "eve@example.com"), timeout=60)
     [mail] = _mail_to(inbox, "eve@example.com")
     assert mail["Subject"] == "Thanks, Eve"
@@ -169,8 +169,8 @@ def test_an_email_lead_gets_mail_with_a_working_one_click_unsubscribe(
     local = url.replace(PUBLIC_URL, campaign_stack.settings.rasa_url)
     answer = httpx.post(local, data={"List-Unsubscribe": "One-Click"}, timeout=30)
     assert answer.status_code == 200
-    assert store.has_consent(contact.id, "email") is False
-    assert store.is_do_not_contact(contact.id, "email")
+    assert store.consent.is_granted(contact.id, "email") is False
+    assert store.consent.is_do_not_contact(contact.id, "email")
 
 
 def test_manual_enrollment_from_the_cli_reaches_telegram(
@@ -178,7 +178,7 @@ def test_manual_enrollment_from_the_cli_reaches_telegram(
 ) -> None:
     telegram = fakes[1]
     store = campaign_stack.store
-    contact = store.ensure_contact("telegram", "424242")
+    contact = store.contacts.ensure("telegram", "424242")
     grant(store, contact.id, "telegram", True, _now())
     done = _cli(campaign_stack, "campaigns", "enroll", "manual", "--contact", contact.id)
     assert done.returncode == 0, done.stderr

@@ -178,11 +178,11 @@ def test_enroll_by_contact_id(run: Run, db: ProfileStore) -> None:
     dana, sam, _ = three_leads(db)
     code, output = run("campaigns", "enroll", "hello", "--contact", dana.id)
     assert (code, output.splitlines()[-1].split(" (")[0]) == (0, "enrolled 1 of 1 in hello")
-    assert [e.contact_id for e in db.enrollments("hello")] == [dana.id]
+    assert [e.contact_id for e in db.campaigns.enrollments("hello")] == [dana.id]
     # Once enrolled, enrolling again does nothing.
     code, output = run("campaigns", "enroll", "hello", "--contact", dana.id, "--contact", sam.id)
     assert output.startswith("enrolled 1 of 2 in hello")
-    assert {e.contact_id for e in db.enrollments("hello")} == {dana.id, sam.id}
+    assert {e.contact_id for e in db.campaigns.enrollments("hello")} == {dana.id, sam.id}
 
 
 def test_enroll_skips_an_unknown_contact(run: Run, db: ProfileStore) -> None:
@@ -197,7 +197,7 @@ def test_enroll_by_segment(run: Run, db: ProfileStore) -> None:
     dana, sam, _ = three_leads(db)
     code, output = run("campaigns", "enroll", "hello", "--segment", "consent(sms)")
     assert (code, output.split(" (")[0]) == (0, "enrolled 2 of 2 in hello")
-    assert {e.contact_id for e in db.enrollments("hello")} == {dana.id, sam.id}
+    assert {e.contact_id for e in db.campaigns.enrollments("hello")} == {dana.id, sam.id}
     assert row(run("campaigns", "list")[1], "hello")[4:] == ["2", "2"]
 
 
@@ -208,7 +208,7 @@ def test_enroll_without_contact_or_segment_says_what_to_give(run: Run, db: Profi
 
 def test_enroll_with_a_bad_segment_fails(run: Run, db: ProfileStore) -> None:
     assert run("campaigns", "enroll", "hello", "--segment", "grade in [A, E]")[0] == 1
-    assert db.enrollments("hello") == []
+    assert db.campaigns.enrollments("hello") == []
 
 
 def test_preview_renders_each_variant_and_channel(run: Run, db: ProfileStore) -> None:

@@ -378,7 +378,7 @@ def test_template_default_fills_in_a_missing_value() -> None:
 
 def test_context_for_leaves_out_values_the_contact_lacks(store: ProfileStore) -> None:
     contact = lead(store)  # a name and a phone; no email, company, role or need
-    snapshot = store.contact_snapshot(contact.id, NOON)
+    snapshot = store.campaigns.contact_snapshot(contact.id, NOON)
     context = context_for(snapshot, "Acme", None)
     assert (context["first_name"], context["name"], context["phone"]) == (
         "Dana",

@@ -46,7 +46,7 @@ def test_captured_lead_gets_a_follow_up_on_the_channel_they_used(harness_factory
     [message] = h.sent("sms")
     assert message.to == SF_PHONE
     assert message.text == "Hi Dana, thanks from Acme!\nReply STOP to opt out."
-    [enrollment] = h.store.enrollments("hello")
+    [enrollment] = h.store.campaigns.enrollments("hello")
     assert (enrollment.contact_id, enrollment.step, enrollment.status) == (contact.id, 2, "active")
     assert enrollment.next_run_at == NOON + __import__("datetime").timedelta(days=2)
 
@@ -63,7 +63,7 @@ def test_wait_step_holds_the_next_send_until_its_time(harness_factory: Factory) 
         "Hi Dana, thanks from Acme!",
         "Still there, Dana?",
     ]
-    assert h.store.enrollments("hello")[0].status == "completed"
+    assert h.store.campaigns.enrollments("hello")[0].status == "completed"
 
 
 def test_ticks_repeated_never_send_twice(harness_factory: Factory) -> None:
@@ -72,7 +72,7 @@ def test_ticks_repeated_never_send_twice(harness_factory: Factory) -> None:
     for _ in range(5):
         h.tick()
     assert len(h.sent("sms")) == 1
-    assert len(h.store.campaign_sends("hello")) == 1
+    assert len(h.store.campaigns.sends("hello")) == 1
 
 
 def test_outside_the_audience_the_enrollment_ends_before_any_step(
@@ -81,9 +81,9 @@ def test_outside_the_audience_the_enrollment_ends_before_any_step(
     h = harness_factory(WELCOME)
     lead(h.store, consent=())
     assert h.tick() == {}
-    [enrollment] = h.store.enrollments("hello")
+    [enrollment] = h.store.campaigns.enrollments("hello")
     assert (enrollment.status, enrollment.exit_reason) == ("exited", "left_audience")
-    assert h.store.campaign_sends("hello") == []
+    assert h.store.campaigns.sends("hello") == []
 
 
 def test_falls_back_to_the_next_consented_channel(harness_factory: Factory) -> None:
@@ -95,7 +95,7 @@ def test_falls_back_to_the_next_consented_channel(harness_factory: Factory) -> N
     assert message.unsubscribe_url is not None
     assert message.unsubscribe_url.startswith("https://bot.example.test/webhooks/unsubscribe/u/")
     assert "Unsubscribe with one click: https://" in message.text
-    assert h.store.campaign_sends("hello")[0].channel == "email"
+    assert h.store.campaigns.sends("hello")[0].channel == "email"
 
 
 def test_consent_withdrawn_after_planning_is_checked_at_send_time(
@@ -113,7 +113,7 @@ def test_consent_withdrawn_after_planning_is_checked_at_send_time(
     report = asyncio.run(h.dispatcher().run_once()).counts
     assert report == {"skipped": 1}
     assert h.all_sent() == []
-    [send] = h.store.campaign_sends("hello")
+    [send] = h.store.campaigns.sends("hello")
     assert send.reason == "sms: no consent; whatsapp: no consent; email: no email address"
 
 
@@ -124,10 +124,10 @@ def test_stop_mid_sequence_ends_the_enrollment(harness_factory: Factory) -> None
     grant(h.store, contact.id, "sms", False, h.clock.advance(hours=3))  # they texted STOP
     h.clock.advance(days=3)
     h.tick()
-    [enrollment] = h.store.enrollments("hello")
+    [enrollment] = h.store.campaigns.enrollments("hello")
     assert (enrollment.status, enrollment.exit_reason) == ("exited", "opted_out")
     assert len(h.all_sent()) == 1
-    assert len(h.store.campaign_sends("hello")) == 1
+    assert len(h.store.campaigns.sends("hello")) == 1
 
 
 def test_a_reply_ends_the_enrollment_and_counts_for_the_last_touch(
@@ -136,10 +136,10 @@ def test_a_reply_ends_the_enrollment_and_counts_for_the_last_touch(
     h = harness_factory(WELCOME)
     lead(h.store)
     h.tick()
-    h.store.note_inbound("sms", SF_PHONE, h.clock.advance(hours=1))
+    h.store.campaigns.record_inbound("sms", SF_PHONE, h.clock.advance(hours=1))
     h.clock.advance(days=2)
     h.tick()
-    [enrollment] = h.store.enrollments("hello")
+    [enrollment] = h.store.campaigns.enrollments("hello")
     assert enrollment.exit_reason == "replied"
     from campaigns.results import campaign_results
 
@@ -152,7 +152,7 @@ def test_quiet_hours_defer_to_the_contacts_morning(harness_factory: Factory) -> 
     h.clock.now = NOON.replace(hour=11)  # 03:00 in San Francisco
     lead(h.store, at=h.clock.now)
     assert h.tick() == {"deferred": 1}
-    [send] = h.store.campaign_sends("hello")
+    [send] = h.store.campaigns.sends("hello")
     assert send.status == "pending" and send.reason == "quiet hours"
     assert send.due_at == NOON.replace(hour=16)  # 08:00 in San Francisco
     h.clock.now = NOON.replace(hour=16)
@@ -166,16 +166,16 @@ def test_frequency_cap_skips_with_its_reason(harness_factory: Factory) -> None:
     lead(h.store)
     counts = h.tick()
     assert counts == {"sent": 1, "skipped": 1}
-    reasons = {s.reason for s in h.store.campaign_sends() if s.status == "skipped"}
+    reasons = {s.reason for s in h.store.campaigns.sends() if s.status == "skipped"}
     assert reasons == {"sms: frequency cap (day); whatsapp: no consent; email: no email address"}
 
 
 def test_do_not_contact_blocks_the_channel(harness_factory: Factory) -> None:
     h = harness_factory(WELCOME)
     contact = lead(h.store)
-    h.store.block_contact(contact.id, "sms", "staff", "asked by phone", now=NOON)
+    h.store.consent.block_contact(contact.id, "sms", "staff", "asked by phone", now=NOON)
     assert h.tick() == {"skipped": 1}
-    assert h.store.campaign_sends()[0].reason == (
+    assert h.store.campaigns.sends()[0].reason == (
         "sms: do not contact; whatsapp: no consent; email: no email address"
     )
 
@@ -200,7 +200,7 @@ steps:
     assert h.tick() == {"sent": 1, "skipped": 1}
     [message] = h.sent("whatsapp")
     assert (message.content_sid, dict(message.content_variables)) == ("HXabc", {"1": "Dana"})
-    skipped = [s for s in h.store.campaign_sends() if s.status == "skipped"]
+    skipped = [s for s in h.store.campaigns.sends() if s.status == "skipped"]
     assert skipped[0].reason == "whatsapp: whatsapp window closed"
 
 
@@ -214,7 +214,7 @@ steps:
 """
     h = harness_factory(campaign)
     lead(h.store, channel="whatsapp", consent=("whatsapp",))
-    h.store.note_inbound("whatsapp", SF_PHONE, NOON)
+    h.store.campaigns.record_inbound("whatsapp", SF_PHONE, NOON)
     assert h.tick() == {"sent": 1}
     assert h.sent("whatsapp")[0].text == "Hello Dana\nReply STOP to opt out."
 
@@ -239,7 +239,7 @@ steps:
     )
     assert h.tick() == {"sent": 1, "skipped": 1}
     assert [m.to for m in h.sent("telegram")] == ["987654"]
-    assert chatter.id in {s.contact_id for s in h.store.campaign_sends() if s.status == "sent"}
+    assert chatter.id in {s.contact_id for s in h.store.campaigns.sends() if s.status == "sent"}
 
 
 def test_a_template_missing_a_value_skips_instead_of_sending_a_blank(
@@ -255,7 +255,7 @@ steps:
     h = harness_factory(campaign)
     lead(h.store)
     assert h.tick() == {"skipped": 1}
-    assert h.store.campaign_sends()[0].reason.startswith("template: no value for 'company'")
+    assert h.store.campaigns.sends()[0].reason.startswith("template: no value for 'company'")
 
 
 def test_transient_failures_retry_with_backoff_then_fail(harness_factory: Factory) -> None:
@@ -263,15 +263,15 @@ def test_transient_failures_retry_with_backoff_then_fail(harness_factory: Factor
     lead(h.store)
     h.senders["sms"].failures = [SendFailed("sms", "503 from Twilio", True)] * 5
     assert h.tick() == {"retry": 1}
-    [send] = h.store.campaign_sends()
+    [send] = h.store.campaigns.sends()
     assert (send.status, send.due_at) == (
         "pending",
         NOON + __import__("datetime").timedelta(seconds=30),
     )
     for _ in range(4):
-        h.clock.now = h.store.campaign_sends()[0].due_at
+        h.clock.now = h.store.campaigns.sends()[0].due_at
         h.tick()
-    [send] = h.store.campaign_sends()
+    [send] = h.store.campaigns.sends()
     assert (send.status, send.attempts) == ("failed", 5)
     assert h.all_sent() == []
 
@@ -283,8 +283,8 @@ def test_carrier_opt_out_is_permanent_and_adds_do_not_contact(harness_factory: F
         SendFailed("sms", "unsubscribed recipient", False, "21610", "carrier_block")
     ]
     assert h.tick() == {"failed": 1}
-    assert h.store.is_do_not_contact(contact.id, "sms")
-    [entry] = h.store.do_not_contact(contact.id)
+    assert h.store.consent.is_do_not_contact(contact.id, "sms")
+    [entry] = h.store.consent.do_not_contact(contact.id)
     assert entry.reason == "carrier_block"
 
 
@@ -296,7 +296,7 @@ def test_maybe_sent_is_uncertain_and_never_resent(harness_factory: Factory) -> N
     h.clock.advance(minutes=10)
     h.tick()
     assert h.all_sent() == []
-    assert h.store.campaign_sends()[0].status == "uncertain"
+    assert h.store.campaigns.sends()[0].status == "uncertain"
 
 
 def test_crash_between_claim_and_send_still_sends_once(harness_factory: Factory) -> None:
@@ -308,14 +308,14 @@ def test_crash_between_claim_and_send_still_sends_once(harness_factory: Factory)
     plan(h.store, h.campaigns.values(), NOON)
     advance(h.engine, NOON)
     # A worker claims the send and dies before handing it to the provider.
-    [claimed] = h.store.claim_due_sends(["hello"], NOON)
+    [claimed] = h.store.outbox.claim_due_sends(["hello"], NOON)
     assert claimed.status == "claimed"
     assert h.tick() == {}  # its lease still holds: nobody else may send it
     h.clock.advance(minutes=3)
     assert h.tick() == {"sent": 1}
     assert len(h.all_sent()) == 1
     # The dead worker's token no longer counts for anything.
-    assert not h.store.start_campaign_send(claimed, "sms", h.clock())
+    assert not h.store.outbox.start_send(claimed, "sms", h.clock())
 
 
 def test_crash_during_the_provider_call_is_reported_not_resent(harness_factory: Factory) -> None:
@@ -326,23 +326,23 @@ def test_crash_during_the_provider_call_is_reported_not_resent(harness_factory: 
 
     plan(h.store, h.campaigns.values(), NOON)
     advance(h.engine, NOON)
-    [claimed] = h.store.claim_due_sends(["hello"], NOON)
-    assert h.store.start_campaign_send(claimed, "sms", NOON)  # then the process died
+    [claimed] = h.store.outbox.claim_due_sends(["hello"], NOON)
+    assert h.store.outbox.start_send(claimed, "sms", NOON)  # then the process died
     h.clock.advance(minutes=5)
     assert h.tick() == {"uncertain": 1}
     h.clock.advance(minutes=5)
     h.tick()
     assert h.all_sent() == []
-    assert h.store.campaign_sends()[0].status == "uncertain"
+    assert h.store.campaigns.sends()[0].status == "uncertain"
 
 
 def test_paused_campaign_waits_then_catches_up(harness_factory: Factory) -> None:
     h = harness_factory(WELCOME)
-    h.store.set_campaign_paused("hello", True, NOON)
+    h.store.campaigns.set_paused("hello", True, NOON)
     lead(h.store)
     assert h.tick() == {}
-    assert h.store.enrollments("hello") == []
-    h.store.set_campaign_paused("hello", False, NOON)
+    assert h.store.campaigns.enrollments("hello") == []
+    h.store.campaigns.set_paused("hello", False, NOON)
     # Resumed, it catches up with whoever qualified meanwhile: nobody is forgotten.
     assert h.tick() == {"sent": 1}
 
@@ -373,7 +373,7 @@ steps:
     for _ in range(3):  # a tick advances at most 100 enrollments
         h.tick()
     assert len(h.sent("sms")) == 200
-    variants = [s.variant for s in store.campaign_sends("ab")]
+    variants = [s.variant for s in store.campaigns.sends("ab")]
     assert 120 <= variants.count("a") <= 180
     assert {m.text.splitlines()[0] for m in h.sent("sms")} == {"A", "B"}
 
@@ -406,16 +406,16 @@ steps:
 
     wants_demo = lead(h.store)
     vip = lead(h.store, external_id="+14155550777", phone="+14155550777")
-    h.store.tag_contact(vip.id, "vip", NOON)
+    h.store.campaigns.tag_contact(vip.id, "vip", NOON)
     enroll_manually(h.store, h.campaigns["br"], [wants_demo.id, vip.id], NOON)
     h.intents[wants_demo.id] = "request_demo"
     h.tick()
     h.clock.advance(hours=1)
     h.tick()
-    assert "vip-followed" in h.store.tags_of(vip.id)
-    kinds = [e.kind for e in h.store.timeline(wants_demo.id)]
+    assert "vip-followed" in h.store.campaigns.tags_of(vip.id)
+    kinds = [e.kind for e in h.store.contacts.timeline(wants_demo.id)]
     assert "handoff_requested" in kinds
-    assert "handoff_requested" not in [e.kind for e in h.store.timeline(vip.id)]
+    assert "handoff_requested" not in [e.kind for e in h.store.contacts.timeline(vip.id)]
 
 
 def test_rate_limiter_spaces_sends_per_channel() -> None:
@@ -454,12 +454,12 @@ steps:
 """
     h = harness_factory(campaign)
     lead(h.store)
-    h.store.note_inbound("sms", SF_PHONE, NOON)
+    h.store.campaigns.record_inbound("sms", SF_PHONE, NOON)
     assert h.tick() == {}
-    h.store.note_inbound("sms", SF_PHONE, h.clock.advance(minutes=4))  # still talking
+    h.store.campaigns.record_inbound("sms", SF_PHONE, h.clock.advance(minutes=4))  # still talking
     h.clock.advance(minutes=2)
     assert h.tick() == {}
-    [enrollment] = h.store.enrollments("idle")
+    [enrollment] = h.store.campaigns.enrollments("idle")
     assert (enrollment.step, enrollment.next_run_at) == (0, NOON + timedelta(minutes=9))
     h.clock.now = NOON + timedelta(minutes=9)
     assert h.tick() == {"sent": 1}
@@ -476,14 +476,16 @@ steps:
 """
     h = harness_factory(campaign)
     first = lead(h.store)
-    h.store.tag_contact(first.id, "vip", NOON)
+    h.store.campaigns.tag_contact(first.id, "vip", NOON)
     lead(h.store, external_id="+14155550188", phone="+14155550188")  # not a VIP
     assert h.tick() == {"sent": 1}
     later = lead(h.store, external_id="+14155550177", phone="+14155550177")
-    h.store.tag_contact(later.id, "vip", NOON)
+    h.store.campaigns.tag_contact(later.id, "vip", NOON)
     from campaigns import worker
 
     h.clock.advance(seconds=worker.SCAN_EVERY_S)
     assert h.tick() == {"sent": 1}
     assert h.tick() == {}
-    assert sorted(e.contact_id for e in h.store.enrollments("vips")) == sorted([first.id, later.id])
+    assert sorted(e.contact_id for e in h.store.campaigns.enrollments("vips")) == sorted(
+        [first.id, later.id]
+    )

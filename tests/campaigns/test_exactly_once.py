@@ -79,7 +79,7 @@ def test_two_workers_on_postgres_send_each_message_once(
     assert all(s.sent for s in received), "both workers should have sent some"
     assert len(per_number) == 120
     assert set(per_number.values()) == {1}
-    assert all(s.status == "sent" for s in h.store.campaign_sends("blast"))
+    assert all(s.status == "sent" for s in h.store.campaigns.sends("blast"))
 
 
 CHANNELS = ("sms", "email", "telegram", "whatsapp")
@@ -120,19 +120,19 @@ def test_no_send_ever_happens_without_consent(
         email=f"p{n}@example.com" if has_email else None,
     )
     if on_telegram:
-        h.store.link_identity(contact.id, "telegram", f"{n}", now=NOON)
+        h.store.contacts.link_identity(contact.id, "telegram", f"{n}", now=NOON)
     for purpose in granted:
         grant(h.store, contact.id, purpose, True, NOON)
     for purpose in withdrawn:
         grant(h.store, contact.id, purpose, False, NOON)
     for channel in blocked:
-        h.store.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
+        h.store.consent.block_contact(contact.id, channel, "staff", now=NOON)  # type: ignore[arg-type]
     # They wrote on WhatsApp today, so its 24-hour window is open.
-    h.store.link_identity(contact.id, "whatsapp", phone, now=NOON)
-    h.store.note_inbound("whatsapp", phone, NOON)
+    h.store.contacts.link_identity(contact.id, "whatsapp", phone, now=NOON)
+    h.store.campaigns.record_inbound("whatsapp", phone, NOON)
     enroll_manually(h.store, h.campaigns["blast"], [contact.id], NOON)
     h.tick()
-    allowed = {c for c in CHANNELS if h.store.has_consent(contact.id, c)} - blocked  # type: ignore[arg-type]
+    allowed = {c for c in CHANNELS if h.store.consent.is_granted(contact.id, c)} - blocked  # type: ignore[arg-type]
     sent = [m.channel for m in h.all_sent()]
     assert len(sent) <= 1
     assert set(sent) <= allowed

@@ -120,7 +120,7 @@ class Phone:
 
     def contact(self) -> Contact:
         channel = "whatsapp" if self.whatsapp else "sms"
-        contact = self.stack.store.contact_for_identity(channel, self.number)
+        contact = self.stack.store.contacts.for_identity(channel, self.number)
         assert contact is not None, f"nothing stored for {channel} {self.number}"
         return contact
 

@@ -142,7 +142,7 @@ def test_start_then_a_whole_lead_capture_with_buttons(chat: Chat, fake: FakeTele
     assert "solve" in chat.say("Head of Growth")
     assert "here's what i have" in chat.say("answer leads faster")
     assert "email you" in chat.click("Yes, that's right")
-    contact = chat.stack.store.contact_for_identity("telegram", str(chat.id))
+    contact = chat.stack.store.contacts.for_identity("telegram", str(chat.id))
     assert contact is not None and contact.lead_status == "confirmed"
     assert (contact.email, contact.phone) == ("dana@telegram-test.io", "+14155550199")
 
@@ -151,7 +151,7 @@ def test_a_shared_contact_fills_the_phone_and_joins_the_sms_profile(
     chat: Chat, tg_stack: Stack
 ) -> None:
     phone = "+14155550177"
-    sms_contact = tg_stack.store.update_lead_fields(
+    sms_contact = tg_stack.store.leads.update_fields(
         "sms", phone, {"name": "Sam Lee", "phone": phone}, phone
     )
     chat.say("I'd like a demo")
@@ -164,7 +164,7 @@ def test_a_shared_contact_fills_the_phone_and_joins_the_sms_profile(
         )
     )
     assert "company" in reply
-    merged = tg_stack.store.contact_for_identity("telegram", str(chat.id))
+    merged = tg_stack.store.contacts.for_identity("telegram", str(chat.id))
     assert merged is not None and merged.phone == phone and merged.id == sms_contact.id
 
 
@@ -175,7 +175,7 @@ def test_someone_elses_contact_is_refused(chat: Chat, tg_stack: Stack) -> None:
         )
     )
     assert "your own number" in reply
-    assert tg_stack.store.find_contact("+14155550166") is None
+    assert tg_stack.store.contacts.find("+14155550166") is None
 
 
 def test_wrong_or_missing_secret_is_403_and_nothing_happens(chat: Chat, fake: FakeTelegram) -> None:
@@ -186,7 +186,7 @@ def test_wrong_or_missing_secret_is_403_and_nothing_happens(chat: Chat, fake: Fa
     )
     time.sleep(1)
     assert len(fake.calls) == before
-    assert chat.stack.store.contact_for_identity("telegram", str(chat.id)) is None
+    assert chat.stack.store.contacts.for_identity("telegram", str(chat.id)) is None
 
 
 @pytest.mark.parametrize(
@@ -232,8 +232,8 @@ def test_blocking_the_bot_is_do_not_contact(chat: Chat, tg_stack: Stack) -> None
     assert post(tg_stack, update).status_code == 200
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        contact = tg_stack.store.contact_for_identity("telegram", str(chat.id))
-        if contact and tg_stack.store.is_do_not_contact(contact.id, "telegram"):
+        contact = tg_stack.store.contacts.for_identity("telegram", str(chat.id))
+        if contact and tg_stack.store.consent.is_do_not_contact(contact.id, "telegram"):
             return
         time.sleep(0.3)
     raise AssertionError("no do-not-contact entry after the bot was blocked")
@@ -251,8 +251,8 @@ def test_a_403_when_sending_means_blocked(chat: Chat, fake: FakeTelegram, tg_sta
     assert post(tg_stack, message_update(chat.id, "hello")).status_code == 200
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        contact = tg_stack.store.contact_for_identity("telegram", str(chat.id))
-        if contact and tg_stack.store.is_do_not_contact(contact.id, "telegram"):
+        contact = tg_stack.store.contacts.for_identity("telegram", str(chat.id))
+        if contact and tg_stack.store.consent.is_do_not_contact(contact.id, "telegram"):
             return
         time.sleep(0.3)
     raise AssertionError("a 403 from sendMessage did not record do-not-contact")

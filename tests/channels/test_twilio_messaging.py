@@ -100,8 +100,8 @@ def test_forged_signature_is_refused_and_nothing_happens(
     assert post_signed(twilio_stack, WEBHOOK_PATH, params, signature="").status_code == 403
     time.sleep(2)
     assert fake_twilio.to(number) == []
-    assert twilio_stack.store.contact_for_identity("sms", number) is None
-    assert twilio_stack.store.claim_inbound_message("twilio", "SMforged")
+    assert twilio_stack.store.contacts.for_identity("sms", number) is None
+    assert twilio_stack.store.messages.claim_inbound("twilio", "SMforged")
 
 
 def test_replayed_message_sid_is_one_turn(sms: Phone) -> None:
@@ -120,15 +120,15 @@ def test_stop_withdraws_sms_consent_and_adds_do_not_contact(sms: Phone) -> None:
     reply = sms.say("STOP")
     assert "won't contact you by" in reply and "start" in reply
     contact = sms.contact()
-    assert sms.stack.store.consent_state(contact.id)["sms"].granted is False
-    entries = sms.stack.store.do_not_contact(contact.id)
+    assert sms.stack.store.consent.state(contact.id)["sms"].granted is False
+    entries = sms.stack.store.consent.do_not_contact(contact.id)
     assert [(e.channel, e.reason) for e in entries] == [("sms", "withdrawn")]
 
 
 def test_twilio_opt_out_type_counts_as_the_keyword(sms: Phone) -> None:
     sms.say("hello there")
     assert "won't contact you by" in sms.say("arrêtez", OptOutType="STOP")
-    history = sms.stack.store.consent_history(sms.contact().id)
+    history = sms.stack.store.consent.history(sms.contact().id)
     assert history[-1].evidence["text"] == "arrêtez" and history[-1].evidence["keyword"]
 
 
@@ -141,30 +141,30 @@ def test_start_after_stop_restores_sms(sms: Phone) -> None:
     grant_everything_asked(sms, capture_lead(sms))
     store: ProfileStore = sms.stack.store
     contact = sms.contact()
-    assert store.has_consent(contact.id, "sms")
+    assert store.consent.is_granted(contact.id, "sms")
     sms.say("STOP")
-    assert not store.has_consent(contact.id, "sms")
+    assert not store.consent.is_granted(contact.id, "sms")
     assert "subscribed again" in sms.say("START")
-    assert store.has_consent(contact.id, "sms")
-    assert not store.is_do_not_contact(contact.id, "sms")
+    assert store.consent.is_granted(contact.id, "sms")
+    assert not store.consent.is_do_not_contact(contact.id, "sms")
 
 
 def test_yes_after_stop_resubscribes_but_before_it_answers(sms: Phone) -> None:
     grant_everything_asked(sms, capture_lead(sms))  # answered with bare "yes"
     store: ProfileStore = sms.stack.store
     contact = sms.contact()
-    assert store.has_consent(contact.id, "sms")  # the number texting us is proven
+    assert store.consent.is_granted(contact.id, "sms")  # the number texting us is proven
     # The email typed in the texts is not: that yes waits for its confirmation.
-    assert [e.purpose for e in store.pending_consent(contact.id)] == ["email"]
+    assert [e.purpose for e in store.consent.pending_grants(contact.id)] == ["email"]
     sms.say("STOP")
     assert "subscribed again" in sms.say("YES")
-    assert store.has_consent(contact.id, "sms")
+    assert store.consent.is_granted(contact.id, "sms")
 
 
 def test_picture_without_text_gets_a_polite_reply(sms: Phone) -> None:
     reply = sms.say("", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1")
     assert reply == MEDIA_UNREADABLE.lower()
-    assert sms.stack.store.contact_for_identity("sms", sms.number) is None
+    assert sms.stack.store.contacts.for_identity("sms", sms.number) is None
 
 
 def test_carrier_opt_out_status_adds_carrier_block(sms: Phone) -> None:
@@ -178,16 +178,16 @@ def test_carrier_opt_out_status_adds_carrier_block(sms: Phone) -> None:
     }
     assert post_signed(sms.stack, STATUS_PATH, params).status_code in {200, 204}
     store = sms.stack.store
-    entries = store.do_not_contact(sms.contact().id)
+    entries = store.consent.do_not_contact(sms.contact().id)
     assert [(e.channel, e.reason) for e in entries] == [("sms", "carrier_block")]
-    (status,) = store.message_statuses("twilio", params["MessageSid"])
+    (status,) = store.messages.statuses("twilio", params["MessageSid"])
     assert (status.status, status.error_code) == ("undelivered", "21610")
 
 
 def test_unsigned_status_is_refused(twilio_stack: Stack) -> None:
     params = {"MessageSid": "SMunsigned", "MessageStatus": "delivered"}
     assert post_signed(twilio_stack, STATUS_PATH, params, signature="").status_code == 403
-    assert twilio_stack.store.message_statuses("twilio", "SMunsigned") == []
+    assert twilio_stack.store.messages.statuses("twilio", "SMunsigned") == []
 
 
 @pytest.mark.parametrize("missing", ["From", "MessageSid"])

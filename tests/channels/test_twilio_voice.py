@@ -147,13 +147,13 @@ def test_lead_captured_by_voice_with_consent_by_keypress(voice_stack: Stack) -> 
     assert "is that right" in call.say("answering leads faster")
     assert "email you" in call.say("yes that's right")
     call.press("1")
-    contact = voice_stack.store.contact_for_identity("voice", call.sid)
+    contact = voice_stack.store.contacts.for_identity("voice", call.sid)
     assert (
         contact is not None
         and contact.email == "dana@voice-test.io"
         and contact.phone == "+14155550134"
     )
-    (consent,) = voice_stack.store.consent_history(contact.id)
+    (consent,) = voice_stack.store.consent.history(contact.id)
     assert consent.granted and consent.channel == "voice"
     assert consent.evidence["text"] == "pressed 1"
 
@@ -180,9 +180,9 @@ def test_asking_for_a_person_transfers_and_a_failed_transfer_takes_a_callback(
     assert "call you back" in call.heard()
     call.step(call.gather_url(), {"SpeechResult": "Dana, after 3pm"})
     assert call.twiml is not None and call.twiml.find("Hangup") is not None
-    contact = voice_stack.store.contact_for_identity("voice", call.sid)
+    contact = voice_stack.store.contacts.for_identity("voice", call.sid)
     assert contact is not None and contact.phone == call.caller
-    kinds = {e.kind: e.data for e in voice_stack.store.timeline(contact.id)}
+    kinds = {e.kind: e.data for e in voice_stack.store.contacts.timeline(contact.id)}
     assert kinds["callback_requested"]["said"] == "Dana, after 3pm"
     assert "handoff_requested" in kinds
 
@@ -191,7 +191,7 @@ def test_a_forged_signature_is_403_and_nothing_happens(voice_stack: Stack) -> No
     call = PhoneCall(voice_stack)
     assert call.post(f"{PREFIX}/incoming", signature="forged").status_code == 403
     assert call.post(f"{PREFIX}/incoming", signature="").status_code == 403
-    assert voice_stack.store.contact_for_identity("voice", call.sid) is None
+    assert voice_stack.store.contacts.for_identity("voice", call.sid) is None
 
 
 def test_a_replayed_webhook_has_one_effect(voice_stack: Stack) -> None:
@@ -207,24 +207,24 @@ def test_a_replayed_webhook_has_one_effect(voice_stack: Stack) -> None:
 
 def test_a_caller_the_carrier_vouches_for_is_recognised(voice_stack: Stack) -> None:
     caller = f"+1415555{next(_callers):04d}"
-    known = voice_stack.store.update_lead_fields(
+    known = voice_stack.store.leads.update_fields(
         "sms", caller, {"name": "Priya Raman", "phone": caller}, caller
     )
     call = PhoneCall(voice_stack, caller)
     assert "welcome back, priya raman" in call.start({"StirVerstat": "TN-Validation-Passed-A"})
-    joined = voice_stack.store.contact_for_identity("voice", call.sid)
+    joined = voice_stack.store.contacts.for_identity("voice", call.sid)
     assert joined is not None and joined.id == known.id
 
 
 def test_a_spoofable_caller_id_reaches_nobodys_profile(voice_stack: Stack) -> None:
     caller = f"+1415555{next(_callers):04d}"
-    voice_stack.store.update_lead_fields(
+    voice_stack.store.leads.update_fields(
         "sms", caller, {"name": "Priya Raman", "phone": caller}, caller
     )
     for verstat in ({}, {"StirVerstat": "TN-Validation-Passed-B"}):
         call = PhoneCall(voice_stack, caller)
         assert "priya" not in call.start(verstat)
-        assert voice_stack.store.contact_for_identity("voice", call.sid) is None
+        assert voice_stack.store.contacts.for_identity("voice", call.sid) is None
 
 
 def test_call_status_ends_the_call(voice_stack: Stack) -> None:
@@ -278,5 +278,5 @@ def test_the_call_simulator_holds_a_call(voice_stack: Stack) -> None:
     spoken = " ".join(heard).lower()
     assert "press 1" in spoken and "what's your name" in spoken and "email" in spoken
     assert simulator.ended
-    contact = voice_stack.store.contact_for_identity("voice", simulator.sid)
+    contact = voice_stack.store.contacts.for_identity("voice", simulator.sid)
     assert contact is not None and contact.name == "Dana Reyes"

@@ -62,8 +62,8 @@ def storeless_stack(
 def subscriber(unsubscribe_stack: Stack) -> Contact:
     """Someone who agreed to marketing email in a web chat."""
     store = unsubscribe_stack.store
-    contact = store.ensure_contact("web", f"web-{uuid.uuid4().hex}")
-    store.record_consent(
+    contact = store.contacts.ensure("web", f"web-{uuid.uuid4().hex}")
+    store.consent.record(
         contact.id,
         "email",
         True,
@@ -88,8 +88,8 @@ def test_unsubscribe_page_shows_the_button_and_records_nothing(
     assert "text/html" in page.headers["content-type"]
     assert BUTTON in page.text and 'method="post"' in page.text and "Acme Test Co" in page.text
     assert page.headers["cache-control"] == "no-store"
-    assert len(unsubscribe_stack.store.consent_history(subscriber.id)) == 1
-    assert unsubscribe_stack.store.do_not_contact(subscriber.id) == []
+    assert len(unsubscribe_stack.store.consent.history(subscriber.id)) == 1
+    assert unsubscribe_stack.store.consent.do_not_contact(subscriber.id) == []
 
 
 def test_unsubscribe_one_click_records_one_email_withdrawal(
@@ -103,7 +103,7 @@ def test_unsubscribe_one_click_records_one_email_withdrawal(
         timeout=10,
     )
     assert reply.status_code == 200, reply.text
-    _granted, withdrawn = store.consent_history(subscriber.id)
+    _granted, withdrawn = store.consent.history(subscriber.id)
     assert (withdrawn.purpose, withdrawn.granted) == ("email", False)
     assert withdrawn.source == "unsubscribe" and withdrawn.channel == "web"
     assert withdrawn.wording == WORDING["one-click"]
@@ -112,8 +112,8 @@ def test_unsubscribe_one_click_records_one_email_withdrawal(
         "method": "one-click",
         "user_agent": "Mail-Provider-Unsubscriber/1.0",
     }
-    assert not store.has_consent(subscriber.id, "email")
-    [entry] = store.do_not_contact(subscriber.id)
+    assert not store.consent.is_granted(subscriber.id, "email")
+    [entry] = store.consent.do_not_contact(subscriber.id)
     assert (entry.channel, entry.reason, entry.active) == ("email", "withdrawn", True)
 
 
@@ -123,11 +123,14 @@ def test_unsubscribe_second_post_adds_nothing(
     store = unsubscribe_stack.store
     url = link(unsubscribe_stack, subscriber.id)
     assert httpx.post(url, data=ONE_CLICK, timeout=10).status_code == 200
-    history, entries = store.consent_history(subscriber.id), store.do_not_contact(subscriber.id)
+    history, entries = (
+        store.consent.history(subscriber.id),
+        store.consent.do_not_contact(subscriber.id),
+    )
     again = httpx.post(url, data=ONE_CLICK, timeout=10)
     assert again.status_code == 200, again.text
-    assert store.consent_history(subscriber.id) == history
-    assert store.do_not_contact(subscriber.id) == entries
+    assert store.consent.history(subscriber.id) == history
+    assert store.consent.do_not_contact(subscriber.id) == entries
 
 
 def test_unsubscribe_button_confirms_on_a_page(
@@ -136,9 +139,9 @@ def test_unsubscribe_button_confirms_on_a_page(
     reply = httpx.post(link(unsubscribe_stack, subscriber.id), data={}, timeout=10)
     assert reply.status_code == 200
     assert "You are unsubscribed" in reply.text
-    withdrawn = unsubscribe_stack.store.consent_history(subscriber.id)[-1]
+    withdrawn = unsubscribe_stack.store.consent.history(subscriber.id)[-1]
     assert withdrawn.wording == WORDING["page"] and withdrawn.evidence["method"] == "page"
-    assert unsubscribe_stack.store.is_do_not_contact(subscriber.id, "email")
+    assert unsubscribe_stack.store.consent.is_do_not_contact(subscriber.id, "email")
 
 
 def test_unsubscribe_forged_token_answers_404_and_records_nothing(
@@ -150,15 +153,15 @@ def test_unsubscribe_forged_token_answers_404_and_records_nothing(
         reply = httpx.request(method, url, data=ONE_CLICK if method == "POST" else None, timeout=10)
         assert reply.status_code == 404, method
         assert BUTTON not in reply.text
-    assert len(unsubscribe_stack.store.consent_history(subscriber.id)) == 1
-    assert unsubscribe_stack.store.do_not_contact(subscriber.id) == []
+    assert len(unsubscribe_stack.store.consent.history(subscriber.id)) == 1
+    assert unsubscribe_stack.store.consent.do_not_contact(subscriber.id) == []
 
 
 def test_unsubscribe_of_an_erased_contact_still_answers_200(
     unsubscribe_stack: Stack, subscriber: Contact
 ) -> None:
     url = link(unsubscribe_stack, subscriber.id)
-    unsubscribe_stack.store.erase_contact(subscriber.id, salt="test-salt")
+    unsubscribe_stack.store.privacy.erase(subscriber.id, salt="test-salt")
     reply = httpx.post(url, data={}, timeout=10)
     assert reply.status_code == 200 and "You are unsubscribed" in reply.text
 

@@ -251,10 +251,10 @@ def test_a_lead_by_phone_hears_phone_wording_and_the_heard_consent_is_recorded(
     for said in heard:
         assert_spoken(said)
 
-    contact = wording_stack.store.contact_for_identity("voice", call.sid)
+    contact = wording_stack.store.contacts.for_identity("voice", call.sid)
     assert contact is not None and contact.phone == "+14155550177"
     assert contact.email == "aoife.byrne@lough-voice.ie"
-    history = {e.purpose: e for e in wording_stack.store.consent_history(contact.id)}
+    history = {e.purpose: e for e in wording_stack.store.consent.history(contact.id)}
     assert history["email"].granted and history["email"].channel == "voice"
     # The recorded words are the words read out, and the caller's own words are the evidence.
     assert plain(history["email"].wording) in plain(email_question)
@@ -268,7 +268,7 @@ def test_a_lead_by_phone_hears_phone_wording_and_the_heard_consent_is_recorded(
     stopped = call.say("stop all")
     assert "any channel" in stopped and "just tell me" in stopped
     assert_spoken(stopped)
-    state = wording_stack.store.consent_state(contact.id)
+    state = wording_stack.store.consent.state(contact.id)
     assert not state["email"].granted
 
 

@@ -76,7 +76,7 @@ def test_a_conversation_is_kept_and_replayed_as_history(web_stack: Stack) -> Non
     assert ("person", "Book a demo") in texts and ("person", "Dana Reyes") in texts
     assert texts[-1] == ("bot", "What's the best email address to reach you?")
     sender = SessionSigner(web_stack.settings.webchat_secret.value).sender_of(session)
-    contact = web_stack.store.contact_for_identity("web", sender)
+    contact = web_stack.store.contacts.for_identity("web", sender)
     assert contact is not None and contact.name == "Dana Reyes"
 
 
@@ -100,7 +100,7 @@ def test_history_of_a_new_session_is_empty(web_stack: Stack) -> None:
 def test_bad_requests_are_refused_and_nothing_is_stored(
     web_stack: Stack, body: bytes | None, status: int
 ) -> None:
-    before = web_stack.store.count_contacts()
+    before = web_stack.store.contacts.count()
     if body is None:
         body = b'{"session": "%s", "message": 42}' % new_session(web_stack).encode()
     reply = httpx.post(
@@ -111,7 +111,7 @@ def test_bad_requests_are_refused_and_nothing_is_stored(
     )
     assert reply.status_code == status, reply.text
     assert "error" in reply.json()
-    assert web_stack.store.count_contacts() == before
+    assert web_stack.store.contacts.count() == before
 
 
 def test_oversized_messages_are_refused(web_stack: Stack) -> None:

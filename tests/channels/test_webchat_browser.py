@@ -103,7 +103,7 @@ def test_lead_capture_in_the_browser_survives_a_reload(
         "return Object.keys(localStorage).filter(k => !k.endsWith(':updated')).map(k => localStorage[k])[0]"
     )
     sender = SessionSigner(browser_stack.settings.webchat_secret.value).sender_of(session)
-    contact: Contact | None = browser_stack.store.contact_for_identity("web", sender)
+    contact: Contact | None = browser_stack.store.contacts.for_identity("web", sender)
     assert contact is not None
     assert (contact.name, contact.email, contact.company) == (
         "Dana Reyes",
@@ -111,4 +111,4 @@ def test_lead_capture_in_the_browser_survives_a_reload(
         "Acme Widgets",
     )
     assert contact.lead_status == "confirmed"
-    assert browser_stack.store.consent_state(contact.id)["email"].granted
+    assert browser_stack.store.consent.state(contact.id)["email"].granted

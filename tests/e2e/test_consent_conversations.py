@@ -23,13 +23,13 @@ def capture_lead(stack: Stack, sender: str, name: str, email: str, phone: str = 
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
     return contact
 
 
 def granted(stack: Stack, sender: str) -> dict[str, bool]:
-    state = stack.store.consent_state(contact_of(stack, sender).id)
+    state = stack.store.consent.state(contact_of(stack, sender).id)
     return {purpose: event.granted for purpose, event in state.items()}
 
 
@@ -39,7 +39,7 @@ def test_clear_yes_is_recorded_with_its_wording_and_evidence(stack: Stack, sende
     assert "text you" in stack.text(sender, "yes please, that's fine")
     assert "won't send" in stack.text(sender, "no")
     assert granted(stack, sender) == {"email": True}
-    (event,) = stack.store.consent_history(contact_of(stack, sender).id)
+    (event,) = stack.store.consent.history(contact_of(stack, sender).id)
     config = load_consent_config(stack.settings.consent_file)
     assert event.wording == config.wording_for("email", "Acme Test Co")
     assert event.wording_version == config.version and event.source == "conversation"
@@ -61,7 +61,7 @@ def test_opt_out_in_the_middle_of_the_form(stack: Stack, sender: str) -> None:
     assert stack.slots(sender)["requested_slot"] is None
     contact = contact_of(stack, sender)
     assert granted(stack, sender) == {"email": False}
-    assert [d.channel for d in stack.store.do_not_contact(contact.id)] == ["email"]
+    assert [d.channel for d in stack.store.consent.do_not_contact(contact.id)] == ["email"]
 
 
 def test_start_in_the_middle_of_the_form_is_not_a_name(stack: Stack, sender: str) -> None:
@@ -69,7 +69,7 @@ def test_start_in_the_middle_of_the_form_is_not_a_name(stack: Stack, sender: str
     stack.say(sender, "can I get a demo")
     stack.say(sender, "START")
     assert stack.slots(sender)["requested_slot"] == "lead_name"
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is None or contact.name is None
     assert "email" in stack.text(sender, "Hana Kim")
 
@@ -91,7 +91,7 @@ def test_stop_family_keywords_withdraw_everything_on_web(
         "phone",
         "profiling",
     }
-    history = stack.store.consent_history(contact_of(stack, sender).id)
+    history = stack.store.consent.history(contact_of(stack, sender).id)
     assert history[-1].source == "keyword" and history[-1].evidence["keyword"]
 
 
@@ -108,7 +108,7 @@ def test_start_resubscribes_what_was_withdrawn(stack: Stack, sender: str) -> Non
     reply = stack.text(sender, "START")
     assert "subscribed again to email" in reply
     assert granted(stack, sender)["email"] is True
-    assert stack.store.do_not_contact(contact_of(stack, sender).id) == []
+    assert stack.store.consent.do_not_contact(contact_of(stack, sender).id) == []
 
 
 def test_stop_everything_withdraws_every_purpose(stack: Stack, sender: str) -> None:
@@ -131,7 +131,7 @@ def test_what_do_you_know_about_me(stack: Stack, sender: str) -> None:
     stack.say(sender, "yes")
     reply = stack.text(sender, "what do you know about me?")
     assert "mei chen" in reply and "mei@northwind.sg" in reply and "email" in reply
-    assert stack.store.audit_entries()[0].action == "view_profile"
+    assert stack.store.privacy.audit_entries()[0].action == "view_profile"
 
 
 def all_text(url: str) -> str:
@@ -169,5 +169,5 @@ def test_erasure_leaves_nothing_of_the_person(stack: Stack, sender: str) -> None
         ):
             assert secret not in text, f"{secret!r} still in {url}"
     salt = stack.settings.erasure_salt.value
-    assert stack.store.is_suppressed(email="Zofia@Northwind.pl", salt=salt)
-    assert stack.store.is_suppressed(phone="+48512345678", salt=salt)
+    assert stack.store.privacy.is_suppressed(email="Zofia@Northwind.pl", salt=salt)
+    assert stack.store.privacy.is_suppressed(phone="+48512345678", salt=salt)

@@ -62,7 +62,7 @@ def test_a_short_outage_during_a_turn_is_retried_unnoticed(stack: Stack, proxy: 
     threading.Timer(0.8, proxy.restore).start()
     answer = stack.text(sender, "Lena Fischer")
     assert APOLOGY.lower() not in answer
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None and contact.name == "Lena Fischer"
 
 
@@ -85,7 +85,7 @@ def test_a_long_outage_gets_an_apology_and_the_conversation_resumes(
     # again for what the outage swallowed.
     again = stack.text(sender, "jonas@weber.example")
     assert "name" not in again and APOLOGY.lower() not in again
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
     assert (contact.name, contact.email) == ("Jonas Weber", "jonas@weber.example")
     slots = stack.slots(sender)

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None, f"nothing stored for {sender}"
     return contact
 
@@ -74,7 +74,9 @@ def test_correction_in_the_middle_of_the_form_updates_the_email(stack: Stack, se
     assert "phone" in reply
     contact = contact_of(stack, sender)
     assert contact.email == "m.nowak@nowak-logistics.pl"
-    changes = [e.data for e in stack.store.timeline(contact.id) if e.kind == "field_changed"]
+    changes = [
+        e.data for e in stack.store.contacts.timeline(contact.id) if e.kind == "field_changed"
+    ]
     assert {
         "field": "email",
         "old": "marek@nowak-logistics.pl",
@@ -140,7 +142,7 @@ def test_cancel_leaves_the_form_and_keeps_what_was_given(stack: Stack, sender: s
         "sofia@rossi.it",
         "partial",
     )
-    assert "lead_form_cancelled" in [e.kind for e in stack.store.timeline(contact.id)]
+    assert "lead_form_cancelled" in [e.kind for e in stack.store.contacts.timeline(contact.id)]
 
 
 def test_returning_person_is_not_asked_again(stack: Stack, sender: str) -> None:
@@ -175,7 +177,7 @@ def test_same_email_on_a_new_conversation_is_kept_apart_until_proven(
     assert "accra tech" not in reply and "coo" not in reply  # nothing known is shown
     first, second = contact_of(stack, sender), contact_of(stack, later)
     assert first.id != second.id and first.company == "Accra Tech" and second.company is None
-    [claim] = stack.store.possible_duplicates(first.id)
+    [claim] = stack.store.contacts.possible_duplicates(first.id)
     assert (claim.contact_id, claim.value) == (second.id, "kwame@accra-tech.gh")
 
 
@@ -192,7 +194,7 @@ def test_small_talk_and_out_of_scope_get_answers_and_store_nothing(
     assert "bot" in stack.text(sender, "how's your day going?")
     assert "outside what i can help" in stack.text(sender, "can you order me a pizza")
     assert "what can i do" in stack.text(sender, "hey")
-    assert stack.store.contact_for_identity("rest", rest_id(sender)) is None
+    assert stack.store.contacts.for_identity("rest", rest_id(sender)) is None
 
 
 def test_hostile_text_in_fields_is_stored_as_given(stack: Stack, sender: str) -> None:
@@ -206,11 +208,11 @@ def test_hostile_text_in_fields_is_stored_as_given(stack: Stack, sender: str) ->
     contact = contact_of(stack, sender)
     assert contact.company == "<script>alert('x')</script> Ltd"
     assert contact.need == "Robert'); DROP TABLE contacts;-- and <b>bold</b> claims"
-    assert stack.store.count_contacts() >= 1
+    assert stack.store.contacts.count() >= 1
 
 
 def test_emoji_name_is_refused_politely_and_asked_again(stack: Stack, sender: str) -> None:
     stack.say(sender, "show me a demo")
     reply = stack.text(sender, "🙂🙂")
     assert "name" in reply
-    assert stack.store.contact_for_identity("rest", rest_id(sender)) is None
+    assert stack.store.contacts.for_identity("rest", rest_id(sender)) is None

@@ -33,7 +33,7 @@ def test_conversation_on_postgres_survives_a_restart(
     second = launch(tmp_path / "two", trained_model, **urls)
     try:
         assert "company" not in second.text("pg-1", "+1 212 555 0199")  # Quanta is remembered
-        contact = second.store.contact_for_identity("rest", rest_id("pg-1"))
+        contact = second.store.contacts.for_identity("rest", rest_id("pg-1"))
         assert contact is not None
         assert (contact.name, contact.email, contact.company, contact.phone) == (
             "Nadia Ali",

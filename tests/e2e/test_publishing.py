@@ -40,8 +40,8 @@ def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def studio_client(stack: Stack, role: str = "marketer") -> Iterator[StudioClient]:
     """Signed in to the stack's own studio process (the one `parley run` starts)."""
     email = f"{role}@example.com"
-    if stack.store.studio_user_with_hash(email) is None:
-        stack.store.create_studio_user(email, role.title(), role, passwords.hash_password(PASSWORD))
+    if stack.store.studio.user_with_hash(email) is None:
+        stack.store.studio.create_user(email, role.title(), role, passwords.hash_password(PASSWORD))
     client = StudioClient(f"http://127.0.0.1:{stack.settings.studio.port}")
     try:
         client.login(email, PASSWORD)
@@ -94,7 +94,7 @@ def publish_new_goodbye(live: Stack, client: StudioClient) -> None:
     assert NEW_GOODBYE.lower() in live.text("publish-new", "bye")
     # The live content now has it, so a restart serves the same.
     assert NEW_GOODBYE in (live.settings.content_root / "domain.yml").read_text()
-    versions = live.store.studio_versions()
+    versions = live.store.studio.versions()
     assert [v.number for v in versions] == [2, 1]
     assert versions[0].note == "friendlier goodbye"
     diff = client.get("/versions/2").text
@@ -115,7 +115,7 @@ def roll_back_to_first(live: Stack, client: StudioClient) -> None:
     # Version 1's model already exists: nothing is trained.
     assert {s["name"]: s for s in job["steps"]}["train"]["state"] == "skipped"
     assert "thanks for stopping by" in live.text("rollback-after", "bye")
-    assert live.store.studio_versions()[0].rolled_back_from == 1
+    assert live.store.studio.versions()[0].rolled_back_from == 1
 
 
 def test_an_analyst_cannot_publish(live: Stack) -> None:
@@ -170,7 +170,7 @@ def test_a_draft_that_fails_validation_is_not_published(live: Stack) -> None:
             "data/stories.yml", stories.replace("utter_goodbye", "utter_no_such_thing", 1)
         )
     before = (live.settings.content_root / "data" / "stories.yml").read_text()
-    versions = len(live.store.studio_versions())
+    versions = len(live.store.studio.versions())
     with studio_client(live) as client:
         assert client.post("/publish", {"note": "broken"}).status_code == 303
         job = wait_for_publish(client)
@@ -178,7 +178,7 @@ def test_a_draft_that_fails_validation_is_not_published(live: Stack) -> None:
     assert {s["name"]: s for s in job["steps"]}["validate"]["state"] == "failed"
     assert "utter_no_such_thing" in job["error"]
     assert (live.settings.content_root / "data" / "stories.yml").read_text() == before
-    assert len(live.store.studio_versions()) == versions
+    assert len(live.store.studio.versions()) == versions
     workspace.reset()
 
 

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None, f"nothing stored for {sender}"
     return contact
 
@@ -71,13 +71,13 @@ def test_a_strong_lead_is_qualified_offered_a_person_and_handed_off(
     )
     assert "talk to someone from our team now" in reply, reply
     contact = contact_of(stack, sender)
-    assert stack.store.qualification_of(contact.id) == {
+    assert stack.store.leads.qualification(contact.id) == {
         "company_size": "201-1000",
         "authority": "decides",
         "budget": "over_50k",
         "timeline": "now",
     }
-    score = stack.store.latest_score(contact.id)
+    score = stack.store.leads.latest_score(contact.id)
     assert score is not None and score.grade == "A"
 
     reply = stack.text(sender, "/human_handoff")
@@ -112,7 +112,7 @@ def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(stack: Stack, se
         )
     assert "qual_budget" not in asked and asked[0] == "qual_company_size"
     assert "that's everything i need" in reply, reply
-    score = stack.store.latest_score(contact_of(stack, sender).id)
+    score = stack.store.leads.latest_score(contact_of(stack, sender).id)
     assert score is not None and score.grade in ("C", "D")
 
 
@@ -132,7 +132,7 @@ def test_asking_for_a_person_first_takes_details_and_questions_then_hands_off(
     )
     assert "passed our conversation" in reply, reply
     contact = contact_of(stack, sender)
-    assert stack.store.timeline(contact.id)  # the handoff and the lead are on record
+    assert stack.store.contacts.timeline(contact.id)  # the handoff and the lead are on record
 
 
 def test_asking_again_for_a_person_skips_the_questions(stack: Stack, sender: str) -> None:

@@ -56,7 +56,7 @@ def test_client_cannot_claim_another_channel(stack: Stack, sender: str) -> None:
         "metadata": {"parley_channel": "sms"},
     }
     assert httpx.post(stack.webhook, json=body, timeout=60).status_code == 200
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None and [i.channel for i in contact.channels] == ["rest"]
 
 
@@ -93,12 +93,12 @@ def test_action_server_down_gets_an_apology_and_keeps_what_was_captured(
     assert not is_healthy(f"{stack.settings.actions_url}/health")
 
     assert stack.text(sender, "olga@petrova.dev") == APOLOGY.lower()
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None and contact.name == "Olga Petrova"
 
     stack.supervisor.start(action_server(stack.settings))
     assert "phone" in stack.text(sender, "olga@petrova.dev")
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None and (contact.name, contact.email) == (
         "Olga Petrova",
         "olga@petrova.dev",

@@ -150,7 +150,7 @@ def test_two_messages_50ms_apart_on_two_servers_keep_their_order(cluster: Stack)
         assert rest_user_texts(cluster, sender) == ["I'd like a demo", first, second]
         # "skip" was understood after the details, so it skipped the phone question.
         assert "phone" not in " ".join(m.get("text", "") for m in later).lower()
-        contact = cluster.store.contact_for_identity("rest", rest_id(sender))
+        contact = cluster.store.contacts.for_identity("rest", rest_id(sender))
         assert contact is not None and contact.email == email
 
 
@@ -198,7 +198,7 @@ def test_an_action_server_killed_mid_form_loses_nothing(cluster: Stack) -> None:
     # No restart: the load balancer takes the dead server out and the other one answers.
     answers = [cluster.text(sender, "priya@natarajan.dev"), cluster.text(sender, "Orbital")]
     assert APOLOGY.lower() not in " ".join(answers)
-    contact = cluster.store.contact_for_identity("rest", rest_id(sender))
+    contact = cluster.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
     assert (contact.name, contact.email) == ("Priya Natarajan", "priya@natarajan.dev")
     assert not is_healthy(
@@ -222,7 +222,7 @@ def test_redis_away_gets_an_apology_and_the_conversation_resumes(
         redis_proxy.restore()
     assert "name" not in cluster.text(sender, "Ines Duarte")
     assert rest_user_texts(cluster, sender)[-1] == "Ines Duarte"
-    contact = cluster.store.contact_for_identity("rest", rest_id(sender))
+    contact = cluster.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None and contact.name == "Ines Duarte"
 
 
@@ -251,7 +251,7 @@ def test_a_phone_call_stays_on_one_server_through_the_entry_point(cluster: Stack
     assert "name" in call.press("1")
     assert "email" in call.say("Ama Owusu")
     assert "phone" in call.say("ama at owusu dot dev")
-    contact = cluster.store.contact_for_identity("voice", call.sid)
+    contact = cluster.store.contacts.for_identity("voice", call.sid)
     assert contact is not None and contact.email == "ama@owusu.dev"
 
 

@@ -30,5 +30,5 @@ def test_shell_talks_to_the_running_parley_and_buttons_work(stack: Stack) -> Non
     assert "automated assistant" in result.stdout
     assert "1) Book a demo" in result.stdout
     assert "What's your name?" in result.stdout and "email" in result.stdout
-    contact = stack.store.contact_for_identity("rest", rest_id("shell-test"))
+    contact = stack.store.contacts.for_identity("rest", rest_id("shell-test"))
     assert contact is not None and contact.name == "Ruth Okafor"

@@ -41,7 +41,7 @@ def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         PARLEY_MODELS_DIR=str(models_beside(root, trained_model)),
     )
     for role in ("marketer", "admin"):
-        running.store.create_studio_user(
+        running.store.studio.create_user(
             f"{role}@example.com", role.title(), role, passwords.hash_password(PASSWORD)
         )
     yield running

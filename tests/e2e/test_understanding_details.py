@@ -24,7 +24,7 @@ ANSWERS = {
 
 
 def stored(stack: Stack, sender: str) -> Contact | None:
-    return stack.store.contact_for_identity("rest", rest_id(sender))
+    return stack.store.contacts.for_identity("rest", rest_id(sender))
 
 
 def asked(stack: Stack, sender: str) -> str | None:

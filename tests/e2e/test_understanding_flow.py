@@ -78,7 +78,7 @@ def test_questions_at_the_start_get_answers_and_what_i_can_do(stack: Stack, send
     assert "bot" in stack.text(sender, "am I chatting to a machine right now?")
     assert NEXT_STEPS in stack.text(sender, "and what would happen after that?")
     assert stack.slots(sender)["requested_slot"] is None
-    assert stack.store.contact_for_identity("rest", rest_id(sender)) is None
+    assert stack.store.contacts.for_identity("rest", rest_id(sender)) is None
 
 
 def test_questions_in_the_lead_form_are_answered_then_the_question_comes_back(
@@ -96,7 +96,7 @@ def test_questions_in_the_lead_form_are_answered_then_the_question_comes_back(
     reply = stack.text(sender, "what happens after I give you all this?")
     assert NEXT_STEPS in reply and "summary" in reply and "phone" in reply
     assert stack.slots(sender)["requested_slot"] == "lead_phone"
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None and contact.company is None  # Mailchimp is nobody's company
     assert (contact.name, contact.email) == ("Tadhg Murphy", "tadhg@murphy-bikes.ie")
 

@@ -85,4 +85,4 @@ def test_qualifying_answers_in_common_notations_are_stored_as_bands(
     assert "how many people work at your company" in reply, reply
     answer_questions(stack, sender, answers, reply)
     contact = contact_of(stack, sender)
-    assert stack.store.qualification_of(contact.id) == stored
+    assert stack.store.leads.qualification(contact.id) == stored

@@ -29,13 +29,13 @@ DETAILS = {
 
 
 def contact_of(stack: Stack, sender: str) -> Contact:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None, f"nothing stored for {sender}"
     return contact
 
 
 def granted(stack: Stack, sender: str) -> dict[str, bool]:
-    state = stack.store.consent_state(contact_of(stack, sender).id)
+    state = stack.store.consent.state(contact_of(stack, sender).id)
     return {purpose: event.granted for purpose, event in state.items()}
 
 
@@ -197,7 +197,7 @@ def test_an_erasure_confirmed_in_own_words_is_carried_out(stack: Stack, sender: 
     to_summary(stack, sender, "Callum Reid", "callum@kilbride.scot")
     assert "permanently delete" in stack.text(sender, "please delete my data")
     stack.say(sender, "aye, go on")
-    assert stack.store.contact_for_identity("rest", rest_id(sender)) is None
+    assert stack.store.contacts.for_identity("rest", rest_id(sender)) is None
 
 
 def test_an_unclear_erasure_answer_goes_to_the_privacy_team(stack: Stack, sender: str) -> None:
@@ -208,7 +208,7 @@ def test_an_unclear_erasure_answer_goes_to_the_privacy_team(stack: Stack, sender
     second = stack.text(sender, "dunno really")
     assert "privacy team" in second
     contact = contact_of(stack, sender)  # nothing deleted without a clear yes
-    assert "erasure_referred" in [e.kind for e in stack.store.timeline(contact.id)]
+    assert "erasure_referred" in [e.kind for e in stack.store.contacts.timeline(contact.id)]
 
 
 # ----------------------------------------------------------------------- offers
@@ -250,4 +250,4 @@ def test_yes_to_an_either_or_offer_asks_which_then_books(stack: Stack, sender: s
     assert any("book" in t for t in titles) and any("talk" in t for t in titles)
     assert "next free times" in stack.text(sender, dict(buttons(messages))["Book a meeting"])
     assert "booked:" in stack.text(sender, "the first one")
-    assert stack.store.bookings(contact_of(stack, sender).id)
+    assert stack.store.leads.bookings(contact_of(stack, sender).id)

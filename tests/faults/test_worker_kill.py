@@ -118,8 +118,8 @@ def test_a_worker_killed_mid_blast_never_causes_a_second_send(
 def _wait_until_settled(store: ProfileStore, deadline: float) -> list[tuple[str, str]]:
     """(phone, status) of every send, once none is pending, claimed or sending."""
     while True:
-        sends = store.campaign_sends("blast")
-        phones = {c.id: c.phone for c in store.list_contacts()}
+        sends = store.campaigns.sends("blast")
+        phones = {c.id: c.phone for c in store.contacts.page()}
         final = [(phones[s.contact_id] or "", s.status) for s in sends]
         if len(sends) == PEOPLE and all(
             s.status in {"sent", "uncertain", "failed", "skipped"} for s in sends

@@ -222,7 +222,7 @@ def fuzz_stack(
     twilio, telegram = FakeTwilio().start(), FakeTelegram(TELEGRAM_TOKEN).start()
     stack = launch(tmp_path_factory.mktemp("fuzz"), trained_model, **_environment(twilio, telegram))
     issued = tokens.issue()
-    stack.store.create_api_token(
+    stack.store.integrations.create_api_token(
         issued.token_id, "fuzz", ["read", "write", "privacy"], issued.secret_hash
     )
     try:
@@ -281,7 +281,7 @@ LEAD_TEXT_FIELDS = ("name", "company", "role", "need", "email", "phone")
 def lead_values(stack: Stack) -> dict[str, dict[str, str]]:
     """Each contact's stored lead fields that hold a value, by contact id."""
     found: dict[str, dict[str, str]] = {}
-    for contact in stack.store.iter_contacts():
+    for contact in stack.store.contacts.iterate():
         values = {f: getattr(contact, f) for f in LEAD_TEXT_FIELDS if getattr(contact, f, None)}
         found[contact.id] = {f: str(v) for f, v in values.items()}
     return found

@@ -128,7 +128,7 @@ def test_rest_hostile_lead_answers_are_stored_as_given_or_not_at_all(
                 json={"sender": sender, "message": text},
             )
             assert reply.status_code == 200
-        contact = fuzz_stack.store.contact_for_identity("rest", rest_id(sender))
+        contact = fuzz_stack.store.contacts.for_identity("rest", rest_id(sender))
         if contact is None:
             return
         for name in ("name", "company", "role", "need", "email", "phone"):

@@ -46,7 +46,7 @@ def _forged(contact_id: str, kind: str, junk: str) -> str:
 def test_unsubscribe_forged_tokens_are_404_and_store_nothing(
     fuzz_stack: FuzzStack, fuzzer: Fuzzer
 ) -> None:
-    contact = fuzz_stack.store.ensure_contact("web", f"fuzz-unsub-{uuid.uuid4().hex}")
+    contact = fuzz_stack.store.contacts.ensure("web", f"fuzz-unsub-{uuid.uuid4().hex}")
     before = settled_counts(fuzz_stack.stack)
 
     @fuzz_settings(2)
@@ -84,14 +84,14 @@ def test_unsubscribe_genuine_links_survive_junk_and_keep_the_user_agent_as_sent(
         method=st.sampled_from(["GET", "POST"]),
     )
     def case(body: bytes, content_type: str | None, agent: str, method: str) -> None:
-        contact = fuzz_stack.store.ensure_contact("web", f"fuzz-unsub-{uuid.uuid4().hex}")
+        contact = fuzz_stack.store.contacts.ensure("web", f"fuzz-unsub-{uuid.uuid4().hex}")
         url = fuzz_stack.rasa + PREFIX + unsubscribe_token(contact.id, SECRET)
         headers = {**with_content_type(content_type), "User-Agent": agent}
         reply = fuzzer.send("unsubscribe (genuine)", method, url, content=body, headers=headers)
         assert reply.status_code == 200
         if method == "GET":
             return
-        history = fuzz_stack.store.consent_history(contact.id)
+        history = fuzz_stack.store.consent.history(contact.id)
         assert [e.granted for e in history] == [False]
         kept = history[0].evidence.get("user_agent")
         assert kept == (agent.strip()[:300] or None), (kept, agent)

@@ -86,8 +86,8 @@ def test_a_booked_time_is_not_offered_and_cannot_be_booked_twice(
     store: ProfileStore, settings: Settings, tmp_path: Path
 ) -> None:
     availability = load_availability(_settings(settings, tmp_path))
-    one = store.update_lead_fields("web", "a", {"email": "a@acme.io"}, "a").id
-    two = store.update_lead_fields("web", "b", {"email": "b@acme.io"}, "b").id
+    one = store.leads.update_fields("web", "a", {"email": "a@acme.io"}, "a").id
+    two = store.leads.update_fields("web", "b", {"email": "b@acme.io"}, "b").id
     first = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     book(store, one, first, BEFORE_DST)
     with pytest.raises(SlotTaken):
@@ -101,7 +101,7 @@ def test_two_people_racing_for_one_time_get_one_booking(
     availability = load_availability(_settings(settings, tmp_path))
     slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     ids = [
-        store.update_lead_fields("web", f"r{n}", {"email": f"r{n}@acme.io"}, f"r{n}").id
+        store.leads.update_fields("web", f"r{n}", {"email": f"r{n}@acme.io"}, f"r{n}").id
         for n in range(4)
     ]
     outcomes: list[str] = []
@@ -119,7 +119,7 @@ def test_two_people_racing_for_one_time_get_one_booking(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["booked", "taken", "taken", "taken"]
-    assert len(store.bookings()) == 1
+    assert len(store.leads.bookings()) == 1
 
 
 def test_confirmation_email_carries_a_valid_ics_only_with_consent(
@@ -127,13 +127,13 @@ def test_confirmation_email_carries_a_valid_ics_only_with_consent(
 ) -> None:
     configured = _settings(settings, tmp_path)
     availability = load_availability(configured)
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "c", {"name": "Dana, Reyes", "email": "dana@acme.io"}, "c"
     )
     slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     booking = book(store, contact.id, slot, BEFORE_DST)
     assert send_confirmation(store, configured, booking, availability, BEFORE_DST) == "no consent"
-    store.record_consent(
+    store.consent.record(
         contact.id,
         "email",
         True,
@@ -162,15 +162,15 @@ def test_confirmation_email_is_not_queued_to_a_blocked_address(
 ) -> None:
     configured = _settings(settings, tmp_path)
     availability = load_availability(configured)
-    contact = store.update_lead_fields("web", "c", {"email": "dana@acme.io"}, "c")
+    contact = store.leads.update_fields("web", "c", {"email": "dana@acme.io"}, "c")
     words = ConsentWords("web", "May we email you?", "v1", "staff", {"by": "sam"})
-    store.grant_consent(contact.id, ["email"], words)
-    store.block_contact(contact.id, "email", "undeliverable", "bounced")
+    store.consent.grant(contact.id, ["email"], words)
+    store.consent.block_contact(contact.id, "email", "undeliverable", "bounced")
     slot = next_free_slots(store, availability, BEFORE_DST, count=1)[0]
     booking = book(store, contact.id, slot, BEFORE_DST)
     reason = send_confirmation(store, configured, booking, availability, BEFORE_DST)
     assert reason == "do not contact"
-    assert store.deliveries() == []
+    assert store.outbox.deliveries() == []
 
 
 @pytest.mark.parametrize(

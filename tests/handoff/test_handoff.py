@@ -24,13 +24,13 @@ EVENTS = [
 
 
 def _lead(store: ProfileStore) -> Contact:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web",
         "conv-1",
         {"name": "Dana Reyes", "email": "dana@acme.io", "company": "Acme"},
         "conv-1",
     )
-    store.record_qualification(
+    store.leads.record_qualification(
         contact.id, {"budget": "over_50k"}, channel="web", conversation_id="conv-1"
     )
     return contact
@@ -77,7 +77,7 @@ def test_handoff_reaches_the_webhook_signed_and_sales_by_email(
     body = mail.get_payload(decode=True).decode()
     assert "can I talk to a person?" in body and "budget: over_50k" in body
     assert "1 Main St" in body  # the sender's postal address
-    kinds = [e.kind for e in store.timeline(event["contact"]["id"])]
+    kinds = [e.kind for e in store.contacts.timeline(event["contact"]["id"])]
     assert "handoff_requested" in kinds
     assert deliver_due(store, settings, NOW + timedelta(hours=1)).delivered == 0  # nothing twice
 
@@ -86,7 +86,7 @@ def test_a_repeated_request_is_the_same_handoff(store: ProfileStore, settings: S
     first, _ = _request(store, settings)
     again, new = _request(store, settings)
     assert (again, new) == (first, False)
-    assert len(store.deliveries()) == 2
+    assert len(store.outbox.deliveries()) == 2
 
 
 def test_server_errors_are_retried_with_backoff(
@@ -96,7 +96,7 @@ def test_server_errors_are_retried_with_backoff(
     _request(store, settings)
     assert deliver_due(store, settings, NOW).retrying == 1
     assert deliver_due(store, settings, NOW).delivered == 0  # not due yet: backing off
-    (webhook,) = [d for d in store.deliveries() if d.kind == "handoff_webhook"]
+    (webhook,) = [d for d in store.outbox.deliveries() if d.kind == "handoff_webhook"]
     assert webhook.status == "pending" and "HTTP 500" in (webhook.last_error or "")
     assert timedelta(seconds=30) <= webhook.next_attempt_at - NOW <= timedelta(seconds=36)
     assert deliver_due(store, settings, NOW + timedelta(minutes=1)).retrying == 1
@@ -113,7 +113,7 @@ def test_server_errors_fail_for_good_after_the_last_attempt(
     _request(store, limited)
     assert deliver_due(store, limited, NOW).retrying == 1
     assert deliver_due(store, limited, NOW + timedelta(minutes=5)).failed == 1
-    (dead,) = [d for d in store.deliveries("failed") if d.kind == "handoff_webhook"]
+    (dead,) = [d for d in store.outbox.deliveries("failed") if d.kind == "handoff_webhook"]
     assert dead.attempts == 2 and "HTTP 500" in (dead.last_error or "")
     assert deliver_due(store, limited, NOW + timedelta(hours=2)).delivered == 0
 
@@ -124,9 +124,9 @@ def test_a_refusal_fails_for_good_stays_visible_and_can_be_retried(
     receiver.script = [400]
     _request(store, settings)
     assert deliver_due(store, settings, NOW).failed == 1
-    (failed,) = store.deliveries("failed")
+    (failed,) = store.outbox.deliveries("failed")
     assert "HTTP 400" in (failed.last_error or "")
-    assert store.retry_failed_deliveries(failed.id, now=NOW) == 1
+    assert store.outbox.retry_failed_deliveries(failed.id, now=NOW) == 1
     assert deliver_due(store, settings, NOW).delivered == 1
 
 
@@ -153,7 +153,7 @@ def test_two_dispatchers_deliver_each_handoff_once(
     for thread in threads:
         thread.join()
     assert len(receiver.received) == 5 and len(smtp[0].messages) == 5
-    assert {d.status for d in store.deliveries()} == {"delivered"}
+    assert {d.status for d in store.outbox.deliveries()} == {"delivered"}
 
 
 def test_receivers_can_check_signatures_and_reject_replays() -> None:
@@ -180,7 +180,7 @@ def test_erasure_removes_handoffs_and_their_deliveries(
     store: ProfileStore, settings: Settings
 ) -> None:
     _request(store, settings)
-    contact = store.find_contact("dana@acme.io")
+    contact = store.contacts.find("dana@acme.io")
     assert contact is not None
-    store.erase_contact(contact.id, salt="pepper")
-    assert store.deliveries() == []
+    store.privacy.erase(contact.id, salt="pepper")
+    assert store.outbox.deliveries() == []

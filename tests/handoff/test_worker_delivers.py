@@ -19,7 +19,7 @@ from tests.handoff.conftest import Inbox, Receiver
 
 
 def _request(store: ProfileStore, settings: Settings, now: datetime) -> None:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "conv-9", {"name": "Ada Byron", "email": "ada@acme.io"}, "conv-9", now=now
     )
     request_handoff(
@@ -63,5 +63,5 @@ def test_worker_process_delivers_a_recorded_handoff_within_seconds(
     finally:
         supervisor.stop()
     assert len(receiver.received) == 1 and len(smtp[0].messages) == 1
-    assert {d.status for d in store.deliveries()} == {"delivered"}
+    assert {d.status for d in store.outbox.deliveries()} == {"delivered"}
     store.dispose()

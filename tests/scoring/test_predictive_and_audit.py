@@ -26,14 +26,14 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProfileStore]:
     store = ProfileStore.from_url(url)
     generate(store, 1200, seed=11, now=NOW)
     rubric = load_rubric(PROJECT_ROOT / "scoring.yml")
-    for contact in store.iter_contacts():
+    for contact in store.contacts.iterate():
         score_contact(store, contact.id, rubric=rubric, now=NOW)
     yield store
     store.dispose()
 
 
 def _training_set(store: ProfileStore) -> tuple[list[Profile], list[bool]]:
-    outcomes = store.outcomes()
+    outcomes = store.leads.outcomes()
     return [profile_of(store, o.contact_id) for o in outcomes], [
         o.outcome == "won" for o in outcomes
     ]
@@ -68,7 +68,7 @@ def test_too_little_history_is_refused_clearly() -> None:
 def test_blending_changes_the_score_by_the_weight(history: ProfileStore, tmp_path: Path) -> None:
     profiles, won = _training_set(history)
     predictive.save_model(predictive.train(profiles, won, NOW), tmp_path)
-    contact = next(iter(history.iter_contacts()))
+    contact = next(iter(history.contacts.iterate()))
     rubric = load_rubric(PROJECT_ROOT / "scoring.yml")
     plain = score_contact(history, contact.id, rubric=rubric, now=NOW)
     blended = score_contact(history, contact.id, rubric=rubric, now=NOW, model_dir=tmp_path)

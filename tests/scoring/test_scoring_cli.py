@@ -22,10 +22,10 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProfileStore:
 def test_explain_prints_each_rule_and_what_is_unanswered(
     store: ProfileStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "v1", {"name": "Dana Reyes", "email": "dana@acme.io", "role": "Head of Growth"}, "v1"
     )
-    store.record_qualification(
+    store.leads.record_qualification(
         contact.id,
         {"budget": "over_50k", "authority": "decides"},
         channel="web",
@@ -37,8 +37,8 @@ def test_explain_prints_each_rule_and_what_is_unanswered(
     assert "+25 budget over_50k" in out and "+20 authority decides" in out
     assert '+10 role "Head of Growth" (head)' in out
     assert "unanswered: company_size, timeline" in out
-    assert store.latest_score(contact.id) is not None
-    assert store.audit_entries()[-1].action == "explain_score"
+    assert store.leads.latest_score(contact.id) is not None
+    assert store.privacy.audit_entries()[-1].action == "explain_score"
 
 
 def test_explain_an_unknown_contact_fails_clearly(
@@ -59,10 +59,10 @@ def test_train_with_too_little_history_says_so(
 def test_synthesize_refuses_a_store_with_real_contacts(
     store: ProfileStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store.update_lead_fields("web", "v1", {"email": "real@customer.com"}, "v1")
+    store.leads.update_fields("web", "v1", {"email": "real@customer.com"}, "v1")
     assert main(["scoring", "synthesize", "--contacts", "5"]) == 1
     assert "holds real contacts" in capsys.readouterr().err
-    assert store.count_contacts() == 1
+    assert store.contacts.count() == 1
 
 
 def test_synthesize_train_evaluate_and_audit(

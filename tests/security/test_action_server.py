@@ -78,7 +78,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     settings = load_settings(environ=environ, dotenv=data_dir / "no.env")
     migrate.upgrade(settings.database_url)
     store = ProfileStore.from_url(settings.database_url)
-    victim = store.update_lead_fields(
+    victim = store.leads.update_fields(
         "sms",
         PHONE,
         {"name": "Priya Raman", "company": "Victim Holdings", "phone": PHONE},

@@ -35,7 +35,7 @@ def _consenting_visitor(stack: Stack, email: str, phone: str) -> str:
 
 
 def _contact_id(stack: Stack, sender: str) -> str:
-    contact = stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
     return contact.id
 
@@ -46,8 +46,11 @@ def test_chat_consent_waits_for_a_click_on_the_emailed_link(
     n = next(_numbers)
     email, phone = f"lena{n}@fischer-consulting.de", f"+1212555{n:04d}"
     contact = _contact_id(secure_stack, _consenting_visitor(secure_stack, email, phone))
-    assert not secure_stack.store.has_consent(contact, "email")
-    assert {e.purpose for e in secure_stack.store.pending_consent(contact)} == {"email", "sms"}
+    assert not secure_stack.store.consent.is_granted(contact, "email")
+    assert {e.purpose for e in secure_stack.store.consent.pending_grants(contact)} == {
+        "email",
+        "sms",
+    }
     [message] = mailbox.wait_for(email, 1)
     body = message.get_payload(decode=True)
     assert isinstance(body, bytes)
@@ -56,14 +59,14 @@ def test_chat_consent_waits_for_a_click_on_the_emailed_link(
     local = secure_stack.settings.rasa_url + link.group(0).removeprefix(PUBLIC_URL)
     page = httpx.get(local, timeout=30)  # a mail scanner's fetch confirms nothing
     assert page.status_code == 200 and "<form" in page.text
-    assert not secure_stack.store.has_consent(contact, "email")
+    assert not secure_stack.store.consent.is_granted(contact, "email")
     forged = httpx.post(local[:-3] + "AAA", timeout=30)
-    assert forged.status_code == 404 and not secure_stack.store.has_consent(contact, "email")
+    assert forged.status_code == 404 and not secure_stack.store.consent.is_granted(contact, "email")
     assert httpx.post(local, timeout=30).status_code == 200
-    assert secure_stack.store.has_consent(contact, "email")
+    assert secure_stack.store.consent.is_granted(contact, "email")
     steps = [
         (e.source, e.pending)
-        for e in secure_stack.store.consent_history(contact)
+        for e in secure_stack.store.consent.history(contact)
         if e.purpose == "email"
     ]
     assert steps == [("conversation", True), ("confirmation", False)]
@@ -76,7 +79,7 @@ def test_chat_consent_to_texts_waits_for_a_yes_from_the_number(
     email, phone = f"lena{n}@fischer-consulting.de", f"+1212555{n:04d}"
     contact = _contact_id(secure_stack, _consenting_visitor(secure_stack, email, phone))
     [ask] = texts.wait_for(phone, 1)
-    assert "reply YES" in ask.body and not secure_stack.store.has_consent(contact, "sms")
+    assert "reply YES" in ask.body and not secure_stack.store.consent.is_granted(contact, "sms")
     params = {
         "MessageSid": f"SM{uuid.uuid4().hex}",
         "AccountSid": "AC" + "1" * 32,
@@ -93,5 +96,5 @@ def test_chat_consent_to_texts_waits_for_a_yes_from_the_number(
     assert reply.status_code < 300
     thanks = texts.wait_for(phone, 2)[-1]
     assert "confirmed" in thanks.body
-    assert secure_stack.store.has_consent(contact, "sms")
-    assert secure_stack.store.is_detail_verified(contact, "phone")
+    assert secure_stack.store.consent.is_granted(contact, "sms")
+    assert secure_stack.store.contacts.is_detail_verified(contact, "phone")

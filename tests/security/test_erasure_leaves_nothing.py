@@ -44,8 +44,8 @@ def settings(tmp_path: Path, tracker_url: str) -> Settings:  # noqa: F811
 
 def ada_by_sms(store: ProfileStore) -> str:  # noqa: F811
     """Ada texting from her phone, then giving her details on the web chat too."""
-    contact = store.update_lead_fields("sms", ADA_PHONE, ADA, ADA_PHONE, now=NOW)  # type: ignore[arg-type]
-    store.link_identity(contact.id, "web", "sess-ada", now=at(1))
+    contact = store.leads.update_fields("sms", ADA_PHONE, ADA, ADA_PHONE, now=NOW)  # type: ignore[arg-type]
+    store.contacts.link_identity(contact.id, "web", "sess-ada", now=at(1))
     return contact.id
 
 
@@ -64,7 +64,7 @@ def test_erasure_removes_the_persons_inbound_activity(
     ada = ada_by_sms(store)
     for channel, sender in (("sms", ADA_PHONE), ("web", "sess-ada"), ("telegram", "grace-tg")):
         asyncio.run(note_inbound(store, channel, sender))  # as the channels record it
-    store.erase_contact(ada, SALT, now=at(60))
+    store.privacy.erase(ada, SALT, now=at(60))
     assert inbound_ids(engine) == ["grace-tg"]
 
 
@@ -72,9 +72,9 @@ def test_erasing_a_conversation_without_a_contact_removes_its_inbound_activity(
     store: ProfileStore,  # noqa: F811
     engine: Engine,  # noqa: F811
 ) -> None:
-    store.note_inbound("sms", "+15550001111", now=NOW)
-    store.note_inbound("telegram", "grace-tg", now=NOW)
-    store.queue_tracker_erasure(["+15550001111"], now=at(1))
+    store.campaigns.record_inbound("sms", "+15550001111", now=NOW)
+    store.campaigns.record_inbound("telegram", "grace-tg", now=NOW)
+    store.privacy.queue_tracker_erasure(["+15550001111"], now=at(1))
     assert inbound_ids(engine) == ["grace-tg"]
 
 
@@ -88,12 +88,12 @@ def test_audit_actors_naming_the_person_name_their_contact_id_after_erasure(
 ) -> None:
     ada = ada_by_sms(store)
     # As actions/privacy.py wrote them before #17: the SMS sender id is her phone number.
-    store.record_audit(f"self-service:{ADA_PHONE}", "view_profile", ada, now=at(2))
-    store.record_audit("self-service:sess-ada", "view_profile", ada, now=at(3))
-    store.record_audit("studio:staff@acme.test", "studio.login_failed", ADA_EMAIL.upper())
-    store.record_audit("self-service:+15550009999", "view_profile", "someone-else")
+    store.privacy.record_audit(f"self-service:{ADA_PHONE}", "view_profile", ada, now=at(2))
+    store.privacy.record_audit("self-service:sess-ada", "view_profile", ada, now=at(3))
+    store.privacy.record_audit("studio:staff@acme.test", "studio.login_failed", ADA_EMAIL.upper())
+    store.privacy.record_audit("self-service:+15550009999", "view_profile", "someone-else")
     receipt = privacy.erase(store, settings, ada, f"self-service:{ADA_PHONE}", now=at(60))
-    entries = {entry.id: entry for entry in store.audit_entries()}
+    entries = {entry.id: entry for entry in store.privacy.audit_entries()}
     assert len(entries) == 5  # every entry stays as evidence
     actors = sorted(entry.actor for entry in entries.values())
     assert actors == sorted(
@@ -117,11 +117,11 @@ def test_an_erasure_leaves_no_identifier_anywhere_once_the_queues_have_run(
     settings: Settings,
 ) -> None:
     ada = ada_by_sms(store)
-    store.note_inbound("sms", ADA_PHONE, now=at(1))
-    store.record_audit(f"self-service:{ADA_PHONE}", "view_profile", ada, now=at(2))
+    store.campaigns.record_inbound("sms", ADA_PHONE, now=at(1))
+    store.privacy.record_audit(f"self-service:{ADA_PHONE}", "view_profile", ada, now=at(2))
     privacy.erase(store, settings, ada, "cli:root", now=at(60))
-    erase_conversations(settings.tracker_store_url, store.pending_tracker_erasures())
-    store.clear_tracker_erasure(store.pending_tracker_erasures())
+    erase_conversations(settings.tracker_store_url, store.privacy.pending_tracker_erasures())
+    store.privacy.clear_tracker_erasure(store.privacy.pending_tracker_erasures())
     assert tables_holding(engine, [ADA_PHONE, ADA_EMAIL, "sess-ada", "Lovelace"]) == {}
 
 
@@ -130,11 +130,15 @@ def test_others_claims_and_codes_of_the_persons_email_go_with_them(
     engine: Engine,  # noqa: F811
 ) -> None:
     ada = ada_by_sms(store)
-    visitor = store.record_stated_details("web", "v", {"email": ADA_EMAIL}, "web-1", now=at(2))
-    store.issue_verification_code(visitor.id, "web-1", "email", ADA_EMAIL, "show", now=at(3))
-    store.erase_contact(ada, SALT, now=at(60))
-    assert store.get_contact(visitor.id).id == visitor.id  # the claimant stays, unclaimed
-    store.clear_tracker_erasure(store.pending_tracker_erasures())
+    visitor = store.contacts.record_stated_details(
+        "web", "v", {"email": ADA_EMAIL}, "web-1", now=at(2)
+    )
+    store.contacts.issue_verification_code(
+        visitor.id, "web-1", "email", ADA_EMAIL, "show", now=at(3)
+    )
+    store.privacy.erase(ada, SALT, now=at(60))
+    assert store.contacts.get(visitor.id).id == visitor.id  # the claimant stays, unclaimed
+    store.privacy.clear_tracker_erasure(store.privacy.pending_tracker_erasures())
     assert tables_holding(engine, [ADA_EMAIL]) == {}
 
 
@@ -158,11 +162,11 @@ def test_the_journal_replay_never_recreates_an_erased_person(
     journal = ConsentJournal(tmp_path / "pending_consent.jsonl", salt=SALT)
     journal.append(held_back("sms", ADA_PHONE, True, 1))  # made before she was erased
     journal.append(held_back("web", "sess-ada", True, 2))
-    store.erase_contact(ada, SALT, now=NOW + timedelta(minutes=5))
+    store.privacy.erase(ada, SALT, now=NOW + timedelta(minutes=5))
     assert journal.replay(store) == 2 and journal.pending() == []
-    assert store.contact_for_identity("sms", ADA_PHONE) is None
-    assert store.contact_for_identity("web", "sess-ada") is None
-    assert store.count_contacts() == 0
+    assert store.contacts.for_identity("sms", ADA_PHONE) is None
+    assert store.contacts.for_identity("web", "sess-ada") is None
+    assert store.contacts.count() == 0
 
 
 def test_the_journal_replays_a_change_made_after_the_erasure_and_others(
@@ -170,16 +174,16 @@ def test_the_journal_replays_a_change_made_after_the_erasure_and_others(
     tmp_path: Path,
 ) -> None:
     ada = ada_by_sms(store)
-    store.erase_contact(ada, SALT, now=NOW + timedelta(minutes=5))
+    store.privacy.erase(ada, SALT, now=NOW + timedelta(minutes=5))
     journal = ConsentJournal(tmp_path / "pending_consent.jsonl", salt=SALT)
     journal.append(held_back("sms", ADA_PHONE, True, 10))  # she came back and said yes
     journal.append(held_back("telegram", "grace-tg", True, 1))
     assert journal.replay(store) == 2
-    back = store.contact_for_identity("sms", ADA_PHONE)
-    assert back is not None and back.id != ada and store.has_consent(back.id, "sms")
-    grace = store.contact_for_identity("telegram", "grace-tg")
+    back = store.contacts.for_identity("sms", ADA_PHONE)
+    assert back is not None and back.id != ada and store.consent.is_granted(back.id, "sms")
+    grace = store.contacts.for_identity("telegram", "grace-tg")
     # Recorded; texts need a proven number first (double opt-in), which a chat is not.
-    assert grace is not None and store.consent_state(grace.id)["sms"].granted
+    assert grace is not None and store.consent.state(grace.id)["sms"].granted
 
 
 def test_erasing_a_conversation_replays_the_journal_first(
@@ -190,9 +194,11 @@ def test_erasing_a_conversation_replays_the_journal_first(
     journal.append(held_back("web", "sess-new", True, -1))  # no contact yet: the DB was down
     receipt = privacy.erase_conversation(store, settings, "web", "sess-new", now=NOW)
     assert receipt is not None and journal.pending() == []
-    assert store.contact_for_identity("web", "sess-new") is None
-    assert store.count_contacts() == 0 and "sess-new" in store.pending_tracker_erasures()
-    assert [e.actor for e in store.audit_entries()] == [f"self-service:{receipt.contact_id}"]
+    assert store.contacts.for_identity("web", "sess-new") is None
+    assert store.contacts.count() == 0 and "sess-new" in store.privacy.pending_tracker_erasures()
+    assert [e.actor for e in store.privacy.audit_entries()] == [
+        f"self-service:{receipt.contact_id}"
+    ]
 
 
 # ------------------------------------------------------------------ HubSpot
@@ -205,21 +211,21 @@ def test_hubspots_copy_is_deleted_by_gdpr_delete_even_after_an_outage(
     hubspot: FakeHubSpot,  # noqa: F811
 ) -> None:
     ada = ada_by_sms(store)
-    store.set_lead_status(ada, "captured", ADA_PHONE, now=at(2))
+    store.leads.set_status(ada, "captured", ADA_PHONE, now=at(2))
     connector = HubSpotConnector(Secret(TOKEN), hubspot.url)
     try:
         assert sync_due(store, connector, at(3)).pushed == 1 and ADA_EMAIL in hubspot.contacts
         privacy.erase(store, settings, ada, "cli:root", now=at(60))
-        assert store.contact_for_identity("sms", ADA_PHONE) is None  # the row is gone ...
+        assert store.contacts.for_identity("sms", ADA_PHONE) is None  # the row is gone ...
         hubspot.erase_script = [Reply(503, {"message": "unavailable"})]
         assert sync_due(store, connector, at(61)).error is not None  # ... HubSpot is down
-        assert [e.email for e in store.pending_crm_erasures("hubspot")] == [ADA_EMAIL]
+        assert [e.email for e in store.integrations.pending_crm_erasures("hubspot")] == [ADA_EMAIL]
         assert sync_due(store, connector, at(70)).deleted == 1
     finally:
         connector.close()
     assert hubspot.deletions[-1] == {"objectId": ADA_EMAIL, "idProperty": "email"}
     assert ADA_EMAIL not in hubspot.contacts and ADA_EMAIL in hubspot.blocked
-    store.clear_tracker_erasure(store.pending_tracker_erasures())
+    store.privacy.clear_tracker_erasure(store.privacy.pending_tracker_erasures())
     assert tables_holding(engine, [ADA_EMAIL, ADA_PHONE]) == {}
 
 
@@ -228,9 +234,11 @@ def test_hubspots_copy_is_deleted_by_gdpr_delete_even_after_an_outage(
 
 def test_contact_names_in_a_message_are_found_for_masking(store: ProfileStore) -> None:  # noqa: F811
     ada_by_sms(store)
-    store.ensure_contact("web", "x", now=NOW)  # no name
-    assert store.contact_names_in("hi, ada lovelace here about 50% off_") == ["Ada Lovelace"]
-    assert store.contact_names_in("nobody in particular") == []
+    store.contacts.ensure("web", "x", now=NOW)  # no name
+    assert store.privacy.contact_names_in("hi, ada lovelace here about 50% off_") == [
+        "Ada Lovelace"
+    ]
+    assert store.privacy.contact_names_in("nobody in particular") == []
 
 
 def test_training_examples_keep_no_email_phone_or_name() -> None:

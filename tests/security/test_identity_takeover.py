@@ -21,7 +21,7 @@ _numbers = itertools.count(1000)
 def _victim(stack: Stack) -> Contact:
     n = next(_numbers)
     phone = f"+1415555{n:04d}"
-    return stack.store.update_lead_fields(
+    return stack.store.leads.update_fields(
         "sms", phone,
         {"name": "Priya Raman", "email": f"priya{n}@victimholdings.com", "phone": phone,
          "company": "Victim Holdings", "role": "CFO"},
@@ -54,7 +54,7 @@ def test_a_typed_email_shows_nothing_of_its_owner(secure_stack: Stack, mailbox: 
     assert not _reveals(reply, victim)
     assert "6-digit code" in reply
     assert len(mailbox.wait_for(victim.email, 1)) == 1  # the code went to the owner only
-    assert secure_stack.store.get_contact(victim.id) == victim
+    assert secure_stack.store.contacts.get(victim.id) == victim
 
 
 def test_a_typed_email_prefills_and_overwrites_nothing(secure_stack: Stack) -> None:
@@ -65,8 +65,8 @@ def test_a_typed_email_prefills_and_overwrites_nothing(secure_stack: Stack) -> N
     assert slots["lead_company"] is None and slots["lead_role"] is None
     secure_stack.text(sender, "actually my company is Evil Corp")
     secure_stack.text(sender, "and my name is Eve Attacker")
-    assert secure_stack.store.get_contact(victim.id) == victim
-    own = secure_stack.store.contact_for_identity("rest", rest_id(sender))
+    assert secure_stack.store.contacts.get(victim.id) == victim
+    own = secure_stack.store.contacts.for_identity("rest", rest_id(sender))
     assert own is not None and own.id != victim.id and own.email is None
 
 
@@ -77,9 +77,9 @@ def test_a_typed_email_erases_nothing_of_its_owner(secure_stack: Stack, mailbox:
     secure_stack.text(sender, "delete my data")
     reply = secure_stack.text(sender, "yes")
     assert "deleted" in reply and "6-digit code" in reply
-    assert secure_stack.store.get_contact(victim.id) == victim
+    assert secure_stack.store.contacts.get(victim.id) == victim
     assert (
-        secure_stack.store.contact_for_identity("rest", rest_id(sender)) is None
+        secure_stack.store.contacts.for_identity("rest", rest_id(sender)) is None
     )  # their own: gone
     assert len(mailbox.wait_for(victim.email, 1)) == 1
 
@@ -96,7 +96,7 @@ def test_guessing_the_code_locks_it(secure_stack: Stack, mailbox: Mailbox) -> No
     assert "no longer works" in answers[4]
     after = secure_stack.text(sender, real)  # too late: read as an answer to the form
     assert not _reveals(after, victim) and "confirmed" not in after
-    assert secure_stack.store.get_contact(victim.id) == victim
+    assert secure_stack.store.contacts.get(victim.id) == victim
 
 
 def test_a_typed_phone_sends_its_code_by_sms_to_the_owner(
@@ -109,7 +109,7 @@ def test_a_typed_phone_sends_its_code_by_sms_to_the_owner(
     assert not _reveals(reply.replace(victim.phone.lower(), ""), victim)
     [sms] = texts.wait_for(victim.phone, 1)
     assert "code is" in sms.body and "unsubscribe" not in sms.body.lower()
-    assert secure_stack.store.get_contact(victim.id) == victim
+    assert secure_stack.store.contacts.get(victim.id) == victim
 
 
 def test_the_owner_proves_their_email_and_gets_their_profile(
@@ -122,9 +122,9 @@ def test_the_owner_proves_their_email_and_gets_their_profile(
     code = last_code_mailed(mailbox, owner.email, 1)
     reply = secure_stack.text(sender, f"the code is {code}")
     assert "confirmed" in reply and "victim holdings" in reply and "cfo" in reply
-    joined = secure_stack.store.contact_for_identity("rest", rest_id(sender))
+    joined = secure_stack.store.contacts.for_identity("rest", rest_id(sender))
     assert joined is not None and joined.id == owner.id
-    assert secure_stack.store.is_detail_verified(owner.id, "email")
+    assert secure_stack.store.contacts.is_detail_verified(owner.id, "email")
 
 
 def test_the_owner_proves_their_email_and_is_erased(secure_stack: Stack, mailbox: Mailbox) -> None:
@@ -136,8 +136,8 @@ def test_the_owner_proves_their_email_and_is_erased(secure_stack: Stack, mailbox
     code = last_code_mailed(mailbox, owner.email, 1)
     reply = secure_stack.text(sender, code)
     assert "everything we held" in reply
-    assert secure_stack.store.find_contact(owner.email) is None
-    assert secure_stack.store.find_contact(owner.id) is None
+    assert secure_stack.store.contacts.find(owner.email) is None
+    assert secure_stack.store.contacts.find(owner.id) is None
 
 
 def test_the_code_email_is_transactional(secure_stack: Stack, mailbox: Mailbox) -> None:

@@ -73,14 +73,14 @@ def tracker(stack: Stack, conversation_id: str) -> dict[str, Any]:
 
 
 def test_rest_is_off_in_production_without_a_token(off_stack: Stack) -> None:
-    sender, before = new_sender(), off_stack.store.count_contacts()
+    sender, before = new_sender(), off_stack.store.contacts.count()
     body = {"sender": sender, "message": "hi, I'm Eve, eve@example.org, a demo please"}
     for headers in ({}, {"Authorization": f"Bearer {REST_TOKEN}"}):
         reply = rest_post(off_stack, body, headers)
         assert reply.status_code == 403, reply.text
         assert "PARLEY_REST_TOKEN" in reply.json()["error"]
-    assert off_stack.store.count_contacts() == before
-    assert off_stack.store.contact_for_identity("rest", rest_id(sender)) is None
+    assert off_stack.store.contacts.count() == before
+    assert off_stack.store.contacts.for_identity("rest", rest_id(sender)) is None
     assert httpx.get(f"{off_stack.settings.rasa_url}/webhooks/rest/", timeout=10).status_code == 200
 
 
@@ -98,13 +98,13 @@ def test_rest_is_off_in_production_without_a_token(off_stack: Stack) -> None:
 def test_rest_missing_or_wrong_token_is_401_and_stores_nothing(
     chat_stack: Stack, headers: dict[str, str]
 ) -> None:
-    sender, before = new_sender(), chat_stack.store.count_contacts()
+    sender, before = new_sender(), chat_stack.store.contacts.count()
     body = {"sender": sender, "message": "hi, I'm Eve, eve@example.org, a demo please"}
     reply = rest_post(chat_stack, body, headers)
     assert reply.status_code == 401, reply.text
     assert reply.headers["WWW-Authenticate"].startswith("Bearer")
     assert "token" in reply.json()["error"]
-    assert chat_stack.store.count_contacts() == before
+    assert chat_stack.store.contacts.count() == before
     events = tracker(chat_stack, rest_id(sender)).get("events") or []
     assert not [e for e in events if e["event"] == "user"]
 
@@ -132,7 +132,7 @@ def test_rest_sender_cannot_reach_an_sms_conversation(
     assert (slots["lead_name"], slots["requested_slot"]) == ("Sam Carter", "lead_email")
     assert phone.contact().name == "Sam Carter"
     assert len(chat_twilio.to(phone.address)) == texted  # nothing went to the phone
-    outsider = chat_stack.store.contact_for_identity("rest", rest_id(phone.number))
+    outsider = chat_stack.store.contacts.for_identity("rest", rest_id(phone.number))
     assert outsider is None or outsider.id != phone.contact().id
 
 
@@ -151,9 +151,9 @@ def test_forged_metadata_never_becomes_consent_evidence(chat_stack: Stack) -> No
     body = {"sender": sender, "message": "actually please stop emailing me", "metadata": forged}
     assert "won't contact you by email" in rest_post(chat_stack, body).text.lower()
 
-    contact = chat_stack.store.contact_for_identity("rest", rest_id(sender))
+    contact = chat_stack.store.contacts.for_identity("rest", rest_id(sender))
     assert contact is not None
-    (event,) = chat_stack.store.consent_history(contact.id)
+    (event,) = chat_stack.store.consent.history(contact.id)
     assert (event.purpose, event.granted, event.channel) == ("email", False, "rest")
     assert event.evidence["text"] == "actually please stop emailing me"
     assert "agree" not in event.wording and "everything" not in str(event.evidence).lower()

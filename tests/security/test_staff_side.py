@@ -99,7 +99,7 @@ def test_an_attacker_elsewhere_does_not_lock_the_owner_out(studio: StudioServer)
         assert _sign_in(attacker, victim, "guess", "203.0.113.66") == 401
     assert _sign_in(attacker, victim, PASSWORD, "203.0.113.66") == 429
     assert _sign_in(owner, victim, PASSWORD, "198.51.100.7") == 303
-    assert "studio.login_throttled" in [e.action for e in studio.store.audit_entries()]
+    assert "studio.login_throttled" in [e.action for e in studio.store.privacy.audit_entries()]
 
 
 def test_forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_proxy(
@@ -170,7 +170,7 @@ def test_two_setup_posts_with_the_token_make_exactly_one_admin(tmp_path: Path) -
         with ThreadPoolExecutor(6) as pool:
             statuses = list(pool.map(claim, range(6)))
         assert sorted(statuses) == [303] + [403] * 5, statuses
-        assert [u.role for u in server.store.studio_users()] == ["admin"]
+        assert [u.role for u in server.store.studio.users()] == ["admin"]
         assert not token_file.exists()
         assert not list(token_file.parent.glob(".studio_setup_token*"))
     finally:
@@ -187,7 +187,7 @@ def test_a_failed_setup_leaves_the_token_usable(tmp_path: Path) -> None:
         client = server.client()
         assert client.post("/setup", {**form, "password": "short"}, csrf=False).status_code == 400
         made = client.post("/setup", {**form, "password": "a long password"}, csrf=False)
-        assert made.status_code == 303 and len(server.store.studio_users()) == 1
+        assert made.status_code == 303 and len(server.store.studio.users()) == 1
     finally:
         server.stop()
 
@@ -202,7 +202,9 @@ class ApiProcess:
 
     def token(self, *scopes: str) -> str:
         issued = tokens.issue()
-        self.store.create_api_token(issued.token_id, "test", list(scopes), issued.secret_hash)
+        self.store.integrations.create_api_token(
+            issued.token_id, "test", list(scopes), issued.secret_hash
+        )
         return issued.token
 
     def get(self, path: str, token: str | None, **params: str) -> httpx.Response:
@@ -497,7 +499,7 @@ def test_parley_webhooks_subscribe_refuses_a_loopback_url(tmp_path: Path) -> Non
     assert ran.returncode == 1 and "loopback" in ran.stderr, ran.stderr
     store = ProfileStore.from_url(url)
     try:
-        assert store.webhook_subscriptions() == []
+        assert store.integrations.webhook_subscriptions() == []
     finally:
         store.dispose()
 
@@ -514,17 +516,19 @@ def test_a_target_that_turned_private_is_not_delivered_to(
     store = _store(tmp_path)
     try:
         # Subscribed while its name was public; it now resolves to loopback (rebinding).
-        store.subscribe_webhook(receiver.url("https"), ["lead.captured"], "s" * 32, now=NOW)
-        contact = store.ensure_contact("web", "w1", now=NOW)
-        store.set_lead_status(contact.id, "captured", "w1", now=NOW)
+        store.integrations.subscribe_webhook(
+            receiver.url("https"), ["lead.captured"], "s" * 32, now=NOW
+        )
+        contact = store.contacts.ensure("web", "w1", now=NOW)
+        store.leads.set_status(contact.id, "captured", "w1", now=NOW)
         assert webhooks.deliver_due(store, NOW).failed == 1
-        [failed] = store.webhook_deliveries("failed")
+        [failed] = store.outbox.webhook_deliveries("failed")
         assert failed.last_error is not None and "loopback" in failed.last_error
         assert receiver.connections == []
         # With the setting (tests, labs) a loopback receiver is reached.
-        store.subscribe_webhook(receiver.url(), ["lead.captured"], "s" * 32, now=NOW)
-        store.set_lead_status(
-            store.ensure_contact("web", "w2", now=NOW).id, "captured", "w2", now=NOW
+        store.integrations.subscribe_webhook(receiver.url(), ["lead.captured"], "s" * 32, now=NOW)
+        store.leads.set_status(
+            store.contacts.ensure("web", "w2", now=NOW).id, "captured", "w2", now=NOW
         )
         assert webhooks.deliver_due(store, NOW, allow_private=True).delivered == 1
         assert len(receiver.seen) == 1

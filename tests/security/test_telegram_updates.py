@@ -73,12 +73,12 @@ def quiet(fake: FakeTelegram, calls_before: int) -> bool:
 def test_an_unreadable_update_from_telegram_is_acknowledged(
     chat_stack: Stack, chat_telegram: FakeTelegram, update: dict[str, Any]
 ) -> None:
-    before, contacts = len(chat_telegram.calls), chat_stack.store.count_contacts()
+    before, contacts = len(chat_telegram.calls), chat_stack.store.contacts.count()
     body = {"update_id": next(_ids), **update}
     assert post(chat_stack, body).status_code == 200
     assert post(chat_stack, body, secret="wrong-secret-0123456789").status_code == 403
     assert quiet(chat_telegram, before)
-    assert chat_stack.store.count_contacts() == contacts
+    assert chat_stack.store.contacts.count() == contacts
 
 
 @pytest.mark.parametrize("body", [b"[]", b'{"update_id": "1"}', b"not json"])
@@ -94,9 +94,9 @@ def test_the_senders_own_shared_contact_verifies_their_phone(chat: Chat, chat_st
             contact={"phone_number": phone.lstrip("+"), "first_name": "Dana", "user_id": chat.id},
         )
     )
-    contact = chat_stack.store.contact_for_identity("telegram", str(chat.id))
+    contact = chat_stack.store.contacts.for_identity("telegram", str(chat.id))
     assert contact is not None and contact.phone == phone
-    assert chat_stack.store.is_detail_verified(contact.id, "phone")
+    assert chat_stack.store.contacts.is_detail_verified(contact.id, "phone")
 
 
 @pytest.mark.parametrize(
@@ -108,18 +108,18 @@ def test_a_contact_that_is_not_the_senders_proves_nothing(
     chat: Chat, chat_stack: Stack, owner: dict[str, int]
 ) -> None:
     phone = new_phone()
-    victim = chat_stack.store.update_lead_fields(
+    victim = chat_stack.store.leads.update_fields(
         "sms", phone, {"name": "Victim Person", "phone": phone}, phone
     )
     reply = chat.send(
         message_update(chat.id, contact={"phone_number": phone, "first_name": "Victim", **owner})
     )
     assert "your own number" in reply
-    mine = chat_stack.store.contact_for_identity("telegram", str(chat.id))
+    mine = chat_stack.store.contacts.for_identity("telegram", str(chat.id))
     assert mine is None or (mine.id != victim.id and mine.phone is None)
-    after = chat_stack.store.contact_for_identity("sms", phone)
+    after = chat_stack.store.contacts.for_identity("sms", phone)
     assert after is not None and [i.channel for i in after.channels] == ["sms"]
-    assert not chat_stack.store.is_detail_verified(victim.id, "phone")
+    assert not chat_stack.store.contacts.is_detail_verified(victim.id, "phone")
 
 
 def test_a_contact_shared_in_a_group_proves_nothing(
@@ -133,4 +133,4 @@ def test_a_contact_shared_in_a_group_proves_nothing(
     assert post(chat_stack, update).status_code == 200
     sent = chat_telegram.wait_for(group, 1)
     assert "your own number" in str(sent[-1].params.get("text", "")).lower()
-    assert chat_stack.store.find_contact(phone) is None
+    assert chat_stack.store.contacts.find(phone) is None

@@ -46,7 +46,7 @@ def start(stack: Stack, **body: Any) -> httpx.Response:
 
 def contact_of(stack: Stack, session: str) -> Contact | None:
     sender = SessionSigner(stack.settings.webchat_secret.value).sender_of(session)
-    return stack.store.contact_for_identity("web", sender)
+    return stack.store.contacts.for_identity("web", sender)
 
 
 def test_valid_identity_makes_the_email_verified(chat_stack: Stack) -> None:
@@ -56,7 +56,7 @@ def test_valid_identity_makes_the_email_verified(chat_stack: Stack) -> None:
     assert reply.json()["verified"] == {"email": email}
     contact = contact_of(chat_stack, reply.json()["session"])
     assert contact is not None and contact.email == email
-    assert chat_stack.store.is_detail_verified(contact.id, "email")
+    assert chat_stack.store.contacts.is_detail_verified(contact.id, "email")
     said = httpx.post(
         webchat_url(chat_stack, "/message"),
         timeout=60,
@@ -67,7 +67,7 @@ def test_valid_identity_makes_the_email_verified(chat_stack: Stack) -> None:
 
 def test_a_vouched_visitor_gets_the_profile_holding_their_email(chat_stack: Stack) -> None:
     email, phone = new_email(), f"+1415555{uuid.uuid4().int % 10_000:04d}"
-    known = chat_stack.store.update_lead_fields(
+    known = chat_stack.store.leads.update_fields(
         "sms", phone, {"name": "Known Person", "email": email}, phone
     )
     reply = start(chat_stack, identity=signed(email))
@@ -134,14 +134,14 @@ FORGERIES = {
 def test_forged_identity_is_refused_and_stores_nothing(chat_stack: Stack, forge: Any) -> None:
     victim = new_email()
     session = start(chat_stack).json()["session"]
-    before = chat_stack.store.count_contacts()
+    before = chat_stack.store.contacts.count()
     for body in ({"identity": forge(victim)}, {"identity": forge(victim), "session": session}):
         reply = start(chat_stack, **body)
         assert reply.status_code == 401, reply.text
         assert "identity" in reply.json()["error"] and "session" not in reply.json()
-    assert chat_stack.store.find_contact(victim) is None
+    assert chat_stack.store.contacts.find(victim) is None
     assert contact_of(chat_stack, session) is None
-    assert chat_stack.store.count_contacts() == before
+    assert chat_stack.store.contacts.count() == before
 
 
 @pytest.mark.parametrize(

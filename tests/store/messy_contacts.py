@@ -84,11 +84,11 @@ def write_messy_csv(path: Path) -> dict[str, int]:
 
 def prepare_store(store: ProfileStore) -> Contact:
     """Ada, known from the web chat without a phone; a person erased since."""
-    ada = store.update_lead_fields(
+    ada = store.leads.update_fields(
         "web", "w-ada", {"name": "Ada Lovelace", "email": "ada@analytical.io"}, "w-ada"
     )
-    gone = store.update_lead_fields(
+    gone = store.leads.update_fields(
         "sms", "+14155550111", {"email": "gone@erased.io", "phone": "+14155550111"}, "s-1"
     )
-    store.erase_contact(gone.id, SALT)
+    store.privacy.erase(gone.id, SALT)
     return ada

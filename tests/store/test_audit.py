@@ -7,11 +7,13 @@ from tests.store.conftest import at
 
 
 def test_audit_entries_are_newest_first(store: ProfileStore) -> None:
-    first = store.record_audit("staff:1", "export_contact", "c1", {"format": "json"}, now=at(1))
-    third = store.record_audit("cli", "purge_contact", "c3", now=at(3))
-    second = store.record_audit("self-service:s9", "view_profile", "c2", now=at(2))
-    assert store.audit_entries() == [third, second, first]
-    assert store.audit_entries(limit=2) == [third, second]
+    first = store.privacy.record_audit(
+        "staff:1", "export_contact", "c1", {"format": "json"}, now=at(1)
+    )
+    third = store.privacy.record_audit("cli", "purge_contact", "c3", now=at(3))
+    second = store.privacy.record_audit("self-service:s9", "view_profile", "c2", now=at(2))
+    assert store.privacy.audit_entries() == [third, second, first]
+    assert store.privacy.audit_entries(limit=2) == [third, second]
     assert first == AuditEntry(
         first.id, "staff:1", "export_contact", "c1", {"format": "json"}, at(1)
     )
@@ -19,16 +21,16 @@ def test_audit_entries_are_newest_first(store: ProfileStore) -> None:
 
 
 def test_audit_entries_same_instant_latest_recorded_first(store: ProfileStore) -> None:
-    older = store.record_audit("cli", "a", "c1", now=at(1))
-    newer = store.record_audit("cli", "b", "c1", now=at(1))
-    assert store.audit_entries() == [newer, older]
+    older = store.privacy.record_audit("cli", "a", "c1", now=at(1))
+    newer = store.privacy.record_audit("cli", "b", "c1", now=at(1))
+    assert store.privacy.audit_entries() == [newer, older]
 
 
 def test_record_audit_rejects_what_it_cannot_store(store: ProfileStore) -> None:
     with pytest.raises(ValueError):
-        store.record_audit("cli", "score", "c1", {"value": float("nan")})
+        store.privacy.record_audit("cli", "score", "c1", {"value": float("nan")})
     with pytest.raises(ValueError, match="actor"):
-        store.record_audit("", "score", "c1")
+        store.privacy.record_audit("", "score", "c1")
     with pytest.raises(ValueError, match="limit"):
-        store.audit_entries(limit=0)
-    assert store.audit_entries() == []
+        store.privacy.audit_entries(limit=0)
+    assert store.privacy.audit_entries() == []

@@ -25,10 +25,10 @@ def all_at_once(calls: list[Callable[[], T]]) -> list[T]:
 
 def test_ensure_contact_racing_threads_create_one_contact(store: ProfileStore) -> None:
     for round_ in range(10):
-        calls = [lambda r=round_: store.ensure_contact("telegram", f"race-{r}") for _ in range(4)]
+        calls = [lambda r=round_: store.contacts.ensure("telegram", f"race-{r}") for _ in range(4)]
         contacts: list[Contact] = all_at_once(calls)
         assert len({contact.id for contact in contacts}) == 1
-    assert store.count_contacts() == 10
+    assert store.contacts.count() == 10
 
 
 def racing_answers(store: ProfileStore, round_: int, i: int) -> Contact:
@@ -36,7 +36,7 @@ def racing_answers(store: ProfileStore, round_: int, i: int) -> Contact:
     fields: dict[LeadField, str] = {"email": email} if i % 2 else {"phone": phone}
     if i == 0:
         fields = {"email": email, "phone": phone}
-    return store.update_lead_fields("web", f"s{round_}-{i}", fields, f"c{i}")
+    return store.leads.update_fields("web", f"s{round_}-{i}", fields, f"c{i}")
 
 
 def test_update_lead_fields_racing_on_one_person_leaves_one_contact(
@@ -45,9 +45,9 @@ def test_update_lead_fields_racing_on_one_person_leaves_one_contact(
     for round_ in range(5):
         calls = [lambda r=round_, i=i: racing_answers(store, r, i) for i in range(4)]
         contacts = all_at_once(calls)
-        survivor = store.find_contact(f"p{round_}@x.io")
+        survivor = store.contacts.find(f"p{round_}@x.io")
         assert survivor is not None
         assert survivor.phone == f"+1555000{round_:04d}"
         assert len(survivor.channels) == 4
-        assert {store.get_contact(contact.id).id for contact in contacts} == {survivor.id}
-    assert store.count_contacts() == 5
+        assert {store.contacts.get(contact.id).id for contact in contacts} == {survivor.id}
+    assert store.contacts.count() == 5

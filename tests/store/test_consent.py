@@ -32,11 +32,11 @@ def grant(
         **changes,
     }
     granted = arguments.pop("granted", True)
-    return store.record_consent(contact_id, purpose, granted, **arguments)
+    return store.consent.record(contact_id, purpose, granted, **arguments)
 
 
 def test_record_consent_keeps_the_proof(store: ProfileStore) -> None:
-    contact = store.ensure_contact("voice", "call-1", now=NOW)
+    contact = store.contacts.ensure("voice", "call-1", now=NOW)
     event = grant(
         store,
         contact.id,
@@ -61,11 +61,11 @@ def test_record_consent_keeps_the_proof(store: ProfileStore) -> None:
         at(3),
     )
     assert event.evidence == {"call_id": "CA1", "digits": "1", "recognized_text": None}
-    assert store.consent_history(contact.id) == [event]
+    assert store.consent.history(contact.id) == [event]
 
 
 def test_record_consent_to_export_is_json_with_iso_times(store: ProfileStore) -> None:
-    contact = store.ensure_contact("sms", "+15550100", now=NOW)
+    contact = store.contacts.ensure("sms", "+15550100", now=NOW)
     event = grant(store, contact.id, "sms", granted=False, source="keyword", now=at(1))
     exported = event.to_export()
     assert json.loads(json.dumps(exported)) == exported
@@ -97,14 +97,14 @@ def test_record_consent_to_export_is_json_with_iso_times(store: ProfileStore) ->
 def test_record_consent_without_valid_proof_raises_value_error(
     store: ProfileStore, changes: dict[str, Any], message: str
 ) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     with pytest.raises(ValueError, match=message):
         grant(store, contact.id, **changes)
-    assert store.consent_history(contact.id) == []
+    assert store.consent.history(contact.id) == []
 
 
 def test_record_consent_unknown_purpose_raises_value_error(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     with pytest.raises(ValueError, match="purpose"):
         grant(store, contact.id, "carrier_pigeon")  # type: ignore[arg-type]
 
@@ -113,28 +113,28 @@ def test_record_consent_unknown_contact_raises_contact_not_found(store: ProfileS
     with pytest.raises(ContactNotFound):
         grant(store, "nope")
     with pytest.raises(ContactNotFound):
-        store.has_consent("nope", "email")
+        store.consent.is_granted("nope", "email")
 
 
 def test_consent_state_is_the_latest_event_per_purpose(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     grant(store, contact.id, "email", now=at(1))
     withdrawal = grant(store, contact.id, "email", granted=False, now=at(5))
     sms = grant(store, contact.id, "sms", now=at(3))
     # Recorded late, but it happened earlier: it does not override the withdrawal.
     grant(store, contact.id, "email", now=at(2))
-    assert store.consent_state(contact.id) == {"email": withdrawal, "sms": sms}
-    assert not store.has_consent(contact.id, "email")
-    assert store.has_consent(contact.id, "sms")
-    assert not store.has_consent(contact.id, "profiling")
+    assert store.consent.state(contact.id) == {"email": withdrawal, "sms": sms}
+    assert not store.consent.is_granted(contact.id, "email")
+    assert store.consent.is_granted(contact.id, "sms")
+    assert not store.consent.is_granted(contact.id, "profiling")
 
 
 def test_consent_state_same_instant_the_later_recorded_wins(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     grant(store, contact.id, "email", now=at(1))
     withdrawal = grant(store, contact.id, "email", granted=False, now=at(1))
-    assert store.consent_state(contact.id) == {"email": withdrawal}
-    assert not store.has_consent(contact.id, "email")
+    assert store.consent.state(contact.id) == {"email": withdrawal}
+    assert not store.consent.is_granted(contact.id, "email")
 
 
 @pytest.mark.parametrize(
@@ -148,27 +148,27 @@ def test_consent_state_same_instant_the_later_recorded_wins(store: ProfileStore)
 def test_consent_event_update_via_sql_is_rejected(
     store: ProfileStore, engine: Engine, statement: str
 ) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     event = grant(store, contact.id)
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(text(statement), {"id": event.id, "value": False})
-    assert store.consent_history(contact.id) == [event]
+    assert store.consent.history(contact.id) == [event]
 
 
 def test_merge_keeps_both_consent_histories(store: ProfileStore) -> None:
-    older = store.update_lead_fields("web", "s1", {"email": "a@x.io"}, "s1", now=NOW)
-    newer = store.ensure_contact("telegram", "77", now=at(1))
+    older = store.leads.update_fields("web", "s1", {"email": "a@x.io"}, "s1", now=NOW)
+    newer = store.contacts.ensure("telegram", "77", now=at(1))
     granted = grant(store, older.id, "email", now=at(2))
     withdrawn = grant(store, newer.id, "email", granted=False, channel="telegram", now=at(3))
-    store.update_lead_fields("telegram", "77", {"email": "a@x.io"}, "t1", now=at(4))
-    history = store.consent_history(newer.id)
+    store.leads.update_fields("telegram", "77", {"email": "a@x.io"}, "t1", now=at(4))
+    history = store.consent.history(newer.id)
     assert [(e.contact_id, e.granted, e.channel, e.occurred_at) for e in history] == [
         (older.id, True, "web", at(2)),
         (older.id, False, "telegram", at(3)),
     ]
     assert history[0] == granted
     assert history[1].evidence == withdrawn.evidence
-    assert not store.has_consent(older.id, "email")
+    assert not store.consent.is_granted(older.id, "email")
 
 
 STEP = st.tuples(
@@ -188,7 +188,7 @@ STEP = st.tuples(
 def test_consent_state_is_the_last_event_and_history_only_grows(
     store: ProfileStore, steps: list[tuple[Purpose, bool, Channel, int]]
 ) -> None:
-    contact = store.ensure_contact("web", uuid.uuid4().hex, now=NOW)
+    contact = store.contacts.ensure("web", uuid.uuid4().hex, now=NOW)
     expected: dict[Purpose, ConsentEvent] = {}
     history: list[ConsentEvent] = []
     seconds = 0
@@ -197,9 +197,9 @@ def test_consent_state_is_the_last_event_and_history_only_grows(
         event = grant(store, contact.id, purpose, granted=granted, channel=channel, now=at(seconds))
         expected[purpose] = event
         history.append(event)
-        assert store.consent_history(contact.id) == history
-    assert store.consent_state(contact.id) == expected
+        assert store.consent.history(contact.id) == history
+    assert store.consent.state(contact.id) == expected
     for purpose in PURPOSES:
-        assert store.has_consent(contact.id, purpose) == (
+        assert store.consent.is_granted(contact.id, purpose) == (
             purpose in expected and expected[purpose].granted
         )

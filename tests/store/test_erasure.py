@@ -30,7 +30,7 @@ class People:
 
 
 def consent_of(store: ProfileStore, contact_id: str, recognized_text: str) -> None:
-    store.record_consent(
+    store.consent.record(
         contact_id,
         "sms",
         True,
@@ -45,20 +45,22 @@ def consent_of(store: ProfileStore, contact_id: str, recognized_text: str) -> No
 
 def make_people(store: ProfileStore) -> People:
     """Ada with every kind of data and a contact merged into her; Grace beside her."""
-    ada = store.update_lead_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)
-    merged = store.update_lead_fields("whatsapp", "wa-ada", {"role": "Countess"}, "wa-1", now=at(1))
-    store.update_lead_fields("whatsapp", "wa-ada", {"phone": ADA["phone"]}, "wa-1", now=at(2))
-    store.link_identity(ada.id, "sms", ADA["phone"], now=at(3))
-    store.link_identity(ada.id, "telegram", "ada-tg-77", now=at(4))
-    store.record_event(ada.id, "note", {"text": "Ada Lovelace called back"}, now=at(5))
+    ada = store.leads.update_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)
+    merged = store.leads.update_fields(
+        "whatsapp", "wa-ada", {"role": "Countess"}, "wa-1", now=at(1)
+    )
+    store.leads.update_fields("whatsapp", "wa-ada", {"phone": ADA["phone"]}, "wa-1", now=at(2))
+    store.contacts.link_identity(ada.id, "sms", ADA["phone"], now=at(3))
+    store.contacts.link_identity(ada.id, "telegram", "ada-tg-77", now=at(4))
+    store.contacts.record_event(ada.id, "note", {"text": "Ada Lovelace called back"}, now=at(5))
     consent_of(store, ada.id, "yes text me, this is Ada Lovelace")
-    store.block_contact(ada.id, "email", "withdrawn", "Ada Lovelace asked", now=at(7))
-    store.record_audit("staff:7", "view_profile", ada.id, {"fields": 5}, now=at(8))
-    grace = store.update_lead_fields(
+    store.consent.block_contact(ada.id, "email", "withdrawn", "Ada Lovelace asked", now=at(7))
+    store.privacy.record_audit("staff:7", "view_profile", ada.id, {"fields": 5}, now=at(8))
+    grace = store.leads.update_fields(
         "telegram", "grace-tg", {"name": "Grace Hopper", "email": "grace@navy.mil"}, "g", now=NOW
     )
     consent_of(store, grace.id, "yes")
-    return People(store.get_contact(ada.id), grace, merged.id)
+    return People(store.contacts.get(ada.id), grace, merged.id)
 
 
 def ada_secrets() -> list[str]:
@@ -81,7 +83,7 @@ def tables_holding(engine: Engine, secrets: list[str]) -> dict[str, list[str]]:
 
 def test_erase_contact_returns_what_lives_elsewhere(store: ProfileStore) -> None:
     people = make_people(store)
-    receipt = store.erase_contact(people.merged_id, SALT, now=at(60))
+    receipt = store.privacy.erase(people.merged_id, SALT, now=at(60))
     assert receipt == ErasureReceipt(
         contact_id=people.ada.id,
         conversation_ids=("sess-ada", "wa-1"),
@@ -93,7 +95,7 @@ def test_erase_contact_returns_what_lives_elsewhere(store: ProfileStore) -> None
         ),
         suppressed=2,
     )
-    assert sorted(store.pending_tracker_erasures()) == sorted(
+    assert sorted(store.privacy.pending_tracker_erasures()) == sorted(
         ["sess-ada", "wa-1", "wa-ada", ADA["phone"], "ada-tg-77"]
     )
 
@@ -102,21 +104,21 @@ def test_erase_contact_leaves_no_personal_data_in_any_table(
     store: ProfileStore, engine: Engine, tracker_url: str
 ) -> None:
     people = make_people(store)
-    grace_export = store.export_contact(people.grace.id)
+    grace_export = store.privacy.export(people.grace.id)
     tracker_before = [
         user_event(sender_id, float(i), f"hi from {sender_id}")
         for i, sender_id in enumerate(["sess-ada", "grace-tg", "wa-1", ADA["phone"], "g"])
     ]
     add_tracker_events(tracker_url, tracker_before)
 
-    store.erase_contact(people.ada.id, SALT, now=at(60))
+    store.privacy.erase(people.ada.id, SALT, now=at(60))
     # Until Rasa's tracker store has been cleaned, the queue needs the raw sender ids.
     assert tables_holding(engine, ada_secrets()) == {
         "pending_tracker_erasures": [ADA["phone"], "wa-ada", "ada-tg-77", "sess-ada"]
     }
-    pending = store.pending_tracker_erasures()
+    pending = store.privacy.pending_tracker_erasures()
     assert erase_conversations(tracker_url, pending) == 3
-    store.clear_tracker_erasure(pending)
+    store.privacy.clear_tracker_erasure(pending)
 
     assert tables_holding(engine, ada_secrets()) == {}
     assert tracker_rows(tracker_url) == [
@@ -124,76 +126,76 @@ def test_erase_contact_leaves_no_personal_data_in_any_table(
         for row in tracker_before
         if row["sender_id"] in ("grace-tg", "g")
     ]
-    assert store.export_contact(people.grace.id) == grace_export
+    assert store.privacy.export(people.grace.id) == grace_export
 
 
 def test_erase_contact_removes_the_contact_and_its_aliases(store: ProfileStore) -> None:
     people = make_people(store)
-    store.erase_contact(people.ada.id, SALT, now=at(60))
+    store.privacy.erase(people.ada.id, SALT, now=at(60))
     for key in (people.ada.id, people.merged_id, ADA["email"], ADA["phone"]):
-        assert store.find_contact(key) is None
-    assert store.contact_for_identity("sms", ADA["phone"]) is None
-    assert store.count_contacts() == 1
+        assert store.contacts.find(key) is None
+    assert store.contacts.for_identity("sms", ADA["phone"]) is None
+    assert store.contacts.count() == 1
     with pytest.raises(ContactNotFound):
-        store.consent_history(people.ada.id)
+        store.consent.history(people.ada.id)
 
 
 def test_erase_contact_logs_without_personal_data(store: ProfileStore, engine: Engine) -> None:
     people = make_people(store)
-    store.erase_contact(people.ada.id, SALT, now=at(60))
+    store.privacy.erase(people.ada.id, SALT, now=at(60))
     with engine.connect() as conn:
         rows = conn.execute(select(erasure_log)).mappings().all()
     assert [dict(row) for row in rows] == [
         {"id": rows[0]["id"], "contact_id": people.ada.id, "identity_count": 4, "erased_at": at(60)}
     ]
-    assert [entry.target for entry in store.audit_entries()] == [people.ada.id]
+    assert [entry.target for entry in store.privacy.audit_entries()] == [people.ada.id]
 
 
 def test_is_suppressed_matches_email_in_any_case_and_phone(store: ProfileStore) -> None:
     people = make_people(store)
-    store.erase_contact(people.ada.id, SALT, now=at(60))
-    assert store.is_suppressed(email="ADA@Example.com", salt=SALT)
-    assert store.is_suppressed(email=" ada@example.com ", salt=SALT)
-    assert store.is_suppressed(phone=ADA["phone"], salt=SALT)
-    assert store.is_suppressed(phone="+49 151 1234-5678", salt=SALT)
-    assert store.is_suppressed(email="someone@else.io", phone=ADA["phone"], salt=SALT)
-    assert not store.is_suppressed(email="grace@navy.mil", salt=SALT)
-    assert not store.is_suppressed(phone="+4915112345679", salt=SALT)
-    assert not store.is_suppressed(email=ADA["email"], salt="another salt")
-    assert not store.is_suppressed(salt=SALT)
+    store.privacy.erase(people.ada.id, SALT, now=at(60))
+    assert store.privacy.is_suppressed(email="ADA@Example.com", salt=SALT)
+    assert store.privacy.is_suppressed(email=" ada@example.com ", salt=SALT)
+    assert store.privacy.is_suppressed(phone=ADA["phone"], salt=SALT)
+    assert store.privacy.is_suppressed(phone="+49 151 1234-5678", salt=SALT)
+    assert store.privacy.is_suppressed(email="someone@else.io", phone=ADA["phone"], salt=SALT)
+    assert not store.privacy.is_suppressed(email="grace@navy.mil", salt=SALT)
+    assert not store.privacy.is_suppressed(phone="+4915112345679", salt=SALT)
+    assert not store.privacy.is_suppressed(email=ADA["email"], salt="another salt")
+    assert not store.privacy.is_suppressed(salt=SALT)
 
 
 def test_erase_contact_same_email_twice_suppresses_once(store: ProfileStore) -> None:
-    first = store.update_lead_fields("web", "a", {"email": "x@y.io"}, "a", now=NOW)
-    store.erase_contact(first.id, SALT, now=at(1))
-    second = store.update_lead_fields("web", "b", {"email": "x@y.io"}, "b", now=at(2))
-    assert store.erase_contact(second.id, SALT, now=at(3)).suppressed == 1
-    assert store.is_suppressed(email="x@y.io", salt=SALT)
+    first = store.leads.update_fields("web", "a", {"email": "x@y.io"}, "a", now=NOW)
+    store.privacy.erase(first.id, SALT, now=at(1))
+    second = store.leads.update_fields("web", "b", {"email": "x@y.io"}, "b", now=at(2))
+    assert store.privacy.erase(second.id, SALT, now=at(3)).suppressed == 1
+    assert store.privacy.is_suppressed(email="x@y.io", salt=SALT)
 
 
 def test_erase_contact_needs_a_salt_and_a_contact(store: ProfileStore) -> None:
-    contact = store.ensure_contact("web", "s1", now=NOW)
+    contact = store.contacts.ensure("web", "s1", now=NOW)
     with pytest.raises(ValueError, match="salt"):
-        store.erase_contact(contact.id, "")
+        store.privacy.erase(contact.id, "")
     with pytest.raises(ContactNotFound):
-        store.erase_contact("nope", SALT)
-    assert store.count_contacts() == 1
+        store.privacy.erase("nope", SALT)
+    assert store.contacts.count() == 1
 
 
 def test_delete_contact_deletes_without_suppressing(store: ProfileStore) -> None:
-    contact = store.update_lead_fields("web", "s1", {"email": "x@y.io"}, "c1", now=NOW)
-    receipt = store.delete_contact(contact.id, now=at(1))
+    contact = store.leads.update_fields("web", "s1", {"email": "x@y.io"}, "c1", now=NOW)
+    receipt = store.privacy.delete(contact.id, now=at(1))
     assert (receipt.conversation_ids, receipt.suppressed) == (("c1",), 0)
-    assert store.find_contact(contact.id) is None
-    assert not store.is_suppressed(email="x@y.io", salt=SALT)
-    assert sorted(store.pending_tracker_erasures()) == ["c1", "s1"]
+    assert store.contacts.find(contact.id) is None
+    assert not store.privacy.is_suppressed(email="x@y.io", salt=SALT)
+    assert sorted(store.privacy.pending_tracker_erasures()) == ["c1", "s1"]
 
 
 def test_tracker_erasure_queue_is_idempotent_and_ordered(store: ProfileStore) -> None:
-    store.queue_tracker_erasure(["b", "a", "b"], now=at(2))
-    store.queue_tracker_erasure(["c", "a"], now=at(1))
-    assert store.pending_tracker_erasures() == ["c", "a", "b"]
-    assert store.pending_tracker_erasures(queued_before=at(2)) == ["c"]
-    store.clear_tracker_erasure(["a", "zzz"])
-    store.clear_tracker_erasure([])
-    assert store.pending_tracker_erasures() == ["c", "b"]
+    store.privacy.queue_tracker_erasure(["b", "a", "b"], now=at(2))
+    store.privacy.queue_tracker_erasure(["c", "a"], now=at(1))
+    assert store.privacy.pending_tracker_erasures() == ["c", "a", "b"]
+    assert store.privacy.pending_tracker_erasures(queued_before=at(2)) == ["c"]
+    store.privacy.clear_tracker_erasure(["a", "zzz"])
+    store.privacy.clear_tracker_erasure([])
+    assert store.privacy.pending_tracker_erasures() == ["c", "b"]

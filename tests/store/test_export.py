@@ -10,10 +10,10 @@ from tests.store.conftest import NOW, at
 
 
 def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -> None:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "s1", {"name": "Ada", "email": "ada@example.com"}, "conv-1", now=NOW
     )
-    consent = store.record_consent(
+    consent = store.consent.record(
         contact.id,
         "email",
         True,
@@ -24,18 +24,18 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
         evidence={"conversation_id": "conv-1", "message_id": "m7"},
         now=at(1),
     )
-    store.block_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
-    exported = store.export_contact(contact.id)
+    store.consent.block_contact(contact.id, "sms", "staff", "asked at the fair", now=at(2))
+    exported = store.privacy.export(contact.id)
 
     assert json.loads(json.dumps(exported)) == exported
     assert set(exported) == {
         "profile", "leads", "consent_history", "do_not_contact", "timeline",
         "qualification", "scores", "handoffs", "bookings", "tags", "campaign_messages",
     }  # fmt: skip
-    assert exported["profile"] == store.get_contact(contact.id).to_export()
+    assert exported["profile"] == store.contacts.get(contact.id).to_export()
     assert exported["leads"] == [
         {
-            "id": store.leads_for(contact.id)[0].id,
+            "id": store.leads.for_contact(contact.id)[0].id,
             "status": "partial",
             "channel": "web",
             "conversation_id": "conv-1",
@@ -73,15 +73,15 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
 
 def test_export_contact_unknown_raises_contact_not_found(store: ProfileStore) -> None:
     with pytest.raises(ContactNotFound):
-        store.export_contact("nope")
+        store.privacy.export("nope")
 
 
 def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileStore) -> None:
-    contact = store.update_lead_fields("web", "s2", {"email": "bo@example.com"}, "conv-2", now=NOW)
-    store.record_qualification(
+    contact = store.leads.update_fields("web", "s2", {"email": "bo@example.com"}, "conv-2", now=NOW)
+    store.leads.record_qualification(
         contact.id, {"budget": "1k_10k"}, channel="web", conversation_id="conv-2", now=at(1)
     )
-    store.save_score(
+    store.leads.save_score(
         contact.id,
         score=30,
         grade="C",
@@ -92,7 +92,7 @@ def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileS
         now=at(2),
     )
     transcript = [{"who": "person", "text": "a human please", "at": None}]
-    store.request_handoff(
+    store.leads.request_handoff(
         contact.id,
         conversation_id="conv-2",
         channel="web",
@@ -101,8 +101,8 @@ def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileS
         outbox=[],
         now=at(3),
     )
-    store.book_meeting(contact.id, at(86_400), at(88_200), now=at(4))
-    exported = store.export_contact(contact.id)
+    store.leads.book_meeting(contact.id, at(86_400), at(88_200), now=at(4))
+    exported = store.privacy.export(contact.id)
     assert json.loads(json.dumps(exported)) == exported
     assert exported["qualification"] == {"budget": "1k_10k"}
     assert (

@@ -38,7 +38,7 @@ def test_import_reports_exact_counts(
     assert sorted(report.suppressed) == [line["gone_email"], line["gone_phone"]]
     assert (report.consent_recorded, report.consent_refused, report.consent_known) == (4, 2, 0)
     assert report.ignored_columns == ["Notes"]
-    assert store.count_contacts() == 6
+    assert store.contacts.count() == 6
 
 
 def test_import_reports_bad_rows_with_line_numbers(
@@ -62,13 +62,13 @@ def test_import_cleanses_and_folds_duplicates_within_the_file(
 ) -> None:
     path, _line = messy
     run(store, path)
-    dana = store.find_contact("dana@acme.io")
+    dana = store.contacts.find("dana@acme.io")
     assert dana is not None
     assert (dana.name, dana.phone, dana.company) == ("Dana Reyes", "+14155550134", "Acme")
-    assert store.find_contact("+14155550134") == dana
-    cleo = store.find_contact("cleo@gmail.com")
+    assert store.contacts.find("+14155550134") == dana
+    cleo = store.contacts.find("cleo@gmail.com")
     assert cleo is not None and cleo.name == "Cleo Park"
-    bo = store.find_contact("bo@brightpath.co.uk")
+    bo = store.contacts.find("bo@brightpath.co.uk")
     assert bo is not None and bo.phone == "+442079460958"  # read as UK from the .co.uk email
 
 
@@ -78,11 +78,11 @@ def test_import_merges_with_an_existing_contact_filling_only_blanks(
     ada = prepare_store(store)
     path, _line = messy
     run(store, path)
-    merged = store.get_contact(ada.id)
+    merged = store.contacts.get(ada.id)
     assert merged.name == "Ada Lovelace"  # what she told the bot beats the spreadsheet
     assert (merged.phone, merged.company) == ("+12125550100", "Analytical Engines")
     assert sorted(i.channel for i in merged.channels) == ["import", "web"]
-    assert store.find_contact("+12125550100") == merged
+    assert store.contacts.find("+12125550100") == merged
 
 
 def test_import_enriches_new_and_merged_contacts(
@@ -91,16 +91,16 @@ def test_import_enriches_new_and_merged_contacts(
     ada = prepare_store(store)
     path, _line = messy
     run(store, path)
-    merged = store.get_contact(ada.id)
+    merged = store.contacts.get(ada.id)
     assert (merged.company_domain, merged.country, merged.timezone) == (
         "analytical.io",
         "US",
         "America/New_York",
     )
-    finn = store.find_contact("finn@acme.io")
+    finn = store.contacts.find("finn@acme.io")
     assert finn is not None
     assert (finn.company_domain, finn.country, finn.timezone) == ("acme.io", "FR", "Europe/Paris")
-    cleo = store.find_contact("cleo@gmail.com")
+    cleo = store.contacts.find("cleo@gmail.com")
     assert cleo is not None
     assert (cleo.company_domain, cleo.country, cleo.timezone) == (None, None, None)
 
@@ -111,8 +111,8 @@ def test_import_never_brings_back_erased_people(
     prepare_store(store)
     path, _line = messy
     report = run(store, path)
-    assert store.find_contact("gone@erased.io") is None
-    assert store.find_contact("+14155550111") is None
+    assert store.contacts.find("gone@erased.io") is None
+    assert store.contacts.find("+14155550111") is None
     assert all("gone" not in text and "0111" not in text for text in report.lines())
 
 
@@ -121,9 +121,9 @@ def test_import_records_consent_only_with_evidence(
 ) -> None:
     path, line = messy
     run(store, path)
-    dana = store.find_contact("dana@acme.io")
+    dana = store.contacts.find("dana@acme.io")
     assert dana is not None
-    [grant] = store.consent_history(dana.id)  # the sms claim on a later row had no evidence
+    [grant] = store.consent.history(dana.id)  # the sms claim on a later row had no evidence
     assert (grant.purpose, grant.granted, grant.source, grant.channel) == (
         "email",
         True,
@@ -137,14 +137,14 @@ def test_import_records_consent_only_with_evidence(
     }
     assert grant.wording == "Send me product news by email."
     assert grant.occurred_at == datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
-    cleo = store.find_contact("cleo@gmail.com")
+    cleo = store.contacts.find("cleo@gmail.com")
     assert cleo is not None
-    assert sorted(e.purpose for e in store.consent_history(cleo.id)) == ["email", "sms"]
-    assert store.consent_history(cleo.id)[0].occurred_at == datetime(
+    assert sorted(e.purpose for e in store.consent.history(cleo.id)) == ["email", "sms"]
+    assert store.consent.history(cleo.id)[0].occurred_at == datetime(
         2024, 2, 10, 9, 30, tzinfo=timezone.utc
     )
-    eve = store.find_contact("eve@startup.dev")
-    assert eve is not None and store.consent_history(eve.id) == []
+    eve = store.contacts.find("eve@startup.dev")
+    assert eve is not None and store.consent.history(eve.id) == []
 
 
 def test_import_dry_run_reports_the_same_and_writes_nothing(
@@ -152,14 +152,14 @@ def test_import_dry_run_reports_the_same_and_writes_nothing(
 ) -> None:
     ada = prepare_store(store)
     path, _line = messy
-    timeline = store.timeline(ada.id)
+    timeline = store.contacts.timeline(ada.id)
     dry = run(store, path, dry_run=True)
     assert (dry.new, dry.merged, dry.duplicates, len(dry.suppressed)) == (5, 1, 2, 2)
     assert (len(dry.bad_rows), dry.consent_recorded, dry.consent_refused) == (5, 4, 2)
     assert "dry run" in dry.lines()[0]
-    assert store.count_contacts() == 1
-    assert store.timeline(ada.id) == timeline
-    assert store.get_contact(ada.id) == ada
+    assert store.contacts.count() == 1
+    assert store.contacts.timeline(ada.id) == timeline
+    assert store.contacts.get(ada.id) == ada
 
 
 def test_import_twice_changes_nothing_the_second_time(
@@ -168,13 +168,13 @@ def test_import_twice_changes_nothing_the_second_time(
     prepare_store(store)
     path, _line = messy
     run(store, path)
-    dana = store.find_contact("dana@acme.io")
+    dana = store.contacts.find("dana@acme.io")
     assert dana is not None
     again = run(store, path)
     assert (again.new, again.merged, again.consent_recorded, again.consent_known) == (0, 6, 0, 4)
-    assert store.count_contacts() == 6
-    assert len(store.consent_history(dana.id)) == 1
-    assert store.get_contact(dana.id) == dana
+    assert store.contacts.count() == 6
+    assert len(store.consent.history(dana.id)) == 1
+    assert store.contacts.get(dana.id) == dana
 
 
 def test_import_in_small_batches_gives_the_same_result(
@@ -189,7 +189,7 @@ def test_import_in_small_batches_gives_the_same_result(
         2,
         4,
     )
-    assert store.count_contacts() == 6
+    assert store.contacts.count() == 6
 
 
 def test_import_leaves_the_timeline_a_lead_form_would(
@@ -197,14 +197,14 @@ def test_import_leaves_the_timeline_a_lead_form_would(
 ) -> None:
     path, _line = messy
     run(store, path)
-    finn = store.find_contact("finn@acme.io")
+    finn = store.contacts.find("finn@acme.io")
     assert finn is not None
-    kinds = [event.kind for event in store.timeline(finn.id)]
+    kinds = [event.kind for event in store.contacts.timeline(finn.id)]
     assert kinds == [
         "contact_created", "identity_linked", "field_changed", "field_changed",
         "field_changed", "lead_status_changed",
     ]  # fmt: skip
-    [lead] = store.leads_for(finn.id)
+    [lead] = store.leads.for_contact(finn.id)
     assert (lead.channel, lead.conversation_id, lead.status) == (
         "import",
         "import:messy.csv",

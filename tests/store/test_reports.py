@@ -17,7 +17,7 @@ MONTH_AGO = NOW - timedelta(days=30)
 
 
 def _consent(store: ProfileStore, contact: str, granted: bool, seconds: float) -> None:
-    store.record_consent(
+    store.consent.record(
         contact, "email", granted, channel="web", wording="May we email you?",
         wording_version="v1", source="conversation", evidence={"conversation_id": "c"},
         now=at(seconds),
@@ -25,7 +25,7 @@ def _consent(store: ProfileStore, contact: str, granted: bool, seconds: float) -
 
 
 def _score(store: ProfileStore, contact: str, stage: str, seconds: float) -> None:
-    store.save_score(
+    store.leads.save_score(
         contact,
         score=50,
         grade="B",
@@ -39,32 +39,32 @@ def _score(store: ProfileStore, contact: str, stage: str, seconds: float) -> Non
 
 def seed_funnel(store: ProfileStore) -> None:
     # Web: one contact through every stage, one who only chatted.
-    star = store.update_lead_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=at(0)).id
+    star = store.leads.update_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=at(0)).id
     _consent(store, star, True, 10)
     _score(store, star, "mql", 20)
     _score(store, star, "sql", 30)
-    store.record_outcome(star, "won", value=100, now=at(40))
-    store.ensure_contact("web", "w-2", now=at(5))
+    store.leads.record_outcome(star, "won", value=100, now=at(40))
+    store.contacts.ensure("web", "w-2", now=at(5))
     # Telegram, a day earlier: each stage reached, then taken back by a later event.
-    back = store.update_lead_fields(
+    back = store.leads.update_fields(
         "telegram", "t-1", {"phone": "+15550001"}, "t-1", now=at(-DAY)
     ).id
     _consent(store, back, True, 10)
     _consent(store, back, False, 11)
     _score(store, back, "sql", 20)
     _score(store, back, "new", 21)
-    store.record_outcome(back, "won", now=at(30))
-    store.record_outcome(back, "lost", now=at(31))
+    store.leads.record_outcome(back, "won", now=at(30))
+    store.leads.record_outcome(back, "lost", now=at(31))
     # First seen on web, later on SMS: counted on web.
-    later = store.ensure_contact("web", "w-3", now=at(50)).id
-    store.link_identity(later, "sms", "+15550002", now=at(60))
+    later = store.contacts.ensure("web", "w-3", now=at(50)).id
+    store.contacts.link_identity(later, "sms", "+15550002", now=at(60))
     # SMS, long before the period.
-    store.update_lead_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=at(-40 * DAY))
+    store.leads.update_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=at(-40 * DAY))
 
 
 def test_funnel_counts_each_stage_per_first_channel_in_the_period(store: ProfileStore) -> None:
     seed_funnel(store)
-    report = store.funnel_report(MONTH_AGO)
+    report = store.studio.funnel_report(MONTH_AGO)
     assert report.channels == (
         FunnelCounts("web", 3, 1, 1, 1, 1),
         FunnelCounts("telegram", 1, 1, 0, 0, 0),
@@ -78,17 +78,17 @@ def test_funnel_counts_each_stage_per_first_channel_in_the_period(store: Profile
 
 def test_funnel_over_all_time_and_for_one_channel(store: ProfileStore) -> None:
     seed_funnel(store)
-    everything = store.funnel_report(None)
+    everything = store.studio.funnel_report(None)
     assert everything.total == FunnelCounts("all", 5, 2, 1, 1, 1)
     assert [row.channel for row in everything.channels] == ["web", "sms", "telegram"]
-    sms = store.funnel_report(None, "sms")
+    sms = store.studio.funnel_report(None, "sms")
     assert sms.channels == (FunnelCounts("sms", 1, 0, 0, 0, 0),)
     assert sms.days == (FunnelDay(datetime(2024, 3, 22, tzinfo=timezone.utc), 1, 0),)
-    assert store.funnel_report(MONTH_AGO, "sms").total == FunnelCounts("all", 0, 0, 0, 0, 0)
+    assert store.studio.funnel_report(MONTH_AGO, "sms").total == FunnelCounts("all", 0, 0, 0, 0, 0)
 
 
 def test_an_empty_store_has_an_empty_funnel(store: ProfileStore) -> None:
-    report = store.funnel_report(MONTH_AGO)
+    report = store.studio.funnel_report(MONTH_AGO)
     assert report.channels == () and report.days == ()
     assert report.total == FunnelCounts("all", 0, 0, 0, 0, 0)
 

@@ -10,23 +10,23 @@ from tests.store.conftest import at
 
 
 def _contact(store: ProfileStore, sender: str = "v-1", email: str = "dana@acme.io") -> str:
-    return store.update_lead_fields("web", sender, {"email": email}, sender, now=at(0)).id
+    return store.leads.update_fields("web", sender, {"email": email}, sender, now=at(0)).id
 
 
 def test_answers_are_kept_per_field_and_replaced(store: ProfileStore) -> None:
     contact = _contact(store)
-    store.record_qualification(
+    store.leads.record_qualification(
         contact, {"budget": "1k_10k"}, channel="web", conversation_id="c1", now=at(1)
     )
-    store.record_qualification(
+    store.leads.record_qualification(
         contact,
         {"budget": "over_50k", "timeline": "now"},
         channel="sms",
         conversation_id="c2",
         now=at(2),
     )
-    assert store.qualification_of(contact) == {"budget": "over_50k", "timeline": "now"}
-    kinds = [e.kind for e in store.timeline(contact)]
+    assert store.leads.qualification(contact) == {"budget": "over_50k", "timeline": "now"}
+    kinds = [e.kind for e in store.contacts.timeline(contact)]
     assert kinds.count("qualification_answered") == 2
 
 
@@ -38,15 +38,15 @@ def test_invalid_answers_are_refused_naming_the_field(
 ) -> None:
     contact = _contact(store)
     with pytest.raises(InvalidField) as error:
-        store.record_qualification(contact, answers, channel="web", conversation_id="c1")
+        store.leads.record_qualification(contact, answers, channel="web", conversation_id="c1")
     assert error.value.field == field
-    assert store.qualification_of(contact) == {}
+    assert store.leads.qualification(contact) == {}
 
 
 def test_scores_append_and_grade_changes_are_events(store: ProfileStore) -> None:
     contact = _contact(store)
     common = {"rubric_version": "v1", "model_version": None, "stage": "mql"}
-    store.save_score(
+    store.leads.save_score(
         contact,
         score=50,
         grade="B",
@@ -54,21 +54,21 @@ def test_scores_append_and_grade_changes_are_events(store: ProfileStore) -> None
         now=at(1),
         **common,
     )
-    store.save_score(contact, score=52, grade="B", explanation=[], now=at(2), **common)
-    store.save_score(
+    store.leads.save_score(contact, score=52, grade="B", explanation=[], now=at(2), **common)
+    store.leads.save_score(
         contact, score=80, grade="A", explanation=[], now=at(3), **{**common, "stage": "sql"}
     )
-    latest = store.latest_score(contact)
+    latest = store.leads.latest_score(contact)
     assert latest is not None and (latest.score, latest.grade, latest.stage) == (80, "A", "sql")
-    assert [s.score for s in store.score_history(contact)] == [50, 52, 80]
-    changes = [e.data for e in store.timeline(contact) if e.kind == "grade_changed"]
+    assert [s.score for s in store.leads.score_history(contact)] == [50, 52, 80]
+    changes = [e.data for e in store.contacts.timeline(contact) if e.kind == "grade_changed"]
     assert [(c["previous_grade"], c["grade"]) for c in changes] == [(None, "B"), ("B", "A")]
 
 
 def test_a_score_out_of_range_is_refused(store: ProfileStore) -> None:
     contact = _contact(store)
     with pytest.raises(InvalidField):
-        store.save_score(
+        store.leads.save_score(
             contact,
             score=130,
             grade="A",
@@ -81,32 +81,34 @@ def test_a_score_out_of_range_is_refused(store: ProfileStore) -> None:
 
 def test_merging_keeps_the_survivors_answers_and_takes_the_others(store: ProfileStore) -> None:
     older = _contact(store, "v-1", "dana@acme.io")
-    newer = store.update_lead_fields(
+    newer = store.leads.update_fields(
         "sms", "+14155550134", {"name": "Dana"}, "+14155550134", now=at(5)
     ).id
-    store.record_qualification(
+    store.leads.record_qualification(
         older, {"budget": "1k_10k"}, channel="web", conversation_id="c1", now=at(6)
     )
-    store.record_qualification(
+    store.leads.record_qualification(
         newer,
         {"budget": "over_50k", "timeline": "now"},
         channel="sms",
         conversation_id="c2",
         now=at(7),
     )
-    store.record_outcome(newer, "won", value=5000, now=at(8))
-    merged = store.update_lead_fields(
+    store.leads.record_outcome(newer, "won", value=5000, now=at(8))
+    merged = store.leads.update_fields(
         "sms", "+14155550134", {"email": "dana@acme.io"}, "c2", now=at(9)
     )
     assert merged.id == older
-    assert store.qualification_of(older) == {"budget": "1k_10k", "timeline": "now"}
-    assert [(o.contact_id, o.outcome) for o in store.outcomes()] == [(older, "won")]
+    assert store.leads.qualification(older) == {"budget": "1k_10k", "timeline": "now"}
+    assert [(o.contact_id, o.outcome) for o in store.leads.outcomes()] == [(older, "won")]
 
 
 def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> None:
     contact = _contact(store)
-    store.record_qualification(contact, {"budget": "1k_10k"}, channel="web", conversation_id="c1")
-    store.save_score(
+    store.leads.record_qualification(
+        contact, {"budget": "1k_10k"}, channel="web", conversation_id="c1"
+    )
+    store.leads.save_score(
         contact,
         score=10,
         grade="D",
@@ -115,8 +117,8 @@ def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> Non
         model_version=None,
         explanation=[],
     )
-    store.record_outcome(contact, "lost")
-    store.erase_contact(contact, salt="pepper")
-    assert store.outcomes() == []
+    store.leads.record_outcome(contact, "lost")
+    store.privacy.erase(contact, salt="pepper")
+    assert store.leads.outcomes() == []
     with pytest.raises(ContactNotFound):
-        store.qualification_of(contact)
+        store.leads.qualification(contact)

@@ -19,13 +19,13 @@ PEOPLE = {
 @pytest.fixture
 def people(store: ProfileStore) -> dict[str, Contact]:
     return {
-        key: store.update_lead_fields("web", f"s-{key}", fields, f"s-{key}", now=at(i))  # type: ignore[arg-type]
+        key: store.leads.update_fields("web", f"s-{key}", fields, f"s-{key}", now=at(i))  # type: ignore[arg-type]
         for i, (key, fields) in enumerate(PEOPLE.items())
     }
 
 
 def found(store: ProfileStore, query: str, **kwargs: int) -> list[str]:
-    return [contact.name or contact.id for contact in store.search_contacts(query, **kwargs)]
+    return [contact.name or contact.id for contact in store.contacts.search(query, **kwargs)]
 
 
 def test_matches_email_name_and_company_in_any_case(
@@ -72,7 +72,7 @@ def test_blank_query_lists_everyone_newest_first_and_pages(
 
 
 def test_an_erased_contact_is_not_found(store: ProfileStore, people: dict[str, Contact]) -> None:
-    store.erase_contact(people["ada"].id, "salt", now=NOW)
+    store.privacy.erase(people["ada"].id, "salt", now=NOW)
     assert found(store, "ada") == []
 
 
@@ -84,4 +84,4 @@ def test_bad_arguments_are_refused(
     store: ProfileStore, query: str, limit: int, offset: int, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        store.search_contacts(query, limit=limit, offset=offset)
+        store.contacts.search(query, limit=limit, offset=offset)

@@ -22,7 +22,7 @@ People = dict[str, str]
 def _consent(
     store: ProfileStore, contact: str, purpose: Purpose, granted: bool, days: float
 ) -> None:
-    store.record_consent(
+    store.consent.record(
         contact,
         purpose,
         granted,
@@ -38,7 +38,7 @@ def _consent(
 def _score(
     store: ProfileStore, contact: str, score: int, grade: str, stage: str, days: float
 ) -> None:
-    store.save_score(
+    store.leads.save_score(
         contact,
         score=score,
         grade=grade,
@@ -62,11 +62,11 @@ def _ada(store: ProfileStore) -> str:
         "email": "ada@acme.io",
         "company": "Acme",
     }
-    ada = store.update_lead_fields("web", "ada", fields, "c-ada", now=NOW - 40 * DAY).id
-    store.link_identity(ada, "telegram", "111", now=NOW - DAY)
+    ada = store.leads.update_fields("web", "ada", fields, "c-ada", now=NOW - 40 * DAY).id
+    store.contacts.link_identity(ada, "telegram", "111", now=NOW - DAY)
     _consent(store, ada, "sms", True, 1)
     _score(store, ada, 80, "A", "mql", 1)
-    store.record_qualification(
+    store.leads.record_qualification(
         ada, {"budget": "over_50k"}, channel="web", conversation_id="c-ada", now=NOW - DAY
     )
     _tag(store, ada, "vip")
@@ -76,7 +76,7 @@ def _ada(store: ProfileStore) -> str:
 def _bob(store: ProfileStore) -> str:
     """Created 10 days ago, last active 5 days ago: rescored from D to A, withdrew SMS."""
     fields: dict[LeadField, str] = {"name": "Bob", "company": "ACME Corp", "phone": "+15550002"}
-    bob = store.update_lead_fields("telegram", "222", fields, "c-bob", now=NOW - 10 * DAY).id
+    bob = store.leads.update_fields("telegram", "222", fields, "c-bob", now=NOW - 10 * DAY).id
     _consent(store, bob, "sms", True, 10)
     _score(store, bob, 30, "D", "new", 6)
     _score(store, bob, 90, "A", "sql", 5)
@@ -86,9 +86,9 @@ def _bob(store: ProfileStore) -> str:
 
 def _cyd(store: ProfileStore) -> str:
     """Created and last active 20 days ago: no name, no company, no score, SMS blocked."""
-    cyd = store.ensure_contact("sms", "+15550003", now=NOW - 20 * DAY).id
+    cyd = store.contacts.ensure("sms", "+15550003", now=NOW - 20 * DAY).id
     _consent(store, cyd, "email", True, 20)
-    store.block_contact(cyd, "sms", "withdrawn", now=NOW - 20 * DAY)
+    store.consent.block_contact(cyd, "sms", "withdrawn", now=NOW - 20 * DAY)
     return cyd
 
 
@@ -96,13 +96,13 @@ def _dee(store: ProfileStore) -> str:
     """Created and last active 3 days ago; two scores and two consent events at one
     instant (the later recorded wins), a lifted SMS block, tagged customer."""
     fields: dict[LeadField, str] = {"name": "Dee", "email": "dee@globex.com", "company": "Globex"}
-    dee = store.update_lead_fields("web", "dee", fields, "c-dee", now=NOW - 3 * DAY).id
+    dee = store.leads.update_fields("web", "dee", fields, "c-dee", now=NOW - 3 * DAY).id
     _score(store, dee, 70, "B", "mql", 3)
     _score(store, dee, 50, "C", "mql", 3)
     _consent(store, dee, "sms", True, 3)
     _consent(store, dee, "sms", False, 3)
-    store.block_contact(dee, "sms", "withdrawn", now=NOW - 3 * DAY)
-    store.lift_block(dee, "sms", now=NOW - 3 * DAY)
+    store.consent.block_contact(dee, "sms", "withdrawn", now=NOW - 3 * DAY)
+    store.consent.lift_block(dee, "sms", now=NOW - 3 * DAY)
     _tag(store, dee, "customer")
     return dee
 
@@ -114,7 +114,7 @@ def people(store: ProfileStore) -> People:
 
 def _selected(store: ProfileStore, people: People, text: str) -> set[str]:
     names = {contact_id: name for name, contact_id in people.items()}
-    ids = store.contact_ids_in_segment(parse_segment(text), NOW)
+    ids = store.campaigns.contact_ids_in_segment(parse_segment(text), NOW)
     return {names[contact_id] for contact_id in ids}
 
 
@@ -226,7 +226,7 @@ def test_segment_days_since_counts_whole_days_before_now(
 
 
 def test_segment_activity_includes_timeline_events(store: ProfileStore, people: People) -> None:
-    store.record_event(people["cyd"], "note_added", {}, now=NOW - 2 * DAY)
+    store.contacts.record_event(people["cyd"], "note_added", {}, now=NOW - 2 * DAY)
     _check(
         store,
         people,
@@ -257,18 +257,18 @@ def test_segment_trees_built_in_code_select_like_parsed_ones(
     store: ProfileStore, people: People
 ) -> None:
     empty_and, empty_or = And(()), Or(())
-    assert store.count_in_segment(empty_and, NOW) == 4
-    assert store.count_in_segment(empty_or, NOW) == 0
-    assert store.count_in_segment(Compare("company", "contains", "ACME"), NOW) == 2
+    assert store.campaigns.count_in_segment(empty_and, NOW) == 4
+    assert store.campaigns.count_in_segment(empty_or, NOW) == 0
+    assert store.campaigns.count_in_segment(Compare("company", "contains", "ACME"), NOW) == 2
 
 
 def test_count_in_segment_counts_the_selected(store: ProfileStore, people: People) -> None:
-    assert store.count_in_segment(parse_segment("grade = A"), NOW) == 2
-    assert store.count_in_segment(Everyone(), NOW) == 4
+    assert store.campaigns.count_in_segment(parse_segment("grade = A"), NOW) == 2
+    assert store.campaigns.count_in_segment(Everyone(), NOW) == 4
 
 
 def test_segment_sample_returns_contacts_oldest_first(store: ProfileStore, people: People) -> None:
-    sample = store.segment_sample(Everyone(), NOW, limit=3)
+    sample = store.campaigns.segment_sample(Everyone(), NOW, limit=3)
     assert [contact.id for contact in sample] == [people["ada"], people["cyd"], people["bob"]]
     ada = sample[0]
     assert (ada.name, ada.company) == ("Ada Lovelace", "Acme")
@@ -277,14 +277,14 @@ def test_segment_sample_returns_contacts_oldest_first(store: ProfileStore, peopl
 
 def test_segment_sample_refuses_a_limit_below_one(store: ProfileStore) -> None:
     with pytest.raises(ValueError, match="limit"):
-        store.segment_sample(Everyone(), NOW, limit=0)
+        store.campaigns.segment_sample(Everyone(), NOW, limit=0)
 
 
 def test_contact_ids_in_segment_pages_by_id(store: ProfileStore, people: People) -> None:
     expected = sorted(people.values())
     pages, after = [], None
     while True:
-        page = store.contact_ids_in_segment(Everyone(), NOW, after=after, limit=3)
+        page = store.campaigns.contact_ids_in_segment(Everyone(), NOW, after=after, limit=3)
         pages.append(page)
         if len(page) < 3:
             break
@@ -293,18 +293,20 @@ def test_contact_ids_in_segment_pages_by_id(store: ProfileStore, people: People)
 
 
 def test_in_segment_answers_for_one_contact(store: ProfileStore, people: People) -> None:
-    assert store.in_segment(people["ada"], Tag("vip"), NOW)
-    assert not store.in_segment(people["bob"], Tag("vip"), NOW)
+    assert store.campaigns.in_segment(people["ada"], Tag("vip"), NOW)
+    assert not store.campaigns.in_segment(people["bob"], Tag("vip"), NOW)
 
 
 def test_in_segment_accepts_a_merged_away_id(store: ProfileStore) -> None:
-    first = store.update_lead_fields("web", "z-1", {"email": "z@x.io"}, "c1", now=NOW).id
-    second = store.ensure_contact("sms", "+15550009", now=NOW).id
-    survivor = store.update_lead_fields("sms", "+15550009", {"email": "z@x.io"}, "c2", now=NOW)
+    first = store.leads.update_fields("web", "z-1", {"email": "z@x.io"}, "c1", now=NOW).id
+    second = store.contacts.ensure("sms", "+15550009", now=NOW).id
+    survivor = store.leads.update_fields("sms", "+15550009", {"email": "z@x.io"}, "c2", now=NOW)
     merged_away = second if survivor.id == first else first
-    assert store.in_segment(merged_away, parse_segment("channel(sms) and channel(web)"), NOW)
+    assert store.campaigns.in_segment(
+        merged_away, parse_segment("channel(sms) and channel(web)"), NOW
+    )
 
 
 def test_in_segment_refuses_an_unknown_contact(store: ProfileStore) -> None:
     with pytest.raises(ContactNotFound):
-        store.in_segment("nobody", Everyone(), NOW)
+        store.campaigns.in_segment("nobody", Everyone(), NOW)

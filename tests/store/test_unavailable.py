@@ -21,14 +21,14 @@ def down_store() -> Iterator[ProfileStore]:
 
 
 CALLS: dict[str, Callable[[ProfileStore], Any]] = {
-    "ensure_contact": lambda s: s.ensure_contact("web", "s1"),
-    "update_lead_fields": lambda s: s.update_lead_fields("web", "s1", {"name": "A"}, "c"),
-    "find_contact": lambda s: s.find_contact("a@x.io"),
-    "list_contacts": lambda s: s.list_contacts(),
-    "iter_contacts": lambda s: list(s.iter_contacts()),
-    "count_contacts": lambda s: s.count_contacts(),
-    "timeline": lambda s: s.timeline("x"),
-    "record_consent": lambda s: s.record_consent(
+    "contacts.ensure": lambda s: s.contacts.ensure("web", "s1"),
+    "leads.update_fields": lambda s: s.leads.update_fields("web", "s1", {"name": "A"}, "c"),
+    "contacts.find": lambda s: s.contacts.find("a@x.io"),
+    "contacts.page": lambda s: s.contacts.page(),
+    "contacts.iterate": lambda s: list(s.contacts.iterate()),
+    "contacts.count": lambda s: s.contacts.count(),
+    "contacts.timeline": lambda s: s.contacts.timeline("x"),
+    "consent.record": lambda s: s.consent.record(
         "x",
         "email",
         False,
@@ -38,18 +38,20 @@ CALLS: dict[str, Callable[[ProfileStore], Any]] = {
         source="conversation",
         evidence={},
     ),
-    "consent_state": lambda s: s.consent_state("x"),
-    "has_consent": lambda s: s.has_consent("x", "sms"),
-    "block_contact": lambda s: s.block_contact("x", "sms", "withdrawn"),
-    "is_do_not_contact": lambda s: s.is_do_not_contact("x", "sms"),
-    "erase_contact": lambda s: s.erase_contact("x", "salt"),
-    "is_suppressed": lambda s: s.is_suppressed(email="a@x.io", salt="salt"),
-    "queue_tracker_erasure": lambda s: s.queue_tracker_erasure(["s1"]),
-    "pending_tracker_erasures": lambda s: s.pending_tracker_erasures(),
-    "export_contact": lambda s: s.export_contact("x"),
-    "contacts_for_purge": lambda s: s.contacts_for_purge(datetime.now(timezone.utc)),
-    "record_audit": lambda s: s.record_audit("cli", "a", "x"),
-    "audit_entries": lambda s: s.audit_entries(),
+    "consent.state": lambda s: s.consent.state("x"),
+    "consent.is_granted": lambda s: s.consent.is_granted("x", "sms"),
+    "consent.block_contact": lambda s: s.consent.block_contact("x", "sms", "withdrawn"),
+    "consent.is_do_not_contact": lambda s: s.consent.is_do_not_contact("x", "sms"),
+    "privacy.erase": lambda s: s.privacy.erase("x", "salt"),
+    "privacy.is_suppressed": lambda s: s.privacy.is_suppressed(email="a@x.io", salt="salt"),
+    "privacy.queue_tracker_erasure": lambda s: s.privacy.queue_tracker_erasure(["s1"]),
+    "privacy.pending_tracker_erasures": lambda s: s.privacy.pending_tracker_erasures(),
+    "privacy.export": lambda s: s.privacy.export("x"),
+    "privacy.contacts_for_purge": lambda s: s.privacy.contacts_for_purge(
+        datetime.now(timezone.utc)
+    ),
+    "privacy.record_audit": lambda s: s.privacy.record_audit("cli", "a", "x"),
+    "privacy.audit_entries": lambda s: s.privacy.audit_entries(),
 }
 
 

@@ -90,7 +90,7 @@ class StudioServer:
         self.store.dispose()
 
     def add_user(self, email: str, role: str, name: str = "") -> str:
-        self.store.create_studio_user(
+        self.store.studio.create_user(
             email, name or role.title(), role, passwords.hash_password(PASSWORD)
         )
         return email
@@ -102,7 +102,7 @@ class StudioServer:
 
     def signed_in(self, role: str) -> StudioClient:
         email = f"{role}@example.com"
-        if self.store.studio_user_with_hash(email) is None:
+        if self.store.studio.user_with_hash(email) is None:
             self.add_user(email, role)
         client = self.client()
         client.login(email, PASSWORD)

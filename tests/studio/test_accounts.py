@@ -23,7 +23,7 @@ def test_wrong_password_is_refused_and_audited(studio: StudioServer) -> None:
     assert "Wrong email or password" in response.text
     unknown = client.post("/login", {"email": "who@example.com", "password": "x"}, csrf=False)
     assert unknown.status_code == 401
-    actions = [e.action for e in studio.store.audit_entries()]
+    actions = [e.action for e in studio.store.privacy.audit_entries()]
     assert actions.count("studio.login_failed") == 2
 
 
@@ -68,8 +68,8 @@ def test_marketer_cannot_reach_admin_pages(studio: StudioServer) -> None:
         "/users", {"email": "x@example.com", "name": "X", "role": "admin", "password": "x" * 12}
     )
     assert refused.status_code == 403
-    assert studio.store.studio_user_with_hash("x@example.com") is None
-    assert "studio.forbidden" in [e.action for e in studio.store.audit_entries()]
+    assert studio.store.studio.user_with_hash("x@example.com") is None
+    assert "studio.forbidden" in [e.action for e in studio.store.privacy.audit_entries()]
 
 
 def test_cross_site_and_tokenless_posts_are_refused(studio: StudioServer) -> None:
@@ -79,9 +79,9 @@ def test_cross_site_and_tokenless_posts_are_refused(studio: StudioServer) -> Non
     assert admin.post("/users", {**new_user, "csrf_token": "forged"}).status_code == 403
     no_origin = admin.http.post("/users", data={**new_user, "csrf_token": admin.csrf})
     assert no_origin.status_code == 403
-    assert studio.store.studio_user_with_hash("new@example.com") is None
+    assert studio.store.studio.user_with_hash("new@example.com") is None
     assert admin.post("/users", new_user).status_code == 303
-    assert studio.store.studio_user_with_hash("new@example.com") is not None
+    assert studio.store.studio.user_with_hash("new@example.com") is not None
 
 
 def test_admin_manages_users_and_every_change_is_audited(studio: StudioServer) -> None:
@@ -94,7 +94,7 @@ def test_admin_manages_users_and_every_change_is_audited(studio: StudioServer) -
         "/users",
         {"email": "a@example.com", "name": "A", "role": "analyst", "password": "long enough pass"},
     )
-    found = studio.store.studio_user_with_hash("a@example.com")
+    found = studio.store.studio.user_with_hash("a@example.com")
     assert found is not None
     user_id = found[0].id
     analyst = studio.client()
@@ -192,7 +192,7 @@ def test_every_page_and_api_needs_a_session(studio: StudioServer) -> None:
 
 def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -> None:
     admin = studio.signed_in("admin")
-    before = len(studio.store.audit_entries(500))
+    before = len(studio.store.privacy.audit_entries(500))
     posts = [p for method, p in _routes(studio) if method == "POST" and p not in SESSIONLESS]
     assert len(posts) >= 15
     for path in posts:
@@ -203,4 +203,4 @@ def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -
         tokenless = admin.http.post(path, json={}, headers={"Origin": studio.url})
         assert tokenless.status_code == 403, path
     # Nothing was done: the only new audit entries are none at all.
-    assert len(studio.store.audit_entries(500)) == before
+    assert len(studio.store.privacy.audit_entries(500)) == before

@@ -43,7 +43,7 @@ def test_message_edit_lands_in_the_draft_and_loads(studio: StudioServer) -> None
     text = welcome_file(studio).read_text()
     assert "# Welcome: a lead captured" in text and "\n  - id: settle\n" in text
     assert sorted(load_campaigns(welcome_file(studio).parent)) == ["nurture", "welcome"]
-    saved = [e for e in studio.store.audit_entries() if e.action == "studio.content_saved"]
+    saved = [e for e in studio.store.privacy.audit_entries() if e.action == "studio.content_saved"]
     assert saved[0].target == "campaigns/welcome.yml"
 
 

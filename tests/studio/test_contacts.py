@@ -27,8 +27,8 @@ def at(minutes: int) -> datetime:
 def seed_ada(studio: StudioServer) -> tuple[Contact, ScoreResult]:
     """Ada, with consent evidence, qualifying answers, a real score and a conversation."""
     store = studio.store
-    ada = store.update_lead_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)  # type: ignore[arg-type]
-    store.record_consent(
+    ada = store.leads.update_fields("web", "sess-ada", ADA, "sess-ada", now=NOW)  # type: ignore[arg-type]
+    store.consent.record(
         ada.id,
         "email",
         True,
@@ -39,14 +39,16 @@ def seed_ada(studio: StudioServer) -> tuple[Contact, ScoreResult]:
         evidence={"conversation_id": "sess-ada", "message_id": "msg-1717"},
         now=at(1),
     )
-    store.record_qualification(
+    store.leads.record_qualification(
         ada.id,
         {"budget": "10k_50k", "authority": "decides"},
         channel="web",
         conversation_id="sess-ada",
         now=at(2),
     )
-    store.record_event(ada.id, "note", {"text": "asked about the analytical engine"}, now=at(3))
+    store.contacts.record_event(
+        ada.id, "note", {"text": "asked about the analytical engine"}, now=at(3)
+    )
     rubric = load_rubric(studio.settings.scoring_file)
     result = score_contact(store, ada.id, rubric=rubric, now=at(4))
     add_tracker_events(
@@ -58,11 +60,11 @@ def seed_ada(studio: StudioServer) -> tuple[Contact, ScoreResult]:
 
 
 def seed_grace(studio: StudioServer) -> Contact:
-    return studio.store.update_lead_fields("telegram", "tg-grace", GRACE, "tg-grace", now=at(10))  # type: ignore[arg-type]
+    return studio.store.leads.update_fields("telegram", "tg-grace", GRACE, "tg-grace", now=at(10))  # type: ignore[arg-type]
 
 
 def actions(studio: StudioServer) -> list[tuple[str, str]]:
-    return [(e.action, e.target) for e in studio.store.audit_entries(500)]
+    return [(e.action, e.target) for e in studio.store.privacy.audit_entries(500)]
 
 
 def test_contact_pages_need_a_session(studio: StudioServer) -> None:
@@ -94,7 +96,7 @@ def test_search_by_email_phone_digits_and_company(studio: StudioServer) -> None:
     nobody = marketer.get("/contacts", params={"q": "100%_nobody"})
     assert "No contact matches" in nobody.text
     searches = [
-        e for e in studio.store.audit_entries(500) if e.action == "studio.contacts_searched"
+        e for e in studio.store.privacy.audit_entries(500) if e.action == "studio.contacts_searched"
     ]
     assert len(searches) == 6
     # The log names who was shown, never what was typed (an email is personal data).
@@ -158,7 +160,7 @@ def test_analyst_can_export_but_not_erase(studio: StudioServer) -> None:
     assert [e["text"] for e in document["conversations"]["sess-ada"]] == ["hi, I am Ada"]
     refused = analyst.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"})
     assert refused.status_code == 403
-    assert studio.store.find_contact(ada.id) is not None
+    assert studio.store.contacts.find(ada.id) is not None
     assert ("studio.contact_exported", ada.id) in actions(studio)
 
 
@@ -169,9 +171,11 @@ def test_marketer_can_neither_export_nor_erase(studio: StudioServer) -> None:
     assert "/export" not in profile and "/erase" not in profile
     assert marketer.get(f"/contacts/{ada.id}/export").status_code == 403
     assert marketer.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"}).status_code == 403
-    assert studio.store.find_contact(ada.id) is not None
+    assert studio.store.contacts.find(ada.id) is not None
     assert len(tracker_rows(studio.settings.tracker_store_url)) == 2
-    forbidden = [e for e in studio.store.audit_entries(500) if e.action == "studio.forbidden"]
+    forbidden = [
+        e for e in studio.store.privacy.audit_entries(500) if e.action == "studio.forbidden"
+    ]
     assert len(forbidden) == 2
 
 
@@ -183,7 +187,7 @@ def test_erasure_needs_the_word_erase(studio: StudioServer, typed: str) -> None:
     response = admin.post(f"/contacts/{ada.id}/erase", {"confirm": typed})
     assert response.status_code == 400
     assert "Type ERASE" in response.text and "nothing was erased" in response.text
-    assert studio.store.find_contact(ada.id) is not None
+    assert studio.store.contacts.find(ada.id) is not None
     assert "studio.contact_erased" not in [action for action, _ in actions(studio)]
 
 
@@ -197,8 +201,8 @@ def test_admin_erases_a_contact_and_their_conversations(studio: StudioServer) ->
     assert "Erasure receipt" in response.text and ada.id in response.text
     # The receipt names no personal data of the person erased.
     assert ADA["email"] not in response.text and ADA["phone"] not in response.text
-    assert studio.store.find_contact(ada.id) is None
-    assert studio.store.find_contact(ADA["email"]) is None
+    assert studio.store.contacts.find(ada.id) is None
+    assert studio.store.contacts.find(ADA["email"]) is None
     assert [sender for sender, _ in tracker_rows(studio.settings.tracker_store_url)] == [
         "someone-else"
     ]
@@ -206,7 +210,9 @@ def test_admin_erases_a_contact_and_their_conversations(studio: StudioServer) ->
     assert f"/contacts/{ada.id}" not in search.text
     assert f"/contacts/{grace.id}" in admin.get("/contacts").text
     assert admin.get(f"/contacts/{ada.id}").status_code == 404
-    erased = [e for e in studio.store.audit_entries(500) if e.action == "studio.contact_erased"]
+    erased = [
+        e for e in studio.store.privacy.audit_entries(500) if e.action == "studio.contact_erased"
+    ]
     assert [(e.target, e.actor) for e in erased] == [(ada.id, "studio:admin@example.com")]
     assert erased[0].details["conversations"] >= 1
 
@@ -221,7 +227,7 @@ def test_a_cross_site_erase_is_refused(studio: StudioServer) -> None:
     assert forged.status_code == 403
     tokenless = admin.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"}, csrf=False)
     assert tokenless.status_code == 403
-    assert studio.store.find_contact(ada.id) is not None
+    assert studio.store.contacts.find(ada.id) is not None
     assert len(tracker_rows(studio.settings.tracker_store_url)) == 2
 
 
@@ -232,7 +238,9 @@ def test_view_search_export_and_erasure_are_audited_by_id(studio: StudioServer) 
     admin.get(f"/contacts/{ada.id}")
     admin.get(f"/contacts/{ada.id}/export")
     admin.post(f"/contacts/{ada.id}/erase", {"confirm": "ERASE"})
-    entries = [e for e in studio.store.audit_entries(500) if e.actor == "studio:admin@example.com"]
+    entries = [
+        e for e in studio.store.privacy.audit_entries(500) if e.actor == "studio:admin@example.com"
+    ]
     done = {(e.action, e.target) for e in entries}
     for action in ("studio.contact_viewed", "studio.contact_exported", "studio.contact_erased"):
         assert (action, ada.id) in done
@@ -247,8 +255,8 @@ def test_the_id_of_a_merged_contact_leads_to_the_one_it_was_merged_into(
     studio: StudioServer,
 ) -> None:
     ada, _ = seed_ada(studio)
-    other = studio.store.ensure_contact("sms", "sms-ada", now=at(5))
-    survivor = studio.store.update_lead_fields(
+    other = studio.store.contacts.ensure("sms", "sms-ada", now=at(5))
+    survivor = studio.store.leads.update_fields(
         "sms", "sms-ada", {"email": ADA["email"]}, "sms-ada", now=at(6)
     )
     merged_away = other.id if survivor.id == ada.id else ada.id
@@ -258,7 +266,7 @@ def test_the_id_of_a_merged_contact_leads_to_the_one_it_was_merged_into(
 
 
 def test_the_list_pages_fifty_at_a_time(studio: StudioServer) -> None:
-    ids = [studio.store.ensure_contact("web", f"s{i}", now=at(i)).id for i in range(51)]
+    ids = [studio.store.contacts.ensure("web", f"s{i}", now=at(i)).id for i in range(51)]
     analyst = studio.signed_in("analyst")
     first = analyst.get("/contacts").text
     assert f"/contacts/{ids[-1]}" in first and f"/contacts/{ids[0]}" not in first
@@ -270,7 +278,7 @@ def test_the_list_pages_fifty_at_a_time(studio: StudioServer) -> None:
 
 def _possible_duplicate(studio: StudioServer) -> tuple[Contact, Contact]:
     ada, _ = seed_ada(studio)
-    typed = studio.store.record_stated_details(
+    typed = studio.store.contacts.record_stated_details(
         "web", "sess-typed", {"name": "A. L.", "email": ADA["email"]}, "sess-typed"
     )
     return ada, typed
@@ -283,18 +291,18 @@ def test_a_possible_duplicate_shows_on_both_profiles_and_admins_settle_it(
     admin = studio.signed_in("admin")
     for profile in (admin.get(f"/contacts/{ada.id}").text, admin.get(f"/contacts/{typed.id}").text):
         assert "Possible duplicates" in profile and 'value="merge"' in profile
-    [claim] = studio.store.possible_duplicates(ada.id)
+    [claim] = studio.store.contacts.possible_duplicates(ada.id)
     merged = admin.post(
         f"/contacts/{typed.id}/duplicates", {"claim_id": str(claim.id), "decision": "merge"}
     )
     assert merged.status_code == 303 and merged.headers["location"] == f"/contacts/{ada.id}"
-    assert studio.store.get_contact(typed.id).id == ada.id
+    assert studio.store.contacts.get(typed.id).id == ada.id
     assert ("studio.duplicate_merged", ada.id) in actions(studio)
 
 
 def test_only_admins_merge_and_a_dismissal_keeps_both(studio: StudioServer) -> None:
     ada, typed = _possible_duplicate(studio)
-    [claim] = studio.store.possible_duplicates(ada.id)
+    [claim] = studio.store.contacts.possible_duplicates(ada.id)
     marketer = studio.signed_in("marketer")
     assert 'value="merge"' not in marketer.get(f"/contacts/{ada.id}").text
     decision = {"claim_id": str(claim.id), "decision": "merge"}
@@ -306,13 +314,15 @@ def test_only_admins_merge_and_a_dismissal_keeps_both(studio: StudioServer) -> N
         == 400
     )
     admin.post(f"/contacts/{ada.id}/duplicates", {**decision, "decision": "dismiss"})
-    assert studio.store.get_contact(typed.id).id == typed.id != ada.id
+    assert studio.store.contacts.get(typed.id).id == typed.id != ada.id
     assert "Possible duplicates" not in admin.get(f"/contacts/{ada.id}").text
 
 
 def test_a_pending_grant_shows_as_waiting_for_confirmation(studio: StudioServer) -> None:
-    typed = studio.store.record_stated_details("web", "s", {"email": "new@example.org"}, "s")
-    studio.store.record_consent(
+    typed = studio.store.contacts.record_stated_details(
+        "web", "s", {"email": "new@example.org"}, "s"
+    )
+    studio.store.consent.record(
         typed.id,
         "email",
         True,

@@ -75,7 +75,7 @@ def test_index_links_every_editor_and_shows_the_changed_files(studio: StudioServ
     discarded = client.post("/content/discard")
     assert discarded.status_code == 303
     assert draft(studio)["responses"]["utter_greet"][0]["text"] == "What can I do for you today?"
-    actions = [e.action for e in studio.store.audit_entries()]
+    actions = [e.action for e in studio.store.privacy.audit_entries()]
     assert "studio.content_discarded" in actions
 
 
@@ -108,7 +108,9 @@ def test_editing_a_response_changes_the_draft_only(studio: StudioServer) -> None
     assert live(studio)["responses"]["utter_greet"][0]["text"] == "What can I do for you today?"
     # The rest of the file is as it was: comments and quoting survive.
     assert "# The order is a default" in draft_text(studio)
-    entries = [e for e in studio.store.audit_entries() if e.action == "studio.content_saved"]
+    entries = [
+        e for e in studio.store.privacy.audit_entries() if e.action == "studio.content_saved"
+    ]
     assert entries and entries[0].target == "utter_greet"
 
 
@@ -288,5 +290,5 @@ def test_lead_form_help_wording_is_validated_too(studio: StudioServer) -> None:
     assert draft_text(studio) == before
     fields["help_lead_email"] = "Type it like name@company.com."
     assert post(client, "/content/lead-form", fields).status_code == 303
-    saved = [e for e in studio.store.audit_entries() if e.action == "studio.content_saved"]
+    saved = [e for e in studio.store.privacy.audit_entries() if e.action == "studio.content_saved"]
     assert [e.target for e in saved] == ["lead_form"]

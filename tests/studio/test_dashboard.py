@@ -25,8 +25,8 @@ def ago(days: float) -> datetime:
 
 
 def seed_contacts(store: ProfileStore) -> None:
-    star = store.update_lead_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=ago(1)).id
-    store.record_consent(
+    star = store.leads.update_fields("web", "w-1", {"email": "ana@acme.io"}, "w-1", now=ago(1)).id
+    store.consent.record(
         star,
         "email",
         True,
@@ -37,7 +37,7 @@ def seed_contacts(store: ProfileStore) -> None:
         evidence={"conversation_id": "w-1"},
         now=ago(1),
     )
-    store.save_score(
+    store.leads.save_score(
         star,
         score=80,
         grade="A",
@@ -47,10 +47,10 @@ def seed_contacts(store: ProfileStore) -> None:
         explanation=[],
         now=ago(1),
     )
-    store.record_outcome(star, "won", now=ago(0.5))
-    store.ensure_contact("web", "w-2", now=ago(2))
-    store.update_lead_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
-    store.update_lead_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
+    store.leads.record_outcome(star, "won", now=ago(0.5))
+    store.contacts.ensure("web", "w-2", now=ago(2))
+    store.leads.update_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
+    store.leads.update_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
 
 
 def parsed(
@@ -81,14 +81,14 @@ def seed_tracker(url: str) -> None:
 
 
 def seed_campaign(store: ProfileStore) -> None:
-    contact = store.ensure_contact("telegram", "t-2", now=ago(10)).id
-    enrollment = store.enroll("welcome", contact, "manual", now=ago(10))
+    contact = store.contacts.ensure("telegram", "t-2", now=ago(10)).id
+    enrollment = store.campaigns.enroll("welcome", contact, "manual", now=ago(10))
     assert enrollment is not None
-    store.queue_campaign_send(enrollment, "hello", "main", ["telegram"], now=ago(10))
-    [send] = store.claim_due_sends(["welcome"], NOW)
-    assert store.start_campaign_send(send, "telegram", NOW)
-    assert store.finish_campaign_send(send, status="sent", channel="telegram", now=NOW)
-    store.save_enrollment_progress(
+    store.campaigns.queue_send(enrollment, "hello", "main", ["telegram"], now=ago(10))
+    [send] = store.outbox.claim_due_sends(["welcome"], NOW)
+    assert store.outbox.start_send(send, "telegram", NOW)
+    assert store.outbox.finish_send(send, status="sent", channel="telegram", now=NOW)
+    store.campaigns.save_enrollment_progress(
         enrollment.id, step=1, next_run_at=NOW, status="exited", exit_reason="converted", now=NOW
     )
 
@@ -173,14 +173,16 @@ def test_adding_a_message_to_the_training_data(seeded: StudioServer) -> None:
     assert "    - how much is it\n" in pricing
     after = marketer.get(response.headers["Location"]).text
     assert "Added the example to the intent ask_pricing" in after
-    [entry] = [e for e in seeded.store.audit_entries() if e.action == "studio.nlu_example_added"]
+    [entry] = [
+        e for e in seeded.store.privacy.audit_entries() if e.action == "studio.nlu_example_added"
+    ]
     assert entry.actor == "studio:marketer@example.com" and entry.target == "ask_pricing"
     assert "how much" not in json.dumps(entry.details)  # what people wrote stays out of it
 
 
 def test_an_added_example_goes_in_without_emails_phones_or_names(seeded: StudioServer) -> None:
     name = "Wilhelmina Okonkwo"
-    seeded.store.update_lead_fields("web", "w-9", {"name": name}, "w-9", now=ago(1))
+    seeded.store.leads.update_fields("web", "w-9", {"name": name}, "w-9", now=ago(1))
     marketer = seeded.signed_in("marketer")
     marketer.get("/dashboard")
     said = f"{name} here, w.okonkwo@zephyrine.io or 415 555 0188, my name is Wilhelmina, thanks"
@@ -195,7 +197,9 @@ def test_an_added_example_goes_in_without_emails_phones_or_names(seeded: StudioS
     ) in nlu
     after = marketer.get(response.headers["Location"]).text
     assert "email addresses, phone numbers, names were replaced by stand-ins" in after
-    [entry] = [e for e in seeded.store.audit_entries() if e.action == "studio.nlu_example_added"]
+    [entry] = [
+        e for e in seeded.store.privacy.audit_entries() if e.action == "studio.nlu_example_added"
+    ]
     assert entry.details["masked"] == "email,phone,name"
     assert "Wilhel" not in json.dumps(entry.details)
 

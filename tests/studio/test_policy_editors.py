@@ -108,7 +108,7 @@ def test_rubric_edit_lands_in_the_draft_with_a_new_version(studio: StudioServer)
     assert rubric.fit[4].lines[-1] == (("analyst", "engineer"), 2)  # type: ignore[union-attr]
     page = marketer.get("/content/scoring?saved=1")
     assert f"Saved to the draft. Publish to put it live. Its version is now {today()}." in page.text
-    saved = [e for e in studio.store.audit_entries() if e.action == "studio.content_saved"]
+    saved = [e for e in studio.store.privacy.audit_entries() if e.action == "studio.content_saved"]
     assert saved and saved[0].target == "scoring.yml"
     # A second change on the same day gets the next number.
     fields = form_of(marketer, "/content/scoring")

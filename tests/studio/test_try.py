@@ -136,7 +136,9 @@ def test_starting_the_draft_bot_and_chatting_with_it(
     started = marketer.post_json("/api/try/start", {})
     assert started.status_code == 200, started.text
     assert started.json()["state"] in ("starting", "ready")
-    assert "studio.try_started" in [e.action for e in try_studio.server.store.audit_entries()]
+    assert "studio.try_started" in [
+        e.action for e in try_studio.server.store.privacy.audit_entries()
+    ]
     wait_until_ready(marketer)
     conversation = conversation_of(marketer.get("/try").text)
 
@@ -148,15 +150,15 @@ def test_starting_the_draft_bot_and_chatting_with_it(
     assert "email" in said(chat(marketer, conversation, "Dana Reyes"))
 
     # The try-out went to the draft bot's own store, never to the real one.
-    assert try_studio.server.store.count_contacts() == 0
-    user = try_studio.server.store.studio_user_with_hash("marketer@example.com")
+    assert try_studio.server.store.contacts.count() == 0
+    user = try_studio.server.store.studio.user_with_hash("marketer@example.com")
     assert user is not None
     bot = try_studio.sandbox.bot_settings
     assert bot is not None and bot.database_url != try_studio.server.settings.database_url
     sandbox_store = ProfileStore.from_url(bot.database_url)
     try:
         sender = f"studio-{user[0].id}-{conversation}"
-        contact = sandbox_store.contact_for_identity("rest", rest_id(sender))
+        contact = sandbox_store.contacts.for_identity("rest", rest_id(sender))
         assert contact is not None and contact.name == "Dana Reyes"
     finally:
         sandbox_store.dispose()
@@ -186,7 +188,7 @@ def test_a_phone_call_to_the_draft_bot(try_studio: TryStudio, marketer: StudioCl
     assert hung_up["ended"] and "you hung up" in heard(hung_up)
     after = marketer.post_json("/api/try/call/say", {**conversation, "speech": "hello?"})
     assert after.status_code == 409
-    assert try_studio.server.store.count_contacts() == 0
+    assert try_studio.server.store.contacts.count() == 0
 
 
 def test_a_changed_draft_asks_for_a_restart(try_studio: TryStudio, marketer: StudioClient) -> None:

@@ -36,7 +36,9 @@ class Api:
 
     def token(self, *scopes: str) -> str:
         issued = tokens.issue()
-        self.store.create_api_token(issued.token_id, "test", list(scopes), issued.secret_hash)
+        self.store.integrations.create_api_token(
+            issued.token_id, "test", list(scopes), issued.secret_hash
+        )
         return issued.token
 
     def get(self, path: str, token: str | None, **params: str) -> httpx.Response:
@@ -93,10 +95,10 @@ def shared_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 
 def _contact(store: ProfileStore, external_id: str = "w1", email: str = "ada@acme.io") -> str:
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", external_id, {"name": "Ada Lane", "email": email}, external_id, now=NOW
     )
-    store.save_score(
+    store.leads.save_score(
         contact.id,
         score=82,
         grade="A",
@@ -150,7 +152,7 @@ def test_api_scopes_are_enforced(api: Api) -> None:
     privacy = api.token("privacy")
     made = httpx.post(url, json=consent, headers={"Authorization": f"Bearer {privacy}"})
     assert made.status_code == 201 and made.json()["source"] == "staff"
-    assert api.store.has_consent(contact_id, "email")
+    assert api.store.consent.is_granted(contact_id, "email")
 
 
 def _post_consent(
@@ -181,14 +183,14 @@ def test_api_consent_grant_after_an_sms_stop_lets_campaign_sms_through(api: Api)
         occurred_at=NOW.isoformat(),
     )
     apply_consent(api.store, stop)
-    contact = api.store.ensure_contact("sms", phone)
+    contact = api.store.contacts.ensure("sms", phone)
     made = _post_consent(api, contact.id, "sms", True, "May we text you offers?")
     assert made.status_code == 201
-    assert api.store.do_not_contact(contact.id) == []
+    assert api.store.consent.do_not_contact(contact.id) == []
     later = datetime(2026, 3, 3, 18, 0, tzinfo=timezone.utc)  # 10:00 in San Francisco
     limits = Limits(time(8), time(21), cap_per_day=2, cap_per_week=5, default_region="US")
     message = Message({"text": Template("Hello")})
-    snapshot = api.store.contact_snapshot(contact.id, later)
+    snapshot = api.store.campaigns.contact_snapshot(contact.id, later)
     assert refusal("sms", snapshot, message, limits, {"sms"}, later) is None
 
 
@@ -196,17 +198,17 @@ def test_api_consent_withdrawal_blocks_the_purpose_like_any_other(api: Api) -> N
     contact_id = _contact(api.store)
     made = _post_consent(api, contact_id, "email", False, "Please stop emailing me")
     assert made.status_code == 201 and made.json()["granted"] is False
-    entries = api.store.do_not_contact(contact_id)
+    entries = api.store.consent.do_not_contact(contact_id)
     assert [(e.channel, e.reason, e.note) for e in entries] == [
         ("email", "withdrawn", "withdrawn through the API")
     ]
-    assert not api.store.may_send(contact_id, "email", NOW)
+    assert not api.store.consent.may_send(contact_id, "email", NOW)
 
 
 def test_api_revoked_token_stops_working_at_once(api: Api) -> None:
     token = api.token("read")
     assert api.get("/api/v1/contacts", token).status_code == 200
-    assert api.store.revoke_api_token(tokens.split(token)[0])  # type: ignore[index]
+    assert api.store.integrations.revoke_api_token(tokens.split(token)[0])  # type: ignore[index]
     assert api.get("/api/v1/contacts", token).status_code == 401
 
 
@@ -232,7 +234,7 @@ def test_api_reads_of_personal_data_are_audited(api: Api) -> None:
     contact_id = _contact(api.store)
     token = api.token("read")
     api.get(f"/api/v1/contacts/{contact_id}/timeline", token)
-    [entry, *_] = api.store.audit_entries()
+    [entry, *_] = api.store.privacy.audit_entries()
     assert (entry.action, entry.target) == ("api.read", contact_id)
     assert entry.actor == f"api-token:{tokens.split(token)[0]}"  # type: ignore[index]
 
@@ -291,7 +293,7 @@ def test_api_conforms_to_its_openapi_description(case: schemathesis.Case) -> Non
 def test_api_lists_a_campaigns_enrollments_page_by_page(api: Api) -> None:
     ids = [_contact(api.store, f"w{n}", f"e{n}@acme.io") for n in range(3)]
     for contact_id in ids:
-        api.store.enroll("welcome", contact_id, "manual", NOW)
+        api.store.campaigns.enroll("welcome", contact_id, "manual", NOW)
     token = api.token("read")
     first = api.get("/api/v1/campaigns/welcome/enrollments", token, limit="2").json()
     rest = api.get("/api/v1/campaigns/welcome/enrollments", token, after=first["next"]).json()

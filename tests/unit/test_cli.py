@@ -25,10 +25,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     url = f"sqlite:///{tmp_path}/parley.db"
     upgrade(url)
     store = ProfileStore.from_url(url)
-    store.update_lead_fields(
+    store.leads.update_fields(
         "rest", "v1", {"name": "Dana Reyes", "email": "dana@acme.io", "phone": "+14155550134"}, "v1"
     )
-    store.update_lead_fields(
+    store.leads.update_fields(
         "telegram", "77", {"name": "Li Wei", "company": 'Lumen, "Labs"'}, "t77"
     )
     store.dispose()
@@ -83,7 +83,7 @@ def test_every_read_of_personal_data_is_audited(data_dir: Path) -> None:
     main(["contacts", "show", "dana@acme.io"])
     main(["contacts", "export", "--format", "json"])
     store = ProfileStore.from_url(f"sqlite:///{data_dir}/parley.db")
-    actions = [entry.action for entry in store.audit_entries()]
+    actions = [entry.action for entry in store.privacy.audit_entries()]
     store.dispose()
     assert actions == ["export_contacts", "view_contact", "list_contacts"]
 

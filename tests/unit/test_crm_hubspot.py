@@ -173,13 +173,13 @@ def _lead(store: ProfileStore, n: int, email: bool = True, **fields: str) -> str
     values = {"name": f"Ada Lovelace {n}", **fields}
     if email:
         values["email"] = f"lead{n}@example.com"
-    contact = store.update_lead_fields("web", f"w{n}", values, f"c{n}", now=NOW)  # type: ignore[arg-type]
-    store.set_lead_status(contact.id, "captured", f"c{n}", now=NOW)
+    contact = store.leads.update_fields("web", f"w{n}", values, f"c{n}", now=NOW)  # type: ignore[arg-type]
+    store.leads.set_status(contact.id, "captured", f"c{n}", now=NOW)
     return contact.id
 
 
 def _consent(store: ProfileStore, contact_id: str, purpose: str, granted: bool) -> None:
-    store.record_consent(
+    store.consent.record(
         contact_id,
         purpose,
         granted,
@@ -200,7 +200,7 @@ def test_sync_upserts_a_qualified_lead_by_email_with_score_and_consent(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     contact_id = _lead(store, 1, phone="+14155550134", company="Acme", role="CTO")
-    store.save_score(
+    store.leads.save_score(
         contact_id,
         score=87,
         grade="A",
@@ -223,7 +223,7 @@ def test_sync_upserts_a_qualified_lead_by_email_with_score_and_consent(
         "parley_score": "87", "parley_grade": "A", "parley_stage": "sql",
         "parley_consent": "email: granted; sms: withdrawn",
     }  # fmt: skip
-    assert store.crm_cursor("hubspot") == report.position > 0
+    assert store.integrations.crm_cursor("hubspot") == report.position > 0
     assert sync_due(store, connector, NOW).pushed == 0 and len(hubspot.batches) == 1
 
 
@@ -257,12 +257,12 @@ def test_sync_waits_out_a_rate_limit_then_succeeds(
     limited = sync_due(store, connector, NOW)
     assert limited.pushed == 0 and "429" in (limited.error or "")
     assert limited.retry_at == NOW + timedelta(seconds=7)
-    assert store.crm_cursor("hubspot") == 0
+    assert store.integrations.crm_cursor("hubspot") == 0
     paused = sync_due(store, connector, NOW + timedelta(seconds=3))
     assert paused.retry_at == limited.retry_at and len(hubspot.batches) == 1  # not asked again
     later = sync_due(store, connector, NOW + timedelta(seconds=7))
     assert later.pushed == 1 and later.error is None and "lead1@example.com" in hubspot.contacts
-    assert store.crm_failure("hubspot") is None
+    assert store.integrations.crm_failure("hubspot") is None
 
 
 def test_sync_retries_a_server_error_on_a_later_tick(
@@ -272,7 +272,10 @@ def test_sync_retries_a_server_error_on_a_later_tick(
     hubspot.script = [Reply(500, {"message": "internal error"})]
     failed = sync_due(store, connector, NOW)
     assert failed.error is not None and failed.error.startswith("HTTP 500")
-    assert failed.retry_at == NOW + timedelta(seconds=2) and store.crm_cursor("hubspot") == 0
+    assert (
+        failed.retry_at == NOW + timedelta(seconds=2)
+        and store.integrations.crm_cursor("hubspot") == 0
+    )
     assert sync_due(store, connector, NOW + timedelta(seconds=2)).pushed == 1
 
 
@@ -281,11 +284,11 @@ def test_sync_never_moves_the_cursor_past_a_failed_batch(
 ) -> None:
     for n in range(150):
         _lead(store, n)
-    events = store.integration_events_after(0, ["lead.captured"], 1000)
+    events = store.integrations.events_after(0, ["lead.captured"], 1000)
     hubspot.script = [None, Reply(503, {"message": "unavailable"})]
     report = sync_due(store, connector, NOW)
     assert report.pushed == 100 and report.error is not None
-    assert report.position == events[100].id - 1 == store.crm_cursor("hubspot")
+    assert report.position == events[100].id - 1 == store.integrations.crm_cursor("hubspot")
     assert len(hubspot.contacts) == 100
     retried = sync_due(store, connector, NOW + timedelta(minutes=1))
     assert retried.pushed == 50 and retried.position == events[-1].id
@@ -301,8 +304,8 @@ def test_sync_skips_only_the_contact_hubspot_refuses(
     assert report.pushed == 2 and [r.contact_id for r in report.rejected] == [ids[1]]
     assert "VALIDATION_ERROR" in report.rejected[0].reason and report.error is None
     assert sorted(hubspot.contacts) == ["lead0@example.com", "lead2@example.com"]
-    assert [e.kind for e in store.timeline(ids[1])][-1] == "crm_rejected"
-    assert store.crm_cursor("hubspot") == report.position
+    assert [e.kind for e in store.contacts.timeline(ids[1])][-1] == "crm_rejected"
+    assert store.integrations.crm_cursor("hubspot") == report.position
     assert sync_due(store, connector, NOW).pushed == 0 and len(hubspot.batches) == 1
 
 
@@ -321,12 +324,12 @@ def test_sync_skips_and_reports_contacts_without_email_or_not_leads(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     anonymous = _lead(store, 1, email=False)
-    browsing = store.update_lead_fields("web", "w2", {"email": "b@example.com"}, "c2", now=NOW)
+    browsing = store.leads.update_fields("web", "w2", {"email": "b@example.com"}, "c2", now=NOW)
     _consent(store, browsing.id, "email", True)  # a consent change, but not a lead yet
     report = sync_due(store, connector, NOW)
     assert report.without_email == (anonymous,) and report.not_leads == 1
     assert report.pushed == 0 and hubspot.batches == []
-    assert store.crm_cursor("hubspot") == report.position > 0
+    assert store.integrations.crm_cursor("hubspot") == report.position > 0
 
 
 @dataclass
@@ -341,7 +344,7 @@ class ErasingOnFirstPush:
 
     def push(self, batch: list[CrmContact]) -> PushResult:
         if self.victim:
-            self.store.erase_contact(self.victim, "salt-for-erasure-tests", now=NOW)
+            self.store.privacy.erase(self.victim, "salt-for-erasure-tests", now=NOW)
             self.victim = ""
         return self.inner.push(batch)
 
@@ -353,12 +356,12 @@ def test_sync_does_not_push_an_erased_contact(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     gone_before = _lead(store, 1)
-    store.erase_contact(gone_before, "salt-for-erasure-tests", now=NOW)
+    store.privacy.erase(gone_before, "salt-for-erasure-tests", now=NOW)
     kept, gone_meanwhile = _lead(store, 2), _lead(store, 3)
     erasing = ErasingOnFirstPush(connector, store, gone_meanwhile)
     report = sync_due(store, erasing, NOW, batch_size=1)
     assert _emails(hubspot) == ["lead2@example.com"] and report.erased == 1
-    assert report.pushed == 1 and store.get_contact(kept).email == "lead2@example.com"
+    assert report.pushed == 1 and store.contacts.get(kept).email == "lead2@example.com"
 
 
 SALT = "salt-for-erasure-tests"
@@ -368,7 +371,7 @@ GDPR_BODY = {"objectId": "lead1@example.com", "idProperty": "email"}
 def _synced_then_erased(store: ProfileStore, connector: HubSpotConnector) -> str:
     contact_id = _lead(store, 1)
     assert sync_due(store, connector, NOW).pushed == 1
-    store.erase_contact(contact_id, SALT, now=NOW)
+    store.privacy.erase(contact_id, SALT, now=NOW)
     return contact_id
 
 
@@ -376,12 +379,12 @@ def test_erasure_deletes_the_hubspot_copy_through_gdpr_delete(
     store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
 ) -> None:
     contact_id = _synced_then_erased(store, connector)
-    [queued] = store.pending_crm_erasures("hubspot")
+    [queued] = store.integrations.pending_crm_erasures("hubspot")
     assert (queued.contact_id, queued.email) == (contact_id, "lead1@example.com")
     report = sync_due(store, connector, NOW)
     assert report.deleted == 1 and report.error is None and "deleted 1" in report.describe()
     assert hubspot.deletions == [GDPR_BODY] and hubspot.contacts == {}
-    assert store.pending_crm_erasures("hubspot") == []  # the email is gone once done
+    assert store.integrations.pending_crm_erasures("hubspot") == []  # the email is gone once done
     assert sync_due(store, connector, NOW).deleted == 0 and len(hubspot.deletions) == 1
 
 
@@ -394,14 +397,19 @@ def test_a_deletion_waits_out_hubspot_being_down_and_goes_before_any_push(
     down = sync_due(store, connector, NOW)
     assert down.deleted == 0 and down.error is not None and "503" in down.error
     assert down.retry_at == NOW + timedelta(seconds=2) and len(hubspot.batches) == 1
-    assert [e.email for e in store.pending_crm_erasures("hubspot")] == ["lead1@example.com"]
+    assert [e.email for e in store.integrations.pending_crm_erasures("hubspot")] == [
+        "lead1@example.com"
+    ]
     assert sync_due(store, connector, NOW + timedelta(seconds=1)).deleted == 0  # not yet
     back = sync_due(store, connector, NOW + timedelta(seconds=2))
     assert back.deleted == 1 and back.pushed == 1 and back.error is None
     assert hubspot.deletions == [GDPR_BODY, GDPR_BODY] and list(hubspot.contacts) == [
         "lead2@example.com"
     ]
-    assert store.pending_crm_erasures("hubspot") == [] and store.crm_failure("hubspot") is None
+    assert (
+        store.integrations.pending_crm_erasures("hubspot") == []
+        and store.integrations.crm_failure("hubspot") is None
+    )
 
 
 def test_a_deletion_survives_hubspot_not_answering_at_all(
@@ -414,7 +422,7 @@ def test_a_deletion_survives_hubspot_not_answering_at_all(
     finally:
         unreachable.close()
     assert report.error is not None and "ConnectError" in report.error
-    assert len(store.pending_crm_erasures("hubspot")) == 1
+    assert len(store.integrations.pending_crm_erasures("hubspot")) == 1
     assert sync_due(store, connector, NOW + timedelta(minutes=1)).deleted == 1
 
 
@@ -428,7 +436,7 @@ def test_a_refused_deletion_is_retried_later_without_holding_back_the_rest(
     ]
     refused = sync_due(store, connector, NOW)
     assert refused.delete_refused == 1 and refused.pushed == 1 and refused.error is None
-    [waiting] = store.pending_crm_erasures("hubspot")
+    [waiting] = store.integrations.pending_crm_erasures("hubspot")
     assert waiting.attempts == 1 and waiting.last_error is not None
     assert "lead1@" not in waiting.last_error and "<email>" in waiting.last_error
     assert sync_due(store, connector, NOW + timedelta(seconds=59)).deleted == 0
@@ -442,13 +450,15 @@ def test_a_contact_erased_while_it_is_pushed_is_deleted_afterwards(
     contact_id = _lead(store, 1)  # never synced yet: the erasure finds no CRM to queue for
     erasing = ErasingOnFirstPush(connector, store, contact_id)
     assert sync_due(store, erasing, NOW).pushed == 1 and "lead1@example.com" in hubspot.contacts
-    assert [e.contact_id for e in store.pending_crm_erasures("hubspot")] == [contact_id]
+    assert [e.contact_id for e in store.integrations.pending_crm_erasures("hubspot")] == [
+        contact_id
+    ]
     assert sync_due(store, erasing, NOW).deleted == 1 and hubspot.contacts == {}
 
 
 def test_an_erasure_before_any_sync_keeps_no_email_for_a_crm(store: ProfileStore) -> None:
-    store.erase_contact(_lead(store, 1), SALT, now=NOW)
-    assert store.pending_crm_erasures("hubspot") == []
+    store.privacy.erase(_lead(store, 1), SALT, now=NOW)
+    assert store.integrations.pending_crm_erasures("hubspot") == []
 
 
 def test_sync_with_a_wrong_token_keeps_the_cursor_and_says_why(
@@ -459,8 +469,8 @@ def test_sync_with_a_wrong_token_keeps_the_cursor_and_says_why(
     report = sync_due(store, wrong, NOW)
     wrong.close()
     assert report.error is not None and "HTTP 401" in report.error
-    assert "HUBSPOT_ACCESS_TOKEN" in report.error and store.crm_cursor("hubspot") == 0
-    assert store.crm_failure("hubspot") is not None
+    assert "HUBSPOT_ACCESS_TOKEN" in report.error and store.integrations.crm_cursor("hubspot") == 0
+    assert store.integrations.crm_failure("hubspot") is not None
 
 
 def test_sync_report_describes_what_happened() -> None:
@@ -542,4 +552,6 @@ def test_worker_tick_pushes_leads_when_hubspot_is_configured(
     worker = Worker(engine, dispatcher, Health([]), clock=lambda: NOW, crm=connector)
     _lead(store, 1)
     asyncio.run(worker.tick())
-    assert _emails(hubspot) == ["lead1@example.com"] and store.crm_cursor("hubspot") > 0
+    assert (
+        _emails(hubspot) == ["lead1@example.com"] and store.integrations.crm_cursor("hubspot") > 0
+    )

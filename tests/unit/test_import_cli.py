@@ -46,7 +46,7 @@ def parley(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def count(env: dict[str, str]) -> int:
     store = ProfileStore.from_url(env["DATABASE_URL"])
     try:
-        return store.count_contacts()
+        return store.contacts.count()
     finally:
         store.dispose()
 
@@ -85,7 +85,7 @@ def test_contacts_import_cli_maps_columns_and_reads_semicolons(
     )
     assert done.returncode == 0, done.stderr
     store = ProfileStore.from_url(env["DATABASE_URL"])
-    bea = store.find_contact("bea@ruiz.es")
+    bea = store.contacts.find("bea@ruiz.es")
     store.dispose()
     assert bea is not None
     # Spanish mobiles span Madrid's zone and the Canaries': no single zone to store.
@@ -107,14 +107,14 @@ def test_contacts_import_cli_explains_a_bad_mapping(env: dict[str, str], tmp_pat
 
 def test_contacts_enrich_cli_enriches_existing_contacts(env: dict[str, str]) -> None:
     store = ProfileStore.from_url(env["DATABASE_URL"])
-    contact = store.update_lead_fields(
+    contact = store.leads.update_fields(
         "web", "w-9", {"email": "kim@acme.io", "phone": "+12125550142"}, "w-9"
     )
     assert contact.timezone is None
     done = parley(env, "enrich")
     assert done.returncode == 0, done.stderr
     assert "enriched 2 contacts" in done.stdout
-    enriched = store.get_contact(contact.id)
+    enriched = store.contacts.get(contact.id)
     store.dispose()
     assert (enriched.company_domain, enriched.country, enriched.timezone) == (
         "acme.io",

@@ -33,15 +33,15 @@ def test_add_list_password_disable(
     assert "marketer  active    mia@example.com" in capsys.readouterr().out
     store = ProfileStore.from_url(store_url)
     try:
-        found = store.studio_user_with_hash("mia@example.com")
+        found = store.studio.user_with_hash("mia@example.com")
         assert found is not None and passwords.verify_password(found[1], "a long enough password")
         _stdin(monkeypatch, "another long password\n")
         assert main(["studio-user", "password", "mia@example.com", "--password-stdin"]) == 0
-        found = store.studio_user_with_hash("mia@example.com")
+        found = store.studio.user_with_hash("mia@example.com")
         assert found is not None and passwords.verify_password(found[1], "another long password")
         assert main(["studio-user", "disable", "mia@example.com"]) == 0
-        assert store.studio_users()[0].disabled
-        assert [e.action for e in store.audit_entries()][:3] == [
+        assert store.studio.users()[0].disabled
+        assert [e.action for e in store.privacy.audit_entries()][:3] == [
             "studio.user_disabled",
             "studio.password_set",
             "studio.user_created",

@@ -70,9 +70,9 @@ def _relay(store: ProfileStore, at: datetime) -> DeliveryReport:
 
 
 def _capture(store: ProfileStore, receiver: Receiver, external_id: str = "w1") -> str:
-    store.subscribe_webhook(receiver.url, ["lead.captured"], SECRET, now=NOW)
-    contact = store.update_lead_fields("web", external_id, {"name": "Ada"}, external_id, now=NOW)
-    store.set_lead_status(contact.id, "captured", external_id, now=NOW)
+    store.integrations.subscribe_webhook(receiver.url, ["lead.captured"], SECRET, now=NOW)
+    contact = store.leads.update_fields("web", external_id, {"name": "Ada"}, external_id, now=NOW)
+    store.leads.set_status(contact.id, "captured", external_id, now=NOW)
     return contact.id
 
 
@@ -102,10 +102,10 @@ def test_server_errors_retry_with_backoff_until_delivered(
     receiver.script = [500, 503]
     assert _relay(store, NOW).retrying == 1
     assert _relay(store, NOW).retrying == 0  # not due yet
-    [pending] = store.webhook_deliveries("pending")
+    [pending] = store.outbox.webhook_deliveries("pending")
     assert NOW + timedelta(seconds=30) <= pending.next_attempt_at <= NOW + timedelta(seconds=36)
     _relay(store, pending.next_attempt_at)
-    [pending] = store.webhook_deliveries("pending")
+    [pending] = store.outbox.webhook_deliveries("pending")
     assert _relay(store, pending.next_attempt_at).delivered == 1
     ids = {json.loads(body)["id"] for _, body in receiver.seen}
     assert len(receiver.seen) == 3 and len(ids) == 1  # one event, redelivered: same id
@@ -120,24 +120,26 @@ def test_last_failure_is_a_dead_letter_until_retried(
     for _ in range(webhooks.MAX_ATTEMPTS):
         _relay(store, at)
         at += timedelta(hours=2)
-    [dead] = store.webhook_deliveries("failed")
+    [dead] = store.outbox.webhook_deliveries("failed")
     assert dead.attempts == webhooks.MAX_ATTEMPTS and dead.last_error.startswith("HTTP 500")
-    assert store.retry_failed_webhooks(now=at) == 1
+    assert store.outbox.retry_failed_webhooks(now=at) == 1
     assert _relay(store, at).delivered == 1
-    assert store.webhook_deliveries("failed") == []
+    assert store.outbox.webhook_deliveries("failed") == []
 
 
 def test_a_client_error_is_not_retried(store: ProfileStore, receiver: Receiver) -> None:
     _capture(store, receiver)
     receiver.script = [404]
     assert _relay(store, NOW).failed == 1
-    assert store.webhook_deliveries("failed")[0].last_error == "HTTP 404: "
+    assert store.outbox.webhook_deliveries("failed")[0].last_error == "HTTP 404: "
 
 
 def test_an_unreachable_receiver_is_retried(store: ProfileStore) -> None:
-    store.subscribe_webhook("http://127.0.0.1:9/nothing", ["lead.captured"], SECRET, now=NOW)
-    contact = store.ensure_contact("web", "w9", now=NOW)
-    store.set_lead_status(contact.id, "captured", "w9", now=NOW)
+    store.integrations.subscribe_webhook(
+        "http://127.0.0.1:9/nothing", ["lead.captured"], SECRET, now=NOW
+    )
+    contact = store.contacts.ensure("web", "w9", now=NOW)
+    store.leads.set_status(contact.id, "captured", "w9", now=NOW)
     assert _relay(store, NOW).retrying == 1
 
 

@@ -1,4 +1,6 @@
-"""ProfileStore's campaign methods: tags, inbound activity, enrollments and the outbox."""
+"""`store.campaigns`: tags, inbound activity, campaign state and cursors, enrollments,
+the sends queued for them, and which contacts a segment (`bot.segments`) selects.
+(Sends are claimed and finished through `store.outbox`.)"""
 
 from __future__ import annotations
 
@@ -6,52 +8,57 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import exists, func, select
+from sqlalchemy.engine import Connection
+
+from bot.segments import Segment
 from bot.store import campaign_reads, campaigns, reads
 from bot.store.checks import check_text, utc
 from bot.store.records import (
     CampaignSend,
     CampaignState,
     ConsentEvent,
+    Contact,
     ContactSnapshot,
     Enrollment,
     SendStats,
     TimelineEvent,
 )
+from bot.store.schema import campaign_enrollments, contacts
+from bot.store.segments import compile_segment
 from bot.store.transactions import Transactions
+from bot.types import ContactId
 
-SEND_STATUSES = campaigns.FINAL_SEND_STATUSES
 
-
-class CampaignStore:
-    """Mixed into ProfileStore; every method is one transaction, like the store's own."""
-
-    _tx: Transactions
+class CampaignsPart:
+    def __init__(self, tx: Transactions) -> None:
+        self._tx = tx
 
     # ------------------------------------------------------------------ contacts
 
-    def contact_snapshot(self, contact_id: str, now: datetime) -> ContactSnapshot:
+    def contact_snapshot(self, contact_id: ContactId, now: datetime) -> ContactSnapshot:
         at = utc(now)
         return self._tx.read(lambda conn: campaign_reads.snapshot(conn, contact_id, at))
 
-    def tag_contact(self, contact_id: str, tag: str, now: datetime | None = None) -> bool:
+    def tag_contact(self, contact_id: ContactId, tag: str, now: datetime | None = None) -> bool:
         """False when the contact had the tag already."""
         check_text("tag", tag)
         at = utc(now)
         return self._tx.write(
-            lambda conn: campaign_reads.add_tag(conn, _locked(conn, contact_id), tag, at)
+            lambda conn: campaign_reads.add_tag(conn, reads.lock_live(conn, contact_id), tag, at)
         )
 
-    def untag_contact(self, contact_id: str, tag: str) -> bool:
+    def untag_contact(self, contact_id: ContactId, tag: str) -> bool:
         return self._tx.write(
-            lambda conn: campaign_reads.remove_tag(conn, _locked(conn, contact_id), tag)
+            lambda conn: campaign_reads.remove_tag(conn, reads.lock_live(conn, contact_id), tag)
         )
 
-    def tags_of(self, contact_id: str) -> list[str]:
+    def tags_of(self, contact_id: ContactId) -> list[str]:
         return self._tx.read(
             lambda conn: campaign_reads.tags_of(conn, reads.require_id(conn, contact_id))
         )
 
-    def note_inbound(self, channel: str, external_id: str, now: datetime | None = None) -> None:
+    def record_inbound(self, channel: str, external_id: str, now: datetime | None = None) -> None:
         """A person wrote to us on `channel`: replies and WhatsApp's 24-hour window."""
         check_text("channel", channel)
         check_text("external_id", external_id)
@@ -60,15 +67,15 @@ class CampaignStore:
 
     # ------------------------------------------------------------------ triggers
 
-    def campaign_state(self, campaign: str, now: datetime) -> CampaignState:
+    def state(self, campaign: str, now: datetime) -> CampaignState:
         at = utc(now)
         return self._tx.write(lambda conn: campaigns.state(conn, campaign, at))
 
-    def set_campaign_paused(self, campaign: str, paused: bool, now: datetime) -> None:
+    def set_paused(self, campaign: str, paused: bool, now: datetime) -> None:
         at = utc(now)
         self._tx.write(lambda conn: campaigns.update_state(conn, campaign, at, paused=paused))
 
-    def move_campaign_cursors(
+    def move_cursors(
         self,
         campaign: str,
         now: datetime,
@@ -96,7 +103,7 @@ class CampaignStore:
     # ------------------------------------------------------------------ enrollments
 
     def enroll(
-        self, campaign: str, contact_id: str, trigger: str, now: datetime
+        self, campaign: str, contact_id: ContactId, trigger: str, now: datetime
     ) -> Enrollment | None:
         """Enroll a contact; None if they were ever enrolled in this campaign."""
         at = utc(now)
@@ -105,7 +112,7 @@ class CampaignStore:
         )
 
     def enroll_many(
-        self, campaign: str, contact_ids: Sequence[str], trigger: str, now: datetime
+        self, campaign: str, contact_ids: Sequence[ContactId], trigger: str, now: datetime
     ) -> int:
         """Enroll a page of contacts a segment scan found (ids from
         `contact_ids_in_segment`, so live ones); a racing enrollment of the same contact
@@ -144,7 +151,7 @@ class CampaignStore:
         )  # fmt: skip
 
     def enrollments(
-        self, campaign: str | None = None, contact_id: str | None = None
+        self, campaign: str | None = None, contact_id: ContactId | None = None
     ) -> list[Enrollment]:
         return self._tx.read(lambda conn: campaigns.enrollments_of(conn, campaign, contact_id))
 
@@ -156,9 +163,9 @@ class CampaignStore:
             lambda conn: campaigns.enrollments_page(conn, campaign, after_id, limit)
         )
 
-    # ------------------------------------------------------------------ outbox
+    # ------------------------------------------------------------------ sends
 
-    def queue_campaign_send(
+    def queue_send(
         self,
         enrollment: Enrollment,
         step: str,
@@ -172,60 +179,77 @@ class CampaignStore:
             lambda conn: campaigns.queue_send(conn, enrollment, step, variant, channels, at)
         )
 
-    def claim_due_sends(
-        self,
-        campaign_names: Sequence[str],
-        now: datetime,
-        lease: timedelta = timedelta(minutes=2),
-        limit: int = 50,
-    ) -> list[CampaignSend]:
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: campaigns.claim_sends(conn, campaign_names, at, lease, limit)
-        )
-
-    def start_campaign_send(self, send: CampaignSend, channel: str, now: datetime) -> bool:
-        """Commit to handing the send to a provider; False if the claim was lost."""
-        token, at = send.claim_token or "", utc(now)
-        return self._tx.write(lambda conn: campaigns.start_send(conn, send.id, token, channel, at))
-
-    def finish_campaign_send(
-        self,
-        send: CampaignSend,
-        *,
-        status: str,
-        reason: str | None = None,
-        channel: str | None = None,
-        provider_message_id: str | None = None,
-        retry_at: datetime | None = None,
-        now: datetime,
-    ) -> bool:
-        token, at = send.claim_token or "", utc(now)
-        retry = None if retry_at is None else utc(retry_at)
-        return self._tx.write(
-            lambda conn: campaigns.finish_send(
-                conn, send.id, token, status=status, reason=reason, channel=channel,
-                provider_message_id=provider_message_id, retry_at=retry, now=at,
-            )
-        )  # fmt: skip
-
-    def count_due_sends(self, now: datetime) -> int:
-        """How many outbox sends are due and unclaimed: the worker's backlog."""
-        at = utc(now)
-        return self._tx.read(lambda conn: campaigns.count_due_sends(conn, at))
-
-    def reap_abandoned_sends(self, now: datetime, lease: timedelta = timedelta(minutes=2)) -> int:
-        at = utc(now)
-        return self._tx.write(lambda conn: campaigns.reap_abandoned(conn, at, lease))
-
-    def campaign_sends(
-        self, campaign: str | None = None, contact_id: str | None = None
+    def sends(
+        self, campaign: str | None = None, contact_id: ContactId | None = None
     ) -> list[CampaignSend]:
         return self._tx.read(lambda conn: campaigns.sends_of(conn, campaign, contact_id))
 
-    def campaign_send_stats(self, campaign: str | None = None) -> list[SendStats]:
+    def send_stats(self, campaign: str | None = None) -> list[SendStats]:
         return self._tx.read(lambda conn: campaign_reads.send_stats(conn, campaign))
 
+    # ------------------------------------------------------------------ segments
 
-def _locked(conn: Any, key: str) -> Any:
-    return reads.lock_contact(conn, reads.require_id(conn, key))
+    def count_in_segment(self, segment: Segment, now: datetime) -> int:
+        where = compile_segment(segment, utc(now))
+        query = select(func.count()).select_from(contacts).where(where)
+        return self._tx.read(lambda conn: int(conn.execute(query).scalar_one()))
+
+    def segment_sample(self, segment: Segment, now: datetime, limit: int = 10) -> list[Contact]:
+        """Up to `limit` of the segment's contacts, oldest first."""
+        _check_limit(limit)
+        where = compile_segment(segment, utc(now))
+        query = (
+            select(contacts.c.id)
+            .where(where)
+            .order_by(contacts.c.created_at, contacts.c.id)
+            .limit(limit)
+        )
+        return self._tx.read(lambda conn: _load_all(conn, conn.execute(query).scalars().all()))
+
+    def contact_ids_in_segment(
+        self,
+        segment: Segment,
+        now: datetime,
+        *,
+        after: ContactId | None = None,
+        limit: int = 1000,
+        not_enrolled_in: str | None = None,
+    ) -> list[ContactId]:
+        """One page of the segment's contact ids in ascending order; pass the last id of
+        a page as `after` for the next. Each page is its own transaction, so a contact
+        that joins or leaves the segment between pages may be seen once or not at all.
+        `not_enrolled_in` leaves out whoever a campaign ever enrolled."""
+        _check_limit(limit)
+        query = select(contacts.c.id).where(compile_segment(segment, utc(now)))
+        if not_enrolled_in is not None:
+            enrolled = campaign_enrollments.c
+            query = query.where(
+                ~exists().where(
+                    enrolled.contact_id == contacts.c.id, enrolled.campaign == not_enrolled_in
+                )
+            )
+        if after is not None:
+            query = query.where(contacts.c.id > after)
+        query = query.order_by(contacts.c.id).limit(limit)
+        return self._tx.read(
+            lambda conn: [ContactId(found) for found in conn.execute(query).scalars()]
+        )
+
+    def in_segment(self, contact_id: ContactId, segment: Segment, now: datetime) -> bool:
+        where = compile_segment(segment, utc(now))
+
+        def check(conn: Connection) -> bool:
+            live = reads.require_id(conn, contact_id)
+            query = select(exists().where(contacts.c.id == live, where))
+            return bool(conn.execute(query).scalar())
+
+        return self._tx.read(check)
+
+
+def _check_limit(limit: int) -> None:
+    if limit < 1:
+        raise ValueError(f"limit must be positive, not {limit}")
+
+
+def _load_all(conn: Connection, ids: list[str]) -> list[Contact]:
+    return [reads.load_contact(conn, contact_id) for contact_id in ids]

@@ -1,22 +1,22 @@
-"""ProfileStore's studio methods: users, sessions and published content versions."""
+"""`store.studio`: the studio's users, their sessions, published content versions and
+the dashboard's funnel report."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.store import studio
+from bot.store import reports, studio
 from bot.store.checks import utc
-from bot.store.records import StudioSession, StudioUser, StudioVersion
+from bot.store.records import FunnelReport, StudioSession, StudioUser, StudioVersion
 from bot.store.transactions import Transactions
 
 
-class StudioStore:
-    """Mixed into ProfileStore; every method is one transaction, like the store's own."""
+class StudioPart:
+    def __init__(self, tx: Transactions) -> None:
+        self._tx = tx
 
-    _tx: Transactions
-
-    def create_studio_user(
+    def create_user(
         self, email: str, name: str, role: str, password_hash: str, now: datetime | None = None
     ) -> StudioUser:
         at = utc(now)
@@ -24,24 +24,24 @@ class StudioStore:
             lambda conn: studio.create_user(conn, email, name, role, password_hash, at)
         )
 
-    def studio_user_with_hash(self, email: str) -> tuple[StudioUser, str] | None:
+    def user_with_hash(self, email: str) -> tuple[StudioUser, str] | None:
         """The user and their password hash, for checking a login; None if unknown."""
         return self._tx.read(lambda conn: studio.user_with_hash(conn, email))
 
-    def studio_users(self) -> list[StudioUser]:
+    def users(self) -> list[StudioUser]:
         return self._tx.read(studio.users)
 
-    def set_studio_password(self, user_id: int, password_hash: str) -> bool:
+    def set_password(self, user_id: int, password_hash: str) -> bool:
         return self._tx.write(lambda conn: studio.set_password(conn, user_id, password_hash))
 
-    def set_studio_role(self, user_id: int, role: str) -> bool:
+    def set_role(self, user_id: int, role: str) -> bool:
         return self._tx.write(lambda conn: studio.set_role(conn, user_id, role))
 
-    def disable_studio_user(self, user_id: int, now: datetime | None = None) -> bool:
+    def disable_user(self, user_id: int, now: datetime | None = None) -> bool:
         at = utc(now)
         return self._tx.write(lambda conn: studio.disable(conn, user_id, at))
 
-    def open_studio_session(
+    def open_session(
         self,
         token_hash: str,
         user_id: int,
@@ -54,14 +54,14 @@ class StudioStore:
             lambda conn: studio.open_session(conn, token_hash, user_id, csrf_token, at, expires_at)
         )
 
-    def studio_session(self, token_hash: str, now: datetime | None = None) -> StudioSession | None:
+    def session(self, token_hash: str, now: datetime | None = None) -> StudioSession | None:
         at = utc(now)
         return self._tx.read(lambda conn: studio.session(conn, token_hash, at))
 
-    def close_studio_session(self, token_hash: str) -> None:
+    def close_session(self, token_hash: str) -> None:
         self._tx.write(lambda conn: studio.close_session(conn, token_hash))
 
-    def add_studio_version(
+    def add_version(
         self,
         author: str,
         note: str,
@@ -77,9 +77,18 @@ class StudioStore:
             )
         )
 
-    def studio_version(self, number: int) -> StudioVersion | None:
+    def version(self, number: int) -> StudioVersion | None:
         return self._tx.read(lambda conn: studio.version(conn, number))
 
-    def studio_versions(self, limit: int = 50) -> list[StudioVersion]:
+    def versions(self, limit: int = 50) -> list[StudioVersion]:
         """Newest first."""
         return self._tx.read(lambda conn: studio.versions(conn, limit))
+
+    def funnel_report(
+        self, since: datetime | None = None, channel: str | None = None
+    ) -> FunnelReport:
+        """The funnel of contacts created since `since` (None: ever), per first channel;
+        `channel` keeps only the contacts first seen there. See bot.store.reports."""
+        if since is not None and since.tzinfo is None:
+            raise ValueError(f"naive datetime {since!r}; pass an aware datetime")
+        return self._tx.read(lambda conn: reports.funnel(conn, since, channel))

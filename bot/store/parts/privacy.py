@@ -1,5 +1,6 @@
-"""ProfileStore's consent and privacy methods: the consent ledger, do-not-contact,
-erasure and suppression, export, retention and the audit log."""
+"""`store.privacy`: what data protection asks of every aggregate at once: erasure and
+suppression, export, the retention purge, masking names in text, the queue of Rasa
+conversations to erase, and the audit log that outlives erasures."""
 
 from __future__ import annotations
 
@@ -13,103 +14,28 @@ from sqlalchemy.engine import Connection
 from bot.store import (
     audit,
     campaign_reads,
-    consent,
-    dnc,
-    double_opt_in,
     erasure,
     queue,
-    reads,
     retention,
 )
 from bot.store.checks import check_json, check_text, utc
 from bot.store.export import export_contact
-from bot.store.records import AuditEntry, ConsentEvent, DoNotContact, ErasureReceipt
+from bot.store.records import AuditEntry, ErasureReceipt
 from bot.store.transactions import Transactions
 from bot.types import (
-    Channel,
-    ConsentSource,
     ContactId,
-    DncChannel,
-    Purpose,
 )
 
 # Sender ids that are phone numbers (SMS, WhatsApp, voice): E.164.
 _PHONE_ID = re.compile(r"\+[1-9]\d{6,14}")
 
 
-class ConsentAndPrivacy:
-    """Mixed into ProfileStore; every method is one transaction, like the store's own."""
+class PrivacyPart:
+    def __init__(self, tx: Transactions) -> None:
+        self._tx = tx
 
-    _tx: Transactions
-
-    def record_consent(
-        self,
-        contact_id: str,
-        purpose: Purpose,
-        granted: bool,
-        *,
-        channel: Channel,
-        wording: str,
-        wording_version: str,
-        source: ConsentSource,
-        evidence: Mapping[str, str | None],
-        now: datetime | None = None,
-        pending: bool = False,
-    ) -> ConsentEvent:
-        """Append a grant or withdrawal to the ledger, and nothing else: history kept as
-        given (tests, corrections). A person's choice is `grant_consent` or
-        `withdraw_consent`, which also do its do-not-contact effect. `wording` is the
-        exact text the person saw or heard, `evidence` ids that tie the event to its
-        conversation. A `pending` grant is kept but not acted on until `confirm_consent`."""
-        record = consent.ConsentRecord(
-            purpose, granted, channel, wording, wording_version, source, dict(evidence), pending
-        )
-        record.check()
-        at = utc(now)
-        return self._tx.write(
-            lambda conn: consent.append(conn, _locked(conn, contact_id), record, at)
-        )
-
-    def needs_confirmation(self, contact_id: str, purpose: Purpose) -> bool:
-        """Whether a grant given in conversation for `purpose` must be confirmed from the
-        address first (double opt-in): the email or phone is not proven yet."""
-        return self._tx.read(
-            lambda conn: double_opt_in.needs_confirmation(
-                conn, reads.require_id(conn, contact_id), purpose
-            )
-        )
-
-    def pending_consent(self, contact_id: str) -> list[ConsentEvent]:
-        """Grants still waiting for their confirmation, one per purpose."""
-        return self._tx.read(
-            lambda conn: double_opt_in.pending_grants(conn, reads.require_id(conn, contact_id))
-        )
-
-    def consent_history(self, contact_id: str) -> list[ConsentEvent]:
-        return self._tx.read(lambda conn: consent.history(conn, reads.require_id(conn, contact_id)))
-
-    def consent_state(self, contact_id: str) -> dict[Purpose, ConsentEvent]:
-        """The latest event per purpose (by time, then by order of recording)."""
-        return self._tx.read(lambda conn: consent.state(conn, reads.require_id(conn, contact_id)))
-
-    def has_consent(self, contact_id: str, purpose: Purpose) -> bool:
-        return self._tx.read(
-            lambda conn: consent.granted(conn, reads.require_id(conn, contact_id), purpose)
-        )
-
-    def do_not_contact(self, contact_id: str) -> list[DoNotContact]:
-        """The active entries."""
-        return self._tx.read(
-            lambda conn: dnc.entries(conn, reads.require_id(conn, contact_id), active_only=True)
-        )
-
-    def is_do_not_contact(self, contact_id: str, channel: DncChannel) -> bool:
-        return self._tx.read(
-            lambda conn: dnc.active(conn, reads.require_id(conn, contact_id), channel) is not None
-        )
-
-    def erase_contact(
-        self, contact_id: str, salt: str, now: datetime | None = None
+    def erase(
+        self, contact_id: ContactId, salt: str, now: datetime | None = None
     ) -> ErasureReceipt:
         """Delete the contact and everything of theirs, keep HMAC digests (keyed with
         `salt`) of their email and phone as suppressed, log the erasure without personal
@@ -118,8 +44,8 @@ class ConsentAndPrivacy:
         at = utc(now)
         return self._tx.write(lambda conn: erasure.erase(conn, contact_id, salt, at))
 
-    def delete_contact(self, contact_id: str, now: datetime | None = None) -> ErasureReceipt:
-        """Like `erase_contact` without suppressing: for retention purges, which are no
+    def delete(self, contact_id: ContactId, now: datetime | None = None) -> ErasureReceipt:
+        """Like `erase` without suppressing: for retention purges, which are no
         request to never be contacted again."""
         at = utc(now)
         return self._tx.write(lambda conn: erasure.delete_without_suppressing(conn, contact_id, at))
@@ -167,7 +93,7 @@ class ConsentAndPrivacy:
         done = list(sender_ids)
         self._tx.write(lambda conn: queue.clear(conn, done))
 
-    def export_contact(self, contact_id: str) -> dict[str, Any]:
+    def export(self, contact_id: ContactId) -> dict[str, Any]:
         """profile, leads (with answers), consent_history, do_not_contact (lifted too)
         and timeline, JSON-ready."""
         return self._tx.read(lambda conn: export_contact(conn, contact_id))
@@ -205,7 +131,3 @@ class ConsentAndPrivacy:
         if limit < 1:
             raise ValueError(f"limit must be positive, not {limit}")
         return self._tx.read(lambda conn: audit.newest(conn, limit))
-
-
-def _locked(conn: Connection, key: str) -> ContactId:
-    return reads.lock_contact(conn, reads.require_id(conn, key))

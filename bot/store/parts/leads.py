@@ -1,0 +1,176 @@
+"""`store.leads`: what a contact told us as a lead (fields and status), qualification
+answers, scores and outcomes, handoffs to a person and booked meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.store import handoffs, operations, reads, scoring
+from bot.store.checks import check_json, utc
+from bot.store.parts.contacts import write_contact
+from bot.store.records import Booking, Contact, Lead, OutcomeRecord, ScoreRecord
+from bot.store.transactions import Transactions
+from bot.store.writes import check_fields
+from bot.types import Channel, ContactId, LeadField, LeadStatus
+
+
+class LeadsPart:
+    def __init__(self, tx: Transactions) -> None:
+        self._tx = tx
+
+    def update_fields(
+        self,
+        channel: Channel,
+        external_id: str,
+        fields: Mapping[LeadField, str],
+        conversation_id: str,
+        now: datetime | None = None,
+    ) -> Contact:
+        """Record answers to lead questions; a contact already holding the given email or
+        phone is merged with this one. Returns the surviving contact."""
+        check_fields(fields)
+        return write_contact(
+            self._tx,
+            operations.update_lead_fields,
+            channel,
+            external_id,
+            fields,
+            conversation_id,
+            utc(now),
+        )
+
+    def set_status(
+        self,
+        contact_id: ContactId,
+        status: LeadStatus,
+        conversation_id: str | None = None,
+        now: datetime | None = None,
+    ) -> Contact:
+        return write_contact(
+            self._tx, operations.set_lead_status, contact_id, status, conversation_id, utc(now)
+        )
+
+    def for_contact(self, contact_id: ContactId) -> list[Lead]:
+        return self._tx.read(lambda conn: reads.leads_of(conn, reads.require_id(conn, contact_id)))
+
+    # ---------------------------------------------------------------- qualification, scores
+
+    def record_qualification(
+        self,
+        contact_id: ContactId,
+        answers: Mapping[str, str],
+        *,
+        channel: Channel,
+        conversation_id: str,
+        now: datetime | None = None,
+    ) -> Contact:
+        """Save answers to qualifying questions (values from bot.types.QUALIFICATION_VALUES)."""
+        scoring.check_answers(answers)
+        at = utc(now)
+        return write_contact(
+            self._tx, scoring.record_answers, contact_id, answers, channel, conversation_id, at
+        )
+
+    def qualification(self, contact_id: ContactId) -> dict[str, str]:
+        return self._tx.read(lambda conn: scoring.answers_of(conn, contact_id))
+
+    def save_score(
+        self,
+        contact_id: ContactId,
+        *,
+        score: int,
+        grade: str,
+        stage: str,
+        rubric_version: str,
+        model_version: str | None,
+        explanation: list[dict[str, Any]],
+        now: datetime | None = None,
+    ) -> ScoreRecord:
+        """Append a score; a new grade or stage is also a `grade_changed` timeline event."""
+        check_json({"explanation": explanation})
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: scoring.save_score(
+                conn,
+                contact_id,
+                score=score,
+                grade=grade,
+                stage=stage,
+                rubric_version=rubric_version,
+                model_version=model_version,
+                explanation=explanation,
+                now=at,
+            )
+        )
+
+    def latest_score(self, contact_id: ContactId) -> ScoreRecord | None:
+        return self._tx.read(lambda conn: scoring.latest_score(conn, contact_id))
+
+    def score_history(self, contact_id: ContactId) -> list[ScoreRecord]:
+        return self._tx.read(lambda conn: scoring.score_history(conn, contact_id))
+
+    def record_outcome(
+        self,
+        contact_id: ContactId,
+        outcome: str,
+        *,
+        value: int | None = None,
+        now: datetime | None = None,
+    ) -> OutcomeRecord:
+        """A sale won or lost: what the predictive score learns from."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: scoring.record_outcome(conn, contact_id, outcome, value, at)
+        )
+
+    def outcomes(self) -> list[OutcomeRecord]:
+        """Each contact's latest outcome."""
+        return self._tx.read(scoring.outcomes)
+
+    # ---------------------------------------------------------------- handoffs, bookings
+
+    def request_handoff(
+        self,
+        contact_id: ContactId,
+        *,
+        conversation_id: str,
+        channel: Channel,
+        reason: str,
+        transcript: list[dict[str, Any]],
+        outbox: list[tuple[str, dict[str, Any]]],
+        now: datetime | None = None,
+    ) -> tuple[str, bool]:
+        """Record a handoff and queue its deliveries in one transaction. Returns its id and
+        whether it is new (a repeat within minutes for the same conversation is not)."""
+        check_json({"transcript": transcript, "outbox": outbox})
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: handoffs.request(
+                conn, contact_id, conversation_id, channel, reason, transcript, outbox, at
+            )
+        )
+
+    def book_meeting(
+        self,
+        contact_id: ContactId,
+        starts_at: datetime,
+        ends_at: datetime,
+        now: datetime | None = None,
+    ) -> Booking:
+        """Book a time; raises SlotTaken if another booking holds it (even a racing one)."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: handoffs.book(conn, contact_id, utc(starts_at), utc(ends_at), at)
+        )
+
+    def cancel_booking(self, booking_id: str, now: datetime | None = None) -> bool:
+        at = utc(now)
+        return self._tx.write(lambda conn: handoffs.cancel_booking(conn, booking_id, at))
+
+    def bookings_between(self, start: datetime, end: datetime) -> list[Booking]:
+        return self._tx.read(lambda conn: handoffs.booked_between(conn, utc(start), utc(end)))
+
+    def bookings(self, contact_id: ContactId | None = None) -> list[Booking]:
+        return self._tx.read(lambda conn: handoffs.bookings_of(conn, contact_id))
