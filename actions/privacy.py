@@ -97,7 +97,7 @@ class ActionPrivacyLookup(StoreBacked, Action):
             return [SlotSet(LOOKUP, LOOKUP_DONE)]
         try:
             contact = await self.call_store(
-                self.store.record_stated_details,
+                self.store.contacts.record_stated_details,
                 channel_of(tracker),
                 tracker.sender_id,
                 dict([found]),

@@ -156,14 +156,14 @@ async def test_a_stranger_is_asked_once_for_the_address_they_used(
 async def test_the_named_address_is_stated_here_and_then_looked_up(
     store: ProfileStore, settings: Settings
 ) -> None:
-    owner = store.update_lead_fields("sms", "+15550003333", {"email": "bo@example.com"}, "sms-3")
+    owner = store.leads.update_fields("sms", "+15550003333", {"email": "bo@example.com"}, "sms-3")
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("it's bo@example.com", slots={"privacy_lookup": "waiting"})
     events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
     assert [e.get("name") for e in events if e["event"] == "followup"] == ["action_show_my_data"]
-    here = store.contact_for_identity("rest", "visitor-1")
+    here = store.contacts.for_identity("rest", "visitor-1")
     assert here is not None and here.id != owner.id
-    assert [claim.value for claim in store.open_claims(here.id)] == ["bo@example.com"]
+    assert [claim.value for claim in store.contacts.open_claims(here.id)] == ["bo@example.com"]
 
 
 async def test_no_address_in_the_reply_ends_the_lookup_plainly(
@@ -176,4 +176,4 @@ async def test_no_address_in_the_reply_ends_the_lookup_plainly(
     events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_lookup_no_address"]
     assert slot_events(events) == {"privacy_lookup": "done"}
-    assert store.contact_for_identity("rest", "visitor-1") is None
+    assert store.contacts.for_identity("rest", "visitor-1") is None
