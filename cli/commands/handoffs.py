@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from bot.booking import load_availability, next_free_slots
-from bot.handoff import deliver_due
 from bot.settings import Settings
 from bot.store import ProfileStore
+from cli.commands.requeued import requeued_note
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,12 +43,8 @@ def list_deliveries(store: ProfileStore, status: str | None) -> int:
 
 def retry(store: ProfileStore, settings: Settings, delivery_id: int | None, now: datetime) -> int:
     reset = store.outbox.retry_failed_deliveries(delivery_id, now=now)
-    report = deliver_due(store, settings, now)
-    print(
-        f"queued {reset} failed deliveries again; delivered {report.delivered}, "
-        f"retrying {report.retrying}, failed {report.failed}"
-    )
-    return 0 if not report.failed else 1
+    print(requeued_note(reset, settings))
+    return 0
 
 
 def list_bookings(store: ProfileStore, settings: Settings) -> int:

@@ -1,4 +1,4 @@
-"""`parley webhooks subscribe|list|unsubscribe|failed|retry|deliver`."""
+"""`parley webhooks subscribe|list|unsubscribe|failed|retry`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from bot import webhooks
 from bot.settings import Settings
 from bot.store import EVENT_TYPES, ProfileStore, upgrade
+from cli.commands.requeued import requeued_note
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -27,12 +28,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0 if found else 1
         if command == "failed":
             return list_failed(store)
-        if command == "retry":
-            count = store.outbox.retry_failed_webhooks(args.id, now)
-            print(f"{count} failed deliveries queued again (the worker sends them within seconds)")
-            return 0
-        report = webhooks.deliver_due(store, now, allow_private=allow_private)
-        print(f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}")
+        count = store.outbox.retry_failed_webhooks(args.id, now)
+        print(requeued_note(count, settings))
         return 0
     finally:
         store.dispose()
@@ -89,4 +86,3 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions.add_parser("failed", help="deliveries that failed for good (dead letters)")
     retry = actions.add_parser("retry", help="queue failed deliveries again")
     retry.add_argument("id", type=int, nargs="?")
-    actions.add_parser("deliver", help="send due deliveries now (the worker does this)")

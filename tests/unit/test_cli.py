@@ -92,3 +92,22 @@ def test_db_upgrade_is_idempotent(data_dir: Path, capsys: pytest.CaptureFixture[
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0
     assert "latest schema" in capsys.readouterr().out
+
+
+def test_retrying_handoffs_only_queues_them_for_the_worker(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.runner import free_port
+
+    monkeypatch.setenv("PARLEY_WORKER_PORT", str(free_port()))  # no worker listens there
+    store = ProfileStore.from_url(f"sqlite:///{data_dir}/parley.db")
+    contact = store.contacts.find("dana@acme.io")
+    assert contact is not None
+    store.outbox.enqueue_delivery(contact.id, "email", {"to": "sales@example.com"})
+    for delivery in store.outbox.deliveries():
+        store.outbox.finish_delivery(delivery.id, "failed", error="503 from the mail server")
+    assert main(["handoffs", "retry"]) == 0
+    out = capsys.readouterr().out
+    assert "queued again" in out and "no campaign worker answers" in out
+    assert {d.status for d in store.outbox.deliveries()} == {"pending"}
+    store.dispose()
