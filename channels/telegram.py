@@ -26,8 +26,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import weakref
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -42,6 +41,7 @@ from bot.settings import TelegramSettings, load_settings
 from bot.store import ProfileStore
 from channels.activity import note_inbound
 from channels.collecting import collector_for
+from channels.inbound import InboundWork
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
 from channels.rest import load_json
@@ -89,8 +89,7 @@ class TelegramInput(InputChannel):
         self.region = region
         self._payloads = CallbackPayloads()
         self._sender: TelegramSender | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._work = InboundWork(store, PROVIDER)
 
     @classmethod
     def name(cls) -> str:
@@ -122,14 +121,13 @@ class TelegramInput(InputChannel):
             update = self._parse(data)
             if update is None:
                 return response.empty(status=200)
-            if await self._first_delivery(update.update_id):
-                self._spawn(self._handle(on_new_message, update))
+            if await self._work.first_delivery(str(update.update_id)):
+                self._work.spawn(self._handle(on_new_message, update))
             return response.empty(status=200)
 
         @hooks.listener("before_server_stop")
         async def finish(*_: Any) -> None:
-            if self._tasks:
-                await asyncio.wait(self._tasks, timeout=10)
+            await self._work.finish()
             if self._sender is not None:
                 await self._sender.close()
 
@@ -171,26 +169,6 @@ class TelegramInput(InputChannel):
             return False
         return True
 
-    async def _first_delivery(self, update_id: int) -> bool:
-        try:
-            return await asyncio.to_thread(
-                self.store.messages.claim_inbound, PROVIDER, str(update_id)
-            )
-        except StoreUnavailable as error:
-            logger.error("cannot dedupe update %s, handling it anyway: %s", update_id, error)
-            return True
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _lock(self, chat: str) -> asyncio.Lock:
-        lock = self._locks.get(chat)
-        if lock is None:
-            lock = self._locks[chat] = asyncio.Lock()
-        return lock
-
     async def _handle(self, on_new_message: OnNewMessage, update: Update) -> None:
         try:
             if update.my_chat_member is not None:
@@ -201,7 +179,7 @@ class TelegramInput(InputChannel):
                 return  # an update type Parley does not act on
             chat, text, metadata = said
             await note_inbound(self.store, "telegram", chat)
-            async with self._lock(chat):
+            async with self._work.turn_lock(chat):
                 messages = await self._turn(on_new_message, chat, text, metadata)
                 await self._reply(chat, messages)
         except Exception:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,6 +31,7 @@ from bot.store import ProfileStore
 from bot.types import Channel
 from channels.activity import note_inbound
 from channels.collecting import collector_for
+from channels.inbound import InboundWork
 from channels.keywords import apply_keywords
 from channels.messages import (
     APOLOGY,
@@ -151,8 +151,7 @@ class TwilioMessagingInput(InputChannel):
         self._validator = RequestValidator(token.value) if token and settings.configured else None
         self._options = ChosenOptions()
         self._sender: TwilioTextSender | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._work = InboundWork(store, PROVIDER)
 
     @classmethod
     def name(cls) -> str:
@@ -175,8 +174,8 @@ class TwilioMessagingInput(InputChannel):
                 inbound = parse_inbound(form_of(request))
             except BadRequest as error:
                 return response.text(str(error), status=400)
-            if await self._first_delivery(inbound.message_sid):
-                self._spawn(self._converse(on_new_message, inbound))
+            if await self._work.first_delivery(inbound.message_sid):
+                self._work.spawn(self._converse(on_new_message, inbound))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         @hooks.route("/status", methods=["POST"])
@@ -185,8 +184,7 @@ class TwilioMessagingInput(InputChannel):
 
         @hooks.listener("before_server_stop")
         async def finish(*_: Any) -> None:
-            if self._tasks:
-                await asyncio.wait(self._tasks, timeout=10)
+            await self._work.finish()
             if self._sender is not None:
                 await self._sender.close()
 
@@ -195,29 +193,10 @@ class TwilioMessagingInput(InputChannel):
     def _refusal(self, request: Request) -> HTTPResponse | None:
         return refusal(self._validator, self.settings.public_url, request)
 
-    async def _first_delivery(self, message_sid: str) -> bool:
-        try:
-            return await asyncio.to_thread(self.store.messages.claim_inbound, PROVIDER, message_sid)
-        except StoreUnavailable as error:
-            # Better a rare double answer than silence while the database is away.
-            logger.error("cannot dedupe %s, handling it anyway: %s", message_sid, error)
-            return True
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _lock(self, sender: str) -> asyncio.Lock:
-        lock = self._locks.get(sender)
-        if lock is None:
-            lock = self._locks[sender] = asyncio.Lock()
-        return lock
-
     async def _converse(self, on_new_message: OnNewMessage, inbound: Inbound) -> None:
         # One sender's turns (and their replies) in the order they arrived.
         await note_inbound(self.store, inbound.channel, inbound.sender)
-        async with self._lock(inbound.sender):
+        async with self._work.turn_lock(inbound.sender):
             messages = await self._turn(on_new_message, inbound)
             rendered = render(messages, inbound.limit)
             self._options.offer(inbound.sender, rendered.options)
