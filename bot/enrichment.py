@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import timezone as phone_timezones
+from bot.phone_places import place_of
 
 # Addresses anyone can get: their domain says nothing about an employer.
 FREE_MAIL_DOMAINS = frozenset(
@@ -21,8 +20,6 @@ FREE_MAIL_DOMAINS = frozenset(
 )  # fmt: skip
 # Providers that also hand out addresses under country domains (yahoo.co.uk, hotmail.fr).
 _FREE_MAIL_BRANDS = frozenset({"gmail", "hotmail", "outlook", "live", "yahoo", "aol", "gmx"})
-_UNKNOWN_ZONE = "Etc/Unknown"
-_NON_GEOGRAPHIC = "001"
 
 
 @dataclass(frozen=True)
@@ -53,24 +50,3 @@ def is_free_mail(domain: str) -> bool:
     brand, _, suffix = domain.partition(".")
     # yahoo.co.uk or hotmail.fr, but not hotmail.acme.com
     return brand in _FREE_MAIL_BRANDS and all(len(label) <= 3 for label in suffix.split("."))
-
-
-def place_of(phone: str | None) -> tuple[str | None, str | None]:
-    """(country, time zone) of an E.164 number; either is None when unknown."""
-    number = _parsed(phone)
-    if number is None:
-        return None, None
-    region = phonenumbers.region_code_for_number(number)
-    country = region if region and region != _NON_GEOGRAPHIC else None
-    zones = [z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE]
-    return country, zones[0] if len(zones) == 1 else None
-
-
-def _parsed(phone: str | None) -> phonenumbers.PhoneNumber | None:
-    if not phone:
-        return None
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None

@@ -38,6 +38,7 @@ from bot.lead_vocabulary import (
     mentions_job_title,
     word_set,
 )
+from bot.phone_places import dialling_region
 from bot.types import LeadField
 
 MAX_LENGTH: dict[LeadField, int] = {
@@ -1052,21 +1053,9 @@ def phone_regions(default: str, email: str | None, caller: str | None = None) ->
     "07911 123456" from someone at brightpath.co.uk is a UK mobile, whatever the default.
     """
     tld = (email or "").rsplit(".", 1)[-1].upper() if email and "@" in email else ""
-    hints = (_region_of(caller), default, "GB" if tld == "UK" else tld)
+    hints = (dialling_region(caller), default, "GB" if tld == "UK" else tld)
     regions = [hint for hint in hints if hint in phonenumbers.SUPPORTED_REGIONS]
     return tuple(dict.fromkeys(regions)) or (default,)
-
-
-def _region_of(number: str | None) -> str:
-    if not number or not number.startswith("+"):
-        return ""
-    try:
-        parsed = phonenumbers.parse(number)
-    except phonenumbers.NumberParseException:
-        return ""
-    # The country code, not the number's validity: a caller's number only hints a country.
-    region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
-    return "" if region == phonenumbers.UNKNOWN_REGION else region
 
 
 _DIGIT_WORDS = {

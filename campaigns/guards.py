@@ -17,8 +17,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from phonenumbers import timezone as phone_timezones
 
+from bot.phone_places import parsed, time_zones_of
 from bot.store import ContactSnapshot
 from campaigns.definitions import PREFERRED, SEND_CHANNELS, Message
 
@@ -87,10 +87,10 @@ def zones_of(snapshot: ContactSnapshot, default_region: str) -> list[ZoneInfo]:
     stored = _zone(snapshot.contact.timezone)
     if stored is not None:
         return [stored]
-    number = _parsed(snapshot.contact.phone)
+    number = parsed(snapshot.contact.phone)
     if number is None:
         number = phonenumbers.example_number(default_region)
-    names = phone_timezones.time_zones_for_number(number) if number else ()
+    names = time_zones_of(number) if number else []
     zones = [zone for zone in map(_zone, names) if zone is not None]
     return zones or [ZoneInfo("UTC")]
 
@@ -101,15 +101,6 @@ def _zone(name: str | None) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _parsed(phone: str | None) -> phonenumbers.PhoneNumber | None:
-    if not phone:
-        return None
-    try:
-        return phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
         return None
 
 

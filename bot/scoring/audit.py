@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import phonenumbers
-
+from bot.phone_places import country_of
 from bot.store import ProfileStore
 
 SELECTED_GRADES = frozenset({"A", "B"})
@@ -84,15 +83,6 @@ def _rate(members: Sequence[AuditRow]) -> float:
     return sum(1 for m in members if m.grade in SELECTED_GRADES) / len(members)
 
 
-def country_of(phone: str | None) -> str:
-    if not phone:
-        return "unknown"
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(phone)) or "unknown"
-    except phonenumbers.NumberParseException:
-        return "unknown"
-
-
 def collect(store: ProfileStore) -> Iterable[AuditRow]:
     """One row per scored contact: its latest grade and the audited attributes."""
     for contact in store.contacts.iterate():
@@ -101,4 +91,4 @@ def collect(store: ProfileStore) -> Iterable[AuditRow]:
             continue
         channel = contact.channels[0].channel if contact.channels else "unknown"
         size = store.leads.qualification(contact.id).get("company_size", "unknown")
-        yield AuditRow(latest.grade, channel, country_of(contact.phone), size)
+        yield AuditRow(latest.grade, channel, country_of(contact.phone) or "unknown", size)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.enrichment import Enrichment, company_domain_of, enrich, place_of
+from bot.enrichment import Enrichment, company_domain_of, enrich
+from bot.phone_places import place_of
 
 
 @pytest.mark.parametrize(
