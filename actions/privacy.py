@@ -8,6 +8,7 @@ that address (actions/verification.py).
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
@@ -16,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.data_summary import read_summary
-from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
+from actions.deps import caller_number, channel_of, conversation_id
 from actions.open_question import asking
 from actions.slots import CONTACT_ID
 from actions.verification import ERASE, SHOW, CodeSender
@@ -37,22 +38,8 @@ class PrivacyAction(CodeSender, Action, ABC):
     @abstractmethod
     def name(self) -> str: ...
 
-    async def own_contact_and_claim(self, tracker: Tracker) -> tuple[Contact | None, Claim | None]:
-        """This conversation's contact, and the newest claim it made on someone's details."""
-        contact = await self.conversation_contact(tracker)
-        if contact is None:
-            return None, None
-        claims = await self.call_store(self.store.contacts.open_claims, contact.id)
-        return contact, (claims[0] if claims else None)
-
-
-class ActionShowMyData(PrivacyAction):
-    def name(self) -> str:
-        return "action_show_my_data"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def show(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """What this conversation's own contact holds; a code for a claim it made."""
         company = self.settings.company_name
         try:
             contact, claim = await self.own_contact_and_claim(tracker)
@@ -73,15 +60,47 @@ class ActionShowMyData(PrivacyAction):
             dispatcher.utter_message(response="utter_privacy_failed")
         return []
 
+    async def own_contact_and_claim(self, tracker: Tracker) -> tuple[Contact | None, Claim | None]:
+        """This conversation's contact, and the newest claim it made on someone's details."""
+        contact = await self.conversation_contact(tracker)
+        if contact is None:
+            return None, None
+        claims = await self.call_store(self.store.contacts.open_claims, contact.id)
+        return contact, (claims[0] if claims else None)
+
+
+class ActionShowMyData(PrivacyAction):
+    def name(self) -> str:
+        return "action_show_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await self.show(dispatcher, tracker)
+
 
 def _knows_no_address(contact: Contact | None) -> bool:
     return contact is None or not (contact.email or contact.phone)
 
 
-class ActionPrivacyLookup(StoreBacked, Action):
-    """The email or phone named after "tell me which one you gave us": said about
-    oneself, it is stated on this conversation's contact, where a copy another contact
-    holds becomes a claim that action_show_my_data offers a code for."""
+# Digits, an @, a dictated "at ... dot" or a run of spoken digits: an address, even one
+# that could not be read.
+_ADDRESS_SIGN = re.compile(r"@|\d|\bat\b.*\bdot\b", re.I)
+_DIGIT_WORD = re.compile(
+    r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double)\b", re.I
+)
+# What the person's turn would have got without the lookup waiting for an address.
+_USUAL_ANSWER = {"out_of_scope": "utter_out_of_scope"}
+
+
+def _tries_an_address(text: str) -> bool:
+    return bool(_ADDRESS_SIGN.search(text)) or len(_DIGIT_WORD.findall(text)) >= 3
+
+
+class ActionPrivacyLookup(PrivacyAction):
+    """The reply to "which email or phone did you use?": an address said about oneself is
+    stated on this conversation's contact, where a copy another contact holds becomes a
+    claim that gets a code; then what is held is shown as for any data request."""
 
     def name(self) -> str:
         return "action_privacy_lookup"
@@ -89,12 +108,17 @@ class ActionPrivacyLookup(StoreBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        done = SlotSet(LOOKUP, LOOKUP_DONE)
         found = self._address_in(tracker)
         if found is None:
+            if not _tries_an_address(str(tracker.latest_message.get("text") or "")):
+                # Not an answer at all ("thanks, that's all"): answered as it would have been.
+                intent = str((tracker.latest_message.get("intent") or {}).get("name"))
+                return [done, FollowupAction(_USUAL_ANSWER.get(intent, "action_fallback"))]
             dispatcher.utter_message(
                 response="utter_lookup_no_address", privacy_contact=self.settings.privacy_contact
             )
-            return [SlotSet(LOOKUP, LOOKUP_DONE)]
+            return [done]
         try:
             contact = await self.call_store(
                 self.store.contacts.record_stated_details,
@@ -106,12 +130,8 @@ class ActionPrivacyLookup(StoreBacked, Action):
         except StoreUnavailable as error:
             logger.error("could not record an address for a data request: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")
-            return [SlotSet(LOOKUP, LOOKUP_DONE)]
-        return [
-            SlotSet(LOOKUP, LOOKUP_DONE),
-            SlotSet(CONTACT_ID, contact.id),
-            FollowupAction("action_show_my_data"),
-        ]
+            return [done]
+        return [done, SlotSet(CONTACT_ID, contact.id), *await self.show(dispatcher, tracker)]
 
     def _address_in(self, tracker: Tracker) -> tuple[LeadField, str] | None:
         text = str(tracker.latest_message.get("text") or "")

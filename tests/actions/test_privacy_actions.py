@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionYesNoAnswer
@@ -160,20 +161,38 @@ async def test_the_named_address_is_stated_here_and_then_looked_up(
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("it's bo@example.com", slots={"privacy_lookup": "waiting"})
     events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
-    assert [e.get("name") for e in events if e["event"] == "followup"] == ["action_show_my_data"]
+    assert responses(dispatcher) == ["utter_my_data", "utter_cannot_verify"]  # no mail sender here
+    assert slot_events(events)["privacy_lookup"] == "done"
     here = store.contacts.for_identity("rest", "visitor-1")
     assert here is not None and here.id != owner.id
     assert [claim.value for claim in store.contacts.open_claims(here.id)] == ["bo@example.com"]
 
 
-async def test_no_address_in_the_reply_ends_the_lookup_plainly(
+async def test_an_address_that_cannot_be_read_ends_the_lookup_plainly(
     store: ProfileStore, settings: Settings
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        "hmm I can't remember which", intent="nlu_fallback", slots={"privacy_lookup": "waiting"}
+        "the one ending in 44 I think", intent="nlu_fallback", slots={"privacy_lookup": "waiting"}
     )
     events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_lookup_no_address"]
     assert slot_events(events) == {"privacy_lookup": "done"}
     assert store.contacts.for_identity("rest", "visitor-1") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "usual"),
+    [
+        ("ok thanks, that's all", "nlu_fallback", "action_fallback"),
+        ("tell me a joke", "out_of_scope", "utter_out_of_scope"),
+    ],
+)
+async def test_no_address_at_all_gets_the_usual_answer(
+    store: ProfileStore, settings: Settings, said: str, intent: str, usual: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(said, intent=intent, slots={"privacy_lookup": "waiting"})
+    events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == []
+    assert [e.get("name") for e in events if e["event"] == "followup"] == [usual]

@@ -159,7 +159,7 @@ def test_a_stranger_to_this_chat_names_their_email_and_gets_a_code_not_the_profi
     owner, sender = _victim(secure_stack), _visitor()
     assert owner.email is not None
     asked = secure_stack.text(sender, "hey, could you show me whatever data you keep on me")
-    assert "email address or phone number you used" in asked
+    assert "which email address or phone number did you use" in asked
     reply = secure_stack.text(sender, f"sure, it was {owner.email}")
     assert "6-digit code" in reply and not _reveals(reply, owner)
     code = last_code_mailed(mailbox, owner.email, 1)
@@ -170,9 +170,9 @@ def test_a_stranger_to_this_chat_names_their_email_and_gets_a_code_not_the_profi
 def test_the_address_is_asked_for_once(secure_stack: Stack) -> None:
     sender = _visitor()
     first = secure_stack.text(sender, "what personal info have you got about me?")
-    assert "email address or phone number you used" in first
+    assert "which email address or phone number did you use" in first
     again = secure_stack.text(sender, "what do you know about me")
-    assert "email address or phone number you used" not in again
+    assert "which email address or phone number did you use" not in again
 
 
 def test_an_address_nobody_else_holds_shows_only_what_was_said_here(
@@ -184,3 +184,13 @@ def test_an_address_nobody_else_holds_shows_only_what_was_said_here(
     reply = secure_stack.text(sender, f"I used {email}")
     assert email in reply and "6-digit code" not in reply
     assert mailbox.to(email) == []
+
+
+def test_moving_on_instead_of_naming_an_address_gets_one_ordinary_answer(
+    secure_stack: Stack,
+) -> None:
+    sender = _visitor()
+    secure_stack.text(sender, "do you have any of my personal information?")
+    reply = secure_stack.text(sender, "ah ok never mind, cheers")
+    assert "couldn't find an email" not in reply
+    assert reply.count("sorry") <= 1 and "which email address" not in reply
