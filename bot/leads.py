@@ -1064,6 +1064,15 @@ _DIGIT_WORDS = {
     "nine": "9",
 }  # fmt: skip
 _REPEATS = {"double": 2, "triple": 3}
+# Numbers read in pairs ("fifty five, twelve, thirty four"), as many countries do.
+_TEENS = {
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+}  # fmt: skip
+_TENS = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
+    "eighty": "8", "ninety": "9",
+}  # fmt: skip
 _MIN_SPOKEN_DIGITS = 7  # fewer is a count or a code, not a phone number
 
 
@@ -1077,9 +1086,25 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
     return _DIGIT_WORDS.get(word)
 
 
+def _pair(tokens: list[str], index: int) -> tuple[str, int] | None:
+    """A two-digit group read as a number ("fifty five", "fifty", "twelve") and how many
+    words it took."""
+    word = tokens[index]
+    if word in _TEENS:
+        return _TEENS[word], 1
+    if word not in _TENS:
+        return None
+    unit = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if unit in _DIGIT_WORDS and unit not in ("zero", "nought", "naught", "oh", "o"):
+        return _TENS[word] + _DIGIT_WORDS[unit], 2
+    return _TENS[word] + "0", 1
+
+
 def spoken_digits(text: str) -> str:
     """A number read out in words as digits: "oh seven four double oh five two seven nine
-    one three" is 07400527913. Runs shorter than a phone number are left as they are."""
+    one three" is 07400527913, "fifty-five twelve thirty-four fifty six" 55123456. Runs
+    shorter than a phone number are left as they are."""
+    text = re.sub(r"\b(" + "|".join(_TENS) + r")-(?=[a-z])", r"\1 ", text, flags=re.I)
     raw = text.split()
     tokens = [t.lower().strip(",.;:!?()") for t in raw]
     out: list[str] = []
@@ -1094,12 +1119,14 @@ def spoken_digits(text: str) -> str:
                 run, end = run + digit * repeat, end + 2
             elif (digit := _digit_word(tokens, end)) is not None:
                 run, end = run + digit, end + 1
+            elif (pair := _pair(tokens, end)) is not None:
+                run, end = run + pair[0], end + pair[1]
             elif tokens[end].isdigit():
                 run, end = run + tokens[end], end + 1
             else:
                 break
         if sum(ch.isdigit() for ch in run) >= _MIN_SPOKEN_DIGITS and any(
-            _digit_word(tokens, i) for i in range(index, end)
+            _digit_word(tokens, i) or _pair(tokens, i) for i in range(index, end)
         ):
             out.append(run)
             index = end

@@ -603,3 +603,17 @@ def test_an_address_at_my_work_is_not_a_domain() -> None:
 )
 def test_a_spoken_answer_ends_where_a_new_clause_starts(said: str, field: str, value: str) -> None:
     assert read_message(said, region="GB", requested=field).values.get(field) == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("eighty one, ninety nine, twelve, forty", "81991240"),
+        ("seventy-seven double one three three twenty", "77113320"),
+        ("about forty people", "about forty people"),  # too short to be a number read out
+    ],
+)
+def test_numbers_read_in_pairs_are_digits(said: str, digits: str) -> None:
+    from bot.leads import spoken_digits
+
+    assert spoken_digits(said) == digits
