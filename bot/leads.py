@@ -96,13 +96,18 @@ def clean_free_text(field_name: LeadField, text: str) -> str:
     """Trim a free-text answer and check it; raise ValueError with a reason."""
     value = _LEAD_INS[field_name].sub("", text.strip()).strip(" \t\n,;.!?")
     value = _FILLER.sub("", value)
+    whole = value
     if field_name in ("company", "role"):
         value = _before_new_clause(value)
     if field_name == "name":
         value = strip_symbols(value)
         if not value and text.strip():
             raise ValueError("not_a_name")
-    if field_name == "company" and _ends_with_abbreviation(text.strip().rstrip(" ,;!?")):
+    if (
+        field_name == "company"
+        and value == whole
+        and _ends_with_abbreviation(text.strip().rstrip(" ,;!?"))
+    ):
         value += "."  # "Sharma Textiles Pvt. Ltd." keeps the dot of its last abbreviation
     if not value:
         raise ValueError("empty")

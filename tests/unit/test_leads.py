@@ -599,6 +599,8 @@ def test_an_address_at_my_work_is_not_a_domain() -> None:
         # Never at the start, never in capitals: names that begin like a clause stay whole.
         ("Bread But Better", "company", "Bread But Better"),
         ("well i run the place", "role", "well i run the place"),
+        # The dot of a trailing abbreviation belongs to the words cut off, not the name.
+        ("acme we're an agency, Inc.", "company", "acme"),
     ],
 )
 def test_a_spoken_answer_ends_where_a_new_clause_starts(said: str, field: str, value: str) -> None:
