@@ -288,11 +288,17 @@ def lead_values(stack: Stack) -> dict[str, dict[str, str]]:
 
 
 def _folded(text: str) -> str:
-    """The reader's normalization: NFKC, case folded, invisible format characters and
-    pictographs dropped (bot.leads.strip_symbols), runs of spaces made one."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """The reader's normalization: invisible format characters and pictographs dropped
+    (bot.leads.strip_symbols) before and after NFKC, so that a symbol NFKC would spell
+    out in letters ("🈐" is "ココ") counts as the pictograph the reader drops; case folded,
+    runs of spaces made one."""
+    text = unicodedata.normalize("NFKC", _without_symbols(text)).casefold()
+    return " ".join(_without_symbols(text).split())
+
+
+def _without_symbols(text: str) -> str:
     kept = "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Sk", "Cf", "Cs"))
-    return " ".join(kept.replace("\ufe0e", "").replace("\ufe0f", "").split())
+    return kept.replace("\ufe0e", "").replace("\ufe0f", "")
 
 
 def stored_as_given(field_name: str, value: str, said: list[str]) -> bool:
