@@ -28,6 +28,8 @@ Answer = Literal["yes", "no", "unsure"]
 _YES, _NO, _UNSURE, _SOFT, _FILLER, _ONLY = "yes", "no", "unsure", "soft", "filler", "only"
 # "um", "hmm": unsure when said alone; before a yes or a no only a pause ("uh yeah").
 _HESITATE = "hesitate"
+# The kinds that carry an answer, or doubt about one.
+_MARKERS = (_YES, _NO, _UNSURE, _SOFT, _HESITATE)
 
 # Words and phrases after normalisation (lower case, contractions spelt out: "don't" is
 # "do not", "that's" is "that is"). The longest phrase at each position wins, so "not sure"
@@ -217,7 +219,7 @@ def read_yes_no(text: str) -> YesNo:
     normalized = normalize(stripped)
     found = _kinds(_TOKEN.findall(normalized))
     unknown = sum(1 for kind, _ in found if kind == "unknown")
-    markers = [kind for kind, _ in found if kind in (_YES, _NO, _UNSURE, _SOFT, _HESITATE)]
+    markers = [kind for kind, _ in found if kind in _MARKERS]
     if not markers and not any(kind == "purpose" for kind, _ in found):
         return YesNo()
     if unknown > _LOOSE_UNKNOWN or len(found) > _LOOSE_MAX_WORDS:
@@ -256,7 +258,7 @@ def _by_channel(normalized: str) -> tuple[dict[Purpose, bool], Answer | None, bo
                     named, kinds = set(), []
                 answer_first = answer_first or (answered and not named)
                 named |= purposes_mentioned(phrase)
-            elif kind in (_YES, _NO, _UNSURE, _SOFT, _HESITATE):
+            elif kind in _MARKERS:
                 if named and answered:
                     parts.append((named, kinds))
                     named, kinds, answer_first = set(), [], False
