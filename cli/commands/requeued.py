@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.runner import is_healthy
 from bot.settings import Settings
+from bot.stack import campaign_worker
 
 
 def requeued_note(count: int, settings: Settings) -> str:
-    worker = f"http://127.0.0.1:{settings.campaigns.worker_port}/health"
-    if is_healthy(worker, timeout=1.0):
+    if is_healthy(campaign_worker(settings).health_url, timeout=1.0):
         return (
             f"{count} failed deliveries queued again; the campaign worker sends them within seconds"
         )
