@@ -109,9 +109,10 @@ class ActionPrivacyLookup(PrivacyAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         done = SlotSet(LOOKUP, LOOKUP_DONE)
-        found = self._address_in(tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        found = self._address_in(text, tracker)
         if found is None:
-            if not _tries_an_address(str(tracker.latest_message.get("text") or "")):
+            if not _tries_an_address(text):
                 # Not an answer at all ("thanks, that's all"): answered as it would have been.
                 intent = str((tracker.latest_message.get("intent") or {}).get("name"))
                 return [done, FollowupAction(_USUAL_ANSWER.get(intent, "action_fallback"))]
@@ -133,8 +134,7 @@ class ActionPrivacyLookup(PrivacyAction):
             return [done]
         return [done, SlotSet(CONTACT_ID, contact.id), *await self.show(dispatcher, tracker)]
 
-    def _address_in(self, tracker: Tracker) -> tuple[LeadField, str] | None:
-        text = str(tracker.latest_message.get("text") or "")
+    def _address_in(self, text: str, tracker: Tracker) -> tuple[LeadField, str] | None:
         for field in ADDRESS_FIELDS:
             reading = read_message(
                 text,
