@@ -1,7 +1,10 @@
-"""A small process supervisor: start children in order, wait for health, stop them all.
+"""A small process supervisor: start children, wait for health, restart the ones that
+crash, stop them all.
 
-It restarts nothing: a child that dies stops the whole stack with a message naming it
-and the end of its log, so nobody runs a half-working Parley without knowing.
+A child that dies is started again after a growing pause (the other children keep
+serving: a Rasa server whose action server is away answers with an apology). Only a crash
+loop, several crashes within a few minutes, stops the whole stack, with a message naming
+the child and the end of its log, so nobody runs a half-working Parley without knowing.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +28,11 @@ from bot.errors import ParleyError
 POLL_SECONDS = 0.25
 STOP_GRACE_SECONDS = 10.0
 LOOPBACK = "127.0.0.1"
+# Pauses before the 1st, 2nd, ... restart within the crash window: a child that fails at
+# once again (a port still held, a database still down) is not started in a tight loop.
+RESTART_BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0)
+CRASH_LIMIT = 5
+CRASH_WINDOW_SECONDS = 300.0
 
 
 def free_port() -> int:
@@ -62,6 +71,12 @@ class Child:
     process: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes]
+    # Monotonic times of the crashes still inside the crash window.
+    crashes: list[float] = field(default_factory=list)
+    restart_at: float | None = None
+    # Started again and not yet answering its health URL; the deadline for that.
+    recovering_until: float | None = None
+    restarts: int = 0
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -91,11 +106,23 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 class Supervisor:
     """Owns the child processes of one Parley stack."""
 
-    def __init__(self, log_dir: Path, cwd: Path, say: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        log_dir: Path,
+        cwd: Path,
+        say: Callable[[str], None] = print,
+        *,
+        crash_limit: int = CRASH_LIMIT,
+        crash_window: float = CRASH_WINDOW_SECONDS,
+        backoff: Sequence[float] = RESTART_BACKOFF_SECONDS,
+    ) -> None:
         self._log_dir = log_dir
         self._cwd = cwd
         self._say = say
         self._children: list[Child] = []
+        self._crash_limit = crash_limit
+        self._crash_window = crash_window
+        self._backoff = tuple(backoff)
 
     @property
     def children(self) -> dict[str, Child]:
@@ -116,7 +143,13 @@ class Supervisor:
         self._log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self._log_dir / f"{spec.name}.log"
         log_file = log_path.open("ab")
-        process = subprocess.Popen(
+        child = Child(spec, self._popen(spec, log_file), log_path, log_file)
+        self._children.append(child)
+        self._say(f"starting {spec.name} (log: {log_path})")
+        return child
+
+    def _popen(self, spec: ChildSpec, log_file: IO[bytes]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             list(spec.argv),
             cwd=self._cwd,
             env={**os.environ, **spec.env},
@@ -124,10 +157,6 @@ class Supervisor:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us only; we stop children in order.
         )
-        child = Child(spec, process, log_path, log_file)
-        self._children.append(child)
-        self._say(f"starting {spec.name} (log: {log_path})")
-        return child
 
     def _wait_healthy(self, child: Child) -> None:
         deadline = time.monotonic() + child.spec.startup_timeout
@@ -140,19 +169,69 @@ class Supervisor:
                 )
             time.sleep(POLL_SECONDS)
 
-    def watch(self, tick: Callable[[], None] | None = None, every: float = 30.0) -> None:
-        """Block until a child exits, then raise ChildFailed for it; call `tick` periodically."""
+    def watch(
+        self,
+        tick: Callable[[], None] | None = None,
+        every: float = 30.0,
+        until: threading.Event | None = None,
+    ) -> None:
+        """Keep the children running until `until` is set (or forever); call `tick`
+        periodically. Raises ChildFailed when a child is in a crash loop."""
         next_tick = time.monotonic() + every
-        while True:
+        while until is None or not until.is_set():
             for child in self._children:
-                if child.process.poll() is not None:
-                    raise ChildFailed(
-                        child.spec.name, child.process.returncode, tail(child.log_path)
-                    )
+                self._tend(child, time.monotonic())
             if tick is not None and time.monotonic() >= next_tick:
                 tick()
                 next_tick = time.monotonic() + every
             time.sleep(POLL_SECONDS)
+
+    def _tend(self, child: Child, now: float) -> None:
+        if child.restart_at is not None:
+            if now >= child.restart_at:
+                self._restart(child, now)
+            return
+        if child.process.poll() is not None:
+            self._crashed(child, now, f"exited with exit code {child.process.returncode}")
+            return
+        if child.recovering_until is None:
+            return
+        if is_healthy(child.spec.health_url, timeout=0.5, headers=child.spec.health_headers):
+            child.recovering_until = None
+            self._say(f"{child.spec.name} is up again")
+        elif now > child.recovering_until:
+            _signal_group(child.process.pid, signal.SIGKILL)
+            child.process.wait()
+            self._crashed(child, now, "did not become healthy after a restart")
+
+    def _crashed(self, child: Child, now: float, what: str) -> None:
+        child.crashes = [at for at in child.crashes if now - at < self._crash_window] + [now]
+        child.recovering_until = None
+        if len(child.crashes) >= self._crash_limit:
+            minutes = self._crash_window / 60
+            raise ChildFailed(
+                child.spec.name,
+                child.process.returncode,
+                tail(child.log_path),
+                reason=f"crashed {len(child.crashes)} times within {minutes:g} minutes and "
+                "is left stopped; the last time it exited",
+            )
+        pause = self._backoff[min(len(child.crashes), len(self._backoff)) - 1]
+        child.restart_at = now + pause
+        self._say(
+            f"{child.spec.name} {what}; restarting it in {pause:g} s. "
+            f"Last lines of its log:\n{tail(child.log_path, 10)}"
+        )
+
+    def _restart(self, child: Child, now: float) -> None:
+        child.restart_at = None
+        child.restarts += 1
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        child.log_file.write(f"--- parley: restart {child.restarts} at {stamp} ---\n".encode())
+        child.log_file.flush()
+        child.process = self._popen(child.spec, child.log_file)
+        child.recovering_until = now + child.spec.startup_timeout
+        self._say(f"restarting {child.spec.name} (log: {child.log_path})")
 
     def stop(self) -> None:
         """Stop every child, newest first: SIGTERM, then SIGKILL after a grace period."""
