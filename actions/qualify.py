@@ -27,6 +27,7 @@ from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import interrupts_form, reads_like
 from bot.leads import states_lead_details
+from bot.phone_places import country_of
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
 from bot.qualification import read_volunteered as read_volunteered_details
 from bot.scoring import load_rubric, score_contact
@@ -170,7 +171,8 @@ class ValidateQualifyForm(QualificationBacked, Action):
             ]
         if await awaiting_code(self, tracker):
             return []  # a code sent from here: action_verify_code checks it
-        answer = read_answer(requested, turn.text, turn.intent)
+        country = await self._phone_country(tracker) if requested == "budget" else None
+        answer = read_answer(requested, turn.text, turn.intent, country)
         answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
         if answer.value is not None:
             answers[requested] = answer.value
@@ -196,6 +198,17 @@ class ValidateQualifyForm(QualificationBacked, Action):
                 return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
         events.append(SlotSet(ATTEMPTS, 0))
         return [*events, SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
+
+    async def _phone_country(self, tracker: Tracker) -> str | None:
+        """The country of the person's phone number: which pesos or dollars they mean."""
+        phone = lead_values(tracker).get("phone")
+        contact_id = contact_slot(tracker)
+        if phone is None and contact_id:
+            try:
+                phone = (await self.call_store(self.store.contacts.get, contact_id)).phone
+            except (StoreUnavailable, LookupError) as error:
+                logger.warning("could not read the contact's phone: %s", error)
+        return country_of(phone)
 
     def _corrects(self, turn: Turn) -> bool:
         """ "The company should be Globex", "my email is ...": a lead detail, not an answer."""

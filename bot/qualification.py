@@ -187,9 +187,26 @@ USD_PER_UNIT: dict[str, float] = {
     "CNY": 0.14, "HKD": 0.128, "TWD": 0.031, "BDT": 0.0083, "LKR": 0.0033, "GHS": 0.065,
     "UGX": 0.00027, "TZS": 0.00038, "RON": 0.22,
 }  # fmt: skip
-# Said as money whose worth depends on which country's it is ("pesos", "kroner", "riyals"
-# from Oman or Saudi Arabia): no budget is read rather than a guess five bands wide.
-UNKNOWN_CURRENCY = "XXX"
+# Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
+# "dollars"): read in the currency of the person's phone number when that country uses
+# one of that name; otherwise no budget is read rather than a guess five bands wide
+# (dollars alone are US dollars: the question is asked in them).
+_LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
+    "?peso": {"MX": "MXN", "CO": "COP", "CL": "CLP", "AR": "ARS", "PH": "PHP"},
+    "?krone": {"DK": "DKK", "NO": "NOK", "SE": "SEK"},
+    "?riyal": {"SA": "SAR", "QA": "QAR"},
+    "?yen": {"JP": "JPY", "CN": "CNY"},
+    "?dollar": {"AU": "AUD", "CA": "CAD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD"},
+}
+_DEFAULT_CURRENCY = {"?dollar": "USD"}
+
+
+def _resolved(currency: str | None, country: str | None) -> str | None:
+    """An ISO code for a currency said by name only, given the person's country."""
+    if currency not in _LOCAL_CURRENCIES:
+        return currency
+    local = _LOCAL_CURRENCIES[currency].get(country or "")
+    return local or _DEFAULT_CURRENCY.get(currency, currency)
 
 _UNIT_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -203,6 +220,7 @@ _BIG_SCALES = {
     "thousand": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "million": 1e6,
     "crore": 1e7, "crores": 1e7, "billion": 1e9,
 }  # fmt: skip
+_INDIAN_SCALES = ("lakh", "lakhs", "lac", "lacs", "crore", "crores")
 _SCALE_WORDS = _LOCAL_SCALES.keys() | _BIG_SCALES.keys()
 _WORD = re.compile(r"[^\W\d_]+", re.I)
 # After a lone "one", what makes it a count.
@@ -228,10 +246,18 @@ def _spell_out_numbers(text: str) -> str:
             # "one sec", "one of the founders": only "one person", "one month" are counts.
             i += 1
             continue
-        out += [text[done : words[i].start()], _digits(_run_value(run))]
+        out += [text[done : words[i].start()], _spelled_value(run)]
         done = words[end - 1].end()
         i = end
     return "".join([*out, text[done:]])
+
+
+def _spelled_value(run: list[str]) -> str:
+    """Digits for a run of number words; an Indian scale stays a word ("five lakhs" ->
+    "5 lakhs"), because it also says the sum is in rupees."""
+    if run[-1] in _INDIAN_SCALES and all(w not in _BIG_SCALES for w in run[:-1]):
+        return f"{_digits(_run_value(run) / _BIG_SCALES[run[-1]])} {run[-1]}"
+    return _digits(_run_value(run))
 
 
 def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
@@ -366,7 +392,9 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"UGX|ugandan shillings?", "UGX"),
         (r"TZS|tanzanian shillings?", "TZS"),
         (r"RON|lei", "RON"),
-        (r"pesos?|kroner|krone|kr|(?:omani |iranian )?(?:riyals?|rials?)", UNKNOWN_CURRENCY),
+        (r"pesos?", "?peso"),
+        (r"kroner|krone|kr", "?krone"),
+        (r"(?:omani |iranian )?(?:riyals?|rials?)", "?riyal"),
         (r"US\$|USD|(?:us|american) dollars?", "USD"),
         (r"AU?\$|AUD|(?:australian|aussie) dollars?", "AUD"),
         (r"CA?\$|CAD|canadian dollars?", "CAD"),
@@ -381,12 +409,12 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"RM|MYR|ringgit", "MYR"),
         (r"JPY|yen|円", "JPY"),
         # Yen and yuan share the sign, and are twenty times apart.
-        (r"¥", UNKNOWN_CURRENCY),
+        (r"¥", "?yen"),
         (r"CHF|(?:swiss )?francs?", "CHF"),
         (r"R\$|BRL|reais", "BRL"),
         (r"PKR", "PKR"),
         (r"R|ZAR|rand", "ZAR"),
-        (r"\$|dollars?|bucks", "USD"),
+        (r"\$|dollars?|bucks", "?dollar"),
     )
 )
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)*"
@@ -658,9 +686,9 @@ def _budget_bucket(per_year: float) -> str:
     return "over_50k"
 
 
-def _yearly_dollars(amounts: list[_Amount]) -> list[float] | None:
+def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[float] | None:
     """US dollars a year for each amount that reads as a budget; None when the answer
-    gives a price per user or per seat, which is no total."""
+    gives a price per user or per seat, which is no total, or a currency we can't tell."""
     if any(a.per_unit for a in amounts):
         return None
     candidates = [a for a in amounts if not (a.people or a.other_noun or a.year_or_percent)]
@@ -669,19 +697,25 @@ def _yearly_dollars(amounts: list[_Amount]) -> list[float] | None:
     periods = {a.per_year for a in chosen if a.per_year is not None}
     # "monthly, around 500 or 600": one period said once covers every amount.
     shared = periods.pop() if len(periods) == 1 else 1.0
-    if any(a.currency not in (None, *USD_PER_UNIT) for a in chosen):
+    currencies = [_resolved(a.currency, country) or "USD" for a in chosen]
+    if any(code not in USD_PER_UNIT for code in currencies):
         return None
-    return [a.middle * (a.per_year or shared) * USD_PER_UNIT[a.currency or "USD"] for a in chosen]
+    return [
+        a.middle * (a.per_year or shared) * USD_PER_UNIT[code]
+        for a, code in zip(chosen, currencies, strict=True)
+    ]
 
 
-def read_budget(text: str) -> str | None:
+def read_budget(text: str, country: str | None = None) -> str | None:
+    """The budget band of an answer; `country` (ISO, of the person's phone) tells which
+    pesos, kroner or dollars are meant."""
     exact = _exact("budget", text)
     if exact:
         return exact
     figures = _FIGURES.search(text)
     if figures:
         return _FIGURE_BANDS.get(figures["n"].lower(), "over_50k")
-    yearly = _yearly_dollars(_amounts(text))
+    yearly = _yearly_dollars(_amounts(text), country)
     if yearly is None:
         return None
     band = _band(yearly, _budget_bucket)
@@ -855,9 +889,17 @@ class Answer:
     declined: bool = False
 
 
-def read_answer(field_name: str, text: str, intent: str | None = None) -> Answer:
-    """Read the answer to the qualifying question about `field_name`."""
-    value = read_authority(text, intent) if field_name == "authority" else READERS[field_name](text)
+def read_answer(
+    field_name: str, text: str, intent: str | None = None, country: str | None = None
+) -> Answer:
+    """Read the answer to the qualifying question about `field_name`; `country` is that of
+    the person's phone number, when known (for a budget in pesos or dollars)."""
+    if field_name == "authority":
+        value = read_authority(text, intent)
+    elif field_name == "budget":
+        value = read_budget(text, country)
+    else:
+        value = READERS[field_name](text)
     if value is not None:
         return Answer(value)
     if _NOT_SURE.search(text) or intent in ("skip", "deny"):
@@ -868,7 +910,7 @@ def read_answer(field_name: str, text: str, intent: str | None = None) -> Answer
 _BUDGET_CLAUSE = re.compile(r"\b(?:budget|spend)\w*(?P<rest>[^.;!?]*)", re.I)
 
 
-def read_volunteered(text: str) -> dict[str, str]:
+def read_volunteered(text: str, country: str | None = None) -> dict[str, str]:
     """Qualifying details said unprompted with clear cue words ("we're 200 people")."""
     found: dict[str, str] = {}
     size = _band(_head_counts(_amounts(text), cued_only=True), _size_bucket)
@@ -879,7 +921,7 @@ def read_volunteered(text: str) -> dict[str, str]:
     if not budget_amounts and "?" not in text:
         # A sum with a currency is a budget; in a question it is more likely a price asked about.
         budget_amounts = [a for a in _amounts(text) if a.currency]
-    yearly = _yearly_dollars(budget_amounts)
+    yearly = _yearly_dollars(budget_amounts, country)
     budget = _band(yearly, _budget_bucket) if yearly else None
     if budget:
         found["budget"] = budget

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk.events import FollowupAction
@@ -49,7 +51,29 @@ async def test_free_text_answer_is_read_saved_and_next_question_asked(
     assert store.leads.qualification(contact_id)["company_size"] == "11-50"
 
 
-async def test_small_company_skips_the_budget_question(
+async def test_a_skip_condition_leaves_the_question_out(
+    store: ProfileStore, settings: Settings, tmp_path: Path
+) -> None:
+    questions = tmp_path / "qualification.yml"
+    questions.write_text(
+        "questions:\n  - field: company_size\n  - field: authority\n  - field: budget\n"
+        "    skip_when: {company_size: ['1-10']}\n  - field: timeline\n",
+        encoding="utf-8",
+    )
+    contact_id = _contact(store)
+    slots, _ = await _validate(
+        store,
+        replace(settings, qualification_file=questions),
+        "I decide",
+        "qual_authority",
+        contact_id=contact_id,
+        qual_company_size="1-10",
+    )
+    assert slots["qual_authority"] == "decides"
+    assert slots["requested_slot"] == "qual_timeline"
+
+
+async def test_a_small_company_is_asked_its_budget_too(
     store: ProfileStore, settings: Settings
 ) -> None:
     contact_id = _contact(store)
@@ -61,8 +85,7 @@ async def test_small_company_skips_the_budget_question(
         contact_id=contact_id,
         qual_company_size="1-10",
     )
-    assert slots["qual_authority"] == "decides"
-    assert slots["requested_slot"] == "qual_timeline"
+    assert slots["requested_slot"] == "qual_budget"
 
 
 async def test_unreadable_answer_is_asked_again_then_set_aside(
@@ -325,3 +348,19 @@ async def test_a_person_asked_for_twice_skips_the_questions(
         CollectingDispatcher(), tracker, DOMAIN
     )
     assert followups(events) == ["action_human_handoff"]
+
+
+async def test_a_budget_in_pesos_is_read_in_the_currency_of_the_persons_phone(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    store.leads.update_fields("rest", "visitor-1", {"phone": "+52 55 1234 5678"}, "visitor-1")
+    slots, said = await _validate(
+        store,
+        settings,
+        "around three hundred thousand pesos per year",
+        "qual_budget",
+        contact_id=contact_id,
+    )
+    assert slots["qual_budget"] == "10k_50k" and said == []
+    assert store.leads.qualification(contact_id)["budget"] == "10k_50k"

@@ -440,6 +440,43 @@ def test_money_of_an_unsaid_country_is_no_budget(said: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        ("around three hundred thousand pesos per year", "MX", "10k_50k"),
+        ("maybe 50000 pesos", "PH", "under_1k"),
+        ("¥3,000,000", "JP", "10k_50k"),
+        ("¥3,000,000", "CN", "over_50k"),
+        ("around 200k kroner", "DK", "10k_50k"),
+        ("500 riyals a month", "SA", "1k_10k"),
+        # Dollars are the phone country's own where it has them, US dollars elsewhere.
+        ("about 70 thousand dollars a year", "AU", "10k_50k"),
+        ("about 70 thousand dollars a year", "DE", "over_50k"),
+        # Pesos from a country without them stay unread rather than guessed.
+        ("maybe 50000 pesos", "FR", None),
+    ],
+)
+def test_money_named_by_several_countries_is_read_as_the_phones_country(
+    said: str, country: str, band: str | None
+) -> None:
+    assert read_budget(said, country) == band
+    expected = Answer(band) if band else Answer(None)
+    assert read_answer("budget", said, "inform", country) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("around five lakhs per year", "1k_10k"),  # spelled out, still rupees
+        ("two and a half lakh", "1k_10k"),
+        ("one crore", "over_50k"),
+        ("five lakh dollars", "over_50k"),  # a currency said wins over the scale's
+    ],
+)
+def test_indian_scales_in_words_are_rupees(said: str, band: str) -> None:
+    assert read_budget(said) == band
+
+
+@pytest.mark.parametrize(
     ("said", "intent", "expected"),
     [
         ("My CEO decide, I only research first", "inform", Answer("researching")),
