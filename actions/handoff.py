@@ -57,12 +57,19 @@ class ActionHumanHandoff(StoreBacked, Action):
             logger.error("handoff could not be recorded: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
-        dispatcher.utter_message(
-            response="utter_handoff_sent",
-            company=self.settings.company_name,
-            how=_how_they_reach_you(contact, channel, _claimed(tracker)),
-        )
-        if channel == "voice":
+        if channel == "voice" and not self._sales_line():
+            dispatcher.utter_message(
+                response="utter_handoff_callback",
+                company=self.settings.company_name,
+                how=_callback_number(contact, _claimed(tracker)),
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_handoff_sent",
+                company=self.settings.company_name,
+                how=_how_they_reach_you(contact, channel, _claimed(tracker)),
+            )
+        if channel == "voice" and self._sales_line():
             # The voice channel turns this into a <Dial> to the sales line.
             dispatcher.utter_message(json_message={"parley": "transfer", "reason": reason})
         # A person has the conversation now: no yes/no question of the bot's stays open.
@@ -75,11 +82,17 @@ class ActionHumanHandoff(StoreBacked, Action):
             FollowupAction("action_listen"),
         ]
 
+    def _sales_line(self) -> bool:
+        return bool(self.settings.voice.sales_number)
+
     async def _contact(self, tracker: Tracker, channel: Channel) -> Contact | None:
         contact = await self.conversation_contact(tracker)
         if contact is not None and (contact.email or contact.phone or _claimed(tracker)):
             return contact
-        if channel in REPLYABLE_CHANNELS:
+        # A caller reaches a person through the sales line; without one, somebody has to
+        # call them back, so their details come first, as on web chat.
+        replyable = channel in REPLYABLE_CHANNELS and (channel != "voice" or self._sales_line())
+        if replyable:
             return await self.call_store(self.store.contacts.ensure, channel, tracker.sender_id)
         return None
 
@@ -109,6 +122,11 @@ def _claimed(tracker: Tracker) -> dict[str, str]:
     another contact holds, and so not on their own contact)."""
     given = lead_values(tracker)
     return {field: given[field] for field in ("email", "phone") if given.get(field)}
+
+
+def _callback_number(contact: Contact, given: dict[str, str]) -> str:
+    phone = contact.phone or given.get("phone")
+    return f" on {phone}" if phone else ""
 
 
 def _how_they_reach_you(contact: Contact, channel: str, given: dict[str, str]) -> str:

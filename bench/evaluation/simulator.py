@@ -42,7 +42,7 @@ TOPIC_ANSWERS: dict[str, frozenset[str]] = {
 }
 GOAL_REACHED: dict[str, frozenset[str]] = {
     "lead": frozenset({"utter_lead_confirmed"}),
-    "handoff": frozenset({"utter_handoff_sent", "utter_handoff_pending"}),
+    "handoff": frozenset({"utter_handoff_sent", "utter_handoff_callback", "utter_handoff_pending"}),
     "book": frozenset({"utter_meeting_booked"}),
     "show_data": frozenset({"utter_my_data", "utter_no_data", "utter_cannot_verify"}),
     "erase": frozenset({"utter_erased", "utter_no_data", "utter_code_verified_erased"}),
