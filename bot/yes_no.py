@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.consent import purposes_mentioned
-from bot.interruptions import is_question
+from bot.interruptions import declines, is_question
 from bot.types import LeadField, Purpose
 
 Answer = Literal["yes", "no", "unsure"]
@@ -207,6 +207,24 @@ def _polarity(kinds: list[str]) -> Answer | None:
     if yes or no:
         return "yes" if yes else "no"
     return "unsure" if _SOFT in kinds or _HESITATE in kinds else None
+
+
+def turns_down(text: str) -> bool:
+    """Whether a reply to an offer ("shall we call you back?") is a no, a refusal or a
+    goodbye, with nothing in it that accepts: "no thanks", "ok bye", "uh no", silence."""
+    if not text.strip():
+        return True
+    if _GOODBYE.search(text) and not _ACCEPTS.search(text):
+        return True
+    answer = read_yes_no(text).answer
+    return answer != "yes" and (answer == "no" or declines(text))
+
+
+_GOODBYE = re.compile(
+    r"\b(?:bye|goodbye|see (?:you|ya)|gotta go|got to go|that'?s all|never ?mind|forget it)\b",
+    re.I,
+)
+_ACCEPTS = re.compile(r"\b(?:yes|yeah|yep|yup|sure|please|call me|ring me|go ahead)\b", re.I)
 
 
 def read_yes_no(text: str) -> YesNo:

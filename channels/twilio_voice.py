@@ -37,6 +37,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
 from bot.store import ProfileStore
+from bot.yes_no import turns_down
 from channels.collecting import collector_for
 from channels.keywords import apply_keywords
 from channels.twilio_messaging import field_of, form_of, refusal
@@ -333,7 +334,12 @@ class TwilioVoiceInput(InputChannel):
         if kind == "dial":
             return self._after_dial(call, field_of(form, "DialCallStatus") or "failed")
         if kind == "callback":
-            heard = field_of(form, "SpeechResult") or field_of(form, "Digits") or ""
+            digits = field_of(form, "Digits") or ""
+            heard = field_of(form, "SpeechResult") or digits
+            if not digits and turns_down(heard):
+                # Silence, "no thanks" or "ok bye" asks for no call: their number stays unsaved.
+                await self._note(call.sid, "callback_declined", {"said": heard})
+                return str(_goodbye(self.voice, "All right. Thanks for calling. Goodbye."))
             await self._note(call.sid, "callback_requested", {"caller": call.caller, "said": heard})
             return str(
                 _goodbye(

@@ -187,6 +187,24 @@ def test_asking_for_a_person_transfers_and_a_failed_transfer_takes_a_callback(
     assert "handoff_requested" in kinds
 
 
+def test_a_caller_who_says_bye_to_the_callback_offer_is_not_called_back(
+    voice_stack: Stack,
+) -> None:
+    call = PhoneCall(voice_stack)
+    call.start()
+    call.say("can I talk to a real person please")
+    dial = call.twiml.find("Dial")  # type: ignore[union-attr]
+    assert dial is not None
+    call.step(dial.attrib["action"], {"DialCallStatus": "busy"})
+    call.step(call.gather_url(), {"SpeechResult": "uh no it's okay bye"})
+    assert "thanks for calling" in call.heard()
+    assert call.twiml is not None and call.twiml.find("Hangup") is not None
+    contact = voice_stack.store.contacts.for_identity("voice", call.sid)
+    assert contact is not None and contact.phone is None  # their caller ID is not their detail
+    kinds = {e.kind for e in voice_stack.store.contacts.timeline(contact.id)}
+    assert "callback_declined" in kinds and "callback_requested" not in kinds
+
+
 def test_a_forged_signature_is_403_and_nothing_happens(voice_stack: Stack) -> None:
     call = PhoneCall(voice_stack)
     assert call.post(f"{PREFIX}/incoming", signature="forged").status_code == 403
