@@ -75,7 +75,18 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:meeting|meet|call|appointment|schedule|calendar|diary|slot|time to (?:talk|speak))\b",
         re.I,
     ),
-    "talk_to_sales": re.compile(r"\b(?:sales|buy|purchase|quote|order|licen[cs]es?)\b", re.I),
+    # Asking for sales, not being in it: "sales manager" or "head of sales" is a role.
+    "talk_to_sales": re.compile(
+        r"\b(?:buy|buying|purchas\w*|quot(?:e|es|ation)|order|licen[cs]\w*|deal|contract|"
+        r"proposal|negotiat\w*|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"
+        r"connect (?:me|us)|put (?:me|us) (?:through|in touch)|get in touch|reach out|"
+        r"contact (?:me|us)|call (?:me|us)|ring (?:me|us)|give (?:me|us) a (?:ring|call)|"
+        r"e-?mail (?:me|us)|arrange|become a customer|sign up|hook (?:me|us) up|enquir\w*|"
+        r"inquir\w*|commercials|(?:through|with|to|from) sales)\b|"
+        r"\bsales\b.{0,30}\b(?:team|reps?|person|people|department|dept|please|pls)\b|"
+        r"\b(?:someone|somebody|anyone|person|people|rep|folks?|guys?)\b.{0,30}\bsales\b",
+        re.I,
+    ),
     # Questions asked without a question's word order ("it work with salesforce").
     "ask_integrations": re.compile(
         # Verbs only: a company named "HubSpot" is an answer, not a question.
@@ -191,9 +202,10 @@ _DECLINE = re.compile(
     r"i'?d rather you didn'?t)",
     re.IGNORECASE,
 )
-# The same, said in a word or two and nothing else.
+# The same, said in a word or two and nothing else (after a hesitation: "uh no", "um, nope").
 _DECLINE_ALONE = re.compile(
-    r"^(?:no|nope|nah|naw|nay|no way|none|nothing|n/?a|na|skip|pass|next|next one|"
+    r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
+    r"(?:no|nope|nah|naw|nay|no way|none|nothing|n/?a|na|skip|pass|next|next one|"
     r"next question|move on|moving on|-+|x|not really|not telling|private|blank|"
     r"sorry,? no|no,? sorry|not today|not (?:right )?now|not at the moment|maybe later|"
     r"rather not|prefer not to say|no comment)"

@@ -208,6 +208,7 @@ def _resolved(currency: str | None, country: str | None) -> str | None:
     local = _LOCAL_CURRENCIES[currency].get(country or "")
     return local or _DEFAULT_CURRENCY.get(currency, currency)
 
+
 _UNIT_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,

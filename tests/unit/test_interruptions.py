@@ -26,6 +26,22 @@ def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("sales team please", True),
+        ("hook me up with sales", True),
+        ("can someone from sales call me", True),
+        # A role in sales answers "what's your role?"; it asks for nobody.
+        ("sales manager", False),
+        ("head of sales", False),
+        ("i work in sales", False),
+    ],
+)
+def test_asking_for_sales_is_not_working_in_it(text: str, asks: bool) -> None:
+    assert interrupts_form(text, "talk_to_sales", 0.95, CANDIDATES | {"talk_to_sales"}) is asks
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "confidence"),
     [
         ("chief revenue officer", "cancel", 0.97),
@@ -77,6 +93,8 @@ def test_states_opt_out(text: str, expected: bool) -> None:
         "leave it blank",
         "n/a",
         "next question",
+        "uh no",  # a recognizer's transcript keeps the hesitation
+        "um, nope",
     ],
 )
 def test_refusals_decline(text: str) -> None:
@@ -98,6 +116,8 @@ def test_refusals_decline(text: str) -> None:
         "Passmore Logistics",
         "I don't want to continue",
         "+44 20 7946 0958",
+        "uh nathan price",
+        "oh nine one five",
     ],
 )
 def test_answers_do_not_decline(text: str) -> None:
