@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ class Verdict:
     stored: int = 0  # values stored (lead fields and qualifying answers)
     wrong: list[str] = field(default_factory=list)  # "company: 'Paris' (said 'Acme')"
     missed: list[str] = field(default_factory=list)
+    # An email or phone another persona of the run already holds (personas reuse the
+    # example numbers): rightly kept as this contact's unproven claim, not on its profile.
+    held_as_claims: list[str] = field(default_factory=list)
     summaries_shown: int = 0
     summaries_corrected: int = 0
     fallbacks: int = 0
@@ -53,7 +57,8 @@ def judge(transcript: Transcript, store: ProfileStore) -> Verdict:
     channel = "voice" if transcript.channel == "voice" else "rest"
     contact = store.contacts.for_identity(channel, transcript.conversation_id)  # type: ignore[arg-type]
     export = store.privacy.export(contact.id) if contact is not None else None
-    _compare_values(persona.expect, export, verdict)
+    claims = store.contacts.open_claims(contact.id) if contact is not None else []
+    _compare_values(persona.expect, export, verdict, {(c.field, c.value) for c in claims})
     _check_consent(persona.consent, export, verdict)
     _check_goal(transcript, export, verdict)
     if transcript.error:
@@ -81,7 +86,10 @@ def stored_values(export: dict[str, Any] | None) -> dict[str, str | None]:
 
 
 def _compare_values(
-    expect: dict[str, str | None] | Any, export: dict[str, Any] | None, verdict: Verdict
+    expect: dict[str, str | None] | Any,
+    export: dict[str, Any] | None,
+    verdict: Verdict,
+    claims: Collection[tuple[str, str]] = (),
 ) -> None:
     stored = stored_values(export)
     for field_name in (*LEAD_FIELDS, *QUAL_FIELDS):
@@ -90,7 +98,9 @@ def _compare_values(
             verdict.stored += 1
         if same_value(field_name, value, expected):
             continue
-        if value is None:
+        if value is None and (field_name, expected) in claims:
+            verdict.held_as_claims.append(f"{field_name} (said {expected!r})")
+        elif value is None:
             verdict.missed.append(f"{field_name} (said {expected!r})")
         else:
             verdict.wrong.append(f"{field_name}: {value!r} (said {expected!r})")

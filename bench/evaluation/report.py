@@ -27,6 +27,7 @@ def figures(verdicts: Sequence[Verdict]) -> dict[str, Any]:
         "values_wrong": wrong,
         "wrong_value_rate": round(wrong / stored, 4) if stored else 0.0,
         "values_missed": sum(len(v.missed) for v in verdicts),
+        "values_held_as_claims": sum(len(v.held_as_claims) for v in verdicts),
         "summaries_shown": shown,
         "summaries_corrected": corrected,
         "fallbacks_per_conversation": round(sum(v.fallbacks for v in verdicts) / len(verdicts), 3),
@@ -65,6 +66,7 @@ def markdown(name: str, report: dict[str, Any]) -> str:
             f" ({report['wrong_value_rate']:.2%})",
         ),
         ("missed values", report["values_missed"]),
+        ("held as claims (another persona holds them)", report["values_held_as_claims"]),
         (
             "summaries corrected",
             f"{report['summaries_corrected']} of {report['summaries_shown']} shown",
