@@ -933,20 +933,23 @@ _LOCAL_WORD = re.compile(r"^[a-z0-9][a-z0-9._%+'-]*$")
 _DOMAIN_WORD = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
-def read_spoken_email(text: str) -> str | None:
+def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     """An address read out in words: "jp dot tremblay at acme dot ca", "uh j smith at
-    outlook dot com", "anna underscore k at gmail.com". None when there is none, or when
-    the words before it could belong to the address ("anna kovacs at ...")."""
+    outlook dot com", "anna underscore k at gmail.com", "wang lei eight eight at one six
+    three dot com" (when `asked` for). None when there is none, or when the words before
+    it could belong to the address ("anna kovacs at ...")."""
     spoken = text.lower().replace("’", "'")
     for pattern, symbol in _SPOKEN_PHRASES:
         spoken = pattern.sub(symbol, spoken)
     tokens = [t.strip(',;!?"()').rstrip(".") for t in spoken.split()]
-    tokens = [t for t in tokens if t]
+    tokens = _spoken_digits([t for t in tokens if t])
     for index, token in enumerate(tokens):
         if _SPOKEN_SYMBOL.get(token) != "@":
             continue
         domain = _spoken_domain(_joined_domain_words(tokens[index + 1 :]))
         local = _spoken_local(tokens[:index])
+        if local is None and asked:
+            local = _whole_answer_local(tokens[:index])
         if domain and local:
             try:
                 return normalize_email(f"{local}@{domain}")
@@ -958,6 +961,38 @@ def read_spoken_email(text: str) -> str | None:
 # Words that say where an address is rather than spell its domain ("at my work dot ...").
 _NOT_DOMAIN_WORDS = word_set("my our your the his her their work home office company job")
 _MAX_DOMAIN_WORDS = 4
+
+
+def _spoken_digits(tokens: list[str]) -> list[str]:
+    """Digits said as words inside an address ("eight eight", "one six three") as digits;
+    a lone number word ("one") stays a word."""
+    digits = [_digit_word(tokens, i) for i in range(len(tokens))]
+    return [
+        digit
+        if digit is not None
+        and any(0 <= j < len(tokens) and digits[j] is not None for j in (i - 1, i + 1))
+        else token
+        for i, (token, digit) in enumerate(zip(tokens, digits, strict=True))
+    ]
+
+
+# At most this many words (besides digits) make one local part when the address was asked
+# for: a recognizer writes one said word as several.
+_MAX_LOCAL_WORDS = 3
+
+
+def _whole_answer_local(tokens: list[str]) -> str | None:
+    """Words ending in digits before "at", joined ("wang lei 8 8" is wanglei88), after any
+    leading chatter ("it's", "um"). Words alone stay unread: in "anna kovacs at ..." a name
+    may come before the address, annakovacs@ or kovacs@."""
+    start = next((i for i, t in enumerate(tokens) if t not in _EMAIL_CHATTER), len(tokens))
+    words = tokens[start:]
+    said_words = [w for w in words if not w.isdigit()]
+    if not 1 <= len(said_words) <= _MAX_LOCAL_WORDS or not words[-1].isdigit():
+        return None
+    if any(not _LOCAL_WORD.match(w) or w in _EMAIL_CHATTER or _SPOKEN_SYMBOL.get(w) for w in words):
+        return None
+    return "".join(words)
 
 
 def _joined_domain_words(tokens: list[str]) -> list[str]:
@@ -1021,7 +1056,7 @@ def _spoken_local(tokens: list[str]) -> str | None:
 def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str:
     candidates = _EMAIL_CANDIDATE.findall(text)
     if not candidates and (requested == "email" or _EMAIL_CUE.search(text)):
-        spoken = read_spoken_email(text)
+        spoken = read_spoken_email(text, asked=requested == "email")
         if spoken is not None:
             reading.values["email"] = spoken
             return _without_spoken_email(text)

@@ -467,6 +467,9 @@ def test_no_company_to_give_is_a_refusal_not_a_company(text: str) -> None:
         # A domain said as words is one word: a recognizer splits what has no spaces.
         ("linda at grant and sons dot com", "linda@grantandsons.com"),
         ("d brooks at harlow supply dot co dot uk", "dbrooks@harlowsupply.co.uk"),
+        # Digits said as words; a name ending in digits is one local part.
+        ("wang lei eight eight at one six three dot com", "wanglei88@163.com"),
+        ("um it's li na two zero zero one at qq dot com", "lina2001@qq.com"),
     ],
 )
 def test_spoken_addresses_are_read_out_of_the_words_around_them(text: str, expected: str) -> None:
