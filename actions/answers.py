@@ -39,7 +39,7 @@ START_BUTTONS: list[dict[str, str]] = [
     {"title": "Talk to sales", "payload": "/talk_to_sales"},
 ]
 # The offers that end a lead (actions/qualify.py): a question after one keeps its buttons.
-OFFERS = frozenset({"utter_route_hot", "utter_route_warm"})
+OFFERS = frozenset({"utter_route_hot", "utter_route_warm", "utter_route_booking"})
 # On these channels the team answers in the same conversation.
 REPLY_IN_PLACE = frozenset({"sms", "whatsapp", "voice", "telegram"})
 

@@ -59,6 +59,22 @@ def wants_a_person(tracker: Tracker) -> bool:
     return bool(tracker.get_slot(HANDOFF_REQUESTED)) or asked_for_person(tracker)
 
 
+MEETING_INTENTS = frozenset({"request_demo", "book_meeting"})
+
+
+def asked_for_meeting(tracker: Tracker) -> bool:
+    """Whether they asked for a demo or a meeting in this conversation, in words that say
+    so (or with the button)."""
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = str(event.get("text") or "")
+        if name in MEETING_INTENTS and (text.startswith("/") or reads_like(str(name), text)):
+            return True
+    return False
+
+
 def asked_for_person(tracker: Tracker) -> bool:
     """Whether they asked for a person (or sales) since the last handoff.
 
@@ -246,6 +262,10 @@ class ActionRouteLead(QualificationBacked, Action):
         if grade == "B":
             await self._record(contact_id, "nurture_requested", tracker)
             dispatcher.utter_message(response="utter_route_warm", name=name)
+            return [*events, *asking("meeting")]
+        if asked_for_meeting(tracker):
+            # They came for a demo: the close keeps the promise the form opened with.
+            dispatcher.utter_message(response="utter_route_booking", name=name)
             return [*events, *asking("meeting")]
         dispatcher.utter_message(response="utter_route_close", name=name)
         return [*events, *asking("close", pending=False)]

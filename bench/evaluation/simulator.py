@@ -26,6 +26,7 @@ ASK_KINDS: dict[str, str] = {
     "consent_sms": "consent_sms",
     "utter_route_hot": "offer",
     "utter_route_warm": "offer",
+    "utter_route_booking": "offer",
     "utter_meeting_times": "meeting",
     "utter_confirm_erasure": "erasure",
     "utter_ask_correction": "correction",

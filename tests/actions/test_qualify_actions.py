@@ -211,6 +211,25 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
     assert slot_events(events)["lead_grade"] in ("C", "D")
     assert responses(dispatcher) == ["utter_route_close"]
 
+    # The same weak lead, having asked for a demo: offered a time, as the form promised.
+    came_for_a_demo = make_tracker(
+        "x", sender="visitor-2", slots={"contact_id": weak, "lead_name": "Sam"}
+    )
+    came_for_a_demo.events.insert(
+        0,
+        {
+            "event": "user",
+            "text": "can I get a demo next week",
+            "parse_data": {"intent": {"name": "request_demo", "confidence": 0.97}},
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionRouteLead(store=store, settings=settings).run(
+        dispatcher, came_for_a_demo, DOMAIN
+    )
+    assert responses(dispatcher) == ["utter_route_booking"]
+    assert slot_events(events)["yes_no_question"] == "meeting"
+
 
 # ---- (#18) The offers are yes/no questions (actions/clarify.py).
 

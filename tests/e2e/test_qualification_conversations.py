@@ -87,7 +87,9 @@ def test_a_strong_lead_is_qualified_offered_a_person_and_handed_off(
     assert "won't contact you" in stack.text(sender, "unsubscribe me from everything")
 
 
-def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(stack: Stack, sender: str) -> None:
+def test_a_weak_lead_who_asked_for_a_demo_is_asked_everything_and_offered_a_time(
+    stack: Stack, sender: str
+) -> None:
     details = {
         **HOT,
         "email": "sam@tinyshop.io",
@@ -107,11 +109,13 @@ def test_a_weak_lead_gets_a_polite_close_and_no_budget_question(stack: Stack, se
             {
                 "qual_company_size": "just me",
                 "qual_authority": "just researching for now",
+                "qual_budget": "no budget really",
                 "qual_timeline": "no rush, maybe next year or later",
             }[requested],
         )
-    assert "qual_budget" not in asked and asked[0] == "qual_company_size"
-    assert "that's everything i need" in reply, reply
+    assert asked[0] == "qual_company_size" and "qual_budget" in asked
+    # Not a hot lead, but they asked for a demo: the close offers the booking.
+    assert "that's everything i need" in reply and "find you a time" in reply, reply
     score = stack.store.leads.latest_score(contact_of(stack, sender).id)
     assert score is not None and score.grade in ("C", "D")
 
