@@ -15,7 +15,8 @@ from bot.lead_vocabulary import GREETING_LEAD
 CONFIDENCE_FLOOR = 0.7
 
 _QUESTION_START = re.compile(
-    r"^(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
+    r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
+    r"(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
     r"will|would|should|may|tell me|show me|explain)\b",
     re.IGNORECASE,
 )

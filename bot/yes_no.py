@@ -61,6 +61,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "va bene", "certo", "claro", "vale", "sim", "tak", "evet", "jawohl", "klar",
         "natuerlich", "bien sur", "d accord", "dacord", "ndiyo", "naam", "aiwa", "haan haan",
         "ok la", "okay la", "boleh", "shi", "opo", "claro que si", "si claro", "oui oui",
+        # Singapore and Malaysia: "can" alone is a filler, doubled or with "lah" a yes.
+        "can can", "can lah", "can la", "ok can", "okay can", "sure can", "also can",
     ),
     _NO: (
         "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",

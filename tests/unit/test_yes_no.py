@@ -29,6 +29,8 @@ from nlu.yes_no import intent_for
         "I don't mind",
         "okey dokey",
         "\U0001f44d",
+        "can can no problem",  # Singapore and Malaysia
+        "ok can",
     ],
 )
 def test_plain_yeses(text: str) -> None:
