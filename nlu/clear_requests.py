@@ -49,7 +49,9 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "request_demo",
         re.compile(
             r"\b(?:demo|demos|demonstration|walk ?-?through|product tour|guided tour|"
-            r"show (?:me|us) (?:round|around|how it works|the (?:product|platform|software|tool))|"
+            r"show (?:me|us) (?:round|around|how (?:it|this|that|parley) works|"
+            r"(?:the|your) (?:product|platform|software|tool|system|solution|app))|"
+            r"see how (?:it|this|parley|your (?:system|software|product|platform)) works|"
             r"see (?:it|parley|the (?:product|platform|software|tool)) (?:in action|working|live))\b",
             re.IGNORECASE,
         ),

@@ -36,6 +36,16 @@ from nlu.clear_requests import (
             "the pricing looks like for a small team",
             "ask_pricing",
         ),
+        (
+            "my brother recommended you, we run two bakeries in leeds and i'd like someone to "
+            "show us your software before we decide anything",
+            "request_demo",
+        ),
+        (
+            "so a friend of mine uses it for her salon and i want to see how it works for my "
+            "little shop if that's alright",
+            "request_demo",
+        ),
         ("i'd like a demo", None),  # short: DIET's own business
         (
             "hello hello, lovely weather here in adelaide today, hope it is where you are too",
