@@ -78,8 +78,11 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     # Asking for sales, not being in it: "sales manager" or "head of sales" is a role.
     "talk_to_sales": re.compile(
-        r"\b(?:buy|buying|purchas\w*|quot(?:e|es|ation)|order|licen[cs]\w*|deal|contract|"
-        r"proposal|negotiat\w*|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"
+        r"\b(?:buy|buying|purchas(?:e|ing)(?! orders?)|(?:a|an|the|your|some|formal|custom|"
+        r"get|need|want|like|send|give|request|requesting)\s+(?:\w+\s+){0,2}quot(?:e|ation)s?|"
+        r"quot(?:e|ation) (?:for|please|pls)|(?:to|an|place|raise a(?: purchase)?) order|"
+        r"licen[cs]\w*|deal|"
+        r"(?:a|the|sign) contract|proposal|negotiat\w*|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"
         r"connect (?:me|us)|put (?:me|us) (?:through|in touch)|get in touch|reach out|"
         r"contact (?:me|us)|call (?:me|us)|ring (?:me|us)|give (?:me|us) a (?:ring|call)|"
         r"e-?mail (?:me|us)|arrange|become a customer|sign up|hook (?:me|us) up|enquir\w*|"

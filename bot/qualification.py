@@ -818,7 +818,16 @@ _SPANS = (
         rf"(?P<and_half>\s+and\s+a\s+half)?",
         re.I,
     ),
+    # "the next half year", "a half-year project"
+    re.compile(rf"\b(?P<half>half)[\s-]+{_UNIT}\b", re.I),
+    # "in the next month or so", "over the coming month": one month from now
+    re.compile(
+        r"\bthe\s+(?:next|coming)\s+(?P<unit>month)\b(?=\s+or\s+so|\s*[,.!]|\s*$|\s+if\b)", re.I
+    ),
 )
+# "a year or more", "more than three months", "over a year": longer than the span said.
+_LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
+_LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|now|today|tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|as soon as possible|"
@@ -868,7 +877,13 @@ def read_timeline(text: str) -> str | None:
     spelled = _spell_out_numbers(text)
     spans = [m for pattern in _SPANS for m in pattern.finditer(spelled)]
     if spans:
-        return _months_bucket(_span_months(min(spans, key=lambda m: m.start())))
+        first = min(spans, key=lambda m: m.start())
+        months = _span_months(first)
+        if _LONGER_AFTER.match(spelled, first.end()) or _LONGER_BEFORE.search(
+            spelled[: first.start()]
+        ):
+            months *= 1.01
+        return _months_bucket(months)
     # "later" first: "not any time soon" is not "soon".
     for pattern, value in (_TIMELINE_WORDS[3], *_TIMELINE_WORDS[:3]):
         if pattern.search(text):

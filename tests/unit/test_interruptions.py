@@ -35,6 +35,10 @@ def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
         ("sales manager", False),
         ("head of sales", False),
         ("i work in sales", False),
+        # Nor is a need that names quotes or orders: "what are you hoping to solve?"
+        ("quote requests", False),
+        ("chasing purchase orders", False),
+        ("send me a quote please", True),
     ],
 )
 def test_asking_for_sales_is_not_working_in_it(text: str, asks: bool) -> None:

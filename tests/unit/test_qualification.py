@@ -314,6 +314,11 @@ def test_prices_per_seat_and_other_counts_are_no_budget(text: str) -> None:
         ("in a few weeks", "now"),
         ("within a year", "year"),
         ("in one month", "now"),
+        ("sorted in the next month or so", "now"),
+        ("next month", "quarter"),  # starting then, not done within a month
+        ("in the next half year", "year"),
+        ("could be a year or more", "later"),
+        ("more than three months", "year"),
     ],
 )
 def test_timeline_in_any_notation(text: str, expected: str) -> None:
