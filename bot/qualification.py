@@ -733,7 +733,7 @@ def read_budget(text: str, country: str | None = None) -> str | None:
 _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:just|only|simply)?\s*(?:researching|looking around|browsing|exploring|curious|"
                 r"gathering info\w*|comparing options|not buying|window[- ]shopping|fact[- ]finding)\b|"
-                r"\b(?:gather|collect|pull|put)(?:ing)? (?:together )?(?:some |a few )?"
+                r"\b(?:gather|collect|pull|put)(?:ing|s)? (?:together )?(?:the |some |a few )?"
                 r"(?:info\w*|options|quotes|ideas|details|a shortlist)\b|"
                 r"\b(?:just|only) (?:looking|having a look|having a nosey|checking (?:things|it|you) out|"
                 r"seeing what'?s (?:out there|available))\b|"

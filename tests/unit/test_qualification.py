@@ -485,6 +485,7 @@ def test_indian_scales_in_words_are_rupees(said: str, band: str) -> None:
     ("said", "intent", "expected"),
     [
         ("My CEO decide, I only research first", "inform", Answer("researching")),
+        ("no i only collect the information for my boss", "deny", Answer("researching")),
         ("no thanks", "deny", Answer(None, declined=True)),
         ("no thank you, only questions", "deny", Answer(None, declined=True)),
         ("no", "deny", Answer("influences")),
