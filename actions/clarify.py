@@ -251,13 +251,21 @@ def _clarified() -> list[EventType]:
     return [SlotSet(UNCLEAR, 1), FollowupAction("action_listen")]
 
 
+_WITHDRAWS_ALL = re.compile(
+    r"\b(?:stop all|all (?:messages|marketing|contact)|every ?thing|unsubscribe|"
+    r"leave me alone|remove me|take me off)\b",
+    re.I,
+)
+
+
 def _refuses_only_the_asked(tracker: Tracker, question: object, text: str) -> bool:
     """ "Please don't email me" said to the email question is a no to it, not a withdrawal."""
     metadata = tracker.latest_message.get("metadata") or {}
     asked = tracker.get_slot(CONSENT_PURPOSE)
-    return (
-        question == "consent"
-        and not metadata.get("parley_keyword_kind")
-        and purposes_mentioned(text) == {asked}
-        and states_opt_out(text)
-    )
+    if question != "consent" or metadata.get("parley_keyword_kind") or _WITHDRAWS_ALL.search(text):
+        return False
+    # "sms no, I prefer whatsapp": only the channel asked about is refused.
+    refused = {p for p, granted in read_yes_no(text).purposes.items() if not granted}
+    if refused:
+        return refused == {asked}
+    return purposes_mentioned(text) == {asked} and states_opt_out(text)

@@ -63,6 +63,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "ok la", "okay la", "boleh", "shi", "opo", "claro que si", "si claro", "oui oui",
         # Singapore and Malaysia: "can" alone is a filler, doubled or with "lah" a yes.
         "can can", "can lah", "can la", "ok can", "okay can", "sure can", "also can",
+        "can do", "sweet as", "chur", "choice bro",  # "can do"; New Zealand
     ),
     _NO: (
         "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",

@@ -324,6 +324,17 @@ async def test_dont_email_me_is_a_no_but_stop_texting_me_is_a_withdrawal(
     assert followups(events) == ["action_withdraw_consent"]
 
 
+async def test_refusing_the_asked_channel_while_preferring_another_withdraws_nothing_else(
+    store: ProfileStore, settings: Settings
+) -> None:
+    sms = {"consent_purpose": "sms"}
+    said = "sms no, I prefer whatsapp. So no sms"
+    events, _ = await answer(store, settings, said, intent="opt_out", **sms)
+    assert followups(events) == ["action_record_consent"]
+    events, _ = await answer(store, settings, "no texts, stop all messages", "opt_out", **sms)
+    assert followups(events) == ["action_withdraw_consent"]
+
+
 async def test_a_question_left_open_in_an_earlier_session_is_not_answered_now(
     store: ProfileStore, settings: Settings
 ) -> None:
