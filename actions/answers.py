@@ -73,6 +73,45 @@ def said_in_session(tracker: Tracker, response: str) -> bool:
     return any(name == response for name, _ in bot_responses(session_events(tracker)))
 
 
+def repeated_turns(tracker: Tracker, responses: frozenset[str]) -> int:
+    """How many times in a row, just before this message, the person said the same words
+    and got one of `responses` as (part of) the answer."""
+    events = session_events(tracker)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if not users:
+        return 0
+    said = _same_words(events[users[-1]].get("text"))
+    count = 0
+    for before, after in zip(reversed(users[:-1]), reversed(users), strict=False):
+        answered = any(
+            e.get("event") == "bot" and response_of(e) in responses for e in events[before:after]
+        )
+        if not answered or _same_words(events[before].get("text")) != said:
+            break
+        count += 1
+    return count
+
+
+def _same_words(text: object) -> str:
+    return " ".join(re.findall(r"\w+", str(text or "").lower()))
+
+
+# Said instead of the same answer again: the person has not got what they wanted from it.
+ANSWER_AGAIN = "utter_answer_again"
+ANSWER_OFFER_PERSON = "utter_answer_offer_person"
+NOT_TWICE = frozenset({ANSWER_AGAIN, ANSWER_OFFER_PERSON})
+
+
+def answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> bool:
+    """When the last answer was already `response` (or its stand-in), say something else
+    and return True: never the same words twice in a row; the second time, a person."""
+    repeats = repeated_turns(tracker, frozenset({response}) | NOT_TWICE)
+    if repeats == 0:
+        return False
+    dispatcher.utter_message(response=ANSWER_AGAIN if repeats == 1 else ANSWER_OFFER_PERSON)
+    return True
+
+
 def conversation_stage(tracker: Tracker) -> Stage:
     """Where the conversation is, as far as answering a question goes."""
     if tracker.get_slot("handoff_open"):
@@ -282,6 +321,15 @@ def buttons_after_answer(tracker: Tracker, stage: Stage) -> list[dict[str, str]]
     return []
 
 
+TOPIC_RESPONSES = {
+    "integrations": "utter_answer_integrations",
+    "data_use": "utter_answer_data_use",
+    "why_needed": "utter_answer_why_needed",
+    "what_it_does": "utter_answer_what_it_does",
+    "next_steps": "utter_answer_next_steps",
+}
+
+
 class ActionAnswer(StoreBacked, Action):
     """Answer the question the latest message asked."""
 
@@ -295,6 +343,8 @@ class ActionAnswer(StoreBacked, Action):
         text = str(tracker.latest_message.get("text") or "")
         stage = conversation_stage(tracker)
         topic = TOPIC_OF.get(intent, "next_steps")
+        if answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic]):
+            return []
         buttons = buttons_after_answer(tracker, stage)
         if topic == "integrations":
             dispatcher.utter_message(

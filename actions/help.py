@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import buttons_after_answer, conversation_stage
+from actions.answers import answer_once, buttons_after_answer, conversation_stage
 from actions.deps import StoreBacked
 from bot.interruptions import only_announces
 
@@ -64,6 +64,8 @@ class ActionHelp(StoreBacked, Action):
         text = str(tracker.latest_message.get("text") or "")
         if only_announces_questions(text):
             dispatcher.utter_message(response="utter_ask_away")
+            return []
+        if answer_once(dispatcher, tracker, "utter_answer_what_it_does"):
             return []
         buttons = buttons_after_answer(tracker, conversation_stage(tracker))
         dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)

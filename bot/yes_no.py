@@ -88,14 +88,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "maybe", "perhaps", "possibly", "probably", "not sure", "i am not sure",
         "not so sure", "unsure", "not certain", "do not know", "i do not know", "dunno",
         "idk", "no idea", "let me think",
-        "i will think about it", "need to think", "depends", "it depends", "i guess",
-        "i guess so", "i suppose", "i suppose so", "kind of", "sort of", "kinda",
+        "i will think about it", "need to think", "depends", "it depends",
+        "kind of", "sort of", "kinda",
         "either", "whatever", "yes and no", "not sure yet",
     ),
     # "No worries", "no problem": a yes to some, a mere politeness to others; alone they
     # are not clear enough for consent or erasure, beside a yes or a no they follow it.
     _HESITATE: ("hmm", "hm", "hmmm", "um", "umm", "erm", "uh", "uhh", "er", "ehm"),
-    _SOFT: ("no worries", "no problem", "not a problem", "no probs", "no prob", "no dramas"),
+    # "I guess", "I suppose": a reluctant yes beside one ("texts too I guess, sure why not").
+    _SOFT: ("no worries", "no problem", "not a problem", "no probs", "no prob", "no dramas",
+            "i guess", "i guess so", "i suppose", "i suppose so"),
     _ONLY: ("only", "just", "only the", "just the"),
     _FILLER: (
         "please", "pls", "plz", "thanks", "thank you", "thankyou", "thx", "ty", "cheers",

@@ -10,6 +10,7 @@ support ("not now" stays `cancel`, "no more texts" stays `opt_out`) is left alon
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -44,6 +45,12 @@ KEEP_INTENTS = frozenset(
 )
 
 
+_SAID_FIRST = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|yea|sure|absolutely|definitely|of course|no|nope|nah)\b\s*[,.!-]",
+    re.I,
+)
+
+
 def intent_for(text: str, current: str | None, region: str = "US") -> str | None:
     """The intent the words settle, or None to leave the classifier's guess."""
     if not text or text.startswith("/") or current == "enter_code":
@@ -54,7 +61,11 @@ def intent_for(text: str, current: str | None, region: str = "US") -> str | None
     if correction is not None:
         return CORRECT_DETAIL
     reading = read_yes_no(text)
-    if not reading.clean or reading.answer not in ("yes", "no"):
+    if reading.answer not in ("yes", "no"):
+        return None
+    # An answer said first and then explained ("yes, texts are actually my preference")
+    # is that answer too: read_yes_no already allows only a word or two it doesn't know.
+    if not reading.clean and not _SAID_FIRST.match(text):
         return None
     if current in KEEP_INTENTS and _supports(current, text, reading.answer):
         return None

@@ -101,6 +101,26 @@ async def test_in_a_form_the_answer_has_no_buttons_the_form_asks_next(settings: 
     assert message["buttons"] == [] and "email" in message["reason"].lower()
 
 
+async def test_the_same_words_again_never_get_the_same_answer_twice(settings: Settings) -> None:
+    said_again = "hmm texts too I guess"
+    first = [user(said_again, "ask_why_needed"), bot("utter_answer_why_needed")]
+    [again] = await said(
+        ActionAnswer(settings=settings), tracker([*first, user(said_again, "ask_why_needed")])
+    )
+    assert again["response"] == "utter_answer_again"
+    second = [*first, user(said_again, "ask_why_needed"), bot("utter_answer_again")]
+    [third] = await said(
+        ActionAnswer(settings=settings), tracker([*second, user(said_again, "ask_why_needed")])
+    )
+    assert third["response"] == "utter_answer_offer_person"
+    # Another question of the same kind is answered as usual.
+    [other] = await said(
+        ActionAnswer(settings=settings),
+        tracker([*first, user("and why the phone?", "ask_why_needed")]),
+    )
+    assert other["response"] == "utter_answer_why_needed"
+
+
 async def test_data_use_answer_links_the_privacy_notice(settings: Settings) -> None:
     [message] = await said(
         ActionAnswer(settings=settings), tracker([user("gdpr?", "ask_data_use")])

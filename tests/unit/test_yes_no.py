@@ -119,6 +119,23 @@ def test_extra_words_make_an_answer_loose_not_clean() -> None:
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        # Said first, then explained: the answer settles what DIET took for something else.
+        ("yes, texts are actually my preference", "affirm"),
+        ("hmm, texts too I guess, sure why not", "affirm"),
+        ("no, honestly not keen on that", "deny"),
+    ],
+)
+def test_an_answer_said_first_settles_the_intent(text: str, intent: str) -> None:
+    assert intent_for(text, "inform") == intent
+
+
+def test_i_guess_alone_is_unsure() -> None:
+    assert read_yes_no("i guess").answer == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
         ("not now", "cancel"),  # in a form it cancels; at a question it reads as no
         ("skip", "skip"),
         ("no texts please", "opt_out"),
