@@ -78,6 +78,17 @@ def closing(previous: list[str], first: str) -> str:
     return GOODBYE if first in previous else first
 
 
+def ladder_response(tracker: Tracker) -> str:
+    """What the fallback says to the latest message: the next rung of the ladder, or after
+    the end, a closing remark to an "ok" or a "no"."""
+    finished = conversation_stage(tracker) in FINISHED_STAGES
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    events = session_events(tracker)
+    if finished and intent in ACKNOWLEDGEMENTS:
+        return closing(previous_responses(events), ALL_SET)
+    return next_rung(previous_rung(events), finished)
+
+
 class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
@@ -85,13 +96,8 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        finished = conversation_stage(tracker) in FINISHED_STAGES
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        events = session_events(tracker)
-        if finished and intent in ACKNOWLEDGEMENTS:
-            dispatcher.utter_message(response=closing(previous_responses(events), ALL_SET))
-        else:
-            dispatcher.utter_message(response=next_rung(previous_rung(events), finished))
+        dispatcher.utter_message(response=ladder_response(tracker))
         if intent not in RULE_INTENTS:
             # Called as the core fallback: no policy knew what to do with a message the
             # NLU understood, so it is taken back, as in Rasa's action_default_fallback.

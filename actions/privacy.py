@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.data_summary import read_summary
 from actions.deps import caller_number, channel_of, conversation_id
+from actions.fallback import ladder_response
 from actions.open_question import asking
 from actions.slots import CONTACT_ID
 from actions.verification import ERASE, SHOW, CodeSender
@@ -113,9 +114,13 @@ class ActionPrivacyLookup(PrivacyAction):
         found = self._address_in(text, tracker)
         if found is None:
             if not _tries_an_address(text):
-                # Not an answer at all ("thanks, that's all"): answered as it would have been.
+                # Not an answer at all ("so long"): answered as it would have been, here,
+                # and the turn ends (the fallback as a follow-up action went round and
+                # round through the rules).
                 intent = str((tracker.latest_message.get("intent") or {}).get("name"))
-                return [done, FollowupAction(_USUAL_ANSWER.get(intent, "action_fallback"))]
+                said = _USUAL_ANSWER.get(intent) or ladder_response(tracker)
+                dispatcher.utter_message(response=said)
+                return [done, FollowupAction("action_listen")]
             dispatcher.utter_message(
                 response="utter_lookup_no_address", privacy_contact=self.settings.privacy_contact
             )

@@ -34,8 +34,10 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "human_handoff": re.compile(
-        r"\b(?:human|person|agent|someone|somebody|representative|rep|real|operator|staff|"
-        r"people|colleague|call me|connect me|put me through|transfer me)\b",
+        # Not "staff" or "people" alone: "about 70 permanent staff" answers a question.
+        r"\b(?:human|person|agent|someone|somebody|representative|rep|real|operator|"
+        r"(?:your|a|an|the|real|actual|live|of) (?:staff|people|team)|colleague|call me|"
+        r"connect me|put me through|transfer me|talk to|speak (?:to|with))\b",
         re.IGNORECASE,
     ),
     # Without it a detail DIET mistook for "skip" ("my company is Initrode") stayed a skip.

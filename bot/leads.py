@@ -643,7 +643,16 @@ def _find_role_at_company(
 
 def _inside_title(text: str, link: re.Match[str]) -> bool:
     following = text[link.end() :].split(maxsplit=1)
-    return bool(following) and key(following[0]) in JOB_MODIFIERS | JOB_TITLES
+    if bool(following) and key(following[0]) in JOB_MODIFIERS | JOB_TITLES:
+        return True
+    # "Head of Audience Development", "Director of Partnerships": after such a word "of"
+    # goes on with the title, whatever the department is called.
+    preceding = text[: link.start()].split()
+    return (
+        link.group().strip().lower() == "of"
+        and bool(preceding)
+        and preceding[-1].lower() in _TITLE_HEADS
+    )
 
 
 _ROLE_STATEMENTS = (

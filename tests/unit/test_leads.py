@@ -503,6 +503,12 @@ def test_a_spoken_address_that_could_be_read_two_ways_is_asked_again(text: str) 
         ("I'm the CMO at Globex", {"role": "CMO", "company": "Globex"}),
         ("Head of Growth", {"role": "Head of Growth"}),
         ("Director of Operations", {"role": "Director of Operations"}),
+        # A department the vocabulary doesn't know is still part of the title.
+        ("Head of Audience Development", {"role": "Head of Audience Development"}),
+        (
+            "Director of Partnerships at Fringeworks",
+            {"role": "Director of Partnerships", "company": "Fringeworks"},
+        ),
         ("VP of Sales for Globex Inc", {"role": "VP of Sales", "company": "Globex Inc"}),
         ("Founder & CEO of Koala Freight", {"role": "Founder & CEO", "company": "Koala Freight"}),
         (
