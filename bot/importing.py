@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bot.enrichment import enrich
+from bot.enrichment import enrich, enrichment_of
 from bot.import_rows import ConsentClaim, Folder, Person, RowNote, cleanse, read_rows
 from bot.store import ContactImport, ImportedConsent, ImportOutcome, ImportResult, ProfileStore
 
@@ -165,7 +165,8 @@ class _Writer:
     def _item(self, person: Person) -> ContactImport:
         grants = tuple(self._grant(claim) for claim in person.claims)
         key = person.fields.get("email") or person.fields["phone"]
-        return ContactImport(key, dict(person.fields), grants)
+        found = enrichment_of(person.fields.get("email"), person.place)
+        return ContactImport(key, dict(person.fields), grants, found)
 
     def _grant(self, claim: ConsentClaim) -> ImportedConsent:
         evidence = {"file": self.file, "line": str(claim.line), "source": claim.source}

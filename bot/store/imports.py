@@ -62,6 +62,8 @@ class ContactImport:
     key: str  # the person's id on the "import" channel: their email, else their phone
     fields: Mapping[LeadField, str]
     consents: tuple[ImportedConsent, ...] = ()
+    # Worked out before the write transaction when the caller can; None: `enrich` is called.
+    enrichment: EnrichmentValues | None = None
 
     def identifiers(self) -> list[tuple[erasure.IdentifierKind, str]]:
         found: list[tuple[erasure.IdentifierKind, str | None]] = [
@@ -252,7 +254,9 @@ class _NewRows:
     ) -> ContactId:
         contact_id, lead_id = ContactId(new_id()), new_id()
         fields: dict[str, str] = {str(key): value for key, value in item.fields.items()}
-        found = enrich(fields.get("email"), fields.get("phone"))
+        found = item.enrichment
+        if found is None:
+            found = enrich(fields.get("email"), fields.get("phone"))
         self.tables["contacts"].append(
             {
                 "id": contact_id, "name": None, "email": None, "phone": None, "company": None,
