@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import and_, insert, or_, select, tuple_, update
+from sqlalchemy import and_, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from bot.store import consent, erasure, operations, reads
+from bot.store.bulk import insert_rows
 from bot.store.records import Contact
 from bot.store.schema import (
     channel_identities,
@@ -305,8 +306,7 @@ class _NewRows:
             "consent": consent_events,
         }
         for name, table in targets.items():
-            if self.tables[name]:
-                conn.execute(insert(table), self.tables[name])
+            insert_rows(conn, table, self.tables[name])
 
 
 def _consent_row(contact_id: str, grant: ImportedConsent) -> dict[str, Any]:
