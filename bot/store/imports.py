@@ -66,6 +66,11 @@ class ContactImport:
     # Worked out before the write transaction when the caller can; None: `enrich` is called.
     enrichment: EnrichmentValues | None = None
 
+    def check(self) -> None:
+        """Raise ValueError if the store cannot take this item; nothing is written then."""
+        for grant in self.consents:
+            _record(grant)
+
     def identifiers(self) -> list[tuple[erasure.IdentifierKind, str]]:
         found: list[tuple[erasure.IdentifierKind, str | None]] = [
             ("email", self.fields.get("email")),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
@@ -39,22 +40,43 @@ class Transactions:
     def write(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in a write transaction, again (after a short random pause) each
         time it loses a race to a concurrent writer."""
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                return self._once(work, write=True)
-            except (ConcurrentChange, DBAPIError) as exc:
-                if not _lost_race(exc):
-                    reraise(exc)
-                if attempt == _ATTEMPTS:
-                    raise StoreUnavailable(f"write lost {attempt} races: {exc}") from exc
-                time.sleep(random.uniform(0, _BACKOFF_S * 2**attempt))
-        raise AssertionError("unreachable")
+        return _retrying(partial(self._once, work, write=True))
+
+    def write_each(self, works: Iterable[Callable[[Connection], T]]) -> Iterator[T]:
+        """`write` for each of `works` in turn, each in its own transaction and retried
+        alone, all on one connection: a long run of short transactions (an import's)
+        then keeps the database's page cache and does not connect again each time."""
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as exc:
+            reraise(exc)
+        with conn:
+            conn.execution_options(**_options(conn, True))
+            for work in works:
+                yield _retrying(partial(_in_transaction, conn, work))
 
     def _once(self, work: Callable[[Connection], T], *, write: bool) -> T:
         with self.engine.connect() as conn:
             conn.execution_options(**_options(conn, write))
-            with conn.begin():
-                return work(conn)
+            return _in_transaction(conn, work)
+
+
+def _in_transaction(conn: Connection, work: Callable[[Connection], T]) -> T:
+    with conn.begin():
+        return work(conn)
+
+
+def _retrying(once: Callable[[], T]) -> T:
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return once()
+        except (ConcurrentChange, DBAPIError) as exc:
+            if not _lost_race(exc):
+                reraise(exc)
+            if attempt == _ATTEMPTS:
+                raise StoreUnavailable(f"write lost {attempt} races: {exc}") from exc
+            time.sleep(random.uniform(0, _BACKOFF_S * 2**attempt))
+    raise AssertionError("unreachable")
 
 
 def _options(conn: Connection, write: bool) -> dict[str, Any]:
