@@ -175,16 +175,11 @@ class ContactsPart:
         at = utc(now)
 
         def work(items: Sequence[ContactImport]) -> Callable[[Connection], list[ImportResult]]:
-            for item in items:
-                item.check()  # before the transaction, so no lock is taken for nothing
-            return partial(
-                imports.write,
-                items=items,
-                conversation_id=conversation_id,
-                salt=salt,
-                enrich=enrich,
-                now=at,
+            # Checked and prepared before the transaction: a bad item takes no lock.
+            batch = imports.prepare(
+                items, conversation_id=conversation_id, salt=salt, enrich=enrich, now=at
             )
+            return partial(imports.write, batch=batch)
 
         return self._tx.write_each(work(items) for items in batches)
 
