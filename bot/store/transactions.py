@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
@@ -23,6 +24,8 @@ class ConcurrentChange(Exception):
 
 _ATTEMPTS = 6
 _BACKOFF_S = 0.005
+_LONG_RUN_CACHE_KIB = 64 * 1024
+_END = object()
 # PostgreSQL serialization failure and deadlock: the transaction is safe to run again.
 _RETRYABLE_PGCODES = frozenset({"40001", "40P01"})
 
@@ -45,20 +48,47 @@ class Transactions:
     def write_each(self, works: Iterable[Callable[[Connection], T]]) -> Iterator[T]:
         """`write` for each of `works` in turn, each in its own transaction and retried
         alone, all on one connection: a long run of short transactions (an import's)
-        then keeps the database's page cache and does not connect again each time."""
+        then keeps the database's page cache and does not connect again each time.
+
+        The next work is taken from `works` in a worker thread while the current one's
+        transaction runs, so whatever producing it costs overlaps the database's time.
+        """
         try:
             conn = self.engine.connect()
         except DBAPIError as exc:
             reraise(exc)
         with conn:
             conn.execution_options(**_options(conn, True))
-            for work in works:
+            if conn.dialect.name == "sqlite":
+                _grow_page_cache(conn)
+            for work in _taken_ahead(works):
                 yield _retrying(partial(_in_transaction, conn, work))
 
     def _once(self, work: Callable[[Connection], T], *, write: bool) -> T:
         with self.engine.connect() as conn:
             conn.execution_options(**_options(conn, write))
             return _in_transaction(conn, work)
+
+
+def _taken_ahead(items: Iterable[T]) -> Iterator[T]:
+    """`items` in order, the next taken in a worker thread while the caller holds this
+    one; an exception raised taking an item is raised where the caller takes it."""
+    source = iter(items)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="taken-ahead") as worker:
+        pending = worker.submit(next, source, _END)
+        while (item := pending.result()) is not _END:
+            pending = worker.submit(next, source, _END)
+            yield cast(T, item)
+
+
+def _grow_page_cache(conn: Connection) -> None:
+    # A long run writes all over the same indexes; SQLite's default cache of 2 MiB then
+    # spills to the WAL mid-transaction and reads pages back in every batch.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA cache_size = -{_LONG_RUN_CACHE_KIB}")
+    finally:
+        cursor.close()
 
 
 def _in_transaction(conn: Connection, work: Callable[[Connection], T]) -> T:

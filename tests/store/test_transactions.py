@@ -3,8 +3,10 @@ connection for all, and a lost race retried alone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
+import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
@@ -39,3 +41,29 @@ def test_write_each_commits_each_work_and_retries_only_a_lost_race(engine: Engin
     with engine.connect() as conn:
         ids = sorted(conn.execute(select(contacts.c.id)).scalars())
     assert ids == ["a", "b"]  # the clashing attempt's "bx" went with its rollback
+
+
+def test_write_each_takes_the_next_work_in_a_worker_while_one_runs(engine: Engine) -> None:
+    producers: list[str] = []
+    running: list[str] = []
+
+    def works() -> Iterator[Callable[[Connection], str]]:
+        for contact_id in ("a", "b", "c"):
+            producers.append(threading.current_thread().name)
+
+            def work(conn: Connection, contact_id: str = contact_id) -> str:
+                running.append(contact_id)
+                conn.execute(insert(contacts), [_add(contact_id)])
+                return contact_id
+
+            yield work
+        raise ValueError("the fourth work cannot be made")
+
+    done: list[str] = []
+    with pytest.raises(ValueError, match="fourth"):
+        for result in Transactions(engine).write_each(works()):
+            done.append(result)
+    assert done == running == ["a", "b", "c"]
+    assert threading.current_thread().name not in producers
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(contacts.c.id)).scalars()) == ["a", "b", "c"]
