@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast, get_args
 
@@ -43,6 +44,8 @@ _ALIASES: dict[ImportField, tuple[str, ...]] = {
     "consent_wording_version": ("consent wording version", "wording version"),
 }
 _FREE_TEXT: tuple[LeadField, ...] = ("company", "role", "need")
+# Files repeat companies, roles and needs row after row; the check is pure.
+_clean_text = lru_cache(maxsize=4096)(clean_free_text)
 _KEYS: tuple[LeadField, ...] = ("email", "phone")
 
 
@@ -209,7 +212,7 @@ def _take_texts(person: Person, values: Mapping[ImportField, str], warnings: lis
         if not text:
             continue
         try:
-            person.fields[key] = clean_free_text(key, text)
+            person.fields[key] = _clean_text(key, text)
         except ValueError as error:
             warnings.append(RowNote(line, f"{key} left out ({error})"))
 

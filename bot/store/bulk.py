@@ -8,7 +8,7 @@ PostgreSQL takes the rows with COPY: one round trip, and no statement to parse.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 # COPY's text format: these would end a field or a row, or start an escape.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NOTHING = object()
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -30,20 +31,33 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     for name in names:
         values = [row[name] for row in rows]
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        columns.append(values if process is None else [process(v) for v in values])
+        columns.append(values if process is None else _each(process, values))
     quote = dialect.identifier_preparer.quote
     target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))})"
     if dialect.name == "postgresql":
         _copy(conn, target, columns)
-    else:
+    else:  # SQLite, the only other backend; its driver's placeholder is "?"
         marks = ", ".join("?" for _ in names)
         conn.exec_driver_sql(
             f"INSERT INTO {target} VALUES ({marks})", list(zip(*columns, strict=True))
         )
 
 
+def _each(process: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """`process` applied to each value; a run of one object (a batch's one `now`) is
+    processed once, since processors are pure."""
+    done: list[Any] = []
+    last, result = _NOTHING, None
+    for value in values:
+        if value is not last:
+            last, result = value, process(value)
+        done.append(result)
+    return done
+
+
 def _copy(conn: Connection, target: str, columns: list[list[Any]]) -> None:
-    text = "".join("\t".join(map(_copy_field, row)) + "\n" for row in zip(*columns, strict=True))
+    fields = [_each(_copy_field, column) for column in columns]
+    text = "".join(f"{line}\n" for line in map("\t".join, zip(*fields, strict=True)))
     statement = f"COPY {target} FROM STDIN"
     cursor = conn.connection.cursor()
     try:
