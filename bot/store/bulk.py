@@ -1,6 +1,7 @@
 """Many rows into one table in one driver call: what `conn.execute(insert(table), rows)`
 does, each value through its column type's own bind processor, without SQLAlchemy's
-per-row parameter bookkeeping (which cost imports more than the database did).
+per-row parameter bookkeeping (which cost imports more than the database did). Rows can
+be encoded ahead of the transaction that inserts them.
 
 PostgreSQL takes the rows with COPY: one round trip, and no statement to parse.
 """
@@ -8,12 +9,13 @@ PostgreSQL takes the rows with COPY: one round trip, and no statement to parse.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
 # COPY's text format: these would end a field or a row, or start an escape.
@@ -21,26 +23,55 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _NOTHING = object()
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert `rows`, which must all have the same keys, into `table`."""
-    if not rows:
-        return
-    names = list(rows[0])
-    dialect = conn.dialect
+@dataclass(frozen=True)
+class Encoded:
+    """Rows of one table made ready for one dialect's driver, before any transaction:
+    a parameter tuple a row for SQLite, a line of COPY text a row for PostgreSQL."""
+
+    dialect: str
+    table: Table
+    names: tuple[str, ...]
+    rows: list[Any]
+
+    def only(self, positions: Iterable[int]) -> Encoded:
+        return replace(self, rows=[self.rows[position] for position in positions])
+
+
+def encode(dialect: Dialect, table: Table, rows: Sequence[Mapping[str, Any]]) -> Encoded:
+    """`rows`, which must all have the same keys, as `insert` will hand them over."""
+    names = tuple(rows[0]) if rows else ()
     columns: list[list[Any]] = []
     for name in names:
         values = [row[name] for row in rows]
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(values if process is None else _each(process, values))
-    quote = dialect.identifier_preparer.quote
-    target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))})"
     if dialect.name == "postgresql":
-        _copy(conn, target, columns)
-    else:  # SQLite, the only other backend; its driver's placeholder is "?"
-        marks = ", ".join("?" for _ in names)
-        conn.exec_driver_sql(
-            f"INSERT INTO {target} VALUES ({marks})", list(zip(*columns, strict=True))
-        )
+        fields = [_each(_copy_field, column) for column in columns]
+        encoded: list[Any] = [f"{line}\n" for line in map("\t".join, zip(*fields, strict=True))]
+    else:  # SQLite, the only other backend
+        encoded = list(zip(*columns, strict=True))
+    return Encoded(dialect.name, table, names, encoded)
+
+
+def insert(conn: Connection, encoded: Encoded) -> None:
+    if not encoded.rows:
+        return
+    dialect = conn.dialect
+    if dialect.name != encoded.dialect:
+        raise ValueError(f"rows encoded for {encoded.dialect}, not {dialect.name}")
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(map(quote, encoded.names))
+    target = f"{dialect.identifier_preparer.format_table(encoded.table)} ({columns})"
+    if dialect.name == "postgresql":
+        _copy(conn, f"COPY {target} FROM STDIN", "".join(encoded.rows))
+    else:  # SQLite's driver takes "?" placeholders
+        marks = ", ".join("?" for _ in encoded.names)
+        conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({marks})", encoded.rows)
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows`, which must all have the same keys, into `table`."""
+    insert(conn, encode(conn.dialect, table, rows))
 
 
 def _each(process: Callable[[Any], Any], values: list[Any]) -> list[Any]:
@@ -55,10 +86,7 @@ def _each(process: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     return done
 
 
-def _copy(conn: Connection, target: str, columns: list[list[Any]]) -> None:
-    fields = [_each(_copy_field, column) for column in columns]
-    text = "".join(f"{line}\n" for line in map("\t".join, zip(*fields, strict=True)))
-    statement = f"COPY {target} FROM STDIN"
+def _copy(conn: Connection, statement: str, text: str) -> None:
     cursor = conn.connection.cursor()
     try:
         cursor.copy_expert(statement, io.StringIO(text))

@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Table, and_, or_, select, tuple_, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from bot.store import consent, erasure, operations, reads
-from bot.store.bulk import insert_rows
+from bot.store.bulk import Encoded, encode, insert
 from bot.store.records import Contact
 from bot.store.schema import (
     channel_identities,
@@ -104,7 +104,9 @@ class PreparedImport:
 
     items: Sequence[ContactImport]
     digests: Mapping[tuple[str, str], int]  # (kind, keyed digest) -> item, for erasures
-    rows: Sequence[_NewRows]  # what each item adds if it turns out new
+    contact_ids: Sequence[ContactId]  # each item's id if it turns out new
+    # The rows new items add, encoded, with the item each row belongs to.
+    tables: Sequence[tuple[Encoded, Sequence[int]]]
     conversation_id: str
     enrich: Enricher
     now: datetime
@@ -113,6 +115,7 @@ class PreparedImport:
 def prepare(
     items: Sequence[ContactImport],
     *,
+    dialect: Dialect,
     conversation_id: str,
     salt: str,
     enrich: Enricher,
@@ -121,8 +124,14 @@ def prepare(
     """Check the items (ValueError names the first problem) and prepare their batch."""
     for item in items:
         item.check()
-    rows = [_NewRows(item, conversation_id, enrich, now) for item in items]
-    return PreparedImport(items, _digests(items, salt), rows, conversation_id, enrich, now)
+    people = [_NewRows(item, conversation_id, enrich, now) for item in items]
+    tables: list[tuple[Encoded, list[int]]] = []
+    for name, table in _NewRows.TABLES:
+        owned = [(i, row) for i, person in enumerate(people) for row in person.tables[name]]
+        encoded = encode(dialect, table, [row for _i, row in owned])
+        tables.append((encoded, [i for i, _row in owned]))
+    ids = [person.contact_id for person in people]
+    return PreparedImport(items, _digests(items, salt), ids, tables, conversation_id, enrich, now)
 
 
 def write(conn: Connection, batch: PreparedImport) -> list[ImportResult]:
@@ -133,10 +142,11 @@ def write(conn: Connection, batch: PreparedImport) -> list[ImportResult]:
     for i, holder in existing.items():
         if i not in suppressed:
             results[i] = _merge_in(conn, items[i], holder, batch)
-    fresh = [i for i in range(len(items)) if i not in results]
-    _NewRows.insert(conn, [batch.rows[i] for i in fresh])
+    fresh = {i for i in range(len(items)) if i not in results}
+    for encoded, owners in batch.tables:
+        insert(conn, encoded.only(j for j, owner in enumerate(owners) if owner in fresh))
     for i in fresh:
-        results[i] = ImportResult("new", batch.rows[i].contact_id, len(items[i].consents))
+        results[i] = ImportResult("new", batch.contact_ids[i], len(items[i].consents))
     return [results[i] for i in range(len(items))]
 
 
@@ -252,7 +262,7 @@ def set_enrichment(conn: Connection, contact_id: str, values: EnrichmentValues) 
 
 class _NewRows:
     """The rows `update_lead_fields` would write for an item as a new contact; those
-    of a batch's new people are inserted together, each table in one statement."""
+    of a batch's new people go in together, a statement a table."""
 
     TABLES: tuple[tuple[str, Table], ...] = (
         ("contacts", contacts),
@@ -298,11 +308,6 @@ class _NewRows:
             ],
             "consent": [_consent_row(contact_id, grant) for grant in item.consents],
         }  # fmt: skip
-
-    @classmethod
-    def insert(cls, conn: Connection, people: Sequence[_NewRows]) -> None:
-        for name, table in cls.TABLES:
-            insert_rows(conn, table, [row for rows in people for row in rows.tables[name]])
 
 
 def _events(

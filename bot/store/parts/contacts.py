@@ -177,7 +177,12 @@ class ContactsPart:
         def work(items: Sequence[ContactImport]) -> Callable[[Connection], list[ImportResult]]:
             # Checked and prepared before the transaction: a bad item takes no lock.
             batch = imports.prepare(
-                items, conversation_id=conversation_id, salt=salt, enrich=enrich, now=at
+                items,
+                dialect=self._tx.engine.dialect,
+                conversation_id=conversation_id,
+                salt=salt,
+                enrich=enrich,
+                now=at,
             )
             return partial(imports.write, batch=batch)
 
