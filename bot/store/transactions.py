@@ -50,8 +50,10 @@ class Transactions:
         alone, all on one connection: a long run of short transactions (an import's)
         then keeps the database's page cache and does not connect again each time.
 
-        The next work is taken from `works` in a worker thread while the current one's
-        transaction runs, so whatever producing it costs overlaps the database's time.
+        On PostgreSQL the next work is taken from `works` in a worker thread while the
+        current one's transaction runs, so whatever producing it costs overlaps the
+        server's time. Not on SQLite: it runs in this process and takes Python's lock
+        back for every row, so a busy worker would only hold it up.
         """
         try:
             conn = self.engine.connect()
@@ -61,7 +63,9 @@ class Transactions:
             conn.execution_options(**_options(conn, True))
             if conn.dialect.name == "sqlite":
                 _grow_page_cache(conn)
-            for work in _taken_ahead(works):
+            else:
+                works = _taken_ahead(works)
+            for work in works:
                 yield _retrying(partial(_in_transaction, conn, work))
 
     def _once(self, work: Callable[[Connection], T], *, write: bool) -> T:
