@@ -5,19 +5,24 @@
 With --postgres the import goes into a throwaway schema of that database, dropped after.
 
 Every row is a new person with a name, email, phone, company and an email consent with
-evidence; one row in fifty repeats an earlier person. Prints rows per second.
+evidence; one row in fifty repeats an earlier person. Prints rows per second and writes
+them to bench/results/import_contacts.json with the machine, the date and the commit.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import platform
+import subprocess
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import text
@@ -26,6 +31,7 @@ from sqlalchemy.engine import Engine
 from bot.importing import ImportOptions, import_contacts
 from bot.store import ProfileStore, make_engine, upgrade
 
+RESULTS = Path(__file__).resolve().parent / "results" / "import_contacts.json"
 HEADER = ["Full name", "E-mail", "Phone", "Company", "purpose", "consent_source",
           "consent_time", "consent_wording"]  # fmt: skip
 
@@ -47,7 +53,8 @@ def _word(number: int) -> str:
     return "".join(chr(ord("a") + int(digit)) for digit in str(number))
 
 
-def run(engine: Engine, path: Path, rows: int) -> None:
+def run(engine: Engine, path: Path, rows: int) -> float:
+    """The import's rows per second."""
     upgrade(engine)
     store = ProfileStore(engine)
     options = ImportOptions(region="US", salt="bench-salt", progress=False)
@@ -61,6 +68,7 @@ def run(engine: Engine, path: Path, rows: int) -> None:
     )
     assert store.contacts.count() == report.new
     store.dispose()
+    return rows / took
 
 
 def main() -> None:
@@ -68,13 +76,34 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", default=None, help="a database URL to import into too")
     args = parser.parse_args()
+    load = os.getloadavg()[0]  # others' work on the machine shows in the figures
+    rates: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "contacts.csv"
         write_file(path, args.rows)
-        run(make_engine(f"sqlite:///{tmp}/parley.db"), path, args.rows)
+        rates["sqlite"] = round(run(make_engine(f"sqlite:///{tmp}/parley.db"), path, args.rows))
         if args.postgres:
             with throwaway_schema(args.postgres) as engine:
-                run(engine, path, args.rows)
+                rates["postgresql"] = round(run(engine, path, args.rows))
+    write_results(args.rows, rates, load)
+
+
+def write_results(rows: int, rates: dict[str, int], load: float) -> None:
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=RESULTS.parent
+    ).stdout.strip()
+    results = {
+        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit,
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_average_1m_at_start": round(load, 2),
+        },
+        "rows": rows,
+        "rows_per_second": rates,
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 @contextmanager

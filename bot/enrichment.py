@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.phone_places import place_of
+from bot.phone_places import Place, place_of
 
 # Addresses anyone can get: their domain says nothing about an employer.
 FREE_MAIL_DOMAINS = frozenset(
@@ -30,7 +30,12 @@ class Enrichment:
 
 
 def enrich(email: str | None, phone: str | None) -> Enrichment:
-    country, zone = place_of(phone)
+    return enrichment_of(email, place_of(phone))
+
+
+def enrichment_of(email: str | None, place: Place | None) -> Enrichment:
+    """`enrich` for a phone whose place is known already (imports read each number once)."""
+    country, zone = place or (None, None)
     return Enrichment(company_domain_of(email), country, zone)
 
 

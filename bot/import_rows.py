@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast, get_args
 
 from bot.errors import ParleyError
-from bot.leads import clean_free_text, normalize_email, normalize_phone, phone_regions
+from bot.leads import clean_free_text, normalize_email, phone_regions
+from bot.phone_places import Place, read_number
 from bot.types import PURPOSES, LeadField, Purpose
 
 ImportField = Literal[
@@ -42,6 +44,8 @@ _ALIASES: dict[ImportField, tuple[str, ...]] = {
     "consent_wording_version": ("consent wording version", "wording version"),
 }
 _FREE_TEXT: tuple[LeadField, ...] = ("company", "role", "need")
+# Files repeat companies, roles and needs row after row; the check is pure.
+_clean_text = lru_cache(maxsize=4096)(clean_free_text)
 _KEYS: tuple[LeadField, ...] = ("email", "phone")
 
 
@@ -83,6 +87,7 @@ class Person:
     fields: dict[LeadField, str]
     claims: list[ConsentClaim] = field(default_factory=list)
     refused: int = 0  # consent claims without the evidence to record them
+    place: Place | None = None  # where its phone is, read with the number (for enrichment)
 
     @property
     def keys(self) -> list[str]:
@@ -163,33 +168,36 @@ def cleanse(row: Row, region: str, now: datetime, warnings: list[RowNote]) -> Pe
     keys = _identifiers(values, region)
     if isinstance(keys, str):
         return RowNote(row.line, keys)
-    person = Person([row.line], keys)
+    found, place = keys
+    person = Person([row.line], found, place=place)
     _take_texts(person, values, warnings)
     _take_consent(person, values, now, warnings)
     return person
 
 
-def _identifiers(values: Mapping[ImportField, str], region: str) -> dict[LeadField, str] | str:
+def _identifiers(
+    values: Mapping[ImportField, str], region: str
+) -> tuple[dict[LeadField, str], Place | None] | str:
     found: dict[LeadField, str] = {}
     if values.get("email"):
         try:
             found["email"] = normalize_email(values["email"])
         except ValueError:
             return "invalid email"
+    place = None
     if values.get("phone"):
-        phone = _phone(values["phone"], phone_regions(region, found.get("email")))
-        if phone is None:
+        read = _phone(values["phone"], phone_regions(region, found.get("email")))
+        if read is None:
             return "invalid phone"
-        found["phone"] = phone
-    return found or "no email or phone"
+        found["phone"], place = read
+    return (found, place) if found else "no email or phone"
 
 
-def _phone(raw: str, regions: tuple[str, ...]) -> str | None:
+def _phone(raw: str, regions: tuple[str, ...]) -> tuple[str, Place] | None:
     for region in regions:
-        try:
-            return normalize_phone(raw, region)
-        except ValueError:
-            continue
+        read = read_number(raw, region)
+        if read is not None:
+            return read
     return None
 
 
@@ -204,7 +212,7 @@ def _take_texts(person: Person, values: Mapping[ImportField, str], warnings: lis
         if not text:
             continue
         try:
-            person.fields[key] = clean_free_text(key, text)
+            person.fields[key] = _clean_text(key, text)
         except ValueError as error:
             warnings.append(RowNote(line, f"{key} left out ({error})"))
 
@@ -307,6 +315,8 @@ class Folder:
             if kept != value and key in _KEYS:
                 note = f"{key} differs from line {person.lines[0]}'s; kept that one"
                 warnings.append(RowNote(other.lines[0], note))
+        if person.place is None:  # the phone, if any, is now the other's
+            person.place = other.place
         person.lines.extend(other.lines)
         person.claims.extend(other.claims)
         person.refused += other.refused

@@ -9,14 +9,14 @@ enriched, and given the consent the file proves, and only that.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from tqdm import tqdm
 
-from bot.enrichment import enrich
+from bot.enrichment import enrich, enrichment_of
 from bot.import_rows import ConsentClaim, Folder, Person, RowNote, cleanse, read_rows
 from bot.store import ContactImport, ImportedConsent, ImportOutcome, ImportResult, ProfileStore
 
@@ -31,7 +31,9 @@ class ImportOptions:
     delimiter: str = ","
     dry_run: bool = False
     progress: bool | None = None  # None: when stderr is a terminal or the file is large
-    batch: int = 500  # people per write transaction
+    # People per write transaction: fewer commits rewrite fewer index pages, and with its
+    # rows prepared beforehand a batch holds the write lock for well under a second.
+    batch: int = 2000
 
 
 @dataclass
@@ -92,10 +94,7 @@ def import_contacts(
         people = _people(path, options, at, report, bar)
     writer = _Writer(store, path.name, options, at, report)
     with _bar(show, "importing", "contact", len(people)) as bar:
-        for start in range(0, len(people), options.batch):
-            batch = people[start : start + options.batch]
-            writer.apply(batch)
-            bar.update(len(batch))
+        writer.apply(people, bar)
     report.warnings.sort(key=lambda note: note.line)
     return report
 
@@ -144,28 +143,39 @@ class _Writer:
         self.store, self.file, self.options = store, file, options
         self.now, self.report = now, report
 
-    def apply(self, people: Sequence[Person]) -> None:
+    def apply(self, people: Sequence[Person], bar: tqdm) -> None:
         items = [self._item(person) for person in people]
+        for item in items:
+            item.check()  # every one before the first write: a bad item leaves nothing written
+        size = self.options.batch
+        starts = range(0, len(items), size)
+        batches = (items[start : start + size] for start in starts)
         if self.options.dry_run:
-            outcomes = self.store.contacts.match_imports(items, self.options.salt)
-            results = [
-                ImportResult(o, None, len(i.consents)) for o, i in zip(outcomes, items, strict=True)
-            ]
+            found: Iterable[list[ImportResult]] = map(self._dry, batches)
         else:
-            results = self.store.contacts.import_batch(
-                items,
+            found = self.store.contacts.import_batches(
+                batches,
                 conversation_id=f"import:{self.file}",
                 salt=self.options.salt,
                 enrich=enrich,
                 now=self.now,
             )
-        for person, result in zip(people, results, strict=True):
-            self._count(person, result)
+        for start, results in zip(starts, found, strict=True):
+            for person, result in zip(people[start : start + size], results, strict=True):
+                self._count(person, result)
+            bar.update(len(results))
+
+    def _dry(self, items: Sequence[ContactImport]) -> list[ImportResult]:
+        outcomes = self.store.contacts.match_imports(items, self.options.salt)
+        return [
+            ImportResult(o, None, len(i.consents)) for o, i in zip(outcomes, items, strict=True)
+        ]
 
     def _item(self, person: Person) -> ContactImport:
         grants = tuple(self._grant(claim) for claim in person.claims)
         key = person.fields.get("email") or person.fields["phone"]
-        return ContactImport(key, dict(person.fields), grants)
+        found = enrichment_of(person.fields.get("email"), person.place)
+        return ContactImport(key, dict(person.fields), grants, found)
 
     def _grant(self, claim: ConsentClaim) -> ImportedConsent:
         evidence = {"file": self.file, "line": str(claim.line), "source": claim.source}

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import and_, insert, or_, select, tuple_, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, and_, or_, select, tuple_, update
+from sqlalchemy.engine import Connection, Dialect
 
 from bot.store import consent, erasure, operations, reads
+from bot.store.bulk import Encoded, encode, insert
 from bot.store.records import Contact
 from bot.store.schema import (
     channel_identities,
@@ -62,6 +63,13 @@ class ContactImport:
     key: str  # the person's id on the "import" channel: their email, else their phone
     fields: Mapping[LeadField, str]
     consents: tuple[ImportedConsent, ...] = ()
+    # Worked out before the write transaction when the caller can; None: `enrich` is called.
+    enrichment: EnrichmentValues | None = None
+
+    def check(self) -> None:
+        """Raise ValueError if the store cannot take this item; nothing is written then."""
+        for grant in self.consents:
+            _record(grant)
 
     def identifiers(self) -> list[tuple[erasure.IdentifierKind, str]]:
         found: list[tuple[erasure.IdentifierKind, str | None]] = [
@@ -81,7 +89,7 @@ class ImportResult:
 
 def match(conn: Connection, items: Sequence[ContactImport], salt: str) -> list[ImportOutcome]:
     """What `write` would do with each item, without writing."""
-    suppressed = _suppressed(conn, items, salt)
+    suppressed = _suppressed(conn, _digests(items, salt))
     existing = _existing(conn, items)
     return [
         "suppressed" if i in suppressed else "merged" if i in existing else "new"
@@ -89,34 +97,68 @@ def match(conn: Connection, items: Sequence[ContactImport], salt: str) -> list[I
     ]
 
 
-def write(
-    conn: Connection,
+@dataclass(frozen=True)
+class PreparedImport:
+    """A batch with all its transaction needs that the store cannot change worked out
+    beforehand, so the transaction holds the write lock only to read and write."""
+
+    items: Sequence[ContactImport]
+    digests: Mapping[tuple[str, str], int]  # (kind, keyed digest) -> item, for erasures
+    contact_ids: Sequence[ContactId]  # each item's id if it turns out new
+    # The rows new items add, encoded, with the item each row belongs to.
+    tables: Sequence[tuple[Encoded, Sequence[int]]]
+    conversation_id: str
+    enrich: Enricher
+    now: datetime
+
+
+def prepare(
     items: Sequence[ContactImport],
     *,
+    dialect: Dialect,
     conversation_id: str,
     salt: str,
     enrich: Enricher,
     now: datetime,
-) -> list[ImportResult]:
-    suppressed = _suppressed(conn, items, salt)
+) -> PreparedImport:
+    """Check the items (ValueError names the first problem) and prepare their batch."""
+    for item in items:
+        item.check()
+    people = [_NewRows(item, conversation_id, enrich, now) for item in items]
+    tables: list[tuple[Encoded, list[int]]] = []
+    for name, table in _NewRows.TABLES:
+        owned = [(i, row) for i, person in enumerate(people) for row in person.tables[name]]
+        encoded = encode(dialect, table, [row for _i, row in owned])
+        tables.append((encoded, [i for i, _row in owned]))
+    ids = [person.contact_id for person in people]
+    return PreparedImport(items, _digests(items, salt), ids, tables, conversation_id, enrich, now)
+
+
+def write(conn: Connection, batch: PreparedImport) -> list[ImportResult]:
+    items = batch.items
+    suppressed = _suppressed(conn, batch.digests)
     existing = _existing(conn, items)
     results: dict[int, ImportResult] = {i: ImportResult("suppressed") for i in suppressed}
     for i, holder in existing.items():
         if i not in suppressed:
-            results[i] = _merge_in(conn, items[i], holder, conversation_id, enrich, now)
-    fresh = [i for i in range(len(items)) if i not in results]
-    ids = _insert_new([items[i] for i in fresh], conversation_id, enrich, now, conn)
-    for i, contact_id in zip(fresh, ids, strict=True):
-        results[i] = ImportResult("new", contact_id, len(items[i].consents))
+            results[i] = _merge_in(conn, items[i], holder, batch)
+    fresh = {i for i in range(len(items)) if i not in results}
+    for encoded, owners in batch.tables:
+        insert(conn, encoded.only(j for j, owner in enumerate(owners) if owner in fresh))
+    for i in fresh:
+        results[i] = ImportResult("new", batch.contact_ids[i], len(items[i].consents))
     return [results[i] for i in range(len(items))]
 
 
-def _suppressed(conn: Connection, items: Sequence[ContactImport], salt: str) -> set[int]:
-    digests = {
+def _digests(items: Sequence[ContactImport], salt: str) -> dict[tuple[str, str], int]:
+    return {
         (kind, erasure.digest(kind, value, salt)): i
         for i, item in enumerate(items)
         for kind, value in item.identifiers()
     }
+
+
+def _suppressed(conn: Connection, digests: Mapping[tuple[str, str], int]) -> set[int]:
     if not digests:
         return set()
     wanted = tuple_(suppressed_identifiers.c.kind, suppressed_identifiers.c.digest)
@@ -161,19 +203,14 @@ def _imported_before(conn: Connection, keys: list[str]) -> dict[str, ContactId]:
 
 
 def _merge_in(
-    conn: Connection,
-    item: ContactImport,
-    holder: ContactId,
-    conversation_id: str,
-    enrich: Enricher,
-    now: datetime,
+    conn: Connection, item: ContactImport, holder: ContactId, batch: PreparedImport
 ) -> ImportResult:
     fields = blanks_only(item.fields, reads.load_contact(conn, holder))
     contact_id = operations.update_lead_fields(
-        conn, CHANNEL, item.key, fields, conversation_id, now
+        conn, CHANNEL, item.key, fields, batch.conversation_id, batch.now
     )
     contact = reads.load_contact(conn, contact_id)
-    set_enrichment(conn, contact_id, enrich(contact.email, contact.phone))
+    set_enrichment(conn, contact_id, batch.enrich(contact.email, contact.phone))
     known = {(e.purpose, e.occurred_at, e.wording) for e in consent.history(conn, contact_id)}
     recorded = 0
     for grant in item.consents:
@@ -223,86 +260,69 @@ def set_enrichment(conn: Connection, contact_id: str, values: EnrichmentValues) 
     )
 
 
-def _insert_new(
-    items: Sequence[ContactImport],
-    conversation_id: str,
-    enrich: Enricher,
-    now: datetime,
-    conn: Connection,
-) -> list[ContactId]:
-    if not items:
-        return []
-    rows = _NewRows()
-    ids = [rows.add(item, conversation_id, enrich, now) for item in items]
-    rows.insert(conn)
-    return ids
-
-
 class _NewRows:
-    """The rows `update_lead_fields` would write for a new contact, collected so that
-    each table takes one multi-row INSERT."""
+    """The rows `update_lead_fields` would write for an item as a new contact; those
+    of a batch's new people go in together, a statement a table."""
 
-    def __init__(self) -> None:
-        self.tables: dict[str, list[dict[str, Any]]] = {
-            name: [] for name in ("contacts", "identities", "events", "leads", "answers", "consent")
-        }
+    TABLES: tuple[tuple[str, Table], ...] = (
+        ("contacts", contacts),
+        ("identities", channel_identities),
+        ("events", timeline_events),
+        ("leads", leads),
+        ("answers", lead_answers),
+        ("consent", consent_events),
+    )
 
-    def add(
+    def __init__(
         self, item: ContactImport, conversation_id: str, enrich: Enricher, now: datetime
-    ) -> ContactId:
-        contact_id, lead_id = ContactId(new_id()), new_id()
-        fields: dict[str, str] = {str(key): value for key, value in item.fields.items()}
-        found = enrich(fields.get("email"), fields.get("phone"))
-        self.tables["contacts"].append(
-            {
-                "id": contact_id, "name": None, "email": None, "phone": None, "company": None,
-                "role": None, "need": None, **fields, "lead_status": "partial",
-                "created_at": now, "updated_at": now, "company_domain": found.company_domain,
-                "country": found.country, "timezone": found.timezone,
-            }
-        )  # fmt: skip
-        identity = {"channel": CHANNEL, "external_id": item.key}
-        self.tables["identities"].append({"contact_id": contact_id, **identity, "created_at": now})
-        self._events(contact_id, fields, identity, now)
-        self.tables["leads"].append(
-            {
-                "id": lead_id, "contact_id": contact_id, "status": "partial", "channel": CHANNEL,
-                "conversation_id": conversation_id, "started_at": now, "updated_at": now,
-            }
-        )  # fmt: skip
-        self.tables["answers"] += [
-            {"lead_id": lead_id, "field": key, "value": value, "answered_at": now}
-            for key, value in fields.items()
-        ]
-        self.tables["consent"] += [_consent_row(contact_id, grant) for grant in item.consents]
-        return contact_id
-
-    def _events(
-        self, contact_id: str, fields: Mapping[str, str], identity: Mapping[str, str], now: datetime
     ) -> None:
-        kinds: list[tuple[str, Mapping[str, Any]]] = [
-            ("contact_created", {}),
-            ("identity_linked", identity),
-            *(("field_changed", {"field": k, "old": None, "new": v}) for k, v in fields.items()),
-            ("lead_status_changed", {"old": "new", "new": "partial"}),
-        ]
-        self.tables["events"] += [
-            {"contact_id": contact_id, "kind": kind, "data": dict(data), "occurred_at": now}
-            for kind, data in kinds
-        ]
+        self.contact_id, lead_id = ContactId(new_id()), new_id()
+        contact_id = self.contact_id
+        fields: dict[str, str] = {str(key): value for key, value in item.fields.items()}
+        found = item.enrichment
+        if found is None:
+            found = enrich(fields.get("email"), fields.get("phone"))
+        identity = {"channel": CHANNEL, "external_id": item.key}
+        self.tables: dict[str, list[dict[str, Any]]] = {
+            "contacts": [
+                {
+                    "id": contact_id, "name": None, "email": None, "phone": None,
+                    "company": None, "role": None, "need": None, **fields,
+                    "lead_status": "partial", "created_at": now, "updated_at": now,
+                    "company_domain": found.company_domain, "country": found.country,
+                    "timezone": found.timezone,
+                }
+            ],
+            "identities": [{"contact_id": contact_id, **identity, "created_at": now}],
+            "events": _events(contact_id, fields, identity, now),
+            "leads": [
+                {
+                    "id": lead_id, "contact_id": contact_id, "status": "partial",
+                    "channel": CHANNEL, "conversation_id": conversation_id,
+                    "started_at": now, "updated_at": now,
+                }
+            ],
+            "answers": [
+                {"lead_id": lead_id, "field": key, "value": value, "answered_at": now}
+                for key, value in fields.items()
+            ],
+            "consent": [_consent_row(contact_id, grant) for grant in item.consents],
+        }  # fmt: skip
 
-    def insert(self, conn: Connection) -> None:
-        targets = {
-            "contacts": contacts,
-            "identities": channel_identities,
-            "events": timeline_events,
-            "leads": leads,
-            "answers": lead_answers,
-            "consent": consent_events,
-        }
-        for name, table in targets.items():
-            if self.tables[name]:
-                conn.execute(insert(table), self.tables[name])
+
+def _events(
+    contact_id: str, fields: Mapping[str, str], identity: Mapping[str, str], now: datetime
+) -> list[dict[str, Any]]:
+    kinds: list[tuple[str, Mapping[str, Any]]] = [
+        ("contact_created", {}),
+        ("identity_linked", identity),
+        *(("field_changed", {"field": k, "old": None, "new": v}) for k, v in fields.items()),
+        ("lead_status_changed", {"old": "new", "new": "partial"}),
+    ]
+    return [
+        {"contact_id": contact_id, "kind": kind, "data": dict(data), "occurred_at": now}
+        for kind, data in kinds
+    ]
 
 
 def _consent_row(contact_id: str, grant: ImportedConsent) -> dict[str, Any]:

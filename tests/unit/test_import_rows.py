@@ -70,6 +70,7 @@ def test_cleanse_joins_first_and_last_name_and_reads_national_numbers() -> None:
     person = cleanse(row, "US", NOW, [])
     assert isinstance(person, Person)
     assert person.fields == {"name": "Ada Lovelace", "phone": "+12125550100"}
+    assert person.place == ("US", "America/New_York")  # read with the number, for enrichment
 
 
 def test_cleanse_refuses_consent_in_the_future() -> None:
@@ -110,3 +111,18 @@ def test_folder_keeps_the_first_phone_on_a_conflict_and_warns() -> None:
     [person] = folder.people
     assert person.fields["phone"] == "+12125550100"
     assert warnings == [RowNote(5, "phone differs from line 2's; kept that one")]
+
+
+def test_folder_keeps_the_place_of_the_phone_it_keeps() -> None:
+    folder, warnings = Folder(), list[RowNote]()
+    folder.add(Person([2], {"email": "a@b.io"}), warnings)
+    folder.add(
+        Person([3], {"email": "a@b.io", "phone": "+33612345678"}, place=("FR", "Europe/Paris")),
+        warnings,
+    )
+    folder.add(
+        Person([4], {"email": "a@b.io", "phone": "+12125550100"}, place=("US", "America/New_York")),
+        warnings,
+    )
+    [person] = folder.people
+    assert (person.fields["phone"], person.place) == ("+33612345678", ("FR", "Europe/Paris"))

@@ -4,8 +4,9 @@ enrichment and imports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy.engine import Connection
@@ -144,21 +145,48 @@ class ContactsPart:
     ) -> list[ImportResult]:
         """Import a batch (a few hundred) in one transaction, one result per item.
 
-        Items must be distinct people (no two with the same email or phone). Erased
-        people (keyed digests under `salt`) are skipped. An item matching a contact by
-        email, phone or an earlier import is merged into it and only fills its blanks,
-        as `store.leads.update_fields` would; a consent grant already in its ledger (same
-        purpose, time and wording) is not added twice. New people are inserted in bulk
-        with the rows and timeline `store.leads.update_fields` would leave.
+        Items must be distinct people (no two with the same email or phone); an item the
+        store cannot take (`ContactImport.check`) raises ValueError before the
+        transaction begins. Erased people (keyed digests under `salt`) are skipped. An
+        item matching a contact by email, phone or an earlier import is merged into it
+        and only fills its blanks, as `store.leads.update_fields` would; a consent grant
+        already in its ledger (same purpose, time and wording) is not added twice. New
+        people are inserted in bulk with the rows and timeline `store.leads.update_fields`
+        would leave, enriched with their item's own enrichment or else by `enrich`.
         """
+        [results] = self.import_batches(
+            [items], conversation_id=conversation_id, salt=salt, enrich=enrich, now=now
+        )
+        return results
+
+    def import_batches(
+        self,
+        batches: Iterable[Sequence[ContactImport]],
+        *,
+        conversation_id: str,
+        salt: str,
+        enrich: Enricher,
+        now: datetime | None = None,
+    ) -> Iterator[list[ImportResult]]:
+        """`import_batch` for each batch in turn, as it is taken: each checked and then
+        written in its own transaction, all on one connection."""
         check_text("conversation_id", conversation_id)
         check_text("salt", salt)
         at = utc(now)
-        return self._tx.write(
-            lambda conn: imports.write(
-                conn, items, conversation_id=conversation_id, salt=salt, enrich=enrich, now=at
+
+        def work(items: Sequence[ContactImport]) -> Callable[[Connection], list[ImportResult]]:
+            # Checked and prepared before the transaction: a bad item takes no lock.
+            batch = imports.prepare(
+                items,
+                dialect=self._tx.engine.dialect,
+                conversation_id=conversation_id,
+                salt=salt,
+                enrich=enrich,
+                now=at,
             )
-        )
+            return partial(imports.write, batch=batch)
+
+        return self._tx.write_each(work(items) for items in batches)
 
     def match_imports(self, items: Sequence[ContactImport], salt: str) -> list[ImportOutcome]:
         """What `import_batch` would do with each item, writing nothing."""
