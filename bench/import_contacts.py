@@ -13,25 +13,21 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
-import platform
-import subprocess
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from bench.results_file import write_results
 from bot.importing import ImportOptions, import_contacts
 from bot.store import ProfileStore, make_engine, upgrade
 
-RESULTS = Path(__file__).resolve().parent / "results" / "import_contacts.json"
 HEADER = ["Full name", "E-mail", "Phone", "Company", "purpose", "consent_source",
           "consent_time", "consent_wording"]  # fmt: skip
 
@@ -85,25 +81,10 @@ def main() -> None:
         if args.postgres:
             with throwaway_schema(args.postgres) as engine:
                 rates["postgresql"] = round(run(engine, path, args.rows))
-    write_results(args.rows, rates, load)
-
-
-def write_results(rows: int, rates: dict[str, int], load: float) -> None:
-    commit = subprocess.run(
-        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=RESULTS.parent
-    ).stdout.strip()
-    results = {
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit,
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average_1m_at_start": round(load, 2),
-        },
-        "rows": rows,
-        "rows_per_second": rates,
-    }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(
+        "import_contacts",
+        {"load_average_1m_at_start": round(load, 2), "rows": args.rows, "rows_per_second": rates},
+    )
 
 
 @contextmanager
