@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import sys
 import tempfile
 import time
 import uuid
@@ -24,9 +25,12 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bench.results_file import write_results
-from bot.importing import ImportOptions, import_contacts
-from bot.store import ProfileStore, make_engine, upgrade
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.results_file import write_results  # noqa: E402
+from bot.importing import ImportOptions, import_contacts  # noqa: E402
+from bot.store import ProfileStore, make_engine, upgrade  # noqa: E402
 
 HEADER = ["Full name", "E-mail", "Phone", "Company", "purpose", "consent_source",
           "consent_time", "consent_wording"]  # fmt: skip
