@@ -15,7 +15,18 @@ from zoneinfo import ZoneInfo
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
     "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1,
+    "earliest": 0, "soonest": 0, "latest": -1,
 }  # fmt: skip
+# Leaving the choice to us: the earliest time offered. Not when it turns them all down.
+_ANY = re.compile(
+    r"\b(?:any(?:one| of them| time)?|anything|whichever|either|don'?t mind|do not mind|"
+    r"up to you|you (?:choose|pick|decide)|all (?:good|fine)|doesn'?t matter)\b",
+    re.I,
+)
+_CONDITION = re.compile(
+    r"\b(?:after|before|morning|afternoon|evening|later|earlier|tomorrow|next|week|but)\b", re.I
+)
+_NONE = re.compile(r"\b(?:none|neither|not|no|can'?t|cannot|won'?t|other|different)\b", re.I)
 # Only as the whole reply: "one" in "the second one" is not a position.
 _NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "four": 3, "five": 4}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -51,6 +62,14 @@ def match_choice(text: str, options: Sequence[datetime], timezone: str) -> datet
         candidates = [i for i in candidates if (local[i].hour, local[i].minute) == hour]
     if (weekdays or hour is not None) and len(candidates) == 1:
         return options[candidates[0]]
+    if (
+        not weekdays
+        and hour is None
+        and _ANY.search(cleaned)
+        and not _NONE.search(cleaned)
+        and not _CONDITION.search(cleaned)
+    ):
+        return options[0]
     return None
 
 

@@ -30,13 +30,21 @@ def test_label_is_local_time() -> None:
         ("tuesday at 2pm", 1),
         ("14:00 please", 1),
         ("the 2 pm slot", 1),
+        # The choice left to us: the earliest offered.
+        ("earliest", 0),
+        ("the soonest please", 0),
+        ("any of them is fine", 0),
+        ("I don't mind", 0),
     ],
 )
 def test_picks(text: str, index: int) -> None:
     assert match_choice(text, OPTIONS, TZ) == OPTIONS[index]
 
 
-@pytest.mark.parametrize("text", ["tuesday", "7", "friday", "whenever", "10am"])
+@pytest.mark.parametrize(
+    "text",
+    ["tuesday", "7", "friday", "whenever", "10am", "none of them work", "any time after 5"],
+)
 def test_ambiguous_or_unknown_picks_nothing(text: str) -> None:
     assert match_choice(text, OPTIONS, TZ) is None
 
