@@ -144,7 +144,9 @@ class ValidateBookingForm(BookingBacked, Action):
         if attempts >= GIVE_UP_AFTER or turn.intent in ("deny", "skip"):
             dispatcher.utter_message(response="utter_route_declined")
             return [SlotSet(ATTEMPTS, 0), SlotSet(CHOSEN, None), SlotSet(REQUESTED_SLOT, None)]
-        dispatcher.utter_message(response="utter_meeting_not_understood")
+        # Never the same words twice: the second time, say how to pick.
+        again = "utter_meeting_not_understood" if attempts == 1 else "utter_meeting_how_to_pick"
+        dispatcher.utter_message(response=again)
         return [SlotSet(ATTEMPTS, attempts), SlotSet(REQUESTED_SLOT, CHOSEN)]
 
 

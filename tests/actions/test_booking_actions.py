@@ -1,0 +1,45 @@
+"""Picking a meeting time in the booking form, with a real store and calendar settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import ATTEMPTS, CHOSEN, OFFERED, ValidateBookingForm
+from bot.settings import Settings
+from bot.store import ProfileStore
+from tests.actions.conftest import make_tracker, responses, slot_events
+
+START = datetime(2030, 1, 8, 10, 0, tzinfo=timezone.utc)
+TIMES = [(START + timedelta(minutes=30 * i)).isoformat() for i in range(3)]
+
+
+async def _pick(
+    store: ProfileStore, settings: Settings, text: str, attempts: int = 0
+) -> tuple[dict[str, Any], list[str]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text, slots={OFFERED: TIMES, ATTEMPTS: attempts, "requested_slot": CHOSEN}
+    )
+    events = await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
+    return slot_events(events), responses(dispatcher)
+
+
+async def test_the_earliest_is_picked_when_the_choice_is_left_to_us(
+    store: ProfileStore, settings: Settings
+) -> None:
+    slots, said = await _pick(store, settings, "earliest is fine")
+    assert slots[CHOSEN] == TIMES[0] and said == []
+
+
+async def test_a_reply_matching_no_time_is_never_answered_with_the_same_words_twice(
+    store: ProfileStore, settings: Settings
+) -> None:
+    _, first = await _pick(store, settings, "sorry?")
+    _, second = await _pick(store, settings, "sorry?", attempts=1)
+    assert first == ["utter_meeting_not_understood"]
+    assert second == ["utter_meeting_how_to_pick"]
+    slots, third = await _pick(store, settings, "sorry?", attempts=2)
+    assert third == ["utter_route_declined"] and slots[CHOSEN] is None
