@@ -223,6 +223,7 @@ _BIG_SCALES = {
 }  # fmt: skip
 _INDIAN_SCALES = ("lakh", "lakhs", "lac", "lacs", "crore", "crores")
 _SCALE_WORDS = _LOCAL_SCALES.keys() | _BIG_SCALES.keys()
+_A_GRAND = re.compile(r"\b(?:a|one)\s+grand\b", re.I)
 _WORD = re.compile(r"[^\W\d_]+", re.I)
 # After a lone "one", what makes it a count.
 _COUNTED_ONE = re.compile(
@@ -233,6 +234,7 @@ _COUNTED_ONE = re.compile(
 
 def _spell_out_numbers(text: str) -> str:
     """Number words as digits: "about two thousand" -> "about 2000"."""
+    text = _A_GRAND.sub("1 grand", text)
     words = list(_WORD.finditer(text))
     out: list[str] = []
     done = 0
@@ -761,6 +763,7 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"i(?:'m| am) the one (?:who(?:'ll| will)? |to |that )?"
                 r"(?:decid|approv|sign|choos|pick|say|make|call)\w*|"
                 r"(?:the )?(?:decision|call)(?:'s| is) (?:mine|my own)|mine to make|"
+                r"me (?:who|that) (?:decides?|signs?|approves?|chooses?|makes? the call)|"
                 r"i call the shots|i'?m in charge|that(?:'d| would| will) be me)\b|"
                 # A bare "me" (or "myself, obviously") to "will you be the one deciding?"
                 r"^\W*(?:(?:yes|yeah|yep|yup)\W+)?(?:me|myself|moi)"
@@ -836,13 +839,15 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:next month|this quarter|next quarter|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the quarter|soon|shortly|in the coming weeks|"
                 r"before (?:the )?(?:summer|end of (?:the )?quarter))\b", re.I), "quarter"),
-    (re.compile(r"\b(?:this year|later this year|next year|end of (?:the )?year|this fiscal year|"
+    (re.compile(r"\b(?:this year|later this year|later in the year|next year|end of (?:the )?year|this fiscal year|"
                 r"next fiscal year|in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12])\b", re.I), "year"),
     (re.compile(r"\b(?:no (?:rush|hurry|timeline|plans?|deadline)|not (?:yet|soon|any time soon)|"
                 r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
                 r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"
                 r"someday|some day|eventually|at some point|just (?:looking|exploring|browsing)|"
-                r"no specific|no fixed|long[- ]term|far off)\b", re.I), "later"),
+                r"no specific|no fixed|long[- ]term|far off)\b|"
+                # "later" as the whole answer, or its last word: "not sure. later"
+                r"(?:^|[.,;!]\s*)(?:maybe |probably |much |sometime )?later(?: on)?\W*$", re.I), "later"),
 )  # fmt: skip
 
 
@@ -884,11 +889,20 @@ def read_timeline(text: str) -> str | None:
         ):
             months *= 1.01
         return _months_bucket(months)
-    # "later" first: "not any time soon" is not "soon".
-    for pattern, value in (_TIMELINE_WORDS[3], *_TIMELINE_WORDS[:3]):
+    # A year named wins over "no rush" ("no rush, maybe later in the year"), unless it is
+    # turned down ("not this year"); then "later": "not any time soon" is not "soon".
+    year = _TIMELINE_WORDS[2][0].search(text)
+    if year is not None and not _NOT_BEFORE.search(text[: year.start()]):
+        return "year"
+    for pattern, value in (_TIMELINE_WORDS[3], _TIMELINE_WORDS[0], _TIMELINE_WORDS[1]):
         if pattern.search(text):
             return value
+    if year is not None:
+        return "later"  # "not this year"
     return None
+
+
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
 
 
 READERS = {

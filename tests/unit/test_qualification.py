@@ -319,6 +319,10 @@ def test_prices_per_seat_and_other_counts_are_no_budget(text: str) -> None:
         ("in the next half year", "year"),
         ("could be a year or more", "later"),
         ("more than three months", "year"),
+        ("no rush, maybe later in the year", "year"),  # the year said wins over "no rush"
+        ("not this year", "later"),
+        ("not until next year", "year"),
+        ("not sure. later", "later"),
     ],
 )
 def test_timeline_in_any_notation(text: str, expected: str) -> None:
@@ -479,6 +483,15 @@ def test_money_named_by_several_countries_is_read_as_the_phones_country(
 )
 def test_indian_scales_in_words_are_rupees(said: str, band: str) -> None:
     assert read_budget(said) == band
+
+
+def test_a_grand_is_a_thousand() -> None:
+    assert read_budget("under a grand") == "under_1k"
+    assert read_budget("a grand a month") == "10k_50k"
+
+
+def test_its_me_who_decides() -> None:
+    assert read_answer("authority", "Yes, it's me who decides") == Answer("decides")
 
 
 @pytest.mark.parametrize(
