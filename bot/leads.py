@@ -208,7 +208,8 @@ _NOT_NAME_WORDS = word_set(
     idk dunno we our us they them their he she his her there whatever anonymous nobody
     someone somebody anything everything something give tell know think get got have has had
     called rather prefer interested looking calling wondering trying happy glad sorry
-    cheers alright cool awesome perfect lovely brilliant
+    cheers alright cool awesome perfect lovely brilliant only ask asking asked question
+    questions browsing checking curious exploring enquiring inquiring researching shopping
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only

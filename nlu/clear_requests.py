@@ -119,6 +119,15 @@ _WHY_NEEDED = re.compile(
     r"require)\b|\bwhat (?:do|will) you (?:need|want|use) (?:my|the|it) \w+ for\b",
     re.IGNORECASE,
 )
+# "What would you do with our supporters' data?", "how do you handle my details?"
+_DATA_USE = re.compile(
+    r"\bwhat (?:do|would|will|does|did) (?:you|u|parley|your team|your company) (?:do|use) "
+    r"(?:\w+\W*){0,2}\b(?:with )?(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}"
+    r"(?:data|details|information|info|email|emails|number)\b|"
+    r"\bhow (?:do|would|will|does) (?:you|parley) (?:use|handle|store|protect|keep|process|look after) "
+    r"(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}(?:data|details|information|info)\b",
+    re.IGNORECASE,
+)
 # "Wait, am I talking to a real person?" sits between asking for one and asking what the
 # bot is; the words ask what it is.
 _BOT_CHALLENGE = re.compile(
@@ -227,6 +236,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_why_needed"
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
         return "ask_next_steps"
+    if intent == "nlu_fallback" and _DATA_USE.search(text):
+        return "ask_data_use"
     if intent in UNPLACED_INTENTS:
         return clear_request(text) or _about_the_product(text)
     if intent == REQUEST_DATA and not is_data_subject_request(text):

@@ -129,6 +129,8 @@ def test_integration_questions_and_announced_questions(
         ("how long until someone calls me", "ask_next_steps"),
         ("why do you want my number", "ask_why_needed"),
         ("what will you use my email for", "ask_why_needed"),
+        ("and what would you do with our members' data?", "ask_data_use"),
+        ("how do you look after my details", "ask_data_use"),
         ("what happens if I say no", None),
         ("what happened to my order", None),
         ("wait, am I talking to a real person?", "bot_challenge"),

@@ -224,6 +224,17 @@ def test_names_keep_every_part_the_person_gave(
 @pytest.mark.parametrize(
     "text",
     [
+        "I'd rather not give my name just yet, I'm only asking questions",
+        "I'm just browsing",
+    ],
+)
+def test_saying_why_no_name_is_given_gives_no_name(text: str) -> None:
+    assert "name" not in read(text, "name").values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "helo",
         "hii there",
         "heyyy",
