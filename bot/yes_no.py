@@ -343,8 +343,18 @@ _VALUE_AFTER = (
 _CORRECTIONS = (
     # "the email is wrong(, it's ...)", "my company name is incorrect"
     re.compile(
-        rf"\b{_OWNER} {_FIELD}(?: you have| you've got| you got| shown| listed)?(?:\s+(?:is|was|looks)|'s)\s+{_WRONG}\b(?:{_VALUE_AFTER})?",
+        rf"(?:\b{_OWNER} |^)"
+        rf"{_FIELD}(?: you have| you've got| you got| shown| listed)?(?:\s+(?:is|was|looks)|'s)\s+{_WRONG}\b(?:{_VALUE_AFTER})?",
         re.I,
+    ),
+    # "oh, typo in my name, it's Sofia Marchetti"
+    re.compile(
+        rf"\b(?:a |one )?(?:typo|mistake|spelling mistake|error) in {_OWNER} {_FIELD}\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    # "my surname is spelled McIntyre, no 'a', so Isla McIntyre"
+    re.compile(
+        rf"\b{_OWNER} {_FIELD}(?:'s|\s+is)\s+(?:spelt|spelled|written)\s+(?P<value>\S.*)$", re.I
     ),
     # "the job title isn't right", "that number isn't mine", "the email has a typo"
     re.compile(
@@ -407,9 +417,23 @@ def _field_of(words: str) -> LeadField:
     raise ValueError(words)
 
 
+# "..., so Isla McIntyre": the whole value, after a note on its spelling.
+_SO_THEN = re.compile(r"[,;.]\s*so\s+(?:it'?s\s+)?(?P<value>\S.*)$", re.I)
+# ", with an i at the end", "(no 'a')": how to spell it, not part of it.
+_SPELLING_NOTE = re.compile(
+    r"(?:,\s*|\s+)(?:with|without|no)\s+(?:an?\s+|the\s+)?['\"]?\w['\"]?"
+    r"(?:\s+(?:at the end|at the start|on the end|in the middle))?\b.*$",
+    re.I,
+)
+
+
 def _clean_value(value: str | None) -> str | None:
     if value is None:
         return None
+    later = _SO_THEN.search(value)
+    if later is not None:
+        value = later.group("value")
+    value = _SPELLING_NOTE.sub("", value)
     cleaned = _TRAILING.sub("", _NOT_OLD.sub("", value.strip()))
     cleaned = cleaned.strip().strip("\"'\u201c\u201d")
     return cleaned or None
@@ -427,6 +451,9 @@ def read_correction(text: str) -> Correction | None:
     for pattern in _CORRECTIONS:
         match = pattern.search(stripped)
         if match:
-            value = match.groupdict().get("value")
-            return Correction(_field_of(match.group("field")), _clean_value(value))
+            value = _clean_value(match.groupdict().get("value"))
+            said = match.group("field").lower()
+            if said.startswith(("first", "last", "sur")) and value and len(value.split()) < 2:
+                value = None  # one part of the name is not the name: ask for all of it
+            return Correction(_field_of(said), value)
     return None

@@ -167,6 +167,20 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
     [
         ("the email is wrong", Correction("email")),
         ("the email's wrong, it's siobhan@x.ie", Correction("email", "siobhan@x.ie")),
+        # Spelling notes are not part of the value; one part of a name is not the name.
+        (
+            "oh, typo in my name, it's Sofia Marchetti with an i at the end",
+            Correction("name", "Sofia Marchetti"),
+        ),
+        (
+            "Name is wrong, it is Omar Al Mansouri, with i at the end",
+            Correction("name", "Omar Al Mansouri"),
+        ),
+        (
+            "my surname is spelled McIntyre, no 'a', so Isla McIntyre",
+            Correction("name", "Isla McIntyre"),
+        ),
+        ("my surname is spelled McIntyre", Correction("name")),
         ("that's not right, the company should be Globex", Correction("company", "Globex")),
         ("the company is wrong, it's Globex", Correction("company", "Globex")),
         ("no, my looking to solve is tracking leads", Correction("need", "tracking leads")),
