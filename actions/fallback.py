@@ -13,6 +13,7 @@ fallback it takes the message back, as Rasa's own default fallback does.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -84,9 +85,19 @@ def ladder_response(tracker: Tracker) -> str:
     finished = conversation_stage(tracker) in FINISHED_STAGES
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     events = session_events(tracker)
+    if _SIGNS_OFF.search(str(tracker.latest_message.get("text") or "")):
+        # "okay thank you that's all": whatever was asked, they are leaving.
+        return GOODBYE
     if finished and intent in ACKNOWLEDGEMENTS:
         return closing(previous_responses(events), ALL_SET)
     return next_rung(previous_rung(events), finished)
+
+
+_SIGNS_OFF = re.compile(
+    r"\b(?:that'?s all|that is all|that'?s everything|bye|goodbye|see (?:you|ya)|cheers then|"
+    r"take care|have a (?:good|nice|great) (?:day|one|evening))\b",
+    re.I,
+)
 
 
 class ActionFallback(Action):

@@ -306,3 +306,14 @@ def test_every_question_intent_interrupts_the_forms() -> None:
     from actions.lead_form import INTERRUPT_INTENTS
 
     assert QUESTION_INTENTS <= INTERRUPT_INTENTS, QUESTION_INTENTS - INTERRUPT_INTENTS
+
+
+async def test_signing_off_that_no_rule_expected_gets_a_goodbye_not_a_rephrase(
+    settings: Settings,
+) -> None:
+    from actions.fallback import ActionFallback
+
+    [message] = await said(ActionFallback(), tracker([user("okay thank you that's all", "affirm")]))
+    assert message["response"] == "utter_goodbye"
+    [message] = await said(ActionFallback(), tracker([user("purple monkey", "nlu_fallback")]))
+    assert message["response"] == "utter_fallback_rephrase"

@@ -184,7 +184,8 @@ async def test_an_address_that_cannot_be_read_ends_the_lookup_plainly(
 @pytest.mark.parametrize(
     ("said", "intent", "usual"),
     [
-        ("ok thanks, that's all", "nlu_fallback", "utter_fallback_rephrase"),
+        ("ok thanks, that's all", "nlu_fallback", "utter_goodbye"),
+        ("purple monkey dishwasher", "nlu_fallback", "utter_fallback_rephrase"),
         ("tell me a joke", "out_of_scope", "utter_out_of_scope"),
     ],
 )
