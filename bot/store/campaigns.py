@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from bot.store import integration, outbox, reads
-from bot.store.records import CampaignSend, CampaignState, Enrollment
+from bot.store.records import CampaignSend, CampaignState, Enrollment, SendOutcome
 from bot.store.schema import (
     campaign_enrollments,
     campaign_sends,
@@ -235,6 +235,15 @@ def start_send(conn: Connection, send_id: int, token: str, channel: str, now: da
     return bool(changed == 1)
 
 
+def start_sends(
+    conn: Connection, claims: Sequence[tuple[int, str, str]], now: datetime
+) -> set[int]:
+    """`start_send` for each (send id, claim token, channel), in one transaction: the ids
+    whose claim still held, now `sending`."""
+    return {send_id for send_id, token, channel in claims
+            if start_send(conn, send_id, token, channel, now)}  # fmt: skip
+
+
 def finish_send(
     conn: Connection,
     send_id: int,
@@ -269,6 +278,18 @@ def finish_send(
     return changed
 
 
+def finish_sends(conn: Connection, outcomes: Sequence[SendOutcome], now: datetime) -> int:
+    """`finish_send` for each outcome, in one transaction; how many claims still held."""
+    return sum(
+        finish_send(
+            conn, o.send.id, o.send.claim_token or "", status=o.status, reason=o.reason,
+            channel=o.channel, provider_message_id=o.provider_message_id,
+            retry_at=o.retry_at, now=now,
+        )
+        for o in outcomes
+    )  # fmt: skip
+
+
 def reap_abandoned(conn: Connection, now: datetime, lease: timedelta) -> int:
     """Sends left `sending` by a worker that died mid-call become `uncertain`: the
     provider may or may not have taken them, and sending again could send twice."""
@@ -301,6 +322,11 @@ def enrollments_of(
     if contact_id is not None:
         query = query.where(E.contact_id == reads.require_id(conn, contact_id))
     return [_enrollment(r) for r in conn.execute(query).mappings()]
+
+
+def enrollments_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Enrollment]:
+    query = select(campaign_enrollments).where(E.id.in_(list(set(ids))))
+    return {int(r["id"]): _enrollment(r) for r in conn.execute(query).mappings()}
 
 
 def enrollments_page(

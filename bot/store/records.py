@@ -318,6 +318,18 @@ class CampaignSend:
     sent_at: datetime | None
 
 
+@dataclass(frozen=True)
+class SendOutcome:
+    """How one claimed send ended (or when it is due again), for `finish_sends`."""
+
+    send: CampaignSend
+    status: str
+    reason: str | None = None
+    channel: str | None = None
+    provider_message_id: str | None = None
+    retry_at: datetime | None = None
+
+
 _NO_ADDRESS = {"email": "no email address", "telegram": "telegram never started"}
 
 

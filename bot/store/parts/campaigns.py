@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Connection
 
 from bot.segments import Segment
-from bot.store import campaign_reads, campaigns, reads
+from bot.store import campaign_reads, campaigns, reads, snapshots
 from bot.store.checks import check_text, utc
 from bot.store.records import (
     CampaignSend,
@@ -39,6 +39,14 @@ class CampaignsPart:
     def contact_snapshot(self, contact_id: ContactId, now: datetime) -> ContactSnapshot:
         at = utc(now)
         return self._tx.read(lambda conn: campaign_reads.snapshot(conn, contact_id, at))
+
+    def contact_snapshots(
+        self, contact_ids: Sequence[ContactId], now: datetime
+    ) -> dict[ContactId, ContactSnapshot]:
+        """What `contact_snapshot` says of each, read together; the erased are left out."""
+        at, ids = utc(now), list(contact_ids)
+        found = self._tx.read(lambda conn: snapshots.snapshots(conn, ids, at))
+        return {ContactId(key): snap for key, snap in found.items()}
 
     def tag_contact(self, contact_id: ContactId, tag: str, now: datetime | None = None) -> bool:
         """False when the contact had the tag already."""
@@ -154,6 +162,11 @@ class CampaignsPart:
         self, campaign: str | None = None, contact_id: ContactId | None = None
     ) -> list[Enrollment]:
         return self._tx.read(lambda conn: campaigns.enrollments_of(conn, campaign, contact_id))
+
+    def enrollments_by_id(self, ids: Sequence[int]) -> dict[int, Enrollment]:
+        """These enrollments by id; ids that are gone are left out."""
+        wanted = list(ids)
+        return self._tx.read(lambda conn: campaigns.enrollments_by_id(conn, wanted))
 
     def enrollments_page(
         self, campaign: str, after_id: int = 0, limit: int = 100
