@@ -28,7 +28,9 @@ import json
 import logging
 import multiprocessing
 import os
+import platform
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,7 +66,7 @@ from bot.store.schema import (  # noqa: E402
     timeline_events,
 )
 from campaigns.definitions import Campaign, parse_campaign  # noqa: E402
-from campaigns.dispatch import Dispatcher, RateLimiter  # noqa: E402
+from campaigns.dispatch import Dispatcher, RateLimiter, Turn  # noqa: E402
 from campaigns.steps import Engine, advance  # noqa: E402
 from campaigns.triggers import plan  # noqa: E402
 from campaigns.worker import Health, Worker, limits_of  # noqa: E402
@@ -72,6 +74,7 @@ from senders.interface import OutboundMessage, SendReceipt  # noqa: E402
 from senders.twilio_texts import TwilioTextSender  # noqa: E402
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+RESULTS = ROOT / "bench" / "results" / "campaigns.json"
 # A Tuesday, 19:00 UTC: 14:00 in New York, 11:00 in San Francisco, inside 08:00-21:00.
 START = datetime(2026, 3, 3, 19, 0, tzinfo=timezone.utc)
 CONSENTING = 0.9
@@ -388,9 +391,10 @@ class RecordingLimiter(RateLimiter):
         super().__init__({"sms": rate})
         self.passed: list[float] = []
 
-    async def acquire(self, channel: str) -> None:
-        await super().acquire(channel)
+    async def acquire(self, channel: str) -> Turn:
+        turn = await super().acquire(channel)
         self.passed.append(time.monotonic())
+        return turn
 
 
 class TimedSender:
@@ -547,6 +551,7 @@ class Options:
     tick: bool
     advance_batch: int
     dispatch_batch: int
+    results: str
 
 
 def run_backend(backend: str, people: People, options: Options) -> Figures:
@@ -715,6 +720,57 @@ def _limit(run: Dispatched) -> str:
     return f"limit held and binding ({seen})"
 
 
+def results(figures: Sequence[Figures], options: Options) -> dict[str, Any]:
+    """The run's figures for bench/results/campaigns.json: what the README table shows."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": head or None,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": sys.version.split()[0],
+            "load_average": round(os.getloadavg()[0], 2),
+        },
+        "options": {
+            "contacts": options.contacts,
+            "enqueue_sample": options.enqueue_sample,
+            "dispatch_sample": options.dispatch_sample,
+            "tick": options.tick,
+        },
+        "backends": {f.backend: _backend_results(f) for f in figures},
+    }
+
+
+def _backend_results(f: Figures) -> dict[str, Any]:
+    return {
+        "contacts": f.contacts,
+        "enrolled": f.enrolled,
+        "enrollments_per_s": round(f.enrolled / f.plan_s) if f.plan_s else None,
+        "advanced": f.advance.done,
+        "queued_per_s": round(f.advance.per_second, 1),
+        "dispatch": None if f.dispatch is None else _run_results(f.dispatch),
+        "limiter_check": None if f.check is None else _run_results(f.check),
+        "worker_tick_s": None if f.tick is None else round(f.tick.phase.seconds, 1),
+        "exactly_once": "PASS" if not f.problems else "FAIL",
+        "problems": list(f.problems),
+    }
+
+
+def _run_results(run: Dispatched) -> dict[str, Any]:
+    return {
+        "rate_limit": run.rate,
+        "sent": run.sent,
+        "seconds": round(run.phase.seconds, 2),
+        "sends_per_s": round(run.sent / run.phase.seconds, 1) if run.phase.seconds else None,
+        "busiest_window_at_provider": run.busiest,
+        "busiest_window_at_limiter": run.busiest_passed,
+        "within_limit": run.busiest <= run.rate,
+    }
+
+
 def parse_options(argv: Sequence[str] | None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
@@ -747,6 +803,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     )
     add("--advance-batch", type=int, default=100, help="as the worker: advance(limit=100)")
     add("--dispatch-batch", type=int, default=100, help="as the worker: run_once(limit=100)")
+    add("--results", default=str(RESULTS), help="where to write the figures ('' for nowhere)")
     a = parser.parse_args(argv)
     backends = ["sqlite", "postgresql"] if a.backend == "both" else [a.backend]
     return Options(
@@ -760,6 +817,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         a.tick,
         a.advance_batch,
         a.dispatch_batch,
+        a.results,
     )
 
 
@@ -774,6 +832,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     for line in notes(figures):
         print(f"- {line}")
     print(f"- whole run: {time.perf_counter() - started:.0f} s")
+    if options.results:
+        path = Path(options.results)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results(figures, options), indent=2) + "\n")
+        print(f"- figures written to {path}")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.errors import ContactNotFound
 from bot.metrics import SENDS
-from bot.store import CampaignSend, ContactSnapshot
+from bot.store import CampaignSend, ContactSnapshot, Enrollment, ProfileStore, SendOutcome
+from bot.types import ContactId
 from bot.unsubscribe import unsubscribe_url
 from campaigns.conversations import CONVERSATIONAL, ConversationLog
 from campaigns.definitions import Campaign, Message, SendStep
@@ -44,6 +45,9 @@ STOP_LINE = "Reply STOP to opt out."
 # How long before its rate-limit slot a send is committed as `sending`: enough for the
 # database write, short enough that a crash strands almost nothing as uncertain.
 MARK_AHEAD_S = 0.2
+# Provider calls awaiting their answer at once, per channel: enough to keep the limiter
+# busy at hundreds a second over a few milliseconds of latency.
+MAX_IN_FLIGHT = 32
 
 
 @dataclass
@@ -54,13 +58,41 @@ class DispatchReport:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
 
 
+class Turn:
+    """One send let through by a `RateLimiter`; `done` once the provider has answered
+    (or the call failed), which is when the turn starts counting towards its second."""
+
+    def __init__(self) -> None:
+        self._finished = asyncio.Event()
+        self.done_at = 0.0
+
+    def done(self, at: float) -> None:
+        if not self._finished.is_set():
+            self.done_at = at
+            self._finished.set()
+
+    async def finished(self) -> float:
+        await self._finished.wait()
+        return self.done_at
+
+
 class RateLimiter:
-    """At most `rate` sends per second per channel in this process, evenly spaced."""
+    """At most `rate` sends per second per channel in this process, evenly spaced, and
+    never more than `rate` requests at the provider in any one second.
+
+    Spacing alone is not enough at the provider: a request that leaves late lands next
+    to the one after it. So a send also waits until the send `rate` places before it
+    came back from the provider a full second ago: that one arrived before it came back,
+    and this one arrives after it is let through, so no second's window holds both.
+    """
 
     def __init__(self, rates: Mapping[str, float], clock: Callable[[], float] = time.monotonic):
         self._gap = {channel: 1.0 / rate for channel, rate in rates.items()}
+        self._per_second = {channel: max(1, int(rate)) for channel, rate in rates.items()}
         self._next: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._turn_locks: dict[str, asyncio.Lock] = {}
+        self._recent: dict[str, deque[Turn]] = {}
         self._clock = clock
 
     def slowest(self, channels: Collection[str]) -> float:
@@ -68,8 +100,30 @@ class RateLimiter:
         gaps = [self._gap[c] for c in channels if c in self._gap and self._gap[c] > 0]
         return 1.0 / max(gaps) if gaps else 1000.0
 
-    async def acquire(self, channel: str) -> None:
-        await self.wait_until(await self.reserve(channel))
+    def rate(self, channel: str) -> float:
+        """Sends a second on `channel` (a thousand when it has no limit)."""
+        gap = self._gap.get(channel, 0.0)
+        return 1.0 / gap if gap > 0 else 1000.0
+
+    async def acquire(self, channel: str) -> Turn:
+        """Wait for the channel's next turn; the caller calls `Turn.done` on the limiter's
+        clock (`finish`) when the provider has answered."""
+        lock = self._turn_locks.setdefault(channel, asyncio.Lock())
+        async with lock:  # turns in the order they were asked for
+            await self.wait_until(await self.reserve(channel))
+            limit = self._per_second.get(channel)
+            turn = Turn()
+            if limit is None:
+                turn.done(self._clock())  # no limit on this channel: nothing to count
+                return turn
+            recent = self._recent.setdefault(channel, deque())
+            if len(recent) >= limit:
+                await self.wait_until(await recent.popleft().finished() + 1.0)
+            recent.append(turn)
+            return turn
+
+    def finish(self, turn: Turn) -> None:
+        turn.done(self._clock())
 
     async def reserve(self, channel: str) -> float:
         """The moment (on this limiter's clock) the next send on `channel` may go out."""
@@ -117,66 +171,134 @@ class Dispatcher:
         claimed = await asyncio.to_thread(
             store.outbox.claim_due_sends, names, now, lease=self.lease, limit=limit
         )
-        by_contact: dict[str, list[CampaignSend]] = {}
-        for send in claimed:
-            by_contact.setdefault(send.contact_id, []).append(send)
-        # Contacts in parallel, each contact's sends in turn: caps see the previous send.
-        for outcomes in await asyncio.gather(*(self._deliver_all(s) for s in by_contact.values())):
-            for outcome in outcomes:
+        # A contact's second send in a batch goes in a later wave, read afresh, so its
+        # frequency caps count the first.
+        for wave in _waves(claimed):
+            for outcome in await self._run_wave(wave):
                 report.add(outcome)
         return report
 
-    async def _deliver_all(self, sends: list[CampaignSend]) -> list[str]:
-        return [await self.deliver(send) for send in sends]
+    async def _run_wave(self, wave: list[CampaignSend]) -> list[str]:
+        """Guards for the whole wave on snapshots read together, then the sends that
+        passed, each channel at its own pace."""
+        now = self.clock()
+        snapshots, enrollments = await asyncio.to_thread(self._read_wave, wave, now)
+        outcomes: list[str] = []
+        endings: list[SendOutcome] = []
+        ready: dict[str, list[tuple[CampaignSend, OutboundMessage]]] = {}
+        for send in wave:
+            snapshot = snapshots.get(send.contact_id)
+            if snapshot is None:
+                outcomes.append(_counted(None, "erased"))  # the row went with them
+                continue
+            decided = self._decide(send, snapshot, enrollments.get(send.enrollment_id), now)
+            if isinstance(decided, OutboundMessage):
+                ready.setdefault(decided.channel, []).append((send, decided))
+            else:
+                endings.append(decided)
+        if endings:
+            await asyncio.to_thread(self.engine.store.outbox.finish_sends, endings, self.clock())
+            outcomes += [_counted(None, _outcome_name(e.status)) for e in endings]
+        sent = await asyncio.gather(*(self._send_all(c, todo) for c, todo in ready.items()))
+        return outcomes + [outcome for per_channel in sent for outcome in per_channel]
 
-    async def deliver(self, send: CampaignSend) -> str:
-        """Take one claimed send to its end (or back to pending); the outcome's name."""
-        try:
-            return await self._deliver(send)
-        except ContactNotFound:
-            return _counted(None, "erased")  # the contact and this row went while we worked
+    def _read_wave(
+        self, wave: list[CampaignSend], now: datetime
+    ) -> tuple[dict[ContactId, ContactSnapshot], dict[int, Enrollment]]:
+        campaigns = self.engine.store.campaigns
+        snapshots = campaigns.contact_snapshots([s.contact_id for s in wave], now)
+        return snapshots, campaigns.enrollments_by_id([s.enrollment_id for s in wave])
 
-    async def _deliver(self, send: CampaignSend) -> str:
+    def _decide(
+        self,
+        send: CampaignSend,
+        snapshot: ContactSnapshot,
+        enrollment: Enrollment | None,
+        now: datetime,
+    ) -> OutboundMessage | SendOutcome:
+        """The message to hand over, or how the send ends (or when it is due again)."""
         campaign = self.engine.campaigns[send.campaign]
         message = _message_of(campaign, send)
-        now = self.clock()
-        snapshot = await asyncio.to_thread(
-            self.engine.store.campaigns.contact_snapshot, send.contact_id, now
-        )
         if message is None:
-            return await self._finish(send, SKIPPED, "step or variant no longer in the campaign")
-        stopped = await asyncio.to_thread(self._stopped, campaign, send, snapshot)
+            return SendOutcome(send, SKIPPED, "step or variant no longer in the campaign")
+        stopped = _stopped(campaign, enrollment, snapshot)
         if stopped is not None:
-            return await self._finish(send, SKIPPED, f"enrollment ended: {stopped}")
+            return SendOutcome(send, SKIPPED, f"enrollment ended: {stopped}")
         channel, why_not = self._choose(send, snapshot, message, now)
         if channel is None:
-            return await self._finish(send, SKIPPED, why_not)
+            return SendOutcome(send, SKIPPED, why_not)
         zones = zones_of(snapshot, self.engine.limits.default_region)
         if not allowed_hours(now, zones, self.engine.limits):
             wake = next_allowed(now, zones, self.engine.limits)
             if wake is None:
-                return await self._finish(send, SKIPPED, "no time outside quiet hours")
-            return await self._finish(send, PENDING, "quiet hours", retry_at=wake)
+                return SendOutcome(send, SKIPPED, "no time outside quiet hours")
+            return SendOutcome(send, PENDING, "quiet hours", retry_at=wake)
         try:
-            outbound = self._outbound(channel, snapshot, message, send, now)
+            return self._outbound(channel, snapshot, message, send, now)
         except RenderFailed as error:
-            return await self._finish(send, SKIPPED, f"template: {error}")
-        return await self._hand_over(send, outbound)
+            return SendOutcome(send, SKIPPED, f"template: {error}")
 
-    def _stopped(
-        self, campaign: Campaign, send: CampaignSend, snapshot: ContactSnapshot
-    ) -> str | None:
-        found = [
-            e
-            for e in self.engine.store.campaigns.enrollments(campaign.name, send.contact_id)
-            if e.id == send.enrollment_id
-        ]
-        if not found:
-            return "enrollment gone"
-        enrollment = found[0]
-        if enrollment.status == "exited":
-            return enrollment.exit_reason or "exited"
-        return exit_reason(campaign, enrollment, snapshot)
+    async def _send_all(
+        self, channel: str, todo: list[tuple[CampaignSend, OutboundMessage]]
+    ) -> list[str]:
+        """Hand the sends to the provider as fast as the limiter lets them go, several in
+        flight at once; results are written a chunk at a time."""
+        # A chunk is committed as `sending` about MARK_AHEAD_S before its turn: sends of
+        # a dead worker that were still waiting stay claimed, and another worker sends
+        # them once the lease runs out, instead of all being reported uncertain.
+        size = max(1, int(self.limiter.rate(channel) * MARK_AHEAD_S))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        results = _Results(self.engine.store, self.clock)
+        in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        calls: list[asyncio.Task[None]] = []
+        outcomes: list[str] = []
+        marking = asyncio.create_task(self._start(channel, chunks[0]))
+        for index, chunk in enumerate(chunks):
+            started = await marking
+            if index + 1 < len(chunks):
+                marking = asyncio.create_task(self._start(channel, chunks[index + 1]))
+            for send, outbound in chunk:
+                if send.id not in started:
+                    outcomes.append(_counted(channel, "lost claim"))
+                    continue
+                await in_flight.acquire()
+                # The limiter's decision is the last thing before the request leaves.
+                turn = await self.limiter.acquire(channel)
+                call = self._call(send, outbound, turn, results, outcomes)
+                calls.append(asyncio.create_task(_released(call, in_flight)))
+            await results.flush()
+        await asyncio.gather(*calls)
+        await results.flush()
+        return outcomes
+
+    async def _start(
+        self, channel: str, chunk: list[tuple[CampaignSend, OutboundMessage]]
+    ) -> set[int]:
+        claims = [(send, channel) for send, _ in chunk]
+        return await asyncio.to_thread(self.engine.store.outbox.start_sends, claims, self.clock())
+
+    async def _call(
+        self,
+        send: CampaignSend,
+        outbound: OutboundMessage,
+        turn: Turn,
+        results: _Results,
+        outcomes: list[str],
+    ) -> None:
+        channel = outbound.channel
+        try:
+            try:
+                receipt = await self.senders[channel].send(outbound)
+            finally:
+                self.limiter.finish(turn)
+        except SendFailed as failure:
+            outcomes.append(await self._failed(send, outbound, failure, results))
+            return
+        results.add(SendOutcome(send, SENT, None, channel, receipt.provider_message_id))
+        outcomes.append(_counted(channel, SENT))
+        if self.conversations is not None and channel in CONVERSATIONAL and outbound.text:
+            details = {"campaign": send.campaign, "step": send.step, "variant": send.variant}
+            await self.conversations.record(outbound.to, outbound.text, details)
 
     def _choose(
         self, send: CampaignSend, snapshot: ContactSnapshot, message: Message, now: datetime
@@ -233,37 +355,14 @@ class Dispatcher:
             text = f"{text}\n{STOP_LINE}"
         return OutboundMessage(channel, address, text, reference=send.send_key)  # type: ignore[arg-type]
 
-    async def _hand_over(self, send: CampaignSend, outbound: OutboundMessage) -> str:
-        store, channel = self.engine.store, outbound.channel
-        slot = await self.limiter.reserve(channel)
-        # Marked `sending` only just before its turn: sends of a dead worker that were
-        # still waiting for their slot stay claimed, and another worker sends them once
-        # the lease runs out, instead of all being reported uncertain.
-        await self.limiter.wait_until(slot - MARK_AHEAD_S)
-        started = await asyncio.to_thread(store.outbox.start_send, send, channel, self.clock())
-        if not started:
-            return _counted(channel, "lost claim")
-        # The provider, not our database, sees the spacing.
-        await self.limiter.wait_until(slot)
-        try:
-            receipt = await self.senders[channel].send(outbound)
-        except SendFailed as failure:
-            return await self._failed(send, outbound, failure)
-        await self._finish(
-            send, SENT, None, channel=channel, provider_message_id=receipt.provider_message_id
-        )
-        if self.conversations is not None and channel in CONVERSATIONAL and outbound.text:
-            details = {"campaign": send.campaign, "step": send.step, "variant": send.variant}
-            await self.conversations.record(outbound.to, outbound.text, details)
-        return SENT
-
     async def _failed(
-        self, send: CampaignSend, outbound: OutboundMessage, failure: SendFailed
+        self, send: CampaignSend, outbound: OutboundMessage, failure: SendFailed, results: _Results
     ) -> str:
         channel = outbound.channel
         logger.warning("campaign send %s on %s failed: %s", send.send_key, channel, failure)
         if failure.maybe_sent:
-            return await self._finish(send, UNCERTAIN, str(failure), channel=channel)
+            results.add(SendOutcome(send, UNCERTAIN, str(failure), channel))
+            return _counted(channel, UNCERTAIN)
         if failure.do_not_contact is not None:
             note = f"campaign send {send.send_key}: {failure}"
             await asyncio.to_thread(
@@ -275,28 +374,62 @@ class Dispatcher:
             )
         if failure.retryable and send.attempts + 1 < MAX_ATTEMPTS:
             retry_at = self.clock() + FIRST_RETRY * 2**send.attempts
-            return await self._finish(
-                send, PENDING, str(failure), channel=channel, retry_at=retry_at, outcome="retry"
-            )
-        return await self._finish(send, FAILED, str(failure), channel=channel)
+            results.add(SendOutcome(send, PENDING, str(failure), channel, retry_at=retry_at))
+            return _counted(channel, "retry")
+        results.add(SendOutcome(send, FAILED, str(failure), channel))
+        return _counted(channel, FAILED)
 
-    async def _finish(
-        self,
-        send: CampaignSend,
-        status: str,
-        reason: str | None,
-        *,
-        channel: str | None = None,
-        provider_message_id: str | None = None,
-        retry_at: datetime | None = None,
-        outcome: str | None = None,
-    ) -> str:
-        await asyncio.to_thread(
-            self.engine.store.outbox.finish_send, send, status=status, reason=reason,
-            channel=channel, provider_message_id=provider_message_id, retry_at=retry_at,
-            now=self.clock(),
-        )  # fmt: skip
-        return _counted(channel, outcome or ("deferred" if status == PENDING else status))
+
+class _Results:
+    """Outcomes of provider calls, written together: one transaction per chunk instead
+    of one per send. A crash before the write leaves them `sending`, reported uncertain
+    and never sent again, as a crash during the call would."""
+
+    def __init__(self, store: ProfileStore, clock: Callable[[], datetime]) -> None:
+        self._store, self._clock = store, clock
+        self._waiting: list[SendOutcome] = []
+
+    def add(self, outcome: SendOutcome) -> None:
+        self._waiting.append(outcome)
+
+    async def flush(self) -> None:
+        taken, self._waiting = self._waiting, []
+        if taken:
+            await asyncio.to_thread(self._store.outbox.finish_sends, taken, self._clock())
+
+
+async def _released(call: Awaitable[None], slot: asyncio.Semaphore) -> None:
+    try:
+        await call
+    finally:
+        slot.release()
+
+
+def _waves(claimed: list[CampaignSend]) -> list[list[CampaignSend]]:
+    """The claimed sends in rounds: each contact's first send, then their second..."""
+    waves: list[list[CampaignSend]] = []
+    seen: dict[str, int] = {}
+    for send in claimed:
+        round_ = seen.get(send.contact_id, 0)
+        seen[send.contact_id] = round_ + 1
+        if round_ == len(waves):
+            waves.append([])
+        waves[round_].append(send)
+    return waves
+
+
+def _stopped(
+    campaign: Campaign, enrollment: Enrollment | None, snapshot: ContactSnapshot
+) -> str | None:
+    if enrollment is None:
+        return "enrollment gone"
+    if enrollment.status == "exited":
+        return enrollment.exit_reason or "exited"
+    return exit_reason(campaign, enrollment, snapshot)
+
+
+def _outcome_name(status: str) -> str:
+    return "deferred" if status == PENDING else status
 
 
 def _counted(channel: str | None, outcome: str) -> str:
