@@ -477,7 +477,7 @@ async def dispatch(
     were handled."""
     sender, limiter = TimedSender(TwilioTextSender(engine.settings.twilio)), RecordingLimiter(rate)
     dispatcher = Dispatcher(engine, {"sms": sender}, limiter, clock)
-    run = Dispatched(rate)
+    run, batch = Dispatched(rate), batch or dispatcher.batch_size()
     try:
         while run.phase.done < sample:
             started = time.perf_counter()
@@ -701,7 +701,7 @@ def notes(figures: Sequence[Figures]) -> Iterator[str]:
             per_contact = f.tick.phase.seconds / max(1, f.enrolled) * 1000
             yield (
                 f"{f.backend}: one worker tick (segment rescan of {f.enrolled:,} enrolled "
-                f"contacts, then advance and run_once at limit 100) took "
+                f"contacts, then advance and run_once at the worker's batch size) took "
                 f"{f.tick.phase.seconds:.1f} s, {per_contact:.1f} ms per contact, "
                 f"and sent {f.tick.sent}"
             )
@@ -802,7 +802,12 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         help="also time one worker tick with its segment rescan (about as long as planning)",
     )
     add("--advance-batch", type=int, default=100, help="as the worker: advance(limit=100)")
-    add("--dispatch-batch", type=int, default=100, help="as the worker: run_once(limit=100)")
+    add(
+        "--dispatch-batch",
+        type=int,
+        default=0,
+        help="sends per run_once (0: the worker's own, Dispatcher.batch_size)",
+    )
     add("--results", default=str(RESULTS), help="where to write the figures ('' for nowhere)")
     a = parser.parse_args(argv)
     backends = ["sqlite", "postgresql"] if a.backend == "both" else [a.backend]

@@ -48,6 +48,9 @@ MARK_AHEAD_S = 0.2
 # Provider calls awaiting their answer at once, per channel: enough to keep the limiter
 # busy at hundreds a second over a few milliseconds of latency.
 MAX_IN_FLIGHT = 32
+# Sends claimed (and their guards read) at a time, and at most in one run_once.
+CLAIM_PAGE = 100
+MAX_BATCH = 1000
 
 
 @dataclass
@@ -156,9 +159,10 @@ class Dispatcher:
         return self.senders.keys()
 
     def batch_size(self) -> int:
-        """About ten seconds of the slowest channel's rate: sends in a batch wait their
-        turn, and their guards should not be much older than that when they go out."""
-        return max(1, min(100, int(self.limiter.slowest(self.configured) * 10)))
+        """About ten seconds of the slowest channel's rate, up to MAX_BATCH: guards are
+        read a page at a time just before its sends go, so a long batch does not make
+        them stale, and the whole batch is sent well within its lease."""
+        return max(1, min(MAX_BATCH, int(self.limiter.slowest(self.configured) * 10)))
 
     async def run_once(self, limit: int | None = None) -> DispatchReport:
         store, report = self.engine.store, DispatchReport()
@@ -167,40 +171,67 @@ class Dispatcher:
         reaped = await asyncio.to_thread(store.outbox.reap_abandoned_sends, now, self.lease)
         for _ in range(reaped):
             report.add(_counted(None, UNCERTAIN))
-        names = list(self.engine.campaigns)
-        claimed = await asyncio.to_thread(
-            store.outbox.claim_due_sends, names, now, lease=self.lease, limit=limit
-        )
-        # A contact's second send in a batch goes in a later wave, read afresh, so its
-        # frequency caps count the first.
-        for wave in _waves(claimed):
-            for outcome in await self._run_wave(wave):
-                report.add(outcome)
+        flight = _Flight(store, self.clock)
+        # Pages are claimed and read while the page before them is still being sent.
+        # A round's guards are read only once the round before it is all marked
+        # `sending`, so a contact's caps always count the send that came before.
+        marked = launched = _done()
+        rounds: list[asyncio.Task[None]] = []
+        left = limit
+        claiming: asyncio.Task[list[CampaignSend]] | None = self._claim(min(CLAIM_PAGE, left))
+        while claiming is not None:
+            claimed = await claiming
+            left -= len(claimed)
+            more = len(claimed) == CLAIM_PAGE and left > 0
+            claiming = self._claim(min(CLAIM_PAGE, left)) if more else None
+            for wave in _waves(claimed):
+                step = _Round(after_marked=marked, after_launched=launched)
+                rounds.append(asyncio.create_task(self._run_round(wave, step, flight)))
+                marked, launched = step.marked, step.launched
+            await marked.wait()
+        try:
+            await asyncio.gather(*rounds)
+        finally:
+            await flight.settle()
+        for outcome in flight.outcomes:
+            report.add(outcome)
         return report
 
-    async def _run_wave(self, wave: list[CampaignSend]) -> list[str]:
-        """Guards for the whole wave on snapshots read together, then the sends that
+    def _claim(self, limit: int) -> asyncio.Task[list[CampaignSend]]:
+        names, outbox = list(self.engine.campaigns), self.engine.store.outbox
+        claim = outbox.claim_due_sends
+        return asyncio.create_task(
+            asyncio.to_thread(claim, names, self.clock(), lease=self.lease, limit=limit)
+        )
+
+    async def _run_round(self, wave: list[CampaignSend], step: _Round, flight: _Flight) -> None:
+        """Guards for the whole round on snapshots read together, then the sends that
         passed, each channel at its own pace."""
-        now = self.clock()
-        snapshots, enrollments = await asyncio.to_thread(self._read_wave, wave, now)
-        outcomes: list[str] = []
-        endings: list[SendOutcome] = []
-        ready: dict[str, list[tuple[CampaignSend, OutboundMessage]]] = {}
-        for send in wave:
-            snapshot = snapshots.get(send.contact_id)
-            if snapshot is None:
-                outcomes.append(_counted(None, "erased"))  # the row went with them
-                continue
-            decided = self._decide(send, snapshot, enrollments.get(send.enrollment_id), now)
-            if isinstance(decided, OutboundMessage):
-                ready.setdefault(decided.channel, []).append((send, decided))
-            else:
-                endings.append(decided)
-        if endings:
-            await asyncio.to_thread(self.engine.store.outbox.finish_sends, endings, self.clock())
-            outcomes += [_counted(None, _outcome_name(e.status)) for e in endings]
-        sent = await asyncio.gather(*(self._send_all(c, todo) for c, todo in ready.items()))
-        return outcomes + [outcome for per_channel in sent for outcome in per_channel]
+        try:
+            await step.after_marked.wait()
+            now = self.clock()
+            snapshots, enrollments = await asyncio.to_thread(self._read_wave, wave, now)
+            ready: dict[str, list[tuple[CampaignSend, OutboundMessage]]] = {}
+            for send in wave:
+                snapshot = snapshots.get(send.contact_id)
+                if snapshot is None:
+                    flight.outcomes.append(_counted(None, "erased"))  # the row went with them
+                    continue
+                decided = self._decide(send, snapshot, enrollments.get(send.enrollment_id), now)
+                if isinstance(decided, OutboundMessage):
+                    ready.setdefault(decided.channel, []).append((send, decided))
+                else:
+                    flight.results.add(decided)
+                    flight.outcomes.append(_counted(None, _outcome_name(decided.status)))
+            flight.write_soon()
+            await step.after_launched.wait()
+            lanes = [self._launch(channel, todo, flight) for channel, todo in ready.items()]
+            await asyncio.gather(*(lane.marked.wait() for lane in lanes))
+            step.marked.set()
+            await asyncio.gather(*(lane.task for lane in lanes))
+        finally:
+            step.marked.set()
+            step.launched.set()
 
     def _read_wave(
         self, wave: list[CampaignSend], now: datetime
@@ -238,38 +269,45 @@ class Dispatcher:
         except RenderFailed as error:
             return SendOutcome(send, SKIPPED, f"template: {error}")
 
+    def _launch(
+        self, channel: str, todo: list[tuple[CampaignSend, OutboundMessage]], flight: _Flight
+    ) -> _Lane:
+        marked = asyncio.Event()
+        return _Lane(marked, asyncio.create_task(self._send_all(channel, todo, flight, marked)))
+
     async def _send_all(
-        self, channel: str, todo: list[tuple[CampaignSend, OutboundMessage]]
-    ) -> list[str]:
+        self,
+        channel: str,
+        todo: list[tuple[CampaignSend, OutboundMessage]],
+        flight: _Flight,
+        marked: asyncio.Event,
+    ) -> None:
         """Hand the sends to the provider as fast as the limiter lets them go, several in
-        flight at once; results are written a chunk at a time."""
+        flight at once; `marked` is set once every one of them is `sending` (or lost)."""
         # A chunk is committed as `sending` about MARK_AHEAD_S before its turn: sends of
         # a dead worker that were still waiting stay claimed, and another worker sends
         # them once the lease runs out, instead of all being reported uncertain.
         size = max(1, int(self.limiter.rate(channel) * MARK_AHEAD_S))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        results = _Results(self.engine.store, self.clock)
-        in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
-        calls: list[asyncio.Task[None]] = []
-        outcomes: list[str] = []
-        marking = asyncio.create_task(self._start(channel, chunks[0]))
-        for index, chunk in enumerate(chunks):
-            started = await marking
-            if index + 1 < len(chunks):
-                marking = asyncio.create_task(self._start(channel, chunks[index + 1]))
-            for send, outbound in chunk:
-                if send.id not in started:
-                    outcomes.append(_counted(channel, "lost claim"))
-                    continue
-                await in_flight.acquire()
-                # The limiter's decision is the last thing before the request leaves.
-                turn = await self.limiter.acquire(channel)
-                call = self._call(send, outbound, turn, results, outcomes)
-                calls.append(asyncio.create_task(_released(call, in_flight)))
-            await results.flush()
-        await asyncio.gather(*calls)
-        await results.flush()
-        return outcomes
+        try:
+            marking = asyncio.create_task(self._start(channel, chunks[0]))
+            for index, chunk in enumerate(chunks):
+                started = await marking
+                if index + 1 < len(chunks):
+                    marking = asyncio.create_task(self._start(channel, chunks[index + 1]))
+                else:
+                    marked.set()
+                for send, outbound in chunk:
+                    if send.id not in started:
+                        flight.outcomes.append(_counted(channel, "lost claim"))
+                        continue
+                    await flight.room.acquire()
+                    # The limiter's decision is the last thing before the request leaves.
+                    turn = await self.limiter.acquire(channel)
+                    flight.launch(self._call(send, outbound, turn, flight))
+                flight.write_soon()
+        finally:
+            marked.set()
 
     async def _start(
         self, channel: str, chunk: list[tuple[CampaignSend, OutboundMessage]]
@@ -282,8 +320,7 @@ class Dispatcher:
         send: CampaignSend,
         outbound: OutboundMessage,
         turn: Turn,
-        results: _Results,
-        outcomes: list[str],
+        flight: _Flight,
     ) -> None:
         channel = outbound.channel
         try:
@@ -292,10 +329,10 @@ class Dispatcher:
             finally:
                 self.limiter.finish(turn)
         except SendFailed as failure:
-            outcomes.append(await self._failed(send, outbound, failure, results))
+            flight.outcomes.append(await self._failed(send, outbound, failure, flight.results))
             return
-        results.add(SendOutcome(send, SENT, None, channel, receipt.provider_message_id))
-        outcomes.append(_counted(channel, SENT))
+        flight.results.add(SendOutcome(send, SENT, None, channel, receipt.provider_message_id))
+        flight.outcomes.append(_counted(channel, SENT))
         if self.conversations is not None and channel in CONVERSATIONAL and outbound.text:
             details = {"campaign": send.campaign, "step": send.step, "variant": send.variant}
             await self.conversations.record(outbound.to, outbound.text, details)
@@ -396,6 +433,56 @@ class _Results:
         taken, self._waiting = self._waiting, []
         if taken:
             await asyncio.to_thread(self._store.outbox.finish_sends, taken, self._clock())
+
+
+class _Flight:
+    """One run_once's provider calls still out, their outcomes, and the writes of their
+    results, which go on in the background while later sends are handed over."""
+
+    def __init__(self, store: ProfileStore, clock: Callable[[], datetime]) -> None:
+        self.results = _Results(store, clock)
+        self.room = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.outcomes: list[str] = []
+        self._calls: list[asyncio.Task[None]] = []
+        self._writes: list[asyncio.Task[None]] = []
+
+    def launch(self, call: Awaitable[None]) -> None:
+        self._calls.append(asyncio.create_task(_released(call, self.room)))
+
+    def write_soon(self) -> None:
+        self._writes.append(asyncio.create_task(self.results.flush()))
+
+    async def settle(self) -> None:
+        """Every call answered and every result written."""
+        try:
+            await asyncio.gather(*self._calls)
+        finally:
+            await asyncio.gather(*self._writes)
+            await self.results.flush()
+
+
+@dataclass
+class _Round:
+    """One round of sends in the pipeline, and the two moments the next one waits for."""
+
+    after_marked: asyncio.Event
+    after_launched: asyncio.Event
+    marked: asyncio.Event = field(default_factory=asyncio.Event)
+    launched: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class _Lane:
+    """One channel's sends of a round: set `marked` once all are `sending`."""
+
+    marked: asyncio.Event
+    task: asyncio.Task[None]
+
+
+def _done() -> asyncio.Event:
+    event = asyncio.Event()
+    event.set()
+    return event
 
 
 async def _released(call: Awaitable[None], slot: asyncio.Semaphore) -> None:
