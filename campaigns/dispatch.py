@@ -103,6 +103,9 @@ class RateLimiter:
         gaps = [self._gap[c] for c in channels if c in self._gap and self._gap[c] > 0]
         return 1.0 / max(gaps) if gaps else 1000.0
 
+    def now(self) -> float:
+        return self._clock()
+
     def rate(self, channel: str) -> float:
         """Sends a second on `channel` (a thousand when it has no limit)."""
         gap = self._gap.get(channel, 0.0)
@@ -223,7 +226,6 @@ class Dispatcher:
                 else:
                     flight.results.add(decided)
                     flight.outcomes.append(_counted(None, _outcome_name(decided.status)))
-            flight.write_soon()
             await step.after_launched.wait()
             lanes = [self._launch(channel, todo, flight) for channel, todo in ready.items()]
             await asyncio.gather(*(lane.marked.wait() for lane in lanes))
@@ -287,14 +289,18 @@ class Dispatcher:
         # A chunk is committed as `sending` about MARK_AHEAD_S before its turn: sends of
         # a dead worker that were still waiting stay claimed, and another worker sends
         # them once the lease runs out, instead of all being reported uncertain.
-        size = max(1, int(self.limiter.rate(channel) * MARK_AHEAD_S))
+        rate = self.limiter.rate(channel)
+        size = max(1, int(rate * MARK_AHEAD_S))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         try:
             marking = asyncio.create_task(self._start(channel, chunks[0]))
             for index, chunk in enumerate(chunks):
                 started = await marking
                 if index + 1 < len(chunks):
-                    marking = asyncio.create_task(self._start(channel, chunks[index + 1]))
+                    # This chunk's turns begin about now; the next chunk's, once they end.
+                    ahead = self.limiter.now() + len(chunk) / rate - MARK_AHEAD_S
+                    later = self._start(channel, chunks[index + 1], at=ahead)
+                    marking = asyncio.create_task(later)
                 else:
                     marked.set()
                 for send, outbound in chunk:
@@ -305,13 +311,19 @@ class Dispatcher:
                     # The limiter's decision is the last thing before the request leaves.
                     turn = await self.limiter.acquire(channel)
                     flight.launch(self._call(send, outbound, turn, flight))
-                flight.write_soon()
         finally:
             marked.set()
 
     async def _start(
-        self, channel: str, chunk: list[tuple[CampaignSend, OutboundMessage]]
+        self,
+        channel: str,
+        chunk: list[tuple[CampaignSend, OutboundMessage]],
+        at: float | None = None,
     ) -> set[int]:
+        """Mark the chunk `sending` (at `at` on the limiter's clock, or now); the ids
+        whose claim still held."""
+        if at is not None:
+            await self.limiter.wait_until(at)
         claims = [(send, channel) for send, _ in chunk]
         return await asyncio.to_thread(self.engine.store.outbox.start_sends, claims, self.clock())
 
@@ -418,20 +430,27 @@ class Dispatcher:
 
 
 class _Results:
-    """Outcomes of provider calls, written together: one transaction per chunk instead
-    of one per send. A crash before the write leaves them `sending`, reported uncertain
-    and never sent again, as a crash during the call would."""
+    """Outcomes of provider calls, written as they come: one write at a time, each
+    taking every outcome that arrived while the one before it was being written. A
+    crash before the write leaves them `sending`, reported uncertain and never sent
+    again, as a crash during the call would."""
 
     def __init__(self, store: ProfileStore, clock: Callable[[], datetime]) -> None:
         self._store, self._clock = store, clock
         self._waiting: list[SendOutcome] = []
+        self._writers: list[asyncio.Task[None]] = []
 
     def add(self, outcome: SendOutcome) -> None:
         self._waiting.append(outcome)
+        if not self._writers or self._writers[-1].done():
+            self._writers.append(asyncio.create_task(self._write()))
 
-    async def flush(self) -> None:
-        taken, self._waiting = self._waiting, []
-        if taken:
+    async def settle(self) -> None:
+        await asyncio.gather(*self._writers)
+
+    async def _write(self) -> None:
+        while self._waiting:
+            taken, self._waiting = self._waiting, []
             await asyncio.to_thread(self._store.outbox.finish_sends, taken, self._clock())
 
 
@@ -444,21 +463,16 @@ class _Flight:
         self.room = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.outcomes: list[str] = []
         self._calls: list[asyncio.Task[None]] = []
-        self._writes: list[asyncio.Task[None]] = []
 
     def launch(self, call: Awaitable[None]) -> None:
         self._calls.append(asyncio.create_task(_released(call, self.room)))
-
-    def write_soon(self) -> None:
-        self._writes.append(asyncio.create_task(self.results.flush()))
 
     async def settle(self) -> None:
         """Every call answered and every result written."""
         try:
             await asyncio.gather(*self._calls)
         finally:
-            await asyncio.gather(*self._writes)
-            await self.results.flush()
+            await self.results.settle()
 
 
 @dataclass
