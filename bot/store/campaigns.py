@@ -16,7 +16,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from bot.store import integration, outbox, reads
-from bot.store.records import CampaignSend, CampaignState, Enrollment, SendOutcome
+from bot.store.records import (
+    CampaignSend,
+    CampaignState,
+    Enrollment,
+    Progress,
+    QueuedSend,
+    SendOutcome,
+)
 from bot.store.schema import (
     campaign_enrollments,
     campaign_sends,
@@ -204,6 +211,24 @@ def queue_send(
         "channels": list(channels),
     }
     return outbox.enqueue(conn, SENDS, key, values, now)
+
+
+def save_steps(
+    conn: Connection, sends: Sequence[QueuedSend], progress: Sequence[Progress], now: datetime
+) -> None:
+    """Queue these sends, then move these enrollments on: a batch of `advance` at once.
+    Enrollments erased meanwhile (with their contact) are passed over."""
+    wanted = {s.enrollment.id for s in sends} | {p.enrollment_id for p in progress}
+    alive = set(conn.execute(select(E.id).where(E.id.in_(list(wanted)))).scalars())
+    sends = [s for s in sends if s.enrollment.id in alive]
+    progress = [p for p in progress if p.enrollment_id in alive]
+    for send in sends:
+        queue_send(conn, send.enrollment, send.step, send.variant, send.channels, now)
+    for moved in progress:
+        save_progress(
+            conn, moved.enrollment_id, step=moved.step, next_run_at=moved.next_run_at,
+            status=moved.status, exit_reason=moved.exit_reason, now=now,
+        )  # fmt: skip
 
 
 def claim_sends(

@@ -330,6 +330,27 @@ class SendOutcome:
     retry_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class QueuedSend:
+    """A send step's outbox row to queue, for `save_steps`."""
+
+    enrollment: Enrollment
+    step: str
+    variant: str
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an enrollment moves on to, for `save_steps`."""
+
+    enrollment_id: int
+    step: int
+    next_run_at: datetime
+    status: str
+    exit_reason: str | None = None
+
+
 _NO_ADDRESS = {"email": "no email address", "telegram": "telegram never started"}
 
 

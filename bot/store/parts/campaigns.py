@@ -5,6 +5,7 @@ the sends queued for them, and which contacts a segment (`bot.segments`) selects
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,8 @@ from bot.store.records import (
     Contact,
     ContactSnapshot,
     Enrollment,
+    Progress,
+    QueuedSend,
     SendStats,
     TimelineEvent,
 )
@@ -192,6 +195,16 @@ class CampaignsPart:
             lambda conn: campaigns.queue_send(conn, enrollment, step, variant, channels, at)
         )
 
+    def save_steps(
+        self, sends: Sequence[QueuedSend], progress: Sequence[Progress], now: datetime
+    ) -> None:
+        """`queue_send` for each send, then `save_enrollment_progress` for each move, in
+        one transaction."""
+        at = utc(now)
+        moves = [replace(p, next_run_at=utc(p.next_run_at)) for p in progress]
+        queued = list(sends)
+        self._tx.write(lambda conn: campaigns.save_steps(conn, queued, moves, at))
+
     def sends(
         self, campaign: str | None = None, contact_id: ContactId | None = None
     ) -> list[CampaignSend]:
@@ -247,6 +260,17 @@ class CampaignsPart:
         return self._tx.read(
             lambda conn: [ContactId(found) for found in conn.execute(query).scalars()]
         )
+
+    def ids_in_segment(
+        self, contact_ids: Sequence[ContactId], segment: Segment, now: datetime
+    ) -> set[ContactId]:
+        """Which of these (live) contact ids the segment selects now."""
+        wanted = list(contact_ids)
+        if not wanted:
+            return set()
+        where = compile_segment(segment, utc(now))
+        query = select(contacts.c.id).where(contacts.c.id.in_(wanted), where)
+        return self._tx.read(lambda conn: {ContactId(i) for i in conn.execute(query).scalars()})
 
     def in_segment(self, contact_id: ContactId, segment: Segment, now: datetime) -> bool:
         where = compile_segment(segment, utc(now))
