@@ -164,3 +164,36 @@ def test_a_turn_waits_until_the_send_a_second_before_it_has_come_back() -> None:
     waited, first_back, third_out = asyncio.run(go())
     assert waited
     assert third_out >= first_back + 1.0
+
+
+SEGMENTED = """
+name: vips
+trigger: {event: manual}
+audience: "tag(vip) and consent(sms)"
+steps:
+  - id: hello
+    send: {channels: [sms], message: {text: "Hello"}}
+"""
+
+
+def test_one_batch_of_enrollments_queues_for_those_still_in_the_audience(
+    harness_factory: Factory,
+) -> None:
+    h = harness_factory(SEGMENTED)
+    ids = [lead(h.store, external_id=phone(n), phone=phone(n)).id for n in range(3200, 3205)]
+    for contact_id in ids:
+        h.store.campaigns.tag_contact(contact_id, "vip", NOON)
+    enroll_manually(h.store, h.campaigns["vips"], ids, NOON)
+    h.store.campaigns.untag_contact(ids[1], "vip")
+    h.store.privacy.erase(ids[3], "test-salt", now=NOON)
+
+    assert advance(h.engine, NOON, limit=10) == 4  # the erased one's enrollment went too
+
+    queued_for = sorted(s.contact_id for s in h.store.campaigns.sends("vips"))
+    assert queued_for == sorted([ids[0], ids[2], ids[4]])
+    by_contact = {e.contact_id: e for e in h.store.campaigns.enrollments("vips")}
+    assert (by_contact[ids[1]].status, by_contact[ids[1]].exit_reason) == (
+        "exited",
+        "left_audience",
+    )
+    assert {by_contact[i].status for i in (ids[0], ids[2], ids[4])} == {"completed"}
