@@ -522,7 +522,7 @@ def claim_times(backend: str, sizes: Sequence[int]) -> dict[int, float]:
         tempfile.TemporaryDirectory(prefix="parley-claim-bench-") as tmp,
         database(backend, Path(tmp)) as sql,
     ):
-        insert_people(sql, people, START - timedelta(days=1))
+        prepare(sql, people)
         store = ProfileStore(sql)
         plan(store, [campaign], START)
         for size in sorted(sizes):
