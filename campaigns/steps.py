@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +17,8 @@ from bot import handoff
 from bot.errors import ContactNotFound
 from bot.segments import Everyone
 from bot.settings import Settings
-from bot.store import ContactSnapshot, Enrollment, ProfileStore
+from bot.store import ContactSnapshot, Enrollment, ProfileStore, Progress, QueuedSend
+from bot.types import ContactId
 from campaigns.definitions import (
     SEND_CHANNELS,
     BranchStep,
@@ -52,54 +53,122 @@ class Engine:
 
 
 def advance(engine: Engine, now: datetime, limit: int = 100) -> int:
-    """Run every due enrollment (up to `limit`); how many ran."""
-    due = engine.store.campaigns.claim_due_enrollments(list(engine.campaigns), now, limit=limit)
+    """Run every due enrollment (up to `limit`); how many ran.
+
+    The batch's snapshots and audiences are read together, and the sends it queues and
+    the progress it makes are written in one transaction at the end (at once when a
+    step acted on the contact, so that a crash cannot make it act twice)."""
+    store = engine.store.campaigns
+    due = store.claim_due_enrollments(list(engine.campaigns), now, limit=limit)
+    if not due:
+        return 0
+    snapshots = store.contact_snapshots([e.contact_id for e in due], now)
+    writes = _Writes(_audiences(engine, due, snapshots, now))
     for enrollment in due:
-        try:
-            run_enrollment(engine, enrollment, now)
-        except ContactNotFound:
+        snapshot = snapshots.get(enrollment.contact_id)
+        if snapshot is None:
             continue  # erased meanwhile: the enrollment went with them
+        mark = writes.mark()
+        try:
+            _run(engine, enrollment, snapshot, now, writes)
+        except ContactNotFound:
+            writes.undo(mark)  # erased halfway: nothing left to queue or move on
+            continue
+        if writes.urgent:
+            writes.save(engine.store, now)
+    writes.save(engine.store, now)
     return len(due)
 
 
 def run_enrollment(engine: Engine, enrollment: Enrollment, now: datetime) -> None:
-    campaign = engine.campaigns[enrollment.campaign]
+    """Run one enrollment on its own (`advance` runs them a batch at a time)."""
     snapshot = engine.store.campaigns.contact_snapshot(enrollment.contact_id, now)
+    writes = _Writes(_audiences(engine, [enrollment], {enrollment.contact_id: snapshot}, now))
+    _run(engine, enrollment, snapshot, now, writes)
+    writes.save(engine.store, now)
+
+
+class _Writes:
+    """Sends to queue and enrollments to move on, saved together; and who of the batch
+    is in each campaign's audience (a campaign not named: everyone)."""
+
+    def __init__(self, audiences: Mapping[str, set[ContactId]]) -> None:
+        self.audiences = audiences
+        self.sends: list[QueuedSend] = []
+        self.moves: list[Progress] = []
+        self.urgent = False
+
+    def in_audience(self, campaign: Campaign, snapshot: ContactSnapshot) -> bool:
+        audience = self.audiences.get(campaign.name)
+        return audience is None or snapshot.contact.id in audience
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.sends), len(self.moves)
+
+    def undo(self, mark: tuple[int, int]) -> None:
+        del self.sends[mark[0] :], self.moves[mark[1] :]
+
+    def save(self, store: ProfileStore, now: datetime) -> None:
+        if self.sends or self.moves:
+            store.campaigns.save_steps(self.sends, self.moves, now)
+        self.sends, self.moves, self.urgent = [], [], False
+
+
+def _audiences(
+    engine: Engine,
+    due: Sequence[Enrollment],
+    snapshots: Mapping[ContactId, ContactSnapshot],
+    now: datetime,
+) -> dict[str, set[ContactId]]:
+    """Per campaign with a segment for its audience, who of this batch is in it now."""
+    members: dict[str, list[ContactId]] = {}
+    for enrollment in due:
+        snapshot = snapshots.get(enrollment.contact_id)
+        if snapshot is not None:
+            members.setdefault(enrollment.campaign, []).append(snapshot.contact.id)
+    found: dict[str, set[ContactId]] = {}
+    for name, ids in members.items():
+        audience = engine.campaigns[name].audience
+        if not isinstance(audience, Everyone):
+            found[name] = engine.store.campaigns.ids_in_segment(ids, audience, now)
+    return found
+
+
+def _run(
+    engine: Engine,
+    enrollment: Enrollment,
+    snapshot: ContactSnapshot,
+    now: datetime,
+    writes: _Writes,
+) -> None:
+    campaign = engine.campaigns[enrollment.campaign]
     reason = exit_reason(campaign, enrollment, snapshot)
     # A wait asks nothing of the contact yet: the audience is checked before steps that act.
     waiting = enrollment.step < len(campaign.steps) and isinstance(
         campaign.steps[enrollment.step], WaitStep
     )
-    if reason is None and not waiting and not _in_audience(engine, campaign, snapshot, now):
+    if reason is None and not waiting and not writes.in_audience(campaign, snapshot):
         reason = "left_audience"
     if reason is not None:
-        _save(engine, enrollment, enrollment.step, now, EXITED, now, reason)
+        _save(writes, enrollment, enrollment.step, now, EXITED, reason)
         return
     index = enrollment.step
     for _ in range(MAX_STEPS_PER_RUN):
         if index >= len(campaign.steps):
-            _save(engine, enrollment, index, now, COMPLETED, now)
+            _save(writes, enrollment, index, now, COMPLETED)
             return
         index, wake_at = _execute(
-            engine, campaign, campaign.steps[index], enrollment, snapshot, index, now
+            engine, campaign, campaign.steps[index], enrollment, snapshot, index, now, writes
         )
         if wake_at is not None:
-            _save(engine, enrollment, index, wake_at, ACTIVE, now)
+            _save(writes, enrollment, index, wake_at, ACTIVE)
             return
     logger.warning(
         "campaign %s loops without waiting; pausing enrollment %s for an hour",
         campaign.name,
         enrollment.id,
     )
-    _save(engine, enrollment, index, now + LOOP_PAUSE, ACTIVE, now)
-
-
-def _in_audience(
-    engine: Engine, campaign: Campaign, snapshot: ContactSnapshot, now: datetime
-) -> bool:
-    if isinstance(campaign.audience, Everyone):
-        return True
-    return engine.store.campaigns.in_segment(snapshot.contact.id, campaign.audience, now)
+    _save(writes, enrollment, index, now + LOOP_PAUSE, ACTIVE)
 
 
 def exit_reason(
@@ -148,6 +217,7 @@ def _execute(
     snapshot: ContactSnapshot,
     index: int,
     now: datetime,
+    writes: _Writes,
 ) -> tuple[int, datetime | None]:
     """Run one step: the next step's index, and when to wake up if it must wait."""
     if isinstance(step, WaitStep) and step.idle is not None:
@@ -159,15 +229,17 @@ def _execute(
         return index + 1, wake_time(step, snapshot, engine.limits, now)
     if isinstance(step, SendStep):
         variant = choose_variant(step, enrollment.id)
-        engine.store.campaigns.queue_send(enrollment, step.id, variant.name, step.channels, now)
+        writes.sends.append(QueuedSend(enrollment, step.id, variant.name, tuple(step.channels)))
         return index + 1, None
     if isinstance(step, BranchStep):
         target = _branch_target(engine, step, enrollment, snapshot, now)
         return (index + 1 if target is None else campaign.index_of(target)), None
     if isinstance(step, UpdateStep):
         _update(engine, campaign, step, snapshot, now)
+        writes.urgent = True
         return index + 1, None
     _hand_off(engine, campaign, step, enrollment, snapshot, now)
+    writes.urgent = True
     return index + 1, None
 
 
@@ -249,19 +321,11 @@ def _hand_off(
 
 
 def _save(
-    engine: Engine,
+    writes: _Writes,
     enrollment: Enrollment,
     step: int,
     next_run_at: datetime,
     status: str,
-    now: datetime,
     reason: str | None = None,
 ) -> None:
-    engine.store.campaigns.save_enrollment_progress(
-        enrollment.id,
-        step=step,
-        next_run_at=next_run_at,
-        status=status,
-        exit_reason=reason,
-        now=now,
-    )
+    writes.moves.append(Progress(enrollment.id, step, next_run_at, status, reason))

@@ -3,8 +3,9 @@ trigger events and send statistics, inside a caller-framed transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -113,15 +114,19 @@ def _conversions(conn: Connection, contact_id: ContactId) -> tuple[tuple[str, da
         .where(timeline_events.c.kind.in_([*CONVERSION_KINDS, "grade_changed"]))
         .order_by(timeline_events.c.occurred_at, timeline_events.c.id)
     )
-    found: list[tuple[str, datetime]] = []
-    for kind, data, at in conn.execute(query).all():
-        if kind == "meeting_booked":
-            found.append(("meeting_booked", at))
-        elif kind == "outcome_recorded" and (data or {}).get("outcome") == "won":
-            found.append(("won", at))
-        elif kind == "grade_changed" and (data or {}).get("stage") == "sql":
-            found.append(("sql", at))
-    return tuple(found)
+    found = ((conversion_of(kind, data), at) for kind, data, at in conn.execute(query).all())
+    return tuple((name, at) for name, at in found if name is not None)
+
+
+def conversion_of(kind: str, data: Mapping[str, Any] | None) -> str | None:
+    """What a timeline event means as a campaign conversion, if anything."""
+    if kind == "meeting_booked":
+        return "meeting_booked"
+    if kind == "outcome_recorded" and (data or {}).get("outcome") == "won":
+        return "won"
+    if kind == "grade_changed" and (data or {}).get("stage") == "sql":
+        return "sql"
+    return None
 
 
 def tags_of(conn: Connection, contact_id: str) -> list[str]:

@@ -16,7 +16,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from bot.store import integration, outbox, reads
-from bot.store.records import CampaignSend, CampaignState, Enrollment
+from bot.store.records import (
+    CampaignSend,
+    CampaignState,
+    Enrollment,
+    Progress,
+    QueuedSend,
+    SendOutcome,
+)
 from bot.store.schema import (
     campaign_enrollments,
     campaign_sends,
@@ -206,12 +213,37 @@ def queue_send(
     return outbox.enqueue(conn, SENDS, key, values, now)
 
 
+def save_steps(
+    conn: Connection, sends: Sequence[QueuedSend], progress: Sequence[Progress], now: datetime
+) -> None:
+    """Queue these sends, then move these enrollments on: a batch of `advance` at once.
+    Enrollments erased meanwhile (with their contact) are passed over."""
+    wanted = {s.enrollment.id for s in sends} | {p.enrollment_id for p in progress}
+    alive = set(conn.execute(select(E.id).where(E.id.in_(list(wanted)))).scalars())
+    sends = [s for s in sends if s.enrollment.id in alive]
+    progress = [p for p in progress if p.enrollment_id in alive]
+    for send in sends:
+        queue_send(conn, send.enrollment, send.step, send.variant, send.channels, now)
+    for moved in progress:
+        save_progress(
+            conn, moved.enrollment_id, step=moved.step, next_run_at=moved.next_run_at,
+            status=moved.status, exit_reason=moved.exit_reason, now=now,
+        )  # fmt: skip
+
+
 def claim_sends(
     conn: Connection, campaigns: Sequence[str], now: datetime, lease: timedelta, limit: int
 ) -> list[CampaignSend]:
-    """Due sends of unpaused `campaigns` leased to the caller, each with a fresh claim token."""
-    wanted = and_(S.campaign.in_(list(campaigns)), ~_paused(S.campaign))
-    claimed = outbox.claim(conn, SENDS, now, lease, limit, wanted)
+    """Due sends of unpaused `campaigns` leased to the caller, with a fresh claim token."""
+    # The paused are left out by name: as a NOT EXISTS in the claim, PostgreSQL joined it
+    # against every due send before taking the first page.
+    paused = set(
+        conn.execute(select(campaign_states.c.campaign).where(campaign_states.c.paused)).scalars()
+    )
+    running = [name for name in campaigns if name not in paused]
+    if not running:
+        return []
+    claimed = outbox.claim(conn, SENDS, now, lease, limit, S.campaign.in_(running))
     rows = conn.execute(select(campaign_sends).where(S.id.in_(claimed)).order_by(S.due_at, S.id))
     return [_send(r) for r in rows.mappings()]
 
@@ -233,6 +265,15 @@ def start_send(conn: Connection, send_id: int, token: str, channel: str, now: da
         .values(status=SENDING, channel=channel, attempts=S.attempts + 1)
     ).rowcount
     return bool(changed == 1)
+
+
+def start_sends(
+    conn: Connection, claims: Sequence[tuple[int, str, str]], now: datetime
+) -> set[int]:
+    """`start_send` for each (send id, claim token, channel), in one transaction: the ids
+    whose claim still held, now `sending`."""
+    return {send_id for send_id, token, channel in claims
+            if start_send(conn, send_id, token, channel, now)}  # fmt: skip
 
 
 def finish_send(
@@ -269,6 +310,18 @@ def finish_send(
     return changed
 
 
+def finish_sends(conn: Connection, outcomes: Sequence[SendOutcome], now: datetime) -> int:
+    """`finish_send` for each outcome, in one transaction; how many claims still held."""
+    return sum(
+        finish_send(
+            conn, o.send.id, o.send.claim_token or "", status=o.status, reason=o.reason,
+            channel=o.channel, provider_message_id=o.provider_message_id,
+            retry_at=o.retry_at, now=now,
+        )
+        for o in outcomes
+    )  # fmt: skip
+
+
 def reap_abandoned(conn: Connection, now: datetime, lease: timedelta) -> int:
     """Sends left `sending` by a worker that died mid-call become `uncertain`: the
     provider may or may not have taken them, and sending again could send twice."""
@@ -301,6 +354,11 @@ def enrollments_of(
     if contact_id is not None:
         query = query.where(E.contact_id == reads.require_id(conn, contact_id))
     return [_enrollment(r) for r in conn.execute(query).mappings()]
+
+
+def enrollments_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Enrollment]:
+    query = select(campaign_enrollments).where(E.id.in_(list(set(ids))))
+    return {int(r["id"]): _enrollment(r) for r in conn.execute(query).mappings()}
 
 
 def enrollments_page(

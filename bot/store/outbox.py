@@ -80,7 +80,15 @@ def claim(
     if len(ids) < limit:
         ids += _candidates(conn, box, pending, limit - len(ids))
     due = or_(pending, expired)
-    return [row_id for row_id in ids if take(conn, box.table, row_id, due, _lease(box, now, lease))]
+    values = _lease(box, now, lease)
+    if box.token is None:
+        return [row_id for row_id in ids if take(conn, box.table, row_id, due, values)]
+    # One statement for the lot. The candidates are still due: PostgreSQL holds their row
+    # locks, SQLite this transaction's write lock. Testing `due` again made SQLite walk
+    # the status index past every pending row instead of looking the keys up.
+    conn.execute(update(box.table).where(box["id"].in_(ids)).values(**values))
+    taken = select(box["id"]).where(box["id"].in_(ids), box[box.token] == values[box.token])
+    return sorted(int(i) for i in conn.execute(taken).scalars())
 
 
 def count_due(

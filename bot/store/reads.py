@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -101,6 +101,12 @@ def load_contact(conn: Connection, contact_id: str) -> Contact:
     if not rows:
         raise ContactNotFound(contact_id)
     return _contacts_from_rows(conn, rows)[0]
+
+
+def load_contacts(conn: Connection, contact_ids: Sequence[str]) -> list[Contact]:
+    """These contacts (live ids), with their identities; ids that are gone are left out."""
+    rows = conn.execute(select(contacts).where(contacts.c.id.in_(list(contact_ids))))
+    return _contacts_from_rows(conn, rows.mappings().all())
 
 
 def page_of_contacts(conn: Connection, limit: int, offset: int) -> list[Contact]:

@@ -318,6 +318,39 @@ class CampaignSend:
     sent_at: datetime | None
 
 
+@dataclass(frozen=True)
+class SendOutcome:
+    """How one claimed send ended (or when it is due again), for `finish_sends`."""
+
+    send: CampaignSend
+    status: str
+    reason: str | None = None
+    channel: str | None = None
+    provider_message_id: str | None = None
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QueuedSend:
+    """A send step's outbox row to queue, for `save_steps`."""
+
+    enrollment: Enrollment
+    step: str
+    variant: str
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an enrollment moves on to, for `save_steps`."""
+
+    enrollment_id: int
+    step: int
+    next_run_at: datetime
+    status: str
+    exit_reason: str | None = None
+
+
 _NO_ADDRESS = {"email": "no email address", "telegram": "telegram never started"}
 
 

@@ -477,7 +477,8 @@ campaign_sends = Table(
     Column("provider_message_id", String(128)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
-    Index(None, "status", "due_at"),
+    # id too: many sends can share a due time (quiet hours wake them on the quarter hour).
+    Index(None, "status", "due_at", "id"),
     Index(None, "provider_message_id"),
 )
 

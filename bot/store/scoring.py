@@ -178,6 +178,10 @@ def _latest(conn: Connection, live: ContactId) -> ScoreRecord | None:
     return None if row is None else _record(row)
 
 
+def record_of(row: Mapping[str, Any]) -> ScoreRecord:
+    return _record(row)
+
+
 def _record(row: Mapping[str, Any]) -> ScoreRecord:
     return ScoreRecord(
         id=int(row["id"]),

@@ -30,9 +30,11 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.sent: list[SentMessage] = []
         self.requests = 0
+        self.arrivals: list[float] = []  # time.monotonic() as each request was taken in
         self._failures_left = 0
         self._failure = (500, 20500)
         self._stall_s = 0.0
+        self._late_s = 0.0
         self._changed = threading.Condition()
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
@@ -58,6 +60,12 @@ class FakeTwilio:
         """Answer the next request only after `seconds` (the message is sent at once)."""
         with self._changed:
             self._stall_s = seconds
+
+    def delay_next(self, seconds: float) -> None:
+        """Take the next request in only after `seconds`, as if the network held it up
+        on its way: it arrives that much later than it left."""
+        with self._changed:
+            self._late_s = seconds
 
     def to(self, number: str) -> list[SentMessage]:
         with self._changed:
@@ -96,9 +104,13 @@ class FakeTwilio:
             await self._runner.cleanup()
 
     async def _create_message(self, request: web.Request) -> web.Response:
+        with self._changed:
+            late, self._late_s = self._late_s, 0.0
+        await asyncio.sleep(late)
         form = await request.post()
         with self._changed:
             self.requests += 1
+            self.arrivals.append(time.monotonic())
             stall, self._stall_s = self._stall_s, 0.0
             if self._failures_left > 0:
                 self._failures_left -= 1

@@ -5,6 +5,7 @@ the sends queued for them, and which contacts a segment (`bot.segments`) selects
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Connection
 
 from bot.segments import Segment
-from bot.store import campaign_reads, campaigns, reads
+from bot.store import campaign_reads, campaigns, reads, snapshots
 from bot.store.checks import check_text, utc
 from bot.store.records import (
     CampaignSend,
@@ -21,6 +22,8 @@ from bot.store.records import (
     Contact,
     ContactSnapshot,
     Enrollment,
+    Progress,
+    QueuedSend,
     SendStats,
     TimelineEvent,
 )
@@ -39,6 +42,14 @@ class CampaignsPart:
     def contact_snapshot(self, contact_id: ContactId, now: datetime) -> ContactSnapshot:
         at = utc(now)
         return self._tx.read(lambda conn: campaign_reads.snapshot(conn, contact_id, at))
+
+    def contact_snapshots(
+        self, contact_ids: Sequence[ContactId], now: datetime
+    ) -> dict[ContactId, ContactSnapshot]:
+        """What `contact_snapshot` says of each, read together; the erased are left out."""
+        at, ids = utc(now), list(contact_ids)
+        found = self._tx.read(lambda conn: snapshots.snapshots(conn, ids, at))
+        return {ContactId(key): snap for key, snap in found.items()}
 
     def tag_contact(self, contact_id: ContactId, tag: str, now: datetime | None = None) -> bool:
         """False when the contact had the tag already."""
@@ -155,6 +166,11 @@ class CampaignsPart:
     ) -> list[Enrollment]:
         return self._tx.read(lambda conn: campaigns.enrollments_of(conn, campaign, contact_id))
 
+    def enrollments_by_id(self, ids: Sequence[int]) -> dict[int, Enrollment]:
+        """These enrollments by id; ids that are gone are left out."""
+        wanted = list(ids)
+        return self._tx.read(lambda conn: campaigns.enrollments_by_id(conn, wanted))
+
     def enrollments_page(
         self, campaign: str, after_id: int = 0, limit: int = 100
     ) -> list[Enrollment]:
@@ -178,6 +194,16 @@ class CampaignsPart:
         return self._tx.write(
             lambda conn: campaigns.queue_send(conn, enrollment, step, variant, channels, at)
         )
+
+    def save_steps(
+        self, sends: Sequence[QueuedSend], progress: Sequence[Progress], now: datetime
+    ) -> None:
+        """`queue_send` for each send, then `save_enrollment_progress` for each move, in
+        one transaction."""
+        at = utc(now)
+        moves = [replace(p, next_run_at=utc(p.next_run_at)) for p in progress]
+        queued = list(sends)
+        self._tx.write(lambda conn: campaigns.save_steps(conn, queued, moves, at))
 
     def sends(
         self, campaign: str | None = None, contact_id: ContactId | None = None
@@ -234,6 +260,17 @@ class CampaignsPart:
         return self._tx.read(
             lambda conn: [ContactId(found) for found in conn.execute(query).scalars()]
         )
+
+    def ids_in_segment(
+        self, contact_ids: Sequence[ContactId], segment: Segment, now: datetime
+    ) -> set[ContactId]:
+        """Which of these (live) contact ids the segment selects now."""
+        wanted = list(contact_ids)
+        if not wanted:
+            return set()
+        where = compile_segment(segment, utc(now))
+        query = select(contacts.c.id).where(contacts.c.id.in_(wanted), where)
+        return self._tx.read(lambda conn: {ContactId(i) for i in conn.execute(query).scalars()})
 
     def in_segment(self, contact_id: ContactId, segment: Segment, now: datetime) -> bool:
         where = compile_segment(segment, utc(now))

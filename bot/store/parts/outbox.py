@@ -6,12 +6,13 @@ and counted by calls named alike: `claim_due_X`, `finish_X`, `count_due_X`,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store import campaigns, handoffs, integration, outbox, reads
 from bot.store.checks import check_json, utc
-from bot.store.records import CampaignSend, Delivery, WebhookDelivery
+from bot.store.records import CampaignSend, Delivery, SendOutcome, WebhookDelivery
 from bot.store.transactions import Transactions
 from bot.types import ContactId
 
@@ -38,6 +39,21 @@ class OutboxPart:
         """Commit to handing the send to a provider; False if the claim was lost."""
         token, at = send.claim_token or "", utc(now)
         return self._tx.write(lambda conn: campaigns.start_send(conn, send.id, token, channel, at))
+
+    def start_sends(self, claims: Sequence[tuple[CampaignSend, str]], now: datetime) -> set[int]:
+        """`start_send` for each (send, channel) in one transaction: the ids whose claim
+        still held, now committed as handed to the provider."""
+        at = utc(now)
+        rows = [(send.id, send.claim_token or "", channel) for send, channel in claims]
+        return self._tx.write(lambda conn: campaigns.start_sends(conn, rows, at))
+
+    def finish_sends(self, outcomes: Sequence[SendOutcome], now: datetime) -> int:
+        """`finish_send` for each, in one transaction; how many claims still held."""
+        at = utc(now)
+        utc_outcomes = [
+            o if o.retry_at is None else replace(o, retry_at=utc(o.retry_at)) for o in outcomes
+        ]
+        return self._tx.write(lambda conn: campaigns.finish_sends(conn, utc_outcomes, at))
 
     def finish_send(
         self,
