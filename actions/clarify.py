@@ -264,8 +264,11 @@ def _refuses_only_the_asked(tracker: Tracker, question: object, text: str) -> bo
     asked = tracker.get_slot(CONSENT_PURPOSE)
     if question != "consent" or metadata.get("parley_keyword_kind") or _WITHDRAWS_ALL.search(text):
         return False
+    purposes = read_yes_no(text).purposes
+    if purposes.get(asked) is True:
+        return True  # "emails are fine but no texts": an answer, partly a yes
     # "sms no, I prefer whatsapp": only the channel asked about is refused.
-    refused = {p for p, granted in read_yes_no(text).purposes.items() if not granted}
+    refused = {p for p, granted in purposes.items() if not granted}
     if refused:
         return refused == {asked}
     return purposes_mentioned(text) == {asked} and states_opt_out(text)

@@ -96,7 +96,15 @@ _CLAUSE_BREAK = re.compile(r"[,;.!]|\s+-\s+")
 
 
 def limits_consent(text: str) -> bool:
-    return bool(_LIMITS.search(text))
+    # "emails are fine but no texts": a "but" that refuses another channel limits nothing.
+    return bool(_LIMITS.search(_BUT_REFUSING.sub("", text)))
+
+
+_BUT_REFUSING = re.compile(
+    r"\bbut\s+(?:no|not|never)\s+(?:\w+\s+){0,2}?(?:texts?|sms|txts?|messages|e-?mails?|calls?|"
+    r"whats ?app|telegram)\b[^,.;!?]*",
+    re.IGNORECASE,
+)
 
 
 def consent_answers(tracker: Tracker, asked: Purpose) -> dict[Purpose, bool]:

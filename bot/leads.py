@@ -150,7 +150,9 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
         r"(?:'s|’s| is)(?: called| named)?|(?:company|business) name(?:'s|’s| is)|"
         r"company is|it's called|it’s called|it is called|we're called|we are called|"
         r"it's|it’s|it is|i work (?:at|for)|i'm working (?:at|for)|i am working (?:at|for)|"
-        r"we are|we're|we’re|i'm (?:with|at|from)|i am (?:with|at|from)|at|with|from|for)\s+",
+        r"we are|we're|we’re|i'm (?:with|at|from)|i am (?:with|at|from)|"
+        # "put down Foxglove Brewing", "just put Acme": what to write, then the name
+        r"(?:just )?(?:put(?: down)?|write down)|at|with|from|for)\s+",
         re.I,
     ),
     "role": re.compile(

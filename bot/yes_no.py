@@ -392,9 +392,9 @@ _CORRECTIONS = (
         rf"\b(?:change|fix|update|correct|edit|amend) {_OWNER} {_FIELD}\b(?:\s+to\s+(?P<value>\S.*))?",
         re.I,
     ),
-    # "no, my looking to solve is ..." / "no, the company is Globex"
+    # "no, my looking to solve is ..." / "no, the company is Globex" / "no. phone is ..."
     re.compile(
-        rf"^(?:no|nope|nah|not quite|not right|wrong)\b[\s,.!-]*(?:{_OWNER}) {_FIELD}\s+(?:is|'s)\s+(?:actually\s+)?(?P<value>\S.*)$",
+        rf"^(?:no|nope|nah|not quite|not right|wrong)\b[\s,.!-]*(?:{_OWNER} )?{_FIELD}\s+(?:is|'s)\s+(?:actually\s+)?(?P<value>\S.*)$",
         re.I,
     ),
 )

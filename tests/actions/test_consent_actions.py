@@ -366,3 +366,11 @@ def test_a_yes_naming_the_channel_counts_unless_it_sets_conditions(
     slots = {**EMAIL_ASKED, "consent_purpose": "sms"}
     tracker = make_tracker(text, intent="opt_in", confidence=0.96, slots=slots)
     assert consent_answers(tracker, "sms").get("sms") == granted
+
+
+async def test_yes_to_the_asked_channel_and_no_to_another_is_an_answer_not_a_withdrawal(
+    store: ProfileStore, settings: Settings
+) -> None:
+    said = "emails are fine but no texts please, I'll never read them"
+    events, _ = await answer(store, settings, said, intent="opt_out")
+    assert followups(events) == ["action_record_consent"]

@@ -232,6 +232,11 @@ def test_saying_why_no_name_is_given_gives_no_name(text: str) -> None:
     assert "name" not in read(text, "name").values
 
 
+def test_what_to_write_down_is_not_part_of_the_company() -> None:
+    said = "put down Foxglove Brewing Company, that's who I'm working for"
+    assert read(said, "company").values == {"company": "Foxglove Brewing Company"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

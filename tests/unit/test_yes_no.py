@@ -181,6 +181,7 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
             Correction("name", "Isla McIntyre"),
         ),
         ("my surname is spelled McIntyre", Correction("name")),
+        ("no. phone is 07400 861245", Correction("phone", "07400 861245")),
         ("that's not right, the company should be Globex", Correction("company", "Globex")),
         ("the company is wrong, it's Globex", Correction("company", "Globex")),
         ("no, my looking to solve is tracking leads", Correction("need", "tracking leads")),
