@@ -251,3 +251,33 @@ def test_yes_to_an_either_or_offer_asks_which_then_books(stack: Stack, sender: s
     assert "next free times" in stack.text(sender, dict(buttons(messages))["Book a meeting"])
     assert "booked:" in stack.text(sender, "the first one")
     assert stack.store.leads.bookings(contact_of(stack, sender).id)
+
+
+# ----------------------------------------------------------------------- this stop's kinds
+
+
+def test_a_spelling_note_is_no_part_of_the_corrected_name(stack: Stack, sender: str) -> None:
+    to_summary(stack, sender, "Sofia Marchett", "sofia@lumina-skin.com")
+    reply = stack.text(sender, "oh, typo in my name, it's Sofia Marchetti with an i at the end")
+    assert SUMMARY in reply and "sofia marchetti" in reply and "with an i" not in reply
+    assert contact_of(stack, sender).name == "Sofia Marchetti"
+
+
+def test_emails_yes_but_no_texts_records_both_answers_and_the_questions_go_on(
+    stack: Stack, sender: str
+) -> None:
+    to_summary(stack, sender, "Jamie Castellano", "jamie@foxglove-brew.com", phone="828-555-0186")
+    assert EMAIL_QUESTION in stack.text(sender, "yes")
+    reply = stack.text(sender, "emails are fine but no texts please, I'll never read them")
+    assert "won't contact you" not in reply and "how many people" in reply, reply
+    assert granted(stack, sender).get("email") is True
+    assert granted(stack, sender).get("sms") is not True
+
+
+def test_the_same_words_again_never_get_the_same_answer(stack: Stack, sender: str) -> None:
+    stack.say(sender, "hello")
+    first = stack.text(sender, "what do you actually do")
+    second = stack.text(sender, "what do you actually do")
+    third = stack.text(sender, "what do you actually do")
+    assert len({first, second, third}) == 3, (first, second, third)
+    assert "person" in third
