@@ -125,7 +125,9 @@ def test_asking_for_a_person_first_takes_details_and_questions_then_hands_off(
 ) -> None:
     reply = stack.text(sender, "can I talk to a real person please")
     assert "what's your name" in reply, reply
-    reply = capture_lead(stack, sender, "Priya Raman", {**HOT, "email": "priya@globex.com"})
+    reply = capture_lead(
+        stack, sender, "Priya Raman", {**HOT, "email": "priya.raman@globex-hq.com"}
+    )
     # The person taking over gets the answers too; every question can be skipped.
     assert "so they can prepare" in reply and "how many people" in reply, reply
     reply = answer_questions(
