@@ -57,7 +57,8 @@ class ActionHumanHandoff(StoreBacked, Action):
             logger.error("handoff could not be recorded: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
-        if channel == "voice" and not self._sales_line():
+        dialled = channel == "voice" and self._sales_line()
+        if channel == "voice" and not dialled:
             dispatcher.utter_message(
                 response="utter_handoff_callback",
                 company=self.settings.company_name,
@@ -69,7 +70,7 @@ class ActionHumanHandoff(StoreBacked, Action):
                 company=self.settings.company_name,
                 how=_how_they_reach_you(contact, channel, _claimed(tracker)),
             )
-        if channel == "voice" and self._sales_line():
+        if dialled:
             # The voice channel turns this into a <Dial> to the sales line.
             dispatcher.utter_message(json_message={"parley": "transfer", "reason": reason})
         # A person has the conversation now: no yes/no question of the bot's stays open.
