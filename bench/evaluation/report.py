@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,12 +44,46 @@ def breakdown(verdicts: Sequence[Verdict], key: Callable[[Verdict], str]) -> dic
     return {name: figures(group) for name, group in sorted(groups.items())}
 
 
+def _field(entry: str) -> str:
+    """'company (said ...)', 'company: ...' or 'consent email ...' -> the field's name."""
+    words = entry.replace(":", " ").split()
+    return " ".join(words[:2]) if words[0] == "consent" else words[0]
+
+
+def field_counts(verdicts: Sequence[Verdict]) -> dict[str, dict[str, int]]:
+    """Wrong and missed values per field: counts only, so the test split's can be read too."""
+    counts: dict[str, dict[str, int]] = {}
+    for verdict in verdicts:
+        for kind, entries in (("wrong", verdict.wrong), ("missed", verdict.missed)):
+            for entry in entries:
+                row = counts.setdefault(_field(entry), {"wrong": 0, "missed": 0})
+                row[kind] += 1
+    return dict(sorted(counts.items()))
+
+
+def failure_kinds(verdicts: Sequence[Verdict]) -> dict[str, int]:
+    """How many failed conversations show each kind of reason (one may show several)."""
+    kinds: Counter[str] = Counter()
+    for verdict in verdicts:
+        if not verdict.success:
+            kinds.update({_kind(reason) for reason in verdict.reasons})
+    return dict(kinds.most_common())
+
+
+def _kind(reason: str) -> str:
+    if reason.endswith("question(s) not answered"):
+        return "question not answered"
+    return reason.split(":")[0] if not reason.startswith("goal not reached") else reason
+
+
 def split_report(verdicts: Sequence[Verdict], *, with_failures: bool) -> dict[str, Any]:
     report: dict[str, Any] = {
         **figures(verdicts),
         "by_channel": breakdown(verdicts, lambda v: v.channel),
         "by_goal": breakdown(verdicts, lambda v: v.goal),
         "by_author": breakdown(verdicts, lambda v: v.author),
+        "by_field": field_counts(verdicts),
+        "failure_kinds": failure_kinds(verdicts),
     }
     if with_failures:
         # Only the dev split's failures are shown: the test split is scores only.
@@ -81,4 +116,10 @@ def markdown(name: str, report: dict[str, Any]) -> str:
             f"{k} {g['succeeded']}/{g['conversations']}" for k, g in report[group].items()
         )
         lines.append(f"| success {group.removeprefix('by_')} | {parts} |")
+    if report.get("failure_kinds"):
+        kinds = ", ".join(f"{k} {n}" for k, n in report["failure_kinds"].items())
+        lines.append(f"| failures by kind | {kinds} |")
+    if report.get("by_field"):
+        fields = ", ".join(f"{k} {c['wrong']}/{c['missed']}" for k, c in report["by_field"].items())
+        lines.append(f"| wrong/missed by field | {fields} |")
     return "\n".join(lines)
