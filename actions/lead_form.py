@@ -33,8 +33,9 @@ from actions.slots import (
 )
 from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
-from bot.interruptions import interrupts_form, wants_no_details
+from bot.interruptions import interrupts_form, is_question, wants_no_details
 from bot.leads import Reading, read_message
+from bot.needs import states_a_need
 from bot.types import LEAD_FIELDS, LeadField
 
 logger = logging.getLogger(__name__)
@@ -190,7 +191,12 @@ class ValidateLeadForm(StoreBacked, Action):
         # Only what the message states outright counts here; an email read out when it
         # was asked for is stated too.
         stated = self._read(tracker, turn, "email" if requested == "email" else None)
-        if requested and turn.is_interruption() and not stated.values:
+        if (
+            requested
+            and turn.is_interruption()
+            and not stated.values
+            and not _answers_despite_cue(tracker, turn, requested, reading)
+        ):
             return []
         if requested == "phone" and _moved_on_from_phone(reading):
             following = FIELD_OF.get(self._next(tracker, {}, domain, also_skipped="phone") or "")
@@ -361,6 +367,38 @@ class ValidateLeadForm(StoreBacked, Action):
                 dispatcher.utter_message(
                     response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
                 )
+
+
+def _answers_despite_cue(
+    tracker: Tracker, turn: Turn, requested: LeadField, reading: Reading
+) -> bool:
+    """Whether words that carry a request's cue still answer the question asked: a name
+    that is also a word ("gwen price"), a problem told in answer to "what are you hoping
+    to solve?" ("we get demo requests and nobody follows up"), or the same answer given
+    again after it was taken for a question (the person insists: it is their answer)."""
+    if requested not in reading.values or is_question(turn.text):
+        return False
+    if turn.intent in LEAVING_INTENTS:
+        return False
+    if requested == "need" and states_a_need(turn.text):
+        return True
+    if requested == "name" and len(turn.text.split()) <= 3:
+        return True
+    return said_again(tracker)
+
+
+def said_again(tracker: Tracker) -> bool:
+    """Whether the latest message repeats the one before it, which the bot answered."""
+    texts: list[str] = []
+    answered = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            texts.append(" ".join(str(event.get("text") or "").lower().split()))
+            if len(texts) == 2:
+                break
+        elif len(texts) == 1 and event.get("event") == "bot":
+            answered = True
+    return len(texts) == 2 and answered and texts[0] == texts[1] and bool(texts[0])
 
 
 def _moved_on_from_phone(reading: Reading) -> bool:

@@ -105,13 +105,16 @@ def usable_number(number: phonenumbers.PhoneNumber) -> bool:
     return bool(_FICTIONAL_NUMBERS.match(e164))
 
 
-def clean_free_text(field_name: LeadField, text: str) -> str:
+def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False) -> str:
     """Trim a free-text answer and check it; raise ValueError with a reason."""
     value = _LEAD_INS[field_name].sub("", text.strip()).strip(" \t\n,;.!?")
     value = _FILLER.sub("", value)
     whole = value
     if field_name in ("company", "role"):
         value = _before_new_clause(value)
+        if value != whole and value.lower().strip(" ,.!") in _DISCOURSE_MARKERS:
+            # "look, I just need to speak to somebody": "look" is no company or role.
+            raise ValueError("not_an_answer")
     if field_name == "name":
         value = strip_symbols(value)
         if not value and text.strip():
@@ -129,7 +132,7 @@ def clean_free_text(field_name: LeadField, text: str) -> str:
     if len(value) > MAX_LENGTH[field_name]:
         raise ValueError("too_long")
     if field_name == "name":
-        _check_name(value)
+        _check_name(value, answered=answered)
     elif not any(ch.isalnum() for ch in value):
         raise ValueError("empty")
     return value
@@ -201,6 +204,13 @@ _NON_ANSWERS = frozenset(
         "thanks",
     ]
 )
+# Words that open a sentence rather than name anything ("look, ...", "well ...").
+_DISCOURSE_MARKERS = word_set(
+    """
+    look listen well so right honestly actually seriously basically please ok okay oh ah
+    hey hi hello yeah yes no um uh er hmm wait anyway sorry
+    """
+)
 _NON_ANSWER = re.compile(
     r"^(?:no idea|not sure|unsure|i'?m not sure|dunno|don'?t know|i don'?t know|idk|no clue|"
     r"nothing|none|n/?a|whatever|same|hmm+|um+|uh+|er+m?|\?+|\.+|-+|thanks?|thank you|"
@@ -236,13 +246,15 @@ _SENTENCE_WORDS = word_set(
     later now today tomorrow else thing stuff info information details see like love hate
     """
 )
+# Of those, the ones that are also common surnames (Dana Price, Tom Keen, Ann Love).
+_SURNAME_WORDS = word_set("price keen good love fine like weather cost")
 # Given names that are also common English words; capitalised, they are names ("Will Smith").
 _NAME_HOMOGRAPHS = word_set("will may june april august hope grace joy faith rose bill")
 # What a lone refusal looks like; "Skip Henderson" is a person, "skip" is not.
 _REFUSAL_WORDS = word_set("skip pass private anonymous none n/a na")
 
 
-def _check_name(value: str) -> None:
+def _check_name(value: str, *, answered: bool = False) -> None:
     words = value.split()
     lowered = [w.lower().strip(',.!?;:"()') for w in words]
     if not any(ch.isalpha() for ch in value) or len(words) > 6:
@@ -257,7 +269,18 @@ def _check_name(value: str) -> None:
             continue  # "María de la Cruz": a particle between names, not a word
         if word[:1].isupper() and low in _NAME_HOMOGRAPHS:
             continue
-        if low in _NOT_NAME_WORDS or (low in _SENTENCE_WORDS and not word[:1].isupper()):
+        # Asked for a name, "gwen price" is Gwen Price: a surname that is also a word
+        # follows a first word that is no word of a sentence.
+        surname = (
+            answered
+            and index > 0
+            and len(words) <= 3
+            and low in _SURNAME_WORDS
+            and lowered[0] not in _SENTENCE_WORDS
+        )
+        if low in _NOT_NAME_WORDS or (
+            low in _SENTENCE_WORDS and not word[:1].isupper() and not surname
+        ):
             raise ValueError("not_a_name")
     if all(low in NAME_PARTICLES for low in lowered):
         raise ValueError("not_a_name")
@@ -265,10 +288,11 @@ def _check_name(value: str) -> None:
         raise ValueError("not_a_name")
 
 
-def name_problem(value: str, excluded: Iterable[str] = ()) -> str | None:
-    """Why `value` cannot be a person's name, or None when it can."""
+def name_problem(value: str, excluded: Iterable[str] = (), *, answered: bool = False) -> str | None:
+    """Why `value` cannot be a person's name, or None when it can (`answered`: it is the
+    whole answer to "what's your name?")."""
     try:
-        _check_name(value)
+        _check_name(value, answered=answered)
     except ValueError as error:
         return str(error)
     if _is_bot_company(value, excluded):
@@ -807,10 +831,11 @@ def _read_name_answer(
     problem: str | None = None
     chosen: tuple[str, str | None] | None = None
     parts = [_restore(part) for part in _NAME_PARTS.split(answer)]
+    whole = len(parts) == 1
     for name, company in (_bare_name(part) for part in parts):
         if not name:
             continue
-        found = name_problem(name, excluded)
+        found = name_problem(name, excluded, answered=whole)
         if found is not None:
             problem = problem or found
         elif chosen is None or _fuller(name, chosen[0]):
@@ -818,7 +843,7 @@ def _read_name_answer(
     if chosen is None:
         return None, None, problem or "not_a_name"
     try:
-        return clean_free_text("name", chosen[0]), chosen[1], None
+        return clean_free_text("name", chosen[0], answered=whole), chosen[1], None
     except ValueError as error:
         return None, None, str(error)
 

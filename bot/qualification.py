@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.authority import read_authority_statement
 from bot.errors import ParleyError
 from bot.types import QUALIFICATION_VALUES
 
@@ -783,7 +784,7 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def read_authority(text: str, intent: str | None = None) -> str | None:
-    exact = _exact("authority", text)
+    exact = _exact("authority", text) or read_authority_statement(text)
     if exact:
         return exact
     for pattern, value in _AUTHORITY:

@@ -32,6 +32,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.interruptions import only_announces
+from bot.needs import states_a_need
 from nlu.explicit_details import settle_intent
 
 LONG_MESSAGE_WORDS = 10
@@ -98,6 +99,13 @@ PRODUCT_INTENTS = frozenset(
      "ask_integrations", "ask_data_use"}
 )  # fmt: skip
 REQUEST_INFO = "request_info"
+REQUEST_ERASURE = "request_erasure"
+_ERASURE_WORDS = re.compile(
+    r"\b(?:delet\w*|eras\w*|remov\w*|forget|forgotten|wipe\w*|scrub\w*|get rid|destroy\w*|purge\w*|"
+    r"clear (?:out )?(?:my|all|everything)|take (?:me|my \w+|it all) (?:off|out)|"
+    r"gdpr|article 17|right to (?:be forgotten|erasure|deletion))\b",
+    re.IGNORECASE,
+)
 
 
 # A question about integrations that DIET could not place ("works with hubspot?").
@@ -125,7 +133,12 @@ _DATA_USE = re.compile(
     r"(?:\w+\W*){0,2}\b(?:with )?(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}"
     r"(?:data|details|information|info|email|emails|number)\b|"
     r"\bhow (?:do|would|will|does) (?:you|parley) (?:use|handle|store|protect|keep|process|look after) "
-    r"(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}(?:data|details|information|info)\b",
+    r"(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}(?:data|details|information|info)\b|"
+    # "do u sell my data", "will you share my number with anyone", "what's all this used for"
+    r"\b(?:do|will|would|are|did) (?:you|u|ya|parley|you guys) (?:going to |gonna )?"
+    r"(?:sell|share|pass (?:on|along)|give away|rent|trade)\b[^.?!]{0,25}?"
+    r"\b(?:data|details|info|information|email|number|address)\b|"
+    r"\bwhat(?:'s| is|s)? (?:all )?(?:this|that|my (?:data|info|information|details)) (?:used|going to be used|for)\b",
     re.IGNORECASE,
 )
 # "Wait, am I talking to a real person?" sits between asking for one and asking what the
@@ -150,9 +163,24 @@ _ABOUT_PRODUCT = re.compile(
     r"more\b|\binterested in (?:parley|you|what you do)\b|"
     r"\b(?:comparing|evaluating|assessing|looking at|shortlisting|researching)\s+(?:a few\s+|some\s+|different\s+)?"
     r"(?:vendors|options|tools|solutions|providers|platforms|products|suppliers|chatbots?)\b|"
-    r"\bshopping around\b",
+    r"\bshopping around\b|"
+    # "I'd like some information please", "can I get more info"
+    r"\b(?:like|want|need|get|have|send|give|after|looking for)\s+(?:me\s+|us\s+)?(?:some|more|a bit of|"
+    r"a little|any|further)\s+(?:info|information|details)\b",
     re.IGNORECASE,
 )
+# What DIET says when a need or a fit question confused it (chosen from how it misread
+# them: a problem read as opting out, a fit question as one about integrations).
+_NEED_GUESSES = UNPLACED_INTENTS | {
+    "opt_out",
+    "opt_in",
+    "bot_challenge",
+    "ask_integrations",
+    "ask_next_steps",
+    "affirm",
+}
+
+
 # A question in the words, even without its question mark ("does it work with xero",
 # "it work with salesforce" from a caller).
 _ASKS = re.compile(
@@ -191,6 +219,15 @@ def clear_request(text: str) -> str | None:
             if not _NEGATION.search(text[: match.start()]):
                 return intent
     return None
+
+
+def _any_request(text: str) -> str | None:
+    """A clear request in a message of any length, or a wish to hear about the product."""
+    for intent, cue in REQUEST_CUES:
+        for match in cue.finditer(text):
+            if not _NEGATION.search(text[: match.start()]):
+                return intent
+    return _about_the_product(text) or (REQUEST_INFO if states_a_need(text) else None)
 
 
 def _about_the_product(text: str) -> str | None:
@@ -238,10 +275,16 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_next_steps"
     if intent == "nlu_fallback" and _DATA_USE.search(text):
         return "ask_data_use"
-    if intent in UNPLACED_INTENTS:
-        return clear_request(text) or _about_the_product(text)
+    if intent in UNPLACED_INTENTS and (found := clear_request(text) or _about_the_product(text)):
+        return found
+    if intent in _NEED_GUESSES and not _INTEGRATION.search(text) and states_a_need(text):
+        return REQUEST_INFO
     if intent == REQUEST_DATA and not is_data_subject_request(text):
         return product_intent_instead(ranking)
+    if intent == REQUEST_ERASURE and not _ERASURE_WORDS.search(text):
+        # Deleting someone's data is asked for in words that say so; "I'm wanting to see
+        # how your system works" is not such a request, whatever DIET guessed.
+        return _any_request(text) or "nlu_fallback"
     return None
 
 

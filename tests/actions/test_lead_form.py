@@ -429,3 +429,42 @@ async def test_not_now_after_some_details_only_skips_that_question(
         slots={"requested_slot": "lead_phone", "lead_name": "Dana", "lead_email": "d@a.io"},
     )
     assert said == ["utter_field_skipped"] and slots["requested_slot"] == "lead_company"
+
+
+async def test_a_name_that_is_also_a_word_is_the_name_not_a_price_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(
+        action, text="gwen price", intent="ask_pricing", slots={"requested_slot": "lead_name"}
+    )
+    assert slots["lead_name"] == "gwen price"
+
+
+async def test_a_problem_told_when_asked_what_to_solve_is_the_answer_whatever_it_names(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    text = "we get loads of demo requests and nobody follows them up"
+    slots, _ = await run(
+        action, text=text, intent="request_demo",
+        slots={"requested_slot": "lead_need", "lead_name": "D", "lead_email": "d@a.io"},
+    )  # fmt: skip
+    assert slots["lead_need"] == text
+
+
+async def test_the_same_answer_said_again_after_it_was_taken_for_a_question_is_the_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    said = "pricing analyst"
+    tracker = make_tracker(said, intent="ask_pricing", slots={"requested_slot": "lead_role"})
+    first = await action.run(CollectingDispatcher(), tracker, DOMAIN)  # type: ignore[arg-type]
+    assert first == []  # taken for a question about prices: the rules answer it
+    again = make_tracker(said, intent="ask_pricing", slots={"requested_slot": "lead_role"})
+    again.events[:0] = [
+        {"event": "user", "text": said},
+        {"event": "bot", "text": "Plans start at $49 per month. What's your role there?"},
+    ]
+    slots = slot_events(await action.run(CollectingDispatcher(), again, DOMAIN))  # type: ignore[arg-type]
+    assert slots["lead_role"] == "pricing analyst"

@@ -193,3 +193,33 @@ def test_asking_to_be_put_through_is_a_handoff(
     text: str, intent: str, expected: str | None
 ) -> None:
     assert corrected_intent(text, intent, []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("we're a bakery and online orders keep getting lost", "out_of_scope"),
+        ("my physio clinic misses calls all day", "nlu_fallback"),
+        ("we're swamped with messages from customers", "opt_out"),
+        ("could this help a small architecture practice?", "ask_integrations"),
+        ("do u do anything for florists", "chitchat"),
+        ("is it any good for a music school", "nlu_fallback"),
+    ],
+)
+def test_a_business_problem_or_a_fit_question_asks_to_hear_about_the_product(
+    text: str, guess: str
+) -> None:
+    assert corrected_intent(text, guess, []) == "request_info"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("stop texting me", "opt_out"),
+        ("does it work with pipedrive", "ask_integrations"),
+        ("my name is Tom", "nlu_fallback"),
+        ("we keep missing calls", "inform"),  # DIET placed it: the form reads the answer
+    ],
+)
+def test_other_messages_are_no_need(text: str, guess: str) -> None:
+    assert corrected_intent(text, guess, []) != "request_info"

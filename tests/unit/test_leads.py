@@ -672,3 +672,21 @@ def test_numbers_read_in_pairs_are_digits(said: str, digits: str) -> None:
     from bot.leads import spoken_digits
 
     assert spoken_digits(said) == digits
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [("gwen price", "gwen price"), ("Tom Keen", "Tom Keen"), ("see pricing", None),
+     ("john demo", None), ("good price", None)],
+)  # fmt: skip
+def test_a_surname_that_is_also_a_word_is_a_name_when_the_name_was_asked(
+    said: str, name: str | None
+) -> None:
+    assert read(said, "name").values.get("name") == name
+
+
+@pytest.mark.parametrize("field", ["company", "role"])
+def test_a_sentence_opener_before_a_request_is_no_company_or_role(field: str) -> None:
+    reading = read("look i just need to speak to somebody", field)
+    assert reading.values == {}
+    assert read("Well Pharmacy", "company").values == {"company": "Well Pharmacy"}

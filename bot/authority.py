@@ -1,0 +1,124 @@
+"""Who decides, read from an answer to "Will you be the one making the decision?".
+
+People rarely answer with one of the three options. They say who signs ("my boss decides
+but she listens to me"), what they are ("it's my shop so me"), what they do ("I just
+collect options for the partners") or who they decide with ("me and my brother"). This
+reader weighs those statements; the regular expressions in `bot.qualification` that
+came first still catch the set phrases it leaves.
+
+- Someone else signs, approves or has the last word: `influences`, or `researching`
+  when the person says they only gather options or look into it for them.
+- The person recommends, has input, makes the case or decides in a group: `influences`.
+- The person decides, alone or with a peer (a partner, co-founder or family member they
+  run the business with): `decides`. Peers are co-decision makers; a boss is not a peer.
+- Only looking, comparing or researching: `researching`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Typed in a hurry: "im", "n", "recomend", "desicion". Only words the reader looks for.
+_TYPOS = (
+    (re.compile(r"\bim\b"), "i'm"),
+    (re.compile(r"\bits\b"), "it's"),
+    (re.compile(r"\b(?:n|nd|an)\b(?= my\b)"), "and"),
+    (re.compile(r"\brecc?omm?end"), "recommend"),
+    (re.compile(r"\bdesc?ic?ion|\bdecison"), "decision"),
+    (re.compile(r"\bdicide|\bdecied"), "decide"),
+    (re.compile(r"\bi'?d\b"), "i would"),
+    (re.compile(r"\bi'?ll\b"), "i will"),
+    (re.compile(r"\bthat'?d\b"), "that would"),
+)
+
+_OTHER = (
+    r"(?:boss|owners?|ceo|cfo|cto|coo|cmo|vp|svp|evp|gm|md|president|directors?|board|"
+    r"manager|partners|head of \w+|dad|mum|mom|father|mother|dentist|doctor|principal|"
+    r"committee|procurement|finance|management|leadership|founders?|higher[- ]ups|"
+    r"council|trustees|hq|head office)"
+)
+_DECIDE_VERB = (
+    r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|has (?:got )?the (?:final |last )?"
+    r"(?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
+    r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
+    r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide)"
+)
+_SOMEONE_ELSE_DECIDES = re.compile(
+    rf"\b(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}}{_OTHER}|"
+    rf"(?:dr|mr|mrs|ms|miss)\.?\s+\w+|he|she|they)\b[^.;!?]{{0,30}}?\b{_DECIDE_VERB}|"
+    rf"\b(?:it|this|that)\s+(?:goes|will go|would go|has to go|needs to go)\s+"
+    rf"(?:to|through|past|before|up to)\b|"
+    rf"\b(?:need|needs|needing|get|getting)\s+(?:\w+\s+)?(?:approval|sign[- ]?off|ok|okay|"
+    rf"go[- ]ahead)\b|\b(?:approval|sign[- ]?off) from\b|\babove my pay ?grade\b|"
+    rf"\b(?:not|isn'?t|wasn'?t) (?:really |totally |entirely |just |only )?(?:me|my call|"
+    rf"my decision|up to me|mine)\b|\bi (?:don'?t|do not|can'?t|cannot) "
+    rf"(?:decide|sign|approve|make the call)",
+)
+_SELF_INVOLVED = re.compile(
+    rf"\bi (?:will |would |can |just |only |then |usually |mostly )?(?:\w+ and )?"
+    r"(?:recommend|suggest|advise|influence|propose|present|pitch|shortlist|evaluate|"
+    r"make the case|put (?:it|this|a case) (?:forward|to)|have (?:a |some )?(?:input|say|voice))|"
+    r"\b(?:listens?|listen) to me\b|\bgo(?:es)? with what i (?:say|recommend|suggest)\b|"
+    r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
+    r"\bi just do the legwork\b|\bi do the legwork\b|"
+    rf"\b(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
+    r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
+    r"\bone of the (?:decision[- ]?makers|people (?:who|that) decide)\b|"
+    r"\bpart of the (?:buying |decision(?:[- ]making)? )?(?:committee|group|team|panel|process)\b",
+)
+_ONLY_GATHERING = re.compile(
+    r"\b(?:research|researching|browsing|browse|just looking|only looking|looking (?:into|around)|"
+    r"exploring|explore|gathering|collect(?:ing)? (?:some |the )?(?:options|info\w*|quotes)|"
+    r"comparing|scoping|fact[- ]finding|window[- ]shopping|checking (?:out )?options|"
+    r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|a shortlist))\b",
+)
+_PEER = (
+    r"(?:(?:business |biz )?partner|co-?founder|cofounder|co-?owner|brother|sister|wife|husband|"
+    r"spouse|dad|father|mum|mom|mother|son|daughter|other half)"
+)
+_WITH_A_PEER = re.compile(
+    rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+)?{_PEER}s?\b|"
+    rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b|\bwe both (?:decide|own|run)\b|"
+    rf"\b(?:i|we) (?:co-?own|co-?run)\b",
+)
+_SELF_DECIDES = re.compile(
+    r"\bi (?:will |would |can |do |get to |usually |always )?(?:be )?(?:the one (?:who |to |that )?\w*|"
+    r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* the (?:final |last )?"
+    r"(?:calls?|decisions?)|call\w* the shots|"
+    r"ha(?:ve|ving) the (?:final |last )?(?:say|word|call)|hold\w* the purse strings)\b|"
+    r"\bi (?:have|hold|control|own|manage|run) the (?:budget|purse strings|money)\b|"
+    r"\b(?:it'?s|it is) (?:all )?my (?:call|decision|budget|business|shop|company|firm|practice|"
+    r"store|salon|agency|place|studio|restaurant|clinic)\b|"
+    r"\b(?:call|decision|budget|say)(?:'s| is) (?:all )?mine\b|\bmine to (?:make|decide)\b|"
+    r"\bi (?:own|run) (?:the|this|my|our|a) (?:\w+ )?(?:business|company|shop|place|firm|"
+    r"practice|store|agency|studio|salon|restaurant|clinic)\b|"
+    r"\bi'?m (?:the |a )?(?:owner|founder|co-?founder|ceo|md|managing director|president|"
+    r"co-?owner|principal|proprietor|sole trader|boss|decision[- ]?maker|sole decision[- ]?maker)\b|"
+    r"\b(?:i'?m )?self[- ]employed\b|\bone[- ](?:man|woman|person) (?:band|show|business)\b|"
+    r"\b(?:ultimately|mostly|mainly|basically|largely|usually|primarily) me\b|"
+    r"\bbuck stops with me\b|\bthat(?: would| will|'s|s| is)? (?:be )?me\b|"
+    r"^\W*(?:(?:yes|yeah|yep|yup|ya|yah|yea|aye|sure|well|uh|um|oh|just|only|it'?s|that'?s)\W+){0,3}"
+    r"(?:me|myself|moi|mine)(?:\W+(?:obviously|of course|really|alone|only|myself|lol|haha|sir|mate|"
+    r"then|i guess|i suppose|yes|yeah))*\W*$",
+)
+
+
+def read_authority_statement(text: str) -> str | None:
+    """decides, influences or researching from what the answer says; None when it says
+    none of these plainly."""
+    said = text.lower().replace("’", "'")
+    for pattern, replacement in _TYPOS:
+        said = pattern.sub(replacement, said)
+    someone_else = bool(_SOMEONE_ELSE_DECIDES.search(said))
+    gathering = bool(_ONLY_GATHERING.search(said))
+    if someone_else and gathering and not _SELF_INVOLVED.search(said):
+        return "researching"
+    if _WITH_A_PEER.search(said) and not someone_else:
+        return "decides"
+    if someone_else or _SELF_INVOLVED.search(said):
+        return "influences"
+    if _SELF_DECIDES.search(said):
+        return "decides"
+    if gathering:
+        return "researching"
+    return None
