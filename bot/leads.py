@@ -824,7 +824,7 @@ def _read_name_answer(
     "it's JP, Jean-Pierre Tremblay" gives the full name; "Dana Reyes from Acme" a name
     and a company; "hii there" or "🙂" nothing.
     """
-    answer = strip_symbols(text)
+    answer, spelt = _spelling(strip_symbols(text))
     opening = GREETING_LEAD.match(answer)
     if opening is not None and answer[opening.end() :].strip():
         answer = answer[opening.end() :]  # "hi there, it's Dana"
@@ -843,7 +843,8 @@ def _read_name_answer(
     if chosen is None:
         return None, None, problem or "not_a_name"
     try:
-        return clean_free_text("name", chosen[0], answered=whole), chosen[1], None
+        name = _respelt(clean_free_text("name", chosen[0], answered=whole), spelt)
+        return name, chosen[1], None
     except ValueError as error:
         return None, None, str(error)
 
@@ -859,6 +860,36 @@ def _bare_name(part: str) -> tuple[str, str | None]:
         company = part[link.end() :].strip(" .!;:") or None
         part = part[: link.start()]
     return part.strip(" .!;:"), company
+
+
+# "it's shivon kelly, that's s i o b h a n": a recognizer's guess, then the letters.
+_SPELLING = re.compile(
+    r"[\s,.;-]+(?:(?:that'?s|thats|that is|it'?s|its|spelled|spelt|spelling|spelled as|spelt as)"
+    r"(?:\s+(?:spelled|spelt))?\s*:?\s+)?((?:[a-z]\b[\s,.-]*){3,})\s*$",
+    re.IGNORECASE,
+)
+
+
+def _spelling(answer: str) -> tuple[str, str | None]:
+    """The answer without a spelling said after it, and the word spelt (None if none)."""
+    match = _SPELLING.search(answer)
+    if match is None:
+        return answer, None
+    letters = "".join(ch for ch in match.group(1) if ch.isalpha())
+    return answer[: match.start()], letters
+
+
+def _respelt(name: str, spelt: str | None) -> str:
+    """The name with the word the spelling is for written as spelt: the word that shares
+    its first letter and is closest in length (a recognizer's "shivon" for Siobhan)."""
+    if not spelt:
+        return name
+    words = name.split()
+    same_start = [i for i, w in enumerate(words) if w[:1].lower() == spelt[:1].lower()]
+    candidates = same_start or list(range(len(words)))
+    index = min(candidates, key=lambda i: abs(len(words[i]) - len(spelt)))
+    words[index] = spelt.capitalize() if words[index][:1].isupper() else spelt.lower()
+    return " ".join(words)
 
 
 def _fuller(longer: str, shorter: str) -> bool:
@@ -1122,6 +1153,8 @@ def _spoken_local(tokens: list[str]) -> str | None:
             parts.insert(0, token)  # letters spelt out: "j smith" is jsmith
         elif token in _EMAIL_CHATTER or symbol is not None:
             break
+        elif all(part.isdigit() for part in parts) and _LOCAL_WORD.match(token):
+            parts.insert(0, token)  # "nair eight eight" is nair88: digits end the word
         else:
             return None  # "anna kovacs at ...": annakovacs or kovacs? Not for us to guess.
         index -= 1
@@ -1196,7 +1229,13 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
     """The digit a word stands for; "oh" only beside another spoken digit."""
     word = tokens[index]
     if word in ("oh", "o"):
-        beside = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+        # "five seven oh, oh oh six": a run of ohs next to another spoken digit
+        left, right = index - 1, index + 1
+        while left >= 0 and tokens[left] in ("oh", "o"):
+            left -= 1
+        while right < len(tokens) and tokens[right] in ("oh", "o"):
+            right += 1
+        beside = [tokens[i] for i in (left, right) if 0 <= i < len(tokens)]
         if not any(w in _REPEATS or (w in _DIGIT_WORDS and w not in ("oh", "o")) for w in beside):
             return None
     return _DIGIT_WORDS.get(word)

@@ -690,3 +690,32 @@ def test_a_sentence_opener_before_a_request_is_no_company_or_role(field: str) ->
     reading = read("look i just need to speak to somebody", field)
     assert reading.values == {}
     assert read("Well Pharmacy", "company").values == {"company": "Well Pharmacy"}
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("it's shivon kelly that's s i o b h a n", "siobhan kelly"),
+        ("Neeve Byrne, spelled N-I-A-M-H", "Niamh Byrne"),
+        ("aoife brennan a o i f e", "aoife brennan"),
+    ],
+)
+def test_a_name_spelt_out_after_it_is_written_as_spelt(said: str, name: str) -> None:
+    assert read(said, "name").values == {"name": name}
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("oh four nine one, five seven oh, oh oh six", "+61491570006"),  # a run of ohs
+    ],
+)
+def test_a_run_of_ohs_inside_a_number_is_zeros(said: str, phone: str) -> None:
+    reading = read_message(said, region="AU", requested="phone")
+    assert reading.values.get("phone") == phone
+
+
+def test_a_word_ending_in_spoken_digits_is_one_local_part() -> None:
+    assert read("priya underscore nair eight eight at yahoo dot com", "email").values == {
+        "email": "priya_nair88@yahoo.com"
+    }
