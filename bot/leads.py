@@ -885,11 +885,20 @@ def _respelt(name: str, spelt: str | None) -> str:
     if not spelt:
         return name
     words = name.split()
-    same_start = [i for i, w in enumerate(words) if w[:1].lower() == spelt[:1].lower()]
-    candidates = same_start or list(range(len(words)))
-    index = min(candidates, key=lambda i: abs(len(words[i]) - len(spelt)))
-    words[index] = spelt.capitalize() if words[index][:1].isupper() else spelt.lower()
-    return " ".join(words)
+    same_start = [(i, i + 1) for i, w in enumerate(words) if w[:1].lower() == spelt[:1].lower()]
+    # Otherwise a surname the recognizer split ("octa berg" for Achterberg): the run of
+    # words after the first whose letters come closest in number.
+    runs = [
+        (i, j)
+        for i in range(min(1, len(words) - 1), len(words))
+        for j in range(i + 1, len(words) + 1)
+    ]
+    start, end = min(
+        same_start or runs,
+        key=lambda run: abs(sum(len(w) for w in words[run[0] : run[1]]) - len(spelt)),
+    )
+    written = spelt.capitalize() if words[start][:1].isupper() else spelt.lower()
+    return " ".join([*words[:start], written, *words[end:]])
 
 
 def _fuller(longer: str, shorter: str) -> bool:
@@ -1222,6 +1231,7 @@ _TENS = {
     "eighty": "8", "ninety": "9",
 }  # fmt: skip
 _ZEROS_AFTER = {"hundred": "00", "thousand": "000"}
+_FILLERS = frozenset({"uh", "um", "er", "erm", "ah", "eh", "hmm", "and", "then"})
 _MIN_SPOKEN_DIGITS = 7  # fewer is a count or a code, not a phone number
 
 
@@ -1266,6 +1276,10 @@ def spoken_digits(text: str) -> str:
     index = 0
     while index < len(tokens):
         run, end = "", index
+        if tokens[end] in _FILLERS:
+            out.append(raw[index])
+            index += 1
+            continue
         if tokens[end] == "plus":
             run, end = "+", end + 1
         while end < len(tokens):
@@ -1278,6 +1292,17 @@ def spoken_digits(text: str) -> str:
                 run, end = run + pair[0], end + pair[1]
             elif tokens[end].isdigit():
                 run, end = run + tokens[end], end + 1
+            elif (
+                tokens[end] in _FILLERS
+                and run
+                and end + 1 < len(tokens)
+                and (
+                    _digit_word(tokens, end + 1)
+                    or tokens[end + 1].isdigit()
+                    or _pair(tokens, end + 1)
+                )
+            ):
+                end += 1  # "two one four, uh, five five five": a caller thinking
             elif tokens[end] in _ZEROS_AFTER and run[-1:].isdigit() and end > index:
                 # "seven seven hundred", "nine hundred": a digit then its zeros
                 run, end = run + _ZEROS_AFTER[tokens[end]], end + 1

@@ -698,6 +698,8 @@ def test_a_sentence_opener_before_a_request_is_no_company_or_role(field: str) ->
         ("it's shivon kelly that's s i o b h a n", "siobhan kelly"),
         ("Neeve Byrne, spelled N-I-A-M-H", "Niamh Byrne"),
         ("aoife brennan a o i f e", "aoife brennan"),
+        # A surname the recognizer split in two is one word again.
+        ("it's rosalind octa berg that's a c h t e r b e r g", "rosalind achterberg"),
     ],
 )
 def test_a_name_spelt_out_after_it_is_written_as_spelt(said: str, name: str) -> None:
@@ -708,6 +710,7 @@ def test_a_name_spelt_out_after_it_is_written_as_spelt(said: str, name: str) -> 
     ("said", "phone"),
     [
         ("oh four nine one, five seven oh, oh oh six", "+61491570006"),  # a run of ohs
+        ("oh four one two, uh, three four five, six seven eight", "+61412345678"),  # a filler
     ],
 )
 def test_a_run_of_ohs_inside_a_number_is_zeros(said: str, phone: str) -> None:
