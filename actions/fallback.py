@@ -22,11 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
+from bot.repair import asks_to_repeat
 
 REPHRASE = "utter_fallback_rephrase"
 WHAT_I_DO = "utter_default"
 PERSON = "utter_fallback_offer_person"
 ALL_SET = "utter_all_set"
+SAY_AGAIN = "utter_say_again"
 GOODBYE = "utter_goodbye"
 WELCOME = "utter_you_are_welcome"
 LADDER = (REPHRASE, WHAT_I_DO, PERSON)
@@ -108,12 +110,50 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in RULE_INTENTS and _say_again(dispatcher, tracker):
+            return []
         dispatcher.utter_message(response=ladder_response(tracker))
         if intent not in RULE_INTENTS:
             # Called as the core fallback: no policy knew what to do with a message the
             # NLU understood, so it is taken back, as in Rasa's action_default_fallback.
             return [UserUtteranceReverted()]
         return []
+
+
+def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Asked to repeat ("sorry?", "come again"): the bot's last words again, and True.
+    In a form the form asks its question again by itself; after a fallback the ladder
+    goes on instead (its last words were no question worth repeating)."""
+    if not asks_to_repeat(str(tracker.latest_message.get("text") or "")):
+        return False
+    events = session_events(tracker)
+    if previous_rung(events) is not None:
+        return False
+    if tracker.active_loop.get("name"):
+        dispatcher.utter_message(response=SAY_AGAIN)
+        return True
+    said = previous_messages(events)
+    if not said:
+        return False
+    for message in said:
+        dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+    return True
+
+
+def previous_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bot's messages (text and buttons) to the previous message, in order."""
+    users_seen = 0
+    found: list[dict[str, Any]] = []
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            users_seen += 1
+            if users_seen == 2:
+                break
+        elif kind == "bot" and users_seen == 1 and event.get("text"):
+            data = event.get("data") or {}
+            found.insert(0, {"text": event["text"], "buttons": data.get("buttons")})
+    return found
 
 
 class ActionClose(Action):

@@ -35,7 +35,7 @@ _MENTIONS: tuple[tuple[Purpose, re.Pattern[str]], ...] = (
         "email",
         re.compile(r"\b(?:e-?mails?|e-?mailing|newsletters?|mailing list|inbox|mail)\b", re.I),
     ),
-    ("sms", re.compile(r"\b(?:sms|texts?|texting|text messages?|txt)\b", re.I)),
+    ("sms", re.compile(r"\b(?:sms|texts?|texting|text messages?|txt|short messages?)\b", re.I)),
     ("whatsapp", re.compile(r"\bwhats ?app\b", re.I)),
     ("telegram", re.compile(r"\btelegram\b", re.I)),
     ("phone", re.compile(r"\b(?:calls?|calling|ring(?:ing)?|phone me|phoning)\b", re.I)),

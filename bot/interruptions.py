@@ -121,7 +121,16 @@ _LEAD_IN = re.compile(
 
 def is_question(text: str) -> bool:
     stripped = text.strip()
-    return stripped.endswith("?") or bool(_QUESTION_START.match(_LEAD_IN.sub("", stripped)))
+    if stripped.endswith("?") or _QUESTION_START.match(_LEAD_IN.sub("", stripped)):
+        return True
+    # "Oh wait, does it work with Shopify? That's where our store lives."
+    return any(_ASKED.search(sentence) for sentence in _ASKED_SENTENCE.findall(stripped))
+
+
+_ASKED_SENTENCE = re.compile(r"[^.!?]+\?")
+_ASKED = re.compile(
+    r"\b(?:does|do|is|are|can|could|will|would|what|how|why|when|where|who|which|should)\b", re.I
+)
 
 
 def reads_like(intent: str, text: str) -> bool:

@@ -235,6 +235,7 @@ _NOT_NAME_WORDS = word_set(
     called rather prefer interested looking calling wondering trying happy glad sorry
     cheers alright cool awesome perfect lovely brilliant only ask asking asked question
     questions browsing checking curious exploring enquiring inquiring researching shopping
+    wait hang hold before first
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -1319,19 +1320,23 @@ def spoken_digits(text: str) -> str:
     return " ".join(out)
 
 
+def phone_matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]:
+    """The numbers written in `text`: valid ones, else the example ranges we accept."""
+    matches = [*phonenumbers.PhoneNumberMatcher(text, region)]
+    possible = phonenumbers.Leniency.POSSIBLE
+    return matches or [
+        m
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=possible)
+        if usable_number(m.number)
+    ]
+
+
 def _take_phone(
     text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
 ) -> str:
     text = spoken_digits(text)
-    possible = phonenumbers.Leniency.POSSIBLE
     for region in regions:
-        matches = [*phonenumbers.PhoneNumberMatcher(text, region)]
-        matches = matches or [
-            m
-            for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=possible)
-            if usable_number(m.number)
-        ]
-        for match in matches:
+        for match in phone_matches(text, region):
             reading.values["phone"] = phonenumbers.format_number(
                 match.number, phonenumbers.PhoneNumberFormat.E164
             )
@@ -1485,4 +1490,4 @@ def states_lead_details(text: str, region: str) -> bool:
         return True
     if read_spoken_email(text) is not None and re.search(r"\bdot\b", text, re.I):
         return True
-    return any(True for _ in phonenumbers.PhoneNumberMatcher(text, region))
+    return bool(phone_matches(spoken_digits(text), region))

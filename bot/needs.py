@@ -14,8 +14,8 @@ import re
 # cracks", "we keep missing calls", "the bookings are chaos"), or whether Parley fits it
 # ("could this work for a car dealership?", "do u do anything for cafes").
 _CONTACTS = (
-    r"(?:leads?|enquir\w*|inquir\w*|customers?|clients?|patients?|calls?|phone|bookings?|"
-    r"messages?|dms|emails?|chats?|members?|prospects?|visitors?|parents|students|guests|"
+    r"(?:leads?|enquir\w*|inquir\w*|customers?|clients?|patients?|calls?|bookings?|"
+    r"messages?|dms|chats?|members?|prospects?|visitors?|parents|students|guests|"
     r"buyers|tenants|applicants|follow[- ]?ups?|forms?|quotes?|appointments?|reservations?|"
     r"questions?|qs|requests?|orders?|jobs?|deals?|referrals?|opportunit\w*|web ?site|site)"
 )
@@ -58,3 +58,8 @@ def states_a_need(text: str) -> bool:
     """Whether the words describe the business's trouble with its contacts or ask whether
     Parley fits: a wish to hear what it does for them."""
     return bool(_NEEDS_HELP.search(text) or _FITS.search(text))
+
+
+def fits_question(text: str) -> bool:
+    """Whether the words ask if Parley fits ("could this work for a car dealership?")."""
+    return bool(_FITS.search(text))

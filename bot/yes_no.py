@@ -81,7 +81,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "skip", "yeah nah", "yeah no", "probably not", "maybe not", "wrong",
         "that is wrong", "incorrect", "that is incorrect", "not right", "not correct",
         "that is not right", "that is not correct", "not quite", "nahi", "nahin", "nai",
-        "nahi ji", "na ji", "\U0001f44e",
+        "nahi ji", "na ji", "\U0001f44e", "not needed", "is not needed", "no need for",
+        "not wanted", "unnecessary", "do not need", "i do not need", "we do not need",
         "non", "nein", "nee", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
     ),
     _UNSURE: (
@@ -119,6 +120,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 _PURPOSE_WORDS = frozenset(
     ["email", "emails", "e-mail", "e-mails", "emailing", "mail", "mailing", "newsletter",
      "newsletters", "text", "texts", "texting", "sms", "txt", "message", "messages",
+     "short", "short message", "short messages",
      "whatsapp", "telegram", "call", "calls", "calling", "ring", "phone"]
 )  # fmt: skip
 _LEXICON: dict[tuple[str, ...], str] = {

@@ -32,7 +32,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.interruptions import only_announces
-from bot.needs import states_a_need
+from bot.needs import fits_question, states_a_need
+from bot.repair import asks_to_repeat
 from nlu.explicit_details import settle_intent
 
 LONG_MESSAGE_WORDS = 10
@@ -170,10 +171,9 @@ _ABOUT_PRODUCT = re.compile(
     re.IGNORECASE,
 )
 # What DIET says when a need or a fit question confused it (chosen from how it misread
-# them: a problem read as opting out, a fit question as one about integrations).
+# them: a fit question as one about integrations; never opting in or out, which "no
+# texts, my phone is already chaos" is).
 _NEED_GUESSES = UNPLACED_INTENTS | {
-    "opt_out",
-    "opt_in",
     "bot_challenge",
     "ask_integrations",
     "ask_next_steps",
@@ -187,6 +187,11 @@ _ASKS = re.compile(
     r"\?\s*$|^\s*(?:and\s+|so\s+|but\s+)?(?:does|do|can|will|would|could|is|are|it|has)\b",
     re.IGNORECASE,
 )
+_DATA_MENTIONED = re.compile(
+    r"\b(?:data|details|info|information|privacy|gdpr|personal|email|number|address|stored?|"
+    r"sell|share|used? for)\b",
+    re.IGNORECASE,
+)
 _STATEMENT_GUESSES = frozenset({"inform", "chitchat", "out_of_scope"})
 # "Am I talking to a robot?" is taken for a request for a person as often as not.
 _CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "out_of_scope"})
@@ -195,7 +200,11 @@ _CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "ou
 _CONNECT_ME = re.compile(
     r"\b(?:connect|put|transfer|patch|pass|send)\s+me\s+(?:through|over|on|to\s+"
     r"(?:someone|somebody|a\s+(?:person|human|rep|agent)|sales|your\s+team|the\s+team))\b|"
-    r"^\W*(?:just\s+|please\s+|ok(?:ay)?,?\s+)?connect\s+me\W*(?:now|please)?\W*$",
+    r"^\W*(?:just\s+|please\s+|ok(?:ay)?,?\s+)?connect\s+me\W*(?:now|please)?\W*$|"
+    # "I just need to speak to somebody", "let me talk to a real person"
+    r"\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|some\s+one|a\s+(?:real\s+|actual\s+|"
+    r"live\s+)?(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person|"
+    r"a\s+real\s+one)\b",
     re.IGNORECASE,
 )
 # "Connect me now" is taken for a goodbye as often as for nothing at all.
@@ -259,6 +268,9 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     if not text or text.startswith("/"):
         return None
+    if asks_to_repeat(text):
+        # "come again?" is no yes to a consent question: the fallback says it again.
+        return None if intent == "nlu_fallback" else "nlu_fallback"
     if intent in ANNOUNCED_AS and announces_questions(text):
         return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
     if intent == "nlu_fallback" and _INTEGRATION.search(text):
@@ -279,6 +291,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return found
     if intent in _NEED_GUESSES and not _INTEGRATION.search(text) and states_a_need(text):
         return REQUEST_INFO
+    if intent == "ask_data_use" and not _DATA_MENTIONED.search(text) and states_a_need(text):
+        return REQUEST_INFO  # "you guys do like a chat bot for websites" names no data
+    if intent == "inform" and _ASKS.search(text) and fits_question(text):
+        return REQUEST_INFO  # "could this work for a car dealership?" asks, tells nothing
     if intent == REQUEST_DATA and not is_data_subject_request(text):
         return product_intent_instead(ranking)
     if intent == REQUEST_ERASURE and not _ERASURE_WORDS.search(text):

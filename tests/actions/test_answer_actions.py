@@ -317,3 +317,23 @@ async def test_signing_off_that_no_rule_expected_gets_a_goodbye_not_a_rephrase(
     assert message["response"] == "utter_goodbye"
     [message] = await said(ActionFallback(), tracker([user("purple monkey", "nlu_fallback")]))
     assert message["response"] == "utter_fallback_rephrase"
+
+
+async def test_asked_to_repeat_the_bot_says_its_last_words_again() -> None:
+    buttons = [{"title": "Book a demo", "payload": "/request_demo"}]
+    offer = bot("utter_offer_meeting", buttons)
+    events = [user("hi", "greet"), offer, user("sorry, come again?")]
+    [message] = await said(ActionFallback(), tracker(events))
+    assert (message["text"], message["buttons"]) == ("utter_offer_meeting", buttons)
+
+
+async def test_asked_to_repeat_in_a_form_the_form_asks_again_after_a_short_yes() -> None:
+    events = [user("dana", "inform"), bot("utter_ask_lead_email"), user("you what?")]
+    [message] = await said(ActionFallback(), tracker(events, loop="lead_form"))
+    assert message["response"] == "utter_say_again"
+
+
+async def test_asked_to_repeat_a_fallback_the_ladder_goes_on_instead() -> None:
+    events = [user("blorp"), bot("utter_fallback_rephrase"), user("what?")]
+    [message] = await said(ActionFallback(), tracker(events))
+    assert message["response"] == "utter_default"

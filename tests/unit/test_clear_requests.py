@@ -135,7 +135,6 @@ def test_integration_questions_and_announced_questions(
         ("what happened to my order", None),
         ("wait, am I talking to a real person?", "bot_challenge"),
         ("hang on is this a bot", "bot_challenge"),
-        ("I'd like to talk to a real person", None),
     ],
 )
 def test_next_steps_why_needed_and_bot_questions_are_read_when_diet_could_not_place_them(
@@ -200,7 +199,7 @@ def test_asking_to_be_put_through_is_a_handoff(
     [
         ("we're a bakery and online orders keep getting lost", "out_of_scope"),
         ("my physio clinic misses calls all day", "nlu_fallback"),
-        ("we're swamped with messages from customers", "opt_out"),
+        ("we're swamped with messages from customers", "chitchat"),
         ("could this help a small architecture practice?", "ask_integrations"),
         ("do u do anything for florists", "chitchat"),
         ("is it any good for a music school", "nlu_fallback"),
@@ -223,3 +222,32 @@ def test_a_business_problem_or_a_fit_question_asks_to_hear_about_the_product(
 )
 def test_other_messages_are_no_need(text: str, guess: str) -> None:
     assert corrected_intent(text, guess, []) != "request_info"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [("come again", "opt_in"), ("sorry, you what?", "ask_capabilities"), ("pardon?", "affirm")],
+)
+def test_asking_to_hear_it_again_is_no_answer(text: str, guess: str) -> None:
+    assert corrected_intent(text, guess, []) == "nlu_fallback"
+
+
+def test_a_business_question_guessed_as_data_use_or_a_detail_asks_about_the_product() -> None:
+    assert corrected_intent("you guys do like a bot for websites?", "ask_data_use", []) == (
+        "request_info"
+    )
+    assert corrected_intent("would this work for a florist?", "inform", []) == "request_info"
+    assert corrected_intent("what do you do with my data", "ask_data_use", []) is None
+
+
+def test_needing_to_speak_to_somebody_is_a_handoff() -> None:
+    assert corrected_intent("I'd like to talk to a real person", "nlu_fallback", []) == (
+        "human_handoff"
+    )
+    assert corrected_intent("look i just need to speak to somebody", "nlu_fallback", []) == (
+        "human_handoff"
+    )
+
+
+def test_refusing_texts_because_of_a_busy_phone_is_no_need() -> None:
+    assert corrected_intent("please no texts, my phone is chaos", "opt_out", []) is None

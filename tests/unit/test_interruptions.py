@@ -203,3 +203,10 @@ def test_spoken_and_loosely_worded_questions_interrupt(
 )
 def test_an_answer_that_names_a_product_is_still_an_answer(said: str, intent: str) -> None:
     assert not interrupts_form(said, intent, 0.9, frozenset({intent}))
+
+
+def test_a_question_followed_by_a_remark_is_still_a_question() -> None:
+    from bot.interruptions import is_question
+
+    assert is_question("oh wait, does it sync with Xero? that's our accounts package")
+    assert not is_question("Jo? yes, Jo Park")

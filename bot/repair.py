@@ -1,0 +1,31 @@
+"""A request to hear the bot's last words again: "sorry?", "come again", "you what?".
+
+On the phone above all, people who did not catch something say so. That is neither a yes
+nor an answer to the question, and not a misunderstanding to climb the fallback ladder
+over: the bot says it again (actions/fallback.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SAY_AGAIN = re.compile(
+    r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|so|yeah|yes|no|and)\W+)*"
+    r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
+    r"you what|say (?:that|it|again)(?: again)?|say what|"
+    r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?|"
+    r"(?:can|could|would) you repeat|repeat (?:that|it|the question|please)|"
+    r"what was (?:that|the question)|what did you (?:say|ask)|what(?:'s| is| was) that|"
+    r"(?:i )?didn'?t (?:catch|hear|get|understand) (?:that|you|it|what you said)|"
+    r"you (?:cut|broke) (?:out|up)|again(?: please)?|one more time|i missed that|missed that)"
+    r"(?:\W+(?:sorry|sry|please|again|mate|there|eh|what was that|you what|what|i didn'?t catch that|"
+    r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?|"
+    r"say (?:that|it) again|"
+    r"you (?:cut|broke) (?:out|up)(?: there)?|i missed that|come again))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_to_repeat(text: str) -> bool:
+    """Whether the whole message only asks to hear the last words again."""
+    return bool(text) and not text.startswith("/") and bool(_SAY_AGAIN.match(text.strip()))
