@@ -483,7 +483,10 @@ _PER_UNIT = re.compile(
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started)\s*$", re.I)
 _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m)\b|"
-                r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?", re.I), 12.0),
+                r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|"
+                # Said in the speaker's first language: "al mes", "par mois", "im Monat"
+                r"\b(?:al|por|cada) mes\b|\bpar mois\b|\b(?:im|pro) monat\b|\bal mese\b|"
+                r"\bpor m[eê]s\b", re.I), 12.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:week|wk)\b|\bweekly\b|\bp\.?w\b", re.I), 52.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:quarter|qtr)\b|\bquarterly\b", re.I), 4.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:year|yr|annum|y|a)\b|"
@@ -807,7 +810,7 @@ _TURNS_DOWN = re.compile(
 )
 
 
-_UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos?|mths?|quarters?|years?|yrs?)"
+_UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|month\w*|mos?|mths?|quarters?|years?|yrs?)"
 _UNIT_MONTHS = {"d": 1 / 30, "w": 0.25, "f": 0.5, "mo": 1.0, "mt": 1.0, "q": 3.0, "y": 12.0}
 _SPANS = (
     # "in 6-8 weeks", "within 2 to 3 months", "18 months", "a year and a half"
@@ -834,19 +837,23 @@ _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|now|today|tomorrow|"
-                r"this week|next week|this month|straight away|yesterday|as soon as possible|"
+                r"this week|next week|this month|straight away|yesterday|(?:as )?soon as possible|soonest|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
                 re.I), "now"),
     (re.compile(r"\b(?:next month|this quarter|next quarter|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the quarter|soon|shortly|in the coming weeks|"
                 r"before (?:the )?(?:summer|end of (?:the )?quarter))\b", re.I), "quarter"),
-    (re.compile(r"\b(?:this year|later this year|later in the year|next year|end of (?:the )?year|this fiscal year|"
-                r"next fiscal year|in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12])\b", re.I), "year"),
+    (re.compile(r"\b(?:this year|later this year|later in the year|end of (?:the )?year|this fiscal year|"
+                r"(?:within|in|over|during) the (?:next|coming) (?:12 months|twelve months|year)|"
+                r"(?:within|in|by|before|by the end of|before the end of|during) the year|"
+                r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12])\b", re.I), "year"),
     (re.compile(r"\b(?:no (?:rush|hurry|timeline|plans?|deadline)|not (?:yet|soon|any time soon)|"
                 r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
                 r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"
                 r"someday|some day|eventually|at some point|just (?:looking|exploring|browsing)|"
-                r"no specific|no fixed|long[- ]term|far off)\b|"
+                r"no specific|no fixed|long[- ]term|far off|"
+                # Next year is after this one: "This year" is its own answer.
+                r"(?:sometime |some time |probably |maybe |not (?:until|till|before) )?next (?:fiscal |financial |calendar )?year)\b|"
                 # "later" as the whole answer, or its last word: "not sure. later"
                 r"(?:^|[.,;!]\s*)(?:maybe |probably |much |sometime )?later(?: on)?\W*$", re.I), "later"),
 )  # fmt: skip

@@ -85,7 +85,7 @@ def test_authority(text: str, intent: str | None, expected: str) -> None:
         ("in 2 months", "quarter"),
         ("next quarter", "quarter"),
         ("in six months", "year"),
-        ("sometime next year", "year"),
+        ("sometime next year", "later"),  # after "This year": the next band
         ("no rush", "later"),
         ("not any time soon", "later"),
         ("in 3 weeks", "now"),
@@ -321,7 +321,11 @@ def test_prices_per_seat_and_other_counts_are_no_budget(text: str) -> None:
         ("more than three months", "year"),
         ("no rush, maybe later in the year", "year"),  # the year said wins over "no rush"
         ("not this year", "later"),
-        ("not until next year", "year"),
+        ("not until next year", "later"),
+        ("within the next year", "year"),
+        ("no rush, sometime within the year", "year"),
+        ("within 3 montha", "quarter"),
+        ("soon as possible", "now"),
         ("not sure. later", "later"),
     ],
 )
@@ -528,3 +532,8 @@ def test_turning_the_decision_question_down_is_no_answer(
 def test_a_currency_code_that_is_also_a_word_counts_only_in_capitals() -> None:
     assert read_budget("we could try 10k") == "10k_50k"  # dollars, as said
     assert read_budget("10k TRY") == "under_1k"  # Turkish lira
+
+
+def test_a_month_said_in_the_speakers_first_language_is_a_month() -> None:
+    assert read_budget("2,5k euros al mes") == "10k_50k"
+    assert read_budget("about 900 euros par mois") == "10k_50k"
