@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 _SAY_AGAIN = re.compile(
-    r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|so|yeah|yes|no|and)\W+)*"
+    r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|so|yeah|yes|no|and|kindly|please)\W+)*"
     r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
     r"you what|say (?:that|it|again)(?: again)?|say what|"
     r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?|"
-    r"(?:can|could|would) you repeat|repeat (?:that|it|the question|please)|"
+    r"(?:can|could|would) you repeat|repeat(?: that| it| the question| please)?|"
     r"what was (?:that|the question)|what did you (?:say|ask)|what(?:'s| is| was) that|"
     r"(?:i )?didn'?t (?:catch|hear|get|understand) (?:that|you|it|what you said)|"
     r"you (?:cut|broke) (?:out|up)|again(?: please)?|one more time|i missed that|missed that)"

@@ -63,13 +63,19 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _MARKDOWN = re.compile(r"[*_`#>|~]+")
+_EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_SPLIT = re.compile(r"([\w.%+'-]+@[\w-]+(?:\.[\w-]+)+)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def speakable(text: str) -> str:
     """Text safe and sensible for <Say>: no URLs, markdown or emoji read aloud."""
     text = _URL.sub("our website", text)
-    text = _MARKDOWN.sub(" ", text)
+    # Markdown marks out, but not the underscores of an address read back to its owner.
+    text = "".join(
+        part if _EMAIL.fullmatch(part) else _MARKDOWN.sub(" ", part)
+        for part in _EMAIL_SPLIT.split(text)
+    )
     text = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cs", "Co", "Cn"))
     text = re.sub(r"^\s*-\s+", "", text, flags=re.M)
     return re.sub(r"\s+", " ", text).strip()

@@ -142,6 +142,13 @@ _DATA_USE = re.compile(
     r"\bwhat(?:'s| is|s)? (?:all )?(?:this|that|my (?:data|info|information|details)) (?:used|going to be used|for)\b",
     re.IGNORECASE,
 )
+_MUST_I = re.compile(
+    r"\b(?:do|must|should|have) (?:i|we) (?:really )?(?:have to|need to|got to|gotta|to)\s+"
+    r"(?:give|tell|share|say|provide|answer|fill in|hand over)\b|"
+    r"\bis (?:it|that|this|the \w+) (?:really )?(?:required|mandatory|necessary|compulsory|"
+    r"obligatory|needed)\b|\b(?:is|are) (?:it|that|this|they) optional\b",
+    re.IGNORECASE,
+)
 # "Wait, am I talking to a real person?" sits between asking for one and asking what the
 # bot is; the words ask what it is.
 _BOT_CHALLENGE = re.compile(
@@ -159,6 +166,10 @@ _PRODUCT_NOUN = (
 )
 _ABOUT_PRODUCT = re.compile(
     rf"\b(?:about|regarding|re|on|in|for)\s+(?:your|the|this|parley'?s?)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN}\b|"
+    # "I'm calling regarding a lead management solution"
+    rf"\b(?:calling|ringing|phoning|writing|reaching out|enquiring|inquiring|asking)\s+"
+    rf"(?:about|regarding|re|concerning|for)\s+(?:a|an|the|some)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN}\b|"
     r"\b(?:know|hear|learn|find out|understand|read)\s+(?:a (?:bit|little) |some(?:thing)? )?"
     r"more\b|\binterested in (?:parley|you|what you do)\b|"
@@ -271,6 +282,9 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"
+    if _MUST_I.search(text):
+        # "do I have to give that?" asks, it does not refuse: the answer says it's optional.
+        return None if intent == "ask_why_needed" else "ask_why_needed"
     if intent in ANNOUNCED_AS and announces_questions(text):
         return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
     if intent == "nlu_fallback" and _INTEGRATION.search(text):

@@ -114,6 +114,8 @@ class PhoneCall:
 
 def test_speakable_text_and_splitting() -> None:
     assert speakable("**Hi** 👋 see https://example.com/privacy now") == "Hi see our website now"
+    # An address read back keeps its underscores: the caller checks it letter by letter.
+    assert speakable("**Email:** priya_nair88@yahoo.com") == "Email: priya_nair88@yahoo.com"
     assert all(len(part) <= 600 for part in chunks("A sentence. " * 200))
     choices = [Choice("Book a demo", "/request_demo"), Choice("Pricing", "/ask_pricing")]
     assert pick(choices, "", "2") == "/ask_pricing"

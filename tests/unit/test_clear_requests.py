@@ -251,3 +251,12 @@ def test_needing_to_speak_to_somebody_is_a_handoff() -> None:
 
 def test_refusing_texts_because_of_a_busy_phone_is_no_need() -> None:
     assert corrected_intent("please no texts, my phone is chaos", "opt_out", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [("hmm, do i, do i have to give that?", "cancel"), ("is the phone mandatory", "deny"),
+     ("is that optional?", "nlu_fallback")],
+)  # fmt: skip
+def test_asking_whether_a_detail_is_required_is_asking_why(text: str, guess: str) -> None:
+    assert corrected_intent(text, guess, []) == "ask_why_needed"
