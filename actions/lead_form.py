@@ -74,6 +74,7 @@ SKIP_INTENTS = frozenset({"skip", "deny"})
 LEAVING_INTENTS = frozenset(
     {"cancel", "opt_out", "request_data", "request_erasure", "human_handoff"}
 )
+SHORT_ANSWER_WORDS = 5
 HELP_AFTER_FAILURES = 2
 # After this many failed answers the question is set aside instead of asked forever: the
 # first failure asks again, the second explains, a third would repeat the explanation.
@@ -384,7 +385,9 @@ def _answers_despite_cue(
         return True
     if requested == "name" and len(turn.text.split()) <= 3:
         return True
-    return said_again(tracker)
+    # Only a short answer: a request said twice ("I just want to know what you have on
+    # file") is still a request.
+    return len(turn.text.split()) <= SHORT_ANSWER_WORDS and said_again(tracker)
 
 
 def said_again(tracker: Tracker) -> bool:

@@ -17,7 +17,9 @@ CONFIDENCE_FLOOR = 0.7
 _QUESTION_START = re.compile(
     r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
     r"(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
-    r"will|would|should|may|tell me|show me|explain)\b",
+    r"will|would|should|may|tell me|show me|explain|"
+    # typed in a hurry: "wat does it do", "hw much", "do u", "wht's"
+    r"wat|wats|wot|wht|whts|wht's|hw|hows|y do|y does|y would|r u|do u|does u|can u|cn u)\b",
     re.IGNORECASE,
 )
 _IMPERATIVE_START = re.compile(

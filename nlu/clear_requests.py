@@ -82,6 +82,7 @@ REQUEST_DATA = "request_data"
 _PERSONAL = re.compile(
     r"\b(?:my|mine|myself)\b|\b(?:about|on|of|re|regarding|concerning) me\b|"
     r"\bon (?:file|record) for me\b|\bi (?:gave|told|shared|entered|typed|provided)\b|"
+    r"\b(?:you|u) (?:have|hold|keep|store|got) on (?:file|record)\b|"
     r"\bthis (?:chat|conversation)\b",
     re.IGNORECASE,
 )
@@ -203,6 +204,15 @@ _DATA_MENTIONED = re.compile(
     r"sell|share|used? for)\b",
     re.IGNORECASE,
 )
+# Asking to see one's own data in words DIET took for a product question or could not place.
+_ASKS_FOR_OWN_DATA = re.compile(
+    r"\b(?:what|which|whatever|see|know|find out|check|show me|tell me|copy of)\b[^.?!]{0,40}?"
+    r"\b(?:personal (?:data|info\w*|details)|(?:data|info\w*|details|records?) "
+    r"(?:you (?:have|hold|keep|store|got)|about me|on me|of mine)|"
+    r"(?:you|u) (?:have|hold|keep|store|got) (?:on|about) (?:me|file|record))\b",
+    re.IGNORECASE,
+)
+_DATA_REQUEST_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities", "ask_data_use"}
 _STATEMENT_GUESSES = frozenset({"inform", "chitchat", "out_of_scope"})
 # "Am I talking to a robot?" is taken for a request for a person as often as not.
 _CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "out_of_scope"})
@@ -221,8 +231,11 @@ _CONNECT_ME = re.compile(
 # "Connect me now" is taken for a goodbye as often as for nothing at all.
 _CONNECT_GUESSES = UNPLACED_INTENTS | {"goodbye"}
 # "I have a few questions" announces questions without asking one yet.
-_QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
-ANNOUNCED_AS = frozenset({"request_info", "ask_why_needed", "nlu_fallback", "cancel"})
+_QUESTIONS = re.compile(r"\b(?:questions?|qs|qns|q's|queries|query)\b", re.IGNORECASE)
+ANNOUNCED_AS = frozenset(
+    {"request_info", "ask_why_needed", "nlu_fallback", "cancel", "book_meeting", "request_demo",
+     "greet", "chitchat", "out_of_scope", "affirm"}
+)  # fmt: skip
 ASK_CAPABILITIES = "ask_capabilities"
 
 
@@ -309,6 +322,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return REQUEST_INFO  # "you guys do like a chat bot for websites" names no data
     if intent == "inform" and _ASKS.search(text) and fits_question(text):
         return REQUEST_INFO  # "could this work for a car dealership?" asks, tells nothing
+    if intent in _DATA_REQUEST_GUESSES and _ASKS_FOR_OWN_DATA.search(text):
+        return REQUEST_DATA  # "what personal information do you have about me"
     if intent == REQUEST_DATA and not is_data_subject_request(text):
         return product_intent_instead(ranking)
     if intent == REQUEST_ERASURE and not _ERASURE_WORDS.search(text):

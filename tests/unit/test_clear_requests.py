@@ -260,3 +260,19 @@ def test_refusing_texts_because_of_a_busy_phone_is_no_need() -> None:
 )  # fmt: skip
 def test_asking_whether_a_detail_is_required_is_asking_why(text: str, guess: str) -> None:
     assert corrected_intent(text, guess, []) == "ask_why_needed"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("i'd like to know what personal information you hold", "nlu_fallback"),
+        ("could you tell me what you have on file", "request_info"),
+        ("just want to see what details you have on me", "ask_capabilities"),
+    ],
+)
+def test_asking_for_ones_own_data_in_other_words_is_a_data_request(text: str, guess: str) -> None:
+    assert corrected_intent(text, guess, []) == "request_data"
+
+
+def test_quick_qs_announces_questions_whatever_diet_guessed() -> None:
+    assert corrected_intent("quick qs", "book_meeting", []) == "ask_capabilities"
