@@ -64,6 +64,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         # Singapore and Malaysia: "can" alone is a filler, doubled or with "lah" a yes.
         "can can", "can lah", "can la", "ok can", "okay can", "sure can", "also can",
         "can do", "sweet as", "chur", "choice bro",  # "can do"; New Zealand
+        # Australian "yeah, no worries": a yes, not "yeah no".
+        "yeah no worries", "yep no worries", "yes no worries",
+        "ok no worries", "okay no worries", "sure no worries", "yeah no problem",
+        "yeah no dramas", "yep no dramas", "yeah no probs", "yes no problem",
     ),
     _NO: (
         "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",

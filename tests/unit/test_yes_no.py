@@ -31,6 +31,8 @@ from nlu.yes_no import intent_for
         "\U0001f44d",
         "can can no problem",  # Singapore and Malaysia
         "ok can",
+        "yeah no worries",  # Australian: a yes, whatever "yeah no" alone means
+        "yep, no dramas",
     ],
 )
 def test_plain_yeses(text: str) -> None:
