@@ -195,7 +195,7 @@ class ValidateLeadForm(StoreBacked, Action):
         if (
             requested
             and turn.is_interruption()
-            and not stated.values
+            and not _states_contact(stated, turn)
             and not _answers_despite_cue(tracker, turn, requested, reading)
         ):
             return []
@@ -368,6 +368,15 @@ class ValidateLeadForm(StoreBacked, Action):
                 dispatcher.utter_message(
                     response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
                 )
+
+
+def _states_contact(stated: Reading, turn: Turn) -> bool:
+    """Whether an interrupting message still gives details to keep: anything stated, but
+    from a question only an email or a number ("How is our data used? We need to be GDPR
+    compliant" states no need for Parley)."""
+    if is_question(turn.text):
+        return bool({"email", "phone"} & stated.values.keys())
+    return bool(stated.values)
 
 
 def _answers_despite_cue(

@@ -235,14 +235,17 @@ _NOT_NAME_WORDS = word_set(
     called rather prefer interested looking calling wondering trying happy glad sorry
     cheers alright cool awesome perfect lovely brilliant only ask asking asked question
     questions browsing checking curious exploring enquiring inquiring researching shopping
-    wait hang hold before first
+    wait hang hold before first obviously basically honestly actually really totally exactly
+    certainly definitely probably seriously literally absolutely apparently frankly anyway
+    anyways though however also bit lot story hopefully luckily sadly
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
 # when written in lower case, the way a sentence has them.
 _SENTENCE_WORDS = word_set(
     """
-    joke weather keen fine good great demo price pricing cost costs help bot human
+    joke weather keen fine good great demo price pricing cost costs help bot human long short
+    quick
     person email e-mail phone number mobile company business role job title name again
     later now today tomorrow else thing stuff info information details see like love hate
     """

@@ -468,3 +468,21 @@ async def test_the_same_answer_said_again_after_it_was_taken_for_a_question_is_t
     ]
     slots = slot_events(await action.run(CollectingDispatcher(), again, DOMAIN))  # type: ignore[arg-type]
     assert slots["lead_role"] == "pricing analyst"
+
+
+async def test_a_question_with_a_remark_states_no_detail_but_an_address_is_kept(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    asked = "How is the data we collect stored? We need to be GDPR compliant, obviously."
+    events = await action.run(
+        CollectingDispatcher(),
+        make_tracker(asked, intent="ask_data_use", slots={"requested_slot": "lead_name"}),
+        DOMAIN,
+    )
+    assert events == []  # the rules answer it; no need, no name "obviously"
+    slots, _ = await run(
+        action, text="is it ok to use dana@acme.io?", intent="ask_data_use",
+        slots={"requested_slot": "lead_email"},
+    )  # fmt: skip
+    assert slots["lead_email"] == "dana@acme.io"
