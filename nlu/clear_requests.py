@@ -312,6 +312,14 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_why_needed"
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
         return "ask_next_steps"
+    if (
+        intent in ("ask_data_use", "ask_why_needed")
+        and _NEXT_STEPS.search(text)
+        and not (_DATA_USE.search(text) or _WHY_NEEDED.search(text))
+    ):
+        # "what happens after I give you my details?" asks what comes next, not how the
+        # details are used
+        return "ask_next_steps"
     if intent == "nlu_fallback" and _DATA_USE.search(text):
         return "ask_data_use"
     if intent in UNPLACED_INTENTS and (found := clear_request(text) or _about_the_product(text)):

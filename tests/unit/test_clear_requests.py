@@ -276,3 +276,9 @@ def test_asking_for_ones_own_data_in_other_words_is_a_data_request(text: str, gu
 
 def test_quick_qs_announces_questions_whatever_diet_guessed() -> None:
     assert corrected_intent("quick qs", "book_meeting", []) == "ask_capabilities"
+
+
+def test_what_happens_after_giving_details_asks_what_comes_next() -> None:
+    said = "wait, what happens after I give you my details? does someone ring me?"
+    assert corrected_intent(said, "ask_data_use", []) == "ask_next_steps"
+    assert corrected_intent("what do you do with my details after?", "ask_data_use", []) is None
