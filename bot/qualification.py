@@ -298,6 +298,8 @@ def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
             after_scale or (_UNIT_WORDS.get(previous, 0) >= 20 and _UNIT_WORDS[current] < 10)
         ):
             k += 1  # "two hundred five", "twenty five", not "twenty fifty"
+        elif _hundreds_shorthand(previous, current, following) and k == start + 1:
+            k += 1  # "one fifty" is 150, as people say it; "five ten thousand" is a range
         elif current == "and" and after_scale and following in _UNIT_WORDS and joined(k + 1):
             k += 2  # "a hundred and fifty", not "twenty and fifty" (a range)
         elif current == "and" and (following, word(k + 2)) == ("a", "half") and joined(k + 2):
@@ -312,7 +314,17 @@ def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
     return k
 
 
+def _hundreds_shorthand(first: str, second: str, following: str) -> bool:
+    return (
+        0 < _UNIT_WORDS.get(first, 0) < 10
+        and _UNIT_WORDS.get(second, 0) >= 10
+        and following not in _SCALE_WORDS
+    )
+
+
 def _run_value(run: list[str]) -> float:
+    if len(run) >= 2 and _hundreds_shorthand(run[0], run[1], ""):
+        return _UNIT_WORDS[run[0]] * 100 + _run_value(run[1:])
     total = current = 0.0
     for word in run:
         if word in _UNIT_WORDS:

@@ -11,6 +11,7 @@ from bot.qualification import (
     load_qualification_config,
     read_answer,
     read_budget,
+    read_company_size,
     read_volunteered,
 )
 
@@ -537,3 +538,9 @@ def test_a_currency_code_that_is_also_a_word_counts_only_in_capitals() -> None:
 def test_a_month_said_in_the_speakers_first_language_is_a_month() -> None:
     assert read_budget("2,5k euros al mes") == "10k_50k"
     assert read_budget("about 900 euros par mois") == "10k_50k"
+
+
+def test_hundreds_said_the_short_way() -> None:
+    assert read_company_size("around one fifty employees") == "51-200"
+    assert read_company_size("two twenty five people") == "201-1000"
+    assert read_company_size("twenty five") == "11-50"
