@@ -8,6 +8,7 @@ question or small talk before the form asks again; that is how interruptions wor
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,11 @@ LEAVING_INTENTS = frozenset(
     {"cancel", "opt_out", "request_data", "request_erasure", "human_handoff"}
 )
 SHORT_ANSWER_WORDS = 5
+_WANTS_TO_KNOW = re.compile(
+    r"^\W*(?:i|we)(?:'d| would)? (?:want|need|like|wanna|wish|hope)(?: to)? (?:know|understand|see|"
+    r"find out|figure out|work out|track|measure)\b",
+    re.IGNORECASE,
+)
 HELP_AFTER_FAILURES = 2
 # After this many failed answers the question is set aside instead of asked forever: the
 # first failure asks again, the second explains, a third would repeat the explanation.
@@ -386,9 +392,11 @@ def _answers_despite_cue(
     that is also a word ("gwen price"), a problem told in answer to "what are you hoping
     to solve?" ("we get demo requests and nobody follows up"), or the same answer given
     again after it was taken for a question (the person insists: it is their answer)."""
-    if requested not in reading.values or is_question(turn.text):
+    if requested not in reading.values or turn.intent in LEAVING_INTENTS:
         return False
-    if turn.intent in LEAVING_INTENTS:
+    if requested == "need" and _WANTS_TO_KNOW.match(turn.text) and "?" not in turn.text:
+        return True  # "I want to know which leads book a class" is a need, not a question
+    if is_question(turn.text):
         return False
     if requested == "need" and states_a_need(turn.text):
         return True

@@ -237,7 +237,7 @@ _NOT_NAME_WORDS = word_set(
     questions browsing checking curious exploring enquiring inquiring researching shopping
     wait hang hold before first obviously basically honestly actually really totally exactly
     certainly definitely probably seriously literally absolutely apparently frankly anyway
-    anyways though however also bit lot story hopefully luckily sadly
+    anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -1407,12 +1407,18 @@ def read_message(
         _answer_company(statements, banned, organizations, reading)
     elif requested == "role":
         _read_role_answer(_answer_part(statements, reading), banned, reading)
-    elif requested == "need" and statements.strip():
-        # A need is told in the person's own words, "integrates with HubSpot" and all.
+    elif requested == "need" and (statements.strip() or _WISH.match(rest)):
+        # A need is told in the person's own words, "integrates with HubSpot" and all;
+        # "I want to know which ads bring buyers" is a need, not a question to the bot.
         _take_free_text(requested, rest, reading)
     elif requested == "need":
         reading.problems["need"] = "empty"
     return reading
+
+
+_WISH = re.compile(
+    r"^\W*(?:i|we)(?:'d| would)? (?:want|need|like|wanna|wish|hope)(?: to)? [^?]*$", re.IGNORECASE
+)
 
 
 def _answer_name(

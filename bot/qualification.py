@@ -848,7 +848,7 @@ _SPANS = (
 _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|now|today|tomorrow|"
+    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|(?<!for )(?<!not )(?<!just )now|today|tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|(?:as )?soon as possible|soonest|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
                 re.I), "now"),

@@ -486,3 +486,15 @@ async def test_a_question_with_a_remark_states_no_detail_but_an_address_is_kept(
         slots={"requested_slot": "lead_email"},
     )  # fmt: skip
     assert slots["lead_email"] == "dana@acme.io"
+
+
+async def test_wanting_to_know_something_is_a_need_when_the_need_is_asked(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    said = "I want to know which people from our ads actually buy"
+    slots, _ = await run(
+        action, text=said, intent="nlu_fallback",
+        slots={"requested_slot": "lead_need", "lead_name": "D", "lead_email": "d@a.io"},
+    )  # fmt: skip
+    assert slots["lead_need"] == said
