@@ -30,6 +30,9 @@ ASK_KINDS: dict[str, str] = {
     "utter_meeting_times": "meeting",
     "utter_confirm_erasure": "erasure",
     "utter_ask_correction": "correction",
+    # "Which email address or phone number did you use?": a person who wants to see their
+    # data answers it (as an email when they have one).
+    "utter_ask_lookup_address": "email",
 }
 YES_NO_KINDS = frozenset({"summary", "consent_email", "consent_sms", "erasure", "offer"})
 TOPIC_ANSWERS: dict[str, frozenset[str]] = {
