@@ -98,6 +98,11 @@ def normalize_phone(text: str, region: str) -> str:
 _FICTIONAL_NUMBERS = re.compile(r"^\+44(?:7700900|1632960)\d{3}$")
 
 
+def _is_fictional(number: phonenumbers.PhoneNumber) -> bool:
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return bool(_FICTIONAL_NUMBERS.match(e164))
+
+
 def usable_number(number: phonenumbers.PhoneNumber) -> bool:
     if phonenumbers.is_valid_number(number):
         return True
@@ -1334,11 +1339,28 @@ def phone_matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]
     ]
 
 
+# Where a national number nobody hinted at may be from: tried only when exactly one of
+# them reads it ("oh seven seven double oh nine..." from a caller with a .com address is
+# a UK mobile; no other of these countries has such a number).
+_FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN", "ZA", "SG")
+
+
+def _only_region(text: str, tried: tuple[str, ...]) -> tuple[str, ...]:
+    if sum(ch.isdigit() for ch in text) < _MIN_SPOKEN_DIGITS:
+        return ()
+    readers = {r: phone_matches(text, r) for r in _FALLBACK_REGIONS if r not in tried}
+    readers = {r: found for r, found in readers.items() if found}
+    fictional = [r for r, found in readers.items() if any(_is_fictional(m.number) for m in found)]
+    if fictional:
+        return tuple(fictional[:1])  # the UK's drama range is nobody's real number elsewhere
+    return tuple(readers) if len(readers) == 1 else ()
+
+
 def _take_phone(
     text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
 ) -> str:
     text = spoken_digits(text)
-    for region in regions:
+    for region in (*regions, *_only_region(text, regions)):
         for match in phone_matches(text, region):
             reading.values["phone"] = phonenumbers.format_number(
                 match.number, phonenumbers.PhoneNumberFormat.E164

@@ -87,6 +87,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "that is not right", "that is not correct", "not quite", "nahi", "nahin", "nai",
         "nahi ji", "na ji", "\U0001f44e", "not needed", "is not needed", "no need for",
         "not wanted", "unnecessary", "do not need", "i do not need", "we do not need",
+        # "I don't do texts": a habit that refuses, never "do" as a yes.
+        "do not do", "i do not do", "we do not do", "do not want", "i do not want",
+        "we do not want", "do not use", "i do not use", "do not like", "i do not like",
+        "not into", "i am not into",
         "non", "nein", "nee", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
     ),
     _UNSURE: (

@@ -722,3 +722,10 @@ def test_a_word_ending_in_spoken_digits_is_one_local_part() -> None:
     assert read("priya underscore nair eight eight at yahoo dot com", "email").values == {
         "email": "priya_nair88@yahoo.com"
     }
+
+
+def test_a_national_number_no_hint_places_is_read_only_where_it_is_unambiguous() -> None:
+    said = "oh seven seven double oh nine double oh one six three"
+    assert read_message(said, region="US", requested="phone").values == {"phone": "+447700900163"}
+    # 0412 345 678 is a mobile in Australia, Ireland and South Africa alike: asked again.
+    assert read_message("0412 345 678", region="US", requested="phone").values == {}

@@ -259,3 +259,9 @@ def test_a_pause_before_the_answer_is_no_doubt(said: str, answer: str) -> None:
 @pytest.mark.parametrize("said", ["umm", "hmm...", "er"])
 def test_a_pause_alone_settles_nothing(said: str) -> None:
     assert read_yes_no(said).answer == "unsure"
+
+
+def test_not_doing_texts_is_a_no_to_texts() -> None:
+    for said in ("no i don't do texts", "i don't do texts", "nah i dont do texting"):
+        answer = read_yes_no(said)
+        assert answer.answer == "no" and answer.purposes == {"sms": False}, said
