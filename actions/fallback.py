@@ -92,9 +92,18 @@ def ladder_response(tracker: Tracker) -> str:
         return GOODBYE
     if finished and intent in ACKNOWLEDGEMENTS:
         return closing(previous_responses(events), ALL_SET)
+    if _THANKS.search(str(tracker.latest_message.get("text") or "")):
+        # "k thx" after an answer: thanks, not a message to put another way.
+        return closing(previous_responses(events), WELCOME)
     return next_rung(previous_rung(events), finished)
 
 
+_THANKS = re.compile(
+    r"^\W*(?:(?:ok|okay|k|kk|cool|great|nice|alright|right|sure|perfect|awesome|lovely)\W+)*"
+    r"(?:thx|thanks|thank you|thank u|ty|tysm|cheers|ta|thnx|thanx|tq|much appreciated)"
+    r"(?:\W+(?:so much|a lot|very much|again|mate|heaps|loads))*\W*$",
+    re.I,
+)
 _SIGNS_OFF = re.compile(
     r"\b(?:that'?s all|that is all|that'?s everything|bye|goodbye|see (?:you|ya)|cheers then|"
     r"take care|have a (?:good|nice|great) (?:day|one|evening))\b",
