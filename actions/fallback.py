@@ -39,10 +39,10 @@ RULE_INTENTS = frozenset({"nlu_fallback", "skip"})
 ACKNOWLEDGEMENTS = frozenset({"affirm", "deny"})
 
 
-def previous_responses(events: list[dict[str, Any]]) -> list[str]:
-    """The responses the bot gave to the previous message, latest first."""
+def _previous_bot_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bot's messages to the previous message, latest first."""
     users_seen = 0
-    names: list[str] = []
+    found: list[dict[str, Any]] = []
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
@@ -50,10 +50,13 @@ def previous_responses(events: list[dict[str, Any]]) -> list[str]:
             if users_seen == 2:
                 break
         elif kind == "bot" and users_seen == 1:
-            name = response_of(event)
-            if name:
-                names.append(name)
-    return names
+            found.append(event)
+    return found
+
+
+def previous_responses(events: list[dict[str, Any]]) -> list[str]:
+    """The responses the bot gave to the previous message, latest first."""
+    return [name for event in _previous_bot_events(events) if (name := response_of(event))]
 
 
 def previous_rung(events: list[dict[str, Any]]) -> str | None:
@@ -151,18 +154,11 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
 
 def previous_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The bot's messages (text and buttons) to the previous message, in order."""
-    users_seen = 0
-    found: list[dict[str, Any]] = []
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind == "user":
-            users_seen += 1
-            if users_seen == 2:
-                break
-        elif kind == "bot" and users_seen == 1 and event.get("text"):
-            data = event.get("data") or {}
-            found.insert(0, {"text": event["text"], "buttons": data.get("buttons")})
-    return found
+    return [
+        {"text": event["text"], "buttons": (event.get("data") or {}).get("buttons")}
+        for event in reversed(_previous_bot_events(events))
+        if event.get("text")
+    ]
 
 
 class ActionClose(Action):
