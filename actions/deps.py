@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
+from actions.profiling import timed_store_call
 from actions.slots import contact_slot
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
@@ -55,7 +56,8 @@ class StoreBacked:
 
     async def call_store(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call off the event loop."""
-        return await asyncio.to_thread(method, *args, **kwargs)
+        with timed_store_call(method):
+            return await asyncio.to_thread(method, *args, **kwargs)
 
     async def note_on_timeline(self, tracker: Tracker, kind: str) -> None:
         """Put `kind` on the conversation's contact's timeline, if it has one yet; a store

@@ -35,6 +35,7 @@ from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from actions.deps import default_settings, default_store
+from actions.profiling import add_profiling
 from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
 from bot.metrics import ACTION_ERRORS, ACTIONS, exposition
@@ -146,6 +147,8 @@ def build_app(
     add_authentication(app, secret)
     add_readiness(app, store)
     add_metrics(app)
+    if add_profiling(app):
+        logger.warning("turn profiling is on (PARLEY_TURN_PROFILE_DIR): for benchmarks only")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     return app
 
