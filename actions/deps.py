@@ -17,7 +17,7 @@ from actions.profiling import timed_store_call
 from actions.slots import contact_slot
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
-from bot.store import Contact, ProfileStore
+from bot.store import Contact, ProfileStore, make_engine
 from bot.types import CHANNELS, Channel
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,9 @@ def default_settings() -> Settings:
 
 @functools.lru_cache(maxsize=1)
 def default_store() -> ProfileStore:
-    return ProfileStore.from_url(default_settings().database_url)
+    # Most turns call the store once or twice: on SQLite, a connection kept open saves
+    # each call its PRAGMAs and the WAL checkpoint on close (#21).
+    return ProfileStore(make_engine(default_settings().database_url, keep_connections=True))
 
 
 class StoreBacked:
