@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 Line = dict[str, Any]
-# Stages as the Rasa server sees them, in the order a turn meets them; an action call's
-# time includes its run in the action server, which includes the profile-store calls.
-RASA_STAGES = ("tracker_read", "nlu", "policies", "action_call", "tracker_save")
+# Stages as the Rasa server sees them, in the order a turn meets them. The action-server
+# calls happen within slot extraction (form validation) and actions; a call's time
+# includes its run in the action server, which includes the profile-store calls.
+RASA_STAGES = ("tracker_read", "nlu", "extract_slots", "policies", "actions", "tracker_save")
+NESTED_STAGES = ("action_call", "action_run", "store")
 
 
 def turns_by_sender(lines: Iterable[Line]) -> dict[str, list[tuple[Line, list[Line]]]]:
@@ -73,7 +75,7 @@ def breakdown(turns: list[tuple[Line, list[Line]]], client_ms: float) -> dict[st
                 "ms": round(per_stage[stage] / count, 1),
                 "calls": round(calls[stage] / count, 2),
             }
-            for stage in (*RASA_STAGES, "action_run", "store")
+            for stage in (*RASA_STAGES, *NESTED_STAGES)
         },
         "tracker_read_events": round(per_stage["tracker_read_events"] / count),
         "actions": {name: _action_means(figures, count) for name, figures in actions.items()},
@@ -109,10 +111,11 @@ def render(groups: dict[str, dict[str, Any]]) -> str:
     ]
     for stage in RASA_STAGES:
         rows.append((f"  {stage}", [_stage(groups[n]["stages"][stage]) for n in names]))
-        if stage == "action_call":
-            for inner in ("action_run", "store"):
-                rows.append((f"    {inner}", [_stage(groups[n]["stages"][inner]) for n in names]))
     rows.append(("  Rasa other", [_ms(groups[n]["rasa_other_ms"]) for n in names]))
+    rows.append(("within extract_slots and actions:", ["" for _ in names]))
+    for depth, stage in enumerate(NESTED_STAGES):
+        label = "  " * (depth + 1) + stage
+        rows.append((label, [_stage(groups[n]["stages"][stage]) for n in names]))
     rows.append(("events read", [str(groups[n]["tracker_read_events"]) for n in names]))
     width = max(len(label) for label, _ in rows)
     header = f"{'per turn':{width}}  " + "  ".join(f"{n:>22}" for n in names)

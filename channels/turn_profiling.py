@@ -1,9 +1,10 @@
 """The Rasa server's side of a turn profile (bot/turn_profile.py), when one is asked for.
 
 Rasa 3.6 has no per-stage timing of its own, so `install` wraps, on one agent's own
-objects, the calls a turn is made of: the tracker store's read and write, NLU, each
-policy prediction and each request to the action server. Nothing is wrapped unless
-PARLEY_TURN_PROFILE_DIR is set, so an ordinary server runs Rasa's code untouched.
+objects, the calls a turn is made of: the tracker store's read and write, NLU, slot
+extraction, each policy prediction, each action run and each request to the action
+server. Nothing is wrapped unless PARLEY_TURN_PROFILE_DIR is set, so an ordinary server
+runs Rasa's code untouched.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def install(agent: Any) -> bool:
     store.save = _timed(stages, "tracker_save", store.save, _tracker_sender)
     processor.tracker_store = store
     processor.parse_message = _timed(stages, "nlu", processor.parse_message, _message_sender)
+    processor.run_action_extract_slots = _timed(
+        stages, "extract_slots", processor.run_action_extract_slots, _tracker_argument
+    )
+    processor._run_action = _timed(stages, "actions", processor._run_action, _tracker_argument)
     processor._predict_next_with_tracker = _timed_policies(
         stages, processor._predict_next_with_tracker
     )
@@ -49,6 +54,12 @@ def _tracker_sender(*args: Any, **_: Any) -> str:
     return str(args[0].sender_id)
 
 
+def _tracker_argument(*args: Any, **kwargs: Any) -> str:
+    # (output_channel, tracker) and (action, tracker, ...), positional or by name.
+    tracker = kwargs["tracker"] if "tracker" in kwargs else args[1]
+    return str(tracker.sender_id)
+
+
 def _timed(
     stages: StageRecorder, stage: str, call: AsyncCall, sender_of: Callable[..., str]
 ) -> AsyncCall:
@@ -56,9 +67,9 @@ def _timed(
     async def timed(*args: Any, **kwargs: Any) -> Any:
         with stages.timing(stage, sender_of(*args, **kwargs)) as details:
             result = await call(*args, **kwargs)
-            events = getattr(result if stage == "tracker_read" else args[0], "events", None)
-            if stage.startswith("tracker") and events is not None:
-                details["events"] = len(events)
+            if stage in ("tracker_read", "tracker_save"):
+                tracker = result if stage == "tracker_read" else args[0]
+                details["events"] = len(tracker.events) if tracker is not None else 0
             return result
 
     return timed
