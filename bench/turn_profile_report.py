@@ -52,6 +52,7 @@ def breakdown(turns: list[tuple[Line, list[Line]]], client_ms: float) -> dict[st
     per_stage: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
     actions: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    runs: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for turn, inside in turns:
         per_stage["turn"] += turn["ms"]
         for line in inside:
@@ -59,6 +60,10 @@ def breakdown(turns: list[tuple[Line, list[Line]]], client_ms: float) -> dict[st
             calls[line["stage"]] += 1
             if line["stage"] == "tracker_read":
                 per_stage["tracker_read_events"] += line.get("events", 0)
+            if line["stage"] == "actions":
+                ran = runs[str(line.get("action"))]
+                ran["calls"] += 1
+                ran["ms"] += line["ms"]
             if line["stage"] == "action_run":
                 _add_action_run(actions[str(line.get("action"))], line)
                 per_stage["store"] += line.get("store_ms", 0.0)
@@ -79,6 +84,13 @@ def breakdown(turns: list[tuple[Line, list[Line]]], client_ms: float) -> dict[st
         },
         "tracker_read_events": round(per_stage["tracker_read_events"] / count),
         "actions": {name: _action_means(figures, count) for name, figures in actions.items()},
+        "runs": {
+            name: {
+                "calls_per_turn": round(ran["calls"] / count, 2),
+                "ms_per_run": round(ran["ms"] / ran["calls"], 1),
+            }
+            for name, ran in runs.items()
+        },
     }
 
 
@@ -123,6 +135,14 @@ def render(groups: dict[str, dict[str, Any]]) -> str:
         f"{label:{width}}  " + "  ".join(f"{cell:>22}" for cell in cells) for label, cells in rows
     ]
     for name in names:
+        lines.append(f"\nactions run by Rasa (the action-server call included), {name}:")
+        for action, ran in sorted(
+            groups[name]["runs"].items(),
+            key=lambda kv: -kv[1]["ms_per_run"] * kv[1]["calls_per_turn"],
+        ):
+            lines.append(
+                f"  {action:40} {ran['calls_per_turn']:>5.2f}/turn {ran['ms_per_run']:>7.1f} ms"
+            )
         lines.append(f"\naction calls, {name}:")
         for action, figures in sorted(groups[name]["actions"].items()):
             lines.append(

@@ -67,6 +67,9 @@ def _timed(
     async def timed(*args: Any, **kwargs: Any) -> Any:
         with stages.timing(stage, sender_of(*args, **kwargs)) as details:
             result = await call(*args, **kwargs)
+            if stage == "actions":
+                action = kwargs["action"] if "action" in kwargs else args[0]
+                details["action"] = action.name()
             if stage in ("tracker_read", "tracker_save"):
                 tracker = result if stage == "tracker_read" else args[0]
                 details["events"] = len(tracker.events) if tracker is not None else 0

@@ -53,4 +53,5 @@ def test_a_profiled_turn_answers_and_records_every_stage(
     }  # fmt: skip
     figures = breakdown(turns, client_ms=1000.0)
     assert figures["stages"]["action_run"]["calls"] > 0
+    assert "action_listen" in figures["runs"]
     assert all(run["request_kb"] > 0 for run in figures["actions"].values())
