@@ -13,10 +13,11 @@ from typing import Any, ParamSpec, TypeVar
 
 from rasa_sdk import Tracker
 
+from actions.profiling import timed_store_call
 from actions.slots import contact_slot
 from bot.errors import StoreUnavailable
 from bot.settings import Settings, load_settings
-from bot.store import Contact, ProfileStore
+from bot.store import Contact, ProfileStore, make_engine
 from bot.types import CHANNELS, Channel
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ def default_settings() -> Settings:
 
 @functools.lru_cache(maxsize=1)
 def default_store() -> ProfileStore:
-    return ProfileStore.from_url(default_settings().database_url)
+    # Most turns call the store once or twice: on SQLite, a connection kept open saves
+    # each call its PRAGMAs and the WAL checkpoint on close (#21).
+    return ProfileStore(make_engine(default_settings().database_url, keep_connections=True))
 
 
 class StoreBacked:
@@ -55,7 +58,8 @@ class StoreBacked:
 
     async def call_store(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call off the event loop."""
-        return await asyncio.to_thread(method, *args, **kwargs)
+        with timed_store_call(method):
+            return await asyncio.to_thread(method, *args, **kwargs)
 
     async def note_on_timeline(self, tracker: Tracker, kind: str) -> None:
         """Put `kind` on the conversation's contact's timeline, if it has one yet; a store

@@ -31,10 +31,12 @@ from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from actions.deps import default_settings, default_store
+from actions.profiling import add_profiling
 from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
 from bot.metrics import ACTION_ERRORS, ACTIONS, exposition
@@ -100,15 +102,21 @@ def add_readiness(app: Sanic, store: Callable[[], ProfileStore]) -> None:
         return response.json({"status": "ok"})
 
 
+def action_call(request: Request) -> object:
+    """A /webhook call's body, parsed; None when it is not JSON (rasa-sdk answered 400)."""
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":
+            return json.loads(zlib.decompress(request.body))
+        # rasa-sdk parsed it with `request.json`, which Sanic keeps: a body carries the
+        # tracker and the domain (50-130 KB), not worth parsing twice on every call.
+        return request.json
+    except (ValueError, zlib.error, InvalidUsage):
+        return None
+
+
 def action_name(request: Request) -> str:
     """The action a /webhook call asked for, `unknown` when the body does not say."""
-    try:
-        body = request.body
-        if request.headers.get("Content-Encoding") == "deflate":
-            body = zlib.decompress(body)
-        call = json.loads(body)
-    except (ValueError, zlib.error):  # not JSON, or not deflate: rasa-sdk answered 400
-        return "unknown"
+    call = action_call(request)
     name = call.get("next_action") if isinstance(call, dict) else None
     return name if isinstance(name, str) and name else "unknown"
 
@@ -146,6 +154,8 @@ def build_app(
     add_authentication(app, secret)
     add_readiness(app, store)
     add_metrics(app)
+    if add_profiling(app):
+        logger.warning("turn profiling is on (PARLEY_TURN_PROFILE_DIR): for benchmarks only")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     return app
 

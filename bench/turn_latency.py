@@ -8,12 +8,19 @@ Targets, all on loopback:
 For each: p50/p95/p99 and messages/s at 1 and 16 concurrent conversations, and p50 of turns
 1-20 against turns 181-200 of one 200-turn conversation (does a long history slow turns?).
 Load is bounded: a fixed number of messages per run, nothing leaves 127.0.0.1.
+
+With --profile, Parley's Rasa and action servers also time each stage of every turn
+(bot/turn_profile.py) and a per-stage breakdown follows: the lead script one conversation
+at a time, and the long conversation's turns 1-20 and 181-200. The latency figures of a
+profiled run carry the (small) cost of the timing. Figures go to
+bench/results/turn_latency.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -23,16 +30,21 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import turn_profile_report  # noqa: E402
+from bench.results_file import write_results  # noqa: E402
 from bot import rasa_model  # noqa: E402
 from bot.runner import ChildSpec, Supervisor  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.store import upgrade  # noqa: E402
+from bot.turn_profile import PROFILE_DIR_VARIABLE, read_stages  # noqa: E402
 from cli.commands.serve import start_stack  # noqa: E402
 
 LEAD_SCRIPT = [
@@ -53,6 +65,7 @@ class LoadResult:
     p99: float
     per_second: float
     count: int
+    mean: float
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -68,10 +81,12 @@ async def turn(session: aiohttp.ClientSession, url: str, sender: str, text: str)
     return (time.perf_counter() - started) * 1000
 
 
-async def worker(session: aiohttp.ClientSession, url: str, conversations: int) -> list[float]:
+async def worker(
+    session: aiohttp.ClientSession, url: str, conversations: int, label: str
+) -> list[float]:
     timings = []
     for _ in range(conversations):
-        sender, n = f"bench-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex[:6]
+        sender, n = f"bench-{label}-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex[:6]
         for text in LEAD_SCRIPT:
             timings.append(await turn(session, url, sender, text.format(n=n)))
     return timings
@@ -81,11 +96,12 @@ async def load(url: str, concurrency: int) -> LoadResult:
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await worker(session, url, 1)  # warm-up: first-turn model and DB set-up costs
+        await worker(session, url, 1, "warm")  # first-turn model and DB set-up costs
         started = time.perf_counter()
         per_worker = CONVERSATIONS_PER_WORKER[concurrency]
+        label = f"c{concurrency}"
         results = await asyncio.gather(
-            *(worker(session, url, per_worker) for _ in range(concurrency))
+            *(worker(session, url, per_worker, label) for _ in range(concurrency))
         )
         elapsed = time.perf_counter() - started
     samples = [t for r in results for t in r]
@@ -95,23 +111,36 @@ async def load(url: str, concurrency: int) -> LoadResult:
         percentile(samples, 0.99),
         len(samples) / elapsed,
         len(samples),
+        statistics.mean(samples),
     )
 
 
-async def long_conversation(url: str, turns: int = 200) -> tuple[float, float]:
+@dataclass(frozen=True)
+class LongResult:
+    first: float  # p50 of turns 1-20
+    last: float  # p50 of turns 181-200
+    timings: list[float]
+
+
+async def long_conversation(url: str, turns: int = 200) -> LongResult:
     sender = f"bench-long-{uuid.uuid4().hex[:8]}"
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
         timings = []
         for index, text in enumerate((LEAD_SCRIPT + LONG_CYCLE * 30)[:turns]):
             timings.append(await turn(session, url, sender, text.format(n=index)))
-    return statistics.median(timings[:20]), statistics.median(timings[-20:])
+    return LongResult(statistics.median(timings[:20]), statistics.median(timings[-20:]), timings)
 
 
 def bare_model(workdir: Path) -> Path:
     """Train (once per fingerprint) the responses-only comparison bot."""
     root = workdir / "bare"
     (root / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "config.yml", root / "config.yml")
+    config = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
+    for policy in config["policies"]:
+        if policy["name"] == "RulePolicy":
+            # Parley's fallback is a custom action; the bare bot has no action server.
+            policy["core_fallback_action_name"] = "action_default_fallback"
+    (root / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
     shutil.copy(ROOT / "bench" / "bare_bot" / "domain.yml", root / "domain.yml")
     shutil.copy(ROOT / "bench" / "bare_bot" / "data" / "rules.yml", root / "data" / "rules.yml")
     shutil.copy(ROOT / "data" / "nlu.yml", root / "data" / "nlu.yml")
@@ -165,7 +194,7 @@ def start_targets(supervisor: Supervisor, workdir: Path) -> dict[str, str]:
     }
 
 
-def report(loads: dict[tuple[str, int], LoadResult], longs: dict[str, tuple[float, float]]) -> None:
+def report(loads: dict[tuple[str, int], LoadResult], longs: dict[str, LongResult]) -> None:
     print(
         f"\n{'target':8} {'conc':>4} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8}"
     )
@@ -179,23 +208,82 @@ def report(loads: dict[tuple[str, int], LoadResult], longs: dict[str, tuple[floa
             f"ratios at {concurrency:>2}: parley/bare p50 {parley.p50 / bare.p50:.2f}x, "
             f"msg/s {parley.per_second / bare.per_second:.2f}x; bare/echo p50 {bare.p50 / echo.p50:.1f}x"
         )
-    for name, (first, last) in longs.items():
+    for name, long in longs.items():
         print(
-            f"long conversation {name}: p50 turns 1-20 {first:.1f} ms, turns 181-200 {last:.1f} ms ({last / first:.2f}x)"
+            f"long conversation {name}: p50 turns 1-20 {long.first:.1f} ms, "
+            f"turns 181-200 {long.last:.1f} ms ({long.last / long.first:.2f}x)"
         )
 
 
+def figures(
+    loads: dict[tuple[str, int], LoadResult], longs: dict[str, LongResult]
+) -> dict[str, Any]:
+    ratios = {
+        f"at_{c}": {
+            "parley_bare_p50": round(loads[("parley", c)].p50 / loads[("bare", c)].p50, 2),
+            "parley_bare_per_second": round(
+                loads[("parley", c)].per_second / loads[("bare", c)].per_second, 2
+            ),
+        }
+        for c in (1, 16)
+    }
+    return {
+        "loads": [
+            {"target": name, "concurrency": c, "turns": r.count, "p50_ms": round(r.p50, 1),
+             "p95_ms": round(r.p95, 1), "p99_ms": round(r.p99, 1),
+             "per_second": round(r.per_second, 1)}
+            for (name, c), r in loads.items()
+        ],
+        "ratios": ratios,
+        "long_conversation": {
+            name: {"p50_turns_1_20_ms": round(long.first, 1),
+                   "p50_turns_181_200_ms": round(long.last, 1),
+                   "growth": round(long.last / long.first, 2)}
+            for name, long in longs.items()
+        },
+    }  # fmt: skip
+
+
+def profile(directory: Path, single: LoadResult, long: LongResult) -> dict[str, dict[str, Any]]:
+    """The per-stage breakdown of the profiled groups of turns, printed and returned."""
+    turns = turn_profile_report.turns_by_sender(read_stages(directory))
+    lead = [t for sender, found in turns.items() if "bench-c1-" in sender for t in found]
+    long_turns = next(found for sender, found in turns.items() if "bench-long-" in sender)
+    groups = {
+        "lead script, 1 at a time": turn_profile_report.breakdown(lead, single.mean),
+        "long: turns 1-20": turn_profile_report.breakdown(
+            long_turns[:20], statistics.mean(long.timings[:20])
+        ),
+        "long: turns 181-200": turn_profile_report.breakdown(
+            long_turns[-20:], statistics.mean(long.timings[-20:])
+        ),
+    }
+    print("\nper-stage breakdown (means per turn; nested stages are part of the one above)")
+    print(turn_profile_report.render(groups))
+    return groups
+
+
 def main() -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profile", action="store_true", help="add a per-stage breakdown")
+    args = parser.parse_args()
     subprocess.run(["uname", "-srm"], check=False)
-    print(f"cores: {len(__import__('os').sched_getaffinity(0))}")
+    print(f"cores: {len(os.sched_getaffinity(0))}")
     with tempfile.TemporaryDirectory() as tmp, Supervisor(Path(tmp) / "logs", ROOT) as supervisor:
+        profile_dir = Path(tmp) / "profile"
+        if args.profile:
+            # Read by Parley's children only: the bare bot and the echo server ignore it.
+            os.environ[PROFILE_DIR_VARIABLE] = str(profile_dir)
         urls = start_targets(supervisor, Path(tmp))
         loads = {
             (name, c): asyncio.run(load(url, c)) for c in (1, 16) for name, url in urls.items()
         }
         longs = {name: asyncio.run(long_conversation(urls[name])) for name in ("parley", "bare")}
-    report(loads, longs)
+        report(loads, longs)
+        results = {"profiled": args.profile, **figures(loads, longs)}
+        if args.profile:
+            results["profile"] = profile(profile_dir, loads[("parley", 1)], longs["parley"])
+    write_results("turn_latency", results)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from bot.metrics import TURN_SECONDS, TURNS, exposition
 from channels.model_swap import SwapRefused, load_beside
 from channels.rasa_api import refusal
 from channels.rasa_stores import unwrap_fail_safe
+from channels.turn_profiling import install as install_turn_profile
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ def prepare(agent: Any) -> None:
     if unwrap_fail_safe(agent):
         logger.info("tracker store: Rasa's in-memory fallback is off")
     agent.handle_message = timed(agent.handle_message)
+    if install_turn_profile(agent):
+        logger.warning("turn profiling is on (PARLEY_TURN_PROFILE_DIR): for benchmarks only")
     agent.parley_prepared = True
 
 

@@ -95,9 +95,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     import rasa.server
     from rasa.__main__ import main as rasa_main
 
-    from channels import model_loading
+    from channels import action_responses, model_loading
 
     model_loading.install()
+    action_responses.install()
 
     # create_app looks `requires_auth` up when it builds the routes: every guarded
     # endpoint gets Parley's check instead of Rasa's query-string one.

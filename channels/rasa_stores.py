@@ -12,12 +12,17 @@ Stock Rasa 3.6 has two flaws that lose or reorder conversations at scale:
   the channel answers the person with an apology instead of silently forgetting them;
   `unwrap_fail_safe` (called by `channels.ops` on every agent) removes the wrapper.
 
+And one that makes long conversations slow: its SQL store reads, deserialises and hands on
+every event of the session each turn. `StrictSQLTrackerStore` reads only the last turns
+with the state before them and appends what a turn adds (channels/tracker_window.py).
+
 Both are configured in endpoints.yml by module path, which Rasa supports.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -28,8 +33,20 @@ import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.store import ConversationWindows, make_engine
+from channels.tracker_window import (
+    StoredPart,
+    ends_turn,
+    mark_stored,
+    new_event_row,
+    snapshot_of,
+    stored_part,
+    tracker_from,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +58,10 @@ RETRY_PAUSES = (0.25, 0.5, 1.0, 2.0)
 # Locks of conversations whose server died keep only expired tickets; Redis forgets
 # them after this long instead of keeping them forever.
 LOCK_KEY_TTL_SECONDS = max(int(LOCK_LIFETIME) * 4, 300)
+# Turns of a conversation Rasa and the action server are given (endpoints.yml can say
+# otherwise with `window_turns`). Policies need 5 (TEDPolicy max_history); the rest
+# lets actions look back at what was said lately ("I answered that just above").
+WINDOW_TURNS = 20
 
 
 class TrackerStoreUnavailable(Exception):
@@ -48,19 +69,60 @@ class TrackerStoreUnavailable(Exception):
 
 
 class StrictSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store that retries, checks connections, and never pretends."""
+    """Rasa's SQL tracker store that retries, checks connections, never pretends, and
+    reads only the last turns of a conversation (channels/tracker_window.py)."""
 
     # Rasa builds the engine. After a database restart SQLAlchemy sees the dropped
     # connections as disconnects and replaces the whole pool, so a retry reconnects.
     engine: Any
 
+    def __init__(
+        self, domain: Domain | None = None, window_turns: int | str = WINDOW_TURNS, **kwargs: Any
+    ) -> None:
+        super().__init__(domain, **kwargs)
+        url = self.engine.url.render_as_string(hide_password=False)
+        self.windows = ConversationWindows(
+            make_engine(url, keep_connections=True), int(window_turns)
+        )
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        # Rasa writes only the events the database does not have yet, so a retry after
-        # a failed commit never stores an event twice.
-        await _retrying("save", tracker.sender_id, lambda: SQLTrackerStore.save(self, tracker))
+        part = stored_part(tracker)
+        if part is None:
+            # A tracker Rasa made itself: Rasa writes only the events the database does
+            # not have yet, so a retry after a failed commit never stores one twice.
+            save = lambda: SQLTrackerStore.save(self, tracker)  # noqa: E731
+            await _retrying("save", tracker.sender_id, save)
+            return
+        await _retrying("save", tracker.sender_id, lambda: self._append(tracker, part))
+
+    async def _append(self, tracker: DialogueStateTracker, part: StoredPart) -> None:
+        added = list(itertools.islice(tracker.events, part.events, None))
+        if not added:
+            return
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, added, tracker.sender_id)
+        snapshot = snapshot_of(tracker) if ends_turn(tracker) else None
+        rows = [new_event_row(event) for event in added]
+        last = await asyncio.to_thread(
+            self.windows.append,
+            tracker.sender_id,
+            part.last_event_id,
+            rows,
+            snapshot,
+            part.snapshot_event_id,
+        )
+        mark_stored(tracker, StoredPart(len(tracker.events), last, part.snapshot_event_id))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await _retrying("read", sender_id, lambda: SQLTrackerStore.retrieve(self, sender_id))
+        return await _retrying("read", sender_id, lambda: self._read_window(sender_id))
+
+    async def _read_window(self, sender_id: str) -> DialogueStateTracker | None:
+        if self.domain is None:
+            return None  # as Rasa's: no slots to restore without a domain
+        window = await asyncio.to_thread(self.windows.read, sender_id)
+        if window is None:
+            return None
+        return tracker_from(window, sender_id, self.domain.slots)
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
         return await _retrying(

@@ -2,6 +2,7 @@
 their consent ledger, do-not-contact list, erasure, export and audit log."""
 
 from bot.store.consent_effects import ConsentChange
+from bot.store.conversation_window import ConversationWindows, NewEvent, StoredWindow
 from bot.store.engine import make_engine
 from bot.store.identity import CodeLimits
 from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
@@ -69,6 +70,7 @@ __all__ = [
     "Contact",
     "ContactImport",
     "ContactSnapshot",
+    "ConversationWindows",
     "CrmSyncFailure",
     "Delivery",
     "DoNotContact",
@@ -83,6 +85,7 @@ __all__ = [
     "Lead",
     "LeadAnswer",
     "MessageStatus",
+    "NewEvent",
     "OutcomeRecord",
     "Permission",
     "ProfileStore",
@@ -91,6 +94,7 @@ __all__ = [
     "ScoreRecord",
     "SendOutcome",
     "SendStats",
+    "StoredWindow",
     "StudioSession",
     "StudioUser",
     "StudioVersion",

@@ -35,6 +35,18 @@ events = Table(
     Column("data", Text),
 )
 
+# Parley's snapshots of a conversation's state (bot/store/conversation_window.py).
+SNAPSHOTS_TABLE = "parley_tracker_snapshots"
+snapshots = Table(
+    SNAPSHOTS_TABLE,
+    MetaData(),
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    # The events row (always an action_listen, the end of a turn) the state is taken after.
+    Column("event_id", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+)
+
 _CHUNK = 500  # bound parameters per statement stay far below every backend's limit
 
 
@@ -78,9 +90,13 @@ def _has_events(conn: Connection) -> bool:
 def _delete(conn: Connection, sender_ids: list[str]) -> int:
     if not _has_events(conn):
         return 0
+    # The state snapshots beside the events hold slot values (names, emails, phones).
+    has_snapshots = inspect_db(conn).has_table(SNAPSHOTS_TABLE)
     deleted = 0
     for chunk in _chunks(sender_ids):
         deleted += conn.execute(delete(events).where(events.c.sender_id.in_(chunk))).rowcount
+        if has_snapshots:
+            conn.execute(delete(snapshots).where(snapshots.c.sender_id.in_(chunk)))
     return deleted
 
 
