@@ -143,6 +143,13 @@ _DATA_USE = re.compile(
     r"\bwhat(?:'s| is|s)? (?:all )?(?:this|that|my (?:data|info|information|details)) (?:used|going to be used|for)\b",
     re.IGNORECASE,
 )
+_THANKS_WORDS = re.compile(
+    r"\b(?:thank\w*|thx|thnx|thanx|ty|tysm|tq|cheers|ta|appreciat\w*|grateful|obliged|"
+    r"help\w*|great|brilliant|perfect|awesome|lovely|cool|nice|legend|star|kind|"
+    r"gracias|merci|danke|grazie|obrigad\w*|shukriya|dhanyavad\w*|arigato|asante|spasibo)\b|"
+    r"[\U0001f44d\U0001f64f\u2764]",
+    re.IGNORECASE,
+)
 _MUST_I = re.compile(
     r"\b(?:do|must|should|have) (?:i|we) (?:really )?(?:have to|need to|got to|gotta|to)\s+"
     r"(?:give|tell|share|say|provide|answer|fill in|hand over)\b|"
@@ -207,8 +214,8 @@ _DATA_MENTIONED = re.compile(
 # Asking to see one's own data in words DIET took for a product question or could not place.
 _ASKS_FOR_OWN_DATA = re.compile(
     r"\b(?:what|which|whatever|see|know|find out|check|show me|tell me|copy of)\b[^.?!]{0,40}?"
-    r"\b(?:personal (?:data|info\w*|details)|(?:data|info\w*|details|records?) "
-    r"(?:you (?:have|hold|keep|store|got)|about me|on me|of mine)|"
+    r"\b(?:(?:personal )?(?:data|info\w*|details|records?) "
+    r"(?:(?:you|u) (?:have|hold|keep|store|got)|about me|on me|of mine)|"
     r"(?:you|u) (?:have|hold|keep|store|got) (?:on|about) (?:me|file|record))\b",
     re.IGNORECASE,
 )
@@ -292,6 +299,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     if not text or text.startswith("/"):
         return None
+    if intent == "thank" and not _THANKS_WORDS.search(text):
+        return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"

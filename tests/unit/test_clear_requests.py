@@ -282,3 +282,16 @@ def test_what_happens_after_giving_details_asks_what_comes_next() -> None:
     said = "wait, what happens after I give you my details? does someone ring me?"
     assert corrected_intent(said, "ask_data_use", []) == "ask_next_steps"
     assert corrected_intent("what do you do with my details after?", "ask_data_use", []) is None
+
+
+def test_what_happens_to_my_data_asks_how_it_is_used_not_to_see_it() -> None:
+    assert (
+        corrected_intent("what happens to my personal data if I sign up?", "ask_data_use", [])
+        is None
+    )
+
+
+def test_thanks_needs_a_word_of_thanks() -> None:
+    assert corrected_intent("qwv nnx", "thank", []) == "nlu_fallback"
+    assert corrected_intent("cheers, very helpful", "thank", []) is None
+    assert corrected_intent("thx", "thank", []) is None
