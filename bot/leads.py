@@ -104,10 +104,7 @@ def _is_fictional(number: phonenumbers.PhoneNumber) -> bool:
 
 
 def usable_number(number: phonenumbers.PhoneNumber) -> bool:
-    if phonenumbers.is_valid_number(number):
-        return True
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return bool(_FICTIONAL_NUMBERS.match(e164))
+    return phonenumbers.is_valid_number(number) or _is_fictional(number)
 
 
 def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False) -> str:
@@ -1285,10 +1282,6 @@ def spoken_digits(text: str) -> str:
     index = 0
     while index < len(tokens):
         run, end = "", index
-        if tokens[end] in _FILLERS:
-            out.append(raw[index])
-            index += 1
-            continue
         if tokens[end] == "plus":
             run, end = "+", end + 1
         while end < len(tokens):
@@ -1345,27 +1338,33 @@ def phone_matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]
 _FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN", "ZA", "SG")
 
 
-def _only_region(text: str, tried: tuple[str, ...]) -> tuple[str, ...]:
+def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumberMatch | None:
+    """The first number read in the hinted regions, in order; failing them, in the one
+    fallback region that reads it (or whose reading is in the UK's drama range)."""
+    for region in regions:
+        if found := phone_matches(text, region):
+            return found[0]
     if sum(ch.isdigit() for ch in text) < _MIN_SPOKEN_DIGITS:
-        return ()
-    readers = {r: phone_matches(text, r) for r in _FALLBACK_REGIONS if r not in tried}
-    readers = {r: found for r, found in readers.items() if found}
-    fictional = [r for r, found in readers.items() if any(_is_fictional(m.number) for m in found)]
+        return None
+    readers = [
+        found for r in _FALLBACK_REGIONS if r not in regions and (found := phone_matches(text, r))
+    ]
+    fictional = [found for found in readers if any(_is_fictional(m.number) for m in found)]
     if fictional:
-        return tuple(fictional[:1])  # the UK's drama range is nobody's real number elsewhere
-    return tuple(readers) if len(readers) == 1 else ()
+        return fictional[0][0]  # the UK's drama range is nobody's real number elsewhere
+    return readers[0][0] if len(readers) == 1 else None
 
 
 def _take_phone(
     text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
 ) -> str:
     text = spoken_digits(text)
-    for region in (*regions, *_only_region(text, regions)):
-        for match in phone_matches(text, region):
-            reading.values["phone"] = phonenumbers.format_number(
-                match.number, phonenumbers.PhoneNumberFormat.E164
-            )
-            return text[: match.start] + " " + text[match.end :]
+    match = _first_phone(text, regions)
+    if match is not None:
+        reading.values["phone"] = phonenumbers.format_number(
+            match.number, phonenumbers.PhoneNumberFormat.E164
+        )
+        return text[: match.start] + " " + text[match.end :]
     if requested == "phone" or _looks_like_phone_attempt(text):
         reading.problems["phone"] = "invalid_phone" if _digit_count(text) else "no_phone"
     return text

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import re
 
+# "could you repeat that", "can you please say it again": said alone or after "sorry".
+_PLEASE_REPEAT = (
+    r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?"
+)
 _SAY_AGAIN = re.compile(
     r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|so|yeah|yes|no|and|kindly|please)\W+)*"
     r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
     r"you what|say (?:that|it|again)(?: again)?|say what|"
-    r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?|"
-    r"(?:can|could|would) you repeat|repeat(?: that| it| the question| please)?|"
+    rf"{_PLEASE_REPEAT}|repeat(?: that| it| the question| please)?|"
     r"what was (?:that|the question)|what did you (?:say|ask)|what(?:'s| is| was) that|"
     r"(?:i )?didn'?t (?:catch|hear|get|understand) (?:that|you|it|what you said)|"
     r"you (?:cut|broke) (?:out|up)|again(?: please)?|one more time|i missed that|missed that)"
     r"(?:\W+(?:sorry|sry|please|again|mate|there|eh|what was that|you what|what|i didn'?t catch that|"
-    r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?|"
-    r"say (?:that|it) again|"
+    rf"{_PLEASE_REPEAT}|say (?:that|it) again|"
     r"you (?:cut|broke) (?:out|up)(?: there)?|i missed that|come again))*\W*$",
     re.IGNORECASE,
 )

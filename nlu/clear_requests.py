@@ -254,6 +254,11 @@ def clear_request(text: str) -> str | None:
     """The one request a long message makes, or None when it makes none (or is short)."""
     if len(WORD.findall(text)) < LONG_MESSAGE_WORDS:
         return None
+    return _first_request(text)
+
+
+def _first_request(text: str) -> str | None:
+    """The first request cue in the words that no negation turns down."""
     for intent, cue in REQUEST_CUES:
         for match in cue.finditer(text):
             if not _NEGATION.search(text[: match.start()]):
@@ -263,11 +268,11 @@ def clear_request(text: str) -> str | None:
 
 def _any_request(text: str) -> str | None:
     """A clear request in a message of any length, or a wish to hear about the product."""
-    for intent, cue in REQUEST_CUES:
-        for match in cue.finditer(text):
-            if not _NEGATION.search(text[: match.start()]):
-                return intent
-    return _about_the_product(text) or (REQUEST_INFO if states_a_need(text) else None)
+    return (
+        _first_request(text)
+        or _about_the_product(text)
+        or (REQUEST_INFO if states_a_need(text) else None)
+    )
 
 
 def _about_the_product(text: str) -> str | None:
