@@ -13,6 +13,8 @@ import re
 from bot.lead_vocabulary import GREETING_LEAD
 
 CONFIDENCE_FLOOR = 0.7
+# Requests to stop or to leave that interrupt at any confidence when their words are said.
+SAID_OUTRIGHT = frozenset({"opt_out", "cancel", "request_erasure", "request_data", "human_handoff"})
 
 _QUESTION_START = re.compile(
     r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
@@ -156,6 +158,10 @@ def interrupts_form(
     if text.startswith("/"):
         return intent != "nlu_fallback"  # a button or keyword: explicit by construction
     if is_question(text):
+        return True
+    if intent in SAID_OUTRIGHT and _CUES[intent].search(text):
+        # "please stop emailing me" leaves however sure DIET was: its own words say so,
+        # and taking it for an answer would keep marketing someone who asked us to stop.
         return True
     return intent != "nlu_fallback" and confidence >= CONFIDENCE_FLOOR and reads_like(intent, text)
 

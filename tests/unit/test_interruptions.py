@@ -210,3 +210,12 @@ def test_a_question_followed_by_a_remark_is_still_a_question() -> None:
 
     assert is_question("oh wait, does it sync with Xero? that's our accounts package")
     assert not is_question("Jo? yes, Jo Park")
+
+
+def test_asking_to_stop_interrupts_however_unsure_the_classifier_was() -> None:
+    from actions.lead_form import INTERRUPT_INTENTS
+    from bot.interruptions import interrupts_form
+
+    assert interrupts_form("actually please stop emailing me", "opt_out", 0.57, INTERRUPT_INTENTS)
+    # A guess without the words stays below the floor: an answer, not a request.
+    assert not interrupts_form("Dana Stopford", "opt_out", 0.57, INTERRUPT_INTENTS)
