@@ -27,6 +27,7 @@ _TYPOS = (
     (re.compile(r"\bdesc?ic?ion|\bdecison"), "decision"),
     (re.compile(r"\bdicide|\bdecied"), "decide"),
     (re.compile(r"\bi'?d\b"), "i would"),
+    (re.compile(r"\bi am\b"), "i'm"),
     (re.compile(r"\bi'?ll\b"), "i will"),
     (re.compile(r"\bthat'?d\b"), "that would"),
 )
@@ -35,17 +36,24 @@ _OTHER = (
     r"(?:boss|owners?|ceo|cfo|cto|coo|cmo|vp|svp|evp|gm|md|president|directors?|board|"
     r"manager|partners|head of \w+|dad|mum|mom|father|mother|dentist|doctor|principal|"
     r"committee|procurement|finance|management|leadership|founders?|higher[- ]ups|"
-    r"council|trustees|hq|head office)"
+    r"council|trustees|hq|head office|headquarters|department|dept|legal|purchasing|accounts|"
+    r"members|shareholders|investors|chair(?:man|woman|person)?|executives?|execs|c-suite|cio|"
+    r"cmo|parent company|corporate)"
 )
 _DECIDE_VERB = (
     r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|has (?:got )?the (?:final |last )?"
     r"(?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
-    r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide)"
+    r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
+    r"handles? (?:that|it|this|purchasing|buying|the buying)|pays|vote|votes|"
+    r"(?:owns?|holds?|controls?) the (?:budget|purse strings))"
 )
 _SOMEONE_ELSE_DECIDES = re.compile(
-    rf"\b(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}}{_OTHER}|"
-    rf"(?:dr|mr|mrs|ms|miss)\.?\s+\w+|he|she|they)\b[^.;!?]{{0,30}}?\b{_DECIDE_VERB}|"
+    rf"(?<!i'm )(?<!i'm the )(?<!as )(?<!as the )"
+    rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
+    rf"(?:dr|mr|mrs|ms|miss)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b)[^.;!?]){{0,30}}?"
+    rf"\b{_DECIDE_VERB}|"
+    rf"\b(?:approved|signed off|decided|authori[sz]ed|okayed|ok'?d|rubber[- ]stamped) by\b|"
     rf"\b(?:it|this|that)\s+(?:goes|will go|would go|has to go|needs to go)\s+"
     rf"(?:to|through|past|before|up to)\b|"
     rf"\b(?:need|needs|needing|get|getting)\s+(?:\w+\s+)?(?:approval|sign[- ]?off|ok|okay|"
@@ -64,12 +72,16 @@ _SELF_INVOLVED = re.compile(
     rf"\b(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     r"\bone of the (?:decision[- ]?makers|people (?:who|that) decide)\b|"
-    r"\bpart of the (?:buying |decision(?:[- ]making)? )?(?:committee|group|team|panel|process)\b",
+    r"\bpart of the (?:buying |decision(?:[- ]making)? )?(?:committee|group|team|panel|process)\b|"
+    r"\bwe (?:all )?vote\b|\bvote on it\b|\bone of (?:the |\w+ )?(?:partners|owners|directors)\b|"
+    r"\b(?:along|together) with (?:the|our|a)\b",
 )
 _ONLY_GATHERING = re.compile(
     r"\b(?:research|researching|browsing|browse|just looking|only looking|looking (?:into|around)|"
     r"exploring|explore|gathering|collect(?:ing)? (?:some |the )?(?:options|info\w*|quotes)|"
-    r"comparing|scoping|fact[- ]finding|window[- ]shopping|checking (?:out )?options|"
+    r"comparing|scoping|scouting|fact[- ]finding|window[- ]shopping|checking (?:out )?options|"
+    r"doing (?:some |the )?(?:research|homework|due diligence)|"
+    r"putting together (?:a |an |some )?(?:report|proposal|summary|comparison|overview|brief)|"
     r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|a shortlist))\b",
 )
 _PEER = (
@@ -79,25 +91,33 @@ _PEER = (
 _WITH_A_PEER = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+)?{_PEER}s?\b|"
     rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b|\bwe both (?:decide|own|run)\b|"
-    rf"\b(?:i|we) (?:co-?own|co-?run)\b",
+    rf"\b(?:i|we) (?:co-?own|co-?run)\b|"
+    rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b",
 )
 _SELF_DECIDES = re.compile(
     r"\bi (?:will |would |can |do |get to |usually |always )?(?:be )?(?:the one (?:who |to |that )?\w*|"
     r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* the (?:final |last )?"
-    r"(?:calls?|decisions?)|call\w* the shots|"
+    r"(?:calls?|decisions?)|mak\w* (?:all )?the (?:purchasing |buying |spending )(?:calls?|decisions?)|"
+    r"call\w* the shots|"
     r"ha(?:ve|ving) the (?:final |last )?(?:say|word|call)|hold\w* the purse strings)\b|"
     r"\bi (?:have|hold|control|own|manage|run) the (?:budget|purse strings|money)\b|"
     r"\b(?:it'?s|it is) (?:all )?my (?:call|decision|budget|business|shop|company|firm|practice|"
     r"store|salon|agency|place|studio|restaurant|clinic)\b|"
     r"\b(?:call|decision|budget|say)(?:'s| is) (?:all )?mine\b|\bmine to (?:make|decide)\b|"
+    r"\b(?:(?:it'?s|it is|that'?s|all) )?(?:down|up) to me\b|\bbudget holder\b|"
+    r"\bi'?m (?:the one )?holding the (?:budget|purse strings)\b|"
+    r"\bas (?:the )?(?:owner|founder|co-?founder|ceo|md|managing director|president|"
+    r"proprietor|principal|boss)\b|\b(?:on my own|by myself)\b|"
     r"\bi (?:own|run) (?:the|this|my|our|a) (?:\w+ )?(?:business|company|shop|place|firm|"
     r"practice|store|agency|studio|salon|restaurant|clinic)\b|"
     r"\bi'?m (?:the |a )?(?:owner|founder|co-?founder|ceo|md|managing director|president|"
-    r"co-?owner|principal|proprietor|sole trader|boss|decision[- ]?maker|sole decision[- ]?maker)\b|"
+    r"co-?owner|principal|proprietor|sole proprietor|sole trader|boss|decision[- ]?maker|"
+    r"sole decision[- ]?maker)\b|\bsole (?:proprietor|trader|owner)\b|"
     r"\b(?:i'?m )?self[- ]employed\b|\bone[- ](?:man|woman|person) (?:band|show|business)\b|"
     r"\b(?:ultimately|mostly|mainly|basically|largely|usually|primarily) me\b|"
     r"\bbuck stops with me\b|\bthat(?: would| will|'s|s| is)? (?:be )?me\b|"
-    r"^\W*(?:(?:yes|yeah|yep|yup|ya|yah|yea|aye|sure|well|uh|um|oh|just|only|it'?s|that'?s)\W+){0,3}"
+    r"^\W*(?:(?:yes|yeah|yep|yup|ya|yah|yea|aye|sure|well|uh|um|oh|just|only|it'?s|that'?s|"
+    r"definitely|absolutely|certainly|totally|defo|100%)\W+){0,3}"
     r"(?:me|myself|moi|mine)(?:\W+(?:obviously|of course|really|alone|only|myself|lol|haha|sir|mate|"
     r"then|i guess|i suppose|yes|yeah))*\W*$",
 )

@@ -11,12 +11,14 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.authority import read_authority_statement
+from bot.dated_timeline import months_away
 from bot.errors import ParleyError
 from bot.types import QUALIFICATION_VALUES
 
@@ -850,6 +852,7 @@ _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwa
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|(?<!for )(?<!not )(?<!just )now|today|tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|(?:as )?soon as possible|soonest|"
+                r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
                 re.I), "now"),
     (re.compile(r"\b(?:next month|this quarter|next quarter|"
@@ -863,9 +866,10 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
                 r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"
                 r"someday|some day|eventually|at some point|just (?:looking|exploring|browsing)|"
-                r"no specific|no fixed|long[- ]term|far off|"
+                r"no specific|no fixed|long[- ]term|far off|not for (?:a|some) (?:while|time)|a (?:good )?while (?:yet|off|away)|"
                 # Next year is after this one: "This year" is its own answer.
-                r"(?:sometime |some time |probably |maybe |not (?:until|till|before) )?next (?:fiscal |financial |calendar )?year)\b|"
+                r"(?:sometime |some time |probably |maybe |not (?:until|till|before) )?next (?:fiscal |financial |calendar )?year|"
+                r"next fy)\b|"
                 # "later" as the whole answer, or its last word: "not sure. later"
                 r"(?:^|[.,;!]\s*)(?:maybe |probably |much |sometime )?later(?: on)?\W*$", re.I), "later"),
 )  # fmt: skip
@@ -895,12 +899,15 @@ def _span_months(match: re.Match[str]) -> float:
     return count * per_unit
 
 
-def read_timeline(text: str) -> str | None:
+def read_timeline(text: str, today: date | None = None) -> str | None:
     exact = _exact("timeline", text)
     if exact:
         return exact
     spelled = _spell_out_numbers(text)
     spans = [m for pattern in _SPANS for m in pattern.finditer(spelled)]
+    dated = months_away(text, today or date.today())
+    if dated is not None and not spans:
+        return _months_bucket(dated)
     if spans:
         first = min(spans, key=lambda m: m.start())
         months = _span_months(first)
@@ -940,14 +947,21 @@ class Answer:
 
 
 def read_answer(
-    field_name: str, text: str, intent: str | None = None, country: str | None = None
+    field_name: str,
+    text: str,
+    intent: str | None = None,
+    country: str | None = None,
+    today: date | None = None,
 ) -> Answer:
     """Read the answer to the qualifying question about `field_name`; `country` is that of
-    the person's phone number, when known (for a budget in pesos or dollars)."""
+    the person's phone number, when known (for a budget in pesos or dollars); `today`
+    places a named month or quarter (today's date by default)."""
     if field_name == "authority":
         value = read_authority(text, intent)
     elif field_name == "budget":
         value = read_budget(text, country)
+    elif field_name == "timeline":
+        value = read_timeline(text, today)
     else:
         value = READERS[field_name](text)
     if value is not None:

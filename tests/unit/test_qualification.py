@@ -544,3 +544,89 @@ def test_hundreds_said_the_short_way() -> None:
     assert read_company_size("around one fifty employees") == "51-200"
     assert read_company_size("two twenty five people") == "201-1000"
     assert read_company_size("twenty five") == "11-50"
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        # Someone else as the one who decides, with no possessive before them.
+        ("procurement handles that", "influences"),
+        ("our IT department decides", "influences"),
+        ("it has to be approved by head office in Sydney", "influences"),
+        ("we're a co-op so the members decide", "influences"),
+        ("I'm one of three partners, we vote", "influences"),
+        ("I'll be deciding along with the sales lead", "influences"),
+        # The person describes themselves with a word that names a decider elsewhere.
+        ("i'm the owner, i decide", "decides"),
+        ("I'm the owner and I make the call", "decides"),
+        ("i am the proprietor", "decides"),
+        ("sole proprietor here, so me", "decides"),
+        ("as the MD, yes", "decides"),
+        ("I'm the one holding the budget", "decides"),
+        ("it's down to me", "decides"),
+        ("definitely me", "decides"),
+        ("i run a small bakery on my own so yes", "decides"),
+        ("i make the purchasing decisions", "decides"),
+        ("it's a shared decision with my co-founder", "decides"),
+        # Only gathering for someone who decides.
+        ("that'd be our operations director, I'm just scouting", "researching"),
+        ("not me, I'm putting together a report for my director", "researching"),
+        ("I decide, not my boss", "decides"),
+    ],
+)
+def test_who_decides_when_the_decider_is_named_plainly(said: str, authority: str) -> None:
+    from bot.qualification import read_authority
+
+    assert read_authority(said) == authority
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("in March", "quarter"),
+        ("by September", "year"),
+        ("mid-february", "quarter"),
+        ("in January", "now"),
+        ("before May 2027", "year"),
+        ("by june '27", "year"),
+        ("by Q2", "year"),
+        ("Q1 2027", "quarter"),
+        ("the first quarter", "quarter"),
+        ("Q4", "quarter"),  # under way: this quarter
+        ("by the end of 2026", "now"),
+        ("in 2027", "later"),  # as "next year" is
+        ("just researching for now, maybe 2028", "later"),
+        # A span said in numbers wins over the month it lands in.
+        ("in 6 weeks, so by mid January", "quarter"),
+        # "may" and "march" are verbs as often as months; a past year is no timeline.
+        ("we may start soon", "quarter"),
+        ("march on", None),
+        ("since 2015 we have wanted this", None),
+    ],
+)
+def test_a_named_month_quarter_or_year_is_placed_from_today(
+    said: str, timeline: str | None
+) -> None:
+    from datetime import date
+
+    assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
+
+
+def test_a_named_month_depends_on_the_day_it_is_said() -> None:
+    from datetime import date
+
+    assert read_answer("timeline", "by September", today=date(2027, 7, 1)).value == "quarter"
+    assert read_answer("timeline", "by September", today=date(2026, 12, 4)).value == "year"
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("as soon as we can", "now"),
+        ("the sooner the better", "now"),
+        ("not for a while", "later"),
+        ("next FY", "later"),
+    ],
+)
+def test_timeline_in_set_phrases(said: str, timeline: str) -> None:
+    assert read_answer("timeline", said).value == timeline

@@ -1,0 +1,105 @@
+"""How far away a named month, quarter or year is: "by March", "Q3", "in 2027".
+
+An answer to "when are you hoping to get started?" that names a point in the calendar
+has no timeline of its own: "by March" is a quarter away in December and most of a year
+away in April. This reader turns it into months from `today`, so that the timeline
+reader can file it in its band. It reads only what names the calendar plainly:
+
+- a month after a word that sets it in time ("in March", "by early September", "before
+  May 2027"); "may" and "march" alone are verbs as often as months;
+- a quarter ("Q3", "the third quarter"), with or without its year;
+- a year from this one on ("2027", "by 2026").
+
+A point already past this year is the next one: "in March" said in December is next
+March. A quarter or month under way is no time away.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_YEAR = r"(?P<year>20[2-9]\d)"
+_SETS_IN_TIME = (
+    r"(?:in|by|before|until|till|til|around|from|after|for|come|starting|start of|"
+    r"beginning of|end of|middle of|early|mid|late|latest|next|this|say)"
+)
+_NAMED_MONTH = re.compile(
+    rf"\b{_SETS_IN_TIME}[\s-]+(?:(?:the\s+)?(?:early|mid|late|end of|start of|beginning of|"
+    rf"middle of)[\s-]+)?{_MONTH}\b\.?(?:\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b)?",
+    re.I,
+)
+_MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b", re.I)
+_ORDINAL = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+}
+_QUARTER = re.compile(
+    r"\b(?:q(?P<q>[1-4])|(?P<ordinal>first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter)"
+    rf"(?:\s*(?:of\s+)?'?(?:{_YEAR}|(?P<short>\d\d)\b))?",
+    re.I,
+)
+_YEAR_ALONE = re.compile(rf"(?<![\d.,/-]){_YEAR}(?![\d.,/-]*\d)")
+
+
+def months_away(text: str, today: date) -> float | None:
+    """Months from `today` to the first month, quarter or year `text` names; None when it
+    names none."""
+    found: list[tuple[int, float]] = []
+    months = [m for m in (_NAMED_MONTH.search(text), _MONTH_AND_YEAR.search(text)) if m]
+    month = min(months, key=lambda m: m.start()) if months else None
+    if month is not None:
+        number = _MONTHS.index(month["month"][:3].lower()) + 1
+        found.append((month.start(), _months_to(number, _year_of(month), today)))
+    quarter = _QUARTER.search(text)
+    if quarter is not None:
+        number = int(quarter["q"]) if quarter["q"] else _ORDINAL[quarter["ordinal"].lower()]
+        year = _year_of(quarter)
+        first_month = number * 3 - 2
+        if year is None and today.month >= first_month + 3:
+            year = today.year + 1
+        elif year is None:
+            year = today.year
+        # The middle of the quarter: "by Q1" in December is two months away, not one. A
+        # quarter under way is "this quarter", not "this month".
+        away = max(_months_to(first_month + 1, year, today), 2.0)
+        found.append((quarter.start(), away))
+    if not found:
+        for match in _YEAR_ALONE.finditer(text):
+            year = int(match["year"])
+            if year == today.year:
+                return 12 - today.month + 0.5
+            if year > today.year:
+                # A later year is later, as "next year" is: the band before it is "this year".
+                return 13.0 + 12 * (year - today.year - 1)
+    if not found:
+        return None
+    return min(found)[1]
+
+
+def _year_of(match: re.Match[str]) -> int | None:
+    groups = match.groupdict()
+    if groups.get("year"):
+        return int(groups["year"])
+    if groups.get("short"):
+        return 2000 + int(groups["short"])
+    return None
+
+
+def _months_to(month: int, year: int | None, today: date) -> float:
+    if year is None:
+        return float((month - today.month) % 12)
+    return float(max(0, (year - today.year) * 12 + month - today.month))
