@@ -118,7 +118,7 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
             # "look, I just need to speak to somebody": "look" is no company or role.
             raise ValueError("not_an_answer")
     if field_name == "name":
-        value = strip_symbols(value)
+        value = _TITLE.sub("", strip_symbols(value))
         if not value and text.strip():
             raise ValueError("not_a_name")
     if (
@@ -175,12 +175,17 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
     ),
     "role": re.compile(
         r"^(?:(?:sure|ok|okay|yes|yeah|so|well|um+|uh+)[,!.\s]+)?"
-        r"(?:my (?:role|title|job title|position)(?:'s|’s| is)|i am|i'm|i’m|im|i work as|"
+        r"(?:i(?:'m| am)? (?:serve|serving|act|acting|employed|working) as|"
+        r"i hold the (?:position|role|title) of|"
+        r"my (?:role|title|job title|position)(?:'s|’s| is)|i am|i'm|i’m|im|i work as|"
         r"it's|it’s|it is)\s+(?:(?:a|an|the)\s+)?",
         re.I,
     ),
     "need": re.compile(r"^(?:(?:sure|ok|okay|well)[,!.\s]+)?", re.I),
 }
+# A title is how to address the person, not part of their name: "Dr. Amelia Hartley" is
+# stored as Amelia Hartley. Only before another word: "Doc" or "Prof" alone stays a name.
+_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|professor)\.?\s+(?=\w)", re.I)
 # Words people put before a corrected value ("the company is actually Acme").
 _FILLER = re.compile(
     r"^(?:actually|really|now|just|rather|in fact|correctly|basically)[,\s]+", re.IGNORECASE

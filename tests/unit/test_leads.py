@@ -211,7 +211,7 @@ def read(
         ("Skip Henderson", ("Skip Henderson",), "Skip Henderson"),
         ("Will Turner", (), "Will Turner"),
         ("Dana Price", (), "Dana Price"),
-        ("Dr. Anjali Mehta", (), "Dr. Anjali Mehta"),
+        ("Dr. Anjali Mehta", (), "Anjali Mehta"),  # a title is no part of the name
         ("nadia khan", (), "nadia khan"),
     ],
 )
@@ -729,3 +729,29 @@ def test_a_national_number_no_hint_places_is_read_only_where_it_is_unambiguous()
     assert read_message(said, region="US", requested="phone").values == {"phone": "+447700900163"}
     # 0412 345 678 is a mobile in Australia, Ireland and South Africa alike: asked again.
     assert read_message("0412 345 678", region="US", requested="phone").values == {}
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Prof. Klaus von Bernstorff", "Klaus von Bernstorff"),
+        ("My name is Mr. Tanaka Hiroshi", "Tanaka Hiroshi"),
+        ("Ms Priya Raghunathan-Iyer", "Priya Raghunathan-Iyer"),
+        # A title is how to address someone; the CRM's first name would otherwise be "Dr.".
+        ("dr amelia hartley", "amelia hartley"),
+    ],
+)
+def test_a_title_is_not_stored_as_part_of_the_name(said: str, name: str) -> None:
+    assert read_message(said, region="US", requested="name").values["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("said", "role"),
+    [
+        ("I serve as Head of Procurement", "Head of Procurement"),
+        ("I'm employed as a site foreman", "site foreman"),
+        ("I hold the position of regional director", "regional director"),
+    ],
+)
+def test_a_role_said_formally_is_stored_without_its_lead_in(said: str, role: str) -> None:
+    assert read_message(said, region="GB", requested="role").values["role"] == role
