@@ -22,15 +22,15 @@ from actions.fallback import ladder_response
 from actions.open_question import asking
 from actions.slots import CONTACT_ID
 from actions.verification import ERASE, SHOW, CodeSender
-from bot import privacy
+from bot import privacy, verification
 from bot.errors import StoreUnavailable
 from bot.leads import read_message
 from bot.store import Claim, Contact
-from bot.types import LeadField
+from bot.store.identity import DetailField
 
 # Asked once per conversation: "waiting" while the address may come, "done" after.
 LOOKUP, LOOKUP_WAITING, LOOKUP_DONE = "privacy_lookup", "waiting", "done"
-ADDRESS_FIELDS: tuple[LeadField, ...] = ("email", "phone")
+ADDRESS_FIELDS: tuple[DetailField, ...] = ("email", "phone")
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +99,10 @@ def _tries_an_address(text: str) -> bool:
 
 
 class ActionPrivacyLookup(PrivacyAction):
-    """The reply to "which email or phone did you use?": an address said about oneself is
-    stated on this conversation's contact, where a copy another contact holds becomes a
-    claim that gets a code; then what is held is shown as for any data request."""
+    """The reply to "which email or phone did you use?". The address is a claim, not a
+    detail of this conversation's contact: it is not stored. The reply is the same
+    whether or not a profile holds it, so that nobody learns whose address is on file:
+    a code goes there when one does, and only the code opens that profile."""
 
     def name(self) -> str:
         return "action_privacy_lookup"
@@ -125,21 +126,46 @@ class ActionPrivacyLookup(PrivacyAction):
                 response="utter_lookup_no_address", privacy_contact=self.settings.privacy_contact
             )
             return [done]
+        field, address = found
         try:
-            contact = await self.call_store(
-                self.store.contacts.record_stated_details,
+            own = await self.conversation_contact(tracker)
+            if own is not None and address in (own.email, own.phone):
+                return [done, *await self.show(dispatcher, tracker)]
+            claim = await self.call_store(
+                self.store.contacts.claim_for_lookup,
                 channel_of(tracker),
                 tracker.sender_id,
-                dict([found]),
-                conversation_id=conversation_id(tracker),
+                field,
+                address,
+                conversation_id(tracker),
             )
+            await self._answer_lookup(dispatcher, tracker, field, address, claim)
         except StoreUnavailable as error:
-            logger.error("could not record an address for a data request: %s", error)
+            logger.error("could not look up an address for a data request: %s", error)
             dispatcher.utter_message(response="utter_privacy_failed")
             return [done]
-        return [done, SlotSet(CONTACT_ID, contact.id), *await self.show(dispatcher, tracker)]
+        return [done] if claim is None else [done, SlotSet(CONTACT_ID, claim.contact_id)]
 
-    def _address_in(self, text: str, tracker: Tracker) -> tuple[LeadField, str] | None:
+    async def _answer_lookup(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        field: DetailField,
+        address: str,
+        claim: Claim | None,
+    ) -> None:
+        if not verification.can_send(self.settings, field):
+            dispatcher.utter_message(
+                response="utter_lookup_cannot_verify",
+                address=address,
+                privacy_contact=self.settings.privacy_contact,
+            )
+        elif claim is not None:
+            await self.offer_code(dispatcher, tracker, claim, SHOW, sent="utter_lookup_code_sent")
+        else:
+            dispatcher.utter_message(response="utter_lookup_code_sent", address=address)
+
+    def _address_in(self, text: str, tracker: Tracker) -> tuple[DetailField, str] | None:
         for field in ADDRESS_FIELDS:
             reading = read_message(
                 text,

@@ -60,7 +60,11 @@ class CodeSender(StoreBacked):
         tracker: Tracker,
         claim: Claim,
         purpose: str,
+        *,
+        sent: str | None = None,
     ) -> None:
+        """Send a code for `claim`; `sent` names the reply once it is on its way (by
+        default one that says which address holds details)."""
         privacy_contact = self.settings.privacy_contact
         address = claim.value
         if not verification.can_send(self.settings, claim.field):
@@ -89,7 +93,7 @@ class CodeSender(StoreBacked):
             dispatcher.utter_message(response="utter_code_send_failed")
             return
         response = "utter_code_sent_to_erase" if purpose == ERASE else "utter_code_sent_to_show"
-        dispatcher.utter_message(response=response, address=address)
+        dispatcher.utter_message(response=sent or response, address=address)
 
 
 class ActionVerifyCode(CodeSender, Action):

@@ -48,7 +48,9 @@ GOAL_REACHED: dict[str, frozenset[str]] = {
     "lead": frozenset({"utter_lead_confirmed"}),
     "handoff": frozenset({"utter_handoff_sent", "utter_handoff_callback", "utter_handoff_pending"}),
     "book": frozenset({"utter_meeting_booked"}),
-    "show_data": frozenset({"utter_my_data", "utter_no_data", "utter_cannot_verify"}),
+    "show_data": frozenset(
+        {"utter_my_data", "utter_no_data", "utter_cannot_verify", "utter_lookup_code_sent"}
+    ),
     "erase": frozenset({"utter_erased", "utter_no_data", "utter_code_verified_erased"}),
 }
 GOAL_BUTTONS: dict[str, tuple[str, ...]] = {

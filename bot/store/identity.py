@@ -57,6 +57,27 @@ def record_stated_details(
     return contact_id
 
 
+def claim_for_lookup(
+    conn: Connection,
+    channel: Channel,
+    external_id: str,
+    field: DetailField,
+    value: str,
+    conversation_id: str,
+    now: datetime,
+) -> Claim | None:
+    """An address named to look up what is held: a claim on the contact that holds it, or
+    None, with nothing written, when no other contact does. The address is no lead
+    detail: it is not stored on the conversation's contact."""
+    holder = reads.id_by_unique(conn, field, value)
+    own = reads.id_for_identity(conn, channel, external_id)
+    if holder is None or holder == own:
+        return None
+    contact_id = own or writes.ensure_contact_id(conn, channel, external_id, now)
+    _record_claim(conn, contact_id, field, value, holder, conversation_id, now)
+    return next(claim for claim in open_claims(conn, contact_id) if claim.value == value)
+
+
 def withdraw_stated_detail(
     conn: Connection, channel: Channel, external_id: str, field: LeadField, now: datetime
 ) -> ContactId | None:

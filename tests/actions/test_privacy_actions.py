@@ -154,18 +154,30 @@ async def test_a_stranger_is_asked_once_for_the_address_they_used(
     assert responses(again) == ["utter_no_data"]
 
 
-async def test_the_named_address_is_stated_here_and_then_looked_up(
+async def test_a_named_address_someone_holds_becomes_a_claim_not_a_detail(
     store: ProfileStore, settings: Settings
 ) -> None:
     owner = store.leads.update_fields("sms", "+15550003333", {"email": "bo@example.com"}, "sms-3")
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("it's bo@example.com", slots={"privacy_lookup": "waiting"})
     events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_my_data", "utter_cannot_verify"]  # no mail sender here
+    # No mail sender here: said without naming who holds the address.
+    assert responses(dispatcher) == ["utter_lookup_cannot_verify"]
     assert slot_events(events)["privacy_lookup"] == "done"
     here = store.contacts.for_identity("rest", "visitor-1")
-    assert here is not None and here.id != owner.id
+    assert here is not None and here.id != owner.id and here.email is None
     assert [claim.value for claim in store.contacts.open_claims(here.id)] == ["bo@example.com"]
+
+
+async def test_a_named_address_nobody_holds_is_not_stored_and_gets_the_same_reply(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("it's nobody@example.com", slots={"privacy_lookup": "waiting"})
+    events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_lookup_cannot_verify"]
+    assert slot_events(events) == {"privacy_lookup": "done"}
+    assert store.contacts.for_identity("rest", "visitor-1") is None
 
 
 async def test_an_address_that_cannot_be_read_ends_the_lookup_plainly(

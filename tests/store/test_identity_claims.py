@@ -194,3 +194,22 @@ def test_a_withdrawn_detail_leaves_only_the_speakers_own_contact(store: ProfileS
     assert not store.contacts.is_detail_verified(visitor.id, "email")
     assert store.contacts.get(owner).phone == "+15550001111"  # nobody else's detail moves
     assert store.contacts.withdraw_stated_detail("web", "nobody-yet", "phone") is None
+
+
+def test_an_address_named_for_a_lookup_is_a_claim_or_nothing(store: ProfileStore) -> None:
+    owner = _owner(store)
+    claim = store.contacts.claim_for_lookup("web", "v", "email", "ada@example.com", "web-1")
+    assert claim is not None and claim.holder_id == owner and claim.value == "ada@example.com"
+    visitor = store.contacts.for_identity("web", "v")
+    assert visitor is not None and visitor.id == claim.contact_id and visitor.email is None
+    # Named again: the same claim, not a second one.
+    again = store.contacts.claim_for_lookup("web", "v", "email", "ada@example.com", "web-1")
+    assert again is not None and again.id == claim.id
+    # An address nobody holds writes nothing at all: no contact for a stranger.
+    assert store.contacts.claim_for_lookup("web", "w", "email", "no@example.com", "web-2") is None
+    assert store.contacts.for_identity("web", "w") is None
+    # The holder naming their own address claims nothing.
+    assert (
+        store.contacts.claim_for_lookup("sms", "+15550001111", "email", "ada@example.com", "s")
+        is None
+    )

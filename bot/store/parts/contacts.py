@@ -240,6 +240,25 @@ class ContactsPart:
             )
         )
 
+    def claim_for_lookup(
+        self,
+        channel: Channel,
+        external_id: str,
+        field: DetailField,
+        value: str,
+        conversation_id: str,
+        now: datetime | None = None,
+    ) -> Claim | None:
+        """An email or phone named to see what is held: a claim on the contact holding
+        it (to be proven with a code), or None with nothing stored when no other contact
+        holds it."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: identity.claim_for_lookup(
+                conn, channel, external_id, field, value, conversation_id, at
+            )
+        )
+
     def withdraw_stated_detail(
         self, channel: Channel, external_id: str, field: LeadField, now: datetime | None = None
     ) -> Contact | None:
