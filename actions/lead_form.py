@@ -36,7 +36,7 @@ from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
 from bot.interruptions import interrupts_form, is_question, wants_no_details
 from bot.leads import Reading, read_message
-from bot.needs import states_a_need
+from bot.needs import answers_the_need_question, states_a_need
 from bot.types import LEAD_FIELDS, LeadField
 
 logger = logging.getLogger(__name__)
@@ -398,7 +398,7 @@ def _answers_despite_cue(
         return True  # "I want to know which leads book a class" is a need, not a question
     if is_question(turn.text):
         return False
-    if requested == "need" and states_a_need(turn.text):
+    if requested == "need" and (states_a_need(turn.text) or answers_the_need_question(turn.text)):
         return True
     if requested == "name" and len(turn.text.split()) <= 3:
         return True

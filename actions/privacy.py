@@ -25,8 +25,7 @@ from actions.verification import ERASE, SHOW, CodeSender
 from bot import privacy, verification
 from bot.errors import StoreUnavailable
 from bot.leads import read_message
-from bot.store import Claim, Contact
-from bot.store.identity import DetailField
+from bot.store import Claim, Contact, DetailField
 
 # Asked once per conversation: "waiting" while the address may come, "done" after.
 LOOKUP, LOOKUP_WAITING, LOOKUP_DONE = "privacy_lookup", "waiting", "done"

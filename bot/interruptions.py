@@ -84,8 +84,10 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     # Asking for sales, not being in it: "sales manager" or "head of sales" is a role.
     "talk_to_sales": re.compile(
-        r"\b(?:buy|buying|purchas(?:e|ing)(?! orders?)|(?:a|an|the|your|some|formal|custom|"
-        r"get|need|want|like|send|give|request|requesting)\s+(?:\w+\s+){0,2}quot(?:e|ation)s?|"
+        # A quote asked for, not quotes talked about ("keeping track of the quotes we send").
+        r"\b(?:buy|buying|purchas(?:e|ing)(?! orders?)|(?:a|an|formal|custom|"
+        r"get|need|want|like|send (?:me|us)|give (?:me|us)|request|requesting)\s+"
+        r"(?:(?:a|an|some|me|us)\s+)?(?:\w+\s+){0,2}quot(?:e|ation)\b|"
         r"quot(?:e|ation) (?:for|please|pls)|(?:to|an|place|raise a(?: purchase)?) order|"
         r"licen[cs]\w*|deal|"
         r"(?:a|the|sign) contract|proposal|negotiat\w*|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"

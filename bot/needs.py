@@ -63,3 +63,26 @@ def states_a_need(text: str) -> bool:
 def fits_question(text: str) -> bool:
     """Whether the words ask if Parley fits ("could this work for a car dealership?")."""
     return bool(_FITS.search(text))
+
+
+# Asked "what are you hoping to solve?", a statement is the answer unless it asks for
+# contact or for something to be shown: "I want more people signing up for the classes"
+# and "keeping track of the quotes we send out" are needs, "I'd like a demo first" and
+# "tell me the price" are requests.
+_ASKS_FOR_SOMETHING = re.compile(
+    r"\b(?:(?:talk|speak|chat) (?:to|with)|call (?:me|us)|ring (?:me|us)|get in touch|"
+    r"(?:a|the|your|see a|see the) demo\b|demo (?:please|pls|first)|book (?:a|me|us|in)|"
+    r"(?:a|an) (?:meeting|call|quote|quotation)\b|someone (?:to )?(?:call|contact|ring)|"
+    r"(?:a|the|your) (?:price|prices|pricing|cost)\b|how much)",
+    re.IGNORECASE,
+)
+_TELLS_TO_SHOW = re.compile(
+    r"^\W*(?:please\s+)?(?:tell|show|explain|give|send|let me|get me|connect|put me)\b",
+    re.IGNORECASE,
+)
+
+
+def answers_the_need_question(text: str) -> bool:
+    """Whether a statement made when asked what the person hopes to solve is their answer
+    rather than a request for a demo, a price or a person."""
+    return not _ASKS_FOR_SOMETHING.search(text) and not _TELLS_TO_SHOW.match(text)

@@ -4,7 +4,7 @@ their consent ledger, do-not-contact list, erasure, export and audit log."""
 from bot.store.consent_effects import ConsentChange
 from bot.store.conversation_window import ConversationWindows, NewEvent, StoredWindow
 from bot.store.engine import make_engine
-from bot.store.identity import CodeLimits
+from bot.store.identity import CodeLimits, DetailField
 from bot.store.imports import ContactImport, ImportedConsent, ImportOutcome, ImportResult
 from bot.store.integration import EVENT_TYPES
 from bot.store.migrate import current_revision, downgrade, upgrade
@@ -73,6 +73,7 @@ __all__ = [
     "ConversationWindows",
     "CrmSyncFailure",
     "Delivery",
+    "DetailField",
     "DoNotContact",
     "Enrollment",
     "ErasureReceipt",

@@ -39,6 +39,9 @@ def test_confident_interruptions_interrupt(text: str, intent: str) -> None:
         ("quote requests", False),
         ("chasing purchase orders", False),
         ("send me a quote please", True),
+        ("keeping track of the quotes we send out", False),
+        ("we need a quote for 20 seats", True),
+        ("can I get a quotation", True),
     ],
 )
 def test_asking_for_sales_is_not_working_in_it(text: str, asks: bool) -> None:
@@ -219,3 +222,22 @@ def test_asking_to_stop_interrupts_however_unsure_the_classifier_was() -> None:
     assert interrupts_form("actually please stop emailing me", "opt_out", 0.57, INTERRUPT_INTENTS)
     # A guess without the words stays below the floor: an answer, not a request.
     assert not interrupts_form("Dana Stopford", "opt_out", 0.57, INTERRUPT_INTENTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("i want more people signing up for the cooking classes", True),
+        ("keeping track of the quotes we send out", True),
+        ("fewer no-shows at the clinic", True),
+        ("we'd like our reps to stop chasing cold leads", True),
+        ("I'd like a demo first", False),
+        ("tell me the price", False),
+        ("just want to talk to someone", False),
+        ("how much is it", False),
+    ],
+)
+def test_a_statement_answers_what_they_hope_to_solve(text: str, answers: bool) -> None:
+    from bot.needs import answers_the_need_question
+
+    assert answers_the_need_question(text) is answers
