@@ -96,10 +96,17 @@ _CLAUSE_BREAK = re.compile(r"[,;.!]|\s+-\s+")
 
 
 def limits_consent(text: str) -> bool:
-    # "emails are fine but no texts": a "but" that refuses another channel limits nothing.
-    return bool(_LIMITS.search(_BUT_REFUSING.sub("", text)))
+    # "emails are fine but no texts": a "but" that refuses another channel limits nothing;
+    # nor does one that accepts ("whatsapp would be better but sms is also okay").
+    return bool(_LIMITS.search(_BUT_ACCEPTING.sub("", _BUT_REFUSING.sub("", text))))
 
 
+_CHANNEL_WORDS = r"(?:texts?|sms|txts?|messages|e-?mails?|calls?|whats ?app|telegram)"
+_BUT_ACCEPTING = re.compile(
+    rf"\bbut\s+(?:\w+\s+){{0,2}}?{_CHANNEL_WORDS}\s+(?:is|are|'s|'re|would be|will be)?\s*"
+    r"(?:also\s+|still\s+)?(?:ok|okay|fine|good|great|alright|all right)(?:\s+(?:too|as well|also))?\b",
+    re.IGNORECASE,
+)
 _BUT_REFUSING = re.compile(
     r"\bbut\s+(?:no|not|never)\s+(?:\w+\s+){0,2}?(?:texts?|sms|txts?|messages|e-?mails?|calls?|"
     r"whats ?app|telegram)\b[^,.;!?]*",

@@ -374,3 +374,19 @@ async def test_yes_to_the_asked_channel_and_no_to_another_is_an_answer_not_a_wit
     said = "emails are fine but no texts please, I'll never read them"
     events, _ = await answer(store, settings, said, intent="opt_out")
     assert followups(events) == ["action_record_consent"]
+
+
+async def test_a_yes_after_naming_a_preferred_channel_is_a_yes(
+    store: ProfileStore, settings: Settings
+) -> None:
+    # Asked about texts: "but" here accepts what was asked, it limits nothing.
+    tracker = make_tracker(
+        "whatsapp would be better but sms is also okay",
+        intent="affirm",
+        slots={**EMAIL_ASKED, "consent_purpose": "sms"},
+    )
+    await ActionRecordConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    contact = store.contacts.for_identity("rest", "visitor-1")
+    assert contact is not None and store.consent.state(contact.id)["sms"].granted
