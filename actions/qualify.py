@@ -20,14 +20,14 @@ from actions.answers import said_in_session
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.handoff_in_form import INSISTED
 from actions.lead import PERSON_INTENTS
-from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke
+from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke, said_again
 from actions.open_question import asking
 from actions.slots import READ_UNTIL, REQUESTED_SLOT, contact_slot, lead_values, list_slot
 from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import interrupts_form, reads_like
 from bot.leads import states_lead_details
-from bot.phone_places import country_of
+from bot.phone_places import country_of, country_of_email
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
 from bot.qualification import read_volunteered as read_volunteered_details
 from bot.scoring import load_rubric, score_contact
@@ -193,9 +193,16 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if answer.value is not None:
             answers[requested] = answer.value
         interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
-        if not answers and not answer.declined and (interrupted or self._corrects(turn)):
+        if (
+            not answers
+            and not answer.declined
+            and (interrupted or self._corrects(turn))
+            and not said_again(tracker)
+        ):
             # A question or a request: the rules answer, then we ask again. A correction
-            # to a lead detail leaves the questions for the summary (data/rules.yml).
+            # to a lead detail leaves the questions for the summary (data/rules.yml). Said
+            # again after that answer, it is a try at this question that was not
+            # understood: counted, so that the question is set aside, not asked forever.
             return []
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items()]
         events.append(SlotSet(READ_UNTIL, turn.message_id))
@@ -216,15 +223,18 @@ class ValidateQualifyForm(QualificationBacked, Action):
         return [*events, SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
 
     async def _phone_country(self, tracker: Tracker) -> str | None:
-        """The country of the person's phone number: which pesos or dollars they mean."""
-        phone = lead_values(tracker).get("phone")
+        """The country of the person's phone number, else of their email address: which
+        pesos or dollars they mean."""
+        values = lead_values(tracker)
+        phone, email = values.get("phone"), values.get("email")
         contact_id = contact_slot(tracker)
-        if phone is None and contact_id:
+        if (phone is None or email is None) and contact_id:
             try:
-                phone = (await self.call_store(self.store.contacts.get, contact_id)).phone
+                contact = await self.call_store(self.store.contacts.get, contact_id)
+                phone, email = phone or contact.phone, email or contact.email
             except (StoreUnavailable, LookupError) as error:
                 logger.warning("could not read the contact's phone: %s", error)
-        return country_of(phone)
+        return country_of(phone) or country_of_email(email)
 
     def _corrects(self, turn: Turn) -> bool:
         """ "The company should be Globex", "my email is ...": a lead detail, not an answer."""

@@ -237,6 +237,15 @@ _DECLINE_ALONE = re.compile(
     r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please)?[\s.!]*$",
     re.IGNORECASE,
 )
+# Asked for a phone number, a wish to be reached by email: "I'd rather you just email me",
+# "email is easier", "no calls please". ("Just text me" wants the number used.)
+_ANOTHER_WAY = re.compile(
+    r"\b(?:(?:just|only) e-?mail (?:me|us)|rather (?:you )?(?:just )?e-?mail(?:ed)?|"
+    r"(?:prefer|stick to|stick with|keep it to) e-?mail|"
+    r"e-?mail (?:is|'s|would be) (?:fine|better|best|easier|enough|ok|okay|preferred)|"
+    r"e-?mail only|by e-?mail only|no (?:phone )?calls|(?:don'?t|do not|please don'?t) (?:call|ring|phone))\b",
+    re.IGNORECASE,
+)
 # No company to give: working alone or not working.
 _NO_COMPANY = re.compile(
     r"^(?:(?:i'?m|i am|it'?s|its|just)\s+)*(?:just me|only me|myself|self[- ]?employed|"
@@ -258,6 +267,8 @@ def declines(text: str, field: str | None = None) -> bool:
     """
     stripped = text.strip()
     if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped):
+        return True
+    if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True
     return field == "company" and bool(_NO_COMPANY.search(stripped))
 

@@ -76,6 +76,23 @@ def country_of(phone: str | None) -> str | None:
     return place_of(phone)[0]
 
 
+# Country codes that are sold as generic names ("startup.io", "brand.co", "studio.ai").
+_GENERIC_USE = frozenset({"CO", "IO", "AI", "ME", "TV", "LY", "GG", "FM", "AM", "TO", "CC", "WS",
+                          "LA", "SO", "SH", "AC", "IM", "VC", "GL", "NU", "TK", "ST", "BZ"})  # fmt: skip
+
+
+def country_of_email(email: str | None) -> str | None:
+    """The country an address's domain names ("@cebuconnect.ph" is the Philippines), when
+    its ending is a country's own and not one used the world over."""
+    if not email or "@" not in email:
+        return None
+    tld = email.rsplit(".", 1)[-1].upper()
+    tld = "GB" if tld == "UK" else tld
+    if len(tld) != 2 or tld in _GENERIC_USE or tld not in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    return tld
+
+
 def dialling_region(number: str | None) -> str:
     """The region of the number's country code ("" when none): validity aside, since a
     caller's number only hints where the numbers they say are from."""

@@ -383,3 +383,39 @@ async def test_a_budget_in_pesos_is_read_in_the_currency_of_the_persons_phone(
     )
     assert slots["qual_budget"] == "10k_50k" and said == []
     assert store.leads.qualification(contact_id)["budget"] == "10k_50k"
+
+
+async def test_a_budget_in_pesos_is_read_in_the_currency_of_the_persons_email(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = store.leads.update_fields(
+        "rest", "visitor-1", {"name": "Jas", "email": "jas@cebuconnect.ph"}, "visitor-1"
+    )
+    slots, said = await _validate(
+        store, settings, "Maybe 30,000 pesos a month?", "qual_budget", contact_id=contact.id
+    )
+    assert slots["qual_budget"] == "1k_10k" and said == []
+
+
+async def test_a_question_said_again_after_its_answer_counts_as_a_try(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    said = "what do you mean by that exactly?"
+    tracker = make_tracker(
+        said,
+        intent="nlu_fallback",
+        confidence=0.3,
+        slots={"requested_slot": "qual_budget", "contact_id": contact_id},
+    )
+    # The rules answered it once already; said again, it is a try at the question.
+    tracker.events[:0] = [
+        {"event": "user", "text": said},
+        {"event": "bot", "text": "Sorry, I didn't catch that."},
+    ]
+    dispatcher = CollectingDispatcher()
+    events = await ValidateQualifyForm(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    assert responses(dispatcher) == ["utter_qualify_not_understood"]
+    assert slot_events(events)["requested_slot"] == "qual_budget"

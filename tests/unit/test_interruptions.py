@@ -241,3 +241,27 @@ def test_a_statement_answers_what_they_hope_to_solve(text: str, answers: bool) -
     from bot.needs import answers_the_need_question
 
     assert answers_the_need_question(text) is answers
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("I'd rather you just email me", True),
+        ("email is easier", True),
+        ("no calls please", True),
+        ("just text me", False),  # wants the number used: not a refusal
+        ("07700 900123", False),
+    ],
+)
+def test_asked_for_a_phone_wishing_for_email_turns_it_down(text: str, declined: bool) -> None:
+    from bot.interruptions import declines
+
+    assert declines(text, "phone") is declined
+
+
+def test_a_sentence_about_being_reached_is_no_company() -> None:
+    from bot.leads import company_problem
+
+    assert company_problem("I'd rather you just email me") == "not_a_company"
+    assert company_problem("please use my email") == "not_a_company"
+    assert company_problem("Email Solutions Ltd") is None
