@@ -1,3 +1,8 @@
+"""Where an address or number says a person is."""
+
+from __future__ import annotations
+
+
 def test_an_email_names_its_country_only_with_a_countrys_own_ending() -> None:
     from bot.phone_places import country_of_email
 
