@@ -189,6 +189,26 @@ def is_tool_or_network(text: str) -> bool:
     return bool(parts) and all(p in TOOLS or p in SOCIAL_NETWORKS for p in parts)
 
 
+# Tool names that are everyday words too ("our teams", "the outlook", "a quick zoom").
+_TOOLS_THAT_ARE_WORDS = frozenset(
+    {"teams", "sheets", "outlook", "drift", "crisp", "notion", "dynamics", "zoom", "line",
+     "signal", "threads", "meta", "x", "keap", "spreadsheet", "a spreadsheet", "crm", "erp",
+     "a crm", "an erp", "the crm"}
+)  # fmt: skip
+_WORD = re.compile(r"[\w.]+")
+
+
+def names_a_tool(text: str) -> bool:
+    """Whether `text` names a product by its own name ("push contacts into HubSpot")."""
+    words = [w.strip(".").lower() for w in _WORD.findall(text)]
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            if phrase in TOOLS and phrase not in _TOOLS_THAT_ARE_WORDS:
+                return True
+    return False
+
+
 def is_place(text: str) -> bool:
     value = key(text)
     return value in PLACES or _without_article(value) in PLACES

@@ -68,6 +68,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "yeah no worries", "yep no worries", "yes no worries",
         "ok no worries", "okay no worries", "sure no worries", "yeah no problem",
         "yeah no dramas", "yep no dramas", "yeah no probs", "yes no problem",
+        # "Emailing me is no problem": said of the thing asked, no mere politeness.
+        "is no problem", "are no problem", "is not a problem", "are not a problem",
+        "that is no problem", "that is not a problem", "is no issue", "are no issue",
+        "is not an issue", "are not an issue",
     ),
     _NO: (
         "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",

@@ -31,7 +31,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.interruptions import only_announces
+from bot.interruptions import is_question, only_announces
+from bot.lead_vocabulary import names_a_tool
 from bot.needs import fits_question, states_a_need
 from bot.repair import asks_to_repeat
 from nlu.explicit_details import settle_intent
@@ -314,7 +315,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return None if intent == "ask_why_needed" else "ask_why_needed"
     if intent in ANNOUNCED_AS and announces_questions(text):
         return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
-    if intent == "nlu_fallback" and _INTEGRATION.search(text):
+    if intent == "nlu_fallback" and (
+        _INTEGRATION.search(text) or (is_question(text) and names_a_tool(text))
+    ):
+        # "does it push contacts into HubSpot?": a question that names a product.
         return "ask_integrations"
     if intent in _STATEMENT_GUESSES and _INTEGRATION.search(text) and _ASKS.search(text):
         return "ask_integrations"  # "it work with salesforce" is asked, not told

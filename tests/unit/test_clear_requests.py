@@ -295,3 +295,21 @@ def test_thanks_needs_a_word_of_thanks() -> None:
     assert corrected_intent("qwv nnx", "thank", []) == "nlu_fallback"
     assert corrected_intent("cheers, very helpful", "thank", []) is None
     assert corrected_intent("thx", "thank", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Does it push contacts into HubSpot or would I be copy-pasting everything?",
+            "ask_integrations",
+        ),
+        ("can it feed google sheets?", "ask_integrations"),
+        ("do our teams get a ping?", None),  # "teams" is a word here, not a product
+        ("we keep everything in HubSpot", None),  # told, not asked
+    ],
+)
+def test_a_question_naming_a_product_asks_about_integrations(
+    text: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, "nlu_fallback", []) == expected

@@ -265,3 +265,19 @@ def test_not_doing_texts_is_a_no_to_texts() -> None:
     for said in ("no i don't do texts", "i don't do texts", "nah i dont do texting"):
         answer = read_yes_no(said)
         assert answer.answer == "no" and answer.purposes == {"sms": False}, said
+
+
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [
+        ("Emailing me is no problem", {"email": True}),
+        ("texts are not a problem", {"sms": True}),
+    ],
+)
+def test_a_channel_that_is_no_problem_is_a_yes_to_it(text: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(text)
+    assert reading.answer == "yes" and reading.clean and reading.purposes == purposes
+
+
+def test_no_problem_alone_is_still_only_politeness() -> None:
+    assert read_yes_no("no problem").answer == "unsure"
