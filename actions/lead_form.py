@@ -191,8 +191,9 @@ class ValidateLeadForm(StoreBacked, Action):
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):
             return await self._stop(dispatcher, tracker, turn)
         if requested and not leaving and _declines(turn, requested, reading):
-            if gave_nothing and list_slot(tracker, SKIPPED):
-                # A second question turned down before any detail was given.
+            if gave_nothing and (list_slot(tracker, SKIPPED) or _said_no_details(tracker)):
+                # A second question turned down before any detail was given, or the first
+                # after saying no details were on offer ("only questions, no details").
                 return await self._stop(dispatcher, tracker, turn)
             return await self._decline(dispatcher, tracker, requested, turn, reading, domain)
         # Only what the message states outright counts here; an email read out when it
@@ -405,6 +406,15 @@ def _answers_despite_cue(
     # Only a short answer: a request said twice ("I just want to know what you have on
     # file") is still a request.
     return len(turn.text.split()) <= SHORT_ANSWER_WORDS and said_again(tracker)
+
+
+def _said_no_details(tracker: Tracker) -> bool:
+    """Whether an earlier message of this session turned down giving any details."""
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    session = events[starts[-1] :] if starts else events
+    earlier = [e for e in session if e.get("event") == "user"][:-1]
+    return any(wants_no_details(str(e.get("text") or "")) for e in earlier)
 
 
 def said_again(tracker: Tracker) -> bool:

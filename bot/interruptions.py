@@ -69,7 +69,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "request_data": re.compile(
-        r"\b(?:my (?:data|details|information|info|profile)|about me|on me)\b", re.I
+        r"\b(?:my (?:data|details|information|info|profile)|about me|on me|on (?:file|record))\b",
+        re.I,
     ),
     "request_erasure": re.compile(
         r"\b(?:delete|erase|remove|wipe|forget (?:me|everything|all|my)|right to be forgotten)\b",
@@ -290,7 +291,11 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"(?:my|any|personal|contact)\s+(?:details|info\w*|data|contact\w*|particulars)|"
     r"no\s+(?:personal\s+)?(?:details|info\w*|data)(?:\s+(?:please|thanks|for now))?\s*[.!]*$|"
     r"stop\s+asking(?:\s+me)?(?:\s+for)?|"
-    r"without\s+(?:giving|sharing|leaving)\s+(?:my|any)\s+(?:details|info\w*|data))",
+    r"without\s+(?:giving|sharing|leaving)\s+(?:my|any)\s+(?:details|info\w*|data)|"
+    # Done asking, with nothing given: "good, I have no more questions".
+    r"no\s+(?:more|other|further)\s+questions|"
+    r"that'?s\s+all\s+(?:i\s+(?:needed|wanted)(?:\s+to\s+know)?|for\s+(?:now|today))|"
+    r"that\s+answers\s+(?:everything|all\s+my\s+questions|my\s+questions))",
     re.IGNORECASE,
 )
 

@@ -83,7 +83,7 @@ REQUEST_DATA = "request_data"
 _PERSONAL = re.compile(
     r"\b(?:my|mine|myself)\b|\b(?:about|on|of|re|regarding|concerning) me\b|"
     r"\bon (?:file|record) for me\b|\bi (?:gave|told|shared|entered|typed|provided)\b|"
-    r"\b(?:you|u) (?:have|hold|keep|store|got) on (?:file|record)\b|"
+    r"\b(?:you|u)(?:'ve|’ve| have)? (?:\w+ )?(?:have|hold|keep|store|got) on (?:file|record)\b|"
     r"\bthis (?:chat|conversation)\b",
     re.IGNORECASE,
 )
@@ -213,11 +213,15 @@ _DATA_MENTIONED = re.compile(
     re.IGNORECASE,
 )
 # Asking to see one's own data in words DIET took for a product question or could not place.
+_YOU_HOLD = (
+    r"(?:do |did |does )?(?:you|u|y'?all|you guys)(?:'ve|’ve| have)?\s+(?:\w+\s+)?"
+    r"(?:have|hold|keep|store|stored|kept|got|collected)"
+)
 _ASKS_FOR_OWN_DATA = re.compile(
     r"\b(?:what|which|whatever|see|know|find out|check|show me|tell me|copy of)\b[^.?!]{0,40}?"
     r"\b(?:(?:personal )?(?:data|info\w*|details|records?) "
-    r"(?:(?:you|u) (?:have|hold|keep|store|got)|about me|on me|of mine)|"
-    r"(?:you|u) (?:have|hold|keep|store|got) (?:on|about) (?:me|file|record))\b",
+    rf"(?:{_YOU_HOLD}|about me|on me|of mine)|"
+    rf"{_YOU_HOLD} (?:on|about) (?:me|file|record))\b",
     re.IGNORECASE,
 )
 _DATA_REQUEST_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities", "ask_data_use"}

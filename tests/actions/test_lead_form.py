@@ -498,3 +498,31 @@ async def test_wanting_to_know_something_is_a_need_when_the_need_is_asked(
         slots={"requested_slot": "lead_need", "lead_name": "D", "lead_email": "d@a.io"},
     )  # fmt: skip
     assert slots["lead_need"] == said
+
+
+async def test_the_first_question_turned_down_after_saying_no_details_ends_the_form(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "No, I don't give my name", intent="deny", slots={"requested_slot": "lead_name"}
+    )
+    opener = "Hello, I have only some short questions, no details please."
+    tracker.events[:0] = [{"event": "user", "text": opener}, {"event": "bot", "text": "Ask away"}]
+    events = await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
+    assert responses(dispatcher) == ["utter_lead_form_declined"]
+    assert slot_events(events)["requested_slot"] is None
+
+
+async def test_no_more_questions_with_nothing_given_ends_the_form(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="Good, I have no more questions",
+        intent="ask_capabilities",
+        slots={"requested_slot": "lead_email", "skipped_fields": ["name"]},
+    )
+    assert said == ["utter_lead_form_declined"] and slots["requested_slot"] is None

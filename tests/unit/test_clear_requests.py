@@ -313,3 +313,15 @@ def test_a_question_naming_a_product_asks_about_integrations(
     text: str, expected: str | None
 ) -> None:
     assert corrected_intent(text, "nlu_fallback", []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("What information do you actually hold about me?", "nlu_fallback"),
+        ("I just want to see what you've got on file", "request_info"),
+        ("what details have you collected on me", "ask_data_use"),
+    ],
+)
+def test_asking_what_is_held_in_other_words_is_a_data_request(text: str, intent: str) -> None:
+    assert corrected_intent(text, intent, []) == "request_data"
