@@ -33,7 +33,7 @@ CHANNEL_OF_PURPOSE: dict[Purpose, Channel] = {
 _MENTIONS: tuple[tuple[Purpose, re.Pattern[str]], ...] = (
     (
         "email",
-        re.compile(r"\b(?:e-?mails?|e-?mailing|newsletters?|mailing list|inbox|mail)\b", re.I),
+        re.compile(r"\b(?:e-?mails?|e-?mailing|newsletters?|mailing list|inbox|mails?)\b", re.I),
     ),
     ("sms", re.compile(r"\b(?:sms|texts?|texting|text messages?|txt|short messages?)\b", re.I)),
     ("whatsapp", re.compile(r"\bwhats ?app\b", re.I)),

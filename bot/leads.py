@@ -92,10 +92,14 @@ def normalize_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-# Ofcom's ranges for drama and examples (07700 900xxx, 01632 960xxx): libphonenumber calls
-# them invalid, yet they are the numbers people give in demos and tests. Taking them
-# costs nothing (a text to one fails at the provider) and refusing them loses the lead.
-_FICTIONAL_NUMBERS = re.compile(r"^\+44(?:7700900|1632960)\d{3}$")
+# Ofcom's ranges for drama and examples (07700 900xxx, 01632 960xxx) and the ACMA's
+# (mobiles 0491 57x xxx, landlines (0x) 5550 xxxx and 7010 xxxx): libphonenumber calls
+# the UK's invalid and reads Australia's in other countries too, yet they are the numbers
+# people give in demos and tests. Taking them costs nothing (a text to one fails at the
+# provider) and refusing them loses the lead.
+_FICTIONAL_NUMBERS = re.compile(
+    r"^(?:\+44(?:7700900|1632960)\d{3}|\+61(?:49157\d{4}|[2378](?:5550|7010)\d{4}))$"
+)
 
 
 def _is_fictional(number: phonenumbers.PhoneNumber) -> bool:
@@ -1357,7 +1361,7 @@ def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
     ]
     fictional = [found for found in readers if any(_is_fictional(m.number) for m in found)]
     if fictional:
-        return fictional[0][0]  # the UK's drama range is nobody's real number elsewhere
+        return fictional[0][0]  # a drama range is nobody's real number elsewhere
     return readers[0][0] if len(readers) == 1 else None
 
 

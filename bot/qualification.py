@@ -853,6 +853,7 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|(?<!for )(?<!not )(?<!just )now|today|tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
+                r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
                 re.I), "now"),
     (re.compile(r"\b(?:next month|this quarter|next quarter|"

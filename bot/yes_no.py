@@ -121,7 +121,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "the", "a", "to", "for", "and", "but", "or", "with", "all", "both", "everything",
         "that one", "one", "now", "go", "ahead", "sounds", "thing", "sure thing", "of",
         "am", "be", "from", "about", "any", "anything", "either", "though", "as well",
-        "too", "also", "again", "again please", "on", "in", "at",
+        "too", "also", "again", "again please", "on", "in", "at", "send", "send me",
         # Thanks and goodbyes in the speaker's first language.
         "grazie", "merci", "danke", "gracias", "obrigado", "obrigada", "shukran", "asante",
         "ciao", "bye", "goodbye", "dhanyavaad", "dhanyavad", "shukriya", "terima kasih",
@@ -130,7 +130,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # Channel words count as part of an answer ("emails yes, texts no").
 _PURPOSE_WORDS = frozenset(
-    ["email", "emails", "e-mail", "e-mails", "emailing", "mail", "mailing", "newsletter",
+    ["email", "emails", "e-mail", "e-mails", "emailing", "mail", "mails", "mailing", "newsletter",
      "newsletters", "text", "texts", "texting", "sms", "txt", "message", "messages",
      "short", "short message", "short messages",
      "whatsapp", "telegram", "call", "calls", "calling", "ring", "phone"]

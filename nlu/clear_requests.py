@@ -119,7 +119,8 @@ _INTEGRATION = re.compile(
 )
 # What happens next, and why a detail is wanted, asked in words DIET could not place.
 _NEXT_STEPS = re.compile(
-    r"\b(?:what|wat|wot|wht) (?:happens|comes|will happen|would happen|do (?:i|we) do|is the next step|"
+    r"\b(?:what|wat|wot|wht) (?:actually |exactly |then |really )?(?:happens|comes|will happen|"
+    r"would happen|do (?:i|we) do|is the next step|"
     r"are the next steps|'s the next step|'s next)\b(?:\W+\w+){0,2}\W*"
     r"(?:next|now|then|after|afterwards|once|when|$)|"
     r"\bnext steps?\b|\bhow long (?:until|till|before) (?:i|we|someone|somebody|you)\b",

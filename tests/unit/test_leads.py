@@ -755,3 +755,14 @@ def test_a_title_is_not_stored_as_part_of_the_name(said: str, name: str) -> None
 )
 def test_a_role_said_formally_is_stored_without_its_lead_in(said: str, role: str) -> None:
     assert read_message(said, region="GB", requested="role").values["role"] == role
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("mobile's 0491 570 159", "+61491570159"),  # the ACMA's drama range
+        ("02 5550 1234", "+61255501234"),
+    ],
+)
+def test_australias_drama_numbers_are_taken_without_a_hint(said: str, phone: str) -> None:
+    assert read_message(said, region="US", requested="phone").values["phone"] == phone

@@ -630,3 +630,15 @@ def test_a_named_month_depends_on_the_day_it_is_said() -> None:
 )
 def test_timeline_in_set_phrases(said: str, timeline: str) -> None:
     assert read_answer("timeline", said).value == timeline
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("authority", "Final decision will be mine only", "decides"),
+        ("timeline", "by next month if possible", "now"),
+        ("timeline", "next month", "quarter"),
+    ],
+)
+def test_more_everyday_answers(field: str, said: str, value: str) -> None:
+    assert read_answer(field, said).value == value

@@ -281,3 +281,8 @@ def test_a_channel_that_is_no_problem_is_a_yes_to_it(text: str, purposes: dict[s
 
 def test_no_problem_alone_is_still_only_politeness() -> None:
     assert read_yes_no("no problem").answer == "unsure"
+
+
+def test_mails_is_email() -> None:
+    assert read_yes_no("Yes, you can send mails").answer == "yes"
+    assert read_yes_no("no mails please").purposes == {"email": False}
