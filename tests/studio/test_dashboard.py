@@ -47,7 +47,7 @@ def seed_contacts(store: ProfileStore) -> None:
         explanation=[],
         now=ago(1),
     )
-    store.leads.record_outcome(star, "won", now=ago(0.5))
+    store.leads.record_outcome(star, "won", source="cli", recorded_by="cli:test", now=ago(0.5))
     store.contacts.ensure("web", "w-2", now=ago(2))
     store.leads.update_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
     store.leads.update_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
