@@ -234,6 +234,17 @@ class ScoreRecord:
 
 
 @dataclass(frozen=True)
+class CrmPull:
+    """How far a connector has pulled changes back from its CRM, and its last failure."""
+
+    connector: str
+    modified_since: datetime | None  # None: never pulled, so everything is new
+    attempts: int  # failures in a row
+    retry_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
 class OutcomeRecord:
     """A sale won or lost, as recorded once; `current` while it is the latest."""
 

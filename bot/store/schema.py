@@ -598,6 +598,19 @@ crm_sync_cursors = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# What a CRM connector pulls back (#20: closed deals as outcomes): the last-modified time
+# it has read up to, and its latest failure while it waits to try again.
+crm_pulls = Table(
+    "crm_pulls",
+    metadata,
+    Column("connector", String(32), primary_key=True),
+    Column("modified_since", UtcDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("retry_at", UtcDateTime),
+    Column("last_error", Text),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 # Erased people's CRM copies still to delete (#17): the email is kept only until the
 # CRM has confirmed the deletion, as the tracker queue keeps sender ids.
 crm_erasures = Table(

@@ -85,8 +85,20 @@ def upgrade() -> None:
         postgresql_where=sa.text("is_current"),
     )
 
+    op.create_table(
+        "crm_pulls",
+        sa.Column("connector", sa.String(32), nullable=False),
+        _utc("modified_since", nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        _utc("retry_at", nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        _utc("updated_at"),
+        sa.PrimaryKeyConstraint("connector", name="pk_crm_pulls"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("crm_pulls")
     op.drop_index("uq_lead_outcomes_current", table_name="lead_outcomes")
     with op.batch_alter_table("lead_outcomes") as batch:
         batch.add_column(sa.Column("value", sa.Integer(), nullable=True))
