@@ -235,3 +235,21 @@ def test_the_migration_brings_older_outcomes_along(engine: Engine) -> None:
     assert real[0].value == Decimal(5000) and real[0].recorded_at == at(1)
     [synthetic] = store.leads.outcome_history("c-synth")
     assert (synthetic.source, synthetic.current) == ("synthetic", True)
+
+
+def test_erasure_leaves_no_trace_of_an_outcome_anywhere(
+    store: ProfileStore, engine: Engine
+) -> None:
+    from tests.store.test_erasure import tables_holding
+
+    store.integrations.subscribe_webhook(HOOK, ["lead.outcome"], "s" * 32, now=NOW)
+    contact_id = _contact(store)
+    _won(store, contact_id, reason="Ada 1 of ada1@acme.io signed for Lovelace Ltd")
+    store.leads.record_outcome(
+        contact_id, "lost", source="hubspot", recorded_by="hubspot", external_ref="77@1",
+        reason="Lovelace Ltd churned", now=at(20),
+    )  # fmt: skip
+    assert "lead_outcomes" in tables_holding(engine, ["Lovelace"])
+    store.privacy.erase(contact_id, salt="pepper", now=at(30))
+    assert tables_holding(engine, ["Lovelace", "ada1@acme.io", "Ada 1"]) == {}
+    assert [e.action for e in store.privacy.audit_entries()].count("record_outcome") == 2
