@@ -520,10 +520,11 @@ def _closed_at(raw: str | None) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(re.sub("[zZ]$", "+00:00", raw.strip()))
-    except ValueError:
+        if when.tzinfo is None:
+            raise unprocessable("occurred_at needs a UTC offset (e.g. 2026-03-01T12:00:00Z)")
+        when = when.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # year 1 at +14:00 is before anything UTC can say
         raise unprocessable("occurred_at is an ISO 8601 date and time") from None
-    if when.tzinfo is None:
-        raise unprocessable("occurred_at needs a UTC offset (e.g. 2026-03-01T12:00:00Z)")
     if when > now() + CLOCK_SKEW:
         raise unprocessable("occurred_at is in the future")
     return when

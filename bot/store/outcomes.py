@@ -29,6 +29,7 @@ OC = lead_outcomes.c
 LARGEST_VALUE = Decimal("999999999999.999")  # 15 digits: exact everywhere
 LONGEST_REASON = 500
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -60,6 +61,8 @@ def parse_value(raw: object) -> Decimal:
     what a person typed."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
         raise InvalidField("value", 'give the amount as a decimal string, e.g. "12500.00"')
+    if isinstance(raw, str) and not _PLAIN_NUMBER.fullmatch(raw.strip()):
+        raise InvalidField("value", f"{raw[:40]!r} is not a number such as 12500.00")
     try:
         value = Decimal(raw.strip() if isinstance(raw, str) else raw)
     except InvalidOperation:

@@ -106,6 +106,10 @@ def test_api_outcome_for_an_unknown_contact_is_404(api: Api) -> None:
         ({**WON, "occurred_at": "2026-03-01T09:30:00"}, "occurred_at needs a UTC offset"),
         ({**WON, "occurred_at": "2999-01-01T00:00:00Z"}, "occurred_at is in the future"),
         ({**WON, "stage": "closedwon"}, "unknown fields: stage"),
+        ({**WON, "value": "\u0661\u0662"}, "is not a number such as 12500.00"),
+        ({**WON, "value": "1e3"}, "is not a number such as 12500.00"),
+        ({**WON, "occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at is an ISO 8601"),
+        ({**WON, "reason": "a\u0000b"}, "reason: plain text"),
     ],
 )
 def test_api_unusable_outcomes_are_422_with_a_clear_message(
