@@ -253,3 +253,26 @@ def test_erasure_leaves_no_trace_of_an_outcome_anywhere(
     store.privacy.erase(contact_id, salt="pepper", now=at(30))
     assert tables_holding(engine, ["Lovelace", "ada1@acme.io", "Ada 1"]) == {}
     assert [e.action for e in store.privacy.audit_entries()].count("record_outcome") == 2
+
+
+def test_outcomes_racing_for_one_contact_leave_one_current_and_every_one_kept(
+    store: ProfileStore,
+) -> None:
+    from tests.store.test_concurrency import all_at_once
+
+    contact_id = _contact(store)
+    calls = [
+        lambda n=n: store.leads.record_outcome(
+            contact_id, "won" if n % 2 else "lost", source="api", recorded_by=f"api-token:{n}",
+            reason=f"take {n}",
+        )
+        for n in range(4)
+    ]  # fmt: skip
+    results = all_at_once(calls)
+    assert all(new for _, new in results)
+    history = store.leads.outcome_history(contact_id)
+    assert len(history) == 4 and [o.current for o in history].count(True) == 1
+    assert history[-1].current and store.leads.outcome(contact_id) == history[-1]
+    same = [lambda: _won(store, contact_id, now=at(50)) for _ in range(4)]
+    assert [new for _, new in all_at_once(same)].count(True) == 1  # the rest found it current
+    assert len(store.leads.outcome_history(contact_id)) == 5
