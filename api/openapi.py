@@ -151,7 +151,7 @@ SCHEMAS: dict[str, Any] = {
     "OutcomeRecord": _obj({
         "outcome": {"type": "string", "enum": list(OUTCOMES)},
         "value": {**MONEY, "description": "what the sale was worth (or would have been), "
-                  "a decimal string; needs currency"},
+                  "a decimal string (a JSON number is read exactly too); needs currency"},
         "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$",
                      "description": "ISO 4217, e.g. EUR; only with a value"},
         "reason": {**_text(500), "description": "why it was won or lost"},
