@@ -14,7 +14,8 @@ import time
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, cast
 
 from aiohttp import web
@@ -32,9 +33,10 @@ from bot.store import (
     ConsentWords,
     Contact,
     Enrollment,
+    OutcomeRecord,
     ProfileStore,
 )
-from bot.types import PURPOSES, ContactId, LeadField
+from bot.types import OUTCOMES, PURPOSES, ContactId, LeadField
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STORE = web.AppKey("store", ProfileStore)
@@ -320,11 +322,12 @@ async def patch_contact(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
+async def _json_body(request: web.Request, exact: bool = False) -> dict[str, Any]:
+    """The request's JSON object; `exact` reads numbers with decimals as Decimal."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise Problem(413, "Payload Too Large", f"at most {MAX_BODY} bytes")
     try:
-        body = json.loads(await request.text())
+        body = json.loads(await request.text(), parse_float=Decimal if exact else float)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise Problem(400, "Bad Request", f"the body is not JSON: {error}") from None
     except ValueError as error:  # an integer of more than 4,300 digits
@@ -438,6 +441,95 @@ def _consent_record(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+OUTCOME_FIELDS = {"outcome", "value", "currency", "reason", "occurred_at"}
+# A sale closes in the past; a few minutes ahead is another machine's clock.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def unprocessable(detail: str) -> Problem:
+    return Problem(422, "Unprocessable Entity", detail)
+
+
+def outcome_json(record: OutcomeRecord) -> dict[str, Any]:
+    return {k: v for k, v in record.to_export().items() if k != "contact_id"}
+
+
+async def get_outcome(request: web.Request) -> web.Response:
+    require(request, "read")
+    key = _contact_key(request)
+
+    def read(store: ProfileStore) -> dict[str, Any]:
+        history = store.leads.outcome_history(key)
+        current = next((o for o in history if o.current), None)
+        return {
+            "contact_id": store.contacts.get(key).id,
+            "current": None if current is None else outcome_json(current),
+            "history": [outcome_json(o) for o in history],
+        }
+
+    body = await in_thread(request, read)
+    await audited(request, "api.read", body["contact_id"], part="outcome")
+    return web.json_response(body)
+
+
+async def post_outcome(request: web.Request) -> web.Response:
+    """Record a sale won or lost; the same as the current outcome again is a 200 that
+    records nothing, so a client may safely retry. The store audits it."""
+    token = require(request, "write")
+    key, body = _contact_key(request), await _json_body(request, exact=True)
+    given = _outcome_record(body)
+
+    def record(store: ProfileStore) -> tuple[OutcomeRecord, bool]:
+        return store.leads.record_outcome(
+            key, source="api", recorded_by=f"api-token:{token.id}", **given
+        )
+
+    try:
+        saved, new = await in_thread(request, record)
+    except InvalidField as error:
+        raise unprocessable(str(error)) from None
+    return web.json_response(outcome_json(saved), status=201 if new else 200)
+
+
+def _outcome_record(body: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(body) - OUTCOME_FIELDS)
+    if unknown:
+        raise unprocessable(f"unknown fields: {', '.join(unknown)}")
+    outcome = body.get("outcome")
+    if outcome not in OUTCOMES:
+        raise unprocessable(f"outcome is one of {', '.join(OUTCOMES)}")
+    value = body.get("value")
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (str, int, Decimal))
+    ):
+        raise unprocessable('value is a decimal amount such as "12500.00"')
+    for name in ("currency", "reason", "occurred_at"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise unprocessable(f"{name} is text")
+    return {
+        "outcome": outcome,
+        "value": value,
+        "currency": body.get("currency"),
+        "reason": body.get("reason"),
+        "occurred_at": _closed_at(body.get("occurred_at")),
+    }
+
+
+def _closed_at(raw: str | None) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        when = datetime.fromisoformat(re.sub("[zZ]$", "+00:00", raw.strip()))
+        if when.tzinfo is None:
+            raise unprocessable("occurred_at needs a UTC offset (e.g. 2026-03-01T12:00:00Z)")
+        when = when.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # year 1 at +14:00 is before anything UTC can say
+        raise unprocessable("occurred_at is an ISO 8601 date and time") from None
+    if when > now() + CLOCK_SKEW:
+        raise unprocessable("occurred_at is in the future")
+    return when
+
+
 async def get_enrollments(request: web.Request) -> web.Response:
     require(request, "read")
     key = _contact_key(request)
@@ -519,5 +611,7 @@ def build_app(
     app.router.add_get("/api/v1/contacts/{contact_id}/consent", get_consent)
     app.router.add_post("/api/v1/contacts/{contact_id}/consent", post_consent)
     app.router.add_get("/api/v1/contacts/{contact_id}/enrollments", get_enrollments)
+    app.router.add_get("/api/v1/contacts/{contact_id}/outcome", get_outcome)
+    app.router.add_post("/api/v1/contacts/{contact_id}/outcome", post_outcome)
     app.router.add_get("/api/v1/campaigns/{campaign}/enrollments", campaign_enrollments)
     return app

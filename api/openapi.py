@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import __version__
-from bot.types import GRADES, LEAD_STATUSES, PURPOSES
+from bot.types import GRADES, LEAD_STATUSES, OUTCOME_SOURCES, OUTCOMES, PURPOSES
 
 NULLABLE_TEXT: dict[str, Any] = {"type": "string", "nullable": True}
 TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
@@ -61,6 +61,25 @@ ERRORS = {
     "429": _problem("too many requests for this token; see Retry-After"),
 }
 CONTACT_ERRORS = {**ERRORS, "404": _problem("no such contact")}
+MONEY: dict[str, Any] = {"type": "string", "pattern": "^[0-9]{1,12}([.][0-9]{1,3})?$",
+                         "example": "12500.00"}  # fmt: skip
+
+OUTCOME: dict[str, Any] = _obj({
+        "id": {"type": "integer"},
+        "outcome": {"type": "string", "enum": list(OUTCOMES)},
+        "value": {**MONEY, "nullable": True},
+        "currency": {"type": "string", "nullable": True, "description": "ISO 4217"},
+        "reason": NULLABLE_TEXT,
+        "source": {"type": "string", "enum": list(OUTCOME_SOURCES)},
+        "recorded_by": {"type": "string",
+                        "description": "who recorded it: api-token:<id>, cli:<user>, hubspot"},
+        "external_ref": {"type": "string", "nullable": True,
+                         "description": "the source's own id for it (a HubSpot deal id)"},
+        "current": {"type": "boolean",
+                    "description": "the contact's current outcome (the latest recorded)"},
+        "occurred_at": {**TIME, "description": "when the sale was won or lost"},
+        "recorded_at": {**TIME, "description": "when Parley recorded it"},
+    })  # fmt: skip
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
@@ -122,6 +141,23 @@ SCHEMAS: dict[str, Any] = {
     "Enrollments": _obj({"items": {"type": "array", "items": _ref("Enrollment")}}),
     "EnrollmentPage": _obj({"items": {"type": "array", "items": _ref("Enrollment")},
                             "next": NULLABLE_TEXT}),
+    "Outcome": OUTCOME,
+    "Outcomes": _obj({
+        "contact_id": {"type": "string"},
+        "current": {**OUTCOME, "nullable": True},
+        "history": {"type": "array", "items": _ref("Outcome"),
+                    "description": "every outcome recorded, oldest first"},
+    }),
+    "OutcomeRecord": _obj({
+        "outcome": {"type": "string", "enum": list(OUTCOMES)},
+        "value": {**MONEY, "description": "what the sale was worth (or would have been), "
+                  "a decimal string (a JSON number is read exactly too); needs currency"},
+        "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$",
+                     "description": "ISO 4217, e.g. EUR; only with a value"},
+        "reason": {**_text(500), "description": "why it was won or lost"},
+        "occurred_at": {**TIME, "description": "when it was won or lost (default: now); "
+                        "with a UTC offset, not in the future"},
+    }, required=["outcome"]),
 }  # fmt: skip
 
 
@@ -169,6 +205,27 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/contacts/{contact_id}/enrollments": {
         "get": _contact_get("The contact's campaign enrollments", "Enrollments")},
+    "/api/v1/contacts/{contact_id}/outcome": {
+        "get": _contact_get("The contact's current sales outcome and every earlier one",
+                            "Outcomes"),
+        "post": {
+            "summary": "Record a sale won or lost, with its value, currency and reason",
+            "description": "Scope: write. The new outcome becomes the contact's current one "
+                           "(earlier ones are kept), is audited and sent as a lead.outcome "
+                           "event. Posting what is already the current outcome (same outcome, "
+                           "value, currency and reason) records nothing and answers 200, so a "
+                           "retry is safe.",
+            "parameters": [CONTACT_ID],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": _ref("OutcomeRecord")}}},
+            "responses": {
+                "201": _json(_ref("Outcome"), "Recorded"),
+                "200": _json(_ref("Outcome"), "Already the current outcome: nothing recorded"),
+                **CONTACT_ERRORS,
+                "422": _problem("the outcome, value, currency, reason or time is not usable"),
+            },
+        },
+    },
     "/api/v1/campaigns/{campaign}/enrollments": {"get": {
         "summary": "Who is enrolled in a campaign, by enrollment order",
         "description": "Scope: read.",
@@ -196,7 +253,8 @@ def description() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Parley API", "version": __version__, "description": (
-            "Contacts, leads and scores, consent, campaign enrollments and timelines. "
+            "Contacts, leads and scores, consent, sales outcomes, campaign enrollments and "
+            "timelines. "
             "Send `Authorization: Bearer <token>` (create one with `parley api-token "
             "create`); tokens carry scopes read, write and privacy. Errors are "
             "application/problem+json. Lists page with `limit` and `after`.")},

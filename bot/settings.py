@@ -153,6 +153,12 @@ class CrmSettings:
 
     hubspot_token: Secret | None
     hubspot_api_base_url: str
+    # Outcomes (#20): deal stage -> won or lost; deals in other stages are not read.
+    hubspot_deal_stages: tuple[tuple[str, str], ...] = (
+        ("closedwon", "won"),
+        ("closedlost", "lost"),
+    )
+    hubspot_deal_currency: str = "USD"  # for an amount whose deal names no currency
 
     @property
     def configured(self) -> bool:
@@ -403,7 +409,30 @@ def ops_settings(env: Mapping[str, str]) -> OpsSettings:
 def _crm(env: Mapping[str, str]) -> CrmSettings:
     token = env.get("HUBSPOT_ACCESS_TOKEN", "").strip()
     base_url = _url(env, "HUBSPOT_API_BASE_URL", "https://api.hubapi.com")
-    return CrmSettings(Secret(token) if token else None, base_url.rstrip("/"))
+    currency = env.get("HUBSPOT_DEAL_CURRENCY", "").strip().upper() or "USD"
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise InvalidSetting("HUBSPOT_DEAL_CURRENCY", f"{currency!r}: an ISO 4217 code, e.g. EUR")
+    return CrmSettings(
+        Secret(token) if token else None,
+        base_url.rstrip("/"),
+        _deal_stages(env.get("HUBSPOT_DEAL_STAGES", "").strip() or "closedwon=won,closedlost=lost"),
+        currency,
+    )
+
+
+def _deal_stages(raw: str) -> tuple[tuple[str, str], ...]:
+    """ "closedwon=won,closedlost=lost": HubSpot's internal stage ids and what they mean."""
+    stages: dict[str, str] = {}
+    for pair in raw.split(","):
+        stage, _, outcome = (part.strip() for part in pair.partition("="))
+        if not stage or outcome not in ("won", "lost") or stage in stages:
+            raise InvalidSetting(
+                "HUBSPOT_DEAL_STAGES",
+                f"{pair.strip()!r}: use STAGE=won or STAGE=lost, each stage once, "
+                "comma-separated (e.g. closedwon=won,closedlost=lost)",
+            )
+        stages[stage] = outcome
+    return tuple(stages.items())
 
 
 RATE_DEFAULTS = {"sms": 1.0, "whatsapp": 20.0, "telegram": 25.0, "email": 10.0}

@@ -106,7 +106,11 @@ def ops_env(settings: Settings) -> dict[str, str]:
 
 def crm_env(settings: Settings) -> dict[str, str]:
     crm = settings.crm
-    env = {"HUBSPOT_API_BASE_URL": crm.hubspot_api_base_url}
+    env = {
+        "HUBSPOT_API_BASE_URL": crm.hubspot_api_base_url,
+        "HUBSPOT_DEAL_STAGES": ",".join(f"{s}={o}" for s, o in crm.hubspot_deal_stages),
+        "HUBSPOT_DEAL_CURRENCY": crm.hubspot_deal_currency,
+    }
     if crm.hubspot_token is not None:
         env["HUBSPOT_ACCESS_TOKEN"] = crm.hubspot_token.value
     return env

@@ -45,3 +45,6 @@ Stage = Literal["new", "mql", "sql"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
 Outcome = Literal["won", "lost"]
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+# Where a sales outcome was recorded (#20); "synthetic" is generated history, never real.
+OutcomeSource = Literal["studio", "api", "cli", "hubspot", "synthetic"]
+OUTCOME_SOURCES: tuple[OutcomeSource, ...] = get_args(OutcomeSource)

@@ -3,6 +3,11 @@
 A reply, a conversion or an opt-out is credited to the enrollment's last message that
 went out (its step, variant and channel); one that came before any message was sent is
 credited to the campaign as a whole ("-").
+
+Sales won are counted apart from the campaign's own goal: an enrolled contact whose
+current outcome (recorded in the studio, by the API, the CLI or from HubSpot) is won,
+closed at or after the enrollment, with the value won per currency. Where the campaign
+has a cost (`cost_per_send`), the cost per converted lead and per sale won go with them.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
-from bot.store import CampaignSend, ProfileStore
+from bot.store import CampaignSend, Enrollment, ProfileStore
 from campaigns.definitions import Campaign
 
 Key = tuple[str, str, str]  # step, variant, channel
@@ -37,10 +43,21 @@ class Results:
     statuses: Counter[str]
     lines: dict[Key, Line]
     cost: float | None
+    won: int = 0  # enrolled contacts whose current outcome is won, since they enrolled
+    won_value: dict[str, Decimal] = field(default_factory=dict)  # currency -> value won
 
     @property
     def converted(self) -> int:
         return sum(line.outcomes["converted"] for line in self.lines.values())
+
+    @property
+    def cost_per_converted(self) -> float | None:
+        """None without a cost or without a conversion."""
+        return None if self.cost is None or not self.converted else self.cost / self.converted
+
+    @property
+    def cost_per_won(self) -> float | None:
+        return None if self.cost is None or not self.won else self.cost / self.won
 
     def render(self) -> str:
         out = [
@@ -64,12 +81,22 @@ class Results:
                     f"      {line.pending} waiting to send, {line.uncertain} uncertain "
                     "(a worker stopped mid-send; not resent)"
                 )
+        value = ", ".join(f"{amount:.2f} {code}" for code, amount in sorted(self.won_value.items()))
+        out.append(
+            f"  converted {self.converted}; sales won {self.won}{f' ({value})' if value else ''}"
+        )
         if self.cost is not None:
-            per_lead = (
-                f"{self.cost / self.converted:.2f}" if self.converted else "n/a (no conversions)"
+            per_lead = _per(self.cost_per_converted, "n/a (no conversions)")
+            per_sale = _per(self.cost_per_won, "n/a (no sales won)")
+            out.append(
+                f"  cost {self.cost:.2f}; cost per converted lead {per_lead}; "
+                f"cost per sale won {per_sale}"
             )
-            out.append(f"  cost {self.cost:.2f}; cost per converted lead {per_lead}")
         return "\n".join(out)
+
+
+def _per(amount: float | None, otherwise: str) -> str:
+    return otherwise if amount is None else f"{amount:.2f}"
 
 
 def campaign_results(
@@ -86,13 +113,33 @@ def campaign_results(
         if enrollment.exit_reason in OUTCOMES:
             key = last_touch.get(enrollment.id, NO_TOUCH)
             lines[key].outcomes[enrollment.exit_reason] += 1
+    won, won_value = _sales_won(store, enrollments)
     return Results(
         campaign=name,
         enrolled=len(enrollments),
         statuses=Counter(e.status for e in enrollments),
         lines=dict(lines),
         cost=_cost(campaign, sends),
+        won=won,
+        won_value=won_value,
     )
+
+
+def _sales_won(
+    store: ProfileStore, enrollments: list[Enrollment]
+) -> tuple[int, dict[str, Decimal]]:
+    if not enrollments:
+        return 0, {}
+    enrolled = {e.contact_id: e.enrolled_at for e in enrollments}
+    won, value = 0, defaultdict[str, Decimal](Decimal)
+    for outcome in store.leads.outcomes():
+        since = enrolled.get(outcome.contact_id)
+        if outcome.outcome != "won" or since is None or outcome.occurred_at < since:
+            continue
+        won += 1
+        if outcome.value is not None and outcome.currency is not None:
+            value[outcome.currency] += outcome.value
+    return won, dict(value)
 
 
 def _key(send: CampaignSend) -> Key:

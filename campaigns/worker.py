@@ -27,7 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot import handoff, webhooks
-from bot.crm import CrmConnector, HubSpotConnector, sync_due
+from bot.crm import CrmConnector, HubSpotConnector, OutcomeConnector, pull_outcomes, sync_due
+from bot.crm.outcomes import PULL_EVERY
 from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
 from bot.metrics import QUEUE_DEPTH, exposition
@@ -214,7 +215,10 @@ class Worker:
     clock: Callable[[], datetime] = utcnow
     crm: CrmConnector | None = None  # leads pushed to a CRM each tick, when configured
     files: CampaignFiles | None = None
+    # Closed deals pulled back as outcomes, at most once every PULL_EVERY (#20).
+    outcomes: OutcomeConnector | None = None
     _last_scan: float = 0.0
+    _last_pull: datetime | None = None
 
     def _reload(self) -> None:
         campaigns = self.files.reloaded() if self.files is not None else None
@@ -242,6 +246,11 @@ class Worker:
         )
         if self.crm is not None:
             await asyncio.to_thread(sync_due, self.engine.store, self.crm, now)
+        if self.outcomes is not None and (
+            self._last_pull is None or now - self._last_pull >= PULL_EVERY
+        ):
+            self._last_pull = now
+            await asyncio.to_thread(pull_outcomes, self.engine.store, self.outcomes, now)
         await asyncio.to_thread(measure_queues, self.engine.store, now)
         with self.health.lock:
             for outcome, n in report.counts.items():
@@ -292,7 +301,7 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     )
     try:
         files = CampaignFiles(settings.campaigns.directory)
-        await Worker(engine, dispatcher, health, crm=crm, files=files).run(stop)
+        await Worker(engine, dispatcher, health, crm=crm, files=files, outcomes=crm).run(stop)
     finally:
         server.shutdown()
         if crm is not None:

@@ -322,7 +322,32 @@ def _add_contacts(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     imports.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     imports.add_argument("--delimiter", default=",", help="field separator (default: ,)")
     actions.add_parser("enrich", help="company domain, country and time zone for everyone")
+    _add_outcome(actions)
     contacts.set_defaults(handler=_contacts)
+
+
+def _add_outcome(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from cli.commands.contacts import closing_time
+
+    outcome = actions.add_parser(
+        "outcome",
+        help="record a sale won or lost (--won/--lost), or show the contact's outcomes",
+        description="With --won or --lost, record the contact's sales outcome (audited, "
+        "sent as a lead.outcome webhook, and what scoring learns from); without, show "
+        "the current outcome and the earlier ones.",
+    )
+    outcome.add_argument("key", help="contact id, email or phone number")
+    result = outcome.add_mutually_exclusive_group()
+    result.add_argument(
+        "--won", dest="result", action="store_const", const="won", help="a sale won"
+    )
+    result.add_argument("--lost", dest="result", action="store_const", const="lost", help="lost")
+    outcome.add_argument("--value", help="what the sale was worth, e.g. 12500.00")
+    outcome.add_argument("--currency", help="ISO 4217 code of the value, e.g. EUR")
+    outcome.add_argument("--reason", help="why it was won or lost")
+    outcome.add_argument(
+        "--at", type=closing_time, default=None, help="when it closed (ISO 8601; default: now)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

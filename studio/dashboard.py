@@ -71,6 +71,8 @@ class CampaignRow:
     replied: int
     converted: int
     opted_out: int
+    won: int
+    cost_per_converted: str  # "-" where the campaign has no cost or no conversion
 
 
 def filters_of(values: Mapping[str, str]) -> Filters:
@@ -243,6 +245,10 @@ def _campaign_row(results: Results) -> CampaignRow:
         replied=sum(line.outcomes["replied"] for line in lines),
         converted=sum(line.outcomes["converted"] for line in lines),
         opted_out=sum(line.outcomes["opted_out"] for line in lines),
+        won=results.won,
+        cost_per_converted=(
+            "-" if results.cost_per_converted is None else f"{results.cost_per_converted:.2f}"
+        ),
     )
 
 

@@ -14,13 +14,19 @@ it deletes the contact for good (not into the 90-day recycle bin an ordinary del
 uses) and blocks the address from being recreated. HubSpot answers 204, for an address
 it does not know too (it blocks it all the same); anything else is retried, so a wrong
 base URL answering 404 never passes for a deletion.
+
+Closed deals come back as outcomes (#20, `bot.crm.outcomes`): `POST
+/crm/v3/objects/deals/search` for the deals in the mapped stages (`HUBSPOT_DEAL_STAGES`)
+modified since the last pull, oldest first, 100 a page; then their contacts through the
+v4 associations batch read and those contacts' emails through the contacts batch read.
+The private app needs `crm.objects.deals.read` for these.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, NoReturn
 
 import httpx
@@ -33,10 +39,20 @@ from bot.crm.connector import (
     PushResult,
     Rejection,
 )
+from bot.crm.outcomes import ClosedDeal, DealPage
 from bot.settings import CrmSettings, Secret
 
 UPSERT_PATH = "/crm/v3/objects/contacts/batch/upsert"
 GDPR_DELETE_PATH = "/crm/v3/objects/contacts/gdpr-delete"
+DEAL_SEARCH_PATH = "/crm/v3/objects/deals/search"
+DEAL_CONTACTS_PATH = "/crm/v4/associations/deals/contacts/batch/read"
+CONTACTS_READ_PATH = "/crm/v3/objects/contacts/batch/read"
+DEAL_PROPERTIES = (
+    "dealstage", "amount", "deal_currency_code", "closedate", "closed_won_reason",
+    "closed_lost_reason", "hs_lastmodifieddate",
+)  # fmt: skip
+DEALS_PER_PAGE = 100
+DEFAULT_STAGES = (("closedwon", "won"), ("closedlost", "lost"))
 TIMEOUT_S = 15.0
 RATE_LIMIT_WAIT = timedelta(seconds=10)  # the burst limit's window, when no Retry-After
 
@@ -49,9 +65,13 @@ class HubSpotConnector:
         token: Secret,
         base_url: str = "https://api.hubapi.com",
         client: httpx.Client | None = None,
+        deal_stages: tuple[tuple[str, str], ...] = DEFAULT_STAGES,
+        deal_currency: str = "USD",
     ) -> None:
         self._token = token
         self._base = base_url.rstrip("/")
+        self._stages = dict(deal_stages)
+        self._currency = deal_currency
         self._client = client or httpx.Client(timeout=TIMEOUT_S)
         self._owns_client = client is None
 
@@ -60,7 +80,12 @@ class HubSpotConnector:
         """None when no access token is set: the sync is off."""
         if settings.hubspot_token is None:
             return None
-        return cls(settings.hubspot_token, settings.hubspot_api_base_url)
+        return cls(
+            settings.hubspot_token,
+            settings.hubspot_api_base_url,
+            deal_stages=settings.hubspot_deal_stages,
+            deal_currency=settings.hubspot_deal_currency,
+        )
 
     def close(self) -> None:
         if self._owns_client:
@@ -75,6 +100,73 @@ class HubSpotConnector:
     def erase(self, email: str) -> None:
         body = {"objectId": email, "idProperty": "email"}
         read_erase_reply(self._post(GDPR_DELETE_PATH, body))
+
+    def closed_deals(self, modified_since: datetime | None, after: str | None) -> DealPage:
+        """Deals in a mapped stage modified at or after `modified_since`, oldest first."""
+        filters: list[dict[str, Any]] = [
+            {"propertyName": "dealstage", "operator": "IN", "values": sorted(self._stages)}
+        ]
+        if modified_since is not None:
+            millis = str(int(modified_since.timestamp() * 1000))
+            filters.append(
+                {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": millis}
+            )
+        body: dict[str, Any] = {
+            "filterGroups": [{"filters": filters}],
+            "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
+            "properties": list(DEAL_PROPERTIES),
+            "limit": DEALS_PER_PAGE,
+        }
+        if after is not None:
+            body["after"] = after
+        found = _read_ok(self._post(DEAL_SEARCH_PATH, body))
+        rows = [r for r in found.get("results") or [] if isinstance(r, dict) and r.get("id")]
+        emails = self._emails_of([str(r["id"]) for r in rows])
+        deals = [d for d in (self._deal(r, emails) for r in rows) if d is not None]
+        following = ((found.get("paging") or {}).get("next") or {}).get("after")
+        return DealPage(deals, str(following) if following else None)
+
+    def _emails_of(self, deal_ids: list[str]) -> dict[str, list[str]]:
+        """deal id -> its associated contacts' emails."""
+        if not deal_ids:
+            return {}
+        body = {"inputs": [{"id": deal_id} for deal_id in deal_ids]}
+        linked = _read_ok(self._post(DEAL_CONTACTS_PATH, body), partial=True)
+        contacts_of: dict[str, list[str]] = {}
+        for result in linked.get("results") or []:
+            deal_id = str((result.get("from") or {}).get("id", ""))
+            contacts_of[deal_id] = [str(to["toObjectId"]) for to in result.get("to") or []]
+        wanted = sorted({c for ids in contacts_of.values() for c in ids})
+        email_of: dict[str, str] = {}
+        for start in range(0, len(wanted), DEALS_PER_PAGE):
+            chunk = wanted[start : start + DEALS_PER_PAGE]
+            query: dict[str, Any] = {"properties": ["email"], "inputs": [{"id": c} for c in chunk]}
+            read = _read_ok(self._post(CONTACTS_READ_PATH, query), partial=True)
+            for contact in read.get("results") or []:
+                email = (contact.get("properties") or {}).get("email")
+                if email:
+                    email_of[str(contact.get("id"))] = str(email)
+        return {
+            deal: [email_of[c] for c in ids if c in email_of] for deal, ids in contacts_of.items()
+        }
+
+    def _deal(self, row: dict[str, Any], emails: dict[str, list[str]]) -> ClosedDeal | None:
+        props = row.get("properties") or {}
+        outcome = self._stages.get(str(props.get("dealstage")))
+        modified = _time(props.get("hs_lastmodifieddate")) or _time(row.get("updatedAt"))
+        if outcome is None or modified is None:
+            return None
+        reason = props.get("closed_won_reason" if outcome == "won" else "closed_lost_reason")
+        return ClosedDeal(
+            deal_id=str(row["id"]),
+            outcome=outcome,
+            emails=tuple(emails.get(str(row["id"]), ())),
+            amount=props.get("amount") or None,
+            currency=(props.get("deal_currency_code") or self._currency).upper(),
+            reason=reason or None,
+            closed_at=_time(props.get("closedate")),
+            modified_at=modified,
+        )
 
     def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._token.value}"}
@@ -133,6 +225,27 @@ def _unavailable_or_refused(reply: httpx.Response) -> NoReturn:
     if status in (401, 403):
         raise CrmUnavailable(f"{what} (check HUBSPOT_ACCESS_TOKEN and the app's scopes)")
     raise BatchRejected(what)
+
+
+def _read_ok(reply: httpx.Response, partial: bool = False) -> dict[str, Any]:
+    """The JSON of a 200 (or, for batch reads, a 207 naming what was not found)."""
+    if reply.status_code == 200 or (partial and reply.status_code == 207):
+        return _json(reply)
+    _unavailable_or_refused(reply)
+
+
+def _time(raw: object) -> datetime | None:
+    """HubSpot's times: ISO 8601 ("2026-03-01T12:00:00.000Z") or epoch milliseconds."""
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip()
+    try:
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, tz=timezone.utc)
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def read_erase_reply(reply: httpx.Response) -> None:

@@ -4,6 +4,12 @@ Its inputs are the same stated-fit answers and behaviour the rubric uses; never 
 country or any protected attribute, so the audit's groups are not inputs to the model.
 The model is saved with its version, the fingerprint of its training data and its
 held-out metrics; with too little history nothing is saved and the rubric scores alone.
+
+Real outcomes (recorded in the studio, by the API, the CLI or pulled from HubSpot) are
+preferred over synthetic history (`parley scoring synthesize`): once there are
+MIN_OUTCOMES of them with MIN_PER_CLASS won and as many lost, the model learns from
+them alone. Until then it learns from the synthetic history, if there is one, and is
+measured on whatever real outcomes there are (its ROC AUC needs one of each).
 """
 
 from __future__ import annotations
@@ -55,7 +61,8 @@ class NotEnoughData(ParleyError):
         return (
             f"not enough sales outcomes to train a model: {self.outcomes} "
             f"({self.won} won, {self.lost} lost); need {MIN_OUTCOMES} with at least "
-            f"{MIN_PER_CLASS} of each. The rubric scores alone until then."
+            f"{MIN_PER_CLASS} of each (or synthetic history to start from: `parley scoring "
+            "synthesize`). The rubric scores alone until then."
         )
 
 
@@ -75,6 +82,10 @@ class Model:
     data_fingerprint: str
     metrics: Metrics
     estimator: LogisticRegression
+    # "real" or "synthetic"; models saved before #20 have neither and say "outcomes".
+    trained_on: str = "outcomes"
+    real_outcomes: int = 0  # real outcomes in the store when it was trained
+    real_auc: float | None = None  # its ROC AUC on them (held out when trained on them)
 
     def probability(self, profile: Profile) -> float:
         return float(self.estimator.predict_proba(np.array([features(profile)]))[0, 1])
@@ -107,10 +118,55 @@ def fingerprint(rows: Sequence[Sequence[float]], labels: Sequence[int]) -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class History:
+    """Leads with a known outcome: each one's profile, and whether it was won."""
+
+    profiles: Sequence[Profile]
+    won: Sequence[bool]
+
+    def __len__(self) -> int:
+        return len(self.won)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(won, lost)"""
+        positives = sum(1 for w in self.won if w)
+        return positives, len(self.won) - positives
+
+    @property
+    def enough(self) -> bool:
+        return len(self) >= MIN_OUTCOMES and min(self.counts) >= MIN_PER_CLASS
+
+
+def train_on(real: History, synthetic: History, now: datetime, seed: int = 7) -> Model:
+    """Learn from the real outcomes when there are enough, else from the synthetic
+    history measured on the real outcomes; NotEnoughData (counting the real ones) when
+    neither will do."""
+    if real.enough:
+        model = train(real.profiles, real.won, now, seed)
+        model.trained_on, model.real_auc = "real", model.metrics.roc_auc
+    elif synthetic.enough:
+        model = train(synthetic.profiles, synthetic.won, now, seed)
+        model.trained_on, model.real_auc = "synthetic", auc_on(model, real)
+    else:
+        raise NotEnoughData(len(real), *real.counts)
+    model.real_outcomes = len(real)
+    return model
+
+
+def auc_on(model: Model, history: History) -> float | None:
+    """The model's ROC AUC on these outcomes; None without one won and one lost."""
+    if min(history.counts) < 1:
+        return None
+    predicted = model.estimator.predict_proba(np.array([features(p) for p in history.profiles]))
+    return float(roc_auc_score([int(w) for w in history.won], predicted[:, 1]))
+
+
 def train(profiles: Sequence[Profile], won: Sequence[bool], now: datetime, seed: int = 7) -> Model:
     labels = [int(w) for w in won]
     positives = sum(labels)
-    if len(labels) < MIN_OUTCOMES or min(positives, len(labels) - positives) < MIN_PER_CLASS:
+    if not History(profiles, won).enough:
         raise NotEnoughData(len(labels), positives, len(labels) - positives)
     rows = [features(p) for p in profiles]
     x, y = np.array(rows), np.array(labels)

@@ -131,10 +131,14 @@ def generate(store: ProfileStore, count: int, seed: int, now: datetime) -> Synth
         propensity = _propensity(size, authority, budget, timeline, seniority, engagement)
         outcome_won = rng.random() < propensity
         won += outcome_won
+        closed = created + timedelta(days=rng.uniform(7, 60))
         store.leads.record_outcome(
             contact.id,
             "won" if outcome_won else "lost",
-            now=created + timedelta(days=rng.uniform(7, 60)),
+            source="synthetic",
+            recorded_by="synthetic",
+            occurred_at=closed,
+            now=closed,
         )
     return SyntheticReport(count, won, count - won)
 

@@ -21,12 +21,13 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store import audit
-from bot.store.records import CrmSyncFailure, IntegrationEvent
+from bot.store.records import CrmPull, CrmSyncFailure, IntegrationEvent
 from bot.store.schema import (
     audit_log,
     contact_aliases,
     contacts,
     crm_erasures,
+    crm_pulls,
     crm_sync_cursors,
     integration_events,
 )
@@ -226,3 +227,42 @@ def _erasure(row: Mapping[str, Any]) -> CrmErasure:
         attempts=int(row["attempts"]),
         last_error=row["last_error"],
     )
+
+
+PULL = crm_pulls.c
+
+
+def pull_state(conn: Connection, connector: str) -> CrmPull:
+    row = conn.execute(select(crm_pulls).where(PULL.connector == connector)).mappings().first()
+    if row is None:
+        return CrmPull(connector, None, 0, None, None)
+    return CrmPull(
+        connector, row["modified_since"], int(row["attempts"]), row["retry_at"], row["last_error"]
+    )
+
+
+def finish_pull(
+    conn: Connection, connector: str, modified_since: datetime | None, now: datetime
+) -> None:
+    """A pull went through up to `modified_since` (forward only); its failures are over."""
+    known = pull_state(conn, connector).modified_since
+    if known is not None and (modified_since is None or modified_since < known):
+        modified_since = known
+    _save_pull(conn, connector, now, modified_since=modified_since, attempts=0, retry_at=None,
+               last_error=None)  # fmt: skip
+
+
+def fail_pull(
+    conn: Connection, connector: str, error: str, retry_at: datetime, now: datetime
+) -> CrmPull:
+    state = pull_state(conn, connector)
+    text = redact(error)[:500]
+    _save_pull(conn, connector, now, modified_since=state.modified_since,
+               attempts=state.attempts + 1, retry_at=retry_at, last_error=text)  # fmt: skip
+    return CrmPull(connector, state.modified_since, state.attempts + 1, retry_at, text)
+
+
+def _save_pull(conn: Connection, connector: str, now: datetime, **values: Any) -> None:
+    query = update(crm_pulls).where(PULL.connector == connector)
+    if conn.execute(query.values(updated_at=now, **values)).rowcount == 0:
+        conn.execute(insert(crm_pulls).values(connector=connector, updated_at=now, **values))

@@ -23,7 +23,7 @@ from bot.store.schema import integration_events, webhook_deliveries, webhook_sub
 
 EVENT_TYPES = (
     "lead.captured", "lead.qualified", "consent.changed", "contact.merged", "contact.erased",
-    "campaign.replied", "handoff.requested",
+    "campaign.replied", "handoff.requested", "lead.outcome",
 )  # fmt: skip
 
 EV, SUB, DEL = integration_events.c, webhook_subscriptions.c, webhook_deliveries.c

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from bot.types import (
@@ -233,11 +234,56 @@ class ScoreRecord:
 
 
 @dataclass(frozen=True)
+class CrmPull:
+    """How far a connector has pulled changes back from its CRM, and its last failure."""
+
+    connector: str
+    modified_since: datetime | None  # None: never pulled, so everything is new
+    attempts: int  # failures in a row
+    retry_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
 class OutcomeRecord:
+    """A sale won or lost, as recorded once; `current` while it is the latest."""
+
+    id: int
     contact_id: ContactId
     outcome: str
-    value: int | None
+    value: Decimal | None
+    currency: str | None
+    reason: str | None
+    source: str
+    recorded_by: str
+    external_ref: str | None
+    current: bool
     occurred_at: datetime
+    recorded_at: datetime
+
+    @property
+    def value_text(self) -> str | None:
+        """The value as a decimal string with at least two decimals ("1200.00", "9.125")."""
+        if self.value is None:
+            return None
+        cents = self.value.quantize(Decimal("0.01"))
+        return str(cents if cents == self.value else self.value.normalize())
+
+    def to_export(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "contact_id": self.contact_id,
+            "outcome": self.outcome,
+            "value": self.value_text,
+            "currency": self.currency,
+            "reason": self.reason,
+            "source": self.source,
+            "recorded_by": self.recorded_by,
+            "external_ref": self.external_ref,
+            "current": self.current,
+            "occurred_at": self.occurred_at.isoformat(),
+            "recorded_at": self.recorded_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ stage may be reached without the one before (a sale closed by phone needs no con
 - leads: gave an email address or a phone number;
 - consented: the latest consent event of some purpose is a grant;
 - qualified: the latest score's stage is mql or sql;
-- converted: the latest sales outcome is won.
+- converted: the current sales outcome (the latest recorded, from the studio, the API,
+  the CLI or HubSpot) is won.
 """
 
 from __future__ import annotations
@@ -71,18 +72,16 @@ def _cohort(since: datetime | None) -> Subquery:
         .limit(1)
         .scalar_subquery()
     )
-    latest_outcome = (
+    current_outcome = (
         select(lead_outcomes.c.outcome)
-        .where(lead_outcomes.c.contact_id == C.id)
-        .order_by(lead_outcomes.c.occurred_at.desc(), lead_outcomes.c.id.desc())
-        .limit(1)
+        .where(lead_outcomes.c.contact_id == C.id, lead_outcomes.c.is_current)
         .scalar_subquery()
     )
     flags = {
         "leads": or_(C.email.is_not(None), C.phone.is_not(None)),
         "consented": any_current_grant(C.id),
         "qualified": latest_stage.in_(QUALIFIED_STAGES),
-        "converted": latest_outcome == "won",
+        "converted": current_outcome == "won",
     }
     query = select(
         C.id,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -54,6 +56,29 @@ class UtcDateTime(TypeDecorator):  # type: ignore[misc]
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class Money(TypeDecorator):  # type: ignore[misc]
+    """A decimal amount with at most 3 decimals (KWD, BHD have 3), kept exactly as a whole
+    number of thousandths: SQLite has no decimal type (it would keep a float), and an
+    integer sums exactly on both backends."""
+
+    impl = BigInteger
+    cache_ok = True
+    SCALE = Decimal(1000)
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        thousandths = value * self.SCALE
+        if thousandths != thousandths.to_integral_value():
+            raise ValueError(f"{value} has more than 3 decimals")
+        return int(thousandths)
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(value) / self.SCALE).quantize(Decimal("0.001"))
 
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -328,15 +353,34 @@ lead_scores = Table(
     Column("computed_at", UtcDateTime, nullable=False),
 )
 
-# Sales outcomes: what the predictive score learns from.
+# Sales outcomes (#4, #20): won or lost, what it was worth and why, where it was recorded
+# and by whom. Every recording is kept; the latest recorded one is the contact's current
+# outcome, the only row with is_current (a unique index holds that). occurred_at is when
+# the sale closed, recorded_at when Parley heard of it.
 lead_outcomes = Table(
     "lead_outcomes",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     _contact_fk(index=True),
     Column("outcome", String(8), nullable=False),
-    Column("value", Integer),
+    Column("value_thousandths", Money),  # the value, in thousandths of its currency
+    Column("currency", String(3)),
+    Column("reason", Text),
+    Column("source", String(16), nullable=False),
+    Column("recorded_by", String(255), nullable=False),
+    # What the source calls it (a HubSpot deal id), so a deal read twice is one outcome.
+    Column("external_ref", String(64)),
+    Column("is_current", Boolean, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+)
+
+Index(
+    "uq_lead_outcomes_current",
+    lead_outcomes.c.contact_id,
+    unique=True,
+    sqlite_where=lead_outcomes.c.is_current,
+    postgresql_where=lead_outcomes.c.is_current,
 )
 
 
@@ -551,6 +595,19 @@ crm_sync_cursors = Table(
     metadata,
     Column("connector", String(32), primary_key=True),
     Column("position", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# What a CRM connector pulls back (#20: closed deals as outcomes): the last-modified time
+# it has read up to, and its latest failure while it waits to try again.
+crm_pulls = Table(
+    "crm_pulls",
+    metadata,
+    Column("connector", String(32), primary_key=True),
+    Column("modified_since", UtcDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("retry_at", UtcDateTime),
+    Column("last_error", Text),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 

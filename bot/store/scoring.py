@@ -1,4 +1,4 @@
-"""Qualification answers, scores and sales outcomes, inside a caller-framed transaction."""
+"""Qualification answers and scores, inside a caller-framed transaction."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import InvalidField
-from bot.store import integration, reads, writes
-from bot.store.records import OutcomeRecord, ScoreRecord
+from bot.store import integration, outcomes, reads, writes
+from bot.store.records import ScoreRecord
 from bot.store.schema import (
     contacts,
-    lead_outcomes,
     lead_scores,
     qualification_answers,
 )
-from bot.types import GRADES, OUTCOMES, QUALIFICATION_VALUES, STAGES, ContactId
+from bot.types import GRADES, QUALIFICATION_VALUES, STAGES, ContactId
 
 # A grade of A or B is a qualified lead for integrations (lead.qualified).
 QUALIFIED_GRADES = ("A", "B")
@@ -132,30 +131,6 @@ def score_history(conn: Connection, contact_id: str) -> list[ScoreRecord]:
     return [_record(row) for row in conn.execute(query).mappings()]
 
 
-def record_outcome(
-    conn: Connection, contact_id: str, outcome: str, value: int | None, now: datetime
-) -> OutcomeRecord:
-    if outcome not in OUTCOMES:
-        raise InvalidField("outcome", f"{outcome!r} is not one of {', '.join(OUTCOMES)}")
-    live = reads.require_id(conn, contact_id)
-    conn.execute(
-        insert(lead_outcomes).values(contact_id=live, outcome=outcome, value=value, occurred_at=now)
-    )
-    writes.add_event(conn, live, "outcome_recorded", {"outcome": outcome, "value": value}, now)
-    return OutcomeRecord(live, outcome, value, now)
-
-
-def outcomes(conn: Connection) -> list[OutcomeRecord]:
-    """Every contact's latest outcome."""
-    rows = conn.execute(select(lead_outcomes).order_by(lead_outcomes.c.id)).mappings()
-    latest: dict[str, OutcomeRecord] = {}
-    for row in rows:
-        latest[row["contact_id"]] = OutcomeRecord(
-            row["contact_id"], row["outcome"], row["value"], row["occurred_at"]
-        )
-    return list(latest.values())
-
-
 def move(conn: Connection, loser: str, survivor: str) -> None:
     """A merge keeps the survivor's own answers and takes the loser's others."""
     theirs = answers_of(conn, survivor)
@@ -163,8 +138,9 @@ def move(conn: Connection, loser: str, survivor: str) -> None:
         list(theirs)
     )
     conn.execute(delete(qualification_answers).where(duplicate))
-    for table in (qualification_answers, lead_scores, lead_outcomes):
+    for table in (qualification_answers, lead_scores):
         conn.execute(update(table).where(table.c.contact_id == loser).values(contact_id=survivor))
+    outcomes.move(conn, loser, survivor)
 
 
 def _latest(conn: Connection, live: ContactId) -> ScoreRecord | None:

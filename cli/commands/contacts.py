@@ -1,4 +1,4 @@
-"""`parley contacts list|show|export|import|enrich`."""
+"""`parley contacts list|show|export|import|enrich|outcome`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterable
 from contextlib import nullcontext
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,7 +17,7 @@ from bot.errors import ContactNotFound
 from bot.import_rows import ImportProblem
 from bot.importing import ImportOptions, import_contacts
 from bot.settings import Settings
-from bot.store import Contact, ProfileStore
+from bot.store import Contact, OutcomeRecord, ProfileStore
 from bot.types import ContactId
 from cli.commands.privacy import actor
 
@@ -37,6 +38,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return import_file(store, args, settings)
         if args.contacts_command == "enrich":
             return enrich_all(store)
+        if args.contacts_command == "outcome":
+            return outcome(store, args)
         return export_contacts(store, args.format, args.output)
     finally:
         store.dispose()
@@ -146,3 +149,53 @@ def enrich_all(store: ProfileStore, batch: int = 500) -> int:
     store.privacy.record_audit(actor(), "enrich_contacts", "*", {"count": done})
     print(f"enriched {done} contacts")
     return 0
+
+
+def outcome(store: ProfileStore, args: argparse.Namespace) -> int:
+    """Record a sale won or lost (`--won`/`--lost`), or show the contact's outcomes."""
+    contact = store.contacts.find(args.key)
+    if contact is None:
+        raise ContactNotFound(args.key)
+    details = (args.value, args.currency, args.reason, args.at)
+    if args.result is None and any(given is not None for given in details):
+        print("parley: say --won or --lost to record an outcome", file=sys.stderr)
+        return 2
+    if args.result is None:
+        history = store.leads.outcome_history(contact.id)
+        store.privacy.record_audit(actor(), "view_outcome", contact.id)
+        if not history:
+            print(f"{contact.id}: no outcome recorded")
+        for record in reversed(history):
+            print(("current   " if record.current else "earlier   ") + describe_outcome(record))
+        return 0
+    saved, new = store.leads.record_outcome(
+        contact.id,
+        args.result,
+        source="cli",
+        recorded_by=actor(),
+        value=args.value,
+        currency=args.currency,
+        reason=args.reason,
+        occurred_at=args.at,
+    )
+    verb = "recorded" if new else "already the current outcome, nothing recorded:"
+    print(f"{verb} {describe_outcome(saved)}")
+    return 0
+
+
+def describe_outcome(record: OutcomeRecord) -> str:
+    worth = f" {record.value_text} {record.currency}" if record.value is not None else ""
+    why = f" ({record.reason})" if record.reason else ""
+    return (
+        f"{record.outcome}{worth}{why} for {record.contact_id}, closed "
+        f"{record.occurred_at.isoformat()}, recorded by {record.recorded_by} via {record.source}"
+    )
+
+
+def closing_time(raw: str) -> datetime:
+    """`--at`: an ISO 8601 date or date and time; without an offset it is UTC."""
+    try:
+        when = datetime.fromisoformat(raw.strip().removesuffix("Z").removesuffix("z"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r}: an ISO 8601 date such as 2026-03-01") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)

@@ -87,25 +87,38 @@ def rescore(store: ProfileStore, settings: Settings, now: datetime) -> int:
     return 0
 
 
-def _history(store: ProfileStore) -> tuple[list[Profile], list[bool]]:
-    outcomes = store.leads.outcomes()
-    return [profile_of(store, o.contact_id) for o in outcomes], [
-        o.outcome == "won" for o in outcomes
-    ]
+def _histories(store: ProfileStore) -> tuple[predictive.History, predictive.History]:
+    """(real, synthetic): each contact's current outcome, by where it was recorded."""
+    real: tuple[list[Profile], list[bool]] = ([], [])
+    synthetic: tuple[list[Profile], list[bool]] = ([], [])
+    for outcome in store.leads.outcomes():
+        into = synthetic if outcome.source == "synthetic" else real
+        into[0].append(profile_of(store, outcome.contact_id))
+        into[1].append(outcome.outcome == "won")
+    return predictive.History(*real), predictive.History(*synthetic)
 
 
 def train(store: ProfileStore, settings: Settings, now: datetime) -> int:
-    profiles, won = _history(store)
+    real, synthetic = _histories(store)
     try:
-        model = predictive.train(profiles, won, now)
+        model = predictive.train_on(real, synthetic, now)
     except predictive.NotEnoughData as error:
         print(f"parley: {error}")
         return 1
     path = predictive.save_model(model, model_dir(settings))
     print(
-        f"trained {model.version} on {model.metrics.trained_on} leads "
+        f"trained {model.version} on {model.metrics.trained_on} {model.trained_on} leads "
         f"(data fingerprint {model.data_fingerprint}); saved to {path}"
     )
+    if model.trained_on == "real" and len(synthetic):
+        print(f"synthetic history ({len(synthetic)} outcomes) left out: real outcomes preferred")
+    if model.trained_on == "synthetic":
+        won, lost = real.counts
+        print(
+            f"{len(real)} real outcomes ({won} won, {lost} lost): fewer than "
+            f"{predictive.MIN_OUTCOMES} with {predictive.MIN_PER_CLASS} of each, so the "
+            "model learned from the synthetic history"
+        )
     _print_metrics(model)
     return 0
 
@@ -125,6 +138,12 @@ def evaluate(settings: Settings) -> int:
 def _print_metrics(model: predictive.Model) -> None:
     metrics = model.metrics
     print(f"ROC AUC {metrics.roc_auc:.3f} on {metrics.held_out} held-out leads")
+    if model.trained_on == "real":
+        print(f"ROC AUC on real outcomes {metrics.roc_auc:.3f} (the held-out leads above)")
+    elif model.real_auc is not None:
+        print(f"ROC AUC on real outcomes {model.real_auc:.3f} ({model.real_outcomes} outcomes)")
+    elif model.trained_on == "synthetic":
+        print("ROC AUC on real outcomes: none yet (it needs one won and one lost)")
     print("calibration (predicted probability bucket: leads, mean predicted, share won):")
     for low, high, count, predicted, actual in metrics.calibration:
         print(f"  {low:.1f}-{high:.1f}: {count:5d}  {predicted:.2f}  {actual:.2f}")

@@ -271,7 +271,11 @@ def test_stats_counts_sent_and_skipped_after_a_tick(run: Run, db: ProfileStore) 
         ["first", "V", "sms", "1", "0", "0", "0", "0", "0", "0"],
     ]
     assert "      skipped 1: sms: no consent; email: no email address" in lines
-    assert lines[-1] == "  cost 0.01; cost per converted lead n/a (no conversions)"
+    assert lines[-2] == "  converted 0; sales won 0"
+    assert lines[-1] == (
+        "  cost 0.01; cost per converted lead n/a (no conversions); "
+        "cost per sale won n/a (no sales won)"
+    )
 
 
 def test_stats_without_a_name_covers_every_campaign(run: Run, db: ProfileStore) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -489,3 +490,47 @@ steps:
     assert sorted(e.contact_id for e in h.store.campaigns.enrollments("vips")) == sorted(
         [first.id, later.id]
     )
+
+
+def test_a_sale_won_after_a_campaign_converts_it_and_is_costed(harness_factory: Factory) -> None:
+    h = harness_factory(
+        WELCOME.replace("name: hello\n", "name: hello\ncost_per_send: {sms: 0.5}\n")
+    )
+    contact = lead(h.store)
+    other = lead(h.store, name="Lee Park", phone="+14155550199", external_id="+14155550199")
+    assert h.tick() == {"sent": 2}
+    h.store.leads.record_outcome(
+        contact.id, "won", source="hubspot", recorded_by="hubspot", value="1200", currency="USD",
+        now=h.clock.advance(hours=5),
+    )  # fmt: skip
+    h.store.leads.record_outcome(
+        other.id, "lost", source="api", recorded_by="api-token:t", now=h.clock()
+    )
+    h.clock.advance(days=2)
+    assert h.tick() == {"sent": 1}  # the second step goes to the lead who was lost only
+    enrollments = {e.contact_id: e for e in h.store.campaigns.enrollments("hello")}
+    assert enrollments[contact.id].exit_reason == "converted"
+    from campaigns.results import campaign_results
+
+    results = campaign_results(h.store, "hello", h.campaigns["hello"], h.clock())
+    assert (results.converted, results.won, results.won_value) == (1, 1, {"USD": Decimal(1200)})
+    assert results.cost == 1.5 and results.cost_per_converted == 1.5 == results.cost_per_won
+    rendered = results.render()
+    assert "converted 1; sales won 1 (1200.00 USD)" in rendered
+    assert "cost per converted lead 1.50; cost per sale won 1.50" in rendered
+
+
+def test_a_sale_closed_before_the_enrollment_is_not_the_campaigns(
+    harness_factory: Factory,
+) -> None:
+    h = harness_factory(WELCOME)
+    contact = lead(h.store)
+    h.store.leads.record_outcome(
+        contact.id, "won", source="cli", recorded_by="cli:ann", occurred_at=NOON - timedelta(days=30),
+        now=h.clock(),
+    )  # fmt: skip
+    h.tick()
+    from campaigns.results import campaign_results
+
+    results = campaign_results(h.store, "hello", h.campaigns["hello"], h.clock())
+    assert results.won == 0 and results.cost_per_won is None

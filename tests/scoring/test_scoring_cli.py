@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.scoring import predictive
 from bot.store import ProfileStore, upgrade
 from cli.main import main
 
@@ -78,3 +79,63 @@ def test_synthesize_train_evaluate_and_audit(
     report = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert report["total"] == 400
     assert {g["attribute"] for g in report["groups"]} == {"channel", "country", "company_size"}
+
+
+def _confirm_outcomes(store: ProfileStore, count: int) -> int:
+    """Record `count` synthetic leads' outcomes again as sales did through the API: real
+    outcomes now, the same won or lost as the history drew. How many were won."""
+    won = 0
+    for outcome in store.leads.outcomes()[:count]:
+        store.leads.record_outcome(
+            outcome.contact_id, outcome.outcome, source="api", recorded_by="api-token:crm",
+            reason="confirmed by sales",
+        )  # fmt: skip
+        won += outcome.outcome == "won"
+    return won
+
+
+def test_train_prefers_enough_real_outcomes_over_synthetic_history(
+    store: ProfileStore, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["scoring", "synthesize", "--contacts", "400", "--seed", "3"]) == 0
+    _confirm_outcomes(store, 240)
+    capsys.readouterr()
+    assert main(["scoring", "train"]) == 0
+    trained = capsys.readouterr().out
+    assert "on 180 real leads" in trained and "60 held-out leads" in trained
+    assert "synthetic history (160 outcomes) left out" in trained
+    assert "ROC AUC on real outcomes" in trained
+    model = predictive.load_model(tmp_path / "models")
+    assert model is not None and model.trained_on == "real" and model.real_outcomes == 240
+    assert model.real_auc == model.metrics.roc_auc and model.real_auc > 0.6
+    assert main(["scoring", "evaluate"]) == 0
+    assert "ROC AUC on real outcomes" in capsys.readouterr().out
+
+
+def test_train_on_synthetic_history_reports_its_auc_on_the_real_outcomes(
+    store: ProfileStore, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["scoring", "synthesize", "--contacts", "400", "--seed", "3"]) == 0
+    won = _confirm_outcomes(store, 40)
+    capsys.readouterr()
+    assert main(["scoring", "train"]) == 0
+    trained = capsys.readouterr().out
+    assert "on 270 synthetic leads" in trained  # the 360 left, a quarter held out
+    assert f"40 real outcomes ({won} won, {40 - won} lost): fewer than 200" in trained
+    model = predictive.load_model(tmp_path / "models")
+    assert model is not None and model.trained_on == "synthetic" and model.real_auc is not None
+    assert f"ROC AUC on real outcomes {model.real_auc:.3f} (40 outcomes)" in trained
+
+
+def test_too_few_real_outcomes_and_no_synthetic_history_leave_the_rubric_alone(
+    store: ProfileStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n in range(12):
+        contact = store.leads.update_fields("web", f"v{n}", {"email": f"p{n}@acme.io"}, f"v{n}")
+        store.leads.record_outcome(
+            contact.id, "won" if n % 2 else "lost", source="cli", recorded_by="cli:ann"
+        )
+    assert main(["scoring", "train"]) == 1
+    said = capsys.readouterr().out
+    assert "not enough sales outcomes to train a model: 12 (6 won, 6 lost)" in said
+    assert "rubric scores alone" in said

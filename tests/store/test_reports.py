@@ -43,7 +43,9 @@ def seed_funnel(store: ProfileStore) -> None:
     _consent(store, star, True, 10)
     _score(store, star, "mql", 20)
     _score(store, star, "sql", 30)
-    store.leads.record_outcome(star, "won", value=100, now=at(40))
+    store.leads.record_outcome(
+        star, "won", source="api", recorded_by="api-token:t", value=100, currency="EUR", now=at(40)
+    )
     store.contacts.ensure("web", "w-2", now=at(5))
     # Telegram, a day earlier: each stage reached, then taken back by a later event.
     back = store.leads.update_fields(
@@ -53,8 +55,8 @@ def seed_funnel(store: ProfileStore) -> None:
     _consent(store, back, False, 11)
     _score(store, back, "sql", 20)
     _score(store, back, "new", 21)
-    store.leads.record_outcome(back, "won", now=at(30))
-    store.leads.record_outcome(back, "lost", now=at(31))
+    store.leads.record_outcome(back, "won", source="api", recorded_by="api-token:t", now=at(30))
+    store.leads.record_outcome(back, "lost", source="api", recorded_by="api-token:t", now=at(31))
     # First seen on web, later on SMS: counted on web.
     later = store.contacts.ensure("web", "w-3", now=at(50)).id
     store.contacts.link_identity(later, "sms", "+15550002", now=at(60))

@@ -94,7 +94,9 @@ def test_merging_keeps_the_survivors_answers_and_takes_the_others(store: Profile
         conversation_id="c2",
         now=at(7),
     )
-    store.leads.record_outcome(newer, "won", value=5000, now=at(8))
+    store.leads.record_outcome(
+        newer, "won", source="cli", recorded_by="cli:test", value=5000, currency="EUR", now=at(8)
+    )
     merged = store.leads.update_fields(
         "sms", "+14155550134", {"email": "dana@acme.io"}, "c2", now=at(9)
     )
@@ -117,7 +119,7 @@ def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> Non
         model_version=None,
         explanation=[],
     )
-    store.leads.record_outcome(contact, "lost")
+    store.leads.record_outcome(contact, "lost", source="cli", recorded_by="cli:test")
     store.privacy.erase(contact, salt="pepper")
     assert store.leads.outcomes() == []
     with pytest.raises(ContactNotFound):

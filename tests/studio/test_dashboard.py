@@ -47,7 +47,7 @@ def seed_contacts(store: ProfileStore) -> None:
         explanation=[],
         now=ago(1),
     )
-    store.leads.record_outcome(star, "won", now=ago(0.5))
+    store.leads.record_outcome(star, "won", source="cli", recorded_by="cli:test", now=ago(0.5))
     store.contacts.ensure("web", "w-2", now=ago(2))
     store.leads.update_fields("telegram", "t-1", {"phone": "+15550001"}, "t-1", now=ago(3))
     store.leads.update_fields("sms", "+15550003", {"name": "Old"}, "s-1", now=ago(45))
@@ -148,9 +148,9 @@ def test_fallback_rate_and_least_understood_messages(seeded: StudioServer) -> No
 def test_campaign_results_per_campaign(studio: StudioServer) -> None:
     seed_campaign(studio.store)
     page = studio.signed_in("analyst").get("/dashboard").text
-    # enrolled, sent, delivered, failed, replied, converted, opted out
-    assert numbers(row_of(page, "data-campaign", "welcome")) == [1, 1, 1, 0, 0, 1, 0]
-    assert numbers(row_of(page, "data-campaign", "nurture")) == [0, 0, 0, 0, 0, 0, 0]
+    # enrolled, sent, delivered, failed, replied, converted, opted out, sales won
+    assert numbers(row_of(page, "data-campaign", "welcome")) == [1, 1, 1, 0, 0, 1, 0, 0]
+    assert numbers(row_of(page, "data-campaign", "nurture")) == [0, 0, 0, 0, 0, 0, 0, 0]
     assert 'aria-label="Campaign results"' in page
 
 
@@ -258,3 +258,23 @@ def test_charts_escape_their_labels_and_are_accessible() -> None:
         assert "<title>" in chart and "<script>" not in chart and "<s1>" not in chart
     assert "&lt;script&gt;" in charts[0] and 'aria-label="Funnel &lt;x&gt;"' in charts[0]
     assert "No data" in rate_chart("R", [("a", None)])
+
+
+def test_a_sale_won_shows_in_the_funnel_and_the_campaign_results(studio: StudioServer) -> None:
+    seed_campaign(studio.store)
+    [contact] = studio.store.contacts.page(limit=5)  # the one seed_campaign enrolled
+    studio.store.leads.record_outcome(
+        contact.id, "lost", source="api", recorded_by="api-token:t", now=ago(2)
+    )
+    analyst = studio.signed_in("analyst")
+    assert funnel_row(analyst.get("/dashboard").text, "telegram")[-1] == 0  # converted
+    studio.store.leads.record_outcome(
+        contact.id, "won", source="hubspot", recorded_by="hubspot", value="900", currency="EUR",
+        now=ago(1),
+    )  # fmt: skip
+    page = analyst.get("/dashboard").text
+    assert funnel_row(page, "telegram")[-1] == 1
+    row = row_of(page, "data-campaign", "welcome")
+    assert numbers(row) == [1, 1, 1, 0, 0, 1, 0, 1]
+    # welcome.yml costs telegram nothing: 0.00 per converted lead, not "-" (no cost)
+    assert '<td class="num cost">0.00</td>' in row

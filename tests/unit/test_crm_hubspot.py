@@ -1,6 +1,8 @@
 """CRM sync against a fake HubSpot on loopback: a real HTTP server implementing the CRM v3
-contacts batch upsert and GDPR delete, checking the Bearer token, recording every input,
-and scripted to rate-limit, fail, or refuse one email; with a real SQLite profile store."""
+contacts batch upsert and GDPR delete, and (#20) the deals search, the v4 deal-to-contact
+associations batch read and the contacts batch read, checking the Bearer token, recording
+every input, and scripted to rate-limit, fail, or refuse one email; with a real SQLite
+profile store."""
 
 from __future__ import annotations
 
@@ -18,8 +20,14 @@ from typing import Any
 
 import pytest
 
-from bot.crm import CrmContact, HubSpotConnector, PushResult, SyncReport, sync_due
-from bot.crm.hubspot import GDPR_DELETE_PATH, UPSERT_PATH
+from bot.crm import CrmContact, HubSpotConnector, PushResult, SyncReport, pull_outcomes, sync_due
+from bot.crm.hubspot import (
+    CONTACTS_READ_PATH,
+    DEAL_CONTACTS_PATH,
+    DEAL_SEARCH_PATH,
+    GDPR_DELETE_PATH,
+    UPSERT_PATH,
+)
 from bot.settings import PROJECT_ROOT, Secret, load_settings
 from bot.store import ProfileStore, upgrade
 
@@ -48,6 +56,78 @@ class FakeHubSpot:
     erase_script: list[Reply | None] = field(default_factory=list)
     deletions: list[dict[str, Any]] = field(default_factory=list)  # GDPR delete bodies
     blocked: set[str] = field(default_factory=set)  # emails HubSpot will not recreate
+    # Deals (#20): id -> properties; deal id -> associated HubSpot contact ids; HubSpot
+    # contact id -> email; every search body; scripted answers to searches.
+    deals: dict[str, dict[str, str]] = field(default_factory=dict)
+    deal_contacts: dict[str, list[str]] = field(default_factory=dict)
+    hub_contacts: dict[str, str] = field(default_factory=dict)
+    searches: list[dict[str, Any]] = field(default_factory=list)
+    search_script: list[Reply | None] = field(default_factory=list)
+
+    def deal(
+        self, deal_id: str, stage: str, modified: datetime, emails: tuple[str, ...] = (),
+        **properties: str,
+    ) -> None:  # fmt: skip
+        """A deal as HubSpot holds it, associated with contacts having these emails."""
+        with self.lock:
+            self.deals[deal_id] = {
+                "dealstage": stage, "hs_lastmodifieddate": _hub_time(modified),
+                "closedate": _hub_time(modified), **properties,
+            }  # fmt: skip
+            ids = []
+            for email in emails:
+                known = [k for k, v in self.hub_contacts.items() if v == email]
+                ids.append(known[0] if known else str(500 + len(self.hub_contacts)))
+                self.hub_contacts[ids[-1]] = email
+            self.deal_contacts[deal_id] = ids
+
+    def search_deals(self, auth: str | None, body: dict[str, Any]) -> Reply:
+        with self.lock:
+            self.searches.append(body)
+            scripted = self.search_script.pop(0) if self.search_script else None
+        if scripted is not None:
+            return scripted
+        if auth != f"Bearer {TOKEN}":
+            return Reply(401, {"category": "INVALID_AUTHENTICATION", "message": "no"})
+        [group] = body["filterGroups"]
+        found = []
+        with self.lock:
+            for deal_id, props in self.deals.items():
+                if all(_matches(props, f) for f in group["filters"]):
+                    found.append({"id": deal_id, "properties": {
+                        k: props.get(k) for k in body["properties"]}})  # fmt: skip
+        assert body["sorts"] == [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}]
+        found.sort(key=lambda d: (d["properties"]["hs_lastmodifieddate"], int(d["id"])))
+        start = int(body.get("after", 0))
+        page = found[start : start + body["limit"]]
+        reply: dict[str, Any] = {"total": len(found), "results": page}
+        if start + body["limit"] < len(found):
+            reply["paging"] = {"next": {"after": str(start + body["limit"])}}
+        return Reply(200, reply)
+
+    def deal_associations(self, inputs: list[dict[str, str]]) -> Reply:
+        results, errors = [], []
+        for given in inputs:
+            linked = self.deal_contacts.get(given["id"], [])
+            if linked:
+                results.append({"from": {"id": given["id"]}, "to": [
+                    {"toObjectId": int(c), "associationTypes": [
+                        {"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}]}
+                    for c in linked]})  # fmt: skip
+            else:
+                errors.append({"status": "error", "category": "OBJECT_NOT_FOUND",
+                               "message": f"No contacts for deal {given['id']}"})  # fmt: skip
+        return Reply(207 if errors else 200, {"status": "COMPLETE", "results": results,
+                                               "errors": errors})  # fmt: skip
+
+    def read_contacts(self, body: dict[str, Any]) -> Reply:
+        assert body["properties"] == ["email"] and len(body["inputs"]) <= 100
+        results = [
+            {"id": i["id"], "properties": {"email": self.hub_contacts[i["id"]],
+                                          "hs_object_id": i["id"]}}
+            for i in body["inputs"] if i["id"] in self.hub_contacts
+        ]  # fmt: skip
+        return Reply(200, {"status": "COMPLETE", "results": results})
 
     def gdpr_delete(self, auth: str | None, body: dict[str, Any]) -> Reply:
         with self.lock:
@@ -120,6 +200,21 @@ class FakeHubSpot:
         return Reply(207 if errors else 200, body)
 
 
+def _hub_time(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{when.microsecond // 1000:03d}Z"
+    )
+
+
+def _matches(props: dict[str, str], rule: dict[str, Any]) -> bool:
+    value = props.get(rule["propertyName"])
+    if rule["operator"] == "IN":
+        return value in rule["values"]
+    assert rule["operator"] == "GTE" and rule["propertyName"] == "hs_lastmodifieddate"
+    since = datetime.fromtimestamp(int(rule["value"]) / 1000, tz=timezone.utc)
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")) >= since
+
+
 @pytest.fixture
 def hubspot() -> Iterator[FakeHubSpot]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
@@ -133,6 +228,12 @@ def hubspot() -> Iterator[FakeHubSpot]:
                 reply = fake.answer(auth, body["inputs"])
             elif self.path == GDPR_DELETE_PATH:
                 reply = fake.gdpr_delete(auth, body)
+            elif self.path == DEAL_SEARCH_PATH:
+                reply = fake.search_deals(auth, body)
+            elif self.path == DEAL_CONTACTS_PATH:
+                reply = fake.deal_associations(body["inputs"])
+            elif self.path == CONTACTS_READ_PATH:
+                reply = fake.read_contacts(body)
             else:
                 reply = Reply(404, {"message": self.path})
             payload = b"" if reply.status == 204 else json.dumps(reply.body).encode()
@@ -535,6 +636,13 @@ def test_cli_crm_sync_pushes_and_status_reports(
     assert "0 events waiting" in after.stdout and "last error: none" in after.stdout
     off = _parley({**env, "HUBSPOT_ACCESS_TOKEN": ""}, "sync")
     assert off.returncode == 2 and "HUBSPOT_ACCESS_TOKEN" in off.stderr
+    hubspot.deal("9", "closedwon", NOW, ("lead2@example.com",), amount="300")
+    pulled = _parley(env, "pull")
+    assert pulled.returncode == 0, pulled.stderr
+    assert "hubspot.deals: recorded 1 outcomes" in pulled.stdout
+    assert store.leads.outcome(store.contacts.find("lead2@example.com").id).value_text == "300.00"  # type: ignore[union-attr]
+    status = _parley(env, "status")
+    assert f"hubspot.deals: closed deals read up to {NOW.isoformat()}" in status.stdout
 
 
 def test_worker_tick_pushes_leads_when_hubspot_is_configured(
@@ -549,9 +657,177 @@ def test_worker_tick_pushes_leads_when_hubspot_is_configured(
     settings = load_settings(environ={"PARLEY_DATA_DIR": str(tmp_path)}, dotenv=tmp_path / "x")
     engine = Engine(store, {}, settings, limits_of(settings), lambda snapshot, since: None)
     dispatcher = Dispatcher(engine, {}, RateLimiter({}), lambda: NOW)
-    worker = Worker(engine, dispatcher, Health([]), clock=lambda: NOW, crm=connector)
-    _lead(store, 1)
+    worker = Worker(
+        engine, dispatcher, Health([]), clock=lambda: NOW, crm=connector, outcomes=connector
+    )
+    contact_id = _lead(store, 1)
+    hubspot.deal("5", "closedlost", NOW - timedelta(days=1), ("lead1@example.com",))
     asyncio.run(worker.tick())
     assert (
         _emails(hubspot) == ["lead1@example.com"] and store.integrations.crm_cursor("hubspot") > 0
     )
+    assert store.leads.outcome(contact_id).outcome == "lost"  # type: ignore[arg-type, union-attr]
+    asyncio.run(worker.tick())
+    assert len(hubspot.searches) == 1  # deals are pulled once a minute, not every tick
+
+
+# ------------------------------------------------------------ outcomes from deals (#20)
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def test_closed_deals_come_back_as_each_contacts_outcome(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    won_lead, lost_lead = _lead(store, 1), _lead(store, 2)
+    store.integrations.subscribe_webhook("https://hooks.example.test/o", ["lead.outcome"], "s" * 32)
+    closed = NOW - timedelta(days=2)
+    hubspot.deal("101", "closedwon", closed, ("lead1@example.com",), amount="12500.5",
+                 deal_currency_code="eur", closed_won_reason="Best fit")  # fmt: skip
+    hubspot.deal("102", "closedlost", closed + timedelta(hours=1), ("LEAD2@example.com",),
+                 closed_lost_reason="Went with a competitor")  # fmt: skip
+    hubspot.deal("103", "appointmentscheduled", closed, ("lead1@example.com",))
+    hubspot.deal("104", "closedwon", closed, ("stranger@example.com",), amount="99")
+    hubspot.deal("105", "closedwon", closed)  # no contact at all
+    report = pull_outcomes(store, connector, NOW)
+    assert (report.recorded, report.unmatched, report.error) == (2, 2, None)
+    assert report.modified_since == closed + timedelta(hours=1)
+    won = store.leads.outcome(won_lead)  # type: ignore[arg-type]
+    assert won is not None and (won.outcome, won.value_text, won.currency) == (
+        "won",
+        "12500.50",
+        "EUR",
+    )
+    assert (won.source, won.recorded_by, won.reason) == ("hubspot", "hubspot", "Best fit")
+    assert won.external_ref == f"101@{_ms(closed)}" and won.occurred_at == closed
+    lost = store.leads.outcome(lost_lead)  # type: ignore[arg-type]
+    assert lost is not None and (lost.outcome, lost.value, lost.currency) == ("lost", None, None)
+    assert lost.reason == "Went with a competitor"
+    assert [d.type for d in store.outbox.webhook_deliveries()] == ["lead.outcome"] * 2
+    [search] = hubspot.searches
+    assert search["filterGroups"] == [
+        {
+            "filters": [
+                {
+                    "propertyName": "dealstage",
+                    "operator": "IN",
+                    "values": ["closedlost", "closedwon"],
+                }
+            ]
+        }
+    ]
+    assert "amount" in search["properties"] and search["limit"] == 100  # fmt: skip
+
+
+def test_deals_read_again_record_nothing_and_a_changed_stage_is_a_new_outcome(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    contact_id = _lead(store, 1)
+    closed = NOW - timedelta(days=2)
+    hubspot.deal("101", "closedwon", closed, ("lead1@example.com",), amount="500")
+    assert pull_outcomes(store, connector, NOW).recorded == 1
+    again = pull_outcomes(store, connector, NOW + timedelta(minutes=1))
+    assert (again.recorded, again.unchanged) == (0, 1)  # the mark is inclusive: read again
+    since = hubspot.searches[-1]["filterGroups"][0]["filters"][-1]
+    assert since == {
+        "propertyName": "hs_lastmodifieddate",
+        "operator": "GTE",
+        "value": str(_ms(closed)),
+    }
+    reopened = NOW - timedelta(hours=1)
+    hubspot.deal(
+        "101", "closedlost", reopened, ("lead1@example.com",), closed_lost_reason="Churned"
+    )
+    assert pull_outcomes(store, connector, NOW + timedelta(minutes=2)).recorded == 1
+    history = store.leads.outcome_history(contact_id)  # type: ignore[arg-type]
+    assert [(o.outcome, o.current, o.reason) for o in history] == [
+        ("won", False, None), ("lost", True, "Churned"),
+    ]  # fmt: skip
+    audit = [e for e in store.privacy.audit_entries() if e.action == "record_outcome"]
+    assert [e.actor for e in audit] == ["hubspot", "hubspot"]
+
+
+def test_many_closed_deals_are_read_page_by_page_across_rounds(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    for n in range(150):
+        _lead(store, n)
+        hubspot.deal(str(1000 + n), "closedwon", NOW - timedelta(days=3, minutes=-n),
+                     (f"lead{n}@example.com",))  # fmt: skip
+    first = pull_outcomes(store, connector, NOW, max_pages=1)
+    assert first.recorded == 100 and first.modified_since == NOW - timedelta(days=3, minutes=-99)
+    rest = pull_outcomes(store, connector, NOW + timedelta(minutes=1), max_pages=1)
+    assert (rest.recorded, rest.unchanged) == (50, 1)
+    assert len(store.leads.outcomes()) == 150
+
+
+def test_a_custom_stage_mapping_and_the_accounts_currency(
+    store: ProfileStore, hubspot: FakeHubSpot
+) -> None:
+    contact_id = _lead(store, 1)
+    custom = HubSpotConnector(
+        Secret(TOKEN), hubspot.url, deal_stages=(("contractsigned", "won"),), deal_currency="GBP"
+    )
+    hubspot.deal("7", "contractsigned", NOW - timedelta(days=1), ("lead1@example.com",),
+                 amount="1234.56789")  # fmt: skip
+    hubspot.deal("8", "closedlost", NOW - timedelta(days=1), ("lead1@example.com",))
+    try:
+        assert pull_outcomes(store, custom, NOW).recorded == 1
+    finally:
+        custom.close()
+    outcome = store.leads.outcome(contact_id)  # type: ignore[arg-type]
+    assert outcome is not None and (outcome.outcome, outcome.currency) == ("won", "GBP")
+    assert outcome.value_text == "1234.568"
+
+
+def test_a_deal_pull_waits_out_hubspot_being_down(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    _lead(store, 1)
+    hubspot.deal("101", "closedwon", NOW - timedelta(days=1), ("lead1@example.com",))
+    hubspot.search_script = [Reply(429, {"message": "rate limited"}, {"Retry-After": "4"})]
+    limited = pull_outcomes(store, connector, NOW)
+    assert limited.recorded == 0 and "429" in (limited.error or "")
+    assert limited.retry_at == NOW + timedelta(seconds=4)
+    waiting = pull_outcomes(store, connector, NOW + timedelta(seconds=2))
+    assert waiting.retry_at == limited.retry_at and len(hubspot.searches) == 1  # not asked
+    back = pull_outcomes(store, connector, NOW + timedelta(seconds=4))
+    assert back.recorded == 1 and back.error is None
+    assert store.integrations.crm_pull("hubspot.deals").attempts == 0
+
+
+def test_an_unusable_deal_amount_is_refused_and_the_rest_recorded(
+    store: ProfileStore, hubspot: FakeHubSpot, connector: HubSpotConnector
+) -> None:
+    good, bad = _lead(store, 1), _lead(store, 2)
+    hubspot.deal("1", "closedwon", NOW - timedelta(days=1), ("lead2@example.com",), amount="-40")
+    hubspot.deal("2", "closedwon", NOW - timedelta(days=1), ("lead1@example.com",), amount="40")
+    report = pull_outcomes(store, connector, NOW)
+    assert (report.recorded, report.refused) == (
+        1,
+        ["1"],
+    ) and "refused deals: 1" in report.describe()
+    assert store.leads.outcome(bad) is None and store.leads.outcome(good) is not None  # type: ignore[arg-type]
+
+
+def test_deal_settings_are_read_checked_and_reach_child_processes(tmp_path: Path) -> None:
+    from bot.errors import InvalidSetting
+    from bot.stack import child_env
+
+    base = {"PARLEY_DATA_DIR": str(tmp_path), "HUBSPOT_ACCESS_TOKEN": TOKEN}
+    default = load_settings(environ=base, dotenv=tmp_path / "none.env")
+    assert default.crm.hubspot_deal_stages == (("closedwon", "won"), ("closedlost", "lost"))
+    custom = load_settings(
+        environ={**base, "HUBSPOT_DEAL_STAGES": "contractsigned=won, closedlost=lost",
+                 "HUBSPOT_DEAL_CURRENCY": "eur"},
+        dotenv=tmp_path / "none.env",
+    )  # fmt: skip
+    assert custom.crm.hubspot_deal_stages == (("contractsigned", "won"), ("closedlost", "lost"))
+    assert custom.crm.hubspot_deal_currency == "EUR"
+    assert load_settings(environ=child_env(custom), dotenv=tmp_path / "none.env") == custom
+    for key, raw in (("HUBSPOT_DEAL_STAGES", "closedwon=yes"), ("HUBSPOT_DEAL_STAGES", "a=won,a=lost"),
+                     ("HUBSPOT_DEAL_CURRENCY", "euros")):  # fmt: skip
+        with pytest.raises(InvalidSetting, match=key):
+            load_settings(environ={**base, key: raw}, dotenv=tmp_path / "none.env")

@@ -156,3 +156,26 @@ def test_bad_subscriptions_are_refused(url: str, events: list[str]) -> None:
 
     with pytest.raises(InvalidField):
         webhooks.check_subscription(url, events, allow_private=True)
+
+
+def test_a_recorded_outcome_reaches_subscribers_as_a_signed_lead_outcome(
+    store: ProfileStore, receiver: Receiver
+) -> None:
+    store.integrations.subscribe_webhook(receiver.url, ["lead.outcome"], SECRET, now=NOW)
+    contact = store.leads.update_fields("web", "w1", {"name": "Ada"}, "w1", now=NOW)
+    store.leads.record_outcome(
+        contact.id, "won", source="api", recorded_by="api-token:t1", value="4200",
+        currency="GBP", reason="renewed", now=NOW,
+    )  # fmt: skip
+    receiver.script = [503]  # the receiver is down: the event waits in the outbox
+    assert _relay(store, NOW).retrying == 1
+    [pending] = store.outbox.webhook_deliveries("pending")
+    assert _relay(store, pending.next_attempt_at).delivered == 1
+    (_, first), (headers, body) = receiver.seen
+    event = json.loads(body)
+    assert first == body and event["type"] == "lead.outcome"
+    assert verify(SECRET, headers["X-Parley-Signature"], body, datetime.now(timezone.utc))
+    assert {k: event["data"][k] for k in ("contact_id", "outcome", "value", "currency")} == {
+        "contact_id": contact.id, "outcome": "won", "value": "4200.00", "currency": "GBP",
+    }  # fmt: skip
+    assert event["data"]["reason"] == "renewed" and event["data"]["previous_outcome"] is None

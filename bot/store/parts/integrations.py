@@ -15,6 +15,7 @@ from bot.store.crm import CrmErasure
 from bot.store.records import (
     ApiToken,
     Contact,
+    CrmPull,
     CrmSyncFailure,
     IntegrationEvent,
     WebhookSubscription,
@@ -117,6 +118,26 @@ class IntegrationsPart:
         """Those ids that are no contact any more (erased or purged), merged ones aside."""
         wanted = list(contact_ids)
         return self._tx.read(lambda conn: crm.gone(conn, wanted))
+
+    def crm_pull(self, connector: str) -> CrmPull:
+        """How far `connector` has pulled changes back from its CRM (#20: closed deals)."""
+        return self._tx.read(lambda conn: crm.pull_state(conn, connector))
+
+    def finish_crm_pull(
+        self, connector: str, modified_since: datetime | None, now: datetime
+    ) -> None:
+        """Everything modified before `modified_since` has been read (forward only)."""
+        check_text("connector", connector)
+        at, since = utc(now), None if modified_since is None else utc(modified_since)
+        self._tx.write(lambda conn: crm.finish_pull(conn, connector, since, at))
+
+    def record_crm_pull_failure(
+        self, connector: str, error: str, *, retry_at: datetime, now: datetime
+    ) -> CrmPull:
+        """Kept with email addresses redacted; the pull waits until `retry_at`."""
+        check_text("connector", connector)
+        at, retry = utc(now), utc(retry_at)
+        return self._tx.write(lambda conn: crm.fail_pull(conn, connector, error, retry, at))
 
     # ------------------------------------------------------------------ the REST API
 

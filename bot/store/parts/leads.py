@@ -3,11 +3,11 @@ answers, scores and outcomes, handoffs to a person and booked meetings."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.store import handoffs, operations, reads, scoring
+from bot.store import handoffs, operations, outcomes, reads, scoring
 from bot.store.checks import check_json, utc
 from bot.store.parts.contacts import write_contact
 from bot.store.records import Booking, Contact, Lead, OutcomeRecord, ScoreRecord
@@ -116,18 +116,50 @@ class LeadsPart:
         contact_id: ContactId,
         outcome: str,
         *,
-        value: int | None = None,
+        source: str,
+        recorded_by: str,
+        value: object = None,
+        currency: str | None = None,
+        reason: str | None = None,
+        external_ref: str | None = None,
+        occurred_at: datetime | None = None,
         now: datetime | None = None,
-    ) -> OutcomeRecord:
-        """A sale won or lost: what the predictive score learns from."""
+    ) -> tuple[OutcomeRecord, bool]:
+        """A sale won or lost (`value` a decimal string, int or Decimal, with its ISO 4217
+        `currency`), recorded from `source` by `recorded_by` (an actor id, as in the
+        audit log), closed at `occurred_at` (default: now). It becomes the contact's
+        current outcome, with its timeline event, audit entry and `lead.outcome` event
+        in the same transaction. Returns the current outcome and whether it is new: the
+        same outcome, value, currency and reason as the current one records nothing."""
         at = utc(now)
-        return self._tx.write(
-            lambda conn: scoring.record_outcome(conn, contact_id, outcome, value, at)
+        new = outcomes.check(
+            outcome,
+            value=value,
+            currency=currency,
+            reason=reason,
+            source=source,
+            recorded_by=recorded_by,
+            external_ref=external_ref,
+            occurred_at=at if occurred_at is None else utc(occurred_at),
         )
+        return self._tx.write(lambda conn: outcomes.record(conn, contact_id, new, at))
+
+    def outcome(self, contact_id: ContactId) -> OutcomeRecord | None:
+        """The contact's current outcome."""
+        return self._tx.read(lambda conn: outcomes.current_of(conn, contact_id))
+
+    def outcome_history(self, contact_id: ContactId) -> list[OutcomeRecord]:
+        """Every outcome recorded for the contact, oldest first (the last is current)."""
+        return self._tx.read(lambda conn: outcomes.history_of(conn, contact_id))
 
     def outcomes(self) -> list[OutcomeRecord]:
-        """Each contact's latest outcome."""
-        return self._tx.read(scoring.outcomes)
+        """Each contact's current outcome."""
+        return self._tx.read(outcomes.current_outcomes)
+
+    def recorded_refs(self, source: str, refs: Sequence[str]) -> set[tuple[str, str]]:
+        """(external ref, outcome) pairs already recorded from `source` among `refs`."""
+        wanted = list(refs)
+        return self._tx.read(lambda conn: outcomes.known_refs(conn, source, wanted))
 
     # ---------------------------------------------------------------- handoffs, bookings
 
