@@ -34,7 +34,7 @@ from actions.slots import (
 )
 from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
-from bot.interruptions import interrupts_form, is_question, wants_no_details
+from bot.interruptions import interrupts_form, is_question, leaves_for_now, wants_no_details
 from bot.leads import Reading, read_message
 from bot.needs import answers_the_need_question, states_a_need
 from bot.types import LEAD_FIELDS, LeadField
@@ -190,6 +190,15 @@ class ValidateLeadForm(StoreBacked, Action):
         gave_nothing = not reading.values and not lead_values(tracker)
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):
             return await self._stop(dispatcher, tracker, turn)
+        if (
+            requested
+            and not leaving
+            and requested not in reading.values
+            and leaves_for_now(turn.text)
+        ):
+            # "I'll come back when I've got more time": the form stops here and what was
+            # given stays, rather than every other question being asked of them.
+            return await self._stop(dispatcher, tracker, turn, for_now=not gave_nothing)
         if requested and not leaving and _declines(turn, requested, reading):
             if gave_nothing and (list_slot(tracker, SKIPPED) or _said_no_details(tracker)):
                 # A second question turned down before any detail was given, or the first
@@ -213,13 +222,23 @@ class ValidateLeadForm(StoreBacked, Action):
         return await self._apply(dispatcher, tracker, requested, turn, reading, domain)
 
     async def _stop(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        turn: Turn,
+        *,
+        for_now: bool = False,
     ) -> list[EventType]:
         """The person wants no part of the details, or turned down a second question
-        before giving any: the form ends here, rather than asking every question in turn
-        only to hear no each time. What they gave stays; they can pick it up again."""
-        await self.note_on_timeline(tracker, "lead_form_declined")
-        dispatcher.utter_message(response="utter_lead_form_declined")
+        before giving any, or leaves `for_now` after giving some: the form ends here,
+        rather than asking every question in turn only to hear no each time. What they
+        gave stays; they can pick it up again."""
+        if for_now:
+            await self.note_on_timeline(tracker, "lead_form_cancelled")
+            dispatcher.utter_message(response="utter_lead_cancelled")
+        else:
+            await self.note_on_timeline(tracker, "lead_form_declined")
+            dispatcher.utter_message(response="utter_lead_form_declined")
         return [
             SlotSet(ATTEMPTS, 0),
             SlotSet(NEEDS_HELP, False),

@@ -96,6 +96,9 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"contact (?:me|us)|call (?:me|us)|ring (?:me|us)|give (?:me|us) a (?:ring|call)|"
         r"e-?mail (?:me|us)|arrange|become a customer|sign up|hook (?:me|us) up|enquir\w*|"
         r"inquir\w*|commercials|(?:through|with|to|from) sales)\b|"
+        # "our sales team", "I'm heading the pre sales team": a team they are in or have.
+        r"(?<!\bour )(?<!\bmy )(?<!\bpre )(?<!\bpre-)(?<!\bheading the )(?<!\bhead of the )"
+        r"(?<!\blead the )(?<!\brun the )(?<!\bmanage the )(?<!\bin the )"
         r"\bsales\b.{0,30}\b(?:team|reps?|person|people|department|dept|please|pls)\b|"
         r"\b(?:someone|somebody|anyone|person|people|rep|folks?|guys?)\b.{0,30}\bsales\b",
         re.I,
@@ -121,6 +124,7 @@ _CUES: dict[str, re.Pattern[str]] = {
 _LEAD_IN = re.compile(
     r"^(?:(?:um+|uh+|er+m?|hmm+|ah+|oh|ok(?:ay)?|so|and|but|well|sorry|hey|hi|hello|yeah|"
     r"actually|right|alright|look|listen|wait|hang on|hold on|excuse me|one more thing|quick question|"
+    r"first|but first|before that|before this|one thing|first of all|"
     r"just wondering|i was wondering)\b[\s,.:;-]*)+",
     re.IGNORECASE,
 )
@@ -305,6 +309,21 @@ _WANTS_FOLLOW_UP = re.compile(
     r"sign (?:me )?up|talk to (?:someone|sales|a person))\b",
     re.IGNORECASE,
 )
+
+
+# Leaving for now, whatever was given: "I'll come back when I've got more time", "gotta go".
+# ("Not now" alone may turn down only the question asked; see `declines`.)
+_LEAVES_FOR_NOW = re.compile(
+    r"\b(?:gotta go|got to go|have to go|need to go|must go|i'?m off now|"
+    r"(?:i'?ll|i will|will) (?:come|check) back|come back (?:later|another time|to (?:it|this))|"
+    r"(?:another|some other) time|when i(?:'ve| have)? (?:got |get |have )?(?:more )?time)\b",
+    re.IGNORECASE,
+)
+
+
+def leaves_for_now(text: str) -> bool:
+    """Whether the person is leaving the conversation for now ("gotta go")."""
+    return bool(_LEAVES_FOR_NOW.search(text)) and not is_question(text)
 
 
 def wants_no_details(text: str) -> bool:

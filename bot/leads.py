@@ -322,7 +322,7 @@ _NOT_COMPANY_STARTS = word_set(
     based located in near around out of from at with using use used currently still
     self myself me do does did is are was can could what how why who where which when
     sorry hmm um uh dunno idk don't dont looking interested trying hoping thinking
-    i'd id i'll i've ive please rather prefer
+    i'd id i'll i've ive please rather prefer nah nope naw gotta
     """
 )
 

@@ -526,3 +526,25 @@ async def test_no_more_questions_with_nothing_given_ends_the_form(
         slots={"requested_slot": "lead_email", "skipped_fields": ["name"]},
     )
     assert said == ["utter_lead_form_declined"] and slots["requested_slot"] is None
+
+
+async def test_leaving_for_now_after_some_details_stops_the_form_and_keeps_them(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="eh, actually not right now. I'll come back when I've got more time",
+        intent="deny",
+        slots={"requested_slot": "lead_email", "lead_name": "Tyler Brandt"},
+    )
+    assert said == ["utter_lead_cancelled"] and slots["requested_slot"] is None
+    assert "lead_company" not in slots
+
+
+async def test_a_role_in_sales_asks_for_nobody(store: ProfileStore, settings: Settings) -> None:
+    from bot.interruptions import reads_like
+
+    assert not reads_like("talk_to_sales", "i am heading the pre sales team")
+    assert not reads_like("talk_to_sales", "our sales team is swamped")
+    assert reads_like("talk_to_sales", "put me through to the sales team please")

@@ -766,3 +766,9 @@ def test_a_role_said_formally_is_stored_without_its_lead_in(said: str, role: str
 )
 def test_australias_drama_numbers_are_taken_without_a_hint(said: str, phone: str) -> None:
     assert read_message(said, region="US", requested="phone").values["phone"] == phone
+
+
+def test_a_refusal_and_a_goodbye_is_no_company() -> None:
+    from bot.leads import company_problem
+
+    assert company_problem("nah I'm good") == "not_a_company"
