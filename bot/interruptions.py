@@ -298,7 +298,9 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"without\s+(?:giving|sharing|leaving)\s+(?:my|any)\s+(?:details|info\w*|data)|"
     # Done asking, with nothing given: "good, I have no more questions".
     r"no\s+(?:more|other|further)\s+questions|"
-    r"that'?s\s+all\s+(?:i\s+(?:needed|wanted)(?:\s+to\s+know)?|for\s+(?:now|today))|"
+    r"that(?:'?s|\s+is)\s+all\s+(?:i\s+(?:needed|wanted)(?:\s+to\s+know)?|for\s+(?:now|today))|"
+    r"(?:just|only)\s+(?:collecting|gathering|getting)\s+(?:some\s+)?(?:info\w*|details|options|quotes)|"
+    r"(?:will|i'?ll|can)\s+(?:share|give|send)\s+(?:my\s+|the\s+)?(?:details|info\w*)\s+later|"
     r"that\s+answers\s+(?:everything|all\s+my\s+questions|my\s+questions))",
     re.IGNORECASE,
 )

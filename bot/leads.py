@@ -92,13 +92,14 @@ def normalize_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-# Ofcom's ranges for drama and examples (07700 900xxx, 01632 960xxx) and the ACMA's
-# (mobiles 0491 57x xxx, landlines (0x) 5550 xxxx and 7010 xxxx): libphonenumber calls
-# the UK's invalid and reads Australia's in other countries too, yet they are the numbers
-# people give in demos and tests. Taking them costs nothing (a text to one fails at the
-# provider) and refusing them loses the lead.
+# Ranges kept for drama and examples: Ofcom's (07700 900xxx, 01632 960xxx), the ACMA's
+# (mobiles 0491 57x xxx, landlines (0x) 5550 xxxx and 7010 xxxx) and ARCEP's (06 39 98 xx xx,
+# 01 99 00 xx xx). libphonenumber calls some invalid and reads others in other countries
+# too, yet they are the numbers people give in demos and tests. Taking them costs nothing
+# (a text to one fails at the provider) and refusing them loses the lead.
 _FICTIONAL_NUMBERS = re.compile(
-    r"^(?:\+44(?:7700900|1632960)\d{3}|\+61(?:49157\d{4}|[2378](?:5550|7010)\d{4}))$"
+    r"^(?:\+44(?:7700900|1632960)\d{3}|\+61(?:49157\d{4}|[2378](?:5550|7010)\d{4})|"
+    r"\+33(?:63998|19900)\d{4})$"
 )
 
 
@@ -1345,7 +1346,7 @@ def phone_matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]
 # Where a national number nobody hinted at may be from: tried only when exactly one of
 # them reads it ("oh seven seven double oh nine..." from a caller with a .com address is
 # a UK mobile; no other of these countries has such a number).
-_FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN", "ZA", "SG")
+_FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN", "ZA", "SG", "FR")
 
 
 def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumberMatch | None:

@@ -25,7 +25,9 @@ _TROUBLE = (
     r"overwhelm\w*|can'?t keep up|cannot keep up|never (?:get|hear|reply|answer|call)|forget\w*|"
     r"(?:too|so) (?:many|much)|unanswered|no ?one (?:answers|replies|calls|follows)|"
     r"nobody (?:answers|replies|calls|follows)|struggl\w*|after hours|out of hours|overnight|"
-    r"at night|slow to (?:reply|respond)|(?:need|want|looking for)\w* (?:help|something|a way|a tool|a bot))"
+    r"at night|slow to (?:reply|respond)|(?:need|want|looking for|searching for|seeking)\w* "
+    r"(?:help|something|a way|a tool|a bot|a solution|a system|a platform|software|an app|a service)|"
+    r"qualif\w*|captur\w*|convert\w*|follow\w* up)"
 )
 _NEEDS_HELP = re.compile(
     rf"\b{_CONTACTS}\b[^.!?]{{0,60}}?\b{_TROUBLE}|\b{_TROUBLE}\b[^.!?]{{0,40}}?\b{_CONTACTS}\b",

@@ -142,7 +142,13 @@ _DATA_USE = re.compile(
     r"\b(?:do|will|would|are|did) (?:you|u|ya|parley|you guys) (?:going to |gonna )?"
     r"(?:sell|share|pass (?:on|along)|give away|rent|trade)\b[^.?!]{0,25}?"
     r"\b(?:data|details|info|information|email|number|address)\b|"
-    r"\bwhat(?:'s| is|s)? (?:all )?(?:this|that|my (?:data|info|information|details)) (?:used|going to be used|for)\b",
+    r"\bwhat(?:'s| is|s)? (?:all )?(?:this|that|my (?:data|info|information|details)) (?:used|going to be used|for)\b|"
+    # Where it is kept: "do you keep the data in Europe?", "where is customer data stored?"
+    r"\b(?:do|does|will|is|are) (?:you|u|parley|it|the data|my data|our data)\s+(?:\w+\s+){0,3}?"
+    r"(?:kept|keep|stored?|host(?:ed)?|held|hold|process(?:ed)?) (?:\w+\s+){0,2}?(?:in|inside|within|on) "
+    r"(?:the )?(?:eu|europe|uk|us|usa|germany|india|australia|canada|our country|the cloud|servers?)\b|"
+    r"\bwhere (?:is|are|do you|does parley|will) (?:\w+\s+){0,3}?(?:data|details|information|info)?\s*"
+    r"(?:be\s+)?(?:stored|kept|held|hosted|store|keep|hold|host)\b",
     re.IGNORECASE,
 )
 _THANKS_WORDS = re.compile(

@@ -325,3 +325,18 @@ def test_a_question_naming_a_product_asks_about_integrations(
 )
 def test_asking_what_is_held_in_other_words_is_a_data_request(text: str, intent: str) -> None:
     assert corrected_intent(text, intent, []) == "request_data"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Do you keep the data in Europe? It is important for the RGPD.", "ask_data_use"),
+        ("where will our customer info be hosted?", "ask_data_use"),
+        (
+            "Bonjour, I am looking for a solution to qualify the prospects who come on our website.",
+            "request_info",
+        ),
+    ],
+)
+def test_more_questions_diet_could_not_place(text: str, expected: str) -> None:
+    assert corrected_intent(text, "nlu_fallback", []) == expected

@@ -265,3 +265,14 @@ def test_a_sentence_about_being_reached_is_no_company() -> None:
     assert company_problem("I'd rather you just email me") == "not_a_company"
     assert company_problem("please use my email") == "not_a_company"
     assert company_problem("Email Solutions Ltd") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am only collecting info right now, will share details later",
+        "Thanks, that is all for now",
+    ],
+)
+def test_more_ways_of_giving_no_details(text: str) -> None:
+    assert wants_no_details(text)

@@ -772,3 +772,12 @@ def test_a_refusal_and_a_goodbye_is_no_company() -> None:
     from bot.leads import company_problem
 
     assert company_problem("nah I'm good") == "not_a_company"
+
+
+@pytest.mark.parametrize("hint", [None, "elodie.marchand@atelierlumiere.fr"])
+def test_frances_drama_numbers_are_french(hint: str | None) -> None:
+    # South Africa also reads these digits; ARCEP keeps them for fiction.
+    reading = read_message(
+        "Okay, it is 06 39 98 12 47", region="US", requested="phone", email_hint=hint
+    )
+    assert reading.values["phone"] == "+33639981247"
