@@ -200,6 +200,9 @@ class ActionCorrectDetail(LeadStatusAction):
             persons=_entities_in(entities, "PERSON", correction.value),
             organizations=_entities_in(entities, "ORG", correction.value),
             excluded=(self.settings.company_name,),
+            # "No, the number is ...": read where the person's email says they are, as
+            # the form read it ("030..." from someone at a .de address is German).
+            email_hint=lead_values(tracker).get("email"),
             caller=caller_number(tracker),
         )
         value = reading.values.get(correction.field)

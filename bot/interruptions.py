@@ -54,7 +54,10 @@ _CUES: dict[str, re.Pattern[str]] = {
     "greet": GREETING_LEAD,
     "thank": re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate)\b", re.IGNORECASE),
     "goodbye": re.compile(
-        r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|gotta go|got to go|have to go|that'?s all)\b",
+        r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|gotta go|got to go|have to go|"
+        # "that's all grand" says the details are right, not goodbye
+        r"that'?s all(?!\s+(?:grand|good|correct|right|fine|ok|okay|great|perfect|lovely|spot on|"
+        r"in order|accurate|true|sorted|there)))\b",
         re.IGNORECASE,
     ),
     "opt_out": re.compile(

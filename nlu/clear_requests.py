@@ -128,7 +128,17 @@ _NEXT_STEPS = re.compile(
 )
 _WHY_NEEDED = re.compile(
     r"\bwhy (?:do|would|did|does) (?:you|u|ya|parley|your team) (?:need|want|ask(?: for)?|"
-    r"require)\b|\bwhat (?:do|will) you (?:need|want|use) (?:my|the|it) \w+ for\b",
+    r"require)\b|\bwhat (?:do|will) you (?:need|want|use) (?:my|the|it) \w+ for\b|"
+    # "for what do you need the email", "what would that be used for?"
+    r"\bfor what (?:do|would|will) (?:you|u) (?:need|want|use)\b|"
+    r"\bwhat (?:would|will|is|'s|are) (?:that|it|this|they|those) (?:be )?(?:used|needed) for\b",
+    re.IGNORECASE,
+)
+# "What does it do that a plain contact form doesn't?", "what does the bot do exactly"
+_WHAT_IT_DOES = re.compile(
+    r"\bwhat (?:does|would|can|will) (?:it|this|the bot|your bot|parley|the (?:tool|product|"
+    r"software|system|platform|assistant)|your (?:tool|product|software|system|platform))"
+    r" (?:actually |exactly |really )?do\b",
     re.IGNORECASE,
 )
 # "What would you do with our supporters' data?", "how do you handle my details?"
@@ -337,8 +347,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "bot_challenge"
     if intent in _CONNECT_GUESSES and _CONNECT_ME.search(text):
         return "human_handoff"
-    if intent == "nlu_fallback" and _WHY_NEEDED.search(text):
-        return "ask_why_needed"
+    if intent in ("nlu_fallback", "ask_data_use") and _WHY_NEEDED.search(text):
+        return None if intent == "ask_why_needed" else "ask_why_needed"
+    if intent == "nlu_fallback" and _WHAT_IT_DOES.search(text):
+        return ASK_CAPABILITIES
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
         return "ask_next_steps"
     if (

@@ -282,3 +282,17 @@ async def test_a_detail_never_given_leaves_the_summary_and_the_profile(
     assert followups(events) == ["action_submit_lead"]
     contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and contact.phone is None and contact.name == "Dana"
+
+
+async def test_a_corrected_number_is_read_where_the_email_says_the_person_is(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = make_tracker(
+        "no the number is wrong it is zero three zero two three one two five six zero nine",
+        intent="correct_detail",
+        slots={**LEAD, "lead_email": "k.vonstetten@alpenblick-reisen.de"},
+    )
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert slot_events(events)["lead_phone"] == "+493023125609"

@@ -340,3 +340,20 @@ def test_asking_what_is_held_in_other_words_is_a_data_request(text: str, intent:
 )
 def test_more_questions_diet_could_not_place(text: str, expected: str) -> None:
     assert corrected_intent(text, "nlu_fallback", []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("What does it do that a plain contact form doesn't?", "nlu_fallback", "ask_capabilities"),
+        (
+            "Will you need a phone number too? What would that be used for?",
+            "nlu_fallback",
+            "ask_why_needed",
+        ),
+        ("what would that be used for?", "ask_data_use", "ask_why_needed"),
+        ("for what do you need the email actually", "nlu_fallback", "ask_why_needed"),
+    ],
+)
+def test_what_it_does_and_why_a_detail_is_needed(text: str, intent: str, expected: str) -> None:
+    assert corrected_intent(text, intent, []) == expected

@@ -286,3 +286,8 @@ def test_no_problem_alone_is_still_only_politeness() -> None:
 def test_mails_is_email() -> None:
     assert read_yes_no("Yes, you can send mails").answer == "yes"
     assert read_yes_no("no mails please").purposes == {"email": False}
+
+
+def test_thats_all_grand_is_a_yes_not_a_goodbye() -> None:
+    assert intent_for("That's all grand", "goodbye") == "affirm"
+    assert intent_for("that's all, bye", "goodbye") is None
