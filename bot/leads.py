@@ -824,6 +824,9 @@ _NAME_TAIL = re.compile(
     re.IGNORECASE,
 )
 _NAME_CUT = re.compile(
+    # "watanabe kenji, watanabe is the family name": a note on the name, not part of it
+    r"[\s,;(]+(?:\w+\s+)?(?:is|being)\s+(?:the|my)\s+(?:family|last|sur|given|first)\s*name\b.*$|"
+    r"[\s,;(]+(?:(?:the|my)\s+)?(?:family|last|sur)\s*name\s+(?:first|comes first|is first)\b.*$|"
     r"\s+(?:and|but|so|here|speaking|calling|this side|thanks|thank you|cheers|btw|by the way)\b.*$|"
     r"\s+[-–—]\s+.*$",
     re.IGNORECASE,

@@ -664,10 +664,25 @@ _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
+# "45 developers plus office, so around 55": the number after "so" or "in total" is the
+# head count the others add up to.
+_TOTAL = re.compile(
+    r"(?:^|[\s,;(])(?:so|in total|total(?: of)?|altogether|overall|all told|all up|all in all|"
+    r"which makes|makes it|that makes|that'?s|that is|so that'?s)\s+(?=\S*\d|about|around|roughly|"
+    r"approx|some|nearly|almost|just)",
+    re.I,
+)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
         return exact
+    total = _TOTAL.search(text)
+    if total is not None:
+        after = _head_counts(_amounts(text[total.end() :]), cued_only=False)
+        if after:
+            return _size_bucket(after[0])
     amounts = _amounts(text)
     # "a small team of 30": a number said as a head count beats a describing word.
     cued = _band(_head_counts(amounts, cued_only=True), _size_bucket)

@@ -68,6 +68,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "yeah no worries", "yep no worries", "yes no worries",
         "ok no worries", "okay no worries", "sure no worries", "yeah no problem",
         "yeah no dramas", "yep no dramas", "yeah no probs", "yes no problem",
+        # Leave given in so many words: "you may write to me by e-mail", "please use my e-mail".
+        "you can", "you may", "feel free", "feel free to", "acceptable", "is acceptable",
+        "are acceptable", "please use", "that suits", "suits me",
         # "Emailing me is no problem": said of the thing asked, no mere politeness.
         "is no problem", "are no problem", "is not a problem", "are not a problem",
         "that is no problem", "that is not a problem", "is no issue", "are no issue",
@@ -94,6 +97,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         # "I don't do texts": a habit that refuses, never "do" as a yes.
         "do not do", "i do not do", "we do not do", "do not want", "i do not want",
         "we do not want", "do not use", "i do not use", "do not like", "i do not like",
+        "you can not", "you cannot", "you may not", "you must not", "you should not",
+        "not acceptable", "is not acceptable", "are not acceptable",
         "not into", "i am not into",
         "non", "nein", "nee", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
     ),
@@ -121,7 +126,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "the", "a", "to", "for", "and", "but", "or", "with", "all", "both", "everything",
         "that one", "one", "now", "go", "ahead", "sounds", "thing", "sure thing", "of",
         "am", "be", "from", "about", "any", "anything", "either", "though", "as well",
-        "too", "also", "again", "again please", "on", "in", "at", "send", "send me",
+        "too", "also", "again", "again please", "on", "in", "at", "send", "send me", "use",
+        "write", "by", "via", "through",
         # Thanks and goodbyes in the speaker's first language.
         "grazie", "merci", "danke", "gracias", "obrigado", "obrigada", "shukran", "asante",
         "ciao", "bye", "goodbye", "dhanyavaad", "dhanyavad", "shukriya", "terima kasih",

@@ -128,7 +128,8 @@ _NEXT_STEPS = re.compile(
 )
 _WHY_NEEDED = re.compile(
     r"\bwhy (?:do|would|did|does) (?:you|u|ya|parley|your team) (?:need|want|ask(?: for)?|"
-    r"require)\b|\bwhat (?:do|will) you (?:need|want|use) (?:my|the|it) \w+ for\b|"
+    r"require)\b|\bwhat (?:do|will|would) you (?:need|want|use) (?:my|the|it|that|this) "
+    r"(?:\w+ ){0,2}for\b|"
     # "for what do you need the email", "what would that be used for?"
     r"\bfor what (?:do|would|will) (?:you|u) (?:need|want|use)\b|"
     r"\bwhat (?:would|will|is|'s|are) (?:that|it|this|they|those) (?:be )?(?:used|needed) for\b",

@@ -781,3 +781,8 @@ def test_frances_drama_numbers_are_french(hint: str | None) -> None:
         "Okay, it is 06 39 98 12 47", region="US", requested="phone", email_hint=hint
     )
     assert reading.values["phone"] == "+33639981247"
+
+
+def test_a_note_on_which_name_is_the_family_name_is_not_part_of_it() -> None:
+    said = "my name is watanabe kenji watanabe is the family name"
+    assert read_message(said, region="US", requested="name").values["name"] == "watanabe kenji"

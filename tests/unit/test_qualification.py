@@ -642,3 +642,14 @@ def test_timeline_in_set_phrases(said: str, timeline: str) -> None:
 )
 def test_more_everyday_answers(field: str, said: str, value: str) -> None:
     assert read_answer(field, said).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("45 developers plus office, so around 55", "51-200"),
+        ("we have 8 full-time and 4 part-time, so 12 in total", "11-50"),
+    ],
+)
+def test_the_total_said_after_the_parts_is_the_head_count(said: str, size: str) -> None:
+    assert read_company_size(said) == size

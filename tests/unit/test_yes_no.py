@@ -291,3 +291,22 @@ def test_mails_is_email() -> None:
 def test_thats_all_grand_is_a_yes_not_a_goodbye() -> None:
     assert intent_for("That's all grand", "goodbye") == "affirm"
     assert intent_for("that's all, bye", "goodbye") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "purposes"),
+    [
+        ("You can email me", "yes", {"email": True}),
+        ("Of course, please use my e-mail.", "yes", {"email": True}),
+        ("Text messages are also acceptable.", "yes", {"sms": True}),
+        ("You may write to me by e-mail.", "yes", {"email": True}),
+        ("you cannot email me", "no", {"email": False}),
+        ("you can't text me", "no", {"sms": False}),
+        ("You can email me but not text me", "yes", {"email": True, "sms": False}),
+    ],
+)
+def test_leave_given_or_refused_in_so_many_words(
+    text: str, answer: str, purposes: dict[str, bool]
+) -> None:
+    reading = read_yes_no(text)
+    assert (reading.answer, reading.clean, reading.purposes) == (answer, True, purposes)
