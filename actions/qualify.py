@@ -25,7 +25,7 @@ from actions.open_question import asking
 from actions.slots import READ_UNTIL, REQUESTED_SLOT, contact_slot, lead_values, list_slot
 from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
-from bot.interruptions import interrupts_form, reads_like
+from bot.interruptions import has_cue, interrupts_form
 from bot.leads import states_lead_details
 from bot.phone_places import country_of, country_of_email
 from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
@@ -70,7 +70,7 @@ def asked_for_meeting(tracker: Tracker) -> bool:
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         text = str(event.get("text") or "")
-        if name in MEETING_INTENTS and (text.startswith("/") or reads_like(str(name), text)):
+        if name in MEETING_INTENTS and (text.startswith("/") or has_cue(str(name), text)):
             return True
     return False
 
@@ -87,7 +87,9 @@ def asked_for_person(tracker: Tracker) -> bool:
         if event.get("event") == "user":
             name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             text = str(event.get("text") or "")
-            if name in PERSON_INTENTS and (text.startswith("/") or reads_like(str(name), text)):
+            # Its own words, not only a question's shape: "could you clarify what you need
+            # from me?" taken for a handoff asks for nobody.
+            if name in PERSON_INTENTS and (text.startswith("/") or has_cue(str(name), text)):
                 return True
     return False
 

@@ -869,6 +869,27 @@ def _read_name_answer(
         return None, None, str(error)
 
 
+# "my family name is han, h a n, and my given name is sora": a name told in its parts, in
+# the order the person gives them.
+_PART = r"(?:family|last|sur|given|first|christian)\s*name"
+_NAME_IN_PARTS = re.compile(
+    rf"\b(?:my\s+)?{_PART}(?:'s|’s|\s+is|\s*:)?\s+(?P<first>[^\W\d_][\w'’-]*)"
+    r"(?:[\s,]+(?:spelt|spelled|that'?s)?[\s,]*(?:[a-z][\s,-]+){1,}[a-z]\b)?[\s,;]*"
+    rf"(?:and\s+)?(?:my\s+)?(?:the\s+)?{_PART}(?:'s|’s|\s+is|\s*:)?\s+(?P<second>[^\W\d_][\w'’-]*)",
+    re.IGNORECASE,
+)
+
+
+def _name_in_parts(text: str) -> str | None:
+    found = _NAME_IN_PARTS.search(text)
+    if found is None:
+        return None
+    try:
+        return clean_free_text("name", f"{found['first']} {found['second']}", answered=True)
+    except ValueError:
+        return None
+
+
 def _bare_name(part: str) -> tuple[str, str | None]:
     part = _NAME_TAIL.sub("", part.strip())
     for _ in range(2):
@@ -1271,21 +1292,26 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
     return _DIGIT_WORDS.get(word)
 
 
-def _pair(tokens: list[str], index: int) -> tuple[str, int] | None:
+def _pair(tokens: list[str], index: int, *, tens_alone: bool = False) -> tuple[str, int] | None:
     """A two-digit group read as a number ("fifty five", "fifty", "twelve") and how many
-    words it took."""
+    words it took; with `tens_alone`, a tens word followed by single digits is its own
+    group ("thirty, one two three")."""
     word = tokens[index]
     if word in _TEENS:
         return _TEENS[word], 1
     if word not in _TENS:
         return None
     unit = tokens[index + 1] if index + 1 < len(tokens) else ""
-    if unit in _DIGIT_WORDS and unit not in ("zero", "nought", "naught", "oh", "o"):
+    if (
+        unit in _DIGIT_WORDS
+        and unit not in ("zero", "nought", "naught", "oh", "o")
+        and not (tens_alone and index + 2 < len(tokens) and tokens[index + 2] in _DIGIT_WORDS)
+    ):
         return _TENS[word] + _DIGIT_WORDS[unit], 2
     return _TENS[word] + "0", 1
 
 
-def spoken_digits(text: str) -> str:
+def spoken_digits(text: str, *, tens_alone: bool = False) -> str:
     """A number read out in words as digits: "oh seven four double oh five two seven nine
     one three" is 07400527913, "fifty-five twelve thirty-four fifty six" 55123456. Runs
     shorter than a phone number are left as they are."""
@@ -1304,7 +1330,7 @@ def spoken_digits(text: str) -> str:
                 run, end = run + digit * repeat, end + 2
             elif (digit := _digit_word(tokens, end)) is not None:
                 run, end = run + digit, end + 1
-            elif (pair := _pair(tokens, end)) is not None:
+            elif (pair := _pair(tokens, end, tens_alone=tens_alone)) is not None:
                 run, end = run + pair[0], end + pair[1]
             elif tokens[end].isdigit():
                 run, end = run + tokens[end], end + 1
@@ -1372,8 +1398,14 @@ def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
 def _take_phone(
     text: str, regions: tuple[str, ...], requested: LeadField | None, reading: Reading
 ) -> str:
-    text = spoken_digits(text)
+    said = text
+    text = spoken_digits(said)
     match = _first_phone(text, regions)
+    alone = spoken_digits(said, tens_alone=True) if match is None else text
+    if alone != text and (match := _first_phone(alone, regions)) is not None:
+        # "plus four nine thirty one two three...": "thirty" is the 30 of Berlin's area
+        # code when "thirty-one" gives no number.
+        text = alone
     if match is not None:
         reading.values["phone"] = phonenumbers.format_number(
             match.number, phonenumbers.PhoneNumberFormat.E164
@@ -1427,6 +1459,8 @@ def read_message(
     rest = _take_phone(rest, phone_regions(region, email, caller), requested, reading)
     statements = statement_text(rest)
     found: dict[LeadField, str] = {}
+    if (in_parts := _name_in_parts(rest)) is not None:
+        found["name"] = in_parts
     _find_statements(statements, requested, banned, found)
     for field_name, value in found.items():
         reading.values.setdefault(field_name, value)

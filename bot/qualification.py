@@ -263,7 +263,18 @@ def _spelled_value(run: list[str]) -> str:
     "5 lakhs"), because it also says the sum is in rupees."""
     if run[-1] in _INDIAN_SCALES and all(w not in _BIG_SCALES for w in run[:-1]):
         return f"{_digits(_run_value(run) / _BIG_SCALES[run[-1]])} {run[-1]}"
+    if (
+        len(run) > 1
+        and run[-1] in _MULTIPLIER_WORDS
+        and all(w not in _BIG_SCALES for w in run[:-1])
+    ):
+        # "twelve to fifteen thousand": the scale stays a word, so that it reaches the
+        # first end of the range too (12 to 15 thousand, not 12 to 15000).
+        return f"{_digits(_run_value(run) / _BIG_SCALES[run[-1]])} {run[-1]}"
     return _digits(_run_value(run))
+
+
+_MULTIPLIER_WORDS = ("thousand", "million")
 
 
 def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:

@@ -786,3 +786,24 @@ def test_frances_drama_numbers_are_french(hint: str | None) -> None:
 def test_a_note_on_which_name_is_the_family_name_is_not_part_of_it() -> None:
     said = "my name is watanabe kenji watanabe is the family name"
     assert read_message(said, region="US", requested="name").values["name"] == "watanabe kenji"
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("my family name is han h a n and my given name is sora", "han sora"),
+        ("My first name is Sora and my last name is Han", "Sora Han"),
+        ("my surname is Okafor, first name Chidi", "Okafor Chidi"),
+    ],
+)
+def test_a_name_told_in_its_parts_keeps_the_order_given(said: str, name: str) -> None:
+    assert read_message(said, region="US", requested="name").values["name"] == name
+
+
+def test_a_tens_word_before_single_digits_may_be_an_area_code() -> None:
+    said = "plus four nine thirty one two three four five six seven nine"
+    reading = read_message(said, region="US", requested="phone", email_hint="s@hoffmann-mb.de")
+    assert reading.values["phone"] == "+493012345679"
+    # Read in pairs when that gives the number.
+    pairs = read_message("fifty five twelve thirty four fifty six seven eight", region="GB")
+    assert pairs.values["phone"] == "+445512345678"

@@ -653,3 +653,8 @@ def test_more_everyday_answers(field: str, said: str, value: str) -> None:
 )
 def test_the_total_said_after_the_parts_is_the_head_count(said: str, size: str) -> None:
     assert read_company_size(said) == size
+
+
+def test_a_scale_said_once_in_words_reaches_both_ends_of_the_range() -> None:
+    assert read_budget("perhaps twelve to fifteen thousand euros per year") == "10k_50k"
+    assert read_budget("two thousand five hundred a year") == "1k_10k"
