@@ -79,7 +79,8 @@ _SELF_INVOLVED = re.compile(
 _ONLY_GATHERING = re.compile(
     r"\b(?:research|researching|browsing|browse|just looking|only looking|looking (?:into|around)|"
     r"exploring|explore|gathering|collect(?:ing)? (?:some |the )?(?:options|info\w*|quotes)|"
-    r"comparing|scoping|scouting|fact[- ]finding|window[- ]shopping|checking (?:out )?options|"
+    r"comparing|scoping|scouting|investigating|fact[- ]finding|window[- ]shopping|"
+    r"checking (?:out )?options|(?:looking|asking|checking|enquiring) on behalf of|"
     r"doing (?:some |the )?(?:research|homework|due diligence)|"
     r"putting together (?:a |an |some )?(?:report|proposal|summary|comparison|overview|brief)|"
     r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|a shortlist))\b",
@@ -124,12 +125,24 @@ _SELF_DECIDES = re.compile(
 )
 
 
+# Someone else signs, but what the person says goes: "mostly my decision, the CEO just
+# signs what I say".
+_RUBBER_STAMP = re.compile(
+    r"\b(?:just|only|simply) (?:signs?|approves?|rubber[- ]stamps?|okays?) (?:off )?"
+    r"(?:what(?:ever)?|anything) i (?:say|recommend|suggest|want|choose|pick|decide)\b|"
+    r"\b(?:mostly|mainly|basically|largely|really|practically|effectively) (?:it'?s |it is |is )?"
+    r"my (?:decision|call)\b",
+)
+
+
 def read_authority_statement(text: str) -> str | None:
     """decides, influences or researching from what the answer says; None when it says
     none of these plainly."""
     said = text.lower().replace("’", "'")
     for pattern, replacement in _TYPOS:
         said = pattern.sub(replacement, said)
+    if _RUBBER_STAMP.search(said):
+        return "decides"
     someone_else = bool(_SOMEONE_ELSE_DECIDES.search(said))
     gathering = bool(_ONLY_GATHERING.search(said))
     if someone_else and gathering and not _SELF_INVOLVED.search(said):

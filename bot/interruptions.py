@@ -19,6 +19,7 @@ SAID_OUTRIGHT = frozenset({"opt_out", "cancel", "request_erasure", "request_data
 _QUESTION_START = re.compile(
     r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
     r"(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
+    r"for what|how come|"
     r"will|would|should|may|tell me|show me|explain|"
     # typed in a hurry: "wat does it do", "hw much", "do u", "wht's"
     r"wat|wats|wot|wht|whts|wht's|hw|hows|y do|y does|y would|r u|do u|does u|can u|cn u)\b",
@@ -97,7 +98,9 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"(?:a|the|sign) contract|proposal|negotiat\w*|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"
         r"connect (?:me|us)|put (?:me|us) (?:through|in touch)|get in touch|reach out|"
         r"contact (?:me|us)|call (?:me|us)|ring (?:me|us)|give (?:me|us) a (?:ring|call)|"
-        r"e-?mail (?:me|us)|arrange|become a customer|sign up|hook (?:me|us) up|enquir\w*|"
+        # "arrange a meeting" books one; arranging for someone to call asks for sales
+        r"e-?mail (?:me|us)|arrange (?:for )?(?:someone|somebody|a (?:sales ?person|rep|person|call))|"
+        r"become a customer|sign up|hook (?:me|us) up|enquir\w*|"
         r"inquir\w*|commercials|(?:through|with|to|from) sales)\b|"
         # "our sales team", "I'm heading the pre sales team": a team they are in or have.
         r"(?<!\bour )(?<!\bmy )(?<!\bpre )(?<!\bpre-)(?<!\bheading the )(?<!\bhead of the )"

@@ -276,3 +276,14 @@ def test_a_sentence_about_being_reached_is_no_company() -> None:
 )
 def test_more_ways_of_giving_no_details(text: str) -> None:
     assert wants_no_details(text)
+
+
+def test_arranging_a_meeting_is_not_asking_for_sales() -> None:
+    from bot.interruptions import has_cue, is_question
+
+    assert not has_cue(
+        "talk_to_sales",
+        "I would be grateful if we could arrange a meeting to see a demonstration of your product.",
+    )
+    assert has_cue("talk_to_sales", "could you arrange for someone to call me")
+    assert is_question("for what do you need the email actually")

@@ -658,3 +658,16 @@ def test_the_total_said_after_the_parts_is_the_head_count(said: str, size: str) 
 def test_a_scale_said_once_in_words_reaches_both_ends_of_the_range() -> None:
     assert read_budget("perhaps twelve to fifteen thousand euros per year") == "10k_50k"
     assert read_budget("two thousand five hundred a year") == "1k_10k"
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        ("I am investigating on behalf of my division manager; I do not decide.", "researching"),
+        ("Mostly is my decision, the CEO just signs what I say", "decides"),
+    ],
+)
+def test_who_really_decides(said: str, authority: str) -> None:
+    from bot.qualification import read_authority
+
+    assert read_authority(said) == authority
