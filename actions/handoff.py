@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of, conversation_id
-from actions.open_question import settled
+from actions.open_question import asking, settled
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID, lead_values
 from bot.errors import ParleyError, StoreUnavailable
@@ -130,13 +130,13 @@ class ActionHumanHandoff(StoreBacked, Action):
             when=due.said(now, person_zone),
             how=how,
         )
-        # No person holds the conversation yet: the bot keeps answering, and "book a
-        # meeting" books one (while a person holds it, the bot only holds the line).
+        # No person holds the conversation yet: the bot keeps answering, and a yes or
+        # "book a meeting" books one (while a person holds it, the bot holds the line).
         return [
             SlotSet(CONTACT_ID, contact.id),
             SlotSet(HANDOFF_OPEN, False),
             SlotSet(HANDOFF_REQUESTED, False),
-            *settled(),
+            *asking("meeting"),
             FollowupAction("action_listen"),
         ]
 
