@@ -18,7 +18,7 @@ from bot.office_hours import (
     parse_zone,
     phone_zone,
 )
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 
 LONDON = "Europe/London"
 
@@ -205,7 +205,7 @@ def test_saying_when_the_team_is_back() -> None:
 # ------------------------------------------------------------------ settings
 
 
-def _load(tmp_path: Path, **env: str):  # type: ignore[no-untyped-def]
+def _load(tmp_path: Path, **env: str) -> Settings:
     return load_settings({"PARLEY_DATA_DIR": str(tmp_path), **env}, dotenv=tmp_path / "none")
 
 
