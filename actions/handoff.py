@@ -32,6 +32,8 @@ from bot.types import Channel
 logger = logging.getLogger(__name__)
 
 HANDOFF_OPEN = "handoff_open"
+# Outside office hours: when a person will answer, in the words the person was told.
+HANDOFF_REPLY_DUE = "handoff_reply_due"
 # On these channels the team can answer the person where they are, without details.
 REPLYABLE_CHANNELS = frozenset({"sms", "whatsapp", "voice", "telegram"})
 TRANSCRIPT_TURNS = 60
@@ -100,6 +102,7 @@ class ActionHumanHandoff(StoreBacked, Action):
         return [
             SlotSet(CONTACT_ID, contact.id),
             SlotSet(HANDOFF_OPEN, True),
+            SlotSet(HANDOFF_REPLY_DUE, None),
             SlotSet(HANDOFF_REQUESTED, False),
             *settled(),
             # Also when an offer's answer led here (actions/clarify.py): wait for the person.
@@ -124,10 +127,11 @@ class ActionHumanHandoff(StoreBacked, Action):
             if channel == "voice"
             else _how_they_reach_you(contact, channel, given)
         )
+        when = due.said(now, person_zone)
         dispatcher.utter_message(
             response="utter_handoff_after_hours",
             company=self.settings.company_name,
-            when=due.said(now, person_zone),
+            when=when,
             how=how,
         )
         # No person holds the conversation yet: the bot keeps answering, and a yes or
@@ -136,6 +140,7 @@ class ActionHumanHandoff(StoreBacked, Action):
             SlotSet(CONTACT_ID, contact.id),
             SlotSet(HANDOFF_OPEN, False),
             SlotSet(HANDOFF_REQUESTED, False),
+            SlotSet(HANDOFF_REPLY_DUE, when),
             *asking("meeting"),
             FollowupAction("action_listen"),
         ]

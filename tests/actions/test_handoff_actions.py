@@ -147,6 +147,7 @@ async def test_outside_office_hours_the_person_hears_when_and_is_offered_a_meeti
     assert slots["handoff_open"] is False and slots["handoff_requested"] is False
     # The meeting is offered as a question: a yes books, a no leaves the callback.
     assert (slots["yes_no_pending"], slots["yes_no_question"]) == (True, "meeting")
+    assert slots["handoff_reply_due"] == "Monday at 9:00 (London time)"
     assert followups(events) == ["action_listen"]
     (record,) = _handoffs(store, "rest", "visitor-1")
     assert record["out_of_hours"] is True
