@@ -59,6 +59,18 @@ class OfficeHours:
     def always(cls) -> OfficeHours:
         return cls("UTC", (), frozenset(), round_the_clock=True)
 
+    def week_text(self) -> str:
+        """The week as written in settings ("mon 09:00-17:30; tue 09:00-17:30"), read
+        back by `parse_week` as the same windows; empty for a team always open."""
+        entries = []
+        for window in self.windows:
+            start = window.opens.hour * 60 + window.opens.minute
+            end = start + window.minutes
+            end = end if end <= _DAY_MINUTES else end - _DAY_MINUTES  # overnight
+            closes = f"{end // 60:02d}:{end % 60:02d}"
+            entries.append(f"{DAYS[window.weekday]} {window.opens:%H:%M}-{closes}")
+        return "; ".join(entries)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

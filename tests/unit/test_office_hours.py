@@ -265,3 +265,22 @@ def test_bad_office_hours_settings_name_the_key(
     with pytest.raises(InvalidSetting) as raised:
         _load(tmp_path, **env)
     assert raised.value.key == key and message in raised.value.reason
+
+
+def test_child_processes_see_the_same_office_hours(tmp_path: Path) -> None:
+    """What `parley run` exports for the action server reads back identically."""
+    from bot.stack import child_env
+
+    for env in (
+        {},
+        {
+            "PARLEY_OFFICE_HOURS": "mon-fri 09:00-12:30,13:30-17:30; sat 12:00-24:00; sun 22:00-06:00",
+            "PARLEY_OFFICE_TIMEZONE": LONDON,
+            "PARLEY_OFFICE_CLOSED": "2026-12-25,2026-12-26",
+            "PARLEY_OFFICE_HOURS_VOICE": "mon-sun 00:00-24:00",
+            "PARLEY_OFFICE_TIMEZONE_VOICE": "America/New_York",
+        },
+    ):
+        settings = _load(tmp_path, **env)
+        again = load_settings(environ=child_env(settings), dotenv=tmp_path / "none")
+        assert again.office_hours == settings.office_hours
