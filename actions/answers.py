@@ -272,6 +272,10 @@ def _how(tracker: Tracker) -> str:
 
 def next_steps(tracker: Tracker, stage: Stage) -> str:
     how = _how(tracker)
+    due = tracker.get_slot("handoff_reply_due")
+    if due and stage in ("start", "done", "captured"):
+        # Asked for a person outside office hours (actions/handoff.py).
+        return f'our team is away right now and back {due}; a person will answer you{how} then. If you\'d rather not wait, say "book a meeting".'
     if stage == "handoff":
         return f"a person from our team has your conversation and will reply{how} soon. You don't need to do anything else."
     if stage == "booked":

@@ -2,12 +2,15 @@
 
 A handoff is recorded durably in the store before the person is told anything; the
 campaign worker delivers it (signed webhook, email to sales) through bot.handoff,
-retrying until it lands.
+retrying until it lands. Outside the answering team's office hours (PARLEY_OFFICE_HOURS)
+the person is told when the team is back and that a person answers then (on a call: a
+callback, never a transfer to an empty line), and is offered a meeting instead.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
@@ -16,23 +19,40 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of, conversation_id
-from actions.open_question import settled
+from actions.open_question import asking, settled
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID, lead_values
 from bot.errors import ParleyError, StoreUnavailable
-from bot.handoff import request_handoff, transcript_from_events
-from bot.store import Contact
+from bot.handoff import ReplyDue, reply_due, request_handoff, transcript_from_events
+from bot.office_hours import phone_zone
+from bot.settings import Settings
+from bot.store import Contact, ProfileStore
 from bot.types import Channel
 
 logger = logging.getLogger(__name__)
 
 HANDOFF_OPEN = "handoff_open"
+# Outside office hours: when a person will answer, in the words the person was told.
+HANDOFF_REPLY_DUE = "handoff_reply_due"
 # On these channels the team can answer the person where they are, without details.
 REPLYABLE_CHANNELS = frozenset({"sms", "whatsapp", "voice", "telegram"})
 TRANSCRIPT_TURNS = 60
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class ActionHumanHandoff(StoreBacked, Action):
+    def __init__(
+        self,
+        store: ProfileStore | None = None,
+        settings: Settings | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ):
+        super().__init__(store, settings)
+        self._clock = clock
+
     def name(self) -> str:
         return "action_human_handoff"
 
@@ -40,8 +60,11 @@ class ActionHumanHandoff(StoreBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         channel = channel_of(tracker)
+        now = self._clock()
+        # Outside office hours nobody answers now: when they will, or None.
+        due = reply_due(self.settings, channel, now)
         try:
-            contact = await self._contact(tracker, channel)
+            contact = await self._contact(tracker, channel, transfer=due is None)
         except StoreUnavailable as error:
             logger.error("handoff: store unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
@@ -52,11 +75,13 @@ class ActionHumanHandoff(StoreBacked, Action):
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("lead_form")]
         reason = "asked for a person" if self._asked(tracker) else "grade A lead"
         try:
-            await self.call_store(self._request, contact, tracker, channel, reason)
+            await self.call_store(self._request, contact, tracker, channel, reason, now)
         except (StoreUnavailable, ParleyError) as error:
             logger.error("handoff could not be recorded: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
+        if due is not None:
+            return self._after_hours(dispatcher, tracker, contact, channel, due, now)
         dialled = channel == "voice" and self._sales_line()
         if channel == "voice" and not dialled:
             dispatcher.utter_message(
@@ -77,22 +102,62 @@ class ActionHumanHandoff(StoreBacked, Action):
         return [
             SlotSet(CONTACT_ID, contact.id),
             SlotSet(HANDOFF_OPEN, True),
+            SlotSet(HANDOFF_REPLY_DUE, None),
             SlotSet(HANDOFF_REQUESTED, False),
             *settled(),
             # Also when an offer's answer led here (actions/clarify.py): wait for the person.
             FollowupAction("action_listen"),
         ]
 
+    def _after_hours(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        contact: Contact,
+        channel: str,
+        due: ReplyDue,
+        now: datetime,
+    ) -> list[EventType]:
+        """Nobody answers now: say when someone will (in the person's time zone when their
+        phone tells it), how (a callback on a call), and offer a meeting instead."""
+        given = _claimed(tracker)
+        person_zone = phone_zone(contact.phone or given.get("phone"), now)
+        how = (
+            _callback_number(contact, given)
+            if channel == "voice"
+            else _how_they_reach_you(contact, channel, given)
+        )
+        when = due.said(now, person_zone)
+        dispatcher.utter_message(
+            response="utter_handoff_after_hours",
+            company=self.settings.company_name,
+            when=when,
+            how=how,
+        )
+        # No person holds the conversation yet: the bot keeps answering, and a yes or
+        # "book a meeting" books one (while a person holds it, the bot holds the line).
+        return [
+            SlotSet(CONTACT_ID, contact.id),
+            SlotSet(HANDOFF_OPEN, False),
+            SlotSet(HANDOFF_REQUESTED, False),
+            SlotSet(HANDOFF_REPLY_DUE, when),
+            *asking("meeting"),
+            FollowupAction("action_listen"),
+        ]
+
     def _sales_line(self) -> bool:
         return bool(self.settings.voice.sales_number)
 
-    async def _contact(self, tracker: Tracker, channel: Channel) -> Contact | None:
+    async def _contact(
+        self, tracker: Tracker, channel: Channel, *, transfer: bool = True
+    ) -> Contact | None:
         contact = await self.conversation_contact(tracker)
         if contact is not None and (contact.email or contact.phone or _claimed(tracker)):
             return contact
-        # A caller reaches a person through the sales line; without one, somebody has to
-        # call them back, so their details come first, as on web chat.
-        replyable = channel in REPLYABLE_CHANNELS and (channel != "voice" or self._sales_line())
+        # A caller reaches a person through the sales line (within office hours); without
+        # one, somebody has to call them back, so their details come first, as on web chat.
+        put_through = self._sales_line() and transfer
+        replyable = channel in REPLYABLE_CHANNELS and (channel != "voice" or put_through)
         if replyable:
             return await self.call_store(self.store.contacts.ensure, channel, tracker.sender_id)
         return None
@@ -104,7 +169,9 @@ class ActionHumanHandoff(StoreBacked, Action):
             and tracker.get_slot(GRADE) != "A"
         )
 
-    def _request(self, contact: Contact, tracker: Tracker, channel: str, reason: str) -> str:
+    def _request(
+        self, contact: Contact, tracker: Tracker, channel: str, reason: str, now: datetime
+    ) -> str:
         handoff_id, _ = request_handoff(
             self.store,
             self.settings,
@@ -113,7 +180,7 @@ class ActionHumanHandoff(StoreBacked, Action):
             channel=channel,
             reason=reason,
             transcript=transcript_from_events(tracker.events, limit=TRANSCRIPT_TURNS),
-            now=datetime.now(timezone.utc),
+            now=now,
         )
         return handoff_id
 

@@ -28,6 +28,7 @@ SESSION_ONLY_SLOTS = frozenset(
         "handoff_open",
         "qualification_done",
         "handoff_requested",
+        "handoff_reply_due",
         "offered_meetings",
         "meeting_slot",
         "qual_attempts",

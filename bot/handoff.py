@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from typing import Any
@@ -24,6 +25,7 @@ import httpx
 from bot import mailer
 from bot.delivery import Attempt, DeliveryReport, settle
 from bot.errors import DeliveryFailed
+from bot.office_hours import describe_opening, zone_label
 from bot.settings import HandoffSettings, MailSettings, Settings
 from bot.store import Contact, Delivery, ProfileStore
 
@@ -56,6 +58,32 @@ def transcript_from_events(
     return turns[-limit:]
 
 
+@dataclass(frozen=True)
+class ReplyDue:
+    """A handoff outside office hours: the team that answers it, and when it opens."""
+
+    team: str
+    at: datetime  # aware, in the team's zone
+    timezone: str
+
+    def said(self, now: datetime, zone: str | None = None) -> str:
+        """ "Monday at 9:00 (London time)", in `zone` (the person's) or else the team's."""
+        return describe_opening(self.at, now, zone or self.timezone)
+
+
+def reply_due(settings: Settings, channel: str, now: datetime) -> ReplyDue | None:
+    """When a person can answer a handoff from `channel`: None while the team answering
+    it is open (someone answers now), else its next opening (PARLEY_OFFICE_HOURS)."""
+    team, hours = settings.office_hours.team_for(channel)
+    opening = hours.next_opening(now)
+    if opening is None:
+        logger.warning("office hours of team %s: closed every day for a year; ignored", team)
+        return None
+    if hours.is_open(now):
+        return None
+    return ReplyDue(team, opening, hours.timezone)
+
+
 def request_handoff(
     store: ProfileStore,
     settings: Settings,
@@ -67,13 +95,19 @@ def request_handoff(
     transcript: list[dict[str, Any]],
     now: datetime,
 ) -> tuple[str, bool]:
-    """Record the handoff and queue its webhook and email; (id, is_new)."""
+    """Record the handoff and queue its webhook and email; (id, is_new). Outside the
+    answering team's office hours both say so, and when the reply is due."""
+    due = reply_due(settings, channel, now)
     event = {
         "type": "handoff.requested",
         "requested_at": now.isoformat(),
         "reason": reason,
         "channel": channel,
         "conversation_id": conversation_id,
+        "team": settings.office_hours.team_for(channel)[0],
+        "out_of_hours": due is not None,
+        # When a person answers: at once within office hours, else when the team opens.
+        "reply_due_at": (due.at if due else now).astimezone(timezone.utc).isoformat(),
         "contact": _contact_summary(store, contact),
         "transcript": transcript,
     }
@@ -81,7 +115,7 @@ def request_handoff(
     if settings.handoff.url:
         outbox.append((WEBHOOK, {"url": settings.handoff.url, "event": event}))
     if settings.mail.sales_email:
-        outbox.append((EMAIL, _sales_email(settings, event)))
+        outbox.append((EMAIL, _sales_email(settings, event, due)))
     if not outbox:
         logger.warning(
             "handoff %s recorded but not delivered: set PARLEY_HANDOFF_URL or PARLEY_SALES_EMAIL",
@@ -95,6 +129,7 @@ def request_handoff(
         transcript=transcript,
         outbox=outbox,
         now=now,
+        reply_due_at=due.at if due else None,
     )
 
 
@@ -113,11 +148,18 @@ def _contact_summary(store: ProfileStore, contact: Contact) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _sales_email(settings: Settings, event: Mapping[str, Any]) -> dict[str, Any]:
+def _sales_email(
+    settings: Settings, event: Mapping[str, Any], due: ReplyDue | None
+) -> dict[str, Any]:
     person = event["contact"]
     who = person["name"] or person["email"] or person["phone"] or person["id"]
-    lines = [
-        f"{who} asked to talk to a person ({event['reason']}) on {event['channel']}.",
+    lines = [f"{who} asked to talk to a person ({event['reason']}) on {event['channel']}."]
+    if due is not None:
+        lines.append(
+            f"It came outside office hours (team {due.team}). They were told a person answers "
+            f"when you open: {due.at:%A %d %B %Y at %H:%M} ({zone_label(due.timezone)})."
+        )
+    lines += [
         "",
         *(
             f"{k}: {v}"
@@ -133,7 +175,8 @@ def _sales_email(settings: Settings, event: Mapping[str, Any]) -> dict[str, Any]
     lines += [f"[{t['at'] or ''}] {t['who']}: {t['text']}" for t in event["transcript"]]
     return {
         "to": settings.mail.sales_email,
-        "subject": f"Handoff: {who} wants to talk to a person",
+        "subject": f"Handoff: {who} wants to talk to a person"
+        + (" (out of hours, reply due when you open)" if due else ""),
         "body": "\n".join(lines),
     }
 

@@ -10,17 +10,19 @@ import ipaddress
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 import phonenumbers
 
 from bot.errors import InvalidSetting
+from bot.office_hours import OfficeHours, OfficeHoursError, parse_dates, parse_week, parse_zone
 
+T = TypeVar("T")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Secrets the embedded default generates and keeps under the data dir. With PostgreSQL
@@ -115,6 +117,24 @@ class HandoffSettings:
     url: str
     secret: Secret | None
     max_attempts: int
+
+
+@dataclass(frozen=True)
+class OfficeHoursSettings:
+    """When a person can answer a handoff (#20). The default team answers every handoff
+    unless a team is set for the handoff's channel (its route: `voice` goes to the phone
+    team, ...). Without PARLEY_OFFICE_HOURS the team is always open, as before."""
+
+    default: OfficeHours = field(default_factory=OfficeHours.always)
+    # (channel, hours): the team that answers handoffs from that channel.
+    teams: tuple[tuple[str, OfficeHours], ...] = ()
+
+    def team_for(self, channel: str) -> tuple[str, OfficeHours]:
+        """The team (its name: the channel, or "default") answering a handoff on `channel`."""
+        for name, hours in self.teams:
+            if name == channel:
+                return name, hours
+        return "default", self.default
 
 
 @dataclass(frozen=True)
@@ -258,6 +278,7 @@ class Settings:
     ops: OpsSettings
     studio: StudioSettings
     chat: ChatSettings
+    office_hours: OfficeHoursSettings = field(default_factory=OfficeHoursSettings)
 
     @property
     def rasa_url(self) -> str:
@@ -345,7 +366,66 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             trusted_proxies=_networks(env, "PARLEY_TRUSTED_PROXIES"),
         ),
         chat=_chat(env),
+        office_hours=_office_hours(env),
     )
+
+
+# Channels a handoff can come from, and so the teams PARLEY_OFFICE_HOURS_<CHANNEL> may name.
+TEAM_CHANNELS = ("web", "rest", "shell", "telegram", "sms", "whatsapp", "voice")
+_TEAM_KEY = re.compile(r"PARLEY_OFFICE_(?:HOURS|TIMEZONE|CLOSED)_(\w+)")
+
+
+def _office_hours(env: Mapping[str, str]) -> OfficeHoursSettings:
+    for key in env:
+        match = _TEAM_KEY.fullmatch(key)
+        if match and match[1].lower() not in TEAM_CHANNELS:
+            raise InvalidSetting(
+                key,
+                f"no channel {match[1].lower()!r}: a team answers one of "
+                + ", ".join(TEAM_CHANNELS),
+            )
+    default = _team(env, "")
+    teams = []
+    for channel in TEAM_CHANNELS:
+        hours = _team(env, f"_{channel.upper()}")
+        if hours is not None:
+            teams.append((channel, hours))
+    return OfficeHoursSettings(default or OfficeHours.always(), tuple(teams))
+
+
+def _team(env: Mapping[str, str], suffix: str) -> OfficeHours | None:
+    """One team's hours (suffix "" for the default team); a team's zone and closed dates
+    default to the default team's. None: no hours set, always open."""
+    hours_key, zone_key, closed_key = (
+        f"PARLEY_OFFICE_{name}{suffix}" for name in ("HOURS", "TIMEZONE", "CLOSED")
+    )
+    week = env.get(hours_key, "").strip()
+    zone = env.get(zone_key, "").strip() or env.get("PARLEY_OFFICE_TIMEZONE", "").strip()
+    closed = env.get(closed_key, "").strip() or env.get("PARLEY_OFFICE_CLOSED", "").strip()
+    if not week:
+        for key in (zone_key, closed_key):
+            if env.get(key, "").strip():
+                raise InvalidSetting(key, f"needs {hours_key} too (like mon-fri 09:00-17:30)")
+        return None
+    if not zone:
+        raise InvalidSetting(
+            zone_key, f"required with {hours_key}: the team's IANA time zone, like Europe/London"
+        )
+    # An error names the key the value came from: the team's own or the default's.
+    zone_from = zone_key if env.get(zone_key, "").strip() else "PARLEY_OFFICE_TIMEZONE"
+    closed_from = closed_key if env.get(closed_key, "").strip() else "PARLEY_OFFICE_CLOSED"
+    return OfficeHours(
+        _office_value(zone_from, parse_zone, zone),
+        _office_value(hours_key, parse_week, week),
+        _office_value(closed_from, parse_dates, closed),
+    )
+
+
+def _office_value(key: str, parse: Callable[[str], T], raw: str) -> T:
+    try:
+        return parse(raw)
+    except OfficeHoursError as error:
+        raise InvalidSetting(key, str(error)) from None
 
 
 def _chat(env: Mapping[str, str]) -> ChatSettings:

@@ -60,6 +60,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         **mail_env(settings),
         **campaign_env(settings),
         **crm_env(settings),
+        **office_hours_env(settings),
         "PARLEY_API_PORT": str(settings.api.port),
         "PARLEY_API_RATE": str(settings.api.rate),
         "PARLEY_API_BURST": str(settings.api.burst),
@@ -102,6 +103,20 @@ def ops_env(settings: Settings) -> dict[str, str]:
         "PARLEY_LOG_FORMAT": ops.log_format,
         "PARLEY_LOG_PERSONAL_DATA": "mask" if ops.mask_personal_data else "show",
     }
+
+
+def office_hours_env(settings: Settings) -> dict[str, str]:
+    """The default team's office hours, and each channel's team (its own zone and
+    closed dates written out, so nothing depends on the default's)."""
+    teams = [("", settings.office_hours.default)]
+    teams += [(f"_{channel.upper()}", hours) for channel, hours in settings.office_hours.teams]
+    env = {}
+    for suffix, hours in teams:
+        always = hours.round_the_clock
+        env[f"PARLEY_OFFICE_HOURS{suffix}"] = "" if always else hours.week_text()
+        env[f"PARLEY_OFFICE_TIMEZONE{suffix}"] = "" if always else hours.timezone
+        env[f"PARLEY_OFFICE_CLOSED{suffix}"] = ",".join(d.isoformat() for d in sorted(hours.closed))
+    return env
 
 
 def crm_env(settings: Settings) -> dict[str, str]:

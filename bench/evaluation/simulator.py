@@ -46,7 +46,14 @@ TOPIC_ANSWERS: dict[str, frozenset[str]] = {
 }
 GOAL_REACHED: dict[str, frozenset[str]] = {
     "lead": frozenset({"utter_lead_confirmed"}),
-    "handoff": frozenset({"utter_handoff_sent", "utter_handoff_callback", "utter_handoff_pending"}),
+    "handoff": frozenset(
+        {
+            "utter_handoff_sent",
+            "utter_handoff_callback",
+            "utter_handoff_pending",
+            "utter_handoff_after_hours",
+        }
+    ),
     "book": frozenset({"utter_meeting_booked"}),
     "show_data": frozenset(
         {"utter_my_data", "utter_no_data", "utter_cannot_verify", "utter_lookup_code_sent"}

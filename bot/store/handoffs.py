@@ -33,8 +33,10 @@ def request(
     transcript: list[dict[str, Any]],
     targets: list[tuple[str, dict[str, Any]]],
     now: datetime,
+    reply_due_at: datetime | None = None,
 ) -> tuple[str, bool]:
-    """Record a handoff and its deliveries; (id, False) if the same one was just recorded."""
+    """Record a handoff and its deliveries; (id, False) if the same one was just recorded.
+    `reply_due_at`: it came outside office hours, and a person answers from then."""
     live = reads.require_id(conn, contact_id)
     reads.lock_contact(conn, live)
     recent = conn.execute(
@@ -55,15 +57,20 @@ def request(
             reason=reason,
             transcript=transcript,
             requested_at=now,
+            out_of_hours=reply_due_at is not None,
+            reply_due_at=reply_due_at,
         )
     )
+    due: dict[str, Any] = {"out_of_hours": reply_due_at is not None}
+    if reply_due_at is not None:
+        due["reply_due_at"] = reply_due_at.isoformat()
     for kind, payload in targets:
         enqueue(conn, live, kind, {**payload, "handoff_id": handoff_id}, now)
     writes.add_event(
         conn,
         live,
         "handoff_requested",
-        {"handoff_id": handoff_id, "conversation_id": conversation_id, "reason": reason},
+        {"handoff_id": handoff_id, "conversation_id": conversation_id, "reason": reason, **due},
         now,
     )
     integration.emit(
@@ -76,6 +83,7 @@ def request(
             "channel": channel,
             "reason": reason,
             "conversation_id": conversation_id,
+            **due,
         },
         now,
     )
@@ -155,11 +163,14 @@ def booked_between(conn: Connection, start: datetime, end: datetime) -> list[Boo
 
 
 def handoffs_of(conn: Connection, contact_id: str) -> list[dict[str, Any]]:
-    """A person's handoffs as exported to them: when, why, where, and the transcript."""
+    """A person's handoffs as exported to them: when, why, where, the transcript, and
+    when a reply was due if it came outside office hours."""
     query = select(handoffs).where(handoffs.c.contact_id == reads.require_id(conn, contact_id))
     return [
         {"requested_at": row["requested_at"].isoformat(), "reason": row["reason"],
-         "channel": row["channel"], "transcript": row["transcript"]}
+         "channel": row["channel"], "transcript": row["transcript"],
+         "out_of_hours": bool(row["out_of_hours"]),
+         "reply_due_at": row["reply_due_at"].isoformat() if row["reply_due_at"] else None}
         for row in conn.execute(query.order_by(handoffs.c.requested_at)).mappings()
     ]  # fmt: skip
 

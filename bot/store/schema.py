@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -395,6 +396,9 @@ handoffs = Table(
     Column("reason", Text, nullable=False),
     Column("transcript", JSON, nullable=False),
     Column("requested_at", UtcDateTime, nullable=False),
+    # Outside the answering team's office hours (#20): the reply is due when it opens.
+    Column("out_of_hours", Boolean, nullable=False, default=False, server_default=false()),
+    Column("reply_due_at", UtcDateTime),
 )
 
 # The outbox of handoff webhooks and emails and booking confirmations: claimed with a

@@ -164,6 +164,14 @@ async def test_next_steps_follow_the_stage(settings: Settings) -> None:
     assert "has your conversation" in handoff
 
 
+async def test_next_steps_after_a_handoff_out_of_hours_say_when(settings: Settings) -> None:
+    ask = [user("what happens next?", "ask_next_steps")]
+    due = {"handoff_reply_due": "Monday at 9:00 (London time)", "lead_email": "dana@acme.io"}
+    steps = (await said(ActionAnswer(settings=settings), tracker(ask, due)))[0]["steps"]
+    assert "back Monday at 9:00 (London time)" in steps and "at dana@acme.io then" in steps
+    assert "talk to someone now" not in steps
+
+
 async def test_a_question_after_the_offer_keeps_the_offer_buttons(settings: Settings) -> None:
     offer = [{"title": "Talk to someone now", "payload": "/human_handoff"}]
     t = tracker(

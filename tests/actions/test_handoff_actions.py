@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionHumanHandoff
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from bot.store import ProfileStore
-from tests.actions.conftest import make_tracker, responses
+from tests.actions.conftest import make_tracker, responses, slot_events
 
 CALL = {"parley_channel": "voice"}
 
@@ -62,3 +66,146 @@ async def test_without_a_sales_line_a_caller_is_asked_for_details_then_promised_
     assert [h["reason"] for h in store.privacy.export(contact.id)["handoffs"]] == [
         "asked for a person"
     ]
+
+
+# ---------------------------------------------------------------- office hours (#20)
+
+LONDON = ZoneInfo("Europe/London")
+SATURDAY_NOON = datetime(2026, 12, 5, 12, 0, tzinfo=LONDON)
+MONDAY_TEN = datetime(2026, 12, 7, 10, 0, tzinfo=LONDON)
+MONDAY_NINE_UTC = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)  # GMT in December
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Settings:
+    """A team open Monday to Friday 9:00-17:30 in London, the phone team also Saturdays."""
+    return load_settings(
+        environ={
+            "PARLEY_DATA_DIR": str(tmp_path),
+            "PARLEY_COMPANY_NAME": "Acme Test Co",
+            "PARLEY_OFFICE_HOURS": "mon-fri 09:00-17:30",
+            "PARLEY_OFFICE_TIMEZONE": "Europe/London",
+            "PARLEY_OFFICE_CLOSED": "2026-12-25",
+            "PARLEY_OFFICE_HOURS_VOICE": "mon-sat 08:00-20:00",
+            "PARLEY_VOICE_SALES_NUMBER": "+15005550009",
+        },
+        dotenv=tmp_path / "none.env",
+    )
+
+
+async def _ask_for_a_person(
+    store: ProfileStore,
+    settings: Settings,
+    now: datetime,
+    *,
+    channel: str = "rest",
+    sender: str = "visitor-1",
+    details: dict[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], CollectingDispatcher]:
+    if details is not None:
+        store.leads.update_fields(channel, sender, details, sender)  # type: ignore[arg-type]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "can i talk to a real person",
+        intent="human_handoff",
+        metadata={"parley_channel": channel},
+        sender=sender,
+        slots={f"lead_{k}": v for k, v in (details or {}).items()},
+    )
+    action = ActionHumanHandoff(store=store, settings=settings, clock=lambda: now)
+    return await action.run(dispatcher, tracker, {}), dispatcher
+
+
+def _handoffs(store: ProfileStore, channel: str, sender: str) -> list[dict[str, Any]]:
+    contact = store.contacts.for_identity(channel, sender)  # type: ignore[arg-type]
+    assert contact is not None
+    return list(store.privacy.export(contact.id)["handoffs"])
+
+
+DANA = {"name": "Dana Reyes", "email": "dana@acme.io"}
+
+
+async def test_within_office_hours_nothing_changes(store: ProfileStore, office: Settings) -> None:
+    events, dispatcher = await _ask_for_a_person(store, office, MONDAY_TEN, details=DANA)
+    assert responses(dispatcher) == ["utter_handoff_sent"]
+    assert dispatcher.messages[0]["how"] == " at dana@acme.io"
+    assert slot_events(events)["handoff_open"] is True
+    (record,) = _handoffs(store, "rest", "visitor-1")
+    assert (record["out_of_hours"], record["reply_due_at"]) == (False, None)
+
+
+async def test_outside_office_hours_the_person_hears_when_and_is_offered_a_meeting(
+    store: ProfileStore, office: Settings
+) -> None:
+    events, dispatcher = await _ask_for_a_person(store, office, SATURDAY_NOON, details=DANA)
+    assert responses(dispatcher) == ["utter_handoff_after_hours"]
+    message = dispatcher.messages[0]
+    assert message["when"] == "Monday at 9:00 (London time)"
+    assert message["how"] == " at dana@acme.io"
+    slots = slot_events(events)
+    # Nobody holds the conversation yet: "book a meeting" still books one.
+    assert slots["handoff_open"] is False and slots["handoff_requested"] is False
+    # The meeting is offered as a question: a yes books, a no leaves the callback.
+    assert (slots["yes_no_pending"], slots["yes_no_question"]) == (True, "meeting")
+    assert slots["handoff_reply_due"] == "Monday at 9:00 (London time)"
+    assert followups(events) == ["action_listen"]
+    (record,) = _handoffs(store, "rest", "visitor-1")
+    assert record["out_of_hours"] is True
+    assert record["reply_due_at"] == MONDAY_NINE_UTC.isoformat()
+
+
+async def test_the_time_is_said_in_the_persons_zone_when_their_phone_tells_it(
+    store: ProfileStore, office: Settings
+) -> None:
+    new_yorker = {**DANA, "phone": "+12125550100"}
+    _, dispatcher = await _ask_for_a_person(store, office, SATURDAY_NOON, details=new_yorker)
+    assert dispatcher.messages[0]["when"] == "Monday at 4:00 (New York time)"
+
+
+async def test_a_holiday_puts_the_answer_off_to_the_next_working_day(
+    store: ProfileStore, office: Settings
+) -> None:
+    christmas_eve = datetime(2026, 12, 24, 18, 0, tzinfo=LONDON)
+    _, dispatcher = await _ask_for_a_person(store, office, christmas_eve, details=DANA)
+    assert dispatcher.messages[0]["when"] == "Monday at 9:00 (London time)"
+    (record,) = _handoffs(store, "rest", "visitor-1")
+    assert record["reply_due_at"] == datetime(2026, 12, 28, 9, 0, tzinfo=timezone.utc).isoformat()
+
+
+async def test_a_caller_out_of_hours_gets_a_callback_not_a_transfer(
+    store: ProfileStore, office: Settings
+) -> None:
+    caller = {"name": "Ahmed Hassan", "phone": "+442079460000"}
+    sunday = datetime(2026, 12, 6, 12, 0, tzinfo=LONDON)  # the phone team is closed too
+    _, dispatcher = await _ask_for_a_person(
+        store, office, sunday, channel="voice", sender="CA123", details=caller
+    )
+    assert responses(dispatcher) == ["utter_handoff_after_hours"]
+    assert not any(m.get("custom") for m in dispatcher.messages)  # nobody to put through to
+    assert dispatcher.messages[0]["how"] == " on +442079460000"
+    assert dispatcher.messages[0]["when"] == "tomorrow at 8:00 (London time)"
+    (record,) = _handoffs(store, "voice", "CA123")
+    assert record["reply_due_at"] == datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc).isoformat()
+
+
+async def test_an_unknown_caller_out_of_hours_gives_a_number_to_call_back_first(
+    store: ProfileStore, office: Settings
+) -> None:
+    sunday = datetime(2026, 12, 6, 12, 0, tzinfo=LONDON)
+    events, dispatcher = await _ask_for_a_person(store, office, sunday, channel="voice")
+    assert responses(dispatcher) == ["utter_handoff"]
+    assert followups(events) == ["lead_form"]
+
+
+async def test_each_channel_is_answered_by_its_own_team(
+    store: ProfileStore, office: Settings
+) -> None:
+    # Saturday: the phone team is in, the default team is not.
+    caller = {"name": "Ahmed Hassan", "phone": "+442079460000"}
+    _, dispatcher = await _ask_for_a_person(
+        store, office, SATURDAY_NOON, channel="voice", sender="CA9", details=caller
+    )
+    assert responses(dispatcher) == ["utter_handoff_sent", None]
+    assert dispatcher.messages[1]["custom"]["parley"] == "transfer"
+    (record,) = _handoffs(store, "voice", "CA9")
+    assert record["out_of_hours"] is False

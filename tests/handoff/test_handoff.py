@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from bot.errors import InvalidSetting
 from bot.handoff import deliver_due, request_handoff, sign, transcript_from_events, verify
-from bot.settings import Settings, load_settings
+from bot.office_hours import OfficeHours, parse_week
+from bot.settings import OfficeHoursSettings, Settings, load_settings
 from bot.store import Contact, ProfileStore
 from tests.handoff.conftest import SECRET, Inbox, Receiver
 
@@ -72,6 +74,9 @@ def test_handoff_reaches_the_webhook_signed_and_sales_by_email(
     assert event["contact"]["email"] == "dana@acme.io"
     assert event["contact"]["qualification"] == {"budget": "over_50k"}
     assert event["transcript"][0]["text"] == "can I talk to a person?"
+    # No office hours set: the team is always open, a person answers at once.
+    assert (event["out_of_hours"], event["team"]) == (False, "default")
+    assert event["reply_due_at"] == event["requested_at"]
     (mail,) = smtp[0].messages
     assert mail["To"] == "sales@acme.test" and "Dana Reyes" in mail["Subject"]
     body = mail.get_payload(decode=True).decode()
@@ -80,6 +85,43 @@ def test_handoff_reaches_the_webhook_signed_and_sales_by_email(
     kinds = [e.kind for e in store.contacts.timeline(event["contact"]["id"])]
     assert "handoff_requested" in kinds
     assert deliver_due(store, settings, NOW + timedelta(hours=1)).delivered == 0  # nothing twice
+
+
+def test_outside_office_hours_the_handoff_says_when_the_reply_is_due(
+    store: ProfileStore, settings: Settings, receiver: Receiver, smtp: tuple[Inbox, int]
+) -> None:
+    week = OfficeHours("Europe/London", parse_week("mon-fri 09:00-17:30"))
+    after_hours = replace(settings, office_hours=OfficeHoursSettings(default=week))
+    saturday = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+    monday_nine = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)  # GMT in December
+    contact = _lead(store)
+    _, new = request_handoff(
+        store, after_hours, contact=contact, conversation_id="conv-1", channel="web",
+        reason="asked for a person", transcript=[], now=saturday,
+    )  # fmt: skip
+    assert new and deliver_due(store, after_hours, saturday).delivered == 2
+    (event,) = receiver.received
+    assert (event["out_of_hours"], event["team"]) == (True, "default")
+    assert event["reply_due_at"] == monday_nine.isoformat()
+    (mail,) = smtp[0].messages
+    assert "out of hours" in mail["Subject"]
+    body = mail.get_payload(decode=True).decode()
+    assert (
+        "outside office hours" in body and "Monday 07 December 2026 at 09:00 (London time)" in body
+    )
+    (record,) = store.privacy.export(contact.id)["handoffs"]
+    assert (record["out_of_hours"], record["reply_due_at"]) == (True, monday_nine.isoformat())
+    noted = [e for e in store.contacts.timeline(contact.id) if e.kind == "handoff_requested"]
+    assert noted[0].data["reply_due_at"] == monday_nine.isoformat()
+    # Within the hours nothing changes: a person answers at once.
+    monday_ten = monday_nine + timedelta(hours=1)
+    _, new = request_handoff(
+        store, after_hours, contact=contact, conversation_id="conv-2", channel="web",
+        reason="asked for a person", transcript=[], now=monday_ten,
+    )  # fmt: skip
+    assert new and deliver_due(store, after_hours, monday_ten).delivered == 2
+    assert receiver.received[1]["out_of_hours"] is False
+    assert receiver.received[1]["reply_due_at"] == monday_ten.isoformat()
 
 
 def test_a_repeated_request_is_the_same_handoff(store: ProfileStore, settings: Settings) -> None:

@@ -116,6 +116,8 @@ def test_export_holds_qualification_scores_handoffs_and_bookings(store: ProfileS
             "reason": "asked",
             "channel": "web",
             "transcript": transcript,
+            "out_of_hours": False,
+            "reply_due_at": None,
         }
     ]
     assert exported["bookings"] == [

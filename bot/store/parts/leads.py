@@ -173,14 +173,17 @@ class LeadsPart:
         transcript: list[dict[str, Any]],
         outbox: list[tuple[str, dict[str, Any]]],
         now: datetime | None = None,
+        reply_due_at: datetime | None = None,
     ) -> tuple[str, bool]:
         """Record a handoff and queue its deliveries in one transaction. Returns its id and
-        whether it is new (a repeat within minutes for the same conversation is not)."""
+        whether it is new (a repeat within minutes for the same conversation is not).
+        `reply_due_at`: it came outside office hours, and a person answers from then."""
         check_json({"transcript": transcript, "outbox": outbox})
         at = utc(now)
+        due = utc(reply_due_at) if reply_due_at is not None else None
         return self._tx.write(
             lambda conn: handoffs.request(
-                conn, contact_id, conversation_id, channel, reason, transcript, outbox, at
+                conn, contact_id, conversation_id, channel, reason, transcript, outbox, at, due
             )
         )
 
