@@ -213,7 +213,13 @@ class ValidateQualifyForm(QualificationBacked, Action):
         known |= answers
         if requested not in answers:
             attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
-            if answer.declined or attempts >= GIVE_UP_AFTER:
+            if answer.follow_up and attempts == 1:
+                # "No" to "will you be the one deciding?": which of the other two, asked
+                # once with buttons rather than guessed.
+                dispatcher.utter_message(response=answer.follow_up)
+                events.append(SlotSet(ATTEMPTS, attempts))
+                return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
+            if answer.declined or answer.follow_up or attempts >= GIVE_UP_AFTER:
                 dispatcher.utter_message(response="utter_qualify_skipped")
                 skipped.add(requested)
                 events.append(SlotSet(SKIPPED, sorted(skipped)))

@@ -833,11 +833,10 @@ def read_authority(text: str, intent: str | None = None) -> str | None:
     for pattern, value in _AUTHORITY:
         if pattern.search(text):
             return value
-    # The question is "will you be the one deciding?": a bare yes or no answers it.
+    # The question is "will you be the one deciding?": a bare yes answers it. A bare no
+    # leaves two answers open (they have a say, or only look into it): asked, not guessed.
     if intent == "affirm":
         return "decides"
-    if intent == "deny" and not _TURNS_DOWN.search(text):
-        return "influences"
     return None
 
 
@@ -971,6 +970,12 @@ class Answer:
     value: str | None
     # The person said they don't know or would rather not say: don't ask again.
     declined: bool = False
+    # A response that narrows an answer with two readings ("no" to "will you be the one
+    # deciding?": a say in it, or only researching), asked once before anything is stored.
+    follow_up: str | None = None
+
+
+NOT_THE_DECIDER = "utter_ask_authority_not_you"
 
 
 def read_answer(
@@ -993,12 +998,27 @@ def read_answer(
         value = READERS[field_name](text)
     if value is not None:
         return Answer(value)
+    if field_name == "authority" and intent == "deny" and not _TURNS_DOWN.search(text):
+        return Answer(None, follow_up=NOT_THE_DECIDER)
     if _NOT_SURE.search(text) or intent in ("skip", "deny"):
         return Answer(None, declined=True)
     return Answer(None)
 
 
-_BUDGET_CLAUSE = re.compile(r"\b(?:budget|spend)\w*(?P<rest>[^.;!?]*)", re.I)
+# A budget said unprompted names itself: "our budget is about 5k", "we could spend 200 a
+# month on a tool like this". Money spent elsewhere ("we spend $2000 a month on ads", "we
+# lose $5,000 a month in missed calls", "I can sign up to 20k") is no budget for this.
+_BUDGET_CLAUSE = re.compile(
+    r"\bbudget\w*(?P<rest>[^.;!?]*)|"
+    r"\b(?:spend|pay|invest|afford|put)\w*(?P<spend>[^.;!?]*?)\b(?:on|for|into|towards?)\s+"
+    r"(?:this|it|that|a tool|the tool|a (?:\w+ )?(?:tool|solution|system|platform|product|service)|"
+    r"software|parley|something like (?:this|that|parley)|your (?:\w+ )?(?:tool|product|software|"
+    r"service|platform|plans?))\b|"
+    # "we could spend $800", "happy to pay around 50 a month": what they would pay us
+    r"\b(?:could|can|would|might|will|'d|happy to|able to|willing to|prepared to)\s+(?:\w+\s+)?"
+    r"(?:spend|pay|invest|afford|go (?:up )?to)\b(?P<modal>[^.;!?]*)",
+    re.I,
+)
 
 
 def read_volunteered(text: str, country: str | None = None) -> dict[str, str]:
@@ -1007,11 +1027,9 @@ def read_volunteered(text: str, country: str | None = None) -> dict[str, str]:
     size = _band(_head_counts(_amounts(text), cued_only=True), _size_bucket)
     if size:
         found["company_size"] = size
-    clause = _BUDGET_CLAUSE.search(text)
-    budget_amounts = _amounts(clause["rest"]) if clause else []
-    if not budget_amounts and "?" not in text:
-        # A sum with a currency is a budget; in a question it is more likely a price asked about.
-        budget_amounts = [a for a in _amounts(text) if a.currency]
+    clause = _BUDGET_CLAUSE.search(text) if "?" not in text else None
+    said = (clause["rest"] or clause["spend"] or clause["modal"] or "") if clause else ""
+    budget_amounts = _amounts(said)
     yearly = _yearly_dollars(budget_amounts, country)
     budget = _band(yearly, _budget_bucket) if yearly else None
     if budget:

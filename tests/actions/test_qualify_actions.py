@@ -419,3 +419,36 @@ async def test_a_question_said_again_after_its_answer_counts_as_a_try(
     )
     assert responses(dispatcher) == ["utter_qualify_not_understood"]
     assert slot_events(events)["requested_slot"] == "qual_budget"
+
+
+async def test_a_bare_no_to_who_decides_is_narrowed_once_then_set_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store, settings, "no", "qual_authority", contact_id=contact_id, intent="deny"
+    )
+    assert said == ["utter_ask_authority_not_you"]
+    assert slots["requested_slot"] == "qual_authority" and "qual_authority" not in slots
+    assert "authority" not in store.leads.qualification(contact_id)
+    # The button answers it.
+    slots, said = await _validate(
+        store,
+        settings,
+        "Just researching",
+        "qual_authority",
+        contact_id=contact_id,
+        qual_attempts=1,
+    )
+    assert slots["qual_authority"] == "researching"
+    # A second bare no is taken as not wanting to say: nothing stored, moved on.
+    slots, said = await _validate(
+        store,
+        settings,
+        "no",
+        "qual_authority",
+        contact_id=contact_id,
+        intent="deny",
+        qual_attempts=1,
+    )
+    assert said == ["utter_qualify_skipped"] and slots["requested_slot"] != "qual_authority"

@@ -71,7 +71,6 @@ def test_budget(text: str, expected: str) -> None:
         ("we decide as a team", None, "influences"),
         ("just researching for now", None, "researching"),
         ("Researching", None, "researching"),
-        ("no", "deny", "influences"),
     ],
 )
 def test_authority(text: str, intent: str | None, expected: str) -> None:
@@ -520,7 +519,8 @@ def test_its_me_who_decides() -> None:
         ("no i only collect the information for my boss", "deny", Answer("researching")),
         ("no thanks", "deny", Answer(None, declined=True)),
         ("no thank you, only questions", "deny", Answer(None, declined=True)),
-        ("no", "deny", Answer("influences")),
+        # A bare no leaves "a say in it" and "only researching" open: asked, not guessed.
+        ("no", "deny", Answer(None, follow_up="utter_ask_authority_not_you")),
         ("I will present it to management for approval", "inform", Answer("influences")),
     ],
 )
@@ -671,3 +671,15 @@ def test_who_really_decides(said: str, authority: str) -> None:
     from bot.qualification import read_authority
 
     assert read_authority(said) == authority
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "we spend about $2000 a month on google ads and get nothing",
+        "we lose $5,000 a month in missed calls",
+        "I have signing authority up to 20,000 US dollars, which would cover this.",
+    ],
+)
+def test_money_spent_elsewhere_is_no_budget(said: str) -> None:
+    assert "budget" not in read_volunteered(said)
