@@ -62,6 +62,14 @@ _BOOK = re.compile(
     r"afternoon|evening)\b",
     re.I,
 )
+# Putting the offer off, not taking it: "maybe later", "I'll check with my VP first".
+_DEFERS = re.compile(
+    r"\b(?:maybe later|later maybe|perhaps later|not (?:yet|now|right now|today|at the moment)|"
+    r"let me (?:think|check|talk|ask|get back)|i'?ll (?:check|think|get back|come back|let you know|"
+    r"talk|ask|see)|i will (?:check|think|get back|come back|let you know|talk|ask|see)|"
+    r"need to (?:check|think|talk|ask)|(?:check|talk|speak) (?:with|to) (?:my|the|our) \w+ first)\b",
+    re.I,
+)
 _TALK = re.compile(
     r"\b(?:talk|speak|chat|call|ring|someone|somebody|person|human|agent|rep|now|first|1st|"
     r"former)\b",
@@ -205,7 +213,8 @@ class ActionYesNoAnswer(StoreBacked, Action):
     ) -> list[EventType]:
         answer = answer_of(tracker)
         text = str(tracker.latest_message.get("text") or "")
-        if answer == "no":
+        if answer == "no" or (answer is None and _DEFERS.search(text)):
+            # "Maybe later, I'll check with my VP first" puts it off: nothing is booked.
             dispatcher.utter_message(response="utter_route_declined")
             return [*settled(), FollowupAction("action_listen")]
         book, talk = bool(_BOOK.search(text)), bool(_TALK.search(text))

@@ -324,7 +324,9 @@ _WANTS_FOLLOW_UP = re.compile(
 _LEAVES_FOR_NOW = re.compile(
     r"\b(?:gotta go|got to go|have to go|need to go|must go|i'?m off now|"
     r"(?:i'?ll|i will|will) (?:come|check) back|come back (?:later|another time|to (?:it|this))|"
-    r"(?:another|some other) time|when i(?:'ve| have)? (?:got |get |have )?(?:more )?time)\b",
+    r"(?:another|some other) time|when i(?:'ve| have)? (?:got |get |have )?(?:more )?time|"
+    r"(?:let me|i'?ll|i will|i'?d better|better) (?:call|ring|phone) (?:you )?back|"
+    r"(?:call|ring) (?:you )?back later|i'?m driving)\b",
     re.IGNORECASE,
 )
 

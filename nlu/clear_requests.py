@@ -137,7 +137,7 @@ _WHY_NEEDED = re.compile(
 )
 # "What does it do that a plain contact form doesn't?", "what does the bot do exactly"
 _WHAT_IT_DOES = re.compile(
-    r"\bwhat (?:does|would|can|will) (?:it|this|the bot|your bot|parley|the (?:tool|product|"
+    r"\b(?:what|wat|wot|wht) (?:does|would|can|will|dose|do) (?:it|this|the bot|your bot|parley|the (?:tool|product|"
     r"software|system|platform|assistant)|your (?:tool|product|software|system|platform))"
     r" (?:actually |exactly |really )?do\b",
     re.IGNORECASE,
@@ -255,9 +255,16 @@ _CONNECT_ME = re.compile(
     # "I just need to speak to somebody", "let me talk to a real person"
     r"\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|some\s+one|a\s+(?:real\s+|actual\s+|"
     r"live\s+)?(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person|"
-    r"a\s+real\s+one)\b",
+    r"a\s+real\s+one)\b|"
+    # "just get someone to ring me back", "have somebody call me"
+    r"\b(?:get|have|ask|send)\s+(?:someone|somebody|some\s+one|a\s+(?:person|human|rep)|one of "
+    r"(?:your|the)\s+(?:team|people|guys|staff))\s+(?:to\s+)?(?:call|ring|phone|contact|get back to)"
+    r"\s+me\b",
     re.IGNORECASE,
 )
+# Asking a question about people rather than for one: "why do you need me to speak to
+# someone?" is answered, not handed off.
+_OTHER_PERSON_INTENTS = frozenset({"human_handoff", "talk_to_sales"})
 # "Connect me now" is taken for a goodbye as often as for nothing at all.
 _CONNECT_GUESSES = UNPLACED_INTENTS | {"goodbye"}
 # "I have a few questions" announces questions without asking one yet.
@@ -305,6 +312,23 @@ def _about_the_product(text: str) -> str | None:
     return REQUEST_INFO
 
 
+def _asks_for_a_person(text: str) -> bool:
+    """ "Look, I just need to speak to somebody": the person asks for one for themselves,
+    not about one ("my team will speak to someone", "can I speak to someone?" is asked)."""
+    found = _CONNECT_ME.search(text)
+    if found is None or is_question(text):
+        return False
+    before = text[: found.start()]
+    return not _SOMEONE_ELSE_SPEAKS.search(before)
+
+
+_SOMEONE_ELSE_SPEAKS = re.compile(
+    r"\b(?:we|they|he|she|my (?:team|boss|manager|colleague)|our (?:team|staff|people)|"
+    r"the (?:team|staff))\b",
+    re.IGNORECASE,
+)
+
+
 def is_data_subject_request(text: str) -> bool:
     """Whether the words ask about the person's own data (or name the legal right)."""
     if _LEGAL.search(text):
@@ -346,7 +370,7 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_integrations"  # "it work with salesforce" is asked, not told
     if intent in _CHALLENGE_GUESSES and _BOT_CHALLENGE.search(text):
         return "bot_challenge"
-    if intent in _CONNECT_GUESSES and _CONNECT_ME.search(text):
+    if intent not in _OTHER_PERSON_INTENTS and _asks_for_a_person(text):
         return "human_handoff"
     if intent in ("nlu_fallback", "ask_data_use") and _WHY_NEEDED.search(text):
         return None if intent == "ask_why_needed" else "ask_why_needed"

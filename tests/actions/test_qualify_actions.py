@@ -452,3 +452,16 @@ async def test_a_bare_no_to_who_decides_is_narrowed_once_then_set_aside(
         qual_attempts=1,
     )
     assert said == ["utter_qualify_skipped"] and slots["requested_slot"] != "qual_authority"
+
+
+async def test_putting_the_meeting_off_books_nothing(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, said = await offer_answer(
+        store,
+        settings,
+        "Maybe later, I'll check with my VP first",
+        "meeting",
+        intent="nlu_fallback",
+    )
+    assert said == ["utter_route_declined"] and "action_start_booking" not in followups(events)
