@@ -162,6 +162,7 @@ _DATA_USE = re.compile(
     r"(?:be\s+)?(?:stored|kept|held|hosted|store|keep|hold|host)\b",
     re.IGNORECASE,
 )
+_PUNCTUATION_ONLY = re.compile(r"[\s!?.,;:'\"()\[\]{}\-_*#~…¿¡]+")
 _THANKS_WORDS = re.compile(
     r"\b(?:thank\w*|thx|thnx|thanx|ty|tysm|tq|cheers|ta|appreciat\w*|grateful|obliged|"
     r"help\w*|great|brilliant|perfect|awesome|lovely|cool|nice|legend|star|kind|"
@@ -351,6 +352,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     if not text or text.startswith("/"):
         return None
+    if _PUNCTUATION_ONLY.fullmatch(text):
+        return None if intent == "nlu_fallback" else "nlu_fallback"  # "??? !!!" says nothing
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
     if asks_to_repeat(text):

@@ -357,3 +357,8 @@ def test_more_questions_diet_could_not_place(text: str, expected: str) -> None:
 )
 def test_what_it_does_and_why_a_detail_is_needed(text: str, intent: str, expected: str) -> None:
     assert corrected_intent(text, intent, []) == expected
+
+
+@pytest.mark.parametrize(("text", "intent"), [("??? !!!", "bot_challenge"), ("...", "affirm")])
+def test_punctuation_alone_says_nothing(text: str, intent: str) -> None:
+    assert corrected_intent(text, intent, []) == "nlu_fallback"
