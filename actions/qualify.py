@@ -28,7 +28,13 @@ from bot.errors import ParleyError, StoreUnavailable
 from bot.interruptions import has_cue, interrupts_form
 from bot.leads import states_lead_details
 from bot.phone_places import country_of, country_of_email
-from bot.qualification import FIELDS, QualificationConfig, load_qualification_config, read_answer
+from bot.qualification import (
+    FIELDS,
+    NOT_THE_DECIDER,
+    QualificationConfig,
+    load_qualification_config,
+    read_answer,
+)
 from bot.qualification import read_volunteered as read_volunteered_details
 from bot.scoring import load_rubric, score_contact
 from bot.types import ContactId
@@ -59,6 +65,8 @@ def wants_a_person(tracker: Tracker) -> bool:
     return bool(tracker.get_slot(HANDOFF_REQUESTED)) or asked_for_person(tracker)
 
 
+# The question that narrows an answer with two readings (bot/qualification.py).
+FOLLOW_UPS = {NOT_THE_DECIDER: "utter_ask_authority_not_you"}
 MEETING_INTENTS = frozenset({"request_demo", "book_meeting"})
 
 
@@ -216,7 +224,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
             if answer.follow_up and attempts == 1:
                 # "No" to "will you be the one deciding?": which of the other two, asked
                 # once with buttons rather than guessed.
-                dispatcher.utter_message(response=answer.follow_up)
+                dispatcher.utter_message(response=FOLLOW_UPS[answer.follow_up])
                 events.append(SlotSet(ATTEMPTS, attempts))
                 return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
             if answer.declined or answer.follow_up or attempts >= GIVE_UP_AFTER:

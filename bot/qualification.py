@@ -970,12 +970,12 @@ class Answer:
     value: str | None
     # The person said they don't know or would rather not say: don't ask again.
     declined: bool = False
-    # A response that narrows an answer with two readings ("no" to "will you be the one
+    # What to ask to narrow an answer with two readings ("no" to "will you be the one
     # deciding?": a say in it, or only researching), asked once before anything is stored.
     follow_up: str | None = None
 
 
-NOT_THE_DECIDER = "utter_ask_authority_not_you"
+NOT_THE_DECIDER = "not_the_decider"
 
 
 def read_answer(

@@ -520,7 +520,7 @@ def test_its_me_who_decides() -> None:
         ("no thanks", "deny", Answer(None, declined=True)),
         ("no thank you, only questions", "deny", Answer(None, declined=True)),
         # A bare no leaves "a say in it" and "only researching" open: asked, not guessed.
-        ("no", "deny", Answer(None, follow_up="utter_ask_authority_not_you")),
+        ("no", "deny", Answer(None, follow_up="not_the_decider")),
         ("I will present it to management for approval", "inform", Answer("influences")),
     ],
 )
