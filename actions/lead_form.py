@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import session_events
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
@@ -429,10 +430,7 @@ def _answers_despite_cue(
 
 def _said_no_details(tracker: Tracker) -> bool:
     """Whether an earlier message of this session turned down giving any details."""
-    events = list(tracker.events)
-    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
-    session = events[starts[-1] :] if starts else events
-    earlier = [e for e in session if e.get("event") == "user"][:-1]
+    earlier = [e for e in session_events(tracker) if e.get("event") == "user"][:-1]
     return any(wants_no_details(str(e.get("text") or "")) for e in earlier)
 
 

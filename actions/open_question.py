@@ -108,8 +108,7 @@ _BUT_ACCEPTING = re.compile(
     re.IGNORECASE,
 )
 _BUT_REFUSING = re.compile(
-    r"\bbut\s+(?:no|not|never)\s+(?:\w+\s+){0,2}?(?:texts?|sms|txts?|messages|e-?mails?|calls?|"
-    r"whats ?app|telegram)\b[^,.;!?]*",
+    rf"\bbut\s+(?:no|not|never)\s+(?:\w+\s+){{0,2}}?{_CHANNEL_WORDS}\b[^,.;!?]*",
     re.IGNORECASE,
 )
 
