@@ -3,6 +3,7 @@
     .venv/bin/python bench/conversations.py                 # both splits, every persona
     .venv/bin/python bench/conversations.py --split dev --show-failures
     .venv/bin/python bench/conversations.py --sample 20 --write   # ... figures to bench/results
+    .venv/bin/python bench/conversations.py --split dev --spoken  # dev chat personas as callers
 
 Personas are in bench/personas (README there: format, judging, and why nobody who edits
 training data reads the test split). The model is trained first if it is stale.
@@ -27,6 +28,7 @@ from bench.evaluation.personas import SPLITS, Split, load_split  # noqa: E402
 from bench.evaluation.report import markdown, split_report  # noqa: E402
 from bench.evaluation.run import play_all, running_parley, sample  # noqa: E402
 from bench.evaluation.simulator import Transcript  # noqa: E402
+from bench.evaluation.spoken import as_caller  # noqa: E402
 from bot import rasa_model  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "conversations.json"
@@ -48,7 +50,14 @@ def main() -> int:
     parser.add_argument("--transcripts", action="store_true", help="dev failures in full")
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--model", type=Path, help="a trained model (default: train if stale)")
+    parser.add_argument(
+        "--spoken",
+        action="store_true",
+        help="dev split only: its chat personas as callers, words as a recognizer writes them",
+    )
     args = parser.parse_args()
+    if args.spoken and (args.write or args.split != "dev"):
+        parser.error("--spoken replays the dev split only and writes no figures")
     splits: list[Split] = list(SPLITS) if args.split == "both" else [args.split]
     trained = args.model or rasa_model.train(ROOT)
     results: dict[str, object] = {
@@ -62,10 +71,12 @@ def main() -> int:
     ):
         for split in splits:
             personas = load_split(split)
+            if args.spoken:
+                personas = [as_caller(p) for p in personas if p.channel == "chat"]
             if args.only:
                 if split == "test":
                     continue
-                personas = [p for p in personas if p.id in args.only]
+                personas = [p for p in personas if p.id.split("~")[0] in args.only]
             elif args.sample:
                 personas = sample(personas, args.sample)
             started = time.perf_counter()
