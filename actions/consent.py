@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import session_events
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.open_question import ACTION_NAME as YES_NO_ANSWER
 from actions.open_question import asking, consent_answers, settled
@@ -248,14 +249,26 @@ class ActionWithdrawConsent(ConsentAction):
             )
         else:
             dispatcher.utter_message(response="utter_opt_out_not_recorded")
-        # Whatever was going on (a form, a consent question) ends with the withdrawal.
+        # Whatever was going on (a form, a consent question) ends with the withdrawal. Said
+        # to a consent question after the lead was confirmed, it refuses marketing, not the
+        # team's follow-up: the qualifying questions still come.
+        after = "action_start_qualification" if _qualifying_next(tracker) else "action_listen"
         return [
             SlotSet(PURPOSE, None),
             ActiveLoop(None),
             SlotSet(REQUESTED_SLOT, None),
             *settled(),
-            FollowupAction("action_listen"),
+            FollowupAction(after),
         ]
+
+
+def _qualifying_next(tracker: Tracker) -> bool:
+    if not tracker.get_slot(PURPOSE) or tracker.get_slot("qualification_done"):
+        return False
+    return any(
+        event.get("event") == "action" and event.get("name") == "action_confirm_lead"
+        for event in session_events(tracker)
+    )
 
 
 class ActionResubscribe(ConsentAction):

@@ -3,23 +3,26 @@
 The first time, the bot says a person will follow up once it has the details and the form
 goes on. Asked again, it does not say the same words twice or keep asking: once there is
 a way to reach the person (an email or a phone), the questions left are skipped, so the
-form ends and the summary and the handoff follow with what was given.
+form ends and the summary and the handoff follow with what was given. Without one, only
+the email and the phone are asked for; asked a third time, the bot says plainly that
+nobody can get back to them without one, and the form ends with what was given.
 """
 
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import said_in_session
-from actions.slots import SKIPPED, SLOT_OF, list_slot
+from actions.slots import REQUESTED_SLOT, SKIPPED, SLOT_OF, list_slot
 from bot.types import LEAD_FIELDS, LeadField
 
 FIRST_TIME = "utter_handoff_in_form"
 INSISTED = "utter_handoff_insisted"
 NEED_CONTACT = "utter_handoff_need_contact"
+CANNOT_REACH = "utter_handoff_cannot_reach"
 REACHABLE_BY: tuple[LeadField, ...] = ("email", "phone")
 
 
@@ -34,10 +37,18 @@ class ActionHandoffInForm(Action):
         if not said_in_session(tracker, FIRST_TIME):
             dispatcher.utter_message(response=FIRST_TIME)
             return []
-        if not reachable:
-            dispatcher.utter_message(response=NEED_CONTACT)
-            return []
         skipped = list_slot(tracker, SKIPPED)
         left = [f for f in LEAD_FIELDS if not tracker.get_slot(SLOT_OF[f]) and f not in skipped]
+        if not reachable and not said_in_session(tracker, NEED_CONTACT):
+            dispatcher.utter_message(response=NEED_CONTACT)
+            # "An email or a phone is all I still need": the form asks for nothing else.
+            return [SlotSet(SKIPPED, [*skipped, *(f for f in left if f not in REACHABLE_BY)])]
+        if not reachable:
+            dispatcher.utter_message(response=CANNOT_REACH)
+            return [
+                SlotSet(REQUESTED_SLOT, None),
+                ActiveLoop(None),
+                FollowupAction("action_listen"),
+            ]
         dispatcher.utter_message(response=INSISTED)
         return [SlotSet(SKIPPED, [*skipped, *left])]

@@ -119,9 +119,10 @@ _SELF_DECIDES = re.compile(
     r"\b(?:ultimately|mostly|mainly|basically|largely|usually|primarily) me\b|"
     r"\bbuck stops with me\b|\bthat(?: would| will|'s|s| is)? (?:be )?me\b|"
     r"^\W*(?:(?:yes|yeah|yep|yup|ya|yah|yea|aye|sure|well|uh|um|oh|just|only|it'?s|that'?s|"
-    r"definitely|absolutely|certainly|totally|defo|100%)\W+){0,3}"
+    r"definitely|absolutely|certainly|totally|defo|100%|all|that'?d be)\W+){0,3}"
     r"(?:me|myself|moi|mine)(?:\W+(?:obviously|of course|really|alone|only|myself|lol|haha|sir|mate|"
-    r"then|i guess|i suppose|yes|yeah))*\W*$",
+    r"then|i guess|i suppose|yes|yeah|and only me|and me alone|and nobody else|and no one else|"
+    r"nobody else|no one else|100%))*\W*$",
 )
 
 

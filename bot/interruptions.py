@@ -233,7 +233,8 @@ _DECLINE = re.compile(
     r"skip (?:it|this|that|this one|that one|the \w+|for now|please|pls|ahead|to)\b|"
     r"no,? thanks|no,? thank you|no ta\b|not (?:applicable|relevant)|"
     r"(?:don'?t|do not) have (?:one|a |an |any\b)|haven'?t got (?:one|a |an |any\b)|"
-    r"no (?:phone|number|mobile|cell|landline|e-?mail|company|role|title|job|position)\b|"
+    r"(?:no|nae|without an?) (?:phone|number|mobile|cell|landline|e-?mail|company|role|title|job|"
+    r"position)\b|"
     r"(?:you )?(?:don'?t|do not) need (?:it|that|this|my)\b|no need\b|not needed|"
     r"i'?d rather you didn'?t)",
     re.IGNORECASE,
@@ -269,6 +270,51 @@ _NO_COMPANY = re.compile(
 )
 
 
+# Putting the question off to the meeting or the person who follows up: "can we leave that
+# for the demo?", "rather discuss that in the meeting", "I'll tell your colleague".
+_DEFERS = re.compile(
+    r"\b(?:leave|save|keep|park|hold)\s+(?:that|it|this|those|them)(?:\s+\w+)?\s+"
+    r"(?:for|till|until|to)\s+(?:(?:the|our|a)\s+(?:\w+\s+)?(?:demo|meeting|call|chat|session|"
+    r"conversation|person|team)s?|later|when\b(?:\s+we\s+\w+)?)|"
+    r"\b(?:discuss|cover|talk about|go over|go through|get into|explain|tell you|share|give)\s+"
+    r"(?:(?:that|it|this|those|them|the details|more)\s+)?(?:in|on|at|during|for|when)\s+"
+    r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet)\w*\b|"
+    r"\b(?:i'?ll|i will|will|i'?d rather|rather|i prefer to|prefer to)\s+"
+    r"(?:tell|explain|discuss|give|share|cover|go over|sort)(?:\s+(?:that|it|this|those|them))?"
+    r"(?:\s+(?:out|directly|myself|in person))?\s+(?:(?:to|with)\s+)?(?:your|the|a|whoever|someone)"
+    r"(?:\s+(?:colleague|person|human|team|rep|representative|salesperson|sales|people|picks))?\b|"
+    r"\b(?:i'?ll|i will|will|i'?d rather|rather)\s+(?:tell|explain (?:it |that )?to|give (?:it |that )?to)"
+    r"\s+them\s+(?:myself|directly|in person|later|on the call|when we (?:talk|speak|meet))\b",
+    re.IGNORECASE,
+)
+# Words around a deferral that say nothing else ("can we", "sorry", "I'd rather").
+_AROUND_A_DEFERRAL = re.compile(
+    r"\b(?:can|could|we|us|let'?s|i|i'?d|id|rather|prefer|sorry|please|pls|thanks|lol|no|nah|not|"
+    r"you|to|that|it|this|if|ok|okay|just|maybe|directly|actually|honestly|for now|right|mate|tbh|"
+    r"haha|really|cheers|sure|yeah|well|though|anyway|think|guess|would|better|later|then|there|"
+    r"all|one|bit|much|hey|hi|hmm|umm?|uh|er|eh|so|and|but|i'?ll|will|ll|be|is)\b",
+    re.IGNORECASE,
+)
+
+
+# Asking whether we would share or sell what they give is a question, not a refusal.
+_ASKS_ABOUT_SHARING = re.compile(
+    r"\b(?:you|u|ya|they|y'?all)\s+(?:won'?t|will not|wouldn'?t|don'?t|do not|never|"
+    r"aren'?t going to|are not going to)\s+(?:\w+\s+)?(?:share|sell|give|pass|send|spam|use)\b",
+    re.IGNORECASE,
+)
+
+
+def defers(text: str) -> bool:
+    """Whether the words put the question off to a meeting or to the person following up,
+    and say nothing else ("Acme, I'll explain more in the demo" answers the question)."""
+    found = _DEFERS.search(text)
+    if found is None:
+        return False
+    rest = _AROUND_A_DEFERRAL.sub(" ", text[: found.start()] + " " + text[found.end() :])
+    return not re.search(r"[^\W\d_]{3,}", rest)
+
+
 def declines(text: str, field: str | None = None) -> bool:
     """Whether the words turn down the question asked ("I'd rather not give my number",
     "no phone thanks", "not comfortable sharing that", "skip").
@@ -277,7 +323,9 @@ def declines(text: str, field: str | None = None) -> bool:
     `field` of "company" also counts "just me" or "self-employed" as nothing to give.
     """
     stripped = text.strip()
-    if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped):
+    if _ASKS_ABOUT_SHARING.search(stripped) and is_question(stripped):
+        return False  # "you won't share my email with anybody, right?"
+    if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped) or defers(stripped):
         return True
     if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True

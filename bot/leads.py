@@ -164,7 +164,10 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
         r"(?:my (?:full )?name(?:'s|’s| is)|it's|it’s|its|it is|i am|i'm|i’m|im|call me|"
         r"this is|name's|name’s|name is|names|the name's|the name is|you can call me|"
         r"they call me|people call me|everyone calls me|i'm called|i am called|i go by|"
-        r"myself)\s*:?\s+",
+        r"myself)\s*:?\s+|"
+        # Said without a pause a recognizer would mark: "sure thing derek lindqvist".
+        r"^(?:(?:sure thing|sure|ok|okay|yes|yeah|yep|right|alright|all right|no problem|no worries|"
+        r"of course|certainly|absolutely|go on then)[,!.\s]+)+(?=[^\W\d_][\w'’-]*\s+[^\W\d_])",
         re.I,
     ),
     "company": re.compile(
@@ -300,8 +303,20 @@ def _check_name(value: str, *, answered: bool = False) -> None:
             raise ValueError("not_a_name")
     if all(low in NAME_PARTICLES for low in lowered):
         raise ValueError("not_a_name")
+    if all(low in _ACKNOWLEDGEMENTS for low in lowered):
+        raise ValueError("not_a_name")  # "right then", "of course", "fair enough"
     if is_greeting(value) or is_job_title(value) or is_tool_or_network(value):
         raise ValueError("not_a_name")
+
+
+# Words that together only acknowledge the question: "right then", "of course", "go on".
+_ACKNOWLEDGEMENTS = word_set(
+    """
+    right then of course sure thing ok okay yes yeah yep yup fine alright all fair enough go
+    on no worries problem cool great good sounds certainly absolutely perfect lovely brilliant
+    sweet as cheers thanks ta do here you are there it is well now so
+    """
+)
 
 
 def name_problem(value: str, excluded: Iterable[str] = (), *, answered: bool = False) -> str | None:
@@ -1081,7 +1096,8 @@ _EMAIL_CHATTER = word_set(
     send to via please just actually basically like i i'm think mean yea ya alright fine here
     hi hello hey mine was be will would should could correct correction no not wait oops
     new work personal best one this there go ahead write down put spelled spelt as email's
-    emails of course then anyway good great thanks thank cheers
+    emails of course then anyway good great thanks thank cheers under filed listed registered
+    used gave given probably maybe guess believe was been have had did as with for typed
     """
 )
 _LOCAL_WORD = re.compile(r"^[a-z0-9][a-z0-9._%+'-]*$")

@@ -371,7 +371,9 @@ _PREFIX = (
     r"HK\$|NT\$|E£|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|KSh|(?-i:RM)|zł|"
     r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|"
     rf"{_CODES}|{_SIGNS}|"
-    r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]"
+    r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]|"
+    # Lower case only when a figure follows at once: "r250 000", "rm 60k".
+    r"(?-i:r)(?=\d)|(?-i:rm)(?=\s?\d)"
 )
 _SUFFIX = (
     r"z[łl]ot(?:y|ys|ych|e)|z[łl]|(?:turkish )?lir(?:a|as|e)|(?-i:TL)|(?:korean )?won|rupiah|"
@@ -591,6 +593,8 @@ def _amounts(text: str) -> list[_Amount]:
             if index + 1 < len(groups)
             else len(spelled)
         ]
+        if re.fullmatch(r"0{2,}", group[0]["num"]) and len(group) == 1:
+            continue  # "000" left over from a figure not read whole is no amount of nothing
         amounts.append(_amount(group, before, after, first=index == 0))
     return amounts
 
@@ -667,7 +671,10 @@ def _head_counts(amounts: list[_Amount], *, cued_only: bool) -> list[float]:
 
 _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:just me|only me|myself|solo|one[- ]person|one[- ]man|freelanc\w*|sole trader|"
-                r"me and (?:my |a )?(?:partner|wife|husband|co-?founder|business partner|brother|sister))\b", re.I), "1-10"),
+                r"me\s*(?:and|\+|plus|&|with)\s*(?:my |a |an |one |the )?(?:other )?(?:partner|wife|husband|"
+                r"co-?founder|business partner|brother|sister|son|daughter|dad|mum|mom|assistant|apprentice|"
+                r"helper|receptionist|bookkeeper|tech|technician|employee|guy|girl|lad|offsider|"
+                r"part[- ]?timer|other half|one other|another))\b", re.I), "1-10"),
     (re.compile(r"\b(?:thousands|tens of thousands|enterprise|multinational|fortune 500|global corporation)\b", re.I), "1000+"),
     (re.compile(r"\b(?:a few hundred|several hundred|hundreds)\b", re.I), "201-1000"),
     (re.compile(r"\b(?:dozens|a few dozen)\b", re.I), "11-50"),
@@ -685,24 +692,49 @@ _TOTAL = re.compile(
 )
 
 
+# "6 incl me", "eight counting me": the number before it is the whole head count.
+_TOTAL_BEFORE = re.compile(
+    r"(?P<n>\d+|[a-z]+)\s+(?:incl(?:\.|uding)?|counting|with|plus|\+)\s+(?:me|myself)\b|"
+    r"(?P<m>\d+|[a-z]+)\s+(?:all in|in all|total|altogether)\b",
+    re.I,
+)
+# "12 technicians and 2 in the office": parts of one head count, to be added up. Numbers
+# given as alternatives ("10 or 12", "maybe 20, maybe 30") are not parts.
+_ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&|,)\s*(?:\w+\s+)?\d", re.I)
+_ALTERNATIVES = re.compile(r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\d\s*(?:-|–|to)\s*\d", re.I)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
         return exact
-    total = _TOTAL.search(text)
+    said = _spell_out_numbers(text)
+    total = _TOTAL.search(said)
     if total is not None:
-        after = _head_counts(_amounts(text[total.end() :]), cued_only=False)
+        after = _head_counts(_amounts(said[total.end() :]), cued_only=False)
         if after:
             return _size_bucket(after[0])
+    whole = _TOTAL_BEFORE.search(said)
+    if whole is not None:
+        counted = _head_counts(_amounts(whole.group(0)), cued_only=False)
+        if counted:
+            return _size_bucket(
+                counted[0] + (1 if re.search(r"\b(?:plus|\+)\s", whole.group(0)) else 0)
+            )
     amounts = _amounts(text)
     # "a small team of 30": a number said as a head count beats a describing word.
-    cued = _band(_head_counts(amounts, cued_only=True), _size_bucket)
+    cued = _head_counts(amounts, cued_only=True)
+    if len(cued) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
+        return _size_bucket(sum(cued))
     if cued:
-        return cued
+        return _band(cued, _size_bucket)
     for pattern, value in _SIZE_WORDS:
         if pattern.search(text):
             return value
-    return _band(_head_counts(amounts, cued_only=False), _size_bucket)
+    counts = _head_counts(amounts, cued_only=False)
+    if len(counts) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
+        return _size_bucket(sum(counts))
+    return _band(counts, _size_bucket)
 
 
 _NO_BUDGET = re.compile(
@@ -748,9 +780,26 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
     if any(code not in USD_PER_UNIT for code in currencies):
         return None
     return [
-        a.middle * (a.per_year or shared) * USD_PER_UNIT[code]
+        _edge_said(a, shared, code) or a.middle * (a.per_year or shared) * USD_PER_UNIT[code]
         for a, code in zip(chosen, currencies, strict=True)
     ]
+
+
+_BUDGET_EDGES = (1_000.0, 10_000.0, 50_000.0)
+
+
+def _edge_said(amount: _Amount, shared: float, code: str) -> float | None:
+    """ "Under a thousand pounds a year" answers the "under 1k" button in the person's own
+    currency: a bound said at a band's edge stays on its side of that edge, instead of being
+    converted across it. Only for currencies near the dollar, where the buttons' round
+    figures read the same."""
+    per_year = amount.per_year or shared
+    if amount.bound == 0 or amount.low != amount.high or not 0.5 <= USD_PER_UNIT[code] <= 2:
+        return None
+    yearly = amount.low * per_year
+    if yearly not in _BUDGET_EDGES:
+        return None
+    return yearly * (1 + amount.bound * 1e-6)
 
 
 def read_budget(text: str, country: str | None = None) -> str | None:

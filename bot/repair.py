@@ -11,13 +11,15 @@ import re
 
 # "could you repeat that", "can you please say it again": said alone or after "sorry".
 _PLEASE_REPEAT = (
-    r"(?:can|could|would) you (?:please )?(?:say|repeat)(?: that| it| the question)?(?: again)?"
+    r"(?:can|could|would) you (?:please )?(?:say|repeat|rephrase|reword|re-?phrase)"
+    r"(?: that| it| the question)?(?: again)?(?: (?:differently|another way|please))?"
 )
 _SAY_AGAIN = re.compile(
-    r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|so|yeah|yes|no|and|kindly|please)\W+)*"
+    r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|so|yeah|yes|no|and|kindly|please|hang on|hold on|"
+    r"wait|sorry)\W+)*"
     r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
     r"you what|say (?:that|it|again)(?: again)?|say what|"
-    rf"{_PLEASE_REPEAT}|repeat(?: that| it| the question| please)?|"
+    rf"{_PLEASE_REPEAT}|(?:repeat|rephrase|reword)(?: that| it| the question| please)?|"
     r"what was (?:that|the question)|what did you (?:say|ask)|what(?:'s| is| was) that|"
     r"(?:i )?didn'?t (?:catch|hear|get|understand) (?:that|you|it|what you said)|"
     r"you (?:cut|broke) (?:out|up)|again(?: please)?|one more time|i missed that|missed that)"

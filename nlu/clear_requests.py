@@ -31,7 +31,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.interruptions import is_question, only_announces
+from bot.interruptions import defers, is_question, only_announces
 from bot.lead_vocabulary import names_a_tool
 from bot.needs import fits_question, states_a_need
 from bot.repair import asks_to_repeat
@@ -114,7 +114,9 @@ _ERASURE_WORDS = re.compile(
 # A question about integrations that DIET could not place ("works with hubspot?").
 _INTEGRATION = re.compile(
     r"\b(?:integrat\w*|works? (?:with|alongside)|connect\w* (?:to|with|into)|"
-    r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with)\b",
+    r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with|"
+    r"links? (?:up )?(?:to|with|into)|feeds? (?:in)?to|(?:it|this|parley) (?:talk|talks) (?:to|with)|"
+    r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+)\b",
     re.IGNORECASE,
 )
 # What happens next, and why a detail is wanted, asked in words DIET could not place.
@@ -180,27 +182,37 @@ _MUST_I = re.compile(
 # "Wait, am I talking to a real person?" sits between asking for one and asking what the
 # bot is; the words ask what it is.
 _BOT_CHALLENGE = re.compile(
-    r"\b(?:am i|are we) (?:talking|speaking|chatting|writing|texting) (?:to|with) "
-    r"(?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|computer|ai)\b|"
+    r"\b(?:am i|are we|i am|i'm|we are|we're) (?:talking|speaking|chatting|writing|texting) "
+    r"(?:to|with) (?:a |an )?(?:real |actual |live )?"
+    r"(?:person|human|bot|robot|machine|computer|ai|recording)\b|"
     r"\bare you (?:a |an )?(?:real|human|bot|robot|machine|computer|ai|person|actual person)\b|"
-    r"\bis (?:this|that) (?:a |an )?(?:bot|robot|real person|human|machine|computer|ai)\b",
+    r"\bis (?:this|that) (?:a |an )?(?:bot|robot|real person|human|machine|computer|ai)\b"
+    r"(?!\s+(?:that|which|for|to|i|we|you)\b)",
     re.IGNORECASE,
 )
 # "Just calling about your marketing software", "I want to know more about your program":
 # the person wants to hear about the product, in words DIET could not place.
 _PRODUCT_NOUN = (
     r"(?:products?|software|program(?:me)?s?|platforms?|tools?|services?|systems?|apps?|"
-    r"solutions?|bots?|chat ?bots?|assistants?|parley|offerings?|thing)"
+    r"solutions?|bots?|chat ?bots?|assistants?|parley|offerings?|things?|widgets?)"
 )
 _ABOUT_PRODUCT = re.compile(
     rf"\b(?:about|regarding|re|on|in|for)\s+(?:your|the|this|parley'?s?)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN}\b|"
     # "I'm calling regarding a lead management solution"
     rf"\b(?:calling|ringing|phoning|writing|reaching out|enquiring|inquiring|asking)\s+"
-    rf"(?:about|regarding|re|concerning|for)\s+(?:a|an|the|some)\s+"
+    rf"(?:about|regarding|re|concerning|for)\s+"
+    rf"(?:(?:getting|buying|setting up|trying|using|adding|having|signing up for)\s+)?"
+    rf"(?:a|an|the|some|these|those|one of (?:these|those|your|them|the))\s+"
     rf"(?:[\w-]+\s+){{0,3}}?{_PRODUCT_NOUN}\b|"
     r"\b(?:know|hear|learn|find out|understand|read)\s+(?:a (?:bit|little) |some(?:thing)? )?"
     r"more\b|\binterested in (?:parley|you|what you do)\b|"
+    # "keen to see how your platform handles sms campaigns"
+    r"\b(?:see|know|hear|learn|find out|understand|check out|look at)\s+how\s+(?:your|the|this|parley)\s+"
+    r"(?:\w+\s+)?(?:works?|handles?|does|manages?|deals with|runs?|copes)\b|"
+    # "asked to gather information on website enquiry tools"
+    r"\b(?:gather|collect|get|find|pull together|look for)(?:ing)?\s+(?:some\s+)?"
+    r"info(?:rmation)?\s+(?:on|about|regarding|for)\b|"
     r"\b(?:comparing|evaluating|assessing|looking at|shortlisting|researching)\s+(?:a few\s+|some\s+|different\s+)?"
     r"(?:vendors|options|tools|solutions|providers|platforms|products|suppliers|chatbots?)\b|"
     r"\bshopping around\b|"
@@ -275,6 +287,9 @@ ANNOUNCED_AS = frozenset(
      "greet", "chitchat", "out_of_scope", "affirm"}
 )  # fmt: skip
 ASK_CAPABILITIES = "ask_capabilities"
+_ASKED_THE_PRODUCT = frozenset({ASK_CAPABILITIES, REQUEST_INFO})
+# A deferral DIET already read as a refusal, or as asking for a person (handled as one).
+_DEFERRAL_KEPT = frozenset({"skip", "deny", "human_handoff", "talk_to_sales"})
 
 
 def announces_questions(text: str) -> bool:
@@ -313,6 +328,15 @@ def _about_the_product(text: str) -> str | None:
     return REQUEST_INFO
 
 
+# A job with "operator" in it, said as what the person does.
+_OPERATOR_ROLE = re.compile(
+    r"^\W*(?:(?:i'?m|i am|im|just|the|an?|me|it'?s)\s+)*(?:owner|machine|equipment|plant|crane|"
+    r"forklift|tour|system|network|camera|radio|telecoms?|computer|fleet|site)[- ]?operators?"
+    r"(?:\s+(?:here|really|mate|basically|and \w+))*\W*$",
+    re.IGNORECASE,
+)
+
+
 def _asks_for_a_person(text: str) -> bool:
     """ "Look, I just need to speak to somebody": the person asks for one for themselves,
     not about one ("my team will speak to someone", "can I speak to someone?" is asked)."""
@@ -348,6 +372,20 @@ def product_intent_instead(ranking: list[dict[str, Any]]) -> str:
     return REQUEST_INFO
 
 
+# A goodbye said alone, in the words of English speakers abroad and of other languages.
+_FAREWELL_ALONE = re.compile(
+    r"(?:(?:ok(?:ay)?|right|well|thanks?|thank you|cheers)\W+)?"
+    r"(?:doei|dag|tot ziens|doeg|tschü(?:ss|s)|tschuess|tschau|auf wiedersehen|ciao|"
+    r"hej ?då|ha det(?: bra)?|farvel|moi moi|näkemiin|adiós|adios|hasta luego|chao|"
+    r"au revoir|à plus|a plus|arrivederci|tchau|até logo|do widzenia|"
+    r"ta[- ]?ra|cheerio|ta ta|toodle[- ]?oo|laters|catch ya|catch you later|see ya|"
+    r"bye[- ]?bye|bye for now|goodbye|good bye|bye|alvida|khuda hafiz|sayonara|totsiens|"
+    r"hamba kahle|sala kahle)"
+    r"(?:\W+(?:then|now|all|folks|mate|everyone|and thanks|thanks|thank you|cheers))*\W*",
+    re.IGNORECASE,
+)
+
+
 def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     if not text or text.startswith("/"):
@@ -356,9 +394,14 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return None if intent == "nlu_fallback" else "nlu_fallback"  # "??? !!!" says nothing
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
+    if _FAREWELL_ALONE.fullmatch(text.strip()):
+        return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"
+    if intent not in _DEFERRAL_KEPT and defers(text):
+        # "can we leave that for the demo?" puts the question off; it asks for no demo.
+        return "skip"
     if _MUST_I.search(text):
         # "do I have to give that?" asks, it does not refuse: the answer says it's optional.
         return None if intent == "ask_why_needed" else "ask_why_needed"
@@ -371,8 +414,22 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_integrations"
     if intent in _STATEMENT_GUESSES and _INTEGRATION.search(text) and _ASKS.search(text):
         return "ask_integrations"  # "it work with salesforce" is asked, not told
-    if intent in _CHALLENGE_GUESSES and _BOT_CHALLENGE.search(text):
+    if (
+        intent == "ask_integrations"
+        and not (_INTEGRATION.search(text) or names_a_tool(text))
+        and (found := clear_request(text) or _about_the_product(text))
+    ):
+        return found  # "gather information on website enquiry tools" names no tool
+    if intent in _ASKED_THE_PRODUCT and _INTEGRATION.search(text) and is_question(text):
+        return "ask_integrations"  # "does it hook into cliniko?"
+    if _BOT_CHALLENGE.search(text) and (
+        intent in _CHALLENGE_GUESSES
+        or (intent in _ASKED_THE_PRODUCT and is_question(text) and not _asks_for_a_person(text))
+    ):
+        # "first can you tell me if i am speaking to a machine" asks about this chat.
         return "bot_challenge"
+    if intent in ("human_handoff", "talk_to_sales") and _OPERATOR_ROLE.search(text):
+        return "inform"  # "owner operator" is what they do, not a request for an operator
     if intent not in _OTHER_PERSON_INTENTS and _asks_for_a_person(text):
         return "human_handoff"
     if intent in ("nlu_fallback", "ask_data_use") and _WHY_NEEDED.search(text):

@@ -22,7 +22,9 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
 # Punctuation a recognizer leaves out. An apostrophe or hyphen inside a word ("o'neill",
 # "co-op"), a period after one ("pvt. ltd."), money and percent stay; so does a final period
 # only when it ends an abbreviation the judge would otherwise see cut ("Ltd.").
-_DROPPED = re.compile(r"[,!?;:\"“”()\[\]…—–]|(?<!\w)[.'-]|['-](?!\w)|\.(?!\s\w)(?=\s|$)")
+_DROPPED = re.compile(
+    r"(?<!\d),|,(?!\d)|[!?;:\"“”()\[\]…—–]|(?<!\w)[.'-]|['-](?!\w)|\.(?!\s\w)(?=\s|$)"
+)
 _DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 

@@ -390,3 +390,21 @@ async def test_a_yes_after_naming_a_preferred_channel_is_a_yes(
     )
     contact = store.contacts.for_identity("rest", "visitor-1")
     assert contact is not None and store.consent.state(contact.id)["sms"].granted
+
+
+async def test_refusing_all_marketing_at_a_consent_question_still_leads_to_qualifying(
+    store: ProfileStore, settings: Settings
+) -> None:
+    said = "No, I don't want any marketing messages."
+    asked = {"consent_purpose": "email", "lead_email": "joost@fietsen.example"}
+    tracker = make_tracker(said, intent="opt_out", slots=asked)
+    tracker.events[:0] = [{"event": "action", "name": "action_confirm_lead"}]
+    events = await ActionWithdrawConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert followups(events) == ["action_start_qualification"]
+    # Said out of the blue (no consent question asked), it ends whatever was going on.
+    events = await ActionWithdrawConsent(store=store, settings=settings).run(
+        CollectingDispatcher(), make_tracker(said, intent="opt_out"), DOMAIN
+    )
+    assert followups(events) == ["action_listen"]

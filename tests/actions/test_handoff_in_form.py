@@ -51,4 +51,22 @@ async def test_without_a_way_to_reach_them_only_that_is_asked_for() -> None:
         make_tracker("a human please", intent="human_handoff", slots={"lead_name": "Grace Kim"})
     )
     events, said = await run(tracker)
-    assert said == ["utter_handoff_need_contact"] and events == []
+    assert said == ["utter_handoff_need_contact"]
+    # "An email or a phone is all I still need": nothing else is asked before them.
+    [skipped] = [e["value"] for e in events if e.get("name") == "skipped_fields"]
+    assert skipped == ["company", "role", "need"]
+
+
+async def test_refused_a_third_time_the_form_ends_saying_why_not_the_same_words() -> None:
+    tracker = told_before(make_tracker("I'll tell the person, not you", intent="human_handoff"))
+    need = {
+        "event": "bot",
+        "text": "...",
+        "metadata": {"utter_action": "utter_handoff_need_contact"},
+    }
+    tracker.events.insert(1, need)
+    events, said = await run(tracker)
+    assert said == ["utter_handoff_cannot_reach"]
+    assert {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]

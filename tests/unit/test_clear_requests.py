@@ -153,6 +153,8 @@ def test_next_steps_why_needed_and_bot_questions_are_read_when_diet_could_not_pl
         ("not interested in your product, thanks", None),
         ("calling about my invoice", None),
         ("hi uh we're comparing vendors", "request_info"),
+        ("im in the van, phoning about getting one of these chat things", "request_info"),
+        ("g'day keen to see how your platform handles sms campaigns", "request_info"),
         ("good afternoon", None),
     ],
 )
@@ -226,7 +228,14 @@ def test_other_messages_are_no_need(text: str, guess: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "guess"),
-    [("come again", "opt_in"), ("sorry, you what?", "ask_capabilities"), ("pardon?", "affirm")],
+    [
+        ("come again", "opt_in"),
+        ("sorry, you what?", "ask_capabilities"),
+        ("pardon?", "affirm"),
+        ("Sorry, could you rephrase that?", "ask_capabilities"),
+        ("can you say that differently", "affirm"),
+        ("hang on sorry what was that", "skip"),
+    ],
 )
 def test_asking_to_hear_it_again_is_no_answer(text: str, guess: str) -> None:
     assert corrected_intent(text, guess, []) == "nlu_fallback"
@@ -362,3 +371,53 @@ def test_what_it_does_and_why_a_detail_is_needed(text: str, intent: str, expecte
 @pytest.mark.parametrize(("text", "intent"), [("??? !!!", "bot_challenge"), ("...", "affirm")])
 def test_punctuation_alone_says_nothing(text: str, intent: str) -> None:
     assert corrected_intent(text, intent, []) == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["Doei.", "tschüss!", "ok ta-ra then", "Totsiens", "au revoir"])
+def test_a_farewell_in_other_words_is_a_goodbye(text: str) -> None:
+    assert corrected_intent(text, "affirm", []) == "goodbye"
+    assert corrected_intent("dag is fine", "affirm", []) is None
+
+
+def test_asking_whether_this_is_a_machine_is_a_bot_challenge_not_a_product_question() -> None:
+    said = "first can you tell me if i am speaking to a machine"
+    assert corrected_intent(said, "ask_capabilities", []) == "bot_challenge"
+    product = "is this a bot that books demos for my clients?"
+    assert corrected_intent(product, "ask_capabilities", []) != "bot_challenge"
+
+
+def test_a_job_with_operator_in_it_is_no_request_for_an_operator() -> None:
+    assert corrected_intent("owner operator", "human_handoff", []) == "inform"
+    assert corrected_intent("put me through to the operator", "human_handoff", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("can we leave that for the demo?", "request_demo"),
+        ("I'll tell them when we talk.", "ask_next_steps"),
+        ("I'll tell your colleague.", "request_info"),
+    ],
+)
+def test_putting_a_question_off_is_a_skip_not_a_request(text: str, guess: str) -> None:
+    assert corrected_intent(text, guess, []) == "skip"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("does it hook into cliniko?", "request_info"),
+        ("can it talk to servicem8", "nlu_fallback"),
+        ("does it push leads into our crm?", "ask_capabilities"),
+    ],
+)
+def test_asking_whether_it_connects_to_a_tool_asks_about_integrations(
+    text: str, guess: str
+) -> None:
+    assert corrected_intent(text, guess, []) == "ask_integrations"
+
+
+def test_gathering_information_on_tools_names_no_integration() -> None:
+    said = "i have been asked to gather information on website enquiry tools for our branch"
+    assert corrected_intent(said, "ask_integrations", []) == "request_info"
+    assert corrected_intent("does it work with hubspot", "ask_integrations", []) is None

@@ -103,6 +103,13 @@ def test_states_opt_out(text: str, expected: bool) -> None:
         "next question",
         "uh no",  # a recognizer's transcript keeps the hesitation
         "um, nope",
+        "nae phone thanks, email's fine",
+        # Put off to the meeting or to the person who follows up:
+        "can we leave that for the demo?",
+        "rather discuss that in the meeting",
+        "I'll tell your colleague.",
+        "i'll explain to whoever picks up",
+        "I'll tell them when we talk.",
     ],
 )
 def test_refusals_decline(text: str) -> None:
@@ -126,6 +133,9 @@ def test_refusals_decline(text: str) -> None:
         "+44 20 7946 0958",
         "uh nathan price",
         "oh nine one five",
+        "you won't share my email with anybody right?",  # a question about data use
+        "Acme, I'll explain more in the demo",  # answers, then puts the rest off
+        "we want to discuss leads in the meeting room",
     ],
 )
 def test_answers_do_not_decline(text: str) -> None:

@@ -807,3 +807,25 @@ def test_a_tens_word_before_single_digits_may_be_an_area_code() -> None:
     # Read in pairs when that gives the number.
     pairs = read_message("fifty five twelve thirty four fifty six seven eight", region="GB")
     assert pairs.values["phone"] == "+445512345678"
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("sure thing derek lindqvist", "derek lindqvist"),  # no comma on the phone
+        ("okay derek lindqvist", "derek lindqvist"),
+        ("right then", None),
+        ("of course", None),
+        ("go on then", None),
+        ("Will", "Will"),
+    ],
+)
+def test_an_acknowledgement_is_no_name_and_comes_off_one(said: str, name: str | None) -> None:
+    assert read_message(said, region="US", requested="name").values.get("name") == name
+
+
+def test_a_dictated_address_after_words_about_where_it_is_filed_is_read() -> None:
+    said = "it should be under rob dot kessler at tallgrassfarms dot com"
+    assert read_message(said, region="US", requested="email").values == {
+        "email": "rob.kessler@tallgrassfarms.com"
+    }

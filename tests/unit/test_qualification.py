@@ -10,6 +10,7 @@ from bot.qualification import (
     QualificationConfigError,
     load_qualification_config,
     read_answer,
+    read_authority,
     read_budget,
     read_company_size,
     read_volunteered,
@@ -683,3 +684,51 @@ def test_who_really_decides(said: str, authority: str) -> None:
 )
 def test_money_spent_elsewhere_is_no_budget(said: str) -> None:
     assert "budget" not in read_volunteered(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("twelve technicians and two in the office", "11-50"),
+        ("we have 8 full time and 4 part time", "11-50"),
+        ("3 physios + 2 reception, 6 incl me", "1-10"),
+        ("me + my assistant", "1-10"),
+        ("10 or 12 people", "11-50"),  # alternatives are not added up
+    ],
+)
+def test_a_head_count_in_parts_is_added_up(said: str, band: str) -> None:
+    assert read_company_size(said) == band
+
+
+@pytest.mark.parametrize("said", ["me and only me", "all me", "that would be me and nobody else"])
+def test_me_and_nobody_else_decides(said: str) -> None:
+    assert read_authority(said) == "decides"
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("Somewhere under a thousand pounds a year", "under_1k"),
+        ("over 50k euros a year", "over_50k"),
+        ("about a thousand pounds a year", "1k_10k"),  # no bound: converted as said
+    ],
+)
+def test_a_bound_at_a_band_edge_in_a_currency_near_the_dollar_keeps_its_side(
+    said: str, band: str
+) -> None:
+    assert read_budget(said, "GB") == band
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("around r250 000 a year", "10k_50k"),  # rand, as a recognizer or a fast typist writes it
+        ("around rm 60 000 a year", "10k_50k"),
+    ],
+)
+def test_a_currency_in_lower_case_right_before_the_figure_is_read(said: str, band: str) -> None:
+    assert read_budget(said) == band
+
+
+def test_a_stray_group_of_zeros_is_no_budget_of_nothing() -> None:
+    assert read_budget("we spent 000") is None
