@@ -244,7 +244,7 @@ _DECLINE_ALONE = re.compile(
     r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
     r"(?:no|nope|nah|naw|nay|no way|none|nothing|n/?a|na|skip|pass|next|next one|"
     r"next question|move on|moving on|-+|x|not really|not telling|private|blank|"
-    r"sorry,? no|no,? sorry|not today|not (?:right )?now|not at the moment|maybe later|"
+    r"sorry,? no|no,? sorry|not today|not (?:right )?now|not yet|not at the moment|maybe later|"
     r"rather not|prefer not to say|no comment)"
     r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please)?[\s.!]*$",
     re.IGNORECASE,

@@ -26,7 +26,8 @@ _TROUBLE = (
     r"(?:too|so) (?:many|much)|unanswered|no ?one (?:answers|replies|calls|follows)|"
     r"nobody (?:answers|replies|calls|follows)|struggl\w*|after hours|out of hours|overnight|"
     r"at night|slow to (?:reply|respond)|(?:need|want|looking for|searching for|seeking)\w* "
-    r"(?:help|something|a way|a tool|a bot|a solution|a system|a platform|software|an app|a service)|"
+    r"(?:some )?(?:help|something|software|(?:a |an )?(?:[\w-]+ )?(?:way|tool|bot|solution|system|"
+    r"platform|app|service|thing))|"
     r"qualif\w*|captur\w*|convert\w*|follow\w* up)"
 )
 _NEEDS_HELP = re.compile(

@@ -484,7 +484,11 @@ _FILLER = r"(?:\s|-|~|,|\bish\b|\bodd\b|\bor so\b|\broughly\b|\bapprox\w*\.?|\bi
 _PEOPLE = (
     r"people|persons?|employees?|employes|staff\w*|heads?|headcount|ftes?|workers?|"
     r"colleagues|members|folks?|of us|strong|souls|personnel|bods|bodies|man|men|guys|"
-    r"engineers|developers|devs|agents|reps|consultants|team members|peeps"
+    r"engineers|developers|devs|agents|reps|consultants|team members|peeps|techs|technicians|"
+    r"nurses|drivers|cleaners|stylists|therapists|physios|dentists|doctors|chefs|cooks|servers|"
+    r"waiters|waitstaff|lads|crew|mechanics|installers|electricians|plumbers|receptionists|"
+    r"assistants|brokers|realtors|teachers|coaches|trainers|hygienists|labou?rers|tradies|"
+    r"full[- ]?timers|part[- ]?timers|full time|part time"
 )
 _PEOPLE_AFTER = re.compile(rf"^{_FILLER}(?:{_PEOPLE})\b", re.I)
 _PEOPLE_BEFORE = re.compile(
@@ -704,6 +708,14 @@ _ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&|,)\s*(
 _ALTERNATIVES = re.compile(r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\d\s*(?:-|–|to)\s*\d", re.I)
 
 
+_JOINING_PEOPLE = re.compile(
+    r"(?:\+|\bplus|\band|&|,)\s*(?:also\s+)?(?:me|myself|(?:my|the)\s+(?:wife|husband|partner|"
+    r"brother|sister|son|daughter|dad|mum|mom|assistant|receptionist|bookkeeper|manager|"
+    r"office manager|apprentice))\b",
+    re.I,
+)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
@@ -724,10 +736,12 @@ def read_company_size(text: str) -> str | None:
     amounts = _amounts(text)
     # "a small team of 30": a number said as a head count beats a describing word.
     cued = _head_counts(amounts, cued_only=True)
+    # "eleven techs plus me and my wife": the people named after the count join it.
+    joining = len(_JOINING_PEOPLE.findall(said)) if cued else 0
     if len(cued) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
-        return _size_bucket(sum(cued))
+        return _size_bucket(sum(cued) + joining)
     if cued:
-        return _band(cued, _size_bucket)
+        return _band([cued[0] + joining, *cued[1:]], _size_bucket)
     for pattern, value in _SIZE_WORDS:
         if pattern.search(text):
             return value

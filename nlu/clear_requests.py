@@ -113,7 +113,7 @@ _ERASURE_WORDS = re.compile(
 
 # A question about integrations that DIET could not place ("works with hubspot?").
 _INTEGRATION = re.compile(
-    r"\b(?:integrat\w*|works? (?:with|alongside)|connect\w* (?:to|with|into)|"
+    r"\b(?:integrat\w*|works? (?:with|w/?|alongside)|connect\w* (?:to|with|into)|"
     r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with|"
     r"links? (?:up )?(?:to|with|into)|feeds? (?:in)?to|(?:it|this|parley) (?:talk|talks) (?:to|with)|"
     r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+)\b",
@@ -147,7 +147,7 @@ _WHAT_IT_DOES = re.compile(
 # "What would you do with our supporters' data?", "how do you handle my details?"
 _DATA_USE = re.compile(
     r"\bwhat (?:do|would|will|does|did) (?:you|u|parley|your team|your company) (?:do|use) "
-    r"(?:\w+\W*){0,2}\b(?:with )?(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}"
+    r"(?:\w+\W*){0,2}\b(?:with |w/? )?(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}"
     r"(?:data|details|information|info|email|emails|number)\b|"
     r"\bhow (?:do|would|will|does) (?:you|parley) (?:use|handle|store|protect|keep|process|look after) "
     r"(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}(?:data|details|information|info)\b|"
@@ -155,6 +155,9 @@ _DATA_USE = re.compile(
     r"\b(?:do|will|would|are|did) (?:you|u|ya|parley|you guys) (?:going to |gonna )?"
     r"(?:sell|share|pass (?:on|along)|give away|rent|trade)\b[^.?!]{0,25}?"
     r"\b(?:data|details|info|information|email|number|address)\b|"
+    # "ur not gonna spam me right?"
+    r"\b(?:you|u|ya|you guys|you're|youre|ur)\s+(?:are\s+|r\s+)?(?:not|never|n'?t)\s+"
+    r"(?:gonna|going to|going|gunna)\s+(?:spam|sell|share)\b|"
     r"\bwhat(?:'s| is|s)? (?:all )?(?:this|that|my (?:data|info|information|details)) (?:used|going to be used|for)\b|"
     # Where it is kept: "do you keep the data in Europe?", "where is customer data stored?"
     r"\b(?:do|does|will|is|are) (?:you|u|parley|it|the data|my data|our data)\s+(?:\w+\s+){0,3}?"
@@ -216,6 +219,9 @@ _ABOUT_PRODUCT = re.compile(
     r"\b(?:comparing|evaluating|assessing|looking at|shortlisting|researching)\s+(?:a few\s+|some\s+|different\s+)?"
     r"(?:vendors|options|tools|solutions|providers|platforms|products|suppliers|chatbots?)\b|"
     r"\bshopping around\b|"
+    # "kindly share details of your marketing automation product"
+    r"\b(?:share|send|give|tell)\s+(?:me\s+|us\s+)?(?:some\s+|more\s+|the\s+|full\s+)?"
+    r"(?:details|info|information|particulars)\s+(?:of|about|on|regarding)\s+(?:your|the|this)\b|"
     # "I'd like some information please", "can I get more info"
     r"\b(?:like|want|need|get|have|send|give|after|looking for)\s+(?:me\s+|us\s+)?(?:some|more|a bit of|"
     r"a little|any|further)\s+(?:info|information|details)\b",

@@ -6,6 +6,7 @@ speech as a recognizer writes it, and what the caller hears read back out of the
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from bot.settings import Settings
 from channels.rest import rest_conversation_id
 
 TIMEOUT_S = 60
+# "press 1 or say Book a demo, press 2 or say Pricing."
+_SPOKEN_OPTION = re.compile(r"\bpress \d+ or say (.+?)(?=, press \d|[.]\s|[.]?$)")
 
 
 class Line(Protocol):
@@ -101,7 +104,11 @@ class CallLine:
         while step is not None:
             step = self._verbs(step, said)
         text = " ".join(said)
-        return [BotMessage(text, (), tuple(self._book.names_in(text)))] if text else []
+        if not text:
+            return []
+        # A spoken menu is the caller's buttons: they say an option's words, as on the phone.
+        options = tuple((title, title) for title in _SPOKEN_OPTION.findall(text))
+        return [BotMessage(text, options, tuple(self._book.names_in(text)))]
 
     def _verbs(self, twiml: ElementTree.Element, said: list[str]) -> ElementTree.Element | None:
         for verb in twiml:

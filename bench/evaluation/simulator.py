@@ -65,6 +65,12 @@ GOAL_BUTTONS: dict[str, tuple[str, ...]] = {
     "handoff": ("/human_handoff", "/talk_to_sales"),
     "book": ("/book_meeting", "/request_demo"),
 }
+# The same options said on the phone ("press 1 or say Book a demo").
+GOAL_TITLES: dict[str, tuple[str, ...]] = {
+    "lead": ("book a demo", "talk to sales"),
+    "handoff": ("talk to a person", "talk to sales"),
+    "book": ("book a meeting", "book a demo"),
+}
 _FALLBACK = re.compile(r"^utter_(?:default|fallback)")
 _CORRECTIONS = (
     "no, my {label} is {value}",
@@ -188,7 +194,10 @@ class Player:
             return self._closing.pop(0) if self._closing else None
         if buttons:
             wanted = GOAL_BUTTONS.get(self.persona.goal, ())
-            payload = next((p for _, p in buttons if p in wanted), None)
+            titles = GOAL_TITLES.get(self.persona.goal, ())
+            payload = next(
+                (p for t, p in buttons if p in wanted or t.lower().rstrip(".") in titles), None
+            )
             if payload is not None:
                 return str(payload)
         if not self._repeated_opener:

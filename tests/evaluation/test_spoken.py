@@ -35,3 +35,10 @@ def test_every_dev_chat_persona_becomes_a_caller_with_the_same_truth() -> None:
     assert all(c.opener == c.opener.lower() for c in callers)
     # The same persona is transcribed the same way every run.
     assert [as_caller(p) for p in chat] == callers
+
+
+def test_a_spoken_menu_gives_the_caller_its_options_to_say() -> None:
+    from bench.evaluation.lines import _SPOKEN_OPTION
+
+    heard = "What can I do? press 1 or say Book a demo, press 2 or say Pricing."
+    assert _SPOKEN_OPTION.findall(heard) == ["Book a demo", "Pricing"]

@@ -421,3 +421,23 @@ def test_gathering_information_on_tools_names_no_integration() -> None:
     said = "i have been asked to gather information on website enquiry tools for our branch"
     assert corrected_intent(said, "ask_integrations", []) == "request_info"
     assert corrected_intent("does it work with hubspot", "ask_integrations", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "expected"),
+    [
+        ("ur not gonna spam me right? what do u do w my number", "nlu_fallback", "ask_data_use"),
+        ("does it work w jobber?", "ask_capabilities", "ask_integrations"),
+        ("i am sorry could you say it in other words", "ask_data_use", "nlu_fallback"),
+        ("hello kindly share details of your marketing automation product", "nlu_fallback",
+         "request_info"),
+        ("alright looking for a crm-ish thing for our leads what've you got", "ask_integrations",
+         "request_info"),
+        ("hi owner here. need a better way to handle new patient requests", "nlu_fallback",
+         "request_info"),
+    ],
+)  # fmt: skip
+def test_texting_shorthand_and_plain_openers_are_placed(
+    text: str, guess: str, expected: str
+) -> None:
+    assert corrected_intent(text, guess, []) == expected

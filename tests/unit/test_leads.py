@@ -829,3 +829,8 @@ def test_a_dictated_address_after_words_about_where_it_is_filed_is_read() -> Non
     assert read_message(said, region="US", requested="email").values == {
         "email": "rob.kessler@tallgrassfarms.com"
     }
+
+
+def test_the_north_american_drama_range_is_taken_under_a_caribbean_area_code() -> None:
+    said = "eight six eight five five five oh one three nine"
+    assert read_message(said, region="US", requested="phone").values == {"phone": "+18685550139"}

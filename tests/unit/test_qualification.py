@@ -693,6 +693,8 @@ def test_money_spent_elsewhere_is_no_budget(said: str) -> None:
         ("we have 8 full time and 4 part time", "11-50"),
         ("3 physios + 2 reception, 6 incl me", "1-10"),
         ("me + my assistant", "1-10"),
+        ("eleven techs plus me and my wife in the office", "11-50"),
+        ("9 techs plus me", "1-10"),
         ("10 or 12 people", "11-50"),  # alternatives are not added up
     ],
 )
