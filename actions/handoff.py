@@ -18,7 +18,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.deps import StoreBacked, channel_of, conversation_id
+from actions.answers import said_in_session
+from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
+from actions.handoff_in_form import NEED_CONTACT
 from actions.open_question import asking, settled
 from actions.qualify import GRADE, HANDOFF_REQUESTED
 from actions.slots import CONTACT_ID, lead_values
@@ -74,6 +76,8 @@ class ActionHumanHandoff(StoreBacked, Action):
             dispatcher.utter_message(response="utter_handoff")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("lead_form")]
         reason = "asked for a person" if self._asked(tracker) else "grade A lead"
+        if calls_back_the_caller(tracker) and not (contact.phone or _claimed(tracker)):
+            reason += f"; call back on the number they called from, {caller_number(tracker)}"
         try:
             await self.call_store(self._request, contact, tracker, channel, reason, now)
         except (StoreUnavailable, ParleyError) as error:
@@ -84,10 +88,11 @@ class ActionHumanHandoff(StoreBacked, Action):
             return self._after_hours(dispatcher, tracker, contact, channel, due, now)
         dialled = channel == "voice" and self._sales_line()
         if channel == "voice" and not dialled:
+            how = _callback_number(contact, _claimed(tracker))
             dispatcher.utter_message(
                 response="utter_handoff_callback",
                 company=self.settings.company_name,
-                how=_callback_number(contact, _claimed(tracker)),
+                how=how or (CALLING_NUMBER if calls_back_the_caller(tracker) else ""),
             )
         else:
             dispatcher.utter_message(
@@ -156,8 +161,12 @@ class ActionHumanHandoff(StoreBacked, Action):
             return contact
         # A caller reaches a person through the sales line (within office hours); without
         # one, somebody has to call them back, so their details come first, as on web chat.
+        # A caller who turned down giving them is called back on the number they called
+        # from (the team sees it on the handoff), rather than not at all.
         put_through = self._sales_line() and transfer
-        replyable = channel in REPLYABLE_CHANNELS and (channel != "voice" or put_through)
+        replyable = channel in REPLYABLE_CHANNELS and (
+            channel != "voice" or put_through or calls_back_the_caller(tracker)
+        )
         if replyable:
             return await self.call_store(self.store.contacts.ensure, channel, tracker.sender_id)
         return None
@@ -190,6 +199,19 @@ def _claimed(tracker: Tracker) -> dict[str, str]:
     another contact holds, and so not on their own contact)."""
     given = lead_values(tracker)
     return {field: given[field] for field in ("email", "phone") if given.get(field)}
+
+
+CALLING_NUMBER = " on the number you're calling from"
+
+
+def calls_back_the_caller(tracker: Tracker) -> bool:
+    """A caller asked for a person and turned down giving an email or a phone even after
+    being told one was needed: the calling number is how the team gets back to them."""
+    return (
+        channel_of(tracker) == "voice"
+        and caller_number(tracker) is not None
+        and said_in_session(tracker, NEED_CONTACT)
+    )
 
 
 def _callback_number(contact: Contact, given: dict[str, str]) -> str:

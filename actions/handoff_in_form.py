@@ -4,8 +4,9 @@ The first time, the bot says a person will follow up once it has the details and
 goes on. Asked again, it does not say the same words twice or keep asking: once there is
 a way to reach the person (an email or a phone), the questions left are skipped, so the
 form ends and the summary and the handoff follow with what was given. Without one, only
-the email and the phone are asked for; asked a third time, the bot says plainly that
-nobody can get back to them without one, and the form ends with what was given.
+the email and the phone are asked for; asked a third time, a caller is handed over to be
+called back on the number they are calling from, and anyone else is told plainly that
+nobody can get back to them without one; the form ends with what was given.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import said_in_session
+from actions.deps import caller_number, channel_of
 from actions.slots import REQUESTED_SLOT, SKIPPED, SLOT_OF, list_slot
 from bot.types import LEAD_FIELDS, LeadField
 
@@ -44,11 +46,15 @@ class ActionHandoffInForm(Action):
             # "An email or a phone is all I still need": the form asks for nothing else.
             return [SlotSet(SKIPPED, [*skipped, *(f for f in left if f not in REACHABLE_BY)])]
         if not reachable:
-            dispatcher.utter_message(response=CANNOT_REACH)
+            # A caller can still be called back on the number they are calling from
+            # (actions/handoff.py); anyone else is told plainly why nobody can get back.
+            calling = channel_of(tracker) == "voice" and caller_number(tracker) is not None
+            if not calling:
+                dispatcher.utter_message(response=CANNOT_REACH)
             return [
                 SlotSet(REQUESTED_SLOT, None),
                 ActiveLoop(None),
-                FollowupAction("action_listen"),
+                FollowupAction("action_human_handoff" if calling else "action_listen"),
             ]
         dispatcher.utter_message(response=INSISTED)
         return [SlotSet(SKIPPED, [*skipped, *left])]

@@ -141,7 +141,20 @@ def is_question(text: str) -> bool:
     if stripped.endswith("?") or _QUESTION_START.match(_LEAD_IN.sub("", stripped)):
         return True
     # "Oh wait, does it work with Shopify? That's where our store lives."
-    return any(_ASKED.search(sentence) for sentence in _ASKED_SENTENCE.findall(stripped))
+    if any(_ASKED.search(sentence) for sentence in _ASKED_SENTENCE.findall(stripped)):
+        return True
+    # "ur not gonna spam me right? what do u do w my number": a later clause asks.
+    return any(
+        _ASKING_LATER.match(clause.strip()) for clause in re.split(r"[.?!;,]+", stripped)[1:]
+    )
+
+
+# A clause that asks, after another one: a question word and the verb that makes it one.
+_ASKING_LATER = re.compile(
+    r"^(?:and |but |so |also |oh )?(?:what|how|why|where|wat|wot|wht)\s+"
+    r"(?:do|does|did|is|are|was|will|would|can|could|should|happens|'s|s)\b",
+    re.IGNORECASE,
+)
 
 
 _ASKED_SENTENCE = re.compile(r"[^.!?]+\?")

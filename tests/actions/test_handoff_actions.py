@@ -68,6 +68,33 @@ async def test_without_a_sales_line_a_caller_is_asked_for_details_then_promised_
     ]
 
 
+async def test_a_caller_who_turns_down_every_detail_is_called_back_on_the_calling_number(
+    store: ProfileStore, settings: Settings
+) -> None:
+    from actions.handoff_in_form import ActionHandoffInForm
+
+    no_line = replace(settings, voice=replace(settings.voice, sales_number=""))
+    told = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": name}}
+        for name in ("utter_handoff_in_form", "utter_handoff_need_contact")
+    ]
+    call = {**CALL, "caller": "+14155550142"}
+    tracker = make_tracker("just put me through", intent="human_handoff", metadata=call)
+    tracker.events[:0] = told
+    in_form = await ActionHandoffInForm().run(CollectingDispatcher(), tracker, {})
+    assert followups(in_form) == ["action_human_handoff"]
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=no_line).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_handoff_callback"]
+    assert dispatcher.messages[0]["how"] == " on the number you're calling from"
+    contact = store.contacts.for_identity("voice", "visitor-1")
+    assert contact is not None and contact.phone is None  # a callback, not a stored detail
+    [handoff] = store.privacy.export(contact.id)["handoffs"]
+    assert handoff["reason"].endswith("the number they called from, +14155550142")
+    assert followups(events) == ["action_listen"]
+
+
 # ---------------------------------------------------------------- office hours (#20)
 
 LONDON = ZoneInfo("Europe/London")

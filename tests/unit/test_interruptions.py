@@ -297,3 +297,11 @@ def test_arranging_a_meeting_is_not_asking_for_sales() -> None:
     )
     assert has_cue("talk_to_sales", "could you arrange for someone to call me")
     assert is_question("for what do you need the email actually")
+
+
+def test_a_question_in_a_later_clause_makes_the_message_a_question() -> None:
+    from bot.interruptions import is_question
+
+    assert is_question("ur not gonna spam me right? what do u do w my number")
+    assert not is_question("we use hubspot, which is great")
+    assert not is_question("Acme Ltd, what we need is a crm")
