@@ -100,8 +100,12 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"contact (?:me|us)|call (?:me|us)|ring (?:me|us)|give (?:me|us) a (?:ring|call)|"
         # "arrange a meeting" books one; arranging for someone to call asks for sales
         r"e-?mail (?:me|us)|arrange (?:for )?(?:someone|somebody|a (?:sales ?person|rep|person|call))|"
-        r"become a customer|sign up|hook (?:me|us) up|enquir\w*|"
-        r"inquir\w*|commercials|(?:through|with|to|from) sales)\b|"
+        r"become a customer|sign up|hook (?:me|us) up|"
+        # Making an enquiry, not enquiries talked about ("web enquiries take days").
+        r"(?:make|making|have|had|an|my|our|this|a quick|a sales) [ei]nquiry|"
+        r"[ei]nquir(?:e|ing) (?:about|regarding|re|into) (?:buying|pricing|prices|a licen\w*|"
+        r"a quote|your (?:plans|pricing|prices|packages))|"
+        r"commercials|(?:through|with|to|from) sales)\b|"
         # "our sales team", "I'm heading the pre sales team": a team they are in or have.
         r"(?<!\bour )(?<!\bmy )(?<!\bpre )(?<!\bpre-)(?<!\bheading the )(?<!\bhead of the )"
         r"(?<!\blead the )(?<!\brun the )(?<!\bmanage the )(?<!\bin the )"

@@ -305,3 +305,11 @@ def test_a_question_in_a_later_clause_makes_the_message_a_question() -> None:
     assert is_question("ur not gonna spam me right? what do u do w my number")
     assert not is_question("we use hubspot, which is great")
     assert not is_question("Acme Ltd, what we need is a crm")
+
+
+def test_enquiries_talked_about_ask_for_no_salesperson() -> None:
+    from bot.interruptions import has_cue
+
+    need = "Our distributors complain that web enquiries take days to reach the right salesperson."
+    assert not has_cue("talk_to_sales", need)
+    assert has_cue("talk_to_sales", "I have an enquiry about your product")
