@@ -55,5 +55,5 @@ InboxState = Literal["waiting", "claimed", "returned", "closed"]
 # What an inbox conversation shows: the person's messages while a person held it, the
 # agents' replies, private notes, and events (a handoff, joined, left, closed).
 InboxKind = Literal["person", "agent", "note", "handoff", "joined", "left", "closed"]
-# What the person sees of it, besides their own messages.
-SHOWN_TO_PERSON: tuple[InboxKind, ...] = ("agent", "joined", "left")
+# What the person sees of it: their own messages, the replies, who joined and left.
+SHOWN_TO_PERSON: tuple[InboxKind, ...] = ("person", "agent", "joined", "left")

@@ -24,6 +24,7 @@ from bot.errors import (
 )
 from bot.settings import Settings
 from bot.store import InboxEntry, ProfileStore, SavedReply, conversation_events
+from campaigns.guards import in_whatsapp_window
 from studio.contacts import Profile, load_profile
 from studio.web import SETTINGS, STORE, audit, form, in_thread, redirect, render, requires, user_of
 
@@ -42,6 +43,7 @@ class Line:
     who: str
     text: str
     delivery: str | None = None
+    delivery_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,14 @@ def _bot_lines(events: list[dict[str, Any]]) -> list[Line]:
 
 def _inbox_lines(store: ProfileStore, conversation_id: str) -> list[Line]:
     return [
-        Line(m.created_at, m.kind, m.author or WHO.get(m.kind, ""), m.body, m.delivery)
+        Line(
+            m.created_at,
+            m.kind,
+            m.author or WHO.get(m.kind, ""),
+            m.body,
+            m.delivery,
+            m.delivery_error,
+        )
         for m in store.inbox.messages(conversation_id)
     ]
 
@@ -160,7 +169,8 @@ async def reply(request: web.Request) -> web.Response:
     body = await _reply_text(request, data.get("body", ""), data.get("saved_reply", ""))
 
     def send(store: ProfileStore) -> str:
-        delivery = delivery_for(store, store.inbox.entry(conversation_id))
+        now = datetime.now(timezone.utc)
+        delivery = delivery_for(store, store.inbox.entry(conversation_id), now)
         return store.inbox.reply(conversation_id, user, body, delivery=delivery).contact_id
 
     return await _step(request, conversation_id, "studio.inbox_replied", send)
@@ -225,11 +235,16 @@ async def _step(
     return redirect(f"/inbox/c/{_quoted(conversation_id)}")
 
 
-def delivery_for(store: ProfileStore, entry: InboxEntry) -> str:
+def delivery_for(store: ProfileStore, entry: InboxEntry, now: datetime) -> str:
     """How a reply reaches the person: shown in their web chat, or queued for a provider.
-    Raises InvalidField for a channel no reply reaches (a phone call: call them back)."""
+    Raises InvalidField for a channel no reply reaches (a phone call: call them back),
+    OutsideReplyWindow for WhatsApp more than 24 hours after the person last wrote."""
     if entry.channel == "web":
         return "shown"
+    if entry.channel == "whatsapp":
+        snapshot = store.campaigns.contact_snapshot(entry.contact_id, now)
+        if not in_whatsapp_window(snapshot, now):
+            raise OutsideReplyWindow("whatsapp", snapshot.last_inbound.get("whatsapp"))
     if entry.channel in QUEUED_CHANNELS:
         return "queued"
     raise InvalidField("channel", f"a {entry.channel} conversation takes no written reply")
@@ -251,6 +266,16 @@ def _sentence(error: ParleyError) -> str:
         return f"Nothing was sent: {error.reason}."
     if isinstance(error, InvalidField):
         return f"Nothing was changed: {error.field}: {error.reason}."
+    if isinstance(error, OutsideReplyWindow):
+        last = error.last_message_at
+        since = (
+            f"they last wrote {last:%Y-%m-%d %H:%M} UTC"
+            if isinstance(last, datetime)
+            else ("they have not written on WhatsApp")
+        )
+        return ("Nothing was sent: WhatsApp takes a free-form reply only within 24 hours of "
+                f"the person's last message, and {since}. Reach them another way, or wait "
+                "until they write again.")  # fmt: skip
     return f"Nothing was sent: {error}."
 
 

@@ -198,6 +198,19 @@ def latest_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(IM.id), 0))).scalar() or 0)
 
 
+def claim_queued(conn: Connection, limit: int) -> list[InboxMessage]:
+    """Replies waiting for a provider, each marked `sending` for this caller alone."""
+    query = select(IM.id).where(IM.delivery == "queued").order_by(IM.id).limit(limit)
+    mine = []
+    for message_id in conn.execute(query).scalars().all():
+        taken = conn.execute(update(inbox_messages).where(
+            IM.id == message_id, IM.delivery == "queued").values(delivery="sending"))  # fmt: skip
+        if taken.rowcount == 1:
+            mine.append(message_id)
+    query = select(inbox_messages).where(IM.id.in_(mine)).order_by(IM.id)
+    return [_message(row) for row in conn.execute(query).mappings()]
+
+
 def set_delivery(conn: Connection, message_id: int, delivery: str, error: str | None) -> None:
     conn.execute(update(inbox_messages).where(IM.id == message_id).values(
         delivery=delivery, delivery_error=error))  # fmt: skip

@@ -106,7 +106,7 @@ def test_a_reply_claims_and_the_conversation_reads_in_order(store: ProfileStore)
         ("note", "Ben", "wants a quote"),
     ]
     shown = store.inbox.messages("w1", after=sent.id - 1, shown_to_person=True)
-    assert [m.kind for m in shown] == ["agent"]
+    assert [m.kind for m in shown] == ["agent", "person"]
 
 
 def test_the_bot_keeps_messages_nobody_holds(store: ProfileStore) -> None:
@@ -174,6 +174,19 @@ def test_changes_are_a_cursor_over_every_conversation(store: ProfileStore) -> No
     [change] = store.inbox.changes(mark)
     assert (change.conversation_id, change.kind) == ("w2", "handoff")
     assert store.inbox.changes(store.inbox.latest_change()) == []
+
+
+def test_queued_replies_are_claimed_once(store: ProfileStore) -> None:
+    _handoff(store, _contact(store))
+    ben = _user(store, "Ben")
+    store.inbox.reply("w1", ben, "shown in the chat", delivery="shown", now=at(10))
+    queued = store.inbox.reply("w1", ben, "by text", delivery="queued", now=at(11))
+    [claimed] = store.inbox.claim_queued_replies()
+    assert (claimed.id, claimed.delivery) == (queued.id, "sending")
+    assert store.inbox.claim_queued_replies() == []
+    store.inbox.set_delivery(queued.id, "failed", "21211: not a valid number")
+    last = store.inbox.messages("w1")[-1]
+    assert (last.delivery, last.delivery_error) == ("failed", "21211: not a valid number")
 
 
 def test_saved_replies_by_title(store: ProfileStore) -> None:

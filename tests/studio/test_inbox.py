@@ -184,3 +184,18 @@ def test_only_sales_and_admins_work_the_inbox(studio: StudioServer) -> None:
         assert client.post(page() + "/claim").status_code == 403
     assert "Inbox" in studio.signed_in("sales").get("/").text
     assert studio.signed_in("sales").get("/users").status_code == 403
+
+
+def test_whatsapp_takes_a_reply_only_within_its_24_hours(studio: StudioServer) -> None:
+    handed_off(studio, conversation="+14155550177", channel="whatsapp")
+    ben = sales(studio, "Ben")
+    refused = ben.post(page("+14155550177") + "/reply", {"body": "Hi, Ben here"})
+    assert refused.status_code == 409
+    assert "only within 24 hours" in refused.text and "have not written on WhatsApp" in refused.text
+    studio.store.campaigns.record_inbound("whatsapp", "+14155550177",
+                                          now=datetime.now(timezone.utc) - timedelta(hours=25))  # fmt: skip
+    refused = ben.post(page("+14155550177") + "/reply", {"body": "Hi, Ben here"})
+    assert refused.status_code == 409 and "they last wrote" in refused.text
+    studio.store.campaigns.record_inbound("whatsapp", "+14155550177")
+    assert ben.post(page("+14155550177") + "/reply", {"body": "Hi, Ben here"}).status_code == 303
+    assert studio.store.inbox.messages("+14155550177")[-1].delivery == "queued"

@@ -112,6 +112,11 @@ class InboxPart:
     def latest_change(self) -> int:
         return self._tx.read(inbox.latest_id)
 
+    def claim_queued_replies(self, limit: int = CHANGES_AT_ONCE) -> list[InboxMessage]:
+        """Replies for a provider to deliver, each marked `sending` for this caller alone;
+        the caller reports each with `set_delivery` ("sent" or "failed")."""
+        return self._tx.write(lambda conn: inbox.claim_queued(conn, limit))
+
     def set_delivery(self, message_id: int, delivery: str, error: str | None = None) -> None:
         self._tx.write(lambda conn: inbox.set_delivery(conn, message_id, delivery, error))
 
