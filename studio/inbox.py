@@ -52,6 +52,8 @@ class ConversationView:
     lines: list[Line]
     profile: Profile
     saved: list[SavedReply]
+    # A phone call is answered by calling back: the caller's number, as the call gave it.
+    callback_number: str | None
 
 
 def load_conversation(
@@ -59,14 +61,29 @@ def load_conversation(
 ) -> ConversationView:
     """Raises ConversationNotInInbox, ContactNotFound."""
     entry = store.inbox.entry(conversation_id)
-    tracker = conversation_events(settings.tracker_store_url, [conversation_id])
-    lines = [*_bot_lines(tracker.get(conversation_id, [])), *_inbox_lines(store, conversation_id)]
+    events = conversation_events(settings.tracker_store_url, [conversation_id]).get(
+        conversation_id, []
+    )
+    lines = [*_bot_lines(events), *_inbox_lines(store, conversation_id)]
+    profile = load_profile(store, entry.contact_id)
     return ConversationView(
         entry=entry,
         lines=sorted(lines, key=lambda line: line.at),
-        profile=load_profile(store, entry.contact_id),
+        profile=profile,
         saved=store.inbox.saved_replies(),
+        callback_number=_caller(events) or profile.contact.phone
+        if entry.channel == "voice"
+        else None,
     )
+
+
+def _caller(events: list[dict[str, Any]]) -> str | None:
+    """The number the call came from (the voice channel puts it on every turn)."""
+    for event in reversed(events):
+        caller = (event.get("metadata") or {}).get("caller")
+        if event.get("event") == "user" and isinstance(caller, str) and caller:
+            return caller
+    return None
 
 
 def _bot_lines(events: list[dict[str, Any]]) -> list[Line]:

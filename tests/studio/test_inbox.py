@@ -148,12 +148,15 @@ def test_bad_input_changes_nothing(studio: StudioServer) -> None:
     assert studio.store.leads.outcome(ada.id) is None
 
 
-def test_a_phone_call_is_called_back_not_written_to(studio: StudioServer) -> None:
+def test_a_phone_call_is_a_callback_task_with_the_callers_number(studio: StudioServer) -> None:
     handed_off(studio, conversation="CA123", channel="voice")
-    studio.store.leads.update_fields("voice", "CA123", {"phone": "+14155550134"}, "CA123")
+    call = user_event("CA123", datetime.now(timezone.utc).timestamp(), "a person please")
+    call["data"] = call["data"].replace('"text"', '"metadata": {"caller": "+14155550134"}, "text"')
+    add_tracker_events(studio.settings.tracker_store_url, [call])
     ben = sales(studio, "Ben")
+    assert "(call back)" in ben.get("/inbox").text
     shown = ben.get(page("CA123"))
-    assert "call them back at <strong>+14155550134</strong>" in shown.text
+    assert "Callback task" in shown.text and "<strong>+14155550134</strong>" in shown.text
     refused = ben.post(page("CA123") + "/reply", {"body": "hello?"})
     assert refused.status_code == 400 and "takes no written reply" in refused.text
 
