@@ -164,7 +164,7 @@ def team_message(message: InboxMessage) -> dict[str, Any]:
 
 
 def _cursor(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise ValueError("'after' must be the cursor the chat was given")
     return int(raw)
 

@@ -73,4 +73,4 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 def _resume_from(request: web.Request) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.query.get("after", "")
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
