@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot import passwords
 from bot.store import ProfileStore, StudioUser
 from channels.webchat import SessionSigner
 from tests.channels import test_telegram as tg
@@ -29,6 +30,7 @@ from tests.channels.conftest import (
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.fake_twilio import FakeTwilio
 from tests.e2e.conftest import Stack, launch
+from tests.studio.studio_server import PASSWORD, StudioClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 QUIET_S = 2.0  # long enough for a bot turn that should not happen
@@ -65,16 +67,33 @@ def stack(
     running.store.dispose()
 
 
-def hold(store: ProfileStore, channel: str, conversation: str) -> StudioUser:
-    """The conversation was handed to a person, and Ben from sales holds it."""
+def handed_off(store: ProfileStore, channel: str, conversation: str) -> None:
     contact = store.leads.update_fields(channel, conversation, {"name": "Dana"}, conversation)  # type: ignore[arg-type]
     store.leads.request_handoff(contact.id, conversation_id=conversation, channel=channel,  # type: ignore[arg-type]
                                 reason="asked for a person", transcript=[], outbox=[])  # fmt: skip
+
+
+def ben(store: ProfileStore) -> StudioUser:
     if store.studio.user_with_hash("ben@example.com") is None:
-        store.studio.create_user("ben@example.com", "Ben", "sales", "x")
-    ben = next(u for u in store.studio.users() if u.email == "ben@example.com")
-    store.inbox.claim(conversation, ben)
-    return ben
+        store.studio.create_user(
+            "ben@example.com", "Ben", "sales", passwords.hash_password(PASSWORD)
+        )
+    return next(u for u in store.studio.users() if u.email == "ben@example.com")
+
+
+def hold(store: ProfileStore, channel: str, conversation: str) -> StudioUser:
+    """The conversation was handed to a person, and Ben from sales holds it."""
+    handed_off(store, channel, conversation)
+    holder = ben(store)
+    store.inbox.claim(conversation, holder)
+    return holder
+
+
+def studio_as_ben(stack: Stack) -> StudioClient:
+    ben(stack.store)
+    client = StudioClient(f"http://127.0.0.1:{stack.settings.studio.port}")
+    client.login("ben@example.com", PASSWORD)
+    return client
 
 
 def kept(store: ProfileStore, conversation: str) -> list[str]:
@@ -193,3 +212,42 @@ def test_telegram_held_by_a_person_goes_to_the_inbox(stack: Stack, telegram: Fak
     time.sleep(QUIET_S)
     assert len(telegram.sent_to(chat.id)) == before
     assert kept(stack.store, str(chat.id)) == ["is there a free trial?"]
+
+
+# ---------------------------------------------------------------- from the studio, through the worker
+
+
+def test_an_sms_conversation_worked_from_the_studio(stack: Stack, twilio: FakeTwilio) -> None:
+    phone = Phone(stack, twilio, new_number())
+    assert phone.say("hi")
+    handed_off(stack.store, "sms", phone.number)
+    studio = studio_as_ben(stack)
+    page = f"/inbox/c/{phone.number.replace('+', '%2B')}"
+    assert studio.get(page).status_code == 200
+    before = len(twilio.to(phone.number))
+    assert studio.post(page + "/reply", {"body": "Hi Dana, Ben here."}).status_code == 303
+    sent = twilio.wait_for(phone.number, before + 1, timeout=30)
+    assert sent[-1].body == "Ben: Hi Dana, Ben here."
+    assert phone.post("great, call me at 5").status_code == 200
+    time.sleep(QUIET_S)
+    assert len(twilio.to(phone.number)) == before + 1  # only Ben's reply: the bot kept quiet
+    assert "great, call me at 5" in studio.get(page).text
+    assert studio.post(page + "/hand-back").status_code == 303
+    assert phone.say("what does it cost?")  # the bot again
+    studio.close()
+
+
+def test_a_telegram_conversation_worked_from_the_studio(
+    stack: Stack, telegram: FakeTelegram
+) -> None:
+    chat = tg.Chat(stack, telegram)
+    assert chat.say("/start")
+    handed_off(stack.store, "telegram", str(chat.id))
+    studio = studio_as_ben(stack)
+    page = f"/inbox/c/{chat.id}"
+    studio.get(page)
+    before = len(telegram.sent_to(chat.id))
+    assert studio.post(page + "/reply", {"body": "Hi, Ben here."}).status_code == 303
+    sent = telegram.wait_for(chat.id, before + 1, timeout=30)
+    assert sent[-1].params["text"] == "Ben: Hi, Ben here."
+    studio.close()
