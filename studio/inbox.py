@@ -6,6 +6,7 @@ outcome. Every read and every step goes to the audit log with the user."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -221,20 +222,26 @@ async def close(request: web.Request) -> web.Response:
     conversation_id = _conversation_id(request)
     data, user = await form(request), user_of(request)
     outcome = data.get("outcome", "") or None
-    given = {
-        "value": data.get("value", "").strip() or None,
-        "currency": data.get("currency", "").strip() or None,
-        "reason": data.get("reason", "").strip() or None,
-    }
+    value, currency, reason = (
+        data.get(k, "").strip() or None for k in ("value", "currency", "reason")
+    )
+
+    def close_it(store: ProfileStore) -> str:
+        closed = store.inbox.close(conversation_id, user, outcome=outcome, value=value,
+                                   currency=currency, reason=reason)  # fmt: skip
+        return closed.contact_id
+
     return await _step(
-        request, conversation_id, "studio.inbox_closed",
-        lambda store: store.inbox.close(conversation_id, user, outcome=outcome, **given).contact_id,
-        outcome=outcome or "none",
-    )  # fmt: skip
+        request, conversation_id, "studio.inbox_closed", close_it, outcome=outcome or "none"
+    )
 
 
 async def _step(
-    request: web.Request, conversation_id: str, action: str, work: Any, **details: Any
+    request: web.Request,
+    conversation_id: str,
+    action: str,
+    work: Callable[[ProfileStore], str],
+    **details: Any,
 ) -> web.Response:
     """Run `work(store)` (it returns the contact id), audit it, and show the conversation
     again; a refusal is the page with the reason and its status."""
