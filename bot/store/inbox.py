@@ -167,6 +167,26 @@ def holder(conn: Connection, conversation_id: str) -> str | None:
     return None if found is None else str(found)
 
 
+def release_held_by(conn: Connection, user_id: int, now: datetime) -> list[str]:
+    """Whatever `user_id` holds waits again for someone else (they were disabled, or
+    their role no longer works the inbox); the conversations released."""
+    row = conn.execute(select(studio_users).where(studio_users.c.id == user_id)).mappings().first()
+    if row is None:
+        return []
+    user = StudioUser(row["id"], row["email"], row["name"], row["role"], row["created_at"],
+                      row["disabled_at"] is not None)  # fmt: skip
+    query = select(CC.conversation_id, CC.contact_id).where(
+        CC.state == "claimed", CC.holder_id == user_id
+    )
+    held = conn.execute(query).all()
+    for conversation_id, contact_id in held:
+        conn.execute(_claim_update(conversation_id).values(
+            state="waiting", holder_id=None, held_since=None, waiting_since=now, updated_at=now))  # fmt: skip
+        add(conn, conversation_id, ContactId(contact_id), "left", user,
+            f"{user.name} left the conversation", now)  # fmt: skip
+    return [str(conversation_id) for conversation_id, _ in held]
+
+
 def take_person_message(conn: Connection, conversation_id: str, body: str, now: datetime) -> bool:
     """Keep the person's message for the inbox if a person holds the conversation."""
     query = select(CC.contact_id).where(

@@ -221,3 +221,15 @@ def test_erasure_takes_the_inbox_with_it(store: ProfileStore) -> None:
     assert store.inbox.queue() == [] and store.inbox.changes(0) == []
     with pytest.raises(ConversationNotInInbox):
         store.inbox.entry("w1")
+
+
+def test_a_disabled_user_leaves_what_they_held(store: ProfileStore) -> None:
+    _handoff(store, _contact(store))
+    ben = _user(store, "Ben")
+    store.inbox.claim("w1", ben, now=at(10))
+    store.studio.disable_user(ben.id, now=at(20))
+    entry = store.inbox.entry("w1")
+    assert (entry.state, entry.holder, entry.waiting_since) == ("waiting", None, at(20))
+    assert _kinds(store)[-1] == ("left", "Ben", "Ben left the conversation")
+    assert store.inbox.claim("w1", _user(store, "Cleo"), now=at(30)).holder == "Cleo"
+    assert store.inbox.release_held_by(ben.id) == []

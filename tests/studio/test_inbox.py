@@ -202,3 +202,15 @@ def test_whatsapp_takes_a_reply_only_within_its_24_hours(studio: StudioServer) -
     studio.store.campaigns.record_inbound("whatsapp", "+14155550177")
     assert ben.post(page("+14155550177") + "/reply", {"body": "Hi, Ben here"}).status_code == 303
     assert studio.store.inbox.messages("+14155550177")[-1].delivery == "queued"
+
+
+def test_a_holder_moved_to_a_role_without_the_inbox_lets_go(studio: StudioServer) -> None:
+    handed_off(studio)
+    ben = sales(studio, "Ben")
+    ben.post(page() + "/claim")
+    admin = studio.signed_in("admin")
+    admin.get("/users")
+    ben_id = next(u.id for u in studio.store.studio.users() if u.email == "ben@example.com")
+    assert admin.post(f"/users/{ben_id}", {"role": "marketer"}).status_code == 303
+    assert studio.store.inbox.entry("web-ada").state == "waiting"
+    assert sales(studio, "Cleo").post(page() + "/claim").status_code == 303

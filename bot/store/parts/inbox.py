@@ -91,6 +91,12 @@ class InboxPart:
         )  # fmt: skip
         return self._tx.write(lambda conn: inbox.close(conn, conversation_id, user, new, at))
 
+    def release_held_by(self, user_id: int, now: datetime | None = None) -> list[str]:
+        """What `user_id` holds waits for someone else again ("<name> left the
+        conversation"): their role no longer works the inbox. Returns the conversations."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.release_held_by(conn, user_id, at))
+
     def holder(self, conversation_id: str) -> str | None:
         """Who holds the conversation (their name), None when the bot answers it."""
         return self._tx.read(lambda conn: inbox.holder(conn, conversation_id))
