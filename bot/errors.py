@@ -124,3 +124,13 @@ class OutsideReplyWindow(ParleyError):
             else ("the person has not written on it")
         )
         return f"{self.channel} takes a free-form reply only within 24 hours: {since}"
+
+
+@dataclass
+class OptedOut(ParleyError):
+    """The person asked not to be contacted on this channel (STOP, a carrier block)."""
+
+    channel: str
+
+    def __str__(self) -> str:
+        return f"the person asked not to be contacted on {self.channel}"

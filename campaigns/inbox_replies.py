@@ -4,7 +4,7 @@ by the worker through the same senders as campaigns and chat replies.
 Each reply is claimed once (marked `sending`) and then marked `sent` or `failed` with
 the provider's reason, which the inbox shows next to it. A failed reply is not tried
 again by itself: the salesperson sees it and decides. The WhatsApp window was checked
-when the reply was written.
+when the reply was written; do-not-contact (a STOP) is checked again as it goes out.
 """
 
 from __future__ import annotations
@@ -34,9 +34,16 @@ async def deliver_replies(store: ProfileStore, senders: Mapping[str, Sender]) ->
     claimed = await asyncio.to_thread(store.inbox.claim_queued_replies)
     for reply in claimed:
         channel = (await asyncio.to_thread(store.inbox.entry, reply.conversation_id)).channel
-        state, error = await _send(senders.get(channel), reply, channel)
+        # A STOP that came after the reply was written still holds: checked at sending.
+        state, error = "failed", _opted_out(channel)
+        if not await asyncio.to_thread(store.consent.is_do_not_contact, reply.contact_id, channel):
+            state, error = await _send(senders.get(channel), reply, channel)
         await asyncio.to_thread(store.inbox.set_delivery, reply.id, state, error)
     return len(claimed)
+
+
+def _opted_out(channel: str) -> str | None:
+    return f"the person asked not to be contacted on {channel}"
 
 
 async def _send(sender: Sender | None, reply: InboxMessage, channel: str) -> tuple[str, str | None]:

@@ -20,6 +20,7 @@ from bot.errors import (
     ConversationHeld,
     ConversationNotInInbox,
     InvalidField,
+    OptedOut,
     OutsideReplyWindow,
     ParleyError,
 )
@@ -249,7 +250,7 @@ async def _step(
         contact_id = await in_thread(work, request.app[STORE])
     except ConversationNotInInbox:
         return await _show(request, conversation_id)  # its 404
-    except (ConversationHeld, ConversationClosed, OutsideReplyWindow) as refused:
+    except (ConversationHeld, ConversationClosed, OutsideReplyWindow, OptedOut) as refused:
         entry = await in_thread(request.app[STORE].inbox.entry, conversation_id)
         await audit(request, action + "_refused", entry.contact_id, why=type(refused).__name__)
         return await _show(request, conversation_id, status=409, error=_sentence(refused))
@@ -262,7 +263,10 @@ async def _step(
 def delivery_for(store: ProfileStore, entry: InboxEntry, now: datetime) -> str:
     """How a reply reaches the person: shown in their web chat, or queued for a provider.
     Raises InvalidField for a channel no reply reaches (a phone call: call them back),
-    OutsideReplyWindow for WhatsApp more than 24 hours after the person last wrote."""
+    OutsideReplyWindow for WhatsApp more than 24 hours after the person last wrote,
+    OptedOut when the person said STOP there."""
+    if store.consent.is_do_not_contact(entry.contact_id, entry.channel):
+        raise OptedOut(entry.channel)
     if entry.channel == "web":
         return "shown"
     if entry.channel == "whatsapp":
@@ -290,6 +294,9 @@ def _sentence(error: ParleyError) -> str:
         return f"Nothing was sent: {error.reason}."
     if isinstance(error, InvalidField):
         return f"Nothing was changed: {error.field}: {error.reason}."
+    if isinstance(error, OptedOut):
+        return (f"Nothing was sent: the person asked not to be contacted on {error.channel} "
+                "(STOP). Reach them only another way they agreed to.")  # fmt: skip
     if isinstance(error, OutsideReplyWindow):
         last = error.last_message_at
         since = (

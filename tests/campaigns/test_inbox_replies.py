@@ -121,3 +121,24 @@ async def test_a_channel_this_parley_cannot_send_on_fails_visibly(store: Profile
         "failed",
         "telegram is not configured on this Parley",
     )
+
+
+async def test_a_stop_after_the_reply_was_written_holds(
+    store: ProfileStore, settings: Settings, twilio: FakeTwilio
+) -> None:
+    ben = held(store, "sms", "+14155550184")
+    store.inbox.reply("+14155550184", ben, "Hello?", delivery="queued")
+    contact = store.inbox.entry("+14155550184").contact_id
+    store.consent.block_contact(contact, "sms", "withdrawn", "STOP")
+    senders = build_senders(settings)
+    try:
+        assert await deliver_replies(store, senders) == 1
+    finally:
+        await senders["sms"].close()
+        await senders["telegram"].close()
+    assert twilio.to("+14155550184") == []
+    last = store.inbox.messages("+14155550184")[-1]
+    assert (last.delivery, last.delivery_error) == (
+        "failed",
+        "the person asked not to be contacted on sms",
+    )

@@ -214,3 +214,11 @@ def test_a_holder_moved_to_a_role_without_the_inbox_lets_go(studio: StudioServer
     assert admin.post(f"/users/{ben_id}", {"role": "marketer"}).status_code == 303
     assert studio.store.inbox.entry("web-ada").state == "waiting"
     assert sales(studio, "Cleo").post(page() + "/claim").status_code == 303
+
+
+def test_no_reply_to_someone_who_said_stop(studio: StudioServer) -> None:
+    ada = handed_off(studio, conversation="+14155550178", channel="sms")
+    studio.store.consent.block_contact(ada.id, "sms", "withdrawn", "STOP")
+    refused = sales(studio, "Ben").post(page("+14155550178") + "/reply", {"body": "Hi Ada"})
+    assert refused.status_code == 409 and "asked not to be contacted on sms" in refused.text
+    assert [m.kind for m in studio.store.inbox.messages("+14155550178")] == ["handoff"]
