@@ -49,10 +49,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.errors import StoreUnavailable
+from bot.errors import ConversationNotInInbox, StoreUnavailable
 from bot.leads import normalize_email
 from bot.settings import ChatSettings, IPNetwork, load_settings
-from bot.store import InboxMessage, ProfileStore
+from bot.store import InboxEntry, InboxMessage, ProfileStore
 from bot.types import Channel
 from channels.held import agent_of, kept_for_person
 from channels.rest import MAX_MESSAGE_CHARS, BadRequest, ParleyRestInput, load_json
@@ -66,6 +66,10 @@ _FILES = {
     "index.html": "text/html; charset=utf-8",
 }
 HISTORY_LIMIT = 200
+# How soon the widget looks for the team's replies again (#20): while a conversation
+# waits for or has a person, and otherwise (it also looks right after each message).
+ACTIVE_POLL_MS = 2000
+IDLE_POLL_MS = 20000
 MAX_IDENTITY_LIFETIME_S = 24 * 3600
 MAX_IDENTITY_CHARS = 4096
 MAX_USER_ID_CHARS = 256
@@ -295,11 +299,19 @@ class WebChatInput(ParleyRestInput):
         return chat
 
     def _updates(self, sender: str, after: int) -> dict[str, Any]:
+        """What the team wrote since `after`, and how soon to look again: often while the
+        conversation waits for or has a person, seldom otherwise (every open widget polls)."""
         new = self._store.inbox.messages(sender, after, shown_to_person=True)
+        try:
+            entry: InboxEntry | None = self._store.inbox.entry(sender)
+        except ConversationNotInInbox:
+            entry = None
+        active = entry is not None and entry.state in ("waiting", "claimed")
         return {
             "messages": [team_message(m) for m in new if m.kind != "person"],
             "cursor": max((m.id for m in new), default=after),
-            "held_by": self._store.inbox.holder(sender),
+            "held_by": entry.holder if entry is not None and entry.state == "claimed" else None,
+            "poll_ms": ACTIVE_POLL_MS if active else IDLE_POLL_MS,
         }
 
     async def _start(self, request: Request) -> HTTPResponse:

@@ -143,7 +143,7 @@ def test_web_chat_held_by_a_person_goes_to_the_inbox(stack: Stack) -> None:
     updates = httpx.get(
         web(stack, "/updates"), params={"session": session, "after": "0"}, timeout=10
     ).json()
-    assert updates["held_by"] == "Ben"
+    assert (updates["held_by"], updates["poll_ms"]) == ("Ben", 2000)
     assert updates["messages"] == [
         {"from": "event", "text": "Ben joined the conversation"},
         {"from": "agent", "name": "Ben", "text": "We do: 30% off the first year."},
@@ -185,7 +185,7 @@ def test_handed_back_the_bot_answers_again(stack: Stack) -> None:
     updates = httpx.get(
         web(stack, "/updates"), params={"session": session, "after": "0"}, timeout=10
     ).json()
-    assert updates["held_by"] is None
+    assert (updates["held_by"], updates["poll_ms"]) == (None, 20000)
     assert updates["messages"][-1] == {"from": "event", "text": "Ben left the conversation"}
 
 

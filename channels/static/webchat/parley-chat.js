@@ -18,7 +18,7 @@
   var STORE_KEY = "parley-chat:" + base;
   var SYNC_KEY = STORE_KEY + ":updated";
   var WHO_KEY = STORE_KEY + ":who"; // the site's user id the stored session was signed for
-  var POLL_MS = 3000; // how often the chat looks for a reply from a person of the team
+  var POLL_MS = 3000; // until the server says how often to look for the team's replies
   var identity = (script && script.getAttribute("data-parley-identity")) || null;
 
   // The user id in a token, to tell whether the stored session is theirs. Not a check:
@@ -172,16 +172,25 @@
     var self = this;
     if (this.listening) return;
     this.listening = true;
-    function poll() {
+    this.poll = function () {
+      window.clearTimeout(self.timer);
       self.session().then(function (session) {
         return request("GET", "/updates?session=" + encodeURIComponent(session) + "&after=" + self.cursor);
       }).then(function (data) {
         (data.messages || []).forEach(function (message) { self.show(message, false); });
         self.cursor = data.cursor || self.cursor;
+        self.pollMs = data.poll_ms || POLL_MS;
       }).catch(function () { /* offline for a moment: the next poll catches up */ })
-        .then(function () { window.setTimeout(poll, POLL_MS); });
-    }
-    window.setTimeout(poll, POLL_MS);
+        .then(function () { self.timer = window.setTimeout(self.poll, self.pollMs || POLL_MS); });
+    };
+    this.poll();
+  };
+
+  // Right after the visitor writes, a person may have just been asked for: look soon.
+  Chat.prototype.lookSoon = function () {
+    if (!this.poll) return;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(this.poll, 1000);
   };
 
   Chat.prototype.show = function (message, offerButtons) {
@@ -252,6 +261,7 @@
           index === messages.length - 1);
       });
       window.localStorage.setItem(SYNC_KEY, String(Date.now()));
+      self.lookSoon();
     }).catch(function (error) {
       // What they typed stays in the box, so nothing is lost.
       self.problem(error.status === 429
