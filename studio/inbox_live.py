@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -19,6 +20,32 @@ routes = web.RouteTableDef()
 STOPPING = web.AppKey("inbox_stopping", asyncio.Event)
 POLL_S = 1.0
 KEEP_ALIVE_EVERY = 15  # polls without news between two comments that keep proxies open
+# On PostgreSQL an id taken earlier can commit after a later one: each read looks this
+# many ids behind the newest one sent, and sends what it has not sent yet.
+LOOK_BEHIND = 100
+
+
+@dataclass
+class Cursor:
+    """Where one stream is: what it has sent, from its first id on."""
+
+    start: int
+    after: int = 0
+    sent: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.after = self.start
+
+    @property
+    def since(self) -> int:
+        return max(self.start, self.after - LOOK_BEHIND)
+
+    def fresh(self, changes: list[InboxMessage]) -> list[InboxMessage]:
+        new = [c for c in changes if c.id > self.start and c.id not in self.sent]
+        self.sent.update(c.id for c in new)
+        self.after = max([self.after, *(c.id for c in new)])
+        self.sent = {i for i in self.sent if i > self.since}
+        return new
 
 
 def setup(app: web.Application) -> None:
@@ -43,9 +70,8 @@ def event_of(change: InboxMessage) -> bytes:
 @requires("inbox.work")
 async def events(request: web.Request) -> web.StreamResponse:
     store, stopping = request.app[STORE], request.app[STOPPING]
-    after = _resume_from(request)
-    if after is None:
-        after = await in_thread(store.inbox.latest_change)
+    start = _resume_from(request)
+    cursor = Cursor(await in_thread(store.inbox.latest_change) if start is None else start)
     response = web.StreamResponse(headers={
         "Content-Type": "text/event-stream", "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff", "X-Accel-Buffering": "no",
@@ -57,12 +83,11 @@ async def events(request: web.Request) -> web.StreamResponse:
         await response.write(b"retry: 3000\n\n")
         while not stopping.is_set():
             try:
-                changes = await in_thread(store.inbox.changes, after)
+                changes = cursor.fresh(await in_thread(store.inbox.changes, cursor.since))
             except StoreUnavailable:
                 changes = []
             for change in changes:
                 await response.write(event_of(change))
-                after = change.id
             quiet = 0 if changes else quiet + 1
             if quiet and quiet % KEEP_ALIVE_EVERY == 0:
                 await response.write(b": still here\n\n")

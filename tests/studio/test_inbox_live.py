@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 
-from bot.store import ProfileStore
+from bot.store import InboxMessage, ProfileStore
+from bot.types import ContactId
+from studio.inbox_live import Cursor
 from tests.studio.studio_server import StudioClient, StudioServer
 
 
@@ -72,3 +75,18 @@ def test_only_the_inbox_roles_may_follow_it(studio: StudioServer) -> None:
     assert studio.signed_in("marketer").get("/inbox/events").status_code == 403
     anonymous = httpx.get(studio.url + "/inbox/events", follow_redirects=False, timeout=10)
     assert anonymous.status_code == 303
+
+
+def test_a_change_that_commits_late_is_still_sent_once() -> None:
+    """On PostgreSQL an id taken earlier can commit after a later one was sent."""
+    cursor = Cursor(start=10)
+    assert [c.id for c in cursor.fresh([change(11), change(13)])] == [11, 13]
+    assert [c.id for c in cursor.fresh([change(11), change(12), change(13)])] == [12]
+    assert cursor.fresh([change(12), change(13)]) == []
+    assert cursor.since == 10  # never before where the stream started
+    assert [c.id for c in cursor.fresh([change(9), change(14)])] == [14]
+
+
+def change(message_id: int) -> InboxMessage:
+    return InboxMessage(message_id, "web-1", ContactId("c" * 32), "person", None, None, "hi",
+                        None, None, datetime(2026, 1, 1, tzinfo=timezone.utc))  # fmt: skip
