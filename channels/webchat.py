@@ -307,9 +307,12 @@ class WebChatInput(ParleyRestInput):
         except ConversationNotInInbox:
             entry = None
         active = entry is not None and entry.state in ("waiting", "claimed")
+        # The visitor's own messages are not sent back, nor counted: one whose id came
+        # after a reply's could commit before it (PostgreSQL), and the reply be skipped.
+        team = [m for m in new if m.kind != "person"]
         return {
-            "messages": [team_message(m) for m in new if m.kind != "person"],
-            "cursor": max((m.id for m in new), default=after),
+            "messages": [team_message(m) for m in team],
+            "cursor": max((m.id for m in team), default=after),
             "held_by": entry.holder if entry is not None and entry.state == "claimed" else None,
             "poll_ms": ACTIVE_POLL_MS if active else IDLE_POLL_MS,
         }
