@@ -276,7 +276,7 @@ class WebChatInput(ParleyRestInput):
             except StoreUnavailable as error:
                 logger.error("history without the team's messages: %s", error)
                 team = []
-            cursor = max((m.id for m in team), default=0)
+            cursor = max((m.id for m in team if m.kind != "person"), default=0)
             return self._json(request, {"messages": history_of(events, team), "cursor": cursor})
 
         @chat.route("/updates", methods=["GET"])
