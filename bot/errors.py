@@ -77,3 +77,60 @@ class SlotTaken(ParleyError):
 
     def __str__(self) -> str:
         return f"the meeting time {self.start} is no longer free"
+
+
+@dataclass
+class ConversationNotInInbox(ParleyError):
+    """No handoff ever put this conversation in the sales inbox."""
+
+    conversation_id: str
+
+    def __str__(self) -> str:
+        return f"conversation {self.conversation_id!r} is not in the inbox"
+
+
+@dataclass
+class ConversationHeld(ParleyError):
+    """Another person holds this conversation: one person answers at a time."""
+
+    conversation_id: str
+    holder: str
+
+    def __str__(self) -> str:
+        return f"{self.holder} holds this conversation"
+
+
+@dataclass
+class ConversationClosed(ParleyError):
+    """The conversation was closed; a new handoff opens it again."""
+
+    conversation_id: str
+
+    def __str__(self) -> str:
+        return "this conversation is closed"
+
+
+@dataclass
+class OutsideReplyWindow(ParleyError):
+    """WhatsApp takes free-form replies only within 24 hours of the person's last message."""
+
+    channel: str
+    last_message_at: object
+
+    def __str__(self) -> str:
+        since = (
+            f"the person last wrote at {self.last_message_at}"
+            if self.last_message_at
+            else ("the person has not written on it")
+        )
+        return f"{self.channel} takes a free-form reply only within 24 hours: {since}"
+
+
+@dataclass
+class OptedOut(ParleyError):
+    """The person asked not to be contacted on this channel (STOP, a carrier block)."""
+
+    channel: str
+
+    def __str__(self) -> str:
+        return f"the person asked not to be contacted on {self.channel}"

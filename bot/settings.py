@@ -209,6 +209,8 @@ class StudioSettings:
     # Proxies whose X-Forwarded-For names the client: studio sign-ins are throttled and
     # public chats rate-limited per client address (the chat channels read it here too).
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    # The sales inbox (#20): a handoff should be answered within this many minutes.
+    inbox_target_minutes: int = 5
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             secure_cookies=_flag(env, "PARLEY_STUDIO_SECURE_COOKIES", False),
             rasa_urls=_rasa_urls(env),
             trusted_proxies=_networks(env, "PARLEY_TRUSTED_PROXIES"),
+            inbox_target_minutes=_positive_int(env, "PARLEY_INBOX_TARGET_MINUTES", 5),
         ),
         chat=_chat(env),
         office_hours=_office_hours(env),

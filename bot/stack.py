@@ -77,6 +77,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_STUDIO_SESSION_HOURS": str(settings.studio.session_hours),
         "PARLEY_STUDIO_SECURE_COOKIES": "true" if settings.studio.secure_cookies else "false",
         "PARLEY_STUDIO_RASA_URLS": ",".join(settings.studio.rasa_urls),
+        "PARLEY_INBOX_TARGET_MINUTES": str(settings.studio.inbox_target_minutes),
     }
 
 

@@ -48,3 +48,12 @@ OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 # Where a sales outcome was recorded (#20); "synthetic" is generated history, never real.
 OutcomeSource = Literal["studio", "api", "cli", "hubspot", "synthetic"]
 OUTCOME_SOURCES: tuple[OutcomeSource, ...] = get_args(OutcomeSource)
+
+# A conversation handed to a person (#20): nobody holds it yet, a person holds it, it
+# went back to the bot, or it is done.
+InboxState = Literal["waiting", "claimed", "returned", "closed"]
+# What an inbox conversation shows: the person's messages while a person held it, the
+# agents' replies, private notes, and events (a handoff, joined, left, closed).
+InboxKind = Literal["person", "agent", "note", "handoff", "joined", "left", "closed"]
+# What the person sees of it: their own messages, the replies, who joined and left.
+SHOWN_TO_PERSON: tuple[InboxKind, ...] = ("person", "agent", "joined", "left")

@@ -38,6 +38,7 @@ from campaigns.conversations import ConversationLog
 from campaigns.definitions import Campaign, CampaignError, load_campaigns
 from campaigns.dispatch import Dispatcher, RateLimiter
 from campaigns.guards import Limits
+from campaigns.inbox_replies import deliver_replies
 from campaigns.shared_limits import SharedRateLimiter
 from campaigns.steps import Engine, IntentLookup, advance
 from campaigns.triggers import plan
@@ -241,6 +242,7 @@ class Worker:
             self._last_scan = now.timestamp()
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
+        replied = await deliver_replies(self.engine.store, self.dispatcher.senders)
         delivered = await asyncio.to_thread(
             deliver_due, self.engine.store, self.engine.settings, now
         )
@@ -256,7 +258,7 @@ class Worker:
             for outcome, n in report.counts.items():
                 self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
             self.health.last_tick, self.health.error = now, None
-        return planned.enrolled + advanced + sum(report.counts.values()) + delivered
+        return planned.enrolled + advanced + sum(report.counts.values()) + delivered + replied
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -41,6 +41,7 @@ from bot.settings import TelegramSettings, load_settings
 from bot.store import ProfileStore
 from channels.activity import note_inbound
 from channels.collecting import collector_for
+from channels.held import agent_of, kept_for_person
 from channels.inbound import InboundWork
 from channels.keywords import apply_keywords
 from channels.messages import APOLOGY, EMPTY_MESSAGE, MEDIA_UNREADABLE, bot_text
@@ -122,7 +123,7 @@ class TelegramInput(InputChannel):
             if update is None:
                 return response.empty(status=200)
             if await self._work.first_delivery(str(update.update_id)):
-                self._work.spawn(self._handle(on_new_message, update))
+                self._work.spawn(self._handle(on_new_message, update, request.app))
             return response.empty(status=200)
 
         @hooks.listener("before_server_stop")
@@ -169,7 +170,7 @@ class TelegramInput(InputChannel):
             return False
         return True
 
-    async def _handle(self, on_new_message: OnNewMessage, update: Update) -> None:
+    async def _handle(self, on_new_message: OnNewMessage, update: Update, app: Any) -> None:
         try:
             if update.my_chat_member is not None:
                 await self._membership(update)
@@ -180,6 +181,9 @@ class TelegramInput(InputChannel):
             chat, text, metadata = said
             await note_inbound(self.store, "telegram", chat)
             async with self._work.turn_lock(chat):
+                shown = str(metadata.get("shown_text", ""))
+                if await kept_for_person(self.store, agent_of(app), chat, text, "telegram", shown):
+                    return  # for the person from the team who holds the conversation
                 messages = await self._turn(on_new_message, chat, text, metadata)
                 await self._reply(chat, messages)
         except Exception:

@@ -31,6 +31,7 @@ from bot.store import ProfileStore
 from bot.types import Channel
 from channels.activity import note_inbound
 from channels.collecting import collector_for
+from channels.held import agent_of, kept_for_person
 from channels.inbound import InboundWork
 from channels.keywords import apply_keywords
 from channels.messages import (
@@ -175,7 +176,7 @@ class TwilioMessagingInput(InputChannel):
             except BadRequest as error:
                 return response.text(str(error), status=400)
             if await self._work.first_delivery(inbound.message_sid):
-                self._work.spawn(self._converse(on_new_message, inbound))
+                self._work.spawn(self._converse(on_new_message, inbound, request.app))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         @hooks.route("/status", methods=["POST"])
@@ -193,21 +194,28 @@ class TwilioMessagingInput(InputChannel):
     def _refusal(self, request: Request) -> HTTPResponse | None:
         return refusal(self._validator, self.settings.public_url, request)
 
-    async def _converse(self, on_new_message: OnNewMessage, inbound: Inbound) -> None:
+    async def _converse(self, on_new_message: OnNewMessage, inbound: Inbound, app: Any) -> None:
         # One sender's turns (and their replies) in the order they arrived.
         await note_inbound(self.store, inbound.channel, inbound.sender)
         async with self._work.turn_lock(inbound.sender):
-            messages = await self._turn(on_new_message, inbound)
+            messages = await self._turn(on_new_message, inbound, app)
+            if not messages:
+                return  # kept for the person from the team who holds the conversation
             rendered = render(messages, inbound.limit)
             self._options.offer(inbound.sender, rendered.options)
             for text in rendered.texts:
                 await self._send(inbound, text)
 
-    async def _turn(self, on_new_message: OnNewMessage, inbound: Inbound) -> list[dict[str, Any]]:
+    async def _turn(
+        self, on_new_message: OnNewMessage, inbound: Inbound, app: Any
+    ) -> list[dict[str, Any]]:
         if inbound.num_media and not inbound.body:
             return [bot_text(inbound.sender, MEDIA_UNREADABLE)]
         if not inbound.body and not inbound.opt_out_type:
             return [bot_text(inbound.sender, EMPTY_MESSAGE)]
+        held = inbound.opt_out_type or inbound.body
+        if await kept_for_person(self.store, agent_of(app), inbound.sender, held, inbound.channel):
+            return []
         said = self._options.resolve(inbound.sender, inbound.body)
         text, metadata = keyword_text(inbound, said)
         if metadata.get("parley_keyword") == "YES" and await self._confirmed_by_text(inbound):

@@ -8,7 +8,12 @@ Routes under /webhooks/webchat/:
                           {"identity": <token>} (and optionally the "session" so far) an
                           identity the embedding site signed: that email counts as verified
   POST /message           {"session": ..., "message": ...} -> {"messages": [...]}
-  GET  /history?session=  the conversation so far, for reloads and other tabs
+  GET  /history?session=  the conversation so far, for reloads and other tabs, with what
+                          a person from the team wrote in it and a `cursor` for /updates
+  GET  /updates?session=&after=  what a person from the team wrote since the cursor
+                          (replies, "X joined / left the conversation"), polled by the
+                          widget; while a person holds the conversation /message keeps
+                          what the visitor writes for them instead of the bot (#20)
 
 Sessions are issued here, never chosen by the browser: the sender id behind a session is
 `web-<128 random bits>`, so a visitor can't pick another person's conversation (an SMS
@@ -32,7 +37,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,11 +49,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.errors import StoreUnavailable
+from bot.errors import ConversationNotInInbox, StoreUnavailable
 from bot.leads import normalize_email
 from bot.settings import ChatSettings, IPNetwork, load_settings
-from bot.store import ProfileStore
+from bot.store import InboxEntry, InboxMessage, ProfileStore
 from bot.types import Channel
+from channels.held import agent_of, kept_for_person
 from channels.rest import MAX_MESSAGE_CHARS, BadRequest, ParleyRestInput, load_json
 
 logger = logging.getLogger(__name__)
@@ -60,6 +66,10 @@ _FILES = {
     "index.html": "text/html; charset=utf-8",
 }
 HISTORY_LIMIT = 200
+# How soon the widget looks for the team's replies again (#20): while a conversation
+# waits for or has a person, and otherwise (it also looks right after each message).
+ACTIVE_POLL_MS = 2000
+IDLE_POLL_MS = 20000
 MAX_IDENTITY_LIFETIME_S = 24 * 3600
 MAX_IDENTITY_CHARS = 4096
 MAX_USER_ID_CHARS = 256
@@ -126,21 +136,41 @@ class SessionSigner:
         return hmac.new(self._key, raw.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def history_of(events: list[Any], limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
-    """The person's and the bot's messages, as the widget shows them."""
-    shown: list[dict[str, Any]] = []
+def history_of(
+    events: list[Any], team: Sequence[InboxMessage] = (), limit: int = HISTORY_LIMIT
+) -> list[dict[str, Any]]:
+    """The person's and the bot's messages, and what was said while a person from the
+    team held the conversation, in order, as the widget shows them."""
+    shown: list[tuple[float, dict[str, Any]]] = []
     for event in events:
         if isinstance(event, UserUttered) and event.text:
             original = (event.metadata or {}).get("original_text")
-            shown.append({"from": "person", "text": original or _typed(event)})
+            shown.append((event.timestamp, {"from": "person", "text": original or _typed(event)}))
         elif isinstance(event, BotUttered) and (event.text or event.data.get("image")):
             message: dict[str, Any] = {"from": "bot", "text": event.text or ""}
             if event.data.get("buttons"):
                 message["buttons"] = event.data["buttons"]
             if event.data.get("image"):
                 message["image"] = event.data["image"]
-            shown.append(message)
-    return shown[-limit:]
+            shown.append((event.timestamp, message))
+    shown.extend((m.created_at.timestamp(), team_message(m)) for m in team)
+    return [message for _, message in sorted(shown, key=lambda pair: pair[0])][-limit:]
+
+
+def team_message(message: InboxMessage) -> dict[str, Any]:
+    """A message of the inbox as the widget shows it: the visitor's own, a named
+    person's reply, or an event ("Ben joined the conversation")."""
+    if message.kind == "person":
+        return {"from": "person", "text": message.body}
+    if message.kind == "agent":
+        return {"from": "agent", "name": message.author or "", "text": message.body}
+    return {"from": "event", "text": message.body}
+
+
+def _cursor(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise ValueError("'after' must be the cursor the chat was given")
+    return int(raw)
 
 
 def _typed(event: UserUttered) -> str:
@@ -223,6 +253,9 @@ class WebChatInput(ParleyRestInput):
             throttled = self.limits.check_conversation(sender)
             if throttled is not None:
                 return throttled
+            agent = agent_of(request.app)
+            if await kept_for_person(self._store, agent, sender, text, "web", shown or ""):
+                return self._json(request, {"messages": [], "held": True})
             metadata = {"shown_text": shown} if shown else None
             messages = await self.handle(on_new_message, sender, text, metadata)
             return self._json(request, {"messages": messages})
@@ -238,9 +271,51 @@ class WebChatInput(ParleyRestInput):
                 return self._json(request, {"error": str(error)}, status=403)
             tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
             events = list(tracker.events) if tracker is not None else []
-            return self._json(request, {"messages": history_of(events)})
+            try:
+                team = await asyncio.to_thread(self._store.inbox.messages, sender, 0, True)
+            except StoreUnavailable as error:
+                logger.error("history without the team's messages: %s", error)
+                team = []
+            cursor = max((m.id for m in team if m.kind != "person"), default=0)
+            return self._json(request, {"messages": history_of(events, team), "cursor": cursor})
+
+        @chat.route("/updates", methods=["GET"])
+        async def updates(request: Request) -> HTTPResponse:
+            refused = self.limits.check_address(request)
+            if refused is not None:
+                return refused
+            try:
+                sender = self._signer.sender_of(request.args.get("session"))
+                after = _cursor(request.args.get("after", "0"))
+            except BadSession as error:
+                return self._json(request, {"error": str(error)}, status=403)
+            except ValueError as error:
+                return self._json(request, {"error": str(error)}, status=400)
+            try:
+                return self._json(request, await asyncio.to_thread(self._updates, sender, after))
+            except StoreUnavailable:
+                return self._json(request, {"error": "please try again in a moment"}, status=503)
 
         return chat
+
+    def _updates(self, sender: str, after: int) -> dict[str, Any]:
+        """What the team wrote since `after`, and how soon to look again: often while the
+        conversation waits for or has a person, seldom otherwise (every open widget polls)."""
+        new = self._store.inbox.messages(sender, after, shown_to_person=True)
+        try:
+            entry: InboxEntry | None = self._store.inbox.entry(sender)
+        except ConversationNotInInbox:
+            entry = None
+        active = entry is not None and entry.state in ("waiting", "claimed")
+        # The visitor's own messages are not sent back, nor counted: one whose id came
+        # after a reply's could commit before it (PostgreSQL), and the reply be skipped.
+        team = [m for m in new if m.kind != "person"]
+        return {
+            "messages": [team_message(m) for m in team],
+            "cursor": max((m.id for m in team), default=after),
+            "held_by": entry.holder if entry is not None and entry.state == "claimed" else None,
+            "poll_ms": ACTIVE_POLL_MS if active else IDLE_POLL_MS,
+        }
 
     async def _start(self, request: Request) -> HTTPResponse:
         """A new session, or a signed identity for a new or the current one."""

@@ -16,7 +16,7 @@ from bot import passwords
 from bot.errors import InvalidField
 from bot.settings import Settings, keep_secret_file
 from bot.store import StudioUser
-from studio.roles import ROLES
+from studio.roles import ROLES, can
 from studio.security import client_address, close_session, local_path, open_session
 from studio.web import (
     SETTINGS,
@@ -275,6 +275,8 @@ async def change_user(request: web.Request) -> web.StreamResponse:
     elif data.get("role") in ROLES:
         await in_thread(store.studio.set_role, user_id, data["role"])
         await audit(request, "studio.user_role", str(user_id), role=data["role"])
+        if not can(data["role"], "inbox.work"):
+            await in_thread(store.inbox.release_held_by, user_id)
     else:
         raise web.HTTPBadRequest(text="Choose a role or disable.")
     raise web.HTTPSeeOther("/users")

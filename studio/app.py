@@ -23,6 +23,8 @@ AREAS: tuple[str, ...] = (
     "studio.publish_pages",
     "studio.try_panel",
     "studio.content",
+    "studio.inbox",
+    "studio.inbox_live",
 )
 
 

@@ -22,11 +22,13 @@ from bot.store.schema import (
     consent_events,
     contact_aliases,
     contacts,
+    conversation_claims,
     deliveries,
     do_not_contact,
     erasure_log,
     handoffs,
     identity_claims,
+    inbox_messages,
     lead_answers,
     lead_outcomes,
     lead_scores,
@@ -45,6 +47,8 @@ IdentifierKind = Literal["email", "phone", "identity"]
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 # Children before parents, so that no foreign key ever has to act (or to UPDATE).
 _OWNED_TABLES = (
+    inbox_messages,
+    conversation_claims,
     deliveries,
     handoffs,
     bookings,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
 from bot.errors import SlotTaken
-from bot.store import integration, outbox, reads, writes
+from bot.store import inbox, integration, outbox, reads, writes
 from bot.store.records import Booking, Delivery
 from bot.store.schema import BOOKED, bookings, deliveries, handoffs
 from bot.types import ContactId
@@ -64,6 +64,7 @@ def request(
     due: dict[str, Any] = {"out_of_hours": reply_due_at is not None}
     if reply_due_at is not None:
         due["reply_due_at"] = reply_due_at.isoformat()
+    inbox.open_handoff(conn, live, conversation_id, channel, handoff_id, reason, now)
     for kind, payload in targets:
         enqueue(conn, live, kind, {**payload, "handoff_id": handoff_id}, now)
     writes.add_event(

@@ -13,6 +13,8 @@ from bot.types import (
     ContactId,
     DncChannel,
     DncReason,
+    InboxKind,
+    InboxState,
     LeadField,
     LeadStatus,
     Purpose,
@@ -676,3 +678,47 @@ class CodeCheck:
     value: str | None
     purpose: str | None
     contact_id: ContactId | None
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A conversation handed to a person, as the sales inbox lists it."""
+
+    conversation_id: str
+    contact_id: ContactId
+    contact_name: str | None
+    channel: Channel
+    state: InboxState
+    reason: str | None
+    holder_id: int | None
+    holder: str | None
+    waiting_since: datetime
+    held_since: datetime | None
+    reply_due_at: datetime | None
+    updated_at: datetime
+
+    def waited_minutes(self, now: datetime) -> int:
+        return max(0, int((now - self.waiting_since).total_seconds() // 60))
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    id: int
+    conversation_id: str
+    contact_id: ContactId
+    kind: InboxKind
+    author_id: int | None
+    author: str | None
+    body: str
+    delivery: str | None
+    delivery_error: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SavedReply:
+    id: int
+    title: str
+    body: str
+    created_by: str
+    created_at: datetime

@@ -401,6 +401,53 @@ handoffs = Table(
     Column("reply_due_at", UtcDateTime),
 )
 
+# The sales inbox (#20): who holds a conversation handed to a person, one row per
+# conversation. waiting: a handoff came and nobody holds it; claimed: holder_id answers
+# it, and the person's messages go to the inbox instead of the bot; returned: handed
+# back to the bot; closed: done (a new handoff opens it again).
+conversation_claims = Table(
+    "conversation_claims",
+    metadata,
+    Column("conversation_id", String(255), primary_key=True),
+    _contact_fk(index=True),
+    Column("channel", String(16), nullable=False),
+    Column("handoff_id", String(32)),
+    Column("state", String(12), nullable=False, index=True),
+    Column("holder_id", Integer, ForeignKey("studio_users.id", ondelete="SET NULL")),
+    Column("waiting_since", UtcDateTime, nullable=False),
+    Column("held_since", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# What happened in an inbox conversation, in order: the person's messages while a person
+# held it, agents' replies (with how their delivery went), private notes, and events
+# (a handoff, joined, left, closed). Its ids are the cursor of the inbox's live updates.
+inbox_messages = Table(
+    "inbox_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    _contact_fk(index=True),
+    Column("kind", String(8), nullable=False),
+    Column("author_id", Integer, ForeignKey("studio_users.id", ondelete="SET NULL")),
+    Column("author", String(100)),
+    Column("body", Text, nullable=False),
+    Column("delivery", String(12)),
+    Column("delivery_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Answers the sales team reuses, by title.
+saved_replies = Table(
+    "saved_replies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(100), nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 # The outbox of handoff webhooks and emails and booking confirmations: claimed with a
 # lease, retried with backoff, never dropped (failed rows stay visible).
 deliveries = Table(

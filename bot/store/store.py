@@ -8,6 +8,7 @@ from bot.store.engine import make_engine
 from bot.store.parts.campaigns import CampaignsPart
 from bot.store.parts.consent import ConsentPart
 from bot.store.parts.contacts import ContactsPart
+from bot.store.parts.inbox import InboxPart
 from bot.store.parts.integrations import IntegrationsPart
 from bot.store.parts.leads import LeadsPart
 from bot.store.parts.messages import MessagesPart
@@ -35,6 +36,8 @@ class ProfileStore:
     - `messages`: providers' inbound message ids and delivery reports
     - `studio`: studio users, sessions, content versions, the dashboard's funnel
     - `integrations`: webhook subscriptions, CRM sync, API tokens and API updates
+    - `inbox`: the sales inbox: conversations handed to a person, who holds each, replies,
+      private notes, saved replies
 
     Naming: a method does not repeat its part's name (`store.studio.create_user`, not
     `create_studio_user`; `store.contacts.get`); reads are named for what they return
@@ -62,6 +65,7 @@ class ProfileStore:
         self.messages = MessagesPart(tx)
         self.studio = StudioPart(tx)
         self.integrations = IntegrationsPart(tx)
+        self.inbox = InboxPart(tx)
 
     @classmethod
     def from_url(cls, url: str) -> ProfileStore:

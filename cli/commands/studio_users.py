@@ -9,8 +9,9 @@ import sys
 from bot import passwords
 from bot.settings import Settings
 from bot.store import ProfileStore, upgrade
+from studio.roles import ROLES as STUDIO_ROLES
 
-ROLES = ("admin", "marketer", "analyst")
+ROLES = tuple(STUDIO_ROLES)
 
 
 def _password(args: argparse.Namespace) -> str:

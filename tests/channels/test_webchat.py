@@ -84,7 +84,7 @@ def test_history_of_a_new_session_is_empty(web_stack: Stack) -> None:
     reply = httpx.get(
         url(web_stack, "/history"), params={"session": new_session(web_stack)}, timeout=10
     )
-    assert reply.json() == {"messages": []}
+    assert reply.json() == {"messages": [], "cursor": 0}
 
 
 @pytest.mark.parametrize(

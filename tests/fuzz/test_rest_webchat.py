@@ -209,6 +209,14 @@ def test_webchat_forged_sessions_and_junk_are_refused_and_store_nothing(
             params={"session": session if isinstance(session, str) else json.dumps(session)},
         )
         assert history.status_code in (403, 413, 414)  # a huge forged session: too large
+        updates = fuzzer.send(
+            "webchat updates (forged)",
+            "GET",
+            fuzz_stack.rasa + f"{WEBCHAT}/updates",
+            params={"session": session if isinstance(session, str) else json.dumps(session),
+                    "after": "0"},
+        )  # fmt: skip
+        assert updates.status_code in (403, 413, 414)
 
     case()
     assert settled_counts(fuzz_stack.stack) == before
@@ -244,6 +252,27 @@ def test_webchat_hostile_messages_in_a_real_session_get_an_answer(
     case()
     settled_counts(fuzz_stack.stack)
     assert_new_values_as_given(fuzz_stack.stack, before, said)
+
+
+def test_webchat_updates_take_only_a_cursor(fuzz_stack: FuzzStack, fuzzer: Fuzzer) -> None:
+    session = _session(fuzz_stack, fuzzer)
+
+    @fuzz_settings(0.3)
+    @given(after=hostile_text)
+    def case(after: str) -> None:
+        reply = fuzzer.send(
+            "webchat updates (hostile cursor)",
+            "GET",
+            fuzz_stack.rasa + f"{WEBCHAT}/updates",
+            params={"session": session, "after": after},
+        )
+        # No cursor (Sanic drops a blank one) reads from the start.
+        cursor = after.isascii() and after.isdigit() and len(after) <= 12
+        expected = (200,) if cursor or not after else (400,)
+        assert reply.status_code in (*expected, 414), (after, reply.text)
+
+    case()
+    fuzz_stack.assert_alive()
 
 
 TRAVERSALS = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from studio.accounts import setup_token_file
+from studio.roles import ROLES, can
 from tests.studio.studio_server import PASSWORD, StudioServer, start_studio
 
 
@@ -204,3 +205,23 @@ def test_every_state_change_refuses_a_cross_site_request(studio: StudioServer) -
         assert tokenless.status_code == 403, path
     # Nothing was done: the only new audit entries are none at all.
     assert len(studio.store.privacy.audit_entries(500)) == before
+
+
+def test_admins_may_do_whatever_sales_may() -> None:
+    assert ROLES["sales"] <= ROLES["admin"]
+    assert can("sales", "inbox.work") and not can("marketer", "inbox.work")
+
+
+def test_sales_users_cannot_open_admin_or_contact_pages(studio: StudioServer) -> None:
+    client = studio.signed_in("sales")
+    assert client.get("/").status_code == 200
+    for path in ("/users", "/audit", "/contacts", "/content", "/publish"):
+        assert client.get(path).status_code == 403, path
+    refused = client.post("/users", {"email": "x@example.com", "name": "X", "role": "admin",
+                                     "password": "long enough pass"})  # fmt: skip
+    assert refused.status_code == 403
+    assert studio.store.studio.user_with_hash("x@example.com") is None
+    forbidden = [
+        e for e in studio.store.privacy.audit_entries(50) if e.action == "studio.forbidden"
+    ]
+    assert {e.actor for e in forbidden} == {"studio:sales@example.com"}

@@ -58,3 +58,16 @@ def test_short_password_and_unknown_user_are_refused(
                  "--password-stdin"]) != 0  # fmt: skip
     assert "12 characters" in capsys.readouterr().err
     assert main(["studio-user", "disable", "nobody@example.com"]) == 1
+
+
+def test_sales_users_are_added_from_a_terminal_too(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stdin(monkeypatch, "a long enough password\n")
+    assert main(["studio-user", "add", "sam@example.com", "--name", "Sam", "--role", "sales",
+                 "--password-stdin"]) == 0  # fmt: skip
+    store = ProfileStore.from_url(store_url)
+    try:
+        assert [u.role for u in store.studio.users()] == ["sales"]
+    finally:
+        store.dispose()

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.store import reports, studio
+from sqlalchemy.engine import Connection
+
+from bot.store import inbox, reports, studio
 from bot.store.checks import utc
 from bot.store.records import FunnelReport, StudioSession, StudioUser, StudioVersion
 from bot.store.transactions import Transactions
@@ -38,8 +40,15 @@ class StudioPart:
         return self._tx.write(lambda conn: studio.set_role(conn, user_id, role))
 
     def disable_user(self, user_id: int, now: datetime | None = None) -> bool:
+        """Sign them out everywhere; what they held in the inbox waits for someone else."""
         at = utc(now)
-        return self._tx.write(lambda conn: studio.disable(conn, user_id, at))
+
+        def disable(conn: Connection) -> bool:
+            changed = studio.disable(conn, user_id, at)
+            inbox.release_held_by(conn, user_id, at)
+            return changed
+
+        return self._tx.write(disable)
 
     def open_session(
         self,

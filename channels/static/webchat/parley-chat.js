@@ -18,6 +18,7 @@
   var STORE_KEY = "parley-chat:" + base;
   var SYNC_KEY = STORE_KEY + ":updated";
   var WHO_KEY = STORE_KEY + ":who"; // the site's user id the stored session was signed for
+  var POLL_MS = 3000; // until the server says how often to look for the team's replies
   var identity = (script && script.getAttribute("data-parley-identity")) || null;
 
   // The user id in a token, to tell whether the stored session is theirs. Not a check:
@@ -153,6 +154,8 @@
       messages.forEach(function (message, index) {
         self.show(message, index === messages.length - 1);
       });
+      self.cursor = data.cursor || 0;
+      self.listen();
       if (!messages.length) self.say("/greet", null);
     }).catch(function (error) {
       if (error.status === 403) { // a session from an old secret: start afresh
@@ -163,9 +166,44 @@
     });
   };
 
+  // What a person from the team writes while they hold the conversation (#20): their
+  // replies, named, and "X joined / left the conversation", polled every few seconds.
+  Chat.prototype.listen = function () {
+    var self = this;
+    if (this.listening) return;
+    this.listening = true;
+    this.poll = function () {
+      window.clearTimeout(self.timer);
+      self.session().then(function (session) {
+        return request("GET", "/updates?session=" + encodeURIComponent(session) + "&after=" + self.cursor);
+      }).then(function (data) {
+        (data.messages || []).forEach(function (message) { self.show(message, false); });
+        self.cursor = data.cursor || self.cursor;
+        self.pollMs = data.poll_ms || POLL_MS;
+      }).catch(function () { /* offline for a moment: the next poll catches up */ })
+        .then(function () { self.timer = window.setTimeout(self.poll, self.pollMs || POLL_MS); });
+    };
+    this.poll();
+  };
+
+  // Right after the visitor writes, a person may have just been asked for: look soon.
+  Chat.prototype.lookSoon = function () {
+    if (!this.poll) return;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(this.poll, 1000);
+  };
+
   Chat.prototype.show = function (message, offerButtons) {
     var self = this;
-    var bubble = el("div", "parley-chat__msg parley-chat__msg--" + (message.from === "person" ? "person" : "bot"));
+    if (message.from === "event") {
+      var note = el("p", "parley-chat__event", message.text);
+      this.log.appendChild(note);
+      this.log.scrollTop = this.log.scrollHeight;
+      return;
+    }
+    var kind = message.from === "person" ? "person" : message.from === "agent" ? "agent" : "bot";
+    var bubble = el("div", "parley-chat__msg parley-chat__msg--" + kind);
+    if (kind === "agent" && message.name) bubble.appendChild(el("span", "parley-chat__name", message.name));
     if (message.text) bubble.appendChild(document.createTextNode(message.text));
     if (message.image) {
       var image = el("img");
@@ -223,6 +261,7 @@
           index === messages.length - 1);
       });
       window.localStorage.setItem(SYNC_KEY, String(Date.now()));
+      self.lookSoon();
     }).catch(function (error) {
       // What they typed stays in the box, so nothing is lost.
       self.problem(error.status === 429

@@ -1,0 +1,341 @@
+"""The sales inbox (#20), inside a caller-framed transaction.
+
+A handoff puts its conversation in the inbox, waiting. One person at a time holds it:
+claiming or replying to a conversation someone else holds raises ConversationHeld, and
+the change of holder is a conditional UPDATE, so two people racing for it cannot both
+win. While a person holds it, the person's messages are kept here for the inbox
+instead of going to the bot. Every step is also a row of `inbox_messages`, whose ids
+are the cursor of the inbox's live updates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from bot.errors import (
+    ConversationClosed,
+    ConversationHeld,
+    ConversationNotInInbox,
+    InvalidField,
+)
+from bot.store import outcomes
+from bot.store.outcomes import NewOutcome
+from bot.store.records import InboxEntry, InboxMessage, SavedReply, StudioUser
+from bot.store.schema import (
+    contacts,
+    conversation_claims,
+    handoffs,
+    inbox_messages,
+    saved_replies,
+    studio_users,
+)
+from bot.types import SHOWN_TO_PERSON, ContactId, InboxKind
+
+CC, IM = conversation_claims.c, inbox_messages.c
+LONGEST_BODY = 4000
+LONGEST_TITLE = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(field: str, text: str, longest: int = LONGEST_BODY) -> str:
+    """The text without surrounding blanks; InvalidField if empty, too long or binary."""
+    text = text.strip()
+    if not text or len(text) > longest or _CONTROL.search(text):
+        raise InvalidField(field, f"plain text of 1 to {longest} characters")
+    return text
+
+
+def open_handoff(
+    conn: Connection,
+    contact_id: ContactId,
+    conversation_id: str,
+    channel: str,
+    handoff_id: str,
+    reason: str,
+    now: datetime,
+) -> None:
+    """A handoff came: the conversation waits in the inbox, unless a person holds it."""
+    row = conn.execute(select(conversation_claims).where(CC.conversation_id == conversation_id))
+    found = row.mappings().first()
+    values = {"contact_id": contact_id, "channel": channel, "handoff_id": handoff_id,
+              "updated_at": now}  # fmt: skip
+    if found is None:
+        conn.execute(insert(conversation_claims).values(
+            conversation_id=conversation_id, state="waiting", waiting_since=now, **values))  # fmt: skip
+    elif found["state"] == "claimed":
+        conn.execute(_claim_update(conversation_id).values(**values))
+    else:
+        conn.execute(_claim_update(conversation_id).values(
+            state="waiting", holder_id=None, waiting_since=now, held_since=None, **values))  # fmt: skip
+    add(conn, conversation_id, contact_id, "handoff", None, reason, now)
+
+
+def queue(conn: Connection) -> list[InboxEntry]:
+    """Conversations waiting or held, the longest waiting first."""
+    query = _entries().where(CC.state.in_(("waiting", "claimed"))).order_by(CC.waiting_since)
+    return [_entry(row) for row in conn.execute(query).mappings()]
+
+
+def entry(conn: Connection, conversation_id: str) -> InboxEntry:
+    query = _entries().where(CC.conversation_id == conversation_id)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise ConversationNotInInbox(conversation_id)
+    return _entry(row)
+
+
+def claim(conn: Connection, conversation_id: str, user: StudioUser, now: datetime) -> InboxEntry:
+    current = _open(conn, conversation_id, user)
+    if current.holder_id == user.id:
+        return current
+    taken = conn.execute(
+        _claim_update(conversation_id)
+        .where(CC.state.in_(("waiting", "returned")))
+        .values(state="claimed", holder_id=user.id, held_since=now, updated_at=now)
+    )
+    if taken.rowcount != 1:  # someone was quicker
+        _open(conn, conversation_id, user)
+        raise ConversationHeld(conversation_id, "someone else")
+    add(conn, conversation_id, current.contact_id, "joined", user,
+        f"{user.name} joined the conversation", now)  # fmt: skip
+    return entry(conn, conversation_id)
+
+
+def reply(
+    conn: Connection, conversation_id: str, user: StudioUser, body: str, delivery: str,
+    now: datetime,
+) -> InboxMessage:  # fmt: skip
+    """A reply from `user`, who holds the conversation afterwards (it claims it if nobody
+    did). `delivery` says how it reaches the person ("shown" in the web chat, "queued"
+    for a provider)."""
+    current = claim(conn, conversation_id, user, now)
+    return add(conn, conversation_id, current.contact_id, "agent", user, body, now, delivery)
+
+
+def note(
+    conn: Connection, conversation_id: str, user: StudioUser, body: str, now: datetime
+) -> InboxMessage:
+    current = entry(conn, conversation_id)
+    return add(conn, conversation_id, current.contact_id, "note", user, body, now)
+
+
+def hand_back(
+    conn: Connection, conversation_id: str, user: StudioUser, now: datetime
+) -> InboxEntry:
+    """The bot answers again; the holder (if any) leaves the conversation."""
+    current = _open(conn, conversation_id, user)
+    conn.execute(_claim_update(conversation_id).values(
+        state="returned", holder_id=None, held_since=None, updated_at=now))  # fmt: skip
+    if current.holder_id == user.id:
+        add(conn, conversation_id, current.contact_id, "left", user,
+            f"{user.name} left the conversation", now)  # fmt: skip
+    return entry(conn, conversation_id)
+
+
+def close(
+    conn: Connection, conversation_id: str, user: StudioUser, outcome: NewOutcome | None,
+    now: datetime,
+) -> InboxEntry:  # fmt: skip
+    """Done: the bot answers again, with the outcome recorded if there is one."""
+    current = _open(conn, conversation_id, user)
+    conn.execute(_claim_update(conversation_id).values(
+        state="closed", holder_id=None, held_since=None, updated_at=now))  # fmt: skip
+    if current.holder_id == user.id:
+        add(conn, conversation_id, current.contact_id, "left", user,
+            f"{user.name} left the conversation", now)  # fmt: skip
+    summary = "closed" if outcome is None else f"closed as {outcome.outcome}"
+    add(conn, conversation_id, current.contact_id, "closed", user, summary, now)
+    if outcome is not None:
+        outcomes.record(conn, current.contact_id, outcome, now)
+    return entry(conn, conversation_id)
+
+
+def holder(conn: Connection, conversation_id: str) -> str | None:
+    """The name of the person holding the conversation, None when the bot answers."""
+    query = (
+        select(studio_users.c.name)
+        .select_from(conversation_claims.join(studio_users, CC.holder_id == studio_users.c.id))
+        .where(CC.conversation_id == conversation_id, CC.state == "claimed")
+    )
+    found = conn.execute(query).scalar()
+    return None if found is None else str(found)
+
+
+def release_held_by(conn: Connection, user_id: int, now: datetime) -> list[str]:
+    """Whatever `user_id` holds waits again for someone else (they were disabled, or
+    their role no longer works the inbox); the conversations released."""
+    row = conn.execute(select(studio_users).where(studio_users.c.id == user_id)).mappings().first()
+    if row is None:
+        return []
+    user = StudioUser(row["id"], row["email"], row["name"], row["role"], row["created_at"],
+                      row["disabled_at"] is not None)  # fmt: skip
+    query = select(CC.conversation_id, CC.contact_id).where(
+        CC.state == "claimed", CC.holder_id == user_id
+    )
+    held = conn.execute(query).all()
+    for conversation_id, contact_id in held:
+        conn.execute(_claim_update(conversation_id).values(
+            state="waiting", holder_id=None, held_since=None, waiting_since=now, updated_at=now))  # fmt: skip
+        add(conn, conversation_id, ContactId(contact_id), "left", user,
+            f"{user.name} left the conversation", now)  # fmt: skip
+    return [str(conversation_id) for conversation_id, _ in held]
+
+
+def take_person_message(conn: Connection, conversation_id: str, body: str, now: datetime) -> bool:
+    """Keep the person's message for the inbox if a person holds the conversation."""
+    query = select(CC.contact_id).where(
+        CC.conversation_id == conversation_id, CC.state == "claimed"
+    )
+    contact_id = conn.execute(query).scalar()
+    if contact_id is None:
+        return False
+    add(conn, conversation_id, ContactId(contact_id), "person", None, body[:LONGEST_BODY], now)
+    return True
+
+
+def messages(
+    conn: Connection, conversation_id: str, after: int = 0, shown_to_person: bool = False
+) -> list[InboxMessage]:
+    query = select(inbox_messages).where(IM.conversation_id == conversation_id, IM.id > after)
+    if shown_to_person:
+        query = query.where(IM.kind.in_(SHOWN_TO_PERSON))
+    return [_message(row) for row in conn.execute(query.order_by(IM.id)).mappings()]
+
+
+def changes(conn: Connection, after: int, limit: int) -> list[InboxMessage]:
+    """What happened in every inbox conversation since the message `after`, oldest first."""
+    query = select(inbox_messages).where(IM.id > after).order_by(IM.id).limit(limit)
+    return [_message(row) for row in conn.execute(query).mappings()]
+
+
+def latest_id(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(IM.id), 0))).scalar() or 0)
+
+
+def claim_queued(conn: Connection, limit: int) -> list[InboxMessage]:
+    """Replies waiting for a provider, each marked `sending` for this caller alone."""
+    query = select(IM.id).where(IM.delivery == "queued").order_by(IM.id).limit(limit)
+    mine = []
+    for message_id in conn.execute(query).scalars().all():
+        taken = conn.execute(update(inbox_messages).where(
+            IM.id == message_id, IM.delivery == "queued").values(delivery="sending"))  # fmt: skip
+        if taken.rowcount == 1:
+            mine.append(message_id)
+    query = select(inbox_messages).where(IM.id.in_(mine)).order_by(IM.id)
+    return [_message(row) for row in conn.execute(query).mappings()]
+
+
+def set_delivery(conn: Connection, message_id: int, delivery: str, error: str | None) -> None:
+    conn.execute(update(inbox_messages).where(IM.id == message_id).values(
+        delivery=delivery, delivery_error=error))  # fmt: skip
+
+
+def add(
+    conn: Connection,
+    conversation_id: str,
+    contact_id: ContactId,
+    kind: InboxKind,
+    user: StudioUser | None,
+    body: str,
+    now: datetime,
+    delivery: str | None = None,
+) -> InboxMessage:
+    row: dict[str, Any] = {
+        "conversation_id": conversation_id, "contact_id": contact_id, "kind": kind,
+        "author_id": None if user is None else user.id, "author": None if user is None else user.name,
+        "body": body, "delivery": delivery, "delivery_error": None, "created_at": now,
+    }  # fmt: skip
+    new_id = conn.execute(insert(inbox_messages).values(**row)).inserted_primary_key[0]
+    return _message({**row, "id": new_id})
+
+
+def move(conn: Connection, loser: str, survivor: str) -> None:
+    for table in (conversation_claims, inbox_messages):
+        conn.execute(update(table).where(table.c.contact_id == loser).values(contact_id=survivor))
+
+
+# ---------------------------------------------------------------- saved replies
+
+
+def add_saved_reply(
+    conn: Connection, title: str, body: str, created_by: str, now: datetime
+) -> SavedReply:
+    row: dict[str, Any] = {
+        "title": title,
+        "body": body,
+        "created_by": created_by,
+        "created_at": now,
+    }
+    found = conn.execute(select(saved_replies.c.id).where(saved_replies.c.title == title)).first()
+    if found is not None:
+        conn.execute(update(saved_replies).where(saved_replies.c.id == found.id).values(**row))
+        return SavedReply(id=int(found.id), **row)
+    new_id = conn.execute(insert(saved_replies).values(**row)).inserted_primary_key[0]
+    return SavedReply(id=int(new_id), **row)
+
+
+def list_saved_replies(conn: Connection) -> list[SavedReply]:
+    query = select(saved_replies).order_by(saved_replies.c.title)
+    return [SavedReply(**dict(row)) for row in conn.execute(query).mappings()]
+
+
+def delete_saved_reply(conn: Connection, reply_id: int) -> bool:
+    gone = conn.execute(delete(saved_replies).where(saved_replies.c.id == reply_id))
+    return bool(gone.rowcount)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _open(conn: Connection, conversation_id: str, user: StudioUser) -> InboxEntry:
+    """The entry, if `user` may act on it: not closed, not held by someone else."""
+    current = entry(conn, conversation_id)
+    if current.state == "closed":
+        raise ConversationClosed(conversation_id)
+    if current.state == "claimed" and current.holder_id != user.id:
+        raise ConversationHeld(conversation_id, current.holder or "someone else")
+    return current
+
+
+def _claim_update(conversation_id: str) -> Any:
+    return update(conversation_claims).where(CC.conversation_id == conversation_id)
+
+
+def _entries() -> Any:
+    latest_handoff = handoffs.alias("h")
+    return select(
+        conversation_claims,
+        contacts.c.name.label("contact_name"),
+        studio_users.c.name.label("holder"),
+        latest_handoff.c.reason,
+        latest_handoff.c.reply_due_at,
+    ).select_from(
+        conversation_claims.join(contacts, CC.contact_id == contacts.c.id)
+        .outerjoin(studio_users, CC.holder_id == studio_users.c.id)
+        .outerjoin(latest_handoff, CC.handoff_id == latest_handoff.c.id)
+    )
+
+
+def _entry(row: Mapping[str, Any]) -> InboxEntry:
+    return InboxEntry(
+        conversation_id=row["conversation_id"], contact_id=ContactId(row["contact_id"]),
+        contact_name=row["contact_name"], channel=row["channel"], state=row["state"],
+        reason=row["reason"], holder_id=row["holder_id"], holder=row["holder"],
+        waiting_since=row["waiting_since"], held_since=row["held_since"],
+        reply_due_at=row["reply_due_at"], updated_at=row["updated_at"],
+    )  # fmt: skip
+
+
+def _message(row: Mapping[str, Any]) -> InboxMessage:
+    return InboxMessage(
+        id=int(row["id"]), conversation_id=row["conversation_id"],
+        contact_id=ContactId(row["contact_id"]), kind=row["kind"], author_id=row["author_id"],
+        author=row["author"], body=row["body"], delivery=row["delivery"],
+        delivery_error=row["delivery_error"], created_at=row["created_at"],
+    )  # fmt: skip
