@@ -216,7 +216,7 @@ class ValidateLeadForm(StoreBacked, Action):
             and not _answers_despite_cue(tracker, turn, requested, reading)
         ):
             return []
-        if requested == "phone" and _moved_on_from_phone(reading):
+        if requested == "phone" and _moved_on_from_phone(reading) and not _turns_down(turn):
             following = FIELD_OF.get(self._next(tracker, {}, domain, also_skipped="phone") or "")
             if following and following in self._read(tracker, turn, following).values:
                 return await self._skip_phone_and_read_on(dispatcher, tracker, turn, domain)
@@ -446,6 +446,14 @@ def said_again(tracker: Tracker) -> bool:
         elif len(texts) == 1 and event.get("event") == "bot":
             answered = True
     return len(texts) == 2 and answered and texts[0] == texts[1] and bool(texts[0])
+
+
+# "skip po", "no thanks lah": the words of a refusal, never a company or a name to read on.
+_REFUSING_START = re.compile(r"^\W*(?:skip|no|nah|nope|naw|pass|none|not)\b", re.IGNORECASE)
+
+
+def _turns_down(turn: Turn) -> bool:
+    return turn.intent in SKIP_INTENTS or bool(_REFUSING_START.match(turn.text))
 
 
 def _moved_on_from_phone(reading: Reading) -> bool:

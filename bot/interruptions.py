@@ -257,12 +257,16 @@ _DECLINE = re.compile(
     re.IGNORECASE,
 )
 # The same, said in a word or two and nothing else (after a hesitation: "uh no", "um, nope").
-_DECLINE_ALONE = re.compile(
-    r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
+_REFUSAL_WORDS = (
     r"(?:no|nope|nah|naw|nay|no way|none|nothing|n/?a|na|skip|pass|next|next one|"
     r"next question|move on|moving on|-+|x|not really|not telling|private|blank|"
     r"sorry,? no|no,? sorry|not today|not (?:right )?now|not yet|not at the moment|maybe later|"
+    r"(?:maybe )?next time|some other time|"
     r"rather not|prefer not to say|no comment)"
+)
+_DECLINE_ALONE = re.compile(
+    r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
+    rf"{_REFUSAL_WORDS}(?:[\s,.!]+{_REFUSAL_WORDS})*"
     r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please)?[\s.!]*$",
     re.IGNORECASE,
 )
@@ -332,6 +336,20 @@ def defers(text: str) -> bool:
     return not re.search(r"[^\W\d_]{3,}", rest)
 
 
+# Particles of respect or softening that change nothing: Filipino "po", "na lang", Singlish
+# "lah", Hindi "ji", and emoji.
+_POLITE_PARTICLES = re.compile(
+    r"\b(?:po|opo|na lang|lang|lah|la|leh|ji|yaar)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]",
+    re.IGNORECASE,
+)
+
+
+def refuses_outright(text: str) -> bool:
+    """Whether the whole message is words of refusal ("no po, next time", "nah, pass"):
+    nothing in it can be a name."""
+    return bool(_DECLINE_ALONE.match(_POLITE_PARTICLES.sub("", text).strip()))
+
+
 def declines(text: str, field: str | None = None) -> bool:
     """Whether the words turn down the question asked ("I'd rather not give my number",
     "no phone thanks", "not comfortable sharing that", "skip").
@@ -339,7 +357,7 @@ def declines(text: str, field: str | None = None) -> bool:
     "Skip Henderson" is not a refusal of anything, and neither is "no, it's Acme"; a
     `field` of "company" also counts "just me" or "self-employed" as nothing to give.
     """
-    stripped = text.strip()
+    stripped = _POLITE_PARTICLES.sub("", text).strip()
     if _ASKS_ABOUT_SHARING.search(stripped) and is_question(stripped):
         return False  # "you won't share my email with anybody, right?"
     if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped) or defers(stripped):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.interruptions import declines
+from bot.interruptions import declines, refuses_outright
 from bot.lead_vocabulary import (
     ABBREVIATIONS,
     BOT_NAMES,
@@ -1485,7 +1485,7 @@ def read_message(
         return reading
     if reading.declined:
         reading.problems.pop(requested, None)
-        if requested != "name":
+        if requested != "name" or refuses_outright(text):
             return reading  # "no phone, thanks" answers nothing else either
     if requested == "name":
         _answer_name(statements, banned, persons, reading)

@@ -218,10 +218,12 @@ _UNIT_WORDS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "couple": 2, "few": 3,
+    # As a recognizer writes an Irish, Caribbean or West African "th".
+    "tree": 3, "tirteen": 13, "tirty": 30, "twenny": 20,
 }  # fmt: skip
 _LOCAL_SCALES = {"hundred": 100, "dozen": 12}
 _BIG_SCALES = {
-    "thousand": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "million": 1e6,
+    "thousand": 1e3, "tousand": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "million": 1e6,
     "crore": 1e7, "crores": 1e7, "billion": 1e9,
 }  # fmt: skip
 _INDIAN_SCALES = ("lakh", "lakhs", "lac", "lacs", "crore", "crores")
@@ -704,8 +706,12 @@ _TOTAL_BEFORE = re.compile(
 )
 # "12 technicians and 2 in the office": parts of one head count, to be added up. Numbers
 # given as alternatives ("10 or 12", "maybe 20, maybe 30") are not parts.
-_ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&|,)\s*(?:\w+\s+)?\d", re.I)
-_ALTERNATIVES = re.compile(r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\d\s*(?:-|–|to)\s*\d", re.I)
+_ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I)
+_ALTERNATIVES = re.compile(
+    r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
+    r"\bgrowing\b|\bby\b|\d\s*(?:-|–|to)\s*\d",
+    re.I,
+)
 
 
 _JOINING_PEOPLE = re.compile(
@@ -742,13 +748,16 @@ def read_company_size(text: str) -> str | None:
         return _size_bucket(sum(cued) + joining)
     if cued:
         return _band([cued[0] + joining, *cued[1:]], _size_bucket)
-    for pattern, value in _SIZE_WORDS:
-        if pattern.search(text):
-            return value
+    # A number said beats a describing word: "~120 incl freelancers" is no freelancer.
     counts = _head_counts(amounts, cued_only=False)
     if len(counts) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
         return _size_bucket(sum(counts))
-    return _band(counts, _size_bucket)
+    if counts:
+        return _band(counts, _size_bucket)
+    for pattern, value in _SIZE_WORDS:
+        if pattern.search(text):
+            return value
+    return None
 
 
 _NO_BUDGET = re.compile(
@@ -756,8 +765,15 @@ _NO_BUDGET = re.compile(
     r"can'?t spend anything)\b",
     re.I,
 )
-_FIGURES = re.compile(r"\b(?P<n>four|five|six|seven|[4-7])[- ]figures?\b", re.I)
-_FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k", "five": "10k_50k", "5": "10k_50k"}
+# "Five figures" runs from 10,000 to 99,999, across two bands: only "low five figures" (or
+# "high") places it.
+_FIGURES = re.compile(
+    r"\b(?:(?P<part>low|lower|mid|middle|high|upper)[- ]?)?(?P<n>four|five|six|seven|[4-7])"
+    r"[- ]?(?:figures?|figs?)\b",
+    re.I,
+)
+_FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k"}
+_FIVE_FIGURE_PARTS = {"low": "10k_50k", "lower": "10k_50k", "high": "over_50k", "upper": "over_50k"}
 _BUDGET_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbig budget\b|\bwhatever it takes\b", re.I), "over_50k"),
     (
@@ -824,7 +840,10 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         return exact
     figures = _FIGURES.search(text)
     if figures:
-        return _FIGURE_BANDS.get(figures["n"].lower(), "over_50k")
+        digits = figures["n"].lower()
+        if digits in ("five", "5"):
+            return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
+        return _FIGURE_BANDS.get(digits, "over_50k")
     yearly = _yearly_dollars(_amounts(text), country)
     if yearly is None:
         return None
@@ -1041,6 +1060,15 @@ class Answer:
 NOT_THE_DECIDER = "not_the_decider"
 
 
+_UNSURE_AND_VAGUE = re.compile(
+    r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
+    r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
+    r"soon-ish|-?ish|at some point|eventually|sometime|someday|whenever|tbd|depends|"
+    r"we'?ll see|small|big|some|a bit|not much|a lot|kinda|sorta)[\s,.!?-]*)*$",
+    re.IGNORECASE,
+)
+
+
 def read_answer(
     field_name: str,
     text: str,
@@ -1051,6 +1079,9 @@ def read_answer(
     """Read the answer to the qualifying question about `field_name`; `country` is that of
     the person's phone number, when known (for a budget in pesos or dollars); `today`
     places a named month or quarter (today's date by default)."""
+    if _UNSURE_AND_VAGUE.match(text.strip()):
+        # "idk, soon-ish?": not knowing, then a guess no band holds.
+        return Answer(None, declined=True)
     if field_name == "authority":
         value = read_authority(text, intent)
     elif field_name == "budget":

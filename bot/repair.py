@@ -19,6 +19,7 @@ _SAY_AGAIN = re.compile(
     r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|i am|so|yeah|yes|no|and|kindly|please|hang on|hold on|"
     r"wait|sorry)\W+)*"
     r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
+    r"ano(?: po)?|ha|hah|ano daw|"
     r"you what|say (?:that|it|again)(?: again)?|say what|"
     rf"{_PLEASE_REPEAT}|(?:repeat|rephrase|reword)(?: that| it| the question| please)?|"
     r"what was (?:that|the question)|what did you (?:say|ask)|what(?:'s| is| was) that|"

@@ -100,7 +100,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",
         "not into", "i am not into",
-        "non", "nein", "nee", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
+        "non", "nein", "nee", "hindi", "ayoko", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
     ),
     _UNSURE: (
         "maybe", "perhaps", "possibly", "probably", "not sure", "i am not sure",
@@ -132,6 +132,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "grazie", "merci", "danke", "gracias", "obrigado", "obrigada", "shukran", "asante",
         "ciao", "bye", "goodbye", "dhanyavaad", "dhanyavad", "shukriya", "terima kasih",
         "bitte", "danke schon", "por favor", "per favore", "s il vous plait", "svp",
+        # Particles of respect and softening: Filipino "po", Singlish "lah", "leh".
+        "po", "lah", "leh", "la", "salamat", "salamat po",
     ),
 }  # fmt: skip
 # Channel words count as part of an answer ("emails yes, texts no").
@@ -369,7 +371,8 @@ _CORRECTIONS = (
     ),
     # "oh, typo in my name, it's Sofia Marchetti"
     re.compile(
-        rf"\b(?:a |one )?(?:typo|mistake|spelling mistake|error) in {_OWNER} {_FIELD}\b(?:{_VALUE_AFTER})?",
+        rf"\b(?:a |one )?(?:typo|mistake|spelling mistake|error) (?:in|on|with|sa) (?:{_OWNER} )?"
+        rf"{_FIELD}\b(?:{_VALUE_AFTER})?",
         re.I,
     ),
     # "my surname is spelled McIntyre, no 'a', so Isla McIntyre"
@@ -382,7 +385,8 @@ _CORRECTIONS = (
         re.I,
     ),
     re.compile(
-        rf"\b{_OWNER} {_FIELD}\s+(?:has|had) (?:a typo|a mistake|an error|a spelling mistake)\b(?:{_VALUE_AFTER})?",
+        rf"(?:\b{_OWNER} |^)"
+        rf"{_FIELD}\s+(?:has|had) (?:a typo|a mistake|an error|a spelling mistake)\b(?:{_VALUE_AFTER})?",
         re.I,
     ),
     # "you've got my phone number wrong", "you spelled my name wrong"

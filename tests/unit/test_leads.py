@@ -834,3 +834,9 @@ def test_a_dictated_address_after_words_about_where_it_is_filed_is_read() -> Non
 def test_the_north_american_drama_range_is_taken_under_a_caribbean_area_code() -> None:
     said = "eight six eight five five five oh one three nine"
     assert read_message(said, region="US", requested="phone").values == {"phone": "+18685550139"}
+
+
+@pytest.mark.parametrize("said", ["next time na lang po 😅", "no po, next time", "skip po"])
+def test_a_refusal_with_particles_of_respect_is_no_name(said: str) -> None:
+    reading = read_message(said, region="US", requested="name")
+    assert reading.declined and "name" not in reading.values

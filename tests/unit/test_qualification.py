@@ -280,7 +280,8 @@ def test_numbers_that_are_no_head_count_are_not_read(text: str) -> None:
         ("up to 10k", "1k_10k"),
         ("$1k-10k", "1k_10k"),
         ("$10k-50k", "10k_50k"),
-        ("5 figures", "10k_50k"),
+        ("5 figures", None),  # 10,000 to 99,999: two bands, so asked again
+        ("low 5 figs", "10k_50k"),
         # Head counts and durations in the same answer are not the budget.
         ("40k for the year, for our 20 staff", "10k_50k"),
         ("5k for 2 years", "1k_10k"),
@@ -734,3 +735,19 @@ def test_a_currency_in_lower_case_right_before_the_figure_is_read(said: str, ban
 
 def test_a_stray_group_of_zeros_is_no_budget_of_nothing() -> None:
     assert read_budget("we spent 000") is None
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("company_size", "~120 incl freelancers", "51-200"),  # a number beats a word
+        ("company_size", "we're 6, soon 8", "1-10"),  # now and later are not added up
+        ("company_size", "about tirty people", "11-50"),  # as a recognizer writes "thirty"
+        ("budget", "maybe two or tree hundred euro a month", "1k_10k"),
+        ("budget", "low 5 figs a year", "10k_50k"),
+        ("budget", "5 figs a year", None),
+        ("timeline", "idk, soon-ish?", None),
+    ],
+)
+def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | None) -> None:
+    assert read_answer(field, said).value == value

@@ -310,3 +310,22 @@ def test_leave_given_or_refused_in_so_many_words(
 ) -> None:
     reading = read_yes_no(text)
     assert (reading.answer, reading.clean, reading.purposes) == (answer, True, purposes)
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"), [("yes po", "yes"), ("hindi po", "no"), ("ok lah", "yes")]
+)
+def test_particles_of_respect_leave_the_answer_as_it_is(said: str, answer: str) -> None:
+    assert read_yes_no(said).answer == answer
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        ("company name has a typo, it's LearnLoop", "company", "LearnLoop"),
+        ("sorry typo sa name, it's Jay-ar Mendoza", "name", "Jay-ar Mendoza"),
+    ],
+)
+def test_a_typo_named_without_my_is_corrected(said: str, field: str, value: str) -> None:
+    correction = read_correction(said)
+    assert correction is not None and (correction.field, correction.value) == (field, value)
