@@ -920,25 +920,46 @@ def _bare_name(part: str) -> tuple[str, str | None]:
 
 
 # "it's shivon kelly, that's s i o b h a n": a recognizer's guess, then the letters.
-_SPELLING = re.compile(
-    r"[\s,.;-]+(?:(?:that'?s|thats|that is|it'?s|its|spelled|spelt|spelling|spelled as|spelt as)"
-    r"(?:\s+(?:spelled|spelt))?\s*:?\s+)?((?:[a-z]\b[\s,.-]*){3,})\s*$",
+# A run of three or more letters said one by one inside an answer ("chukwuemeka c h u k w
+# u e m e k a obi o b i"), with the words that introduce it ("that's", "ximena is").
+_SPELT_RUN = re.compile(
+    r"(?:[\s,.;-]+(?:(?:that'?s|thats|that is|spelled|spelt|spelling|and then|then|and)\s+)*"
+    r"(?:(?P<word>[^\W\d_][\w'’-]*)\s+is\s+)?)?"
+    r"(?P<letters>(?<![\w'’])(?:[a-z]\b[\s,.-]*){3,})",
     re.IGNORECASE,
 )
 
 
-def _spelling(answer: str) -> tuple[str, str | None]:
-    """The answer without a spelling said after it, and the word spelt (None if none)."""
-    match = _SPELLING.search(answer)
-    if match is None:
-        return answer, None
-    letters = "".join(ch for ch in match.group(1) if ch.isalpha())
-    return answer[: match.start()], letters
+def _spelling(answer: str) -> tuple[str, list[str]]:
+    """The answer without the spellings said in it, and the words spelt, in order. A
+    spelling of a word said just before it ("obi o b i") changes nothing."""
+    spelt: list[str] = []
+    kept: list[str] = []
+    done = 0
+    for run in _SPELT_RUN.finditer(answer):
+        letters = "".join(ch for ch in run["letters"] if ch.isalpha())
+        before = answer[done : run.start()]
+        kept.append(before)
+        done = run.end()
+        said_words = re.findall(r"[^\W\d_][\w'’-]*", before)
+        if run["word"] or (said_words and said_words[-1].lower() == letters.lower()):
+            # "ximena is x i m e n a", "obi o b i": the word was said; keep it as spelt.
+            if run["word"] and run["word"].lower() != letters.lower():
+                spelt.append(letters)
+            continue
+        spelt.append(letters)
+    kept.append(answer[done:])
+    return " ".join(" ".join(kept).split()), spelt
 
 
-def _respelt(name: str, spelt: str | None) -> str:
-    """The name with the word the spelling is for written as spelt: the word that shares
+def _respelt(name: str, spelt: str | list[str] | None) -> str:
+    """The name with each word a spelling is for written as spelt: the word that shares
     its first letter and is closest in length (a recognizer's "shivon" for Siobhan)."""
+    if isinstance(spelt, list):
+        for letters in spelt:
+            if letters.lower() not in name.lower().split():
+                name = _respelt(name, letters)
+        return name
     if not spelt:
         return name
     words = name.split()
@@ -1054,7 +1075,28 @@ _SPOKEN_PHRASES = (
     (re.compile(r"\bat[\s-]+(?:sign|symbol)\b", re.I), " @ "),
     (re.compile(r"\bfull\s+stop\b", re.I), " dot "),
     (re.compile(r"\bunder\s+score\b", re.I), " underscore "),
+    # A recognizer's "add" for "at", only where a dictated domain follows ("... dot com").
+    (re.compile(r"\badd(?=\s+(?:[a-z0-9-]+\s+){1,4}(?:dot|period)\s)", re.I), " at "),
 )
+# "... thistle and thread all one word": how to write words said before, not part of it.
+_ONE_WORD_NOTE = re.compile(r"\s+(?:all\s+)?(?:as\s+)?(?:one word|together)\b[\s.!,]*$", re.I)
+
+
+def _without_one_word_note(spoken: str) -> str:
+    """The address without a trailing note that repeats some of its words to say they are
+    written as one ("casa verde tile together")."""
+    note = _ONE_WORD_NOTE.search(spoken)
+    if note is None:
+        return spoken
+    words = spoken[: note.start()].split()
+    for size in range(min(4, len(words) - 1), 0, -1):
+        tail = words[-size:]
+        earlier = words[:-size]
+        if any(earlier[i : i + size] == tail for i in range(len(earlier) - size + 1)):
+            return " ".join(earlier)
+    return " ".join(words)
+
+
 # "d-a-v-e": letters spelt out with hyphens between them are one word.
 _HYPHEN_SPELT = re.compile(r"\b(?:[a-z]-){2,}[a-z]\b")
 # Letters as a recognizer writes their names. Names that are also common words ("are",
@@ -1110,7 +1152,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     outlook dot com", "anna underscore k at gmail.com", "wang lei eight eight at one six
     three dot com" (when `asked` for). None when there is none, or when the words before
     it could belong to the address ("anna kovacs at ...")."""
-    spoken = text.lower().replace("’", "'")
+    spoken = _without_one_word_note(text.lower().replace("’", "'"))
     for pattern, symbol in _SPOKEN_PHRASES:
         spoken = pattern.sub(symbol, spoken)
     spoken = _HYPHEN_SPELT.sub(lambda m: m.group(0).replace("-", ""), spoken)
@@ -1182,6 +1224,7 @@ def _joined_domain_words(tokens: list[str]) -> list[str]:
 
 def _spoken_domain(tokens: list[str]) -> str | None:
     parts: list[str] = []
+    spelt_last = False
     for token in tokens:
         symbol = _SPOKEN_SYMBOL.get(token)
         if symbol in (".", "-"):
@@ -1192,8 +1235,11 @@ def _spoken_domain(tokens: list[str]) -> str | None:
             if not _DOMAIN_WORD.match(token):
                 return None
             parts.append(token)
+        elif len(token) == 1 and token.isalpha() and spelt_last:
+            parts[-1] += token  # "dot n g": a country code spelt out
         else:
             break
+        spelt_last = len(token) == 1 and token.isalpha()
     while parts and parts[-1] in (".", "-"):
         parts.pop()
     domain = "".join(parts)
@@ -1293,9 +1339,27 @@ _FILLERS = frozenset({"uh", "um", "er", "erm", "ah", "eh", "hmm", "and", "then"}
 _MIN_SPOKEN_DIGITS = 7  # fewer is a count or a code, not a phone number
 
 
+# What a recognizer writes for a digit said on a bad line: "for", "to", "won", "ate".
+# Only between two spoken digits ("oh one for two"): anywhere else they are words.
+_SOUND_ALIKES = {
+    "for": "4",
+    "fore": "4",
+    "to": "2",
+    "too": "2",
+    "won": "1",
+    "ate": "8",
+    "tree": "3",
+}
+
+
 def _digit_word(tokens: list[str], index: int) -> str | None:
     """The digit a word stands for; "oh" only beside another spoken digit."""
     word = tokens[index]
+    if word in _SOUND_ALIKES:
+        beside = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+        if len(beside) == 2 and all(w in _DIGIT_WORDS or w.isdigit() for w in beside):
+            return _SOUND_ALIKES[word]
+        return None
     if word in ("oh", "o"):
         # "five seven oh, oh oh six": a run of ohs next to another spoken digit
         left, right = index - 1, index + 1

@@ -840,3 +840,37 @@ def test_the_north_american_drama_range_is_taken_under_a_caribbean_area_code() -
 def test_a_refusal_with_particles_of_respect_is_no_name(said: str) -> None:
     reading = read_message(said, region="US", requested="name")
     assert reading.declined and "name" not in reading.values
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("it's ciaran mulcahy that's c i a r a n and then m u l c a h y", "ciaran mulcahy"),
+        ("my name is chukwuemeka c h u k w u e m e k a obi o b i", "chukwuemeka obi"),
+        ("my name is ximena carrasco ximena is x i m e n a", "ximena carrasco"),
+        ("it is dwane pettiford that is d w a y n e", "dwayne pettiford"),
+    ],
+)
+def test_names_spelt_letter_by_letter_on_the_phone(said: str, name: str) -> None:
+    assert read_message(said, region="US", requested="name").values == {"name": name}
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        # "add" for "at", and a note that some words are written as one
+        (
+            "morag add thistle and thread dot co dot uk thistle and thread all one word",
+            "morag@thistleandthread.co.uk",
+        ),
+        ("ximena at casa verde tile dot com casa verde tile together", "ximena@casaverdetile.com"),
+        ("emeka dot obi at lagoon freight dot com dot n g", "emeka.obi@lagoonfreight.com.ng"),
+    ],
+)
+def test_addresses_said_on_a_bad_line(said: str, email: str) -> None:
+    assert read_message(said, region="US", requested="email").values == {"email": email}
+
+
+def test_a_digit_misheard_as_a_word_between_digits_is_the_digit() -> None:
+    said = "it is three oh five five five five oh one for two"
+    assert read_message(said, region="US", requested="phone").values == {"phone": "+13055550142"}
