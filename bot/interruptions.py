@@ -267,7 +267,7 @@ _REFUSAL_WORDS = (
 _DECLINE_ALONE = re.compile(
     r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
     rf"{_REFUSAL_WORDS}(?:[\s,.!]+{_REFUSAL_WORDS})*"
-    r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please)?[\s.!]*$",
+    r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please|lol|haha|tbh|fr|rn)?[\s.!]*$",
     re.IGNORECASE,
 )
 # Asked for a phone number, a wish to be reached by email: "I'd rather you just email me",

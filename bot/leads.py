@@ -942,6 +942,11 @@ def _spelling(answer: str) -> tuple[str, list[str]]:
         kept.append(before)
         done = run.end()
         said_words = re.findall(r"[^\W\d_][\w'’-]*", before)
+        if said_words and said_words[-1].lower() == letters.lower():
+            told = re.findall(r"[^\W\d_][\w'’-]*", " ".join(kept[:-1]) + " " + before)[:-1]
+            if letters.lower() in (w.lower() for w in told):
+                # "eilidh macrae that's e i l i d h macrae m a c r a e": said again to spell
+                kept[-1] = before[: before.lower().rfind(letters.lower())]
         if run["word"] or (said_words and said_words[-1].lower() == letters.lower()):
             # "ximena is x i m e n a", "obi o b i": the word was said; keep it as spelt.
             if run["word"] and run["word"].lower() != letters.lower():
@@ -1092,9 +1097,29 @@ def _without_one_word_note(spoken: str) -> str:
     for size in range(min(4, len(words) - 1), 0, -1):
         tail = words[-size:]
         earlier = words[:-size]
-        if any(earlier[i : i + size] == tail for i in range(len(earlier) - size + 1)):
-            return " ".join(earlier)
+        for i in range(len(earlier) - size, -1, -1):
+            window = earlier[i : i + size]
+            if all(_sounds_alike(said, meant) for said, meant in zip(window, tail, strict=True)):
+                # "brook male dot net, brook mail one word": the note's spelling is meant.
+                return " ".join([*earlier[:i], *tail, *earlier[i + size :]])
     return " ".join(words)
+
+
+def _sounds_alike(said: str, meant: str) -> bool:
+    """The same word, or one a recognizer could have written for it ("male", "mail")."""
+    if said == meant:
+        return True
+    return (
+        len(said) > 2
+        and said[0] == meant[0]
+        and abs(len(said) - len(meant)) <= 1
+        and len(set(said) ^ set(meant)) <= 2
+    )
+
+
+# "okafor build dog com sorry dot com": a garbled "dot", then said again after "sorry".
+_SAID_AGAIN = re.compile(r"\b((?:[a-z0-9]+\s+){0,2}[a-z0-9]+)\s+(?:sorry|i mean)\s+\1\b", re.I)
+_DOG_DOT = re.compile(r"\bdog(?=\s+(?:com|net|org|co|io|uk|ca|au|ie|de|nl|in)\b)", re.I)
 
 
 # "d-a-v-e": letters spelt out with hyphens between them are one word.
@@ -1153,6 +1178,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     three dot com" (when `asked` for). None when there is none, or when the words before
     it could belong to the address ("anna kovacs at ...")."""
     spoken = _without_one_word_note(text.lower().replace("’", "'"))
+    spoken = _SAID_AGAIN.sub(r"\1", _DOG_DOT.sub("dot", spoken))
     for pattern, symbol in _SPOKEN_PHRASES:
         spoken = pattern.sub(symbol, spoken)
     spoken = _HYPHEN_SPELT.sub(lambda m: m.group(0).replace("-", ""), spoken)

@@ -119,6 +119,14 @@ _INTEGRATION = re.compile(
     r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+)\b",
     re.IGNORECASE,
 )
+# Working on a messaging app or network: "can it reply to tiktok messages", "does it do
+# instagram dms".
+_ON_A_CHANNEL = re.compile(
+    r"\b(?:tiktok|tik tok|instagram|insta|ig|facebook|fb|messenger|linkedin|twitter|x|whatsapp|"
+    r"telegram|slack|discord|wechat|viber|signal|line|google business|gmb|snapchat|youtube)\b"
+    r"[\w\s]{0,12}\b(?:messages?|dms?|comments?|chats?|inbox|page|account)\b",
+    re.IGNORECASE,
+)
 # What happens next, and why a detail is wanted, asked in words DIET could not place.
 _NEXT_STEPS = re.compile(
     r"\b(?:what|wat|wot|wht) (?:actually |exactly |then |really )?(?:happens|comes|will happen|"
@@ -294,6 +302,8 @@ ANNOUNCED_AS = frozenset(
 )  # fmt: skip
 ASK_CAPABILITIES = "ask_capabilities"
 _ASKED_THE_PRODUCT = frozenset({ASK_CAPABILITIES, REQUEST_INFO})
+# What DIET says when an erasure request in plain words confused it.
+_ERASURE_GUESSES = UNPLACED_INTENTS | {"cancel", "opt_out"}
 # A deferral DIET already read as a refusal, or as asking for a person (handled as one).
 _DEFERRAL_KEPT = frozenset({"skip", "deny", "human_handoff", "talk_to_sales"})
 
@@ -426,6 +436,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         and (found := clear_request(text) or _about_the_product(text))
     ):
         return found  # "gather information on website enquiry tools" names no tool
+    if intent in _ASKED_THE_PRODUCT and _ON_A_CHANNEL.search(text) and is_question(text):
+        return "ask_integrations"  # "can it reply to tiktok messages too?"
     if intent in _ASKED_THE_PRODUCT and _INTEGRATION.search(text) and is_question(text):
         return "ask_integrations"  # "does it hook into cliniko?"
     if _BOT_CHALLENGE.search(text) and (
@@ -466,6 +478,14 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return REQUEST_DATA  # "what personal information do you have about me"
     if intent == REQUEST_DATA and not is_data_subject_request(text):
         return product_intent_instead(ranking)
+    if (
+        intent in _ERASURE_GUESSES
+        and _ERASURE_WORDS.search(text)
+        and is_data_subject_request(text)
+        and not re.match(r"\W*(?:how|what|why|when|where|which)\b", text, re.IGNORECASE)
+    ):
+        # "could you remove my information, i don't want to be contacted anymore"
+        return REQUEST_ERASURE
     if intent == REQUEST_ERASURE and not _ERASURE_WORDS.search(text):
         # Deleting someone's data is asked for in words that say so; "I'm wanting to see
         # how your system works" is not such a request, whatever DIET guessed.

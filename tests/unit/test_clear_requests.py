@@ -441,3 +441,18 @@ def test_texting_shorthand_and_plain_openers_are_placed(
     text: str, guess: str, expected: str
 ) -> None:
     assert corrected_intent(text, guess, []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "expected"),
+    [
+        ("can it reply to tiktok messages too?", "request_info", "ask_integrations"),
+        ("could you remove my information i don't want to be contacted anymore", "nlu_fallback",
+         "request_erasure"),
+        ("how long do you keep my data before deleting it", "nlu_fallback", None),
+    ],
+)  # fmt: skip
+def test_channels_and_plain_erasure_requests_are_placed(
+    text: str, guess: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, guess, []) == expected

@@ -849,6 +849,7 @@ def test_a_refusal_with_particles_of_respect_is_no_name(said: str) -> None:
         ("my name is chukwuemeka c h u k w u e m e k a obi o b i", "chukwuemeka obi"),
         ("my name is ximena carrasco ximena is x i m e n a", "ximena carrasco"),
         ("it is dwane pettiford that is d w a y n e", "dwayne pettiford"),
+        ("eilidh macrae that's e i l i d h macrae m a c r a e", "eilidh macrae"),
     ],
 )
 def test_names_spelt_letter_by_letter_on_the_phone(said: str, name: str) -> None:
@@ -865,6 +866,14 @@ def test_names_spelt_letter_by_letter_on_the_phone(said: str, name: str) -> None
         ),
         ("ximena at casa verde tile dot com casa verde tile together", "ximena@casaverdetile.com"),
         ("emeka dot obi at lagoon freight dot com dot n g", "emeka.obi@lagoonfreight.com.ng"),
+        (
+            "my e male address is hannah dot ferris at brook male dot net brook mail one word",
+            "hannah.ferris@brookmail.net",
+        ),
+        (
+            "tom at okafor build dog com sorry dot com okafor build all together",
+            "tom@okaforbuild.com",
+        ),
     ],
 )
 def test_addresses_said_on_a_bad_line(said: str, email: str) -> None:

@@ -703,7 +703,10 @@ def test_a_head_count_in_parts_is_added_up(said: str, band: str) -> None:
     assert read_company_size(said) == band
 
 
-@pytest.mark.parametrize("said", ["me and only me", "all me", "that would be me and nobody else"])
+@pytest.mark.parametrize(
+    "said",
+    ["me and only me", "all me", "that would be me and nobody else", "na me get final say 😂"],
+)
 def test_me_and_nobody_else_decides(said: str) -> None:
     assert read_authority(said) == "decides"
 
