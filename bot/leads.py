@@ -92,14 +92,16 @@ def normalize_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-# Ranges kept for drama and examples: Ofcom's (07700 900xxx, 01632 960xxx), the ACMA's
+# Ranges kept for drama and examples: Ofcom's (07700 900xxx, 01632 960xxx, and 020 7946
+# 0xxx, 0161 496 0xxx and the other big cities' 496 0xxx), the ACMA's
 # (mobiles 0491 57x xxx, landlines (0x) 5550 xxxx and 7010 xxxx), ARCEP's (06 39 98 xx xx,
 # 01 99 00 xx xx) and the North American plan's 555-01xx under every area code (the
 # Caribbean's included: +1 868 555 0139). libphonenumber calls some invalid and reads others in other countries
 # too, yet they are the numbers people give in demos and tests. Taking them costs nothing
 # (a text to one fails at the provider) and refusing them loses the lead.
 _FICTIONAL_NUMBERS = re.compile(
-    r"^(?:\+44(?:7700900|1632960)\d{3}|\+61(?:49157\d{4}|[2378](?:5550|7010)\d{4})|"
+    r"^(?:\+44(?:7700900|1632960|2079460|1[1-9]14960|1[1-9]1[1-9]4960|1914980|2890180|"
+    r"2920180)\d{3}|\+61(?:49157\d{4}|[2378](?:5550|7010)\d{4})|"
     r"\+33(?:63998|19900)\d{4}|\+1[2-9]\d\d55501\d\d)$"
 )
 

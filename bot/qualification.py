@@ -1060,6 +1060,9 @@ class Answer:
 NOT_THE_DECIDER = "not_the_decider"
 
 
+# Particles of respect, hope or softening that change no answer: "me po", "in the next
+# month sana", "can lah".
+_PARTICLES = re.compile(r"\b(?:po|opo|sana|naman|na lang|lah|leh|ji|yaar)\b", re.IGNORECASE)
 _UNSURE_AND_VAGUE = re.compile(
     r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
     r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
@@ -1079,6 +1082,7 @@ def read_answer(
     """Read the answer to the qualifying question about `field_name`; `country` is that of
     the person's phone number, when known (for a budget in pesos or dollars); `today`
     places a named month or quarter (today's date by default)."""
+    text = " ".join(_PARTICLES.sub(" ", text).split()) or text
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)

@@ -883,3 +883,14 @@ def test_addresses_said_on_a_bad_line(said: str, email: str) -> None:
 def test_a_digit_misheard_as_a_word_between_digits_is_the_digit() -> None:
     said = "it is three oh five five five five oh one for two"
     assert read_message(said, region="US", requested="phone").values == {"phone": "+13055550142"}
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("oh two oh seven nine four six oh two three one", "+442079460231"),
+        ("0161 496 0123", "+441614960123"),
+    ],
+)
+def test_ofcoms_city_drama_ranges_are_read_as_british(said: str, phone: str) -> None:
+    assert read_message(said, region="US", requested="phone").values == {"phone": phone}

@@ -750,6 +750,8 @@ def test_a_stray_group_of_zeros_is_no_budget_of_nothing() -> None:
         ("budget", "low 5 figs a year", "10k_50k"),
         ("budget", "5 figs a year", None),
         ("timeline", "idk, soon-ish?", None),
+        ("timeline", "in the next month sana", "now"),  # particles change no answer
+        ("authority", "me po", "decides"),
     ],
 )
 def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | None) -> None:
