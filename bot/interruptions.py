@@ -147,12 +147,21 @@ def is_question(text: str) -> bool:
     # "Oh wait, does it work with Shopify? That's where our store lives."
     if any(_ASKED.search(sentence) for sentence in _ASKED_SENTENCE.findall(stripped)):
         return True
+    # Said without punctuation: "ballpark what does this run per month", "first off what
+    # does your software actually do".
+    if _ASKS_AFTER_A_WORD.match(stripped):
+        return True
     # "ur not gonna spam me right? what do u do w my number": a later clause asks.
     return any(
         _ASKING_LATER.match(clause.strip()) for clause in re.split(r"[.?!;,]+", stripped)[1:]
     )
 
 
+_ASKS_AFTER_A_WORD = re.compile(
+    r"^(?!(?:i|we|they|you|he|she|it|our|my|their)\b)(?:\w+\s+){1,2}(?:what|how|why|where|wat|wot)\s+(?:do|does|did|is|are|will|would|can|could|"
+    r"should|much|many|long|soon)\b",
+    re.IGNORECASE,
+)
 # A clause that asks, after another one: a question word and the verb that makes it one.
 _ASKING_LATER = re.compile(
     r"^(?:and |but |so |also |oh )?(?:what|how|why|where|wat|wot|wht)\s+"

@@ -154,7 +154,8 @@ _WHAT_IT_DOES = re.compile(
 )
 # "What would you do with our supporters' data?", "how do you handle my details?"
 _DATA_USE = re.compile(
-    r"\bwhat (?:do|would|will|does|did) (?:you|u|parley|your team|your company) (?:do|use) "
+    r"\bwhat (?:do|would|will|does|did) (?:you|u|parley|your team|your company)"
+    r"(?: guys| all| lot| folks)? (?:do|use) "
     r"(?:\w+\W*){0,2}\b(?:with |w/? )?(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}"
     r"(?:data|details|information|info|email|emails|number)\b|"
     r"\bhow (?:do|would|will|does) (?:you|parley) (?:use|handle|store|protect|keep|process|look after) "

@@ -447,6 +447,7 @@ def test_texting_shorthand_and_plain_openers_are_placed(
     ("text", "guess", "expected"),
     [
         ("can it reply to tiktok messages too?", "request_info", "ask_integrations"),
+        ("what do u guys do w ppls data", "nlu_fallback", "ask_data_use"),
         ("could you remove my information i don't want to be contacted anymore", "nlu_fallback",
          "request_erasure"),
         ("how long do you keep my data before deleting it", "nlu_fallback", None),

@@ -313,3 +313,11 @@ def test_enquiries_talked_about_ask_for_no_salesperson() -> None:
     need = "Our distributors complain that web enquiries take days to reach the right salesperson."
     assert not has_cue("talk_to_sales", need)
     assert has_cue("talk_to_sales", "I have an enquiry about your product")
+
+
+def test_a_question_said_after_a_word_or_two_without_punctuation_is_a_question() -> None:
+    from bot.interruptions import is_question
+
+    assert is_question("ballpark what does this run per month")
+    assert is_question("first off what does your software actually do")
+    assert not is_question("we know how much it costs")
