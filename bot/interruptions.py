@@ -345,12 +345,18 @@ def defers(text: str) -> bool:
     return not re.search(r"[^\W\d_]{3,}", rest)
 
 
-# Particles of respect or softening that change nothing: Filipino "po", "na lang", Singlish
-# "lah", Hindi "ji", and emoji.
+# Particles of respect, hope or softening that change no answer: Filipino "po", "na lang",
+# "sana", Singlish "lah", Hindi "ji", and emoji.
 _POLITE_PARTICLES = re.compile(
-    r"\b(?:po|opo|na lang|lang|lah|la|leh|ji|yaar)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]",
+    r"\b(?:po|opo|na lang|lang|sana|naman|lah|la|leh|ji|yaar)\b|"
+    r"[\U0001F300-\U0001FAFF\u2600-\u27BF]",
     re.IGNORECASE,
 )
+
+
+def without_particles(text: str) -> str:
+    """The words without particles of respect or softening ("me po" is "me")."""
+    return " ".join(_POLITE_PARTICLES.sub(" ", text).split())
 
 
 def refuses_outright(text: str) -> bool:

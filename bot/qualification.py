@@ -20,6 +20,7 @@ import yaml
 from bot.authority import read_authority_statement
 from bot.dated_timeline import months_away
 from bot.errors import ParleyError
+from bot.interruptions import without_particles
 from bot.types import QUALIFICATION_VALUES
 
 # The order questions are asked in when qualification.yml says nothing else.
@@ -1060,9 +1061,6 @@ class Answer:
 NOT_THE_DECIDER = "not_the_decider"
 
 
-# Particles of respect, hope or softening that change no answer: "me po", "in the next
-# month sana", "can lah".
-_PARTICLES = re.compile(r"\b(?:po|opo|sana|naman|na lang|lah|leh|ji|yaar)\b", re.IGNORECASE)
 _UNSURE_AND_VAGUE = re.compile(
     r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
     r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
@@ -1082,7 +1080,7 @@ def read_answer(
     """Read the answer to the qualifying question about `field_name`; `country` is that of
     the person's phone number, when known (for a budget in pesos or dollars); `today`
     places a named month or quarter (today's date by default)."""
-    text = " ".join(_PARTICLES.sub(" ", text).split()) or text
+    text = without_particles(text) or text
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
