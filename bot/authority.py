@@ -56,6 +56,10 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"\b(?:approved|signed off|decided|authori[sz]ed|okayed|ok'?d|rubber[- ]stamped) by\b|"
     rf"\b(?:it|this|that)\s+(?:goes|will go|would go|has to go|needs to go)\s+"
     rf"(?:to|through|past|before|up to)\b|"
+    # "I'd need the other partner to agree"
+    rf"\b(?:need|needs|needing|have to get|has to get)\s+(?:the\s+|my\s+|our\s+)?(?:other\s+)?"
+    rf"(?:\w+\s+)?(?:{_OTHER}|partner|co-?founder|co-?owner|wife|husband)\s+to\s+"
+    rf"(?:agree|approve|sign|ok|okay|say yes|buy in|be on board)|"
     rf"\b(?:need|needs|needing|get|getting)\s+(?:\w+\s+)?(?:approval|sign[- ]?off|ok|okay|"
     rf"go[- ]ahead)\b|\b(?:approval|sign[- ]?off) from\b|\babove my pay ?grade\b|"
     rf"\b(?:not|isn'?t|wasn'?t) (?:really |totally |entirely |just |only )?(?:me|my call|"
@@ -71,6 +75,8 @@ _SELF_INVOLVED = re.compile(
     r"\bi just do the legwork\b|\bi do the legwork\b|"
     rf"\b(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
+    # "partly yeah": a share of the decision, not all of it
+    r"\b(?:partly|partially|in part|to (?:some|an) extent|somewhat)\b|"
     r"\bone of the (?:decision[- ]?makers|people (?:who|that) decide)\b|"
     r"\bpart of the (?:buying |decision(?:[- ]making)? )?(?:committee|group|team|panel|process)\b|"
     r"\bwe (?:all )?vote\b|\bvote on it\b|\bone of (?:the |\w+ )?(?:partners|owners|directors)\b|"
@@ -83,7 +89,19 @@ _ONLY_GATHERING = re.compile(
     r"checking (?:out )?options|(?:looking|asking|checking|enquiring) on behalf of|"
     r"doing (?:some |the )?(?:research|homework|due diligence)|"
     r"putting together (?:a |an |some )?(?:report|proposal|summary|comparison|overview|brief)|"
-    r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|a shortlist))\b",
+    r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|a shortlist)|"
+    r"(?:pull|put|get)\w* (?:some |a few |the )?(?:options|info\w*|quotes) together|"
+    # "I'm compiling a shortlist for our COO", "they asked me to look into it", "I'm just
+    # finding out some info for him", "I just check first"
+    r"(?:compil|draw|mak|build|writ)\w* (?:up )?(?:a |the )?(?:shortlist|short list|list of options)|"
+    r"(?:asked|told|wants?|wanted|got) me to (?:look into|look at|find|research|check|gather|collect|"
+    r"get|compare|scope|source)|"
+    r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|"
+    r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*)\b",
+)
+# Doing it for someone else: "for our COO", "on behalf of my boss", "for him".
+_FOR_SOMEONE_ELSE = re.compile(
+    rf"\b(?:for|on behalf of) (?:(?:my|our|the)\s+(?:\w+\s+)?{_OTHER}|him|her|them)\b"
 )
 _PEER = (
     r"(?:(?:business |biz )?partner|co-?founder|cofounder|co-?owner|brother|sister|wife|husband|"
@@ -114,6 +132,7 @@ _SELF_DECIDES = re.compile(
     r"practice|store|agency|studio|salon|restaurant|clinic)\b|"
     r"\bi'?m (?:the |a )?(?:owner|founder|co-?founder|ceo|md|managing director|president|"
     r"co-?owner|principal|proprietor|sole proprietor|sole trader|boss|decision[- ]?maker|"
+    r"director|managing partner|general manager|gm|"
     r"sole decision[- ]?maker)\b|\bsole (?:proprietor|trader|owner)\b|"
     r"\b(?:i'?m )?self[- ]employed\b|\bone[- ](?:man|woman|person) (?:band|show|business)\b|"
     r"\b(?:ultimately|mostly|mainly|basically|largely|usually|primarily) me\b|"
@@ -124,6 +143,14 @@ _SELF_DECIDES = re.compile(
     r"(?:me|myself|moi|mine)(?:\W+(?:obviously|of course|really|alone|only|myself|lol|haha|sir|mate|"
     r"then|i guess|i suppose|yes|yeah|and only me|and me alone|and nobody else|and no one else|"
     r"nobody else|no one else|100%))*\W*$",
+)
+
+
+# Weighing in on the decision, beyond gathering options for it.
+_RECOMMENDS = re.compile(
+    r"\b(?:i|and)\s+(?:(?:will|would|can|then|also|usually|normally|might)\s+)?"
+    r"(?:recommend|advise|influence|pitch|propose|make the case|(?:have|get) (?:a |some )?(?:say|input|voice))|"
+    r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b"
 )
 
 
@@ -147,6 +174,10 @@ def read_authority_statement(text: str) -> str | None:
         return "decides"
     someone_else = bool(_SOMEONE_ELSE_DECIDES.search(said))
     gathering = bool(_ONLY_GATHERING.search(said))
+    if gathering and _RECOMMENDS.search(said):
+        return "influences"  # "I pull the options together and recommend one"
+    if gathering and _FOR_SOMEONE_ELSE.search(said):
+        return "researching"  # options gathered for the one who decides
     if someone_else and gathering and not _SELF_INVOLVED.search(said):
         return "researching"
     if _WITH_A_PEER.search(said) and not someone_else:

@@ -29,13 +29,48 @@ _MONTH = (
 _YEAR = r"(?P<year>20[2-9]\d)"
 _SETS_IN_TIME = (
     r"(?:in|by|before|until|till|til|around|from|after|for|come|starting|start of|"
-    r"beginning of|end of|middle of|early|mid|late|latest|next|this|say)"
+    r"beginning of|end of|middle of|early|mid|late|latest|next|this|say|end|start)"
 )
 _NAMED_MONTH = re.compile(
-    rf"\b{_SETS_IN_TIME}[\s-]+(?:(?:the\s+)?(?:early|mid|late|end of|start of|beginning of|"
-    rf"middle of)[\s-]+)?{_MONTH}\b\.?(?:\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b)?",
+    rf"\b(?P<set>{_SETS_IN_TIME})[\s-]+(?:(?:the\s+)?(?P<part>early|mid|middle of|late|end of|end|"
+    rf"start of|beginning of)[\s-]+)?{_MONTH}\b\.?(?:\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b)?",
     re.I,
 )
+# Where in the month: "by the end of January" is nearly two months away in December.
+_PART_OF_MONTH = {"mid": 0.5, "middle of": 0.5, "late": 0.8, "end of": 0.9, "end": 0.9}
+# Days people plan around, at the month they fall in (the next one from today); moving
+# feasts at their usual month. Only after a word that sets them in time.
+_HOLIDAYS = (
+    (r"christmas|xmas", 12),
+    (r"(?:chinese|lunar) new year|\btet\b|spring festival", 2),
+    (r"(?<!financial )(?<!fiscal )(?<!chinese )(?<!lunar )new year(?:'?s)?(?! eve)", 1),
+    (r"diwali|deepavali", 11),
+    (r"easter", 4),
+    (r"black friday|thanksgiving", 11),
+    (r"ramadan|ramzan", 2),
+    (r"eid", 3),
+    (r"the (?:christmas |festive |winter )?holidays|the festive season", 12),
+)
+_HOLIDAY = re.compile(
+    r"\b(?P<when>before|by|until|till|after|around|for|in time for|ahead of|straight after|"
+    r"right after|just after|once|post|over)\s+(?:the\s+)?(?P<day>"
+    + "|".join(f"(?:{pattern})" for pattern, _ in _HOLIDAYS)
+    + r")",
+    re.I,
+)
+# "early next year", "mid-2027", "the first half of next year", "end of the year".
+_PART_OF_YEAR = re.compile(
+    r"\b(?P<part>early|earlier|start of|beginning of|first half of|h1|mid|middle of|"
+    r"second half of|h2|late|latter part of|end of)[\s-]+(?:the\s+)?"
+    rf"(?:next year|{_YEAR})\b",
+    re.I,
+)
+_YEAR_PART_MONTH = {
+    "early": 2, "earlier": 2, "start of": 1, "beginning of": 1, "first half of": 4, "h1": 4,
+    "mid": 7, "middle of": 7, "second half of": 10, "h2": 10, "late": 11,
+    "latter part of": 11, "end of": 12,
+}  # fmt: skip
+_YEAR_END = re.compile(r"\b(?:(?:the\s+)?end of (?:the |this )?year|year[- ]end|eoy)\b", re.I)
 _MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b", re.I)
 _ORDINAL = {
     "first": 1,
@@ -63,7 +98,28 @@ def months_away(text: str, today: date) -> float | None:
     month = min(months, key=lambda m: m.start()) if months else None
     if month is not None:
         number = _MONTHS.index(month["month"][:3].lower()) + 1
-        found.append((month.start(), _months_to(number, _year_of(month), today)))
+        said = month.groupdict()
+        part = _PART_OF_MONTH.get((said.get("part") or said.get("set") or "").lower(), 0.0)
+        found.append((month.start(), _months_to(number, _year_of(month), today) + part))
+    holiday = _HOLIDAY.search(text)
+    if holiday is not None:
+        day = holiday["day"].lower()
+        number = next(n for pattern, n in _HOLIDAYS if re.fullmatch(pattern, day, re.I))
+        after = (
+            0.5
+            if holiday["when"].lower()
+            in ("after", "straight after", "right after", "just after", "once", "post")
+            else 0.0
+        )
+        found.append((holiday.start(), _months_to(number, None, today) + after))
+    part_of_year = _PART_OF_YEAR.search(text)
+    if part_of_year is not None:
+        number = _YEAR_PART_MONTH[part_of_year["part"].lower()]
+        named = int(part_of_year["year"]) if part_of_year["year"] else today.year + 1
+        found.append((part_of_year.start(), _months_to(number, named, today)))
+    year_end = _YEAR_END.search(text)
+    if year_end is not None:
+        found.append((year_end.start(), 12 - today.month + 0.5))
     quarter = _QUARTER.search(text)
     if quarter is not None:
         number = int(quarter["q"]) if quarter["q"] else _ORDINAL[quarter["ordinal"].lower()]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,8 @@ _BIG_SCALES = {
 _INDIAN_SCALES = ("lakh", "lakhs", "lac", "lacs", "crore", "crores")
 _SCALE_WORDS = _LOCAL_SCALES.keys() | _BIG_SCALES.keys()
 _A_GRAND = re.compile(r"\b(?:a|one)\s+grand\b", re.I)
+# "Quite a few", "a good few": many more than three, and no number.
+_MANY = re.compile(r"\b(?:quite a|a good|a fair)\s+few\b(?!\s+(?:hundred|thousand|dozen))", re.I)
 _WORD = re.compile(r"[^\W\d_]+", re.I)
 # After a lone "one", what makes it a count.
 _COUNTED_ONE = re.compile(
@@ -241,6 +244,7 @@ _COUNTED_ONE = re.compile(
 def _spell_out_numbers(text: str) -> str:
     """Number words as digits: "about two thousand" -> "about 2000"."""
     text = _A_GRAND.sub("1 grand", text)
+    text = _MANY.sub("many", text)
     words = list(_WORD.finditer(text))
     out: list[str] = []
     done = 0
@@ -647,12 +651,27 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
 
 
 def _band(values: list[float], bucket: Callable[[float], str]) -> str | None:
+    """The band of the values said: the one they share, or the one that holds most of the
+    span between the lowest and the highest ("50 to 100", "two or three hundred a month").
+    None when the span is split ("between 40 and 60", "5 to 15k", "1,200 worldwide but 40
+    here"): picking one would be a guess, so the question is asked again instead."""
     if not values:
         return None
     bands = {bucket(v) for v in values}
     if len(bands) == 1:
         return bands.pop()
-    return bucket(sum(values[:2]) / 2)
+    low, high = min(values), max(values)
+    edges = _EDGES[bucket]
+    bounds = [low, *(e for e in edges if low < e < high), high]
+    shares: dict[str, float] = {}
+    for start, end in pairwise(bounds):
+        band = bucket((start + end) / 2)
+        shares[band] = shares.get(band, 0.0) + (end - start) / (high - low)
+    band, share = max(shares.items(), key=lambda item: item[1])
+    return band if share >= _MOST_OF_THE_SPAN else None
+
+
+_MOST_OF_THE_SPAN = 0.7
 
 
 def _size_bucket(people: float) -> str:
@@ -667,13 +686,23 @@ def _size_bucket(people: float) -> str:
     return "1000+"
 
 
-def _head_counts(amounts: list[_Amount], *, cued_only: bool) -> list[float]:
+def _counted(amounts: list[_Amount], *, cued_only: bool) -> list[_Amount]:
     counts = [a for a in amounts if a.people and not a.money]
     if not counts and not cued_only:
         counts = [
             a for a in amounts if not (a.money or a.other_noun or a.per_unit or a.year_or_percent)
         ]
-    return [a.middle for a in counts]
+    return counts
+
+
+def _head_counts(amounts: list[_Amount], *, cued_only: bool) -> list[float]:
+    return [a.middle for a in _counted(amounts, cued_only=cued_only)]
+
+
+def _straddles(amounts: list[_Amount], bucket: Callable[[float], str]) -> bool:
+    """Whether a range said ("40 to 60") is split between bands: its middle would be a
+    guess at which band the person is in."""
+    return any(a.low != a.high and _band([a.low, a.high], bucket) is None for a in amounts)
 
 
 _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -685,7 +714,7 @@ _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:thousands|tens of thousands|enterprise|multinational|fortune 500|global corporation)\b", re.I), "1000+"),
     (re.compile(r"\b(?:a few hundred|several hundred|hundreds)\b", re.I), "201-1000"),
     (re.compile(r"\b(?:dozens|a few dozen)\b", re.I), "11-50"),
-    (re.compile(r"\b(?:tiny|very small|small team|a handful|handful)\b", re.I), "1-10"),
+    (re.compile(r"\b(?:tiny|very small|a handful|handful)\b", re.I), "1-10"),
 )  # fmt: skip
 
 
@@ -747,12 +776,16 @@ def read_company_size(text: str) -> str | None:
     joining = len(_JOINING_PEOPLE.findall(said)) if cued else 0
     if len(cued) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
         return _size_bucket(sum(cued) + joining)
+    if cued and _straddles(_counted(amounts, cued_only=True), _size_bucket):
+        return None
     if cued:
         return _band([cued[0] + joining, *cued[1:]], _size_bucket)
     # A number said beats a describing word: "~120 incl freelancers" is no freelancer.
     counts = _head_counts(amounts, cued_only=False)
     if len(counts) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
         return _size_bucket(sum(counts))
+    if counts and _straddles(_counted(amounts, cued_only=False), _size_bucket):
+        return None
     if counts:
         return _band(counts, _size_bucket)
     for pattern, value in _SIZE_WORDS:
@@ -775,12 +808,11 @@ _FIGURES = re.compile(
 )
 _FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k"}
 _FIVE_FIGURE_PARTS = {"low": "10k_50k", "lower": "10k_50k", "high": "over_50k", "upper": "over_50k"}
+# "Whatever it takes", "a big budget", "not much": no band a careful person would file
+# without asking. Only a budget said to be next to nothing is one.
 _BUDGET_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bbig budget\b|\bwhatever it takes\b", re.I), "over_50k"),
     (
-        re.compile(
-            r"\b(?:very )?(?:small|tight|limited|tiny|shoestring) budget\b|\bnot much\b", re.I
-        ),
+        re.compile(r"\b(?:very small|tiny|shoestring|next to no|almost no) budget\b", re.I),
         "under_1k",
     ),
 )
@@ -794,6 +826,13 @@ def _budget_bucket(per_year: float) -> str:
     if per_year <= 50_000:
         return "10k_50k"
     return "over_50k"
+
+
+# The values where one band ends and the next begins, for `_band`.
+_EDGES: dict[Callable[[float], str], tuple[float, ...]] = {
+    _size_bucket: (10.5, 50.5, 200.5, 1000.5),
+    _budget_bucket: (1_000.0, 10_000.0, 50_000.0),
+}
 
 
 def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[float] | None:
@@ -810,10 +849,15 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
     currencies = [_resolved(a.currency, country) or "USD" for a in chosen]
     if any(code not in USD_PER_UNIT for code in currencies):
         return None
-    return [
-        _edge_said(a, shared, code) or a.middle * (a.per_year or shared) * USD_PER_UNIT[code]
-        for a, code in zip(chosen, currencies, strict=True)
-    ]
+    yearly: list[float] = []
+    for amount, code in zip(chosen, currencies, strict=True):
+        rate = (amount.per_year or shared) * USD_PER_UNIT[code]
+        if amount.low != amount.high:
+            # A range gives both ends: one band if both are in it, else none (see _band).
+            yearly += [amount.low * rate, amount.high * rate]
+        else:
+            yearly.append(_edge_said(amount, shared, code) or amount.middle * rate)
+    return yearly
 
 
 _BUDGET_EDGES = (1_000.0, 10_000.0, 50_000.0)
@@ -918,9 +962,17 @@ def read_authority(text: str, intent: str | None = None) -> str | None:
             return value
     # The question is "will you be the one deciding?": a bare yes answers it. A bare no
     # leaves two answers open (they have a say, or only look into it): asked, not guessed.
-    if intent == "affirm":
+    if intent == "affirm" and not _HALF_YES.search(text):
         return "decides"
     return None
+
+
+# "Yes and no", "sort of", "kind of": not a plain yes to "will you be the one deciding?".
+_HALF_YES = re.compile(
+    r"\b(?:yes and no|yeah and no|sort of|kind of|kinda|sorta|more or less|in a way|"
+    r"it'?s complicated|not exactly|not entirely|not really|not alone|not solely)\b",
+    re.I,
+)
 
 
 # "No thanks" to "will you be the one deciding?" turns the question down; it says nothing
@@ -959,12 +1011,13 @@ _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|(?<!for )(?<!not )(?<!just )now|today|tomorrow|"
-                r"this week|next week|this month|straight away|yesterday|(?:as )?soon as possible|soonest|"
+                r"this week|next week|this month|straight away|yesterday|last month|overdue|"
+                r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
                 r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
                 re.I), "now"),
-    (re.compile(r"\b(?:next month|this quarter|next quarter|"
+    (re.compile(r"\b(?:this quarter|next quarter|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the quarter|soon|shortly|in the coming weeks|"
                 r"before (?:the )?(?:summer|end of (?:the )?quarter))\b", re.I), "quarter"),
     (re.compile(r"\b(?:this year|later this year|later in the year|end of (?:the )?year|this fiscal year|"
@@ -1061,11 +1114,19 @@ class Answer:
 NOT_THE_DECIDER = "not_the_decider"
 
 
+# A person correcting themselves mid-answer.
+_SELF_CORRECTION = re.compile(
+    r"(?:\b(?:no|nah|sorry|wait|oops|hmm|um)\b[\s,.!-]*)?"
+    r"\b(?:actually|i mean|make (?:that|it)|or rather|scratch that|correction)\b[\s,:.-]*",
+    re.I,
+)
 _UNSURE_AND_VAGUE = re.compile(
     r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
     r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
     r"soon-ish|-?ish|at some point|eventually|sometime|someday|whenever|tbd|depends|"
-    r"we'?ll see|small|big|some|a bit|not much|a lot|kinda|sorta)[\s,.!?-]*)*$",
+    r"we'?ll see|small|big|some|a bit|not much|a lot|kinda|sorta)[\s,.!?-]*)*"
+    # "dunno, whenever the boss decides": when someone else gets round to it
+    r"(?:(?:whenever|depends on|up to)\b.*)?$",
     re.IGNORECASE,
 )
 
@@ -1084,6 +1145,13 @@ def read_answer(
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
+    corrected = _SELF_CORRECTION.split(text)
+    if field_name != "authority" and len(corrected) > 1:
+        # "about 30, no actually closer to 60": what they said last stands, when it says
+        # something on its own.
+        last = read_answer(field_name, corrected[-1], None, country, today)
+        if last.value is not None:
+            return last
     if field_name == "authority":
         value = read_authority(text, intent)
     elif field_name == "budget":
@@ -1094,7 +1162,9 @@ def read_answer(
         value = READERS[field_name](text)
     if value is not None:
         return Answer(value)
-    if field_name == "authority" and intent == "deny" and not _TURNS_DOWN.search(text):
+    if field_name == "authority" and (
+        (intent == "deny" and not _TURNS_DOWN.search(text)) or _HALF_YES.search(text)
+    ):
         return Answer(None, follow_up=NOT_THE_DECIDER)
     if _NOT_SURE.search(text) or intent in ("skip", "deny"):
         return Answer(None, declined=True)
