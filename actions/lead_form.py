@@ -174,6 +174,20 @@ class ValidateLeadForm(StoreBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        events = await self._validate(dispatcher, tracker, domain)
+        if _ends_with_nothing_given(tracker, events):
+            # Every question set aside and not one detail given: a summary of blanks to
+            # confirm would be a question about nothing. The form ends as when someone
+            # says they want no part of the details.
+            dispatcher.messages[:] = [
+                m for m in dispatcher.messages if m.get("response") not in _SET_ASIDE
+            ]
+            return await self._stop(dispatcher, tracker, Turn.from_tracker(tracker))
+        return events
+
+    async def _validate(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
         requested = FIELD_OF.get(tracker.get_slot(REQUESTED_SLOT) or "")
         already_read = turn.message_id is not None and turn.message_id == tracker.get_slot(
@@ -214,7 +228,12 @@ class ValidateLeadForm(StoreBacked, Action):
             and turn.is_interruption()
             and not _states_contact(stated, turn)
             and not _answers_despite_cue(tracker, turn, requested, reading)
+            and not (turn.intent in _QUESTIONS and said_again(tracker))
         ):
+            # A question said again after the rules answered it is a try at this question
+            # that was not understood: counted, so that the question is set aside rather
+            # than the same answer given forever. (Asking again for a person is insisting,
+            # which the handoff rules count themselves.)
             return []
         if requested == "phone" and _moved_on_from_phone(reading) and not _turns_down(turn):
             following = FIELD_OF.get(self._next(tracker, {}, domain, also_skipped="phone") or "")
@@ -339,7 +358,11 @@ class ValidateLeadForm(StoreBacked, Action):
     ) -> list[EventType]:
         events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in reading.values.items()]
         events += await self._save(dispatcher, tracker, reading.values)
-        self._report_problems(dispatcher, requested, reading)
+        # Said once: "Sorry, I didn't catch your name." After that the question itself
+        # explains what it needs, then moves on; the same apology again would be the
+        # same words twice in a row.
+        first_try = not int(tracker.get_slot(ATTEMPTS) or 0)
+        self._report_problems(dispatcher, requested, reading, first_try=first_try)
         attempts = _attempt_events(tracker, requested, reading)
         if requested and _gave_up(attempts):
             return events + self._skip(
@@ -383,10 +406,14 @@ class ValidateLeadForm(StoreBacked, Action):
 
     @staticmethod
     def _report_problems(
-        dispatcher: CollectingDispatcher, requested: LeadField | None, reading: Reading
+        dispatcher: CollectingDispatcher,
+        requested: LeadField | None,
+        reading: Reading,
+        *,
+        first_try: bool = True,
     ) -> None:
         for field, problem in reading.problems.items():
-            if field in reading.values:
+            if field in reading.values or (field == requested and not first_try):
                 continue
             answered_something_else = field == requested and bool(reading.values)
             if answered_something_else:
@@ -432,6 +459,34 @@ def _said_no_details(tracker: Tracker) -> bool:
     """Whether an earlier message of this session turned down giving any details."""
     earlier = [e for e in session_events(tracker) if e.get("event") == "user"][:-1]
     return any(wants_no_details(str(e.get("text") or "")) for e in earlier)
+
+
+# Questions the rules answer with the same words each time.
+_QUESTIONS = frozenset(
+    {
+        "ask_pricing",
+        "ask_capabilities",
+        "ask_integrations",
+        "ask_data_use",
+        "ask_why_needed",
+        "ask_next_steps",
+        "bot_challenge",
+        "request_info",
+    }
+)
+# What the form says when it sets a question aside.
+_SET_ASIDE = frozenset({"utter_field_skipped", "utter_skipped_for_now"})
+
+
+def _ends_with_nothing_given(tracker: Tracker, events: list[EventType]) -> bool:
+    """Whether these events complete the form with no detail known or given."""
+    if not tracker.get_slot(REQUESTED_SLOT) or any(e.get("event") == "followup" for e in events):
+        return False  # not asking anything yet, or the form already stopped
+    requested = [e for e in events if e.get("event") == "slot" and e["name"] == REQUESTED_SLOT]
+    if not requested or requested[-1]["value"] is not None:
+        return False
+    given = [e for e in events if e.get("event") == "slot" and e["name"] in FIELD_OF and e["value"]]
+    return not given and not lead_values(tracker)
 
 
 def said_again(tracker: Tracker) -> bool:

@@ -149,7 +149,7 @@ def is_question(text: str) -> bool:
         return True
     # Said without punctuation: "ballpark what does this run per month", "first off what
     # does your software actually do".
-    if _ASKS_AFTER_A_WORD.match(stripped):
+    if _ASKS_AFTER_A_WORD.match(stripped) or _OR_NOT.search(stripped):
         return True
     # "ur not gonna spam me right? what do u do w my number": a later clause asks.
     return any(
@@ -157,6 +157,9 @@ def is_question(text: str) -> bool:
     )
 
 
+# "it supports hubspot or not", "you have an app or no": a yes-no question said as a
+# statement with its alternative after it.
+_OR_NOT = re.compile(r"\s(?:or not|or no|or nah|or what)\s*[?.!]*$", re.IGNORECASE)
 _ASKS_AFTER_A_WORD = re.compile(
     r"^(?!(?:i|we|they|you|he|she|it|our|my|their)\b)(?:\w+\s+){1,2}(?:what|how|why|where|wat|wot)\s+(?:do|does|did|is|are|will|would|can|could|"
     r"should|much|many|long|soon)\b",
@@ -262,7 +265,14 @@ _DECLINE = re.compile(
     r"(?:no|nae|without an?) (?:phone|number|mobile|cell|landline|e-?mail|company|role|title|job|"
     r"position)\b|"
     r"(?:you )?(?:don'?t|do not) need (?:it|that|this|my)\b|no need\b|not needed|"
-    r"i'?d rather you didn'?t)",
+    r"i'?d rather you didn'?t|"
+    # "I'd rather stay anonymous", "not ready to share that yet", "I'll hold off on that",
+    # "I'll share my details once I understand the product"
+    r"anonymous(?:ly)?|incognito|remain (?:unnamed|nameless)|"
+    r"not (?:yet |quite )?(?:ready|willing|keen|happy|prepared) to (?:share|give|leave|provide|"
+    r"say|hand|disclose)|hold off\b|"
+    r"(?:i'?ll|i will|will) (?:share|give|provide|leave|send)\b(?:\s+\w+){0,3}?\s+"
+    r"(?:once|when|after|later)\b)",
     re.IGNORECASE,
 )
 # The same, said in a word or two and nothing else (after a hesitation: "uh no", "um, nope").
@@ -398,6 +408,21 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"(?:want\s+to\s+|wanna\s+)?(?:give|share|leave|provide|hand over)\s+(?:you\s+)?"
     r"(?:my|any|personal|contact)\s+(?:details|info\w*|data|contact\w*|particulars)|"
     r"no\s+(?:personal\s+)?(?:details|info\w*|data)(?:\s+(?:please|thanks|for now))?\s*[.!]*$|"
+    # "just the info please", "information only", "I'm only here for information",
+    # "just calling for information", "not giving my details", "anonymous please"
+    r"(?:just|only|simply|merely)\s+(?:(?:here|calling|phoning|ringing|writing|looking|after|"
+    r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general)\s+)*"
+    r"(?:info\w*|answers?)\b|"
+    r"(?:info\w*|answers?|questions?)\s+only\b|"
+    r"not\s+(?:giving|sharing|leaving|providing|handing)\s+(?:out\s+)?(?:you\s+)?(?:my|any|personal)"
+    r"\s+(?:details|info\w*|data|particulars)|"
+    r"(?:rather not|prefer not to|don'?t want to)\s+(?:give|share|leave|hand)\s+(?:anything|out anything)|"
+    r"(?:don'?t|do not)\s+need\s+to\s+(?:leave|give|share)\s+(?:a|my|any)\s+(?:name|details|number)|"
+    r"anonymous(?:ly)?\b|"
+    r"not\s+(?:yet\s+)?ready\s+to\s+(?:share|give|leave|provide)\s+(?:my\s+|any\s+)?(?:personal\s+)?"
+    r"(?:details|info\w*|data|anything)|"
+    r"(?:i'?ll|i will|will)\s+(?:share|give|provide|leave)\s+(?:my\s+)?(?:details|info\w*)\s+"
+    r"(?:once|when|after)\b|"
     r"stop\s+asking(?:\s+me)?(?:\s+for)?|"
     r"without\s+(?:giving|sharing|leaving)\s+(?:my|any)\s+(?:details|info\w*|data)|"
     # Done asking, with nothing given: "good, I have no more questions".

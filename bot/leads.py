@@ -119,6 +119,9 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
     """Trim a free-text answer and check it; raise ValueError with a reason."""
     value = _LEAD_INS[field_name].sub("", text.strip()).strip(" \t\n,;.!?")
     value = _FILLER.sub("", value)
+    if field_name in ("name", "company"):
+        # "Maricel Dela Cruz po": a particle of respect after the answer is no part of it.
+        value = _TRAILING_PARTICLE.sub("", value) or value
     whole = value
     if field_name in ("company", "role"):
         value = _before_new_clause(value)
@@ -137,7 +140,7 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
         value += "."  # "Sharma Textiles Pvt. Ltd." keeps the dot of its last abbreviation
     if not value:
         raise ValueError("empty")
-    if value.lower() in _NON_ANSWERS or _NON_ANSWER.match(value):
+    if value.lower() in _NON_ANSWERS or _NON_ANSWER.match(value) or _about_the_exchange(value):
         raise ValueError("not_an_answer")
     if len(value) > MAX_LENGTH[field_name]:
         raise ValueError("too_long")
@@ -177,6 +180,9 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
         r"^(?:(?:sure|ok|okay|yes|yeah|yep|so|well|um+|uh+|er+m?|oh)[,!.\s]+)*"
         r"(?:(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|startup)"
         r"(?:'s|’s| is)(?: called| named)?|(?:company|business) name(?:'s|’s| is)|"
+        # "it's my own company, Hollow Oak Builders", "my own business hollow oak"
+        r"(?:it'?s |it’s |it is )?(?:my|our) own (?:company|business|firm|shop|agency|practice)"
+        r"(?:,|:| -| called| named|,? it'?s called)?|"
         r"company is|it's called|it’s called|it is called|we're called|we are called|"
         r"it's|it’s|it is|i work (?:at|for)|i'm working (?:at|for)|i am working (?:at|for)|"
         r"we are|we're|we’re|i'm (?:with|at|from)|i am (?:with|at|from)|"
@@ -235,6 +241,33 @@ _NON_ANSWER = re.compile(
     r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right)[\s.!?]*$",
     re.IGNORECASE,
 )
+_TRAILING_PARTICLE = re.compile(r"(?<=\S)[\s,]+(?:po|opo|lah|leh|naman|sana|na lang)[\s.!]*$", re.I)
+# Words about the exchange itself, not about the person: "just the answers please",
+# "information only", "only want details of product". An answer made of these and filler
+# says what the person wants from us, never their company, role or need.
+_EXCHANGE_WORDS = word_set(
+    """
+    answer answers question questions info information informations details detail
+    browsing browse looking curious enquiring inquiring enquiry inquiry asking wondering
+    anonymous anon price prices pricing cost costs quote
+    """
+)
+_EXCHANGE_FILLER = word_set(
+    """
+    just only the some more a few any my your of about on for please pls thanks thank you
+    now for today first want wanted need needed here i i'm im am is it product service
+    products services general basic quick simply merely
+    """
+)
+
+
+def _about_the_exchange(value: str) -> bool:
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", value.lower())
+    return any(w in _EXCHANGE_WORDS for w in words) and all(
+        w in _EXCHANGE_WORDS or w in _EXCHANGE_FILLER for w in words
+    )
+
+
 _NOT_NAME_STARTS = word_set(
     """
     it's its i'm no not nope yes yeah yep sure ok okay why what who how don't dont nothing
@@ -337,7 +370,7 @@ def name_problem(value: str, excluded: Iterable[str] = (), *, answered: bool = F
 # Words a company name never starts with: the answer is a sentence about something else.
 _NOT_COMPANY_STARTS = word_set(
     """
-    a an we we're i i'm im it it's its they you your no not none nothing never just only
+    a an this we we're i i'm im it it's its they you your no not none nothing never just only
     based located in near around out of from at with using use used currently still
     self myself me do does did is are was can could what how why who where which when
     sorry hmm um uh dunno idk don't dont looking interested trying hoping thinking
@@ -367,7 +400,22 @@ def company_problem(
         return "not_a_company"
     if _is_bot_company(value, excluded):
         return "not_a_company"
+    if _GENERIC_BUSINESS.match(value):
+        return "not_a_company"
     return None
+
+
+# "from the dental practice", "at a small bakery", "our clinic": what kind of place, not
+# its name.
+_GENERIC_BUSINESS = re.compile(
+    r"^(?:the|a|an|my|our|this|that)\s+(?:(?:small|little|big|local|family|dental|medical|vet|"
+    r"veterinary|law|legal|accounting|accountancy|hair|beauty|nail|real estate|estate|insurance|"
+    r"marketing|design|software|tech|construction|cleaning|car|auto|new|same|other)\s+)?"
+    r"(?:practice|clinic|surgery|shop|store|office|firm|agency|company|business|startup|"
+    r"restaurant|cafe|café|salon|studio|school|hospital|team|place|garage|bakery|gym|hotel|"
+    r"dealership|brokerage|group|organi[sz]ation|one)\s*[.!]*$",
+    re.I,
+)
 
 
 def _is_bot_company(value: str, excluded: Iterable[str]) -> bool:
@@ -1571,6 +1619,11 @@ def read_message(
     if (in_parts := _name_in_parts(rest)) is not None:
         found["name"] = in_parts
     _find_statements(statements, requested, banned, found)
+    if (full := _FULL_NAME.search(rest)) is not None:
+        # "call me Bea, full name is Beatriz Nogueira": the full name is the one to store.
+        name, _company, _problem = _read_name_answer(rest[full.end() :], banned)
+        if name is not None:
+            found["name"] = name
     for field_name, value in found.items():
         reading.values.setdefault(field_name, value)
     if requested is None or requested in reading.values:
@@ -1594,6 +1647,7 @@ def read_message(
     return reading
 
 
+_FULL_NAME = re.compile(r"\b(?:full|legal|proper|real) name(?:'s|’s| is|:| would be)\s*", re.I)
 _WISH = re.compile(
     r"^\W*(?:i|we)(?:'d| would)? (?:want|need|like|wanna|wish|hope)(?: to)? [^?]*$", re.IGNORECASE
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.interruptions import interrupts_form, wants_no_details
+from bot.interruptions import interrupts_form, is_question, wants_no_details
 
 CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "human_handoff"})
 
@@ -321,3 +321,30 @@ def test_a_question_said_after_a_word_or_two_without_punctuation_is_a_question()
     assert is_question("ballpark what does this run per month")
     assert is_question("first off what does your software actually do")
     assert not is_question("we know how much it costs")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'd rather stay anonymous for now",
+        "I'm not ready to share personal info",
+        "Information only, thanks",
+        "just the answers please",
+        "I will share my details once I understand the product better.",
+        "I'm grand, just looking",
+        "i'm just calling for information i don't need to leave a name",
+        "Not giving my details, sorry",
+    ],
+)
+def test_turning_down_every_detail_in_other_words(said: str) -> None:
+    assert wants_no_details(said)
+
+
+@pytest.mark.parametrize("said", ["I just want a demo", "my name is Anon Kumar", "Dana Reyes"])
+def test_a_request_or_a_name_is_no_refusal_of_details(said: str) -> None:
+    assert not wants_no_details(said)
+
+
+@pytest.mark.parametrize("said", ["it supports hubspot or not", "you have an app or no"])
+def test_a_yes_no_question_said_as_a_statement_is_a_question(said: str) -> None:
+    assert is_question(said)

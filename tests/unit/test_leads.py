@@ -894,3 +894,38 @@ def test_a_digit_misheard_as_a_word_between_digits_is_the_digit() -> None:
 )
 def test_ofcoms_city_drama_ranges_are_read_as_british(said: str, phone: str) -> None:
     assert read_message(said, region="US", requested="phone").values == {"phone": phone}
+
+
+@pytest.mark.parametrize(
+    ("requested", "said"),
+    [
+        ("company", "just the answers please"),
+        ("company", "Information only, thanks"),
+        ("role", "just the info please"),
+        ("need", "only want details of product"),
+        ("company", "this is mike from the dental practice"),
+    ],
+)
+def test_words_about_the_exchange_or_a_kind_of_place_are_no_detail(
+    requested: str, said: str
+) -> None:
+    reading = read_message(said, region="US", requested=requested)  # type: ignore[arg-type]
+    assert requested not in reading.values and "company" not in reading.values
+
+
+@pytest.mark.parametrize(
+    ("requested", "said", "value"),
+    [
+        ("name", "Maricel Dela Cruz po", "Maricel Dela Cruz"),
+        ("company", "Ayala Ridge Realty Corporation po", "Ayala Ridge Realty Corporation"),
+        ("name", "you can call me Bea, full name is Beatriz Nogueira", "Beatriz Nogueira"),
+        ("company", "it's my own company hollow oak builders", "hollow oak builders"),
+        ("company", "Quote Hub", "Quote Hub"),
+        ("company", "The Answer Company", "The Answer Company"),
+    ],
+)
+def test_the_detail_itself_is_kept_without_the_words_around_it(
+    requested: str, said: str, value: str
+) -> None:
+    reading = read_message(said, region="US", requested=requested)  # type: ignore[arg-type]
+    assert reading.values[requested] == value  # type: ignore[index]
