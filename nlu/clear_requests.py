@@ -124,7 +124,12 @@ _INTEGRATION = re.compile(
 _ON_A_CHANNEL = re.compile(
     r"\b(?:tiktok|tik tok|instagram|insta|ig|facebook|fb|messenger|linkedin|twitter|x|whatsapp|"
     r"telegram|slack|discord|wechat|viber|signal|line|google business|gmb|snapchat|youtube)\b"
-    r"[\w\s]{0,12}\b(?:messages?|dms?|comments?|chats?|inbox|page|account)\b",
+    r"[\w\s]{0,12}\b(?:messages?|dms?|comments?|chats?|inbox|page|account)\b|"
+    # "does it work on whatsapp?", "can I use it on my wordpress site"
+    r"\b(?:work|works|run|runs|available|live|use it|used|deploy\w*|install\w*|set (?:it )?up|"
+    r"put it|add it)\s+(?:on|in|through|via|over|to)\s+(?:my |our |the |a )?"
+    r"(?:tiktok|instagram|insta|facebook|messenger|linkedin|whatsapp|telegram|slack|discord|"
+    r"wechat|viber|signal|wordpress|wix|shopify|squarespace|webflow|hubspot|salesforce)\b",
     re.IGNORECASE,
 )
 # What happens next, and why a detail is wanted, asked in words DIET could not place.
@@ -232,7 +237,8 @@ _ABOUT_PRODUCT = re.compile(
     r"\b(?:share|send|give|tell)\s+(?:me\s+|us\s+)?(?:some\s+|more\s+|the\s+|full\s+)?"
     r"(?:details|info|information|particulars)\s+(?:of|about|on|regarding)\s+(?:your|the|this)\b|"
     # "I'd like some information please", "can I get more info"
-    r"\b(?:like|want|need|get|have|send|give|after|looking for)\s+(?:me\s+|us\s+)?(?:some|more|a bit of|"
+    r"\b(?:like|want|need|get|have|send|give|after|looking for)\s+(?:to\s+(?:know|get|have|see|hear)\s+)?"
+    r"(?:me\s+|us\s+)?(?:some|more|a bit of|"
     r"a little|any|further)\s+(?:info|information|details)\b",
     re.IGNORECASE,
 )
@@ -425,7 +431,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     if intent in ANNOUNCED_AS and announces_questions(text):
         return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
     if intent == "nlu_fallback" and (
-        _INTEGRATION.search(text) or (is_question(text) and names_a_tool(text))
+        _INTEGRATION.search(text)
+        or (is_question(text) and (names_a_tool(text) or _ON_A_CHANNEL.search(text)))
     ):
         # "does it push contacts into HubSpot?": a question that names a product.
         return "ask_integrations"

@@ -457,3 +457,18 @@ def test_channels_and_plain_erasure_requests_are_placed(
     text: str, guess: str, expected: str | None
 ) -> None:
     assert corrected_intent(text, guess, []) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "corrected"),
+    [
+        ("does it work on whatsapp?", "ask_capabilities", "ask_integrations"),
+        ("is it available on telegram", "nlu_fallback", "ask_integrations"),
+        ("can i use it on my wordpress site?", "ask_capabilities", "ask_integrations"),
+        ("hello sir i want to know some details", "nlu_fallback", "request_info"),
+    ],
+)
+def test_working_on_a_channel_and_wanting_details_of_the_product(
+    text: str, intent: str, corrected: str
+) -> None:
+    assert corrected_intent(text, intent, []) == corrected
