@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.evaluation.judge import Verdict  # noqa: E402
-from bench.evaluation.personas import SPLITS, Split, load_split  # noqa: E402
+from bench.evaluation.personas import SPLITS, Split, load_file, load_split  # noqa: E402
 from bench.evaluation.report import markdown, split_report  # noqa: E402
 from bench.evaluation.run import play_all, running_parley, sample  # noqa: E402
 from bench.evaluation.simulator import Transcript  # noqa: E402
@@ -55,9 +55,16 @@ def main() -> int:
         action="store_true",
         help="dev split only: its chat personas as callers, words as a recognizer writes them",
     )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        help="the personas of this one file instead of a split, shown like the dev split's",
+    )
     args = parser.parse_args()
     if args.spoken and (args.write or args.split != "dev"):
         parser.error("--spoken replays the dev split only and writes no figures")
+    if args.file and (args.write or args.split != "dev"):
+        parser.error("--file plays one file as dev personas and writes no figures")
     splits: list[Split] = list(SPLITS) if args.split == "both" else [args.split]
     trained = args.model or rasa_model.train(ROOT)
     results: dict[str, object] = {
@@ -70,7 +77,7 @@ def main() -> int:
         running_parley(Path(workdir), trained) as parley,
     ):
         for split in splits:
-            personas = load_split(split)
+            personas = load_file(args.file, split) if args.file else load_split(split)
             if args.spoken:
                 personas = [as_caller(p) for p in personas if p.channel == "chat"]
             if args.only:
