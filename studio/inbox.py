@@ -23,6 +23,7 @@ from bot.errors import (
     OptedOut,
     OutsideReplyWindow,
     ParleyError,
+    ReplyNotResendable,
 )
 from bot.settings import Settings
 from bot.store import InboxEntry, ProfileStore, SavedReply, conversation_events
@@ -36,6 +37,7 @@ CONVERSATION = "/inbox/c/{conversation_id:[^/]{1,255}}"
 WHO = {"person": "Person", "bot": "Bot"}
 # The ones a reply reaches through a provider; the web chat widget fetches its own.
 QUEUED_CHANNELS = ("sms", "whatsapp", "telegram")
+RESENDABLE = ("failed", "uncertain")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ class Line:
     text: str
     delivery: str | None = None
     delivery_error: str | None = None
+    # An inbox message's id: a reply that failed or may not have arrived is resent by it.
+    message_id: int | None = None
+
+    @property
+    def resendable(self) -> bool:
+        return self.kind == "agent" and self.delivery in RESENDABLE
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ def _inbox_lines(store: ProfileStore, conversation_id: str) -> list[Line]:
             m.body,
             m.delivery,
             m.delivery_error,
+            m.id,
         )
         for m in store.inbox.messages(conversation_id)
     ]
@@ -195,6 +204,25 @@ async def reply(request: web.Request) -> web.Response:
     return await _step(request, conversation_id, "studio.inbox_replied", send)
 
 
+@routes.post(CONVERSATION + "/resend")
+@requires("inbox.work")
+async def resend(request: web.Request) -> web.Response:
+    """A reply that failed or may not have arrived, sent again as a new reply: the
+    salesperson decides, since sending an uncertain one again may send it twice."""
+    conversation_id = _conversation_id(request)
+    raw, user = (await form(request)).get("message", ""), user_of(request)
+
+    def send(store: ProfileStore) -> str:
+        if not re.fullmatch(r"[0-9]{1,12}", raw):
+            raise InvalidField("message", "the id of a reply in this conversation")
+        delivery = delivery_for(
+            store, store.inbox.entry(conversation_id), datetime.now(timezone.utc)
+        )
+        return store.inbox.resend(conversation_id, int(raw), user, delivery=delivery).contact_id
+
+    return await _step(request, conversation_id, "studio.inbox_resent", send, message=raw)
+
+
 @routes.post(CONVERSATION + "/note")
 @requires("inbox.work")
 async def note(request: web.Request) -> web.Response:
@@ -250,7 +278,9 @@ async def _step(
         contact_id = await in_thread(work, request.app[STORE])
     except ConversationNotInInbox:
         return await _show(request, conversation_id)  # its 404
-    except (ConversationHeld, ConversationClosed, OutsideReplyWindow, OptedOut) as refused:
+    except (
+        ConversationHeld, ConversationClosed, OutsideReplyWindow, OptedOut, ReplyNotResendable,
+    ) as refused:  # fmt: skip
         entry = await in_thread(request.app[STORE].inbox.entry, conversation_id)
         await audit(request, action + "_refused", entry.contact_id, why=type(refused).__name__)
         return await _show(request, conversation_id, status=409, error=_sentence(refused))
@@ -290,6 +320,8 @@ def _sentence(error: ParleyError) -> str:
         return f"{error.holder} holds this conversation: only they can answer it now."
     if isinstance(error, ConversationClosed):
         return "This conversation is closed; nothing was sent. A new handoff opens it again."
+    if isinstance(error, ReplyNotResendable):
+        return f"Nothing was sent: {error}."
     if isinstance(error, InvalidField) and error.field == "channel":
         return f"Nothing was sent: {error.reason}."
     if isinstance(error, InvalidField):

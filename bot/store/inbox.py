@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import (
@@ -23,6 +23,7 @@ from bot.errors import (
     ConversationHeld,
     ConversationNotInInbox,
     InvalidField,
+    ReplyNotResendable,
 )
 from bot.store import outcomes
 from bot.store.outcomes import NewOutcome
@@ -38,6 +39,11 @@ from bot.store.schema import (
 from bot.types import SHOWN_TO_PERSON, ContactId, InboxKind
 
 CC, IM = conversation_claims.c, inbox_messages.c
+# A reply's delivery: shown (web chat), or queued, sending, then sent, failed or uncertain;
+# a failed or uncertain one the salesperson sent again is resent.
+QUEUED, SENDING, UNCERTAIN, RESENT = "queued", "sending", "uncertain", "resent"
+RESENDABLE = ("failed", UNCERTAIN)
+ABANDONED = "the worker stopped while handing it to the provider: it may not have arrived"
 LONGEST_BODY = 4000
 LONGEST_TITLE = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -218,22 +224,56 @@ def latest_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(IM.id), 0))).scalar() or 0)
 
 
-def claim_queued(conn: Connection, limit: int) -> list[InboxMessage]:
-    """Replies waiting for a provider, each marked `sending` for this caller alone."""
-    query = select(IM.id).where(IM.delivery == "queued").order_by(IM.id).limit(limit)
+def claim_queued(conn: Connection, limit: int, now: datetime) -> list[InboxMessage]:
+    """Replies waiting for a provider, each marked `sending` (since `now`) for this caller
+    alone. From here on a reply is never handed over again by itself: a worker that dies
+    mid-send leaves it `sending`, which `reap_abandoned` reports as uncertain."""
+    query = select(IM.id).where(IM.delivery == QUEUED).order_by(IM.id).limit(limit)
     mine = []
     for message_id in conn.execute(query).scalars().all():
         taken = conn.execute(update(inbox_messages).where(
-            IM.id == message_id, IM.delivery == "queued").values(delivery="sending"))  # fmt: skip
+            IM.id == message_id, IM.delivery == QUEUED).values(
+            delivery=SENDING, sending_since=now))  # fmt: skip
         if taken.rowcount == 1:
             mine.append(message_id)
     query = select(inbox_messages).where(IM.id.in_(mine)).order_by(IM.id)
     return [_message(row) for row in conn.execute(query).mappings()]
 
 
-def set_delivery(conn: Connection, message_id: int, delivery: str, error: str | None) -> None:
-    conn.execute(update(inbox_messages).where(IM.id == message_id).values(
-        delivery=delivery, delivery_error=error))  # fmt: skip
+def set_delivery(conn: Connection, message_id: int, delivery: str, error: str | None) -> bool:
+    """How the provider answered; False when the reply was no longer being sent (a
+    salesperson already sent it again after it was reported uncertain)."""
+    query = update(inbox_messages).where(IM.id == message_id, IM.delivery.in_((SENDING, UNCERTAIN)))
+    return bool(conn.execute(query.values(delivery=delivery, delivery_error=error)).rowcount == 1)
+
+
+def reap_abandoned(conn: Connection, now: datetime, after: timedelta) -> int:
+    """Replies still `sending` long after a worker took them: it died between marking
+    them and the provider's answer. They may or may not have arrived, and sending again
+    could send twice, so they become `uncertain` for the salesperson to decide."""
+    stale = and_(IM.delivery == SENDING,
+                 or_(IM.sending_since.is_(None), IM.sending_since < now - after))  # fmt: skip
+    query = update(inbox_messages).where(stale).values(delivery=UNCERTAIN, delivery_error=ABANDONED)
+    return int(conn.execute(query).rowcount)
+
+
+def resend(
+    conn: Connection, conversation_id: str, message_id: int, user: StudioUser, delivery: str,
+    now: datetime,
+) -> InboxMessage:  # fmt: skip
+    """A reply that failed or may not have arrived, sent again as a new reply by `user`
+    (who holds the conversation afterwards); the old one is marked `resent`, once."""
+    query = select(inbox_messages).where(
+        IM.id == message_id, IM.conversation_id == conversation_id, IM.kind == "agent"
+    )
+    found = conn.execute(query).mappings().first()
+    if found is None:
+        raise InvalidField("message", "no reply of this conversation has this id")
+    _open(conn, conversation_id, user)
+    again = update(inbox_messages).where(IM.id == message_id, IM.delivery.in_(RESENDABLE))
+    if conn.execute(again.values(delivery=RESENT)).rowcount != 1:
+        raise ReplyNotResendable(message_id, str(found["delivery"]))
+    return reply(conn, conversation_id, user, str(found["body"]), delivery, now)
 
 
 def add(

@@ -3,7 +3,7 @@ each, what was said and noted there, and saved replies."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.store import inbox, outcomes
 from bot.store.checks import utc
@@ -12,6 +12,9 @@ from bot.store.transactions import Transactions
 
 # The inbox's live updates read at most this many changes at a time.
 CHANGES_AT_ONCE = 200
+# Far longer than a send with its retries takes (senders/retry.py: three tries, waits of
+# at most 30 s): a reply still `sending` after this was abandoned by a dead worker.
+ABANDONED_AFTER = timedelta(minutes=5)
 
 
 class InboxPart:
@@ -118,13 +121,42 @@ class InboxPart:
     def latest_change(self) -> int:
         return self._tx.read(inbox.latest_id)
 
-    def claim_queued_replies(self, limit: int = CHANGES_AT_ONCE) -> list[InboxMessage]:
+    def claim_queued_replies(
+        self, limit: int = CHANGES_AT_ONCE, now: datetime | None = None
+    ) -> list[InboxMessage]:
         """Replies for a provider to deliver, each marked `sending` for this caller alone;
-        the caller reports each with `set_delivery` ("sent" or "failed")."""
-        return self._tx.write(lambda conn: inbox.claim_queued(conn, limit))
+        the caller reports each with `set_delivery` ("sent", "failed" or "uncertain")."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.claim_queued(conn, limit, at))
 
-    def set_delivery(self, message_id: int, delivery: str, error: str | None = None) -> None:
-        self._tx.write(lambda conn: inbox.set_delivery(conn, message_id, delivery, error))
+    def set_delivery(self, message_id: int, delivery: str, error: str | None = None) -> bool:
+        """False when the reply was no longer being sent (it was sent again meanwhile)."""
+        return self._tx.write(lambda conn: inbox.set_delivery(conn, message_id, delivery, error))
+
+    def reap_abandoned_replies(
+        self, now: datetime | None = None, after: timedelta = ABANDONED_AFTER
+    ) -> int:
+        """Replies left `sending` for longer than `after` (a worker died mid-send) become
+        `uncertain`, never sent again by themselves; how many."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.reap_abandoned(conn, at, after))
+
+    def resend(
+        self,
+        conversation_id: str,
+        message_id: int,
+        user: StudioUser,
+        *,
+        delivery: str,
+        now: datetime | None = None,
+    ) -> InboxMessage:
+        """Send a failed or uncertain reply again, as a new reply by `user`. Raises
+        ReplyNotResendable (it was resent already, or is neither), InvalidField (no such
+        reply in this conversation), ConversationHeld, ConversationClosed."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: inbox.resend(conn, conversation_id, message_id, user, delivery, at)
+        )
 
     def saved_replies(self) -> list[SavedReply]:
         return self._tx.read(inbox.list_saved_replies)
