@@ -150,6 +150,18 @@ async def conversation_page(request: web.Request) -> web.Response:
     return await _show(request, _conversation_id(request))
 
 
+@routes.get("/inbox/m/{message_id:[0-9]{1,12}}")
+@requires("inbox.work")
+async def message_link(request: web.Request) -> web.Response:
+    """Where an email notice links: by an inbox message's id, so that the link names no
+    conversation (its id can be a phone number)."""
+    found = await in_thread(request.app[STORE].inbox.message, int(request.match_info["message_id"]))
+    if found is None:
+        message = "There is no such message in the inbox: it may have been erased."
+        return render(request, "error.html", status=404, message=message)
+    return redirect(f"/inbox/c/{_quoted(found.conversation_id)}")
+
+
 async def _show(
     request: web.Request, conversation_id: str, *, status: int = 200, error: str = ""
 ) -> web.Response:

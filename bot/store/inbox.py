@@ -27,7 +27,7 @@ from bot.errors import (
 )
 from bot.store import outcomes
 from bot.store.outcomes import NewOutcome
-from bot.store.records import InboxEntry, InboxMessage, SavedReply, StudioUser
+from bot.store.records import InboxEntry, InboxMessage, InboxNotice, SavedReply, StudioUser
 from bot.store.schema import (
     contacts,
     conversation_claims,
@@ -44,6 +44,11 @@ CC, IM = conversation_claims.c, inbox_messages.c
 QUEUED, SENDING, UNCERTAIN, RESENT = "queued", "sending", "uncertain", "resent"
 RESENDABLE = ("failed", UNCERTAIN)
 ABANDONED = "the worker stopped while handing it to the provider: it may not have arrived"
+# What an email notice is sent for: a new handoff, the person writing while held.
+NOTICE_KINDS = ("handoff", "person")
+# Older news is not worth an email any more (the worker was down, or notices were only
+# just turned on); the inbox shows it all the same.
+NOTICE_FRESH_FOR = timedelta(hours=1)
 LONGEST_BODY = 4000
 LONGEST_TITLE = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -274,6 +279,92 @@ def resend(
     if conn.execute(again.values(delivery=RESENT)).rowcount != 1:
         raise ReplyNotResendable(message_id, str(found["delivery"]))
     return reply(conn, conversation_id, user, str(found["body"]), delivery, now)
+
+
+def take_notices(
+    conn: Connection, now: datetime, every: timedelta, limit: int
+) -> list[InboxNotice]:
+    """The news worth an email in each conversation with news since its last notice, at
+    most once per conversation every `every` (news that came meanwhile waits for the
+    next); the caller queues the emails in this same transaction."""
+    news = (
+        select(CC.conversation_id, CC.noticed_through, func.max(IM.id))
+        .select_from(conversation_claims.join(
+            inbox_messages, IM.conversation_id == CC.conversation_id))
+        .where(IM.id > func.coalesce(CC.noticed_through, 0), IM.kind.in_(NOTICE_KINDS),
+               or_(CC.emailed_at.is_(None), CC.emailed_at <= now - every))
+        .group_by(CC.conversation_id, CC.noticed_through)
+        .limit(limit)
+    )  # fmt: skip
+    taken = []
+    for conversation_id, after, through in conn.execute(news).all():
+        notice = _notice(conn, conversation_id, after or 0, int(through), now)
+        moved = _noticed(conn, conversation_id, int(through), now if notice else None)
+        if notice is not None and moved:  # else nothing to tell, or another worker was quicker
+            taken.append(notice)
+    return taken
+
+
+def _notice(
+    conn: Connection, conversation_id: str, after: int, through: int, now: datetime
+) -> InboxNotice | None:
+    """The news worth an email, or None: the conversation is no longer waiting or held,
+    the news is stale or already answered, or nobody is there to tell."""
+    current = entry(conn, conversation_id)
+    query = select(IM.id, IM.kind, IM.created_at).where(
+        IM.conversation_id == conversation_id, IM.id > after, IM.id <= through,
+        IM.kind.in_(NOTICE_KINDS)).order_by(IM.id)  # fmt: skip
+    news = conn.execute(query).all()
+    answered = select(IM.id).where(
+        IM.conversation_id == conversation_id, IM.id > through, IM.kind == "agent")  # fmt: skip
+    if (
+        current.state not in ("waiting", "claimed")
+        or not news
+        or news[-1].created_at < now - NOTICE_FRESH_FOR
+        or conn.execute(answered.limit(1)).first() is not None
+    ):
+        return None
+    wrote = [n for n in news if n.kind == "person"]
+    held = current.state == "claimed" and current.holder_id is not None
+    recipients = _recipients(conn, current.holder_id if held else None)
+    if not recipients:
+        return None
+    return InboxNotice(
+        conversation_id=conversation_id, contact_id=current.contact_id,
+        contact_name=current.contact_name, channel=current.channel,
+        kind="person" if wrote else "handoff", count=len(wrote),
+        first_message_id=int((wrote or news)[0].id), held=held, recipients=recipients,
+    )  # fmt: skip
+
+
+def _recipients(conn: Connection, holder_id: int | None) -> tuple[str, ...]:
+    """The holder; when nobody holds the conversation, the sales team (every active
+    sales user)."""
+    U = studio_users.c
+    query = select(U.email).where(U.disabled_at.is_(None)).order_by(U.id)
+    if holder_id is not None:
+        query = query.where(U.id == holder_id)
+    else:
+        query = query.where(U.role == "sales")
+    return tuple(str(email) for email in conn.execute(query).scalars())
+
+
+def _noticed(
+    conn: Connection, conversation_id: str, through: int, emailed: datetime | None
+) -> bool:
+    """Move the conversation's notice cursor to `through` (and note when it was emailed);
+    False when another worker moved it first."""
+    values: dict[str, Any] = {"noticed_through": through}
+    if emailed is not None:
+        values["emailed_at"] = emailed
+    moved = conn.execute(_claim_update(conversation_id).where(
+        func.coalesce(CC.noticed_through, 0) < through).values(**values))  # fmt: skip
+    return bool(moved.rowcount == 1)
+
+
+def message(conn: Connection, message_id: int) -> InboxMessage | None:
+    row = conn.execute(select(inbox_messages).where(IM.id == message_id)).mappings().first()
+    return None if row is None else _message(row)
 
 
 def add(

@@ -250,3 +250,16 @@ def test_an_uncertain_reply_is_shown_and_sent_again_only_on_request(studio: Stud
     actions = [(actor, action) for actor, action, target in audited(studio) if target == ada.id]
     assert ("studio:ben@example.com", "studio.inbox_resent") in actions
     assert ("studio:ben@example.com", "studio.inbox_resent_refused") in actions
+
+
+def test_an_email_notices_link_opens_its_conversation(studio: StudioServer) -> None:
+    handed_off(studio, conversation="+14155550180", channel="sms")
+    [handoff] = studio.store.inbox.messages("+14155550180")
+    anonymous = studio.client()
+    signin = anonymous.get(f"/inbox/m/{handoff.id}")
+    assert signin.status_code == 303 and f"next=/inbox/m/{handoff.id}" in signin.headers["location"]
+    ben = sales(studio, "Ben")
+    opened = ben.get(f"/inbox/m/{handoff.id}")
+    assert opened.status_code == 303 and opened.headers["location"] == page("+14155550180")
+    assert ben.get("/inbox/m/999999").status_code == 404
+    assert studio.signed_in("marketer").get(f"/inbox/m/{handoff.id}").status_code == 403

@@ -3,13 +3,19 @@ each, what was said and noted there, and saved replies."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.store import inbox, outcomes
+from sqlalchemy.engine import Connection
+
+from bot.store import handoffs, inbox, outcomes
 from bot.store.checks import utc
-from bot.store.records import InboxEntry, InboxMessage, SavedReply, StudioUser
+from bot.store.records import InboxEntry, InboxMessage, InboxNotice, SavedReply, StudioUser
 from bot.store.transactions import Transactions
 
+# Builds an email notice's payload (to, subject, body) for one of its recipients.
+ComposeNotice = Callable[[InboxNotice, str], Mapping[str, Any]]
 # The inbox's live updates read at most this many changes at a time.
 CHANGES_AT_ONCE = 200
 # Far longer than a send with its retries takes (senders/retry.py: three tries, waits of
@@ -157,6 +163,31 @@ class InboxPart:
         return self._tx.write(
             lambda conn: inbox.resend(conn, conversation_id, message_id, user, delivery, at)
         )
+
+    def queue_email_notices(
+        self,
+        compose: ComposeNotice,
+        every: timedelta,
+        now: datetime | None = None,
+        limit: int = 50,
+    ) -> int:
+        """Queue an email notice (through the handoff deliveries' outbox, so it is
+        retried like them) to the holder, or to the sales team when nobody holds the
+        conversation, for each conversation with a new handoff or new messages from the
+        person; at most one per conversation every `every`. How many emails."""
+        at = utc(now)
+
+        def queue(conn: Connection) -> int:
+            notices = inbox.take_notices(conn, at, every, limit)
+            emails = [(n.contact_id, compose(n, to)) for n in notices for to in n.recipients]
+            for contact_id, payload in emails:
+                handoffs.enqueue(conn, contact_id, "email", payload, at)
+            return len(emails)
+
+        return self._tx.write(queue)
+
+    def message(self, message_id: int) -> InboxMessage | None:
+        return self._tx.read(lambda conn: inbox.message(conn, message_id))
 
     def saved_replies(self) -> list[SavedReply]:
         return self._tx.read(inbox.list_saved_replies)
