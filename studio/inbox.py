@@ -200,6 +200,22 @@ async def claim(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
+@routes.post(CONVERSATION + "/take-over")
+@requires("inbox.take_over")
+async def take_over(request: web.Request) -> web.Response:
+    """An admin takes a conversation someone else holds; the log names whom from, and
+    the holder sees it in the conversation (live, as a note and "left/joined")."""
+    conversation_id, user = _conversation_id(request), user_of(request)
+    previous: dict[str, str] = {}
+
+    def take(store: ProfileStore) -> str:
+        taken, held_by = store.inbox.take_over(conversation_id, user)
+        previous["taken_from"] = held_by or "nobody"
+        return taken.contact_id
+
+    return await _step(request, conversation_id, "studio.inbox_taken_over", take, details=previous)
+
+
 @routes.post(CONVERSATION + "/reply")
 @requires("inbox.work")
 async def reply(request: web.Request) -> web.Response:
@@ -282,10 +298,12 @@ async def _step(
     conversation_id: str,
     action: str,
     work: Callable[[ProfileStore], str],
-    **details: Any,
+    details: dict[str, str] | None = None,
+    **more: Any,
 ) -> web.Response:
-    """Run `work(store)` (it returns the contact id), audit it, and show the conversation
-    again; a refusal is the page with the reason and its status."""
+    """Run `work(store)` (it returns the contact id), audit it with `more` and whatever
+    `work` put in `details`, and show the conversation again; a refusal is the page with
+    the reason and its status."""
     try:
         contact_id = await in_thread(work, request.app[STORE])
     except ConversationNotInInbox:
@@ -298,7 +316,7 @@ async def _step(
         return await _show(request, conversation_id, status=409, error=_sentence(refused))
     except InvalidField as bad:
         return await _show(request, conversation_id, status=400, error=_sentence(bad))
-    await audit(request, action, contact_id, **details)
+    await audit(request, action, contact_id, **(details or {}), **more)
     return redirect(f"/inbox/c/{_quoted(conversation_id)}")
 
 

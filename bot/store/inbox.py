@@ -118,6 +118,33 @@ def claim(conn: Connection, conversation_id: str, user: StudioUser, now: datetim
     return entry(conn, conversation_id)
 
 
+def take_over(
+    conn: Connection, conversation_id: str, user: StudioUser, now: datetime
+) -> tuple[InboxEntry, str | None]:
+    """`user` holds the conversation even though someone else did (an admin's call, for a
+    holder who is away); (the entry, whom it was taken from, None if nobody held it).
+    The person sees the one leave and the other join; the team also sees a note."""
+    current = entry(conn, conversation_id)
+    if current.state != "claimed" or current.holder_id in (None, user.id):
+        return claim(conn, conversation_id, user, now), None
+    taken = conn.execute(
+        _claim_update(conversation_id)
+        .where(CC.state == "claimed", CC.holder_id == current.holder_id)
+        .values(holder_id=user.id, held_since=now, updated_at=now)
+    )
+    if taken.rowcount != 1:  # the holder let go or someone else took it meanwhile
+        raise ConversationHeld(conversation_id, "someone else")
+    previous = _user(conn, current.holder_id)
+    left = current.holder or "someone"
+    add(conn, conversation_id, current.contact_id, "left", previous,
+        f"{left} left the conversation", now)  # fmt: skip
+    add(conn, conversation_id, current.contact_id, "joined", user,
+        f"{user.name} joined the conversation", now)  # fmt: skip
+    add(conn, conversation_id, current.contact_id, "note", user,
+        f"{user.name} took over this conversation from {left}.", now)  # fmt: skip
+    return entry(conn, conversation_id), left
+
+
 def reply(
     conn: Connection, conversation_id: str, user: StudioUser, body: str, delivery: str,
     now: datetime,
@@ -181,11 +208,9 @@ def holder(conn: Connection, conversation_id: str) -> str | None:
 def release_held_by(conn: Connection, user_id: int, now: datetime) -> list[str]:
     """Whatever `user_id` holds waits again for someone else (they were disabled, or
     their role no longer works the inbox); the conversations released."""
-    row = conn.execute(select(studio_users).where(studio_users.c.id == user_id)).mappings().first()
-    if row is None:
+    user = _user(conn, user_id)
+    if user is None:
         return []
-    user = StudioUser(row["id"], row["email"], row["name"], row["role"], row["created_at"],
-                      row["disabled_at"] is not None)  # fmt: skip
     query = select(CC.conversation_id, CC.contact_id).where(
         CC.state == "claimed", CC.holder_id == user_id
     )
@@ -432,6 +457,14 @@ def _open(conn: Connection, conversation_id: str, user: StudioUser) -> InboxEntr
     if current.state == "claimed" and current.holder_id != user.id:
         raise ConversationHeld(conversation_id, current.holder or "someone else")
     return current
+
+
+def _user(conn: Connection, user_id: int) -> StudioUser | None:
+    row = conn.execute(select(studio_users).where(studio_users.c.id == user_id)).mappings().first()
+    if row is None:
+        return None
+    return StudioUser(row["id"], row["email"], row["name"], row["role"], row["created_at"],
+                      row["disabled_at"] is not None)  # fmt: skip
 
 
 def _claim_update(conversation_id: str) -> Any:

@@ -283,3 +283,26 @@ def test_a_failed_or_uncertain_reply_is_sent_again_once_on_request(store: Profil
     note = store.inbox.note("w1", ben, "private", now=at(1006))
     with pytest.raises(InvalidField, match="message"):
         store.inbox.resend("w1", note.id, ben, delivery="queued", now=at(1007))
+
+
+def test_an_admin_takes_over_what_someone_else_holds(store: ProfileStore) -> None:
+    _handoff(store, _contact(store))
+    ben = _user(store, "Ben")
+    ann = store.studio.create_user("ann@admin.example", "Ann", "admin", "x", now=NOW)
+    store.inbox.claim("w1", ben, now=at(10))
+    entry, taken_from = store.inbox.take_over("w1", ann, now=at(20))
+    assert (entry.holder, entry.held_since, taken_from) == ("Ann", at(20), "Ben")
+    assert _kinds(store)[-3:] == [
+        ("left", "Ben", "Ben left the conversation"),
+        ("joined", "Ann", "Ann joined the conversation"),
+        ("note", "Ann", "Ann took over this conversation from Ben."),
+    ]
+    with pytest.raises(ConversationHeld, match="Ann holds"):
+        store.inbox.reply("w1", ben, "still me", delivery="shown", now=at(21))
+    assert store.inbox.take_over("w1", ann, now=at(22)) == (store.inbox.entry("w1"), None)
+    store.inbox.hand_back("w1", ann, now=at(23))
+    # Nobody holds it: taking over is claiming.
+    assert store.inbox.take_over("w1", ann, now=at(24))[1] is None
+    store.inbox.close("w1", ann, now=at(25))
+    with pytest.raises(ConversationClosed):
+        store.inbox.take_over("w1", ann, now=at(26))

@@ -263,3 +263,24 @@ def test_an_email_notices_link_opens_its_conversation(studio: StudioServer) -> N
     assert opened.status_code == 303 and opened.headers["location"] == page("+14155550180")
     assert ben.get("/inbox/m/999999").status_code == 404
     assert studio.signed_in("marketer").get(f"/inbox/m/{handoff.id}").status_code == 403
+
+
+def test_an_admin_takes_over_and_the_holder_sees_it(studio: StudioServer) -> None:
+    ada = handed_off(studio)
+    ben, cleo = sales(studio, "Ben"), sales(studio, "Cleo")
+    assert ben.post(page() + "/claim").status_code == 303
+    assert cleo.post(page() + "/take-over").status_code == 403
+    assert cleo.post(page() + "/claim").status_code == 409
+    admin = studio.signed_in("admin")
+    assert "Take over from Ben" in admin.get(page()).text
+    assert admin.post(page() + "/take-over").status_code == 303
+    entry = studio.store.inbox.entry("web-ada")
+    assert entry.holder is not None and entry.holder != "Ben"
+    seen = ben.get(page()).text
+    assert f"{entry.holder} took over this conversation from Ben." in seen
+    refused = ben.post(page() + "/reply", {"body": "Ben again"})
+    assert refused.status_code == 409 and f"{entry.holder} holds this conversation" in refused.text
+    [taken] = [e for e in studio.store.privacy.audit_entries(500)
+               if e.action == "studio.inbox_taken_over"]  # fmt: skip
+    assert taken.target == ada.id and taken.details == {"taken_from": "Ben"}
+    assert taken.actor.startswith("studio:") and taken.actor != "studio:ben@example.com"

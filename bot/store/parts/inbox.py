@@ -52,6 +52,15 @@ class InboxPart:
         at = utc(now)
         return self._tx.write(lambda conn: inbox.claim(conn, conversation_id, user, at))
 
+    def take_over(
+        self, conversation_id: str, user: StudioUser, now: datetime | None = None
+    ) -> tuple[InboxEntry, str | None]:
+        """`user` holds the conversation even if someone else did (admins only: the
+        studio checks the role); returns the entry and whom it was taken from.
+        ConversationClosed if it is closed."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.take_over(conn, conversation_id, user, at))
+
     def reply(
         self,
         conversation_id: str,
