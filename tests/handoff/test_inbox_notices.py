@@ -5,6 +5,7 @@ email per conversation every few minutes; never what was said; off by default.""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from email.message import Message
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import InvalidSetting
-from bot.settings import Settings, load_settings
-from bot.store import ProfileStore, StudioUser
+from bot.runner import Supervisor, free_port
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.stack import campaign_worker
+from bot.store import ProfileStore, StudioUser, upgrade
 from campaigns.inbox_notices import queue_notices
 from campaigns.worker import deliver_due
 from tests.handoff.conftest import Inbox
@@ -139,3 +142,32 @@ def test_notices_are_off_unless_asked_for_and_need_smtp(
     with pytest.raises(InvalidSetting, match="PARLEY_INBOX_EMAIL_EVERY_MINUTES"):
         load_settings(environ={**environ, "PARLEY_INBOX_EMAIL_EVERY_MINUTES": "0"},
                       dotenv=tmp_path / "x")  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_worker_process_emails_the_holder_within_seconds(
+    tmp_path: Path, environ: dict[str, str], smtp: tuple[Inbox, int]
+) -> None:
+    """Through `parley run`'s own way of starting a worker: the settings reach it."""
+    wanted = {**environ, "PARLEY_INBOX_EMAIL": "true", "PARLEY_WORKER_PORT": str(free_port()),
+              "PARLEY_STUDIO_URL": "https://studio.acme.test"}  # fmt: skip
+    settings = load_settings(environ=wanted, dotenv=tmp_path / "none.env")
+    upgrade(settings.database_url)
+    store = ProfileStore.from_url(settings.database_url)
+    supervisor = Supervisor(tmp_path / "logs", PROJECT_ROOT, say=lambda _: None)
+    try:
+        ben = _user(store, "Ben")
+        now = datetime.now(timezone.utc)
+        _handed_off(store, at=now)
+        store.inbox.claim("conv-7", ben, now=now)
+        store.inbox.take_person_message("conv-7", WORDS, now=now)
+        supervisor.start(campaign_worker(settings))
+        deadline = time.monotonic() + 30
+        while not smtp[0].messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        supervisor.stop()
+        store.dispose()
+    [sent] = smtp[0].messages
+    assert sent["To"] == "ben@acme.test" and sent["Subject"] == "Ada Byron wrote on web chat"
+    assert "https://studio.acme.test/inbox/m/" in _text(sent) and WORDS not in _text(sent)
