@@ -316,7 +316,9 @@ def take_notices(
         select(CC.conversation_id, CC.noticed_through, func.max(IM.id))
         .select_from(conversation_claims.join(
             inbox_messages, IM.conversation_id == CC.conversation_id))
-        .where(IM.id > func.coalesce(CC.noticed_through, 0), IM.kind.in_(NOTICE_KINDS),
+        # Only open conversations (an indexed state): the worker asks every second.
+        .where(CC.state.in_(("waiting", "claimed")),
+               IM.id > func.coalesce(CC.noticed_through, 0), IM.kind.in_(NOTICE_KINDS),
                or_(CC.emailed_at.is_(None), CC.emailed_at <= now - every))
         .group_by(CC.conversation_id, CC.noticed_through)
         .limit(limit)
@@ -333,21 +335,16 @@ def take_notices(
 def _notice(
     conn: Connection, conversation_id: str, after: int, through: int, now: datetime
 ) -> InboxNotice | None:
-    """The news worth an email, or None: the conversation is no longer waiting or held,
-    the news is stale or already answered, or nobody is there to tell."""
+    """The news worth an email, or None: it is stale or already answered, or nobody is
+    there to tell."""
     current = entry(conn, conversation_id)
-    query = select(IM.id, IM.kind, IM.created_at).where(
+    query = select(IM.id, IM.kind).where(
         IM.conversation_id == conversation_id, IM.id > after, IM.id <= through,
-        IM.kind.in_(NOTICE_KINDS)).order_by(IM.id)  # fmt: skip
+        IM.kind.in_(NOTICE_KINDS), IM.created_at >= now - NOTICE_FRESH_FOR).order_by(IM.id)  # fmt: skip
     news = conn.execute(query).all()
     answered = select(IM.id).where(
         IM.conversation_id == conversation_id, IM.id > through, IM.kind == "agent")  # fmt: skip
-    if (
-        current.state not in ("waiting", "claimed")
-        or not news
-        or news[-1].created_at < now - NOTICE_FRESH_FOR
-        or conn.execute(answered.limit(1)).first() is not None
-    ):
+    if not news or conn.execute(answered.limit(1)).first() is not None:
         return None
     wrote = [n for n in news if n.kind == "person"]
     held = current.state == "claimed" and current.holder_id is not None

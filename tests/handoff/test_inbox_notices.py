@@ -114,6 +114,15 @@ def test_news_answered_in_time_or_long_past_is_not_emailed(
     assert _mailed(store, notifying, T0 + timedelta(hours=2), smtp[0]) == []
 
 
+def test_a_conversation_closed_before_the_email_is_not_emailed(
+    store: ProfileStore, notifying: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    ben = _user(store, "Ben")
+    _handed_off(store)
+    store.inbox.close("conv-7", ben, now=T0 + timedelta(seconds=1))
+    assert _mailed(store, notifying, T0 + timedelta(seconds=2), smtp[0]) == []
+
+
 def test_two_workers_queue_one_notice(
     store: ProfileStore, notifying: Settings, smtp: tuple[Inbox, int]
 ) -> None:
