@@ -25,6 +25,7 @@ from actions.open_question import asking
 from actions.slots import READ_UNTIL, REQUESTED_SLOT, contact_slot, lead_values, list_slot
 from actions.verification import awaiting_code
 from bot.errors import ParleyError, StoreUnavailable
+from bot.handoff import reply_due
 from bot.interruptions import has_cue, interrupts_form
 from bot.leads import states_lead_details
 from bot.phone_places import country_of, country_of_email
@@ -264,7 +265,8 @@ class ValidateQualifyForm(QualificationBacked, Action):
 
 
 class ActionRouteLead(QualificationBacked, Action):
-    """Score the lead and route it: A to a person now, B to nurture, C and D a close."""
+    """Score the lead and route it: A to a person now (outside office hours, a handoff
+    answered when the team is back, or a meeting), B to nurture, C and D a close."""
 
     def name(self) -> str:
         return "action_route_lead"
@@ -282,6 +284,10 @@ class ActionRouteLead(QualificationBacked, Action):
             return [*events, FollowupAction("action_human_handoff")]
         # The offers are yes/no questions (actions/clarify.py): "talk to someone now, or
         # book a time?" and "book a meeting?"; the close asks only "anything else?".
+        if grade == "A" and self._team_away(tracker):
+            # Nobody can talk to them now: the handoff says when a person will answer
+            # (a callback on a call) and offers a meeting instead (#20 item 3).
+            return [*events, FollowupAction("action_human_handoff")]
         if grade == "A":
             dispatcher.utter_message(response="utter_route_hot", name=name)
             return [*events, *asking("offer")]
@@ -295,6 +301,11 @@ class ActionRouteLead(QualificationBacked, Action):
             return [*events, *asking("meeting")]
         dispatcher.utter_message(response="utter_route_close", name=name)
         return [*events, *asking("close", pending=False)]
+
+    def _team_away(self, tracker: Tracker) -> bool:
+        """Outside the office hours of the team that would answer this conversation."""
+        now = datetime.now(timezone.utc)
+        return reply_due(self.settings, channel_of(tracker), now) is not None
 
     async def _grade(self, contact_id: ContactId) -> str | None:
         try:

@@ -111,6 +111,19 @@ class ConversationClosed(ParleyError):
 
 
 @dataclass
+class ReplyNotResendable(ParleyError):
+    """Only a reply that failed or may not have arrived is sent again, and only once."""
+
+    message_id: int
+    delivery: str
+
+    def __str__(self) -> str:
+        if self.delivery == "resent":
+            return "this reply was sent again already"
+        return f"this reply is {self.delivery}: only a failed or uncertain one is sent again"
+
+
+@dataclass
 class OutsideReplyWindow(ParleyError):
     """WhatsApp takes free-form replies only within 24 hours of the person's last message."""
 

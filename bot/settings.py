@@ -211,6 +211,12 @@ class StudioSettings:
     trusted_proxies: tuple[IPNetwork, ...] = ()
     # The sales inbox (#20): a handoff should be answered within this many minutes.
     inbox_target_minutes: int = 5
+    # Where people open the studio; email notices link to it.
+    url: str = "http://127.0.0.1:5058"
+    # Email the holder (or the sales team) about a new handoff or message, at most once
+    # per conversation every so many minutes; off unless asked for, since it is mail.
+    inbox_email: bool = False
+    inbox_email_every_minutes: int = 5
 
 
 @dataclass(frozen=True)
@@ -367,6 +373,9 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             rasa_urls=_rasa_urls(env),
             trusted_proxies=_networks(env, "PARLEY_TRUSTED_PROXIES"),
             inbox_target_minutes=_positive_int(env, "PARLEY_INBOX_TARGET_MINUTES", 5),
+            url=_studio_url(env),
+            inbox_email=_inbox_email(env),
+            inbox_email_every_minutes=_positive_int(env, "PARLEY_INBOX_EMAIL_EVERY_MINUTES", 5),
         ),
         chat=_chat(env),
         office_hours=_office_hours(env),
@@ -635,6 +644,23 @@ def _mail(env: Mapping[str, str]) -> MailSettings:
         sales_email=_email_or_empty(env, "PARLEY_SALES_EMAIL"),
         postal_address=env.get("PARLEY_POSTAL_ADDRESS", ""),
     )
+
+
+def _studio_url(env: Mapping[str, str]) -> str:
+    default = f"http://127.0.0.1:{_port(env, 'PARLEY_STUDIO_PORT', 5058)}"
+    url = env.get("PARLEY_STUDIO_URL", "").strip() or default
+    return _url({"PARLEY_STUDIO_URL": url}, "PARLEY_STUDIO_URL", default).rstrip("/")
+
+
+def _inbox_email(env: Mapping[str, str]) -> bool:
+    wanted = _flag(env, "PARLEY_INBOX_EMAIL", False)
+    mail = _mail(env)
+    if wanted and not mail.configured:
+        raise InvalidSetting(
+            "PARLEY_INBOX_EMAIL",
+            "email notices need SMTP: set PARLEY_SMTP_HOST and PARLEY_MAIL_FROM",
+        )
+    return wanted
 
 
 def _email_or_empty(env: Mapping[str, str], key: str) -> str:

@@ -78,6 +78,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_STUDIO_SECURE_COOKIES": "true" if settings.studio.secure_cookies else "false",
         "PARLEY_STUDIO_RASA_URLS": ",".join(settings.studio.rasa_urls),
         "PARLEY_INBOX_TARGET_MINUTES": str(settings.studio.inbox_target_minutes),
+        "PARLEY_STUDIO_URL": settings.studio.url,
+        "PARLEY_INBOX_EMAIL": "true" if settings.studio.inbox_email else "false",
+        "PARLEY_INBOX_EMAIL_EVERY_MINUTES": str(settings.studio.inbox_email_every_minutes),
     }
 
 

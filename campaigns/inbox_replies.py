@@ -2,9 +2,12 @@
 by the worker through the same senders as campaigns and chat replies.
 
 Each reply is claimed once (marked `sending`) and then marked `sent` or `failed` with
-the provider's reason, which the inbox shows next to it. A failed reply is not tried
-again by itself: the salesperson sees it and decides. The WhatsApp window was checked
-when the reply was written; do-not-contact (a STOP) is checked again as it goes out.
+the provider's reason, which the inbox shows next to it, or `uncertain` when the provider
+may have taken it (a timeout after sending). A worker that dies mid-send leaves the reply
+`sending`; once that is long past, the next worker reports it uncertain. None of these is
+tried again by itself, since that could send it twice: the salesperson sees it and may
+send it again. The WhatsApp window was checked when the reply was written; do-not-contact
+(a STOP) is checked again as it goes out.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ def outbound(reply: InboxMessage, channel: str) -> OutboundMessage:
 
 
 async def deliver_replies(store: ProfileStore, senders: Mapping[str, Sender]) -> int:
-    """Send the replies waiting for a provider; how many were tried."""
+    """Send the replies waiting for a provider; how many were tried (or found abandoned)."""
+    abandoned = await asyncio.to_thread(store.inbox.reap_abandoned_replies)
+    if abandoned:
+        logger.error("%d inbox replies were abandoned mid-send: reported uncertain", abandoned)
     claimed = await asyncio.to_thread(store.inbox.claim_queued_replies)
     for reply in claimed:
         channel = (await asyncio.to_thread(store.inbox.entry, reply.conversation_id)).channel
@@ -39,7 +45,7 @@ async def deliver_replies(store: ProfileStore, senders: Mapping[str, Sender]) ->
         if not await asyncio.to_thread(store.consent.is_do_not_contact, reply.contact_id, channel):
             state, error = await _send(senders.get(channel), reply, channel)
         await asyncio.to_thread(store.inbox.set_delivery, reply.id, state, error)
-    return len(claimed)
+    return abandoned + len(claimed)
 
 
 def _opted_out(channel: str) -> str | None:
@@ -53,5 +59,7 @@ async def _send(sender: Sender | None, reply: InboxMessage, channel: str) -> tup
         await send_with_retries(sender, outbound(reply, channel))
     except SendFailed as failure:
         logger.error("inbox reply %d on %s failed: %s", reply.id, channel, failure)
+        if failure.maybe_sent:
+            return "uncertain", f"it may have arrived: {failure}"
         return "failed", str(failure)
     return "sent", None

@@ -2,7 +2,7 @@
 
 Each tick enrolls whoever the triggers select, moves due enrollments on and sends what
 the outbox holds; it is also the one process that delivers handoffs, booking
-confirmations and event webhooks. Everything it knows lives in the store, so any number
+confirmations, event webhooks, the sales inbox's replies and its email notices. Everything it knows lives in the store, so any number
 of workers can run side by side and a restarted one carries on where the last one
 stopped. A database outage makes the worker report itself not ready and try again; it
 never exits for it.
@@ -38,6 +38,7 @@ from campaigns.conversations import ConversationLog
 from campaigns.definitions import Campaign, CampaignError, load_campaigns
 from campaigns.dispatch import Dispatcher, RateLimiter
 from campaigns.guards import Limits
+from campaigns.inbox_notices import queue_notices
 from campaigns.inbox_replies import deliver_replies
 from campaigns.shared_limits import SharedRateLimiter
 from campaigns.steps import Engine, IntentLookup, advance
@@ -243,6 +244,10 @@ class Worker:
         advanced = await asyncio.to_thread(advance, self.engine, now)
         report = await self.dispatcher.run_once()
         replied = await deliver_replies(self.engine.store, self.dispatcher.senders)
+        # Queued before the deliveries below, so that they go out in this same tick.
+        noticed = await asyncio.to_thread(
+            queue_notices, self.engine.store, self.engine.settings, now
+        )
         delivered = await asyncio.to_thread(
             deliver_due, self.engine.store, self.engine.settings, now
         )
@@ -258,7 +263,8 @@ class Worker:
             for outcome, n in report.counts.items():
                 self.health.totals[outcome] = self.health.totals.get(outcome, 0) + n
             self.health.last_tick, self.health.error = now, None
-        return planned.enrolled + advanced + sum(report.counts.values()) + delivered + replied
+        done = advanced + sum(report.counts.values()) + delivered + replied + noticed
+        return planned.enrolled + done
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -23,6 +23,7 @@ from bot.errors import (
     OptedOut,
     OutsideReplyWindow,
     ParleyError,
+    ReplyNotResendable,
 )
 from bot.settings import Settings
 from bot.store import InboxEntry, ProfileStore, SavedReply, conversation_events
@@ -36,6 +37,7 @@ CONVERSATION = "/inbox/c/{conversation_id:[^/]{1,255}}"
 WHO = {"person": "Person", "bot": "Bot"}
 # The ones a reply reaches through a provider; the web chat widget fetches its own.
 QUEUED_CHANNELS = ("sms", "whatsapp", "telegram")
+RESENDABLE = ("failed", "uncertain")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ class Line:
     text: str
     delivery: str | None = None
     delivery_error: str | None = None
+    # An inbox message's id: a reply that failed or may not have arrived is resent by it.
+    message_id: int | None = None
+
+    @property
+    def resendable(self) -> bool:
+        return self.kind == "agent" and self.delivery in RESENDABLE
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ def _inbox_lines(store: ProfileStore, conversation_id: str) -> list[Line]:
             m.body,
             m.delivery,
             m.delivery_error,
+            m.id,
         )
         for m in store.inbox.messages(conversation_id)
     ]
@@ -139,6 +148,18 @@ async def inbox_page(request: web.Request) -> web.Response:
 @requires("inbox.work")
 async def conversation_page(request: web.Request) -> web.Response:
     return await _show(request, _conversation_id(request))
+
+
+@routes.get("/inbox/m/{message_id:[0-9]{1,12}}")
+@requires("inbox.work")
+async def message_link(request: web.Request) -> web.Response:
+    """Where an email notice links: by an inbox message's id, so that the link names no
+    conversation (its id can be a phone number)."""
+    found = await in_thread(request.app[STORE].inbox.message, int(request.match_info["message_id"]))
+    if found is None:
+        message = "There is no such message in the inbox: it may have been erased."
+        return render(request, "error.html", status=404, message=message)
+    return redirect(f"/inbox/c/{_quoted(found.conversation_id)}")
 
 
 async def _show(
@@ -179,6 +200,22 @@ async def claim(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
+@routes.post(CONVERSATION + "/take-over")
+@requires("inbox.take_over")
+async def take_over(request: web.Request) -> web.Response:
+    """An admin takes a conversation someone else holds; the log names whom from, and
+    the holder sees it in the conversation (live, as a note and "left/joined")."""
+    conversation_id, user = _conversation_id(request), user_of(request)
+    previous: dict[str, str] = {}
+
+    def take(store: ProfileStore) -> str:
+        taken, held_by = store.inbox.take_over(conversation_id, user)
+        previous["taken_from"] = held_by or "nobody"
+        return taken.contact_id
+
+    return await _step(request, conversation_id, "studio.inbox_taken_over", take, details=previous)
+
+
 @routes.post(CONVERSATION + "/reply")
 @requires("inbox.work")
 async def reply(request: web.Request) -> web.Response:
@@ -193,6 +230,25 @@ async def reply(request: web.Request) -> web.Response:
         return store.inbox.reply(conversation_id, user, body, delivery=delivery).contact_id
 
     return await _step(request, conversation_id, "studio.inbox_replied", send)
+
+
+@routes.post(CONVERSATION + "/resend")
+@requires("inbox.work")
+async def resend(request: web.Request) -> web.Response:
+    """A reply that failed or may not have arrived, sent again as a new reply: the
+    salesperson decides, since sending an uncertain one again may send it twice."""
+    conversation_id = _conversation_id(request)
+    raw, user = (await form(request)).get("message", ""), user_of(request)
+
+    def send(store: ProfileStore) -> str:
+        if not re.fullmatch(r"[0-9]{1,12}", raw):
+            raise InvalidField("message", "the id of a reply in this conversation")
+        delivery = delivery_for(
+            store, store.inbox.entry(conversation_id), datetime.now(timezone.utc)
+        )
+        return store.inbox.resend(conversation_id, int(raw), user, delivery=delivery).contact_id
+
+    return await _step(request, conversation_id, "studio.inbox_resent", send, message=raw)
 
 
 @routes.post(CONVERSATION + "/note")
@@ -242,21 +298,25 @@ async def _step(
     conversation_id: str,
     action: str,
     work: Callable[[ProfileStore], str],
-    **details: Any,
+    details: dict[str, str] | None = None,
+    **more: Any,
 ) -> web.Response:
-    """Run `work(store)` (it returns the contact id), audit it, and show the conversation
-    again; a refusal is the page with the reason and its status."""
+    """Run `work(store)` (it returns the contact id), audit it with `more` and whatever
+    `work` put in `details`, and show the conversation again; a refusal is the page with
+    the reason and its status."""
     try:
         contact_id = await in_thread(work, request.app[STORE])
     except ConversationNotInInbox:
         return await _show(request, conversation_id)  # its 404
-    except (ConversationHeld, ConversationClosed, OutsideReplyWindow, OptedOut) as refused:
+    except (
+        ConversationHeld, ConversationClosed, OutsideReplyWindow, OptedOut, ReplyNotResendable,
+    ) as refused:  # fmt: skip
         entry = await in_thread(request.app[STORE].inbox.entry, conversation_id)
         await audit(request, action + "_refused", entry.contact_id, why=type(refused).__name__)
         return await _show(request, conversation_id, status=409, error=_sentence(refused))
     except InvalidField as bad:
         return await _show(request, conversation_id, status=400, error=_sentence(bad))
-    await audit(request, action, contact_id, **details)
+    await audit(request, action, contact_id, **(details or {}), **more)
     return redirect(f"/inbox/c/{_quoted(conversation_id)}")
 
 
@@ -290,6 +350,8 @@ def _sentence(error: ParleyError) -> str:
         return f"{error.holder} holds this conversation: only they can answer it now."
     if isinstance(error, ConversationClosed):
         return "This conversation is closed; nothing was sent. A new handoff opens it again."
+    if isinstance(error, ReplyNotResendable):
+        return f"Nothing was sent: {error}."
     if isinstance(error, InvalidField) and error.field == "channel":
         return f"Nothing was sent: {error.reason}."
     if isinstance(error, InvalidField):

@@ -15,6 +15,7 @@ Permission = Literal[
     "users.manage",
     "audit.view",
     "inbox.work",
+    "inbox.take_over",
 ]
 
 ROLES: dict[str, frozenset[Permission]] = {
@@ -30,6 +31,9 @@ ROLES: dict[str, frozenset[Permission]] = {
             "users.manage",
             "audit.view",
             "inbox.work",
+            # Taking a conversation someone else holds (they are away, or stuck): only
+            # admins; sales users may only claim what nobody holds.
+            "inbox.take_over",
         }
     ),
     # Marketers own the conversation: they edit, try and publish it, and see their leads.

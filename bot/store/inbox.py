@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import (
@@ -23,10 +23,11 @@ from bot.errors import (
     ConversationHeld,
     ConversationNotInInbox,
     InvalidField,
+    ReplyNotResendable,
 )
 from bot.store import outcomes
 from bot.store.outcomes import NewOutcome
-from bot.store.records import InboxEntry, InboxMessage, SavedReply, StudioUser
+from bot.store.records import InboxEntry, InboxMessage, InboxNotice, SavedReply, StudioUser
 from bot.store.schema import (
     contacts,
     conversation_claims,
@@ -38,6 +39,16 @@ from bot.store.schema import (
 from bot.types import SHOWN_TO_PERSON, ContactId, InboxKind
 
 CC, IM = conversation_claims.c, inbox_messages.c
+# A reply's delivery: shown (web chat), or queued, sending, then sent, failed or uncertain;
+# a failed or uncertain one the salesperson sent again is resent.
+QUEUED, SENDING, UNCERTAIN, RESENT = "queued", "sending", "uncertain", "resent"
+RESENDABLE = ("failed", UNCERTAIN)
+ABANDONED = "the worker stopped while handing it to the provider: it may not have arrived"
+# What an email notice is sent for: a new handoff, the person writing while held.
+NOTICE_KINDS = ("handoff", "person")
+# Older news is not worth an email any more (the worker was down, or notices were only
+# just turned on); the inbox shows it all the same.
+NOTICE_FRESH_FOR = timedelta(hours=1)
 LONGEST_BODY = 4000
 LONGEST_TITLE = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -107,6 +118,33 @@ def claim(conn: Connection, conversation_id: str, user: StudioUser, now: datetim
     return entry(conn, conversation_id)
 
 
+def take_over(
+    conn: Connection, conversation_id: str, user: StudioUser, now: datetime
+) -> tuple[InboxEntry, str | None]:
+    """`user` holds the conversation even though someone else did (an admin's call, for a
+    holder who is away); (the entry, whom it was taken from, None if nobody held it).
+    The person sees the one leave and the other join; the team also sees a note."""
+    current = entry(conn, conversation_id)
+    if current.state != "claimed" or current.holder_id in (None, user.id):
+        return claim(conn, conversation_id, user, now), None
+    taken = conn.execute(
+        _claim_update(conversation_id)
+        .where(CC.state == "claimed", CC.holder_id == current.holder_id)
+        .values(holder_id=user.id, held_since=now, updated_at=now)
+    )
+    if taken.rowcount != 1:  # the holder let go or someone else took it meanwhile
+        raise ConversationHeld(conversation_id, "someone else")
+    previous = _user(conn, current.holder_id)
+    left = current.holder or "someone"
+    add(conn, conversation_id, current.contact_id, "left", previous,
+        f"{left} left the conversation", now)  # fmt: skip
+    add(conn, conversation_id, current.contact_id, "joined", user,
+        f"{user.name} joined the conversation", now)  # fmt: skip
+    add(conn, conversation_id, current.contact_id, "note", user,
+        f"{user.name} took over this conversation from {left}.", now)  # fmt: skip
+    return entry(conn, conversation_id), left
+
+
 def reply(
     conn: Connection, conversation_id: str, user: StudioUser, body: str, delivery: str,
     now: datetime,
@@ -170,11 +208,9 @@ def holder(conn: Connection, conversation_id: str) -> str | None:
 def release_held_by(conn: Connection, user_id: int, now: datetime) -> list[str]:
     """Whatever `user_id` holds waits again for someone else (they were disabled, or
     their role no longer works the inbox); the conversations released."""
-    row = conn.execute(select(studio_users).where(studio_users.c.id == user_id)).mappings().first()
-    if row is None:
+    user = _user(conn, user_id)
+    if user is None:
         return []
-    user = StudioUser(row["id"], row["email"], row["name"], row["role"], row["created_at"],
-                      row["disabled_at"] is not None)  # fmt: skip
     query = select(CC.conversation_id, CC.contact_id).where(
         CC.state == "claimed", CC.holder_id == user_id
     )
@@ -218,22 +254,139 @@ def latest_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(IM.id), 0))).scalar() or 0)
 
 
-def claim_queued(conn: Connection, limit: int) -> list[InboxMessage]:
-    """Replies waiting for a provider, each marked `sending` for this caller alone."""
-    query = select(IM.id).where(IM.delivery == "queued").order_by(IM.id).limit(limit)
+def claim_queued(conn: Connection, limit: int, now: datetime) -> list[InboxMessage]:
+    """Replies waiting for a provider, each marked `sending` (since `now`) for this caller
+    alone. From here on a reply is never handed over again by itself: a worker that dies
+    mid-send leaves it `sending`, which `reap_abandoned` reports as uncertain."""
+    query = select(IM.id).where(IM.delivery == QUEUED).order_by(IM.id).limit(limit)
     mine = []
     for message_id in conn.execute(query).scalars().all():
         taken = conn.execute(update(inbox_messages).where(
-            IM.id == message_id, IM.delivery == "queued").values(delivery="sending"))  # fmt: skip
+            IM.id == message_id, IM.delivery == QUEUED).values(
+            delivery=SENDING, sending_since=now))  # fmt: skip
         if taken.rowcount == 1:
             mine.append(message_id)
     query = select(inbox_messages).where(IM.id.in_(mine)).order_by(IM.id)
     return [_message(row) for row in conn.execute(query).mappings()]
 
 
-def set_delivery(conn: Connection, message_id: int, delivery: str, error: str | None) -> None:
-    conn.execute(update(inbox_messages).where(IM.id == message_id).values(
-        delivery=delivery, delivery_error=error))  # fmt: skip
+def set_delivery(conn: Connection, message_id: int, delivery: str, error: str | None) -> bool:
+    """How the provider answered; False when the reply was no longer being sent (a
+    salesperson already sent it again after it was reported uncertain)."""
+    query = update(inbox_messages).where(IM.id == message_id, IM.delivery.in_((SENDING, UNCERTAIN)))
+    return bool(conn.execute(query.values(delivery=delivery, delivery_error=error)).rowcount == 1)
+
+
+def reap_abandoned(conn: Connection, now: datetime, after: timedelta) -> int:
+    """Replies still `sending` long after a worker took them: it died between marking
+    them and the provider's answer. They may or may not have arrived, and sending again
+    could send twice, so they become `uncertain` for the salesperson to decide."""
+    stale = and_(IM.delivery == SENDING,
+                 or_(IM.sending_since.is_(None), IM.sending_since < now - after))  # fmt: skip
+    query = update(inbox_messages).where(stale).values(delivery=UNCERTAIN, delivery_error=ABANDONED)
+    return int(conn.execute(query).rowcount)
+
+
+def resend(
+    conn: Connection, conversation_id: str, message_id: int, user: StudioUser, delivery: str,
+    now: datetime,
+) -> InboxMessage:  # fmt: skip
+    """A reply that failed or may not have arrived, sent again as a new reply by `user`
+    (who holds the conversation afterwards); the old one is marked `resent`, once."""
+    query = select(inbox_messages).where(
+        IM.id == message_id, IM.conversation_id == conversation_id, IM.kind == "agent"
+    )
+    found = conn.execute(query).mappings().first()
+    if found is None:
+        raise InvalidField("message", "no reply of this conversation has this id")
+    _open(conn, conversation_id, user)
+    again = update(inbox_messages).where(IM.id == message_id, IM.delivery.in_(RESENDABLE))
+    if conn.execute(again.values(delivery=RESENT)).rowcount != 1:
+        raise ReplyNotResendable(message_id, str(found["delivery"]))
+    return reply(conn, conversation_id, user, str(found["body"]), delivery, now)
+
+
+def take_notices(
+    conn: Connection, now: datetime, every: timedelta, limit: int
+) -> list[InboxNotice]:
+    """The news worth an email in each conversation with news since its last notice, at
+    most once per conversation every `every` (news that came meanwhile waits for the
+    next); the caller queues the emails in this same transaction."""
+    news = (
+        select(CC.conversation_id, CC.noticed_through, func.max(IM.id))
+        .select_from(conversation_claims.join(
+            inbox_messages, IM.conversation_id == CC.conversation_id))
+        # Only open conversations (an indexed state): the worker asks every second.
+        .where(CC.state.in_(("waiting", "claimed")),
+               IM.id > func.coalesce(CC.noticed_through, 0), IM.kind.in_(NOTICE_KINDS),
+               or_(CC.emailed_at.is_(None), CC.emailed_at <= now - every))
+        .group_by(CC.conversation_id, CC.noticed_through)
+        .limit(limit)
+    )  # fmt: skip
+    taken = []
+    for conversation_id, after, through in conn.execute(news).all():
+        notice = _notice(conn, conversation_id, after or 0, int(through), now)
+        moved = _noticed(conn, conversation_id, int(through), now if notice else None)
+        if notice is not None and moved:  # else nothing to tell, or another worker was quicker
+            taken.append(notice)
+    return taken
+
+
+def _notice(
+    conn: Connection, conversation_id: str, after: int, through: int, now: datetime
+) -> InboxNotice | None:
+    """The news worth an email, or None: it is stale or already answered, or nobody is
+    there to tell."""
+    current = entry(conn, conversation_id)
+    query = select(IM.id, IM.kind).where(
+        IM.conversation_id == conversation_id, IM.id > after, IM.id <= through,
+        IM.kind.in_(NOTICE_KINDS), IM.created_at >= now - NOTICE_FRESH_FOR).order_by(IM.id)  # fmt: skip
+    news = conn.execute(query).all()
+    answered = select(IM.id).where(
+        IM.conversation_id == conversation_id, IM.id > through, IM.kind == "agent")  # fmt: skip
+    if not news or conn.execute(answered.limit(1)).first() is not None:
+        return None
+    wrote = [n for n in news if n.kind == "person"]
+    held = current.state == "claimed" and current.holder_id is not None
+    recipients = _recipients(conn, current.holder_id if held else None)
+    if not recipients:
+        return None
+    return InboxNotice(
+        conversation_id=conversation_id, contact_id=current.contact_id,
+        contact_name=current.contact_name, channel=current.channel,
+        kind="person" if wrote else "handoff", count=len(wrote),
+        first_message_id=int((wrote or news)[0].id), held=held, recipients=recipients,
+    )  # fmt: skip
+
+
+def _recipients(conn: Connection, holder_id: int | None) -> tuple[str, ...]:
+    """The holder; when nobody holds the conversation, the sales team (every active
+    sales user)."""
+    U = studio_users.c
+    query = select(U.email).where(U.disabled_at.is_(None)).order_by(U.id)
+    if holder_id is not None:
+        query = query.where(U.id == holder_id)
+    else:
+        query = query.where(U.role == "sales")
+    return tuple(str(email) for email in conn.execute(query).scalars())
+
+
+def _noticed(
+    conn: Connection, conversation_id: str, through: int, emailed: datetime | None
+) -> bool:
+    """Move the conversation's notice cursor to `through` (and note when it was emailed);
+    False when another worker moved it first."""
+    values: dict[str, Any] = {"noticed_through": through}
+    if emailed is not None:
+        values["emailed_at"] = emailed
+    moved = conn.execute(_claim_update(conversation_id).where(
+        func.coalesce(CC.noticed_through, 0) < through).values(**values))  # fmt: skip
+    return bool(moved.rowcount == 1)
+
+
+def message(conn: Connection, message_id: int) -> InboxMessage | None:
+    row = conn.execute(select(inbox_messages).where(IM.id == message_id)).mappings().first()
+    return None if row is None else _message(row)
 
 
 def add(
@@ -301,6 +454,14 @@ def _open(conn: Connection, conversation_id: str, user: StudioUser) -> InboxEntr
     if current.state == "claimed" and current.holder_id != user.id:
         raise ConversationHeld(conversation_id, current.holder or "someone else")
     return current
+
+
+def _user(conn: Connection, user_id: int) -> StudioUser | None:
+    row = conn.execute(select(studio_users).where(studio_users.c.id == user_id)).mappings().first()
+    if row is None:
+        return None
+    return StudioUser(row["id"], row["email"], row["name"], row["role"], row["created_at"],
+                      row["disabled_at"] is not None)  # fmt: skip
 
 
 def _claim_update(conversation_id: str) -> Any:

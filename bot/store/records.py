@@ -716,6 +716,23 @@ class InboxMessage:
 
 
 @dataclass(frozen=True)
+class InboxNotice:
+    """News in an inbox conversation worth an email (#20): a handoff, or the person
+    writing while it is held. It says who and where, never what was said."""
+
+    conversation_id: str
+    contact_id: ContactId
+    contact_name: str | None
+    channel: Channel
+    kind: InboxKind  # "person" when the person wrote, else "handoff"
+    count: int  # how many of the person's messages, when they wrote
+    first_message_id: int  # the studio's link opens the conversation at it
+    held: bool  # a person holds the conversation
+    # The holder's address; when nobody holds it, every active sales user's.
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SavedReply:
     id: int
     title: str

@@ -417,6 +417,9 @@ conversation_claims = Table(
     Column("waiting_since", UtcDateTime, nullable=False),
     Column("held_since", UtcDateTime),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Email notices (#20): the last inbox message one was sent for, and when it went.
+    Column("noticed_through", Integer),
+    Column("emailed_at", UtcDateTime),
 )
 
 # What happened in an inbox conversation, in order: the person's messages while a person
@@ -435,6 +438,9 @@ inbox_messages = Table(
     Column("delivery", String(12)),
     Column("delivery_error", Text),
     Column("created_at", UtcDateTime, nullable=False),
+    # When a worker handed the reply to its provider: a `sending` one that stays so
+    # long after it was abandoned mid-send, and is reported uncertain.
+    Column("sending_since", UtcDateTime),
 )
 
 # Answers the sales team reuses, by title.

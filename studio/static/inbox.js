@@ -63,6 +63,10 @@
     if (lines && change.conversation_id === lines.getAttribute("data-conversation")) {
       addLine(change);
       if (change.kind === "person") tell("New message from the person.");
+      // Someone joined, left or took over: who holds it changed under this page.
+      if (change.kind === "note" && / took over this conversation from /.test(change.text)) {
+        tell(change.text + " Reload to see the conversation as it is now.");
+      }
     }
     if (queue) {
       if (change.kind === "handoff") tell("A new handoff arrived.");

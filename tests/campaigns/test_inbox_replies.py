@@ -5,7 +5,9 @@ with the provider's reason for the inbox to show."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from bot.settings import Settings, load_settings
 from bot.store import ProfileStore, StudioUser, upgrade
 from campaigns.inbox_replies import deliver_replies
 from senders.providers import build_senders
+from senders.twilio_texts import TwilioTextSender
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.fake_twilio import FakeTwilio
 from tests.senders.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SMS_FROM, TG_TOKEN
@@ -142,3 +145,39 @@ async def test_a_stop_after_the_reply_was_written_holds(
         "failed",
         "the person asked not to be contacted on sms",
     )
+
+
+async def test_a_reply_a_dead_worker_left_sending_is_reported_uncertain_not_resent(
+    store: ProfileStore, settings: Settings, twilio: FakeTwilio
+) -> None:
+    ben = held(store, "sms", "+14155550185")
+    store.inbox.reply("+14155550185", ben, "Hello?", delivery="queued")
+    # A worker marked it ten minutes ago and died before the provider answered.
+    store.inbox.claim_queued_replies(now=datetime.now(timezone.utc) - timedelta(minutes=10))
+    senders = build_senders(settings)
+    try:
+        assert await deliver_replies(store, senders) == 1
+        assert await deliver_replies(store, senders) == 0
+    finally:
+        await senders["sms"].close()
+        await senders["telegram"].close()
+    assert twilio.to("+14155550185") == []
+    last = store.inbox.messages("+14155550185")[-1]
+    assert last.delivery == "uncertain" and "may not have arrived" in (last.delivery_error or "")
+
+
+async def test_a_reply_the_provider_may_have_taken_is_uncertain(
+    store: ProfileStore, settings: Settings, twilio: FakeTwilio
+) -> None:
+    ben = held(store, "sms", "+14155550186")
+    store.inbox.reply("+14155550186", ben, "Hello?", delivery="queued")
+    twilio.stall_next(1.0)
+    impatient = TwilioTextSender(settings.twilio, timeout_s=0.3)
+    try:
+        assert await deliver_replies(store, {"sms": impatient}) == 1
+    finally:
+        await impatient.close()
+    last = store.inbox.messages("+14155550186")[-1]
+    assert last.delivery == "uncertain" and "it may have arrived" in (last.delivery_error or "")
+    assert len(twilio.wait_for("+14155550186", 1)) == 1  # sent once, never twice
+    await asyncio.sleep(1.0)  # the fake's stalled answer ends before the fake stops

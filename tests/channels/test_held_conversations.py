@@ -261,4 +261,11 @@ def test_a_telegram_conversation_worked_from_the_studio(
     assert studio.post(page + "/reply", {"body": "Hi, Ben here."}).status_code == 303
     sent = telegram.wait_for(chat.id, before + 1, timeout=30)
     assert sent[-1].params["text"] == "Ben: Hi, Ben here."
+    # The person answers Ben, not the bot; handed back, the bot answers again (#20 Tests).
+    assert tg.post(stack, tg.message_update(chat.id, "great, call me at 5")).status_code == 200
+    time.sleep(QUIET_S)
+    assert len(telegram.sent_to(chat.id)) == before + 1  # only Ben's reply: the bot kept quiet
+    assert "great, call me at 5" in studio.get(page).text
+    assert studio.post(page + "/hand-back").status_code == 303
+    assert chat.say("what does it cost?")  # the bot again
     studio.close()

@@ -1,4 +1,5 @@
-"""Asking for a person outside office hours, against a real stack (#20).
+"""Asking for a person outside office hours, and a grade-A lead routed then, against a
+real stack (#20).
 
 The office hours are set so that now is closed: one hour a day, starting two hours from
 now (UTC), so the test holds at any time of day.
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Stack, launch, rest_id
+from tests.e2e.test_qualification_conversations import HOT, answer_questions, capture_lead
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -53,3 +55,26 @@ def test_out_of_hours_a_person_hears_when_and_can_book_a_meeting_instead(
 
     reply = closed_now.text(sender, "yes please")
     assert "here are the next free times" in reply, reply
+
+
+def test_out_of_hours_a_grade_a_lead_is_not_offered_someone_now(
+    closed_now: Stack, sender: str
+) -> None:
+    details = {**HOT, "email": "dana@bigco-nightshift.com"}
+    reply = capture_lead(
+        closed_now, sender, "Hi, can I get a demo? And what does it cost?", details
+    )
+    reply = answer_questions(closed_now, sender, {
+        "company_size": "we're around 400 people", "authority": "it's my call",
+        "budget": "somewhere around 60k a year", "timeline": "asap",
+    }, reply)  # fmt: skip
+    assert "talk to someone from our team now" not in reply, reply
+    assert "our team is away right now and back" in reply, reply
+    assert "at dana@bigco-nightshift.com then" in reply and "book a meeting" in reply, reply
+    contact = closed_now.store.contacts.for_identity("rest", rest_id(sender))
+    assert contact is not None
+    score = closed_now.store.leads.latest_score(contact.id)
+    assert score is not None and score.grade == "A"
+    (handoff,) = closed_now.store.privacy.export(contact.id)["handoffs"]
+    assert (handoff["reason"], handoff["out_of_hours"]) == ("grade A lead", True)
+    assert "here are the next free times" in closed_now.text(sender, "yes please")

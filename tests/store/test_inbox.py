@@ -10,7 +10,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.errors import ConversationClosed, ConversationHeld, ConversationNotInInbox, InvalidField
+from bot.errors import (
+    ConversationClosed,
+    ConversationHeld,
+    ConversationNotInInbox,
+    InvalidField,
+    ReplyNotResendable,
+)
 from bot.store import ProfileStore, StudioUser
 from tests.store.conftest import NOW, at
 
@@ -181,7 +187,7 @@ def test_queued_replies_are_claimed_once(store: ProfileStore) -> None:
     ben = _user(store, "Ben")
     store.inbox.reply("w1", ben, "shown in the chat", delivery="shown", now=at(10))
     queued = store.inbox.reply("w1", ben, "by text", delivery="queued", now=at(11))
-    [claimed] = store.inbox.claim_queued_replies()
+    [claimed] = store.inbox.claim_queued_replies(now=at(12))
     assert (claimed.id, claimed.delivery) == (queued.id, "sending")
     assert store.inbox.claim_queued_replies() == []
     store.inbox.set_delivery(queued.id, "failed", "21211: not a valid number")
@@ -233,3 +239,70 @@ def test_a_disabled_user_leaves_what_they_held(store: ProfileStore) -> None:
     assert _kinds(store)[-1] == ("left", "Ben", "Ben left the conversation")
     assert store.inbox.claim("w1", _user(store, "Cleo"), now=at(30)).holder == "Cleo"
     assert store.inbox.release_held_by(ben.id) == []
+
+
+def test_a_reply_abandoned_mid_send_becomes_uncertain_not_sent_again(store: ProfileStore) -> None:
+    _handoff(store, _contact(store))
+    ben = _user(store, "Ben")
+    queued = store.inbox.reply("w1", ben, "by text", delivery="queued", now=at(10))
+    [claimed] = store.inbox.claim_queued_replies(now=at(11))
+    # The worker died here, between marking it and the provider's answer.
+    assert store.inbox.reap_abandoned_replies(now=at(11 + 4 * 60)) == 0
+    assert store.inbox.reap_abandoned_replies(now=at(11 + 6 * 60)) == 1
+    last = store.inbox.messages("w1")[-1]
+    assert (last.id, last.delivery) == (claimed.id, "uncertain")
+    assert "may not have arrived" in (last.delivery_error or "")
+    assert store.inbox.claim_queued_replies(now=at(400)) == []
+    assert store.inbox.reap_abandoned_replies(now=at(9000)) == 0
+    # A worker that was only slow still reports what the provider said.
+    assert store.inbox.set_delivery(queued.id, "sent")
+    assert store.inbox.messages("w1")[-1].delivery == "sent"
+
+
+def test_a_failed_or_uncertain_reply_is_sent_again_once_on_request(store: ProfileStore) -> None:
+    _handoff(store, _contact(store))
+    ben, cleo = _user(store, "Ben"), _user(store, "Cleo")
+    queued = store.inbox.reply("w1", ben, "by text", delivery="queued", now=at(10))
+    store.inbox.claim_queued_replies(now=at(11))
+    store.inbox.reap_abandoned_replies(now=at(1000))
+    with pytest.raises(ConversationHeld):
+        store.inbox.resend("w1", queued.id, cleo, delivery="queued", now=at(1001))
+    again = store.inbox.resend("w1", queued.id, ben, delivery="queued", now=at(1002))
+    assert (again.kind, again.body, again.delivery, again.author) == (
+        "agent", "by text", "queued", "Ben")  # fmt: skip
+    assert [m.delivery for m in store.inbox.messages("w1") if m.kind == "agent"] == [
+        "resent", "queued"]  # fmt: skip
+    with pytest.raises(ReplyNotResendable, match="sent again already"):
+        store.inbox.resend("w1", queued.id, ben, delivery="queued", now=at(1003))
+    # The first worker, only slow after all, does not overwrite what the salesperson chose.
+    assert not store.inbox.set_delivery(queued.id, "sent")
+    with pytest.raises(ReplyNotResendable, match="only a failed or uncertain one"):
+        store.inbox.resend("w1", again.id, ben, delivery="queued", now=at(1004))
+    with pytest.raises(InvalidField, match="message"):
+        store.inbox.resend("w1", 10_000, ben, delivery="queued", now=at(1005))
+    note = store.inbox.note("w1", ben, "private", now=at(1006))
+    with pytest.raises(InvalidField, match="message"):
+        store.inbox.resend("w1", note.id, ben, delivery="queued", now=at(1007))
+
+
+def test_an_admin_takes_over_what_someone_else_holds(store: ProfileStore) -> None:
+    _handoff(store, _contact(store))
+    ben = _user(store, "Ben")
+    ann = store.studio.create_user("ann@admin.example", "Ann", "admin", "x", now=NOW)
+    store.inbox.claim("w1", ben, now=at(10))
+    entry, taken_from = store.inbox.take_over("w1", ann, now=at(20))
+    assert (entry.holder, entry.held_since, taken_from) == ("Ann", at(20), "Ben")
+    assert _kinds(store)[-3:] == [
+        ("left", "Ben", "Ben left the conversation"),
+        ("joined", "Ann", "Ann joined the conversation"),
+        ("note", "Ann", "Ann took over this conversation from Ben."),
+    ]
+    with pytest.raises(ConversationHeld, match="Ann holds"):
+        store.inbox.reply("w1", ben, "still me", delivery="shown", now=at(21))
+    assert store.inbox.take_over("w1", ann, now=at(22)) == (store.inbox.entry("w1"), None)
+    store.inbox.hand_back("w1", ann, now=at(23))
+    # Nobody holds it: taking over is claiming.
+    assert store.inbox.take_over("w1", ann, now=at(24))[1] is None
+    store.inbox.close("w1", ann, now=at(25))
+    with pytest.raises(ConversationClosed):
+        store.inbox.take_over("w1", ann, now=at(26))

@@ -28,7 +28,7 @@ def test_upgrade_builds_the_schema_of_schema_py(engine: Engine) -> None:
 
 
 def test_upgrade_records_head_revision(engine: Engine) -> None:
-    assert current_revision(engine) == HEAD == "0016"
+    assert current_revision(engine) == HEAD == "0017"
 
 
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:

@@ -222,3 +222,65 @@ def test_no_reply_to_someone_who_said_stop(studio: StudioServer) -> None:
     refused = sales(studio, "Ben").post(page("+14155550178") + "/reply", {"body": "Hi Ada"})
     assert refused.status_code == 409 and "asked not to be contacted on sms" in refused.text
     assert [m.kind for m in studio.store.inbox.messages("+14155550178")] == ["handoff"]
+
+
+def test_an_uncertain_reply_is_shown_and_sent_again_only_on_request(studio: StudioServer) -> None:
+    ada = handed_off(studio, conversation="+14155550179", channel="sms")
+    ben = sales(studio, "Ben")
+    assert ben.post(page("+14155550179") + "/reply", {"body": "Hi Ada"}).status_code == 303
+    store = studio.store
+    # A worker took it to the provider ten minutes ago and died before the answer.
+    store.inbox.claim_queued_replies(now=datetime.now(timezone.utc) - timedelta(minutes=10))
+    assert store.inbox.reap_abandoned_replies() == 1
+    [first] = [m for m in store.inbox.messages("+14155550179") if m.kind == "agent"]
+    shown = ben.get(page("+14155550179")).text
+    assert "uncertain — may not have arrived" in shown and "they may get it twice" in shown
+    assert ben.post(page("+14155550179") + "/resend", {"message": "x1"}).status_code == 400
+    cleo = sales(studio, "Cleo")
+    assert (
+        cleo.post(page("+14155550179") + "/resend", {"message": str(first.id)}).status_code == 409
+    )
+    assert ben.post(page("+14155550179") + "/resend", {"message": str(first.id)}).status_code == 303
+    again = ben.post(page("+14155550179") + "/resend", {"message": str(first.id)})
+    assert again.status_code == 409 and "sent again already" in again.text
+    replies = [
+        (m.body, m.delivery) for m in store.inbox.messages("+14155550179") if m.kind == "agent"
+    ]
+    assert replies == [("Hi Ada", "resent"), ("Hi Ada", "queued")]
+    actions = [(actor, action) for actor, action, target in audited(studio) if target == ada.id]
+    assert ("studio:ben@example.com", "studio.inbox_resent") in actions
+    assert ("studio:ben@example.com", "studio.inbox_resent_refused") in actions
+
+
+def test_an_email_notices_link_opens_its_conversation(studio: StudioServer) -> None:
+    handed_off(studio, conversation="+14155550180", channel="sms")
+    [handoff] = studio.store.inbox.messages("+14155550180")
+    anonymous = studio.client()
+    signin = anonymous.get(f"/inbox/m/{handoff.id}")
+    assert signin.status_code == 303 and f"next=/inbox/m/{handoff.id}" in signin.headers["location"]
+    ben = sales(studio, "Ben")
+    opened = ben.get(f"/inbox/m/{handoff.id}")
+    assert opened.status_code == 303 and opened.headers["location"] == page("+14155550180")
+    assert ben.get("/inbox/m/999999").status_code == 404
+    assert studio.signed_in("marketer").get(f"/inbox/m/{handoff.id}").status_code == 403
+
+
+def test_an_admin_takes_over_and_the_holder_sees_it(studio: StudioServer) -> None:
+    ada = handed_off(studio)
+    ben, cleo = sales(studio, "Ben"), sales(studio, "Cleo")
+    assert ben.post(page() + "/claim").status_code == 303
+    assert cleo.post(page() + "/take-over").status_code == 403
+    assert cleo.post(page() + "/claim").status_code == 409
+    admin = studio.signed_in("admin")
+    assert "Take over from Ben" in admin.get(page()).text
+    assert admin.post(page() + "/take-over").status_code == 303
+    entry = studio.store.inbox.entry("web-ada")
+    assert entry.holder is not None and entry.holder != "Ben"
+    seen = ben.get(page()).text
+    assert f"{entry.holder} took over this conversation from Ben." in seen
+    refused = ben.post(page() + "/reply", {"body": "Ben again"})
+    assert refused.status_code == 409 and f"{entry.holder} holds this conversation" in refused.text
+    [taken] = [e for e in studio.store.privacy.audit_entries(500)
+               if e.action == "studio.inbox_taken_over"]  # fmt: skip
+    assert taken.target == ada.id and taken.details == {"taken_from": "Ben"}
+    assert taken.actor.startswith("studio:") and taken.actor != "studio:ben@example.com"

@@ -3,15 +3,24 @@ each, what was said and noted there, and saved replies."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
-from bot.store import inbox, outcomes
+from sqlalchemy.engine import Connection
+
+from bot.store import handoffs, inbox, outcomes
 from bot.store.checks import utc
-from bot.store.records import InboxEntry, InboxMessage, SavedReply, StudioUser
+from bot.store.records import InboxEntry, InboxMessage, InboxNotice, SavedReply, StudioUser
 from bot.store.transactions import Transactions
 
+# Builds an email notice's payload (to, subject, body) for one of its recipients.
+ComposeNotice = Callable[[InboxNotice, str], Mapping[str, Any]]
 # The inbox's live updates read at most this many changes at a time.
 CHANGES_AT_ONCE = 200
+# Far longer than a send with its retries takes (senders/retry.py: three tries, waits of
+# at most 30 s): a reply still `sending` after this was abandoned by a dead worker.
+ABANDONED_AFTER = timedelta(minutes=5)
 
 
 class InboxPart:
@@ -42,6 +51,15 @@ class InboxPart:
         ConversationClosed if it is closed."""
         at = utc(now)
         return self._tx.write(lambda conn: inbox.claim(conn, conversation_id, user, at))
+
+    def take_over(
+        self, conversation_id: str, user: StudioUser, now: datetime | None = None
+    ) -> tuple[InboxEntry, str | None]:
+        """`user` holds the conversation even if someone else did (admins only: the
+        studio checks the role); returns the entry and whom it was taken from.
+        ConversationClosed if it is closed."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.take_over(conn, conversation_id, user, at))
 
     def reply(
         self,
@@ -118,13 +136,67 @@ class InboxPart:
     def latest_change(self) -> int:
         return self._tx.read(inbox.latest_id)
 
-    def claim_queued_replies(self, limit: int = CHANGES_AT_ONCE) -> list[InboxMessage]:
+    def claim_queued_replies(
+        self, limit: int = CHANGES_AT_ONCE, now: datetime | None = None
+    ) -> list[InboxMessage]:
         """Replies for a provider to deliver, each marked `sending` for this caller alone;
-        the caller reports each with `set_delivery` ("sent" or "failed")."""
-        return self._tx.write(lambda conn: inbox.claim_queued(conn, limit))
+        the caller reports each with `set_delivery` ("sent", "failed" or "uncertain")."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.claim_queued(conn, limit, at))
 
-    def set_delivery(self, message_id: int, delivery: str, error: str | None = None) -> None:
-        self._tx.write(lambda conn: inbox.set_delivery(conn, message_id, delivery, error))
+    def set_delivery(self, message_id: int, delivery: str, error: str | None = None) -> bool:
+        """False when the reply was no longer being sent (it was sent again meanwhile)."""
+        return self._tx.write(lambda conn: inbox.set_delivery(conn, message_id, delivery, error))
+
+    def reap_abandoned_replies(
+        self, now: datetime | None = None, after: timedelta = ABANDONED_AFTER
+    ) -> int:
+        """Replies left `sending` for longer than `after` (a worker died mid-send) become
+        `uncertain`, never sent again by themselves; how many."""
+        at = utc(now)
+        return self._tx.write(lambda conn: inbox.reap_abandoned(conn, at, after))
+
+    def resend(
+        self,
+        conversation_id: str,
+        message_id: int,
+        user: StudioUser,
+        *,
+        delivery: str,
+        now: datetime | None = None,
+    ) -> InboxMessage:
+        """Send a failed or uncertain reply again, as a new reply by `user`. Raises
+        ReplyNotResendable (it was resent already, or is neither), InvalidField (no such
+        reply in this conversation), ConversationHeld, ConversationClosed."""
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: inbox.resend(conn, conversation_id, message_id, user, delivery, at)
+        )
+
+    def queue_email_notices(
+        self,
+        compose: ComposeNotice,
+        every: timedelta,
+        now: datetime | None = None,
+        limit: int = 50,
+    ) -> int:
+        """Queue an email notice (through the handoff deliveries' outbox, so it is
+        retried like them) to the holder, or to the sales team when nobody holds the
+        conversation, for each conversation with a new handoff or new messages from the
+        person; at most one per conversation every `every`. How many emails."""
+        at = utc(now)
+
+        def queue(conn: Connection) -> int:
+            notices = inbox.take_notices(conn, at, every, limit)
+            emails = [(n.contact_id, compose(n, to)) for n in notices for to in n.recipients]
+            for contact_id, payload in emails:
+                handoffs.enqueue(conn, contact_id, "email", payload, at)
+            return len(emails)
+
+        return self._tx.write(queue)
+
+    def message(self, message_id: int) -> InboxMessage | None:
+        return self._tx.read(lambda conn: inbox.message(conn, message_id))
 
     def saved_replies(self) -> list[SavedReply]:
         return self._tx.read(inbox.list_saved_replies)
