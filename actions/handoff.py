@@ -167,6 +167,9 @@ class ActionHumanHandoff(StoreBacked, Action):
         replyable = channel in REPLYABLE_CHANNELS and (
             channel != "voice" or put_through or calls_back_the_caller(tracker)
         )
+        # A web chat visitor who would rather not give an email or a phone, even after
+        # hearing one is needed: the team answers in the open chat (the inbox, #20).
+        replyable = replyable or (channel == "web" and said_in_session(tracker, NEED_CONTACT))
         if replyable:
             return await self.call_store(self.store.contacts.ensure, channel, tracker.sender_id)
         return None
@@ -225,4 +228,6 @@ def _how_they_reach_you(contact: Contact, channel: str, given: dict[str, str]) -
     email, phone = contact.email or given.get("email"), contact.phone or given.get("phone")
     if email:
         return f" at {email}"
-    return f" on {phone}" if phone else ""
+    if phone:
+        return f" on {phone}"
+    return " right here, in this chat" if channel == "web" else ""

@@ -5,7 +5,8 @@ goes on. Asked again, it does not say the same words twice or keep asking: once 
 a way to reach the person (an email or a phone), the questions left are skipped, so the
 form ends and the summary and the handoff follow with what was given. Without one, only
 the email and the phone are asked for; asked a third time, a caller is handed over to be
-called back on the number they are calling from, and anyone else is told plainly that
+called back on the number they are calling from, a web chat visitor is answered by the
+team in the open chat (the inbox), and anyone else (a REST client) is told plainly that
 nobody can get back to them without one; the form ends with what was given.
 """
 
@@ -48,13 +49,15 @@ class ActionHandoffInForm(Action):
         if not reachable:
             # A caller can still be called back on the number they are calling from
             # (actions/handoff.py); anyone else is told plainly why nobody can get back.
+            # A web chat visitor is answered by the team in the open chat (the inbox).
             calling = channel_of(tracker) == "voice" and caller_number(tracker) is not None
-            if not calling:
+            answered_here = calling or channel_of(tracker) == "web"
+            if not answered_here:
                 dispatcher.utter_message(response=CANNOT_REACH)
             return [
                 SlotSet(REQUESTED_SLOT, None),
                 ActiveLoop(None),
-                FollowupAction("action_human_handoff" if calling else "action_listen"),
+                FollowupAction("action_human_handoff" if answered_here else "action_listen"),
             ]
         dispatcher.utter_message(response=INSISTED)
         return [SlotSet(SKIPPED, [*skipped, *left])]

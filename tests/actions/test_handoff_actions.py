@@ -95,6 +95,38 @@ async def test_a_caller_who_turns_down_every_detail_is_called_back_on_the_callin
     assert followups(events) == ["action_listen"]
 
 
+async def test_a_web_chat_visitor_who_turns_down_every_detail_is_answered_in_the_chat(
+    store: ProfileStore, settings: Settings
+) -> None:
+    told = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": name}}
+        for name in ("utter_handoff_in_form", "utter_handoff_need_contact")
+    ]
+    tracker = make_tracker(
+        "I'll tell the person, not you", intent="human_handoff", metadata={"parley_channel": "web"}
+    )
+    tracker.events[:0] = told
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_handoff_sent"]
+    assert dispatcher.messages[0]["how"] == " right here, in this chat"
+    contact = store.contacts.for_identity("web", "visitor-1")
+    assert contact is not None and contact.email is None and contact.phone is None
+    assert len(store.privacy.export(contact.id)["handoffs"]) == 1
+    assert followups(events) == ["action_listen"]
+
+
+async def test_a_web_chat_visitor_is_asked_for_a_way_to_reach_them_first(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = make_tracker(
+        "a person please", intent="human_handoff", metadata={"parley_channel": "web"}
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_handoff"] and followups(events) == ["lead_form"]
+
+
 # ---------------------------------------------------------------- office hours (#20)
 
 LONDON = ZoneInfo("Europe/London")

@@ -70,3 +70,25 @@ async def test_refused_a_third_time_the_form_ends_saying_why_not_the_same_words(
     assert {"event": "active_loop", "name": None} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
+
+
+async def test_refused_a_third_time_on_web_chat_the_team_answers_in_the_chat() -> None:
+    tracker = told_before(
+        make_tracker(
+            "I'll tell the person, not you",
+            intent="human_handoff",
+            metadata={"parley_channel": "web"},
+        )
+    )
+    need = {
+        "event": "bot",
+        "text": "...",
+        "metadata": {"utter_action": "utter_handoff_need_contact"},
+    }
+    tracker.events.insert(1, need)
+    events, said = await run(tracker)
+    # The inbox (#20) puts the team's reply into the open widget: no email needed.
+    assert said == []
+    assert {"event": "followup", "name": "action_human_handoff"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
