@@ -1172,6 +1172,31 @@ _SAID_AGAIN = re.compile(r"\b((?:[a-z0-9]+\s+){0,2}[a-z0-9]+)\s+(?:sorry|i mean)
 _DOG_DOT = re.compile(r"\bdog(?=\s+(?:com|net|org|co|io|uk|ca|au|ie|de|nl|in)\b)", re.I)
 
 
+# How to write what was said, not more of the address: "d as in david", "no dot",
+# "all together" before the "at", "adeyemi that's a d e y e m i".
+_AS_IN = re.compile(r"\b([a-z])\s+(?:as in|for|like)\s+[a-z]+\b")
+_HOW_WRITTEN = re.compile(
+    r"\b(?:(?:with\s+)?no|without)\s+(?:dots?|spaces?|dashes?|hyphens?|periods?)\b|"
+    r"\b(?:all\s+)?(?:together|one word)\b(?=\s+(?:at|@)\b)"
+)
+_RESPELT = re.compile(
+    r"\b((?:[a-z]+\s+){0,2}[a-z]+)\s+(?:that'?s|that is|spelt|spelled|spelling)\s+((?:[a-z]\s+){2,}[a-z])\b"
+)
+
+
+def _spelling_notes_out(spoken: str) -> str:
+    spoken = _AS_IN.sub(r"\1", spoken)
+    spoken = _HOW_WRITTEN.sub(" ", spoken)
+
+    def said_then_spelt(match: re.Match[str]) -> str:
+        words, letters = match.group(1), match.group(2).replace(" ", "")
+        # The letters spell the last words said: they repeat them, they add nothing.
+        tail = "".join(words.split())
+        return words if tail.endswith(letters) or letters.endswith(tail) else match.group(0)
+
+    return " ".join(_RESPELT.sub(said_then_spelt, spoken).split())
+
+
 # "d-a-v-e": letters spelt out with hyphens between them are one word.
 _HYPHEN_SPELT = re.compile(r"\b(?:[a-z]-){2,}[a-z]\b")
 # Letters as a recognizer writes their names. Names that are also common words ("are",
@@ -1229,6 +1254,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     it could belong to the address ("anna kovacs at ...")."""
     spoken = _without_one_word_note(text.lower().replace("’", "'"))
     spoken = _SAID_AGAIN.sub(r"\1", _DOG_DOT.sub("dot", spoken))
+    spoken = _spelling_notes_out(spoken)
     for pattern, symbol in _SPOKEN_PHRASES:
         spoken = pattern.sub(symbol, spoken)
     spoken = _HYPHEN_SPELT.sub(lambda m: m.group(0).replace("-", ""), spoken)
@@ -1416,7 +1442,8 @@ _MIN_SPOKEN_DIGITS = 7  # fewer is a count or a code, not a phone number
 
 
 # What a recognizer writes for a digit said on a bad line: "for", "to", "won", "ate".
-# Only between two spoken digits ("oh one for two"): anywhere else they are words.
+# Only between two spoken digits ("oh one for two") or ending a run of them ("... seven
+# won won"): anywhere else they are words.
 _SOUND_ALIKES = {
     "for": "4",
     "fore": "4",
@@ -1432,8 +1459,18 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
     """The digit a word stands for; "oh" only beside another spoken digit."""
     word = tokens[index]
     if word in _SOUND_ALIKES:
-        beside = [tokens[i] for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
-        if len(beside) == 2 and all(w in _DIGIT_WORDS or w.isdigit() for w in beside):
+        # Past any sound-alikes beside it ("seven won won"): a spoken digit on the left,
+        # and on the right another one or the end of what was said.
+        left, right = index - 1, index + 1
+        while left >= 0 and tokens[left] in _SOUND_ALIKES:
+            left -= 1
+        while right < len(tokens) and tokens[right] in _SOUND_ALIKES:
+            right += 1
+
+        def digit(i: int) -> bool:
+            return tokens[i] in _DIGIT_WORDS or tokens[i].isdigit()
+
+        if left >= 0 and digit(left) and (right == len(tokens) or digit(right)):
             return _SOUND_ALIKES[word]
         return None
     if word in ("oh", "o"):

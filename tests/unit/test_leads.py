@@ -929,3 +929,31 @@ def test_the_detail_itself_is_kept_without_the_words_around_it(
 ) -> None:
     reading = read_message(said, region="US", requested=requested)  # type: ignore[arg-type]
     assert reading.values[requested] == value  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        (
+            "f adeyemi that's f a d e y e m i at greenleaf pharmacy dot co dot uk "
+            "greenleaf pharmacy one word",
+            "fadeyemi@greenleafpharmacy.co.uk",
+        ),
+        (
+            "d as in david pettiford no dot all together at ridgeline hvac dot com",
+            "dpettiford@ridgelinehvac.com",
+        ),
+        ("j as in juliet smith at gmail dot com", "jsmith@gmail.com"),
+    ],
+)
+def test_spelling_notes_in_a_spoken_address_are_not_part_of_it(said: str, email: str) -> None:
+    assert read_message(said, region="US", requested="email").values["email"] == email
+
+
+def test_sound_alike_digits_that_end_a_spoken_number_are_digits() -> None:
+    said = "it's a u k line oh two oh seven nine four six oh seven won won"
+    reading = read_message(said, region="US", requested="phone")
+    assert reading.values["phone"] == "+442079460711"
+    # "... for work" is a word after the number, not a digit
+    said = "oh seven seven oh oh nine oh oh two eight three for work"
+    assert read_message(said, region="GB", requested="phone").values["phone"] == "+447700900283"
