@@ -671,7 +671,7 @@ def _band(values: list[float], bucket: Callable[[float], str]) -> str | None:
     return band if share >= _MOST_OF_THE_SPAN else None
 
 
-_MOST_OF_THE_SPAN = 0.7
+_MOST_OF_THE_SPAN = 0.75
 
 
 def _size_bucket(people: float) -> str:

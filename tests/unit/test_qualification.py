@@ -202,7 +202,7 @@ def test_volunteered_phrasings(text: str, expected: dict[str, str]) -> None:
         ("between twenty and fifty", "11-50"),
         ("5-person team", "1-10"),
         ("40–60", None),  # half in each band: asked again, not guessed
-        ("100-500", "201-1000"),
+        ("100-500", None),  # a quarter of it under 200: asked again
         # Bounds sit just past the number.
         ("under 10", "1-10"),
         ("over 50", "51-200"),
@@ -832,3 +832,10 @@ def test_who_decides_from_what_the_person_does(said: str, intent: str | None, va
 def test_yes_and_no_to_who_decides_is_asked_about_not_taken_for_yes() -> None:
     answer = read_answer("authority", "yes and no", "affirm")
     assert answer.value is None and answer.follow_up == NOT_THE_DECIDER
+
+
+def test_a_range_mostly_in_one_band_is_filed_there_and_one_split_is_not() -> None:
+    assert read_answer("company_size", "between 50 and 100").value == "51-200"
+    assert read_answer("budget", "$1k-10k").value == "1k_10k"
+    # €40-60k is about $44-66k: a quarter of it under $50k is too much to guess across.
+    assert read_answer("budget", "€40-60k").value is None
