@@ -18,6 +18,7 @@ SAID_OUTRIGHT = frozenset({"opt_out", "cancel", "request_erasure", "request_data
 
 _QUESTION_START = re.compile(
     r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
+    r"(?!can'?t\b|can’t\b|cannot\b|won'?t\b)"  # "can't talk now": a statement
     r"(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
     r"for what|how come|"
     r"will|would|should|may|tell me|show me|explain|"
@@ -446,6 +447,18 @@ _WANTS_FOLLOW_UP = re.compile(
 # ("Not now" alone may turn down only the question asked; see `declines`.)
 _LEAVES_FOR_NOW = re.compile(
     r"\b(?:gotta go|got to go|have to go|need to go|must go|i'?m off now|"
+    # "catch you later", "gotta run", "meeting starting", "let me think about it first",
+    # "I'll discuss it with my team and get back to you", "changed my mind"
+    r"catch (?:you|ya|u) later|ttyl|talk (?:to you |to ya )?later|speak (?:to you )?(?:later|soon)|"
+    r"(?:gotta|got to|have to|need to|must|'ve got to) (?:run|dash|fly|hop off|head off)|"
+    r"i'?m out\b(?!\s+(?:of|at|in|on))|brb|(?:my )?battery'?s? (?:is )?(?:dying|about to die|low)|"
+    r"(?:got|getting|have) (?:a|another) call (?:coming in|on the other line)|"
+    r"meeting(?:'s| is)? (?:starting|about to start)|someone'?s at the door|"
+    r"customer (?:just )?(?:came|walked|showed) (?:in|up)|done for (?:today|now|the day)|"
+    r"let me (?:think|sleep) (?:about|on) it|i'?ll (?:think|sleep) (?:about|on) it|think it over|"
+    r"(?:discuss|talk) (?:it |this |that )?(?:over )?with (?:my|the|our) \w+(?: \w+)? (?:first|and get back)|"
+    r"(?:and |i'?ll |will )get back to (?:you|ya|u)|changed my mind|on second thought|"
+    r"never ?mind|nvm|forget (?:it|about it)|not interested(?: any ?more)?|"
     r"(?:i'?ll|i will|will) (?:come|check) back|come back (?:later|another time|to (?:it|this))|"
     r"(?:another|some other) time|when i(?:'ve| have)? (?:got |get |have )?(?:more )?time|"
     r"(?:let me|i'?ll|i will|i'?d better|better) (?:call|ring|phone) (?:you )?back|"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.interruptions import declines, refuses_outright
+from bot.interruptions import declines, leaves_for_now, refuses_outright, wants_no_details
 from bot.lead_vocabulary import (
     ABBREVIATIONS,
     BOT_NAMES,
@@ -289,6 +289,7 @@ _NOT_NAME_WORDS = word_set(
     wait hang hold before first obviously basically honestly actually really totally exactly
     certainly definitely probably seriously literally absolutely apparently frankly anyway
     anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
+    bye goodbye byee ttyl brb nvm ugh ugh meh lol lmao haha hehe omg gotta gonna
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -299,6 +300,7 @@ _SENTENCE_WORDS = word_set(
     quick
     person email e-mail phone number mobile company business role job title name again
     later now today tomorrow else thing stuff info information details see like love hate
+    mind maybe day meeting starting out run running busy driving
     """
 )
 # Of those, the ones that are also common surnames (Dana Price, Tom Keen, Ann Love).
@@ -854,7 +856,7 @@ def _looks_like_description(value: str) -> bool:
 
 _NEED = re.compile(
     # A stated problem, not a request to the bot ("I want a demo" is not a need).
-    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
+    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to(?! (?:run|go|dash|leave|head|hop|fly)\b)|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
     re.I,
 )
 
@@ -1665,6 +1667,29 @@ def read_message(
         reading.values.setdefault(field_name, value)
     if requested is None or requested in reading.values:
         return reading
+    if leaves_for_now(text) or wants_no_details(text):
+        # "oh shoot, meeting starting, catch you later": the words of someone leaving or
+        # keeping their details are read for nothing but what they state outright ("I'm
+        # Tom, gotta run" still gives the name it introduces).
+        kept = [c for c in _CLAUSE.split(text) if c.strip() and not _leaving_words(c)]
+        rest = ", ".join(c.strip() for c in kept)
+        lead_in = _LEAD_INS.get(requested)
+        said_outright = (lead_in is not None and lead_in.match(rest)) or (
+            requested == "name" and name_problem(rest, banned) is None
+        )
+        if rest and rest != text and said_outright and requested != "need":
+            return read_message(
+                rest,
+                region=region,
+                requested=requested,
+                persons=persons,
+                organizations=organizations,
+                email_hint=email_hint,
+                excluded=excluded,
+                caller=caller,
+            )
+        values = {f: v for f, v in reading.values.items() if not (f == "need" and v == text)}
+        return Reading(values=values, problems=reading.problems, declined=True)
     if reading.declined:
         reading.problems.pop(requested, None)
         if requested != "name" or refuses_outright(text):
@@ -1682,6 +1707,13 @@ def read_message(
     elif requested == "need":
         reading.problems["need"] = "empty"
     return reading
+
+
+_CLAUSE = re.compile(r"[,.;!]+|\s+-\s+")
+
+
+def _leaving_words(clause: str) -> bool:
+    return leaves_for_now(clause) or wants_no_details(clause) or declines(clause)
 
 
 _FULL_NAME = re.compile(r"\b(?:full|legal|proper|real) name(?:'s|’s| is|:| would be)\s*", re.I)

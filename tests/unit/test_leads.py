@@ -957,3 +957,31 @@ def test_sound_alike_digits_that_end_a_spoken_number_are_digits() -> None:
     # "... for work" is a word after the number, not a digit
     said = "oh seven seven oh oh nine oh oh two eight three for work"
     assert read_message(said, region="GB", requested="phone").values["phone"] == "+447700900283"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "oh shoot, meeting starting, catch you later",
+        "never mind",
+        "Can't talk now, ttyl",
+        "my battery's dying, bye",
+        "ok i'm out",
+        "brb",
+        "I need to run, bye",
+        "Let me discuss with my team first and get back to you",
+    ],
+)
+def test_someone_leaving_gives_no_name_or_need(said: str) -> None:
+    for requested in ("name", "need", "company"):
+        reading = read_message(said, region="US", requested=requested)  # type: ignore[arg-type]
+        assert not reading.values, (requested, reading.values)
+
+
+def test_a_name_said_before_leaving_is_kept() -> None:
+    assert read_message("I'm Tom, gotta run", region="US", requested="name").values == {
+        "name": "Tom"
+    }
+    assert read_message("Tom Baker - gotta run", region="US", requested="name").values == {
+        "name": "Tom Baker"
+    }
