@@ -300,7 +300,8 @@ def database(backend: str, workdir: Path) -> Iterator[SqlEngine]:
     """A fresh database migrated to head: a SQLite file, or a PostgreSQL schema that is
     dropped with everything in it afterwards."""
     if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{workdir / 'parley.db'}")
+        # Connections kept, as `parley worker` keeps them.
+        engine = make_engine(f"sqlite:///{workdir / 'parley.db'}", keep_connections=True)
         try:
             upgrade(engine)
             yield engine
