@@ -68,7 +68,7 @@ from bot.store.schema import (  # noqa: E402
 )
 from campaigns.definitions import Campaign, parse_campaign  # noqa: E402
 from campaigns.dispatch import Dispatcher, RateLimiter, Turn  # noqa: E402
-from campaigns.steps import Engine, advance  # noqa: E402
+from campaigns.steps import ADVANCE_BATCH, Engine, advance  # noqa: E402
 from campaigns.triggers import plan  # noqa: E402
 from campaigns.worker import Health, Worker, limits_of  # noqa: E402
 from senders.interface import OutboundMessage, SendReceipt  # noqa: E402
@@ -877,7 +877,12 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         action="store_true",
         help="also time one worker tick with its segment rescan (about as long as planning)",
     )
-    add("--advance-batch", type=int, default=100, help="as the worker: advance(limit=100)")
+    add(
+        "--advance-batch",
+        type=int,
+        default=ADVANCE_BATCH,
+        help=f"enrollments per advance (the worker's: {ADVANCE_BATCH})",
+    )
     add(
         "--dispatch-batch",
         type=int,

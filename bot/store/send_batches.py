@@ -4,7 +4,8 @@ transaction.
 The dispatcher marks and finishes sends by the hundred a second; one UPDATE a send made
 the database's share of a send cost more than the provider call. Here the rows whose
 claim still holds are read (and on PostgreSQL locked) with one statement, and changed
-with one statement per kind of change. On SQLite the transaction holds the write lock
+with one statement per kind of change (for results, per status, reason, channel and
+retry time: the provider's message ids go in a CASE). On SQLite the transaction holds the write lock
 from its start, so nothing can change a row between the read and the write.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store.schema import campaign_enrollments, campaign_sends
@@ -66,16 +67,13 @@ def finish(conn: Connection, finishes: Sequence[Finish], now: datetime) -> set[i
         row = rows.get(done.send_id)
         if row is not None and done.send_id not in held and row.holds(done.token):
             held[done.send_id] = done
-    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    alike: dict[tuple[str, str | None, str | None, datetime | None], list[Finish]] = {}
     for done in held.values():
-        values = _finished_values(done, now)
-        params = {f"new_{name}": value for name, value in values.items()}
-        by_shape.setdefault(tuple(values), []).append({"send_id": done.send_id, **params})
-    for shape, changes in by_shape.items():
-        # A bound parameter may not share its name with a column the UPDATE sets.
-        new = {name: bindparam(f"new_{name}") for name in shape}
+        alike.setdefault((done.status, done.reason, done.channel, done.retry_at), []).append(done)
+    for group in alike.values():
+        ids = sorted(done.send_id for done in group)
         conn.execute(
-            update(campaign_sends).where(S.id == bindparam("send_id")).values(new), changes
+            update(campaign_sends).where(S.id.in_(ids)).values(_finished_values(group, now))
         )
     sent = [rows[i].enrollment_id for i, done in held.items() if done.status == SENT]
     _note_last_sent(conn, sent, now)
@@ -108,7 +106,10 @@ def _locked(conn: Connection, ids: set[int]) -> dict[int, _Row]:
     }
 
 
-def _finished_values(done: Finish, now: datetime) -> dict[str, Any]:
+def _finished_values(group: list[Finish], now: datetime) -> dict[str, Any]:
+    """What a group of results alike but for their provider message ids sets: those
+    ids in one CASE, so the group is one statement (and one round trip)."""
+    done = group[0]
     values: dict[str, Any] = {
         "status": done.status,
         "lease_until": None,
@@ -121,8 +122,9 @@ def _finished_values(done: Finish, now: datetime) -> dict[str, Any]:
         values["due_at"] = done.retry_at
     if done.channel is not None:
         values["channel"] = done.channel
-    if done.provider_message_id is not None:
-        values["provider_message_id"] = done.provider_message_id
+    given = {d.send_id: d.provider_message_id for d in group if d.provider_message_id is not None}
+    if given:
+        values["provider_message_id"] = case(given, value=S.id, else_=S.provider_message_id)
     return values
 
 
