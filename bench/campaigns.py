@@ -813,6 +813,8 @@ def results(figures: Sequence[Figures], options: Options) -> dict[str, Any]:
             "contacts": options.contacts,
             "enqueue_sample": options.enqueue_sample,
             "dispatch_sample": options.dispatch_sample,
+            "rate": options.rate,
+            "advance_batch": options.advance_batch,
             "tick": options.tick,
         },
         "backends": {f.backend: _backend_results(f) for f in figures},
