@@ -5,8 +5,9 @@ The dispatcher marks and finishes sends by the hundred a second; one UPDATE a se
 the database's share of a send cost more than the provider call. Here the rows whose
 claim still holds are read (and on PostgreSQL locked) with one statement, and changed
 with one statement per kind of change (for results, per status, reason, channel and
-retry time: the provider's message ids go in a CASE). On SQLite the transaction holds the write lock
-from its start, so nothing can change a row between the read and the write.
+retry time: the provider's message ids go in a CASE). On SQLite the transaction holds
+the write lock from its start, so nothing can change a row between the read and the
+write.
 """
 
 from __future__ import annotations
