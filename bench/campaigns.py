@@ -68,7 +68,7 @@ from bot.store.schema import (  # noqa: E402
 )
 from campaigns.definitions import Campaign, parse_campaign  # noqa: E402
 from campaigns.dispatch import Dispatcher, RateLimiter, Turn  # noqa: E402
-from campaigns.steps import Engine, advance  # noqa: E402
+from campaigns.steps import ADVANCE_BATCH, Engine, advance  # noqa: E402
 from campaigns.triggers import plan  # noqa: E402
 from campaigns.worker import Health, Worker, limits_of  # noqa: E402
 from senders.interface import OutboundMessage, SendReceipt  # noqa: E402
@@ -300,7 +300,8 @@ def database(backend: str, workdir: Path) -> Iterator[SqlEngine]:
     """A fresh database migrated to head: a SQLite file, or a PostgreSQL schema that is
     dropped with everything in it afterwards."""
     if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{workdir / 'parley.db'}")
+        # Connections kept, as `parley worker` keeps them.
+        engine = make_engine(f"sqlite:///{workdir / 'parley.db'}", keep_connections=True)
         try:
             upgrade(engine)
             yield engine
@@ -812,6 +813,8 @@ def results(figures: Sequence[Figures], options: Options) -> dict[str, Any]:
             "contacts": options.contacts,
             "enqueue_sample": options.enqueue_sample,
             "dispatch_sample": options.dispatch_sample,
+            "rate": options.rate,
+            "advance_batch": options.advance_batch,
             "tick": options.tick,
         },
         "backends": {f.backend: _backend_results(f) for f in figures},
@@ -876,7 +879,12 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         action="store_true",
         help="also time one worker tick with its segment rescan (about as long as planning)",
     )
-    add("--advance-batch", type=int, default=100, help="as the worker: advance(limit=100)")
+    add(
+        "--advance-batch",
+        type=int,
+        default=ADVANCE_BATCH,
+        help=f"enrollments per advance (the worker's: {ADVANCE_BATCH})",
+    )
     add(
         "--dispatch-batch",
         type=int,

@@ -48,6 +48,8 @@ MARK_AHEAD_S = 0.2
 # Provider calls awaiting their answer at once, per channel: enough to keep the limiter
 # busy at hundreds a second over a few milliseconds of latency.
 MAX_IN_FLIGHT = 32
+# How far behind its schedule the limiter may catch up, sending without spacing.
+CATCH_UP_S = 0.05
 # Sends claimed (and their guards read) at a time, and at most in one run_once.
 CLAIM_PAGE = 100
 MAX_BATCH = 1000
@@ -80,8 +82,9 @@ class Turn:
 
 
 class RateLimiter:
-    """At most `rate` sends per second per channel in this process, evenly spaced, and
-    never more than `rate` requests at the provider in any one second.
+    """At most `rate` sends per second per channel in this process, evenly spaced (a send
+    woken late lets the next ones catch up, by CATCH_UP_S at most), and never more than
+    `rate` requests at the provider in any one second.
 
     Spacing alone is not enough at the provider: a request that leaves late lands next
     to the one after it. So a send also waits until the send `rate` places before it
@@ -136,9 +139,15 @@ class RateLimiter:
         lock = self._locks.setdefault(channel, asyncio.Lock())
         async with lock:
             now = self._clock()
-            start = max(now, self._next.get(channel, now))
-            self._next[channel] = start + self._gap.get(channel, 0.0)
-            return start
+            slot = self._next.get(channel, now)
+            # A send that wakes up late moves the schedule on from its own slot, not from
+            # when it woke: otherwise every millisecond the event loop is late is lost for
+            # good, and at 500/s the sends kept about 370/s. More than CATCH_UP_S behind
+            # (the channel was idle) starts afresh instead of making it up in a burst. No
+            # second's window gets more than the rate either way (see `acquire`).
+            base = slot if slot >= now - CATCH_UP_S else now
+            self._next[channel] = base + self._gap.get(channel, 0.0)
+            return max(now, slot)
 
     async def wait_until(self, moment: float) -> None:
         delay = moment - self._clock()

@@ -33,7 +33,7 @@ from bot.errors import StoreUnavailable
 from bot.logs import configure_logging
 from bot.metrics import QUEUE_DEPTH, exposition
 from bot.settings import Settings, load_settings
-from bot.store import ContactSnapshot, ProfileStore, conversation_events
+from bot.store import ContactSnapshot, ProfileStore, conversation_events, make_engine
 from campaigns.conversations import ConversationLog
 from campaigns.definitions import Campaign, CampaignError, load_campaigns
 from campaigns.dispatch import Dispatcher, RateLimiter
@@ -283,7 +283,9 @@ class Worker:
 async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     from senders.providers import build_senders  # the providers' libraries load only here
 
-    store = ProfileStore.from_url(settings.database_url)
+    # Short transactions all day long: a SQLite file's connections are kept, not
+    # opened (PRAGMAs) and closed (a WAL checkpoint) for each one.
+    store = ProfileStore(make_engine(settings.database_url, keep_connections=True))
     senders: Mapping[str, Sender] = build_senders(settings)
     if "email" in senders and not settings.twilio.public_url:
         # Marketing email without a working one-click unsubscribe link is not sent at all.

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
-from bot.store import integration, outbox, reads
+from bot.store import integration, outbox, reads, send_batches, step_batches
 from bot.store.records import (
     CampaignSend,
     CampaignState,
@@ -150,9 +150,12 @@ def claim_enrollments(
         or_(E.lease_until.is_(None), E.lease_until < now),
         ~_paused(E.campaign),
     )
-    ids = outbox.locked_ids(conn, select(E.id).where(due).order_by(E.next_run_at), limit)
-    lease_until = {"lease_until": now + lease}
-    claimed = [i for i in ids if outbox.take(conn, campaign_enrollments, i, due, lease_until)]
+    claimed = outbox.locked_ids(conn, select(E.id).where(due).order_by(E.next_run_at), limit)
+    # One statement for the lot, `due` not tested again: PostgreSQL holds the candidates'
+    # row locks, SQLite this transaction's write lock.
+    if claimed:
+        leased = update(campaign_enrollments).where(E.id.in_(claimed))
+        conn.execute(leased.values(lease_until=now + lease))
     rows = conn.execute(select(campaign_enrollments).where(E.id.in_(claimed)).order_by(E.id))
     return [_enrollment(r) for r in rows.mappings()]
 
@@ -220,11 +223,12 @@ def save_steps(
     Enrollments erased meanwhile (with their contact) are passed over."""
     wanted = {s.enrollment.id for s in sends} | {p.enrollment_id for p in progress}
     alive = set(conn.execute(select(E.id).where(E.id.in_(list(wanted)))).scalars())
-    sends = [s for s in sends if s.enrollment.id in alive]
-    progress = [p for p in progress if p.enrollment_id in alive]
-    for send in sends:
-        queue_send(conn, send.enrollment, send.step, send.variant, send.channels, now)
-    for moved in progress:
+    step_batches.queue_sends(conn, [s for s in sends if s.enrollment.id in alive], now)
+    moves = [p for p in progress if p.enrollment_id in alive]
+    # A reply ends the enrollment with an integration event: one at a time, as alone.
+    replies = [p for p in moves if p.status == EXITED and p.exit_reason == "replied"]
+    step_batches.move_on(conn, [p for p in moves if p not in replies], now)
+    for moved in replies:
         save_progress(
             conn, moved.enrollment_id, step=moved.step, next_run_at=moved.next_run_at,
             status=moved.status, exit_reason=moved.exit_reason, now=now,
@@ -259,12 +263,7 @@ def start_send(conn: Connection, send_id: int, token: str, channel: str, now: da
     After this commit the send is never handed over again: a worker dying during the
     provider call leaves it `sending`, which the reaper turns into `uncertain`.
     """
-    changed = conn.execute(
-        update(campaign_sends)
-        .where(S.id == send_id, S.claim_token == token, S.status == CLAIMED)
-        .values(status=SENDING, channel=channel, attempts=S.attempts + 1)
-    ).rowcount
-    return bool(changed == 1)
+    return send_id in send_batches.start(conn, [(send_id, token, channel)], now)
 
 
 def start_sends(
@@ -272,8 +271,7 @@ def start_sends(
 ) -> set[int]:
     """`start_send` for each (send id, claim token, channel), in one transaction: the ids
     whose claim still held, now `sending`."""
-    return {send_id for send_id, token, channel in claims
-            if start_send(conn, send_id, token, channel, now)}  # fmt: skip
+    return send_batches.start(conn, claims, now)
 
 
 def finish_send(
@@ -289,37 +287,22 @@ def finish_send(
     now: datetime,
 ) -> bool:
     """Record a send's result (or put it back as pending for `retry_at`)."""
-    given = {"channel": channel, "provider_message_id": provider_message_id}
-    also = {name: value for name, value in given.items() if value is not None}
-    changed = outbox.finish(
-        conn,
-        SENDS,
-        send_id,
-        status,
-        error=reason,
-        retry_at=retry_at,
-        now=now,
-        token=token,
-        also=also,
+    done = send_batches.Finish(
+        send_id, token, status, reason, channel, provider_message_id, retry_at
     )
-    if changed and status == SENT:
-        enrollment = select(S.enrollment_id).where(S.id == send_id).scalar_subquery()
-        conn.execute(
-            update(campaign_enrollments).where(E.id == enrollment).values(last_sent_at=now)
-        )
-    return changed
+    return send_id in send_batches.finish(conn, [done], now)
 
 
 def finish_sends(conn: Connection, outcomes: Sequence[SendOutcome], now: datetime) -> int:
     """`finish_send` for each outcome, in one transaction; how many claims still held."""
-    return sum(
-        finish_send(
-            conn, o.send.id, o.send.claim_token or "", status=o.status, reason=o.reason,
-            channel=o.channel, provider_message_id=o.provider_message_id,
-            retry_at=o.retry_at, now=now,
+    finishes = [
+        send_batches.Finish(
+            o.send.id, o.send.claim_token or "", o.status, o.reason, o.channel,
+            o.provider_message_id, o.retry_at,
         )
         for o in outcomes
-    )  # fmt: skip
+    ]  # fmt: skip
+    return len(send_batches.finish(conn, finishes, now))
 
 
 def reap_abandoned(conn: Connection, now: datetime, lease: timedelta) -> int:

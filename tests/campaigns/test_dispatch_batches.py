@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 import pytest
 
@@ -197,3 +198,34 @@ def test_one_batch_of_enrollments_queues_for_those_still_in_the_audience(
         "left_audience",
     )
     assert {by_contact[i].status for i in (ids[0], ids[2], ids[4])} == {"completed"}
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def reserved_at(limiter: RateLimiter, clock: ManualClock, *moments: float) -> list[float]:
+    taken = []
+    for moment in moments:
+        clock.now = moment
+        taken.append(await limiter.reserve("sms"))
+    return taken
+
+
+def test_a_late_send_lets_the_next_catch_up_with_the_schedule() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter({"sms": 10.0}, clock=clock)
+    slots = partial(reserved_at, limiter, clock)
+    # Woken 30 ms late: the next slot stays where the schedule had it (0.2), not 0.23.
+    assert asyncio.run(slots(0.0, 0.13, 0.13)) == pytest.approx([0.0, 0.13, 0.2])
+
+
+def test_an_idle_channel_starts_afresh_instead_of_sending_a_burst() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter({"sms": 10.0}, clock=clock)
+    slots = partial(reserved_at, limiter, clock)
+    assert asyncio.run(slots(0.0, 5.0, 5.0, 5.0)) == pytest.approx([0.0, 5.0, 5.1, 5.2])

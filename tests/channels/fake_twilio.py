@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BasicAuth, web
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class SentMessage:
     from_: str
     body: str
     status_callback: str
+    auth_token: str = ""  # the basic auth password the request came with
+    content_type: str = ""
 
 
 class FakeTwilio:
@@ -108,6 +110,10 @@ class FakeTwilio:
             late, self._late_s = self._late_s, 0.0
         await asyncio.sleep(late)
         form = await request.post()
+        auth = _basic_auth(request)
+        if auth is None or auth.login != request.match_info["sid"]:
+            # Twilio's answer to a request without the account's credentials.
+            return web.json_response({"code": 20003, "message": "Authenticate"}, status=401)
         with self._changed:
             self.requests += 1
             self.arrivals.append(time.monotonic())
@@ -124,12 +130,21 @@ class FakeTwilio:
                 str(form["From"]),
                 str(form["Body"]),
                 str(form.get("StatusCallback", "")),
+                auth.password,
+                request.content_type,
             )
             self.sent.append(message)
             self._changed.notify_all()
         # Like a Twilio that queued the message but is slow to say so.
         await asyncio.sleep(stall)
         return web.json_response(_resource(message), status=201)
+
+
+def _basic_auth(request: web.Request) -> BasicAuth | None:
+    try:
+        return BasicAuth.decode(request.headers.get("Authorization", ""))
+    except ValueError:
+        return None
 
 
 def _resource(message: SentMessage) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from channels.twilio_messaging import TwilioMessagingInput
 from senders.interface import OutboundMessage, SendFailed
 from senders.providers import build_senders
 from senders.retry import send_with_retries, worth_another_try
-from senders.twilio_texts import TwilioTextSender
+from senders.twilio_texts import TwilioError, TwilioTextSender
 from tests.channels.fake_twilio import FakeTwilio
-from tests.senders.conftest import PUBLIC_URL, SMS_FROM
+from tests.senders.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SMS_FROM
 
 # The sender fixture and the tests share the session's loop: aiohttp binds to one loop.
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -170,3 +170,26 @@ async def test_chat_replies_and_campaigns_share_one_twilio_sender(
         await chat.sender.close()
         await campaigns["sms"].close()
         store.dispose()
+
+
+async def test_twilio_sender_posts_the_form_with_the_account_credentials(
+    sender: TwilioTextSender, fake_twilio: FakeTwilio
+) -> None:
+    to = new_number()
+    await sender.send(OutboundMessage("sms", to, "Hi & bye, 50% off"))
+    (sent,) = fake_twilio.to(to)
+    assert (sent.account_sid, sent.auth_token) == (ACCOUNT_SID, AUTH_TOKEN)
+    assert sent.content_type == "application/x-www-form-urlencoded"
+    assert sent.body == "Hi & bye, 50% off"
+
+
+async def test_twilio_error_reads_the_code_and_message_of_the_answer() -> None:
+    error = TwilioError.parse(400, b'{"code": 21211, "message": "Invalid To", "status": 400}')
+    failure = error.failure("sms")
+    assert (failure.code, failure.reason) == ("21211", "Unable to create record: Invalid To")
+    assert (failure.retryable, failure.do_not_contact) == (False, "undeliverable")
+
+
+async def test_twilio_error_without_a_readable_answer_counts_the_status_as_its_code() -> None:
+    failure = TwilioError.parse(502, b"<html>Bad gateway</html>").failure("sms")
+    assert (failure.code, failure.retryable, failure.maybe_sent) == ("502", True, False)
