@@ -57,14 +57,19 @@ async def test_without_a_way_to_reach_them_only_that_is_asked_for() -> None:
     assert skipped == ["company", "role", "need"]
 
 
-async def test_refused_a_third_time_the_form_ends_saying_why_not_the_same_words() -> None:
-    tracker = told_before(make_tracker("I'll tell the person, not you", intent="human_handoff"))
+def told_twice(tracker: Any) -> Any:
+    """Told a person would follow up, then that an email or a phone is needed."""
     need = {
         "event": "bot",
         "text": "...",
         "metadata": {"utter_action": "utter_handoff_need_contact"},
     }
-    tracker.events.insert(1, need)
+    told_before(tracker).events.insert(1, need)
+    return tracker
+
+
+async def test_refused_a_third_time_the_form_ends_saying_why_not_the_same_words() -> None:
+    tracker = told_twice(make_tracker("I'll tell the person, not you", intent="human_handoff"))
     events, said = await run(tracker)
     assert said == ["utter_handoff_cannot_reach"]
     assert {"event": "active_loop", "name": None} in [
@@ -73,19 +78,13 @@ async def test_refused_a_third_time_the_form_ends_saying_why_not_the_same_words(
 
 
 async def test_refused_a_third_time_on_web_chat_the_team_answers_in_the_chat() -> None:
-    tracker = told_before(
+    tracker = told_twice(
         make_tracker(
             "I'll tell the person, not you",
             intent="human_handoff",
             metadata={"parley_channel": "web"},
         )
     )
-    need = {
-        "event": "bot",
-        "text": "...",
-        "metadata": {"utter_action": "utter_handoff_need_contact"},
-    }
-    tracker.events.insert(1, need)
     events, said = await run(tracker)
     # The inbox (#20) puts the team's reply into the open widget: no email needed.
     assert said == []
