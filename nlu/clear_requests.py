@@ -293,7 +293,11 @@ _CONNECT_ME = re.compile(
     # "just get someone to ring me back", "have somebody call me"
     r"\b(?:get|have|ask|send)\s+(?:someone|somebody|some\s+one|a\s+(?:person|human|rep)|one of "
     r"(?:your|the)\s+(?:team|people|guys|staff))\s+(?:to\s+)?(?:call|ring|phone|contact|get back to)"
-    r"\s+me\b",
+    r"\s+me\b|"
+    # "just a human pls, no offence", "a real person please": a person, and only a person
+    r"^\W*(?:(?:just|only|ok(?:ay)?|look|please|pls|plz)\W+)*(?:a|an)\s+(?:real\s+|actual\s+|live\s+)?"
+    r"(?:human(?:\s+being)?|person|agent|rep|representative|operator)"
+    r"(?:\W+(?:please|pls|plz|thanks|thx|now|mate|sorry|no offen[cs]e|lol))*\W*$",
     re.IGNORECASE,
 )
 # Asking a question about people rather than for one: "why do you need me to speak to

@@ -472,3 +472,10 @@ def test_working_on_a_channel_and_wanting_details_of_the_product(
     text: str, intent: str, corrected: str
 ) -> None:
     assert corrected_intent(text, intent, []) == corrected
+
+
+@pytest.mark.parametrize(
+    "text", ["just a human pls, no offence", "a real person please", "an agent now"]
+)
+def test_a_person_and_only_a_person_is_a_request_for_one(text: str) -> None:
+    assert corrected_intent(text, "nlu_fallback", []) == "human_handoff"
