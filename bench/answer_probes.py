@@ -1,7 +1,7 @@
 """Single answers to single questions, read as the forms read them: a fast check of the
 readers on answers written apart from them.
 
-Each probe in `bench/probes/<split>.yml` is one answer to one question ("Will you be the
+Each probe in `bench/probes/<split>*.yml` is one answer to one question ("Will you be the
 one making the decision on this?") with what a careful person would file from it (or
 null: nothing may be stored). The answer goes through the trained model's NLU (intent and
 entities, corrections included) and then through the reader the form uses for that
@@ -82,7 +82,7 @@ def _same(name: str, stored: str, expected: str) -> bool:
 
 
 def load(split: str) -> list[Probe]:
-    data = yaml.safe_load((PROBES / f"{split}.yml").read_text(encoding="utf-8"))
+    """Every author's probes of a split: `dev.yml`, `dev-b.yml`, ..."""
     return [
         Probe(
             field=str(item["field"]),
@@ -91,7 +91,8 @@ def load(split: str) -> list[Probe]:
             expect=None if item.get("expect") is None else str(item["expect"]),
             also={str(k): str(v) for k, v in (item.get("also") or {}).items()},
         )
-        for item in data["probes"]
+        for path in sorted(PROBES.glob(f"{split}*.yml"))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["probes"]
     ]
 
 

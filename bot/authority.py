@@ -35,7 +35,7 @@ _TYPOS = (
 _OTHER = (
     r"(?:boss|owners?|ceo|cfo|cto|coo|cmo|vp|svp|evp|gm|md|president|directors?|board|"
     r"manager|partners|head of \w+|dad|mum|mom|father|mother|dentist|doctor|principal|"
-    r"committee|procurement|finance|management|leadership|founders?|higher[- ]ups|"
+    r"committee|procurement|finance|management|leadership|(?<!co-)(?<!co)founders?|higher[- ]ups|"
     r"council|trustees|hq|head office|headquarters|department|dept|legal|purchasing|accounts|"
     r"members|shareholders|investors|chair(?:man|woman|person)?|executives?|execs|c-suite|cio|"
     r"cmo|parent company|corporate)"
@@ -94,8 +94,9 @@ _ONLY_GATHERING = re.compile(
     # "I'm compiling a shortlist for our COO", "they asked me to look into it", "I'm just
     # finding out some info for him", "I just check first"
     r"(?:compil|draw|mak|build|writ)\w* (?:up )?(?:a |the )?(?:shortlist|short list|list of options)|"
-    r"(?:asked|told|wants?|wanted|got) me to (?:look into|look at|find|research|check|gather|collect|"
-    r"get|compare|scope|source)|"
+    r"(?:asked|asks?|told|tells?|wants?|wanted|got) me (?:to )?(?:look into|look at|look|find|search|research|"
+    r"check|gather|collect|get|compare|scope|source)|"
+    r"check(?:ing)? (?:the )?(?:prices|costs|options|quotes)|"
     r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|"
     r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*)\b",
 )
@@ -104,13 +105,14 @@ _FOR_SOMEONE_ELSE = re.compile(
     rf"\b(?:for|on behalf of) (?:(?:my|our|the)\s+(?:\w+\s+)?{_OTHER}|him|her|them)\b"
 )
 _PEER = (
-    r"(?:(?:business |biz )?partner|co-?founder|cofounder|co-?owner|brother|sister|wife|husband|"
+    r"(?:(?:business |biz )?partner|socio|socia|sócio|sócia|associé|teilhaber|"
+    r"co-?founder|cofounder|co-?owner|brother|sister|wife|husband|"
     r"spouse|dad|father|mum|mom|mother|son|daughter|other half)"
 )
 _WITH_A_PEER = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+)?{_PEER}s?\b|"
     rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b|\bwe both (?:decide|own|run)\b|"
-    rf"\b(?:i|we) (?:co-?own|co-?run)\b|"
+    rf"\b(?:i|we) (?:co-?own|co-?run)\b|\bwe(?:'re| are) (?:both|two|the two) (?:co-?)?owners\b|"
     rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b",
 )
 _SELF_DECIDES = re.compile(

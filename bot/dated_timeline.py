@@ -50,10 +50,17 @@ _HOLIDAYS = (
     (r"ramadan|ramzan", 2),
     (r"eid", 3),
     (r"the (?:christmas |festive |winter )?holidays|the festive season", 12),
+    (r"golden week", 5),
+    (r"chuseok|mid-autumn festival", 9),
+    (r"carnival|carnaval|mardi gras", 2),
+    (r"oktoberfest", 9),
+    (r"春节|春節|설날|seollal", 2),
+    # Seasons as most people who name them live them (north of the equator).
+    (r"(?:the )?summer(?: holidays| break| vacation| holiday)?", 7),
 )
 _HOLIDAY = re.compile(
     r"\b(?P<when>before|by|until|till|after|around|for|in time for|ahead of|straight after|"
-    r"right after|just after|once|post|over)\s+(?:the\s+)?(?P<day>"
+    r"right after|just after|once|post|over|next)\s+(?:the\s+)?(?P<day>"
     + "|".join(f"(?:{pattern})" for pattern, _ in _HOLIDAYS)
     + r")",
     re.I,
@@ -62,9 +69,20 @@ _HOLIDAY = re.compile(
 _PART_OF_YEAR = re.compile(
     r"\b(?P<part>early|earlier|start of|beginning of|first half of|h1|mid|middle of|"
     r"second half of|h2|late|latter part of|end of)[\s-]+(?:the\s+)?"
-    rf"(?:next year|{_YEAR})\b",
+    rf"(?:next year|{_YEAR})\b|"
+    # "2027 mid", "2027 end"
+    rf"\b{_YEAR.replace('year', 'year2')}[\s-]+(?P<part2>early|mid|late|end)\b",
     re.I,
 )
+# A month named alone, after a comma or as the whole answer ("new financial year, April"):
+# not "may" or "march", which are verbs as often.
+_BARE_MONTH = re.compile(
+    r"\b(?P<month>january|february|april|june|july|august|september|october|november|"
+    r"december)\b",
+    re.I,
+)
+# "sometime next year": the middle of it, unless put off ("not before next year").
+_NEXT_YEAR = re.compile(r"\bnext year\b", re.I)
 _YEAR_PART_MONTH = {
     "early": 2, "earlier": 2, "start of": 1, "beginning of": 1, "first half of": 4, "h1": 4,
     "mid": 7, "middle of": 7, "second half of": 10, "h2": 10, "late": 11,
@@ -88,6 +106,14 @@ _QUARTER = re.compile(
     re.I,
 )
 _YEAR_ALONE = re.compile(rf"(?<![\d.,/-]){_YEAR}(?![\d.,/-]*\d)")
+
+
+def next_year_away(text: str, today: date) -> float | None:
+    """Months to the middle of next year when `text` says "next year": seven in December,
+    over a year in June."""
+    if _NEXT_YEAR.search(text) is None:
+        return None
+    return _months_to(7, today.year + 1, today)
 
 
 def months_away(text: str, today: date) -> float | None:
@@ -114,9 +140,14 @@ def months_away(text: str, today: date) -> float | None:
         found.append((holiday.start(), _months_to(number, None, today) + after))
     part_of_year = _PART_OF_YEAR.search(text)
     if part_of_year is not None:
-        number = _YEAR_PART_MONTH[part_of_year["part"].lower()]
-        named = int(part_of_year["year"]) if part_of_year["year"] else today.year + 1
+        where = str(part_of_year["part"] or part_of_year["part2"]).lower()
+        number = _YEAR_PART_MONTH["end of" if where == "end" else where]
+        year_said = part_of_year["year"] or part_of_year["year2"]
+        named = int(year_said) if year_said else today.year + 1
         found.append((part_of_year.start(), _months_to(number, named, today)))
+    if month is None and (bare := _BARE_MONTH.search(text)) is not None:
+        number = _MONTHS.index(bare["month"][:3].lower()) + 1
+        found.append((bare.start(), _months_to(number, None, today)))
     year_end = _YEAR_END.search(text)
     if year_end is not None:
         found.append((year_end.start(), 12 - today.month + 0.5))
@@ -139,8 +170,8 @@ def months_away(text: str, today: date) -> float | None:
             if year == today.year:
                 return 12 - today.month + 0.5
             if year > today.year:
-                # A later year is later, as "next year" is: the band before it is "this year".
-                return 13.0 + 12 * (year - today.year - 1)
+                # Its middle, as for "next year": within the year in December, later in June.
+                return _months_to(7, year, today)
     if not found:
         return None
     return min(found)[1]

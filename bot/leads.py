@@ -129,7 +129,12 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
             # "look, I just need to speak to somebody": "look" is no company or role.
             raise ValueError("not_an_answer")
     if field_name == "name":
-        value = _TITLE.sub("", strip_symbols(value))
+        value = _NAME_AROUND.sub("", strip_symbols(value)).strip()
+        if (again := _SAID_THEN_IN_FULL.match(value)) and again["full"].lower().startswith(
+            again["short"].lower()
+        ):
+            value = again["full"]  # "priya here, priya nair": the name in full
+        value = _TITLE.sub("", value)
         if not value and text.strip():
             raise ValueError("not_a_name")
     if (
@@ -185,6 +190,7 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
         r"(?:,|:| -| called| named|,? it'?s called)?|"
         r"company is|it's called|it’s called|it is called|we're called|we are called|"
         r"it's|it’s|it is|i work (?:at|for)|i'm working (?:at|for)|i am working (?:at|for)|"
+        r"work(?:ing)? (?:at|for)|we(?:'re|’re| are) (?:with|at|from)|"
         r"we are|we're|we’re|i'm (?:with|at|from)|i am (?:with|at|from)|"
         # "put down Foxglove Brewing", "just put Acme": what to write, then the name
         r"(?:just )?(?:put(?: down)?|write down)|at|with|from|for)\s+",
@@ -241,6 +247,37 @@ _NON_ANSWER = re.compile(
     r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right)[\s.!?]*$",
     re.IGNORECASE,
 )
+# Words around a name: "yeah hi mehmet speaking", "Tanaka Hiroshi desu", "marco rossi
+# sorry typing on phone".
+_NAME_AROUND = re.compile(
+    r"^(?:(?:yeah|yes|yep|hi|hello|hey|hiya|ok|okay|um+|uh+|er+m?)[,!.\s]+)+(?=\S)|"
+    r"[\s,.-]+(?:speaking|here|this side|desu|de su)\b[.!]*$",
+    re.I,
+)
+_SAID_THEN_IN_FULL = re.compile(
+    r"^(?P<short>[^\W\d_][\w'-]*)\s+(?:here|speaking)[\s,.-]+(?P<full>[^\W\d_][\w' -]+)$", re.I
+)
+
+
+# "sorry typing on phone" after a name; not "sorry, I mean Diana" or "sorry John", which
+# correct it.
+_APOLOGY_AFTER = re.compile(
+    r"[\s,.-]+(?:sorry|sry|soz|apologies)\b(?![\s,.-]*(?:i mean|i meant|it'?s|its|that'?s|"
+    r"make that|no\b|not\b|actually|[^\W\d_]+[\s.!]*$))[\s,.-]*(?:\w+\W+){1,}\w*\W*$",
+    re.I,
+)
+
+
+def _name_answer(text: str) -> str:
+    """An answer to "what's your name?" without an apology after it ("marco rossi sorry
+    typing on phone") and, said twice, in full ("priya here priya nair")."""
+    said = _APOLOGY_AFTER.sub("", text.strip())
+    again = _SAID_THEN_IN_FULL.match(said)
+    if again and again["full"].lower().startswith(again["short"].lower()):
+        return again["full"]
+    return said or text
+
+
 _TRAILING_PARTICLE = re.compile(r"(?<=\S)[\s,]+(?:po|opo|lah|leh|naman|sana|na lang)[\s.!]*$", re.I)
 # Words about the exchange itself, not about the person: "just the answers please",
 # "information only", "only want details of product". An answer made of these and filler
@@ -637,7 +674,16 @@ def _company_after(text: str, start: int, *, capitalised: bool) -> str | None:
 
 _NAME_CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
     # (where a name starts, whether it must be written with capitals to count)
-    (re.compile(r"\b(?:my (?:full )?name(?:'s|’s| is)|the name'?s|name is)\s*:?\s+", re.I), False),
+    (
+        re.compile(
+            r"\b(?:my (?:full )?name(?:'s|’s| is)|the name'?s|"
+            r"(?<!company )(?<!business )(?<!restaurant )(?<!shop )(?<!store )(?<!salon )"
+            r"(?<!clinic )(?<!practice )(?<!agency )(?<!brand )(?<!firm )(?<!cafe )(?<!studio )"
+            r"(?<!hotel )(?<!school )name is)\s*:?\s+",
+            re.I,
+        ),
+        False,
+    ),
     # "Myself Ravi Kumar" introduces Ravi in Indian English.
     (
         re.compile(
@@ -652,7 +698,8 @@ _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
     (
         re.compile(
             r"\b(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|"
-            r"startup|practice|brand)(?:(?:'s|’s)(?: name is| called| named)?| is(?: called| named)?|"
+            r"startup|practice|brand|restaurant|shop|store|salon|clinic|cafe|café|studio|hotel|"
+            r"school)(?:(?:'s|’s)(?: name is| called| named)?| is(?: called| named)?|"
             r" name(?:'s|’s| is)| is called| called)\s+",
             re.I,
         ),
@@ -1648,6 +1695,8 @@ def read_message(
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
+    if requested == "name":
+        text = _name_answer(text)
     reading = Reading(declined=requested is not None and declines(text, requested))
     banned = tuple(excluded)
     rest = _take_email(text, requested, reading)
@@ -1716,7 +1765,7 @@ def _leaving_words(clause: str) -> bool:
     return leaves_for_now(clause) or wants_no_details(clause) or declines(clause)
 
 
-_FULL_NAME = re.compile(r"\b(?:full|legal|proper|real) name(?:'s|’s| is|:| would be)\s*", re.I)
+_FULL_NAME = re.compile(r"\b(?:full|legal|proper|real) name(?:'s|’s| is|:| would be)?\s+", re.I)
 _WISH = re.compile(
     r"^\W*(?:i|we)(?:'d| would)? (?:want|need|like|wanna|wish|hope)(?: to)? [^?]*$", re.IGNORECASE
 )

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from bot.authority import read_authority_statement
-from bot.dated_timeline import months_away
+from bot.dated_timeline import months_away, next_year_away
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
 from bot.types import QUALIFICATION_VALUES
@@ -383,7 +383,7 @@ _PREFIX = (
     r"(?-i:r)(?=\d)|(?-i:rm)(?=\s?\d)"
 )
 _SUFFIX = (
-    r"z[łl]ot(?:y|ys|ych|e)|z[łl]|(?:turkish )?lir(?:a|as|e)|(?-i:TL)|(?:korean )?won|rupiah|"
+    r"z[łl]ot(?:y|ys|ych|e)|z[łl]|(?:turkish )?lir(?:a|as|e)|(?-i:TL)|(?:korean )?won|원|rupiah|"
     r"(?:vietnamese )?dong|baht|(?:mexican |philippine |colombian |chilean |argentin\w* )?pesos?(?: mexicanos?)?|"
     r"egyptian pounds?|(?:saudi |qatari |omani |iranian )?(?:riyals?|rials?)|shekels?|forints?|"
     r"(?-i:Ft)|korun[ay]?|(?-i:Kč)|(?:swedish |norwegian |danish )?(?:kronor|krona|kroner|krone)|"
@@ -400,7 +400,7 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, code in (
         (r"PLN|z[łl]|z[łl]ot(?:y|ys|ych|e)", "PLN"),
         (r"TRY|TL|₺|(?:turkish )?lir(?:a|as|e)", "TRY"),
-        (r"KRW|₩|(?:korean )?won", "KRW"),
+        (r"KRW|₩|원|(?:korean )?won", "KRW"),
         (r"IDR|Rp\.?|rupiah", "IDR"),
         (r"VND|₫|(?:vietnamese )?dong", "VND"),
         (r"THB|฿|baht", "THB"),
@@ -461,6 +461,7 @@ _MULTIPLIERS = {
     "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "m": 1e6, "mil": 1e6,
     "mill": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6, "bn": 1e9,
     "juta": 1e6, "jt": 1e6, "ribu": 1e3, "rb": 1e3, "万": 1e4, "萬": 1e4, "億": 1e8,
+    "만": 1e4, "천": 1e3, "억": 1e8, "千": 1e3,
     "millones": 1e6, "millón": 1e6, "millon": 1e6, "milhões": 1e6, "milhão": 1e6, "milioni": 1e6,
     "millionen": 1e6, "miljoen": 1e6, "miljoner": 1e6, "milionów": 1e6,
     "billion": 1e9,
@@ -468,7 +469,7 @@ _MULTIPLIERS = {
 _MULT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _AMOUNT = re.compile(
     rf"(?<![^\W_])(?:(?P<pre>{_PREFIX})\s*)?(?<![\d.,])(?P<num>{_NUM})"
-    rf"(?:\s*(?:of\s+)?(?P<mult>{_MULT})(?:(?=ish|[円元])|(?![^\W\d_])))?"
+    rf"(?:\s*(?:of\s+)?(?P<mult>{_MULT})(?:(?=ish|[円元원])|(?![^\W\d_])))?"
     rf"(?:-?\s?ish\b)?"
     rf"(?:\s*(?:(?:de|of)\s+)?(?P<post>{_SUFFIX})(?:(?<=[円元])|(?![^\W\d_])))?"
     rf"(?P<plus>\s*\+|\s+plus\b)?",
@@ -545,6 +546,7 @@ class _Amount:
     other_noun: bool  # counts something else ("3 offices", "6 months")
     per_unit: bool  # "£10 per user": a price, not a total
     year_or_percent: bool
+    unclear: bool = False  # "10 mil": ten thousand or ten million
 
     @property
     def middle(self) -> float:
@@ -623,6 +625,16 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
         (m["mult"] or "").lower().startswith(("lakh", "lac", "cr")) for m in group
     ):
         currency = "INR"
+    unclear = False
+    if any((m["mult"] or "").lower() == "mil" for m in group):
+        # "20 mil euros al año" is twenty thousand (Spanish, Portuguese); "$2 mil" two
+        # million; "10 mil" alone either.
+        if _MIL_IS_THOUSAND.search(before + " " + after) or (
+            currency is not None and currency not in _ENGLISH_MONEY
+        ):
+            low, high = low / 1e3, high / 1e3
+        elif currency is None and all(re.fullmatch(r"\d+", m["num"]) for m in group):
+            unclear = True  # "1.5 mil" is English: a million and a half
     # "monthly, about 500": a period before the first amount is its period too.
     period = _period_in(after[:30]) or (_period_in(before[-30:]) if first else None)
     bound = 0
@@ -647,7 +659,16 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
         per_unit=bool(_PER_UNIT.search(after)),
         year_or_percent=(year_like and bool(_YEAR_BEFORE.search(before)))
         or bool(re.match(r"\s*(?:%|percent|per ?cent)", after, re.I)),
+        unclear=unclear,
     )
+
+
+_ENGLISH_MONEY = frozenset({"USD", "?dollar", "GBP", "CAD", "AUD", "NZD", "SGD"})
+_MIL_IS_THOUSAND = re.compile(
+    r"\b(?:al|por|a|ao|el|por)\s+(?:año|ano|mes|mês)\b|\b(?:euros?|reais|reales|pesos?|soles|"
+    r"mexicanos?|colombianos?|chilenos?|argentinos?|bolívares|quetzales|colones)\b",
+    re.I,
+)
 
 
 def _band(values: list[float], bucket: Callable[[float], str]) -> str | None:
@@ -736,6 +757,9 @@ _TOTAL_BEFORE = re.compile(
 )
 # "12 technicians and 2 in the office": parts of one head count, to be added up. Numbers
 # given as alternatives ("10 or 12", "maybe 20, maybe 30") are not parts.
+_FULL_AND_PART_TIME = re.compile(
+    r"full[- ]?time\W+(?:and\s+)?(?:about\s+)?\d+\s*part[- ]?time", re.I
+)
 _ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I)
 _ALTERNATIVES = re.compile(
     r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
@@ -752,10 +776,21 @@ _JOINING_PEOPLE = re.compile(
 )
 
 
+# "we are for people": a recognizer's "for" for four, before the people counted.
+_FOUR_PEOPLE = re.compile(
+    r"\b((?:we'?re|we are|there are|about|around|just|only)\s+)for\s+"
+    r"(?=(?:people|persons|staff|employees|of us|guys|members|workers)\b)",
+    re.I,
+)
+# The size edges a rough figure may fall either side of (ten is 1-10 however said).
+_SIZE_EDGES = (50.0, 200.0, 1000.0)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
         return exact
+    text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
     total = _TOTAL.search(said)
     if total is not None:
@@ -774,17 +809,29 @@ def read_company_size(text: str) -> str | None:
     cued = _head_counts(amounts, cued_only=True)
     # "eleven techs plus me and my wife": the people named after the count join it.
     joining = len(_JOINING_PEOPLE.findall(said)) if cued else 0
-    if len(cued) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
+    if (
+        len(cued) > 1
+        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said))
+        and not _ALTERNATIVES.search(said)
+    ):
         return _size_bucket(sum(cued) + joining)
     if cued and _straddles(_counted(amounts, cued_only=True), _size_bucket):
+        return None
+    if cued and _near_an_edge(amounts, cued, _SIZE_EDGES, text):
         return None
     if cued:
         return _band([cued[0] + joining, *cued[1:]], _size_bucket)
     # A number said beats a describing word: "~120 incl freelancers" is no freelancer.
     counts = _head_counts(amounts, cued_only=False)
-    if len(counts) > 1 and _ADDED.search(said) and not _ALTERNATIVES.search(said):
+    if (
+        len(counts) > 1
+        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said))
+        and not _ALTERNATIVES.search(said)
+    ):
         return _size_bucket(sum(counts))
     if counts and _straddles(_counted(amounts, cued_only=False), _size_bucket):
+        return None
+    if counts and _near_an_edge(amounts, counts, _SIZE_EDGES, text):
         return None
     if counts:
         return _band(counts, _size_bucket)
@@ -838,7 +885,7 @@ _EDGES: dict[Callable[[float], str], tuple[float, ...]] = {
 def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[float] | None:
     """US dollars a year for each amount that reads as a budget; None when the answer
     gives a price per user or per seat, which is no total, or a currency we can't tell."""
-    if any(a.per_unit for a in amounts):
+    if any(a.per_unit or a.unclear for a in amounts):
         return None
     candidates = [a for a in amounts if not (a.people or a.other_noun or a.year_or_percent)]
     money = [a for a in candidates if a.money or a.currency]
@@ -861,6 +908,22 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
 
 
 _BUDGET_EDGES = (1_000.0, 10_000.0, 50_000.0)
+# "About", "around", "roughly": a figure that may be a little either side of it.
+_APPROXIMATELY = re.compile(
+    r"\b(?:about|around|roughly|approx\w*|circa|ca\.|maybe|something like|give or take|"
+    r"more or less|or so|ish)\b|~|-ish\b",
+    re.I,
+)
+
+
+def _near_an_edge(
+    amounts: list[_Amount], values: list[float], edges: tuple[float, ...], text: str
+) -> bool:
+    """Whether one figure said roughly ("around 1000 a year", "about 50 people") lies on a
+    band's edge: a little more or less is the next band, so it is asked again."""
+    if len(values) != 1 or any(a.bound for a in amounts) or not _APPROXIMATELY.search(text):
+        return False
+    return any(0.95 * edge <= values[0] <= 1.05 * edge for edge in edges)
 
 
 def _edge_said(amount: _Amount, shared: float, code: str) -> float | None:
@@ -889,8 +952,11 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         if digits in ("five", "5"):
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
-    yearly = _yearly_dollars(_amounts(text), country)
+    amounts = _amounts(text)
+    yearly = _yearly_dollars(amounts, country)
     if yearly is None:
+        return None
+    if _near_an_edge(amounts, yearly, _BUDGET_EDGES, text):
         return None
     band = _band(yearly, _budget_bucket)
     if band:
@@ -1065,7 +1131,15 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     exact = _exact("timeline", text)
     if exact:
         return exact
-    spelled = _spell_out_numbers(text)
+    splitter = _OR if len(_MAYBE.findall(text)) < 2 else _OR_MAYBE
+    alternatives = [part for part in splitter.split(text) if part.strip(" ,.?!")]
+    if len(alternatives) > 1:
+        # "maybe next month, maybe next year", "now or in three months": two times, and
+        # no telling which.
+        said = {read_timeline(part, today) for part in alternatives} - {None}
+        if len(said) > 1:
+            return None
+    spelled = _spell_out_numbers(_HEARD_AS.sub(_heard_number, text))
     spans = [m for pattern in _SPANS for m in pattern.finditer(spelled)]
     dated = months_away(text, today or date.today())
     if dated is not None and not spans:
@@ -1078,6 +1152,9 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
         ):
             months *= 1.01
         return _months_bucket(months)
+    next_year = next_year_away(text, today or date.today())
+    if next_year is not None and not _PUT_OFF.search(text):
+        return _months_bucket(next_year)  # "sometime next year": its middle, from today
     # A year named wins over "no rush" ("no rush, maybe later in the year"), unless it is
     # turned down ("not this year"); then "later": "not any time soon" is not "soon".
     year = _TIMELINE_WORDS[2][0].search(text)
@@ -1091,7 +1168,27 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     return None
 
 
+# A recognizer's "to", "too" and "won" for two and one before a unit of time or a
+# hundred: "in to months", "won month", "to hundred fifty".
+_HEARD_AS = re.compile(
+    r"\b(to|too|won)\s+(?=(?:days?|weeks?|months?|quarters?|years?|hundred|thousand)\b)", re.I
+)
+
+
+def _heard_number(match: re.Match[str]) -> str:
+    return "one " if match.group(1).lower() == "won" else "two "
+
+
+_OR_MAYBE = re.compile(r"\bor\b|\bmaybe\b|\bperhaps\b", re.I)
+_OR = re.compile(r"\bor\b", re.I)
+_MAYBE = re.compile(r"\bmaybe\b|\bperhaps\b", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
+# Put off, not placed: "no hurry, maybe next year", "not before next year".
+_PUT_OFF = re.compile(
+    r"\b(?:no (?:rush|hurry|deadline|timeline|plans?)|not (?:until|till|before|this year)|"
+    r"at the earliest|not in (?:a|any) (?:rush|hurry)|whenever|eventually|someday)\b",
+    re.I,
+)
 
 
 READERS = {
@@ -1114,6 +1211,9 @@ class Answer:
 NOT_THE_DECIDER = "not_the_decider"
 
 
+_UNSURE_AFTER = re.compile(
+    r"[.,;!?]\s*(?:(?:i'?m|im)\s+)?(?:not sure|unsure|no idea|dunno)\W*$", re.I
+)
 # A person correcting themselves mid-answer.
 _SELF_CORRECTION = re.compile(
     r"(?:\b(?:no|nah|sorry|wait|oops|hmm|um)\b[\s,.!-]*)?"
@@ -1152,6 +1252,9 @@ def read_answer(
         last = read_answer(field_name, corrected[-1], None, country, today)
         if last.value is not None:
             return last
+    if field_name == "authority" and _UNSURE_AFTER.search(text):
+        # "I decide. Well actually my manager decides. not sure": asked again.
+        return Answer(None)
     if field_name == "authority":
         value = read_authority(text, intent)
     elif field_name == "budget":

@@ -985,3 +985,23 @@ def test_a_name_said_before_leaving_is_kept() -> None:
     assert read_message("Tom Baker - gotta run", region="US", requested="name").values == {
         "name": "Tom Baker"
     }
+
+
+@pytest.mark.parametrize(
+    ("requested", "said", "value"),
+    [
+        ("name", "Tanaka Hiroshi desu", "Tanaka Hiroshi"),
+        ("name", "priya here priya nair", "priya nair"),
+        ("name", "yeah hi mehmet speaking", "mehmet"),
+        ("name", "marco rossi sorry typing on phone", "marco rossi"),
+        ("name", "call me Bea. full name Beatriz Souza", "Beatriz Souza"),
+        ("company", "my restaurant name is Phở Hà Nội", "Phở Hà Nội"),
+        ("company", "work for Tata Consultancy Services", "Tata Consultancy Services"),
+        ("company", "um we're with mercy park hospital", "mercy park hospital"),
+    ],
+)
+def test_names_and_companies_with_the_words_people_put_around_them(
+    requested: str, said: str, value: str
+) -> None:
+    reading = read_message(said, region="US", requested=requested)  # type: ignore[arg-type]
+    assert reading.values == {requested: value}

@@ -87,7 +87,6 @@ def test_authority(text: str, intent: str | None, expected: str) -> None:
         ("in 2 months", "quarter"),
         ("next quarter", "quarter"),
         ("in six months", "year"),
-        ("sometime next year", "later"),  # after "This year": the next band
         ("no rush", "later"),
         ("not any time soon", "later"),
         ("in 3 weeks", "now"),
@@ -249,7 +248,7 @@ def test_numbers_that_are_no_head_count_are_not_read(text: str) -> None:
         ("monthly, about 500", "1k_10k"),
         ("2k a quarter", "1k_10k"),
         ("100 bucks a week", "1k_10k"),
-        ("around 1k per annum", "1k_10k"),
+        ("around 1k per annum", None),  # on the edge of two bands, said roughly: asked again
         ("not much, maybe 500 a month", "1k_10k"),
         # Ranges: the multiplier and period said once apply to both ends.
         ("between 20 and 50k", "10k_50k"),
@@ -597,7 +596,8 @@ def test_who_decides_when_the_decider_is_named_plainly(said: str, authority: str
         ("the first quarter", "quarter"),
         ("Q4", "quarter"),  # under way: this quarter
         ("by the end of 2026", "now"),
-        ("in 2027", "later"),  # as "next year" is
+        ("in 2027", "year"),  # its middle, seven months away in December
+        ("sometime next year", "year"),
         ("just researching for now, maybe 2028", "later"),
         # A span said in numbers wins over the month it lands in.
         ("in 6 weeks, so by mid January", "quarter"),
@@ -839,3 +839,49 @@ def test_a_range_mostly_in_one_band_is_filed_there_and_one_split_is_not() -> Non
     assert read_answer("budget", "$1k-10k").value == "1k_10k"
     # €40-60k is about $44-66k: a quarter of it under $50k is too much to guess across.
     assert read_answer("budget", "€40-60k").value is None
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("budget", "20 mil euros al año", "10k_50k"),  # Spanish "mil" is a thousand
+        ("budget", "like 8 mil pesos mexicanos per month", "1k_10k"),
+        ("budget", "10 mil", None),  # ten thousand or ten million
+        ("budget", "$2 mil a year", "over_50k"),
+        ("budget", "50만원 per month", "1k_10k"),  # 500,000 won a month
+        ("budget", "around 1000", None),  # said roughly, on a band's edge
+        ("company_size", "around 50", None),
+        ("company_size", "about 10 of us", "1-10"),
+        ("company_size", "to hundred fifty", "201-1000"),  # a recognizer's "two"
+        ("company_size", "we are for people", "1-10"),
+        ("company_size", "15 full time, 5 part time", "11-50"),
+        ("authority", "decide me and my socio, we are two owners", "decides"),
+        ("authority", "Me and co-founder decide together, we have 50% each", "decides"),
+        ("authority", "no no i'm just checking prices for the owner", "researching"),
+        ("authority", "I decide. Well actually my manager decides. not sure", None),
+    ],
+)
+def test_more_ways_people_answer(field: str, said: str, value: str | None) -> None:
+    assert read_answer(field, said).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("sometime next year", "year"),
+        ("not before next year", "later"),
+        ("2027 mid", "year"),
+        ("new financial year, April", "year"),
+        ("around Golden Week", "year"),
+        ("before carnaval", "quarter"),
+        ("by the summer", "year"),
+        ("in to months", "quarter"),
+        ("maybe next month, maybe next year", None),
+        ("now or in 3 months", None),
+        ("a month or two", "quarter"),
+    ],
+)
+def test_more_times_placed_from_today(said: str, timeline: str | None) -> None:
+    from datetime import date
+
+    assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
