@@ -46,7 +46,15 @@ def open_as(driver: Any, studio: StudioServer, email: str, path: str) -> None:
     driver.find_element(By.NAME, "email").send_keys(email)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    WebDriverWait(driver, 30).until(lambda d: "/inbox/c/" in d.current_url)
+    # The address changes as the redirect starts, before the conversation's page is in:
+    # wait for the page itself, not only its address.
+    WebDriverWait(driver, 30).until(
+        lambda d: (
+            "/inbox/c/" in d.current_url
+            and d.execute_script("return document.readyState") == "complete"
+            and bool(d.find_elements(By.ID, "inbox-live"))
+        )
+    )
 
 
 def test_the_holder_sees_an_admin_take_over_live(studio: StudioServer, ben: Any, ann: Any) -> None:
