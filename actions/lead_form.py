@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import session_events
+from actions.answers import QUESTION_INTENTS, session_events
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.slots import (
     ATTEMPTS,
@@ -462,18 +462,7 @@ def _said_no_details(tracker: Tracker) -> bool:
 
 
 # Questions the rules answer with the same words each time.
-_QUESTIONS = frozenset(
-    {
-        "ask_pricing",
-        "ask_capabilities",
-        "ask_integrations",
-        "ask_data_use",
-        "ask_why_needed",
-        "ask_next_steps",
-        "bot_challenge",
-        "request_info",
-    }
-)
+_QUESTIONS = QUESTION_INTENTS | {"ask_pricing", "ask_capabilities", "bot_challenge"}
 # What the form says when it sets a question aside.
 _SET_ASIDE = frozenset({"utter_field_skipped", "utter_skipped_for_now"})
 
