@@ -129,12 +129,7 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
             # "look, I just need to speak to somebody": "look" is no company or role.
             raise ValueError("not_an_answer")
     if field_name == "name":
-        value = _NAME_AROUND.sub("", strip_symbols(value)).strip()
-        if (again := _SAID_THEN_IN_FULL.match(value)) and again["full"].lower().startswith(
-            again["short"].lower()
-        ):
-            value = again["full"]  # "priya here, priya nair": the name in full
-        value = _TITLE.sub("", value)
+        value = _TITLE.sub("", _in_full(_NAME_AROUND.sub("", strip_symbols(value)).strip()))
         if not value and text.strip():
             raise ValueError("not_a_name")
     if (
@@ -272,10 +267,15 @@ def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
     said = _APOLOGY_AFTER.sub("", text.strip())
+    return _in_full(said) if said else text
+
+
+def _in_full(said: str) -> str:
+    """ "priya here, priya nair": a name said, then said again in full, is the full one."""
     again = _SAID_THEN_IN_FULL.match(said)
     if again and again["full"].lower().startswith(again["short"].lower()):
         return again["full"]
-    return said or text
+    return said
 
 
 _TRAILING_PARTICLE = re.compile(r"(?<=\S)[\s,]+(?:po|opo|lah|leh|naman|sana|na lang)[\s.!]*$", re.I)
@@ -326,7 +326,7 @@ _NOT_NAME_WORDS = word_set(
     wait hang hold before first obviously basically honestly actually really totally exactly
     certainly definitely probably seriously literally absolutely apparently frankly anyway
     anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
-    bye goodbye byee ttyl brb nvm ugh ugh meh lol lmao haha hehe omg gotta gonna
+    bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
