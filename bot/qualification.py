@@ -806,39 +806,36 @@ def read_company_size(text: str) -> str | None:
             )
     amounts = _amounts(text)
     # "a small team of 30": a number said as a head count beats a describing word.
-    cued = _head_counts(amounts, cued_only=True)
-    # "eleven techs plus me and my wife": the people named after the count join it.
-    joining = len(_JOINING_PEOPLE.findall(said)) if cued else 0
-    if (
-        len(cued) > 1
-        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said))
-        and not _ALTERNATIVES.search(said)
-    ):
-        return _size_bucket(sum(cued) + joining)
-    if cued and _straddles(_counted(amounts, cued_only=True), _size_bucket):
-        return None
-    if cued and _near_an_edge(amounts, cued, _SIZE_EDGES, text):
-        return None
+    cued = _counted(amounts, cued_only=True)
     if cued:
-        return _band([cued[0] + joining, *cued[1:]], _size_bucket)
+        # "eleven techs plus me and my wife": the people named after the count join it.
+        joining = len(_JOINING_PEOPLE.findall(said))
+        return _size_from(cued, amounts, said, text, joining)
     # A number said beats a describing word: "~120 incl freelancers" is no freelancer.
-    counts = _head_counts(amounts, cued_only=False)
-    if (
-        len(counts) > 1
-        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said))
-        and not _ALTERNATIVES.search(said)
-    ):
-        return _size_bucket(sum(counts))
-    if counts and _straddles(_counted(amounts, cued_only=False), _size_bucket):
-        return None
-    if counts and _near_an_edge(amounts, counts, _SIZE_EDGES, text):
-        return None
+    counts = _counted(amounts, cued_only=False)
     if counts:
-        return _band(counts, _size_bucket)
+        return _size_from(counts, amounts, said, text)
     for pattern, value in _SIZE_WORDS:
         if pattern.search(text):
             return value
     return None
+
+
+def _size_from(
+    counted: list[_Amount], amounts: list[_Amount], said: str, text: str, joining: int = 0
+) -> str | None:
+    """The size band of the head counts said: added up when they are parts of one team,
+    none when a range or a rough figure straddles a band's edge."""
+    heads = [a.middle for a in counted]
+    if (
+        len(heads) > 1
+        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said))
+        and not _ALTERNATIVES.search(said)
+    ):
+        return _size_bucket(sum(heads) + joining)
+    if _straddles(counted, _size_bucket) or _near_an_edge(amounts, heads, _SIZE_EDGES, text):
+        return None
+    return _band([heads[0] + joining, *heads[1:]], _size_bucket)
 
 
 _NO_BUDGET = re.compile(
@@ -875,13 +872,6 @@ def _budget_bucket(per_year: float) -> str:
     return "over_50k"
 
 
-# The values where one band ends and the next begins, for `_band`.
-_EDGES: dict[Callable[[float], str], tuple[float, ...]] = {
-    _size_bucket: (10.5, 50.5, 200.5, 1000.5),
-    _budget_bucket: (1_000.0, 10_000.0, 50_000.0),
-}
-
-
 def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[float] | None:
     """US dollars a year for each amount that reads as a budget; None when the answer
     gives a price per user or per seat, which is no total, or a currency we can't tell."""
@@ -908,6 +898,11 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
 
 
 _BUDGET_EDGES = (1_000.0, 10_000.0, 50_000.0)
+# The values where one band ends and the next begins, for `_band`.
+_EDGES: dict[Callable[[float], str], tuple[float, ...]] = {
+    _size_bucket: (10.5, 50.5, 200.5, 1000.5),
+    _budget_bucket: _BUDGET_EDGES,
+}
 # "About", "around", "roughly": a figure that may be a little either side of it.
 _APPROXIMATELY = re.compile(
     r"\b(?:about|around|roughly|approx\w*|circa|ca\.|maybe|something like|give or take|"
