@@ -113,7 +113,12 @@ def next_year_away(text: str, today: date) -> float | None:
     over a year in June."""
     if _NEXT_YEAR.search(text) is None:
         return None
-    return _months_to(7, today.year + 1, today)
+    return _middle_of(today.year + 1, today)
+
+
+def _middle_of(year: int, today: date) -> float:
+    """Months from `today` to the middle of `year`: a year named without a month."""
+    return _months_to(_YEAR_PART_MONTH["mid"], year, today)
 
 
 def months_away(text: str, today: date) -> float | None:
@@ -171,7 +176,7 @@ def months_away(text: str, today: date) -> float | None:
                 return 12 - today.month + 0.5
             if year > today.year:
                 # Its middle, as for "next year": within the year in December, later in June.
-                return _months_to(7, year, today)
+                return _middle_of(year, today)
     if not found:
         return None
     return min(found)[1]

@@ -1174,9 +1174,9 @@ def _heard_number(match: re.Match[str]) -> str:
     return "one " if match.group(1).lower() == "won" else "two "
 
 
-_OR_MAYBE = re.compile(r"\bor\b|\bmaybe\b|\bperhaps\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)
 _MAYBE = re.compile(r"\bmaybe\b|\bperhaps\b", re.I)
+_OR_MAYBE = re.compile(f"{_OR.pattern}|{_MAYBE.pattern}", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
 # Put off, not placed: "no hurry, maybe next year", "not before next year".
 _PUT_OFF = re.compile(
