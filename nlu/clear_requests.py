@@ -121,15 +121,17 @@ _INTEGRATION = re.compile(
 )
 # Working on a messaging app or network: "can it reply to tiktok messages", "does it do
 # instagram dms".
+_APPS = (
+    r"tiktok|instagram|insta|facebook|messenger|linkedin|whatsapp|telegram|slack|discord|"
+    r"wechat|viber|signal"
+)
 _ON_A_CHANNEL = re.compile(
-    r"\b(?:tiktok|tik tok|instagram|insta|ig|facebook|fb|messenger|linkedin|twitter|x|whatsapp|"
-    r"telegram|slack|discord|wechat|viber|signal|line|google business|gmb|snapchat|youtube)\b"
+    rf"\b(?:{_APPS}|tik tok|ig|fb|twitter|x|line|google business|gmb|snapchat|youtube)\b"
     r"[\w\s]{0,12}\b(?:messages?|dms?|comments?|chats?|inbox|page|account)\b|"
     # "does it work on whatsapp?", "can I use it on my wordpress site"
     r"\b(?:work|works|run|runs|available|live|use it|used|deploy\w*|install\w*|set (?:it )?up|"
     r"put it|add it)\s+(?:on|in|through|via|over|to)\s+(?:my |our |the |a )?"
-    r"(?:tiktok|instagram|insta|facebook|messenger|linkedin|whatsapp|telegram|slack|discord|"
-    r"wechat|viber|signal|wordpress|wix|shopify|squarespace|webflow|hubspot|salesforce)\b",
+    rf"(?:{_APPS}|wordpress|wix|shopify|squarespace|webflow|hubspot|salesforce)\b",
     re.IGNORECASE,
 )
 # What happens next, and why a detail is wanted, asked in words DIET could not place.
