@@ -4,7 +4,6 @@ the team, told when a person will answer and offered a meeting instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,27 +13,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionHumanHandoff
 from actions.qualify import ActionRouteLead
 from bot.settings import Settings, load_settings
-from bot.store import ProfileStore, upgrade
+from bot.store import ProfileStore
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 
 @pytest.fixture
-def closed_now(tmp_path: Path) -> Settings:
-    """One hour a day, starting two hours from now: closed whenever the test runs."""
+def settings(tmp_path: Path) -> Settings:
+    """One hour a day, starting two hours from now: closed whenever the test runs (the
+    actions conftest's store is made from these settings)."""
     opens = datetime.now(timezone.utc) + timedelta(hours=2)
     return load_settings(environ={
         "PARLEY_DATA_DIR": str(tmp_path), "PARLEY_COMPANY_NAME": "Acme Test Co",
         "PARLEY_OFFICE_HOURS": f"mon-sun {opens:%H:%M}-{opens + timedelta(hours=1):%H:%M}",
         "PARLEY_OFFICE_TIMEZONE": "UTC",
     }, dotenv=tmp_path / "none.env")  # fmt: skip
-
-
-@pytest.fixture
-def store(closed_now: Settings) -> Iterator[ProfileStore]:
-    upgrade(closed_now.database_url)
-    made = ProfileStore.from_url(closed_now.database_url)
-    yield made
-    made.dispose()
 
 
 def _strong_lead(store: ProfileStore) -> str:
@@ -49,12 +41,12 @@ def _strong_lead(store: ProfileStore) -> str:
 
 
 async def test_a_grade_a_lead_out_of_hours_hears_when_and_is_offered_a_meeting(
-    store: ProfileStore, closed_now: Settings
+    store: ProfileStore, settings: Settings
 ) -> None:
     dana = _strong_lead(store)
     slots = {"contact_id": dana, "lead_name": "Dana", "lead_email": "dana@acme.io"}
     dispatcher = CollectingDispatcher()
-    routed = await ActionRouteLead(store=store, settings=closed_now).run(
+    routed = await ActionRouteLead(store=store, settings=settings).run(
         dispatcher, make_tracker("x", slots=slots), {}
     )
     assert slot_events(routed)["lead_grade"] == "A"
@@ -62,7 +54,7 @@ async def test_a_grade_a_lead_out_of_hours_hears_when_and_is_offered_a_meeting(
     assert [e["name"] for e in routed if e.get("event") == "followup"] == ["action_human_handoff"]
 
     dispatcher = CollectingDispatcher()
-    handed = await ActionHumanHandoff(store=store, settings=closed_now).run(
+    handed = await ActionHumanHandoff(store=store, settings=settings).run(
         dispatcher, make_tracker("x", slots={**slots, "lead_grade": "A"}), {}
     )
     assert responses(dispatcher) == ["utter_handoff_after_hours"]
