@@ -111,10 +111,20 @@ def features(profile: Profile) -> list[float]:
     return row
 
 
+def _in_canonical_order(
+    rows: Sequence[Sequence[float]], labels: Sequence[int]
+) -> tuple[list[list[float]], list[int]]:
+    """The same leads in one order whatever order the store gave them in: outcomes come
+    by contact id, a random UUID, and the held-out split (so the metrics, and whether a
+    model is kept) must not depend on which ids the leads happened to get."""
+    pairs = sorted(zip((list(row) for row in rows), labels, strict=True))
+    return [row for row, _ in pairs], [label for _, label in pairs]
+
+
 def fingerprint(rows: Sequence[Sequence[float]], labels: Sequence[int]) -> str:
     digest = hashlib.sha256()
-    for row, label in zip(rows, labels, strict=True):
-        digest.update(json.dumps([list(row), label]).encode())
+    for row, label in zip(*_in_canonical_order(rows, labels), strict=True):
+        digest.update(json.dumps([row, label]).encode())
     return digest.hexdigest()[:16]
 
 
@@ -168,7 +178,7 @@ def train(profiles: Sequence[Profile], won: Sequence[bool], now: datetime, seed:
     positives = sum(labels)
     if not History(profiles, won).enough:
         raise NotEnoughData(len(labels), positives, len(labels) - positives)
-    rows = [features(p) for p in profiles]
+    rows, labels = _in_canonical_order([features(p) for p in profiles], labels)
     x, y = np.array(rows), np.array(labels)
     x_train, x_test, y_train, y_test = train_test_split(
         x, y, test_size=0.25, random_state=seed, stratify=y

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,6 +55,16 @@ def test_model_beats_the_auc_floor_and_is_calibrated(history: ProfileStore, tmp_
     assert loaded.data_fingerprint == predictive.fingerprint(
         [predictive.features(p) for p in profiles], [int(w) for w in won]
     )
+
+
+def test_the_order_the_store_gives_outcomes_in_changes_nothing(history: ProfileStore) -> None:
+    profiles, won = _training_set(history)
+    order = list(range(len(won)))
+    random.Random(3).shuffle(order)
+    first = predictive.train(profiles, won, NOW)
+    shuffled = predictive.train([profiles[i] for i in order], [won[i] for i in order], NOW)
+    assert shuffled.metrics == first.metrics
+    assert shuffled.data_fingerprint == first.data_fingerprint
 
 
 def test_the_model_never_sees_channel_or_country() -> None:
