@@ -22,6 +22,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
+from actions.deps import StoreBacked
+from actions.knowledge import knowledge_answer
 from bot.repair import asks_to_repeat
 
 REPHRASE = "utter_fallback_rephrase"
@@ -114,7 +116,7 @@ _SIGNS_OFF = re.compile(
 )
 
 
-class ActionFallback(Action):
+class ActionFallback(StoreBacked, Action):
     def name(self) -> str:
         return "action_fallback"
 
@@ -123,6 +125,12 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in RULE_INTENTS and _say_again(dispatcher, tracker):
+            return []
+        if intent in RULE_INTENTS and (
+            answer := knowledge_answer(tracker, self.settings, in_place_of_answer=False)
+        ):
+            # One of the marketers' common questions, in words the classifier never saw.
+            dispatcher.utter_message(text=answer)
             return []
         dispatcher.utter_message(response=ladder_response(tracker))
         if intent not in RULE_INTENTS:

@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import QUESTION_INTENTS, session_events
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
+from actions.knowledge import knowledge_answer
 from actions.slots import (
     ATTEMPTS,
     FIELD_OF,
@@ -201,6 +202,16 @@ class ValidateLeadForm(StoreBacked, Action):
         if await awaiting_code(self, tracker):
             return []  # a code sent from here: action_verify_code checks it
         reading = self._read(tracker, turn, requested)
+        if (
+            requested
+            and not turn.is_interruption()
+            and not {"email", "phone"} & reading.values.keys()
+            and (answer := knowledge_answer(tracker, self.settings, in_place_of_answer=True))
+        ):
+            # A common question the classifier took for an answer: the marketers' answer,
+            # then the form asks its question again.
+            dispatcher.utter_message(text=answer)
+            return []
         leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
         gave_nothing = not reading.values and not lead_values(tracker)
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):

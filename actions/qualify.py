@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import said_in_session
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.handoff_in_form import INSISTED
+from actions.knowledge import knowledge_answer
 from actions.lead import PERSON_INTENTS
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke, said_again
 from actions.open_question import asking
@@ -204,6 +205,14 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if answer.value is not None:
             answers[requested] = answer.value
         interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
+        if (
+            not answers
+            and not interrupted
+            and (common := knowledge_answer(tracker, self.settings, in_place_of_answer=True))
+        ):
+            # A common question the classifier took for an answer: answered, then asked again.
+            dispatcher.utter_message(text=common)
+            return []
         if (
             not answers
             and not answer.declined

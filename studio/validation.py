@@ -20,11 +20,13 @@ from typing import Any
 
 import yaml
 
+from bot import knowledge
 from bot.qualification import QualificationConfigError, load_qualification_config
 
 # Channel names are the `name()` of Parley's input channels (channels/*.py): Rasa picks a
 # response variation whose `channel:` equals the channel the message came in on.
 VOICE = "twilio_voice"
+KNOWLEDGE = "knowledge.yml"
 CHANNELS: dict[str, str] = {
     VOICE: "Voice (phone calls)",
     "twilio": "SMS / WhatsApp",
@@ -85,7 +87,7 @@ def lint(root: Path) -> list[Problem]:
         return [Problem("domain.yml", "", f"domain.yml cannot be read: {error}")]
     if not isinstance(domain, dict):
         return [Problem("domain.yml", "", "domain.yml must be a mapping")]
-    return [*lint_domain(domain), *lint_qualification(root)]
+    return [*lint_domain(domain), *lint_qualification(root), *lint_knowledge(root)]
 
 
 def lint_domain(domain: Mapping[str, Any]) -> list[Problem]:
@@ -188,6 +190,19 @@ def lint_qualification(root: Path) -> list[Problem]:
         load_qualification_config(root / "qualification.yml")
     except QualificationConfigError as error:
         return [Problem("qualification.yml", "questions", error.reason)]
+    return []
+
+
+def lint_knowledge(root: Path) -> list[Problem]:
+    """The list of common questions; each problem names the entry and its field
+    (`entry 2 questions`)."""
+    path = root / KNOWLEDGE
+    if not path.is_file():
+        return []
+    try:
+        knowledge.parse(path.read_text(encoding="utf-8"))
+    except knowledge.KnowledgeError as error:
+        return [Problem(KNOWLEDGE, p.where, p.message) for p in error.problems]
     return []
 
 
