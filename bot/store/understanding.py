@@ -3,13 +3,17 @@
 A user message is a fallback when its intent is `nlu_fallback` or its confidence is
 below the FallbackClassifier's threshold. Messages without NLU results (parse_data) are
 left out. A tracker database without an `events` table has no messages yet.
+
+The least understood list also holds the questions the bot understood but could not
+answer: those it answered with "that's outside what I can help with" (neither a rule
+nor the list of common questions had an answer). They are not fallbacks.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timezone
 from typing import Any
 
@@ -21,6 +25,9 @@ from bot.store.records import MisunderstoodMessage, UnderstandingDay, Understand
 from bot.store.trackers import _has_events, _in_tracker_db, events
 
 FALLBACK_INTENT = "nlu_fallback"
+# The bot's words for "I have no answer to that" (actions/knowledge.py says them when the
+# list of common questions has none either).
+UNANSWERED_RESPONSES = frozenset({"utter_out_of_scope"})
 LEAST_UNDERSTOOD = 20
 
 
@@ -31,6 +38,7 @@ class Parsed:
     intent: str | None  # the best guess: the top intent other than nlu_fallback
     confidence: float
     fallback: bool
+    unanswered: bool = False
 
 
 @dataclass
@@ -67,9 +75,10 @@ def summarise(
         day = datetime.combine(message.at.date(), time(), tzinfo=timezone.utc)
         counts = days.setdefault(day, [0, 0])
         counts[0] += 1
-        if not message.fallback:
+        if message.fallback:
+            counts[1] += 1
+        elif not message.unanswered:
             continue
-        counts[1] += 1
         group = groups.setdefault(normalise(message.text), _Group(" ".join(message.text.split())))
         group.count += 1
         group.confidence += message.confidence
@@ -126,15 +135,35 @@ def _number(value: Any) -> float:
 def _user_messages(conn: Connection, since: datetime | None, threshold: float) -> list[Parsed]:
     if not _has_events(conn):
         return []
-    query = select(events.c.timestamp, events.c.data).where(events.c.type_name == "user")
+    query = select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data).where(
+        events.c.type_name.in_(("user", "bot"))
+    )
     if since is not None:
         query = query.where(events.c.timestamp >= since.timestamp())
-    found = []
-    for timestamp, data in conn.execute(query.order_by(events.c.timestamp, events.c.id)):
+    found: list[Parsed] = []
+    latest: dict[str, int] = {}  # each conversation's latest user message, by position
+    for sender, kind, timestamp, data in conn.execute(
+        query.order_by(events.c.timestamp, events.c.id)
+    ):
+        if kind == "bot":
+            if sender in latest and _response_of(data) in UNANSWERED_RESPONSES:
+                index = latest.pop(sender)
+                found[index] = replace(found[index], unanswered=True)
+            continue
         parsed = parse_event(float(timestamp or 0.0), data, threshold)
         if parsed is not None:
+            latest[sender] = len(found)
             found.append(parsed)
     return found
+
+
+def _response_of(data: str | None) -> str:
+    try:
+        event = json.loads(data) if data else {}
+    except ValueError:
+        return ""
+    metadata = event.get("metadata") if isinstance(event, dict) else None
+    return str(metadata.get("utter_action") or "") if isinstance(metadata, dict) else ""
 
 
 def _least(group: _Group) -> MisunderstoodMessage:

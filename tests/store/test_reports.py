@@ -150,3 +150,30 @@ def test_a_tracker_store_without_events_has_no_messages(tracker_url: str) -> Non
     report = understanding_report(tracker_url, None, threshold=0.45)
     assert (report.messages, report.fallbacks, report.fallback_rate) == (0, 0, None)
     assert report.days == () and report.least_understood == ()
+
+
+def bot_event(sender: str, timestamp: float, response: str) -> dict[str, Any]:
+    data = {"event": "bot", "timestamp": timestamp, "text": "...",
+            "metadata": {"utter_action": response}}  # fmt: skip
+    return {"sender_id": sender, "type_name": "bot", "timestamp": timestamp,
+            "intent_name": None, "action_name": None, "data": json.dumps(data)}  # fmt: skip
+
+
+def test_questions_the_bot_could_not_answer_are_listed_but_are_no_fallbacks(
+    tracker_url: str,
+) -> None:
+    start = NOW.timestamp()
+    add_tracker_events(tracker_url, [
+        parsed_event("a", start, "do you have a free trial", "out_of_scope", 0.9),
+        parsed_event("b", start + 1, "is it gdpr compliant", "out_of_scope", 0.88),
+        bot_event("a", start + 2, "utter_out_of_scope"),
+        # answered from the list of common questions: a custom text, no response name
+        bot_event("b", start + 3, ""),
+        parsed_event("b", start + 4, "tell me a joke", "chitchat", 0.95),
+        bot_event("b", start + 5, "utter_chitchat"),
+    ])  # fmt: skip
+    report = understanding_report(tracker_url, MONTH_AGO, threshold=0.45)
+    assert (report.messages, report.fallbacks) == (3, 0)
+    assert [(m.text, m.intent) for m in report.least_understood] == [
+        ("do you have a free trial", "out_of_scope")
+    ]
