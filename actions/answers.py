@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of
+from actions.knowledge import knowledge_answer
 from actions.slots import LEAD_CAPTURED, REQUESTED_SLOT, lead_values
 
 # Intents that are questions (or a request for product information), never an answer to a
@@ -334,6 +335,13 @@ TOPIC_RESPONSES = {
 }
 
 
+# General answers a marketer's entry on the list replaces when it clearly fits ("does it
+# work with Salesforce?" has its own entry). How the person's data is used (with the
+# privacy notice), why a detail is needed and what happens next are about this person
+# and this conversation, which no entry may answer instead.
+MARKETERS_FIRST = frozenset({"integrations", "what_it_does"})
+
+
 class ActionAnswer(StoreBacked, Action):
     """Answer the question the latest message asked."""
 
@@ -347,9 +355,14 @@ class ActionAnswer(StoreBacked, Action):
         text = str(tracker.latest_message.get("text") or "")
         stage = conversation_stage(tracker)
         topic = TOPIC_OF.get(intent, "next_steps")
+        buttons = buttons_after_answer(tracker, stage)
+        if topic in MARKETERS_FIRST and (
+            common := knowledge_answer(tracker, self.settings, strict=True)
+        ):
+            dispatcher.utter_message(text=common, buttons=buttons)
+            return []
         if answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic]):
             return []
-        buttons = buttons_after_answer(tracker, stage)
         if topic == "integrations":
             dispatcher.utter_message(
                 response="utter_answer_integrations",
@@ -377,3 +390,35 @@ class ActionAnswer(StoreBacked, Action):
                 buttons=buttons,
             )
         return []
+
+
+class _AnswerOrSay(StoreBacked):
+    """The list's answer if it has one, else the usual response. (Not an Action itself:
+    rasa-sdk registers every subclass of Action, and this one has no name.)"""
+
+    usual = ""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        answer = knowledge_answer(tracker, self.settings)
+        if not answer:
+            dispatcher.utter_message(response=self.usual)
+            return []
+        buttons = buttons_after_answer(tracker, conversation_stage(tracker))
+        dispatcher.utter_message(text=answer, buttons=buttons)
+        return []
+
+
+class ActionOutOfScope(_AnswerOrSay, Action):
+    usual = "utter_out_of_scope"
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+
+class ActionChitchat(_AnswerOrSay, Action):
+    usual = "utter_chitchat"
+
+    def name(self) -> str:
+        return "action_chitchat"

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import answer_once, buttons_after_answer, conversation_stage
 from actions.deps import StoreBacked
+from actions.knowledge import knowledge_answer
 from bot.interruptions import only_announces
 
 # Asking for help itself rather than about the product: "help", "help me pls", "menu".
@@ -65,8 +66,12 @@ class ActionHelp(StoreBacked, Action):
         if only_announces_questions(text):
             dispatcher.utter_message(response="utter_ask_away")
             return []
+        buttons = buttons_after_answer(tracker, conversation_stage(tracker))
+        if common := knowledge_answer(tracker, self.settings, strict=True):
+            # "Does it work on WhatsApp?" taken for "what can you do": the list's answer.
+            dispatcher.utter_message(text=common, buttons=buttons)
+            return []
         if answer_once(dispatcher, tracker, "utter_answer_what_it_does"):
             return []
-        buttons = buttons_after_answer(tracker, conversation_stage(tracker))
         dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
         return []

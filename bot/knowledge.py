@@ -219,6 +219,8 @@ class Knowledge:
         weighed, grams = self._weigh(words), self._grams(words)
         best: dict[int, float] = {}
         for phrasing in self._phrasings:
+            if phrasing.weight < 1.0 and len(weighed.keys() & phrasing.words.keys()) < 2:
+                continue  # an answer's one word in common ("today") is no evidence
             score = phrasing.weight * (
                 _WORD_WEIGHT * _overlap(weighed, phrasing.words)
                 + (1 - _WORD_WEIGHT) * _overlap(grams, phrasing.grams)
