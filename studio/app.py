@@ -23,6 +23,7 @@ AREAS: tuple[str, ...] = (
     "studio.publish_pages",
     "studio.try_panel",
     "studio.content",
+    "studio.knowledge_editor",
     "studio.inbox",
     "studio.inbox_live",
 )

@@ -40,6 +40,11 @@ OTHER_EDITORS = (
     ("/content/scoring", "Scoring", "How answers and behaviour add up to a lead score."),
     ("/content/consent", "Consent wording", "What people are asked before marketing."),
     ("/content/campaigns", "Campaigns", "Outbound messages and who gets them."),
+    (
+        "/content/knowledge",
+        "Common questions",
+        "Answers the bot gives at any point, with several phrasings and channel variants.",
+    ),
 )
 
 

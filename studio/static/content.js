@@ -8,6 +8,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm("Throw away every edit that is not published yet?")) event.preventDefault();
     });
   }
+  const deleting = document.querySelector("form.delete-entry");
+  if (deleting) {
+    deleting.addEventListener("submit", (event) => {
+      if (!window.confirm("Delete this question from the draft?")) event.preventDefault();
+    });
+  }
   const rows = document.querySelector(".button-rows");
   const add = document.querySelector(".add-row");
   if (rows && add) {
