@@ -400,7 +400,9 @@ async def knowledge_list(request: web.Request) -> web.Response:
 @requires("content.edit")
 async def new_page(request: web.Request) -> web.Response:
     text = await in_thread(current_text, workspace(request))
-    return entry_page(request, EntryForm(""), fingerprint(text))
+    # Opened from the dashboard's least understood list: that message is the first phrasing.
+    asked = clean_text(request.query.get("question", ""))[: knowledge.MAX_QUESTION]
+    return entry_page(request, EntryForm("", questions=asked), fingerprint(text))
 
 
 @routes.post(f"{HOME}/new")

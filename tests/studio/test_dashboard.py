@@ -3,6 +3,7 @@ campaign results, and adding a message to the training data."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -141,6 +142,10 @@ def test_fallback_rate_and_least_understood_messages(seeded: StudioServer) -> No
     assert '<td class="num">2</td>' in row and "<td>ask_pricing</td>" in row
     assert '<option value="ask_pricing" selected>' in row
     assert "Add to training data" in row
+    link = re.search(r'href="(/content/knowledge/new\?question=[^"]+)"', row)
+    assert link is not None
+    form = seeded.signed_in("marketer").get(html.unescape(link.group(1))).text
+    assert "How much is it &lt;b&gt;</textarea>" in form  # the first phrasing, escaped
     everything = seeded.signed_in("admin").get("/dashboard?period=all").text
     assert re.search(r'id="fallback-rate">60\.0%<', everything)
 
