@@ -3,6 +3,7 @@ conversations kept, every version diffable and rolled back in one click."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,3 +205,31 @@ def test_the_model_swap_endpoint_refuses_strangers_and_bad_requests(live: Stack)
         httpx.get(f"{live.settings.rasa_url}/status", headers=auth).json()["model_file"] == serving
     )
     assert "what can i do for you" in live.text("after-refused-swaps", "hi")
+
+
+NONPROFIT = {
+    "id": "nonprofit_discount",
+    "questions": "Do you offer a nonprofit discount?\r\nIs there a discount for charities?\r\n",
+    "answer": "Yes: registered charities and nonprofits get 30% off every plan.",
+}
+
+
+def test_a_common_question_added_in_the_studio_is_answered_after_publishing(
+    live: Stack,
+) -> None:
+    draft(live).reset()
+    sender = "common-question-publish"
+    assert "30% off" not in live.text(sender, "hi! any discounts for non-profits?")
+    with studio_client(live) as client:
+        page = client.get("/content/knowledge/new")
+        base = re.search(r'name="base" value="([^"]*)"', page.text)
+        assert base is not None, page.text[:500]
+        saved = client.post("/content/knowledge/new", {"base": base.group(1), **NONPROFIT})
+        assert saved.status_code == 303, saved.text[:2000]
+        assert client.post("/publish", {"note": "nonprofit discount"}).status_code == 303
+        job = wait_for_publish(client)
+    assert job["state"] == "done", job
+    assert "no retraining" in {s["name"]: s for s in job["steps"]}["train"]["detail"]
+    # The same conversation, asked in other words than the entry's.
+    assert "30% off" in live.text(sender, "and for a charity, is there some discount?")
+    assert "30% off" in live.text("common-question-new", "do nonprofits get a discount")
