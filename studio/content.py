@@ -45,6 +45,7 @@ OTHER_EDITORS = (
         "Common questions",
         "Answers the bot gives at any point, with several phrasings and channel variants.",
     ),
+    ("/content/flow", "The flow", "The whole conversation as a diagram, as the draft has it."),
 )
 
 
