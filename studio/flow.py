@@ -319,12 +319,12 @@ ATTRIBUTES: dict[Kind, str] = {
 }
 
 
-def wrapped(text: str, width: float, kind: Kind = "body") -> list[Line]:
-    """`text` in lines that fit `width`, at most MAX_LINES (the last one cut with …)."""
+def wrapped(text: str, width: float, kind: Kind = "body", most: int = MAX_LINES) -> list[Line]:
+    """`text` in lines that fit `width`, at most `most` (the last one cut with …)."""
     chars = max(8, int((width - 2 * PAD) / CHAR_W))
     lines = textwrap.wrap(" ".join(text.split()), chars) or [""]
-    if len(lines) > MAX_LINES:
-        lines = [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1][: chars - 1].rstrip() + "…"]
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1][: chars - 1].rstrip() + "…"]
     return [(line, kind) for line in lines]
 
 
@@ -465,7 +465,8 @@ def end_box(found: End, width: float) -> list[Line]:
     lines += [(part, "code") for part in name_lines(found.response, width)]
     if found.says:
         lines += wrapped(f"“{found.says}”", width)
-    return lines + wrapped(found.then, width, "note")
+    # What follows is the point of an end: never cut in the narrow boxes of the routing.
+    return lines + wrapped(found.then, width, "note", most=6)
 
 
 def name_lines(name: str, width: float) -> list[str]:
@@ -503,7 +504,7 @@ def _svg(title: str, desc: str, height: float, parts: Sequence[str]) -> Markup:
         'markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="#5d6b7e"/></marker></defs>'
     )
     return Markup(
-        f'<svg class="chart flow" role="img" aria-labelledby="flow-title flow-desc" '
+        f'<svg class="flow" role="img" aria-labelledby="flow-title flow-desc" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
         'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">'
         f'<title id="flow-title">{escape(title)}</title><desc id="flow-desc">{escape(desc)}</desc>'
