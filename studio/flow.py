@@ -301,6 +301,7 @@ COLUMN = 560  # the boxes of the steps, centred
 PAD, LINE_H = 10, 16
 CHAR_W = 6.6  # a 12px system-ui character, generously: text wraps before the edge
 GAP = 26  # between boxes: room for an arrow
+SIDE_GAP = 12  # between the boxes of the routing, side by side
 MAX_LINES = 3  # of one text in a box; the whole text is in the box's <title>
 Kind = Literal["head", "body", "note", "code"]
 Line = tuple[str, Kind]
@@ -430,17 +431,17 @@ def flow_svg(flow: Flow, title: str = "The conversation flow") -> Markup:
 def _branches(branches: Sequence[Branch], fork: float, y: float, parts: list[str]) -> float:
     """The branches side by side, each as wide as its ends; returns the bottom."""
     slots = sum(len(b.ends) for b in branches)
-    slot_w = (WIDTH - 2 * MARGIN - (slots - 1) * 12) / slots
+    slot_w = (WIDTH - 2 * MARGIN - (slots - 1) * SIDE_GAP) / slots
     heads, ends, x = [], [], float(MARGIN)
     for branch in branches:
-        w = slot_w * len(branch.ends) + 12 * (len(branch.ends) - 1)
+        w = slot_w * len(branch.ends) + SIDE_GAP * (len(branch.ends) - 1)
         lines = [(branch.label, "head"), *wrapped(branch.scores, w)]
         if branch.note:
             lines += wrapped(branch.note, w, "note")
         heads.append((x, w, lines, branch))
         for index, found in enumerate(branch.ends):
-            ends.append((x + index * (slot_w + 12), found))
-        x += w + 12
+            ends.append((x + index * (slot_w + SIDE_GAP), found))
+        x += w + SIDE_GAP
     head_h = max(box_height(lines) for _, _, lines, _ in heads)
     end_lines = [(x, end_box(found, slot_w)) for x, found in ends]
     end_h = max(box_height(lines) for _, lines in end_lines)
