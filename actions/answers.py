@@ -397,15 +397,21 @@ class _AnswerOrSay(StoreBacked):
     rasa-sdk registers every subclass of Action, and this one has no name.)"""
 
     usual = ""
+    # The bot has an answer of its own here: an entry replaces it only when clearly asked.
+    strict = False
+    # The rules go on into the lead form after it (pricing): the form's question follows.
+    with_buttons = True
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        answer = knowledge_answer(tracker, self.settings)
+        answer = knowledge_answer(tracker, self.settings, strict=self.strict)
         if not answer:
             dispatcher.utter_message(response=self.usual)
             return []
-        buttons = buttons_after_answer(tracker, conversation_stage(tracker))
+        buttons = (
+            buttons_after_answer(tracker, conversation_stage(tracker)) if self.with_buttons else []
+        )
         dispatcher.utter_message(text=answer, buttons=buttons)
         return []
 
@@ -422,3 +428,15 @@ class ActionChitchat(_AnswerOrSay, Action):
 
     def name(self) -> str:
         return "action_chitchat"
+
+
+class ActionPricing(_AnswerOrSay, Action):
+    """Pricing, unless the marketers' list has an entry that clearly fits the question
+    ("is there a discount for charities?", "do you have a free trial?")."""
+
+    usual = "utter_pricing"
+    strict = True
+    with_buttons = False
+
+    def name(self) -> str:
+        return "action_pricing"

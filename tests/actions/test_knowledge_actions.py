@@ -9,7 +9,13 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import START_BUTTONS, ActionAnswer, ActionChitchat, ActionOutOfScope
+from actions.answers import (
+    START_BUTTONS,
+    ActionAnswer,
+    ActionChitchat,
+    ActionOutOfScope,
+    ActionPricing,
+)
 from actions.fallback import REPHRASE, ActionFallback
 from actions.lead_form import ValidateLeadForm
 from bot import knowledge
@@ -145,3 +151,18 @@ async def test_the_same_entry_is_not_said_twice_in_a_row(settings: Settings) -> 
         ActionOutOfScope(settings=settings), tracker([question, answered, question])
     )
     assert again["response"] == "utter_out_of_scope"
+
+
+async def test_pricing_unless_an_entry_clearly_fits_the_question(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "knowledge.yml"
+    entry = knowledge.Entry(
+        "trial", ("Is there a free trial?", "Can I try it before I pay?"), "Yes, 14 days."
+    )
+    path.write_text(knowledge.dump([entry]), encoding="utf-8")
+    action = ActionPricing(settings=replace(settings, knowledge_file=path))
+    [trial] = await said(action, tracker([user("do you offer a free trial?", "ask_pricing")]))
+    assert trial == {**trial, "text": "Yes, 14 days.", "buttons": []}
+    [price] = await said(action, tracker([user("how much is it per month?", "ask_pricing")]))
+    assert price["response"] == "utter_pricing"
