@@ -40,19 +40,18 @@ def knowledge_answer(
 ) -> str:
     """The list's answer to the latest message, or "" when no entry clearly matches.
 
-    `in_place_of_answer`: the message came where a form expected an answer, so only a
-    plain question is taken for one (and with the strict threshold). `strict`: the bot has
-    a general answer of its own, which the marketers' entry replaces only when it is
-    clearly what was asked. Elsewhere a question needs less evidence than a statement:
-    the alternative is not understanding it at all.
+    Only a question gets one: a statement that shares words with an entry ("so long",
+    "no texts", "it's my call") is no question about it. `in_place_of_answer` (the message
+    came where a form expected an answer) and `strict` (the bot has a general answer of
+    its own, which the entry replaces only when it is clearly what was asked) need the
+    stricter score; elsewhere nothing else understood the question at all.
     """
     text = str(tracker.latest_message.get("text") or "")
-    if not text or text.startswith("/"):
+    if not text or text.startswith("/") or not is_question(text):
         return ""
-    asks = is_question(text)
-    if in_place_of_answer and not asks:
+    if _asks_for_something_personal(tracker):
         return ""
-    loose = asks and not (in_place_of_answer or strict)
+    loose = not (in_place_of_answer or strict)
     threshold = knowledge.LOOSE_THRESHOLD if loose else knowledge.THRESHOLD
     found = current_knowledge(settings).match(text, threshold)
     if found is None:
@@ -62,6 +61,26 @@ def knowledge_answer(
         return ""  # never the same words twice: the usual path says something else
     logger.info("common question %r answered (score %.2f)", found.entry.id, found.score)
     return answer
+
+
+# Requests about the person themselves: however much "what data do you have on me?"
+# sounds like "where is the data stored?", a list entry must never answer it.
+PERSONAL_INTENTS = frozenset(
+    {"request_data", "request_erasure", "human_handoff", "talk_to_sales", "opt_out",
+     "opt_in", "cancel", "book_meeting", "request_demo", "enter_code", "correct_detail"}
+)  # fmt: skip
+
+
+def _asks_for_something_personal(tracker: Tracker) -> bool:
+    """Whether the classifier's best guess (under the fallback, if it fell back) is a
+    request about the person, not a question about the product."""
+    parse = tracker.latest_message
+    ranking = [parse.get("intent") or {}, *(parse.get("intent_ranking") or [])]
+    for intent in ranking:
+        name = intent.get("name") if isinstance(intent, dict) else None
+        if name and name != "nlu_fallback":
+            return name in PERSONAL_INTENTS
+    return False
 
 
 def _last_bot_text(tracker: Tracker) -> str:

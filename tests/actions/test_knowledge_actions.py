@@ -166,3 +166,26 @@ async def test_pricing_unless_an_entry_clearly_fits_the_question(
     assert trial == {**trial, "text": "Yes, 14 days.", "buttons": []}
     [price] = await said(action, tracker([user("how much is it per month?", "ask_pricing")]))
     assert price["response"] == "utter_pricing"
+
+
+async def test_a_request_about_the_person_is_never_answered_from_the_list(
+    settings: Settings,
+) -> None:
+    asked = user("where's my data stored, what do you hold on me?")
+    asked["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "request_data", "confidence": 0.41},
+    ]
+    [rung] = await said(ActionFallback(settings=settings), tracker([asked]))
+    assert rung["response"] == REPHRASE
+    # The same words, guessed as a product question, get the list's answer.
+    asked["parse_data"]["intent_ranking"][1]["name"] = "ask_capabilities"
+    [answer] = await said(ActionFallback(settings=settings), tracker([asked]))
+    assert answer["text"] == SHIPPED["self_hosting"].answer
+
+
+async def test_a_statement_is_not_taken_for_a_question(settings: Settings) -> None:
+    [message] = await said(
+        ActionOutOfScope(settings=settings), tracker([user("so long", "out_of_scope")])
+    )
+    assert message["response"] == "utter_out_of_scope"
