@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_api_tokens(commands)
     _add_studio_users(commands)
     _add_crm(commands)
+    _add_publish(commands)
     _add_telegram(commands)
     call = commands.add_parser("call", help="simulate a phone call to the running Parley")
     call.add_argument("--caller", default="+14155550100", help="the number you call from")
@@ -224,6 +225,19 @@ def _add_crm(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     add_parser(commands)
     commands.choices["crm"].set_defaults(handler=_crm)
+
+
+def _add_publish(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from cli.commands.publishing import add_parser
+
+    add_parser(commands)
+    commands.choices["publish"].set_defaults(handler=_publish)
+
+
+def _publish(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.commands import publishing
+
+    return publishing.dispatch(args, settings)
 
 
 def _add_telegram(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,9 @@ back on the previous model.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +34,7 @@ from bot.settings import Settings
 from bot.stack import rasa_auth
 from bot.store import ProfileStore, StudioVersion
 from studio.repackage import repackage, repackageable
+from studio.training_progress import TrainingProgress
 from studio.workspace import content_files, write_files
 
 logger = logging.getLogger(__name__)
@@ -85,22 +88,41 @@ class PublishJob:
     version: int | None = None
     log: deque[str] = field(default_factory=lambda: deque(maxlen=60))
     finished_at: datetime | None = None
+    training: TrainingProgress | None = None  # while (and after) a model is trained
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
 
     def as_json(self) -> dict[str, Any]:
-        done = sum(s.state in {"done", "skipped"} for s in self.steps)
+        done: float = sum(s.state in {"done", "skipped"} for s in self.steps)
+        if self.training is not None and self.step("train").state == "running":
+            done += self.training.fraction  # training is most of a publish that trains
+        until = self.finished_at or datetime.now(timezone.utc)
         return {
             "job": self.number, "kind": self.kind, "state": self.state, "error": self.error,
             "version": self.version, "author": self.author, "note": self.note,
             "progress": round(done / len(self.steps), 3),
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "elapsed": round((until - self.started_at).total_seconds(), 1),
+            "training": self.training.as_json() if self.training else None,
             "steps": [{"name": s.name, "label": s.label, "state": s.state, "detail": s.detail,
                        "seconds": s.seconds} for s in self.steps],
             "log": list(self.log)[-8:],
         }  # fmt: skip
+
+
+def status_file(settings: Settings) -> Path:
+    return settings.data_dir / "studio" / "publish-status.json"
+
+
+def read_status(settings: Settings) -> dict[str, Any] | None:
+    """The latest publish as the studio last wrote it; None before the first."""
+    try:
+        status: dict[str, Any] = json.loads(status_file(settings).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    return status
 
 
 class Publisher:
@@ -112,6 +134,7 @@ class Publisher:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._jobs = 0
+        self._saved_at = 0.0
 
     @property
     def builds(self) -> Path:
@@ -176,15 +199,37 @@ class Publisher:
         finally:
             # A failed build stays for inspection until the next publish.
             job.finished_at = datetime.now(timezone.utc)
+            self._save_status(job, now=True)
 
     def _timed(self, job: PublishJob, name: str, work: Callable[[], Any]) -> Any:
         step = job.step(name)
         step.state, started = "running", time.monotonic()
+        self._save_status(job, now=True)
         result = work()
         step.seconds = round(time.monotonic() - started, 1)
         if step.state == "running":
             step.state = "done"
         return result
+
+    @property
+    def status_file(self) -> Path:
+        return status_file(self.settings)
+
+    def _save_status(self, job: PublishJob, *, now: bool = False) -> None:
+        """Where `parley publish-status` reads the job (the studio may run elsewhere on
+        the same data directory): written at each step and at most once a second while
+        training, atomically, and a failure to write never fails the publish."""
+        moment = time.monotonic()
+        if not now and moment - self._saved_at < 1.0:
+            return
+        self._saved_at = moment
+        try:
+            self.status_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.status_file.with_suffix(".tmp")
+            temporary.write_text(json.dumps(job.as_json()), encoding="utf-8")
+            os.replace(temporary, self.status_file)
+        except OSError as error:
+            logger.warning("could not write %s: %s", self.status_file, error)
 
     def _validate(self, build: Path) -> str:
         problems = self.validator(build)
@@ -215,13 +260,15 @@ class Publisher:
             )
             return target
         restored: list[str] = []
+        job.training = progress = TrainingProgress()
 
         def output(line: str) -> None:
             job.log.append(line[-300:])
             if "from cache" in line or "Restored component" in line:
                 restored.append(line)
-            if "Epochs:" in line:
-                step.detail = line.split("Epochs:")[-1].strip()[:120]
+            progress.feed(line)
+            step.detail = progress.describe()
+            self._save_status(job)
 
         try:
             trained = rasa_model.train(

@@ -3,7 +3,10 @@ conversations kept, every version diffable and rolled back in one click."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -235,3 +238,13 @@ def test_a_common_question_added_in_the_studio_is_answered_after_publishing(
     # The same conversation, asked in other words than the entry's.
     assert "30% off" in live.text(sender, "and for a charity, is there some discount?")
     assert "30% off" in live.text("common-question-new", "do nonprofits get a discount")
+    # The command line sees the same publish the page showed.
+    status = subprocess.run(
+        [sys.executable, "-m", "cli", "publish", "status"],
+        env={**os.environ, "PARLEY_DATA_DIR": str(live.settings.data_dir)},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert status.returncode == 0, status.stderr
+    head, *steps = status.stdout.splitlines()
+    assert f"publish {job['job']} by " in head and ": done · version " in head
+    assert any(s.strip().startswith("Train the model: skipped") for s in steps), steps
