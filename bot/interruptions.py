@@ -451,7 +451,8 @@ _LEAVES_FOR_NOW = re.compile(
     # "I'll discuss it with my team and get back to you", "changed my mind"
     r"catch (?:you|ya|u) later|ttyl|talk (?:to you |to ya )?later|speak (?:to you )?(?:later|soon)|"
     r"(?:gotta|got to|have to|need to|must|'ve got to) (?:run|dash|fly|hop off|head off)|"
-    r"i'?m out\b(?!\s+(?:of|at|in|on))|brb|(?:my )?battery'?s? (?:is )?(?:dying|about to die|low)|"
+    # "I'm out" said as goodbye ("ok I'm out, thanks"), not "I'm out plowing all day".
+    r"i'?m out(?=\s*(?:[.!,]|$|for (?:now|today|the day)|bye|peace|thanks|cheers))|brb|(?:my )?battery'?s? (?:is )?(?:dying|about to die|low)|"
     r"(?:got|getting|have) (?:a|another) call (?:coming in|on the other line)|"
     r"meeting(?:'s| is)? (?:starting|about to start)|someone'?s at the door|"
     r"customer (?:just )?(?:came|walked|showed) (?:in|up)|done for (?:today|now|the day)|"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.interruptions import leaves_for_now
 from bot.leads import Reading, clean_free_text, normalize_email, normalize_phone, read_message
 
 
@@ -1005,3 +1006,13 @@ def test_names_and_companies_with_the_words_people_put_around_them(
 ) -> None:
     reading = read_message(said, region="US", requested=requested)  # type: ignore[arg-type]
     assert reading.values == {requested: value}
+
+
+def test_out_at_work_is_no_goodbye() -> None:
+    assert not leaves_for_now("folks ring about gutter quotes and i miss them, im out on roofs")
+    assert not leaves_for_now("i'm out plowing most mornings")
+    assert leaves_for_now("alright i'm out, thanks")
+    need = read_message(
+        "calls come in while im out plowing and nobody answers", region="US", requested="need"
+    )
+    assert need.values.get("need")
