@@ -1060,6 +1060,8 @@ _SPANS = (
         rf"(?P<and_half>\s+and\s+a\s+half)?",
         re.I,
     ),
+    # "the next month or two", "the coming week or two": the longer of the two
+    re.compile(rf"\b(?:the\s+)?(?:next|coming)\s+{_UNIT}\s+or\s+(?P<b>\d+)\b", re.I),
     # "the next half year", "a half-year project"
     re.compile(rf"\b(?P<half>half)[\s-]+{_UNIT}\b", re.I),
     # "in the next month or so", "over the coming month": one month from now

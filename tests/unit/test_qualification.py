@@ -324,6 +324,8 @@ def test_prices_per_seat_and_other_counts_are_no_budget(text: str) -> None:
         ("no rush, maybe later in the year", "year"),  # the year said wins over "no rush"
         ("not this year", "later"),
         ("not until next year", "later"),
+        ("we would start in the next month or two", "quarter"),
+        ("over the coming week or two", "now"),
         ("within the next year", "year"),
         ("no rush, sometime within the year", "year"),
         ("within 3 montha", "quarter"),
