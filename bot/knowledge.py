@@ -354,7 +354,7 @@ def dump(entries: Iterable[Entry]) -> str:
         {"version": 1, "answers": [e.to_yaml() for e in entries]},
         sort_keys=False,
         allow_unicode=True,
-        width=88,
+        width=4096,  # never wrapped: the studio's round-trip editor keeps lines as they are
     )
     return HEADER + body
 
