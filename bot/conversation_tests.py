@@ -83,6 +83,7 @@ class Problem:
     step: int | None  # 0-based step; None: the test as a whole
     message: str
     line: int | None = None  # 1-based, in the line format
+    about_name: bool = False  # the test's name is wrong (not its steps)
 
     @property
     def where(self) -> str:
@@ -166,7 +167,9 @@ def tests_from_data(data: Any) -> list[ConversationTest]:
         problems += found
         if test is not None:
             if test.name.casefold() in seen:
-                problems.append(Problem(index, test.name, None, "another test has this name"))
+                problems.append(
+                    Problem(index, test.name, None, "another test has this name", about_name=True)
+                )
             seen.add(test.name.casefold())
             tests.append(test)
     if problems:
@@ -184,9 +187,10 @@ def _test(index: int, item: Any) -> tuple[ConversationTest | None, list[Problem]
     if unknown:
         problems.append(Problem(index, name, None, f"unknown keys: {', '.join(unknown)}"))
     if not name:
-        problems.append(Problem(index, "", None, "the test needs a name"))
+        problems.append(Problem(index, "", None, "the test needs a name", about_name=True))
     elif len(name) > MAX_NAME:
-        problems.append(Problem(index, name, None, f"a name can be at most {MAX_NAME} characters"))
+        long = f"a name can be at most {MAX_NAME} characters"
+        problems.append(Problem(index, name[:40] + "…", None, long, about_name=True))
     raw = item.get("steps")
     if not isinstance(raw, list):
         raw = []
