@@ -68,6 +68,8 @@ def broken_message(error: ct.ConversationTestsError) -> str:
 class TestForm:
     """What the test form shows: `number` is the test's place (1-based), 0 when new."""
 
+    __test__ = False  # not a pytest test class, whatever its name
+
     number: int
     name: str = ""
     lines: str = ""
@@ -166,6 +168,8 @@ class RunBusy(ParleyError):
 
 @dataclass
 class TestRun:
+    __test__ = False  # not a pytest test class, whatever its name
+
     number: int
     author: str
     names: list[str]
@@ -193,6 +197,8 @@ class TestRun:
 
 class TestRunner:
     """One run at a time for the studio; the run happens in a thread, the page polls."""
+
+    __test__ = False  # not a pytest test class, whatever its name
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox

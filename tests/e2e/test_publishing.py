@@ -90,6 +90,8 @@ def publish_new_goodbye(live: Stack, client: StudioClient) -> None:
     steps = {s["name"]: s for s in job["steps"]}
     assert "no retraining" in steps["train"]["detail"], steps["train"]
     assert steps["test"]["state"] == "done" and "passed" in steps["test"]["detail"]
+    assert steps["conversations"]["state"] == "done", steps["conversations"]
+    assert "conversation tests passed" in steps["conversations"]["detail"]
     assert "servers on" in steps["swap"]["detail"]
     # The conversation that was half way through the form goes on where it was.
     assert "email" in live.text(sender, "Dana Reyes")
