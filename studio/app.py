@@ -22,6 +22,7 @@ AREAS: tuple[str, ...] = (
     "studio.campaign_editor",
     "studio.publish_pages",
     "studio.try_panel",
+    "studio.conversation_editor",  # after try_panel: it runs the tests on its draft bot
     "studio.content",
     "studio.knowledge_editor",
     "studio.flow",

@@ -46,6 +46,11 @@ OTHER_EDITORS = (
         "Answers the bot gives at any point, with several phrasings and channel variants.",
     ),
     ("/content/flow", "The flow", "The whole conversation as a diagram, as the draft has it."),
+    (
+        "/content/tests",
+        "Conversation tests",
+        "Conversations the bot must get right, run against the draft and before every publish.",
+    ),
 )
 
 

@@ -1,8 +1,8 @@
 """Publishing: the draft (or an older version) becomes what the running bot does.
 
 A publish validates the content, trains a model for it (Rasa's cache makes a change of
-responses or form order a repackaging, not a retraining), runs the conversation tests,
-swaps the model on every running Rasa server with `PUT /model` (conversations live in
+responses or form order a repackaging, not a retraining), runs the story tests and the
+marketers' conversation tests (on a bot of its own, started on the new model), swaps the model on every running Rasa server with `PUT /model` (conversations live in
 the tracker store, so none is dropped), writes the content files the action server,
 the campaign workers and a later restart read, and records a version. A failure at any
 step before the swap changes nothing; a failed swap puts the servers already swapped
@@ -28,12 +28,15 @@ from typing import Any
 
 import httpx
 
-from bot import rasa_model
+from bot import conversation_tests, rasa_model
+from bot.conversation_runs import TestResult, failures, run_tests
+from bot.conversation_tests import ConversationTest
 from bot.errors import ParleyError
 from bot.settings import Settings
 from bot.stack import rasa_auth
 from bot.store import ProfileStore, StudioVersion
 from studio.repackage import repackage, repackageable
+from studio.sandbox import Sandbox
 from studio.training_progress import TrainingProgress
 from studio.workspace import content_files, write_files
 
@@ -42,7 +45,8 @@ TEST_STORIES = "tests/test_stories.yml"
 STEPS = (
     ("validate", "Validate the content"),
     ("train", "Train the model"),
-    ("test", "Run the conversation tests"),
+    ("test", "Run the story tests"),
+    ("conversations", "Run the marketers' conversation tests"),
     ("swap", "Swap the model on the running bot"),
     ("install", "Install the content files"),
     ("record", "Record the version"),
@@ -180,6 +184,7 @@ class Publisher:
             job.step("validate").detail = problems
             trained = self._timed(job, "train", lambda: self._train(job, build))
             self._timed(job, "test", lambda: self._test(job, build, trained))
+            self._timed(job, "conversations", lambda: self._conversations(job, build, trained))
             self._timed(job, "swap", lambda: self._swap(job, trained))
             self._timed(job, "install", lambda: self._install(files))
             version = self._timed(
@@ -312,7 +317,7 @@ class Publisher:
             ]
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise PublishFailed(
-                "the conversation tests failed: "
+                "the story tests failed: "
                 + (
                     f"{len(names)} stories predicted wrongly ({', '.join(names[:5])})"
                     if names
@@ -320,6 +325,47 @@ class Publisher:
                 )
             )
         step.detail = f"{_count_stories(stories)} test conversations passed"
+
+    def _conversations(self, job: PublishJob, build: Path, trained: Path) -> None:
+        """The marketers' tests against a bot of the build's own: its content, the new
+        model, its own empty store, on loopback. It is gone before the swap."""
+        step = job.step("conversations")
+        tests = conversation_tests.load(build / conversation_tests.FILE)
+        if not tests:
+            step.state, step.detail = "skipped", f"no tests in {conversation_tests.FILE}"
+            return
+        step.detail = "starting a bot for the new content"
+        results = self._play(job, tests, build, trained)
+        failed = failures(results)
+        if failed:
+            shown = "; ".join(r.summary() for r in failed[:3]) + (
+                f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+            )
+            raise PublishFailed(
+                f"{len(failed)} of {len(tests)} marketers' conversation tests failed: {shown}"
+            )
+        step.detail = f"{len(tests)} conversation tests passed"
+
+    def _play(
+        self, job: PublishJob, tests: list[ConversationTest], build: Path, trained: Path
+    ) -> list[TestResult]:
+        bot = Sandbox(self.settings, content=build, home=self.builds / "bot")
+        try:
+            try:
+                served = bot.serve(trained)
+            except RuntimeError as error:  # the sandbox says which part and why
+                reason = str(error).partition("\n")[0]
+                raise PublishFailed(
+                    f"the bot for the conversation tests did not start: {reason}"
+                ) from error
+            job.step("conversations").detail = f"running {len(tests)} tests"
+            store = ProfileStore.from_url(served.database_url)
+            try:
+                return run_tests(tests, served, store, on_result=lambda r: _heard(job, r))
+            finally:
+                store.dispose()
+        finally:
+            bot.stop()
 
     def _swap(self, job: PublishJob, trained: Path) -> None:
         step = job.step("swap")
@@ -393,6 +439,10 @@ def ensure_baseline(settings: Settings, store: ProfileStore) -> StudioVersion | 
         files,
         rasa_model.fingerprint(settings.content_root),
     )
+
+
+def _heard(job: PublishJob, result: TestResult) -> None:
+    job.log.append(f"conversation test {result.summary()}")
 
 
 def _count_stories(path: Path) -> int:

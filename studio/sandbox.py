@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Literal
 
-from bot import rasa_model
+from bot import conversation_tests, rasa_model
 from bot.runner import ChildSpec, free_port, is_healthy, tail
 from bot.settings import Secret, Settings
 from bot.stack import action_server, rasa_server
@@ -101,7 +101,8 @@ def draft_signature(root: Path) -> str:
     file the bot reads (consent, qualification, scoring, booking, campaigns)."""
     digest = hashlib.sha256(rasa_model.fingerprint(root).encode())
     for relative, text in content_files(root).items():
-        if not relative.startswith("tests/"):
+        # Tests are not read by the bot: editing them needs no restart.
+        if not relative.startswith("tests/") and relative != conversation_tests.FILE:
             digest.update(f"{relative}\0{text}\0".encode())
     return digest.hexdigest()[:24]
 
@@ -183,10 +184,15 @@ def last_line(path: Path) -> str:
 class Sandbox:
     """Starts, watches and stops the draft bot; safe to call from any thread."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, *, content: Path | None = None, home: Path | None = None
+    ) -> None:
+        """The studio's draft bot; with `content`, a bot for that content tree instead
+        (a publish's build), kept under `home`."""
         self.settings = settings
         self.workspace = Workspace.for_settings(settings)
-        self.home = settings.data_dir / "studio" / "sandbox"
+        self.content = content
+        self.home = home or settings.data_dir / "studio" / "sandbox"
         self._lock = threading.Lock()
         # Two users pressing Start at once: one start at a time, or both would run bots.
         self._starting = threading.Lock()
@@ -219,7 +225,14 @@ class Sandbox:
             found = [c.process.pid for c in self._children]
             return found + ([self._training.process.pid] if self._training else [])
 
+    @property
+    def root(self) -> Path:
+        """The content the bot serves: the draft, unless it was given its own."""
+        return self.content or self.workspace.root
+
     def signature(self) -> str:
+        if self.content is not None:
+            return draft_signature(self.content)
         with self.workspace.lock:
             self.workspace.ensure()
             return draft_signature(self.workspace.root)
@@ -284,6 +297,27 @@ class Sandbox:
             )
             self._thread.start()
 
+    def serve(self, model: Path) -> Settings:
+        """Start the bot on `model` in this thread and return its settings once it
+        answers: for a publish, which has its model already and waits for the bot."""
+        with self._starting:
+            self.stop()
+            self.home.mkdir(parents=True, exist_ok=True)
+            signature = self.signature()
+            with self._lock:
+                self._generation += 1
+                generation = self._generation
+                self._signature = signature
+            try:
+                self._serve(generation, model)
+            except BaseException:
+                self._stop_children(generation)
+                raise
+        bot = self.bot_settings
+        if bot is None:
+            raise RuntimeError(f"the bot for {self.root} stopped while it started")
+        return bot
+
     def _set(self, state: State, message: str, detail: str = "") -> None:
         self._state, self._message, self._detail = state, message, detail
         self._since = time.monotonic()
@@ -309,7 +343,7 @@ class Sandbox:
             self._stop_children(generation)
 
     def _ensure_model(self, generation: int) -> Path:
-        root, models = self.workspace.root, self.settings.models_dir
+        root, models = self.root, self.settings.models_dir
         target = rasa_model.model_path(root, models)
         if target.is_file():
             return target
@@ -345,7 +379,7 @@ class Sandbox:
             # Every start begins with empty stores: no profile from an earlier try-out.
             for path in self.home.glob(pattern):
                 path.unlink(missing_ok=True)
-        bot = sandbox_settings(self.settings, self.workspace.root, self.home)
+        bot = sandbox_settings(self.settings, self.root, self.home)
         upgrade(bot.database_url)
         for spec in (action_server(bot), rasa_server(bot, trained)):
             spec = child_spec(spec)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot import knowledge
+from bot import conversation_tests, knowledge
 from bot.qualification import QualificationConfigError, load_qualification_config
 
 # Channel names are the `name()` of Parley's input channels (channels/*.py): Rasa picks a
@@ -87,7 +87,12 @@ def lint(root: Path) -> list[Problem]:
         return [Problem("domain.yml", "", f"domain.yml cannot be read: {error}")]
     if not isinstance(domain, dict):
         return [Problem("domain.yml", "", "domain.yml must be a mapping")]
-    return [*lint_domain(domain), *lint_qualification(root), *lint_knowledge(root)]
+    return [
+        *lint_domain(domain),
+        *lint_qualification(root),
+        *lint_knowledge(root),
+        *lint_conversation_tests(root),
+    ]
 
 
 def lint_domain(domain: Mapping[str, Any]) -> list[Problem]:
@@ -203,6 +208,17 @@ def lint_knowledge(root: Path) -> list[Problem]:
         knowledge.parse(path.read_text(encoding="utf-8"))
     except knowledge.KnowledgeError as error:
         return [Problem(KNOWLEDGE, p.where, p.message) for p in error.problems]
+    return []
+
+
+def lint_conversation_tests(root: Path) -> list[Problem]:
+    """The marketers' conversation tests; each problem names the test and its step
+    (`test 2 'A demo request', step 3`)."""
+    path = root / conversation_tests.FILE
+    try:
+        conversation_tests.load(path)
+    except conversation_tests.ConversationTestsError as error:
+        return [Problem(conversation_tests.FILE, p.where, p.message) for p in error.problems]
     return []
 
 

@@ -14,6 +14,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm("Delete this question from the draft?")) event.preventDefault();
     });
   }
+  const deletingTest = document.querySelector("form.delete-test");
+  if (deletingTest) {
+    deletingTest.addEventListener("submit", (event) => {
+      if (!window.confirm("Delete this test from the draft?")) event.preventDefault();
+    });
+  }
   const rows = document.querySelector(".button-rows");
   const add = document.querySelector(".add-row");
   if (rows && add) {

@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import passwords
+from bot import conversation_tests, passwords, rasa_model
 from bot.call_simulator import PREFIX, CallSimulator
+from studio.publishing import STEPS
 from studio.workspace import Workspace
 from tests.e2e.conftest import Stack, launch, models_beside
 from tests.studio.studio_server import PASSWORD, StudioClient, copy_content
@@ -92,6 +93,8 @@ def publish_new_goodbye(live: Stack, client: StudioClient) -> None:
     steps = {s["name"]: s for s in job["steps"]}
     assert "no retraining" in steps["train"]["detail"], steps["train"]
     assert steps["test"]["state"] == "done" and "passed" in steps["test"]["detail"]
+    assert steps["conversations"]["state"] == "done", steps["conversations"]
+    assert "conversation tests passed" in steps["conversations"]["detail"]
     assert "servers on" in steps["swap"]["detail"]
     # The conversation that was half way through the form goes on where it was.
     assert "email" in live.text(sender, "Dana Reyes")
@@ -184,6 +187,67 @@ def test_a_draft_that_fails_validation_is_not_published(live: Stack) -> None:
     assert (live.settings.content_root / "data" / "stories.yml").read_text() == before
     assert len(live.store.studio.versions()) == versions
     workspace.reset()
+
+
+FAILING_TEST = """\
+  - name: "The greeting asks for a fax number"
+    steps:
+      - person: "hello there"
+      - bot_says: "automated assistant"
+      - bot_says: "fax number"
+"""
+
+
+def test_a_failing_conversation_test_stops_the_publish(live: Stack) -> None:
+    workspace = draft(live)
+    workspace.reset()
+    set_goodbye(workspace, "So long, and thanks for all the leads!")  # wording: no training
+    tests = workspace.read(conversation_tests.FILE)
+    workspace.write(conversation_tests.FILE, tests + FAILING_TEST)
+    content = live.settings.content_root
+    before = {
+        name: (content / name).read_text() for name in ("domain.yml", conversation_tests.FILE)
+    }
+    with studio_client(live) as client:
+        assert client.post("/publish", {"note": "a failing test"}).status_code == 303
+        job = wait_for_publish(client)
+        page = client.get("/publish").text
+    assert job["state"] == "failed", job
+    steps = {s["name"]: s for s in job["steps"]}
+    assert [s["name"] for s in job["steps"]] == [name for name, _ in STEPS]
+    assert "no retraining" in steps["train"]["detail"]
+    assert steps["test"]["state"] == "done"
+    assert steps["conversations"]["state"] == "failed"
+    assert steps["swap"]["state"] == "waiting"
+    shipped = len(conversation_tests.parse(tests))
+    assert f"1 of {shipped + 1} marketers' conversation tests failed" in job["error"]
+    assert (
+        "'The greeting asks for a fax number' failed at step 3: "
+        "expected the bot says 'fax number', but the bot said" in job["error"]
+    )
+    assert "Run the marketers&#39; conversation tests" in page
+    # Nothing changed: the live files, the versions, what the bot says.
+    assert {name: (content / name).read_text() for name in before} == before
+    assert [v for v in live.store.studio.versions() if v.note == "a failing test"] == []
+    assert "so long" not in live.text("after-failed-publish", "bye")
+    # The tests ran on a bot of the build's own (its model the repackaged one), now gone.
+    builds = live.settings.data_dir / "studio" / "builds"
+    model = rasa_model.model_path(builds / "current", live.settings.models_dir)
+    assert model.is_file() and (builds / "bot" / "logs" / "rasa-server.log").is_file()
+    assert processes_with(model.name) == []
+    workspace.reset()
+
+
+def processes_with(text: str) -> list[int]:
+    """The processes whose command line mentions `text`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue  # gone meanwhile
+    return found
 
 
 def test_the_model_swap_endpoint_refuses_strangers_and_bad_requests(live: Stack) -> None:

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot import rasa_model
+from bot import conversation_tests, rasa_model
 from bot.store import ProfileStore
 from studio.sandbox import CHANGED, Sandbox
 from studio.try_panel import SANDBOX
@@ -189,6 +189,49 @@ def test_a_phone_call_to_the_draft_bot(try_studio: TryStudio, marketer: StudioCl
     after = marketer.post_json("/api/try/call/say", {**conversation, "speech": "hello?"})
     assert after.status_code == 409
     assert try_studio.server.store.contacts.count() == 0
+
+
+def test_running_the_conversation_tests_against_the_draft_bot(
+    try_studio: TryStudio, marketer: StudioClient
+) -> None:
+    workspace = Workspace.for_settings(try_studio.server.settings)
+    failing = (
+        '  - name: "The bot is expected to ask for a fax"\n'
+        "    steps:\n"
+        '      - person: "I\'d like a demo"\n'
+        '      - bot_says: "fax"\n'
+    )
+    workspace.write(conversation_tests.FILE, workspace.read(conversation_tests.FILE) + failing)
+    shipped = len(conversation_tests.load(workspace.root / conversation_tests.FILE)) - 1
+    page = marketer.get("/content/tests")
+    assert marketer.post("/content/tests/run", {}).status_code == 303
+    assert try_studio.sandbox.status().running  # a run starts the draft bot when need be
+    busy = marketer.post("/content/tests/run", {})
+    assert busy.status_code in (303, 409)  # 303 only when the run was already over
+    deadline = time.monotonic() + READY_SECONDS
+    while (run := marketer.http.get("/api/content/tests/run").json())["state"] in (
+        "starting",
+        "running",
+    ):
+        assert time.monotonic() < deadline, run
+        time.sleep(1)
+    assert run["state"] == "done", run
+    assert (run["passed"], run["failed"], run["total"]) == (shipped, 1, shipped + 1)
+    failed = run["results"][-1]
+    assert (failed["passed"], failed["step"], failed["expected"]) == (
+        False,
+        2,
+        "the bot says 'fax'",
+    )
+    assert "your name" in failed["actual"].lower()
+    page = marketer.get("/content/tests")
+    assert "failed at step 2" in page.text and page.text.count(">passed<") == shipped
+    assert "studio.conversation_tests_run" in [
+        e.action for e in try_studio.server.store.privacy.audit_entries()
+    ]
+    # The tests are not something the bot reads: editing them needs no restart.
+    assert not marketer.http.get("/api/try/status").json()["changed"]
+    workspace.reset()
 
 
 def test_a_changed_draft_asks_for_a_restart(try_studio: TryStudio, marketer: StudioClient) -> None:
