@@ -24,6 +24,7 @@ AREAS: tuple[str, ...] = (
     "studio.try_panel",
     "studio.content",
     "studio.knowledge_editor",
+    "studio.topics",
     "studio.flow",
     "studio.inbox",
     "studio.inbox_live",
