@@ -1,11 +1,13 @@
 """New topics (intents made in the studio) against a real studio on loopback whose
-content is a temporary copy: creating, refusing, editing, deleting and who may."""
+content is a temporary copy: creating, refusing, editing, deleting, who may, and
+labelling a least understood message into a topic."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import yaml
 
 from studio.validation import validate_draft
 from studio.workspace import TOPIC_NLU, TOPIC_RULES, Workspace
+from tests.store.rasa_tracker import add_tracker_events, user_event
 from tests.studio.studio_server import StudioClient, StudioServer
 
 HOME = "/content/topics"
@@ -255,6 +258,41 @@ def test_only_content_editors_may(studio: StudioServer, role: str) -> None:
     assert client.post(NEW, CAREERS).status_code == 403
     assert client.post(f"{HOME}/careers/delete", {}).status_code == 403
     assert draft_bytes(studio) == before
+
+
+def least_understood(studio: StudioServer, text: str) -> None:
+    row = user_event("visitor", time.time() - 3600, text)
+    data = json.loads(row["data"])
+    data["parse_data"] = {"intent": {"name": "nlu_fallback", "confidence": 0.4}}
+    add_tracker_events(
+        studio.settings.tracker_store_url,
+        [{**row, "intent_name": "nlu_fallback", "data": json.dumps(data)}],
+    )
+
+
+def test_the_dashboard_labels_a_message_into_a_topic(studio: StudioServer) -> None:
+    said = "Are you taking on graduates this year? Write to sam.jones@example.org"
+    least_understood(studio, said)
+    marketer = studio.signed_in("marketer")
+    row = marketer.get("/dashboard").text.split('<td class="message">', 1)[1]
+    # A new topic from the message: its first example, without the email address.
+    link = re.search(r'href="(/content/topics/new\?example=[^"]+)"', row)
+    assert link is not None and "New topic from this message" in row
+    page = marketer.get(html.unescape(link.group(1))).text
+    assert "Are you taking on graduates this year? Write to" in page
+    assert "sam.jones@example.org" not in page
+    # Once the topic exists, the message can be added to it like to any intent.
+    create(marketer, CAREERS)
+    row = marketer.get("/dashboard").text.split('<td class="message">', 1)[1]
+    assert '<option value="topic_careers"' in row
+    response = marketer.post("/dashboard/examples", {"intent": "topic_careers", "text": said})
+    assert response.status_code == 303, response.text[:2000]
+    [nlu] = loaded(studio, TOPIC_NLU)["nlu"]
+    assert nlu["examples"].splitlines()[-1].startswith("- Are you taking on graduates this year?")
+    assert "sam.jones" not in draft(studio).read(TOPIC_NLU)
+    assert "graduates" not in draft(studio).read("data/nlu.yml")
+    assert "graduates" in marketer.get(f"{HOME}/careers").text
+    assert validate_draft(draft(studio).root) == []
 
 
 def test_the_topic_files_are_content_the_studio_publishes(tmp_path: Path) -> None:
