@@ -133,11 +133,13 @@ class TopicForm:
 # ------------------------------------------------------------------ reading the draft
 
 
+def intent_name(item: Any) -> str:
+    """An entry of the domain's intents: a name, or a name with its options."""
+    return str(next(iter(item))) if isinstance(item, Mapping) else str(item)
+
+
 def intent_names(domain: Any) -> list[str]:
-    return [
-        str(next(iter(i))) if isinstance(i, Mapping) else str(i)
-        for i in domain.get("intents") or []
-    ]
+    return [intent_name(i) for i in domain.get("intents") or []]
 
 
 def loaded(text: str) -> Any:
@@ -330,7 +332,7 @@ def apply_domain(domain: Any, topics: list[Topic]) -> None:
     wanted = {t.intent for t in topics}
     intents = domain.setdefault("intents", CommentedSeq())
     for index in reversed(range(len(intents))):
-        name = intent_names({"intents": [intents[index]]})[0]
+        name = intent_name(intents[index])
         if is_topic(name) and name not in wanted:
             del intents[index]
     present = set(intent_names(domain))
