@@ -28,6 +28,7 @@ from bot.booking import (
     send_confirmation,
 )
 from bot.errors import ParleyError, SlotTaken, StoreUnavailable
+from bot.interruptions import is_topic
 from bot.meeting_choice import label, match_choice
 from bot.store import Booking
 
@@ -138,7 +139,7 @@ class ValidateBookingForm(BookingBacked, Action):
                 SlotSet(READ_UNTIL, turn.message_id),
                 SlotSet(REQUESTED_SLOT, None),
             ]
-        if turn.intent in INTERRUPT_INTENTS and turn.is_interruption():
+        if (turn.intent in INTERRUPT_INTENTS or is_topic(turn.intent)) and turn.is_interruption():
             return []
         attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
         if attempts >= GIVE_UP_AFTER or turn.intent in ("deny", "skip"):

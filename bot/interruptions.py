@@ -15,6 +15,11 @@ from bot.lead_vocabulary import GREETING_LEAD
 CONFIDENCE_FLOOR = 0.7
 # Requests to stop or to leave that interrupt at any confidence when their words are said.
 SAID_OUTRIGHT = frozenset({"opt_out", "cancel", "request_erasure", "request_data", "human_handoff"})
+# The marketers' topics (studio/topics.py) are intents named `topic_<name>`, made in the
+# studio after this code shipped. Each is a question or request like the built-in ones,
+# with rules of its own in every form (data/rules_topics.yml), so it interrupts any form
+# whichever intents that form lists.
+TOPIC_PREFIX = "topic_"
 
 _QUESTION_START = re.compile(
     r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
@@ -188,6 +193,11 @@ def reads_like(intent: str, text: str) -> bool:
     return is_question(text) or bool(_IMPERATIVE_START.match(text.strip()))
 
 
+def is_topic(intent: str | None) -> bool:
+    """Whether `intent` is one of the marketers' topics."""
+    return intent is not None and intent.startswith(TOPIC_PREFIX)
+
+
 def interrupts_form(
     text: str, intent: str | None, confidence: float, candidates: frozenset[str]
 ) -> bool:
@@ -195,8 +205,9 @@ def interrupts_form(
 
     A question is never an answer to "what's your company?", so it interrupts whatever
     the confidence (an unsure guess goes to the fallback rule, which then resumes).
+    A marketer's topic is always a candidate (see TOPIC_PREFIX).
     """
-    if intent is None or intent not in candidates | {"nlu_fallback"}:
+    if intent is None or (intent not in candidates | {"nlu_fallback"} and not is_topic(intent)):
         return False
     if text.startswith("/"):
         return intent != "nlu_fallback"  # a button or keyword: explicit by construction

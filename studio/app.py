@@ -25,6 +25,7 @@ AREAS: tuple[str, ...] = (
     "studio.conversation_editor",  # after try_panel: it runs the tests on its draft bot
     "studio.content",
     "studio.knowledge_editor",
+    "studio.topics",
     "studio.flow",
     "studio.inbox",
     "studio.inbox_live",

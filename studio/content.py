@@ -45,6 +45,11 @@ OTHER_EDITORS = (
         "Common questions",
         "Answers the bot gives at any point, with several phrasings and channel variants.",
     ),
+    (
+        "/content/topics",
+        "Topics",
+        "New things the bot understands, with examples and what it does then.",
+    ),
     ("/content/flow", "The flow", "The whole conversation as a diagram, as the draft has it."),
     (
         "/content/tests",

@@ -22,6 +22,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.errors import ParleyError
+from bot.interruptions import is_topic
 from bot.settings import Settings
 
 # Relative paths (globs) of the content a studio may edit and publish.
@@ -29,6 +30,11 @@ CONTENT = ("config.yml", "domain.yml", "data/**/*.yml", "consent.yml", "qualific
            "scoring.yml", "booking.yml", "knowledge.yml", "campaigns/*.yml",
            "conversation_tests.yml", "tests/test_stories.yml")  # fmt: skip
 MARKER = ".parley-draft"
+NLU = "data/nlu.yml"
+# The marketers' topics (studio/topics.py) live in files of their own, so that editing
+# them never rewrites the built-in training data.
+TOPIC_NLU = "data/nlu_topics.yml"
+TOPIC_RULES = "data/rules_topics.yml"
 _LOCKS: dict[Path, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
 
@@ -175,8 +181,10 @@ class Workspace:
         yaml(self.read(relative)).dump(data, buffer)
         self.write(relative, buffer.getvalue())
 
-    def add_nlu_example(self, intent: str, text: str, relative: str = "data/nlu.yml") -> None:
-        """Add one training example to an intent (from the least-understood messages)."""
+    def add_nlu_example(self, intent: str, text: str, relative: str | None = None) -> None:
+        """Add one training example to an intent (from the least-understood messages),
+        in the file that intent's examples are in unless `relative` says otherwise."""
+        relative = relative or nlu_file_of(intent)
         example = " ".join(text.split())
         if not example:
             raise ContentError("the example is empty")
@@ -201,3 +209,8 @@ class Workspace:
             str(i) if not isinstance(i, dict) else str(next(iter(i)))
             for i in domain.get("intents", [])
         ]
+
+
+def nlu_file_of(intent: str) -> str:
+    """The file with the examples of `intent`: a topic's are apart from the built-in ones."""
+    return TOPIC_NLU if is_topic(intent) else NLU

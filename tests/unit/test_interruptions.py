@@ -348,3 +348,27 @@ def test_a_request_or_a_name_is_no_refusal_of_details(said: str) -> None:
 @pytest.mark.parametrize("said", ["it supports hubspot or not", "you have an app or no"])
 def test_a_yes_no_question_said_as_a_statement_is_a_question(said: str) -> None:
     assert is_question(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        ("are you hiring at the moment?", 0.4),  # a question, however unsure
+        ("I'd like to work for you", 0.9),  # a request, said with confidence
+    ],
+)
+def test_a_marketers_topic_interrupts_every_form(text: str, confidence: float) -> None:
+    from actions.lead_form import INTERRUPT_INTENTS
+    from actions.qualify import QUALIFY_INTERRUPTS
+
+    # Made in the studio after the forms' lists were written: the prefix makes it one.
+    for candidates in (INTERRUPT_INTENTS, QUALIFY_INTERRUPTS, CANDIDATES):
+        assert interrupts_form(text, "topic_careers", confidence, candidates)
+
+
+def test_a_bare_answer_taken_for_a_topic_is_still_an_answer() -> None:
+    from actions.lead_form import INTERRUPT_INTENTS
+
+    assert not interrupts_form("Dana Hiring", "topic_careers", 0.55, INTERRUPT_INTENTS)
+    # Only the prefix counts: another intent nobody listed does not interrupt.
+    assert not interrupts_form("are you hiring?", "careers", 0.95, INTERRUPT_INTENTS)
