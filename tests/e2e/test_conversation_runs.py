@@ -20,13 +20,13 @@ PASSING = ConversationTest(
     (
         Step("person", "hi, I'd like a demo"),
         Step("bot_says", "YOUR NAME"),  # any case
-        Step("person", "Dana Reyes"),
-        Step("stored", stored={"name": "dana  reyes", "email": ""}),
+        Step("person", "Odile Ferrand"),
+        Step("stored", stored={"name": "odile  ferrand", "email": ""}),
         Step("bot_says", "email"),
         Step("bot_not_says", "sorry"),
-        Step("person", "dana.reyes@acme-widgets.com"),
-        Step("person", "(415) 555-0134"),
-        Step("stored", stored={"phone": "415 555 0134", "lead_status": "partial"}),
+        Step("person", "odile.ferrand@ferrand-atelier.fr"),
+        Step("person", "(415) 555-0187"),
+        Step("stored", stored={"phone": "415 555 0187", "lead_status": "partial"}),
     ),
 )
 WRONG_WORDS = ConversationTest(
