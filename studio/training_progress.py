@@ -72,10 +72,11 @@ class TrainingProgress:
         epochs = f", epoch {self.epoch} of {self.epochs}" if self.epochs else ""
         return (
             f"training {self.stage}{epochs} · about {round(self.fraction * 100)}% · "
-            f"{_duration(self.elapsed)} elapsed"
+            f"{duration(self.elapsed)} elapsed"
         )
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """ "2 min 5 s", or "45 s" under a minute."""
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.settings import Settings
 from studio.publishing import read_status
+from studio.training_progress import duration
 
 FOLLOW_EVERY = 2.0
 
@@ -51,7 +52,7 @@ def describe(job: dict[str, Any]) -> str:
     head = (
         f"{job.get('kind', 'publish')} {job.get('job')} by {job.get('author')}: {job.get('state')}"
     )
-    elapsed = _duration(float(job.get("elapsed") or 0))
+    elapsed = duration(float(job.get("elapsed") or 0))
     running = next((s for s in job.get("steps") or [] if s.get("state") == "running"), None)
     percent = round(float(job.get("progress") or 0) * 100)
     if job.get("state") == "running" and running is not None:
@@ -65,8 +66,3 @@ def step_line(step: dict[str, Any]) -> str:
     seconds = f" ({step['seconds']} s)" if step.get("seconds") is not None else ""
     detail = f": {step['detail']}" if step.get("detail") else ""
     return f"{step['label']}: {step['state']}{seconds}{detail}"
-
-
-def _duration(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
