@@ -24,13 +24,14 @@ from rasa_sdk.types import DomainDict
 from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
 from actions.deps import StoreBacked
 from actions.knowledge import knowledge_answer
-from bot.repair import asks_to_repeat
+from bot.repair import asks_to_repeat, asks_to_rephrase
 
 REPHRASE = "utter_fallback_rephrase"
 WHAT_I_DO = "utter_default"
 PERSON = "utter_fallback_offer_person"
 ALL_SET = "utter_all_set"
 SAY_AGAIN = "utter_say_again"
+REPHRASED = "utter_rephrase_what_i_do"
 GOODBYE = "utter_goodbye"
 WELCOME = "utter_you_are_welcome"
 LADDER = (REPHRASE, WHAT_I_DO, PERSON)
@@ -144,13 +145,20 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Asked to repeat ("sorry?", "come again"): the bot's last words again, and True.
     In a form the form asks its question again by itself; after a fallback the ladder
     goes on instead (its last words were no question worth repeating)."""
-    if not asks_to_repeat(str(tracker.latest_message.get("text") or "")):
+    text = str(tracker.latest_message.get("text") or "")
+    rephrase = asks_to_rephrase(text)
+    if not rephrase and not asks_to_repeat(text):
         return False
     events = session_events(tracker)
     if previous_rung(events) is not None:
         return False
     if tracker.active_loop.get("name"):
         dispatcher.utter_message(response=SAY_AGAIN)
+        return True
+    if rephrase:
+        # Other words, not the same ones again: outside a form the bot's last words were
+        # an invitation or an answer, and what it can do is the plainest way to go on.
+        dispatcher.utter_message(response=REPHRASED)
         return True
     said = previous_messages(events)
     if not said:

@@ -387,6 +387,17 @@ def refuses_outright(text: str) -> bool:
     return bool(_DECLINE_ALONE.match(_POLITE_PARTICLES.sub("", text).strip()))
 
 
+# Asked for a detail, "no, just transfer me" / "just put me through": not this detail,
+# a person instead (the handoff request is read separately).
+_JUST_A_PERSON = re.compile(
+    r"^(?:(?:no|nah|nope|naw)\b[\s,.!]*)?(?:(?:thanks|thank you|please|look|listen)[\s,.!]+)?"
+    r"(?:just|only|can you just|could you just)\s+(?:(?:transfer|connect|patch)\s+me\b|"
+    r"put\s+me\s+through|pass\s+me\s+(?:on|over|to)\b|get\s+me\s+(?:a|an|to|someone|somebody|"
+    r"through)\b|send\s+me\s+to\b)",
+    re.IGNORECASE,
+)
+
+
 def declines(text: str, field: str | None = None) -> bool:
     """Whether the words turn down the question asked ("I'd rather not give my number",
     "no phone thanks", "not comfortable sharing that", "skip").
@@ -398,6 +409,8 @@ def declines(text: str, field: str | None = None) -> bool:
     if _ASKS_ABOUT_SHARING.search(stripped) and is_question(stripped):
         return False  # "you won't share my email with anybody, right?"
     if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped) or defers(stripped):
+        return True
+    if _JUST_A_PERSON.match(stripped):
         return True
     if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True

@@ -1204,6 +1204,28 @@ def _without_one_word_note(spoken: str) -> str:
     return " ".join(words)
 
 
+# "billy ray hollis all one word at hotmail dot com": the note comes before the "at".
+_INLINE_ONE_WORD = re.compile(
+    r"(?<![\w'])((?:[a-z0-9]+\s+){1,4}(?!all\b|as\b)[a-z0-9]+)\s*,?\s+(?:all\s+)?(?:as\s+)?"
+    r"(?:one word|together|no spaces?)\s*,?\s+(?=at\b)"
+)
+
+
+def _inline_one_word(spoken: str) -> str:
+    """The words a note says are written as one, joined: the run of plain words just
+    before the note, leaving out lead-ins such as "my email is"."""
+
+    def joined(match: re.Match[str]) -> str:
+        words = match.group(1).split()
+        start = len(words)
+        while start > 0 and words[start - 1] not in _EMAIL_CHATTER:
+            start -= 1
+        kept = [*words[:start], "".join(words[start:])] if start < len(words) else words
+        return " ".join(kept) + " "
+
+    return _INLINE_ONE_WORD.sub(joined, spoken)
+
+
 def _sounds_alike(said: str, meant: str) -> bool:
     """The same word, or one a recognizer could have written for it ("male", "mail")."""
     if said == meant:
@@ -1301,7 +1323,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     outlook dot com", "anna underscore k at gmail.com", "wang lei eight eight at one six
     three dot com" (when `asked` for). None when there is none, or when the words before
     it could belong to the address ("anna kovacs at ...")."""
-    spoken = _without_one_word_note(text.lower().replace("’", "'"))
+    spoken = _inline_one_word(_without_one_word_note(text.lower().replace("’", "'")))
     spoken = _SAID_AGAIN.sub(r"\1", _DOG_DOT.sub("dot", spoken))
     spoken = _spelling_notes_out(spoken)
     for pattern, symbol in _SPOKEN_PHRASES:

@@ -35,3 +35,27 @@ _SAY_AGAIN = re.compile(
 def asks_to_repeat(text: str) -> bool:
     """Whether the whole message only asks to hear the last words again."""
     return bool(text) and not text.startswith("/") and bool(_SAY_AGAIN.match(text.strip()))
+
+
+# Asking for other words rather than the same ones: "could you rephrase that?", "what do
+# you mean?", "I don't get it". Saying the same words again would not help.
+_REPHRASE = re.compile(
+    r"^\W*(?:(?:uh|um|er|oh|so|sorry|hm+|wait|ok|okay|hang on)\W+)*"
+    r"(?:what do you mean(?: by that)?|what does that mean|meaning|"
+    r"i (?:don'?t|do not|didn'?t|did not) (?:understand|get|follow)"
+    r"(?: (?:that|you|it|what you mean|what you said|the question))?|"
+    r"not sure what you mean|"
+    r"(?:can|could|would) you (?:please )?(?:rephrase|reword|re-?phrase|explain)"
+    r"(?: that| it| the question| what you mean)?(?: (?:differently|another way|in other words|"
+    r"in another way|more simply|please))?|"
+    r"(?:can|could|would) you (?:please )?(?:say|put) (?:that|it) (?:differently|another way|"
+    r"in other words|in another way|more simply)|"
+    r"(?:rephrase|reword|re-?phrase)(?: that| it| the question)?(?: please)?|in other words)"
+    r"(?:\W+(?:please|sorry|mate|there|again))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_to_rephrase(text: str) -> bool:
+    """Whether the whole message asks for the last words put another way."""
+    return bool(text) and not text.startswith("/") and bool(_REPHRASE.match(text.strip()))

@@ -335,6 +335,16 @@ async def test_asked_to_repeat_the_bot_says_its_last_words_again() -> None:
     assert (message["text"], message["buttons"]) == ("utter_offer_meeting", buttons)
 
 
+@pytest.mark.parametrize(
+    "asked",
+    ["Sorry, could you rephrase that?", "can you say it another way please", "reword that"],
+)
+async def test_asked_to_rephrase_the_bot_finds_other_words(asked: str) -> None:
+    events = [user("I have a question", "ask_question"), bot("utter_ask_away"), user(asked)]
+    [message] = await said(ActionFallback(), tracker(events))
+    assert message["response"] == "utter_rephrase_what_i_do"
+
+
 async def test_asked_to_repeat_in_a_form_the_form_asks_again_after_a_short_yes() -> None:
     events = [user("dana", "inform"), bot("utter_ask_lead_email"), user("you what?")]
     [message] = await said(ActionFallback(), tracker(events, loop="lead_form"))

@@ -110,6 +110,10 @@ def test_states_opt_out(text: str, expected: bool) -> None:
         "I'll tell your colleague.",
         "i'll explain to whoever picks up",
         "I'll tell them when we talk.",
+        # A person instead of the detail:
+        "no just transfer me",
+        "nah, just put me through",
+        "just get me someone please",
     ],
 )
 def test_refusals_decline(text: str) -> None:
@@ -136,6 +140,7 @@ def test_refusals_decline(text: str) -> None:
         "you won't share my email with anybody right?",  # a question about data use
         "Acme, I'll explain more in the demo",  # answers, then puts the rest off
         "we want to discuss leads in the meeting room",
+        "just get me acme dot com",
     ],
 )
 def test_answers_do_not_decline(text: str) -> None:

@@ -875,6 +875,9 @@ def test_names_spelt_letter_by_letter_on_the_phone(said: str, name: str) -> None
             "tom at okafor build dog com sorry dot com okafor build all together",
             "tom@okaforbuild.com",
         ),
+        # the note before the "at": the words just before it are the local part
+        ("my email is rosa lee marsh all one word at yahoo dot com", "rosaleemarsh@yahoo.com"),
+        ("it's pat o brien, no spaces, at gmail dot com", "patobrien@gmail.com"),
     ],
 )
 def test_addresses_said_on_a_bad_line(said: str, email: str) -> None:

@@ -1,0 +1,44 @@
+"""Asking to hear the last words again, or to hear them put another way."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.repair import asks_to_repeat, asks_to_rephrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sorry?", "come again", "you what?", "could you repeat that please", "you broke up there"],
+)
+def test_asking_to_hear_it_again(text: str) -> None:
+    assert asks_to_repeat(text) and not asks_to_rephrase(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, could you rephrase that?",
+        "what do you mean?",
+        "hm, I don't understand the question",
+        "can you put it more simply please",
+        "i didn't get that",
+        "in other words?",
+    ],
+)
+def test_asking_for_other_words(text: str) -> None:
+    assert asks_to_rephrase(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do you mean by pricing per seat, is it monthly?",
+        "I don't understand why you need my phone",
+        "/request_demo",
+        "my name is Dana",
+        "",
+    ],
+)
+def test_questions_and_answers_are_neither(text: str) -> None:
+    assert not asks_to_rephrase(text)
