@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from bot.custom_fields import EMPTY, FieldsError, LeadFields, load
+from bot.custom_fields import EMPTY, FieldsError, LeadFields, LeadFieldsFile, load
 
 CSV_PREFIX = "field:"
 
@@ -32,6 +33,20 @@ def read_fields(path: Path) -> LeadFields:
     by hand, half written) shows values by their names rather than failing the page."""
     try:
         return load(path)
+    except FieldsError:
+        return EMPTY
+
+
+@cache
+def _watched(path: Path) -> LeadFieldsFile:
+    return LeadFieldsFile(path)
+
+
+def current_fields(path: Path) -> LeadFields:
+    """`read_fields` for a long-running process: the file is parsed again only when a
+    publish has changed it."""
+    try:
+        return _watched(path).current()
     except FieldsError:
         return EMPTY
 
