@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from api.app import build_app
+from bot.custom_fields import LeadFieldsFile
 from bot.logs import configure_logging
 from bot.settings import load_settings
 from bot.store import ProfileStore
@@ -20,6 +21,7 @@ def main() -> None:
         rate=settings.api.rate,
         burst=settings.api.burst,
         metrics_token=settings.api.metrics_token,
+        lead_fields=LeadFieldsFile(settings.lead_fields_file),
     )
     web.run_app(app, host=settings.bind_host, port=settings.api.port, print=None, access_log=None)
 

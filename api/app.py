@@ -22,6 +22,7 @@ from aiohttp import web
 
 from api import tokens
 from api.openapi import description
+from bot.custom_fields import EMPTY, FieldsError, LeadFields, LeadFieldsFile
 from bot.errors import ContactNotFound, InvalidField, StoreUnavailable
 from bot.leads import normalize_email, normalize_phone
 from bot.metrics import HTTP_REQUESTS, exposition, status_class
@@ -41,6 +42,8 @@ from bot.types import OUTCOMES, PURPOSES, ContactId, LeadField
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STORE = web.AppKey("store", ProfileStore)
 REGION = web.AppKey("region", str)
+# The custom lead fields of lead_fields.yml, read again when a publish rewrites it.
+LEAD_FIELDS: web.AppKey[LeadFieldsFile | None] = web.AppKey("lead_fields")
 # Prometheus' own bearer token (PARLEY_METRICS_TOKEN); an API token with read scope works
 # too. Loopback is no exemption: under --scale a proxy on this machine is loopback.
 METRICS_TOKEN: web.AppKey[Secret | None] = web.AppKey("metrics_token")
@@ -124,6 +127,8 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
         return Problem(404, "Not Found", "no such contact").response()
     except InvalidField as error:
         return Problem(400, "Bad Request", str(error)).response()
+    except FieldsError as error:  # a hand-edited file; a publish never writes one
+        return Problem(500, "Internal Server Error", f"lead_fields.yml: {error}").response()
     except StoreUnavailable:
         return Problem(
             503, "Service Unavailable", "the profile store is unavailable", **{"Retry-After": "5"}
@@ -315,11 +320,21 @@ async def get_contact(request: web.Request) -> web.Response:
 
 async def patch_contact(request: web.Request) -> web.Response:
     require(request, "write")
-    key, fields = _contact_key(request), await _fields(request)
-    contact = await in_thread(request, lambda s: s.integrations.update_contact_fields(key, fields))
-    await audited(request, "api.update", contact.id, fields=sorted(fields))
-    body = await in_thread(request, lambda s: contact_json(contact, s))
-    return web.json_response(body)
+    key, body = _contact_key(request), await _json_body(request)
+    given = body.pop("fields", None)
+    fields = _fields(request, body)
+    custom = _custom_fields(request, given)
+
+    def write(store: ProfileStore) -> Contact:
+        _check_clearable(store, key, custom, _lead_fields(request))
+        return store.integrations.update_contact_fields(key, fields, custom=custom)
+
+    contact = await in_thread(request, write)
+    await audited(
+        request, "api.update", contact.id, fields=sorted(fields), custom_fields=sorted(custom)
+    )
+    reply = await in_thread(request, lambda s: contact_json(contact, s))
+    return web.json_response(reply)
 
 
 async def _json_body(request: web.Request, exact: bool = False) -> dict[str, Any]:
@@ -339,8 +354,7 @@ async def _json_body(request: web.Request, exact: bool = False) -> dict[str, Any
     return body
 
 
-async def _fields(request: web.Request) -> dict[LeadField, str]:
-    body = await _json_body(request)
+def _fields(request: web.Request, body: dict[str, Any]) -> dict[LeadField, str]:
     allowed = ("name", "email", "phone", "company", "role", "need")
     unknown = sorted(set(body) - set(allowed))
     if unknown:
@@ -351,6 +365,36 @@ async def _fields(request: web.Request) -> dict[LeadField, str]:
             raise Problem(400, "Bad Request", f"{name} must be text of 1 to 320 characters")
         fields[cast(LeadField, name)] = _clean(name, value.strip(), request.app[REGION])
     return fields
+
+
+def _lead_fields(request: web.Request) -> LeadFields:
+    source = request.app[LEAD_FIELDS]
+    return EMPTY if source is None else source.current()
+
+
+def _custom_fields(request: web.Request, given: object) -> dict[str, str | None]:
+    """`fields` of a PATCH: custom lead field -> a value, canonical by the field's type
+    (InvalidField, a 400 naming the field, otherwise), or null to forget the value."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise Problem(400, "Bad Request", "fields must be an object of custom lead fields")
+    setting = {name: value for name, value in given.items() if value is not None}
+    clean = _lead_fields(request).normalize(setting, region=request.app[REGION])
+    return {name: clean.get(name) for name in given}
+
+
+def _check_clearable(
+    store: ProfileStore, key: ContactId, custom: dict[str, str | None], defined: LeadFields
+) -> None:
+    """A null forgets a value of a field the file defines, or one the contact holds (a
+    field since removed); any other name is as unknown as in a value."""
+    nulls = [name for name, value in custom.items() if value is None]
+    held = store.leads.custom_fields(key) if nulls else {}
+    for name in nulls:
+        if defined.get(name) is None and name not in held:
+            known = ", ".join(defined.names) or "none are defined"
+            raise InvalidField(name, f"not a lead field of this bot ({known})")
 
 
 def _clean(name: str, value: str, region: str) -> str:
@@ -593,12 +637,15 @@ def build_app(
     rate: float = 10.0,
     burst: int = 20,
     metrics_token: Secret | None = None,
+    lead_fields: LeadFieldsFile | None = None,
 ) -> web.Application:
+    """`lead_fields`: the custom fields a PATCH may set; without it, none."""
     app = web.Application(
         middlewares=[count_requests, problems, authenticate], client_max_size=MAX_BODY
     )
     app[STORE], app[LIMITER], app[REGION] = store, RateLimits(rate, burst), region
     app[METRICS_TOKEN] = metrics_token
+    app[LEAD_FIELDS] = lead_fields
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/api/health", health)
     app.router.add_get("/api/ready", ready)

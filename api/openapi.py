@@ -93,7 +93,13 @@ SCHEMAS: dict[str, Any] = {
         "phone": NULLABLE_TEXT, "company": NULLABLE_TEXT, "role": NULLABLE_TEXT,
         "need": NULLABLE_TEXT, "channels": {"type": "array", "items": _ref("Identity")},
         "lead_status": {"type": "string", "enum": list(LEAD_STATUSES)},
-        "created_at": TIME, "updated_at": TIME, "score": _ref("Score"),
+        "created_at": TIME, "updated_at": TIME,
+        "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "custom lead fields (lead_fields.yml): name -> value in "
+                                  "its type's canonical form (a choice's option id, a plain "
+                                  "decimal, an ISO date, a lower-case email, an E.164 phone, "
+                                  "yes or no); removed fields' values stay"},
+        "score": _ref("Score"),
         "possible_duplicates": {"type": "array", "items": _ref("PossibleDuplicate")},
     }),
     "PossibleDuplicate": _obj({
@@ -103,9 +109,17 @@ SCHEMAS: dict[str, Any] = {
     }),
     "ContactPage": _obj({"items": {"type": "array", "items": _ref("Contact")},
                          "next": NULLABLE_TEXT}),
-    "ContactUpdate": _obj({field: {"type": "string", "minLength": 1, "maxLength": 320}
-                           for field in ("name", "email", "phone", "company", "role", "need")},
-                          required=[]),
+    "ContactUpdate": _obj({
+        **{field: {"type": "string", "minLength": 1, "maxLength": 320}
+           for field in ("name", "email", "phone", "company", "role", "need")},
+        "fields": {"type": "object", "additionalProperties": {
+            "type": "string", "minLength": 1, "maxLength": 2000, "nullable": True},
+            "description": "custom lead fields to set, validated by their type in "
+                           "lead_fields.yml (a choice by option id or label, a number, "
+                           "a YYYY-MM-DD date, an email, a phone, yes or no; JSON numbers "
+                           "and booleans are read too); null forgets a value. An unknown "
+                           "field or a bad value is a 400 naming it, and nothing changes."},
+    }, required=[]),
     "TimelineEvent": _obj({"kind": {"type": "string"}, "data": {"type": "object"},
                            "occurred_at": TIME}),
     "Timeline": _obj({"items": {"type": "array", "items": _ref("TimelineEvent")}}),
@@ -183,7 +197,8 @@ PATHS: dict[str, Any] = {
         "patch": {
             "summary": "Change profile fields (a contact holding the same email or phone is merged)",
             "description": "Scope: write. Emails and phone numbers are validated and "
-                           "normalized (E.164); one that is not real is a 400.",
+                           "normalized (E.164); one that is not real is a 400. Custom lead "
+                           "fields go in `fields`, recorded as given by staff.",
             "parameters": [CONTACT_ID],
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": _ref("ContactUpdate")}}},

@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 
 import yaml
 
+from bot.custom_fields import LeadFields
 from bot.errors import ParleyError
 from bot.segments import Everyone, Segment
 from bot.segments.language import SegmentError, parse_segment
@@ -159,18 +160,21 @@ def load_campaigns(directory: Path) -> dict[str, Campaign]:
     return loaded
 
 
-def load_campaign(path: Path) -> Campaign:
+def load_campaign(path: Path, fields: LeadFields | None = None) -> Campaign:
+    """`fields`: the current custom lead fields, so that segments and templates naming
+    one they do not define are refused (the studio's editor); without them such names
+    are read loosely, as a campaign already running when a field was removed needs."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise CampaignError(path.name, "", f"not valid YAML: {error}") from error
     except OSError as error:
         raise CampaignError(path.name, "", f"cannot be read: {error}") from error
-    return parse_campaign(raw, path.name)
+    return parse_campaign(raw, path.name, fields)
 
 
-def parse_campaign(raw: Any, file: str) -> Campaign:
-    doc = _Node(raw, file, "")
+def parse_campaign(raw: Any, file: str, fields: LeadFields | None = None) -> Campaign:
+    doc = _Node(raw, file, "", fields)
     doc.only(
         "name",
         "description",
@@ -219,7 +223,7 @@ def _trigger(node: _Node) -> Trigger:
 
 def _segment(node: _Node, text: str) -> Segment:
     try:
-        return parse_segment(text)
+        return parse_segment(text, node.fields)
     except SegmentError as error:
         raise node.error(str(error)) from error
 
@@ -387,8 +391,9 @@ def _check_step_ids(campaign: Campaign, steps: _Node) -> None:
 class _Node:
     """A value in the YAML document and the path that leads to it, for error messages."""
 
-    def __init__(self, value: Any, file: str, path: str) -> None:
+    def __init__(self, value: Any, file: str, path: str, fields: LeadFields | None = None) -> None:
         self.value, self.file, self.path = value, file, path
+        self.fields = fields  # the custom lead fields to check names against, if known
 
     def error(self, message: str) -> CampaignError:
         return CampaignError(self.file, self.path, message)
@@ -405,10 +410,10 @@ class _Node:
 
     def child(self, key: str) -> _Node:
         mapping = self.mapping()
-        return _Node(mapping.get(key), self.file, f"{self.path}.{key}".lstrip("."))
+        return _Node(mapping.get(key), self.file, f"{self.path}.{key}".lstrip("."), self.fields)
 
     def item(self, number: int) -> _Node:
-        return _Node(self.value[number], self.file, f"{self.path}[{number}]")
+        return _Node(self.value[number], self.file, f"{self.path}[{number}]", self.fields)
 
     def items(self) -> list[_Node]:
         if self.value is None:
@@ -497,6 +502,6 @@ class _Node:
 
     def template(self) -> Template:
         try:
-            return compile_template(self.text())
+            return compile_template(self.text(), self.fields)
         except TemplateProblem as error:
             raise self.error(str(error)) from error

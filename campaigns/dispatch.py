@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.field_values import current_fields
 from bot.metrics import SENDS
 from bot.store import CampaignSend, ContactSnapshot, Enrollment, ProfileStore, SendOutcome
 from bot.types import ContactId
@@ -384,7 +385,8 @@ class Dispatcher:
         if channel == "email":
             secret = settings.campaigns.unsubscribe_secret
             unsubscribe = unsubscribe_url(settings.twilio.public_url, snapshot.contact.id, secret)
-        context = context_for(snapshot, settings.company_name, unsubscribe)
+        fields = current_fields(settings.lead_fields_file)
+        context = context_for(snapshot, settings.company_name, unsubscribe, fields)
         template = message.text_for(channel)
         assert template is not None  # definitions require wording for every channel
         if channel == "whatsapp" and not in_whatsapp_window(snapshot, now):

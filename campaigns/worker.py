@@ -299,7 +299,7 @@ async def _serve(settings: Settings, campaigns: Mapping[str, Campaign]) -> None:
     dispatcher = Dispatcher(
         engine, senders, limiter, utcnow, conversations, lease=settings.campaigns.send_lease
     )
-    crm = HubSpotConnector.from_settings(settings.crm)
+    crm = HubSpotConnector.from_settings(settings.crm, settings.lead_fields_file)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

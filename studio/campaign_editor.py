@@ -28,6 +28,8 @@ from ruamel.yaml.scalarstring import (
     ScalarString,
 )
 
+from bot.custom_fields import LeadFields
+from bot.field_values import read_fields
 from campaigns.definitions import (
     CONVERSIONS,
     EXIT_CONDITIONS,
@@ -60,6 +62,7 @@ from studio.web import audit, form, in_thread, redirect, render, requires
 from studio.workspace import ContentError, Workspace, yaml
 
 routes = web.RouteTableDef()
+LEAD_FIELDS_FILE = "lead_fields.yml"
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 STEPS_YAML = "steps_yaml"
 Kind = Literal["text", "textarea", "list", "int", "select", "time"]
@@ -406,9 +409,15 @@ def check_campaigns(space: Workspace, relative: str, text: str) -> Campaign:
                 (root / Path(other).name).write_text(content, encoding="utf-8")
         target = root / Path(relative).name
         target.write_text(text, encoding="utf-8")
-        campaign = load_campaign(target)
+        # Segments and templates may name only the lead fields the draft defines.
+        campaign = load_campaign(target, _draft_lead_fields(space))
         load_campaigns(root)
         return campaign
+
+
+def _draft_lead_fields(space: Workspace) -> LeadFields:
+    draft = space.root / LEAD_FIELDS_FILE
+    return read_fields(draft if draft.exists() else space.content_root / LEAD_FIELDS_FILE)
 
 
 def place_error(error: CampaignError, names: list[str], file: str, mode: str) -> tuple[str, str]:

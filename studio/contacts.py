@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot import privacy
 from bot.errors import ContactNotFound
+from bot.field_values import field_values, read_fields
 from bot.store import MAX_SEARCH_QUERY as MAX_QUERY
 from bot.store import (
     Claim,
@@ -164,12 +165,15 @@ async def _show_profile(
     if profile.contact.id != contact_id:  # merged away: the contact that stands for it
         return redirect(f"/contacts/{profile.contact.id}")
     await audit(request, "studio.contact_viewed", contact_id)
+    # Labels from the published lead_fields.yml; a removed field's values show by name.
+    defined = read_fields(request.app[SETTINGS].lead_fields_file)
     return render(
         request,
         "contacts/profile.html",
         status=status,
         p=profile,
         c=profile.contact,
+        custom_fields=field_values(defined, profile.contact.fields),
         confirm_word=CONFIRM_WORD,
         erase_error=erase_error,
         duplicate_error=duplicate_error,

@@ -56,6 +56,8 @@ class CrmContact:
     grade: str | None
     stage: str | None
     consent: Mapping[str, bool] = field(default_factory=dict)
+    # Custom lead fields (#19): name -> canonical value; each CRM maps what it knows.
+    custom: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ def crm_contact(
         job_title=contact.role, lead_status=contact.lead_status,
         score=score.score if score else None, grade=score.grade if score else None,
         stage=score.stage if score else None, consent=dict(consent),
+        custom=dict(contact.fields),
     )  # fmt: skip
 
 

@@ -7,6 +7,11 @@ HubSpot answers 200 when every input went through, 207 with one entry per refuse
 under `errors`, 429 past its rate limits (a 10-second rolling burst limit and a daily
 one; `Retry-After` says when to come back) and 401/403 for a bad token or missing
 scopes. Parley's own fields go to custom contact properties (`parley_*`, see README).
+A custom lead field with `hubspot_property` in lead_fields.yml goes to that property (one
+the marketer created in HubSpot): its canonical value, a choice as its option id (set the
+HubSpot dropdown's internal values to the ids), yes/no as "true"/"false" for a HubSpot
+single checkbox, a date as YYYY-MM-DD; fields without one are not sent. HubSpot's own
+properties that Parley sets always win over a mapping to the same name.
 
 An erased person's copy goes through HubSpot's GDPR deletion, `POST
 /crm/v3/objects/contacts/gdpr-delete` with `{"objectId": <email>, "idProperty": "email"}`:
@@ -27,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, NoReturn
 
 import httpx
@@ -40,6 +46,8 @@ from bot.crm.connector import (
     Rejection,
 )
 from bot.crm.outcomes import ClosedDeal, DealPage
+from bot.custom_fields import EMPTY, CustomField, LeadFields
+from bot.field_values import current_fields
 from bot.settings import CrmSettings, Secret
 
 UPSERT_PATH = "/crm/v3/objects/contacts/batch/upsert"
@@ -67,7 +75,10 @@ class HubSpotConnector:
         client: httpx.Client | None = None,
         deal_stages: tuple[tuple[str, str], ...] = DEFAULT_STAGES,
         deal_currency: str = "USD",
+        lead_fields_file: Path | None = None,
     ) -> None:
+        """`lead_fields_file`: where custom fields name their HubSpot properties."""
+        self._fields_file = lead_fields_file
         self._token = token
         self._base = base_url.rstrip("/")
         self._stages = dict(deal_stages)
@@ -76,7 +87,9 @@ class HubSpotConnector:
         self._owns_client = client is None
 
     @classmethod
-    def from_settings(cls, settings: CrmSettings) -> HubSpotConnector | None:
+    def from_settings(
+        cls, settings: CrmSettings, lead_fields_file: Path | None = None
+    ) -> HubSpotConnector | None:
         """None when no access token is set: the sync is off."""
         if settings.hubspot_token is None:
             return None
@@ -85,6 +98,7 @@ class HubSpotConnector:
             settings.hubspot_api_base_url,
             deal_stages=settings.hubspot_deal_stages,
             deal_currency=settings.hubspot_deal_currency,
+            lead_fields_file=lead_fields_file,
         )
 
     def close(self) -> None:
@@ -94,7 +108,8 @@ class HubSpotConnector:
     def push(self, batch: list[CrmContact]) -> PushResult:
         if not 1 <= len(batch) <= MAX_BATCH:
             raise ValueError(f"HubSpot takes 1 to {MAX_BATCH} contacts a request, not {len(batch)}")
-        body = {"inputs": [upsert_input(contact) for contact in batch]}
+        fields = EMPTY if self._fields_file is None else current_fields(self._fields_file)
+        body = {"inputs": [upsert_input(contact, fields) for contact in batch]}
         return read_reply(batch, self._post(UPSERT_PATH, body))
 
     def erase(self, email: str) -> None:
@@ -176,13 +191,28 @@ class HubSpotConnector:
             raise CrmUnavailable(f"{type(error).__name__}: {error}") from error
 
 
-def upsert_input(contact: CrmContact) -> dict[str, Any]:
+def upsert_input(contact: CrmContact, fields: LeadFields = EMPTY) -> dict[str, Any]:
     return {
         "idProperty": "email",
         "id": contact.email,
         "objectWriteTraceId": contact.contact_id,
-        "properties": properties(contact),
+        "properties": {**mapped_properties(contact, fields), **properties(contact)},
     }
+
+
+def mapped_properties(contact: CrmContact, fields: LeadFields) -> dict[str, str]:
+    """Custom lead fields mapped to a HubSpot property, with a value for this contact."""
+    return {
+        f.hubspot_property: hubspot_value(f, contact.custom[f.name])
+        for f in fields
+        if f.hubspot_property and f.name in contact.custom
+    }
+
+
+def hubspot_value(field: CustomField, value: str) -> str:
+    if field.type == "yes_no":
+        return "true" if value == "yes" else "false"
+    return value
 
 
 def properties(contact: CrmContact) -> dict[str, str]:

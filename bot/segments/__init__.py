@@ -7,7 +7,11 @@ into SQL. Semantics the store keeps:
   (no company is "not Acme"), and so do qualification answers never given;
 - score, grade and stage come from the contact's latest score; a contact never scored
   matches no comparison on them, `!=` and `not in` included;
-- days_since_* are whole days elapsed before the `now` the query is given.
+- days_since_* are whole days elapsed before the `now` the query is given;
+- `field.<name>` is a custom lead field (lead_fields.yml, #19), compared on its stored
+  canonical value: text ignoring case, a number value numerically (values that are not
+  numbers match no comparison but `!=`), a YYYY-MM-DD value as a date; `has(field.<name>)`
+  is "known". A contact without a value matches only `!=` and `not in`.
 """
 
 from __future__ import annotations
@@ -47,6 +51,14 @@ OPS_BY_KIND: dict[FieldKind, tuple[Op, ...]] = {
     "number": ("=", "!=", "<", "<=", ">", ">="),
     "choice": ("=", "!="),
 }
+
+
+CUSTOM_PREFIX = "field."
+
+
+def custom_name(field: str) -> str | None:
+    """The custom lead field a segment field names (`field.heard_from`), else None."""
+    return field[len(CUSTOM_PREFIX) :] if field.startswith(CUSTOM_PREFIX) else None
 
 
 def field_kind(field: str) -> FieldKind | None:

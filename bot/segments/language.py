@@ -5,12 +5,19 @@
     not   := "not" not | atom
     atom  := "(" or ")" | FIELD OP value | FIELD ["not"] "in" "[" value ("," value)* "]"
            | FUNC "(" arg ")" | "everyone"
+    FIELD := a built-in field | "field." custom-field-name
     OP    := = | != | < | <= | > | >= | contains
     FUNC  := consent | tag | channel | dnc | has
     value := "double" | 'single' | number | bare-word
 
 Keywords, fields, functions and choice values are case-insensitive; text values and tag
 names are kept as written. `describe` prints a segment back in this language.
+
+A custom lead field (`field.heard_from`) takes =, !=, contains, in and not in; and <, <=,
+>, >= with a number or a YYYY-MM-DD date. Given the current lead fields, the parser also
+refuses a name the file does not define and values or operators the field's type cannot
+have, and reads a choice's label as its id; without them (a campaign already running when
+a field was removed) any well-formed name is read.
 """
 
 from __future__ import annotations
@@ -22,8 +29,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, cast
 
+from bot.custom_fields import NAME, LeadFields
+from bot.errors import InvalidField
 from bot.segments import (
     CHOICE_FIELDS,
+    CUSTOM_PREFIX,
     FIELDS,
     HAS_FIELDS,
     OPS,
@@ -37,10 +47,12 @@ from bot.segments import (
     InList,
     Not,
     OnChannel,
+    Op,
     Or,
     Segment,
     Tag,
     Value,
+    custom_name,
     field_kind,
 )
 from bot.types import CHANNELS, DNC_CHANNELS, PURPOSES, Channel, DncChannel, Purpose
@@ -126,18 +138,20 @@ def _quoted(text: str, start: int) -> tuple[Token, int]:
 # --- parser -------------------------------------------------------------------------
 
 
-def parse_segment(text: str) -> Segment:
-    """The segment `text` describes; a SegmentError points at the first mistake."""
-    parser = _Parser(text, tokenize(text))
+def parse_segment(text: str, fields: LeadFields | None = None) -> Segment:
+    """The segment `text` describes; a SegmentError points at the first mistake.
+    `fields`: the current custom lead fields, to check conditions on them strictly."""
+    parser = _Parser(text, tokenize(text), fields)
     segment = parser.parse_or()
     parser.expect("end", "'and', 'or' or the end")
     return segment
 
 
 class _Parser:
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token], fields: LeadFields | None = None) -> None:
         self.text = text
         self.tokens = tokens
+        self.custom = _CustomFields(text, fields)
         self.index = 0
         self.depth = 0
 
@@ -230,7 +244,9 @@ class _Parser:
     def parse_condition(self) -> Segment:
         token = self.advance()
         field = token.text.lower()
-        if field not in FIELDS:
+        if custom_name(field) is not None:
+            self.custom.check_name(token)
+        elif field not in FIELDS:
             known = ", ".join(FIELDS)
             raise SegmentError(
                 self.text, token.position, f"unknown field {token.text!r}; known: {known}"
@@ -244,6 +260,11 @@ class _Parser:
         op = token.text.lower()
         if not (token.kind == "op" or (token.kind == "word" and op == "contains")):
             raise self.error(f"expected an operator ({', '.join(OPS)}) or 'in'", token)
+        if custom_name(field) is not None:
+            value = self.advance() if self.peek().kind in ("string", "number", "word") else None
+            if value is None:
+                raise self.error("expected a value")
+            return Compare(field, cast(Op, op), self.custom.value(field, op, token, value))
         allowed = OPS_BY_KIND[_kind(field)]
         if op not in allowed:
             raise SegmentError(
@@ -273,6 +294,8 @@ class _Parser:
         if token.kind not in ("string", "number", "word"):
             raise self.error("expected a value")
         self.advance()
+        if custom_name(field) is not None:
+            return self.custom.value(field, "=", token, token)
         kind = _kind(field)
         if kind == "number":
             return self.number_value(field, token)
@@ -317,7 +340,65 @@ class _Parser:
         return DoNotContact(cast(DncChannel, self.choose("dnc channel", DNC_CHANNELS, argument)))
 
     def has(self, argument: Token) -> Segment:
+        if custom_name(argument.text.lower()) is not None:
+            self.custom.check_name(argument)
+            return Has(argument.text.lower())
         return Has(self.choose("field for has()", HAS_FIELDS, argument))
+
+
+_ORDERING = frozenset(("<", "<=", ">", ">="))
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The operators each type of custom field can have, once its type is known.
+_CUSTOM_OPS: dict[str, frozenset[str]] = {
+    "choice": frozenset(("=", "!=")),
+    "yes_no": frozenset(("=", "!=")),
+    "number": frozenset(("=", "!=", *_ORDERING)),
+    "date": frozenset(("=", "!=", *_ORDERING)),
+}
+_TEXT_OPS = frozenset(("=", "!=", "contains"))
+
+
+@dataclass
+class _CustomFields:
+    """Conditions on custom lead fields: loose without the current fields, strict with."""
+
+    text: str
+    fields: LeadFields | None
+
+    def check_name(self, token: Token) -> None:
+        name = token.text.lower()[len(CUSTOM_PREFIX) :]
+        if not NAME.match(name):
+            raise self._error(token, f"{token.text!r} is not a custom field's name")
+        if self.fields is not None and self.fields.get(name) is None:
+            known = ", ".join(CUSTOM_PREFIX + n for n in self.fields.names) or "none are defined"
+            raise self._error(token, f"unknown lead field {token.text!r}; lead fields: {known}")
+
+    def value(self, field: str, op: str, op_token: Token, token: Token) -> Value:
+        name = field[len(CUSTOM_PREFIX) :]
+        defined = self.fields.get(name) if self.fields is not None else None
+        if defined is None:
+            return self._loose(field, op, token)
+        allowed = _CUSTOM_OPS.get(defined.type, _TEXT_OPS)
+        if op not in allowed:
+            ops = ", ".join(sorted(allowed))
+            raise self._error(op_token, f"{op!r} does not apply to {field}; use {ops} or in")
+        if op == "contains":  # a part of a value, not a value of its own
+            return token.text
+        try:
+            value = defined.normalize(token.text)
+        except InvalidField as error:
+            raise self._error(token, f"{field}: {error.reason}") from None
+        return float(value) if defined.type == "number" else value
+
+    def _loose(self, field: str, op: str, token: Token) -> Value:
+        if token.kind == "number" and op != "contains":
+            return float(token.text)
+        if op in _ORDERING and not _ISO_DATE.fullmatch(token.text):
+            raise self._error(token, f"{op} on {field} needs a number or a date (YYYY-MM-DD)")
+        return token.text
+
+    def _error(self, token: Token, message: str) -> SegmentError:
+        return SegmentError(self.text, token.position, message)
 
 
 _FUNCTIONS: dict[str, Callable[[_Parser, Token], Segment]] = {

@@ -6,7 +6,17 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bot.store import campaign_reads, campaigns, consent, dnc, handoffs, outcomes, reads, scoring
+from bot.store import (
+    campaign_reads,
+    campaigns,
+    consent,
+    custom_values,
+    dnc,
+    handoffs,
+    outcomes,
+    reads,
+    scoring,
+)
 from bot.store.records import CampaignSend
 
 
@@ -22,6 +32,7 @@ def export_contact(conn: Connection, key: str) -> dict[str, Any]:
         ],
         "timeline": [event.to_export() for event in reads.timeline_of(conn, contact_id)],
         "qualification": scoring.answers_of(conn, contact_id),
+        "custom_fields": custom_values.records_of(conn, contact_id),
         "scores": [score.to_export() for score in scoring.score_history(conn, contact_id)],
         "outcomes": [outcome.to_export() for outcome in outcomes.history_of(conn, contact_id)],
         "handoffs": handoffs.handoffs_of(conn, contact_id),

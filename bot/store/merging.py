@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from bot.store import consent, dnc, inbox, integration, reads, scoring, writes
+from bot.store import consent, custom_values, dnc, inbox, integration, reads, scoring, writes
 from bot.store.leads import move_leads
 from bot.store.schema import (
     bookings,
@@ -92,6 +92,7 @@ def _move_children(conn: Connection, loser: str, survivor: str, now: datetime) -
     # Deleting the loser would cascade to these: a lost withdrawal is the worst outcome.
     consent.move(conn, loser, survivor)
     scoring.move(conn, loser, survivor)
+    custom_values.move(conn, loser, survivor)
     inbox.move(conn, loser, survivor)
     dnc.move(conn, loser, survivor, now)
     _move_tags(conn, loser, survivor, now)

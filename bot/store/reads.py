@@ -17,6 +17,7 @@ from bot.store.schema import (
     channel_identities,
     contact_aliases,
     contacts,
+    custom_field_values,
     lead_answers,
     leads,
     timeline_events,
@@ -135,8 +136,25 @@ def count_contacts(conn: Connection) -> int:
 
 def _contacts_from_rows(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> list[Contact]:
     rows = list(rows)
-    identities = _identities_of(conn, [row["id"] for row in rows])
-    return [_contact(row, identities.get(row["id"], ())) for row in rows]
+    ids = [row["id"] for row in rows]
+    identities, custom = _identities_of(conn, ids), custom_values_of(conn, ids)
+    return [_contact(row, identities.get(row["id"], ()), custom.get(row["id"], {})) for row in rows]
+
+
+def custom_values_of(conn: Connection, contact_ids: list[str]) -> dict[str, dict[str, str]]:
+    """contact id -> custom field -> value, fields by name; contacts without any left out."""
+    found: dict[str, dict[str, str]] = {}
+    if not contact_ids:
+        return found
+    values = custom_field_values.c
+    query = (
+        select(values.contact_id, values.field, values.value)
+        .where(values.contact_id.in_(contact_ids))
+        .order_by(values.contact_id, values.field)
+    )
+    for contact_id, name, value in conn.execute(query):
+        found.setdefault(contact_id, {})[name] = value
+    return found
 
 
 def _identities_of(conn: Connection, ids: list[str]) -> dict[str, tuple[Identity, ...]]:
@@ -152,7 +170,9 @@ def _identities_of(conn: Connection, ids: list[str]) -> dict[str, tuple[Identity
     return {contact_id: tuple(items) for contact_id, items in found.items()}
 
 
-def _contact(row: Mapping[str, Any], channels: tuple[Identity, ...]) -> Contact:
+def _contact(
+    row: Mapping[str, Any], channels: tuple[Identity, ...], custom: dict[str, str]
+) -> Contact:
     return Contact(
         id=ContactId(row["id"]),
         name=row["name"],
@@ -168,6 +188,7 @@ def _contact(row: Mapping[str, Any], channels: tuple[Identity, ...]) -> Contact:
         company_domain=row["company_domain"],
         country=row["country"],
         timezone=row["timezone"],
+        fields=custom,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -49,6 +50,9 @@ class Contact:
     company_domain: str | None = None
     country: str | None = None
     timezone: str | None = None
+    # Custom lead fields (#19): field name -> canonical value, sorted by name; values of
+    # fields since removed from lead_fields.yml too. Not hashed: a dict cannot be.
+    fields: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def to_export(self) -> dict[str, Any]:
         """The JSON-ready export; its keys are a public contract."""
@@ -64,6 +68,7 @@ class Contact:
             "lead_status": self.lead_status,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+            "fields": dict(self.fields),
         }
 
 

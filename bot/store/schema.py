@@ -339,6 +339,21 @@ qualification_answers = Table(
     PrimaryKeyConstraint("contact_id", "field"),
 )
 
+# Custom lead fields (#19): one current value per contact and field named in
+# lead_fields.yml, in the field type's canonical text form (bot.custom_fields). A field
+# removed from the file keeps its values here.
+custom_field_values = Table(
+    "custom_field_values",
+    metadata,
+    _contact_fk(),
+    Column("field", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("conversation_id", String(255)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("contact_id", "field"),
+)
+
 # Every score computed, with the rubric version and the per-rule explanation.
 lead_scores = Table(
     "lead_scores",

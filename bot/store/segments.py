@@ -14,8 +14,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, not_, or_, true
+from sqlalchemy import Numeric, and_, exists, false, func, not_, or_, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from bot.segments import (
     SCORE_FIELDS,
@@ -32,6 +35,7 @@ from bot.segments import (
     Or,
     Segment,
     Tag,
+    custom_name,
     field_kind,
 )
 from bot.store import consent
@@ -40,6 +44,7 @@ from bot.store.schema import (
     consent_events,
     contact_tags,
     contacts,
+    custom_field_values,
     do_not_contact,
     lead_scores,
     qualification_answers,
@@ -89,6 +94,8 @@ def _membership(segment: Segment) -> ColumnElement[bool]:
 
 def _condition(segment: Compare | InList, now: datetime) -> ColumnElement[bool]:
     field = segment.field
+    if custom_name(field) is not None:
+        return _on_custom(segment)
     if field in SCORE_FIELDS:
         return _on_latest_score(segment)
     if field in ("days_since_activity", "days_since_created"):
@@ -134,6 +141,9 @@ def _after(at: Any, row_id: Any, other_at: Any, other_id: Any) -> ColumnElement[
 def _has(field: str) -> ColumnElement[bool]:
     if field == "score":
         return _exists(lead_scores)
+    name = custom_name(field)
+    if name is not None:
+        return _exists(custom_field_values, custom_field_values.c.field == name)
     column = contacts.c[field]
     return and_(column.is_not(None), column != "")
 
@@ -163,6 +173,54 @@ def _on_answer(segment: Compare | InList) -> ColumnElement[bool]:
         answer.c.value.in_(values),
     )
     return ~given if _negative(segment) else given
+
+
+def _on_custom(segment: Compare | InList) -> ColumnElement[bool]:
+    """A custom lead field's stored value; not having one counts as "not equal"."""
+    value = custom_field_values.alias()
+    if isinstance(segment, InList):
+        found = or_(false(), *(_custom_test(value.c.value, "=", v) for v in segment.values))
+    else:
+        op = "=" if segment.op == "!=" else segment.op
+        found = _custom_test(value.c.value, op, segment.value)
+    given = exists().where(
+        value.c.contact_id == contacts.c.id, value.c.field == custom_name(segment.field), found
+    )
+    return ~given if _negative(segment) else given
+
+
+def _custom_test(column: Any, op: str, wanted: Any) -> ColumnElement[bool]:
+    if op == "contains":
+        return func.lower(column).contains(str(wanted).lower(), autoescape=True)
+    if isinstance(wanted, float):
+        return _OPERATORS[op](_AsNumber(column), wanted)
+    if op == "=":
+        return func.lower(column) == wanted.lower()
+    # YYYY-MM-DD dates order as text: canonical dates need no date type in SQL.
+    return _OPERATORS[op](column, wanted)
+
+
+class _AsNumber(FunctionElement):  # type: ignore[misc]
+    """A stored text value as a number, NULL where it is not a plain decimal: a field's
+    type may have changed since (PostgreSQL would fail the query casting "abc")."""
+
+    type = Numeric()
+    name = "as_number"
+    inherit_cache = True
+
+
+@compiles(_AsNumber, "postgresql")  # type: ignore[untyped-decorator]
+def _as_number_pg(element: _AsNumber, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return f"CASE WHEN {text} ~ '^-?[0-9]+([.][0-9]+)?$' THEN CAST({text} AS NUMERIC) END"
+
+
+@compiles(_AsNumber)  # type: ignore[untyped-decorator]
+def _as_number(element: _AsNumber, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite has no regular expressions; it also never fails a cast.
+    text = compiler.process(element.clauses, **kw)
+    plain = f"{text} NOT GLOB '*[^0-9.-]*' AND {text} GLOB '*[0-9]*'"
+    return f"CASE WHEN {plain} THEN CAST({text} AS NUMERIC) END"
 
 
 def _on_column(column: Any, segment: Compare | InList, normal: Any) -> ColumnElement[bool]:

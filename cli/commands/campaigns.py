@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from bot.errors import ContactNotFound, ParleyError, StoreUnavailable
+from bot.field_values import read_fields
 from bot.segments.language import SegmentError, describe, parse_segment
 from bot.settings import Settings
 from bot.store import ContactSnapshot, ProfileStore, upgrade
@@ -113,7 +114,8 @@ def cmd_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
         f"({'in' if in_audience else 'NOT in'} the audience: {campaign.audience_text})",
         file=out,
     )
-    context = context_for(snapshot, settings.company_name, "https://…/unsubscribe")
+    fields = read_fields(settings.lead_fields_file)
+    context = context_for(snapshot, settings.company_name, "https://…/unsubscribe", fields)
     for number, step in enumerate(campaign.steps, start=1):
         print(
             f"\n{number}. {step.id} ({type(step).__name__.removesuffix('Step').lower()})", file=out
@@ -248,7 +250,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_segment_preview(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     try:
-        segment = parse_segment(args.expression)
+        segment = parse_segment(args.expression, read_fields(settings.lead_fields_file))
     except SegmentError as error:
         print(f"parley: {error}", file=out)
         return 2

@@ -6,7 +6,7 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from bot.enrichment import Enrichment, enrich
 from bot.errors import ContactNotFound
+from bot.field_values import column_names, csv_column, read_fields
 from bot.import_rows import ImportProblem
 from bot.importing import ImportOptions, import_contacts
 from bot.settings import Settings
@@ -40,7 +41,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return enrich_all(store)
         if args.contacts_command == "outcome":
             return outcome(store, args)
-        return export_contacts(store, args.format, args.output)
+        custom = column_names(
+            read_fields(settings.lead_fields_file), store.leads.custom_field_names()
+        )
+        return export_contacts(store, args.format, args.output, custom)
     finally:
         store.dispose()
 
@@ -76,15 +80,19 @@ def show_contact(store: ProfileStore, key: str) -> int:
     return 0
 
 
-def export_contacts(store: ProfileStore, fmt: str, output: str) -> int:
+def export_contacts(store: ProfileStore, fmt: str, output: str, custom: Sequence[str] = ()) -> int:
+    """Every contact; JSON carries custom field values in `fields`, CSV in one
+    `field:<name>` column per name in `custom` (see bot.field_values)."""
     store.privacy.record_audit(actor(), "export_contacts", "*", {"format": fmt, "output": output})
     with (
         nullcontext(sys.stdout)
         if output == "-"
         else open(output, "w", encoding="utf-8", newline="") as out
     ):
-        writer = write_json if fmt == "json" else write_csv
-        writer(store.contacts.iterate(), out)
+        if fmt == "json":
+            write_json(store.contacts.iterate(), out)
+        else:
+            write_csv(store.contacts.iterate(), out, custom)
     return 0
 
 
@@ -98,13 +106,16 @@ def write_json(contacts: Iterable[Contact], out: IO[str]) -> None:
     out.write("\n]\n")
 
 
-def write_csv(contacts: Iterable[Contact], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+def write_csv(contacts: Iterable[Contact], out: IO[str], custom: Sequence[str] = ()) -> None:
+    """`custom`: the custom fields' names, one column each; a value stored under a name
+    not given (written after the names were read) is left out rather than misplaced."""
+    writer = csv.DictWriter(out, fieldnames=[*CSV_COLUMNS, *map(csv_column, custom)])
     writer.writeheader()
     for contact in contacts:
         row: dict[str, Any] = contact.to_export()
         row["channels"] = ";".join(f"{c['channel']}:{c['external_id']}" for c in row["channels"])
-        writer.writerow({k: row.get(k) for k in CSV_COLUMNS})
+        values = {csv_column(name): contact.fields.get(name) for name in custom}
+        writer.writerow({**{k: row.get(k) for k in CSV_COLUMNS}, **values})
 
 
 def import_file(store: ProfileStore, args: argparse.Namespace, settings: Settings) -> int:

@@ -15,7 +15,7 @@ OFF = "CRM sync is off: set HUBSPOT_ACCESS_TOKEN (see 'CRM sync (HubSpot)' in th
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    connector = HubSpotConnector.from_settings(settings.crm)
+    connector = HubSpotConnector.from_settings(settings.crm, settings.lead_fields_file)
     upgrade(settings.database_url)
     store = ProfileStore.from_url(settings.database_url)
     try:

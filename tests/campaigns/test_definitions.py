@@ -193,7 +193,7 @@ MISTAKES = {
     "unknown template variable": (
         send_step('      channels: [sms]\n      message: {text: "Hi {{ fist_name }}"}\n'),
         "steps[0].send.message.text",
-        "unknown variable fist_name (known: company, company_name, email, first_name, grade, "
+        "unknown variable fist_name (known: company, company_name, email, fields, first_name, grade, "
         "name, need, phone, role, score, stage, unsubscribe_url)",
     ),
     "bad audience segment": (

@@ -78,7 +78,7 @@ def test_contact_to_export_has_the_public_keys_and_iso_times(store: ProfileStore
     exported = store.contacts.ensure("telegram", "9").to_export()
     assert list(exported) == [
         "id", "name", "email", "phone", "company", "role", "need",
-        "channels", "lead_status", "created_at", "updated_at",
+        "channels", "lead_status", "created_at", "updated_at", "fields",
     ]  # fmt: skip
     assert exported["channels"] == [{"channel": "telegram", "external_id": "9"}]
     assert exported["created_at"] == "2024-05-01T12:00:00+00:00"

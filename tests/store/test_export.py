@@ -30,8 +30,8 @@ def test_export_contact_holds_everything_about_the_person(store: ProfileStore) -
     assert json.loads(json.dumps(exported)) == exported
     assert set(exported) == {
         "profile", "leads", "consent_history", "do_not_contact", "timeline",
-        "qualification", "scores", "outcomes", "handoffs", "bookings", "tags",
-        "campaign_messages",
+        "qualification", "custom_fields", "scores", "outcomes", "handoffs", "bookings",
+        "tags", "campaign_messages",
     }  # fmt: skip
     assert exported["profile"] == store.contacts.get(contact.id).to_export()
     assert exported["leads"] == [

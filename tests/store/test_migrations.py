@@ -28,7 +28,7 @@ def test_upgrade_builds_the_schema_of_schema_py(engine: Engine) -> None:
 
 
 def test_upgrade_records_head_revision(engine: Engine) -> None:
-    assert current_revision(engine) == HEAD == "0017"
+    assert current_revision(engine) == HEAD == "0018"
 
 
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
@@ -78,4 +78,15 @@ def test_downgrade_to_0002_drops_the_message_tables(engine: Engine) -> None:
     assert not tables & {"inbound_messages", "message_statuses"}
     assert "consent_events" in tables
     upgrade(engine)
+    assert schema_diffs(engine) == []
+
+
+def test_downgrade_to_0017_drops_custom_field_values_and_keeps_the_rest(engine: Engine) -> None:
+    downgrade(engine, "0017")
+    assert current_revision(engine) == "0017"
+    tables = set(inspect(engine).get_table_names())
+    assert "custom_field_values" not in tables
+    assert {"contacts", "qualification_answers", "inbox_messages"} <= tables
+    upgrade(engine)
+    assert "custom_field_values" in inspect(engine).get_table_names()
     assert schema_diffs(engine) == []

@@ -14,8 +14,22 @@ from cli.main import main
 
 EXPORT_KEYS = {
     "id", "name", "email", "phone", "company", "role", "need",
-    "channels", "lead_status", "created_at", "updated_at",
+    "channels", "lead_status", "created_at", "updated_at", "fields",
 }  # fmt: skip
+HEARD_FROM = """
+version: 1
+fields:
+  - name: heard_from
+    label: How they heard of us
+    type: choice
+    question: How did you hear about us?
+    options:
+      - {id: search, label: Search engine}
+      - {id: friend, label: A friend}
+  - name: team_size
+    type: number
+    question: How many people are on your team?
+"""
 
 
 @pytest.fixture
@@ -52,6 +66,48 @@ def test_export_csv_quotes_awkward_values(data_dir: Path, tmp_path: Path) -> Non
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert {r["company"] for r in rows} == {"", 'Lumen, "Labs"'}
     assert {r["channels"] for r in rows} == {"rest:v1", "telegram:77"}
+
+
+def _custom_values(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dana answered both custom fields and one since removed from lead_fields.yml."""
+    fields_file = data_dir / "lead_fields.yml"
+    fields_file.write_text(HEARD_FROM, encoding="utf-8")
+    monkeypatch.setenv("PARLEY_LEAD_FIELDS_FILE", str(fields_file))
+    store = ProfileStore.from_url(f"sqlite:///{data_dir}/parley.db")
+    dana = store.contacts.find("dana@acme.io")
+    assert dana is not None
+    values = {"heard_from": "friend", "team_size": "1200", "old_budget": "tight, says Dana"}
+    store.leads.set_custom_fields(dana.id, values, channel="web")
+    store.dispose()
+
+
+def test_export_csv_has_a_column_per_custom_field_removed_ones_last(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _custom_values(data_dir, monkeypatch)
+    target = tmp_path / "out.csv"
+    assert main(["contacts", "export", "--format", "csv", "--output", str(target)]) == 0
+    reader = csv.DictReader(io.StringIO(target.read_text(encoding="utf-8")))
+    assert list(reader.fieldnames or [])[-3:] == [
+        "field:heard_from", "field:team_size", "field:old_budget",
+    ]  # fmt: skip
+    rows = {row["name"]: row for row in reader}
+    assert rows["Dana Reyes"]["field:heard_from"] == "friend"  # the id: labels change
+    assert rows["Dana Reyes"]["field:team_size"] == "1200"
+    assert rows["Dana Reyes"]["field:old_budget"] == "tight, says Dana"
+    assert rows["Li Wei"]["field:heard_from"] == ""
+
+
+def test_export_json_carries_custom_values_in_fields(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _custom_values(data_dir, monkeypatch)
+    assert main(["contacts", "export", "--format", "json"]) == 0
+    contacts = {c["name"]: c for c in json.loads(capsys.readouterr().out)}
+    assert contacts["Dana Reyes"]["fields"] == {
+        "heard_from": "friend", "old_budget": "tight, says Dana", "team_size": "1200",
+    }  # fmt: skip
+    assert contacts["Li Wei"]["fields"] == {}
 
 
 def test_show_finds_by_email_and_phone(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

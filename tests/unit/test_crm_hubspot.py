@@ -831,3 +831,68 @@ def test_deal_settings_are_read_checked_and_reach_child_processes(tmp_path: Path
                      ("HUBSPOT_DEAL_CURRENCY", "euros")):  # fmt: skip
         with pytest.raises(InvalidSetting, match=key):
             load_settings(environ={**base, key: raw}, dotenv=tmp_path / "none.env")
+
+
+# Custom lead fields (#19): a field with `hubspot_property` goes to that property (a choice
+# as its id, yes/no as a HubSpot boolean), one without is not sent.
+CUSTOM_FIELDS = """
+version: 1
+fields:
+  - name: heard_from
+    type: choice
+    question: How did you hear about us?
+    options: [{id: search, label: Search engine}, {id: friend, label: A friend}]
+    hubspot_property: how_heard
+  - {name: wants_trial, type: yes_no, question: "A trial?", hubspot_property: wants_trial}
+  - {name: renewal, type: date, question: "Renewal?", hubspot_property: renewal_date}
+  - {name: notes, type: text, question: "Anything else?"}
+"""
+
+
+def _sync_custom(store: ProfileStore, hubspot: FakeHubSpot, fields_file: Path) -> dict[str, str]:
+    connector = HubSpotConnector(Secret(TOKEN), hubspot.url, lead_fields_file=fields_file)
+    try:
+        assert sync_due(store, connector, NOW).pushed == 1
+    finally:
+        connector.close()
+    properties: dict[str, str] = hubspot.batches[-1][0]["properties"]
+    return properties
+
+
+def test_mapped_custom_fields_go_to_their_hubspot_properties(
+    store: ProfileStore, hubspot: FakeHubSpot, tmp_path: Path
+) -> None:
+    fields_file = tmp_path / "lead_fields.yml"
+    fields_file.write_text(CUSTOM_FIELDS, encoding="utf-8")
+    contact_id = _lead(store, 1)
+    values = {"heard_from": "friend", "wants_trial": "no", "renewal": "2027-01-31",
+              "notes": "not for HubSpot", "gone": "a removed field"}  # fmt: skip
+    store.leads.set_custom_fields(contact_id, values, channel="web", now=NOW)
+    sent = _sync_custom(store, hubspot, fields_file)
+    assert {k: sent[k] for k in ("how_heard", "wants_trial", "renewal_date")} == {
+        "how_heard": "friend", "wants_trial": "false", "renewal_date": "2027-01-31",
+    }  # fmt: skip
+    assert "not for HubSpot" not in sent.values() and "a removed field" not in sent.values()
+    assert sent["firstname"] == "Ada"  # the built-in properties as before
+
+
+def test_without_a_mapping_or_a_value_nothing_custom_is_sent(
+    store: ProfileStore, hubspot: FakeHubSpot, tmp_path: Path
+) -> None:
+    fields_file = tmp_path / "lead_fields.yml"
+    fields_file.write_text(CUSTOM_FIELDS, encoding="utf-8")
+    contact_id = _lead(store, 2)
+    store.leads.set_custom_fields(contact_id, {"wants_trial": "yes"}, channel="web", now=NOW)
+    sent = _sync_custom(store, hubspot, fields_file)
+    assert sent["wants_trial"] == "true"
+    assert not {"how_heard", "renewal_date"} & set(sent)
+    unmapped = CUSTOM_FIELDS.replace("hubspot_property: wants_trial", "optional: true")
+    fields_file.write_text(unmapped, encoding="utf-8")
+    _lead(store, 3)  # a new event, so the next round pushes again
+    store.leads.set_custom_fields(contact_id, {"wants_trial": "no"}, channel="web", now=NOW)
+    connector = HubSpotConnector(Secret(TOKEN), hubspot.url, lead_fields_file=fields_file)
+    try:
+        sync_due(store, connector, NOW)
+    finally:
+        connector.close()
+    assert all("wants_trial" not in i["properties"] for i in hubspot.batches[-1])

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from bot.store import api_tokens, crm, integration, merging, reads, writes
+from bot.store import api_tokens, crm, custom_values, integration, merging, reads, writes
 from bot.store.checks import check_text, utc
 from bot.store.crm import CrmErasure
 from bot.store.records import (
@@ -173,10 +173,17 @@ class IntegrationsPart:
         contact_id: ContactId,
         fields: Mapping[LeadField, str | None],
         now: datetime | None = None,
+        *,
+        custom: Mapping[str, str | None] | None = None,
     ) -> Contact:
         """Set profile fields of a known contact; one holding the same email or phone is
-        merged with it, as in a conversation."""
+        merged with it, as in a conversation. `custom`: custom lead field values, already
+        canonical (None forgets one), written by "staff" in the same transaction, so a bad
+        one (InvalidField) leaves the built-in fields unchanged too."""
         writes.check_fields({k: v for k, v in fields.items() if v is not None})
+        setting = {k: v for k, v in (custom or {}).items() if v is not None}
+        clearing = sorted(k for k, v in (custom or {}).items() if v is None)
+        custom_values.check(setting, "staff")
         at = utc(now)
 
         def work(conn: Connection) -> Contact:
@@ -184,6 +191,9 @@ class IntegrationsPart:
             given = {k: v for k, v in fields.items() if v is not None}
             live = merging.merge_matching(conn, live, given, at)
             writes.apply_fields(conn, live, dict(fields), at)
+            custom_values.set_values(conn, live, setting, "staff", None, at)
+            for name in clearing:
+                custom_values.clear_value(conn, live, name, "staff", at)
             return reads.load_contact(conn, live)
 
         return self._tx.write(work)

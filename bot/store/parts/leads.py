@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.store import handoffs, operations, outcomes, reads, scoring
-from bot.store.checks import check_json, utc
+from bot.store import custom_values, handoffs, operations, outcomes, reads, scoring
+from bot.store.checks import check_choice, check_json, utc
 from bot.store.parts.contacts import write_contact
 from bot.store.records import Booking, Contact, Lead, OutcomeRecord, ScoreRecord
 from bot.store.transactions import Transactions
 from bot.store.writes import check_fields
-from bot.types import Channel, ContactId, LeadField, LeadStatus
+from bot.types import CHANNELS, Channel, ContactId, LeadField, LeadStatus
 
 
 class LeadsPart:
@@ -54,6 +54,52 @@ class LeadsPart:
 
     def for_contact(self, contact_id: ContactId) -> list[Lead]:
         return self._tx.read(lambda conn: reads.leads_of(conn, reads.require_id(conn, contact_id)))
+
+    # ---------------------------------------------------------------- custom lead fields
+
+    def set_custom_fields(
+        self,
+        contact_id: ContactId,
+        values: Mapping[str, str],
+        *,
+        channel: Channel,
+        conversation_id: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Save values of custom lead fields (bot.custom_fields), already canonical:
+        callers normalize them against the current lead_fields.yml. Raises InvalidField,
+        writing nothing, for a malformed name or a value the store cannot hold. Each value
+        that changes is a `custom_field_changed` timeline event."""
+        custom_values.check(values, channel)
+        given, at = dict(values), utc(now)
+        self._tx.write(
+            lambda conn: custom_values.set_values(
+                conn, contact_id, given, channel, conversation_id, at
+            )
+        )
+
+    def custom_fields(self, contact_id: ContactId) -> dict[str, str]:
+        """field -> value, sorted by field name; removed fields' values included."""
+        return self._tx.read(lambda conn: custom_values.values_of(conn, contact_id))
+
+    def clear_custom_field(
+        self,
+        contact_id: ContactId,
+        field: str,
+        *,
+        channel: Channel = "staff",
+        now: datetime | None = None,
+    ) -> bool:
+        """Forget one value; False when there was none (nothing changes then)."""
+        check_choice("channel", channel, CHANNELS)
+        at = utc(now)
+        return self._tx.write(
+            lambda conn: custom_values.clear_value(conn, contact_id, field, channel, at)
+        )
+
+    def custom_field_names(self) -> list[str]:
+        """Every field name some contact holds a value for, sorted."""
+        return self._tx.read(custom_values.field_names)
 
     # ---------------------------------------------------------------- qualification, scores
 

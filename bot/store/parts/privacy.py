@@ -94,8 +94,9 @@ class PrivacyPart:
         self._tx.write(lambda conn: queue.clear(conn, done))
 
     def export(self, contact_id: ContactId) -> dict[str, Any]:
-        """profile, leads (with answers), consent_history, do_not_contact (lifted too)
-        and timeline, JSON-ready."""
+        """profile, leads (with answers), consent_history, do_not_contact (lifted too),
+        timeline, qualification, custom_fields (with where and when each was given) and
+        the rest of bot.store.export's keys, JSON-ready."""
         return self._tx.read(lambda conn: export_contact(conn, contact_id))
 
     def contacts_for_purge(self, cutoff: datetime) -> list[ContactId]:
