@@ -274,6 +274,7 @@ class Settings:
     scoring_file: Path
     booking_file: Path
     knowledge_file: Path
+    routing_file: Path
     twilio: TwilioSettings
     voice: VoiceSettings
     telegram: TelegramSettings
@@ -351,6 +352,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         scoring_file=_resolve(env.get("PARLEY_SCORING_FILE", "scoring.yml"), content),
         booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml"), content),
         knowledge_file=_resolve(env.get("PARLEY_KNOWLEDGE_FILE", "knowledge.yml"), content),
+        routing_file=_resolve(env.get("PARLEY_ROUTING_FILE", "routing.yml"), content),
         twilio=_twilio(env),
         voice=_voice(env),
         telegram=_telegram(env),
