@@ -17,6 +17,7 @@ from actions.qualify import ActionRouteLead
 from bot import routing
 from bot.settings import Settings, load_settings
 from bot.store import ConsentWords, ProfileStore
+from bot.types import ContactId
 from tests.actions.conftest import make_tracker, responses
 
 STRONG = {
@@ -30,7 +31,7 @@ WEAK = {"company_size": "1-10", "authority": "researching", "timeline": "later"}
 NOON = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
 
 
-def lead(store: ProfileStore, answers: dict[str, str], sender: str = "visitor-1") -> str:
+def lead(store: ProfileStore, answers: dict[str, str], sender: str = "visitor-1") -> ContactId:
     contact = store.leads.update_fields(
         "rest", sender, {"name": "Dana", "email": f"{sender}@acme.io", "role": "VP"}, sender
     )
@@ -76,7 +77,7 @@ def asked(question: str, pending: bool = True) -> list[dict[str, Any]]:
     ]
 
 
-def routed(store: ProfileStore, contact_id: str) -> list[dict[str, Any]]:
+def routed(store: ProfileStore, contact_id: ContactId) -> list[dict[str, Any]]:
     return [e.data for e in store.contacts.timeline(contact_id) if e.kind == "routed"]
 
 

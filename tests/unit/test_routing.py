@@ -71,7 +71,7 @@ def test_each_condition_must_hold_and_the_first_rule_that_applies_wins() -> None
         consent={"sms": True},
     )  # fmt: skip
     assert routing.choose(rules, spender) == rules[0]
-    for changed in (
+    changes: list[dict[str, Any]] = [
         {"grade": "C"},
         {"channel": "web"},
         {"answers": {"budget": "10k_50k", "phone": "+1555"}},
@@ -79,7 +79,8 @@ def test_each_condition_must_hold_and_the_first_rule_that_applies_wins() -> None
         {"answers": {"budget": "over_50k", "phone": "+1555", "company": "Acme"}},
         {"consent": {"sms": True, "email": True}},
         {"consent": {}},
-    ):
+    ]
+    for changed in changes:
         now = Situation(**{**spender.__dict__, **changed})
         assert routing.choose(rules, now) == rules[2], changed
     assert routing.choose(rules, situation(local_time=time(23, 30))) == rules[1]
