@@ -217,3 +217,21 @@ def test_a_file_broken_by_hand_is_refused_and_a_missing_one_is_the_default(tmp_p
     path.write_text(routing.dump([routing.rules_from_data([EVERYONE])[0]]), encoding="utf-8")
     source = routing.RoutingFile(path)
     assert [r.name for r in source.current()] == ["Everyone else"]
+
+
+def test_the_shipped_rules_point_only_at_what_the_shipped_content_has() -> None:
+    import yaml
+
+    from studio.validation import lint_routing
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert lint_routing(ROOT, domain) == []
+    broken = [
+        {**r.to_yaml(), "then": [{"enroll": "ghost"}, "handoff"]}
+        for r in routing.default_rules()[:1]
+    ]
+    rules = routing.rules_from_data([*broken, *(r.to_yaml() for r in routing.default_rules()[1:])])
+    targets = routing.Targets(frozenset(domain["responses"]), frozenset({"nurture"}), frozenset())
+    assert [str(p) for p in routing.dangling(rules, targets)] == [
+        "rule 1 then[1]: no campaign 'ghost' (campaigns: nurture)"
+    ]
