@@ -8,6 +8,7 @@ saved to the profile store as they come, so an abandoned conversation keeps them
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,9 +23,18 @@ from actions.handoff_in_form import INSISTED
 from actions.knowledge import knowledge_answer
 from actions.lead import PERSON_INTENTS
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke, said_again
-from actions.open_question import asking
-from actions.slots import READ_UNTIL, REQUESTED_SLOT, contact_slot, lead_values, list_slot
+from actions.routing import RouteSteps, asked_by_routing, current_rules
+from actions.slots import (
+    QUAL_ATTEMPTS,
+    QUAL_SKIPPED,
+    READ_UNTIL,
+    REQUESTED_SLOT,
+    contact_slot,
+    lead_values,
+    list_slot,
+)
 from actions.verification import awaiting_code
+from bot import routing
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import reply_due
 from bot.interruptions import has_cue, interrupts_form
@@ -39,14 +49,16 @@ from bot.qualification import (
 )
 from bot.qualification import read_volunteered as read_volunteered_details
 from bot.scoring import load_rubric, score_contact
+from bot.settings import Settings
+from bot.store import ProfileStore
 from bot.types import ContactId
 
 logger = logging.getLogger(__name__)
 
 SLOT_OF: dict[str, str] = {f: f"qual_{f}" for f in FIELDS}
 FIELD_OF: dict[str, str] = {slot: f for f, slot in SLOT_OF.items()}
-SKIPPED = "qual_skipped"
-ATTEMPTS = "qual_attempts"
+SKIPPED = QUAL_SKIPPED
+ATTEMPTS = QUAL_ATTEMPTS
 DONE = "qualification_done"
 GRADE = "lead_grade"
 HANDOFF_REQUESTED = "handoff_requested"
@@ -274,8 +286,21 @@ class ValidateQualifyForm(QualificationBacked, Action):
 
 
 class ActionRouteLead(QualificationBacked, Action):
-    """Score the lead and route it: A to a person now (outside office hours, a handoff
-    answered when the team is back, or a meeting), B to nurture, C and D a close."""
+    """Score the lead and route it by the first routing rule that applies (routing.yml,
+    bot/routing.py); the shipped rules send A to a person (outside office hours, a handoff
+    answered when the team is back, or a meeting), B to nurture, C and D to a close.
+
+    Whoever asked for a person gets one before any rule is read: no edit can strand
+    someone who asked for a human."""
+
+    def __init__(
+        self,
+        store: ProfileStore | None = None,
+        settings: Settings | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(store, settings)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
 
     def name(self) -> str:
         return "action_route_lead"
@@ -291,30 +316,51 @@ class ActionRouteLead(QualificationBacked, Action):
         events: list[EventType] = [SlotSet(DONE, True), SlotSet(GRADE, grade)]
         if wants_a_person(tracker):
             return [*events, FollowupAction("action_human_handoff")]
-        # The offers are yes/no questions (actions/clarify.py): "talk to someone now, or
-        # book a time?" and "book a meeting?"; the close asks only "anything else?".
-        if grade == "A" and self._team_away(tracker):
-            # Nobody can talk to them now: the handoff says when a person will answer
-            # (a callback on a call) and offers a meeting instead (#20 item 3).
-            return [*events, FollowupAction("action_human_handoff")]
-        if grade == "A":
-            dispatcher.utter_message(response="utter_route_hot", name=name)
-            return [*events, *asking("offer")]
-        if grade == "B":
-            await self._record(contact_id, "nurture_requested", tracker)
-            dispatcher.utter_message(response="utter_route_warm", name=name)
-            return [*events, *asking("meeting")]
-        if asked_for_meeting(tracker):
-            # They came for a demo: the close keeps the promise the form opened with.
-            dispatcher.utter_message(response="utter_route_booking", name=name)
-            return [*events, *asking("meeting")]
-        dispatcher.utter_message(response="utter_route_close", name=name)
-        return [*events, *asking("close", pending=False)]
+        rules = current_rules(self.settings)
+        now = await self._situation(tracker, contact_id, grade, rules)
+        # A validated list ends with a rule for everyone; the default's is the safety net.
+        rule = routing.choose(rules, now) or routing.default_rules()[-1]
+        await self._record(contact_id, "routed", tracker, rule=rule.name, grade=grade)
+        steps = RouteSteps(self, dispatcher, tracker, name, self._clock())
+        return [*events, *await steps.carry_out(rule)]
 
-    def _team_away(self, tracker: Tracker) -> bool:
-        """Outside the office hours of the team that would answer this conversation."""
-        now = datetime.now(timezone.utc)
-        return reply_due(self.settings, channel_of(tracker), now) is not None
+    async def _situation(
+        self,
+        tracker: Tracker,
+        contact_id: ContactId | None,
+        grade: str | None,
+        rules: Sequence[routing.Rule],
+    ) -> routing.Situation:
+        channel = channel_of(tracker)
+        now = self._clock()
+        _, hours = self.settings.office_hours.team_for(channel)
+        purposes = {p for r in rules for p in r.when.consent}
+        answers: dict[str, str] = {str(k): v for k, v in lead_values(tracker).items()}
+        if any(r.when.answers for r in rules):
+            answers |= await self.known_answers(tracker)
+        return routing.Situation(
+            grade=grade,
+            channel=channel,
+            answers=answers,
+            team_open=reply_due(self.settings, channel, now) is None,
+            local_time=now.astimezone(hours.zone).time(),
+            consent=await self._consent(contact_id, purposes),
+            asked_for_meeting=asked_for_meeting(tracker),
+            asked_again=asked_by_routing(tracker),
+        )
+
+    async def _consent(self, contact_id: ContactId | None, purposes: set[str]) -> dict[str, bool]:
+        """Consent in force for the purposes the rules ask about; unknown counts as not."""
+        if not contact_id or not purposes:
+            return {}
+        try:
+            state = await self.call_store(self.store.consent.state, contact_id)
+        except (StoreUnavailable, LookupError) as error:
+            logger.error("could not read consent for routing: %s", error)
+            return {}
+        found = {str(p): event for p, event in state.items()}
+        # A grant still waiting for its confirmation sends nothing yet (double opt-in).
+        return {p: p in found and found[p].granted and not found[p].pending for p in purposes}
 
     async def _grade(self, contact_id: ContactId) -> str | None:
         try:
@@ -352,10 +398,12 @@ class ActionRouteLead(QualificationBacked, Action):
         for kind in sorted(asked - recorded):
             await self._record(contact_id, kind, tracker)
 
-    async def _record(self, contact_id: ContactId | None, kind: str, tracker: Tracker) -> None:
+    async def _record(
+        self, contact_id: ContactId | None, kind: str, tracker: Tracker, **more: Any
+    ) -> None:
         if not contact_id:
             return
-        data: dict[str, Any] = {"conversation_id": conversation_id(tracker)}
+        data: dict[str, Any] = {"conversation_id": conversation_id(tracker), **more}
         try:
             await self.call_store(self.store.contacts.record_event, contact_id, kind, data)
         except StoreUnavailable as error:

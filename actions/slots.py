@@ -16,6 +16,9 @@ UNSAVED = "unsaved_fields"
 ATTEMPTS = "field_attempts"
 NEEDS_HELP = "needs_help"
 READ_UNTIL = "form_read_until"
+# The qualifying questions set aside, and the tries at the one asked (actions/qualify.py).
+QUAL_SKIPPED = "qual_skipped"
+QUAL_ATTEMPTS = "qual_attempts"
 CONTACT_ID = "contact_id"
 LEAD_CAPTURED = "lead_captured"
 

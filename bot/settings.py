@@ -275,6 +275,7 @@ class Settings:
     booking_file: Path
     knowledge_file: Path
     lead_fields_file: Path
+    routing_file: Path
     twilio: TwilioSettings
     voice: VoiceSettings
     telegram: TelegramSettings
@@ -353,6 +354,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         booking_file=_resolve(env.get("PARLEY_BOOKING_FILE", "booking.yml"), content),
         knowledge_file=_resolve(env.get("PARLEY_KNOWLEDGE_FILE", "knowledge.yml"), content),
         lead_fields_file=_resolve(env.get("PARLEY_LEAD_FIELDS_FILE", "lead_fields.yml"), content),
+        routing_file=_resolve(env.get("PARLEY_ROUTING_FILE", "routing.yml"), content),
         twilio=_twilio(env),
         voice=_voice(env),
         telegram=_telegram(env),

@@ -54,6 +54,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "PARLEY_BOOKING_FILE": str(settings.booking_file),
         "PARLEY_KNOWLEDGE_FILE": str(settings.knowledge_file),
         "PARLEY_LEAD_FIELDS_FILE": str(settings.lead_fields_file),
+        "PARLEY_ROUTING_FILE": str(settings.routing_file),
         "PARLEY_WEBCHAT_SECRET": settings.webchat_secret.value,
         "PARLEY_WEBCHAT_ORIGINS": ",".join(settings.webchat_origins),
         **twilio_env(settings),

@@ -26,6 +26,7 @@ AREAS: tuple[str, ...] = (
     "studio.content",
     "studio.knowledge_editor",
     "studio.topics",
+    "studio.routing_editor",
     "studio.flow",
     "studio.inbox",
     "studio.inbox_live",

@@ -50,6 +50,11 @@ OTHER_EDITORS = (
         "Topics",
         "New things the bot understands, with examples and what it does then.",
     ),
+    (
+        "/content/routing",
+        "Routing",
+        "What happens to a lead after the qualifying questions, as when ... then ... rules.",
+    ),
     ("/content/flow", "The flow", "The whole conversation as a diagram, as the draft has it."),
     (
         "/content/tests",

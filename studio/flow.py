@@ -2,12 +2,13 @@
 
 `read_flow` reads a content root (the draft) into a typed model: the lead form's
 questions in order, the summary, the consent questions, the qualifying questions with
-their skip rules in words, and the routing by grade with the rubric's thresholds and
-where each branch ends. `flow_svg` draws that model as one server-rendered SVG, built
+their skip rules in words, and the routing rules (with the rubric's thresholds for their
+grades) and where each branch ends. `flow_svg` draws that model as one server-rendered SVG, built
 from escaped text only, with no script or external resource, so the strict CSP holds.
 
-What happens after the grade is code (actions/qualify.py, ActionRouteLead), not content:
-the branches below restate it, and their wording comes from the draft's responses.
+What happens after the grade is the draft's routing rules (routing.yml, bot/routing.py),
+drawn in the order the bot reads them, each ending where its question leaves the lead;
+the built-in handoff for whoever asked for a person comes first.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ import yaml
 from aiohttp import web
 from markupsafe import Markup
 
+from bot import routing
 from bot.consent import ConsentConfigError, load_consent_config
 from bot.qualification import LABELS, QualificationConfigError, load_qualification_config
 from bot.qualification import Question as QualifyingRule
 from bot.scoring.rubric import Rubric, RubricError, load_rubric
 from bot.types import GRADES
 from studio.content import DOMAIN, LEAD_FORM, QUALIFICATION, plain_variation, workspace
+from studio.routing_editor import action_words, when_words
+from studio.validation import ROUTING
 from studio.web import in_thread, render, requires
 
 routes = web.RouteTableDef()
@@ -128,7 +132,7 @@ def read_flow(root: Path) -> Flow:
             for rule in _qualifying(root)
         ),
         rubric_version=rubric.version,
-        routing=routing(rubric, responses),
+        routing=routing_branches(_routing(root), rubric, responses),
     )
 
 
@@ -168,6 +172,14 @@ def _qualifying(root: Path) -> tuple[QualifyingRule, ...]:
         return load_qualification_config(root / QUALIFICATION).questions
     except QualificationConfigError as error:
         raise FlowError(QUALIFICATION, error.reason) from error
+
+
+def _routing(root: Path) -> tuple[routing.Rule, ...]:
+    # The bot's own reader: a missing file is the shipped default rules.
+    try:
+        return routing.load(root / ROUTING)
+    except routing.RoutingError as error:
+        raise FlowError(ROUTING, str(error)) from error
 
 
 def _rubric(root: Path) -> Rubric:
@@ -224,73 +236,68 @@ def score_ranges(rubric: Rubric) -> dict[str, str]:
     return ranges
 
 
-def routing(rubric: Rubric, responses: Mapping[str, Any]) -> tuple[Branch, ...]:
-    """ActionRouteLead's branches, in the order it checks them, with the draft's wording."""
+HANDOFF_END = (
+    "Handed to a person now; outside office hours the handoff says when the team is back "
+    "and offers a meeting."
+)
+QUESTION_ENDS = {
+    "offer_person": "Offers talking to someone now or booking a meeting.",
+    "offer_meeting": "Offers a meeting.",
+    "end": "A polite close: anything else?",
+}
 
-    def end(when: str, response: str, then: str) -> End:
-        return End(when, response, default_text(responses, response), then)
 
-    ranges = score_ranges(rubric)
-    branches = [
-        Branch(
-            "Asked for a person",
-            "any grade",
-            "Checked first: whoever asked for a person gets one.",
-            (
-                end(
-                    "",
-                    "utter_handoff_sent",
-                    "Handed to a person; out of office hours, also offered a meeting.",
-                ),
+def routing_branches(
+    rules: Sequence[routing.Rule], rubric: Rubric, responses: Mapping[str, Any]
+) -> tuple[Branch, ...]:
+    """The routing rules in the order the bot reads them, each with where it ends; the
+    built-in handoff for whoever asked for a person comes first."""
+    person = Branch(
+        "Asked for a person",
+        "any grade",
+        "Built in, before any rule: whoever asked for a person gets one.",
+        (
+            End(
+                "", "utter_handoff_sent", default_text(responses, "utter_handoff_sent"), HANDOFF_END
             ),
-        )
-    ]
-    if "A" in ranges:
-        branches.append(
-            Branch(
-                "Grade A",
-                ranges["A"],
-                "",
-                (
-                    end(
-                        "Within office hours",
-                        "utter_route_hot",
-                        "Offers talking to someone now or booking a meeting.",
-                    ),
-                    end(
-                        "Outside office hours",
-                        "utter_handoff_after_hours",
-                        "Handed to the team at once; offers a meeting instead.",
-                    ),
-                ),
-            )
-        )
-    if "B" in ranges:
-        branches.append(
-            Branch(
-                "Grade B",
-                ranges["B"],
-                "Records nurture_requested for the contact.",
-                (end("", "utter_route_warm", "Offers a meeting."),),
-            )
-        )
-    low = [g for g in ("C", "D") if g in ranges]
-    branches.append(
-        Branch(
-            f"Grades {' and '.join(low)}" if len(low) > 1 else f"Grade {low[0]}",
-            "; ".join(f"{g}: {ranges[g]}" for g in low),
-            "Also a lead that could not be scored.",
-            (
-                end(
-                    "Asked for a demo or a meeting",
-                    "utter_route_booking",
-                    "Offers a meeting.",
-                ),
-                end("Otherwise", "utter_route_close", "A polite close: anything else?"),
-            ),
-        )
+        ),
     )
-    return tuple(branches)
+    ranges = score_ranges(rubric)
+    return (person, *(rule_branch(rule, ranges, responses) for rule in rules))
+
+
+def rule_branch(
+    rule: routing.Rule, ranges: Mapping[str, str], responses: Mapping[str, Any]
+) -> Branch:
+    conditions = when_words(rule.when)
+    if rule.when.grades:
+        scored = [f"{g}: {ranges[g]}" for g in GRADES if g in rule.when.grades and g in ranges]
+        conditions.append(f"scores {'; '.join(scored)}" if scored else "a grade no score reaches")
+    doing = [action_words(a) for a in rule.then if not a.is_question]
+    return Branch(
+        rule.name,
+        "; ".join(conditions) or "everyone else",
+        "; ".join(doing).capitalize(),
+        (rule_end(rule.question, responses),),
+    )
+
+
+def rule_end(question: routing.Action | None, responses: Mapping[str, Any]) -> End:
+    if question is None:
+        return End("", "", "", "Waits for whatever they say next.")
+    if question.kind == "handoff":
+        return End(
+            "", "utter_handoff_sent", default_text(responses, "utter_handoff_sent"), HANDOFF_END
+        )
+    if question.kind == "ask":
+        response = f"utter_ask_qual_{question.value}"
+        return End(
+            "", response, default_text(responses, response),
+            "Asks this qualifying question again, once, then routes again.",
+        )  # fmt: skip
+    wording = question.wording or routing.Wording()
+    says = default_text(responses, wording.response) if wording.response else wording.text
+    return End("", wording.response, says, QUESTION_ENDS[question.kind])
 
 
 # ------------------------------------------------------------------ the diagram
@@ -421,7 +428,9 @@ def flow_svg(flow: Flow, title: str = "The conversation flow") -> Markup:
         column.step([("No qualifying questions", "head")], "qualifying", "No qualifying questions")
     column.section("Routing")
     scored = f"Scored with scoring.yml (version {flow.rubric_version})"
-    column.step([(scored, "head"), ("The grade decides:", "body")], "routing", scored)
+    column.step(
+        [(scored, "head"), ("The first rule that applies decides:", "body")], "routing", scored
+    )
     parts = list(column.parts)
     top = column.last_bottom or column.y
     height = _branches(flow.routing, top, column.y, parts)
@@ -463,7 +472,8 @@ def _branches(branches: Sequence[Branch], fork: float, y: float, parts: list[str
 
 def end_box(found: End, width: float) -> list[Line]:
     lines: list[Line] = wrapped(found.when, width, "head") if found.when else []
-    lines += [(part, "code") for part in name_lines(found.response, width)]
+    if found.response:
+        lines += [(part, "code") for part in name_lines(found.response, width)]
     if found.says:
         lines += wrapped(f"“{found.says}”", width)
     # What follows is the point of an end: never cut in the narrow boxes of the routing.
@@ -488,7 +498,8 @@ def question(text: str) -> str:
 def describe(flow: Flow) -> str:
     """The <desc>: the shape of the flow in one paragraph (the list below has it all)."""
     branches = "; ".join(
-        f"{b.label} ({b.scores}): " + ", or ".join(e.response for e in b.ends) for b in flow.routing
+        f"{b.label} ({b.scores}): " + ", or ".join(e.response or e.then for e in b.ends)
+        for b in flow.routing
     )
     return (
         f"The lead form asks {len(flow.lead_form)} questions "

@@ -20,13 +20,15 @@ from typing import Any
 
 import yaml
 
-from bot import conversation_tests, knowledge
-from bot.qualification import QualificationConfigError, load_qualification_config
+from bot import conversation_tests, knowledge, routing
+from bot.qualification import FIELDS, QualificationConfigError, load_qualification_config
+from campaigns.definitions import CampaignError, load_campaign
 
 # Channel names are the `name()` of Parley's input channels (channels/*.py): Rasa picks a
 # response variation whose `channel:` equals the channel the message came in on.
 VOICE = "twilio_voice"
 KNOWLEDGE = "knowledge.yml"
+ROUTING = "routing.yml"
 CHANNELS: dict[str, str] = {
     VOICE: "Voice (phone calls)",
     "twilio": "SMS / WhatsApp",
@@ -91,6 +93,7 @@ def lint(root: Path) -> list[Problem]:
         *lint_domain(domain),
         *lint_qualification(root),
         *lint_knowledge(root),
+        *lint_routing(root, domain),
         *lint_conversation_tests(root),
     ]
 
@@ -209,6 +212,45 @@ def lint_knowledge(root: Path) -> list[Problem]:
     except knowledge.KnowledgeError as error:
         return [Problem(KNOWLEDGE, p.where, p.message) for p in error.problems]
     return []
+
+
+def lint_routing(root: Path, domain: Mapping[str, Any]) -> list[Problem]:
+    """The routing rules, and what they point at: each problem names the rule and its
+    action or condition (`rule 2 then[1]`)."""
+    path = root / ROUTING
+    if not path.is_file():
+        return []
+    try:
+        rules = routing.parse(path.read_text(encoding="utf-8"))
+    except routing.RoutingError as error:
+        return [Problem(ROUTING, p.where, p.message) for p in error.problems]
+    targets = routing.Targets(
+        responses=frozenset(str(r) for r in domain.get("responses") or {}),
+        campaigns=campaign_names(root),
+        questions=asked_questions(root),
+    )
+    return [Problem(ROUTING, p.where, p.message) for p in routing.dangling(rules, targets)]
+
+
+def campaign_names(root: Path) -> frozenset[str]:
+    """The campaigns a rule may enroll in; a broken campaign file is its own editor's
+    problem, and none of its names."""
+    names = set()
+    for path in sorted((root / "campaigns").glob("*.yml")):
+        try:
+            names.add(load_campaign(path).name)
+        except CampaignError:
+            continue
+    return frozenset(names)
+
+
+def asked_questions(root: Path) -> frozenset[str]:
+    try:
+        return frozenset(
+            q.field for q in load_qualification_config(root / "qualification.yml").questions
+        )
+    except QualificationConfigError:
+        return frozenset(FIELDS)
 
 
 def lint_conversation_tests(root: Path) -> list[Problem]:

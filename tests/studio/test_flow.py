@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from actions.handoff import ActionHumanHandoff
-from actions.qualify import ActionRouteLead
-from studio.flow import Flow, flow_svg, read_flow
+from bot import routing
+from studio.flow import Flow, FlowError, flow_svg, read_flow
 from studio.workspace import Workspace
 from tests.studio.studio_server import StudioServer, copy_content
 
@@ -99,11 +99,9 @@ def test_the_shipped_flow_is_read_from_the_files(content: Path) -> None:
     rubric = load(content, "scoring.yml")
     grades = rubric["grades"]
     scores = {b.label: b.scores for b in flow.routing}
-    assert scores["Grade A"] == f"{grades['A']} or more"
-    assert scores["Grade B"] == f"{grades['B']} to {grades['A'] - 1}"
-    assert scores["Grades C and D"] == (
-        f"C: {grades['C']} to {grades['B'] - 1}; D: under {grades['C']}"
-    )
+    assert scores["Hot lead"] == f"the grade is A; scores A: {grades['A']} or more"
+    assert scores["Warm lead"] == f"the grade is B; scores B: {grades['B']} to {grades['A'] - 1}"
+    assert scores["Everyone else"] == "everyone else"
     assert flow.rubric_version == str(rubric["version"])
     for branch in flow.routing:
         for end in branch.ends:
@@ -111,14 +109,37 @@ def test_the_shipped_flow_is_read_from_the_files(content: Path) -> None:
 
 
 def test_the_ends_are_the_responses_routing_says() -> None:
-    """The branches restate ActionRouteLead: every response it (and the handoff it
-    passes to) ends a lead with is drawn, so the two cannot drift apart unseen."""
+    """The branches are the shipped routing rules in order, after the built-in handoff:
+    every response a rule ends with (and the handoff's) is drawn."""
     flow = read_flow(Path(__file__).resolve().parents[2])
-    said = set(re.findall(r'response="(utter_\w+)"', inspect.getsource(ActionRouteLead)))
+    assert [b.label for b in flow.routing] == [
+        "Asked for a person", *(r.name for r in routing.default_rules())
+    ]  # fmt: skip
+    said = {a.wording.response for r in routing.default_rules() for a in r.then if a.wording}
     assert said and said <= ends_of(flow)
     handoff = inspect.getsource(ActionHumanHandoff)
     for end in ends_of(flow) - said:
         assert f'response="{end}"' in handoff
+
+
+def test_a_marketers_rule_is_drawn_where_it_is_read(content: Path) -> None:
+    rules = routing.rules_from_data([
+        {"name": "SMS hot", "when": {"grade": ["A"], "channel": ["sms"]},
+         "then": [{"tag": "hot-sms"}, {"offer_meeting": {"text": "Book a call?"}}]},
+        *[r.to_yaml() for r in routing.default_rules()],
+    ])  # fmt: skip
+    (content / "routing.yml").write_text(routing.dump(rules), encoding="utf-8")
+    flow = read_flow(content)
+    first = flow.routing[1]
+    assert first.label == "SMS hot"
+    assert first.scores.startswith("the grade is A; the channel is sms; scores A: ")
+    assert first.note == "Tag the contact hot-sms"
+    assert first.ends[0].says == "Book a call?" and first.ends[0].then == "Offers a meeting."
+    drawn = " ".join(drawn_text(ET.fromstring(str(flow_svg(flow)))))
+    assert "SMS hot" in drawn and "Book a call?" in drawn
+    (content / "routing.yml").write_text("rules: [broken", encoding="utf-8")
+    with pytest.raises(FlowError):
+        read_flow(content)
 
 
 def test_a_reordered_form_a_skip_rule_and_new_thresholds_are_followed(content: Path) -> None:
@@ -147,9 +168,8 @@ def test_a_reordered_form_a_skip_rule_and_new_thresholds_are_followed(content: P
     )
     assert flow.qualifying[0].skip == ""
     scores = {b.label: b.scores for b in flow.routing}
-    # No floor for C: under B is D.
-    assert scores == {"Asked for a person": "any grade", "Grade A": "80 or more",
-                      "Grade B": "50 to 79", "Grade D": "D: under 50"}  # fmt: skip
+    assert scores["Hot lead"] == "the grade is A; scores A: 80 or more"
+    assert scores["Warm lead"] == "the grade is B; scores B: 50 to 79"
 
     svg = ET.fromstring(str(flow_svg(flow)))
     assert heads(svg, slots) == slots
@@ -160,7 +180,7 @@ def test_a_reordered_form_a_skip_rule_and_new_thresholds_are_followed(content: P
     ]
     drawn = " ".join(drawn_text(svg))
     assert "Left out when company size is 1-10 people or 11-50 people" in drawn
-    assert "80 or more" in drawn and "D: under 50" in drawn
+    assert "80 or more" in drawn and "50 to 79" in drawn
 
 
 def test_no_qualification_file_means_the_bots_default_order(content: Path) -> None:
