@@ -26,6 +26,7 @@ import yaml
 
 from bot.errors import InvalidField, ParleyError
 from bot.types import LEAD_FIELDS, QUALIFICATION_FIELDS
+from bot.watched_file import WatchedFile
 
 FieldType = Literal["text", "choice", "number", "date", "email", "phone", "yes_no"]
 FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
@@ -530,24 +531,11 @@ def load(path: Path) -> LeadFields:
     return parse(text)
 
 
-class LeadFieldsFile:
+class LeadFieldsFile(WatchedFile[LeadFields]):
     """The fields in a file, read again when the file changes (a publish rewrites it)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._stamp: tuple[int, int] | None = None
-        self._fields = EMPTY
-
-    def current(self) -> LeadFields:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return EMPTY
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if stamp != self._stamp:
-            self._fields = load(self.path)
-            self._stamp = stamp
-        return self._fields
+        super().__init__(path, load, EMPTY)
 
 
 def check_stored(values: Mapping[str, str]) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ParleyError
+from bot.watched_file import WatchedFile
 
 # Channel variants an entry may carry; WhatsApp falls back to the SMS one (both are texts).
 VARIANT_CHANNELS = ("web", "telegram", "sms", "whatsapp", "voice")
@@ -368,24 +369,11 @@ def load(path: Path) -> Knowledge:
     return Knowledge(parse(text))
 
 
-class KnowledgeFile:
+class KnowledgeFile(WatchedFile[Knowledge]):
     """The list in a file, read again when the file changes (a publish rewrites it)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._stamp: tuple[int, int] | None = None
-        self._knowledge = EMPTY
-
-    def current(self) -> Knowledge:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return EMPTY
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if stamp != self._stamp:
-            self._knowledge = load(self.path)
-            self._stamp = stamp
-        return self._knowledge
+        super().__init__(path, load, EMPTY)
 
 
 # ------------------------------------------------------------------ imports

@@ -30,6 +30,7 @@ import yaml
 from bot.errors import ParleyError
 from bot.qualification import FIELDS as QUALIFYING_FIELDS
 from bot.types import CHANNELS, GRADES, LEAD_FIELDS, PURPOSES, QUALIFICATION_VALUES
+from bot.watched_file import WatchedFile
 
 UNGRADED = "ungraded"  # a lead that could not be scored
 GRADE_CHOICES: tuple[str, ...] = (*GRADES, UNGRADED)
@@ -664,21 +665,8 @@ def load(path: Path) -> tuple[Rule, ...]:
     return tuple(parse(text))
 
 
-class RoutingFile:
+class RoutingFile(WatchedFile[tuple[Rule, ...]]):
     """The rules in a file, read again when the file changes (a publish rewrites it)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._stamp: tuple[int, int] | None = None
-        self._rules = default_rules()
-
-    def current(self) -> tuple[Rule, ...]:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return default_rules()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if stamp != self._stamp:
-            self._rules = load(self.path)
-            self._stamp = stamp
-        return self._rules
+        super().__init__(path, load, default_rules())
