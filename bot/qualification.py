@@ -265,6 +265,11 @@ def _spell_out_numbers(text: str) -> str:
     return "".join([*out, text[done:]])
 
 
+def spell_out_numbers(text: str) -> str:
+    """Number words as digits, for other readers of numbers (bot/custom_answers.py)."""
+    return _spell_out_numbers(text)
+
+
 def _spelled_value(run: list[str]) -> str:
     """Digits for a run of number words; an Indian scale stays a word ("five lakhs" ->
     "5 lakhs"), because it also says the sum is in rupees."""
