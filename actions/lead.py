@@ -10,6 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.custom_fields import summary_lines as custom_summary_lines
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.open_question import asking, previous_action, settled
 from actions.slots import (
@@ -104,7 +105,12 @@ class ActionSubmitLead(LeadStatusAction):
         # A correction after the lead was confirmed shows the summary again; the lead
         # stays confirmed (the change is on its timeline) until the person says otherwise.
         events = await self.save_status(dispatcher, tracker, "captured", CONFIRMED)
-        summary = summary_lines(lead_values(tracker), list_slot(tracker, SKIPPED))
+        summary = "\n".join(
+            [
+                summary_lines(lead_values(tracker), list_slot(tracker, SKIPPED)),
+                *custom_summary_lines(tracker, self.settings),
+            ]
+        )
         dispatcher.utter_message(response="utter_lead_summary", summary=summary)
         return [
             *events,

@@ -19,10 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import QUESTION_INTENTS, session_events
+from actions.custom_fields import CUSTOM_VALUE, CustomFieldStep, asks_why
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.knowledge import knowledge_answer
 from actions.slots import (
     ATTEMPTS,
+    CONTACT_ID,
     FIELD_OF,
     NEEDS_HELP,
     READ_UNTIL,
@@ -39,7 +41,7 @@ from bot.errors import StoreUnavailable
 from bot.interruptions import interrupts_form, is_question, leaves_for_now, wants_no_details
 from bot.leads import Reading, read_message
 from bot.needs import answers_the_need_question, states_a_need
-from bot.types import LEAD_FIELDS, LeadField
+from bot.types import LEAD_FIELDS, ContactId, LeadField
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +177,8 @@ class ValidateLeadForm(StoreBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot(REQUESTED_SLOT) == CUSTOM_VALUE:
+            return await self._validate_custom(dispatcher, tracker)
         events = await self._validate(dispatcher, tracker, domain)
         if _ends_with_nothing_given(tracker, events):
             # Every question set aside and not one detail given: a summary of blanks to
@@ -184,7 +188,60 @@ class ValidateLeadForm(StoreBacked, Action):
                 m for m in dispatcher.messages if m.get("response") not in _SET_ASIDE
             ]
             return await self._stop(dispatcher, tracker, Turn.from_tracker(tracker))
-        return events
+        return await self._then_custom_fields(tracker, events)
+
+    async def _then_custom_fields(
+        self, tracker: Tracker, events: list[EventType]
+    ) -> list[EventType]:
+        """The built-in questions are done: the marketers' own fields come next
+        (actions/custom_fields.py), before the form ends with the summary."""
+        step = CustomFieldStep(self)
+        if not len(step.fields) or any(e.get("event") == "followup" for e in events):
+            return events
+        asked = [e for e in events if e.get("event") == "slot" and e["name"] == REQUESTED_SLOT]
+        if not asked or asked[-1]["value"] is not None:
+            return events
+        contact = [
+            e["value"] for e in events if e.get("event") == "slot" and e["name"] == CONTACT_ID
+        ]
+        following = await step.next_events(
+            tracker, ContactId(contact[-1]) if contact and contact[-1] else None
+        )
+        return [*events, *following]
+
+    async def _validate_custom(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """An answer to a custom field, unless the message is something else: what the
+        rules answer (questions, requests, leaving) is left to them, as for the built-in
+        fields, and the form asks the same field again afterwards."""
+        step = CustomFieldStep(self)
+        field = step.asked(tracker)
+        turn = Turn.from_tracker(tracker)
+        already_read = turn.message_id is not None and turn.message_id == tracker.get_slot(
+            READ_UNTIL
+        )
+        if field is None:
+            return await step.next_events(tracker)  # removed by a publish meanwhile
+        if already_read or bot_acted_since_user_spoke(tracker):
+            return [SlotSet(REQUESTED_SLOT, CUSTOM_VALUE)]
+        if await awaiting_code(self, tracker):
+            return []
+        if turn.intent in LEAVING_INTENTS and turn.is_interruption():
+            return []
+        answer = step.read(tracker, field)
+        if answer.value is None and not answer.declined:
+            if leaves_for_now(turn.text):
+                return await self._stop(dispatcher, tracker, turn, for_now=True)
+            if asks_why(turn.text, turn.intent):
+                # The field's own reason when it has one; else the rules' general answer.
+                return step.help(dispatcher, tracker, field) if field.help else []
+            if turn.is_interruption():
+                return []
+            if common := knowledge_answer(tracker, self.settings, in_place_of_answer=True):
+                dispatcher.utter_message(text=common)
+                return []
+        return await step.answered(dispatcher, tracker, field, answer)
 
     async def _validate(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

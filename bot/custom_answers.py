@@ -72,6 +72,8 @@ def read_answer(field: CustomField, text: str, context: Context) -> CustomAnswer
     first = _before_refusal(field, said, context)
     if first is not None:
         return first
+    if is_question(said):
+        return CustomAnswer(problem="question")  # "what do you mean by event?" names no event
     if declines(said):
         return CustomAnswer(declined=True)
     return _READERS[field.type](field, said, context)
