@@ -25,6 +25,7 @@ AREAS: tuple[str, ...] = (
     "studio.conversation_editor",  # after try_panel: it runs the tests on its draft bot
     "studio.content",
     "studio.knowledge_editor",
+    "studio.fields_editor",
     "studio.topics",
     "studio.routing_editor",
     "studio.flow",

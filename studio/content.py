@@ -46,6 +46,11 @@ OTHER_EDITORS = (
         "Answers the bot gives at any point, with several phrasings and channel variants.",
     ),
     (
+        "/content/fields",
+        "Lead fields",
+        "Fields of your own asked after the built-in ones: choices, numbers, dates and more.",
+    ),
+    (
         "/content/topics",
         "Topics",
         "New things the bot understands, with examples and what it does then.",

@@ -24,7 +24,7 @@ import yaml
 from aiohttp import web
 from markupsafe import Markup
 
-from bot import routing
+from bot import custom_fields, routing
 from bot.consent import ConsentConfigError, load_consent_config
 from bot.qualification import LABELS, QualificationConfigError, load_qualification_config
 from bot.qualification import Question as QualifyingRule
@@ -32,7 +32,7 @@ from bot.scoring.rubric import Rubric, RubricError, load_rubric
 from bot.types import GRADES
 from studio.content import DOMAIN, LEAD_FORM, QUALIFICATION, plain_variation, workspace
 from studio.routing_editor import action_words, when_words
-from studio.validation import ROUTING
+from studio.validation import LEAD_FIELDS, ROUTING
 from studio.web import in_thread, render, requires
 
 routes = web.RouteTableDef()
@@ -116,9 +116,12 @@ def read_flow(root: Path) -> Flow:
     responses, slots = _domain(root)
     rubric = _rubric(root)
     return Flow(
-        lead_form=tuple(
-            FormStep(slot, f"utter_ask_{slot}", default_text(responses, f"utter_ask_{slot}"))
-            for slot in slots
+        lead_form=(
+            *(
+                FormStep(slot, f"utter_ask_{slot}", default_text(responses, f"utter_ask_{slot}"))
+                for slot in slots
+            ),
+            *_custom_steps(root),
         ),
         summary=default_text(responses, "utter_lead_summary"),
         consent=_consent(root),
@@ -133,6 +136,22 @@ def read_flow(root: Path) -> Flow:
         ),
         rubric_version=rubric.version,
         routing=routing_branches(_routing(root), rubric, responses),
+    )
+
+
+def _custom_steps(root: Path) -> tuple[FormStep, ...]:
+    """The marketers' own fields, asked after the built-in ones in the file's order."""
+    try:
+        fields = custom_fields.load(root / LEAD_FIELDS)
+    except custom_fields.FieldsError as error:
+        raise FlowError(LEAD_FIELDS, str(error)) from error
+    return tuple(
+        FormStep(
+            f.name,
+            f"{LEAD_FIELDS}: {f.label}, {f.type}{' (optional)' if f.optional else ''}",
+            f.question,
+        )
+        for f in fields
     )
 
 

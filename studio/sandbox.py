@@ -130,6 +130,7 @@ def sandbox_settings(settings: Settings, draft: Path, home: Path) -> Settings:
         booking_file=_draft_file(draft, settings.booking_file),
         knowledge_file=_draft_file(draft, settings.knowledge_file),
         routing_file=_draft_file(draft, settings.routing_file),
+        lead_fields_file=_draft_file(draft, settings.lead_fields_file),
         # The call simulator signs webhooks with this token; Twilio itself is never called.
         twilio=replace(
             settings.twilio,

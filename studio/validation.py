@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot import conversation_tests, knowledge, routing
+from bot import conversation_tests, custom_fields, knowledge, routing
 from bot.qualification import FIELDS, QualificationConfigError, load_qualification_config
 from campaigns.definitions import CampaignError, load_campaign
 
@@ -29,6 +29,7 @@ from campaigns.definitions import CampaignError, load_campaign
 VOICE = "twilio_voice"
 KNOWLEDGE = "knowledge.yml"
 ROUTING = "routing.yml"
+LEAD_FIELDS = "lead_fields.yml"
 CHANNELS: dict[str, str] = {
     VOICE: "Voice (phone calls)",
     "twilio": "SMS / WhatsApp",
@@ -40,7 +41,7 @@ CHANNELS: dict[str, str] = {
 ACTION_VALUES = frozenset({
     "company", "privacy_url", "privacy_version", "contact", "name", "summary", "wording",
     "scope", "how", "timezone", "when", "confirmation", "address", "privacy_contact",
-    "named", "reason", "steps", "what",
+    "named", "reason", "steps", "what", "question", "range",
 })  # fmt: skip
 # Rasa fills `{name}` (no nested braces, one line) and leaves anything else alone.
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
@@ -94,6 +95,7 @@ def lint(root: Path) -> list[Problem]:
         *lint_qualification(root),
         *lint_knowledge(root),
         *lint_routing(root, domain),
+        *lint_lead_fields(root),
         *lint_conversation_tests(root),
     ]
 
@@ -251,6 +253,19 @@ def asked_questions(root: Path) -> frozenset[str]:
         )
     except QualificationConfigError:
         return frozenset(FIELDS)
+
+
+def lint_lead_fields(root: Path) -> list[Problem]:
+    """The marketers' own lead fields; each problem names the field and its part
+    (`field 2 question`)."""
+    path = root / LEAD_FIELDS
+    if not path.is_file():
+        return []
+    try:
+        custom_fields.parse(path.read_text(encoding="utf-8"))
+    except custom_fields.FieldsError as error:
+        return [Problem(LEAD_FIELDS, p.where, p.message) for p in error.problems]
+    return []
 
 
 def lint_conversation_tests(root: Path) -> list[Problem]:

@@ -27,7 +27,8 @@ from bot.settings import Settings
 
 # Relative paths (globs) of the content a studio may edit and publish.
 CONTENT = ("config.yml", "domain.yml", "data/**/*.yml", "consent.yml", "qualification.yml",
-           "scoring.yml", "booking.yml", "knowledge.yml", "routing.yml", "campaigns/*.yml",
+           "scoring.yml", "booking.yml", "knowledge.yml", "routing.yml", "lead_fields.yml",
+           "campaigns/*.yml",
            "conversation_tests.yml", "tests/test_stories.yml")  # fmt: skip
 MARKER = ".parley-draft"
 NLU = "data/nlu.yml"

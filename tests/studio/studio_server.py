@@ -20,7 +20,8 @@ from studio.app import create_app
 
 # What a publish may change: a test works on a copy, never on the project's own files.
 CONTENT = ("config.yml", "domain.yml", "data", "consent.yml", "qualification.yml",
-           "scoring.yml", "booking.yml", "knowledge.yml", "routing.yml", "campaigns",
+           "scoring.yml", "booking.yml", "knowledge.yml", "routing.yml", "lead_fields.yml",
+           "campaigns",
            "conversation_tests.yml",
            "tests/test_stories.yml")  # fmt: skip
 PASSWORD = "correct horse battery"
