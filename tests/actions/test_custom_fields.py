@@ -37,6 +37,10 @@ fields:
     optional: false
     min: 1
     max: 5000
+  - name: newsletter
+    label: Newsletter
+    type: yes_no
+    question: Would you like our monthly newsletter?
 """
 BUILT_IN_DONE = {
     "lead_name": "Dana Reyes",
@@ -203,7 +207,7 @@ async def test_a_bad_answer_is_asked_again_then_set_aside(
     )
     assert said_second == ["utter_custom_field_set_aside"]
     assert second["custom_skipped"] == ["seats"]
-    assert second["requested_slot"] is None
+    assert second["custom_field"] == "newsletter"  # on to the next field
     assert store.leads.custom_fields(contact) == {}  # nothing read, nothing stored
 
 
@@ -309,3 +313,26 @@ async def test_the_summary_shows_custom_fields_by_label(
     summary = dispatcher.messages[0]["summary"]
     assert "- How they heard of us: A friend" in summary
     assert "- Seats: (skipped)" in summary
+
+
+async def test_a_bare_no_answers_a_yes_no_field_rather_than_skipping_it(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = _contact(store)
+    slots, said, _ = await _validate(
+        store, settings, "no", intent="deny", slots=_asking("newsletter", contact)
+    )
+    assert store.leads.custom_fields(contact) == {"newsletter": "no"}
+    assert said == [] and "newsletter" not in slots.get("custom_skipped", [])
+
+
+async def test_the_skip_button_sets_an_optional_field_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = _contact(store)
+    slots, said, _ = await _validate(
+        store, settings, "/skip", intent="skip", slots=_asking("newsletter", contact)
+    )
+    assert said == ["utter_field_skipped"]
+    assert slots["custom_skipped"] == ["newsletter"]
+    assert store.leads.custom_fields(contact) == {}
