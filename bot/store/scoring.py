@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import InvalidField
+from bot.protected import PROTECTED_WORDS
 from bot.store import integration, outcomes, reads, writes
 from bot.store.records import ScoreRecord
 from bot.store.schema import (
@@ -44,6 +45,8 @@ def check_answers(
             if not allowed:
                 raise InvalidField(field, "not a qualifying question in qualification.yml")
         if allowed is None:
+            if PROTECTED_WORDS.search(field.replace("_", " ")):
+                raise InvalidField(field, "names a protected attribute; it is never stored")
             if not CUSTOM_QUESTION_ID.match(field):
                 raise InvalidField(
                     field,
