@@ -22,11 +22,13 @@ import yaml
 
 from bot import conversation_tests, knowledge
 from bot.qualification import QualificationConfigError, load_qualification_config
+from bot.scoring.rubric import RubricError, load_content_rubric
 
 # Channel names are the `name()` of Parley's input channels (channels/*.py): Rasa picks a
 # response variation whose `channel:` equals the channel the message came in on.
 VOICE = "twilio_voice"
 KNOWLEDGE = "knowledge.yml"
+SCORING = "scoring.yml"
 CHANNELS: dict[str, str] = {
     VOICE: "Voice (phone calls)",
     "twilio": "SMS / WhatsApp",
@@ -38,7 +40,7 @@ CHANNELS: dict[str, str] = {
 ACTION_VALUES = frozenset({
     "company", "privacy_url", "privacy_version", "contact", "name", "summary", "wording",
     "scope", "how", "timezone", "when", "confirmation", "address", "privacy_contact",
-    "named", "reason", "steps", "what",
+    "named", "reason", "steps", "what", "question", "options",
 })  # fmt: skip
 # Rasa fills `{name}` (no nested braces, one line) and leaves anything else alone.
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
@@ -90,6 +92,7 @@ def lint(root: Path) -> list[Problem]:
     return [
         *lint_domain(domain),
         *lint_qualification(root),
+        *lint_scoring(root),
         *lint_knowledge(root),
         *lint_conversation_tests(root),
     ]
@@ -195,6 +198,21 @@ def lint_qualification(root: Path) -> list[Problem]:
         load_qualification_config(root / "qualification.yml")
     except QualificationConfigError as error:
         return [Problem("qualification.yml", "questions", error.reason)]
+    return []
+
+
+def lint_scoring(root: Path) -> list[Problem]:
+    """The rubric as the bot will load it: its points for custom questions must name
+    their options (a question removed, an option renamed leaves points for nothing)."""
+    if not (root / SCORING).exists():
+        return []
+    try:
+        load_content_rubric(root / SCORING, root / "qualification.yml")
+    except QualificationConfigError:
+        return []  # lint_qualification says what is wrong with it
+    except RubricError as error:
+        line = f" (line {error.line})" if error.line else ""
+        return [Problem(SCORING, "fit", f"{error.reason}{line}")]
     return []
 
 
