@@ -35,6 +35,7 @@ from actions.slots import (
 )
 from actions.verification import awaiting_code
 from bot import routing
+from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import reply_due
 from bot.interruptions import has_cue, interrupts_form
@@ -43,12 +44,13 @@ from bot.phone_places import country_of, country_of_email
 from bot.qualification import (
     FIELDS,
     NOT_THE_DECIDER,
+    Answer,
     QualificationConfig,
     load_qualification_config,
     read_answer,
 )
 from bot.qualification import read_volunteered as read_volunteered_details
-from bot.scoring import load_rubric, score_contact
+from bot.scoring import load_content_rubric, score_contact
 from bot.settings import Settings
 from bot.store import ProfileStore
 from bot.types import ContactId
@@ -57,6 +59,11 @@ logger = logging.getLogger(__name__)
 
 SLOT_OF: dict[str, str] = {f: f"qual_{f}" for f in FIELDS}
 FIELD_OF: dict[str, str] = {slot: f for f, slot in SLOT_OF.items()}
+# Questions a marketer added share three slots, so that adding one needs no training:
+# the form's slot while any of them is asked, which one it is, and the answers so far.
+CUSTOM_SLOT = "qual_custom"
+CUSTOM_QUESTION = "qual_custom_question"
+CUSTOM_ANSWERS = "qual_custom_answers"
 SKIPPED = QUAL_SKIPPED
 ATTEMPTS = QUAL_ATTEMPTS
 DONE = "qualification_done"
@@ -71,7 +78,41 @@ GIVE_UP_AFTER = 2
 
 def qualification_values(tracker: Tracker) -> dict[str, str]:
     values = {f: tracker.get_slot(slot) for f, slot in SLOT_OF.items()}
+    custom = tracker.get_slot(CUSTOM_ANSWERS)
+    if isinstance(custom, dict):
+        values |= {str(k): v for k, v in custom.items() if k not in SLOT_OF}
     return {f: v for f, v in values.items() if isinstance(v, str)}
+
+
+def answer_events(answers: dict[str, str], tracker: Tracker) -> list[EventType]:
+    """SlotSets holding `answers`: a slot per built-in question, one for all custom ones."""
+    events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items() if f in SLOT_OF]
+    custom = {f: v for f, v in answers.items() if f not in SLOT_OF}
+    if custom:
+        held = tracker.get_slot(CUSTOM_ANSWERS)
+        events.append(
+            SlotSet(CUSTOM_ANSWERS, {**(held if isinstance(held, dict) else {}), **custom})
+        )
+    return events
+
+
+def asking(config: QualificationConfig, field: str | None) -> list[EventType]:
+    """The form's next question: a built-in one by its slot, a custom one by its id."""
+    if field is None or config.custom(field) is None:
+        return [SlotSet(REQUESTED_SLOT, SLOT_OF[field] if field else None)]
+    return [
+        SlotSet(CUSTOM_QUESTION, field),
+        SlotSet(CUSTOM_SLOT, None),
+        SlotSet(REQUESTED_SLOT, CUSTOM_SLOT),
+    ]
+
+
+def requested_field(tracker: Tracker) -> str | None:
+    slot = tracker.get_slot(REQUESTED_SLOT) or ""
+    if slot == CUSTOM_SLOT:
+        question = tracker.get_slot(CUSTOM_QUESTION)
+        return str(question) if question else None
+    return FIELD_OF.get(slot)
 
 
 def wants_a_person(tracker: Tracker) -> bool:
@@ -147,6 +188,7 @@ class QualificationBacked(StoreBacked):
                 answers,
                 channel=channel_of(tracker),
                 conversation_id=conversation_id(tracker),
+                custom=self.config.custom_choices,
             )
         except (StoreUnavailable, ParleyError, LookupError) as error:
             logger.error("could not save qualification %s: %s", sorted(answers), error)
@@ -168,8 +210,9 @@ class ActionStartQualification(QualificationBacked, Action):
             # Asked again for a person while giving details: no more questions.
             return [FollowupAction("action_human_handoff")]
         known = await self.known_answers(tracker)
-        events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in known.items()]
-        first = self.config.next_question(known, set(list_slot(tracker, SKIPPED)))
+        events = answer_events(known, tracker)
+        config = self.config
+        first = config.next_question(known, set(list_slot(tracker, SKIPPED)))
         if first is None:
             return [*events, FollowupAction("action_route_lead")]
         # A person is coming either way; the answers let them prepare.
@@ -179,7 +222,7 @@ class ActionStartQualification(QualificationBacked, Action):
             *events,
             SlotSet(READ_UNTIL, tracker.latest_message.get("message_id")),
             SlotSet(ATTEMPTS, 0),
-            SlotSet(REQUESTED_SLOT, SLOT_OF[first]),
+            *asking(config, first),
             FollowupAction("qualify_form"),
         ]
 
@@ -194,7 +237,8 @@ class ValidateQualifyForm(QualificationBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        requested = FIELD_OF.get(tracker.get_slot(REQUESTED_SLOT) or "")
+        config = self.config
+        requested = requested_field(tracker)
         known = await self.known_answers(tracker)
         skipped = set(list_slot(tracker, SKIPPED))
         already_read = turn.message_id is not None and turn.message_id == tracker.get_slot(
@@ -203,16 +247,21 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if requested is None or already_read or bot_acted_since_user_spoke(tracker):
             # Just started (the message was the consent answer) or back after a rule
             # answered a question: ask, without reading that message as an answer.
-            return [
-                SlotSet(
-                    REQUESTED_SLOT,
-                    SLOT_OF[requested] if requested else self._next_slot(known, skipped),
-                )
-            ]
+            return asking(config, requested or config.next_question(known, skipped))
         if await awaiting_code(self, tracker):
             return []  # a code sent from here: action_verify_code checks it
-        country = await self._phone_country(tracker) if requested == "budget" else None
-        answer = read_answer(requested, turn.text, turn.intent, country)
+        if requested not in config.choices:
+            # A custom question removed by a publish while it was being asked: set aside.
+            skipped.add(requested)
+            next_field = config.next_question(known, skipped)
+            return [SlotSet(SKIPPED, sorted(skipped)), *asking(config, next_field)]
+        custom = config.custom(requested)
+        if custom is not None:
+            reading = read_custom_answer(custom, turn.text, turn.intent)
+            answer = Answer(reading.option, declined=reading.declined)
+        else:
+            country = await self._phone_country(tracker) if requested == "budget" else None
+            answer = read_answer(requested, turn.text, turn.intent, country)
         answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
         if answer.value is not None:
             answers[requested] = answer.value
@@ -236,7 +285,9 @@ class ValidateQualifyForm(QualificationBacked, Action):
             # again after that answer, it is a try at this question that was not
             # understood: counted, so that the question is set aside, not asked forever.
             return []
-        events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in answers.items()]
+        events = answer_events(answers, tracker)
+        if custom is not None and requested in answers:
+            events.append(SlotSet(CUSTOM_SLOT, answers[requested]))
         events.append(SlotSet(READ_UNTIL, turn.message_id))
         if answers:
             await self.save_answers(tracker, answers)
@@ -248,7 +299,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
                 # once with buttons rather than guessed.
                 dispatcher.utter_message(response=FOLLOW_UPS[answer.follow_up])
                 events.append(SlotSet(ATTEMPTS, attempts))
-                return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
+                return [*events, *asking(config, requested)]
             if answer.declined or answer.follow_up or attempts >= GIVE_UP_AFTER:
                 dispatcher.utter_message(response="utter_qualify_skipped")
                 skipped.add(requested)
@@ -256,9 +307,9 @@ class ValidateQualifyForm(QualificationBacked, Action):
             else:
                 dispatcher.utter_message(response="utter_qualify_not_understood")
                 events.append(SlotSet(ATTEMPTS, attempts))
-                return [*events, SlotSet(REQUESTED_SLOT, SLOT_OF[requested])]
+                return [*events, *asking(config, requested)]
         events.append(SlotSet(ATTEMPTS, 0))
-        return [*events, SlotSet(REQUESTED_SLOT, self._next_slot(known, skipped))]
+        return [*events, *asking(config, config.next_question(known, skipped))]
 
     async def _phone_country(self, tracker: Tracker) -> str | None:
         """The country of the person's phone number, else of their email address: which
@@ -279,10 +330,6 @@ class ValidateQualifyForm(QualificationBacked, Action):
         return turn.intent == "correct_detail" or (
             turn.intent == "inform" and states_lead_details(turn.text, self.settings.default_region)
         )
-
-    def _next_slot(self, known: dict[str, str], skipped: set[str]) -> str | None:
-        field = self.config.next_question(known, skipped)
-        return SLOT_OF[field] if field else None
 
 
 class ActionRouteLead(QualificationBacked, Action):
@@ -368,7 +415,9 @@ class ActionRouteLead(QualificationBacked, Action):
                 score_contact,
                 self.store,
                 contact_id,
-                rubric=load_rubric(self.settings.scoring_file),
+                rubric=load_content_rubric(
+                    self.settings.scoring_file, self.settings.qualification_file
+                ),
                 now=datetime.now(timezone.utc),
                 model_dir=self.settings.data_dir / "models",
             )

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot.authority import read_authority_statement
+from bot.custom_questions import CustomQuestion, parse_question
 from bot.dated_timeline import months_away, next_year_away
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
@@ -54,6 +55,10 @@ LABELS: dict[str, dict[str, str]] = {
 class QualificationConfigError(ParleyError):
     path: Path
     reason: str
+    # Where, for the studio to show it next to its field: the question's place in the
+    # list (1-based) and the part of it ("skip_when", "id", "options.2.phrasings", ...).
+    question: int | None = None
+    part: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -64,6 +69,8 @@ class Question:
     field: str
     # Skip this question when another answer is one of these values.
     skip_when: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    # A question the marketer added (None: a built-in one).
+    custom: CustomQuestion | None = None
 
     def applies(self, answers: Mapping[str, str]) -> bool:
         return not any(answers.get(other) in values for other, values in self.skip_when.items())
@@ -82,6 +89,19 @@ class QualificationConfig:
                 return question.field
         return None
 
+    def custom(self, field_name: str) -> CustomQuestion | None:
+        return next((q.custom for q in self.questions if q.field == field_name), None)
+
+    @property
+    def custom_choices(self) -> dict[str, tuple[str, ...]]:
+        """Each custom question's option ids: what may be stored and scored for it."""
+        return {q.field: q.custom.option_ids for q in self.questions if q.custom}
+
+    @property
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        """Every answer each question can have, built-in or custom."""
+        return {**VALUES, **self.custom_choices}
+
 
 DEFAULT_CONFIG = QualificationConfig(tuple(Question(f) for f in FIELDS))
 
@@ -94,47 +114,98 @@ def load_qualification_config(path: Path) -> QualificationConfig:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise QualificationConfigError(path, f"not valid YAML: {error}") from error
+    return qualification_from_data(path, raw)
+
+
+def qualification_from_data(path: Path, raw: Any) -> QualificationConfig:
+    """The config from parsed YAML; `path` names it in errors."""
     if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
         raise QualificationConfigError(path, "expected a mapping with a `questions:` list")
-    questions = tuple(_question(path, i, item) for i, item in enumerate(raw["questions"], 1))
-    seen = [q.field for q in questions]
+    items = raw["questions"]
+    parsed = [_question(path, i, item) for i, item in enumerate(items, 1)]
+    seen = [q.field for q in parsed]
     duplicates = sorted({f for f in seen if seen.count(f) > 1})
     if duplicates:
-        raise QualificationConfigError(path, f"questions asked twice: {', '.join(duplicates)}")
-    return QualificationConfig(questions)
+        number = next(i for i, f in enumerate(seen, 1) if f in seen[: i - 1])
+        raise QualificationConfigError(
+            path, f"questions asked twice: {', '.join(duplicates)}", number, "id"
+        )
+    choices = {**VALUES, **{q.field: q.custom.option_ids for q in parsed if q.custom}}
+    return QualificationConfig(
+        tuple(
+            dataclasses.replace(q, skip_when=_skip_when(path, i, q.field, item, choices))
+            for i, (q, item) in enumerate(zip(parsed, items, strict=True), 1)
+        )
+    )
 
 
 def _question(path: Path, number: int, item: Any) -> Question:
     where = f"question {number}"
+    if isinstance(item, dict) and "id" in item and "field" not in item:
+        return _custom_question(path, number, item)
     if not isinstance(item, dict) or "field" not in item:
-        raise QualificationConfigError(path, f"{where}: expected `field: <one of {FIELDS}>`")
+        raise QualificationConfigError(
+            path, f"{where}: expected `field: <one of {FIELDS}>` or a question with an `id:`"
+        )
     name = item["field"]
     if name not in VALUES:
         raise QualificationConfigError(
-            path, f"{where}: unknown field {name!r}; known fields: {', '.join(FIELDS)}"
+            path,
+            f"{where}: unknown field {name!r}; known fields: {', '.join(FIELDS)} "
+            "(a question of your own has an `id:`, its text and options)",
         )
     unknown_keys = set(item) - {"field", "skip_when"}
     if unknown_keys:
         raise QualificationConfigError(path, f"{where}: unknown keys {sorted(unknown_keys)}")
+    return Question(name)
+
+
+CUSTOM_KEYS = frozenset({"id", "text", "voice", "again", "options", "skip_when"})
+
+
+def _custom_question(path: Path, number: int, item: dict[str, Any]) -> Question:
+    where = f"question {number}"
+    unknown_keys = set(item) - CUSTOM_KEYS
+    if unknown_keys:
+        raise QualificationConfigError(
+            path, f"{where}: unknown keys {sorted(unknown_keys)}", number
+        )
+    question, problems = parse_question(item)
+    if question is None:
+        first = problems[0]
+        raise QualificationConfigError(
+            path, f"{where}: {first.field}: {first.message}", number, first.field
+        )
+    return Question(question.id, custom=question)
+
+
+def _skip_when(
+    path: Path, number: int, name: str, item: Any, choices: Mapping[str, tuple[str, ...]]
+) -> dict[str, frozenset[str]]:
+    where = f"question {number}"
     skip_when = item.get("skip_when") or {}
     if not isinstance(skip_when, dict):
-        raise QualificationConfigError(path, f"{where}: skip_when must map fields to values")
+        raise QualificationConfigError(
+            path, f"{where}: skip_when must map fields to values", number, "skip_when"
+        )
     conditions: dict[str, frozenset[str]] = {}
     for other, values in skip_when.items():
-        if other not in VALUES:
+        if other not in choices or other == name:
             raise QualificationConfigError(
-                path, f"{where}: skip_when names unknown field {other!r}"
+                path, f"{where}: skip_when names unknown field {other!r}", number, "skip_when"
             )
         listed = values if isinstance(values, list) else [values]
-        bad = [str(v) for v in listed if str(v) not in VALUES[other]]
+        bad = [str(v) for v in listed if str(v) not in choices[other]]
         if bad:
             raise QualificationConfigError(
                 path,
                 f"{where}: skip_when {other} has unknown values {bad}; "
-                f"allowed: {', '.join(VALUES[other])}",
+                f"allowed: {', '.join(choices[other])}",
+                number,
+                "skip_when",
             )
         conditions[other] = frozenset(str(v) for v in listed)
-    return Question(name, conditions)
+    return conditions
 
 
 # ---------------------------------------------------------------- reading answers

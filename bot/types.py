@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal, NewType, get_args
 
 ContactId = NewType("ContactId", str)
@@ -39,6 +40,10 @@ QUALIFICATION_VALUES: dict[str, tuple[str, ...]] = {
     "timeline": ("now", "quarter", "year", "later"),
     "company_size": ("1-10", "11-50", "51-200", "201-1000", "1000+"),
 }
+# Questions a marketer adds (qualification.yml): their ids fit qualification_answers.field
+# (VARCHAR(16)), their answers' option ids a value of at most 32 characters.
+CUSTOM_QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
+CUSTOM_OPTION_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
 Grade = Literal["A", "B", "C", "D"]
 GRADES: tuple[Grade, ...] = get_args(Grade)
 Stage = Literal["new", "mql", "sql"]

@@ -24,6 +24,7 @@ AREAS: tuple[str, ...] = (
     "studio.try_panel",
     "studio.conversation_editor",  # after try_panel: it runs the tests on its draft bot
     "studio.content",
+    "studio.qualifying_editor",
     "studio.knowledge_editor",
     "studio.fields_editor",
     "studio.topics",

@@ -412,6 +412,8 @@ class Question:
     # The wording for someone who is stuck (a variation on `needs_help`); None: there is none.
     help: str | None = None
     help_index: int | None = None
+    # A qualifying question of the marketer's own: its wording is edited on its own page.
+    custom: bool = False
 
     @property
     def help_field(self) -> str:
@@ -500,6 +502,7 @@ def ordered(questions: list[Question], posted: MultiDictProxy[str], where: str) 
                 question.kept,
                 help=help_text,
                 help_index=question.help_index,
+                custom=question.custom,
             )
         )
     if problems:
@@ -589,14 +592,30 @@ def qualifying_questions(ws: Workspace) -> list[Question]:
     responses = ws.load_yaml(DOMAIN).get("responses") or {}
     questions = []
     for number, item in enumerate(config.get("questions") or [], 1):
-        key = str(item.get("field"))
-        view = view_of(f"utter_ask_qual_{key}", list(responses.get(f"utter_ask_qual_{key}") or []))
         skip = {
             str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
             for k, vs in (item.get("skip_when") or {}).items()
         }
+        if "field" not in item:
+            key = str(item.get("id"))
+            text = str(item.get("text") or "")
+            questions.append(Question(key, "", str(number), text, [], skip, custom=True))
+            continue
+        key = str(item.get("field"))
+        view = view_of(f"utter_ask_qual_{key}", list(responses.get(f"utter_ask_qual_{key}") or []))
         questions.append(Question(key, view.name, str(number), view.text, view.kept, skip))
     return questions
+
+
+def answer_choices(ws: Workspace) -> dict[str, list[str]]:
+    """Every question's possible answers, built-in and custom: what skips may name."""
+    choices: dict[str, list[str]] = {}
+    for item in qualification_of(ws).get("questions") or []:
+        if "field" in item:
+            choices[str(item["field"])] = list(VALUES.get(str(item["field"]), ()))
+        else:
+            choices[str(item.get("id"))] = [str(o.get("id")) for o in item.get("options") or []]
+    return choices
 
 
 def in_order(questions: list[Question]) -> list[Question]:
@@ -621,16 +640,18 @@ def on_question(problem: Problem, questions: list[Question]) -> Problem:
     return Problem(problem.file, f"skip_{questions[number - 1].key}", problem.message)
 
 
-def skip_from_form(key: str, posted: MultiDictProxy[str]) -> dict[str, list[str]]:
+def skip_from_form(
+    key: str, posted: MultiDictProxy[str], others: list[str] | None = None
+) -> dict[str, list[str]]:
     skip = {
         other: [v.strip() for v in posted.getall(f"skip_{key}_{other}", []) if v.strip()]
-        for other in FIELDS
+        for other in (FIELDS if others is None else others)
     }
     return {other: values for other, values in skip.items() if values}
 
 
 def apply_qualifying(config: Any, questions: list[Question]) -> None:
-    items = {str(item.get("field")): item for item in config["questions"]}
+    items = {str(item.get("field") or item.get("id")): item for item in config["questions"]}
     for index, question in enumerate(questions):
         item = items[question.key]
         item.pop("skip_when", None)
@@ -648,14 +669,17 @@ def apply_qualifying(config: Any, questions: list[Question]) -> None:
 @routes.get("/content/qualifying")
 @requires("content.edit")
 async def qualifying_page(request: web.Request) -> web.Response:
-    questions = await in_thread(qualifying_questions, workspace(request).ensure())
-    return render_qualifying(request, questions, [], saved="saved" in request.query)
+    ws = workspace(request).ensure()
+    questions = await in_thread(qualifying_questions, ws)
+    choices = await in_thread(answer_choices, ws)
+    return render_qualifying(request, questions, [], choices, saved="saved" in request.query)
 
 
 def render_qualifying(
     request: web.Request,
     questions: list[Question],
     problems: list[Problem],
+    choices: Mapping[str, list[str]],
     *,
     saved: bool = False,
     status: int = 200,
@@ -671,7 +695,7 @@ def render_qualifying(
         questions=questions,
         errors=errors,
         general=general,
-        values=VALUES,
+        values=choices,
         notice=SAVED if saved else "",
     )
 
@@ -682,27 +706,32 @@ async def qualifying_save(request: web.Request) -> web.Response:
     ws = workspace(request)
     posted = await form(request)
     current = await in_thread(qualifying_questions, ws.ensure())
+    choices = await in_thread(answer_choices, ws)
+    keys = [q.key for q in current]
     submitted = [
         Question(q.key, q.response, posted.get(f"position_{q.key}", ""),
-                 clean_text(posted.get(f"text_{q.key}")), q.kept, skip_from_form(q.key, posted))
+                 q.text if q.custom else clean_text(posted.get(f"text_{q.key}")), q.kept,
+                 skip_from_form(q.key, posted, keys), custom=q.custom)
         for q in current
     ]  # fmt: skip
 
     def build(ws: Workspace) -> dict[str, str]:
         questions = ordered(qualifying_questions(ws), posted, "questions")
+        keys = [q.key for q in questions]
         for question in questions:
-            question.skip_when = skip_from_form(question.key, posted)
+            question.skip_when = skip_from_form(question.key, posted, keys)
         config = qualification_of(ws)
         apply_qualifying(config, questions)
         domain = ws.load_yaml(DOMAIN)
         for question in questions:
-            set_default_text(domain, question.response, question.text)
+            if not question.custom:
+                set_default_text(domain, question.response, question.text)
         return {QUALIFICATION: dump(ws, QUALIFICATION, config), DOMAIN: dump(ws, DOMAIN, domain)}
 
     problems = await in_thread(save, ws, build)
     if problems:
         problems = [on_question(p, in_order(submitted)) for p in problems]
-        return render_qualifying(request, submitted, problems, status=400)
+        return render_qualifying(request, submitted, problems, choices, status=400)
     await audit(request, "studio.content_saved", "qualifying_questions", file=QUALIFICATION)
     return redirect("/content/qualifying?saved=1")
 

@@ -28,7 +28,7 @@ from bot import custom_fields, routing
 from bot.consent import ConsentConfigError, load_consent_config
 from bot.qualification import LABELS, QualificationConfigError, load_qualification_config
 from bot.qualification import Question as QualifyingRule
-from bot.scoring.rubric import Rubric, RubricError, load_rubric
+from bot.scoring.rubric import Rubric, RubricError, load_content_rubric
 from bot.types import GRADES
 from studio.content import DOMAIN, LEAD_FORM, QUALIFICATION, plain_variation, workspace
 from studio.routing_editor import action_words, when_words
@@ -115,6 +115,7 @@ def read_flow(root: Path) -> Flow:
     """The flow as the content under `root` has it. Reads files and nothing else."""
     responses, slots = _domain(root)
     rubric = _rubric(root)
+    rules = _qualifying(root)
     return Flow(
         lead_form=(
             *(
@@ -125,15 +126,7 @@ def read_flow(root: Path) -> Flow:
         ),
         summary=default_text(responses, "utter_lead_summary"),
         consent=_consent(root),
-        qualifying=tuple(
-            QualifyingStep(
-                rule.field,
-                f"utter_ask_qual_{rule.field}",
-                default_text(responses, f"utter_ask_qual_{rule.field}"),
-                skip_in_words(rule),
-            )
-            for rule in _qualifying(root)
-        ),
+        qualifying=tuple(qualifying_step(rule, rules, responses) for rule in rules),
         rubric_version=rubric.version,
         routing=routing_branches(_routing(root), rubric, responses),
     )
@@ -203,7 +196,9 @@ def _routing(root: Path) -> tuple[routing.Rule, ...]:
 
 def _rubric(root: Path) -> Rubric:
     try:
-        return load_rubric(root / SCORING)
+        return load_content_rubric(root / SCORING, root / QUALIFICATION)
+    except QualificationConfigError as error:
+        raise FlowError(QUALIFICATION, error.reason) from error
     except RubricError as error:
         line = f" (line {error.line})" if error.line else ""
         # The reason only: the error's path is the draft's place on the server.
@@ -219,13 +214,26 @@ def default_text(responses: Mapping[str, Any], name: str) -> str:
     return "" if index is None else str(variations[index].get("text") or "")
 
 
-def skip_in_words(rule: QualifyingRule) -> str:
+def qualifying_step(
+    rule: QualifyingRule, rules: tuple[QualifyingRule, ...], responses: Mapping[str, Any]
+) -> QualifyingStep:
+    skip = skip_in_words(rule, rules)
+    if rule.custom is not None:
+        # A marketer's own question: its wording and options are in qualification.yml.
+        options = " / ".join(o.label for o in rule.custom.options)
+        return QualifyingStep(rule.field, QUALIFICATION, f"{rule.custom.text} ({options})", skip)
+    name = f"utter_ask_qual_{rule.field}"
+    return QualifyingStep(rule.field, name, default_text(responses, name), skip)
+
+
+def skip_in_words(rule: QualifyingRule, rules: tuple[QualifyingRule, ...] = ()) -> str:
     """ "Left out when company size is 1-10 people or 11-50 people." """
     if not rule.skip_when:
         return ""
+    custom = {r.field: {o.id: o.label for o in r.custom.options} for r in rules if r.custom}
     conditions = []
     for other, values in rule.skip_when.items():
-        labels = LABELS.get(other, {})
+        labels = custom.get(other) or LABELS.get(other, {})
         # In the order the field's answers go (a frozenset has none of its own).
         shown = [labels.get(v, v) for v in labels if v in values] or sorted(values)
         conditions.append(f"{other.replace('_', ' ')} is {' or '.join(shown)}")

@@ -25,10 +25,11 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
 
 from bot.consent import ConsentConfig, ConsentConfigError, load_consent_config
+from bot.protected import PROTECTED_WORDS
+from bot.qualification import QualificationConfigError, load_qualification_config
 from bot.scoring.rubric import (
     CHOICE_FIELDS,
     ENGAGEMENT_EVENTS,
-    PROTECTED_WORDS,
     TEXT_FIELDS,
     Rubric,
     RubricError,
@@ -402,9 +403,23 @@ def _weight(raw: str, errors: Errors) -> float | None:
     return weight
 
 
-def _same_rubric(old_text: str, new: Rubric) -> bool:
+def custom_choices(space: Workspace) -> dict[str, tuple[str, ...]]:
+    """The options of the draft's own qualifying questions: what the rubric may score
+    besides the built-in ones (their points are set on the question's page)."""
     try:
-        old = check_with(load_rubric, SCORING, old_text)
+        text = space.read("qualification.yml")
+    except FileNotFoundError:
+        return {}
+    try:
+        config = check_with(load_qualification_config, "qualification.yml", text)
+    except QualificationConfigError:
+        return {}
+    return config.custom_choices
+
+
+def _same_rubric(old_text: str, new: Rubric, loader: Callable[[Path], Rubric]) -> bool:
+    try:
+        old = check_with(loader, SCORING, old_text)
     except RubricError:
         return False
     return replace(old, version="") == replace(new, version="")
@@ -420,12 +435,17 @@ def save_rubric(space: Workspace, values: Mapping[str, str]) -> tuple[str, Error
         apply_scoring(data, values, errors)
         if errors:
             return "", errors
+        custom = custom_choices(space)
+
+        def loader(path: Path) -> Rubric:
+            return load_rubric(path, custom)
+
         try:
-            rubric = check_with(load_rubric, SCORING, dump(old_text, data))
+            rubric = check_with(loader, SCORING, dump(old_text, data))
         except RubricError as error:
             errors.add(GENERAL, error.reason + (f" (line {error.line})" if error.line else ""))
             return "", errors
-        if _same_rubric(old_text, rubric):
+        if _same_rubric(old_text, rubric, loader):
             return "", errors
         version = next_version(rubric.version, today())
         data["version"] = DoubleQuotedScalarString(version)

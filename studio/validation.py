@@ -22,6 +22,7 @@ import yaml
 
 from bot import conversation_tests, custom_fields, knowledge, routing
 from bot.qualification import FIELDS, QualificationConfigError, load_qualification_config
+from bot.scoring.rubric import RubricError, load_content_rubric
 from campaigns.definitions import CampaignError, load_campaign
 
 # Channel names are the `name()` of Parley's input channels (channels/*.py): Rasa picks a
@@ -30,6 +31,7 @@ VOICE = "twilio_voice"
 KNOWLEDGE = "knowledge.yml"
 ROUTING = "routing.yml"
 LEAD_FIELDS = "lead_fields.yml"
+SCORING = "scoring.yml"
 CHANNELS: dict[str, str] = {
     VOICE: "Voice (phone calls)",
     "twilio": "SMS / WhatsApp",
@@ -41,7 +43,7 @@ CHANNELS: dict[str, str] = {
 ACTION_VALUES = frozenset({
     "company", "privacy_url", "privacy_version", "contact", "name", "summary", "wording",
     "scope", "how", "timezone", "when", "confirmation", "address", "privacy_contact",
-    "named", "reason", "steps", "what", "question", "range",
+    "named", "reason", "steps", "what", "question", "range", "options",
 })  # fmt: skip
 # Rasa fills `{name}` (no nested braces, one line) and leaves anything else alone.
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
@@ -93,6 +95,7 @@ def lint(root: Path) -> list[Problem]:
     return [
         *lint_domain(domain),
         *lint_qualification(root),
+        *lint_scoring(root),
         *lint_knowledge(root),
         *lint_routing(root, domain),
         *lint_lead_fields(root),
@@ -200,6 +203,21 @@ def lint_qualification(root: Path) -> list[Problem]:
         load_qualification_config(root / "qualification.yml")
     except QualificationConfigError as error:
         return [Problem("qualification.yml", "questions", error.reason)]
+    return []
+
+
+def lint_scoring(root: Path) -> list[Problem]:
+    """The rubric as the bot will load it: its points for custom questions must name
+    their options (a question removed, an option renamed leaves points for nothing)."""
+    if not (root / SCORING).exists():
+        return []
+    try:
+        load_content_rubric(root / SCORING, root / "qualification.yml")
+    except QualificationConfigError:
+        return []  # lint_qualification says what is wrong with it
+    except RubricError as error:
+        line = f" (line {error.line})" if error.line else ""
+        return [Problem(SCORING, "fit", f"{error.reason}{line}")]
     return []
 
 

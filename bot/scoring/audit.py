@@ -1,4 +1,5 @@
-"""Fairness audit: do grades differ across channel, country and company size?
+"""Fairness audit: do grades differ across channel, country, company size and the
+answers to the qualifying questions a marketer added?
 
 For each attribute the audit reports, per group, how many leads it has, their grade
 distribution and the selection rate (the share graded A or B, the ones a person or a
@@ -10,8 +11,8 @@ their rates are noise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.phone_places import country_of
 from bot.store import ProfileStore
@@ -27,9 +28,13 @@ class AuditRow:
     channel: str
     country: str
     company_size: str
+    # Answers to custom qualifying questions, by question id.
+    answers: Mapping[str, str] = field(default_factory=dict)
 
     def value(self, attribute: str) -> str:
-        return str(getattr(self, attribute))
+        if attribute in ATTRIBUTES:
+            return str(getattr(self, attribute))
+        return self.answers.get(attribute, "unknown")
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,10 @@ class AuditReport:
         return tuple(g for g in self.groups if g.flagged)
 
 
-def audit(rows: Sequence[AuditRow], min_group: int = 30) -> AuditReport:
+def audit(rows: Sequence[AuditRow], min_group: int = 30, custom: Sequence[str] = ()) -> AuditReport:
+    """`custom`: the ids of the custom questions whose answers are audited too."""
     groups: list[Group] = []
-    for attribute in ATTRIBUTES:
+    for attribute in (*ATTRIBUTES, *custom):
         by_value: dict[str, list[AuditRow]] = {}
         for row in rows:
             by_value.setdefault(row.value(attribute), []).append(row)
@@ -83,12 +89,16 @@ def _rate(members: Sequence[AuditRow]) -> float:
     return sum(1 for m in members if m.grade in SELECTED_GRADES) / len(members)
 
 
-def collect(store: ProfileStore) -> Iterable[AuditRow]:
-    """One row per scored contact: its latest grade and the audited attributes."""
+def collect(store: ProfileStore, custom: Sequence[str] = ()) -> Iterable[AuditRow]:
+    """One row per scored contact: its latest grade and the audited attributes (with the
+    answers to the custom questions `custom`)."""
     for contact in store.contacts.iterate():
         latest = store.leads.latest_score(contact.id)
         if latest is None:
             continue
         channel = contact.channels[0].channel if contact.channels else "unknown"
-        size = store.leads.qualification(contact.id).get("company_size", "unknown")
-        yield AuditRow(latest.grade, channel, country_of(contact.phone) or "unknown", size)
+        answers = store.leads.qualification(contact.id)
+        size = answers.get("company_size", "unknown")
+        country = country_of(contact.phone) or "unknown"
+        mine = {question: answers[question] for question in custom if question in answers}
+        yield AuditRow(latest.grade, channel, country, size, mine)

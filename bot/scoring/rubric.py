@@ -8,8 +8,7 @@ under, so a score can never be built on one.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,20 +16,14 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.errors import ParleyError
+from bot.protected import PROTECTED_WORDS
+from bot.qualification import load_qualification_config
 from bot.types import GRADES, QUALIFICATION_VALUES, STAGES
 
 # Fields a rule may use: the qualification answers and the free-text lead fields.
 CHOICE_FIELDS: Mapping[str, tuple[str, ...]] = QUALIFICATION_VALUES
 TEXT_FIELDS: tuple[str, ...] = ("role", "company", "need")
 ENGAGEMENT_EVENTS: tuple[str, ...] = ("asked_pricing", "requested_demo", "replied_to_followup")
-
-PROTECTED_WORDS = re.compile(
-    r"\b(?:age|ages|aged|birth ?(?:date|day|year)|date of birth|dob|years? old|gender|sex|"
-    r"race|racial|ethnic(?:ity)?|religio(?:n|us)|faith|disabilit(?:y|ies)|disabled|"
-    r"sexual(?:ity| orientation)?|orientation|marital(?: status)?|married|pregnan(?:t|cy)|"
-    r"maternity|national origin|nationality|citizenship|ancestry|skin colou?r)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -74,7 +67,9 @@ class Rubric:
         return next((stage for stage, floor in self.stages if score >= floor), "new")
 
 
-def load_rubric(path: Path) -> Rubric:
+def load_rubric(path: Path, custom: Mapping[str, Sequence[str]] | None = None) -> Rubric:
+    """The rubric in `path`; `custom` maps the questions a marketer added
+    (qualification.yml) to their option ids, which `points:` rules may then score."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -91,7 +86,13 @@ def load_rubric(path: Path) -> Rubric:
             path, 1, "expected a mapping with version, grades, stages, fit, engagement"
         )
     _refuse_protected(path, root)
-    return _Reader(path).rubric(root)
+    choices = {**CHOICE_FIELDS, **{k: tuple(v) for k, v in (custom or {}).items()}}
+    return _Reader(path, choices).rubric(root)
+
+
+def load_content_rubric(scoring: Path, qualification: Path) -> Rubric:
+    """The rubric as the bot uses it: scoring the custom questions of qualification.yml."""
+    return load_rubric(scoring, load_qualification_config(qualification).custom_choices)
 
 
 def _refuse_protected(path: Path, node: Node) -> None:
@@ -114,8 +115,9 @@ def _refuse_protected(path: Path, node: Node) -> None:
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, choices: Mapping[str, tuple[str, ...]]) -> None:
         self.path = path
+        self.choices = choices
 
     def fail(self, node: Node, reason: str) -> RubricError:
         return RubricError(self.path, node.start_mark.line + 1, reason)
@@ -200,15 +202,15 @@ class _Reader:
         extra = set(rule) - {"field", "points", "words"}
         if extra:
             raise self.fail(node, f"fit rule for {field!r}: unknown keys {sorted(extra)}")
-        if field in CHOICE_FIELDS:
+        if field in self.choices:
             if "points" not in rule:
                 raise self.fail(node, f"fit rule for {field!r} needs `points:` per value")
             points = {}
             for value, amount in self.mapping(rule["points"], f"{field} points").items():
-                if value not in CHOICE_FIELDS[field]:
+                if value not in self.choices[field]:
                     raise self.fail(
                         amount,
-                        f"{field} has no value {value!r}; values: {', '.join(CHOICE_FIELDS[field])}",
+                        f"{field} has no value {value!r}; values: {', '.join(self.choices[field])}",
                     )
                 points[value] = self.integer(amount, f"{field}.{value}")
             return ChoiceRule(field, points)
@@ -220,7 +222,7 @@ class _Reader:
             )
         raise self.fail(
             rule["field"],
-            f"unknown field {field!r}; fields: {', '.join([*CHOICE_FIELDS, *TEXT_FIELDS])}",
+            f"unknown field {field!r}; fields: {', '.join([*self.choices, *TEXT_FIELDS])}",
         )
 
     def words_line(self, node: Node, field: str) -> tuple[tuple[str, ...], int]:

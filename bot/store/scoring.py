@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import InvalidField
+from bot.protected import PROTECTED_WORDS
 from bot.store import integration, outcomes, reads, writes
 from bot.store.records import ScoreRecord
 from bot.store.schema import (
@@ -17,20 +18,44 @@ from bot.store.schema import (
     lead_scores,
     qualification_answers,
 )
-from bot.types import GRADES, QUALIFICATION_VALUES, STAGES, ContactId
+from bot.types import (
+    CUSTOM_OPTION_ID,
+    CUSTOM_QUESTION_ID,
+    GRADES,
+    QUALIFICATION_VALUES,
+    STAGES,
+    ContactId,
+)
 
 # A grade of A or B is a qualified lead for integrations (lead.qualified).
 QUALIFIED_GRADES = ("A", "B")
 
 
-def check_answers(answers: Mapping[str, str]) -> None:
+def check_answers(
+    answers: Mapping[str, str], custom: Mapping[str, Collection[str]] | None = None
+) -> None:
+    """Built-in questions take only their own values. Another field is a question a
+    marketer added: its answer is checked against `custom` (its option ids, from the
+    caller's qualification.yml) when given, else only for the shape of an id, because
+    the store reads no content files and a question removed since keeps its answers."""
     for field, value in answers.items():
         allowed = QUALIFICATION_VALUES.get(field)
+        if allowed is None and custom is not None:
+            allowed = tuple(custom.get(field, ()))
+            if not allowed:
+                raise InvalidField(field, "not a qualifying question in qualification.yml")
         if allowed is None:
-            raise InvalidField(
-                field, f"not a qualification field ({', '.join(QUALIFICATION_VALUES)})"
-            )
-        if value not in allowed:
+            if PROTECTED_WORDS.search(field.replace("_", " ")):
+                raise InvalidField(field, "names a protected attribute; it is never stored")
+            if not CUSTOM_QUESTION_ID.match(field):
+                raise InvalidField(
+                    field,
+                    f"not a qualification field ({', '.join(QUALIFICATION_VALUES)}) "
+                    "nor a custom question id (1-16 of a-z, 0-9, _)",
+                )
+            if not isinstance(value, str) or not CUSTOM_OPTION_ID.match(value):
+                raise InvalidField(field, f"{value!r} is not an option id (1-32 of a-z, 0-9, _)")
+        elif value not in allowed:
             raise InvalidField(field, f"{value!r} is not one of {', '.join(allowed)}")
 
 

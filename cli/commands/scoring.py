@@ -9,8 +9,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.errors import ContactNotFound, ParleyError
-from bot.scoring import Profile, load_rubric, predictive, profile_of, score_contact
+from bot.qualification import load_qualification_config
+from bot.scoring import Profile, load_content_rubric, predictive, profile_of, score_contact
 from bot.scoring.audit import AuditReport, audit, collect
+from bot.scoring.rubric import Rubric
 from bot.scoring.synthetic import SYNTHETIC_DOMAIN, generate
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -23,6 +25,10 @@ class RefusedOnRealData(ParleyError):
             "the profile store holds real contacts; synthetic history would mix with them. "
             "Point PARLEY_DATA_DIR (or DATABASE_URL) at an empty store, or pass --force."
         )
+
+
+def rubric_of(settings: Settings) -> Rubric:
+    return load_content_rubric(settings.scoring_file, settings.qualification_file)
 
 
 def model_dir(settings: Settings) -> Path:
@@ -57,7 +63,7 @@ def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) ->
     result = score_contact(
         store,
         contact.id,
-        rubric=load_rubric(settings.scoring_file),
+        rubric=rubric_of(settings),
         now=now,
         model_dir=model_dir(settings),
     )
@@ -71,14 +77,15 @@ def explain(store: ProfileStore, settings: Settings, key: str, now: datetime) ->
     for reason in result.reasons:
         print(f"  {reason.detail}")
     known = store.leads.qualification(contact.id)
-    missing = [f for f in ("company_size", "authority", "budget", "timeline") if f not in known]
+    asked = load_qualification_config(settings.qualification_file).questions
+    missing = [q.field for q in asked if q.field not in known]
     if missing:
         print(f"  (unanswered: {', '.join(missing)})")
     return 0
 
 
 def rescore(store: ProfileStore, settings: Settings, now: datetime) -> int:
-    rubric = load_rubric(settings.scoring_file)
+    rubric = rubric_of(settings)
     count = 0
     for contact in store.contacts.iterate():
         score_contact(store, contact.id, rubric=rubric, now=now, model_dir=model_dir(settings))
@@ -154,7 +161,8 @@ def print_audit(
 ) -> int:
     if rescore_first:
         rescore(store, settings, now)
-    report = audit(list(collect(store)))
+    custom = tuple(load_qualification_config(settings.qualification_file).custom_choices)
+    report = audit(list(collect(store, custom)), custom=custom)
     if as_json:
         print(
             json.dumps(
@@ -183,7 +191,9 @@ def _print_report(report: AuditReport) -> None:
         print(
             "Flagged groups are selected at under four fifths of the best group's rate. "
             "Company size is a fit criterion of the rubric, so differences there are by "
-            "design; differences by channel or country deserve a look at the rubric."
+            "design, as are your own questions' answers the rubric gives points for; "
+            "differences by channel or country, or by an answer the rubric does not score, "
+            "deserve a look at the rubric and at what the question asks."
         )
 
 

@@ -139,3 +139,42 @@ def test_too_few_real_outcomes_and_no_synthetic_history_leave_the_rubric_alone(
     said = capsys.readouterr().out
     assert "not enough sales outcomes to train a model: 12 (6 won, 6 lost)" in said
     assert "rubric scores alone" in said
+
+
+CUSTOM_QUESTIONS = """\
+questions:
+  - field: company_size
+  - id: crm
+    text: Which CRM does your team use?
+    options:
+      - {id: salesforce, label: Salesforce, phrasings: [salesforce]}
+      - {id: none, label: No CRM yet, phrasings: [no crm]}
+  - field: budget
+"""
+
+
+def test_explain_and_audit_include_custom_questions(
+    store: ProfileStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "qualification.yml").write_text(CUSTOM_QUESTIONS, encoding="utf-8")
+    rubric = (Path(__file__).resolve().parents[2] / "scoring.yml").read_text(encoding="utf-8")
+    (tmp_path / "scoring.yml").write_text(
+        rubric.replace("fit:\n", "fit:\n  - field: crm\n    points: {salesforce: 30}\n"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PARLEY_QUALIFICATION_FILE", str(tmp_path / "qualification.yml"))
+    monkeypatch.setenv("PARLEY_SCORING_FILE", str(tmp_path / "scoring.yml"))
+    contact = store.leads.update_fields("web", "v1", {"email": "dana@acme.io"}, "v1")
+    store.leads.record_qualification(
+        contact.id, {"crm": "salesforce"}, channel="web", conversation_id="v1"
+    )
+    assert main(["scoring", "explain", "dana@acme.io"]) == 0
+    out = capsys.readouterr().out
+    assert "+30 crm salesforce" in out
+    assert "unanswered: company_size, budget" in out
+    assert main(["scoring", "audit", "--json"]) == 0
+    groups = json.loads(capsys.readouterr().out)["groups"]
+    assert {"attribute": "crm", "value": "salesforce"}.items() <= groups[-1].items()

@@ -124,3 +124,62 @@ def test_erasure_removes_answers_scores_and_outcomes(store: ProfileStore) -> Non
     assert store.leads.outcomes() == []
     with pytest.raises(ContactNotFound):
         store.leads.qualification(contact)
+
+
+CRM_OPTIONS = {"crm": ("hubspot", "salesforce", "none")}
+
+
+def test_a_custom_question_answer_is_kept_beside_the_built_in_ones(store: ProfileStore) -> None:
+    contact = _contact(store)
+    store.leads.record_qualification(
+        contact,
+        {"budget": "1k_10k", "crm": "salesforce"},
+        channel="voice",
+        conversation_id="c1",
+        custom=CRM_OPTIONS,
+    )
+    # Without the question's configuration (an import, a question removed since), a
+    # well-formed id still goes in: the answer outlives the question.
+    store.leads.record_qualification(
+        contact, {"old_question": "option_2"}, channel="web", conversation_id="c2"
+    )
+    assert store.leads.qualification(contact) == {
+        "budget": "1k_10k",
+        "crm": "salesforce",
+        "old_question": "option_2",
+    }
+
+
+@pytest.mark.parametrize(
+    ("answers", "custom", "field"),
+    [
+        # Built-in questions keep their strict values, configuration or not.
+        ({"budget": "salesforce"}, CRM_OPTIONS, "budget"),
+        # With the configuration: only its questions and their options.
+        ({"crm": "pipedrive"}, CRM_OPTIONS, "crm"),
+        ({"tool": "hubspot"}, CRM_OPTIONS, "tool"),
+        # Without it: the shape of an id, and never a protected attribute.
+        ({"Which CRM": "hubspot"}, None, "Which CRM"),
+        ({"a_very_long_field_id": "x"}, None, "a_very_long_field_id"),
+        ({"crm": "Sales Force!"}, None, "crm"),
+        ({"crm": "x" * 33}, None, "crm"),
+        ({"gender": "f"}, None, "gender"),
+    ],
+)
+def test_a_bad_custom_answer_is_refused_and_nothing_is_stored(
+    store: ProfileStore,
+    answers: dict[str, str],
+    custom: dict[str, tuple[str, ...]] | None,
+    field: str,
+) -> None:
+    contact = _contact(store)
+    with pytest.raises(InvalidField) as error:
+        store.leads.record_qualification(
+            contact,
+            {"timeline": "now", **answers},
+            channel="web",
+            conversation_id="c1",
+            custom=custom,
+        )
+    assert error.value.field == field
+    assert store.leads.qualification(contact) == {}

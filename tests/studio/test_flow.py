@@ -276,3 +276,31 @@ def test_a_broken_draft_file_is_named_on_the_page(studio: StudioServer) -> None:
     page = client.get("/content/flow")
     assert page.status_code == 200
     assert "<code>domain.yml</code>" in page.text and "required_slots is missing" in page.text
+
+
+def test_a_custom_question_and_the_skips_on_it_are_drawn(content: Path) -> None:
+    crm = {
+        "id": "crm",
+        "text": "Which CRM does your team use?",
+        "options": [
+            {"id": "hubspot", "label": "HubSpot", "phrasings": ["hubspot"]},
+            {"id": "none", "label": "No CRM yet", "phrasings": ["no crm", "nothing"]},
+        ],
+        "skip_when": {"company_size": ["1-10"]},
+    }
+    save(content, "qualification.yml", {"questions": [
+        {"field": "company_size"}, crm, {"field": "budget", "skip_when": {"crm": ["none"]}},
+    ]})  # fmt: skip
+    rubric = load(content, "scoring.yml")
+    rubric["fit"].append({"field": "crm", "points": {"hubspot": 10}})
+    save(content, "scoring.yml", rubric)
+
+    flow = read_flow(content)
+    assert [q.field for q in flow.qualifying] == ["company_size", "crm", "budget"]
+    step = flow.qualifying[1]
+    assert step.text == "Which CRM does your team use? (HubSpot / No CRM yet)"
+    assert step.skip == "Left out when company size is 1-10 people."
+    # A skip on the custom question's answer is said with its button title.
+    assert flow.qualifying[2].skip == "Left out when crm is No CRM yet."
+    drawn = " ".join(drawn_text(ET.fromstring(str(flow_svg(flow)))))
+    assert "3. budget" in drawn and "2. crm" in drawn

@@ -3,7 +3,7 @@ answers, scores and outcomes, handoffs to a person and booked meetings."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -111,9 +111,13 @@ class LeadsPart:
         channel: Channel,
         conversation_id: str,
         now: datetime | None = None,
+        custom: Mapping[str, Collection[str]] | None = None,
     ) -> Contact:
-        """Save answers to qualifying questions (values from bot.types.QUALIFICATION_VALUES)."""
-        scoring.check_answers(answers)
+        """Save answers to qualifying questions: built-in ones take the values of
+        bot.types.QUALIFICATION_VALUES; questions a marketer added take the option ids in
+        `custom` (field to option ids, from qualification.yml) when the caller has it,
+        else any well-formed option id (scoring.check_answers says why)."""
+        scoring.check_answers(answers, custom)
         at = utc(now)
         return write_contact(
             self._tx, scoring.record_answers, contact_id, answers, channel, conversation_id, at
