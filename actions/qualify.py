@@ -383,8 +383,11 @@ class ActionRouteLead(QualificationBacked, Action):
         _, hours = self.settings.office_hours.team_for(channel)
         purposes = {p for r in rules for p in r.when.consent}
         answers: dict[str, str] = {str(k): v for k, v in lead_values(tracker).items()}
-        if any(r.when.answers for r in rules):
+        named = {a.field for r in rules for a in r.when.answers}
+        if named:
             answers |= await self.known_answers(tracker)
+        if contact_id and named - set(routing.BUILT_IN_ANSWERS) - set(answers):
+            answers = {**await self._lead_field_values(contact_id), **answers}
         return routing.Situation(
             grade=grade,
             channel=channel,
@@ -395,6 +398,14 @@ class ActionRouteLead(QualificationBacked, Action):
             asked_for_meeting=asked_for_meeting(tracker),
             asked_again=asked_by_routing(tracker),
         )
+
+    async def _lead_field_values(self, contact_id: ContactId) -> dict[str, str]:
+        """The marketers' own lead fields stored for the contact, for conditions on them."""
+        try:
+            return await self.call_store(self.store.leads.custom_fields, contact_id)
+        except (StoreUnavailable, LookupError) as error:
+            logger.error("could not read lead fields for routing: %s", error)
+            return {}
 
     async def _consent(self, contact_id: ContactId | None, purposes: set[str]) -> dict[str, bool]:
         """Consent in force for the purposes the rules ask about; unknown counts as not."""

@@ -40,6 +40,8 @@ CONVERSATION_CHANNELS: tuple[str, ...] = tuple(c for c in CHANNELS if c not in (
 VARIANT_CHANNELS = ("web", "telegram", "sms", "whatsapp", "voice")
 _FALLBACK_VARIANT = {"whatsapp": "sms", "rest": "web", "shell": "web"}
 KNOWN, UNKNOWN = "known", "unknown"
+# What a condition may name without the content: the built-in questions and details.
+BUILT_IN_ANSWERS: tuple[str, ...] = (*QUALIFYING_FIELDS, *LEAD_FIELDS)
 OFFICE_HOURS = ("open", "closed")
 GRANTED, NOT_GRANTED = "granted", "not_granted"
 # What the conversation waits on after the rule: at most one per rule, and last.
@@ -346,9 +348,13 @@ class _Reader:
 
     def answer(self, name: str, wanted: object) -> list[AnswerIs]:
         where = f"when.answers.{name}"
-        if name not in (*QUALIFYING_FIELDS, *LEAD_FIELDS):
-            fields = ", ".join((*QUALIFYING_FIELDS, *LEAD_FIELDS))
-            self.problem(where, f"no question or detail {name!r}; use one of {fields}")
+        if name not in BUILT_IN_ANSWERS and not NAME.match(name):
+            fields = ", ".join(BUILT_IN_ANSWERS)
+            self.problem(
+                where,
+                f"no question or detail {name!r}; use one of {fields}, or the name of a"
+                " qualifying question or lead field of your own",
+            )
             return []
         if wanted in (KNOWN, UNKNOWN):
             return [AnswerIs(name, known=wanted == KNOWN)]
@@ -572,12 +578,24 @@ class Targets:
     responses: frozenset[str]
     campaigns: frozenset[str]
     questions: frozenset[str]
+    # The marketers' own qualifying questions and lead fields a condition may name.
+    custom_answers: frozenset[str] = frozenset()
 
 
 def dangling(rules: Sequence[Rule], targets: Targets) -> list[Problem]:
-    """Actions that point nowhere: an unknown response, campaign or question."""
+    """Conditions and actions that point nowhere: an unknown question or field, response
+    or campaign."""
     problems = []
     for index, rule in enumerate(rules):
+        for answer in rule.when.answers:
+            if answer.field not in BUILT_IN_ANSWERS and answer.field not in targets.custom_answers:
+                problems.append(
+                    Problem(
+                        index,
+                        f"when.answers.{answer.field}",
+                        f"no qualifying question or lead field {answer.field!r}",
+                    )
+                )
         for number, action in enumerate(rule.then):
             where = f"then[{number + 1}]"
             wording = action.wording

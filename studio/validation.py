@@ -248,6 +248,7 @@ def lint_routing(root: Path, domain: Mapping[str, Any]) -> list[Problem]:
         responses=frozenset(str(r) for r in domain.get("responses") or {}),
         campaigns=campaign_names(root),
         questions=asked_questions(root),
+        custom_answers=asked_questions(root) | lead_field_names(root),
     )
     return [Problem(ROUTING, p.where, p.message) for p in routing.dangling(rules, targets)]
 
@@ -271,6 +272,14 @@ def asked_questions(root: Path) -> frozenset[str]:
         )
     except QualificationConfigError:
         return frozenset(FIELDS)
+
+
+def lead_field_names(root: Path) -> frozenset[str]:
+    """The draft's own lead fields; a broken file is its own lint's problem."""
+    try:
+        return frozenset(custom_fields.load(root / LEAD_FIELDS).names)
+    except custom_fields.FieldsError:
+        return frozenset()
 
 
 def lint_lead_fields(root: Path) -> list[Problem]:

@@ -271,6 +271,25 @@ async def test_a_rule_on_consent_and_a_known_answer(
     assert "email_nurture" in [e.kind for e in store.contacts.timeline(weak)]
 
 
+async def test_a_rule_on_a_lead_field_and_a_qualifying_answer_of_the_marketers_own(
+    store: ProfileStore, tmp_path: Path, campaigns: Path
+) -> None:
+    mine = with_rules(tmp_path, campaigns, [{
+        "name": "Met at the show", "when": {"answers": {"heard_from": "event", "crm": "known"}},
+        "then": [{"tag": "trade-show"}, "handoff"],
+    }])  # fmt: skip
+    weak = lead(store, WEAK)
+    _, dispatcher = await route(store, mine, tracker_for(weak))
+    assert responses(dispatcher) == ["utter_route_close"]  # neither is known yet
+    store.leads.set_custom_fields(weak, {"heard_from": "event"}, channel="rest")
+    store.leads.record_qualification(
+        weak, {"crm": "hubspot"}, channel="rest", conversation_id="visitor-1"
+    )
+    events, _ = await route(store, mine, tracker_for(weak))
+    assert events[-1] == followup("action_human_handoff")
+    assert routed(store, weak)[-1]["rule"] == "Met at the show"
+
+
 async def test_a_rule_asks_a_skipped_question_again_once(
     store: ProfileStore, tmp_path: Path, campaigns: Path
 ) -> None:

@@ -112,7 +112,11 @@ def test_a_new_rule_goes_before_the_rule_for_everyone_in_the_draft_only(
     ("changes", "field", "says"),
     [
         ({"then_3_value": "ghost"}, "rule-then_3", "no campaign 'ghost'"),
-        ({"answers": "shoe_size: known"}, "rule-answers", "no question or detail 'shoe_size'"),
+        (
+            {"answers": "shoe_size: known"},
+            "rule-answers",
+            "no qualifying question or lead field 'shoe_size'",
+        ),
         ({"answers": "budget: lots"}, "rule-answers", "budget is never lots"),
         ({"grade": ["E"]}, "rule-grade", "unknown E"),
         ({"channel": ["fax"]}, "rule-channel", "unknown fax"),

@@ -122,8 +122,8 @@ def test_the_office_hours_condition_reads_the_team() -> None:
             "rule 1 when.channel: unknown fax",
         ),
         (
-            {"name": "x", "when": {"answers": {"shoe_size": "known"}}, "then": ["handoff"]},
-            "rule 1 when.answers.shoe_size: no question or detail",
+            {"name": "x", "when": {"answers": {"Shoe Size": "known"}}, "then": ["handoff"]},
+            "rule 1 when.answers.Shoe Size: no question or detail",
         ),
         (
             {"name": "x", "when": {"answers": {"budget": ["lots"]}}, "then": ["handoff"]},
@@ -194,6 +194,26 @@ def test_actions_that_point_nowhere_are_named() -> None:
         "rule 1 then[2]: qualification.yml does not ask budget",
         "rule 2 then[1]: domain.yml has no response utter_nowhere",
     ]
+
+
+def test_conditions_on_answers_of_the_marketers_own_must_name_one_of_them() -> None:
+    rules = routing.rules_from_data([
+        {"name": "x", "when": {"answers": {"heard_from": "event", "crm": "known"}}, "then": ["handoff"]},
+        EVERYONE,
+    ])  # fmt: skip
+    targets = routing.Targets(
+        responses=frozenset(),
+        campaigns=frozenset(),
+        questions=frozenset({"crm"}),
+        custom_answers=frozenset({"crm"}),
+    )
+    assert [str(p) for p in routing.dangling(rules, targets)] == [
+        "rule 1 when.answers.heard_from: no qualifying question or lead field 'heard_from'"
+    ]
+    with pytest.raises(routing.RoutingError, match="no question or detail 'Not A Name'"):
+        routing.rules_from_data(
+            [{"name": "y", "when": {"answers": {"Not A Name": "x"}}, "then": ["handoff"]}]
+        )
 
 
 def test_rules_survive_a_round_trip_through_the_file() -> None:
