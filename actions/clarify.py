@@ -46,6 +46,7 @@ from bot import privacy
 from bot.consent import purposes_mentioned
 from bot.errors import StoreUnavailable
 from bot.interruptions import has_cue, states_opt_out
+from bot.repair import asks_to_rephrase
 from bot.types import PURPOSES
 from bot.yes_no import read_yes_no
 
@@ -108,6 +109,10 @@ class ActionYesNoAnswer(StoreBacked, Action):
             # Slots outlive sessions: a question from an earlier visit is no longer open.
             dispatcher.utter_message(response="utter_greet")
             return [*settled(), FollowupAction("action_listen")]
+        if asks_to_rephrase(text):
+            # "Could you put that differently?": the question in its other words, and
+            # not counted as an unclear answer.
+            return self._rephrase(dispatcher, tracker, str(question))
         if question == "summary":
             return self._summary(dispatcher, tracker)
         if question == "consent":
@@ -115,6 +120,18 @@ class ActionYesNoAnswer(StoreBacked, Action):
         if question == "erasure":
             return await self._erasure(dispatcher, tracker)
         return self._offer(dispatcher, tracker, meeting_only=question == "meeting")
+
+    @staticmethod
+    def _rephrase(
+        dispatcher: CollectingDispatcher, tracker: Tracker, question: str
+    ) -> list[EventType]:
+        if question == "consent":
+            purpose = str(tracker.get_slot(CONSENT_PURPOSE))
+            what = PLURAL.get(purpose, purpose)
+            dispatcher.utter_message(response="utter_clarify_consent", what=what)
+        else:
+            dispatcher.utter_message(response=_REPHRASED.get(question, "utter_clarify_offer"))
+        return [FollowupAction("action_listen")]
 
     # -------------------------------------------------------------------- summary
 
@@ -254,6 +271,15 @@ def _leaving(tracker: Tracker) -> bool:
     message = tracker.latest_message
     intent = (message.get("intent") or {}).get("name")
     return intent == "cancel" and has_cue("cancel", str(message.get("text") or ""))
+
+
+# Each open question in other words than it was asked (the consent one needs its purpose).
+_REPHRASED = {
+    "summary": "utter_clarify_summary",
+    "erasure": "utter_clarify_erasure",
+    "offer": "utter_clarify_offer",
+    "meeting": "utter_clarify_meeting",
+}
 
 
 def _clarified() -> list[EventType]:

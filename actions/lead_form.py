@@ -39,7 +39,7 @@ from actions.slots import (
 from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
 from bot.interruptions import interrupts_form, is_question, leaves_for_now, wants_no_details
-from bot.leads import Reading, read_message
+from bot.leads import Reading, is_job_title, read_message
 from bot.needs import answers_the_need_question, states_a_need
 from bot.types import LEAD_FIELDS, ContactId, LeadField
 
@@ -518,6 +518,8 @@ def _answers_despite_cue(
         return True
     if requested == "name" and len(turn.text.split()) <= 3:
         return True
+    if requested == "role" and len(turn.text.split()) <= 4 and is_job_title(turn.text):
+        return True  # "gm", "md": a title the classifier took for a greeting
     # Only a short answer: a request said twice ("I just want to know what you have on
     # file") is still a request.
     return len(turn.text.split()) <= SHORT_ANSWER_WORDS and said_again(tracker)

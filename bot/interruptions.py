@@ -398,6 +398,14 @@ _JUST_A_PERSON = re.compile(
 )
 
 
+# "Your colleague can ask me directly, please just connect me."
+_THEN_JUST_A_PERSON = re.compile(
+    r"[,;.]\s*(?:please\s+)?just\s+(?:(?:transfer|connect|patch)\s+me|put\s+me\s+through)"
+    r"(?:\s+(?:to|with)\s+(?:a|the|someone|somebody|them|sales)\b.*)?[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
 def declines(text: str, field: str | None = None) -> bool:
     """Whether the words turn down the question asked ("I'd rather not give my number",
     "no phone thanks", "not comfortable sharing that", "skip").
@@ -411,6 +419,10 @@ def declines(text: str, field: str | None = None) -> bool:
     if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped) or defers(stripped):
         return True
     if _JUST_A_PERSON.match(stripped):
+        return True
+    then = _THEN_JUST_A_PERSON.search(stripped)
+    if then is not None and len(stripped[: then.start()].split()) >= 4:
+        # A sentence, then "please just connect me"; "Acme, just connect me" answers first.
         return True
     if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True
@@ -455,7 +467,11 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"that(?:'?s|\s+is)\s+all\s+(?:i\s+(?:needed|wanted)(?:\s+to\s+know)?|for\s+(?:now|today))|"
     r"(?:just|only)\s+(?:collecting|gathering|getting)\s+(?:some\s+)?(?:info\w*|details|options|quotes)|"
     r"(?:will|i'?ll|can)\s+(?:share|give|send)\s+(?:my\s+|the\s+)?(?:details|info\w*)\s+later|"
-    r"that\s+answers\s+(?:everything|all\s+my\s+questions|my\s+questions))",
+    r"that\s+answers\s+(?:everything|all\s+my\s+questions|my\s+questions)|"
+    # "Later, after I discuss with my team", "first I need answers"
+    r"^\W*later\b(?:[\s,.!]+(?:please|thanks|maybe|perhaps|after\b.*|once\b.*|when\b.*))*[\s.!]*$|"
+    r"\bfirst\s*,?\s+i\s+(?:need|want|have|would like)\s+(?:some\s+|a\s+few\s+|my\s+)?"
+    r"(?:answers|questions|to\s+ask))",
     re.IGNORECASE,
 )
 

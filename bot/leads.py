@@ -309,6 +309,7 @@ _NOT_NAME_STARTS = word_set(
     """
     it's its i'm no not nope yes yeah yep sure ok okay why what who how don't dont nothing
     none idk dunno
+    later maybe afterwards after tomorrow never first before
     """
 )
 # Words that turn up in sentences but hardly ever in a person's name.
@@ -1161,7 +1162,8 @@ def _read_role_answer(text: str, excluded: tuple[str, ...], reading: Reading) ->
             reading.values.update(found)
             answer = text[: link.start()]
         break
-    if is_greeting(_restore(answer)):
+    if is_greeting(_restore(answer)) and not is_job_title(_restore(answer)):
+        # "hi again" is no role; "gm" asked for a role is a general manager.
         reading.problems["role"] = "not_an_answer"
         return
     _take_free_text("role", _restore(answer), reading)
@@ -1696,6 +1698,9 @@ def _looks_like_phone_attempt(text: str) -> bool:
 _COMMAND = re.compile(r"/[A-Za-z_][\w-]*(?:\{.*\})?", re.DOTALL)
 
 
+_LIST_SEPARATOR = re.compile(r"\s+[/|]\s+")
+
+
 def read_message(
     text: str,
     *,
@@ -1717,6 +1722,9 @@ def read_message(
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
+    # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
+    # details as a comma does ("24/7" and "and/or" keep theirs).
+    text = _LIST_SEPARATOR.sub(", ", text)
     if requested == "name":
         text = _name_answer(text)
     reading = Reading(declined=requested is not None and declines(text, requested))

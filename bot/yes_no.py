@@ -407,8 +407,14 @@ _CORRECTIONS = (
     # one shown
     re.compile(
         rf"^(?:(?:oops|sorry|wait|actually|ah|oh|hmm|um|no|nope|sorry)\b[\s,.!-]*)*"
-        rf"(?:{_OWNER}) {_FIELD}(?:'s|\s+is)\s+(?:actually\s+)?"
+        rf"(?:(?:{_OWNER}) )?{_FIELD}(?:'s|\s+is)\s+(?:actually\s+)?"
         rf"(?P<value>[^,;]+?)\s*,?\s+not\s+\S.*$",
+        re.I,
+    ),
+    # "please put my role as CEO", "can you set the company to Globex", "make my title CFO"
+    re.compile(
+        rf"\b(?:put|set|make|list|record|mark|write|have|show|enter)(?: down)? {_OWNER} {_FIELD}"
+        rf"\s+(?:as|to|down as)\s+(?P<value>\S.*)$",
         re.I,
     ),
     # "change my email to ...", "please fix the company"
@@ -431,6 +437,12 @@ _REMOVE = (
 )
 _TRAILING = re.compile(r"[\s,.;:!]+(?:please|pls|thanks|thank you|cheers|thx)?[\s,.;:!]*$", re.I)
 _NOT_OLD = re.compile(r",?\s+(?:not|instead of|rather than)\s+.+$", re.I)
+# "CEO, I moved over from CTO last month": why it changed is not part of the value.
+_REASON_AFTER = re.compile(
+    r"\s*[,;(\u2013-]\s*(?:i|i'?m|i'?ve|we|we'?re|we'?ve|since|because|cause|as of|as i|"
+    r"as we|it changed|changed|moved|new since|just (?:got|changed|moved))\b.*$",
+    re.I,
+)
 
 
 def _field_of(words: str) -> LeadField:
@@ -451,14 +463,20 @@ _SPELLING_NOTE = re.compile(
 )
 
 
+# "the role is fine, not the email": a verdict on the value shown, not a new value.
+_VERDICTS = frozenset(
+    ["fine", "right", "correct", "ok", "okay", "good", "perfect", "wrong", "incorrect"]
+)
+
+
 def _clean_value(value: str | None) -> str | None:
-    if value is None:
+    if value is None or value.strip(" .!,").lower() in _VERDICTS:
         return None
     later = _SO_THEN.search(value)
     if later is not None:
         value = later.group("value")
     value = _SPELLING_NOTE.sub("", value)
-    cleaned = _TRAILING.sub("", _NOT_OLD.sub("", value.strip()))
+    cleaned = _TRAILING.sub("", _NOT_OLD.sub("", _REASON_AFTER.sub("", value.strip())))
     cleaned = cleaned.strip().strip("\"'\u201c\u201d")
     return cleaned or None
 

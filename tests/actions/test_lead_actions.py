@@ -190,6 +190,16 @@ async def test_a_yes_in_own_words_confirms_and_a_bare_no_asks_what_to_change(
     assert followups(events) == ["action_listen"]
 
 
+async def test_asked_to_put_the_summary_question_differently_it_is_not_an_unclear_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, dispatcher = await summary_answer(
+        store, settings, "Sorry, could you put that differently?", yes_no_unclear=1
+    )
+    assert responses(dispatcher) == ["utter_clarify_summary"]
+    assert followups(events) == ["action_listen"] and "yes_no_unclear" not in slot_events(events)
+
+
 async def test_no_again_after_what_to_change_leaves_the_summary_unconfirmed(
     store: ProfileStore, settings: Settings
 ) -> None:

@@ -586,3 +586,14 @@ async def test_a_question_said_again_after_its_answer_counts_as_a_try(
     # Not answered a third time: a try at the name that was not understood.
     assert slot_events(events)["field_attempts"] == 1
     assert slot_events(events)["requested_slot"] == "lead_name"
+
+
+async def test_a_short_title_the_classifier_took_for_a_greeting_is_the_role(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    lead = {"lead_name": "Nate", "lead_email": "nate@northline.ca", "lead_company": "Northline"}
+    slots, _ = await run(
+        action, text="gm", intent="greet", slots={"requested_slot": "lead_role", **lead}
+    )
+    assert slots.get("lead_role") == "gm"

@@ -114,6 +114,7 @@ def test_states_opt_out(text: str, expected: bool) -> None:
         "no just transfer me",
         "nah, just put me through",
         "just get me someone please",
+        "Your colleague can ask me directly, please just connect me.",
     ],
 )
 def test_refusals_decline(text: str) -> None:
@@ -141,6 +142,7 @@ def test_refusals_decline(text: str) -> None:
         "Acme, I'll explain more in the demo",  # answers, then puts the rest off
         "we want to discuss leads in the meeting room",
         "just get me acme dot com",
+        "Acme, please just connect me",
     ],
 )
 def test_answers_do_not_decline(text: str) -> None:
@@ -187,6 +189,7 @@ def test_turning_down_every_detail_is_read(said: str) -> None:
         "not now, but next month works",
         "I only want to know the price, then book a demo",
         "just me, I'm a freelancer",
+        "later today works for a call",
     ],
 )
 def test_turning_down_one_question_is_not_turning_down_all(said: str) -> None:
@@ -287,6 +290,8 @@ def test_a_sentence_about_being_reached_is_no_company() -> None:
     [
         "I am only collecting info right now, will share details later",
         "Thanks, that is all for now",
+        "Later, after I talk it over with my partner",
+        "first I need some answers",
     ],
 )
 def test_more_ways_of_giving_no_details(text: str) -> None:

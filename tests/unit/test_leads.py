@@ -1019,3 +1019,8 @@ def test_out_at_work_is_no_goodbye() -> None:
         "calls come in while im out plowing and nobody answers", region="US", requested="need"
     )
     assert need.values.get("need")
+
+
+@pytest.mark.parametrize("said", ["Later, after I discuss with my team", "Tomorrow", "Maybe"])
+def test_putting_the_name_off_is_no_name(said: str) -> None:
+    assert read_message(said, region="US", requested="name").values == {}

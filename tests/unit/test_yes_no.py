@@ -198,6 +198,14 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
         ("you've got my phone number wrong", Correction("phone")),
         ("the job title isn't right", Correction("role")),
         ("no, I didn't give you a phone, please remove it", Correction("phone", remove=True)),
+        # asking for the value to be put down, with why it changed after it
+        (
+            "One change: please put my role as Head of Sales, I moved over from ops in May",
+            Correction("role", "Head of Sales"),
+        ),
+        ("could you set the company to Birchwood Ltd", Correction("company", "Birchwood Ltd")),
+        ("role is COO not CFO", Correction("role", "COO")),
+        ("the role is fine, not the email", Correction("role")),
     ],
 )
 def test_corrections(text: str, correction: Correction) -> None:
@@ -205,7 +213,15 @@ def test_corrections(text: str, correction: Correction) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["delete my data", "my company is Globex", "is the email wrong?", "no thanks", "yes"]
+    "text",
+    [
+        "delete my data",
+        "my company is Globex",
+        "is the email wrong?",
+        "no thanks",
+        "yes",
+        "put me down as interested",
+    ],
 )
 def test_not_corrections(text: str) -> None:
     assert read_correction(text) is None
