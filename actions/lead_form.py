@@ -39,7 +39,8 @@ from actions.slots import (
 from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
 from bot.interruptions import interrupts_form, is_question, leaves_for_now, wants_no_details
-from bot.leads import Reading, is_job_title, read_message
+from bot.lead_vocabulary import is_job_title
+from bot.leads import Reading, read_message
 from bot.needs import answers_the_need_question, states_a_need
 from bot.types import LEAD_FIELDS, ContactId, LeadField
 
