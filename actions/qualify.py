@@ -8,6 +8,7 @@ saved to the profile store as they come, so an abandoned conversation keeps them
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -57,6 +58,11 @@ from bot.types import ContactId
 
 logger = logging.getLogger(__name__)
 
+# "Sorry, a correction to the size: we are about 90": an answer given again to replace
+# the earlier one, not a volunteered detail that an earlier answer outranks.
+_CORRECTS_AN_ANSWER = re.compile(
+    r"\b(?:correction|correct that|actually|i meant|i mean|make (?:that|it)|sorry)\b", re.I
+)
 SLOT_OF: dict[str, str] = {f: f"qual_{f}" for f in FIELDS}
 FIELD_OF: dict[str, str] = {slot: f for f, slot in SLOT_OF.items()}
 # Questions a marketer added share three slots, so that adding one needs no training:
@@ -262,7 +268,12 @@ class ValidateQualifyForm(QualificationBacked, Action):
         else:
             country = await self._phone_country(tracker) if requested == "budget" else None
             answer = read_answer(requested, turn.text, turn.intent, country)
-        answers = {k: v for k, v in read_volunteered_details(turn.text).items() if k not in known}
+        corrects = bool(_CORRECTS_AN_ANSWER.search(turn.text))
+        answers = {
+            k: v
+            for k, v in read_volunteered_details(turn.text).items()
+            if k not in known or (corrects and known[k] != v)
+        }
         if answer.value is not None:
             answers[requested] = answer.value
         interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)

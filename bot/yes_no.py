@@ -417,6 +417,21 @@ _CORRECTIONS = (
         rf"\s+(?:as|to|down as)\s+(?P<value>\S.*)$",
         re.I,
     ),
+    # "I mistyped my name. It should be Kenji Watanabe", "I gave you the wrong email"
+    re.compile(
+        rf"\bi (?:mistyped|misspelt|misspelled)(?: {_OWNER})? {_FIELD}\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    re.compile(
+        rf"\bi (?:got|typed|spelt|spelled|gave you|put)(?: {_OWNER})? wrong {_FIELD}\b"
+        rf"(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    re.compile(
+        rf"\bi (?:got|typed|spelt|spelled|put)(?: {_OWNER})? {_FIELD}\s+(?:wrong|incorrectly)\b"
+        rf"(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
     # "change my email to ...", "please fix the company"
     re.compile(
         rf"\b(?:change|fix|update|correct|edit|amend) {_OWNER} {_FIELD}\b(?:\s+to\s+(?P<value>\S.*))?",

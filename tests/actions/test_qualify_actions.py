@@ -51,6 +51,27 @@ async def test_free_text_answer_is_read_saved_and_next_question_asked(
     assert store.leads.qualification(contact_id)["company_size"] == "11-50"
 
 
+async def test_an_earlier_answer_corrected_in_a_later_one_is_replaced(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    store.leads.record_qualification(
+        contact_id, {"company_size": "11-50"}, channel="rest", conversation_id="visitor-1"
+    )
+    said = "I prepare it, my boss signs. And sorry, a correction: we are about 90 people."
+    slots, _ = await _validate(
+        store, settings, said, "qual_authority", contact_id=contact_id, qual_company_size="11-50"
+    )
+    assert slots["qual_company_size"] == "51-200"
+    assert store.leads.qualification(contact_id)["company_size"] == "51-200"
+    # Said again in passing, without a correction, the first answer stands.
+    slots, _ = await _validate(
+        store, settings, "we're 90 and I decide", "qual_authority", contact_id=contact_id,
+        qual_company_size="11-50",
+    )  # fmt: skip
+    assert "qual_company_size" not in slots
+
+
 async def test_a_skip_condition_leaves_the_question_out(
     store: ProfileStore, settings: Settings, tmp_path: Path
 ) -> None:

@@ -206,6 +206,11 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
         ("could you set the company to Birchwood Ltd", Correction("company", "Birchwood Ltd")),
         ("role is COO not CFO", Correction("role", "COO")),
         ("the role is fine, not the email", Correction("role")),
+        (
+            "Excuse me, I mistyped my name. It should be Kenji Watanabe.",
+            Correction("name", "Kenji Watanabe"),
+        ),
+        ("I gave you the wrong email, it is k@hoshino.jp", Correction("email", "k@hoshino.jp")),
     ],
 )
 def test_corrections(text: str, correction: Correction) -> None:
@@ -221,6 +226,7 @@ def test_corrections(text: str, correction: Correction) -> None:
         "no thanks",
         "yes",
         "put me down as interested",
+        "I got the job last year",
     ],
 )
 def test_not_corrections(text: str) -> None:
