@@ -283,6 +283,21 @@ class ValidateLeadForm(StoreBacked, Action):
             # "I'll come back when I've got more time": the form stops here and what was
             # given stays, rather than every other question being asked of them.
             return await self._stop(dispatcher, tracker, turn, for_now=not gave_nothing)
+        if (
+            requested
+            and requested not in ("name", "email")
+            and turn.intent in _ALREADY_UNDER_WAY
+            and turn.is_interruption()
+            and not _answers_despite_cue(tracker, turn, requested, reading)
+            and (said_again(tracker) or _JUST_THAT.search(turn.text))
+        ):
+            # "I just want to book the demo please" when the role is asked: the demo is
+            # what the form is for, so this question is set aside, not asked forever (and
+            # the request is no answer to it).
+            others = {f: v for f, v in reading.values.items() if f != requested}
+            return await self._decline(
+                dispatcher, tracker, requested, turn, Reading(values=others), domain
+            )
         if requested and not leaving and _declines(turn, requested, reading):
             if gave_nothing and (list_slot(tracker, SKIPPED) or _said_no_details(tracker)):
                 # A second question turned down before any detail was given, or the first
@@ -547,6 +562,11 @@ def _ends_with_nothing_given(tracker: Tracker, events: list[EventType]) -> bool:
         return False
     given = [e for e in events if e.get("event") == "slot" and e["name"] in FIELD_OF and e["value"]]
     return not given and not lead_values(tracker)
+
+
+# Asking again, in the form, for what the form is already doing.
+_ALREADY_UNDER_WAY = frozenset({"request_demo", "book_meeting"})
+_JUST_THAT = re.compile(r"\b(?:just|only|simply)\b", re.IGNORECASE)
 
 
 def said_again(tracker: Tracker) -> bool:

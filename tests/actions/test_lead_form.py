@@ -597,3 +597,19 @@ async def test_a_short_title_the_classifier_took_for_a_greeting_is_the_role(
         action, text="gm", intent="greet", slots={"requested_slot": "lead_role", **lead}
     )
     assert slots.get("lead_role") == "gm"
+
+
+async def test_asking_for_the_demo_again_sets_the_question_aside_not_asked_forever(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    lead = {"lead_name": "Andrei", "lead_email": "andrei@transalp.at", "lead_company": "Transalp"}
+    slots, said = await run(
+        action,
+        text="i just want to book the demo please",
+        intent="request_demo",
+        slots={"requested_slot": "lead_role", **lead},
+    )
+    assert "role" in slots.get("skipped_fields", []), (slots, said)
+    assert said == ["utter_field_skipped"]
+    assert slots["requested_slot"] != "lead_role" and "lead_role" not in slots
