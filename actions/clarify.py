@@ -45,7 +45,7 @@ from actions.slots import list_slot
 from bot import privacy
 from bot.consent import purposes_mentioned
 from bot.errors import StoreUnavailable
-from bot.interruptions import has_cue, states_opt_out
+from bot.interruptions import has_cue, is_question, states_opt_out
 from bot.repair import asks_to_rephrase
 from bot.types import PURPOSES
 from bot.yes_no import read_yes_no
@@ -91,6 +91,17 @@ class ActionYesNoAnswer(StoreBacked, Action):
         message = tracker.latest_message
         intent = str((message.get("intent") or {}).get("name") or "")
         text = str(message.get("text") or "")
+        if (
+            question == "erasure"
+            and tracker.get_slot(PENDING)
+            and is_question(text)
+            and intent not in ("affirm", "deny", "request_erasure")
+        ):
+            # "Before I say yes: will that also take me off your mailing lists?" is a
+            # question about the erasure, not a withdrawal or an answer: answered, then
+            # the same yes/no is open again, in other words.
+            dispatcher.utter_message(response="utter_erasure_explained")
+            return [FollowupAction("action_listen")]
         if intent == "opt_out" and not _refuses_only_the_asked(tracker, question, text):
             # STOP, or a withdrawal beyond the question asked: honoured as a withdrawal.
             return [*settled(), FollowupAction("action_withdraw_consent")]

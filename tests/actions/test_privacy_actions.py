@@ -115,6 +115,18 @@ async def test_yes_and_no_in_own_words(store: ProfileStore, settings: Settings) 
     assert slot_events(events)["yes_no_pending"] is False
 
 
+async def test_a_question_about_the_erasure_is_answered_and_withdraws_nothing(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = store.leads.update_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    said = "Before I say yes: will that also take me off your mailing lists?"
+    events, dispatcher = await erasure_answer(store, settings, said, intent="opt_out")
+    assert responses(dispatcher) == ["utter_erasure_explained"]
+    assert followups(events) == ["action_listen"] and "yes_no_pending" not in slot_events(events)
+    assert store.contacts.get(contact.id).name == "Dana"
+    assert not [e for e in store.contacts.timeline(contact.id) if "withdr" in e.kind]
+
+
 async def test_two_unclear_answers_pass_the_request_to_the_privacy_team(
     store: ProfileStore, settings: Settings
 ) -> None:
