@@ -450,7 +450,7 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"(?:just|only|simply|merely)\s+(?:(?:here|calling|phoning|ringing|writing|looking|after|"
     r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general)\s+)*"
     r"(?:info\w*|answers?)\b|"
-    r"(?:info\w*|answers?|questions?)\s+only\b|"
+    r"(?:info\w*|answers?|questions?)\s+only\b(?=\s*(?:[.!,;]|please|thanks|thank you|for now|$))|"
     r"not\s+(?:giving|sharing|leaving|providing|handing)\s+(?:out\s+)?(?:you\s+)?(?:my|any|personal)"
     r"\s+(?:details|info\w*|data|particulars)|"
     r"(?:rather not|prefer not to|don'?t want to)\s+(?:give|share|leave|hand)\s+(?:anything|out anything)|"

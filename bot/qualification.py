@@ -212,7 +212,7 @@ def _skip_when(
 
 _NOT_SURE = re.compile(
     r"\b(?:not sure|unsure|no idea|don'?t know|dunno|can'?t say|rather not say|"
-    r"prefer not to say|no comment|depends)\b",
+    r"prefer not to say|no comment)\b",
     re.I,
 )
 

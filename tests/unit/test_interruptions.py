@@ -190,6 +190,7 @@ def test_turning_down_every_detail_is_read(said: str) -> None:
         "I only want to know the price, then book a demo",
         "just me, I'm a freelancer",
         "later today works for a call",
+        "clients contact us at night and we answer only the next day",
     ],
 )
 def test_turning_down_one_question_is_not_turning_down_all(said: str) -> None:

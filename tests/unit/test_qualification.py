@@ -887,3 +887,12 @@ def test_more_times_placed_from_today(said: str, timeline: str | None) -> None:
     from datetime import date
 
     assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
+
+
+@pytest.mark.parametrize(
+    ("field_name", "said"),
+    [("budget", "it depends what it costs, really"), ("authority", "It depends on the amount.")],
+)
+def test_it_depends_is_asked_again_not_set_aside(field_name: str, said: str) -> None:
+    answer = read_answer(field_name, said, None, None)
+    assert answer.value is None and not answer.declined
