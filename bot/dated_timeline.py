@@ -179,7 +179,18 @@ def months_away(text: str, today: date) -> float | None:
                 return _middle_of(year, today)
     if not found:
         return None
+    if _NOT_BEFORE_FIRST.search(text[: min(found)[0] + 1]) or _SETTLED_LATER.search(text):
+        # "Not before Ramadan ends. After Eid, around April": each time named puts it
+        # later, and the last one is when they mean.
+        return max(found)[1]
     return min(found)[1]
+
+
+# A first time that only says when it cannot be, then another: the later one is meant.
+_NOT_BEFORE_FIRST = re.compile(r"\bnot\s+(?:before|until|till|til)\s+\S*$", re.I)
+_SETTLED_LATER = re.compile(
+    r"\bnot\s+(?:before|until|till|til)\b.*[.,;]\s*(?:after|around|so)\b", re.I
+)
 
 
 def _year_of(match: re.Match[str]) -> int | None:

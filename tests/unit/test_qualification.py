@@ -779,6 +779,8 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         ("no hurry, maybe next year", "later"),
         ("we needed it last month tbh", "now"),
         ("dunno, whenever the boss decides", None),
+        # Only when it cannot be, then when it will: the later time is meant.
+        ("Not before Ramadan ends. After Eid, around April", "year"),
     ],
 )
 def test_holidays_and_parts_of_the_year_are_placed_from_today(
