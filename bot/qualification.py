@@ -1072,7 +1072,10 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:decid|approv|sign|choos|pick|say|make|call)\w*|"
                 r"(?:the )?(?:decision|call)(?:'s| is) (?:mine|my own)|mine to make|"
                 r"me (?:who|that) (?:decides?|signs?|approves?|chooses?|makes? the call)|"
-                r"i call the shots|i'?m in charge|that(?:'d| would| will) be me)\b|"
+                r"i call the shots|i'?m in charge|that(?:'d| would| will) be me|"
+                # "me lol its my biz": their own business, so their own decision
+                r"(?:it'?s|its|it is) (?:my|all my) (?:own )?(?:biz|business|company|shop|firm|place)|"
+                r"i own (?:it|the (?:biz|business|company|shop|firm|place))|i'?m the owner)\b|"
                 # A bare "me" (or "myself, obviously") to "will you be the one deciding?"
                 r"^\W*(?:(?:yes|yeah|yep|yup)\W+)?(?:me|myself|moi)"
                 r"(?:\W+(?:obviously|of course|really|alone|only|myself))?\W*$", re.I), "decides"),

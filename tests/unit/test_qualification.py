@@ -73,6 +73,8 @@ def test_budget(text: str, expected: str) -> None:
         ("we decide as a team", None, "influences"),
         ("just researching for now", None, "researching"),
         ("Researching", None, "researching"),
+        ("me lol its my biz", "greet", "decides"),
+        ("I own the shop, so yes", None, "decides"),
     ],
 )
 def test_authority(text: str, intent: str | None, expected: str) -> None:
