@@ -532,6 +532,13 @@ _QUESTION_OPENER = re.compile(
     r"wanted to (?:ask|know|check)|just checking|any idea|is there|are there)",
     re.IGNORECASE,
 )
+# "when we're out on jobs nobody answers": a clause saying when, in a statement, asks
+# nothing (a question ends with its question mark, or starts "when can/do/...").
+_WHEN_CLAUSE = re.compile(
+    r"^(?:when|where|whenever|while)\s+(?:we|we'?re|i|i'?m|they|they'?re|our|my|the|it|it'?s|"
+    r"people|customers|clients|someone|somebody|nobody|leads|staff|everyone)\b",
+    re.IGNORECASE,
+)
 _SELF_STATEMENT = re.compile(
     r"\b(?:my (?:full )?name|i'?m|i’m|i am|this is|i work|my company|our company|call me|"
     r"my (?:e-?mail|phone|number|role|title|job))\b",
@@ -559,9 +566,10 @@ def _sentence_statement(sentence: str) -> str:
         clause = pieces[index]
         separator = pieces[index - 1] if index else ""
         opener = separator.strip().lower() in ("and", "but", "so", "also", "plus", "or")
-        asking = _QUESTION_OPENER.match(clause.strip()) or (
-            opener and _QUESTION_OPENER.match(f"{separator.strip()} {clause.strip()}")
-        )
+        asking = (
+            _QUESTION_OPENER.match(clause.strip())
+            or (opener and _QUESTION_OPENER.match(f"{separator.strip()} {clause.strip()}"))
+        ) and not (_WHEN_CLAUSE.match(clause.strip()) and not sentence.rstrip().endswith("?"))
         if asking:
             return kept
         kept += separator + clause

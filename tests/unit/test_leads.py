@@ -1024,3 +1024,9 @@ def test_out_at_work_is_no_goodbye() -> None:
 @pytest.mark.parametrize("said", ["Later, after I discuss with my team", "Tomorrow", "Maybe"])
 def test_putting_the_name_off_is_no_name(said: str) -> None:
     assert read_message(said, region="US", requested="name").values == {}
+
+
+def test_a_need_that_says_when_is_a_statement_not_a_question() -> None:
+    said = "when we're out on jobs nobody answers the website leads"
+    assert read_message(said, region="US", requested="need").values == {"need": said}
+    assert read_message("when can we meet?", region="US", requested="need").values == {}
