@@ -38,7 +38,13 @@ from actions.slots import (
 )
 from actions.verification import awaiting_code
 from bot.errors import StoreUnavailable
-from bot.interruptions import interrupts_form, is_question, leaves_for_now, wants_no_details
+from bot.interruptions import (
+    interrupts_form,
+    is_question,
+    leaves_for_now,
+    puts_off,
+    wants_no_details,
+)
 from bot.lead_vocabulary import is_job_title
 from bot.leads import Reading, read_message
 from bot.needs import answers_the_need_question, states_a_need
@@ -298,6 +304,10 @@ class ValidateLeadForm(StoreBacked, Action):
             return await self._decline(
                 dispatcher, tracker, requested, turn, Reading(values=others), domain
             )
+        if requested and not leaving and puts_off(turn.text) and said_again(tracker):
+            # "No, thank you, not today." to one question, then the next: not this one
+            # question but all of it, for now; what was given stays.
+            return await self._stop(dispatcher, tracker, turn, for_now=True)
         if requested and not leaving and _declines(turn, requested, reading):
             if gave_nothing and (list_slot(tracker, SKIPPED) or _said_no_details(tracker)):
                 # A second question turned down before any detail was given, or the first

@@ -508,6 +508,19 @@ _LEAVES_FOR_NOW = re.compile(
 )
 
 
+# "No, thank you, not today.": the whole message puts off what was asked.
+_NOT_NOW_ALONE = re.compile(
+    r"^\W*(?:(?:no|nope|nah)\W+)?(?:(?:thanks|thank you)\W+)?not (?:today|now|right now)"
+    r"\W*(?:(?:thanks|thank you)\W*)?$",
+    re.IGNORECASE,
+)
+
+
+def puts_off(text: str) -> bool:
+    """Whether the whole message is a "not now" to the question asked."""
+    return bool(_NOT_NOW_ALONE.match(text.strip()))
+
+
 def leaves_for_now(text: str) -> bool:
     """Whether the person is leaving the conversation for now ("gotta go")."""
     return bool(_LEAVES_FOR_NOW.search(text)) and not is_question(text)

@@ -613,3 +613,22 @@ async def test_asking_for_the_demo_again_sets_the_question_aside_not_asked_forev
     assert "role" in slots.get("skipped_fields", []), (slots, said)
     assert said == ["utter_field_skipped"]
     assert slots["requested_slot"] != "lead_role" and "lead_role" not in slots
+
+
+async def test_not_today_said_again_to_the_next_question_stops_the_form_for_now(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    tracker = make_tracker(
+        text="No, thank you, not today.",
+        intent="deny",
+        slots={"requested_slot": "lead_company", "lead_name": "Gosia"},
+    )
+    tracker.events[:0] = [
+        {"event": "user", "text": "No, thank you, not today."},
+        {"event": "bot", "text": "No problem, we'll skip that."},
+    ]
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_lead_cancelled"]
+    assert slot_events(events).get("requested_slot") is None
