@@ -55,7 +55,7 @@ LEAD = {
 def live(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("custom-qualifying")
     running = launch(
-        root / "var", trained_model, PARLEY_CONTENT_DIR=str(copy_content(root / "content")),
+        root / "var", trained_model, 1, PARLEY_CONTENT_DIR=str(copy_content(root / "content")),
         PARLEY_MODELS_DIR=str(models_beside(root, trained_model)), **voice_env(),
     )  # fmt: skip
     yield running
