@@ -214,7 +214,10 @@ class ValidateLeadForm(StoreBacked, Action):
         following = await step.next_events(
             tracker, ContactId(contact[-1]) if contact and contact[-1] else None
         )
-        return [*events, *following]
+        # Rasa's form asks for the first requested slot a validation sets (and ends on the
+        # last one being None): the built-in "none left" must not come before the field.
+        kept = [e for e in events if not (e.get("event") == "slot" and e["name"] == REQUESTED_SLOT)]
+        return [*kept, *following]
 
     async def _validate_custom(
         self, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -105,6 +105,21 @@ async def test_the_last_built_in_answer_leads_to_the_first_custom_field(
     assert (slots["requested_slot"], slots["custom_field"]) == ("custom_field_value", "heard_from")
 
 
+async def test_the_form_is_told_only_of_the_custom_field_as_its_next_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    # Rasa's form asks for the first requested slot the validation sets: an earlier
+    # "nothing left" would make it ask the first empty built-in slot (a skipped phone).
+    dispatcher = CollectingDispatcher()
+    action = ValidateLeadForm(store=store, settings=settings)
+    tracker = make_tracker(
+        "follow up faster with web leads", slots={**BUILT_IN_DONE, "requested_slot": "lead_need"}
+    )
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    requested = [e["value"] for e in events if e.get("name") == "requested_slot"]
+    assert requested == ["custom_field_value"]
+
+
 async def test_a_field_known_from_an_earlier_conversation_is_not_asked_again(
     store: ProfileStore, settings: Settings
 ) -> None:

@@ -14,6 +14,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from bot.store import Contact
+from bot.types import Channel
 from tests.channels.fake_twilio import FakeTwilio, SentMessage
 from tests.e2e.conftest import Stack, launch
 
@@ -119,7 +120,7 @@ class Phone:
         return self.stack.tracker_slots(self.number)
 
     def contact(self) -> Contact:
-        channel = "whatsapp" if self.whatsapp else "sms"
+        channel: Channel = "whatsapp" if self.whatsapp else "sms"
         contact = self.stack.store.contacts.for_identity(channel, self.number)
         assert contact is not None, f"nothing stored for {channel} {self.number}"
         return contact
