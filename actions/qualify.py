@@ -39,7 +39,7 @@ from bot import routing
 from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import reply_due
-from bot.interruptions import has_cue, interrupts_form
+from bot.interruptions import has_cue, interrupts_form, reads_like
 from bot.leads import states_lead_details
 from bot.phone_places import country_of, country_of_email
 from bot.qualification import (
@@ -142,6 +142,22 @@ def asked_for_meeting(tracker: Tracker) -> bool:
         if name in MEETING_INTENTS and (text.startswith("/") or has_cue(str(name), text)):
             return True
     return False
+
+
+def engagement_in(tracker: Tracker) -> set[str]:
+    """The rubric's engagement events this conversation shows: a pricing question, a demo
+    asked for. Only a message whose words ask counts (or the button): a form answer such as
+    the company "Small Team Co" or the timeline "in a few months" may be classified
+    ask_pricing, and it asks nothing."""
+    shown = set()
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = str(event.get("text") or "")
+        if name in ENGAGEMENT_OF and (text.startswith("/") or reads_like(str(name), text)):
+            shown.add(ENGAGEMENT_OF[name])
+    return shown
 
 
 def asked_for_person(tracker: Tracker) -> bool:
@@ -450,13 +466,7 @@ class ActionRouteLead(QualificationBacked, Action):
 
     async def _record_engagement(self, tracker: Tracker, contact_id: ContactId) -> None:
         """Pricing questions and demo requests in this conversation, once each."""
-        asked = {
-            ENGAGEMENT_OF[intent]
-            for event in tracker.events
-            if event.get("event") == "user"
-            and (intent := ((event.get("parse_data") or {}).get("intent") or {}).get("name"))
-            in ENGAGEMENT_OF
-        }
+        asked = engagement_in(tracker)
         if not asked:
             return
         conversation = conversation_id(tracker)

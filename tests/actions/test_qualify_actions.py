@@ -13,12 +13,13 @@ from actions.clarify import ActionYesNoAnswer
 from actions.qualify import ActionRouteLead, ActionStartQualification, ValidateQualifyForm
 from bot.settings import Settings
 from bot.store import ProfileStore
+from bot.types import ContactId
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 DOMAIN: dict[str, Any] = {}
 
 
-def _contact(store: ProfileStore) -> str:
+def _contact(store: ProfileStore) -> ContactId:
     contact = store.leads.update_fields(
         "rest", "visitor-1", {"name": "Dana", "email": "dana@acme.io"}, "visitor-1"
     )
@@ -250,6 +251,50 @@ async def test_a_strong_lead_is_offered_a_person_and_a_weak_one_a_close(
     )
     assert responses(dispatcher) == ["utter_route_booking"]
     assert slot_events(events)["yes_no_question"] == "meeting"
+
+
+def _said(text: str, intent: str, confidence: float) -> dict[str, Any]:
+    parsed = {"intent": {"name": intent, "confidence": confidence}}
+    return {"event": "user", "text": text, "parse_data": parsed}
+
+
+async def test_only_words_that_ask_count_as_a_pricing_question_or_a_demo_request(
+    store: ProfileStore, settings: Settings
+) -> None:
+    # As classified in a real conversation: the company and the timeline, answers to the
+    # bot's questions, came back as ask_pricing; they made a C lead a B one.
+    contact_id = _contact(store)
+    store.leads.record_qualification(
+        contact_id,
+        {"company_size": "1-10", "authority": "influences", "budget": "1k_10k",
+         "timeline": "quarter"},
+        channel="rest", conversation_id="visitor-1",
+    )  # fmt: skip
+    tracker = make_tracker("in a few months", slots={"contact_id": contact_id, "lead_name": "Pri"})
+    tracker.events[:0] = [
+        _said("Small Team Co", "ask_pricing", 0.56),
+        _said("in a few months", "ask_pricing", 0.63),
+        _said("Acme Demolition", "request_demo", 0.61),
+    ]
+    events = await ActionRouteLead(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    kinds = {e.kind for e in store.contacts.timeline(contact_id)}
+    assert not kinds & {"asked_pricing", "requested_demo"}
+    assert slot_events(events)["lead_grade"] == "C"
+
+    # Asked in words (or with the button), they count, once each.
+    tracker.events[:0] = [
+        _said("how much does it cost?", "ask_pricing", 0.98),
+        _said("/request_demo", "request_demo", 1.0),
+        _said("what does it cost per seat", "ask_pricing", 0.9),
+    ]
+    await ActionRouteLead(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    kinds_seen = [e.kind for e in store.contacts.timeline(contact_id)]
+    assert kinds_seen.count("asked_pricing") == 1
+    assert kinds_seen.count("requested_demo") == 1
 
 
 # ---- (#18) The offers are yes/no questions (actions/clarify.py).
