@@ -390,7 +390,7 @@ def test_sms_asks_everything_new_and_follows_the_rule(
     stored_everywhere(live, contact, "event")
 
 
-def test_a_call_asks_the_new_field_and_question_by_voice(
+def test_a_call_asks_the_new_field_and_question_and_understands_the_topic(
     live: Stack, published: dict[str, Any]
 ) -> None:
     call = PhoneCall(live)
@@ -398,6 +398,8 @@ def test_a_call_asks_the_new_field_and_question_by_voice(
     assert "name" in call.press("1")
     answered = call.say("first, do you have a nonprofit discount?")
     assert "30% off" in answered and "name" in answered.split("30% off", 1)[1], answered
+    answered = call.say("and are you hiring at the moment?")
+    assert "careers page" in answered and "name" in answered.split("careers page", 1)[1], answered
     assert "email" in call.say("Lee Park")
     assert "phone" in call.say("lee at marketer-voice dot io")
     assert "company" in call.say("skip")
