@@ -58,6 +58,18 @@ _WHY = re.compile(
 _FILES: dict[Path, custom_fields.LeadFieldsFile] = {}
 
 
+# Each type asked a second time in its own other words (domain.yml).
+ASKED_AGAIN: dict[str, str] = {
+    "text": "utter_custom_field_again_text",
+    "choice": "utter_custom_field_again_choice",
+    "number": "utter_custom_field_again_number",
+    "date": "utter_custom_field_again_date",
+    "email": "utter_custom_field_again_email",
+    "phone": "utter_custom_field_again_phone",
+    "yes_no": "utter_custom_field_again_yes_no",
+}
+
+
 def current_fields(settings: Settings) -> LeadFields:
     """The published fields; a file someone broke by hand asks nothing (and says so in
     the log) rather than breaking the lead form."""
@@ -127,7 +139,7 @@ class ActionAskCustomFieldValue(StoreBacked, Action):
             )
         elif int(tracker.get_slot(ATTEMPTS) or 0):
             dispatcher.utter_message(
-                response=f"utter_custom_field_again_{field.type}",
+                response=ASKED_AGAIN[field.type],
                 question=question,
                 buttons=buttons,
             )

@@ -155,9 +155,10 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if tracker.active_loop.get("name"):
         dispatcher.utter_message(response=SAY_AGAIN)
         return True
-    if rephrase:
+    if rephrase or _asked_again(tracker):
         # Other words, not the same ones again: outside a form the bot's last words were
         # an invitation or an answer, and what it can do is the plainest way to go on.
+        # Asked to repeat a second time running, the same words did not help either.
         dispatcher.utter_message(response=REPHRASED)
         return True
     said = previous_messages(events)
@@ -166,6 +167,12 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     for message in said:
         dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
     return True
+
+
+def _asked_again(tracker: Tracker) -> bool:
+    """Whether the message before this one also asked to hear the bot's words again."""
+    users = [e for e in reversed(tracker.events) if e.get("event") == "user"]
+    return len(users) > 1 and asks_to_repeat(str(users[1].get("text") or ""))
 
 
 def previous_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -77,6 +77,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "is not an issue", "are not an issue",
     ),
     _NO: (
+        # "Nah, all good": no need, thanks (the longest phrase wins over "all good").
+        "nah all good", "no all good", "nope all good", "nah i am good", "no i am good",
+        "nah we are good", "no we are good", "nah i am fine", "no i am fine",
+        "nah im good",
         "no", "n", "nope", "nop", "nah", "naa", "na", "nay", "naw", "never", "no way",
         "negative", "no thanks", "no thank you", "no ta", "no need", "not necessary",
         "not really", "not at all", "not now", "not right now", "not at the moment",

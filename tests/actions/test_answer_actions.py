@@ -345,6 +345,13 @@ async def test_asked_to_rephrase_the_bot_finds_other_words(asked: str) -> None:
     assert message["response"] == "utter_rephrase_what_i_do"
 
 
+async def test_asked_to_repeat_twice_running_the_bot_finds_other_words() -> None:
+    offer = bot("utter_greet_again")
+    events = [user("hooroo", "greet"), offer, user("sorry?"), offer, user("sorry?")]
+    [message] = await said(ActionFallback(), tracker(events))
+    assert message["response"] == "utter_rephrase_what_i_do"
+
+
 async def test_asked_to_repeat_in_a_form_the_form_asks_again_after_a_short_yes() -> None:
     events = [user("dana", "inform"), bot("utter_ask_lead_email"), user("you what?")]
     [message] = await said(ActionFallback(), tracker(events, loop="lead_form"))

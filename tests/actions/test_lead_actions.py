@@ -200,6 +200,24 @@ async def test_asked_to_put_the_summary_question_differently_it_is_not_an_unclea
     assert followups(events) == ["action_listen"] and "yes_no_unclear" not in slot_events(events)
 
 
+async def test_asked_to_put_it_differently_a_second_time_counts_as_unclear(
+    store: ProfileStore, settings: Settings
+) -> None:
+    said = "Sorry, can you rephrase?"
+    _, dispatcher = await summary_answer(store, settings, said, yes_no_unclear=1)
+    assert responses(dispatcher) == ["utter_clarify_summary"]
+    tracker_text = [said, said]
+    dispatcher = CollectingDispatcher()
+    tracker = after(
+        "action_yes_no_answer",
+        make_tracker(tracker_text[1], intent="nlu_fallback", confidence=0.5,
+                     slots={**SUMMARY_OPEN, "yes_no_unclear": 1}),
+    )  # fmt: skip
+    tracker.events.insert(0, {"event": "user", "text": tracker_text[0]})
+    await ActionYesNoAnswer(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_summary_unconfirmed"]
+
+
 async def test_no_again_after_what_to_change_leaves_the_summary_unconfirmed(
     store: ProfileStore, settings: Settings
 ) -> None:

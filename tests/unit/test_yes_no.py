@@ -56,6 +56,8 @@ def test_plain_yeses(text: str) -> None:
         "thanks but no thanks",
         "nah, you're alright",
         "not good",
+        "nah all good, cheers",
+        "no, I'm good",
     ],
 )
 def test_plain_noes(text: str) -> None:
