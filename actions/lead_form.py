@@ -297,6 +297,9 @@ class ValidateLeadForm(StoreBacked, Action):
             and requested not in ("name", "email")
             and turn.intent in _ALREADY_UNDER_WAY
             and turn.is_interruption()
+            # A phone number or a company read from it is an answer ("just call me on
+            # ..."); role and need take any words, so there a reading says nothing.
+            and (requested not in reading.values or requested in ("role", "need"))
             and not _answers_despite_cue(tracker, turn, requested, reading)
             and (said_again(tracker) or _JUST_THAT.search(turn.text))
         ):

@@ -632,3 +632,16 @@ async def test_not_today_said_again_to_the_next_question_stops_the_form_for_now(
     events = await action.run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_lead_cancelled"]
     assert slot_events(events).get("requested_slot") is None
+
+
+async def test_a_number_given_with_a_request_for_the_meeting_is_kept(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(
+        action,
+        text="just book me in, my cell is 415 555 0134",
+        intent="book_meeting",
+        slots={"requested_slot": "lead_phone", "lead_name": "Jo", "lead_email": "jo@acme.io"},
+    )
+    assert slots.get("lead_phone") == "+14155550134", slots
