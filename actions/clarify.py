@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import ActionResubscribe
-from actions.deps import StoreBacked, conversation_id
+from actions.deps import StoreBacked, conversation_id, previous_user_text
 from actions.open_question import (
     ACTION_NAME,
     CONSENT_ANSWERED,
@@ -120,9 +120,10 @@ class ActionYesNoAnswer(StoreBacked, Action):
             # Slots outlive sessions: a question from an earlier visit is no longer open.
             dispatcher.utter_message(response="utter_greet")
             return [*settled(), FollowupAction("action_listen")]
-        if asks_to_rephrase(text) and not _asked_before(tracker):
-            # "Could you put that differently?": the question in its other words, and
-            # not counted as an unclear answer.
+        if asks_to_rephrase(text) and not asks_to_rephrase(previous_user_text(tracker)):
+            # "Could you put that differently?": the question in its other words, and not
+            # counted as an unclear answer. Asked again right after, it counts, so that the
+            # conversation moves on.
             return self._rephrase(dispatcher, tracker, str(question))
         if question == "summary":
             return self._summary(dispatcher, tracker)
@@ -282,13 +283,6 @@ def _leaving(tracker: Tracker) -> bool:
     message = tracker.latest_message
     intent = (message.get("intent") or {}).get("name")
     return intent == "cancel" and has_cue("cancel", str(message.get("text") or ""))
-
-
-def _asked_before(tracker: Tracker) -> bool:
-    """Whether the message before this one already asked for other words: the second
-    time it counts as an unclear answer, so that the conversation moves on."""
-    users = [e for e in reversed(tracker.events) if e.get("event") == "user"]
-    return len(users) > 1 and asks_to_rephrase(str(users[1].get("text") or ""))
 
 
 # Each open question in other words than it was asked (the consent one needs its purpose).

@@ -120,3 +120,9 @@ def caller_number(tracker: Tracker) -> str | None:
 
 def conversation_id(tracker: Tracker) -> str:
     return tracker.sender_id
+
+
+def previous_user_text(tracker: Tracker) -> str:
+    """What the person said in the message before the latest one ("" if none)."""
+    users = [e for e in reversed(tracker.events) if e.get("event") == "user"]
+    return str(users[1].get("text") or "") if len(users) > 1 else ""

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
-from actions.deps import StoreBacked
+from actions.deps import StoreBacked, previous_user_text
 from actions.knowledge import knowledge_answer
 from bot.repair import asks_to_repeat, asks_to_rephrase
 
@@ -155,7 +155,7 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if tracker.active_loop.get("name"):
         dispatcher.utter_message(response=SAY_AGAIN)
         return True
-    if rephrase or _asked_again(tracker):
+    if rephrase or asks_to_repeat(previous_user_text(tracker)):
         # Other words, not the same ones again: outside a form the bot's last words were
         # an invitation or an answer, and what it can do is the plainest way to go on.
         # Asked to repeat a second time running, the same words did not help either.
@@ -167,12 +167,6 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     for message in said:
         dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
     return True
-
-
-def _asked_again(tracker: Tracker) -> bool:
-    """Whether the message before this one also asked to hear the bot's words again."""
-    users = [e for e in reversed(tracker.events) if e.get("event") == "user"]
-    return len(users) > 1 and asks_to_repeat(str(users[1].get("text") or ""))
 
 
 def previous_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
