@@ -247,6 +247,11 @@ _FIELD_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def reason_for(field: str) -> str:
+    """Why the bot asks for a detail, in a sentence ("general" for one it does not know)."""
+    return _REASONS.get(field, _REASONS["general"])
+
+
 def field_asked_about(text: str, requested: str | None) -> str:
     """Which detail "why do you need ...?" is about: the one it names, else the one asked."""
     for field, words in _FIELD_WORDS:

@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
 from actions.deps import StoreBacked, previous_user_text
 from actions.knowledge import knowledge_answer
+from actions.what_is_meant import explain_the_question
 from bot.repair import asks_to_repeat, asks_to_rephrase
 
 REPHRASE = "utter_fallback_rephrase"
@@ -125,6 +126,11 @@ class ActionFallback(StoreBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = str(tracker.latest_message.get("text") or "")
+        if intent in RULE_INTENTS and tracker.active_loop.get("name"):
+            explained = explain_the_question(dispatcher, tracker, text)
+            if explained is not None:
+                return explained  # "do you mean our office or the whole group?"
         if intent in RULE_INTENTS and _say_again(dispatcher, tracker):
             return []
         if intent in RULE_INTENTS and (

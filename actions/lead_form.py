@@ -18,9 +18,15 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import QUESTION_INTENTS, session_events
+from actions.answers import QUESTION_INTENTS, reason_for, session_events
 from actions.custom_fields import CUSTOM_VALUE, CustomFieldStep, asks_why
-from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
+from actions.deps import (
+    StoreBacked,
+    caller_number,
+    channel_of,
+    conversation_id,
+    previous_user_text,
+)
 from actions.knowledge import knowledge_answer
 from actions.slots import (
     ATTEMPTS,
@@ -37,6 +43,7 @@ from actions.slots import (
     slots_from_contact,
 )
 from actions.verification import awaiting_code
+from actions.what_is_meant import explain_the_question
 from bot.errors import StoreUnavailable
 from bot.interruptions import (
     interrupts_form,
@@ -47,6 +54,7 @@ from bot.interruptions import (
 )
 from bot.lead_vocabulary import is_job_title
 from bot.leads import Reading, read_message
+from bot.meeting_choice import wants_time_first
 from bot.needs import answers_the_need_question, states_a_need
 from bot.types import LEAD_FIELDS, ContactId, LeadField
 
@@ -269,6 +277,11 @@ class ValidateLeadForm(StoreBacked, Action):
         if await awaiting_code(self, tracker):
             return []  # a code sent from here: action_verify_code checks it
         reading = self._read(tracker, turn, requested)
+        if requested and _says_nothing_else(reading, requested):
+            if (explained := explain_the_question(dispatcher, tracker, turn.text)) is not None:
+                return explained  # "like my job title?": asked again in other words
+            if wants_time_first(turn.text):
+                return self._time_first(dispatcher, tracker, requested, turn, domain)
         if (
             requested
             and not turn.is_interruption()
@@ -378,6 +391,10 @@ class ValidateLeadForm(StoreBacked, Action):
     ) -> list[EventType]:
         """The person turned the question down: set it aside, keep only what they stated
         outright elsewhere in the message ("no phone, but I'm at Acme")."""
+        if asks_why(turn.text, turn.intent):
+            # "Why do you need my email already? I only wanted to look.": the reason, then
+            # the question set aside as they wish.
+            dispatcher.utter_message(response="utter_answer_why_needed", reason=reason_for(field))
         if not reading.values:
             return self._skip(dispatcher, tracker, field, turn, domain)
         skipped = [*list_slot(tracker, SKIPPED), field]
@@ -390,6 +407,23 @@ class ValidateLeadForm(StoreBacked, Action):
             SlotSet(NEEDS_HELP, False),
             *events,
         ]
+
+    def _time_first(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        field: LeadField,
+        turn: Turn,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """ "Can we sort out a time first?": the times come once there is a way to send the
+        invitation, said once; asked again, this question is set aside, not repeated."""
+        if wants_time_first(previous_user_text(tracker)):
+            return self._skip(
+                dispatcher, tracker, field, turn, domain, response="utter_skipped_for_now"
+            )
+        dispatcher.utter_message(response="utter_time_after_details")
+        return []
 
     async def _skip_phone_and_read_on(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, domain: DomainDict
@@ -522,6 +556,17 @@ class ValidateLeadForm(StoreBacked, Action):
                 dispatcher.utter_message(
                     response=PROBLEM_RESPONSES.get(problem, "utter_invalid_text")
                 )
+
+
+_FREE_TEXT: frozenset[LeadField] = frozenset({"role", "need"})
+
+
+def _says_nothing_else(reading: Reading, requested: LeadField) -> bool:
+    """No detail read but, at most, the free text of the question asked (a role or a need
+    takes any words, "like my job title?" included)."""
+    if requested in _FREE_TEXT:
+        return set(reading.values) <= {requested}
+    return not reading.values
 
 
 def _states_contact(stated: Reading, turn: Turn) -> bool:

@@ -35,6 +35,7 @@ from actions.slots import (
     list_slot,
 )
 from actions.verification import awaiting_code
+from actions.what_is_meant import explain_the_question
 from bot import routing
 from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
@@ -292,6 +293,14 @@ class ValidateQualifyForm(QualificationBacked, Action):
         }
         if answer.value is not None:
             answers[requested] = answer.value
+        if (
+            not answers
+            and not answer.declined
+            and (explained := explain_the_question(dispatcher, tracker, turn.text)) is not None
+        ):
+            # "Do you mean our office or the whole group?": what the question means, then
+            # the question again, not counted as an answer that failed.
+            return [*explained, SlotSet(READ_UNTIL, turn.message_id), *asking(config, requested)]
         interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
         if (
             not answers

@@ -86,3 +86,23 @@ def _hour_of(text: str) -> tuple[int, int] | None:
         if 0 <= hour < 24 and 0 <= minute < 60:
             return hour, minute
     return None
+
+
+# "can we sort out a time first?", "book the slot first, details after": the meeting before
+# the details. Booking needs a way to send the invitation, so the details still come first,
+# but the person is told why rather than asked the same question again.
+_TIME_FIRST = re.compile(
+    r"\b(?:(?:sort|pick|choose|set|book|agree|fix|lock|nail|find|get|grab|arrange|schedule)"
+    r"(?: out| in| down| up)? (?:a|the|our|my) (?:time|slot|date|day|meeting|call|demo|appointment)"
+    r"(?: slot)? (?:first|before(?: (?:that|this|anything|the details|i give)\b)?)|"
+    r"(?:time|slot|date|meeting|call|demo|appointment) first\b|"
+    r"(?:details|info|information|name|email) (?:after|afterwards|later)\b.*\b(?:time|slot|meeting|call|demo)\b|"
+    r"(?:time|slot|date|meeting|call|demo)\b.*\b(?:then|and then|before) (?:i(?:'ll| will)? give|"
+    r"the details|my details)\b)",
+    re.IGNORECASE,
+)
+
+
+def wants_time_first(text: str) -> bool:
+    """Whether the message asks to pick the meeting time before giving any details."""
+    return bool(_TIME_FIRST.search(text))

@@ -59,3 +59,65 @@ _REPHRASE = re.compile(
 def asks_to_rephrase(text: str) -> bool:
     """Whether the whole message asks for the last words put another way."""
     return bool(text) and not text.startswith("/") and bool(_REPHRASE.match(text.strip()))
+
+
+# A question about the question just asked: "like my job title?", "do you mean our office
+# or the whole group?", "my position?". Neither an answer nor a question about the product:
+# the question is asked again in other words, saying what a good answer looks like.
+_WHAT_IS_MEANT = re.compile(
+    r"^\W*(?:(?:sorry|sry|so|ok|okay|oh|um|uh|wait|hang on|hmm+)\W+)*"
+    r"(?:like|as in|you mean|do you mean|did you mean|meaning|is that|does that mean|"
+    r"are you asking(?: for| about)?|which one|which|what kind of|what sort of|what type of)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
+    "name": re.compile(r"\b(?:full|first|last|real|sur)\s?name\b|\bname\b", re.I),
+    "email": re.compile(r"\b(?:e-?mail|address)\b", re.I),
+    "phone": re.compile(r"\b(?:phone|number|mobile|cell|landline)\b", re.I),
+    "company": re.compile(
+        r"\b(?:company|organi[sz]ation|business|employer|group|office|firm|branch|"
+        r"parent company|subsidiary|department)\b",
+        re.I,
+    ),
+    "role": re.compile(r"\b(?:job|title|position|role|designation|department|what i do)\b", re.I),
+    "need": re.compile(r"\b(?:solve|problem|improve|fix|hoping|goal|use it for)\b", re.I),
+    "company_size": re.compile(
+        r"\b(?:office|offices|group|whole|company|companies|branch|branches|location|site|"
+        r"staff|employees|people|headcount|contractors|freelancers|volunteers|part[- ]timers|"
+        r"team|department|globally|worldwide|including)\b",
+        re.I,
+    ),
+    "authority": re.compile(
+        r"\b(?:decide|decision|decides|sign|signs|sign off|approve|approves|final say|budget|"
+        r"boss|board|buy|buying|purchase)\b",
+        re.I,
+    ),
+    "budget": re.compile(
+        r"\b(?:month|monthly|year|yearly|annual|annually|total|budget|currency|dollars|usd|"
+        r"euros?|pounds|rupees|per (?:seat|user)|one[- ]off|setup|including)\b",
+        re.I,
+    ),
+    "timeline": re.compile(
+        r"\b(?:start|starting|go live|live|launch|sign|signing|decide|deciding|rollout|roll out|"
+        r"trial|using|in place|set up)\b",
+        re.I,
+    ),
+}
+_LONGEST_CHECK = 12  # words: a longer message says more than a check on the question
+
+
+def checks_the_question(text: str, field: str) -> bool:
+    """Whether the whole message asks what the question about `field` means, rather than
+    answering it ("like my job title?" when the role is asked)."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("/") or "@" in stripped:
+        return False
+    if len(stripped.split()) > _LONGEST_CHECK or any(ch.isdigit() for ch in stripped):
+        return False
+    asked = stripped.endswith("?")
+    cue = _WHAT_IS_MEANT.match(stripped) is not None
+    subject = _SUBJECT_WORDS.get(field)
+    names_subject = subject is not None and subject.search(stripped) is not None
+    # "CEO?" is an answer said with a rising voice; "my job title?" names the question's
+    # subject, "do you mean ...?" says what it is.
+    return asked and (cue or names_subject)

@@ -33,6 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.interruptions import defers, is_question, only_announces
 from bot.lead_vocabulary import names_a_tool
+from bot.meeting_choice import wants_time_first
 from bot.needs import fits_question, states_a_need
 from bot.repair import asks_to_repeat
 from nlu.explicit_details import settle_intent
@@ -162,7 +163,7 @@ _WHAT_IT_DOES = re.compile(
 # "What would you do with our supporters' data?", "how do you handle my details?"
 _DATA_USE = re.compile(
     r"\bwhat (?:do|would|will|does|did) (?:you|u|parley|your team|your company)"
-    r"(?: guys| all| lot| folks)? (?:do|use) "
+    r"(?: guys| all| lot| folks)?(?: actually| really| exactly| then)? (?:do|use) "
     r"(?:\w+\W*){0,2}\b(?:with |w/? )?(?:my|our|the|their|\w+'?s?)?\W*(?:\w+\W+){0,2}"
     r"(?:data|details|information|info|email|emails|number)\b|"
     r"\bhow (?:do|would|will|does) (?:you|parley) (?:use|handle|store|protect|keep|process|look after) "
@@ -425,6 +426,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
+    if wants_time_first(text):
+        # "can we sort out a time first?": the meeting, before any detail (the lead form
+        # says why the details come first; actions/lead_form.py).
+        return None if intent == "book_meeting" else "book_meeting"
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"
@@ -480,6 +485,8 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "ask_next_steps"
     if intent == "nlu_fallback" and _DATA_USE.search(text):
         return "ask_data_use"
+    if intent in _ASKED_THE_PRODUCT and _DATA_USE.search(text) and is_question(text):
+        return "ask_data_use"  # "wait, what do you actually do with all this info?"
     if intent in UNPLACED_INTENTS and (found := clear_request(text) or _about_the_product(text)):
         return found
     if intent in _NEED_GUESSES and not _INTEGRATION.search(text) and states_a_need(text):

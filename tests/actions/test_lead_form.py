@@ -645,3 +645,57 @@ async def test_a_number_given_with_a_request_for_the_meeting_is_kept(
         slots={"requested_slot": "lead_phone", "lead_name": "Jo", "lead_email": "jo@acme.io"},
     )
     assert slots.get("lead_phone") == "+14155550134", slots
+
+
+async def test_a_question_about_the_question_is_asked_again_in_its_help_words(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action, text="like my job title?", slots={"requested_slot": "lead_role"}
+    )
+    assert slots == {"needs_help": True} and said == []
+    # "CEO?" said with a rising voice is still the answer.
+    answered, _ = await run(action, text="CEO?", slots={"requested_slot": "lead_role"})
+    assert answered["lead_role"] == "CEO"
+
+
+async def test_asking_why_while_turning_the_question_down_hears_why_then_it_is_skipped(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "Why do you need my email already? I only wanted to look.",
+        slots={"requested_slot": "lead_email", "lead_name": "Gosia"},
+    )
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_answer_why_needed", "utter_field_skipped"]
+    assert "email" in dispatcher.messages[0]["reason"].lower()
+    assert slot_events(events)["skipped_fields"] == ["email"]
+
+
+async def test_a_time_first_hears_why_the_details_come_first_once_then_the_question_waits(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="sorry can we just sort out a time first",
+        intent="book_meeting",
+        slots={"requested_slot": "lead_name"},
+    )
+    assert said == ["utter_time_after_details"] and "lead_name" not in slots
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "sorry can we just sort out a time first",
+        intent="book_meeting",
+        slots={"requested_slot": "lead_name"},
+    )
+    tracker.events[:0] = [
+        {"event": "user", "text": "can we just sort out a time first?"},
+        {"event": "bot", "text": "Happy to find you a time: ..."},
+    ]
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_skipped_for_now"]
+    assert slot_events(events)["skipped_fields"] == ["name"]

@@ -531,3 +531,23 @@ async def test_putting_the_meeting_off_books_nothing(
         intent="nlu_fallback",
     )
     assert said == ["utter_route_declined"] and "action_start_booking" not in followups(events)
+
+
+async def test_asked_what_the_question_means_it_is_explained_and_asked_again_uncounted(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store,
+        settings,
+        "Sorry, do you mean our office or the whole group?",
+        "qual_company_size",
+        contact_id=contact_id,
+    )
+    assert said == ["utter_explain_qual_company_size"]
+    assert slots["requested_slot"] == "qual_company_size"
+    assert "qual_company_size" not in slots and "qual_attempts" not in slots
+    _, said_budget = await _validate(
+        store, settings, "per month or per year?", "qual_budget", contact_id=contact_id
+    )
+    assert said_budget == ["utter_explain_qual_budget"]

@@ -479,3 +479,15 @@ def test_working_on_a_channel_and_wanting_details_of_the_product(
 )
 def test_a_person_and_only_a_person_is_a_request_for_one(text: str) -> None:
     assert corrected_intent(text, "nlu_fallback", []) == "human_handoff"
+
+
+def test_what_is_done_with_the_details_is_asked_even_when_taken_for_the_product() -> None:
+    text = "wait, what do you actually do with all this info?"
+    assert corrected_intent(text, "request_info", []) == "ask_data_use"
+    assert corrected_intent("what does it actually do?", "request_info", []) is None
+
+
+def test_a_time_before_the_details_asks_for_a_meeting() -> None:
+    text = "sorry can we just sort out a time first"
+    assert corrected_intent(text, "request_info", []) == "book_meeting"
+    assert corrected_intent(text, "book_meeting", []) is None

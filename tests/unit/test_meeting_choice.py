@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.meeting_choice import label, match_choice
+from bot.meeting_choice import label, match_choice, wants_time_first
 
 TZ = "Europe/Berlin"
 # Tue 1 Dec 2026 10:00 and 14:00 Berlin, Wed 2 Dec 10:00 Berlin.
@@ -51,3 +51,30 @@ def test_ambiguous_or_unknown_picks_nothing(text: str) -> None:
 
 def test_no_options() -> None:
     assert match_choice("1", [], TZ) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorry can we just sort out a time first",
+        "Could we sort out a time first? I'll give you my details after.",
+        "can we pick a slot first",
+        "book the call first then I'll give my details",
+        "let's set a date first",
+    ],
+)
+def test_a_time_before_the_details_is_asked_for(text: str) -> None:
+    assert wants_time_first(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the first time is good",
+        "the first one",
+        "I want to book a demo",
+        "I need to check with my team first",
+    ],
+)
+def test_picking_the_first_time_or_booking_is_not_time_first(text: str) -> None:
+    assert not wants_time_first(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.repair import asks_to_repeat, asks_to_rephrase
+from bot.repair import asks_to_repeat, asks_to_rephrase, checks_the_question
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,34 @@ def test_asking_for_other_words(text: str) -> None:
 )
 def test_questions_and_answers_are_neither(text: str) -> None:
     assert not asks_to_rephrase(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("like my job title?", "role"),
+        ("my position?", "role"),
+        ("Sorry, do you mean our office or the whole group?", "company_size"),
+        ("per month or per year?", "budget"),
+        ("is that my work email?", "email"),
+        ("the parent company or the branch?", "company"),
+        ("you mean do I sign the contract?", "authority"),
+    ],
+)
+def test_a_question_about_the_question_is_a_check_not_an_answer(text: str, field: str) -> None:
+    assert checks_the_question(text, field)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("CEO?", "role"),
+        ("Head of marketing?", "role"),
+        ("Acme Inc?", "company"),
+        ("about 50?", "company_size"),
+        ("I am the CEO", "role"),
+        ("dana@acme.io?", "email"),
+    ],
+)
+def test_an_answer_with_a_rising_voice_is_still_an_answer(text: str, field: str) -> None:
+    assert not checks_the_question(text, field)

@@ -1,0 +1,53 @@
+"""A question about the question just asked: "like my job title?", "do you mean our office
+or the whole group?", "per month or per year?".
+
+Neither an answer nor a question about the product: the question is put in other words
+that say what a good answer looks like, and nothing counts as a failed answer. A detail of
+the lead form is asked again in its help wording (the `needs_help` variant of its
+question); a built-in qualifying question gets a sentence saying what it means, then the
+form asks it again with its buttons.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.slots import FIELD_OF, NEEDS_HELP, REQUESTED_SLOT
+from bot.repair import asks_to_rephrase, checks_the_question
+
+QUALIFYING_EXPLAINED = {
+    "company_size": "utter_explain_qual_company_size",
+    "authority": "utter_explain_qual_authority",
+    "budget": "utter_explain_qual_budget",
+    "timeline": "utter_explain_qual_timeline",
+}
+_QUALIFYING_PREFIX = "qual_"
+
+
+def field_being_asked(tracker: Tracker) -> str | None:
+    """The lead detail or built-in qualifying question the bot is waiting for, if any."""
+    slot = str(tracker.get_slot(REQUESTED_SLOT) or "")
+    if slot in FIELD_OF:
+        return FIELD_OF[slot]
+    field = slot.removeprefix(_QUALIFYING_PREFIX)
+    return field if slot.startswith(_QUALIFYING_PREFIX) and field in QUALIFYING_EXPLAINED else None
+
+
+def asks_what_is_meant(text: str, field: str) -> bool:
+    return checks_the_question(text, field) or asks_to_rephrase(text)
+
+
+def explain_the_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[EventType] | None:
+    """The events that put the question in other words when `text` asks what it means;
+    None when it does not (or no question is waiting)."""
+    field = field_being_asked(tracker)
+    if field is None or not asks_what_is_meant(text, field):
+        return None
+    if field in QUALIFYING_EXPLAINED:
+        dispatcher.utter_message(response=QUALIFYING_EXPLAINED[field])
+        return []
+    return [SlotSet(NEEDS_HELP, True)]
