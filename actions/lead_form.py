@@ -309,7 +309,8 @@ class ValidateLeadForm(StoreBacked, Action):
             requested
             and requested not in ("name", "email")
             and turn.intent in _ALREADY_UNDER_WAY
-            and turn.is_interruption()
+            # A meeting is no interruption of the form elsewhere, but the same request here
+            and interrupts_form(turn.text, turn.intent, turn.confidence, _ALREADY_UNDER_WAY)
             # A phone number or a company read from it is an answer ("just call me on
             # ..."); role and need take any words, so there a reading says nothing.
             and (requested not in reading.values or requested in ("role", "need"))

@@ -162,7 +162,10 @@ _RUBBER_STAMP = re.compile(
     r"\b(?:just|only|simply) (?:signs?|approves?|rubber[- ]stamps?|okays?) (?:off )?"
     r"(?:what(?:ever)?|anything) i (?:say|recommend|suggest|want|choose|pick|decide)\b|"
     r"\b(?:mostly|mainly|basically|largely|really|practically|effectively) (?:it'?s |it is |is )?"
-    r"my (?:decision|call)\b",
+    r"my (?:decision|call)\b|"
+    # "i decide, cfo just signs the invoice": someone else only does the paperwork
+    r"\b(?:just|only|simply|merely) (?:signs?|pays?|approves?|okays?|processes) (?:off )?(?:the )?"
+    r"(?:invoices?|cheques?|checks?|paperwork|contracts?|pos?|purchase orders?|bills?|payments?)\b",
 )
 
 

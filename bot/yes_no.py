@@ -436,6 +436,13 @@ _CORRECTIONS = (
         rf"(?:{_VALUE_AFTER})?",
         re.I,
     ),
+    # "You left out my second surname, it's María Fernanda Rojas Villalobos"
+    re.compile(
+        r"\byou(?:'ve| have)? (?:left out|left off|missed(?: out)?|forgot|forgotten|dropped|"
+        r"cut(?: off)?|did ?n[o']?t (?:include|put in|add|write))"
+        rf" (?:{_OWNER} )?(?:second |middle |other |full |last |whole )?{_FIELD}\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
     # "change my email to ...", "please fix the company"
     re.compile(
         rf"\b(?:change|fix|update|correct|edit|amend) {_OWNER} {_FIELD}\b(?:\s+to\s+(?P<value>\S.*))?",

@@ -699,3 +699,18 @@ async def test_a_time_first_hears_why_the_details_come_first_once_then_the_quest
     events = await action.run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_skipped_for_now"]
     assert slot_events(events)["skipped_fields"] == ["name"]
+
+
+async def test_wanting_just_the_meeting_when_the_role_is_asked_sets_the_role_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="just want to book the call 🙂",
+        intent="book_meeting",
+        confidence=0.9,
+        slots={"requested_slot": "lead_role", "lead_name": "Priya"},
+    )
+    assert "lead_role" not in slots and slots["skipped_fields"] == ["role"]
+    assert said == ["utter_field_skipped"]

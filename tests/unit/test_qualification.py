@@ -672,6 +672,8 @@ def test_a_scale_said_once_in_words_reaches_both_ends_of_the_range() -> None:
     [
         ("I am investigating on behalf of my division manager; I do not decide.", "researching"),
         ("Mostly is my decision, the CEO just signs what I say", "decides"),
+        ("me. the owner only signs the cheques", "decides"),
+        ("the CFO signs the contract", "influences"),
     ],
 )
 def test_who_really_decides(said: str, authority: str) -> None:

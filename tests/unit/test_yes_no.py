@@ -213,6 +213,11 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
             Correction("name", "Kenji Watanabe"),
         ),
         ("I gave you the wrong email, it is k@hoshino.jp", Correction("email", "k@hoshino.jp")),
+        (
+            "You left out my second surname, it's Ana Lucía Pérez Quiroga",
+            Correction("name", "Ana Lucía Pérez Quiroga"),
+        ),
+        ("you forgot my company", Correction("company")),
     ],
 )
 def test_corrections(text: str, correction: Correction) -> None:
@@ -229,6 +234,7 @@ def test_corrections(text: str, correction: Correction) -> None:
         "yes",
         "put me down as interested",
         "I got the job last year",
+        "you forgot to ask my company",
     ],
 )
 def test_not_corrections(text: str) -> None:
