@@ -7,7 +7,8 @@ the store's unique slot constraint settles two people picking the same time.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -29,7 +30,7 @@ from bot.booking import (
 )
 from bot.errors import ParleyError, SlotTaken, StoreUnavailable
 from bot.interruptions import is_topic
-from bot.meeting_choice import label, match_choice
+from bot.meeting_choice import NEXT_WEEK, label, match_choice, wants_other_times
 from bot.store import Booking
 
 logger = logging.getLogger(__name__)
@@ -45,13 +46,14 @@ class BookingBacked(StoreBacked):
     def availability(self) -> Availability:
         return load_availability(self.settings)
 
-    async def free_times(self) -> list[datetime]:
+    async def free_times(self, after: datetime | None = None) -> list[datetime]:
         slots = await self.call_store(
             next_free_slots,
             self.store,
             self.availability(),
             datetime.now(timezone.utc),
             count=OFFER_COUNT,
+            after=after,
         )
         return [slot.start for slot in slots]
 
@@ -141,6 +143,18 @@ class ValidateBookingForm(BookingBacked, Action):
             ]
         if (turn.intent in INTERRUPT_INTENTS or is_topic(turn.intent)) and turn.is_interruption():
             return []
+        if wants_other_times(turn.text):
+            # "None of those, anything next week?": the next free times after these, not
+            # a failed pick.
+            later = await self._later_times(max(offered), turn.text)
+            if later:
+                return [
+                    *self.offer(dispatcher, later),
+                    SlotSet(READ_UNTIL, turn.message_id),
+                    SlotSet(REQUESTED_SLOT, CHOSEN),
+                ]
+            dispatcher.utter_message(response="utter_no_later_meeting_slots")
+            return [SlotSet(READ_UNTIL, turn.message_id), SlotSet(REQUESTED_SLOT, CHOSEN)]
         attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
         if attempts >= GIVE_UP_AFTER or turn.intent in ("deny", "skip"):
             dispatcher.utter_message(response="utter_route_declined")
@@ -149,6 +163,21 @@ class ValidateBookingForm(BookingBacked, Action):
         again = "utter_meeting_not_understood" if attempts == 1 else "utter_meeting_how_to_pick"
         dispatcher.utter_message(response=again)
         return [SlotSet(ATTEMPTS, attempts), SlotSet(REQUESTED_SLOT, CHOSEN)]
+
+    async def _later_times(self, last_offered: datetime, text: str) -> list[datetime]:
+        after = last_offered
+        if NEXT_WEEK.search(text):
+            zone = ZoneInfo(self.availability().timezone)
+            today = datetime.now(zone).date()
+            monday = today + timedelta(days=7 - today.weekday())
+            after = max(
+                after, datetime.combine(monday, time.min, tzinfo=zone) - timedelta(seconds=1)
+            )
+        try:
+            return await self.free_times(after=after)
+        except (StoreUnavailable, ParleyError) as error:
+            logger.error("could not list later meeting times: %s", error)
+            return []
 
 
 class ActionBookMeeting(BookingBacked, Action):

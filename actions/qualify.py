@@ -40,8 +40,9 @@ from bot import routing
 from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import reply_due
-from bot.interruptions import has_cue, interrupts_form, reads_like
+from bot.interruptions import defers, has_cue, interrupts_form, reads_like
 from bot.leads import states_lead_details
+from bot.meeting_choice import asks_for_meeting
 from bot.phone_places import country_of, country_of_email
 from bot.qualification import (
     FIELDS,
@@ -130,18 +131,26 @@ def wants_a_person(tracker: Tracker) -> bool:
 # The question that narrows an answer with two readings (bot/qualification.py).
 FOLLOW_UPS = {NOT_THE_DECIDER: "utter_ask_authority_not_you"}
 MEETING_INTENTS = frozenset({"request_demo", "book_meeting"})
+# Requests that may carry a meeting in their words: sales, information, details given.
+_MEETING_TOO = frozenset({"talk_to_sales", "request_info", "inform", "human_handoff"})
 
 
 def asked_for_meeting(tracker: Tracker) -> bool:
     """Whether they asked for a demo or a meeting in this conversation, in words that say
-    so (or with the button)."""
+    so (or with the button), or put a question off to the meeting they expect."""
     for event in tracker.events:
         if event.get("event") != "user":
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         text = str(event.get("text") or "")
-        if name in MEETING_INTENTS and (text.startswith("/") or has_cue(str(name), text)):
+        if name in MEETING_INTENTS and (
+            text.startswith("/") or has_cue(str(name), text) or asks_for_meeting(text)
+        ):
             return True
+        if name in _MEETING_TOO and asks_for_meeting(text):
+            return True  # "kindly arrange a demo call with your sales team"
+        if defers(text):
+            return True  # "can we cover it on the call?"
     return False
 
 
@@ -293,6 +302,19 @@ class ValidateQualifyForm(QualificationBacked, Action):
         }
         if answer.value is not None:
             answers[requested] = answer.value
+        if not answers and defers(turn.text):
+            # "We can discuss this on the call itself": not this question only but the rest
+            # too, for the person they will meet; asking each one to hear the same would be
+            # a loop.
+            dispatcher.utter_message(response="utter_qualify_for_the_call")
+            while (left := config.next_question(known, skipped)) is not None:
+                skipped.add(left)
+            return [
+                SlotSet(SKIPPED, sorted(skipped)),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(ATTEMPTS, 0),
+                *asking(config, None),
+            ]
         if (
             not answers
             and not answer.declined

@@ -133,9 +133,15 @@ def _day_slots(day: date, availability: Availability, zone: ZoneInfo) -> list[Sl
 
 
 def next_free_slots(
-    store: ProfileStore, availability: Availability, now: datetime, count: int = 3
+    store: ProfileStore,
+    availability: Availability,
+    now: datetime,
+    count: int = 3,
+    after: datetime | None = None,
 ) -> list[Slot]:
-    candidates = candidate_slots(availability, now)
+    """The first `count` free slots bookable now; with `after`, only those starting later
+    ("none of those, anything next week?")."""
+    candidates = [s for s in candidate_slots(availability, now) if after is None or s.start > after]
     if not candidates:
         return []
     taken = store.leads.bookings_between(candidates[0].start, candidates[-1].end)

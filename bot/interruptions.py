@@ -328,9 +328,10 @@ _DEFERS = re.compile(
     r"\b(?:leave|save|keep|park|hold)\s+(?:that|it|this|those|them)(?:\s+\w+)?\s+"
     r"(?:for|till|until|to)\s+(?:(?:the|our|a)\s+(?:\w+\s+)?(?:demo|meeting|call|chat|session|"
     r"conversation|person|team)s?|later|when\b(?:\s+we\s+\w+)?)|"
-    r"\b(?:discuss|cover|talk about|go over|go through|get into|explain|tell you|share|give)\s+"
-    r"(?:(?:that|it|this|those|them|the details|more)\s+)?(?:in|on|at|during|for|when)\s+"
-    r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet)\w*\b|"
+    r"\b(?:discuss|cover|talk about|chat about|go over|go through|get into|explain|tell you|share|"
+    r"give|answer)\s+"
+    r"(?:(?:that|it|this|those|them|the details|more|all that)\s+)?(?:in|on|at|during|for|when)\s+"
+    r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet|zoom|teams|video)\w*\b|"
     r"\b(?:i'?ll|i will|will|i'?d rather|rather|i prefer to|prefer to)\s+"
     r"(?:tell|explain|discuss|give|share|cover|go over|sort)(?:\s+(?:that|it|this|those|them))?"
     r"(?:\s+(?:out|directly|myself|in person))?\s+(?:(?:to|with)\s+)?(?:your|the|a|whoever|someone)"
@@ -344,7 +345,8 @@ _AROUND_A_DEFERRAL = re.compile(
     r"\b(?:can|could|we|us|let'?s|i|i'?d|id|rather|prefer|sorry|please|pls|thanks|lol|no|nah|not|"
     r"you|to|that|it|this|if|ok|okay|just|maybe|directly|actually|honestly|for now|right|mate|tbh|"
     r"haha|really|cheers|sure|yeah|well|though|anyway|think|guess|would|better|later|then|there|"
-    r"all|one|bit|much|hey|hi|hmm|umm?|uh|er|eh|so|and|but|i'?ll|will|ll|be|is)\b",
+    r"all|one|bit|much|hey|hi|hmm|umm?|uh|er|eh|so|and|but|i'?ll|will|ll|be|is|itself|instead|"
+    r"i'?m|im|am|idk|dunno|know|don'?t)\b",
     re.IGNORECASE,
 )
 

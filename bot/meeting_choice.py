@@ -106,3 +106,43 @@ _TIME_FIRST = re.compile(
 def wants_time_first(text: str) -> bool:
     """Whether the message asks to pick the meeting time before giving any details."""
     return bool(_TIME_FIRST.search(text))
+
+
+# A demo or a meeting asked for in words: "kindly arrange a demo call", "can we do a zoom
+# tuesday?", "I'd love to see yours live". Not "no demo needed", not "our calls".
+_MEETING_REQUEST = re.compile(
+    r"\b(?:(?:set up|book|schedule|arrange|organi[sz]e|get|have|do|fix|line up|want|like|"
+    r"need|request)(?: in)? (?:a|an|the|some|one|quick) (?:quick |short |brief |live |online |"
+    r"video |demo |intro |discovery |sales )?(?:demo|demonstration|call|meeting|zoom|teams call|"
+    r"video call|chat|appointment|walk-?through|screen ?share|session)|"
+    r"(?:demo|demonstration|walk-?through|product tour|screen ?share)|"
+    r"see (?:it|yours|parley|your (?:product|tool|platform|software|bot)|the (?:product|tool|"
+    r"platform|software|bot)) (?:live|in action|working|running))\b",
+    re.IGNORECASE,
+)
+_NO_MEETING = re.compile(
+    r"\b(?:no|not|don'?t|do not|without|never|no need for)\b[^.,;!?]{0,20}"
+    r"\b(?:demo|call|meeting|zoom|walk-?through)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_meeting(text: str) -> bool:
+    """Whether the words ask for a demo or a meeting (and do not turn one down)."""
+    return bool(_MEETING_REQUEST.search(text)) and not _NO_MEETING.search(text)
+
+
+# "None of those work, do you have anything next week?": other times, not a pick.
+_OTHER_TIMES = re.compile(
+    r"\b(?:none of (?:those|them|these)|neither of (?:those|them|these)|(?:any|some) other (?:times?|"
+    r"slots?|days?|options)|other (?:times?|slots?|days?)|anything (?:else|later|next week)|"
+    r"something (?:else|later)|(?:a )?different (?:time|day)|later (?:in the week|that week|"
+    r"times?|slots?)|next week|(?:those|these|they) (?:don'?t|do not|won'?t) work)\b",
+    re.IGNORECASE,
+)
+NEXT_WEEK = re.compile(r"\bnext week\b", re.IGNORECASE)
+
+
+def wants_other_times(text: str) -> bool:
+    """Whether the reply turns the offered times down and asks for others."""
+    return bool(_OTHER_TIMES.search(text))

@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.interruptions import defers, is_question, only_announces
 from bot.lead_vocabulary import names_a_tool
-from bot.meeting_choice import wants_time_first
+from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
 from bot.repair import asks_to_repeat
 from nlu.explicit_details import settle_intent
@@ -80,6 +80,11 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
+# What DIET says when a meeting asked for in plain words confused it.
+_MEETING_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities"}
+_DEMO_WORDS = re.compile(
+    r"\b(?:demo|demonstration|walk-?through|product tour|screen ?share|live|in action)\b", re.I
+)
 REQUEST_DATA = "request_data"
 _PERSONAL = re.compile(
     r"\b(?:my|mine|myself)\b|\b(?:about|on|of|re|regarding|concerning) me\b|"
@@ -430,6 +435,13 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # "can we sort out a time first?": the meeting, before any detail (the lead form
         # says why the details come first; actions/lead_form.py).
         return None if intent == "book_meeting" else "book_meeting"
+    if (
+        intent in _MEETING_GUESSES
+        and asks_for_meeting(text)
+        and not re.match(r"\W*(?:what|how|why|when|where|which|who)\b", text, re.IGNORECASE)
+    ):
+        # "I'd like to set up a call with sales please", "I'd love to see yours live"
+        return "request_demo" if _DEMO_WORDS.search(text) else "book_meeting"
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"

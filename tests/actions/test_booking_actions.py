@@ -43,3 +43,28 @@ async def test_a_reply_matching_no_time_is_never_answered_with_the_same_words_tw
     assert second == ["utter_meeting_how_to_pick"]
     slots, third = await _pick(store, settings, "sorry?", attempts=2)
     assert third == ["utter_route_declined"] and slots[CHOSEN] is None
+
+
+async def test_none_of_those_offers_the_next_free_times_without_counting_a_failure(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateBookingForm(store=store, settings=settings)
+    first = await action.free_times()
+    assert len(first) == 3
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "none of those work i'm afraid, do you have anything later?",
+        slots={OFFERED: [t.isoformat() for t in first], ATTEMPTS: 0, "requested_slot": CHOSEN},
+    )
+    slots = slot_events(await action.run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_meeting_times"]
+    later = [datetime.fromisoformat(t) for t in slots[OFFERED]]
+    assert later and min(later) > max(first)
+    assert ATTEMPTS not in slots and slots.get(CHOSEN) is None
+
+
+async def test_none_of_those_past_the_last_free_time_says_so(
+    store: ProfileStore, settings: Settings
+) -> None:
+    slots, said = await _pick(store, settings, "none of those, anything next week?")
+    assert said == ["utter_no_later_meeting_slots"] and ATTEMPTS not in slots

@@ -551,3 +551,19 @@ async def test_asked_what_the_question_means_it_is_explained_and_asked_again_unc
         store, settings, "per month or per year?", "qual_budget", contact_id=contact_id
     )
     assert said_budget == ["utter_explain_qual_budget"]
+
+
+async def test_putting_a_question_off_to_the_call_leaves_the_rest_for_the_call_too(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store,
+        settings,
+        "We can discuss this on the call itself.",
+        "qual_company_size",
+        contact_id=contact_id,
+    )
+    assert said == ["utter_qualify_for_the_call"]
+    assert {"company_size", "authority", "budget", "timeline"} <= set(slots["qual_skipped"])
+    assert slots["requested_slot"] is None

@@ -491,3 +491,12 @@ def test_a_time_before_the_details_asks_for_a_meeting() -> None:
     text = "sorry can we just sort out a time first"
     assert corrected_intent(text, "request_info", []) == "book_meeting"
     assert corrected_intent(text, "book_meeting", []) is None
+
+
+def test_a_meeting_asked_for_in_plain_words_is_one() -> None:
+    assert corrected_intent(
+        "Hi, I'd like to set up a call with sales please", "nlu_fallback", []
+    ) == ("book_meeting")
+    seen_live = "We're evaluating a few chat tools and I'd love to see yours live before we decide."
+    assert corrected_intent(seen_live, "request_info", []) == "request_demo"
+    assert corrected_intent("what happens on the demo?", "request_info", []) is None

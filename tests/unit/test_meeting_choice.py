@@ -4,7 +4,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.meeting_choice import label, match_choice, wants_time_first
+from bot.meeting_choice import (
+    asks_for_meeting,
+    label,
+    match_choice,
+    wants_other_times,
+    wants_time_first,
+)
 
 TZ = "Europe/Berlin"
 # Tue 1 Dec 2026 10:00 and 14:00 Berlin, Wed 2 Dec 10:00 Berlin.
@@ -78,3 +84,30 @@ def test_a_time_before_the_details_is_asked_for(text: str) -> None:
 )
 def test_picking_the_first_time_or_booking_is_not_time_first(text: str) -> None:
     assert not wants_time_first(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kindly arrange a demo call with your sales team.",
+        "g'day, can we do a zoom tuesday?",
+        "I'd love to see yours live before we decide",
+        "Hi, I'd like to set up a call with sales please",
+    ],
+)
+def test_a_meeting_asked_for_in_words(text: str) -> None:
+    assert asks_for_meeting(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no demo needed, just pricing", "we miss calls all day", "our sales calls take forever"],
+)
+def test_calls_talked_about_or_turned_down_ask_for_no_meeting(text: str) -> None:
+    assert not asks_for_meeting(text)
+
+
+def test_other_times_asked_for_are_no_pick() -> None:
+    assert wants_other_times("none of those work i'm afraid do you have anything next week")
+    assert wants_other_times("different day please")
+    assert not wants_other_times("the second one")
