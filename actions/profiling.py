@@ -1,9 +1,10 @@
 """The action server's side of a turn profile (bot/turn_profile.py), when one is asked for.
 
 With PARLEY_TURN_PROFILE_DIR set, each /webhook call is timed from the request to the
-answer, with its body's size (Rasa sends the tracker, and the domain, every time), and
-the profile-store calls its action made are added up on the same line. Unset, nothing
-is registered and `timed_store_call` costs one context-variable read.
+answer, with its body's size (Rasa sends the tracker every time, the domain only to a
+few actions: endpoints.yml), and the profile-store calls its action made are added up on
+the same line. Unset, nothing is registered and `timed_store_call` costs one
+context-variable read.
 """
 
 from __future__ import annotations

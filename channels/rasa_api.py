@@ -95,10 +95,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     import rasa.server
     from rasa.__main__ import main as rasa_main
 
-    from channels import action_responses, model_loading
+    from channels import action_responses, action_session, model_loading
 
     model_loading.install()
     action_responses.install()
+    action_session.install()
 
     # create_app looks `requires_auth` up when it builds the routes: every guarded
     # endpoint gets Parley's check instead of Rasa's query-string one.

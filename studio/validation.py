@@ -180,7 +180,8 @@ def lint_button(
 
 def lint_forms(domain: Mapping[str, Any], responses: set[str]) -> Iterator[Problem]:
     slots = set((domain.get("slots") or {}).keys())
-    askers = responses | {str(a) for a in domain.get("actions") or []}
+    # An action is a name, or a name with its options (`send_domain`).
+    askers = responses | {_name(a) for a in domain.get("actions") or []}
     for form, spec in (domain.get("forms") or {}).items():
         required = (spec or {}).get("required_slots") or []
         where = f"forms.{form}.required_slots"

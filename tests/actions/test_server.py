@@ -139,3 +139,20 @@ def test_action_server_is_not_ready_while_the_store_is_unreachable(tmp_path: Pat
         assert reply.json() == {"status": "unavailable", "reason": "profile store unavailable"}
         assert httpx.get(f"{server.url}/health", timeout=10).status_code == 200
         assert "port 1 failed" in server.log.read_text()  # the details, for operators
+
+
+def test_action_server_fails_an_action_that_reads_a_domain_rasa_did_not_send(
+    action_server: ActionServer,
+) -> None:
+    """Rasa sends the domain only to the actions domain.yml marks (and validate_*)."""
+    help_call = _help_call("visitor-nodomain")
+    del help_call["domain"]
+    assert action_server.call(help_call).status_code == 200  # action_help never reads it
+    session_start = {**help_call, "next_action": "action_session_start"}
+    assert action_server.call(session_start).status_code == 500
+    assert "action_session_start read the domain" in action_server.log.read_text()
+    session_config = {"carry_over_slots_to_new_session": True}
+    sent = {**session_start, "domain": {"session_config": session_config}}
+    reply = action_server.call(sent)
+    assert reply.status_code == 200
+    assert reply.json()["events"][0]["event"] == "session_started"
