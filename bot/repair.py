@@ -104,6 +104,18 @@ _SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
     ),
 }
 _LONGEST_CHECK = 12  # words: a longer message says more than a check on the question
+_SHORT_CHECK = 6
+# "Why do you need my phone?", "is my email safe with you?": questions of their own,
+# answered as such, not checks on what the question means.
+_ASKS_WHY = re.compile(
+    r"\b(?:why|how come|what for|safe|secure|spam|share|sell|optional|have to|must i)\b",
+    re.IGNORECASE,
+)
+_ASKS_SOMETHING_ELSE = re.compile(
+    r"\b(?:need (?:it|that|this|my)|do you|will you|would you|can you|could you|are you|"
+    r"won'?t)\b",
+    re.IGNORECASE,
+)
 
 
 def checks_the_question(text: str, field: str) -> bool:
@@ -114,10 +126,17 @@ def checks_the_question(text: str, field: str) -> bool:
         return False
     if len(stripped.split()) > _LONGEST_CHECK or any(ch.isdigit() for ch in stripped):
         return False
-    asked = stripped.endswith("?")
-    cue = _WHAT_IS_MEANT.match(stripped) is not None
+    if not stripped.endswith("?") or _ASKS_WHY.search(stripped):
+        return False
+    if _WHAT_IS_MEANT.match(stripped) is not None:
+        return True  # "do you mean our office or the whole group?"
+    if _ASKS_SOMETHING_ELSE.search(stripped):
+        return False
+    # "CEO?" is an answer said with a rising voice; "my job title?" only names the
+    # question's subject, in a few words.
     subject = _SUBJECT_WORDS.get(field)
-    names_subject = subject is not None and subject.search(stripped) is not None
-    # "CEO?" is an answer said with a rising voice; "my job title?" names the question's
-    # subject, "do you mean ...?" says what it is.
-    return asked and (cue or names_subject)
+    return (
+        len(stripped.split()) <= _SHORT_CHECK
+        and subject is not None
+        and subject.search(stripped) is not None
+    )

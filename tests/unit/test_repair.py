@@ -69,6 +69,10 @@ def test_a_question_about_the_question_is_a_check_not_an_answer(text: str, field
         ("about 50?", "company_size"),
         ("I am the CEO", "role"),
         ("dana@acme.io?", "email"),
+        # Questions of their own, answered as such.
+        ("Before I type my email in, why exactly do you need it?", "email"),
+        ("Why do you need my phone? Won't email do?", "phone"),
+        ("is my email safe with you?", "email"),
     ],
 )
 def test_an_answer_with_a_rising_voice_is_still_an_answer(text: str, field: str) -> None:
