@@ -53,6 +53,7 @@ from bot.qualification import (
     read_answer,
 )
 from bot.qualification import read_volunteered as read_volunteered_details
+from bot.repair import asks_to_rephrase
 from bot.scoring import load_content_rubric, score_contact
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -317,7 +318,8 @@ class ValidateQualifyForm(QualificationBacked, Action):
             ]
         if (
             not answers
-            and not answer.declined
+            # "I am not sure what you mean" is no "not sure" about the answer
+            and (not answer.declined or asks_to_rephrase(turn.text))
             and (explained := explain_the_question(dispatcher, tracker, turn.text)) is not None
         ):
             # "Do you mean our office or the whole group?": what the question means, then

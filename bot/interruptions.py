@@ -293,7 +293,7 @@ _REFUSAL_WORDS = (
     r"next question|move on|moving on|-+|x|not really|not telling|private|blank|"
     r"sorry,? no|no,? sorry|not today|not (?:right )?now|not yet|not at the moment|maybe later|"
     r"(?:maybe )?next time|some other time|"
-    r"rather not|prefer not to say|no comment)"
+    r"rather not|(?:i'?d |i would )?better not|best not|prefer not to say|no comment)"
 )
 _DECLINE_ALONE = re.compile(
     r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
@@ -306,6 +306,7 @@ _DECLINE_ALONE = re.compile(
 _ANOTHER_WAY = re.compile(
     r"\b(?:(?:just|only) e-?mail (?:me|us)|rather (?:you )?(?:just )?e-?mail(?:ed)?|"
     r"(?:prefer|stick to|stick with|keep it to) e-?mail|"
+    r"(?:please |just )?use (?:my |the )?e-?mail(?: (?:address|instead|only))?|"
     r"e-?mail (?:is|'s|would be) (?:fine|better|best|easier|enough|ok|okay|preferred)|"
     r"e-?mail only|by e-?mail only|no (?:phone )?calls|(?:don'?t|do not|please don'?t) (?:call|ring|phone))\b",
     re.IGNORECASE,

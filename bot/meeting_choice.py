@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
     "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1,
-    "earliest": 0, "soonest": 0, "latest": -1,
+    "earliest": 0, "soonest": 0, "latest": -1, "later one": -1, "earlier one": 0,
 }  # fmt: skip
 # Leaving the choice to us: the earliest time offered. Not when it turns them all down.
 _ANY = re.compile(

@@ -44,7 +44,7 @@ _REPHRASE = re.compile(
     r"(?:what do you mean(?: by that)?|what does that mean|meaning|"
     r"i (?:don'?t|do not|didn'?t|did not) (?:understand|get|follow)"
     r"(?: (?:that|you|it|what you mean|what you said|the question))?|"
-    r"not sure what you mean|"
+    r"(?:i'?m |i am )?not sure what you mean(?:,? sorry)?|"
     r"(?:can|could|would) you (?:please )?(?:rephrase|reword|re-?phrase|explain)"
     r"(?: that| it| the question| what you mean)?(?: (?:differently|another way|in other words|"
     r"in another way|more simply|please))?|"

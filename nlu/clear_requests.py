@@ -80,6 +80,11 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
+_ASKS_WHAT_HAPPENS = re.compile(
+    r"\W*(?:(?:and|so|but|ok|okay|also)\W+)*(?:what|how)\b[^?]{0,40}\b(?:happens?|go through|"
+    r"cover|involve|works?|look like|long)\b",
+    re.IGNORECASE,
+)
 # What DIET says when a meeting asked for in plain words confused it.
 _MEETING_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities"}
 _DEMO_WORDS = re.compile(
@@ -119,7 +124,7 @@ _ERASURE_WORDS = re.compile(
 
 # A question about integrations that DIET could not place ("works with hubspot?").
 _INTEGRATION = re.compile(
-    r"\b(?:integrat\w*|works? (?:with|w/?|alongside)|connect\w* (?:to|with|into)|"
+    r"\b(?:integrat\w*|works? (?:together )?(?:with|w/?|alongside)|connect\w* (?:to|with|into)|"
     r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with|"
     r"links? (?:up )?(?:to|with|into)|feeds? (?:in)?to|(?:it|this|parley) (?:talk|talks) (?:to|with)|"
     r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+)\b",
@@ -442,6 +447,13 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     ):
         # "I'd like to set up a call with sales please", "I'd love to see yours live"
         return "request_demo" if _DEMO_WORDS.search(text) else "book_meeting"
+    if (
+        intent in ("request_demo", "book_meeting")
+        and _ASKS_WHAT_HAPPENS.match(text)
+        and is_question(text)
+    ):
+        # "and what happens on one of your demo calls?" asks about the meeting, not for one
+        return "ask_next_steps"
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"

@@ -714,3 +714,16 @@ async def test_wanting_just_the_meeting_when_the_role_is_asked_sets_the_role_asi
     )
     assert "lead_role" not in slots and slots["skipped_fields"] == ["role"]
     assert said == ["utter_field_skipped"]
+
+
+async def test_better_not_to_the_phone_question_fills_no_company(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="Better not, please use the email.",
+        slots={"requested_slot": "lead_phone", "lead_name": "Tobias", "lead_email": "t@f.de"},
+    )
+    assert "lead_company" not in slots and slots["skipped_fields"] == ["phone"]
+    assert said == ["utter_field_skipped"]

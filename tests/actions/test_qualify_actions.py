@@ -567,3 +567,18 @@ async def test_putting_a_question_off_to_the_call_leaves_the_rest_for_the_call_t
     assert said == ["utter_qualify_for_the_call"]
     assert {"company_size", "authority", "budget", "timeline"} <= set(slots["qual_skipped"])
     assert slots["requested_slot"] is None
+
+
+async def test_not_sure_what_the_question_means_is_no_unsure_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store,
+        settings,
+        "I am not sure what you mean, sorry.",
+        "qual_authority",
+        contact_id=contact_id,
+    )
+    assert said == ["utter_explain_qual_authority"] and slots["requested_slot"] == "qual_authority"
+    assert "authority" not in slots.get("qual_skipped", [])

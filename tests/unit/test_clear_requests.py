@@ -500,3 +500,10 @@ def test_a_meeting_asked_for_in_plain_words_is_one() -> None:
     seen_live = "We're evaluating a few chat tools and I'd love to see yours live before we decide."
     assert corrected_intent(seen_live, "request_info", []) == "request_demo"
     assert corrected_intent("what happens on the demo?", "request_info", []) is None
+
+
+def test_what_happens_on_a_demo_asks_about_it_and_works_together_asks_about_integrations() -> None:
+    text = "and what happens on one of your demo calls, like what do you go through?"
+    assert corrected_intent(text, "request_demo", []) == "ask_next_steps"
+    together = "Does it work together with HubSpot? We use it as CRM."
+    assert corrected_intent(together, "inform", []) == "ask_integrations"

@@ -111,3 +111,8 @@ def test_other_times_asked_for_are_no_pick() -> None:
     assert wants_other_times("none of those work i'm afraid do you have anything next week")
     assert wants_other_times("different day please")
     assert not wants_other_times("the second one")
+
+
+def test_the_later_one_is_the_last_but_anything_later_picks_none() -> None:
+    assert match_choice("the later one is fine", OPTIONS, TZ) == OPTIONS[-1]
+    assert match_choice("anything later?", OPTIONS, TZ) is None
