@@ -109,7 +109,7 @@ def action_call(request: Request) -> object:
         if request.headers.get("Content-Encoding") == "deflate":
             return json.loads(zlib.decompress(request.body))
         # rasa-sdk parsed it with `request.json`, which Sanic keeps: a body carries the
-        # tracker (20-100 KB), and the domain for a few actions: not worth parsing twice.
+        # tracker (30-130 KB), and the domain for a few actions: not worth parsing twice.
         return request.json
     except (ValueError, zlib.error, InvalidUsage):
         return None
