@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -14,8 +15,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    """Parley's model, trained once per fingerprint of its inputs and reused."""
+    """Parley's model, trained once per fingerprint of its inputs and reused.
+
+    Test workers running side by side (`./parley test` runs two) take a lock first: one
+    trains, the others wait for it and reuse the file it made."""
     from bot import rasa_model
     from bot.settings import PROJECT_ROOT
 
-    return rasa_model.train(PROJECT_ROOT)
+    models = rasa_model.model_path(PROJECT_ROOT).parent
+    models.mkdir(parents=True, exist_ok=True)
+    with (models / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return rasa_model.train(PROJECT_ROOT)
