@@ -13,6 +13,13 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A fuzz report (tests/fuzz/conftest.py) starts empty; each test worker adds to it."""
+    report = os.environ.get("PARLEY_FUZZ_REPORT")
+    if report and not hasattr(session.config, "workerinput"):
+        Path(report).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """Parley's model, trained once per fingerprint of its inputs and reused.
