@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,18 @@ import pytest
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Code that falls back to the process's own settings (an action built without any, the
+# consent journal's replay) keeps its generated secrets and SQLite files in the data
+# dir: one of this test process's own, not the project's var/, which test workers side
+# by side and a developer's `parley run` would share.
+_DATA_DIR = None if "PARLEY_DATA_DIR" in os.environ else tempfile.mkdtemp(prefix="parley-test-")
+if _DATA_DIR is not None:
+    os.environ["PARLEY_DATA_DIR"] = _DATA_DIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _DATA_DIR is not None:
+        shutil.rmtree(_DATA_DIR, ignore_errors=True)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
