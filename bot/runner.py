@@ -10,10 +10,12 @@ the child and the end of its log, so nobody runs a half-working Parley without k
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -33,13 +35,55 @@ LOOPBACK = "127.0.0.1"
 RESTART_BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0)
 CRASH_LIMIT = 5
 CRASH_WINDOW_SECONDS = 300.0
+# free_port's shared record of the ports it handed out, and how long each stays taken.
+PORT_REGISTRY = Path(tempfile.gettempdir()) / f"parley-ports-{os.getuid()}"
+PORT_HOLD_SECONDS = 600.0
 
 
 def free_port() -> int:
-    """A loopback port nobody listens on now, for a child started next."""
+    """A loopback port nobody listens on now, for a child started next.
+
+    Nothing listens on it until the child binds it, maybe a minute later (Rasa loading
+    its model), so the port is also recorded in a registry every process of this user
+    shares: no caller of free_port, here or in another process (a parallel test worker,
+    a second stack), is handed it again for PORT_HOLD_SECONDS."""
+    try:
+        registry = os.open(PORT_REGISTRY, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return _unbound_port()  # no registry (a symlink planted there): best effort
+    with os.fdopen(registry, "r+", encoding="ascii") as handle:
+        if os.fstat(handle.fileno()).st_uid != os.getuid():
+            return _unbound_port()
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        now = time.time()
+        held = _held_ports(handle.read(), now)
+        port = _unbound_port()
+        for _ in range(100):
+            if port not in held:
+                break
+            port = _unbound_port()
+        held[port] = now
+        handle.seek(0)
+        handle.truncate()
+        handle.write("".join(f"{p} {at:.0f}\n" for p, at in sorted(held.items())))
+    return port
+
+
+def _unbound_port() -> int:
     with socket.socket() as probe:
         probe.bind((LOOPBACK, 0))
         return int(probe.getsockname()[1])
+
+
+def _held_ports(registry: str, now: float) -> dict[int, float]:
+    """The ports handed out within PORT_HOLD_SECONDS before `now`, from the registry."""
+    held: dict[int, float] = {}
+    for line in registry.splitlines():
+        port, _, at = line.partition(" ")
+        with contextlib.suppress(ValueError):
+            if now - float(at) < PORT_HOLD_SECONDS:
+                held[int(port)] = float(at)
+    return held
 
 
 @dataclass(frozen=True)

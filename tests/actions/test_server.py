@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.runner import free_port
 from bot.settings import PROJECT_ROOT
 from bot.store import upgrade
 from tests.databases import shared_secrets
@@ -45,14 +45,8 @@ class ActionServer:
         return httpx.post(f"{self.url}/webhook", json=body, headers=headers, timeout=30)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_action_server(data_dir: Path, database_url: str) -> Iterator[ActionServer]:
-    port, log = _free_port(), data_dir / "actions.log"
+    port, log = free_port(), data_dir / "actions.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -4,7 +4,7 @@ retries and the outbox's at-most-once sending."""
 from __future__ import annotations
 
 import asyncio
-import itertools
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -424,14 +424,15 @@ def test_rate_limiter_spaces_sends_per_channel() -> None:
     times: list[float] = []
 
     async def go() -> None:
-        loop = asyncio.get_running_loop()
         for _ in range(5):
             await limiter.acquire("sms")
-            times.append(loop.time())
+            times.append(time.monotonic())
 
+    started = time.monotonic()
     asyncio.run(go())
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert all(gap >= 0.045 for gap in gaps), gaps
+    # The n-th send never goes before n gaps have passed. A send woken late on a busy
+    # machine lets the next one catch up (CATCH_UP_S), so one gap alone may be shorter.
+    assert all(at - started >= n * 0.05 for n, at in enumerate(times)), times
 
 
 @pytest.mark.parametrize("cap", ["0", "x"])

@@ -10,6 +10,7 @@ them). PARLEY_FUZZ_EXAMPLES scales how many cases each property runs.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -88,14 +89,24 @@ def record(route: str, status: int | None, latency_s: float) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Add this process's counts to the report: with test workers (`./parley test`),
+    each counted only the tests it ran. tests/conftest.py empties it at the start."""
     target = os.environ.get("PARLEY_FUZZ_REPORT")
     if not target:
         return
-    report = {
-        route: {"cases": s.cases, "statuses": dict(s.statuses), "max_latency_s": s.max_latency_s}
-        for route, s in sorted(STATS.items())
-    }
-    Path(target).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    with Path(target).open("a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        handle.seek(0)
+        text = handle.read()
+        report: dict[str, Any] = json.loads(text) if text.strip() else {}
+        for route, s in STATS.items():
+            seen = report.setdefault(route, {"cases": 0, "statuses": {}, "max_latency_s": 0.0})
+            seen["cases"] += s.cases
+            seen["statuses"] = dict(Counter(seen["statuses"]) + s.statuses)
+            seen["max_latency_s"] = max(seen["max_latency_s"], s.max_latency_s)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(dict(sorted(report.items())), indent=2))
 
 
 # ------------------------------------------------------------------ sending

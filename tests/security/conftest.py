@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from collections.abc import Iterator
 from email.message import Message
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot.runner import free_port
 from tests.channels.fake_twilio import FakeTwilio
 from tests.e2e.conftest import Stack, launch
 
@@ -55,16 +55,10 @@ def last_code_mailed(mailbox: Mailbox, address: str, count: int) -> str:
     return code_in(body.decode())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     box.port = controller.port  # type: ignore[attr-defined]
     yield box

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ import pytest
 from api import tokens
 from bot import webhooks
 from bot.errors import InvalidField, InvalidSetting
+from bot.runner import free_port
 from bot.settings import MACHINE_SECRETS, PROJECT_ROOT, load_settings
 from bot.store import ProfileStore, upgrade
 from studio.accounts import MAX_PER_ADDRESS, MAX_PER_EMAIL, MAX_PER_PAIR, setup_token_file
@@ -212,12 +212,6 @@ class ApiProcess:
         return httpx.get(self.url + path, headers=headers, params=params, timeout=10)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(params=["sqlite", PG])
 def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiProcess]:
     with contextlib.ExitStack() as stack:
@@ -233,7 +227,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiProcess]:
 
 @contextlib.contextmanager
 def _api_process(tmp_path: Path, url: str, store: ProfileStore) -> Iterator[ApiProcess]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,

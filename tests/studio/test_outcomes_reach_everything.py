@@ -51,7 +51,9 @@ def _telegram_lead(store: ProfileStore, n: int) -> str:
 
 def _confirm_history(store: ProfileStore, count: int) -> None:
     """Sales confirm `count` leads of the synthetic history, with the outcome it drew."""
-    for outcome in store.leads.outcomes()[:count]:
+    # Outcomes come by contact id, a random one: the real ones may be among the first.
+    synthetic = [o for o in store.leads.outcomes() if o.source == "synthetic"]
+    for outcome in synthetic[:count]:
         store.leads.record_outcome(outcome.contact_id, outcome.outcome, source="api",
                                    recorded_by="api-token:crm", reason="confirmed by sales")  # fmt: skip
 

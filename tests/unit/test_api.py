@@ -4,7 +4,6 @@ rate limits, audit, and schemathesis against its own OpenAPI description."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from schemathesis.checks import positive_data_acceptance
 from api import tokens
 from api.app import build_app
 from bot.journal import PendingConsent, apply_consent
+from bot.runner import free_port
 from bot.store import ProfileStore, upgrade
 from campaigns.definitions import Message
 from campaigns.guards import Limits, refusal
@@ -47,9 +47,7 @@ class Api:
 
 
 def _serve(app: web.Application) -> tuple[str, Callable[[], None]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)
     ready = threading.Event()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import subprocess
 import sys
 import threading
 import time
@@ -11,13 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runner import ChildFailed, ChildSpec, Supervisor, is_healthy
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from bot.runner import ChildFailed, ChildSpec, Supervisor, free_port, is_healthy
 
 
 def http_server(port: int) -> ChildSpec:
@@ -138,3 +132,17 @@ def test_child_that_never_gets_healthy_times_out(tmp_path: Path) -> None:
         pytest.raises(ChildFailed, match="did not become healthy"),
     ):
         supervisor.start(spec)
+
+
+def test_free_port_never_hands_one_port_to_two_processes_at_once() -> None:
+    """Nothing listens on a port between free_port and the child's bind: two test
+    workers asking at the same moment must still get different ports."""
+    ask = "from bot.runner import free_port\nprint(*(free_port() for _ in range(150)))"
+    askers = [
+        subprocess.Popen([sys.executable, "-c", ask], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    handed = [asker.communicate(timeout=60)[0].split() for asker in askers]
+    assert all(asker.returncode == 0 for asker in askers)
+    assert len(handed[0]) == len(handed[1]) == 150
+    assert len({*handed[0], *handed[1]}) == 300
