@@ -27,7 +27,9 @@ from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spok
 from actions.routing import RouteSteps, asked_by_routing, current_rules
 from actions.slots import (
     QUAL_ATTEMPTS,
+    QUAL_FIELD_OF,
     QUAL_SKIPPED,
+    QUAL_SLOT_OF,
     READ_UNTIL,
     REQUESTED_SLOT,
     contact_slot,
@@ -45,7 +47,6 @@ from bot.leads import states_lead_details
 from bot.meeting_choice import asks_for_meeting
 from bot.phone_places import country_of, country_of_email
 from bot.qualification import (
-    FIELDS,
     NOT_THE_DECIDER,
     Answer,
     QualificationConfig,
@@ -66,8 +67,8 @@ logger = logging.getLogger(__name__)
 _CORRECTS_AN_ANSWER = re.compile(
     r"\b(?:correction|correct that|actually|i meant|i mean|make (?:that|it)|sorry)\b", re.I
 )
-SLOT_OF: dict[str, str] = {f: f"qual_{f}" for f in FIELDS}
-FIELD_OF: dict[str, str] = {slot: f for f, slot in SLOT_OF.items()}
+SLOT_OF = QUAL_SLOT_OF
+FIELD_OF = QUAL_FIELD_OF
 # Questions a marketer added share three slots, so that adding one needs no training:
 # the form's slot while any of them is asked, which one it is, and the answers so far.
 CUSTOM_SLOT = "qual_custom"
@@ -132,8 +133,14 @@ def wants_a_person(tracker: Tracker) -> bool:
 # The question that narrows an answer with two readings (bot/qualification.py).
 FOLLOW_UPS = {NOT_THE_DECIDER: "utter_ask_authority_not_you"}
 MEETING_INTENTS = frozenset({"request_demo", "book_meeting"})
-# Requests that may carry a meeting in their words: sales, information, details given.
-_MEETING_TOO = frozenset({"talk_to_sales", "request_info", "inform", "human_handoff"})
+# Requests that may carry a meeting in their words: a meeting's own, sales, information,
+# details given.
+_MAY_ASK_FOR_MEETING = MEETING_INTENTS | {
+    "talk_to_sales",
+    "request_info",
+    "inform",
+    "human_handoff",
+}
 
 
 def asked_for_meeting(tracker: Tracker) -> bool:
@@ -144,11 +151,9 @@ def asked_for_meeting(tracker: Tracker) -> bool:
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         text = str(event.get("text") or "")
-        if name in MEETING_INTENTS and (
-            text.startswith("/") or has_cue(str(name), text) or asks_for_meeting(text)
-        ):
+        if name in MEETING_INTENTS and (text.startswith("/") or has_cue(str(name), text)):
             return True
-        if name in _MEETING_TOO and asks_for_meeting(text):
+        if name in _MAY_ASK_FOR_MEETING and asks_for_meeting(text):
             return True  # "kindly arrange a demo call with your sales team"
         if defers(text):
             return True  # "can we cover it on the call?"

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from bot.qualification import FIELDS as QUALIFYING_FIELDS
 from bot.store import Contact
 from bot.types import LEAD_FIELDS, ContactId, LeadField
 
@@ -24,6 +25,9 @@ LEAD_CAPTURED = "lead_captured"
 
 SLOT_OF: dict[LeadField, str] = {field: f"lead_{field}" for field in LEAD_FIELDS}
 FIELD_OF: dict[str, LeadField] = {slot: field for field, slot in SLOT_OF.items()}
+# The built-in qualifying questions' slots (actions/qualify.py), and back.
+QUAL_SLOT_OF: dict[str, str] = {f: f"qual_{f}" for f in QUALIFYING_FIELDS}
+QUAL_FIELD_OF: dict[str, str] = {slot: f for f, slot in QUAL_SLOT_OF.items()}
 CAPTURED_STATUSES = frozenset({"captured", "confirmed"})
 
 

@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.slots import FIELD_OF, NEEDS_HELP, REQUESTED_SLOT
+from actions.slots import FIELD_OF, NEEDS_HELP, QUAL_FIELD_OF, REQUESTED_SLOT
 from bot.repair import asks_to_rephrase, checks_the_question
 
 QUALIFYING_EXPLAINED = {
@@ -23,16 +23,12 @@ QUALIFYING_EXPLAINED = {
     "budget": "utter_explain_qual_budget",
     "timeline": "utter_explain_qual_timeline",
 }
-_QUALIFYING_PREFIX = "qual_"
 
 
 def field_being_asked(tracker: Tracker) -> str | None:
     """The lead detail or built-in qualifying question the bot is waiting for, if any."""
     slot = str(tracker.get_slot(REQUESTED_SLOT) or "")
-    if slot in FIELD_OF:
-        return FIELD_OF[slot]
-    field = slot.removeprefix(_QUALIFYING_PREFIX)
-    return field if slot.startswith(_QUALIFYING_PREFIX) and field in QUALIFYING_EXPLAINED else None
+    return FIELD_OF.get(slot) or QUAL_FIELD_OF.get(slot)
 
 
 def asks_what_is_meant(text: str, field: str) -> bool:
