@@ -384,7 +384,7 @@ class ActionAnswer(StoreBacked, Action):
         elif topic == "why_needed":
             field = field_asked_about(text, tracker.get_slot(REQUESTED_SLOT))
             dispatcher.utter_message(
-                response="utter_answer_why_needed", reason=_REASONS[field], buttons=buttons
+                response="utter_answer_why_needed", reason=reason_for(field), buttons=buttons
             )
         elif topic == "what_it_does":
             dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
