@@ -37,7 +37,7 @@ from actions.slots import (
     list_slot,
 )
 from actions.verification import awaiting_code
-from actions.what_is_meant import explain_the_question
+from actions.what_is_meant import asked_again_what_is_meant, explain_the_question
 from bot import routing
 from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
@@ -321,6 +321,9 @@ class ValidateQualifyForm(QualificationBacked, Action):
                 SlotSet(ATTEMPTS, 0),
                 *asking(config, None),
             ]
+        if not answers and asked_again_what_is_meant(tracker, turn.text):
+            # Explained once and still unclear: set aside, not explained again word for word.
+            answer = Answer(None, declined=True)
         if (
             not answers
             # "I am not sure what you mean" is no "not sure" about the answer

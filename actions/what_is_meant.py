@@ -35,13 +35,40 @@ def asks_what_is_meant(text: str, field: str) -> bool:
     return checks_the_question(text, field) or asks_to_rephrase(text)
 
 
+def asked_again_what_is_meant(tracker: Tracker, text: str) -> bool:
+    """Whether `text` asks what the waiting question means right after the person asked
+    that of the same question: put in other words once, it is not explained again (the
+    same words twice), and the form sets the question aside instead."""
+    field = field_being_asked(tracker)
+    if field is None or not asks_what_is_meant(text, field):
+        return False
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    users = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users == 2:
+                return asks_what_is_meant(str(event.get("text") or ""), field)
+        elif (
+            users == 1
+            and kind == "slot"
+            and event.get("name") == REQUESTED_SLOT
+            and event.get("value") not in (None, requested)
+        ):
+            return False  # another question was asked in between
+    return False
+
+
 def explain_the_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str
 ) -> list[EventType] | None:
     """The events that put the question in other words when `text` asks what it means;
-    None when it does not (or no question is waiting)."""
+    None when it does not, when no question is waiting, or when it was just explained."""
     field = field_being_asked(tracker)
     if field is None or not asks_what_is_meant(text, field):
+        return None
+    if asked_again_what_is_meant(tracker, text):
         return None
     if field in QUALIFYING_EXPLAINED:
         dispatcher.utter_message(response=QUALIFYING_EXPLAINED[field])

@@ -41,17 +41,19 @@ def asks_to_repeat(text: str) -> bool:
 # you mean?", "I don't get it". Saying the same words again would not help.
 _REPHRASE = re.compile(
     r"^\W*(?:(?:uh|um|er|oh|so|sorry|hm+|wait|ok|okay|hang on)\W+)*"
-    r"(?:what do you mean(?: by that)?|what does that mean|meaning|"
-    r"i (?:don'?t|do not|didn'?t|did not) (?:understand|get|follow)"
-    r"(?: (?:that|you|it|what you mean|what you said|the question))?|"
-    r"(?:i'?m |i am )?not sure what you mean(?:,? sorry)?|"
+    r"(?:what do you mean(?: by that| exactly)?|what does that mean|meaning|"
+    r"(?:i )?(?:still )?(?:don'?t|do not|didn'?t|did not|can'?t|cannot) (?:quite )?"
+    r"(?:understand|get|follow)"
+    r"(?: (?:that|you|it|what you mean|what you said|what you(?:'re| are) asking|the question))?|"
+    r"(?:i'?m |i am )?(?:still )?not sure (?:what you mean|i (?:understand|follow))(?:,? sorry)?|"
+    r"(?:i'?m |i am )?(?:a bit |still )?(?:confused|lost)|"
     r"(?:can|could|would) you (?:please )?(?:rephrase|reword|re-?phrase|explain)"
     r"(?: that| it| the question| what you mean)?(?: (?:differently|another way|in other words|"
     r"in another way|more simply|please))?|"
     r"(?:can|could|would) you (?:please )?(?:say|put) (?:that|it) (?:differently|another way|"
     r"in other words|in another way|more simply)|"
     r"(?:rephrase|reword|re-?phrase)(?: that| it| the question)?(?: please)?|in other words)"
-    r"(?:\W+(?:please|sorry|mate|there|again))*\W*$",
+    r"(?:\W+(?:please|sorry|mate|there|again|exactly|still))*\W*$",
     re.IGNORECASE,
 )
 

@@ -7,6 +7,7 @@ speech as a recognizer writes it, and what the caller hears read back out of the
 from __future__ import annotations
 
 import re
+import time
 import uuid
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ class Target:
         return {"Authorization": f"Bearer {token.value}"} if token is not None else {}
 
 
+_RETRIES_AFTER_429 = 3
+
+
 class ChatLine:
     channel = "rest"
 
@@ -63,6 +67,13 @@ class ChatLine:
     def send(self, text: str) -> list[BotMessage]:
         body = {"sender": self._sender, "message": text}
         reply = httpx.post(self._url, json=body, headers=self._headers, timeout=TIMEOUT_S)
+        for _ in range(_RETRIES_AFTER_429):
+            if reply.status_code != 429:
+                break
+            # A person types slower than the simulator: a long conversation can use up its
+            # burst, and the channel says when to go on, as a real widget would wait.
+            time.sleep(float(reply.headers.get("Retry-After", "1")))
+            reply = httpx.post(self._url, json=body, headers=self._headers, timeout=TIMEOUT_S)
         reply.raise_for_status()
         return [BotMessage.from_rest(m, self._book) for m in reply.json() if m.get("text")]
 

@@ -582,3 +582,39 @@ async def test_not_sure_what_the_question_means_is_no_unsure_answer(
     )
     assert said == ["utter_explain_qual_authority"] and slots["requested_slot"] == "qual_authority"
     assert "authority" not in slots.get("qual_skipped", [])
+
+
+async def test_still_unclear_after_the_explanation_the_question_is_set_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "sorry, still don't get what you mean",
+        slots={"requested_slot": "qual_company_size", "contact_id": contact_id},
+    )
+    earlier = [
+        {"event": "user", "text": "what do you mean exactly?"},
+        {"event": "bot", "text": "Everyone who works for the company counts."},
+        {"event": "slot", "name": "requested_slot", "value": "qual_company_size"},
+    ]
+    tracker.events[:0] = earlier
+    events = await ValidateQualifyForm(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    slots = slot_events(events)
+    assert responses(dispatcher) == ["utter_qualify_skipped"]
+    assert "company_size" in slots["qual_skipped"]
+    assert slots["requested_slot"] == "qual_authority"
+    # Asked of another question before, it is explained this time.
+    other = make_tracker(
+        "sorry, still don't get what you mean",
+        slots={"requested_slot": "qual_company_size", "contact_id": contact_id},
+    )
+    other.events[:0] = [
+        {"event": "user", "text": "what do you mean exactly?"},
+        {"event": "slot", "name": "requested_slot", "value": "qual_budget"},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ValidateQualifyForm(store=store, settings=settings).run(dispatcher, other, DOMAIN)
+    assert responses(dispatcher) == ["utter_explain_qual_company_size"]
