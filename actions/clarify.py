@@ -46,6 +46,7 @@ from bot import privacy
 from bot.consent import purposes_mentioned
 from bot.errors import StoreUnavailable
 from bot.interruptions import has_cue, is_question, states_opt_out
+from bot.meeting_choice import asks_for_meeting
 from bot.repair import asks_to_rephrase
 from bot.types import PURPOSES
 from bot.yes_no import read_yes_no
@@ -242,7 +243,10 @@ class ActionYesNoAnswer(StoreBacked, Action):
     ) -> list[EventType]:
         answer = answer_of(tracker)
         text = str(tracker.latest_message.get("text") or "")
-        if answer == "no" or (answer is None and _DEFERS.search(text)):
+        # "Not right now, could we set something up for later?" asks for the meeting.
+        if answer == "no" or (
+            answer is None and _DEFERS.search(text) and not asks_for_meeting(text)
+        ):
             # "Maybe later, I'll check with my VP first" puts it off: nothing is booked.
             dispatcher.utter_message(response="utter_route_declined")
             return [*settled(), FollowupAction("action_listen")]

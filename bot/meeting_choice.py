@@ -113,11 +113,17 @@ def wants_time_first(text: str) -> bool:
 _MEETING_REQUEST = re.compile(
     r"\b(?:(?:set up|book|schedule|arrange|organi[sz]e|get|have|do|fix|line up|want|like|"
     r"need|request)(?: in)? (?:a|an|the|some|one|quick) (?:quick |short |brief |live |online |"
+    r"free |initial |first |personal |"
     r"video |demo |intro |discovery |sales )?(?:demo|demonstration|call|meeting|zoom|teams call|"
-    r"video call|chat|appointment|walk-?through|screen ?share|session)|"
+    r"video call|chat|appointment|walk-?through|screen ?share|session|consultation|consult)|"
     r"(?:demo|demonstration|walk-?through|product tour|screen ?share)|"
+    # "could we set something up for later?", "find us a time", "pencil me in"
+    r"(?:set|fix|line|pencil) (?:something|a time|a date|one|us|me) (?:up|in)|"
+    r"set up (?:something|a time|a date)|find (?:us|me) a (?:time|slot|date)|"
     r"see (?:it|yours|parley|your (?:product|tool|platform|software|bot)|the (?:product|tool|"
-    r"platform|software|bot)) (?:live|in action|working|running))\b",
+    r"platform|software|bot)) (?:live|in action|working|running))\b"
+    # "we set up a call centre": a call of theirs, no meeting
+    r"(?!\s+(?:cent(?:er|re)s?|list|logs?|scripts?|queues?|volumes?|recordings?|tracking))",
     re.IGNORECASE,
 )
 _NO_MEETING = re.compile(

@@ -467,7 +467,7 @@ async def test_a_question_said_again_after_its_answer_counts_as_a_try(
     store: ProfileStore, settings: Settings
 ) -> None:
     contact_id = _contact(store)
-    said = "what do you mean by that exactly?"
+    said = "and how long have you lot been around?"
     tracker = make_tracker(
         said,
         intent="nlu_fallback",
@@ -618,3 +618,14 @@ async def test_still_unclear_after_the_explanation_the_question_is_set_aside(
     dispatcher = CollectingDispatcher()
     await ValidateQualifyForm(store=store, settings=settings).run(dispatcher, other, DOMAIN)
     assert responses(dispatcher) == ["utter_explain_qual_company_size"]
+
+
+async def test_not_now_but_a_meeting_later_books(store: ProfileStore, settings: Settings) -> None:
+    events, said = await offer_answer(
+        store,
+        settings,
+        "Ah not today, I'm out on site. Can we set something up for next week instead?",
+        "meeting",
+        intent="nlu_fallback",
+    )
+    assert "action_start_booking" in followups(events) and "utter_route_declined" not in said

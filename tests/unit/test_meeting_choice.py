@@ -93,6 +93,9 @@ def test_picking_the_first_time_or_booking_is_not_time_first(text: str) -> None:
         "g'day, can we do a zoom tuesday?",
         "I'd love to see yours live before we decide",
         "Hi, I'd like to set up a call with sales please",
+        "Good afternoon, we would like to book a free consultation with an adviser",
+        "busy today, can we pencil something in for friday?",
+        "could you find us a slot after the holidays",
     ],
 )
 def test_a_meeting_asked_for_in_words(text: str) -> None:
@@ -101,7 +104,13 @@ def test_a_meeting_asked_for_in_words(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["no demo needed, just pricing", "we miss calls all day", "our sales calls take forever"],
+    [
+        "no demo needed, just pricing",
+        "we miss calls all day",
+        "our sales calls take forever",
+        "last year we had to set up a call centre for the peak",
+        "the team will find a time to look at it internally",
+    ],
 )
 def test_calls_talked_about_or_turned_down_ask_for_no_meeting(text: str) -> None:
     assert not asks_for_meeting(text)
