@@ -21,6 +21,9 @@ from rasa_sdk.types import DomainDict
 from actions.deps import StoreBacked, channel_of
 from actions.knowledge import knowledge_answer
 from actions.slots import LEAD_CAPTURED, REQUESTED_SLOT, lead_values
+from bot.interruptions import has_cue
+from bot.question_topics import asked_topics
+from bot.settings import Settings
 
 # Intents that are questions (or a request for product information), never an answer to a
 # form's question: the lead form's INTERRUPT_INTENTS must hold them for the rules to answer.
@@ -347,6 +350,53 @@ TOPIC_RESPONSES = {
 MARKETERS_FIRST = frozenset({"integrations", "what_it_does"})
 
 
+def say_topic(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    settings: Settings,
+    topic: str,
+    buttons: list[dict[str, str]] | None = None,
+) -> None:
+    """The answer to one of the common questions, in this conversation's terms."""
+    text = str(tracker.latest_message.get("text") or "")
+    if topic == "pricing":
+        dispatcher.utter_message(response="utter_pricing", buttons=buttons or [])
+    elif topic == "bot":
+        dispatcher.utter_message(response="utter_iamabot", buttons=buttons or [])
+    elif topic == "integrations":
+        dispatcher.utter_message(
+            response="utter_answer_integrations",
+            named=integrations_answer(text),
+            buttons=buttons or [],
+        )
+    elif topic == "data_use":
+        dispatcher.utter_message(
+            response="utter_answer_data_use",
+            privacy_url=settings.privacy_url,
+            contact=settings.privacy_contact,
+            buttons=buttons or [],
+        )
+    elif topic == "what_it_does":
+        dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons or [])
+
+
+def answer_other_questions(
+    dispatcher: CollectingDispatcher, tracker: Tracker, settings: Settings, answered: str
+) -> bool:
+    """Answers to the other common questions the latest message asked ("does it plug into
+    HubSpot? and do you charge per seat?"), after the one its intent was answered for;
+    True when there was any."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not answered and (has_cue("request_data", text) or has_cue("request_erasure", text)):
+        # "Where's my data stored, what do you hold on me?" is about this person's data:
+        # the privacy actions' business, not a general answer's.
+        return False
+    others = [topic for topic in asked_topics(text) if topic != answered]
+    for topic in others:
+        say_topic(dispatcher, tracker, settings, topic)
+    return bool(others)
+
+
 class ActionAnswer(StoreBacked, Action):
     """Answer the question the latest message asked."""
 
@@ -365,9 +415,20 @@ class ActionAnswer(StoreBacked, Action):
             common := knowledge_answer(tracker, self.settings, strict=True)
         ):
             dispatcher.utter_message(text=common, buttons=buttons)
-            return []
-        if answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic]):
-            return []
+        elif not answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic]):
+            self._answer(dispatcher, tracker, topic, text, stage, buttons)
+        answer_other_questions(dispatcher, tracker, self.settings, topic)
+        return []
+
+    def _answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        topic: str,
+        text: str,
+        stage: Stage,
+        buttons: list[dict[str, str]],
+    ) -> None:
         if topic == "integrations":
             dispatcher.utter_message(
                 response="utter_answer_integrations",
@@ -394,7 +455,6 @@ class ActionAnswer(StoreBacked, Action):
                 steps=next_steps(tracker, stage),
                 buttons=buttons,
             )
-        return []
 
 
 class _AnswerOrSay(StoreBacked):
@@ -402,6 +462,8 @@ class _AnswerOrSay(StoreBacked):
     rasa-sdk registers every subclass of Action, and this one has no name.)"""
 
     usual = ""
+    # The common question this action answers (others asked alongside get theirs too).
+    topic = ""
     # The bot has an answer of its own here: an entry replaces it only when clearly asked.
     strict = False
     # The rules go on into the lead form after it (pricing): the form's question follows.
@@ -411,13 +473,19 @@ class _AnswerOrSay(StoreBacked):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         answer = knowledge_answer(tracker, self.settings, strict=self.strict)
-        if not answer:
+        if answer:
+            buttons = (
+                buttons_after_answer(tracker, conversation_stage(tracker))
+                if self.with_buttons
+                else []
+            )
+            dispatcher.utter_message(text=answer, buttons=buttons)
+        elif self.topic or not answer_other_questions(dispatcher, tracker, self.settings, ""):
+            # Out of scope or small talk as a whole, yet a common question inside it
+            # ("we're a dental practice... where does all of this get stored?") is answered.
             dispatcher.utter_message(response=self.usual)
-            return []
-        buttons = (
-            buttons_after_answer(tracker, conversation_stage(tracker)) if self.with_buttons else []
-        )
-        dispatcher.utter_message(text=answer, buttons=buttons)
+        if self.topic:
+            answer_other_questions(dispatcher, tracker, self.settings, self.topic)
         return []
 
 
@@ -440,6 +508,7 @@ class ActionPricing(_AnswerOrSay, Action):
     ("is there a discount for charities?", "do you have a free trial?")."""
 
     usual = "utter_pricing"
+    topic = "pricing"
     strict = True
     with_buttons = False
 

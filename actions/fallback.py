@@ -21,7 +21,13 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import FINISHED_STAGES, conversation_stage, response_of, session_events
+from actions.answers import (
+    FINISHED_STAGES,
+    answer_other_questions,
+    conversation_stage,
+    response_of,
+    session_events,
+)
 from actions.deps import StoreBacked, previous_user_text
 from actions.knowledge import knowledge_answer
 from actions.what_is_meant import explain_the_question
@@ -138,6 +144,11 @@ class ActionFallback(StoreBacked, Action):
         ):
             # One of the marketers' common questions, in words the classifier never saw.
             dispatcher.utter_message(text=answer)
+            return []
+        if intent in RULE_INTENTS and answer_other_questions(
+            dispatcher, tracker, self.settings, ""
+        ):
+            # "Patient info is sensitive, where does all of this get stored?"
             return []
         dispatcher.utter_message(response=ladder_response(tracker))
         if intent not in RULE_INTENTS:

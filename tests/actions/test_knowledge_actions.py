@@ -124,7 +124,7 @@ async def test_a_list_broken_by_hand_answers_nothing_and_breaks_nothing(
     path.write_text("answers: [{id: x, questions: [one only], answer: ''}]\n", encoding="utf-8")
     [message] = await said(
         ActionOutOfScope(settings=replace(settings, knowledge_file=path)),
-        tracker([user("is it gdpr compliant?", "out_of_scope")]),
+        tracker([user("is it available in japan?", "out_of_scope")]),
     )
     assert message["response"] == "utter_out_of_scope"
 
@@ -189,3 +189,31 @@ async def test_a_statement_is_not_taken_for_a_question(settings: Settings) -> No
         ActionOutOfScope(settings=settings), tracker([user("so long", "out_of_scope")])
     )
     assert message["response"] == "utter_out_of_scope"
+
+
+async def test_two_questions_in_one_message_get_both_answers(settings: Settings) -> None:
+    messages = await said(
+        ActionPricing(settings=settings),
+        tracker([user("Can it hook into Pipedrive? And is it priced per seat?", "ask_pricing")]),
+    )
+    assert [m["response"] for m in messages] == ["utter_pricing", "utter_answer_integrations"]
+    messages = await said(
+        ActionAnswer(settings=settings),
+        tracker([user("what would it do for a florist, and how much is it?", "request_info")]),
+    )
+    assert [m["response"] for m in messages] == ["utter_answer_what_it_does", "utter_pricing"]
+
+
+async def test_a_common_question_the_classifier_missed_is_answered_not_put_another_way(
+    settings: Settings,
+) -> None:
+    [answer] = await said(
+        ActionFallback(settings=settings),
+        tracker([user("we're a small physio clinic. where would all those notes be kept?")]),
+    )
+    assert answer["response"] == "utter_answer_data_use"
+    [off] = await said(
+        ActionOutOfScope(settings=settings),
+        tracker([user("we sell candles. is there a free trial?", "out_of_scope")]),
+    )
+    assert off["response"] == "utter_pricing"
