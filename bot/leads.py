@@ -266,8 +266,40 @@ _APOLOGY_AFTER = re.compile(
 def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
-    said = _APOLOGY_AFTER.sub("", text.strip())
-    return _in_full(said) if said else text
+    said = _APOLOGY_AFTER.sub("", _restated(text.strip()))
+    return _restated(_in_full(said)) if said else text
+
+
+_RESTART = re.compile(r"\b(?:no|sorry|wait|i mean|i meant|oops|actually)\b", re.I)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
+_NOT_AFTER_NAME = word_set("with like as spelt spelled is and but without no not from at")
+_NOT_RESTATED = word_set(
+    "my your name name's names is it's its i'm im the a an and this that family last first "
+    "given sur surname"
+)
+
+
+def _restated(said: str) -> str:
+    """ "fatima fatima bello", "it's dave no david sorry david price", "jo wait sorry
+    joanne mcallister": a name begun, then said again in full, is the full one (with what
+    follows it, "pat pat mcgrath from mcgrath plumbing")."""
+    words = said.split()
+    plain = [w.strip(",.!?;:").lower() for w in words]
+    for i in range(1, len(words) - 1):
+        word, following = plain[i], plain[i + 1]
+        if min(len(word), len(following)) < 2 or not (
+            _NAME_WORD.match(word) and _NAME_WORD.match(following)
+        ):
+            continue  # letters spelt out ("b e r g") are no name said again
+        if following in _NOT_AFTER_NAME or word in _NOT_RESTATED:
+            continue  # "Smith, Smith with an i": a note on the spelling
+        if _NOT_RESTATED & {"name", "name's", "surname"} & set(plain[i:]):
+            continue  # "my first name is Sora and my last name is Han": told in parts
+        earlier = plain[:i]
+        begun = any(len(e) >= 2 and word.startswith(e) and word != e for e in earlier)
+        if word in earlier or (begun and _RESTART.search(" ".join(words[:i]))):
+            return " ".join(words[i:])
+    return said
 
 
 def _in_full(said: str) -> str:
@@ -1127,10 +1159,58 @@ def _before_new_clause(answer: str) -> str:
     return head
 
 
+# "acme lol, no seriously it's Acme Fabrication", "sun and sea no sorry sea and sun travel",
+# "Acme... sorry, we rebranded, it's Zephyr Labs now": what is said after the correction.
+_CORRECTED = re.compile(
+    r"\b(?:no,?\s+(?:sorry|wait|seriously|hang on)|sorry,?\s+(?:no|i mean|i meant)|"
+    r"i mean|i meant|(?:just )?kidding|scratch that|(?:we |we'?ve |have )?rebranded\b[^,.;]*|"
+    r"actually,?\s+(?=it'?s|we'?re|it is))\b[\s,.:;!-]*(?:(?:it'?s|its|we'?re|it is|now)\s+)?",
+    re.I,
+)
+_NOW_AFTER = re.compile(r"\s+now[\s.!]*$", re.I)
+# "it's just me, trading under my own name": no company, whatever word came first.
+_NO_COMPANY = re.compile(
+    r"\b(?:just me|only me|my own name|sole trader|self[- ]employed|no company|"
+    r"(?:don'?t|do not) have a company|not (?:with )?a company)\b",
+    re.I,
+)
+_NAMED_AFTER = re.compile(r"\b(?:trading as|called|named|t/a)\b", re.I)
+# "Lagom Studio (lagom is Swedish, means just right)": a remark after the name.
+_REMARK_AFTER = re.compile(r"\s*\((?=[^)]*\s[^)]*\s)[^)]*\)?\s*$")
+# "the Nairobi branch of Safari Tech Hub": the company the branch belongs to.
+_PART_OF = re.compile(
+    r"^(?i:(?:we'?re\s+|we are\s+|i'?m (?:with|at|from)\s+)?(?:the|a|an)\s+(?:[\w-]+\s+)?"
+    r"(?:branch|office|division|chapter|franchise)\s+of\s+)(?=[A-Z])",
+)
+
+
+def _corrected_company(text: str) -> str | None:
+    """The part after a correction ("" when nothing follows it); None without one."""
+    corrections = list(_CORRECTED.finditer(text))
+    if not corrections:
+        return None
+    return _NOW_AFTER.sub("", text[corrections[-1].end() :]).strip()
+
+
+def _company_answer(text: str) -> str:
+    """An answer to "which company are you with?" without what it corrects or remarks:
+    "" when a correction leaves nothing."""
+    corrected = _corrected_company(text)
+    if corrected:
+        text = corrected
+    if ":" in text and len((after := text.rsplit(":", 1)[1]).split()) in range(1, 7):
+        text = after  # "Small agency, you won't have heard of us: Pixel & Pine"
+    return _PART_OF.sub("", _REMARK_AFTER.sub("", text.strip()))
+
+
 def _read_company_answer(
     text: str, excluded: tuple[str, ...], *, others: bool
 ) -> tuple[str | None, str | None]:
     """A reply to "which company are you with?": (company, problem)."""
+    if not text.strip():
+        return None, "empty"
+    if _NO_COMPANY.search(text) and not _NAMED_AFTER.search(text):
+        return None, "no_company"
     answer = _FILLER.sub("", _LEAD_INS["company"].sub("", text.strip()))
     called = re.search(r"\b(?:called|named)\s+", answer, re.IGNORECASE)
     if called is not None:
@@ -1735,6 +1815,8 @@ def read_message(
     text = _LIST_SEPARATOR.sub(", ", text)
     if requested == "name":
         text = _name_answer(text)
+    elif requested == "company":
+        text = _company_answer(text)
     reading = Reading(declined=requested is not None and declines(text, requested))
     banned = tuple(excluded)
     rest = _take_email(text, requested, reading)

@@ -1030,3 +1030,40 @@ def test_a_need_that_says_when_is_a_statement_not_a_question() -> None:
     said = "when we're out on jobs nobody answers the website leads"
     assert read_message(said, region="US", requested="need").values == {"need": said}
     assert read_message("when can we meet?", region="US", requested="need").values == {}
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("kwame kwame asante", "kwame asante"),
+        ("it's tom no thomas sorry thomas reid", "thomas reid"),
+        ("er it's mag wait no magdalena kowalska", "magdalena kowalska"),
+        ("yes hello this is ines calling ines duarte", "ines duarte"),
+        ("Anna Berg, Berg with one r", "Anna Berg"),
+    ],
+)
+def test_a_name_begun_and_said_again_in_full_is_the_full_one(said: str, name: str) -> None:
+    assert read_message(said, region="US", requested="name").values.get("name") == name
+
+
+@pytest.mark.parametrize(
+    ("said", "company"),
+    [
+        ("foo ltd haha, no seriously it's Brennan Joinery Ltd", "Brennan Joinery Ltd"),
+        ("it's red kite no sorry blue kite media", "blue kite media"),
+        ("Orbis... we rebranded in spring, it's Halcyon Freight now", "Halcyon Freight"),
+        ("Probably not heard of us: Copper Kettle Cafe", "Copper Kettle Cafe"),
+        ("It's Tallis Print (named after the composer, long story)", "Tallis Print"),
+        ("We're the Leeds office of Marlowe Partners", "Marlowe Partners"),
+        ("Bank of Ireland", "Bank of Ireland"),
+        ("Acme (UK) Ltd", "Acme (UK) Ltd"),
+    ],
+)
+def test_a_company_corrected_or_remarked_on_is_what_remains(said: str, company: str) -> None:
+    assert read_message(said, region="US", requested="company").values.get("company") == company
+
+
+def test_working_under_ones_own_name_is_no_company() -> None:
+    reading = read_message("haha no it's just me, I trade under my own name", region="US",
+                           requested="company")  # fmt: skip
+    assert "company" not in reading.values
