@@ -85,6 +85,7 @@ _ASKS_WHAT_HAPPENS = re.compile(
     r"cover|involve|works?|look like|long)\b",
     re.IGNORECASE,
 )
+_MEETING_NAMED = re.compile(r"\b(?:demo|demonstration|call|meeting|walk-?through)\b", re.I)
 # What DIET says when a meeting asked for in plain words confused it.
 _MEETING_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities"}
 _DEMO_WORDS = re.compile(
@@ -441,19 +442,22 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # says why the details come first; actions/lead_form.py).
         return None if intent == "book_meeting" else "book_meeting"
     if (
+        (
+            intent in ("request_demo", "book_meeting")
+            or (intent == "nlu_fallback" and _MEETING_NAMED.search(text))
+        )
+        and _ASKS_WHAT_HAPPENS.match(text)
+        and is_question(text)
+    ):
+        # "and what happens on one of your demo calls?" asks about the meeting, not for one
+        return "ask_next_steps"
+    if (
         intent in _MEETING_GUESSES
         and asks_for_meeting(text)
         and not re.match(r"\W*(?:what|how|why|when|where|which|who)\b", text, re.IGNORECASE)
     ):
         # "I'd like to set up a call with sales please", "I'd love to see yours live"
         return "request_demo" if _DEMO_WORDS.search(text) else "book_meeting"
-    if (
-        intent in ("request_demo", "book_meeting")
-        and _ASKS_WHAT_HAPPENS.match(text)
-        and is_question(text)
-    ):
-        # "and what happens on one of your demo calls?" asks about the meeting, not for one
-        return "ask_next_steps"
     if asks_to_repeat(text):
         # "come again?" is no yes to a consent question: the fallback says it again.
         return None if intent == "nlu_fallback" else "nlu_fallback"

@@ -507,3 +507,12 @@ def test_what_happens_on_a_demo_asks_about_it_and_works_together_asks_about_inte
     assert corrected_intent(text, "request_demo", []) == "ask_next_steps"
     together = "Does it work together with HubSpot? We use it as CRM."
     assert corrected_intent(together, "inform", []) == "ask_integrations"
+
+
+def test_a_question_about_the_demo_diet_could_not_place_asks_what_happens() -> None:
+    said = "ok and what happens in that demo, how long does it take?"
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "request_demo", "confidence": 0.4},
+    ]
+    assert corrected_intent(said, "nlu_fallback", ranking) == "ask_next_steps"
