@@ -1296,6 +1296,67 @@ _SELF_CORRECTION = re.compile(
     r"\b(?:actually|i mean|make (?:that|it)|or rather|scratch that|correction)\b[\s,:.-]*",
     re.I,
 )
+# A figure taken back for another said right after it: "fifteen no fifty five", "60k,
+# sorry, 16", "50, no wait, 60". Only between two figures: "no" and "sorry" say other
+# things elsewhere ("no more than 20", "sorry, about 40").
+_TAKEN_BACK = re.compile(
+    r"(?:[\s,.!;:-]*\b(?:no|nah|nope|sorry|wait|oops|hang on|hold on)\b)+[\s,.!;:-]*", re.I
+)
+# Taken back whatever follows: "20k, no wait, let me check".
+_PLAINLY_TAKEN_BACK = re.compile(
+    r"\W*(?:(?:no|nah|nope)\W+(?:wait|sorry|hang on|hold on)|(?:wait|sorry)\W+(?:no|nah)|"
+    r"hang on|hold on)\b.*",
+    re.I | re.S,
+)
+_FIGURE_BEFORE = re.compile(r"\d[^\W\d_]*(?:\s+[^\W\d_]+){0,2}[\s,.!]*$")
+_FIGURE_AFTER = re.compile(
+    r"^(?:(?:more like|closer to|about|around|like|roughly|maybe|it'?s|its|make it)\s+)*\d",
+    re.I,
+)
+_BARE_FIGURE = re.compile(
+    r"^\W*(?:(?:more like|closer to|about|around|like|roughly|maybe|it'?s|its|make it)\s+)*"
+    rf"(?P<num>\d+(?:[.,]\d+)?)(?:\s*(?P<mult>{_MULT}))?[\s.!?]*$",
+    re.I,
+)
+
+
+def _taken_back(text: str) -> tuple[str, str, bool] | None:
+    """What was said before the last correction, what after, and whether the correction
+    was plain ("no wait", "I mean"; a lone "actually" may only stress what follows)."""
+    parts = [
+        (m.start(), m.end(), True)
+        for m in _TAKEN_BACK.finditer(text)
+        if _FIGURE_BEFORE.search(_spell_out_numbers(text[: m.start()]))
+        and (
+            _FIGURE_AFTER.match(_spell_out_numbers(text[m.end() :]))
+            or _PLAINLY_TAKEN_BACK.fullmatch(m.group(0))
+        )
+    ]
+    parts += [
+        (m.start(), m.end(), not re.fullmatch(r"\W*actually\W*", m.group(0), re.I))
+        for m in _SELF_CORRECTION.finditer(text)
+    ]
+    if not parts:
+        return None
+    start, end, firm = max(parts)
+    return text[:start], text[end:], firm
+
+
+def _carried_over(earlier: str, later: str) -> str:
+    """The correction with the unit and period of the figure it replaces, when said bare:
+    "sixty k annually, no sorry sixteen" is sixteen k annually."""
+    bare = _BARE_FIGURE.match(_spell_out_numbers(later))
+    said = _spell_out_numbers(earlier)
+    replaced = list(_AMOUNT.finditer(said))
+    if bare is None or not replaced:
+        return later
+    last = replaced[-1]
+    # "sixteen" takes sixty k's place as sixteen k; "three hundred" replaces "two hundred".
+    end = last.end("mult") if bare["mult"] and last["mult"] else last.end("num")
+    figure = bare["num"] + (f" {bare['mult']}" if bare["mult"] else "")
+    return said[: last.start("num")] + figure + said[end:]
+
+
 _UNSURE_AND_VAGUE = re.compile(
     r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
     r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
@@ -1321,13 +1382,16 @@ def read_answer(
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
-    corrected = _SELF_CORRECTION.split(text)
-    if field_name != "authority" and len(corrected) > 1:
-        # "about 30, no actually closer to 60": what they said last stands, when it says
-        # something on its own.
-        last = read_answer(field_name, corrected[-1], None, country, today)
-        if last.value is not None:
-            return last
+    if field_name != "authority":
+        taken_back = _taken_back(text)
+        if taken_back is not None:
+            # "about 30, no actually closer to 60", "sixty k annually no sorry sixteen":
+            # what they said last stands, with the first figure's unit when said bare. A
+            # correction that can't be read is no reason to keep what it replaced.
+            earlier, later, firm = taken_back
+            last = read_answer(field_name, _carried_over(earlier, later), None, country, today)
+            if last.value is not None or (firm and re.search(r"[^\W_]", later)):
+                return Answer(last.value)
     if field_name == "authority" and _UNSURE_AFTER.search(text):
         # "I decide. Well actually my manager decides. not sure": asked again.
         return Answer(None)

@@ -902,3 +902,38 @@ def test_more_times_placed_from_today(said: str, timeline: str | None) -> None:
 def test_it_depends_is_asked_again_not_set_aside(field_name: str, said: str) -> None:
     answer = read_answer(field_name, said, None, None)
     assert answer.value is None and not answer.declined
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        # A figure taken back for another: the second stands.
+        ("company_size", "thirty no sorry eighty", "51-200"),
+        ("company_size", "12, wait, 70", "51-200"),
+        ("timeline", "two weeks no sorry five months", "year"),
+        # Said bare, the new figure keeps the first one's unit and period.
+        ("budget", "forty k a year, no sorry, fourteen", "10k_50k"),
+        ("budget", "two hundred a month no wait three hundred", "1k_10k"),
+        ("budget", "5k a month, sorry, 2k", "10k_50k"),
+        ("timeline", "3 weeks, no, 8", "quarter"),
+    ],
+)
+def test_a_figure_taken_back_gives_way_to_the_next(field: str, said: str, value: str) -> None:
+    assert read_answer(field, said).value == value
+
+
+@pytest.mark.parametrize(
+    ("field", "said"),
+    [
+        ("budget", "about 30k no wait I'd need to ask"),
+        ("company_size", "25, sorry no, hang on, it's complicated"),
+    ],
+)
+def test_a_correction_that_says_nothing_readable_keeps_nothing(field: str, said: str) -> None:
+    assert read_answer(field, said).value is None
+
+
+def test_no_and_sorry_away_from_figures_are_no_correction() -> None:
+    assert read_answer("company_size", "sorry, about 40 of us").value == "11-50"
+    assert read_answer("company_size", "no more than 8 people").value == "1-10"
+    assert read_answer("company_size", "we are 40, no idea about freelancers").value == "11-50"
