@@ -574,7 +574,8 @@ _PEOPLE = (
     r"assistants|brokers|realtors|teachers|coaches|trainers|hygienists|labou?rers|tradies|"
     r"full[- ]?timers|part[- ]?timers|full time|part time"
 )
-_PEOPLE_AFTER = re.compile(rf"^{_FILLER}(?:{_PEOPLE})\b", re.I)
+# "45 nurses", "10 admin staff", "6 part-time drivers": one word may say which people.
+_PEOPLE_AFTER = re.compile(rf"^{_FILLER}(?:[^\W\d_]+(?:-[^\W\d_]+)*[\s-]+)?(?:{_PEOPLE})\b", re.I)
 _PEOPLE_BEFORE = re.compile(
     r"\b(?:(?:team|staff|headcount|workforce|company|business|firm|organi[sz]ation|outfit|crew)"
     r"(?:\s+(?:of|is|are|at|:)|:)|employ(?:s|ing)?|we employ)\s*"
@@ -836,7 +837,9 @@ _TOTAL_BEFORE = re.compile(
 _FULL_AND_PART_TIME = re.compile(
     r"full[- ]?time\W+(?:and\s+)?(?:about\s+)?\d+\s*part[- ]?time", re.I
 )
-_ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I)
+_ADDED = re.compile(
+    r"\d\s*\w*(?:[\s-]+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I
+)
 _ALTERNATIVES = re.compile(
     r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
     r"\bgrowing\b|\bby\b|\d\s*(?:-|–|to)\s*\d",
@@ -880,7 +883,22 @@ def read_company_size(text: str) -> str | None:
             return _size_bucket(
                 counted[0] + (1 if re.search(r"\b(?:plus|\+)\s", whole.group(0)) else 0)
             )
+    whole_company = _WHOLE_COMPANY.search(said)
+    if whole_company is not None:
+        # "1,200 worldwide but 40 in this office": the company is the one asked about.
+        counted = _head_counts(_amounts(whole_company.group(0)), cued_only=False)
+        if counted:
+            return _size_bucket(counted[0])
+    in_each = _in_each(said, text)
+    if in_each is not None:
+        return in_each or None
+    present = _PLANNED_COUNT.sub(" ", said)
+    if present != said and _counted(_amounts(present), cued_only=False):
+        # "30 now, aiming to be 80 next year": the size today.
+        text = said = present
     amounts = _amounts(text)
+    if _counted_two_ways(amounts, said):
+        return None
     # "a small team of 30": a number said as a head count beats a describing word.
     cued = _counted(amounts, cued_only=True)
     if cued:
@@ -895,6 +913,103 @@ def read_company_size(text: str) -> str | None:
         if pattern.search(text):
             return value
     return None
+
+
+# A count of the whole company said after it: "1,250 globally", "about 900 across the group".
+_WHOLE_COMPANY = re.compile(
+    rf"\d[\d,.]*(?:\s*k\b)?{_FILLER}(?:(?:{_PEOPLE})\b{_FILLER})?"
+    r"(?:globally|worldwide|world[- ]wide|company[- ]wide|group[- ]wide|across the (?:company|"
+    r"group|business|organi[sz]ation|world|globe|country)|across all (?:\w+ )?(?:offices|sites|"
+    r"locations|countries|branches)|all over the (?:world|country))\b",
+    re.I,
+)
+# Places the people are counted in: "3 clinics, about 20 staff in each".
+_PLACES = (
+    r"(?:offices?|locations?|sites?|branch(?:es)?|stores?|shops?|outlets?|clinics?|restaurants?|"
+    r"hotels?|schools?|departments?|teams?|cafes?|caf\u00e9s?|salons?|gyms?|studios?|practices?|"
+    r"warehouses?|factories|factory|plants?|franchises?|venues?|bars?|pubs?|depots?|"
+    r"dealerships?|pharmacies|pharmacy|surgeries|branches|farms?|kitchens?|crews?)"
+)
+_EACH = r"(?:each|apiece|a piece|in each|at each|per (?:\w+ )?" + _PLACES + r"|in every one)"
+_IN_EACH = (
+    # "two offices, around forty people each"
+    re.compile(
+        rf"(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b[^.;?\d]*?(?P<each>\d+(?:[.,]\d+)?)"
+        rf"[^.;?\d]*?\b{_EACH}\b",
+        re.I,
+    ),
+    # "about 12 in each of our 8 shops", "20 staff per clinic, and we have 4 clinics"
+    re.compile(
+        rf"(?P<each>\d+(?:[.,]\d+)?)[^.;?\d]*?\b(?:(?:in|at) )?(?:each|every one) of "
+        rf"(?:our |the |those |these |my )?(?:\w+\s+)?(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b",
+        re.I,
+    ),
+)
+
+
+def _in_each(said: str, text: str) -> str | None:
+    """The band of so many people in each of so many places (multiplied), None when no
+    such count is said, "" when it is but its product is too rough to place."""
+    for pattern in _IN_EACH:
+        match = pattern.search(said)
+        if match is None:
+            continue
+        places, each = _parse_number(match["places"]), _parse_number(match["each"])
+        if places < 2 or places > 500:
+            continue
+        people = places * each
+        if _APPROXIMATELY.search(text) and _size_bucket(people * 0.9) != _size_bucket(people * 1.1):
+            return ""  # about 10 each in 5 shops: 45 or 55
+        return _size_bucket(people)
+    return None
+
+
+# A head count planned or left behind, not today's: "planning to be 120 by summer", "soon 8",
+# "we used to be 80".
+_PLANNED_COUNT = re.compile(
+    r"\b(?:(?:planning|plan|planned|aim(?:ing)?|expect(?:ing)?|hop(?:e|ing)|want(?:ing)?|"
+    r"intend(?:ing)?|budget(?:ing)?|forecast(?:ing)?) (?:for|to (?:be|hit|reach|grow to|get to|have))|"
+    r"will be|'?ll be|going to be|gonna be|should be|(?:growing|grow|scaling|scale) (?:up )?to|"
+    r"soon|used to (?:be|have)|(?:were|was) once)\b[^\d.;]{0,20}\d[\d,.]*(?:\s*k\b)?",
+    re.I,
+)
+# Counts that change with the season or with who is counted: "40 in winter, 120 in summer",
+# "8 of us and 40 freelancers", "depends how you count".
+_SEASONAL = re.compile(
+    r"\b(?:depend\w*|var(?:y|ies|ying)|season\w*|summer|winter|spring|autumn|harvest|peak|"
+    r"busy (?:season|period|time|months)|high season|low season|holiday season|at christmas|"
+    r"go(?:es)? up to|up to \d+ (?:at|in|during))\b",
+    re.I,
+)
+_NOT_STAFF = re.compile(
+    r"\b(?:contractors?|subcontractors?|sub-contractors?|freelancers?|freelance|casuals?|"
+    r"temps?|temporary|seasonal (?:staff|workers|hires)|seasonals|on commission|commission[- ]only|"
+    r"pickers|volunteers|agency (?:staff|workers)|gig workers|outsourced|interns|associates)\b",
+    re.I,
+)
+_AS_MANY_AGAIN = re.compile(r"\b(?:(?:roughly |about |around )?the same again|as many again|"
+                            r"(?:roughly |about |around )?the same number)\b", re.I)  # fmt: skip
+
+
+def _counted_two_ways(amounts: list[_Amount], said: str) -> bool:
+    """Whether the head counts said land in different bands by season or by who is
+    counted (staff alone, or with contractors): which one is the answer is a guess."""
+    seasonal, not_staff = _SEASONAL.search(said), _NOT_STAFF.search(said)
+    if not (seasonal or not_staff):
+        return False
+    heads = [
+        a.middle
+        for a in amounts
+        if not a.money and (a.people or not (a.other_noun or a.per_unit or a.year_or_percent))
+    ]
+    if heads and not_staff and _AS_MANY_AGAIN.search(said):
+        heads.append(heads[-1])
+    if len(heads) < 2:
+        return False
+    ways = {_size_bucket(h) for h in heads} if seasonal else set()
+    if not_staff:
+        ways |= {_size_bucket(heads[0]), _size_bucket(sum(heads))}
+    return len(ways) > 1
 
 
 def _size_from(

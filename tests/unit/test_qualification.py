@@ -813,7 +813,6 @@ def test_what_they_say_last_stands_when_they_correct_themselves(
     ("field", "said"),
     [
         ("company_size", "between 40 and 60 depending on the season"),
-        ("company_size", "1,200 worldwide but around 40 in this office"),
         ("company_size", "hmm, quite a few"),
         ("budget", "between 5 and 15k"),
         ("budget", "whatever it takes honestly"),
@@ -937,3 +936,35 @@ def test_no_and_sorry_away_from_figures_are_no_correction() -> None:
     assert read_answer("company_size", "sorry, about 40 of us").value == "11-50"
     assert read_answer("company_size", "no more than 8 people").value == "1-10"
     assert read_answer("company_size", "we are 40, no idea about freelancers").value == "11-50"
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        # So many people in each of so many places: multiplied.
+        ("4 shops with roughly 15 staff in each", "51-200"),
+        ("we run six clinics, 30 people per clinic", "51-200"),
+        ("about 9 in each of our 3 cafes", "11-50"),
+        ("5 sites, around 10 each", None),  # 45 or 55: too rough to place
+        # Kinds of staff said apart: added up.
+        ("30 field technicians and 25 office staff", "51-200"),
+        ("we've got 7 part-time drivers plus 6 warehouse workers", "11-50"),
+        # The whole company, not the part the person works in.
+        ("around 3,000 worldwide, my department is 25", "1000+"),
+        ("our branch has 12 people but about 600 across the group", "201-1000"),
+        ("1,200 worldwide but around 40 in this office", "1000+"),
+        # Today's size, not the one planned or left behind.
+        ("30 now, we're aiming for 80 by the end of next year", "11-50"),
+        ("we used to be 300, now it's 45 of us", "11-50"),
+        # Counted two ways that land in different bands: which is meant is a guess.
+        ("about 20 most of the year but up to 90 over the summer", None),
+        ("six employees plus about thirty subcontractors", None),
+        ("200 staff and as many again in temps", None),
+        ("it varies, 8 in quiet months and 30 in the busy season", None),
+        # ...and the same band either way.
+        ("35 staff and a couple of freelancers", "11-50"),
+        ("25 in winter, 40 in summer", "11-50"),
+    ],
+)
+def test_head_counts_said_in_parts_places_or_times(said: str, size: str | None) -> None:
+    assert read_company_size(said) == size
