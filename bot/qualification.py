@@ -574,8 +574,17 @@ _PEOPLE = (
     r"assistants|brokers|realtors|teachers|coaches|trainers|hygienists|labou?rers|tradies|"
     r"full[- ]?timers|part[- ]?timers|full time|part time"
 )
-# "45 nurses", "10 admin staff", "6 part-time drivers": one word may say which people.
-_PEOPLE_AFTER = re.compile(rf"^{_FILLER}(?:[^\W\d_]+(?:-[^\W\d_]+)*[\s-]+)?(?:{_PEOPLE})\b", re.I)
+# People of a kind: "10 admin staff", "6 part-time drivers" (not "5k needs head office").
+_PEOPLE_OF_A_KIND = "|".join(
+    word
+    for word in _PEOPLE.split("|")
+    if word not in ("heads?", "headcount", "of us", "strong", "souls", "man", "men", "crew")
+    and " " not in word
+)
+_PEOPLE_AFTER = re.compile(
+    rf"^{_FILLER}(?:(?:{_PEOPLE})|[^\W\d_]+(?:-[^\W\d_]+)*[\s-]+(?:{_PEOPLE_OF_A_KIND}))\b",
+    re.I,
+)
 _PEOPLE_BEFORE = re.compile(
     r"\b(?:(?:team|staff|headcount|workforce|company|business|firm|organi[sz]ation|outfit|crew)"
     r"(?:\s+(?:of|is|are|at|:)|:)|employ(?:s|ing)?|we employ)\s*"
