@@ -968,3 +968,35 @@ def test_no_and_sorry_away_from_figures_are_no_correction() -> None:
 )
 def test_head_counts_said_in_parts_places_or_times(said: str, size: str | None) -> None:
     assert read_company_size(said) == size
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        # Deciding with a peer (a partner, a spouse, a parent) is deciding.
+        ("honestly my brother and I, we choose together", "decides"),
+        ("me and my two co-founders vote on these things", "decides"),
+        ("me and my mum decide on all the spending", "decides"),
+        ("me and my manager decide together", "influences"),  # a boss is no peer
+        # The decision handed to the person.
+        ("the MD has left this one to me", "decides"),
+        ("my director gave me the final say on tools", "decides"),
+        ("they told me to choose whichever I like", "decides"),
+        ("my boss handed it to me to research the options", "researching"),
+        # Someone else signs on paper, the person decides in fact.
+        ("head office signs the contracts but in reality it's my call", "decides"),
+        ("I have my own budget for this", "decides"),
+        # Turned down, then only looking.
+        ("not really my decision, I'm having a look around for ideas", "researching"),
+        ("isn't really my call, just curious what's on offer", "researching"),
+        ("my request gets signed off by finance", "influences"),
+        ("the trustees decide, I write the proposal for them", "influences"),
+    ],
+)
+def test_who_decides_with_peers_by_delegation_and_in_practice(said: str, authority: str) -> None:
+    assert read_authority(said) == authority
+
+
+def test_a_word_before_head_office_makes_no_head_count() -> None:
+    assert read_volunteered("anything over 3k needs head office sign-off") == {}
+    assert read_volunteered("we have 12 admin staff") == {"company_size": "11-50"}
