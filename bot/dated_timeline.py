@@ -125,13 +125,16 @@ def months_away(text: str, today: date) -> float | None:
     """Months from `today` to the first month, quarter or year `text` names; None when it
     names none."""
     found: list[tuple[int, float]] = []
-    months = [m for m in (_NAMED_MONTH.search(text), _MONTH_AND_YEAR.search(text)) if m]
-    month = min(months, key=lambda m: m.start()) if months else None
-    if month is not None:
+    months = _named_months(text)
+    for month in months:
         number = _MONTHS.index(month["month"][:3].lower()) + 1
         said = month.groupdict()
         part = _PART_OF_MONTH.get((said.get("part") or said.get("set") or "").lower(), 0.0)
         found.append((month.start(), _months_to(number, _year_of(month), today) + part))
+    relative = _RELATIVE_MONTH.search(text)
+    if relative is not None:
+        part = _PART_OF_MONTH.get(relative["part"].lower().replace("the ", ""), 0.0)
+        found.append((relative.start(), (relative["which"].lower() != "this") + part))
     holiday = _HOLIDAY.search(text)
     if holiday is not None:
         day = holiday["day"].lower()
@@ -150,7 +153,9 @@ def months_away(text: str, today: date) -> float | None:
         year_said = part_of_year["year"] or part_of_year["year2"]
         named = int(year_said) if year_said else today.year + 1
         found.append((part_of_year.start(), _months_to(number, named, today)))
-    if month is None and (bare := _BARE_MONTH.search(text)) is not None:
+    for bare in _BARE_MONTH.finditer(text):
+        if any(m.start() <= bare.start() < m.end() for m in months):
+            continue
         number = _MONTHS.index(bare["month"][:3].lower()) + 1
         found.append((bare.start(), _months_to(number, None, today)))
     year_end = _YEAR_END.search(text)
@@ -183,7 +188,38 @@ def months_away(text: str, today: date) -> float | None:
         # "Not before Ramadan ends. After Eid, around April": each time named puts it
         # later, and the last one is when they mean.
         return max(found)[1]
+    if _SETTLED_ON.search(text, min(found)[0], max(found)[0]):
+        # "Before the summer would be lovely, but realistically October", "once the rush
+        # is over, so mid March": the time they settle on is the last one named.
+        return max(found)[1]
     return min(found)[1]
+
+
+def _named_months(text: str) -> list[re.Match[str]]:
+    """Each month named in time ("in March", "by june '27", "March 2027"), in order, the
+    first of two that overlap."""
+    found = sorted(
+        [*_NAMED_MONTH.finditer(text), *_MONTH_AND_YEAR.finditer(text)], key=lambda m: m.start()
+    )
+    kept: list[re.Match[str]] = []
+    for match in found:
+        if not kept or match.start() >= kept[-1].end():
+            kept.append(match)
+    return kept
+
+
+# A time said again as the one meant: "..., so probably April", "but realistically June".
+_SETTLED_ON = re.compile(
+    r"\b(?:so|but|though|realistically|more realistically|more likely|likelier|in reality|"
+    r"probably|but probably)\b",
+    re.I,
+)
+# "end of next month", "mid this month": where in a month counted from this one.
+_RELATIVE_MONTH = re.compile(
+    r"\b(?P<part>early|mid|middle of|late|end of|the end of|end)[\s-]+(?:the\s+)?"
+    r"(?P<which>this|next|following) month\b",
+    re.I,
+)
 
 
 # A first time that only says when it cannot be, then another: the later one is meant.
