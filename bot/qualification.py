@@ -1351,6 +1351,10 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
             spelled[: first.start()]
         ):
             months *= 1.01
+        if dated is not None and (side := _FROM_A_DATE.match(spelled, first.end())):
+            # "launching in May and want it a month before": a span from the date named.
+            before = side["side"].lower() in ("before", "ahead", "earlier", "prior")
+            months = max(0.0, dated - months) if before else dated + months
         return _months_bucket(months)
     next_year = next_year_away(text, today or date.today())
     if next_year is not None and not _PUT_OFF.search(text):
@@ -1379,15 +1383,16 @@ def _heard_number(match: re.Match[str]) -> str:
     return "one " if match.group(1).lower() == "won" else "two "
 
 
+# After a span, that it is counted from a date named: "a month before", "two weeks after".
+_FROM_A_DATE = re.compile(r"\s+(?P<side>before|ahead|earlier|prior|after|later)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)
 _MAYBE = re.compile(r"\bmaybe\b|\bperhaps\b", re.I)
 _OR_MAYBE = re.compile(f"{_OR.pattern}|{_MAYBE.pattern}", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
-# Put off, not placed: "no hurry, maybe next year", "not before next year".
+# Put off, not placed: "not before next year", "next year at the earliest". ("No hurry,
+# maybe next year" places it: next year, from today.)
 _PUT_OFF = re.compile(
-    r"\b(?:no (?:rush|hurry|deadline|timeline|plans?)|not (?:until|till|before|this year)|"
-    r"at the earliest|not in (?:a|any) (?:rush|hurry)|whenever|eventually|someday)\b",
-    re.I,
+    r"\b(?:not (?:until|till|before|this year)|at the earliest|eventually|someday)\b", re.I
 )
 
 

@@ -780,7 +780,8 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         ("first half of next year", "year"),
         ("early next year", "quarter"),
         ("probably mid-2027", "year"),
-        ("no hurry, maybe next year", "later"),
+        # No hurry, and a time: next year's middle, seven months from December.
+        ("no hurry, maybe next year", "year"),
         ("we needed it last month tbh", "now"),
         ("dunno, whenever the boss decides", None),
         # Only when it cannot be, then when it will: the later time is meant.
@@ -1000,3 +1001,30 @@ def test_who_decides_with_peers_by_delegation_and_in_practice(said: str, authori
 def test_a_word_before_head_office_makes_no_head_count() -> None:
     assert read_volunteered("anything over 3k needs head office sign-off") == {}
     assert read_volunteered("we have 12 admin staff") == {"company_size": "11-50"}
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        # Where in a month counted from this one, said on 4 December.
+        ("by the end of next month", "quarter"),
+        ("mid next month probably", "quarter"),
+        ("end of this month if we can", "now"),
+        # The time settled on after a first one: the last named.
+        ("ideally before Easter, but realistically June", "year"),
+        ("not in the holiday season, so probably mid February", "quarter"),
+        ("our lease renews in October so probably November onwards", "year"),
+        # A span counted from a date named.
+        ("the new site opens in August and we need this two months ahead", "year"),
+        ("our busy season starts in March, we want it running a month before", "quarter"),
+        ("we need it two weeks before the end of January", "quarter"),
+        ("a fortnight before christmas", "now"),
+        # No hurry, and a time all the same.
+        ("there's no rush, perhaps next year sometime", "year"),
+        ("not until next year at the earliest", "later"),
+    ],
+)
+def test_times_settled_on_or_counted_from_a_date(said: str, timeline: str) -> None:
+    from datetime import date
+
+    assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
