@@ -1135,6 +1135,48 @@ def _edge_said(amount: _Amount, shared: float, code: str) -> float | None:
     return yearly * (1 + amount.bound * 1e-6)
 
 
+_NOT_THIS = (
+    r"(?!(?:this|it|that|you|your|a tool|the tool|tools? like|software|something|a (?:\w+ )?(?:tool|"
+    r"solution|system|platform|service|chatbot|bot|product))\b)"
+)
+# Money said about something else: paid or spent on it already, or a whole this is a part of.
+_SPENT_ELSEWHERE = re.compile(
+    r"\b(?:we|i)\s+(?:currently\s+|already\s+|now\s+|usually\s+)?(?:pay|are paying|'re paying|"
+    rf"paid)\s+(?:our|my|the|an?|for|to)\s+{_NOT_THIS}\w|"
+    r"\b(?:what|whatever|as much as|more than|less than) (?:we|i) (?:currently |already |now )?"
+    r"(?:pay|spend|are paying|'re paying)\b|"
+    r"\b(?:we|i)\s+(?:currently\s+|already\s+|now\s+|usually\s+)?(?:spend|are spending|"
+    rf"'re spending|spent)\b[^.;!?]{{0,40}}?\b(?:on|for)\s+{_NOT_THIS}\w|"
+    r"\bcosts? (?:us|me)\b|"
+    # "this is one piece of it", "it'd come out of that"
+    r"\b(?:one|a|just a|only a|small) (?:piece|part|slice|bit|portion) of\b|"
+    r"\bcomes? out of\b|\b(?:partly|partially) replace",
+    re.I,
+)
+# A sum for a whole this is a share of: "the whole IT budget is 200k, this would be 5% of it".
+_A_WHOLE = re.compile(
+    r"\b(?:the|our) (?:whole|entire|overall|total) (?:\w+ ){0,3}?(?:budget|spend|programme|"
+    r"program|project|stack|pot|fund|bill)\b|\bfor (?:the|our) (?:whole|entire)\b",
+    re.I,
+)
+_SHARES = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
+# A share of that money: "about half of that", "10% of it", "the same".
+_SHARE = re.compile(
+    r"\b(?:(?:(?P<word>half|a third|a quarter|a fifth|a tenth)|(?P<pct>\d+(?:\.\d+)?)\s*"
+    r"(?:%|percent|per cent))\s+(?:of\s+)?(?:that|it|this|what|those|the (?:total|amount|cost))\b|"
+    r"(?P<same>the same|as much)\b)",
+    re.I,
+)
+
+
+def _share_of(share: re.Match[str]) -> float:
+    if share["word"]:
+        return _SHARES[share["word"].lower()]
+    if share["pct"]:
+        return float(share["pct"]) / 100
+    return 1.0
+
+
 def read_budget(text: str, country: str | None = None) -> str | None:
     """The budget band of an answer; `country` (ISO, of the person's phone) tells which
     pesos, kroner or dollars are meant."""
@@ -1151,6 +1193,13 @@ def read_budget(text: str, country: str | None = None) -> str | None:
     yearly = _yearly_dollars(amounts, country)
     if yearly is None:
         return None
+    share = _SHARE.search(text)
+    if yearly and (_SPENT_ELSEWHERE.search(text) or (share and _A_WHOLE.search(text))):
+        # Money for something else ("what we pay our bookkeeper", "the whole programme"):
+        # a budget for this only as a share of it said ("about a third of that").
+        if share is None or len(yearly) != 1:
+            return None
+        yearly = [yearly[0] * _share_of(share)]
     if _near_an_edge(amounts, yearly, _BUDGET_EDGES, text):
         return None
     band = _band(yearly, _budget_bucket)

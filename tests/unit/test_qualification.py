@@ -1028,3 +1028,30 @@ def test_times_settled_on_or_counted_from_a_date(said: str, timeline: str) -> No
     from datetime import date
 
     assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "our bookkeeper costs us 1,500 a month, this would take some of that on",
+        "we currently pay our answering service $400 a month",
+        "we spend around 5k a month on flyers, about half on printing",
+        "the grant for the whole digital project is £90,000 and this is a small part of it",
+        "it'd come out of the 20k events pot",
+    ],
+)
+def test_money_for_something_else_is_no_budget_for_this(said: str) -> None:
+    assert read_budget(said) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("the agency costs us 3k a month, this would replace about a third of that", "10k_50k"),
+        ("the whole IT budget is 200k and this would be maybe 8% of it", "10k_50k"),
+        ("we pay for our current tool 80 a month and would pay the same", "under_1k"),
+        ("we could spend about 300 a month on it", "1k_10k"),
+    ],
+)
+def test_a_share_of_money_for_something_else_is_a_budget(said: str, band: str) -> None:
+    assert read_budget(said) == band
