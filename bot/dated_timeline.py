@@ -121,10 +121,63 @@ def _middle_of(year: int, today: date) -> float:
     return _months_to(_YEAR_PART_MONTH["mid"], year, today)
 
 
+_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# A year as it is said aloud: "twenty twenty-eight", "two thousand and twenty nine".
+_SPOKEN_YEAR = re.compile(
+    r"\b(?:twenty|two thousand(?: and)?)[\s-]+(?P<tens>twenty|thirty)(?:[\s-]+(?P<ones>"
+    + "|".join(_ONES)
+    + r"))?\b",
+    re.I,
+)
+
+
+def _year_in_figures(match: re.Match[str]) -> str:
+    ones = _ONES.index(match["ones"].lower()) + 1 if match["ones"] else 0
+    return str(2000 + (20 if match["tens"].lower() == "twenty" else 30) + ones)
+
+
+def years_in_figures(text: str) -> str:
+    """Years said aloud as figures: "twenty twenty-eight" -> "2028"."""
+    return _SPOKEN_YEAR.sub(_year_in_figures, text)
+
+
+# A day and month in figures after a word that sets them in time: "till 31/01", "by 3.2".
+# Day first unless the second figure can only be a day ("by 12/28"); both twelve or under
+# and not the same, the order is a guess, and no date is read. With a dot, only the month
+# second: "from 9.30" is a time of day.
+_DATE_IN_FIGURES = re.compile(
+    r"\b(?:by|before|until|till|til|on|from|around|after|starting|start|end|ends|due)\s+"
+    r"(?:the\s+)?(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P<year>[/.](?:20)?\d\d)?(?![\d/.])",
+    re.I,
+)
+
+
+def _date_in_figures(text: str, today: date) -> tuple[int, float] | None:
+    match = _DATE_IN_FIGURES.search(text)
+    if match is None:
+        return None
+    a, b = int(match["a"]), int(match["b"])
+    if match["sep"] == "." and b > 12 and not match["year"]:
+        return None  # "from 9.30" is a time of day
+    if 1 <= b <= 12 < a <= 31:
+        day, month = a, b
+    elif 1 <= a <= 12 < b <= 31:
+        day, month = b, a
+    elif a == b and 1 <= a <= 12:
+        day, month = a, a
+    else:
+        return None
+    away = _months_to(month, None, today) + (day - today.day) / 30
+    return match.start(), max(0.0, away if away >= 0 else away + 12)
+
+
 def months_away(text: str, today: date) -> float | None:
     """Months from `today` to the first month, quarter or year `text` names; None when it
     names none."""
+    text = years_in_figures(text)
     found: list[tuple[int, float]] = []
+    if (figures := _date_in_figures(text, today)) is not None:
+        found.append(figures)
     months = _named_months(text)
     for month in months:
         number = _MONTHS.index(month["month"][:3].lower()) + 1

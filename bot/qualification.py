@@ -20,7 +20,7 @@ import yaml
 
 from bot.authority import read_authority_statement
 from bot.custom_questions import CustomQuestion, parse_question
-from bot.dated_timeline import months_away, next_year_away
+from bot.dated_timeline import months_away, next_year_away, years_in_figures
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
 from bot.types import QUALIFICATION_VALUES
@@ -1297,7 +1297,7 @@ _TURNS_DOWN = re.compile(
 )
 
 
-_UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|month\w*|mos?|mths?|quarters?|years?|yrs?)"
+_UNIT = r"(?P<unit>days?|weeks?|wks?|fort ?nights?|month\w*|mos?|mths?|quarters?|years?|yrs?)"
 _UNIT_MONTHS = {"d": 1 / 30, "w": 0.25, "f": 0.5, "mo": 1.0, "mt": 1.0, "q": 3.0, "y": 12.0}
 _SPANS = (
     # "in 6-8 weeks", "within 2 to 3 months", "18 months", "a year and a half"
@@ -1380,6 +1380,7 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     exact = _exact("timeline", text)
     if exact:
         return exact
+    text = years_in_figures(text)
     splitter = _OR if len(_MAYBE.findall(text)) < 2 else _OR_MAYBE
     alternatives = [part for part in splitter.split(text) if part.strip(" ,.?!")]
     if len(alternatives) > 1:

@@ -1055,3 +1055,25 @@ def test_money_for_something_else_is_no_budget_for_this(said: str) -> None:
 )
 def test_a_share_of_money_for_something_else_is_a_budget(said: str, band: str) -> None:
     assert read_budget(said) == band
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        # Years as said aloud.
+        ("maybe twenty twenty nine", "later"),
+        ("two thousand and twenty seven, mid year", "year"),
+        # A day and month in figures, said on 4 December.
+        ("our old system is switched off on 20/12", "now"),
+        ("the lease ends 28/02 so by then", "quarter"),
+        ("before 12/25", "now"),  # only one order makes a date
+        ("by 05/06", None),  # 5 June or 6 May: a guess
+        ("we could start from 9.30 in March", "quarter"),  # a time of day, not 30 September
+        # A recognizer's split word.
+        ("in two fort nights", "now"),
+    ],
+)
+def test_years_aloud_and_dates_in_figures(said: str, timeline: str | None) -> None:
+    from datetime import date
+
+    assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
