@@ -1612,8 +1612,10 @@ _BUDGET_CLAUSE = re.compile(
 def read_volunteered(text: str, country: str | None = None) -> dict[str, str]:
     """Qualifying details said unprompted with clear cue words ("we're 200 people")."""
     found: dict[str, str] = {}
-    size = _band(_head_counts(_amounts(text), cued_only=True), _size_bucket)
-    if size:
+    amounts = _amounts(text)
+    size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
+    if size and not _counted_two_ways(amounts, _spell_out_numbers(text)):
+        # "8 of us and 40 freelancers" has a cued count, and no size.
         found["company_size"] = size
     clause = _BUDGET_CLAUSE.search(text) if "?" not in text else None
     said = (clause["rest"] or clause["spend"] or clause["modal"] or "") if clause else ""

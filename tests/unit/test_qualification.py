@@ -1077,3 +1077,15 @@ def test_years_aloud_and_dates_in_figures(said: str, timeline: str | None) -> No
     from datetime import date
 
     assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "six employees plus about thirty subcontractors",
+        "about 20 staff most of the year but up to 90 over the summer",
+        "4 staff plus 3 part-timers, and we'll be 60 staff by next year, and 40 freelancers",
+    ],
+)
+def test_a_head_count_said_in_passing_is_read_as_the_answer_would_be(said: str) -> None:
+    assert "company_size" not in read_volunteered(said)
