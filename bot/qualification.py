@@ -1160,11 +1160,11 @@ _A_WHOLE = re.compile(
     re.I,
 )
 _SHARES = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
-# A share of that money: "about half of that", "10% of it", "the same".
+# A share of that money: "about half of that", "10% of it", "the same", "similar".
 _SHARE = re.compile(
     r"\b(?:(?:(?P<word>half|a third|a quarter|a fifth|a tenth)|(?P<pct>\d+(?:\.\d+)?)\s*"
     r"(?:%|percent|per cent))\s+(?:of\s+)?(?:that|it|this|what|those|the (?:total|amount|cost))\b|"
-    r"(?P<same>the same|as much)\b)",
+    r"(?P<same>(?:the )?same|similar|as much|comparable)\b)",
     re.I,
 )
 

@@ -1050,6 +1050,8 @@ def test_money_for_something_else_is_no_budget_for_this(said: str) -> None:
         ("the agency costs us 3k a month, this would replace about a third of that", "10k_50k"),
         ("the whole IT budget is 200k and this would be maybe 8% of it", "10k_50k"),
         ("we pay for our current tool 80 a month and would pay the same", "under_1k"),
+        ("we spent $30k on our website last year, something similar for this", "10k_50k"),
+        ("same as what we pay our IT support, about 200 a month", "1k_10k"),
         ("we could spend about 300 a month on it", "1k_10k"),
     ],
 )
