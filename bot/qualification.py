@@ -1536,6 +1536,14 @@ def _carried_over(earlier: str, later: str) -> str:
     return said[: last.start("num")] + figure + said[end:]
 
 
+# Who decides turns on a sum not known yet: "depends on the price", "under 5k I sign".
+_BY_AMOUNT = re.compile(
+    r"\b(?:depends|depending|it depends)(?: on)? (?:the |how much |what )?(?:price|amount|cost|size|"
+    r"value|spend|sum|it costs|budget|figure)|"
+    r"\b(?:under|below|up to|less than|over|above|more than|anything over)\s+\S*\d\S*"
+    r"[^.;!?]{0,30}?\bi (?:can|could|may) (?:sign|approve|decide|authori[sz]e|sign off)\b",
+    re.I,
+)
 _UNSURE_AND_VAGUE = re.compile(
     r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
     r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
@@ -1571,8 +1579,9 @@ def read_answer(
             last = read_answer(field_name, _carried_over(earlier, later), None, country, today)
             if last.value is not None or (firm and re.search(r"[^\W_]", later)):
                 return Answer(last.value)
-    if field_name == "authority" and _UNSURE_AFTER.search(text):
-        # "I decide. Well actually my manager decides. not sure": asked again.
+    if field_name == "authority" and (_UNSURE_AFTER.search(text) or _BY_AMOUNT.search(text)):
+        # "I decide. Well actually my manager decides. not sure", "up to 2k I can approve
+        # it, over that the board": who decides is not known yet; asked again.
         return Answer(None)
     if field_name == "authority":
         value = read_authority(text, intent)

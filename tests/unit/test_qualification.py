@@ -1091,3 +1091,15 @@ def test_years_aloud_and_dates_in_figures(said: str, timeline: str | None) -> No
 )
 def test_a_head_count_said_in_passing_is_read_as_the_answer_would_be(said: str) -> None:
     assert "company_size" not in read_volunteered(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "depending on the cost, small things I approve and big ones go to our CFO",
+        "up to $2,000 I can sign off, more than that the owners decide",
+        "it depends how much it costs really",
+    ],
+)
+def test_who_decides_turning_on_a_sum_not_known_yet_is_asked_again(said: str) -> None:
+    assert read_answer("authority", said).value is None
