@@ -207,7 +207,12 @@ def months_away(text: str, today: date) -> float | None:
         named = int(year_said) if year_said else today.year + 1
         found.append((part_of_year.start(), _months_to(number, named, today)))
     for bare in _BARE_MONTH.finditer(text):
-        if any(m.start() <= bare.start() < m.end() for m in months):
+        # A month named bare counts beside one named in time only when settled on after
+        # it ("in March, so probably April"), not when guessed before it ("January?
+        # February? Before March anyway").
+        if any(m.start() <= bare.start() < m.end() for m in months) or (
+            months and not _SETTLED_ON.search(text, months[0].end(), bare.start())
+        ):
             continue
         number = _MONTHS.index(bare["month"][:3].lower()) + 1
         found.append((bare.start(), _months_to(number, None, today)))

@@ -1014,6 +1014,7 @@ def test_a_word_before_head_office_makes_no_head_count() -> None:
         ("ideally before Easter, but realistically June", "year"),
         ("not in the holiday season, so probably mid February", "quarter"),
         ("our lease renews in October so probably November onwards", "year"),
+        ("February? March? by April at the latest", "year"),
         # A span counted from a date named.
         ("the new site opens in August and we need this two months ahead", "year"),
         ("our busy season starts in March, we want it running a month before", "quarter"),
