@@ -633,6 +633,7 @@ class _Amount:
     per_unit: bool  # "£10 per user": a price, not a total
     year_or_percent: bool
     unclear: bool = False  # "10 mil": ten thousand or ten million
+    either: bool = False  # "10 or 12": one end or the other, not the span between
 
     @property
     def middle(self) -> float:
@@ -694,7 +695,12 @@ def _amounts(text: str) -> list[_Amount]:
         ]
         if re.fullmatch(r"0{2,}", group[0]["num"]) and len(group) == 1:
             continue  # "000" left over from a figure not read whole is no amount of nothing
-        amounts.append(_amount(group, before, after, first=index == 0))
+        amount = _amount(group, before, after, first=index == 0)
+        if len(group) == 2 and re.search(
+            r"\bor\b", spelled[group[0].end() : group[1].start()], re.I
+        ):
+            amount = dataclasses.replace(amount, either=True)
+        amounts.append(amount)
     return amounts
 
 
@@ -807,9 +813,16 @@ def _head_counts(amounts: list[_Amount], *, cued_only: bool) -> list[float]:
 
 
 def _straddles(amounts: list[_Amount], bucket: Callable[[float], str]) -> bool:
-    """Whether a range said ("40 to 60") is split between bands: its middle would be a
-    guess at which band the person is in."""
-    return any(a.low != a.high and _band([a.low, a.high], bucket) is None for a in amounts)
+    """Whether a range said ("40 to 60") is split between bands, or two figures said as
+    alternatives ("10 or 12") fall in two: its middle would be a guess at which band the
+    person is in."""
+    return any(
+        a.low != a.high
+        and (
+            _band([a.low, a.high], bucket) is None or (a.either and bucket(a.low) != bucket(a.high))
+        )
+        for a in amounts
+    )
 
 
 _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (

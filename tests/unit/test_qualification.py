@@ -703,7 +703,7 @@ def test_money_spent_elsewhere_is_no_budget(said: str) -> None:
         ("me + my assistant", "1-10"),
         ("eleven techs plus me and my wife in the office", "11-50"),
         ("9 techs plus me", "1-10"),
-        ("10 or 12 people", "11-50"),  # alternatives are not added up
+        ("12 or 15 people", "11-50"),  # alternatives are not added up
     ],
 )
 def test_a_head_count_in_parts_is_added_up(said: str, band: str) -> None:
@@ -1104,3 +1104,19 @@ def test_a_head_count_said_in_passing_is_read_as_the_answer_would_be(said: str) 
 )
 def test_who_decides_turning_on_a_sum_not_known_yet_is_asked_again(said: str) -> None:
     assert read_answer("authority", said).value is None
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("8 or 9 of us", "1-10"),
+        ("maybe 45 or 55 people", None),  # one or the other band: a guess
+        ("180 or 220 staff", None),
+        ("10 or 12 people", None),
+        ("between 45 and 80", "51-200"),  # a span, mostly in one band
+    ],
+)
+def test_head_counts_said_as_alternatives_in_two_bands_are_not_filed(
+    said: str, size: str | None
+) -> None:
+    assert read_company_size(said) == size
