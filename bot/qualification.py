@@ -607,7 +607,8 @@ _PER_UNIT = re.compile(
 )
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started)\s*$", re.I)
 _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m)\b|"
+    # "a moth", "per mnth": typed in a hurry
+    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m|moth|mnth|monht)\b|"
                 r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|"
                 # Said in the speaker's first language: "al mes", "par mois", "im Monat"
                 r"\b(?:al|por|cada) mes\b|\bpar mois\b|\b(?:im|pro) monat\b|\bal mese\b|"
@@ -1202,7 +1203,7 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         if digits in ("five", "5"):
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
-    amounts = _amounts(text)
+    amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
     yearly = _yearly_dollars(amounts, country)
     if yearly is None:
         return None
@@ -1439,6 +1440,15 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
 # hundred: "in to months", "won month", "to hundred fifty".
 _HEARD_AS = re.compile(
     r"\b(to|too|won)\s+(?=(?:days?|weeks?|months?|quarters?|years?|hundred|thousand)\b)", re.I
+)
+
+
+# The same as the whole start of an answer about money ("to thousand dollars"), where
+# "up to a thousand" and "go to" are left alone.
+_HEARD_AS_AT_START = re.compile(
+    r"^(?:\W*(?:um+|uh+|er+|erm|so|well|about|around|maybe|like)\b)*\W*\b(to|too|won)\s+"
+    r"(?=(?:hundred|thousand)\b)",
+    re.I,
 )
 
 

@@ -1120,3 +1120,16 @@ def test_head_counts_said_as_alternatives_in_two_bands_are_not_filed(
     said: str, size: str | None
 ) -> None:
     assert read_company_size(said) == size
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("around 150 per mnth", "1k_10k"),
+        ("about 90 euro a moth", "1k_10k"),
+        ("um too thousand pounds a year", "1k_10k"),  # a recognizer's "two"
+        ("up to thousand dollars a year", None),  # no "two thousand" in "up to"
+    ],
+)
+def test_budgets_typed_in_a_hurry_or_misheard(said: str, band: str | None) -> None:
+    assert read_budget(said) == band
