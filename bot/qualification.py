@@ -566,7 +566,7 @@ _BELOW_AFTER = re.compile(r"^\s*(?:or less|or fewer|max(?:imum)?|tops|at most|at
 _ABOVE_AFTER = re.compile(r"^\s*(?:or more|and up(?:wards)?|and above|and over|plus)\b", re.I)
 _FILLER = r"(?:\s|-|~|,|\bish\b|\bodd\b|\bor so\b|\broughly\b|\bapprox\w*\.?|\bin total\b|\btotal\b|\bfull[- ]time\b)*"
 _PEOPLE = (
-    r"people|persons?|employees?|employes|staff\w*|heads?|headcount|ftes?|workers?|"
+    r"people|ppl|persons?|employees?|employes|emps|staff\w*|heads?|headcount|ftes?|workers?|"
     r"colleagues|members|folks?|of us|strong|souls|personnel|bods|bodies|man|men|guys|"
     r"engineers|developers|devs|agents|reps|consultants|team members|peeps|techs|technicians|"
     r"nurses|drivers|cleaners|stylists|therapists|physios|dentists|doctors|chefs|cooks|servers|"

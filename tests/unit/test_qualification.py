@@ -1134,3 +1134,8 @@ def test_head_counts_said_as_alternatives_in_two_bands_are_not_filed(
 )
 def test_budgets_typed_in_a_hurry_or_misheard(said: str, band: str | None) -> None:
     assert read_budget(said) == band
+
+
+def test_people_in_chat_shorthand_are_a_head_count() -> None:
+    assert read_volunteered("fyi we're 70 ppl") == {"company_size": "51-200"}
+    assert read_company_size("abt 12 ppl") == "11-50"
