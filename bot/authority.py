@@ -36,7 +36,7 @@ _OTHER = (
     r"(?:boss|owners?|ceo|cfo|cto|coo|cmo|vp|svp|evp|gm|md|president|directors?|board|"
     r"manager|partners|head of \w+|dad|mum|mom|father|mother|dentist|doctor|principal|"
     r"committee|procurement|finance|management|leadership|(?<!co-)(?<!co)founders?|higher[- ]ups|"
-    r"council|trustees|hq|head office|headquarters|department|dept|legal|purchasing|accounts|"
+    r"council|trustees|governors|hq|head office|headquarters|department|dept|legal|purchasing|accounts|"
     r"members|shareholders|investors|chair(?:man|woman|person)?|executives?|execs|c-suite|cio|"
     r"cmo|parent company|corporate)"
 )
@@ -51,9 +51,11 @@ _DECIDE_VERB = (
 _SOMEONE_ELSE_DECIDES = re.compile(
     rf"(?<!i'm )(?<!i'm the )(?<!as )(?<!as the )"
     rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
-    rf"(?:dr|mr|mrs|ms|miss)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b)[^.;!?]){{0,30}}?"
+    rf"(?:dr|mr|mrs|ms|miss)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
     rf"\b{_DECIDE_VERB}|"
     rf"\b(?:approved|signed off|decided|authori[sz]ed|okayed|ok'?d|rubber[- ]stamped) by\b|"
+    # "I submit a request and it gets approved or not"
+    rf"\b(?:gets?|getting|to be|be|is) (?:approved|signed off|okayed|authori[sz]ed)\b|"
     rf"\b(?:it|this|that)\s+(?:goes|will go|would go|has to go|needs to go)\s+"
     rf"(?:to|through|past|before|up to)\b|"
     # "I'd need the other partner to agree"
@@ -72,7 +74,7 @@ _SELF_INVOLVED = re.compile(
     r"make the case|put (?:it|this|a case) (?:forward|to)|have (?:a |some )?(?:input|say|voice))|"
     r"\b(?:listens?|listen) to me\b|\bgo(?:es)? with what i (?:say|recommend|suggest)\b|"
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
-    r"\bi just do the legwork\b|\bi do the legwork\b|"
+    r"\bi just do the legwork\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief)\b|\bi do the legwork\b|"
     rf"\b(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     # "partly yeah": a share of the decision, not all of it
@@ -98,7 +100,11 @@ _ONLY_GATHERING = re.compile(
     r"check|gather|collect|get|compare|scope|source)|"
     r"check(?:ing)? (?:the )?(?:prices|costs|options|quotes)|"
     r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|"
-    r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*)\b",
+    r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*|"
+    # "having a nosey", "only here to see what's out there", "nobody's buying"
+    r"having a (?:nosey|nose|look|peek|browse)|nosing around|(?:just|only) curious|"
+    r"(?:just|only) here to (?:see|look|learn|find out)|(?:nobody|no one|no-one)(?:'s| is) buying|"
+    r"i'm (?:a |just a )?student)\b",
 )
 # Doing it for someone else: "for our COO", "on behalf of my boss", "for him".
 _FOR_SOMEONE_ELSE = re.compile(
@@ -110,10 +116,16 @@ _PEER = (
     r"spouse|dad|father|mum|mom|mother|son|daughter|other half)"
 )
 _WITH_A_PEER = re.compile(
-    rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+)?{_PEER}s?\b|"
+    rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+|the\s+|our\s+)?(?:other\s+)?"
+    rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?{_PEER}s?\b|"
     rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b|\bwe both (?:decide|own|run)\b|"
     rf"\b(?:i|we) (?:co-?own|co-?run)\b|\bwe(?:'re| are) (?:both|two|the two) (?:co-?)?owners\b|"
     rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b",
+)
+_WE_WITH_A_PEER = re.compile(
+    rf"\b(?:me|myself|i)\s+(?:and|&|\+)\s+(?:my\s+|the\s+|our\s+)?(?:other\s+)?"
+    rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?{_PEER}s?\b|"
+    rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b"
 )
 _SELF_DECIDES = re.compile(
     r"\bi (?:will |would |can |do |get to |usually |always )?(?:be )?(?:the one (?:who |to |that )?\w*|"
@@ -122,6 +134,7 @@ _SELF_DECIDES = re.compile(
     r"call\w* the shots|"
     r"ha(?:ve|ving) the (?:final |last )?(?:say|word|call)|hold\w* the purse strings)\b|"
     r"\bi (?:have|hold|control|own|manage|run) the (?:budget|purse strings|money)\b|"
+    r"\b(?:i'?ve got|i have|i've|i hold|with|from|out of) my own budget\b|"
     r"\b(?:it'?s|it is) (?:all )?my (?:call|decision|budget|business|shop|company|firm|practice|"
     r"store|salon|agency|place|studio|restaurant|clinic)\b|"
     r"\b(?:call|decision|budget|say)(?:'s| is| will be| would be) (?:all )?mine\b|"
@@ -161,11 +174,27 @@ _RECOMMENDS = re.compile(
 _RUBBER_STAMP = re.compile(
     r"\b(?:just|only|simply) (?:signs?|approves?|rubber[- ]stamps?|okays?) (?:off )?"
     r"(?:what(?:ever)?|anything) i (?:say|recommend|suggest|want|choose|pick|decide)\b|"
-    r"\b(?:mostly|mainly|basically|largely|really|practically|effectively) (?:it'?s |it is |is )?"
-    r"my (?:decision|call)\b|"
+    r"(?<!not )(?<!n't )\b(?:mostly|mainly|basically|largely|really|practically|effectively|"
+    r"in practice|in reality|de facto|day to day)(?:,)? (?:it'?s |it is |is )?"
+    r"my (?:decision|call|choice)\b|"
     # "i decide, cfo just signs the invoice": someone else only does the paperwork
     r"\b(?:just|only|simply|merely) (?:signs?|pays?|approves?|okays?|processes) (?:off )?(?:the )?"
     r"(?:invoices?|cheques?|checks?|paperwork|contracts?|pos?|purchase orders?|bills?|payments?)\b",
+)
+
+
+# The decision handed to the person: "they've given me full authority to decide", "I was
+# told to pick one", "the director delegated it to me".
+_DELEGATED = re.compile(
+    r"\b(?:given|gave|giving|handed|delegated|left|passed)\s+(?:\w+\s+){0,2}?(?:to\s+)?me\b"
+    r"[^.;!?]{0,25}?\b(?:authority|the (?:decision|call|final say|budget|go-ahead)|to (?:decide|"
+    r"choose|pick|sign))|"
+    r"\b(?:delegated|handed(?: over)?|left|passed)\s+(?:\w+\s+){0,3}?to me\b"
+    r"(?!\s+to (?:research|look|find|gather|collect|compare|check|scope|investigate|report))|"
+    r"\bi(?: have|'ve)? been (?:given|handed) (?:the |full |a free hand|free rein)"
+    r"(?:budget|authority|decision|go-ahead|green light|say)?|"
+    r"\b(?:told|asked) (?:me )?to (?:pick|choose|decide on|decide)\b"
+    r"(?! (?:a few|some|options|a shortlist|between))",
 )
 
 
@@ -175,9 +204,10 @@ def read_authority_statement(text: str) -> str | None:
     said = text.lower().replace("’", "'")
     for pattern, replacement in _TYPOS:
         said = pattern.sub(replacement, said)
-    if _RUBBER_STAMP.search(said):
+    if _RUBBER_STAMP.search(said) or _DELEGATED.search(said):
         return "decides"
-    someone_else = bool(_SOMEONE_ELSE_DECIDES.search(said))
+    # "me and my dad decide": they decide, with the person among them.
+    someone_else = bool(_SOMEONE_ELSE_DECIDES.search(_WE_WITH_A_PEER.sub("we", said)))
     gathering = bool(_ONLY_GATHERING.search(said))
     if gathering and _RECOMMENDS.search(said):
         return "influences"  # "I pull the options together and recommend one"

@@ -121,17 +121,73 @@ def _middle_of(year: int, today: date) -> float:
     return _months_to(_YEAR_PART_MONTH["mid"], year, today)
 
 
+_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# A year as it is said aloud: "twenty twenty-eight", "two thousand and twenty nine".
+_SPOKEN_YEAR = re.compile(
+    r"\b(?:twenty|two thousand(?: and)?)[\s-]+(?P<tens>twenty|thirty)(?:[\s-]+(?P<ones>"
+    + "|".join(_ONES)
+    + r"))?\b",
+    re.I,
+)
+
+
+def _year_in_figures(match: re.Match[str]) -> str:
+    ones = _ONES.index(match["ones"].lower()) + 1 if match["ones"] else 0
+    return str(2000 + (20 if match["tens"].lower() == "twenty" else 30) + ones)
+
+
+def years_in_figures(text: str) -> str:
+    """Years said aloud as figures: "twenty twenty-eight" -> "2028"."""
+    return _SPOKEN_YEAR.sub(_year_in_figures, text)
+
+
+# A day and month in figures after a word that sets them in time: "till 31/01", "by 3.2".
+# Day first unless the second figure can only be a day ("by 12/28"); both twelve or under
+# and not the same, the order is a guess, and no date is read. With a dot, only the month
+# second: "from 9.30" is a time of day.
+_DATE_IN_FIGURES = re.compile(
+    r"\b(?:by|before|until|till|til|on|from|around|after|starting|start|end|ends|due)\s+"
+    r"(?:the\s+)?(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P<year>[/.](?:20)?\d\d)?(?![\d/.])",
+    re.I,
+)
+
+
+def _date_in_figures(text: str, today: date) -> tuple[int, float] | None:
+    match = _DATE_IN_FIGURES.search(text)
+    if match is None:
+        return None
+    a, b = int(match["a"]), int(match["b"])
+    if match["sep"] == "." and b > 12 and not match["year"]:
+        return None  # "from 9.30" is a time of day
+    if 1 <= b <= 12 < a <= 31:
+        day, month = a, b
+    elif 1 <= a <= 12 < b <= 31:
+        day, month = b, a
+    elif a == b and 1 <= a <= 12:
+        day, month = a, a
+    else:
+        return None
+    away = _months_to(month, None, today) + (day - today.day) / 30
+    return match.start(), max(0.0, away if away >= 0 else away + 12)
+
+
 def months_away(text: str, today: date) -> float | None:
     """Months from `today` to the first month, quarter or year `text` names; None when it
     names none."""
+    text = years_in_figures(text)
     found: list[tuple[int, float]] = []
-    months = [m for m in (_NAMED_MONTH.search(text), _MONTH_AND_YEAR.search(text)) if m]
-    month = min(months, key=lambda m: m.start()) if months else None
-    if month is not None:
+    if (figures := _date_in_figures(text, today)) is not None:
+        found.append(figures)
+    months = _named_months(text)
+    for month in months:
         number = _MONTHS.index(month["month"][:3].lower()) + 1
         said = month.groupdict()
         part = _PART_OF_MONTH.get((said.get("part") or said.get("set") or "").lower(), 0.0)
         found.append((month.start(), _months_to(number, _year_of(month), today) + part))
+    relative = _RELATIVE_MONTH.search(text)
+    if relative is not None:
+        part = _PART_OF_MONTH.get(relative["part"].lower().replace("the ", ""), 0.0)
+        found.append((relative.start(), (relative["which"].lower() != "this") + part))
     holiday = _HOLIDAY.search(text)
     if holiday is not None:
         day = holiday["day"].lower()
@@ -150,7 +206,14 @@ def months_away(text: str, today: date) -> float | None:
         year_said = part_of_year["year"] or part_of_year["year2"]
         named = int(year_said) if year_said else today.year + 1
         found.append((part_of_year.start(), _months_to(number, named, today)))
-    if month is None and (bare := _BARE_MONTH.search(text)) is not None:
+    for bare in _BARE_MONTH.finditer(text):
+        # A month named bare counts beside one named in time only when settled on after
+        # it ("in March, so probably April"), not when guessed before it ("January?
+        # February? Before March anyway").
+        if any(m.start() <= bare.start() < m.end() for m in months) or (
+            months and not _SETTLED_ON.search(text, months[0].end(), bare.start())
+        ):
+            continue
         number = _MONTHS.index(bare["month"][:3].lower()) + 1
         found.append((bare.start(), _months_to(number, None, today)))
     year_end = _YEAR_END.search(text)
@@ -183,7 +246,38 @@ def months_away(text: str, today: date) -> float | None:
         # "Not before Ramadan ends. After Eid, around April": each time named puts it
         # later, and the last one is when they mean.
         return max(found)[1]
+    if _SETTLED_ON.search(text, min(found)[0], max(found)[0]):
+        # "Before the summer would be lovely, but realistically October", "once the rush
+        # is over, so mid March": the time they settle on is the last one named.
+        return max(found)[1]
     return min(found)[1]
+
+
+def _named_months(text: str) -> list[re.Match[str]]:
+    """Each month named in time ("in March", "by june '27", "March 2027"), in order, the
+    first of two that overlap."""
+    found = sorted(
+        [*_NAMED_MONTH.finditer(text), *_MONTH_AND_YEAR.finditer(text)], key=lambda m: m.start()
+    )
+    kept: list[re.Match[str]] = []
+    for match in found:
+        if not kept or match.start() >= kept[-1].end():
+            kept.append(match)
+    return kept
+
+
+# A time said again as the one meant: "..., so probably April", "but realistically June".
+_SETTLED_ON = re.compile(
+    r"\b(?:so|but|though|realistically|more realistically|more likely|likelier|in reality|"
+    r"probably|but probably)\b",
+    re.I,
+)
+# "end of next month", "mid this month": where in a month counted from this one.
+_RELATIVE_MONTH = re.compile(
+    r"\b(?P<part>early|mid|middle of|late|end of|the end of|end)[\s-]+(?:the\s+)?"
+    r"(?P<which>this|next|following) month\b",
+    re.I,
+)
 
 
 # A first time that only says when it cannot be, then another: the later one is meant.

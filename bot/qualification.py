@@ -20,7 +20,7 @@ import yaml
 
 from bot.authority import read_authority_statement
 from bot.custom_questions import CustomQuestion, parse_question
-from bot.dated_timeline import months_away, next_year_away
+from bot.dated_timeline import months_away, next_year_away, years_in_figures
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
 from bot.types import QUALIFICATION_VALUES
@@ -566,7 +566,7 @@ _BELOW_AFTER = re.compile(r"^\s*(?:or less|or fewer|max(?:imum)?|tops|at most|at
 _ABOVE_AFTER = re.compile(r"^\s*(?:or more|and up(?:wards)?|and above|and over|plus)\b", re.I)
 _FILLER = r"(?:\s|-|~|,|\bish\b|\bodd\b|\bor so\b|\broughly\b|\bapprox\w*\.?|\bin total\b|\btotal\b|\bfull[- ]time\b)*"
 _PEOPLE = (
-    r"people|persons?|employees?|employes|staff\w*|heads?|headcount|ftes?|workers?|"
+    r"people|ppl|persons?|employees?|employes|emps|staff\w*|heads?|headcount|ftes?|workers?|"
     r"colleagues|members|folks?|of us|strong|souls|personnel|bods|bodies|man|men|guys|"
     r"engineers|developers|devs|agents|reps|consultants|team members|peeps|techs|technicians|"
     r"nurses|drivers|cleaners|stylists|therapists|physios|dentists|doctors|chefs|cooks|servers|"
@@ -574,7 +574,17 @@ _PEOPLE = (
     r"assistants|brokers|realtors|teachers|coaches|trainers|hygienists|labou?rers|tradies|"
     r"full[- ]?timers|part[- ]?timers|full time|part time"
 )
-_PEOPLE_AFTER = re.compile(rf"^{_FILLER}(?:{_PEOPLE})\b", re.I)
+# People of a kind: "10 admin staff", "6 part-time drivers" (not "5k needs head office").
+_PEOPLE_OF_A_KIND = "|".join(
+    word
+    for word in _PEOPLE.split("|")
+    if word not in ("heads?", "headcount", "of us", "strong", "souls", "man", "men", "crew")
+    and " " not in word
+)
+_PEOPLE_AFTER = re.compile(
+    rf"^{_FILLER}(?:(?:{_PEOPLE})|[^\W\d_]+(?:-[^\W\d_]+)*[\s-]+(?:{_PEOPLE_OF_A_KIND}))\b",
+    re.I,
+)
 _PEOPLE_BEFORE = re.compile(
     r"\b(?:(?:team|staff|headcount|workforce|company|business|firm|organi[sz]ation|outfit|crew)"
     r"(?:\s+(?:of|is|are|at|:)|:)|employ(?:s|ing)?|we employ)\s*"
@@ -597,7 +607,8 @@ _PER_UNIT = re.compile(
 )
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started)\s*$", re.I)
 _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m)\b|"
+    # "a moth", "per mnth": typed in a hurry
+    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m|moth|mnth|monht)\b|"
                 r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|"
                 # Said in the speaker's first language: "al mes", "par mois", "im Monat"
                 r"\b(?:al|por|cada) mes\b|\bpar mois\b|\b(?:im|pro) monat\b|\bal mese\b|"
@@ -623,6 +634,7 @@ class _Amount:
     per_unit: bool  # "£10 per user": a price, not a total
     year_or_percent: bool
     unclear: bool = False  # "10 mil": ten thousand or ten million
+    either: bool = False  # "10 or 12": one end or the other, not the span between
 
     @property
     def middle(self) -> float:
@@ -684,7 +696,12 @@ def _amounts(text: str) -> list[_Amount]:
         ]
         if re.fullmatch(r"0{2,}", group[0]["num"]) and len(group) == 1:
             continue  # "000" left over from a figure not read whole is no amount of nothing
-        amounts.append(_amount(group, before, after, first=index == 0))
+        amount = _amount(group, before, after, first=index == 0)
+        if len(group) == 2 and re.search(
+            r"\bor\b", spelled[group[0].end() : group[1].start()], re.I
+        ):
+            amount = dataclasses.replace(amount, either=True)
+        amounts.append(amount)
     return amounts
 
 
@@ -797,9 +814,16 @@ def _head_counts(amounts: list[_Amount], *, cued_only: bool) -> list[float]:
 
 
 def _straddles(amounts: list[_Amount], bucket: Callable[[float], str]) -> bool:
-    """Whether a range said ("40 to 60") is split between bands: its middle would be a
-    guess at which band the person is in."""
-    return any(a.low != a.high and _band([a.low, a.high], bucket) is None for a in amounts)
+    """Whether a range said ("40 to 60") is split between bands, or two figures said as
+    alternatives ("10 or 12") fall in two: its middle would be a guess at which band the
+    person is in."""
+    return any(
+        a.low != a.high
+        and (
+            _band([a.low, a.high], bucket) is None or (a.either and bucket(a.low) != bucket(a.high))
+        )
+        for a in amounts
+    )
 
 
 _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -836,7 +860,9 @@ _TOTAL_BEFORE = re.compile(
 _FULL_AND_PART_TIME = re.compile(
     r"full[- ]?time\W+(?:and\s+)?(?:about\s+)?\d+\s*part[- ]?time", re.I
 )
-_ADDED = re.compile(r"\d\s*\w*(?:\s+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I)
+_ADDED = re.compile(
+    r"\d\s*\w*(?:[\s-]+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I
+)
 _ALTERNATIVES = re.compile(
     r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
     r"\bgrowing\b|\bby\b|\d\s*(?:-|–|to)\s*\d",
@@ -880,7 +906,22 @@ def read_company_size(text: str) -> str | None:
             return _size_bucket(
                 counted[0] + (1 if re.search(r"\b(?:plus|\+)\s", whole.group(0)) else 0)
             )
+    whole_company = _WHOLE_COMPANY.search(said)
+    if whole_company is not None:
+        # "1,200 worldwide but 40 in this office": the company is the one asked about.
+        counted = _head_counts(_amounts(whole_company.group(0)), cued_only=False)
+        if counted:
+            return _size_bucket(counted[0])
+    in_each = _in_each(said, text)
+    if in_each is not None:
+        return in_each or None
+    present = _PLANNED_COUNT.sub(" ", said)
+    if present != said and _counted(_amounts(present), cued_only=False):
+        # "30 now, aiming to be 80 next year": the size today.
+        text = said = present
     amounts = _amounts(text)
+    if _counted_two_ways(amounts, said):
+        return None
     # "a small team of 30": a number said as a head count beats a describing word.
     cued = _counted(amounts, cued_only=True)
     if cued:
@@ -895,6 +936,103 @@ def read_company_size(text: str) -> str | None:
         if pattern.search(text):
             return value
     return None
+
+
+# A count of the whole company said after it: "1,250 globally", "about 900 across the group".
+_WHOLE_COMPANY = re.compile(
+    rf"\d[\d,.]*(?:\s*k\b)?{_FILLER}(?:(?:{_PEOPLE})\b{_FILLER})?"
+    r"(?:globally|worldwide|world[- ]wide|company[- ]wide|group[- ]wide|across the (?:company|"
+    r"group|business|organi[sz]ation|world|globe|country)|across all (?:\w+ )?(?:offices|sites|"
+    r"locations|countries|branches)|all over the (?:world|country))\b",
+    re.I,
+)
+# Places the people are counted in: "3 clinics, about 20 staff in each".
+_PLACES = (
+    r"(?:offices?|locations?|sites?|branch(?:es)?|stores?|shops?|outlets?|clinics?|restaurants?|"
+    r"hotels?|schools?|departments?|teams?|cafes?|caf\u00e9s?|salons?|gyms?|studios?|practices?|"
+    r"warehouses?|factories|factory|plants?|franchises?|venues?|bars?|pubs?|depots?|"
+    r"dealerships?|pharmacies|pharmacy|surgeries|branches|farms?|kitchens?|crews?)"
+)
+_EACH = r"(?:each|apiece|a piece|in each|at each|per (?:\w+ )?" + _PLACES + r"|in every one)"
+_IN_EACH = (
+    # "two offices, around forty people each"
+    re.compile(
+        rf"(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b[^.;?\d]*?(?P<each>\d+(?:[.,]\d+)?)"
+        rf"[^.;?\d]*?\b{_EACH}\b",
+        re.I,
+    ),
+    # "about 12 in each of our 8 shops", "20 staff per clinic, and we have 4 clinics"
+    re.compile(
+        rf"(?P<each>\d+(?:[.,]\d+)?)[^.;?\d]*?\b(?:(?:in|at) )?(?:each|every one) of "
+        rf"(?:our |the |those |these |my )?(?:\w+\s+)?(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b",
+        re.I,
+    ),
+)
+
+
+def _in_each(said: str, text: str) -> str | None:
+    """The band of so many people in each of so many places (multiplied), None when no
+    such count is said, "" when it is but its product is too rough to place."""
+    for pattern in _IN_EACH:
+        match = pattern.search(said)
+        if match is None:
+            continue
+        places, each = _parse_number(match["places"]), _parse_number(match["each"])
+        if places < 2 or places > 500:
+            continue
+        people = places * each
+        if _APPROXIMATELY.search(text) and _size_bucket(people * 0.9) != _size_bucket(people * 1.1):
+            return ""  # about 10 each in 5 shops: 45 or 55
+        return _size_bucket(people)
+    return None
+
+
+# A head count planned or left behind, not today's: "planning to be 120 by summer", "soon 8",
+# "we used to be 80".
+_PLANNED_COUNT = re.compile(
+    r"\b(?:(?:planning|plan|planned|aim(?:ing)?|expect(?:ing)?|hop(?:e|ing)|want(?:ing)?|"
+    r"intend(?:ing)?|budget(?:ing)?|forecast(?:ing)?) (?:for|to (?:be|hit|reach|grow to|get to|have))|"
+    r"will be|'?ll be|going to be|gonna be|should be|(?:growing|grow|scaling|scale) (?:up )?to|"
+    r"soon|used to (?:be|have)|(?:were|was) once)\b[^\d.;]{0,20}\d[\d,.]*(?:\s*k\b)?",
+    re.I,
+)
+# Counts that change with the season or with who is counted: "40 in winter, 120 in summer",
+# "8 of us and 40 freelancers", "depends how you count".
+_SEASONAL = re.compile(
+    r"\b(?:depend\w*|var(?:y|ies|ying)|season\w*|summer|winter|spring|autumn|harvest|peak|"
+    r"busy (?:season|period|time|months)|high season|low season|holiday season|at christmas|"
+    r"go(?:es)? up to|up to \d+ (?:at|in|during))\b",
+    re.I,
+)
+_NOT_STAFF = re.compile(
+    r"\b(?:contractors?|subcontractors?|sub-contractors?|freelancers?|freelance|casuals?|"
+    r"temps?|temporary|seasonal (?:staff|workers|hires)|seasonals|on commission|commission[- ]only|"
+    r"pickers|volunteers|agency (?:staff|workers)|gig workers|outsourced|interns|associates)\b",
+    re.I,
+)
+_AS_MANY_AGAIN = re.compile(r"\b(?:(?:roughly |about |around )?the same again|as many again|"
+                            r"(?:roughly |about |around )?the same number)\b", re.I)  # fmt: skip
+
+
+def _counted_two_ways(amounts: list[_Amount], said: str) -> bool:
+    """Whether the head counts said land in different bands by season or by who is
+    counted (staff alone, or with contractors): which one is the answer is a guess."""
+    seasonal, not_staff = _SEASONAL.search(said), _NOT_STAFF.search(said)
+    if not (seasonal or not_staff):
+        return False
+    heads = [
+        a.middle
+        for a in amounts
+        if not a.money and (a.people or not (a.other_noun or a.per_unit or a.year_or_percent))
+    ]
+    if heads and not_staff and _AS_MANY_AGAIN.search(said):
+        heads.append(heads[-1])
+    if len(heads) < 2:
+        return False
+    ways = {_size_bucket(h) for h in heads} if seasonal else set()
+    if not_staff:
+        ways |= {_size_bucket(heads[0]), _size_bucket(sum(heads))}
+    return len(ways) > 1
 
 
 def _size_from(
@@ -1011,6 +1149,48 @@ def _edge_said(amount: _Amount, shared: float, code: str) -> float | None:
     return yearly * (1 + amount.bound * 1e-6)
 
 
+_NOT_THIS = (
+    r"(?!(?:this|it|that|you|your|a tool|the tool|tools? like|software|something|a (?:\w+ )?(?:tool|"
+    r"solution|system|platform|service|chatbot|bot|product))\b)"
+)
+# Money said about something else: paid or spent on it already, or a whole this is a part of.
+_SPENT_ELSEWHERE = re.compile(
+    r"\b(?:we|i)\s+(?:currently\s+|already\s+|now\s+|usually\s+)?(?:pay|are paying|'re paying|"
+    rf"paid)\s+(?:our|my|the|an?|for|to)\s+{_NOT_THIS}\w|"
+    r"\b(?:what|whatever|as much as|more than|less than) (?:we|i) (?:currently |already |now )?"
+    r"(?:pay|spend|are paying|'re paying)\b|"
+    r"\b(?:we|i)\s+(?:currently\s+|already\s+|now\s+|usually\s+)?(?:spend|are spending|"
+    rf"'re spending|spent)\b[^.;!?]{{0,40}}?\b(?:on|for)\s+{_NOT_THIS}\w|"
+    r"\bcosts? (?:us|me)\b|"
+    # "this is one piece of it", "it'd come out of that"
+    r"\b(?:one|a|just a|only a|small) (?:piece|part|slice|bit|portion) of\b|"
+    r"\bcomes? out of\b|\b(?:partly|partially) replace",
+    re.I,
+)
+# A sum for a whole this is a share of: "the whole IT budget is 200k, this would be 5% of it".
+_A_WHOLE = re.compile(
+    r"\b(?:the|our) (?:whole|entire|overall|total) (?:\w+ ){0,3}?(?:budget|spend|programme|"
+    r"program|project|stack|pot|fund|bill)\b|\bfor (?:the|our) (?:whole|entire)\b",
+    re.I,
+)
+_SHARES = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
+# A share of that money: "about half of that", "10% of it", "the same", "similar".
+_SHARE = re.compile(
+    r"\b(?:(?:(?P<word>half|a third|a quarter|a fifth|a tenth)|(?P<pct>\d+(?:\.\d+)?)\s*"
+    r"(?:%|percent|per cent))\s+(?:of\s+)?(?:that|it|this|what|those|the (?:total|amount|cost))\b|"
+    r"(?P<same>(?:the )?same|similar|as much|comparable)\b)",
+    re.I,
+)
+
+
+def _share_of(share: re.Match[str]) -> float:
+    if share["word"]:
+        return _SHARES[share["word"].lower()]
+    if share["pct"]:
+        return float(share["pct"]) / 100
+    return 1.0
+
+
 def read_budget(text: str, country: str | None = None) -> str | None:
     """The budget band of an answer; `country` (ISO, of the person's phone) tells which
     pesos, kroner or dollars are meant."""
@@ -1023,10 +1203,17 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         if digits in ("five", "5"):
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
-    amounts = _amounts(text)
+    amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
     yearly = _yearly_dollars(amounts, country)
     if yearly is None:
         return None
+    share = _SHARE.search(text)
+    if yearly and (_SPENT_ELSEWHERE.search(text) or (share and _A_WHOLE.search(text))):
+        # Money for something else ("what we pay our bookkeeper", "the whole programme"):
+        # a budget for this only as a share of it said ("about a third of that").
+        if share is None or len(yearly) != 1:
+            return None
+        yearly = [yearly[0] * _share_of(share)]
     if _near_an_edge(amounts, yearly, _BUDGET_EDGES, text):
         return None
     band = _band(yearly, _budget_bucket)
@@ -1124,7 +1311,7 @@ _TURNS_DOWN = re.compile(
 )
 
 
-_UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|month\w*|mos?|mths?|quarters?|years?|yrs?)"
+_UNIT = r"(?P<unit>days?|weeks?|wks?|fort ?nights?|month\w*|mos?|mths?|quarters?|years?|yrs?)"
 _UNIT_MONTHS = {"d": 1 / 30, "w": 0.25, "f": 0.5, "mo": 1.0, "mt": 1.0, "q": 3.0, "y": 12.0}
 _SPANS = (
     # "in 6-8 weeks", "within 2 to 3 months", "18 months", "a year and a half"
@@ -1207,6 +1394,7 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     exact = _exact("timeline", text)
     if exact:
         return exact
+    text = years_in_figures(text)
     splitter = _OR if len(_MAYBE.findall(text)) < 2 else _OR_MAYBE
     alternatives = [part for part in splitter.split(text) if part.strip(" ,.?!")]
     if len(alternatives) > 1:
@@ -1227,6 +1415,10 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
             spelled[: first.start()]
         ):
             months *= 1.01
+        if dated is not None and (side := _FROM_A_DATE.match(spelled, first.end())):
+            # "launching in May and want it a month before": a span from the date named.
+            before = side["side"].lower() in ("before", "ahead", "earlier", "prior")
+            months = max(0.0, dated - months) if before else dated + months
         return _months_bucket(months)
     next_year = next_year_away(text, today or date.today())
     if next_year is not None and not _PUT_OFF.search(text):
@@ -1251,19 +1443,29 @@ _HEARD_AS = re.compile(
 )
 
 
+# The same as the whole start of an answer about money ("to thousand dollars"), where
+# "up to a thousand" and "go to" are left alone.
+_HEARD_AS_AT_START = re.compile(
+    r"^(?:\W*(?:um+|uh+|er+|erm|so|well|about|around|maybe|like)\b)*\W*\b(to|too|won)\s+"
+    r"(?=(?:hundred|thousand)\b)",
+    re.I,
+)
+
+
 def _heard_number(match: re.Match[str]) -> str:
     return "one " if match.group(1).lower() == "won" else "two "
 
 
+# After a span, that it is counted from a date named: "a month before", "two weeks after".
+_FROM_A_DATE = re.compile(r"\s+(?P<side>before|ahead|earlier|prior|after|later)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)
 _MAYBE = re.compile(r"\bmaybe\b|\bperhaps\b", re.I)
 _OR_MAYBE = re.compile(f"{_OR.pattern}|{_MAYBE.pattern}", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
-# Put off, not placed: "no hurry, maybe next year", "not before next year".
+# Put off, not placed: "not before next year", "next year at the earliest". ("No hurry,
+# maybe next year" places it: next year, from today.)
 _PUT_OFF = re.compile(
-    r"\b(?:no (?:rush|hurry|deadline|timeline|plans?)|not (?:until|till|before|this year)|"
-    r"at the earliest|not in (?:a|any) (?:rush|hurry)|whenever|eventually|someday)\b",
-    re.I,
+    r"\b(?:not (?:until|till|before|this year)|at the earliest|eventually|someday)\b", re.I
 )
 
 
@@ -1296,6 +1498,75 @@ _SELF_CORRECTION = re.compile(
     r"\b(?:actually|i mean|make (?:that|it)|or rather|scratch that|correction)\b[\s,:.-]*",
     re.I,
 )
+# A figure taken back for another said right after it: "fifteen no fifty five", "60k,
+# sorry, 16", "50, no wait, 60". Only between two figures: "no" and "sorry" say other
+# things elsewhere ("no more than 20", "sorry, about 40").
+_TAKEN_BACK = re.compile(
+    r"(?:[\s,.!;:-]*\b(?:no|nah|nope|sorry|wait|oops|hang on|hold on)\b)+[\s,.!;:-]*", re.I
+)
+# Taken back whatever follows: "20k, no wait, let me check".
+_PLAINLY_TAKEN_BACK = re.compile(
+    r"\W*(?:(?:no|nah|nope)\W+(?:wait|sorry|hang on|hold on)|(?:wait|sorry)\W+(?:no|nah)|"
+    r"hang on|hold on)\b.*",
+    re.I | re.S,
+)
+_FIGURE_BEFORE = re.compile(r"\d[^\W\d_]*(?:\s+[^\W\d_]+){0,2}[\s,.!]*$")
+_FIGURE_AFTER = re.compile(
+    r"^(?:(?:more like|closer to|about|around|like|roughly|maybe|it'?s|its|make it)\s+)*\d",
+    re.I,
+)
+_BARE_FIGURE = re.compile(
+    r"^\W*(?:(?:more like|closer to|about|around|like|roughly|maybe|it'?s|its|make it)\s+)*"
+    rf"(?P<num>\d+(?:[.,]\d+)?)(?:\s*(?P<mult>{_MULT}))?[\s.!?]*$",
+    re.I,
+)
+
+
+def _taken_back(text: str) -> tuple[str, str, bool] | None:
+    """What was said before the last correction, what after, and whether the correction
+    was plain ("no wait", "I mean"; a lone "actually" may only stress what follows)."""
+    parts = [
+        (m.start(), m.end(), True)
+        for m in _TAKEN_BACK.finditer(text)
+        if _FIGURE_BEFORE.search(_spell_out_numbers(text[: m.start()]))
+        and (
+            _FIGURE_AFTER.match(_spell_out_numbers(text[m.end() :]))
+            or _PLAINLY_TAKEN_BACK.fullmatch(m.group(0))
+        )
+    ]
+    parts += [
+        (m.start(), m.end(), not re.fullmatch(r"\W*actually\W*", m.group(0), re.I))
+        for m in _SELF_CORRECTION.finditer(text)
+    ]
+    if not parts:
+        return None
+    start, end, firm = max(parts)
+    return text[:start], text[end:], firm
+
+
+def _carried_over(earlier: str, later: str) -> str:
+    """The correction with the unit and period of the figure it replaces, when said bare:
+    "sixty k annually, no sorry sixteen" is sixteen k annually."""
+    bare = _BARE_FIGURE.match(_spell_out_numbers(later))
+    said = _spell_out_numbers(earlier)
+    replaced = list(_AMOUNT.finditer(said))
+    if bare is None or not replaced:
+        return later
+    last = replaced[-1]
+    # "sixteen" takes sixty k's place as sixteen k; "three hundred" replaces "two hundred".
+    end = last.end("mult") if bare["mult"] and last["mult"] else last.end("num")
+    figure = bare["num"] + (f" {bare['mult']}" if bare["mult"] else "")
+    return said[: last.start("num")] + figure + said[end:]
+
+
+# Who decides turns on a sum not known yet: "depends on the price", "under 5k I sign".
+_BY_AMOUNT = re.compile(
+    r"\b(?:depends|depending|it depends)(?: on)? (?:the |how much |what )?(?:price|amount|cost|size|"
+    r"value|spend|sum|it costs|budget|figure)|"
+    r"\b(?:under|below|up to|less than|over|above|more than|anything over)\s+\S*\d\S*"
+    r"[^.;!?]{0,30}?\bi (?:can|could|may) (?:sign|approve|decide|authori[sz]e|sign off)\b",
+    re.I,
+)
 _UNSURE_AND_VAGUE = re.compile(
     r"^\W*(?:idk|i dunno|dunno|no idea|not sure|unsure|no clue|who knows|hard to say|i don'?t know)"
     r"\b[\s,.!?-]*(?:(?:tbh|honestly|really|yet|lol|maybe|probably|prob|i guess|soon|soonish|"
@@ -1321,15 +1592,19 @@ def read_answer(
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
-    corrected = _SELF_CORRECTION.split(text)
-    if field_name != "authority" and len(corrected) > 1:
-        # "about 30, no actually closer to 60": what they said last stands, when it says
-        # something on its own.
-        last = read_answer(field_name, corrected[-1], None, country, today)
-        if last.value is not None:
-            return last
-    if field_name == "authority" and _UNSURE_AFTER.search(text):
-        # "I decide. Well actually my manager decides. not sure": asked again.
+    if field_name != "authority":
+        taken_back = _taken_back(text)
+        if taken_back is not None:
+            # "about 30, no actually closer to 60", "sixty k annually no sorry sixteen":
+            # what they said last stands, with the first figure's unit when said bare. A
+            # correction that can't be read is no reason to keep what it replaced.
+            earlier, later, firm = taken_back
+            last = read_answer(field_name, _carried_over(earlier, later), None, country, today)
+            if last.value is not None or (firm and re.search(r"[^\W_]", later)):
+                return Answer(last.value)
+    if field_name == "authority" and (_UNSURE_AFTER.search(text) or _BY_AMOUNT.search(text)):
+        # "I decide. Well actually my manager decides. not sure", "up to 2k I can approve
+        # it, over that the board": who decides is not known yet; asked again.
         return Answer(None)
     if field_name == "authority":
         value = read_authority(text, intent)
@@ -1369,8 +1644,10 @@ _BUDGET_CLAUSE = re.compile(
 def read_volunteered(text: str, country: str | None = None) -> dict[str, str]:
     """Qualifying details said unprompted with clear cue words ("we're 200 people")."""
     found: dict[str, str] = {}
-    size = _band(_head_counts(_amounts(text), cued_only=True), _size_bucket)
-    if size:
+    amounts = _amounts(text)
+    size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
+    if size and not _counted_two_ways(amounts, _spell_out_numbers(text)):
+        # "8 of us and 40 freelancers" has a cued count, and no size.
         found["company_size"] = size
     clause = _BUDGET_CLAUSE.search(text) if "?" not in text else None
     said = (clause["rest"] or clause["spend"] or clause["modal"] or "") if clause else ""
