@@ -267,11 +267,12 @@ def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
     said = _APOLOGY_AFTER.sub("", _restated(text.strip()))
-    return _restated(_in_full(said)) if said else text
+    return _in_full(said) if said else text
 
 
 _RESTART = re.compile(r"\b(?:no|sorry|wait|i mean|i meant|oops|actually)\b", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
+_COMPANY_LINKS = word_set("from at with @")
 _NOT_AFTER_NAME = word_set("with like as spelt spelled is and but without no not from at")
 _NOT_RESTATED = word_set(
     "my your name name's names is it's its i'm im the a an and this that family last first "
@@ -285,7 +286,9 @@ def _restated(said: str) -> str:
     follows it, "pat pat mcgrath from mcgrath plumbing")."""
     words = said.split()
     plain = [w.strip(",.!?;:").lower() for w in words]
-    for i in range(1, len(words) - 1):
+    # Only the name itself: "pat mcgrath from mcgrath plumbing" repeats the company's word.
+    end = next((i for i, w in enumerate(plain) if w in _COMPANY_LINKS), len(words))
+    for i in range(1, end - 1):
         word, following = plain[i], plain[i + 1]
         if min(len(word), len(following)) < 2 or not (
             _NAME_WORD.match(word) and _NAME_WORD.match(following)
@@ -472,9 +475,17 @@ def company_problem(
         return "not_a_company"
     if _is_bot_company(value, excluded):
         return "not_a_company"
-    if _GENERIC_BUSINESS.match(value):
+    if _GENERIC_BUSINESS.match(value) or _WHERE_THEY_ARE.match(value):
         return "not_a_company"
     return None
+
+
+# "Dana, from home today": where they are, not who they work for ("Home Depot" is a name).
+_WHERE_THEY_ARE = re.compile(
+    r"^(?:home|work|the office|holiday|vacation|leave|the road|my (?:car|phone|desk))"
+    r"(?:\s+(?:today|now|right now|this week|atm|at the moment|for now))?\W*$",
+    re.I,
+)
 
 
 # "from the dental practice", "at a small bakery", "our clinic": what kind of place, not
@@ -1008,7 +1019,9 @@ def _read_name_answer(
     chosen: tuple[str, str | None] | None = None
     parts = [_restore(part) for part in _NAME_PARTS.split(answer)]
     whole = len(parts) == 1
+    said_company: str | None = None
     for name, company in (_bare_name(part) for part in parts):
+        said_company = said_company or company  # "Dr. Ada Obi, from Lagos Health Partners"
         if not name:
             continue
         found = name_problem(name, excluded, answered=whole)
@@ -1020,7 +1033,7 @@ def _read_name_answer(
         return None, None, problem or "not_a_name"
     try:
         name = _respelt(clean_free_text("name", chosen[0], answered=whole), spelt)
-        return name, chosen[1], None
+        return name, chosen[1] or said_company, None
     except ValueError as error:
         return None, None, str(error)
 
@@ -1052,7 +1065,7 @@ def _bare_name(part: str) -> tuple[str, str | None]:
         part = _LEAD_INS["name"].sub("", part.strip())
     part = _NAME_CUT.sub("", part).strip(" .!;:")
     company: str | None = None
-    link = re.search(r"\s+(?:from|at|with|of|@)\s+", part, re.IGNORECASE)
+    link = re.search(r"\s+(?:from|at|with|of|@)\s+|^from\s+", part, re.IGNORECASE)
     if link is not None:
         company = part[link.end() :].strip(" .!;:") or None
         part = part[: link.start()]

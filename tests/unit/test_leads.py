@@ -1067,3 +1067,23 @@ def test_working_under_ones_own_name_is_no_company() -> None:
     reading = read_message("haha no it's just me, I trade under my own name", region="US",
                            requested="company")  # fmt: skip
     assert "company" not in reading.values
+
+
+@pytest.mark.parametrize(
+    ("said", "name", "company"),
+    [
+        (
+            "Prof. Lena Wirth, from Baltic Grain Cooperative",
+            "Lena Wirth",
+            "Baltic Grain Cooperative",
+        ),
+        ("Tomas, Tomas from Kestrel Joinery", "Tomas", "Kestrel Joinery"),
+        ("uh it's rory rory finch from finch roofing", "rory finch", "finch roofing"),
+        ("Mei Chen, from home today", "Mei Chen", None),
+    ],
+)
+def test_a_company_after_the_name_is_taken_with_it(
+    said: str, name: str, company: str | None
+) -> None:
+    values = read_message(said, region="US", requested="name").values
+    assert values.get("name") == name and values.get("company") == company
