@@ -46,7 +46,7 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     "human_handoff": re.compile(
         # Not "staff" or "people" alone: "about 70 permanent staff" answers a question.
-        r"\b(?:human|person|agent|someone|somebody|representative|rep|real|operator|"
+        r"\b(?:human|person|agent|someone|somebody|representative|rep|real (?:person|human|one|people)|operator|"
         r"(?:your|a|an|the|real|actual|live|of) (?:staff|people|team)|colleague|call me|"
         r"connect me|put me through|transfer me|talk to|speak (?:to|with))\b",
         re.IGNORECASE,

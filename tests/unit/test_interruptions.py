@@ -57,6 +57,7 @@ def test_asking_for_sales_is_not_working_in_it(text: str, asks: bool) -> None:
         ("Globex", "nlu_fallback", 0.3),
         ("Acme Corp", "inform", 0.99),
         ("about 70 permanent staff", "human_handoff", 0.7),  # answers "how many people?"
+        ("Coastline Real Estate Group", "human_handoff", 0.6),  # "real" is no real person
     ],
 )
 def test_answers_and_unsure_guesses_do_not(text: str, intent: str, confidence: float) -> None:
