@@ -419,6 +419,21 @@ class ValidateLeadForm(StoreBacked, Action):
     ) -> list[EventType]:
         """ "Can we sort out a time first?": the times come once there is a way to send the
         invitation, said once; asked again, this question is set aside, not repeated."""
+        values = lead_values(tracker)
+        if values.get("email") or values.get("phone"):
+            # The invitation has somewhere to go: the rest waits for the meeting, all of
+            # it at once rather than one question set aside per turn.
+            skipped = list_slot(tracker, SKIPPED)
+            while (slot := next_field(values, skipped, form_order(domain))) is not None:
+                skipped.append(FIELD_OF[slot])
+            dispatcher.utter_message(response="utter_time_before_other_details")
+            return [
+                SlotSet(SKIPPED, skipped),
+                SlotSet(ATTEMPTS, 0),
+                SlotSet(NEEDS_HELP, False),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(REQUESTED_SLOT, None),
+            ]
         if wants_time_first(previous_user_text(tracker)):
             return self._skip(
                 dispatcher, tracker, field, turn, domain, response="utter_skipped_for_now"

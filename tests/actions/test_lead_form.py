@@ -701,6 +701,21 @@ async def test_a_time_first_hears_why_the_details_come_first_once_then_the_quest
     assert slot_events(events)["skipped_fields"] == ["name"]
 
 
+async def test_a_time_first_with_an_address_given_sets_every_other_question_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="could we pick the slot first please, rest later",
+        intent="book_meeting",
+        slots={"requested_slot": "lead_phone", "lead_name": "Ines", "lead_email": "ines@x.pt"},
+    )
+    assert said == ["utter_time_before_other_details"]
+    assert set(slots["skipped_fields"]) == {"phone", "company", "role", "need"}
+    assert slots["requested_slot"] is None
+
+
 async def test_wanting_just_the_meeting_when_the_role_is_asked_sets_the_role_aside(
     store: ProfileStore, settings: Settings
 ) -> None:
