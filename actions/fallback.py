@@ -30,7 +30,10 @@ from actions.answers import (
 )
 from actions.deps import StoreBacked, previous_user_text
 from actions.knowledge import knowledge_answer
+from actions.lead_form import ValidateLeadForm
+from actions.slots import READ_UNTIL, REQUESTED_SLOT, SLOT_OF
 from actions.what_is_meant import explain_the_question
+from bot.interruptions import is_question
 from bot.repair import asks_to_repeat, asks_to_rephrase
 
 REPHRASE = "utter_fallback_rephrase"
@@ -133,6 +136,10 @@ class ActionFallback(StoreBacked, Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = str(tracker.latest_message.get("text") or "")
+        if intent in RULE_INTENTS and (read := await self._need_told(tracker, text, domain)):
+            events, told = read
+            dispatcher.messages.extend(told.messages)
+            return events
         if intent in RULE_INTENTS and tracker.active_loop.get("name"):
             explained = explain_the_question(dispatcher, tracker, text)
             if explained is not None:
@@ -156,6 +163,30 @@ class ActionFallback(StoreBacked, Action):
             # NLU understood, so it is taken back, as in Rasa's action_default_fallback.
             return [UserUtteranceReverted()]
         return []
+
+    async def _need_told(
+        self, tracker: Tracker, text: str, domain: DomainDict
+    ) -> tuple[list[EventType], CollectingDispatcher] | None:
+        """ "What happens is people ask for quotes and they sit in an inbox for a week...":
+        a need told at length, which the classifier could not place, is the answer to
+        "what are you hoping to solve?", read by the lead form; None for anything else."""
+        if (
+            tracker.active_loop.get("name") != "lead_form"
+            or tracker.get_slot(REQUESTED_SLOT) != SLOT_OF["need"]
+            or is_question(text)
+            or len(text.split()) < _NEED_WORDS
+        ):
+            return None
+        told = CollectingDispatcher()
+        form = ValidateLeadForm(store=self.store, settings=self.settings)
+        events = await form.run(told, tracker, domain)
+        read = any(e.get("event") == "slot" and e.get("name") == READ_UNTIL for e in events)
+        return (events, told) if read else None
+
+
+# A need is told in a sentence; two or three words the classifier could not place are
+# something else (the ladder's business).
+_NEED_WORDS = 5
 
 
 def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -146,8 +146,27 @@ _LEAD_IN = re.compile(
 )
 
 
+# "What happens is people ask for quotes...", "what we need is a way to...": a statement
+# that opens with a question word, unless it ends asking.
+_PSEUDO_CLEFT = re.compile(
+    r"^\W*(?:(?:so|well|basically|honestly|and)\W+)*(?:what|where|how)\b(?:\s+[\w']+){1,4}?"
+    r"\s+(?:is|are|was|were)\s+(?!(?:it|this|there|they|you|your|for|of|on|in|with|to)\b)"
+    r"(?!that\b(?!\s+\w+\s+\w+))\w",
+    re.IGNORECASE,
+)
+
+
+def tells_with_a_question_word(text: str) -> bool:
+    """ "What happens is people ask for quotes...": a statement, though it opens like a
+    question."""
+    stripped = text.strip()
+    return bool(_PSEUDO_CLEFT.match(stripped)) and not stripped.endswith("?")
+
+
 def is_question(text: str) -> bool:
     stripped = text.strip()
+    if tells_with_a_question_word(stripped):
+        return False
     if stripped.endswith("?") or _QUESTION_START.match(_LEAD_IN.sub("", stripped)):
         return True
     # "Oh wait, does it work with Shopify? That's where our store lives."

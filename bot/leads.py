@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.interruptions import declines, leaves_for_now, refuses_outright, wants_no_details
+from bot.interruptions import (
+    declines,
+    leaves_for_now,
+    refuses_outright,
+    tells_with_a_question_word,
+    wants_no_details,
+)
 from bot.lead_vocabulary import (
     ABBREVIATIONS,
     BOT_NAMES,
@@ -612,7 +618,10 @@ def _sentence_statement(sentence: str) -> str:
         asking = (
             _QUESTION_OPENER.match(clause.strip())
             or (opener and _QUESTION_OPENER.match(f"{separator.strip()} {clause.strip()}"))
-        ) and not (_WHEN_CLAUSE.match(clause.strip()) and not sentence.rstrip().endswith("?"))
+        ) and not (
+            (_WHEN_CLAUSE.match(clause.strip()) or tells_with_a_question_word(clause))
+            and not sentence.rstrip().endswith("?")
+        )
         if asking:
             return kept
         kept += separator + clause

@@ -217,3 +217,23 @@ async def test_a_common_question_the_classifier_missed_is_answered_not_put_anoth
         tracker([user("we sell candles. is there a free trial?", "out_of_scope")]),
     )
     assert off["response"] == "utter_pricing"
+
+
+async def test_a_need_told_at_length_the_classifier_could_not_place_is_the_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    said = (
+        "What happens is customers message us on Sunday evenings and nobody sees it "
+        "until Tuesday, by then they've booked elsewhere"
+    )
+    told = make_tracker(
+        said,
+        intent="nlu_fallback",
+        confidence=0.4,
+        slots={"requested_slot": "lead_need", "lead_name": "Ola", "lead_email": "ola@x.no"},
+    )
+    told.active_loop = {"name": "lead_form"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback(store=store, settings=settings).run(dispatcher, told, {})
+    assert "nobody sees it" in str(slot_events(events).get("lead_need"))
+    assert not [m for m in dispatcher.messages if m.get("response") == REPHRASE]

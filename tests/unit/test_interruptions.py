@@ -384,3 +384,17 @@ def test_a_bare_answer_taken_for_a_topic_is_still_an_answer() -> None:
     assert not interrupts_form("Dana Hiring", "topic_careers", 0.55, INTERRUPT_INTENTS)
     # Only the prefix counts: another intent nobody listed does not interrupt.
     assert not interrupts_form("are you hiring?", "careers", 0.95, INTERRUPT_INTENTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what bugs me is that leads sit in the inbox for days", False),
+        ("So what we'd love is one place for every enquiry", False),
+        ("what happens after I sign up?", True),
+        ("what your fee is, roughly?", True),
+        ("how much is it", True),
+    ],
+)
+def test_a_statement_opening_with_a_question_word_asks_nothing(text: str, asks: bool) -> None:
+    assert is_question(text) is asks
