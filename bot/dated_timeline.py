@@ -32,10 +32,13 @@ _SETS_IN_TIME = (
     r"beginning of|end of|middle of|early|mid|late|latest|next|this|say|end|start)"
 )
 _NAMED_MONTH = re.compile(
-    rf"\b(?P<set>{_SETS_IN_TIME})[\s-]+(?:(?:the\s+)?(?P<part>early|mid|middle of|late|end of|end|"
-    rf"start of|beginning of)[\s-]+)?{_MONTH}\b\.?(?:\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b)?",
+    rf"\b(?P<set>{_SETS_IN_TIME}|on)[\s-]+(?:(?:the\s+)?(?P<part>early|mid|middle of|late|end of|end|"
+    # "on 31 March", "by the 15th of June": the day before the month
+    rf"start of|beginning of)[\s-]+|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}\b\.?(?:\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b)?",
     re.I,
 )
+# After the month or an event in it, without a clause ending in between.
+_AFTER = re.compile(r"\bafter\b[^.;!?]*$", re.I)
 # Where in the month: "by the end of January" is nearly two months away in December.
 _PART_OF_MONTH = {"mid": 0.5, "middle of": 0.5, "late": 0.8, "end of": 0.9, "end": 0.9}
 # Days people plan around, at the month they fall in (the next one from today); moving
@@ -54,6 +57,9 @@ _HOLIDAYS = (
     (r"chuseok|mid-autumn festival", 9),
     (r"carnival|carnaval|mardi gras", 2),
     (r"oktoberfest", 9),
+    (r"valentine'?s(?: day)?", 2),
+    (r"mother'?s day", 5),
+    (r"back to school|the new school year", 9),
     (r"春节|春節|설날|seollal", 2),
     # Seasons as most people who name them live them (north of the equator).
     (r"(?:the )?summer(?: holidays| break| vacation| holiday)?", 7),
@@ -183,6 +189,10 @@ def months_away(text: str, today: date) -> float | None:
         number = _MONTHS.index(month["month"][:3].lower()) + 1
         said = month.groupdict()
         part = _PART_OF_MONTH.get((said.get("part") or said.get("set") or "").lower(), 0.0)
+        if _AFTER.search(
+            text[max(0, month.start() - 40) : month.start() + len(said.get("set") or "")]
+        ):
+            part = 1.0  # "after March", "after our fiscal year closes in March": April on
         found.append((month.start(), _months_to(number, _year_of(month), today) + part))
     relative = _RELATIVE_MONTH.search(text)
     if relative is not None:

@@ -597,7 +597,9 @@ _OTHER_NOUN_AFTER = re.compile(
     r"divisions?|teams?|quarters?|years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|"
     r"clients?|customers?|users?|seats?|licen[cs]es?|products?|brands?|compan(?:y|ies)|"
     r"subsidiaries|leads?|deals?|sales|percent|per ?cent|%|o'?clock|vans?|trucks?|cars?|"
-    r"kids|children|floors|states|regions|markets|languages|apps?|websites?|times?)\b",
+    r"kids|children|floors|states|regions|markets|languages|apps?|websites?|times?|"
+    # "hiring 3 more", "taking on two extra": people to come, not a count of today
+    r"more(?! or less)|extra|additional|new (?:hires?|starters?|people|staff))\b",
     re.I,
 )
 _PER_UNIT = re.compile(
@@ -888,12 +890,27 @@ _FOUR_PEOPLE = re.compile(
 _SIZE_EDGES = (50.0, 200.0, 1000.0)
 
 
+# The count said as today's, after counts of before: "then 10, then 20... right now we're 35".
+_COUNT_NOW = re.compile(
+    r"\b(?:right now|currently|at the moment|today|these days|nowadays|now)\s*,?\s*"
+    r"(?:we'?re|we are|there are|there'?s|we have|we'?ve got|it'?s)\s+"
+    r"(?:about |around |roughly |just )?(?=\d)",
+    re.I,
+)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
         return exact
     text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
+    now = _COUNT_NOW.search(said)
+    if now is not None:
+        # "when I started it was me, then 10, then 20... right now we're 35": today's size.
+        today_counts = _head_counts(_amounts(said[now.end() :]), cued_only=False)
+        if today_counts:
+            return _band(today_counts, _size_bucket)
     total = _TOTAL.search(said)
     if total is not None:
         after = _head_counts(_amounts(said[total.end() :]), cued_only=False)
@@ -1053,7 +1070,8 @@ def _size_from(
 
 
 _NO_BUDGET = re.compile(
-    r"\b(?:no budget|zero budget|nothing|free (?:plan|tier|version)|no money|"
+    r"\b(?:no budget|zero budget|nothing(?!\s+(?:more|else|further|to add))|"
+    r"free (?:plan|tier|version)|no money|"
     r"can'?t spend anything)\b",
     re.I,
 )
@@ -1178,7 +1196,8 @@ _SHARES = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2, "a 
 _SHARE = re.compile(
     r"\b(?:(?:(?P<word>half|a third|a quarter|a fifth|a tenth)|(?P<pct>\d+(?:\.\d+)?)\s*"
     r"(?:%|percent|per cent))\s+(?:of\s+)?(?:that|it|this|what|those|the (?:total|amount|cost))\b|"
-    r"(?P<same>(?:the )?same|similar|as much|comparable)\b)",
+    r"(?P<same>(?:the )?same|similar|as much|comparable|(?:stay|keep it|be) (?:in|within|around) "
+    r"(?:that|the same) (?:range|ballpark|region|area)|that kind of (?:money|range|figure))\b)",
     re.I,
 )
 
@@ -1462,10 +1481,12 @@ _OR = re.compile(r"\bor\b", re.I)
 _MAYBE = re.compile(r"\bmaybe\b|\bperhaps\b", re.I)
 _OR_MAYBE = re.compile(f"{_OR.pattern}|{_MAYBE.pattern}", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
-# Put off, not placed: "not before next year", "next year at the earliest". ("No hurry,
-# maybe next year" places it: next year, from today.)
+# Put off, not placed: "no hurry, maybe next year" (every persona author files it so),
+# "not before next year", "next year at the earliest".
 _PUT_OFF = re.compile(
-    r"\b(?:not (?:until|till|before|this year)|at the earliest|eventually|someday)\b", re.I
+    r"\b(?:no (?:rush|hurry|deadline|timeline|plans?)|not (?:until|till|before|this year)|"
+    r"at the earliest|not in (?:a|any) (?:rush|hurry)|whenever|eventually|someday)\b",
+    re.I,
 )
 
 
@@ -1578,6 +1599,9 @@ _UNSURE_AND_VAGUE = re.compile(
 )
 
 
+_SENTENCES = re.compile(r"(?<=[.;!?])\s+")
+
+
 def read_answer(
     field_name: str,
     text: str,
@@ -1616,6 +1640,13 @@ def read_answer(
         value = READERS[field_name](text)
     if value is not None:
         return Answer(value)
+    sentences = _SENTENCES.split(text.strip())
+    if field_name != "authority" and len(sentences) > 1 and sentences[-1].strip():
+        # "That's what we pay for email now. For this I'd say £1,000 a month max": the
+        # whole reads as no answer, its last sentence settles it.
+        last = read_answer(field_name, sentences[-1], None, country, today)
+        if last.value is not None:
+            return last
     if field_name == "authority" and (
         (intent == "deny" and not _TURNS_DOWN.search(text)) or _HALF_YES.search(text)
     ):

@@ -780,8 +780,7 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         ("first half of next year", "year"),
         ("early next year", "quarter"),
         ("probably mid-2027", "year"),
-        # No hurry, and a time: next year's middle, seven months from December.
-        ("no hurry, maybe next year", "year"),
+        ("no hurry, maybe next year", "later"),
         ("we needed it last month tbh", "now"),
         ("dunno, whenever the boss decides", None),
         # Only when it cannot be, then when it will: the later time is meant.
@@ -1021,9 +1020,13 @@ def test_a_word_before_head_office_makes_no_head_count() -> None:
         ("our busy season starts in March, we want it running a month before", "quarter"),
         ("we need it two weeks before the end of January", "quarter"),
         ("a fortnight before christmas", "now"),
-        # No hurry, and a time all the same.
-        ("there's no rush, perhaps next year sometime", "year"),
+        # No hurry: put off, whatever time is guessed after it.
+        ("there's no rush, perhaps next year sometime", "later"),
         ("not until next year at the earliest", "later"),
+        # After a month, or an event in it: from the month after.
+        ("once things settle after our audit in March", "year"),
+        ("sometime after February", "quarter"),
+        ("we'd start in February after the audit", "quarter"),
     ],
 )
 def test_times_settled_on_or_counted_from_a_date(said: str, timeline: str) -> None:
@@ -1139,3 +1142,30 @@ def test_budgets_typed_in_a_hurry_or_misheard(said: str, band: str | None) -> No
 def test_people_in_chat_shorthand_are_a_head_count() -> None:
     assert read_volunteered("fyi we're 70 ppl") == {"company_size": "51-200"}
     assert read_company_size("abt 12 ppl") == "11-50"
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        (
+            "budget",
+            "we pay about 30k a year for our current chat tool and want to keep it in that ballpark",
+            "10k_50k",
+        ),
+        ("budget", "Nothing else from my side, cheers.", None),
+        (
+            "budget",
+            "That 800 a month is our ads spend. For this tool, maybe 300 a month tops.",
+            "1k_10k",
+        ),
+        ("company_size", "started with two of us, then 12, then 25 - currently we're 60", "51-200"),
+        ("company_size", "there's 30 of us and we're taking on 4 more in spring", "11-50"),
+        ("company_size", "roughly 40 more or less", "11-50"),
+        ("timeline", "has to be live before Mother's Day, it's our big weekend", "year"),
+        ("timeline", "our contract runs out on 28 February", "quarter"),
+    ],
+)
+def test_settled_answers_in_longer_words(field: str, said: str, value: str | None) -> None:
+    from datetime import date
+
+    assert read_answer(field, said, today=date(2026, 12, 5)).value == value
