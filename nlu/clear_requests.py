@@ -31,7 +31,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.interruptions import defers, is_question, only_announces
+from bot.interruptions import defers, has_cue, is_question, only_announces
 from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
@@ -437,6 +437,12 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
+    if intent == "goodbye" and not has_cue("goodbye", text):
+        # "Want to see it working" is no goodbye: ending the conversation on a guess
+        # loses the person; what they asked for, else the fallback asks again.
+        if _asks_for_a_person(text):
+            return "human_handoff"  # "connect me now"
+        return clear_request(text) or ("request_demo" if asks_for_meeting(text) else "nlu_fallback")
     if wants_time_first(text):
         # "can we sort out a time first?": the meeting, before any detail (the lead form
         # says why the details come first; actions/lead_form.py).

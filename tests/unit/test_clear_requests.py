@@ -516,3 +516,16 @@ def test_a_question_about_the_demo_diet_could_not_place_asks_what_happens() -> N
         {"name": "request_demo", "confidence": 0.4},
     ]
     assert corrected_intent(said, "nlu_fallback", ranking) == "ask_next_steps"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("would love to see it running", "request_demo"),
+        ("next question", "nlu_fallback"),
+        ("ok gotta dash, cheers", None),
+        ("lovely, have a good weekend", None),
+    ],
+)
+def test_a_goodbye_without_words_of_leaving_is_placed_again(said: str, intent: str | None) -> None:
+    assert corrected_intent(said, "goodbye", []) == intent
