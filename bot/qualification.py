@@ -1027,6 +1027,11 @@ _NOT_STAFF = re.compile(
     r"pickers|volunteers|agency (?:staff|workers)|gig workers|outsourced|interns|associates)\b",
     re.I,
 )
+_SEASONAL_PEOPLE = re.compile(
+    r"\bseasonal\s+(?:\w+\s+)?(?:staff|workers|hires|pickers|help|crew|employees|people|casuals|"
+    r"temps)\b",
+    re.I,
+)
 _AS_MANY_AGAIN = re.compile(r"\b(?:(?:roughly |about |around )?the same again|as many again|"
                             r"(?:roughly |about |around )?the same number)\b", re.I)  # fmt: skip
 
@@ -1034,7 +1039,9 @@ _AS_MANY_AGAIN = re.compile(r"\b(?:(?:roughly |about |around )?the same again|as
 def _counted_two_ways(amounts: list[_Amount], said: str) -> bool:
     """Whether the head counts said land in different bands by season or by who is
     counted (staff alone, or with contractors): which one is the answer is a guess."""
-    seasonal, not_staff = _SEASONAL.search(said), _NOT_STAFF.search(said)
+    # "plus 40 seasonal workers" names who is counted, not a count that changes by season
+    named = _NOT_STAFF.sub(" ", _SEASONAL_PEOPLE.sub(" ", said))
+    seasonal, not_staff = _SEASONAL.search(named), _NOT_STAFF.search(said)
     if not (seasonal or not_staff):
         return False
     heads = [

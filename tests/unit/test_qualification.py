@@ -1169,3 +1169,15 @@ def test_settled_answers_in_longer_words(field: str, said: str, value: str | Non
     from datetime import date
 
     assert read_answer(field, said, today=date(2026, 12, 5)).value == value
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("authority", "final signing power sits with me", "decides"),
+        ("company_size", "around 90 permanent staff plus 20 seasonal pickers", "51-200"),
+        ("company_size", "about 40 in winter and 120 at the peak", None),
+    ],
+)
+def test_who_signs_and_who_is_counted(field: str, said: str, value: str | None) -> None:
+    assert read_answer(field, said).value == value
