@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 CONFIRMED = frozenset({"confirmed"})
 # The intents that ask for a person (asking for sales is asking for one).
 PERSON_INTENTS = frozenset({"talk_to_sales", "human_handoff"})
+MEETING_INTENTS = frozenset({"request_demo", "book_meeting"})
 
 FIELD_LABELS: dict[LeadField, str] = {
     "name": "Name",
@@ -98,10 +99,14 @@ class ActionSubmitLead(LeadStatusAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if await self._confirmed_and_asking_for_a_person(tracker):
+        if await self._confirmed_and_asking_for(tracker, PERSON_INTENTS):
             # The details were confirmed already: asking for sales again is asking for a
             # person, not for the same summary once more.
             return [FollowupAction("action_human_handoff")]
+        if await self._confirmed_and_asking_for(tracker, MEETING_INTENTS):
+            # "I only wish to arrange the demo session" with the details confirmed: the
+            # times, not the summary again (which looped with the consent question).
+            return [*settled(), FollowupAction("action_start_booking")]
         # A correction after the lead was confirmed shows the summary again; the lead
         # stays confirmed (the change is on its timeline) until the person says otherwise.
         events = await self.save_status(dispatcher, tracker, "captured", CONFIRMED)
@@ -119,9 +124,9 @@ class ActionSubmitLead(LeadStatusAction):
             FollowupAction("action_listen"),
         ]
 
-    async def _confirmed_and_asking_for_a_person(self, tracker: Tracker) -> bool:
+    async def _confirmed_and_asking_for(self, tracker: Tracker, intents: frozenset[str]) -> bool:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent not in PERSON_INTENTS or list_slot(tracker, UNSAVED):
+        if intent not in intents or list_slot(tracker, UNSAVED):
             return False
         try:
             contact = await self.conversation_contact(tracker)

@@ -148,6 +148,17 @@ async def test_the_summary_opens_a_question_and_a_confirmed_lead_stays_confirmed
     assert store.contacts.get(contact.id).lead_status == "confirmed"
 
 
+async def test_asking_for_the_demo_after_confirming_books_instead_of_summarising_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact = store.leads.update_fields("rest", "visitor-1", {"name": "Dana"}, "visitor-1")
+    store.leads.set_status(contact.id, "confirmed", "visitor-1")
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("I'd simply like the demo arranged, thanks", intent="request_demo")
+    events = await ActionSubmitLead(store=store, settings=settings).run(dispatcher, tracker, DOMAIN)
+    assert followups(events) == ["action_start_booking"] and responses(dispatcher) == []
+
+
 async def test_asking_for_sales_after_confirming_hands_off_instead_of_summarising_again(
     store: ProfileStore, settings: Settings
 ) -> None:
