@@ -45,6 +45,7 @@ from bot.lead_vocabulary import (
     word_set,
 )
 from bot.phone_places import dialling_region
+from bot.repair import asks_to_repeat, asks_to_rephrase
 from bot.types import LeadField
 
 MAX_LENGTH: dict[LeadField, int] = {
@@ -1832,6 +1833,10 @@ def read_message(
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
+    if requested in ("company", "role", "need") and (
+        asks_to_repeat(text) or asks_to_rephrase(text)
+    ):
+        return Reading()  # "sorry i didnt catch that" is no role and no need
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
     # details as a comma does ("24/7" and "and/or" keep theirs).
     text = _LIST_SEPARATOR.sub(", ", text)

@@ -111,8 +111,9 @@ def wants_time_first(text: str) -> bool:
 # A demo or a meeting asked for in words: "kindly arrange a demo call", "can we do a zoom
 # tuesday?", "I'd love to see yours live". Not "no demo needed", not "our calls".
 _MEETING_REQUEST = re.compile(
-    r"\b(?:(?:set up|book|schedule|arrange|organi[sz]e|get|have|do|fix|line up|want|like|"
-    r"need|request)(?: in)? (?:a|an|the|some|one|quick) (?:quick |short |brief |live |online |"
+    r"\b(?:(?:set up|setting up|book|booking|schedule|scheduling|arrange|arranging|organi[sz]e|"
+    r"get|have|do|fix|line up|want|like|need|request|(?:i'?m|im|i am|we'?re|we are) "
+    r"(?:just |really )?after)(?: in)? (?:a|an|the|some|one|quick) (?:quick |short |brief |live |online |"
     r"free |initial |first |personal |"
     r"video |demo |intro |discovery |sales )?(?:demo|demonstration|call|meeting|zoom|teams call|"
     r"video call|chat|appointment|walk-?through|screen ?share|session|consultation|consult)|"

@@ -378,9 +378,21 @@ _OPERATOR_ROLE = re.compile(
 )
 
 
+# "can i just speak to whoever i spoke to before", "can I talk to the same person as last
+# time": a request, whatever its question form.
+_SAME_PERSON_AGAIN = re.compile(
+    r"\b(?:can|could|may)\s+i\s+(?:just\s+|please\s+)?(?:speak|talk)\s+(?:to|with)\s+"
+    r"(?:whoever|the (?:same )?(?:person|guy|lady|woman|man|one)|the same|him|her|them)\b.{0,40}"
+    r"\b(?:before|last time|earlier|last week|yesterday|previously|again)\b",
+    re.IGNORECASE,
+)
+
+
 def _asks_for_a_person(text: str) -> bool:
     """ "Look, I just need to speak to somebody": the person asks for one for themselves,
     not about one ("my team will speak to someone", "can I speak to someone?" is asked)."""
+    if _SAME_PERSON_AGAIN.search(text):
+        return True
     found = _CONNECT_ME.search(text)
     if found is None or is_question(text):
         return False

@@ -529,3 +529,8 @@ def test_a_question_about_the_demo_diet_could_not_place_asks_what_happens() -> N
 )
 def test_a_goodbye_without_words_of_leaving_is_placed_again(said: str, intent: str | None) -> None:
     assert corrected_intent(said, "goodbye", []) == intent
+
+
+def test_asking_for_the_person_spoken_to_before_is_a_handoff() -> None:
+    said = "could i talk to the same lady as last week please"
+    assert corrected_intent(said, "ask_capabilities", []) == "human_handoff"

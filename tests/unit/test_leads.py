@@ -1087,3 +1087,9 @@ def test_a_company_after_the_name_is_taken_with_it(
 ) -> None:
     values = read_message(said, region="US", requested="name").values
     assert values.get("name") == name and values.get("company") == company
+
+
+@pytest.mark.parametrize("said", ["sorry i didnt catch that", "you broke up there, say again?"])
+def test_asking_to_hear_the_question_again_fills_no_field(said: str) -> None:
+    for field in ("role", "need", "company"):
+        assert read_message(said, region="GB", requested=field).values == {}  # type: ignore[arg-type]

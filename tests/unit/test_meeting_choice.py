@@ -125,3 +125,14 @@ def test_other_times_asked_for_are_no_pick() -> None:
 def test_the_later_one_is_the_last_but_anything_later_picks_none() -> None:
     assert match_choice("the later one is fine", OPTIONS, TZ) == OPTIONS[-1]
     assert match_choice("anything later?", OPTIONS, TZ) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["we're after a quick call with sales", "scheduling a demo for thursday if possible"]
+)
+def test_a_meeting_asked_for_with_other_verb_forms(text: str) -> None:
+    assert asks_for_meeting(text)
+
+
+def test_a_call_that_happened_is_no_meeting_asked_for() -> None:
+    assert not asks_for_meeting("after a call with our bank we changed plans")
