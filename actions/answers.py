@@ -14,16 +14,18 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of
 from actions.knowledge import knowledge_answer
+from actions.open_question import PENDING
 from actions.slots import LEAD_CAPTURED, REQUESTED_SLOT, lead_values
-from bot.interruptions import has_cue
+from bot.interruptions import has_cue, is_question
 from bot.question_topics import asked_topics
 from bot.settings import Settings
+from bot.yes_no import read_yes_no
 
 # Intents that are questions (or a request for product information), never an answer to a
 # form's question: the lead form's INTERRUPT_INTENTS must hold them for the rules to answer.
@@ -350,6 +352,15 @@ TOPIC_RESPONSES = {
 MARKETERS_FIRST = frozenset({"integrations", "what_it_does"})
 
 
+def answers_the_open_question(tracker: Tracker, text: str) -> bool:
+    """Whether a message the classifier took for a question answers the yes/no question
+    the bot is waiting on ("Email's fine, as long as it's not every day" to the consent
+    question): it goes to that question's answer, not to a product answer."""
+    if not tracker.get_slot(PENDING) or text.startswith("/") or is_question(text):
+        return False
+    return read_yes_no(text).answer is not None
+
+
 def say_topic(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -408,6 +419,8 @@ class ActionAnswer(StoreBacked, Action):
     ) -> list[EventType]:
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
         text = str(tracker.latest_message.get("text") or "")
+        if answers_the_open_question(tracker, text):
+            return [FollowupAction("action_yes_no_answer")]
         stage = conversation_stage(tracker)
         topic = TOPIC_OF.get(intent, "next_steps")
         buttons = buttons_after_answer(tracker, stage)
@@ -472,6 +485,8 @@ class _AnswerOrSay(StoreBacked):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if answers_the_open_question(tracker, str(tracker.latest_message.get("text") or "")):
+            return [FollowupAction("action_yes_no_answer")]
         answer = knowledge_answer(tracker, self.settings, strict=self.strict)
         if answer:
             buttons = (

@@ -258,6 +258,13 @@ _GOODBYE = re.compile(
 _ACCEPTS = re.compile(r"\b(?:yes|yeah|yep|yup|sure|please|call me|ring me|go ahead)\b", re.I)
 
 
+_ON_CONDITION = re.compile(
+    r"(?<=\w)\W*\b(?:as long as|so long as|provided(?: that)?|providing|on condition that|"
+    r"if (?:it'?s|they'?re|you) (?:not|don'?t|aren'?t)|but not (?:too )?(?:often|many|much|every))\b.*$",
+    re.I,
+)
+
+
 def read_yes_no(text: str) -> YesNo:
     """The answer `text` gives to a yes/no question, if it is one."""
     stripped = text.strip()
@@ -265,6 +272,8 @@ def read_yes_no(text: str) -> YesNo:
         return YesNo()
     if is_question(stripped) and not _ANSWER_NOT_QUESTION.match(stripped):
         return YesNo(question=True)
+    # "Email's fine, as long as it's not every single day": the answer, then its terms.
+    stripped = _ON_CONDITION.sub("", stripped) or stripped
     normalized = normalize(stripped)
     found = _kinds(_TOKEN.findall(normalized))
     unknown = sum(1 for kind, _ in found if kind == "unknown")

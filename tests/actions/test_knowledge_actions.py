@@ -237,3 +237,17 @@ async def test_a_need_told_at_length_the_classifier_could_not_place_is_the_answe
     events = await ActionFallback(store=store, settings=settings).run(dispatcher, told, {})
     assert "nobody sees it" in str(slot_events(events).get("lead_need"))
     assert not [m for m in dispatcher.messages if m.get("response") == REPHRASE]
+
+
+async def test_a_yes_to_the_open_question_taken_for_a_question_goes_to_its_answer(
+    settings: Settings,
+) -> None:
+    said = make_tracker(
+        "Texts are fine, as long as it isn't daily.",
+        intent="ask_integrations",
+        slots={"yes_no_pending": True, "yes_no_question": "consent"},
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswer(settings=settings).run(dispatcher, said, {})
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_yes_no_answer"]
+    assert dispatcher.messages == []

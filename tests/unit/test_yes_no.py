@@ -359,3 +359,15 @@ def test_particles_of_respect_leave_the_answer_as_it_is(said: str, answer: str) 
 def test_a_typo_named_without_my_is_corrected(said: str, field: str, value: str) -> None:
     correction = read_correction(said)
     assert correction is not None and (correction.field, correction.value) == (field, value)
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("texts are ok provided they're not at night", "yes"),
+        ("yeah go on, so long as it's not spam", "yes"),
+        ("no thank you, unless it's about the demo", "no"),
+    ],
+)
+def test_an_answer_with_its_terms_after_it_is_still_the_answer(said: str, answer: str) -> None:
+    assert read_yes_no(said).answer == answer
