@@ -38,7 +38,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"\b(?:robot|a bot|automated|an ai|real person|a human|person typing|real human)\b", re.I
     ),
     "what_it_does": re.compile(
-        r"\b(?:what (?:exactly |actually )?(?:does|do|would|can|will|could)?\s*(?:it|this|parley|"
+        r"\b(?:(?:what|wat|wht|wut) (?:exactly |actually )?(?:does|do|would|can|will|could|dose)?\s*"
+        r"(?:it|this|parley|"
         r"the (?:assistant|bot|tool|product|software|platform|service)|your (?:assistant|bot|"
         r"tool|product|software|platform|service)) (?:actually |exactly |really )?(?:do|does|"
         r"offer)|how does (?:it|this|parley) work|what is parley)\b",

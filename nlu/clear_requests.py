@@ -449,6 +449,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
+    if intent == "opt_out" and not has_cue("opt_out", text) and is_question(text):
+        # "What exactly the assistant do? We receive many messages...": a question with
+        # "messages" in it stops nothing.
+        return clear_request(text) or _about_the_product(text) or "nlu_fallback"
     if intent == "goodbye" and not has_cue("goodbye", text):
         # "Want to see it working" is no goodbye: ending the conversation on a guess
         # loses the person; what they asked for, else the fallback asks again.

@@ -534,3 +534,9 @@ def test_a_goodbye_without_words_of_leaving_is_placed_again(said: str, intent: s
 def test_asking_for_the_person_spoken_to_before_is_a_handoff() -> None:
     said = "could i talk to the same lady as last week please"
     assert corrected_intent(said, "ask_capabilities", []) == "human_handoff"
+
+
+def test_a_question_mentioning_messages_is_no_opt_out() -> None:
+    said = "so what the bot does exactly? we get loads of messages from customers"
+    assert corrected_intent(said, "opt_out", []) != "opt_out"
+    assert corrected_intent("could you stop messaging me?", "opt_out", []) is None

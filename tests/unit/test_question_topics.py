@@ -10,6 +10,7 @@ from bot.question_topics import asked_topics, question_sentences
         ("how much is it per user and is there an api", ["pricing", "integrations"]),
         ("we run a vet clinic. where would our clients' details be kept?", ["data_use"]),
         ("What exactly would your tool do for a bakery?", ["what_it_does"]),
+        ("wat does it do exactly", ["what_it_does"]),
         ("Is there a free plan? Is this automated or a real human?", ["pricing", "bot"]),
     ],
 )
