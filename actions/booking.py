@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import response_of
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.open_question import settled
@@ -103,6 +104,10 @@ class ActionAskMeetingSlot(BookingBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _offered_this_turn(tracker):
+            # "None of those, anything later?": the form's check just offered the later
+            # times; offering today's first ones again would take them back (a loop).
+            return []
         try:
             times = await self.free_times()
         except (StoreUnavailable, ParleyError) as error:
@@ -112,6 +117,20 @@ class ActionAskMeetingSlot(BookingBacked, Action):
             dispatcher.utter_message(response="utter_no_meeting_slots")
             return [SlotSet(OFFERED, [])]
         return self.offer(dispatcher, times)
+
+
+def _offered_this_turn(tracker: Tracker) -> bool:
+    """Whether times (or word that there are no later ones) were said since the person's
+    latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and response_of(event) in _OFFERS:
+            return True
+    return False
+
+
+_OFFERS = frozenset({"utter_meeting_times", "utter_no_later_meeting_slots"})
 
 
 class ValidateBookingForm(BookingBacked, Action):

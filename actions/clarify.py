@@ -72,6 +72,13 @@ _DEFERS = re.compile(
     r"need to (?:check|think|talk|ask)|(?:check|talk|speak) (?:with|to) (?:my|the|our) \w+ first)\b",
     re.I,
 )
+_SEND_INSTEAD = re.compile(
+    r"\b(?:send|e-?mail|mail)\s+(?:me|us)\b|\b(?:by|via|on|over|through) e-?mail\b|"
+    r"\be-?mail (?:only|is (?:fine|better|enough|best))\b|\bjust (?:the )?(?:info|information|"
+    r"details|brochure)\b",
+    re.I,
+)
+_THE_INVITE = re.compile(r"\b(?:invite|invitation|calendar|link|zoom|teams)\b", re.I)
 _TALK = re.compile(
     r"\b(?:talk|speak|chat|call|ring|someone|somebody|person|human|agent|rep|now|first|1st|"
     r"former)\b",
@@ -243,14 +250,23 @@ class ActionYesNoAnswer(StoreBacked, Action):
     ) -> list[EventType]:
         answer = answer_of(tracker)
         text = str(tracker.latest_message.get("text") or "")
+        book, talk = bool(_BOOK.search(text)), bool(_TALK.search(text))
+        # "Please send me details on email only": something else instead of the meeting.
+        instead = (
+            meeting_only
+            and not book
+            and bool(_SEND_INSTEAD.search(text))
+            and not _THE_INVITE.search(text)  # "yes, email me the invite"
+        )
         # "Not right now, could we set something up for later?" asks for the meeting.
-        if answer == "no" or (
-            answer is None and _DEFERS.search(text) and not asks_for_meeting(text)
+        if (
+            answer == "no"
+            or instead
+            or (answer is None and _DEFERS.search(text) and not asks_for_meeting(text))
         ):
             # "Maybe later, I'll check with my VP first" puts it off: nothing is booked.
             dispatcher.utter_message(response="utter_route_declined")
             return [*settled(), FollowupAction("action_listen")]
-        book, talk = bool(_BOOK.search(text)), bool(_TALK.search(text))
         if meeting_only and talk and not book:
             # Offered a meeting, asked for a person now: a person it is.
             return [*settled(), FollowupAction("action_human_handoff")]

@@ -7,7 +7,8 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ATTEMPTS, CHOSEN, OFFERED, ValidateBookingForm
+from actions.answers import RESPONSE_KEY as RESPONSE
+from actions.booking import ATTEMPTS, CHOSEN, OFFERED, ActionAskMeetingSlot, ValidateBookingForm
 from bot.settings import Settings
 from bot.store import ProfileStore
 from tests.actions.conftest import make_tracker, responses, slot_events
@@ -68,3 +69,24 @@ async def test_none_of_those_past_the_last_free_time_says_so(
 ) -> None:
     slots, said = await _pick(store, settings, "none of those, anything next week?")
     assert said == ["utter_no_later_meeting_slots"] and ATTEMPTS not in slots
+
+
+async def test_the_later_times_offered_are_not_taken_back_by_the_forms_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    ask = ActionAskMeetingSlot(store=store, settings=settings)
+    tracker = make_tracker("none of these suit me", slots={OFFERED: TIMES})
+    tracker.events.append(
+        {
+            "event": "bot",
+            "text": "Here are the next free times",
+            "metadata": {RESPONSE: "utter_meeting_times"},
+        }
+    )
+    dispatcher = CollectingDispatcher()
+    assert await ask.run(dispatcher, tracker, {}) == [] and dispatcher.messages == []
+    # At the start of the form, nothing offered yet this turn: the times are offered.
+    fresh = make_tracker("book a meeting", slots={OFFERED: None})
+    dispatcher = CollectingDispatcher()
+    events = await ask.run(dispatcher, fresh, {})
+    assert responses(dispatcher) == ["utter_meeting_times"] and slot_events(events)[OFFERED]

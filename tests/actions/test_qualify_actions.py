@@ -629,3 +629,19 @@ async def test_not_now_but_a_meeting_later_books(store: ProfileStore, settings: 
         intent="nlu_fallback",
     )
     assert "action_start_booking" in followups(events) and "utter_route_declined" not in said
+
+
+async def test_details_by_email_instead_of_the_meeting_books_nothing(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, said = await offer_answer(
+        store, settings, "could you just email me the info instead", "meeting", intent="affirm"
+    )
+    assert said == ["utter_route_declined"] and "action_start_booking" not in followups(events)
+
+
+async def test_yes_with_the_invite_by_email_books(store: ProfileStore, settings: Settings) -> None:
+    events, _ = await offer_answer(
+        store, settings, "yes please, email me the invite", "meeting", intent="affirm"
+    )
+    assert "action_start_booking" in followups(events)
