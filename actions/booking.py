@@ -19,7 +19,14 @@ from actions.answers import response_of
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn
 from actions.open_question import settled
-from actions.slots import CONTACT_ID, READ_UNTIL, REQUESTED_SLOT, contact_slot, list_slot
+from actions.slots import (
+    CONTACT_ID,
+    LEAD_CAPTURED,
+    READ_UNTIL,
+    REQUESTED_SLOT,
+    contact_slot,
+    list_slot,
+)
 from actions.verification import awaiting_code
 from bot.booking import (
     Availability,
@@ -74,6 +81,11 @@ class ActionStartBooking(BookingBacked, Action):
     ) -> list[EventType]:
         contact = await self.conversation_contact(tracker)
         if contact is None or not (contact.email or contact.phone):
+            if tracker.get_slot(LEAD_CAPTURED):
+                # The details were asked for already and none reaches the person: the
+                # same form again would loop; say what is missing instead.
+                dispatcher.utter_message(response="utter_booking_needs_a_way_back")
+                return [*settled(), FollowupAction("action_listen")]
             dispatcher.utter_message(response="utter_booking_needs_details")
             return [*settled(), FollowupAction("lead_form")]
         try:

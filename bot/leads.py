@@ -12,6 +12,7 @@ spaCy merely spotted fills only the field that was asked for.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -1812,6 +1813,15 @@ _COMMAND = re.compile(r"/[A-Za-z_][\w-]*(?:\{.*\})?", re.DOTALL)
 _LIST_SEPARATOR = re.compile(r"\s+[/|]\s+")
 
 
+_THIS_NUMBER = re.compile(
+    r"\b(?:(?:on|at|use|try|ring|call)\s+(?:me\s+)?(?:on\s+|at\s+)?this (?:number|phone|line|one)|"
+    r"(?:the )?(?:number|phone|line|one) i'?m (?:calling|ringing|phoning|texting) (?:from|on)|"
+    r"(?:the )?same (?:number|one)(?: i'?m (?:calling|ringing) (?:from|on))?|"
+    r"you(?:'ve| have) (?:already )?got my number)\b",
+    re.I,
+)
+
+
 def read_message(
     text: str,
     *,
@@ -1849,6 +1859,10 @@ def read_message(
     rest = _take_email(text, requested, reading)
     email = reading.values.get("email") or email_hint
     rest = _take_phone(rest, phone_regions(region, email, caller), requested, reading)
+    if caller and "phone" not in reading.values and _THIS_NUMBER.search(text):
+        # "just call me back on this number": the one the call or the texts come from.
+        with contextlib.suppress(ValueError):  # a caller ID that is no number: none
+            reading.values["phone"] = normalize_phone(caller, region)
     statements = statement_text(rest)
     found: dict[LeadField, str] = {}
     if (in_parts := _name_in_parts(rest)) is not None:

@@ -8,7 +8,14 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import RESPONSE_KEY as RESPONSE
-from actions.booking import ATTEMPTS, CHOSEN, OFFERED, ActionAskMeetingSlot, ValidateBookingForm
+from actions.booking import (
+    ATTEMPTS,
+    CHOSEN,
+    OFFERED,
+    ActionAskMeetingSlot,
+    ActionStartBooking,
+    ValidateBookingForm,
+)
 from bot.settings import Settings
 from bot.store import ProfileStore
 from tests.actions.conftest import make_tracker, responses, slot_events
@@ -90,3 +97,15 @@ async def test_the_later_times_offered_are_not_taken_back_by_the_forms_question(
     dispatcher = CollectingDispatcher()
     events = await ask.run(dispatcher, fresh, {})
     assert responses(dispatcher) == ["utter_meeting_times"] and slot_events(events)[OFFERED]
+
+
+async def test_no_way_to_send_the_invitation_after_the_details_were_asked_says_so_once(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "let's just pick a time", intent="book_meeting", slots={"lead_captured": True}
+    )
+    events = await ActionStartBooking(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_booking_needs_a_way_back"]
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_listen"]

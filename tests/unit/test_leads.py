@@ -1093,3 +1093,12 @@ def test_a_company_after_the_name_is_taken_with_it(
 def test_asking_to_hear_the_question_again_fills_no_field(said: str) -> None:
     for field in ("role", "need", "company"):
         assert read_message(said, region="GB", requested=field).values == {}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "said", ["yeah just ring me on this number love", "the one i'm calling from is fine"]
+)
+def test_this_number_is_the_callers_own(said: str) -> None:
+    reading = read_message(said, region="GB", requested="phone", caller="+447911123456")
+    assert reading.values.get("phone") == "+447911123456"
+    assert "phone" not in read_message(said, region="GB", requested="phone").values
