@@ -139,6 +139,9 @@ _SELF_DECIDES = re.compile(
     r"store|salon|agency|place|studio|restaurant|clinic)\b|"
     r"\b(?:call|decision|budget|say)(?:'s| is| will be| would be) (?:all )?mine\b|"
     r"\bmine to (?:make|decide)\b|"
+    # "oh it's me", "that'd be me": the answer to who decides
+    r"^\W*(?:(?:oh|well|um+|uh+|yeah|yes|ha)\W+)*(?:it'?s|it is|that'?s|that'?d be|that would be) "
+    r"(?:me|myself|yours truly)\b(?!\s+(?:and|&|with|plus)\b)|"
     # "the approval authority is with me", "final say rests with me"
     r"\b(?:approval|decision|decision-making|signing|final|purchasing) (?:authority|say|power|"
     r"call|rights?)(?: \w+)? (?:is|lies|rests|sits|stays) (?:entirely |solely )?with me\b|"

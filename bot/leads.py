@@ -1166,7 +1166,8 @@ def _fuller(longer: str, shorter: str) -> bool:
 # roofing we're out in mesa", "owner i do pretty much everything". Lower case only, and
 # never at the start, so that "We Are Social" or "I Love Sushi" stay whole.
 _NEW_CLAUSE = re.compile(
-    r"\s+(?:we(?:'re| are| do| have|'ve| just)|i(?:'m| am| do| run| own| look after| also| just)|"
+    r"\s+(?:we(?:'re| are| do| have|'ve| just| been| were| was| got| had| started| run)|"
+    r"i(?:'m| am| do| run| own| look after| also| just)|"
     r"it(?:'s| is)|they(?:'re| are)|but)\s+"
 )
 
@@ -1249,6 +1250,11 @@ def _read_company_answer(
     value = _restore(answer).strip(" \t\n,;!?")
     if value.endswith(".") and not _ends_with_abbreviation(value):
         value = value.rstrip(".")
+    # "dubois roofing we been around since nineteen eighty eight": the name, then a story
+    head = _before_new_clause(value)
+    if head != value and head.lower().strip(" ,.!") in _DISCOURSE_MARKERS:
+        return None, "not_an_answer"  # "look, I just need to speak to somebody"
+    value = head or value
     problem = company_problem(value, excluded)
     if problem is not None:
         return None, problem
@@ -1278,7 +1284,27 @@ def _read_role_answer(text: str, excluded: tuple[str, ...], reading: Reading) ->
         # "hi again" is no role; "gm" asked for a role is a general manager.
         reading.problems["role"] = "not_an_answer"
         return
+    told_on = _ROLE_TOLD_ON.search(_restore(answer))
+    if told_on is not None and told_on.start() > 0:
+        # "Head of Ops, and since the reorg also payroll...": the title, then its story
+        answer = _protect(_restore(answer)[: told_on.start()])
+    if len(_restore(answer)) > MAX_LENGTH["role"]:
+        # "Operations manager, and as of Monday also the front desk, the barista...": the
+        # title comes first, the story after it.
+        first = _ROLE_STORY.split(_restore(answer), maxsplit=1)[0].strip()
+        if first and len(first) <= MAX_LENGTH["role"]:
+            answer = _protect(first)
     _take_free_text("role", _restore(answer), reading)
+
+
+_ROLE_TOLD_ON = re.compile(
+    r"\s*[,;]\s*(?=(?:and|plus|but|which|also|so|though|although|as of|since|basically|"
+    r"meaning)\b)",
+    re.I,
+)
+_ROLE_STORY = re.compile(
+    r"\s*[,;(]\s*|\s+[-–—]\s+|\s+(?:plus|and also|as well as|which means)\s+", re.I
+)
 
 
 # --- emails and phone numbers --------------------------------------------------------

@@ -1607,6 +1607,11 @@ _UNSURE_AND_VAGUE = re.compile(
 
 
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+")
+_FOR_THIS = re.compile(
+    r"\b(?:for|on) (?:this|parley|a tool like this|something like this|your (?:tool|product|"
+    r"thing|bot|service))\b",
+    re.I,
+)
 
 
 def read_answer(
@@ -1647,6 +1652,12 @@ def read_answer(
         value = READERS[field_name](text)
     if value is not None:
         return Answer(value)
+    for_this = _FOR_THIS.search(text)
+    if field_name == "budget" and for_this is not None and text[for_this.end() :].strip():
+        # "we spend a fortune on zillow leads so for this i'd say a thousand a month"
+        settled = read_answer(field_name, text[for_this.end() :], None, country, today)
+        if settled.value is not None:
+            return settled
     sentences = _SENTENCES.split(text.strip())
     if field_name != "authority" and len(sentences) > 1 and sentences[-1].strip():
         # "That's what we pay for email now. For this I'd say £1,000 a month max": the

@@ -1102,3 +1102,18 @@ def test_this_number_is_the_callers_own(said: str) -> None:
     reading = read_message(said, region="GB", requested="phone", caller="+447911123456")
     assert reading.values.get("phone") == "+447911123456"
     assert "phone" not in read_message(said, region="GB", requested="phone").values
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        (
+            "role",
+            "Head of Ops, and since the reorg also payroll, IT and whoever needs a hug today",
+            "Head of Ops",
+        ),
+        ("company", "kowalski plumbing we been going since my granddad", "kowalski plumbing"),
+    ],
+)
+def test_a_story_after_the_answer_is_left_out(field: str, said: str, value: str) -> None:
+    assert read_message(said, region="US", requested=field).values.get(field) == value  # type: ignore[arg-type]

@@ -1181,3 +1181,18 @@ def test_settled_answers_in_longer_words(field: str, said: str, value: str | Non
 )
 def test_who_signs_and_who_is_counted(field: str, said: str, value: str | None) -> None:
     assert read_answer(field, said).value == value
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("authority", "ha, that'd be me. my partner said 'your call'", "decides"),
+        (
+            "budget",
+            "we blow loads on google ads, but for something like this maybe 200 a month",
+            "1k_10k",
+        ),
+    ],
+)
+def test_the_answer_inside_a_story(field: str, said: str, value: str) -> None:
+    assert read_answer(field, said).value == value
