@@ -247,7 +247,11 @@ _DISCOURSE_MARKERS = word_set(
 _NON_ANSWER = re.compile(
     r"^(?:no idea|not sure|unsure|i'?m not sure|dunno|don'?t know|i don'?t know|idk|no clue|"
     r"nothing|none|n/?a|whatever|same|hmm+|um+|uh+|er+m?|\?+|\.+|-+|thanks?|thank you|"
-    r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right)[\s.!?]*$",
+    r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right)[\s.!?]*$|"
+    # "yeah yeah go on", "hello yeah sorry go on": someone waiting for the question
+    r"^(?:(?:yeah|yes|yep|yup|ok|okay|right|sure|hello|hi|sorry|uh+|um+|mm+|aha|uh-huh)[\s,.!?]+)*"
+    r"(?:go on|go ahead|carry on|continue|keep going|i'?m (?:listening|here)|yeah|yep|yup|ok|"
+    r"okay|sure|uh-huh|mm+)[\s.!?]*$",
     re.IGNORECASE,
 )
 # Words around a name: "yeah hi mehmet speaking", "Tanaka Hiroshi desu", "marco rossi

@@ -1117,3 +1117,9 @@ def test_this_number_is_the_callers_own(said: str) -> None:
 )
 def test_a_story_after_the_answer_is_left_out(field: str, said: str, value: str) -> None:
     assert read_message(said, region="US", requested=field).values.get(field) == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("said", ["yeah yeah go on", "hello yeah sorry go on", "ok go ahead"])
+def test_waiting_for_the_question_fills_no_field(said: str) -> None:
+    for field in ("company", "role", "need"):
+        assert read_message(said, region="US", requested=field).values == {}  # type: ignore[arg-type]

@@ -1196,3 +1196,8 @@ def test_who_signs_and_who_is_counted(field: str, said: str, value: str | None) 
 )
 def test_the_answer_inside_a_story(field: str, said: str, value: str) -> None:
     assert read_answer(field, said).value == value
+
+
+@pytest.mark.parametrize("said", ["I do not understand the question, sorry.", "i do not follow"])
+def test_not_following_the_question_is_no_i_do(said: str) -> None:
+    assert read_answer("authority", said).value is None
