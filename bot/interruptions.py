@@ -27,6 +27,9 @@ _QUESTION_START = re.compile(
     r"(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
     r"for what|how come|"
     r"will|would|should|may|tell me|show me|explain|"
+    # "Please confirm where the data is hosted", "kindly advise if it works with SAP"
+    r"(?:please |kindly |pls )?(?:confirm|advise|let me know|clarify)\s+(?:me\s+)?(?:where|whether|"
+    r"if|how|what|when|which|who|why)|"
     # typed in a hurry: "wat does it do", "hw much", "do u", "wht's"
     r"wat|wats|wot|wht|whts|wht's|hw|hows|y do|y does|y would|r u|do u|does u|can u|cn u)\b",
     re.IGNORECASE,

@@ -11,6 +11,7 @@ from bot.question_topics import asked_topics, question_sentences
         ("we run a vet clinic. where would our clients' details be kept?", ["data_use"]),
         ("What exactly would your tool do for a bakery?", ["what_it_does"]),
         ("wat does it do exactly", ["what_it_does"]),
+        ("Kindly confirm where our records would be stored.", ["data_use"]),
         ("Is there a free plan? Is this automated or a real human?", ["pricing", "bot"]),
     ],
 )
