@@ -282,6 +282,13 @@ class ValidateLeadForm(StoreBacked, Action):
                 return explained  # "like my job title?": asked again in other words
             if wants_time_first(turn.text):
                 return self._time_first(dispatcher, tracker, requested, turn, domain)
+        if requested and wants_time_first(turn.text) and {"email", "phone"} & reading.values.keys():
+            # "Call me back on this number, let's just pick a time": the way back given,
+            # and the time wanted first; the rest waits for the meeting.
+            events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in reading.values.items()]
+            events += await self._save(dispatcher, tracker, reading.values)
+            tracker.slots.update({SLOT_OF[f]: v for f, v in reading.values.items()})
+            return events + self._time_first(dispatcher, tracker, requested, turn, domain)
         if (
             requested
             and not turn.is_interruption()

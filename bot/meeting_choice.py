@@ -96,6 +96,9 @@ _TIME_FIRST = re.compile(
     r"(?: out| in| down| up)? (?:a|the|our|my) (?:time|slot|date|day|meeting|call|demo|appointment)"
     r"(?: slot)? (?:first|before(?: (?:that|this|anything|the details|i give)\b)?)|"
     r"(?:time|slot|date|meeting|call|demo|appointment) first\b|"
+    # "let's just pick a time", "can we just book the slot": straight to the time
+    r"(?:let'?s|can we|could we|i'?d rather|i just want to|i only want to)\s+just\s+"
+    r"(?:pick|choose|book|sort out|find|grab|set)\s+(?:a|the)\s+(?:time|slot|date)\b|"
     r"(?:details|info|information|name|email) (?:after|afterwards|later)\b.*\b(?:time|slot|meeting|call|demo)\b|"
     r"(?:time|slot|date|meeting|call|demo)\b.*\b(?:then|and then|before) (?:i(?:'ll| will)? give|"
     r"the details|my details)\b)",

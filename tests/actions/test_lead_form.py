@@ -716,6 +716,21 @@ async def test_a_time_first_with_an_address_given_sets_every_other_question_asid
     assert slots["requested_slot"] is None
 
 
+async def test_the_callers_number_and_a_time_first_go_straight_to_the_meeting(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="just ring me back on this number dear, let's just pick a time",
+        intent="book_meeting",
+        slots={"requested_slot": "lead_email", "lead_name": "June"},
+        metadata={"parley_channel": "voice", "caller": "+14155550123"},
+    )
+    assert slots["lead_phone"] == "+14155550123"
+    assert said == ["utter_time_before_other_details"] and slots["requested_slot"] is None
+
+
 async def test_wanting_just_the_meeting_when_the_role_is_asked_sets_the_role_aside(
     store: ProfileStore, settings: Settings
 ) -> None:

@@ -136,3 +136,8 @@ def test_a_meeting_asked_for_with_other_verb_forms(text: str) -> None:
 
 def test_a_call_that_happened_is_no_meeting_asked_for() -> None:
     assert not asks_for_meeting("after a call with our bank we changed plans")
+
+
+def test_lets_just_pick_a_time_is_the_time_first() -> None:
+    assert wants_time_first("fine, use this phone, can we just book a slot")
+    assert not wants_time_first("we just pick a time each week for stand-ups")
