@@ -72,29 +72,32 @@ def main() -> int:
         "model": trained.name,
         "sample": args.sample or "all",
     }
-    with (
-        tempfile.TemporaryDirectory(prefix="parley-eval-") as workdir,
-        running_parley(Path(workdir), trained) as parley,
-    ):
-        for split in splits:
-            personas = load_file(args.file, split) if args.file else load_split(split)
-            if args.spoken:
-                personas = [as_caller(p) for p in personas if p.channel == "chat"]
-            if args.only:
-                if split == "test":
-                    continue
-                personas = [p for p in personas if p.id.split("~")[0] in args.only]
-            elif args.sample:
-                personas = sample(personas, args.sample)
+    for split in splits:
+        personas = load_file(args.file, split) if args.file else load_split(split)
+        if args.spoken:
+            personas = [as_caller(p) for p in personas if p.channel == "chat"]
+        if args.only:
+            if split == "test":
+                continue
+            personas = [p for p in personas if p.id.split("~")[0] in args.only]
+        elif args.sample:
+            personas = sample(personas, args.sample)
+        # Each split gets a Parley and a store of its own, as when played alone: one
+        # split's bookings must not fill the calendar for the other, nor its phone
+        # numbers turn the other's into claims.
+        with (
+            tempfile.TemporaryDirectory(prefix="parley-eval-") as workdir,
+            running_parley(Path(workdir), trained) as parley,
+        ):
             started = time.perf_counter()
             show = args.transcripts and split == "dev"
             verdicts = play_all(personas, parley, args.workers, _printer(show))
-            report = split_report(verdicts, with_failures=split == "dev")
-            report["wall_s"] = round(time.perf_counter() - started, 1)
-            results[split] = report
-            print(markdown(split, report), "\n", flush=True)
-            if args.show_failures and split == "dev":
-                _show_failures(verdicts)
+        report = split_report(verdicts, with_failures=split == "dev")
+        report["wall_s"] = round(time.perf_counter() - started, 1)
+        results[split] = report
+        print(markdown(split, report), "\n", flush=True)
+        if args.show_failures and split == "dev":
+            _show_failures(verdicts)
     if args.write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

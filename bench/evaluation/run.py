@@ -25,11 +25,28 @@ PUBLIC_URL = "https://parley.eval.test"
 _callers = itertools.count(1000)
 
 
+# The shipped hours (booking.yml) over 60 days instead of 14: a split books a meeting for
+# most of its 89 booking personas and many of its leads, all within minutes, and 160
+# slots ran out; a real calendar fills over weeks.
+EVAL_CALENDAR = """\
+timezone: Europe/London
+days: [mon, tue, wed, thu, fri]
+hours: "09:00-17:00"
+slot_minutes: 30
+notice_hours: 4
+days_ahead: 60
+title: "Meeting with {company}"
+location: "Video call: the link follows from our team"
+"""
+
+
 def eval_settings(data_dir: Path, **overrides: str) -> Settings:
     """A Parley of its own: SQLite in `data_dir`, free loopback ports, the voice channel
     on (signed webhooks only; nothing is ever sent to Twilio), no campaigns."""
     campaigns = data_dir / "no-campaigns"
     campaigns.mkdir(parents=True, exist_ok=True)
+    booking = data_dir / "booking.yml"
+    booking.write_text(EVAL_CALENDAR, encoding="utf-8")
     environ = {
         "PARLEY_DATA_DIR": str(data_dir),
         "PARLEY_RASA_PORT": str(free_port()),
@@ -38,6 +55,7 @@ def eval_settings(data_dir: Path, **overrides: str) -> Settings:
         "PARLEY_API_PORT": str(free_port()),
         "PARLEY_STUDIO_PORT": str(free_port()),
         "PARLEY_CAMPAIGNS_DIR": str(campaigns),
+        "PARLEY_BOOKING_FILE": str(booking),
         "PARLEY_COMPANY_NAME": "Parley",
         "PARLEY_PRIVACY_URL": "https://parley.eval.test/privacy",
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
