@@ -455,10 +455,12 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         return clear_request(text) or _about_the_product(text) or "nlu_fallback"
     if intent == "goodbye" and not has_cue("goodbye", text):
         # "Want to see it working" is no goodbye: ending the conversation on a guess
-        # loses the person; what they asked for, else the fallback asks again.
+        # loses the person who asked for something. (Farewells come in too many words
+        # to ask for known ones: "hooroo", "I'll love you and leave you".)
         if _asks_for_a_person(text):
             return "human_handoff"  # "connect me now"
-        return clear_request(text) or ("request_demo" if asks_for_meeting(text) else "nlu_fallback")
+        if found := clear_request(text) or ("request_demo" if asks_for_meeting(text) else None):
+            return found
     if wants_time_first(text):
         # "can we sort out a time first?": the meeting, before any detail (the lead form
         # says why the details come first; actions/lead_form.py).

@@ -522,7 +522,7 @@ def test_a_question_about_the_demo_diet_could_not_place_asks_what_happens() -> N
     ("said", "intent"),
     [
         ("would love to see it running", "request_demo"),
-        ("next question", "nlu_fallback"),
+        ("hooroo, off to the footy", None),
         ("ok gotta dash, cheers", None),
         ("lovely, have a good weekend", None),
     ],
