@@ -442,26 +442,13 @@ class ActionAnswer(StoreBacked, Action):
         stage: Stage,
         buttons: list[dict[str, str]],
     ) -> None:
-        if topic == "integrations":
-            dispatcher.utter_message(
-                response="utter_answer_integrations",
-                named=integrations_answer(text),
-                buttons=buttons,
-            )
-        elif topic == "data_use":
-            dispatcher.utter_message(
-                response="utter_answer_data_use",
-                privacy_url=self.settings.privacy_url,
-                contact=self.settings.privacy_contact,
-                buttons=buttons,
-            )
+        if topic in ("integrations", "data_use", "what_it_does"):
+            say_topic(dispatcher, tracker, self.settings, topic, buttons)
         elif topic == "why_needed":
             field = field_asked_about(text, tracker.get_slot(REQUESTED_SLOT))
             dispatcher.utter_message(
                 response="utter_answer_why_needed", reason=reason_for(field), buttons=buttons
             )
-        elif topic == "what_it_does":
-            dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
         else:
             dispatcher.utter_message(
                 response="utter_answer_next_steps",

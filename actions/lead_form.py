@@ -287,8 +287,9 @@ class ValidateLeadForm(StoreBacked, Action):
             # and the time wanted first; the rest waits for the meeting.
             events: list[EventType] = [SlotSet(SLOT_OF[f], v) for f, v in reading.values.items()]
             events += await self._save(dispatcher, tracker, reading.values)
-            tracker.slots.update({SLOT_OF[f]: v for f, v in reading.values.items()})
-            return events + self._time_first(dispatcher, tracker, requested, turn, domain)
+            return events + self._time_first(
+                dispatcher, tracker, requested, turn, domain, given=reading.values
+            )
         if (
             requested
             and not turn.is_interruption()
@@ -423,10 +424,12 @@ class ValidateLeadForm(StoreBacked, Action):
         field: LeadField,
         turn: Turn,
         domain: DomainDict,
+        given: dict[LeadField, str] | None = None,
     ) -> list[EventType]:
         """ "Can we sort out a time first?": the times come once there is a way to send the
-        invitation, said once; asked again, this question is set aside, not repeated."""
-        values = lead_values(tracker)
+        invitation, said once; asked again, this question is set aside, not repeated.
+        `given`: details read from this message, not yet in the tracker's slots."""
+        values = {**lead_values(tracker), **(given or {})}
         if values.get("email") or values.get("phone"):
             # The invitation has somewhere to go: the rest waits for the meeting, all of
             # it at once rather than one question set aside per turn.

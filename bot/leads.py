@@ -46,7 +46,7 @@ from bot.lead_vocabulary import (
     word_set,
 )
 from bot.phone_places import dialling_region
-from bot.repair import asks_to_repeat, asks_to_rephrase
+from bot.repair import asks_to_hear_it_again
 from bot.types import LeadField
 
 MAX_LENGTH: dict[LeadField, int] = {
@@ -132,10 +132,7 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
         value = _TRAILING_PARTICLE.sub("", value) or value
     whole = value
     if field_name in ("company", "role"):
-        value = _before_new_clause(value)
-        if value != whole and value.lower().strip(" ,.!") in _DISCOURSE_MARKERS:
-            # "look, I just need to speak to somebody": "look" is no company or role.
-            raise ValueError("not_an_answer")
+        value = _answer_before_story(value)
     if field_name == "name":
         value = _TITLE.sub("", _in_full(_NAME_AROUND.sub("", strip_symbols(value)).strip()))
         if not value and text.strip():
@@ -308,7 +305,7 @@ def _restated(said: str) -> str:
             continue  # letters spelt out ("b e r g") are no name said again
         if following in _NOT_AFTER_NAME or word in _NOT_RESTATED:
             continue  # "Smith, Smith with an i": a note on the spelling
-        if _NOT_RESTATED & {"name", "name's", "surname"} & set(plain[i:]):
+        if {"name", "name's", "surname"} & set(plain[i:]):
             continue  # "my first name is Sora and my last name is Han": told in parts
         earlier = plain[:i]
         begun = any(len(e) >= 2 and word.startswith(e) and word != e for e in earlier)
@@ -1181,6 +1178,16 @@ _DISCOURSE = word_set(
 )
 
 
+def _answer_before_story(value: str) -> str:
+    """The answer before a new clause starts its story ("dubois roofing we been around
+    since..."); ValueError when what comes first is only a word like "look" ("look, I
+    just need to speak to somebody" is no company or role)."""
+    head = _before_new_clause(value)
+    if head != value and head.lower().strip(" ,.!") in _DISCOURSE_MARKERS:
+        raise ValueError("not_an_answer")
+    return head
+
+
 def _before_new_clause(answer: str) -> str:
     head = _NEW_CLAUSE.split(answer, maxsplit=1)[0]
     if set(re.findall(r"[\w']+", head.lower())) <= _DISCOURSE:
@@ -1222,8 +1229,8 @@ def _corrected_company(text: str) -> str | None:
 
 
 def _company_answer(text: str) -> str:
-    """An answer to "which company are you with?" without what it corrects or remarks:
-    "" when a correction leaves nothing."""
+    """An answer to "which company are you with?" without what it corrects or remarks;
+    a correction with nothing after it leaves the answer as it was."""
     corrected = _corrected_company(text)
     if corrected:
         text = corrected
@@ -1236,8 +1243,6 @@ def _read_company_answer(
     text: str, excluded: tuple[str, ...], *, others: bool
 ) -> tuple[str | None, str | None]:
     """A reply to "which company are you with?": (company, problem)."""
-    if not text.strip():
-        return None, "empty"
     if _NO_COMPANY.search(text) and not _NAMED_AFTER.search(text):
         return None, "no_company"
     answer = _FILLER.sub("", _LEAD_INS["company"].sub("", text.strip()))
@@ -1254,11 +1259,11 @@ def _read_company_answer(
     value = _restore(answer).strip(" \t\n,;!?")
     if value.endswith(".") and not _ends_with_abbreviation(value):
         value = value.rstrip(".")
-    # "dubois roofing we been around since nineteen eighty eight": the name, then a story
-    head = _before_new_clause(value)
-    if head != value and head.lower().strip(" ,.!") in _DISCOURSE_MARKERS:
-        return None, "not_an_answer"  # "look, I just need to speak to somebody"
-    value = head or value
+    try:
+        # "dubois roofing we been around since nineteen eighty eight": the name, then a story
+        value = _answer_before_story(value) or value
+    except ValueError as error:
+        return None, str(error)
     problem = company_problem(value, excluded)
     if problem is not None:
         return None, problem
@@ -1873,9 +1878,7 @@ def read_message(
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
-    if requested in ("company", "role", "need") and (
-        asks_to_repeat(text) or asks_to_rephrase(text)
-    ):
+    if requested in ("company", "role", "need") and asks_to_hear_it_again(text):
         return Reading()  # "sorry i didnt catch that" is no role and no need
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
     # details as a comma does ("24/7" and "and/or" keep theirs).

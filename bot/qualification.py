@@ -23,7 +23,7 @@ from bot.custom_questions import CustomQuestion, parse_question
 from bot.dated_timeline import months_away, next_year_away, years_in_figures
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
-from bot.repair import asks_to_repeat, asks_to_rephrase
+from bot.repair import asks_to_hear_it_again
 from bot.types import QUALIFICATION_VALUES
 
 # The order questions are asked in when qualification.yml says nothing else.
@@ -1626,7 +1626,7 @@ def read_answer(
     the person's phone number, when known (for a budget in pesos or dollars); `today`
     places a named month or quarter (today's date by default)."""
     text = without_particles(text) or text
-    if asks_to_rephrase(text) or asks_to_repeat(text):
+    if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.

@@ -63,6 +63,12 @@ def asks_to_rephrase(text: str) -> bool:
     return bool(text) and not text.startswith("/") and bool(_REPHRASE.match(text.strip()))
 
 
+def asks_to_hear_it_again(text: str) -> bool:
+    """Whether the whole message asks for the last words again, the same or put another
+    way ("sorry I didn't catch that", "I do not understand the question"): no answer."""
+    return asks_to_repeat(text) or asks_to_rephrase(text)
+
+
 # A question about the question just asked: "like my job title?", "do you mean our office
 # or the whole group?", "my position?". Neither an answer nor a question about the product:
 # the question is asked again in other words, saying what a good answer looks like.
