@@ -705,10 +705,15 @@ def _gave_up(attempt_events: list[EventType]) -> bool:
 def _attempt_events(
     tracker: Tracker, requested: LeadField | None, reading: Reading
 ) -> list[EventType]:
-    """Count failed answers to the same question; after two, the question explains itself."""
+    """Count failed answers to the same question; after two, the question explains itself.
+
+    Something else told counts only when it is new: a message read the same way again
+    ("I need to think about it" read as the need, every time) is still no answer.
+    """
     if requested is None or requested in reading.values:
         return [SlotSet(ATTEMPTS, 0), SlotSet(NEEDS_HELP, False)]
-    if reading.values:
+    known = lead_values(tracker)
+    if any(known.get(f) != v for f, v in reading.values.items()):
         return []  # the person told us something else; that is not a failed answer
     attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
     return [SlotSet(ATTEMPTS, attempts), SlotSet(NEEDS_HELP, attempts >= HELP_AFTER_FAILURES)]

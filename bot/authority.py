@@ -30,6 +30,10 @@ _TYPOS = (
     (re.compile(r"\bi am\b"), "i'm"),
     (re.compile(r"\bi'?ll\b"), "i will"),
     (re.compile(r"\bthat'?d\b"), "that would"),
+    # A recognizer's "my bass" and "the bored"; Nigerian English "oga" is the boss.
+    (re.compile(r"\b(?:my|the|our) bass\b"), "my boss"),
+    (re.compile(r"\bthe bored\b"), "the board"),
+    (re.compile(r"\b(?:my|the|our) oga\b"), "my boss"),
 )
 
 _OTHER = (
@@ -64,6 +68,12 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"(?:agree|approve|sign|ok|okay|say yes|buy in|be on board)|"
     rf"\b(?:need|needs|needing|get|getting)\s+(?:\w+\s+)?(?:approval|sign[- ]?off|ok|okay|"
     rf"go[- ]ahead)\b|\b(?:approval|sign[- ]?off) from\b|\babove my pay ?grade\b|"
+    # "the decision is of the general director", "final say is with head office"
+    rf"\b(?:decision|final say|last word|approval|sign[- ]?off)(?:'s| is| lies| rests| sits| stays)?"
+    rf" (?:of|with|by|from|on|for) (?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}\b|"
+    # "I'd have to ask my boss first", "I need to check with head office"
+    rf"\b(?:ask|check|confirm|clear (?:it|this|that)|discuss (?:it|this|that)?|consult)\w*\s+"
+    rf"(?:with\s+)?(?:(?:my|the|our)\s+(?:\w+\s+)?)?{_OTHER}\b|"
     rf"\b(?:not|isn'?t|wasn'?t) (?:really |totally |entirely |just |only )?(?:me|my call|"
     rf"my decision|up to me|mine)\b|\bi (?:don'?t|do not|can'?t|cannot) "
     rf"(?:decide|sign|approve|make the call)",
@@ -74,6 +84,8 @@ _SELF_INVOLVED = re.compile(
     r"make the case|put (?:it|this|a case) (?:forward|to)|have (?:a |some )?(?:input|say|voice))|"
     r"\b(?:listens?|listen) to me\b|\bgo(?:es)? with what i (?:say|recommend|suggest)\b|"
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
+    r"\bi (?:only |just |can |will |would )?give (?:my |an |the |some )?(?:opinion|input|advice|"
+    r"feedback|recommendations?|suggestions?|views?)\b|"
     r"\bi just do the legwork\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief)\b|\bi do the legwork\b|"
     rf"\b(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
@@ -104,7 +116,8 @@ _ONLY_GATHERING = re.compile(
     # "having a nosey", "only here to see what's out there", "nobody's buying"
     r"having a (?:nosey|nose|look|peek|browse)|nosing around|(?:just|only) curious|"
     r"(?:just|only) here to (?:see|look|learn|find out)|(?:nobody|no one|no-one)(?:'s| is) buying|"
-    r"i'm (?:a |just a )?student)\b",
+    r"i'm (?:a |just a |only a )?student|(?:school|uni|university|class|college) (?:project|assignment)|"
+    r"(?:an|my) assignment|coursework|(?:my|a) (?:thesis|dissertation))\b",
 )
 # Doing it for someone else: "for our COO", "on behalf of my boss", "for him".
 _FOR_SOMEONE_ELSE = re.compile(
@@ -112,7 +125,7 @@ _FOR_SOMEONE_ELSE = re.compile(
 )
 _PEER = (
     r"(?:(?:business |biz )?partner|socio|socia|sócio|sócia|associé|teilhaber|"
-    r"co-?founder|cofounder|co-?owner|brother|sister|wife|husband|"
+    r"co[- ]?founder|co[- ]?owner|brother|sister|wife|husband|"
     r"spouse|dad|father|mum|mom|mother|son|daughter|other half)"
 )
 _WITH_A_PEER = re.compile(
@@ -134,6 +147,11 @@ _SELF_DECIDES = re.compile(
     r"call\w* the shots|"
     r"ha(?:ve|ving) the (?:final |last )?(?:say|word|call)|hold\w* the purse strings)\b|"
     r"\bi (?:have|hold|control|own|manage|run) the (?:budget|purse strings|money)\b|"
+    # "I only take the decision" (Indian English: I myself), "it's myself that'd be deciding"
+    r"\bi (?:only |myself |alone |will |would )?(?:take|takes|taking) (?:the |all the |all )?"
+    r"(?:final |last )?(?:decisions?|calls?)\b|"
+    r"\b(?:it'?s|it is) (?:me|myself)(?: \w+){0,2}? (?:that|who)(?: would| will|'s| is)? (?:be )?"
+    r"(?:decid|sign|approv|choos|pick)\w*|"
     r"\b(?:i'?ve got|i have|i've|i hold|with|from|out of) my own budget\b|"
     r"\b(?:it'?s|it is) (?:all )?my (?:call|decision|budget|business|shop|company|firm|practice|"
     r"store|salon|agency|place|studio|restaurant|clinic)\b|"

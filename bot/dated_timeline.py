@@ -220,8 +220,13 @@ def months_away(text: str, today: date) -> float | None:
         # A month named bare counts beside one named in time only when settled on after
         # it ("in March, so probably April"), not when guessed before it ("January?
         # February? Before March anyway").
+        settled_before = bool(
+            _SETTLED_JUST_BEFORE.search(text[max(0, bare.start() - 25) : bare.start()])
+        )
         if any(m.start() <= bare.start() < m.end() for m in months) or (
-            months and not _SETTLED_ON.search(text, months[0].end(), bare.start())
+            months
+            and not settled_before
+            and not _SETTLED_ON.search(text, months[0].end(), bare.start())
         ):
             continue
         number = _MONTHS.index(bare["month"][:3].lower()) + 1
@@ -252,6 +257,13 @@ def months_away(text: str, today: date) -> float | None:
                 return _middle_of(year, today)
     if not found:
         return None
+    if holiday is not None and any(m.start() > holiday.start() for m in months):
+        # "after the holidays, mid-January": the month says when the holiday only hinted.
+        found = [f for f in found if f[0] != holiday.start()]
+    settled = [f for f in found if _SETTLED_JUST_BEFORE.search(text[max(0, f[0] - 25) : f[0]])]
+    if settled and len(found) > 1:
+        # "probably April, once the trustees have met in March": the time hedged on is meant.
+        return settled[-1][1]
     if _NOT_BEFORE_FIRST.search(text[: min(found)[0] + 1]) or _SETTLED_LATER.search(text):
         # "Not before Ramadan ends. After Eid, around April": each time named puts it
         # later, and the last one is when they mean.
@@ -279,7 +291,13 @@ def _named_months(text: str) -> list[re.Match[str]]:
 # A time said again as the one meant: "..., so probably April", "but realistically June".
 _SETTLED_ON = re.compile(
     r"\b(?:so|but|though|realistically|more realistically|more likely|likelier|in reality|"
-    r"probably|but probably)\b",
+    r"probably|but probably|sometime|some time|say|roughly)\b",
+    re.I,
+)
+# The same, said right before the time: "probably April", "realistically mid-June".
+_SETTLED_JUST_BEFORE = re.compile(
+    r"\b(?:realistically|more realistically|more likely|likelier|in reality|probably|"
+    r"but probably)\s+(?:(?:in|by|around|at|for|the|end of|mid|early|late)[\s-]+)*$",
     re.I,
 )
 # "end of next month", "mid this month": where in a month counted from this one.

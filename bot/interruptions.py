@@ -132,7 +132,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "bot_challenge": re.compile(
-        r"\b(?:robot|bot|machine|automated|a recording|an ai|artificial|a human|real person)\b",
+        r"\b(?:robot|bot|machine|automated|automatic|a recording|an ai|artificial|a human|"
+        r"real person|human (?:being|consultant|agent|operator)|computer)\b",
         re.I,
     ),
     "ask_pricing": re.compile(
@@ -206,7 +207,8 @@ _ASKING_LATER = re.compile(
 
 _ASKED_SENTENCE = re.compile(r"[^.!?]+\?")
 _ASKED = re.compile(
-    r"\b(?:does|do|is|are|can|could|will|would|what|how|why|when|where|who|which|should)\b", re.I
+    r"\b(?:does|do|is|are|am|can|could|will|would|what|how|why|when|where|who|which|should)\b",
+    re.I,
 )
 
 
@@ -363,7 +365,17 @@ _DEFERS = re.compile(
     r"(?:\s+(?:out|directly|myself|in person))?\s+(?:(?:to|with)\s+)?(?:your|the|a|whoever|someone)"
     r"(?:\s+(?:colleague|person|human|team|rep|representative|salesperson|sales|people|picks))?\b|"
     r"\b(?:i'?ll|i will|will|i'?d rather|rather)\s+(?:tell|explain (?:it |that )?to|give (?:it |that )?to)"
-    r"\s+them\s+(?:myself|directly|in person|later|on the call|when we (?:talk|speak|meet))\b",
+    r"\s+them\s+(?:myself|directly|in person|later|on the call|when we (?:talk|speak|meet))\b|"
+    # "we can get into that when somebody calls me", "the person calling me can ask me all that"
+    r"\b(?:discuss|cover|talk about|go over|go through|get into|go into|explain|tell|answer|share|"
+    r"give|sort)\b[^.?!]{0,30}?\b(?:when|once|after)\s+(?:somebody|someone|they|you|your \w+|"
+    r"the (?:person|human|rep|team)|a (?:person|human|real person)|whoever)\s+(?:\w+\s+)?(?:calls?|"
+    r"rings?|phones?|gets? back|contacts?|talks? to|speaks? to|reaches out)(?:\s+me)?(?:\s+back)?\b|"
+    r"\b(?:the (?:person|human|rep|agent|team)|whoever|someone|somebody|your (?:colleague|team|rep|"
+    r"person|people))\s+(?:(?:who|that)\s+(?:is\s+)?)?(?:calls?|calling|rings?|ringing|phones?|"
+    r"gets? back|follows? up)(?:\s+me)?(?:\s+back)?\s+(?:can|could|will|may)\s+(?:ask|get|take|"
+    r"have|go through|cover)(?:\s+(?:me\s+)?(?:all\s+)?(?:that|this|those|them|it|the rest)"
+    r"(?:\s+(?:details|questions|stuff|bits))?)?\b",
     re.IGNORECASE,
 )
 # Words around a deferral that say nothing else ("can we", "sorry", "I'd rather").
@@ -454,7 +466,22 @@ def declines(text: str, field: str | None = None) -> bool:
         return True
     if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True
+    if field == "email" and _NO_EMAIL.search(stripped):
+        return True
     return field == "company" and bool(_NO_COMPANY.search(stripped))
+
+
+# Asked for an email: "I don't really do email, just call me back".
+_NO_EMAIL = re.compile(
+    r"\b(?:(?:don'?t|do not|doesn'?t|never|rarely|hardly)\s+(?:really\s+)?(?:do|use|have|check|"
+    r"read|got)\s+(?:an?\s+)?e-?mails?|"
+    r"no e-?mail(?:\s+address)?\b(?!\s+(?:is|'s|marketing|spam|newsletters?|offers|updates))|"
+    r"not (?:really )?(?:on|big on|into|a fan of) e-?mail|"
+    r"(?:just|only|please)\s+(?:call|ring|phone|text)\s+me(?:\s+back)?|"
+    r"(?:call|ring|phone|text)\s+me(?:\s+back)?\s+instead|"
+    r"(?:phone|a call|calls?|texts?) (?:is|are|'s|would be) (?:fine|better|best|easier|enough))\b",
+    re.IGNORECASE,
+)
 
 
 # Not this question but the whole exchange of details: "just questions", "not now",
@@ -525,6 +552,8 @@ _LEAVES_FOR_NOW = re.compile(
     r"meeting(?:'s| is)? (?:starting|about to start)|someone'?s at the door|"
     r"customer (?:just )?(?:came|walked|showed) (?:in|up)|done for (?:today|now|the day)|"
     r"let me (?:think|sleep) (?:about|on) it|i'?ll (?:think|sleep) (?:about|on) it|think it over|"
+    r"(?:need|want|have|got|going) to (?:think|sleep) (?:about|on|it over)|have a think|"
+    r"mull (?:it|this|that) over|"
     r"(?:discuss|talk) (?:it |this |that )?(?:over )?with (?:my|the|our) \w+(?: \w+)? (?:first|and get back)|"
     r"(?:and |i'?ll |will )get back to (?:you|ya|u)|changed my mind|on second thought|"
     r"never ?mind|nvm|forget (?:it|about it)|not interested(?: any ?more)?|"
@@ -556,4 +585,14 @@ def leaves_for_now(text: str) -> bool:
 
 def wants_no_details(text: str) -> bool:
     """Whether the person turns down giving any details, not just the one asked for."""
+    if is_question(text):
+        # "is this a real person or a bot? just curious": the curiosity is the question's,
+        # and so is "would it take bookings or just answer questions?".
+        statements = [s for s in re.split(r"(?<=[.?!])\s+", text) if not s.strip().endswith("?")]
+        text = _ABOUT_THE_QUESTION.sub(" ", " ".join(statements))
     return bool(_NO_DETAILS_AT_ALL.search(text)) and not _WANTS_FOLLOW_UP.search(text)
+
+
+_ABOUT_THE_QUESTION = re.compile(
+    r"\b(?:(?:i'?m|i am)\s+)?(?:just|only)\s+(?:curious|wondering|asking|checking)\b", re.IGNORECASE
+)

@@ -486,7 +486,17 @@ def company_problem(
         return "not_a_company"
     if _GENERIC_BUSINESS.match(value) or _WHERE_THEY_ARE.match(value):
         return "not_a_company"
+    if not employer and _SAYS_SOMETHING_ELSE.search(value):
+        return "not_a_company"
     return None
+
+
+# "call me back please, I don't really do email": a request or an aside, not a name.
+_SAYS_SOMETHING_ELSE = re.compile(
+    r"\b(?:(?:call|ring|phone|text|e-?mail) me|please|pls|i (?:don'?t|do not|can'?t|won'?t|"
+    r"need to|have to|want to)|can ask me|(?:when|once) (?:somebody|someone|you|they)\b)",
+    re.IGNORECASE,
+)
 
 
 # "Dana, from home today": where they are, not who they work for ("Home Depot" is a name).
@@ -967,7 +977,7 @@ def _looks_like_description(value: str) -> bool:
 
 _NEED = re.compile(
     # A stated problem, not a request to the bot ("I want a demo" is not a need).
-    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to(?! (?:run|go|dash|leave|head|hop|fly)\b)|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
+    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to(?! (?:run|go|dash|leave|head|hop|fly|think|sleep|check|ask|talk|discuss|speak|consult|confer|consider|mull|get back|run it|go away|be going)\b)|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
     re.I,
 )
 
@@ -1943,7 +1953,9 @@ def read_message(
         _answer_company(statements, banned, organizations, reading)
     elif requested == "role":
         _read_role_answer(_answer_part(statements, reading), banned, reading)
-    elif requested == "need" and (statements.strip() or _WISH.match(rest)):
+    elif requested == "need" and (
+        statements.strip() or _WISH.match(rest) or _CURIOUS_WHETHER.match(rest)
+    ):
         # A need is told in the person's own words, "integrates with HubSpot" and all;
         # "I want to know which ads bring buyers" is a need, not a question to the bot.
         _take_free_text(requested, rest, reading)
@@ -1959,6 +1971,13 @@ def _leaving_words(clause: str) -> bool:
     return leaves_for_now(clause) or wants_no_details(clause) or declines(clause)
 
 
+# Asked what they hope to solve: "curious whether a bot could answer the usual questions"
+# says what they want it for.
+_CURIOUS_WHETHER = re.compile(
+    r"^\W*(?:(?:i'?m|i am|just|mostly|really|we'?re|we are)\s+)*(?:curious|wondering)\s+"
+    r"(?:whether|if)\s+[^?]{12,}$",
+    re.IGNORECASE,
+)
 _FULL_NAME = re.compile(r"\b(?:full|legal|proper|real) name(?:'s|’s| is|:| would be)?\s+", re.I)
 _WISH = re.compile(
     r"^\W*(?:i|we)(?:'d| would)? (?:want|need|like|wanna|wish|hope)(?: to)? [^?]*$", re.IGNORECASE

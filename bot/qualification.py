@@ -1137,6 +1137,32 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
     return yearly
 
 
+# "$15 a seat a month for about forty seats", "$8 per user ... for roughly 300 users": how
+# many the price is paid for, said in the same answer.
+_UNITS_PAID_FOR = re.compile(
+    r"\b(?:for|with|across|x|times|and we(?:'re| are)|we(?:'re| are)|we have|we've got|covering)\s+"
+    r"(?:about|around|roughly|maybe|some|approx\w*\.?|~)?\s*(?P<n>\d+(?:[.,]\d+)?)\s*"
+    r"(?:users?|seats?|people|persons|staff|employees|agents|licen[cs]es|members|logins|reps|"
+    r"of us)\b",
+    re.I,
+)
+
+
+def _per_unit_total(amounts: list[_Amount], text: str) -> list[_Amount]:
+    """A price per user or seat times the users or seats said with it; the amounts as they
+    are (and so no budget) when the answer gives no single count to multiply by."""
+    prices = [a for a in amounts if a.per_unit]
+    counts = list(_UNITS_PAID_FOR.finditer(_spell_out_numbers(text)))
+    if len(prices) != 1 or len(counts) != 1:
+        return amounts
+    units = _parse_number(counts[0]["n"])
+    price = prices[0]
+    total = dataclasses.replace(
+        price, low=price.low * units, high=price.high * units, per_unit=False, money=True
+    )
+    return [total]
+
+
 _BUDGET_EDGES = (1_000.0, 10_000.0, 50_000.0)
 # The values where one band ends and the next begins, for `_band`.
 _EDGES: dict[Callable[[float], str], tuple[float, ...]] = {
@@ -1231,6 +1257,8 @@ def read_budget(text: str, country: str | None = None) -> str | None:
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
     amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
+    if any(a.per_unit for a in amounts):
+        amounts = _per_unit_total(amounts, text)
     yearly = _yearly_dollars(amounts, country)
     if yearly is None:
         return None
@@ -1371,7 +1399,9 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
                 r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"
-                r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month))\b",
+                r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month)|"
+                # "Monday if possible", "by Friday": a day this week or next
+                r"(?<!every )(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:this|next|by the) weekend)\b",
                 re.I), "now"),
     (re.compile(r"\b(?:this quarter|next quarter|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the quarter|soon|shortly|in the coming weeks|"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.question_topics import asked_topics
+
 # "could you repeat that", "can you please say it again": said alone or after "sorry".
 _PLEASE_REPEAT = (
     r"(?:can|could|would) you (?:please )?(?:say|repeat|rephrase|reword|re-?phrase)"
@@ -135,6 +137,10 @@ def checks_the_question(text: str, field: str) -> bool:
     if len(stripped.split()) > _LONGEST_CHECK or any(ch.isdigit() for ch in stripped):
         return False
     if not stripped.endswith("?") or _ASKS_WHY.search(stripped):
+        return False
+    if set(asked_topics(stripped)) - ({"pricing"} if field == "budget" else set()):
+        # "is that in line with what you charge?" when the timeline is asked: a question
+        # about pricing (at the budget question, "per month or per year?" asks what it is).
         return False
     if _WHAT_IS_MEANT.match(stripped) is not None:
         return True  # "do you mean our office or the whole group?"

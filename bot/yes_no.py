@@ -75,6 +75,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "is no problem", "are no problem", "is not a problem", "are not a problem",
         "that is no problem", "that is not a problem", "is no issue", "are no issue",
         "is not an issue", "are not an issue",
+        # "sms also no problem", "emails are welcome": a channel named, then welcomed.
+        "also no problem", "also not a problem", "also no issue", "also fine", "also ok",
+        "also okay", "is welcome", "are welcome", "most welcome", "very welcome",
     ),
     _NO: (
         # "Nah, all good": no need, thanks (the longest phrase wins over "all good").

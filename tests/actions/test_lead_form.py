@@ -757,3 +757,43 @@ async def test_better_not_to_the_phone_question_fills_no_company(
     )
     assert "lead_company" not in slots and slots["skipped_fields"] == ["phone"]
     assert said == ["utter_field_skipped"]
+
+
+async def test_a_detail_told_again_is_no_answer_and_the_question_is_set_aside(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """The same words read as an already known detail, to the same question, count as a
+    failed try: the question moves on rather than being asked in the same words forever."""
+    action = ValidateLeadForm(store=store, settings=settings)
+    known = {"requested_slot": "lead_email", "lead_name": "Ola", "lead_company": "Fjord Bikes"}
+    slots, _said = await run(
+        action, text="Fjord Bikes", intent="inform", slots={**known, "field_attempts": 1}
+    )
+    assert slots["field_attempts"] == 2 and slots["requested_slot"] == "lead_email"
+
+
+async def test_an_email_refused_for_a_call_back_is_set_aside_and_stores_nothing(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _said = await run(
+        action,
+        text="i never really check email, just ring me back",
+        intent="opt_out",
+        slots={"requested_slot": "lead_email", "lead_name": "Ola"},
+    )
+    assert "email" in slots["skipped_fields"]
+    assert "lead_email" not in slots and "lead_company" not in slots
+
+
+async def test_a_question_asked_out_of_curiosity_keeps_the_form_going(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="quick one, am I chatting with a machine? only wondering",
+        intent="bot_challenge",
+        slots={"requested_slot": "lead_name"},
+    )
+    assert "utter_lead_form_declined" not in said and "skipped_fields" not in slots

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.interruptions import interrupts_form, is_question, wants_no_details
+from bot.interruptions import (
+    declines,
+    interrupts_form,
+    is_question,
+    leaves_for_now,
+    wants_no_details,
+)
 
 CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "human_handoff"})
 
@@ -119,8 +125,6 @@ def test_states_opt_out(text: str, expected: bool) -> None:
     ],
 )
 def test_refusals_decline(text: str) -> None:
-    from bot.interruptions import declines
-
     assert declines(text)
 
 
@@ -147,14 +151,10 @@ def test_refusals_decline(text: str) -> None:
     ],
 )
 def test_answers_do_not_decline(text: str) -> None:
-    from bot.interruptions import declines
-
     assert not declines(text)
 
 
 def test_working_alone_declines_only_the_company() -> None:
-    from bot.interruptions import declines
-
     assert declines("just me, I'm a freelancer", "company")
     assert declines("self-employed", "company") and not declines("self-employed", "role")
 
@@ -274,8 +274,6 @@ def test_a_statement_answers_what_they_hope_to_solve(text: str, answers: bool) -
     ],
 )
 def test_asked_for_a_phone_wishing_for_email_turns_it_down(text: str, declined: bool) -> None:
-    from bot.interruptions import declines
-
     assert declines(text, "phone") is declined
 
 
@@ -398,3 +396,41 @@ def test_a_bare_answer_taken_for_a_topic_is_still_an_answer() -> None:
 )
 def test_a_statement_opening_with_a_question_word_asks_nothing(text: str, asks: bool) -> None:
     assert is_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("honestly i never check emails, ring me instead", True),
+        ("no email address, sorry, a phone call is better", True),
+        ("not really on email these days", True),
+        ("sure, it's pat@doyle.ie, the one I check daily", False),
+    ],
+)
+def test_asked_for_an_email_wishing_for_a_call_turns_it_down(text: str, declined: bool) -> None:
+    assert declines(text, "email") is declined
+    assert not declines(text, "phone") or "ring me" in text or "call" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we can go into all that once someone rings me back",
+        "whoever calls me back can take those details",
+        "your colleague who follows up can ask me that",
+    ],
+)
+def test_putting_a_question_off_to_the_person_who_calls(text: str) -> None:
+    assert declines(text)
+
+
+def test_curiosity_about_a_question_is_no_refusal_of_details() -> None:
+    assert not wants_no_details("hang on, is there a human reading this? only wondering")
+    assert wants_no_details("only wondering what it does, no details from me thanks")
+
+
+@pytest.mark.parametrize(
+    "text", ["let me sleep on it for now", "I need to think it over, cheers", "I'll have a think"]
+)
+def test_thinking_it_over_leaves_for_now(text: str) -> None:
+    assert leaves_for_now(text)

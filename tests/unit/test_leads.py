@@ -1123,3 +1123,31 @@ def test_a_story_after_the_answer_is_left_out(field: str, said: str, value: str)
 def test_waiting_for_the_question_fills_no_field(said: str) -> None:
     for field in ("company", "role", "need"):
         assert read_message(said, region="US", requested=field).values == {}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to think about it first, thanks",
+        "we need to discuss it internally",
+        "i need to check with my partner before anything",
+    ],
+)
+def test_needing_to_think_or_ask_is_no_need_told(text: str) -> None:
+    reading = read_message(text, region="US", requested="name")
+    assert "need" not in reading.values
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["please just ring me back, I don't do email", "you can ask me that when someone calls"],
+)
+def test_a_request_or_an_aside_is_never_a_company(text: str) -> None:
+    assert "company" not in read_message(text, region="US", requested="company").values
+
+
+def test_wondering_whether_it_could_do_something_is_the_need_when_asked() -> None:
+    said = "mostly wondering if it could sort out our missed calls after closing time"
+    assert read_message(said, region="US", requested="need").values["need"] == said
+    # Asked as a question, it is one, and gets its answer.
+    assert "need" not in read_message(said + "?", region="US", requested="need").values

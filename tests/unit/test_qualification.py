@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -1201,3 +1202,51 @@ def test_the_answer_inside_a_story(field: str, said: str, value: str) -> None:
 @pytest.mark.parametrize("said", ["I do not understand the question, sorry.", "i do not follow"])
 def test_not_following_the_question_is_no_i_do(said: str) -> None:
     assert read_answer("authority", said).value is None
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        # Someone else holds the decision, said the way second-language English puts it
+        ("the final say is of our managing director, I only give my views", "influences"),
+        ("i will have to ask my bass about it", "influences"),
+        ("have to confirm with head office first", "influences"),
+        ("my oga decides these things", "influences"),
+        ("the bored approves anything like this", "influences"),
+        # The person decides: "I only" as "I myself", "myself that would be deciding"
+        ("i only take all the decisions here", "decides"),
+        ("it's myself who will be signing it", "decides"),
+        ("my co founder and me decide it together", "decides"),
+        # Not buying at all
+        ("this is for a uni assignment actually", "researching"),
+    ],
+)
+def test_who_decides_in_many_englishes(said: str, value: str) -> None:
+    assert read_authority(said) == value
+
+
+@pytest.mark.parametrize(
+    ("said", "budget"),
+    [
+        ("around $12 per seat monthly for about 25 seats", "1k_10k"),
+        ("£20 a user a month, we have 300 users", "over_50k"),
+        ("maybe $9 a user per month", None),  # a price with no count is no total
+        ("$10 per user per month for 20 users, maybe 40 people next year", "1k_10k"),
+    ],
+)
+def test_a_price_per_seat_times_the_seats_said_with_it(said: str, budget: str | None) -> None:
+    assert read_budget(said) == budget
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("Thursday would be ideal", "now"),
+        ("by next Tuesday if we can", "now"),
+        ("once the holidays are over, early February", "quarter"),
+        ("probably June, the board meets in February", "year"),
+        ("not monthly, we meet every Monday", None),
+    ],
+)
+def test_days_and_the_time_settled_on(said: str, timeline: str | None) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline

@@ -77,3 +77,10 @@ def test_a_question_about_the_question_is_a_check_not_an_answer(text: str, field
 )
 def test_an_answer_with_a_rising_voice_is_still_an_answer(text: str, field: str) -> None:
     assert not checks_the_question(text, field)
+
+
+def test_a_question_about_a_topic_is_not_a_check_of_the_question() -> None:
+    assert not checks_the_question("is that about what a plan costs?", "timeline")
+    assert not checks_the_question("does that mean it connects to Zoho?", "company_size")
+    # At the budget question, money words ask what the question itself means.
+    assert checks_the_question("is that the monthly price or yearly?", "budget")

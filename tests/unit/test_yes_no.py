@@ -371,3 +371,16 @@ def test_a_typo_named_without_my_is_corrected(said: str, field: str, value: str)
 )
 def test_an_answer_with_its_terms_after_it_is_still_the_answer(said: str, answer: str) -> None:
     assert read_yes_no(said).answer == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [("newsletters by email are welcome", {"email": True}), ("whatsapp also fine", None)],
+)
+def test_a_channel_welcomed_or_also_fine_is_a_yes(
+    text: str, purposes: dict[str, bool] | None
+) -> None:
+    answer = read_yes_no(text)
+    assert answer.answer == "yes"
+    if purposes is not None:
+        assert answer.purposes == purposes
