@@ -7,6 +7,7 @@ the store's unique slot constraint settles two people picking the same time.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import response_of
 from actions.deps import StoreBacked
-from actions.lead_form import INTERRUPT_INTENTS, Turn
+from actions.lead_form import INTERRUPT_INTENTS, Turn, said_again
 from actions.open_question import settled
 from actions.slots import (
     CONTACT_ID,
@@ -40,6 +41,7 @@ from bot.errors import ParleyError, SlotTaken, StoreUnavailable
 from bot.interruptions import is_topic
 from bot.meeting_choice import NEXT_WEEK, label, match_choice, wants_other_times
 from bot.store import Booking
+from bot.yes_no import turns_down
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +174,13 @@ class ValidateBookingForm(BookingBacked, Action):
                 SlotSet(READ_UNTIL, turn.message_id),
                 SlotSet(REQUESTED_SLOT, None),
             ]
-        if (turn.intent in INTERRUPT_INTENTS or is_topic(turn.intent)) and turn.is_interruption():
+        if (
+            (turn.intent in INTERRUPT_INTENTS or is_topic(turn.intent))
+            and turn.is_interruption()
+            and not said_again(tracker)
+        ):
+            # Said again after the rules answered it ("k?", "k?"), it is a try at picking
+            # that was not understood: counted below, not answered the same way forever.
             return []
         if wants_other_times(turn.text):
             # "None of those, anything next week?": the next free times after these, not
@@ -187,7 +195,7 @@ class ValidateBookingForm(BookingBacked, Action):
             dispatcher.utter_message(response="utter_no_later_meeting_slots")
             return [SlotSet(READ_UNTIL, turn.message_id), SlotSet(REQUESTED_SLOT, CHOSEN)]
         attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
-        if attempts >= GIVE_UP_AFTER or turn.intent in ("deny", "skip"):
+        if attempts >= GIVE_UP_AFTER or _turns_the_times_down(turn.text, turn.intent):
             dispatcher.utter_message(response="utter_route_declined")
             return [SlotSet(ATTEMPTS, 0), SlotSet(CHOSEN, None), SlotSet(REQUESTED_SLOT, None)]
         # Never the same words twice: the second time, say how to pick.
@@ -271,3 +279,14 @@ class ActionBookMeeting(BookingBacked, Action):
         if reason is None:
             return "A calendar invitation is on its way by email."
         return "Our team will confirm it with you."
+
+
+_NONE_OF_THEM = re.compile(r"^\W*(?:neither|none)\b", re.IGNORECASE)
+
+
+def _turns_the_times_down(text: str, intent: str | None) -> bool:
+    """A no to the times offered, in its words ("no thanks", "neither"): the classifier's
+    deny alone is not enough, "the one on the 12th, if there is one" picks a day."""
+    if intent not in ("deny", "skip"):
+        return False
+    return text.startswith("/") or turns_down(text) or bool(_NONE_OF_THEM.match(text))

@@ -22,8 +22,8 @@ from actions.answers import said_in_session
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.handoff_in_form import NEED_CONTACT
 from actions.open_question import asking, settled
-from actions.qualify import GRADE, HANDOFF_REQUESTED
-from actions.slots import CONTACT_ID, lead_values
+from actions.qualify import GRADE
+from actions.slots import CONTACT_ID, HANDOFF_REQUESTED, lead_values
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import ReplyDue, reply_due, request_handoff, transcript_from_events
 from bot.office_hours import phone_zone

@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import said_in_session
 from actions.deps import caller_number, channel_of
-from actions.slots import REQUESTED_SLOT, SKIPPED, SLOT_OF, list_slot
+from actions.slots import HANDOFF_REQUESTED, REQUESTED_SLOT, SKIPPED, SLOT_OF, list_slot
 from bot.types import LEAD_FIELDS, LeadField
 
 FIRST_TIME = "utter_handoff_in_form"
@@ -47,17 +47,44 @@ class ActionHandoffInForm(Action):
             # "An email or a phone is all I still need": the form asks for nothing else.
             return [SlotSet(SKIPPED, [*skipped, *(f for f in left if f not in REACHABLE_BY)])]
         if not reachable:
-            # A caller can still be called back on the number they are calling from
-            # (actions/handoff.py); anyone else is told plainly why nobody can get back.
-            # A web chat visitor is answered by the team in the open chat (the inbox).
-            calling = channel_of(tracker) == "voice" and caller_number(tracker) is not None
-            answered_here = calling or channel_of(tracker) == "web"
-            if not answered_here:
-                dispatcher.utter_message(response=CANNOT_REACH)
-            return [
-                SlotSet(REQUESTED_SLOT, None),
-                ActiveLoop(None),
-                FollowupAction("action_human_handoff" if answered_here else "action_listen"),
-            ]
+            return [ActiveLoop(None), *_without_a_way_back(dispatcher, tracker)]
         dispatcher.utter_message(response=INSISTED)
         return [SlotSet(SKIPPED, [*skipped, *left])]
+
+
+def turned_down_on_the_way_to_a_person(
+    dispatcher: CollectingDispatcher, tracker: Tracker, declined: LeadField
+) -> list[EventType] | None:
+    """A person asked for, and a detail turned down with no way back given: not the end
+    of the form ("no details needed") but the same steps as asking again for the person.
+    First only an email or a phone is asked for, then the caller is handed over to be
+    called back on the number they call from (a web chat visitor is answered in the
+    chat; anyone else is told why nobody can get back). None when no person was asked
+    for, or there is a way back."""
+    if not tracker.get_slot(HANDOFF_REQUESTED):
+        return None
+    if any(tracker.get_slot(SLOT_OF[f]) for f in REACHABLE_BY):
+        return None
+    skipped = [*list_slot(tracker, SKIPPED), declined]
+    left = [f for f in REACHABLE_BY if f not in skipped and not tracker.get_slot(SLOT_OF[f])]
+    if left and not said_in_session(tracker, NEED_CONTACT):
+        dispatcher.utter_message(response=NEED_CONTACT)
+        others = [f for f in LEAD_FIELDS if f not in REACHABLE_BY and f not in skipped]
+        return [SlotSet(SKIPPED, [*skipped, *others]), SlotSet(REQUESTED_SLOT, SLOT_OF[left[0]])]
+    # The form ends as when every question is done; the handoff comes next, not the summary.
+    return [SlotSet(SKIPPED, skipped), *_without_a_way_back(dispatcher, tracker)]
+
+
+def _without_a_way_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The form's end for someone after a person who gives no email or phone. A caller can
+    still be called back on the number they are calling from (actions/handoff.py) and a
+    web chat visitor is answered by the team in the open chat (the inbox); anyone else is
+    told plainly why nobody can get back."""
+    calling = channel_of(tracker) == "voice" and caller_number(tracker) is not None
+    answered_here = calling or channel_of(tracker) == "web"
+    if not answered_here:
+        dispatcher.utter_message(response=CANNOT_REACH)
+    return [
+        SlotSet(REQUESTED_SLOT, None),
+        FollowupAction("action_human_handoff" if answered_here else "action_listen"),
+    ]

@@ -27,6 +27,7 @@ from actions.deps import (
     conversation_id,
     previous_user_text,
 )
+from actions.handoff_in_form import turned_down_on_the_way_to_a_person
 from actions.knowledge import knowledge_answer
 from actions.slots import (
     ATTEMPTS,
@@ -303,7 +304,8 @@ class ValidateLeadForm(StoreBacked, Action):
         leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
         gave_nothing = not reading.values and not lead_values(tracker)
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):
-            return await self._stop(dispatcher, tracker, turn)
+            to_a_person = turned_down_on_the_way_to_a_person(dispatcher, tracker, requested)
+            return to_a_person or await self._stop(dispatcher, tracker, turn)
         if (
             requested
             and not leaving
@@ -337,6 +339,10 @@ class ValidateLeadForm(StoreBacked, Action):
             # question but all of it, for now; what was given stays.
             return await self._stop(dispatcher, tracker, turn, for_now=True)
         if requested and not leaving and _declines(turn, requested, reading):
+            if requested in ("email", "phone") and (
+                to_a_person := turned_down_on_the_way_to_a_person(dispatcher, tracker, requested)
+            ):
+                return to_a_person
             if gave_nothing and (list_slot(tracker, SKIPPED) or _said_no_details(tracker)):
                 # A second question turned down before any detail was given, or the first
                 # after saying no details were on offer ("only questions, no details").

@@ -26,6 +26,7 @@ from actions.lead import PERSON_INTENTS
 from actions.lead_form import INTERRUPT_INTENTS, Turn, bot_acted_since_user_spoke, said_again
 from actions.routing import RouteSteps, asked_by_routing, current_rules
 from actions.slots import (
+    HANDOFF_REQUESTED,
     QUAL_ATTEMPTS,
     QUAL_FIELD_OF,
     QUAL_SKIPPED,
@@ -78,7 +79,6 @@ SKIPPED = QUAL_SKIPPED
 ATTEMPTS = QUAL_ATTEMPTS
 DONE = "qualification_done"
 GRADE = "lead_grade"
-HANDOFF_REQUESTED = "handoff_requested"
 QUALIFY_INTERRUPTS = INTERRUPT_INTENTS | {"book_meeting"}
 # What the rubric counts as engagement, by the intent that shows it.
 ENGAGEMENT_OF = {"ask_pricing": "asked_pricing", "request_demo": "requested_demo"}

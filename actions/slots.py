@@ -22,6 +22,8 @@ QUAL_SKIPPED = "qual_skipped"
 QUAL_ATTEMPTS = "qual_attempts"
 CONTACT_ID = "contact_id"
 LEAD_CAPTURED = "lead_captured"
+# A person asked for before there were details: the handoff follows the lead form.
+HANDOFF_REQUESTED = "handoff_requested"
 
 SLOT_OF: dict[LeadField, str] = {field: f"lead_{field}" for field in LEAD_FIELDS}
 FIELD_OF: dict[str, LeadField] = {slot: field for field, slot in SLOT_OF.items()}

@@ -183,10 +183,28 @@ def is_question(text: str) -> bool:
     # does your software actually do".
     if _ASKS_AFTER_A_WORD.match(stripped) or _OR_NOT.search(stripped):
         return True
+    # "if I decide to go further what is the next step", "I need to know where it is
+    # kept": a question after a condition, or asked indirectly.
+    if _CONDITION_THEN_ASKS.match(stripped) or _ASKS_INDIRECTLY.search(stripped):
+        return True
     # "ur not gonna spam me right? what do u do w my number": a later clause asks.
     return any(
         _ASKING_LATER.match(clause.strip()) for clause in re.split(r"[.?!;,]+", stripped)[1:]
     )
+
+
+_CONDITION_THEN_ASKS = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:if|when|once|suppose|supposing|say|assuming)\b[^?.!]{3,60}?[\s,]+"
+    r"(?:what|how|who|where|when|will|would|can|could|do|does|is|are)\s+(?:is|are|was|will|would|"
+    r"happens?|do|does|can|i|we|you|it|they|the|someone|somebody)\b",
+    re.IGNORECASE,
+)
+_ASKS_INDIRECTLY = re.compile(
+    r"\b(?:i|we)\s+(?:need|want|would like|'d like|wanna|have)\s+to\s+(?:know|understand|find out|"
+    r"check)\s+(?:where|what|how|who|whether|if|which|why|when)\s+(?:[\w']+\s+){0,3}?"
+    r"(?:you|your|it|this|parley|data|everything|information|info|details)\b",
+    re.IGNORECASE,
+)
 
 
 # "it supports hubspot or not", "you have an app or no": a yes-no question said as a
@@ -357,7 +375,7 @@ _DEFERS = re.compile(
     r"(?:for|till|until|to)\s+(?:(?:the|our|a)\s+(?:\w+\s+)?(?:demo|meeting|call|chat|session|"
     r"conversation|person|team)s?|later|when\b(?:\s+we\s+\w+)?)|"
     r"\b(?:discuss|cover|talk about|chat about|go over|go through|get into|explain|tell you|share|"
-    r"give|answer)\s+"
+    r"give|answer|do|handle|sort(?: out)?)\s+"
     r"(?:(?:that|it|this|those|them|the details|more|all that)\s+)?(?:in|on|at|during|for|when)\s+"
     r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet|zoom|teams|video)\w*\b|"
     r"\b(?:i'?ll|i will|will|i'?d rather|rather|i prefer to|prefer to)\s+"

@@ -91,7 +91,7 @@ PLACES = _entries(
 # Nouns that make a phrase a job title ("head of growth", "marketing manager").
 JOB_TITLES = word_set(
     """
-    ceo cto cfo coo cmo cro cio cpo cso cco cdo cxo md gm vp svp evp avp
+    ceo cto cfo coo cmo cro cio cpo cso cco cdo cxo md gm dgm agm vp svp evp avp
     president founder cofounder co-founder owner proprietor director manager head lead
     chief officer executive exec partner principal consultant advisor adviser analyst
     engineer developer dev designer architect coordinator co-ordinator specialist

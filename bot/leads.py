@@ -825,6 +825,8 @@ def _find_names(
     for index, (cue, capitalised) in enumerate(_NAME_CUES):
         if index == 2 and requested == "company":
             continue  # "this is Acme Widgets" answers the company question
+        if index == 1 and requested == "role":
+            continue  # "I am DGM of merchandising": the role asked for, not a name
         for match in cue.finditer(text):
             if _introduction(text, match.end(), capitalised, excluded, found):
                 return
@@ -977,7 +979,7 @@ def _looks_like_description(value: str) -> bool:
 
 _NEED = re.compile(
     # A stated problem, not a request to the bot ("I want a demo" is not a need).
-    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to(?! (?:run|go|dash|leave|head|hop|fly|think|sleep|check|ask|talk|discuss|speak|consult|confer|consider|mull|get back|run it|go away|be going)\b)|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
+    r"(?P<v>\b(?:we|i)(?:'re| are|'m| am)? (?:trying to|struggling|need to(?! (?:run|go|dash|leave|head|hop|fly|think|sleep|check|ask|talk|discuss|speak|consult|confer|consider|mull|get back|run it|go away|be going|know (?:where|what|how|who|whether|if|which|why|when))\b)|want to (?:solve|fix|improve|automate|reduce|increase|grow|stop|get better)|looking to (?:solve|fix|improve|automate|reduce|increase|grow))\b.+)",
     re.I,
 )
 
@@ -1022,7 +1024,10 @@ _NAME_CUT = re.compile(
 )
 
 
-_NAME_PARTS = re.compile(r",|(?<=\w{2})\.\s+|[!?]\s*")
+# "Md. Rafiqul Islam", "Mohd. Aziz", "St. John": a short form inside the name, no end.
+_NAME_PARTS = re.compile(
+    r",|(?<=\w{2})(?<!\bMd)(?<!\bmd)(?<!\bMD)(?<!\bMohd)(?<!\bMuhd)(?<!\bSt)(?<!\bSk)\.\s+|[!?]\s*"
+)
 
 
 def _read_name_answer(
@@ -1600,6 +1605,8 @@ def _spoken_local(tokens: list[str]) -> str | None:
             break
         elif all(part.isdigit() for part in parts) and _LOCAL_WORD.match(token):
             parts.insert(0, token)  # "nair eight eight" is nair88: digits end the word
+        elif all(len(part) == 1 for part in parts) and _LOCAL_WORD.match(token):
+            parts.insert(0, token)  # "rachel g" is rachelg: an initial ends the word
         else:
             return None  # "anna kovacs at ...": annakovacs or kovacs? Not for us to guess.
         index -= 1

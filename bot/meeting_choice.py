@@ -122,12 +122,16 @@ _MEETING_REQUEST = re.compile(
     r"video call|chat|appointment|walk-?through|screen ?share|session|consultation|consult)|"
     r"(?:demo|demonstration|walk-?through|product tour|screen ?share)|"
     # "could we set something up for later?", "find us a time", "pencil me in"
-    r"(?:set|fix|line|pencil) (?:something|a time|a date|one|us|me) (?:up|in)|"
+    r"(?:set|fix|line|pencil|book|fit|squeeze|get) (?:something|a time|a date|one|us|me) (?:up|in)|"
     r"set up (?:something|a time|a date)|find (?:us|me) a (?:time|slot|date)|"
     r"see (?:it|yours|parley|your (?:product|tool|platform|software|bot)|the (?:product|tool|"
     r"platform|software|bot)) (?:live|in action|working|running))\b"
     # "we set up a call centre": a call of theirs, no meeting
-    r"(?!\s+(?:cent(?:er|re)s?|list|logs?|scripts?|queues?|volumes?|recordings?|tracking))",
+    r"(?!\s+(?:cent(?:er|re)s?|list|logs?|scripts?|queues?|volumes?|recordings?|tracking))"
+    # "you do a chat thing for websites", "have a chat widget": the product, not a meeting
+    r"(?<!chat(?=\s(?:thing|things|tool|bot|bots|widget|box|window|feature|function|service|app|"
+    r"software|plugin|plug-in|option|for websites?|for sites|on (?:websites?|the site|our site|"
+    r"my site|your site))\b))",
     re.IGNORECASE,
 )
 _NO_MEETING = re.compile(

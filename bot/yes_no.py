@@ -261,6 +261,12 @@ _GOODBYE = re.compile(
 _ACCEPTS = re.compile(r"\b(?:yes|yeah|yep|yup|sure|please|call me|ring me|go ahead)\b", re.I)
 
 
+# "No texts, if it's all the same to you", "emails, if that's ok": politeness, no condition.
+_POLITE_TAIL = re.compile(
+    r"(?<=\w)\W*\b(?:if (?:it'?s|that'?s|it is|that is) (?:all the same|ok(?:ay)?|alright|all right|"
+    r"fine)(?: (?:to|with|by) you)?|if you don'?t mind|if that works(?: for you)?)\W*$",
+    re.I,
+)
 _ON_CONDITION = re.compile(
     r"(?<=\w)\W*\b(?:as long as|so long as|provided(?: that)?|providing|on condition that|"
     r"if (?:it'?s|they'?re|you) (?:not|don'?t|aren'?t)|but not (?:too )?(?:often|many|much|every))\b.*$",
@@ -277,6 +283,7 @@ def read_yes_no(text: str) -> YesNo:
         return YesNo(question=True)
     # "Email's fine, as long as it's not every single day": the answer, then its terms.
     stripped = _ON_CONDITION.sub("", stripped) or stripped
+    stripped = _POLITE_TAIL.sub("", stripped) or stripped
     normalized = normalize(stripped)
     found = _kinds(_TOKEN.findall(normalized))
     unknown = sum(1 for kind, _ in found if kind == "unknown")
@@ -414,9 +421,11 @@ _CORRECTIONS = (
     re.compile(
         rf"\b(?:wrong|incorrect|mistyped|misspelt|misspelled) {_FIELD}\b(?:{_VALUE_AFTER})?", re.I
     ),
-    # "the company should be Globex", "my role should read Head of Ops"
+    # "the company should be Globex", "my role should read Head of Ops", "Company name
+    # should be Nook Studio"
     re.compile(
-        rf"\b{_OWNER} {_FIELD}\s+(?:should|ought to|needs to|has to)\s+(?:be|read|say)\s+(?P<value>\S.*)$",
+        rf"(?:\b{_OWNER} |^)(?:the )?{_FIELD}\s+(?:should|ought to|needs to|has to)\s+(?:be|read|say)\s+"
+        rf"(?P<value>\S.*)$",
         re.I,
     ),
     # "oops, the company's Clearpath Logistics, not ClearView": a value set against the
@@ -453,6 +462,17 @@ _CORRECTIONS = (
         r"\byou(?:'ve| have)? (?:left out|left off|missed(?: out)?|forgot|forgotten|dropped|"
         r"cut(?: off)?|did ?n[o']?t (?:include|put in|add|write))"
         rf" (?:{_OWNER} )?(?:second |middle |other |full |last |whole )?{_FIELD}\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    # "the company name is not complete, it's ...", "is missing my last name, it is ..."
+    re.compile(
+        rf"\b(?:{_OWNER} )?{_FIELD}\s+(?:is|was|'s)\s*(?:not|n'?t)\s+(?:complete|full|whole|"
+        rf"all there)\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    re.compile(
+        rf"\bmissing (?:{_OWNER} )?(?:second |middle |other |full |last |whole |family )?{_FIELD}\b"
+        rf"(?:{_VALUE_AFTER})?",
         re.I,
     ),
     # "change my email to ...", "please fix the company"
@@ -507,9 +527,28 @@ _VERDICTS = frozenset(
 )
 
 
+# "Nook Studio, no 's' at the end - Nook Studio Pte Ltd": the value said again in full.
+_IN_FULL_AFTER_A_NOTE = re.compile(
+    r"(?:,\s*|\s+)(?:with|without|no)\s+(?:an?\s+|the\s+)?['\"]?\w['\"]?[^-–—]*?\s[-–—:]\s+"
+    r"(?P<value>\S.*)$",
+    re.I,
+)
+# "... Pte Ltd. The rest is ok.": a verdict on the other details, not part of this one.
+_REST_IS_FINE = re.compile(
+    r"[.;,]?\s+(?:(?:the )?rest|everything else|all else|all the rest|the others?|other details)"
+    r"(?:'s|\s+(?:is|are|looks?|seems?))\s+(?:all\s+)?(?:ok|okay|fine|good|right|correct|alright|"
+    r"perfect|grand)\b.*$",
+    re.I,
+)
+
+
 def _clean_value(value: str | None) -> str | None:
     if value is None or value.strip(" .!,").lower() in _VERDICTS:
         return None
+    value = _REST_IS_FINE.sub("", value)
+    restated = _IN_FULL_AFTER_A_NOTE.search(value)
+    if restated is not None:
+        value = restated.group("value")
     later = _SO_THEN.search(value)
     if later is not None:
         value = later.group("value")

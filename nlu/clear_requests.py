@@ -148,7 +148,7 @@ _ON_A_CHANNEL = re.compile(
 )
 # What happens next, and why a detail is wanted, asked in words DIET could not place.
 _NEXT_STEPS = re.compile(
-    r"\b(?:what|wat|wot|wht) (?:actually |exactly |then |really )?(?:happens|comes|will happen|"
+    r"\b(?:what|wat|wot|wht) (?:actually |exactly |then |really )?(?:happens|happen|comes|will happen|"
     r"would happen|do (?:i|we) do|is the next step|"
     r"are the next steps|'s the next step|'s next)\b(?:\W+\w+){0,2}\W*"
     r"(?:next|now|then|after|afterwards|once|when|$)|"
@@ -411,7 +411,21 @@ def is_data_subject_request(text: str) -> bool:
     """Whether the words ask about the person's own data (or name the legal right)."""
     if _LEGAL.search(text):
         return True
-    return bool(_PERSONAL.search(text) and _DATA_WORDS.search(text))
+    if _MY_DATA.search(text):
+        return True
+    # "my nephew told me to give you a call, I've got a hardware store": "my" and "got"
+    # in a story about the business are no request about the person's data.
+    personal = [m for m in _PERSONAL.finditer(text) if m.group(0).lower() not in ("my", "mine")]
+    return bool(personal and _DATA_WORDS.search(text))
+
+
+_MY_DATA = re.compile(
+    r"\b(?:my|mine|myself)\b(?:\s+\w+)?\s+(?:personal\s+)?(?:data|info|information|details|"
+    r"profile|records?|file|email|number|address|conversation|chat|messages)\b|"
+    r"\b(?:my|mine)\b[^.?!]{0,40}\b(?:stored|storing|store|saved|kept|keep|keeping|holding|hold|"
+    r"collected)\b",
+    re.IGNORECASE,
+)
 
 
 def product_intent_instead(ranking: list[dict[str, Any]]) -> str:
@@ -439,8 +453,30 @@ _FAREWELL_ALONE = re.compile(
 )
 
 
+# Deleting asked about for some other time: "if I change my mind", "later on", "ever".
+_ERASE_LATER = re.compile(
+    r"\b(?:if|when|once|in case|should)\s+(?:i|we)\b|\b(?:later(?: on)?|in (?:the )?future|"
+    r"down the (?:line|road)|any ?time|afterwards|ever|at some point)\b|"
+    r"\b(?:is it possible|would i be able|will i be able|am i able)\b",
+    re.IGNORECASE,
+)
+
+
 def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     """The intent the wording calls for, or None to leave DIET's choice alone."""
+    corrected = _corrected_intent(text, intent, ranking)
+    if (
+        (corrected or intent) == "request_erasure"
+        and is_question(text)
+        and _ERASE_LATER.search(text)
+    ):
+        # "if I change my mind later, can I get my details removed?" asks about the right,
+        # it does not use it: the answer on how data is used says how.
+        return "ask_data_use"
+    return corrected
+
+
+def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     if not text or text.startswith("/"):
         return None
     if _PUNCTUATION_ONLY.fullmatch(text):

@@ -109,3 +109,41 @@ async def test_no_way_to_send_the_invitation_after_the_details_were_asked_says_s
     events = await ActionStartBooking(store=store, settings=settings).run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_booking_needs_a_way_back"]
     assert [e["name"] for e in events if e["event"] == "followup"] == ["action_listen"]
+
+
+async def test_a_day_asked_for_that_was_not_offered_is_no_refusal_of_the_times(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "the one on the 29th, if you have it",
+        intent="deny",
+        slots={OFFERED: TIMES, ATTEMPTS: 0, "requested_slot": CHOSEN},
+    )
+    await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_meeting_not_understood"]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "no thanks, not for now",
+        intent="deny",
+        slots={OFFERED: TIMES, ATTEMPTS: 0, "requested_slot": CHOSEN},
+    )
+    await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_route_declined"]
+
+
+async def test_a_small_talk_reply_said_again_to_the_times_counts_as_a_try(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "k?",
+        intent="chitchat",
+        slots={OFFERED: TIMES, ATTEMPTS: 0, "requested_slot": CHOSEN},
+    )
+    tracker.events[:0] = [
+        {"event": "user", "text": "k?"},
+        {"event": "bot", "text": "I'm just a bot."},
+    ]
+    await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_meeting_not_understood"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import RESPONSE_KEY
+from actions.handoff_in_form import NEED_CONTACT
 from actions.lead_form import ValidateLeadForm
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -797,3 +799,34 @@ async def test_a_question_asked_out_of_curiosity_keeps_the_form_going(
         slots={"requested_slot": "lead_name"},
     )
     assert "utter_lead_form_declined" not in said and "skipped_fields" not in slots
+
+
+async def test_a_caller_after_a_person_turning_down_the_email_hears_only_the_way_back_is_needed(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    voice = {"parley_channel": "voice", "caller": "+14155550123"}
+    slots, said = await run(
+        action,
+        text="nah",
+        intent="deny",
+        slots={"requested_slot": "lead_email", "handoff_requested": True,
+               "skipped_fields": ["name"]},
+        metadata=voice,
+    )  # fmt: skip
+    assert said == ["utter_handoff_need_contact"]
+    assert slots["requested_slot"] == "lead_phone"
+    assert {"email", "company", "role", "need"} <= set(slots["skipped_fields"])
+    tracker = make_tracker(
+        "no i'd rather not",
+        intent="deny",
+        slots={"requested_slot": "lead_phone", "handoff_requested": True,
+               "skipped_fields": ["name", "email", "company", "role", "need"]},
+        metadata=voice,
+    )  # fmt: skip
+    tracker.events.insert(0, {"event": "bot", "metadata": {RESPONSE_KEY: NEED_CONTACT}})
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
+    assert slot_events(events)["requested_slot"] is None
+    assert FollowupAction("action_human_handoff") in events
+    assert "utter_lead_form_declined" not in responses(dispatcher)

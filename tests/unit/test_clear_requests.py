@@ -540,3 +540,35 @@ def test_a_question_mentioning_messages_is_no_opt_out() -> None:
     said = "so what the bot does exactly? we get loads of messages from customers"
     assert corrected_intent(said, "opt_out", []) != "opt_out"
     assert corrected_intent("could you stop messaging me?", "opt_out", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("would I be able to have my info wiped at some point?", "ask_data_use"),
+        ("if we stop using you, can you delete what you hold?", "ask_data_use"),
+        ("please delete my details", None),
+        ("can you erase everything you have on me?", None),
+    ],
+)
+def test_deleting_asked_about_for_later_is_a_question_not_the_request(
+    text: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, "request_erasure", []) == expected
+
+
+def test_what_happens_after_giving_details_asks_for_the_next_steps() -> None:
+    assert corrected_intent("what will happen once i share my details", "ask_data_use", []) == (
+        "ask_next_steps"
+    )
+    # Said as a second-language speaker does: "what happen after".
+    assert corrected_intent("what happen after i send my number", "ask_data_use", []) == (
+        "ask_next_steps"
+    )
+
+
+def test_a_story_with_my_in_it_is_no_request_about_ones_data() -> None:
+    story = "hiya, my brother-in-law said to ring you, I've got a small garage in Leeds"
+    assert not is_data_subject_request(story)
+    ranking = [{"name": "request_data"}, {"name": "request_info"}]
+    assert corrected_intent(story, "request_data", ranking) == "request_info"

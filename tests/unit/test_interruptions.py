@@ -434,3 +434,23 @@ def test_curiosity_about_a_question_is_no_refusal_of_details() -> None:
 )
 def test_thinking_it_over_leaves_for_now(text: str) -> None:
     assert leaves_for_now(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("say we sign up, what happens with the setup", True),
+        ("once I give my email who will contact me", True),
+        ("we look after elderly clients so I need to know where the data is stored", True),
+        ("we need to know which campaigns bring in bookings", False),
+        ("if we are slow to reply, people book elsewhere", False),
+    ],
+)
+def test_questions_after_a_condition_or_asked_indirectly(text: str, asks: bool) -> None:
+    assert is_question(text) is asks
+
+
+def test_automatic_replies_or_a_human_consultant_asks_if_it_is_a_bot() -> None:
+    said = "this chat it is automatic replies or some human consultant"
+    assert interrupts_form(said, "bot_challenge", 0.8, CANDIDATES)
+    assert not interrupts_form("human resources manager", "bot_challenge", 0.8, CANDIDATES)

@@ -1151,3 +1151,22 @@ def test_wondering_whether_it_could_do_something_is_the_need_when_asked() -> Non
     assert read_message(said, region="US", requested="need").values["need"] == said
     # Asked as a question, it is one, and gets its answer.
     assert "need" not in read_message(said + "?", region="US", requested="need").values
+
+
+@pytest.mark.parametrize("said", ["Md. Shahidul Haque", "Mohd. Faizal bin Osman"])
+def test_a_short_form_inside_a_name_keeps_the_name_whole(said: str) -> None:
+    assert read_message(said, region="US", requested="name").values["name"] == said
+
+
+def test_i_am_and_a_title_answers_the_role_not_the_name() -> None:
+    reading = read_message("I am AGM of exports division", region="US", requested="role")
+    assert "name" not in reading.values and reading.values["role"].startswith("AGM")
+
+
+def test_a_spoken_word_and_an_initial_before_at_are_one_local_part() -> None:
+    from bot.leads import read_spoken_email
+
+    assert (
+        read_spoken_email("it's marta k at fastmail dot com", asked=True) == "martak@fastmail.com"
+    )
+    assert read_spoken_email("marta kowal at fastmail dot com", asked=True) is None

@@ -141,3 +141,19 @@ def test_a_call_that_happened_is_no_meeting_asked_for() -> None:
 def test_lets_just_pick_a_time_is_the_time_first() -> None:
     assert wants_time_first("fine, use this phone, can we just book a slot")
     assert not wants_time_first("we just pick a time each week for stand-ups")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("my sister says you guys do a chat thing for shops", False),
+        ("we'd want a chat bot for our site", False),
+        ("could we have a chat next Tuesday", True),
+        ("not today, I'm on a job, can we book something in?", True),
+        ("could you squeeze us in friday", True),
+    ],
+)
+def test_the_product_s_chat_is_no_meeting(text: str, asks: bool) -> None:
+    from bot.meeting_choice import asks_for_meeting
+
+    assert asks_for_meeting(text) is asks

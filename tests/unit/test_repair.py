@@ -84,3 +84,10 @@ def test_a_question_about_a_topic_is_not_a_check_of_the_question() -> None:
     assert not checks_the_question("does that mean it connects to Zoho?", "company_size")
     # At the budget question, money words ask what the question itself means.
     assert checks_the_question("is that the monthly price or yearly?", "budget")
+
+
+@pytest.mark.parametrize(
+    "said", ["perdón, can repeat please?", "sorry po could you say that again", "maaf, can repeat"]
+)
+def test_asking_to_hear_it_again_in_second_language_english(said: str) -> None:
+    assert asks_to_repeat(said)

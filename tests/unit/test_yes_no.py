@@ -384,3 +384,34 @@ def test_a_channel_welcomed_or_also_fine_is_a_yes(
     assert answer.answer == "yes"
     if purposes is not None:
         assert answer.purposes == purposes
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        ("you're missing my second surname, it is Ana Lucía Vera Paredes", "name",
+         "Ana Lucía Vera Paredes"),
+        ("company name isn't complete, it's Orchid Tiles Sdn Bhd", "company",
+         "Orchid Tiles Sdn Bhd"),
+    ],
+)  # fmt: skip
+def test_a_detail_said_to_be_incomplete_is_corrected(said: str, field: str, value: str) -> None:
+    correction = read_correction(said)
+    assert correction is not None and (correction.field, correction.value) == (field, value)
+
+
+def test_a_value_said_again_in_full_after_a_spelling_note_and_a_verdict_on_the_rest() -> None:
+    said = "Company should be Lumen Craft, no 'e' in craft - Lumen Craft Sdn Bhd. Rest is fine"
+    correction = read_correction(said)
+    assert correction == Correction(field="company", value="Lumen Craft Sdn Bhd")
+
+
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [
+        ("rather no texts, if it's all the same to you", {"sms": False}),
+        ("emails are fine, if that's okay", {"email": True}),
+    ],
+)
+def test_a_polite_tail_is_no_condition(text: str, purposes: dict[str, bool]) -> None:
+    assert read_yes_no(text).purposes == purposes
