@@ -40,6 +40,7 @@ from bot.booking import (
 from bot.errors import ParleyError, SlotTaken, StoreUnavailable
 from bot.interruptions import is_topic
 from bot.meeting_choice import NEXT_WEEK, label, match_choice, wants_other_times
+from bot.repair import asks_to_hear_it_again
 from bot.store import Booking
 from bot.yes_no import turns_down
 
@@ -174,10 +175,20 @@ class ValidateBookingForm(BookingBacked, Action):
                 SlotSet(READ_UNTIL, turn.message_id),
                 SlotSet(REQUESTED_SLOT, None),
             ]
+        if asks_to_hear_it_again(turn.text) and not int(tracker.get_slot(ATTEMPTS) or 0):
+            # "Sorry, can you say that again?": the same times once more, then counted as a
+            # try, so that the second time says how to pick rather than the same list.
+            return [
+                *self.offer(dispatcher, offered),
+                SlotSet(ATTEMPTS, 1),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(REQUESTED_SLOT, CHOSEN),
+            ]
         if (
             (turn.intent in INTERRUPT_INTENTS or is_topic(turn.intent))
             and turn.is_interruption()
             and not said_again(tracker)
+            and not asks_to_hear_it_again(turn.text)
         ):
             # Said again after the rules answered it ("k?", "k?"), it is a try at picking
             # that was not understood: counted below, not answered the same way forever.

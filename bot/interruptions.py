@@ -67,7 +67,7 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|(?:gotta|got to|have to|must|need to) "
         r"(?:go|run|dash|fly|jump)|that is all|(?:talk|speak|chat) (?:soon|later)|ttyl|cya|"
         r"have a (?:good|nice|great|lovely) (?:one|day|evening|night|weekend)|take care|"
-        r"all the best|cheerio|ta-?ra|good ?night|i'?m off|signing off|"
+        r"all the best|cheerio|ta-?ra(?!\s+(?-i:[A-Z]))|good ?night|i'?m off|signing off|"
         # "that's all grand" says the details are right, not goodbye
         r"that'?s all(?!\s+(?:grand|good|correct|right|fine|ok|okay|great|perfect|lovely|spot on|"
         r"in order|accurate|true|sorted|there)))\b",

@@ -13,13 +13,15 @@ from bot.question_topics import asked_topics
 
 # "could you repeat that", "can you please say it again": said alone or after "sorry".
 _PLEASE_REPEAT = (
-    r"(?:can|could|would) (?:you )?(?:please )?(?:say|repeat|rephrase|reword|re-?phrase)"
+    r"(?:can|could|would) (?:you )?(?:please )?(?:say|repeat|rephrase|reword|re-?phrase|clarify|explain)"
     r"(?: that| it| the question)?(?: again)?"
     r"(?: (?:differently|another way|in other words|in another way|more simply|please))?"
 )
 _SAY_AGAIN = re.compile(
     r"^\W*(?:(?:uh|um|er|oh|ah|hm+|i'?m|im|i am|so|yeah|yes|no|and|kindly|please|hang on|hold on|"
-    r"wait|sorry|po|desculpa|disculpa|perd[oó]n|maaf|i (?:don'?t|do not) understand)\W+)*"
+    r"wait|sorry|po|desculpa|disculpa|perd[oó]n|maaf|i (?:don'?t|do not) understand|"
+    r"(?:i'?m |im |i am )?not sure what you(?:'re| are)? (?:asking|mean|saying|want)|"
+    r"(?:i )?(?:don'?t|do not) know what you mean)\W+)*"
     r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
     r"ano(?: po)?|ha|hah|ano daw|"
     r"you what|say (?:that|it|again)(?: again)?|say what|"

@@ -274,6 +274,28 @@ _ON_CONDITION = re.compile(
 )
 
 
+# After a plain answer, a remark that takes nothing back: "Sure, email is fine, it'll help
+# with my spreadsheet actually". Words that could qualify the answer keep it unread.
+_CLAUSE_END = re.compile(r"[,;.!]+\s*")
+_QUALIFIES = re.compile(
+    r"\b(?:no|not|n'?t|never|but|except|unless|if|only|just|stop|rather|instead|though|"
+    r"although|however|maybe|perhaps|as long as|provided)\b",
+    re.I,
+)
+
+
+def _first_clause_answer(text: str) -> YesNo:
+    clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    for kept in range(len(clauses) - 1, 0, -1):
+        rest = " ".join(clauses[kept:])
+        if _QUALIFIES.search(rest) or is_question(rest):
+            continue
+        answer = read_yes_no(", ".join(clauses[:kept]))
+        if answer.clean and answer.answer in ("yes", "no"):
+            return answer
+    return YesNo()
+
+
 def read_yes_no(text: str) -> YesNo:
     """The answer `text` gives to a yes/no question, if it is one."""
     stripped = text.strip()
@@ -291,7 +313,7 @@ def read_yes_no(text: str) -> YesNo:
     if not markers and not any(kind == "purpose" for kind, _ in found):
         return YesNo()
     if unknown > _LOOSE_UNKNOWN or len(found) > _LOOSE_MAX_WORDS:
-        return YesNo()
+        return _first_clause_answer(stripped)
     purposes, unnamed, only = _by_channel(normalized)
     answer = _polarity(markers)
     if purposes and (answer is None or len(set(purposes.values())) > 1):

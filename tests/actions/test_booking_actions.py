@@ -45,11 +45,11 @@ async def test_the_earliest_is_picked_when_the_choice_is_left_to_us(
 async def test_a_reply_matching_no_time_is_never_answered_with_the_same_words_twice(
     store: ProfileStore, settings: Settings
 ) -> None:
-    _, first = await _pick(store, settings, "sorry?")
-    _, second = await _pick(store, settings, "sorry?", attempts=1)
+    _, first = await _pick(store, settings, "the blue one")
+    _, second = await _pick(store, settings, "the blue one", attempts=1)
     assert first == ["utter_meeting_not_understood"]
     assert second == ["utter_meeting_how_to_pick"]
-    slots, third = await _pick(store, settings, "sorry?", attempts=2)
+    slots, third = await _pick(store, settings, "the blue one", attempts=2)
     assert third == ["utter_route_declined"] and slots[CHOSEN] is None
 
 
@@ -147,3 +147,13 @@ async def test_a_small_talk_reply_said_again_to_the_times_counts_as_a_try(
     ]
     await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_meeting_not_understood"]
+
+
+async def test_asked_to_say_it_again_the_times_come_once_more_then_how_to_pick(
+    store: ProfileStore, settings: Settings
+) -> None:
+    said_again = "sorry, not sure what you mean, could you repeat that?"
+    slots, first = await _pick(store, settings, said_again)
+    assert first == ["utter_meeting_times"] and slots[ATTEMPTS] == 1
+    _, second = await _pick(store, settings, said_again, attempts=1)
+    assert second == ["utter_meeting_how_to_pick"]

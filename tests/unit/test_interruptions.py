@@ -454,3 +454,8 @@ def test_automatic_replies_or_a_human_consultant_asks_if_it_is_a_bot() -> None:
     said = "this chat it is automatic replies or some human consultant"
     assert interrupts_form(said, "bot_challenge", 0.8, CANDIDATES)
     assert not interrupts_form("human resources manager", "bot_challenge", 0.8, CANDIDATES)
+
+
+def test_a_company_that_starts_like_a_farewell_does_not_leave() -> None:
+    assert not interrupts_form("Tara Textiles", "goodbye", 0.95, frozenset({"goodbye"}))
+    assert interrupts_form("right, ta-ra then", "goodbye", 0.95, frozenset({"goodbye"}))

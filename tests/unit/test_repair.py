@@ -91,3 +91,8 @@ def test_a_question_about_a_topic_is_not_a_check_of_the_question() -> None:
 )
 def test_asking_to_hear_it_again_in_second_language_english(said: str) -> None:
     assert asks_to_repeat(said)
+
+
+def test_asking_to_clarify_is_asking_to_hear_it_again() -> None:
+    assert asks_to_repeat("sorry, could you clarify?")
+    assert not asks_to_repeat("can you clarify how the pricing works")

@@ -415,3 +415,18 @@ def test_a_value_said_again_in_full_after_a_spelling_note_and_a_verdict_on_the_r
 )
 def test_a_polite_tail_is_no_condition(text: str, purposes: dict[str, bool]) -> None:
     assert read_yes_no(text).purposes == purposes
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("Yep, texts are fine, saves me checking my inbox to be honest", "yes"),
+        ("nope, our inboxes are drowning already", "no"),
+        ("yes, though only once a month", None),
+    ],
+)
+def test_a_plain_answer_then_a_remark_that_takes_nothing_back(
+    text: str, answer: str | None
+) -> None:
+    read = read_yes_no(text)
+    assert (read.answer if read.clean else None) == answer
