@@ -27,6 +27,8 @@ INSISTED = "utter_handoff_insisted"
 NEED_CONTACT = "utter_handoff_need_contact"
 CANNOT_REACH = "utter_handoff_cannot_reach"
 REACHABLE_BY: tuple[LeadField, ...] = ("email", "phone")
+# What the bot says when the details are asked for on the way to a person or to sales.
+ON_THE_WAY_TO_A_PERSON = (FIRST_TIME, "utter_handoff", "utter_sales_intro")
 
 
 class ActionHandoffInForm(Action):
@@ -61,7 +63,10 @@ def turned_down_on_the_way_to_a_person(
     called back on the number they call from (a web chat visitor is answered in the
     chat; anyone else is told why nobody can get back). None when no person was asked
     for, or there is a way back."""
-    if not tracker.get_slot(HANDOFF_REQUESTED):
+    wants_a_person = tracker.get_slot(HANDOFF_REQUESTED) or any(
+        said_in_session(tracker, response) for response in (*ON_THE_WAY_TO_A_PERSON, NEED_CONTACT)
+    )
+    if not wants_a_person:
         return None
     if any(tracker.get_slot(SLOT_OF[f]) for f in REACHABLE_BY):
         return None

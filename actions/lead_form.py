@@ -271,6 +271,15 @@ class ValidateLeadForm(StoreBacked, Action):
             READ_UNTIL
         )
         back_after_interruption = requested is not None and bot_acted_since_user_spoke(tracker)
+        if (
+            back_after_interruption
+            and not already_read
+            and turn.intent in _SMALL_TALK
+            and said_again(tracker)
+        ):
+            # "hello? sorry, the signal dropped", said again: a try at this question that
+            # was not understood, so the question explains itself, then moves on.
+            return await self._apply(dispatcher, tracker, requested, turn, Reading(), domain)
         if already_read or back_after_interruption:
             # The rules answered this message; Rasa's own choice of the next question
             # would ignore skipped fields, so the form says which one comes next.
@@ -659,6 +668,8 @@ def _ends_with_nothing_given(tracker: Tracker, events: list[EventType]) -> bool:
 
 # Asking again, in the form, for what the form is already doing.
 _ALREADY_UNDER_WAY = frozenset({"request_demo", "book_meeting"})
+# Said in passing ("hello?", "thanks"): the rules answer, the form goes on.
+_SMALL_TALK = frozenset({"greet", "thank", "chitchat"})
 _JUST_THAT = re.compile(r"\b(?:just|only|simply)\b", re.IGNORECASE)
 
 

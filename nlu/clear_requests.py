@@ -35,6 +35,7 @@ from bot.interruptions import defers, has_cue, is_question, only_announces
 from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
+from bot.question_topics import asked_topics
 from bot.repair import asks_to_repeat
 from nlu.explicit_details import settle_intent
 
@@ -462,9 +463,31 @@ _ERASE_LATER = re.compile(
 )
 
 
+# The common questions' intents, by the topic whose plain words a question uses.
+_TOPIC_INTENTS = {
+    "pricing": "ask_pricing",
+    "integrations": "ask_integrations",
+    "data_use": "ask_data_use",
+    "bot": "bot_challenge",
+    "what_it_does": "ask_capabilities",
+}
+
+
+# Topics whose words leave no doubt ("a bot that books demos" asks what it does).
+_NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use"})
+
+
 def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     corrected = _corrected_intent(text, intent, ranking)
+    final = corrected or intent
+    topics = asked_topics(text)
+    if final in _TOPIC_INTENTS.values() and len(topics) == 1 and topics[0] in _NAMED_PLAINLY:
+        # "does it work with wordpress because that's what my site is on", taken for a
+        # question about what it does: the question's own words name its topic.
+        named = _TOPIC_INTENTS[topics[0]]
+        if named != final:
+            return named
     if (
         (corrected or intent) == "request_erasure"
         and is_question(text)

@@ -830,3 +830,37 @@ async def test_a_caller_after_a_person_turning_down_the_email_hears_only_the_way
     assert slot_events(events)["requested_slot"] is None
     assert FollowupAction("action_human_handoff") in events
     assert "utter_lead_form_declined" not in responses(dispatcher)
+
+
+async def test_a_greeting_said_again_mid_form_counts_as_a_try_at_the_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    tracker = make_tracker(
+        "hello? sorry you cut out",
+        intent="greet",
+        slots={"requested_slot": "lead_email", "lead_name": "Ama", "field_attempts": 1},
+    )
+    tracker.events[:0] = [
+        {"event": "user", "text": "hello? sorry you cut out"},
+        {"event": "bot", "metadata": {RESPONSE_KEY: "utter_form_continue"}},
+    ]
+    tracker.events.append({"event": "bot", "metadata": {RESPONSE_KEY: "utter_form_continue"}})
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
+    assert slot_events(events)["field_attempts"] == 2
+
+
+async def test_asked_for_sales_then_no_way_back_is_not_told_no_details_are_needed(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    tracker = make_tracker(
+        "i'd rather give that to the salesperson",
+        intent="skip",
+        slots={"requested_slot": "lead_email", "skipped_fields": ["name"]},
+    )
+    tracker.events.insert(0, {"event": "bot", "metadata": {RESPONSE_KEY: "utter_sales_intro"}})
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
+    assert responses(dispatcher) == ["utter_handoff_need_contact"]

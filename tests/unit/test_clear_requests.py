@@ -572,3 +572,21 @@ def test_a_story_with_my_in_it_is_no_request_about_ones_data() -> None:
     assert not is_data_subject_request(story)
     ranking = [{"name": "request_data"}, {"name": "request_info"}]
     assert corrected_intent(story, "request_data", ranking) == "request_info"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "expected"),
+    [
+        (
+            "does it hook up to shopify, our store runs on it",
+            "ask_capabilities",
+            "ask_integrations",
+        ),
+        ("and how much would a team of ten be looking at", "ask_capabilities", "ask_pricing"),
+        ("what does your assistant actually do all day", "ask_capabilities", None),
+    ],
+)
+def test_a_question_naming_its_topic_plainly_gets_that_topic(
+    text: str, guess: str, expected: str | None
+) -> None:
+    assert corrected_intent(text, guess, []) == expected
