@@ -217,8 +217,8 @@ _ASKS_AFTER_A_WORD = re.compile(
 )
 # A clause that asks, after another one: a question word and the verb that makes it one.
 _ASKING_LATER = re.compile(
-    r"^(?:and |but |so |also |oh )?(?:what|how|why|where|wat|wot|wht)\s+"
-    r"(?:do|does|did|is|are|was|will|would|can|could|should|happens|'s|s)\b",
+    r"^(?:and |but |so |also |oh )?(?:what|how(?: much| many| long| soon| often)?|why|where|wat|wot|"
+    r"wht)\s+(?:do|does|did|is|are|was|will|would|can|could|should|happens|'s|s)\b",
     re.IGNORECASE,
 )
 
@@ -343,6 +343,8 @@ _REFUSAL_WORDS = (
 _DECLINE_ALONE = re.compile(
     r"^(?:(?:uh+|um+|uhm|er+|erm|hmm+|ah+|oh|well)[\s,.]+)*"
     rf"{_REFUSAL_WORDS}(?:[\s,.!]+{_REFUSAL_WORDS})*"
+    # "no that's ok", "nah it's fine": a polite no
+    r"(?:[\s,.!]+(?:that'?s|thats|it'?s|its|i'?m|im)\s+(?:ok|okay|fine|alright|all right|good))?"
     r"[\s.!,]*(?:thanks|thank you|ta|cheers|mate|sorry|please|lol|haha|tbh|fr|rn)?[\s.!]*$",
     re.IGNORECASE,
 )

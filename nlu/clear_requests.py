@@ -482,7 +482,14 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     corrected = _corrected_intent(text, intent, ranking)
     final = corrected or intent
     topics = asked_topics(text)
-    if final in _TOPIC_INTENTS.values() and len(topics) == 1 and topics[0] in _NAMED_PLAINLY:
+    if (
+        (final in _TOPIC_INTENTS.values() or final == REQUEST_INFO)
+        and len(topics) == 1
+        and topics[0] in _NAMED_PLAINLY
+        # "could this work with a dental practice?" asks whether it fits, not what it
+        # connects to: a tool named, or connecting words, make it integrations.
+        and (topics[0] != "integrations" or names_a_tool(text) or _INTEGRATION.search(text))
+    ):
         # "does it work with wordpress because that's what my site is on", taken for a
         # question about what it does: the question's own words name its topic.
         named = _TOPIC_INTENTS[topics[0]]

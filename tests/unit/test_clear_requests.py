@@ -590,3 +590,8 @@ def test_a_question_naming_its_topic_plainly_gets_that_topic(
     text: str, guess: str, expected: str | None
 ) -> None:
     assert corrected_intent(text, guess, []) == expected
+
+
+def test_a_tool_named_in_a_question_taken_for_an_enquiry_asks_about_integrations() -> None:
+    said = "does it plug into squarespace, that's where our site lives"
+    assert corrected_intent(said, "request_info", []) == "ask_integrations"

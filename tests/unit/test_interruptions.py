@@ -459,3 +459,12 @@ def test_automatic_replies_or_a_human_consultant_asks_if_it_is_a_bot() -> None:
 def test_a_company_that_starts_like_a_farewell_does_not_leave() -> None:
     assert not interrupts_form("Tara Textiles", "goodbye", 0.95, frozenset({"goodbye"}))
     assert interrupts_form("right, ta-ra then", "goodbye", 0.95, frozenset({"goodbye"}))
+
+
+@pytest.mark.parametrize("text", ["no that's ok", "nah it's fine thanks", "nope, I'm good"])
+def test_a_polite_no_turns_the_question_down(text: str) -> None:
+    assert declines(text, "phone")
+
+
+def test_how_much_in_a_later_clause_asks() -> None:
+    assert is_question("Before we go on, how much does it cost per month")
