@@ -473,6 +473,19 @@ _TOPIC_INTENTS = {
 }
 
 
+# "does your chat widget work on an iphone?": a yes-or-no question about the product.
+_YES_NO_QUESTION = re.compile(
+    r"(?:^|[.!?]\s+|^\W*(?:hi|hello|hey|hiya)(?: there)?\W+)(?:does|do|is|are|will|would|can it|"
+    r"can your|can the)\b",
+    re.IGNORECASE,
+)
+# "do you have a brochure?", "is there a datasheet you can send": material asked for.
+_MATERIAL = re.compile(
+    r"\b(?:brochures?|deck|pdf|data ?sheets?|leaflets?|flyers?|one[- ]pagers?|documents?|docs|"
+    r"info|information|details|summary|overview|catalog(?:ue)?|price ?list|send|e-?mail|mail|"
+    r"forward)\b",
+    re.IGNORECASE,
+)
 # Topics whose words leave no doubt ("a bot that books demos" asks what it does).
 _NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use"})
 
@@ -481,6 +494,18 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     corrected = _corrected_intent(text, intent, ranking)
     final = corrected or intent
+    if (
+        final == REQUEST_INFO
+        and is_question(text)
+        and not (asks_for_meeting(text) or fits_question(text) or states_a_need(text))
+        and not _ABOUT_PRODUCT.search(text)
+        and not _DATA_MENTIONED.search(text)
+        and _YES_NO_QUESTION.search(text)
+        and not _MATERIAL.search(text)
+    ):
+        # "does your chat widget work on an iphone?" taken for a request for information:
+        # a question, answered as one (the marketers' list first), not the lead form.
+        final = corrected = ASK_CAPABILITIES
     topics = asked_topics(text)
     if (
         (final in _TOPIC_INTENTS.values() or final == REQUEST_INFO)

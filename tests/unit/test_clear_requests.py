@@ -595,3 +595,9 @@ def test_a_question_naming_its_topic_plainly_gets_that_topic(
 def test_a_tool_named_in_a_question_taken_for_an_enquiry_asks_about_integrations() -> None:
     said = "does it plug into squarespace, that's where our site lives"
     assert corrected_intent(said, "request_info", []) == "ask_integrations"
+
+
+def test_a_yes_or_no_question_about_the_product_taken_for_an_enquiry_is_a_question() -> None:
+    said = "hello! is your assistant able to reply in french?"
+    assert corrected_intent(said, "request_info", []) == "ask_capabilities"
+    assert corrected_intent("what does it actually do?", "request_info", []) is None
