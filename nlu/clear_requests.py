@@ -31,7 +31,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.interruptions import defers, has_cue, is_question, only_announces
+from bot.interruptions import defers, has_cue, is_question, is_topic, only_announces
 from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
@@ -486,6 +486,20 @@ _MATERIAL = re.compile(
     r"forward)\b",
     re.IGNORECASE,
 )
+# Guesses that say little about what was asked: a marketer's topic close behind wins.
+_GENERIC_GUESSES = frozenset({REQUEST_INFO, "nlu_fallback", "out_of_scope", "chitchat", "inform"})
+_TOPIC_CLOSE_BEHIND = 0.05
+
+
+def _marketers_topic(ranking: list[dict[str, Any]]) -> str | None:
+    """A marketer's topic intent among DIET's first three guesses, with some confidence."""
+    for guess in ranking[:3]:
+        name = str(guess.get("name") or "")
+        if is_topic(name) and float(guess.get("confidence") or 0.0) >= _TOPIC_CLOSE_BEHIND:
+            return name
+    return None
+
+
 # Topics whose words leave no doubt ("a bot that books demos" asks what it does).
 _NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use"})
 
@@ -494,6 +508,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     corrected = _corrected_intent(text, intent, ranking)
     final = corrected or intent
+    if final in _GENERIC_GUESSES and (topic := _marketers_topic(ranking)) is not None:
+        # "got any vacancies for designers?": a topic the marketers taught (studio/topics.py)
+        # that DIET ranked close behind a generic guess is what the person asked about.
+        return topic
     if (
         final == REQUEST_INFO
         and is_question(text)

@@ -148,11 +148,11 @@ def test_the_dashboard_draws_its_charts(live: Stack, browser: Any) -> None:
         live.text(f"dashboard-{n}", "I'm Dana Reyes from Acme, dana@acme.io. Can I get a demo?")
     # DIET puts some nonsense words in "inform" with confidence (#18): a sentence it has
     # no intent for falls back reliably.
-    live.text("dashboard-unclear", "the moon is made of cheese")
+    live.text("dashboard-unclear", "purple elephants dance on tuesdays")
     sign_in(browser, live, "admin", "/dashboard")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) >= 3
     assert all(c.size["width"] > 100 and c.size["height"] > 50 for c in charts)
-    assert "the moon is made of cheese" in browser.page_source
+    assert "purple elephants dance on tuesdays" in browser.page_source
     no_console_errors(browser)
     screenshot(browser, "studio-06-dashboard")

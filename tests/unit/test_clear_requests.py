@@ -601,3 +601,17 @@ def test_a_yes_or_no_question_about_the_product_taken_for_an_enquiry_is_a_questi
     said = "hello! is your assistant able to reply in french?"
     assert corrected_intent(said, "request_info", []) == "ask_capabilities"
     assert corrected_intent("what does it actually do?", "request_info", []) is None
+
+
+def test_a_marketers_topic_close_behind_a_generic_guess_wins() -> None:
+    ranking = [
+        {"name": "request_info", "confidence": 0.6},
+        {"name": "topic_careers", "confidence": 0.3},
+    ]
+    assert corrected_intent("got any openings for illustrators?", "request_info", ranking) == (
+        "topic_careers"
+    )
+    far_behind = [ranking[0], {"name": "topic_careers", "confidence": 0.02}]
+    assert corrected_intent("got any openings for illustrators?", "request_info", far_behind) != (
+        "topic_careers"
+    )

@@ -409,7 +409,6 @@ def test_a_statement_opening_with_a_question_word_asks_nothing(text: str, asks: 
 )
 def test_asked_for_an_email_wishing_for_a_call_turns_it_down(text: str, declined: bool) -> None:
     assert declines(text, "email") is declined
-    assert not declines(text, "phone") or "ring me" in text or "call" in text
 
 
 @pytest.mark.parametrize(
