@@ -25,12 +25,22 @@ TIMES = [(START + timedelta(minutes=30 * i)).isoformat() for i in range(3)]
 
 
 async def _pick(
-    store: ProfileStore, settings: Settings, text: str, attempts: int = 0
+    store: ProfileStore,
+    settings: Settings,
+    text: str,
+    attempts: int = 0,
+    *,
+    intent: str = "inform",
+    before: tuple[dict[str, Any], ...] = (),
 ) -> tuple[dict[str, Any], list[str]]:
+    """The booking form's reading of `text` to the times offered (`before`: earlier events)."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        text, slots={OFFERED: TIMES, ATTEMPTS: attempts, "requested_slot": CHOSEN}
+        text,
+        intent=intent,
+        slots={OFFERED: TIMES, ATTEMPTS: attempts, "requested_slot": CHOSEN},
     )
+    tracker.events[:0] = list(before)
     events = await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
     return slot_events(events), responses(dispatcher)
 
@@ -114,39 +124,18 @@ async def test_no_way_to_send_the_invitation_after_the_details_were_asked_says_s
 async def test_a_day_asked_for_that_was_not_offered_is_no_refusal_of_the_times(
     store: ProfileStore, settings: Settings
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "the one on the 29th, if you have it",
-        intent="deny",
-        slots={OFFERED: TIMES, ATTEMPTS: 0, "requested_slot": CHOSEN},
-    )
-    await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_meeting_not_understood"]
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "no thanks, not for now",
-        intent="deny",
-        slots={OFFERED: TIMES, ATTEMPTS: 0, "requested_slot": CHOSEN},
-    )
-    await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_route_declined"]
+    _, said = await _pick(store, settings, "the one on the 29th, if you have it", intent="deny")
+    assert said == ["utter_meeting_not_understood"]
+    _, said = await _pick(store, settings, "no thanks, not for now", intent="deny")
+    assert said == ["utter_route_declined"]
 
 
 async def test_a_small_talk_reply_said_again_to_the_times_counts_as_a_try(
     store: ProfileStore, settings: Settings
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "k?",
-        intent="chitchat",
-        slots={OFFERED: TIMES, ATTEMPTS: 0, "requested_slot": CHOSEN},
-    )
-    tracker.events[:0] = [
-        {"event": "user", "text": "k?"},
-        {"event": "bot", "text": "I'm just a bot."},
-    ]
-    await ValidateBookingForm(store=store, settings=settings).run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_meeting_not_understood"]
+    earlier = ({"event": "user", "text": "k?"}, {"event": "bot", "text": "I'm just a bot."})
+    _, said = await _pick(store, settings, "k?", intent="chitchat", before=earlier)
+    assert said == ["utter_meeting_not_understood"]
 
 
 async def test_asked_to_say_it_again_the_times_come_once_more_then_how_to_pick(
