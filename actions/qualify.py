@@ -303,7 +303,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
         corrects = bool(_CORRECTS_AN_ANSWER.search(turn.text))
         answers = {
             k: v
-            for k, v in read_volunteered_details(turn.text).items()
+            for k, v in read_volunteered_details(turn.text, requested=requested).items()
             if k not in known or (corrects and known[k] != v)
         }
         if answer.value is not None:

@@ -106,7 +106,7 @@ def stored_values(
     entities = parsed.get("entities") or []
     if probe.field in QUALIFYING:
         answer = read_answer(probe.field, probe.answer, intent)
-        stored = dict(read_volunteered(probe.answer))
+        stored = dict(read_volunteered(probe.answer, requested=probe.field))
         if answer.value is not None:
             stored[probe.field] = answer.value
         return stored

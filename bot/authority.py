@@ -34,6 +34,9 @@ _TYPOS = (
     (re.compile(r"\b(?:my|the|our) bass\b"), "my boss"),
     (re.compile(r"\bthe bored\b"), "the board"),
     (re.compile(r"\b(?:my|the|our) oga\b"), "my boss"),
+    # A recognizer spells titles out: "the c f o", "our v p"
+    (re.compile(r"\bc ([efmoit]) o\b"), r"c\1o"),
+    (re.compile(r"\bv p\b"), "vp"),
 )
 
 _OTHER = (
@@ -69,13 +72,14 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"\b(?:need|needs|needing|get|getting)\s+(?:\w+\s+)?(?:approval|sign[- ]?off|ok|okay|"
     rf"go[- ]ahead)\b|\b(?:approval|sign[- ]?off) from\b|\babove my pay ?grade\b|"
     # "the decision is of the general director", "final say is with head office"
-    rf"\b(?:decision|final say|last word|approval|sign[- ]?off)(?:'s| is| lies| rests| sits| stays)?"
+    rf"\b(?:decision|final say|last word|approval|sign[- ]?off|budget)(?:'s| is| lies| rests| sits| stays)?"
     rf" (?:of|with|by|from|on|for) (?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}\b|"
     # "I'd have to ask my boss first", "I need to check with head office"
     rf"\b(?:ask|check|confirm|clear (?:it|this|that)|discuss (?:it|this|that)?|consult)\w*\s+"
     rf"(?:with\s+)?(?:(?:my|the|our)\s+(?:\w+\s+)?)?{_OTHER}\b|"
     rf"\b(?:not|isn'?t|wasn'?t) (?:really |totally |entirely |just |only )?(?:me|my call|"
-    rf"my decision|up to me|mine)\b|\bi (?:don'?t|do not|can'?t|cannot) "
+    rf"my decision|up to me|mine|the (?:final |main |ultimate )?decision[- ]?maker|the one (?:who|that) "
+    rf"(?:decides|signs))\b|\bi (?:don'?t|do not|can'?t|cannot) "
     rf"(?:decide|sign|approve|make the call)",
 )
 _SELF_INVOLVED = re.compile(
@@ -92,6 +96,8 @@ _SELF_INVOLVED = re.compile(
     # "partly yeah": a share of the decision, not all of it
     r"\b(?:partly|partially|in part|to (?:some|an) extent|somewhat)\b|"
     r"\bone of the (?:decision[- ]?makers|people (?:who|that) decide)\b|"
+    r"\bi'?m (?:on|part of) the (?:\w+ )?(?:panel|committee|steering group|working group|board)\b|"
+    r"\b(?:a|one|key) stakeholder\b|\bput\w* (?:the |a )?(?:business )?case together\b|"
     r"\bpart of the (?:buying |decision(?:[- ]making)? )?(?:committee|group|team|panel|process)\b|"
     r"\bwe (?:all )?vote\b|\bvote on it\b|\bone of (?:the |\w+ )?(?:partners|owners|directors)\b|"
     r"\b(?:along|together) with (?:the|our|a)\b",
@@ -103,8 +109,10 @@ _ONLY_GATHERING = re.compile(
     r"checking (?:out )?options|(?:looking|asking|checking|enquiring) on behalf of|"
     r"doing (?:some |the )?(?:research|homework|due diligence)|"
     r"putting together (?:a |an |some )?(?:report|proposal|summary|comparison|overview|brief)|"
-    r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|a shortlist)|"
-    r"(?:pull|put|get)\w* (?:some |a few |the )?(?:options|info\w*|quotes) together|"
+    r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|prices|pricing|a shortlist)|"
+    r"(?:pull|put|get)\w* (?:some |a few |the )?(?:options|info\w*|quotes|prices|pricing|numbers) together|"
+    r"i'?m (?:just |only )?(?:an |a )?(?:intern|analyst|student)\b|no (?:purchase|budget|buying) (?:is )?planned|"
+    r"(?:compil|writ|prepar)\w* (?:a |an )?(?:vendor|market) (?:landscape|overview|scan|report)|"
     # "I'm compiling a shortlist for our COO", "they asked me to look into it", "I'm just
     # finding out some info for him", "I just check first"
     r"(?:compil|draw|mak|build|writ)\w* (?:up )?(?:a |the )?(?:shortlist|short list|list of options)|"
@@ -146,7 +154,8 @@ _SELF_DECIDES = re.compile(
     r"(?:calls?|decisions?)|mak\w* (?:all )?the (?:purchasing |buying |spending )(?:calls?|decisions?)|"
     r"call\w* the shots|"
     r"ha(?:ve|ving) the (?:final |last )?(?:say|word|call)|hold\w* the purse strings)\b|"
-    r"\bi (?:have|hold|control|own|manage|run) the (?:budget|purse strings|money)\b|"
+    r"\bi (?:have|hold|control|own|manage|run) the (?:\w+ )?(?:budget|purse strings|money)\b|"
+    r"\bi (?:have|hold|'ve got|got) (?:full |delegated |signing |spending |budget )+authority\b|"
     # "I only take the decision" (Indian English: I myself), "it's myself that'd be deciding"
     r"\bi (?:only |myself |alone |will |would )?(?:take|takes|taking) (?:the |all the |all )?"
     r"(?:final |last )?(?:decisions?|calls?)\b|"

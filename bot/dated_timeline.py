@@ -27,6 +27,9 @@ _MONTH = (
     r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _YEAR = r"(?P<year>20[2-9]\d)"
+# "June '27"; "Dec 31" and "March 15" are days, so two figures without the apostrophe are a
+# year only when no day could be meant.
+_SHORT_YEAR = r"(?:'(?P<short>\d\d)|(?P<short_bare>3[2-9]|[4-9]\d))"
 _SETS_IN_TIME = (
     r"(?:in|by|before|until|till|til|around|from|after|for|come|starting|start of|"
     r"beginning of|end of|middle of|early|mid|late|latest|next|this|say|end|start)"
@@ -34,7 +37,7 @@ _SETS_IN_TIME = (
 _NAMED_MONTH = re.compile(
     rf"\b(?P<set>{_SETS_IN_TIME}|on)[\s-]+(?:(?:the\s+)?(?P<part>early|mid|middle of|late|end of|end|"
     # "on 31 March", "by the 15th of June": the day before the month
-    rf"start of|beginning of)[\s-]+|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}\b\.?(?:\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b)?",
+    rf"start of|beginning of)[\s-]+|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}\b\.?(?:\s*,?\s*(?:{_YEAR}|{_SHORT_YEAR})\b)?",
     re.I,
 )
 # After the month or an event in it, without a clause ending in between.
@@ -94,8 +97,14 @@ _YEAR_PART_MONTH = {
     "mid": 7, "middle of": 7, "second half of": 10, "h2": 10, "late": 11,
     "latter part of": 11, "end of": 12,
 }  # fmt: skip
+# "by end of quarter", "EOQ": the end of the quarter under way (or of the next).
+_QUARTER_END = re.compile(
+    r"\b(?:(?:the\s+)?end of (?:the |this |(?P<next>next |the next |the following ))?quarter|"
+    r"quarter[- ]end|eoq)\b",
+    re.I,
+)
 _YEAR_END = re.compile(r"\b(?:(?:the\s+)?end of (?:the |this )?year|year[- ]end|eoy)\b", re.I)
-_MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*'?(?:{_YEAR}|(?P<short>\d\d))\b", re.I)
+_MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*(?:{_YEAR}|{_SHORT_YEAR})\b", re.I)
 _ORDINAL = {
     "first": 1,
     "1st": 1,
@@ -107,7 +116,8 @@ _ORDINAL = {
     "4th": 4,
 }
 _QUARTER = re.compile(
-    r"\b(?:q(?P<q>[1-4])|(?P<ordinal>first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter)"
+    r"\b(?:q\s?(?P<q>[1-4])|q\s(?P<spoken>one|two|three|four)|"
+    r"(?P<ordinal>first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter)"
     rf"(?:\s*(?:of\s+)?'?(?:{_YEAR}|(?P<short>\d\d)\b))?",
     re.I,
 )
@@ -185,6 +195,13 @@ def months_away(text: str, today: date) -> float | None:
     if (figures := _date_in_figures(text, today)) is not None:
         found.append(figures)
     months = _named_months(text)
+    if (day_named := _day_named(text, today)) is not None:
+        start, end, away = day_named
+        found.append((start, away))
+        # The month is said with its day: not a second time.
+        months = [
+            m for m in months if not start <= m.start() < end and not m.start() <= start < m.end()
+        ]
     for month in months:
         number = _MONTHS.index(month["month"][:3].lower()) + 1
         said = month.groupdict()
@@ -193,7 +210,11 @@ def months_away(text: str, today: date) -> float | None:
             text[max(0, month.start() - 40) : month.start() + len(said.get("set") or "")]
         ):
             part = 1.0  # "after March", "after our fiscal year closes in March": April on
-        found.append((month.start(), _months_to(number, _year_of(month), today) + part))
+        away = _months_to(number, _year_of(month), today)
+        set_word = (said.get("set") or "").lower()
+        if not part and set_word not in _BY_ITS_START:
+            away = _into_next_month(away, today)
+        found.append((month.start(), away + part))
     relative = _RELATIVE_MONTH.search(text)
     if relative is not None:
         part = _PART_OF_MONTH.get(relative["part"].lower().replace("the ", ""), 0.0)
@@ -230,13 +251,26 @@ def months_away(text: str, today: date) -> float | None:
         ):
             continue
         number = _MONTHS.index(bare["month"][:3].lower()) + 1
-        found.append((bare.start(), _months_to(number, None, today)))
+        away = _months_to(number, None, today)
+        if not _BY_THE_START.search(text[: bare.start()]):
+            away = _into_next_month(away, today)
+        found.append((bare.start(), away))
+    quarter_end = _QUARTER_END.search(text)
+    if quarter_end is not None:
+        last_month = (today.month - 1) // 3 * 3 + 3
+        later = 3 if quarter_end["next"] else 0
+        found.append((quarter_end.start(), last_month - today.month + later + 1 - _into(today)))
     year_end = _YEAR_END.search(text)
     if year_end is not None:
         found.append((year_end.start(), 12 - today.month + 0.5))
     quarter = _QUARTER.search(text)
     if quarter is not None:
-        number = int(quarter["q"]) if quarter["q"] else _ORDINAL[quarter["ordinal"].lower()]
+        if quarter["q"]:
+            number = int(quarter["q"])
+        elif quarter["spoken"]:
+            number = _ONES.index(quarter["spoken"].lower()) + 1
+        else:
+            number = _ORDINAL[quarter["ordinal"].lower()]
         year = _year_of(quarter)
         first_month = number * 3 - 2
         if year is None and today.month >= first_month + 3:
@@ -273,6 +307,50 @@ def months_away(text: str, today: date) -> float | None:
         # is over, so mid March": the time they settle on is the last one named.
         return max(found)[1]
     return min(found)[1]
+
+
+_DAY_ORDINALS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)  # fmt: skip
+_DAY = (
+    r"(?P<day>[0-3]?\d|(?:twenty|thirty)?[\s-]?(?:"
+    + "|".join(_DAY_ORDINALS)
+    + r")|twentieth|thirtieth)(?:st|nd|rd|th)?"
+)
+# A day of a month, either way round: "on the fifth of January", "by Jan 12th".
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b|"
+    + rf"\b{_MONTH.replace('month>', 'month2>')}\s+(?:the\s+)?{_DAY.replace('day>', 'day2>')}\b(?!\s*(?:am|pm|:|\.\d))",
+    re.I,
+)
+
+
+def _day_number(said: str) -> int | None:
+    said = said.lower().replace("-", " ").strip()
+    if said.isdigit():
+        return int(said) if 1 <= int(said) <= 31 else None
+    tens, _, ones = said.rpartition(" ")
+    if said in ("twentieth", "thirtieth"):
+        return 20 if said == "twentieth" else 30
+    if ones not in _DAY_ORDINALS:
+        return None
+    return {"": 0, "twenty": 20, "thirty": 30}.get(tens.strip(), 0) + _DAY_ORDINALS.index(ones) + 1
+
+
+def _day_named(text: str, today: date) -> tuple[int, int, float] | None:
+    """Months to a day named with its month, the first one said: "the fifth of January"
+    said on 5 December is a month away, not six weeks."""
+    match = _DAY_OF_MONTH.search(text)
+    if match is None:
+        return None
+    day = _day_number(match["day"] or match["day2"] or "")
+    if day is None:
+        return None
+    number = _MONTHS.index((match["month"] or match["month2"])[:3].lower()) + 1
+    away = _months_to(number, None, today) + (day - today.day) / 30
+    return match.start(), match.end(), away if away >= 0 else away + 12
 
 
 def _named_months(text: str) -> list[re.Match[str]]:
@@ -319,9 +397,31 @@ def _year_of(match: re.Match[str]) -> int | None:
     groups = match.groupdict()
     if groups.get("year"):
         return int(groups["year"])
-    if groups.get("short"):
-        return 2000 + int(groups["short"])
+    if short := groups.get("short") or groups.get("short_bare"):
+        return 2000 + int(short)
     return None
+
+
+# "By January" is met at its start; "in January" or plain "January" somewhere in it.
+_BY_ITS_START = frozenset(
+    {"by", "before", "until", "till", "til", "start of", "beginning of", "start"}
+)
+
+
+_BY_THE_START = re.compile(r"\b(?:by|before|until|till|til|ahead of)\s+(?:the\s+)?$", re.I)
+
+
+def _into(today: date) -> float:
+    """How much of today's month has gone, in months."""
+    return (today.day - 1) / 30
+
+
+def _into_next_month(away: float, today: date) -> float:
+    """Next month named as a whole: its middle, so "January" said on 5 December is six
+    weeks off (more than the month "now" allows) and said on 28 December a fortnight."""
+    if away != 1:
+        return away
+    return away + max(0.0, 0.5 - _into(today))
 
 
 def _months_to(month: int, year: int | None, today: date) -> float:

@@ -133,6 +133,8 @@ def clean_free_text(field_name: LeadField, text: str, *, answered: bool = False)
     whole = value
     if field_name in ("company", "role"):
         value = _answer_before_story(value)
+    if field_name == "company":
+        value = _COMPANY_QUALIFIER.sub("", value).strip(" \t\n,;!?-–—") or value
     if field_name == "name":
         value = _TITLE.sub("", _in_full(_NAME_AROUND.sub("", strip_symbols(value)).strip()))
         if not value and text.strip():
@@ -183,17 +185,25 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
     ),
     "company": re.compile(
         r"^(?:(?:sure|ok|okay|yes|yeah|yep|so|well|um+|uh+|er+m?|oh)[,!.\s]+)*"
-        r"(?:(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|startup)"
+        # "At the moment Quantis Bio", "currently with Acme": when, before where
+        r"(?:(?:at the moment|currently|right now|for now|these days|at present),?"
+        r"(?:\s+(?:with|at|for|it'?s|we'?re))?|"
+        r"(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|startup)"
         r"(?:'s|’s| is)(?: called| named)?|(?:company|business) name(?:'s|’s| is)|"
         # "it's my own company, Hollow Oak Builders", "my own business hollow oak"
         r"(?:it'?s |it’s |it is )?(?:my|our) own (?:company|business|firm|shop|agency|practice)"
         r"(?:,|:| -| called| named|,? it'?s called)?|"
         r"company is|it's called|it’s called|it is called|we're called|we are called|"
-        r"it's|it’s|it is|i work (?:at|for)|i'm working (?:at|for)|i am working (?:at|for)|"
+        r"it's|it’s|it is|its|i work (?:at|for)|i'm working (?:at|for)|i am working (?:at|for)|"
+        # "i'm calling from wipro", "ringing on behalf of Acme"
+        r"(?:i'?m |i am |we'?re |we are )?(?:calling|ringing|phoning|writing|messaging|reaching out) "
+        r"(?:from|for|on behalf of)|"
         r"work(?:ing)? (?:at|for)|we(?:'re|’re| are) (?:with|at|from)|"
         r"we are|we're|we’re|i'm (?:with|at|from)|i am (?:with|at|from)|"
         # "put down Foxglove Brewing", "just put Acme": what to write, then the name
-        r"(?:just )?(?:put(?: down)?|write down)|at|with|from|for)\s+",
+        r"(?:just )?(?:put(?: down)?|write down)|at|with|from|for)\s+|"
+        # Only a filler before the name: "uh harbour and lane insurance"
+        r"^(?:(?:um+|uh+|er+m?|erm|hmm+)[,!.\s]+)+",
         re.I,
     ),
     "role": re.compile(
@@ -488,7 +498,25 @@ def company_problem(
         return "not_a_company"
     if not employer and _SAYS_SOMETHING_ELSE.search(value):
         return "not_a_company"
+    if _NOT_NAMED.search(value) or _PART_NOT_NAMED.match(value):
+        return "not_a_company"
     return None
+
+
+# "Under NDA at this stage", "one of the Big Four", "our biggest customer is Tesco", "my
+# husband's firm is Marlow Builders": kept back, or someone else's.
+_NOT_NAMED = re.compile(
+    r"\b(?:nda|confidential|can(?:'?t|not) (?:say|share|tell|disclose|name)|rather not (?:say|share)|"
+    r"prefer not to (?:say|share))\b|^one of (?:the|our|those)\b|"
+    r"^(?:our|my|the|his|her|their)\b[^,;]*?\s(?:is|are|was)\s",
+    re.I,
+)
+# "the finance team", "the Madrid office", "the EMEA ops team": a part, with no name.
+_PART_NOT_NAMED = re.compile(
+    r"^the\s+(?:[\w&-]+\s+){0,3}(?:team|office|department|dept|branch|division|side|unit|desk|"
+    r"site|store|location|region)\W*$",
+    re.I,
+)
 
 
 # "call me back please, I don't really do email": a request or an aside, not a name.
@@ -1030,6 +1058,39 @@ _NAME_PARTS = re.compile(
 )
 
 
+# "Kind regards, Oluwaseun Adeyemi | Senior Manager", "Sorry, should've introduced myself:
+# Caroline Dubois", "you're speaking with laura bianchi", "Arjun Venkataraman (Arjun is
+# fine)": the name inside what is said around it.
+_SIGN_OFF = re.compile(
+    r"^\W*(?:(?:(?:kind|best|warm(?:est)?|many)\s+)?regards|best wishes|cheers|thanks|sincerely|"
+    r"yours(?: sincerely| truly)?)\s*,\s*",
+    re.I,
+)
+_SPEAKING_WITH = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\W+)?(?:you'?re|you are)\s+(?:speaking|talking|chatting)\s+(?:with|to)\s+",
+    re.I,
+)
+_REMARK_IN_BRACKETS = re.compile(r"\s*\([^)]*\)?\s*$")
+_TITLE_AFTER_NAME = re.compile(
+    r"\s+(?:head|director|manager|vp|vice president|chief \w+ officer)\s+(?:of|for)\b.*$", re.I
+)
+# "doesn't matter", "does it matter?": no name given.
+_NAME_NOT_GIVEN = re.compile(
+    r"^\W*(?:it\s+)?(?:doesn'?t|does not|don'?t)\s+matter\b|^\W*does (?:it|that) matter\b|"
+    r"^\W*not important\b",
+    re.I,
+)
+
+
+def _name_in_the_answer(text: str) -> str:
+    answer = _SPEAKING_WITH.sub("", _SIGN_OFF.sub("", text.split("|")[0]))
+    after = answer.rsplit(":", 1)[-1]
+    if ":" in answer and len(after.split()) in range(1, 9) and re.search(r"[^\W\d_]{2}", after):
+        answer = after
+    answer = _REMARK_IN_BRACKETS.sub("", answer) or answer
+    return _TITLE_AFTER_NAME.sub("", answer) or answer
+
+
 def _read_name_answer(
     text: str, excluded: tuple[str, ...]
 ) -> tuple[str | None, str | None, str | None]:
@@ -1038,7 +1099,9 @@ def _read_name_answer(
     "it's JP, Jean-Pierre Tremblay" gives the full name; "Dana Reyes from Acme" a name
     and a company; "hii there" or "🙂" nothing.
     """
-    answer, spelt = _spelling(strip_symbols(text))
+    if _NAME_NOT_GIVEN.match(text):
+        return None, None, "not_an_answer"
+    answer, spelt = _spelling(strip_symbols(_name_in_the_answer(text)))
     opening = GREETING_LEAD.match(answer)
     if opening is not None and answer[opening.end() :].strip():
         answer = answer[opening.end() :]  # "hi there, it's Dana"
@@ -1235,6 +1298,30 @@ _PART_OF = re.compile(
 )
 
 
+# Letters said one by one: "h s b c", "i q solutions".
+_SPELT_LETTERS = re.compile(r"(?<![\w'.])(?:[a-z] ){1,5}[a-z](?![\w'.])")
+
+
+def _joined_letters(match: re.Match[str]) -> str:
+    return match.group().replace(" ", "").upper()
+
+
+# What part of the company or how big, said after its name: "Orbis Telecom - EMEA
+# division", "greenfield logistics the uk side", "Brightwater Capital (BCP)", "stellar
+# biotech about three hundred people", "Pinnacle Freight, HQ in Rotterdam".
+_COMPANY_QUALIFIER = re.compile(
+    r"(?:\s*[-–—,]\s*(?:the\s+)?|\s+the\s+)(?:[\w&]+\s+){0,2}(?:division|side|arm|branch|office|"
+    r"dept|department|subsidiary|region|team|unit)\b(?:\s+(?:in|of|for|at|based)\b.*)?$|"
+    r"\s*,?\s*\((?:[A-Z0-9&]{2,8})\)?\s*$|"
+    r"\s*,\s*(?:HQ|head ?quarters|head office|headquartered|based)\b.*$|"
+    r"\s+(?:(?:with|about|around|roughly|nearly|almost|over|some)\s+)?"
+    r"(?:\d[\d,.]*|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|a)[\s-]*)+)\s*"
+    r"(?:people|staff|employees|of us|ftes?)\b.*$",
+    re.I,
+)
+
+
 def _corrected_company(text: str) -> str | None:
     """The part after a correction ("" when nothing follows it); None without one."""
     corrections = list(_CORRECTED.finditer(text))
@@ -1272,6 +1359,8 @@ def _read_company_answer(
         answer = head
     answer = re.split(r"\s+(?:based|located)\s+(?:in|out of)\s+|\s+in\s+(?=[A-Z])", answer)[0]
     value = _restore(answer).strip(" \t\n,;!?")
+    if value.islower():  # as a recognizer writes: "h s b c"
+        value = _SPELT_LETTERS.sub(_joined_letters, value)
     if value.endswith(".") and not _ends_with_abbreviation(value):
         value = value.rstrip(".")
     try:

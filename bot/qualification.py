@@ -467,7 +467,7 @@ _SUFFIX = (
     r"(?-i:kr)|r(?:o)?ubles?|hryvnias?|yuan|renminbi|(?:hong kong|hk) dollars?|"
     r"(?:nt|taiwan(?:ese)?) dollars?|taka|(?:sri lankan|pakistani) rupees?|cedis?|"
     r"(?:ugandan|tanzanian) shillings?|lei|"
-    r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore) dollars?|"
+    r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore)(?: dollars?| bucks)?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
     r"(?:kenyan )?shillings?|naira|dirhams?|ringgit|yen|(?:swiss )?francs?|reais|"
     rf"{_CODES}|{_SIGNS}|rs\b\.?|[£€₹$]"
@@ -511,10 +511,10 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"kroner|krone|kr", "?krone"),
         (r"(?:omani |iranian )?(?:riyals?|rials?)", "?riyal"),
         (r"US\$|USD|(?:us|american) dollars?", "USD"),
-        (r"AU?\$|AUD|(?:australian|aussie) dollars?", "AUD"),
-        (r"CA?\$|CAD|canadian dollars?", "CAD"),
-        (r"NZ\$|NZD|(?:nz|new zealand) dollars?", "NZD"),
-        (r"S\$|SGD|singapore dollars?", "SGD"),
+        (r"AU?\$|AUD|(?:australian|aussie)(?: dollars?| bucks)?", "AUD"),
+        (r"CA?\$|CAD|canadian(?: dollars?| bucks)?", "CAD"),
+        (r"NZ\$|NZD|(?:nz|new zealand)(?: dollars?| bucks)?", "NZD"),
+        (r"S\$|SGD|singapore(?: dollars?| bucks)?", "SGD"),
         (r"£|GBP|pounds?(?: sterling)?|quid|sterling", "GBP"),
         (r"€|EUR|euros?", "EUR"),
         (r"₹|₨|INR|Rs\.?|rupees?", "INR"),
@@ -754,9 +754,23 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
         other_noun=bool(_OTHER_NOUN_AFTER.search(after)),
         per_unit=bool(_PER_UNIT.search(after)),
         year_or_percent=(year_like and bool(_YEAR_BEFORE.search(before)))
-        or bool(re.match(r"\s*(?:%|percent|per ?cent)", after, re.I)),
+        or bool(re.match(r"\s*(?:%|percent|per ?cent)", after, re.I))
+        or (plain and _a_day_of_a_month(before, after)),
         unclear=unclear,
     )
+
+
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH_NAME}(?![\w'])(?!\s+be\b)", re.I)
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+(?:the\s+)?$", re.I)
+
+
+def _a_day_of_a_month(before: str, after: str) -> bool:
+    """ "Before 31 Dec", "by March 3rd": a date, no amount."""
+    return bool(_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before))
 
 
 _ENGLISH_MONEY = frozenset({"USD", "?dollar", "GBP", "CAD", "AUD", "NZD", "SGD"})
@@ -930,6 +944,16 @@ def read_company_size(text: str) -> str | None:
         counted = _head_counts(_amounts(whole_company.group(0)), cued_only=False)
         if counted:
             return _size_bucket(counted[0])
+    part = _ONE_PART.search(said)
+    if part is not None or (_THE_WHOLE.search(said) and _MY_TEAM.search(said)):
+        # "marketing is 8 of us, the company's about 400": the company is asked about; a
+        # department's count alone says nothing of it.
+        for clause in _SIZE_CLAUSES.split(said):
+            if _THE_WHOLE.search(clause) and not _ONE_PART.search(clause):
+                counted = _head_counts(_amounts(clause), cued_only=False)
+                if counted:
+                    return _band(counted, _size_bucket)
+        return None
     in_each = _in_each(said, text)
     if in_each is not None:
         return in_each or None
@@ -956,6 +980,24 @@ def read_company_size(text: str) -> str | None:
     return None
 
 
+# One department counted: "IT is a team of 12", "the sales org is about 70", "3 of us in
+# ops", "our department is 25".
+_ONE_PART = re.compile(
+    r"\b(?:marketing|sales|operations|ops|customer service|support|engineering|finance|hr|"
+    r"product|design|(?-i:IT))(?:\s+(?:team|org|organi[sz]ation|department|dept|function|side))?"
+    r"(?:\s+(?:is|are|has)|'s)\b|"
+    r"\b(?:our|my|the)\s+(?:\w+\s+)?(?:department|dept|division|unit)\b|"
+    r"\bin\s+(?:ops|operations|marketing|sales|customer service|support|(?-i:IT)|engineering|"
+    r"finance|my (?:team|department)|our (?:team|department))\b|\b(?:sales|marketing) org\b",
+    re.I,
+)
+_MY_TEAM = re.compile(r"\b(?:my|our) team\b", re.I)
+_THE_WHOLE = re.compile(
+    r"\b(?:the|whole|entire|wider|overall|parent)\s+(?:company|business|org|organi[sz]ation|firm|"
+    r"group)\b|\bcompany(?:'s| is| has)|\bcompany[- ]wide\b|\bin total\b|\boverall\b",
+    re.I,
+)
+_SIZE_CLAUSES = re.compile(r"[;.](?!\d)|,(?!\d{3})|\bbut\b|\band\b", re.I)
 # A count of the whole company said after it: "1,250 globally", "about 900 across the group".
 _WHOLE_COMPANY = re.compile(
     rf"\d[\d,.]*(?:\s*k\b)?{_FILLER}(?:(?:{_PEOPLE})\b{_FILLER})?"
@@ -1077,6 +1119,13 @@ def _size_from(
     return _band([heads[0] + joining, *heads[1:]], _size_bucket)
 
 
+# "No budget allocated yet", "no budget set until the planning cycle": not known, not none.
+_BUDGET_NOT_SET = re.compile(
+    r"\bno budget (?:(?:has been |is |was )?(?:allocated|set|agreed|approved|signed off|assigned|"
+    r"decided|confirmed|earmarked))\b|\bbudget(?:'s| is| has)? not (?:been )?"
+    r"(?:set|allocated|agreed|approved|decided)\b",
+    re.I,
+)
 _NO_BUDGET = re.compile(
     r"\b(?:no budget|zero budget|nothing(?!\s+(?:more|else|further|to add))|"
     r"free (?:plan|tier|version)|no money|"
@@ -1140,8 +1189,9 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
 # "$15 a seat a month for about forty seats", "$8 per user ... for roughly 300 users": how
 # many the price is paid for, said in the same answer.
 _UNITS_PAID_FOR = re.compile(
-    r"\b(?:for|with|across|x|times|and we(?:'re| are)|we(?:'re| are)|we have|we've got|covering)\s+"
-    r"(?:about|around|roughly|maybe|some|approx\w*\.?|~)?\s*(?P<n>\d+(?:[.,]\d+)?)\s*"
+    r"(?:\b(?P<strong>for|with|across|x|times|and we(?:'re| are)|we(?:'re| are)|we have|we've got|"
+    r"covering)|[,;(-]|\band)\s+"
+    r"(?:about|around|roughly|maybe|some|approx\w*\.?|~)?\s*~?(?P<n>\d+(?:[.,]\d+)?)\s*"
     r"(?:users?|seats?|people|persons|staff|employees|agents|licen[cs]es|members|logins|reps|"
     r"of us)\b",
     re.I,
@@ -1153,6 +1203,8 @@ def _per_unit_total(amounts: list[_Amount], text: str) -> list[_Amount]:
     are (and so no budget) when the answer gives no single count to multiply by."""
     prices = [a for a in amounts if a.per_unit]
     counts = list(_UNITS_PAID_FOR.finditer(_spell_out_numbers(text)))
+    # "for 20 users, maybe 40 people next year": the count the price is said for.
+    counts = [c for c in counts if c["strong"]] or counts
     if len(prices) != 1 or len(counts) != 1:
         return amounts
     units = _parse_number(counts[0]["n"])
@@ -1216,7 +1268,9 @@ _SPENT_ELSEWHERE = re.compile(
     r"\bcosts? (?:us|me)\b|"
     # "this is one piece of it", "it'd come out of that"
     r"\b(?:one|a|just a|only a|small) (?:piece|part|slice|bit|portion) of\b|"
-    r"\bcomes? out of\b|\b(?:partly|partially) replace",
+    # "it'd come out of that" (a sum said before), not "it'd come out of OPEX, 2k a month"
+    r"\bcomes? out of (?:(?:that|it|this|those)\b|(?:the |our |my )?[^.;!?,-]{0,12}\d)|"
+    r"\b(?:partly|partially) replace",
     re.I,
 )
 # A sum for a whole this is a share of: "the whole IT budget is 200k, this would be 5% of it".
@@ -1277,7 +1331,7 @@ def read_budget(text: str, country: str | None = None) -> str | None:
     for pattern, value in _BUDGET_WORDS:
         if pattern.search(text):
             return value
-    if _NO_BUDGET.search(text):
+    if _NO_BUDGET.search(text) and not _BUDGET_NOT_SET.search(text):
         return "under_1k"
     return None
 
@@ -1400,6 +1454,7 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
                 r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month)|"
+                r"eom|eow|end of (?:this )?(?:month|week)|month[- ]end|"
                 # "Monday if possible", "by Friday": a day this week or next
                 r"(?<!every )(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:this|next|by the) weekend)\b",
                 re.I), "now"),
@@ -1421,6 +1476,13 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 # "later" as the whole answer, or its last word: "not sure. later"
                 r"(?:^|[.,;!]\s*)(?:maybe |probably |much |sometime )?later(?: on)?\W*$", re.I), "later"),
 )  # fmt: skip
+
+
+_A_RATE = re.compile(
+    r"(?:\d|\d\s*k|\bgrand|\bdollars?|\bbucks|\bquid|\bpounds?|\beuros?|\brupees?|[$€£₹])"
+    r"\s*(?:per\s+|each\s+|/\s*)?$",
+    re.I,
+)
 
 
 def _months_bucket(months: float) -> str:
@@ -1461,7 +1523,12 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
         if len(said) > 1:
             return None
     spelled = _spell_out_numbers(_HEARD_AS.sub(_heard_number, text))
-    spans = [m for pattern in _SPANS for m in pattern.finditer(spelled)]
+    spans = [
+        m
+        for pattern in _SPANS
+        for m in pattern.finditer(spelled)
+        if not _A_RATE.search(spelled[: m.start()])  # "$3k a month" is no month from now
+    ]
     dated = months_away(text, today or date.today())
     if dated is not None and not spans:
         return _months_bucket(dated)
@@ -1515,7 +1582,7 @@ def _heard_number(match: re.Match[str]) -> str:
 
 # After a span, that it is counted from a date named: "a month before", "two weeks after".
 _FROM_A_DATE = re.compile(r"\s+(?P<side>before|ahead|earlier|prior|after|later)\b", re.I)
-_OR = re.compile(r"\bor\b", re.I)
+_OR = re.compile(r"(?<![\w-])or(?![\w-])", re.I)  # not the "or" of "use-it-or-lose-it"
 _MAYBE = re.compile(r"\bmaybe\b|\bperhaps\b", re.I)
 _OR_MAYBE = re.compile(f"{_OR.pattern}|{_MAYBE.pattern}", re.I)
 _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
@@ -1723,11 +1790,66 @@ _BUDGET_CLAUSE = re.compile(
 )
 
 
-def read_volunteered(text: str, country: str | None = None) -> dict[str, str]:
-    """Qualifying details said unprompted with clear cue words ("we're 200 people")."""
+# Who decides, said beside another answer: "we're 45, and I'm the budget holder", "Q1 -
+# my VP signs off". Only clauses about deciding are read.
+_ABOUT_DECIDING = re.compile(
+    r"\b(?:decid\w*|decision\w*|sign(?:s|ing)? (?:it )?off|sign[- ]off|approv\w*|budget holder|"
+    r"my budget|final say|my call|up to me|i'?m the owner|i own (?:the|this|my))\b",
+    re.I,
+)
+# When, said beside another answer: "about $2k a month and we'd want to start next quarter".
+_ABOUT_WHEN = re.compile(
+    r"\b(?:need(?:s|ed)? (?:it|this|something|to (?:have|be|start|go))|want(?:s|ed)? (?:it|this|to (?:start|"
+    r"go live|launch|have|be))|'d (?:want|like) to (?:start|go live|launch|have)|looking to (?:start|go live|"
+    r"launch)|hoping to (?:start|go live|launch)|go[- ]live|going live|live (?:by|before|in)|"
+    r"(?:start|starting|launch|rolling out|roll out) (?:in|by|next|this|from|before|after)|"
+    r"up and running|in place by|target\w* (?:date|go[- ]live|launch))\b",
+    re.I,
+)
+# "the board approves it in January" says nothing of the person's part in it.
+_ABOUT_THEMSELVES = re.compile(r"\b(?:i|i'm|im|me|my|mine|myself)\b", re.I)
+_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\s-\s|\band\b|\bbut\b|\bso\b)\s*", re.I)
+
+
+def _volunteered_authority(text: str) -> str | None:
+    values = {
+        value
+        for clause in _CLAUSES.split(text)
+        if _ABOUT_DECIDING.search(clause)
+        and _ABOUT_THEMSELVES.search(clause)
+        and (value := read_authority(clause))
+    }
+    return values.pop() if len(values) == 1 else None
+
+
+def _volunteered_timeline(text: str, today: date | None) -> str | None:
+    when = _ABOUT_WHEN.search(text)
+    if when is None:
+        return None
+    clause = re.split(r"[;!?]|\.(?!\d)|\bbut\b", text[when.start() :], maxsplit=1)[0]
+    return read_timeline(clause, today)
+
+
+def read_volunteered(
+    text: str,
+    country: str | None = None,
+    requested: str | None = None,
+    today: date | None = None,
+) -> dict[str, str]:
+    """Qualifying details said unprompted with clear cue words ("we're 200 people"), beside
+    the answer to the `requested` question (who decides and when are read only there)."""
     found: dict[str, str] = {}
+    if requested not in (None, "authority") and (authority := _volunteered_authority(text)):
+        found["authority"] = authority
+    if requested not in (None, "timeline") and (timeline := _volunteered_timeline(text, today)):
+        found["timeline"] = timeline
     amounts = _amounts(text)
     size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
+    spelled = _spell_out_numbers(text)
+    if size and (
+        _ONE_PART.search(spelled) or (_THE_WHOLE.search(spelled) and _MY_TEAM.search(spelled))
+    ):
+        size = read_company_size(text)  # a department counted is no company size
     if size and not _counted_two_ways(amounts, _spell_out_numbers(text)):
         # "8 of us and 40 freelancers" has a cued count, and no size.
         found["company_size"] = size

@@ -1170,3 +1170,61 @@ def test_a_spoken_word_and_an_initial_before_at_are_one_local_part() -> None:
         read_spoken_email("it's marta k at fastmail dot com", asked=True) == "martak@fastmail.com"
     )
     assert read_spoken_email("marta kowal at fastmail dot com", asked=True) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "company"),
+    [
+        ("Helix Freight - APAC division", "Helix Freight"),
+        ("Corvane Systems, HQ in Lyon", "Corvane Systems"),
+        ("marlowe foods the irish side", "marlowe foods"),
+        ("I'm with Tessellate Analytics (TSA)", "Tessellate Analytics"),
+        ("Quillon Labs Ltd. - we're about 90 people", "Quillon Labs Ltd."),
+        ("we're bright harbour media around forty people", "bright harbour media"),
+        ("Right now Ardent Bio, the name changes next year", "Ardent Bio"),
+        # As a recognizer writes it: a filler, "its", calling from, letters said one by one.
+        ("uh crane and sons haulage", "crane and sons haulage"),
+        ("its northgate roofing", "northgate roofing"),
+        ("i'm ringing from infotech", "infotech"),
+        ("um it's b d o", "BDO"),
+        # Names that only look like a part of something stay whole.
+        ("The Branch Office Ltd", "The Branch Office Ltd"),
+        ("Dream Team", "Dream Team"),
+    ],
+)
+def test_a_part_or_size_said_after_the_company_is_left_out(said: str, company: str) -> None:
+    assert read_message(said, region="US", requested="company").values["company"] == company
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "that's confidential for now, sorry",
+        "one of the big banks",
+        "our main supplier is Bosch, if that's useful",
+        "my wife's business is Rosa Florals but this is for me",
+        "the accounts team",
+        "er only a tiny shop nobody's heard of",
+    ],
+)
+def test_a_company_kept_back_or_someone_elses_is_not_stored(said: str) -> None:
+    assert "company" not in read_message(said, region="US", requested="company").values
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("you're talking to marek nowak", "marek nowak"),
+        ("priya shah director of ops", "priya shah"),
+        ("Best regards, Kwame Mensah | Regional Lead", "Kwame Mensah"),
+        ("Apologies, forgot to say who I am: Ingrid Larsen", "Ingrid Larsen"),
+        ("Siddharth Rao (Sid is fine)", "Siddharth Rao"),
+    ],
+)
+def test_the_name_inside_what_is_said_around_it(said: str, name: str) -> None:
+    assert read_message(said, region="US", requested="name").values["name"] == name
+
+
+@pytest.mark.parametrize("said", ["does it matter?", "it doesn't matter really"])
+def test_asking_whether_the_name_matters_is_no_name(said: str) -> None:
+    assert "name" not in read_message(said, region="US", requested="name").values

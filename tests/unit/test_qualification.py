@@ -398,14 +398,18 @@ def test_no_hurry_is_no_set_timeline(said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("said", "timeline"),
+    ("said", "today", "timeline"),
     [
-        ("by the end of the month ideally", "now"),
-        ("sometime before the end of the quarter", "quarter"),
+        ("by the end of the month ideally", date(2026, 10, 5), "now"),
+        ("sometime before the end of the quarter", date(2026, 10, 5), "quarter"),
+        # The quarter's end is weeks away in December, and a month from now is "now".
+        ("sometime before the end of the quarter", date(2026, 12, 5), "now"),
+        ("by EOQ", date(2026, 12, 5), "now"),
+        ("EOM ideally", date(2026, 12, 5), "now"),
     ],
 )
-def test_the_current_month_or_quarter_is_read(said: str, timeline: str) -> None:
-    assert read_answer("timeline", said).value == timeline
+def test_the_current_month_or_quarter_is_read(said: str, today: date, timeline: str) -> None:
+    assert read_answer("timeline", said, today=today).value == timeline
 
 
 @pytest.mark.parametrize(
@@ -593,7 +597,17 @@ def test_who_decides_when_the_decider_is_named_plainly(said: str, authority: str
         ("in March", "quarter"),
         ("by September", "year"),
         ("mid-february", "quarter"),
-        ("in January", "now"),
+        # Six weeks off: every persona and probe author files January said in early
+        # December as the quarter.
+        ("in January", "quarter"),
+        ("January", "quarter"),
+        ("by January", "now"),
+        ("before we reopen on the third of january", "now"),
+        ("by Jan 12th", "quarter"),
+        # "Dec 31" is a day, not the year 2031
+        ("before our fiscal year closes on Dec 31", "now"),
+        ("q one next year", "quarter"),
+        ("Q1, and the budget is about $3k a month", "quarter"),
         ("before May 2027", "year"),
         ("by june '27", "year"),
         ("by Q2", "year"),
@@ -1250,3 +1264,84 @@ def test_a_price_per_seat_times_the_seats_said_with_it(said: str, budget: str | 
 )
 def test_days_and_the_time_settled_on(said: str, timeline: str | None) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 4)).value == timeline
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # A price per user and the users, with only a comma between them.
+        ("$25 per user per month, roughly 40 users", "10k_50k"),
+        # Where the money comes from, then the sum: a budget, not money for something else.
+        ("it would come out of capex, maybe 1.5k a month", "10k_50k"),
+        # The currency named without "dollars".
+        ("about seven hundred australian a month", "1k_10k"),
+        ("forty thousand canadian a year", "10k_50k"),
+        # Not set yet is not known, not nothing.
+        ("there's no budget approved for it yet, finance sets it in March", None),
+        # A day of a month is no amount.
+        ("we've got money left to use before 30 Nov", None),
+    ],
+)
+def test_budgets_in_office_wording(said: str, expected: str | None) -> None:
+    assert read_answer("budget", said).value == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("as head of growth I hold the marketing budget", "decides"),
+        ("the board gave me delegated authority for purchases like this", "decides"),
+        ("I sit on the selection committee, one vote of seven", "influences"),
+        ("I'm leading the project but the budget sits with procurement", "influences"),
+        ("I'm involved, just not the final decision maker", "influences"),
+        ("the c e o signs, I'll write up the case", "influences"),
+        ("I'm an intern pulling prices together for my team lead", "researching"),
+        ("just getting some pricing together for my director, that's all", "researching"),
+    ],
+)
+def test_who_decides_in_office_wording(said: str, expected: str) -> None:
+    assert read_answer("authority", said).value == expected
+
+
+@pytest.mark.parametrize(
+    ("requested", "said", "expected"),
+    [
+        ("company_size", "around 30 staff and I'm the one who signs off", {"authority": "decides"}),
+        ("company_size", "12 of us, i'm the owner", {"authority": "decides"}),
+        ("budget", "roughly 2k a month, we want to start in Q1", {"timeline": "quarter"}),
+        ("timeline", "before xmas, I make the decision", {"authority": "decides"}),
+        (
+            "authority",
+            "my CFO approves it and we need it by the end of the quarter",
+            {"timeline": "now"},
+        ),
+        # Said about deciding or starting only when those words are there.
+        ("company_size", "about 25 of us, we started in 2019", {}),
+        ("budget", "maybe 3k a year", {}),
+    ],
+)
+def test_who_decides_and_when_said_beside_another_answer(
+    requested: str, said: str, expected: dict[str, str]
+) -> None:
+    found = read_volunteered(said, requested=requested, today=date(2026, 12, 5))
+    assert {k: v for k, v in found.items() if k in ("authority", "timeline")} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # The company is asked about, not the department the person is in.
+        ("sales is 6 of us, the whole company is around 250", "201-1000"),
+        ("engineering's a team of 30 but the company is about 1,800", "1000+"),
+        ("two of us in support, the company's roughly 90", "51-200"),
+        ("our department has 14 people", None),
+        ("the marketing team is about 20, no idea about the rest", None),
+        ("our team is 9 but I couldn't tell you for the whole company", None),
+        # A small firm's team is the firm.
+        ("our team is 9", "1-10"),
+    ],
+)
+def test_a_department_counted_is_no_company_size(said: str, expected: str | None) -> None:
+    assert read_answer("company_size", said).value == expected
+    if expected is None:
+        assert "company_size" not in read_volunteered(said, requested="company_size")
