@@ -111,7 +111,41 @@ def ladder_response(tracker: Tracker) -> str:
     if _THANKS.search(str(tracker.latest_message.get("text") or "")):
         # "k thx" after an answer: thanks, not a message to put another way.
         return closing(previous_responses(events), WELCOME)
-    return next_rung(previous_rung(events), finished)
+    rung = next_rung(previous_rung(events), finished)
+    if rung == REPHRASE and (_is_the_opener(events) or REPHRASE in _recent_responses(events)):
+        # Someone whose first words could not be placed does not yet know what to ask: what
+        # the bot can do, with buttons, helps more than "put it another way". Nor is that
+        # asked again a turn or two after it was last asked.
+        return WHAT_I_DO
+    return rung
+
+
+# How far back "put it another way" counts as just said.
+_RECENT_TURNS = 3
+
+
+def _recent_responses(events: list[dict[str, Any]]) -> list[str]:
+    """The responses the bot gave to the last few messages before this one."""
+    found: list[str] = []
+    users_seen = 0
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            users_seen += 1
+            if users_seen > _RECENT_TURNS + 1:
+                break
+        elif kind == "bot" and users_seen >= 1 and (name := response_of(event)):
+            found.append(name)
+    return found
+
+
+def _is_the_opener(events: list[dict[str, Any]]) -> bool:
+    said = [
+        e
+        for e in events
+        if e.get("event") == "user" and not str(e.get("text") or "").startswith("/")
+    ]
+    return len(said) == 1
 
 
 _THANKS = re.compile(

@@ -217,7 +217,12 @@ class ActionCorrectDetail(LeadStatusAction):
             caller=caller_number(tracker),
         )
         value = reading.values.get(correction.field)
-        if value is None:
+        if (
+            value is None
+            or value.casefold() == str(tracker.get_slot(SLOT_OF[correction.field]) or "").casefold()
+        ):
+            # Read as what the summary already showed: showing it again would be the same
+            # words twice, so the question is asked afresh.
             return None
         events: list[EventType] = [SlotSet(SLOT_OF[correction.field], value)]
         try:

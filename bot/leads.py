@@ -378,7 +378,7 @@ _NOT_NAME_WORDS = word_set(
     called rather prefer interested looking calling wondering trying happy glad sorry
     cheers alright cool awesome perfect lovely brilliant only ask asking asked question
     questions browsing checking curious exploring enquiring inquiring researching shopping
-    wait hang hold before first obviously basically honestly actually really totally exactly
+    wait hold before first obviously basically honestly actually really totally exactly
     certainly definitely probably seriously literally absolutely apparently frankly anyway
     anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
     bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna
@@ -1082,8 +1082,18 @@ _NAME_NOT_GIVEN = re.compile(
 )
 
 
+# "karthikeyan ramasubramanian shall i spell the surname r a m a ...": the name, then an
+# offer to spell it.
+_OFFER_TO_SPELL = re.compile(
+    r"\s*[,.]?\s*\b(?:shall|should|can|do you want me to|want me to|let me|i'?ll|i will|i can)\s+"
+    r"(?:i\s+)?spell\b.*$",
+    re.I,
+)
+
+
 def _name_in_the_answer(text: str) -> str:
     answer = _SPEAKING_WITH.sub("", _SIGN_OFF.sub("", text.split("|")[0]))
+    answer = _OFFER_TO_SPELL.sub("", answer) or answer
     after = answer.rsplit(":", 1)[-1]
     if ":" in answer and len(after.split()) in range(1, 9) and re.search(r"[^\W\d_]{2}", after):
         answer = after

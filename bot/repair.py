@@ -44,13 +44,17 @@ def asks_to_repeat(text: str) -> bool:
 # Asking for other words rather than the same ones: "could you rephrase that?", "what do
 # you mean?", "I don't get it". Saying the same words again would not help.
 _REPHRASE = re.compile(
-    r"^\W*(?:(?:uh|um|er|oh|so|sorry|hm+|wait|ok|okay|hang on)\W+)*"
+    r"^\W*(?:(?:uh|um|er|oh|so|sorry|hm+|wait|ok|okay|hang on|i'?m sorry|i am sorry|dear|love|mate|"
+    r"oh dear)\W+)*"
     r"(?:what do you mean(?: by that| exactly)?|what does that mean|meaning|"
     r"(?:i )?(?:still )?(?:don'?t|do not|didn'?t|did not|can'?t|cannot) (?:quite )?"
     r"(?:understand|get|follow)"
     r"(?: (?:that|you|it|what you mean|what you said|what you(?:'re| are) asking|the question))?|"
     r"(?:i'?m |i am )?(?:still )?not sure (?:what you mean|i (?:understand|follow))(?:,? sorry)?|"
     r"(?:i'?m |i am )?(?:a bit |still )?(?:confused|lost)|"
+    # "you've lost me there", "I'm not with you", "that went over my head"
+    r"you(?:'ve| have)? lost me|(?:i'?m |i am )?not (?:with you|following(?: you)?)|"
+    r"that went (?:right )?over my head|"
     r"(?:can|could|would) you (?:please )?(?:rephrase|reword|re-?phrase|explain)"
     r"(?: that| it| the question| what you mean)?(?: (?:differently|another way|in other words|"
     r"in another way|more simply|please))?|"

@@ -36,7 +36,7 @@ from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
 from bot.question_topics import asked_topics
-from bot.repair import asks_to_repeat
+from bot.repair import asks_to_hear_it_again
 from nlu.explicit_details import settle_intent
 
 LONG_MESSAGE_WORDS = 10
@@ -508,6 +508,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     corrected = _corrected_intent(text, intent, ranking)
     final = corrected or intent
+    if final in _DETAIL_PREEMPTED and _only_the_address_names_it(text):
+        # "karthik dot r plus demo at rks exports dot in": an address with "demo" in it
+        # is the address asked for, not a request for a demo that would set it aside.
+        return "inform"
     if final in _GENERIC_GUESSES and (topic := _marketers_topic(ranking)) is not None:
         # "got any vacancies for designers?": a topic the marketers taught (studio/topics.py)
         # that DIET ranked close behind a generic guess is what the person asked about.
@@ -547,6 +551,28 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # it does not use it: the answer on how data is used says how.
         return "ask_data_use"
     return corrected
+
+
+_DETAIL_PREEMPTED = frozenset(
+    {"request_demo", "book_meeting", "talk_to_sales", "human_handoff", "request_data", "greet"}
+)
+_TYPED_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+")
+_SPOKEN_ADDRESS = re.compile(
+    r"\b[\w+.-]+(?:\s+(?:dot|plus|underscore|dash|hyphen)\s+[\w+.-]+)*\s+at\s+[\w-]+"
+    r"(?:\s+[\w-]+){0,4}?\s+dot\s+[a-z]{2,}(?:\s+dot\s+[a-z]{2,})?\b",
+    re.IGNORECASE,
+)
+_REQUEST_WORDS = re.compile(
+    r"\b(?:demo|meeting|call|book|appointment|person|human|agent|sales|someone|somebody|data|"
+    r"hello|hi|hey)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_the_address_names_it(text: str) -> bool:
+    """Whether the message gives an email address and its request words are all inside it."""
+    bare = _TYPED_ADDRESS.sub(" ", _SPOKEN_ADDRESS.sub(" ", text))
+    return bare != text and _REQUEST_WORDS.search(bare) is None
 
 
 def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
@@ -591,8 +617,9 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     ):
         # "I'd like to set up a call with sales please", "I'd love to see yours live"
         return "request_demo" if _DEMO_WORDS.search(text) else "book_meeting"
-    if asks_to_repeat(text):
-        # "come again?" is no yes to a consent question: the fallback says it again.
+    if asks_to_hear_it_again(text):
+        # "come again?" is no yes to a consent question, "you've lost me" no goodbye: the
+        # fallback says it again, or in other words.
         return None if intent == "nlu_fallback" else "nlu_fallback"
     if intent not in _DEFERRAL_KEPT and defers(text):
         # "can we leave that for the demo?" puts the question off; it asks for no demo.

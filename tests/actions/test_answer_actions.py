@@ -236,7 +236,7 @@ async def test_announcing_questions_gets_an_invitation_to_ask(settings: Settings
 
 
 async def test_the_ladder_climbs_and_never_repeats_a_rung() -> None:
-    events: list[dict[str, Any]] = [bot("utter_disclosure")]
+    events: list[dict[str, Any]] = [user("hi", "greet"), bot("utter_disclosure")]
     heard: list[str] = []
     for turn in range(6):
         events.append(user(f"gibberish {turn}"))
@@ -323,8 +323,29 @@ async def test_signing_off_that_no_rule_expected_gets_a_goodbye_not_a_rephrase(
 
     [message] = await said(ActionFallback(), tracker([user("okay thank you that's all", "affirm")]))
     assert message["response"] == "utter_goodbye"
-    [message] = await said(ActionFallback(), tracker([user("purple monkey", "nlu_fallback")]))
+    started = [user("hello", "greet"), bot("utter_greet"), user("purple monkey", "nlu_fallback")]
+    [message] = await said(ActionFallback(), tracker(started))
     assert message["response"] == "utter_fallback_rephrase"
+
+
+async def test_first_words_that_cannot_be_placed_get_what_the_bot_does_with_buttons() -> None:
+    opener = user("hello? not sure I'm doing this right, my nephew sent me the link")
+    [message] = await said(ActionFallback(), tracker([bot("utter_disclosure"), opener]))
+    assert message["response"] == "utter_default"
+
+
+async def test_put_it_another_way_is_not_asked_again_a_turn_after_it_was_asked() -> None:
+    events = [
+        user("hi", "greet"),
+        bot("utter_greet"),
+        user("well it's about the thing"),
+        bot("utter_fallback_rephrase"),
+        user("are you a robot?", "bot_challenge"),
+        bot("utter_iamabot"),
+        user("the thing for the shop"),
+    ]
+    [message] = await said(ActionFallback(), tracker(events))
+    assert message["response"] == "utter_default"
 
 
 async def test_asked_to_repeat_the_bot_says_its_last_words_again() -> None:

@@ -274,6 +274,23 @@ async def test_a_corrected_value_is_saved_and_the_summary_shown_again(
     assert {"field": "company", "old": "Initech", "new": "Globex Corporation"} in changes
 
 
+async def test_a_correction_read_as_the_value_shown_asks_for_the_detail_afresh(
+    store: ProfileStore, settings: Settings
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "no, the company is initech",
+        intent="correct_detail",
+        slots={**LEAD, "lead_company": "Initech"},
+    )
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        dispatcher, tracker, DOMAIN
+    )
+    assert slot_events(events)["requested_slot"] == "lead_company"
+    assert followups(events) == ["lead_form"]
+    assert responses(dispatcher) == ["utter_correction_noted"]
+
+
 async def test_a_detail_named_wrong_is_asked_for_again_by_the_form(
     store: ProfileStore, settings: Settings
 ) -> None:

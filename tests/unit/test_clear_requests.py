@@ -235,6 +235,9 @@ def test_other_messages_are_no_need(text: str, guess: str) -> None:
         ("Sorry, could you rephrase that?", "ask_capabilities"),
         ("can you say that differently", "affirm"),
         ("hang on sorry what was that", "skip"),
+        # Lost, not leaving.
+        ("oh you've lost me there", "goodbye"),
+        ("i'm not following, sorry", "deny"),
     ],
 )
 def test_asking_to_hear_it_again_is_no_answer(text: str, guess: str) -> None:
@@ -615,3 +618,19 @@ def test_a_marketers_topic_close_behind_a_generic_guess_wins() -> None:
     assert corrected_intent("got any openings for illustrators?", "request_info", far_behind) != (
         "topic_careers"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("maria dot lopez plus demo at gmail dot com", "request_demo"),
+        ("it's sales.team@brightcoast.io", "talk_to_sales"),
+        ("hello at hellofresh dot de", "greet"),
+    ],
+)
+def test_an_address_with_a_request_word_in_it_is_the_address(text: str, guess: str) -> None:
+    assert corrected_intent(text, guess, []) == "inform"
+
+
+def test_a_request_said_beside_an_address_stays_a_request() -> None:
+    assert corrected_intent("book me a demo, I'm ana@brightcoast.io", "request_demo", []) is None

@@ -1228,3 +1228,15 @@ def test_the_name_inside_what_is_said_around_it(said: str, name: str) -> None:
 @pytest.mark.parametrize("said", ["does it matter?", "it doesn't matter really"])
 def test_asking_whether_the_name_matters_is_no_name(said: str) -> None:
     assert "name" not in read_message(said, region="US", requested="name").values
+
+
+@pytest.mark.parametrize("said", ["Nguyen Thi Thu Hang", "hang tran"])
+def test_hang_is_a_name_too(said: str) -> None:
+    assert read_message(said, region="US", requested="name").values["name"] == said
+
+
+def test_an_offer_to_spell_the_name_is_not_part_of_it() -> None:
+    said = "venkatesh subramaniam, should i spell the last name? s u b r a m a n i a m"
+    assert (
+        read_message(said, region="US", requested="name").values["name"] == "venkatesh subramaniam"
+    )

@@ -96,3 +96,16 @@ def test_asking_to_hear_it_again_in_second_language_english(said: str) -> None:
 def test_asking_to_clarify_is_asking_to_hear_it_again() -> None:
     assert asks_to_repeat("sorry, could you clarify?")
     assert not asks_to_repeat("can you clarify how the pricing works")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "sorry you've lost me there",
+        "I'm sorry, dear, I don't quite follow.",
+        "not with you, mate",
+        "that went over my head",
+    ],
+)
+def test_being_lost_asks_for_other_words(said: str) -> None:
+    assert asks_to_rephrase(said)
