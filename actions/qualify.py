@@ -195,6 +195,14 @@ def asked_for_person(tracker: Tracker) -> bool:
     return False
 
 
+# A deferral of every question, not only the one asked.
+_ALL_OF_IT = re.compile(
+    r"\b(?:all (?:of )?(?:that|this|these|those|them|the rest)|all that stuff|the rest|everything|"
+    r"these questions|those questions|any of (?:that|this|these|those)|them all)\b",
+    re.IGNORECASE,
+)
+
+
 class QualificationBacked(StoreBacked):
     """Shared reads: the configured questions and what the store already knows."""
 
@@ -308,10 +316,13 @@ class ValidateQualifyForm(QualificationBacked, Action):
         }
         if answer.value is not None:
             answers[requested] = answer.value
-        if not answers and defers(turn.text):
-            # "We can discuss this on the call itself": not this question only but the rest
-            # too, for the person they will meet; asking each one to hear the same would be
-            # a loop.
+        if not answers and defers(turn.text) and not _ALL_OF_IT.search(turn.text):
+            # "Discuss in demo lah": this question is left for the call; the next is asked,
+            # as people who put one off often answer another.
+            answer = Answer(None, declined=True)
+        elif not answers and defers(turn.text):
+            # "We can go through all of that on the call": the rest too, for the person
+            # they will meet.
             dispatcher.utter_message(response="utter_qualify_for_the_call")
             while (left := config.next_question(known, skipped)) is not None:
                 skipped.add(left)

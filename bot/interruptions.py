@@ -170,8 +170,16 @@ def tells_with_a_question_word(text: str) -> bool:
     return bool(_PSEUDO_CLEFT.match(stripped)) and not stripped.endswith("?")
 
 
+# "I own the salon, so owner I suppose?": an answer said with a doubt, no question.
+_HEDGED_TAIL = re.compile(
+    r"[,\s]+(?:i suppose|i guess|i think|i reckon|i believe|i'd say|maybe|probably|perhaps|"
+    r"or so|or thereabouts)\s*\?+\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_question(text: str) -> bool:
-    stripped = text.strip()
+    stripped = _HEDGED_TAIL.sub(".", text.strip())
     if tells_with_a_question_word(stripped):
         return False
     if stripped.endswith("?") or _QUESTION_START.match(_LEAD_IN.sub("", stripped)):
@@ -373,12 +381,13 @@ _NO_COMPANY = re.compile(
 # Putting the question off to the meeting or the person who follows up: "can we leave that
 # for the demo?", "rather discuss that in the meeting", "I'll tell your colleague".
 _DEFERS = re.compile(
-    r"\b(?:leave|save|keep|park|hold)\s+(?:that|it|this|those|them)(?:\s+\w+)?\s+"
+    r"\b(?:leave|save|keep|park|hold)\s+(?:all\s+(?:of\s+)?)?(?:that|it|this|those|them)(?:\s+\w+)?\s+"
     r"(?:for|till|until|to)\s+(?:(?:the|our|a)\s+(?:\w+\s+)?(?:demo|meeting|call|chat|session|"
     r"conversation|person|team)s?|later|when\b(?:\s+we\s+\w+)?)|"
     r"\b(?:discuss|cover|talk about|chat about|go over|go through|get into|explain|tell you|share|"
     r"give|answer|do|handle|sort(?: out)?)\s+"
-    r"(?:(?:that|it|this|those|them|the details|more|all that)\s+)?(?:in|on|at|during|for|when)\s+"
+    r"(?:(?:that|it|this|those|them|the details|more|all (?:of )?(?:that|this|those|them))\s+)?"
+    r"(?:in|on|at|during|for|when)\s+"
     r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet|zoom|teams|video)\w*\b|"
     r"\b(?:i'?ll|i will|will|i'?d rather|rather|i prefer to|prefer to)\s+"
     r"(?:tell|explain|discuss|give|share|cover|go over|sort)(?:\s+(?:that|it|this|those|them))?"

@@ -171,6 +171,14 @@ _CONTRACTIONS = (
     (re.compile(r"\bill\b"), "i will"),
     (re.compile(r"'re\b"), " are"),
     (re.compile(r"'ve\b"), " have"),
+    # Singapore and Malaysia: "email can", "sms also can" (a channel, then "can") is a yes.
+    (
+        re.compile(
+            r"\b(e-?mails?|emailing|texts?|texting|sms|whatsapp|messages?|calls?)\s+(also\s+)?can\b"
+            r"(?!\s+(?:not|i|you|we|be|do|send|have))"
+        ),
+        r"\1 \2can lah",
+    ),
 )
 _NEGATORS = frozenset({"not", "never", "hardly"})
 # Answers that look like questions: "why not?" is a yes.
@@ -456,6 +464,13 @@ _CORRECTIONS = (
         rf"^(?:(?:oops|sorry|wait|actually|ah|oh|hmm|um|no|nope|sorry)\b[\s,.!-]*)*"
         rf"(?:(?:{_OWNER}) )?{_FIELD}(?:'s|\s+is)\s+(?:actually\s+)?"
         rf"(?P<value>[^,;]+?)\s*,?\s+not\s+\S.*$",
+        re.I,
+    ),
+    # "oh pls add company: Teo Renovation Works", "can you add my phone, 0412 555 019": a
+    # detail left out at first, given at the summary
+    re.compile(
+        rf"\b(?:add|include|put in|fill in)(?: in)? (?:{_OWNER} )?{_FIELD}(?:\s+(?:as|is))?"
+        rf"\s*[:,\-\u2013]?\s+(?P<value>\S.*)$",
         re.I,
     ),
     # "please put my role as CEO", "can you set the company to Globex", "make my title CFO"

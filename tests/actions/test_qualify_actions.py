@@ -553,20 +553,33 @@ async def test_asked_what_the_question_means_it_is_explained_and_asked_again_unc
     assert said_budget == ["utter_explain_qual_budget"]
 
 
-async def test_putting_a_question_off_to_the_call_leaves_the_rest_for_the_call_too(
+async def test_putting_all_the_questions_off_to_the_call_leaves_the_rest_for_the_call(
     store: ProfileStore, settings: Settings
 ) -> None:
     contact_id = _contact(store)
     slots, said = await _validate(
         store,
         settings,
-        "We can discuss this on the call itself.",
+        "We can go through all of that on the call itself.",
         "qual_company_size",
         contact_id=contact_id,
     )
     assert said == ["utter_qualify_for_the_call"]
     assert {"company_size", "authority", "budget", "timeline"} <= set(slots["qual_skipped"])
     assert slots["requested_slot"] is None
+
+
+async def test_putting_one_question_off_to_the_call_asks_the_next(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store, settings, "we can discuss this on the call", "qual_company_size",
+        contact_id=contact_id,
+    )  # fmt: skip
+    assert said[0] == "utter_qualify_skipped"
+    assert slots["qual_skipped"] == ["company_size"]
+    assert slots["requested_slot"] == "qual_authority"
 
 
 async def test_not_sure_what_the_question_means_is_no_unsure_answer(

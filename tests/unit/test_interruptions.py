@@ -467,3 +467,15 @@ def test_a_polite_no_turns_the_question_down(text: str) -> None:
 
 def test_how_much_in_a_later_clause_asks() -> None:
     assert is_question("Before we go on, how much does it cost per month")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I run the place, so owner I suppose?", "forty or so I think?", "probably March maybe?"],
+)
+def test_an_answer_said_with_a_doubt_is_no_question(said: str) -> None:
+    assert not is_question(said)
+
+
+def test_a_question_with_a_doubt_is_still_a_question() -> None:
+    assert is_question("is there a free trial maybe?")

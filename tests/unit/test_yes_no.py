@@ -430,3 +430,28 @@ def test_a_plain_answer_then_a_remark_that_takes_nothing_back(
 ) -> None:
     read = read_yes_no(text)
     assert (read.answer if read.clean else None) == answer
+
+
+@pytest.mark.parametrize(
+    ("said", "purposes"),
+    [("Emails can.", {"email": True}), ("whatsapp also can", {"whatsapp": True})],
+)
+def test_a_channel_then_can_is_a_singlish_yes(said: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(said)
+    assert reading.answer == "yes" and reading.purposes == purposes
+
+
+def test_can_alone_or_before_a_verb_is_no_yes() -> None:
+    assert read_yes_no("can").answer is None
+    assert read_yes_no("texts can be sent to my office line").answer is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("pls add company: Harbourline Freight", Correction("company", "Harbourline Freight")),
+        ("could you add my phone, 0412 555 019", Correction("phone", "0412 555 019")),
+    ],
+)
+def test_a_detail_left_out_and_added_at_the_summary(said: str, expected: Correction) -> None:
+    assert read_correction(said) == expected
