@@ -161,13 +161,24 @@ _PSEUDO_CLEFT = re.compile(
     r"(?!that\b(?!\s+\w+\s+\w+))\w",
     re.IGNORECASE,
 )
+# "what exactly this bot is doing (for us)": asks, in a second language's word order; "what
+# we need is texting" tells.
+_ASKS_WHAT_IT_IS_DOING = re.compile(
+    r"^\W*what\b(?:\s+(?!(?:we|i|i'm|we're|our|my|us)\b)[\w']+){1,4}?\s+(?:is|are)\s+\w+ing\b"
+    r"(?:\s+(?:for|to|with|here|now|exactly|there|about)\b|\W*$)",
+    re.IGNORECASE,
+)
 
 
 def tells_with_a_question_word(text: str) -> bool:
     """ "What happens is people ask for quotes...": a statement, though it opens like a
     question."""
     stripped = text.strip()
-    return bool(_PSEUDO_CLEFT.match(stripped)) and not stripped.endswith("?")
+    return (
+        bool(_PSEUDO_CLEFT.match(stripped))
+        and not stripped.endswith("?")
+        and not _ASKS_WHAT_IT_IS_DOING.match(stripped)
+    )
 
 
 # "I own the salon, so owner I suppose?": an answer said with a doubt, no question.

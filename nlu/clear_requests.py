@@ -169,7 +169,17 @@ _WHY_NEEDED = re.compile(
 _WHAT_IT_DOES = re.compile(
     r"\b(?:what|wat|wot|wht) (?:does|would|can|will|dose|do) (?:it|this|the bot|your bot|parley|the (?:tool|product|"
     r"software|system|platform|assistant)|your (?:tool|product|software|system|platform))"
-    r" (?:actually |exactly |really )?do\b",
+    r" (?:actually |exactly |really )?do\b|"
+    # In a second language's word order: "what exactly your system is doing for us", "what
+    # the assistant do"
+    r"\b(?:what|wat) (?:exactly |actually |really )?(?:your|the|this) (?:tool|product|software|system|"
+    r"platform|assistant|bot|chat ?bot|service|app) (?:is |are )?(?:do|does|doing)\b",
+    re.IGNORECASE,
+)
+_WHAT_HAPPENS_TO_WHAT_IS_SAID = re.compile(
+    r"\bwhat (?:happens|will happen|would happen|becomes of|do you do) (?:to|with) (?:what (?:they|i|we|people|"
+    r"customers|visitors|you) (?:type|say|write|send|enter|give)|(?:my|our|their|the|all (?:the|that)) "
+    r"(?:data|details|info\w*|messages|chats?|conversations?|answers|words|recordings?))\b",
     re.IGNORECASE,
 )
 # "What would you do with our supporters' data?", "how do you handle my details?"
@@ -663,6 +673,10 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return ASK_CAPABILITIES
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
         return "ask_next_steps"
+    if intent in ("ask_next_steps", "nlu_fallback") and _WHAT_HAPPENS_TO_WHAT_IS_SAID.search(text):
+        # "when someone chats with the bot, what happens to what they type?" asks where
+        # the words go, not what happens next.
+        return "ask_data_use"
     if (
         intent in ("ask_data_use", "ask_why_needed")
         and _NEXT_STEPS.search(text)

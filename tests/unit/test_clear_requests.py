@@ -634,3 +634,17 @@ def test_an_address_with_a_request_word_in_it_is_the_address(text: str, guess: s
 
 def test_a_request_said_beside_an_address_stays_a_request() -> None:
     assert corrected_intent("book me a demo, I'm ana@brightcoast.io", "request_demo", []) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What exactly your platform is doing for a shop like mine?", "what the software do exactly"],
+)
+def test_what_it_does_asked_in_a_second_languages_word_order(text: str) -> None:
+    assert corrected_intent(text, "nlu_fallback", []) == "ask_capabilities"
+
+
+def test_what_happens_to_what_people_type_asks_about_data_use() -> None:
+    said = "if a customer chats with it, what happens to what they write?"
+    assert corrected_intent(said, "ask_next_steps", []) == "ask_data_use"
+    assert corrected_intent("what happens after I give my details?", "ask_next_steps", []) is None

@@ -479,3 +479,10 @@ def test_an_answer_said_with_a_doubt_is_no_question(said: str) -> None:
 
 def test_a_question_with_a_doubt_is_still_a_question() -> None:
     assert is_question("is there a free trial maybe?")
+
+
+@pytest.mark.parametrize(
+    "said", ["what exactly this bot is doing", "what your software is doing for shops"]
+)
+def test_a_question_in_a_second_languages_word_order_is_a_question(said: str) -> None:
+    assert is_question(said)
