@@ -3,11 +3,12 @@
 The first time, the bot says a person will follow up once it has the details and the form
 goes on. Asked again, it does not say the same words twice or keep asking: once there is
 a way to reach the person (an email or a phone), the questions left are skipped, so the
-form ends and the summary and the handoff follow with what was given. Without one, only
-the email and the phone are asked for; asked a third time, a caller is handed over to be
-called back on the number they are calling from, a web chat visitor is answered by the
-team in the open chat (the inbox), and anyone else (a REST client) is told plainly that
-nobody can get back to them without one; the form ends with what was given.
+form ends and the summary and the handoff follow with what was given. Without one, a
+caller asking again is handed over to be called back on the number they are calling from;
+anyone else is asked only for the email and the phone, and asked a third time, a web chat
+visitor is answered by the team in the open chat (the inbox), and anyone else (a REST
+client) is told plainly that nobody can get back to them without one; the form ends with
+what was given.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ class ActionHandoffInForm(Action):
             return []
         skipped = list_slot(tracker, SKIPPED)
         left = [f for f in LEAD_FIELDS if not tracker.get_slot(SLOT_OF[f]) and f not in skipped]
+        if not reachable and _on_the_phone(tracker):
+            # A caller asking again is put through to be called back on the number they
+            # are calling from: asking them to spell an address first would keep them
+            # from the person they asked for twice.
+            return [ActiveLoop(None), *_without_a_way_back(dispatcher, tracker)]
         if not reachable and not said_in_session(tracker, NEED_CONTACT):
             dispatcher.utter_message(response=NEED_CONTACT)
             # "An email or a phone is all I still need": the form asks for nothing else.
@@ -80,12 +86,16 @@ def turned_down_on_the_way_to_a_person(
     return [SlotSet(SKIPPED, skipped), *_without_a_way_back(dispatcher, tracker)]
 
 
+def _on_the_phone(tracker: Tracker) -> bool:
+    return channel_of(tracker) == "voice" and caller_number(tracker) is not None
+
+
 def _without_a_way_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The form's end for someone after a person who gives no email or phone. A caller can
     still be called back on the number they are calling from (actions/handoff.py) and a
     web chat visitor is answered by the team in the open chat (the inbox); anyone else is
     told plainly why nobody can get back."""
-    calling = channel_of(tracker) == "voice" and caller_number(tracker) is not None
+    calling = _on_the_phone(tracker)
     answered_here = calling or channel_of(tracker) == "web"
     if not answered_here:
         dispatcher.utter_message(response=CANNOT_REACH)

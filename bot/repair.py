@@ -66,9 +66,20 @@ _REPHRASE = re.compile(
 )
 
 
+# "I'm sorry, I'm not very good with these things, what do you need?": what to answer.
+_WHAT_TO_SAY = re.compile(
+    r"(?:^|[,.;!]\s*)(?:so\s+)?(?:what do you need(?: from me| me to (?:say|tell you|put))?|"
+    r"what do you want(?: from me| me to (?:say|put|answer|tell you))?|"
+    r"what (?:should|do|shall) i (?:say|put|answer|write|tell you))\W*$",
+    re.IGNORECASE,
+)
+
+
 def asks_to_rephrase(text: str) -> bool:
     """Whether the whole message asks for the last words put another way."""
-    return bool(text) and not text.startswith("/") and bool(_REPHRASE.match(text.strip()))
+    if not text or text.startswith("/"):
+        return False
+    return bool(_REPHRASE.match(text.strip()) or _WHAT_TO_SAY.search(text.strip()))
 
 
 def asks_to_hear_it_again(text: str) -> bool:

@@ -91,3 +91,19 @@ async def test_refused_a_third_time_on_web_chat_the_team_answers_in_the_chat() -
     assert {"event": "followup", "name": "action_human_handoff"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
+
+
+async def test_a_caller_asking_again_is_put_through_on_the_number_they_call_from() -> None:
+    tracker = told_before(
+        make_tracker(
+            "can i just talk to someone",
+            intent="human_handoff",
+            slots={"lead_name": "Grace Kim"},
+            metadata={"parley_channel": "voice", "caller": "+447700900341"},
+        )
+    )
+    events, said = await run(tracker)
+    assert said == []
+    assert {"event": "followup", "name": "action_human_handoff"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]

@@ -176,7 +176,8 @@ async def test_a_request_about_the_person_is_never_answered_from_the_list(
         {"name": "nlu_fallback", "confidence": 0.45},
         {"name": "request_data", "confidence": 0.41},
     ]
-    [rung] = await said(ActionFallback(settings=settings), tracker([asked]))
+    earlier = [user("hi", "greet"), bot("utter_greet")]
+    [rung] = await said(ActionFallback(settings=settings), tracker([*earlier, asked]))
     assert rung["response"] == REPHRASE
     # The same words, guessed as a product question, get the list's answer.
     asked["parse_data"]["intent_ranking"][1]["name"] = "ask_capabilities"

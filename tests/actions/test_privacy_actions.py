@@ -218,6 +218,11 @@ async def test_no_address_at_all_gets_the_usual_answer_and_ends_the_turn(
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(said, intent=intent, slots={"privacy_lookup": "waiting"})
+    # Asked for their data a turn before: this is no opener.
+    tracker.events[:0] = [
+        {"event": "user", "text": "what do you hold on me?", "parse_data": {}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_lookup_ask_address"}},
+    ]
     events = await ActionPrivacyLookup(store=store, settings=settings).run(dispatcher, tracker, {})
     assert responses(dispatcher) == [usual]
     # Ended here: the fallback handed on as a follow-up went round the rules ten times.

@@ -109,3 +109,15 @@ def test_asking_to_clarify_is_asking_to_hear_it_again() -> None:
 )
 def test_being_lost_asks_for_other_words(said: str) -> None:
     assert asks_to_rephrase(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Sorry, I'm hopeless with these things, what do you need?", "what should I put?"],
+)
+def test_asking_what_to_answer_asks_for_other_words(said: str) -> None:
+    assert asks_to_rephrase(said)
+
+
+def test_what_a_product_needs_is_no_request_for_other_words() -> None:
+    assert not asks_to_rephrase("what do you need to set it up on our site?")
