@@ -190,7 +190,8 @@ _SELF_DECIDES = re.compile(
     r"definitely|absolutely|certainly|totally|defo|100%|all|that'?d be)\W+){0,3}"
     r"(?:me|myself|moi|mine)(?:\W+(?:obviously|of course|really|alone|only|myself|lol|haha|sir|mate|"
     r"then|i guess|i suppose|yes|yeah|and only me|and me alone|and nobody else|and no one else|"
-    r"nobody else|no one else|100%))*\W*$",
+    r"nobody else|no one else|100%|(?:there'?s )?(?:nobody|no one) else to (?:ask|check with|answer to)))*"
+    r"\W*$",
 )
 
 

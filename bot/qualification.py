@@ -920,6 +920,11 @@ def read_company_size(text: str) -> str | None:
         return exact
     text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
+    total_first = _TOTAL_THEN_PARTS.match(said)
+    if total_first is not None:
+        # "We're 14 - two dentists, four hygienists and the front desk": the total said
+        # first, then who is in it.
+        return _size_bucket(_parse_number(total_first["n"]))
     now = _COUNT_NOW.search(said)
     if now is not None:
         # "when I started it was me, then 10, then 20... right now we're 35": today's size.
@@ -980,6 +985,13 @@ def read_company_size(text: str) -> str | None:
     return None
 
 
+_TOTAL_THEN_PARTS = re.compile(
+    r"^\W*(?:(?:we'?re|we are|there'?s|there are|it'?s|about|around|roughly|just over|just under)\s+)*"
+    r"(?P<n>\d+)\s*(?:of us|people|staff|employees|in total|total|all told)?\s*"
+    # a dash, not of a range ("40-60 people")
+    r"(?:[-–—](?!\s*\d+(?:\s*(?:people|persons|of us|staff|employees|ftes?|heads))?\W*$)|[:(])",
+    re.I,
+)
 # One department counted: "IT is a team of 12", "the sales org is about 70", "3 of us in
 # ops", "our department is 25".
 _ONE_PART = re.compile(
@@ -1589,8 +1601,9 @@ _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
 # Put off, not placed: "no hurry, maybe next year" (every persona author files it so),
 # "not before next year", "next year at the earliest".
 _PUT_OFF = re.compile(
-    r"\b(?:no (?:rush|hurry|deadline|timeline|plans?)|not (?:until|till|before|this year)|"
-    r"at the earliest|not in (?:a|any) (?:rush|hurry)|whenever|eventually|someday)\b",
+    # "No rush, sometime next year" names the time; "no plans till next year" puts it off.
+    r"\b(?:no (?:deadline|timeline|plans?)|not (?:until|till|before|this year)|"
+    r"at the earliest|eventually|someday)\b",
     re.I,
 )
 
@@ -1847,7 +1860,9 @@ def read_volunteered(
     size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
     spelled = _spell_out_numbers(text)
     if size and (
-        _ONE_PART.search(spelled) or (_THE_WHOLE.search(spelled) and _MY_TEAM.search(spelled))
+        _ONE_PART.search(spelled)
+        or (_THE_WHOLE.search(spelled) and _MY_TEAM.search(spelled))
+        or _TOTAL_THEN_PARTS.match(spelled)
     ):
         size = read_company_size(text)  # a department counted is no company size
     if size and not _counted_two_ways(amounts, _spell_out_numbers(text)):

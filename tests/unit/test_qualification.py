@@ -795,7 +795,8 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         ("first half of next year", "year"),
         ("early next year", "quarter"),
         ("probably mid-2027", "year"),
-        ("no hurry, maybe next year", "later"),
+        # Seven months off in December; "no hurry" does not put a time named later.
+        ("no hurry, maybe next year", "year"),
         ("we needed it last month tbh", "now"),
         ("dunno, whenever the boss decides", None),
         # Only when it cannot be, then when it will: the later time is meant.
@@ -1035,8 +1036,8 @@ def test_a_word_before_head_office_makes_no_head_count() -> None:
         ("our busy season starts in March, we want it running a month before", "quarter"),
         ("we need it two weeks before the end of January", "quarter"),
         ("a fortnight before christmas", "now"),
-        # No hurry: put off, whatever time is guessed after it.
-        ("there's no rush, perhaps next year sometime", "later"),
+        # No hurry, then a time: the time named, as every persona author files it.
+        ("there's no rush, perhaps next year sometime", "year"),
         ("not until next year at the earliest", "later"),
         # After a month, or an event in it: from the month after.
         ("once things settle after our audit in March", "year"),
@@ -1345,3 +1346,24 @@ def test_a_department_counted_is_no_company_size(said: str, expected: str | None
     assert read_answer("company_size", said).value == expected
     if expected is None:
         assert "company_size" not in read_volunteered(said, requested="company_size")
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "expected"),
+    [
+        (
+            "company_size",
+            "we're 23 - three partners, ten associates and the support staff",
+            "11-50",
+        ),
+        ("company_size", "35 - 40 people", "11-50"),
+        ("authority", "only me, there's no one else to answer to", "decides"),
+        # A time named wins over "no rush"; "no rush" alone is later.
+        ("timeline", "no hurry, probably sometime next year", "year"),
+        ("timeline", "no rush really", "later"),
+    ],
+)
+def test_a_total_before_its_parts_and_a_time_after_no_rush(
+    field: str, said: str, expected: str
+) -> None:
+    assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
