@@ -49,7 +49,7 @@ _OTHER = (
 )
 _DECIDE_VERB = (
     r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|has (?:got )?the (?:final |last )?"
-    r"(?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
+    r"(?:say|word|call)|has (?:got )?(?:final|last) (?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
     r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
     r"handles? (?:that|it|this|purchasing|buying|the buying)|pays|vote|votes|"
@@ -122,7 +122,8 @@ _ONLY_GATHERING = re.compile(
     r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|"
     r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*|"
     # "having a nosey", "only here to see what's out there", "nobody's buying"
-    r"having a (?:nosey|nose|look|peek|browse)|nosing around|(?:just|only) curious|"
+    r"having a (?:nosey|nose|look|peek|browse)|nosing around|poking around|(?:just|only) curious|"
+    r"(?:nobody|no one|no-one)(?:'s| has) asked me to buy|"
     r"(?:just|only) here to (?:see|look|learn|find out)|(?:nobody|no one|no-one)(?:'s| is) buying|"
     r"i'm (?:a |just a |only a )?student|(?:school|uni|university|class|college) (?:project|assignment)|"
     r"(?:an|my) assignment|coursework|(?:my|a) (?:thesis|dissertation))\b",
@@ -232,12 +233,21 @@ _DELEGATED = re.compile(
 )
 
 
+# "Me? Zero say, I just put the comparison together": no part in the decision at all.
+_NO_SAY = re.compile(
+    r"\b(?:zero|no|not much of a|not really any) say\b|\bi (?:don'?t|do not) (?:really )?(?:have|get) "
+    r"(?:a|any) say\b|\bhave no say\b"
+)
+
+
 def read_authority_statement(text: str) -> str | None:
     """decides, influences or researching from what the answer says; None when it says
     none of these plainly."""
     said = text.lower().replace("’", "'")
     for pattern, replacement in _TYPOS:
         said = pattern.sub(replacement, said)
+    if _NO_SAY.search(said):
+        return "researching"
     if _RUBBER_STAMP.search(said) or _DELEGATED.search(said):
         return "decides"
     # "me and my dad decide": they decide, with the person among them.

@@ -954,7 +954,7 @@ def read_company_size(text: str) -> str | None:
         # "marketing is 8 of us, the company's about 400": the company is asked about; a
         # department's count alone says nothing of it.
         for clause in _SIZE_CLAUSES.split(said):
-            if _THE_WHOLE.search(clause) and not _ONE_PART.search(clause):
+            if not _ONE_PART.search(clause) and not _MY_TEAM.search(clause):
                 counted = _head_counts(_amounts(clause), cued_only=False)
                 if counted:
                     return _band(counted, _size_bucket)
@@ -1000,7 +1000,8 @@ _ONE_PART = re.compile(
     r"(?:\s+(?:is|are|has)|'s)\b|"
     r"\b(?:our|my|the)\s+(?:\w+\s+)?(?:department|dept|division|unit)\b|"
     r"\bin\s+(?:ops|operations|marketing|sales|customer service|support|(?-i:IT)|engineering|"
-    r"finance|my (?:team|department)|our (?:team|department))\b|\b(?:sales|marketing) org\b",
+    r"finance|my (?:team|department)|our (?:team|department))\b|\b(?:sales|marketing) org\b|"
+    r"\b(?:sit|work|are|is)\s+in the (?:[\w&-]+ ){0,3}(?:team|department|dept|division|unit)\b",
     re.I,
 )
 _MY_TEAM = re.compile(r"\b(?:my|our) team\b", re.I)
@@ -1030,6 +1031,7 @@ _IN_EACH = (
     # "two offices, around forty people each"
     re.compile(
         rf"(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b[^.;?\d]*?(?P<each>\d+(?:[.,]\d+)?)"
+        rf"(?:\s*(?:or|to|-|–)\s*(?P<each2>\d+))?"
         rf"[^.;?\d]*?\b{_EACH}\b",
         re.I,
     ),
@@ -1050,6 +1052,8 @@ def _in_each(said: str, text: str) -> str | None:
         if match is None:
             continue
         places, each = _parse_number(match["places"]), _parse_number(match["each"])
+        if match.groupdict().get("each2"):
+            each = (each + _parse_number(match["each2"])) / 2  # "six or seven in each"
         if places < 2 or places > 500:
             continue
         people = places * each
@@ -1464,6 +1468,7 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"this week|next week|this month|straight away|yesterday|last month|overdue|"
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
+                r"as soon as(?:\W+(?:really|honestly|tbh|mate|please))?\W*$|"
                 r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month)|"
                 r"eom|eow|end of (?:this )?(?:month|week)|month[- ]end|"

@@ -1367,3 +1367,18 @@ def test_a_total_before_its_parts_and_a_time_after_no_rush(
     field: str, said: str, expected: str
 ) -> None:
     assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "expected"),
+    [
+        ("company_size", "three salons, four or five stylists in each", "11-50"),
+        ("company_size", "about 600 staff, but only 12 of us work in the web team", "201-1000"),
+        ("authority", "just poking around for now", "researching"),
+        ("authority", "me and the vet, he has final say", "influences"),
+        ("authority", "I've got no say in it really, I only collect the quotes", "researching"),
+        ("timeline", "as soon as, honestly", "now"),
+    ],
+)
+def test_ranges_per_place_parts_of_the_company_and_no_say(field: str, said: str, expected: str) -> None:
+    assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
