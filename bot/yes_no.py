@@ -519,7 +519,8 @@ _CORRECTIONS = (
     ),
     # "no, my looking to solve is ..." / "no, the company is Globex" / "no. phone is ..."
     re.compile(
-        rf"^(?:no|nope|nah|not quite|not right|wrong)\b[\s,.!-]*(?:{_OWNER} )?{_FIELD}\s+(?:is|'s)\s+(?:actually\s+)?(?P<value>\S.*)$",
+        rf"^(?:no|nope|nah|not quite|not right|wrong)\b[\s,.!-]*(?:{_OWNER} )?{_FIELD}(?:\s+is|\s*'s|\s*’s)\s+"
+        rf"(?:actually\s+)?(?P<value>\S.*)$",
         re.I,
     ),
 )

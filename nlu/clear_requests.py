@@ -73,7 +73,11 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "talk_to_sales",
         re.compile(
             r"\b(?:sales (?:team|rep|reps|person|people|department|folks)|salesperson|"
-            r"account (?:exec|executive|manager)|quote|quotation|proposal|"
+            r"account (?:exec|executive|manager)|"
+            # A quote asked of us, not one the person's own clients ask them for
+            r"(?:(?:i|we)(?:'d| would)? (?:like|want|need)|(?:can|could|may) (?:i|we) (?:get|have)|"
+            r"(?:send|give|get|email|do) (?:me|us)|request(?:ing)?|after)\s+(?:a |an |some )?"
+            r"(?:\w+ )?(?:quote|quotation|proposal)|^\W*(?:a |for a )?(?:quote|quotation)s?(?: please)?\W*$|"
             r"(?:buy|purchase|licen[cs]e) (?:it|parley|this|licen[cs]es|seats))\b",
             re.IGNORECASE,
         ),

@@ -648,3 +648,8 @@ def test_what_happens_to_what_people_type_asks_about_data_use() -> None:
     said = "if a customer chats with it, what happens to what they write?"
     assert corrected_intent(said, "ask_next_steps", []) == "ask_data_use"
     assert corrected_intent("what happens after I give my details?", "ask_next_steps", []) is None
+
+
+def test_a_quote_the_persons_own_clients_ask_for_is_no_sales_request() -> None:
+    said = "customers ask us for a quote by email and we take days to reply"
+    assert corrected_intent(said, "nlu_fallback", []) != "talk_to_sales"

@@ -1380,5 +1380,7 @@ def test_a_total_before_its_parts_and_a_time_after_no_rush(
         ("timeline", "as soon as, honestly", "now"),
     ],
 )
-def test_ranges_per_place_parts_of_the_company_and_no_say(field: str, said: str, expected: str) -> None:
+def test_ranges_per_place_parts_of_the_company_and_no_say(
+    field: str, said: str, expected: str
+) -> None:
     assert read_answer(field, said, today=date(2026, 12, 5)).value == expected

@@ -455,3 +455,7 @@ def test_can_alone_or_before_a_verb_is_no_yes() -> None:
 )
 def test_a_detail_left_out_and_added_at_the_summary(said: str, expected: Correction) -> None:
     assert read_correction(said) == expected
+
+
+def test_no_then_the_field_with_an_apostrophe_s_is_a_correction() -> None:
+    assert read_correction("no. name's Ada Okafor, with a k") == Correction("name", "Ada Okafor")
