@@ -1441,7 +1441,7 @@ _UNIT_MONTHS = {"d": 1 / 30, "w": 0.25, "f": 0.5, "mo": 1.0, "mt": 1.0, "q": 3.0
 _SPANS = (
     # "in 6-8 weeks", "within 2 to 3 months", "18 months", "a year and a half"
     re.compile(
-        rf"(?<![\d.,])(?P<a>\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to|or)\s*(?P<b>\d+(?:[.,]\d+)?))?"
+        rf"(?<![\d.,])(?P<a>\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to|or|\s)\s*(?P<b>\d+(?:[.,]\d+)?))?"
         rf"\s*(?:more\s+|of\s+)?{_UNIT}\b(?P<and_half>\s+and\s+a\s+half)?",
         re.I,
     ),
@@ -1496,7 +1496,9 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 _A_RATE = re.compile(
-    r"(?:\d|\d\s*k|\bgrand|\bdollars?|\bbucks|\bquid|\bpounds?|\beuros?|\brupees?|[$€£₹])"
+    # "$3k a month", "500 a month": a sum per month, not a month from now
+    r"(?:[$€£₹]\s*\d[\d,.]*\s*k?|\d[\d,.]*\s*(?:k|grand|dollars?|bucks|quid|pounds?|euros?|rupees?)|"
+    r"\b\d{3,}[\d,.]*)"
     r"\s*(?:per\s+|each\s+|/\s*)?$",
     re.I,
 )

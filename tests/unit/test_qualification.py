@@ -1384,3 +1384,17 @@ def test_ranges_per_place_parts_of_the_company_and_no_say(
     field: str, said: str, expected: str
 ) -> None:
     assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("within the next two three months", "quarter"),
+        ("maybe four five months from now", "year"),
+        ("around 400 a month, and we'd start in 2 months", "quarter"),
+    ],
+)
+def test_two_numbers_said_together_are_a_range_and_a_sum_per_month_no_span(
+    said: str, expected: str
+) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 5)).value == expected
