@@ -285,7 +285,7 @@ _APOLOGY_AFTER = re.compile(
 def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
-    said = _APOLOGY_AFTER.sub("", _restated(text.strip()))
+    said = _APOLOGY_AFTER.sub("", _restated(_HOW_IT_IS_SPELT.sub("", text.strip()) or text.strip()))
     return _in_full(said) if said else text
 
 
@@ -1091,9 +1091,20 @@ _OFFER_TO_SPELL = re.compile(
 )
 
 
+# "pieter van den broek that's van den as two small words and broek b r o e k": how the
+# name is written, said after it.
+_HOW_IT_IS_SPELT = re.compile(
+    r"[\s,]+(?:that'?s|thats|that is|it'?s spelt|spelt|spelled)\s+"
+    # a note on words and letters, not the letters alone ("that's s i o b h a n" respells)
+    r"(?=.*\b(?:as|then|separate|words?|small|capital|lower ?case)\b)(?=.*\b(?:[a-z]\s){2,}[a-z]\b).*$",
+    re.I,
+)
+
+
 def _name_in_the_answer(text: str) -> str:
     answer = _SPEAKING_WITH.sub("", _SIGN_OFF.sub("", text.split("|")[0]))
     answer = _OFFER_TO_SPELL.sub("", answer) or answer
+    answer = _HOW_IT_IS_SPELT.sub("", answer) or answer
     after = answer.rsplit(":", 1)[-1]
     if ":" in answer and len(after.split()) in range(1, 9) and re.search(r"[^\W\d_]{2}", after):
         answer = after
@@ -1511,6 +1522,8 @@ _DOG_DOT = re.compile(r"\bdog(?=\s+(?:com|net|org|co|io|uk|ca|au|ie|de|nl|in)\b)
 _AS_IN = re.compile(r"\b([a-z])\s+(?:as in|for|like)\s+[a-z]+\b")
 _HOW_WRITTEN = re.compile(
     r"\b(?:(?:with\s+)?no|without)\s+(?:dots?|spaces?|dashes?|hyphens?|periods?)\b|"
+    # "... dot com with the eight oh eight in numbers"
+    r"\s+with\s+the\s+(?:[a-z]+\s+){1,4}?in\s+(?:numbers|figures|digits)\s*$|"
     r"\b(?:all\s+)?(?:together|one word)\b(?=\s+(?:at|@)\b)"
 )
 _RESPELT = re.compile(
@@ -1687,14 +1700,15 @@ def _spoken_local(tokens: list[str]) -> str | None:
     index = len(tokens) - 1
     while index >= 0:
         token = tokens[index]
-        symbol = _SPOKEN_SYMBOL.get(token)
+        # "kea plus leads at ...": a plus sign only in the part before the at
+        symbol = "+" if token == "plus" else _SPOKEN_SYMBOL.get(token)
         if not parts:
             if symbol is not None or not _LOCAL_WORD.match(token) or token in _EMAIL_CHATTER:
                 return None
             parts.insert(0, token)
-        elif symbol in (".", "_", "-") and index > 0:
+        elif symbol in (".", "_", "-", "+") and index > 0:
             word = tokens[index - 1]
-            if not _LOCAL_WORD.match(word) or _SPOKEN_SYMBOL.get(word):
+            if not _LOCAL_WORD.match(word) or _SPOKEN_SYMBOL.get(word) or word == "plus":
                 return None
             parts[:0] = [word, symbol]
             index -= 1

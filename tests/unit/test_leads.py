@@ -1240,3 +1240,28 @@ def test_an_offer_to_spell_the_name_is_not_part_of_it() -> None:
     assert (
         read_message(said, region="US", requested="name").values["name"] == "venkatesh subramaniam"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        (
+            "marieke van der linde that's van der as two words and linde l i n d e",
+            "marieke van der linde",
+        ),
+        ("it's gwen ap rhys that's ap a p then rhys r h y s", "gwen ap rhys"),
+    ],
+)
+def test_how_a_name_is_written_said_after_it_is_no_part_of_it(said: str, name: str) -> None:
+    assert read_message(said, region="US", requested="name").values["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        ("tomas plus news at brightline dot io", "tomas+news@brightline.io"),
+        ("lani at surf four one one dot com with the four one one in numbers", "lani@surf411.com"),
+    ],
+)
+def test_a_spoken_plus_and_a_note_on_figures(said: str, email: str) -> None:
+    assert read_message(said, region="US", requested="email").values["email"] == email
