@@ -317,7 +317,8 @@ TOPIC_OF: dict[str, str] = {
     "ask_why_needed": "why_needed",
     "ask_next_steps": "next_steps",
     "request_info": "what_it_does",
-    # Asking for a demo or sales once the lead is complete: say what happens next.
+    # Asking for sales once the lead is complete: say what happens next (a demo asked for
+    # then is booked, ActionAnswer.run).
     "request_demo": "next_steps",
     "talk_to_sales": "next_steps",
 }
@@ -422,6 +423,10 @@ class ActionAnswer(StoreBacked, Action):
         if answers_the_open_question(tracker, text):
             return [FollowupAction("action_yes_no_answer")]
         stage = conversation_stage(tracker)
+        if intent == "request_demo" and stage == "done":
+            # A demo asked for once the lead is complete: the times, not "our team will be
+            # in touch" (the details are in hand; the booking says if a way back is missing).
+            return [FollowupAction("action_start_booking")]
         topic = TOPIC_OF.get(intent, "next_steps")
         buttons = buttons_after_answer(tracker, stage)
         if topic in MARKETERS_FIRST and (

@@ -459,6 +459,20 @@ class ValidateLeadForm(StoreBacked, Action):
                 SlotSet(READ_UNTIL, turn.message_id),
                 SlotSet(REQUESTED_SLOT, None),
             ]
+        skipped = list_slot(tracker, SKIPPED)
+        way_back = [f for f in ("email", "phone") if f not in skipped]
+        if wants_time_first(previous_user_text(tracker)) and way_back and field not in way_back:
+            # Asked twice for the time first: only what the invitation needs is asked for,
+            # the rest waits for the meeting (not one question set aside per turn).
+            others = [f for f in LEAD_FIELDS if f not in way_back and not values.get(f)]
+            dispatcher.utter_message(response="utter_booking_needs_a_way_back")
+            return [
+                SlotSet(SKIPPED, sorted({*skipped, *others})),
+                SlotSet(ATTEMPTS, 0),
+                SlotSet(NEEDS_HELP, False),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(REQUESTED_SLOT, SLOT_OF[way_back[0]]),
+            ]
         if wants_time_first(previous_user_text(tracker)):
             return self._skip(
                 dispatcher, tracker, field, turn, domain, response="utter_skipped_for_now"

@@ -93,7 +93,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "request_demo": re.compile(
-        r"\b(?:demo|demonstration|see (?:it|the product)|walkthrough)\b", re.I
+        r"\b(?:demo|demonstration|demostration|demonstation|demontration|see (?:it|the product)|walkthrough)\b",
+        re.I,
     ),
     "book_meeting": re.compile(
         r"\b(?:meeting|meet|call|appointment|schedule|calendar|diary|slot|time to (?:talk|speak))\b",

@@ -53,7 +53,7 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "request_demo",
         re.compile(
-            r"\b(?:demo|demos|demonstration|walk ?-?through|product tour|guided tour|"
+            r"\b(?:demo|demos|demonstration|demostration|demonstation|demontration|walk ?-?through|product tour|guided tour|"
             r"show (?:me|us) (?:round|around|how (?:it|this|that|parley) works|"
             r"(?:the|your) (?:product|platform|software|tool|system|solution|app))|"
             r"see how (?:it|this|parley|your (?:system|software|product|platform)) works|"

@@ -182,8 +182,19 @@ async def test_a_question_after_the_offer_keeps_the_offer_buttons(settings: Sett
     assert message["buttons"] == offer and "talk to someone now" in message["steps"]
 
 
-async def test_demo_after_the_lead_is_complete_says_what_happens_next(settings: Settings) -> None:
+async def test_demo_after_the_lead_is_complete_is_booked(settings: Settings) -> None:
     t = tracker([user("i'd like a demo", "request_demo")], {"qualification_done": True})
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswer(settings=settings).run(dispatcher, t, DOMAIN)
+    assert events == [{"event": "followup", "name": "action_start_booking", "timestamp": None}]
+    assert dispatcher.messages == []
+
+
+async def test_demo_after_a_meeting_is_booked_says_what_happens_next(settings: Settings) -> None:
+    t = tracker(
+        [bot("utter_meeting_booked"), user("i'd like a demo", "request_demo")],
+        {"qualification_done": True},
+    )
     [message] = await said(ActionAnswer(settings=settings), t)
     assert message["response"] == "utter_answer_next_steps"
 

@@ -699,8 +699,11 @@ async def test_a_time_first_hears_why_the_details_come_first_once_then_the_quest
         {"event": "bot", "text": "Happy to find you a time: ..."},
     ]
     events = await action.run(dispatcher, tracker, DOMAIN)
-    assert responses(dispatcher) == ["utter_skipped_for_now"]
-    assert slot_events(events)["skipped_fields"] == ["name"]
+    # Asked again: only what the invitation needs is asked for, the rest waits.
+    assert responses(dispatcher) == ["utter_booking_needs_a_way_back"]
+    slots_set = slot_events(events)
+    assert set(slots_set["skipped_fields"]) == {"name", "company", "role", "need"}
+    assert slots_set["requested_slot"] == "lead_email"
 
 
 async def test_a_time_first_with_an_address_given_sets_every_other_question_aside(
