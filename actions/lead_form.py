@@ -460,7 +460,7 @@ class ValidateLeadForm(StoreBacked, Action):
                 SlotSet(REQUESTED_SLOT, None),
             ]
         skipped = list_slot(tracker, SKIPPED)
-        way_back = [f for f in ("email", "phone") if f not in skipped]
+        way_back: list[LeadField] = [f for f in ("email", "phone") if f not in skipped]
         if wants_time_first(previous_user_text(tracker)) and way_back and field not in way_back:
             # Asked twice for the time first: only what the invitation needs is asked for,
             # the rest waits for the meeting (not one question set aside per turn).
