@@ -170,7 +170,7 @@ class ActionFallback(StoreBacked, Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = str(tracker.latest_message.get("text") or "")
-        if intent in RULE_INTENTS and (read := await self._need_told(tracker, text, domain)):
+        if intent in RULE_INTENTS and (read := await self._answer_told(tracker, text, domain)):
             events, told = read
             dispatcher.messages.extend(told.messages)
             return events
@@ -198,23 +198,32 @@ class ActionFallback(StoreBacked, Action):
             return [UserUtteranceReverted()]
         return []
 
-    async def _need_told(
+    async def _answer_told(
         self, tracker: Tracker, text: str, domain: DomainDict
     ) -> tuple[list[EventType], CollectingDispatcher] | None:
         """ "What happens is people ask for quotes and they sit in an inbox for a week...":
         a need told at length, which the classifier could not place, is the answer to
-        "what are you hoping to solve?", read by the lead form; None for anything else."""
+        "what are you hoping to solve?", read by the lead form; likewise "Oh, it's Dorothy.
+        Dorothy Kessler. Sorry, should I have said that at the start?" to "what's your
+        name?" when the form reads the name from it. None for anything else."""
+        requested = tracker.get_slot(REQUESTED_SLOT)
         if (
             tracker.active_loop.get("name") != "lead_form"
-            or tracker.get_slot(REQUESTED_SLOT) != SLOT_OF["need"]
+            or requested not in SLOT_OF.values()
             or is_question(text)
-            or len(text.split()) < _NEED_WORDS
+            or (requested == SLOT_OF["need"] and len(text.split()) < _NEED_WORDS)
         ):
             return None
         told = CollectingDispatcher()
         form = ValidateLeadForm(store=self.store, settings=self.settings)
         events = await form.run(told, tracker, domain)
-        read = any(e.get("event") == "slot" and e.get("name") == READ_UNTIL for e in events)
+        if requested == SLOT_OF["need"]:
+            read = any(e.get("event") == "slot" and e.get("name") == READ_UNTIL for e in events)
+        else:
+            read = any(
+                e.get("event") == "slot" and e.get("name") == requested and e.get("value")
+                for e in events
+            )
         return (events, told) if read else None
 
 

@@ -190,8 +190,20 @@ _HEDGED_TAIL = re.compile(
 )
 
 
+# "Dorothy Kessler. Sorry, should I have said that at the start?": a check on the answer
+# just given, after it, asks nothing of the bot.
+_CHECKS_THE_ANSWER = re.compile(
+    r"(?<=[.!,])\s*(?:(?:oh|sorry|oops|sorry dear|apologies)\W+)*(?:should i have (?:said|put|typed|given)|"
+    r"is that (?:ok|okay|alright|all right|right|correct|what you (?:need|wanted|meant|asked for)|enough|"
+    r"fine)|was that (?:ok|okay|right|what you (?:need|wanted|meant))|did i (?:do|get|say) (?:that|it|this) "
+    r"right|does that (?:help|work|make sense)|am i doing (?:this|it) right|hope (?:that'?s|this is) "
+    r"(?:ok|okay|right|what you need))[^?]*\?+\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_question(text: str) -> bool:
-    stripped = _HEDGED_TAIL.sub(".", text.strip())
+    stripped = _CHECKS_THE_ANSWER.sub("", _HEDGED_TAIL.sub(".", text.strip()))
     if tells_with_a_question_word(stripped):
         return False
     if stripped.endswith("?") or _QUESTION_START.match(_LEAD_IN.sub("", stripped)):

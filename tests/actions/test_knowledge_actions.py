@@ -240,6 +240,22 @@ async def test_a_need_told_at_length_the_classifier_could_not_place_is_the_answe
     assert not [m for m in dispatcher.messages if m.get("response") == REPHRASE]
 
 
+async def test_a_name_with_a_check_after_it_the_classifier_could_not_place_is_the_answer(
+    store: ProfileStore, settings: Settings
+) -> None:
+    told = make_tracker(
+        "Oh, it's Maureen. Maureen Castle. Sorry, is that what you need?",
+        intent="nlu_fallback",
+        confidence=0.4,
+        slots={"requested_slot": "lead_name"},
+    )
+    told.active_loop = {"name": "lead_form"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback(store=store, settings=settings).run(dispatcher, told, {})
+    assert slot_events(events).get("lead_name") == "Maureen Castle"
+    assert not [m for m in dispatcher.messages if m.get("response") == REPHRASE]
+
+
 async def test_a_yes_to_the_open_question_taken_for_a_question_goes_to_its_answer(
     settings: Settings,
 ) -> None:

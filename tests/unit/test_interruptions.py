@@ -486,3 +486,14 @@ def test_a_question_with_a_doubt_is_still_a_question() -> None:
 )
 def test_a_question_in_a_second_languages_word_order_is_a_question(said: str) -> None:
     assert is_question(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Maureen Castle. Sorry, should I have said that first?",
+        "Castle Florists, is that what you need?",
+    ],
+)
+def test_a_check_on_the_answer_just_given_is_no_question(said: str) -> None:
+    assert not is_question(said)
