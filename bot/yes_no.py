@@ -277,7 +277,10 @@ _POLITE_TAIL = re.compile(
 )
 _ON_CONDITION = re.compile(
     r"(?<=\w)\W*\b(?:as long as|so long as|provided(?: that)?|providing|on condition that|"
-    r"if (?:it'?s|they'?re|you) (?:not|don'?t|aren'?t)|but not (?:too )?(?:often|many|much|every))\b.*$",
+    r"if (?:it'?s|they'?re|you) (?:not|don'?t|aren'?t)|but not (?:too )?(?:often|many|much|every)|"
+    # "Email's okay, but no more than monthly please": how often, not whether
+    r"(?:but |just |only )?(?:no|not) more (?:often )?than (?:once|twice|monthly|weekly|daily|"
+    r"(?:one|two|three|four|\d+)(?: times?)?)|(?:but |just )?not too (?:often|many|much|frequently))\b.*$",
     re.I,
 )
 

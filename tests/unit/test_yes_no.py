@@ -459,3 +459,15 @@ def test_a_detail_left_out_and_added_at_the_summary(said: str, expected: Correct
 
 def test_no_then_the_field_with_an_apostrophe_s_is_a_correction() -> None:
     assert read_correction("no. name's Ada Okafor, with a k") == Correction("name", "Ada Okafor")
+
+
+@pytest.mark.parametrize(
+    ("said", "purposes"),
+    [
+        ("Emails are fine, but no more than once a month please.", {"email": True}),
+        ("texts ok, just not too often", {"sms": True}),
+    ],
+)
+def test_a_limit_on_how_often_is_no_refusal(said: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(said)
+    assert reading.answer == "yes" and reading.purposes == purposes
