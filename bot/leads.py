@@ -498,9 +498,19 @@ def company_problem(
         return "not_a_company"
     if not employer and _SAYS_SOMETHING_ELSE.search(value):
         return "not_a_company"
-    if _NOT_NAMED.search(value) or _PART_NOT_NAMED.match(value):
+    if _NOT_NAMED.search(value) or _PART_NOT_NAMED.match(value) or _DEPARTMENT.match(value):
         return "not_a_company"
     return None
+
+
+# "dana from accounts": where in the company, not which company.
+_DEPARTMENT = re.compile(
+    r"^(?:accounts|accounting|finance|sales|marketing|hr|human resources|it|support|"
+    r"customer (?:service|support|care)|admin|administration|reception|front desk|operations|ops|"
+    r"legal|procurement|purchasing|head office|the office|engineering|design|payroll|billing|"
+    r"dispatch|the warehouse|the shop floor|management)\W*$",
+    re.I,
+)
 
 
 # "Under NDA at this stage", "one of the Big Four", "our biggest customer is Tesco", "my
@@ -529,7 +539,9 @@ _SAYS_SOMETHING_ELSE = re.compile(
 
 # "Dana, from home today": where they are, not who they work for ("Home Depot" is a name).
 _WHERE_THEY_ARE = re.compile(
-    r"^(?:home|work|the office|holiday|vacation|leave|the road|my (?:car|phone|desk))"
+    r"^(?:home|work|the office|holiday|vacation|leave|the road|my (?:car|phone|desk|mobile|cell|"
+    r"(?:lunch )?break)|abroad|overseas|outside|lunch(?: break)?|(?:my |a )?break|the (?:car|train|"
+    r"bus|airport|site|van|truck|shop floor)|a (?:hotel|cafe|café|train|payphone)|(?:a )?mobile)"
     r"(?:\s+(?:today|now|right now|this week|atm|at the moment|for now))?\W*$",
     re.I,
 )
@@ -795,6 +807,10 @@ _NAME_CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
     ),
     (re.compile(r"\b(?i:this is)\s+"), True),
 )
+_CALLING_FROM = re.compile(
+    r"\b(?i:(?:i'?m|i am|i’m|we'?re|we are)\s+)?(?i:calling|ringing|phoning|writing)\s+"
+    r"(?i:from|on behalf of)\s+"
+)
 # (where a company starts, whether it must be capitalised, whether it names the employer)
 _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
     (
@@ -820,6 +836,7 @@ _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
     (re.compile(r"\b(?:we're|we are|it's|it is) called\s+", re.I), False, False),
     (re.compile(r"\b(?i:i run|i own|i founded|i co-founded|i started)\s+"), True, False),
     (re.compile(r"\b(?i:i'm|i am|i’m) (?i:with|from|at)\s+"), True, False),
+    (_CALLING_FROM, True, False),
 )
 _INTRO_START = re.compile(
     r"(?:(?:ok|okay|so|well|right|yes|yeah|sure|sorry)[,!.\s]+)*", re.IGNORECASE
@@ -834,9 +851,13 @@ def _find_statements(
 ) -> None:
     """Details the person states outright, in their own sentence structure."""
     _find_names(text, requested, excluded, found)
+    lowered = not any(ch.isupper() for ch in text)
     for cue, capitalised, employer in _COMPANY_CUES:
         for match in cue.finditer(text):
-            company = _company_after(text, match.end(), capitalised=capitalised)
+            # All in lower case (a recognizer's transcript), capitals cannot mark the name
+            # after "calling from"; after "I'm with" they must ("i'm with family").
+            loose = lowered and cue is _CALLING_FROM
+            company = _company_after(text, match.end(), capitalised=capitalised and not loose)
             _offer_company(company, excluded, found, employer=employer)
     _find_role_at_company(text, excluded, found)
     _find_role(text, found)
@@ -850,6 +871,7 @@ def _find_names(
 ) -> None:
     if requested == "name":
         return  # the answer itself is read as a name, nickname cues and all
+    lowered = not any(ch.isupper() for ch in text)
     for index, (cue, capitalised) in enumerate(_NAME_CUES):
         if index == 2 and requested == "company":
             continue  # "this is Acme Widgets" answers the company question
@@ -857,6 +879,14 @@ def _find_names(
             continue  # "I am DGM of merchandising": the role asked for, not a name
         for match in cue.finditer(text):
             if _introduction(text, match.end(), capitalised, excluded, found):
+                return
+            if (
+                capitalised
+                and lowered
+                and _introduction(text, match.end(), False, excluded, found, marked=True)
+            ):
+                # "this is bobby tran from tran roofing", as a recognizer writes it: no
+                # capitals anywhere, so a name counts when "from ..." or "here" marks it.
                 return
     if requested in (None, "email", "phone"):
         # "Kwame Mensah here, ...", "Dana Reyes from Acme, ...": an introduction first thing.
@@ -890,7 +920,11 @@ def _introduction(
         return False
     found.setdefault("name", value)
     if link is not None:
-        _offer_company(_company_after(text, link.end(), capitalised=True), excluded, found)
+        # Written all in lower case (as a recognizer writes a caller's words), a name
+        # read after "this is" takes the company after "from" without capitals too.
+        lowered = not any(ch.isupper() for ch in text)
+        company = _company_after(text, link.end(), capitalised=not lowered)
+        _offer_company(company, excluded, found)
     return True
 
 

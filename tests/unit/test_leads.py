@@ -1265,3 +1265,21 @@ def test_how_a_name_is_written_said_after_it_is_no_part_of_it(said: str, name: s
 )
 def test_a_spoken_plus_and_a_note_on_figures(said: str, email: str) -> None:
     assert read_message(said, region="US", requested="email").values["email"] == email
+
+
+@pytest.mark.parametrize(
+    ("said", "values"),
+    [
+        ("this is gary lund from lund haulage", {"name": "gary lund", "company": "lund haulage"}),
+        (
+            "hi i'm calling from brightwell dental about the chat thing",
+            {"company": "brightwell dental"},
+        ),
+        ("my name is ravi from the accounts team", {"name": "ravi"}),
+        ("this is meg from accounts", {"name": "meg"}),
+        ("i'm calling from overseas", {}),
+        ("i'm with family this week", {}),
+    ],
+)
+def test_a_callers_introduction_written_without_capitals(said: str, values: dict[str, str]) -> None:
+    assert dict(read_message(said, region="US").values) == values
