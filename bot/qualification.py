@@ -1638,6 +1638,11 @@ NOT_THE_DECIDER = "not_the_decider"
 _UNSURE_AFTER = re.compile(
     r"[.,;!?]\s*(?:(?:i'?m|im)\s+)?(?:not sure|unsure|no idea|dunno)\W*$", re.I
 )
+_UNSURE_HOW_TO_COUNT = re.compile(
+    r"\b(?:not sure|no idea|don'?t know|dunno|unsure)\s+(?:how|whether|if)\s+(?:you'?d|you would|you|"
+    r"to|i'?d|i should|we'?d)\s+count\b|\bdepends (?:on )?how you count\b",
+    re.I,
+)
 # A person correcting themselves mid-answer.
 _SELF_CORRECTION = re.compile(
     r"(?:\b(?:no|nah|sorry|wait|oops|hmm|um)\b[\s,.!-]*)?"
@@ -1758,6 +1763,10 @@ def read_answer(
             last = read_answer(field_name, _carried_over(earlier, later), None, country, today)
             if last.value is not None or (firm and re.search(r"[^\W_]", later)):
                 return Answer(last.value)
+    if field_name == "company_size" and _UNSURE_HOW_TO_COUNT.search(text):
+        # "a part-time secretary, the minister and a dozen volunteers. I'm not sure how
+        # you'd count that": whom to count is the open question, so no band is guessed.
+        return Answer(None)
     if field_name == "authority" and (_UNSURE_AFTER.search(text) or _BY_AMOUNT.search(text)):
         # "I decide. Well actually my manager decides. not sure", "up to 2k I can approve
         # it, over that the board": who decides is not known yet; asked again.
@@ -1882,4 +1891,7 @@ def read_volunteered(
     budget = _band(yearly, _budget_bucket) if yearly else None
     if budget:
         found["budget"] = budget
+    # The question asked is read by its own reader: a count it leaves open ("not sure how
+    # you'd count that") is not filled in from the cue words here.
+    found.pop(requested or "", None)
     return found

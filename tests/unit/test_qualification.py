@@ -1398,3 +1398,8 @@ def test_two_numbers_said_together_are_a_range_and_a_sum_per_month_no_span(
     said: str, expected: str
 ) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 5)).value == expected
+
+
+def test_not_knowing_whom_to_count_leaves_the_size_open() -> None:
+    said = "two paid staff and maybe fifteen volunteers, not sure how you'd count that"
+    assert read_answer("company_size", said).value is None
