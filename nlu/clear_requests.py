@@ -180,6 +180,11 @@ _WHAT_IT_DOES = re.compile(
     r"platform|assistant|bot|chat ?bot|service|app) (?:is |are )?(?:do|does|doing)\b",
     re.IGNORECASE,
 )
+_SHARED_OR_SOLD = re.compile(
+    r"\b(?:do|will|would|did) (?:you|u|ya|parley) (?:share|sell|pass (?:it |them )?on|give (?:it |them )?"
+    r"(?:away|out)|rent)\b",
+    re.IGNORECASE,
+)
 _WHAT_HAPPENS_TO_WHAT_IS_SAID = re.compile(
     r"\bwhat (?:happens|will happen|would happen|becomes of|do you do) (?:to|with) (?:what (?:they|i|we|people|"
     r"customers|visitors|you) (?:type|say|write|send|enter|give)|(?:my|our|their|the|all (?:the|that)) "
@@ -677,6 +682,14 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return ASK_CAPABILITIES
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
         return "ask_next_steps"
+    if (
+        intent == "ask_why_needed"
+        and not _WHY_NEEDED.search(text)
+        and (_DATA_USE.search(text) or _SHARED_OR_SOLD.search(text))
+    ):
+        # "what would you do with my email exactly? do you share it?" asks where it goes,
+        # not why it is asked for.
+        return "ask_data_use"
     if intent in ("ask_next_steps", "nlu_fallback") and _WHAT_HAPPENS_TO_WHAT_IS_SAID.search(text):
         # "when someone chats with the bot, what happens to what they type?" asks where
         # the words go, not what happens next.

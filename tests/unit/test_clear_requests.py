@@ -653,3 +653,9 @@ def test_what_happens_to_what_people_type_asks_about_data_use() -> None:
 def test_a_quote_the_persons_own_clients_ask_for_is_no_sales_request() -> None:
     said = "customers ask us for a quote by email and we take days to reply"
     assert corrected_intent(said, "nlu_fallback", []) != "talk_to_sales"
+
+
+def test_what_is_done_with_an_address_asks_about_data_use_not_why_it_is_needed() -> None:
+    said = "hold on, what will you do with my number? do you pass it on?"
+    assert corrected_intent(said, "ask_why_needed", []) == "ask_data_use"
+    assert corrected_intent("why do you need my number?", "ask_why_needed", []) is None
