@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import said_in_session
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
-from actions.handoff_in_form import NEED_CONTACT
+from actions.handoff_in_form import FIRST_TIME, NEED_CONTACT
 from actions.open_question import asking, settled
 from actions.qualify import GRADE
 from actions.slots import CONTACT_ID, HANDOFF_REQUESTED, lead_values
@@ -208,12 +208,13 @@ CALLING_NUMBER = " on the number you're calling from"
 
 
 def calls_back_the_caller(tracker: Tracker) -> bool:
-    """A caller asked for a person and turned down giving an email or a phone even after
-    being told one was needed: the calling number is how the team gets back to them."""
+    """A caller asked for a person again after hearing the details come first (or turned
+    down giving an email or a phone after hearing one was needed): the calling number is
+    how the team gets back to them."""
     return (
         channel_of(tracker) == "voice"
         and caller_number(tracker) is not None
-        and said_in_session(tracker, NEED_CONTACT)
+        and (said_in_session(tracker, NEED_CONTACT) or said_in_session(tracker, FIRST_TIME))
     )
 
 

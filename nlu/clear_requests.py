@@ -307,7 +307,9 @@ _ASKS_FOR_OWN_DATA = re.compile(
     r"\b(?:what|which|whatever|see|know|find out|check|show me|tell me|copy of)\b[^.?!]{0,40}?"
     r"\b(?:(?:personal )?(?:data|info\w*|details|records?) "
     rf"(?:{_YOU_HOLD}|about me|on me|of mine)|"
-    rf"{_YOU_HOLD} (?:on|about) (?:me|file|record))\b",
+    rf"{_YOU_HOLD} (?:on|about) (?:me|file|record)|"
+    # "what personal information your company has on file about me"
+    r"(?:personal )?(?:data|info\w*|details|records?)\b[^.?!]{0,40}?\b(?:about|on|of) me)\b",
     re.IGNORECASE,
 )
 _DATA_REQUEST_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities", "ask_data_use"}

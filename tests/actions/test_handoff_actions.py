@@ -95,6 +95,26 @@ async def test_a_caller_who_turns_down_every_detail_is_called_back_on_the_callin
     assert followups(events) == ["action_listen"]
 
 
+async def test_a_caller_asking_twice_for_a_person_is_called_back_on_the_calling_number(
+    store: ProfileStore, settings: Settings
+) -> None:
+    from actions.handoff_in_form import ActionHandoffInForm
+
+    no_line = replace(settings, voice=replace(settings.voice, sales_number=""))
+    call = {**CALL, "caller": "+14155550142"}
+    tracker = make_tracker("no i just want a person", intent="human_handoff", metadata=call)
+    tracker.events[:0] = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_handoff_in_form"}}
+    ]
+    in_form = await ActionHandoffInForm().run(CollectingDispatcher(), tracker, {})
+    assert followups(in_form) == ["action_human_handoff"]
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=no_line).run(dispatcher, tracker, {})
+    # Handed over, not the details asked for again (that looped).
+    assert responses(dispatcher) == ["utter_handoff_callback"]
+    assert followups(events) == ["action_listen"]
+
+
 async def test_a_web_chat_visitor_who_turns_down_every_detail_is_answered_in_the_chat(
     store: ProfileStore, settings: Settings
 ) -> None:

@@ -659,3 +659,8 @@ def test_what_is_done_with_an_address_asks_about_data_use_not_why_it_is_needed()
     said = "hold on, what will you do with my number? do you pass it on?"
     assert corrected_intent(said, "ask_why_needed", []) == "ask_data_use"
     assert corrected_intent("why do you need my number?", "ask_why_needed", []) is None
+
+
+def test_what_a_company_has_on_file_about_me_is_a_data_request() -> None:
+    said = "could you tell me what personal details your firm keeps on file about me"
+    assert corrected_intent(said, "request_info", []) == "request_data"
