@@ -23,6 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import (
     FINISHED_STAGES,
+    START_BUTTONS,
     answer_other_questions,
     conversation_stage,
     response_of,
@@ -184,12 +185,14 @@ class ActionFallback(StoreBacked, Action):
             answer := knowledge_answer(tracker, self.settings, in_place_of_answer=False)
         ):
             # One of the marketers' common questions, in words the classifier never saw.
-            dispatcher.utter_message(text=answer)
+            dispatcher.utter_message(text=answer, buttons=_what_next(tracker))
             return []
         if intent in RULE_INTENTS and answer_other_questions(
             dispatcher, tracker, self.settings, ""
         ):
             # "Patient info is sensitive, where does all of this get stored?"
+            if dispatcher.messages and not dispatcher.messages[-1].get("buttons"):
+                dispatcher.messages[-1]["buttons"] = _what_next(tracker)
             return []
         dispatcher.utter_message(response=ladder_response(tracker))
         if intent not in RULE_INTENTS:
@@ -230,6 +233,12 @@ class ActionFallback(StoreBacked, Action):
 # A need is told in a sentence; two or three words the classifier could not place are
 # something else (the ladder's business).
 _NEED_WORDS = 5
+
+
+def _what_next(tracker: Tracker) -> list[dict[str, str]]:
+    """After a question answered before anything else was asked for, what the bot can do
+    (the answer alone leaves a first-time visitor with nothing to press)."""
+    return list(START_BUTTONS) if conversation_stage(tracker) == "start" else []
 
 
 def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

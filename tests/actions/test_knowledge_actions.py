@@ -268,3 +268,13 @@ async def test_a_yes_to_the_open_question_taken_for_a_question_goes_to_its_answe
     events = await ActionAnswer(settings=settings).run(dispatcher, said, {})
     assert [e["name"] for e in events if e["event"] == "followup"] == ["action_yes_no_answer"]
     assert dispatcher.messages == []
+
+
+async def test_a_first_question_the_fallback_answers_comes_with_what_the_bot_can_do(
+    settings: Settings,
+) -> None:
+    from actions.answers import START_BUTTONS
+
+    asked = user("bonjour - so what does Parley actually do with visitors on a website?")
+    [answer] = await said(ActionFallback(settings=settings), tracker([asked]))
+    assert answer["response"] != REPHRASE and answer["buttons"] == START_BUTTONS
