@@ -316,7 +316,8 @@ class ValidateQualifyForm(QualificationBacked, Action):
         }
         if answer.value is not None:
             answers[requested] = answer.value
-        if not answers and defers(turn.text) and not _ALL_OF_IT.search(turn.text):
+        deferred = not answers and defers(turn.text)
+        if deferred and not _ALL_OF_IT.search(turn.text):
             # "Discuss in demo lah": this question is left for the call; the next is asked,
             # as people who put one off often answer another.
             answer = Answer(None, declined=True)
@@ -348,6 +349,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if (
             not answers
             and not interrupted
+            and not deferred
             and (common := knowledge_answer(tracker, self.settings, in_place_of_answer=True))
         ):
             # A common question the classifier took for an answer: answered, then asked again.

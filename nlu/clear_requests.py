@@ -92,7 +92,8 @@ _ASKS_WHAT_HAPPENS = re.compile(
 )
 _MEETING_NAMED = re.compile(r"\b(?:demo|demonstration|call|meeting|walk-?through)\b", re.I)
 # What DIET says when a meeting asked for in plain words confused it.
-_MEETING_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities"}
+# "I'd like to set up a call with sales" is a meeting asked for, whoever it is with.
+_MEETING_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities", "talk_to_sales"}
 _DEMO_WORDS = re.compile(
     r"\b(?:demo|demonstration|walk-?through|product tour|screen ?share|live|in action)\b", re.I
 )

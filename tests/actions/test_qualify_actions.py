@@ -569,6 +569,17 @@ async def test_putting_all_the_questions_off_to_the_call_leaves_the_rest_for_the
     assert slots["requested_slot"] is None
 
 
+async def test_putting_a_question_off_to_the_call_is_not_answered_from_the_list(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store, settings, "can we do this on the call", "qual_company_size", contact_id=contact_id
+    )
+    assert said[0] == "utter_qualify_skipped"
+    assert slots["requested_slot"] == "qual_authority"
+
+
 async def test_putting_one_question_off_to_the_call_asks_the_next(
     store: ProfileStore, settings: Settings
 ) -> None:

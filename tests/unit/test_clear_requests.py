@@ -664,3 +664,9 @@ def test_what_is_done_with_an_address_asks_about_data_use_not_why_it_is_needed()
 def test_what_a_company_has_on_file_about_me_is_a_data_request() -> None:
     said = "could you tell me what personal details your firm keeps on file about me"
     assert corrected_intent(said, "request_info", []) == "request_data"
+
+
+def test_setting_up_a_call_with_sales_is_a_meeting() -> None:
+    said = "hello, could we set up a call with your sales people next week"
+    assert corrected_intent(said, "talk_to_sales", []) == "book_meeting"
+    assert corrected_intent("I want to talk to sales", "talk_to_sales", []) is None
