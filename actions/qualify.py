@@ -55,7 +55,7 @@ from bot.qualification import (
     read_answer,
 )
 from bot.qualification import read_volunteered as read_volunteered_details
-from bot.repair import asks_to_rephrase
+from bot.repair import asks_to_rephrase, checks_the_question
 from bot.scoring import load_content_rubric, score_contact
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -316,6 +316,10 @@ class ValidateQualifyForm(QualificationBacked, Action):
         }
         if answer.value is not None:
             answers[requested] = answer.value
+        if checks_the_question(turn.text, requested):
+            # "Do you mean do I have the final say?" holds "I have the final say" but asks
+            # what the question means: explained below, not read as the answer.
+            answers, answer = {}, Answer(None)
         deferred = not answers and defers(turn.text)
         if deferred and not _ALL_OF_IT.search(turn.text):
             # "Discuss in demo lah": this question is left for the call; the next is asked,

@@ -580,6 +580,18 @@ async def test_putting_a_question_off_to_the_call_is_not_answered_from_the_list(
     assert slots["requested_slot"] == "qual_authority"
 
 
+async def test_asking_what_the_question_means_is_not_read_as_the_answer_inside_it(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store, settings, "Do you mean do I have the final say?", "qual_authority",
+        contact_id=contact_id,
+    )  # fmt: skip
+    assert "qual_authority" not in slots
+    assert said == ["utter_explain_qual_authority"]
+
+
 async def test_putting_one_question_off_to_the_call_asks_the_next(
     store: ProfileStore, settings: Settings
 ) -> None:
