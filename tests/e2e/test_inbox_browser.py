@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -113,7 +114,8 @@ def sign_in(driver: Any, stack: Stack) -> str:
     driver.find_element(By.NAME, "email").send_keys("sam@example.com")
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith("/inbox"))
+    # "/login?next=/inbox" ends with "/inbox" too: wait for the inbox's own path.
+    WebDriverWait(driver, 30).until(lambda d: urlsplit(d.current_url).path == "/inbox")
     return studio
 
 
