@@ -1608,9 +1608,12 @@ _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
 # Put off, not placed: "no hurry, maybe next year" (every persona author files it so),
 # "not before next year", "next year at the earliest".
 _PUT_OFF = re.compile(
-    # "No rush, sometime next year" names the time; "no plans till next year" puts it off.
+    # "No rush, sometime next year" names the time; "no plans till next year" puts it off,
+    # and so do "no hurry, maybe next year" (a guess, as the persona authors file it) and
+    # "the year after".
     r"\b(?:no (?:deadline|timeline|plans?)|not (?:until|till|before|this year)|"
-    r"at the earliest|eventually|someday)\b",
+    r"at the earliest|eventually|someday|the year after|year after next)\b|"
+    r"\b(?:no|not in a|not in any|in no) (?:rush|hurry)\b.*\b(?:maybe|perhaps|possibly) next year\b",
     re.I,
 )
 

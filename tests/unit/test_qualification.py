@@ -795,8 +795,8 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         ("first half of next year", "year"),
         ("early next year", "quarter"),
         ("probably mid-2027", "year"),
-        # Seven months off in December; "no hurry" does not put a time named later.
-        ("no hurry, maybe next year", "year"),
+        # No hurry and a guess at next year: put off, as the persona authors file it.
+        ("no hurry, maybe next year", "later"),
         ("we needed it last month tbh", "now"),
         ("dunno, whenever the boss decides", None),
         # Only when it cannot be, then when it will: the later time is meant.
@@ -1036,8 +1036,9 @@ def test_a_word_before_head_office_makes_no_head_count() -> None:
         ("our busy season starts in March, we want it running a month before", "quarter"),
         ("we need it two weeks before the end of January", "quarter"),
         ("a fortnight before christmas", "now"),
-        # No hurry, then a time: the time named, as every persona author files it.
-        ("there's no rush, perhaps next year sometime", "year"),
+        # No hurry, then a guess at a time: put off; "no rush, sometime next year" names
+        # the time (test_a_total_before_its_parts_and_a_time_after_no_rush).
+        ("there's no rush, perhaps next year sometime", "later"),
         ("not until next year at the earliest", "later"),
         # After a month, or an event in it: from the month after.
         ("once things settle after our audit in March", "year"),
