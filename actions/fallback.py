@@ -53,17 +53,18 @@ RULE_INTENTS = frozenset({"nlu_fallback", "skip"})
 ACKNOWLEDGEMENTS = frozenset({"affirm", "deny"})
 
 
-def _previous_bot_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The bot's messages to the previous message, latest first."""
+def _previous_bot_events(events: list[dict[str, Any]], turns: int = 1) -> list[dict[str, Any]]:
+    """The bot's messages to the previous message (or the previous `turns` messages),
+    latest first."""
     users_seen = 0
     found: list[dict[str, Any]] = []
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
             users_seen += 1
-            if users_seen == 2:
+            if users_seen > turns:
                 break
-        elif kind == "bot" and users_seen == 1:
+        elif kind == "bot" and users_seen >= 1:
             found.append(event)
     return found
 
@@ -127,17 +128,11 @@ _RECENT_TURNS = 3
 
 def _recent_responses(events: list[dict[str, Any]]) -> list[str]:
     """The responses the bot gave to the last few messages before this one."""
-    found: list[str] = []
-    users_seen = 0
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind == "user":
-            users_seen += 1
-            if users_seen > _RECENT_TURNS + 1:
-                break
-        elif kind == "bot" and users_seen >= 1 and (name := response_of(event)):
-            found.append(name)
-    return found
+    return [
+        name
+        for event in _previous_bot_events(events, turns=_RECENT_TURNS + 1)
+        if (name := response_of(event))
+    ]
 
 
 def _is_the_opener(events: list[dict[str, Any]]) -> bool:

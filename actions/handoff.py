@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import said_in_session
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
-from actions.handoff_in_form import FIRST_TIME, NEED_CONTACT
+from actions.handoff_in_form import FIRST_TIME, NEED_CONTACT, on_the_phone
 from actions.open_question import asking, settled
 from actions.qualify import GRADE
 from actions.slots import CONTACT_ID, HANDOFF_REQUESTED, lead_values
@@ -211,10 +211,8 @@ def calls_back_the_caller(tracker: Tracker) -> bool:
     """A caller asked for a person again after hearing the details come first (or turned
     down giving an email or a phone after hearing one was needed): the calling number is
     how the team gets back to them."""
-    return (
-        channel_of(tracker) == "voice"
-        and caller_number(tracker) is not None
-        and (said_in_session(tracker, NEED_CONTACT) or said_in_session(tracker, FIRST_TIME))
+    return on_the_phone(tracker) and (
+        said_in_session(tracker, NEED_CONTACT) or said_in_session(tracker, FIRST_TIME)
     )
 
 

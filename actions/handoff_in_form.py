@@ -45,7 +45,7 @@ class ActionHandoffInForm(Action):
             return []
         skipped = list_slot(tracker, SKIPPED)
         left = [f for f in LEAD_FIELDS if not tracker.get_slot(SLOT_OF[f]) and f not in skipped]
-        if not reachable and _on_the_phone(tracker):
+        if not reachable and on_the_phone(tracker):
             # A caller asking again is put through to be called back on the number they
             # are calling from: asking them to spell an address first would keep them
             # from the person they asked for twice.
@@ -86,7 +86,8 @@ def turned_down_on_the_way_to_a_person(
     return [SlotSet(SKIPPED, skipped), *_without_a_way_back(dispatcher, tracker)]
 
 
-def _on_the_phone(tracker: Tracker) -> bool:
+def on_the_phone(tracker: Tracker) -> bool:
+    """A phone call whose calling number is known: the way back when nothing else is."""
     return channel_of(tracker) == "voice" and caller_number(tracker) is not None
 
 
@@ -95,7 +96,7 @@ def _without_a_way_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     still be called back on the number they are calling from (actions/handoff.py) and a
     web chat visitor is answered by the team in the open chat (the inbox); anyone else is
     told plainly why nobody can get back."""
-    calling = _on_the_phone(tracker)
+    calling = on_the_phone(tracker)
     answered_here = calling or channel_of(tracker) == "web"
     if not answered_here:
         dispatcher.utter_message(response=CANNOT_REACH)

@@ -325,7 +325,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
             # "Discuss in demo lah": this question is left for the call; the next is asked,
             # as people who put one off often answer another.
             answer = Answer(None, declined=True)
-        elif not answers and defers(turn.text):
+        elif deferred:
             # "We can go through all of that on the call": the rest too, for the person
             # they will meet.
             dispatcher.utter_message(response="utter_qualify_for_the_call")

@@ -22,10 +22,12 @@ from datetime import date
 _MONTHS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 )  # fmt: skip
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+# A month's name, whole or short ("jan", "sept"); no group, for other patterns to use.
+MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
     r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH = rf"(?P<month>{MONTH_NAME})"
 _YEAR = r"(?P<year>20[2-9]\d)"
 # "June '27"; "Dec 31" and "March 15" are days, so two figures without the apostrophe are a
 # year only when no day could be meant.
@@ -402,13 +404,14 @@ def _year_of(match: re.Match[str]) -> int | None:
     return None
 
 
-# "By January" is met at its start; "in January" or plain "January" somewhere in it.
+# "By January" is met at its start; "in January" or plain "January" somewhere in it. The
+# words are the one named before a month in time, or right before a month named bare.
 _BY_ITS_START = frozenset(
-    {"by", "before", "until", "till", "til", "start of", "beginning of", "start"}
+    {"by", "before", "until", "till", "til", "ahead of", "start of", "beginning of", "start"}
 )
-
-
-_BY_THE_START = re.compile(r"\b(?:by|before|until|till|til|ahead of)\s+(?:the\s+)?$", re.I)
+_BY_THE_START = re.compile(
+    rf"\b(?:{'|'.join(sorted(_BY_ITS_START, key=len, reverse=True))})\s+(?:the\s+)?$", re.I
+)
 
 
 def _into(today: date) -> float:

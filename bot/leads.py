@@ -846,12 +846,18 @@ _HERE = re.compile(r"\s*,?\s*(?:here|speaking|calling|this side)\b", re.IGNORECA
 _ROLE_LINK = re.compile(r"\s+(?:at|for|of|with|@)\s+", re.IGNORECASE)
 
 
+def _without_capitals(text: str) -> bool:
+    """Written all in lower case, as a speech recognizer writes a caller's words: capitals
+    cannot mark where a name starts and ends."""
+    return not any(ch.isupper() for ch in text)
+
+
 def _find_statements(
     text: str, requested: LeadField | None, excluded: tuple[str, ...], found: dict[LeadField, str]
 ) -> None:
     """Details the person states outright, in their own sentence structure."""
     _find_names(text, requested, excluded, found)
-    lowered = not any(ch.isupper() for ch in text)
+    lowered = _without_capitals(text)
     for cue, capitalised, employer in _COMPANY_CUES:
         for match in cue.finditer(text):
             # All in lower case (a recognizer's transcript), capitals cannot mark the name
@@ -871,7 +877,7 @@ def _find_names(
 ) -> None:
     if requested == "name":
         return  # the answer itself is read as a name, nickname cues and all
-    lowered = not any(ch.isupper() for ch in text)
+    lowered = _without_capitals(text)
     for index, (cue, capitalised) in enumerate(_NAME_CUES):
         if index == 2 and requested == "company":
             continue  # "this is Acme Widgets" answers the company question
@@ -922,8 +928,7 @@ def _introduction(
     if link is not None:
         # Written all in lower case (as a recognizer writes a caller's words), a name
         # read after "this is" takes the company after "from" without capitals too.
-        lowered = not any(ch.isupper() for ch in text)
-        company = _company_after(text, link.end(), capitalised=not lowered)
+        company = _company_after(text, link.end(), capitalised=not _without_capitals(text))
         _offer_company(company, excluded, found)
     return True
 

@@ -20,7 +20,7 @@ import yaml
 
 from bot.authority import read_authority_statement
 from bot.custom_questions import CustomQuestion, parse_question
-from bot.dated_timeline import months_away, next_year_away, years_in_figures
+from bot.dated_timeline import MONTH_NAME, months_away, next_year_away, years_in_figures
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
 from bot.repair import asks_to_hear_it_again
@@ -760,10 +760,7 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
     )
 
 
-_MONTH_NAME = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
-)
+_MONTH_NAME = rf"{MONTH_NAME}\b\.?"
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH_NAME}(?![\w'])(?!\s+be\b)", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+(?:the\s+)?$", re.I)
 
@@ -949,8 +946,7 @@ def read_company_size(text: str) -> str | None:
         counted = _head_counts(_amounts(whole_company.group(0)), cued_only=False)
         if counted:
             return _size_bucket(counted[0])
-    part = _ONE_PART.search(said)
-    if part is not None or (_THE_WHOLE.search(said) and _MY_TEAM.search(said)):
+    if _counts_a_part(said):
         # "marketing is 8 of us, the company's about 400": the company is asked about; a
         # department's count alone says nothing of it.
         for clause in _SIZE_CLAUSES.split(said):
@@ -1010,6 +1006,14 @@ _THE_WHOLE = re.compile(
     r"group)\b|\bcompany(?:'s| is| has)|\bcompany[- ]wide\b|\bin total\b|\boverall\b",
     re.I,
 )
+
+
+def _counts_a_part(said: str) -> bool:
+    """Whether a department or team is counted ("IT is a team of 12"), or the person's team
+    beside the whole company: its count is no company size by itself."""
+    return bool(_ONE_PART.search(said) or (_THE_WHOLE.search(said) and _MY_TEAM.search(said)))
+
+
 _SIZE_CLAUSES = re.compile(r"[;.](?!\d)|,(?!\d{3})|\bbut\b|\band\b", re.I)
 # A count of the whole company said after it: "1,250 globally", "about 900 across the group".
 _WHOLE_COMPANY = re.compile(
@@ -1878,13 +1882,9 @@ def read_volunteered(
     amounts = _amounts(text)
     size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
     spelled = _spell_out_numbers(text)
-    if size and (
-        _ONE_PART.search(spelled)
-        or (_THE_WHOLE.search(spelled) and _MY_TEAM.search(spelled))
-        or _TOTAL_THEN_PARTS.match(spelled)
-    ):
+    if size and (_counts_a_part(spelled) or _TOTAL_THEN_PARTS.match(spelled)):
         size = read_company_size(text)  # a department counted is no company size
-    if size and not _counted_two_ways(amounts, _spell_out_numbers(text)):
+    if size and not _counted_two_ways(amounts, spelled):
         # "8 of us and 40 freelancers" has a cued count, and no size.
         found["company_size"] = size
     clause = _BUDGET_CLAUSE.search(text) if "?" not in text else None
