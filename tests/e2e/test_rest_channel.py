@@ -105,9 +105,15 @@ def test_a_crashed_action_server_is_restarted_and_the_conversation_goes_on(
         answers_meanwhile = [stack.text(sender, "olga@petrova.dev")]
         contact = stack.store.contacts.for_identity("rest", rest_id(sender))
         assert contact is not None and contact.name == "Olga Petrova"
-        while not is_healthy(f"{stack.settings.actions_url}/health"):
+        continued = None
+        while continued is None and not is_healthy(f"{stack.settings.actions_url}/health"):
             assert time.monotonic() - killed_at < 90, "the action server was not restarted"
-            answers_meanwhile.append(stack.text(sender, "olga@petrova.dev"))
+            answer = stack.text(sender, "olga@petrova.dev")
+            if answer == APOLOGY.lower():
+                answers_meanwhile.append(answer)
+            else:
+                # The server came up between the health check and this turn: the form went on.
+                continued = answer
             time.sleep(0.5)
         back_after = time.monotonic() - killed_at
         print(f"action server back after {back_after:.1f} s; {len(answers_meanwhile)} "
@@ -115,7 +121,9 @@ def test_a_crashed_action_server_is_restarted_and_the_conversation_goes_on(
         assert answers_meanwhile == [APOLOGY.lower()] * len(answers_meanwhile)
         assert actions.process is not crashed and actions.restarts == 1
 
-        assert "phone" in stack.text(sender, "olga@petrova.dev")
+        if continued is None:
+            continued = stack.text(sender, "olga@petrova.dev")
+        assert "phone" in continued
     finally:
         stop.set()
         watcher.join(10)
