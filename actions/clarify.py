@@ -47,7 +47,7 @@ from bot.consent import purposes_mentioned
 from bot.errors import StoreUnavailable
 from bot.interruptions import has_cue, is_question, states_opt_out
 from bot.meeting_choice import asks_for_meeting
-from bot.repair import asks_to_rephrase
+from bot.repair import asks_to_hear_it_again, asks_to_rephrase
 from bot.types import PURPOSES
 from bot.yes_no import read_yes_no
 
@@ -163,6 +163,14 @@ class ActionYesNoAnswer(StoreBacked, Action):
             return [*settled(), FollowupAction("action_listen")]
         if answer == "yes":
             return [*settled(), FollowupAction("action_confirm_lead")]
+        text = str(tracker.latest_message.get("text") or "")
+        if (
+            answer not in ("yes", "no")
+            and asks_to_hear_it_again(text)
+            and not asks_to_hear_it_again(previous_user_text(tracker))
+        ):
+            # "sorry, can you repeat?": the details read out again, not an unclear answer.
+            return [FollowupAction("action_submit_lead")]
         if answer == "no" and previous_action(tracker) != "action_correct_detail":
             return [FollowupAction("action_correct_detail")]
         if answer == "no" or asked_already(tracker):

@@ -111,6 +111,7 @@ PROBLEM_RESPONSES = {
     "no_email": "utter_no_email",
     "invalid_phone": "utter_invalid_phone",
     "no_phone": "utter_no_phone",
+    "someone_elses": "utter_someone_elses_contact",
     "not_a_name": "utter_invalid_name",
     "too_long": "utter_too_long",
     "not_an_answer": "utter_answer_needed",

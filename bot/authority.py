@@ -58,8 +58,14 @@ _DECIDE_VERB = (
 _SOMEONE_ELSE_DECIDES = re.compile(
     rf"(?<!i'm )(?<!i'm the )(?<!as )(?<!as the )"
     rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
-    rf"(?:dr|mr|mrs|ms|miss)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
+    rf"(?:dr|doc|mr|mrs|ms|miss|sir|madam)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
     rf"\b{_DECIDE_VERB}|"
+    # "we talk it over but craig has the final say", "it's their call"
+    rf"\bbut\s+(?!i\b|me\b|we\b|it\b)\w+\s+(?:has|gets|makes) the (?:final|last) (?:say|word|call|decision)\b|"
+    rf"\b(?:it'?s|it is|that'?s|that is) (?:their|his|her|the \w+'s) (?:decision|call)\b|"
+    # "our Geschäftsführer signs off": whoever it is, the decision is theirs
+    rf"\b(?:my|our)\s+(?!own\b)\w+\s+(?:signs? (?:it )?off|decides|approves|has the (?:final|last) "
+    rf"(?:say|word|call))\b|"
     rf"\b(?:approved|signed off|decided|authori[sz]ed|okayed|ok'?d|rubber[- ]stamped) by\b|"
     # "I submit a request and it gets approved or not"
     rf"\b(?:gets?|getting|to be|be|is) (?:approved|signed off|okayed|authori[sz]ed)\b|"
@@ -88,10 +94,10 @@ _SELF_INVOLVED = re.compile(
     r"make the case|put (?:it|this|a case) (?:forward|to)|have (?:a |some )?(?:input|say|voice))|"
     r"\b(?:listens?|listen) to me\b|\bgo(?:es)? with what i (?:say|recommend|suggest)\b|"
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
-    r"\bi (?:only |just |can |will |would )?give (?:my |an |the |some )?(?:opinion|input|advice|"
+    r"\bi(?:'ll)? (?:only |just |can |will |would )?give (?:them |him |her )?(?:my |an |the |some )?(?:opinion|input|advice|"
     r"feedback|recommendations?|suggestions?|views?)\b|"
-    r"\bi just do the legwork\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief)\b|\bi do the legwork\b|"
-    rf"\b(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
+    r"\bi just do the legwork\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
+    rf"\b(?:i|me|myself)\b(?:\s+\w+){{0,5}}?\s+(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     # "partly yeah": a share of the decision, not all of it
     r"\b(?:partly|partially|in part|to (?:some|an) extent|somewhat)\b|"
@@ -119,6 +125,9 @@ _ONLY_GATHERING = re.compile(
     r"(?:asked|asks?|told|tells?|wants?|wanted|got) me (?:to )?(?:look into|look at|look|find|search|research|"
     r"check|gather|collect|get|compare|scope|source)|"
     r"check(?:ing)? (?:the )?(?:prices|costs|options|quotes)|"
+    # "I will just give him the info", "I only pass it on"
+    r"(?:just|only) (?:give|giving|pass|passing|send|sending|forward|forwarding) (?:him|her|them|it|this|the info\w*)"
+    r"(?: (?:the )?info\w*| on| along)?|"
     r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|"
     r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*|"
     # "having a nosey", "only here to see what's out there", "nobody's buying"
@@ -139,18 +148,30 @@ _PEER = (
 )
 _WITH_A_PEER = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+|the\s+|our\s+)?(?:other\s+)?"
-    rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?{_PEER}s?\b|"
+    rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?(?:(?!boss\b)[a-z]+\s+)?{_PEER}s?\b|"
     rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b|\bwe both (?:decide|own|run)\b|"
     rf"\b(?:i|we) (?:co-?own|co-?run)\b|\bwe(?:'re| are) (?:both|two|the two) (?:co-?)?owners\b|"
     rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b",
 )
+# "I decide together with our CFO", "the three partners decide together, I'm one of them":
+# the person is among those who decide, and nobody above them is named.
+_DECIDES_JOINTLY = re.compile(
+    r"\bi (?:\w+ )?(?:decide|choose|make (?:the|this|that) (?:call|decision)|sign (?:it )?off)\s+"
+    r"(?:it |this |that )?(?:together|jointly) with\b|"
+    r"\b(?:decide|choose|own it|run it|sign off)\s+(?:it\s+)?(?:together|jointly)\b[^.;!?]*"
+    r"\bi(?:'m| am) one of (?:them|the (?:\w+ )?(?:partners|owners|directors|founders))\b",
+)
+_FINAL_WORD_ELSEWHERE = re.compile(
+    r"\bbut\b|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b"
+)
 _WE_WITH_A_PEER = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|&|\+)\s+(?:my\s+|the\s+|our\s+)?(?:other\s+)?"
-    rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?{_PEER}s?\b|"
+    rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?(?:(?!boss\b)[a-z]+\s+)?{_PEER}s?\b|"
     rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b"
 )
 _SELF_DECIDES = re.compile(
-    r"\bi (?:will |would |can |do |get to |usually |always )?(?:be )?(?:the one (?:who |to |that )?\w*|"
+    r"\bi(?:'m| am) (?:only|alone) decid\w*|"
+    r"\bi (?:will |would |can |do |get to |usually |always |only |alone |myself )?(?:be )?(?:the one (?:who |to |that )?\w*|"
     r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* the (?:final |last )?"
     r"(?:calls?|decisions?)|mak\w* (?:all )?the (?:purchasing |buying |spending )(?:calls?|decisions?)|"
     r"call\w* the shots|"
@@ -249,6 +270,8 @@ def read_authority_statement(text: str) -> str | None:
     if _NO_SAY.search(said):
         return "researching"
     if _RUBBER_STAMP.search(said) or _DELEGATED.search(said):
+        return "decides"
+    if _DECIDES_JOINTLY.search(said) and not _FINAL_WORD_ELSEWHERE.search(said):
         return "decides"
     # "me and my dad decide": they decide, with the person among them.
     someone_else = bool(_SOMEONE_ELSE_DECIDES.search(_WE_WITH_A_PEER.sub("we", said)))

@@ -86,10 +86,10 @@ _PART_OF_YEAR = re.compile(
     re.I,
 )
 # A month named alone, after a comma or as the whole answer ("new financial year, April"):
-# not "may" or "march", which are verbs as often.
+# not "may" or "march", which are verbs as often, unless in brackets ("end of FY (March)").
 _BARE_MONTH = re.compile(
     r"\b(?P<month>january|february|april|june|july|august|september|october|november|"
-    r"december)\b",
+    r"december|(?<=\()(?:march|may)(?=\)))\b",
     re.I,
 )
 # "sometime next year": the middle of it, unless put off ("not before next year").
@@ -105,7 +105,12 @@ _QUARTER_END = re.compile(
     r"quarter[- ]end|eoq)\b",
     re.I,
 )
-_YEAR_END = re.compile(r"\b(?:(?:the\s+)?end of (?:the |this )?year|year[- ]end|eoy)\b", re.I)
+# Not a financial or tax year's end, which falls in its own month ("our financial year end,
+# which is the end of February").
+_YEAR_END = re.compile(
+    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )year[- ]end|eoy)\b",
+    re.I,
+)
 _MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*(?:{_YEAR}|{_SHORT_YEAR})\b", re.I)
 _ORDINAL = {
     "first": 1,

@@ -41,7 +41,11 @@ _IMPERATIVE_START = re.compile(
 )
 _CUES: dict[str, re.Pattern[str]] = {
     "cancel": re.compile(
-        r"\b(?:cancel|never ?mind|nvm|forget (?:it|this|that|about it)|abort|quit|scrap|drop it|"
+        # "cancel our subscription", "there's no cancel button": what they came about, not
+        # a wish to stop here
+        r"\b(?:cancel(?!\s+(?:our|my|the|a|their|his|her)\s+(?:\w+\s+)?(?:subscriptions?|plans?|"
+        r"accounts?|contracts?|memberships?|orders?|polic(?:y|ies)|licen[cs]es?|renewals?)\b)"
+        r"(?!\s+(?:button|option|link))|never ?mind|nvm|forget (?:it|this|that|about it)|abort|quit|scrap|drop it|"
         r"stop (?:this|that|it|here)|don'?t (?:want to|wanna) (?:continue|go on|proceed|do this)|"
         r"don'?t proceed|changed? my mind|not interested|no longer|discard|bail|i'?m out|"
         r"leave it|let'?s not|not now|another time)\b",
@@ -49,7 +53,9 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     "human_handoff": re.compile(
         # Not "staff" or "people" alone: "about 70 permanent staff" answers a question.
-        r"\b(?:human|person|agent|someone|somebody|representative|rep|real (?:person|human|one|people)|operator|"
+        r"\b(?:human|person|agent|someone|somebody|representative|rep|real (?:person|human|one|people)|"
+        # "an operator please", not an "owner/operator" or a "machine operator"
+        r"(?:an?|the|to|me|real|human|live)\s+operator|^\W*operator(?=\W*$)|operator,?\s+please|"
         r"(?:your|a|an|the|real|actual|live|of) (?:staff|people|team)|colleague|call me|"
         r"connect me|put me through|transfer me|talk to|speak (?:to|with))\b",
         re.IGNORECASE,

@@ -282,10 +282,22 @@ _APOLOGY_AFTER = re.compile(
 )
 
 
+# "my name is kavita nair i am the office manager": the name, then a sentence about the
+# person begun without a stop (as a recognizer writes it).
+_SELF_AFTER_NAME = re.compile(
+    r"^(?P<name>(?:(?:my name is|my name's|name is|name's|this is|i am|i'm|im|it's|its)\s+)?"
+    r"[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2}?)\s+"
+    r"(?:i am|i'm|i work|i run|i do|i handle|i look after|i manage)\b",
+    re.I,
+)
+
+
 def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
     said = _APOLOGY_AFTER.sub("", _restated(_HOW_IT_IS_SPELT.sub("", text.strip()) or text.strip()))
+    if (self_after := _SELF_AFTER_NAME.match(said)) is not None:
+        said = self_after["name"]
     return _in_full(said) if said else text
 
 
@@ -810,6 +822,8 @@ _NAME_CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
 _CALLING_FROM = re.compile(
     r"\b(?i:(?:i'?m|i am|i’m|we'?re|we are)\s+)?(?i:calling|ringing|phoning|writing)\s+"
     r"(?i:from|on behalf of)\s+"
+    # "calling from the office of mister malhotra", "on behalf of my boss": a person's office
+    r"(?!(?i:the\s+)?(?i:office|desk|team)\s+(?i:of)\b|(?i:my|our|his|her)\s)"
 )
 # (where a company starts, whether it must be capitalised, whether it names the employer)
 _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
@@ -1390,12 +1404,26 @@ def _corrected_company(text: str) -> str | None:
     return _NOW_AFTER.sub("", text[corrections[-1].end() :]).strip()
 
 
+# What is said about the company after its name: "Keller Backstube. I do the office work
+# there", "Brightside Digital. The dental practice is our client", "ridgeline creative
+# that's the agency the client is summit ridge".
+_SAID_AFTER_COMPANY = re.compile(
+    r"(?:(?<=[^\W\d_]{3})\.\s+(?=(?:i|we|it|it'?s|that|that'?s|this|they|the|our|my|he|she)\b)|"
+    r"\s*[,;-]?\s+(?:that'?s|thats|that is|which is|it'?s|its)\s+(?:the|an?|our|my)\s+"
+    r"(?:agency|client|company|firm|business|one|place|employer|parent)\b)",
+    re.I,
+)
+
+
 def _company_answer(text: str) -> str:
     """An answer to "which company are you with?" without what it corrects or remarks;
     a correction with nothing after it leaves the answer as it was."""
     corrected = _corrected_company(text)
     if corrected:
         text = corrected
+    said_after = _SAID_AFTER_COMPANY.search(text)
+    if said_after is not None and 0 < len(text[: said_after.start()].split()) <= 6:
+        text = text[: said_after.start()]
     if ":" in text and len((after := text.rsplit(":", 1)[1]).split()) in range(1, 7):
         text = after  # "Small agency, you won't have heard of us: Pixel & Pine"
     return _PART_OF.sub("", _REMARK_AFTER.sub("", text.strip()))
@@ -1765,8 +1793,36 @@ def _spoken_local(tokens: list[str]) -> str | None:
     return "".join(parts) or None
 
 
+# Whose address or number follows: "his number is ...", "you can reach ma'am carla at ...",
+# "my boss's email is ...", "cc my colleague ...". Someone else's is never stored as theirs.
+_OTHERS_CONTACT = re.compile(
+    r"\b(?:his|her|their|(?!(?:it|that|what|here|there|let|he|she|who|one|name|mine)'s\b)[a-z]+'s|"
+    r"(?:my|our) (?:boss|manager|director|ceo|md|husband|wife|partner|colleague|assistant|pa|"
+    r"secretary|client|owner|supervisor|dad|mum|mom|father|mother|son|daughter|brother|sister)(?:'s)?)"
+    r"\s+(?:\w+\s+)?(?:e-?mail|address|number|phone|mobile|cell|line|whatsapp)\b|"
+    r"\b(?:reach|call|contact|e-?mail|ring|text|message|cc|copy)\s+(?:in\s+)?"
+    r"(?:him|her|them|(?:ma'?am|sir|mr|mrs|ms|miss|dr|doc)\.?\s+\w+|(?:my|our) \w+)\s+(?:at|on|via|through)\b|"
+    r"\bcc\b|\bcopy (?:in )?(?:(?:my|our) \w+|him|her|them)\b",
+    re.IGNORECASE,
+)
+
+
+def _someone_elses(before: str) -> bool:
+    """Whether the words just before an address or number give it as someone else's."""
+    clause = re.split(r"[.;!?]\s|,\s*(?:and|but)\b|\b(?:mine|my own)\b", before)[-1]
+    return bool(_OTHERS_CONTACT.search(clause))
+
+
 def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str:
     candidates = _EMAIL_CANDIDATE.findall(text)
+    if any(_someone_elses(text[: text.find(c)]) for c in candidates):
+        for candidate in [c for c in candidates if _someone_elses(text[: text.find(c)])]:
+            text = text.replace(candidate, " ")
+        candidates = [c for c in candidates if c in text]
+        if not candidates:
+            if requested == "email":
+                reading.problems["email"] = "someone_elses"
+            return text
     if not candidates and (requested == "email" or _EMAIL_CUE.search(text)):
         spoken = read_spoken_email(text, asked=requested == "email")
         if spoken is not None:
@@ -1989,6 +2045,10 @@ def _take_phone(
         # "plus four nine thirty one two three...": "thirty" is the 30 of Berlin's area
         # code when "thirty-one" gives no number.
         text = alone
+    if match is not None and _someone_elses(text[: match.start]):
+        if requested == "phone":
+            reading.problems["phone"] = "someone_elses"
+        return text[: match.start] + " " + text[match.end :]
     if match is not None:
         reading.values["phone"] = phonenumbers.format_number(
             match.number, phonenumbers.PhoneNumberFormat.E164

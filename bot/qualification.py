@@ -611,11 +611,11 @@ _PER_UNIT = re.compile(
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started)\s*$", re.I)
 _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
     # "a moth", "per mnth": typed in a hurry
-    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m|moth|mnth|monht)\b|"
+    (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m|moth|mnth|monht|monat|mes|mois|mese|maand|m[eê]s)\b|"
                 r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|"
                 # Said in the speaker's first language: "al mes", "par mois", "im Monat"
                 r"\b(?:al|por|cada) mes\b|\bpar mois\b|\b(?:im|pro) monat\b|\bal mese\b|"
-                r"\bpor m[eê]s\b", re.I), 12.0),
+                r"\bpor m[eê]s\b|\b(?:monatlich|mensual|mensuel|mensile|maandelijks|mensal)\b", re.I), 12.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:week|wk)\b|\bweekly\b|\bp\.?w\b", re.I), 52.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:quarter|qtr)\b|\bquarterly\b", re.I), 4.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:year|yr|annum|y|a)\b|"
@@ -911,10 +911,22 @@ _COUNT_NOW = re.compile(
 )
 
 
+_ANOTHER_ORGANISATION = re.compile(
+    r"\b(?:the|our|my|a|their|his|her) (?:\w+ )?(?:client|customer)s?\b|\b(?:client|customer)'?s\b",
+    re.I,
+)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
         return exact
+    clauses = [c for c in _SIZE_CLAUSES.split(text) if c and c.strip()]
+    ours = [c for c in clauses if not _ANOTHER_ORGANISATION.search(c)]
+    if ours and len(ours) < len(clauses):
+        # "My firm is just me and one associate. The client has around 400 staff": the
+        # client's count is not the person's company.
+        return read_company_size(", ".join(ours))
     text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
     total_first = _TOTAL_THEN_PARTS.match(said)
@@ -1293,6 +1305,11 @@ _SPENT_ELSEWHERE = re.compile(
     r"\b(?:partly|partially) replace",
     re.I,
 )
+_AS_MUCH_AS = re.compile(
+    r"^\W*(?:(?:about|roughly|around|basically|probably|just)\s+)?(?:whatever|what|as much as|the same as)\s+"
+    r"[^.;!?,]{0,40}?\bcosts? (?:us|me)\b",
+    re.I,
+)
 # A sum for a whole this is a share of: "the whole IT budget is 200k, this would be 5% of it".
 _A_WHOLE = re.compile(
     r"\b(?:the|our) (?:whole|entire|overall|total) (?:\w+ ){0,3}?(?:budget|spend|programme|"
@@ -1337,7 +1354,11 @@ def read_budget(text: str, country: str | None = None) -> str | None:
     if yearly is None:
         return None
     share = _SHARE.search(text)
-    if yearly and (_SPENT_ELSEWHERE.search(text) or (share and _A_WHOLE.search(text))):
+    if _AS_MUCH_AS.search(text):
+        # "whatever a part-time receptionist costs us, call it 18 grand": that sum is the
+        # budget, measured against something else.
+        share = None
+    elif yearly and (_SPENT_ELSEWHERE.search(text) or (share and _A_WHOLE.search(text))):
         # Money for something else ("what we pay our bookkeeper", "the whole programme"):
         # a budget for this only as a share of it said ("about a third of that").
         if share is None or len(yearly) != 1:
@@ -1485,7 +1506,9 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:this year|later this year|later in the year|end of (?:the )?year|this fiscal year|"
                 r"(?:within|in|over|during) the (?:next|coming) (?:12 months|twelve months|year)|"
                 r"(?:within|in|by|before|by the end of|before the end of|during) the year|"
-                r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12])\b", re.I), "year"),
+                r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12]|"
+                # "late spring", "in the early autumn": a season set in the year ahead
+                r"(?:in (?:the )?)?(?:early|late|mid)[- ]?(?:spring|summer|autumn|fall))\b", re.I), "year"),
     (re.compile(r"\b(?:no (?:rush|hurry|timeline|plans?|deadline)|not (?:yet|soon|any time soon)|"
                 r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
                 r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"

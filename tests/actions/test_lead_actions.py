@@ -229,6 +229,15 @@ async def test_asked_to_put_it_differently_a_second_time_counts_as_unclear(
     assert responses(dispatcher) == ["utter_summary_unconfirmed"]
 
 
+async def test_asked_to_hear_the_details_again_they_are_read_out_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    events, dispatcher = await summary_answer(
+        store, settings, "pardon, can you repeat that please", yes_no_unclear=1
+    )
+    assert responses(dispatcher) == [] and followups(events) == ["action_submit_lead"]
+
+
 async def test_no_again_after_what_to_change_leaves_the_summary_unconfirmed(
     store: ProfileStore, settings: Settings
 ) -> None:

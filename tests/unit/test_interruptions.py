@@ -6,6 +6,7 @@ import pytest
 
 from bot.interruptions import (
     declines,
+    has_cue,
     interrupts_form,
     is_question,
     leaves_for_now,
@@ -497,3 +498,30 @@ def test_a_question_in_a_second_languages_word_order_is_a_question(said: str) ->
 )
 def test_a_check_on_the_answer_just_given_is_no_question(said: str) -> None:
     assert not is_question(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        # What they came about, not a wish to stop the form or to reach a person.
+        ("we want to cancel our old plan and move to yours", "cancel"),
+        ("the cancel button in the app does nothing", "cancel"),
+        ("owner/operator", "human_handoff"),
+        ("forklift operator, then shift lead", "human_handoff"),
+    ],
+)
+def test_a_subject_or_a_job_is_no_request_to_stop_or_for_a_person(said: str, intent: str) -> None:
+    assert not has_cue(intent, said)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("cancel it please", "cancel"),
+        ("cancel the whole request", "cancel"),
+        ("can I get an operator", "human_handoff"),
+        ("Operator!", "human_handoff"),
+    ],
+)
+def test_stopping_and_asking_for_an_operator_keep_their_words(said: str, intent: str) -> None:
+    assert has_cue(intent, said)

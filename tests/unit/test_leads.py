@@ -1283,3 +1283,57 @@ def test_a_spoken_plus_and_a_note_on_figures(said: str, email: str) -> None:
 )
 def test_a_callers_introduction_written_without_capitals(said: str, values: dict[str, str]) -> None:
     assert dict(read_message(said, region="US").values) == values
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "region"),
+    [
+        ("her direct line is 020 7946 0381, ring her anytime", "phone", "GB"),
+        ("best to reach mr okafor on 0803 555 0192", "phone", "NG"),
+        ("my manager's mobile: 415 555 0137", "phone", "US"),
+        ("please copy my colleague ana.ruiz@mareaviajes.es on everything", "email", "ES"),
+        ("use his address, t.berg@bergvik.se", "email", "SE"),
+    ],
+)
+def test_someone_elses_number_or_address_is_never_taken_as_theirs(
+    said: str, field: str, region: str
+) -> None:
+    reading = read_message(said, region=region, requested=field)  # type: ignore[arg-type]
+    assert field not in reading.values and reading.problems[field] == "someone_elses"
+
+
+def test_their_own_address_beside_someone_elses_is_theirs() -> None:
+    said = "mine's lena@hollowayfarm.co.uk, and cc the owner on it, he's bill@hollowayfarm.co.uk"
+    assert read_message(said, region="GB", requested="email").values == {
+        "email": "lena@hollowayfarm.co.uk"
+    }
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        ("my name is deepa rao i look after the front desk", "name", "deepa rao"),
+        ("Priscilla Obi I'm the practice manager", "name", "Priscilla Obi"),
+        ("Halvorsen Bygg. We do roofs and extensions.", "company", "Halvorsen Bygg"),
+        (
+            "moss and fern design that's the agency, the client is a hotel",
+            "company",
+            "moss and fern design",
+        ),
+    ],
+)
+def test_the_answer_before_a_sentence_about_the_person_or_the_company(
+    said: str, field: str, value: str
+) -> None:
+    assert read_message(said, region="US", requested=field).values[field] == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "good morning i'm calling from the office of doctor adeyemi about your chatbot",
+        "hi, calling on behalf of my director about a demo",
+    ],
+)
+def test_calling_for_someone_names_no_company(said: str) -> None:
+    assert "company" not in read_message(said, region="US").values

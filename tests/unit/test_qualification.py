@@ -1404,3 +1404,37 @@ def test_two_numbers_said_together_are_a_range_and_a_sum_per_month_no_span(
 def test_not_knowing_whom_to_count_leaves_the_size_open() -> None:
     said = "two paid staff and maybe fifteen volunteers, not sure how you'd count that"
     assert read_answer("company_size", said).value is None
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "expected"),
+    [
+        # Deciding jointly with a peer or an officer, the person among those who decide.
+        ("authority", "the four of us partners decide it together, and I'm one of them", "decides"),
+        ("authority", "I make the call jointly with our finance director", "decides"),
+        ("authority", "me and the two dental partners, we decide together", "decides"),
+        (
+            "authority",
+            "I decide it together with the CFO, but she has the final word",
+            "influences",
+        ),
+        # Someone above them, named however the person names them.
+        ("authority", "we discuss it but anna has the final say", "influences"),
+        ("authority", "I prepare the recommendation, our Vorstand signs off", "influences"),
+        ("authority", "I'll share my view with them, but it's their call", "influences"),
+        ("authority", "Dr. Mensah decides, I just pass the info on", "researching"),
+        ("authority", "i am only deciding, nobody else", "decides"),
+        # A season with its part, a financial year's end in its own month.
+        ("timeline", "probably late summer, no rush", "year"),
+        ("timeline", "by our fiscal year end, that's the end of January", "quarter"),
+        # A month said in the speaker's language; a sum measured against another cost.
+        ("budget", "ca. 2.000 EUR/Monat", "10k_50k"),
+        ("budget", "about what a junior costs us, so 30k a year", "10k_50k"),
+        # The client's count is not the person's company.
+        ("company_size", "We're five at the agency. Our client employs about 900.", "1-10"),
+    ],
+)
+def test_joint_decisions_others_named_seasons_and_other_peoples_counts(
+    field: str, said: str, expected: str
+) -> None:
+    assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
