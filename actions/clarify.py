@@ -167,6 +167,7 @@ class ActionYesNoAnswer(StoreBacked, Action):
         if (
             answer not in ("yes", "no")
             and asks_to_hear_it_again(text)
+            and _READ_AGAIN.search(text)
             and not asks_to_hear_it_again(previous_user_text(tracker))
         ):
             # "sorry, can you repeat?": the details read out again, not an unclear answer.
@@ -314,6 +315,10 @@ def _leaving(tracker: Tracker) -> bool:
 
 
 # Each open question in other words than it was asked (the consent one needs its purpose).
+# Asked in words to hear it again ("hmm" and "what?" are no such request here).
+_READ_AGAIN = re.compile(
+    r"\b(?:repeat|again|pardon|read (?:it|them|that|those) (?:back|out))\b", re.I
+)
 _REPHRASED = {
     "summary": "utter_clarify_summary",
     "erasure": "utter_clarify_erasure",

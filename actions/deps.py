@@ -126,3 +126,16 @@ def previous_user_text(tracker: Tracker) -> str:
     """What the person said in the message before the latest one ("" if none)."""
     users = [e for e in reversed(tracker.events) if e.get("event") == "user"]
     return str(users[1].get("text") or "") if len(users) > 1 else ""
+
+
+def session_user_texts(tracker: Tracker) -> list[str]:
+    """What the person said in this session, oldest first (button payloads left out)."""
+    texts: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            texts = []
+        elif event.get("event") == "user":
+            text = str(event.get("text") or "")
+            if text and not text.startswith("/"):
+                texts.append(text)
+    return texts

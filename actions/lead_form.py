@@ -26,6 +26,7 @@ from actions.deps import (
     channel_of,
     conversation_id,
     previous_user_text,
+    session_user_texts,
 )
 from actions.handoff_in_form import turned_down_on_the_way_to_a_person
 from actions.knowledge import knowledge_answer
@@ -57,6 +58,7 @@ from bot.lead_vocabulary import is_job_title
 from bot.leads import Reading, read_message
 from bot.meeting_choice import wants_time_first
 from bot.needs import answers_the_need_question, states_a_need
+from bot.third_parties import names_of_others
 from bot.types import LEAD_FIELDS, ContactId, LeadField
 
 logger = logging.getLogger(__name__)
@@ -505,6 +507,8 @@ class ValidateLeadForm(StoreBacked, Action):
             email_hint=lead_values(tracker).get("email"),
             excluded=(self.settings.company_name,),
             caller=caller_number(tracker),
+            others=names_of_others(session_user_texts(tracker)),
+            own_name=lead_values(tracker).get("name"),
         )
 
     def _next(

@@ -128,7 +128,7 @@ _ONLY_GATHERING = re.compile(
     # "I will just give him the info", "I only pass it on"
     r"(?:just|only) (?:give|giving|pass|passing|send|sending|forward|forwarding) (?:him|her|them|it|this|the info\w*)"
     r"(?: (?:the )?info\w*| on| along)?|"
-    r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|"
+    r"finding out (?:some |a bit of |more )?(?:info\w*|details|options|prices)|(?:only|just) finding out\b|"
     r"i (?:just|only) (?:check|look|find out|gather|collect|compare)\w*|"
     # "having a nosey", "only here to see what's out there", "nobody's buying"
     r"having a (?:nosey|nose|look|peek|browse)|nosing around|poking around|(?:just|only) curious|"
@@ -157,9 +157,17 @@ _WITH_A_PEER = re.compile(
 # the person is among those who decide, and nobody above them is named.
 _DECIDES_JOINTLY = re.compile(
     r"\bi (?:\w+ )?(?:decide|choose|make (?:the|this|that) (?:call|decision)|sign (?:it )?off)\s+"
-    r"(?:it |this |that )?(?:together|jointly) with\b|"
+    r"(?:it |this |that )?(?:together|jointly) with\b(?! (?:my|our|the) (?:boss|manager|supervisor|line manager)\b)|"
     r"\b(?:decide|choose|own it|run it|sign off)\s+(?:it\s+)?(?:together|jointly)\b[^.;!?]*"
-    r"\bi(?:'m| am) one of (?:them|the (?:\w+ )?(?:partners|owners|directors|founders))\b",
+    r"\bi(?:'m| am) one of (?:them|the (?:\w+ )?(?:partners|owners|directors|founders))\b|"
+    # "the founders (me and Jo) decide everything jointly", "Tom and myself would decide it
+    # between us"
+    r"\b(?:(?!my\b|our\b|the\b)[a-z]+ and (?:me|myself|i)|(?:me|myself|i) and (?!my\b|our\b|the\b)[a-z]+)\b[^.;!?]{0,30}?\b(?:decid\w*|settle\w*|choos\w*|sort (?:it|this) out)"
+    r"[^.;!?]*\b(?:together|jointly|between us|between the two of us|between ourselves)\b",
+)
+_CAN_SIGN = re.compile(
+    r"\bi (?:can|do|will|am able to|have (?:the )?(?:authority|power) to) (?:sign (?:it |this |that )?off|"
+    r"approve (?:it|this|that)|sign (?:for )?(?:it|this|that)(?! off))\b(?! (?:up to|under|below|if|once|with))"
 )
 _FINAL_WORD_ELSEWHERE = re.compile(
     r"\bbut\b|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b"
@@ -273,6 +281,12 @@ def read_authority_statement(text: str) -> str | None:
         return "decides"
     if _DECIDES_JOINTLY.search(said) and not _FINAL_WORD_ELSEWHERE.search(said):
         return "decides"
+    if (
+        _CAN_SIGN.search(said)
+        and not _SOMEONE_ELSE_DECIDES.search(said)
+        and not _FINAL_WORD_ELSEWHERE.search(said)
+    ):
+        return "decides"  # "I'm one of two directors, so yes, I can sign it off"
     # "me and my dad decide": they decide, with the person among them.
     someone_else = bool(_SOMEONE_ELSE_DECIDES.search(_WE_WITH_A_PEER.sub("we", said)))
     gathering = bool(_ONLY_GATHERING.search(said))

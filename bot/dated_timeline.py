@@ -298,8 +298,12 @@ def months_away(text: str, today: date) -> float | None:
                 return _middle_of(year, today)
     if not found:
         return None
-    if holiday is not None and any(m.start() > holiday.start() for m in months):
-        # "after the holidays, mid-January": the month says when the holiday only hinted.
+    bare_after = holiday is not None and any(
+        f[0] > holiday.start() and _BARE_MONTH.match(text, f[0]) for f in found
+    )
+    if holiday is not None and (any(m.start() > holiday.start() for m in months) or bare_after):
+        # "after the holidays, mid-January", "after Christmas, January sometime": the month
+        # says when the holiday only hinted.
         found = [f for f in found if f[0] != holiday.start()]
     settled = [f for f in found if _SETTLED_JUST_BEFORE.search(text[max(0, f[0] - 25) : f[0]])]
     if settled and len(found) > 1:

@@ -415,7 +415,9 @@ _DEFERS = re.compile(
     r"(?:for|till|until|to)\s+(?:(?:the|our|a)\s+(?:\w+\s+)?(?:demo|meeting|call|chat|session|"
     r"conversation|person|team)s?|later|when\b(?:\s+we\s+\w+)?)|"
     r"\b(?:discuss|cover|talk about|chat about|go over|go through|get into|explain|tell you|share|"
-    r"give|answer|do|handle|sort(?: out)?)\s+"
+    r"give|answer|do|handle|sort(?: out)?|"
+    # "you would need to ask Mr. Khalid that in the demo"
+    r"ask(?:\s+(?:him|her|them|(?:mr|mrs|ms|dr)\.?\s+[^\W\d_]+|(?:(?:our|my|the)\s+)?[^\W\d_]+))?)\s+"
     r"(?:(?:that|it|this|those|them|the details|more|all (?:of )?(?:that|this|those|them))\s+)?"
     r"(?:in|on|at|during|for|when)\s+"
     r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet|zoom|teams|video)\w*\b|"
@@ -443,7 +445,7 @@ _AROUND_A_DEFERRAL = re.compile(
     r"you|to|that|it|this|if|ok|okay|just|maybe|directly|actually|honestly|for now|right|mate|tbh|"
     r"haha|really|cheers|sure|yeah|well|though|anyway|think|guess|would|better|later|then|there|"
     r"all|one|bit|much|hey|hi|hmm|umm?|uh|er|eh|so|and|but|i'?ll|will|ll|be|is|itself|instead|"
-    r"i'?m|im|am|idk|dunno|know|don'?t)\b",
+    r"i'?m|im|am|idk|dunno|know|don'?t|need|needs|have|has|you'?d|your)\b",
     re.IGNORECASE,
 )
 
@@ -563,7 +565,7 @@ _NO_DETAILS_AT_ALL = re.compile(
     # "just calling for information", "not giving my details", "anonymous please"
     r"(?:just|only|simply|merely)\s+(?:(?:here|calling|phoning|ringing|writing|looking|after|"
     r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general)\s+)*"
-    r"(?:info\w*|answers?)\b|"
+    r"(?:info\w*|answers)\b|"
     r"(?:info\w*|answers?|questions?)\s+only\b(?=\s*(?:[.!,;]|please|thanks|thank you|for now|$))|"
     r"not\s+(?:giving|sharing|leaving|providing|handing)\s+(?:out\s+)?(?:you\s+)?(?:my|any|personal)"
     r"\s+(?:details|info\w*|data|particulars)|"

@@ -47,6 +47,7 @@ from bot.lead_vocabulary import (
 )
 from bot.phone_places import dialling_region
 from bot.repair import asks_to_hear_it_again
+from bot.third_parties import is_someone_elses_address, is_someone_elses_name
 from bot.types import LeadField
 
 MAX_LENGTH: dict[LeadField, int] = {
@@ -287,7 +288,8 @@ _APOLOGY_AFTER = re.compile(
 _SELF_AFTER_NAME = re.compile(
     r"^(?P<name>(?:(?:my name is|my name's|name is|name's|this is|i am|i'm|im|it's|its)\s+)?"
     r"[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2}?)\s+"
-    r"(?:i am|i'm|i work|i run|i do|i handle|i look after|i manage)\b",
+    r"(?:(?:i am|i'm|im) (?:the|a|an|his|her|their|our|in|one)|i work|i run|i do|i handle|i look after|"
+    r"i manage)\b",
     re.I,
 )
 
@@ -1807,6 +1809,14 @@ _OTHERS_CONTACT = re.compile(
 )
 
 
+_NAME_OF_SOMEONE_ELSE = re.compile(
+    r"^\W*(?:(?:it'?s|it is|this is|that'?s|that is|the (?:demo|meeting|call|request|enquiry) is)\s+)?"
+    r"(?:for|on behalf of)\s+(?!me\b|myself\b|us\b|now\b|the moment\b)|"
+    r"\b(?:he|she)(?:'s| is) the one\b|\b(?:his|her) name(?:'s| is)\b",
+    re.IGNORECASE,
+)
+
+
 def _someone_elses(before: str) -> bool:
     """Whether the words just before an address or number give it as someone else's."""
     clause = re.split(r"[.;!?]\s|,\s*(?:and|but)\b|\b(?:mine|my own)\b", before)[-1]
@@ -2096,6 +2106,8 @@ def read_message(
     email_hint: str | None = None,
     excluded: Iterable[str] = (),
     caller: str | None = None,
+    others: Iterable[str] = (),
+    own_name: str | None = None,
 ) -> Reading:
     """Everything a message says about the lead, with the asked-for field read generously.
 
@@ -2104,6 +2116,8 @@ def read_message(
     when the words of the answer do not read as one. `excluded` names the company running
     the bot, which is never the person's own. `caller` is the number a phone or text
     conversation comes from: its country is the first guess for a national number.
+    `others` are names the person gave as someone else's (bot/third_parties.py): neither
+    they nor an address made of them is the person's own.
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
@@ -2112,6 +2126,9 @@ def read_message(
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
     # details as a comma does ("24/7" and "and/or" keep theirs).
     text = _LIST_SEPARATOR.sub(", ", text)
+    if requested == "name" and _NAME_OF_SOMEONE_ELSE.search(text):
+        # "It's for Richard Hale, he's the one you need": the boss's name, not theirs.
+        return Reading(problems={"name": "someone_elses"})
     if requested == "name":
         text = _name_answer(text)
     elif requested == "company":
@@ -2137,6 +2154,9 @@ def read_message(
             found["name"] = name
     for field_name, value in found.items():
         reading.values.setdefault(field_name, value)
+    others = tuple(others)
+    if others:
+        _drop_someone_elses(reading, requested, others, own_name)
     if requested is None or requested in reading.values:
         return reading
     if leaves_for_now(text) or wants_no_details(text):
@@ -2168,6 +2188,8 @@ def read_message(
             return reading  # "no phone, thanks" answers nothing else either
     if requested == "name":
         _answer_name(statements, banned, persons, reading)
+        if others:
+            _drop_someone_elses(reading, requested, others, own_name)
     elif requested == "company":
         _answer_company(statements, banned, organizations, reading)
     elif requested == "role":
@@ -2181,6 +2203,22 @@ def read_message(
     elif requested == "need":
         reading.problems["need"] = "empty"
     return reading
+
+
+def _drop_someone_elses(
+    reading: Reading, requested: LeadField | None, others: tuple[str, ...], own_name: str | None
+) -> None:
+    """A name or address that is someone else's (said so earlier) is not the person's."""
+    name = reading.values.get("name")
+    if name is not None and is_someone_elses_name(name, others):
+        del reading.values["name"]
+        if requested == "name":
+            reading.problems["name"] = "someone_elses"
+    email = reading.values.get("email")
+    if email is not None and is_someone_elses_address(email, others, own_name or name):
+        del reading.values["email"]
+        if requested == "email":
+            reading.problems["email"] = "someone_elses"
 
 
 _CLAUSE = re.compile(r"[,.;!]+|\s+-\s+")

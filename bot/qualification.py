@@ -1508,7 +1508,10 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:within|in|by|before|by the end of|before the end of|during) the year|"
                 r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12]|"
                 # "late spring", "in the early autumn": a season set in the year ahead
-                r"(?:in (?:the )?)?(?:early|late|mid)[- ]?(?:spring|summer|autumn|fall))\b", re.I), "year"),
+                r"(?:in (?:the )?)?(?:early|late|mid)[- ]?(?:spring|summer|autumn|fall)|"
+                # "summer probably", "maybe next autumn": a season in the year ahead
+                r"^\W*(?:(?:maybe|probably|prob|perhaps|hopefully|ideally|around|sometime|next)\W+)*"
+                r"(?:spring|summer|autumn)\b|next (?:spring|summer|autumn|fall))\b", re.I), "year"),
     (re.compile(r"\b(?:no (?:rush|hurry|timeline|plans?|deadline)|not (?:yet|soon|any time soon)|"
                 r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
                 r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"
@@ -1767,6 +1770,16 @@ _FOR_THIS = re.compile(
 )
 
 
+_NO_RUSH_ALONE = re.compile(
+    r"^\W*(?:(?:oh|um+|uh+|er+|erm|well|honestly|really|so|hmm+|eh|ah)\W+)*"
+    r"(?:(?:there'?s |there is )?no (?:rush|hurry)|(?:we'?re |i'?m |we are |i am )?not in (?:a|any) "
+    r"(?:rush|hurry)|whenever)"
+    r"(?:\W+(?:really|honestly|at all|whenever|no rush|no hurry|tbh|mate|to be honest|its ready|"
+    r"it'?s ready|is fine|works|suits))*\W*$",
+    re.I,
+)
+
+
 def read_answer(
     field_name: str,
     text: str,
@@ -1780,6 +1793,10 @@ def read_answer(
     text = without_particles(text) or text
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
+    if field_name == "timeline" and _NO_RUSH_ALONE.match(text.strip()):
+        # "no rush", "oh whenever": no hurry, and no time said; nothing is filed (the
+        # button "No set timeline" and "no fixed date" are an answer, "later").
+        return Answer(None, declined=True)
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)

@@ -392,6 +392,22 @@ def _about_the_product(text: str) -> str | None:
     return REQUEST_INFO
 
 
+# Words any question about price has: "what's the damage", "is there a free tier".
+_MONEY_WORDS = re.compile(
+    r"\b(?:pric\w*|cost\w*|ballpark|worth it|cheap\w*|expensive|pricey|afford\w*|money|pay\w*|paid|fees?|"
+    r"charg\w*|rates?|tariffs?|budget\w*|plans?|tiers?|packages?|quotes?|quotation|subscription\w*|"
+    r"licen[cs]\w*|trial|free|discount\w*|invoice\w*|billing|bill|much|damage|outlay|set (?:me|us) back|"
+    r"per (?:seat|user|month|year)|monthly|annual\w*|dollars?|euros?|pounds?|bucks|quid|grand|"
+    r"precio|preis|prix|prezzo|preço)\b|[$€£¥₹]",
+    re.IGNORECASE,
+)
+_SPEAK_TO_SALES = re.compile(
+    r"\b(?:speak|talk|chat|call)\w*\s+(?:with|to)\s+(?:someone\s+(?:from|in|on)\s+)?(?:your|the|a)\s+"
+    r"sales\b",
+    re.IGNORECASE,
+)
+
+
 # A job with "operator" in it, said as what the person does.
 _OPERATOR_ROLE = re.compile(
     r"^\W*(?:(?:i'?m|i am|im|just|the|an?|me|it'?s)\s+)*(?:owner|machine|equipment|plant|crane|"
@@ -675,6 +691,12 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     ):
         # "first can you tell me if i am speaking to a machine" asks about this chat.
         return "bot_challenge"
+    if intent == "ask_pricing" and not _MONEY_WORDS.search(text):
+        # "Ask Richard." asks nothing about money, however DIET placed it.
+        return "nlu_fallback"
+    if intent in ("request_info", "ask_capabilities") and _SPEAK_TO_SALES.search(text):
+        # "my manager wants to speak with your sales team about a chatbot": sales, now.
+        return "talk_to_sales"
     if intent in ("human_handoff", "talk_to_sales") and _OPERATOR_ROLE.search(text):
         return "inform"  # "owner operator" is what they do, not a request for an operator
     if intent not in _OTHER_PERSON_INTENTS and _asks_for_a_person(text):

@@ -189,3 +189,24 @@ def test_an_introduction_gives_name_and_company(stack: Stack, sender: str) -> No
     contact = stored(stack, sender)
     assert contact is not None
     assert (contact.name, contact.company) == ("Pieter van der Berg", "Koala Freight Pty Ltd")
+
+
+def test_someone_elses_number_is_refused_and_their_own_kept(stack: Stack, sender: str) -> None:
+    """Nobody's details are stored as someone else's: a boss's number given at the phone
+    question is not kept, the bot says why, and the person's own number then is."""
+    reach(stack, sender, "phone")
+    said = stack.text(sender, "best to call my manager on +44 20 7946 0321, she decides")
+    contact = stored(stack, sender)
+    assert contact is not None and contact.phone is None
+    assert "your own" in said and asked(stack, sender) == "phone"
+    stack.say(sender, "mine is +44 20 7946 0774")
+    contact = stored(stack, sender)
+    assert contact is not None and contact.phone == "+442079460774"
+
+
+def test_a_name_given_for_someone_else_is_not_stored(stack: Stack, sender: str) -> None:
+    reach(stack, sender, "name")
+    stack.say(sender, "it's for my boss really, Marcus Webb")
+    contact = stored(stack, sender)
+    assert contact is None or contact.name is None
+    assert asked(stack, sender) == "name"

@@ -670,3 +670,24 @@ def test_setting_up_a_call_with_sales_is_a_meeting() -> None:
     said = "hello, could we set up a call with your sales people next week"
     assert corrected_intent(said, "talk_to_sales", []) == "book_meeting"
     assert corrected_intent("I want to talk to sales", "talk_to_sales", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "intent"),
+    [
+        # Words that say nothing about money are no question about price.
+        ("Check with Joanne.", "ask_pricing", "nlu_fallback"),
+        ("what sort of outlay are we looking at", "ask_pricing", None),
+        ("is it pricey for a two-person shop", "ask_pricing", None),
+        # Someone asked to be put through to sales, for themselves or for their boss.
+        (
+            "our owner would like to talk to your sales people this week about the website bot",
+            "request_info",
+            "talk_to_sales",
+        ),
+    ],
+)
+def test_price_needs_money_words_and_speaking_to_sales_is_sales(
+    text: str, guess: str, intent: str | None
+) -> None:
+    assert corrected_intent(text, guess, []) == intent

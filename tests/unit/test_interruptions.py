@@ -6,6 +6,7 @@ import pytest
 
 from bot.interruptions import (
     declines,
+    defers,
     has_cue,
     interrupts_form,
     is_question,
@@ -525,3 +526,10 @@ def test_a_subject_or_a_job_is_no_request_to_stop_or_for_a_person(said: str, int
 )
 def test_stopping_and_asking_for_an_operator_keep_their_words(said: str, intent: str) -> None:
     assert has_cue(intent, said)
+
+
+@pytest.mark.parametrize(
+    "said", ["you'd have to ask our chairman that in the meeting", "ask her on the call, please"]
+)
+def test_asking_someone_else_on_the_call_puts_the_question_off(said: str) -> None:
+    assert defers(said)

@@ -1337,3 +1337,21 @@ def test_the_answer_before_a_sentence_about_the_person_or_the_company(
 )
 def test_calling_for_someone_names_no_company(said: str) -> None:
     assert "company" not in read_message(said, region="US").values
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "it's for my director, Oscar Lindqvist",
+        "on behalf of Mrs. Adebayo",
+        "Ngozi Eze, she's the one to talk to",
+    ],
+)
+def test_a_name_given_as_someone_elses_is_not_taken_as_theirs(said: str) -> None:
+    reading = read_message(said, region="US", requested="name")
+    assert "name" not in reading.values and reading.problems["name"] == "someone_elses"
+
+
+def test_a_need_that_says_when_they_answer_is_no_refusal() -> None:
+    said = "people message us on weekends and we only answer on Mondays"
+    assert read_message(said, region="US", requested="need").values["need"] == said

@@ -90,7 +90,7 @@ def test_authority(text: str, intent: str | None, expected: str) -> None:
         ("in 2 months", "quarter"),
         ("next quarter", "quarter"),
         ("in six months", "year"),
-        ("no rush", "later"),
+        ("no rush, nothing booked before 2028", "later"),
         ("not any time soon", "later"),
         ("in 3 weeks", "now"),
         ("within 18 months", "later"),
@@ -392,9 +392,17 @@ def test_who_decides_in_everyday_words(said: str, authority: str) -> None:
     assert read_authority(said) == authority
 
 
-@pytest.mark.parametrize("said", ["whenever suits", "we're not in any rush", "no firm date yet"])
-def test_no_hurry_is_no_set_timeline(said: str) -> None:
+@pytest.mark.parametrize("said", ["no firm date yet", "no timeline, only exploring"])
+def test_no_set_date_is_no_set_timeline(said: str) -> None:
     assert read_answer("timeline", said).value == "later"
+
+
+@pytest.mark.parametrize("said", ["whenever suits", "we're not in any rush", "no rush really"])
+def test_no_hurry_alone_files_no_timeline(said: str) -> None:
+    """Most people reading "no rush" alone file no time at all (persona and probe authors,
+    about 11 to 8): a wrong detail is worse than a missing one, so nothing is filed."""
+    answer = read_answer("timeline", said)
+    assert answer.value is None and answer.declined
 
 
 @pytest.mark.parametrize(
@@ -1359,9 +1367,8 @@ def test_a_department_counted_is_no_company_size(said: str, expected: str | None
         ),
         ("company_size", "35 - 40 people", "11-50"),
         ("authority", "only me, there's no one else to answer to", "decides"),
-        # A time named wins over "no rush"; "no rush" alone is later.
+        # A time named wins over "no rush".
         ("timeline", "no hurry, probably sometime next year", "year"),
-        ("timeline", "no rush really", "later"),
     ],
 )
 def test_a_total_before_its_parts_and_a_time_after_no_rush(
@@ -1424,6 +1431,13 @@ def test_not_knowing_whom_to_count_leaves_the_size_open() -> None:
         ("authority", "I'll share my view with them, but it's their call", "influences"),
         ("authority", "Dr. Mensah decides, I just pass the info on", "researching"),
         ("authority", "i am only deciding, nobody else", "decides"),
+        ("authority", "the two owners (Kemi and me) decide it jointly", "decides"),
+        ("authority", "Marta and myself, we'd settle it between us", "decides"),
+        ("authority", "just finding out for now, nothing decided", "researching"),
+        # A season with nothing before it, or the next one.
+        ("timeline", "autumn probably", "year"),
+        ("timeline", "maybe next spring", "year"),
+        ("timeline", "after New Year's, February sometime", "quarter"),
         # A season with its part, a financial year's end in its own month.
         ("timeline", "probably late summer, no rush", "year"),
         ("timeline", "by our fiscal year end, that's the end of January", "quarter"),
@@ -1438,3 +1452,14 @@ def test_joint_decisions_others_named_seasons_and_other_peoples_counts(
     field: str, said: str, expected: str
 ) -> None:
     assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("I'm one of three partners, and yes, I can approve it", "decides"),
+        ("one of the owners, I can sign it off myself", "decides"),
+    ],
+)
+def test_one_of_several_who_can_sign_it_off_decides(said: str, expected: str) -> None:
+    assert read_answer("authority", said).value == expected
