@@ -210,7 +210,18 @@ def names_a_tool(text: str) -> bool:
 
 
 def is_place(text: str) -> bool:
+    """ "Melbourne", and a place in a place: "seoul korea", "Leeds, UK"."""
     value = key(text)
+    if value in PLACES or _without_article(value) in PLACES:
+        return True
+    words = value.replace(",", " ").split()
+    return any(
+        _one_place(" ".join(words[:cut])) and _one_place(" ".join(words[cut:]))
+        for cut in range(1, len(words))
+    )
+
+
+def _one_place(value: str) -> bool:
     return value in PLACES or _without_article(value) in PLACES
 
 

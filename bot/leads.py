@@ -820,6 +820,8 @@ _NAME_CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
         True,
     ),
     (re.compile(r"\b(?i:this is)\s+"), True),
+    # "hi its carl from fenwick engineering": a caller's name marked by where they are from
+    (re.compile(r"\b(?i:it'?s|its)\s+(?=[^\W\d_]+\s+(?:[^\W\d_]+\s+)?(?i:from)\s)"), True),
 )
 _CALLING_FROM = re.compile(
     r"\b(?i:(?:i'?m|i am|i’m|we'?re|we are)\s+)?(?i:calling|ringing|phoning|writing)\s+"

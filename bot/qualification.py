@@ -1155,7 +1155,11 @@ def _size_from(
 _BUDGET_NOT_SET = re.compile(
     r"\bno budget (?:(?:has been |is |was )?(?:allocated|set|agreed|approved|signed off|assigned|"
     r"decided|confirmed|earmarked))\b|\bbudget(?:'s| is| has)? not (?:been )?"
-    r"(?:set|allocated|agreed|approved|decided)\b",
+    r"(?:set|allocated|agreed|approved|decided)\b|"
+    # "there's no budget, I'm just seeing what's out there", "no budget yet": none set,
+    # which is not a budget of nothing
+    r"\bno budget\b[^.;!?]{0,40}?\b(?:just|only|still) (?:looking|seeing|browsing|exploring|"
+    r"researching|curious|comparing)|\bno budget (?:for now|at the moment|figure)\b",
     re.I,
 )
 _NO_BUDGET = re.compile(
@@ -1847,6 +1851,8 @@ def read_answer(
         return Answer(None, follow_up=NOT_THE_DECIDER)
     if _NOT_SURE.search(text) or intent in ("skip", "deny"):
         return Answer(None, declined=True)
+    if field_name == "budget" and _BUDGET_NOT_SET.search(text):
+        return Answer(None, declined=True)  # "no budget set yet": not known, and not asked again
     return Answer(None)
 
 

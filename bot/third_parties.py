@@ -30,10 +30,9 @@ _INTRODUCED = re.compile(
     rf"(?:(?i:(?:my|our)\s+{_RELATION},?)\s+)?"
     # A company is "for" too ("a chatbot for Green Valley Dental"): a bare name only with a
     # person's pronoun after it ("it's for Richard Hale, he's the one you need").
-    rf"(?:(?i:{_TITLE})\s+(?P<for_titled>{_AFTER_TITLE})|(?P<for_plain>{_CAPITALISED})(?=\s*,?\s*(?i:he|she)\b))|"
-    # "Mr. Khalid will decide", "ma'am carla wants": a title no one gives themselves
-    rf"(?<!this is )(?<!i am )(?<!i'm )(?<!it's )(?<!name is )(?i:\b{_TITLE})\s+(?P<title_only>{_AFTER_TITLE})",
+    rf"(?:(?i:{_TITLE})\s+(?P<for_titled>{_AFTER_TITLE})|(?P<for_plain>{_CAPITALISED})(?=\s*,?\s*(?i:he|she)\b))",
 )
+# A title alone says nothing of whose name it is: "Kind regards, Dr. Katrin Vogel" signs off.
 # Words a recognizer runs on with after a name: "mister rajesh malhotra he wants".
 _NOT_A_NAME_WORD = frozenset(
     [

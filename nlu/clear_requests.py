@@ -427,10 +427,20 @@ _SAME_PERSON_AGAIN = re.compile(
 )
 
 
+# "can i talk to one of your people", "could I speak with a real person": asked as a
+# question, meant as a request.
+_CAN_I_TALK_TO_SOMEONE = re.compile(
+    r"\b(?:can|could|may)\s+i\s+(?:please\s+|just\s+)?(?:talk|speak|chat)\s+(?:to|with)\s+"
+    r"(?:one of your (?:people|team|staff|colleagues)|some(?:one|body)(?! (?:about|who))|a (?:real |live |actual )?"
+    r"(?:person|human|rep|representative|salesperson)|an? (?:actual |real )?(?:agent|human))\b",
+    re.IGNORECASE,
+)
+
+
 def _asks_for_a_person(text: str) -> bool:
     """ "Look, I just need to speak to somebody": the person asks for one for themselves,
     not about one ("my team will speak to someone", "can I speak to someone?" is asked)."""
-    if _SAME_PERSON_AGAIN.search(text):
+    if _SAME_PERSON_AGAIN.search(text) or _CAN_I_TALK_TO_SOMEONE.search(text):
         return True
     found = _CONNECT_ME.search(text)
     if found is None or is_question(text):

@@ -679,6 +679,13 @@ def test_setting_up_a_call_with_sales_is_a_meeting() -> None:
         ("Check with Joanne.", "ask_pricing", "nlu_fallback"),
         ("what sort of outlay are we looking at", "ask_pricing", None),
         ("is it pricey for a two-person shop", "ask_pricing", None),
+        # A person asked for in question form is a request for one.
+        (
+            "hello this is ana from rio tiles could i speak with a real person",
+            "nlu_fallback",
+            "human_handoff",
+        ),
+        ("can I chat with one of your team please", "inform", "human_handoff"),
         # Someone asked to be put through to sales, for themselves or for their boss.
         (
             "our owner would like to talk to your sales people this week about the website bot",

@@ -1355,3 +1355,18 @@ def test_a_name_given_as_someone_elses_is_not_taken_as_theirs(said: str) -> None
 def test_a_need_that_says_when_they_answer_is_no_refusal() -> None:
     said = "people message us on weekends and we only answer on Mondays"
     assert read_message(said, region="US", requested="need").values["need"] == said
+
+
+@pytest.mark.parametrize(
+    "said", ["i'm calling from lagos nigeria", "calling from Perth, Australia"]
+)
+def test_a_place_in_a_place_is_no_company(said: str) -> None:
+    assert "company" not in read_message(said, region="US").values
+
+
+def test_a_callers_its_name_from_company() -> None:
+    said = "yeah hi its priya from lakeside dental can someone ring me back"
+    assert dict(read_message(said, region="US").values) == {
+        "name": "priya",
+        "company": "lakeside dental",
+    }

@@ -1444,12 +1444,15 @@ def test_not_knowing_whom_to_count_leaves_the_size_open() -> None:
         # A month said in the speaker's language; a sum measured against another cost.
         ("budget", "ca. 2.000 EUR/Monat", "10k_50k"),
         ("budget", "about what a junior costs us, so 30k a year", "10k_50k"),
+        # No budget while only looking is none set, not a budget of nothing.
+        ("budget", "no budget really, we're only comparing options", None),
+        ("budget", "no budget at all, we can't spend a penny", "under_1k"),
         # The client's count is not the person's company.
         ("company_size", "We're five at the agency. Our client employs about 900.", "1-10"),
     ],
 )
 def test_joint_decisions_others_named_seasons_and_other_peoples_counts(
-    field: str, said: str, expected: str
+    field: str, said: str, expected: str | None
 ) -> None:
     assert read_answer(field, said, today=date(2026, 12, 5)).value == expected
 

@@ -22,7 +22,7 @@ from bot.third_parties import (
         ("we need a bot for the shop. Her name's Temitope Bello, she owns it", ["Temitope Bello"]),
         ("i'm phoning for doctor amara nwosu she runs the clinic", ["amara nwosu"]),
         ("it's for Luca Bianchi, he handles all of this", ["Luca Bianchi"]),
-        ("Mr. Fernandes will make the decision", ["Fernandes"]),
+        ("Kind regards, Dr. Amal Haddad", []),
         # A company said after "for" or "on behalf of", and oneself with a title, are no one else.
         ("we'd like a chatbot for Green Valley Dental", []),
         ("writing on behalf of Pike & Sons Joinery", []),
