@@ -212,7 +212,7 @@ def names_a_tool(text: str) -> bool:
 def is_place(text: str) -> bool:
     """ "Melbourne", and a place in a place: "seoul korea", "Leeds, UK"."""
     value = key(text)
-    if value in PLACES or _without_article(value) in PLACES:
+    if _one_place(value):
         return True
     words = value.replace(",", " ").split()
     return any(

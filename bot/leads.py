@@ -47,7 +47,12 @@ from bot.lead_vocabulary import (
 )
 from bot.phone_places import dialling_region
 from bot.repair import asks_to_hear_it_again
-from bot.third_parties import is_someone_elses_address, is_someone_elses_name
+from bot.third_parties import (
+    given_as_someone_elses,
+    is_someone_elses_address,
+    is_someone_elses_name,
+    names_someone_else,
+)
 from bot.types import LeadField
 
 MAX_LENGTH: dict[LeadField, int] = {
@@ -1797,38 +1802,11 @@ def _spoken_local(tokens: list[str]) -> str | None:
     return "".join(parts) or None
 
 
-# Whose address or number follows: "his number is ...", "you can reach ma'am carla at ...",
-# "my boss's email is ...", "cc my colleague ...". Someone else's is never stored as theirs.
-_OTHERS_CONTACT = re.compile(
-    r"\b(?:his|her|their|(?!(?:it|that|what|here|there|let|he|she|who|one|name|mine)'s\b)[a-z]+'s|"
-    r"(?:my|our) (?:boss|manager|director|ceo|md|husband|wife|partner|colleague|assistant|pa|"
-    r"secretary|client|owner|supervisor|dad|mum|mom|father|mother|son|daughter|brother|sister)(?:'s)?)"
-    r"\s+(?:\w+\s+)?(?:e-?mail|address|number|phone|mobile|cell|line|whatsapp)\b|"
-    r"\b(?:reach|call|contact|e-?mail|ring|text|message|cc|copy)\s+(?:in\s+)?"
-    r"(?:him|her|them|(?:ma'?am|sir|mr|mrs|ms|miss|dr|doc)\.?\s+\w+|(?:my|our) \w+)\s+(?:at|on|via|through)\b|"
-    r"\bcc\b|\bcopy (?:in )?(?:(?:my|our) \w+|him|her|them)\b",
-    re.IGNORECASE,
-)
-
-
-_NAME_OF_SOMEONE_ELSE = re.compile(
-    r"^\W*(?:(?:it'?s|it is|this is|that'?s|that is|the (?:demo|meeting|call|request|enquiry) is)\s+)?"
-    r"(?:for|on behalf of)\s+(?!me\b|myself\b|us\b|now\b|the moment\b)|"
-    r"\b(?:he|she)(?:'s| is) the one\b|\b(?:his|her) name(?:'s| is)\b",
-    re.IGNORECASE,
-)
-
-
-def _someone_elses(before: str) -> bool:
-    """Whether the words just before an address or number give it as someone else's."""
-    clause = re.split(r"[.;!?]\s|,\s*(?:and|but)\b|\b(?:mine|my own)\b", before)[-1]
-    return bool(_OTHERS_CONTACT.search(clause))
-
-
 def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str:
     candidates = _EMAIL_CANDIDATE.findall(text)
-    if any(_someone_elses(text[: text.find(c)]) for c in candidates):
-        for candidate in [c for c in candidates if _someone_elses(text[: text.find(c)])]:
+    elses = [c for c in candidates if given_as_someone_elses(text[: text.find(c)])]
+    if elses:
+        for candidate in elses:
             text = text.replace(candidate, " ")
         candidates = [c for c in candidates if c in text]
         if not candidates:
@@ -2057,7 +2035,7 @@ def _take_phone(
         # "plus four nine thirty one two three...": "thirty" is the 30 of Berlin's area
         # code when "thirty-one" gives no number.
         text = alone
-    if match is not None and _someone_elses(text[: match.start]):
+    if match is not None and given_as_someone_elses(text[: match.start]):
         if requested == "phone":
             reading.problems["phone"] = "someone_elses"
         return text[: match.start] + " " + text[match.end :]
@@ -2128,7 +2106,7 @@ def read_message(
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
     # details as a comma does ("24/7" and "and/or" keep theirs).
     text = _LIST_SEPARATOR.sub(", ", text)
-    if requested == "name" and _NAME_OF_SOMEONE_ELSE.search(text):
+    if requested == "name" and names_someone_else(text):
         # "It's for Richard Hale, he's the one you need": the boss's name, not theirs.
         return Reading(problems={"name": "someone_elses"})
     if requested == "name":

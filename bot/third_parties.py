@@ -76,6 +76,40 @@ _NOT_A_NAME_WORD = frozenset(
 )
 
 
+# Whose address or number follows: "his number is ...", "you can reach ma'am carla at ...",
+# "my boss's email is ...", "cc my colleague ...". Someone else's is never stored as theirs.
+_OTHERS_CONTACT = re.compile(
+    r"\b(?:his|her|their|(?!(?:it|that|what|here|there|let|he|she|who|one|name|mine)'s\b)[a-z]+'s|"
+    r"(?:my|our) (?:boss|manager|director|ceo|md|husband|wife|partner|colleague|assistant|pa|"
+    r"secretary|client|owner|supervisor|dad|mum|mom|father|mother|son|daughter|brother|sister)(?:'s)?)"
+    r"\s+(?:\w+\s+)?(?:e-?mail|address|number|phone|mobile|cell|line|whatsapp)\b|"
+    r"\b(?:reach|call|contact|e-?mail|ring|text|message|cc|copy)\s+(?:in\s+)?"
+    r"(?:him|her|them|(?:ma'?am|sir|mr|mrs|ms|miss|dr|doc)\.?\s+\w+|(?:my|our) \w+)\s+(?:at|on|via|through)\b|"
+    r"\bcc\b|\bcopy (?:in )?(?:(?:my|our) \w+|him|her|them)\b",
+    re.IGNORECASE,
+)
+
+
+_NAME_OF_SOMEONE_ELSE = re.compile(
+    r"^\W*(?:(?:it'?s|it is|this is|that'?s|that is|the (?:demo|meeting|call|request|enquiry) is)\s+)?"
+    r"(?:for|on behalf of)\s+(?!me\b|myself\b|us\b|now\b|the moment\b)|"
+    r"\b(?:he|she)(?:'s| is) the one\b|\b(?:his|her) name(?:'s| is)\b",
+    re.IGNORECASE,
+)
+
+
+def given_as_someone_elses(before: str) -> bool:
+    """Whether the words just before an address or number give it as someone else's."""
+    clause = re.split(r"[.;!?]\s|,\s*(?:and|but)\b|\b(?:mine|my own)\b", before)[-1]
+    return bool(_OTHERS_CONTACT.search(clause))
+
+
+def names_someone_else(text: str) -> bool:
+    """Whether an answer to "what's your name?" gives someone else's ("it's for Richard
+    Hale, he's the one you need")."""
+    return bool(_NAME_OF_SOMEONE_ELSE.search(text))
+
+
 def names_of_others(texts: Iterable[str]) -> list[str]:
     """The names of people the visitor mentioned as someone else (boss, client, spouse)."""
     found: list[str] = []
