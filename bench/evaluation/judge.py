@@ -29,6 +29,7 @@ class Verdict:
     held_as_claims: list[str] = field(default_factory=list)
     summaries_shown: int = 0
     summaries_corrected: int = 0
+    options_pressed: int = 0
     fallbacks: int = 0
     turns: int = 0
     turns_to_goal: int | None = None
@@ -49,6 +50,7 @@ def judge(transcript: Transcript, store: ProfileStore) -> Verdict:
         success=False,
         summaries_shown=transcript.summaries_shown,
         summaries_corrected=transcript.summaries_corrected,
+        options_pressed=transcript.options_pressed,
         fallbacks=transcript.fallbacks,
         turns=len(transcript.turns),
         turns_to_goal=transcript.reached_at,

@@ -31,6 +31,7 @@ def figures(verdicts: Sequence[Verdict]) -> dict[str, Any]:
         "values_held_as_claims": sum(len(v.held_as_claims) for v in verdicts),
         "summaries_shown": shown,
         "summaries_corrected": corrected,
+        "options_pressed": sum(v.options_pressed for v in verdicts),
         "fallbacks_per_conversation": round(sum(v.fallbacks for v in verdicts) / len(verdicts), 3),
         "turns_to_lead_median": statistics.median(to_lead) if to_lead else None,
         "turn_ms_p50": round(statistics.median(times), 1) if times else None,
@@ -107,6 +108,10 @@ def markdown(name: str, report: dict[str, Any]) -> str:
             f"{report['summaries_corrected']} of {report['summaries_shown']} shown",
         ),
         ("fallbacks per conversation", report["fallbacks_per_conversation"]),
+        (
+            "qualifying answers pressed after not being understood",
+            report.get("options_pressed", 0),
+        ),
         ("turns to a confirmed lead (median)", report["turns_to_lead_median"]),
         ("turn time p50 (ms)", report["turn_ms_p50"]),
     ]

@@ -35,6 +35,37 @@ ASK_KINDS: dict[str, str] = {
     "utter_ask_lookup_address": "email",
 }
 YES_NO_KINDS = frozenset({"summary", "consent_email", "consent_sms", "erasure", "offer"})
+# The bot saying it did not get a qualifying answer, or asking which of two it was: the
+# question comes again with its options as buttons.
+NOT_UNDERSTOOD = frozenset({"utter_qualify_not_understood", "utter_ask_authority_not_you"})
+# Which option a person picks for what they meant, by the option's words (marketers edit
+# the titles in the studio, so they are matched loosely).
+OPTION_WORDS: dict[str, dict[str, str]] = {
+    "company_size": {
+        "1-10": r"^1\s*-\s*10\b",
+        "11-50": r"^11\s*-\s*50\b",
+        "51-200": r"^51\s*-\s*200\b",
+        "201-1000": r"^201\s*-\s*1,?000\b",
+        "1000+": r"^1,?000\s*\+|more than 1,?000|over 1,?000",
+    },
+    "authority": {
+        "decides": r"\bi decide\b|final say",
+        "influences": r"influence|have a say",
+        "researching": r"research|looking into",
+    },
+    "budget": {
+        "under_1k": r"under \$?1k|less than \$?1",
+        "1k_10k": r"\$?1k\s*-\s*\$?10k",
+        "10k_50k": r"\$?10k\s*-\s*\$?50k",
+        "over_50k": r"over \$?50k|more than \$?50",
+    },
+    "timeline": {
+        "now": r"within a month|this month",
+        "quarter": r"1\s*-\s*3 months|within 3 months|this quarter",
+        "year": r"this year|within a year|12 months",
+        "later": r"no set|later|no timeline",
+    },
+}
 TOPIC_ANSWERS: dict[str, frozenset[str]] = {
     "what_it_does": frozenset({"utter_answer_what_it_does", "utter_help"}),
     "pricing": frozenset({"utter_pricing"}),
@@ -101,6 +132,8 @@ class Transcript:
     summaries_corrected: int = 0
     questions_asked: int = 0
     questions_answered: int = 0
+    # Qualifying answers given by pressing an option after the bot did not get the words
+    options_pressed: int = 0
     reached_at: int | None = None  # the turn the goal was reached in
     loop: bool = False
     error: str | None = None
@@ -180,7 +213,8 @@ class Player:
                 self._asks.remove(after)
                 return self._ask(after)
             self._last_kind = kind
-            return self._answer(kind, message)
+            option = self._option_after_not_understood(kind, heard)
+            return option if option is not None else self._answer(kind, message)
         buttons = heard[-1].buttons if heard else ()
         if buttons and self._last_kind in YES_NO_KINDS:
             return self._click_meaning(buttons, self._last_kind)
@@ -266,6 +300,25 @@ class Player:
             if expected is None:
                 return f"no, I didn't give you a {label.lower()}, please remove it"
             return template.format(label=label.lower(), value=expected)
+        return None
+
+    def _option_after_not_understood(self, kind: str, heard: list[BotMessage]) -> str | None:
+        """Not understood and shown the options: a person presses the one they meant,
+        unless the persona's author wrote other words for a second try."""
+        if kind not in OPTION_WORDS or not any(n in NOT_UNDERSTOOD for m in heard for n in m.names):
+            return None
+        meant = self.persona.expect.get(kind)
+        if not isinstance(meant, str) or len(self.persona.says.get(kind, ())) > self._times.get(
+            kind, 0
+        ):
+            return None
+        pattern = OPTION_WORDS[kind].get(meant)
+        buttons = next((m.buttons for m in reversed(heard) if m.buttons), ())
+        for title, payload in buttons:
+            if pattern and re.search(pattern, title.lower()):
+                self._times[kind] = self._times.get(kind, 0) + 1
+                self.transcript.options_pressed += 1
+                return self._press(title, payload)
         return None
 
     def _click_meaning(self, buttons: tuple[tuple[str, str], ...], kind: str) -> str:

@@ -121,3 +121,56 @@ def test_values_compare_as_the_readme_says() -> None:
 def test_response_names_survive_the_voice_channel_joining_messages() -> None:
     spoken = "Got it. Let's carry on with your details. What's the best email address to reach you?"
     assert BOOK.names_in(spoken) == ["utter_form_continue", "utter_ask_lead_email"]
+
+
+class OptionsLine(ScriptedLine):
+    """Asks who decides, then says it did not get the answer and asks again, with buttons."""
+
+    ASK = "Will you be the one making the decision on this?"
+    OPTIONS = (
+        ("Yes, I decide", "I decide"),
+        ("I influence it", "I influence the decision"),
+        ("Just researching", "Just researching"),
+    )
+
+    def send(self, text: str) -> list[BotMessage]:
+        self.said.append(text)
+        if len(self.said) == 1:
+            return [BotMessage(self.ASK, self.OPTIONS, tuple(BOOK.names_in(self.ASK)))]
+        if len(self.said) == 2:
+            sorry = "Sorry, I didn't get that. You can pick one of the options, answer in your own words, or say skip."
+            return [
+                BotMessage(sorry, (), tuple(BOOK.names_in(sorry))),
+                BotMessage(self.ASK, self.OPTIONS, tuple(BOOK.names_in(self.ASK))),
+            ]
+        self.ended = True
+        return [BotMessage("No problem.", (), ())]
+
+
+def test_not_understood_a_person_presses_the_option_they_meant() -> None:
+    who = persona(
+        says={"authority": ("it's complicated, the board has views",)},
+        expect={"authority": "influences"},
+    )
+    line = OptionsLine([])
+    transcript = Player(who, line).play()
+    assert line.said[1:] == ["it's complicated, the board has views", "I influence the decision"]
+    assert transcript.options_pressed == 1
+
+
+def test_an_authors_second_try_is_said_before_any_option_is_pressed() -> None:
+    who = persona(
+        says={"authority": ("it's complicated", "my boss signs, I recommend")},
+        expect={"authority": "influences"},
+    )
+    line = OptionsLine([])
+    transcript = Player(who, line).play()
+    assert line.said[2] == "my boss signs, I recommend"
+    assert transcript.options_pressed == 0
+
+
+def test_nothing_meant_nothing_pressed() -> None:
+    who = persona(says={"authority": ("no idea",)}, expect={})
+    line = OptionsLine([])
+    transcript = Player(who, line).play()
+    assert line.said[2] == "no idea" and transcript.options_pressed == 0
