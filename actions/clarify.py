@@ -46,6 +46,7 @@ from bot import privacy
 from bot.consent import purposes_mentioned
 from bot.errors import StoreUnavailable
 from bot.interruptions import has_cue, is_question, states_opt_out
+from bot.leads import states_lead_details
 from bot.meeting_choice import asks_for_meeting
 from bot.repair import asks_to_hear_it_again, asks_to_rephrase
 from bot.types import PURPOSES
@@ -191,6 +192,11 @@ class ActionYesNoAnswer(StoreBacked, Action):
         if purpose in answers:
             # action_record_consent reads the same answers and records them.
             return [*settled(), FollowupAction("action_record_consent")]
+        text = str(tracker.latest_message.get("text") or "")
+        if not answers and states_lead_details(text, self.settings.default_region):
+            # "my email's actually dana@acme.io": a detail, not an answer; the form takes
+            # it, and the consent question comes again after the summary.
+            return [*settled(), FollowupAction("lead_form")]
         refused = [p for p, granted in answers.items() if not granted]
         answered = sorted({*list_slot(tracker, CONSENT_ANSWERED), *refused})
         what = PLURAL.get(str(purpose), str(purpose))

@@ -41,7 +41,7 @@ _TYPOS = (
 
 _OTHER = (
     r"(?:boss|owners?|ceo|cfo|cto|coo|cmo|vp|svp|evp|gm|md|president|directors?|board|"
-    r"manager|partners|head of \w+|dad|mum|mom|father|mother|dentist|doctor|principal|"
+    r"manager|partners|head of \w+|(?<=the )head(?:teacher| teacher)?|headteacher|headmaster|headmistress|dad|mum|mom|father|mother|dentist|doctor|principal|"
     r"committee|procurement|finance|management|leadership|(?<!co-)(?<!co)founders?|higher[- ]ups|"
     r"council|trustees|governors|hq|head office|headquarters|department|dept|legal|purchasing|accounts|"
     r"members|shareholders|investors|chair(?:man|woman|person)?|executives?|execs|c-suite|cio|"
@@ -122,6 +122,8 @@ _ONLY_GATHERING = re.compile(
     # "I'm compiling a shortlist for our COO", "they asked me to look into it", "I'm just
     # finding out some info for him", "I just check first"
     r"(?:compil|draw|mak|build|writ)\w* (?:up )?(?:a |the )?(?:shortlist|short list|list of options)|"
+    r"(?:got|been|was|were|am|i'?m) (?:just )?(?:told|asked) to (?:look|find|research|check|"
+    r"gather|compare|get)|"
     r"(?:asked|asks?|told|tells?|wants?|wanted|got) me (?:to )?(?:look into|look at|look|find|search|research|"
     r"check|gather|collect|get|compare|scope|source)|"
     r"check(?:ing)? (?:the )?(?:prices|costs|options|quotes)|"
@@ -257,9 +259,45 @@ _DELEGATED = re.compile(
     r"(?!\s+to (?:research|look|find|gather|collect|compare|check|scope|investigate|report))|"
     r"\bi(?: have|'ve)? been (?:given|handed) (?:the |full |a free hand|free rein)"
     r"(?:budget|authority|decision|go-ahead|green light|say)?|"
-    r"\b(?:told|asked) (?:me )?to (?:pick|choose|decide on|decide)\b"
+    r"\b(?:told|asked|wants?|wanted) (?:me )?to (?:pick|choose|decide on|decide)\b"
     r"(?! (?:a few|some|options|a shortlist|between))",
 )
+
+
+# The person's own part in a decision someone else makes: bringing it to them, asking them,
+# weighing in. "Ask my boss" or "the owner picks" says whose it is, not what theirs is.
+_OWN_PART = re.compile(
+    r"\b(?:influenc\w*|recommend\w*|advis\w*|suggest\w*|make the case|shortlist\w*|propos\w*|"
+    r"put (?:it|this) forward|(?:a |some )?(?:say|input|voice) in|i (?:have|get|'?ve got) (?:a |some )?"
+    r"(?:say|input|voice)|jointly|together|team|part of|between us|"
+    r"(?:run|put|take|bring|present|pitch|pass|send)(?:ing)? (?:it |this )?(?:by|past|to|up to)|"
+    r"present\w*|pitch\w*|i'?d|i'?ll|i will|i would|i need|i have to|i'?ve (?:got )?to|i must|"
+    r"i (?:can|could|should|might)|i'?m (?:the one|going|gonna)|me and|and me|and i|"
+    r"(?:asked|told|wants?|wanted|got) me to (?:pick|choose|find|select|recommend|decide)|"
+    r"(?:my|our) (?:lead|judge?ment|input|opinion|views?|recommendation|advice|requests?|requirements)|"
+    r"(?:asks?|wants?|want to know) what (?:i|we) think|what(?:ever)? (?:i|we) (?:say|ask|want|put forward|suggest|"
+    r"recommend|propose)|(?:give|put in|send)s? (?:(?:our|my|some|the) )?(?:input|requests?|views?)|"
+    r"legwork|put\w* (?:it |this |things )?forward|\bi (?:only |just |also |usually |mostly )?(?:choose|pick|select|write|score|draft|prepare|"
+    r"manage|run|handle|evaluate|shortlist|test|trial)\w*|i'?m (?:\w+ )?(?:helping|writing|scoring|"
+    r"running|managing|evaluating|leading|the (?:project|team|store|office|site|branch) (?:lead|manager))|"
+    r"(?:project|team|store|branch|site|office) (?:lead|manager)|helping with|"
+    r"involved|votes?|(?:sit|sits|i'?m) on the|lead\w* (?:the|this) (?:project|evaluation|search|process)|"
+    r"\bwe (?:\w+ )?(?:discuss|talk|decide|agree|look|weigh|go through|chat)|"
+    r"(?:need|get|getting|needs) (?:\w+ )?(?:approval|sign[- ]?off|ok|okay|go[- ]ahead)|"
+    r"(?:approval|sign[- ]?off|go[- ]ahead) from|for (?:their|his|her|its) (?:approval|sign[- ]?off))\b"
+)
+
+
+def states_own_part(text: str) -> bool:
+    """Whether an answer naming someone else as the decider also says what the person's
+    own part is (researching, weighing in, bringing it to them)."""
+    said = text.lower().replace("’", "'")
+    for pattern, replacement in _TYPOS:
+        said = pattern.sub(replacement, said)
+    return any(
+        p.search(said)
+        for p in (_OWN_PART, _SELF_INVOLVED, _RECOMMENDS, _ONLY_GATHERING, _WITH_A_PEER)
+    )
 
 
 # "Me? Zero say, I just put the comparison together": no part in the decision at all.
@@ -277,8 +315,12 @@ def read_authority_statement(text: str) -> str | None:
         said = pattern.sub(replacement, said)
     if _NO_SAY.search(said):
         return "researching"
-    if _RUBBER_STAMP.search(said) or _DELEGATED.search(said):
+    if _RUBBER_STAMP.search(said):
         return "decides"
+    if _DELEGATED.search(said):
+        # "she's asked me to pick a tool" picks it; "...but the director approves
+        # spending" leaves the last word with her.
+        return "influences" if _SOMEONE_ELSE_DECIDES.search(said) else "decides"
     if _DECIDES_JOINTLY.search(said) and not _FINAL_WORD_ELSEWHERE.search(said):
         return "decides"
     if (

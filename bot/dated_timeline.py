@@ -64,7 +64,11 @@ _HOLIDAYS = (
     (r"oktoberfest", 9),
     (r"valentine'?s(?: day)?", 2),
     (r"mother'?s day", 5),
-    (r"back to school|the new school year", 9),
+    (
+        r"back to school|the new school year|(?:the )?(?:next |new |coming )?(?:academic|school) year",
+        9,
+    ),
+    (r"boxing day(?: sales)?", 12),
     (r"春节|春節|설날|seollal", 2),
     # Seasons as most people who name them live them (north of the equator).
     (r"(?:the )?summer(?: holidays| break| vacation| holiday)?", 7),
@@ -89,7 +93,10 @@ _PART_OF_YEAR = re.compile(
 # not "may" or "march", which are verbs as often, unless in brackets ("end of FY (March)").
 _BARE_MONTH = re.compile(
     r"\b(?P<month>january|february|april|june|july|august|september|october|november|"
-    r"december|(?<=\()(?:march|may)(?=\)))\b",
+    r"december|(?<=\()(?:march|may)(?=\))|"
+    # "Jan-ish", "Feb, worst case March": a short name as the whole answer's first word
+    r"(?<=^)(?:jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)(?=-?ish\b|\W*$|\s*,|\s+(?:or|latest|at the latest|"
+    r"ideally|hopefully|probably|worst case)\b))\b",
     re.I,
 )
 # "sometime next year": the middle of it, unless put off ("not before next year").

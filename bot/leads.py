@@ -224,7 +224,33 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
 }
 # A title is how to address the person, not part of their name: "Dr. Amelia Hartley" is
 # stored as Amelia Hartley. Only before another word: "Doc" or "Prof" alone stays a name.
-_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|professor)\.?\s+(?=\w)", re.I)
+_TITLE = re.compile(
+    r"^(?:mr|mrs|ms|miss|mx|dr|doctor|prof|professor|fr|father|rev|revd|reverend|pastor|engr|atty)"
+    r"\.?\s+(?=\w)",
+    re.I,
+)
+# A speaker's "um" and "uh": no part of a name or a company's.
+_HESITATION = re.compile(r"(?<![\w'-])(?:u+m+|u+h+m*|e+r+m*|hm+|ehm)(?![\w'-])[,.]*\s*", re.I)
+# Where the company is, or which branch: "o'brien's hardware in galway", "iron forge gym,
+# the one in croydon", "FitHub 24/7 - the Leeds franchise", "(registered charity)".
+_WHICH_ONE = re.compile(
+    r"(?:\s*[,-]?\s*the one (?:in|on|at|near|by)\b.*|"
+    r"\s+(?:on|in) the (?:high|main) street\b.*|"
+    r"\s+[-\u2013]\s+(?:the|our)\s+[\w' ]*?(?:franchise|branch|office|site|location|store|shop)\W*|"
+    r"\s*\((?:a |the |we'?re a )?(?:registered )?(?:charity|non-?profit|ngo|cic|franchise|"
+    r"trading name|[\w ]*(?:branch|office|franchise))\))$",
+    re.I,
+)
+# "probably put Bluegum Cafe", "just say Keller Bau": how to write it down, then the name.
+_PUT_DOWN_AS = re.compile(
+    r"^(?:i'?d |you can |you could |just |probably |maybe )+(?:put|say|write|use|go with)\s+"
+    r"(?:it as |down )?(?=\w)",
+    re.I,
+)
+# "Sunnyvale Accounting I think is the registered name": the name, then a remark on it.
+_REMARK_ON_NAME = re.compile(
+    r"\s+(?:i think|i believe|is the (?:registered|official|legal))\b.*$", re.I
+)
 # Words people put before a corrected value ("the company is actually Acme").
 _FILLER = re.compile(
     r"^(?:actually|really|now|just|rather|in fact|correctly|basically)[,\s]+", re.IGNORECASE
@@ -302,6 +328,7 @@ _SELF_AFTER_NAME = re.compile(
 def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
+    text = _HESITATION.sub("", text).strip() or text
     said = _APOLOGY_AFTER.sub("", _restated(_HOW_IT_IS_SPELT.sub("", text.strip()) or text.strip()))
     if (self_after := _SELF_AFTER_NAME.match(said)) is not None:
         said = self_after["name"]
@@ -401,6 +428,7 @@ _NOT_NAME_WORDS = word_set(
     certainly definitely probably seriously literally absolutely apparently frankly anyway
     anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
     bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna
+    ringing phoning texting writing messaging emailing contacting reaching enquiring surely
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -571,10 +599,13 @@ _WHERE_THEY_ARE = re.compile(
 _GENERIC_BUSINESS = re.compile(
     r"^(?:the|a|an|my|our|this|that)\s+(?:(?:small|little|big|local|family|dental|medical|vet|"
     r"veterinary|law|legal|accounting|accountancy|hair|beauty|nail|real estate|estate|insurance|"
-    r"marketing|design|software|tech|construction|cleaning|car|auto|new|same|other)\s+)?"
+    r"marketing|design|software|tech|construction|cleaning|car|auto|new|same|other|city|county|"
+    r"district|borough|town|parish|village|state|regional|primary|secondary|high|public)\s+)?"
     r"(?:practice|clinic|surgery|shop|store|office|firm|agency|company|business|startup|"
     r"restaurant|cafe|café|salon|studio|school|hospital|team|place|garage|bakery|gym|hotel|"
-    r"dealership|brokerage|group|organi[sz]ation|one)\s*[.!]*$",
+    r"dealership|brokerage|group|organi[sz]ation|one|council|charity|church|trust|foundation|"
+    r"university|college|ministry|government|hospice|library|club|nursery|academy|"
+    r"non-?profit|ngo|trustees|governors|board|committee|pcc|congregation|parish)\s*[.!]*$",
     re.I,
 )
 
@@ -596,7 +627,7 @@ _SUFFIX_START = (
     "inc|llc|l\\.l\\.c|llp|ltd|limited|plc|gmbh|corp|co|pty|pvt|s\\.a|n\\.v|b\\.v|sa|ag|bv|nv|ab|oy"
 )
 _SUFFIX_COMMA = re.compile(rf",(?=\s*(?:{_SUFFIX_START})\b)", re.IGNORECASE)
-_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt")
+_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt fr revd")
 
 
 def _protect(text: str) -> str:
@@ -1427,9 +1458,24 @@ _SAID_AFTER_COMPANY = re.compile(
 def _company_answer(text: str) -> str:
     """An answer to "which company are you with?" without what it corrects or remarks;
     a correction with nothing after it leaves the answer as it was."""
+    text = _HESITATION.sub("", text).strip() or text
     corrected = _corrected_company(text)
     if corrected:
         text = corrected
+    text = _PUT_DOWN_AS.sub("", text)
+    halves = re.split(r"[\s,]+(?:yeah|yes|yep|i mean)[\s,]+", text, maxsplit=1, flags=re.I)
+    if len(halves) == 2 and key(halves[0]).endswith(key(halves[1])) and key(halves[1]):
+        text = halves[1]  # "its mapleton roofing yeah mapleton roofing": said twice
+    head = _REMARK_ON_NAME.sub("", text)
+    if head != text and 0 < len(head.split()) <= 6:
+        text = head
+    located = _WHICH_ONE.sub("", text)
+    if located != text and located.strip():
+        text = located
+    elif (
+        where := re.search(r"\s+(?:in|from)\s+(?P<place>[\w' -]+?)\W*$", text, re.I)
+    ) and is_place(where["place"]):
+        text = text[: where.start()]  # "o'brien's hardware in galway"
     said_after = _SAID_AFTER_COMPANY.search(text)
     if said_after is not None and 0 < len(text[: said_after.start()].split()) <= 6:
         text = text[: said_after.start()]

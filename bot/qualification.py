@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.authority import read_authority_statement
+from bot.authority import read_authority_statement, states_own_part
 from bot.custom_questions import CustomQuestion, parse_question
 from bot.dated_timeline import MONTH_NAME, months_away, next_year_away, years_in_figures
 from bot.errors import ParleyError
@@ -313,9 +313,27 @@ _COUNTED_ONE = re.compile(
 )
 
 
+_ONE_TO_TEN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# "three four hundred a month", "five six grand": one of two neighbouring figures, said
+# without the "or"; a recognizer's "for grand" is four.
+_NEIGHBOURS = re.compile(
+    rf"\b(?P<a>{'|'.join(_ONE_TO_TEN)})\s+(?P<b>{'|'.join(_ONE_TO_TEN)})\s+"
+    r"(?=(?:hundred|thousand|grand|k)\b)|(?<=\bmaybe )for(?=\s+(?:grand|thousand|hundred)\b)",
+    re.I,
+)
+
+
+def _neighbours_either(match: re.Match[str]) -> str:
+    if match["a"] is None:
+        return "four"
+    a, b = _ONE_TO_TEN.index(match["a"].lower()), _ONE_TO_TEN.index(match["b"].lower())
+    return f"{match['a']} or {match['b']} " if b == a + 1 else match[0]
+
+
 def _spell_out_numbers(text: str) -> str:
     """Number words as digits: "about two thousand" -> "about 2000"."""
     text = _A_GRAND.sub("1 grand", text)
+    text = _NEIGHBOURS.sub(_neighbours_either, text)
     text = _MANY.sub("many", text)
     words = list(_WORD.finditer(text))
     out: list[str] = []
@@ -618,6 +636,8 @@ _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
                 r"\bpor m[eê]s\b|\b(?:monatlich|mensual|mensuel|mensile|maandelijks|mensal)\b", re.I), 12.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:week|wk)\b|\bweekly\b|\bp\.?w\b", re.I), 52.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:quarter|qtr)\b|\bquarterly\b", re.I), 4.0),
+    # A school's three terms: "£500 a term"
+    (re.compile(r"(?:\b(?:a|per|each|every)\s+|/\s*)term\b|\btermly\b", re.I), 3.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:year|yr|annum|y|a)\b|"
                 r"\b(?:yearly|annual(?:ly)?|pa|p\.a|per annum)\b", re.I), 1.0),
 )  # fmt: skip
@@ -917,6 +937,19 @@ _ANOTHER_ORGANISATION = re.compile(
 )
 
 
+_VOLUNTEERS = re.compile(
+    r"(?:[,;(]|\band\b|\bplus\b|\bwith\b|\+|\bbut\b|^)\s*(?:also\s+|then\s+)?(?:about|around|roughly|some|"
+    r"over|maybe|another|nearly|almost|approx\w*|like|loads of|lots of|a lot of|dozens of|hundreds of)?\s*"
+    r"(?:[\w,.'-]+\s+){0,4}?volunteer\w*\b[^.;)]*\)?",
+    re.I,
+)
+_PAID_STAFF = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|couple|few|handful)\b",
+    re.I,
+)
+
+
 def read_company_size(text: str) -> str | None:
     exact = _exact("company_size", text)
     if exact:
@@ -927,6 +960,11 @@ def read_company_size(text: str) -> str | None:
         # "My firm is just me and one associate. The client has around 400 staff": the
         # client's count is not the person's company.
         return read_company_size(", ".join(ours))
+    if _VOLUNTEERS.search(text):
+        # "18 staff and about 40 volunteers": the staff work at the company. Volunteers
+        # alone leave whom to count open: asked, not guessed.
+        staff = _VOLUNTEERS.sub("", text)
+        return read_company_size(staff) if _PAID_STAFF.search(staff) else None
     text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
     total_first = _TOTAL_THEN_PARTS.match(said)
@@ -1493,14 +1531,14 @@ _SPANS = (
 _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )today|(?<!not )tomorrow|"
+    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )today|(?<!not )tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|last month|overdue|"
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
                 r"as soon as(?:\W+(?:really|honestly|tbh|mate|please))?\W*$|"
                 r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"
-                r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|month)|"
-                r"eom|eow|end of (?:this )?(?:month|week)|month[- ]end|"
+                r"(?:within|in|by|before|by the end of|before the end of|end of) the (?:week|weak|month|fortnight)|"
+                r"eom|eow|end of (?:this )?(?:month|week|weak)|month[- ]end|"
                 # "Monday if possible", "by Friday": a day this week or next
                 r"(?<!every )(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:this|next|by the) weekend)\b",
                 re.I), "now"),
@@ -1519,7 +1557,7 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:no (?:rush|hurry|timeline|plans?|deadline)|not (?:yet|soon|any time soon)|"
                 r"whenever|in no (?:rush|hurry)|not in (?:a|any) (?:rush|hurry)|"
                 r"no (?:set|particular|real|fixed|firm) (?:timeline|date|deadline|time ?frame|plans?)|"
-                r"someday|some day|eventually|at some point|just (?:looking|exploring|browsing)|"
+                r"someday|some day|eventually|"
                 r"no specific|no fixed|long[- ]term|far off|not for (?:a|some) (?:while|time)|a (?:good )?while (?:yet|off|away)|"
                 # Next year is after this one: "This year" is its own answer.
                 r"(?:sometime |some time |probably |maybe |not (?:until|till|before) )?next (?:fiscal |financial |calendar )?year|"
@@ -1567,6 +1605,8 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     if exact:
         return exact
     text = years_in_figures(text)
+    if _AFTER_NEXT_YEAR.search(text):
+        return "later"  # "the year after next", "not next year, probably the one after"
     splitter = _OR if len(_MAYBE.findall(text)) < 2 else _OR_MAYBE
     alternatives = [part for part in splitter.split(text) if part.strip(" ,.?!")]
     if len(alternatives) > 1:
@@ -1611,6 +1651,11 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     if year is not None:
         return "later"  # "not this year"
     return None
+
+
+_AFTER_NEXT_YEAR = re.compile(
+    r"\byear after next\b|\bnot (?:next|this) year\b[^.;!?]*\b(?:the )?(?:one|year) after\b", re.I
+)
 
 
 # A recognizer's "to", "too" and "won" for two and one before a unit of time or a
@@ -1774,11 +1819,18 @@ _FOR_THIS = re.compile(
 )
 
 
+_WHEN_SOMEONE_ELSE_SAYS = re.compile(
+    r"\bwhenever (?:the |my |our |head |he |she |they |management |leadership )?(?:\w+ )?"
+    r"(?:says?|decides?|approves?|wants?|signs? off|tells? (?:us|me)|gives? the (?:ok|okay|go[- ]ahead|nod))\b|"
+    r"\b(?:up to|depends on|depending on) (?:the|my|our|when the|when my|when our) "
+    r"(?:boss|owner|board|manager|management|head office|director|ceo|committee|council|trustees)\b",
+    re.I,
+)
 _NO_RUSH_ALONE = re.compile(
     r"^\W*(?:(?:oh|um+|uh+|er+|erm|well|honestly|really|so|hmm+|eh|ah)\W+)*"
     r"(?:(?:there'?s |there is )?no (?:rush|hurry)|(?:we'?re |i'?m |we are |i am )?not in (?:a|any) "
-    r"(?:rush|hurry)|whenever)"
-    r"(?:\W+(?:really|honestly|at all|whenever|no rush|no hurry|tbh|mate|to be honest|its ready|"
+    r"(?:rush|hurry)|whenever|(?:it'?s |its )?not (?:urgent|pressing))"
+    r"(?:\W+(?:really|not urgent|honestly|at all|whenever|no rush|no hurry|tbh|mate|to be honest|its ready|"
     r"it'?s ready|is fine|works|suits))*\W*$",
     re.I,
 )
@@ -1801,6 +1853,9 @@ def read_answer(
         # "no rush", "oh whenever": no hurry, and no time said; nothing is filed (the
         # button "No set timeline" and "no fixed date" are an answer, "later").
         return Answer(None, declined=True)
+    if field_name == "timeline" and _WHEN_SOMEONE_ELSE_SAYS.search(text):
+        # "whenever the boss says": their time, not yet known; asked with the options
+        return Answer(None)
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
@@ -1830,6 +1885,10 @@ def read_answer(
         value = read_timeline(text, today)
     else:
         value = READERS[field_name](text)
+    if field_name == "authority" and value == "influences" and not states_own_part(text):
+        # "ask my boss", "the owner picks": whose decision it is, not the person's part
+        # in it. Asked with buttons (a say, or looking into it) rather than guessed.
+        return Answer(None, follow_up=NOT_THE_DECIDER)
     if value is not None:
         return Answer(value)
     for_this = _FOR_THIS.search(text)

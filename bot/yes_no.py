@@ -78,6 +78,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         # "sms also no problem", "emails are welcome": a channel named, then welcomed.
         "also no problem", "also not a problem", "also no issue", "also fine", "also ok",
         "also okay", "is welcome", "are welcome", "most welcome", "very welcome",
+        # Said in the speaker's first language (code-switching)
+        "gerne", "gern", "sehr gerne", "passt", "passt so", "stimmt", "stimmt so", "richtig",
+        "alles richtig", "alles gut", "alles klar", "genau", "ja genau", "ja klar", "ja gerne",
+        "oo", "sige", "oo sige", "sige po", "oo po", "opo sige", "tamam", "sawa", "sawa sawa",
+        "ndio", "aywa", "graag", "ja graag", "prima", "ja hoor", "natuurlijk", "pode", "pode ser",
+        "beleza", "com certeza", "dale", "por supuesto", "perfecto", "volontiers", "parfait",
+        "c est bon", "c est parfait", "bien sur", "haan ji bilkul", "ha ji", "ji ha",
     ),
     _NO: (
         # "Nah, all good": no need, thanks (the longest phrase wins over "all good").
@@ -107,6 +114,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",
         "not into", "i am not into",
+        "nein danke", "lieber nicht", "liever niet", "nee dank je", "non merci", "hindi po",
+        "ayaw", "nahi chahiye", "nao obrigado", "nao obrigada", "hapana asante",
         "non", "nein", "nee", "hindi", "ayoko", "hayir", "nao", "nie", "niet", "hapana", "no gracias",
     ),
     _UNSURE: (
@@ -140,7 +149,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "ciao", "bye", "goodbye", "dhanyavaad", "dhanyavad", "shukriya", "terima kasih",
         "bitte", "danke schon", "por favor", "per favore", "s il vous plait", "svp",
         # Particles of respect and softening: Filipino "po", Singlish "lah", "leh".
-        "po", "lah", "leh", "la", "salamat", "salamat po",
+        "po", "lah", "leh", "la", "salamat", "salamat po", "ist", "sind", "ok ist", "es",
+        "das", "alles", "ji", "hai", "inshallah", "mashallah", "wallah", "habibi", "yaar",
     ),
 }  # fmt: skip
 # Channel words count as part of an answer ("emails yes, texts no").

@@ -147,6 +147,27 @@ def test_consent_yes_and_no_in_own_words(stack: Stack, sender: str) -> None:
     assert granted(stack, sender) == {"email": True}
 
 
+def test_consent_in_the_speakers_first_language_never_goes_back_to_the_summary(
+    stack: Stack, sender: str
+) -> None:
+    """ "E-Mail gerne" was classified as details: the lead form showed the summary again,
+    and a yes to it asked the consent question again, round and round."""
+    to_summary(stack, sender, "Jonas Keller", "jonas@kilbride.de", phone="+49 171 2345678")
+    assert EMAIL_QUESTION in stack.text(sender, "passt, alles richtig")
+    reply = stack.text(sender, "E-Mail gerne")
+    assert SUMMARY not in reply and SMS_QUESTION in reply
+    stack.say(sender, "SMS lieber nicht")
+    assert granted(stack, sender) == {"email": True}
+
+
+def test_a_detail_given_at_a_consent_question_goes_to_the_form(stack: Stack, sender: str) -> None:
+    to_summary(stack, sender, "Maeve Byrne", "maeve@kilbride.ie")
+    assert EMAIL_QUESTION in stack.text(sender, "yes")
+    reply = stack.text(sender, "my company is actually Byrne Carpentry")
+    assert SUMMARY in reply and "byrne carpentry" in reply
+    assert contact_of(stack, sender).company == "Byrne Carpentry"
+
+
 def test_a_partial_answer_records_each_purpose_and_spares_the_texts_question(
     stack: Stack, sender: str
 ) -> None:

@@ -1370,3 +1370,40 @@ def test_a_callers_its_name_from_company() -> None:
         "name": "priya",
         "company": "lakeside dental",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("erm, it's hollybank dental", "hollybank dental"),
+        ("uh castle joinery yeah castle joinery", "castle joinery"),
+        ("murphy's pharmacy in cork", "murphy's pharmacy"),
+        ("Bloom Florists, the one on the high street", "Bloom Florists"),
+        ("Pizza Napoli - the Bristol branch", "Pizza Napoli"),
+        ("Hope Harbour Trust (registered charity)", "Hope Harbour Trust"),
+        ("you can just put Keller Bau", "Keller Bau"),
+        ("Tanaka Freight I believe is the legal name", "Tanaka Freight"),
+    ],
+)
+def test_a_company_without_the_hesitations_and_where_it_is(text: str, expected: str) -> None:
+    assert read(text, "company").values.get("company") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("uh yeah, er, tomasz nowak", "tomasz nowak"),
+        ("Revd. Alison Pryce, the vicar", "Alison Pryce"),
+        ("doctor amal haddad", "amal haddad"),
+    ],
+)
+def test_a_name_without_hesitations_or_titles(text: str, expected: str) -> None:
+    assert read(text, "name").values.get("name") == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["i'm phoning from the county council", "the parish council", "the governors"]
+)
+def test_an_institution_with_no_name_is_no_company(text: str) -> None:
+    reading = read(text, "company")
+    assert "company" not in reading.values and "name" not in reading.values

@@ -69,7 +69,7 @@ def test_budget(text: str, expected: str) -> None:
         ("it's my call", None, "decides"),
         ("I'm the founder", None, "decides"),
         ("yes", "affirm", "decides"),
-        ("no, my boss does", "deny", "influences"),
+        ("no, my boss does, I put it to him", "deny", "influences"),
         ("I recommend, the CFO signs off", None, "influences"),
         ("we decide as a team", None, "influences"),
         ("just researching for now", None, "researching"),
@@ -80,6 +80,37 @@ def test_budget(text: str, expected: str) -> None:
 )
 def test_authority(text: str, intent: str | None, expected: str) -> None:
     assert read_answer("authority", text, intent).value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no, my boss does",
+        "honestly ask my boss",
+        "the owner picks, whoever's cheapest",
+        "above my pay grade, mate",
+        "idk, my dad handles that kind of thing",
+        "our Geschäftsführer signs off",
+        "it's their call",
+    ],
+)
+def test_someone_elses_decision_without_a_part_of_ones_own_is_asked_not_guessed(text: str) -> None:
+    """Who decides is said, the person's own part is not: a say, or only looking into it?"""
+    answer = read_answer("authority", text, "deny" if text.startswith("no") else None)
+    assert (answer.value, answer.follow_up) == (None, NOT_THE_DECIDER)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'd have to run it past my director first", "influences"),
+        ("we talk it through but the MD has the last word", "influences"),
+        ("I'm involved, the board signs", "influences"),
+        ("I was just told to look into options", "researching"),
+    ],
+)
+def test_someone_elses_decision_with_a_part_of_ones_own(text: str, expected: str) -> None:
+    assert read_answer("authority", text).value == expected
 
 
 @pytest.mark.parametrize(
@@ -1466,3 +1497,60 @@ def test_joint_decisions_others_named_seasons_and_other_peoples_counts(
 )
 def test_one_of_several_who_can_sign_it_off_decides(said: str, expected: str) -> None:
     assert read_answer("authority", said).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mar-ish", None),  # "mar" alone could be a verb: not read
+        ("Oct-ish I reckon", "year"),
+        ("Feb at the latest", "quarter"),
+        ("by the end of the fortnight", "now"),
+        ("end of this weak hopefully", "now"),
+        ("in time for boxing day", "now"),
+        ("ready for the new academic year please", "year"),
+        ("definitely not next year, more like the one after", "later"),
+        ("the year after next, realistically", "later"),
+        ("nothing urgent", None),
+    ],
+)
+def test_timelines_in_shorthand_and_the_school_calendar(text: str, expected: str | None) -> None:
+    assert read_answer("timeline", text, today=date(2026, 12, 5)).value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["whenever our director gives the go-ahead", "depends on the board really", "at some point"],
+)
+def test_a_time_someone_else_sets_or_none_at_all_is_asked_again(text: str) -> None:
+    answer = read_answer("timeline", text, today=date(2026, 12, 5))
+    assert (answer.value, answer.declined) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we're 9 paid staff and maybe 120 volunteers on match days", "1-10"),
+        ("35 employees plus a pool of volunteers", "11-50"),
+        ("it's all volunteers, about 70 of them", None),
+    ],
+)
+def test_volunteers_are_not_counted_as_staff(text: str, expected: str | None) -> None:
+    assert read_answer("company_size", text).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("about 400 dollars a term", "1k_10k"),
+        ("six seven hundred a month", "1k_10k"),
+        ("maybe for grand all in", "1k_10k"),
+    ],
+)
+def test_budgets_per_term_and_neighbouring_figures(text: str, expected: str) -> None:
+    assert read_answer("budget", text).value == expected
+
+
+def test_a_choice_handed_over_with_someone_else_approving_is_influence() -> None:
+    said = "the head signs the cheques, but she wants me to choose the system"
+    assert read_answer("authority", said).value == "influences"

@@ -471,3 +471,21 @@ def test_no_then_the_field_with_an_apostrophe_s_is_a_correction() -> None:
 def test_a_limit_on_how_often_is_no_refusal(said: str, purposes: dict[str, bool]) -> None:
     reading = read_yes_no(said)
     assert reading.answer == "yes" and reading.purposes == purposes
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "purposes"),
+    [
+        ("Mail gerne, danke", "yes", {"email": True}),
+        ("ja klar", "yes", {}),
+        ("sige po, okay lang", "yes", {}),
+        ("text messages lieber nicht", "no", {"sms": False}),
+        ("sawa sawa", "yes", {}),
+        ("non merci", "no", {}),
+    ],
+)
+def test_answers_in_the_speakers_first_language(
+    text: str, answer: str, purposes: dict[str, bool]
+) -> None:
+    reading = read_yes_no(text)
+    assert (reading.answer, reading.purposes) == (answer, purposes)
