@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of
 from actions.knowledge import knowledge_answer
-from actions.open_question import PENDING
+from actions.open_question import PENDING, consent_question_set_aside
 from actions.slots import LEAD_CAPTURED, REQUESTED_SLOT, lead_values
 from bot.interruptions import has_cue, is_question
 from bot.question_topics import asked_topics
@@ -108,14 +108,18 @@ ANSWER_OFFER_PERSON = "utter_answer_offer_person"
 NOT_TWICE = frozenset({ANSWER_AGAIN, ANSWER_OFFER_PERSON})
 
 
-def answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> bool:
+def answer_once(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str
+) -> list[EventType] | None:
     """When the last answer was already `response` (or its stand-in), say something else
-    and return True: never the same words twice in a row; the second time, a person."""
+    and return the events to go on with: never the same words twice in a row; the second
+    time, a person, and an open consent question is left unanswered rather than asked a
+    third time (it was asked after each answer). None when `response` is still to say."""
     repeats = repeated_turns(tracker, frozenset({response}) | NOT_TWICE)
     if repeats == 0:
-        return False
+        return None
     dispatcher.utter_message(response=ANSWER_AGAIN if repeats == 1 else ANSWER_OFFER_PERSON)
-    return True
+    return consent_question_set_aside(tracker) if repeats > 1 else []
 
 
 def conversation_stage(tracker: Tracker) -> Stage:
@@ -429,14 +433,17 @@ class ActionAnswer(StoreBacked, Action):
             return [FollowupAction("action_start_booking")]
         topic = TOPIC_OF.get(intent, "next_steps")
         buttons = buttons_after_answer(tracker, stage)
+        events: list[EventType] = []
         if topic in MARKETERS_FIRST and (
             common := knowledge_answer(tracker, self.settings, strict=True)
         ):
             dispatcher.utter_message(text=common, buttons=buttons)
-        elif not answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic]):
+        elif (again := answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic])) is not None:
+            events = again
+        else:
             self._answer(dispatcher, tracker, topic, text, stage, buttons)
         answer_other_questions(dispatcher, tracker, self.settings, topic)
-        return []
+        return events
 
     def _answer(
         self,

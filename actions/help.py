@@ -71,7 +71,7 @@ class ActionHelp(StoreBacked, Action):
             # "Does it work on WhatsApp?" taken for "what can you do": the list's answer.
             dispatcher.utter_message(text=common, buttons=buttons)
             return []
-        if answer_once(dispatcher, tracker, "utter_answer_what_it_does"):
-            return []
+        if (again := answer_once(dispatcher, tracker, "utter_answer_what_it_does")) is not None:
+            return again
         dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
         return []

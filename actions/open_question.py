@@ -43,6 +43,18 @@ def settled() -> list[EventType]:
     return [SlotSet(PENDING, False), SlotSet(QUESTION, None), SlotSet(UNCLEAR, 0)]
 
 
+def consent_question_set_aside(tracker: Tracker) -> list[EventType]:
+    """The open consent question left unanswered (nothing recorded), for when the
+    conversation has gone round it without an answer: the next one, or the end, comes
+    next rather than the same question again. No events when none is open."""
+    purpose = tracker.get_slot(CONSENT_PURPOSE)
+    if not tracker.get_slot(PENDING) or tracker.get_slot(QUESTION) != "consent" or not purpose:
+        return []
+    answered = tracker.get_slot(CONSENT_ANSWERED)
+    done = sorted({*(answered if isinstance(answered, list) else []), str(purpose)})
+    return [*settled(), SlotSet(CONSENT_ANSWERED, done), SlotSet(CONSENT_PURPOSE, None)]
+
+
 def previous_action(tracker: Tracker) -> str | None:
     """The bot's last action before the person's latest message."""
     seen_user = False

@@ -176,8 +176,10 @@ def years_in_figures(text: str) -> str:
 # and not the same, the order is a guess, and no date is read. With a dot, only the month
 # second: "from 9.30" is a time of day.
 _DATE_IN_FIGURES = re.compile(
-    r"\b(?:by|before|until|till|til|on|from|around|after|starting|start|end|ends|due)\s+"
-    r"(?:the\s+)?(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P<year>[/.](?:20)?\d\d)?(?![\d/.])",
+    r"\b(?:by|before|until|till|til|on|from|around|after|starting|start|end|ends|due|"
+    # the same in the speaker's first language: "bis zum 15.02.", "hasta el 15/02"
+    r"bis(?: zum)?|ab|vor dem|hasta(?: el)?|antes del?|avant le|jusqu'au|at[eé](?: dia)?|voor)\s+"
+    r"(?:the\s+)?(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P<year>[/.](?:20)?\d\d)?(?![\d/]|\.\d)",
     re.I,
 )
 

@@ -1728,7 +1728,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
         spoken = pattern.sub(symbol, spoken)
     spoken = _HYPHEN_SPELT.sub(lambda m: m.group(0).replace("-", ""), spoken)
     tokens = [t.strip(',;!?"()').rstrip(".") for t in spoken.split()]
-    tokens = _spoken_digits(_spelt_letters([t for t in tokens if t]))
+    tokens = _spoken_digits(_spoken_tens(_spelt_letters([t for t in tokens if t])))
     for index, token in enumerate(tokens):
         if _SPOKEN_SYMBOL.get(token) != "@":
             continue
@@ -1747,6 +1747,23 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
 # Words that say where an address is rather than spell its domain ("at my work dot ...").
 _NOT_DOMAIN_WORDS = word_set("my our your the his her their work home office company job")
 _MAX_DOMAIN_WORDS = 4
+
+
+def _spoken_tens(tokens: list[str]) -> list[str]:
+    """A number said as a number inside an address ("hughes fifty two at ...") as its
+    figures: hughes52."""
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        word = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if word in _TENS and following in _DIGIT_WORDS and _DIGIT_WORDS[following] != "0":
+            out.append(_TENS[word] + _DIGIT_WORDS[following])
+            index += 2
+            continue
+        out.append(_TENS[word] + "0" if word in _TENS else _TEENS.get(word, word))
+        index += 1
+    return out
 
 
 def _spoken_digits(tokens: list[str]) -> list[str]:

@@ -16,6 +16,11 @@ _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
     "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1,
     "earliest": 0, "soonest": 0, "latest": -1, "later one": -1, "earlier one": 0,
+    # in the speaker's first language: "der erste passt", "la primera", "o segundo"
+    "erste": 0, "ersten": 0, "zweite": 1, "dritte": 2, "primero": 0, "primera": 0,
+    "segundo": 1, "segunda": 1, "tercero": 2, "tercera": 2, "premier": 0, "premiere": 0,
+    "première": 0, "deuxième": 1, "deuxieme": 1, "primeiro": 0, "primeira": 0, "eerste": 0,
+    "tweede": 1, "letzte": -1, "último": -1, "ultimo": -1, "última": -1, "dernier": -1,
 }  # fmt: skip
 # Leaving the choice to us: the earliest time offered. Not when it turns them all down.
 _ANY = re.compile(
@@ -120,7 +125,7 @@ _MEETING_REQUEST = re.compile(
     r"free |initial |first |personal |"
     r"video |demo |intro |discovery |sales )?(?:demo|demonstration|call|meeting|zoom|teams call|"
     r"video call|chat|appointment|walk-?through|screen ?share|session|consultation|consult)|"
-    r"(?:demo|demonstration|walk-?through|product tour|screen ?share)|"
+    r"(?:demo|demonstration|walk-?through|product tour|screen ?share|demostrations?|demonstation|demostracion|demonstracion|demonstra[cç][aã]o)|"
     # "could we set something up for later?", "find us a time", "pencil me in"
     r"(?:set|fix|line|pencil|book|fit|squeeze|get) (?:something|a time|a date|one|us|me) (?:up|in)|"
     r"set up (?:something|a time|a date)|find (?:us|me) a (?:time|slot|date)|"

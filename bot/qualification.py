@@ -1819,6 +1819,13 @@ _FOR_THIS = re.compile(
 )
 
 
+_AFTER_THE_HOLIDAYS_ALONE = re.compile(
+    r"^\W*(?:(?:oh|um+|uh+|well|so|probably|maybe|sometime|some time|definitely|realistically)\W+)*"
+    r"(?:after|once|post|past)\s+(?:the\s+)?(?:christmas|xmas|holidays|festive (?:season|period)|"
+    r"christmas (?:holidays|break|period)|holiday season)"
+    r"(?:\W+(?:sometime|some time|i guess|probably|i think|maybe|really|now|then))*\W*$",
+    re.I,
+)
 _WHEN_SOMEONE_ELSE_SAYS = re.compile(
     r"\bwhenever (?:the |my |our |head |he |she |they |management |leadership )?(?:\w+ )?"
     r"(?:says?|decides?|approves?|wants?|signs? off|tells? (?:us|me)|gives? the (?:ok|okay|go[- ]ahead|nod))\b|"
@@ -1853,6 +1860,9 @@ def read_answer(
         # "no rush", "oh whenever": no hurry, and no time said; nothing is filed (the
         # button "No set timeline" and "no fixed date" are an answer, "later").
         return Answer(None, declined=True)
+    if field_name == "timeline" and _AFTER_THE_HOLIDAYS_ALONE.match(text.strip()):
+        # "after the holidays": early January or any time after; asked with the options
+        return Answer(None)
     if field_name == "timeline" and _WHEN_SOMEONE_ELSE_SAYS.search(text):
         # "whenever the boss says": their time, not yet known; asked with the options
         return Answer(None)

@@ -114,6 +114,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",
         "not into", "i am not into",
+        "nicht", "bitte nicht", "keine", "kein", "keine danke", "nee bitte nicht",
         "nein danke", "lieber nicht", "liever niet", "nee dank je", "non merci", "hindi po",
         "ayaw", "nahi chahiye", "nao obrigado", "nao obrigada", "hapana asante",
         "non", "nein", "nee", "hindi", "ayoko", "hayir", "nao", "nie", "niet", "hapana", "no gracias",

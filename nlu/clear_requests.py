@@ -95,7 +95,9 @@ _MEETING_NAMED = re.compile(r"\b(?:demo|demonstration|call|meeting|walk-?through
 # "I'd like to set up a call with sales" is a meeting asked for, whoever it is with.
 _MEETING_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities", "talk_to_sales"}
 _DEMO_WORDS = re.compile(
-    r"\b(?:demo|demonstration|walk-?through|product tour|screen ?share|live|in action)\b", re.I
+    r"\b(?:demo|demonstration|demostrations?|demonstation|demostracion|demonstracion|walk-?through|"
+    r"product tour|screen ?share|live|in action)\b",
+    re.I,
 )
 REQUEST_DATA = "request_data"
 _PERSONAL = re.compile(

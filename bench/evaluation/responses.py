@@ -60,6 +60,15 @@ class ResponseBook:
             found = _pattern(f"consent_{item['purpose']}", str(item.get("wording") or ""))
             if found:
                 patterns.append(found)
+        # The common questions' answers (knowledge.yml): "does it work on WhatsApp?" is
+        # answered by the channels entry, not the integrations response.
+        knowledge = yaml.safe_load((root / "knowledge.yml").read_text(encoding="utf-8")) or {}
+        for entry in knowledge.get("answers") or []:
+            texts = [entry.get("answer"), *(entry.get("channels") or {}).values()]
+            for text in texts:
+                found = _pattern(f"knowledge_{entry['id']}", str(text or ""))
+                if found:
+                    patterns.append(found)
         return cls(patterns)
 
     def names_in(self, text: str) -> list[str]:

@@ -41,12 +41,14 @@ NOT_UNDERSTOOD = frozenset({"utter_qualify_not_understood", "utter_ask_authority
 # Which option a person picks for what they meant, by the option's words (marketers edit
 # the titles in the studio, so they are matched loosely).
 OPTION_WORDS: dict[str, dict[str, str]] = {
+    # Typed titles ("11-50", "$1k-10k") and the same spoken ("11 to 50", "1 to 10 thousand
+    # dollars")
     "company_size": {
-        "1-10": r"^1\s*-\s*10\b",
-        "11-50": r"^11\s*-\s*50\b",
-        "51-200": r"^51\s*-\s*200\b",
-        "201-1000": r"^201\s*-\s*1,?000\b",
-        "1000+": r"^1,?000\s*\+|more than 1,?000|over 1,?000",
+        "1-10": r"^1\s*(?:-|to)\s*10\b",
+        "11-50": r"^11\s*(?:-|to)\s*50\b",
+        "51-200": r"^51\s*(?:-|to)\s*200\b",
+        "201-1000": r"^201\s*(?:-|to)\s*1,?000\b",
+        "1000+": r"^1,?000\s*(?:\+|or more)|more than 1,?000|over 1,?000",
     },
     "authority": {
         "decides": r"\bi decide\b|final say",
@@ -54,14 +56,14 @@ OPTION_WORDS: dict[str, dict[str, str]] = {
         "researching": r"research|looking into",
     },
     "budget": {
-        "under_1k": r"under \$?1k|less than \$?1",
-        "1k_10k": r"\$?1k\s*-\s*\$?10k",
-        "10k_50k": r"\$?10k\s*-\s*\$?50k",
-        "over_50k": r"over \$?50k|more than \$?50",
+        "under_1k": r"under \$?1\s*(?:k|thousand)|less than \$?1",
+        "1k_10k": r"^\$?1\s*k?\s*(?:-|to)\s*\$?10\s*(?:k|thousand)",
+        "10k_50k": r"^\$?10\s*k?\s*(?:-|to)\s*\$?50\s*(?:k|thousand)",
+        "over_50k": r"over \$?50\s*(?:k|thousand)|more than \$?50",
     },
     "timeline": {
         "now": r"within a month|this month",
-        "quarter": r"1\s*-\s*3 months|within 3 months|this quarter",
+        "quarter": r"1\s*(?:-|to)\s*3 months|within 3 months|this quarter",
         "year": r"this year|within a year|12 months",
         "later": r"no set|later|no timeline",
     },
@@ -69,8 +71,12 @@ OPTION_WORDS: dict[str, dict[str, str]] = {
 TOPIC_ANSWERS: dict[str, frozenset[str]] = {
     "what_it_does": frozenset({"utter_answer_what_it_does", "utter_help"}),
     "pricing": frozenset({"utter_pricing"}),
-    "integrations": frozenset({"utter_answer_integrations"}),
-    "data_use": frozenset({"utter_answer_data_use"}),
+    # A common question's own entry answers it too (knowledge.yml): which channels, the
+    # calendar; where the data is kept and GDPR.
+    "integrations": frozenset(
+        {"utter_answer_integrations", "knowledge_channels", "knowledge_calendar"}
+    ),
+    "data_use": frozenset({"utter_answer_data_use", "knowledge_gdpr", "knowledge_self_hosting"}),
     "bot": frozenset({"utter_iamabot"}),
     "why_needed": frozenset({"utter_answer_why_needed"}),
     "next_steps": frozenset({"utter_answer_next_steps"}),

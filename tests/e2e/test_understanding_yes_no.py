@@ -160,6 +160,18 @@ def test_consent_in_the_speakers_first_language_never_goes_back_to_the_summary(
     assert granted(stack, sender) == {"email": True}
 
 
+def test_the_same_question_at_a_consent_question_does_not_go_round_for_ever(
+    stack: Stack, sender: str
+) -> None:
+    to_summary(stack, sender, "Rafael Costa", "rafael@kilbride.br")
+    assert EMAIL_QUESTION in stack.text(sender, "yes")
+    asked = "sorry, what does your assistant actually do?"
+    replies = [stack.text(sender, asked) for _ in range(3)]
+    assert EMAIL_QUESTION in replies[0] and EMAIL_QUESTION in replies[1]
+    assert EMAIL_QUESTION not in replies[2] and "talk to a person" in replies[2]
+    assert granted(stack, sender) == {}
+
+
 def test_a_detail_given_at_a_consent_question_goes_to_the_form(stack: Stack, sender: str) -> None:
     to_summary(stack, sender, "Maeve Byrne", "maeve@kilbride.ie")
     assert EMAIL_QUESTION in stack.text(sender, "yes")

@@ -174,3 +174,31 @@ def test_nothing_meant_nothing_pressed() -> None:
     line = OptionsLine([])
     transcript = Player(who, line).play()
     assert line.said[2] == "no idea" and transcript.options_pressed == 0
+
+
+def test_options_are_recognised_typed_and_spoken() -> None:
+    import re
+
+    from bench.evaluation.simulator import OPTION_WORDS
+
+    said = {
+        ("company_size", "11-50"): ["11-50", "11 to 50"],
+        ("budget", "1k_10k"): ["$1k-10k", "1 to 10 thousand dollars"],
+        ("timeline", "quarter"): ["1-3 months", "1 to 3 months"],
+    }
+    for (field_name, meant), titles in said.items():
+        for title in titles:
+            found = [v for v, p in OPTION_WORDS[field_name].items() if re.search(p, title.lower())]
+            assert found == [meant], (title, found)
+
+
+def test_a_common_questions_entry_is_recognised_as_its_answer() -> None:
+    import yaml
+
+    from bench.evaluation.responses import ROOT
+    from bench.evaluation.simulator import TOPIC_ANSWERS
+
+    entries = yaml.safe_load((ROOT / "knowledge.yml").read_text(encoding="utf-8"))["answers"]
+    channels = next(e for e in entries if e["id"] == "channels")
+    assert BOOK.names_in(channels["answer"]) == ["knowledge_channels"]
+    assert "knowledge_channels" in TOPIC_ANSWERS["integrations"]

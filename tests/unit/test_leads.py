@@ -1407,3 +1407,17 @@ def test_a_name_without_hesitations_or_titles(text: str, expected: str) -> None:
 def test_an_institution_with_no_name_is_no_company(text: str) -> None:
     reading = read(text, "company")
     assert "company" not in reading.values and "name" not in reading.values
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("it's d dot okoro thirty one at yahoo dot co dot uk", "d.okoro31@yahoo.co.uk"),
+        ("pat ninety at outlook dot com", "pat90@outlook.com"),
+        ("lee fifteen at gmail dot com", "lee15@gmail.com"),
+    ],
+)
+def test_a_spoken_address_with_a_number_said_as_a_number(said: str, expected: str) -> None:
+    from bot.leads import read_spoken_email
+
+    assert read_spoken_email(said, asked=True) == expected

@@ -41,6 +41,9 @@ def test_label_is_local_time() -> None:
         ("the soonest please", 0),
         ("any of them is fine", 0),
         ("I don't mind", 0),
+        # in the speaker's first language
+        ("die zweite bitte", 1),
+        ("la primera está bien", 0),
     ],
 )
 def test_picks(text: str, index: int) -> None:
@@ -96,6 +99,7 @@ def test_picking_the_first_time_or_booking_is_not_time_first(text: str) -> None:
         "Good afternoon, we would like to book a free consultation with an adviser",
         "busy today, can we pencil something in for friday?",
         "could you find us a slot after the holidays",
+        "i only need the demostration, nothing else",
     ],
 )
 def test_a_meeting_asked_for_in_words(text: str) -> None:

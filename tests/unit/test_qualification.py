@@ -1520,7 +1520,12 @@ def test_timelines_in_shorthand_and_the_school_calendar(text: str, expected: str
 
 @pytest.mark.parametrize(
     "text",
-    ["whenever our director gives the go-ahead", "depends on the board really", "at some point"],
+    [
+        "whenever our director gives the go-ahead",
+        "depends on the board really",
+        "at some point",
+        "probably after xmas",
+    ],
 )
 def test_a_time_someone_else_sets_or_none_at_all_is_asked_again(text: str) -> None:
     answer = read_answer("timeline", text, today=date(2026, 12, 5))
