@@ -75,3 +75,8 @@ def test_a_malformed_persona_is_refused_with_its_place(tmp_path: Path) -> None:
     path.write_text("author: x\npersonas:\n  - id: x-1\n    opener: hi\n    goal: conquer\n")
     with pytest.raises(PersonaError, match=r"bad.yml persona 1: unknown goal 'conquer'"):
         load_file(path, "dev")
+
+
+def test_every_author_wrote_both_a_dev_and_a_test_file() -> None:
+    authors = {split: {p.author for p in load_split(split)} for split in SPLITS}
+    assert authors["dev"] == authors["test"]
