@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -32,7 +32,7 @@ from actions.answers import (
 from actions.deps import StoreBacked, previous_user_text
 from actions.knowledge import knowledge_answer
 from actions.lead_form import ValidateLeadForm
-from actions.slots import READ_UNTIL, REQUESTED_SLOT, SLOT_OF
+from actions.slots import FIELD_OF, READ_UNTIL, REQUESTED_SLOT, SKIPPED, SLOT_OF, list_slot
 from actions.what_is_meant import explain_the_question
 from bot.interruptions import is_question
 from bot.repair import asks_to_repeat, asks_to_rephrase
@@ -189,7 +189,12 @@ class ActionFallback(StoreBacked, Action):
             if dispatcher.messages and not dispatcher.messages[-1].get("buttons"):
                 dispatcher.messages[-1]["buttons"] = _what_next(tracker)
             return []
-        dispatcher.utter_message(response=ladder_response(tracker))
+        rung = ladder_response(tracker)
+        dispatcher.utter_message(response=rung)
+        if rung == PERSON and (set_aside := _question_set_aside(tracker)):
+            # Three tries at the same form question and still nothing: the question is
+            # left (it can be given later), not asked round the ladder again.
+            return set_aside
         if intent not in RULE_INTENTS:
             # Called as the core fallback: no policy knew what to do with a message the
             # NLU understood, so it is taken back, as in Rasa's action_default_fallback.
@@ -223,6 +228,14 @@ class ActionFallback(StoreBacked, Action):
                 for e in events
             )
         return (events, told) if read else None
+
+
+def _question_set_aside(tracker: Tracker) -> list[EventType]:
+    """The lead form's open question put aside: skipped, so the form asks the next one."""
+    field = FIELD_OF.get(str(tracker.get_slot(REQUESTED_SLOT) or ""))
+    if tracker.active_loop.get("name") != "lead_form" or field is None:
+        return []
+    return [SlotSet(SKIPPED, sorted({*list_slot(tracker, SKIPPED), field}))]
 
 
 # A need is told in a sentence; two or three words the classifier could not place are

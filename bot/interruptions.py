@@ -351,6 +351,9 @@ _DECLINE = re.compile(
     r"feel like|give|share|say|tell|provide|hand (?:it )?out|disclose)\b(?:\s+(?:give|share|say|"
     r"tell|provide|disclose|hand|answer|that|it|this|my|out|you|them)\b|\s*[.!]*$)|"
     r"not (?:giving|sharing|telling|saying|providing|disclosing|handing)\b|"
+    # "can I not give it right now?", "could I skip that for now": asking to leave it out
+    r"(?:can|could|may) i (?:not|just not) (?:give|share|say|tell|provide|answer)\b|"
+    r"(?:can|could|may) (?:i|we) (?:skip|leave|pass on) (?:it|that|this)\b|"
     r"none of your business|no comment|keep (?:it|that|this) (?:private|to myself)|"
     r"leave (?:it|that|this)(?: one)? (?:out|blank|empty)|"
     r"(?:i'?ll|let'?s|i will|i'?d) (?:pass|skip)|pass on (?:that|this|it)|"

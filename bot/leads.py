@@ -2139,6 +2139,20 @@ _THIS_NUMBER = re.compile(
 )
 
 
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def is_keyboard_noise(text: str) -> bool:
+    """Letters that make no word: every word of three letters or more (and every word)
+    lower-case Latin letters with no vowel, as in "qwv nnx" or "zzkq"; names in other
+    scripts, acronyms ("BMW") and "Ng" are words."""
+    words = _LATIN_WORD.findall(text)
+    if not words or any(not w.isascii() or not w.islower() or _VOWEL.search(w) for w in words):
+        return False
+    return any(len(w) >= 3 for w in words)
+
+
 def read_message(
     text: str,
     *,
@@ -2164,6 +2178,8 @@ def read_message(
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
+    if is_keyboard_noise(text):
+        return Reading()  # "qwv nnx", "pffft ~~": no detail of anyone's
     if requested in ("company", "role", "need") and asks_to_hear_it_again(text):
         return Reading()  # "sorry i didnt catch that" is no role and no need
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists

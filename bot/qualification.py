@@ -1857,9 +1857,10 @@ def read_answer(
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
     if field_name == "timeline" and _NO_RUSH_ALONE.match(text.strip()):
-        # "no rush", "oh whenever": no hurry, and no time said; nothing is filed (the
-        # button "No set timeline" and "no fixed date" are an answer, "later").
-        return Answer(None, declined=True)
+        # "no rush", "oh whenever": no hurry, and no time said. Some mean no timeline at
+        # all, some only no hurry: asked once with the options ("No set timeline" is an
+        # answer, "later"), not guessed.
+        return Answer(None)
     if field_name == "timeline" and _AFTER_THE_HOLIDAYS_ALONE.match(text.strip()):
         # "after the holidays": early January or any time after; asked with the options
         return Answer(None)

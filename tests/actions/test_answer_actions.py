@@ -265,6 +265,19 @@ async def test_the_ladder_climbs_and_never_repeats_a_rung() -> None:
     assert all(a != b for a, b in pairwise(heard))
 
 
+async def test_the_offer_of_a_person_in_the_lead_form_sets_its_question_aside() -> None:
+    events: list[dict[str, Any]] = [bot("utter_ask_lead_phone")]
+    for turn, rung in enumerate(("utter_fallback_rephrase", "utter_default")):
+        events += [user(f"can i not {turn}"), bot(rung), bot("utter_ask_lead_phone")]
+    events.append(user("can i not again"))
+    slots = {"requested_slot": "lead_phone", "skipped_fields": ["role"]}
+    dispatcher = CollectingDispatcher()
+    result = await ActionFallback().run(dispatcher, tracker(events, slots, "lead_form"), DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_offer_person"]
+    assert result == [{"event": "slot", "timestamp": None, "name": "skipped_fields",
+                       "value": ["phone", "role"]}]  # fmt: skip
+
+
 async def test_an_understood_turn_or_a_form_question_between_resets_or_keeps_the_ladder() -> None:
     understood = [
         user("a"),

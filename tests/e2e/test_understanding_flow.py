@@ -152,6 +152,23 @@ def test_the_fallback_climbs_a_ladder_and_never_repeats(stack: Stack, sender: st
     assert "/human_handoff" in buttons
 
 
+def test_keyboard_noise_in_the_form_is_stored_nowhere_and_set_aside(
+    stack: Stack, sender: str
+) -> None:
+    """Keyboard noise three times at the phone question: never stored as the next
+    answers (it used to become the company, the role and the need), and the third time
+    the question is left for later and the next one comes."""
+    assert "your name" in stack.text(sender, "could I book a demo please")
+    assert "email" in stack.text(sender, "Aine Farrell")
+    assert "phone" in stack.text(sender, "aine@farrell-bakes.ie")
+    replies = [stack.text(sender, text) for text in ("qwv nnx", "zzkq vvv", "pffft ~~")]
+    assert all("phone" in r for r in replies[:2]), replies
+    assert "company" in replies[2] and "phone" not in replies[2].split("|")[-1]
+    assert stack.slots(sender)["requested_slot"] == "lead_company"
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
+    assert contact is not None and (contact.phone, contact.company, contact.role) == (None,) * 3
+
+
 def test_a_long_opener_with_a_clear_request_starts_it(stack: Stack, sender: str) -> None:
     reply = stack.text(
         sender,
