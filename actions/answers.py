@@ -394,6 +394,12 @@ def say_topic(
         )
     elif topic == "what_it_does":
         dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons or [])
+    elif topic == "next_steps":
+        dispatcher.utter_message(
+            response="utter_answer_next_steps",
+            steps=next_steps(tracker, conversation_stage(tracker)),
+            buttons=buttons or [],
+        )
 
 
 def answer_other_questions(

@@ -18,7 +18,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import QUESTION_INTENTS, reason_for, session_events
+from actions.answers import (
+    QUESTION_INTENTS,
+    answer_other_questions,
+    reason_for,
+    session_events,
+)
 from actions.custom_fields import CUSTOM_VALUE, CustomFieldStep, asks_why
 from actions.deps import (
     StoreBacked,
@@ -189,6 +194,12 @@ def next_field(
     return SLOT_OF[field] if field else None
 
 
+def _took_a_detail(events: list[EventType]) -> bool:
+    return any(
+        e.get("event") == "slot" and e.get("name") in FIELD_OF and e.get("value") for e in events
+    )
+
+
 class ValidateLeadForm(StoreBacked, Action):
     def name(self) -> str:
         return "validate_lead_form"
@@ -199,6 +210,10 @@ class ValidateLeadForm(StoreBacked, Action):
         if tracker.get_slot(REQUESTED_SLOT) == CUSTOM_VALUE:
             return await self._validate_custom(dispatcher, tracker)
         events = await self._validate(dispatcher, tracker, domain)
+        if _took_a_detail(events):
+            # "carla@mendozapools.com - and does this plug into Zoho?": the detail is
+            # taken, and the question asked with it answered before the next one.
+            answer_other_questions(dispatcher, tracker, self.settings, "")
         if _ends_with_nothing_given(tracker, events):
             # Every question set aside and not one detail given: a summary of blanks to
             # confirm would be a question about nothing. The form ends as when someone

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.lead_vocabulary import GREETING_LEAD
+from bot.typos import with_chat_words
 
 CONFIDENCE_FLOOR = 0.7
 # Requests to stop or to leave that interrupt at any confidence when their words are said.
@@ -209,6 +210,7 @@ _CHECKS_THE_ANSWER = re.compile(
 
 
 def is_question(text: str) -> bool:
+    text = with_chat_words(text)
     stripped = _CHECKS_THE_ANSWER.sub("", _HEDGED_TAIL.sub(".", text.strip()))
     if tells_with_a_question_word(stripped):
         return False
@@ -517,7 +519,7 @@ def declines(text: str, field: str | None = None) -> bool:
     "Skip Henderson" is not a refusal of anything, and neither is "no, it's Acme"; a
     `field` of "company" also counts "just me" or "self-employed" as nothing to give.
     """
-    stripped = _POLITE_PARTICLES.sub("", text).strip()
+    stripped = _POLITE_PARTICLES.sub("", with_chat_words(text)).strip()
     if _ASKS_ABOUT_SHARING.search(stripped) and is_question(stripped):
         return False  # "you won't share my email with anybody, right?"
     if _DECLINE_ALONE.match(stripped) or _DECLINE.search(stripped) or defers(stripped):
@@ -649,6 +651,7 @@ def leaves_for_now(text: str) -> bool:
 
 def wants_no_details(text: str) -> bool:
     """Whether the person turns down giving any details, not just the one asked for."""
+    text = with_chat_words(text)
     if is_question(text):
         # "is this a real person or a bot? just curious": the curiosity is the question's,
         # and so is "would it take bookings or just answer questions?".

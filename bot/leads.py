@@ -54,6 +54,7 @@ from bot.third_parties import (
     names_someone_else,
 )
 from bot.types import LeadField
+from bot.typos import with_field_words
 
 MAX_LENGTH: dict[LeadField, int] = {
     "name": 100,
@@ -2139,6 +2140,7 @@ _THIS_NUMBER = re.compile(
 )
 
 
+_NOISE_MAX_CHARS = 40  # longer is read (and refused as too long), not dropped
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -2148,7 +2150,11 @@ def is_keyboard_noise(text: str) -> bool:
     lower-case Latin letters with no vowel, as in "qwv nnx" or "zzkq"; names in other
     scripts, acronyms ("BMW") and "Ng" are words."""
     words = _LATIN_WORD.findall(text)
-    if not words or any(not w.isascii() or not w.islower() or _VOWEL.search(w) for w in words):
+    if (
+        not words
+        or len(text) > _NOISE_MAX_CHARS
+        or any(not w.isascii() or not w.islower() or _VOWEL.search(w) for w in words)
+    ):
         return False
     return any(len(w) >= 3 for w in words)
 
@@ -2180,6 +2186,7 @@ def read_message(
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
     if is_keyboard_noise(text):
         return Reading()  # "qwv nnx", "pffft ~~": no detail of anyone's
+    text = with_field_words(text)  # "the compnay is ...", "gerald fitch full stop"
     if requested in ("company", "role", "need") and asks_to_hear_it_again(text):
         return Reading()  # "sorry i didnt catch that" is no role and no need
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists

@@ -37,6 +37,11 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "bot": re.compile(
         r"\b(?:robot|a bot|automated|an ai|real person|a human|person typing|real human)\b", re.I
     ),
+    "next_steps": re.compile(
+        r"\b(?:what happens (?:next|now|then|after|afterwards|once|with (?:all )?(?:this|that|it))|"
+        r"what'?s next|what is next|what are the next steps|what(?:'s| is) the next step|then what)\b",
+        re.I,
+    ),
     "what_it_does": re.compile(
         r"\b(?:(?:what|wat|wht|wut) (?:exactly |actually )?(?:does|do|would|can|will|could|dose)?\s*"
         r"(?:it|this|parley|"

@@ -23,6 +23,7 @@ from typing import Literal
 from bot.consent import purposes_mentioned
 from bot.interruptions import declines, is_question
 from bot.types import LeadField, Purpose
+from bot.typos import with_chat_words
 
 Answer = Literal["yes", "no", "unsure"]
 _YES, _NO, _UNSURE, _SOFT, _FILLER, _ONLY = "yes", "no", "unsure", "soft", "filler", "only"
@@ -217,7 +218,9 @@ class YesNo:
 def normalize(text: str) -> str:
     # Accents dropped, so that "sì" and "bien sûr" meet the lexicon's "si" and "bien sur".
     plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        ch
+        for ch in unicodedata.normalize("NFKD", with_chat_words(text))
+        if not unicodedata.combining(ch)
     )
     lowered = plain.lower().replace("\u2019", "'").replace("\u2018", "'")
     for pattern, replacement in _CONTRACTIONS:

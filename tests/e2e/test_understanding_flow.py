@@ -152,6 +152,20 @@ def test_the_fallback_climbs_a_ladder_and_never_repeats(stack: Stack, sender: st
     assert "/human_handoff" in buttons
 
 
+def test_a_detail_with_a_question_is_taken_and_the_question_answered(
+    stack: Stack, sender: str
+) -> None:
+    assert "your name" in stack.text(sender, "could I book a demo please")
+    assert "email" in stack.text(sender, "Ciara Quinn")
+    reply = stack.text(sender, "ciara@quinnkitchens.ie - and does it plug into Zoho by the way?")
+    assert INTEGRATIONS in reply and "zoho" in reply and "phone" in reply.split(INTEGRATIONS)[-1]
+    reply = stack.text(sender, "+353 87 123 4567, and what happens with all this after?")
+    assert NEXT_STEPS in reply and "company" in reply.split(NEXT_STEPS)[-1]
+    contact = stack.store.contacts.for_identity("rest", rest_id(sender))
+    assert contact is not None
+    assert (contact.email, contact.phone) == ("ciara@quinnkitchens.ie", "+353871234567")
+
+
 def test_keyboard_noise_in_the_form_is_stored_nowhere_and_set_aside(
     stack: Stack, sender: str
 ) -> None:

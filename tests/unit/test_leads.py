@@ -1421,3 +1421,17 @@ def test_a_spoken_address_with_a_number_said_as_a_number(said: str, expected: st
     from bot.leads import read_spoken_email
 
     assert read_spoken_email(said, asked=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "field_name", "expected"),
+    [
+        ("my compnay is Lough Erne Boats", None, "company", "Lough Erne Boats"),
+        ("the naem is aoife brennan full stop", "name", "name", "aoife brennan"),
+        ("Nam Tran", "name", "name", "Nam Tran"),
+    ],
+)
+def test_misspelt_field_words_and_dictated_punctuation(
+    text: str, requested: str | None, field_name: str, expected: str
+) -> None:
+    assert read(text, requested).values.get(field_name) == expected

@@ -489,3 +489,11 @@ def test_answers_in_the_speakers_first_language(
 ) -> None:
     reading = read_yes_no(text)
     assert (reading.answer, reading.purposes) == (answer, purposes)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("yes pleez", "yes"), ("no thanx", "no"), ("emale is fine comma thanx", "yes")],
+)
+def test_answers_with_common_misspellings(text: str, answer: str) -> None:
+    assert read_yes_no(text).answer == answer
