@@ -38,11 +38,12 @@ _CHAT_WORDS = {
 }
 # Punctuation said out loud to dictation software.
 _DICTATED = (
-    (re.compile(r"\s*\bfull stop\b", re.I), "."),
-    (re.compile(r"\s*\bquestion mark\b", re.I), "?"),
-    (re.compile(r"\s*\bexclamation (?:mark|point)\b", re.I), "!"),
-    (re.compile(r"\s*\bcomma\b", re.I), ","),
-    (re.compile(r"\bnew (?:line|paragraph)\b", re.I), "."),
+    # Lower case, as dictation writes them: "Comma Press" is a name.
+    (re.compile(r"\s*\bfull stop\b"), "."),
+    (re.compile(r"\s*\bquestion mark\b"), "?"),
+    (re.compile(r"\s*\bexclamation (?:mark|point)\b"), "!"),
+    (re.compile(r"\s*\bcomma\b"), ","),
+    (re.compile(r"\bnew (?:line|paragraph)\b"), "."),
 )
 
 
@@ -53,8 +54,24 @@ def _compiled(table: dict[str, str]) -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-_FIELD = _compiled(_FIELD_WORDS)
-_CHAT = _compiled(_CHAT_WORDS)
+def _in_context(table: dict[str, str]) -> list[tuple[re.Pattern[str], str]]:
+    """Only where the word names a detail ("my compnay", "the emial is"): a business
+    called "Fone House" keeps its name."""
+    return [
+        (
+            re.compile(
+                rf"(?P<pre>\b(?:my|the|our|your|his|her|their|no|skip|a|an|which|what)\s+)"
+                rf"(?:{typos})\b|\b(?:{typos})(?P<post>\s*(?:is|'s|:|address|number|nr)\b)",
+                re.I,
+            ),
+            word,
+        )
+        for word, typos in table.items()
+    ]
+
+
+_FIELD = _in_context(_FIELD_WORDS)
+_CHAT = _compiled({**_FIELD_WORDS, **_CHAT_WORDS})
 
 
 def undictated(text: str) -> str:
@@ -65,16 +82,17 @@ def undictated(text: str) -> str:
 
 
 def with_field_words(text: str) -> str:
-    """Dictated punctuation and misspelt names of details put right."""
+    """Dictated punctuation, and misspelt names of details where they name one."""
     text = undictated(text)
     for pattern, word in _FIELD:
-        text = pattern.sub(word, text)
+        text = pattern.sub(lambda m, w=word: f"{m['pre'] or ''}{w}{m['post'] or ''}", text)
     return text
 
 
 def with_chat_words(text: str) -> str:
-    """As `with_field_words`, and the everyday words of answers and refusals too."""
-    text = with_field_words(text)
+    """For reading answers, refusals and questions (never for the values stored):
+    dictated punctuation and the misspelt words of both tables, wherever they stand."""
+    text = undictated(text)
     for pattern, word in _CHAT:
         text = pattern.sub(word, text)
     return text

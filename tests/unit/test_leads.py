@@ -1429,6 +1429,8 @@ def test_a_spoken_address_with_a_number_said_as_a_number(said: str, expected: st
         ("my compnay is Lough Erne Boats", None, "company", "Lough Erne Boats"),
         ("the naem is aoife brennan full stop", "name", "name", "aoife brennan"),
         ("Nam Tran", "name", "name", "Nam Tran"),
+        ("Fone House Ltd", "company", "company", "Fone House Ltd"),
+        ("Comma Press", "company", "company", "Comma Press"),
     ],
 )
 def test_misspelt_field_words_and_dictated_punctuation(
