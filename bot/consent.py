@@ -122,6 +122,24 @@ def purposes_mentioned(text: str) -> set[Purpose]:
     return {purpose for purpose, pattern in _MENTIONS if pattern.search(text)}
 
 
+_KEPT = re.compile(
+    r"\b(?:only|just)\s+(?:by\s+|via\s+|the\s+)?(?P<a>[\w-]+(?:\s+messages?)?)|"
+    r"(?P<b>[\w-]+(?:\s+messages?)?)\s+(?:only|is fine|are fine|is ok(?:ay)?|are ok(?:ay)?|"
+    r"still fine|are still fine|is still fine)\b|"
+    r"\bkeep (?:the |sending (?:me )?)?(?P<c>[\w-]+(?:\s+messages?)?)",
+    re.I,
+)
+
+
+def purposes_kept(text: str) -> set[Purpose]:
+    """The purposes a withdrawal keeps: "don't text me, email only", "emails are fine"."""
+    kept: set[Purpose] = set()
+    for match in _KEPT.finditer(text):
+        said = match["a"] or match["b"] or match["c"] or ""
+        kept |= purposes_mentioned(said)
+    return kept
+
+
 def withdrawal_scope(text: str, channel: Channel, keyword_kind: str | None) -> set[Purpose]:
     """The purposes a withdrawal covers.
 
@@ -133,9 +151,12 @@ def withdrawal_scope(text: str, channel: Channel, keyword_kind: str | None) -> s
     if keyword_kind == "stop_all":
         return everything
     if keyword_kind is None:
-        named = purposes_mentioned(text)
+        kept = purposes_kept(text)
+        named = purposes_mentioned(text) - kept
         if named:
-            return named
+            return named  # "please don't text me, email only": the texts
+        if kept:
+            return everything - kept  # "emails only from now on"
         if _EVERYTHING.search(text):
             return everything
     own = PURPOSE_OF_CHANNEL.get(channel)

@@ -101,3 +101,15 @@ def test_keywords_match_whole_messages(text: str, channel: str, kind: str) -> No
 )
 def test_other_messages_are_not_keywords(text: str, channel: str) -> None:
     assert match_keyword(text, channel) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("changed my mind, no texts please, email only", {"sms"}),
+        ("stop the text messages, emails are fine", {"sms"}),
+        ("no more emails or texts", {"email", "sms"}),
+    ],
+)
+def test_a_withdrawal_keeps_what_it_says_to_keep(text: str, scope: set[str]) -> None:
+    assert withdrawal_scope(text, "rest", None) == scope
