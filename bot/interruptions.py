@@ -156,6 +156,7 @@ _LEAD_IN = re.compile(
     r"^(?:(?:um+|uh+|er+m?|hmm+|ah+|oh|ok(?:ay)?|so|and|but|well|sorry|hey|hi|hello|yeah|"
     r"actually|right|alright|look|listen|wait|hang on|hold on|excuse me|one more thing|quick question|"
     r"first|but first|before that|before this|one thing|first of all|"
+    r"before (?:we|i) (?:go on|continue|carry on|start|go any further)|"
     r"just wondering|i was wondering)\b[\s,.:;-]*)+",
     re.IGNORECASE,
 )

@@ -533,3 +533,14 @@ def test_stopping_and_asking_for_an_operator_keep_their_words(said: str, intent:
 )
 def test_asking_someone_else_on_the_call_puts_the_question_off(said: str) -> None:
     assert defers(said)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "before we continue is there a human on this line or is it a machine",
+        "before i go any further how much does it cost",
+    ],
+)
+def test_a_question_after_a_lead_in_is_a_question(text: str) -> None:
+    assert is_question(text)
