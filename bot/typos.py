@@ -10,6 +10,7 @@ where they are not one of these words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Words that name a detail: what `read_message` looks for ("the compnay is ...").
 _FIELD_WORDS = {
@@ -85,8 +86,15 @@ def with_field_words(text: str) -> str:
     """Dictated punctuation, and misspelt names of details where they name one."""
     text = undictated(text)
     for pattern, word in _FIELD:
-        text = pattern.sub(lambda m, w=word: f"{m['pre'] or ''}{w}{m['post'] or ''}", text)
+        text = pattern.sub(_keeping_context(word), text)
     return text
+
+
+def _keeping_context(word: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        return f"{match['pre'] or ''}{word}{match['post'] or ''}"
+
+    return replace
 
 
 def with_chat_words(text: str) -> str:
