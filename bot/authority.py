@@ -288,12 +288,18 @@ _OWN_PART = re.compile(
 )
 
 
-def states_own_part(text: str) -> bool:
-    """Whether an answer naming someone else as the decider also says what the person's
-    own part is (researching, weighing in, bringing it to them)."""
+def _as_read(text: str) -> str:
+    """Lower case, straight apostrophes, typos put right: what the patterns here read."""
     said = text.lower().replace("’", "'")
     for pattern, replacement in _TYPOS:
         said = pattern.sub(replacement, said)
+    return said
+
+
+def states_own_part(text: str) -> bool:
+    """Whether an answer naming someone else as the decider also says what the person's
+    own part is (researching, weighing in, bringing it to them)."""
+    said = _as_read(text)
     return any(
         p.search(said)
         for p in (_OWN_PART, _SELF_INVOLVED, _RECOMMENDS, _ONLY_GATHERING, _WITH_A_PEER)
@@ -310,9 +316,7 @@ _NO_SAY = re.compile(
 def read_authority_statement(text: str) -> str | None:
     """decides, influences or researching from what the answer says; None when it says
     none of these plainly."""
-    said = text.lower().replace("’", "'")
-    for pattern, replacement in _TYPOS:
-        said = pattern.sub(replacement, said)
+    said = _as_read(text)
     if _NO_SAY.search(said):
         return "researching"
     if _RUBBER_STAMP.search(said):

@@ -1856,17 +1856,16 @@ def read_answer(
     text = without_particles(text) or text
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
-    if field_name == "timeline" and _NO_RUSH_ALONE.match(text.strip()):
+    if field_name == "timeline" and (
         # "no rush", "oh whenever": no hurry, and no time said. Some mean no timeline at
-        # all, some only no hurry: asked once with the options ("No set timeline" is an
-        # answer, "later"), not guessed.
-        return Answer(None)
-    if field_name == "timeline" and _AFTER_THE_HOLIDAYS_ALONE.match(text.strip()):
-        # "after the holidays": early January or any time after; asked with the options
-        return Answer(None)
-    if field_name == "timeline" and _WHEN_SOMEONE_ELSE_SAYS.search(text):
-        # "whenever the boss says": their time, not yet known; asked with the options
-        return Answer(None)
+        # all, some only no hurry ("No set timeline" is an answer, "later").
+        _NO_RUSH_ALONE.match(text.strip())
+        # "after the holidays": early January or any time after
+        or _AFTER_THE_HOLIDAYS_ALONE.match(text.strip())
+        # "whenever the boss says": their time, not yet known
+        or _WHEN_SOMEONE_ELSE_SAYS.search(text)
+    ):
+        return Answer(None)  # asked once more with the options, not guessed
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
