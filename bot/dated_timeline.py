@@ -172,9 +172,8 @@ def years_in_figures(text: str) -> str:
 
 
 # A day and month in figures after a word that sets them in time: "till 31/01", "by 3.2".
-# Day first unless the second figure can only be a day ("by 12/28"); both twelve or under
-# and not the same, the order is a guess, and no date is read. With a dot, only the month
-# second: "from 9.30" is a time of day.
+# Day first unless the second figure can only be a day ("by 12/28"). With a dot, only the
+# month second: "from 9.30" is a time of day.
 _DATE_IN_FIGURES = re.compile(
     r"\b(?:by|before|until|till|til|on|from|around|after|starting|start|end|ends|due|"
     # the same in the speaker's first language: "bis zum 15.02.", "hasta el 15/02"
@@ -192,15 +191,33 @@ def _date_in_figures(text: str, today: date) -> tuple[int, float] | None:
     if match["sep"] == "." and b > 12 and not match["year"]:
         return None  # "from 9.30" is a time of day
     if 1 <= b <= 12 < a <= 31:
-        day, month = a, b
-    elif 1 <= a <= 12 < b <= 31:
-        day, month = b, a
-    elif a == b and 1 <= a <= 12:
-        day, month = a, a
-    else:
+        return match.start(), _away(a, b, today)
+    if 1 <= a <= 12 < b <= 31:
+        return match.start(), _away(b, a, today)
+    if not (1 <= a <= 12 and 1 <= b <= 12):
         return None
+    # "by 03/02": the 3rd of February or the 2nd of March. When both fall in the same
+    # band of the timeline, either is the answer; when not, no date is read.
+    readings = sorted((_away(a, b, today), _away(b, a, today)))
+    if months_bucket(readings[0]) != months_bucket(readings[1]):
+        return None
+    return match.start(), readings[0]
+
+
+def _away(day: int, month: int, today: date) -> float:
     away = _months_to(month, None, today) + (day - today.day) / 30
-    return match.start(), max(0.0, away if away >= 0 else away + 12)
+    return max(0.0, away if away >= 0 else away + 12)
+
+
+def months_bucket(months: float) -> str:
+    """The timeline band `months` from today falls in."""
+    if months <= 1:
+        return "now"
+    if months <= 3:
+        return "quarter"
+    if months <= 12:
+        return "year"
+    return "later"
 
 
 def months_away(text: str, today: date) -> float | None:

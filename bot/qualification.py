@@ -20,7 +20,13 @@ import yaml
 
 from bot.authority import read_authority_statement, states_own_part
 from bot.custom_questions import CustomQuestion, parse_question
-from bot.dated_timeline import MONTH_NAME, months_away, next_year_away, years_in_figures
+from bot.dated_timeline import (
+    MONTH_NAME,
+    months_away,
+    months_bucket,
+    next_year_away,
+    years_in_figures,
+)
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
 from bot.repair import asks_to_hear_it_again
@@ -1576,16 +1582,6 @@ _A_RATE = re.compile(
 )
 
 
-def _months_bucket(months: float) -> str:
-    if months <= 1:
-        return "now"
-    if months <= 3:
-        return "quarter"
-    if months <= 12:
-        return "year"
-    return "later"
-
-
 def _span_months(match: re.Match[str]) -> float:
     unit = match["unit"].lower()
     per_unit = _UNIT_MONTHS[unit[:2] if unit.startswith("m") else unit[0]]
@@ -1624,7 +1620,7 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     ]
     dated = months_away(text, today or date.today())
     if dated is not None and not spans:
-        return _months_bucket(dated)
+        return months_bucket(dated)
     if spans:
         first = min(spans, key=lambda m: m.start())
         months = _span_months(first)
@@ -1636,10 +1632,10 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
             # "launching in May and want it a month before": a span from the date named.
             before = side["side"].lower() in ("before", "ahead", "earlier", "prior")
             months = max(0.0, dated - months) if before else dated + months
-        return _months_bucket(months)
+        return months_bucket(months)
     next_year = next_year_away(text, today or date.today())
     if next_year is not None and not _PUT_OFF.search(text):
-        return _months_bucket(next_year)  # "sometime next year": its middle, from today
+        return months_bucket(next_year)  # "sometime next year": its middle, from today
     # A year named wins over "no rush" ("no rush, maybe later in the year"), unless it is
     # turned down ("not this year"); then "later": "not any time soon" is not "soon".
     year = _TIMELINE_WORDS[2][0].search(text)

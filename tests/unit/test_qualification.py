@@ -1131,7 +1131,9 @@ def test_a_share_of_money_for_something_else_is_a_budget(said: str, band: str) -
         ("our old system is switched off on 20/12", "now"),
         ("the lease ends 28/02 so by then", "quarter"),
         ("before 12/25", "now"),  # only one order makes a date
-        ("by 05/06", None),  # 5 June or 6 May: a guess
+        # Either order of two figures of twelve or under: the band both fall in, or none.
+        ("by 05/06", "year"),  # 5 June or 6 May: either is within the year
+        ("live by 01/03", None),  # 1 March (a quarter) or 3 January (a month): a guess
         ("we could start from 9.30 in March", "quarter"),  # a time of day, not 30 September
         # A recognizer's split word.
         ("in two fort nights", "now"),
