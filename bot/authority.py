@@ -33,10 +33,20 @@ _TYPOS = (
     # A recognizer's "my bass" and "the bored"; Nigerian English "oga" is the boss.
     (re.compile(r"\b(?:my|the|our) bass\b"), "my boss"),
     (re.compile(r"\bthe bored\b"), "the board"),
+    # "sine off", "go threw procurement": homophones typed or heard
+    (re.compile(r"\bsine(?=s? off\b)"), "sign"),
+    (
+        re.compile(
+            r"\bthrew(?= (?:procurement|purchasing|finance|legal|compliance|it|security|"
+            r"approvals?|the)\b)"
+        ),
+        "through",
+    ),
     (re.compile(r"\b(?:my|the|our) oga\b"), "my boss"),
     # A recognizer spells titles out: "the c f o", "our v p"
     (re.compile(r"\bc ([efmoit]) o\b"), r"c\1o"),
     (re.compile(r"\bv p\b"), "vp"),
+    (re.compile(r"\bg m\b"), "gm"),
 )
 
 _OTHER = (
@@ -48,7 +58,7 @@ _OTHER = (
     r"cmo|parent company|corporate)"
 )
 _DECIDE_VERB = (
-    r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|has (?:got )?the (?:final |last )?"
+    r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|finali[sz]es?|has (?:got )?the (?:final |last )?"
     r"(?:say|word|call)|has (?:got )?(?:final|last) (?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
     r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
@@ -67,6 +77,15 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"\b(?:my|our)\s+(?!own\b)\w+\s+(?:signs? (?:it )?off|decides|approves|has the (?:final|last) "
     rf"(?:say|word|call))\b|"
     rf"\b(?:approved|signed off|decided|authori[sz]ed|okayed|ok'?d|rubber[- ]stamped) by\b|"
+    # "IT has to sign it off", "the regional office needs to approve it": the approval is
+    # someone else's, whoever chooses
+    rf"\b(?!(?:i|we|me)\b)[a-z]+\s+(?:has|have|needs?|must|will have|would have|'ll have)\s+to\s+"
+    rf"(?:sign|approve|okay|ok|authori[sz]e|finali[sz]e|rubber[- ]stamp|green[- ]?light|"
+    rf"give (?:it |this |the )?(?:ok|okay|nod|go[- ]ahead|green light))\b|"
+    rf"\b(?:send|put|pass|submit|take)\w*\s+(?:it\s+|this\s+|that\s+|one\s+)?(?:up\s+)?for\s+"
+    rf"(?:approval|sign[- ]?off)\b|\b(?:the|a) nod from\b|"
+    rf"\b(?:go|goes|going)\s+(?:through|thru)\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:procurement|purchasing|"
+    rf"compliance|approvals?)\b|"
     # "I submit a request and it gets approved or not"
     rf"\b(?:gets?|getting|to be|be|is) (?:approved|signed off|okayed|authori[sz]ed)\b|"
     rf"\b(?:it|this|that)\s+(?:goes|will go|would go|has to go|needs to go)\s+"
@@ -145,7 +164,7 @@ _FOR_SOMEONE_ELSE = re.compile(
 )
 _PEER = (
     r"(?:(?:business |biz )?partner|socio|socia|sócio|sócia|associé|teilhaber|"
-    r"co[- ]?founder|co[- ]?owner|brother|sister|wife|husband|"
+    r"co[- ]?founder|co[- ]?owner|brother|sister|wife|husband|missus|missis|hubby|"
     r"spouse|dad|father|mum|mom|mother|son|daughter|other half)"
 )
 _WITH_A_PEER = re.compile(
@@ -153,7 +172,15 @@ _WITH_A_PEER = re.compile(
     rf"(?:(?:two|three|four|\d)\s+)?(?:other\s+)?(?:(?!boss\b)[a-z]+\s+)?{_PEER}s?\b|"
     rf"\b(?:my\s+)?{_PEER}\s+and\s+(?:me|i|myself)\b|\bwe both (?:decide|own|run)\b|"
     rf"\b(?:i|we) (?:co-?own|co-?run)\b|\bwe(?:'re| are) (?:both|two|the two) (?:co-?)?owners\b|"
-    rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b",
+    rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b|"
+    # "me and Dev, my partner in the business", "my partner Siew Ling and me"
+    rf"\b(?:me|myself|i)\s+(?:and|&)\s+[a-z]+,?\s+(?:my|our)\s+(?:business\s+)?{_PEER}\b|"
+    rf"\b(?:my|our)\s+(?:business\s+)?{_PEER}(?:\s+[a-z]+){{1,2}}\s+and\s+(?:me|i|myself)\b|"
+    # "we're two co-founders and we decide everything jointly"; "... my business partner
+    # but we decide together"
+    rf"\bwe(?:'re| are)?\s+(?:the\s+)?(?:two|both|three)?\s*(?:co-?founders|co-?owners)\b|"
+    rf"\b{_PEER}s?\b[^.;!?]*\bwe (?:\w+ )?(?:decide|choose|sign off|agree)\w* (?:on )?(?:it |this |that |"
+    rf"everything |all )?(?:together|jointly|between us)\b",
 )
 # "I decide together with our CFO", "the three partners decide together, I'm one of them":
 # the person is among those who decide, and nobody above them is named.
@@ -164,6 +191,9 @@ _DECIDES_JOINTLY = re.compile(
     r"\bi(?:'m| am) one of (?:them|the (?:\w+ )?(?:partners|owners|directors|founders))\b|"
     # "the founders (me and Jo) decide everything jointly", "Tom and myself would decide it
     # between us"
+    # "I'm one of three directors, we'd all agree on it together"
+    r"\bone of (?:the |\w+ )?(?:partners|owners|directors|founders|co-?founders)\b[^.;!?]*"
+    r"\b(?:together|jointly|between us|all agree)\b|"
     r"\b(?:(?!my\b|our\b|the\b)[a-z]+ and (?:me|myself|i)|(?:me|myself|i) and (?!my\b|our\b|the\b)[a-z]+)\b[^.;!?]{0,30}?\b(?:decid\w*|settle\w*|choos\w*|sort (?:it|this) out)"
     r"[^.;!?]*\b(?:together|jointly|between us|between the two of us|between ourselves)\b",
 )
@@ -172,7 +202,8 @@ _CAN_SIGN = re.compile(
     r"approve (?:it|this|that)|sign (?:for )?(?:it|this|that)(?! off))\b(?! (?:up to|under|below|if|once|with))"
 )
 _FINAL_WORD_ELSEWHERE = re.compile(
-    r"\bbut\b|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b"
+    r"\bbut\b|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b|"
+    rf"\b(?:the|my|our) {_OTHER} (?:signs?|approves?|(?:has|needs) to (?:sign|approve))\b"
 )
 _WE_WITH_A_PEER = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|&|\+)\s+(?:my\s+|the\s+|our\s+)?(?:other\s+)?"
@@ -230,7 +261,7 @@ _SELF_DECIDES = re.compile(
 # Weighing in on the decision, beyond gathering options for it.
 _RECOMMENDS = re.compile(
     r"\b(?:i|and)\s+(?:(?:will|would|can|then|also|usually|normally|might)\s+)?"
-    r"(?:recommend|advise|influence|pitch|propose|make the case|(?:have|get) (?:a |some )?(?:say|input|voice))|"
+    r"(?:recommend|advise|influence|pitch|propose|make (?:the|a) case|(?:have|get) (?:a |some )?(?:say|input|voice))|"
     r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b"
 )
 
@@ -273,11 +304,12 @@ _OWN_PART = re.compile(
     r"(?:run|put|take|bring|present|pitch|pass|send)(?:ing)? (?:it |this )?(?:by|past|to|up to)|"
     r"present\w*|pitch\w*|i'?d|i'?ll|i will|i would|i need|i have to|i'?ve (?:got )?to|i must|"
     r"i (?:can|could|should|might)|i'?m (?:the one|going|gonna)|me and|and me|and i|"
-    r"(?:asked|told|wants?|wanted|got) me to (?:pick|choose|find|select|recommend|decide)|"
+    r"(?:(?:asked|told|wants?|wanted|got) me|(?:been|was|were|am|i'?m) (?:asked|told)) to "
+    r"(?:pick|choose|find|select|recommend|decide)|"
     r"(?:my|our) (?:lead|judge?ment|input|opinion|views?|recommendation|advice|requests?|requirements)|"
     r"(?:asks?|wants?|want to know) what (?:i|we) think|what(?:ever)? (?:i|we) (?:say|ask|want|put forward|suggest|"
     r"recommend|propose)|(?:give|put in|send)s? (?:(?:our|my|some|the) )?(?:input|requests?|views?)|"
-    r"legwork|put\w* (?:it |this |things )?forward|\bi (?:only |just |also |usually |mostly )?(?:choose|pick|select|write|score|draft|prepare|"
+    r"legwork|put\w* (?:it |this |things )?forward|\bi (?:only |just |also |usually |mostly )?(?:decide|choose|pick|select|write|score|draft|prepare|"
     r"manage|run|handle|evaluate|shortlist|test|trial)\w*|i'?m (?:\w+ )?(?:helping|writing|scoring|"
     r"running|managing|evaluating|leading|the (?:project|team|store|office|site|branch) (?:lead|manager))|"
     r"(?:project|team|store|branch|site|office) (?:lead|manager)|helping with|"

@@ -1053,6 +1053,29 @@ def test_who_decides_with_peers_by_delegation_and_in_practice(said: str, authori
     assert read_authority(said) == authority
 
 
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        # The choice is the person's, the approval someone else's: they have a say.
+        ("I choose the supplier, then compliance has to okay it", "influences"),
+        ("mostly up to me but it has to go thru purchasing", "influences"),
+        ("mine to pick, though I put it up for sign-off with the CFO", "influences"),
+        ("I'll recommend one and the board needs to sign it off", "influences"),
+        ("I decide, accounts has to approve the spend", "influences"),
+        ("three of us decide together and the md signs", "influences"),
+        # Deciding with a peer, said in other words, is deciding.
+        ("me and Farah, my business partner", "decides"),
+        ("my wife Noor and me", "decides"),
+        ("we are the two co-owners so we decide it", "decides"),
+        ("I'd mention it to my co-founder first but we choose together", "decides"),
+        ("I'm one of four partners, we all agree on purchases together", "decides"),
+        ("just me and the hubby", "decides"),
+    ],
+)
+def test_who_decides_when_the_approval_or_the_decision_is_shared(said: str, authority: str) -> None:
+    assert read_authority(said) == authority
+
+
 def test_a_word_before_head_office_makes_no_head_count() -> None:
     assert read_volunteered("anything over 3k needs head office sign-off") == {}
     assert read_volunteered("we have 12 admin staff") == {"company_size": "11-50"}
