@@ -400,6 +400,29 @@ def say_topic(
             steps=next_steps(tracker, conversation_stage(tracker)),
             buttons=buttons or [],
         )
+    elif topic == "why_needed":
+        field = field_asked_about(text, tracker.get_slot(REQUESTED_SLOT))
+        dispatcher.utter_message(
+            response="utter_answer_why_needed", reason=reason_for(field), buttons=buttons or []
+        )
+
+
+def answer_in_place_of_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, settings: Settings
+) -> bool:
+    """A common question the classifier took for an answer to the form's question ("before
+    i do that what does your product actually do", "not sure why you'd need my email"): each
+    topic it asks answered, so that the form can ask its question again; False when it asks
+    none. A topic already answered in this session is left to the form: never the same
+    answer twice."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not text or text.startswith("/"):
+        return False
+    said_as = {**TOPIC_RESPONSES, "pricing": "utter_pricing", "bot": "utter_iamabot"}
+    topics = [t for t in asked_topics(text) if not said_in_session(tracker, said_as[t])]
+    for topic in topics:
+        say_topic(dispatcher, tracker, settings, topic)
+    return bool(topics)
 
 
 def answer_other_questions(
@@ -460,13 +483,8 @@ class ActionAnswer(StoreBacked, Action):
         stage: Stage,
         buttons: list[dict[str, str]],
     ) -> None:
-        if topic in ("integrations", "data_use", "what_it_does"):
+        if topic in ("integrations", "data_use", "what_it_does", "why_needed"):
             say_topic(dispatcher, tracker, self.settings, topic, buttons)
-        elif topic == "why_needed":
-            field = field_asked_about(text, tracker.get_slot(REQUESTED_SLOT))
-            dispatcher.utter_message(
-                response="utter_answer_why_needed", reason=reason_for(field), buttons=buttons
-            )
         else:
             dispatcher.utter_message(
                 response="utter_answer_next_steps",

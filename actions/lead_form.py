@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import (
     QUESTION_INTENTS,
+    answer_in_place_of_answer,
     answer_other_questions,
     reason_for,
     session_events,
@@ -328,9 +329,26 @@ class ValidateLeadForm(StoreBacked, Action):
             # then the form asks its question again.
             dispatcher.utter_message(text=answer)
             return []
+        if (
+            requested
+            and not turn.is_interruption()
+            and requested not in reading.values
+            and not {"email", "phone"} & reading.values.keys()
+            # "Why do you need my email? I only wanted to look": the reason, then the
+            # question set aside as they wish (below)
+            and not _declines(turn, requested, reading)
+            and answer_in_place_of_answer(dispatcher, tracker, self.settings)
+        ):
+            return []  # the same, for one of Parley's own topics
         leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
         gave_nothing = not reading.values and not lead_values(tracker)
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):
+            if asks_why(turn.text, turn.intent):
+                # "Why is a name necessary? I just want the information": the reason, and
+                # no details asked for.
+                dispatcher.utter_message(
+                    response="utter_answer_why_needed", reason=reason_for(requested)
+                )
             to_a_person = turned_down_on_the_way_to_a_person(dispatcher, tracker, requested)
             return to_a_person or await self._stop(dispatcher, tracker, turn)
         if (

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import said_in_session
+from actions.answers import answer_in_place_of_answer, said_in_session
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.handoff_in_form import INSISTED
 from actions.knowledge import knowledge_answer
@@ -340,6 +340,17 @@ class ValidateQualifyForm(QualificationBacked, Action):
         if not answers and asked_again_what_is_meant(tracker, turn.text):
             # Explained once and still unclear: set aside, not explained again word for word.
             answer = Answer(None, declined=True)
+        interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
+        if (
+            not answers
+            and not interrupted
+            and not deferred
+            and answer_in_place_of_answer(dispatcher, tracker, self.settings)
+        ):
+            # "How much is it per seat?", "after this bit is someone going to call me": one
+            # of Parley's own topics the classifier took for an answer, answered before the
+            # question is asked again (not explained, as if it asked what the question means).
+            return [SlotSet(READ_UNTIL, turn.message_id), *asking(config, requested)]
         if (
             not answers
             # "I am not sure what you mean" is no "not sure" about the answer
@@ -349,7 +360,6 @@ class ValidateQualifyForm(QualificationBacked, Action):
             # "Do you mean our office or the whole group?": what the question means, then
             # the question again, not counted as an answer that failed.
             return [*explained, SlotSet(READ_UNTIL, turn.message_id), *asking(config, requested)]
-        interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
         if (
             not answers
             and not interrupted

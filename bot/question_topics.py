@@ -13,44 +13,100 @@ import re
 
 from bot.interruptions import is_question
 
+# Tools and channels people ask Parley to work with: naming one in a question asks about
+# integrations ("so does it do whatsapp", "depends if it plugs into hubs pot").
+_TOOLS = (
+    r"whats ?app|shopify|hubs? ?pot|salesforce|sales force|zoho|pipedrive|mailchimp|klaviyo|"
+    r"zapier|google (?:calendar|sheets)|outlook|calendly|slack|ms teams|microsoft teams|wordpress|"
+    r"wix|squarespace|woocommerce|facebook|messenger|instagram|telegram|crm|apis?|webhooks?|xero|"
+    r"quickbooks|gmail|dynamics|freshdesk|zendesk|intercom|twilio"
+)
 _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
-        r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|per (?:seat|user|month|"
-        r"conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
-        r"expensive|cheap|fees?)\b",
+        r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|(?:is it|it'?s|billed|charged|pay|"
+        r"paid) per (?:seat|user|month|conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
+        r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|(?:is it|it'?s not|isn'?t it|it "
+        r"isn'?t) free)\b",
         re.I,
     ),
     "integrations": re.compile(
-        r"\b(?:integrat\w*|connects? (?:to|with|into)|plugs? (?:in|into)|works? (?:with|on)|"
-        r"syncs? (?:with|to)|plug[- ]?ins?|an api|compatible with|hooks? (?:up )?(?:to|into)|"
-        r"talks? to (?:our|my) (?:crm|tools?|system))\b",
+        r"\b(?:integrat\w*|connects? (?:to|with|into|up)|plugs? (?:in|into)|works? (?:with|on|in)|"
+        r"syncs? (?:with|to)|plug[- ]?ins?|an api|compatible with|hooks? (?:up )?(?:to|into|in)|"
+        rf"talks? to (?:our|my) (?:crm|tools?|system)|supports?|{_TOOLS})\b",
         re.I,
     ),
     "data_use": re.compile(
-        r"\b(?:gdpr|privacy|stored|store (?:it|them|this|that|the|our|my)|storing|kept|"
-        r"keep (?:it|them|this|that|the|our|my)|hosted|servers?|who (?:sees|can see|has access)|"
-        r"(?:data|info|information|details) (?:safe|secure|protected)|data protection|"
-        r"(?:sell|share) (?:my|our|the|this) (?:data|info|details)|"
+        r"\b(?:gdpr|g d p r|privacy|private|stored|store (?:it|them|this|that|the|our|my)|storing|"
+        r"kept|keep (?:it|them|this|that|the|our|my)|hosted|servers?|who (?:sees|can see|has access|"
+        r"gets to (?:see|look|read)|will see|would see|'?d see|looks? at)|"
+        r"(?:data|info|information|details) (?:safe|secure|protected)|data protection|data|"
+        r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"
+        r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
+        r"spam\w*|end up|ends up|"
         r"do (?:you )?with (?:my|our|the|this|all this|that) (?:data|info|information|details))\b",
         re.I,
     ),
     "bot": re.compile(
-        r"\b(?:robot|a bot|automated|an ai|real person|a human|person typing|real human)\b", re.I
+        r"\b(?:robot|a bot|bots?|chat ?bot|automated|an ai|ai|a machine|a computer|a recording|"
+        r"real person|a human|person typing|real human|live person|actual person|real people|"
+        r"(?:nobody|no one|anyone|someone|somebody) (?:actually |really )?(?:there|typing|real)|"
+        r"(?:r|are|is) (?:u|you|ya|this|it) (?:a )?(?:human|real|person|bot|robot|ai|machine)|chat ?gpt)\b",
+        re.I,
     ),
     "next_steps": re.compile(
-        r"\b(?:what happens (?:next|now|then|after|afterwards|once|with (?:all )?(?:this|that|it))|"
-        r"what'?s next|what is next|what are the next steps|what(?:'s| is) the next step|then what)\b",
+        r"\b(?:what happens (?:next|now|then|after|afterwards|once|when|if|with (?:all )?"
+        r"(?:this|that|it))|what'?s next|what is next|what are the next steps|what(?:'s| is) the "
+        r"next step|then what|what now|(?:the|your) process|do i (?:just )?wait|"
+        r"(?:(?:will|does|would|is|do) (?:someone|somebody|anyone|a (?:person|human|rep|salesperson|"
+        r"sales ?(?:rep|person|guy)|real person)|your (?:team|sales \w+|people|folks))|(?:will|would) "
+        r"(?:you|u)(?: guys)?)\b(?:\s+\w+){0,3}?\s+(?:call|ring|contact|reach|get back|get in touch|"
+        r"email|phone|follow up)\w*|"
+        r"(?:get|getting|come|coming) back to (?:me|us|people|ppl)|hear back|hear from|"
+        r"how (?:long|soon|fast|quickly)\b(?:\s+\w+){0,6}?\s+(?:hear|get back|contact|call|"
+        r"respond|reply|touch|until|before|till)\w*|"
+        r"when (?:will|would|do|does|can|should) (?:i|someone|somebody|you|your \w+)\b"
+        r"(?:\s+\w+){0,5}?\s+(?:hear|contact|call|ring|reach|get back|in touch|expect))\b",
         re.I,
     ),
     "what_it_does": re.compile(
         r"\b(?:(?:what|wat|wht|wut) (?:exactly |actually )?(?:does|do|would|can|will|could|dose)?\s*"
-        r"(?:it|this|parley|"
-        r"the (?:assistant|bot|tool|product|software|platform|service)|your (?:assistant|bot|"
-        r"tool|product|software|platform|service)) (?:actually |exactly |really )?(?:do|does|"
-        r"offer)|how does (?:it|this|parley) work|what is parley)\b",
+        r"(?:it|this|parley|ur \w+|"
+        r"the (?:assistant|bot|tool|product|software|platform|service|app|thing)|your (?:assistant|"
+        r"bot|tool|product|software|platform|service|app|company))"
+        r" (?:actually |exactly |really )?(?:do|does|offer|offers|offering|is)|"
+        r"how does (?:it|this|parley) work|what is parley|"
+        r"what (?:are|is) (?:you|u|ya) (?:selling|offering)|"
+        r"what (?:it|this|parley)(?: thing)? (?:actually |really |exactly )?(?:does|do|is|is for)|"
+        r"what (?:it'?s|its|this is) (?:for|about)|who (?:is )?(?:it|this) (?:for|aimed at)|"
+        r"(?:is it|it'?s|is this) (?:like |just |basically |only )?(?:a|an) [\w-]+(?: \w+)? "
+        r"(?:that|which|for)|more than that)\b",
+        re.I,
+    ),
+    "why_needed": re.compile(
+        r"\b(?:why (?:do|would|did|does|are)? ?(?:you|u|ya) (?:need|want|ask|require|asking)|"
+        r"why (?:is|are|'s) (?:my |the |an? |your )?\w+ (?:needed|necessary|neccesary|required|"
+        r"important|relevant)|what (?:do|would|'d|did) (?:you|u) (?:need|want) (?:my |an? |the |it |"
+        r"that |this )?\w* ?for|what'?s (?:my|the) (?:\w+ ){1,2}got to do with|"
+        r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|wants?|necessary|neccesary|required|matters?|asking|"
+        r"ask)|"
+        r"(?:really|actually|even) (?:needed|necessary|neccesary|required)|"
+        r"(?:need|want) (?:my|an|the|your) \w+ for)\b",
         re.I,
     ),
 }
+# Said as a wondering, not a question: "I still don't get what your product does", "not
+# sure why you'd need my email", "I don't want my number sold on".
+_WONDERS = re.compile(
+    r"\b(?:(?:don'?t|do not|dont|didn'?t) (?:really |quite |fully )?(?:get|understand|know|see|"
+    r"follow) (?:what|why|how|who|where|whether|if)|not (?:really |quite |entirely )?(?:sure|clear)"
+    r"(?: on| about)? (?:what|why|how|who|where|whether|if)|(?:fuzzy|unclear|confused|lost) "
+    r"(?:on|about|as to) (?:what|why|how)|none the wiser|i (?:wonder|was wondering|am wondering|'?m "
+    r"wondering)|(?:curious|wondering) (?:what|why|how|if|whether|about)|tell me (?:what|why|how|"
+    r"more about|about)|(?:explain|walk me through) (?:what|why|how)|(?:know|knew|understand|see) why|"
+    r"(?:don'?t|do not|dont) want (?:my|our|me) (?:\w+ )?(?:sold|shared|passed|spammed|"
+    r"on (?:a|every|some) \w+ list))",
+    re.I,
+)
 _SENTENCE = re.compile(r"[^?.!]+(?:\?+|[.!]+|$)")
 # "how much is it and does it work with Shopify?": two questions in one sentence.
 _AND_ASKS = re.compile(
@@ -59,10 +115,32 @@ _AND_ASKS = re.compile(
 )
 
 
+# A question word starting a clause, after a greeting or a word or two ("oh btw whats the
+# price", "g'day mate whats the damage"): asked without the question mark.
+_ASKS_IN_A_CLAUSE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:so|and|but|oh|btw|um+|uh+|hi|hey|hello|ok|okay|yeah|well|then|also|mate|"
+    r"po|ah|right|sorry|quick one|first)\s+)(?:what|whats|wat|how|hows|why|who|where|when|which|"
+    r"does|do|did|is|are|can|could|will|would|should|r|got|any|has|have)\b|"
+    # "before i do that what does your product do", "after this bit is someone going to call"
+    r"\b(?:what|how|why|who|where|when|which)\s+(?:does|do|did|is|are|was|would|will|can|could|"
+    r"should|happens|'s)\b|\bis (?:someone|somebody|anyone|it|this|there)\b|"
+    # "it's not cheap is it", "it works with Slack doesn't it", "..., right"
+    r"(?:,\s*|\s)(?:is|isn'?t|does|doesn'?t|do|don'?t|are|aren'?t|will|won'?t|can|can'?t) "
+    r"(?:it|they|you|there|he|she)\s*(?:eh|lol|then)?\s*[?!.]*$|,\s*(?:right|eh|yeah|no)\s*[?!.]*$",
+    re.I,
+)
+
+
 def question_sentences(text: str) -> list[str]:
     """The sentences (and joined questions) of `text` that ask something."""
     parts = [p.strip() for s in _SENTENCE.findall(text) for p in _AND_ASKS.split(s)]
-    return [p for p in parts if p and is_question(p)]
+    return [p for p in parts if p and _asks(p)]
+
+
+def _asks(sentence: str) -> bool:
+    return bool(
+        is_question(sentence) or _WONDERS.search(sentence) or _ASKS_IN_A_CLAUSE.search(sentence)
+    )
 
 
 def asked_topics(text: str) -> list[str]:
@@ -70,6 +148,10 @@ def asked_topics(text: str) -> list[str]:
     topics: list[str] = []
     for sentence in question_sentences(text):
         named = [topic for topic, words in _TOPIC_WORDS.items() if words.search(sentence)]
+        if "why_needed" in named:
+            # "why should I tell a bot my budget": the reason for the detail is asked, the
+            # bot or the spam only mentioned.
+            named = ["why_needed"]
         if len(named) == 1 and named[0] not in topics:
             topics.append(named[0])
     return topics

@@ -867,3 +867,26 @@ async def test_asked_for_sales_then_no_way_back_is_not_told_no_details_are_neede
     dispatcher = CollectingDispatcher()
     await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
     assert responses(dispatcher) == ["utter_handoff_need_contact"]
+
+
+async def test_a_question_taken_for_an_answer_is_answered_and_the_question_asked_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """The classifier took it for an answer (inform, unsure): the words still ask one of
+    Parley's own topics, which is answered; nothing is stored and the name is asked again."""
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, said = await run(
+        action,
+        text="sorry to jump in but what does your platform actually offer",
+        intent="inform",
+        slots={"requested_slot": "lead_name"},
+    )
+    assert said == ["utter_answer_what_it_does"]
+    assert "lead_name" not in slots and "lead_attempts" not in slots
+    slots, said = await run(
+        action,
+        text="still not clear on why you'd want my email",
+        intent="inform",
+        slots={"requested_slot": "lead_email", "lead_name": "Priya"},
+    )
+    assert said == ["utter_answer_why_needed"] and "lead_email" not in slots

@@ -681,3 +681,19 @@ async def test_yes_with_the_invite_by_email_books(store: ProfileStore, settings:
         store, settings, "yes please, email me the invite", "meeting", intent="affirm"
     )
     assert "action_start_booking" in followups(events)
+
+
+async def test_a_question_taken_for_an_answer_is_answered_then_asked_again_uncounted(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store,
+        settings,
+        "so once this bit is done is somebody going to phone me",
+        "qual_budget",
+        contact_id=contact_id,
+    )
+    assert said[0] == "utter_answer_next_steps"
+    assert slots["requested_slot"] == "qual_budget"
+    assert "qual_budget" not in slots and "qual_attempts" not in slots

@@ -37,3 +37,39 @@ def test_questions_joined_by_and_are_split() -> None:
         "what does it cost",
         "does it do voice?",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        # Asked without a question mark, after a word or two, or as a tag question.
+        ("sorry to jump in but what does your platform actually offer", ["what_it_does"]),
+        ("quick one whats the monthly fee", ["pricing"]),
+        ("it's a paid thing though isn't it", ["pricing"]),
+        ("so once i'm done here is somebody going to phone me", ["next_steps"]),
+        # Said as a wondering or a worry.
+        ("still not clear on why you'd want my mobile number", ["why_needed"]),
+        ("I don't want my details passed on to a call centre", ["data_use"]),
+        ("I'm wondering whether it syncs with our Xero", ["integrations"]),
+        ("r u a real person", ["bot"]),
+        # Why a detail is needed wins over whatever else the sentence mentions.
+        ("why would a chatbot need my budget", ["why_needed"]),
+        ("what's my job title got to do with anything?", ["why_needed"]),
+        ("how soon would your team get back to me?", ["next_steps"]),
+    ],
+)
+def test_questions_said_without_a_question_mark_or_as_a_worry(text: str, topics: list[str]) -> None:
+    assert asked_topics(text) == topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Priya Raman",
+        "we're about 30 staff",
+        "per month or per year?",  # asks what the budget question means, not the price
+        "my partner and I decide, it's our shop",
+    ],
+)
+def test_answers_and_questions_about_the_question_ask_no_topic(text: str) -> None:
+    assert asked_topics(text) == []
