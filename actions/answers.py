@@ -341,6 +341,10 @@ def buttons_after_answer(tracker: Tracker, stage: Stage) -> list[dict[str, str]]
     return []
 
 
+# The intents of a question about one of the topics (not a request said after the lead).
+_QUESTION_TOPIC_INTENTS = frozenset(
+    {"ask_integrations", "ask_data_use", "ask_why_needed", "ask_next_steps", "request_info"}
+)
 TOPIC_RESPONSES = {
     "integrations": "utter_answer_integrations",
     "data_use": "utter_answer_data_use",
@@ -461,6 +465,16 @@ class ActionAnswer(StoreBacked, Action):
             # in touch" (the details are in hand; the booking says if a way back is missing).
             return [FollowupAction("action_start_booking")]
         topic = TOPIC_OF.get(intent, "next_steps")
+        asked = asked_topics(text)
+        if (
+            intent in _QUESTION_TOPIC_INTENTS
+            and len(asked) == 1
+            and asked[0] in TOPIC_RESPONSES
+            and asked[0] != topic
+        ):
+            # "Can it be used on WhatsApp?" taken for a request for information: the words
+            # of the one question asked name its topic more surely than the intent.
+            topic = asked[0]
         buttons = buttons_after_answer(tracker, stage)
         events: list[EventType] = []
         if topic in MARKETERS_FIRST and (

@@ -112,10 +112,10 @@ _QUARTER_END = re.compile(
     r"quarter[- ]end|eoq)\b",
     re.I,
 )
-# Not a financial or tax year's end, which falls in its own month ("our financial year end,
-# which is the end of February").
+# Not a financial or tax year's end, nor the company's own ("our year end"), which falls in
+# its own month ("our financial year end, which is the end of February").
 _YEAR_END = re.compile(
-    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )year[- ]end|eoy)\b",
+    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )(?<!our )(?<!their )(?<!my )(?<!company's )year[- ]end|eoy)\b",
     re.I,
 )
 _MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*(?:{_YEAR}|{_SHORT_YEAR})\b", re.I)

@@ -1552,6 +1552,9 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:within|in|by|before|by the end of|before the end of|end of) the quarter|soon|shortly|in the coming weeks|"
                 r"before (?:the )?(?:summer|end of (?:the )?quarter))\b", re.I), "quarter"),
     (re.compile(r"\b(?:this year|later this year|later in the year|end of (?:the )?year|this fiscal year|"
+                # Every fiscal year starts within twelve months of any day: the next one is
+                # within the year, whichever calendar the company keeps.
+                r"(?:the )?(?:next|new|coming) (?:fiscal|financial) year|(?:the )?(?:next|new) fy|"
                 r"(?:within|in|over|during) the (?:next|coming) (?:12 months|twelve months|year)|"
                 r"(?:within|in|by|before|by the end of|before the end of|during) the year|"
                 r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12]|"
@@ -1566,8 +1569,7 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"someday|some day|eventually|"
                 r"no specific|no fixed|long[- ]term|far off|not for (?:a|some) (?:while|time)|a (?:good )?while (?:yet|off|away)|"
                 # Next year is after this one: "This year" is its own answer.
-                r"(?:sometime |some time |probably |maybe |not (?:until|till|before) )?next (?:fiscal |financial |calendar )?year|"
-                r"next fy)\b|"
+                r"(?:sometime |some time |probably |maybe |not (?:until|till|before) )?next (?:calendar )?year)\b|"
                 # "later" as the whole answer, or its last word: "not sure. later"
                 r"(?:^|[.,;!]\s*)(?:maybe |probably |much |sometime )?later(?: on)?\W*$", re.I), "later"),
 )  # fmt: skip

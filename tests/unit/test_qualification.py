@@ -687,7 +687,7 @@ def test_a_named_month_depends_on_the_day_it_is_said() -> None:
         ("as soon as we can", "now"),
         ("the sooner the better", "now"),
         ("not for a while", "later"),
-        ("next FY", "later"),
+        ("next FY", "year"),  # a fiscal year starts within twelve months
     ],
 )
 def test_timeline_in_set_phrases(said: str, timeline: str) -> None:
@@ -1157,6 +1157,11 @@ def test_a_share_of_money_for_something_else_is_a_budget(said: str, band: str) -
         # Either order of two figures of twelve or under: the band both fall in, or none.
         ("by 05/06", "year"),  # 5 June or 6 May: either is within the year
         ("live by 01/03", None),  # 1 March (a quarter) or 3 January (a month): a guess
+        # Any fiscal year's next start is within twelve months; the company's own year end
+        # falls in a month not said.
+        ("in our next FY", "year"),
+        ("when the new financial year kicks in", "year"),
+        ("we'd want it done before our year end", None),
         ("we could start from 9.30 in March", "quarter"),  # a time of day, not 30 September
         # A recognizer's split word.
         ("in two fort nights", "now"),
