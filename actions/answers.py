@@ -341,10 +341,9 @@ def buttons_after_answer(tracker: Tracker, stage: Stage) -> list[dict[str, str]]
     return []
 
 
-# The intents of a question about one of the topics (not a request said after the lead).
-_QUESTION_TOPIC_INTENTS = frozenset(
-    {"ask_integrations", "ask_data_use", "ask_why_needed", "ask_next_steps", "request_info"}
-)
+# The intent the classifier gives a question it places under no topic of its own ("Can it
+# be used on WhatsApp?" as a request for information).
+_QUESTION_TOPIC_INTENTS = frozenset({"request_info"})
 TOPIC_RESPONSES = {
     "integrations": "utter_answer_integrations",
     "data_use": "utter_answer_data_use",

@@ -43,7 +43,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"
         r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
         r"spam\w*|end up|ends up|"
-        r"do (?:you )?with (?:my|our|the|this|all this|that) (?:data|info|information|details))\b",
+        r"do (?:you )?with (?:my|our|the|this|all this|that|it|them) ?(?:data|info|information|details|"
+        r"email|e-mail|number|phone number|address)?)\b",
         re.I,
     ),
     "bot": re.compile(
@@ -59,7 +60,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"next step|then what|what now|(?:the|your) process|do i (?:just )?wait|"
         r"(?:(?:will|does|would|is|do) (?:someone|somebody|anyone|a (?:person|human|rep|salesperson|"
         r"sales ?(?:rep|person|guy)|real person)|your (?:team|sales \w+|people|folks))|(?:will|would) "
-        r"(?:you|u)(?: guys)?)\b(?:\s+\w+){0,3}?\s+(?:call|ring|contact|reach|get back|get in touch|"
+        r"(?:you|u)(?: guys)?)\b(?:\s+(?:actually|then|just|soon|also|ever|be|going|to|gonna)){0,3}\s+"
+        r"(?:call|ring|contact|reach|get back|get in touch|"
         r"email|phone|follow up)\w*|"
         r"(?:get|getting|come|coming) back to (?:me|us|people|ppl)|hear back|hear from|"
         r"how (?:long|soon|fast|quickly)\b(?:\s+\w+){0,6}?\s+(?:hear|get back|contact|call|"
@@ -90,7 +92,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|wants?|necessary|neccesary|required|matters?|asking|"
         r"ask)|"
         r"(?:really|actually|even) (?:needed|necessary|neccesary|required)|"
-        r"(?:need|want) (?:my|an|the|your) \w+ for)\b",
+        r"(?:need|want) (?:my|an|the|your) \w+ for|for what (?:reason|purpose)|"
+        r"what (?:will|would|do|are) (?:you|u) (?:going to )?use (?:my|the|an?|this|that|it) ?(?:\w+ ){0,2}for|"
+        r"what (?:would|will) (?:that|it|this) be used for)\b",
         re.I,
     ),
 }

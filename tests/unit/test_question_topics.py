@@ -56,6 +56,10 @@ def test_questions_joined_by_and_are_split() -> None:
         ("why would a chatbot need my budget", ["why_needed"]),
         ("what's my job title got to do with anything?", ["why_needed"]),
         ("how soon would your team get back to me?", ["next_steps"]),
+        # Why a detail is wanted, not when someone calls: "would you need my email".
+        ("For what purpose would you want my mobile?", ["why_needed"]),
+        ("what are you going to use my postcode for?", ["why_needed"]),
+        ("and what do you do with my phone number after?", ["data_use"]),
     ],
 )
 def test_questions_said_without_a_question_mark_or_as_a_worry(text: str, topics: list[str]) -> None:
