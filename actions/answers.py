@@ -341,9 +341,6 @@ def buttons_after_answer(tracker: Tracker, stage: Stage) -> list[dict[str, str]]
     return []
 
 
-# The intent the classifier gives a question it places under no topic of its own ("Can it
-# be used on WhatsApp?" as a request for information).
-_QUESTION_TOPIC_INTENTS = frozenset({"request_info"})
 TOPIC_RESPONSES = {
     "integrations": "utter_answer_integrations",
     "data_use": "utter_answer_data_use",
@@ -351,6 +348,8 @@ TOPIC_RESPONSES = {
     "what_it_does": "utter_answer_what_it_does",
     "next_steps": "utter_answer_next_steps",
 }
+# What says each topic say_topic answers, the two with rules of their own included.
+_SAID_AS = {**TOPIC_RESPONSES, "pricing": "utter_pricing", "bot": "utter_iamabot"}
 
 
 # General answers a marketer's entry on the list replaces when it clearly fits ("does it
@@ -421,8 +420,7 @@ def answer_in_place_of_answer(
     text = str(tracker.latest_message.get("text") or "")
     if not text or text.startswith("/"):
         return False
-    said_as = {**TOPIC_RESPONSES, "pricing": "utter_pricing", "bot": "utter_iamabot"}
-    topics = [t for t in asked_topics(text) if not said_in_session(tracker, said_as[t])]
+    topics = [t for t in asked_topics(text) if not said_in_session(tracker, _SAID_AS[t])]
     for topic in topics:
         say_topic(dispatcher, tracker, settings, topic)
     return bool(topics)
@@ -464,16 +462,10 @@ class ActionAnswer(StoreBacked, Action):
             # in touch" (the details are in hand; the booking says if a way back is missing).
             return [FollowupAction("action_start_booking")]
         topic = TOPIC_OF.get(intent, "next_steps")
-        asked = asked_topics(text)
-        if (
-            intent in _QUESTION_TOPIC_INTENTS
-            and len(asked) == 1
-            and asked[0] in TOPIC_RESPONSES
-            and asked[0] != topic
-        ):
+        if intent == "request_info" and len(asked := asked_topics(text)) == 1:
             # "Can it be used on WhatsApp?" taken for a request for information: the words
             # of the one question asked name its topic more surely than the intent.
-            topic = asked[0]
+            topic = asked[0] if asked[0] in TOPIC_RESPONSES else topic
         buttons = buttons_after_answer(tracker, stage)
         events: list[EventType] = []
         if topic in MARKETERS_FIRST and (

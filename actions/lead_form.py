@@ -195,6 +195,12 @@ def next_field(
     return SLOT_OF[field] if field else None
 
 
+def _say_why_if_asked(dispatcher: CollectingDispatcher, turn: Turn, field: LeadField) -> None:
+    """Why the bot asks for `field`, when the message asks that as it turns it down."""
+    if asks_why(turn.text, turn.intent):
+        dispatcher.utter_message(response="utter_answer_why_needed", reason=reason_for(field))
+
+
 def _took_a_detail(events: list[EventType]) -> bool:
     return any(
         e.get("event") == "slot" and e.get("name") in FIELD_OF and e.get("value") for e in events
@@ -343,12 +349,9 @@ class ValidateLeadForm(StoreBacked, Action):
         leaving = turn.intent in LEAVING_INTENTS and turn.is_interruption()
         gave_nothing = not reading.values and not lead_values(tracker)
         if requested and not leaving and gave_nothing and wants_no_details(turn.text):
-            if asks_why(turn.text, turn.intent):
-                # "Why is a name necessary? I just want the information": the reason, and
-                # no details asked for.
-                dispatcher.utter_message(
-                    response="utter_answer_why_needed", reason=reason_for(requested)
-                )
+            # "Why is a name necessary? I just want the information": the reason, and no
+            # details asked for.
+            _say_why_if_asked(dispatcher, turn, requested)
             to_a_person = turned_down_on_the_way_to_a_person(dispatcher, tracker, requested)
             return to_a_person or await self._stop(dispatcher, tracker, turn)
         if (
@@ -451,10 +454,9 @@ class ValidateLeadForm(StoreBacked, Action):
     ) -> list[EventType]:
         """The person turned the question down: set it aside, keep only what they stated
         outright elsewhere in the message ("no phone, but I'm at Acme")."""
-        if asks_why(turn.text, turn.intent):
-            # "Why do you need my email already? I only wanted to look.": the reason, then
-            # the question set aside as they wish.
-            dispatcher.utter_message(response="utter_answer_why_needed", reason=reason_for(field))
+        # "Why do you need my email already? I only wanted to look.": the reason, then the
+        # question set aside as they wish.
+        _say_why_if_asked(dispatcher, turn, field)
         if not reading.values:
             return self._skip(dispatcher, tracker, field, turn, domain)
         skipped = [*list_slot(tracker, SKIPPED), field]

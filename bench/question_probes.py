@@ -43,6 +43,7 @@ from bench.evaluation.judge import judge  # noqa: E402
 from bench.evaluation.personas import TOPICS, Ask, Persona  # noqa: E402
 from bench.evaluation.responses import BotMessage, ResponseBook  # noqa: E402
 from bench.evaluation.run import Running, line_for, running_parley  # noqa: E402
+from bench.evaluation.run import play as play_persona  # noqa: E402
 from bench.evaluation.simulator import TOPIC_ANSWERS, Player  # noqa: E402
 from bench.evaluation.spoken import as_caller  # noqa: E402
 from bot import rasa_model  # noqa: E402
@@ -110,7 +111,7 @@ def plain_person(number: int, channel: str) -> Persona:
     """Someone who wants a demo and answers every question of the forms plainly: what is
     left to judge is the one question put in the middle."""
     email = f"dana.whitfield{number}@copperleafdesign.com"
-    phone = f"+1 415 555 {number % 10000:04d}"
+    digits = f"{number % 10000:04d}"
     persona = Persona(
         id=f"question-probe-{number}",
         split="dev",
@@ -121,7 +122,7 @@ def plain_person(number: int, channel: str) -> Persona:
         says={
             "name": ("Dana Whitfield",),
             "email": (email,),
-            "phone": (phone,),
+            "phone": (f"+1 415 555 {digits}",),
             "company": ("Copperleaf Design",),
             "role": ("I'm the operations manager",),
             "need": ("we want to answer website enquiries faster",),
@@ -141,7 +142,7 @@ def plain_person(number: int, channel: str) -> Persona:
         expect={
             "name": "Dana Whitfield",
             "email": email,
-            "phone": "+1415555" + f"{number % 10000:04d}",
+            "phone": f"+1415555{digits}",
             "company": "Copperleaf Design",
             "company_size": "11-50",
             "authority": "decides",
@@ -172,11 +173,7 @@ def play(probe: QuestionProbe, running: Running, book: ResponseBook) -> Played:
         answered = bool(wanted & _names(heard))
         return Played(probe, answered, verdict.success, _texts(heard), tuple(verdict.reasons))
     ask = Ask(probe.say, probe.topic, at_start=probe.at == "name", after=_AFTER.get(probe.at))
-    person = replace(person, asks=(ask,))
-    line = line_for(person, running.target, book)
-    transcript = Player(person, line).play()
-    _hang_up(line)
-    verdict = judge(transcript, running.store)
+    transcript, verdict = play_persona(replace(person, asks=(ask,)), running, book)
     asked_at = next((i for i, t in enumerate(transcript.turns) if t.said == probe.say), None)
     replies = transcript.turns[asked_at].texts if asked_at is not None else []
     reasons = [r for r in verdict.reasons if "not answered" not in r]

@@ -189,11 +189,11 @@ _DECIDES_JOINTLY = re.compile(
     r"(?:it |this |that )?(?:together|jointly) with\b(?! (?:my|our|the) (?:boss|manager|supervisor|line manager)\b)|"
     r"\b(?:decide|choose|own it|run it|sign off)\s+(?:it\s+)?(?:together|jointly)\b[^.;!?]*"
     r"\bi(?:'m| am) one of (?:them|the (?:\w+ )?(?:partners|owners|directors|founders))\b|"
-    # "the founders (me and Jo) decide everything jointly", "Tom and myself would decide it
-    # between us"
     # "I'm one of three directors, we'd all agree on it together"
     r"\bone of (?:the |\w+ )?(?:partners|owners|directors|founders|co-?founders)\b[^.;!?]*"
     r"\b(?:together|jointly|between us|all agree)\b|"
+    # "the founders (me and Jo) decide everything jointly", "Tom and myself would decide it
+    # between us"
     r"\b(?:(?!my\b|our\b|the\b)[a-z]+ and (?:me|myself|i)|(?:me|myself|i) and (?!my\b|our\b|the\b)[a-z]+)\b[^.;!?]{0,30}?\b(?:decid\w*|settle\w*|choos\w*|sort (?:it|this) out)"
     r"[^.;!?]*\b(?:together|jointly|between us|between the two of us|between ourselves)\b",
 )
