@@ -306,7 +306,9 @@ class ValidateQualifyForm(QualificationBacked, Action):
             reading = read_custom_answer(custom, turn.text, turn.intent)
             answer = Answer(reading.option, declined=reading.declined)
         else:
-            country = await self._phone_country(tracker) if requested == "budget" else None
+            country = (
+                await self._phone_country(tracker) if requested in ("budget", "timeline") else None
+            )
             answer = read_answer(requested, turn.text, turn.intent, country)
         corrects = bool(_CORRECTS_AN_ANSWER.search(turn.text))
         answers = {
@@ -408,7 +410,7 @@ class ValidateQualifyForm(QualificationBacked, Action):
 
     async def _phone_country(self, tracker: Tracker) -> str | None:
         """The country of the person's phone number, else of their email address: which
-        pesos or dollars they mean."""
+        pesos or dollars they mean, and which summer."""
         values = lead_values(tracker)
         phone, email = values.get("phone"), values.get("email")
         contact_id = contact_slot(tracker)

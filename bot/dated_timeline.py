@@ -70,9 +70,13 @@ _HOLIDAYS = (
     ),
     (r"boxing day(?: sales)?", 12),
     (r"春节|春節|설날|seollal", 2),
-    # Seasons as most people who name them live them (north of the equator).
+    # Seasons as most people who name them live them (north of the equator); south of
+    # it, see _SOUTHERN_SUMMER.
     (r"(?:the )?summer(?: holidays| break| vacation| holiday)?", 7),
 )
+_SUMMER = _HOLIDAYS[-1][0]
+# The summer holidays of Australia, New Zealand, South Africa or Argentina: January.
+_SOUTHERN_SUMMER = 1
 _HOLIDAY = re.compile(
     r"\b(?P<when>before|by|until|till|after|around|for|in time for|ahead of|straight after|"
     r"right after|just after|once|post|over|next)\s+(?:the\s+)?(?P<day>"
@@ -220,9 +224,9 @@ def months_bucket(months: float) -> str:
     return "later"
 
 
-def months_away(text: str, today: date) -> float | None:
+def months_away(text: str, today: date, south: bool = False) -> float | None:
     """Months from `today` to the first month, quarter or year `text` names; None when it
-    names none."""
+    names none. `south`: the person lives south of the equator (their summer is January)."""
     text = years_in_figures(text)
     found: list[tuple[int, float]] = []
     if (figures := _date_in_figures(text, today)) is not None:
@@ -256,6 +260,8 @@ def months_away(text: str, today: date) -> float | None:
     if holiday is not None:
         day = holiday["day"].lower()
         number = next(n for pattern, n in _HOLIDAYS if re.fullmatch(pattern, day, re.I))
+        if south and re.fullmatch(_SUMMER, day, re.I):
+            number = _SOUTHERN_SUMMER
         after = (
             0.5
             if holiday["when"].lower()

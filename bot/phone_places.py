@@ -76,6 +76,16 @@ def country_of(phone: str | None) -> str | None:
     return place_of(phone)[0]
 
 
+# Countries wholly or mostly south of the equator, whose summer is December to February.
+_SOUTHERN = frozenset({"AU", "NZ", "ZA", "AR", "CL", "UY", "PY", "BR", "BO", "PE", "NA", "BW",
+                       "LS", "SZ", "ZW", "ZM", "MZ", "MG", "MU", "MW", "FJ", "PG"})  # fmt: skip
+
+
+def in_the_south(country: str | None) -> bool:
+    """Whether the seasons a person in `country` names are the southern hemisphere's."""
+    return country is not None and country.upper() in _SOUTHERN
+
+
 # Country codes that are sold as generic names ("startup.io", "brand.co", "studio.ai").
 _GENERIC_USE = frozenset({"CO", "IO", "AI", "ME", "TV", "LY", "GG", "FM", "AM", "TO", "CC", "WS",
                           "LA", "SO", "SH", "AC", "IM", "VC", "GL", "NU", "TK", "ST", "BZ"})  # fmt: skip

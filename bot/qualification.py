@@ -29,6 +29,7 @@ from bot.dated_timeline import (
 )
 from bot.errors import ParleyError
 from bot.interruptions import without_particles
+from bot.phone_places import in_the_south
 from bot.repair import asks_to_hear_it_again
 from bot.types import QUALIFICATION_VALUES
 
@@ -1598,7 +1599,8 @@ def _span_months(match: re.Match[str]) -> float:
     return count * per_unit
 
 
-def read_timeline(text: str, today: date | None = None) -> str | None:
+def read_timeline(text: str, today: date | None = None, country: str | None = None) -> str | None:
+    """The timeline band of an answer; `country` (of the person's phone) places a season."""
     exact = _exact("timeline", text)
     if exact:
         return exact
@@ -1610,7 +1612,7 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
     if len(alternatives) > 1:
         # "maybe next month, maybe next year", "now or in three months": two times, and
         # no telling which.
-        said = {read_timeline(part, today) for part in alternatives} - {None}
+        said = {read_timeline(part, today, country) for part in alternatives} - {None}
         if len(said) > 1:
             return None
     spelled = _spell_out_numbers(_HEARD_AS.sub(_heard_number, text))
@@ -1620,7 +1622,7 @@ def read_timeline(text: str, today: date | None = None) -> str | None:
         for m in pattern.finditer(spelled)
         if not _A_RATE.search(spelled[: m.start()])  # "$3k a month" is no month from now
     ]
-    dated = months_away(text, today or date.today())
+    dated = months_away(text, today or date.today(), in_the_south(country))
     if dated is not None and not spans:
         return months_bucket(dated)
     if spans:
@@ -1849,8 +1851,9 @@ def read_answer(
     today: date | None = None,
 ) -> Answer:
     """Read the answer to the qualifying question about `field_name`; `country` is that of
-    the person's phone number, when known (for a budget in pesos or dollars); `today`
-    places a named month or quarter (today's date by default)."""
+    the person's phone number, when known (for a budget in pesos or dollars, a summer
+    south of the equator); `today` places a named month or quarter (today's date by
+    default)."""
     text = without_particles(text) or text
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
@@ -1890,7 +1893,7 @@ def read_answer(
     elif field_name == "budget":
         value = read_budget(text, country)
     elif field_name == "timeline":
-        value = read_timeline(text, today)
+        value = read_timeline(text, today, country)
     else:
         value = READERS[field_name](text)
     if field_name == "authority" and value == "influences" and not states_own_part(text):
@@ -1971,12 +1974,12 @@ def _volunteered_authority(text: str) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _volunteered_timeline(text: str, today: date | None) -> str | None:
+def _volunteered_timeline(text: str, today: date | None, country: str | None) -> str | None:
     when = _ABOUT_WHEN.search(text)
     if when is None:
         return None
     clause = re.split(r"[;!?]|\.(?!\d)|\bbut\b", text[when.start() :], maxsplit=1)[0]
-    return read_timeline(clause, today)
+    return read_timeline(clause, today, country)
 
 
 def read_volunteered(
@@ -1990,7 +1993,9 @@ def read_volunteered(
     found: dict[str, str] = {}
     if requested not in (None, "authority") and (authority := _volunteered_authority(text)):
         found["authority"] = authority
-    if requested not in (None, "timeline") and (timeline := _volunteered_timeline(text, today)):
+    if requested not in (None, "timeline") and (
+        timeline := _volunteered_timeline(text, today, country)
+    ):
         found["timeline"] = timeline
     amounts = _amounts(text)
     size = _band(_head_counts(amounts, cued_only=True), _size_bucket)

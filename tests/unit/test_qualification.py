@@ -1590,3 +1590,23 @@ def test_budgets_per_term_and_neighbouring_figures(text: str, expected: str) -> 
 def test_a_choice_handed_over_with_someone_else_approving_is_influence() -> None:
     said = "the head signs the cheques, but she wants me to choose the system"
     assert read_answer("authority", said).value == "influences"
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "timeline"),
+    [
+        ("before summer, we're in Sydney", "AU", "now"),
+        ("before summer, we're in Sydney", None, "year"),
+        ("after the summer holidays", "NZ", "quarter"),
+        ("after the summer holidays", "US", "year"),
+        ("by the summer", "ZA", "now"),
+    ],
+)
+def test_summer_is_placed_by_the_phone_country(
+    said: str, country: str | None, timeline: str
+) -> None:
+    from datetime import date
+
+    assert read_answer("timeline", said, country=country, today=date(2026, 12, 6)).value == (
+        timeline
+    )
