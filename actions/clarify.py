@@ -50,7 +50,7 @@ from bot.leads import states_lead_details
 from bot.meeting_choice import asks_for_meeting
 from bot.repair import asks_to_hear_it_again, asks_to_rephrase
 from bot.types import PURPOSES
-from bot.yes_no import read_yes_no
+from bot.yes_no import read_correction, read_yes_no
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +174,9 @@ class ActionYesNoAnswer(StoreBacked, Action):
             # "sorry, can you repeat?": the details read out again, not an unclear answer.
             return [FollowupAction("action_submit_lead")]
         if answer == "no" and previous_action(tracker) != "action_correct_detail":
+            return [FollowupAction("action_correct_detail")]
+        if read_correction(text, at_summary=True) is not None:
+            # "We're an A/S. The company is Nordlys Bikes A/S.": a new value, no "no".
             return [FollowupAction("action_correct_detail")]
         if answer == "no" or asked_already(tracker):
             # Asked what to change and still no change: leave the details as they are.

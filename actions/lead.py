@@ -182,7 +182,7 @@ class ActionCorrectDetail(LeadStatusAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        correction = read_correction(str(tracker.latest_message.get("text") or ""))
+        correction = read_correction(str(tracker.latest_message.get("text") or ""), at_summary=True)
         if correction is None:
             if previous_action(tracker) == "action_correct_detail":
                 # Asked what to change and still nothing named: leave the details be.

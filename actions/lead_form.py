@@ -692,9 +692,22 @@ def _answers_despite_cue(
         return True
     if requested == "role" and len(turn.text.split()) <= 4 and is_job_title(turn.text):
         return True  # "gm", "md": a title the classifier took for a greeting
+    placed = _TITLE_IN_A_TEAM.match(turn.text) if requested == "role" else None
+    if placed is not None and is_job_title(placed["title"]):
+        return True  # "Assistant Manager in the Overseas Sales Department"
     # Only a short answer: a request said twice ("I just want to know what you have on
     # file") is still a request.
     return len(turn.text.split()) <= SHORT_ANSWER_WORDS and said_again(tracker)
+
+
+# A title, then the team it sits in: "assistant manager in the overseas sales department",
+# "I'm a rep on the inside sales team".
+_TITLE_IN_A_TEAM = re.compile(
+    r"^\W*(?:i'?m |i am |im )?(?:the |a |an )?(?P<title>[\w&/ -]+?)\s+(?:in|of|at|for|on|with|within)\s+"
+    r"(?:the |our |my )?(?:[\w&-]+\s+){0,3}(?:department|dept|team|division|unit|office|group|desk|"
+    r"function)\b[\w\s,.&-]*$",
+    re.I,
+)
 
 
 def _said_no_details(tracker: Tracker) -> bool:

@@ -194,15 +194,26 @@ def _date_in_figures(text: str, today: date) -> tuple[int, float] | None:
     a, b = int(match["a"]), int(match["b"])
     if match["sep"] == "." and b > 12 and not match["year"]:
         return None  # "from 9.30" is a time of day
+    year = int(match["year"][1:]) if match["year"] else None
+    if year is not None and year < 100:
+        year += 2000
+
+    def away(day: int, month: int) -> float:
+        if year is None:
+            return _away(day, month, today)
+        # "until 31.12.2027": that year's day, not the next one of its kind
+        months = (year - today.year) * 12 + month - today.month + (day - today.day) / 30
+        return max(0.0, months)
+
     if 1 <= b <= 12 < a <= 31:
-        return match.start(), _away(a, b, today)
+        return match.start(), away(a, b)
     if 1 <= a <= 12 < b <= 31:
-        return match.start(), _away(b, a, today)
+        return match.start(), away(b, a)
     if not (1 <= a <= 12 and 1 <= b <= 12):
         return None
     # "by 03/02": the 3rd of February or the 2nd of March. When both fall in the same
     # band of the timeline, either is the answer; when not, no date is read.
-    readings = sorted((_away(a, b, today), _away(b, a, today)))
+    readings = sorted((away(a, b), away(b, a)))
     if months_bucket(readings[0]) != months_bucket(readings[1]):
         return None
     return match.start(), readings[0]

@@ -180,7 +180,7 @@ def strip_symbols(text: str) -> str:
 _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
     "name": re.compile(
         r"^(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|right|so|well|um+|uh+|er+m?|hmm+|oh|ah|"
-        r"sorry|of course|no problem|certainly|absolutely)[,!.\s]+)*"
+        r"sorry|of course|no problem|certainly|absolutely|just|simply)[,!.\s]+)*"
         r"(?:my (?:full )?name(?:'s|’s| is)|it's|it’s|its|it is|i am|i'm|i’m|im|call me|"
         r"this is|name's|name’s|name is|names|the name's|the name is|you can call me|"
         r"they call me|people call me|everyone calls me|i'm called|i am called|i go by|"
@@ -326,10 +326,37 @@ _SELF_AFTER_NAME = re.compile(
 )
 
 
+# "i only have one name", "(one name only)", "no surname": a note on a single name.
+_ONE_NAME_NOTE = re.compile(
+    r"[\s,.;:(-]+(?:(?:and |as |because |cause |since )?(?:i|we) (?:only |just )?(?:have|use|go by) "
+    r"(?:just |only )?(?:the |a )?(?:one|single|1) name(?: only)?|(?:it'?s |that'?s )?(?:just |only )?"
+    r"(?:one|a single|1) name(?: only)?|no (?:surname|last name|family name)(?: at all)?|"
+    r"(?:i )?(?:don'?t|do not) (?:have|use) (?:a |any )?(?:surname|last name|family name))[\s.!)]*$",
+    re.I,
+)
+# "just Wahyuni", "wahyuni, just wahyuni": one name, and that is all of it.
+_JUST_THE_NAME = re.compile(
+    r"(?:^|(?<=\s))(?:(?P<first>[^\W\d_][\w'’-]*)[\s,.]+)?(?:just|only|simply)\s+"
+    r"(?P<name>[^\W\d_][\w'’-]*)[\s.!]*$",
+    re.I,
+)
+
+
+def _one_name(text: str) -> str:
+    said = _ONE_NAME_NOTE.sub("", text).strip() or text
+    just = _JUST_THE_NAME.search(said)
+    if just is not None and (
+        just["first"] is None or just["first"].lower() == just["name"].lower()
+    ):
+        return said[: just.start()] + just["name"]
+    return said
+
+
 def _name_answer(text: str) -> str:
     """An answer to "what's your name?" without an apology after it ("marco rossi sorry
     typing on phone") and, said twice, in full ("priya here priya nair")."""
     text = _HESITATION.sub("", text).strip() or text
+    text = _one_name(text)
     said = _APOLOGY_AFTER.sub("", _restated(_HOW_IT_IS_SPELT.sub("", text.strip()) or text.strip()))
     if (self_after := _SELF_AFTER_NAME.match(said)) is not None:
         said = self_after["name"]
@@ -893,6 +920,8 @@ _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
     (re.compile(r"\b(?i:i'm|i am|i’m) (?i:with|from|at)\s+"), True, False),
     (_CALLING_FROM, True, False),
 )
+# A cue that may as well say where the person is: "calling from", "I'm from".
+_FROM_WHERE = re.compile(r"\bfrom\s*$", re.I)
 _INTRO_START = re.compile(
     r"(?:(?:ok|okay|so|well|right|yes|yeah|sure|sorry)[,!.\s]+)*", re.IGNORECASE
 )
@@ -919,6 +948,10 @@ def _find_statements(
             # after "calling from"; after "I'm with" they must ("i'm with family").
             loose = lowered and cue is _CALLING_FROM
             company = _company_after(text, match.end(), capitalised=capitalised and not loose)
+            if company and _FROM_WHERE.search(match.group()) and len(company.split()) == 1:
+                # "calling from Surabaya", "I'm from Nagoya": a city as often as a company,
+                # and no list holds every city. Asked for rather than guessed.
+                continue
             _offer_company(company, excluded, found, employer=employer)
     _find_role_at_company(text, excluded, found)
     _find_role(text, found)
@@ -1786,13 +1819,15 @@ _MAX_LOCAL_WORDS = 3
 
 
 def _whole_answer_local(tokens: list[str]) -> str | None:
-    """Words ending in digits before "at", joined ("wang lei 8 8" is wanglei88), after any
-    leading chatter ("it's", "um"). Words alone stay unread: in "anna kovacs at ..." a name
+    """Words ending in digits or begun with initials before "at", joined ("wang lei 8 8" is
+    wanglei88, "j m delos reyes" jmdelosreyes), after any leading chatter ("it's", "um"). Words alone stay unread: in "anna kovacs at ..." a name
     may come before the address, annakovacs@ or kovacs@."""
     start = next((i for i, t in enumerate(tokens) if t not in _EMAIL_CHATTER), len(tokens))
     words = tokens[start:]
-    said_words = [w for w in words if not w.isdigit()]
-    if not 1 <= len(said_words) <= _MAX_LOCAL_WORDS or not words[-1].isdigit():
+    said_words = [w for w in words if not w.isdigit() and len(w) > 1]
+    # "j m delos reyes at ...": initials first mark where the address starts.
+    initials_first = len(words[0]) == 1 and words[0].isalpha() if words else False
+    if not 1 <= len(said_words) <= _MAX_LOCAL_WORDS or not (words[-1].isdigit() or initials_first):
         return None
     if any(not _LOCAL_WORD.match(w) or w in _EMAIL_CHATTER or _SPOKEN_SYMBOL.get(w) for w in words):
         return None

@@ -301,7 +301,12 @@ _ON_CONDITION = re.compile(
 
 # After a plain answer, a remark that takes nothing back: "Sure, email is fine, it'll help
 # with my spreadsheet actually". Words that could qualify the answer keep it unread.
-_CLAUSE_END = re.compile(r"[,;.!]+\s*")
+# A recognizer writes no commas: "no emails please our inbox is full" ends its answer at
+# the "please".
+_CLAUSE_END = re.compile(
+    r"[,;.!]+\s*|(?:(?<=\bplease)|(?<=\bpls)|(?<=\bthanks)|(?<=\bthank you)|(?<=\bcheers))\s+(?=\w)",
+    re.I,
+)
 _QUALIFIES = re.compile(
     r"\b(?:no|not|n'?t|never|but|except|unless|if|only|just|stop|rather|instead|though|"
     r"although|however|maybe|perhaps|as long as|provided)\b",
@@ -613,8 +618,10 @@ def _clean_value(value: str | None) -> str | None:
     return cleaned or None
 
 
-def read_correction(text: str) -> Correction | None:
-    """The lead detail a message says is wrong or was never given, if it says so."""
+def read_correction(text: str, *, at_summary: bool = False) -> Correction | None:
+    """The lead detail a message says is wrong or was never given, if it says so; said
+    `at_summary`, where the details are being checked, a value stated plainly ("the
+    company is Nordlys Bikes A/S") counts too."""
     stripped = text.strip().replace("\u2019", "'")
     if not stripped or stripped.startswith("/") or stripped.endswith("?"):
         return None
@@ -630,4 +637,17 @@ def read_correction(text: str) -> Correction | None:
             if said.startswith(("first", "last", "sur")) and value and len(value.split()) < 2:
                 value = None  # one part of the name is not the name: ask for all of it
             return Correction(_field_of(said), value)
+    for clause in reversed(_CLAUSE_BREAK.split(stripped) if at_summary else []):
+        stated = _STATED.fullmatch(clause.strip())
+        if stated is not None and (value := _clean_value(stated.group("value"))) is not None:
+            # "We're an A/S, not an ApS. The company is Nordlys Bikes A/S."
+            return Correction(_field_of(stated.group("field")), value)
     return None
+
+
+_CLAUSE_BREAK = re.compile(r"[.!;]\s+|,?\s+but\s+|,\s+(?:and\s+)?(?=(?:the|my|our)\s)", re.I)
+_STATED = re.compile(
+    rf"(?:(?:{_OWNER}) )?{_FIELD}(?:\s+is|\s*'s|\s+should be|\s+should read)\s+"
+    rf"(?:actually\s+)?(?P<value>\S.*?)[\s.!]*",
+    re.I,
+)

@@ -1437,3 +1437,42 @@ def test_misspelt_field_words_and_dictated_punctuation(
     text: str, requested: str | None, field_name: str, expected: str
 ) -> None:
     assert read(text, requested).values.get(field_name) == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "hello good morning i am calling from surabaya i am interested in your software",
+        "Hello. I am writing from Nagoya. We would like to book an online demonstration",
+        "Hi, I'm from Kraków, we want a demo",
+    ],
+)
+def test_one_word_after_calling_from_is_not_taken_for_the_company(said: str) -> None:
+    assert "company" not in read_message(said, region="GB").values
+
+
+def test_several_words_after_calling_from_are_the_company() -> None:
+    said = "hi i'm calling from coral coast tours about a demo"
+    assert read_message(said, region="GB").values["company"] == "coral coast tours"
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("my name is wahyuni just wahyuni i only have one name", "wahyuni"),
+        ("just Wahyuni", "Wahyuni"),
+        ("Just Ana, no surname", "Ana"),
+        ("just call me Bob", "Bob"),
+        ("It's Sukarno, I only use one name", "Sukarno"),
+    ],
+)
+def test_a_single_name_with_a_note_on_it(said: str, name: str) -> None:
+    assert read_message(said, region="GB", requested="name").values == {"name": name}
+
+
+def test_an_address_begun_with_initials_is_read_whole_when_asked_for() -> None:
+    said = "j m delos reyes at luna med clinics dot p h"
+    reading = read_message(said, region="PH", requested="email")
+    assert reading.values == {"email": "jmdelosreyes@lunamedclinics.ph"}
+    # Without initials first, a name may come before the address: not guessed.
+    assert "email" not in read_message("anna kovacs at gmail dot com", region="GB").values

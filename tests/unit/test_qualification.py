@@ -1610,3 +1610,17 @@ def test_summer_is_placed_by_the_phone_country(
     assert read_answer("timeline", said, country=country, today=date(2026, 12, 6)).value == (
         timeline
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("Not before 2028. Our current contract runs until 31.12.2027.", "later"),
+        ("our contract runs until 31.12.2027", "later"),
+        ("before 20.12.2026", "now"),
+    ],
+)
+def test_a_date_in_figures_with_its_year(said: str, timeline: str) -> None:
+    from datetime import date
+
+    assert read_answer("timeline", said, today=date(2026, 12, 6)).value == timeline

@@ -497,3 +497,26 @@ def test_answers_in_the_speakers_first_language(
 )
 def test_answers_with_common_misspellings(text: str, answer: str) -> None:
     assert read_yes_no(text).answer == answer
+
+
+@pytest.mark.parametrize(
+    ("said", "correction"),
+    [
+        (
+            "We are an A/S, not an ApS. The company is Nordlys Bikes A/S.",
+            Correction("company", "Nordlys Bikes A/S"),
+        ),
+        ("The name is fine but the company is Acme Ltd", Correction("company", "Acme Ltd")),
+        ("All good. The role is fine.", None),
+    ],
+)
+def test_a_value_stated_at_the_summary_is_a_correction(
+    said: str, correction: Correction | None
+) -> None:
+    assert read_correction(said, at_summary=True) == correction
+    assert read_correction(said) is None or correction is None
+
+
+def test_an_answer_ends_at_please_without_a_comma() -> None:
+    reading = read_yes_no("no emails please our inbox is already full")
+    assert (reading.answer, reading.purposes) == ("no", {"email": False})
