@@ -42,6 +42,7 @@ from bot.interruptions import is_topic
 from bot.meeting_choice import NEXT_WEEK, label, match_choice, wants_other_times
 from bot.repair import asks_to_hear_it_again
 from bot.store import Booking
+from bot.types import ContactId
 from bot.yes_no import turns_down
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,17 @@ class ActionStartBooking(BookingBacked, Action):
                 return [*settled(), FollowupAction("action_listen")]
             dispatcher.utter_message(response="utter_booking_needs_details")
             return [*settled(), FollowupAction("lead_form")]
+        text = str(tracker.latest_message.get("text") or "")
+        if _CHECKS_THE_BOOKING.search(text) and not _ANOTHER_ONE.search(text):
+            # "so we're all booked in are we": the meeting booked, said again; not a second.
+            booked = await self._upcoming(contact.id)
+            if booked is not None:
+                timezone_name = self.availability().timezone
+                dispatcher.utter_message(
+                    response="utter_meeting_already_booked",
+                    when=f"{label(booked.starts_at, timezone_name)} ({timezone_name})",
+                )
+                return [*settled(), FollowupAction("action_listen")]
         try:
             times = await self.free_times()
         except (StoreUnavailable, ParleyError) as error:
@@ -108,6 +120,30 @@ class ActionStartBooking(BookingBacked, Action):
             SlotSet(REQUESTED_SLOT, CHOSEN),
             FollowupAction("booking_form"),
         ]
+
+    async def _upcoming(self, contact_id: ContactId) -> Booking | None:
+        try:
+            bookings = await self.call_store(self.store.leads.bookings, contact_id)
+        except StoreUnavailable as error:
+            logger.error("could not read the contact's bookings: %s", error)
+            return None
+        now = datetime.now(timezone.utc)
+        ahead = [b for b in bookings if b.status != "cancelled" and b.starts_at > now]
+        return ahead[0] if ahead else None
+
+
+# "so we're all booked in are we", "is that confirmed then?": a check on the booking made.
+_CHECKS_THE_BOOKING = re.compile(
+    r"\b(?:booked|confirmed|scheduled|sorted|locked in|in the (?:diary|calendar))\b[^.!]*"
+    r"(?:\?|\b(?:are we|am i|is it|is that|right|yeah|then|yes)\W*$)|"
+    r"^\W*(?:so |and |ok |okay )?(?:are we|am i|is it|is that|is the (?:meeting|call|demo)|did (?:it|that)) "
+    r"(?:all |now |definitely )?(?:booked|confirmed|scheduled|sorted|set|go through|work)",
+    re.I,
+)
+_ANOTHER_ONE = re.compile(
+    r"\b(?:another|second|one more|also|too|as well|reschedule|move|change|different|new|cancel)\b",
+    re.I,
+)
 
 
 class ActionAskMeetingSlot(BookingBacked, Action):

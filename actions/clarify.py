@@ -133,6 +133,9 @@ class ActionYesNoAnswer(StoreBacked, Action):
             # "Could you put that differently?": the question in its other words, and not
             # counted as an unclear answer. Asked again right after, it counts, so that the
             # conversation moves on.
+            if question == "summary" and tracker.get_slot(UNCLEAR):
+                # Its other words were said already: the details read out again instead.
+                return [FollowupAction("action_submit_lead")]
             return self._rephrase(dispatcher, tracker, str(question))
         if question == "summary":
             return self._summary(dispatcher, tracker)
@@ -308,13 +311,25 @@ class ActionYesNoAnswer(StoreBacked, Action):
     def _close(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """ "Anything else I can help with?" after a lead that needs no offer."""
         answer = answer_of(tracker)
-        if answer == "yes":
+        text = str(tracker.latest_message.get("text") or "")
+        if answer != "no" and _THANKS.search(text) and not _WANTS_MORE.search(text):
+            # "ok thanks", "grand, thanks very much": nothing else, said kindly.
+            dispatcher.utter_message(response="utter_you_are_welcome_closing")
+        elif answer == "yes":
             dispatcher.utter_message(response="utter_greet")
         elif answer == "no":
             dispatcher.utter_message(response="utter_route_declined")
         else:
             dispatcher.utter_message(response="utter_anything_else")
         return [*settled(), FollowupAction("action_listen")]
+
+
+_THANKS = re.compile(r"\b(?:thanks|thank you|thank u|thx|ta|cheers|much appreciated)\b", re.I)
+# "yes please, one more thing", "thanks, and what about ...": more to come.
+_WANTS_MORE = re.compile(
+    r"\?|\b(?:yes|yeah|yep|yup|please|pls|actually|one more|another|also|what|how|can|could)\b",
+    re.I,
+)
 
 
 def _leaving(tracker: Tracker) -> bool:

@@ -115,7 +115,7 @@ _SELF_INVOLVED = re.compile(
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
     r"\bi(?:'ll)? (?:only |just |can |will |would )?give (?:them |him |her )?(?:my |an |the |some )?(?:opinion|input|advice|"
     r"feedback|recommendations?|suggestions?|views?)\b|"
-    r"\bi just do the legwork\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
+    r"\bi just do the legwork\b|\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
     rf"\b(?:i|me|myself)\b(?:\s+\w+){{0,5}}?\s+(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     # "partly yeah": a share of the decision, not all of it

@@ -457,6 +457,8 @@ _NOT_NAME_WORDS = word_set(
     anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
     bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna
     ringing phoning texting writing messaging emailing contacting reaching enquiring surely
+    over under above across all up down out off onto into upon against behind beside
+    everywhere somewhere nowhere
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only

@@ -904,6 +904,13 @@ _FULL_AND_PART_TIME = re.compile(
 _ADDED = re.compile(
     r"\d\s*\w*(?:[\s-]+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I
 )
+# Counts of the people a business serves, not of those it employs.
+_SERVED_NOT_STAFF = re.compile(
+    r"\d\s*(?:-?odd\s+|or so\s+)?(?:members|customers|clients|students|pupils|patients|guests|"
+    r"users|subscribers|followers|kids|children|parents|visitors|families|residents)\b",
+    re.I,
+)
+_PLUS_THE_REST = re.compile(r"\bplus\b|\bas well as\b|\bon top of\b|\d\s*\+", re.I)
 _ALTERNATIVES = re.compile(
     r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
     r"\bgrowing\b|\bby\b|\d\s*(?:-|–|to)\s*\d",
@@ -944,6 +951,13 @@ _ANOTHER_ORGANISATION = re.compile(
 )
 
 
+# People said not to work for the company: "the 130-odd members aren't employees".
+_NOT_OUR_STAFF = re.compile(
+    r"\b(?:aren'?t|are not|isn'?t|is not|not)\s+(?:our\s+|really\s+|actually\s+)?"
+    r"(?:employees|staff|employed (?:by us|here)|on (?:the|our) (?:payroll|books))\b|"
+    r"\bdon'?t count\b",
+    re.I,
+)
 _VOLUNTEERS = re.compile(
     r"(?:[,;(]|\band\b|\bplus\b|\bwith\b|\+|\bbut\b|^)\s*(?:also\s+|then\s+)?(?:about|around|roughly|some|"
     r"over|maybe|another|nearly|almost|approx\w*|like|loads of|lots of|a lot of|dozens of|hundreds of)?\s*"
@@ -962,10 +976,13 @@ def read_company_size(text: str) -> str | None:
     if exact:
         return exact
     clauses = [c for c in _SIZE_CLAUSES.split(text) if c and c.strip()]
-    ours = [c for c in clauses if not _ANOTHER_ORGANISATION.search(c)]
+    ours = [
+        c for c in clauses if not _ANOTHER_ORGANISATION.search(c) and not _NOT_OUR_STAFF.search(c)
+    ]
     if ours and len(ours) < len(clauses):
         # "My firm is just me and one associate. The client has around 400 staff": the
-        # client's count is not the person's company.
+        # client's count is not the person's company, nor are "130 members who aren't
+        # employees".
         return read_company_size(", ".join(ours))
     if _VOLUNTEERS.search(text):
         # "18 staff and about 40 volunteers": the staff work at the company. Volunteers
@@ -1027,6 +1044,16 @@ def read_company_size(text: str) -> str | None:
     if cued:
         # "eleven techs plus me and my wife": the people named after the count join it.
         joining = len(_JOINING_PEOPLE.findall(said))
+        everyone = [
+            a for a in amounts if not (a.money or a.other_noun or a.per_unit or a.year_or_percent)
+        ]
+        if (
+            len(everyone) > len(cued)
+            and _PLUS_THE_REST.search(said)
+            and not _SERVED_NOT_STAFF.search(said)
+        ):
+            # "sixty tutors, mostly part-time, plus five of us in the office": all of them.
+            return _size_from(everyone, amounts, "+".join(str(a.middle) for a in everyone), text)
         return _size_from(cued, amounts, said, text, joining)
     # A number said beats a describing word: "~120 incl freelancers" is no freelancer.
     counts = _counted(amounts, cued_only=False)
@@ -1138,7 +1165,9 @@ _PLANNED_COUNT = re.compile(
 _SEASONAL = re.compile(
     r"\b(?:depend\w*|var(?:y|ies|ying)|season\w*|summer|winter|spring|autumn|harvest|peak|"
     r"busy (?:season|period|time|months)|high season|low season|holiday season|at christmas|"
-    r"go(?:es)? up to|up to \d+ (?:at|in|during))\b",
+    r"go(?:es)? up to|up to \d+ (?:at|in|during)|"
+    # "some weeks there's thirty of us, some weeks four", "folk come and go"
+    r"some (?:weeks|days|months|times|seasons|years)|comes? and goes?)\b",
     re.I,
 )
 _NOT_STAFF = re.compile(

@@ -58,6 +58,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"\b(?:what happens (?:next|now|then|after|afterwards|once|when|if|with (?:all )?"
         r"(?:this|that|it))|what'?s next|what is next|what are the next steps|what(?:'s| is) the "
         r"next step|then what|what now|(?:the|your) process|do i (?:just )?wait|"
+        # "what actually happens at one of these demo things", "what happens on the call"
+        r"what (?:actually |exactly |really )?happens (?:at|in|on|during) (?:the|a|an|one of "
+        r"(?:these|those|your)|your|this|that) (?:\w+ ){0,2}?(?:demo|call|meeting|session)s?|"
         r"(?:(?:will|does|would|is|do) (?:someone|somebody|anyone|a (?:person|human|rep|salesperson|"
         r"sales ?(?:rep|person|guy)|real person)|your (?:team|sales \w+|people|folks))|(?:will|would) "
         r"(?:you|u)(?: guys)?)\b(?:\s+(?:actually|then|just|soon|also|ever|be|going|to|gonna)){0,3}\s+"
@@ -94,7 +97,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:really|actually|even) (?:needed|necessary|neccesary|required)|"
         r"(?:need|want) (?:my|an|the|your) \w+ for|for what (?:reason|purpose)|"
         r"what (?:will|would|do|are) (?:you|u) (?:going to )?use (?:my|the|an?|this|that|it) ?(?:\w+ ){0,2}for|"
-        r"what (?:would|will) (?:that|it|this) be used for)\b",
+        r"what (?:would|will) (?:that|it|this) be used for|"
+        # "what's the phone number for exactly?", "what is my email for"
+        r"what(?:'s| is| are) (?:my|the|your|an?) (?:\w+ ){0,2}?(?:e-?mail|phone|number|mobile|"
+        r"name|budget|address|details|info|company|role) for)\b",
         re.I,
     ),
 }

@@ -503,7 +503,8 @@ _CORRECTIONS = (
     ),
     # "I mistyped my name. It should be Kenji Watanabe", "I gave you the wrong email"
     re.compile(
-        rf"\bi (?:mistyped|misspelt|misspelled)(?: {_OWNER})? {_FIELD}\b(?:{_VALUE_AFTER})?",
+        rf"\bi (?:mistyped|misspelt|misspelled|typo'?d|typoed|made a typo in)(?: {_OWNER})? {_FIELD}\b"
+        rf"(?:{_VALUE_AFTER})?",
         re.I,
     ),
     re.compile(
@@ -625,6 +626,8 @@ def read_correction(text: str, *, at_summary: bool = False) -> Correction | None
     stripped = text.strip().replace("\u2019", "'")
     if not stripped or stripped.startswith("/") or stripped.endswith("?"):
         return None
+    # "I typo'd our name": a business's name is its company name.
+    stripped = _OUR_NAME.sub("the company name", stripped)
     for pattern in _REMOVE:
         match = pattern.search(stripped)
         if match:
@@ -645,6 +648,7 @@ def read_correction(text: str, *, at_summary: bool = False) -> Correction | None
     return None
 
 
+_OUR_NAME = re.compile(r"\bour (?:business |company )?name\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[.!;]\s+|,?\s+but\s+|,\s+(?:and\s+)?(?=(?:the|my|our)\s)", re.I)
 _STATED = re.compile(
     rf"(?:(?:{_OWNER}) )?{_FIELD}(?:\s+is|\s*'s|\s+should be|\s+should read)\s+"

@@ -205,17 +205,22 @@ async def test_asked_to_put_the_summary_question_differently_it_is_not_an_unclea
     store: ProfileStore, settings: Settings
 ) -> None:
     events, dispatcher = await summary_answer(
-        store, settings, "Sorry, could you put that differently?", yes_no_unclear=1
+        store, settings, "Sorry, could you put that differently?"
     )
     assert responses(dispatcher) == ["utter_clarify_summary"]
     assert followups(events) == ["action_listen"] and "yes_no_unclear" not in slot_events(events)
+    # Its other words said already: the details are read out again, not the same words.
+    events, dispatcher = await summary_answer(
+        store, settings, "Sorry, could you put that differently?", yes_no_unclear=1
+    )
+    assert responses(dispatcher) == [] and followups(events) == ["action_submit_lead"]
 
 
 async def test_asked_to_put_it_differently_a_second_time_counts_as_unclear(
     store: ProfileStore, settings: Settings
 ) -> None:
     said = "Sorry, can you rephrase?"
-    _, dispatcher = await summary_answer(store, settings, said, yes_no_unclear=1)
+    _, dispatcher = await summary_answer(store, settings, said)
     assert responses(dispatcher) == ["utter_clarify_summary"]
     tracker_text = [said, said]
     dispatcher = CollectingDispatcher()

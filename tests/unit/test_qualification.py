@@ -1624,3 +1624,15 @@ def test_a_date_in_figures_with_its_year(said: str, timeline: str) -> None:
     from datetime import date
 
     assert read_answer("timeline", said, today=date(2026, 12, 6)).value == timeline
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("Staff-wise just four of us. The 130-odd members aren't employees", "1-10"),
+        ("Around sixty tutors, mostly part-time, plus five of us in the office", "51-200"),
+        ("folk come and go, some weeks there's thirty of us some weeks there's four", None),
+    ],
+)
+def test_whom_a_head_count_counts(said: str, size: str | None) -> None:
+    assert read_answer("company_size", said).value == size
