@@ -80,3 +80,11 @@ def test_a_malformed_persona_is_refused_with_its_place(tmp_path: Path) -> None:
 def test_every_author_wrote_both_a_dev_and_a_test_file() -> None:
     authors = {split: {p.author for p in load_split(split)} for split in SPLITS}
     assert authors["dev"] == authors["test"]
+
+
+def test_the_fresh_dev_only_files_load_with_ids_of_their_own() -> None:
+    fresh = sorted((ROOT / "bench" / "personas" / "fresh").glob("*.yml"))
+    assert fresh, "bench/personas/fresh holds the dev-only files"
+    ids = [p.id for path in fresh for p in load_file(path, "dev")]
+    split_ids = {p.id for split in SPLITS for p in load_split(split)}
+    assert len(ids) == len(set(ids)) and not set(ids) & split_ids
