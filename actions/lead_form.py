@@ -412,6 +412,10 @@ class ValidateLeadForm(StoreBacked, Action):
             # which the handoff rules count themselves.)
             return []
         if requested == "phone" and _moved_on_from_phone(reading) and not _turns_down(turn):
+            if _NAMES_THE_PHONE.search(turn.text):
+                # "Leave the phone out of it, if you don't mind": no number and the phone
+                # named, so turned down; never the next question's answer.
+                return await self._decline(dispatcher, tracker, requested, turn, Reading(), domain)
             following = FIELD_OF.get(self._next(tracker, {}, domain, also_skipped="phone") or "")
             if following and following in self._read(tracker, turn, following).values:
                 return await self._skip_phone_and_read_on(dispatcher, tracker, turn, domain)
@@ -756,6 +760,11 @@ def said_again(tracker: Tracker) -> bool:
 
 # "skip po", "no thanks lah": the words of a refusal, never a company or a name to read on.
 _REFUSING_START = re.compile(r"^\W*(?:skip|no|nah|nope|naw|pass|none|not)\b", re.IGNORECASE)
+
+
+_NAMES_THE_PHONE = re.compile(
+    r"\b(?:phone|number|mobile|cell|landline|digits|ring me|call me|text me)\b", re.I
+)
 
 
 def _turns_down(turn: Turn) -> bool:

@@ -44,7 +44,7 @@ from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import reply_due
 from bot.interruptions import defers, has_cue, interrupts_form, reads_like
-from bot.leads import states_lead_details
+from bot.leads import read_message, states_lead_details
 from bot.meeting_choice import asks_for_meeting
 from bot.phone_places import country_of, country_of_email
 from bot.qualification import (
@@ -60,6 +60,7 @@ from bot.scoring import load_content_rubric, score_contact
 from bot.settings import Settings
 from bot.store import ProfileStore
 from bot.types import ContactId
+from bot.yes_no import read_correction
 
 logger = logging.getLogger(__name__)
 
@@ -424,8 +425,21 @@ class ValidateQualifyForm(QualificationBacked, Action):
 
     def _corrects(self, turn: Turn) -> bool:
         """ "The company should be Globex", "my email is ...": a lead detail, not an answer."""
-        return turn.intent == "correct_detail" or (
-            turn.intent == "inform" and states_lead_details(turn.text, self.settings.default_region)
+        if turn.intent == "correct_detail":
+            # "Me. My name's over the door." is no correction: one is read only when it
+            # names a detail and gives no value, or one the lead form would take.
+            correction = read_correction(turn.text, at_summary=True)
+            return correction is not None and (
+                correction.value is None
+                or correction.field
+                in read_message(
+                    correction.value,
+                    region=self.settings.default_region,
+                    requested=correction.field,
+                ).values
+            )
+        return turn.intent == "inform" and states_lead_details(
+            turn.text, self.settings.default_region
         )
 
 

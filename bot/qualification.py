@@ -1944,6 +1944,11 @@ def read_answer(
         last = read_answer(field_name, sentences[-1], None, country, today)
         if last.value is not None:
             return last
+    if field_name == "authority" and len(sentences) > 1 and sentences[0].strip():
+        # "Me. My name's over the door.": the answer first, then why.
+        first = read_answer(field_name, sentences[0], intent, country, today)
+        if first.value is not None:
+            return first
     if field_name == "authority" and (
         (intent == "deny" and not _TURNS_DOWN.search(text)) or _HALF_YES.search(text)
     ):
