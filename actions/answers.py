@@ -468,9 +468,12 @@ class ActionAnswer(StoreBacked, Action):
             topic = asked[0] if asked[0] in TOPIC_RESPONSES else topic
         buttons = buttons_after_answer(tracker, stage)
         events: list[EventType] = []
-        if topic in MARKETERS_FIRST and (
-            common := knowledge_answer(tracker, self.settings, strict=True)
-        ):
+        if (
+            topic in MARKETERS_FIRST
+            # "do you speak spanish?" taken for what happens next, whose words it does not
+            # have: the marketers' answer, if they wrote one.
+            or (topic == "next_steps" and topic not in asked_topics(text))
+        ) and (common := knowledge_answer(tracker, self.settings, strict=True)):
             dispatcher.utter_message(text=common, buttons=buttons)
         elif (again := answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic])) is not None:
             events = again
