@@ -55,7 +55,7 @@ _OTHER = (
     r"committee|procurement|finance|management|leadership|(?<!co-)(?<!co)founders?|higher[- ]ups|"
     r"council|trustees|governors|hq|head office|headquarters|department|dept|legal|purchasing|accounts|"
     r"members|shareholders|investors|chair(?:man|woman|person)?|executives?|execs|c-suite|cio|"
-    r"cmo|parent company|corporate)"
+    r"cmo|parent company|corporate|franchisor|franchise|regional manager|area manager)"
 )
 _DECIDE_VERB = (
     r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|finali[sz]es?|has (?:got )?the (?:final |last )?"
@@ -115,7 +115,8 @@ _SELF_INVOLVED = re.compile(
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
     r"\bi(?:'ll)? (?:only |just |can |will |would )?give (?:them |him |her )?(?:my |an |the |some )?(?:opinion|input|advice|"
     r"feedback|recommendations?|suggestions?|views?)\b|"
-    r"\bi just do the legwork\b|\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
+    r"\bi just do the legwork\b|\bput(?:ting)? it (?:to|in front of|before) (?:him|her|them|the \w+)\b|"
+    r"\b(?:get|have) (?:the |my |our )?\w+ to (?:approve|sign off|sign|okay|ok)\b|\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
     rf"\b(?:i|me|myself)\b(?:\s+\w+){{0,5}}?\s+(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     # "partly yeah": a share of the decision, not all of it
@@ -313,7 +314,8 @@ _OWN_PART = re.compile(
     r"manage|run|handle|evaluate|shortlist|test|trial)\w*|i'?m (?:\w+ )?(?:helping|writing|scoring|"
     r"running|managing|evaluating|leading|the (?:project|team|store|office|site|branch) (?:lead|manager))|"
     r"(?:project|team|store|branch|site|office) (?:lead|manager)|helping with|"
-    r"involved|votes?|(?:sit|sits|i'?m) on the|lead\w* (?:the|this) (?:project|evaluation|search|process)|"
+    r"involved|votes?|(?:sit|sits|i'?m) on the|(?:i am|i'?m) one of (?:it'?s|the|their|our|his|her) "
+    r"(?:\w+ )?(?:members|directors|partners|trustees|governors)|lead\w* (?:the|this) (?:project|evaluation|search|process)|"
     r"\bwe (?:\w+ )?(?:discuss|talk|decide|agree|look|weigh|go through|chat)|"
     r"(?:need|get|getting|needs) (?:\w+ )?(?:approval|sign[- ]?off|ok|okay|go[- ]ahead)|"
     r"(?:approval|sign[- ]?off|go[- ]ahead) from|for (?:their|his|her|its) (?:approval|sign[- ]?off))\b"

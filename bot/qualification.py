@@ -910,7 +910,7 @@ _SERVED_NOT_STAFF = re.compile(
     r"users|subscribers|followers|kids|children|parents|visitors|families|residents)\b",
     re.I,
 )
-_PLUS_THE_REST = re.compile(r"\bplus\b|\bas well as\b|\bon top of\b|\d\s*\+", re.I)
+_PLUS_THE_REST = re.compile(r"\bplus\b|\bas well as\b|\bon top of\b|\d\s*\+|\band\b", re.I)
 _ALTERNATIVES = re.compile(
     r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
     r"\bgrowing\b|\bby\b|\d\s*(?:-|–|to)\s*\d",
@@ -2008,6 +2008,9 @@ def _volunteered_authority(text: str) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
+_ONE_OF_SO_MANY = re.compile(r"\bone of (?:its|the|their|our|his|her)? ?(?:\w+ )?\S+ \w+", re.I)
+
+
 def _volunteered_timeline(text: str, today: date | None, country: str | None) -> str | None:
     when = _ABOUT_WHEN.search(text)
     if when is None:
@@ -2031,7 +2034,8 @@ def read_volunteered(
         timeline := _volunteered_timeline(text, today, country)
     ):
         found["timeline"] = timeline
-    amounts = _amounts(text)
+    # "I am one of its five members": a committee counted, not the company.
+    amounts = _amounts(_ONE_OF_SO_MANY.sub(" ", text))
     size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
     spelled = _spell_out_numbers(text)
     if size and (_counts_a_part(spelled) or _TOTAL_THEN_PARTS.match(spelled)):

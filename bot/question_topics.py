@@ -37,7 +37,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "data_use": re.compile(
         r"\b(?:gdpr|g d p r|privacy|private|stored|store (?:it|them|this|that|the|our|my)|storing|"
-        r"kept|keep (?:it|them|this|that|the|our|my)|hosted|servers?|who (?:sees|can see|has access|"
+        r"kept|keep (?:it|them|this|that|the|our|my)|hosted|servers?|"
+        # "who at your company sees what I type here?"
+        r"who (?:(?:at|in|on|from) (?:your|the) \w+ (?:end )?|actually |else )?(?:sees|can see|has access|reads|can read|"
         r"gets to (?:see|look|read)|will see|would see|'?d see|looks? at)|"
         r"(?:data|info|information|details) (?:safe|secure|protected)|data protection|data|"
         r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"

@@ -1636,3 +1636,27 @@ def test_a_date_in_figures_with_its_year(said: str, timeline: str) -> None:
 )
 def test_whom_a_head_count_counts(said: str, size: str | None) -> None:
     assert read_answer("company_size", said).value == size
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        ("oh father declan would have the final say i'd only be putting it to him", "influences"),
+        ("I'd have to get the franchisor to approve it, they keep a list of vendors", "influences"),
+        ("The purchasing committee decides. I am one of its five members.", "influences"),
+        ("Me. My name's over the door.", "decides"),
+        ("i'd be the one making the recommendation to the ceo", "influences"),
+    ],
+)
+def test_a_part_in_someone_elses_decision(said: str, authority: str) -> None:
+    assert read_answer("authority", said).value == authority
+
+
+def test_one_of_a_committee_is_no_company_size() -> None:
+    said = "The purchasing committee decides. I am one of its five members."
+    assert "company_size" not in read_volunteered(said, requested="authority")
+
+
+def test_staff_counted_in_two_places_are_added() -> None:
+    said = "Fourteen on the tools and two of us in the office"
+    assert read_answer("company_size", said).value == "11-50"

@@ -77,3 +77,15 @@ def test_questions_said_without_a_question_mark_or_as_a_worry(text: str, topics:
 )
 def test_answers_and_questions_about_the_question_ask_no_topic(text: str) -> None:
     assert asked_topics(text) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "topic"),
+    [
+        ("hmm what's the phone number for exactly? can't we just do email", "why_needed"),
+        ("before we start what actually happens at one of these demo things", "next_steps"),
+        ("Before I go on - who at your company sees what I type here?", "data_use"),
+    ],
+)
+def test_more_questions_in_their_own_words(said: str, topic: str) -> None:
+    assert asked_topics(said) == [topic]
