@@ -298,3 +298,21 @@ class ActionClose(Action):
         previous = previous_responses(session_events(tracker))
         dispatcher.utter_message(response=closing(previous, WELCOME))
         return []
+
+
+GOODBYE_AGAIN = "utter_goodbye_again"
+
+
+class ActionGoodbye(Action):
+    """Goodbye, said once: a second goodbye right after ("Dziekuje, thank you." then
+    "Goodbye.") gets a shorter one, never the same words again."""
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        said = previous_responses(session_events(tracker))
+        dispatcher.utter_message(response=GOODBYE_AGAIN if GOODBYE in said else GOODBYE)
+        return []

@@ -1374,7 +1374,7 @@ _SPENT_ELSEWHERE = re.compile(
     r"\b(?:what|whatever|as much as|more than|less than) (?:we|i) (?:currently |already |now )?"
     r"(?:pay|spend|are paying|'re paying)\b|"
     r"\b(?:we|i)\s+(?:currently\s+|already\s+|now\s+|usually\s+)?(?:spend|are spending|"
-    rf"'re spending|spent)\b[^.;!?]{{0,40}}?\b(?:on|for)\s+{_NOT_THIS}\w|"
+    rf"'re spending|spent)\b[^.;!?]{{0,40}}?\b(?:on|for|with)\s+{_NOT_THIS}\w|"
     r"\bcosts? (?:us|me)\b|"
     # "this is one piece of it", "it'd come out of that"
     r"\b(?:one|a|just a|only a|small) (?:piece|part|slice|bit|portion) of\b|"
@@ -1413,6 +1413,14 @@ def _share_of(share: re.Match[str]) -> float:
     return 1.0
 
 
+_PER_PLACE = re.compile(
+    r"(?:\b(?:per|each|every)|(?:\d\w*|hundred|thousand|grand|quid|dollars?|pounds?|euros?|"
+    r"bucks|rupees?|rand)\s+a)\s+(?:practice|location|site|branch|store|shop|clinic|office|outlet|"
+    r"franchise|restaurant|salon|school|venue|depot|property|studio|gym)\b",
+    re.I,
+)
+
+
 def read_budget(text: str, country: str | None = None) -> str | None:
     """The budget band of an answer; `country` (ISO, of the person's phone) tells which
     pesos, kroner or dollars are meant."""
@@ -1425,6 +1433,10 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         if digits in ("five", "5"):
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
+    if _PER_PLACE.search(text):
+        # "three hundred pounds per practice per month": how many practices is for the
+        # options to settle, not for a guess.
+        return None
     amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
     if any(a.per_unit for a in amounts):
         amounts = _per_unit_total(amounts, text)

@@ -17,7 +17,7 @@ from actions.answers import (
     integrations_answer,
     tools_named,
 )
-from actions.fallback import ActionClose, ActionFallback, next_rung, previous_rung
+from actions.fallback import ActionClose, ActionFallback, ActionGoodbye, next_rung, previous_rung
 from actions.help import ActionHelp
 from actions.session import carried_over_slots
 from bot.settings import Settings
@@ -414,3 +414,15 @@ async def test_thanks_that_no_rule_expected_is_welcomed_not_asked_to_rephrase() 
               user("k thx", "affirm")]  # fmt: skip
     [message] = await said(ActionFallback(), tracker(events))
     assert message["response"] == "utter_you_are_welcome"
+
+
+async def test_goodbye_is_never_said_twice_in_a_row() -> None:
+    first = [user("I will wait for the e-mail, thank you.", "goodbye")]
+    [bye] = await said(ActionGoodbye(), tracker(first))
+    assert bye["response"] == "utter_goodbye"
+    second = [*first, bot("utter_goodbye"), user("Dziekuje, thank you.", "goodbye")]
+    [again] = await said(ActionGoodbye(), tracker(second))
+    assert again["response"] == "utter_goodbye_again"
+    third = [*second, bot("utter_goodbye_again"), user("Goodbye.", "goodbye")]
+    [last] = await said(ActionGoodbye(), tracker(third))
+    assert last["response"] == "utter_goodbye"

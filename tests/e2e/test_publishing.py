@@ -174,7 +174,7 @@ def test_a_draft_that_fails_validation_is_not_published(live: Stack) -> None:
     with workspace.lock:
         stories = workspace.read("data/stories.yml")
         workspace.write(
-            "data/stories.yml", stories.replace("utter_goodbye", "utter_no_such_thing", 1)
+            "data/stories.yml", stories.replace("action_goodbye", "utter_no_such_thing", 1)
         )
     before = (live.settings.content_root / "data" / "stories.yml").read_text()
     versions = len(live.store.studio.versions())

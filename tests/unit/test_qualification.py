@@ -1660,3 +1660,19 @@ def test_one_of_a_committee_is_no_company_size() -> None:
 def test_staff_counted_in_two_places_are_added() -> None:
     said = "Fourteen on the tools and two of us in the office"
     assert read_answer("company_size", said).value == "11-50"
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("we'd be thinking around three hundred pounds per practice per month", None),
+        ("As a practice we'd spend 5k a year", "1k_10k"),
+        (
+            "we spent about twelve thousand a year with our last marketing agency and frankly "
+            "it was wasted so maybe half that",
+            "1k_10k",
+        ),
+    ],
+)
+def test_budgets_per_place_and_shares_of_another_spend(said: str, band: str | None) -> None:
+    assert read_answer("budget", said).value == band
