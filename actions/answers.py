@@ -262,10 +262,11 @@ def reason_for(field: str) -> str:
 
 
 def field_asked_about(text: str, requested: str | None) -> str:
-    """Which detail "why do you need ...?" is about: the one it names, else the one asked."""
-    for field, words in _FIELD_WORDS:
-        if words.search(text):
-            return field
+    """Which detail "why do you need ...?" is about: the one it names first ("what's the
+    phone number for? can't we just do email" is the phone), else the one asked."""
+    named = [(m.start(), field) for field, words in _FIELD_WORDS if (m := words.search(text))]
+    if named:
+        return min(named)[1]
     if requested and requested.startswith("qual_"):
         return "qualify"
     if requested and requested.startswith("lead_"):

@@ -146,6 +146,8 @@ def test_integrations_are_named_honestly() -> None:
 def test_why_needed_names_the_detail_asked_about_first() -> None:
     assert field_asked_about("why do you need my number?", "lead_email") == "phone"
     assert field_asked_about("why do you need that?", "lead_email") == "email"
+    said = "hmm what's the phone number for exactly? can't we just do email"
+    assert field_asked_about(said, "lead_phone") == "phone"
     assert field_asked_about("why?", "qual_budget") == "qualify"
     assert field_asked_about("why all the questions", None) == "general"
 
