@@ -25,6 +25,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import TOPIC_RESPONSES, say_topic
 from actions.consent import ActionResubscribe
 from actions.deps import StoreBacked, conversation_id, previous_user_text
 from actions.open_question import (
@@ -48,6 +49,7 @@ from bot.errors import StoreUnavailable
 from bot.interruptions import has_cue, is_question, states_opt_out
 from bot.leads import states_lead_details
 from bot.meeting_choice import asks_for_meeting
+from bot.question_topics import asked_topics
 from bot.repair import asks_to_hear_it_again, asks_to_rephrase
 from bot.types import PURPOSES
 from bot.yes_no import read_correction, read_yes_no
@@ -215,6 +217,11 @@ class ActionYesNoAnswer(StoreBacked, Action):
                 FollowupAction("action_ask_consent"),
             ]
         if read_yes_no(str(tracker.latest_message.get("text") or "")).question:
+            asked = [t for t in asked_topics(text) if t in TOPIC_RESPONSES]
+            if asked:
+                # "who actually sees this info? It isn't sold to anyone, is it?": that
+                # answer first, then the question again.
+                say_topic(dispatcher, tracker, self.settings, asked[0])
             dispatcher.utter_message(response="utter_clarify_consent_question", what=what)
         else:
             dispatcher.utter_message(response="utter_clarify_consent", what=what)

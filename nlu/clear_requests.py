@@ -353,7 +353,11 @@ ANNOUNCED_AS = frozenset(
 ASK_CAPABILITIES = "ask_capabilities"
 _ASKED_THE_PRODUCT = frozenset({ASK_CAPABILITIES, REQUEST_INFO})
 # What DIET says when an erasure request in plain words confused it.
-_ERASURE_GUESSES = UNPLACED_INTENTS | {"cancel", "opt_out"}
+# "i don't want any more messages just remove my information" taken for a question about
+# the product or a look at one's data: the words ask to erase.
+_ERASURE_GUESSES = UNPLACED_INTENTS | {
+    "cancel", "opt_out", "request_info", "ask_capabilities", "request_data"
+}  # fmt: skip
 # A deferral DIET already read as a refusal, or as asking for a person (handled as one).
 _DEFERRAL_KEPT = frozenset({"skip", "deny", "human_handoff", "talk_to_sales"})
 

@@ -304,6 +304,9 @@ async def test_a_question_back_is_answered_in_other_words(
 ) -> None:
     _, dispatcher = await answer(store, settings, "what would you send?")
     assert responses(dispatcher) == ["utter_clarify_consent_question"]
+    said = "Quick one before I say yes: who actually sees this info? It isn't sold, is it?"
+    _, dispatcher = await answer(store, settings, said)
+    assert responses(dispatcher) == ["utter_answer_data_use", "utter_clarify_consent_question"]
 
 
 async def test_a_yes_with_conditions_is_not_consent(

@@ -454,6 +454,9 @@ def test_texting_shorthand_and_plain_openers_are_placed(
         ("could you remove my information i don't want to be contacted anymore", "nlu_fallback",
          "request_erasure"),
         ("how long do you keep my data before deleting it", "nlu_fallback", None),
+        ("i don't want any more messages just remove my information", "request_info",
+         "request_erasure"),
+        ("please delete my details from your records", "ask_capabilities", "request_erasure"),
     ],
 )  # fmt: skip
 def test_channels_and_plain_erasure_requests_are_placed(
