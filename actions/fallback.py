@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,6 +25,7 @@ from actions.answers import (
     FINISHED_STAGES,
     START_BUTTONS,
     answer_other_questions,
+    answers_the_open_question,
     conversation_stage,
     response_of,
     session_events,
@@ -166,6 +167,10 @@ class ActionFallback(StoreBacked, Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = str(tracker.latest_message.get("text") or "")
+        if intent in RULE_INTENTS and answers_the_open_question(tracker, text):
+            # "yes remove everything" to "delete everything?", which the classifier could
+            # not place: the answer to the question open, not a message to put another way.
+            return [FollowupAction("action_yes_no_answer")]
         if intent in RULE_INTENTS and (read := await self._answer_told(tracker, text, domain)):
             events, told = read
             dispatcher.messages.extend(told.messages)

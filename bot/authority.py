@@ -116,7 +116,7 @@ _SELF_INVOLVED = re.compile(
     r"\bi(?:'ll)? (?:only |just |can |will |would )?give (?:them |him |her )?(?:my |an |the |some )?(?:opinion|input|advice|"
     r"feedback|recommendations?|suggestions?|views?)\b|"
     r"\bi just do the legwork\b|\bput(?:ting)? it (?:to|in front of|before) (?:him|her|them|the \w+)\b|"
-    r"\b(?:get|have) (?:the |my |our )?\w+ to (?:approve|sign off|sign|okay|ok)\b|\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
+    r"\b(?:get|have) (?:the |my |our )?\w+ to (?:approve|sign off|sign|okay|ok)\b|\b(?:i|i'?m|i'?d|i'?ll|me)\b[^.;!?]{0,20}?\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
     rf"\b(?:i|me|myself)\b(?:\s+\w+){{0,5}}?\s+(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     # "partly yeah": a share of the decision, not all of it

@@ -910,7 +910,9 @@ _SERVED_NOT_STAFF = re.compile(
     r"users|subscribers|followers|kids|children|parents|visitors|families|residents)\b",
     re.I,
 )
-_PLUS_THE_REST = re.compile(r"\bplus\b|\bas well as\b|\bon top of\b|\d\s*\+|\band\b", re.I)
+_PLUS_THE_REST = re.compile(r"\bplus\b|\bas well as\b|\bon top of\b|\d\s*\+", re.I)
+# "14 on the tools and 2 of us in the office": two counts in one sentence, joined.
+_TWO_JOINED = re.compile(r"\d[^.;!?\d]*\band\b[^.;!?\d]*\d", re.I)
 _ALTERNATIVES = re.compile(
     r"\bor\b|\bmaybe\b|\bperhaps\b|\bbetween\b|\bsoon\b|\bnext\b|\bwill be\b|\bgoing to\b|"
     r"\bgrowing\b|\bby\b|\d\s*(?:-|–|to)\s*\d",
@@ -1049,7 +1051,7 @@ def read_company_size(text: str) -> str | None:
         ]
         if (
             len(everyone) > len(cued)
-            and _PLUS_THE_REST.search(said)
+            and (_PLUS_THE_REST.search(said) or (len(everyone) == 2 and _TWO_JOINED.search(said)))
             and not _SERVED_NOT_STAFF.search(said)
         ):
             # "sixty tutors, mostly part-time, plus five of us in the office": all of them.

@@ -428,3 +428,15 @@ async def test_goodbye_is_never_said_twice_in_a_row() -> None:
     third = [*second, bot("utter_goodbye_again"), user("Goodbye.", "goodbye")]
     [last] = await said(ActionGoodbye(), tracker(third))
     assert last["response"] == "utter_goodbye"
+
+
+async def test_an_answer_to_the_open_question_the_classifier_could_not_place_goes_to_it() -> None:
+    events = [bot("utter_ask_erasure"), user("yes remove everything")]
+    dispatcher = CollectingDispatcher()
+    result = await ActionFallback().run(
+        dispatcher, tracker(events, {"yes_no_pending": True}), DOMAIN
+    )
+    assert dispatcher.messages == []
+    assert [e.get("name") for e in result if e.get("event") == "followup"] == [
+        "action_yes_no_answer"
+    ]
