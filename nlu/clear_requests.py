@@ -353,11 +353,13 @@ ANNOUNCED_AS = frozenset(
 ASK_CAPABILITIES = "ask_capabilities"
 _ASKED_THE_PRODUCT = frozenset({ASK_CAPABILITIES, REQUEST_INFO})
 # What DIET says when an erasure request in plain words confused it.
+_ERASURE_GUESSES = UNPLACED_INTENTS | {"cancel", "opt_out"}
 # "i don't want any more messages just remove my information" taken for a question about
-# the product or a look at one's data: the words ask to erase.
-_ERASURE_GUESSES = UNPLACED_INTENTS | {
-    "cancel", "opt_out", "request_info", "ask_capabilities", "request_data"
-}  # fmt: skip
+# the product: the verb asks to erase (never "GDPR" alone, which asks to see as often).
+_PRODUCT_GUESSES = frozenset({"request_info", "ask_capabilities"})
+_ERASE_VERB = re.compile(
+    r"\b(?:delet\w*|eras\w*|remov\w*|wipe\w*|scrub\w*|get rid|destroy\w*|purge\w*)\b", re.I
+)
 # A deferral DIET already read as a refusal, or as asking for a person (handled as one).
 _DEFERRAL_KEPT = frozenset({"skip", "deny", "human_handoff", "talk_to_sales"})
 
@@ -760,7 +762,7 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     if intent == REQUEST_DATA and not is_data_subject_request(text):
         return product_intent_instead(ranking)
     if (
-        intent in _ERASURE_GUESSES
+        (intent in _ERASURE_GUESSES or (intent in _PRODUCT_GUESSES and _ERASE_VERB.search(text)))
         and _ERASURE_WORDS.search(text)
         and is_data_subject_request(text)
         and not re.match(r"\W*(?:how|what|why|when|where|which)\b", text, re.IGNORECASE)

@@ -457,6 +457,10 @@ def test_texting_shorthand_and_plain_openers_are_placed(
         ("i don't want any more messages just remove my information", "request_info",
          "request_erasure"),
         ("please delete my details from your records", "ask_capabilities", "request_erasure"),
+        ("under GDPR I'd like to know what personal data you hold about me", "request_data",
+         None),
+        ("under GDPR I'd like to know what personal data you hold about me", "request_info",
+         "request_data"),
     ],
 )  # fmt: skip
 def test_channels_and_plain_erasure_requests_are_placed(
