@@ -216,7 +216,7 @@ class ActionYesNoAnswer(StoreBacked, Action):
                 SlotSet(CONSENT_PURPOSE, None),
                 FollowupAction("action_ask_consent"),
             ]
-        if read_yes_no(str(tracker.latest_message.get("text") or "")).question:
+        if read_yes_no(text).question:
             asked = [t for t in asked_topics(text) if t in TOPIC_RESPONSES]
             if asked:
                 # "who actually sees this info? It isn't sold to anyone, is it?": that
