@@ -116,7 +116,9 @@ def answer_once(
     time, a person, and an open consent question is left unanswered rather than asked a
     third time (it was asked after each answer). None when `response` is still to say."""
     repeats = repeated_turns(tracker, frozenset({response}) | NOT_TWICE)
-    if repeats == 0:
+    if repeats == 0 or (repeats > 2 and repeats % 2 == 1):
+        # After the offer of a person, the same words again get the answer again, then
+        # the offer: never one sentence three times in a row.
         return None
     dispatcher.utter_message(response=ANSWER_AGAIN if repeats == 1 else ANSWER_OFFER_PERSON)
     return consent_question_set_aside(tracker) if repeats > 1 else []

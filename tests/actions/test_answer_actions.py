@@ -113,6 +113,17 @@ async def test_the_same_words_again_never_get_the_same_answer_twice(settings: Se
         ActionAnswer(settings=settings), tracker([*second, user(said_again, "ask_why_needed")])
     )
     assert third["response"] == "utter_answer_offer_person"
+    # Still the same words: the answer again, then the offer again, never one three times.
+    third_done = [*second, user(said_again, "ask_why_needed"), bot("utter_answer_offer_person")]
+    [fourth] = await said(
+        ActionAnswer(settings=settings), tracker([*third_done, user(said_again, "ask_why_needed")])
+    )
+    assert fourth["response"] == "utter_answer_why_needed"
+    fourth_done = [*third_done, user(said_again, "ask_why_needed"), bot("utter_answer_why_needed")]
+    [fifth] = await said(
+        ActionAnswer(settings=settings), tracker([*fourth_done, user(said_again, "ask_why_needed")])
+    )
+    assert fifth["response"] == "utter_answer_offer_person"
     # Another question of the same kind is answered as usual.
     [other] = await said(
         ActionAnswer(settings=settings),
