@@ -195,6 +195,10 @@ _DECIDES_JOINTLY = re.compile(
     r"\b(?:together|jointly|between us|all agree)\b|"
     # "the founders (me and Jo) decide everything jointly", "Tom and myself would decide it
     # between us"
+    # "we three directors decide together, so yes, I'm one of the people deciding"
+    r"\bi(?:'m| am) (?:one of|among) (?:the|those|the people|the ones|us)\s*(?:\w+\s+)?"
+    r"(?:deciding|who (?:decide|make|sign|choose)|that (?:decide|make|sign|choose)|making (?:the|that|this) "
+    r"(?:decision|call)|(?:decision[- ]?makers|deciders))\b|"
     r"\b(?:(?!my\b|our\b|the\b)[a-z]+ and (?:me|myself|i)|(?:me|myself|i) and (?!my\b|our\b|the\b)[a-z]+)\b[^.;!?]{0,30}?\b(?:decid\w*|settle\w*|choos\w*|sort (?:it|this) out)"
     r"[^.;!?]*\b(?:together|jointly|between us|between the two of us|between ourselves)\b",
 )
@@ -347,10 +351,19 @@ _NO_SAY = re.compile(
 )
 
 
+# "Me. Well, me and the bank manager, ha. No, me.": the last word, taken back to the person.
+_TAKEN_BACK_TO_ME = re.compile(
+    r"(?:^|[.!?;]\s*)(?:no|nah|actually|seriously|honestly|really)\W+(?:(?:it'?s|just|only)\s+)?"
+    r"(?:me|myself)\W*$"
+)
+
+
 def read_authority_statement(text: str) -> str | None:
     """decides, influences or researching from what the answer says; None when it says
     none of these plainly."""
     said = _as_read(text)
+    if _TAKEN_BACK_TO_ME.search(said.strip()):
+        return "decides"
     if _NO_SAY.search(said):
         return "researching"
     if _RUBBER_STAMP.search(said):

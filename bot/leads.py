@@ -287,7 +287,11 @@ _DISCOURSE_MARKERS = word_set(
 _NON_ANSWER = re.compile(
     r"^(?:no idea|not sure|unsure|i'?m not sure|dunno|don'?t know|i don'?t know|idk|no clue|"
     r"nothing|none|n/?a|whatever|same|hmm+|um+|uh+|er+m?|\?+|\.+|-+|thanks?|thank you|"
-    r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right)[\s.!?]*$|"
+    r"cheers|ta|thx|ty|cool|great|good|fine|alright|all good|got it|right|"
+    # "Good question.", "it's complicated": a remark about the question, no answer
+    r"(?:a |that'?s a |what a )?(?:good|great|fair|tricky|funny|interesting|hard|tough|odd) "
+    r"(?:question|one)|(?:it'?s |that'?s )?(?:complicated|a long story|a bit complicated|"
+    r"hard to say|difficult to say|tricky))[\s.!?]*$|"
     # "yeah yeah go on", "hello yeah sorry go on": someone waiting for the question
     r"^(?:(?:yeah|yes|yep|yup|ok|okay|right|sure|hello|hi|sorry|uh+|um+|mm+|aha|uh-huh)[\s,.!?]+)*"
     r"(?:go on|go ahead|carry on|continue|keep going|i'?m (?:listening|here)|yeah|yep|yup|ok|"
@@ -902,7 +906,8 @@ _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
             r"\b(?:my|our|the) (?:company|business|organi[sz]ation|employer|firm|agency|"
             r"startup|practice|brand|restaurant|shop|store|salon|clinic|cafe|café|studio|hotel|"
             r"school)(?:(?:'s|’s)(?: name is| called| named)?| is(?: called| named)?|"
-            r" name(?:'s|’s| is)| is called| called)\s+",
+            # "the practice is named after me": whom it is named for, not its name
+            r" name(?:'s|’s| is)| is called| called)\s+(?!(?:named |called )?(?:after|for)\b|name\b)",
             re.I,
         ),
         False,
@@ -1586,7 +1591,23 @@ def _read_role_answer(text: str, excluded: tuple[str, ...], reading: Reading) ->
         first = _ROLE_STORY.split(_restore(answer), maxsplit=1)[0].strip()
         if first and len(first) <= MAX_LENGTH["role"]:
             answer = _protect(first)
+    sentences = _FIRST_SENTENCE_END.split(_restore(answer).strip(), maxsplit=1)
+    if len(sentences) == 2 and (
+        is_job_title(sentences[0]) or _ONE_OF_THE.match(sentences[0].strip())
+    ):
+        # "Practice manager. Twenty-two years in legal...": the title, then the story
+        answer = _protect(sentences[0])
+    if (one_of := _ONE_OF_THE.match(_restore(answer).strip())) is not None:
+        # "I'm one of the two directors": a director
+        answer = _protect(one_of["title"])
     _take_free_text("role", _restore(answer), reading)
+
+
+_ONE_OF_THE = re.compile(
+    r"^(?:i'?m |i am )?one of (?:the |our |its |his |her )?"
+    r"(?:(?:two|three|four|five|six|several|many|\d+) )?(?P<title>[^\W\d_][\w -]{1,60}?)s\W*$",
+    re.I,
+)
 
 
 _ROLE_TOLD_ON = re.compile(
@@ -1595,7 +1616,10 @@ _ROLE_TOLD_ON = re.compile(
     re.I,
 )
 _ROLE_STORY = re.compile(
-    r"\s*[,;(]\s*|\s+[-–—]\s+|\s+(?:plus|and also|as well as|which means)\s+", re.I
+    r"\s*[,;(]\s*|\s+[-–—]\s+|\s+(?:plus|and also|as well as|which means)\s+|"
+    # "I'm one of the two directors. Tom does the design side...": a sentence ends
+    r"(?<=[^\s.]{4})[.!]\s+",
+    re.I,
 )
 
 
@@ -2111,9 +2135,16 @@ _FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN", "ZA", "SG", "FR")
 def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumberMatch | None:
     """The first number read in the hinted regions, in order; failing them, in the one
     fallback region that reads it (or whose reading is in the UK's drama range)."""
-    for region in regions:
-        if found := phone_matches(text, region):
-            return found[0]
+    hinted = [(region, found[0]) for region in regions if (found := phone_matches(text, region))]
+    if hinted:
+        first_region, first = hinted[0]
+        if not _written_as_in(first, first_region):
+            # "98450 12345" from someone at an .in address: a valid US number too, but
+            # grouped as an Indian mobile is, and not as a US number is written.
+            for region, other in hinted[1:]:
+                if other.number != first.number and _written_as_in(other, region):
+                    return other
+        return first
     if sum(ch.isdigit() for ch in text) < _MIN_SPOKEN_DIGITS:
         return None
     readers = [
@@ -2123,6 +2154,21 @@ def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
     if fictional:
         return fictional[0][0]  # a drama range is nobody's real number elsewhere
     return readers[0][0] if len(readers) == 1 else None
+
+
+def _written_as_in(match: phonenumbers.PhoneNumberMatch, region: str) -> bool:
+    """Whether the digits were grouped as `region` writes its numbers at home (its trunk
+    0 left out or not): "(212) 555-0199" as the US does, "98450 12345" as India does."""
+    typed = [len(g) for g in re.findall(r"\d+", match.raw_string)]
+    if len(typed) < 2:
+        return False  # "9845012345": no grouping to tell by
+    national = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    home = re.findall(r"\d+", national)
+    if phonenumbers.region_code_for_number(match.number) != region:
+        return False
+    groups = [len(g) for g in home]
+    trunk_left_out = [groups[0] - 1, *groups[1:]] if home and home[0].startswith("0") else groups
+    return typed in (groups, trunk_left_out)
 
 
 def _take_phone(
@@ -2221,6 +2267,7 @@ def read_message(
     """
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
+    said = text
     if is_keyboard_noise(text):
         return Reading()  # "qwv nnx", "pffft ~~": no detail of anyone's
     text = with_field_words(text)  # "the compnay is ...", "gerald fitch full stop"
@@ -2305,7 +2352,64 @@ def read_message(
         _take_free_text(requested, rest, reading)
     elif requested == "need":
         reading.problems["need"] = "empty"
+    if requested in ("name", "company") and not reading.declined:
+        _answered_first(said, requested, reading, region, persons, organizations, banned)
     return reading
+
+
+# The end of a first sentence: "Graham Ashworth. No relation to the Ashworth on the firm's
+# name...", "Rooiklip Wine Estate. Rooiklip means red rock - ...".
+_FIRST_SENTENCE_END = re.compile(r"(?<=[^\s.]{3})[.!]\s+(?=[A-Z])|\s+[-–—]\s+")
+_SHORT_ANSWER_WORDS = 6
+_A_REMARK = re.compile(
+    r"^\W*(?:(?:a |that'?s a |what a )?(?:good|great|fair|tricky|funny|interesting|hard|tough|odd) "
+    r"(?:question|one)|long story|funny you ask|where do i (?:start|begin)|hm+|um+|uh+|er+m?|well|"
+    r"ok(?:ay)?|sure|right|so|honestly|oh|ah|ha(?:ha)*|lol|sorry|pardon|excuse me|hang on|"
+    r"one (?:sec|second|moment)|let me (?:think|see|check)|yes|yeah|no|nope)\W*$",
+    re.I,
+)
+# "... we're still deciding on a name", "we don't have one yet": no name to take.
+_NONE_YET = re.compile(
+    r"\b(?:still (?:deciding|choosing|thinking|working)|haven'?t (?:got|decided|picked|chosen)|"
+    r"(?:don'?t|do not) have (?:a|one|any)|no (?:name|company) yet|not yet)\b",
+    re.I,
+)
+
+
+def _answered_first(
+    said: str,
+    requested: LeadField,
+    reading: Reading,
+    region: str,
+    persons: Iterable[str],
+    organizations: Iterable[str],
+    banned: tuple[str, ...],
+) -> None:
+    """The asked-for name or company said first, in a short sentence of its own, and a story
+    after it: the first sentence answers. A full name said first beats the short one the
+    story offers ("Priya Raghunathan. You can call me Priya")."""
+    parts = _FIRST_SENTENCE_END.split(said.strip(), maxsplit=1)
+    if len(parts) < 2 or len(parts[0].split()) > _SHORT_ANSWER_WORDS:
+        return
+    if _A_REMARK.match(parts[0]) or is_greeting(parts[0]) or _NONE_YET.search(parts[1]):
+        return  # "Good question. We're still deciding on a name."
+    if declines(parts[1], requested):
+        return
+    alone = read_message(
+        parts[0],
+        region=region,
+        requested=requested,
+        persons=persons,
+        organizations=organizations,
+        excluded=banned,
+    )
+    first = alone.values.get(requested)
+    if first is None or alone.declined:
+        return
+    known = reading.values.get(requested)
+    if known is None or (requested == "name" and first.lower().startswith(known.lower() + " ")):
+        reading.values[requested] = first
+        reading.problems.pop(requested, None)
 
 
 def _drop_someone_elses(

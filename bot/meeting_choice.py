@@ -100,7 +100,8 @@ _TIME_FIRST = re.compile(
     r"\b(?:(?:sort|pick|choose|set|book|agree|fix|lock|nail|find|get|grab|arrange|schedule)"
     r"(?: out| in| down| up)? (?:a|the|our|my) (?:time|slot|date|day|meeting|call|demo|appointment)"
     r"(?: slot)? (?:first|before(?: (?:that|this|anything|the details|i give)\b)?)|"
-    r"(?:time|slot|date|meeting|call|demo|appointment) first\b|"
+    # ("so our counsellors can call first thing": when they call, not what comes first)
+    r"(?:time|slot|date|meeting|call|demo|appointment) first\b(?!\s+thing)|"
     # "let's just pick a time", "can we just book the slot": straight to the time
     r"(?:let'?s|can we|could we|i'?d rather|i just want to|i only want to)\s+just\s+"
     r"(?:pick|choose|book|sort out|find|grab|set)\s+(?:a|the)\s+(?:time|slot|date)\b|"

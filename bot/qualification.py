@@ -617,6 +617,17 @@ _PEOPLE_BEFORE = re.compile(
     r"(?:about|around|roughly|approx\w*\.?|~|maybe|nearly|almost|just|only|some|like)?\s*$",
     re.I,
 )
+_HIRED_BEFORE = re.compile(
+    r"\b(?:hired|hiring|taken on|taking on|took on|brought on|brought in|onboarded|recruited|"
+    r"added|lost|let go|laid off)\s+(?:another\s+|an? extra\s+)?$",
+    re.I,
+)
+# "We're 23 as of Monday": the number the company is, unless a noun after it says otherwise.
+_WE_ARE_BEFORE = re.compile(
+    r"(?:^|[.;!?,]\s*)\W*(?:we'?re|we are|we'?re now|we are now)\s*"
+    r"(?:about|around|roughly|approx\w*\.?|~|maybe|nearly|almost|just|only|some|like)?\s*$",
+    re.I,
+)
 _OTHER_NOUN_AFTER = re.compile(
     rf"^{_FILLER}(?:offices?|locations?|sites?|branch(?:es)?|stores?|shops?|outlets?|"
     r"countries|country|cities|city|clinics?|restaurants?|hotels?|schools?|departments?|"
@@ -767,6 +778,8 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
         elif _BELOW.search(before) or _BELOW_AFTER.search(after):
             bound = -1
     plain = start["mult"] is None and not said_currency and len(group) == 1
+    # "we just hired two engineers": people joining the count, not the count
+    hired = _HIRED_BEFORE.search(before) is not None
     year_like = plain and re.fullmatch(r"(?:19|20)\d\d", start["num"]) is not None
     return _Amount(
         low=min(low, high),
@@ -777,8 +790,18 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
         or any((m["mult"] or "").lower() == "grand" for m in group),
         per_year=period[1] if period else None,
         bound=bound,
-        people=bool(_PEOPLE_AFTER.search(after) or _PEOPLE_BEFORE.search(before)),
-        other_noun=bool(_OTHER_NOUN_AFTER.search(after)),
+        people=not hired
+        and bool(
+            _PEOPLE_AFTER.search(after)
+            or _PEOPLE_BEFORE.search(before)
+            or (
+                _WE_ARE_BEFORE.search(before)
+                and not _OTHER_NOUN_AFTER.search(after)
+                and not said_currency
+                and period is None
+            )
+        ),
+        other_noun=hired or bool(_OTHER_NOUN_AFTER.search(after)),
         per_unit=bool(_PER_UNIT.search(after)),
         year_or_percent=(year_like and bool(_YEAR_BEFORE.search(before)))
         or bool(re.match(r"\s*(?:%|percent|per ?cent)", after, re.I))
@@ -1053,6 +1076,8 @@ def read_company_size(text: str) -> str | None:
             len(everyone) > len(cued)
             and (_PLUS_THE_REST.search(said) or (len(everyone) == 2 and _TWO_JOINED.search(said)))
             and not _SERVED_NOT_STAFF.search(said)
+            # "22 in the winter and it goes up to 40 in the summer": one count, two seasons
+            and not _SEASONAL.search(said)
         ):
             # "sixty tutors, mostly part-time, plus five of us in the office": all of them.
             return _size_from(everyone, amounts, "+".join(str(a.middle) for a in everyone), text)

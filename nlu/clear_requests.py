@@ -556,6 +556,13 @@ def _marketers_topic(ranking: list[dict[str, Any]]) -> str | None:
     return None
 
 
+_ASKED_TOPIC_INTENTS = {
+    **{t: i for t, i in _TOPIC_INTENTS.items() if t != "bot"},
+    "next_steps": "ask_next_steps",
+    "why_needed": "ask_why_needed",
+}
+
+
 # Topics whose words leave no doubt ("a bot that books demos" asks what it does).
 _NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use"})
 
@@ -631,6 +638,20 @@ def _only_the_address_names_it(text: str) -> bool:
     return bare != text and _REQUEST_WORDS.search(bare) is None
 
 
+_THANKS_FIRST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|great|lovely|brilliant|perfect|wonderful|super|fab|awesome|right)\W+)?"
+    r"(?:thank you|thanks|thank u|thx|ty|cheers|many thanks|much appreciated)\b",
+    re.IGNORECASE,
+)
+
+
+_ASKS_FOR_MORE = re.compile(
+    r"\b(?:tell|show|send|give|explain|walk me|more (?:about|on|info|information|details)|what|"
+    r"how|can you|could you|would you|i'?d like|i want|i need|please)\b",
+    re.IGNORECASE,
+)
+
+
 def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     if not text or text.startswith("/"):
         return None
@@ -638,6 +659,16 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return None if intent == "nlu_fallback" else "nlu_fallback"  # "??? !!!" says nothing
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
+    if (
+        intent in ("ask_capabilities", "request_info")
+        and _THANKS_FIRST.match(text)
+        and not is_question(text)
+        and not _ASKS_FOR_MORE.search(text)
+        and clear_request(text) is None
+    ):
+        # "Thank you so much, this was really useful, I will share with my founder": thanks
+        # and a remark, no request for more about the product.
+        return "thank"
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
     if intent == "opt_out" and not has_cue("opt_out", text) and is_question(text):
@@ -709,6 +740,11 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     ):
         # "first can you tell me if i am speaking to a machine" asks about this chat.
         return "bot_challenge"
+    if intent == "bot_challenge" and not _BOT_CHALLENGE.search(text):
+        # "What happens after this chat, exactly?" asks what comes next, not who is chatting.
+        topics = asked_topics(text)
+        if len(topics) == 1 and (other := _ASKED_TOPIC_INTENTS.get(topics[0])) is not None:
+            return other
     if intent == "ask_pricing" and not _MONEY_WORDS.search(text):
         # "Ask Richard." asks nothing about money, however DIET placed it.
         return "nlu_fallback"

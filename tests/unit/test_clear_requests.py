@@ -705,3 +705,29 @@ def test_price_needs_money_words_and_speaking_to_sales_is_sales(
     text: str, guess: str, intent: str | None
 ) -> None:
     assert corrected_intent(text, guess, []) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "corrected"),
+    [
+        # "chat" is no question about the bot when the question is what comes next.
+        (
+            "What happens after this chat, exactly? Do I get a proposal, or a call, or both?",
+            "bot_challenge",
+            "ask_next_steps",
+        ),
+        ("am I talking to a real person?", "bot_challenge", None),
+        # Thanks and a remark at the end ask nothing more about the product.
+        (
+            "Thank you so much, this was really useful, I will share with my founder today",
+            "ask_capabilities",
+            "thank",
+        ),
+        ("Thanks. Tell me more about what it does", "ask_capabilities", None),
+        ("thanks, can you send me more info?", "request_info", None),
+    ],
+)
+def test_a_closing_remark_and_a_chat_that_is_not_about_the_bot(
+    text: str, intent: str, corrected: str | None
+) -> None:
+    assert corrected_intent(text, intent, []) == corrected

@@ -1476,3 +1476,62 @@ def test_an_address_begun_with_initials_is_read_whole_when_asked_for() -> None:
     assert reading.values == {"email": "jmdelosreyes@lunamedclinics.ph"}
     # Without initials first, a name may come before the address: not guessed.
     assert "email" not in read_message("anna kovacs at gmail dot com", region="GB").values
+
+
+@pytest.mark.parametrize(
+    ("said", "requested", "value"),
+    [
+        (
+            "Graham Ashworth. No relation to the Ashworth on the firm's name, before you ask "
+            "— everyone asks, and it's a coincidence.",
+            "name",
+            "Graham Ashworth",
+        ),
+        # The full name said first beats the short one the story offers.
+        ("Priya Raghunathan. You can call me Priya, everyone does.", "name", "Priya Raghunathan"),
+        (
+            "Rooiklip Wine Estate. Rooiklip means red rock — there's a big red boulder at the "
+            "gate.",
+            "company",
+            "Rooiklip Wine Estate",
+        ),
+        (
+            "I'm one of the two directors. Tom does the design side and I've ended up with "
+            "everything else — finance, HR, marketing, biscuits.",
+            "role",
+            "director",
+        ),
+        ("Practice manager. Twenty-two years in legal, started as a clerk.", "role",
+         "Practice manager"),
+    ],
+)  # fmt: skip
+def test_the_answer_said_first_and_a_story_after_it(said: str, requested: str, value: str) -> None:
+    assert read_message(said, region="GB", requested=requested).values == {requested: value}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Good question. We are still deciding on a name",
+        "Hmm. It's complicated",
+        "good question",
+    ],
+)
+def test_a_remark_about_the_question_is_no_company(said: str) -> None:
+    assert "company" not in read_message(said, region="GB", requested="company").values
+
+
+def test_whom_a_practice_is_named_after_is_no_company() -> None:
+    said = "Imogen Fairbrother — and yes, the practice is named after me, which was my idea."
+    assert read_message(said, region="GB", requested="name").values == {
+        "name": "Imogen Fairbrother"
+    }
+
+
+def test_a_number_valid_in_two_countries_is_read_where_it_is_grouped_so() -> None:
+    said = "98450 12345. WhatsApp also on the same number"
+    reading = read_message(said, region="US", requested="phone", email_hint="priya@loop.in")
+    assert reading.values["phone"] == "+919845012345"
+    # Grouped as the default's numbers are, the default reads it.
+    reading = read_message("(984) 501-2345", region="US", requested="phone", email_hint="p@l.in")
+    assert reading.values["phone"] == "+19845012345"

@@ -83,6 +83,7 @@ def test_a_time_before_the_details_is_asked_for(text: str) -> None:
         "the first one",
         "I want to book a demo",
         "I need to check with my team first",
+        "it collects their details so our counsellors can call first thing",
     ],
 )
 def test_picking_the_first_time_or_booking_is_not_time_first(text: str) -> None:

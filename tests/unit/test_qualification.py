@@ -1676,3 +1676,33 @@ def test_staff_counted_in_two_places_are_added() -> None:
 )
 def test_budgets_per_place_and_shares_of_another_spend(said: str, band: str | None) -> None:
     assert read_answer("budget", said).value == band
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        # One count in two seasons, both in one band: not added up.
+        (
+            "we'd be about twenty two staff in the winter and it goes up to around forty in "
+            "the summer",
+            "11-50",
+        ),
+        # People just hired join the count said; they are not the count.
+        ("We're 23 as of Monday — we just hired two engineers", "11-50"),
+        ("about 15, we just took on 3 apprentices", "11-50"),
+    ],
+)
+def test_seasons_and_new_hires_in_a_head_count(said: str, band: str) -> None:
+    assert read_answer("company_size", said).value == band
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "We three directors decide things like this together, so yes, I'm one of the people "
+        "deciding.",
+        "Me. Well, me and the bank manager, ha. No, me.",
+    ],
+)
+def test_among_those_deciding_or_taken_back_to_me_decides(said: str) -> None:
+    assert read_answer("authority", said).value == "decides"
