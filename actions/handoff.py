@@ -18,9 +18,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import said_in_session
+from actions.answers import response_of, said_in_session
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
-from actions.handoff_in_form import FIRST_TIME, NEED_CONTACT, on_the_phone
+from actions.handoff_in_form import CANNOT_REACH, FIRST_TIME, NEED_CONTACT, on_the_phone
 from actions.open_question import asking, settled
 from actions.qualify import GRADE
 from actions.slots import CONTACT_ID, HANDOFF_REQUESTED, lead_values
@@ -39,6 +39,8 @@ HANDOFF_REPLY_DUE = "handoff_reply_due"
 # On these channels the team can answer the person where they are, without details.
 REPLYABLE_CHANNELS = frozenset({"sms", "whatsapp", "voice", "telegram"})
 TRANSCRIPT_TURNS = 60
+# "So they can reach you, I need a few details": the lead form comes before the person.
+DETAILS_FIRST = "utter_handoff"
 
 
 def _utc_now() -> datetime:
@@ -71,9 +73,14 @@ class ActionHumanHandoff(StoreBacked, Action):
             logger.error("handoff: store unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
+        if contact is None and _said_this_turn(tracker, DETAILS_FIRST):
+            # The details were just asked for on the way to a person and not given: the
+            # form again would end at once and send them back here, round and round.
+            dispatcher.utter_message(response=CANNOT_REACH)
+            return [SlotSet(HANDOFF_REQUESTED, False), *settled(), FollowupAction("action_listen")]
         if contact is None:
             # Nobody could get back to them yet: the lead form first, then the handoff.
-            dispatcher.utter_message(response="utter_handoff")
+            dispatcher.utter_message(response=DETAILS_FIRST)
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("lead_form")]
         reason = "asked for a person" if self._asked(tracker) else "grade A lead"
         if calls_back_the_caller(tracker) and not (contact.phone or _claimed(tracker)):
@@ -169,7 +176,13 @@ class ActionHumanHandoff(StoreBacked, Action):
         )
         # A web chat visitor who would rather not give an email or a phone, even after
         # hearing one is needed: the team answers in the open chat (the inbox, #20).
-        replyable = replyable or (channel == "web" and said_in_session(tracker, NEED_CONTACT))
+        # Nor is anyone sent round the lead form a second time: the details were asked for
+        # once on the way to a person and not given (the form would end at once, and the
+        # handoff send it back there, turn after turn).
+        replyable = replyable or (
+            channel == "web"
+            and (said_in_session(tracker, NEED_CONTACT) or said_in_session(tracker, DETAILS_FIRST))
+        )
         if replyable:
             return await self.call_store(self.store.contacts.ensure, channel, tracker.sender_id)
         return None
@@ -207,12 +220,24 @@ def _claimed(tracker: Tracker) -> dict[str, str]:
 CALLING_NUMBER = " on the number you're calling from"
 
 
+def _said_this_turn(tracker: Tracker, response: str) -> bool:
+    """Whether `response` was said since the person's latest message."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and response_of(event) == response:
+            return True
+    return False
+
+
 def calls_back_the_caller(tracker: Tracker) -> bool:
     """A caller asked for a person again after hearing the details come first (or turned
     down giving an email or a phone after hearing one was needed): the calling number is
     how the team gets back to them."""
     return on_the_phone(tracker) and (
-        said_in_session(tracker, NEED_CONTACT) or said_in_session(tracker, FIRST_TIME)
+        said_in_session(tracker, NEED_CONTACT)
+        or said_in_session(tracker, FIRST_TIME)
+        or said_in_session(tracker, DETAILS_FIRST)
     )
 
 

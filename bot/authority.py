@@ -70,6 +70,8 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
     rf"(?:dr|doc|mr|mrs|ms|miss|sir|madam)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
     rf"\b{_DECIDE_VERB}|"
+    # "someone else will make the decision", "somebody above me signs"
+    rf"\b(?:someone|somebody|some1) (?:else|above me|higher up|more senior)\b[^.;!?]{{0,20}}?\b{_DECIDE_VERB}|"
     # "we talk it over but craig has the final say", "it's their call"
     rf"\bbut\s+(?!i\b|me\b|we\b|it\b)\w+\s+(?:has|gets|makes) the (?:final|last) (?:say|word|call|decision)\b|"
     rf"\b(?:it'?s|it is|that'?s|that is) (?:their|his|her|the \w+'s) (?:decision|call)\b|"
@@ -137,6 +139,7 @@ _ONLY_GATHERING = re.compile(
     r"putting together (?:a |an |some )?(?:report|proposal|summary|comparison|overview|brief)|"
     r"(?:pull|put|get)\w* together (?:some |a few |the )?(?:options|info\w*|quotes|prices|pricing|a shortlist)|"
     r"(?:pull|put|get)\w* (?:some |a few |the )?(?:options|info\w*|quotes|prices|pricing|numbers) together|"
+    r"(?:pull|put)\w* (?:a |an |the )?(?:comparison|shortlist|overview|summary|report) together|"
     r"i'?m (?:just |only )?(?:an |a )?(?:intern|analyst|student)\b|no (?:purchase|budget|buying) (?:is )?planned|"
     r"(?:compil|writ|prepar)\w* (?:a |an )?(?:vendor|market) (?:landscape|overview|scan|report)|"
     # "I'm compiling a shortlist for our COO", "they asked me to look into it", "I'm just

@@ -36,8 +36,11 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _IMPERATIVE_START = re.compile(
-    r"^(?:please\s+)?(?:tell|show|give|order|book|find|play|sing|fix|help|let me|i want|"
-    r"i'd like|i would like|get me|connect me|put me)\b",
+    # "okay so walk me through what this does": a filler or two before the request
+    r"^(?:(?:ok(?:ay)?|so|right|well|alright|hi|hey|hello|first|first of all|um+|uh+)[\s,.!]+){0,3}"
+    r"(?:please\s+)?(?:tell|show|give|order|book|find|play|sing|fix|help|let me|i want|"
+    r"i'd like|i would like|get me|connect me|put me|walk me through|talk me through|"
+    r"run me through|take me through|explain|describe)\b",
     re.IGNORECASE,
 )
 _CUES: dict[str, re.Pattern[str]] = {

@@ -1667,6 +1667,13 @@ _INLINE_ONE_WORD = re.compile(
 )
 
 
+# "niamh at seaview house kinsale all one word dot ie": the note comes before the "dot".
+_DOMAIN_ONE_WORD = re.compile(
+    r"(?<=\bat\s)((?:[a-z0-9]+\s+){1,4}(?!all\b|as\b)[a-z0-9]+)\s*,?\s+(?:all\s+)?(?:as\s+)?"
+    r"(?:one word|together|no spaces?)\s*,?\s+(?=dot\b)"
+)
+
+
 def _inline_one_word(spoken: str) -> str:
     """The words a note says are written as one, joined: the run of plain words just
     before the note, leaving out lead-ins such as "my email is"."""
@@ -1679,6 +1686,7 @@ def _inline_one_word(spoken: str) -> str:
         kept = [*words[:start], "".join(words[start:])] if start < len(words) else words
         return " ".join(kept) + " "
 
+    spoken = _DOMAIN_ONE_WORD.sub(lambda m: "".join(m.group(1).split()) + " ", spoken)
     return _INLINE_ONE_WORD.sub(joined, spoken)
 
 

@@ -330,6 +330,22 @@ _NEIGHBOURS = re.compile(
 )
 
 
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# "two fifty three hundred a month": two fifty (250), then three hundred, the range said
+# without its "to".
+_HUNDREDS_SAID_SHORT = re.compile(
+    rf"\b(?<!hundred )(?<!thousand )(?P<h>{'|'.join(_ONE_TO_TEN[:9])})\s+(?P<t>{'|'.join(_TENS_WORDS)})\s+"
+    rf"(?=(?:{'|'.join(_ONE_TO_TEN[:9])})\s+hundred\b)",
+    re.I,
+)
+
+
+def _hundreds_said_short(match: re.Match[str]) -> str:
+    hundreds = _ONE_TO_TEN.index(match["h"].lower()) + 1
+    tens = _TENS_WORDS.index(match["t"].lower()) + 2
+    return f"{hundreds}{tens}0 to "
+
+
 def _neighbours_either(match: re.Match[str]) -> str:
     if match["a"] is None:
         return "four"
@@ -340,6 +356,7 @@ def _neighbours_either(match: re.Match[str]) -> str:
 def _spell_out_numbers(text: str) -> str:
     """Number words as digits: "about two thousand" -> "about 2000"."""
     text = _A_GRAND.sub("1 grand", text)
+    text = _HUNDREDS_SAID_SHORT.sub(_hundreds_said_short, text)
     text = _NEIGHBOURS.sub(_neighbours_either, text)
     text = _MANY.sub("many", text)
     words = list(_WORD.finditer(text))
@@ -557,7 +574,12 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\$|dollars?|bucks", "?dollar"),
     )
 )
-_NUM = r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)*"
+# "120 000" is a hundred and twenty thousand; "250 300 a month" ("two fifty three hundred")
+# is two round figures, not 250,300.
+_NUM = (
+    r"(?!\d\d0 [1-9]00(?!\d))\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d{1,2})?(?!\d)|"
+    r"\d+(?:[.,]\d+)*"
+)
 _MULTIPLIERS = {
     "k": 1e3, "thousand": 1e3, "grand": 1e3, "hundred": 1e2, "lakh": 1e5, "lakhs": 1e5,
     "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "m": 1e6, "mil": 1e6,
@@ -913,6 +935,14 @@ _TOTAL = re.compile(
 )
 
 
+# "28 agents plus admin, around 35": the parts, then the rough total.
+_ROUGH_TOTAL_AFTER_PARTS = re.compile(
+    r"\b(?:plus|and|\+|with)\b[^.;\d]*?,\s*(?:so\s+|that'?s\s+)?"
+    r"(?:around|about|roughly|approx\w*\.?|~|maybe|some)\s*(?=\d)",
+    re.I,
+)
+
+
 # "6 incl me", "eight counting me": the number before it is the whole head count.
 _TOTAL_BEFORE = re.compile(
     r"(?P<n>\d+|[a-z]+)\s+(?:incl(?:\.|uding)?|counting|with|plus|\+)\s+(?:me|myself)\b|"
@@ -1027,10 +1057,11 @@ def read_company_size(text: str) -> str | None:
         today_counts = _head_counts(_amounts(said[now.end() :]), cued_only=False)
         if today_counts:
             return _band(today_counts, _size_bucket)
-    total = _TOTAL.search(said)
+    total = _TOTAL.search(said) or _ROUGH_TOTAL_AFTER_PARTS.search(said)
     if total is not None:
         after = _head_counts(_amounts(said[total.end() :]), cued_only=False)
-        if after:
+        before = _head_counts(_amounts(said[: total.start()]), cued_only=False)
+        if after and all(after[0] >= b for b in before):
             return _size_bucket(after[0])
     whole = _TOTAL_BEFORE.search(said)
     if whole is not None:

@@ -730,6 +730,15 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         and (found := clear_request(text) or _about_the_product(text))
     ):
         return found  # "gather information on website enquiry tools" names no tool
+    if (
+        intent == "ask_integrations"
+        and _WHAT_IT_DOES.search(text)
+        and not _INTEGRATION.search(text)
+        and not _ON_A_CHANNEL.search(text)
+    ):
+        # "what does Parley do that HubSpot's free chat widget doesn't?" compares, it asks
+        # about no connection.
+        return "ask_capabilities"
     if intent in _ASKED_THE_PRODUCT and _ON_A_CHANNEL.search(text) and is_question(text):
         return "ask_integrations"  # "can it reply to tiktok messages too?"
     if intent in _ASKED_THE_PRODUCT and _INTEGRATION.search(text) and is_question(text):
@@ -805,11 +814,65 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     ):
         # "could you remove my information, i don't want to be contacted anymore"
         return REQUEST_ERASURE
+    if intent in _GONE_GUESSES and _wants_it_gone(text):
+        # "i just want my details gone please", taken for a question why they are needed
+        return REQUEST_ERASURE
+    if (
+        intent in _COMPARISON_GUESSES
+        and _COMPARES.search(text)
+        and (is_question(text) or _PUT_TO_US.search(text))
+    ):
+        # "Convince me: how is this different from Qualified?", "give me a reason to switch"
+        return "ask_capabilities"
+    if intent in _WHAT_FOR_GUESSES and _WHAT_FOR.search(text) and _A_DETAIL_NAMED.search(text):
+        # "Let me guess, you want my cell next. What for?"
+        return "ask_why_needed"
     if intent == REQUEST_ERASURE and not _ERASURE_WORDS.search(text):
         # Deleting someone's data is asked for in words that say so; "I'm wanting to see
         # how your system works" is not such a request, whatever DIET guessed.
         return _any_request(text) or "nlu_fallback"
     return None
+
+
+# The person's own details wanted gone, in words without an erasure verb.
+_WANTS_IT_GONE = re.compile(
+    r"\b(?:want|like|need)\s+(?:all\s+)?(?:of\s+)?my\s+(?:\w+\s+)?(?:details|data|info\w*|records?|"
+    r"profile|number|email|address)\s+(?:to be\s+)?(?:gone|deleted|removed|erased|wiped|destroyed)\b",
+    re.I,
+)
+
+
+def _wants_it_gone(text: str) -> bool:
+    found = _WANTS_IT_GONE.search(text)
+    return found is not None and not _NEGATION.search(text[: found.start()])
+
+
+_GONE_GUESSES = UNPLACED_INTENTS | {
+    "ask_why_needed", "ask_data_use", "request_data", "cancel", "opt_out", "inform", "deny",
+}  # fmt: skip
+# Parley set against another tool, or asked to make its case.
+_COMPARES = re.compile(
+    r"\b(?:how|what)(?:'s| is| are| makes)? (?:this|it|parley|you|your (?:\w+ )?(?:tool|product|bot|"
+    r"platform|software))\s+(?:\w+\s+)?(?:different|better|unique|stand out|differ)\b|"
+    r"\b(?:different|better) (?:from|than)\b|\bdiffers? from\b|\bcompare[sd]? (?:to|with)\b|"
+    r"\bvs\.?\s|\bversus\b|\breasons? to (?:switch|change|move|choose|pick|go with)\b|"
+    r"\bwhy (?:should|would) (?:i|we) (?:switch|change|move|choose|pick|use|go with)\b|\bconvince me\b|"
+    r"\bsell (?:it|this|parley) to me\b",
+    re.I,
+)
+_PUT_TO_US = re.compile(
+    r"\b(?:give|tell|show) (?:me|us)\b|\bconvince me\b|\bsell (?:it|this)", re.I
+)
+_COMPARISON_GUESSES = UNPLACED_INTENTS | {"inform", "request_info", "ask_integrations"}
+# "What for?", "for what?", "what's that for?" after a detail is named
+_WHAT_FOR = re.compile(
+    r"\b(?:what for|for what|what(?:'s| is) (?:that|it|this) for|what do you need (?:it|that) for)\b",
+    re.I,
+)
+_A_DETAIL_NAMED = re.compile(
+    r"\b(?:cell|mobile|phone|number|email|e-mail|address|name|company|budget|role|title)\b", re.I
+)
+_WHAT_FOR_GUESSES = UNPLACED_INTENTS | {"ask_next_steps", "inform", "skip", "ask_data_use"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

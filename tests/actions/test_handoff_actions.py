@@ -288,3 +288,38 @@ async def test_each_channel_is_answered_by_its_own_team(
     assert dispatcher.messages[1]["custom"]["parley"] == "transfer"
     (record,) = _handoffs(store, "voice", "CA9")
     assert record["out_of_hours"] is False
+
+
+async def test_details_asked_for_once_and_not_given_never_send_a_caller_round_again(
+    store: ProfileStore, settings: Settings
+) -> None:
+    # The lead form already came first on the way to a person, and the caller's email and
+    # phone could not be read: the team calls back the number they called from, rather
+    # than the form (which ends at once) and the handoff sending them back, turn after turn.
+    no_line = replace(settings, voice=replace(settings.voice, sales_number=""))
+    tracker = make_tracker(
+        "please connect me to a person",
+        intent="human_handoff",
+        metadata={**CALL, "caller": "+14155550123"},
+        sender="CA77",
+    )
+    tracker.events[:0] = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_handoff"}}
+    ]
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=no_line).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_handoff_callback"]
+    assert followups(events) == ["action_listen"]
+
+    # Without a calling number nobody can get back to them: said plainly, and no loop.
+    anonymous = make_tracker(
+        "please connect me to a person", intent="human_handoff", metadata=CALL, sender="CA78"
+    )
+    # (the form, just ended without them, handed back in the same turn)
+    anonymous.events.append(
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_handoff"}}
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=no_line).run(dispatcher, anonymous, {})
+    assert responses(dispatcher) == ["utter_handoff_cannot_reach"]
+    assert followups(events) == ["action_listen"]

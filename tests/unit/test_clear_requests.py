@@ -731,3 +731,26 @@ def test_a_closing_remark_and_a_chat_that_is_not_about_the_bot(
     text: str, intent: str, corrected: str | None
 ) -> None:
     assert corrected_intent(text, intent, []) == corrected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "corrected"),
+    [
+        ("i just want my details gone please", "ask_why_needed", "request_erasure"),
+        ("i don't want my details deleted", "ask_why_needed", None),
+        ("Convince me: how is this different from Qualified or Drift?", "inform",
+         "ask_capabilities"),
+        ("I'm a VP of marketing, we already run Qualified. Give me a reason to switch.",
+         "inform", "ask_capabilities"),
+        ("something better than drift", "inform", None),
+        ("Let me guess, you want my cell next. What for?", "ask_next_steps", "ask_why_needed"),
+        ("what's the difference? what for?", "ask_next_steps", None),
+        ("Before I type anything in: what does Parley do that HubSpot's free chat widget "
+         "doesn't?", "ask_integrations", "ask_capabilities"),
+        ("does it sync with hubspot?", "ask_integrations", None),
+    ],
+)  # fmt: skip
+def test_erasure_comparisons_and_what_a_detail_is_for_in_other_words(
+    text: str, intent: str, corrected: str | None
+) -> None:
+    assert corrected_intent(text, intent, []) == corrected

@@ -14,7 +14,9 @@ from bot.interruptions import (
     wants_no_details,
 )
 
-CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "human_handoff"})
+CANDIDATES = frozenset(
+    {"cancel", "out_of_scope", "chitchat", "bot_challenge", "human_handoff", "ask_capabilities"}
+)
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,8 @@ CANDIDATES = frozenset({"cancel", "out_of_scope", "chitchat", "bot_challenge", "
         ("what's the capital of peru", "out_of_scope"),
         ("tell me a joke", "chitchat"),
         ("wait, am I talking to a real person?", "nlu_fallback"),
+        # A filler or two before the request
+        ("okay so walk me through what this does for a company like mine", "ask_capabilities"),
     ],
 )
 def test_confident_interruptions_interrupt(text: str, intent: str) -> None:

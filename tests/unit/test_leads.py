@@ -1535,3 +1535,14 @@ def test_a_number_valid_in_two_countries_is_read_where_it_is_grouped_so() -> Non
     # Grouped as the default's numbers are, the default reads it.
     reading = read_message("(984) 501-2345", region="US", requested="phone", email_hint="p@l.in")
     assert reading.values["phone"] == "+19845012345"
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        ("niamh at seaview house kinsale all one word dot ie", "niamh@seaviewhousekinsale.ie"),
+        ("tom at ashworth lettings all one word dot co dot uk", "tom@ashworthlettings.co.uk"),
+    ],
+)
+def test_a_domain_said_as_one_word(said: str, email: str) -> None:
+    assert read_message(said, region="IE", requested="email").values == {"email": email}

@@ -1706,3 +1706,27 @@ def test_seasons_and_new_hires_in_a_head_count(said: str, band: str) -> None:
 )
 def test_among_those_deciding_or_taken_back_to_me_decides(said: str) -> None:
     assert read_answer("authority", said).value == "decides"
+
+
+def test_parts_then_the_rough_total() -> None:
+    assert read_answer("company_size", "28 agents plus admin, around 35").value == "11-50"
+
+
+def test_a_comparison_pulled_together_for_someone_else_is_research() -> None:
+    said = (
+        "I'm just pulling a comparison together at this stage, someone else will make the decision"
+    )
+    assert read_answer("authority", said).value == "researching"
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        # "two fifty three hundred": 250 to 300 a month, said without the "to"
+        ("i don't know maybe two fifty three hundred a month", "1k_10k"),
+        ("maybe 250 300 a month", "1k_10k"),
+        ("120 000 per year", "over_50k"),
+    ],
+)
+def test_two_round_figures_side_by_side_are_a_range(said: str, band: str) -> None:
+    assert read_answer("budget", said).value == band
