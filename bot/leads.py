@@ -321,6 +321,11 @@ _APOLOGY_AFTER = re.compile(
 
 # "my name is kavita nair i am the office manager": the name, then a sentence about the
 # person begun without a stop (as a recognizer writes it).
+_IS_MY_NAME = re.compile(
+    r"^(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,3}?)\s*,?\s+(?:is|are|'s) my "
+    r"(?:full |whole |good |real )?name\W*$",
+    re.I,
+)
 _SELF_AFTER_NAME = re.compile(
     r"^(?P<name>(?:(?:my name is|my name's|name is|name's|this is|i am|i'm|im|it's|its)\s+)?"
     r"[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2}?)\s+"
@@ -364,6 +369,8 @@ def _name_answer(text: str) -> str:
     said = _APOLOGY_AFTER.sub("", _restated(_HOW_IT_IS_SPELT.sub("", text.strip()) or text.strip()))
     if (self_after := _SELF_AFTER_NAME.match(said)) is not None:
         said = self_after["name"]
+    if (named_after := _IS_MY_NAME.match(said)) is not None:
+        said = named_after["name"]  # "Ramesh Agarwal is my name"
     return _in_full(said) if said else text
 
 
@@ -2148,20 +2155,36 @@ def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
         first_region, first = hinted[0]
         if not _written_as_in(first, first_region):
             # "98450 12345" from someone at an .in address: a valid US number too, but
-            # grouped as an Indian mobile is, and not as a US number is written.
+            # grouped as an Indian mobile is, and not as a US number is written; so too
+            # with no address to tell by, when one other country writes it so.
             for region, other in hinted[1:]:
                 if other.number != first.number and _written_as_in(other, region):
                     return other
+            grouped = [
+                found[0]
+                for r in _FALLBACK_REGIONS
+                if r not in regions
+                and (found := phone_matches(text, r))
+                and found[0].number != first.number
+                and _written_as_in(found[0], r)
+            ]
+            if len(grouped) == 1:
+                return grouped[0]
         return first
     if sum(ch.isdigit() for ch in text) < _MIN_SPOKEN_DIGITS:
         return None
     readers = [
-        found for r in _FALLBACK_REGIONS if r not in regions and (found := phone_matches(text, r))
+        (r, found)
+        for r in _FALLBACK_REGIONS
+        if r not in regions and (found := phone_matches(text, r))
     ]
-    fictional = [found for found in readers if any(_is_fictional(m.number) for m in found)]
+    fictional = [found for _, found in readers if any(_is_fictional(m.number) for m in found)]
     if fictional:
         return fictional[0][0]  # a drama range is nobody's real number elsewhere
-    return readers[0][0] if len(readers) == 1 else None
+    if len(readers) > 1:
+        # "98220 45163": of the countries that read it, only India groups it so
+        readers = [(r, found) for r, found in readers if _written_as_in(found[0], r)]
+    return readers[0][1][0] if len(readers) == 1 else None
 
 
 def _written_as_in(match: phonenumbers.PhoneNumberMatch, region: str) -> bool:

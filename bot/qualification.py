@@ -269,7 +269,7 @@ USD_PER_UNIT: dict[str, float] = {
     "ARS": 0.001, "EGP": 0.02, "SAR": 0.27, "QAR": 0.27, "ILS": 0.27, "HUF": 0.0028,
     "CZK": 0.044, "SEK": 0.095, "NOK": 0.093, "DKK": 0.147, "RUB": 0.011, "UAH": 0.024,
     "CNY": 0.14, "HKD": 0.128, "TWD": 0.031, "BDT": 0.0083, "LKR": 0.0033, "GHS": 0.065,
-    "UGX": 0.00027, "TZS": 0.00038, "RON": 0.22,
+    "UGX": 0.00027, "TZS": 0.00038, "RON": 0.22, "PEN": 0.27, "KZT": 0.002,
 }  # fmt: skip
 # Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
 # "dollars"): read in the currency of the person's phone number when that country uses
@@ -494,7 +494,7 @@ _CODES = (
 )
 _SIGNS = r"[₺₩₫฿₱₪₽₴৳円元]"
 _PREFIX = (
-    r"HK\$|NT\$|E£|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|KSh|(?-i:RM)|zł|"
+    r"HK\$|NT\$|E£|GH₵|GH¢|₵|(?-i:S)/\.?|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|KSh|(?-i:RM)|zł|₸|"
     r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|"
     rf"{_CODES}|{_SIGNS}|"
     r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]|"
@@ -508,6 +508,7 @@ _SUFFIX = (
     r"(?-i:Ft)|korun[ay]?|(?-i:Kč)|(?:swedish |norwegian |danish )?(?:kronor|krona|kroner|krone)|"
     r"(?-i:kr)|r(?:o)?ubles?|hryvnias?|yuan|renminbi|(?:hong kong|hk) dollars?|"
     r"(?:nt|taiwan(?:ese)?) dollars?|taka|(?:sri lankan|pakistani) rupees?|cedis?|"
+    r"(?:nuevos? )?soles|tenge|"
     r"(?:ugandan|tanzanian) shillings?|lei|"
     r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore)(?: dollars?| bucks)?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
@@ -545,7 +546,9 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"BDT|৳|taka", "BDT"),
         (r"LKR|sri lankan rupees?", "LKR"),
         (r"pakistani rupees?", "PKR"),
-        (r"GHS|cedis?", "GHS"),
+        (r"GHS|GH₵|GH¢|₵|cedis?", "GHS"),
+        (r"PEN|S/\.?|(?:nuevos? )?soles", "PEN"),
+        (r"KZT|₸|tenge", "KZT"),
         (r"UGX|ugandan shillings?", "UGX"),
         (r"TZS|tanzanian shillings?", "TZS"),
         (r"RON|lei", "RON"),
@@ -1704,6 +1707,32 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     if exact:
         return exact
     text = years_in_figures(text)
+    in_place = _IN_PLACE.search(text)
+    if (
+        in_place is not None
+        and in_place.start() > 0
+        and months_away(text[in_place.start() :], today or date.today(), in_the_south(country))
+        is not None
+    ):
+        # "the council meets in late January, and they'd want it in place for the fair in
+        # June": when it should be working (a date said for it), not what comes before.
+        target = read_timeline(text[in_place.start() :], today, country)
+        if target is not None:
+            return target
+    held_off = _NOT_BEFORE_A_DATE.search(text)
+    if held_off is not None and held_off.group(0).strip() != text.strip():
+        # "Not before 2028. Our contract runs until the end of 2027.": the earliest it can
+        # be, whatever else is dated around it.
+        target = read_timeline(held_off.group(0), today, country)
+        rest = text[: held_off.start()] + text[held_off.end() :]
+        other = read_timeline(rest, today, country) if rest.strip(" .,;!?") else None
+        if target is not None and (other is None or _BANDS.index(other) < _BANDS.index(target)):
+            return target
+    if _AS_SOON_AS_WE_CAN.search(text) and not _HELD_TO_A_DATE.search(text):
+        # "well soon as we can really summer's starting": the season is the reason
+        return "now"
+    # "we close at the end of January for a few weeks": how long, not how soon
+    text = _FOR_A_WHILE.sub(" ", text) if _FOR_A_WHILE.sub(" ", text).strip(" ,.") else text
     if _AFTER_NEXT_YEAR.search(text):
         return "later"  # "the year after next", "not next year, probably the one after"
     splitter = _OR if len(_MAYBE.findall(text)) < 2 else _OR_MAYBE
@@ -1752,6 +1781,25 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     return None
 
 
+_IN_PLACE = re.compile(
+    r"\b(?:in place|up and running|(?:go|going|be|is|it) live|set up|ready|running|working|launched)\b"
+    r"(?=[^.;!?]*\b(?:by|for|in|before|at|around|from)\b)",
+    re.I,
+)
+_AS_SOON_AS_WE_CAN = re.compile(
+    r"\b(?:asap|(?:as )?soon as (?:possible|poss|we can|i can|you can|humanly possible)|"
+    r"right away|straight away|immediately)\b",
+    re.I,
+)
+_BANDS = ("now", "quarter", "year", "later")
+_NOT_BEFORE_A_DATE = re.compile(r"\bnot (?:before|until|till|til)\b[^.;!?]+", re.I)
+# "as soon as possible after the new year", "not before March": soon, from a date
+_HELD_TO_A_DATE = re.compile(r"\b(?:after|before|until|till|from|once|by|not|but|then)\b", re.I)
+_FOR_A_WHILE = re.compile(
+    r"\bfor (?:a |the )?(?:few|couple(?: of)?|several|\d+|one|two|three|four|five|six) "
+    r"(?:days?|weeks?|months?)\b",
+    re.I,
+)
 _AFTER_NEXT_YEAR = re.compile(
     r"\byear after next\b|\bnot (?:next|this) year\b[^.;!?]*\b(?:the )?(?:one|year) after\b", re.I
 )

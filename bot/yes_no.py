@@ -191,6 +191,14 @@ _CONTRACTIONS = (
         ),
         r"\1 \2can lah",
     ),
+    # "leave the texts off", "leave them out": a no, to the channel named if any
+    (
+        re.compile(
+            r"\bleave (?:the |my |them |it |those |that |all )?"
+            r"((?:e-?mails?|texts?|texting|sms|messages|calls?|whatsapp)\s+)?(?:off|out)\b"
+        ),
+        r"no \1",
+    ),
 )
 _NEGATORS = frozenset({"not", "never", "hardly"})
 # Answers that look like questions: "why not?" is a yes.

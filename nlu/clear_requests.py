@@ -133,7 +133,7 @@ _ERASURE_WORDS = re.compile(
 
 # A question about integrations that DIET could not place ("works with hubspot?").
 _INTEGRATION = re.compile(
-    r"\b(?:integrat\w*|works? (?:together )?(?:with|w/?|alongside)|connect\w* (?:to|with|into)|"
+    r"\b(?:integrat\w*|works? (?:together |along ?side |along )?(?:with|w/?|alongside)|connect\w* (?:to|with|into)|"
     r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with|"
     r"links? (?:up )?(?:to|with|into)|feeds? (?:in)?to|(?:it|this|parley) (?:talk|talks) (?:to|with)|"
     r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+)\b",
@@ -190,7 +190,8 @@ _SHARED_OR_SOLD = re.compile(
 )
 _WHAT_HAPPENS_TO_WHAT_IS_SAID = re.compile(
     r"\bwhat (?:happens|will happen|would happen|becomes of|do you do) (?:to|with) (?:what (?:they|i|we|people|"
-    r"customers|visitors|you) (?:type|say|write|send|enter|give)|(?:my|our|their|the|all (?:the|that)) "
+    r"customers|visitors|you) (?:type|say|write|send|enter|give)|(?:my|our|their|the|this|that|these|"
+    r"those|all (?:the|that|this)) "
     r"(?:data|details|info\w*|messages|chats?|conversations?|answers|words|recordings?))\b",
     re.IGNORECASE,
 )
@@ -504,7 +505,7 @@ _FAREWELL_ALONE = re.compile(
     r"au revoir|à plus|a plus|arrivederci|tchau|até logo|do widzenia|"
     r"ta[- ]?ra|cheerio|ta ta|toodle[- ]?oo|laters|catch ya|catch you later|see ya|"
     r"bye[- ]?bye|bye for now|goodbye|good bye|bye|alvida|khuda hafiz|sayonara|totsiens|"
-    r"hamba kahle|sala kahle)"
+    r"hamba kahle|sala kahle|hooroo|ooroo|catch you round|see you round|see ya later)"
     r"(?:\W+(?:then|now|all|folks|mate|everyone|and thanks|thanks|thank you|cheers))*\W*",
     re.IGNORECASE,
 )
@@ -766,6 +767,13 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "human_handoff"
     if intent in ("nlu_fallback", "ask_data_use") and _WHY_NEEDED.search(text):
         return None if intent == "ask_why_needed" else "ask_why_needed"
+    if (
+        intent in _ASKED_THE_PRODUCT | {"ask_next_steps"}
+        and _WHY_NEEDED.search(text)
+        and _A_DETAIL_NAMED.search(text)
+    ):
+        # "Before I give you a phone number, what would you use it for?"
+        return "ask_why_needed"
     if intent == "nlu_fallback" and _WHAT_IT_DOES.search(text):
         return ASK_CAPABILITIES
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
@@ -778,7 +786,10 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         # "what would you do with my email exactly? do you share it?" asks where it goes,
         # not why it is asked for.
         return "ask_data_use"
-    if intent in ("ask_next_steps", "nlu_fallback") and _WHAT_HAPPENS_TO_WHAT_IS_SAID.search(text):
+    if intent in _ASKED_THE_PRODUCT | {
+        "ask_next_steps",
+        "nlu_fallback",
+    } and _WHAT_HAPPENS_TO_WHAT_IS_SAID.search(text):
         # "when someone chats with the bot, what happens to what they type?" asks where
         # the words go, not what happens next.
         return "ask_data_use"

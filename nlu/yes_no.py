@@ -51,6 +51,12 @@ _SAID_FIRST = re.compile(
 )
 
 
+_FAREWELL = re.compile(
+    r"\b(?:bye|goodbye|see (?:you|ya)|cheerio|take care|ciao|farewell|good ?night|talk soon)\b",
+    re.I,
+)
+
+
 def intent_for(text: str, current: str | None, region: str = "US") -> str | None:
     """The intent the words settle, or None to leave the classifier's guess."""
     if not text or text.startswith("/") or current == "enter_code":
@@ -63,6 +69,14 @@ def intent_for(text: str, current: str | None, region: str = "US") -> str | None
     reading = read_yes_no(text)
     if reading.answer not in ("yes", "no"):
         return None
+    if (
+        reading.purposes
+        and not _FAREWELL.search(text)
+        and current not in KEEP_INTENTS - {"goodbye", "skip"}
+    ):
+        # "Leave the texts off, thanks, it's a landline": an answer about a channel, with
+        # its reason, which the classifier took for a goodbye.
+        return AFFIRM if reading.answer == "yes" else DENY
     # An answer said first and then explained ("yes, texts are actually my preference")
     # is that answer too: read_yes_no already allows only a word or two it doesn't know.
     if not reading.clean and not _SAID_FIRST.match(text):

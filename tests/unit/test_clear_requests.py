@@ -754,3 +754,28 @@ def test_erasure_comparisons_and_what_a_detail_is_for_in_other_words(
     text: str, intent: str, corrected: str | None
 ) -> None:
     assert corrected_intent(text, intent, []) == corrected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "corrected"),
+    [
+        (
+            "Before I give you a phone number, what would you use it for? Don't want to be "
+            "hounded.",
+            "ask_capabilities",
+            "ask_why_needed",
+        ),
+        (
+            "May I ask what happens to this information? We're quite careful with people's "
+            "details.",
+            "request_info",
+            "ask_data_use",
+        ),
+        ("Can it work along with Booking.com or Airbnb?", "ask_capabilities", "ask_integrations"),
+        ("Hooroo", "greet", "goodbye"),
+    ],
+)
+def test_what_a_detail_is_for_where_it_goes_and_goodbyes(
+    text: str, intent: str, corrected: str | None
+) -> None:
+    assert corrected_intent(text, intent, []) == corrected

@@ -728,8 +728,15 @@ def test_a_word_ending_in_spoken_digits_is_one_local_part() -> None:
 def test_a_national_number_no_hint_places_is_read_only_where_it_is_unambiguous() -> None:
     said = "oh seven seven double oh nine double oh one six three"
     assert read_message(said, region="US", requested="phone").values == {"phone": "+447700900163"}
-    # 0412 345 678 is a mobile in Australia, Ireland and South Africa alike: asked again.
-    assert read_message("0412 345 678", region="US", requested="phone").values == {}
+    # 0412345678 is a number in Australia, Ireland and South Africa alike: asked again.
+    assert read_message("0412345678", region="US", requested="phone").values == {}
+    # Grouped as only one of them writes its numbers, it is that one's.
+    assert read_message("0412 345 678", region="US", requested="phone").values == {
+        "phone": "+61412345678"
+    }
+    assert read_message("98220 45163", region="US", requested="phone").values == {
+        "phone": "+919822045163"
+    }
 
 
 @pytest.mark.parametrize(
@@ -1546,3 +1553,9 @@ def test_a_number_valid_in_two_countries_is_read_where_it_is_grouped_so() -> Non
 )
 def test_a_domain_said_as_one_word(said: str, email: str) -> None:
     assert read_message(said, region="IE", requested="email").values == {"email": email}
+
+
+def test_a_name_said_before_is_my_name() -> None:
+    assert read_message("Ramesh Agarwal is my name", region="IN", requested="name").values == {
+        "name": "Ramesh Agarwal"
+    }

@@ -1730,3 +1730,49 @@ def test_a_comparison_pulled_together_for_someone_else_is_research() -> None:
 )
 def test_two_round_figures_side_by_side_are_a_range(said: str, band: str) -> None:
     assert read_answer("budget", said).value == band
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("ah it's myself really he leaves all that to me", "decides"),
+        (
+            "Oh, it would have to go to the parish council, though I'd be the one "
+            "recommending it to them",
+            "influences",
+        ),
+    ],
+)
+def test_left_to_me_and_recommending_to_a_council(said: str, value: str) -> None:
+    assert read_answer("authority", said).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("we close at the end of january for a few weeks so i'd want it set up then", "quarter"),
+        (
+            "The council doesn't meet again until late January, and then they'd want it in "
+            "place for the summer fair in June",
+            "year",
+        ),
+        ("well soon as we can really summer's starting", "now"),
+        ("as soon as possible after the new year", "quarter"),
+        ("Not before 2028. Our current CRM contract runs until the end of 2027.", "later"),
+        ("Not before Ramadan ends. After Eid, around April", "year"),
+    ],
+)
+def test_when_it_should_be_working_and_the_earliest_it_can_be(said: str, band: str) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 6)).value == band
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        ("About 1,000 soles a month.", "PE", "1k_10k"),
+        ("S/ 1,000 al mes", "PE", "1k_10k"),
+        ("Around GH₵ 25,000 a month.", "GH", "10k_50k"),
+    ],
+)
+def test_soles_and_cedis(said: str, country: str, band: str) -> None:
+    assert read_answer("budget", said, country=country).value == band

@@ -520,3 +520,21 @@ def test_a_value_stated_at_the_summary_is_a_correction(
 def test_an_answer_ends_at_please_without_a_comma() -> None:
     reading = read_yes_no("no emails please our inbox is already full")
     assert (reading.answer, reading.purposes) == ("no", {"email": False})
+
+
+@pytest.mark.parametrize(
+    ("said", "answer", "purposes"),
+    [
+        ("Leave the texts off, thanks, it's a landline", "no", {"sms": False}),
+        ("leave them off", "no", {}),
+        ("emails fine, leave the texts off", "yes", {"email": True, "sms": False}),
+    ],
+)
+def test_leave_them_off_is_a_no(said: str, answer: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(said)
+    assert (reading.answer, reading.purposes) == (answer, purposes)
+
+
+def test_an_answer_about_a_channel_taken_for_a_goodbye_is_that_answer() -> None:
+    assert intent_for("Leave the texts off, thanks, it's a landline", "goodbye") == "deny"
+    assert intent_for("no texts, bye", "goodbye") is None
