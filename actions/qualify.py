@@ -43,7 +43,7 @@ from bot import routing
 from bot.custom_questions import read_custom_answer
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import reply_due
-from bot.interruptions import defers, has_cue, interrupts_form, reads_like
+from bot.interruptions import defers, has_cue, interrupts_form, is_question, reads_like
 from bot.leads import read_message, states_lead_details
 from bot.meeting_choice import asks_for_meeting
 from bot.phone_places import country_of, country_of_email
@@ -344,6 +344,10 @@ class ValidateQualifyForm(QualificationBacked, Action):
             # Explained once and still unclear: set aside, not explained again word for word.
             answer = Answer(None, declined=True)
         interrupted = interrupts_form(turn.text, turn.intent, turn.confidence, QUALIFY_INTERRUPTS)
+        if interrupted and answer.follow_up and not is_question(turn.text):
+            # "The partners decide, and they'll want to see it working first, which is the
+            # point of the demonstration": an answer to follow up, with the demo in passing.
+            interrupted = False
         if (
             not answers
             and not interrupted

@@ -697,3 +697,19 @@ async def test_a_question_taken_for_an_answer_is_answered_then_asked_again_uncou
     assert said[0] == "utter_answer_next_steps"
     assert slots["requested_slot"] == "qual_budget"
     assert "qual_budget" not in slots and "qual_attempts" not in slots
+
+
+async def test_an_answer_to_follow_up_with_the_demo_in_passing_is_no_request(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    said = (
+        "The partners decide, there are four of them, and they'll want to see it working "
+        "first, which is rather the point of the demonstration."
+    )
+    slots, spoken = await _validate(
+        store, settings, said, "qual_authority", contact_id=contact_id, intent="request_demo"
+    )
+    # Asked what their own part is, not taken off to the booking mid-question.
+    assert spoken == ["utter_ask_authority_not_you"]
+    assert "qual_authority" not in slots or slots["qual_authority"] is None
