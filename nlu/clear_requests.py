@@ -639,6 +639,14 @@ def _only_the_address_names_it(text: str) -> bool:
     return bare != text and _REQUEST_WORDS.search(bare) is None
 
 
+_SIGNS_OFF = re.compile(
+    r"\bhave a (?:good|nice|great|lovely|wonderful|blessed|fab|good one|safe) ?(?:day|evening|night|"
+    r"weekend|one|afternoon|morning|week|christmas|holiday)?\b|\btake care\b|\ball the best\b|"
+    r"\b(?:speak|talk|chat) (?:to you )?soon\b|"
+    # a greeting said last, after something else, closes: "... Good afternoon."
+    r"\S[^.!?]*[.!?,]\s*good (?:afternoon|evening|night|day)\W*$",
+    re.IGNORECASE,
+)
 _THANKS_FIRST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|great|lovely|brilliant|perfect|wonderful|super|fab|awesome|right)\W+)?"
     r"(?:thank you|thanks|thank u|thx|ty|cheers|many thanks|much appreciated)\b",
@@ -658,6 +666,10 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return None
     if _PUNCTUATION_ONLY.fullmatch(text):
         return None if intent == "nlu_fallback" else "nlu_fallback"  # "??? !!!" says nothing
+    if intent in UNPLACED_INTENTS and _SIGNS_OFF.search(text) and not is_question(text):
+        # "Have a good day, and thank you again.", "I'll look out for the invitation. Good
+        # afternoon.": a sign-off, not a greeting or a message to put another way
+        return "goodbye"
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
     if (

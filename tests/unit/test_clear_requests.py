@@ -779,3 +779,16 @@ def test_what_a_detail_is_for_where_it_goes_and_goodbyes(
     text: str, intent: str, corrected: str | None
 ) -> None:
     assert corrected_intent(text, intent, []) == corrected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "corrected"),
+    [
+        ("Have a good day, and thank you again.", "nlu_fallback", "goodbye"),
+        ("I'll look out for the invitation. Good afternoon.", "nlu_fallback", "goodbye"),
+        ("have a good one", "thank", "goodbye"),
+        ("Good afternoon", "greet", None),
+    ],
+)
+def test_a_sign_off_is_a_goodbye(text: str, intent: str, corrected: str | None) -> None:
+    assert corrected_intent(text, intent, []) == corrected
