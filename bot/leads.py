@@ -384,6 +384,9 @@ _NOT_RESTATED = word_set(
 )
 
 
+_RESTATED_WITHIN = 6
+
+
 def _restated(said: str) -> str:
     """ "fatima fatima bello", "it's dave no david sorry david price", "jo wait sorry
     joanne mcallister": a name begun, then said again in full, is the full one (with what
@@ -392,7 +395,9 @@ def _restated(said: str) -> str:
     plain = [w.strip(",.!?;:").lower() for w in words]
     # Only the name itself: "pat mcgrath from mcgrath plumbing" repeats the company's word.
     end = next((i for i, w in enumerate(plain) if w in _COMPANY_LINKS), len(words))
-    for i in range(1, end - 1):
+    # A name is said again at once; "Gabrielle Lefebvre - Gabby is fine, nobody has ever
+    # called me Gabrielle except HR" tells a story about it.
+    for i in range(1, min(end - 1, _RESTATED_WITHIN + 1)):
         word, following = plain[i], plain[i + 1]
         if min(len(word), len(following)) < 2 or not (
             _NAME_WORD.match(word) and _NAME_WORD.match(following)
@@ -1588,6 +1593,9 @@ def _read_role_answer(text: str, excluded: tuple[str, ...], reading: Reading) ->
         # "hi again" is no role; "gm" asked for a role is a general manager.
         reading.problems["role"] = "not_an_answer"
         return
+    if (titled := _TITLE_IS.search(_restore(answer))) is not None and is_job_title(titled["title"]):
+        # "I was the first marketing hire - title is Head of Marketing, but...": the title
+        answer = _protect(titled["title"])
     told_on = _ROLE_TOLD_ON.search(_restore(answer))
     if told_on is not None and told_on.start() > 0:
         # "Head of Ops, and since the reorg also payroll...": the title, then its story
@@ -1610,6 +1618,11 @@ def _read_role_answer(text: str, excluded: tuple[str, ...], reading: Reading) ->
     _take_free_text("role", _restore(answer), reading)
 
 
+_TITLE_IS = re.compile(
+    r"\b(?:my |the |job |official |actual )*title(?:'s|’s| is|:)\s+(?:officially\s+)?"
+    r"(?P<title>[^,;.()—–]+?)(?=\s*(?:[,;.()—–]|\bbut\b|\band\b|$))",
+    re.I,
+)
 _ONE_OF_THE = re.compile(
     r"^(?:i'?m |i am )?one of (?:the |our |its |his |her )?"
     r"(?:(?:two|three|four|five|six|several|many|\d+) )?(?P<title>[^\W\d_][\w -]{1,60}?)s\W*$",

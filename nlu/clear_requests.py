@@ -380,9 +380,21 @@ def _first_request(text: str) -> str | None:
     """The first request cue in the words that no negation turns down."""
     for intent, cue in REQUEST_CUES:
         for match in cue.finditer(text):
-            if not _NEGATION.search(text[: match.start()]):
+            before = text[: match.start()]
+            if not _NEGATION.search(before) and not _SOMEONE_ELSES_REQUEST.search(before):
                 return intent
     return None
+
+
+# "which of those people actually want a demo", "customers ask for pricing": what the
+# person's own customers ask of them, not a request to us.
+_SOMEONE_ELSES_REQUEST = re.compile(
+    r"\b(?:people|customers|clients|leads|visitors|prospects|guests|patients|parents|buyers|"
+    r"users|signups|sign-ups|they|them|who|ones|folks)\s+(?:\w+\s+)?(?:actually\s+|really\s+|just\s+)?"
+    r"(?:want|wants|wanted|ask|asks|asked|request|requests|requested|book|books|booked|need|"
+    r"needs)\s+(?:for\s+)?(?:a\s+|an\s+|the\s+|some\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _any_request(text: str) -> str | None:

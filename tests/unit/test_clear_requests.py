@@ -792,3 +792,12 @@ def test_what_a_detail_is_for_where_it_goes_and_goodbyes(
 )
 def test_a_sign_off_is_a_goodbye(text: str, intent: str, corrected: str | None) -> None:
     assert corrected_intent(text, intent, []) == corrected
+
+
+def test_what_the_persons_own_customers_want_is_no_request_to_us() -> None:
+    said = (
+        "We run webinars every month and get like 300 signups, and then... nothing. We have "
+        "no way to tell which of those people actually want a demo."
+    )
+    assert clear_request(said) is None
+    assert clear_request("hi we are a team of ten and honestly I would love a demo next week")

@@ -1559,3 +1559,21 @@ def test_a_name_said_before_is_my_name() -> None:
     assert read_message("Ramesh Agarwal is my name", region="IN", requested="name").values == {
         "name": "Ramesh Agarwal"
     }
+
+
+def test_a_name_said_again_in_a_story_is_not_restated() -> None:
+    said = (
+        "Gabrielle Lefebvre — Gabby is fine, nobody in the office has ever called me "
+        "Gabrielle except HR"
+    )
+    assert read_message(said, region="CA", requested="name").values == {
+        "name": "Gabrielle Lefebvre"
+    }
+
+
+def test_the_title_named_in_a_story_is_the_role() -> None:
+    said = (
+        "I was the first marketing hire — title is Head of Marketing, but I'm a department "
+        "of one, so I also run the social accounts"
+    )
+    assert read_message(said, region="CA", requested="role").values == {"role": "Head of Marketing"}

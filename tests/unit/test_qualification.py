@@ -1776,3 +1776,8 @@ def test_when_it_should_be_working_and_the_earliest_it_can_be(said: str, band: s
 )
 def test_soles_and_cedis(said: str, country: str, band: str) -> None:
     assert read_answer("budget", said, country=country).value == band
+
+
+def test_the_owner_signs_but_does_what_i_say() -> None:
+    said = "the owner daz signs off on everything but honestly he'll do whatever i tell him"
+    assert read_answer("authority", said).value == "influences"
