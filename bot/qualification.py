@@ -1173,7 +1173,8 @@ _PLACES = (
     r"(?:offices?|locations?|sites?|branch(?:es)?|stores?|shops?|outlets?|clinics?|restaurants?|"
     r"hotels?|schools?|departments?|teams?|cafes?|caf\u00e9s?|salons?|gyms?|studios?|practices?|"
     r"warehouses?|factories|factory|plants?|franchises?|venues?|bars?|pubs?|depots?|"
-    r"dealerships?|pharmacies|pharmacy|surgeries|branches|farms?|kitchens?|crews?)"
+    r"dealerships?|pharmacies|pharmacy|surgeries|branches|farms?|kitchens?|crews?|vans?|trucks?|"
+    r"lorries|lorry|utes?|shifts?|boats?)"
 )
 _EACH = r"(?:each|apiece|a piece|in each|at each|per (?:\w+ )?" + _PLACES + r"|in every one)"
 _IN_EACH = (

@@ -1781,3 +1781,8 @@ def test_soles_and_cedis(said: str, country: str, band: str) -> None:
 def test_the_owner_signs_but_does_what_i_say() -> None:
     said = "the owner daz signs off on everything but honestly he'll do whatever i tell him"
     assert read_answer("authority", said).value == "influences"
+
+
+def test_people_in_each_van() -> None:
+    said = "Six vans out, two in each, then me and Carol in the office"
+    assert read_answer("company_size", said).value == "11-50"
