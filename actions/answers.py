@@ -79,6 +79,16 @@ def said_in_session(tracker: Tracker, response: str) -> bool:
     return any(name == response for name, _ in bot_responses(session_events(tracker)))
 
 
+def said_this_turn(tracker: Tracker, responses: frozenset[str]) -> bool:
+    """Whether one of `responses` was said since the person's latest message."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and response_of(event) in responses:
+            return True
+    return False
+
+
 def repeated_turns(tracker: Tracker, responses: frozenset[str]) -> int:
     """How many times in a row, just before this message, the person said the same words
     and got one of `responses` as (part of) the answer."""

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import response_of
+from actions.answers import said_this_turn
 from actions.deps import StoreBacked
 from actions.lead_form import INTERRUPT_INTENTS, Turn, said_again
 from actions.open_question import settled
@@ -155,7 +155,7 @@ class ActionAskMeetingSlot(BookingBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if _offered_this_turn(tracker):
+        if said_this_turn(tracker, _OFFERS):
             # "None of those, anything later?": the form's check just offered the later
             # times; offering today's first ones again would take them back (a loop).
             return []
@@ -168,17 +168,6 @@ class ActionAskMeetingSlot(BookingBacked, Action):
             dispatcher.utter_message(response="utter_no_meeting_slots")
             return [SlotSet(OFFERED, [])]
         return self.offer(dispatcher, times)
-
-
-def _offered_this_turn(tracker: Tracker) -> bool:
-    """Whether times (or word that there are no later ones) were said since the person's
-    latest message."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "bot" and response_of(event) in _OFFERS:
-            return True
-    return False
 
 
 _OFFERS = frozenset({"utter_meeting_times", "utter_no_later_meeting_slots"})

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import response_of, said_in_session
+from actions.answers import said_in_session, said_this_turn
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.handoff_in_form import CANNOT_REACH, FIRST_TIME, NEED_CONTACT, on_the_phone
 from actions.open_question import asking, settled
@@ -73,7 +73,7 @@ class ActionHumanHandoff(StoreBacked, Action):
             logger.error("handoff: store unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet(HANDOFF_REQUESTED, True), *settled(), FollowupAction("action_listen")]
-        if contact is None and _said_this_turn(tracker, DETAILS_FIRST):
+        if contact is None and said_this_turn(tracker, frozenset({DETAILS_FIRST})):
             # The details were just asked for on the way to a person and not given: the
             # form again would end at once and send them back here, round and round.
             dispatcher.utter_message(response=CANNOT_REACH)
@@ -218,16 +218,6 @@ def _claimed(tracker: Tracker) -> dict[str, str]:
 
 
 CALLING_NUMBER = " on the number you're calling from"
-
-
-def _said_this_turn(tracker: Tracker, response: str) -> bool:
-    """Whether `response` was said since the person's latest message."""
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "bot" and response_of(event) == response:
-            return True
-    return False
 
 
 def calls_back_the_caller(tracker: Tracker) -> bool:

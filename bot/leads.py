@@ -2175,22 +2175,15 @@ def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
                     return other
             grouped = [
                 found[0]
-                for r in _FALLBACK_REGIONS
-                if r not in regions
-                and (found := phone_matches(text, r))
-                and found[0].number != first.number
-                and _written_as_in(found[0], r)
+                for r, found in _fallback_readings(text, regions)
+                if found[0].number != first.number and _written_as_in(found[0], r)
             ]
             if len(grouped) == 1:
                 return grouped[0]
         return first
     if sum(ch.isdigit() for ch in text) < _MIN_SPOKEN_DIGITS:
         return None
-    readers = [
-        (r, found)
-        for r in _FALLBACK_REGIONS
-        if r not in regions and (found := phone_matches(text, r))
-    ]
+    readers = _fallback_readings(text, regions)
     fictional = [found for _, found in readers if any(_is_fictional(m.number) for m in found)]
     if fictional:
         return fictional[0][0]  # a drama range is nobody's real number elsewhere
@@ -2200,16 +2193,27 @@ def _first_phone(text: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumbe
     return readers[0][1][0] if len(readers) == 1 else None
 
 
+def _fallback_readings(
+    text: str, hinted: tuple[str, ...]
+) -> list[tuple[str, list[phonenumbers.PhoneNumberMatch]]]:
+    """(region, its readings) for each fallback region, not hinted, that reads a number."""
+    return [
+        (r, found)
+        for r in _FALLBACK_REGIONS
+        if r not in hinted and (found := phone_matches(text, r))
+    ]
+
+
 def _written_as_in(match: phonenumbers.PhoneNumberMatch, region: str) -> bool:
     """Whether the digits were grouped as `region` writes its numbers at home (its trunk
     0 left out or not): "(212) 555-0199" as the US does, "98450 12345" as India does."""
     typed = [len(g) for g in re.findall(r"\d+", match.raw_string)]
     if len(typed) < 2:
         return False  # "9845012345": no grouping to tell by
-    national = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    home = re.findall(r"\d+", national)
     if phonenumbers.region_code_for_number(match.number) != region:
         return False
+    national = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    home = re.findall(r"\d+", national)
     groups = [len(g) for g in home]
     trunk_left_out = [groups[0] - 1, *groups[1:]] if home and home[0].startswith("0") else groups
     return typed in (groups, trunk_left_out)

@@ -1727,13 +1727,16 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         target = read_timeline(held_off.group(0), today, country)
         rest = text[: held_off.start()] + text[held_off.end() :]
         other = read_timeline(rest, today, country) if rest.strip(" .,;!?") else None
-        if target is not None and (other is None or _BANDS.index(other) < _BANDS.index(target)):
+        if target is not None and (
+            other is None or _TIMELINES.index(other) < _TIMELINES.index(target)
+        ):
             return target
     if _AS_SOON_AS_WE_CAN.search(text) and not _HELD_TO_A_DATE.search(text):
         # "well soon as we can really summer's starting": the season is the reason
         return "now"
     # "we close at the end of January for a few weeks": how long, not how soon
-    text = _FOR_A_WHILE.sub(" ", text) if _FOR_A_WHILE.sub(" ", text).strip(" ,.") else text
+    without_how_long = _FOR_A_WHILE.sub(" ", text)
+    text = without_how_long if without_how_long.strip(" ,.") else text
     if _AFTER_NEXT_YEAR.search(text):
         return "later"  # "the year after next", "not next year, probably the one after"
     splitter = _OR if len(_MAYBE.findall(text)) < 2 else _OR_MAYBE
@@ -1792,7 +1795,7 @@ _AS_SOON_AS_WE_CAN = re.compile(
     r"right away|straight away|immediately)\b",
     re.I,
 )
-_BANDS = ("now", "quarter", "year", "later")
+_TIMELINES = QUALIFICATION_VALUES["timeline"]  # soonest first
 _NOT_BEFORE_A_DATE = re.compile(r"\bnot (?:before|until|till|til)\b[^.;!?]+", re.I)
 # "as soon as possible after the new year", "not before March": soon, from a date
 _HELD_TO_A_DATE = re.compile(r"\b(?:after|before|until|till|from|once|by|not|but|then)\b", re.I)
