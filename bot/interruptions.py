@@ -238,7 +238,9 @@ def is_question(text: str) -> bool:
 
 
 _CONDITION_THEN_ASKS = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:if|when|once|suppose|supposing|say|assuming)\b[^?.!]{3,60}?[\s,]+"
+    # "grand, and say I wanted to go ahead, what happens then": a word of reply may come first
+    r"^\W*(?:(?:grand|great|ok|okay|right|alright|lovely|cool|perfect|fine|sure|thanks)\W+)?"
+    r"(?:and\s+|so\s+)?(?:if|when|once|suppose|supposing|say|assuming)\b[^?.!]{3,60}?[\s,]+"
     r"(?:what|how|who|where|when|will|would|can|could|do|does|is|are)\s+(?:is|are|was|will|would|"
     r"happens?|do|does|can|i|we|you|it|they|the|someone|somebody)\b",
     re.IGNORECASE,
@@ -246,7 +248,11 @@ _CONDITION_THEN_ASKS = re.compile(
 _ASKS_INDIRECTLY = re.compile(
     r"\b(?:i|we)\s+(?:need|want|would like|'d like|wanna|have)\s+to\s+(?:know|understand|find out|"
     r"check)\s+(?:where|what|how|who|whether|if|which|why|when)\s+(?:[\w']+\s+){0,3}?"
-    r"(?:you|your|it|this|parley|data|everything|information|info|details)\b",
+    r"(?:you|your|it|this|parley|data|everything|information|info|details)\b|"
+    # "before we set that up can you tell me real quick what it actually does"
+    r"\b(?:can|could|would|will) you (?:tell|show|explain(?: to)?|walk)(?: me| us)?\b[^.?!]{0,25}?"
+    r"\b(?:what|how|who|whether|which|why|when)\s+(?:[\w']+\s+){0,2}?"
+    r"(?:it|this|you|your|parley|the (?:bot|tool|thing|product|software))\b",
     re.IGNORECASE,
 )
 

@@ -108,14 +108,14 @@ def normalize_phone(text: str, region: str) -> str:
 
 
 # Ranges kept for drama and examples: Ofcom's (07700 900xxx, 01632 960xxx, and 020 7946
-# 0xxx, 0161 496 0xxx and the other big cities' 496 0xxx), the ACMA's
+# 0xxx, 0161 496 0xxx, 0113 to 0118 496 0xxx and the other big cities' 496 0xxx), the ACMA's
 # (mobiles 0491 57x xxx, landlines (0x) 5550 xxxx and 7010 xxxx), ARCEP's (06 39 98 xx xx,
 # 01 99 00 xx xx) and the North American plan's 555-01xx under every area code (the
 # Caribbean's included: +1 868 555 0139). libphonenumber calls some invalid and reads others in other countries
 # too, yet they are the numbers people give in demos and tests. Taking them costs nothing
 # (a text to one fails at the provider) and refusing them loses the lead.
 _FICTIONAL_NUMBERS = re.compile(
-    r"^(?:\+44(?:7700900|1632960|2079460|1[1-9]14960|1[1-9]1[1-9]4960|1914980|2890180|"
+    r"^(?:\+44(?:7700900|1632960|2079460|1[1-9]14960|11[3-8]4960|1[1-9]1[1-9]4960|1914980|2890180|"
     r"2920180)\d{3}|\+61(?:49157\d{4}|[2378](?:5550|7010)\d{4})|"
     r"\+33(?:63998|19900)\d{4}|\+1[2-9]\d\d55501\d\d)$"
 )
@@ -889,7 +889,9 @@ _NAME_CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
             r"\b(?:my (?:full )?name(?:'s|’s| is)|the name'?s|"
             r"(?<!company )(?<!business )(?<!restaurant )(?<!shop )(?<!store )(?<!salon )"
             r"(?<!clinic )(?<!practice )(?<!agency )(?<!brand )(?<!firm )(?<!cafe )(?<!studio )"
-            r"(?<!hotel )(?<!school )name is)\s*:?\s+",
+            r"(?<!hotel )(?<!school )"
+            # "the company's name is", "my wife's name is", "its name is": someone else's
+            r"(?<!'s )(?<!’s )(?<!its )(?<!his )(?<!her )(?<!their )(?<!our )name is)\s*:?\s+",
             re.I,
         ),
         False,
@@ -939,6 +941,18 @@ _COMPANY_CUES: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
     (re.compile(r"\b(?i:i'm|i am|i’m) (?i:with|from|at)\s+"), True, False),
     (_CALLING_FROM, True, False),
 )
+# "our school's " with nothing after the "'s": a contraction of "is" ("my company's Acme
+# Ltd") or a possessive ("our school's admissions team").
+_POSSESSIVE_CUE = re.compile(r"(?:'s|’s)\s+$")
+# What a company has, said after its possessive: never its name.
+_ITS_PART = re.compile(
+    r"(?:own|new|main|whole|entire|current|old|biggest|admissions?|team|staff|front|website|web|"
+    r"site|social|phone|phones|inbox|e-?mails?|mail|leads?|crm|office|offices|reception|bookings?|"
+    r"enquir\w*|inquir\w*|sales|marketing|customers?|clients?|students?|parents?|patients?|"
+    r"members?|guests?|owners?|manager|head|director|board|system|software|app|data|database|"
+    r"online|it|hr|finance|accounts?|support|service|services|waiting list|intake|follow[- ]?ups?)\b",
+    re.I,
+)
 # A cue that may as well say where the person is: "calling from", "I'm from".
 _FROM_WHERE = re.compile(r"\bfrom\s*$", re.I)
 _INTRO_START = re.compile(
@@ -955,6 +969,13 @@ def _without_capitals(text: str) -> bool:
     return not any(ch.isupper() for ch in text)
 
 
+def _part_of_it(text: str, start: int, lowered: bool) -> bool:
+    """Whether the words after a possessive cue are something the company has: a word
+    of that kind, or (where the person writes capitals) a word without one."""
+    rest = text[start:]
+    return bool(_ITS_PART.match(rest)) or (not lowered and rest[:1].islower())
+
+
 def _find_statements(
     text: str, requested: LeadField | None, excluded: tuple[str, ...], found: dict[LeadField, str]
 ) -> None:
@@ -963,6 +984,8 @@ def _find_statements(
     lowered = _without_capitals(text)
     for cue, capitalised, employer in _COMPANY_CUES:
         for match in cue.finditer(text):
+            if _POSSESSIVE_CUE.search(match.group()) and _part_of_it(text, match.end(), lowered):
+                continue  # "our school's admissions team": the school's, not its name
             # All in lower case (a recognizer's transcript), capitals cannot mark the name
             # after "calling from"; after "I'm with" they must ("i'm with family").
             loose = lowered and cue is _CALLING_FROM

@@ -28,10 +28,11 @@ from bot.dated_timeline import (
     years_in_figures,
 )
 from bot.errors import ParleyError
-from bot.interruptions import without_particles
+from bot.interruptions import is_question, without_particles
 from bot.phone_places import in_the_south
 from bot.repair import asks_to_hear_it_again
 from bot.types import QUALIFICATION_VALUES
+from bot.typos import with_answer_words
 
 # The order questions are asked in when qualification.yml says nothing else.
 FIELDS: tuple[str, ...] = ("company_size", "authority", "budget", "timeline")
@@ -1016,6 +1017,32 @@ _NOT_OUR_STAFF = re.compile(
     r"\bdon'?t count\b",
     re.I,
 )
+# Said of the people just counted: they are not the company's own.
+_DISOWNED = re.compile(
+    r"\b(?:(?:they'?re|they are|those are|these are)\s+(?:all\s+|mostly\s+)?(?:independent|freelance\w*|"
+    r"contractors?|self[- ]employed|agency staff|not (?:really |actually )?(?:ours|employees|staff))|"
+    r"not (?:really |actually |strictly )?ours|commission[- ]only|"
+    r"if (?:those|they|that|these) counts?|if you count (?:them|those)|whether (?:they|those) count)\b",
+    re.I,
+)
+
+
+def _without_disowned(clauses: list[str]) -> list[str]:
+    """The clauses without the counts the person takes back as not the company's, and
+    without the clauses that take them back."""
+    dropped: set[int] = set()
+    last_count: int | None = None
+    for index, clause in enumerate(clauses):
+        if _DISOWNED.search(clause) and not re.search(r"\d", clause):
+            dropped.add(index)
+            if last_count is not None:
+                dropped.add(last_count)
+                last_count = None  # "independent, commission-only, not ours": one count
+        elif _PAID_STAFF.search(clause):
+            last_count = index
+    return [c for i, c in enumerate(clauses) if i not in dropped]
+
+
 _VOLUNTEERS = re.compile(
     r"(?:[,;(]|\band\b|\bplus\b|\bwith\b|\+|\bbut\b|^)\s*(?:also\s+|then\s+)?(?:about|around|roughly|some|"
     r"over|maybe|another|nearly|almost|approx\w*|like|loads of|lots of|a lot of|dozens of|hundreds of)?\s*"
@@ -1042,6 +1069,11 @@ def read_company_size(text: str) -> str | None:
         # client's count is not the person's company, nor are "130 members who aren't
         # employees".
         return read_company_size(", ".join(ours))
+    kept = _without_disowned(clauses)
+    if len(kept) < len(clauses) and any(_PAID_STAFF.search(c) for c in kept):
+        # "We're 38 in the office. We also work with 150 brokers, but they're independent,
+        # so not really ours"; "About 22 full-time, and a few interns, if those count".
+        return read_company_size(", ".join(kept))
     if _VOLUNTEERS.search(text):
         # "18 staff and about 40 volunteers": the staff work at the company. Volunteers
         # alone leave whom to count open: asked, not guessed.
@@ -1564,10 +1596,15 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"i call the shots|i'?m in charge|that(?:'d| would| will) be me|"
                 # "me lol its my biz": their own business, so their own decision
                 r"(?:it'?s|its|it is) (?:my|all my) (?:own )?(?:biz|business|company|shop|firm|place)|"
-                r"i own (?:it|the (?:biz|business|company|shop|firm|place))|i'?m the owner)\b|"
+                r"i own (?:it|the (?:biz|business|company|shop|firm|place))|i'?m the owner|"
+                # "me and Dan own it between us, so it's our decision, nobody else to ask"
+                r"(?:it'?s|its|it is) (?:our|all our) (?:own )?(?:call|decision)|"
+                r"(?:nobody|no one|no-one) else (?:to ask|decides|involved|to answer to))\b|"
                 # A bare "me" (or "myself, obviously") to "will you be the one deciding?"
                 r"^\W*(?:(?:yes|yeah|yep|yup)\W+)?(?:me|myself|moi)"
-                r"(?:\W+(?:obviously|of course|really|alone|only|myself))?\W*$", re.I), "decides"),
+                r"(?:\W+(?:obviously|of course|really|alone|only|myself))?\W*$|"
+                # "me only, i m d owner": the answer, then why
+                r"^\W*(?:(?:yes|yeah|ya|yep|yup)\W+)?(?:me|myself) (?:only|alone)\b", re.I), "decides"),
     (re.compile(r"\b(?:my (?:boss|manager|ceo|cto|cfo|vp|director|team lead|board|partners?)|"
                 r"(?:the|our) (?:boss(?:es)?|ceo|cto|cfo|board|owners?|founders?|management|directors?|"
                 r"committee|procurement|leadership|partners?|proprietors?|principals?|trustees|"
@@ -1708,6 +1745,13 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     if exact:
         return exact
     text = years_in_figures(text)
+    by_then = _BY_THEN.search(text)
+    if by_then is not None and by_then.start() > 0:
+        # "Applications open in May, so it has to be running by then. I'd rather not rush
+        # it over the December holidays": the date said before "by then".
+        target = read_timeline(text[: by_then.start()], today, country)
+        if target is not None:
+            return target
     in_place = _IN_PLACE.search(text)
     if (
         in_place is not None
@@ -1718,6 +1762,13 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         # "the council meets in late January, and they'd want it in place for the fair in
         # June": when it should be working (a date said for it), not what comes before.
         target = read_timeline(text[in_place.start() :], today, country)
+        if target is not None:
+            return target
+    concluded = [m for m in _CONCLUDED.finditer(text) if m.start() > 0]
+    if concluded:
+        # "Not before tax season, we move offices in the fall, so realistically spring
+        # 2028": the time they settle on, after the ones they reason from.
+        target = read_timeline(text[concluded[-1].end() :], today, country)
         if target is not None:
             return target
     held_off = _NOT_BEFORE_A_DATE.search(text)
@@ -1786,8 +1837,19 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
 
 
 _IN_PLACE = re.compile(
-    r"\b(?:in place|up and running|(?:go|going|be|is|it) live|set up|ready|running|working|launched)\b"
-    r"(?=[^.;!?]*\b(?:by|for|in|before|at|around|from)\b)",
+    r"\b(?:in place|up and running|(?:go|going|be|is|it)[- ]live|set up|ready|running|working|launched|"
+    # "we want to start with the new financial year, which for us is April"
+    r"(?:want|need|like|hope|plan|aim|looking)(?:s|ed|ing)? to (?:start|begin|kick off|roll (?:it )?out))\b"
+    r"(?=[^.;!?]*\b(?:by|for|in|before|at|around|from|with)\b)",
+    re.I,
+)
+_BY_THEN = re.compile(
+    r"\b(?:in place|up and running|running|ready|live|working|set up|done|sorted)\s+"
+    r"(?:by|before)\s+then\b",
+    re.I,
+)
+_CONCLUDED = re.compile(
+    r"\b(?:more |but |so )?(?:realistically|in reality|let'?s say|call it|(?:probably )?more like)\b",
     re.I,
 )
 _AS_SOON_AS_WE_CAN = re.compile(
@@ -1869,7 +1931,12 @@ NOT_THE_DECIDER = "not_the_decider"
 
 
 _UNSURE_AFTER = re.compile(
-    r"[.,;!?]\s*(?:(?:i'?m|im)\s+)?(?:not sure|unsure|no idea|dunno)\W*$", re.I
+    r"[.,;!?]\s*(?:(?:i'?m|im)\s+)?(?:not sure|unsure|no idea|dunno)\W*$|"
+    # "Honestly, I don't know. Could be the COO, might even need the board. I'd have to
+    # find out": whoever is named is a guess.
+    r"\bi (?:honestly |genuinely |really )?(?:don'?t|do not) know\b(?! (?:yet )?(?:about|what|how))"
+    r"[^?]*\b(?:i'?d|i would|i'?ll|i will) (?:have|need) to find out\b",
+    re.I,
 )
 _UNSURE_HOW_TO_COUNT = re.compile(
     r"\b(?:not sure|no idea|don'?t know|dunno|unsure)\s+(?:how|whether|if)\s+(?:you'?d|you would|you|"
@@ -1948,7 +2015,8 @@ _BY_AMOUNT = re.compile(
     r"\b(?:depends|depending|it depends)(?: on)? (?:the |how much |what )?(?:price|amount|cost|size|"
     r"value|spend|sum|it costs|budget|figure)|"
     r"\b(?:under|below|up to|less than|over|above|more than|anything over)\s+\S*\d\S*"
-    r"[^.;!?]{0,30}?\bi (?:can|could|may) (?:sign|approve|decide|authori[sz]e|sign off)\b",
+    r"[^.;!?]{0,30}?\bi (?:can|could|may) (?:just |myself )?"
+    r"(?:sign|approve|decide|authori[sz]e|sign off|do|okay|ok|green[- ]?light|buy|spend)\b",
     re.I,
 )
 _UNSURE_AND_VAGUE = re.compile(
@@ -1989,7 +2057,9 @@ _NO_RUSH_ALONE = re.compile(
     r"(?:(?:there'?s |there is )?no (?:rush|hurry)|(?:we'?re |i'?m |we are |i am )?not in (?:a|any) "
     r"(?:rush|hurry)|whenever|(?:it'?s |its )?not (?:urgent|pressing))"
     r"(?:\W+(?:really|not urgent|honestly|at all|whenever|no rush|no hurry|tbh|mate|to be honest|its ready|"
-    r"it'?s ready|is fine|works|suits))*\W*$",
+    r"it'?s ready|is fine|works|suits|"
+    # "Whenever, honestly, there's no deadline on it": no time said
+    r"(?:there'?s |there is |we have |we'?ve got )?no deadline(?: on it| for (?:it|this))?))*\W*$",
     re.I,
 )
 
@@ -2005,7 +2075,7 @@ def read_answer(
     the person's phone number, when known (for a budget in pesos or dollars, a summer
     south of the equator); `today` places a named month or quarter (today's date by
     default)."""
-    text = without_particles(text) or text
+    text = with_answer_words(without_particles(text) or text)
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
     if field_name == "timeline" and (
@@ -2075,7 +2145,9 @@ def read_answer(
         (intent == "deny" and not _TURNS_DOWN.search(text)) or _HALF_YES.search(text)
     ):
         return Answer(None, follow_up=NOT_THE_DECIDER)
-    if _NOT_SURE.search(text) or intent in ("skip", "deny"):
+    if (_NOT_SURE.search(text) and not is_question(text)) or intent in ("skip", "deny"):
+        # "What do you charge? I've no idea if that's daft money": a question to answer,
+        # not a refusal of this one.
         return Answer(None, declined=True)
     if field_name == "budget" and _BUDGET_NOT_SET.search(text):
         return Answer(None, declined=True)  # "no budget set yet": not known, and not asked again

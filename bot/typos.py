@@ -23,7 +23,6 @@ _FIELD_WORDS = {
 }
 # Everyday words the yes/no and refusal readers look for ("no thanx", "jus asking").
 _CHAT_WORDS = {
-    "thanks": r"thanx|thnx|thanxs|tnx|thanku|thankyou",
     "just": r"jus|jst",
     "what": r"wat|wut|wht",
     "does": r"dus|dose|duz",
@@ -36,6 +35,34 @@ _CHAT_WORDS = {
     "either": r"ether|eather|eiter",
     "please": r"pleez|pleas|plez",
     "asking": r"askin|askng",
+    "thanks": r"thanx|thnx|thanxs|tnx|thanku|thankyou|tq|tqvm|tysm|tyvm",
+}
+# Words of the qualifying answers ("befor febuary", "its my bisness", "200 a munth"): the
+# answer is kept as a band, never as the words, so they may be put right anywhere.
+_ANSWER_WORDS = {
+    "january": r"janurary|janaury|jaunary|janury|januray",
+    "february": r"febuary|feburary|februry|febrary|febraury|feb'ry",
+    "august": r"agust|augst",
+    "september": r"septmber|septemeber|setpember",
+    "october": r"ocotber|octobre|octber",
+    "november": r"novmber|novemeber|novembr",
+    "december": r"decmber|decemeber|desember",
+    "month": r"munth|mnth|montth|mounth|monht|mont",
+    "months": r"munths|mnths|mounths|monhts",
+    "year": r"yeer|yaer",
+    "business": r"bisness|buisness|busness|bussiness|buisiness|bizness|busines",
+    "definitely": r"defanatly|definatly|definately|defintely|defiantly|definetly|definitly",
+    "before": r"befor|bfore|b4",
+    "possible": r"posible|possable|possibel",
+    "people": r"peple|poeple|ppl|peeps",
+    "employees": r"employes|employess|emploees",
+    "budget": r"bugdet|budjet|buget|budgit",
+    "decide": r"decied|deside|dicide",
+    "thousand": r"thousnd|thosand|thousend|thousan",
+    "hundred": r"hundrd|hunderd|hundered",
+    "around": r"arround|aroun",
+    "about": r"abt|abut",
+    "than": r"then(?= (?:that|this|\d))",
 }
 # Punctuation said out loud to dictation software.
 _DICTATED = (
@@ -44,6 +71,18 @@ _DICTATED = (
     (re.compile(r"\s*\bquestion mark\b"), "?"),
     (re.compile(r"\s*\bexclamation (?:mark|point)\b"), "!"),
     (re.compile(r"\s*\bcomma\b"), ","),
+    # "My name is Luis Ortega period": at the end, or before the next sentence; a "trial
+    # period" or "the busy period" is a period.
+    (
+        re.compile(
+            r"(?<!\btrial)(?<!\bnotice)(?<!\bgrace)(?<!\bbilling)(?<!\bbusy)(?<!\bquiet)(?<!\bholiday)"
+            r"(?<!\bfestive)(?<!\bthis)(?<!\bthat)(?<!\bthe)(?<!\ba)(?<!\bsame)(?<!\btime)(?<!\bpeak)(?<!\bslow)"
+            r"(?<!\bcontract)(?<!\bprobation)(?<!\bprobationary)(?<!\bpayment)(?<!\bfree)(?<!\btest)"
+            r"(?<!\bpilot)(?<!\bwaiting)(?<!\bcooling)(?<!\bsales)(?<!\bschool)(?<!\bexam)"
+            r"\s+period\b(?=\s*$|\s+[A-Z])"
+        ),
+        ".",
+    ),
     (re.compile(r"\bnew (?:line|paragraph)\b"), "."),
 )
 
@@ -72,6 +111,9 @@ def _in_context(table: dict[str, str]) -> list[tuple[re.Pattern[str], str]]:
 
 
 _FIELD = _in_context(_FIELD_WORDS)
+_ANSWER = _compiled(_ANSWER_WORDS)
+# An autocorrected "month" after a sum: "$800 a moth"
+_A_MOTH = re.compile(r"(?<=\d)(\s*(?:a|per|/|each|every)\s*)moth\b|(?<=\d\s)(a\s+)moth\b", re.I)
 _CHAT = _compiled({**_FIELD_WORDS, **_CHAT_WORDS})
 
 
@@ -95,6 +137,16 @@ def _keeping_context(word: str) -> Callable[[re.Match[str]], str]:
         return f"{match['pre'] or ''}{word}{match['post'] or ''}"
 
     return replace
+
+
+def with_answer_words(text: str) -> str:
+    """For reading a qualifying answer (kept as a band, never as its words): dictated
+    punctuation, the misspelt chat words and the misspelt words of dates, sums and
+    counts."""
+    text = _A_MOTH.sub(lambda m: f"{m[1] or m[2]}month", with_chat_words(text))
+    for pattern, word in _ANSWER:
+        text = pattern.sub(word, text)
+    return text
 
 
 def with_chat_words(text: str) -> str:

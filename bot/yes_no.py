@@ -112,6 +112,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         # "I don't do texts": a habit that refuses, never "do" as a yes.
         "do not do", "i do not do", "we do not do", "do not want", "i do not want",
         "we do not want", "do not use", "i do not use", "do not like", "i do not like",
+        "do not care for", "i do not care for", "i do not much care for", "not fond of",
+        "i am not fond of", "i would rather not", "i would prefer not",
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",
         "not into", "i am not into",
@@ -256,6 +258,9 @@ def _kinds(words: list[str]) -> list[tuple[str, str]]:
     for index in range(len(found) - 1, 0, -1):
         before, (kind, phrase) = found[index - 1], found[index]
         if before[1] in _NEGATORS and kind == _YES:
+            found[index - 1 : index + 1] = [(_NO, f"{before[1]} {phrase}")]
+        elif before[0] == _YES and before[1].endswith(" do") and phrase in _NEGATORS:
+            # "I do not care for text messages": the "I do" is the start of a no
             found[index - 1 : index + 1] = [(_NO, f"{before[1]} {phrase}")]
         elif before[1] in _NEGATORS and kind == "purpose":
             found[index - 1] = (_NO, before[1])  # "but not emails"

@@ -726,6 +726,8 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         intent in _MEETING_GUESSES
         and asks_for_meeting(text)
         and not re.match(r"\W*(?:what|how|why|when|where|which|who)\b", text, re.IGNORECASE)
+        # "say I went ahead, what happens then, do I get a call from someone?"
+        and not (_NEXT_STEPS.search(text) and is_question(text))
     ):
         # "I'd like to set up a call with sales please", "I'd love to see yours live"
         return "request_demo" if _DEMO_WORDS.search(text) else "book_meeting"
@@ -801,6 +803,15 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     if intent == "nlu_fallback" and _WHAT_IT_DOES.search(text):
         return ASK_CAPABILITIES
     if intent == "nlu_fallback" and _NEXT_STEPS.search(text):
+        return "ask_next_steps"
+    if (
+        intent in _ASKED_THE_PRODUCT
+        and (next_steps := _NEXT_STEPS.search(text))
+        and is_question(text)
+        and not ((does := _WHAT_IT_DOES.search(text)) and does.start() < next_steps.start())
+    ):
+        # "say I wanted to go ahead, what happens then, do I get a call from someone?":
+        # what comes next, asked first, not what the product does.
         return "ask_next_steps"
     if (
         intent == "ask_why_needed"

@@ -801,3 +801,14 @@ def test_what_the_persons_own_customers_want_is_no_request_to_us() -> None:
     )
     assert clear_request(said) is None
     assert clear_request("hi we are a team of ten and honestly I would love a demo next week")
+
+
+def test_what_happens_if_they_go_ahead_is_about_next_steps() -> None:
+    said = (
+        "grand and say i wanted to go ahead what happens then do i get a call from someone or "
+        "how does it work"
+    )
+    assert corrected_intent(said, "request_info", []) == "ask_next_steps"
+    assert corrected_intent("I'd like to set up a call with sales please", "request_info", []) == (
+        "book_meeting"
+    )

@@ -548,3 +548,15 @@ def test_asking_someone_else_on_the_call_puts_the_question_off(said: str) -> Non
 )
 def test_a_question_after_a_lead_in_is_a_question(text: str) -> None:
     assert is_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "before we set that up can you tell me real quick what it actually does like does it "
+        "answer the inquiries for us or just collect them",
+        "grand and say i wanted to go ahead what happens then do i get a call from someone",
+    ],
+)
+def test_a_question_asked_indirectly_or_after_a_word_of_reply(text: str) -> None:
+    assert is_question(text)

@@ -1577,3 +1577,33 @@ def test_the_title_named_in_a_story_is_the_role() -> None:
         "of one, so I also run the social accounts"
     )
     assert read_message(said, region="CA", requested="role").values == {"role": "Head of Marketing"}
+
+
+def test_what_the_school_has_is_not_its_name() -> None:
+    said = (
+        "Good afternoon. I'm looking for something to help our school's admissions team follow up."
+    )
+    assert read_message(said, region="GB").values == {}
+    assert read_message("my company's Acme Ltd", region="GB").values == {"company": "Acme Ltd"}
+    assert read_message("our company's website is slow", region="GB").values == {}
+
+
+def test_the_companys_name_is_not_the_persons() -> None:
+    assert read_message("The company's name is Bright Ltd", region="GB").values == {
+        "company": "Bright Ltd"
+    }
+    assert read_message("my wife's name is Sarah Jones", region="GB").values == {}
+
+
+def test_dictated_full_stops_and_periods_are_no_part_of_the_answer() -> None:
+    assert read_message("My name is Luis Ortega period", region="US").values == {
+        "name": "Luis Ortega"
+    }
+    reading = read_message("we'd want a trial period", region="US", requested="need")
+    assert "trial period" in reading.values.get("need", "we'd want a trial period")
+
+
+def test_nottinghams_drama_numbers_are_taken() -> None:
+    assert read_message("0115 496 0381", region="GB", requested="phone").values == {
+        "phone": "+441154960381"
+    }

@@ -1786,3 +1786,102 @@ def test_the_owner_signs_but_does_what_i_say() -> None:
 def test_people_in_each_van() -> None:
     said = "Six vans out, two in each, then me and Carol in the office"
     assert read_answer("company_size", said).value == "11-50"
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        # the time settled on, after the ones reasoned from
+        (
+            "Not before this tax season is over, and we move offices in the fall of 2027, so "
+            "realistically spring 2028",
+            "later",
+        ),
+        # go-live, not the panel's month
+        (
+            "The panel sits in February and we'd want go-live for the new financial year on 1 July",
+            "year",
+        ),
+        (
+            "no rush for december we want to start with the new financial year which for us is april",
+            "year",
+        ),
+        # "by then": the date said before it, not the holidays after
+        (
+            "Applications for 2028 entry open in May, so it has to be running by then. I'd rather "
+            "not rush it over the December holidays.",
+            "year",
+        ),
+        # misspelt months and words
+        ("befor febuary if posible", "quarter"),
+    ],
+)
+def test_the_time_they_settle_on(said: str, band: str) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 6)).value == band
+
+
+def test_no_deadline_after_whenever_names_no_time() -> None:
+    assert read_answer("timeline", "Whenever, honestly, there's no deadline on it").value is None
+    assert read_answer("timeline", "No fixed time, we are just exploring now").value == "later"
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        (
+            "Hmm, if you mean actual employees, we're 38 in the office. We also work with around "
+            "150 accredited brokers, but they're independent, commission-only, so they're not "
+            "really ours.",
+            "11-50",
+        ),
+        (
+            "About 22 full-time. We also have a few NYSC corps members doing their service year "
+            "with us, if those count.",
+            "11-50",
+        ),
+    ],
+)
+def test_people_taken_back_as_not_the_companys_own(said: str, band: str) -> None:
+    assert read_answer("company_size", said).value == band
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("me and Dan own it between us, so it's our decision, nobody else to ask", "decides"),
+        ("its my bisness so me", "decides"),
+        ("me only, i m d owner", "decides"),
+        # who decides depends on the sum: asked with the options
+        (
+            "Depends on the number. Anything under 20 grand a year I can just do; over that it "
+            "goes to the dealer principal.",
+            None,
+        ),
+        # whoever is named is a guess
+        (
+            "Good question. Honestly, I don't know. Could be the COO, could be the CEO, might even "
+            "need the board. I'd have to find out.",
+            None,
+        ),
+    ],
+)
+def test_who_decides_in_more_words(said: str, value: str | None) -> None:
+    assert read_answer("authority", said).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("maybe 200 a munth, defanatly not more then that", "1k_10k"),
+        ("$800 a moth", "1k_10k"),
+    ],
+)
+def test_misspelt_sums(said: str, band: str) -> None:
+    assert read_answer("budget", said, country="US").value == band
+
+
+def test_a_price_question_with_no_idea_in_it_is_no_refusal() -> None:
+    said = "What do you lot actually charge, out of interest? I've no idea if that's daft money or not."
+    answer = read_answer("budget", said, country="GB")
+    assert (answer.value, answer.declined) == (None, False)
+    assert read_answer("budget", "no idea, sorry").declined

@@ -538,3 +538,16 @@ def test_leave_them_off_is_a_no(said: str, answer: str, purposes: dict[str, bool
 def test_an_answer_about_a_channel_taken_for_a_goodbye_is_that_answer() -> None:
     assert intent_for("Leave the texts off, thanks, it's a landline", "goodbye") == "deny"
     assert intent_for("no texts, bye", "goodbye") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "answer", "purposes"),
+    [
+        ("NO THANK YOU. I DO NOT CARE FOR TEXT MESSAGES.", "no", {"sms": False}),
+        ("i do not", "no", {}),
+        ("yes I do", "yes", {}),
+    ],
+)
+def test_i_do_not_is_a_no(said: str, answer: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(said)
+    assert (reading.answer, reading.purposes) == (answer, purposes)
