@@ -19,11 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deps import StoreBacked, channel_of
-from actions.knowledge import knowledge_answer
+from actions.knowledge import knowledge_answer, list_answers
 from actions.open_question import PENDING, consent_question_set_aside
 from actions.slots import LEAD_CAPTURED, REQUESTED_SLOT, lead_values
 from bot.interruptions import has_cue, is_question
-from bot.question_topics import asked_topics
+from bot.question_topics import asked_topics, question_sentences
 from bot.settings import Settings
 from bot.yes_no import read_yes_no
 
@@ -456,6 +456,16 @@ def answer_other_questions(
     return bool(others)
 
 
+def _asked_apart(settings: Settings, text: str, topic: str) -> bool:
+    """Whether `topic` is asked in a question of its own that no entry of the marketers'
+    list answers, beside another question."""
+    sentences = question_sentences(text)
+    if len(sentences) < 2:
+        return False
+    own = [sentence for sentence in sentences if topic in asked_topics(sentence)]
+    return bool(own) and not any(list_answers(settings, sentence) for sentence in own)
+
+
 class ActionAnswer(StoreBacked, Action):
     """Answer the question the latest message asked."""
 
@@ -481,6 +491,7 @@ class ActionAnswer(StoreBacked, Action):
             topic = asked[0] if asked[0] in TOPIC_RESPONSES else topic
         buttons = buttons_after_answer(tracker, stage)
         events: list[EventType] = []
+        answered = topic
         if (
             topic in MARKETERS_FIRST
             # "do you speak spanish?" taken for what happens next, whose words it does not
@@ -488,11 +499,15 @@ class ActionAnswer(StoreBacked, Action):
             or (topic == "next_steps" and topic not in asked_topics(text))
         ) and (common := knowledge_answer(tracker, self.settings, strict=True)):
             dispatcher.utter_message(text=common, buttons=buttons)
+            if _asked_apart(self.settings, text, topic):
+                # "Can this chat speak Spanish? And does it work with Microsoft Dynamics?":
+                # the list's entry answered the first question; the second gets its own.
+                answered = ""
         elif (again := answer_once(dispatcher, tracker, TOPIC_RESPONSES[topic])) is not None:
             events = again
         else:
             self._answer(dispatcher, tracker, topic, text, stage, buttons)
-        answer_other_questions(dispatcher, tracker, self.settings, topic)
+        answer_other_questions(dispatcher, tracker, self.settings, answered)
         return events
 
     def _answer(

@@ -18,7 +18,7 @@ from actions.answers import answer_once, buttons_after_answer, conversation_stag
 from actions.deps import StoreBacked
 from actions.knowledge import knowledge_answer
 from bot.interruptions import only_announces
-from bot.typos import undictated
+from bot.typos import with_chat_words
 
 # Asking for help itself rather than about the product: "help", "help me pls", "menu".
 _ASKS_FOR_HELP = re.compile(
@@ -38,7 +38,7 @@ _WANTS_TO_ASK = re.compile(
 def only_announces_questions(text: str) -> bool:
     """'I have a few questions' (answered with 'ask away'), not 'questions: what is it?'
     nor a dictated "what does it do question mark"."""
-    return only_announces(undictated(text), _WANTS_TO_ASK)
+    return only_announces(with_chat_words(text), _WANTS_TO_ASK)
 
 
 def wants_help_text(tracker: Tracker) -> bool:

@@ -90,3 +90,8 @@ def _last_bot_text(tracker: Tracker) -> str:
         if event.get("event") == "session_started":
             break
     return ""
+
+
+def list_answers(settings: Settings, sentence: str) -> bool:
+    """Whether an entry of the list clearly answers this one question."""
+    return current_knowledge(settings).match(sentence, knowledge.THRESHOLD) is not None

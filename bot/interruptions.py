@@ -498,9 +498,16 @@ def without_particles(text: str) -> str:
 
 
 def refuses_outright(text: str) -> bool:
-    """Whether the whole message is words of refusal ("no po, next time", "nah, pass"):
-    nothing in it can be a name."""
-    return bool(_DECLINE_ALONE.match(_POLITE_PARTICLES.sub("", text).strip()))
+    """Whether the whole message is words of refusal ("no po, next time", "nah, pass",
+    "🙅 no thx"): nothing in it can be a name."""
+    words = _POLITE_PARTICLES.sub("", with_chat_words(_REFUSING_SIGNS.sub(" no ", text)))
+    return bool(_DECLINE_ALONE.match(" ".join(words.split())))
+
+
+# 🙅 (a person gesturing no), 👎, ❌, 🚫: a no without words
+_REFUSING_SIGNS = re.compile(
+    "[\U0001f645\U0001f44e\u274c\U0001f6ab][\U0001f3fb-\U0001f3ff\u200d\u2640\u2642\ufe0f]*"
+)
 
 
 # Asked for a detail, "no, just transfer me" / "just put me through": not this detail,

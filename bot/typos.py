@@ -27,7 +27,7 @@ _CHAT_WORDS = {
     "what": r"wat|wut|wht",
     "does": r"dus|dose|duz",
     "work": r"wurk|werk",
-    "questions": r"qwestions|questons|quesions|qestions",
+    "questions": r"qwestions|questons|quesions|qestions|qs|qns",
     "question": r"qwestion|queston|quesion|qestion",
     "person": r"persun|persen|prson",
     "talking": r"tawking|torking",
@@ -35,7 +35,7 @@ _CHAT_WORDS = {
     "either": r"ether|eather|eiter",
     "please": r"pleez|pleas|plez",
     "asking": r"askin|askng",
-    "thanks": r"thanx|thnx|thanxs|tnx|thanku|thankyou|tq|tqvm|tysm|tyvm",
+    "thanks": r"thanx|thnx|thanxs|tnx|thanku|thankyou|thx|thks|thnks|tq|tqvm|tysm|tyvm",
 }
 # Words of the qualifying answers ("befor febuary", "its my bisness", "200 a munth"): the
 # answer is kept as a band, never as the words, so they may be put right anywhere.

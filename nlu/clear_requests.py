@@ -842,7 +842,13 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "ask_data_use"  # "wait, what do you actually do with all this info?"
     if intent in UNPLACED_INTENTS and (found := clear_request(text) or _about_the_product(text)):
         return found
-    if intent in _NEED_GUESSES and not _INTEGRATION.search(text) and states_a_need(text):
+    if (
+        intent in _NEED_GUESSES
+        and not _INTEGRATION.search(text)
+        and states_a_need(text)
+        # "say I wanted to go ahead, what happens then?" asks what comes next
+        and not (intent == "ask_next_steps" and _NEXT_STEPS.search(text) and is_question(text))
+    ):
         return REQUEST_INFO
     if intent == "ask_data_use" and not _DATA_MENTIONED.search(text) and states_a_need(text):
         return REQUEST_INFO  # "you guys do like a chat bot for websites" names no data

@@ -100,8 +100,15 @@ def running_parley(data_dir: Path, model: Path, **overrides: str) -> Iterator[Ru
 
 def line_for(persona: Persona, target: Target, book: ResponseBook) -> Line:
     if persona.channel == "voice":
-        return CallLine(target, book, caller=f"+1415555{next(_callers) % 10000:04d}")
+        return CallLine(target, book, caller=caller_for(persona))
     return ChatLine(target, book)
+
+
+def caller_for(persona: Persona) -> str:
+    """The number a caller rings from: the phone they give, when they give one (people
+    call from the mobile they would give, and a caller ID in their own country is how the
+    bot reads "oh eight seven..."), else a North American test number."""
+    return persona.expect.get("phone") or f"+1415555{next(_callers) % 10000:04d}"
 
 
 def play(persona: Persona, running: Running, book: ResponseBook) -> tuple[Transcript, Verdict]:

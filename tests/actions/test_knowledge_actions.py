@@ -278,3 +278,23 @@ async def test_a_first_question_the_fallback_answers_comes_with_what_the_bot_can
     asked = user("bonjour - so what does Parley actually do with visitors on a website?")
     [answer] = await said(ActionFallback(settings=settings), tracker([asked]))
     assert answer["response"] != REPHRASE and answer["buttons"] == START_BUTTONS
+
+
+async def test_the_lists_answer_to_one_question_and_the_general_one_to_the_other(
+    settings: Settings,
+) -> None:
+    asked = (
+        "One question: this chat can speak also Spanish and English? And it works with "
+        "Microsoft Dynamics, which is our CRM?"
+    )
+    messages = await said(
+        ActionAnswer(settings=settings), tracker([user(asked, "ask_integrations")])
+    )
+    assert messages[0]["text"] == SHIPPED["languages"].answer
+    assert [m.get("response") for m in messages[1:]] == ["utter_answer_integrations"]
+    # One question the list answers: its answer alone.
+    [only] = await said(
+        ActionAnswer(settings=settings),
+        tracker([user("does it integrate with whatsapp?", "ask_integrations")]),
+    )
+    assert only["text"] == SHIPPED["channels"].answer

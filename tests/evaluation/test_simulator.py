@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bench.evaluation.personas import Ask, Persona
 from bench.evaluation.responses import BotMessage, ResponseBook
+from bench.evaluation.run import caller_for
 from bench.evaluation.simulator import Player, read_summary
 from bench.evaluation.values import same_value
 
@@ -202,3 +203,10 @@ def test_a_common_questions_entry_is_recognised_as_its_answer() -> None:
     channels = next(e for e in entries if e["id"] == "channels")
     assert BOOK.names_in(channels["answer"]) == ["knowledge_channels"]
     assert "knowledge_channels" in TOPIC_ANSWERS["integrations"]
+
+
+def test_a_caller_rings_from_the_phone_they_give() -> None:
+    irish = persona(channel="voice", expect={"name": "Noreen", "phone": "+353875550143"})
+    assert caller_for(irish) == "+353875550143"
+    silent = persona(channel="voice", expect={"name": "Noreen", "phone": None})
+    assert caller_for(silent).startswith("+1415555")

@@ -809,6 +809,7 @@ def test_what_happens_if_they_go_ahead_is_about_next_steps() -> None:
         "how does it work"
     )
     assert corrected_intent(said, "request_info", []) == "ask_next_steps"
+    assert corrected_intent(said, "ask_next_steps", []) is None
     assert corrected_intent("I'd like to set up a call with sales please", "request_info", []) == (
         "book_meeting"
     )

@@ -11,6 +11,7 @@ from bot.interruptions import (
     interrupts_form,
     is_question,
     leaves_for_now,
+    refuses_outright,
     wants_no_details,
 )
 
@@ -560,3 +561,13 @@ def test_a_question_after_a_lead_in_is_a_question(text: str) -> None:
 )
 def test_a_question_asked_indirectly_or_after_a_word_of_reply(text: str) -> None:
     assert is_question(text)
+
+
+@pytest.mark.parametrize("text", ["🙅 no thx", "no thx", "👎", "🙅\u200d\u2640\ufe0f"])
+def test_a_refusal_in_shorthand_or_a_sign(text: str) -> None:
+    assert refuses_outright(text)
+
+
+def test_just_qs_wants_no_details() -> None:
+    assert wants_no_details("just qs 👍")
+    assert not refuses_outright("Pat")

@@ -43,3 +43,7 @@ def test_a_dictated_question_is_no_announcement_of_questions() -> None:
         "Before we go on comma what exactly does it do question mark"
     )
     assert only_announces_questions("I have a few questions first")
+
+
+def test_a_few_qs_announces_questions() -> None:
+    assert only_announces_questions("hi. landscaping co in calgary. few qs 🙂")
