@@ -1436,6 +1436,8 @@ def _fuller(longer: str, shorter: str) -> bool:
 # never at the start, so that "We Are Social" or "I Love Sushi" stay whole.
 _NEW_CLAUSE = re.compile(
     r"\s+(?:we(?:'re| are| do| have|'ve| just| been| were| was| got| had| started| run)|"
+    # "... country club we added the country club bit years ago"
+    r"we(?= [a-z]{3,}ed\b)|"
     r"i(?:'m| am| do| run| own| look after| also| just)|"
     r"it(?:'s| is)|they(?:'re| are)|but)\s+"
 )
@@ -1516,8 +1518,22 @@ def _corrected_company(text: str) -> str | None:
     """The part after a correction ("" when nothing follows it); None without one."""
     corrections = list(_CORRECTED.finditer(text))
     if not corrections:
-        return None
+        return _said_again_after_sorry(text)
     return _NOW_AFTER.sub("", text[corrections[-1].end() :]).strip()
+
+
+_SORRY = re.compile(r"[\s,.]+(?:sorry|pardon|oops)[\s,.]+", re.I)
+
+
+def _said_again_after_sorry(text: str) -> str | None:
+    """ "shannonside golf club sorry shannonside golf and country club": the name said
+    again, in full, after an apology."""
+    words = text.split()
+    for apology in _SORRY.finditer(text):
+        again = text[apology.end() :].split()
+        if again and words and again[0].lower() == words[0].lower() and apology.start() > 0:
+            return " ".join(again)
+    return None
 
 
 # What is said about the company after its name: "Keller Backstube. I do the office work

@@ -1607,3 +1607,16 @@ def test_nottinghams_drama_numbers_are_taken() -> None:
     assert read_message("0115 496 0381", region="GB", requested="phone").values == {
         "phone": "+441154960381"
     }
+
+
+def test_a_company_said_again_in_full_after_sorry() -> None:
+    said = (
+        "shannonside golf club sorry shannonside golf and country club we added the country "
+        "club bit years ago and i still forget"
+    )
+    assert read_message(said, region="IE", requested="company").values == {
+        "company": "shannonside golf and country club"
+    }
+    assert read_message("Acme, sorry", region="IE", requested="company").values == {
+        "company": "Acme"
+    }
