@@ -55,6 +55,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "that is right", "that is it", "that is me", "that is all good", "spot on",
         "bang on", "exactly", "precisely", "indeed", "too right", "you bet", "for sure",
         "totally", "uh huh", "mhm", "mm hmm", "do not mind", "i do not mind",
+        "i do not see why not", "do not see why not", "i do not see a problem",
+        "i do not see any problem", "do not see a problem", "i do not see the harm",
         "would not mind", "i would not mind", "nah yeah", "do the needful",
         "please do the needful", "haan", "han", "haa", "haan ji", "ji haan", "ji ha",
         "theek hai", "thik hai", "thik he", "bilkul", "oui", "si", "ja", "da", "\U0001f44d",
@@ -113,6 +115,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "do not do", "i do not do", "we do not do", "do not want", "i do not want",
         "we do not want", "do not use", "i do not use", "do not like", "i do not like",
         "do not care for", "i do not care for", "i do not much care for", "not fond of",
+        # "I do not" alone; the longer "I do not mind" is a yes
+        "i do not", "we do not",
         "i am not fond of", "i would rather not", "i would prefer not",
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",
@@ -259,9 +263,7 @@ def _kinds(words: list[str]) -> list[tuple[str, str]]:
         before, (kind, phrase) = found[index - 1], found[index]
         if before[1] in _NEGATORS and kind == _YES:
             found[index - 1 : index + 1] = [(_NO, f"{before[1]} {phrase}")]
-        elif before[0] == _YES and before[1].endswith(" do") and phrase in _NEGATORS:
-            # "I do not care for text messages": the "I do" is the start of a no
-            found[index - 1 : index + 1] = [(_NO, f"{before[1]} {phrase}")]
+
         elif before[1] in _NEGATORS and kind == "purpose":
             found[index - 1] = (_NO, before[1])  # "but not emails"
     return found

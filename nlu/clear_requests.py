@@ -659,8 +659,17 @@ _SIGNS_OFF = re.compile(
     r"\S[^.!?]*[.!?,]\s*good (?:afternoon|evening|night|day)\W*$",
     re.IGNORECASE,
 )
+_THANKS_FOR_WHAT_WAS_SAID = re.compile(
+    r"\b(?:thank you|thanks|thank u|cheers)\s+(?:so much\s+|very much\s+)?for\s+"
+    r"(?P<what>showing|telling|explaining|letting|checking|looking|that|this|"
+    r"the (?:info\w*|help|answer)|your (?:help|time|answer))\b[^?]*$",
+    re.IGNORECASE,
+)
+# Asking on after the thanks: "thanks for explaining, show me how it works"
+_ASKS_ON = re.compile(r"\b(?:show|book|see|want|like|need|can|could|would|arrange)\b", re.I)
 _THANKS_FIRST = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|great|lovely|brilliant|perfect|wonderful|super|fab|awesome|right)\W+)?"
+    r"^\W*(?:(?:ok(?:ay)?|great|lovely|brilliant|perfect|wonderful|super|fab|awesome|right|"
+    r"alright|all right)\W+)?"
     r"(?:thank you|thanks|thank u|thx|ty|cheers|many thanks|much appreciated)\b",
     re.IGNORECASE,
 )
@@ -684,6 +693,17 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "goodbye"
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
+    if (
+        intent == "request_demo"
+        and _THANKS_FIRST.match(text)
+        and (thanked := _THANKS_FOR_WHAT_WAS_SAID.search(text))
+        and not _ASKS_ON.search(text, thanked.end("what"))
+        and not is_question(text)
+        and not (asks_for_meeting(text) or _DEMO_WORDS.search(text))
+        and clear_request(text) is None
+    ):
+        # "Alright, thank you for showing me": thanks for what the bot showed, no demo.
+        return "thank"
     if (
         intent in ("ask_capabilities", "request_info")
         and _THANKS_FIRST.match(text)

@@ -813,3 +813,16 @@ def test_what_happens_if_they_go_ahead_is_about_next_steps() -> None:
     assert corrected_intent("I'd like to set up a call with sales please", "request_info", []) == (
         "book_meeting"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "corrected"),
+    [
+        ("Alright, thank you for showing me", "thank"),
+        ("Thanks for that, I would like a demo please", None),
+        ("thanks for showing me, can I book a demo?", None),
+        ("thanks for explaining, show me how it works", None),
+    ],
+)
+def test_thanks_for_what_was_shown_is_no_demo_request(text: str, corrected: str | None) -> None:
+    assert corrected_intent(text, "request_demo", []) == corrected

@@ -544,8 +544,11 @@ def test_an_answer_about_a_channel_taken_for_a_goodbye_is_that_answer() -> None:
     ("said", "answer", "purposes"),
     [
         ("NO THANK YOU. I DO NOT CARE FOR TEXT MESSAGES.", "no", {"sms": False}),
-        ("i do not", "no", {}),
         ("yes I do", "yes", {}),
+        ("i do not", "no", {}),
+        ("I don't mind", "yes", {}),
+        ("Emails? I don't see why not.", "yes", {"email": True}),
+        ("I don't see a problem with that", "yes", {}),
     ],
 )
 def test_i_do_not_is_a_no(said: str, answer: str, purposes: dict[str, bool]) -> None:
