@@ -271,6 +271,9 @@ USD_PER_UNIT: dict[str, float] = {
     "CZK": 0.044, "SEK": 0.095, "NOK": 0.093, "DKK": 0.147, "RUB": 0.011, "UAH": 0.024,
     "CNY": 0.14, "HKD": 0.128, "TWD": 0.031, "BDT": 0.0083, "LKR": 0.0033, "GHS": 0.065,
     "UGX": 0.00027, "TZS": 0.00038, "RON": 0.22, "PEN": 0.27, "KZT": 0.002,
+    # Other dollars, read as the person's own when their phone is of that country
+    "FJD": 0.44, "JMD": 0.0063, "TTD": 0.147, "BSD": 1.0, "BBD": 0.5, "BZD": 0.5,
+    "GYD": 0.0048, "NAD": 0.055, "LRD": 0.0052, "BND": 0.77, "XCD": 0.37, "SBD": 0.12,
 }  # fmt: skip
 # Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
 # "dollars"): read in the currency of the person's phone number when that country uses
@@ -281,7 +284,31 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     "?krone": {"DK": "DKK", "NO": "NOK", "SE": "SEK"},
     "?riyal": {"SA": "SAR", "QA": "QAR"},
     "?yen": {"JP": "JPY", "CN": "CNY"},
-    "?dollar": {"AU": "AUD", "CA": "CAD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD"},
+    "?dollar": {
+        "AU": "AUD",
+        "CA": "CAD",
+        "NZ": "NZD",
+        "SG": "SGD",
+        "HK": "HKD",
+        "TW": "TWD",
+        "FJ": "FJD",
+        "JM": "JMD",
+        "TT": "TTD",
+        "BS": "BSD",
+        "BB": "BBD",
+        "BZ": "BZD",
+        "GY": "GYD",
+        "NA": "NAD",
+        "LR": "LRD",
+        "BN": "BND",
+        "SB": "SBD",
+        "AG": "XCD",
+        "DM": "XCD",
+        "GD": "XCD",
+        "KN": "XCD",
+        "LC": "XCD",
+        "VC": "XCD",
+    },
 }
 _DEFAULT_CURRENCY = {"?dollar": "USD"}
 

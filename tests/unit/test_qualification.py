@@ -1885,3 +1885,15 @@ def test_a_price_question_with_no_idea_in_it_is_no_refusal() -> None:
     answer = read_answer("budget", said, country="GB")
     assert (answer.value, answer.declined) == (None, False)
     assert read_answer("budget", "no idea, sorry").declined
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        ("around twenty thousand dollars", "FJ", "1k_10k"),
+        ("around twenty thousand dollars", "US", "10k_50k"),
+        ("about 500,000 dollars a year", "JM", "1k_10k"),
+    ],
+)
+def test_dollars_are_the_persons_own_countrys(said: str, country: str, band: str) -> None:
+    assert read_answer("budget", said, country=country).value == band
