@@ -480,9 +480,10 @@ class ActionAnswer(StoreBacked, Action):
         if answers_the_open_question(tracker, text):
             return [FollowupAction("action_yes_no_answer")]
         stage = conversation_stage(tracker)
-        if intent == "request_demo" and stage == "done":
-            # A demo asked for once the lead is complete: the times, not "our team will be
-            # in touch" (the details are in hand; the booking says if a way back is missing).
+        if intent == "request_demo" and stage in ("done", "handoff"):
+            # A demo asked for once the lead is complete, or after being passed to a person:
+            # the times, not "our team will be in touch" (the details are in hand; the
+            # booking says if a way back is missing).
             return [FollowupAction("action_start_booking")]
         topic = TOPIC_OF.get(intent, "next_steps")
         if intent == "request_info" and len(asked := asked_topics(text)) == 1:

@@ -451,3 +451,13 @@ async def test_an_answer_to_the_open_question_the_classifier_could_not_place_goe
     assert [e.get("name") for e in result if e.get("event") == "followup"] == [
         "action_yes_no_answer"
     ]
+
+
+async def test_demo_asked_for_after_a_handoff_is_booked(settings: Settings) -> None:
+    t = tracker(
+        [user("We would like to book an online demonstration", "request_demo")],
+        {"qualification_done": True, "handoff_open": True},
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswer(settings=settings).run(dispatcher, t, DOMAIN)
+    assert events == [{"event": "followup", "name": "action_start_booking", "timestamp": None}]
