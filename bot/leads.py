@@ -184,6 +184,8 @@ _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
         r"(?:my (?:full )?name(?:'s|’s| is)|it's|it’s|its|it is|i am|i'm|i’m|im|call me|"
         r"this is|name's|name’s|name is|names|the name's|the name is|you can call me|"
         r"they call me|people call me|everyone calls me|i'm called|i am called|i go by|"
+        # "mera naam gurpreet singh bains hai": Hindi's "my name is"
+        r"mera naam|mera name|my naam|"
         r"myself)\s*:?\s+|"
         # Said without a pause a recognizer would mark: "sure thing derek lindqvist".
         r"^(?:(?:sure thing|sure|ok|okay|yes|yeah|yep|right|alright|all right|no problem|no worries|"
@@ -305,6 +307,12 @@ _NAME_AROUND = re.compile(
     r"[\s,.-]+(?:speaking|here|this side|desu|de su)\b[.!]*$",
     re.I,
 )
+# Hindi's "my name is ... is": "mera naam Anjali Mehta hai"
+_HINDI_NAME = re.compile(
+    r"^\W*(?:(?:ji|haan|ha|hello|namaste)[,!.\s]+)*(?:mera|my)\s+(?:naam|name)\s+"
+    r"(?P<name>.+?)\s+(?:hai|hain|hoon|hun|hu)\W*$",
+    re.I,
+)
 _SAID_THEN_IN_FULL = re.compile(
     r"^(?P<short>[^\W\d_][\w'-]*)\s+(?:here|speaking)[\s,.-]+(?P<full>[^\W\d_][\w' -]+)$", re.I
 )
@@ -407,6 +415,10 @@ def _restated(said: str) -> str:
             continue  # "Smith, Smith with an i": a note on the spelling
         if {"name", "name's", "surname"} & set(plain[i:]):
             continue  # "my first name is Sora and my last name is Han": told in parts
+        if any(w.endswith((".", "!", "?")) for w in words[1:i]) and not _RESTART.search(
+            " ".join(words[:i])
+        ):
+            continue  # "Pranav Khandelwal. Sab Pranav hi bolte hain": the name was said in full
         earlier = plain[:i]
         begun = any(len(e) >= 2 and word.startswith(e) and word != e for e in earlier)
         if word in earlier or (begun and _RESTART.search(" ".join(words[:i]))):
@@ -1837,6 +1849,7 @@ _EMAIL_CHATTER = word_set(
     new work personal best one this there go ahead write down put spelled spelt as email's
     emails of course then anyway good great thanks thank cheers under filed listed registered
     used gave given probably maybe guess believe was been have had did as with for typed
+    hai hain ji mera meri naam po lah yaar bhai sir madam maam
     """
 )
 _LOCAL_WORD = re.compile(r"^[a-z0-9][a-z0-9._%+'-]*$")
@@ -2358,6 +2371,8 @@ def read_message(
     if is_keyboard_noise(text):
         return Reading()  # "qwv nnx", "pffft ~~": no detail of anyone's
     text = with_field_words(text)  # "the compnay is ...", "gerald fitch full stop"
+    if hindi := _HINDI_NAME.match(text):
+        text = f"my name is {hindi['name']}"  # "mera naam gurpreet singh bains hai"
     if requested in ("company", "role", "need") and asks_to_hear_it_again(text):
         return Reading()  # "sorry i didnt catch that" is no role and no need
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists

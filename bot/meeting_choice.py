@@ -21,6 +21,10 @@ _ORDINALS = {
     "segundo": 1, "segunda": 1, "tercero": 2, "tercera": 2, "premier": 0, "premiere": 0,
     "première": 0, "deuxième": 1, "deuxieme": 1, "primeiro": 0, "primeira": 0, "eerste": 0,
     "tweede": 1, "letzte": -1, "último": -1, "ultimo": -1, "última": -1, "dernier": -1,
+    # Hindi and Tagalog: "pehla wala theek hai", "yung pangalawa po"
+    "pehla": 0, "pehle": 0, "pahla": 0, "pehli": 0, "doosra": 1, "dusra": 1, "doosri": 1,
+    "dusri": 1, "teesra": 2, "tisra": 2, "teesri": 2, "pangalawa": 1,
+    "pangatlo": 2,
 }  # fmt: skip
 # Leaving the choice to us: the earliest time offered. Not when it turns them all down.
 _ANY = re.compile(

@@ -40,13 +40,20 @@ _CHAT_WORDS = {
 # Words of the qualifying answers ("befor febuary", "its my bisness", "200 a munth"): the
 # answer is kept as a band, never as the words, so they may be put right anywhere.
 _ANSWER_WORDS = {
-    "january": r"janurary|janaury|jaunary|janury|januray",
-    "february": r"febuary|feburary|februry|febrary|febraury|feb'ry",
-    "august": r"agust|augst",
-    "september": r"septmber|septemeber|setpember",
-    "october": r"ocotber|octobre|octber",
-    "november": r"novmber|novemeber|novembr",
-    "december": r"decmber|decemeber|desember",
+    # misspelt, or said in the person's first language ("donc avril", "antes de marzo")
+    "january": r"janurary|janaury|jaunary|janury|januray|janvier|enero|januar|janeiro|januari|gennaio",
+    "february": r"febuary|feburary|februry|febrary|febraury|feb'ry|février|fevrier|febrero|"
+    r"februar|fevereiro|februari|febbraio",
+    "march": r"mars|marzo|märz|maerz|março|maart",
+    "april": r"avril|abril",
+    "may": r"mayo|maio|maggio",
+    "june": r"juin|junio|junho|giugno",
+    "july": r"juillet|julio|julho|luglio",
+    "august": r"agust|augst|août|aout|agosto|augustus",
+    "september": r"septmber|septemeber|setpember|septembre|septiembre|setembro|settembre",
+    "october": r"ocotber|octobre|octber|octubre|oktober|outubro|ottobre",
+    "november": r"novmber|novemeber|novembr|novembre|noviembre|novembro",
+    "december": r"decmber|decemeber|desember|décembre|decembre|diciembre|dezember|dezembro|dicembre",
     "month": r"munth|mnth|montth|mounth|monht|mont",
     "months": r"munths|mnths|mounths|monhts",
     "year": r"yeer|yaer",
@@ -141,12 +148,19 @@ def _keeping_context(word: str) -> Callable[[re.Match[str]], str]:
 
 def with_answer_words(text: str) -> str:
     """For reading a qualifying answer (kept as a band, never as its words): dictated
-    punctuation, the misspelt chat words and the misspelt words of dates, sums and
-    counts."""
+    punctuation, the misspelt chat words and the misspelt or first-language words of
+    dates, sums and counts."""
     text = _A_MOTH.sub(lambda m: f"{m[1] or m[2]}month", with_chat_words(text))
     for pattern, word in _ANSWER:
         text = pattern.sub(word, text)
-    return text
+    text = _BEFORE.sub("before ", text)
+    return _BY_POSTPOSITION.sub(r"by \1", text)
+
+
+# "antes de marzo", "avant avril": before
+_BEFORE = re.compile(r"\b(?:antes de|avant|vor dem|voor)\s+", re.I)
+# Hindi's "by" after the date: "15/02 tak live chahiye", "march tak"
+_BY_POSTPOSITION = re.compile(r"(\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\b[a-z]+)\s+tak\b", re.I)
 
 
 def with_chat_words(text: str) -> str:

@@ -517,7 +517,11 @@ _FAREWELL_ALONE = re.compile(
     r"au revoir|à plus|a plus|arrivederci|tchau|até logo|do widzenia|"
     r"ta[- ]?ra|cheerio|ta ta|toodle[- ]?oo|laters|catch ya|catch you later|see ya|"
     r"bye[- ]?bye|bye for now|goodbye|good bye|bye|alvida|khuda hafiz|sayonara|totsiens|"
-    r"hamba kahle|sala kahle|hooroo|ooroo|catch you round|see you round|see ya later)"
+    r"hamba kahle|sala kahle|hooroo|ooroo|catch you round|see you round|see ya later|"
+    r"bonne journée|bonne journee|bonne soirée|bonne soiree|"
+    r"que tengas (?:un )?buen día|schönen tag(?: noch)?|fijne dag|prettige dag|"
+    r"tenha um bom dia|rab rakha|allah hafiz|phir milenge|"
+    r"ingat|paalam|kwaheri|jumpa lagi|ma'?a ?salama)"
     r"(?:\W+(?:then|now|all|folks|mate|everyone|and thanks|thanks|thank you|cheers))*\W*",
     re.IGNORECASE,
 )

@@ -826,3 +826,11 @@ def test_what_happens_if_they_go_ahead_is_about_next_steps() -> None:
 )
 def test_thanks_for_what_was_shown_is_no_demo_request(text: str, corrected: str | None) -> None:
     assert corrected_intent(text, "request_demo", []) == corrected
+
+
+@pytest.mark.parametrize(
+    ("text", "corrected"),
+    [("Bonne journée!", "goodbye"), ("rab rakha", "goodbye"), ("bom dia", None)],
+)
+def test_farewells_in_other_languages(text: str, corrected: str | None) -> None:
+    assert corrected_intent(text, "greet", []) == corrected

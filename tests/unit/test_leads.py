@@ -1620,3 +1620,24 @@ def test_a_company_said_again_in_full_after_sorry() -> None:
     assert read_message("Acme, sorry", region="IE", requested="company").values == {
         "company": "Acme"
     }
+
+
+def test_hinglish_name_and_spoken_address() -> None:
+    assert read_message(
+        "mera naam gurpreet singh bains hai", region="IN", requested="name"
+    ).values == {"name": "gurpreet singh bains"}
+    assert read_message("Nguyen Van Hai", region="VN", requested="name").values == {
+        "name": "Nguyen Van Hai"
+    }
+    said = "email hai ji bainsparts at gmail dot com"
+    assert read_message(said, region="IN", requested="email").values == {
+        "email": "bainsparts@gmail.com"
+    }
+
+
+def test_a_name_said_in_full_then_what_everyone_calls_them() -> None:
+    said = "Pranav Khandelwal. Sab Pranav hi bolte hain."
+    assert read_message(said, region="IN", requested="name").values == {"name": "Pranav Khandelwal"}
+    assert read_message("Priya. Priya Nair.", region="IN", requested="name").values == {
+        "name": "Priya Nair"
+    }

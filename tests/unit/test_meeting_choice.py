@@ -44,6 +44,8 @@ def test_label_is_local_time() -> None:
         # in the speaker's first language
         ("die zweite bitte", 1),
         ("la primera está bien", 0),
+        ("Pehla wala theek hai", 0),
+        ("yung pangalawa po", 1),
     ],
 )
 def test_picks(text: str, index: int) -> None:

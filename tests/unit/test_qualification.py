@@ -1897,3 +1897,16 @@ def test_a_price_question_with_no_idea_in_it_is_no_refusal() -> None:
 )
 def test_dollars_are_the_persons_own_countrys(said: str, country: str, band: str) -> None:
     assert read_answer("budget", said, country=country).value == band
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("timeline", "Avant la saison des mariages, donc avril", "year"),
+        ("timeline", "antes de marzo", "quarter"),
+        ("timeline", "15/02 tak live chahiye, uske baad Delhi mein export fair hai", "quarter"),
+        ("authority", "main hi decide karta hoon ji apna kaam hai", "decides"),
+    ],
+)
+def test_answers_in_mixed_languages(field: str, said: str, value: str) -> None:
+    assert read_answer(field, said, today=date(2026, 12, 6)).value == value
