@@ -1775,7 +1775,12 @@ def _sounds_alike(said: str, meant: str) -> bool:
 
 # "okafor build dog com sorry dot com": a garbled "dot", then said again after "sorry".
 _SAID_AGAIN = re.compile(r"\b((?:[a-z0-9]+\s+){0,2}[a-z0-9]+)\s+(?:sorry|i mean)\s+\1\b", re.I)
-_DOG_DOT = re.compile(r"\bdog(?=\s+(?:com|net|org|co|io|uk|ca|au|ie|de|nl|in)\b)", re.I)
+# A recognizer's "dog" for "dot" inside a spoken address ("venkat dog r add nilgiri dog in"),
+# not a "dog" said just before the at ("happy dog at ...") or first.
+_DOG_DOT = re.compile(
+    r"\bdog(?=\s+(?:com|net|org|co|io|uk|ca|au|ie|de|nl|in)\b)|(?<=\w\s)dog(?=\s+(?!at\b|add\b)[a-z0-9])",
+    re.I,
+)
 
 
 # How to write what was said, not more of the address: "d as in david", "no dot",

@@ -1641,3 +1641,17 @@ def test_a_name_said_in_full_then_what_everyone_calls_them() -> None:
     assert read_message("Priya. Priya Nair.", region="IN", requested="name").values == {
         "name": "Priya Nair"
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        ("venkat dog r add nilgiri edu tech dog in", "venkat.r@nilgiriedutech.in"),
+        (
+            "admissions add green field heights dog edu dog n g",
+            "admissions@greenfieldheights.edu.ng",
+        ),
+    ],
+)
+def test_a_recognizers_dog_for_dot_anywhere_in_the_address(said: str, email: str) -> None:
+    assert read_message(said, region="GB", requested="email").values == {"email": email}
