@@ -70,6 +70,9 @@ _ANSWER_WORDS = {
     "around": r"arround|aroun",
     "about": r"abt|abut",
     "than": r"then(?= (?:that|this|\d))",
+    # a month, a year in the person's first language: "RM 1,500 sebulan", "EUR 200 al mes"
+    "a month": r"sebulan|per bulan|al mes|por mes|por mês|pro monat|im monat|par mois|per maand",
+    "a year": r"setahun|per tahun|al año|por año|por ano|pro jahr|im jahr|par an|per jaar",
 }
 # Punctuation said out loud to dictation software.
 _DICTATED = (
@@ -160,7 +163,11 @@ def with_answer_words(text: str) -> str:
 # "antes de marzo", "avant avril": before
 _BEFORE = re.compile(r"\b(?:antes de|avant|vor dem|voor)\s+", re.I)
 # Hindi's "by" after the date: "15/02 tak live chahiye", "march tak"
-_BY_POSTPOSITION = re.compile(r"(\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\b[a-z]+)\s+tak\b", re.I)
+_BY_POSTPOSITION = re.compile(
+    r"(\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\b(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|diwali|holi|eid|christmas))\s+tak\b",
+    re.I,
+)
 
 
 def with_chat_words(text: str) -> str:

@@ -117,6 +117,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "do not care for", "i do not care for", "i do not much care for", "not fond of",
         # "I do not" alone; the longer "I do not mind" is a yes
         "i do not", "we do not",
+        # Malay: "tak payah SMS lah", "tak nak"
+        "tak payah", "tak nak", "tak mau", "tak perlu", "tidak perlu",
         "i am not fond of", "i would rather not", "i would prefer not",
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",

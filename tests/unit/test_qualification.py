@@ -1910,3 +1910,12 @@ def test_dollars_are_the_persons_own_countrys(said: str, country: str, band: str
 )
 def test_answers_in_mixed_languages(field: str, said: str, value: str) -> None:
     assert read_answer(field, said, today=date(2026, 12, 6)).value == value
+
+
+def test_tak_after_a_sum_is_no_date() -> None:
+    said = "Saal ka 3 lakh tak chalega, usse upar Papa nahi maanenge"
+    assert read_answer("budget", said, country="IN").value == "1k_10k"
+
+
+def test_a_month_in_malay() -> None:
+    assert read_answer("budget", "RM 1,500 sebulan boleh la", country="MY").value == "1k_10k"

@@ -554,3 +554,8 @@ def test_an_answer_about_a_channel_taken_for_a_goodbye_is_that_answer() -> None:
 def test_i_do_not_is_a_no(said: str, answer: str, purposes: dict[str, bool]) -> None:
     reading = read_yes_no(said)
     assert (reading.answer, reading.purposes) == (answer, purposes)
+
+
+def test_no_need_in_malay() -> None:
+    reading = read_yes_no("Tak payah SMS lah")
+    assert (reading.answer, reading.purposes) == ("no", {"sms": False})
