@@ -285,31 +285,12 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     "?riyal": {"SA": "SAR", "QA": "QAR"},
     "?yen": {"JP": "JPY", "CN": "CNY"},
     "?dollar": {
-        "AU": "AUD",
-        "CA": "CAD",
-        "NZ": "NZD",
-        "SG": "SGD",
-        "HK": "HKD",
-        "TW": "TWD",
-        "FJ": "FJD",
-        "JM": "JMD",
-        "TT": "TTD",
-        "BS": "BSD",
-        "BB": "BBD",
-        "BZ": "BZD",
-        "GY": "GYD",
-        "NA": "NAD",
-        "LR": "LRD",
-        "BN": "BND",
-        "SB": "SBD",
-        "AG": "XCD",
-        "DM": "XCD",
-        "GD": "XCD",
-        "KN": "XCD",
-        "LC": "XCD",
-        "VC": "XCD",
+        "AU": "AUD", "CA": "CAD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD",
+        "FJ": "FJD", "JM": "JMD", "TT": "TTD", "BS": "BSD", "BB": "BBD", "BZ": "BZD",
+        "GY": "GYD", "NA": "NAD", "LR": "LRD", "BN": "BND", "SB": "SBD", "AG": "XCD",
+        "DM": "XCD", "GD": "XCD", "KN": "XCD", "LC": "XCD", "VC": "XCD",
     },
-}
+}  # fmt: skip
 _DEFAULT_CURRENCY = {"?dollar": "USD"}
 
 

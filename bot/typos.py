@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.lead_vocabulary import word_set
+
 # Words that name a detail: what `read_message` looks for ("the compnay is ...").
 _FIELD_WORDS = {
     "company": r"compnay|comapny|compny|companey|cmpany|compamy|copmany",
@@ -74,6 +76,18 @@ _ANSWER_WORDS = {
     "a month": r"sebulan|per bulan|al mes|por mes|por mês|pro monat|im monat|par mois|per maand",
     "a year": r"setahun|per tahun|al año|por año|por ano|pro jahr|im jahr|par an|per jaar",
 }
+# Words before "period" that make it a period of time: "a trial period", "the busy period".
+_A_PERIOD_OF = word_set(
+    """trial notice grace billing busy quiet holiday festive this that the a same time peak slow
+    contract probation probationary payment free test pilot waiting cooling sales school exam"""
+)
+
+
+def _period(match: re.Match[str]) -> str:
+    word = match["word"] or ""
+    return match[0] if word in _A_PERIOD_OF else f"{word}."
+
+
 # Punctuation said out loud to dictation software.
 _DICTATED = (
     # Lower case, as dictation writes them: "Comma Press" is a name.
@@ -81,18 +95,8 @@ _DICTATED = (
     (re.compile(r"\s*\bquestion mark\b"), "?"),
     (re.compile(r"\s*\bexclamation (?:mark|point)\b"), "!"),
     (re.compile(r"\s*\bcomma\b"), ","),
-    # "My name is Luis Ortega period": at the end, or before the next sentence; a "trial
-    # period" or "the busy period" is a period.
-    (
-        re.compile(
-            r"(?<!\btrial)(?<!\bnotice)(?<!\bgrace)(?<!\bbilling)(?<!\bbusy)(?<!\bquiet)(?<!\bholiday)"
-            r"(?<!\bfestive)(?<!\bthis)(?<!\bthat)(?<!\bthe)(?<!\ba)(?<!\bsame)(?<!\btime)(?<!\bpeak)(?<!\bslow)"
-            r"(?<!\bcontract)(?<!\bprobation)(?<!\bprobationary)(?<!\bpayment)(?<!\bfree)(?<!\btest)"
-            r"(?<!\bpilot)(?<!\bwaiting)(?<!\bcooling)(?<!\bsales)(?<!\bschool)(?<!\bexam)"
-            r"\s+period\b(?=\s*$|\s+[A-Z])"
-        ),
-        ".",
-    ),
+    # "My name is Luis Ortega period": at the end, or before the next sentence.
+    (re.compile(r"(?P<word>\b\w+)?\s+period\b(?=\s*$|\s+[A-Z])"), _period),
     (re.compile(r"\bnew (?:line|paragraph)\b"), "."),
 )
 

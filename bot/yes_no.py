@@ -115,11 +115,11 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "do not do", "i do not do", "we do not do", "do not want", "i do not want",
         "we do not want", "do not use", "i do not use", "do not like", "i do not like",
         "do not care for", "i do not care for", "i do not much care for", "not fond of",
+        "i am not fond of", "i would rather not", "i would prefer not",
         # "I do not" alone; the longer "I do not mind" is a yes
         "i do not", "we do not",
         # Malay: "tak payah SMS lah", "tak nak"
         "tak payah", "tak nak", "tak mau", "tak perlu", "tidak perlu",
-        "i am not fond of", "i would rather not", "i would prefer not",
         "you can not", "you cannot", "you may not", "you must not", "you should not",
         "not acceptable", "is not acceptable", "are not acceptable",
         "not into", "i am not into",
@@ -265,7 +265,6 @@ def _kinds(words: list[str]) -> list[tuple[str, str]]:
         before, (kind, phrase) = found[index - 1], found[index]
         if before[1] in _NEGATORS and kind == _YES:
             found[index - 1 : index + 1] = [(_NO, f"{before[1]} {phrase}")]
-
         elif before[1] in _NEGATORS and kind == "purpose":
             found[index - 1] = (_NO, before[1])  # "but not emails"
     return found

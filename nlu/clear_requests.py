@@ -686,6 +686,32 @@ _ASKS_FOR_MORE = re.compile(
 )
 
 
+def _next_steps_asked(text: str) -> re.Match[str] | None:
+    """Where a question asks what comes next ("say I went ahead, what happens then?")."""
+    return _NEXT_STEPS.search(text) if is_question(text) else None
+
+
+def _only_thanks(text: str, intent: str) -> bool:
+    """Thanks, and a remark at most, that DIET took for a request: "Thank you so much, this
+    was really useful, I will share with my founder" (for more about the product),
+    "Alright, thank you for showing me" (for a demo)."""
+    if (
+        intent not in ("ask_capabilities", "request_info", "request_demo")
+        or not _THANKS_FIRST.match(text)
+        or is_question(text)
+        or clear_request(text) is not None
+    ):
+        return False
+    if intent in ("ask_capabilities", "request_info"):
+        return not _ASKS_FOR_MORE.search(text)
+    return (
+        intent == "request_demo"
+        and (thanked := _THANKS_FOR_WHAT_WAS_SAID.search(text)) is not None
+        and not _ASKS_ON.search(text, thanked.end("what"))
+        and not (asks_for_meeting(text) or _DEMO_WORDS.search(text))
+    )
+
+
 def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     if not text or text.startswith("/"):
         return None
@@ -697,26 +723,7 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "goodbye"
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
-    if (
-        intent == "request_demo"
-        and _THANKS_FIRST.match(text)
-        and (thanked := _THANKS_FOR_WHAT_WAS_SAID.search(text))
-        and not _ASKS_ON.search(text, thanked.end("what"))
-        and not is_question(text)
-        and not (asks_for_meeting(text) or _DEMO_WORDS.search(text))
-        and clear_request(text) is None
-    ):
-        # "Alright, thank you for showing me": thanks for what the bot showed, no demo.
-        return "thank"
-    if (
-        intent in ("ask_capabilities", "request_info")
-        and _THANKS_FIRST.match(text)
-        and not is_question(text)
-        and not _ASKS_FOR_MORE.search(text)
-        and clear_request(text) is None
-    ):
-        # "Thank you so much, this was really useful, I will share with my founder": thanks
-        # and a remark, no request for more about the product.
+    if _only_thanks(text, intent):
         return "thank"
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
@@ -751,7 +758,7 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         and asks_for_meeting(text)
         and not re.match(r"\W*(?:what|how|why|when|where|which|who)\b", text, re.IGNORECASE)
         # "say I went ahead, what happens then, do I get a call from someone?"
-        and not (_NEXT_STEPS.search(text) and is_question(text))
+        and _next_steps_asked(text) is None
     ):
         # "I'd like to set up a call with sales please", "I'd love to see yours live"
         return "request_demo" if _DEMO_WORDS.search(text) else "book_meeting"
@@ -830,8 +837,7 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "ask_next_steps"
     if (
         intent in _ASKED_THE_PRODUCT
-        and (next_steps := _NEXT_STEPS.search(text))
-        and is_question(text)
+        and (next_steps := _next_steps_asked(text)) is not None
         and not ((does := _WHAT_IT_DOES.search(text)) and does.start() < next_steps.start())
     ):
         # "say I wanted to go ahead, what happens then, do I get a call from someone?":
@@ -871,7 +877,7 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         and not _INTEGRATION.search(text)
         and states_a_need(text)
         # "say I wanted to go ahead, what happens then?" asks what comes next
-        and not (intent == "ask_next_steps" and _NEXT_STEPS.search(text) and is_question(text))
+        and not (intent == "ask_next_steps" and _next_steps_asked(text) is not None)
     ):
         return REQUEST_INFO
     if intent == "ask_data_use" and not _DATA_MENTIONED.search(text) and states_a_need(text):
