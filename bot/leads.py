@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -180,7 +181,8 @@ def strip_symbols(text: str) -> str:
 _LEAD_INS: dict[LeadField, re.Pattern[str]] = {
     "name": re.compile(
         r"^(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|right|so|well|um+|uh+|er+m?|hmm+|oh|ah|"
-        r"sorry|of course|no problem|certainly|absolutely|just|simply)[,!.\s]+)*"
+        r"sorry (?:about|for) that|my bad|apologies|sorry|of course|no problem|certainly|"
+        r"absolutely|just|simply)[,!.\s]+)*"
         r"(?:my (?:full )?name(?:'s|’s| is)|it's|it’s|its|it is|i am|i'm|i’m|im|call me|"
         r"this is|name's|name’s|name is|names|the name's|the name is|you can call me|"
         r"they call me|people call me|everyone calls me|i'm called|i am called|i go by|"
@@ -321,7 +323,7 @@ _SAID_THEN_IN_FULL = re.compile(
 # "sorry typing on phone" after a name; not "sorry, I mean Diana" or "sorry John", which
 # correct it.
 _APOLOGY_AFTER = re.compile(
-    r"[\s,.-]+(?:sorry|sry|soz|apologies)\b(?![\s,.-]*(?:i mean|i meant|it'?s|its|that'?s|"
+    r"[\s,.-]+(?:sorry|sry|soz|apologies)\b(?![\s,.-]*(?:(?:about|for) (?:that|this)[\s,.-]+)?(?:i mean|i meant|it'?s|its|that'?s|"
     r"make that|no\b|not\b|actually|[^\W\d_]+[\s.!]*$))[\s,.-]*(?:\w+\W+){1,}\w*\W*$",
     re.I,
 )
@@ -1270,6 +1272,16 @@ _OFFER_TO_SPELL = re.compile(
     r"(?:i\s+)?spell\b.*$",
     re.I,
 )
+# "nerea it to ralde i spell n e r e a ...", "let me spell it f u n m i ...": the offer
+# made good at once. The letters stay, introduced as a spelling.
+_SPELLING_FOLLOWS = re.compile(
+    r"[\s,.]*\b(?:(?:shall|should|can|do you want me to|want me to|let me|i'?ll|i will|i can)"
+    r"\s+(?:i\s+)?|i\s+)spell\b(?:\s+(?:it|that|them|(?:the|my)\s+(?:\w+\s+)?name))?"
+    r"(?:\s+(?:out|for you))?\s*[?:,.]?(?=[\s,.:-]*(?:[a-z]\b[\s,.-]*){3,})",
+    re.I,
+)
+# "guadalupe samora with a z": a note on one letter, which the spelling after it gives.
+_WITH_A_LETTER = re.compile(r"[\s,]+with\s+an?\s+[a-z]\b(?=[\s,.:-]*(?:[a-z]\b[\s,.-]*){3,})", re.I)
 
 
 # "pieter van den broek that's van den as two small words and broek b r o e k": how the
@@ -1284,6 +1296,7 @@ _HOW_IT_IS_SPELT = re.compile(
 
 def _name_in_the_answer(text: str) -> str:
     answer = _SPEAKING_WITH.sub("", _SIGN_OFF.sub("", text.split("|")[0]))
+    answer = _WITH_A_LETTER.sub("", _SPELLING_FOLLOWS.sub(" spelling ", answer))
     answer = _OFFER_TO_SPELL.sub("", answer) or answer
     answer = _HOW_IT_IS_SPELT.sub("", answer) or answer
     after = answer.rsplit(":", 1)[-1]
@@ -1303,7 +1316,7 @@ def _read_name_answer(
     """
     if _NAME_NOT_GIVEN.match(text):
         return None, None, "not_an_answer"
-    answer, spelt = _spelling(strip_symbols(_name_in_the_answer(text)))
+    answer, spelt, runs = _spelling(strip_symbols(_name_in_the_answer(text)))
     opening = GREETING_LEAD.match(answer)
     if opening is not None and answer[opening.end() :].strip():
         answer = answer[opening.end() :]  # "hi there, it's Dana"
@@ -1316,6 +1329,9 @@ def _read_name_answer(
         said_company = said_company or company  # "Dr. Ada Obi, from Lagos Health Partners"
         if not name:
             continue
+        # The letters are what the person meant: a recognizer's "chuck we make a" for
+        # Chukwuemeka is no name until they take its place.
+        name = _name_of_runs(name, runs) or _respelt(name, spelt)
         found = name_problem(name, excluded, answered=whole)
         if found is not None:
             problem = problem or found
@@ -1324,8 +1340,7 @@ def _read_name_answer(
     if chosen is None:
         return None, None, problem or "not_a_name"
     try:
-        name = _respelt(clean_free_text("name", chosen[0], answered=whole), spelt)
-        return name, chosen[1] or said_company, None
+        return clean_free_text("name", chosen[0], answered=whole), chosen[1] or said_company, None
     except ValueError as error:
         return None, None, str(error)
 
@@ -1375,14 +1390,18 @@ _SPELT_RUN = re.compile(
 )
 
 
-def _spelling(answer: str) -> tuple[str, list[str]]:
-    """The answer without the spellings said in it, and the words spelt, in order. A
-    spelling of a word said just before it ("obi o b i") changes nothing."""
+def _spelling(answer: str) -> tuple[str, list[str], list[str]]:
+    """The answer without the spellings said in it, the words spelt that change a word
+    said (a spelling of a word said just before it, "obi o b i", changes nothing), and
+    every word spelt, in order."""
     spelt: list[str] = []
+    runs: list[str] = []
     kept: list[str] = []
+    put_right: tuple[str, str] | None = None
     done = 0
     for run in _SPELT_RUN.finditer(answer):
         letters = "".join(ch for ch in run["letters"] if ch.isalpha())
+        runs.append(letters)
         before = answer[done : run.start()]
         kept.append(before)
         done = run.end()
@@ -1392,6 +1411,8 @@ def _spelling(answer: str) -> tuple[str, list[str]]:
             if letters.lower() in (w.lower() for w in told):
                 # "eilidh macrae that's e i l i d h macrae m a c r a e": said again to spell
                 kept[-1] = before[: before.lower().rfind(letters.lower())]
+            elif (first_try := _first_try(told, letters)) is not None:
+                put_right = (first_try, letters)
         if run["word"] or (said_words and said_words[-1].lower() == letters.lower()):
             # "ximena is x i m e n a", "obi o b i": the word was said; keep it as spelt.
             if run["word"] and run["word"].lower() != letters.lower():
@@ -1399,34 +1420,178 @@ def _spelling(answer: str) -> tuple[str, list[str]]:
             continue
         spelt.append(letters)
     kept.append(answer[done:])
-    return " ".join(" ".join(kept).split()), spelt
+    said = " ".join(" ".join(kept).split())
+    if put_right is not None and len(runs) == 1:
+        # "frazer lindsay fraser with an s f r a s e r": said again and spelt, put right
+        # (with two words spelt, each takes its own place: see _name_of_runs)
+        first_try, letters = put_right
+        said = said[: said.lower().rfind(letters.lower())].strip()
+        said = re.sub(rf"\b{re.escape(first_try)}\b", letters, said, count=1)
+    return said, spelt, runs
 
 
-def _respelt(name: str, spelt: str | list[str] | None) -> str:
-    """The name with each word a spelling is for written as spelt: the word that shares
-    its first letter and is closest in length (a recognizer's "shivon" for Siobhan)."""
-    if isinstance(spelt, list):
-        for letters in spelt:
-            if letters.lower() not in name.lower().split():
-                name = _respelt(name, letters)
-        return name
-    if not spelt:
-        return name
-    words = name.split()
-    same_start = [(i, i + 1) for i, w in enumerate(words) if w[:1].lower() == spelt[:1].lower()]
-    # Otherwise a surname the recognizer split ("octa berg" for Achterberg): the run of
-    # words after the first whose letters come closest in number.
-    runs = [
-        (i, j)
-        for i in range(min(1, len(words) - 1), len(words))
-        for j in range(i + 1, len(words) + 1)
-    ]
-    start, end = min(
-        same_start or runs,
-        key=lambda run: abs(sum(len(w) for w in words[run[0] : run[1]]) - len(spelt)),
+def _first_try(told: list[str], letters: str) -> str | None:
+    """The word said earlier that a word said again and spelt puts right."""
+    return next(
+        (
+            word
+            for word in told
+            if word.lower() != letters.lower()
+            and word[:1].lower() == letters[:1].lower()
+            and _alike(word, letters) >= 0.75
+        ),
+        None,
     )
-    written = spelt.capitalize() if words[start][:1].isupper() else spelt.lower()
-    return " ".join([*words[:start], written, *words[end:]])
+
+
+def _alike(said: str, letters: str) -> float:
+    return SequenceMatcher(None, said.lower(), letters.lower()).ratio()
+
+
+def _matched(said: str, letters: str) -> int:
+    """How many letters the words said have in common with the letters, in order, less
+    the letters said and not spelt and the letters spelt and not said: a longer span gains
+    only by the letters it matches."""
+    said, letters = said.lower(), letters.lower()
+    common = [0] * (len(letters) + 1)  # the longest common subsequence, row by row
+    for char in said:
+        diagonal = 0
+        for j, spelt in enumerate(letters, 1):
+            diagonal, common[j] = (
+                common[j],
+                (diagonal + 1 if char == spelt else max(common[j], common[j - 1])),
+            )
+    return 3 * common[-1] - len(said) - len(letters)
+
+
+# Letters a recognizer hears for each other at the start of a word ("voychick", Wojcik).
+_SOUND_ALIKE = ("vwf", "ckq", "szcx", "jgy", "iye", "dt", "bp", "mn")
+
+
+def _starts_alike(said: str, letters: str) -> bool:
+    first, spelt = said[:1].lower(), letters[:1].lower()
+    return first == spelt or any(first in group and spelt in group for group in _SOUND_ALIKE)
+
+
+def _name_of_runs(name: str, runs: list[str]) -> str | None:
+    """The name when two or more of its words were spelt ("queeva fahey that's c a o i m h
+    e and fahey is f a h y"): each spelling takes the place of the words it spells, in
+    order, and what was said before them as a first try ("kasha novak well katarzyna
+    k a t a r z y n a nowak n o w a k") goes. Words said and not spelt stay."""
+    if len(runs) < 2:
+        return None
+    words = name.split()
+    if len(runs) > len(words):
+        return " ".join(_as_written(letters, words[0] if words else "") for letters in runs)
+    spans = _aligned(words, runs)
+    first = spans[0][0]
+    first_try = any(_alike(word, letters) >= 0.6 for word in words[:first] for letters in runs)
+    out: list[str] = [] if first_try else words[:first]
+    done = first
+    for (start, end), letters in zip(spans, runs, strict=True):
+        between = words[done:start]
+        if _matched("".join(between), letters) <= 0:
+            out += between  # not a first try at the word spelt next ("ad a yemi")
+        out.append(_as_written(letters, words[start]))
+        done = end
+    return " ".join(out + words[done:])
+
+
+def _aligned(words: list[str], runs: list[str]) -> list[tuple[int, int]]:
+    """The span of words each spelling stands for, in order, closest in letters overall."""
+    widest = 4
+    best: dict[tuple[int, int], tuple[int, list[tuple[int, int]]]] = {(0, 0): (0, [])}
+    for end in range(1, len(words) + 1):
+        for done in range(len(runs) + 1):
+            options = []
+            if (end - 1, done) in best:
+                options.append(best[end - 1, done])  # a word said and not spelt
+            for width in range(1, min(widest, end) + 1):
+                start = end - width
+                if done and (start, done - 1) in best:
+                    score, spans = best[start, done - 1]
+                    said = "".join(words[start:end])
+                    gain = _matched(said, runs[done - 1])
+                    options.append((score + gain, [*spans, (start, end)]))
+            if options:
+                best[end, done] = max(options, key=lambda option: option[0])
+    return best[len(words), len(runs)][1]
+
+
+def _as_written(letters: str, said: str) -> str:
+    return letters.capitalize() if said[:1].isupper() else letters.lower()
+
+
+def _respelt(name: str, spelt: list[str]) -> str:
+    """The name with each word a spelling is for written as spelt: the words closest in
+    letters, sharing its first letter if any do (a recognizer's "shivon" for Siobhan, its
+    "octa berg" for Achterberg). A spelling of the whole name said in two or more words
+    ("ian renny that's i a i n r e n n i e") is cut where the words were."""
+    for letters in spelt:
+        if letters.lower() not in name.lower().split():
+            name = _respelt_one(name, letters)
+    return name
+
+
+def _respelt_one(name: str, letters: str) -> str:
+    words = name.split()
+    if not words:
+        return letters
+
+    def closeness(span: tuple[int, int]) -> float:
+        said = "".join(words[span[0] : span[1]])
+        return _alike(said, letters) + (0.25 if said[:1].lower() == letters[:1].lower() else 0)
+
+    spans = [(i, j) for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words)) + 1)]
+    start, end = max(spans, key=closeness)
+    if (start, end) == (0, len(words)) and len(words) > 1:
+        written = [_as_written(piece, words[0]) for piece in _cut_like(words, letters)]
+    else:
+        written = [_as_written(letters, words[start])]
+    return " ".join([*words[:start], *written, *words[end:]])
+
+
+def _cut_like(words: list[str], letters: str) -> list[str]:
+    """The letters cut into the words they were said as: short words ("it to ralde")
+    belong to the word after them, and each cut is where the letters match best."""
+    groups: list[str] = []
+    pending = ""
+    for word in words:
+        pending += word
+        if len(word) > 2:
+            groups.append(pending)
+            pending = ""
+    if pending:
+        groups = [*groups[:-1], groups[-1] + pending] if groups else [pending]
+    if len(groups) < 2 or len(groups) > 3 or len(letters) < 2 * len(groups):
+        return [letters]
+    cuts = [
+        cut
+        for cut in _cut_points(len(letters), len(groups))
+        if all(len(piece) >= 2 for piece in _pieces(letters, cut))
+    ]
+    if not cuts:
+        return [letters]
+
+    def fit(cut: tuple[int, ...]) -> int:
+        pieces = _pieces(letters, cut)
+        return sum(
+            _matched(group, piece) + (2 if _starts_alike(group, piece) else 0)
+            for group, piece in zip(groups, pieces, strict=True)
+        )
+
+    best = max(cuts, key=fit)
+    return _pieces(letters, best)
+
+
+def _pieces(letters: str, cut: tuple[int, ...]) -> list[str]:
+    return [letters[a:b] for a, b in zip((0, *cut), (*cut, len(letters)), strict=True)]
+
+
+def _cut_points(length: int, parts: int) -> list[tuple[int, ...]]:
+    if parts == 2:
+        return [(i,) for i in range(1, length)]
+    return [(i, j) for i in range(1, length) for j in range(i + 1, length)]
 
 
 def _fuller(longer: str, shorter: str) -> bool:
@@ -1559,10 +1724,59 @@ _SAID_AFTER_COMPANY = re.compile(
 )
 
 
+# "core rib adventures same as the email c o r r i b": where else the name was spelt.
+_SAME_AS_BEFORE = re.compile(
+    r"[\s,]+(?:the\s+)?(?:same|like|as)\s+(?:as\s+)?(?:in\s+)?(?:the|my)\s+"
+    r"(?:e-?mail|address|domain)\b",
+    re.I,
+)
+# "... edu tech and edutech one word": words said apart that are written as one.
+_ONE_WORD_AFTER = re.compile(
+    r"[\s,]+(?:and\s+)?([^\W\d_]+)\s+(?:is\s+)?(?:all\s+)?(?:one word|together)\W*$", re.I
+)
+
+
+def _company_spelt(text: str) -> str:
+    """A company name with the words a recognizer heard for a word spelt after it written
+    as spelt: "drew necks d r e w n e x" is Drewnex, "nil giri edu tech that is n i l g i r
+    i and edutech one word" nilgiri edutech. Letters that spell no word said ("it's b d o")
+    are the name themselves, and stay."""
+    if not re.search(r"(?<![\w'’])[a-z](?:[\s,.-]+[a-z]\b){2,}", text, re.I):
+        return text
+    answer, _changed, runs = _spelling(_SAME_AS_BEFORE.sub("", text))
+    if (note := _ONE_WORD_AFTER.search(answer)) is not None:
+        answer = answer[: note.start()]
+        words = answer.split()
+        for start in range(len(words)):
+            for end in range(start + 2, min(start + 3, len(words)) + 1):
+                if "".join(words[start:end]).lower() == note.group(1).lower():
+                    answer = " ".join([*words[:start], note.group(1), *words[end:]])
+    words = answer.split()
+    for letters in runs:
+        if letters.lower() in (word.lower() for word in words):
+            continue
+        spans = [
+            (start, end)
+            for start in range(len(words))
+            for end in range(start + 1, min(start + 3, len(words)) + 1)
+        ]
+        if not spans:
+            return text
+        start, end = max(
+            spans, key=lambda span: _matched("".join(words[span[0] : span[1]]), letters)
+        )
+        said = "".join(words[start:end])
+        if not _starts_alike(said, letters) or _alike(said, letters) < 0.5:
+            return text
+        words = [*words[:start], _as_written(letters, words[start]), *words[end:]]
+    return " ".join(words)
+
+
 def _company_answer(text: str) -> str:
     """An answer to "which company are you with?" without what it corrects or remarks;
     a correction with nothing after it leaves the answer as it was."""
     text = _HESITATION.sub("", text).strip() or text
+    text = _company_spelt(text)
     corrected = _corrected_company(text)
     if corrected:
         text = corrected
@@ -1797,8 +2011,39 @@ _RESPELT = re.compile(
 )
 
 
+# "... dog i e corrib is c o r r i b": a word of the address, then how it is spelt, after it.
+_WORD_IS_SPELT = re.compile(r"\s+([a-z]+)\s+is\s+((?:[a-z]\s+){2,}[a-z])\s*$")
+
+
+def _word_spelt_after(spoken: str) -> str:
+    """The address with the words a recognizer heard for the word spelt after it written
+    as spelt ("core rib adventures ... corrib is c o r r i b" is corribadventures)."""
+    note = _WORD_IS_SPELT.search(spoken)
+    if note is None:
+        return spoken
+    letters = note.group(2).replace(" ", "")
+    words = spoken[: note.start()].split()
+    spans = [
+        (start, end)
+        for start in range(len(words))
+        for end in range(start + 1, min(start + 3, len(words)) + 1)
+        if "".join(words[start:end]).isalpha()
+    ]
+    if not spans:
+        return spoken
+    start, end = max(spans, key=lambda span: _matched("".join(words[span[0] : span[1]]), letters))
+    said = "".join(words[start:end])
+    if said[:1] != letters[:1] or _alike(said, letters) < 0.5:
+        return spoken
+    return " ".join([*words[:start], letters, *words[end:]])
+
+
+# Three or more letters said one by one inside an address ("k a s i a at ..."): one word.
+_LETTER_RUN = re.compile(r"(?<![\w'’])[a-z](?:\s+[a-z]\b(?!['’]\w)){2,}")
+
+
 def _spelling_notes_out(spoken: str) -> str:
-    spoken = _AS_IN.sub(r"\1", spoken)
+    spoken = _AS_IN.sub(r"\1", _word_spelt_after(spoken))
     spoken = _HOW_WRITTEN.sub(" ", spoken)
 
     def said_then_spelt(match: re.Match[str]) -> str:
@@ -1855,6 +2100,7 @@ _EMAIL_CHATTER = word_set(
     emails of course then anyway good great thanks thank cheers under filed listed registered
     used gave given probably maybe guess believe was been have had did as with for typed
     hai hain ji mera meri naam po lah yaar bhai sir madam maam
+    cut off out dropped broke line again
     """
 )
 _LOCAL_WORD = re.compile(r"^[a-z0-9][a-z0-9._%+'-]*$")
@@ -1868,7 +2114,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
     it could belong to the address ("anna kovacs at ...")."""
     spoken = _inline_one_word(_without_one_word_note(text.lower().replace("’", "'")))
     spoken = _SAID_AGAIN.sub(r"\1", _DOG_DOT.sub("dot", spoken))
-    spoken = _spelling_notes_out(spoken)
+    spoken = _LETTER_RUN.sub(lambda m: m.group(0).replace(" ", ""), _spelling_notes_out(spoken))
     for pattern, symbol in _SPOKEN_PHRASES:
         spoken = pattern.sub(symbol, spoken)
     spoken = _HYPHEN_SPELT.sub(lambda m: m.group(0).replace("-", ""), spoken)

@@ -858,6 +858,12 @@ def test_a_refusal_with_particles_of_respect_is_no_name(said: str) -> None:
         ("my name is ximena carrasco ximena is x i m e n a", "ximena carrasco"),
         ("it is dwane pettiford that is d w a y n e", "dwayne pettiford"),
         ("eilidh macrae that's e i l i d h macrae m a c r a e", "eilidh macrae"),
+        # The recognizer's first try put right by the letters, word for word or whole.
+        ("it's uh shawna kehoe that's s e a n a and kehoe is k e o g h", "seana keogh"),
+        ("right sorry about that it's ewan mckie that's e o g h a n m a c k a y", "eoghan mackay"),
+        ("myself srinivas pad man abhan spelling p a d m a n a b h a n", "srinivas padmanabhan"),
+        ("it's christoph with a k k r i s t o f", "kristof"),
+        ("my name is jon smyth, smith s m i t h", "jon smith"),
     ],
 )
 def test_names_spelt_letter_by_letter_on_the_phone(said: str, name: str) -> None:
@@ -885,6 +891,11 @@ def test_names_spelt_letter_by_letter_on_the_phone(said: str, name: str) -> None
         # the note before the "at": the words just before it are the local part
         ("my email is rosa lee marsh all one word at yahoo dot com", "rosaleemarsh@yahoo.com"),
         ("it's pat o brien, no spaces, at gmail dot com", "patobrien@gmail.com"),
+        # letters said one by one, and a word of the address spelt after it
+        ("m a e v e add harbour view dog i e", "maeve@harbourview.ie"),
+        ("info add r o s s i tiles dog com", "info@rossitiles.com"),
+        ("sorry it cut off, t o m a s z add fenix dog p l", "tomasz@fenix.pl"),
+        ("sales add shan non boats dog i e shannon is s h a n n o n", "sales@shannonboats.ie"),
     ],
 )
 def test_addresses_said_on_a_bad_line(said: str, email: str) -> None:
@@ -1655,3 +1666,20 @@ def test_a_name_said_in_full_then_what_everyone_calls_them() -> None:
 )
 def test_a_recognizers_dog_for_dot_anywhere_in_the_address(said: str, email: str) -> None:
     assert read_message(said, region="GB", requested="email").values == {"email": email}
+
+
+@pytest.mark.parametrize(
+    ("said", "company"),
+    [
+        ("drew necks d r e w n e x", "drewnex"),
+        ("shan non boats same as the email s h a n n o n", "shannon boats"),
+        ("echo logistics limited that's e k o", "eko logistics limited"),
+        (
+            "company name is sun rise edu tech that is s u n r y s e and edutech one word",
+            "sunryse edutech",
+        ),
+        ("um it's b d o", "BDO"),  # letters that spell no word said are the name
+    ],
+)
+def test_a_company_spelt_on_the_phone_is_written_as_spelt(said: str, company: str) -> None:
+    assert read_message(said, region="IE", requested="company").values == {"company": company}
