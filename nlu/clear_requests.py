@@ -31,7 +31,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.interruptions import defers, has_cue, is_question, is_topic, only_announces
+from bot.interruptions import (
+    defers,
+    has_cue,
+    is_question,
+    is_topic,
+    only_announces,
+    states_opt_out,
+)
 from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
@@ -510,6 +517,12 @@ def product_intent_instead(ranking: list[dict[str, Any]]) -> str:
 
 
 # A goodbye said alone, in the words of English speakers abroad and of other languages.
+# "please don't text me before noon": when to be contacted, not a withdrawal.
+_WHEN_TO_CONTACT = re.compile(
+    r"\b(?:before|after|until|till|during|between|except|unless|at night|in the (?:morning|"
+    r"evening|afternoon)|on (?:week(?:end|day)s?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?))\b",
+    re.I,
+)
 _FAREWELL_ALONE = re.compile(
     r"(?:(?:ok(?:ay)?|right|well|thanks?|thank you|cheers)\W+)?"
     r"(?:doei|dag|tot ziens|doeg|tschü(?:ss|s)|tschuess|tschau|auf wiedersehen|ciao|"
@@ -727,6 +740,15 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "thank"
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"
+    if (
+        intent in UNPLACED_INTENTS
+        and states_opt_out(text)
+        and not is_question(text)
+        and not _WHEN_TO_CONTACT.search(text)
+    ):
+        # "Actually, I've changed my mind on the texts - please don't text me, email only":
+        # a withdrawal inside a longer message DIET could not place is still one.
+        return "opt_out"
     if intent == "opt_out" and not has_cue("opt_out", text) and is_question(text):
         # "What exactly the assistant do? We receive many messages...": a question with
         # "messages" in it stops nothing.

@@ -834,3 +834,27 @@ def test_thanks_for_what_was_shown_is_no_demo_request(text: str, corrected: str 
 )
 def test_farewells_in_other_languages(text: str, corrected: str | None) -> None:
     assert corrected_intent(text, "greet", []) == corrected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Oh and one more thing, I've had second thoughts about the texts: don't text me, email only.",
+        "on reflection, no more emails from you please, thanks anyway",
+    ],
+)
+def test_a_withdrawal_inside_a_longer_message_is_an_opt_out(said: str) -> None:
+    assert corrected_intent(said, "nlu_fallback", []) == "opt_out"
+    assert corrected_intent(said, "chitchat", []) == "opt_out"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "please don't text me before noon, I'm on site all morning",
+        "could you not email me on weekends?",
+        "don't stop the demo",
+    ],
+)
+def test_when_to_be_contacted_is_no_opt_out(said: str) -> None:
+    assert corrected_intent(said, "nlu_fallback", []) != "opt_out"
