@@ -207,14 +207,26 @@ _DECIDES_JOINTLY = re.compile(
     r"(?:deciding|who (?:decide|make|sign|choose)|that (?:decide|make|sign|choose)|making (?:the|that|this) "
     r"(?:decision|call)|(?:decision[- ]?makers|deciders))\b|"
     r"\b(?:(?!my\b|our\b|the\b)[a-z]+ and (?:me|myself|i)|(?:me|myself|i) and (?!my\b|our\b|the\b)[a-z]+)\b[^.;!?]{0,30}?\b(?:decid\w*|settle\w*|choos\w*|sort (?:it|this) out)"
-    r"[^.;!?]*\b(?:together|jointly|between us|between the two of us|between ourselves)\b",
+    r"[^.;!?]*\b(?:together|jointly|between us|between the two of us|between ourselves)\b|"
+    # "me and our CFO sign it off together", "myself and the md we decide together": the
+    # person among those who decide, whoever the other is
+    r"\b(?:me|myself|i)\s+(?:and|&)\s+(?:my\s+|our\s+|the\s+)?(?:[a-z]+\s+){1,2}(?:we\s+)?(?:would\s+|will\s+)?"
+    r"(?:decide|sign (?:it |this |that )?off|choose|approve)\w*\s+(?:it\s+|this\s+|that\s+)?"
+    r"(?:together|jointly|between us)\b|"
+    # "we decide together": "we" puts the person among those who decide
+    r"\bwe (?:both |all |\w+ )?(?:decide|choose|sign (?:it |this |that )?off)\w*\s+"
+    r"(?:it\s+|this\s+|everything\s+)?(?:together|jointly|between us)\b|"
+    # "the three directors decide between us": "us" puts the person among them
+    r"\b(?:decide|choose|sign (?:it |this |that )?off|agree)\w*\s+(?:it\s+|this\s+|on it\s+)?"
+    r"(?:between us|among(?:st)? ourselves)\b",
 )
 _CAN_SIGN = re.compile(
     r"\bi (?:can|do|will|am able to|have (?:the )?(?:authority|power) to) (?:sign (?:it |this |that )?off|"
     r"approve (?:it|this|that)|sign (?:for )?(?:it|this|that)(?! off))\b(?! (?:up to|under|below|if|once|with))"
 )
 _FINAL_WORD_ELSEWHERE = re.compile(
-    r"\bbut\b|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b|"
+    # "we decide together but let's do that later" puts the question off, not the decision
+    r"\bbut\b(?!\s+(?:let'?s|lets|can we|we can|maybe|later)\b)|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b|"
     rf"\b(?:the|my|our) {_OTHER} (?:signs?|approves?|(?:has|needs) to (?:sign|approve))\b"
 )
 _WE_WITH_A_PEER = re.compile(
@@ -225,7 +237,7 @@ _WE_WITH_A_PEER = re.compile(
 _SELF_DECIDES = re.compile(
     r"\bi(?:'m| am) (?:only|alone) decid\w*|"
     r"\bi (?:will |would |can |do |get to |usually |always |only |alone |myself )?(?:be )?(?:the one (?:who |to |that )?\w*|"
-    r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* the (?:final |last )?"
+    r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* (?:the|that|this) (?:final |last )?"
     r"(?:calls?|decisions?)|mak\w* (?:all )?the (?:purchasing |buying |spending )(?:calls?|decisions?)|"
     r"call\w* the shots|"
     r"ha(?:ve|ving) the (?:final |last )?(?:say|word|call)|hold\w* the purse strings)\b|"
@@ -382,7 +394,9 @@ def read_authority_statement(text: str) -> str | None:
         # "she's asked me to pick a tool" picks it; "...but the director approves
         # spending" leaves the last word with her.
         return "influences" if _SOMEONE_ELSE_DECIDES.search(said) else "decides"
-    if _DECIDES_JOINTLY.search(said) and not _FINAL_WORD_ELSEWHERE.search(said):
+    if _DECIDES_JOINTLY.search(said) and not _FINAL_WORD_ELSEWHERE.search(
+        _DECIDES_JOINTLY.sub(" ", said)
+    ):
         return "decides"
     if (
         _CAN_SIGN.search(said)

@@ -1033,7 +1033,13 @@ def test_head_counts_said_in_parts_places_or_times(said: str, size: str | None) 
         ("honestly my brother and I, we choose together", "decides"),
         ("me and my two co-founders vote on these things", "decides"),
         ("me and my mum decide on all the spending", "decides"),
-        ("me and my manager decide together", "influences"),  # a boss is no peer
+        # Deciding together with a boss is deciding too: the person is among those who decide.
+        ("me and my manager decide together", "decides"),
+        ("me and the finance director sign it off together", "decides"),
+        ("the four partners decide it between us", "decides"),
+        ("we all decide together, but let's leave that for now", "decides"),
+        ("i'd make that call, the partners leave marketing to me", "decides"),
+        ("my manager decides, but I'll make the case for it", "influences"),
         # The decision handed to the person.
         ("the MD has left this one to me", "decides"),
         ("my director gave me the final say on tools", "decides"),
