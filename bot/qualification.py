@@ -317,6 +317,12 @@ _BIG_SCALES = {
     "crore": 1e7, "crores": 1e7, "billion": 1e9,
 }  # fmt: skip
 _INDIAN_SCALES = ("lakh", "lakhs", "lac", "lacs", "crore", "crores")
+# "four lack rupees", "one lack fifty thousand": lakh as it is often typed or heard, only
+# after a number ("we lack a budget" keeps its verb).
+_LAKH_MISSPELT = re.compile(
+    rf"\b(\d+(?:[.,]\d+)?|{'|'.join(sorted(_UNIT_WORDS, key=len, reverse=True))})\s+(?:lack|lacks|laks|lakhs)\b",
+    re.I,
+)
 _SCALE_WORDS = _LOCAL_SCALES.keys() | _BIG_SCALES.keys()
 _A_GRAND = re.compile(r"\b(?:a|one)\s+grand\b", re.I)
 # "Quite a few", "a good few": many more than three, and no number.
@@ -1539,6 +1545,7 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         # "three hundred pounds per practice per month": how many practices is for the
         # options to settle, not for a guess.
         return None
+    text = _LAKH_MISSPELT.sub(r"\1 lakh", text)
     amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
     if any(a.per_unit for a in amounts):
         amounts = _per_unit_total(amounts, text)

@@ -1925,3 +1925,16 @@ def test_tak_after_a_sum_is_no_date() -> None:
 
 def test_a_month_in_malay() -> None:
     assert read_answer("budget", "RM 1,500 sebulan boleh la", country="MY").value == "1k_10k"
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        ("about three lack rupees a year", "1k_10k"),
+        ("fifteen lack per annum, max", "10k_50k"),
+        ("2.5 lacks yearly", "1k_10k"),
+        ("honestly we lack a budget for this", None),  # the verb, not a sum
+    ],
+)
+def test_lakh_as_it_is_often_typed(said: str, band: str | None) -> None:
+    assert read_budget(said, "IN") == band
