@@ -1756,11 +1756,28 @@ def _span_months(match: re.Match[str]) -> float:
     return count * per_unit
 
 
+# Places south of the equator people name to say where they are ("we're in Perth", "here in
+# Oz", "NZ based"), whose summer is December to February.
+_SOUTHERN_PLACE = re.compile(
+    r"\b(?:in|from|based in|here in|down in|out of|we'?re)\s+(?:the\s+)?(?:new\s+|south\s+|"
+    r"cape\s+town|buenos\s+|são\s+|sao\s+)?"
+    r"(?:(australia|oz|sydney|melbourne|brisbane|perth|adelaide|hobart|canberra|darwin|queensland|"
+    r"tasmania|nz|zealand|auckland|wellington|christchurch|africa|joburg|johannesburg|durban|"
+    r"pretoria|argentina|aires|chile|brazil|paulo|uruguay|montevideo)\b|(?<=cape town))|"
+    r"\b(?:(nz|aussie|kiwi)[- ]based|(australian|kiwi|aussie) (?:business|company|firm|shop))\b",
+    re.I,
+)
+
+
 def read_timeline(text: str, today: date | None = None, country: str | None = None) -> str | None:
     """The timeline band of an answer; `country` (of the person's phone) places a season."""
     exact = _exact("timeline", text)
     if exact:
         return exact
+    if not in_the_south(country) and _SOUTHERN_PLACE.search(text) is not None:
+        # "Before summer! (We're in Sydney so that's basically now)": where they are says
+        # which summer, whatever number they ring from.
+        country = "AU"  # any country of the south: only its seasons are read here
     text = years_in_figures(text)
     by_then = _BY_THEN.search(text)
     if by_then is not None and by_then.start() > 0:

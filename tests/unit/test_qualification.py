@@ -1602,7 +1602,9 @@ def test_a_choice_handed_over_with_someone_else_approving_is_influence() -> None
     ("said", "country", "timeline"),
     [
         ("before summer, we're in Sydney", "AU", "now"),
-        ("before summer, we're in Sydney", None, "year"),
+        # Where they say they are tells the season when the phone does not.
+        ("before summer, we're in Sydney", None, "now"),
+        ("before summer", None, "year"),
         ("after the summer holidays", "NZ", "quarter"),
         ("after the summer holidays", "US", "year"),
         ("by the summer", "ZA", "now"),
@@ -1938,3 +1940,17 @@ def test_a_month_in_malay() -> None:
 )
 def test_lakh_as_it_is_often_typed(said: str, band: str | None) -> None:
     assert read_budget(said, "IN") == band
+
+
+@pytest.mark.parametrize(
+    ("said", "band"),
+    [
+        # Where the person says they are places the season, whatever number they ring from.
+        ("over the summer, we're in Brisbane so that's pretty much now", "now"),
+        ("before summer kicks in, here in Auckland", "now"),
+        ("we're based in Johannesburg, ideally before summer", "now"),
+        ("before the summer", "year"),  # north of the equator unless said otherwise
+    ],
+)
+def test_a_southern_place_named_places_the_summer(said: str, band: str) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 6)).value == band
