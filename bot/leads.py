@@ -1772,6 +1772,14 @@ def _company_spelt(text: str) -> str:
     return " ".join(words)
 
 
+# "Tata Motors, Pune plant", "Acme, the Leeds office": which site, after the company.
+_SITE_AFTER = re.compile(
+    r",\s*(?:the\s+)?[\w' -]{2,30}?\s+(?:plant|office|branch|site|campus|factory|depot|"
+    r"warehouse|store|outlet|location|hq|headquarters)\W*$",
+    re.I,
+)
+
+
 def _company_answer(text: str) -> str:
     """An answer to "which company are you with?" without what it corrects or remarks;
     a correction with nothing after it leaves the answer as it was."""
@@ -1791,9 +1799,16 @@ def _company_answer(text: str) -> str:
     if located != text and located.strip():
         text = located
     elif (
-        where := re.search(r"\s+(?:in|from)\s+(?P<place>[\w' -]+?)\W*$", text, re.I)
+        where := re.search(
+            r"\s+(?:(?:down|up|out|over|based)\s+)?(?:in|from)\s+(?P<place>[\w' -]+?)\W*$",
+            text,
+            re.I,
+        )
     ) and is_place(where["place"]):
-        text = text[: where.start()]  # "o'brien's hardware in galway"
+        text = text[
+            : where.start()
+        ]  # "o'brien's hardware in galway", "woolworths down in cape town"
+    text = _SITE_AFTER.sub("", text)  # "Tata Motors, Pune plant"
     said_after = _SAID_AFTER_COMPANY.search(text)
     if said_after is not None and 0 < len(text[: said_after.start()].split()) <= 6:
         text = text[: said_after.start()]
@@ -2280,6 +2295,10 @@ def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str
             and re.search(r"\b(?:dot|period)\b|\w\.\w", text, re.I)
         ):
             reading.problems["email"] = "invalid_email"
+    if len(candidates) > 1 and _PUT_RIGHT_BETWEEN.search(
+        text, text.find(candidates[0]) + len(candidates[0]), text.rfind(candidates[-1])
+    ):
+        candidates = candidates[::-1]  # "dana@acme.io sorry dana@acme.com": the last stands
     for candidate in candidates:
         text = text.replace(candidate, " ")
         try:
@@ -2291,6 +2310,12 @@ def _take_email(text: str, requested: LeadField | None, reading: Reading) -> str
     if requested == "email" and "email" not in reading.values and "email" not in reading.problems:
         reading.problems["email"] = "no_email"
     return text
+
+
+_PUT_RIGHT_BETWEEN = re.compile(
+    r"\b(?:sorry|oops|i mean|i meant|no|nope|actually|correction|wait|make that|rather|typo)\b|\*",
+    re.I,
+)
 
 
 def _without_spoken_email(text: str) -> str:
@@ -2593,6 +2618,36 @@ def is_keyboard_noise(text: str) -> bool:
     return any(len(w) >= 3 for w in words)
 
 
+# "Jen Kowalcyzk - sorry, typo, Kowalczyk": one word typed again, put right.
+_TYPO_PUT_RIGHT = re.compile(
+    r"^(?P<said>.*?[^\W\d_][^\s]*)[\s,;.:-]+(?:sorry|oops|sry|soz|i mean|correction|\*)"
+    r"(?:[\s,;.:-]+(?:typo|spelling|mis-?typed?|autocorrect))?[\s,;.:-]+"
+    r"(?P<fix>[^\W\d_][\w'’-]*)\W*$",
+    re.I,
+)
+
+
+def _typo_put_right(text: str) -> str:
+    """The message with the word a correction after it puts right written as corrected:
+    the word most like it, sharing its first letter ("Enegry - sorry, Energy")."""
+    typed = _TYPO_PUT_RIGHT.match(text.strip())
+    if typed is None:
+        return text
+    said, fix = typed["said"], typed["fix"]
+    words = re.findall(r"[^\W\d_][\w'’-]*", said)
+    alike = [
+        word
+        for word in words
+        if word.lower() != fix.lower()
+        and word[:1].lower() == fix[:1].lower()
+        and _alike(word, fix) >= 0.7
+    ]
+    if not alike:
+        return text
+    closest = max(alike, key=lambda word: _alike(word, fix))
+    return re.sub(rf"(?<![\w'’-]){re.escape(closest)}(?![\w'’-])", fix, said, count=1)
+
+
 def read_message(
     text: str,
     *,
@@ -2621,7 +2676,7 @@ def read_message(
     said = text
     if is_keyboard_noise(text):
         return Reading()  # "qwv nnx", "pffft ~~": no detail of anyone's
-    text = with_field_words(text)  # "the compnay is ...", "gerald fitch full stop"
+    text = with_field_words(_typo_put_right(text))  # "the compnay is ...", "... full stop"
     if hindi := _HINDI_NAME.match(text):
         text = f"my name is {hindi['name']}"  # "mera naam gurpreet singh bains hai"
     if requested in ("company", "role", "need") and asks_to_hear_it_again(text):

@@ -6,6 +6,7 @@ import pytest
 
 from bot.interruptions import leaves_for_now
 from bot.leads import Reading, clean_free_text, normalize_email, normalize_phone, read_message
+from bot.types import LeadField
 
 
 @pytest.mark.parametrize(
@@ -1683,3 +1684,27 @@ def test_a_recognizers_dog_for_dot_anywhere_in_the_address(said: str, email: str
 )
 def test_a_company_spelt_on_the_phone_is_written_as_spelt(said: str, company: str) -> None:
     assert read_message(said, region="IE", requested="company").values == {"company": company}
+
+
+@pytest.mark.parametrize(
+    ("said", "requested", "values"),
+    [
+        # A word typed again after "sorry" puts the one most like it right.
+        ("Maria Szymanksa - sorry, typo, Szymanska", "name", {"name": "Maria Szymanska"}),
+        (
+            "we're Northgate Logisitcs sorry Logistics",
+            "company",
+            {"company": "Northgate Logistics"},
+        ),
+        ("Tom Ellis, sorry, autocorrect, Elis", "name", {"name": "Tom Elis"}),
+        # An address given again after a correction: the last one stands.
+        ("sam@brightfield.io oops sam@brightfield.co", "email", {"email": "sam@brightfield.co"}),
+        # Where the company is, after its name, is not part of it.
+        ("Pick n Pay down in Durban", "company", {"company": "Pick n Pay"}),
+        ("Mahindra Logistics, Chakan plant", "company", {"company": "Mahindra Logistics"}),
+    ],
+)
+def test_corrections_and_places_after_an_answer(
+    said: str, requested: LeadField, values: dict[str, str]
+) -> None:
+    assert read_message(said, region="GB", requested=requested).values == values
