@@ -411,7 +411,14 @@ class ValidateLeadForm(StoreBacked, Action):
             # than the same answer given forever. (Asking again for a person is insisting,
             # which the handoff rules count themselves.)
             return []
-        if requested == "phone" and _moved_on_from_phone(reading) and not _turns_down(turn):
+        if (
+            requested == "phone"
+            and _moved_on_from_phone(reading)
+            and not _turns_down(turn)
+            # "let me just type it on the keypad": the number is coming, keyed in; the
+            # question is asked again with how to key it, not answered by what follows
+            and not _KEYS_IT_IN.search(turn.text)
+        ):
             if _NAMES_THE_PHONE.search(turn.text):
                 # "Leave the phone out of it, if you don't mind": no number and the phone
                 # named, so turned down; never the next question's answer.
@@ -762,6 +769,11 @@ def said_again(tracker: Tracker) -> bool:
 _REFUSING_START = re.compile(r"^\W*(?:skip|no|nah|nope|naw|pass|none|not)\b", re.IGNORECASE)
 
 
+_KEYS_IT_IN = re.compile(
+    r"\b(?:type|key|punch|tap|enter|put)\w*\s+(?:it|them|that|the (?:number|digits))\s+(?:in|on|into|out)\b|"
+    r"\b(?:keypad|key pad|dial ?pad|keys)\b",
+    re.I,
+)
 _NAMES_THE_PHONE = re.compile(
     r"\b(?:phone|number|mobile|cell|landline|digits|ring me|call me|text me)\b", re.I
 )

@@ -2396,8 +2396,14 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
             left -= 1
         while right < len(tokens) and tokens[right] in ("oh", "o"):
             right += 1
-        beside = [tokens[i] for i in (left, right) if 0 <= i < len(tokens)]
-        if not any(w in _REPEATS or (w in _DIGIT_WORDS and w not in ("oh", "o")) for w in beside):
+        beside = [i for i in (left, right) if 0 <= i < len(tokens)]
+        if not any(
+            tokens[i] in _REPEATS
+            or (tokens[i] in _DIGIT_WORDS and tokens[i] not in ("oh", "o"))
+            # "... three won for oh": a sound-alike that is a digit there
+            or (tokens[i] in _SOUND_ALIKES and _digit_word(tokens, i) is not None)
+            for i in beside
+        ):
             return None
     return _DIGIT_WORDS.get(word)
 

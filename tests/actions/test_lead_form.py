@@ -202,6 +202,19 @@ async def test_a_digit_free_answer_to_the_phone_question_answers_the_next_one(
     assert said == ["utter_field_skipped"]
 
 
+async def test_keying_the_number_in_is_no_answer_to_the_next_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _said = await run(
+        action,
+        text="hold on, I'll tap it in on the keypad",
+        slots={"requested_slot": "lead_phone", "lead_name": "Amelia", "lead_email": "a@b.org"},
+    )
+    assert "lead_company" not in slots and "phone" not in slots.get("skipped_fields", [])
+    assert slots.get("requested_slot", "lead_phone") == "lead_phone"
+
+
 async def test_the_question_order_is_the_domain_s(store: ProfileStore, settings: Settings) -> None:
     """Marketers reorder the lead form in the studio (domain.yml's required_slots)."""
     action = ValidateLeadForm(store=store, settings=settings)

@@ -1708,3 +1708,8 @@ def test_corrections_and_places_after_an_answer(
     said: str, requested: LeadField, values: dict[str, str]
 ) -> None:
     assert read_message(said, region="GB", requested=requested).values == values
+
+
+def test_digits_misheard_as_words_beside_a_spoken_oh() -> None:
+    said = "oh eight six two two to four won for oh"
+    assert read_message(said, region="IE", requested="phone").values == {"phone": "+353862224140"}
