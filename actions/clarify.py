@@ -42,7 +42,7 @@ from actions.open_question import (
     previous_action,
     settled,
 )
-from actions.slots import list_slot
+from actions.slots import lead_values, list_slot
 from bot import privacy
 from bot.consent import purposes_mentioned
 from bot.errors import StoreUnavailable
@@ -52,7 +52,7 @@ from bot.meeting_choice import asks_for_meeting
 from bot.question_topics import asked_topics
 from bot.repair import asks_to_hear_it_again, asks_to_rephrase
 from bot.types import PURPOSES
-from bot.yes_no import read_correction, read_yes_no
+from bot.yes_no import read_correction, read_yes_no, respelt_detail
 
 logger = logging.getLogger(__name__)
 
@@ -180,8 +180,12 @@ class ActionYesNoAnswer(StoreBacked, Action):
             return [FollowupAction("action_submit_lead")]
         if answer == "no" and previous_action(tracker) != "action_correct_detail":
             return [FollowupAction("action_correct_detail")]
-        if read_correction(text, at_summary=True) is not None:
-            # "We're an A/S. The company is Nordlys Bikes A/S.": a new value, no "no".
+        if (
+            read_correction(text, at_summary=True) is not None
+            or respelt_detail(text, lead_values(tracker)) is not None
+        ):
+            # "We're an A/S. The company is Nordlys Bikes A/S.", "it's Nascimento, com S
+            # e C": a new value, no "no".
             return [FollowupAction("action_correct_detail")]
         if answer == "no" or asked_already(tracker):
             # Asked what to change and still no change: leave the details as they are.

@@ -28,7 +28,7 @@ from actions.slots import (
 from bot.errors import StoreUnavailable
 from bot.leads import read_message
 from bot.types import LEAD_FIELDS, LeadField, LeadStatus
-from bot.yes_no import Correction, read_correction
+from bot.yes_no import Correction, read_correction, respelt_detail
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,10 @@ class ActionCorrectDetail(LeadStatusAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        correction = read_correction(str(tracker.latest_message.get("text") or ""), at_summary=True)
+        text = str(tracker.latest_message.get("text") or "")
+        correction = read_correction(text, at_summary=True) or respelt_detail(
+            text, lead_values(tracker)
+        )
         if correction is None:
             if previous_action(tracker) == "action_correct_detail":
                 # Asked what to change and still nothing named: leave the details be.

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Literal
 
 from bot.consent import purposes_mentioned
@@ -662,6 +664,36 @@ def read_correction(text: str, *, at_summary: bool = False) -> Correction | None
             # "We're an A/S, not an ApS. The company is Nordlys Bikes A/S."
             return Correction(_field_of(stated.group("field")), value)
     return None
+
+
+def respelt_detail(text: str, shown: Mapping[LeadField, str]) -> Correction | None:
+    """A word of a name or company shown at the summary, said again spelt otherwise ("O
+    sobrenome está errado, it's Nascimento" after Thiago Nacimento): that detail with
+    the word as said now. None unless exactly one shown word is that close to it."""
+    if text.strip().endswith("?"):
+        return None
+    said = [w for w in re.findall(r"[^\W\d_][\w'’-]{2,}", text) if not w.islower() or len(w) > 4]
+    found: list[tuple[float, LeadField, str]] = []
+    respellable: tuple[LeadField, ...] = ("name", "company")
+    for field_name in respellable:
+        value = shown.get(field_name)
+        if not value:
+            continue
+        words = value.split()
+        for word in said:
+            if any(word.lower() == shown_word.lower() for shown_word in words):
+                continue
+            for shown_word in words:
+                closeness = SequenceMatcher(None, word.lower(), shown_word.lower()).ratio()
+                if word[:1].lower() == shown_word[:1].lower() and closeness >= 0.75:
+                    fixed = re.sub(
+                        rf"(?<![\w'’-]){re.escape(shown_word)}(?![\w'’-])", word, value, count=1
+                    )
+                    found.append((closeness, field_name, fixed))
+    if len({(f, v) for _, f, v in found}) != 1:
+        return None
+    _closeness, field_name, fixed = found[0]
+    return Correction(field_name, fixed)
 
 
 _OUR_NAME = re.compile(r"\bour (?:business |company )?name\b", re.I)

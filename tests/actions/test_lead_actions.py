@@ -288,6 +288,22 @@ async def test_a_corrected_value_is_saved_and_the_summary_shown_again(
     assert {"field": "company", "old": "Initech", "new": "Globex Corporation"} in changes
 
 
+async def test_a_word_of_the_summary_said_again_spelt_otherwise_corrects_it(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """ "El apellido está mal, es Gonçalves" after Goncalves: no "no", no field named."""
+    said = "El apellido está mal, es Gonzalves con z"
+    shown = {"lead_name": "Marta Gonsalves", "lead_company": "Initech"}
+    events, _ = await summary_answer(store, settings, said, **shown)
+    assert followups(events) == ["action_correct_detail"]
+    tracker = make_tracker(said, intent="nlu_fallback", slots={**LEAD, **shown})
+    events = await ActionCorrectDetail(store=store, settings=settings).run(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert slot_events(events)["lead_name"] == "Marta Gonzalves"
+    assert followups(events) == ["action_submit_lead"]
+
+
 async def test_a_correction_read_as_the_value_shown_asks_for_the_detail_afresh(
     store: ProfileStore, settings: Settings
 ) -> None:

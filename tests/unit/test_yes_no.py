@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.yes_no import Correction, read_correction, read_yes_no
+from bot.types import LeadField
+from bot.yes_no import Correction, read_correction, read_yes_no, respelt_detail
 from nlu.yes_no import intent_for
 
 
@@ -559,3 +560,17 @@ def test_i_do_not_is_a_no(said: str, answer: str, purposes: dict[str, bool]) -> 
 def test_no_need_in_malay() -> None:
     reading = read_yes_no("Tak payah SMS lah")
     assert (reading.answer, reading.purposes) == ("no", {"sms": False})
+
+
+@pytest.mark.parametrize(
+    ("said", "correction"),
+    [
+        ("O sobrenome está errado, é Carvalhos", Correction("name", "Ana Carvalhos")),
+        ("it's Brightwell Dental, not Brightwel", Correction("company", "Brightwell Dental")),
+        ("yes that's all fine", None),
+        ("Carvalho is right", None),  # a word as shown corrects nothing
+    ],
+)
+def test_a_shown_word_said_again_spelt_otherwise(said: str, correction: Correction | None) -> None:
+    shown: dict[LeadField, str] = {"name": "Ana Carvalho", "company": "Brightwel Dental"}
+    assert respelt_detail(said, shown) == correction
