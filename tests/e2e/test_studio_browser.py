@@ -146,13 +146,14 @@ def test_a_marketer_cannot_reach_admin_pages(live: Stack, browser: Any) -> None:
 def test_the_dashboard_draws_its_charts(live: Stack, browser: Any) -> None:
     for n in range(3):
         live.text(f"dashboard-{n}", "I'm Dana Reyes from Acme, dana@acme.io. Can I get a demo?")
-    # DIET puts some nonsense words in "inform" with confidence (#18): a sentence it has
-    # no intent for falls back reliably.
-    live.text("dashboard-unclear", "purple elephants dance on tuesdays")
+    # Where DIET puts nonsense words moves with each training ("purple elephants dance on
+    # tuesdays" was small talk at 0.46 for one model): signs alone always fall back
+    # (nlu/clear_requests.py), which keeps this test about the dashboard.
+    live.text("dashboard-unclear", "??? !!! ???")
     sign_in(browser, live, "admin", "/dashboard")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) >= 3
     assert all(c.size["width"] > 100 and c.size["height"] > 50 for c in charts)
-    assert "purple elephants dance on tuesdays" in browser.page_source
+    assert "??? !!! ???" in browser.page_source
     no_console_errors(browser)
     screenshot(browser, "studio-06-dashboard")
