@@ -1432,16 +1432,19 @@ def _spelling(answer: str) -> tuple[str, list[str], list[str]]:
 
 def _first_try(told: list[str], letters: str) -> str | None:
     """The word said earlier that a word said again and spelt puts right."""
-    return next(
-        (
-            word
-            for word in told
-            if word.lower() != letters.lower()
-            and word[:1].lower() == letters[:1].lower()
-            and _alike(word, letters) >= 0.75
-        ),
-        None,
-    )
+    return next(iter(respellings(told, letters, 0.75)), None)
+
+
+def respellings(words: Iterable[str], typed: str, least: float) -> list[str]:
+    """The words `typed` can put right: another word, with the same first letter and at
+    least `least` alike ("Enegry" for Energy, "Nacimento" for Nascimento)."""
+    return [
+        word
+        for word in words
+        if word.lower() != typed.lower()
+        and word[:1].lower() == typed[:1].lower()
+        and _alike(word, typed) >= least
+    ]
 
 
 def _alike(said: str, letters: str) -> float:
@@ -1462,6 +1465,23 @@ def _matched(said: str, letters: str) -> int:
                 (diagonal + 1 if char == spelt else max(common[j], common[j - 1])),
             )
     return 3 * common[-1] - len(said) - len(letters)
+
+
+def _closest_span(
+    words: list[str], letters: str, *, letters_only: bool = False
+) -> tuple[int, int] | None:
+    """The one to three words in a row a recognizer most likely heard for the letters
+    spelt after them ("drew necks" for d r e w n e x); with `letters_only`, no span with a
+    digit or a sign in it."""
+    spans = [
+        (start, end)
+        for start in range(len(words))
+        for end in range(start + 1, min(start + 3, len(words)) + 1)
+        if not letters_only or "".join(words[start:end]).isalpha()
+    ]
+    if not spans:
+        return None
+    return max(spans, key=lambda span: _matched("".join(words[span[0] : span[1]]), letters))
 
 
 # Letters a recognizer hears for each other at the start of a word ("voychick", Wojcik).
@@ -1755,16 +1775,10 @@ def _company_spelt(text: str) -> str:
     for letters in runs:
         if letters.lower() in (word.lower() for word in words):
             continue
-        spans = [
-            (start, end)
-            for start in range(len(words))
-            for end in range(start + 1, min(start + 3, len(words)) + 1)
-        ]
-        if not spans:
+        span = _closest_span(words, letters)
+        if span is None:
             return text
-        start, end = max(
-            spans, key=lambda span: _matched("".join(words[span[0] : span[1]]), letters)
-        )
+        start, end = span
         said = "".join(words[start:end])
         if not _starts_alike(said, letters) or _alike(said, letters) < 0.5:
             return text
@@ -1805,9 +1819,8 @@ def _company_answer(text: str) -> str:
             re.I,
         )
     ) and is_place(where["place"]):
-        text = text[
-            : where.start()
-        ]  # "o'brien's hardware in galway", "woolworths down in cape town"
+        # "o'brien's hardware in galway", "woolworths down in cape town"
+        text = text[: where.start()]
     text = _SITE_AFTER.sub("", text)  # "Tata Motors, Pune plant"
     said_after = _SAID_AFTER_COMPANY.search(text)
     if said_after is not None and 0 < len(text[: said_after.start()].split()) <= 6:
@@ -2038,15 +2051,10 @@ def _word_spelt_after(spoken: str) -> str:
         return spoken
     letters = note.group(2).replace(" ", "")
     words = spoken[: note.start()].split()
-    spans = [
-        (start, end)
-        for start in range(len(words))
-        for end in range(start + 1, min(start + 3, len(words)) + 1)
-        if "".join(words[start:end]).isalpha()
-    ]
-    if not spans:
+    span = _closest_span(words, letters, letters_only=True)
+    if span is None:
         return spoken
-    start, end = max(spans, key=lambda span: _matched("".join(words[span[0] : span[1]]), letters))
+    start, end = span
     said = "".join(words[start:end])
     if said[:1] != letters[:1] or _alike(said, letters) < 0.5:
         return spoken
@@ -2640,14 +2648,7 @@ def _typo_put_right(text: str) -> str:
     if typed is None:
         return text
     said, fix = typed["said"], typed["fix"]
-    words = re.findall(r"[^\W\d_][\w'’-]*", said)
-    alike = [
-        word
-        for word in words
-        if word.lower() != fix.lower()
-        and word[:1].lower() == fix[:1].lower()
-        and _alike(word, fix) >= 0.7
-    ]
+    alike = respellings(re.findall(r"[^\W\d_][\w'’-]*", said), fix, 0.7)
     if not alike:
         return text
     closest = max(alike, key=lambda word: _alike(word, fix))

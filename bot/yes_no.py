@@ -19,11 +19,11 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Literal
 
 from bot.consent import purposes_mentioned
 from bot.interruptions import declines, is_question
+from bot.leads import respellings
 from bot.types import LeadField, Purpose
 from bot.typos import with_chat_words
 
@@ -673,7 +673,7 @@ def respelt_detail(text: str, shown: Mapping[LeadField, str]) -> Correction | No
     if text.strip().endswith("?"):
         return None
     said = [w for w in re.findall(r"[^\W\d_][\w'’-]{2,}", text) if not w.islower() or len(w) > 4]
-    found: list[tuple[float, LeadField, str]] = []
+    found: set[tuple[LeadField, str]] = set()
     respellable: tuple[LeadField, ...] = ("name", "company")
     for field_name in respellable:
         value = shown.get(field_name)
@@ -683,16 +683,12 @@ def respelt_detail(text: str, shown: Mapping[LeadField, str]) -> Correction | No
         for word in said:
             if any(word.lower() == shown_word.lower() for shown_word in words):
                 continue
-            for shown_word in words:
-                closeness = SequenceMatcher(None, word.lower(), shown_word.lower()).ratio()
-                if word[:1].lower() == shown_word[:1].lower() and closeness >= 0.75:
-                    fixed = re.sub(
-                        rf"(?<![\w'’-]){re.escape(shown_word)}(?![\w'’-])", word, value, count=1
-                    )
-                    found.append((closeness, field_name, fixed))
-    if len({(f, v) for _, f, v in found}) != 1:
+            for shown_word in respellings(words, word, 0.75):
+                pattern = rf"(?<![\w'’-]){re.escape(shown_word)}(?![\w'’-])"
+                found.add((field_name, re.sub(pattern, word, value, count=1)))
+    if len(found) != 1:
         return None
-    _closeness, field_name, fixed = found[0]
+    ((field_name, fixed),) = found
     return Correction(field_name, fixed)
 
 
