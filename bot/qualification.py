@@ -1761,10 +1761,10 @@ def _span_months(match: re.Match[str]) -> float:
 _SOUTHERN_PLACE = re.compile(
     r"\b(?:in|from|based in|here in|down in|out of|we'?re)\s+(?:the\s+)?(?:new\s+|south\s+|"
     r"cape\s+town|buenos\s+|são\s+|sao\s+)?"
-    r"(?:(australia|oz|sydney|melbourne|brisbane|perth|adelaide|hobart|canberra|darwin|queensland|"
+    r"(?:(?:australia|oz|sydney|melbourne|brisbane|perth|adelaide|hobart|canberra|darwin|queensland|"
     r"tasmania|nz|zealand|auckland|wellington|christchurch|africa|joburg|johannesburg|durban|"
     r"pretoria|argentina|aires|chile|brazil|paulo|uruguay|montevideo)\b|(?<=cape town))|"
-    r"\b(?:(nz|aussie|kiwi)[- ]based|(australian|kiwi|aussie) (?:business|company|firm|shop))\b",
+    r"\b(?:(?:nz|aussie|kiwi)[- ]based|(?:australian|kiwi|aussie) (?:business|company|firm|shop))\b",
     re.I,
 )
 
