@@ -558,6 +558,8 @@ class _AnswerOrSay(StoreBacked):
         elif self.topic or not answer_other_questions(dispatcher, tracker, self.settings, ""):
             # Out of scope or small talk as a whole, yet a common question inside it
             # ("we're a dental practice... where does all of this get stored?") is answered.
+            if (again := answer_once(dispatcher, tracker, self.usual)) is not None:
+                return again  # the same message again: not the same words again
             dispatcher.utter_message(response=self.usual)
         if self.topic:
             answer_other_questions(dispatcher, tracker, self.settings, self.topic)

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import answer_once, buttons_after_answer, conversation_stage
 from actions.deps import StoreBacked
 from actions.knowledge import knowledge_answer
-from bot.interruptions import only_announces
+from bot.interruptions import ANNOUNCED_QUESTIONS, only_announces
 from bot.typos import with_chat_words
 
 # Asking for help itself rather than about the product: "help", "help me pls", "menu".
@@ -28,17 +28,10 @@ _ASKS_FOR_HELP = re.compile(
 )
 
 
-# Announcing questions rather than asking one: "I have a few questions first".
-_WANTS_TO_ASK = re.compile(
-    r"\bquestions?\b|\b(?:can|may|could) i ask\b|\bask (?:you )?(?:something|a few|a couple|some)\b",
-    re.IGNORECASE,
-)
-
-
 def only_announces_questions(text: str) -> bool:
     """'I have a few questions' (answered with 'ask away'), not 'questions: what is it?'
     nor a dictated "what does it do question mark"."""
-    return only_announces(with_chat_words(text), _WANTS_TO_ASK)
+    return only_announces(with_chat_words(text), ANNOUNCED_QUESTIONS)
 
 
 def wants_help_text(tracker: Tracker) -> bool:

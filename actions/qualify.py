@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import answer_in_place_of_answer, said_in_session
+from actions.answers import answer_in_place_of_answer, answer_other_questions, said_in_session
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.handoff_in_form import INSISTED
 from actions.knowledge import knowledge_answer
@@ -29,6 +29,7 @@ from actions.slots import (
     HANDOFF_REQUESTED,
     QUAL_ATTEMPTS,
     QUAL_FIELD_OF,
+    QUAL_FOLLOW_UP,
     QUAL_SKIPPED,
     QUAL_SLOT_OF,
     READ_UNTIL,
@@ -48,7 +49,7 @@ from bot.leads import read_message, states_lead_details
 from bot.meeting_choice import asks_for_meeting
 from bot.phone_places import country_of, country_of_email
 from bot.qualification import (
-    NOT_THE_DECIDER,
+    PRICE_NOT_KNOWN,
     Answer,
     QualificationConfig,
     load_qualification_config,
@@ -132,7 +133,10 @@ def wants_a_person(tracker: Tracker) -> bool:
 
 
 # The question that narrows an answer with two readings (bot/qualification.py).
-FOLLOW_UPS = {NOT_THE_DECIDER: "utter_ask_authority_not_you"}
+# Said before the question is asked again: what it costs, for a budget hard to name
+# without it. "Not me" to who decides is narrowed by the question itself, asked in its
+# follow-up wording (QUAL_FOLLOW_UP), so that one question is on screen, not two.
+FOLLOW_UPS = {PRICE_NOT_KNOWN: "utter_pricing"}
 MEETING_INTENTS = frozenset({"request_demo", "book_meeting"})
 # Requests that may carry a meeting in their words: a meeting's own, sales, information,
 # details given.
@@ -283,6 +287,17 @@ class ValidateQualifyForm(QualificationBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        events = await self._validate(dispatcher, tracker)
+        if tracker.get_slot(QUAL_FOLLOW_UP) and not any(
+            e.get("event") == "slot" and e.get("name") == QUAL_FOLLOW_UP for e in events
+        ):
+            # The follow-up wording is for the one question after the answer it narrows.
+            events.append(SlotSet(QUAL_FOLLOW_UP, None))
+        return events
+
+    async def _validate(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
         config = self.config
         requested = requested_field(tracker)
@@ -393,13 +408,19 @@ class ValidateQualifyForm(QualificationBacked, Action):
         events.append(SlotSet(READ_UNTIL, turn.message_id))
         if answers:
             await self.save_answers(tracker, answers)
+            # "About 40 of us. And do you charge per seat?": the answer is taken, and the
+            # question asked with it answered before the next one.
+            answer_other_questions(dispatcher, tracker, self.settings, "")
         known |= answers
         if requested not in answers:
             attempts = int(tracker.get_slot(ATTEMPTS) or 0) + 1
             if answer.follow_up and attempts == 1:
                 # "No" to "will you be the one deciding?": which of the other two, asked
                 # once with buttons rather than guessed.
-                dispatcher.utter_message(response=FOLLOW_UPS[answer.follow_up])
+                if answer.follow_up in FOLLOW_UPS:
+                    dispatcher.utter_message(response=FOLLOW_UPS[answer.follow_up])
+                else:
+                    events.append(SlotSet(QUAL_FOLLOW_UP, answer.follow_up))
                 events.append(SlotSet(ATTEMPTS, attempts))
                 return [*events, *asking(config, requested)]
             if answer.declined or answer.follow_up or attempts >= GIVE_UP_AFTER:

@@ -20,6 +20,8 @@ READ_UNTIL = "form_read_until"
 # The qualifying questions set aside, and the tries at the one asked (actions/qualify.py).
 QUAL_SKIPPED = "qual_skipped"
 QUAL_ATTEMPTS = "qual_attempts"
+# Which follow-up wording the qualifying question is asked in next (domain.yml), if any.
+QUAL_FOLLOW_UP = "qual_follow_up"
 CONTACT_ID = "contact_id"
 LEAD_CAPTURED = "lead_captured"
 # A person asked for before there were details: the handoff follows the lead form.

@@ -236,7 +236,7 @@ _WE_WITH_A_PEER = re.compile(
 )
 _SELF_DECIDES = re.compile(
     r"\bi(?:'m| am) (?:only|alone) decid\w*|"
-    r"\bi (?:will |would |can |do |get to |usually |always |only |alone |myself )?(?:be )?(?:the one (?:who |to |that )?\w*|"
+    r"\bi (?:(?:will|would|can|do|get to|usually|always|only|alone|myself) ){0,2}(?:be )?(?:the one (?:who |to |that )?\w*|"
     r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* (?:the|that|this) (?:final |last )?"
     r"(?:calls?|decisions?)|mak\w* (?:all )?the (?:purchasing |buying |spending )(?:calls?|decisions?)|"
     r"call\w* the shots|"
@@ -249,7 +249,7 @@ _SELF_DECIDES = re.compile(
     r"\b(?:it'?s|it is) (?:me|myself)(?: \w+){0,2}? (?:that|who)(?: would| will|'s| is)? (?:be )?"
     r"(?:decid|sign|approv|choos|pick)\w*|"
     r"\b(?:i'?ve got|i have|i've|i hold|with|from|out of) my own budget\b|"
-    r"\b(?:it'?s|it is) (?:all )?my (?:call|decision|budget|business|shop|company|firm|practice|"
+    r"\b(?:it'?s|it is) (?:all )?my (?:own )?(?:call|decision|budget|business|shop|company|firm|practice|"
     r"store|salon|agency|place|studio|restaurant|clinic)\b|"
     r"\b(?:call|decision|budget|say)(?:'s| is| will be| would be) (?:all )?mine\b|"
     r"\bmine to (?:make|decide)\b|"
@@ -287,9 +287,13 @@ _SELF_DECIDES = re.compile(
 
 # Weighing in on the decision, beyond gathering options for it.
 _RECOMMENDS = re.compile(
-    r"\b(?:i|and)\s+(?:(?:will|would|can|then|also|usually|normally|might)\s+)?"
-    r"(?:recommend|advise|influence|pitch|propose|make (?:the|a) case|(?:have|get) (?:a |some )?(?:say|input|voice))|"
-    r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b"
+    r"\b(?:i|and)\s+(?:(?:will|would|can|then|also|usually|normally|might|'ll)\s*)?(?:be\s+)?"
+    r"(?:recommend\w*|advis\w*|influenc\w*|pitch\w*|propos\w*|mak\w* (?:the|a) case|"
+    r"(?:have|get) (?:a |some )?(?:say|input|voice))|"
+    r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b|"
+    # "he usually goes with my pick", "she takes my advice"
+    r"\b(?:goes|go|going|went|tends to go)\s+(?:along\s+)?with\s+(?:my|what i)\b|"
+    r"\btakes?\s+my\s+(?:advice|word|recommendation|lead)\b"
 )
 
 

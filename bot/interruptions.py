@@ -160,7 +160,7 @@ _LEAD_IN = re.compile(
     r"actually|right|alright|look|listen|wait|hang on|hold on|excuse me|one more thing|quick question|"
     r"first|but first|before that|before this|one thing|first of all|"
     r"before (?:we|i) (?:go on|continue|carry on|start|go any further)|"
-    r"just wondering|i was wondering)\b[\s,.:;-]*)+",
+    r"just wondering|i was wondering|po|ma'am|sir|madam|please|pls)\b[\s,.:;-]*)+",
     re.IGNORECASE,
 )
 
@@ -205,10 +205,13 @@ _HEDGED_TAIL = re.compile(
 # just given, after it, asks nothing of the bot.
 _CHECKS_THE_ANSWER = re.compile(
     r"(?<=[.!,])\s*(?:(?:oh|sorry|oops|sorry dear|apologies)\W+)*(?:should i have (?:said|put|typed|given)|"
-    r"is that (?:ok|okay|alright|all right|right|correct|what you (?:need|wanted|meant|asked for)|enough|"
-    r"fine)|was that (?:ok|okay|right|what you (?:need|wanted|meant))|did i (?:do|get|say) (?:that|it|this) "
-    r"right|does that (?:help|work|make sense)|am i doing (?:this|it) right|hope (?:that'?s|this is) "
-    r"(?:ok|okay|right|what you need))[^?]*\?+\s*$",
+    r"(?:is|are) (?:that|this|one|those|these|it) (?:ok|okay|alright|all right|right|correct|"
+    r"what you (?:need|wanted|meant|asked for)|enough|fine)|was that (?:ok|okay|right|what you (?:need|"
+    r"wanted|meant))|did i (?:do|get|say) (?:that|it|this) right|does that (?:help|work|make sense)|"
+    r"am i doing (?:this|it) right|hope (?:that'?s|this is) (?:ok|okay|right|what you need)|"
+    r"do you (?:need|want) (?:more|all of (?:them|those|it)|them all|just one|the (?:whole|full) \w+))"
+    # "Owner, groomer, dogsbody... sorry, is one enough? Owner, let's say": the answer goes on.
+    r"[^?]*\?+\s*(?=\S|$)",
     re.IGNORECASE,
 )
 
@@ -252,14 +255,29 @@ _ASKS_INDIRECTLY = re.compile(
     # "before we set that up can you tell me real quick what it actually does"
     r"\b(?:can|could|would|will) you (?:tell|show|explain(?: to)?|walk)(?: me| us)?\b[^.?!]{0,25}?"
     r"\b(?:what|how|who|whether|which|why|when)\s+(?:[\w']+\s+){0,2}?"
-    r"(?:it|this|you|your|parley|the (?:bot|tool|thing|product|software))\b",
+    r"(?:it|this|you|your|parley|the (?:bot|tool|thing|product|software))\b|"
+    # Said without its question mark: "i'm wondering if your system can reply at night",
+    # "so my question is if your system can work with odoo", "what I'm asking is whether".
+    r"\b(?:i'?m|i am|we'?re|we are|i was|we were)\s+(?:just\s+)?wondering\s+(?:if|whether|what|how|why|"
+    r"when|who|where|which)\b|"
+    r"\b(?:my|our|the)\s+(?:only\s+|main\s+|real\s+|other\s+)?question\s+is\s*[,:-]?\s*(?:if|whether|what|how|"
+    r"why|when|who|where|which|about|do|does|can|could|will|would|is|are)\b|"
+    r"\bwhat\s+(?:i'?m|i am|we'?re|we are)\s+(?:really\s+)?asking\s+is\b|"
+    r"\b(?:i|we)\s+(?:just\s+)?(?:want(?:ed)?|wanna|would like|'d like)\s+to\s+(?:know|ask|check)\s+"
+    r"(?:if|whether|what|how|why|when|who|where|which)\s+(?:is|are|does|do|can|will|would|the|"
+    r"your|you|it|this|parley|charges?|price)\b",
     re.IGNORECASE,
 )
 
 
 # "it supports hubspot or not", "you have an app or no": a yes-no question said as a
 # statement with its alternative after it.
-_OR_NOT = re.compile(r"\s(?:or not|or no|or nah|or what)\s*[?.!]*$", re.IGNORECASE)
+_OR_NOT = re.compile(
+    r"\s(?:or not|or no|or nah|or what)\s*[?.!]*$|"
+    # "somebody will contact me or i must write to you": the other way, asked about
+    r"\bor (?:i|we) (?:must|should|have to|need to|shall)\b[^.?!]*$",
+    re.IGNORECASE,
+)
 _ASKS_AFTER_A_WORD = re.compile(
     r"^(?!(?:i|we|they|you|he|she|it|our|my|their)\b)(?:\w+\s+){1,2}(?:what|how|why|where|wat|wot)\s+(?:do|does|did|is|are|will|would|can|could|"
     r"should|much|many|long|soon)\b",
@@ -337,6 +355,23 @@ def states_opt_out(text: str) -> bool:
 # A clause that asks something: "and what does it cost".
 _ASKING_CLAUSE = re.compile(
     r"^\s*(?:and |so |but )?(?:what|how|does|do|is|are|can|could|why|which|who|will)\b", re.I
+)
+
+
+_ASKED_THINGS = r"(?:questions?|qs|qns|q's|queries|query)"
+# Announcing questions rather than asking one: "I have a few questions first". Questions
+# counted or had by the writer, not anyone's questions: "we get so many booking questions"
+# describes a need.
+ANNOUNCED_QUESTIONS = re.compile(
+    r"\b(?:a|one|two|three|few|couple(?: of)?|some|several|more|other|any|my|quick|small|short|"
+    r"simple|general|basic|silly|dumb)\s+(?:(?:quick|small|short|simple|general|basic|silly|"
+    rf"dumb|more|other|little)\s+)?{_ASKED_THINGS}\b|"
+    rf"\b(?:i|we)(?:'ve| have| had| got|'ve got| do have)\s+(?:\w+\s+){{0,2}}{_ASKED_THINGS}\b|"
+    rf"\b{_ASKED_THINGS} (?:for you|first|before)\b|^\W*{_ASKED_THINGS}\W*$|"
+    # "can I ask you something?", not "may I ask what happens to this information?"
+    r"\b(?:can|may|could) i ask(?: you)?(?: (?:something|a question|a few(?: things)?|a couple(?: of "
+    r"things)?|some(?:thing)?))?\W*$|\bask (?:you )?(?:something|a few|a couple|some)\b",
+    re.IGNORECASE,
 )
 
 
@@ -643,7 +678,9 @@ _LEAVES_FOR_NOW = re.compile(
     r"(?:i'?ll|i will|will) (?:come|check) back|come back (?:later|another time|to (?:it|this))|"
     r"(?:another|some other) time|when i(?:'ve| have)? (?:got |get |have )?(?:more )?time|"
     r"(?:let me|i'?ll|i will|i'?d better|better) (?:call|ring|phone) (?:you )?back|"
-    r"(?:call|ring) (?:you )?back later|i'?m driving)\b",
+    r"(?:call|ring) (?:you )?back later|"
+    # "sorry, I'm driving", not "I can't reply while I'm driving" (why they need help)
+    r"(?<!while )(?<!whilst )(?<!when )(?<!because )(?<!cause )(?<!as )(?<!if )(?<!since )i'?m driving)\b",
     re.IGNORECASE,
 )
 
@@ -678,5 +715,9 @@ def wants_no_details(text: str) -> bool:
 
 
 _ABOUT_THE_QUESTION = re.compile(
-    r"\b(?:(?:i'?m|i am)\s+)?(?:just|only)\s+(?:curious|wondering|asking|checking)\b", re.IGNORECASE
+    r"\b(?:(?:i'?m|i am)\s+)?(?:just|only)\s+(?:curious|wondering|asking|checking)\b|"
+    # "Am I talking to a computer? I'd just like to know where I stand."
+    r"\b(?:i'?d\s+|i would\s+|i\s+)?(?:just|only)\s+(?:want(?:ed)?|wanna|need(?:ed)?|like[ds]?|"
+    r"wish(?:ed)?)\s+to\s+(?:know|check|understand|be sure|make sure)\b",
+    re.IGNORECASE,
 )

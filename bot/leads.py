@@ -505,7 +505,7 @@ _SENTENCE_WORDS = word_set(
 # Of those, the ones that are also common surnames (Dana Price, Tom Keen, Ann Love).
 _SURNAME_WORDS = word_set("price keen good love fine like weather cost")
 # Given names that are also common English words; capitalised, they are names ("Will Smith").
-_NAME_HOMOGRAPHS = word_set("will may june april august hope grace joy faith rose bill")
+_NAME_HOMOGRAPHS = word_set("will may june april august hope grace joy faith rose bill so")
 # What a lone refusal looks like; "Skip Henderson" is a person, "skip" is not.
 _REFUSAL_WORDS = word_set("skip pass private anonymous none n/a na")
 
@@ -1229,7 +1229,9 @@ _NAME_CUT = re.compile(
     # "watanabe kenji, watanabe is the family name": a note on the name, not part of it
     r"[\s,;(]+(?:\w+\s+)?(?:is|being)\s+(?:the|my)\s+(?:family|last|sur|given|first)\s*name\b.*$|"
     r"[\s,;(]+(?:(?:the|my)\s+)?(?:family|last|sur)\s*name\s+(?:first|comes first|is first)\b.*$|"
-    r"\s+(?:and|but|so|here|speaking|calling|this side|thanks|thank you|cheers|btw|by the way)\b.*$|"
+    # "so" opens a clause, not the So of "Kim So Yeon"
+    r"\s+(?:and|but|so(?=\s+(?:i|we|you|it|that|the|my|please|yeah|yes|basically|anyway|um|uh)\b)|"
+    r"here|speaking|calling|this side|thanks|thank you|cheers|btw|by the way)\b.*$|"
     r"\s+[-–—]\s+.*$",
     re.IGNORECASE,
 )
@@ -1254,6 +1256,39 @@ _SPEAKING_WITH = re.compile(
     re.I,
 )
 _REMARK_IN_BRACKETS = re.compile(r"\s*\([^)]*\)?\s*$")
+# A clause of its own after the name, as a recognizer writes it without a stop.
+_STORY_AFTER_NAME = re.compile(
+    r"\s+(?:there(?:'s| is| are)|i'?m|i am|we'?re|we are|because|but|and i(?:'m| am)?)\s+", re.I
+)
+# "renee gutierrez renee with two e's at the end my mom was very particular": how a word of
+# the name is written, and whatever is said after that.
+_LETTER_NOTE = re.compile(
+    r"[\s,]+(?:(?P<word>[^\W\d_][\w'-]*)[\s,]+)?with\s+(?:two|three|double|a double|one|just one|"
+    r"only one|an?|the)\s+[a-z](?:'?s)?(?=[\s,.!]|$)(?:\s+(?:at the (?:end|start|beginning)|"
+    r"in the middle|not (?:one|an?|two)\s+[a-z]'?s?))?(?!\s*(?:[a-z]\b[\s,.-]*){2,}).*$",
+    re.I,
+)
+
+
+def _without_letter_note(answer: str) -> str:
+    note = _LETTER_NOTE.search(answer)
+    if note is None:
+        return answer
+    head = answer[: note.start()]
+    word = note["word"]
+    if word and word.lower() not in {w.lower() for w in re.findall(r"[\w'-]+", head)}:
+        head = answer[: note.start("word") + len(word)]  # "Zoe with an e": Zoe is the name
+    return head if re.search(r"[^\W\d_]{2}", head) else answer
+
+
+# "chinedu okafor my people call me cn but chinedu okafor is the full name": what others
+# call them, after the name said.
+_NICKNAME_AFTER = re.compile(
+    r"(?<=\w)[\s,;.-]+(?:but\s+|and\s+|though\s+)?(?:my (?:people|friends|family|colleagues|staff|team|"
+    r"mates|customers)|people|everyone|everybody|friends|they|most people|folks)\s+(?:all\s+)?"
+    r"(?:call|calls|know) me\b.*$",
+    re.I,
+)
 _TITLE_AFTER_NAME = re.compile(
     r"\s+(?:head|director|manager|vp|vice president|chief \w+ officer)\s+(?:of|for)\b.*$", re.I
 )
@@ -1303,6 +1338,11 @@ def _name_in_the_answer(text: str) -> str:
     if ":" in answer and len(after.split()) in range(1, 9) and re.search(r"[^\W\d_]{2}", after):
         answer = after
     answer = _REMARK_IN_BRACKETS.sub("", answer) or answer
+    answer = _NICKNAME_AFTER.sub("", answer) or answer
+    answer = _without_letter_note(answer)
+    head = _STORY_AFTER_NAME.split(answer, maxsplit=1)[0]
+    if head != answer and re.search(r"[^\W\d_]{2}", head):
+        answer = head  # "mairead o'sullivan there's about nine hundred o'sullivans here"
     return _TITLE_AFTER_NAME.sub("", answer) or answer
 
 
@@ -1840,6 +1880,14 @@ def _read_company_answer(
     called = re.search(r"\b(?:called|named)\s+", answer, re.IGNORECASE)
     if called is not None:
         answer = _company_after(answer, called.end(), capitalised=False) or answer
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", answer.strip())
+    if (
+        len(sentences) > 1
+        and company_problem(_restore(sentences[0]).strip(" .!?"), excluded) is None
+    ):
+        # "Vermeulen Chocolatiers NV. My grandmother started it in 1958.": the name, then
+        # its story.
+        answer = sentences[0]
     head, _, tail = answer.partition(",")
     # "Harbour Light, a small agency in Cork": what follows the comma describes it.
     if tail.strip() and (

@@ -274,6 +274,7 @@ USD_PER_UNIT: dict[str, float] = {
     # Other dollars, read as the person's own when their phone is of that country
     "FJD": 0.44, "JMD": 0.0063, "TTD": 0.147, "BSD": 1.0, "BBD": 0.5, "BZD": 0.5,
     "GYD": 0.0048, "NAD": 0.055, "LRD": 0.0052, "BND": 0.77, "XCD": 0.37, "SBD": 0.12,
+    "NPR": 0.0075, "MUR": 0.022,
 }  # fmt: skip
 # Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
 # "dollars"): read in the currency of the person's phone number when that country uses
@@ -284,6 +285,9 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     "?krone": {"DK": "DKK", "NO": "NOK", "SE": "SEK"},
     "?riyal": {"SA": "SAR", "QA": "QAR"},
     "?yen": {"JP": "JPY", "CN": "CNY"},
+    "?rupee": {"PK": "PKR", "LK": "LKR", "NP": "NPR", "MU": "MUR"},
+    # Lakh and crore count rupees, and taka in Bangladesh.
+    "?lakh": {"PK": "PKR", "LK": "LKR", "NP": "NPR", "BD": "BDT"},
     "?dollar": {
         "AU": "AUD", "CA": "CAD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD",
         "FJ": "FJD", "JM": "JMD", "TT": "TTD", "BS": "BSD", "BB": "BBD", "BZ": "BZD",
@@ -291,7 +295,41 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
         "DM": "XCD", "GD": "XCD", "KN": "XCD", "LC": "XCD", "VC": "XCD",
     },
 }  # fmt: skip
-_DEFAULT_CURRENCY = {"?dollar": "USD"}
+_DEFAULT_CURRENCY = {"?dollar": "USD", "?rupee": "INR", "?lakh": "INR"}
+# Where a bare sum ("around 800k") is as likely the local money as dollars, and the two
+# are bands apart: asked again with the options in dollars rather than guessed.
+_LOCAL_MONEY_FAR_FROM_THE_DOLLAR = {
+    "NG": "NGN",
+    "IN": "INR",
+    "PK": "PKR",
+    "BD": "BDT",
+    "LK": "LKR",
+    "NP": "NPR",
+    "KE": "KES",
+    "UG": "UGX",
+    "TZ": "TZS",
+    "GH": "GHS",
+    "ZA": "ZAR",
+    "EG": "EGP",
+    "ID": "IDR",
+    "VN": "VND",
+    "PH": "PHP",
+    "TH": "THB",
+    "MX": "MXN",
+    "CO": "COP",
+    "CL": "CLP",
+    "AR": "ARS",
+    "TR": "TRY",
+    "JP": "JPY",
+    "KR": "KRW",
+    "HU": "HUF",
+    "CZ": "CZK",
+    "RU": "RUB",
+    "UA": "UAH",
+    "KZ": "KZT",
+    "TW": "TWD",
+    "JM": "JMD",
+}
 
 
 def _resolved(currency: str | None, country: str | None) -> str | None:
@@ -577,7 +615,8 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"S\$|SGD|singapore(?: dollars?| bucks)?", "SGD"),
         (r"£|GBP|pounds?(?: sterling)?|quid|sterling", "GBP"),
         (r"€|EUR|euros?", "EUR"),
-        (r"₹|₨|INR|Rs\.?|rupees?", "INR"),
+        (r"₹|INR|indian rupees?", "INR"),
+        (r"₨|Rs\.?|rupees?", "?rupee"),
         (r"KES|KSh|(?:kenyan )?shillings?", "KES"),
         (r"₦|NGN|naira", "NGN"),
         (r"AED|dirhams?", "AED"),
@@ -638,7 +677,17 @@ _PEOPLE = (
     r"nurses|drivers|cleaners|stylists|therapists|physios|dentists|doctors|chefs|cooks|servers|"
     r"waiters|waitstaff|lads|crew|mechanics|installers|electricians|plumbers|receptionists|"
     r"assistants|brokers|realtors|teachers|coaches|trainers|hygienists|labou?rers|tradies|"
-    r"full[- ]?timers|part[- ]?timers|full time|part time"
+    r"full[- ]?timers|part[- ]?timers|full time|part time|"
+    r"architects|accountants|lawyers|solicitors|attorneys|paralegals|designers|instructors|tutors|"
+    r"lecturers|carers|caregivers|pharmacists|vets|veterinarians|groomers|barbers|beauticians|"
+    r"estheticians|planners|coordinators|managers|analysts|advisers|advisors|associates|"
+    r"bookkeepers|surveyors|programmers|writers|editors|photographers|bakers|baristas|bartenders|"
+    r"cashiers|clerks|operators|inspectors|carpenters|joiners|painters|roofers|builders|"
+    r"landscapers|gardeners|housekeepers|porters|guards|midwives|paramedics|counsel+ors|"
+    r"psychologists|optometrists|opticians|chiropractors|osteopaths|podiatrists|nannies|"
+    r"salespeople|recruiters|secretaries|admins|administrators|staffers|interns|apprentices|"
+    r"trainees|specialists|technologists|scientists|researchers|officers|executives|"
+    r"instructors|educators|faculty|dispatchers|welders|machinists|fitters|riggers"
 )
 # People of a kind: "10 admin staff", "6 part-time drivers" (not "5k needs head office").
 _PEOPLE_OF_A_KIND = "|".join(
@@ -677,6 +726,14 @@ _OTHER_NOUN_AFTER = re.compile(
     r"kids|children|floors|states|regions|markets|languages|apps?|websites?|times?|"
     # "hiring 3 more", "taking on two extra": people to come, not a count of today
     r"more(?! or less)|extra|additional|new (?:hires?|starters?|people|staff))\b",
+    re.I,
+)
+# "students are about 1,800": people served, counted before their number.
+_SERVED_BEFORE = re.compile(
+    r"\b(?:students|pupils|learners|customers|clients|members|patients|users|visitors|"
+    r"subscribers|followers|guests|kids|children|families|residents|listings|orders)\s+"
+    r"(?:are|is|number|total|come to|of|reach|at)?\s*(?:about|around|roughly|approx\w*\.?|~|nearly|"
+    r"almost|over|some|maybe|like|just)?\s*$",
     re.I,
 )
 _PER_UNIT = re.compile(
@@ -798,7 +855,7 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
     if currency is None and any(
         (m["mult"] or "").lower().startswith(("lakh", "lac", "cr")) for m in group
     ):
-        currency = "INR"
+        currency = "?lakh"
     unclear = False
     if any((m["mult"] or "").lower() == "mil" for m in group):
         # "20 mil euros al año" is twenty thousand (Spanish, Portuguese); "$2 mil" two
@@ -841,7 +898,7 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
                 and period is None
             )
         ),
-        other_noun=hired or bool(_OTHER_NOUN_AFTER.search(after)),
+        other_noun=hired or bool(_OTHER_NOUN_AFTER.search(after) or _SERVED_BEFORE.search(before)),
         per_unit=bool(_PER_UNIT.search(after)),
         year_or_percent=(year_like and bool(_YEAR_BEFORE.search(before)))
         or bool(re.match(r"\s*(?:%|percent|per ?cent)", after, re.I))
@@ -973,7 +1030,10 @@ _FULL_AND_PART_TIME = re.compile(
     r"full[- ]?time\W+(?:and\s+)?(?:about\s+)?\d+\s*part[- ]?time", re.I
 )
 _ADDED = re.compile(
-    r"\d\s*\w*(?:[\s-]+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d", re.I
+    r"\d\s*\w*(?:[\s-]+\w+){0,4}?\s*(?:\+|\bplus\b|\band\b|&)\s*(?:\w+\s+)?\d|"
+    # "14 architects, 3 technicians": a list of the kinds of people there are
+    r"\d\s*[^\W\d_]+s\s*,\s*\d",
+    re.I,
 )
 # Counts of the people a business serves, not of those it employs.
 _SERVED_NOT_STAFF = re.compile(
@@ -1095,6 +1155,9 @@ def read_company_size(text: str) -> str | None:
         return read_company_size(staff) if _PAID_STAFF.search(staff) else None
     text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
+    if (without_part := _without_a_part_counted(said)) != said:
+        # "twelve people with four doctors": the doctors are among the twelve.
+        return read_company_size(without_part)
     total_first = _TOTAL_THEN_PARTS.match(said)
     if total_first is not None:
         # "We're 14 - two dentists, four hygienists and the front desk": the total said
@@ -1170,6 +1233,24 @@ def read_company_size(text: str) -> str | None:
         if pattern.search(text):
             return value
     return None
+
+
+# A count of some of those just counted: "12 people including 4 doctors", "30 staff, of
+# whom 6 are part-time", "twelve people with four doctors".
+_PART_COUNTED = re.compile(
+    r"(?P<whole>\d+(?:[.,]\d+)?)\s+(?:people|persons|staff|employees|of us|workers|in total|total)\b"
+    r"[^.;!?\d]{0,12}?(?P<cut>[\s,(]+(?:including|incl\.?|with|of (?:which|whom|them)|among (?:them|"
+    r"whom|us)|out of (?:which|whom|them))\s+(?:about|around|roughly|some|maybe|like)?\s*"
+    r"(?P<part>\d+(?:[.,]\d+)?)(?:\s+(?:are|is|of them)?\s*[^\W\d_]+){0,2})",
+    re.I,
+)
+
+
+def _without_a_part_counted(said: str) -> str:
+    found = _PART_COUNTED.search(said)
+    if found is None or _parse_number(found["part"]) >= _parse_number(found["whole"]):
+        return said  # "3 partners with 20 staff" adds people
+    return said[: found.start("cut")] + said[found.end("cut") :]
 
 
 _TOTAL_THEN_PARTS = re.compile(
@@ -1324,7 +1405,7 @@ def _size_from(
     heads = [a.middle for a in counted]
     if (
         len(heads) > 1
-        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said))
+        and (_ADDED.search(said) or _FULL_AND_PART_TIME.search(said) or _PLUS_THE_REST.search(said))
         and not _ALTERNATIVES.search(said)
     ):
         return _size_bucket(sum(heads) + joining)
@@ -1390,6 +1471,8 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
     periods = {a.per_year for a in chosen if a.per_year is not None}
     # "monthly, around 500 or 600": one period said once covers every amount.
     shared = periods.pop() if len(periods) == 1 else 1.0
+    if country in _LOCAL_MONEY_FAR_FROM_THE_DOLLAR and any(a.currency is None for a in chosen):
+        return None
     currencies = [_resolved(a.currency, country) or "USD" for a in chosen]
     if any(code not in USD_PER_UNIT for code in currencies):
         return None
@@ -1695,7 +1778,7 @@ _SPANS = (
 _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )today|(?<!not )tomorrow|"
+    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )(?<!for )today|(?<!not )tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|last month|overdue|"
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
@@ -1962,6 +2045,38 @@ class Answer:
 
 
 NOT_THE_DECIDER = "not_the_decider"
+# The last sentence of a story that sums it up: "So it's my decision, really."
+_SUMS_UP = re.compile(
+    r"^\W*(?:so|basically|in short|in the end|bottom line|long story short|at the end of the day|"
+    r"all in all|in other words|which means|meaning)\b",
+    re.I,
+)
+
+
+def _concluded_authority(text: str) -> str | None:
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s.strip()]
+    if len(sentences) < 2 or not _SUMS_UP.match(sentences[-1]):
+        return None
+    return read_authority(_SUMS_UP.sub("", sentences[-1]))
+
+
+# "Now is that anywhere near what you charge?": "now" opens the question, it is no time.
+_NOW_OPENING_A_QUESTION = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so|well)\W+)?now\W+(?=(?:(?:is|are|was|were) (?:that|this|there|it|"
+    r"they|these|those)|what|how|why|where|who|which|(?:do|does|did|can|could|will|would) (?:you|it|"
+    r"they|we|y'?all))\b[^?]*\?)",
+    re.I,
+)
+# "No idea what these cost", "depends what you charge": a budget is hard to name without a
+# price, so what it costs is said before the question is asked again.
+PRICE_NOT_KNOWN = "price_not_known"
+_PRICE_NOT_KNOWN = re.compile(
+    r"\b(?:depends|depending)\b[^.;!?]{0,25}?\b(?:costs?|charges?|pric\w*|how much)\b|"
+    r"\b(?:no idea|not sure|don'?t know|do not know|dont know|dunno|unsure|no clue|haven'?t (?:a|the) "
+    r"(?:clue|foggiest))\b[^.;!?]{0,25}?\b(?:what|how much)\b[^.;!?]{0,30}?"
+    r"\b(?:costs?|charge|pric\w*|go for|run|would be|is|are)\b",
+    re.I,
+)
 
 
 _UNSURE_AFTER = re.compile(
@@ -2086,11 +2201,18 @@ _WHEN_SOMEONE_ELSE_SAYS = re.compile(
     r"(?:boss|owner|board|manager|management|head office|director|ceo|committee|council|trustees)\b",
     re.I,
 )
+_CANNOT_SAY_WHEN = re.compile(
+    r"\b(?:can(?:no|')?t|cannot|could(?:n'?t| not)|unable to|not able to|hard to|difficult to)\s+"
+    r"(?:really\s+|honestly\s+)?(?:say|tell|give|commit to|promise|put)\s+(?:you\s+)?(?:a|any|the|an?y?)?\s*"
+    r"(?:exact\s+|firm\s+|fixed\s+|specific\s+)?(?:date|time(?:line|frame)?|deadline|when)\b",
+    re.I,
+)
 _NO_RUSH_ALONE = re.compile(
     r"^\W*(?:(?:oh|um+|uh+|er+|erm|well|honestly|really|so|hmm+|eh|ah)\W+)*"
     r"(?:(?:there'?s |there is )?no (?:rush|hurry)|(?:we'?re |i'?m |we are |i am )?not in (?:a|any) "
     r"(?:rush|hurry)|whenever|(?:it'?s |its )?not (?:urgent|pressing))"
     r"(?:\W+(?:really|not urgent|honestly|at all|whenever|no rush|no hurry|tbh|mate|to be honest|its ready|"
+    r"(?:i'?m |we'?re |i am |we are )?not in (?:a|any) (?:rush|hurry)|"
     r"it'?s ready|is fine|works|suits|"
     # "Whenever, honestly, there's no deadline on it": no time said
     r"(?:there'?s |there is |we have |we'?ve got )?no deadline(?: on it| for (?:it|this))?))*\W*$",
@@ -2122,6 +2244,9 @@ def read_answer(
         or _WHEN_SOMEONE_ELSE_SAYS.search(text)
     ):
         return Answer(None)  # asked once more with the options, not guessed
+    if field_name == "timeline" and _CANNOT_SAY_WHEN.search(text):
+        # "Honestly I cannot say a date right now": no time, whatever "now" says.
+        return Answer(None, declined=True)
     if _UNSURE_AND_VAGUE.match(text.strip()):
         # "idk, soon-ish?": not knowing, then a guess no band holds.
         return Answer(None, declined=True)
@@ -2143,12 +2268,16 @@ def read_answer(
         # "I decide. Well actually my manager decides. not sure", "up to 2k I can approve
         # it, over that the board": who decides is not known yet; asked again.
         return Answer(None)
+    if field_name == "authority" and (concluded := _concluded_authority(text)):
+        # "Glenn says he's the boss, but he told me to pick and he'll sign the check. So
+        # it's my decision, really.": the story ends with its answer.
+        return Answer(concluded)
     if field_name == "authority":
         value = read_authority(text, intent)
     elif field_name == "budget":
         value = read_budget(text, country)
     elif field_name == "timeline":
-        value = read_timeline(text, today, country)
+        value = read_timeline(_NOW_OPENING_A_QUESTION.sub("", text), today, country)
     else:
         value = READERS[field_name](text)
     if field_name == "authority" and value == "influences" and not states_own_part(text):
@@ -2179,6 +2308,8 @@ def read_answer(
         (intent == "deny" and not _TURNS_DOWN.search(text)) or _HALF_YES.search(text)
     ):
         return Answer(None, follow_up=NOT_THE_DECIDER)
+    if field_name == "budget" and _PRICE_NOT_KNOWN.search(text):
+        return Answer(None, follow_up=PRICE_NOT_KNOWN)
     if (_NOT_SURE.search(text) and not is_question(text)) or intent in ("skip", "deny"):
         # "What do you charge? I've no idea if that's daft money": a question to answer,
         # not a refusal of this one.

@@ -19,7 +19,10 @@ _TOOLS = (
     r"whats ?app|shopify|hubs? ?pot|salesforce|sales force|zoho|pipedrive|mailchimp|klaviyo|"
     r"zapier|google (?:calendar|sheets)|outlook|calendly|slack|ms teams|microsoft teams|wordpress|"
     r"wix|squarespace|woocommerce|facebook|messenger|instagram|telegram|crm|apis?|webhooks?|xero|"
-    r"quickbooks|gmail|dynamics|freshdesk|zendesk|intercom|twilio"
+    r"quickbooks|gmail|dynamics|freshdesk|zendesk|intercom|twilio|odoo|servicetitan|rezdy|jobber|"
+    r"housecall pro|mindbody|fresha|square|stripe|clio|monday\.com|asana|trello|notion|airtable|"
+    r"sage|netsuite|sap|marketo|activecampaign|constant contact|brevo|sendinblue|google ads|"
+    r"tiktok|linkedin|viber|line app|wechat|simplybook|acuity|booksy|opentable|resy|cliniko"
 )
 _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
@@ -32,7 +35,14 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "integrations": re.compile(
         r"\b(?:integrat\w*|connects? (?:to|with|into|up)|plugs? (?:in|into)|works? (?:with|on|in)|"
         r"syncs? (?:with|to)|plug[- ]?ins?|an api|compatible with|hooks? (?:up )?(?:to|into|in)|"
-        rf"talks? to (?:our|my) (?:crm|tools?|system)|supports?|{_TOOLS})\b",
+        rf"talks? to (?:our|my) (?:crm|tools?|system)|supports?|{_TOOLS}|"
+        # "do leads from your chat land in our CRM", "can it work together with our system"
+        r"lands? (?:in|into)|(?:go|goes|feed|feeds|push|pushes|flow|flows) (?:straight )?into|"
+        r"work together with|link\w* (?:up )?(?:with|to|into)|copy[- ]?past\w*|"
+        # "can it pick up leads directly from IndiaMART": a source it would read from
+        r"(?:pick|pull|import|fetch|grab|bring)\w*\s+(?:up\s+|in\s+)?(?:the\s+|our\s+)?(?:leads|enquiries|"
+        r"inquiries|contacts|orders|bookings|messages)\s+(?:directly\s+|automatically\s+|straight\s+)?from|"
+        r"(?:our|my) (?:booking|ordering|crm|pos|point of sale|practice management) (?:system|software|tool))\b",
         re.I,
     ),
     "data_use": re.compile(
@@ -45,6 +55,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"
         r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
         r"spam\w*|end up|ends up|"
+        # "do the things people type get read by your staff", "used for anything else"
+        r"read by|who reads|(?:used|use (?:it|them|that))\s+for\s+(?:anything|something)\s+(?:else|beyond|"
+        r"other)|training data|train(?:ing)? (?:your|the|an?) (?:ai|model|bot)|"
         r"do (?:you )?with (?:my|our|the|this|all this|that|it|them) ?(?:data|info|information|details|"
         r"email|e-mail|number|phone number|address)?)\b",
         re.I,
@@ -53,7 +66,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"\b(?:robot|a bot|bots?|chat ?bot|automated|an ai|ai|a machine|a computer|a recording|"
         r"real person|a human|person typing|real human|live person|actual person|real people|"
         r"(?:nobody|no one|anyone|someone|somebody) (?:actually |really )?(?:there|typing|real)|"
-        r"(?:r|are|is) (?:u|you|ya|this|it) (?:a )?(?:human|real|person|bot|robot|ai|machine)|chat ?gpt)\b",
+        r"(?:r|are|is) (?:u|you|ya|this|it) (?:a )?(?:human|real|person|bot|robot|ai|machine)|chat ?gpt|"
+        r"an? llm|an? (?:large )?language model)\b",
         re.I,
     ),
     "next_steps": re.compile(
@@ -69,6 +83,13 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:call|ring|contact|reach|get back|get in touch|"
         r"email|phone|follow up)\w*|"
         r"(?:get|getting|come|coming) back to (?:me|us|people|ppl)|hear back|hear from|"
+        # "somebody from your company will contact me or must I write to you", "what's the
+        # go", "do I sign up online or does someone give me a bell"
+        r"(?:someone|somebody|anyone|a person|your (?:team|company|people|staff))\b(?:\s+[\w']+){0,4}?\s+"
+        r"(?:will|would|is going to|gonna)\s+(?:\w+\s+)?(?:contact|call|ring|email|reach|get back|"
+        r"get in touch|follow up)|(?:do|should|must|shall) i (?:\w+ )?(?:sign up|write to you|contact you|"
+        r"call you|email you|book)|what'?s the go|what comes (?:after|next)|"
+        r"give (?:me|us) a (?:bell|call|ring|buzz|shout)|"
         r"how (?:long|soon|fast|quickly)\b(?:\s+\w+){0,6}?\s+(?:hear|get back|contact|call|"
         r"respond|reply|touch|until|before|till)\w*|"
         r"when (?:will|would|do|does|can|should) (?:i|someone|somebody|you|your \w+)\b"
@@ -86,7 +107,16 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"what (?:it|this|parley)(?: thing)? (?:actually |really |exactly )?(?:does|do|is|is for)|"
         r"what (?:it'?s|its|this is) (?:for|about)|who (?:is )?(?:it|this) (?:for|aimed at)|"
         r"(?:is it|it'?s|is this) (?:like |just |basically |only )?(?:a|an) [\w-]+(?: \w+)? "
-        r"(?:that|which|for)|more than that)\b",
+        r"(?:that|which|for)|more than that|"
+        # "can your system reply to our students at night", "is this mainly for leads"
+        r"(?:can|could|would|will|does) (?:it|this|parley|(?:your|the) (?:system|bot|tool|product|software|"
+        r"assistant|platform|chat ?bot|thing)) (?:also |even |really |actually )?(?:reply|replies|answer|"
+        r"respond|handle|book|take|schedule|qualify|collect|capture|chat|cover)\b|"
+        r"(?:(?:whether|if) (?:it|this|parley|(?:your|the) (?:system|bot|tool|product|software|assistant|"
+        r"platform|chat ?bot|thing)) (?:can|could|would|will) (?:also |even |really |actually )?(?:reply|"
+        r"answer|respond|handle|book|take|schedule|qualify|collect|capture|chat|cover))\b|"
+        r"(?:is|'s) (?:it|this|parley) (?:mainly|mostly|just|only|really) for|"
+        r"(?:whether|if) (?:it|this|parley) (?:is|'s) (?:mainly|mostly|just|only|really) for)\b",
         re.I,
     ),
     "why_needed": re.compile(
@@ -94,9 +124,12 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"why (?:is|are|'s) (?:my |the |an? |your )?\w+ (?:needed|necessary|neccesary|required|"
         r"important|relevant)|what (?:do|would|'d|did) (?:you|u) (?:need|want) (?:my |an? |the |it |"
         r"that |this )?\w* ?for|what'?s (?:my|the) (?:\w+ ){1,2}got to do with|"
-        r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|wants?|necessary|neccesary|required|matters?|asking|"
+        r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|wants?|necessary|neccesary|requires?|required|matters?|asking|"
         r"ask)|"
         r"(?:really|actually|even) (?:needed|necessary|neccesary|required)|"
+        # "is the number of our staff really important for the system"
+        r"(?:is|are) (?:the|my|our|your) (?:[\w']+ ){0,4}?(?:really |actually |so )?(?:important|necessary|"
+        r"needed|required|relevant)|does (?:it|that) (?:really )?matter|"
         r"(?:need|want) (?:my|an|the|your) \w+ for|for what (?:reason|purpose)|"
         r"what (?:will|would|do|are) (?:you|u) (?:going to )?use (?:my|the|an?|this|that|it) ?(?:\w+ ){0,2}for|"
         r"what (?:would|will) (?:that|it|this) be used for|"
@@ -122,7 +155,7 @@ _WONDERS = re.compile(
 _SENTENCE = re.compile(r"[^?.!]+(?:\?+|[.!]+|$)")
 # "how much is it and does it work with Shopify?": two questions in one sentence.
 _AND_ASKS = re.compile(
-    r",?\s+(?:and|also|plus)\s+(?=(?:does|do|is|are|can|could|will|would|what|how|where|who)\b)",
+    r",?\s+(?:and|also|plus)(?:,?\s+if so)?,?\s+(?=(?:does|do|is|are|can|could|will|would|what|how|where|who)\b)",
     re.I,
 )
 

@@ -68,9 +68,11 @@ _REPHRASE = re.compile(
 
 # "I'm sorry, I'm not very good with these things, what do you need?": what to answer.
 _WHAT_TO_SAY = re.compile(
-    r"(?:^|[,.;!]\s*)(?:so\s+)?(?:what do you need(?: from me| me to (?:say|tell you|put))?|"
-    r"what do you want(?: from me| me to (?:say|put|answer|tell you))?|"
-    r"what (?:should|do|shall) i (?:say|put|answer|write|tell you))\W*$",
+    r"(?:^|[,.;!]\s*)(?:so\s+|and\s+|sorry\W+)?(?:what(?: is it| exactly)?(?: that)? (?:do )?you "
+    r"(?:need|want)(?: from me| me to (?:say|tell you|put|answer|write|type|do))?|"
+    r"what (?:should|do|shall|must) i (?:say|put|answer|write|type|tell you|do)(?: here| there| now)?|"
+    r"what am i (?:supposed|meant|expected) to (?:say|put|answer|write|type|do)(?: here| there| now)?)"
+    r"\W*$",
     re.IGNORECASE,
 )
 
@@ -94,7 +96,8 @@ def asks_to_hear_it_again(text: str) -> bool:
 _WHAT_IS_MEANT = re.compile(
     r"^\W*(?:(?:sorry|sry|so|ok|okay|oh|um|uh|wait|hang on|hmm+)\W+)*"
     r"(?:like|as in|you mean|do you mean|did you mean|meaning|is that|does that mean|"
-    r"are you asking(?: for| about)?|which one|which|what kind of|what sort of|what type of)\b",
+    r"are you asking(?: for| about)?|you(?:'re| are) asking(?: for| about)?|which one|which|"
+    r"what kind of|what sort of|what type of)\b",
     re.IGNORECASE,
 )
 _SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
@@ -130,6 +133,17 @@ _SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
+# An amount said in words ("fifty bucks a month?") is an answer with a rising voice, as a
+# figure is; small numbers stay out ("do you mean one office or all of them?").
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundreds?|thousands?|millions?|grand|lakhs?|"
+    r"crores?|dozen)\b",
+    re.IGNORECASE,
+)
+# A question said without its mark, as a recognizer writes it: "you are asking who will
+# decide is it".
+_TAG_QUESTION = re.compile(r"\b(?:is it|isn'?t it|is that so)\s*$", re.IGNORECASE)
 _LONGEST_CHECK = 12  # words: a longer message says more than a check on the question
 _SHORT_CHECK = 6
 # "Why do you need my phone?", "is my email safe with you?": questions of their own,
@@ -153,7 +167,9 @@ def checks_the_question(text: str, field: str) -> bool:
         return False
     if len(stripped.split()) > _LONGEST_CHECK or any(ch.isdigit() for ch in stripped):
         return False
-    if not stripped.endswith("?") or _ASKS_WHY.search(stripped):
+    if _AMOUNT_WORDS.search(stripped):
+        return False
+    if not (stripped.endswith("?") or _TAG_QUESTION.search(stripped)) or _ASKS_WHY.search(stripped):
         return False
     if set(asked_topics(stripped)) - ({"pricing"} if field == "budget" else set()):
         # "is that in line with what you charge?" when the timeline is asked: a question

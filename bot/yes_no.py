@@ -344,6 +344,13 @@ def _first_clause_answer(text: str) -> YesNo:
     return YesNo()
 
 
+_THAT_TOO = re.compile(
+    r"^\W*(?:and\s+|oh\s+|yes\s+|yeah\s+)?((?:e-?mails?|texts?|sms|text messages|messages|whats ?app|"
+    r"calls?|phone calls?))(?:\s+(?:are|is))?\s+(?:too|as well|also|aswell)\b",
+    re.IGNORECASE,
+)
+
+
 def read_yes_no(text: str) -> YesNo:
     """The answer `text` gives to a yes/no question, if it is one."""
     stripped = text.strip()
@@ -354,6 +361,8 @@ def read_yes_no(text: str) -> YesNo:
     # "Email's fine, as long as it's not every single day": the answer, then its terms.
     stripped = _ON_CONDITION.sub("", stripped) or stripped
     stripped = _POLITE_TAIL.sub("", stripped) or stripped
+    # "Texts too", "emails as well": a yes to that channel, like the one before it.
+    stripped = _THAT_TOO.sub(r"\1 yes", stripped)
     normalized = normalize(stripped)
     found = _kinds(_TOKEN.findall(normalized))
     unknown = sum(1 for kind, _ in found if kind == "unknown")
@@ -362,7 +371,8 @@ def read_yes_no(text: str) -> YesNo:
         return YesNo()
     if unknown > _LOOSE_UNKNOWN or len(found) > _LOOSE_MAX_WORDS:
         return _first_clause_answer(stripped)
-    purposes, unnamed, only = _by_channel(normalized)
+    # "Email's just fine": "just" there says fine, not email alone.
+    purposes, unnamed, only = _by_channel(_JUST_FINE.sub(" ", normalized))
     answer = _polarity(markers)
     if purposes and (answer is None or len(set(purposes.values())) > 1):
         # "just emails" or "emails yes, texts no": each channel's answer is clear.
@@ -374,6 +384,12 @@ def read_yes_no(text: str) -> YesNo:
         unnamed=unnamed,
         only=only,
     )
+
+
+_JUST_FINE = re.compile(
+    r"\b(?:just|only)\s+(?=(?:fine|great|perfect|grand|right|dandy|lovely|ok|okay|good|brilliant)\b)",
+    re.IGNORECASE,
+)
 
 
 def _by_channel(normalized: str) -> tuple[dict[Purpose, bool], Answer | None, bool]:

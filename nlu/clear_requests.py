@@ -32,6 +32,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.interruptions import (
+    ANNOUNCED_QUESTIONS,
     defers,
     has_cue,
     is_question,
@@ -337,6 +338,10 @@ _CONNECT_ME = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|some\s+one|a\s+(?:real\s+|actual\s+|"
     r"live\s+)?(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person|"
     r"a\s+real\s+one)\b|"
+    # "I'd rather go through all that with a person", "prefer to discuss it with a human"
+    r"\b(?:discuss|go(?:ing)?\s+(?:through|over)|run\s+through|sort|deal\s+with|talk\s+about|"
+    r"handle)\b[^.?!]{0,30}?\bwith\s+(?:someone|somebody|a\s+(?:real\s+|actual\s+|live\s+)?"
+    r"(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person)\b|"
     # "just get someone to ring me back", "have somebody call me"
     r"\b(?:get|have|ask|send)\s+(?:someone|somebody|some\s+one|a\s+(?:person|human|rep)|one of "
     r"(?:your|the)\s+(?:team|people|guys|staff))\s+(?:to\s+)?(?:call|ring|phone|contact|get back to)"
@@ -352,8 +357,6 @@ _CONNECT_ME = re.compile(
 _OTHER_PERSON_INTENTS = frozenset({"human_handoff", "talk_to_sales"})
 # "Connect me now" is taken for a goodbye as often as for nothing at all.
 _CONNECT_GUESSES = UNPLACED_INTENTS | {"goodbye"}
-# "I have a few questions" announces questions without asking one yet.
-_QUESTIONS = re.compile(r"\b(?:questions?|qs|qns|q's|queries|query)\b", re.IGNORECASE)
 ANNOUNCED_AS = frozenset(
     {"request_info", "ask_why_needed", "nlu_fallback", "cancel", "book_meeting", "request_demo",
      "greet", "chitchat", "out_of_scope", "affirm"}
@@ -373,7 +376,7 @@ _DEFERRAL_KEPT = frozenset({"skip", "deny", "human_handoff", "talk_to_sales"})
 
 
 def announces_questions(text: str) -> bool:
-    return only_announces(text, _QUESTIONS)
+    return only_announces(text, ANNOUNCED_QUESTIONS)
 
 
 def clear_request(text: str) -> str | None:
@@ -477,9 +480,11 @@ def _asks_for_a_person(text: str) -> bool:
     return not _SOMEONE_ELSE_SPEAKS.search(before)
 
 
+# The one who would speak, just before the words: "my team will speak to someone" (not
+# "we've a glamping site and I'd rather talk to a real person").
 _SOMEONE_ELSE_SPEAKS = re.compile(
     r"\b(?:we|they|he|she|my (?:team|boss|manager|colleague)|our (?:team|staff|people)|"
-    r"the (?:team|staff))\b",
+    r"the (?:team|staff))(?:'d|'ll|'re|'ve)?\s+(?:[\w']+\s+){0,3}$",
     re.IGNORECASE,
 )
 
@@ -586,6 +591,19 @@ def _marketers_topic(ranking: list[dict[str, Any]]) -> str | None:
     return None
 
 
+# Guesses that say little when the message asks one of the common questions.
+# Guesses that say little when the message asks one of the common questions, with the
+# topics each already leads to: a request for information answers what Parley does and
+# what a demo is; an unplaced message's own checks (above) find what comes next.
+_UNPLACED_QUESTION_GUESSES: dict[str, frozenset[str]] = {
+    "nlu_fallback": frozenset({"next_steps"}),
+    "chitchat": frozenset(),
+    "out_of_scope": frozenset(),
+    "inform": frozenset(),
+    "skip": frozenset(),
+    "deny": frozenset(),
+    "request_info": frozenset({"what_it_does", "next_steps", "pricing"}),
+}
 _ASKED_TOPIC_INTENTS = {
     **{t: i for t, i in _TOPIC_INTENTS.items() if t != "bot"},
     "next_steps": "ask_next_steps",
@@ -595,6 +613,26 @@ _ASKED_TOPIC_INTENTS = {
 
 # Topics whose words leave no doubt ("a bot that books demos" asks what it does).
 _NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use"})
+
+
+# Erasing one's own data asked for outright, with the verb: "please remove all my personal
+# data", "delete my details from your system".
+_ERASE_MY_DATA = re.compile(
+    r"\b(?:please\s+|kindly\s+|i want you to\s+|i'?d like you to\s+|can you\s+|could you\s+)?"
+    r"(?:delete|erase|remove|wipe|purge|destroy|get rid of)\s+(?:all\s+(?:of\s+)?)?(?:my|our)\s+"
+    r"(?:personal\s+|contact\s+)?(?:data|details|information|info|records?|profile|contact details)\b",
+    re.IGNORECASE,
+)
+# Stopping marketing weighed, not asked for: "whether to unsubscribe or not", "I might opt
+# out later".
+_UNDECIDED_OPT_OUT = re.compile(
+    r"\b(?:whether|if)\s+(?:or not\s+)?(?:to|i should|i'?ll|i will|i want to|we should)\s+"
+    r"(?:\w+\s+)?(?:unsubscribe|opt(?:-| )?out)\b|"
+    r"\b(?:decid\w*|thinking (?:about|of)|consider\w*|wondering|deciding)\b[^.?!]{0,25}?"
+    r"\b(?:unsubscrib\w*|opt(?:-| )?out|opting out)\b|"
+    r"\b(?:might|may|could)\s+(?:\w+\s+)?(?:unsubscribe|opt(?:-| )?out)\b",
+    re.IGNORECASE,
+)
 
 
 def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
@@ -736,6 +774,21 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         return "goodbye"
     if intent == "thank" and not _THANKS_WORDS.search(text):
         return "nlu_fallback"  # "qwv nnx" is no thanks, however DIET placed it
+    if (
+        intent not in (REQUEST_ERASURE, "request_data")
+        and (asked := _ERASE_MY_DATA.search(text)) is not None
+        and not _NEGATION.search(text[: asked.start()])
+        and not is_question(text)
+    ):
+        # "Last spring I left my contact for a demo, but the company has closed. Please
+        # remove all my personal data": the demo is the story, the erasure the request.
+        return REQUEST_ERASURE
+    if intent == "opt_out" and _UNDECIDED_OPT_OUT.search(text):
+        # "Before I decide whether to unsubscribe, I'd like to see what you have about me":
+        # not decided yet, so nothing is withdrawn; what they ask for now is answered.
+        if is_data_subject_request(text):
+            return "request_data"
+        return clear_request(text) or "nlu_fallback"
     if _only_thanks(text, intent):
         return "thank"
     if _FAREWELL_ALONE.fullmatch(text.strip()):
@@ -794,7 +847,7 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     if _MUST_I.search(text):
         # "do I have to give that?" asks, it does not refuse: the answer says it's optional.
         return None if intent == "ask_why_needed" else "ask_why_needed"
-    if intent in ANNOUNCED_AS and announces_questions(text):
+    if intent in ANNOUNCED_AS and announces_questions(text) and not _asks_for_a_person(text):
         return ASK_CAPABILITIES  # answered with an invitation to ask (actions/help.py)
     if intent == "nlu_fallback" and (
         _INTEGRATION.search(text)
@@ -935,6 +988,21 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         # Deleting someone's data is asked for in words that say so; "I'm wanting to see
         # how your system works" is not such a request, whatever DIET guessed.
         return _any_request(text) or "nlu_fallback"
+    if (
+        intent in _UNPLACED_QUESTION_GUESSES
+        and is_question(text)
+        and not is_data_subject_request(text)
+        and not _asks_for_a_person(text)
+        and len(topics := asked_topics(text)) == 1
+        and topics[0] not in _UNPLACED_QUESTION_GUESSES[intent]
+        # "looking around for a chatbot for our website": a bot named is no question about
+        # this one (_BOT_CHALLENGE above finds those)
+        and topics[0] != "bot"
+    ):
+        # "we use odoo for everything, so my question is if your system can work with it",
+        # "is the number of our staff really important": one of the common questions, in
+        # words DIET missed.
+        return _ASKED_TOPIC_INTENTS.get(topics[0])
     return None
 
 

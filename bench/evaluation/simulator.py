@@ -35,9 +35,10 @@ ASK_KINDS: dict[str, str] = {
     "utter_ask_lookup_address": "email",
 }
 YES_NO_KINDS = frozenset({"summary", "consent_email", "consent_sms", "erasure", "offer"})
-# The bot saying it did not get a qualifying answer, or asking which of two it was: the
-# question comes again with its options as buttons.
-NOT_UNDERSTOOD = frozenset({"utter_qualify_not_understood", "utter_ask_authority_not_you"})
+# The bot saying it did not get a qualifying answer: the question comes again with its
+# options as buttons. (Asked again in other words, "which of two was it?", counts too: see
+# _option_after_not_understood.)
+NOT_UNDERSTOOD = frozenset({"utter_qualify_not_understood"})
 # Which option a person picks for what they meant, by the option's words (marketers edit
 # the titles in the studio, so they are matched loosely).
 OPTION_WORDS: dict[str, dict[str, str]] = {
@@ -311,7 +312,10 @@ class Player:
     def _option_after_not_understood(self, kind: str, heard: list[BotMessage]) -> str | None:
         """Not understood and shown the options: a person presses the one they meant,
         unless the persona's author wrote other words for a second try."""
-        if kind not in OPTION_WORDS or not any(n in NOT_UNDERSTOOD for m in heard for n in m.names):
+        asked_again = self._times.get(kind, 0) > 0
+        if kind not in OPTION_WORDS or not (
+            asked_again or any(n in NOT_UNDERSTOOD for m in heard for n in m.names)
+        ):
             return None
         meant = self.persona.expect.get(kind)
         if not isinstance(meant, str) or len(self.persona.says.get(kind, ())) > self._times.get(

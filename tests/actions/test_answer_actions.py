@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import (
     START_BUTTONS,
     ActionAnswer,
+    ActionChitchat,
     conversation_stage,
     field_asked_about,
     integrations_answer,
@@ -461,3 +462,14 @@ async def test_demo_asked_for_after_a_handoff_is_booked(settings: Settings) -> N
     dispatcher = CollectingDispatcher()
     events = await ActionAnswer(settings=settings).run(dispatcher, t, DOMAIN)
     assert events == [{"event": "followup", "name": "action_start_booking", "timestamp": None}]
+
+
+async def test_small_talk_said_again_never_gets_the_same_words_twice(settings: Settings) -> None:
+    said_again = "Owner, groomer, receptionist, dogsbody... Owner, let's say"
+    first = [user(said_again, "chitchat"), bot("utter_chitchat")]
+    [again] = await said(
+        ActionChitchat(settings=settings), tracker([*first, user(said_again, "chitchat")])
+    )
+    assert again["response"] == "utter_answer_again"
+    [plain] = await said(ActionChitchat(settings=settings), tracker([user("lol", "chitchat")]))
+    assert plain["response"] == "utter_chitchat"

@@ -494,7 +494,8 @@ async def test_a_bare_no_to_who_decides_is_narrowed_once_then_set_aside(
     slots, said = await _validate(
         store, settings, "no", "qual_authority", contact_id=contact_id, intent="deny"
     )
-    assert said == ["utter_ask_authority_not_you"]
+    # Asked again in its follow-up wording (a say, or looking into it), as one question.
+    assert said == [] and slots["qual_follow_up"] == "not_the_decider"
     assert slots["requested_slot"] == "qual_authority" and "qual_authority" not in slots
     assert "authority" not in store.leads.qualification(contact_id)
     # The button answers it.
@@ -711,5 +712,33 @@ async def test_an_answer_to_follow_up_with_the_demo_in_passing_is_no_request(
         store, settings, said, "qual_authority", contact_id=contact_id, intent="request_demo"
     )
     # Asked what their own part is, not taken off to the booking mid-question.
-    assert spoken == ["utter_ask_authority_not_you"]
+    assert spoken == [] and slots["qual_follow_up"] == "not_the_decider"
     assert "qual_authority" not in slots or slots["qual_authority"] is None
+
+
+async def test_a_budget_not_known_without_a_price_hears_the_price_then_the_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store, settings, "dont know what these cost", "qual_budget", contact_id=contact_id
+    )
+    assert said == ["utter_pricing"]
+    assert slots["requested_slot"] == "qual_budget" and "qual_budget" not in slots
+
+
+async def test_the_follow_up_wording_lasts_one_question(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, _ = await _validate(
+        store,
+        settings,
+        "I influence the decision",
+        "qual_authority",
+        contact_id=contact_id,
+        qual_follow_up="not_the_decider",
+        qual_attempts=1,
+    )
+    assert slots["qual_authority"] == "influences"
+    assert slots["qual_follow_up"] is None

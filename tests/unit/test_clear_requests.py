@@ -858,3 +858,53 @@ def test_a_withdrawal_inside_a_longer_message_is_an_opt_out(said: str) -> None:
 )
 def test_when_to_be_contacted_is_no_opt_out(said: str) -> None:
     assert corrected_intent(said, "nlu_fallback", []) != "opt_out"
+
+
+def test_stopping_marketing_weighed_is_no_withdrawal() -> None:
+    said = (
+        "since then I receive emails from you every two weeks. Before I decide whether to "
+        "unsubscribe or not, I would like to see what information you actually have about me."
+    )
+    assert corrected_intent(said, "opt_out", []) == "request_data"
+    assert corrected_intent("please unsubscribe me", "opt_out", []) is None
+
+
+def test_erasing_ones_data_asked_for_outright_beats_a_demo_in_the_story() -> None:
+    said = (
+        "Hello. Last spring I left my contact in your chat for a demo, but our company has "
+        "closed since. Please remove all my personal data from your system."
+    )
+    assert corrected_intent(said, "request_demo", []) == "request_erasure"
+    assert corrected_intent("I do not want you to delete my details", "request_demo", []) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I would really prefer to discuss that with a person.",
+        "ah i'd rather go through all that with a person if it's all the same to you",
+        "we've a glamping site near the skelligs and i'd much rather talk to a real person about "
+        "this if there's one about, no offence to yourself",
+    ],
+)
+def test_a_person_asked_for_in_roundabout_words(said: str) -> None:
+    assert corrected_intent(said, "skip", []) == "human_handoff"
+
+
+@pytest.mark.parametrize(
+    ("said", "guess", "intent"),
+    [
+        (
+            "we use odoo for everything the crm the website the invoices so my question is if your "
+            "system can work together with odoo",
+            "inform",
+            "ask_integrations",
+        ),
+        ("sorry po is the number of our staff really important for the system", "request_info",
+         "ask_why_needed"),
+        ("okay and after this call somebody from your company will contact me or i must write to "
+         "you", "inform", "ask_next_steps"),
+    ],
+)  # fmt: skip
+def test_a_common_question_in_words_diet_missed(said: str, guess: str, intent: str) -> None:
+    assert corrected_intent(said, guess, []) == intent

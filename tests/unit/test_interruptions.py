@@ -571,3 +571,33 @@ def test_a_refusal_in_shorthand_or_a_sign(text: str) -> None:
 def test_just_qs_wants_no_details() -> None:
     assert wants_no_details("just qs 👍")
     assert not refuses_outright("Pat")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i'm wondering if your system can reply to the messages of our students at night",
+        "i just wanted to know what are the charges for this is it monthly basis or yearly basis",
+        "we use odoo for everything so my question is if your system can work with odoo",
+        "sorry po is the number of our staff really important for the system",
+    ],
+)
+def test_questions_said_without_their_question_mark(said: str) -> None:
+    assert is_question(said)
+    assert not is_question("my question is answered thanks")
+
+
+def test_an_answer_goes_on_after_a_check_on_it() -> None:
+    said = "Owner, groomer, receptionist, dogsbody... sorry, is one enough? Owner, let's say"
+    assert not is_question(said)
+
+
+def test_driving_as_the_reason_for_help_is_no_leaving() -> None:
+    assert not leaves_for_now("Learners message me and I can't reply while I'm driving")
+    assert leaves_for_now("sorry i'm driving, talk later")
+
+
+def test_wanting_to_know_about_the_question_asked_is_no_refusal_of_details() -> None:
+    said = "Before I go on, am I talking to a computer now? I'd just like to know where I stand."
+    assert not wants_no_details(said)
+    assert wants_no_details("I just want to know the price")

@@ -1713,3 +1713,19 @@ def test_corrections_and_places_after_an_answer(
 def test_digits_misheard_as_words_beside_a_spoken_oh() -> None:
     said = "oh eight six two two to four won for oh"
     assert read_message(said, region="IE", requested="phone").values == {"phone": "+353862224140"}
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("chinedu okafor my people call me cn but chinedu okafor is the full name", "chinedu okafor"),
+        ("it's renee gutierrez renee with two e's at the end my mom was very particular",
+         "renee gutierrez"),
+        ("Zoe Hart, Zoe with an e", "Zoe Hart"),
+        ("Ann Lee with an e at the end", "Ann Lee"),
+    ],
+)  # fmt: skip
+def test_a_name_with_a_remark_on_what_people_call_them_or_how_it_is_written(
+    said: str, name: str
+) -> None:
+    assert read_message(said, region=None, requested="name").values == {"name": name}

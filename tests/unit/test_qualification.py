@@ -8,6 +8,7 @@ import pytest
 from bot.qualification import (
     DEFAULT_CONFIG,
     NOT_THE_DECIDER,
+    PRICE_NOT_KNOWN,
     Answer,
     QualificationConfigError,
     load_qualification_config,
@@ -1954,3 +1955,84 @@ def test_lakh_as_it_is_often_typed(said: str, band: str | None) -> None:
 )
 def test_a_southern_place_named_places_the_summer(said: str, band: str) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 6)).value == band
+
+
+# ------------------------------------------------- answers from new authors (2026-12-06)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["dont know what these cost", "depends what it costs really", "it depends on your pricing"],
+)
+def test_a_budget_not_known_for_want_of_a_price_hears_the_price_first(said: str) -> None:
+    assert read_answer("budget", said) == Answer(None, follow_up=PRICE_NOT_KNOWN)
+    assert read_answer("budget", "no idea").declined  # not knowing, with no price asked
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        (
+            "Glenn would tell you he's the boss, bless him, but he's already told me to pick "
+            "whatever I want and he'll sign the check. So it's my decision, really.",
+            "decides",
+        ),
+        (
+            "our vice president signs off but she asked me to find something so i'll be "
+            "recommending",
+            "influences",
+        ),
+        ("i only will decide it is my own clinic", "decides"),
+        ("it is my own clinic", "decides"),
+    ],
+)
+def test_who_decides_said_at_the_end_of_a_story_or_in_other_word_orders(
+    said: str, authority: str
+) -> None:
+    assert read_answer("authority", said).value == authority
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("twelve people with four doctors", "11-50"),
+        ("12 people including 4 doctors", "11-50"),
+        ("3 partners with 20 staff", "11-50"),
+        ("Fourteen architects, three technicians, and Morag, who runs the office.", "11-50"),
+        (
+            "total teaching and non teaching staff is around sixty five and students are about "
+            "eighteen hundred this year",
+            "51-200",
+        ),
+    ],
+)
+def test_head_counts_of_some_of_the_staff_kinds_of_staff_and_people_served(
+    said: str, size: str
+) -> None:
+    assert read_answer("company_size", said).value == size
+
+
+def test_rupees_are_the_callers_own_and_a_bare_sum_far_from_the_dollar_is_asked_again() -> None:
+    # PKR 15 lakh is about $5,400 a year; INR 15 lakh about $18,000.
+    assert read_answer("budget", "maybe fifteen lakh rupees per year", None, "PK").value == "1k_10k"
+    assert (
+        read_answer("budget", "maybe fifteen lakh rupees per year", None, "IN").value == "10k_50k"
+    )
+    # "Around 800k" from Lagos: naira or dollars are bands apart.
+    assert read_answer("budget", "Around 800k.", None, "NG") == Answer(None)
+    assert read_answer("budget", "Around 800k.", None, "US").value == "over_50k"
+    assert read_answer("budget", "5000 dollars a year", None, "NG").value == "1k_10k"
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("Honestly I cannot say a date right now.", None),
+        ("No, honestly, I'll leave it for today. Thanks anyway.", None),
+        ("Whenever suits, I'm not in a rush", None),
+        ("Now is that anywhere near what y'all charge, or am I way off?", None),
+        ("now would be good", "now"),
+    ],
+)
+def test_now_and_today_that_name_no_time(said: str, timeline: str | None) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 6)).value == timeline

@@ -89,3 +89,21 @@ def test_answers_and_questions_about_the_question_ask_no_topic(text: str) -> Non
 )
 def test_more_questions_in_their_own_words(said: str, topic: str) -> None:
     assert asked_topics(said) == [topic]
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("Straight question before I book: is this an LLM I'm chatting with, and if so, is what "
+         "I type going into its training data?", ["bot", "data_use"]),
+        ("I'm wondering whether the things people type in here get read by your staff?",
+         ["data_use"]),
+        ("Say I'm keen after this, what's the go? Do I sign up online or does someone give me a "
+         "bell?", ["next_steps"]),
+        ("If a customer uses the chat, why would it require their phone number?", ["why_needed"]),
+        ("i'm wondering if your system can reply to the messages of our students at night",
+         ["what_it_does"]),
+    ],
+)  # fmt: skip
+def test_questions_in_other_words(text: str, topics: list[str]) -> None:
+    assert asked_topics(text) == topics

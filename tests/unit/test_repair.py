@@ -121,3 +121,15 @@ def test_asking_what_to_answer_asks_for_other_words(said: str) -> None:
 
 def test_what_a_product_needs_is_no_request_for_other_words() -> None:
     assert not asks_to_rephrase("what do you need to set it up on our site?")
+
+
+def test_what_to_put_asked_in_other_words() -> None:
+    assert asks_to_rephrase("Sorry, I'm not great at these things. What is it you need me to put?")
+    assert asks_to_rephrase("what am I supposed to type here?")
+    assert not asks_to_rephrase("what do you need my email for?")
+
+
+def test_a_check_said_without_its_mark_and_an_amount_said_with_one() -> None:
+    assert checks_the_question("you are asking who will decide is it", "authority")
+    assert not checks_the_question("Maybe fifty bucks a month?", "budget")
+    assert checks_the_question("per month or per year?", "budget")

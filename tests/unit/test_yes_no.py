@@ -574,3 +574,8 @@ def test_no_need_in_malay() -> None:
 def test_a_shown_word_said_again_spelt_otherwise(said: str, correction: Correction | None) -> None:
     shown: dict[LeadField, str] = {"name": "Ana Carvalho", "company": "Brightwel Dental"}
     assert respelt_detail(said, shown) == correction
+
+
+def test_just_fine_is_no_only() -> None:
+    assert not read_yes_no("Email's just fine.").only
+    assert read_yes_no("just email is fine").only
