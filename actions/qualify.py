@@ -288,10 +288,14 @@ class ValidateQualifyForm(QualificationBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events = await self._validate(dispatcher, tracker)
-        if tracker.get_slot(QUAL_FOLLOW_UP) and not any(
-            e.get("event") == "slot" and e.get("name") == QUAL_FOLLOW_UP for e in events
+        if (
+            events  # none: a rule answers the message, and the same question follows
+            and tracker.get_slot(QUAL_FOLLOW_UP)
+            and not any(
+                e.get("event") == "slot" and e.get("name") == QUAL_FOLLOW_UP for e in events
+            )
         ):
-            # The follow-up wording is for the one question after the answer it narrows.
+            # The follow-up wording is for the question after the answer it narrows.
             events.append(SlotSet(QUAL_FOLLOW_UP, None))
         return events
 

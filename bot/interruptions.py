@@ -160,7 +160,8 @@ _LEAD_IN = re.compile(
     r"actually|right|alright|look|listen|wait|hang on|hold on|excuse me|one more thing|quick question|"
     r"first|but first|before that|before this|one thing|first of all|"
     r"before (?:we|i) (?:go on|continue|carry on|start|go any further)|"
-    r"just wondering|i was wondering|po|ma'am|sir|madam|please|pls)\b[\s,.:;-]*)+",
+    r"just wondering|i was wondering|po|ma'am|sir|madam|please|pls|one question|a question|"
+    r"another question|one more question)\b[\s,.:;-]*)+",
     re.IGNORECASE,
 )
 
@@ -234,12 +235,23 @@ def is_question(text: str) -> bool:
     # kept": a question after a condition, or asked indirectly.
     if _CONDITION_THEN_ASKS.match(stripped) or _ASKS_INDIRECTLY.search(stripped):
         return True
+    if _ASKED_IN_ANOTHER_LANGUAGE.search(stripped):
+        return True
     # "ur not gonna spam me right? what do u do w my number": a later clause asks.
     return any(
         _ASKING_LATER.match(clause.strip()) for clause in re.split(r"[.?!;,]+", stripped)[1:]
     )
 
 
+# A question asked in the speaker's own language, around English words: "yeh WhatsApp ke
+# saath connect ho jaata hai kya", "bot po ba kayo", "est-ce que ça marche avec Google".
+_ASKED_IN_ANOTHER_LANGUAGE = re.compile(
+    r"\bkya\s*(?:hai|hoga|hain)?\s*(?:\?|[.!]*$)|\bkya (?:hoga|karta|karte|milega)\b|\b(?:kitna|kitne|kaise|kab|kyun|"
+    r"kyon)\b|\b(?:po )?ba (?:kayo|ito|yan|iyan|kayo)\b|\bba\s*[?.!]*$|\b(?:magkano|paano|bakit)\b|"
+    r"\best-ce que?\b|\b(?:combien|pourquoi)\b|¿|\b(?:cu[aá]nto|c[oó]mo|por qu[eé]|cu[aá]ndo)\b|"
+    r"\b(?:quanto|ser[aá] que)\b",
+    re.IGNORECASE,
+)
 _CONDITION_THEN_ASKS = re.compile(
     # "grand, and say I wanted to go ahead, what happens then": a word of reply may come first
     r"^\W*(?:(?:grand|great|ok|okay|right|alright|lovely|cool|perfect|fine|sure|thanks)\W+)?"
@@ -256,6 +268,9 @@ _ASKS_INDIRECTLY = re.compile(
     r"\b(?:can|could|would|will) you (?:tell|show|explain(?: to)?|walk)(?: me| us)?\b[^.?!]{0,25}?"
     r"\b(?:what|how|who|whether|which|why|when)\s+(?:[\w']+\s+){0,2}?"
     r"(?:it|this|you|your|parley|the (?:bot|tool|thing|product|software))\b|"
+    # "Kindly confirm if leads can be pushed there directly"
+    r"\b(?:kindly |please |pls )?(?:confirm|let me know|lemme know|tell me|advise)(?: me| us)? "
+    r"(?:if|whether|what|how|when|where)\b|"
     # Said without its question mark: "i'm wondering if your system can reply at night",
     # "so my question is if your system can work with odoo", "what I'm asking is whether".
     r"\b(?:i'?m|i am|we'?re|we are|i was|we were)\s+(?:just\s+)?wondering\s+(?:if|whether|what|how|why|"
@@ -343,13 +358,22 @@ _MARKETING = re.compile(
 )
 
 
+# The refusal bears on the marketing it names: "I'd rather not get texts", "no more emails
+# please", "emails no thanks"; not "in planting season the WhatsApp never stops".
+_REFUSES_MARKETING = re.compile(
+    rf"{_REFUSAL.pattern}(?:\W+[\w']+){{0,3}}?\W+{_MARKETING.pattern}|"
+    rf"{_MARKETING.pattern}\W*(?:no|nope|nah|not for me|not please|not thanks)\b",
+    re.IGNORECASE,
+)
+
+
 def states_opt_out(text: str) -> bool:
     """Whether the words themselves ask to stop marketing ("don't stop the demo" does not).
 
     Either a plain opt-out phrase ("unsubscribe", "stop texting me") or a refusal that
     names marketing ("I'd rather not get texts from you").
     """
-    return has_cue("opt_out", text) or bool(_REFUSAL.search(text) and _MARKETING.search(text))
+    return has_cue("opt_out", text) or bool(_REFUSES_MARKETING.search(text))
 
 
 # A clause that asks something: "and what does it cost".

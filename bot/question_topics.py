@@ -29,7 +29,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|(?:is it|it'?s|billed|charged|pay|"
         r"paid) per (?:seat|user|month|conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
         r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|(?:is it|it'?s not|isn'?t it|it "
-        r"isn'?t) free)\b",
+        r"isn'?t) free|"
+        # asked in the speaker's own language: French, Spanish, Portuguese, Hindi, Tagalog
+        r"combien|co[uû]te|tarifs?|cu[aá]nto (?:cuesta|vale|cobran)|precios?|quanto (?:custa|cobra)|"
+        r"pre[cç]os?|kitna|kitne (?:ka|ki|mein|me)|magkano|presyo|bayad)\b",
         re.I,
     ),
     "integrations": re.compile(
@@ -39,10 +42,14 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         # "do leads from your chat land in our CRM", "can it work together with our system"
         r"lands? (?:in|into)|(?:go|goes|feed|feeds|push|pushes|flow|flows) (?:straight )?into|"
         r"work together with|link\w* (?:up )?(?:with|to|into)|copy[- ]?past\w*|"
+        r"(?:push|pushed|pushes|sync|synced|sent|send) (?:there|(?:straight |directly )?(?:to|into|over to) "
+        r"(?:our|my|the) (?:crm|system|tool|software|calendar))|"
         # "can it pick up leads directly from IndiaMART": a source it would read from
         r"(?:pick|pull|import|fetch|grab|bring)\w*\s+(?:up\s+|in\s+)?(?:the\s+|our\s+)?(?:leads|enquiries|"
         r"inquiries|contacts|orders|bookings|messages)\s+(?:directly\s+|automatically\s+|straight\s+)?from|"
-        r"(?:our|my) (?:booking|ordering|crm|pos|point of sale|practice management) (?:system|software|tool))\b",
+        r"(?:our|my) (?:booking|ordering|crm|pos|point of sale|practice management) (?:system|software|tool)|"
+        r"marche avec|fonctionne avec|funciona (?:con|com)|ke saath (?:connect|chal|kaam)|connect ho|"
+        r"gumagana (?:ba )?sa|konektado sa)\b",
         re.I,
     ),
     "data_use": re.compile(
@@ -67,7 +74,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"real person|a human|person typing|real human|live person|actual person|real people|"
         r"(?:nobody|no one|anyone|someone|somebody) (?:actually |really )?(?:there|typing|real)|"
         r"(?:r|are|is) (?:u|you|ya|this|it) (?:a )?(?:human|real|person|bot|robot|ai|machine)|chat ?gpt|"
-        r"an? llm|an? (?:large )?language model)\b",
+        r"an? llm|an? (?:large )?language model|"
+        r"bot (?:po )?ba|tao (?:po )?ba|un robot|une? (?:vraie|vrai) personne|un humain|"
+        r"eres (?:un )?(?:bot|robot|humano|persona)|persona real|(?:é|e) (?:um )?rob[oô]|pessoa de verdade|"
+        r"(?:asli|koi) (?:insaan|aadmi|insan))\b",
         re.I,
     ),
     "next_steps": re.compile(
@@ -83,6 +93,7 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:call|ring|contact|reach|get back|get in touch|"
         r"email|phone|follow up)\w*|"
         r"(?:get|getting|come|coming) back to (?:me|us|people|ppl)|hear back|hear from|"
+        r"what(?:'s| is| will| would)? (?:actually |really |exactly )?(?:going to |gonna )?happen\b|"
         # "somebody from your company will contact me or must I write to you", "what's the
         # go", "do I sign up online or does someone give me a bell"
         r"(?:someone|somebody|anyone|a person|your (?:team|company|people|staff))\b(?:\s+[\w']+){0,4}?\s+"
@@ -90,6 +101,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"get in touch|follow up)|(?:do|should|must|shall) i (?:\w+ )?(?:sign up|write to you|contact you|"
         r"call you|email you|book)|what'?s the go|what comes (?:after|next)|"
         r"give (?:me|us) a (?:bell|call|ring|buzz|shout)|"
+        r"(?:ke baad|uske baad|iske baad) kya hoga|kya hoga|koi call karega|qu'est-ce qui se passe|"
+        r"quelqu'un va m'appeler|(?:me|nos) van a llamar|qu[eé] pasa despu[eé]s|o que acontece depois|"
+        r"(?:v[aã]o|vai) me ligar|ano (?:po )?(?:ang )?(?:susunod|mangyayari)|"
         r"how (?:long|soon|fast|quickly)\b(?:\s+\w+){0,6}?\s+(?:hear|get back|contact|call|"
         r"respond|reply|touch|until|before|till)\w*|"
         r"when (?:will|would|do|does|can|should) (?:i|someone|somebody|you|your \w+)\b"
@@ -121,12 +135,19 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "why_needed": re.compile(
         r"\b(?:why (?:do|would|did|does|are)? ?(?:you|u|ya) (?:need|want|ask|require|asking)|"
+        r"how come (?:you|u|ya) (?:need|want|ask)|"
         r"why (?:is|are|'s) (?:my |the |an? |your )?\w+ (?:needed|necessary|neccesary|required|"
         r"important|relevant)|what (?:do|would|'d|did) (?:you|u) (?:need|want) (?:my |an? |the |it |"
         r"that |this )?\w* ?for|what'?s (?:my|the) (?:\w+ ){1,2}got to do with|"
         r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|wants?|necessary|neccesary|requires?|required|matters?|asking|"
         r"ask)|"
         r"(?:really|actually|even) (?:needed|necessary|neccesary|required)|"
+        # "do you actually need a mobile number?"
+        r"do (?:you|u|ya) (?:actually |really |even |definitely |absolutely )?need (?:my |an? |the |your )?"
+        r"(?:\w+ )?(?:number|phone|mobile|cell|e-?mail|address|name|details|company|budget)|"
+        r"pourquoi (?:vous avez|avez-vous|tu as) besoin|por qu[eé] (?:necesitan?|quieren?)|"
+        r"para qu[eé] (?:necesitan?|quieren?|sirve)|pra que|para que serve|kyun chahiye|kis liye|"
+        r"bakit (?:po )?(?:kailangan|nyo kailangan)|"
         # "is the number of our staff really important for the system"
         r"(?:is|are) (?:the|my|our|your) (?:[\w']+ ){0,4}?(?:really |actually |so )?(?:important|necessary|"
         r"needed|required|relevant)|does (?:it|that) (?:really )?matter|"
@@ -151,6 +172,9 @@ _WONDERS = re.compile(
     r"(?:don'?t|do not|dont) want (?:my|our|me) (?:\w+ )?(?:sold|shared|passed|spammed|"
     r"on (?:a|every|some) \w+ list))",
     re.I,
+)
+_CONNECTING = re.compile(
+    r"\b(?:works?|working) (?:on|with|in)\b|\bconnect|\bintegrat|\bplugs?\b", re.I
 )
 _SENTENCE = re.compile(r"[^?.!]+(?:\?+|[.!]+|$)")
 # "how much is it and does it work with Shopify?": two questions in one sentence.
@@ -193,6 +217,14 @@ def asked_topics(text: str) -> list[str]:
     topics: list[str] = []
     for sentence in question_sentences(text):
         named = [topic for topic, words in _TOPIC_WORDS.items() if words.search(sentence)]
+        if (
+            set(named) == {"integrations", "what_it_does"}
+            and _CONNECTING.search(sentence)
+            and re.search(rf"\b(?:{_TOOLS})\b", text, re.I)
+        ):
+            # "Most reach us on WhatsApp. Does your product work on those, or is it only for
+            # websites?" (not "what does Parley do that HubSpot's chat doesn't?")
+            named = ["integrations"]
         if "why_needed" in named:
             # "why should I tell a bot my budget": the reason for the detail is asked, the
             # bot or the spam only mentioned.

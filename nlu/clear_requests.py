@@ -94,7 +94,8 @@ REQUEST_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 _ASKS_WHAT_HAPPENS = re.compile(
-    r"\W*(?:(?:and|so|but|ok|okay|also)\W+)*(?:what|how)\b[^?]{0,40}\b(?:happens?|go through|"
+    r"\W*(?:(?:and|so|but|ok|okay|also|first|first of all|hmm+|um+|sorry|wait|quick question|"
+    r"before (?:we|i) (?:start|begin|go on|carry on|do that|book))\W+)*(?:what|how)\b[^?]{0,40}\b(?:happens?|go through|"
     r"cover|involve|works?|look like|long)\b",
     re.IGNORECASE,
 )
@@ -250,7 +251,12 @@ _BOT_CHALLENGE = re.compile(
     r"(?:person|human|bot|robot|machine|computer|ai|recording)\b|"
     r"\bare you (?:a |an )?(?:real|human|bot|robot|machine|computer|ai|person|actual person)\b|"
     r"\bis (?:this|that) (?:a |an )?(?:bot|robot|real person|human|machine|computer|ai)\b"
-    r"(?!\s+(?:that|which|for|to|i|we|you)\b)",
+    r"(?!\s+(?:that|which|for|to|i|we|you)\b)|"
+    # In the speaker's own language: "bot po ba kayo or tao?", "je parle à un robot ou à une
+    # vraie personne?", "¿eres un bot?", "é um robô?", "aap asli insaan ho"
+    r"\bbot (?:po )?ba\b|\btao (?:po )?ba\b|\b(?:je parle|c'est|vous êtes|t'es|tu es) (?:à |a )?un robot\b|"
+    r"\beres (?:un )?(?:bot|robot|humano|persona real)\b|\b(?:é|e|você é|vc é) (?:um )?rob[oô]\b|"
+    r"\b(?:asli|real) (?:insaan|insan|aadmi)\b",
     re.IGNORECASE,
 )
 # "Just calling about your marketing software", "I want to know more about your program":
@@ -594,7 +600,7 @@ def _marketers_topic(ranking: list[dict[str, Any]]) -> str | None:
 # Guesses that say little when the message asks one of the common questions.
 # Guesses that say little when the message asks one of the common questions, with the
 # topics each already leads to: a request for information answers what Parley does and
-# what a demo is; an unplaced message's own checks (above) find what comes next.
+# what it costs; an unplaced message's own checks (above) find what comes next.
 _UNPLACED_QUESTION_GUESSES: dict[str, frozenset[str]] = {
     "nlu_fallback": frozenset({"next_steps"}),
     "chitchat": frozenset(),
@@ -602,7 +608,7 @@ _UNPLACED_QUESTION_GUESSES: dict[str, frozenset[str]] = {
     "inform": frozenset(),
     "skip": frozenset(),
     "deny": frozenset(),
-    "request_info": frozenset({"what_it_does", "next_steps", "pricing"}),
+    "request_info": frozenset({"what_it_does", "pricing"}),
 }
 _ASKED_TOPIC_INTENTS = {
     **{t: i for t, i in _TOPIC_INTENTS.items() if t != "bot"},
@@ -612,9 +618,14 @@ _ASKED_TOPIC_INTENTS = {
 
 
 # Topics whose words leave no doubt ("a bot that books demos" asks what it does).
-_NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use"})
+_NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use", "why_needed"})
 
 
+_LEAVES_ONE_OUT = re.compile(
+    r"\b(?:leave|keep)\s+(?:the|my|that|this|it)\s*(?:phone|number|mobile|cell|e-?mail|company|role|"
+    r"job title|title|name|address|one)?\s*(?:number\s+)?(?:off|out|blank|empty)\b",
+    re.IGNORECASE,
+)
 # Erasing one's own data asked for outright, with the verb: "please remove all my personal
 # data", "delete my details from your system".
 _ERASE_MY_DATA = re.compile(
@@ -670,7 +681,7 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     ):
         # "does it work with wordpress because that's what my site is on", taken for a
         # question about what it does: the question's own words name its topic.
-        named = _TOPIC_INTENTS[topics[0]]
+        named = _ASKED_TOPIC_INTENTS[topics[0]]
         if named != final:
             return named
     if (
@@ -821,7 +832,10 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     if (
         (
             intent in ("request_demo", "book_meeting")
-            or (intent == "nlu_fallback" and _MEETING_NAMED.search(text))
+            or (
+                intent in ("nlu_fallback", "request_info", "ask_capabilities", "greet")
+                and _MEETING_NAMED.search(text)
+            )
         )
         and _ASKS_WHAT_HAPPENS.match(text)
         and is_question(text)
@@ -841,6 +855,9 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         # "come again?" is no yes to a consent question, "you've lost me" no goodbye: the
         # fallback says it again, or in other words.
         return None if intent == "nlu_fallback" else "nlu_fallback"
+    if intent == "cancel" and _LEAVES_ONE_OUT.search(text):
+        # "Could I leave the phone off? It's the family one": that detail, not the whole.
+        return "skip"
     if intent not in _DEFERRAL_KEPT and defers(text):
         # "can we leave that for the demo?" puts the question off; it asks for no demo.
         return "skip"

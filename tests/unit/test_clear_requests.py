@@ -509,7 +509,7 @@ def test_a_meeting_asked_for_in_plain_words_is_one() -> None:
     ) == ("book_meeting")
     seen_live = "We're evaluating a few chat tools and I'd love to see yours live before we decide."
     assert corrected_intent(seen_live, "request_info", []) == "request_demo"
-    assert corrected_intent("what happens on the demo?", "request_info", []) is None
+    assert corrected_intent("what happens on the demo?", "request_info", []) == "ask_next_steps"
 
 
 def test_what_happens_on_a_demo_asks_about_it_and_works_together_asks_about_integrations() -> None:
@@ -908,3 +908,32 @@ def test_a_person_asked_for_in_roundabout_words(said: str) -> None:
 )  # fmt: skip
 def test_a_common_question_in_words_diet_missed(said: str, guess: str, intent: str) -> None:
     assert corrected_intent(said, guess, []) == intent
+
+
+@pytest.mark.parametrize(
+    ("said", "guess", "intent"),
+    [
+        ("Wait lang po, bot po ba kayo or tao? Hehe, just curious po", "ask_capabilities",
+         "bot_challenge"),
+        ("Pis là, je parle à un robot ou à une vraie personne?", "human_handoff", "bot_challenge"),
+        ("Ek cheez batao, yeh WhatsApp Business ke saath connect ho jaata hai kya? Hamare saare "
+         "buyers WhatsApp pe hi hain.", "inform", "ask_integrations"),
+        ("achha ji yeh sab ke baad kya hoga koi call karega ya email aayega", "request_info",
+         "ask_next_steps"),
+        ("before we start what actually happens at one of these demo things", "request_demo",
+         "ask_next_steps"),
+        ("hmm what's the phone number for exactly? can't we just do email", "ask_capabilities",
+         "ask_why_needed"),
+    ],
+)  # fmt: skip
+def test_questions_asked_partly_in_another_language_or_taken_for_something_else(
+    said: str, guess: str, intent: str
+) -> None:
+    assert corrected_intent(said, guess, []) == intent
+
+
+def test_a_channel_that_never_stops_is_no_withdrawal_and_one_detail_left_off_no_cancel() -> None:
+    busy = "Bom dia! We sell fertiliser and in planting season the WhatsApp never stops."
+    assert corrected_intent(busy, "nlu_fallback", []) != "opt_out"
+    off = "Could I leave the phone off? It's the family one and the kids answer it"
+    assert corrected_intent(off, "cancel", []) == "skip"

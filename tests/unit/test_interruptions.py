@@ -12,6 +12,7 @@ from bot.interruptions import (
     is_question,
     leaves_for_now,
     refuses_outright,
+    states_opt_out,
     wants_no_details,
 )
 
@@ -601,3 +602,22 @@ def test_wanting_to_know_about_the_question_asked_is_no_refusal_of_details() -> 
     said = "Before I go on, am I talking to a computer now? I'd just like to know where I stand."
     assert not wants_no_details(said)
     assert wants_no_details("I just want to know the price")
+
+
+def test_a_refusal_must_bear_on_the_marketing_it_names() -> None:
+    assert not states_opt_out("in planting season the WhatsApp never stops")
+    assert states_opt_out("I'd rather not get texts from you")
+    assert states_opt_out("emails no thanks")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "one question is our data stored in india or outside",
+        "Kindly confirm if leads can be pushed there directly",
+        "Est-ce que ça marche avec Google Agenda?",
+        "bot po ba kayo",
+    ],
+)
+def test_more_questions_without_their_mark(said: str) -> None:
+    assert is_question(said)
