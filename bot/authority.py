@@ -63,10 +63,13 @@ _DECIDE_VERB = (
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
     r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
     r"handles? (?:that|it|this|purchasing|buying|the buying)|pays|vote|votes|"
-    r"(?:owns?|holds?|controls?) the (?:budget|purse strings))"
+    r"(?:owns?|holds?|controls?) the (?:budget|purse strings)|"
+    # "the MD will want to nod it through before anything's signed"
+    r"(?:will|would|'ll|'d) (?:want|need|have) to (?:nod|wave|sign|approve|okay|ok|rubber[- ]stamp)\w*"
+    r"(?: (?:it|this|that))?(?: (?:through|off))?)"
 )
 _SOMEONE_ELSE_DECIDES = re.compile(
-    rf"(?<!i'm )(?<!i'm the )(?<!as )(?<!as the )"
+    rf"(?<!i'm )(?<!i'm the )(?<!as )(?<!as the )(?<!are )(?<!'re )(?<!are the )(?<!'re the )"
     rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
     rf"(?:dr|doc|mr|mrs|ms|miss|sir|madam)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
     rf"\b{_DECIDE_VERB}|"
@@ -173,7 +176,9 @@ _FOR_SOMEONE_ELSE = re.compile(
 _PEER = (
     r"(?:(?:business |biz )?partner|socio|socia|sócio|sócia|associé|teilhaber|"
     r"co[- ]?founder|co[- ]?owner|brother|sister|wife|husband|missus|missis|hubby|"
-    r"spouse|dad|father|mum|mom|mother|son|daughter|other half)"
+    r"spouse|dad|father|mum|mom|mother|son|daughter|other half|bruther|brotha|bro|sis|"
+    # "me and the other principal": another of those who own it, as the person is
+    r"other (?:principal|director|owner|partner|founder|shareholder))"
 )
 _WITH_A_PEER = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|&|\+|with)\s+(?:my\s+|the\s+|our\s+)?(?:other\s+)?"
@@ -252,6 +257,8 @@ _SELF_DECIDES = re.compile(
     r"\b(?:it'?s|it is) (?:all )?my (?:own )?(?:call|decision|budget|business|shop|company|firm|practice|"
     r"store|salon|agency|place|studio|restaurant|clinic)\b|"
     r"\b(?:call|decision|budget|say)(?:'s| is| will be| would be) (?:all )?mine\b|"
+    # "so this one lands on me", "it falls to me"
+    r"\b(?:lands?|falls?|rests?|sits?) (?:squarely )?(?:on|with|to) me\b|"
     r"\bmine to (?:make|decide)\b|"
     # "oh it's me", "that'd be me": the answer to who decides
     r"^\W*(?:(?:oh|well|um+|uh+|yeah|yes|ha)\W+)*(?:it'?s|it is|that'?s|that'?d be|that would be) "
@@ -371,6 +378,24 @@ def states_own_part(text: str) -> bool:
 
 
 # "Me? Zero say, I just put the comparison together": no part in the decision at all.
+# Deciding said in the speaker's own language, alone or with a partner: "main hi decide karti
+# hoon" (Hindi), "mijn vrouw en ik beslissen samen" (Dutch), "c'est moi qui décide",
+# "yo decido", "eu decido", "ich entscheide", "ako ang magdedesisyon".
+_DECIDES_IN_ANOTHER_LANGUAGE = re.compile(
+    r"\bmain (?:hi |khud |akela |akeli )?decide kar(?:ti|ta|unga|ungi|te|enge)\b|"
+    r"\b(?:budget|decision|faisla) (?:bhi )?mera (?:hi )?hai\b|\bmera (?:hi )?(?:decision|faisla)\b|"
+    r"\b(?:ik|wij|we) (?:beslis|beslissen)\b|\bik en (?:mijn )?\w+ beslissen\b|\w+ en ik beslissen\b|"
+    r"\bc'est moi qui d[eé]cide\b|\bje d[eé]cide\b|\b(?:yo|nosotros) decid(?:o|imos)\b|\bdecido yo\b|"
+    r"\bla decisi[oó]n es m[ií]a\b|\beu (?:que )?decido\b|\bquem decide sou eu\b|"
+    r"\bich entscheide\b|\bako (?:po )?ang (?:magdedesisyon|nagdedesisyon|magde-?decide|nagde-?decide)\b",
+    re.IGNORECASE,
+)
+# "for this kind of thing I decide alone", "the two of us decide"
+_DECIDES_ALONE = re.compile(
+    r"\bi (?:decide|sign|choose|approve)\w* (?:it |this |that )?(?:alone|myself|on my own|by myself|"
+    r"single-handedly)\b|\bi alone (?:decide|sign|choose)\b",
+    re.IGNORECASE,
+)
 _NO_SAY = re.compile(
     r"\b(?:zero|no|not much of a|not really any) say\b|\bi (?:don'?t|do not) (?:really )?(?:have|get) "
     r"(?:a|any) say\b|\bhave no say\b"
@@ -392,6 +417,8 @@ def read_authority_statement(text: str) -> str | None:
         return "decides"
     if _NO_SAY.search(said):
         return "researching"
+    if _DECIDES_IN_ANOTHER_LANGUAGE.search(said) or _DECIDES_ALONE.search(said):
+        return "decides"
     if _RUBBER_STAMP.search(said):
         return "decides"
     if _DELEGATED.search(said):

@@ -33,7 +33,7 @@ _YEAR = r"(?P<year>20[2-9]\d)"
 # year only when no day could be meant.
 _SHORT_YEAR = r"(?:'(?P<short>\d\d)|(?P<short_bare>3[2-9]|[4-9]\d))"
 _SETS_IN_TIME = (
-    r"(?:in|by|before|until|till|til|around|from|after|for|come|starting|start of|"
+    r"(?:in|by|before|until|till|til|around|round about|about|from|after|for|come|starting|start of|"
     r"beginning of|end of|middle of|early|mid|late|latest|next|this|say|end|start)"
 )
 _NAMED_MONTH = re.compile(

@@ -311,8 +311,9 @@ _NAME_AROUND = re.compile(
 )
 # Hindi's "my name is ... is": "mera naam Anjali Mehta hai"
 _HINDI_NAME = re.compile(
-    r"^\W*(?:(?:ji|haan|ha|hello|namaste)[,!.\s]+)*(?:mera|my)\s+(?:naam|name)\s+"
-    r"(?P<name>.+?)\s+(?:hai|hain|hoon|hun|hu)\W*$",
+    # "mera naam X hai" ("my name is X"); not "my name is park ji hoon" (Ji-hoon)
+    r"^\W*(?:(?:ji|haan|ha|hello|namaste)[,!.\s]+)*(?:mera|my)\s+(?:naam|name)\s+(?!is\b)"
+    r"(?P<name>.+?)\s+(?:hai|hain)\W*$",
     re.I,
 )
 _SAID_THEN_IN_FULL = re.compile(

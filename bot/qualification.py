@@ -296,40 +296,17 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 _DEFAULT_CURRENCY = {"?dollar": "USD", "?rupee": "INR", "?lakh": "INR"}
-# Where a bare sum ("around 800k") is as likely the local money as dollars, and the two
-# are bands apart: asked again with the options in dollars rather than guessed.
-_LOCAL_MONEY_FAR_FROM_THE_DOLLAR = {
-    "NG": "NGN",
-    "IN": "INR",
-    "PK": "PKR",
-    "BD": "BDT",
-    "LK": "LKR",
-    "NP": "NPR",
-    "KE": "KES",
-    "UG": "UGX",
-    "TZ": "TZS",
-    "GH": "GHS",
-    "ZA": "ZAR",
-    "EG": "EGP",
-    "ID": "IDR",
-    "VN": "VND",
-    "PH": "PHP",
-    "TH": "THB",
-    "MX": "MXN",
-    "CO": "COP",
-    "CL": "CLP",
-    "AR": "ARS",
-    "TR": "TRY",
-    "JP": "JPY",
-    "KR": "KRW",
-    "HU": "HUF",
-    "CZ": "CZK",
-    "RU": "RUB",
-    "UA": "UAH",
-    "KZ": "KZT",
-    "TW": "TWD",
-    "JM": "JMD",
-}
+# Where a bare sum ("around 800k", "50 000 a year") is as likely the local money as dollars
+# and the two can be bands apart, it is asked again with the options in dollars rather than
+# guessed: everywhere but the countries whose money is worth about a dollar (the euro, the
+# pound, the Swiss franc, the dollars of North America, Australasia and Singapore).
+_NEAR_THE_DOLLAR = frozenset(
+    {
+        "US", "CA", "AU", "NZ", "SG", "GB", "IE", "CH", "LI", "DE", "FR", "ES", "IT", "NL",
+        "BE", "AT", "PT", "FI", "GR", "LU", "MT", "CY", "SK", "SI", "EE", "LV", "LT", "HR",
+        "PR", "GU", "VI", "AS", "MP", "EC", "SV", "PA", "MC", "SM", "VA", "AD",
+    }
+)  # fmt: skip
 
 
 def _resolved(currency: str | None, country: str | None) -> str | None:
@@ -348,6 +325,14 @@ _UNIT_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "couple": 2, "few": 3,
     # As a recognizer writes an Irish, Caribbean or West African "th".
     "tree": 3, "tirteen": 13, "tirty": 30, "twenny": 20,
+    # Tens said in the speaker's own language around English ("zwanzig Leute, plus two
+    # Azubis", "unos cuarenta empleados"): German, Spanish, French, Portuguese, Italian
+    "zwanzig": 20, "dreissig": 30, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "funfzig": 50,
+    "sechzig": 60, "siebzig": 70, "achtzig": 80, "neunzig": 90, "veinte": 20, "treinta": 30,
+    "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "vinte": 20,
+    "trinta": 30, "quarenta": 40, "cinquenta": 50, "sessenta": 60, "venti": 20, "trenta": 30,
+    "quaranta": 40, "cinquanta": 50,
 }  # fmt: skip
 _LOCAL_SCALES = {"hundred": 100, "dozen": 12}
 _BIG_SCALES = {
@@ -566,6 +551,9 @@ _SUFFIX = (
     r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore)(?: dollars?| bucks)?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
     r"(?:kenyan )?shillings?|naira|dirhams?|ringgit|yen|(?:swiss )?francs?|reais|"
+    # Money whose worth is not kept here: named, so that the sum is not taken for dollars
+    r"soums?|so['ʻ]m|dinars?|birr|cfa(?: francs?)?|kwacha|leva|manat|lari|kyats?|quetzal(?:es)?|"
+    r"colones|guaran[ií]es|bolivianos|drams?|tugriks?|rials?|"
     rf"{_CODES}|{_SIGNS}|rs\b\.?|[£€₹$]"
 )
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -605,6 +593,11 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"UGX|ugandan shillings?", "UGX"),
         (r"TZS|tanzanian shillings?", "TZS"),
         (r"RON|lei", "RON"),
+        (
+            r"soums?|so['ʻ]m|dinars?|birr|cfa(?: francs?)?|kwacha|leva|manat|lari|kyats?|quetzal(?:es)?|"
+            r"colones|guaran[ií]es|bolivianos|drams?|tugriks?",
+            "?unpriced",
+        ),
         (r"pesos?", "?peso"),
         (r"kroner|krone|kr", "?krone"),
         (r"(?:omani |iranian )?(?:riyals?|rials?)", "?riyal"),
@@ -678,6 +671,9 @@ _PEOPLE = (
     r"waiters|waitstaff|lads|crew|mechanics|installers|electricians|plumbers|receptionists|"
     r"assistants|brokers|realtors|teachers|coaches|trainers|hygienists|labou?rers|tradies|"
     r"full[- ]?timers|part[- ]?timers|full time|part time|"
+    r"leute|mitarbeiter(?:innen)?|azubis|personas|empleados|trabajadores|personnes|employ[eé]s|"
+    r"salari[eé]s|pessoas|funcion[aá]rios|colaboradores|dipendenti|persone|medewerkers|mensen|"
+    r"karyawan|empleyado|tao|wafanyakazi|log|staff members|"
     r"architects|accountants|lawyers|solicitors|attorneys|paralegals|designers|instructors|tutors|"
     r"lecturers|carers|caregivers|pharmacists|vets|veterinarians|groomers|barbers|beauticians|"
     r"estheticians|planners|coordinators|managers|analysts|advisers|advisors|associates|"
@@ -687,7 +683,8 @@ _PEOPLE = (
     r"psychologists|optometrists|opticians|chiropractors|osteopaths|podiatrists|nannies|"
     r"salespeople|recruiters|secretaries|admins|administrators|staffers|interns|apprentices|"
     r"trainees|specialists|technologists|scientists|researchers|officers|executives|"
-    r"instructors|educators|faculty|dispatchers|welders|machinists|fitters|riggers"
+    r"instructors|educators|faculty|dispatchers|welders|machinists|fitters|riggers|artisans|"
+    r"craftsmen|craftspeople|tailors|weavers|seamstresses|pickers|packers|guides|tutors|nurses"
 )
 # People of a kind: "10 admin staff", "6 part-time drivers" (not "5k needs head office").
 _PEOPLE_OF_A_KIND = "|".join(
@@ -1155,6 +1152,15 @@ def read_company_size(text: str) -> str | None:
         return read_company_size(staff) if _PAID_STAFF.search(staff) else None
     text = _FOUR_PEOPLE.sub(r"\1four ", _HEARD_AS.sub(_heard_number, text))
     said = _spell_out_numbers(text)
+    if (total_last := _TOTAL_SAID_LAST.search(said)) is not None and _counted(
+        _amounts(said[: total_last.start()]), cued_only=False
+    ):
+        # "three physios, two assistants and a receptionist, plus myself. Seven.": the
+        # parts, then their sum.
+        return _size_bucket(_parse_number(total_last["n"]))
+    if _DEPENDS_ON_THE_SEASON.search(said):
+        # "depends on the season: in winter it's me and two guys": asked which to count.
+        return None
     if (without_part := _without_a_part_counted(said)) != said:
         # "twelve people with four doctors": the doctors are among the twelve.
         return read_company_size(without_part)
@@ -1235,6 +1241,14 @@ def read_company_size(text: str) -> str | None:
     return None
 
 
+_TOTAL_SAID_LAST = re.compile(
+    r"(?<!\d)[.!;]\s+(?:so\s+|that'?s\s+|total\s+|in total\s+|all up\s+)?(?P<n>\d+)"
+    r"(?:\s+(?:in total|total|all up|altogether|all told|people|of us|with me))?\W*$",
+    re.I,
+)
+_DEPENDS_ON_THE_SEASON = re.compile(
+    r"\b(?:depends|depending) (?:on )?(?:the )?(?:season|time of (?:the )?year|month)\b", re.I
+)
 # A count of some of those just counted: "12 people including 4 doctors", "30 staff, of
 # whom 6 are part-time", "twelve people with four doctors".
 _PART_COUNTED = re.compile(
@@ -1471,7 +1485,7 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
     periods = {a.per_year for a in chosen if a.per_year is not None}
     # "monthly, around 500 or 600": one period said once covers every amount.
     shared = periods.pop() if len(periods) == 1 else 1.0
-    if country in _LOCAL_MONEY_FAR_FROM_THE_DOLLAR and any(a.currency is None for a in chosen):
+    if country and country not in _NEAR_THE_DOLLAR and any(a.currency is None for a in chosen):
         return None
     currencies = [_resolved(a.currency, country) or "USD" for a in chosen]
     if any(code not in USD_PER_UNIT for code in currencies):
@@ -1798,7 +1812,8 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:the )?(?:next|new|coming) (?:fiscal|financial) year|(?:the )?(?:next|new) fy|"
                 r"(?:within|in|over|during) the (?:next|coming) (?:12 months|twelve months|year)|"
                 r"(?:within|in|by|before|by the end of|before the end of|during) the year|"
-                r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12]|"
+                r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12]|mid[- ]?year|"
+                r"(?:the )?middle of (?:the |next )?year|"
                 # "late spring", "in the early autumn": a season set in the year ahead
                 r"(?:in (?:the )?)?(?:early|late|mid)[- ]?(?:spring|summer|autumn|fall)|"
                 # "summer probably", "maybe next autumn": a season in the year ahead
@@ -2053,11 +2068,25 @@ _SUMS_UP = re.compile(
 )
 
 
-def _concluded_authority(text: str) -> str | None:
+def _concluded(text: str) -> str | None:
+    """What a story's last sentence or last "so ..." clause sums up, after its first word."""
     sentences = [s for s in _SENTENCES.split(text.strip()) if s.strip()]
-    if len(sentences) < 2 or not _SUMS_UP.match(sentences[-1]):
-        return None
-    return read_authority(_SUMS_UP.sub("", sentences[-1]))
+    if len(sentences) > 1 and _SUMS_UP.match(sentences[-1]):
+        return _SUMS_UP.sub("", sentences[-1])
+    tail = _SO_AT_THE_END.search(text)
+    return tail["rest"] if tail is not None else None
+
+
+def _concluded_authority(text: str) -> str | None:
+    concluded = _concluded(text)
+    return read_authority(concluded) if concluded is not None else None
+
+
+# "...he signed the business over to me two years ago so it's me", "after harvest so
+# round about may": the answer after the last "so", when it is short.
+_SO_AT_THE_END = re.compile(r"(?:^|[\s,;])so\s+(?P<rest>(?:[\w'’-]+\W*){1,5})$", re.I)
+_SOONEST = ("now", "quarter", "year", "later")
+_NOT_BEFORE_CLAUSE = re.compile(r"\bnot (?:before|until|till|by)\b[^.,;!?]*", re.I)
 
 
 # "Now is that anywhere near what you charge?": "now" opens the question, it is no time.
@@ -2202,6 +2231,10 @@ _WHEN_SOMEONE_ELSE_SAYS = re.compile(
     re.I,
 )
 _CANNOT_SAY_WHEN = re.compile(
+    r"^\W*(?:honestly\W+)?(?:i\s+)?(?:couldn'?t|can'?t|cannot) (?:really )?(?:tell you|say)\b\W*(?:$|[.!;])|"
+    # "whenever things calm down a bit": when something else allows, not yet known
+    r"\bwhenever (?:things|it|work|business|trade|the season|we|i|life) (?:\w+ ){0,2}(?:calms?|quietens?|"
+    r"quiets?|slows?|settles?|frees?|gets? (?:quieter|less busy))\b|"
     r"\b(?:can(?:no|')?t|cannot|could(?:n'?t| not)|unable to|not able to|hard to|difficult to)\s+"
     r"(?:really\s+|honestly\s+)?(?:say|tell|give|commit to|promise|put)\s+(?:you\s+)?(?:a|any|the|an?y?)?\s*"
     r"(?:exact\s+|firm\s+|fixed\s+|specific\s+)?(?:date|time(?:line|frame)?|deadline|when)\b",
@@ -2215,7 +2248,8 @@ _NO_RUSH_ALONE = re.compile(
     r"(?:i'?m |we'?re |i am |we are )?not in (?:a|any) (?:rush|hurry)|"
     r"it'?s ready|is fine|works|suits|"
     # "Whenever, honestly, there's no deadline on it": no time said
-    r"(?:there'?s |there is |we have |we'?ve got )?no deadline(?: on it| for (?:it|this))?))*\W*$",
+    r"(?:there'?s |there is |we have |we'?ve got )?no deadline(?: on it| for (?:it|this)|"
+    r"(?: \w+){1,4})?))*\W*$",
     re.I,
 )
 
@@ -2277,7 +2311,23 @@ def read_answer(
     elif field_name == "budget":
         value = read_budget(text, country)
     elif field_name == "timeline":
-        value = read_timeline(_NOW_OPENING_A_QUESTION.sub("", text), today, country)
+        if (concluded := _concluded(text)) is not None and (
+            concluded_when := read_timeline(concluded, today, country)
+        ):
+            # "The money sits in the new financial year, which starts in March, so go-live
+            # by about mid-year": the story ends with its answer.
+            return Answer(concluded_when)
+        said = _NOW_OPENING_A_QUESTION.sub("", text)
+        value = read_timeline(said, today, country) if said.strip() else None
+        besides = _NOT_BEFORE_CLAUSE.sub(" ", said)
+        if besides != said and besides.strip():
+            # "Not before Christmas anyway. I'd say by the summer": a time said besides,
+            # when it is later than the first reading ("not before" only sets a floor).
+            other = read_timeline(besides, today, country)
+            if other is not None and (
+                value is None or _SOONEST.index(other) > _SOONEST.index(value)
+            ):
+                value = other
     else:
         value = READERS[field_name](text)
     if field_name == "authority" and value == "influences" and not states_own_part(text):

@@ -344,6 +344,11 @@ _CONNECT_ME = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|some\s+one|a\s+(?:real\s+|actual\s+|"
     r"live\s+)?(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person|"
     r"a\s+real\s+one)\b|"
+    # In the speaker's own language: Swahili, Hindi, Tagalog, Spanish, French, Portuguese
+    r"\bkuongea na mtu\b|\b(?:kisi )?(?:insaan|insan|aadmi|person) se baat\b|\bmakausap (?:ang |ng |po ang )?"
+    r"(?:tao|tunay na tao|agent)\b|\bhablar con (?:una persona|alguien|un humano|ventas)\b|"
+    r"\bparler (?:à|a|avec) (?:quelqu'un|une personne|un humain|un conseiller)\b|"
+    r"\bfalar com (?:uma pessoa|algu[eé]m|um humano|um atendente)\b|"
     # "I'd rather go through all that with a person", "prefer to discuss it with a human"
     r"\b(?:discuss|go(?:ing)?\s+(?:through|over)|run\s+through|sort|deal\s+with|talk\s+about|"
     r"handle)\b[^.?!]{0,30}?\bwith\s+(?:someone|somebody|a\s+(?:real\s+|actual\s+|live\s+)?"

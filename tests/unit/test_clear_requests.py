@@ -937,3 +937,15 @@ def test_a_channel_that_never_stops_is_no_withdrawal_and_one_detail_left_off_no_
     assert corrected_intent(busy, "nlu_fallback", []) != "opt_out"
     off = "Could I leave the phone off? It's the family one and the kids answer it"
     assert corrected_intent(off, "cancel", []) == "skip"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Pole, nataka tu kuongea na mtu",
+        "quiero hablar con una persona por favor",
+        "je voudrais parler à quelqu'un",
+    ],
+)
+def test_a_person_asked_for_in_another_language(said: str) -> None:
+    assert corrected_intent(said, "nlu_fallback", []) == "human_handoff"

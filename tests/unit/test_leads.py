@@ -1729,3 +1729,10 @@ def test_a_name_with_a_remark_on_what_people_call_them_or_how_it_is_written(
     said: str, name: str
 ) -> None:
     assert read_message(said, region=None, requested="name").values == {"name": name}
+
+
+def test_a_korean_name_ending_in_hoon_is_no_hindi_sentence() -> None:
+    reading = read_message("my name is park ji hoon", region="KR", requested="name")
+    assert reading.values == {"name": "park ji hoon"}
+    hindi = read_message("mera naam gurpreet singh bains hai", region="IN", requested="name")
+    assert hindi.values == {"name": "gurpreet singh bains"}

@@ -2036,3 +2036,82 @@ def test_rupees_are_the_callers_own_and_a_bare_sum_far_from_the_dollar_is_asked_
 )
 def test_now_and_today_that_name_no_time(said: str, timeline: str | None) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 6)).value == timeline
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Budget mera hai, main hi decide karti hoon. CFO sirf sign karega.",
+        "Mijn vrouw en ik beslissen samen",
+        "c'est moi qui décide",
+    ],
+)
+def test_deciding_said_in_another_language(said: str) -> None:
+    assert read_answer("authority", said).value == "decides"
+
+
+@pytest.mark.parametrize(
+    "said", ["zwanzig Leute, plus two Azubis", "unos cuarenta empleados", "about 30 tao"]
+)
+def test_head_counts_said_partly_in_another_language(said: str) -> None:
+    assert read_answer("company_size", said).value == "11-50"
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("We are three physios, two assistants and one receptionist, plus myself. Seven.", "1-10"),
+        ("Four partners, eleven other fee earners and ten support staff. Twenty-five.", "11-50"),
+        ("around 70 artisans + 12 office staff", "51-200"),
+        ("depends on the season in winter it's just me and two guys on the plows", None),
+        ("12.000", "1000+"),
+    ],
+)
+def test_parts_then_their_sum_and_a_size_that_depends_on_the_season(
+    said: str, size: str | None
+) -> None:
+    assert read_answer("company_size", said).value == size
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        ("Me and my brother are the owners, so the two of us decide.", "decides"),
+        ("I manage the company with my father, and for this kind of thing I decide alone.",
+         "decides"),
+        ("Me and the other principal, Bec, sign off together.", "decides"),
+        ("My old roommate owns half, but he moved away. So this one lands on me.", "decides"),
+        ("my father would like to think he decides god love him but he signed the business over "
+         "to me two years ago so it's me", "decides"),
+        ("I've been told to sort the website out, so I'll be the one choosing, but the MD will "
+         "want to nod it through before anything's signed.", "influences"),
+        ("three of us decide together and the md signs", "influences"),
+    ],
+)  # fmt: skip
+def test_who_decides_in_more_roundabout_words(said: str, authority: str) -> None:
+    assert read_answer("authority", said).value == authority
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("There's no panic on it. Not before Christmas anyway. I'd say have it going by the "
+         "summer.", "year"),
+        ("Not before 2028. Our current CRM contract runs until the end of 2027.", "later"),
+        ("This January is too close. The money sits in the new financial year, which starts in "
+         "March, so go-live by about mid-year.", "year"),
+        ("not now we're in the middle of harvest after harvest so round about may", "year"),
+        ("Whenever, really. There's no deadline hanging over me.", None),
+        ("Whenever things calm down a bit.", None),
+        ("Honestly couldn't tell you. Summer's flat out for us.", None),
+    ],
+)  # fmt: skip
+def test_when_said_at_the_end_of_a_story_or_not_said(said: str, timeline: str | None) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 6)).value == timeline
+
+
+def test_a_sum_in_money_whose_worth_is_not_kept_or_bare_far_from_the_dollar_is_asked() -> None:
+    said = "For next year we have budgeted up to 300 million soums."
+    assert read_answer("budget", said, None, "GB").value is None
+    assert read_answer("budget", "about 5k a year", None, "UZ").value is None
+    assert read_answer("budget", "about 5k a year", None, "DE").value == "1k_10k"

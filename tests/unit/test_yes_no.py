@@ -579,3 +579,8 @@ def test_a_shown_word_said_again_spelt_otherwise(said: str, correction: Correcti
 def test_just_fine_is_no_only() -> None:
     assert not read_yes_no("Email's just fine.").only
     assert read_yes_no("just email is fine").only
+
+
+def test_swahili_yes() -> None:
+    reading = read_yes_no("Ndio, iko sawa")
+    assert reading.answer == "yes" and reading.clean
