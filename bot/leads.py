@@ -1261,6 +1261,30 @@ _REMARK_IN_BRACKETS = re.compile(r"\s*\([^)]*\)?\s*$")
 _STORY_AFTER_NAME = re.compile(
     r"\s+(?:there(?:'s| is| are)|i'?m|i am|we'?re|we are|because|but|and i(?:'m| am)?)\s+", re.I
 )
+# "jaspal bhogal jas is fine": the short name they go by, after the name.
+_SHORT_NAME_IS_FINE = re.compile(
+    r"(?<=\w)[\s,;.-]+(?:but\s+)?[^\W\d_][\w'’-]*\s+(?:is|'s)\s+(?:fine|ok|okay|good|great|grand)\b.*$",
+    re.I,
+)
+# "k for kilo a r t h i k", "b as in bravo": a letter said with a word for it.
+_PHONETIC_LETTER = re.compile(r"\b([a-z])\s+(?:for|as in|like)\s+[a-z]{3,}\b", re.I)
+_STARRED = re.compile(r"\s*\*([^\W\d_][\w'’-]*)")
+
+
+def _starred_corrections(answer: str) -> str:
+    """ "Also Urquhart... *Ailsa": a word typed again after a star puts right the word like it
+    (the way a typo is corrected in a chat)."""
+    starred = _STARRED.findall(answer)
+    if not starred:
+        return answer
+    answer = _STARRED.sub("", answer)
+    for word in starred:
+        words = re.findall(r"[^\W\d_][\w'’-]*", answer)
+        if like := respellings(words, word, 0.5):
+            answer = re.sub(rf"\b{re.escape(like[0])}\b", word, answer, count=1)
+    return answer
+
+
 # "renee gutierrez renee with two e's at the end my mom was very particular": how a word of
 # the name is written, and whatever is said after that.
 _LETTER_NOTE = re.compile(
@@ -1340,6 +1364,9 @@ def _name_in_the_answer(text: str) -> str:
         answer = after
     answer = _REMARK_IN_BRACKETS.sub("", answer) or answer
     answer = _NICKNAME_AFTER.sub("", answer) or answer
+    answer = _SHORT_NAME_IS_FINE.sub("", answer) or answer
+    answer = _starred_corrections(answer)
+    answer = _PHONETIC_LETTER.sub(r"\1", answer)
     answer = _without_letter_note(answer)
     head = _STORY_AFTER_NAME.split(answer, maxsplit=1)[0]
     if head != answer and re.search(r"[^\W\d_]{2}", head):

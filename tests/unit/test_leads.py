@@ -1736,3 +1736,17 @@ def test_a_korean_name_ending_in_hoon_is_no_hindi_sentence() -> None:
     assert reading.values == {"name": "park ji hoon"}
     hindi = read_message("mera naam gurpreet singh bains hai", region="IN", requested="name")
     assert hindi.values == {"name": "gurpreet singh bains"}
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("jaspal bhogal jas is fine", "jaspal bhogal"),
+        ("karthikeyan palanisamy k for kilo a r t h i k e y a n", "karthikeyan palanisamy"),
+        ("Also Urquhart... *Ailsa. Autocorrect never gets my name right", "Ailsa Urquhart"),
+    ],
+)
+def test_a_short_name_a_letter_said_with_a_word_and_a_starred_correction(
+    said: str, name: str
+) -> None:
+    assert read_message(said, region="GB", requested="name").values == {"name": name}
