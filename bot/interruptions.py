@@ -247,7 +247,7 @@ def is_question(text: str) -> bool:
 # saath connect ho jaata hai kya", "bot po ba kayo", "est-ce que ça marche avec Google".
 _ASKED_IN_ANOTHER_LANGUAGE = re.compile(
     r"\bkya\s*(?:hai|hoga|hain)?\s*(?:\?|[.!]*$)|\bkya (?:hoga|karta|karte|milega)\b|\b(?:kitna|kitne|kaise|kab|kyun|"
-    r"kyon)\b|\b(?:po )?ba (?:kayo|ito|yan|iyan|kayo)\b|\bba\s*[?.!]*$|\b(?:magkano|paano|bakit)\b|"
+    r"kyon)\b|\b(?:po )?ba (?:kayo|ito|yan|iyan)\b|\bba\s*[?.!]*$|\b(?:magkano|paano|bakit)\b|"
     r"\best-ce que?\b|\b(?:combien|pourquoi)\b|¿|\b(?:cu[aá]nto|c[oó]mo|por qu[eé]|cu[aá]ndo)\b|"
     r"\b(?:quanto|ser[aá] que)\b",
     re.IGNORECASE,

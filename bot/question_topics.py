@@ -24,6 +24,18 @@ _TOOLS = (
     r"sage|netsuite|sap|marketo|activecampaign|constant contact|brevo|sendinblue|google ads|"
     r"tiktok|linkedin|viber|line app|wechat|simplybook|acuity|booksy|opentable|resy|cliniko"
 )
+# The product asked about, and what it would do for the person's own visitors.
+_IT_WORDS = r"it|this|parley"
+_IT = rf"(?:{_IT_WORDS})"
+_THE_PRODUCT = (
+    rf"(?:{_IT_WORDS}|(?:your|the) (?:system|bot|tool|product|software|assistant|platform|chat ?bot|"
+    r"thing))"
+)
+_DOES_FOR_THEM = (
+    r"(?:also |even |really |actually )?(?:reply|replies|answer|respond|handle|book|take|schedule|"
+    r"qualify|collect|capture|chat|cover)"
+)
+_MAINLY_FOR = r"(?:mainly|mostly|just|only|really) for"
 _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
         r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|(?:is it|it'?s|billed|charged|pay|"
@@ -122,15 +134,11 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"what (?:it'?s|its|this is) (?:for|about)|who (?:is )?(?:it|this) (?:for|aimed at)|"
         r"(?:is it|it'?s|is this) (?:like |just |basically |only )?(?:a|an) [\w-]+(?: \w+)? "
         r"(?:that|which|for)|more than that|"
-        # "can your system reply to our students at night", "is this mainly for leads"
-        r"(?:can|could|would|will|does) (?:it|this|parley|(?:your|the) (?:system|bot|tool|product|software|"
-        r"assistant|platform|chat ?bot|thing)) (?:also |even |really |actually )?(?:reply|replies|answer|"
-        r"respond|handle|book|take|schedule|qualify|collect|capture|chat|cover)\b|"
-        r"(?:(?:whether|if) (?:it|this|parley|(?:your|the) (?:system|bot|tool|product|software|assistant|"
-        r"platform|chat ?bot|thing)) (?:can|could|would|will) (?:also |even |really |actually )?(?:reply|"
-        r"answer|respond|handle|book|take|schedule|qualify|collect|capture|chat|cover))\b|"
-        r"(?:is|'s) (?:it|this|parley) (?:mainly|mostly|just|only|really) for|"
-        r"(?:whether|if) (?:it|this|parley) (?:is|'s) (?:mainly|mostly|just|only|really) for)\b",
+        # "can your system reply to our students at night", "I'm wondering if your system can
+        # reply...", "is this mainly for leads", "whether this is mainly for leads"
+        rf"(?:can|could|would|will|does) {_THE_PRODUCT} {_DOES_FOR_THEM}\b|"
+        rf"(?:whether|if) {_THE_PRODUCT} (?:can|could|would|will) (?:{_DOES_FOR_THEM})\b|"
+        rf"(?:is|'s) {_IT} {_MAINLY_FOR}|(?:whether|if) {_IT} (?:is|'s) {_MAINLY_FOR})\b",
         re.I,
     ),
     "why_needed": re.compile(

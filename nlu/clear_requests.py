@@ -336,14 +336,17 @@ _STATEMENT_GUESSES = frozenset({"inform", "chitchat", "out_of_scope"})
 _CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "out_of_scope"})
 # "Just connect me", "put me through": asking to be passed to a person, in words DIET
 # could not place.
+# Someone at Parley, as a person asks to speak with one.
+_A_PERSON = (
+    r"(?:someone|somebody|a\s+(?:real\s+|actual\s+|live\s+)?(?:person|human|rep|agent|salesperson|"
+    r"human being)|an\s+(?:actual|real)\s+person)"
+)
 _CONNECT_ME = re.compile(
     r"\b(?:connect|put|transfer|patch|pass|send)\s+me\s+(?:through|over|on|to\s+"
     r"(?:someone|somebody|a\s+(?:person|human|rep|agent)|sales|your\s+team|the\s+team))\b|"
     r"^\W*(?:just\s+|please\s+|ok(?:ay)?,?\s+)?connect\s+me\W*(?:now|please)?\W*$|"
     # "I just need to speak to somebody", "let me talk to a real person"
-    r"\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|some\s+one|a\s+(?:real\s+|actual\s+|"
-    r"live\s+)?(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person|"
-    r"a\s+real\s+one)\b|"
+    rf"\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:{_A_PERSON}|some\s+one|a\s+real\s+one)\b|"
     # In the speaker's own language: Swahili, Hindi, Tagalog, Spanish, French, Portuguese
     r"\bkuongea na mtu\b|\b(?:kisi )?(?:insaan|insan|aadmi|person) se baat\b|\bmakausap (?:ang |ng |po ang )?"
     r"(?:tao|tunay na tao|agent)\b|\bhablar con (?:una persona|alguien|un humano|ventas)\b|"
@@ -351,8 +354,7 @@ _CONNECT_ME = re.compile(
     r"\bfalar com (?:uma pessoa|algu[eé]m|um humano|um atendente)\b|"
     # "I'd rather go through all that with a person", "prefer to discuss it with a human"
     r"\b(?:discuss|go(?:ing)?\s+(?:through|over)|run\s+through|sort|deal\s+with|talk\s+about|"
-    r"handle)\b[^.?!]{0,30}?\bwith\s+(?:someone|somebody|a\s+(?:real\s+|actual\s+|live\s+)?"
-    r"(?:person|human|rep|agent|salesperson|human being)|an\s+(?:actual|real)\s+person)\b|"
+    rf"handle)\b[^.?!]{{0,30}}?\bwith\s+{_A_PERSON}\b|"
     # "just get someone to ring me back", "have somebody call me"
     r"\b(?:get|have|ask|send)\s+(?:someone|somebody|some\s+one|a\s+(?:person|human|rep)|one of "
     r"(?:your|the)\s+(?:team|people|guys|staff))\s+(?:to\s+)?(?:call|ring|phone|contact|get back to)"
@@ -602,7 +604,6 @@ def _marketers_topic(ranking: list[dict[str, Any]]) -> str | None:
     return None
 
 
-# Guesses that say little when the message asks one of the common questions.
 # Guesses that say little when the message asks one of the common questions, with the
 # topics each already leads to: a request for information answers what Parley does and
 # what it costs; an unplaced message's own checks (above) find what comes next.
@@ -644,7 +645,7 @@ _ERASE_MY_DATA = re.compile(
 _UNDECIDED_OPT_OUT = re.compile(
     r"\b(?:whether|if)\s+(?:or not\s+)?(?:to|i should|i'?ll|i will|i want to|we should)\s+"
     r"(?:\w+\s+)?(?:unsubscribe|opt(?:-| )?out)\b|"
-    r"\b(?:decid\w*|thinking (?:about|of)|consider\w*|wondering|deciding)\b[^.?!]{0,25}?"
+    r"\b(?:decid\w*|thinking (?:about|of)|consider\w*|wondering)\b[^.?!]{0,25}?"
     r"\b(?:unsubscrib\w*|opt(?:-| )?out|opting out)\b|"
     r"\b(?:might|may|could)\s+(?:\w+\s+)?(?:unsubscribe|opt(?:-| )?out)\b",
     re.IGNORECASE,
