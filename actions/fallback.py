@@ -146,7 +146,8 @@ def _is_the_opener(events: list[dict[str, Any]]) -> bool:
 
 
 _THANKS = re.compile(
-    r"^\W*(?:(?:ok|okay|k|kk|cool|great|nice|alright|right|sure|perfect|awesome|lovely)\W+)*"
+    r"^\W*(?:(?:ok|okay|k|kk|cool|great|nice|alright|right|sure|perfect|awesome|lovely|"
+    r"good on (?:ya|you|yer))\W+)*"
     r"(?:thx|thanks|thank you|thank u|ty|tysm|cheers|ta|thnx|thanx|tq|much appreciated)"
     r"(?:\W+(?:so much|a lot|very much|again|mate|heaps|loads))*\W*$",
     re.I,

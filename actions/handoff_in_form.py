@@ -27,7 +27,11 @@ FIRST_TIME = "utter_handoff_in_form"
 INSISTED = "utter_handoff_insisted"
 NEED_CONTACT = "utter_handoff_need_contact"
 CANNOT_REACH = "utter_handoff_cannot_reach"
+REACH_YOU = "utter_handoff_reach_you"
 REACHABLE_BY: tuple[LeadField, ...] = ("email", "phone")
+# Asked on the way to a person after one way back is turned down: the team calling back
+# wants to know who they call and where they work; the role and the need are the call's.
+KEPT_ON_THE_WAY: tuple[LeadField, ...] = ("name", "company")
 # What the bot says when the details are asked for on the way to a person or to sales.
 ON_THE_WAY_TO_A_PERSON = (FIRST_TIME, "utter_handoff", "utter_sales_intro")
 
@@ -65,12 +69,14 @@ def turned_down_on_the_way_to_a_person(
 ) -> list[EventType] | None:
     """A person asked for, and a detail turned down with no way back given: not the end
     of the form ("no details needed") but the same steps as asking again for the person.
-    First only an email or a phone is asked for, then the caller is handed over to be
+    First the other way back is asked for (and then the company, not the role or the
+    need), then the caller is handed over to be
     called back on the number they call from (a web chat visitor is answered in the
     chat; anyone else is told why nobody can get back). None when no person was asked
     for, or there is a way back."""
     wants_a_person = tracker.get_slot(HANDOFF_REQUESTED) or any(
-        said_in_session(tracker, response) for response in (*ON_THE_WAY_TO_A_PERSON, NEED_CONTACT)
+        said_in_session(tracker, response)
+        for response in (*ON_THE_WAY_TO_A_PERSON, NEED_CONTACT, REACH_YOU)
     )
     if not wants_a_person:
         return None
@@ -78,9 +84,13 @@ def turned_down_on_the_way_to_a_person(
         return None
     skipped = [*list_slot(tracker, SKIPPED), declined]
     left = [f for f in REACHABLE_BY if f not in skipped and not tracker.get_slot(SLOT_OF[f])]
-    if left and not said_in_session(tracker, NEED_CONTACT):
-        dispatcher.utter_message(response=NEED_CONTACT)
-        others = [f for f in LEAD_FIELDS if f not in REACHABLE_BY and f not in skipped]
+    if left and not any(said_in_session(tracker, r) for r in (NEED_CONTACT, REACH_YOU)):
+        dispatcher.utter_message(response=REACH_YOU)
+        others = [
+            f
+            for f in LEAD_FIELDS
+            if f not in (*REACHABLE_BY, *KEPT_ON_THE_WAY) and f not in skipped
+        ]
         return [SlotSet(SKIPPED, [*skipped, *others]), SlotSet(REQUESTED_SLOT, SLOT_OF[left[0]])]
     # The form ends as when every question is done; the handoff comes next, not the summary.
     return [SlotSet(SKIPPED, skipped), *_without_a_way_back(dispatcher, tracker)]

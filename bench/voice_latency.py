@@ -144,7 +144,7 @@ def one_at_a_time(
     played = [t for found in turns.values() for t in found if window[0] <= t[0]["at"] <= window[1]]
     group = {"voice, 1 call at a time": turn_profile_report.breakdown(played, client_ms)}
     print(turn_profile_report.render(group))
-    return group
+    return dict(group)
 
 
 if __name__ == "__main__":

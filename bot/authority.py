@@ -175,7 +175,7 @@ _FOR_SOMEONE_ELSE = re.compile(
 )
 _PEER = (
     r"(?:(?:business |biz )?partner|socio|socia|sócio|sócia|associé|teilhaber|"
-    r"co[- ]?founder|co[- ]?owner|brother|sister|wife|husband|missus|missis|hubby|"
+    r"co[- ]?founder|co[- ]?owner|co[- ]?(?:director|principal|partner|manager|head|ceo|md)|brother|sister|wife|husband|missus|missis|hubby|"
     r"spouse|dad|father|mum|mom|mother|son|daughter|other half|bruther|brotha|bro|sis|"
     # "me and the other principal": another of those who own it, as the person is
     r"other (?:principal|director|owner|partner|founder|shareholder))"

@@ -262,7 +262,7 @@ def _exact(field_name: str, text: str) -> str | None:
 
 # US dollars per unit, rounded; the budget bands are in dollars.
 USD_PER_UNIT: dict[str, float] = {
-    "USD": 1.0, "EUR": 1.1, "GBP": 1.25, "AUD": 0.65, "CAD": 0.73, "NZD": 0.6,
+    "USD": 1.0, "EUR": 1.16, "GBP": 1.33, "AUD": 0.65, "CAD": 0.73, "NZD": 0.6,
     "SGD": 0.74, "INR": 0.012, "ZAR": 0.055, "KES": 0.0077, "NGN": 0.00065, "AED": 0.27,
     "MYR": 0.22, "JPY": 0.0067, "CHF": 1.13, "BRL": 0.18, "PKR": 0.0036,
     "PLN": 0.25, "TRY": 0.024, "KRW": 0.00072, "IDR": 0.000062, "VND": 0.00004,
@@ -441,6 +441,9 @@ def _spelled_value(run: list[str]) -> str:
 _MULTIPLIER_WORDS = ("thousand", "million")
 
 
+_DIGIT_BEFORE = re.compile(r"\d[\s,.]*$")
+
+
 def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
     """The index after the last word of a run of number words starting at `start`."""
 
@@ -464,6 +467,16 @@ def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
         k = start + 3
     elif first in _UNIT_WORDS:
         k = start + 1
+    elif (
+        first == "hundred"
+        and not _DIGIT_BEFORE.search(text, 0, words[start].start())
+        and joined(start + 1)
+        and (
+            second in _UNIT_WORDS
+            or (second == "and" and word(start + 2) in _UNIT_WORDS and joined(start + 2))
+        )
+    ):
+        k = start + 1  # "hundred and fifty pound a month": a hundred, said without the "a"
     else:
         return start
     while k < len(words) and joined(k):
@@ -640,7 +653,9 @@ _MULTIPLIERS = {
 }  # fmt: skip
 _MULT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _AMOUNT = re.compile(
+    # "the 3rd location" is no amount; "our 51st hire" counts the people
     rf"(?<![^\W_])(?:(?P<pre>{_PREFIX})\s*)?(?<![\d.,])(?P<num>{_NUM})"
+    r"(?!\d|(?:st|nd|rd|th)\b(?!\s+(?:hire|employee|staff|person|worker|team member)))"
     rf"(?:\s*(?:of\s+)?(?P<mult>{_MULT})(?:(?=ish|[円元원])|(?![^\W\d_])))?"
     rf"(?:-?\s?ish\b)?"
     rf"(?:\s*(?:(?:de|of)\s+)?(?P<post>{_SUFFIX})(?:(?<=[円元])|(?![^\W\d_])))?"
@@ -719,6 +734,10 @@ _OTHER_NOUN_AFTER = re.compile(
     r"clients?|customers?|users?|seats?|licen[cs]es?|products?|brands?|compan(?:y|ies)|"
     r"subsidiaries|leads?|deals?|sales|percent|per ?cent|%|o'?clock|vans?|trucks?|cars?|"
     r"kids|children|floors|states|regions|markets|languages|apps?|websites?|times?|"
+    # What is looked after or served: "we look after twelve hundred units"
+    r"units|propert(?:y|ies)|homes|houses|apartments|flats|buildings|rooms|beds|tenants|"
+    r"patients|students|pupils|guests|residents|accounts|projects|jobs|orders|bookings|"
+    r"calls|listings|covers|"
     # "hiring 3 more", "taking on two extra": people to come, not a count of today
     r"more(?! or less)|extra|additional|new (?:hires?|starters?|people|staff))\b",
     re.I,
@@ -736,7 +755,11 @@ _PER_UNIT = re.compile(
     r"employees?|members?|logins?|staff|people)\b",
     re.I,
 )
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started)\s*$", re.I)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|by|from|until|till|of|est\.?|founded|started|spring|summer|autumn|fall|"
+    rf"winter|early|mid|late|end|{MONTH_NAME})\s*$",
+    re.I,
+)
 _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
     # "a moth", "per mnth": typed in a hurry
     (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m|moth|mnth|monht|monat|mes|mois|mese|maand|m[eê]s)\b|"
@@ -797,7 +820,9 @@ def _currency_of(said: str | None) -> str | None:
     for pattern, code in _CURRENCIES:
         if pattern.fullmatch(said.strip()):
             return code
-    return None
+    # Any other ISO code kept ("40 thousand jmd a month"): never the dollars of the question.
+    code = said.strip().upper()
+    return code if code in USD_PER_UNIT else None
 
 
 def _period_in(text: str) -> tuple[int, float] | None:
@@ -2122,7 +2147,13 @@ _UNSURE_HOW_TO_COUNT = re.compile(
 # A person correcting themselves mid-answer.
 _SELF_CORRECTION = re.compile(
     r"(?:\b(?:no|nah|sorry|wait|oops|hmm|um)\b[\s,.!-]*)?"
-    r"\b(?:actually|i mean|make (?:that|it)|or rather|scratch that|correction)\b[\s,:.-]*",
+    r"\b(?:actually|i mean|i meant|make (?:that|it)|or rather|scratch that|correction)\b[\s,:.-]*",
+    re.I,
+)
+# A correction of the period alone: "$800 a yr.. sorry i meant a month".
+_PERIOD_PUT_RIGHT = re.compile(
+    r"^\W*(?:(?:it'?s|its|that'?s|thats|it was)\s+)?(?P<period>(?:a|an|per|each|every)\s+"
+    r"(?:month|year|yr|week|quarter)|monthly|yearly|annually|weekly|quarterly)\b",
     re.I,
 )
 # A figure taken back for another said right after it: "fifteen no fifty five", "60k,
@@ -2176,6 +2207,14 @@ def _carried_over(earlier: str, later: str) -> str:
     "sixty k annually, no sorry sixteen" is sixteen k annually."""
     bare = _BARE_FIGURE.match(_spell_out_numbers(later))
     said = _spell_out_numbers(earlier)
+    if (period := _PERIOD_PUT_RIGHT.match(later)) and not re.search(
+        r"\d", _spell_out_numbers(later)
+    ):
+        # "$800 a yr.. sorry i meant a month, aud": the figure stays, its period changes.
+        spans = [m.span() for pattern, _ in _PERIODS for m in pattern.finditer(said)]
+        if spans:
+            start, end = max(spans)
+            return f"{said[:start]} {period['period']}{said[end:]} {later[period.end() :]}"
     replaced = list(_AMOUNT.finditer(said))
     if bare is None or not replaced:
         return later

@@ -423,9 +423,14 @@ async def test_asked_to_repeat_a_fallback_the_ladder_goes_on_instead() -> None:
     assert message["response"] == "utter_default"
 
 
-async def test_thanks_that_no_rule_expected_is_welcomed_not_asked_to_rephrase() -> None:
+@pytest.mark.parametrize(
+    ("thanks", "intent"), [("k thx", "affirm"), ("good on ya thanks", "nlu_fallback")]
+)
+async def test_thanks_that_no_rule_expected_is_welcomed_not_asked_to_rephrase(
+    thanks: str, intent: str
+) -> None:
     events = [user("what do you do", "ask_capabilities"), bot("utter_answer_what_it_does"),
-              user("k thx", "affirm")]  # fmt: skip
+              user(thanks, intent)]  # fmt: skip
     [message] = await said(ActionFallback(), tracker(events))
     assert message["response"] == "utter_you_are_welcome"
 

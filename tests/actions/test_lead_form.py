@@ -6,7 +6,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import RESPONSE_KEY
-from actions.handoff_in_form import NEED_CONTACT
+from actions.handoff_in_form import REACH_YOU
 from actions.lead_form import ValidateLeadForm
 from bot.settings import Settings
 from bot.store import ProfileStore
@@ -817,9 +817,11 @@ async def test_a_question_asked_out_of_curiosity_keeps_the_form_going(
     assert "utter_lead_form_declined" not in said and "skipped_fields" not in slots
 
 
-async def test_a_caller_after_a_person_turning_down_the_email_hears_only_the_way_back_is_needed(
+async def test_a_caller_after_a_person_turning_down_the_email_is_asked_the_phone_then_company(
     store: ProfileStore, settings: Settings
 ) -> None:
+    """The team calling back wants a number and who they are calling: the phone, then the
+    company; the role and the need are left for the call."""
     action = ValidateLeadForm(store=store, settings=settings)
     voice = {"parley_channel": "voice", "caller": "+14155550123"}
     slots, said = await run(
@@ -830,17 +832,18 @@ async def test_a_caller_after_a_person_turning_down_the_email_hears_only_the_way
                "skipped_fields": ["name"]},
         metadata=voice,
     )  # fmt: skip
-    assert said == ["utter_handoff_need_contact"]
+    assert said == ["utter_handoff_reach_you"]
     assert slots["requested_slot"] == "lead_phone"
-    assert {"email", "company", "role", "need"} <= set(slots["skipped_fields"])
+    assert {"email", "role", "need"} <= set(slots["skipped_fields"])
+    assert "company" not in slots["skipped_fields"]
     tracker = make_tracker(
         "no i'd rather not",
         intent="deny",
         slots={"requested_slot": "lead_phone", "handoff_requested": True,
-               "skipped_fields": ["name", "email", "company", "role", "need"]},
+               "skipped_fields": ["name", "email", "role", "need"]},
         metadata=voice,
     )  # fmt: skip
-    tracker.events.insert(0, {"event": "bot", "metadata": {RESPONSE_KEY: NEED_CONTACT}})
+    tracker.events.insert(0, {"event": "bot", "metadata": {RESPONSE_KEY: REACH_YOU}})
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
     assert slot_events(events)["requested_slot"] is None
@@ -879,7 +882,7 @@ async def test_asked_for_sales_then_no_way_back_is_not_told_no_details_are_neede
     tracker.events.insert(0, {"event": "bot", "metadata": {RESPONSE_KEY: "utter_sales_intro"}})
     dispatcher = CollectingDispatcher()
     await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
-    assert responses(dispatcher) == ["utter_handoff_need_contact"]
+    assert responses(dispatcher) == ["utter_handoff_reach_you"]
 
 
 async def test_a_question_taken_for_an_answer_is_answered_and_the_question_asked_again(

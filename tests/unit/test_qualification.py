@@ -901,8 +901,10 @@ def test_yes_and_no_to_who_decides_is_asked_about_not_taken_for_yes() -> None:
 def test_a_range_mostly_in_one_band_is_filed_there_and_one_split_is_not() -> None:
     assert read_answer("company_size", "between 50 and 100").value == "51-200"
     assert read_answer("budget", "$1k-10k").value == "1k_10k"
-    # €40-60k is about $44-66k: a quarter of it under $50k is too much to guess across.
-    assert read_answer("budget", "€40-60k").value is None
+    # $40-60k: half of it under $50k is too much to guess across.
+    assert read_answer("budget", "$40-60k").value is None
+    # €40-60k is about $46-70k: most of it is over $50k.
+    assert read_answer("budget", "€40-60k").value == "over_50k"
 
 
 @pytest.mark.parametrize(
@@ -2080,6 +2082,8 @@ def test_parts_then_their_sum_and_a_size_that_depends_on_the_season(
         ("I manage the company with my father, and for this kind of thing I decide alone.",
          "decides"),
         ("Me and the other principal, Bec, sign off together.", "decides"),
+        ("Me and my co-director. We'd decide together, and quickly.", "decides"),
+        ("my co-principal and I", "decides"),
         ("My old roommate owns half, but he moved away. So this one lands on me.", "decides"),
         ("my father would like to think he decides god love him but he signed the business over "
          "to me two years ago so it's me", "decides"),
@@ -2115,3 +2119,41 @@ def test_a_sum_in_money_whose_worth_is_not_kept_or_bare_far_from_the_dollar_is_a
     assert read_answer("budget", said, None, "GB").value is None
     assert read_answer("budget", "about 5k a year", None, "UZ").value is None
     assert read_answer("budget", "about 5k a year", None, "DE").value == "1k_10k"
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        # "hundred and fifty", said without the "a": 150 x 12 x 1.33 is about $2,400
+        ("hundred and fifty pound a month maybe", "GB", "1k_10k"),
+        ("hundred fifty a month something like that", "US", "1k_10k"),
+        # the period put right, the figure kept: AUD 800 x 12
+        ("$800 a yr.. sorry i meant a month lol, aud", "AU", "1k_10k"),
+        ("800 a year, sorry I mean a month", "AU", "1k_10k"),
+        # an ISO code of money without a name of its own here is still not US dollars
+        ("bout 40 thousand jmd a month", "JM", "1k_10k"),
+        ("40000 JMD a month", None, "1k_10k"),
+        # pounds at today's rate: £40k is about $53k
+        ("£40k a year", "GB", "over_50k"),
+    ],
+)
+def test_budgets_said_loosely_or_put_right(said: str, country: str | None, band: str) -> None:
+    assert read_answer("budget", said, None, country).value == band
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("about thirty of us and we look after twelve hundred units", "11-50"),
+        ("we are 30 and we manage 1200 properties", "11-50"),
+        ("We just crossed 50 actually, our 51st hire started this week", "51-200"),
+        # ordinals and years are no head counts
+        ("the 3rd location", None),
+        ("Not before we move office, and that is spring 2028.", None),
+        ("Summer 2027", None),
+    ],
+)
+def test_what_is_looked_after_ordinals_and_years_are_not_head_counts(
+    said: str, size: str | None
+) -> None:
+    assert read_company_size(said) == size
