@@ -154,7 +154,10 @@ _THANKS = re.compile(
 )
 _SIGNS_OFF = re.compile(
     r"\b(?:that'?s all|that is all|that'?s everything|bye|goodbye|see (?:you|ya)|cheers then|"
-    r"take care|have a (?:good|nice|great) (?:day|one|evening))\b",
+    r"take care|have a (?:good|nice|great) (?:day|one|evening)|"
+    # "mi gone, likkle more", "gotta go, laters"
+    r"(?:i'?m|mi|me) (?:gone|off now|heading off|outta here)|likkle more|laters|"
+    r"catch (?:you|ya|u) later|(?:gotta|got to|have to) go)\b",
     re.I,
 )
 

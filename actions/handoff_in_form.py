@@ -19,8 +19,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import said_in_session
-from actions.deps import caller_number, channel_of
-from actions.slots import HANDOFF_REQUESTED, REQUESTED_SLOT, SKIPPED, SLOT_OF, list_slot
+from actions.deps import StoreBacked, caller_number, channel_of
+from actions.slots import (
+    FIELD_OF,
+    HANDOFF_REQUESTED,
+    REQUESTED_SLOT,
+    SKIPPED,
+    SLOT_OF,
+    list_slot,
+)
+from bot.leads import read_message
 from bot.types import LEAD_FIELDS, LeadField
 
 FIRST_TIME = "utter_handoff_in_form"
@@ -36,13 +44,22 @@ KEPT_ON_THE_WAY: tuple[LeadField, ...] = ("name", "company")
 ON_THE_WAY_TO_A_PERSON = (FIRST_TIME, "utter_handoff", "utter_sales_intro")
 
 
-class ActionHandoffInForm(Action):
+class ActionHandoffInForm(StoreBacked, Action):
     def name(self) -> str:
         return "action_handoff_in_form"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        requested = FIELD_OF.get(str(tracker.get_slot(REQUESTED_SLOT) or ""))
+        if requested in REACHABLE_BY and self._turns_down(tracker, requested):
+            # "no you don't need my email just get somebody to ring me": the question turned
+            # down on the way to a person, so the other way back is asked, not the same one.
+            to_a_person = turned_down_on_the_way_to_a_person(
+                dispatcher, tracker, requested, asked_now=True
+            )
+            if to_a_person is not None:
+                return to_a_person
         reachable = any(tracker.get_slot(SLOT_OF[f]) for f in REACHABLE_BY)
         if not said_in_session(tracker, FIRST_TIME):
             dispatcher.utter_message(response=FIRST_TIME)
@@ -63,9 +80,17 @@ class ActionHandoffInForm(Action):
         dispatcher.utter_message(response=INSISTED)
         return [SlotSet(SKIPPED, [*skipped, *left])]
 
+    def _turns_down(self, tracker: Tracker, requested: LeadField) -> bool:
+        text = str(tracker.latest_message.get("text") or "")
+        return read_message(text, region=self.settings.default_region, requested=requested).declined
+
 
 def turned_down_on_the_way_to_a_person(
-    dispatcher: CollectingDispatcher, tracker: Tracker, declined: LeadField
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    declined: LeadField,
+    *,
+    asked_now: bool = False,
 ) -> list[EventType] | None:
     """A person asked for, and a detail turned down with no way back given: not the end
     of the form ("no details needed") but the same steps as asking again for the person.
@@ -73,10 +98,14 @@ def turned_down_on_the_way_to_a_person(
     need), then the caller is handed over to be
     called back on the number they call from (a web chat visitor is answered in the
     chat; anyone else is told why nobody can get back). None when no person was asked
-    for, or there is a way back."""
-    wants_a_person = tracker.get_slot(HANDOFF_REQUESTED) or any(
-        said_in_session(tracker, response)
-        for response in (*ON_THE_WAY_TO_A_PERSON, NEED_CONTACT, REACH_YOU)
+    for (in this message, when `asked_now`), or there is a way back."""
+    wants_a_person = (
+        asked_now
+        or tracker.get_slot(HANDOFF_REQUESTED)
+        or any(
+            said_in_session(tracker, response)
+            for response in (*ON_THE_WAY_TO_A_PERSON, NEED_CONTACT, REACH_YOU)
+        )
     )
     if not wants_a_person:
         return None

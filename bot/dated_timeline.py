@@ -119,7 +119,9 @@ _QUARTER_END = re.compile(
 # Not a financial or tax year's end, nor the company's own ("our year end"), which falls in
 # its own month ("our financial year end, which is the end of February").
 _YEAR_END = re.compile(
-    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )(?<!our )(?<!their )(?<!my )(?<!company's )year[- ]end|eoy)\b",
+    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )(?<!our )(?<!their )(?<!my )(?<!company's )year[- ]end|eoy|"
+    # "before the year ends", "before the year's out"
+    r"(?:before|by the time|until|till) (?:the|this) year(?:'s| is)? (?:ends|is over|over|out|finishes|closes))\b",
     re.I,
 )
 _MONTH_AND_YEAR = re.compile(rf"(?<![\w-]){_MONTH}\s*,?\s*(?:{_YEAR}|{_SHORT_YEAR})\b", re.I)
@@ -260,7 +262,9 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
             part = 1.0  # "after March", "after our fiscal year closes in March": April on
         away = _months_to(number, _year_of(month), today)
         set_word = (said.get("set") or "").lower()
-        if not part and set_word not in _BY_ITS_START:
+        # "early jan", "in early January": its first days, not its middle
+        early = "early" in (set_word, (said.get("part") or "").lower())
+        if not part and set_word not in _BY_ITS_START and not early:
             away = _into_next_month(away, today)
         found.append((month.start(), away + part))
     relative = _RELATIVE_MONTH.search(text)

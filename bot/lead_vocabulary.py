@@ -139,6 +139,7 @@ COMPANY_SUFFIXES = word_set(
 ABBREVIATIONS = word_set(
     """
     pvt ltd inc co corp bhd sdn pty pte ltda cia cía mfg intl bros assn dept univ est
+    zn gebr cie hnos assoc
     st dr mr mrs ms mx prof jr sr rev hon capt sp fr revd engr atty
     """
 )

@@ -688,7 +688,8 @@ _SUFFIX_START = (
     "inc|llc|l\\.l\\.c|llp|ltd|limited|plc|gmbh|corp|co|pty|pvt|s\\.a|n\\.v|b\\.v|sa|ag|bv|nv|ab|oy"
 )
 _SUFFIX_COMMA = re.compile(rf",(?=\s*(?:{_SUFFIX_START})\b)", re.IGNORECASE)
-_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt fr revd")
+# Before a name, so never at a sentence's end: "Dr. Patel", "Gebr. Jansen" (brothers).
+_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt fr revd gebr")
 
 
 def _protect(text: str) -> str:
@@ -703,6 +704,8 @@ def _protect(text: str) -> str:
             if (
                 after[:1].isupper()
                 and after_key not in COMPANY_SUFFIXES
+                # "& Zn. B.V.": a suffix written with its dots
+                and after.lower().rstrip(",") not in COMPANY_SUFFIXES
                 and after_key not in ABBREVIATIONS
             ):
                 return match.group(0)

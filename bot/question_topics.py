@@ -40,7 +40,12 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
         r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|(?:is it|it'?s|billed|charged|pay|"
         r"paid) per (?:seat|user|month|conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
-        r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|(?:is it|it'?s not|isn'?t it|it "
+        r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|month[- ]to[- ]month|"
+        r"(?:locked[- ]in|lock[- ]in|long|annual|yearly|minimum|fixed)[- ](?:term )?contract|"
+        r"contract (?:length|term|period)|(?:is there|any) (?:a |an )?(?:\w+ )?contract|"
+        r"tied (?:in|into) (?:a |any )?contract|"
+        r"locked[- ]in|lock[- ]?in|minimum (?:term|commitment|contract)|cancel (?:any ?time|whenever)|"
+        r"(?:is it|it'?s not|isn'?t it|it "
         r"isn'?t) free|"
         # asked in the speaker's own language: French, Spanish, Portuguese, Hindi, Tagalog
         r"combien|co[uû]te|tarifs?|cu[aá]nto (?:cuesta|vale|cobran)|precios?|quanto (?:custa|cobra)|"
@@ -70,6 +75,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         # "who at your company sees what I type here?"
         r"who (?:(?:at|in|on|from) (?:your|the) \w+ (?:end )?|actually |else )?(?:sees|can see|has access|reads|can read|"
         r"gets to (?:see|look|read)|will see|would see|'?d see|looks? at)|"
+        # "how long do you keep what I write here?", "can I have it removed later?"
+        r"how long (?:do|will|would|does|can) (?:you|u|ya|parley|it|they) (?:\w+ )?(?:keep|hold|store|"
+        r"retain)|(?:have|get) (?:it|that|this|them|all (?:of )?(?:it|that)|my \w+) (?:all )?(?:removed|"
+        r"deleted|erased|wiped)|"
         r"(?:data|info|information|details) (?:safe|secure|protected)|data protection|data|"
         r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"
         r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
@@ -201,6 +210,11 @@ _ASKS_IN_A_CLAUSE = re.compile(
     # "before i do that what does your product do", "after this bit is someone going to call"
     r"\b(?:what|how|why|who|where|when|which)\s+(?:does|do|did|is|are|was|would|will|can|could|"
     r"should|happens|'s)\b|\bis (?:someone|somebody|anyone|it|this|there)\b|"
+    # "before i give you anything who actually gets to see what i say", "the customer numbers
+    # and all where it will be stored": who sees, where it is kept, asked without a "?"
+    r"\bwho (?:actually |exactly |really |else )?(?:gets to see|sees|can see|reads|has access)\b|"
+    r"\bwhere (?:it|they|all (?:this|that)|(?:my|our|the) \w+) (?:will|would|is|are|gets?|'?ll) "
+    r"(?:be |get )?(?:stored|kept|saved|hosted)\b|"
     # "it's not cheap is it", "it works with Slack doesn't it", "..., right"
     r"(?:,\s*|\s)(?:is|isn'?t|does|doesn'?t|do|don'?t|are|aren'?t|will|won'?t|can|can'?t) "
     r"(?:it|they|you|there|he|she)\s*(?:eh|lol|then)?\s*[?!.]*$|,\s*(?:right|eh|yeah|no)\s*[?!.]*$",

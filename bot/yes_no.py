@@ -520,6 +520,9 @@ _CORRECTIONS = (
     re.compile(
         rf"^(?:(?:oops|sorry|wait|actually|ah|oh|hmm|um|no|nope|sorry)\b[\s,.!-]*)*"
         rf"(?:(?:{_OWNER}) )?{_FIELD}(?:'s|\s+is)\s+(?:actually\s+)?"
+        # not "email's fine but do not text me": a say-so about the detail, no value
+        r"(?!(?:fine|ok|okay|good|great|alright|all right|right|correct|perfect|grand|sweet|"
+        r"cool|no problem)\s+but\b)"
         rf"(?P<value>[^,;]+?)\s*,?\s+not\s+\S.*$",
         re.I,
     ),

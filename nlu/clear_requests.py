@@ -625,6 +625,13 @@ _ASKED_TOPIC_INTENTS = {
 
 # Topics whose words leave no doubt ("a bot that books demos" asks what it does).
 _NAMED_PLAINLY = frozenset({"pricing", "integrations", "data_use", "why_needed"})
+# Requests the classifier may guess for a short question about something else.
+_ALREADY_ASKED_FOR = frozenset({"request_demo", "book_meeting"})
+_MEETING_WORDS = re.compile(
+    r"\b(?:demo\w*|meet\w*|call|calls|book\w*|appointment|slot|walk ?through|show (?:me|us)|"
+    r"see it|schedule|sales|someone|somebody|person|talk)\b",
+    re.I,
+)
 
 
 _LEAVES_ONE_OUT = re.compile(
@@ -690,6 +697,16 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         named = _ASKED_TOPIC_INTENTS[topics[0]]
         if named != final:
             return named
+    if (
+        final in _ALREADY_ASKED_FOR
+        and len(topics) == 1
+        and topics[0] in _NAMED_PLAINLY
+        and not (asks_for_meeting(text) or _MEETING_WORDS.search(text))
+        and (topics[0] != "integrations" or names_a_tool(text) or _INTEGRATION.search(text))
+    ):
+        # "hubspot?" or "is it a locked in contract or month to month?" taken for a demo
+        # request: a question about one topic, with no word of a demo or a meeting in it.
+        return _ASKED_TOPIC_INTENTS[topics[0]]
     if (
         (corrected or intent) == "request_erasure"
         and is_question(text)

@@ -361,6 +361,9 @@ async def test_signing_off_that_no_rule_expected_gets_a_goodbye_not_a_rephrase(
 
     [message] = await said(ActionFallback(), tracker([user("okay thank you that's all", "affirm")]))
     assert message["response"] == "utter_goodbye"
+    for leaving in ("mi gone, likkle more", "gotta go, laters"):
+        [message] = await said(ActionFallback(), tracker([user(leaving, "nlu_fallback")]))
+        assert message["response"] == "utter_goodbye"
     started = [user("hello", "greet"), bot("utter_greet"), user("purple monkey", "nlu_fallback")]
     [message] = await said(ActionFallback(), tracker(started))
     assert message["response"] == "utter_fallback_rephrase"

@@ -107,3 +107,31 @@ async def test_a_caller_asking_again_is_put_through_on_the_number_they_call_from
     assert {"event": "followup", "name": "action_human_handoff"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
+
+
+async def test_the_email_turned_down_while_asking_for_a_person_asks_the_phone_then_company() -> (
+    None
+):
+    events, said = await run(
+        make_tracker(
+            "no you don't need my email just get somebody to ring me",
+            intent="human_handoff",
+            slots={"requested_slot": "lead_email", "lead_name": "Gary Pilkington"},
+        )
+    )
+    assert said == ["utter_handoff_reach_you"]
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["requested_slot"] == "lead_phone"
+    assert {"email", "role", "need"} <= set(slots["skipped_fields"])
+    assert "company" not in slots["skipped_fields"]
+
+
+async def test_a_person_asked_for_without_turning_the_question_down_is_the_first_request() -> None:
+    _, said = await run(
+        make_tracker(
+            "just get someone to call me",
+            intent="human_handoff",
+            slots={"requested_slot": "lead_email", "lead_name": "Gary Pilkington"},
+        )
+    )
+    assert said == ["utter_handoff_in_form"]

@@ -949,3 +949,21 @@ def test_a_channel_that_never_stops_is_no_withdrawal_and_one_detail_left_off_no_
 )
 def test_a_person_asked_for_in_another_language(said: str) -> None:
     assert corrected_intent(said, "nlu_fallback", []) == "human_handoff"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hubspot?", "ask_integrations"),
+        ("is it a locked in contract or month to month?", "ask_pricing"),
+        # a demo or a meeting named: the request stands
+        ("can I book a demo?", None),
+        ("demo with hubspot?", None),
+        ("what does the demo cost?", None),
+    ],
+)
+def test_a_question_on_one_topic_taken_for_a_demo_request_is_that_question(
+    text: str, intent: str | None
+) -> None:
+    ranking = [{"name": "request_demo", "confidence": 0.56}]
+    assert corrected_intent(text, "request_demo", ranking) == intent

@@ -827,6 +827,10 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         # Said on 4 December: the end of the year is weeks away, January's end nearly two
         # months, next year's first half within the year.
         ("before the end of the year", "now"),
+        ("Immediately. Before the year ends if possible.", "now"),
+        ("before the year's out", "now"),
+        ("early jan", "now"),
+        ("in early January", "now"),
         ("by the end of January ideally", "quarter"),
         ("need it before school starts end jan", "quarter"),
         ("straight after christmas", "now"),
@@ -2084,6 +2088,7 @@ def test_parts_then_their_sum_and_a_size_that_depends_on_the_season(
         ("Me and the other principal, Bec, sign off together.", "decides"),
         ("Me and my co-director. We'd decide together, and quickly.", "decides"),
         ("my co-principal and I", "decides"),
+        ("me n shay, we own it 50/50", "decides"),
         ("My old roommate owns half, but he moved away. So this one lands on me.", "decides"),
         ("my father would like to think he decides god love him but he signed the business over "
          "to me two years ago so it's me", "decides"),

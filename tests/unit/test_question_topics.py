@@ -13,6 +13,16 @@ from bot.question_topics import asked_topics, question_sentences
         ("wat does it do exactly", ["what_it_does"]),
         ("Kindly confirm where our records would be stored.", ["data_use"]),
         ("Is there a free plan? Is this automated or a real human?", ["pricing", "bot"]),
+        ("How long do you keep what I write here? And can I have it removed later?", ["data_use"]),
+        (
+            "before i give you anything who actually gets to see what i say on this call",
+            ["data_use"],
+        ),
+        (
+            "and the customer numbers and all where it will be stored in india or outside",
+            ["data_use"],
+        ),
+        ("is it a locked in contract or month to month?", ["pricing"]),
     ],
 )
 def test_each_question_in_a_message_is_read_for_its_topic(text: str, topics: list[str]) -> None:
@@ -24,6 +34,8 @@ def test_each_question_in_a_message_is_read_for_its_topic(text: str, topics: lis
     [
         "our shop works with Shopify and we pay about 200 a month",  # statements, no question
         "We're 40 people and I decide.",
+        "my brother sees the accounts",
+        "we're a contract cleaning company",
         # one sentence naming two topics: which one is asked is a guess
         "does the price include the hubspot integration?",
     ],

@@ -101,6 +101,7 @@ def test_a_mixed_yes_and_no_is_unsure_but_no_worries_follows_the_answer() -> Non
         ("emails and texts are fine", {"email": True, "sms": True}),
         ("happy with emails, not texts", {"email": True, "sms": False}),
         ("no texts please", {"sms": False}),
+        ("email's fine but do not text me", {"email": True, "sms": False}),
     ],
 )
 def test_partial_answers_by_channel(text: str, purposes: dict[str, bool]) -> None:
@@ -236,6 +237,8 @@ def test_corrections(text: str, correction: Correction) -> None:
         "put me down as interested",
         "I got the job last year",
         "you forgot to ask my company",
+        "email's fine but do not text me",
+        "the email is ok but not the texts",
     ],
 )
 def test_not_corrections(text: str) -> None:
