@@ -121,8 +121,10 @@ def turned_down_on_the_way_to_a_person(
             if f not in (*REACHABLE_BY, *KEPT_ON_THE_WAY) and f not in skipped
         ]
         return [SlotSet(SKIPPED, [*skipped, *others]), SlotSet(REQUESTED_SLOT, SLOT_OF[left[0]])]
-    # The form ends as when every question is done; the handoff comes next, not the summary.
-    return [SlotSet(SKIPPED, skipped), *_without_a_way_back(dispatcher, tracker)]
+    # The form ends as when every question is done (the company too, when it was kept for
+    # after the way back); the handoff comes next, not the summary.
+    unasked = [f for f in LEAD_FIELDS if f not in skipped and not tracker.get_slot(SLOT_OF[f])]
+    return [SlotSet(SKIPPED, [*skipped, *unasked]), *_without_a_way_back(dispatcher, tracker)]
 
 
 def on_the_phone(tracker: Tracker) -> bool:

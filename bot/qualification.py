@@ -551,7 +551,7 @@ _UNPRICED = (
 )
 _PREFIX = (
     r"HK\$|NT\$|E£|GH₵|GH¢|₵|(?-i:S)/\.?|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|KSh|(?-i:RM)|zł|₸|"
-    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|"
+    r"US\$|AU\$|A\$|CA\$|C\$|NZ\$|S\$|R\$|TT\$|J\$|BDS?\$|EC\$|FJ\$|B\$|"
     rf"{_CODES}|{_SIGNS}|"
     r"(?-i:Rs)\.?|(?-i:R)|[£€₹₨$₦¥]|"
     # Lower case only when a figure follows at once: "r250 000", "rm 60k".
@@ -598,6 +598,12 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"UAH|₴|hryvnias?", "UAH"),
         (r"CNY|RMB|yuan|renminbi|元", "CNY"),
         (r"HKD|HK\$|(?:hong kong|hk) dollars?", "HKD"),
+        (r"TT\$|(?:trinidad|tt) dollars?", "TTD"),
+        (r"J\$|jamaican dollars?", "JMD"),
+        (r"BDS?\$|barbados dollars?", "BBD"),
+        (r"EC\$|(?:eastern caribbean|ec) dollars?", "XCD"),
+        (r"FJ\$|fiji(?:an)? dollars?", "FJD"),
+        (r"B\$|bahamian dollars?", "BSD"),
         (r"TWD|NT\$|(?:nt|taiwan(?:ese)?) dollars?", "TWD"),
         (r"BDT|৳|taka", "BDT"),
         (r"LKR|sri lankan rupees?", "LKR"),

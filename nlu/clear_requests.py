@@ -541,6 +541,22 @@ _WHEN_TO_CONTACT = re.compile(
     r"evening|afternoon)|on (?:week(?:end|day)s?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?))\b",
     re.I,
 )
+_PERSON_ASKED_FOR = frozenset({"human_handoff", "talk_to_sales"})
+_AGENT_AS_A_JOB = re.compile(
+    r"\b(?:(?:real estate|estate|insurance|travel|sales|leasing|letting|lettings|booking|listing|buyer'?s?|"
+    r"seller'?s?|property|customs|shipping|talent|literary|mortgage|freight|ticket|rental|support|"
+    r"customer service|call cent(?:er|re)|licensed|senior|junior|lead|principal|managing)\s+agents?\b|"
+    r"\bagent\s*(?:/|&|\band\b|,)\s*(?:team lead|broker|owner|manager|director|realtor|partner|founder)|"
+    r"(?:team lead|broker|owner|manager|director|realtor|partner|founder)\s*(?:/|&|\band\b|,)\s*agent\b|"
+    r"\bi(?:'m| am) (?:an?|the) (?:\w+ )?agent\b)",
+    re.I,
+)
+_ASKS_FOR_ONE = re.compile(
+    r"\b(?:talk|speak|chat|connect|transfer|put (?:me )?through|get (?:me )?|give me|want|need|"
+    r"like|prefer|rather|reach|call me|an? (?:real|live|human|actual)|please|pls|can i|could i|"
+    r"is there)\b",
+    re.I,
+)
 _FAREWELL_ALONE = re.compile(
     r"(?:(?:ok(?:ay)?|right|well|thanks?|thank you|cheers)\W+)?"
     r"(?:doei|dag|tot ziens|doeg|tschü(?:ss|s)|tschuess|tschau|auf wiedersehen|ciao|"
@@ -552,8 +568,11 @@ _FAREWELL_ALONE = re.compile(
     r"bonne journée|bonne journee|bonne soirée|bonne soiree|"
     r"que tengas (?:un )?buen día|schönen tag(?: noch)?|fijne dag|prettige dag|"
     r"tenha um bom dia|rab rakha|allah hafiz|phir milenge|"
-    r"ingat|paalam|kwaheri|jumpa lagi|ma'?a ?salama)"
-    r"(?:\W+(?:then|now|all|folks|mate|everyone|and thanks|thanks|thank you|cheers))*\W*",
+    r"ingat|paalam|kwaheri|jumpa lagi|ma'?a ?salama|"
+    # "mi gone, likkle more" (Jamaican), "gotta go", "I'm off now"
+    r"(?:mi|me|i'?m) gone|likkle more|walk good|(?:gotta|got to|have to|gtg) go|i'?m off now)"
+    r"(?:\W+(?:then|now|all|folks|mate|everyone|and thanks|thanks|thank you|cheers|likkle more|"
+    r"laters|bye))*\W*",
     re.IGNORECASE,
 )
 
@@ -823,6 +842,13 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         if is_data_subject_request(text):
             return "request_data"
         return clear_request(text) or "nlu_fallback"
+    if (
+        intent in _PERSON_ASKED_FOR
+        and _AGENT_AS_A_JOB.search(text)
+        and not _ASKS_FOR_ONE.search(text)
+    ):
+        # "team lead / agent", "I'm an insurance agent": the job, not a request for one
+        return "inform"
     if _only_thanks(text, intent):
         return "thank"
     if _FAREWELL_ALONE.fullmatch(text.strip()):

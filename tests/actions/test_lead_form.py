@@ -847,6 +847,9 @@ async def test_a_caller_after_a_person_turning_down_the_email_is_asked_the_phone
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, DOMAIN)  # type: ignore[arg-type]
     assert slot_events(events)["requested_slot"] is None
+    # Put through on the number they call from: the company kept for later is not asked
+    # after the handoff.
+    assert "company" in slot_events(events)["skipped_fields"]
     assert FollowupAction("action_human_handoff") in events
     assert "utter_lead_form_declined" not in responses(dispatcher)
 

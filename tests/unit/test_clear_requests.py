@@ -376,9 +376,15 @@ def test_punctuation_alone_says_nothing(text: str, intent: str) -> None:
     assert corrected_intent(text, intent, []) == "nlu_fallback"
 
 
-@pytest.mark.parametrize("text", ["Doei.", "tschüss!", "ok ta-ra then", "Totsiens", "au revoir"])
+@pytest.mark.parametrize(
+    "text",
+    ["Doei.", "tschüss!", "ok ta-ra then", "Totsiens", "au revoir", "mi gone, likkle more",
+     "gotta go, laters"],
+)  # fmt: skip
 def test_a_farewell_in_other_words_is_a_goodbye(text: str) -> None:
     assert corrected_intent(text, "affirm", []) == "goodbye"
+    # taken for a withdrawal, it withdraws nothing
+    assert corrected_intent(text, "opt_out", []) == "goodbye"
     assert corrected_intent("dag is fine", "affirm", []) is None
 
 
@@ -967,3 +973,21 @@ def test_a_question_on_one_topic_taken_for_a_demo_request_is_that_question(
 ) -> None:
     ranking = [{"name": "request_demo", "confidence": 0.56}]
     assert corrected_intent(text, "request_demo", ranking) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("team lead / agent", "inform"),
+        ("real estate agent", "inform"),
+        ("I'm an insurance agent", "inform"),
+        ("sales agent and team lead", "inform"),
+        # asking for one
+        ("agent", None),
+        ("agent please", None),
+        ("can I talk to an agent", None),
+        ("get me a sales agent", None),
+    ],
+)
+def test_an_agent_by_trade_is_no_request_for_a_person(text: str, intent: str | None) -> None:
+    assert corrected_intent(text, "human_handoff", []) == intent

@@ -2138,6 +2138,9 @@ def test_a_sum_in_money_whose_worth_is_not_kept_or_bare_far_from_the_dollar_is_a
         # an ISO code of money without a name of its own here is still not US dollars
         ("bout 40 thousand jmd a month", "JM", "1k_10k"),
         ("40000 JMD a month", None, "1k_10k"),
+        # Caribbean dollars written with their own sign
+        ("we could do around TT$1500 a month", "TT", "1k_10k"),
+        ("J$40,000 a month", None, "1k_10k"),
         # pounds at today's rate: £40k is about $53k
         ("£40k a year", "GB", "over_50k"),
     ],

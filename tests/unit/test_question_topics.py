@@ -23,6 +23,8 @@ from bot.question_topics import asked_topics, question_sentences
             ["data_use"],
         ),
         ("is it a locked in contract or month to month?", ["pricing"]),
+        ("Do I really have to give you all this just to book a call?", ["why_needed"]),
+        ("do I have to give my phone number?", ["why_needed"]),
     ],
 )
 def test_each_question_in_a_message_is_read_for_its_topic(text: str, topics: list[str]) -> None:
