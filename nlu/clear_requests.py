@@ -720,7 +720,11 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         final in _ALREADY_ASKED_FOR
         and len(topics) == 1
         and topics[0] in _NAMED_PLAINLY
-        and not (asks_for_meeting(text) or _MEETING_WORDS.search(text))
+        # "Do I really have to give you all this just to book a call?" asks why, whatever
+        # it is for
+        and (
+            topics[0] == "why_needed" or not (asks_for_meeting(text) or _MEETING_WORDS.search(text))
+        )
         and (topics[0] != "integrations" or names_a_tool(text) or _INTEGRATION.search(text))
     ):
         # "hubspot?" or "is it a locked in contract or month to month?" taken for a demo

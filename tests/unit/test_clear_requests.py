@@ -962,6 +962,7 @@ def test_a_person_asked_for_in_another_language(said: str) -> None:
     [
         ("hubspot?", "ask_integrations"),
         ("is it a locked in contract or month to month?", "ask_pricing"),
+        ("Do I really have to give you all this just to book a call?", "ask_why_needed"),
         # a demo or a meeting named: the request stands
         ("can I book a demo?", None),
         ("demo with hubspot?", None),
