@@ -653,6 +653,18 @@ _MEETING_WORDS = re.compile(
 )
 
 
+def _topic_named_plainly(text: str) -> str | None:
+    """The one topic the message asks about, when its words leave no doubt."""
+    topics = asked_topics(text)
+    if len(topics) != 1 or topics[0] not in _NAMED_PLAINLY:
+        return None
+    # "could this work with a dental practice?" asks whether it fits, not what it
+    # connects to: a tool named, or connecting words, make it integrations.
+    if topics[0] == "integrations" and not (names_a_tool(text) or _INTEGRATION.search(text)):
+        return None
+    return topics[0]
+
+
 _LEAVES_ONE_OUT = re.compile(
     r"\b(?:leave|keep)\s+(?:the|my|that|this|it)\s*(?:phone|number|mobile|cell|e-?mail|company|role|"
     r"job title|title|name|address|one)?\s*(?:number\s+)?(?:off|out|blank|empty)\b",
@@ -702,34 +714,23 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # "does your chat widget work on an iphone?" taken for a request for information:
         # a question, answered as one (the marketers' list first), not the lead form.
         final = corrected = ASK_CAPABILITIES
-    topics = asked_topics(text)
-    if (
-        (final in _TOPIC_INTENTS.values() or final == REQUEST_INFO)
-        and len(topics) == 1
-        and topics[0] in _NAMED_PLAINLY
-        # "could this work with a dental practice?" asks whether it fits, not what it
-        # connects to: a tool named, or connecting words, make it integrations.
-        and (topics[0] != "integrations" or names_a_tool(text) or _INTEGRATION.search(text))
-    ):
+    plain = _topic_named_plainly(text)
+    if (final in _TOPIC_INTENTS.values() or final == REQUEST_INFO) and plain is not None:
         # "does it work with wordpress because that's what my site is on", taken for a
         # question about what it does: the question's own words name its topic.
-        named = _ASKED_TOPIC_INTENTS[topics[0]]
+        named = _ASKED_TOPIC_INTENTS[plain]
         if named != final:
             return named
     if (
         final in _ALREADY_ASKED_FOR
-        and len(topics) == 1
-        and topics[0] in _NAMED_PLAINLY
+        and plain is not None
         # "Do I really have to give you all this just to book a call?" asks why, whatever
         # it is for
-        and (
-            topics[0] == "why_needed" or not (asks_for_meeting(text) or _MEETING_WORDS.search(text))
-        )
-        and (topics[0] != "integrations" or names_a_tool(text) or _INTEGRATION.search(text))
+        and (plain == "why_needed" or not (asks_for_meeting(text) or _MEETING_WORDS.search(text)))
     ):
         # "hubspot?" or "is it a locked in contract or month to month?" taken for a demo
         # request: a question about one topic, with no word of a demo or a meeting in it.
-        return _ASKED_TOPIC_INTENTS[topics[0]]
+        return _ASKED_TOPIC_INTENTS[plain]
     if (
         (corrected or intent) == "request_erasure"
         and is_question(text)
