@@ -46,6 +46,12 @@ _NAMED_MONTH = re.compile(
 _AFTER = re.compile(r"\bafter\b[^.;!?]*$", re.I)
 # Where in the month: "by the end of January" is nearly two months away in December.
 _PART_OF_MONTH = {"mid": 0.5, "middle of": 0.5, "late": 0.8, "end of": 0.9, "end": 0.9}
+# A season named for itself, not as a word for something in it ("the spring rush", "the
+# autumn appeal") or a verb ("before sales fall off").
+_SEASON_ALONE = (
+    r"(?=\s*(?:$|[.,;:!?)]|\b(?:next|this|at|in|when|if|so|and|or|but|please|ideally|"
+    r"hopefully|latest|i|we|then|time)\b))"
+)
 # Days people plan around, at the month they fall in (the next one from today); moving
 # feasts at their usual month. Only after a word that sets them in time.
 _HOLIDAYS = (
@@ -71,15 +77,19 @@ _HOLIDAYS = (
     (r"boxing day(?: sales)?", 12),
     (r"春节|春節|설날|seollal", 2),
     # Seasons as most people who name them live them (north of the equator); south of
-    # it, see _SOUTHERN_SUMMER.
-    (r"(?:the )?summer(?: holidays| break| vacation| holiday)?", 7),
+    # it, see _SOUTHERN_SEASONS. Winter is left out: "by winter" said in December is this
+    # one or the next.
+    (r"(?:the )?summer(?: holidays| break| vacation| holiday|time)?", 7),
+    (rf"(?:the )?spring(?:time)?{_SEASON_ALONE}", 4),
+    (rf"(?:the )?(?:autumn|fall){_SEASON_ALONE}", 10),
 )
-_SUMMER = _HOLIDAYS[-1][0]
-# The summer holidays of Australia, New Zealand, South Africa or Argentina: January.
-_SOUTHERN_SUMMER = 1
+_SUMMER, _SPRING, _AUTUMN = (pattern for pattern, _ in _HOLIDAYS[-3:])
+# The seasons of Australia, New Zealand, South Africa or Argentina: summer holidays in
+# January, spring from September, autumn from March.
+_SOUTHERN_SEASONS = ((_SUMMER, 1), (_SPRING, 10), (_AUTUMN, 4))
 _HOLIDAY = re.compile(
     r"\b(?P<when>before|by|until|till|after|around|for|in time for|ahead of|straight after|"
-    r"right after|just after|once|post|over|next)\s+(?:the\s+)?(?P<day>"
+    r"right after|just after|once|post|over|next|come|round about|round)\s+(?:the\s+)?(?P<day>"
     + "|".join(f"(?:{pattern})" for pattern, _ in _HOLIDAYS)
     + r")",
     re.I,
@@ -275,8 +285,10 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
     if holiday is not None:
         day = holiday["day"].lower()
         number = next(n for pattern, n in _HOLIDAYS if re.fullmatch(pattern, day, re.I))
-        if south and re.fullmatch(_SUMMER, day, re.I):
-            number = _SOUTHERN_SUMMER
+        if south:
+            number = next(
+                (n for season, n in _SOUTHERN_SEASONS if re.fullmatch(season, day, re.I)), number
+            )
         after = (
             0.5
             if holiday["when"].lower()

@@ -1840,8 +1840,9 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 # within the year, whichever calendar the company keeps.
                 r"(?:the )?(?:next|new|coming) (?:fiscal|financial) year|(?:the )?(?:next|new) fy|"
                 r"(?:within|in|over|during) the (?:next|coming) (?:12 months|twelve months|year)|"
+                r"this coming year|"
                 r"(?:within|in|by|before|by the end of|before the end of|during) the year|"
-                r"in (?:the )?(?:spring|summer|autumn|fall|winter)|h[12]|mid[- ]?year|"
+                r"in (?:the )?(?:spring|summer|autumn|fall|winter)(?:time)?|h[12]|mid[- ]?year|"
                 r"(?:the )?middle of (?:the |next )?year|"
                 # "late spring", "in the early autumn": a season set in the year ahead
                 r"(?:in (?:the )?)?(?:early|late|mid)[- ]?(?:spring|summer|autumn|fall)|"
@@ -1906,6 +1907,8 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         # which summer, whatever number they ring from.
         country = "AU"  # any country of the south: only its seasons are read here
     text = years_in_figures(text)
+    # "before next year": before the new year comes, not some time in it
+    text = _BEFORE_NEXT_YEAR.sub(r"\1 the new year", text)
     by_then = _BY_THEN.search(text)
     if by_then is not None and by_then.start() > 0:
         # "Applications open in May, so it has to be running by then. I'd rather not rush
@@ -2004,6 +2007,7 @@ _IN_PLACE = re.compile(
     r"(?=[^.;!?]*\b(?:by|for|in|before|at|around|from|with)\b)",
     re.I,
 )
+_BEFORE_NEXT_YEAR = re.compile(r"(?<!not )\b(before|by)\s+next\s+year\b(?!\s*['’]s)", re.I)
 _BY_THEN = re.compile(
     r"\b(?:in place|up and running|running|ready|live|working|set up|done|sorted)\s+"
     r"(?:by|before)\s+then\b",
@@ -2062,11 +2066,9 @@ _NOT_BEFORE = re.compile(r"\b(?:not|never)\s+(?:in\s+)?$", re.I)
 # "not before next year", "next year at the earliest".
 _PUT_OFF = re.compile(
     # "No rush, sometime next year" names the time; "no plans till next year" puts it off,
-    # and so do "no hurry, maybe next year" (a guess, as the persona authors file it) and
-    # "the year after".
+    # and so does "the year after".
     r"\b(?:no (?:deadline|timeline|plans?)|not (?:until|till|before|this year)|"
-    r"at the earliest|eventually|someday|the year after|year after next)\b|"
-    r"\b(?:no|not in a|not in any|in no) (?:rush|hurry)\b.*\b(?:maybe|perhaps|possibly) next year\b",
+    r"at the earliest|eventually|someday|the year after|year after next)\b",
     re.I,
 )
 
@@ -2115,6 +2117,39 @@ def _concluded_authority(text: str) -> str | None:
 # round about may": the answer after the last "so", when it is short.
 _SO_AT_THE_END = re.compile(r"(?:^|[\s,;])so\s+(?P<rest>(?:[\w'’-]+\W*){1,5})$", re.I)
 _SOONEST = ("now", "quarter", "year", "later")
+
+YEAR_OR_LATER = "year_or_later"
+# "Next year" said with nothing to place it in the year: "sometime next year", "maybe next
+# year", "not until next year".
+_NEXT_YEAR_SAID = re.compile(
+    r"\b(?:(?:sometime|some time|at some point)\s+)?(?:in\s+)?(?<!the )next\s+year\b", re.I
+)
+_PART_OF_THE_YEAR_BEFORE = re.compile(
+    r"\b(?:early|mid|middle|end|start|beginning|late|half|h[12]|q[1-4]|quarter|semester|term|"
+    r"season|after|before|by|until|till|til|this time|same time)\W+(?:of\W+)?(?:the\W+)?$",
+    re.I,
+)
+# Words around it that say how sure or how urgent, not when.
+_HEDGES = re.compile(
+    r"\b(?:(?:there'?s\s+)?no (?:big |real )?(?:rush|hurry|urgency|pressure)(?: at all)?|"
+    r"not (?:urgent|in a (?:rush|hurry))|in no (?:rush|hurry)|"
+    r"at the earliest|maybe|probably|perhaps|possibly|sometime|some time|realistically|"
+    r"honestly|i (?:think|guess|reckon|suppose)|really)\b",
+    re.I,
+)
+
+
+def next_year_alone(text: str, today: date | None, country: str | None) -> bool:
+    """Whether `text` places the time only by "next year" (and words of doubt or hurry)."""
+    said = _NEXT_YEAR_SAID.search(text)
+    if said is None or re.search(r"\b(?:year|one) after\b|\bnot next year\b", text, re.I):
+        return False
+    if _PART_OF_THE_YEAR_BEFORE.search(text[: said.start()]):
+        return False  # "end of next year", "not until next year": placed, or a floor
+    rest = _HEDGES.sub(" ", _NEXT_YEAR_SAID.sub(" ", text))
+    return read_timeline(rest, today, country) is None
+
+
 _NOT_BEFORE_CLAUSE = re.compile(r"\bnot (?:before|until|till|by)\b[^.,;!?]*", re.I)
 
 
@@ -2371,6 +2406,11 @@ def read_answer(
                 value is None or _SOONEST.index(other) > _SOONEST.index(value)
             ):
                 value = other
+        if value in ("year", "later") and next_year_alone(said, today, country):
+            # "no rush, maybe next year": in December that is three weeks away or more than
+            # a year, and people mean either (the persona authors filed it both ways).
+            # Asked once with the two options rather than guessed.
+            return Answer(None, follow_up=YEAR_OR_LATER)
     else:
         value = READERS[field_name](text)
     if field_name == "authority" and value == "influences" and not states_own_part(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -62,6 +63,25 @@ def field_counts(verdicts: Sequence[Verdict]) -> dict[str, dict[str, int]]:
     return dict(sorted(counts.items()))
 
 
+# Fields whose values are a few fixed bands: how they were confused can be counted without
+# showing a word anyone said, so the test split's confusions can be read too.
+BANDED_FIELDS = ("authority", "budget", "company_size", "timeline")
+_ENTRY = re.compile(r"^(\w+)(?:: '([^']*)')? \(said '([^']*)'\)$")
+
+
+def band_confusions(verdicts: Sequence[Verdict]) -> dict[str, dict[str, int]]:
+    """Per banded field, 'said -> stored' counts of its wrong and missed values."""
+    counts: dict[str, Counter[str]] = {}
+    for verdict in verdicts:
+        for entry in (*verdict.wrong, *verdict.missed):
+            match = _ENTRY.match(entry)
+            if match is None or match.group(1) not in BANDED_FIELDS:
+                continue
+            name, stored, said = match.groups()
+            counts.setdefault(name, Counter())[f"{said} -> {stored or 'nothing'}"] += 1
+    return {name: dict(counts[name].most_common()) for name in sorted(counts)}
+
+
 def failure_kinds(verdicts: Sequence[Verdict]) -> dict[str, int]:
     """How many failed conversations show each kind of reason (one may show several)."""
     kinds: Counter[str] = Counter()
@@ -85,6 +105,7 @@ def split_report(verdicts: Sequence[Verdict], *, with_failures: bool) -> dict[st
         "by_author": breakdown(verdicts, lambda v: v.author),
         "by_field": field_counts(verdicts),
         "failure_kinds": failure_kinds(verdicts),
+        "band_confusions": band_confusions(verdicts),
     }
     if with_failures:
         # Only the dev split's failures are shown: the test split is scores only.
@@ -127,4 +148,7 @@ def markdown(name: str, report: dict[str, Any]) -> str:
     if report.get("by_field"):
         fields = ", ".join(f"{k} {c['wrong']}/{c['missed']}" for k, c in report["by_field"].items())
         lines.append(f"| wrong/missed by field | {fields} |")
+    for name, confused in report.get("band_confusions", {}).items():
+        parts = ", ".join(f"{k} {n}" for k, n in confused.items())
+        lines.append(f"| {name} said -> stored | {parts} |")
     return "\n".join(lines)

@@ -66,7 +66,7 @@ OPTION_WORDS: dict[str, dict[str, str]] = {
         "now": r"within a month|this month",
         "quarter": r"1\s*(?:-|to)\s*3 months|within 3 months|this quarter",
         "year": r"this year|within a year|12 months",
-        "later": r"no set|later|no timeline",
+        "later": r"no set|later|no timeline|more than a year",
     },
 }
 TOPIC_ANSWERS: dict[str, frozenset[str]] = {

@@ -6,11 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionYesNoAnswer
 from actions.qualify import ActionRouteLead, ActionStartQualification, ValidateQualifyForm
+from bot.qualification import read_answer
 from bot.settings import Settings
 from bot.store import ProfileStore
 from bot.types import ContactId
@@ -742,3 +744,43 @@ async def test_the_follow_up_wording_lasts_one_question(
     )
     assert slots["qual_authority"] == "influences"
     assert slots["qual_follow_up"] is None
+
+
+async def test_maybe_next_year_is_asked_year_or_later_with_two_buttons(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, said = await _validate(
+        store, settings, "no rush, maybe next year", "qual_timeline", contact_id=contact_id
+    )
+    # Asked again in its follow-up wording, as one question, nothing stored.
+    assert said == [] and slots["qual_follow_up"] == "year_or_later"
+    assert slots["requested_slot"] == "qual_timeline" and "qual_timeline" not in slots
+    assert "timeline" not in store.leads.qualification(contact_id)
+    slots, said = await _validate(
+        store,
+        settings,
+        "More than a year away",
+        "qual_timeline",
+        contact_id=contact_id,
+        qual_attempts=1,
+        qual_follow_up="year_or_later",
+    )
+    assert slots["qual_timeline"] == "later" and slots["qual_follow_up"] is None
+    assert store.leads.qualification(contact_id)["timeline"] == "later"
+
+
+def test_the_year_or_later_question_is_a_variation_with_its_two_options() -> None:
+    domain = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text("utf-8"))
+    [variation] = [
+        v
+        for v in domain["responses"]["utter_ask_qual_timeline"]
+        if v.get("condition")
+        == [{"type": "slot", "name": "qual_follow_up", "value": "year_or_later"}]
+    ]
+    assert [b["payload"] for b in variation["buttons"]] == [
+        "Within 12 months",
+        "More than a year away",
+    ]
+    answers = [read_answer("timeline", b["payload"]).value for b in variation["buttons"]]
+    assert answers == ["year", "later"]

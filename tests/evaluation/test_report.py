@@ -44,3 +44,27 @@ def test_fields_and_failure_kinds_are_counted_without_the_words() -> None:
 
 def test_no_failures_no_counts() -> None:
     assert field_counts([_verdict("p", success=True)]) == {}
+
+
+def test_banded_fields_count_their_confusions_and_nothing_else() -> None:
+    verdicts = [
+        _verdict(
+            "p1",
+            wrong=["timeline: 'now' (said 'quarter')", "company: 'Paris' (said 'Acme Ltd')"],
+            missed=["authority (said 'decides')"],
+        ),
+        _verdict(
+            "p2", wrong=["timeline: 'now' (said 'quarter')", "budget: 'under_1k' (said '1k_10k')"]
+        ),
+    ]
+
+    report = split_report(verdicts, with_failures=False)
+
+    assert report["band_confusions"] == {
+        "authority": {"decides -> nothing": 1},
+        "budget": {"1k_10k -> under_1k": 1},
+        "timeline": {"quarter -> now": 2},
+    }
+    table = markdown("test", report)
+    assert "| timeline said -> stored | quarter -> now 2 |" in table
+    assert "Paris" not in table and "Acme" not in table

@@ -9,6 +9,7 @@ from bot.qualification import (
     DEFAULT_CONFIG,
     NOT_THE_DECIDER,
     PRICE_NOT_KNOWN,
+    YEAR_OR_LATER,
     Answer,
     QualificationConfigError,
     load_qualification_config,
@@ -657,7 +658,6 @@ def test_who_decides_when_the_decider_is_named_plainly(said: str, authority: str
         ("Q4", "quarter"),  # under way: this quarter
         ("by the end of 2026", "now"),
         ("in 2027", "year"),  # its middle, seven months away in December
-        ("sometime next year", "year"),
         ("just researching for now, maybe 2028", "later"),
         # A span said in numbers wins over the month it lands in.
         ("in 6 weeks, so by mid January", "quarter"),
@@ -841,7 +841,6 @@ def test_loose_answers_from_chat_and_calls(field: str, said: str, value: str | N
         ("early next year", "quarter"),
         ("probably mid-2027", "year"),
         # No hurry and a guess at next year: put off, as the persona authors file it.
-        ("no hurry, maybe next year", "later"),
         ("we needed it last month tbh", "now"),
         ("dunno, whenever the boss decides", None),
         # Only when it cannot be, then when it will: the later time is meant.
@@ -938,7 +937,6 @@ def test_more_ways_people_answer(field: str, said: str, value: str | None) -> No
 @pytest.mark.parametrize(
     ("said", "timeline"),
     [
-        ("sometime next year", "year"),
         ("not before next year", "later"),
         ("2027 mid", "year"),
         ("new financial year, April", "year"),
@@ -1112,9 +1110,6 @@ def test_a_word_before_head_office_makes_no_head_count() -> None:
         ("our busy season starts in March, we want it running a month before", "quarter"),
         ("we need it two weeks before the end of January", "quarter"),
         ("a fortnight before christmas", "now"),
-        # No hurry, then a guess at a time: put off; "no rush, sometime next year" names
-        # the time (test_a_total_before_its_parts_and_a_time_after_no_rush).
-        ("there's no rush, perhaps next year sometime", "later"),
         ("not until next year at the earliest", "later"),
         # After a month, or an event in it: from the month after.
         ("once things settle after our audit in March", "year"),
@@ -1442,8 +1437,6 @@ def test_a_department_counted_is_no_company_size(said: str, expected: str | None
         ),
         ("company_size", "35 - 40 people", "11-50"),
         ("authority", "only me, there's no one else to answer to", "decides"),
-        # A time named wins over "no rush".
-        ("timeline", "no hurry, probably sometime next year", "year"),
     ],
 )
 def test_a_total_before_its_parts_and_a_time_after_no_rush(
@@ -2165,3 +2158,43 @@ def test_what_is_looked_after_ordinals_and_years_are_not_head_counts(
     said: str, size: str | None
 ) -> None:
     assert read_company_size(said) == size
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "sometime next year",
+        "no hurry, maybe next year",
+        "there's no rush, perhaps next year sometime",
+        "no hurry, probably sometime next year",
+        "next year I think",
+        "sometime next year once the new building is done",
+    ],
+)
+def test_next_year_alone_is_asked_year_or_later(said: str) -> None:
+    # In December "next year" is three weeks away or well over a year: asked, not guessed.
+    answer = read_answer("timeline", said, today=date(2026, 12, 7))
+    assert answer == Answer(None, follow_up=YEAR_OR_LATER)
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        ("within the next year", "year"),  # the next twelve months
+        ("end of next year", "year"),
+        ("early next year", "quarter"),
+        ("next year, around June", "year"),
+        ("next year when our contract ends in March", "quarter"),
+        ("not until next year", "later"),  # a floor, said of this year
+        ("not before next year", "later"),
+        ("definitely not next year, more like the one after", "later"),
+        ("next year or the year after", "later"),
+        ("before next year", "now"),  # before the new year comes
+        ("by next year if we can", "now"),
+        ("before next year's busy season", "year"),
+        ("Within 12 months", "year"),  # the follow-up's two buttons
+        ("More than a year away", "later"),
+    ],
+)
+def test_next_year_placed_or_bounded_is_read(said: str, timeline: str) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 7)) == Answer(timeline)
