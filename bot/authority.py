@@ -135,6 +135,13 @@ _SELF_INVOLVED = re.compile(
     r"\b(?:a|one|key) stakeholder\b|\bput\w* (?:the |a )?(?:business )?case together\b|"
     r"\bpart of the (?:buying |decision(?:[- ]making)? )?(?:committee|group|team|panel|process)\b|"
     r"\bwe (?:all )?vote\b|\bvote on it\b|\bone of (?:the |\w+ )?(?:partners|owners|directors)\b|"
+    # "I've got a say in it", "I'll be involved", "I'd be consulted", "I'm a big part of
+    # it", "one voice of several", "I'd champion it"
+    r"\bgot (?:a |some )?(?:say|input|voice)\b|"
+    r"\bi(?:'m| am|'ll be|'d be| will be| would be) (?:\w+ )?(?:involved|consulted)\b|"
+    r"\b(?:a big|a large|a major|a key) part of (?:it|this|the decision)\b|\bone voice\b|"
+    r"\bi(?:'d| would| will|'ll)? (?:champion|push for|advocate for|sponsor) (?:it|this)\b|"
+    r"\bthe team decides\b|"
     r"\b(?:along|together) with (?:the|our|a)\b",
 )
 _ONLY_GATHERING = re.compile(
@@ -190,6 +197,10 @@ _WITH_A_PEER = re.compile(
     r"(?:50/50|50-50|fifty[- ]fifty|half and half|together|jointly|between us)|"
     r"\b(?:me|i)\s+(?:n|and|&)\s+[a-z]+,?\s+we (?:both )?(?:own|run) (?:it|the)\b|"
     rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b|"
+    # "I run it with my wife"
+    rf"\bi (?:run|own|manage|co-?run) (?:it|the (?:\w+ )?(?:business|shop|company|firm|place|"
+    rf"practice|salon|studio|restaurant|cafe|gym|farm|agency)) (?:with|alongside|together with) "
+    rf"(?:my|our) {_PEER}\b|"
     # "me and Dev, my partner in the business", "my partner Siew Ling and me"
     rf"\b(?:me|myself|i)\s+(?:and|&)\s+[a-z]+,?\s+(?:my|our)\s+(?:business\s+)?{_PEER}\b|"
     rf"\b(?:my|our)\s+(?:business\s+)?{_PEER}(?:\s+[a-z]+){{1,2}}\s+and\s+(?:me|i|myself)\b|"

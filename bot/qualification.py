@@ -378,6 +378,20 @@ _HUNDREDS_SAID_SHORT = re.compile(
 )
 
 
+# "two to three hundred a month": both figures are hundreds, as in "2 to 3 hundred".
+_HUNDREDS_RANGE = re.compile(
+    rf"\b(?P<a>{'|'.join(_ONE_TO_TEN[:9])})\s*(?P<sep>to|or|-|–)\s*(?P<b>{'|'.join(_ONE_TO_TEN)})"
+    r"\s+(?=hundred\b(?!\s+(?:thousand|grand|k|million|lakhs?|crores?)\b))",
+    re.I,
+)
+
+
+def _hundreds_range(match: re.Match[str]) -> str:
+    a = _ONE_TO_TEN.index(match["a"].lower()) + 1
+    b = _ONE_TO_TEN.index(match["b"].lower()) + 1
+    return f"{a} {match['sep']} {b} "
+
+
 def _hundreds_said_short(match: re.Match[str]) -> str:
     hundreds = _ONE_TO_TEN.index(match["h"].lower()) + 1
     tens = _TENS_WORDS.index(match["t"].lower()) + 2
@@ -395,6 +409,7 @@ def _spell_out_numbers(text: str) -> str:
     """Number words as digits: "about two thousand" -> "about 2000"."""
     text = _A_GRAND.sub("1 grand", text)
     text = _HUNDREDS_SAID_SHORT.sub(_hundreds_said_short, text)
+    text = _HUNDREDS_RANGE.sub(_hundreds_range, text)
     text = _NEIGHBOURS.sub(_neighbours_either, text)
     text = _MANY.sub("many", text)
     words = list(_WORD.finditer(text))
@@ -1482,6 +1497,15 @@ _FIGURES = re.compile(
     re.I,
 )
 _FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k"}
+_PER_MONTH_SAID = re.compile(r"\b(?:a|per|each|every|/)\s*(?:month|mo|mth)\b|\bmonthly\b", re.I)
+# "a few tens of thousands", "the low tens of thousands": 10,000 to about 40,000. Bare,
+# "several" or "high", it spans two bands and is asked. In other currencies it is left to
+# the figures ("tens of thousands of rupees").
+_TENS_OF_THOUSANDS = re.compile(
+    r"\b(?:(?P<part>a few|a couple of|couple of|couple|low|the low|lower|the lower)\s+)?"
+    r"tens of thousands\b(?!\s+of\s+(?!dollars|bucks|pounds|euros)\w)",
+    re.I,
+)
 _FIVE_FIGURE_PARTS = {"low": "10k_50k", "lower": "10k_50k", "high": "over_50k", "upper": "over_50k"}
 # "Whatever it takes", "a big budget", "not much": no band a careful person would file
 # without asking. Only a budget said to be next to nothing is one.
@@ -1667,6 +1691,9 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         if digits in ("five", "5"):
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
+    tens = _TENS_OF_THOUSANDS.search(text)
+    if tens and not _PER_MONTH_SAID.search(text):
+        return "10k_50k" if tens["part"] else None
     if _PER_PLACE.search(text):
         # "three hundred pounds per practice per month": how many practices is for the
         # options to settle, not for a guess.
@@ -1747,7 +1774,27 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"^\W*(?:(?:yes|yeah|yep|yup)\W+)?(?:me|myself|moi)"
                 r"(?:\W+(?:obviously|of course|really|alone|only|myself))?\W*$|"
                 # "me only, i m d owner": the answer, then why
-                r"^\W*(?:(?:yes|yeah|ya|yep|yup)\W+)?(?:me|myself) (?:only|alone)\b", re.I), "decides"),
+                r"^\W*(?:(?:yes|yeah|ya|yep|yup)\W+)?(?:me|myself) (?:only|alone)\b|"
+                # "pretty much me", "probably me": a hedge, and still the person
+                r"^\W*(?:(?:yes|yeah|ya|yep|yup|well|um|erm)\W+)?(?:pretty much|mostly|mainly|largely|"
+                r"probably|basically|essentially|ultimately|definitely|totally|always|usually|"
+                r"generally)\W+(?:me|myself)\b|"
+                # "no one else, just me", "I'm the only one", "me, myself and I", "who else?"
+                r"(?<!not )\b(?:just|only) me\b(?!\s*(?:and\b|&|\+|with\b|n\b|plus\b))|"
+                r"(?<!not )\b(?:nobody|no one|no-one) else\b(?=\W*$|\W*(?:really|lol|haha|mate|"
+                r"just me|only me|is involved|decides|has a say)\b)|"
+                r"\bi'?m the only one\b(?!\s+(?:who|that|under|answering|doing|working|in|here)\b)|\bme,? myself,? (?:and|&) i\b|^\W*who else\b|"
+                # "me, with input from my team": theirs to decide, others heard
+                r"^\W*(?:me|myself|i do)\W+(?:\w+\W+)?with (?:input|advice|help|feedback) from\b|"
+                r"\bi make (?:these|those|all the|all|such|any|our|the|buying|purchasing) "
+                r"(?:\w+ )?(?:calls|decisions)\b|"
+                r"\bi'?m responsible for (?:the |that |this |our |my )?budget\b|"
+                r"\b(?:the )?budget(?:'s| is) mine\b|\b(?:it'?s|its) my (?:money|dime|cash)\b|"
+                # British and Australian: "it's my shout"; "the buck stops with me"
+                r"\bmy shout\b|\bbuck stops (?:here|with me)\b|"
+                # "I will be", "I'd be the one": to "will you be the one making the decision?"
+                r"^\W*(?:(?:yes|yeah|yep|yup)\W+)?i(?:'ll| will|'d| would) be(?: the one)?"
+                r"(?:\W+(?:yes|yeah|yep|yup))?\W*$", re.I), "decides"),
     (re.compile(r"\b(?:my (?:boss|manager|ceo|cto|cfo|vp|director|team lead|board|partners?)|"
                 r"(?:the|our) (?:boss(?:es)?|ceo|cto|cfo|board|owners?|founders?|management|directors?|"
                 r"committee|procurement|leadership|partners?|proprietors?|principals?|trustees|"
@@ -1863,7 +1910,8 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 _A_RATE = re.compile(
     # "$3k a month", "500 a month": a sum per month, not a month from now
-    r"(?:[$€£₹]\s*\d[\d,.]*\s*k?|\d[\d,.]*\s*(?:k|grand|dollars?|bucks|quid|pounds?|euros?|rupees?)|"
+    r"(?:[$€£₹]\s*\d[\d,.]*\s*k?|\d[\d,.]*(?:\s*(?:k|grand|hundred|thousand|dollars?|bucks|quid|"
+    r"pounds?|euros?|rupees?))+|"
     r"\b\d{3,}[\d,.]*)"
     r"\s*(?:per\s+|each\s+|/\s*)?$",
     re.I,

@@ -2198,3 +2198,68 @@ def test_next_year_alone_is_asked_year_or_later(said: str) -> None:
 )
 def test_next_year_placed_or_bounded_is_read(said: str, timeline: str) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 7)) == Answer(timeline)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "authority"),
+    [
+        ("pretty much me", "nlu_fallback", "decides"),
+        ("probably me", "talk_to_sales", "decides"),
+        ("no one else, just me", "deny", "decides"),  # a no, to who else decides
+        ("nobody else", "goodbye", "decides"),
+        ("I'm the only one", None, "decides"),
+        ("me myself and I", "skip", "decides"),
+        ("who else lol", None, "decides"),
+        ("as practice manager I make these decisions", None, "decides"),
+        ("I'm responsible for that budget", None, "decides"),
+        ("it's my money so yes", None, "decides"),
+        ("it's my shout", None, "decides"),
+        ("the buck stops with me", None, "decides"),
+        ("I will be", "goodbye", "decides"),
+        ("I run it with my wife", None, "decides"),
+        ("me, with input from my team", None, "decides"),
+        ("I've got a say in it", None, "influences"),
+        ("I'll be involved", None, "influences"),
+        ("I'm involved in the decision", None, "influences"),
+        ("I'm a big part of it", None, "influences"),
+        ("I'd be one voice of several", None, "influences"),
+        ("I'd champion it internally", None, "influences"),
+        ("i've got a say but the partners decide", None, "influences"),
+    ],
+)
+def test_who_decides_said_plainly_or_hedged(said: str, intent: str | None, authority: str) -> None:
+    assert read_answer("authority", said, intent) == Answer(authority)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "not just me, there's the partners as well",
+        "I'm the only one who knows where the router is",
+        "nobody else wants the job",
+    ],
+)
+def test_only_me_and_nobody_else_need_to_be_about_deciding(said: str) -> None:
+    assert read_answer("authority", said).value != "decides"
+
+
+@pytest.mark.parametrize(
+    ("said", "budget"),
+    [
+        ("maybe two to three hundred a month", "1k_10k"),
+        ("two or three hundred a month", "1k_10k"),
+        ("one to two hundred thousand", "over_50k"),
+        ("somewhere in the low tens of thousands", "10k_50k"),
+        ("a few tens of thousands", "10k_50k"),
+        ("tens of thousands", None),  # 10,000 to 99,999: asked
+    ],
+)
+def test_budgets_in_hundreds_and_tens_of_thousands(said: str, budget: str | None) -> None:
+    assert read_answer("budget", said).value == budget
+
+
+@pytest.mark.parametrize(
+    "said", ["about fifteen thousand a year", "maybe three or four hundred pounds a month"]
+)
+def test_a_sum_a_year_or_a_month_is_no_timeline(said: str) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 7)).value is None
