@@ -1037,7 +1037,9 @@ _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:thousands|tens of thousands|enterprise|multinational|fortune 500|global corporation)\b", re.I), "1000+"),
     (re.compile(r"\b(?:a few hundred|several hundred|hundreds)\b", re.I), "201-1000"),
     (re.compile(r"\b(?:dozens|a few dozen)\b", re.I), "11-50"),
-    (re.compile(r"\b(?:tiny|very small|a handful|handful)\b", re.I), "1-10"),
+    (re.compile(r"\b(?:tiny|very small|a handful|handful|single[- ]digits?)\b", re.I), "1-10"),
+    (re.compile(r"\b(?:low|lower|the low) (?:double[- ]digits|teens|twenties)\b", re.I), "11-50"),
+    (re.compile(r"\b(?:a )?hundred[- ](?:odd|ish|or so)\b", re.I), "51-200"),
 )  # fmt: skip
 
 
@@ -1096,6 +1098,14 @@ _JOINING_PEOPLE = re.compile(
     r"(?:\+|\bplus|\band|&|,)\s*(?:also\s+)?(?:me|myself|(?:my|the)\s+(?:wife|husband|partner|"
     r"brother|sister|son|daughter|dad|mum|mom|assistant|receptionist|bookkeeper|manager|"
     r"office manager|apprentice))\b",
+    re.I,
+)
+
+
+# "me and 10 staff", "myself plus 4": the person, then those who work with them.
+_ME_BEFORE_THE_COUNT = re.compile(
+    r"^\W*(?:(?:it'?s|its|we'?re|just|only|well)\s+)*(?:me|myself)\s*(?:and|&|\+|plus|with|n)\s+"
+    r"(?:my\s+|about\s+|around\s+)?\d",
     re.I,
 )
 
@@ -1261,7 +1271,7 @@ def read_company_size(text: str) -> str | None:
     cued = _counted(amounts, cued_only=True)
     if cued:
         # "eleven techs plus me and my wife": the people named after the count join it.
-        joining = len(_JOINING_PEOPLE.findall(said))
+        joining = len(_JOINING_PEOPLE.findall(said)) + bool(_ME_BEFORE_THE_COUNT.search(said))
         everyone = [
             a for a in amounts if not (a.money or a.other_noun or a.per_unit or a.year_or_percent)
         ]

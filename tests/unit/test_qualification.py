@@ -2263,3 +2263,19 @@ def test_budgets_in_hundreds_and_tens_of_thousands(said: str, budget: str | None
 )
 def test_a_sum_a_year_or_a_month_is_no_timeline(said: str) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 7)).value is None
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("me and 10 staff", "11-50"),  # the person, then the ten
+        ("me plus 49", "11-50"),
+        ("just me and 2 part timers", "1-10"),
+        ("single digits", "1-10"),
+        ("low double digits", "11-50"),
+        ("hundred-odd", "51-200"),
+        ("double digits", None),  # 10 to 99: asked
+    ],
+)
+def test_head_counts_with_me_first_and_in_digits(said: str, size: str | None) -> None:
+    assert read_answer("company_size", said).value == size
