@@ -311,7 +311,8 @@ _SELF_DECIDES = re.compile(
 _RECOMMENDS = re.compile(
     r"\b(?:i|and)\s+(?:(?:will|would|can|then|also|usually|normally|might|'ll)\s*)?(?:be\s+)?"
     r"(?:recommend\w*|advis\w*|influenc\w*|pitch\w*|propos\w*|mak\w* (?:the|a) case|"
-    r"(?:have|get) (?:a |some )?(?:say|input|voice))|"
+    r"(?:have|get) (?:a |some )?(?:big |real |fair |good )?(?:say|input|voice)|"
+    r"mak\w* (?:a |the |my )?(?:recommendation|shortlist|pick))|"
     r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b|"
     # "he usually goes with my pick", "she takes my advice"
     r"\b(?:goes|go|going|went|tends to go)\s+(?:along\s+)?with\s+(?:my|what i)\b|"

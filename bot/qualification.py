@@ -1820,6 +1820,22 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def read_authority(text: str, intent: str | None = None) -> str | None:
+    value = _read_authority(text, intent)
+    but = _BUT_THEN.search(text)
+    if value == "researching" and but is not None:
+        # "just researching, but it'll be my decision": the part after "but" says what the
+        # looking is for.
+        rest = text[but.end() :]
+        after = _read_authority(rest, None)
+        if after == "decides" or (after == "influences" and states_own_part(rest)):
+            return after
+    return value
+
+
+_BUT_THEN = re.compile(r"\bbut\b(?=[^.;!?]*\b(?:i|i'?ll|i'?d|i'?m|it'?ll|it will|my)\b)", re.I)
+
+
+def _read_authority(text: str, intent: str | None) -> str | None:
     exact = _exact("authority", text) or read_authority_statement(text)
     if exact:
         return exact

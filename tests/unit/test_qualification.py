@@ -2279,3 +2279,23 @@ def test_a_sum_a_year_or_a_month_is_no_timeline(said: str) -> None:
 )
 def test_head_counts_with_me_first_and_in_digits(said: str, size: str | None) -> None:
     assert read_answer("company_size", said).value == size
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        ("I'm doing the research and will make a recommendation to the owner", "influences"),
+        ("I'm looking into it for the team, and I'll have a big say in what we pick", "influences"),
+        ("just researching, but it'll be my decision", "decides"),
+        ("only looking for now, but I'd recommend one to the partners", "influences"),
+        # The part after "but" names who decides, not the person's part: still looking.
+        ("just researching but my boss decides", "researching"),
+        ("I'm just gathering info but I don't decide", "researching"),
+        (
+            "I am collecting information for my team leader, who will make a recommendation.",
+            "researching",
+        ),
+    ],
+)
+def test_looking_into_it_and_the_part_said_with_it(said: str, authority: str) -> None:
+    assert read_answer("authority", said).value == authority
