@@ -1507,10 +1507,9 @@ _FIGURES = re.compile(
     re.I,
 )
 _FIGURE_BANDS = {"four": "1k_10k", "4": "1k_10k"}
-_PER_MONTH_SAID = re.compile(r"\b(?:a|per|each|every|/)\s*(?:month|mo|mth)\b|\bmonthly\b", re.I)
-# "a few tens of thousands", "the low tens of thousands": 10,000 to about 40,000. Bare,
-# "several" or "high", it spans two bands and is asked. In other currencies it is left to
-# the figures ("tens of thousands of rupees").
+# "a few tens of thousands", "the low tens of thousands": 10,000 to about 40,000. Bare
+# (10,000 to 99,999) it spans two bands a year and is asked. In other currencies it is
+# left to the figures ("tens of thousands of rupees").
 _TENS_OF_THOUSANDS = re.compile(
     r"\b(?:(?P<part>a few|a couple of|couple of|couple|low|the low|lower|the lower)\s+)?"
     r"tens of thousands\b(?!\s+of\s+(?!dollars|bucks|pounds|euros)\w)",
@@ -1702,8 +1701,13 @@ def read_budget(text: str, country: str | None = None) -> str | None:
             return _FIVE_FIGURE_PARTS.get((figures["part"] or "").lower())
         return _FIGURE_BANDS.get(digits, "over_50k")
     tens = _TENS_OF_THOUSANDS.search(text)
-    if tens and not _PER_MONTH_SAID.search(text):
-        return "10k_50k" if tens["part"] else None
+    if tens:
+        # Said per month or per week, the same sums times the periods in a year.
+        period = _period_in(text)
+        per_year = period[1] if period else 1.0
+        low, high = (10_000, 40_000) if tens["part"] else (10_000, 99_999)
+        bands = {_budget_bucket(low * per_year), _budget_bucket(high * per_year)}
+        return bands.pop() if len(bands) == 1 else None
     if _PER_PLACE.search(text):
         # "three hundred pounds per practice per month": how many practices is for the
         # options to settle, not for a guess.

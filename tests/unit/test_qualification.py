@@ -2252,6 +2252,9 @@ def test_only_me_and_nobody_else_need_to_be_about_deciding(said: str) -> None:
         ("somewhere in the low tens of thousands", "10k_50k"),
         ("a few tens of thousands", "10k_50k"),
         ("tens of thousands", None),  # 10,000 to 99,999: asked
+        ("the low tens of thousands a year", "10k_50k"),
+        ("a few tens of thousands a month", "over_50k"),  # was read as under $1k
+        ("tens of thousands a week", "over_50k"),
     ],
 )
 def test_budgets_in_hundreds_and_tens_of_thousands(said: str, budget: str | None) -> None:
