@@ -1825,8 +1825,7 @@ _AUTHORITY: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def read_authority(text: str, intent: str | None = None) -> str | None:
     value = _read_authority(text, intent)
-    but = _BUT_THEN.search(text)
-    if value == "researching" and but is not None:
+    if value == "researching" and (but := _BUT_THEN.search(text)) is not None:
         # "just researching, but it'll be my decision": the part after "but" says what the
         # looking is for.
         rest = text[but.end() :]
