@@ -2227,6 +2227,30 @@ def next_year_alone(text: str, today: date | None, country: str | None) -> bool:
     return read_timeline(rest, today, country) is None
 
 
+def next_year_or_later(text: str, today: date | None, country: str | None) -> bool:
+    """Whether `text` offers next year and a later time as the two possibilities.
+
+    "next year or later", "next year, maybe later": the same question as a bare "next
+    year", with its two answers already said.
+    """
+    said = _NEXT_YEAR_SAID.search(text)
+    if said is None or _PART_OF_THE_YEAR_BEFORE.search(text[: said.start()]):
+        return False
+    if re.search(r"not next year", text, re.I):
+        return False
+    rest = _HEDGES.sub(" ", _NEXT_YEAR_SAID.sub(" ", text))
+    return _LATER_ALONE.fullmatch(rest) is not None
+
+
+# What is left of "next year or later" once "next year" and the hedges are taken out.
+_LATER_ALONE = re.compile(
+    r"[\s,;.!?-]*(?:(?:or|and|but|could be|might be|may be|even|possibly)\s+)*"
+    r"(?:later|after that|after|beyond|the year after|the one after|the year after that)"
+    r"(?:\s+(?:on|than that|even))?[\s,;.!?-]*",
+    re.I,
+)
+
+
 _NOT_BEFORE_CLAUSE = re.compile(r"\bnot (?:before|until|till|by)\b[^.,;!?]*", re.I)
 
 
@@ -2483,7 +2507,9 @@ def read_answer(
                 value is None or _SOONEST.index(other) > _SOONEST.index(value)
             ):
                 value = other
-        if value in ("year", "later") and next_year_alone(said, today, country):
+        if (value in ("year", "later") and next_year_alone(said, today, country)) or (
+            value in (None, "year", "later") and next_year_or_later(said, today, country)
+        ):
             # "no rush, maybe next year": in December that is three weeks away or more than
             # a year, and people mean either (the persona authors filed it both ways).
             # Asked once with the two options rather than guessed.

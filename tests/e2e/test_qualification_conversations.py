@@ -98,22 +98,24 @@ def test_a_weak_lead_who_asked_for_a_demo_is_asked_everything_and_offered_a_time
         "role": "intern",
     }
     reply = capture_lead(stack, sender, "book a demo", details)
+    answers = {
+        "qual_company_size": ["just me"],
+        "qual_authority": ["just researching for now"],
+        "qual_budget": ["no budget really"],
+        # next year or later, in December: asked which is closer, once, with buttons
+        "qual_timeline": ["no rush, maybe next year or later", "More than a year away"],
+    }
     asked: list[str] = []
-    for _ in range(5):
+    for _ in range(6):
         requested = stack.slots(sender).get("requested_slot") or ""
         if not requested.startswith("qual_"):
             break
         asked.append(requested)
-        reply = stack.text(
-            sender,
-            {
-                "qual_company_size": "just me",
-                "qual_authority": "just researching for now",
-                "qual_budget": "no budget really",
-                "qual_timeline": "no rush, maybe next year or later",
-            }[requested],
-        )
+        if asked.count(requested) == 2:
+            assert "which is closer" in reply, reply
+        reply = stack.text(sender, answers[requested][asked.count(requested) - 1])
     assert asked[0] == "qual_company_size" and "qual_budget" in asked
+    assert asked.count("qual_timeline") == 2, asked
     # Not a hot lead, but they asked for a demo: the close offers the booking.
     assert "that's everything i need" in reply and "find you a time" in reply, reply
     score = stack.store.leads.latest_score(contact_of(stack, sender).id)
