@@ -187,11 +187,27 @@ def tells_with_a_question_word(text: str) -> bool:
     """ "What happens is people ask for quotes...": a statement, though it opens like a
     question."""
     stripped = text.strip()
-    return (
-        bool(_PSEUDO_CLEFT.match(stripped))
-        and not stripped.endswith("?")
-        and not _ASKS_WHAT_IT_IS_DOING.match(stripped)
-    )
+    if stripped.endswith("?"):
+        return False
+    when = _WHEN_IT_HAPPENS.match(stripped)
+    if when is not None and "?" not in stripped and not _ASKS_LATER_ON.search(stripped, when.end()):
+        # "when people ask for estimate on the website i don't see until the night": what
+        # happens, not when something will
+        return True
+    return bool(_PSEUDO_CLEFT.match(stripped)) and not _ASKS_WHAT_IT_IS_DOING.match(stripped)
+
+
+_WHEN_IT_HAPPENS = re.compile(
+    r"^\W*(?:(?:so|well|and|basically|honestly|like|um|uh|eh)\W+)*when(?:ever)?\s+(?:people|customers|"
+    r"clients|patients|someone|somebody|anyone|folks|they|we|our|my|a|the|guests|parents|leads|"
+    r"visitors|buyers|students|members)\b",
+    re.IGNORECASE,
+)
+_ASKS_LATER_ON = re.compile(
+    r"\b(?:what|how|why|where|which|who|(?:do|does|did|can|could|will|would|should|is|are)\s+"
+    r"(?:you|it|they|i|we|he|she|that|this|there|someone|anyone))\b",
+    re.IGNORECASE,
+)
 
 
 # "I own the salon, so owner I suppose?": an answer said with a doubt, no question.
@@ -361,7 +377,9 @@ _MARKETING = re.compile(
 # The refusal bears on the marketing it names: "I'd rather not get texts", "no more emails
 # please", "emails no thanks"; not "in planting season the WhatsApp never stops".
 _REFUSES_MARKETING = re.compile(
-    rf"{_REFUSAL.pattern}(?:\W+[\w']+){{0,3}}?\W+{_MARKETING.pattern}|"
+    # ...not a habit told: "I don't check email much", "I never read texts".
+    rf"{_REFUSAL.pattern}(?!\W+(?:really\W+|often\W+|always\W+|even\W+)?(?:check|read|look|open|use|"
+    rf"see|monitor|answer|reply|respond)\w*\b)(?:\W+[\w']+){{0,3}}?\W+{_MARKETING.pattern}|"
     rf"{_MARKETING.pattern}\W*(?:no|nope|nah|not for me|not please|not thanks)\b",
     re.IGNORECASE,
 )
@@ -431,6 +449,9 @@ _DECLINE = re.compile(
     r"skip (?:it|this|that|this one|that one|the \w+|for now|please|pls|ahead|to)\b|"
     r"no,? thanks|no,? thank you|no ta\b|not (?:applicable|relevant)|"
     r"(?:don'?t|do not) have (?:one|a |an |any\b)|haven'?t got (?:one|a |an |any\b)|"
+    # "oh i don't have the email handy my granddaughter does all that"
+    r"(?:don'?t|do not|haven'?t) (?:have|got) (?:it|that|the \w+|my \w+) (?:handy|on me|with me|to hand|"
+    r"at hand|in front of me)|"
     r"(?:no|nae|without an?) (?:phone|number|mobile|cell|landline|e-?mail|company|role|title|job|"
     r"position)\b|"
     r"(?:you )?(?:don'?t|do not) need (?:it|that|this|my)\b|no need\b|not needed|"
@@ -633,7 +654,10 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"quick|general)\s+)*questions?|"
     r"(?:just|only)\s+(?:want(?:ed)?|wanna|need(?:ed)?|wish(?:ed)?|like[ds]?|trying|here)\s+"
     r"(?:to\s+)?(?:ask|know|find out|understand|check|see|learn|have a look|look)|"
-    r"(?:just|only)\s+(?:asking|looking|browsing|curious|researching|checking|wondering|"
+    # "first clear my doubts", "answer my questions first"
+    r"(?:clear|answer|sort out)\s+(?:my|our|a few|some)\s+(?:doubts|questions|queries)|"
+    r"(?:just|only)\s+(?:asking|looking|browsing|curious|researching|checking|wondering|enquiring|"
+    r"inquiring|"
     r"poking around|nosing around|having a (?:look|nose|nosey|browse)|kicking the (?:tyres|tires))|"
     r"not\s+(?:now|today|right now|at the moment)"
     r"(?:[\s,.!]*(?:thanks|thank you|thx|please|sorry|mate|cheers))*[\s.!]*$|"

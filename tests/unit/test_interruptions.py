@@ -621,3 +621,55 @@ def test_a_refusal_must_bear_on_the_marketing_it_names() -> None:
 )
 def test_more_questions_without_their_mark(said: str) -> None:
     assert is_question(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "opts_out"),
+    [
+        # a habit told, not a request to stop
+        ("Texts are better for me actually, I don't check email much", False),
+        ("I never really read texts", False),
+        ("i don't really use email just call me", False),
+        ("don't send me emails", True),
+        ("I don't want texts", True),
+        ("never text me", True),
+    ],
+)
+def test_not_checking_email_is_no_opt_out(text: str, opts_out: bool) -> None:
+    assert states_opt_out(text) is opts_out
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # what happens when, told
+        (
+            "when people ask for estimate on the website i don't see until the night and "
+            "they already call somebody else",
+            False,
+        ),
+        ("when we're out on jobs nobody answers the website leads", False),
+        ("when will someone call me", True),
+        ("when we get busy, can it answer the phone", True),
+        ("When my guests chat with it, will they know it is a machine? Some get upset.", True),
+    ],
+)
+def test_a_when_clause_that_tells_is_no_question(text: str, asks: bool) -> None:
+    assert is_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not now please, first clear my doubts",
+        "No, I am only enquiring today. Thank you.",
+        "just inquiring",
+    ],
+)
+def test_only_enquiring_gives_no_details(text: str) -> None:
+    assert wants_no_details(text)
+
+
+def test_not_having_the_address_to_hand_declines_it() -> None:
+    assert declines("oh i don't have the email handy my granddaughter does all that", "email")
+    assert declines("I don't have it on me", "phone")
