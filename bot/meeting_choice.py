@@ -134,6 +134,9 @@ _MEETING_REQUEST = re.compile(
     # "could we set something up for later?", "find us a time", "pencil me in"
     r"(?:set|fix|line|pencil|book|fit|squeeze|get) (?:something|a time|a date|one|us|me) (?:up|in)|"
     r"set up (?:something|a time|a date)|find (?:us|me) a (?:time|slot|date)|"
+    # "arrange a time to speak with somebody about your system"
+    r"(?:arrange|arranging|organi[sz]e|organi[sz]ing|schedule|scheduling) (?:a|some) "
+    r"(?:good |convenient |suitable )?(?:time|date|slot)|"
     r"see (?:it|yours|parley|your (?:product|tool|platform|software|bot)|the (?:product|tool|"
     r"platform|software|bot)) (?:live|in action|working|running))\b"
     # "we set up a call centre": a call of theirs, no meeting

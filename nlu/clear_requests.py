@@ -178,7 +178,12 @@ _WHY_NEEDED = re.compile(
     r"(?:\w+ ){0,2}for\b|"
     # "for what do you need the email", "what would that be used for?"
     r"\bfor what (?:do|would|will) (?:you|u) (?:need|want|use)\b|"
-    r"\bwhat (?:would|will|is|'s|are) (?:that|it|this|they|those) (?:be )?(?:used|needed) for\b",
+    r"\bwhat (?:would|will|is|'s|are) (?:that|it|this|they|those) (?:be )?(?:used|needed) for\b|"
+    # "Do you genuinely need a phone number?", "is my email really necessary?"
+    r"\b(?:do|does) (?:you|u|ya|parley|your team) (?:genuinely |really |actually |honestly |even )"
+    r"(?:need|require)\b|"
+    r"\b(?:is|are) (?:my|the|a) (?:\w+ ){0,2}(?:really |actually |genuinely )?(?:necessary|needed|"
+    r"required|compulsory|mandatory)\b",
     re.IGNORECASE,
 )
 # "What does it do that a plain contact form doesn't?", "what does the bot do exactly"
@@ -404,8 +409,11 @@ def _first_request(text: str) -> str | None:
     for intent, cue in REQUEST_CUES:
         for match in cue.finditer(text):
             before = text[: match.start()]
-            if not _NEGATION.search(before) and not _SOMEONE_ELSES_REQUEST.search(before):
-                return intent
+            if _NEGATION.search(before) or _SOMEONE_ELSES_REQUEST.search(before):
+                continue
+            if intent in _PERSON_ASKED_FOR and _A_TIME_TO.search(before):
+                continue  # "set up a time to talk to somebody": a meeting, asked for below
+            return intent
     return None
 
 
@@ -490,7 +498,16 @@ def _asks_for_a_person(text: str) -> bool:
     if found is None or is_question(text):
         return False
     before = text[: found.start()]
-    return not _SOMEONE_ELSE_SPEAKS.search(before)
+    return not _SOMEONE_ELSE_SPEAKS.search(before) and not _A_TIME_TO.search(before)
+
+
+# A time asked for, to speak to someone then: "arrange a time to speak with somebody" is a
+# meeting, not a person now.
+_A_TIME_TO = re.compile(
+    r"\b(?:a|some|the) (?:good |convenient |suitable )?(?:time|date|slot|call|meeting|appointment)"
+    r"\s+(?:to|for|when i can|where i can)\s*$",
+    re.IGNORECASE,
+)
 
 
 # The one who would speak, just before the words: "my team will speak to someone" (not

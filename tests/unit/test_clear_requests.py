@@ -992,3 +992,40 @@ def test_a_question_on_one_topic_taken_for_a_demo_request_is_that_question(
 )
 def test_an_agent_by_trade_is_no_request_for_a_person(text: str, intent: str | None) -> None:
     assert corrected_intent(text, "human_handoff", []) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "diet", "intent"),
+    [
+        # a time to speak to someone is a meeting, not a person now
+        (
+            "I wonder if it might be possible to arrange a time to speak with somebody about "
+            "your system? I'm in no particular hurry",
+            "nlu_fallback",
+            "book_meeting",
+        ),
+        (
+            "yes hello i'd like to set up a time to talk to somebody about the um the customer "
+            "program if i could",
+            "book_meeting",
+            None,
+        ),
+        ("I just need to speak to somebody", "nlu_fallback", "human_handoff"),
+    ],
+)
+def test_a_time_to_speak_to_someone_is_a_meeting(text: str, diet: str, intent: str | None) -> None:
+    assert corrected_intent(text, diet, [{"name": diet, "confidence": 0.5}]) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you genuinely need a phone number? I get enough sales calls as it is.",
+        "is my phone number really necessary?",
+        "do you really need my email",
+    ],
+)
+def test_doubting_a_detail_is_needed_asks_why(text: str) -> None:
+    assert corrected_intent(
+        text, "nlu_fallback", [{"name": "nlu_fallback", "confidence": 0.5}]
+    ) == ("ask_why_needed")
