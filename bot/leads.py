@@ -2239,6 +2239,7 @@ def read_spoken_email(text: str, *, asked: bool = False) -> str | None:
 
 # Words that say where an address is rather than spell its domain ("at my work dot ...").
 _NOT_DOMAIN_WORDS = word_set("my our your the his her their work home office company job")
+_POSSESSIVES = word_set("my our your the his her their")
 _MAX_DOMAIN_WORDS = 4
 
 
@@ -2298,8 +2299,13 @@ def _joined_domain_words(tokens: list[str]) -> list[str]:
     com" or "grant and sons dot com" for harlowsupply.com and grantandsons.com."""
     end = next((i for i, t in enumerate(tokens) if _SPOKEN_SYMBOL.get(t) in (".", "-")), None)
     words = tokens[:end] if end is not None else []
-    if not 2 <= len(words) <= _MAX_DOMAIN_WORDS or any(
-        not _DOMAIN_WORD.match(w) or w in _NOT_DOMAIN_WORDS or _SPOKEN_SYMBOL.get(w) for w in words
+    if (
+        not 2 <= len(words) <= _MAX_DOMAIN_WORDS
+        or any(not _DOMAIN_WORD.match(w) or _SPOKEN_SYMBOL.get(w) for w in words)
+        # "at my work dot ...", "at the office dot": where, not a name; but "porter home
+        # repairs dot com" is one
+        or words[0] in _POSSESSIVES
+        or all(w in _NOT_DOMAIN_WORDS for w in words)
     ):
         return tokens
     return ["".join(words), *tokens[len(words) :]]

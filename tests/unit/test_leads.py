@@ -1753,3 +1753,20 @@ def test_a_short_name_a_letter_said_with_a_word_and_a_starred_correction(
     said: str, name: str
 ) -> None:
     assert read_message(said, region="GB", requested="name").values == {"name": name}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("calvin at porter home repairs dot com", "calvin@porterhomerepairs.com"),
+        ("anna at home office supplies dot co dot uk", "anna@homeofficesupplies.co.uk"),
+        # where the address is, not its name
+        ("it's calvin at my work dot com", None),
+    ],
+)
+def test_a_spoken_domain_of_several_words_may_hold_home_or_office(
+    said: str, expected: str | None
+) -> None:
+    from bot.leads import read_spoken_email
+
+    assert read_spoken_email(said, asked=True) == expected
