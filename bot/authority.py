@@ -146,7 +146,7 @@ _SELF_INVOLVED = re.compile(
 )
 _ONLY_GATHERING = re.compile(
     r"\b(?:research|researching|browsing|browse|just looking|only looking|looking (?:into|around)|"
-    r"exploring|explore|gathering|collect(?:ing)? (?:some |the )?(?:options|info\w*|quotes)|"
+    r"exploring|explore|gathering|(?:collect|gather)(?:ing|s)? (?:some |the )?(?:options|info\w*|quotes)|"
     r"comparing|scoping|scouting|investigating|fact[- ]finding|window[- ]shopping|"
     r"checking (?:out )?options|(?:looking|asking|checking|enquiring) on behalf of|"
     r"doing (?:some |the )?(?:research|homework|due diligence)|"
@@ -197,6 +197,9 @@ _WITH_A_PEER = re.compile(
     r"(?:50/50|50-50|fifty[- ]fifty|half and half|together|jointly|between us)|"
     r"\b(?:me|i)\s+(?:n|and|&)\s+[a-z]+,?\s+we (?:both )?(?:own|run) (?:it|the)\b|"
     rf"\b(?:with|alongside) my (?:business |biz )?(?:partner|co-?founder|cofounder|co-?owner)\b|"
+    # "It's mine and the wife's business, so it's us two, I guess that counts as me"
+    rf"\b(?:it'?s|its)\s+(?:mine|my)\s+and\s+(?:the|my)\s+{_PEER}'?s\b|"
+    r"\b(?:it'?s|its|that'?s|thats)\s+(?:us two(?=\s*(?:$|[,.;!?]|and\b))|the two of us|both of us)\b|"
     # "I run it with my wife"
     rf"\bi (?:run|own|manage|co-?run) (?:it|the (?:\w+ )?(?:business|shop|company|firm|place|"
     rf"practice|salon|studio|restaurant|cafe|gym|farm|agency)) (?:with|alongside|together with) "
@@ -213,6 +216,9 @@ _WITH_A_PEER = re.compile(
 # "I decide together with our CFO", "the three partners decide together, I'm one of them":
 # the person is among those who decide, and nobody above them is named.
 _DECIDES_JOINTLY = re.compile(
+    # "I'm one of the partners who'd decide"
+    r"\bi(?:'m| am) one of (?:the |\w+ )?(?:partners|owners|directors|founders|co-?founders|"
+    r"people|ones)\s+(?:who|that)(?:'d|'ll| would| will| get to)?\s+(?:decide|sign|choose|approve)\w*|"
     r"\bi (?:\w+ )?(?:decide|choose|make (?:the|this|that) (?:call|decision)|sign (?:it )?off)\s+"
     r"(?:it |this |that )?(?:together|jointly) with\b(?! (?:my|our|the) (?:boss|manager|supervisor|line manager)\b)|"
     r"\b(?:decide|choose|own it|run it|sign off)\s+(?:it\s+)?(?:together|jointly)\b[^.;!?]*"
@@ -312,7 +318,9 @@ _RECOMMENDS = re.compile(
     r"\b(?:i|and)\s+(?:(?:will|would|can|then|also|usually|normally|might|'ll)\s*)?(?:be\s+)?"
     r"(?:recommend\w*|advis\w*|influenc\w*|pitch\w*|propos\w*|mak\w* (?:the|a) case|"
     r"(?:have|get) (?:a |some )?(?:big |real |fair |good )?(?:say|input|voice)|"
-    r"mak\w* (?:a |the |my )?(?:recommendation|shortlist|pick))|"
+    r"mak\w* (?:a |the |my )?(?:recommendation|shortlist|pick)|"
+    # "I gather options and put a recommendation to our VP"
+    r"(?:put|giv|send|bring|tak)\w* (?:a |my |the |our )?(?:recommendation|proposal|shortlist)s?)|"
     r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b|"
     # "he usually goes with my pick", "she takes my advice"
     r"\b(?:goes|go|going|went|tends to go)\s+(?:along\s+)?with\s+(?:my|what i)\b|"

@@ -94,6 +94,17 @@ _HOLIDAY = re.compile(
     + r")",
     re.I,
 )
+# A season or a holiday that is the whole answer, said with a doubt or a filler: "ah
+# there's no rush the summer maybe", "Easter, hopefully".
+_HOLIDAY_AS_THE_ANSWER = re.compile(
+    r"^\W*(?:(?:ah|oh|um+|uh+|er+m?|eh|well|so|hmm+|there'?s no (?:rush|hurry)|no (?:rush|hurry)|"
+    r"maybe|probably|possibly|hopefully|ideally|i think|i guess|i'?d say|realistically|"
+    r"sometime (?:in|around))\W+)*(?:the\s+)?(?P<day>"
+    + "|".join(f"(?:{pattern})" for pattern, _ in _HOLIDAYS)
+    + r")(?:\W+(?:maybe|probably|possibly|hopefully|ideally|i think|i guess|i reckon|i'?d say|ish|"
+    r"or so|at the latest|i suppose|if we can|if possible))*\W*$",
+    re.I,
+)
 # "early next year", "mid-2027", "the first half of next year", "end of the year".
 _PART_OF_YEAR = re.compile(
     r"\b(?P<part>early|earlier|start of|beginning of|first half of|h1|mid|middle of|"
@@ -281,7 +292,7 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
     if relative is not None:
         part = _PART_OF_MONTH.get(relative["part"].lower().replace("the ", ""), 0.0)
         found.append((relative.start(), (relative["which"].lower() != "this") + part))
-    holiday = _HOLIDAY.search(text)
+    holiday = _HOLIDAY.search(text) or _HOLIDAY_AS_THE_ANSWER.match(text)
     if holiday is not None:
         day = holiday["day"].lower()
         number = next(n for pattern, n in _HOLIDAYS if re.fullmatch(pattern, day, re.I))
@@ -291,7 +302,7 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
             )
         after = (
             0.5
-            if holiday["when"].lower()
+            if (holiday.groupdict().get("when") or "").lower()
             in ("after", "straight after", "right after", "just after", "once", "post")
             else 0.0
         )

@@ -505,8 +505,16 @@ def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
             k += 1  # "two hundred five", "twenty five", not "twenty fifty"
         elif _hundreds_shorthand(previous, current, following) and k == start + 1:
             k += 1  # "one fifty" is 150, as people say it; "five ten thousand" is a range
-        elif current == "and" and after_scale and following in _UNIT_WORDS and joined(k + 1):
-            k += 2  # "a hundred and fifty", not "twenty and fifty" (a range)
+        elif (
+            current == "and"
+            and after_scale
+            and following in _UNIT_WORDS
+            and joined(k + 1)
+            and _scale(word(k + 2)) != _scale(previous)
+        ):
+            # "a hundred and fifty", "two hundred and fifty thousand"; not "twenty and
+            # fifty" (a range), nor "a thousand and two thousand" (two figures)
+            k += 2
         elif current == "and" and (following, word(k + 2)) == ("a", "half") and joined(k + 2):
             k += 3  # "two and a half thousand"
         elif current == "of" and previous in ("couple", "few") and following in _SCALE_WORDS:
@@ -517,6 +525,11 @@ def _number_run(text: str, words: list[re.Match[str]], start: int) -> int:
         else:
             break
     return k
+
+
+def _scale(word: str) -> float:
+    """What a scale word multiplies by; 1 for any other word."""
+    return _LOCAL_SCALES.get(word) or _BIG_SCALES.get(word) or 1.0
 
 
 def _hundreds_shorthand(first: str, second: str, following: str) -> bool:
@@ -1033,7 +1046,10 @@ _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"me\s*(?:and|\+|plus|&|with)\s*(?:my |a |an |one |the )?(?:other )?(?:partner|wife|husband|"
                 r"co-?founder|business partner|brother|sister|son|daughter|dad|mum|mom|assistant|apprentice|"
                 r"helper|receptionist|bookkeeper|tech|technician|employee|guy|girl|lad|offsider|"
-                r"part[- ]?timer|other half|one other|another))\b", re.I), "1-10"),
+                r"part[- ]?timer|other half|one other|another|nephew|niece|cousin|uncle|aunt|auntie|"
+                r"father|mother|missus|missis|hubby|spouse|mate|buddy|friend|boyfriend|girlfriend|"
+                r"fianc[ée]e?)|"
+                r"(?:just )?(?:us two(?=\s*(?:$|[,.;!?]|and\b|plus\b))|the two of us|the pair of us))\b", re.I), "1-10"),
     (re.compile(r"\b(?:thousands|tens of thousands|enterprise|multinational|fortune 500|global corporation)\b", re.I), "1000+"),
     (re.compile(r"\b(?:a few hundred|several hundred|hundreds)\b", re.I), "201-1000"),
     (re.compile(r"\b(?:dozens|a few dozen)\b", re.I), "11-50"),
@@ -1047,8 +1063,8 @@ _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 # head count the others add up to.
 _TOTAL = re.compile(
     r"(?:^|[\s,;(])(?:so|in total|total(?: of)?|altogether|overall|all told|all up|all in all|"
-    r"which makes|makes it|that makes|that'?s|that is|so that'?s)\s+(?=\S*\d|about|around|roughly|"
-    r"approx|some|nearly|almost|just)",
+    r"which makes|makes it|that makes|that'?s|that is|so that'?s|call it|make (?:it|that))"
+    r"\s+(?=\S*\d|about|around|roughly|approx|some|nearly|almost|just)",
     re.I,
 )
 
@@ -1064,7 +1080,9 @@ _ROUGH_TOTAL_AFTER_PARTS = re.compile(
 # "6 incl me", "eight counting me": the number before it is the whole head count.
 _TOTAL_BEFORE = re.compile(
     r"(?P<n>\d+|[a-z]+)\s+(?:incl(?:\.|uding)?|counting|with|plus|\+)\s+(?:me|myself)\b|"
-    r"(?P<m>\d+|[a-z]+)\s+(?:all in|in all|total|altogether)\b",
+    r"(?P<m>\d+|[a-z]+)\s+(?:all in|in all|total|altogether|all up|all told|"
+    # "27 consultants, plus admin: 31 if you want it exact"
+    r"if you want (?:it|me to be) (?:exact|precise)|to be (?:exact|precise)|exactly|precisely)\b",
     re.I,
 )
 # "12 technicians and 2 in the office": parts of one head count, to be added up. Numbers
@@ -1219,7 +1237,7 @@ def read_company_size(text: str) -> str | None:
         # "twelve people with four doctors": the doctors are among the twelve.
         return read_company_size(without_part)
     total_first = _TOTAL_THEN_PARTS.match(said)
-    if total_first is not None:
+    if total_first is not None and not _recounted(said, total_first.end()):
         # "We're 14 - two dentists, four hygienists and the front desk": the total said
         # first, then who is in it.
         return _size_bucket(_parse_number(total_first["n"]))
@@ -1293,6 +1311,22 @@ def read_company_size(text: str) -> str | None:
         if pattern.search(text):
             return value
     return None
+
+
+def _recounted(said: str, start: int) -> bool:
+    """Whether a larger total is said after `start`: "six of us - oh hang on, I forgot the
+    casual instructors, so more like fifteen all up"."""
+    total = _TOTAL.search(said, start)
+    if total is not None:
+        after = _head_counts(_amounts(said[total.end() :]), cued_only=False)
+        before = _head_counts(_amounts(said[: total.start()]), cued_only=False)
+        return bool(after) and all(after[0] > b for b in before)
+    whole = _TOTAL_BEFORE.search(said, start)
+    if whole is None:
+        return False
+    counted = _head_counts(_amounts(whole.group(0)), cued_only=False)
+    before = _head_counts(_amounts(said[: whole.start()]), cued_only=False)
+    return bool(counted) and all(counted[0] > b for b in before)
 
 
 _TOTAL_SAID_LAST = re.compile(
@@ -1688,6 +1722,16 @@ _PER_PLACE = re.compile(
 )
 
 
+# A dollar named apart from the figures: "..., Australian", "in Canadian", "a year
+# Canadian", "kiwi dollars".
+_CURRENCY_APART = re.compile(
+    r"(?:(?:[,;(]|\b(?:in|a year|a month|per year|per month|annually|monthly|yearly))\s*"
+    r"(?P<name>australian|aussie|canadian|kiwi|singapore|new zealand)(?:\s+(?:dollars?|bucks))?"
+    r"(?=\s*(?:[,;.)!?]|$|\b(?:if|but|and|i|we|maybe|probably|tops|max)\b)))",
+    re.I,
+)
+
+
 def read_budget(text: str, country: str | None = None) -> str | None:
     """The budget band of an answer; `country` (ISO, of the person's phone) tells which
     pesos, kroner or dollars are meant."""
@@ -1714,6 +1758,14 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         return None
     text = _LAKH_MISSPELT.sub(r"\1 lakh", text)
     amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
+    if (apart := _CURRENCY_APART.search(text)) is not None:
+        # "between a thousand and two thousand a year, Australian": the currency named
+        # once, away from the figures, is theirs.
+        code = _currency_of(apart["name"]) or "NZD"  # "kiwi", the one not in the table
+        amounts = [
+            dataclasses.replace(a, currency=code) if a.currency in (None, "?dollar") else a
+            for a in amounts
+        ]
     if any(a.per_unit for a in amounts):
         amounts = _per_unit_total(amounts, text)
     yearly = _yearly_dollars(amounts, country)
@@ -1897,7 +1949,7 @@ _SPANS = (
 _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )(?<!for )today|(?<!not )tomorrow|"
+    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )(?<!for )(?<!enquiring )(?<!inquiring )(?<!asking )(?<!looking )(?<!browsing )(?<!here )today|(?<!not )tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|last month|overdue|"
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
@@ -1974,6 +2026,9 @@ _SOUTHERN_PLACE = re.compile(
 )
 
 
+_BECAUSE = re.compile(r"\b(?:because|cos|coz|cuz|'cause|’cause)\b", re.I)
+
+
 def read_timeline(text: str, today: date | None = None, country: str | None = None) -> str | None:
     """The timeline band of an answer; `country` (of the person's phone) places a season."""
     exact = _exact("timeline", text)
@@ -2005,11 +2060,26 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         target = read_timeline(text[in_place.start() :], today, country)
         if target is not None:
             return target
-    concluded = [m for m in _CONCLUDED.finditer(text) if m.start() > 0]
+    concluded = [
+        m for pattern in (_CONCLUDED, _SO_THEN) for m in pattern.finditer(text) if m.start() > 0
+    ]
+    concluded.sort(key=lambda m: m.start())
     if concluded:
         # "Not before tax season, we move offices in the fall, so realistically spring
         # 2028": the time they settle on, after the ones they reason from.
         target = read_timeline(text[concluded[-1].end() :], today, country)
+        if target is not None:
+            return target
+    because = _BECAUSE.search(text)
+    if (
+        because is not None
+        and because.start() > 0
+        and not re.search(r"\bso\b", text[because.end() :], re.I)
+    ):
+        # "before the new year if we can cos january's when all the boilers pack in": the
+        # time wanted, then the reason, whose dates are not the answer ("...because it
+        # goes mad, so by half term" ends on its answer).
+        target = read_timeline(text[: because.start()], today, country)
         if target is not None:
             return target
     held_off = _NOT_BEFORE_A_DATE.search(text)
@@ -2092,6 +2162,13 @@ _BY_THEN = re.compile(
 )
 _CONCLUDED = re.compile(
     r"\b(?:more |but |so )?(?:realistically|in reality|let'?s say|call it|(?:probably )?more like)\b",
+    re.I,
+)
+# "We'd want it going for Easter orders, so in the next two or three months": the time
+# the reasons lead to.
+_SO_THEN = re.compile(
+    r"[,;.]\s*(?:and\s+)?so\s+(?=(?:i guess |i think |i'?d say |probably |maybe |hopefully |ideally )?"
+    r"(?:in|by|within|around|about|before|after|sometime|some time|early|mid|late|end|the)\b)",
     re.I,
 )
 _AS_SOON_AS_WE_CAN = re.compile(
@@ -2236,7 +2313,7 @@ def next_year_or_later(text: str, today: date | None, country: str | None) -> bo
     said = _NEXT_YEAR_SAID.search(text)
     if said is None or _PART_OF_THE_YEAR_BEFORE.search(text[: said.start()]):
         return False
-    if re.search(r"not next year", text, re.I):
+    if re.search(r"\bnot next year\b", text, re.I):
         return False
     rest = _HEDGES.sub(" ", _NEXT_YEAR_SAID.sub(" ", text))
     return _LATER_ALONE.fullmatch(rest) is not None

@@ -2310,3 +2310,90 @@ def test_head_counts_with_me_first_and_in_digits(said: str, size: str | None) ->
 )
 def test_looking_into_it_and_the_part_said_with_it(said: str, authority: str) -> None:
     assert read_answer("authority", said).value == authority
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        # the total said after the parts, or put right
+        (
+            "There's six of us — oh hang on, I forgot the casual instructors, they count, "
+            "don't they? So more like fifteen all up.",
+            "11-50",
+        ),
+        ("thirty five agents plus a couple of admin folks so call it thirty eight", "11-50"),
+        ("Twenty-seven consultants, plus admin — thirty-one if you want it exact.", "11-50"),
+        # the one they settle on, not the larger said before it
+        (
+            "hmm, year-round it's about 45 of us, but in spring we hire seasonal staff and it's "
+            "more like 90. Go with 45 I guess, that's the real number",
+            "11-50",
+        ),
+        ("it's me and my nephew", "1-10"),
+        ("just the two of us", "1-10"),
+        # "us two days" counts nobody
+        ("it takes us two days to call back", None),
+    ],
+)
+def test_sizes_settled_on_and_pairs(said: str, size: str | None) -> None:
+    assert read_answer("company_size", said).value == size
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        # "Australian" said apart from the figures: A$1,000-2,000 spans two bands
+        (
+            "somewhere between a thousand and two thousand a year, Australian, I'd need to "
+            "see what we get",
+            "AU",
+            None,
+        ),
+        ("around ten thousand a year canadian", None, "1k_10k"),
+        ("two hundred and fifty thousand", None, "over_50k"),
+        ("two thousand and five hundred a year", None, "1k_10k"),
+        ("a hundred and fifty a month", None, "1k_10k"),
+    ],
+)
+def test_a_currency_said_apart_and_two_figures_joined_by_and(
+    said: str, country: str | None, band: str | None
+) -> None:
+    assert read_budget(said, country) == band
+
+
+@pytest.mark.parametrize(
+    ("said", "timeline"),
+    [
+        # the time wanted, then the reason
+        ("before the new year if we can cos january's when all the boilers pack in", "now"),
+        # the reasons, then "so" and the time they lead to
+        (
+            "We'd want it going for Easter orders, so in the next two or three months I guess",
+            "quarter",
+        ),
+        (
+            "after christmas it goes mad because everyone's been given driving lessons as a "
+            "present so i'd want it sorted by february half term at the very latest",
+            "quarter",
+        ),
+        # a season as the whole answer
+        ("ah there's no rush the summer maybe", "year"),
+        ("probably autumn next year", "year"),
+        # "today" of the enquiry, not of the timeline
+        ("No, I am only enquiring today. Thank you.", None),
+    ],
+)
+def test_timelines_with_reasons_seasons_and_enquiries(said: str, timeline: str | None) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 7)).value == timeline
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        ("I gather options and put a recommendation to our VP", "influences"),
+        ("I'm one of the partners who'd decide", "decides"),
+        ("It's mine and the wife's business, so it's us two, I guess that counts as me", "decides"),
+    ],
+)
+def test_who_decides_with_a_recommendation_or_among_partners(said: str, authority: str) -> None:
+    assert read_authority(said) == authority
