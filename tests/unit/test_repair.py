@@ -133,3 +133,20 @@ def test_a_check_said_without_its_mark_and_an_amount_said_with_one() -> None:
     assert checks_the_question("you are asking who will decide is it", "authority")
     assert not checks_the_question("Maybe fifty bucks a month?", "budget")
     assert checks_the_question("per month or per year?", "budget")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorry i'm going through a tunnel say again",
+        "the line is bad, say that again",
+        "its noisy here sorry what was that",
+    ],
+)
+def test_why_it_was_missed_then_say_again_asks_to_repeat(text: str) -> None:
+    assert asks_to_repeat(text)
+
+
+@pytest.mark.parametrize("text", ["i'm driving", "i'm in the car"])
+def test_where_someone_is_alone_asks_nothing(text: str) -> None:
+    assert not asks_to_repeat(text)
