@@ -1403,6 +1403,7 @@ def _read_name_answer(
         # The letters are what the person meant: a recognizer's "chuck we make a" for
         # Chukwuemeka is no name until they take its place.
         name = _name_of_runs(name, runs) or _respelt(name, spelt)
+        name = _without_the_word_spelt_first(name, runs)
         found = name_problem(name, excluded, answered=whole)
         if found is not None:
             problem = problem or found
@@ -1414,6 +1415,16 @@ def _read_name_answer(
         return clean_free_text("name", chosen[0], answered=whole), chosen[1] or said_company, None
     except ValueError as error:
         return None, None, str(error)
+
+
+def _without_the_word_spelt_first(name: str, spelt: list[str]) -> str:
+    """ "the surname is byrne b y r n e padraig byrne": the word spelt, then the whole name
+    that ends with it, is that name, not the word said twice."""
+    words = name.split()
+    first = words[0].lower() if words else ""
+    if len(words) >= 3 and first == words[-1].lower() and first in (s.lower() for s in spelt):
+        return " ".join(words[1:])
+    return name
 
 
 # "my family name is han, h a n, and my given name is sora": a name told in its parts, in

@@ -1770,3 +1770,17 @@ def test_a_spoken_domain_of_several_words_may_hold_home_or_office(
     from bot.leads import read_spoken_email
 
     assert read_spoken_email(said, asked=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        # the surname, its spelling, then the whole name that ends with it
+        ("byrne b y r n e padraig byrne", "padraig byrne"),
+        ("padraig byrne b y r n e", "padraig byrne"),
+        # a name whose first and last words are the same stays whole
+        ("mohamed ali mohamed", "mohamed ali mohamed"),
+    ],
+)
+def test_a_surname_spelt_then_the_whole_name(said: str, name: str) -> None:
+    assert read(said, "name").values.get("name") == name
