@@ -649,7 +649,7 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"US\$|USD|(?:us|american) dollars?", "USD"),
         (r"AU?\$|AUD|(?:australian|aussie)(?: dollars?| bucks)?", "AUD"),
         (r"CA?\$|CAD|canadian(?: dollars?| bucks)?", "CAD"),
-        (r"NZ\$|NZD|(?:nz|new zealand)(?: dollars?| bucks)?", "NZD"),
+        (r"NZ\$|NZD|(?:nz|new zealand|kiwi)(?: dollars?| bucks)?", "NZD"),
         (r"S\$|SGD|singapore(?: dollars?| bucks)?", "SGD"),
         (r"£|GBP|pounds?(?: sterling)?|quid|sterling", "GBP"),
         (r"€|EUR|euros?", "EUR"),
@@ -1761,7 +1761,7 @@ def read_budget(text: str, country: str | None = None) -> str | None:
     if (apart := _CURRENCY_APART.search(text)) is not None:
         # "between a thousand and two thousand a year, Australian": the currency named
         # once, away from the figures, is theirs.
-        code = _currency_of(apart["name"]) or "NZD"  # "kiwi", the one not in the table
+        code = _currency_of(apart["name"])
         amounts = [
             dataclasses.replace(a, currency=code) if a.currency in (None, "?dollar") else a
             for a in amounts
