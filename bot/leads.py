@@ -1417,12 +1417,12 @@ def _read_name_answer(
         return None, None, str(error)
 
 
-def _without_the_word_spelt_first(name: str, spelt: list[str]) -> str:
+def _without_the_word_spelt_first(name: str, spelt_words: list[str]) -> str:
     """ "the surname is byrne b y r n e padraig byrne": the word spelt, then the whole name
     that ends with it, is that name, not the word said twice."""
     words = name.split()
     first = words[0].lower() if words else ""
-    if len(words) >= 3 and first == words[-1].lower() and first in (s.lower() for s in spelt):
+    if len(words) >= 3 and first == words[-1].lower() and first in (w.lower() for w in spelt_words):
         return " ".join(words[1:])
     return name
 

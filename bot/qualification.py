@@ -1249,10 +1249,9 @@ def read_company_size(text: str) -> str | None:
             return _band(today_counts, _size_bucket)
     total = _TOTAL.search(said) or _ROUGH_TOTAL_AFTER_PARTS.search(said)
     if total is not None:
-        after = _head_counts(_amounts(said[total.end() :]), cued_only=False)
-        before = _head_counts(_amounts(said[: total.start()]), cued_only=False)
-        if after and all(after[0] >= b for b in before):
-            return _size_bucket(after[0])
+        summed = _total_over_the_parts(said, said[total.end() :], total.start(), strictly=False)
+        if summed is not None:
+            return _size_bucket(summed)
     whole = _TOTAL_BEFORE.search(said)
     if whole is not None:
         counted = _head_counts(_amounts(whole.group(0)), cued_only=False)
@@ -1318,15 +1317,23 @@ def _recounted(said: str, start: int) -> bool:
     casual instructors, so more like fifteen all up"."""
     total = _TOTAL.search(said, start)
     if total is not None:
-        after = _head_counts(_amounts(said[total.end() :]), cued_only=False)
-        before = _head_counts(_amounts(said[: total.start()]), cued_only=False)
-        return bool(after) and all(after[0] > b for b in before)
+        after = said[total.end() :]
+        return _total_over_the_parts(said, after, total.start(), strictly=True) is not None
     whole = _TOTAL_BEFORE.search(said, start)
-    if whole is None:
-        return False
-    counted = _head_counts(_amounts(whole.group(0)), cued_only=False)
-    before = _head_counts(_amounts(said[: whole.start()]), cued_only=False)
-    return bool(counted) and all(counted[0] > b for b in before)
+    return (
+        whole is not None
+        and _total_over_the_parts(said, whole.group(0), whole.start(), strictly=True) is not None
+    )
+
+
+def _total_over_the_parts(said: str, total: str, start: int, *, strictly: bool) -> float | None:
+    """The first head count in `total` when it is at least (`strictly`: more than) every
+    count said before `start`: a total is never smaller than the parts told before it."""
+    counted = _head_counts(_amounts(total), cued_only=False)
+    before = _head_counts(_amounts(said[:start]), cued_only=False)
+    if counted and all(counted[0] > b if strictly else counted[0] >= b for b in before):
+        return counted[0]
+    return None
 
 
 _TOTAL_SAID_LAST = re.compile(
