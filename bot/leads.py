@@ -489,7 +489,8 @@ _NOT_NAME_WORDS = word_set(
     bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna
     ringing phoning texting writing messaging emailing contacting reaching enquiring surely
     over under above across all up down out off onto into upon against behind beside
-    everywhere somewhere nowhere
+    everywhere somewhere nowhere goodness gosh golly blimey crikey jeez geez yikes whoa wow
+    heavens
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -770,9 +771,14 @@ def statement_text(text: str) -> str:
     """
     kept: list[str] = []
     for sentence in _SENTENCE_END.split(_protect(text)):
-        if sentence.strip():
-            kept.append(_sentence_statement(sentence))
-    return " ".join(part for part in kept if part.strip())
+        if sentence.strip() and (statement := _sentence_statement(sentence)).strip():
+            kept.append(statement)
+    # A sentence keeps its end even when its question mark went: "Na UE? Because of RGPD I
+    # have to ask" is no "Na UE Because" of a company "RGPD".
+    return " ".join(
+        part if index == len(kept) - 1 or part.rstrip()[-1:] in ".!?…" else f"{part.rstrip()}."
+        for index, part in enumerate(kept)
+    )
 
 
 def _sentence_statement(sentence: str) -> str:
@@ -806,7 +812,7 @@ _NAME_STOPS = word_set(
     """
     from at with of here speaking calling and but or i i'm im i'd i'll we we're my our the a
     an looking interested keen wanting hoping trying writing reaching just based in on by
-    for to is was who which that
+    for to is was who which that because cos coz since if when please thanks
     """
 )
 _COMPANY_STOPS = word_set(

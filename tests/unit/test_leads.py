@@ -1784,3 +1784,20 @@ def test_a_spoken_domain_of_several_words_may_hold_home_or_office(
 )
 def test_a_surname_spelt_then_the_whole_name(said: str, name: str) -> None:
     assert read(said, "name").values.get("name") == name
+
+
+@pytest.mark.parametrize(
+    ("said", "requested"),
+    [
+        # a short question of its own keeps its end: "Na UE" is no name, "RGPD" no company
+        ("Já agora, os dados ficam guardados onde? Na UE? Because of RGPD I have to ask.", "phone"),
+        ("Is it hosted in Canada? Because of PIPEDA I need to know.", None),
+        ("What would we pay monthly? And in euros? Because of the exchange rate.", "email"),
+        # an exclamation is no name
+        ("Oh, you want my name already? Goodness. I'd better not start this now.", "name"),
+    ],
+)
+def test_questions_and_exclamations_give_no_details(said: str, requested: LeadField | None) -> None:
+    reading = read_message(said, region="PT", requested=requested)
+    assert "name" not in reading.values
+    assert "company" not in reading.values
