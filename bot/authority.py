@@ -59,7 +59,7 @@ _OTHER = (
 )
 _DECIDE_VERB = (
     r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|finali[sz]es?|has (?:got )?the (?:final |last )?"
-    r"(?:say|word|call)|has (?:got )?(?:final|last) (?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
+    r"(?:say|word|call|choice)|makes? the (?:final |last )?choice|has (?:got )?(?:final|last) (?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
     r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
     r"handles? (?:that|it|this|purchasing|buying|the buying)|pays|vote|votes|"
@@ -73,6 +73,11 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
     rf"(?:dr|doc|mr|mrs|ms|miss|sir|madam)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
     rf"\b{_DECIDE_VERB}|"
+    # "Karthik decides, I do the shortlisting": a name, said first in its clause
+    rf"(?:^|[,.;!?]\s*|\bbut\s+)(?!(?:i|we|me|it|that|this|who|which|what|nobody|noone|everyone|"
+    rf"everybody|somebody|someone|one|each|all|both|he|she|they|you)\b)[a-z]+\s+"
+    rf"(?:decides|will decide|signs (?:it |this )?off|approves|has the (?:final|last) (?:say|word|call)|"
+    rf"makes the (?:final |last )?(?:call|decision|choice))\b|"
     # "someone else will make the decision", "somebody above me signs"
     rf"\b(?:someone|somebody|some1) (?:else|above me|higher up|more senior)\b[^.;!?]{{0,20}}?\b{_DECIDE_VERB}|"
     # "we talk it over but craig has the final say", "it's their call"
@@ -124,7 +129,8 @@ _SELF_INVOLVED = re.compile(
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
     r"\bi(?:'ll)? (?:only |just |can |will |would )?give (?:them |him |her )?(?:my |an |the |some )?(?:opinion|input|advice|"
     r"feedback|recommendations?|suggestions?|views?)\b|"
-    r"\bi just do the legwork\b|\bput(?:ting)? it (?:to|in front of|before) (?:him|her|them|the \w+)\b|"
+    r"\bi just do the legwork\b|\bi(?:'ll| will|'m| am)? (?:do|doing) (?:the |a )?(?:shortlist(?:ing)?|"
+    r"evaluation|evaluating|assessment|recommending)\b|\bput(?:ting)? it (?:to|in front of|before) (?:him|her|them|the \w+)\b|"
     r"\b(?:get|have) (?:the |my |our )?\w+ to (?:approve|sign off|sign|okay|ok)\b|\b(?:i|i'?m|i'?d|i'?ll|me)\b[^.;!?]{0,20}?\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
     rf"\b(?:i|me|myself)\b(?:\s+\w+){{0,5}}?\s+(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
@@ -142,11 +148,15 @@ _SELF_INVOLVED = re.compile(
     r"\b(?:a big|a large|a major|a key) part of (?:it|this|the decision)\b|\bone voice\b|"
     r"\bi(?:'d| would| will|'ll)? (?:champion|push for|advocate for|sponsor) (?:it|this)\b|"
     r"\bthe team decides\b|"
-    r"\b(?:along|together) with (?:the|our|a)\b",
+    r"\b(?:i|me|we)\b[^.;!?]{0,30}?\b(?:along|together) with (?:the|our|a)\b",
 )
 _ONLY_GATHERING = re.compile(
     r"\b(?:research|researching|browsing|browse|just looking|only looking|looking (?:into|around)|"
-    r"exploring|explore|gathering|(?:collect|gather)(?:ing|s)? (?:some |the )?(?:options|info\w*|quotes)|"
+    r"exploring|explore|gathering|(?:collect|gather)(?:ing|s)? (?:some |the )?(?:options|info\w*|quot(?:es|ations?))|"
+    # "I am only arranging the demo for them", "i just put the paperwork together"
+    r"(?:just|only) (?:arrang|organi[sz]|book|sett?)\w* (?:up )?(?:the |a )?(?:demo|meeting|call)|"
+    r"(?:just|only) (?:put|putting|do|doing|handl\w*|sort\w*|fill\w*) (?:together )?(?:the |all the )?"
+    r"(?:paperwork|admin|forms)|"
     r"comparing|scoping|scouting|investigating|fact[- ]finding|window[- ]shopping|"
     r"checking (?:out )?options|(?:looking|asking|checking|enquiring) on behalf of|"
     r"doing (?:some |the )?(?:research|homework|due diligence)|"
@@ -348,6 +358,8 @@ _DELEGATED = re.compile(
     r"\b(?:given|gave|giving|handed|delegated|left|passed)\s+(?:\w+\s+){0,2}?(?:to\s+)?me\b"
     r"[^.;!?]{0,25}?\b(?:authority|the (?:decision|call|final say|budget|go-ahead)|to (?:decide|"
     r"choose|pick|sign))|"
+    r"\b(?:leaves?|leaving)\s+(?:all\s+)?(?:these|those|such|the|that|this|it|them)\s*"
+    r"(?:decisions?|things|calls?|stuff|matters)?\s*(?:up\s+)?to me\b|"
     r"\b(?:delegated|handed(?: over)?|left|passed)\s+(?:\w+\s+){0,3}?to me\b"
     r"(?!\s+to (?:research|look|find|gather|collect|compare|check|scope|investigate|report))|"
     r"\bi(?: have|'ve)? been (?:given|handed) (?:the |full |a free hand|free rein)"

@@ -2397,3 +2397,29 @@ def test_timelines_with_reasons_seasons_and_enquiries(said: str, timeline: str |
 )
 def test_who_decides_with_a_recommendation_or_among_partners(said: str, authority: str) -> None:
     assert read_authority(said) == authority
+
+
+@pytest.mark.parametrize(
+    ("said", "authority"),
+    [
+        # a name deciding, and the person's own part after it
+        ("Karthik decides, I do the shortlisting", "influences"),
+        ("Priya signs off, I'm doing the evaluation", "influences"),
+        # someone else decides "together with" another: the person is not among them
+        (
+            "The chairman will decide together with the GM. I am only arranging the demo for them.",
+            "researching",
+        ),
+        ("it goes to the partners i just put the paperwork together", "researching"),
+        ("I am only collecting quotations. Mr. Tariq makes the final choice.", "researching"),
+        # the decision left to the person
+        ("the owner lives in germany he leaves these decisions to me", "decides"),
+        ("I decide together with the GM", "decides"),
+    ],
+)
+def test_who_decides_with_names_and_tasks(said: str, authority: str) -> None:
+    assert read_answer("authority", said).value == authority
+
+
+def test_a_name_that_decides_alone_asks_for_the_persons_part() -> None:
+    assert read_answer("authority", "Karthik decides").follow_up == "not_the_decider"
