@@ -385,13 +385,27 @@ _REFUSES_MARKETING = re.compile(
 )
 
 
+# Asking to be written to: "not now, please email me the proposal", "no thanks, email is
+# perfect for now". The "no" is to something else; the channel named is wanted.
+_ASKS_TO_BE_WRITTEN_TO = re.compile(
+    r"\b(?:please|pls|plz|just|only|instead|rather)\s+(?:e-?mail|text|sms|whats ?app|message)"
+    r"(?:\s+it)?\s+(?:me|us|over|across|through)\b|"
+    r"\b(?:e-?mails?|texts?|sms|whats ?app)\s+(?:is|are|'s|would be|will be|works)\s+"
+    r"(?:\w+\s+)?(?:fine|perfect|great|good|better|best|ok|okay|preferred|easier|enough)\b",
+    re.IGNORECASE,
+)
+
+
 def states_opt_out(text: str) -> bool:
     """Whether the words themselves ask to stop marketing ("don't stop the demo" does not).
 
     Either a plain opt-out phrase ("unsubscribe", "stop texting me") or a refusal that
-    names marketing ("I'd rather not get texts from you").
+    names marketing ("I'd rather not get texts from you"); a channel asked for is not
+    refused ("not now, just email me the details"; "email is fine, no texts" refuses texts).
     """
-    return has_cue("opt_out", text) or bool(_REFUSES_MARKETING.search(text))
+    if has_cue("opt_out", text):
+        return True
+    return bool(_REFUSES_MARKETING.search(_ASKS_TO_BE_WRITTEN_TO.sub(" ", text)))
 
 
 # A clause that asks something: "and what does it cost".
@@ -759,7 +773,17 @@ def wants_no_details(text: str) -> bool:
         # and so is "would it take bookings or just answer questions?".
         statements = [s for s in re.split(r"(?<=[.?!])\s+", text) if not s.strip().endswith("?")]
         text = _ABOUT_THE_QUESTION.sub(" ", " ".join(statements))
+    text = _OTHERS_JUST_LOOKING.sub(" ", text)
     return bool(_NO_DETAILS_AT_ALL.search(text)) and not _WANTS_FOLLOW_UP.search(text)
+
+
+# Other people just looking, in a need: "sort the serious projects from people just asking".
+_OTHERS_JUST_LOOKING = re.compile(
+    r"\b(?:people|customers|clients|visitors|folks?|buyers|users|leads|others|those|ones|they|"
+    r"them|tyre[- ]kickers|tire[- ]kickers)\s+(?:(?:who|that)(?:'re| are)\s+)?(?:just|only)\s+"
+    r"(?:asking|looking|browsing|curious|checking|wondering|enquiring|inquiring)\b",
+    re.IGNORECASE,
+)
 
 
 _ABOUT_THE_QUESTION = re.compile(

@@ -46,7 +46,9 @@ KEEP_INTENTS = frozenset(
 
 
 _SAID_FIRST = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|yea|sure|absolutely|definitely|of course|no|nope|nah)\b\s*[,.!-]",
+    r"^\W*(?:yes|yeah|yep|yup|yea|sure|absolutely|definitely|of course|no|nope|nah|"
+    r"(?:no|nope|nah) (?:thanks|thank you|ta|cheers)|not (?:right )?now|not today|not for now|"
+    r"not at the moment|not yet)\b\s*[,.!-]",
     re.I,
 )
 

@@ -673,3 +673,35 @@ def test_only_enquiring_gives_no_details(text: str) -> None:
 def test_not_having_the_address_to_hand_declines_it() -> None:
     assert declines("oh i don't have the email handy my granddaughter does all that", "email")
     assert declines("I don't have it on me", "phone")
+
+
+@pytest.mark.parametrize(
+    ("text", "stops"),
+    [
+        # the channel named is wanted, the "no" is to something else
+        ("Not now, please email me the proposal.", False),
+        ("no thanks, just email me", False),
+        ("No thanks, email is perfect for now", False),
+        ("no phone, email is fine", False),
+        # a refusal of what is named still stops it
+        ("no, do not email me", True),
+        ("email is fine, no texts", True),
+        ("stop texting me, email is fine", True),
+        ("no emails sms is okay", True),
+    ],
+)
+def test_asking_to_be_written_to_is_no_opt_out(text: str, stops: bool) -> None:
+    assert states_opt_out(text) is stops
+
+
+@pytest.mark.parametrize(
+    ("text", "none_at_all"),
+    [
+        ("we want to sort the serious projects from people just asking", False),
+        ("customers who are just browsing take up our time", False),
+        ("I'm just asking for now", True),
+        ("just looking, thanks", True),
+    ],
+)
+def test_other_people_just_looking_is_a_need_not_a_refusal(text: str, none_at_all: bool) -> None:
+    assert wants_no_details(text) is none_at_all

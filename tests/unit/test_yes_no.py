@@ -587,3 +587,11 @@ def test_just_fine_is_no_only() -> None:
 def test_swahili_yes() -> None:
     reading = read_yes_no("Ndio, iko sawa")
     assert reading.answer == "yes" and reading.clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Not now, please email me the proposal.", "No thanks, email me first", "Not today, sorry"],
+)
+def test_a_no_said_first_then_what_instead_is_a_no(text: str) -> None:
+    assert intent_for(text, "nlu_fallback") == "deny"
