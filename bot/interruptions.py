@@ -72,7 +72,13 @@ _CUES: dict[str, re.Pattern[str]] = {
     ),
     # Typed in a hurry too: "helo", "hii there", "heyyy", "gday", "good mornin".
     "greet": GREETING_LEAD,
-    "thank": re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate)\b", re.IGNORECASE),
+    # ... and in the person's own language: "merci bezzaf", "asante sana", "shukriya bhai"
+    "thank": re.compile(
+        r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate|merci|gracias|obrigad[oa]|danke|"
+        r"asante|shukriya|shukran|terima kasih|salamat|dhanyavaa?d|grazie|dzi[eę]kuj[eę]|"
+        r"te[sş]ekk[uü]r\w*|sa[gğ]ol|dank je|bedankt|cảm ơn|gamsahamnida|arigato|xie xie)\b",
+        re.IGNORECASE,
+    ),
     "goodbye": re.compile(
         r"\b(?:bye|goodbye|see (?:you|ya)|later|ciao|(?:gotta|got to|have to|must|need to) "
         r"(?:go|run|dash|fly|jump)|that is all|(?:talk|speak|chat) (?:soon|later)|ttyl|cya|"

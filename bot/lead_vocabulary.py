@@ -133,13 +133,15 @@ COMPANY_SUFFIXES = word_set(
     s.a. sa s.a.s. sas sarl s.a.r.l. s.r.l. srl s.p.a. spa s.l. sl s.c. sc n.v. nv b.v. bv
     bvba sprl a/s as aps ab oy oyj asa k.k. kk sdn sdn. bhd bhd. tbk pt cv ltda ltda.
     cia cía s.de r.l. sp. sp z o.o. o.o. sp.k. & and group holdings
+    şti şti. sti sti. a.ş. aş kft kft. zrt zrt. bt bt. d.o.o. doo s.r.o. sro a.s. jsc ooo
+    sac s.a.c. eirl fze fzco fz-llc w.l.l. wll spc saog psc pjsc
     """
 )
 # Abbreviations whose dot never ends a sentence ("Dr. Patel", "Pvt. Ltd.").
 ABBREVIATIONS = word_set(
     """
     pvt ltd inc co corp bhd sdn pty pte ltda cia cía mfg intl bros assn dept univ est
-    zn gebr cie hnos assoc
+    zn gebr cie hnos assoc san tic şti sti kft zrt
     st dr mr mrs ms mx prof jr sr rev hon capt sp fr revd engr atty
     """
 )

@@ -490,7 +490,7 @@ _NOT_NAME_WORDS = word_set(
     ringing phoning texting writing messaging emailing contacting reaching enquiring surely
     over under above across all up down out off onto into upon against behind beside
     everywhere somewhere nowhere goodness gosh golly blimey crikey jeez geez yikes whoa wow
-    heavens
+    heavens look listen
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -507,7 +507,7 @@ _SENTENCE_WORDS = word_set(
 # Of those, the ones that are also common surnames (Dana Price, Tom Keen, Ann Love).
 _SURNAME_WORDS = word_set("price keen good love fine like weather cost")
 # Given names that are also common English words; capitalised, they are names ("Will Smith").
-_NAME_HOMOGRAPHS = word_set("will may june april august hope grace joy faith rose bill so")
+_NAME_HOMOGRAPHS = word_set("will may june april august hope grace joy faith rose bill so can")
 # What a lone refusal looks like; "Skip Henderson" is a person, "skip" is not.
 _REFUSAL_WORDS = word_set("skip pass private anonymous none n/a na")
 
@@ -824,7 +824,7 @@ _COMPANY_STOPS = word_set(
     - – —
     """
 )
-_COMPANY_JOINERS = word_set("of the & and de du des der für y e")
+_COMPANY_JOINERS = word_set("of the & and de du des der für y e ve und et")
 _SENTENCE_MARK = re.compile(r"[,;!?]|(?<!\ue000)\.(?=\s|$)")
 
 
@@ -1268,7 +1268,10 @@ _SPEAKING_WITH = re.compile(
 _REMARK_IN_BRACKETS = re.compile(r"\s*\([^)]*\)?\s*$")
 # A clause of its own after the name, as a recognizer writes it without a stop.
 _STORY_AFTER_NAME = re.compile(
-    r"\s+(?:there(?:'s| is| are)|i'?m|i am|we'?re|we are|because|but|and i(?:'m| am)?)\s+", re.I
+    r"\s+(?:there(?:'s| is| are)|i'?m|i am|we'?re|we are|because|but|and i(?:'m| am)?|"
+    # "it's wade lindqvist now can i get a person": a request after the name
+    r"(?:now |so |and )?(?:can|could|may|will) (?:i|you|we)|now (?:please|put|get|connect|transfer))\s+",
+    re.I,
 )
 # "jaspal bhogal jas is fine": the short name they go by, after the name.
 _SHORT_NAME_IS_FINE = re.compile(

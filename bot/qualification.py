@@ -275,6 +275,7 @@ USD_PER_UNIT: dict[str, float] = {
     "FJD": 0.44, "JMD": 0.0063, "TTD": 0.147, "BSD": 1.0, "BBD": 0.5, "BZD": 0.5,
     "GYD": 0.0048, "NAD": 0.055, "LRD": 0.0052, "BND": 0.77, "XCD": 0.37, "SBD": 0.12,
     "NPR": 0.0075, "MUR": 0.022,
+    "MAD": 0.10, "OMR": 2.6, "BHD": 2.65, "KWD": 3.25, "JOD": 1.41,
 }  # fmt: skip
 # Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
 # "dollars"): read in the currency of the person's phone number when that country uses
@@ -283,7 +284,8 @@ USD_PER_UNIT: dict[str, float] = {
 _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     "?peso": {"MX": "MXN", "CO": "COP", "CL": "CLP", "AR": "ARS", "PH": "PHP"},
     "?krone": {"DK": "DKK", "NO": "NOK", "SE": "SEK"},
-    "?riyal": {"SA": "SAR", "QA": "QAR"},
+    "?riyal": {"SA": "SAR", "QA": "QAR", "OM": "OMR"},
+    "?dirham": {"MA": "MAD", "AE": "AED"},
     "?yen": {"JP": "JPY", "CN": "CNY"},
     "?rupee": {"PK": "PKR", "LK": "LKR", "NP": "NPR", "MU": "MUR"},
     # Lakh and crore count rupees, and taka in Bangladesh.
@@ -295,7 +297,8 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
         "DM": "XCD", "GD": "XCD", "KN": "XCD", "LC": "XCD", "VC": "XCD",
     },
 }  # fmt: skip
-_DEFAULT_CURRENCY = {"?dollar": "USD", "?rupee": "INR", "?lakh": "INR"}
+# Dirhams alone are the Emirates' unless the phone is Moroccan.
+_DEFAULT_CURRENCY = {"?dollar": "USD", "?rupee": "INR", "?lakh": "INR", "?dirham": "AED"}
 # Where a bare sum ("around 800k", "50 000 a year") is as likely the local money as dollars
 # and the two can be bands apart, it is asked again with the options in dollars rather than
 # guessed: everywhere but the countries whose money is worth about a dollar (the euro, the
@@ -564,7 +567,7 @@ def _digits(value: float) -> str:
 
 # ISO codes, said before or after a sum ("USD 5k", "40 000 PLN"). Those that are English
 # words too count only in capitals: "we could try 10k" is no budget in Turkish lira.
-_WORDLIKE_CODES = ("TRY", "RUB", "COP", "ARS", "RON")
+_WORDLIKE_CODES = ("TRY", "RUB", "COP", "ARS", "RON", "MAD")
 _CODES = (
     "|".join(code for code in USD_PER_UNIT if code not in _WORDLIKE_CODES)
     + "|NIS|RMB|(?-i:"
@@ -596,7 +599,8 @@ _SUFFIX = (
     r"(?:ugandan|tanzanian) shillings?|lei|"
     r"(?:us |american )?dollars?|(?:australian|aussie|canadian|nz|new zealand|singapore)(?: dollars?| bucks)?|"
     r"bucks|pounds?(?: sterling)?|quid|sterling|euros?|rupees?|rand|"
-    r"(?:kenyan )?shillings?|naira|dirhams?|ringgit|yen|(?:swiss )?francs?|reais|"
+    r"(?:kenyan )?shillings?|naira|(?:moroccan |emirati |uae )?dirhams?(?: marocains?)?|ringgit|yen|"
+    r"(?:swiss )?francs?|reais|(?:kuwaiti|bahraini|jordanian) dinars?|"
     rf"{_UNPRICED}|{_CODES}|{_SIGNS}|rs\b\.?|[£€₹$]"
 )
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -642,6 +646,10 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"UGX|ugandan shillings?", "UGX"),
         (r"TZS|tanzanian shillings?", "TZS"),
         (r"RON|lei", "RON"),
+        (r"KWD|kuwaiti dinars?", "KWD"),
+        (r"BHD|bahraini dinars?", "BHD"),
+        (r"JOD|jordanian dinars?", "JOD"),
+        (r"OMR|omani ri[ya]ls?", "OMR"),
         (_UNPRICED, "?unpriced"),
         (r"pesos?", "?peso"),
         (r"kroner|krone|kr", "?krone"),
@@ -657,7 +665,9 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"₨|Rs\.?|rupees?", "?rupee"),
         (r"KES|KSh|(?:kenyan )?shillings?", "KES"),
         (r"₦|NGN|naira", "NGN"),
-        (r"AED|dirhams?", "AED"),
+        (r"MAD|moroccan dirhams?|dirhams? marocains?", "MAD"),
+        (r"AED|(?:emirati|uae) dirhams?", "AED"),
+        (r"dirhams?", "?dirham"),
         (r"RM|MYR|ringgit", "MYR"),
         (r"JPY|yen|円", "JPY"),
         # Yen and yuan share the sign, and are twenty times apart.
@@ -1959,6 +1969,7 @@ _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )(?<!for )(?<!enquiring )(?<!inquiring )(?<!asking )(?<!looking )(?<!browsing )(?<!here )today|(?<!not )tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|last month|overdue|"
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
+                r"(?:very|really|super|real) soon|"
                 r"as soon as (?:we|i|you|possible|poss|practical|practicable|humanly)|the sooner the better|"
                 r"as soon as(?:\W+(?:really|honestly|tbh|mate|please))?\W*$|"
                 r"(?:by|before|within|in) the (?:start|beginning) of next month|(?:by|before) next month|"

@@ -49,7 +49,11 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"isn'?t) free|"
         # asked in the speaker's own language: French, Spanish, Portuguese, Hindi, Tagalog
         r"combien|co[uû]te|tarifs?|cu[aá]nto (?:cuesta|vale|cobran)|precios?|quanto (?:custa|cobra)|"
-        r"pre[cç]os?|kitna|kitne (?:ka|ki|mein|me)|magkano|presyo|bayad)\b",
+        r"pre[cç]os?|kitna|kitne (?:ka|ki|mein|me)|magkano|presyo|bayad|"
+        # "what does this thing run me", "what'll it set us back", "what's the damage"
+        r"(?:run|runs|set|sets) (?:me|us|you|a (?:business|company))(?: back)?(?=\W*$)|"
+        r"what'?s the damage|\w+\s+(?:[$£€₹]|rs\.? ?)\d[\d,.]*\s*(?:k\s*)?(?:a|per|/)\s*(?:month|mo|year|yr)"
+        r"[^.?!]{0,40}\b(?:get (?:me|us|you) anything|enough|way off|in the ballpark|realistic|cover it))\b",
         re.I,
     ),
     "integrations": re.compile(

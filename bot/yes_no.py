@@ -91,6 +91,14 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "aywa", "graag", "ja graag", "prima", "ja hoor", "natuurlijk", "pode", "pode ser",
         "beleza", "com certeza", "dale", "por supuesto", "perfecto", "volontiers", "parfait",
         "c est bon", "c est parfait", "bien sur", "haan ji bilkul", "ha ji", "ji ha",
+        # "no problem" said in the speaker's language is a yes: Nigerian Pidgin "no wahala",
+        # Hindi "koi baat nahi", "chalega"; Hyderabadi and Marathi "hau", "sab barabar hai"
+        "no wahala", "no wahala at all", "wahala no dey", "koi baat nahi", "koi problem nahi",
+        "chalega", "chalta hai", "hau", "hau ji", "barabar", "barabar hai", "sab barabar hai",
+        "sab theek hai", "sab sahi hai", "sahi hai", "theek", "yes o", "yes oh", "ehen",
+        "walaahi yes", "na so", "e dey fine", "dey fine", "no shida", "hakuna matata",
+        "sin problema", "no hay problema", "pas de probleme", "kein problem", "geen probleem",
+        "sem problema", "tidak apa apa", "takde hal", "tak apa", "ok je", "boleh je",
     ),
     _NO: (
         # "Nah, all good": no need, thanks (the longest phrase wins over "all good").

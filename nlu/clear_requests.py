@@ -113,7 +113,7 @@ _PERSONAL = re.compile(
     r"\b(?:my|mine|myself)\b|\b(?:about|on|of|re|regarding|concerning) me\b|"
     r"\bon (?:file|record) for me\b|\bi (?:gave|told|shared|entered|typed|provided)\b|"
     r"\b(?:you|u)(?:'ve|’ve| have)? (?:\w+ )?(?:have|hold|keep|store|got) on (?:file|record)\b|"
-    r"\bthis (?:chat|conversation)\b",
+    r"\bthis (?:chat|conversation)\b|\bwhat(?:'s| is| you have| you've got)? on (?:file|record)\b",
     re.IGNORECASE,
 )
 _DATA_WORDS = re.compile(
@@ -183,7 +183,11 @@ _WHY_NEEDED = re.compile(
     r"\b(?:do|does) (?:you|u|ya|parley|your team) (?:genuinely |really |actually |honestly |even )"
     r"(?:need|require)\b|"
     r"\b(?:is|are) (?:my|the|a) (?:\w+ ){0,2}(?:really |actually |genuinely )?(?:necessary|needed|"
-    r"required|compulsory|mandatory)\b",
+    r"required|compulsory|mandatory)\b|"
+    # "Is that required?", asked of the question just put: "is it mandatory?"
+    r"^\W*(?:(?:and|but|so|sorry|wait|hmm+|um+)\W+)?(?:is|are) (?:that|it|this|those|these) "
+    r"(?:one )?(?:really |actually |absolutely |strictly )?(?:necessary|needed|required|compulsory|"
+    r"mandatory|obligatory)\b(?:[^.?!]{0,20})\?*\W*$",
     re.IGNORECASE,
 )
 # "What does it do that a plain contact form doesn't?", "what does the bot do exactly"
@@ -594,6 +598,27 @@ _FAREWELL_ALONE = re.compile(
 )
 
 
+# A word of leaving anywhere in a message, beyond the goodbye cue's: the farewells above,
+# and "kind regards", "I'll be off now", "that's me done", "until next time", "gtg".
+_FAREWELL_SAID = re.compile(
+    rf"(?:^|\W)(?:{_FAREWELL_ALONE.pattern})(?:$|\W)|"
+    r"\b(?:regards|sincerely|farewell|until next time|(?:be|i'?m) off|that'?s me done|me done|"
+    r"done here|that'?ll be all|that'?s it from me|leave it there|gtg|g2g|ttfn|laters|adios|"
+    r"hasta|sayonara|bient[oô]t|toodle\w*|ta[- ]ta|at[eé] (?:[aà] )?(?:pr[oó]xima|logo|amanh[aã]|breve)|peace out|catch (?:ya|you)|logging off|"
+    r"no more questions|(?:that'?s|that is) everything i (?:wanted|needed)|all clear now|"
+    r"night|(?:i'?m|i am) (?:done|finished)|bslama|besslama|salaam|shalom|do zobaczenia|"
+    r"hoşça ?kal|görüşürüz|selamat tinggal|tot straks|mabuhay|chào|tạm biệt|ha det)\b",
+    re.IGNORECASE,
+)
+
+
+_MEETING_IN_THE_PAST = re.compile(
+    r"\b(?:booked|had|did|attended|requested|asked for|signed up for|filled (?:in|out)|left|sat in on)"
+    r"\b[^.?!]{0,30}\b(?:demo|call|meeting|form|webinar|trial)s?\b",
+    re.IGNORECASE,
+)
+
+
 # Deleting asked about for some other time: "if I change my mind", "later on", "ever".
 _ERASE_LATER = re.compile(
     r"\b(?:if|when|once|in case|should)\s+(?:i|we)\b|\b(?:later(?: on)?|in (?:the )?future|"
@@ -858,6 +883,14 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         # "Last spring I left my contact for a demo, but the company has closed. Please
         # remove all my personal data": the demo is the story, the erasure the request.
         return REQUEST_ERASURE
+    if (
+        intent in ("request_demo", "book_meeting")
+        and _MEETING_IN_THE_PAST.search(text)
+        and is_data_subject_request(text)
+    ):
+        # "I booked a demo through this chat a few weeks back. Could you show me which
+        # details you've got saved about me?": the demo is the story, the data the request.
+        return "request_data"
     if intent == "opt_out" and _UNDECIDED_OPT_OUT.search(text):
         # "Before I decide whether to unsubscribe, I'd like to see what you have about me":
         # not decided yet, so nothing is withdrawn; what they ask for now is answered.
@@ -896,6 +929,11 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
             return "human_handoff"  # "connect me now"
         if found := clear_request(text) or ("request_demo" if asks_for_meeting(text) else None):
             return found
+        if not _FAREWELL_SAID.search(text):
+            # "Ask Graham.", "Send me the invitation, nothing else", "Hau, sab barabar hai":
+            # no word of leaving in them. Taken for a goodbye they ended the questions
+            # still open; not understood, the question is put another way.
+            return "thank" if has_cue("thank", text) else "nlu_fallback"
     if wants_time_first(text):
         # "can we sort out a time first?": the meeting, before any detail (the lead form
         # says why the details come first; actions/lead_form.py).

@@ -1029,3 +1029,36 @@ def test_doubting_a_detail_is_needed_asks_why(text: str) -> None:
     assert corrected_intent(
         text, "nlu_fallback", [{"name": "nlu_fallback", "confidence": 0.5}]
     ) == ("ask_why_needed")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        # a goodbye with no word of leaving is not taken for one
+        ("Ask Graham.", "goodbye", "nlu_fallback"),
+        ("Send me the invitation, nothing else.", "goodbye", "nlu_fallback"),
+        ("Merci bezzaf", "goodbye", "thank"),
+        # farewells in many words stay goodbyes
+        ("Bslama!", "goodbye", None),
+        ("toodles", "goodbye", None),
+        ("ok, i'll be off now, thanks", "goodbye", None),
+        # a demo in the past, the person's data asked for now
+        (
+            "Hi, I booked a demo through this chat a few weeks back. Could you show me exactly "
+            "which details you've got saved about me?",
+            "request_demo",
+            "request_data",
+        ),
+        # asked of the question just put
+        ("Is that required?", "nlu_fallback", "ask_why_needed"),
+    ],
+)
+def test_goodbyes_need_a_word_of_leaving_and_other_requests(
+    text: str, intent: str, expected: str | None
+) -> None:
+    ranking = [{"name": intent, "confidence": 0.9}]
+    assert corrected_intent(text, intent, ranking) == expected
+
+
+def test_what_is_on_file_is_a_data_subject_request() -> None:
+    assert is_data_subject_request("I'd just like to see what's on file, thanks.")

@@ -1801,3 +1801,30 @@ def test_questions_and_exclamations_give_no_details(said: str, requested: LeadFi
     reading = read_message(said, region="PT", requested=requested)
     assert "name" not in reading.values
     assert "company" not in reading.values
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        ("it's wade lindqvist now can i get a person", "name", "wade lindqvist"),
+        ("Emre Can Aydoğan", "name", "Emre Can Aydoğan"),
+        (
+            "Aydoğan Tekstil San. ve Tic. Ltd. Şti.",
+            "company",
+            "Aydoğan Tekstil San. ve Tic. Ltd. Şti.",
+        ),
+        ("Duna-Precíz Kft.", "company", "Duna-Precíz Kft."),
+    ],
+)
+def test_names_before_a_request_and_suffixes_kept_whole(
+    said: str, field: LeadField, value: str
+) -> None:
+    assert read_message(said, region="TR", requested=field).values.get(field) == value
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["look can i just talk to someone in sales", "Can you help me", "I'll look around some more"],
+)
+def test_a_request_or_a_plan_is_no_name(said: str) -> None:
+    assert "name" not in read_message(said, region="US", requested="name").values

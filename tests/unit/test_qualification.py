@@ -2423,3 +2423,24 @@ def test_who_decides_with_names_and_tasks(said: str, authority: str) -> None:
 
 def test_a_name_that_decides_alone_asks_for_the_persons_part() -> None:
     assert read_answer("authority", "Karthik decides").follow_up == "not_the_decider"
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        ("500 dirhams marocains par mois, pas plus", "MA", "under_1k"),
+        ("500 dirhams a month", "MA", "under_1k"),
+        ("about 2000 dirhams a month", "AE", "1k_10k"),
+        ("about 2000 dirhams a month", None, "1k_10k"),
+        ("Around OMR 150 a month", "OM", "1k_10k"),
+        ("around 150 rials a month", "OM", "1k_10k"),
+        ("1,000 KWD a year", None, "1k_10k"),
+    ],
+)
+def test_dirhams_rials_and_dinars(said: str, country: str | None, band: str) -> None:
+    assert read_answer("budget", said, None, country).value == band
+
+
+@pytest.mark.parametrize(("said", "value"), [("inshallah very soon", "now"), ("soon", "quarter")])
+def test_very_soon_is_within_the_month(said: str, value: str) -> None:
+    assert read_answer("timeline", said, today=date(2026, 12, 7)).value == value

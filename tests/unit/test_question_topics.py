@@ -121,3 +121,20 @@ def test_more_questions_in_their_own_words(said: str, topic: str) -> None:
 )  # fmt: skip
 def test_questions_in_other_words(text: str, topics: list[str]) -> None:
     assert asked_topics(text) == topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "real quick what does this thing run me",
+        "what would it set us back",
+        "what's the damage per month",
+        "Does £100 a month actually get you anything, or is that way off?",
+    ],
+)
+def test_the_cost_asked_in_everyday_words(text: str) -> None:
+    assert asked_topics(text) == ["pricing"]
+
+
+def test_running_a_business_is_no_price() -> None:
+    assert asked_topics("we run a small shop, does it run us ragged?") != ["pricing"]

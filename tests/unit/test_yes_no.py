@@ -595,3 +595,18 @@ def test_swahili_yes() -> None:
 )
 def test_a_no_said_first_then_what_instead_is_a_no(text: str) -> None:
     assert intent_for(text, "nlu_fallback") == "deny"
+
+
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [
+        ("SMS no wahala too", {"sms": True}),
+        ("Hau, email chalega", {"email": True}),
+        ("Hau, sab barabar hai", {}),
+        ("koi baat nahi", {}),
+    ],
+)
+def test_no_problem_in_the_speakers_language_is_a_yes(text: str, purposes: dict[str, bool]) -> None:
+    reading = read_yes_no(text)
+    assert reading.answer == "yes"
+    assert reading.purposes == purposes
