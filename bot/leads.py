@@ -490,7 +490,8 @@ _NOT_NAME_WORDS = word_set(
     ringing phoning texting writing messaging emailing contacting reaching enquiring surely
     over under above across all up down out off onto into upon against behind beside
     everywhere somewhere nowhere goodness gosh golly blimey crikey jeez geez yikes whoa wow
-    heavens look listen
+    heavens look listen some many most few several each every both either neither plenty lots
+    because since cos coz cause
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -770,8 +771,16 @@ def statement_text(text: str) -> str:
     sentence asking something is dropped from the first clause that asks.
     """
     kept: list[str] = []
-    for sentence in _SENTENCE_END.split(_protect(text)):
-        if sentence.strip() and (statement := _sentence_statement(sentence)).strip():
+    sentences = [s for s in _SENTENCE_END.split(_protect(text)) if s.strip()]
+    for sentence in sentences:
+        if (
+            len(sentences) > 1
+            and sentence.rstrip().endswith("?")
+            and len(sentence.split()) <= 2
+            and not _SELF_STATEMENT.search(sentence)
+        ):
+            continue  # "Na UE?" among other sentences asks, as "Dana Reyes?" alone answers
+        if (statement := _sentence_statement(sentence)).strip():
             kept.append(statement)
     # A sentence keeps its end even when its question mark went: "Na UE? Because of RGPD I
     # have to ask" is no "Na UE Because" of a company "RGPD".

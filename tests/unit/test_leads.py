@@ -1828,3 +1828,30 @@ def test_names_before_a_request_and_suffixes_kept_whole(
 )
 def test_a_request_or_a_plan_is_no_name(said: str) -> None:
     assert "name" not in read_message(said, region="US", requested="name").values
+
+
+@pytest.mark.parametrize(
+    ("said", "requested"),
+    [
+        (
+            "Já agora, os dados ficam guardados onde? Na UE? Because of RGPD I have to ask.",
+            "company",
+        ),
+        ("Já agora, os dados ficam guardados onde? Na UE? Because of RGPD I have to ask.", "name"),
+        ("Can it connect to Salesforce? Most of our clients are on that.", None),
+        ("Who sees the details our guests type in? Some of it is quite private.", None),
+        ("Neither at the moment, thank you; e-mail is sufficient.", None),
+    ],
+)
+def test_a_short_question_among_others_and_quantifiers_give_no_name_or_company(
+    said: str, requested: LeadField | None
+) -> None:
+    values = read_message(said, region="PT", requested=requested).values
+    assert "name" not in values
+    assert "company" not in values
+
+
+def test_a_name_alone_with_a_question_mark_still_answers() -> None:
+    assert read_message("Dana Reyes?", region="US", requested="name").values == {
+        "name": "Dana Reyes"
+    }
