@@ -52,6 +52,25 @@ class ActionHandoffInForm(StoreBacked, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         requested = FIELD_OF.get(str(tracker.get_slot(REQUESTED_SLOT) or ""))
+        told = self._told_with_the_request(tracker, requested)
+        return [*told, *await self._asked_again(dispatcher, tracker, requested)]
+
+    def _told_with_the_request(
+        self, tracker: Tracker, requested: LeadField | None
+    ) -> list[EventType]:
+        """ "it's wade lindqvist now can i get a person": the name asked for is given with
+        the request, and kept. Only a name or a company: an email or a phone goes through
+        the form's checks of whose it is."""
+        if requested not in KEPT_ON_THE_WAY or tracker.get_slot(SLOT_OF[requested]):
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        reading = read_message(text, region=self.settings.default_region, requested=requested)
+        value = reading.values.get(requested)
+        return [SlotSet(SLOT_OF[requested], value)] if value else []
+
+    async def _asked_again(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: LeadField | None
+    ) -> list[EventType]:
         if requested in REACHABLE_BY and self._turns_down(tracker, requested):
             # "no you don't need my email just get somebody to ring me": the question turned
             # down on the way to a person, so the other way back is asked, not the same one.

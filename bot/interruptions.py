@@ -124,7 +124,7 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"(?:(?:a|an|some|me|us)\s+)?(?:\w+\s+){0,2}quot(?:e|ation)\b|"
         r"quot(?:e|ation) (?:for|please|pls)|(?:to|an|place|raise a(?: purchase)?) order|"
         r"licen[cs]\w*|deal|"
-        r"(?:a|the|sign) contract|proposal|negotiat\w*|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"
+        r"(?:a|the|sign) contract|proposal|negotiat(?:e|ing|ion)|talk(?:ing)? (?:to|with)|speak(?:ing)? (?:to|with)|"
         r"connect (?:me|us)|put (?:me|us) (?:through|in touch)|get in touch|reach out|"
         r"contact (?:me|us)|call (?:me|us)|ring (?:me|us)|give (?:me|us) a (?:ring|call)|"
         # "arrange a meeting" books one; arranging for someone to call asks for sales
@@ -747,6 +747,8 @@ _LEAVES_FOR_NOW = re.compile(
     r"(?:another|some other) time|when i(?:'ve| have)? (?:got |get |have )?(?:more )?time|"
     r"(?:let me|i'?ll|i will|i'?d better|better) (?:call|ring|phone) (?:you )?back|"
     r"(?:call|ring) (?:you )?back later|"
+    # "Thanks anyway", "I'll get her to come back to you. Bye."
+    r"(?:thanks|thank you|cheers) (?:anyway|all the same)|(?:bye|goodbye|bye-bye|bye bye)(?=\W*$)|"
     # "sorry, I'm driving", not "I can't reply while I'm driving" (why they need help)
     r"(?<!while )(?<!whilst )(?<!when )(?<!because )(?<!cause )(?<!as )(?<!if )(?<!since )i'?m driving)\b",
     re.IGNORECASE,

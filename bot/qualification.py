@@ -408,8 +408,19 @@ def _neighbours_either(match: re.Match[str]) -> str:
     return f"{match['a']} or {match['b']} " if b == a + 1 else match[0]
 
 
+# "veinte mil dollars", "vinte mil reais": a thousand in the words said around it, where
+# English speakers' "20 mil" would be twenty million.
+_THOUSAND_IN_THEIR_WORDS = re.compile(
+    r"\b(veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|vinte|trinta|quarenta|"
+    r"cinquenta|sessenta|vingt|trente|quarante|cinquante|soixante|venti|trenta|quaranta|cinquanta)"
+    r"\s+(?:mil|mille|mila)\b",
+    re.I,
+)
+
+
 def _spell_out_numbers(text: str) -> str:
     """Number words as digits: "about two thousand" -> "about 2000"."""
+    text = _THOUSAND_IN_THEIR_WORDS.sub(r"\1 thousand", text)
     text = _A_GRAND.sub("1 grand", text)
     text = _HUNDREDS_SAID_SHORT.sub(_hundreds_said_short, text)
     text = _HUNDREDS_RANGE.sub(_hundreds_range, text)

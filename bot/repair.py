@@ -154,7 +154,8 @@ _SHORT_CHECK = 6
 # "Why do you need my phone?", "is my email safe with you?": questions of their own,
 # answered as such, not checks on what the question means.
 _ASKS_WHY = re.compile(
-    r"\b(?:why|how come|what for|safe|secure|spam|share|sell|optional|have to|must i)\b",
+    r"\b(?:why|how come|what for|safe|secure|spam|share|sell|optional|have to|must i|required|"
+    r"mandatory|compulsory|obligatory|necessary|needed)\b",
     re.IGNORECASE,
 )
 _ASKS_SOMETHING_ELSE = re.compile(

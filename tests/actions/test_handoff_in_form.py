@@ -135,3 +135,28 @@ async def test_a_person_asked_for_without_turning_the_question_down_is_the_first
         )
     )
     assert said == ["utter_handoff_in_form"]
+
+
+async def test_a_name_given_with_the_request_is_kept() -> None:
+    events, said = await run(
+        make_tracker(
+            "it's wade lindqvist now can i get a person",
+            intent="human_handoff",
+            slots={"requested_slot": "lead_name"},
+        )
+    )
+    assert said == ["utter_handoff_in_form"]
+    assert {"event": "slot", "name": "lead_name", "value": "wade lindqvist"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+async def test_no_name_is_read_from_a_bare_request() -> None:
+    events, _ = await run(
+        make_tracker(
+            "can i just talk to a person",
+            intent="human_handoff",
+            slots={"requested_slot": "lead_name"},
+        )
+    )
+    assert not [e for e in events if e.get("name") == "lead_name"]

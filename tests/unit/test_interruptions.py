@@ -705,3 +705,19 @@ def test_asking_to_be_written_to_is_no_opt_out(text: str, stops: bool) -> None:
 )
 def test_other_people_just_looking_is_a_need_not_a_refusal(text: str, none_at_all: bool) -> None:
     assert wants_no_details(text) is none_at_all
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll get her to come back to you. Bye.",
+        "Actually, you know what, she should do this herself. I'll send her the link. Thanks anyway.",
+    ],
+)
+def test_a_goodbye_at_the_end_leaves_for_now(text: str) -> None:
+    assert leaves_for_now(text)
+
+
+def test_negotiators_are_a_team_not_a_negotiation() -> None:
+    assert not has_cue("talk_to_sales", "i'm the team leader for the negotiators")
+    assert has_cue("talk_to_sales", "we'd like to negotiate the price")

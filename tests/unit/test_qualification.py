@@ -2444,3 +2444,14 @@ def test_dirhams_rials_and_dinars(said: str, country: str | None, band: str) -> 
 @pytest.mark.parametrize(("said", "value"), [("inshallah very soon", "now"), ("soon", "quarter")])
 def test_very_soon_is_within_the_month(said: str, value: str) -> None:
     assert read_answer("timeline", said, today=date(2026, 12, 7)).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "country", "band"),
+    [
+        ("unos veinte mil dollars al año twenty thousand a year", "US", "10k_50k"),
+        ("uns vinte mil reais por ano", "BR", "1k_10k"),
+    ],
+)
+def test_mil_after_their_own_number_word_is_a_thousand(said: str, country: str, band: str) -> None:
+    assert read_answer("budget", said, None, country).value == band

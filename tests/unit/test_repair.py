@@ -150,3 +150,8 @@ def test_why_it_was_missed_then_say_again_asks_to_repeat(text: str) -> None:
 @pytest.mark.parametrize("text", ["i'm driving", "i'm in the car"])
 def test_where_someone_is_alone_asks_nothing(text: str) -> None:
     assert not asks_to_repeat(text)
+
+
+@pytest.mark.parametrize("text", ["Is that required?", "is it mandatory?", "necessary?"])
+def test_whether_it_is_required_asks_why_not_what_is_meant(text: str) -> None:
+    assert not checks_the_question(text, "phone")
