@@ -25,7 +25,7 @@ TOPIC_PREFIX = "topic_"
 _QUESTION_START = re.compile(
     r"^(?!can\W+(?:can|lah?)\b|can\W*$)"  # Singlish "can can", "can lah", "can": a yes
     r"(?!can'?t\b|can’t\b|cannot\b|won'?t\b)"  # "can't talk now": a statement
-    r"(?:who|what|whats|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
+    r"(?:who|what|whats(?! ?app\b)|what's|when|where|why|how|which|is|are|am|do|does|did|can|could|"
     r"for what|how come|"
     r"will|would|should|may|tell me|show me|explain|"
     # "Please confirm where the data is hosted", "kindly advise if it works with SAP"

@@ -213,7 +213,7 @@ _AND_ASKS = re.compile(
 # price", "g'day mate whats the damage"): asked without the question mark.
 _ASKS_IN_A_CLAUSE = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|but|oh|btw|um+|uh+|hi|hey|hello|ok|okay|yeah|well|then|also|mate|"
-    r"po|ah|right|sorry|quick one|first)\s+)(?:what|whats|wat|how|hows|why|who|where|when|which|"
+    r"po|ah|right|sorry|quick one|first)\s+)(?:what|whats(?! ?app\b)|wat|how|hows|why|who|where|when|which|"
     r"does|do|did|is|are|can|could|will|would|should|r|got|any|has|have)\b|"
     # "before i do that what does your product do", "after this bit is someone going to call"
     r"\b(?:what|how|why|who|where|when|which)\s+(?:does|do|did|is|are|was|would|will|can|could|"

@@ -721,3 +721,8 @@ def test_a_goodbye_at_the_end_leaves_for_now(text: str) -> None:
 def test_negotiators_are_a_team_not_a_negotiation() -> None:
     assert not has_cue("talk_to_sales", "i'm the team leader for the negotiators")
     assert has_cue("talk_to_sales", "we'd like to negotiate the price")
+
+
+def test_whats_app_said_first_is_no_question() -> None:
+    assert not is_question("whats app is where they message us")
+    assert is_question("whats the price")

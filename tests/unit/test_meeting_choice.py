@@ -164,3 +164,14 @@ def test_the_product_s_chat_is_no_meeting(text: str, asks: bool) -> None:
     from bot.meeting_choice import asks_for_meeting
 
     assert asks_for_meeting(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, I would need a short online presentation of your system for me and our owner",
+        "can we book a quick online demo next week",
+    ],
+)
+def test_a_presentation_asked_for_is_a_meeting(text: str) -> None:
+    assert asks_for_meeting(text)

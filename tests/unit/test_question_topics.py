@@ -138,3 +138,9 @@ def test_the_cost_asked_in_everyday_words(text: str) -> None:
 
 def test_running_a_business_is_no_price() -> None:
     assert asked_topics("we run a small shop, does it run us ragged?") != ["pricing"]
+
+
+def test_whats_app_in_a_need_asks_nothing() -> None:
+    need = "clients try to book on insta and whats app late at night and we miss loads of them"
+    assert asked_topics(need) == []
+    assert asked_topics("does it work on whats app as well") == ["integrations"]
