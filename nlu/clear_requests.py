@@ -607,7 +607,10 @@ _FAREWELL_SAID = re.compile(
     r"hasta|sayonara|bient[oô]t|toodle\w*|ta[- ]ta|at[eé] (?:[aà] )?(?:pr[oó]xima|logo|amanh[aã]|breve)|peace out|catch (?:ya|you)|logging off|"
     r"no more questions|(?:that'?s|that is) everything i (?:wanted|needed)|all clear now|"
     r"night|(?:i'?m|i am) (?:done|finished)|bslama|besslama|salaam|shalom|do zobaczenia|"
-    r"hoşça ?kal|görüşürüz|selamat tinggal|tot straks|mabuhay|chào|tạm biệt|ha det)\b",
+    r"hoşça ?kal|görüşürüz|selamat tinggal|tot straks|mabuhay|chào|tạm biệt|ha det|"
+    r"heading (?:out|off|home)|head(?:ing)? off|talk to (?:you|ya|u) (?:tomorrow|then|soon|later|"
+    r"next \w+|another time)|leave you (?:to it|be)|love you and leave you|i'?m away|off now|"
+    r"signing out)\b",
     re.IGNORECASE,
 )
 

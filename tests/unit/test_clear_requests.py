@@ -1062,3 +1062,11 @@ def test_goodbyes_need_a_word_of_leaving_and_other_requests(
 
 def test_what_is_on_file_is_a_data_subject_request() -> None:
     assert is_data_subject_request("I'd just like to see what's on file, thanks.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["alright i'm heading out", "talk to you tomorrow", "right, i'll love you and leave you"],
+)
+def test_farewells_without_a_bye_stay_goodbyes(text: str) -> None:
+    assert corrected_intent(text, "goodbye", [{"name": "goodbye", "confidence": 0.9}]) is None
