@@ -72,7 +72,8 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"(?<!i'm )(?<!i'm the )(?<!as )(?<!as the )(?<!are )(?<!'re )(?<!are the )(?<!'re the )"
     rf"\b(?:(?:(?:my|the|our|a|their)\s+(?:\w+\s+){{0,2}})?{_OTHER}|"
     rf"(?:dr|doc|mr|mrs|ms|miss|sir|madam)\.?\s+\w+|he|she|they)\b(?:(?!\bi\b|\bme\b|\bwe\b)[^.;!?]){{0,30}}?"
-    rf"\b{_DECIDE_VERB}|"
+    # "he does not approve each tool" leaves it with the person
+    rf"(?<!not )(?<!n't )(?<!never )\b{_DECIDE_VERB}|"
     # "Karthik decides, I do the shortlisting": a name, said first in its clause
     rf"(?:^|[,.;!?]\s*|\bbut\s+)(?!(?:i|we|me|it|that|this|who|which|what|nobody|noone|everyone|"
     rf"everybody|somebody|someone|one|each|all|both|he|she|they|you)\b)[a-z]+\s+"
@@ -148,6 +149,12 @@ _SELF_INVOLVED = re.compile(
     r"\b(?:a big|a large|a major|a key) part of (?:it|this|the decision)\b|\bone voice\b|"
     r"\bi(?:'d| would| will|'ll)? (?:champion|push for|advocate for|sponsor) (?:it|this)\b|"
     r"\bthe team decides\b|"
+    # "he said this is my project", "anything I've put in front of him", "she asked me to
+    # find something": the choice put to the person, the signature someone else's
+    r"\b(?:this|it) is my project\b|\bit'?s my project\b|"
+    r"\b(?:i'?ve |i have |i )?put in front of (?:him|her|them)\b|"
+    r"\b(?:asked|told|wants?|wanted|got) me (?:to )?(?:go )?find (?:something|a solution|a tool|one|"
+    r"a system|the right)|"
     r"\b(?:i|me|we)\b[^.;!?]{0,30}?\b(?:along|together) with (?:the|our|a)\b",
 )
 _ONLY_GATHERING = re.compile(
@@ -171,7 +178,8 @@ _ONLY_GATHERING = re.compile(
     r"(?:compil|draw|mak|build|writ)\w* (?:up )?(?:a |the )?(?:shortlist|short list|list of options)|"
     r"(?:got|been|was|were|am|i'?m) (?:just )?(?:told|asked) to (?:look|find|research|check|"
     r"gather|compare|get)|"
-    r"(?:asked|asks?|told|tells?|wants?|wanted|got) me (?:to )?(?:look into|look at|look|find|search|research|"
+    r"(?:asked|asks?|told|tells?|wants?|wanted|got) me (?:to )?(?:look into|look at|look|"
+    r"find(?! (?:something|a solution|a tool|one|a system|the right))|search|research|"
     r"check|gather|collect|get|compare|scope|source)|"
     r"check(?:ing)? (?:the )?(?:prices|costs|options|quotes)|"
     # "I will just give him the info", "I only pass it on"
@@ -229,6 +237,8 @@ _DECIDES_JOINTLY = re.compile(
     # "I'm one of the partners who'd decide"
     r"\bi(?:'m| am) one of (?:the |\w+ )?(?:partners|owners|directors|founders|co-?founders|"
     r"people|ones)\s+(?:who|that)(?:'d|'ll| would| will| get to)?\s+(?:decide|sign|choose|approve)\w*|"
+    # "three partners and it's a partners' decision. I'm one of the three."
+    r"\b(?:partners|owners|directors|founders|co-?founders)'?\s+decision\b[^!?]{0,40}\bi(?:'m| am) one of\b|"
     r"\bi (?:\w+ )?(?:decide|choose|make (?:the|this|that) (?:call|decision)|sign (?:it )?off)\s+"
     r"(?:it |this |that )?(?:together|jointly) with\b(?! (?:my|our|the) (?:boss|manager|supervisor|line manager)\b)|"
     r"\b(?:decide|choose|own it|run it|sign off)\s+(?:it\s+)?(?:together|jointly)\b[^.;!?]*"
@@ -247,7 +257,8 @@ _DECIDES_JOINTLY = re.compile(
     # "me and our CFO sign it off together", "myself and the md we decide together": the
     # person among those who decide, whoever the other is
     r"\b(?:me|myself|i)\s+(?:and|&)\s+(?:my\s+|our\s+|the\s+)?(?:[a-z]+\s+){1,2}(?:we\s+)?(?:would\s+|will\s+)?"
-    r"(?:decide|sign (?:it |this |that )?off|choose|approve)\w*\s+(?:it\s+|this\s+|that\s+)?"
+    r"(?:decide|sign (?:it |this |that )?off|choose|approve)\w*\s+"
+    r"(?:it\s+|this\s+|that\s+|(?:these|those|such) (?:things|decisions)\s+)?"
     r"(?:together|jointly|between us)\b|"
     # "we decide together": "we" puts the person among those who decide
     r"\bwe (?:both |all |\w+ )?(?:decide|choose|sign (?:it |this |that )?off)\w*\s+"
@@ -292,7 +303,8 @@ _SELF_DECIDES = re.compile(
     r"\b(?:lands?|falls?|rests?|sits?) (?:squarely )?(?:on|with|to) me\b|"
     r"\bmine to (?:make|decide)\b|"
     # "oh it's me", "that'd be me": the answer to who decides
-    r"^\W*(?:(?:oh|well|um+|uh+|yeah|yes|ha)\W+)*(?:it'?s|it is|that'?s|that'?d be|that would be) "
+    r"^\W*(?:(?:oh|ah|well|um+|uh+|yeah|yes|ha)\W+)*(?:it'?s|it is|that'?s|that'?d be|that would be|"
+    r"it'?d be|it would be|it'?ll be|it will be) "
     r"(?:me|myself|yours truly)\b(?!\s+(?:and|&|with|plus)\b)|"
     # "the approval authority is with me", "final say rests with me"
     r"\b(?:approval|decision|decision-making|signing|final|purchasing) (?:authority|say|power|"
@@ -428,7 +440,7 @@ _DECIDES_IN_ANOTHER_LANGUAGE = re.compile(
 )
 # "for this kind of thing I decide alone", "the two of us decide"
 _DECIDES_ALONE = re.compile(
-    r"\bi (?:decide|sign|choose|approve)\w* (?:it |this |that )?(?:alone|myself|on my own|by myself|"
+    r"\bi (?:can |could |will |would |do )?(?:decide|sign|choose|approve)\w* (?:it |this |that )?(?:alone|myself|on my own|by myself|"
     r"single-handedly)\b|\bi alone (?:decide|sign|choose)\b",
     re.IGNORECASE,
 )
@@ -441,7 +453,9 @@ _NO_SAY = re.compile(
 # "Me. Well, me and the bank manager, ha. No, me.": the last word, taken back to the person.
 _TAKEN_BACK_TO_ME = re.compile(
     r"(?:^|[.!?;]\s*)(?:no|nah|actually|seriously|honestly|really)\W+(?:(?:it'?s|just|only)\s+)?"
-    r"(?:me|myself)\W*$"
+    r"(?:me|myself)\W*$|"
+    # "Any of the three directors can sign off something this size, so: me."
+    r"[,;.]\s*(?:so|which means|meaning)\W+(?:me|myself)\W*$"
 )
 
 

@@ -89,7 +89,9 @@ _SUMMER, _SPRING, _AUTUMN = (pattern for pattern, _ in _HOLIDAYS[-3:])
 _SOUTHERN_SEASONS = ((_SUMMER, 1), (_SPRING, 10), (_AUTUMN, 4))
 _HOLIDAY = re.compile(
     r"\b(?P<when>before|by|until|till|after|around|for|in time for|ahead of|straight after|"
-    r"right after|just after|once|post|over|next|come|round about|round)\s+(?:the\s+)?(?P<day>"
+    r"right after|just after|once|post|over|next|come|round about|round|this coming|this|during|"
+    # "sometime in the new year" is any time in it
+    r"in(?!\s+the\s+new\s+year))\s+(?:the\s+)?(?P<day>"
     + "|".join(f"(?:{pattern})" for pattern, _ in _HOLIDAYS)
     + r")",
     re.I,

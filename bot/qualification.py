@@ -1084,7 +1084,9 @@ _SIZE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 # head count the others add up to.
 _TOTAL = re.compile(
     r"(?:^|[\s,;(])(?:so|in total|total(?: of)?|altogether|overall|all told|all up|all in all|"
-    r"which makes|makes it|that makes|that'?s|that is|so that'?s|call it|make (?:it|that))"
+    r"which makes|makes it|that makes|that'?s|that is|so that'?s|call it|make (?:it|that)|"
+    # "so we are nearly seventy", "i wanna say twenty six twenty seven"
+    r"so we(?:'re| are)|i (?:wanna|want to|'d|would) say)"
     r"\s+(?=\S*\d|about|around|roughly|approx|some|nearly|almost|just)",
     re.I,
 )
@@ -1098,6 +1100,14 @@ _ROUGH_TOTAL_AFTER_PARTS = re.compile(
 )
 
 
+# "120 engineers plus maybe 15 in operations and sales": the rest of the company, added.
+_PLUS_MORE_IN = re.compile(
+    r"(?P<a>\d+)\s+(?:[a-z-]+\s+)?(?:people|staff|employees|[a-z]+s)\s+(?:plus|\+|and another)\s+"
+    r"(?:(?:maybe|about|around|roughly|another|like|some|perhaps)\s+)*(?P<b>\d+)\s+(?:more\s+|others?\s+)?"
+    r"(?:in|on|at|doing|across)\s+(?:the\s+)?(?:office|operations|ops|sales|admin|support|finance|"
+    r"marketing|management|hq|head office|back office|front office|accounts)\b",
+    re.I,
+)
 # "6 incl me", "eight counting me": the number before it is the whole head count.
 _TOTAL_BEFORE = re.compile(
     r"(?P<n>\d+|[a-z]+)\s+(?:incl(?:\.|uding)?|counting|with|plus|\+)\s+(?:me|myself)\b|"
@@ -1251,8 +1261,9 @@ def read_company_size(text: str) -> str | None:
         # "three physios, two assistants and a receptionist, plus myself. Seven.": the
         # parts, then their sum.
         return _size_bucket(_parse_number(total_last["n"]))
-    if _DEPENDS_ON_THE_SEASON.search(said):
-        # "depends on the season: in winter it's me and two guys": asked which to count.
+    if _DEPENDS_ON_THE_SEASON.search(said) and not _TOTAL.search(said):
+        # "depends on the season: in winter it's me and two guys": asked which to count
+        # (unless a total follows: "...so we are nearly seventy").
         return None
     if (without_part := _without_a_part_counted(said)) != said:
         # "twelve people with four doctors": the doctors are among the twelve.
@@ -1280,6 +1291,10 @@ def read_company_size(text: str) -> str | None:
             return _size_bucket(
                 counted[0] + (1 if re.search(r"\b(?:plus|\+)\s", whole.group(0)) else 0)
             )
+    plus_more = _PLUS_MORE_IN.search(said)
+    if plus_more is not None:
+        # "About 120 engineers plus maybe 15 in operations and sales": the rest added on.
+        return _size_bucket(_parse_number(plus_more["a"]) + _parse_number(plus_more["b"]))
     whole_company = _WHOLE_COMPANY.search(said)
     if whole_company is not None:
         # "1,200 worldwide but 40 in this office": the company is the one asked about.
@@ -1370,7 +1385,7 @@ _DEPENDS_ON_THE_SEASON = re.compile(
 _PART_COUNTED = re.compile(
     r"(?P<whole>\d+(?:[.,]\d+)?)\s+(?:people|persons|staff|employees|of us|workers|in total|total)\b"
     r"[^.;!?\d]{0,12}?(?P<cut>[\s,(]+(?:including|incl\.?|with|of (?:which|whom|them)|among (?:them|"
-    r"whom|us)|out of (?:which|whom|them))\s+(?:about|around|roughly|some|maybe|like)?\s*"
+    r"whom|us)|(?:that'?s |that is )?counting|(?:that )?includes|out of (?:which|whom|them))\s+(?:about|around|roughly|some|maybe|like)?\s*"
     r"(?P<part>\d+(?:[.,]\d+)?)(?:\s+(?:are|is|of them)?\s*[^\W\d_]+){0,2})",
     re.I,
 )
@@ -1552,7 +1567,7 @@ _BUDGET_NOT_SET = re.compile(
     # "there's no budget, I'm just seeing what's out there", "no budget yet": none set,
     # which is not a budget of nothing
     r"\bno budget\b[^.;!?]{0,40}?\b(?:just|only|still) (?:looking|seeing|browsing|exploring|"
-    r"researching|curious|comparing)|\bno budget (?:for now|at the moment|figure)\b",
+    r"researching|curious|comparing)|\bno budget (?:for now|at the moment|figure|yet)\b",
     re.I,
 )
 _NO_BUDGET = re.compile(
@@ -1713,8 +1728,11 @@ _SPENT_ELSEWHERE = re.compile(
     re.I,
 )
 _AS_MUCH_AS = re.compile(
-    r"^\W*(?:(?:about|roughly|around|basically|probably|just)\s+)?(?:whatever|what|as much as|the same as)\s+"
-    r"[^.;!?,]{0,40}?\bcosts? (?:us|me)\b",
+    r"^\W*(?:not much\W+)?(?:(?:about|roughly|around|basically|probably|just)\s+)?(?:whatever|what|"
+    r"as much as|the same as)\s+[^.;!?,]{0,40}?\b(?:costs? (?:us|me)|(?:we|i) (?:pay|spend))\b|"
+    # "i'd not want to pay more than i pay the lad that does the website, that's fifty quid"
+    r"\b(?:not|n't|never) (?:want to |wanna |like to )?(?:pay|spend) (?:any )?more than (?:what )?(?:we|i) "
+    r"(?:pay|spend)\b",
     re.I,
 )
 # A sum for a whole this is a share of: "the whole IT budget is 200k, this would be 5% of it".
@@ -1977,7 +1995,7 @@ _SPANS = (
 _LONGER_AFTER = re.compile(r"\s*(?:or (?:more|longer|later)|plus\b|\+)", re.I)
 _LONGER_BEFORE = re.compile(r"(?:more than|over|longer than|at least|beyond|upwards of)\s*$", re.I)
 _TIMELINE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:asap|a\.s\.a\.p|right away|immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )(?<!for )(?<!enquiring )(?<!inquiring )(?<!asking )(?<!looking )(?<!browsing )(?<!here )today|(?<!not )tomorrow|"
+    (re.compile(r"\b(?:asap|a\.s\.a\.p|(?<!not )right away|(?<!not )immediately|(?<!not )(?<!n't )(?<!not that )(?<!nothing )(?<!nothing too )urgent\w*|(?<!for )(?<!not )(?<!just )now|(?<!not )(?<!for )(?<!enquiring )(?<!inquiring )(?<!asking )(?<!looking )(?<!browsing )(?<!here )today|(?<!not )tomorrow|"
                 r"this week|next week|this month|straight away|yesterday|last month|overdue|"
                 r"already (?:late|behind|overdue)|next month|(?:as )?soon as possible|soonest|"
                 r"(?:very|really|super|real) soon|"
@@ -2068,6 +2086,10 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         # which summer, whatever number they ring from.
         country = "AU"  # any country of the south: only its seasons are read here
     text = years_in_figures(text)
+    # "by january end", "jan end": the end of the month
+    text = _MONTH_END.sub(r"end of \1", text)
+    # "first of the year would be nice": the new year
+    text = _TURN_OF_THE_YEAR.sub("by the new year", text)
     # "before next year": before the new year comes, not some time in it
     text = _BEFORE_NEXT_YEAR.sub(r"\1 the new year", text)
     by_then = _BY_THEN.search(text)
@@ -2183,6 +2205,14 @@ _IN_PLACE = re.compile(
     r"(?=[^.;!?]*\b(?:by|for|in|before|at|around|from|with)\b)",
     re.I,
 )
+_MONTH_END = re.compile(
+    r"\b(jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\s+end\b",
+    re.I,
+)
+_TURN_OF_THE_YEAR = re.compile(
+    r"\b(?:the )?(?:first|start|beginning|turn) of the (?:new )?year\b(?!\s+after)", re.I
+)
 _BEFORE_NEXT_YEAR = re.compile(r"(?<!not )\b(before|by)\s+next\s+year\b(?!\s*['’]s)", re.I)
 _BY_THEN = re.compile(
     r"\b(?:in place|up and running|running|ready|live|working|set up|done|sorted)\s+"
@@ -2201,8 +2231,8 @@ _SO_THEN = re.compile(
     re.I,
 )
 _AS_SOON_AS_WE_CAN = re.compile(
-    r"\b(?:asap|(?:as )?soon as (?:possible|poss|we can|i can|you can|humanly possible)|"
-    r"right away|straight away|immediately)\b",
+    r"\b(?:asap|(?:as )?soon as (?:possible|poss|we can|i can|you can|y'?all can|you guys can|ya can|"
+    r"humanly possible)|(?<!not )right away|(?<!not )straight away|(?<!not )immediately)\b",
     re.I,
 )
 _TIMELINES = QUALIFICATION_VALUES["timeline"]  # soonest first

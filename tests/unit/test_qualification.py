@@ -51,7 +51,9 @@ def test_company_size(text: str, expected: str) -> None:
         ("$300", "under_1k"),
         ("100k+", "over_50k"),
         ("six figures", "over_50k"),
-        ("no budget yet", "under_1k"),
+        # none set yet is no budget of nothing
+        ("no budget yet", None),
+        ("no budget at all, we can't spend anything", "under_1k"),
         ("10k-50k", "10k_50k"),
         ("Under $1k", "under_1k"),
         ("over $50k a year", "over_50k"),
@@ -60,7 +62,7 @@ def test_company_size(text: str, expected: str) -> None:
         ("fifty thousand", "10k_50k"),
     ],
 )
-def test_budget(text: str, expected: str) -> None:
+def test_budget(text: str, expected: str | None) -> None:
     assert read_answer("budget", text).value == expected
 
 
@@ -2455,3 +2457,50 @@ def test_very_soon_is_within_the_month(said: str, value: str) -> None:
 )
 def test_mil_after_their_own_number_word_is_a_thousand(said: str, country: str, band: str) -> None:
     assert read_answer("budget", said, None, country).value == band
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("timeline", "by january end", "quarter"),
+        ("timeline", "jan end", "quarter"),
+        ("timeline", "Not immediately", None),
+        ("timeline", "First of the year would be nice", "now"),
+        ("timeline", "there's no hurry but i'd like it in place sometime this spring", "year"),
+        ("timeline", "sometime in the new year once things calm down", None),
+        ("timeline", "yesterday honestly it's month to month so soon as y'all can", "now"),
+        ("company_size", "34 of us, that's counting two part-timers", "11-50"),
+        ("company_size", "About 120 engineers plus maybe 15 in operations and sales", "51-200"),
+        (
+            "company_size",
+            "it depends on the season but the factory has about sixty workers and the showroom "
+            "eight so we are nearly seventy",
+            "51-200",
+        ),
+        (
+            "company_size",
+            "four attorneys and then paralegals and the front desk i wanna say twenty six",
+            "11-50",
+        ),
+        ("budget", "Not much. About what we pay for Xero, sixty-odd dollars a month.", "under_1k"),
+        (
+            "budget",
+            "i'd not want to pay more than i pay the lad that does the website and that's "
+            "fifty quid a month",
+            "under_1k",
+        ),
+        ("authority", "myself and the head vet decide these things between us", "decides"),
+        ("authority", "Ah, it'd be me really", "decides"),
+        ("authority", "It's a partners' decision. I'm one of the three.", "decides"),
+        ("authority", "the owner signs off but he said this is my project", "influences"),
+        ("authority", "the GM signs but she asked me to find something", "influences"),
+        ("authority", "I have my own budget. The CEO does not approve each tool.", "decides"),
+        (
+            "authority",
+            "Any of the three directors can sign off something this size, so: me.",
+            "decides",
+        ),
+    ],
+)
+def test_sixth_round_answers(field: str, said: str, value: str | None) -> None:
+    assert read_answer(field, said, None, "GB", today=date(2026, 12, 7)).value == value
