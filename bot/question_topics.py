@@ -52,7 +52,7 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"pre[cç]os?|kitna|kitne (?:ka|ki|mein|me)|magkano|presyo|bayad|"
         # "what does this thing run me", "what'll it set us back", "what's the damage"
         r"(?:run|runs|set|sets) (?:me|us|you|a (?:business|company))(?: back)?(?=\W*$)|"
-        r"what'?s the damage|\w+\s+(?:[$£€₹]|rs\.? ?)\d[\d,.]*\s*(?:k\s*)?(?:a|per|/)\s*(?:month|mo|year|yr)"
+        r"what'?s the damage|what'?s (?:this|it|that) (?:gonna |going to )?run\b|\w+\s+(?:[$£€₹]|rs\.? ?)\d[\d,.]*\s*(?:k\s*)?(?:a|per|/)\s*(?:month|mo|year|yr)"
         r"[^.?!]{0,40}\b(?:get (?:me|us|you) anything|enough|way off|in the ballpark|realistic|cover it))\b",
         re.I,
     ),
@@ -87,6 +87,14 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"
         r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
         r"spam\w*|end up|ends up|"
+        # "not be shared with other companies, right?", "you will not be selling them", "is this
+        # call recorded", "who will be seeing it", "used to train some AI model"
+        r"(?:shared|sharing|share|sold|selling|sell|given|passed|handed)\b(?:\s+\w+){0,2}?\s+(?:with|to)\s+"
+        r"(?:other|third|outside|any|another)\b|sell(?:ing)? (?:them|it|those|these)\b|"
+        r"(?:use|using) (?:them|it) for your own|(?:call|calls|conversation|chat) (?:being |be |is |are )?"
+        r"recorded|(?:is|are) (?:this|these|the) (?:call|calls|conversation|chat)s? (?:being )?recorded|"
+        r"who (?:listens|will listen|is listening|hears)|who (?:will be |is |gets to )?see(?:ing|s)? "
+        r"(?:it|them|this|that)\b|used to train|"
         # "do the things people type get read by your staff", "used for anything else"
         r"read by|who reads|(?:used|use (?:it|them|that))\s+for\s+(?:anything|something)\s+(?:else|beyond|"
         r"other)|training data|train(?:ing)? (?:your|the|an?) (?:ai|model|bot)|"
@@ -97,6 +105,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "bot": re.compile(
         r"\b(?:robot|a bot|bots?|chat ?bot|automated|an ai|ai|a machine|a computer|a recording|"
         r"real person|a human|person typing|real human|live person|actual person|real people|"
+        r"(?:chatting|talking|speaking|writing) (?:to|with) an? (?:actual|live) human|"
+        r"(?:are you|r u|is this|is it|am i) an? (?:actual|live) human|"
         r"(?:nobody|no one|anyone|someone|somebody) (?:actually |really )?(?:there|typing|real)|"
         r"(?:r|are|is) (?:u|you|ya|this|it) (?:a )?(?:human|real|person|bot|robot|ai|machine)|chat ?gpt|"
         r"an? llm|an? (?:large )?language model|"
@@ -106,7 +116,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "next_steps": re.compile(
-        r"\b(?:what happens (?:next|now|then|after|afterwards|once|when|if|with (?:all )?"
+        r"\b(?:(?:how does it|how would it|what) (?:work|works|happen|happens) (?:from there|after that)|"
+        r"what happens (?:next|now|then|after|afterwards|once|when|if|with (?:all )?"
         r"(?:this|that|it))|what'?s next|what is next|what are the next steps|what(?:'s| is) the "
         r"next step|then what|what now|(?:the|your) process|do i (?:just )?wait|"
         # "what actually happens at one of these demo things", "what happens on the call"
@@ -181,7 +192,11 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"what (?:would|will) (?:that|it|this) be used for|"
         # "what's the phone number for exactly?", "what is my email for"
         r"what(?:'s| is| are) (?:my|the|your|an?) (?:\w+ ){0,2}?(?:e-?mail|phone|number|mobile|"
-        r"name|budget|address|details|info|company|role) for)\b",
+        r"name|budget|address|details|info|company|role) for|"
+        # "what is the phone number actually used for?", "and the telephone, what for?"
+        r"what(?:'s| is| are| would| will) (?:my|the|your|an?|that|this|it) (?:\w+ ){0,2}?(?:actually |really |"
+        r"even )?(?:be )?(?:used|needed) for|"
+        r"(?:phone|telephone|mobile|number|e-?mail|name|company|role|budget)\W+what for)\b",
         re.I,
     ),
 }
@@ -198,8 +213,13 @@ _WONDERS = re.compile(
     r"on (?:a|every|some) \w+ list))",
     re.I,
 )
+_COST_ASKED = re.compile(r"\b(?:run|runs|cost|costs|price|how much)\b", re.I)
+_TRAINING = re.compile(r"\btrain\w*|\bchat ?gpt\b", re.I)
 _CONNECTING = re.compile(
-    r"\b(?:works?|working) (?:on|with|in)\b|\bconnect|\bintegrat|\bplugs?\b", re.I
+    r"\b(?:works?|working) (?:on|with|in)\b|\bconnect|\bintegrat|\bplugs?\b|"
+    # "can it answer people who write to us on WhatsApp Business?"
+    r"\b(?:answer|reply|respond)\w*\b(?:\s+\w+){0,6}?\s+on\b",
+    re.I,
 )
 _SENTENCE = re.compile(r"[^?.!]+(?:\?+|[.!]+|$)")
 # "how much is it and does it work with Shopify?": two questions in one sentence.
@@ -213,7 +233,7 @@ _AND_ASKS = re.compile(
 # price", "g'day mate whats the damage"): asked without the question mark.
 _ASKS_IN_A_CLAUSE = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|but|oh|btw|um+|uh+|hi|hey|hello|ok|okay|yeah|well|then|also|mate|"
-    r"po|ah|right|sorry|quick one|first)\s+)(?:what|whats(?! ?app\b)|wat|how|hows|why|who|where|when|which|"
+    r"po|ah|right|sorry|quick one|first|anything)\s+)(?:what|whats(?! ?app\b)|wat|how|hows|why|who|where|when|which|"
     r"does|do|did|is|are|can|could|will|would|should|r|got|any|has|have)\b|"
     # "before i do that what does your product do", "after this bit is someone going to call"
     r"\b(?:what|how|why|who|where|when|which)\s+(?:does|do|did|is|are|was|would|will|can|could|"
@@ -255,6 +275,12 @@ def asked_topics(text: str) -> list[str]:
             # "Most reach us on WhatsApp. Does your product work on those, or is it only for
             # websites?" (not "what does Parley do that HubSpot's chat doesn't?")
             named = ["integrations"]
+        if set(named) == {"next_steps", "what_it_does"}:
+            named = ["next_steps"]  # "if we want to go ahead, how does it work from there?"
+        if set(named) == {"pricing", "what_it_does"} and _COST_ASKED.search(sentence):
+            named = ["pricing"]  # "what's this gonna run me a month?"
+        if set(named) == {"data_use", "bot"} and _TRAINING.search(sentence):
+            named = ["data_use"]  # "is data from this chat used to train some AI model?"
         if "why_needed" in named:
             # "why should I tell a bot my budget": the reason for the detail is asked, the
             # bot or the spam only mentioned.

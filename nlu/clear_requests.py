@@ -43,7 +43,7 @@ from bot.interruptions import (
 from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
-from bot.question_topics import asked_topics
+from bot.question_topics import asked_topics, question_sentences
 from bot.repair import asks_to_hear_it_again
 from nlu.explicit_details import settle_intent
 
@@ -145,7 +145,10 @@ _INTEGRATION = re.compile(
     r"\b(?:integrat\w*|works? (?:together |along ?side |along )?(?:with|w/?|alongside)|connect\w* (?:to|with|into)|"
     r"sync\w* (?:to|with|into)|plugs? in(?:to)?|hooks? (?:up|in)\w*|compatible with|"
     r"links? (?:up )?(?:to|with|into)|feeds? (?:in)?to|(?:it|this|parley) (?:talk|talks) (?:to|with)|"
-    r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+)\b",
+    r"(?:push|pushes|send|sends|pull|pulls) (?:\w+ )?(?:in)?to (?:my|our|the) \w+|"
+    # "would the leads land in Jobber?", "do the contacts go straight into our CRM?"
+    r"(?:leads?|contacts?|enquiries|inquiries|bookings?|details) (?:\w+ )?(?:land|go|end up|show up|"
+    r"appear)s? (?:straight |directly |automatically )?(?:in|into|on)\b)\b",
     re.IGNORECASE,
 )
 # Working on a messaging app or network: "can it reply to tiktok messages", "does it do
@@ -771,7 +774,15 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         and plain is not None
         # "Do I really have to give you all this just to book a call?" asks why, whatever
         # it is for
-        and (plain == "why_needed" or not (asks_for_meeting(text) or _MEETING_WORDS.search(text)))
+        and (
+            plain == "why_needed"
+            or not (
+                asks_for_meeting(text)
+                # "would the leads land in Jobber? That's where we schedule everything":
+                # the words of the question, not of the remark after it
+                or any(_MEETING_WORDS.search(q) for q in question_sentences(text) or [text])
+            )
+        )
     ):
         # "hubspot?" or "is it a locked in contract or month to month?" taken for a demo
         # request: a question about one topic, with no word of a demo or a meeting in it.

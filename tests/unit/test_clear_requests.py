@@ -1070,3 +1070,9 @@ def test_what_is_on_file_is_a_data_subject_request() -> None:
 )
 def test_farewells_without_a_bye_stay_goodbyes(text: str) -> None:
     assert corrected_intent(text, "goodbye", [{"name": "goodbye", "confidence": 0.9}]) is None
+
+
+def test_leads_landing_in_a_tool_asks_about_integrations_whatever_remark_follows() -> None:
+    text = "Oh, quick one: would the leads land in Jobber? That's where we schedule everything."
+    ranking = [{"name": "book_meeting", "confidence": 0.7}]
+    assert corrected_intent(text, "book_meeting", ranking) == "ask_integrations"

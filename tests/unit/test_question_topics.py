@@ -144,3 +144,34 @@ def test_whats_app_in_a_need_asks_nothing() -> None:
     need = "clients try to book on insta and whats app late at night and we miss loads of them"
     assert asked_topics(need) == []
     assert asked_topics("does it work on whats app as well") == ["integrations"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Before you ask for it, what is the phone number actually used for?", "why_needed"),
+        ("And the telephone, what for? The demo is by Teams, no?", "why_needed"),
+        ("If the trustees did want to go ahead, how does it work from there?", "next_steps"),
+        ("before anything what's this run ballpark for a heating and air company", "pricing"),
+        ("you will not be selling them or using them for your own marketing, right?", "data_use"),
+        ("Is data from this chat used to train some AI model?", "data_use"),
+        ("before you put me through is this call recorded and who listens to it", "data_use"),
+        ("and my customers information who will be seeing it", "data_use"),
+        ("This number will not be shared with other companies, right?", "data_use"),
+        (
+            "Can it answer people who write to us on WhatsApp Business, or only on the website?",
+            "integrations",
+        ),
+        ("sorry dumb question but am I chatting to an actual human right now?", "bot"),
+    ],
+)
+def test_seventh_round_questions(text: str, topic: str) -> None:
+    assert asked_topics(text) == [topic]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Before we lock in a time, what does it actually do?", "Can I talk to an actual human please"],
+)
+def test_what_it_does_with_a_word_of_another_topic_is_not_that_topic(text: str) -> None:
+    assert asked_topics(text) == [] or "pricing" not in asked_topics(text)
