@@ -541,6 +541,8 @@ class _AnswerOrSay(StoreBacked):
     strict = False
     # The rules go on into the lead form after it (pricing): the form's question follows.
     with_buttons = True
+    # The usual response too gets what the bot can do as buttons, where an answer would.
+    usual_with_buttons = False
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -560,7 +562,12 @@ class _AnswerOrSay(StoreBacked):
             # ("we're a dental practice... where does all of this get stored?") is answered.
             if (again := answer_once(dispatcher, tracker, self.usual)) is not None:
                 return again  # the same message again: not the same words again
-            dispatcher.utter_message(response=self.usual)
+            buttons = (
+                buttons_after_answer(tracker, conversation_stage(tracker))
+                if self.usual_with_buttons
+                else []
+            )
+            dispatcher.utter_message(response=self.usual, buttons=buttons)
         if self.topic:
             answer_other_questions(dispatcher, tracker, self.settings, self.topic)
         return []
@@ -578,6 +585,19 @@ class ActionChitchat(_AnswerOrSay, Action):
 
     def name(self) -> str:
         return "action_chitchat"
+
+
+class ActionBotChallenge(_AnswerOrSay, Action):
+    """ "Am I talking to a bot?": yes, plainly. Asked before anything else, with what the
+    bot can do as buttons: the answer alone left a first-time visitor nothing to press,
+    and the conversation stalled there."""
+
+    usual = "utter_iamabot"
+    topic = "bot"
+    usual_with_buttons = True
+
+    def name(self) -> str:
+        return "action_bot_challenge"
 
 
 class ActionPricing(_AnswerOrSay, Action):

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import (
     START_BUTTONS,
     ActionAnswer,
+    ActionBotChallenge,
     ActionChitchat,
     conversation_stage,
     field_asked_about,
@@ -481,3 +482,12 @@ async def test_small_talk_said_again_never_gets_the_same_words_twice(settings: S
     assert again["response"] == "utter_answer_again"
     [plain] = await said(ActionChitchat(settings=settings), tracker([user("lol", "chitchat")]))
     assert plain["response"] == "utter_chitchat"
+
+
+async def test_asked_first_whether_it_is_a_bot_the_answer_offers_what_it_can_do(
+    settings: Settings,
+) -> None:
+    t = tracker([user("am I talking to a real person or a script?", "bot_challenge")])
+    [message] = await said(ActionBotChallenge(settings=settings), t)
+    assert message["response"] == "utter_iamabot"
+    assert message["buttons"] == START_BUTTONS
