@@ -692,6 +692,8 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general)\s+)*"
     r"(?:info\w*|answers)\b|"
     r"(?:info\w*|answers?|questions?)\s+only\b(?=\s*(?:[.!,;]|please|thanks|thank you|for now|$))|"
+    # Tagalog "questions lang" (only questions), "info lang muna"
+    r"(?:info\w*|answers?|questions?)\s+(?:lang|muna)\b|"
     r"not\s+(?:giving|sharing|leaving|providing|handing)\s+(?:out\s+)?(?:you\s+)?(?:my|any|personal)"
     r"\s+(?:details|info\w*|data|particulars)|"
     r"(?:rather not|prefer not to|don'?t want to)\s+(?:give|share|leave|hand)\s+(?:anything|out anything)|"
@@ -788,7 +790,8 @@ def wants_no_details(text: str) -> bool:
 # Other people just looking, in a need: "sort the serious projects from people just asking".
 _OTHERS_JUST_LOOKING = re.compile(
     r"\b(?:people|customers|clients|visitors|folks?|buyers|users|leads|others|those|ones|they|"
-    r"them|tyre[- ]kickers|tire[- ]kickers)\s+(?:(?:who|that)(?:'re| are)\s+)?(?:just|only)\s+"
+    r"them|tyre[- ]kickers|tire[- ]kickers|most|many|some|half|lots|majority)\s+"
+    r"(?:of them\s+)?(?:(?:who|that)(?:'re| are)\s+|(?:are|'re|is)\s+)?(?:just|only)\s+"
     r"(?:asking|looking|browsing|curious|checking|wondering|enquiring|inquiring)\b",
     re.IGNORECASE,
 )

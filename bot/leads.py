@@ -491,7 +491,7 @@ _NOT_NAME_WORDS = word_set(
     over under above across all up down out off onto into upon against behind beside
     everywhere somewhere nowhere goodness gosh golly blimey crikey jeez geez yikes whoa wow
     heavens look listen some many most few several each every both either neither plenty lots
-    because since cos coz cause
+    because since cos coz cause muna naman
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -1375,7 +1375,18 @@ _HOW_IT_IS_SPELT = re.compile(
 )
 
 
+# "Martina. Echeverría is the surname, with the accent": the given name, then the surname
+# named as such.
+_SURNAME_AFTER = re.compile(
+    r"^\W*(?P<first>[^\W\d_][\w'’-]*)[.,;:!]?\s+(?P<last>[^\W\d_][\w'’-]*)\s+is\s+(?:the|my|our)\s+"
+    r"(?:surname|last name|family name)\b",
+    re.I,
+)
+
+
 def _name_in_the_answer(text: str) -> str:
+    if (surname := _SURNAME_AFTER.match(text)) is not None:
+        return f"{surname['first']} {surname['last']}"
     answer = _SPEAKING_WITH.sub("", _SIGN_OFF.sub("", text.split("|")[0]))
     answer = _WITH_A_LETTER.sub("", _SPELLING_FOLLOWS.sub(" spelling ", answer))
     answer = _OFFER_TO_SPELL.sub("", answer) or answer

@@ -726,3 +726,9 @@ def test_negotiators_are_a_team_not_a_negotiation() -> None:
 def test_whats_app_said_first_is_no_question() -> None:
     assert not is_question("whats app is where they message us")
     assert is_question("whats the price")
+
+
+def test_most_enquiries_just_checking_prices_is_a_need() -> None:
+    need = "thousands of enquiries but most are just checking prices and we waste the day calling"
+    assert not wants_no_details(need)
+    assert wants_no_details("Skip muna po, questions lang.")

@@ -1855,3 +1855,16 @@ def test_a_name_alone_with_a_question_mark_still_answers() -> None:
     assert read_message("Dana Reyes?", region="US", requested="name").values == {
         "name": "Dana Reyes"
     }
+
+
+def test_a_surname_named_as_such_after_the_given_name() -> None:
+    said = "Martina. Echeverría is the surname, with the accent, but don't worry about it."
+    assert read_message(said, region="AR", requested="name").values == {
+        "name": "Martina Echeverría"
+    }
+
+
+@pytest.mark.parametrize("said", ["Skip muna po, questions lang.", "bye", "no its fine bye"])
+def test_skipping_in_tagalog_or_leaving_gives_no_name_or_company(said: str) -> None:
+    for field in ("name", "company"):
+        assert field not in read_message(said, region="PH", requested=field).values
