@@ -59,7 +59,7 @@ _OTHER = (
 )
 _DECIDE_VERB = (
     r"(?:decides?|signs?(?: off)?|approves?|chooses?|picks?|finali[sz]es?|has (?:got )?the (?:final |last )?"
-    r"(?:say|word|call|choice)|makes? the (?:final |last )?choice|has (?:got )?(?:final|last) (?:say|word|call)|makes? the (?:final |last )?(?:call|decision)|calls the shots|"
+    r"(?:say|word|call|choice)|has (?:got )?(?:final|last) (?:say|word|call)|makes? the (?:final |last )?(?:call|decision|choice)|calls the shots|"
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
     r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
     r"handles? (?:that|it|this|purchasing|buying|the buying)|pays|vote|votes|"

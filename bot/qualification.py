@@ -2205,11 +2205,7 @@ _IN_PLACE = re.compile(
     r"(?=[^.;!?]*\b(?:by|for|in|before|at|around|from|with)\b)",
     re.I,
 )
-_MONTH_END = re.compile(
-    r"\b(jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\s+end\b",
-    re.I,
-)
+_MONTH_END = re.compile(rf"\b({MONTH_NAME})\s+end\b", re.I)
 _TURN_OF_THE_YEAR = re.compile(
     r"\b(?:the )?(?:first|start|beginning|turn) of the (?:new )?year\b(?!\s+after)", re.I
 )
