@@ -236,6 +236,9 @@ class ActionYesNoAnswer(StoreBacked, Action):
     async def _erasure(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         answer = answer_of(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = str(tracker.latest_message.get("text") or "")
+        if answer is None and _WANTS_IT_GONE.search(text) and not _NOT.search(text):
+            answer = "yes"  # "i just want it all gone please"
         if answer == "yes" or (intent == "request_erasure" and answer is None):
             return [*settled(), FollowupAction("action_erase_me")]
         if answer == "no":
@@ -341,6 +344,18 @@ _WANTS_MORE = re.compile(
     r"\?|\b(?:yes|yeah|yep|yup|please|pls|actually|one more|another|also|what|how|can|could)\b",
     re.I,
 )
+
+
+# Asked "delete everything?", the wish said in its own words.
+_WANTS_IT_GONE = re.compile(
+    r"\b(?:want|need|like|have)\s+(?:it|them|everything|it all|all (?:of )?(?:it|that|this)|"
+    r"my (?:data|details|info\w*|stuff))\s+(?:all\s+)?(?:gone|deleted|erased|removed|wiped)\b|"
+    r"\bget rid of (?:it|them|everything|all)\b|\b(?:delete|erase|remove|wipe) (?:it|them|everything|all)\b",
+    re.I,
+)
+
+
+_NOT = re.compile(r"\b(?:don'?t|do not|not|never|no need|rather not)\b", re.I)
 
 
 def _leaving(tracker: Tracker) -> bool:

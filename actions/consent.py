@@ -131,18 +131,36 @@ class ActionAskConsent(ConsentAction):
     ) -> list[EventType]:
         answered = set(list_slot(tracker, ANSWERED)) | await self._granted(tracker)
         question = self.config.pending(answered, set(lead_values(tracker)))
+        set_aside: list[EventType] = []
+        company = self.settings.company_name
+        while (
+            question is not None
+            and _times_asked(tracker, question.wording.format(company=company)) >= _MOST_ASKS
+        ):
+            # Asked twice already and never answered (a correction, then the summary, then
+            # this again): no consent is recorded, and the question is not asked a third
+            # time round the same loop.
+            answered.add(question.purpose)
+            set_aside = [SlotSet(ANSWERED, sorted(answered))]
+            question = self.config.pending(answered, set(lead_values(tracker)))
         if question is None:
             last = _last_action(tracker)
             if last == "action_record_consent":
                 dispatcher.utter_message(response="utter_consent_done")
-            events: list[EventType] = [SlotSet(PURPOSE, None), SlotSet(WORDING, None), *settled()]
+            events: list[EventType] = [
+                *set_aside,
+                SlotSet(PURPOSE, None),
+                SlotSet(WORDING, None),
+                *settled(),
+            ]
             if last in QUALIFY_AFTER and not tracker.get_slot("qualification_done"):
                 # The lead is confirmed and consent asked: qualification comes next.
                 events.append(FollowupAction("action_start_qualification"))
             return events
-        wording = question.wording.format(company=self.settings.company_name)
+        wording = question.wording.format(company=company)
         dispatcher.utter_message(response="utter_consent_question", wording=wording)
         events = [
+            *set_aside,
             SlotSet(PURPOSE, question.purpose),
             SlotSet(WORDING, wording),
             SlotSet(VERSION, self.config.version),
@@ -155,6 +173,19 @@ class ActionAskConsent(ConsentAction):
 
     async def _granted(self, tracker: Tracker) -> set[str]:
         return {p for p, granted in (await self.consent_state(tracker)).items() if granted}
+
+
+# A consent question asked this many times in a session without an answer is set aside.
+_MOST_ASKS = 2
+
+
+def _times_asked(tracker: Tracker, wording: str) -> int:
+    """How many times this session the bot asked the question worded `wording`."""
+    return sum(
+        1
+        for event in session_events(tracker)
+        if event.get("event") == "bot" and wording in str(event.get("text") or "")
+    )
 
 
 class ActionRecordConsent(ConsentAction):

@@ -12,7 +12,14 @@ import re
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import (
+    ActiveLoop,
+    AllSlotsReset,
+    EventType,
+    FollowupAction,
+    Restarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,7 +27,7 @@ from actions.data_summary import read_summary
 from actions.deps import caller_number, channel_of, conversation_id
 from actions.fallback import ladder_response
 from actions.open_question import asking
-from actions.slots import CONTACT_ID
+from actions.slots import CONTACT_ID, REQUESTED_SLOT
 from actions.verification import ERASE, SHOW, CodeSender
 from bot import privacy, verification
 from bot.errors import StoreUnavailable
@@ -76,7 +83,21 @@ class ActionShowMyData(PrivacyAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return await self.show(dispatcher, tracker)
+        events = await self.show(dispatcher, tracker)
+        asks_the_address = any(
+            e.get("name") == LOOKUP and e.get("value") == LOOKUP_WAITING for e in events
+        )
+        if asks_the_address and tracker.active_loop.get("name"):
+            # Someone in a form who came for their data: the address they used is the
+            # question now. The form's own question after it would be answered instead
+            # (and ask for the data again, round and round); they can take it up later.
+            return [
+                *events,
+                ActiveLoop(None),
+                SlotSet(REQUESTED_SLOT, None),
+                FollowupAction("action_listen"),
+            ]
+        return events
 
 
 def _knows_no_address(contact: Contact | None) -> bool:

@@ -262,7 +262,8 @@ _DECIDES_JOINTLY = re.compile(
     r"(?:together|jointly|between us)\b|"
     # "we decide together": "we" puts the person among those who decide
     r"\bwe (?:both |all |\w+ )?(?:decide|choose|sign (?:it |this |that )?off)\w*\s+"
-    r"(?:it\s+|this\s+|everything\s+)?(?:together|jointly|between us)\b|"
+    r"(?:it\s+|this\s+|everything\s+|(?:things|stuff) like (?:this|that)\s+|(?:these|such) things\s+)?"
+    r"(?:together|jointly|between us)\b|"
     # "the three directors decide between us": "us" puts the person among them
     r"\b(?:decide|choose|sign (?:it |this |that )?off|agree)\w*\s+(?:it\s+|this\s+|on it\s+)?"
     r"(?:between us|among(?:st)? ourselves)\b",
@@ -441,8 +442,26 @@ _DECIDES_IN_ANOTHER_LANGUAGE = re.compile(
 # "for this kind of thing I decide alone", "the two of us decide"
 _DECIDES_ALONE = re.compile(
     r"\bi (?:can |could |will |would |do )?(?:decide|sign|choose|approve)\w* (?:it |this |that )?(?:alone|myself|on my own|by myself|"
-    r"single-handedly)\b|\bi alone (?:decide|sign|choose)\b",
+    r"single-handedly)\b|\bi alone (?:decide|sign|choose)\b|"
+    r"\b(?:the (?:two|three|four) of us|both of us|us (?:two|three)) (?:would |will |'d |'ll |can |"
+    r"get to |usually |always )?(?:decide|choose|sign|approve)\w*\b|"
+    # "there's no boss above us, so we decide": the person among the top
+    r"\b(?:no(?:body| one|-one)|no boss|no one else) (?:above|over) (?:us|me)\b",
     re.IGNORECASE,
+)
+# "I make the final decision, although I'd ask my office manager first", "I'll tell the
+# owners, but it's my signature": the last word is the person's, whoever else is heard.
+_FINAL_SAY_MINE = re.compile(
+    r"\bi (?:make|have|get|take|hold)(?: got)? the (?:final|last) (?:decision|say|call|word)\b|"
+    r"\b(?:it'?s|it is|that'?s|that is) (?:ultimately |really |still |always )?my "
+    r"(?:decision|call|signature)\b|\bi(?:'m| am) the one (?:who|that)?(?:'ll| will| would|'d| is going to|"
+    r" gets? to)?\s*(?:be\s+)?(?:decid|approv|sign|choos|pick)\w*"
+)
+# Someone else with the last word: "...but the board signs it", "it needs Tom's sign-off".
+_ANOTHER_HAS_THE_LAST_WORD = re.compile(
+    rf"\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b|"
+    rf"\b(?:the|my|our) {_OTHER} (?:signs?|approves?|decides?|(?:has|needs|will need) to (?:sign|approve))\b|"
+    r"\b(?:needs?|get|getting|requires?) (?:\w+ )?(?:approval|sign[- ]?off|go[- ]ahead)\b"
 )
 _NO_SAY = re.compile(
     r"\b(?:zero|no|not much of a|not really any) say\b|\bi (?:don'?t|do not) (?:really )?(?:have|get) "
@@ -467,6 +486,8 @@ def read_authority_statement(text: str) -> str | None:
         return "decides"
     if _NO_SAY.search(said):
         return "researching"
+    if _FINAL_SAY_MINE.search(said) and not _ANOTHER_HAS_THE_LAST_WORD.search(said):
+        return "decides"
     if _DECIDES_IN_ANOTHER_LANGUAGE.search(said) or _DECIDES_ALONE.search(said):
         return "decides"
     if _RUBBER_STAMP.search(said):

@@ -463,7 +463,9 @@ _DECLINE = re.compile(
     # "can I not give it right now?", "could I skip that for now": asking to leave it out
     r"(?:can|could|may) i (?:not|just not) (?:give|share|say|tell|provide|answer)\b|"
     r"(?:can|could|may) (?:i|we) (?:skip|leave|pass on) (?:it|that|this)\b|"
-    r"none of your business|no comment|keep (?:it|that|this) (?:private|to myself)|"
+    r"none of your business|no comment|"
+    r"keep (?:it|that|this|(?:my|our|the) (?:\w+ )?(?:number|phone|mobile|cell|e-?mail|address|"
+    r"details|name|company|role|title|budget)) (?:private|to myself|to ourselves|confidential|for now)|"
     r"leave (?:it|that|this)(?: one)? (?:out|blank|empty)|"
     r"(?:i'?ll|let'?s|i will|i'?d) (?:pass|skip)|pass on (?:that|this|it)|"
     r"skip (?:it|this|that|this one|that one|the \w+|for now|please|pls|ahead|to)\b|"
@@ -792,6 +794,9 @@ _OTHERS_JUST_LOOKING = re.compile(
     r"\b(?:people|customers|clients|visitors|folks?|buyers|users|leads|others|those|ones|they|"
     r"them|tyre[- ]kickers|tire[- ]kickers|most|many|some|half|lots|majority)\s+"
     r"(?:of them\s+)?(?:(?:who|that)(?:'re| are)\s+|(?:are|'re|is)\s+)?(?:just|only)\s+"
+    r"(?:asking|looking|browsing|curious|checking|wondering|enquiring|inquiring)\b|"
+    # "we see quickly who is serious and who is only looking"
+    r"\b(?:who|which ones?)(?:'s|'re| is| are)\s+(?:just|only)\s+"
     r"(?:asking|looking|browsing|curious|checking|wondering|enquiring|inquiring)\b",
     re.IGNORECASE,
 )

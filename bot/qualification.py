@@ -785,7 +785,9 @@ _WE_ARE_BEFORE = re.compile(
 _OTHER_NOUN_AFTER = re.compile(
     rf"^{_FILLER}(?:offices?|locations?|sites?|branch(?:es)?|stores?|shops?|outlets?|"
     r"countries|country|cities|city|clinics?|restaurants?|hotels?|schools?|departments?|"
-    r"divisions?|teams?|quarters?|years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|"
+    # "25 year round" is a count all year, not 25 years
+    r"divisions?|teams?|quarters?|years?(?![\s-]round)|yrs?|months?|weeks?|days?|hours?|hrs?|"
+    r"minutes?|mins?|"
     r"clients?|customers?|users?|seats?|licen[cs]es?|products?|brands?|compan(?:y|ies)|"
     r"subsidiaries|leads?|deals?|sales|percent|per ?cent|%|o'?clock|vans?|trucks?|cars?|"
     r"kids|children|floors|states|regions|markets|languages|apps?|websites?|times?|"
@@ -806,8 +808,13 @@ _SERVED_BEFORE = re.compile(
     re.I,
 )
 _PER_UNIT = re.compile(
-    r"^\s*(?:a|an|per|each|every|/)\s*(?:users?|seats?|heads?|persons?|licen[cs]es?|agents?|"
-    r"employees?|members?|logins?|staff|people)\b",
+    r"^\s*(?:(?:a|an|per|each|every)\s+(?:month|year|week|mo|yr)\s+)?"
+    # "1,500 pesos a month for each of our 4 branches"
+    r"(?:(?:a|an|per|each|every|/|for each)\s*"
+    r"(?:users?|seats?|heads?|persons?|licen[cs]es?|agents?|employees?|members?|logins?|staff|"
+    r"people|branch(?:es)?|locations?|sites?|stores?|shops?|offices?|clinics?|outlets?|venues?)\b|"
+    # "a month for each of our" (4 branches): the count comes next
+    r"for each of (?:our|the|my)\s*$)",
     re.I,
 )
 _YEAR_BEFORE = re.compile(
@@ -1400,7 +1407,7 @@ def _without_a_part_counted(said: str) -> str:
 
 _TOTAL_THEN_PARTS = re.compile(
     r"^\W*(?:(?:we'?re|we are|there'?s|there are|it'?s|about|around|roughly|just over|just under)\s+)*"
-    r"(?P<n>\d+)\s*(?:of us|people|staff|employees|in total|total|all told)?\s*"
+    r"(?P<n>\d+)(?:\s*(?:of us|people|staff|employees|in total|total|all told)){0,2}\s*"
     # a dash, not of a range ("40-60 people")
     r"(?:[-–—](?!\s*\d+(?:\s*(?:people|persons|of us|staff|employees|ftes?|heads))?\W*$)|[:(])",
     re.I,
@@ -1519,6 +1526,13 @@ _AS_MANY_AGAIN = re.compile(r"\b(?:(?:roughly |about |around )?the same again|as
                             r"(?:roughly |about |around )?the same number)\b", re.I)  # fmt: skip
 
 
+_TOTAL_WITH_THEM = re.compile(
+    r"\b(?:closer to|more like|nearer|up to|rising to|going up to|goes up to|about|around)\s+"
+    r"\d[\d,]*\s+(?:with|including|incl\.?|counting)\b",
+    re.I,
+)
+
+
 def _counted_two_ways(amounts: list[_Amount], said: str) -> bool:
     """Whether the head counts said land in different bands by season or by who is
     counted (staff alone, or with contractors): which one is the answer is a guess."""
@@ -1537,7 +1551,11 @@ def _counted_two_ways(amounts: list[_Amount], said: str) -> bool:
     if len(heads) < 2:
         return False
     ways = {_size_bucket(h) for h in heads} if seasonal else set()
-    if not_staff:
+    if not_staff and _TOTAL_WITH_THEM.search(said):
+        # "About 95 year-round, closer to 140 with the seasonal staff": the second count
+        # has them in it already.
+        ways |= {_size_bucket(h) for h in heads}
+    elif not_staff:
         ways |= {_size_bucket(heads[0]), _size_bucket(sum(heads))}
     return len(ways) > 1
 
@@ -1644,10 +1662,11 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
 # many the price is paid for, said in the same answer.
 _UNITS_PAID_FOR = re.compile(
     r"(?:\b(?P<strong>for|with|across|x|times|and we(?:'re| are)|we(?:'re| are)|we have|we've got|"
-    r"covering)|[,;(-]|\band)\s+"
+    r"covering|(?:would |will |'d )?need|needs|want|buy|buying|of (?:our|the|my)|each of (?:our|the|my))|"
+    r"[,;(-]|\band)\s+"
     r"(?:about|around|roughly|maybe|some|approx\w*\.?|~)?\s*~?(?P<n>\d+(?:[.,]\d+)?)\s*"
     r"(?:users?|seats?|people|persons|staff|employees|agents|licen[cs]es|members|logins|reps|"
-    r"of us)\b",
+    r"branch(?:es)?|locations|sites|stores|shops|offices|clinics|outlets|venues|of us)\b",
     re.I,
 )
 
@@ -1760,6 +1779,7 @@ def _share_of(share: re.Match[str]) -> float:
     return 1.0
 
 
+_PLACE_UNITS = re.compile(r"\b(?:branch|location|site|store|shop|office|clinic|outlet|venue)", re.I)
 _PER_PLACE = re.compile(
     r"(?:\b(?:per|each|every)|(?:\d\w*|hundred|thousand|grand|quid|dollars?|pounds?|euros?|"
     r"bucks|rupees?|rand)\s+a)\s+(?:practice|location|site|branch|store|shop|clinic|office|outlet|"
@@ -1798,9 +1818,11 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         low, high = (10_000, 40_000) if tens["part"] else (10_000, 99_999)
         bands = {_budget_bucket(low * per_year), _budget_bucket(high * per_year)}
         return bands.pop() if len(bands) == 1 else None
-    if _PER_PLACE.search(text):
+    if _PER_PLACE.search(text) and not any(
+        _PLACE_UNITS.search(m.group(0)) for m in _UNITS_PAID_FOR.finditer(_spell_out_numbers(text))
+    ):
         # "three hundred pounds per practice per month": how many practices is for the
-        # options to settle, not for a guess.
+        # options to settle, not for a guess ("...we have 4 branches" says it).
         return None
     text = _LAKH_MISSPELT.sub(r"\1 lakh", text)
     amounts = _amounts(_HEARD_AS_AT_START.sub(_heard_number, text))
@@ -2073,7 +2095,13 @@ _SOUTHERN_PLACE = re.compile(
 )
 
 
-_BECAUSE = re.compile(r"\b(?:because|cos|coz|cuz|'cause|’cause)\b", re.I)
+_BECAUSE = re.compile(
+    r"\b(?:because|cos|coz|cuz|'cause|’cause)\b|"
+    # "This month if we can, we've got the January rush coming": why, told as what is coming
+    r"[,;]\s*(?=(?:we'?ve got|we have|we got|there'?s|with)\s+(?:the\s+|our\s+|a\s+)?[^,.;!?]{0,30}?"
+    r"\b(?:coming|starting|approaching|around the corner|on the way|looming)\b)",
+    re.I,
+)
 
 
 def read_timeline(text: str, today: date | None = None, country: str | None = None) -> str | None:
@@ -2216,7 +2244,10 @@ _BY_THEN = re.compile(
     re.I,
 )
 _CONCLUDED = re.compile(
-    r"\b(?:more |but |so )?(?:realistically|in reality|let'?s say|call it|(?:probably )?more like)\b",
+    r"\b(?:more |but |so )?(?:realistically|in reality|let'?s say|call it|(?:probably )?more like)\b|"
+    # "the first quarter of the new financial year, that means april to june": said plainer
+    r"\b(?:that|which) (?:means|is|would be)(?= (?:in |by |around |from )?(?:the )?"
+    rf"(?:{MONTH_NAME}|early|mid|late|end|start|beginning|next|this)\b)|\bi\.e\.",
     re.I,
 )
 # "We'd want it going for Easter orders, so in the next two or three months": the time
@@ -2520,6 +2551,28 @@ _UNSURE_AND_VAGUE = re.compile(
 
 
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+")
+
+
+# A sentence that asks the bot something, not an answer said with a rising voice ("About
+# 850 people globally?", "R400 a month maybe?").
+_ASKS = re.compile(
+    r"^\W*(?:(?:and|but|so|also|oh|ok|okay|sorry|um+|uh+|hmm+|just|quick question)\W+)*"
+    r"(?:does|do|did|is|are|was|were|can|could|will|would|should|shall|may|might|what|how|why|"
+    r"where|when|who|which|whose|have|has|any)\b",
+    re.I,
+)
+
+
+def _without_questions(text: str) -> str | None:
+    """The sentences of `text` that state something, when it also asks something; None
+    when it asks nothing or only asks."""
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s.strip()]
+    stated = [s for s in sentences if not (s.rstrip().endswith("?") and _ASKS.match(s))]
+    if not stated or len(stated) == len(sentences):
+        return None
+    return " ".join(stated)
+
+
 _FOR_THIS = re.compile(
     r"\b(?:for|on) (?:this|parley|a tool like this|something like this|your (?:tool|product|"
     r"thing|bot|service))\b",
@@ -2576,6 +2629,26 @@ def read_answer(
     the person's phone number, when known (for a budget in pesos or dollars, a summer
     south of the equator); `today` places a named month or quarter (today's date by
     default)."""
+    read = _read_answer(field_name, text, intent, country, today)
+    if read.value is None and read.follow_up is None:
+        statements = _without_questions(text)
+        if statements is not None:
+            # "We're about 40 teachers plus 6 in the office. Does the price depend on
+            # headcount?": the answer is in what they state; the question beside it is
+            # answered on its own, and its words ("depend") say nothing of the answer.
+            stated = _read_answer(field_name, statements, None, country, today)
+            if stated.value is not None:
+                return stated
+    return read
+
+
+def _read_answer(
+    field_name: str,
+    text: str,
+    intent: str | None,
+    country: str | None,
+    today: date | None,
+) -> Answer:
     text = with_answer_words(without_particles(text) or text)
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"

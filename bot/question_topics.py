@@ -40,7 +40,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
         r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|(?:is it|it'?s|billed|charged|pay|"
         r"paid) per (?:seat|user|month|conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
-        r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|month[- ]to[- ]month|"
+        r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|month[- ]to[- ]month|pricey|"
+        # "would it be terribly dear for a wee business like mine?"
+        r"(?:be|is|it'?s|too|very|terribly|awfully|that|so|pretty|quite|a bit) dear|"
         r"(?:locked[- ]in|lock[- ]in|long|annual|yearly|minimum|fixed)[- ](?:term )?contract|"
         r"contract (?:length|term|period)|(?:is there|any) (?:a |an )?(?:\w+ )?contract|"
         r"tied (?:in|into) (?:a |any )?contract|"
@@ -153,6 +155,12 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"bot|tool|product|software|platform|service|app|company))"
         r" (?:actually |exactly |really )?(?:do|does|offer|offers|offering|is)|"
         r"how does (?:it|this|parley) work|what is parley|"
+        # "what is it you actually do", "what do you guys do exactly" (not "what do you do
+        # with my number")
+        r"what(?:'s| is) it (?:that )?(?:you|u|ya)(?: guys| lot| folks| people)? (?:actually |really |"
+        r"exactly )?(?:do|sell|offer|make)\b(?!\s*(?:with|w/|w|con|to|about|for|if|when|after|on|in)\b)|"
+        r"what (?:do|does) (?:you|u|ya)(?: guys| lot| folks| people)? (?:actually |really |exactly )?"
+        r"(?:do|sell|offer|make)\b(?!\s*(?:with|w/|w|con|to|about|for|if|when|after|on|in)\b)|"
         r"what (?:are|is) (?:you|u|ya) (?:selling|offering)|"
         r"what (?:it|this|parley)(?: thing)? (?:actually |really |exactly )?(?:does|do|is|is for)|"
         r"what (?:it'?s|its|this is) (?:for|about)|who (?:is )?(?:it|this) (?:for|aimed at)|"

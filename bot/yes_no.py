@@ -401,6 +401,13 @@ _JUST_FINE = re.compile(
 )
 
 
+def _no_before_a_channel(found: list[tuple[str, str]], index: int) -> bool:
+    """Whether the no at `index` comes right before a channel and no answer follows that
+    channel ("call me no texts", not "email no texts yes")."""
+    rest = found[index + 1 :]
+    return bool(rest) and rest[0][0] == "purpose" and not any(k in _MARKERS for k, _ in rest)
+
+
 def _by_channel(normalized: str) -> tuple[dict[Purpose, bool], Answer | None, bool]:
     """Which channels each part of the answer accepts or refuses.
 
@@ -413,7 +420,13 @@ def _by_channel(normalized: str) -> tuple[dict[Purpose, bool], Answer | None, bo
         named: set[Purpose] = set()
         kinds: list[str] = []
         answer_first = False  # "no emails or texts" rather than "emails no, texts yes"
-        for kind, phrase in _kinds(_TOKEN.findall(chunk)):
+        found = _kinds(_TOKEN.findall(chunk))
+        for index, (kind, phrase) in enumerate(found):
+            if kind == _NO and named and _no_before_a_channel(found, index):
+                # "just call me no text messages": the no is the texts', not the calls'
+                parts.append((named, kinds))
+                named, kinds, answer_first = set(), [_NO], True
+                continue
             answered = _polarity(kinds) is not None
             if kind == "purpose":
                 if named and answered and not answer_first:
@@ -472,7 +485,9 @@ _FIELD_WORDS: tuple[tuple[LeadField, str], ...] = (
 _FIELD = "(?P<field>" + "|".join(words for _, words in _FIELD_WORDS) + ")"
 _WRONG = (
     r"(?:wrong|incorrect|not right|not correct|a typo|mistyped|misspelt|misspelled|"
-    r"spelt wrong|spelled wrong|mistaken|not mine|not my \w+|outdated|out of date)"
+    r"spelt wrong|spelled wrong|mistaken|not mine|not my \w+|outdated|out of date|"
+    # "my surname is missing the last letter"
+    r"missing (?:a|an|the|one) (?:\w+ ){0,2}(?:letters?|characters?|digits?|bit|part|word))"
 )
 _OWNER = r"(?:my|the|your|that|this)(?: (?:bit|part|line) about)?"
 _VALUE_AFTER = (
@@ -632,13 +647,23 @@ _SPELLING_NOTE = re.compile(
 _VERDICTS = frozenset(
     ["fine", "right", "correct", "ok", "okay", "good", "perfect", "wrong", "incorrect"]
 )
+_APPROVALS = frozenset(
+    ["fine", "right", "correct", "ok", "okay", "good", "great", "perfect", "grand", "alright",
+     "all right", "sweet", "cool", "spot on", "accurate", "all good"]
+)  # fmt: skip
+_A_NUMBER = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+# A phone number in figures or spoken digits.
+_NUMBER_SAID = re.compile(
+    r"\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b", re.I
+)
 
 
 # "Nook Studio, no 's' at the end - Nook Studio Pte Ltd": the value said again in full.
 _IN_FULL_AFTER_A_NOTE = re.compile(
-    r"(?:,\s*|\s+)(?:with|without|no)\s+(?:an?\s+|the\s+)?['\"]?\w['\"]?[^-–—]*?\s[-–—:]\s+"
+    r"(?:,\s*|\s+)(?:with|without|no)\s+(?:an?\s+|the\s+)?['\"]?\w['\"]?(?:[^-–—]*?\s[-–—:]\s+|"
+    # "Santos with an S. Beatriz Santos."
+    r"(?:\s+(?:at the end|at the start|on the end|in the middle))?\.\s+(?=[A-Z]))"
     r"(?P<value>\S.*)$",
-    re.I,
 )
 # "... Pte Ltd. The rest is ok.": a verdict on the other details, not part of this one.
 _REST_IS_FINE = re.compile(
@@ -665,6 +690,26 @@ def _clean_value(value: str | None) -> str | None:
     return cleaned or None
 
 
+# "the role is fine, not the email": the other detail is the one to fix.
+_NOT_THAT_ONE = re.compile(rf",?\s+(?:but\s+)?not\s+(?:{_OWNER}\s+)?{_FIELD}\b", re.I)
+
+
+def _approves(words: str) -> bool:
+    return words.strip(" .!,").lower() in _APPROVALS
+
+
+def _says_no_new_value(field_words: str, raw: str | None, value: str | None) -> bool:
+    """Whether what follows "my email is" approves the detail ("Email is okay. Not texts,
+    though.") or says what kind of number it is ("that number's a landline"): no value."""
+    if raw is not None and _approves(raw):
+        return True
+    return (
+        value is not None
+        and _field_of(field_words.lower()) == "phone"
+        and not _NUMBER_SAID.search(value)
+    )
+
+
 def read_correction(text: str, *, at_summary: bool = False) -> Correction | None:
     """The lead detail a message says is wrong or was never given, if it says so; said
     `at_summary`, where the details are being checked, a value stated plainly ("the
@@ -681,14 +726,36 @@ def read_correction(text: str, *, at_summary: bool = False) -> Correction | None
     for pattern in _CORRECTIONS:
         match = pattern.search(stripped)
         if match:
-            value = _clean_value(match.groupdict().get("value"))
+            raw = match.groupdict().get("value")
+            value = _clean_value(raw)
+            other = _NOT_THAT_ONE.search(stripped[match.start() :])
+            if other is not None and raw is not None and _approves(raw.split(",")[0]):
+                return Correction(_field_of(other.group("field").lower()))
+            if _says_no_new_value(match.group("field"), raw, value):
+                number = _A_NUMBER.search(stripped[match.start() :])
+                if number is not None and _field_of(match.group("field").lower()) == "phone":
+                    # "The phone number is transposed at the end. It should read 617-555-0119."
+                    return Correction("phone", number.group(0))
+                continue
             said = match.group("field").lower()
             if said.startswith(("first", "last", "sur")) and value and len(value.split()) < 2:
                 value = None  # one part of the name is not the name: ask for all of it
             return Correction(_field_of(said), value)
     for clause in reversed(_CLAUSE_BREAK.split(stripped) if at_summary else []):
         stated = _STATED.fullmatch(clause.strip())
-        if stated is not None and (value := _clean_value(stated.group("value"))) is not None:
+        if (
+            stated is not None
+            and (value := _clean_value(stated.group("value"))) is not None
+            and _says_no_new_value(stated.group("field"), stated.group("value"), value)
+            and _field_of(stated.group("field").lower()) == "phone"
+            and (number := _A_NUMBER.search(stripped)) is not None
+        ):
+            return Correction("phone", number.group(0))
+        if (
+            stated is not None
+            and (value := _clean_value(stated.group("value"))) is not None
+            and not _says_no_new_value(stated.group("field"), stated.group("value"), value)
+        ):
             # "We're an A/S, not an ApS. The company is Nordlys Bikes A/S."
             return Correction(_field_of(stated.group("field")), value)
     return None

@@ -68,6 +68,10 @@ def intent_for(text: str, current: str | None, region: str = "US") -> str | None
     correction = read_correction(text)
     if correction is not None:
         return CORRECT_DETAIL
+    if current is not None and current.startswith("ask_") and "?" in text:
+        # "ok. and cost-wise? is there a price list somewhere": a word of reply, then the
+        # question the classifier saw.
+        return None
     reading = read_yes_no(text)
     if reading.answer not in ("yes", "no"):
         return None

@@ -96,6 +96,21 @@ def followups(events: list[dict[str, Any]]) -> list[Any]:
     return [e["name"] for e in events if e.get("event") == "followup"]
 
 
+@pytest.mark.parametrize(
+    ("said", "erased"),
+    [
+        ("i just want it all gone please", True),
+        ("get rid of everything", True),
+        ("please don't delete it, I was only asking", False),
+    ],
+)
+async def test_the_wish_said_in_own_words_answers_the_erasure_question(
+    store: ProfileStore, settings: Settings, said: str, erased: bool
+) -> None:
+    events, _ = await erasure_answer(store, settings, said)
+    assert (followups(events) == ["action_erase_me"]) is erased
+
+
 async def test_asking_opens_the_erasure_question(store: ProfileStore, settings: Settings) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionAskErasure().run(dispatcher, make_tracker("delete my data"), {})
@@ -157,7 +172,13 @@ async def test_a_stranger_is_asked_once_for_the_address_they_used(
         dispatcher, make_tracker("what do you hold on me", intent="request_data"), {}
     )
     assert responses(dispatcher) == ["utter_no_data", "utter_ask_lookup_address"]
-    assert slot_events(events) == {"privacy_lookup": "waiting"}
+    # Asked in the lead form (make_tracker's): the address is the question now, and the
+    # form's own question does not follow it (the answer would go to the form).
+    assert slot_events(events) == {"privacy_lookup": "waiting", "requested_slot": None}
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events
+    ]
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
     again = CollectingDispatcher()
     asked = make_tracker(
         "and what do you hold", intent="request_data", slots={"privacy_lookup": "waiting"}

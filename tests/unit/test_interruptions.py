@@ -130,6 +130,7 @@ def test_states_opt_out(text: str, expected: bool) -> None:
         "nah, just put me through",
         "just get me someone please",
         "Your colleague can ask me directly, please just connect me.",
+        "I'd rather keep my phone number to myself, sorry.",
     ],
 )
 def test_refusals_decline(text: str) -> None:
@@ -200,6 +201,8 @@ def test_turning_down_every_detail_is_read(said: str) -> None:
         "just me, I'm a freelancer",
         "later today works for a call",
         "clients contact us at night and we answer only the next day",
+        # a need: telling the serious from those only looking
+        "We need to see quickly who is serious and who is only looking.",
     ],
 )
 def test_turning_down_one_question_is_not_turning_down_all(said: str) -> None:

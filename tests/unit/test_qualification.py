@@ -2504,3 +2504,96 @@ def test_mil_after_their_own_number_word_is_a_thousand(said: str, country: str, 
 )
 def test_sixth_round_answers(field: str, said: str, value: str | None) -> None:
     assert read_answer(field, said, None, "GB", today=date(2026, 12, 7)).value == value
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "country", "value"),
+    [
+        ("company_size", "about 25 year round", None, "11-50"),
+        ("company_size", "been going 25 years", None, None),
+        # the question beside the answer says nothing of it ("depend" is no season)
+        (
+            "company_size",
+            "We're about 40 teachers plus 6 people in the office. "
+            "Does the price depend on headcount?",
+            None,
+            "11-50",
+        ),
+        # an answer said with a rising voice is still the answer
+        ("budget", "R400 a month maybe? sorry I don't know what is normal", "ZA", "under_1k"),
+        (
+            "company_size",
+            "About 95 year-round, closer to 140 with the seasonal staff at tax time",
+            None,
+            "51-200",
+        ),
+        (
+            "company_size",
+            "We are 27 staff in total — the guides, the office team, and two people in our "
+            "Arusha office.",
+            None,
+            "11-50",
+        ),
+        (
+            "budget",
+            "We would need around 25 seats, and we calculated with about €45 per seat per month",
+            "DE",
+            "10k_50k",
+        ),
+        ("budget", "About 1,500 pesos a month for each of our 4 branches", "MX", "1k_10k"),
+        ("budget", "About 1,500 pesos a month per branch, we have 4 branches", "MX", "1k_10k"),
+        ("budget", "about four hundred a month per location", "US", None),
+        ("timeline", "This month if we can, we've got the January rush coming", None, "now"),
+        (
+            "timeline",
+            "we want to go live in the first quarter of the new financial year that means april "
+            "to june",
+            "GB",
+            "year",
+        ),
+        (
+            "authority",
+            "My wife is the other owner, we decide things like this together",
+            None,
+            "decides",
+        ),
+        (
+            "authority",
+            "it's our business mine and gavin's so the two of us decide",
+            None,
+            "decides",
+        ),
+        (
+            "authority",
+            "Bram and me. We started it together, there's no boss above us, so we decide.",
+            None,
+            "decides",
+        ),
+        ("authority", "i am the one that will approve it", None, "decides"),
+        (
+            "authority",
+            "I make the final decision, although I'd probably ask my office manager what she "
+            "thinks first",
+            None,
+            "decides",
+        ),
+        (
+            "authority",
+            "The marketing budget is mine to run, so for something like this it's my decision. "
+            "I'll tell the owners, obviously, but it's my signature.",
+            None,
+            "decides",
+        ),
+        (
+            "authority",
+            "I make the final decision on the shortlist, then the board approves",
+            None,
+            "influences",
+        ),
+        ("authority", "the two of us research, the boss decides", None, "researching"),
+    ],
+)
+def test_eighth_round_answers(
+    field: str, said: str, country: str | None, value: str | None
+) -> None:
+    assert read_answer(field, said, None, country, today=date(2026, 12, 7)).value == value

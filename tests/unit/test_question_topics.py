@@ -99,6 +99,14 @@ def test_answers_and_questions_about_the_question_ask_no_topic(text: str) -> Non
         ("hmm what's the phone number for exactly? can't we just do email", "why_needed"),
         ("before we start what actually happens at one of these demo things", "next_steps"),
         ("Before I go on - who at your company sees what I type here?", "data_use"),
+        (
+            "right so what is it you actually do and do i need to be good with computers",
+            "what_it_does",
+        ),
+        ("what do you guys do exactly?", "what_it_does"),
+        ("what do you do with my number?", "data_use"),
+        ("what do u guys do w ppls data", "data_use"),
+        ("And would it be terribly dear for a wee business like mine?", "pricing"),
     ],
 )
 def test_more_questions_in_their_own_words(said: str, topic: str) -> None:

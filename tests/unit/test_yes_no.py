@@ -67,6 +67,11 @@ def test_plain_noes(text: str) -> None:
     assert intent_for(text, "thank") == "deny"
 
 
+def test_a_word_of_reply_before_a_question_leaves_the_question() -> None:
+    said = "ok. and cost-wise? is there a price list somewhere or is it one of those things"
+    assert intent_for(said, "ask_pricing") is None
+
+
 @pytest.mark.parametrize(
     "text", ["not sure", "maybe", "hmm maybe, not sure", "dunno", "no worries", "yes and no"]
 )
@@ -102,6 +107,10 @@ def test_a_mixed_yes_and_no_is_unsure_but_no_worries_follows_the_answer() -> Non
         ("happy with emails, not texts", {"email": True, "sms": False}),
         ("no texts please", {"sms": False}),
         ("email's fine but do not text me", {"email": True, "sms": False}),
+        # the no goes with the channel after it, not the one before
+        ("just call me no text messages", {"phone": True, "sms": False}),
+        ("email yes no texts", {"email": True, "sms": False}),
+        ("email no texts yes", {"email": False, "sms": True}),
     ],
 )
 def test_partial_answers_by_channel(text: str, purposes: dict[str, bool]) -> None:
@@ -209,7 +218,14 @@ def test_a_detail_stays_a_detail_and_a_named_wrong_detail_is_a_correction() -> N
         ),
         ("could you set the company to Birchwood Ltd", Correction("company", "Birchwood Ltd")),
         ("role is COO not CFO", Correction("role", "COO")),
-        ("the role is fine, not the email", Correction("role")),
+        # the role approved, the email the one to fix
+        ("the role is fine, not the email", Correction("email")),
+        ("Email is okay. Not texts, though.", None),
+        ("No, that number's a landline, so texts wouldn't be any good", None),
+        (
+            "My surname is missing the last letter, it's Santos with an S. Beatriz Santos.",
+            Correction("name", "Beatriz Santos"),
+        ),
         (
             "Excuse me, I mistyped my name. It should be Kenji Watanabe.",
             Correction("name", "Kenji Watanabe"),
@@ -610,3 +626,9 @@ def test_no_problem_in_the_speakers_language_is_a_yes(text: str, purposes: dict[
     reading = read_yes_no(text)
     assert reading.answer == "yes"
     assert reading.purposes == purposes
+
+
+def test_a_number_given_in_the_next_sentence_corrects_the_phone() -> None:
+    said = "The phone number is transposed at the end. It should read 617-555-0119."
+    assert read_correction(said, at_summary=True) == Correction("phone", "617-555-0119")
+    assert read_correction("That number is a landline", at_summary=True) is None
