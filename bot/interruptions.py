@@ -454,8 +454,14 @@ def has_cue(intent: str, text: str) -> bool:
 
 # Turning a question down, wherever it stands in the message.
 _DECLINE = re.compile(
-    r"\b(?:(?:i'?d|i would|i) (?:rather|prefer) (?:not|to not|skip|pass)|rather not|prefer not|"
+    # "I'd rather not say", not "I'd rather not end up on a marketing list" (a worry)
+    r"\b(?:(?:(?:i'?d|i would|i) (?:rather|prefer) (?:not|to not)|rather not|prefer not)"
+    r"(?!\s+(?:end up|be (?:on|added|put|spammed|called|contacted|chased|hounded)|"
+    r"get (?:spam\w*|cold calls|calls|added|put|chased|hounded|bombarded)|wake)\b)|"
+    r"(?:i'?d|i would|i) (?:rather|prefer) (?:skip|pass)|"
     r"not (?:really )?comfortable|uncomfortable|"
+    # "I don't want to give it", not "you won't give my number to other companies, right"
+    r"(?<!you )(?<!u )(?<!they )(?<!ya )"
     r"(?:don'?t|do not|won'?t|will not|wouldn'?t|can'?t|cannot) (?:really )?(?:want to|wanna|wish to|like to|"
     r"feel like|give|share|say|tell|provide|hand (?:it )?out|disclose)\b(?:\s+(?:give|share|say|"
     r"tell|provide|disclose|hand|answer|that|it|this|my|out|you|them)\b|\s*[.!]*$)|"
@@ -651,11 +657,13 @@ def declines(text: str, field: str | None = None) -> bool:
         return True
     if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True
-    if field == "email" and _NO_EMAIL.search(stripped):
+    if field == "email" and _NO_EMAIL.search(stripped) and not _AN_ADDRESS_SAID.search(stripped):
+        # "i don't use email much it's sorensen outfitters at gmail dot com": one is given
         return True
     return field == "company" and bool(_NO_COMPANY.search(stripped))
 
 
+_AN_ADDRESS_SAID = re.compile(r"@|\bat\b[^.?!]*\bdot\b", re.I)
 # Asked for an email: "I don't really do email, just call me back".
 _NO_EMAIL = re.compile(
     r"\b(?:(?:don'?t|do not|doesn'?t|never|rarely|hardly)\s+(?:really\s+)?(?:do|use|have|check|"

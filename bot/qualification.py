@@ -2819,6 +2819,14 @@ def _volunteered_timeline(text: str, today: date | None, country: str | None) ->
     return read_timeline(clause, today, country)
 
 
+_THOSE_WHO_DECIDE = re.compile(
+    r"\b(?:the\s+|both\s+|all\s+)?(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:\w+\s+)?\w+\s+(?:who|that|which)\s+(?:own|owns|run|runs|decide|decides|make|makes|sign|signs|"
+    r"manage|manages|approve|approves|lead|leads|founded|started|set up)\b",
+    re.I,
+)
+
+
 def read_volunteered(
     text: str,
     country: str | None = None,
@@ -2834,7 +2842,9 @@ def read_volunteered(
         timeline := _volunteered_timeline(text, today, country)
     ):
         found["timeline"] = timeline
-    # "I am one of its five members": a committee counted, not the company.
+    # "I am one of its five members": a committee counted, not the company; nor are "the two
+    # physios who own it".
+    text = _THOSE_WHO_DECIDE.sub(" ", text)
     amounts = _amounts(_ONE_OF_SO_MANY.sub(" ", text))
     size = _band(_head_counts(amounts, cued_only=True), _size_bucket)
     spelled = _spell_out_numbers(text)

@@ -100,6 +100,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         # "do the things people type get read by your staff", "used for anything else"
         r"read by|who reads|(?:used|use (?:it|them|that))\s+for\s+(?:anything|something)\s+(?:else|beyond|"
         r"other)|training data|train(?:ing)? (?:your|the|an?) (?:ai|model|bot)|"
+        # "what do you use them for?" (the details just asked about, not one of them)
+        r"what (?:will|would|do|are|'ll) (?:you|u)(?: guys)? (?:going to |gonna )?(?:actually )?use "
+        r"(?:them|my data|my details|the data|the details|my info\w*|the info\w*|"
+        r"all (?:of )?(?:this|that|it)) for|"
         r"do (?:you )?with (?:my|our|the|this|all this|that|it|them) ?(?:data|info|information|details|"
         r"email|e-mail|number|phone number|address)?)\b",
         re.I,
@@ -196,7 +200,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:do|must|should) i (?:really |actually |even |still )?(?:have|need|got) to (?:give|tell|share|"
         r"provide|hand over) (?:you )?(?:all (?:of )?)?(?:this|that|these|those|(?:my|an?|the|your) (?:\w+ )?"
         r"(?:details|name|e-?mail|number|phone|mobile|company|budget|address|info|information))\b|"
-        r"what (?:will|would|do|are) (?:you|u) (?:going to )?use (?:my|the|an?|this|that|it) ?(?:\w+ ){0,2}for|"
+        r"what (?:will|would|do|are) (?:you|u) (?:going to )?use (?!(?:them|my data|my details|"
+        r"the data|the details|my info\w*|the info\w*|all (?:of )?(?:this|that|it))\s+for\b)"
+        r"(?:my|the|an?|this|that|it) ?(?:\w+ ){0,2}for|"
         r"what (?:would|will) (?:that|it|this) be used for|"
         # "what's the phone number for exactly?", "what is my email for"
         r"what(?:'s| is| are) (?:my|the|your|an?) (?:\w+ ){0,2}?(?:e-?mail|phone|number|mobile|"

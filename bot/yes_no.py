@@ -221,6 +221,14 @@ _CONTRACTIONS = (
 )
 _NEGATORS = frozenset({"not", "never", "hardly"})
 # Answers that look like questions: "why not?" is a yes.
+_CHANNEL_REASON = re.compile(
+    r"(?:[,;]\s*|\s+(?=(?:my|our)\s+\w+(?:'s|\s+is)\s+(?:already|always|forever|constantly)\b))"
+    r"(?:(?:because|as|since|cos|coz|cause)\s+)?(?:my|our)\s+(?:inbox|phone|mobile|cell|"
+    r"e-?mail|email inbox|notifications)(?:'s|\s+is|\s+gets|\s+has|\s+are)\s+"
+    r"(?!(?:not|never|no)\b)(?:already\s+|always\s+|forever\s+|constantly\s+|just\s+|so\s+)?"
+    r"(?:\w+\s*){1,6}?(?=[.;!]|$)",
+    re.I,
+)
 _ANSWER_NOT_QUESTION = re.compile(r"^\s*why not\b[\s?!.]*$", re.I)
 _TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)?|\d+|[\U0001f44d\U0001f44e]")
 _SEGMENT_BREAK = re.compile(r"[,;.!]|\b(?:but|though|however|whereas|while)\b")
@@ -370,6 +378,8 @@ def read_yes_no(text: str) -> YesNo:
     # "Email's fine, as long as it's not every single day": the answer, then its terms.
     stripped = _ON_CONDITION.sub("", stripped) or stripped
     stripped = _POLITE_TAIL.sub("", stripped) or stripped
+    # "No emails please, my inbox is already chaos": why, not part of the answer.
+    stripped = _CHANNEL_REASON.sub("", stripped) or stripped
     # "Texts too", "emails as well": a yes to that channel, like the one before it.
     stripped = _THAT_TOO.sub(r"\1 yes", stripped)
     normalized = normalize(stripped)

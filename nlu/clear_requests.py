@@ -338,11 +338,15 @@ _ASKS_FOR_OWN_DATA = re.compile(
     r"\b(?:(?:personal )?(?:data|info\w*|details|records?) "
     rf"(?:{_YOU_HOLD}|about me|on me|of mine)|"
     rf"{_YOU_HOLD} (?:on|about) (?:me|file|record)|"
+    # "I would only like to see the data, thank you." (in a conversation about it)
+    r"(?<=see )(?:the|my) (?:personal )?data(?=\W*(?:,|\.|$|thank|please))|"
     # "what personal information your company has on file about me"
     r"(?:personal )?(?:data|info\w*|details|records?)\b[^.?!]{0,40}?\b(?:about|on|of) me)\b",
     re.IGNORECASE,
 )
-_DATA_REQUEST_GUESSES = UNPLACED_INTENTS | {"request_info", "ask_capabilities", "ask_data_use"}
+# "...I downloaded a pricing guide... I would like to see what you have stored about me": the
+# product words tell the story, the last words ask for the person's data.
+_DATA_REQUEST_GUESSES = UNPLACED_INTENTS | PRODUCT_INTENTS
 _STATEMENT_GUESSES = frozenset({"inform", "chitchat", "out_of_scope"})
 # "Am I talking to a robot?" is taken for a request for a person as often as not.
 _CHALLENGE_GUESSES = frozenset({"nlu_fallback", "human_handoff", "chitchat", "out_of_scope"})
@@ -561,7 +565,9 @@ def product_intent_instead(ranking: list[dict[str, Any]]) -> str:
 # A goodbye said alone, in the words of English speakers abroad and of other languages.
 # "please don't text me before noon": when to be contacted, not a withdrawal.
 _WHEN_TO_CONTACT = re.compile(
-    r"\b(?:before|after|until|till|during|between|except|unless|at night|in the (?:morning|"
+    # not "before I go", "after all": no time of day
+    r"\b(?:before(?! (?:i|you|we) (?:go|forget|leave)\b)|after(?! all\b)|until|till|during|between|"
+    r"except|unless|at night|in the (?:morning|"
     r"evening|afternoon)|on (?:week(?:end|day)s?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?))\b",
     re.I,
 )

@@ -59,6 +59,12 @@ _FAREWELL = re.compile(
 )
 
 
+def _after_the_first(text: str) -> str:
+    """What follows the first sentence ("ok." in "ok. and cost-wise? is there a price list")."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
 def intent_for(text: str, current: str | None, region: str = "US") -> str | None:
     """The intent the words settle, or None to leave the classifier's guess."""
     if not text or text.startswith("/") or current == "enter_code":
@@ -68,7 +74,7 @@ def intent_for(text: str, current: str | None, region: str = "US") -> str | None
     correction = read_correction(text)
     if correction is not None:
         return CORRECT_DETAIL
-    if current is not None and current.startswith("ask_") and "?" in text:
+    if current is not None and current.startswith("ask_") and "?" in _after_the_first(text):
         # "ok. and cost-wise? is there a price list somewhere": a word of reply, then the
         # question the classifier saw.
         return None

@@ -1076,3 +1076,28 @@ def test_leads_landing_in_a_tool_asks_about_integrations_whatever_remark_follows
     text = "Oh, quick one: would the leads land in Jobber? That's where we schedule everything."
     ranking = [{"name": "book_meeting", "confidence": 0.7}]
     assert corrected_intent(text, "book_meeting", ranking) == "ask_integrations"
+
+
+def test_a_withdrawal_said_before_leaving_is_one() -> None:
+    said = (
+        "Oh, before I go, I've had a rethink about the texts. "
+        "Please don't text me after all, email only."
+    )
+    assert corrected_intent(said, "nlu_fallback", []) == "opt_out"
+    # a time to be contacted is no withdrawal
+    assert corrected_intent("don't text me before 9", "nlu_fallback", []) != "opt_out"
+
+
+@pytest.mark.parametrize(
+    ("said", "guess"),
+    [
+        ("I would only like to see the data, thank you.", "nlu_fallback"),
+        (
+            "In the summer I downloaded a pricing guide from your website. Before I decide "
+            "whether to unsubscribe, I would like to see what you have stored about me.",
+            "ask_pricing",
+        ),
+    ],
+)
+def test_a_request_for_ones_own_data_after_a_story(said: str, guess: str) -> None:
+    assert corrected_intent(said, guess, []) == "request_data"

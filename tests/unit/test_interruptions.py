@@ -131,6 +131,7 @@ def test_states_opt_out(text: str, expected: bool) -> None:
         "just get me someone please",
         "Your colleague can ask me directly, please just connect me.",
         "I'd rather keep my phone number to myself, sorry.",
+        "I'd rather not get into all that",
     ],
 )
 def test_refusals_decline(text: str) -> None:
@@ -201,6 +202,9 @@ def test_turning_down_every_detail_is_read(said: str) -> None:
         "just me, I'm a freelancer",
         "later today works for a call",
         "clients contact us at night and we answer only the next day",
+        # a worry beside a question, not the question turned down
+        "Is any of this chat stored somewhere? I'd rather not end up on a marketing list",
+        "ah you won't give my number to other companies right what do you do with it",
         # a need: telling the serious from those only looking
         "We need to see quickly who is serious and who is only looking.",
     ],
@@ -735,3 +739,9 @@ def test_most_enquiries_just_checking_prices_is_a_need() -> None:
     need = "thousands of enquiries but most are just checking prices and we waste the day calling"
     assert not wants_no_details(need)
     assert wants_no_details("Skip muna po, questions lang.")
+
+
+def test_an_address_given_with_a_grumble_about_email_is_no_refusal() -> None:
+    said = "i don't use email much it's sorensen outfitters at gmail dot com i guess"
+    assert not declines(said, "email")
+    assert declines("I don't really do email, just call me back", "email")

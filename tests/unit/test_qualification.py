@@ -2597,3 +2597,12 @@ def test_eighth_round_answers(
     field: str, said: str, country: str | None, value: str | None
 ) -> None:
     assert read_answer(field, said, None, country, today=date(2026, 12, 7)).value == value
+
+
+def test_those_who_decide_counted_are_no_company_size() -> None:
+    said = "Not me, sorry! The two physios who own it make the decision. I don't get a say."
+    assert "company_size" not in read_volunteered(said, requested="authority")
+    assert (
+        read_volunteered("the three partners who run it decide, we are 40 staff")["company_size"]
+        == "11-50"
+    )

@@ -106,6 +106,9 @@ def test_answers_and_questions_about_the_question_ask_no_topic(text: str) -> Non
         ("what do you guys do exactly?", "what_it_does"),
         ("what do you do with my number?", "data_use"),
         ("what do u guys do w ppls data", "data_use"),
+        # the details just asked for, or the one field named
+        ("Before I give you my details, what do you use them for?", "data_use"),
+        ("Before I give you a phone number, what would you use it for?", "why_needed"),
         ("And would it be terribly dear for a wee business like mine?", "pricing"),
     ],
 )

@@ -70,6 +70,10 @@ def test_plain_noes(text: str) -> None:
 def test_a_word_of_reply_before_a_question_leaves_the_question() -> None:
     said = "ok. and cost-wise? is there a price list somewhere or is it one of those things"
     assert intent_for(said, "ask_pricing") is None
+    # the channel echoed as a question, then the answer
+    assert intent_for("Texts? I'd sooner not, if it's all the same.", "ask_next_steps") == "deny"
+    # "my phone are not necessary" is the answer, not a reason beside it
+    assert read_yes_no("Short messages to my phone are not necessary.").answer == "no"
 
 
 @pytest.mark.parametrize(
@@ -111,6 +115,12 @@ def test_a_mixed_yes_and_no_is_unsure_but_no_worries_follows_the_answer() -> Non
         ("just call me no text messages", {"phone": True, "sms": False}),
         ("email yes no texts", {"email": True, "sms": False}),
         ("email no texts yes", {"email": False, "sms": True}),
+        # why is no part of the answer
+        (
+            "No emails please, my inbox is already chaos. A text message is okay though.",
+            {"email": False, "sms": True},
+        ),
+        ("no i don't want text messages my phone's forever pinging as it is", {"sms": False}),
     ],
 )
 def test_partial_answers_by_channel(text: str, purposes: dict[str, bool]) -> None:
