@@ -69,8 +69,14 @@ def match_choice(text: str, options: Sequence[datetime], timezone: str) -> datet
     hour = _hour_of(cleaned)
     if hour is not None:
         candidates = [i for i in candidates if (local[i].hour, local[i].minute) == hour]
-    if (weekdays or hour is not None) and len(candidates) == 1:
+    part = _part_of_day(cleaned) if hour is None and not _NONE.search(cleaned) else None
+    if part is not None:
+        # "Tuesday afternoon works", "the morning one": the offered times in that part
+        candidates = [i for i in candidates if part[0] <= local[i].hour < part[1]]
+    if (weekdays or hour is not None or part is not None) and len(candidates) == 1:
         return options[candidates[0]]
+    if part is not None and candidates and _ANY.search(cleaned):
+        return options[candidates[0]]  # "any morning is fine": the earliest of them
     if (
         not weekdays
         and hour is None
@@ -80,6 +86,19 @@ def match_choice(text: str, options: Sequence[datetime], timezone: str) -> datet
     ):
         return options[0]
     return None
+
+
+# Parts of the day, as hours [from, to).
+_PARTS_OF_DAY = (
+    (re.compile(r"\b(?:morning|a\.?m\.? one|before lunch|early one)\b", re.I), (0, 12)),
+    (re.compile(r"\b(?:afternoon|after lunch|p\.?m\.? one)\b", re.I), (12, 17)),
+    (re.compile(r"\b(?:evening|after work|end of the day)\b", re.I), (17, 24)),
+)
+
+
+def _part_of_day(text: str) -> tuple[int, int] | None:
+    found = [hours for pattern, hours in _PARTS_OF_DAY if pattern.search(text)]
+    return found[0] if len(found) == 1 else None
 
 
 def _hour_of(text: str) -> tuple[int, int] | None:

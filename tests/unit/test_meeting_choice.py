@@ -46,6 +46,10 @@ def test_label_is_local_time() -> None:
         ("la primera está bien", 0),
         ("Pehla wala theek hai", 0),
         ("yung pangalawa po", 1),
+        # a part of the day that one offered time is in
+        ("Tuesday afternoon works", 1),
+        ("wednesday morning please", 2),
+        ("any morning is fine", 0),
     ],
 )
 def test_picks(text: str, index: int) -> None:
@@ -54,7 +58,17 @@ def test_picks(text: str, index: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["tuesday", "7", "friday", "whenever", "10am", "none of them work", "any time after 5"],
+    [
+        "tuesday",
+        "7",
+        "friday",
+        "whenever",
+        "10am",
+        "none of them work",
+        "any time after 5",
+        "the morning one",
+        "not the afternoon one",
+    ],
 )
 def test_ambiguous_or_unknown_picks_nothing(text: str) -> None:
     assert match_choice(text, OPTIONS, TZ) is None
