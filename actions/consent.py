@@ -137,9 +137,10 @@ class ActionAskConsent(ConsentAction):
             question is not None
             and _times_asked(tracker, question.wording.format(company=company)) >= _MOST_ASKS
         ):
-            # Asked twice already and never answered (a correction, then the summary, then
-            # this again): no consent is recorded, and the question is not asked a third
-            # time round the same loop.
+            # Asked three times already and never answered (a correction, then the summary,
+            # then this again): no consent is recorded, and the question is not asked once
+            # more round the same loop. (Asked again after each question the person puts
+            # in between, it may come three times in a conversation that goes on.)
             answered.add(question.purpose)
             set_aside = [SlotSet(ANSWERED, sorted(answered))]
             question = self.config.pending(answered, set(lead_values(tracker)))
@@ -176,7 +177,7 @@ class ActionAskConsent(ConsentAction):
 
 
 # A consent question asked this many times in a session without an answer is set aside.
-_MOST_ASKS = 2
+_MOST_ASKS = 3
 
 
 def _times_asked(tracker: Tracker, wording: str) -> int:
