@@ -14,6 +14,7 @@ lives beside it, created on first use as Rasa creates its own.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -158,10 +159,25 @@ def _append(
     snapshot: dict[str, Any] | None,
     keep_from_event_id: int | None,
 ) -> int:
-    stored = conn.execute(
-        select(func.count()).where(events.c.sender_id == sender_id, events.c.id > after_event_id)
-    ).scalar_one()
-    pending = list(new_events)[stored:]
+    # Events already in after `after_event_id`: this write's own, from a try whose commit was
+    # not acknowledged, or another writer's (a second server that took the conversation's
+    # turn meanwhile). Only this write's own are skipped, by what they are: counting rows
+    # skipped as many of this write's events as the other writer had stored, and lost them.
+    stored = Counter(
+        (row.type_name, row.timestamp, row.data)
+        for row in conn.execute(
+            select(events.c.type_name, events.c.timestamp, events.c.data).where(
+                events.c.sender_id == sender_id, events.c.id > after_event_id
+            )
+        )
+    )
+    pending = []
+    for event in new_events:
+        key = (event.type_name, event.timestamp, event.data)
+        if stored[key] > 0:
+            stored[key] -= 1
+        else:
+            pending.append(event)
     if pending:
         conn.execute(
             insert(events),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -275,6 +276,31 @@ def test_a_write_repeated_after_an_unacknowledged_commit_lands_once(
     asyncio.run(tracker_store.save(tracker))
     asyncio.run(tracker_store.save(retried))
     assert len(tracker_rows(tracker_url)) == len(stored) + 4
+
+
+def test_a_turn_another_server_stored_meanwhile_loses_neither_turn(
+    tracker_store: StrictSQLTrackerStore, tracker_url: str
+) -> None:
+    """Two servers holding the same window each append their own turn: both land. (The
+    retry check counted the rows after the window and skipped as many of the second
+    server's events, and its message was lost.)"""
+    clock = Clock()
+    asyncio.run(take_turn(tracker_store, turn_events(clock, 10)))
+    first = asyncio.run(tracker_store.retrieve(SENDER))
+    second = asyncio.run(tracker_store.retrieve(SENDER))
+    assert first is not None and second is not None
+    stored = tracker_rows(tracker_url)
+    mine, theirs = turn_events(clock, 11), turn_events(clock, 12)
+    for event in mine:
+        first.update(event)
+    for event in theirs:
+        second.update(event)
+    asyncio.run(tracker_store.save(first))
+    asyncio.run(tracker_store.save(second))
+    rows = tracker_rows(tracker_url)
+    assert len(rows) == len(stored) + len(mine) + len(theirs)
+    kept = {json.loads(data)["timestamp"] for _, data in rows}
+    assert {event.timestamp for event in [*mine, *theirs]} <= kept
 
 
 def snapshot_count(url: str) -> int:
