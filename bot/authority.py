@@ -272,9 +272,13 @@ _CAN_SIGN = re.compile(
     r"\bi (?:can|do|will|am able to|have (?:the )?(?:authority|power) to) (?:sign (?:it |this |that )?off|"
     r"approve (?:it|this|that)|sign (?:for )?(?:it|this|that)(?! off))\b(?! (?:up to|under|below|if|once|with))"
 )
+# "she has the final say", "the board gets the last word"
+_ANOTHERS_FINAL_SAY = (
+    r"\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b"
+)
 _FINAL_WORD_ELSEWHERE = re.compile(
     # "we decide together but let's do that later" puts the question off, not the decision
-    r"\bbut\b(?!\s+(?:let'?s|lets|can we|we can|maybe|later)\b)|\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b|"
+    rf"\bbut\b(?!\s+(?:let'?s|lets|can we|we can|maybe|later)\b)|{_ANOTHERS_FINAL_SAY}|"
     rf"\b(?:the|my|our) {_OTHER} (?:signs?|approves?|(?:has|needs) to (?:sign|approve))\b"
 )
 _WE_WITH_A_PEER = re.compile(
@@ -459,7 +463,7 @@ _FINAL_SAY_MINE = re.compile(
 )
 # Someone else with the last word: "...but the board signs it", "it needs Tom's sign-off".
 _ANOTHER_HAS_THE_LAST_WORD = re.compile(
-    rf"\b(?:he|she|they|the \w+|my \w+|our \w+) (?:has|have|gets?) (?:the )?(?:final|last)\b|"
+    rf"{_ANOTHERS_FINAL_SAY}|"
     rf"\b(?:the|my|our) {_OTHER} (?:signs?|approves?|decides?|(?:has|needs|will need) to (?:sign|approve))\b|"
     r"\b(?:needs?|get|getting|requires?) (?:\w+ )?(?:approval|sign[- ]?off|go[- ]ahead)\b"
 )

@@ -1666,7 +1666,7 @@ _UNITS_PAID_FOR = re.compile(
     r"[,;(-]|\band)\s+"
     r"(?:about|around|roughly|maybe|some|approx\w*\.?|~)?\s*~?(?P<n>\d+(?:[.,]\d+)?)\s*"
     r"(?:users?|seats?|people|persons|staff|employees|agents|licen[cs]es|members|logins|reps|"
-    r"branch(?:es)?|locations|sites|stores|shops|offices|clinics|outlets|venues|of us)\b",
+    r"(?P<place>branch(?:es)?|locations|sites|stores|shops|offices|clinics|outlets|venues)|of us)\b",
     re.I,
 )
 
@@ -1779,7 +1779,6 @@ def _share_of(share: re.Match[str]) -> float:
     return 1.0
 
 
-_PLACE_UNITS = re.compile(r"\b(?:branch|location|site|store|shop|office|clinic|outlet|venue)", re.I)
 _PER_PLACE = re.compile(
     r"(?:\b(?:per|each|every)|(?:\d\w*|hundred|thousand|grand|quid|dollars?|pounds?|euros?|"
     r"bucks|rupees?|rand)\s+a)\s+(?:practice|location|site|branch|store|shop|clinic|office|outlet|"
@@ -1819,7 +1818,7 @@ def read_budget(text: str, country: str | None = None) -> str | None:
         bands = {_budget_bucket(low * per_year), _budget_bucket(high * per_year)}
         return bands.pop() if len(bands) == 1 else None
     if _PER_PLACE.search(text) and not any(
-        _PLACE_UNITS.search(m.group(0)) for m in _UNITS_PAID_FOR.finditer(_spell_out_numbers(text))
+        m["place"] for m in _UNITS_PAID_FOR.finditer(_spell_out_numbers(text))
     ):
         # "three hundred pounds per practice per month": how many practices is for the
         # options to settle, not for a guess ("...we have 4 branches" says it).

@@ -742,10 +742,9 @@ def read_correction(text: str, *, at_summary: bool = False) -> Correction | None
             if other is not None and raw is not None and _approves(raw.split(",")[0]):
                 return Correction(_field_of(other.group("field").lower()))
             if _says_no_new_value(match.group("field"), raw, value):
-                number = _A_NUMBER.search(stripped[match.start() :])
-                if number is not None and _field_of(match.group("field").lower()) == "phone":
-                    # "The phone number is transposed at the end. It should read 617-555-0119."
-                    return Correction("phone", number.group(0))
+                elsewhere = _number_said_elsewhere(match.group("field"), stripped[match.start() :])
+                if elsewhere is not None:
+                    return elsewhere
                 continue
             said = match.group("field").lower()
             if said.startswith(("first", "last", "sur")) and value and len(value.split()) < 2:
@@ -753,22 +752,23 @@ def read_correction(text: str, *, at_summary: bool = False) -> Correction | None
             return Correction(_field_of(said), value)
     for clause in reversed(_CLAUSE_BREAK.split(stripped) if at_summary else []):
         stated = _STATED.fullmatch(clause.strip())
-        if (
-            stated is not None
-            and (value := _clean_value(stated.group("value"))) is not None
-            and _says_no_new_value(stated.group("field"), stated.group("value"), value)
-            and _field_of(stated.group("field").lower()) == "phone"
-            and (number := _A_NUMBER.search(stripped)) is not None
-        ):
-            return Correction("phone", number.group(0))
-        if (
-            stated is not None
-            and (value := _clean_value(stated.group("value"))) is not None
-            and not _says_no_new_value(stated.group("field"), stated.group("value"), value)
-        ):
+        if stated is None or (value := _clean_value(stated.group("value"))) is None:
+            continue
+        if not _says_no_new_value(stated.group("field"), stated.group("value"), value):
             # "We're an A/S, not an ApS. The company is Nordlys Bikes A/S."
             return Correction(_field_of(stated.group("field")), value)
+        if (elsewhere := _number_said_elsewhere(stated.group("field"), stripped)) is not None:
+            return elsewhere
     return None
+
+
+def _number_said_elsewhere(field_words: str, text: str) -> Correction | None:
+    """ "The phone number is transposed at the end. It should read 617-555-0119.": a phone
+    said to be wrong, with the number in another sentence of `text`."""
+    if _field_of(field_words.lower()) != "phone":
+        return None
+    number = _A_NUMBER.search(text)
+    return Correction("phone", number.group(0)) if number is not None else None
 
 
 def respelt_detail(text: str, shown: Mapping[LeadField, str]) -> Correction | None:
