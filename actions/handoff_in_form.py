@@ -37,8 +37,8 @@ NEED_CONTACT = "utter_handoff_need_contact"
 CANNOT_REACH = "utter_handoff_cannot_reach"
 REACH_YOU = "utter_handoff_reach_you"
 REACHABLE_BY: tuple[LeadField, ...] = ("email", "phone")
-# Asked on the way to a person after one way back is turned down: the team calling back
-# wants to know who they call and where they work; the role and the need are the call's.
+# Read from the request for a person itself: who they are and where they work
+# ("it's wade lindqvist now can i get a person").
 KEPT_ON_THE_WAY: tuple[LeadField, ...] = ("name", "company")
 # What the bot says when the details are asked for on the way to a person or to sales.
 ON_THE_WAY_TO_A_PERSON = (FIRST_TIME, "utter_handoff", "utter_sales_intro")
@@ -113,8 +113,8 @@ def turned_down_on_the_way_to_a_person(
 ) -> list[EventType] | None:
     """A person asked for, and a detail turned down with no way back given: not the end
     of the form ("no details needed") but the same steps as asking again for the person.
-    First the other way back is asked for (and then the company, not the role or the
-    need), then the caller is handed over to be
+    First the other way back is asked for (and then the questions left), then the caller
+    is handed over to be
     called back on the number they call from (a web chat visitor is answered in the
     chat; anyone else is told why nobody can get back). None when no person was asked
     for (in this message, when `asked_now`), or there is a way back."""
@@ -133,13 +133,11 @@ def turned_down_on_the_way_to_a_person(
     skipped = [*list_slot(tracker, SKIPPED), declined]
     left = [f for f in REACHABLE_BY if f not in skipped and not tracker.get_slot(SLOT_OF[f])]
     if left and not any(said_in_session(tracker, r) for r in (NEED_CONTACT, REACH_YOU)):
+        # The other way back, then the questions left as usual: the team calling back
+        # wants the role and the need too, and asking for a person again ends the form
+        # once there is a way back.
         dispatcher.utter_message(response=REACH_YOU)
-        others = [
-            f
-            for f in LEAD_FIELDS
-            if f not in (*REACHABLE_BY, *KEPT_ON_THE_WAY) and f not in skipped
-        ]
-        return [SlotSet(SKIPPED, [*skipped, *others]), SlotSet(REQUESTED_SLOT, SLOT_OF[left[0]])]
+        return [SlotSet(SKIPPED, skipped), SlotSet(REQUESTED_SLOT, SLOT_OF[left[0]])]
     # The form ends as when every question is done (the company too, when it was kept for
     # after the way back); the handoff comes next, not the summary.
     unasked = [f for f in LEAD_FIELDS if f not in skipped and not tracker.get_slot(SLOT_OF[f])]

@@ -63,6 +63,8 @@ _DECIDE_VERB = (
     r"holds? the purse|signs? the (?:checks|cheques)|(?:gets?|has) the final say|"
     r"(?:is|'s) the decision[- ]?maker|will decide|would decide|decide|"
     r"handles? (?:that|it|this|purchasing|buying|the buying)|pays|vote|votes|"
+    # "our MD gives the final approval on anything we pay for"
+    r"gives? (?:the |his |her |their )?(?:final )?(?:approval|sign[- ]?off|go[- ]ahead|green light)|"
     r"(?:owns?|holds?|controls?) the (?:budget|purse strings)|"
     # "the MD will want to nod it through before anything's signed"
     r"(?:will|would|'ll|'d) (?:want|need|have) to (?:nod|wave|sign|approve|okay|ok|rubber[- ]stamp)\w*"
@@ -162,6 +164,9 @@ _ONLY_GATHERING = re.compile(
     r"exploring|explore|gathering|(?:collect|gather)(?:ing|s)? (?:some |the )?(?:options|info\w*|quot(?:es|ations?))|"
     # "I am only arranging the demo for them", "i just put the paperwork together"
     r"(?:just|only) (?:arrang|organi[sz]|book|sett?)\w* (?:up )?(?:the |a )?(?:demo|meeting|call)|"
+    # "I just write up the options", "I only report back"
+    r"(?:just|only) (?:write|writing) up (?:the |some )?(?:options|report|notes|findings)|"
+    r"(?:just|only) report(?:ing)? back|"
     r"(?:just|only) (?:put|putting|do|doing|handl\w*|sort\w*|fill\w*) (?:together )?(?:the |all the )?"
     r"(?:paperwork|admin|forms)|"
     r"comparing|scoping|scouting|investigating|fact[- ]finding|window[- ]shopping|"
@@ -457,6 +462,9 @@ _DECIDES_ALONE = re.compile(
 # owners, but it's my signature": the last word is the person's, whoever else is heard.
 _FINAL_SAY_MINE = re.compile(
     r"\bi (?:make|have|get|take|hold)(?: got)? the (?:final|last) (?:decision|say|call|word)\b|"
+    # "well i'd decide but my daughter would have a say": heard, not deciding
+    r"^\W*(?:(?:well|so|yes|yeah|oh|um|uh)\W+)*i(?:'d| would|'ll| will)? decide\W+but\b"
+    r"(?=[^.;!?]*\b(?:have|get|has|gets) (?:a|some|her|his|their) (?:say|input)\b)|"
     r"\b(?:it'?s|it is|that'?s|that is) (?:ultimately |really |still |always )?my "
     r"(?:decision|call|signature)\b|\bi(?:'m| am) the one (?:who|that)?(?:'ll| will| would|'d| is going to|"
     r" gets? to)?\s*(?:be\s+)?(?:decid|approv|sign|choos|pick)\w*"

@@ -681,7 +681,7 @@ _NO_EMAIL = re.compile(
 # "I don't want to give my details", "only wanted to ask something".
 _NO_DETAILS_AT_ALL = re.compile(
     r"\b(?:(?:just|only)\s+(?:(?:the|have|got|had|a|some|a few|few|couple of|a couple of|"
-    r"quick|general)\s+)*questions?|"
+    r"quick|general)\s+)*(?:questions?|q'?s)|"
     r"(?:just|only)\s+(?:want(?:ed)?|wanna|need(?:ed)?|wish(?:ed)?|like[ds]?|trying|here)\s+"
     r"(?:to\s+)?(?:ask|know|find out|understand|check|see|learn|have a look|look)|"
     # "first clear my doubts", "answer my questions first"
@@ -699,7 +699,8 @@ _NO_DETAILS_AT_ALL = re.compile(
     # "just the info please", "information only", "I'm only here for information",
     # "just calling for information", "not giving my details", "anonymous please"
     r"(?:just|only|simply|merely)\s+(?:(?:here|calling|phoning|ringing|writing|looking|after|"
-    r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general)\s+)*"
+    r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general|a few|"
+    r"a couple of|few)\s+)*"
     r"(?:info\w*|answers)\b|"
     r"(?:info\w*|answers?|questions?)\s+only\b(?=\s*(?:[.!,;]|please|thanks|thank you|for now|$))|"
     # Tagalog "questions lang" (only questions), "info lang muna"
@@ -731,7 +732,7 @@ _NO_DETAILS_AT_ALL = re.compile(
 
 _WANTS_FOLLOW_UP = re.compile(
     r"\b(?:demo|book|booking|meeting|call me|contact me|email me|reach me|trial|quote|"
-    r"sign (?:me )?up|talk to (?:someone|sales|a person))\b",
+    r"(?<!not ready to )(?<!not looking to )sign (?:me )?up|talk to (?:someone|sales|a person))\b",
     re.IGNORECASE,
 )
 
@@ -740,6 +741,8 @@ _WANTS_FOLLOW_UP = re.compile(
 # ("Not now" alone may turn down only the question asked; see `declines`.)
 _LEAVES_FOR_NOW = re.compile(
     r"\b(?:gotta go|got to go|have to go|need to go|must go|i'?m off now|"
+    # "All good, that's all I needed": done here, with or without details given
+    r"that(?:'?s| is) (?:all|everything) i (?:needed|wanted)(?: to know)?|"
     # "catch you later", "gotta run", "meeting starting", "let me think about it first",
     # "I'll discuss it with my team and get back to you", "changed my mind"
     r"catch (?:you|ya|u) later|ttyl|talk (?:to you |to ya )?later|speak (?:to you )?(?:later|soon)|"

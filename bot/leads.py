@@ -492,6 +492,9 @@ _NOT_NAME_WORDS = word_set(
     everywhere somewhere nowhere goodness gosh golly blimey crikey jeez geez yikes whoa wow
     heavens look listen some many most few several each every both either neither plenty lots
     because since cos coz cause muna naman
+    that's thats what's there's here's who's you're we're they're i'll i'd i've you'll
+    we'll can't won't don't doesn't isn't wasn't helpful useful roughly approximately
+    aiyo aiyoh aiya aiyah alamak walao lah leh lor
     """
 )
 # Everyday words that are also surnames ("Dana Price", "Gone Person"): not a name only
@@ -547,6 +550,22 @@ def _check_name(value: str, *, answered: bool = False) -> None:
         raise ValueError("not_a_name")  # "right then", "of course", "fair enough"
     if is_greeting(value) or is_job_title(value) or is_tool_or_network(value):
         raise ValueError("not_a_name")
+    if len(words) == 1 and lowered[0] in _DEMONYMS:
+        raise ValueError("not_a_name")  # "Sorry, I'm Welsh, I say hello in two languages"
+
+
+# Where someone is from, said as "I'm ...": alone, never a name ("Jane English" still is).
+_DEMONYMS = word_set(
+    """
+    welsh scottish scots irish english british american canadian australian aussie kiwi
+    indian pakistani bangladeshi nigerian kenyan ghanaian south african german french
+    spanish italian portuguese dutch belgian swiss austrian polish swedish danish
+    norwegian finnish greek turkish brazilian mexican argentinian chilean colombian
+    peruvian filipino filipina malaysian singaporean chinese japanese korean vietnamese
+    thai indonesian egyptian moroccan lebanese emirati saudi israeli russian ukrainian
+    romanian hungarian czech jamaican
+    """
+)
 
 
 # Words that together only acknowledge the question: "right then", "of course", "go on".
@@ -2460,14 +2479,55 @@ def _without_spoken_email(text: str) -> str:
 def phone_regions(default: str, email: str | None, caller: str | None = None) -> tuple[str, ...]:
     """Where to read a number given without +country: the caller's own country first (a
     caller from +44 who says "oh seven nine one one..." means a UK mobile), then the
-    default, then the email's country.
+    email's country, then the default (an address in a vanity domain such as .io or .co
+    says nothing of a country, so it comes after the default).
 
-    "07911 123456" from someone at brightpath.co.uk is a UK mobile, whatever the default.
+    "07911 123456" from someone at brightpath.co.uk is a UK mobile, whatever the default,
+    and "(306) 555-0192" from someone at petersenhardware.ca is Canadian.
     """
     tld = (email or "").rsplit(".", 1)[-1].upper() if email and "@" in email else ""
-    hints = (dialling_region(caller), default, "GB" if tld == "UK" else tld)
+    country = "GB" if tld == "UK" else tld
+    if country in _VANITY_DOMAINS:
+        hints = (dialling_region(caller), default, country)
+    else:
+        hints = (dialling_region(caller), country, default)
     regions = [hint for hint in hints if hint in phonenumbers.SUPPORTED_REGIONS]
     return tuple(dict.fromkeys(regions)) or (default,)
+
+
+# Country domains used for their letters, not their country: "startup.io", "studio.tv".
+_VANITY_DOMAINS = frozenset(
+    [
+        "IO",
+        "AI",
+        "CO",
+        "ME",
+        "TV",
+        "LY",
+        "FM",
+        "GG",
+        "AM",
+        "CC",
+        "WS",
+        "TO",
+        "SH",
+        "AC",
+        "AG",
+        "BZ",
+        "VC",
+        "LA",
+        "NU",
+        "MD",
+        "GD",
+        "SO",
+        "ST",
+        "IM",
+        "TK",
+        "ML",
+        "GA",
+        "CF",
+    ]
+)
 
 
 _DIGIT_WORDS = {
@@ -2857,7 +2917,8 @@ def read_message(
         rest = ", ".join(c.strip() for c in kept)
         lead_in = _LEAD_INS.get(requested)
         said_outright = (lead_in is not None and lead_in.match(rest)) or (
-            requested == "name" and name_problem(rest, banned) is None
+            # "Aiyo, no need my name yet lah": a name turned down leaves no name behind
+            requested == "name" and not reading.declined and name_problem(rest, banned) is None
         )
         if rest and rest != text and said_outright and requested != "need":
             return read_message(
@@ -2997,7 +3058,10 @@ def _answer_name(
         # The words did not read as a name; one spaCy found inside them still may be.
         for person in persons:
             if person in _restore(answer) and name_problem(person, excluded) is None:
-                name, problem = clean_free_text("name", person), None
+                try:
+                    name, problem = clean_free_text("name", person), None
+                except ValueError:
+                    continue  # "Nah, I'll keep that to myself": spaCy's PERSON is no name
                 break
     if name is None:
         if not reading.declined:

@@ -28,7 +28,7 @@ from bot.dated_timeline import (
     years_in_figures,
 )
 from bot.errors import ParleyError
-from bot.interruptions import is_question, without_particles
+from bot.interruptions import is_question, leaves_for_now, without_particles
 from bot.phone_places import in_the_south
 from bot.repair import asks_to_hear_it_again
 from bot.types import QUALIFICATION_VALUES
@@ -1177,6 +1177,22 @@ _SIZE_EDGES = (50.0, 200.0, 1000.0)
 
 
 # The count said as today's, after counts of before: "then 10, then 20... right now we're 35".
+# "if you include our agents we're about 150", "counting the drivers it's 60": a total.
+_INCLUDING_THEM_WE_ARE = re.compile(
+    r"\b(?:if (?:you|we) (?:include|count|add)|(?:including|counting|with|adding) (?:the |our |all )?"
+    r"(?:\w+ ){0,3}?(?:agents|drivers|contractors|freelancers|part[- ]?timers|casuals|temps|"
+    r"clerks|assistants|admin|support staff|office staff))\b[^.;!?\d]*?"
+    r"\b(?:we'?re|we are|it'?s|it is|that'?s|that is|there are|there'?s|you get|you'?d get)\s+"
+    r"(?:about |around |roughly |nearly |almost |close to |more like |over |some )?(?=\d)",
+    re.I,
+)
+# "roughly double that", "twice as many": the count before, multiplied.
+_TIMES_THAT = re.compile(
+    r"\b(?P<times>double|twice|triple|three times)\s+(?:that|as many|the number|it)\b", re.I
+)
+_TIMES = {"double": 2.0, "twice": 2.0, "triple": 3.0, "three times": 3.0}
+
+
 _COUNT_NOW = re.compile(
     r"\b(?:right now|currently|at the moment|today|these days|nowadays|now)\s*,?\s*"
     r"(?:we'?re|we are|there are|there'?s|we have|we'?ve got|it'?s)\s+"
@@ -1282,10 +1298,28 @@ def read_company_size(text: str) -> str | None:
         return _size_bucket(_parse_number(total_first["n"]))
     now = _COUNT_NOW.search(said)
     if now is not None:
-        # "when I started it was me, then 10, then 20... right now we're 35": today's size.
+        # "when I started it was me, then 10, then 20... right now we're 35": today's size,
+        # read as a whole ("Now there's nine physios, four instructors and two on the
+        # front desk" adds up).
+        today = read_company_size(said[now.end() :])
+        if today is not None:
+            return today
         today_counts = _head_counts(_amounts(said[now.end() :]), cued_only=False)
         if today_counts:
             return _band(today_counts, _size_bucket)
+    if (with_them := _INCLUDING_THEM_WE_ARE.search(said)) is not None:
+        # "Full-time staff is around 90, but if you include our agents we're about 150":
+        # the second count has the first in it; which of the two is a guess when their
+        # bands differ.
+        before = _head_counts(_amounts(said[: with_them.start()]), cued_only=False)
+        after = _head_counts(_amounts(said[with_them.end() :]), cued_only=False)
+        if before and after:
+            return _band([before[0], after[0]], _size_bucket)
+    if (times := _TIMES_THAT.search(said)) is not None:
+        # "We're eight lawyers; with clerks and assistants it's roughly double that"
+        counted = _head_counts(_amounts(said[: times.start()]), cued_only=False)
+        if len(counted) == 1:
+            return _size_bucket(counted[0] * _TIMES[times["times"].lower()])
     total = _TOTAL.search(said) or _ROUGH_TOTAL_AFTER_PARTS.search(said)
     if total is not None:
         summed = _total_over_the_parts(said, said[total.end() :], total.start(), strictly=False)
@@ -1398,8 +1432,18 @@ _PART_COUNTED = re.compile(
 )
 
 
+# The same, further from the count: "12 people in the office, including two assistants".
+_PART_COUNTED_FURTHER = re.compile(
+    r"(?P<whole>\d+(?:[.,]\d+)?)(?:\s+(?:people|persons|staff|employees|of us|workers)\b)?"
+    r"[^.;!?\d]{0,30}?(?P<cut>[\s,(]+(?:including|incl\.?|counting|of (?:which|whom))\s+"
+    r"(?:about|around|roughly|some|maybe|like)?\s*"
+    r"(?P<part>\d+(?:[.,]\d+)?)(?!\s+(?:more|others?|extra)\b)(?:\s+[^\W\d_]+){0,2})",
+    re.I,
+)
+
+
 def _without_a_part_counted(said: str) -> str:
-    found = _PART_COUNTED.search(said)
+    found = _PART_COUNTED.search(said) or _PART_COUNTED_FURTHER.search(said)
     if found is None or _parse_number(found["part"]) >= _parse_number(found["whole"]):
         return said  # "3 partners with 20 staff" adds people
     return said[: found.start("cut")] + said[found.end("cut") :]
@@ -1453,6 +1497,7 @@ _PLACES = (
     r"hotels?|schools?|departments?|teams?|cafes?|caf\u00e9s?|salons?|gyms?|studios?|practices?|"
     r"warehouses?|factories|factory|plants?|franchises?|venues?|bars?|pubs?|depots?|"
     r"dealerships?|pharmacies|pharmacy|surgeries|branches|farms?|kitchens?|crews?|vans?|trucks?|"
+    r"cent(?:re|er)s?|campus(?:es)?|labs?|laboratories|workshops?|yards?|"
     r"lorries|lorry|utes?|shifts?|boats?)"
 )
 _EACH = r"(?:each|apiece|a piece|in each|at each|per (?:\w+ )?" + _PLACES + r"|in every one)"
@@ -1462,6 +1507,13 @@ _IN_EACH = (
         rf"(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b[^.;?\d]*?(?P<each>\d+(?:[.,]\d+)?)"
         rf"(?:\s*(?:or|to|-|–)\s*(?P<each2>\d+))?"
         rf"[^.;?\d]*?\b{_EACH}\b",
+        re.I,
+    ),
+    # "4 centres in Pune, each centre has 25-30 faculty and staff"
+    re.compile(
+        rf"(?P<places>\d+)\s+(?:\w+\s+)?{_PLACES}\b[^.;?\d]*?\b(?:each|every)\s+(?:one|\w+)\s+"
+        rf"(?:has|have|with|employs|is|of)\s+(?:about |around |roughly |maybe |like )?"
+        rf"(?P<each>\d+(?:[.,]\d+)?)(?:\s*(?:or|to|-|–)\s*(?P<each2>\d+))?",
         re.I,
     ),
     # "about 12 in each of our 8 shops", "20 staff per clinic, and we have 4 clinics"
@@ -1966,8 +2018,8 @@ def _read_authority(text: str, intent: str | None) -> str | None:
             return value
     # The question is "will you be the one deciding?": a bare yes answers it. A bare no
     # leaves two answers open (they have a say, or only look into it): asked, not guessed.
-    if intent == "affirm" and not _HALF_YES.search(text):
-        return "decides"
+    if intent == "affirm" and not _HALF_YES.search(text) and not leaves_for_now(text):
+        return "decides"  # (not "All good, that's all I needed": done, not deciding)
     return None
 
 
@@ -2119,6 +2171,30 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     text = _TURN_OF_THE_YEAR.sub("by the new year", text)
     # "before next year": before the new year comes, not some time in it
     text = _BEFORE_NEXT_YEAR.sub(r"\1 the new year", text)
+    # "before the high season, and that starts right after new year": before the date
+    text = _BEFORE_AN_EVENT_DATED.sub("before ", text)
+    if (away := _SO_FAR_AWAY.search(text)) is not None:
+        # "...before then, which I realise is only a few weeks away": how far off it is
+        target = read_timeline(f"in {away['span']}", today, country)
+        if target is not None:
+            return target
+    if _SOMETIME_IN_THE_NEW_YEAR.search(text) is not None and not re.search(
+        r"\d|\b(?:early|first|start|beginning|january|jan)\b", text, re.I
+    ):
+        # "sometime in the new year i suppose": January or any month after it; asked with
+        # the options rather than guessed
+        return None
+    not_before = _NOT_BEFORE_THEN.search(text)
+    if not_before is not None:
+        # "Sometime next year. The committee doesn't meet until March, so it couldn't be
+        # before then.": the date is the earliest; the answer is no sooner than it.
+        sentences = _SENTENCES.split(text)
+        held = [s for s in sentences if _NOT_BEFORE_THEN.search(s)]
+        rest = " ".join(s for s in sentences if not _NOT_BEFORE_THEN.search(s))
+        earliest = read_timeline(_NOT_BEFORE_THEN.sub(" ", " ".join(held)), today, country)
+        stated = read_timeline(rest, today, country) if rest.strip() else None
+        if earliest is not None and stated is not None:
+            return max(earliest, stated, key=_TIMELINES.index)
     by_then = _BY_THEN.search(text)
     if by_then is not None and by_then.start() > 0:
         # "Applications open in May, so it has to be running by then. I'd rather not rush
@@ -2223,6 +2299,28 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     if year is not None:
         return "later"  # "not this year"
     return None
+
+
+_BEFORE_AN_EVENT_DATED = re.compile(
+    r"\bbefore (?:the |our |my )?(?:[a-z]+ ){1,3}?(?:season|rush|period|launch|opening|event)\s*,?\s*"
+    r"(?:and |which |that |it )+(?:that |it |one )?(?:'s |is |starts |begins |opens |kicks off |"
+    r"comes |hits )(?:right |just |straight )?(?:after |at |on |in |around )?",
+    re.I,
+)
+_SO_FAR_AWAY = re.compile(
+    r"\b(?:which|that|it)(?: i (?:realise|realize|know|guess))?(?:'s| is)\s+(?:only |just |about |"
+    r"roughly )?(?P<span>(?:a few|a couple of|a|one|two|three|four|five|six|\d+) "
+    r"(?:days?|weeks?|months?))\s+away\b",
+    re.I,
+)
+_SOMETIME_IN_THE_NEW_YEAR = re.compile(
+    r"\b(?:sometime|some time|at some point|some point)\s+(?:in\s+)?(?:the\s+)?new year\b", re.I
+)
+_NOT_BEFORE_THEN = re.compile(
+    r"\b(?:could(?:n'?t| not)|can'?t|cannot|won'?t|will not|wouldn'?t|would not)\s+(?:be|happen|"
+    r"start)\s+before\s+then\b",
+    re.I,
+)
 
 
 _IN_PLACE = re.compile(
@@ -2472,7 +2570,7 @@ _PLAINLY_TAKEN_BACK = re.compile(
     r"hang on|hold on)\b.*",
     re.I | re.S,
 )
-_FIGURE_BEFORE = re.compile(r"\d[^\W\d_]*(?:\s+[^\W\d_]+){0,2}[\s,.!]*$")
+_FIGURE_BEFORE = re.compile(r"\d[^\W\d_]*(?:\s+[^\W\d_]+){0,3}[\s,.!]*$")
 _FIGURE_AFTER = re.compile(
     r"^(?:(?:more like|closer to|about|around|like|roughly|maybe|it'?s|its|make it)\s+)*\d",
     re.I,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.interruptions import is_question
+from bot.typos import with_chat_words
 
 # Tools and channels people ask Parley to work with: naming one in a question asks about
 # integrations ("so does it do whatsapp", "depends if it plugs into hubs pot").
@@ -88,7 +89,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:data|info|information|details) (?:safe|secure|protected)|data protection|data|"
         r"(?:sell|sold|selling|share|shared|sharing|pass(?:ed)? on|passed along|hand(?:ed)? over)\b"
         r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
-        r"spam\w*|end up|ends up|"
+        r"spam\w*|end up|ends up|(?:mailing|marketing|e-?mail|spam|call) lists?|"
+        # "do you use the conversations to train any AI models?"
+        r"(?:use|using|uses) (?:the |our |my |these |this |your |people'?s )?(?:conversations?|chats?|"
+        r"messages?|data|info\w*) (?:to train|for training)|"
         # "not be shared with other companies, right?", "you will not be selling them", "is this
         # call recorded", "who will be seeing it", "used to train some AI model"
         r"(?:shared|sharing|share|sold|selling|sell|given|passed|handed)\b(?:\s+\w+){0,2}?\s+(?:with|to)\s+"
@@ -127,6 +131,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:this|that|it))|what'?s next|what is next|what are the next steps|what(?:'s| is) the "
         r"next step|then what|what now|(?:the|your) process|do i (?:just )?wait|"
         # "what actually happens at one of these demo things", "what happens on the call"
+        # "What will the demo cover, and how long does it take?"
+        r"what (?:will|would|does|do|is) (?:the|a|your) (?:demo|call|meeting|session)s? (?:cover|"
+        r"involve|include|look like|be about)|"
         r"what (?:actually |exactly |really )?happens (?:at|in|on|during) (?:the|a|an|one of "
         r"(?:these|those|your)|your|this|that) (?:\w+ ){0,2}?(?:demo|call|meeting|session)s?|"
         r"(?:(?:will|does|would|is|do) (?:someone|somebody|anyone|a (?:person|human|rep|salesperson|"
@@ -228,6 +235,7 @@ _WONDERS = re.compile(
     re.I,
 )
 _COST_ASKED = re.compile(r"\b(?:run|runs|cost|costs|price|how much)\b", re.I)
+_KEPT_OR_DELETED = re.compile(r"\b(?:kept|keep|stored|store|held|hold|delet\w*|backups?)\b", re.I)
 _TRAINING = re.compile(r"\btrain\w*|\bchat ?gpt\b", re.I)
 _CONNECTING = re.compile(
     r"\b(?:works?|working) (?:on|with|in)\b|\bconnect|\bintegrat|\bplugs?\b|"
@@ -266,6 +274,7 @@ _ASKS_IN_A_CLAUSE = re.compile(
 
 def question_sentences(text: str) -> list[str]:
     """The sentences (and joined questions) of `text` that ask something."""
+    text = with_chat_words(text)  # "wat dose it acshully do", "and wats the pryce"
     parts = [p.strip() for s in _SENTENCE.findall(text) for p in _AND_ASKS.split(s)]
     return [p for p in parts if p and _asks(p)]
 
@@ -295,6 +304,8 @@ def asked_topics(text: str) -> list[str]:
             named = ["pricing"]  # "what's this gonna run me a month?"
         if set(named) == {"data_use", "bot"} and _TRAINING.search(sentence):
             named = ["data_use"]  # "is data from this chat used to train some AI model?"
+        if set(named) == {"data_use", "integrations"} and _KEPT_OR_DELETED.search(sentence):
+            named = ["data_use"]  # "will anything be kept after you delete it, like in a CRM?"
         if "why_needed" in named:
             # "why should I tell a bot my budget": the reason for the detail is asked, the
             # bot or the spam only mentioned.

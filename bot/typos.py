@@ -36,6 +36,9 @@ _CHAT_WORDS = {
     "real": r"reel|reall",
     "either": r"ether|eather|eiter",
     "please": r"pleez|pleas|plez",
+    "actually": r"acshully|akshully|actully|acually|acutally",
+    "price": r"pryce|prise",
+    "what's": r"wats",
     "asking": r"askin|askng",
     "thanks": r"thanx|thnx|thanxs|tnx|thanku|thankyou|thx|thks|thnks|tq|tqvm|tysm|tyvm",
 }

@@ -501,7 +501,7 @@ _WRONG = (
 )
 _OWNER = r"(?:my|the|your|that|this)(?: (?:bit|part|line) about)?"
 _VALUE_AFTER = (
-    r"(?:\s*(?:[,;:.\-\u2013]|\band\b)\s*|\s+)(?:(?:it|that)(?:'s|\s+is|\s+should be|\s+should read|\s+needs to be)\s+"
+    r"(?:\s*(?:[,;:.!\-\u2013]|\band\b)\s*|\s+)(?:(?:it|that)(?:'s|\s+is|\s+should be|\s+should read|\s+needs to be)\s+"
     r"|should be\s+|it is actually\s+|actually\s+|use\s+|i meant\s+|correct one is\s+)"
     r"(?P<value>\S.*)$"
 )
@@ -509,7 +509,8 @@ _CORRECTIONS = (
     # "the email is wrong(, it's ...)", "my company name is incorrect"
     re.compile(
         rf"(?:\b{_OWNER} |^)"
-        rf"{_FIELD}(?: you have| you've got| you got| shown| listed)?(?:\s+(?:is|was|looks)|'s)\s+{_WRONG}\b(?:{_VALUE_AFTER})?",
+        # ("the phone number wrong, should be 9734 2281": said without the "is")
+        rf"{_FIELD}(?: you have| you've got| you got| shown| listed)?(?:\s+(?:is|was|looks)|'s)?\s+{_WRONG}\b(?:{_VALUE_AFTER})?",
         re.I,
     ),
     # "oh, typo in my name, it's Sofia Marchetti"
@@ -535,6 +536,12 @@ _CORRECTIONS = (
     # "you've got my phone number wrong", "you spelled my name wrong"
     re.compile(
         rf"\byou(?:'ve| have)? (?:got|spelt|spelled|typed|written|put|taken down) (?:my|the) {_FIELD} (?:wrong|incorrectly|down wrong)\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
+    # "Sorry, I've spelt my own name wrong! It's McAllister, two l's. Fiona McAllister."
+    re.compile(
+        rf"\bi(?:'ve| have)? (?:got|spelt|spelled|typed|written|put|given you|gave you) my (?:own )?"
+        rf"{_FIELD} (?:wrong|incorrectly|down wrong)\b(?:{_VALUE_AFTER})?",
         re.I,
     ),
     # "wrong email", "incorrect phone number(, it's ...)"
@@ -670,6 +677,8 @@ _NUMBER_SAID = re.compile(
 
 # "Nook Studio, no 's' at the end - Nook Studio Pte Ltd": the value said again in full.
 _IN_FULL_AFTER_A_NOTE = re.compile(
+    # "McAllister, two l's. Fiona McAllister."
+    r"(?:,\s*|\s+)(?:two|double|one|single)\s+['\"]?\w['\"]?(?:'?s)?\.\s+(?=[A-Z])(?P<said>\S.*)$|"
     r"(?:,\s*|\s+)(?:with|without|no)\s+(?:an?\s+|the\s+)?['\"]?\w['\"]?(?:[^-–—]*?\s[-–—:]\s+|"
     # "Santos with an S. Beatriz Santos."
     r"(?:\s+(?:at the end|at the start|on the end|in the middle))?\.\s+(?=[A-Z]))"
@@ -690,7 +699,7 @@ def _clean_value(value: str | None) -> str | None:
     value = _REST_IS_FINE.sub("", value)
     restated = _IN_FULL_AFTER_A_NOTE.search(value)
     if restated is not None:
-        value = restated.group("value")
+        value = restated.group("said") or restated.group("value")
     later = _SO_THEN.search(value)
     if later is not None:
         value = later.group("value")
