@@ -745,3 +745,20 @@ def test_an_address_given_with_a_grumble_about_email_is_no_refusal() -> None:
     said = "i don't use email much it's sorensen outfitters at gmail dot com i guess"
     assert not declines(said, "email")
     assert declines("I don't really do email, just call me back", "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, I'm only after a few answers today.",
+        "Hey, just a few quick Qs, not ready to sign up to anything yet.",
+        "I only have a couple of questions before I give you anything, if that's ok.",
+    ],
+)
+def test_ninth_round_no_details(text: str) -> None:
+    assert wants_no_details(text)
+
+
+def test_thats_all_i_needed_is_leaving() -> None:
+    assert leaves_for_now("All good, that's all I needed")
+    assert not wants_no_details("sign me up please, that's the plan")

@@ -1868,3 +1868,50 @@ def test_a_surname_named_as_such_after_the_given_name() -> None:
 def test_skipping_in_tagalog_or_leaving_gives_no_name_or_company(said: str) -> None:
     for field in ("name", "company"):
         assert field not in read_message(said, region="PH", requested=field).values
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Nah, I'll keep that to myself for now",
+        "Cheers, that's helpful",
+        "Aiyo, no need my name yet lah, just asking first",
+        "And what sort of money are we talking? Roughly, I mean.",
+        "I'm Welsh",
+    ],
+)
+def test_no_name_in_words_that_are_no_name(said: str) -> None:
+    reading = read_message(said, region="US", requested="name", persons=["Nah", "Aiyo"])
+    assert "name" not in reading.values
+
+
+def test_a_surname_that_is_a_nationality_is_still_a_name() -> None:
+    assert read_message("Jane English", region="US", requested="name").values["name"] == (
+        "Jane English"
+    )
+
+
+@pytest.mark.parametrize(
+    ("requested", "said"),
+    [
+        ("role", "Sorry, I'm only after a few answers today."),
+        ("need", "Sorry, I'm only after a few answers today."),
+    ],
+)
+def test_wanting_only_answers_fills_no_free_text_field(requested: LeadField, said: str) -> None:
+    reading = read_message(said, region="US", requested=requested)
+    assert reading.values == {} and reading.declined
+
+
+def test_a_number_is_read_in_the_emails_country_before_the_default() -> None:
+    reading = read_message(
+        "(306) 555-0192", region="GB", requested="phone", email_hint="doug@petersenhardware.ca"
+    )
+    assert reading.values["phone"] == "+13065550192"
+
+
+def test_a_vanity_domain_says_nothing_of_the_country() -> None:
+    from bot.leads import phone_regions
+
+    assert phone_regions("US", "a@studio.io") == ("US", "IO")
+    assert phone_regions("GB", "doug@petersenhardware.ca") == ("CA", "GB")

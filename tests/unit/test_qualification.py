@@ -2606,3 +2606,82 @@ def test_those_who_decide_counted_are_no_company_size() -> None:
         read_volunteered("the three partners who run it decide, we are 40 staff")["company_size"]
         == "11-50"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        (
+            "company_size",
+            "when I started it was just me and one treatment room! Now there's nine physios, "
+            "four Pilates instructors and two on the front desk",
+            "11-50",
+        ),
+        (
+            "company_size",
+            "We have 4 centres in Pune, each centre has 25-30 faculty and staff, then head office",
+            "51-200",
+        ),
+        ("company_size", "We're eight lawyers; with clerks it's roughly double that.", "11-50"),
+        (
+            "company_size",
+            "Full-time staff is around 90, but if you include our agents in Abuja we're about 150",
+            "51-200",
+        ),
+        ("company_size", "Staff is around 40, but if you include our drivers it's 60", None),
+        (
+            "company_size",
+            "We are 12 people in the office, including two article assistants",
+            "11-50",
+        ),
+        ("company_size", "We're 12 in the office, including two assistants", "11-50"),
+        (
+            "timeline",
+            "we want it before the high season and that starts right after new year",
+            "now",
+        ),
+        (
+            "timeline",
+            "Bookings start coming in on New Year's Day, so I'd want it working before then, "
+            "which I realise is only a few weeks away",
+            "now",
+        ),
+        (
+            "timeline",
+            "Sometime next year, I'd think. The committee doesn't meet again until March, so it "
+            "couldn't be before then.",
+            "year",
+        ),
+        ("timeline", "sometime in the new year i suppose", None),
+        (
+            "budget",
+            "We thought around 1,000 euros per month... no, wait, let me say it correctly, "
+            "12,000 euros for the year, it is the same, yes? Around that",
+            "10k_50k",
+        ),
+        (
+            "authority",
+            "Our MD, Dr. Bassey, gives the final approval on anything we pay for. But he asked me "
+            "to choose, and he normally goes with my recommendation",
+            "influences",
+        ),
+        (
+            "authority",
+            "Oh, I don't decide anything, I just write up the options. My boss and my uncle will "
+            "make the decision",
+            "researching",
+        ),
+        (
+            "authority",
+            "well i'd decide but my daughter would have a say she's taking over the business",
+            "decides",
+        ),
+    ],
+)
+def test_ninth_round_answers(field: str, said: str, value: str | None) -> None:
+    assert read_answer(field, said, None, "GB", today=date(2026, 12, 7)).value == value
+
+
+def test_all_good_said_to_leave_is_no_yes_to_deciding() -> None:
+    assert read_answer("authority", "All good, that's all I needed", "affirm").value is None
+    assert read_answer("authority", "yes, all good", "affirm").value == "decides"

@@ -186,3 +186,21 @@ def test_seventh_round_questions(text: str, topic: str) -> None:
 )
 def test_what_it_does_with_a_word_of_another_topic_is_not_that_topic(text: str) -> None:
     assert asked_topics(text) == [] or "pricing" not in asked_topics(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("wat dose it acshully do", "what_it_does"),
+        ("and wats the pryce", "pricing"),
+        (
+            "Do you use the conversations to train any AI models? Our legal team will ask.",
+            "data_use",
+        ),
+        ("Will anything be kept after you delete it, like in backups or a CRM?", "data_use"),
+        ("This isn't going to get me put on one of those mailing lists, is it?", "data_use"),
+        ("What will the demo cover?", "next_steps"),
+    ],
+)
+def test_ninth_round_questions(text: str, topic: str) -> None:
+    assert asked_topics(text) == [topic]

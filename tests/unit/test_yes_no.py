@@ -642,3 +642,19 @@ def test_a_number_given_in_the_next_sentence_corrects_the_phone() -> None:
     said = "The phone number is transposed at the end. It should read 617-555-0119."
     assert read_correction(said, at_summary=True) == Correction("phone", "617-555-0119")
     assert read_correction("That number is a landline", at_summary=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("the phone number wrong, should be 9734 2281", "phone", "9734 2281"),
+        (
+            "Sorry, I've spelt my own name wrong! It's McAllister, two l's. Fiona McAllister.",
+            "name",
+            "Fiona McAllister",
+        ),
+        ("the email is wrong! it's a@b.com", "email", "a@b.com"),
+    ],
+)
+def test_ninth_round_corrections(text: str, field: LeadField, value: str) -> None:
+    assert read_correction(text, at_summary=True) == Correction(field, value)
