@@ -104,6 +104,23 @@ class ConsentAction(StoreBacked, Action, ABC):
         ever_granted = {event.purpose for event in history if event.granted}
         return {p for p in ever_granted if latest.get(p) is False}
 
+    async def _erased_already(self, tracker: Tracker) -> bool:
+        """Whether this conversation's person was erased and no profile has started since."""
+        try:
+            if await self.conversation_contact(tracker) is not None:
+                return False
+            return bool(
+                await self.call_store(
+                    self.store.privacy.erased_since,
+                    channel_of(tracker),
+                    tracker.sender_id,
+                    salt=self.settings.erasure_salt.value,
+                    since=datetime(1970, 1, 1, tzinfo=timezone.utc),
+                )
+            )
+        except StoreUnavailable:
+            return False
+
     def change(
         self,
         tracker: Tracker,
@@ -269,6 +286,12 @@ class ActionWithdrawConsent(ConsentAction):
         if keyword_kind is None and not states_opt_out(text):
             dispatcher.utter_message(response="utter_default")
             return []
+        if await self._erased_already(tracker):
+            # "Thank you. I expect that no more e-mails come." after their data was erased:
+            # nothing of theirs is left to contact, and a withdrawal recorded now would
+            # start a new profile for the person who just asked to have theirs deleted.
+            dispatcher.utter_message(response="utter_opt_out_after_erasure")
+            return [SlotSet(PURPOSE, None), *settled(), FollowupAction("action_listen")]
         scope = withdrawal_scope(text, channel_of(tracker), keyword_kind)
         source = "keyword" if keyword_kind else "conversation"
         wording = f"Withdrawal requested by the person: {metadata.get('original_text') or text}"

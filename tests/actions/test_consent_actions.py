@@ -436,3 +436,25 @@ async def test_a_question_asked_three_times_without_an_answer_is_not_asked_again
     slots = slot_events(events)
     assert slots["consent_answered"] == ["email"] and slots["consent_purpose"] is None
     assert all(m.get("wording") != wording for m in set_aside.messages)
+
+
+async def test_opting_out_after_an_erasure_starts_no_new_profile(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """ "I expect that no more e-mails come." just after their data was erased: nothing
+    is left to contact, and a withdrawal recorded would create a profile again."""
+    contact = store.contacts.ensure("rest", "visitor-1")
+    store.privacy.erase(contact.id, settings.erasure_salt.value)
+    dispatcher = CollectingDispatcher()
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        dispatcher, make_tracker("I expect that no more e-mails come, stop emailing me"), DOMAIN
+    )
+    assert responses(dispatcher) == ["utter_opt_out_after_erasure"]
+    assert store.contacts.for_identity("rest", "visitor-1") is None
+    # Someone never erased still has the withdrawal recorded.
+    other = CollectingDispatcher()
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        other, make_tracker("stop emailing me", sender="visitor-2"), DOMAIN
+    )
+    assert responses(other) == ["utter_opt_out_confirmed"]
+    assert store.contacts.for_identity("rest", "visitor-2") is not None
