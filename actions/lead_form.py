@@ -52,6 +52,7 @@ from actions.slots import (
 )
 from actions.verification import awaiting_code
 from actions.what_is_meant import explain_the_question
+from bot.contact_guesses import guess_email, guess_phone
 from bot.errors import StoreUnavailable
 from bot.interruptions import (
     interrupts_form,
@@ -61,11 +62,12 @@ from bot.interruptions import (
     wants_no_details,
 )
 from bot.lead_vocabulary import is_job_title
-from bot.leads import Reading, read_message
+from bot.leads import Reading, phone_regions, read_message
 from bot.meeting_choice import wants_time_first
 from bot.needs import answers_the_need_question, states_a_need
 from bot.third_parties import names_of_others
 from bot.types import LEAD_FIELDS, ContactId, LeadField
+from bot.yes_no import read_yes_no
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,11 @@ HELP_AFTER_FAILURES = 2
 # first failure asks again, the second explains, a third would repeat the explanation.
 SKIP_AFTER_FAILURES = 3
 
+# A best reading of an email or phone, checked with the person before it is stored
+# (bot/contact_guesses.py): the reading, and whether the question about it is open.
+GUESS = "detail_guess"
+GUESS_PENDING = "guess_pending"
+GUESSED: frozenset[LeadField] = frozenset({"email", "phone"})
 PROBLEM_RESPONSES = {
     "invalid_email": "utter_invalid_email",
     "no_email": "utter_no_email",
@@ -311,6 +318,10 @@ class ValidateLeadForm(StoreBacked, Action):
             return [SlotSet(REQUESTED_SLOT, self._next(tracker, {}, domain))]
         if await awaiting_code(self, tracker):
             return []  # a code sent from here: action_verify_code checks it
+        if requested in GUESSED and tracker.get_slot(GUESS_PENDING):
+            checked = await self._guess_checked(dispatcher, tracker, requested, turn, domain)
+            if checked is not None:
+                return checked
         reading = self._read(tracker, turn, requested)
         if requested and _says_nothing_else(reading, requested):
             if (explained := explain_the_question(dispatcher, tracker, turn.text)) is not None:
@@ -543,6 +554,53 @@ class ValidateLeadForm(StoreBacked, Action):
         events = await self._apply(dispatcher, tracker, following, turn, reading, domain)
         return [SlotSet(SKIPPED, skipped), *events]
 
+    def _guess(
+        self, tracker: Tracker, requested: LeadField, turn: Turn, reading: Reading
+    ) -> str | None:
+        """A best reading of an email or phone that could not be read as given, unless one
+        was already checked with the person for this detail."""
+        problem = reading.problems.get(requested)
+        if requested in reading.values or problem not in ("invalid_email", "invalid_phone"):
+            return None
+        earlier = str(tracker.get_slot(GUESS) or "")
+        if earlier and ("@" in earlier) == (requested == "email"):
+            return None
+        if requested == "email":
+            return guess_email(turn.text)
+        tried = phone_regions(
+            self.settings.default_region, lead_values(tracker).get("email"), caller_number(tracker)
+        )
+        return guess_phone(turn.text, tried)
+
+    async def _guess_checked(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: LeadField,
+        turn: Turn,
+        domain: DomainDict,
+    ) -> list[EventType] | None:
+        """The answer to "is your email ...?": a yes stores the guess, a no asks for the
+        detail again in full; anything else is read as usual (None)."""
+        guess = str(tracker.get_slot(GUESS) or "")
+        if turn.text.startswith("/"):
+            answer = {"affirm": "yes", "deny": "no"}.get(turn.intent or "")
+        else:
+            answer = read_yes_no(turn.text).answer
+        done = [SlotSet(GUESS_PENDING, False)]
+        if answer == "yes" and guess:
+            confirmed = Reading(values={requested: guess})
+            return done + await self._apply(dispatcher, tracker, requested, turn, confirmed, domain)
+        if answer == "no":
+            dispatcher.utter_message(response="utter_guess_wrong")
+            return [
+                *done,
+                SlotSet(NEEDS_HELP, True),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(REQUESTED_SLOT, SLOT_OF[requested]),
+            ]
+        return None
+
     def _read(self, tracker: Tracker, turn: Turn, requested: LeadField | None) -> Reading:
         return read_message(
             turn.text,
@@ -602,6 +660,17 @@ class ValidateLeadForm(StoreBacked, Action):
         # explains what it needs, then moves on; the same apology again would be the
         # same words twice in a row.
         first_try = not int(tracker.get_slot(ATTEMPTS) or 0)
+        if requested in GUESSED and (guess := self._guess(tracker, requested, turn, reading)):
+            # "doherty plumbing at eircom dot net": the best reading, asked about once
+            # (utter_ask_lead_email/phone say "Just to check: is your email ...?").
+            return [
+                *events,
+                SlotSet(GUESS, guess),
+                SlotSet(GUESS_PENDING, True),
+                SlotSet(NEEDS_HELP, False),
+                SlotSet(READ_UNTIL, turn.message_id),
+                SlotSet(REQUESTED_SLOT, SLOT_OF[requested]),
+            ]
         self._report_problems(dispatcher, requested, reading, first_try=first_try)
         attempts = _attempt_events(tracker, requested, reading)
         if requested and _gave_up(attempts):

@@ -34,6 +34,8 @@ ASK_KINDS: dict[str, str] = {
     # data answers it (as an email when they have one).
     "utter_ask_lookup_address": "email",
 }
+# The bot checking its best reading of an email or a phone (actions/lead_form.py).
+_CHECKED = re.compile(r"\bis your (?:email|phone number) (?P<value>\S+?)\?", re.I)
 YES_NO_KINDS = frozenset({"summary", "consent_email", "consent_sms", "erasure", "offer"})
 # The bot saying it did not get a qualifying answer: the question comes again with its
 # options as buttons. (Asked again in other words, "which of two was it?", counts too: see
@@ -214,6 +216,8 @@ class Player:
         if self._opening_asks:
             return self._ask(self._opening_asks.pop(0))
         kind, message = self._asked(heard)
+        if kind in ("email", "phone") and (checked := _CHECKED.search(message)) is not None:
+            return self._check_reading(kind, checked["value"], heard)
         if kind is not None:
             after = next((a for a in self._asks if a.after == self._last_kind), None)
             if after is not None and self._last_kind is not None:
@@ -330,6 +334,17 @@ class Player:
                 self.transcript.options_pressed += 1
                 return self._press(title, payload)
         return None
+
+    def _check_reading(self, kind: str, value: str, heard: list[BotMessage]) -> str:
+        """ "Just to check: is your email dohertyplumbing@eircom.net?": yes when it is what
+        they would have typed, no otherwise, pressed as the button that says so."""
+        right = same_value(kind, value, self.persona.expect.get(kind))
+        buttons = next((m.buttons for m in reversed(heard) if m.buttons), ())
+        for title, payload in buttons:
+            words = title.lower()
+            if (right and words.startswith("yes")) or (not right and words.startswith("no")):
+                return self._press(title, payload)
+        return "yes" if right else "no"
 
     def _click_meaning(self, buttons: tuple[tuple[str, str], ...], kind: str) -> str:
         """A clarifying question with buttons: press the one that means what they meant."""

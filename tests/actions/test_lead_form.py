@@ -909,3 +909,53 @@ async def test_a_question_taken_for_an_answer_is_answered_and_the_question_asked
         slots={"requested_slot": "lead_email", "lead_name": "Priya"},
     )
     assert said == ["utter_answer_why_needed"] and "lead_email" not in slots
+
+
+async def test_an_address_said_with_spaces_is_checked_before_it_is_stored(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """ "it's doherty plumbing at eircom dot net": asked about once, stored on a yes."""
+    action = ValidateLeadForm(store=store, settings=settings)
+    said_it = {"requested_slot": "lead_email", "lead_name": "Pat Doherty"}
+    slots, said = await run(action, text="it's doherty plumbing at eircom dot net", slots=said_it)
+    assert slots["detail_guess"] == "dohertyplumbing@eircom.net"
+    assert slots["guess_pending"] is True and slots["requested_slot"] == "lead_email"
+    assert "lead_email" not in slots and said == []
+    pending = {**said_it, "detail_guess": "dohertyplumbing@eircom.net", "guess_pending": True}
+    slots, _ = await run(action, text="yes that's it", intent="affirm", slots=pending)
+    assert slots["lead_email"] == "dohertyplumbing@eircom.net"
+    assert slots["guess_pending"] is False and slots["requested_slot"] == "lead_phone"
+    contact = store.contacts.for_identity("rest", "visitor-1")
+    assert contact is not None and contact.email == "dohertyplumbing@eircom.net"
+
+
+async def test_a_wrong_guess_asks_for_the_detail_again_and_is_not_offered_twice(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    pending = {
+        "requested_slot": "lead_email",
+        "detail_guess": "dohertyplumbing@eircom.net",
+        "guess_pending": True,
+    }
+    slots, said = await run(action, text="/deny", intent="deny", slots=pending)
+    assert said == ["utter_guess_wrong"] and "lead_email" not in slots
+    assert slots["guess_pending"] is False and slots["needs_help"] is True
+    again = {**pending, "guess_pending": False, "needs_help": True}
+    slots, said = await run(action, text="doherty plumbing at eircom dot net", slots=again)
+    assert "detail_guess" not in slots and "lead_email" not in slots
+    assert store.contacts.for_identity("rest", "visitor-1") is None
+
+
+async def test_a_national_number_valid_elsewhere_is_checked_in_that_country(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """ "07812 345 678" where numbers are read as American: a UK mobile, if they say so."""
+    action = ValidateLeadForm(store=store, settings=settings)
+    asked = {"requested_slot": "lead_phone", "lead_email": "dean@gmail.com"}
+    slots, _ = await run(action, text="07812 345 678", slots=asked)
+    assert slots["detail_guess"] == "+447812345678" and slots["guess_pending"] is True
+    # Anything but a yes or a no is read as an answer as usual.
+    pending = {**asked, "detail_guess": "+447812345678", "guess_pending": True}
+    slots, _ = await run(action, text="+44 7812 345679", slots=pending)
+    assert slots["lead_phone"] == "+447812345679"
