@@ -87,6 +87,12 @@ def erase_conversation(
     receipt = None
     if contact is not None:
         receipt = erase(store, settings, contact.id, self_service_actor(contact.id), now)
+    else:
+        # Nothing to erase, yet "we won't contact you again" was promised: what they say
+        # next in this conversation (an opt-out, a detail) must not start a profile.
+        store.privacy.suppress_identity(
+            str(channel), sender_id, salt=settings.erasure_salt.value, now=now
+        )
     store.privacy.queue_tracker_erasure([sender_id], now=now)
     return receipt
 

@@ -79,6 +79,15 @@ def delete_without_suppressing(conn: Connection, key: str, now: datetime) -> Era
     return ErasureReceipt(contact.id, _remove(conn, contact, now), contact.channels, 0)
 
 
+def suppress_identity(
+    conn: Connection, channel: str, external_id: str, salt: str, now: datetime
+) -> None:
+    """Keep a digest of a conversation's identity whose person asked to be erased with no
+    profile to erase: what they say afterwards must not start one."""
+    key = identity_key(channel, external_id)
+    _add_digest(conn, "identity", digest("identity", key, salt), now)
+
+
 def is_suppressed(
     conn: Connection, identifiers: Iterable[tuple[IdentifierKind, str]], salt: str
 ) -> bool:

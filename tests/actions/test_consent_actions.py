@@ -458,3 +458,20 @@ async def test_opting_out_after_an_erasure_starts_no_new_profile(
     )
     assert responses(other) == ["utter_opt_out_confirmed"]
     assert store.contacts.for_identity("rest", "visitor-2") is not None
+
+
+async def test_opting_out_after_erasing_a_conversation_with_no_profile_starts_none(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """ "Delete all my personal data" before giving any, then "I expect that no more
+    e-mails come": the erasure had nothing to delete, and the opt-out must not start a
+    profile either."""
+    from bot import privacy
+
+    assert privacy.erase_conversation(store, settings, "rest", "visitor-1") is None
+    dispatcher = CollectingDispatcher()
+    await ActionWithdrawConsent(store=store, settings=settings).run(
+        dispatcher, make_tracker("please stop emailing me"), DOMAIN
+    )
+    assert responses(dispatcher) == ["utter_opt_out_after_erasure"]
+    assert store.contacts.for_identity("rest", "visitor-1") is None

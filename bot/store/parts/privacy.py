@@ -50,6 +50,14 @@ class PrivacyPart:
         at = utc(now)
         return self._tx.write(lambda conn: erasure.delete_without_suppressing(conn, contact_id, at))
 
+    def suppress_identity(
+        self, channel: str, external_id: str, *, salt: str, now: datetime | None = None
+    ) -> None:
+        """Mark a channel identity as erased when there was no contact behind it."""
+        check_text("salt", salt)
+        at = utc(now)
+        self._tx.write(lambda conn: erasure.suppress_identity(conn, channel, external_id, salt, at))
+
     def is_suppressed(
         self, *, email: str | None = None, phone: str | None = None, salt: str
     ) -> bool:
