@@ -748,6 +748,9 @@ _LEAVES_FOR_NOW = re.compile(
     r"catch (?:you|ya|u) later|ttyl|talk (?:to you |to ya )?later|speak (?:to you )?(?:later|soon)|"
     r"(?:gotta|got to|have to|need to|must|'ve got to) (?:run|dash|fly|hop off|head off)|"
     # "I'm out" said as goodbye ("ok I'm out, thanks"), not "I'm out plowing all day".
+    # ("...the phone just rings when I'm out" is no goodbye)
+    r"(?<!when )(?<!while )(?<!whilst )(?<!if )(?<!as )(?<!because )(?<!cause )(?<!since )"
+    r"(?<!till )(?<!until )(?<!whenever )"
     r"i'?m out(?=\s*(?:[.!,]|$|for (?:now|today|the day)|bye|peace|thanks|cheers))|brb|(?:my )?battery'?s? (?:is )?(?:dying|about to die|low)|"
     r"(?:got|getting|have) (?:a|another) call (?:coming in|on the other line)|"
     r"meeting(?:'s| is)? (?:starting|about to start)|someone'?s at the door|"

@@ -762,3 +762,11 @@ def test_ninth_round_no_details(text: str) -> None:
 def test_thats_all_i_needed_is_leaving() -> None:
     assert leaves_for_now("All good, that's all I needed")
     assert not wants_no_details("sign me up please, that's the plan")
+
+
+def test_when_im_out_in_a_need_is_no_goodbye() -> None:
+    assert not leaves_for_now(
+        "Folks want to book the fellowship hall, and the office phone just rings and rings "
+        "when I'm out"
+    )
+    assert leaves_for_now("ok I'm out, thanks")
