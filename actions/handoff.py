@@ -22,7 +22,12 @@ from actions.answers import said_in_session, said_this_turn
 from actions.deps import StoreBacked, caller_number, channel_of, conversation_id
 from actions.handoff_in_form import CANNOT_REACH, FIRST_TIME, NEED_CONTACT, on_the_phone
 from actions.open_question import asking, settled
-from actions.qualify import GRADE
+from actions.qualify import (
+    GRADE,
+    QualificationBacked,
+    question_put_to_the_person,
+    resume_after_deferral,
+)
 from actions.slots import CONTACT_ID, HANDOFF_REQUESTED, lead_values
 from bot.errors import ParleyError, StoreUnavailable
 from bot.handoff import ReplyDue, reply_due, request_handoff, transcript_from_events
@@ -63,6 +68,11 @@ class ActionHumanHandoff(StoreBacked, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if (put_off := question_put_to_the_person(tracker)) is not None:
+            # "I'd rather talk that over with your person" to the budget question: that
+            # question is for the person who follows up, not a request for one now.
+            qualifying = QualificationBacked(self._store, self._settings)
+            return await resume_after_deferral(dispatcher, tracker, qualifying, put_off)
         channel = channel_of(tracker)
         now = self._clock()
         # Outside office hours nobody answers now: when they will, or None.

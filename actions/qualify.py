@@ -278,6 +278,46 @@ class ActionStartQualification(QualificationBacked, Action):
         ]
 
 
+def question_put_to_the_person(tracker: Tracker) -> str | None:
+    """The qualifying question just asked, when the latest message puts it off to the person
+    who follows up ("I'd rather talk that over with your person", taken for a request for
+    a person): that one question is left for them, and the others go on."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not defers(text):
+        return None
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            asked = str((event.get("metadata") or {}).get("utter_action") or "")
+            field = asked.removeprefix("utter_ask_qual_")
+            return field if field != asked and field in SLOT_OF else None
+    return None
+
+
+async def resume_after_deferral(
+    dispatcher: CollectingDispatcher, tracker: Tracker, backed: QualificationBacked, field: str
+) -> list[EventType]:
+    """The question put off set aside ("No problem."), the next one asked."""
+    skipped = {*list_slot(tracker, SKIPPED), field}
+    dispatcher.utter_message(response="utter_qualify_skipped")
+    config = backed.config
+    following = config.next_question(await backed.known_answers(tracker), skipped)
+    events: list[EventType] = [SlotSet(SKIPPED, sorted(skipped))]
+    if following is None:
+        return [*events, FollowupAction("action_route_lead")]
+    return [
+        *events,
+        SlotSet(READ_UNTIL, tracker.latest_message.get("message_id")),
+        SlotSet(ATTEMPTS, 0),
+        *asking(config, following),
+        FollowupAction("qualify_form"),
+    ]
+
+
 class ValidateQualifyForm(QualificationBacked, Action):
     """Read each answer (buttons or free text); questions and small talk pass through."""
 

@@ -548,6 +548,10 @@ _DEFERS = re.compile(
     r"(?:tell|explain|discuss|give|share|cover|go over|sort)(?:\s+(?:that|it|this|those|them))?"
     r"(?:\s+(?:out|directly|myself|in person))?\s+(?:(?:to|with)\s+)?(?:your|the|a|whoever|someone)"
     r"(?:\s+(?:colleague|person|human|team|rep|representative|salesperson|sales|people|picks))?\b|"
+    # "I'd rather talk that over with your person", "I'd rather ask the person"
+    r"\b(?:i'?d rather|rather|i'?d prefer to|i prefer to)\s+(?:(?:talk|chat|go)\s+(?:that|it|this)\s+"
+    r"(?:over|through|about)?\s*(?:with|to)|ask|discuss (?:that|it|this) with)\s+(?:your|the|a)\s+"
+    r"(?:person|human|rep|representative|team|colleague|salesperson|sales person|people|sales team)\b|"
     r"\b(?:i'?ll|i will|will|i'?d rather|rather)\s+(?:tell|explain (?:it |that )?to|give (?:it |that )?to)"
     r"\s+them\s+(?:myself|directly|in person|later|on the call|when we (?:talk|speak|meet))\b|"
     # "we can get into that when somebody calls me", "the person calling me can ask me all that"
@@ -568,7 +572,8 @@ _AROUND_A_DEFERRAL = re.compile(
     r"you|to|that|it|this|if|ok|okay|just|maybe|directly|actually|honestly|for now|right|mate|tbh|"
     r"haha|really|cheers|sure|yeah|well|though|anyway|think|guess|would|better|later|then|there|"
     r"all|one|bit|much|hey|hi|hmm|umm?|uh|er|eh|so|and|but|i'?ll|will|ll|be|is|itself|instead|"
-    r"i'?m|im|am|idk|dunno|know|don'?t|need|needs|have|has|you'?d|your)\b",
+    r"i'?m|im|am|idk|dunno|know|don'?t|need|needs|have|has|you'?d|your|wouldn'?t|what|these|"
+    r"those|cost|costs|alright|fine|if that'?s)\b",
     re.IGNORECASE,
 )
 

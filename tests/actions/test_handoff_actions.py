@@ -323,3 +323,37 @@ async def test_details_asked_for_once_and_not_given_never_send_a_caller_round_ag
     events = await ActionHumanHandoff(store=store, settings=no_line).run(dispatcher, anonymous, {})
     assert responses(dispatcher) == ["utter_handoff_cannot_reach"]
     assert followups(events) == ["action_listen"]
+
+
+async def test_a_qualifying_question_put_off_to_the_person_is_set_aside_not_a_handoff(
+    store: ProfileStore, settings: Settings
+) -> None:
+    """ "I'd rather talk that over with your person" to the budget question, taken for a
+    request for a person: the budget is left for them, the next question comes."""
+    tracker = make_tracker(
+        "I'd rather talk that over with your person, if that's alright.",
+        intent="human_handoff",
+        slots={"qual_company_size": "11-50", "qual_authority": "decides"},
+    )
+    tracker.events.insert(
+        0, {"event": "bot", "metadata": {"utter_action": "utter_ask_qual_budget"}}
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionHumanHandoff(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_qualify_skipped"]
+    slots = slot_events(events)
+    assert slots["qual_skipped"] == ["budget"] and slots["requested_slot"] == "qual_timeline"
+    assert followups(events) == ["qualify_form"]
+    assert "handoff_requested" not in slots
+
+
+async def test_asking_for_a_person_at_a_qualifying_question_still_hands_over(
+    store: ProfileStore, settings: Settings
+) -> None:
+    tracker = make_tracker("I'd rather talk to a person", intent="human_handoff")
+    tracker.events.insert(
+        0, {"event": "bot", "metadata": {"utter_action": "utter_ask_qual_budget"}}
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionHumanHandoff(store=store, settings=settings).run(dispatcher, tracker, {})
+    assert "utter_qualify_skipped" not in responses(dispatcher)
