@@ -195,7 +195,12 @@ def asked_for_person(tracker: Tracker) -> bool:
             text = str(event.get("text") or "")
             # Its own words, not only a question's shape: "could you clarify what you need
             # from me?" taken for a handoff asks for nobody.
-            if name in PERSON_INTENTS and (text.startswith("/") or has_cue(str(name), text)):
+            if (
+                name in PERSON_INTENTS
+                and (text.startswith("/") or has_cue(str(name), text))
+                # "I'd rather talk that over with your person": a question put off to them
+                and not defers(text)
+            ):
                 return True
     return False
 

@@ -279,9 +279,9 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
         number = _MONTHS.index(month["month"][:3].lower()) + 1
         said = month.groupdict()
         part = _PART_OF_MONTH.get((said.get("part") or said.get("set") or "").lower(), 0.0)
-        if _AFTER.search(
-            text[max(0, month.start() - 40) : month.start() + len(said.get("set") or "")]
-        ):
+        before = text[max(0, month.start() - 40) : month.start() + len(said.get("set") or "")]
+        # ("after Christmas, the start of January": the "after" is Christmas's)
+        if _AFTER.search(re.split(r"[,;.!?]", before)[-1]):
             part = 1.0  # "after March", "after our fiscal year closes in March": April on
         away = _months_to(number, _year_of(month), today)
         set_word = (said.get("set") or "").lower()

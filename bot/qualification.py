@@ -1134,6 +1134,16 @@ _ADDED = re.compile(
     r"\d\s*[^\W\d_]+s\s*,\s*\d",
     re.I,
 )
+_ONLY_THOSE_SERVED = re.compile(
+    r"\d[\d,.]*\s*(?:-?odd\s+|or so\s+)?(?:members|customers|clients|students|pupils|patients|"
+    r"guests|users|subscribers|followers|parishioners|congregants|families)\b",
+    re.I,
+)
+_STAFF_NAMED = re.compile(
+    r"\b(?:staff|employees?|employ|workers|team members|staff members|on (?:the )?payroll|"
+    r"work(?:ing)? (?:here|for us|at)|full[- ]?time|part[- ]?time)\b",
+    re.I,
+)
 # Counts of the people a business serves, not of those it employs.
 _SERVED_NOT_STAFF = re.compile(
     r"\d\s*(?:-?odd\s+|or so\s+)?(?:members|customers|clients|students|pupils|patients|guests|"
@@ -1271,6 +1281,13 @@ def read_company_size(text: str) -> str | None:
         # "We're 38 in the office. We also work with 150 brokers, but they're independent,
         # so not really ours"; "About 22 full-time, and a few interns, if those count".
         return read_company_size(", ".join(kept))
+    served = _ONLY_THOSE_SERVED.findall(_spell_out_numbers(text))
+    if served and len(served) == len(re.findall(r"\d[\d,.]*", _spell_out_numbers(text))):
+        stated = " ".join(c for c in _SENTENCES.split(text) if not c.strip().endswith("?"))
+        if not _STAFF_NAMED.search(stated):
+            # "Do you mean members or staff? We have about 300 members": the people a
+            # church or a club serves, not its staff (asked, not guessed).
+            return None
     if _VOLUNTEERS.search(text):
         # "18 staff and about 40 volunteers": the staff work at the company. Volunteers
         # alone leave whom to count open: asked, not guessed.
@@ -2171,6 +2188,8 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     text = _TURN_OF_THE_YEAR.sub("by the new year", text)
     # "before next year": before the new year comes, not some time in it
     text = _BEFORE_NEXT_YEAR.sub(r"\1 the new year", text)
+    # "the first week of January": its start
+    text = _FIRST_WEEK_OF.sub("the start of ", text)
     # "before the high season, and that starts right after new year": before the date
     text = _BEFORE_AN_EVENT_DATED.sub("before ", text)
     if (away := _SO_FAR_AWAY.search(text)) is not None:
@@ -2301,6 +2320,10 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     return None
 
 
+_FIRST_WEEK_OF = re.compile(
+    r"\b(?:the )?(?:first|1st) (?:week|weeks|days|couple of weeks|fortnight|few days) (?:of|in) ",
+    re.I,
+)
 _BEFORE_AN_EVENT_DATED = re.compile(
     r"\bbefore (?:the |our |my )?(?:[a-z]+ ){1,3}?(?:season|rush|period|launch|opening|event)\s*,?\s*"
     r"(?:and |which |that |it )+(?:that |it |one )?(?:'s |is |starts |begins |opens |kicks off |"

@@ -357,3 +357,12 @@ async def test_asking_for_a_person_at_a_qualifying_question_still_hands_over(
     dispatcher = CollectingDispatcher()
     await ActionHumanHandoff(store=store, settings=settings).run(dispatcher, tracker, {})
     assert "utter_qualify_skipped" not in responses(dispatcher)
+
+
+def test_a_question_put_off_to_the_person_is_no_request_for_one() -> None:
+    from actions.qualify import asked_for_person
+
+    tracker = make_tracker("I'd rather talk that over with your person", intent="human_handoff")
+    assert not asked_for_person(tracker)
+    asked = make_tracker("can I talk to a real person please", intent="human_handoff")
+    assert asked_for_person(asked)

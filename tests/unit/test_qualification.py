@@ -2685,3 +2685,25 @@ def test_ninth_round_answers(field: str, said: str, value: str | None) -> None:
 def test_all_good_said_to_leave_is_no_yes_to_deciding() -> None:
     assert read_answer("authority", "All good, that's all I needed", "affirm").value is None
     assert read_answer("authority", "yes, all good", "affirm").value == "decides"
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("company_size", "Do you mean members or staff? We have about 300 members.", None),
+        ("company_size", "We're 12 staff serving 400 clients", "11-50"),
+        ("company_size", "300 members of staff", "201-1000"),
+        (
+            "timeline",
+            "Right after Christmas would be wonderful, the first week of January if that's "
+            "possible.",
+            "now",
+        ),
+        ("timeline", "the first week of January", "now"),
+        ("timeline", "after our fiscal year closes in March", "year"),
+    ],
+)
+def test_ninth_round_answers_after_the_first_fixes(
+    field: str, said: str, value: str | None
+) -> None:
+    assert read_answer(field, said, None, "US", today=date(2026, 12, 7)).value == value
