@@ -109,14 +109,11 @@ class ConsentAction(StoreBacked, Action, ABC):
         try:
             if await self.conversation_contact(tracker) is not None:
                 return False
-            return bool(
-                await self.call_store(
-                    self.store.privacy.erased_since,
-                    channel_of(tracker),
-                    tracker.sender_id,
-                    salt=self.settings.erasure_salt.value,
-                    since=datetime(1970, 1, 1, tzinfo=timezone.utc),
-                )
+            return await self.call_store(
+                self.store.privacy.identity_erased,
+                channel_of(tracker),
+                tracker.sender_id,
+                salt=self.settings.erasure_salt.value,
             )
         except StoreUnavailable:
             return False

@@ -14,17 +14,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import (
-    answer_once,
-    answer_other_questions,
-    buttons_after_answer,
-    conversation_stage,
-    say_topic,
-)
+from actions.answers import answer_once, buttons_after_answer, conversation_stage
 from actions.deps import StoreBacked
 from actions.knowledge import knowledge_answer
 from bot.interruptions import ANNOUNCED_QUESTIONS, only_announces
-from bot.question_topics import asked_topics
 from bot.typos import with_chat_words
 
 # Asking for help itself rather than about the product: "help", "help me pls", "menu".
@@ -68,13 +61,6 @@ class ActionHelp(StoreBacked, Action):
         if only_announces_questions(text):
             dispatcher.utter_message(response="utter_ask_away")
             return []
-        asked = asked_topics(text)
-        if asked and "what_it_does" not in asked:
-            # "am I actually talking to a person just now or is this the robot itself?"
-            # taken for "what can you do": the words name the question asked.
-            for topic in asked:
-                say_topic(dispatcher, tracker, self.settings, topic)
-            return []
         buttons = buttons_after_answer(tracker, conversation_stage(tracker))
         if common := knowledge_answer(tracker, self.settings, strict=True):
             # "Does it work on WhatsApp?" taken for "what can you do": the list's answer.
@@ -83,5 +69,4 @@ class ActionHelp(StoreBacked, Action):
         if (again := answer_once(dispatcher, tracker, "utter_answer_what_it_does")) is not None:
             return again
         dispatcher.utter_message(response="utter_answer_what_it_does", buttons=buttons)
-        answer_other_questions(dispatcher, tracker, self.settings, "what_it_does")
         return []

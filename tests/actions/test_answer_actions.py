@@ -247,27 +247,6 @@ async def test_a_product_question_gets_what_parley_does(settings: Settings) -> N
     assert message["buttons"] == START_BUTTONS
 
 
-async def test_another_question_taken_for_what_it_does_gets_its_own_answer(
-    settings: Settings,
-) -> None:
-    t = tracker(
-        [
-            user(
-                "am I actually talking to a person just now or is this the robot itself?",
-                "ask_capabilities",
-            )
-        ]
-    )
-    assert [m["response"] for m in await said(ActionHelp(settings=settings), t)] == [
-        "utter_iamabot"
-    ]
-    both = tracker([user("what does it do? and how much is it?", "ask_capabilities")])
-    assert [m["response"] for m in await said(ActionHelp(settings=settings), both)] == [
-        "utter_answer_what_it_does",
-        "utter_pricing",
-    ]
-
-
 async def test_announcing_questions_gets_an_invitation_to_ask(settings: Settings) -> None:
     t = tracker([user("Hi, before I give my details I have some questions.", "ask_capabilities")])
     assert [m["response"] for m in await said(ActionHelp(settings=settings), t)] == [

@@ -69,6 +69,12 @@ class PrivacyPart:
         identifiers = [(kind, value) for kind, value in given if value]
         return self._tx.read(lambda conn: erasure.is_suppressed(conn, identifiers, salt))
 
+    def identity_erased(self, channel: str, external_id: str, *, salt: str) -> bool:
+        """Whether this very conversation identity (not a phone number someone else may
+        have called from) belonged to a person since erased."""
+        key = erasure.identity_key(channel, external_id)
+        return self._tx.read(lambda conn: erasure.is_suppressed(conn, [("identity", key)], salt))
+
     def erased_since(self, channel: str, external_id: str, *, salt: str, since: datetime) -> bool:
         """Whether the person behind this channel identity (or this phone number, when
         the identity is one) was erased at or after `since`."""
