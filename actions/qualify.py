@@ -18,7 +18,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import answer_in_place_of_answer, answer_other_questions, said_in_session
+from actions.answers import (
+    RESPONSE_KEY,
+    answer_in_place_of_answer,
+    answer_other_questions,
+    said_in_session,
+)
 from actions.deps import StoreBacked, channel_of, conversation_id
 from actions.handoff_in_form import INSISTED
 from actions.knowledge import knowledge_answer
@@ -297,9 +302,9 @@ def question_put_to_the_person(tracker: Tracker) -> str | None:
                 return None
             seen_user = True
         elif seen_user and event.get("event") == "bot":
-            asked = str((event.get("metadata") or {}).get("utter_action") or "")
-            field = asked.removeprefix("utter_ask_qual_")
-            return field if field != asked and field in SLOT_OF else None
+            asked = str((event.get("metadata") or {}).get(RESPONSE_KEY) or "")
+            field = next((f for f, slot in SLOT_OF.items() if asked.endswith(f"_ask_{slot}")), None)
+            return field
     return None
 
 
