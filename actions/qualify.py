@@ -19,9 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import (
-    RESPONSE_KEY,
     answer_in_place_of_answer,
     answer_other_questions,
+    response_of,
     said_in_session,
 )
 from actions.deps import StoreBacked, channel_of, conversation_id
@@ -302,9 +302,8 @@ def question_put_to_the_person(tracker: Tracker) -> str | None:
                 return None
             seen_user = True
         elif seen_user and event.get("event") == "bot":
-            asked = str((event.get("metadata") or {}).get(RESPONSE_KEY) or "")
-            field = next((f for f, slot in SLOT_OF.items() if asked.endswith(f"_ask_{slot}")), None)
-            return field
+            asked = response_of(event)
+            return next((f for f, slot in SLOT_OF.items() if asked.endswith(f"_ask_{slot}")), None)
     return None
 
 

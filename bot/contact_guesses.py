@@ -14,59 +14,17 @@ import re
 
 import phonenumbers
 
+from bot.lead_vocabulary import word_set
 from bot.leads import normalize_email, normalize_phone, spoken_digits
 
 # Words said before an address that are not part of it: "it's", "my email is", "the shop
 # one it's".
-_LEAD_IN = frozenset(
-    [
-        "it's",
-        "its",
-        "it",
-        "is",
-        "my",
-        "email",
-        "e-mail",
-        "address",
-        "mail",
-        "the",
-        "one",
-        "at",
-        "um",
-        "uh",
-        "er",
-        "oh",
-        "so",
-        "sorry",
-        "yeah",
-        "yes",
-        "ok",
-        "okay",
-        "well",
-        "that's",
-        "thats",
-        "our",
-        "work",
-        "home",
-        "shop",
-        "business",
-        "personal",
-        "and",
-        "then",
-        "just",
-        "i'm",
-        "im",
-        "i",
-        "we",
-        "we're",
-        "were",
-        "you",
-        "can",
-        "reach",
-        "me",
-        "on",
-        "is",
-    ]
+_LEAD_IN = word_set(
+    """
+    it's its it is my email e-mail address mail the one at um uh er oh so sorry yeah yes
+    ok okay well that's thats our work home shop business personal and then just i'm im i
+    we we're were you can reach me on
+    """
 )
 _SPOKEN_DOT = re.compile(r"\s+(?:dot|period|point)\s+", re.I)
 _ADDRESS = re.compile(

@@ -2496,37 +2496,8 @@ def phone_regions(default: str, email: str | None, caller: str | None = None) ->
 
 
 # Country domains used for their letters, not their country: "startup.io", "studio.tv".
-_VANITY_DOMAINS = frozenset(
-    [
-        "IO",
-        "AI",
-        "CO",
-        "ME",
-        "TV",
-        "LY",
-        "FM",
-        "GG",
-        "AM",
-        "CC",
-        "WS",
-        "TO",
-        "SH",
-        "AC",
-        "AG",
-        "BZ",
-        "VC",
-        "LA",
-        "NU",
-        "MD",
-        "GD",
-        "SO",
-        "ST",
-        "IM",
-        "TK",
-        "ML",
-        "GA",
-        "CF",
-    ]
+_VANITY_DOMAINS = word_set(
+    "IO AI CO ME TV LY FM GG AM CC WS TO SH AC AG BZ VC LA NU MD GD SO ST IM TK ML GA CF"
 )
 
 

@@ -1134,9 +1134,10 @@ _ADDED = re.compile(
     r"\d\s*[^\W\d_]+s\s*,\s*\d",
     re.I,
 )
+# The people a business serves, counted: "300 members", "40-odd clients".
+_SERVED = r"members|customers|clients|students|pupils|patients|guests|users|subscribers|followers"
 _ONLY_THOSE_SERVED = re.compile(
-    r"\d[\d,.]*\s*(?:-?odd\s+|or so\s+)?(?:members|customers|clients|students|pupils|patients|"
-    r"guests|users|subscribers|followers|parishioners|congregants|families)\b",
+    rf"\d[\d,.]*\s*(?:-?odd\s+|or so\s+)?(?:{_SERVED}|parishioners|congregants|families)\b",
     re.I,
 )
 _STAFF_NAMED = re.compile(
@@ -1146,8 +1147,7 @@ _STAFF_NAMED = re.compile(
 )
 # Counts of the people a business serves, not of those it employs.
 _SERVED_NOT_STAFF = re.compile(
-    r"\d\s*(?:-?odd\s+|or so\s+)?(?:members|customers|clients|students|pupils|patients|guests|"
-    r"users|subscribers|followers|kids|children|parents|visitors|families|residents)\b",
+    rf"\d\s*(?:-?odd\s+|or so\s+)?(?:{_SERVED}|kids|children|parents|visitors|families|residents)\b",
     re.I,
 )
 _PLUS_THE_REST = re.compile(r"\bplus\b|\bas well as\b|\bon top of\b|\d\s*\+", re.I)
@@ -1281,8 +1281,9 @@ def read_company_size(text: str) -> str | None:
         # "We're 38 in the office. We also work with 150 brokers, but they're independent,
         # so not really ours"; "About 22 full-time, and a few interns, if those count".
         return read_company_size(", ".join(kept))
-    served = _ONLY_THOSE_SERVED.findall(_spell_out_numbers(text))
-    if served and len(served) == len(re.findall(r"\d[\d,.]*", _spell_out_numbers(text))):
+    figures = _spell_out_numbers(text)
+    served = _ONLY_THOSE_SERVED.findall(figures)
+    if served and len(served) == len(re.findall(r"\d[\d,.]*", figures)):
         stated = " ".join(c for c in _SENTENCES.split(text) if not c.strip().endswith("?"))
         if not _STAFF_NAMED.search(stated):
             # "Do you mean members or staff? We have about 300 members": the people a
