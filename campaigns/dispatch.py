@@ -151,8 +151,9 @@ class RateLimiter:
             return max(now, slot)
 
     async def wait_until(self, moment: float) -> None:
-        delay = moment - self._clock()
-        if delay > 0:
+        # The event loop runs a timer that is due within its clock's resolution, which on
+        # some machines is a millisecond: a send woken that early sleeps the rest.
+        while (delay := moment - self._clock()) > 0:
             await asyncio.sleep(delay)
 
 

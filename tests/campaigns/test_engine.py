@@ -435,6 +435,32 @@ def test_rate_limiter_spaces_sends_per_channel() -> None:
     assert all(at - started >= n * 0.05 for n, at in enumerate(times)), times
 
 
+def test_rate_limiter_holds_on_a_loop_that_wakes_timers_early() -> None:
+    # asyncio runs a timer due within its clock's resolution; CI machines have reported
+    # a millisecond, and the third send then went out half a millisecond before its slot.
+    limiter = RateLimiter({"sms": 20.0})
+    times: list[float] = []
+
+    async def go() -> None:
+        for _ in range(5):
+            await limiter.acquire("sms")
+            times.append(time.monotonic())
+
+    loop = asyncio.new_event_loop()
+    loop._clock_resolution = 0.02  # type: ignore[attr-defined]
+
+    def tick() -> None:  # something else wakes the loop every millisecond
+        loop.call_later(0.001, tick)
+
+    try:
+        started = time.monotonic()
+        tick()
+        loop.run_until_complete(go())
+    finally:
+        loop.close()
+    assert all(at - started >= n * 0.05 for n, at in enumerate(times)), times
+
+
 @pytest.mark.parametrize("cap", ["0", "x"])
 def test_bad_cap_setting_is_refused(tmp_path, cap: str) -> None:  # type: ignore[no-untyped-def]
     from bot.errors import InvalidSetting
