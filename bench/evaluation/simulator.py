@@ -365,15 +365,27 @@ class Player:
         if kind in ("summary", "erasure"):
             return "yes"
         said = " ".join(self.persona.says.get("offer", ())).lower()
-        if self.persona.goal == "book" or re.search(r"\b(book|meeting|time|slot)", said):
+        if self.persona.goal == "book":
             return "book"
-        if self.persona.goal == "handoff" or re.search(r"\b(talk|call|someone|now)\b", said):
+        if self.persona.goal == "handoff":
+            return "talk"
+        if _TURNED_DOWN.match(said):  # "not now, thanks", "no time for a call this week"
+            return "no"
+        if re.search(r"\b(book|meeting|time|slot)", said):
+            return "book"
+        if re.search(r"\b(talk|call|someone|now)\b", said):
             return "talk"
         return "no"
 
     def _press(self, title: str, payload: str) -> str:
         return title if self.line.channel == "voice" else payload
 
+
+# An offer answered by turning it down first, whatever words follow.
+_TURNED_DOWN = re.compile(
+    r"\W*(no|nah|nope|not (now|yet|today|right now|at the moment)|no time|maybe later|"
+    r"i'?ll pass|no thanks?|not for now)\b"
+)
 
 _SUMMARY_LINE = re.compile(
     r"(Name|Email|Phone|Company|Role|Looking to solve):\s*(.*?)"

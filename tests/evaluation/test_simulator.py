@@ -177,6 +177,18 @@ def test_nothing_meant_nothing_pressed() -> None:
     assert line.said[2] == "no idea" and transcript.options_pressed == 0
 
 
+def test_an_offer_turned_down_is_not_pressed_as_talk_or_book() -> None:
+    meant = {
+        "not now, thanks, I'll read the emails first": "no",
+        "no time for a call this week": "no",
+        "could we book a time instead?": "book",
+        "now is good, put me through": "talk",
+    }
+    for said, meaning in meant.items():
+        player = Player(persona(says={"offer": (said,)}), ScriptedLine([]))
+        assert player._meaning("offer") == meaning, said
+
+
 def test_options_are_recognised_typed_and_spoken() -> None:
     import re
 
