@@ -276,6 +276,11 @@ USD_PER_UNIT: dict[str, float] = {
     "GYD": 0.0048, "NAD": 0.055, "LRD": 0.0052, "BND": 0.77, "XCD": 0.37, "SBD": 0.12,
     "NPR": 0.0075, "MUR": 0.022,
     "MAD": 0.10, "OMR": 2.6, "BHD": 2.65, "KWD": 3.25, "JOD": 1.41,
+    "ETB": 0.0065, "GEL": 0.37, "GTQ": 0.13, "TND": 0.34, "DZD": 0.0076, "IQD": 0.00076,
+    "RSD": 0.0099, "LYD": 0.18,
+    # The CFA francs of West and Central Africa are one value, pegged to the euro.
+    "XOF": 0.0018, "XAF": 0.0018, "RWF": 0.0007, "GNF": 0.000115, "BIF": 0.00034,
+    "CDF": 0.00035, "DJF": 0.0056,
 }  # fmt: skip
 # Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
 # "dollars"): read in the currency of the person's phone number when that country uses
@@ -286,8 +291,20 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     "?krone": {"DK": "DKK", "NO": "NOK", "SE": "SEK"},
     "?riyal": {"SA": "SAR", "QA": "QAR", "OM": "OMR"},
     "?dirham": {"MA": "MAD", "AE": "AED"},
+    "?dinar": {
+        "KW": "KWD", "BH": "BHD", "JO": "JOD", "TN": "TND", "DZ": "DZD", "IQ": "IQD",
+        "RS": "RSD", "LY": "LYD",
+    },
+    # Francs are Swiss unless the phone is of a country with francs of its own.
+    "?franc": {
+        "SN": "XOF", "CI": "XOF", "ML": "XOF", "BF": "XOF", "NE": "XOF", "TG": "XOF",
+        "BJ": "XOF", "GW": "XOF", "CM": "XAF", "GA": "XAF", "CG": "XAF", "TD": "XAF",
+        "CF": "XAF", "GQ": "XAF", "RW": "RWF", "GN": "GNF", "BI": "BIF", "CD": "CDF",
+        "DJ": "DJF",
+    },
     "?yen": {"JP": "JPY", "CN": "CNY"},
     "?rupee": {"PK": "PKR", "LK": "LKR", "NP": "NPR", "MU": "MUR"},
+    "?juta": {"MY": "MYR"},
     # Lakh and crore count rupees, and taka in Bangladesh.
     "?lakh": {"PK": "PKR", "LK": "LKR", "NP": "NPR", "BD": "BDT"},
     "?dollar": {
@@ -298,7 +315,10 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 # Dirhams alone are the Emirates' unless the phone is Moroccan.
-_DEFAULT_CURRENCY = {"?dollar": "USD", "?rupee": "INR", "?lakh": "INR", "?dirham": "AED"}
+_DEFAULT_CURRENCY = {
+    "?dollar": "USD", "?rupee": "INR", "?lakh": "INR", "?dirham": "AED", "?franc": "CHF",
+    "?juta": "IDR",
+}  # fmt: skip
 # Where a bare sum ("around 800k", "50 000 a year") is as likely the local money as dollars
 # and the two can be bands apart, it is asked again with the options in dollars rather than
 # guessed: everywhere but the countries whose money is worth about a dollar (the euro, the
@@ -585,11 +605,11 @@ _CODES = (
     + "|".join(_WORDLIKE_CODES)
     + ")"
 )
-_SIGNS = r"[₺₩₫฿₱₪₽₴৳円元]"
+_SIGNS = r"[₺₩₫฿₱₪₽₴৳円元₾]"
 # Money whose worth is not kept here: named, so that the sum is not taken for dollars.
 _UNPRICED = (
-    r"soums?|so['ʻ]m|dinars?|birr|cfa(?: francs?)?|kwacha|leva|manat|lari|kyats?|quetzal(?:es)?|"
-    r"colones|guaran[ií]es|bolivianos|drams?|tugriks?"
+    r"soums?|so['ʻ]m|dinars?|birr|f?cfa(?: francs?)?|kwacha|leva|manat|lari|kyats?|quetzal(?:es)?|"
+    r"colones|guaran[ií]es|bolivianos|drams?|tugriks?|(?-i:KD)"
 )
 _PREFIX = (
     r"HK\$|NT\$|E£|GH₵|GH¢|₵|(?-i:S)/\.?|(?-i:Rp)\.?|(?-i:TL)|(?-i:Kč)|KSh|(?-i:RM)|zł|₸|"
@@ -661,6 +681,13 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"BHD|bahraini dinars?", "BHD"),
         (r"JOD|jordanian dinars?", "JOD"),
         (r"OMR|omani ri[ya]ls?", "OMR"),
+        (r"ETB|birr", "ETB"),
+        (r"GEL|lari|₾", "GEL"),
+        (r"GTQ|quetzal(?:es)?", "GTQ"),
+        (r"XOF|f?cfa(?: francs?)?", "XOF"),
+        (r"XAF", "XAF"),
+        (r"KD", "KWD"),
+        (r"dinars?", "?dinar"),
         (_UNPRICED, "?unpriced"),
         (r"pesos?", "?peso"),
         (r"kroner|krone|kr", "?krone"),
@@ -683,7 +710,8 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"JPY|yen|円", "JPY"),
         # Yen and yuan share the sign, and are twenty times apart.
         (r"¥", "?yen"),
-        (r"CHF|(?:swiss )?francs?", "CHF"),
+        (r"CHF|swiss francs?", "CHF"),
+        (r"francs?", "?franc"),
         (r"R\$|BRL|reais", "BRL"),
         (r"PKR", "PKR"),
         (r"R|ZAR|rand", "ZAR"),
@@ -700,7 +728,7 @@ _MULTIPLIERS = {
     "k": 1e3, "thousand": 1e3, "grand": 1e3, "hundred": 1e2, "lakh": 1e5, "lakhs": 1e5,
     "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "m": 1e6, "mil": 1e6,
     "mill": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6, "bn": 1e9,
-    "juta": 1e6, "jt": 1e6, "ribu": 1e3, "rb": 1e3, "万": 1e4, "萬": 1e4, "億": 1e8,
+    "juta": 1e6, "jt": 1e6, "ribu": 1e3, "rb": 1e3, "triệu": 1e6, "trieu": 1e6, "万": 1e4, "萬": 1e4, "億": 1e8,
     "만": 1e4, "천": 1e3, "억": 1e8, "千": 1e3,
     "millones": 1e6, "millón": 1e6, "millon": 1e6, "milhões": 1e6, "milhão": 1e6, "milioni": 1e6,
     "millionen": 1e6, "miljoen": 1e6, "miljoner": 1e6, "milionów": 1e6,
@@ -767,7 +795,9 @@ _PEOPLE_AFTER = re.compile(
 )
 _PEOPLE_BEFORE = re.compile(
     r"\b(?:(?:team|staff|headcount|workforce|company|business|firm|organi[sz]ation|outfit|crew)"
-    r"(?:\s+(?:of|is|are|at|:)|:)|employ(?:s|ing)?|we employ)\s*"
+    r"(?:\s+(?:of|is|are|at|:)|:)|employ(?:s|ing)?|we employ|"
+    # "total staff strength approx 1,800" (Indian English)
+    r"(?:staff|team|employee|workforce|work force) strength(?:\s+(?:of|is|:)|:)?)\s*"
     r"(?:about|around|roughly|approx\w*\.?|~|maybe|nearly|almost|just|only|some|like)?\s*$",
     re.I,
 )
@@ -795,6 +825,9 @@ _OTHER_NOUN_AFTER = re.compile(
     r"units|propert(?:y|ies)|homes|houses|apartments|flats|buildings|rooms|beds|tenants|"
     r"patients|students|pupils|guests|residents|accounts|projects|jobs|orders|bookings|"
     r"calls|listings|covers|"
+    # Places, not people: "about 400 across our two plants", "14 centres"
+    r"warehouses?|factories|factory|plants?|depots?|cent(?:re|er)s?|campus(?:es)?|franchises?|"
+    r"venues?|dealerships?|pharmacies|salons?|gyms?|studios?|farms?|kitchens?|labs?|workshops?|"
     # "hiring 3 more", "taking on two extra": people to come, not a count of today
     r"more(?! or less)|extra|additional|new (?:hires?|starters?|people|staff))\b",
     re.I,
@@ -828,7 +861,8 @@ _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
                 r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|"
                 # Said in the speaker's first language: "al mes", "par mois", "im Monat"
                 r"\b(?:al|por|cada) mes\b|\bpar mois\b|\b(?:im|pro) monat\b|\bal mese\b|"
-                r"\bpor m[eê]s\b|\b(?:monatlich|mensual|mensuel|mensile|maandelijks|mensal)\b", re.I), 12.0),
+                r"\bpor m[eê]s\b|\b(?:monatlich|mensual|mensuel|mensile|maandelijks|mensal)\b|"
+                r"\b(?:m[ộo]t|m[ỗo]i|h[àa]ng)\s+th[áa]ng\b|\bper bulan\b|\bsebulan\b", re.I), 12.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:week|wk)\b|\bweekly\b|\bp\.?w\b", re.I), 52.0),
     (re.compile(r"(?:\b(?:a|an|per|each|every)\s+|/\s*)(?:quarter|qtr)\b|\bquarterly\b", re.I), 4.0),
     # A school's three terms: "£500 a term"
@@ -938,6 +972,10 @@ def _amount(group: list[re.Match[str]], before: str, after: str, *, first: bool)
         (m["mult"] or "").lower().startswith(("lakh", "lac", "cr")) for m in group
     ):
         currency = "?lakh"
+    if currency is None and any((m["mult"] or "").lower() in ("triệu", "trieu") for m in group):
+        currency = "VND"  # "8 triệu a month": millions of dong, as lakhs are of rupees
+    if currency is None and any((m["mult"] or "").lower() in ("juta", "jt") for m in group):
+        currency = "?juta"  # "2 juta per bulan": rupiah, or ringgit in Malaysia
     unclear = False
     if any((m["mult"] or "").lower() == "mil" for m in group):
         # "20 mil euros al año" is twenty thousand (Spanish, Portuguese); "$2 mil" two
@@ -1263,7 +1301,16 @@ _PAID_STAFF = re.compile(
 )
 
 
+# "About 480, give or take a few": how exact the count is, not a second one.
+_GIVE_OR_TAKE = re.compile(
+    r"[,;]?\s*\bgive or take(?:\s+(?:a few|a couple|one or two|some|a bit|a handful|\d+|"
+    r"one|two|three|five|ten|twenty))?\b",
+    re.I,
+)
+
+
 def read_company_size(text: str) -> str | None:
+    text = _GIVE_OR_TAKE.sub("", text)
     exact = _exact("company_size", text)
     if exact:
         return exact
@@ -1432,7 +1479,9 @@ def _total_over_the_parts(said: str, total: str, start: int, *, strictly: bool) 
 
 
 _TOTAL_SAID_LAST = re.compile(
-    r"(?<!\d)[.!;]\s+(?:so\s+|that'?s\s+|total\s+|in total\s+|all up\s+)?(?P<n>\d+)"
+    r"(?:(?<!\d)[.!;]\s+(?:so\s+|that'?s\s+|total\s+|in total\s+|all up\s+)?|"
+    # "me, my brother, six guys on the trucks and my wife ... so what's that, nine"
+    r"\b(?:so\s+)?(?:what'?s|whats|what is) that\W+(?:about\s+|like\s+)?)(?P<n>\d+)"
     r"(?:\s+(?:in total|total|all up|altogether|all told|people|of us|with me))?\W*$",
     re.I,
 )
@@ -2215,6 +2264,15 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         stated = read_timeline(rest, today, country) if rest.strip() else None
         if earliest is not None and stated is not None:
             return max(earliest, stated, key=_TIMELINES.index)
+    before_then = _BEFORE_THEN.search(text)
+    if (
+        before_then is not None
+        and (month_said := _A_MONTH.search(text[: before_then.start()])) is not None
+    ):
+        # "Admissions open in January, so we want it before that": before the month said.
+        target = read_timeline(f"before {month_said.group(0)}", today, country)
+        if target is not None:
+            return target
     by_then = _BY_THEN.search(text)
     if by_then is not None and by_then.start() > 0:
         # "Applications open in May, so it has to be running by then. I'd rather not rush
@@ -2359,6 +2417,12 @@ _TURN_OF_THE_YEAR = re.compile(
     r"\b(?:the )?(?:first|start|beginning|turn) of the (?:new )?year\b(?!\s+after)", re.I
 )
 _BEFORE_NEXT_YEAR = re.compile(r"(?<!not )\b(before|by)\s+next\s+year\b(?!\s*['’]s)", re.I)
+_BEFORE_THEN = re.compile(
+    r"\b(?:before|ahead of|prior to) (?:then|that)\b(?! (?:\w+ )?(?:is|was|'s))", re.I
+)
+_A_MONTH = re.compile(
+    rf"\b(?:(?:early|mid|late|the end of|end of|the start of|start of)\s+)?(?:{MONTH_NAME})\b", re.I
+)
 _BY_THEN = re.compile(
     r"\b(?:in place|up and running|running|ready|live|working|set up|done|sorted)\s+"
     r"(?:by|before)\s+then\b",
@@ -2565,6 +2629,20 @@ _UNSURE_AFTER = re.compile(
     r"[^?]*\b(?:i'?d|i would|i'?ll|i will) (?:have|need) to find out\b",
     re.I,
 )
+# "Do the casuals count? We've got a few uni students": whom to count is asked; the
+# count beside it is of those in question.
+_ASKS_WHO_COUNTS = re.compile(
+    r"\b(?:do|does|should|shall|would|will)\s+(?:i|you|we)\s+(?:\w+\s+)?(?:count|include)\b[^.!?]*\?|"
+    r"\b(?:do|does|would|should)\s+(?:the|our|my|all the|all our)?\s*[\w-]+(?:\s+[\w-]+)?\s+count\b"
+    r"[^.!]*\?",
+    re.I,
+)
+# A question about the question: "Do you mean would I sign off on it?", "You mean per year?"
+_ASKS_WHAT_IS_MEANT = re.compile(
+    r"^\W*(?:(?:sorry|oh|um+|uh+|hmm+|so|ok|okay|well|wait)\W+)*"
+    r"(?:(?:do|did) you mean|you mean|what do you mean|how do you mean|meaning)\b[^?]*\?\W*",
+    re.I,
+)
 _UNSURE_HOW_TO_COUNT = re.compile(
     r"\b(?:not sure|no idea|don'?t know|dunno|unsure)\s+(?:how|whether|if)\s+(?:you'?d|you would|you|"
     r"to|i'?d|i should|we'?d)\s+count\b|\bdepends (?:on )?how you count\b",
@@ -2751,6 +2829,8 @@ def read_answer(
     south of the equator); `today` places a named month or quarter (today's date by
     default)."""
     read = _read_answer(field_name, text, intent, country, today)
+    if field_name == "company_size" and _ASKS_WHO_COUNTS.search(text):
+        return read  # the count stated beside the question is of those it asks about
     if read.value is None and read.follow_up is None:
         statements = _without_questions(text)
         if statements is not None:
@@ -2773,6 +2853,13 @@ def _read_answer(
     text = with_answer_words(without_particles(text) or text)
     if asks_to_hear_it_again(text):
         return Answer(None)  # "I do not understand the question" is no "I do"
+    if (meant := _ASKS_WHAT_IS_MEANT.match(text)) is not None:
+        # "Do you mean would I sign off on it?": what the question means is asked, and
+        # its words ("sign off") are no answer; what follows it may be.
+        rest = text[meant.end() :]
+        if not re.search(r"[^\W_]", rest):
+            return Answer(None)
+        text = rest
     if field_name == "timeline" and (
         # "no rush", "oh whenever": no hurry, and no time said. Some mean no timeline at
         # all, some only no hurry ("No set timeline" is an answer, "later").
@@ -2799,7 +2886,9 @@ def _read_answer(
             last = read_answer(field_name, _carried_over(earlier, later), None, country, today)
             if last.value is not None or (firm and re.search(r"[^\W_]", later)):
                 return Answer(last.value)
-    if field_name == "company_size" and _UNSURE_HOW_TO_COUNT.search(text):
+    if field_name == "company_size" and (
+        _UNSURE_HOW_TO_COUNT.search(text) or _ASKS_WHO_COUNTS.search(text)
+    ):
         # "a part-time secretary, the minister and a dozen volunteers. I'm not sure how
         # you'd count that": whom to count is the open question, so no band is guessed.
         return Answer(None)

@@ -2707,3 +2707,40 @@ def test_ninth_round_answers_after_the_first_fixes(
     field: str, said: str, value: str | None
 ) -> None:
     assert read_answer(field, said, None, "US", today=date(2026, 12, 7)).value == value
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "country", "value"),
+    [
+        # Francs are the CFA franc's in West and Central Africa, Swiss elsewhere
+        ("budget", "we could put 3 million francs a year", "SN", "1k_10k"),
+        ("budget", "we could put 3 million francs a year", "CH", "over_50k"),
+        ("budget", "about 1.5 million FCFA per month", "CI", "10k_50k"),
+        ("budget", "around 250 thousand birr for the year", "ET", "1k_10k"),
+        ("budget", "no more than 1,200 KD a year", "KW", "1k_10k"),
+        ("budget", "maybe 900 dinars annually", "TN", "under_1k"),
+        ("budget", "300 quetzales a month", "GT", "under_1k"),
+        ("budget", "up to 5,000 lari yearly", "GE", "1k_10k"),
+        ("budget", "around 6 triệu a month", "VN", "1k_10k"),
+        ("budget", "5 trieu mot thang", "VN", "1k_10k"),
+        ("budget", "kira-kira 3 juta per bulan", "ID", "1k_10k"),
+        # Places counted are no people
+        ("company_size", "just under 300 across our three factories", "US", "201-1000"),
+        ("company_size", "We have 9 centres, total staff strength around 650", "IN", "201-1000"),
+        # A count said with how exact it is
+        ("company_size", "Roughly 260, give or take a few", "US", "201-1000"),
+        # The parts, then their sum asked and said
+        ("company_size", "me, my sister, four lads on the vans, so what's that, six", "GB", "1-10"),
+        # Whom to count asked: the count beside it is of those in question
+        ("company_size", "Do the part-timers count? There's a handful of them.", "AU", None),
+        ("company_size", "should I include the seasonal pickers?", "NZ", None),
+        # A question about the question is no answer
+        ("authority", "You mean would I be the one to sign it off?", "US", None),
+        ("budget", "You mean per year? About 5k.", "US", "1k_10k"),
+        # Before the month said
+        ("timeline", "Enrolment opens in January, so we need it before that.", "GB", "now"),
+        ("timeline", "The season starts in March so we need it ready before then", "GB", "quarter"),
+    ],
+)
+def test_tenth_round_answers(field: str, said: str, country: str, value: str | None) -> None:
+    assert read_answer(field, said, None, country, today=date(2026, 12, 7)).value == value
