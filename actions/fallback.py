@@ -272,6 +272,10 @@ def _say_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if tracker.active_loop.get("name"):
         dispatcher.utter_message(response=SAY_AGAIN)
         return True
+    if REPHRASED in previous_responses(events):
+        # Put more simply already, and still not clear: a person, not those words again.
+        dispatcher.utter_message(response=PERSON)
+        return True
     if rephrase or asks_to_repeat(previous_user_text(tracker)):
         # Other words, not the same ones again: outside a form the bot's last words were
         # an invitation or an answer, and what it can do is the plainest way to go on.

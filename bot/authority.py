@@ -376,6 +376,14 @@ _RUBBER_STAMP = re.compile(
 
 # The decision handed to the person: "they've given me full authority to decide", "I was
 # told to pick one", "the director delegated it to me".
+# "the owner gave me this project and said choose what you think is best": the choice is
+# theirs to make, unless the last word is kept ("...options for him to approve").
+_CHOICE_HANDED_OVER = re.compile(
+    r"\b(?:said|says|told me|tells me|lets me|let me)(?: to)? (?:choose|pick|decide|select|go with)\b"
+    r"(?! (?:a few|some|two|three|options|a shortlist|between|from))"
+    r"(?![^.;]*\b(?:for|and) (?:him|her|them|the \w+) to (?:approve|sign|decide|choose|pick))",
+    re.I,
+)
 _DELEGATED = re.compile(
     r"\b(?:given|gave|giving|handed|delegated|left|passed)\s+(?:\w+\s+){0,2}?(?:to\s+)?me\b"
     r"[^.;!?]{0,25}?\b(?:authority|the (?:decision|call|final say|budget|go-ahead)|to (?:decide|"
@@ -463,7 +471,9 @@ _DECIDES_ALONE = re.compile(
 _FINAL_SAY_MINE = re.compile(
     r"\bi (?:make|have|get|take|hold)(?: got)? the (?:final|last) (?:decision|say|call|word)\b|"
     # "well i'd decide but my daughter would have a say": heard, not deciding
-    r"^\W*(?:(?:well|so|yes|yeah|oh|um|uh)\W+)*i(?:'d| would|'ll| will)? decide\W+but\b"
+    r"^\W*(?:(?:well|so|yes|yeah|oh|um|uh)\W+)*(?:i(?:'d| would|'ll| will)? decide|"
+    # "yeah well me i reckon but the missus'll have a say"
+    r"me(?:\W+(?:i reckon|i guess|i suppose|i think|really|mostly))?)\W+but\b"
     r"(?=[^.;!?]*\b(?:have|get|has|gets) (?:a|some|her|his|their) (?:say|input)\b)|"
     r"\b(?:it'?s|it is|that'?s|that is) (?:ultimately |really |still |always )?my "
     r"(?:decision|call|signature)\b|\bi(?:'m| am) the one (?:who|that)?(?:'ll| will| would|'d| is going to|"
@@ -503,6 +513,8 @@ def read_authority_statement(text: str) -> str | None:
     if _DECIDES_IN_ANOTHER_LANGUAGE.search(said) or _DECIDES_ALONE.search(said):
         return "decides"
     if _RUBBER_STAMP.search(said):
+        return "decides"
+    if _CHOICE_HANDED_OVER.search(said) and not _FINAL_WORD_ELSEWHERE.search(said):
         return "decides"
     if _DELEGATED.search(said):
         # "she's asked me to pick a tool" picks it; "...but the director approves

@@ -162,9 +162,9 @@ _CUES: dict[str, re.Pattern[str]] = {
 # What people say before a question, mostly on the phone, where no "?" is written:
 # "um, am I talking to a robot", "sorry, quick question: what does it cost".
 _LEAD_IN = re.compile(
-    r"^(?:(?:um+|uh+|er+m?|hmm+|ah+|oh|ok(?:ay)?|so|and|but|well|sorry|hey|hi|hello|yeah|"
+    r"^(?:(?:um+|uh+|er+m?|hmm+|ah+|oh|ok(?:ay)?|so|and|but|well|sorry|hey|hi|hello|yeah|now|"
     r"actually|right|alright|look|listen|wait|hang on|hold on|excuse me|one more thing|quick question|"
-    r"first|but first|before that|before this|one thing|first of all|"
+    r"first|but first|before that|before this|one thing|first of all|by the way|btw|also|oh and|"
     r"before (?:we|i) (?:go on|continue|carry on|start|go any further)|"
     r"just wondering|i was wondering|po|ma'am|sir|madam|please|pls|one question|a question|"
     r"another question|one more question)\b[\s,.:;-]*)+",
@@ -662,12 +662,32 @@ def declines(text: str, field: str | None = None) -> bool:
         return True
     if field == "phone" and _ANOTHER_WAY.search(stripped):
         return True
+    if field not in (None, "phone") and _THIS_NUMBER_WILL_DO.match(stripped):
+        # "oh you can just reach me on the number i'm calling from": no name, address or
+        # company to give, only the way back
+        return True
     if field == "email" and _NO_EMAIL.search(stripped) and not _AN_ADDRESS_SAID.search(stripped):
         # "i don't use email much it's sorensen outfitters at gmail dot com": one is given
         return True
-    return field == "company" and bool(_NO_COMPANY.search(stripped))
+    return (
+        field == "company"
+        and bool(_NO_COMPANY.search(stripped))
+        # "just me, trading as Bright Sparks", "just me, but the van says Ace Plumbing"
+        and not _A_NAME_TRADED_UNDER.search(stripped)
+    )
 
 
+_THIS_NUMBER_WILL_DO = re.compile(
+    r"\W*(?:(?:oh|um+|uh+|well|yeah|so|look|honestly|no)\W+)*(?:you can\s+|you could\s+|just\s+)*"
+    r"(?:reach|call|ring|get|contact|phone)\s+me\s+(?:back\s+)?(?:on|at)\s+(?:the|this|my)\s+"
+    r"(?:number|phone|line|mobile|cell)\b",
+    re.IGNORECASE,
+)
+_A_NAME_TRADED_UNDER = re.compile(
+    r"\b(?:trading as|trade as|t/a|called|named|go(?:es)? by|(?:car|van|vans|truck|ute|sign|card|cards|"
+    r"invoices?|website|logo|door|shopfront) (?:says|reads|has))\s+\S",
+    re.IGNORECASE,
+)
 _AN_ADDRESS_SAID = re.compile(r"@|\bat\b[^.?!]*\bdot\b", re.I)
 # Asked for an email: "I don't really do email, just call me back".
 _NO_EMAIL = re.compile(
@@ -814,6 +834,10 @@ _OTHERS_JUST_LOOKING = re.compile(
     r"them|tyre[- ]kickers|tire[- ]kickers|most|many|some|half|lots|majority)\s+"
     r"(?:of them\s+)?(?:(?:who|that)(?:'re| are)\s+|(?:are|'re|is)\s+)?(?:just|only)\s+"
     r"(?:asking|looking|browsing|curious|checking|wondering|enquiring|inquiring)\b|"
+    # "many people only want to know the price": what the person's own customers want
+    r"\b(?:people|customers|clients|visitors|folks?|buyers|users|leads|others|most|many|some|half|"
+    r"lots|they)\s+(?:of them\s+)?(?:just|only)\s+(?:want|wanna|need|ask)(?:s|ed)?\s+(?:to\s+(?:know|ask|"
+    r"check|see|compare)|the price|prices|a price|a quote|quotes|info|information|for (?:a )?(?:price|quote)s?)\b|"
     # "we see quickly who is serious and who is only looking"
     r"\b(?:who|which ones?)(?:'s|'re| is| are)\s+(?:just|only)\s+"
     r"(?:asking|looking|browsing|curious|checking|wondering|enquiring|inquiring)\b",

@@ -142,7 +142,7 @@ ABBREVIATIONS = word_set(
     """
     pvt ltd inc co corp bhd sdn pty pte ltda cia cía mfg intl bros assn dept univ est
     zn gebr cie hnos assoc san tic şti sti kft zrt
-    st dr mr mrs ms mx prof jr sr rev hon capt sp fr revd engr atty
+    st dr mr mrs ms mx prof jr sr rev hon capt sp fr revd engr atty ma sta sto wm
     """
 )
 # The company running the bot is never the visitor's; Parley is the bot's own name.

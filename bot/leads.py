@@ -527,6 +527,8 @@ def _check_name(value: str, *, answered: bool = False) -> None:
         raise ValueError("not_a_name")
     for index, (word, low) in enumerate(zip(words, lowered, strict=True)):
         inner = 0 < index < len(words) - 1
+        if re.fullmatch(r"[A-Z]\.", word) and index < len(words) - 1:
+            continue  # an initial: the A. of "W. A. D. Nimali Wickramasinghe" is no article
         if inner and low in NAME_PARTICLES:
             continue  # "María de la Cruz": a particle between names, not a word
         if word[:1].isupper() and low in _NAME_HOMOGRAPHS:
@@ -710,7 +712,7 @@ _SUFFIX_START = (
 )
 _SUFFIX_COMMA = re.compile(rf",(?=\s*(?:{_SUFFIX_START})\b)", re.IGNORECASE)
 # Before a name, so never at a sentence's end: "Dr. Patel", "Gebr. Jansen" (brothers).
-_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt fr revd gebr")
+_TITLES = word_set("st dr mr mrs ms mx prof rev hon capt fr revd gebr ma sta sto wm")
 
 
 def _protect(text: str) -> str:
@@ -890,7 +892,8 @@ def _name_after(text: str, start: int, *, capitalised: bool) -> tuple[str, int] 
             continue
         if capitalised and not _capitalised(word):
             break
-        if not re.match(r"^[^\W\d_][^\W\d_'’.\-\ue000]*$", word):
+        # Letters, with the apostrophes and hyphens of "O'Neill" and "Asante-Darko"
+        if not re.match(r"^[^\W\d_](?:[^\W\d_]|['’\-\ue000])*$", word):
             break
         taken += [*pending, (word, begin, end)]
         pending = []
@@ -1277,7 +1280,7 @@ _NAME_CUT = re.compile(
 
 # "Md. Rafiqul Islam", "Mohd. Aziz", "St. John": a short form inside the name, no end.
 _NAME_PARTS = re.compile(
-    r",|(?<=\w{2})(?<!\bMd)(?<!\bmd)(?<!\bMD)(?<!\bMohd)(?<!\bMuhd)(?<!\bSt)(?<!\bSk)\.\s+|[!?]\s*"
+    r",|(?<=\w{2})(?<!\bMd)(?<!\bmd)(?<!\bMD)(?<!\bMohd)(?<!\bMuhd)(?<!\bSt)(?<!\bSk)(?<!\bMa)(?<!\bma)(?<!\bSta)(?<!\bSto)(?<!\bWm)\.\s+|[!?]\s*"
 )
 
 
@@ -1435,7 +1438,8 @@ def _read_name_answer(
     """
     if _NAME_NOT_GIVEN.match(text):
         return None, None, "not_an_answer"
-    answer, spelt, runs = _spelling(strip_symbols(_name_in_the_answer(text)))
+    named = _name_in_the_answer(_LIKE_SOMEONE_FAMOUS.sub("", text))
+    answer, spelt, runs = _spelling(strip_symbols(_GENERATION.sub(_generation, named)))
     opening = GREETING_LEAD.match(answer)
     if opening is not None and answer[opening.end() :].strip():
         answer = answer[opening.end() :]  # "hi there, it's Dana"
@@ -1520,6 +1524,25 @@ _SPELT_RUN = re.compile(
 )
 
 
+# "d w a y n e like the wrestler": whom the spelling is like, after the letters.
+_LIKE_SOMEONE_FAMOUS = re.compile(
+    r"(?<=\b[a-z])\s+(?:like|as in)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\W*$", re.I
+)
+# "bartholomew ashcombe the fourth": Bartholomew Ashcombe IV.
+_GENERATION = re.compile(
+    r"(?<=[^\W\d_])\s+the\s+(second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I
+)
+_NUMERALS = {"second": "II", "third": "III", "fourth": "IV", "fifth": "V"}
+_NUMERALS |= {"2nd": "II", "3rd": "III", "4th": "IV", "5th": "V"}
+
+
+def _generation(match: re.Match[str]) -> str:
+    return " " + _NUMERALS[match.group(1).lower()]
+
+
+_SPACED_INITIALS = re.compile(r"(?:[A-Z]\.\s*)+")
+
+
 def _spelling(answer: str) -> tuple[str, list[str], list[str]]:
     """The answer without the spellings said in it, the words spelt that change a word
     said (a spelling of a word said just before it, "obi o b i", changes nothing), and
@@ -1530,6 +1553,8 @@ def _spelling(answer: str) -> tuple[str, list[str], list[str]]:
     put_right: tuple[str, str] | None = None
     done = 0
     for run in _SPELT_RUN.finditer(answer):
+        if not run["word"] and _SPACED_INITIALS.fullmatch(run["letters"].strip()):
+            continue  # "W. A. D. Nimali Wickramasinghe": initials, not a word spelt
         letters = "".join(ch for ch in run["letters"] if ch.isalpha())
         runs.append(letters)
         before = answer[done : run.start()]
@@ -1766,7 +1791,10 @@ _NEW_CLAUSE = re.compile(
     # "... country club we added the country club bit years ago"
     r"we(?= [a-z]{3,}ed\b)|"
     r"i(?:'m| am| do| run| own| look after| also| just)|"
-    r"it(?:'s| is)|they(?:'re| are)|but)\s+"
+    r"it(?:'s| is)|they(?:'re| are)|but|"
+    # "pritchett plumbing and heating my dad started it back in eighty one"
+    r"(?:my|our) (?:dad|father|mum|mom|mother|grandad|grandfather|granddad|family|parents|uncle|"
+    r"brother|husband|wife)(?= (?:started|founded|set|opened|ran|runs|built|bought|owns|owned|had)\b))\s+"
 )
 
 
@@ -1797,17 +1825,27 @@ def _before_new_clause(answer: str) -> str:
 _CORRECTED = re.compile(
     r"\b(?:no,?\s+(?:sorry|wait|seriously|hang on)|sorry,?\s+(?:no|i mean|i meant)|"
     r"i mean|i meant|(?:just )?kidding|scratch that|(?:we |we'?ve |have )?rebranded\b[^,.;]*|"
-    r"actually,?\s+(?=it'?s|we'?re|it is))\b[\s,.:;!-]*(?:(?:it'?s|its|we'?re|it is|now)\s+)?",
+    r"actually,?\s+(?=it'?s|we'?re|it is)|"
+    # "entwistle and sons removals well it's just entwistle removals now"
+    r"well,?\s+(?:it'?s\s+|its\s+|we'?re\s+)?(?:just|actually|really|only)(?=\s))\b[\s,.:;!-]*"
+    r"(?:(?:it'?s|its|we'?re|it is|now)\s+)?",
     re.I,
 )
-_NOW_AFTER = re.compile(r"\s+now[\s.!]*$", re.I)
+_NOW_AFTER = re.compile(
+    r"\s+now(?:[\s.!]*$|[\s,.]+(?:the|we|they|i|that|since|after|because|as|cos)\b.*$)", re.I
+)
 # "it's just me, trading under my own name": no company, whatever word came first.
 _NO_COMPANY = re.compile(
     r"\b(?:just me|only me|my own name|sole trader|self[- ]employed|no company|"
     r"(?:don'?t|do not) have a company|not (?:with )?a company)\b",
     re.I,
 )
-_NAMED_AFTER = re.compile(r"\b(?:trading as|called|named|t/a)\b", re.I)
+_NAMED_AFTER = re.compile(
+    # "its just me, but the car says Haigh School of Motoring so i suppose its that"
+    r"\b(?:trading as|called|named|t/a|go(?:es)? by|(?:the )?(?:car|van|vans|truck|ute|sign|card|"
+    r"cards|invoices?|website|logo|door|shopfront) (?:says|reads|has))\b",
+    re.I,
+)
 # "Lagom Studio (lagom is Swedish, means just right)": a remark after the name.
 _REMARK_AFTER = re.compile(r"\s*\((?=[^)]*\s[^)]*\s)[^)]*\)?\s*$")
 # "the Nairobi branch of Safari Tech Hub": the company the branch belongs to.
@@ -1967,7 +2005,9 @@ def _read_company_answer(
     if _NO_COMPANY.search(text) and not _NAMED_AFTER.search(text):
         return None, "no_company"
     answer = _FILLER.sub("", _LEAD_INS["company"].sub("", text.strip()))
-    called = re.search(r"\b(?:called|named)\s+", answer, re.IGNORECASE)
+    called = re.search(r"\b(?:called|named)\s+", answer, re.IGNORECASE) or (
+        _NAMED_AFTER.search(answer) if _NO_COMPANY.search(text) else None
+    )
     if called is not None:
         answer = _company_after(answer, called.end(), capitalised=False) or answer
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", answer.strip())
@@ -2792,8 +2832,10 @@ def is_keyboard_noise(text: str) -> bool:
 _TYPO_PUT_RIGHT = re.compile(
     r"^(?P<said>.*?[^\W\d_][^\s]*)[\s,;.:-]+(?:sorry|oops|sry|soz|i mean|correction|\*)"
     r"(?:[\s,;.:-]+(?:typo|spelling|mis-?typed?|autocorrect))?[\s,;.:-]+"
-    r"(?P<fix>[^\W\d_][\w'’-]*)\W*$",
-    re.I,
+    r"(?P<fix>[^\W\d_][\w'’-]*)"
+    # "Smyth.. sorry Smith with an i", then maybe the whole name again
+    r"(?:\s+with\s+(?:an?\s+|two\s+|double\s+|one\s+|the\s+)?[^\W\d_]{1,2}\b)?(?P<rest>.*)$",
+    re.I | re.S,
 )
 
 
@@ -2803,7 +2845,15 @@ def _typo_put_right(text: str) -> str:
     typed = _TYPO_PUT_RIGHT.match(text.strip())
     if typed is None:
         return text
-    said, fix = typed["said"], typed["fix"]
+    said, fix, rest = typed["said"], typed["fix"], typed["rest"]
+    if re.search(r"[^\W_]", rest):
+        # "Cruz-Santoz.. sorry Santos with s 😅 Ma. Corazon dela Cruz-Santos": the whole
+        # of it said again, as put right.
+        again = re.sub(r"^[\W_]+|[\W_]+$", "", rest)
+        if re.search(rf"(?<![\w'’]){re.escape(fix)}(?![\w'’])", again, re.I):
+            return again
+        if not re.match(r"(?:not|instead|rather|as in|like)\b", again, re.I):
+            return text  # "...sorry Smith with an i, not a y" is put right below
     alike = respellings(re.findall(r"[^\W\d_][\w'’-]*", said), fix, 0.7)
     if not alike:
         return text

@@ -90,7 +90,19 @@ _TELLS_TO_SHOW = re.compile(
 )
 
 
+# What the person's own customers ask for or do: "getting back to people who ask for a
+# quote before they go and book someone cheaper" asks for nothing itself.
+_WHAT_THEIR_CUSTOMERS_DO = re.compile(
+    r"\b(?:people|customers|clients|visitors|leads|folks|buyers|callers|patients|guests|parents|"
+    r"students|they|someone|somebody|anyone|everyone)\s+(?:who\s+|that\s+)?(?:\w+\s+)?"
+    r"(?:ask|asks|asked|asking|want|wants|request|requests|book|books|call|calls|ring|rings|go|goes|"
+    r"went)\b[^.,;!?]*",
+    re.IGNORECASE,
+)
+
+
 def answers_the_need_question(text: str) -> bool:
     """Whether a statement made when asked what the person hopes to solve is their answer
     rather than a request for a demo, a price or a person."""
-    return not _ASKS_FOR_SOMETHING.search(text) and not _TELLS_TO_SHOW.match(text)
+    own = _WHAT_THEIR_CUSTOMERS_DO.sub(" ", text)
+    return not _ASKS_FOR_SOMETHING.search(own) and not _TELLS_TO_SHOW.match(own)

@@ -115,6 +115,9 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "bot": re.compile(
         r"\b(?:robot|a bot|bots?|chat ?bot|automated|an ai|ai|a machine|a computer|a recording|"
         r"real person|a human|person typing|real human|live person|actual person|real people|"
+        # "am i talking to a real lady or is this one of those recordings"
+        r"(?:a )?real (?:lady|woman|man|guy|girl|fella|bloke)|one of (?:those|them|these) (?:recordings|"
+        r"machines|robots|computers|automated (?:things|systems|lines))|"
         r"(?:chatting|talking|speaking|writing) (?:to|with) an? (?:actual|live) human|"
         r"(?:are you|r u|is this|is it|am i) an? (?:actual|live) human|"
         r"(?:nobody|no one|anyone|someone|somebody) (?:actually |really )?(?:there|typing|real)|"
@@ -285,6 +288,14 @@ def _asks(sentence: str) -> bool:
     )
 
 
+# The product called a bot: "what does your bot do", "how would the chatbot handle it".
+_WHAT_THE_BOT_DOES = re.compile(
+    r"\b(?:what|how)\s+(?:exactly\s+|actually\s+)?(?:does|do|can|could|would|will|is)\s+"
+    r"(?:your|the|this|that)\s+(?:chat ?)?bot\s+(?:\w+\s+)?(?:do|handle|work|answer|reply|respond|say)\b",
+    re.IGNORECASE,
+)
+
+
 def asked_topics(text: str) -> list[str]:
     """The topics the message asks about, in the order asked, each once."""
     topics: list[str] = []
@@ -302,6 +313,10 @@ def asked_topics(text: str) -> list[str]:
             named = ["next_steps"]  # "if we want to go ahead, how does it work from there?"
         if set(named) == {"pricing", "what_it_does"} and _COST_ASKED.search(sentence):
             named = ["pricing"]  # "what's this gonna run me a month?"
+        if set(named) == {"what_it_does", "bot"} and _WHAT_THE_BOT_DOES.search(sentence):
+            named = ["what_it_does"]  # "what does your bot do when a client writes?"
+        if set(named) == {"pricing", "bot"}:
+            named = ["pricing"]  # "how much is your chatbot?": the product's price
         if set(named) == {"data_use", "bot"} and _TRAINING.search(sentence):
             named = ["data_use"]  # "is data from this chat used to train some AI model?"
         if set(named) == {"data_use", "integrations"} and _KEPT_OR_DELETED.search(sentence):

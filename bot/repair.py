@@ -101,8 +101,14 @@ def asks_to_hear_it_again(text: str) -> bool:
 _WHAT_IS_MEANT = re.compile(
     r"^\W*(?:(?:sorry|sry|so|ok|okay|oh|um|uh|wait|hang on|hmm+)\W+)*"
     r"(?:like|as in|you mean|do you mean|did you mean|meaning|is that|does that mean|"
+    r"what (?:do |d'?)?you mean|how do you mean|"
     r"are you asking(?: for| about)?|you(?:'re| are) asking(?: for| about)?|which one|which|"
     r"what kind of|what sort of|what type of)\b",
+    re.IGNORECASE,
+)
+_MEANT_ASKED_PLAINLY = re.compile(
+    r"^\W*(?:(?:sorry|so|ok|okay|oh|um|uh|wait|hmm+)\W+)*"
+    r"(?:what (?:do |d'?)?you mean|how do you mean|(?:do|did) you mean)\b",
     re.IGNORECASE,
 )
 _SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
@@ -165,6 +171,12 @@ _ASKS_SOMETHING_ELSE = re.compile(
 )
 
 
+def opens_with_what_is_meant(text: str) -> bool:
+    """Whether the message starts by asking what was meant ("what you mean, like who's
+    the boss"), whichever question was asked."""
+    return _MEANT_ASKED_PLAINLY.match(text.strip()) is not None
+
+
 def checks_the_question(text: str, field: str) -> bool:
     """Whether the whole message asks what the question about `field` means, rather than
     answering it ("like my job title?" when the role is asked)."""
@@ -175,8 +187,11 @@ def checks_the_question(text: str, field: str) -> bool:
         return False
     if _AMOUNT_WORDS.search(stripped):
         return False
-    if not (stripped.endswith("?") or _TAG_QUESTION.search(stripped)) or _ASKS_WHY.search(stripped):
+    if _ASKS_WHY.search(stripped):
         return False
+    if not (stripped.endswith("?") or _TAG_QUESTION.search(stripped)):
+        # Said without a question mark, as a recognizer writes it: only "what do you mean".
+        return _MEANT_ASKED_PLAINLY.match(stripped) is not None
     if set(asked_topics(stripped)) - ({"pricing"} if field == "budget" else set()):
         # "is that in line with what you charge?" when the timeline is asked: a question
         # about pricing (at the budget question, "per month or per year?" asks what it is).

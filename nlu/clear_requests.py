@@ -44,7 +44,7 @@ from bot.lead_vocabulary import names_a_tool
 from bot.meeting_choice import asks_for_meeting, wants_time_first
 from bot.needs import fits_question, states_a_need
 from bot.question_topics import asked_topics, question_sentences
-from bot.repair import asks_to_hear_it_again
+from bot.repair import asks_to_hear_it_again, opens_with_what_is_meant
 from nlu.explicit_details import settle_intent
 
 LONG_MESSAGE_WORDS = 10
@@ -746,6 +746,16 @@ _UNDECIDED_OPT_OUT = re.compile(
 
 def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     """The intent the wording calls for, or None to leave DIET's choice alone."""
+    if (
+        intent != "nlu_fallback"
+        and opens_with_what_is_meant(text)
+        and not asked_topics(text)
+        # "what do you mean you need my email?" asks why
+        and not re.search(r"\b(?:need|want|why)\b", text, re.I)
+    ):
+        # "what you mean, like who's the boss": what the question asked means, which the
+        # fallback explains; no question about the product (DIET guessed data use).
+        return "nlu_fallback"
     corrected = _corrected_intent(text, intent, ranking)
     final = corrected or intent
     if final in _DETAIL_PREEMPTED and _only_the_address_names_it(text):
@@ -768,6 +778,14 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # "does your chat widget work on an iphone?" taken for a request for information:
         # a question, answered as one (the marketers' list first), not the lead form.
         final = corrected = ASK_CAPABILITIES
+    if (
+        final == "ask_data_use"
+        and not _DATA_MENTIONED.search(text)
+        and asked_topics(text) == ["what_it_does"]
+    ):
+        # "Concretely, what does your bot do when a client writes on our site?": what it
+        # does with the client's message, no word of anyone's data.
+        return _ASKED_TOPIC_INTENTS["what_it_does"]
     plain = _topic_named_plainly(text)
     if (final in _TOPIC_INTENTS.values() or final == REQUEST_INFO) and plain is not None:
         # "does it work with wordpress because that's what my site is on", taken for a
@@ -924,7 +942,10 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
     ):
         # "team lead / agent", "I'm an insurance agent": the job, not a request for one
         return "inform"
-    if _only_thanks(text, intent):
+    if _only_thanks(text, intent) or (
+        # "salamat po", "asante sana": thanks in the person's language, no greeting in it
+        intent == "greet" and has_cue("thank", text) and not has_cue("greet", text)
+    ):
         return "thank"
     if _FAREWELL_ALONE.fullmatch(text.strip()):
         return None if intent == "goodbye" else "goodbye"  # "doei", "tschüss", "ta-ra"

@@ -415,6 +415,14 @@ async def test_asked_to_repeat_twice_running_the_bot_finds_other_words() -> None
     assert message["response"] == "utter_rephrase_what_i_do"
 
 
+async def test_asked_to_repeat_after_it_was_put_more_simply_a_person_is_offered() -> None:
+    simpler = bot("utter_rephrase_what_i_do")
+    events = [user("salamat", "greet"), bot("utter_default"), user("sorry what was that")]
+    events += [simpler, user("sorry what was that")]
+    [message] = await said(ActionFallback(), tracker(events))
+    assert message["response"] == "utter_fallback_offer_person"
+
+
 async def test_asked_to_repeat_in_a_form_the_form_asks_again_after_a_short_yes() -> None:
     events = [user("dana", "inform"), bot("utter_ask_lead_email"), user("you what?")]
     [message] = await said(ActionFallback(), tracker(events, loop="lead_form"))

@@ -1101,3 +1101,15 @@ def test_a_withdrawal_said_before_leaving_is_one() -> None:
 )
 def test_a_request_for_ones_own_data_after_a_story(said: str, guess: str) -> None:
     assert corrected_intent(said, guess, []) == "request_data"
+
+
+@pytest.mark.parametrize("text", ["salamat po", "asante sana", "maraming salamat"])
+def test_thanks_in_the_persons_language_taken_for_a_greeting_is_thanks(text: str) -> None:
+    assert corrected_intent(text, "greet", [{"name": "greet", "confidence": 0.8}]) == "thank"
+
+
+def test_what_the_bot_does_with_a_clients_message_is_no_data_question() -> None:
+    ranking = [{"name": "ask_data_use", "confidence": 0.5}]
+    said = "So concretely, what does your bot do when a client writes on our site?"
+    assert corrected_intent(said, "ask_data_use", ranking) == "ask_capabilities"
+    assert corrected_intent("what do you do with my data?", "ask_data_use", ranking) is None

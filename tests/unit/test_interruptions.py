@@ -770,3 +770,16 @@ def test_when_im_out_in_a_need_is_no_goodbye() -> None:
         "when I'm out"
     )
     assert leaves_for_now("ok I'm out, thanks")
+
+
+def test_what_the_persons_customers_want_is_no_wish_of_their_own() -> None:
+    need = "answer quotes faster, most people only want to know the price before they book"
+    assert not wants_no_details(need)
+    assert wants_no_details("I only want to know the price for now")
+
+
+@pytest.mark.parametrize(
+    "text", ["by the way how much is your system per month", "btw does it do whatsapp"]
+)
+def test_a_question_after_by_the_way_is_a_question(text: str) -> None:
+    assert is_question(text)

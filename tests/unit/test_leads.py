@@ -1915,3 +1915,32 @@ def test_a_vanity_domain_says_nothing_of_the_country() -> None:
 
     assert phone_regions("US", "a@studio.io") == ("US", "IO")
     assert phone_regions("GB", "doug@petersenhardware.ca") == ("CA", "GB")
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        # Names stated with apostrophes and hyphens keep them
+        ("my name is Niamh O'Sullivan and I run a café", "Niamh O'Sullivan"),
+        ("no, my name is Ama Owusu-Ansah", "Ama Owusu-Ansah"),
+        ("I'm Luis Pérez-Ortega from Grupo Norte", "Luis Pérez-Ortega"),
+        # A short form before a name is no sentence's end
+        ("my name is Ma. Lourdes Reyes-Tan", "Ma. Lourdes Reyes-Tan"),
+    ],
+)
+def test_a_name_stated_keeps_its_apostrophes_hyphens_and_short_forms(said: str, name: str) -> None:
+    assert read_message(said, region="US").values["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Ma. Teresa Villanueva", "Ma. Teresa Villanueva"),
+        ("W. K. D. Chamari Perera", "W. K. D. Chamari Perera"),
+        ("Anne Smyth.. sorry Smith with an i", "Anne Smith"),
+        ("Anne Smyth sorry Smith with an i, not a y", "Anne Smith"),
+        ("Rosa Santoz.. sorry Santos with s 😅 Rosa Santos", "Rosa Santos"),
+    ],
+)
+def test_initials_short_forms_and_a_surname_put_right(said: str, name: str) -> None:
+    assert read_message(said, region="PH", requested="name").values["name"] == name

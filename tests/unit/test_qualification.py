@@ -2744,3 +2744,15 @@ def test_ninth_round_answers_after_the_first_fixes(
 )
 def test_tenth_round_answers(field: str, said: str, country: str, value: str | None) -> None:
     assert read_answer(field, said, None, country, today=date(2026, 12, 7)).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("Me. My boss handed it over and said pick whatever you think works", "decides"),
+        ("he let me decide", "decides"),
+        ("my manager told me to choose a few options for him to approve", "influences"),
+    ],
+)
+def test_a_choice_handed_over_is_the_persons(said: str, value: str) -> None:
+    assert read_answer("authority", said).value == value

@@ -204,3 +204,15 @@ def test_what_it_does_with_a_word_of_another_topic_is_not_that_topic(text: str) 
 )
 def test_ninth_round_questions(text: str, topic: str) -> None:
     assert asked_topics(text) == [topic]
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("how much is your chatbot", ["pricing"]),
+        ("Honestly, what does your bot do when a customer messages at night?", ["what_it_does"]),
+        ("am I chatting with a bot?", ["bot"]),
+    ],
+)
+def test_the_product_called_a_bot(text: str, topics: list[str]) -> None:
+    assert asked_topics(text) == topics
