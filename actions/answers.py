@@ -79,6 +79,19 @@ def said_in_session(tracker: Tracker, response: str) -> bool:
     return any(name == response for name, _ in bot_responses(session_events(tracker)))
 
 
+def said_lately(tracker: Tracker, response: str, turns: int = 4) -> bool:
+    """Whether `response` answered one of the person's last `turns` messages."""
+    users = 0
+    for event in reversed(session_events(tracker)):
+        if event.get("event") == "user":
+            users += 1
+            if users > turns:
+                return False
+        elif event.get("event") == "bot" and response_of(event) == response:
+            return True
+    return False
+
+
 def said_this_turn(tracker: Tracker, responses: frozenset[str]) -> bool:
     """Whether one of `responses` was said since the person's latest message."""
     for event in reversed(list(tracker.events)):
@@ -428,12 +441,12 @@ def answer_in_place_of_answer(
     """A common question the classifier took for an answer to the form's question ("before
     i do that what does your product actually do", "not sure why you'd need my email"): each
     topic it asks answered, so that the form can ask its question again; False when it asks
-    none. A topic already answered in this session is left to the form: never the same
-    answer twice."""
+    none. A topic answered a turn or two ago is left to the form (the same answer again
+    so soon would be the same words twice); asked again later, it is answered again."""
     text = str(tracker.latest_message.get("text") or "")
     if not text or text.startswith("/"):
         return False
-    topics = [t for t in asked_topics(text) if not said_in_session(tracker, _SAID_AS[t])]
+    topics = [t for t in asked_topics(text) if not said_lately(tracker, _SAID_AS[t])]
     for topic in topics:
         say_topic(dispatcher, tracker, settings, topic)
     return bool(topics)

@@ -39,7 +39,7 @@ _DOES_FOR_THEM = (
 _MAINLY_FOR = r"(?:mainly|mostly|just|only|really) for"
 _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
-        r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|(?:is it|it'?s|billed|charged|pay|"
+        r"\b(?:price|prices|pricing|priced|cost|costs|(?<!\bin )charges?|(?:is it|it'?s|billed|charged|pay|"
         r"paid) per (?:seat|user|month|conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
         r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|month[- ]to[- ]month|pricey|"
         # "would it be terribly dear for a wee business like mine?"
@@ -193,7 +193,7 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"why (?:is|are|'s) (?:my |the |an? |your )?\w+ (?:needed|necessary|neccesary|required|"
         r"important|relevant)|what (?:do|would|'d|did) (?:you|u) (?:need|want) (?:my |an? |the |it |"
         r"that |this )?\w* ?for|what'?s (?:my|the) (?:\w+ ){1,2}got to do with|"
-        r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|wants?|necessary|neccesary|requires?|required|matters?|asking|"
+        r"why (?:[\w']+\s+){0,6}?(?:needs?|needed|needing|wants?|wanting|necessary|neccesary|requires?|required|matters?|asking|"
         r"ask)|"
         r"(?:really|actually|even) (?:needed|necessary|neccesary|required)|"
         # "do you actually need a mobile number?"
@@ -243,7 +243,10 @@ _TRAINING = re.compile(r"\btrain\w*|\bchat ?gpt\b", re.I)
 _CONNECTING = re.compile(
     r"\b(?:works?|working) (?:on|with|in)\b|\bconnect|\bintegrat|\bplugs?\b|"
     # "can it answer people who write to us on WhatsApp Business?"
-    r"\b(?:answer|reply|respond)\w*\b(?:\s+\w+){0,6}?\s+on\b",
+    r"\b(?:answer|reply|respond)\w*\b(?:\s+\w+){0,6}?\s+on\b|"
+    # "can it take the messages from our whatsapp and our facebook page"
+    r"\b(?:take|takes|pull|pulls|read|reads|get|gets|handle|handles|bring|brings)\s+(?:in\s+)?(?:the\s+|our\s+|my\s+)?"
+    r"(?:messages?|chats?|dms?|enquiries|inquiries|leads|comments|reviews)\s+(?:from|on|in)\b",
     re.I,
 )
 _SENTENCE = re.compile(r"[^?.!]+(?:\?+|[.!]+|$)")

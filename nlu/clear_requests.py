@@ -756,6 +756,10 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # "what you mean, like who's the boss": what the question asked means, which the
         # fallback explains; no question about the product (DIET guessed data use).
         return "nlu_fallback"
+    if intent in ("goodbye", "skip", "cancel") and _QUESTIONS_FIRST.search(text):
+        # "later later first the questions": the details later, the questions now; no
+        # goodbye (it had ended the conversation of someone with questions to ask).
+        return "ask_capabilities"
     corrected = _corrected_intent(text, intent, ranking)
     final = corrected or intent
     if final in _DETAIL_PREEMPTED and _only_the_address_names_it(text):
@@ -822,6 +826,11 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     return corrected
 
 
+_QUESTIONS_FIRST = re.compile(
+    r"\bfirst,?\s+(?:the|my|some|a few|a couple of)\s+questions?\b|"
+    r"\b(?:some |a few |my |the |couple of )?questions?\s+first\b",
+    re.IGNORECASE,
+)
 _DETAIL_PREEMPTED = frozenset(
     {"request_demo", "book_meeting", "talk_to_sales", "human_handoff", "request_data", "greet"}
 )

@@ -499,3 +499,24 @@ async def test_asked_first_whether_it_is_a_bot_the_answer_offers_what_it_can_do(
     [message] = await said(ActionBotChallenge(settings=settings), t)
     assert message["response"] == "utter_iamabot"
     assert message["buttons"] == START_BUTTONS
+
+
+def test_a_question_answered_a_while_ago_is_answered_again(settings: Settings) -> None:
+    from actions.answers import answer_in_place_of_answer
+
+    events = [user("how much is it a month?", "ask_pricing"), bot("utter_pricing")]
+    for answer, question in [
+        ("Rosa", "utter_ask_lead_email"),
+        ("rosa@acme.io", "utter_ask_lead_phone"),
+        ("skip", "utter_ask_lead_company"),
+        ("Acme", "utter_ask_qual_timeline"),
+    ]:
+        events += [user(answer, "inform"), bot(question)]
+    asked_again = [*events, user("so how much is the monthly fee? just an estimate", "inform")]
+    dispatcher = CollectingDispatcher()
+    assert answer_in_place_of_answer(dispatcher, tracker(asked_again), settings)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_pricing"]
+    # Asked again at once, the same answer is not given twice in a row.
+    just_said = [*events[:2], user("so how much is it monthly?", "inform")]
+    dispatcher = CollectingDispatcher()
+    assert not answer_in_place_of_answer(dispatcher, tracker(just_said), settings)

@@ -1113,3 +1113,16 @@ def test_what_the_bot_does_with_a_clients_message_is_no_data_question() -> None:
     said = "So concretely, what does your bot do when a client writes on our site?"
     assert corrected_intent(said, "ask_data_use", ranking) == "ask_capabilities"
     assert corrected_intent("what do you do with my data?", "ask_data_use", ranking) is None
+
+
+@pytest.mark.parametrize("text", ["later later, first the questions", "my questions first, thanks"])
+def test_questions_first_is_no_goodbye(text: str) -> None:
+    ranking = [{"name": "goodbye", "confidence": 0.7}]
+    assert corrected_intent(text, "goodbye", ranking) == "ask_capabilities"
+
+
+def test_what_you_mean_asks_about_the_question() -> None:
+    ranking = [{"name": "ask_data_use", "confidence": 0.7}]
+    assert corrected_intent("what you mean, like who's in charge", "ask_data_use", ranking) == (
+        "nlu_fallback"
+    )

@@ -216,3 +216,15 @@ def test_ninth_round_questions(text: str, topic: str) -> None:
 )
 def test_the_product_called_a_bot(text: str, topics: list[str]) -> None:
     assert asked_topics(text) == topics
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("could it pull in the messages from our instagram and whatsapp", ["integrations"]),
+        ("and why would you be wanting my phone number", ["why_needed"]),
+        ("before we go on is this a real lady or one of those recordings", ["bot"]),
+    ],
+)
+def test_round_ten_questions(text: str, topics: list[str]) -> None:
+    assert asked_topics(text) == topics
