@@ -1265,7 +1265,7 @@ _NOT_OUR_STAFF = re.compile(
 # Said of the people just counted: they are not the company's own.
 _DISOWNED = re.compile(
     r"\b(?:(?:they'?re|they are|those are|these are)\s+(?:all\s+|mostly\s+)?(?:independent|freelance\w*|"
-    r"contractors?|self[- ]employed|agency staff|not (?:really |actually )?(?:ours|employees|staff))|"
+    r"contractors?|self[- ]employed|agency staff|not (?:really |actually )?(?:our )?(?:ours|employees|staff))|"
     r"not (?:really |actually |strictly )?ours|commission[- ]only|"
     r"if (?:those|they|that|these) counts?|if you count (?:them|those)|whether (?:they|those) count)\b",
     re.I,
@@ -1315,6 +1315,11 @@ def read_company_size(text: str) -> str | None:
     if exact:
         return exact
     clauses = [c for c in _SIZE_CLAUSES.split(text) if c and c.strip()]
+    kept = _without_disowned(clauses)
+    if len(kept) < len(clauses) and any(_PAID_STAFF.search(c) for c in kept):
+        # "We're 38 in the office. We also work with 150 brokers, but they're independent,
+        # so not really ours"; "About 22 full-time, and a few interns, if those count".
+        return read_company_size(", ".join(kept))
     ours = [
         c for c in clauses if not _ANOTHER_ORGANISATION.search(c) and not _NOT_OUR_STAFF.search(c)
     ]
@@ -1323,11 +1328,6 @@ def read_company_size(text: str) -> str | None:
         # client's count is not the person's company, nor are "130 members who aren't
         # employees".
         return read_company_size(", ".join(ours))
-    kept = _without_disowned(clauses)
-    if len(kept) < len(clauses) and any(_PAID_STAFF.search(c) for c in kept):
-        # "We're 38 in the office. We also work with 150 brokers, but they're independent,
-        # so not really ours"; "About 22 full-time, and a few interns, if those count".
-        return read_company_size(", ".join(kept))
     figures = _spell_out_numbers(text)
     served = _ONLY_THOSE_SERVED.findall(figures)
     if served and len(served) == len(re.findall(r"\d[\d,.]*", figures)):
@@ -2217,7 +2217,10 @@ _BECAUSE = re.compile(
     r"\b(?:because|cos|coz|cuz|'cause|’cause)\b|"
     # "This month if we can, we've got the January rush coming": why, told as what is coming
     r"[,;]\s*(?=(?:we'?ve got|we have|we got|there'?s|with)\s+(?:the\s+|our\s+|a\s+)?[^,.;!?]{0,30}?"
-    r"\b(?:coming|starting|approaching|around the corner|on the way|looming)\b)",
+    r"\b(?:coming|starting|approaching|around the corner|on the way|looming)\b)|"
+    # "before Christmas if you can, January's our busiest month": why, told as what it is
+    r"[,;]\s*(?=\w+(?:'s| is) (?:our|the) (?:busiest|busy|peak|craziest|crazy|biggest|main|"
+    r"quietest|slowest)\b)",
     re.I,
 )
 
@@ -2267,6 +2270,12 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
     before_then = _BEFORE_THEN.search(text)
     if (
         before_then is not None
+        # "nothing before then", "couldn't be before then": the date is the earliest
+        and not re.search(
+            r"\b(?:nothing|not|no|never|can'?t|cannot|won'?t|couldn'?t|wouldn'?t|isn'?t)\b[^.;!?]{0,12}$",
+            text[: before_then.start()],
+            re.I,
+        )
         and (month_said := _A_MONTH.search(text[: before_then.start()])) is not None
     ):
         # "Admissions open in January, so we want it before that": before the month said.

@@ -40,7 +40,10 @@ _MAINLY_FOR = r"(?:mainly|mostly|just|only|really) for"
 _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "pricing": re.compile(
         r"\b(?:price|prices|pricing|priced|cost|costs|(?<!\bin )charges?|(?:is it|it'?s|billed|charged|pay|"
-        r"paid) per (?:seat|user|month|conversation)|subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
+        r"paid) per (?:seat|user|month|conversation)|"
+        # "what would something like this usually run?"
+        r"what(?:'?d|\s+would|\s+does|\s+will|\s+might)\s+(?:\w+\s+){0,4}?(?:usually |typically |normally )?run(?: (?:me|us|you|to))?(?=\s*(?:\?|$))|"
+        r"subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
         r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|month[- ]to[- ]month|pricey|"
         # "would it be terribly dear for a wee business like mine?"
         r"(?:be|is|it'?s|too|very|terribly|awfully|that|so|pretty|quite|a bit) dear|"

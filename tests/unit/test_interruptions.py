@@ -783,3 +783,8 @@ def test_what_the_persons_customers_want_is_no_wish_of_their_own() -> None:
 )
 def test_a_question_after_by_the_way_is_a_question(text: str) -> None:
     assert is_question(text)
+
+
+def test_money_left_for_the_person_on_the_call_is_a_deferral() -> None:
+    assert defers("I'd rather talk about the budget with the person on the call, if that's ok")
+    assert not defers("I'd rather talk to a person")

@@ -2756,3 +2756,24 @@ def test_tenth_round_answers(field: str, said: str, country: str, value: str | N
 )
 def test_a_choice_handed_over_is_the_persons(said: str, value: str) -> None:
     assert read_answer("authority", said).value == value
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        (
+            "company_size",
+            "Seven of us in the workshop. About thirty weavers make for us at home, but they "
+            "are not our employees.",
+            "1-10",
+        ),
+        ("timeline", "Before Christmas ideally, February's our busiest month", "now"),
+    ],
+)
+def test_round_ten_after_the_second_pass(field: str, said: str, value: str) -> None:
+    assert read_answer(field, said, None, "GB", today=date(2026, 12, 7)).value == value
+
+
+def test_nothing_before_a_month_is_no_time_before_it() -> None:
+    said = "The trustees meet in late February, so nothing before then. Realistically October."
+    assert read_answer("timeline", said, None, "GB", today=date(2026, 12, 7)).value == "year"

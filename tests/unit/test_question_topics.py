@@ -228,3 +228,15 @@ def test_the_product_called_a_bot(text: str, topics: list[str]) -> None:
 )
 def test_round_ten_questions(text: str, topics: list[str]) -> None:
     assert asked_topics(text) == topics
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("What would a setup like this typically run?", ["pricing"]),
+        ("what does it run on?", []),
+        ("how does it run?", []),
+    ],
+)
+def test_what_it_runs_to_is_its_price(text: str, topics: list[str]) -> None:
+    assert asked_topics(text) == topics
