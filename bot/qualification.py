@@ -2267,21 +2267,6 @@ def read_timeline(text: str, today: date | None = None, country: str | None = No
         stated = read_timeline(rest, today, country) if rest.strip() else None
         if earliest is not None and stated is not None:
             return max(earliest, stated, key=_TIMELINES.index)
-    before_then = _BEFORE_THEN.search(text)
-    if (
-        before_then is not None
-        # "nothing before then", "couldn't be before then": the date is the earliest
-        and not re.search(
-            r"\b(?:nothing|not|no|never|can'?t|cannot|won'?t|couldn'?t|wouldn'?t|isn'?t)\b[^.;!?]{0,12}$",
-            text[: before_then.start()],
-            re.I,
-        )
-        and (month_said := _A_MONTH.search(text[: before_then.start()])) is not None
-    ):
-        # "Admissions open in January, so we want it before that": before the month said.
-        target = read_timeline(f"before {month_said.group(0)}", today, country)
-        if target is not None:
-            return target
     by_then = _BY_THEN.search(text)
     if by_then is not None and by_then.start() > 0:
         # "Applications open in May, so it has to be running by then. I'd rather not rush
@@ -2426,12 +2411,6 @@ _TURN_OF_THE_YEAR = re.compile(
     r"\b(?:the )?(?:first|start|beginning|turn) of the (?:new )?year\b(?!\s+after)", re.I
 )
 _BEFORE_NEXT_YEAR = re.compile(r"(?<!not )\b(before|by)\s+next\s+year\b(?!\s*['’]s)", re.I)
-_BEFORE_THEN = re.compile(
-    r"\b(?:before|ahead of|prior to) (?:then|that)\b(?! (?:\w+ )?(?:is|was|'s))", re.I
-)
-_A_MONTH = re.compile(
-    rf"\b(?:(?:early|mid|late|the end of|end of|the start of|start of)\s+)?(?:{MONTH_NAME})\b", re.I
-)
 _BY_THEN = re.compile(
     r"\b(?:in place|up and running|running|ready|live|working|set up|done|sorted)\s+"
     r"(?:by|before)\s+then\b",

@@ -2737,8 +2737,6 @@ def test_ninth_round_answers_after_the_first_fixes(
         # A question about the question is no answer
         ("authority", "You mean would I be the one to sign it off?", "US", None),
         ("budget", "You mean per year? About 5k.", "US", "1k_10k"),
-        # Before the month said
-        ("timeline", "Enrolment opens in January, so we need it before that.", "GB", "now"),
         ("timeline", "The season starts in March so we need it ready before then", "GB", "quarter"),
     ],
 )
