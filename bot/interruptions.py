@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.lead_vocabulary import GREETING_LEAD
+from bot.lead_vocabulary import GREETING_LEAD, TRADING_NAME_CUE
 from bot.typos import with_chat_words
 
 CONFIDENCE_FLOOR = 0.7
@@ -687,11 +687,7 @@ _THIS_NUMBER_WILL_DO = re.compile(
     r"(?:number|phone|line|mobile|cell)\b",
     re.IGNORECASE,
 )
-_A_NAME_TRADED_UNDER = re.compile(
-    r"\b(?:trading as|trade as|t/a|called|named|go(?:es)? by|(?:car|van|vans|truck|ute|sign|card|cards|"
-    r"invoices?|website|logo|door|shopfront) (?:says|reads|has))\s+\S",
-    re.IGNORECASE,
-)
+_A_NAME_TRADED_UNDER = re.compile(rf"\b(?:{TRADING_NAME_CUE})\s+\S", re.IGNORECASE)
 _AN_ADDRESS_SAID = re.compile(r"@|\bat\b[^.?!]*\bdot\b", re.I)
 # Asked for an email: "I don't really do email, just call me back".
 _NO_EMAIL = re.compile(
@@ -708,14 +704,25 @@ _NO_EMAIL = re.compile(
 
 # Not this question but the whole exchange of details: "just questions", "not now",
 # "I don't want to give my details", "only wanted to ask something".
+_QUESTIONS_FIRST = (
+    r"\bfirst,?\s+(?:the|my|some|a few|a couple of)\s+questions?\b|"
+    r"\b(?:some |a few |my |the |couple of )?questions?\s+first\b"
+)
+
+
+def puts_questions_first(text: str) -> bool:
+    """Whether the person wants their questions answered before anything else ("later,
+    first the questions")."""
+    return re.search(_QUESTIONS_FIRST, text, re.IGNORECASE) is not None
+
+
 _NO_DETAILS_AT_ALL = re.compile(
     r"\b(?:(?:just|only)\s+(?:(?:the|have|got|had|a|some|a few|few|couple of|a couple of|"
     r"quick|general)\s+)*(?:questions?|q'?s)|"
     r"(?:just|only)\s+(?:want(?:ed)?|wanna|need(?:ed)?|wish(?:ed)?|like[ds]?|trying|here)\s+"
     r"(?:to\s+)?(?:ask|know|find out|understand|check|see|learn|have a look|look)|"
     # "later later first the questions", "questions first please"
-    r"\bfirst,?\s+(?:the|my|some|a few|a couple of)\s+questions?\b|"
-    r"\b(?:some |a few |my |the |couple of )?questions?\s+first\b|"
+    rf"{_QUESTIONS_FIRST}|"
     # "first clear my doubts", "answer my questions first"
     r"(?:clear|answer|sort out)\s+(?:my|our|a few|some)\s+(?:doubts|questions|queries)|"
     r"(?:just|only)\s+(?:asking|looking|browsing|curious|researching|checking|wondering|enquiring|"

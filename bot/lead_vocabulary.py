@@ -145,6 +145,12 @@ ABBREVIATIONS = word_set(
     st dr mr mrs ms mx prof jr sr rev hon capt sp fr revd engr atty ma sta sto wm
     """
 )
+# Words before the name someone trades under, said after "it's just me": "trading as
+# Bright Sparks", "the car says Haigh School of Motoring".
+TRADING_NAME_CUE = (
+    r"trading as|trade as|t/a|called|named|go(?:es)? by|(?:the )?(?:car|van|vans|truck|ute|sign|"
+    r"card|cards|invoices?|website|logo|door|shopfront) (?:says|reads|has)"
+)
 # The company running the bot is never the visitor's; Parley is the bot's own name.
 BOT_NAMES = ("Parley",)
 

@@ -37,6 +37,7 @@ from bot.lead_vocabulary import (
     JOB_MODIFIERS,
     JOB_TITLES,
     NAME_PARTICLES,
+    TRADING_NAME_CUE,
     company_core,
     is_greeting,
     is_job_title,
@@ -1840,12 +1841,8 @@ _NO_COMPANY = re.compile(
     r"(?:don'?t|do not) have a company|not (?:with )?a company)\b",
     re.I,
 )
-_NAMED_AFTER = re.compile(
-    # "its just me, but the car says Haigh School of Motoring so i suppose its that"
-    r"\b(?:trading as|called|named|t/a|go(?:es)? by|(?:the )?(?:car|van|vans|truck|ute|sign|card|"
-    r"cards|invoices?|website|logo|door|shopfront) (?:says|reads|has))\b",
-    re.I,
-)
+# "its just me, but the car says Haigh School of Motoring so i suppose its that"
+_NAMED_AFTER = re.compile(rf"\b(?:{TRADING_NAME_CUE})\b", re.I)
 # "Lagom Studio (lagom is Swedish, means just right)": a remark after the name.
 _REMARK_AFTER = re.compile(r"\s*\((?=[^)]*\s[^)]*\s)[^)]*\)?\s*$")
 # "the Nairobi branch of Safari Tech Hub": the company the branch belongs to.

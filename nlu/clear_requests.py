@@ -38,6 +38,7 @@ from bot.interruptions import (
     is_question,
     is_topic,
     only_announces,
+    puts_questions_first,
     states_opt_out,
 )
 from bot.lead_vocabulary import names_a_tool
@@ -756,7 +757,7 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # "what you mean, like who's the boss": what the question asked means, which the
         # fallback explains; no question about the product (DIET guessed data use).
         return "nlu_fallback"
-    if intent in ("goodbye", "skip", "cancel") and _QUESTIONS_FIRST.search(text):
+    if intent in ("goodbye", "skip", "cancel") and puts_questions_first(text):
         # "later later first the questions": the details later, the questions now; no
         # goodbye (it had ended the conversation of someone with questions to ask).
         return "ask_capabilities"
@@ -826,11 +827,6 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     return corrected
 
 
-_QUESTIONS_FIRST = re.compile(
-    r"\bfirst,?\s+(?:the|my|some|a few|a couple of)\s+questions?\b|"
-    r"\b(?:some |a few |my |the |couple of )?questions?\s+first\b",
-    re.IGNORECASE,
-)
 _DETAIL_PREEMPTED = frozenset(
     {"request_demo", "book_meeting", "talk_to_sales", "human_handoff", "request_data", "greet"}
 )
