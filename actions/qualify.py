@@ -61,6 +61,7 @@ from bot.qualification import (
     read_answer,
 )
 from bot.qualification import read_volunteered as read_volunteered_details
+from bot.question_topics import only_asks_topics
 from bot.repair import asks_to_rephrase, checks_the_question
 from bot.scoring import load_content_rubric, score_contact
 from bot.settings import Settings
@@ -387,6 +388,10 @@ class ValidateQualifyForm(QualificationBacked, Action):
         }
         if answer.value is not None:
             answers[requested] = answer.value
+        if only_asks_topics(turn.text):
+            # "Is there a contract for one year or can I stop every month?" asks about
+            # Parley (answered below); the year it names is no timeline.
+            answers, answer = {}, Answer(None)
         if checks_the_question(turn.text, requested):
             # "Do you mean do I have the final say?" holds "I have the final say" but asks
             # what the question means: explained below, not read as the answer.

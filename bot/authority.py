@@ -66,6 +66,11 @@ _DECIDE_VERB = (
     # "our MD gives the final approval on anything we pay for"
     r"gives? (?:the |his |her |their )?(?:final )?(?:approval|sign[- ]?off|go[- ]ahead|green light)|"
     r"(?:owns?|holds?|controls?) the (?:budget|purse strings)|"
+    # "my dad owns it": the business, and with it the decision
+    r"owns (?:it|the (?:business|company|firm|shop|place|practice|store|salon|restaurant))\b|"
+    # "the two vets who own the place would sign off": owners other than the person
+    r"(?<!\bwe )(?<!\bus )(?:who|that) own (?:it|the (?:business|company|firm|shop|place|practice|"
+    r"store|salon|restaurant|clinic))\b|"
     # "the MD will want to nod it through before anything's signed"
     r"(?:will|would|'ll|'d) (?:want|need|have) to (?:nod|wave|sign|approve|okay|ok|rubber[- ]stamp)\w*"
     r"(?: (?:it|this|that))?(?: (?:through|off))?)"
@@ -151,6 +156,13 @@ _SELF_INVOLVED = re.compile(
     r"\b(?:a big|a large|a major|a key) part of (?:it|this|the decision)\b|\bone voice\b|"
     r"\bi(?:'d| would| will|'ll)? (?:champion|push for|advocate for|sponsor) (?:it|this)\b|"
     r"\bthe team decides\b|"
+    # "i'd be the one bringing it to them": the person brings it, someone else decides
+    r"\bthe one (?:who |that )?(?:bring|tak|present|put|pitch|pass|recommend|suggest|propos)\w*\b|"
+    # "I'd have to convince him", "I need to get the partners on board": the person argues
+    # for it, someone else agrees
+    r"(?<!not )(?<!n't )\b(?:convinc(?:e|ing)|persuad(?:e|ing)|win (?:\w+ ){0,2}over|"
+    r"talk (?:him|her|them) (?:into|round|around)|sell (?:it|this|the idea) to|"
+    r"get (?:\w+ ){0,2}on board|bring (?:\w+ ){0,2}on board)\b|"
     # "he said this is my project", "anything I've put in front of him", "she asked me to
     # find something": the choice put to the person, the signature someone else's
     r"\b(?:this|it) is my project\b|\bit'?s my project\b|"
@@ -293,7 +305,8 @@ _WE_WITH_A_PEER = re.compile(
 )
 _SELF_DECIDES = re.compile(
     r"\bi(?:'m| am) (?:only|alone) decid\w*|"
-    r"\bi (?:(?:will|would|can|do|get to|usually|always|only|alone|myself) ){0,2}(?:be )?(?:the one (?:who |to |that )?\w*|"
+    r"\bi (?:(?:will|would|can|do|get to|usually|always|only|alone|myself) ){0,2}(?:be )?(?:the one (?:who |to |that )?(?!bring|tak|present|put|pitch|pass|run|recommend|suggest|"
+    r"propos|research|look|find|gather|shortlist)\w*|"
     r"decid\w*|sign\w*|approv\w*|choos\w*|pick\w*|mak\w* (?:the|that|this) (?:final |last )?"
     r"(?:calls?|decisions?)|mak\w* (?:all )?the (?:purchasing |buying |spending )(?:calls?|decisions?)|"
     r"call\w* the shots|"

@@ -33,7 +33,8 @@ _YEAR = r"(?P<year>20[2-9]\d)"
 # year only when no day could be meant.
 _SHORT_YEAR = r"(?:'(?P<short>\d\d)|(?P<short_bare>3[2-9]|[4-9]\d))"
 _SETS_IN_TIME = (
-    r"(?:in|by|before|until|till|til|around|round about|about|from|after|for|come|starting|start of|"
+    # "this side of March": before it
+    r"(?:in|by|before|this side of|until|till|til|around|round about|about|from|after|for|come|starting|start of|"
     r"beginning of|end of|middle of|early|mid|late|latest|next|this|say|end|start)"
 )
 _NAMED_MONTH = re.compile(
@@ -88,7 +89,7 @@ _SUMMER, _SPRING, _AUTUMN = (pattern for pattern, _ in _HOLIDAYS[-3:])
 # January, spring from September, autumn from March.
 _SOUTHERN_SEASONS = ((_SUMMER, 1), (_SPRING, 10), (_AUTUMN, 4))
 _HOLIDAY = re.compile(
-    r"\b(?P<when>before|by|until|till|after|around|for|in time for|ahead of|straight after|"
+    r"\b(?P<when>before|this side of|by|until|till|after|around|for|in time for|ahead of|straight after|"
     r"right after|just after|once|post|over|next|come|round about|round|this coming|this|during|"
     # "sometime in the new year" is any time in it
     r"in(?!\s+the\s+new\s+year))\s+(?:the\s+)?(?P<day>"
@@ -142,7 +143,7 @@ _QUARTER_END = re.compile(
 # Not a financial or tax year's end, nor the company's own ("our year end"), which falls in
 # its own month ("our financial year end, which is the end of February").
 _YEAR_END = re.compile(
-    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )(?<!our )(?<!their )(?<!my )(?<!company's )year[- ]end|eoy|"
+    r"\b(?:(?:the\s+)?end of (?:the |this )?year|(?<!financial )(?<!fiscal )(?<!tax )(?<!our )(?<!their )(?<!my )(?<!company's )(?<!new )year[- ]end|eoy|"
     # "before the year ends", "before the year's out"
     r"(?:before|by the time|until|till) (?:the|this) year(?:'s| is)? (?:ends|is over|over|out|finishes|closes))\b",
     re.I,
@@ -285,6 +286,8 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
             part = 1.0  # "after March", "after our fiscal year closes in March": April on
         away = _months_to(number, _year_of(month), today)
         set_word = (said.get("set") or "").lower()
+        if set_word == "next" and number == today.month and _year_of(month) is None:
+            away += 12  # "next December" said in December is a year away
         # "early jan", "in early January": its first days, not its middle
         early = "early" in (set_word, (said.get("part") or "").lower())
         if not part and set_word not in _BY_ITS_START and not early:
@@ -362,6 +365,8 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
         found.append((quarter.start(), away))
     if not found:
         for match in _YEAR_ALONE.finditer(text):
+            if _RULED_OUT.search(text[: match.start()]):
+                continue  # "Not for 2027. Maybe 2028": the year ruled out is not when
             year = int(match["year"])
             if year == today.year:
                 return 12 - today.month + 0.5
@@ -392,6 +397,8 @@ def months_away(text: str, today: date, south: bool = False) -> float | None:
     return min(found)[1]
 
 
+# A year said to be out of the question: "not for 2027", "not in 2027".
+_RULED_OUT = re.compile(r"\b(?:not|never|no way)\s+(?:for|in|during|within)\s+(?:the\s+)?$", re.I)
 _DAY_ORDINALS = (
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
     "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
@@ -488,7 +495,18 @@ def _year_of(match: re.Match[str]) -> int | None:
 # "By January" is met at its start; "in January" or plain "January" somewhere in it. The
 # words are the one named before a month in time, or right before a month named bare.
 _BY_ITS_START = frozenset(
-    {"by", "before", "until", "till", "til", "ahead of", "start of", "beginning of", "start"}
+    {
+        "by",
+        "before",
+        "this side of",
+        "until",
+        "till",
+        "til",
+        "ahead of",
+        "start of",
+        "beginning of",
+        "start",
+    }
 )
 _BY_THE_START = re.compile(
     rf"\b(?:{'|'.join(sorted(_BY_ITS_START, key=len, reverse=True))})\s+(?:the\s+)?$", re.I

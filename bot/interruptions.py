@@ -50,7 +50,9 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:cancel(?!\s+(?:our|my|the|a|their|his|her)\s+(?:\w+\s+)?(?:subscriptions?|plans?|"
         r"accounts?|contracts?|memberships?|orders?|polic(?:y|ies)|licen[cs]es?|renewals?)\b)"
         r"(?!\s+(?:button|option|link))|never ?mind|nvm|forget (?:it|this|that|about it)|abort|quit|scrap|drop it|"
-        r"stop (?:this|that|it|here)|don'?t (?:want to|wanna) (?:continue|go on|proceed|do this)|"
+        r"stop (?:this|that|it|here|there|now|asking)|let'?s (?:just )?stop|"
+        r"(?:i want|i'?d like|i wanna|can we|could we|we can) (?:to )?stop\b|"
+        r"don'?t (?:want to|wanna) (?:continue|go on|proceed|do this)|"
         r"don'?t proceed|changed? my mind|not interested|no longer|discard|bail|i'?m out|"
         r"leave it|let'?s not|not now|another time)\b",
         re.IGNORECASE,
@@ -167,7 +169,10 @@ _LEAD_IN = re.compile(
     r"first|but first|before that|before this|one thing|first of all|by the way|btw|also|oh and|"
     r"before (?:we|i) (?:go on|continue|carry on|start|go any further)|"
     r"just wondering|i was wondering|po|ma'am|sir|madam|please|pls|one question|a question|"
-    r"another question|one more question)\b[\s,.:;-]*)+",
+    r"another question|one more question|"
+    # "first question does it answer people on whatsapp", said without a stop
+    r"(?:my |the )?(?:first|second|third|next|last|final|other|main|big|only) question(?: (?:is|was))?|"
+    r"my question(?: is| was)?|question(?: is| was)?|quick one)\b[\s,.:;-]*)+",
     re.IGNORECASE,
 )
 
@@ -237,6 +242,15 @@ _CHECKS_THE_ANSWER = re.compile(
     r"[^?]*\?+\s*(?=\S|$)",
     re.IGNORECASE,
 )
+
+
+def opens_as_question(text: str) -> bool:
+    """Whether `text` starts as a question does ("is there...", "um, how much..."), not
+    only ends with a question mark."""
+    stripped = with_chat_words(text).strip()
+    return not tells_with_a_question_word(stripped) and bool(
+        _QUESTION_START.match(_LEAD_IN.sub("", stripped))
+    )
 
 
 def is_question(text: str) -> bool:
@@ -716,6 +730,22 @@ def puts_questions_first(text: str) -> bool:
     return re.search(_QUESTIONS_FIRST, text, re.IGNORECASE) is not None
 
 
+# "I won't be sharing any details today", "not giving out my details".
+_WONT_SHARE = (
+    r"(?:don'?t|do not|won'?t|will not|not going to|rather not|prefer not to|'?d rather not|"
+    r"won'?t be|will not be|am not|i'?m not|not)\s+"
+    r"(?:want\s+to\s+|wanna\s+)?(?:giv|shar|leav|provid|hand over)(?:e|ing)?\s+"
+    r"(?:out\s+)?(?:you\s+|with you\s+)?"
+    r"(?:my|any|personal|contact)\s+(?:details|info\w*|data|contact\w*|particulars)"
+)
+
+
+def refuses_to_share(text: str) -> bool:
+    """Whether the words turn down giving any details at all ("I won't be sharing any
+    details today"): no answer to any question, whatever else they name ("today")."""
+    return bool(re.search(rf"\b{_WONT_SHARE}\b", with_chat_words(text), re.I))
+
+
 _NO_DETAILS_AT_ALL = re.compile(
     r"\b(?:(?:just|only)\s+(?:(?:the|have|got|had|a|some|a few|few|couple of|a couple of|"
     r"quick|general)\s+)*(?:questions?|q'?s)|"
@@ -731,9 +761,7 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"not\s+(?:now|today|right now|at the moment)"
     r"(?:[\s,.!]*(?:thanks|thank you|thx|please|sorry|mate|cheers))*[\s.!]*$|"
     r"maybe\s+later|some\s+other\s+time|"
-    r"(?:don'?t|do not|won'?t|will not|not going to|rather not|prefer not to|'?d rather not)\s+"
-    r"(?:want\s+to\s+|wanna\s+)?(?:give|share|leave|provide|hand over)\s+(?:you\s+)?"
-    r"(?:my|any|personal|contact)\s+(?:details|info\w*|data|contact\w*|particulars)|"
+    rf"{_WONT_SHARE}|"
     r"no\s+(?:personal\s+)?(?:details|info\w*|data)(?:\s+(?:please|thanks|for now))?\s*[.!]*$|"
     # "just the info please", "information only", "I'm only here for information",
     # "just calling for information", "not giving my details", "anonymous please"
@@ -839,6 +867,11 @@ def wants_no_details(text: str) -> bool:
         statements = [s for s in re.split(r"(?<=[.?!])\s+", text) if not s.strip().endswith("?")]
         text = _ABOUT_THE_QUESTION.sub(" ", " ".join(statements))
     text = _OTHERS_JUST_LOOKING.sub(" ", text)
+    first = re.search(_QUESTIONS_FIRST, text, re.I)
+    if first is not None and is_question(text[first.end() :].strip(" ,.:;-")):
+        # "quick question first what do you do with the information people type": the
+        # question is asked, here and now; no word against the details
+        text = text[: first.start()] + " " + text[first.end() :]
     return bool(_NO_DETAILS_AT_ALL.search(text)) and not _WANTS_FOLLOW_UP.search(text)
 
 

@@ -487,7 +487,7 @@ _NOT_NAME_WORDS = word_set(
     wait hold before first obviously basically honestly actually really totally exactly
     certainly definitely probably seriously literally absolutely apparently frankly anyway
     anyways though however also bit lot story hopefully luckily sadly oh ah eh ooh aww
-    bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna
+    bye goodbye byee ttyl brb nvm ugh meh lol lmao haha hehe omg gotta gonna minute moment sec
     ringing phoning texting writing messaging emailing contacting reaching enquiring surely
     over under above across all up down out off onto into upon against behind beside
     everywhere somewhere nowhere goodness gosh golly blimey crikey jeez geez yikes whoa wow
@@ -2589,6 +2589,10 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
 
         if left >= 0 and digit(left) and (right == len(tokens) or digit(right)):
             return _SOUND_ALIKES[word]
+        if (left < 0 or not digit(left)) and _digits_from(tokens, right) >= _MIN_SPOKEN_DIGITS - 1:
+            # "tree one two five five five oh one for seven": the number's first digit,
+            # before a phone number's worth of them
+            return _SOUND_ALIKES[word]
         return None
     if word in ("oh", "o"):
         # "five seven oh, oh oh six": a run of ohs next to another spoken digit
@@ -2607,6 +2611,16 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
         ):
             return None
     return _DIGIT_WORDS.get(word)
+
+
+def _digits_from(tokens: list[str], start: int) -> int:
+    """How many spoken digits (or sound-alikes of them) run on from `start`."""
+    count = start
+    while count < len(tokens) and (
+        tokens[count] in _DIGIT_WORDS or tokens[count] in _SOUND_ALIKES or tokens[count].isdigit()
+    ):
+        count += 1
+    return count - start
 
 
 def _pair(tokens: list[str], index: int, *, tens_alone: bool = False) -> tuple[str, int] | None:

@@ -28,7 +28,7 @@ from bot.dated_timeline import (
     years_in_figures,
 )
 from bot.errors import ParleyError
-from bot.interruptions import is_question, leaves_for_now, without_particles
+from bot.interruptions import is_question, leaves_for_now, refuses_to_share, without_particles
 from bot.phone_places import in_the_south
 from bot.repair import asks_to_hear_it_again
 from bot.types import QUALIFICATION_VALUES
@@ -280,7 +280,7 @@ USD_PER_UNIT: dict[str, float] = {
     "RSD": 0.0099, "LYD": 0.18,
     # The CFA francs of West and Central Africa are one value, pegged to the euro.
     "XOF": 0.0018, "XAF": 0.0018, "RWF": 0.0007, "GNF": 0.000115, "BIF": 0.00034,
-    "CDF": 0.00035, "DJF": 0.0056,
+    "CDF": 0.00035, "DJF": 0.0056, "LBP": 0.0000112, "SDG": 0.00166, "SYP": 0.000077,
 }  # fmt: skip
 # Money whose worth depends on which country's it is ("pesos", "kroner", "riyals", "¥",
 # "dollars"): read in the currency of the person's phone number when that country uses
@@ -303,6 +303,10 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
         "DJ": "DJF",
     },
     "?yen": {"JP": "JPY", "CN": "CNY"},
+    # Shillings are Kenyan unless the phone is Ugandan or Tanzanian (a dozen times less).
+    "?shilling": {"UG": "UGX", "TZ": "TZS"},
+    # Pounds are sterling unless the phone is of a country with pounds of its own.
+    "?pound": {"EG": "EGP", "LB": "LBP", "SD": "SDG", "SY": "SYP"},
     "?rupee": {"PK": "PKR", "LK": "LKR", "NP": "NPR", "MU": "MUR"},
     "?juta": {"MY": "MYR"},
     # Lakh and crore count rupees, and taka in Bangladesh.
@@ -317,7 +321,7 @@ _LOCAL_CURRENCIES: dict[str, dict[str, str]] = {
 # Dirhams alone are the Emirates' unless the phone is Moroccan.
 _DEFAULT_CURRENCY = {
     "?dollar": "USD", "?rupee": "INR", "?lakh": "INR", "?dirham": "AED", "?franc": "CHF",
-    "?juta": "IDR",
+    "?juta": "IDR", "?shilling": "KES", "?pound": "GBP",
 }  # fmt: skip
 # Where a bare sum ("around 800k", "50 000 a year") is as likely the local money as dollars
 # and the two can be bands apart, it is asked again with the options in dollars rather than
@@ -697,11 +701,13 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"CA?\$|CAD|canadian(?: dollars?| bucks)?", "CAD"),
         (r"NZ\$|NZD|(?:nz|new zealand|kiwi)(?: dollars?| bucks)?", "NZD"),
         (r"S\$|SGD|singapore(?: dollars?| bucks)?", "SGD"),
-        (r"£|GBP|pounds?(?: sterling)?|quid|sterling", "GBP"),
+        (r"GBP|pounds? sterling|(?:british|uk) pounds?|quid|sterling", "GBP"),
+        (r"£|pounds?", "?pound"),
         (r"€|EUR|euros?", "EUR"),
         (r"₹|INR|indian rupees?", "INR"),
         (r"₨|Rs\.?|rupees?", "?rupee"),
-        (r"KES|KSh|(?:kenyan )?shillings?", "KES"),
+        (r"KES|KSh|kenyan shillings?", "KES"),
+        (r"shillings?", "?shilling"),
         (r"₦|NGN|naira", "NGN"),
         (r"MAD|moroccan dirhams?|dirhams? marocains?", "MAD"),
         (r"AED|(?:emirati|uae) dirhams?", "AED"),
@@ -858,7 +864,7 @@ _YEAR_BEFORE = re.compile(
 _PERIODS: tuple[tuple[re.Pattern[str], float], ...] = (
     # "a moth", "per mnth": typed in a hurry
     (re.compile(r"(?:\b(?:a|an|per|each|every|one)\s+|/\s*|\bp\s*/\s*)(?:month|mo|mth|m|moth|mnth|monht|monat|mes|mois|mese|maand|m[eê]s)\b|"
-                r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|"
+                r"\b(?:monthly|pcm|pm|mthly)\b|\bp\.\s?m\b\.?|\bin (?:the|a) month\b|"
                 # Said in the speaker's first language: "al mes", "par mois", "im Monat"
                 r"\b(?:al|por|cada) mes\b|\bpar mois\b|\b(?:im|pro) monat\b|\bal mese\b|"
                 r"\bpor m[eê]s\b|\b(?:monatlich|mensual|mensuel|mensile|maandelijks|mensal)\b|"
@@ -1037,7 +1043,7 @@ def _a_day_of_a_month(before: str, after: str) -> bool:
     return bool(_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before))
 
 
-_ENGLISH_MONEY = frozenset({"USD", "?dollar", "GBP", "CAD", "AUD", "NZD", "SGD"})
+_ENGLISH_MONEY = frozenset({"USD", "?dollar", "GBP", "?pound", "CAD", "AUD", "NZD", "SGD"})
 _MIL_IS_THOUSAND = re.compile(
     r"\b(?:al|por|a|ao|el|por)\s+(?:año|ano|mes|mês)\b|\b(?:euros?|reais|reales|pesos?|soles|"
     r"mexicanos?|colombianos?|chilenos?|argentinos?|bolívares|quetzales|colones)\b",
@@ -1214,10 +1220,12 @@ _ME_BEFORE_THE_COUNT = re.compile(
 )
 
 
-# "we are for people": a recognizer's "for" for four, before the people counted.
+# "we are for people": a recognizer's "for" for four, before the people counted; "for
+# hundred fifty" (nobody says "for hundred" for "for a hundred").
 _FOUR_PEOPLE = re.compile(
     r"\b((?:we'?re|we are|there are|about|around|just|only)\s+)for\s+"
-    r"(?=(?:people|persons|staff|employees|of us|guys|members|workers)\b)",
+    r"(?=(?:people|persons|staff|employees|of us|guys|members|workers|hundred|thousand)\b)|"
+    r"\b()for\s+(?=(?:hundred|thousand)\b)",
     re.I,
 )
 # The size edges a rough figure may fall either side of (ten is 1-10 however said).
@@ -1532,7 +1540,11 @@ _ONE_PART = re.compile(
     r"\b(?:our|my|the)\s+(?:\w+\s+)?(?:department|dept|division|unit)\b|"
     r"\bin\s+(?:ops|operations|marketing|sales|customer service|support|(?-i:IT)|engineering|"
     r"finance|my (?:team|department)|our (?:team|department))\b|\b(?:sales|marketing) org\b|"
-    r"\b(?:sit|work|are|is)\s+in the (?:[\w&-]+ ){0,3}(?:team|department|dept|division|unit)\b",
+    r"\b(?:sit|work|are|is)\s+in the (?:[\w&-]+ ){0,3}(?:team|department|dept|division|unit)\b|"
+    # "We are 23 with the driver-guides. Only six of us sit in the office": the office is
+    # a part of them
+    r"\bonly\s+[\w-]+\s+(?:of us\s+)?(?:sit|work|are|is|based)\s+(?:in|at)\s+(?:the\s+)?"
+    r"(?:head\s+|main\s+|back\s+)?office\b",
     re.I,
 )
 _MY_TEAM = re.compile(r"\b(?:my|our) team\b", re.I)
@@ -1704,7 +1716,10 @@ _BUDGET_NOT_SET = re.compile(
     # "there's no budget, I'm just seeing what's out there", "no budget yet": none set,
     # which is not a budget of nothing
     r"\bno budget\b[^.;!?]{0,40}?\b(?:just|only|still) (?:looking|seeing|browsing|exploring|"
-    r"researching|curious|comparing)|\bno budget (?:for now|at the moment|figure|yet)\b",
+    r"researching|curious|comparing)|\bno budget (?:for now|at the moment|figure|yet)\b|"
+    # "there is no budget for this yet", "no budget for it so far"
+    r"\bno budget (?:for (?:this|it|that|these|the \w+) )?(?:yet|so far|at this stage|right now|"
+    r"for now|at the moment|in place)\b",
     re.I,
 )
 _NO_BUDGET = re.compile(
@@ -2816,6 +2831,9 @@ def read_answer(
     the person's phone number, when known (for a budget in pesos or dollars, a summer
     south of the equator); `today` places a named month or quarter (today's date by
     default)."""
+    if refuses_to_share(text):
+        # "I won't be sharing any details today, thank you": no timeline of today
+        return Answer(None, declined=True)
     read = _read_answer(field_name, text, intent, country, today)
     if field_name == "company_size" and _ASKS_WHO_COUNTS.search(text):
         return read  # the count stated beside the question is of those it asks about

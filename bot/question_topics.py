@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.interruptions import is_question
+from bot.interruptions import is_question, opens_as_question
 from bot.typos import with_chat_words
 
 # Tools and channels people ask Parley to work with: naming one in a question asks about
@@ -82,6 +82,17 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "data_use": re.compile(
         r"\b(?:gdpr|g d p r|privacy|private|stored|store (?:it|them|this|that|the|our|my)|storing|"
         r"kept|keep (?:it|them|this|that|the|our|my)|hosted|servers?|"
+        # "How long does the deletion take, and will I get a confirmation that it's gone?"
+        r"how (?:long|soon|quickly|fast) (?:does|will|would|is|do|can) (?:the |my |a |it )?"
+        r"(?:deletion|erasure|removal|deleting|erasing|removing|delete|erase|remove|take to delete)|"
+        r"confirmation (?:that |when |once )?(?:it'?s|it is|they'?re|my (?:data|details|info\w*) (?:is|are)|"
+        r"everything(?:'s| is)) (?:gone|deleted|erased|removed|wiped)|"
+        # "where does it keep what couples type in", "where does everything I write go"
+        r"(?:keep|keeps|store|stores|save|saves|hold|holds)\s+(?:what|whatever|everything|all)\s+"
+        r"(?:\w+\s+){0,2}?(?:types?|typed|writes?|wrote|says?|said|sends?|sent|tells?|told|enters?)\b|"
+        r"where (?:does|do|will|would|is|are) (?:it|this|that|parley|everything|all (?:of )?(?:it|that|this)|"
+        r"(?:the|my|our) (?:data|info\w*|details|messages|chats?|conversations?))\s+(?:\w+\s+){0,3}?"
+        r"(?:keep|kept|store|stored|save|saved|go|end up|live|held|hold)\b|"
         # "who at your company sees what I type here?"
         r"who (?:(?:at|in|on|from) (?:your|the) \w+ (?:end )?|actually |else )?(?:sees|can see|has access|reads|can read|"
         r"gets to (?:see|look|read)|will see|would see|'?d see|looks? at)|"
@@ -94,8 +105,8 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"(?:\s+[\w']+){0,3}?\s*(?:data|info|information|details|number|email|inbox|name|on|to)|"
         r"spam\w*|end up|ends up|(?:mailing|marketing|e-?mail|spam|call) lists?|"
         # "do you use the conversations to train any AI models?"
-        r"(?:use|using|uses) (?:the |our |my |these |this |your |people'?s )?(?:conversations?|chats?|"
-        r"messages?|data|info\w*) (?:to train|for training)|"
+        r"(?:use|using|uses) (?:the |our |my |these |this |your |people'?s )?(?:(?:chat|text|customer|visitor) )?"
+        r"(?:conversations?|chats?|messages?|data|info\w*) (?:to (?:train|improve|teach|feed|build)|for training)|"
         # "not be shared with other companies, right?", "you will not be selling them", "is this
         # call recorded", "who will be seeing it", "used to train some AI model"
         r"(?:shared|sharing|share|sold|selling|sell|given|passed|handed)\b(?:\s+\w+){0,2}?\s+(?:with|to)\s+"
@@ -172,6 +183,10 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"bot|tool|product|software|platform|service|app|company))"
         r" (?:actually |exactly |really )?(?:do|does|offer|offers|offering|is)|"
         r"how does (?:it|this|parley) work|what is parley|"
+        # "I saw your chatbot on LinkedIn. Can you tell me a bit?"
+        r"tell (?:me|us) (?:a (?:bit|little)|a (?:bit|little) more|more|something)(?: (?:more )?(?:about|on) "
+        r"(?:it|this|that|parley|(?:your|the) (?:assistant|bot|chat ?bot|tool|product|software|platform|service))"
+        r")?(?=\W*$)|"
         # "what is it you actually do", "what do you guys do exactly" (not "what do you do
         # with my number")
         r"what(?:'s| is) it (?:that )?(?:you|u|ya)(?: guys| lot| folks| people)? (?:actually |really |"
@@ -242,7 +257,17 @@ _WONDERS = re.compile(
 )
 _COST_ASKED = re.compile(r"\b(?:run|runs|cost|costs|price|how much)\b", re.I)
 _KEPT_OR_DELETED = re.compile(r"\b(?:kept|keep|stored|store|held|hold|delet\w*|backups?)\b", re.I)
-_TRAINING = re.compile(r"\btrain\w*|\bchat ?gpt\b", re.I)
+# A chatbot asked for by what it would do or whom it is for, not whether this is one.
+_A_BOT_FOR = re.compile(
+    r"^\W*(?:(?:a|any|the|your)\s+)?chat ?bots?\s+(?:for|on|in|that|which|to)\b|"
+    r"\b(?:do you (?:have|do|make|sell)|have you got|looking for|need|want)\s+(?:a|any)\s+"
+    r"chat ?bots?\b",
+    re.I,
+)
+_TRAINING = re.compile(
+    r"\btrain\w*|\bchat ?gpt\b|\b(?:improve|teach|feed|build)\w* (?:your|the|an?|their) (?:ai|model|bot)",
+    re.I,
+)
 _CONNECTING = re.compile(
     r"\b(?:works?|working) (?:on|with|in)\b|\bconnect|\bintegrat|\bplugs?\b|"
     # "can it answer people who write to us on WhatsApp Business?"
@@ -321,6 +346,8 @@ def asked_topics(text: str) -> list[str]:
             named = ["pricing"]  # "what's this gonna run me a month?"
         if set(named) == {"what_it_does", "bot"} and _WHAT_THE_BOT_DOES.search(sentence):
             named = ["what_it_does"]  # "what does your bot do when a client writes?"
+        if named == ["bot"] and _A_BOT_FOR.search(sentence):
+            named = ["what_it_does"]  # "Chatbot for electrician website?": what it is for
         if set(named) == {"pricing", "bot"}:
             named = ["pricing"]  # "how much is your chatbot?": the product's price
         if set(named) == {"data_use", "bot"} and _TRAINING.search(sentence):
@@ -334,3 +361,16 @@ def asked_topics(text: str) -> list[str]:
         if len(named) == 1 and named[0] not in topics:
             topics.append(named[0])
     return topics
+
+
+def only_asks_topics(text: str) -> bool:
+    """Whether the message is nothing but questions about Parley, opening as one: "Is
+    there a contract for one year or can I stop every month?" names a year, but it asks
+    about the contract, and answers no question the bot asked."""
+    parts = [p.strip() for s in _SENTENCE.findall(text) for p in _AND_ASKS.split(s)]
+    parts = [p for p in parts if p.strip(" .,!?")]
+    return (
+        bool(parts)
+        and opens_as_question(parts[0])
+        and all(_asks(with_chat_words(p)) and asked_topics(p) for p in parts)
+    )

@@ -538,6 +538,14 @@ _CORRECTIONS = (
         rf"\byou(?:'ve| have)? (?:got|spelt|spelled|typed|written|put|taken down) (?:my|the) {_FIELD} (?:wrong|incorrectly|down wrong)\b(?:{_VALUE_AFTER})?",
         re.I,
     ),
+    # "the dictation mangled my name, it's Eleni Papadakis", "autocorrect changed my
+    # email", "you've messed up the company"
+    re.compile(
+        r"\b(?:mangled|garbled|butchered|messed up|mucked up|changed|scrambled|misheard|misspelt|"
+        r"misspelled|got wrong|mixed up)\s+"
+        rf"(?:{_OWNER} |the )?{_FIELD}\b(?:{_VALUE_AFTER})?",
+        re.I,
+    ),
     # "Sorry, I've spelt my own name wrong! It's McAllister, two l's. Fiona McAllister."
     re.compile(
         rf"\bi(?:'ve| have)? (?:got|spelt|spelled|typed|written|put|given you|gave you) my (?:own )?"

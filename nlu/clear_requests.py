@@ -260,10 +260,11 @@ _MUST_I = re.compile(
 # bot is; the words ask what it is.
 _BOT_CHALLENGE = re.compile(
     r"\b(?:am i|are we|i am|i'm|we are|we're) (?:talking|speaking|chatting|writing|texting) "
-    r"(?:to|with) (?:a |an )?(?:real |actual |live )?"
+    r"(?:to|with) (?:a |an |the |this |your )?(?:real |actual |live )?"
     r"(?:person|human|bot|robot|machine|computer|ai|recording)\b|"
     r"\bare you (?:a |an )?(?:real|human|bot|robot|machine|computer|ai|person|actual person)\b|"
-    r"\bis (?:this|that) (?:a |an )?(?:bot|robot|real person|human|machine|computer|ai)\b"
+    # "is this the bot itself", "is that your robot"
+    r"\bis (?:this|that) (?:a |an |the |your )?(?:bot|robot|real person|human|machine|computer|ai)\b"
     r"(?!\s+(?:that|which|for|to|i|we|you)\b)|"
     # In the speaker's own language: "bot po ba kayo or tao?", "je parle à un robot ou à une
     # vraie personne?", "¿eres un bot?", "é um robô?", "aap asli insaan ho"
@@ -745,6 +746,10 @@ _UNDECIDED_OPT_OUT = re.compile(
 )
 
 
+# Below this, a "cancel" said in no words of stopping is DIET's guess, not the person's wish.
+_SURE_OF_A_STOP = 0.6
+
+
 def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> str | None:
     """The intent the wording calls for, or None to leave DIET's choice alone."""
     if (
@@ -762,6 +767,17 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
         # goodbye (it had ended the conversation of someone with questions to ask).
         return "ask_capabilities"
     corrected = _corrected_intent(text, intent, ranking)
+    if (
+        corrected is None
+        and intent == "cancel"
+        and not has_cue("cancel", text)
+        and float((ranking[0] if ranking else {}).get("confidence") or 0.0) < _SURE_OF_A_STOP
+    ):
+        # "i want to ask if it can handle the moving quote requests that come in on
+        # weekends": no word of stopping, and DIET unsure; stopping the form on a guess
+        # loses what the person was telling us.
+        topics = asked_topics(text)
+        return _ASKED_TOPIC_INTENTS.get(topics[0], "inform") if len(topics) == 1 else "inform"
     final = corrected or intent
     if final in _DETAIL_PREEMPTED and _only_the_address_names_it(text):
         # "karthik dot r plus demo at rks exports dot in": an address with "demo" in it
@@ -790,6 +806,14 @@ def corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> s
     ):
         # "Concretely, what does your bot do when a client writes on our site?": what it
         # does with the client's message, no word of anyone's data.
+        return _ASKED_TOPIC_INTENTS["what_it_does"]
+    if (
+        final == "ask_why_needed"
+        and not _WHY_NEEDED.search(text)
+        and not _A_DETAIL_NAMED.search(text)
+        and asked_topics(text) == ["what_it_does"]
+    ):
+        # "Hi, just curious what this is about": what Parley is, no detail asked about.
         return _ASKED_TOPIC_INTENTS["what_it_does"]
     plain = _topic_named_plainly(text)
     if (final in _TOPIC_INTENTS.values() or final == REQUEST_INFO) and plain is not None:

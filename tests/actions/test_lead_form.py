@@ -959,3 +959,24 @@ async def test_a_national_number_valid_elsewhere_is_checked_in_that_country(
     pending = {**asked, "detail_guess": "+447812345678", "guess_pending": True}
     slots, _ = await run(action, text="+44 7812 345679", slots=pending)
     assert slots["lead_phone"] == "+447812345679"
+
+
+async def test_a_question_asked_first_is_no_refusal_of_the_details(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    said = (
+        "quick question first what do you do with the information people type into the chat "
+        "we're a law firm so confidentiality matters"
+    )
+    events = await action.run(
+        CollectingDispatcher(),
+        make_tracker(said, intent="ask_data_use", slots={"requested_slot": "lead_name"}),
+        DOMAIN,
+    )
+    # left to the rules, which answer it; the name is asked again after
+    assert events == []
+    _, declined = await run(
+        action, text="questions first, then maybe", slots={"requested_slot": "lead_name"}
+    )
+    assert declined == ["utter_lead_form_declined"]

@@ -784,3 +784,19 @@ def test_the_year_or_later_question_is_a_variation_with_its_two_options() -> Non
     ]
     answers = [read_answer("timeline", b["payload"]).value for b in variation["buttons"]]
     assert answers == ["year", "later"]
+
+
+async def test_a_question_about_a_yearly_contract_is_no_timeline(
+    store: ProfileStore, settings: Settings
+) -> None:
+    contact_id = _contact(store)
+    slots, _ = await _validate(
+        store,
+        settings,
+        "Is there a contract for one year or can I stop every month?",
+        "qual_timeline",
+        contact_id=contact_id,
+        intent="ask_pricing",
+    )
+    assert "qual_timeline" not in slots
+    assert "timeline" not in store.leads.qualification(contact_id)

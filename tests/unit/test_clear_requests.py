@@ -1126,3 +1126,23 @@ def test_what_you_mean_asks_about_the_question() -> None:
     assert corrected_intent("what you mean, like who's in charge", "ask_data_use", ranking) == (
         "nlu_fallback"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "guess", "confidence", "intent"),
+    [
+        ("so is it you im talking to now like is this the bot itself", "ask_capabilities", 0.99,
+         "bot_challenge"),
+        ("is this chat running on your product? i.e. am I talking to the bot right now",
+         "ask_capabilities", 0.99, "bot_challenge"),
+        ("Hi, just curious what this is about", "ask_why_needed", 0.55, "ask_capabilities"),
+        # no word of stopping, and DIET unsure: what the person was telling, not a stop
+        ("i want to ask if it can handle the moving quote requests that come in on weekends",
+         "cancel", 0.46, "inform"),
+        ("actually let's stop", "cancel", 0.46, None),
+        ("forget the whole thing", "cancel", 0.99, None),
+    ],
+)  # fmt: skip
+def test_eleventh_round_intents(said: str, guess: str, confidence: float, intent: str) -> None:
+    ranking = [{"name": guess, "confidence": confidence}]
+    assert corrected_intent(said, guess, ranking) == intent

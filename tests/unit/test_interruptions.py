@@ -788,3 +788,20 @@ def test_a_question_after_by_the_way_is_a_question(text: str) -> None:
 def test_money_left_for_the_person_on_the_call_is_a_deferral() -> None:
     assert defers("I'd rather talk about the budget with the person on the call, if that's ok")
     assert not defers("I'd rather talk to a person")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I won't be sharing any details today, thank you.",
+        "I'm not sharing my data",
+        "not giving out my details today",
+    ],
+)
+def test_not_sharing_any_details_is_no_details_at_all(said: str) -> None:
+    assert wants_no_details(said)
+
+
+@pytest.mark.parametrize("said", ["actually let's stop", "can we stop here", "I want to stop"])
+def test_stopping_said_plainly_is_a_cancel_cue(said: str) -> None:
+    assert has_cue("cancel", said)

@@ -1944,3 +1944,25 @@ def test_a_name_stated_keeps_its_apostrophes_hyphens_and_short_forms(said: str, 
 )
 def test_initials_short_forms_and_a_surname_put_right(said: str, name: str) -> None:
     assert read_message(said, region="PH", requested="name").values["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        # a recognizer's "tree" and "for" for the first digit, before a number's worth
+        ("tree one two five five five oh one for seven", "+13125550147"),
+        ("for one six five five five oh one nine one", "+14165550191"),
+    ],
+)
+def test_a_sound_alike_first_digit_of_a_spoken_number(said: str, phone: str) -> None:
+    assert read_message(said, region="US", requested="phone").values == {"phone": phone}
+
+
+def test_for_before_a_few_digits_is_no_phone_number() -> None:
+    assert "phone" not in read_message("call me for two minutes", region="US").values
+
+
+def test_one_minute_is_no_name() -> None:
+    said = "one minute sorry customer has come i will call you back later"
+    assert "name" not in read_message(said, region="US", requested="name").values
+    assert leaves_for_now(said)

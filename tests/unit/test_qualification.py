@@ -2775,3 +2775,62 @@ def test_round_ten_after_the_second_pass(field: str, said: str, value: str) -> N
 def test_nothing_before_a_month_is_no_time_before_it() -> None:
     said = "The trustees meet in late February, so nothing before then. Realistically October."
     assert read_answer("timeline", said, None, "GB", today=date(2026, 12, 7)).value == "year"
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("this side of Christmas ideally", "now"),
+        ("this side of the new year", "now"),
+        ("this side of March if we can", "quarter"),
+    ],
+)
+def test_this_side_of_a_day_or_month_is_before_it(said: str, value: str) -> None:
+    assert read_answer("timeline", said, None, "GB", today=date(2026, 12, 8)).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "follow_up"),
+    [
+        ("my dad owns it, I'd have to convince him", "influences", None),
+        ("I have to win the partners over first", "influences", None),
+        ("need to get my partner on board", "influences", None),
+        # whose the business is, with no word of the person's own part: asked
+        ("my mum owns it", None, "not_the_decider"),
+        ("me and my dad own it", "decides", None),
+        ("we're not convinced yet, I own the place though", "decides", None),
+    ],
+)
+def test_the_owner_and_the_one_who_must_convince_them(
+    said: str, value: str | None, follow_up: str | None
+) -> None:
+    read = read_answer("authority", said)
+    assert (read.value, read.follow_up) == (value, follow_up)
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "country", "value"),
+    [
+        # shillings and pounds of the caller's own country
+        ("budget", "about six million shillings for the whole year", "UG", "1k_10k"),
+        ("budget", "about six hundred thousand shillings a year", "KE", "1k_10k"),
+        ("budget", "maybe two thousand pounds a month not more", "EG", "under_1k"),
+        ("budget", "maybe two thousand pounds a month not more", "GB", "10k_50k"),
+        ("budget", "maybe four hundred pounds in the month", "GB", "1k_10k"),
+        ("budget", "I really don't know, there is no budget for this yet", "LK", None),
+        ("timeline", "Not for 2027. When we open the store in Lima, maybe 2028, then yes", "PE",
+         "later"),
+        ("timeline", "in the new year end of january latest", "GB", "quarter"),
+        ("timeline", "realistically around june so it's bedded in long before next december",
+         "ZA", "year"),
+        ("timeline", "I won't be sharing any details today, thank you.", "US", None),
+        ("company_size", "We are 23 if you count the driver-guides. Only six of us sit in the "
+         "office", "KE", "11-50"),
+        ("company_size", "we are around for hundred fifty people in two plants", "IN", "201-1000"),
+        ("authority", "the two vets who own the place would sign off on it i'd be the one "
+         "bringing it to them", "IE", "influences"),
+        ("authority", "i'd be the one deciding", "IE", "decides"),
+    ],
+)  # fmt: skip
+def test_eleventh_round_answers(field: str, said: str, country: str, value: str | None) -> None:
+    assert read_answer(field, said, None, country, today=date(2026, 12, 8)).value == value

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.question_topics import asked_topics, question_sentences
+from bot.question_topics import asked_topics, only_asks_topics, question_sentences
 
 
 @pytest.mark.parametrize(
@@ -240,3 +240,61 @@ def test_round_ten_questions(text: str, topics: list[str]) -> None:
 )
 def test_what_it_runs_to_is_its_price(text: str, topics: list[str]) -> None:
     assert asked_topics(text) == topics
+
+
+@pytest.mark.parametrize(
+    ("said", "topics"),
+    [
+        (
+            "and where does it keep what couples type in because they tell us all sorts",
+            ["data_use"],
+        ),
+        ("where does everything I write here go", ["data_use"]),
+        ("Also, do you use my chat messages to improve your AI?", ["data_use"]),
+        (
+            "How long does the deletion take, and will I get a confirmation that it's gone?",
+            ["data_use"],
+        ),
+        (
+            "first question does it answer people on whatsapp because most of our clients "
+            "write to us there",
+            ["integrations"],
+        ),
+        ("my other question is how much it costs", ["pricing"]),
+        ("I saw your chatbot on LinkedIn. Can you tell me a bit?", ["what_it_does"]),
+        # what is left for the marketers' answers, not one of the common questions
+        ("where do the leads go", []),
+    ],
+)
+def test_eleventh_round_questions(said: str, topics: list[str]) -> None:
+    assert asked_topics(said) == topics
+
+
+@pytest.mark.parametrize(
+    ("said", "only_asks"),
+    [
+        ("Is there a contract for one year or can I stop every month?", True),
+        ("how much is it? and does it work with xero?", True),
+        # an answer beside the question
+        ("within a year? does it charge per seat", False),
+        ("we're about 40, does it charge per seat?", False),
+        ("next year. how much is it?", False),
+        ("when the funding lands next year", False),
+    ],
+)
+def test_a_message_of_nothing_but_questions(said: str, only_asks: bool) -> None:
+    assert only_asks_topics(said) is only_asks
+
+
+@pytest.mark.parametrize(
+    ("said", "topics"),
+    [
+        ("Moin. Chatbot for electrician website?", ["what_it_does"]),
+        ("do you have a chatbot for dentists?", ["what_it_does"]),
+        ("is this a chatbot?", ["bot"]),
+    ],
+)
+def test_a_chatbot_asked_for_is_what_it_does_not_whether_this_is_one(
+    said: str, topics: list[str]
+) -> None:
+    assert asked_topics(said) == topics

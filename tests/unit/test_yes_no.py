@@ -658,3 +658,18 @@ def test_a_number_given_in_the_next_sentence_corrects_the_phone() -> None:
 )
 def test_ninth_round_corrections(text: str, field: LeadField, value: str) -> None:
     assert read_correction(text, at_summary=True) == Correction(field, value)
+
+
+@pytest.mark.parametrize(
+    ("said", "correction"),
+    [
+        (
+            "no sorry the dictation mangled my name, it's Eleni Papadakis",
+            Correction("name", "Eleni Papadakis"),
+        ),
+        ("autocorrect changed my email", Correction("email", None)),
+        ("you misheard my phone, it's 0412 555 019", Correction("phone", "0412 555 019")),
+    ],
+)
+def test_a_detail_garbled_on_the_way_is_a_correction(said: str, correction: Correction) -> None:
+    assert read_correction(said, at_summary=True) == correction
