@@ -79,17 +79,28 @@ def said_in_session(tracker: Tracker, response: str) -> bool:
     return any(name == response for name, _ in bot_responses(session_events(tracker)))
 
 
-def said_lately(tracker: Tracker, response: str, turns: int = 4) -> bool:
-    """Whether `response` answered one of the person's last `turns` messages."""
+def bot_events_since(
+    events: list[dict[str, Any]], turns: int, *, this_turn: bool = True
+) -> list[dict[str, Any]]:
+    """The bot's messages since the person's `turns`-th latest message, latest first;
+    without `this_turn`, not those since the latest one (the answers to earlier messages
+    only)."""
     users = 0
-    for event in reversed(session_events(tracker)):
-        if event.get("event") == "user":
+    found: list[dict[str, Any]] = []
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
             users += 1
             if users > turns:
-                return False
-        elif event.get("event") == "bot" and response_of(event) == response:
-            return True
-    return False
+                break
+        elif kind == "bot" and (this_turn or users >= 1):
+            found.append(event)
+    return found
+
+
+def said_lately(tracker: Tracker, response: str, turns: int = 4) -> bool:
+    """Whether `response` answered one of the person's last `turns` messages."""
+    return any(response_of(e) == response for e in bot_events_since(session_events(tracker), turns))
 
 
 def said_this_turn(tracker: Tracker, responses: frozenset[str]) -> bool:

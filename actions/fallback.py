@@ -26,6 +26,7 @@ from actions.answers import (
     START_BUTTONS,
     answer_other_questions,
     answers_the_open_question,
+    bot_events_since,
     conversation_stage,
     response_of,
     session_events,
@@ -54,25 +55,13 @@ RULE_INTENTS = frozenset({"nlu_fallback", "skip"})
 ACKNOWLEDGEMENTS = frozenset({"affirm", "deny"})
 
 
-def _previous_bot_events(events: list[dict[str, Any]], turns: int = 1) -> list[dict[str, Any]]:
-    """The bot's messages to the previous message (or the previous `turns` messages),
-    latest first."""
-    users_seen = 0
-    found: list[dict[str, Any]] = []
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind == "user":
-            users_seen += 1
-            if users_seen > turns:
-                break
-        elif kind == "bot" and users_seen >= 1:
-            found.append(event)
-    return found
-
-
 def previous_responses(events: list[dict[str, Any]]) -> list[str]:
     """The responses the bot gave to the previous message, latest first."""
-    return [name for event in _previous_bot_events(events) if (name := response_of(event))]
+    return [
+        name
+        for event in bot_events_since(events, 1, this_turn=False)
+        if (name := response_of(event))
+    ]
 
 
 def previous_rung(events: list[dict[str, Any]]) -> str | None:
@@ -131,7 +120,7 @@ def _recent_responses(events: list[dict[str, Any]]) -> list[str]:
     """The responses the bot gave to the last few messages before this one."""
     return [
         name
-        for event in _previous_bot_events(events, turns=_RECENT_TURNS + 1)
+        for event in bot_events_since(events, _RECENT_TURNS + 1, this_turn=False)
         if (name := response_of(event))
     ]
 
@@ -294,7 +283,7 @@ def previous_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The bot's messages (text and buttons) to the previous message, in order."""
     return [
         {"text": event["text"], "buttons": (event.get("data") or {}).get("buttons")}
-        for event in reversed(_previous_bot_events(events))
+        for event in reversed(bot_events_since(events, 1, this_turn=False))
         if event.get("text")
     ]
 
