@@ -170,6 +170,9 @@ _LEAD_IN = re.compile(
     r"before (?:we|i) (?:go on|continue|carry on|start|go any further)|"
     r"just wondering|i was wondering|po|ma'am|sir|madam|please|pls|one question|a question|"
     r"another question|one more question|"
+    # "hold on a second am i talking to a computer here"
+    r"(?:hold|hang) on (?:a )?(?:sec|second|minute|moment|mo)|(?:one|just a|wait a|a) (?:sec|second|"
+    r"minute|moment)|"
     # "first question does it answer people on whatsapp", said without a stop
     r"(?:my |the )?(?:first|second|third|next|last|final|other|main|big|only) question(?: (?:is|was))?|"
     r"my question(?: is| was)?|question(?: is| was)?|quick one)\b[\s,.:;-]*)+",
@@ -559,7 +562,8 @@ _DEFERS = re.compile(
     r"(?:in|on|at|during|for|when)\s+"
     r"(?:the|our|a|we)\s*(?:demo|meeting|call|chat|session|talk|speak|meet|zoom|teams|video)\w*\b|"
     r"\b(?:i'?ll|i will|will|i'?d rather|rather|i prefer to|prefer to)\s+"
-    r"(?:tell|explain|discuss|give|share|cover|go over|sort)(?:\s+(?:that|it|this|those|them))?"
+    r"(?:tell|explain|discuss|give|share|cover|go over|go through|talk through|get into|sort)"
+    r"(?:\s+(?:that|it|this|those|them|all that))?"
     r"(?:\s+(?:out|directly|myself|in person))?\s+(?:(?:to|with)\s+)?(?:your|the|a|whoever|someone)"
     r"(?:\s+(?:colleague|person|human|team|rep|representative|salesperson|sales|people|picks))?\b|"
     # "I'd rather talk that over with your person", "I'd rather ask the person"

@@ -2250,7 +2250,18 @@ def _spelling_notes_out(spoken: str) -> str:
         tail = "".join(words.split())
         return words if tail.endswith(letters) or letters.endswith(tail) else match.group(0)
 
-    return " ".join(_RESPELT.sub(said_then_spelt, spoken).split())
+    def word_then_its_letters(match: re.Match[str]) -> str:
+        word, letters = match.group(1), match.group(2).replace(" ", "")
+        # "roisin r o i s i n at ...": the word said, then spelt; the spelling is kept
+        same = letters[:1] == word[:1] and _alike(word, letters) >= 0.6
+        return letters if same else match.group(0)
+
+    spoken = _RESPELT.sub(said_then_spelt, spoken)
+    return " ".join(_WORD_THEN_LETTERS.sub(word_then_its_letters, spoken).split())
+
+
+# A word, then its letters one by one, with nothing between: "roisin r o i s i n".
+_WORD_THEN_LETTERS = re.compile(r"\b([a-z]{3,})\s+((?:[a-z]\s+){2,}[a-z])\b(?!['’]\w)")
 
 
 # "d-a-v-e": letters spelt out with hyphens between them are one word.
@@ -2872,6 +2883,15 @@ def _typo_put_right(text: str) -> str:
     return re.sub(rf"(?<![\w'’-]){re.escape(closest)}(?![\w'’-])", fix, said, count=1)
 
 
+# A pause asked for before anything is said: "hang on", "hold on a sec", "one moment".
+_HOLD_ON = re.compile(
+    r"^\W*(?:(?:oh|um+|uh+|sorry|ok(?:ay)?|yeah|right)\W+)*(?:(?:hang|hold) on(?: (?:a )?(?:sec|second|"
+    r"minute|moment|mo))?|(?:one|just a|wait a|give me a) (?:sec|second|minute|moment|mo)|wait|"
+    r"bear with me)\b[\s,.!:;-]*",
+    re.I,
+)
+
+
 def read_message(
     text: str,
     *,
@@ -2905,6 +2925,24 @@ def read_message(
         text = f"my name is {hindi['name']}"  # "mera naam gurpreet singh bains hai"
     if requested in ("company", "role", "need") and asks_to_hear_it_again(text):
         return Reading()  # "sorry i didnt catch that" is no role and no need
+    if requested in ("company", "role") and (hold := _HOLD_ON.match(text)) is not None:
+        rest = text[hold.end() :]
+        if not _LEAD_INS[requested].match(rest):
+            # "hang on the tractor's after starting": a pause, and what is going on around
+            # the person; the answer comes after it ("hang on, it's Acme" gives it)
+            return Reading()
+        return read_message(
+            rest,
+            region=region,
+            requested=requested,
+            persons=persons,
+            organizations=organizations,
+            email_hint=email_hint,
+            excluded=excluded,
+            caller=caller,
+            others=others,
+            own_name=own_name,
+        )
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
     # details as a comma does ("24/7" and "and/or" keep theirs).
     text = _LIST_SEPARATOR.sub(", ", text)

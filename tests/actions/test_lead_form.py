@@ -980,3 +980,15 @@ async def test_a_question_asked_first_is_no_refusal_of_the_details(
         action, text="questions first, then maybe", slots={"requested_slot": "lead_name"}
     )
     assert declined == ["utter_lead_form_declined"]
+
+
+async def test_a_pause_asked_for_is_no_detail(store: ProfileStore, settings: Settings) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(
+        action,
+        text="hang on the tractor's after starting",
+        intent="ask_next_steps",
+        slots={"requested_slot": "lead_phone", "lead_name": "Eoghan Kinsella"},
+    )
+    assert "lead_company" not in slots
+    assert "lead_phone" not in slots

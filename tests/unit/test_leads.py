@@ -1966,3 +1966,35 @@ def test_one_minute_is_no_name() -> None:
     said = "one minute sorry customer has come i will call you back later"
     assert "name" not in read_message(said, region="US", requested="name").values
     assert leaves_for_now(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        (
+            "it's roisin r o i s i n at lagan valley bakes dot co dot uk and lagan valley bakes "
+            "is all the one word",
+            "roisin@laganvalleybakes.co.uk",
+        ),
+        # the word as the recognizer heard it, then its letters: the letters win
+        ("rosheen r o i s i n at laganvalleybakes dot co dot uk", "roisin@laganvalleybakes.co.uk"),
+    ],
+)
+def test_a_word_of_the_address_then_its_letters(said: str, email: str) -> None:
+    assert read_message(said, region="GB", requested="email").values == {"email": email}
+
+
+@pytest.mark.parametrize(
+    ("said", "field"),
+    [
+        ("hang on the tractor's after starting", "company"),
+        ("hold on a second am i talking to a computer here", "role"),
+    ],
+)
+def test_a_pause_is_no_company_and_no_role(said: str, field: LeadField) -> None:
+    assert read_message(said, region="IE", requested=field).values == {}
+
+
+def test_what_follows_a_pause_is_read() -> None:
+    said = "hang on, it's Acme Ltd"
+    assert read_message(said, region="IE", requested="company").values == {"company": "Acme Ltd"}
