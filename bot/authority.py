@@ -137,9 +137,9 @@ _SELF_INVOLVED = re.compile(
     r"\bhave (?:a |some )?(?:input|say)\b|\bmy (?:recommendation|input|opinion) (?:matters|counts)\b|"
     r"\bi(?:'ll)? (?:only |just |can |will |would )?give (?:them |him |her )?(?:my |an |the |some )?(?:opinion|input|advice|"
     r"feedback|recommendations?|suggestions?|views?)\b|"
-    r"\bi just do the legwork\b|\bi(?:'ll| will|'m| am)? (?:do|doing) (?:the |a )?(?:shortlist(?:ing)?|"
+    r"\bi(?:'ll| will|'m| am)? (?:do|doing) (?:the |a )?(?:shortlist(?:ing)?|"
     r"evaluation|evaluating|assessment|recommending)\b|\bput(?:ting)? it (?:to|in front of|before) (?:him|her|them|the \w+)\b|"
-    r"\b(?:get|have) (?:the |my |our )?\w+ to (?:approve|sign off|sign|okay|ok)\b|\b(?:i|i'?m|i'?d|i'?ll|me)\b[^.;!?]{0,20}?\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|\bi do the legwork\b|"
+    r"\b(?:get|have) (?:the |my |our )?\w+ to (?:approve|sign off|sign|okay|ok)\b|\b(?:i|i'?m|i'?d|i'?ll|me)\b[^.;!?]{0,20}?\b(?:mak|giv)\w* (?:the |a |my )?(?:recommendation|case|proposal)s?\b|\b(?:prepare|write|draft)\w* (?:the |a )?(?:papers?|proposal|case|brief|decision|recommendation)\b|"
     rf"\b(?:i|me|myself)\b(?:\s+\w+){{0,5}}?\s+(?:with|and) (?:my|the|our) (?:\w+ )?{_OTHER}\b|"
     r"\b(?:joint|group|team|shared|collective|committee) decision\b|\bdecide (?:as a team|as a group)\b|"
     # "partly yeah": a share of the decision, not all of it
@@ -155,7 +155,7 @@ _SELF_INVOLVED = re.compile(
     r"\bi(?:'m| am|'ll be|'d be| will be| would be) (?:\w+ )?(?:involved|consulted)\b|"
     r"\b(?:a big|a large|a major|a key) part of (?:it|this|the decision)\b|\bone voice\b|"
     r"\bi(?:'d| would| will|'ll)? (?:champion|push for|advocate for|sponsor) (?:it|this)\b|"
-    r"\bthe team decides\b|"
+    r"\bthe team decides\b|\btell (?:him|her|them|the \w+) what i think\b|"
     # "i'd be the one bringing it to them": the person brings it, someone else decides
     r"\bthe one (?:who |that )?(?:bring|tak|present|put|pitch|pass|recommend|suggest|propos)\w*\b|"
     # "I'd have to convince him", "I need to get the partners on board": the person argues
@@ -176,6 +176,9 @@ _ONLY_GATHERING = re.compile(
     r"exploring|explore|gathering|(?:collect|gather)(?:ing|s)? (?:some |the )?(?:options|info\w*|quot(?:es|ations?))|"
     # "I am only arranging the demo for them", "i just put the paperwork together"
     r"(?:just|only) (?:arrang|organi[sz]|book|sett?)\w* (?:up )?(?:the |a )?(?:demo|meeting|call)|"
+    # "I only organise", "I just coordinate things"
+    r"(?:just|only) (?:organi[sz]|arrang|coordinat|schedul)\w*(?= *(?:[.,;!?]|$|things|stuff|it|the "
+    r"logistics))|"
     # "I just write up the options", "I only report back"
     r"(?:just|only) (?:write|writing) up (?:the |some )?(?:options|report|notes|findings)|"
     r"(?:just|only) report(?:ing)? back|"
@@ -369,7 +372,10 @@ _RECOMMENDS = re.compile(
     r"\blisten\w* to (?:me|my)\b|\bmy (?:recommendation|input|opinion|advice)\b|"
     # "he usually goes with my pick", "she takes my advice"
     r"\b(?:goes|go|going|went|tends to go)\s+(?:along\s+)?with\s+(?:my|what i)\b|"
-    r"\btakes?\s+my\s+(?:advice|word|recommendation|lead)\b"
+    r"\btakes?\s+my\s+(?:advice|word|recommendation|lead)\b|"
+    # "...find a few options and bring her the best one": the pick is the person's
+    r"\b(?:bring|take|give|show|send|present)\w* (?:her|him|them|the \w+) (?:the best(?: one)?|my "
+    r"(?:pick|choice|favou?rite|recommendation)|the one i (?:like|prefer|pick|recommend))\b"
 )
 
 
@@ -426,7 +432,7 @@ _OWN_PART = re.compile(
     r"(?:my|our) (?:lead|judge?ment|input|opinion|views?|recommendation|advice|requests?|requirements)|"
     r"(?:asks?|wants?|want to know) what (?:i|we) think|what(?:ever)? (?:i|we) (?:say|ask|want|put forward|suggest|"
     r"recommend|propose)|(?:give|put in|send)s? (?:(?:our|my|some|the) )?(?:input|requests?|views?)|"
-    r"legwork|put\w* (?:it |this |things )?forward|\bi (?:only |just |also |usually |mostly )?(?:decide|choose|pick|select|write|score|draft|prepare|"
+    r"put\w* (?:it |this |things )?forward|\bi (?:only |just |also |usually |mostly )?(?:decide|choose|pick|select|write|score|draft|prepare|"
     r"manage|run|handle|evaluate|shortlist|test|trial)\w*|i'?m (?:\w+ )?(?:helping|writing|scoring|"
     r"running|managing|evaluating|leading|the (?:project|team|store|office|site|branch) (?:lead|manager))|"
     r"(?:project|team|store|branch|site|office) (?:lead|manager)|helping with|"
@@ -500,7 +506,10 @@ _ANOTHER_HAS_THE_LAST_WORD = re.compile(
 )
 _NO_SAY = re.compile(
     r"\b(?:zero|no|not much of a|not really any) say\b|\bi (?:don'?t|do not) (?:really )?(?:have|get) "
-    r"(?:a|any) say\b|\bhave no say\b"
+    r"(?:a|any) say\b|\bhave no say\b|"
+    # "i'm not part of the decision", "I have no part in it"
+    r"\b(?:not|never) (?:really )?(?:part of|involved in) the (?:decision|choice|buying|decision[- ]making)\b|"
+    r"\bno part in (?:it|the decision|that)\b"
 )
 
 

@@ -115,7 +115,11 @@ _CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "book_meeting": re.compile(
-        r"\b(?:meeting|meet|call|appointment|schedule|calendar|diary|slot|time to (?:talk|speak))\b",
+        r"\b(?:meeting|meet|call|appointment|schedule|calendar|diary|slot|time to (?:talk|speak))\b|"
+        # "i'd like to book a time to go through your system with someone"
+        r"\bbook (?:a |some )?time\b|\bwalk ?through\b|"
+        r"\bgo (?:through|over) (?:it|this|that|your \w+|the \w+) with (?:someone|somebody|a person|you|"
+        r"one of)",
         re.I,
     ),
     # Asking for sales, not being in it: "sales manager" or "head of sales" is a role.
@@ -214,7 +218,8 @@ def tells_with_a_question_word(text: str) -> bool:
 _WHEN_IT_HAPPENS = re.compile(
     r"^\W*(?:(?:so|well|and|basically|honestly|like|um|uh|eh)\W+)*when(?:ever)?\s+(?:people|customers|"
     r"clients|patients|someone|somebody|anyone|folks|they|we|our|my|a|the|guests|parents|leads|"
-    r"visitors|buyers|students|members)\b",
+    r"visitors|buyers|students|members|all|everyone|everybody|staff|i|it|things|business|"
+    r"work|jobs|orders|enquiries|inquiries|calls|messages)\b",
     re.IGNORECASE,
 )
 _ASKS_LATER_ON = re.compile(
@@ -479,9 +484,13 @@ _DECLINE = re.compile(
     r"not (?:really )?comfortable|uncomfortable|"
     # "I don't want to give it", not "you won't give my number to other companies, right"
     r"(?<!you )(?<!u )(?<!they )(?<!ya )"
-    r"(?:don'?t|do not|won'?t|will not|wouldn'?t|can'?t|cannot) (?:really )?(?:want to|wanna|wish to|like to|"
+    r"(?:don'?t|do not|won'?t|will not|wouldn'?t) (?:really )?(?:want to|wanna|wish to|like to|"
     r"feel like|give|share|say|tell|provide|hand (?:it )?out|disclose)\b(?:\s+(?:give|share|say|"
     r"tell|provide|disclose|hand|answer|that|it|this|my|out|you|them)\b|\s*[.!]*$)|"
+    # ("I honestly can't tell" does not know; "I can't give that out" will not)
+    r"(?:can'?t|cannot) (?:really )?(?:give|share|provide|hand (?:it )?out|disclose|say|tell)\b"
+    r"(?:\s+(?:give|share|provide|disclose|hand|that|it|this|my|out|you|them)\b|"
+    r"(?<!tell)(?<!say)\s*[.!]*$)|"
     r"not (?:giving|sharing|telling|saying|providing|disclosing|handing)\b|"
     # "can I not give it right now?", "could I skip that for now": asking to leave it out
     r"(?:can|could|may) i (?:not|just not) (?:give|share|say|tell|provide|answer)\b|"
@@ -551,6 +560,9 @@ _NO_COMPANY = re.compile(
 # Putting the question off to the meeting or the person who follows up: "can we leave that
 # for the demo?", "rather discuss that in the meeting", "I'll tell your colleague".
 _DEFERS = re.compile(
+    # "on the call pls", "for the demo": where it will be answered, said alone
+    r"^\W*(?:(?:ok|okay|um+|uh+|er+m?|oh|just|maybe|better)\W+)*(?:on|in|at|during|for|till|until|after)"
+    r"\s+the\s+(?:call|demo|meeting|chat|session|zoom|video call)\b|"
     r"\b(?:leave|save|keep|park|hold)\s+(?:all\s+(?:of\s+)?)?(?:that|it|this|those|them)(?:\s+\w+)?\s+"
     r"(?:for|till|until|to)\s+(?:(?:the|our|a)\s+(?:\w+\s+)?(?:demo|meeting|call|chat|session|"
     r"conversation|person|team)s?|later|when\b(?:\s+we\s+\w+)?)|"
@@ -713,6 +725,9 @@ _NO_EMAIL = re.compile(
     r"read|got)\s+(?:an?\s+)?e-?mails?|"
     r"no e-?mail(?:\s+address)?\b(?!\s+(?:is|'s|marketing|spam|newsletters?|offers|updates))|"
     r"not (?:really )?(?:on|big on|into|a fan of) e-?mail|"
+    # ("why do you need my email, can't you just call me" asks; it is asked again after
+    # the answer)
+    r"(?<!can't you )(?<!cant you )(?<!can you )(?<!could you )(?<!couldn't you )"
     r"(?:just|only|please)\s+(?:call|ring|phone|text)\s+me(?:\s+back)?|"
     r"(?:call|ring|phone|text)\s+me(?:\s+back)?\s+instead|"
     r"(?:phone|a call|calls?|texts?) (?:is|are|'s|would be) (?:fine|better|best|easier|enough))\b",
@@ -769,6 +784,8 @@ _NO_DETAILS_AT_ALL = re.compile(
     r"no\s+(?:personal\s+)?(?:details|info\w*|data)(?:\s+(?:please|thanks|for now))?\s*[.!]*$|"
     # "just the info please", "information only", "I'm only here for information",
     # "just calling for information", "not giving my details", "anonymous please"
+    # ("...because it only answers in English" is what a bot does)
+    r"(?<!it )(?<!that )(?<!which )(?<!bot )(?<!chat )(?<!they )(?<!system )(?<!one )"
     r"(?:just|only|simply|merely)\s+(?:(?:here|calling|phoning|ringing|writing|looking|after|"
     r"want(?:ed|ing)?|need(?:ed)?|for)\s+)*(?:(?:for|the|some|a bit of|a little|more|general|a few|"
     r"a couple of|few)\s+)*"

@@ -53,6 +53,7 @@ from bot.third_parties import (
     given_as_someone_elses,
     is_someone_elses_address,
     is_someone_elses_name,
+    names_of_others,
     names_someone_else,
 )
 from bot.types import LeadField
@@ -2991,7 +2992,7 @@ def read_message(
             requested == "name" and not reading.declined and name_problem(rest, banned) is None
         )
         if rest and rest != text and said_outright and requested != "need":
-            return read_message(
+            again = read_message(
                 rest,
                 region=region,
                 requested=requested,
@@ -3000,7 +3001,12 @@ def read_message(
                 email_hint=email_hint,
                 excluded=excluded,
                 caller=caller,
+                # "...for my manager, Femke de Groot": hers, here too
+                others=(*others, *names_of_others([text])),
+                own_name=own_name,
             )
+            if requested in again.values:
+                return again
         values = {f: v for f, v in reading.values.items() if not (f == "need" and v == text)}
         return Reading(values=values, problems=reading.problems, declined=True)
     if reading.declined:

@@ -1795,7 +1795,8 @@ def _yearly_dollars(amounts: list[_Amount], country: str | None = None) -> list[
 # "$15 a seat a month for about forty seats", "$8 per user ... for roughly 300 users": how
 # many the price is paid for, said in the same answer.
 _UNITS_PAID_FOR = re.compile(
-    r"(?:\b(?P<strong>for|with|across|x|times|and we(?:'re| are)|we(?:'re| are)|we have|we've got|"
+    r"(?:\b(?P<strong>for|with|across|x|times|and we(?:'re| are)|we(?:'re| are)|we have|we've got|we got|"
+    r"there are|we employ|"
     r"covering|(?:would |will |'d )?need|needs|want|buy|buying|of (?:our|the|my)|each of (?:our|the|my))|"
     r"[,;(-]|\band)\s+"
     r"(?:about|around|roughly|maybe|some|approx\w*\.?|~)?\s*~?(?P<n>\d+(?:[.,]\d+)?)\s*"
@@ -1843,7 +1844,25 @@ def _near_an_edge(
     band's edge: a little more or less is the next band, so it is asked again."""
     if len(values) != 1 or any(a.bound for a in amounts) or not _APPROXIMATELY.search(text):
         return False
+    if any(a.other_noun for a in amounts) and all(
+        _rough_about_something_else(text, m) for m in _APPROXIMATELY.finditer(text)
+    ):
+        # "about 2,000 apartments, with 48 employees": the rough word is the apartments'
+        return False
     return any(0.95 * edge <= values[0] <= 1.05 * edge for edge in edges)
+
+
+_SAID_AFTER = frozenset({"or so", "ish", "-ish", "give or take"})
+
+
+def _rough_about_something_else(text: str, rough: re.Match[str]) -> bool:
+    """Whether the figure a rough word goes with (the next one, or the one before "or so")
+    counts something other than people or money ("about 2,000 apartments")."""
+    if rough.group(0).lower() in _SAID_AFTER:
+        near = _amounts(_spell_out_numbers(text[max(0, rough.start() - 25) : rough.start()]))[-1:]
+    else:
+        near = _amounts(_spell_out_numbers(text[rough.end() : rough.end() + 25]))[:1]
+    return bool(near) and near[0].other_noun
 
 
 def _edge_said(amount: _Amount, shared: float, code: str) -> float | None:

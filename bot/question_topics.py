@@ -46,7 +46,7 @@ _TOPIC_WORDS: dict[str, re.Pattern[str]] = {
         r"subscription|plans?|free (?:trial|tier|version|plan)|trial|how much|"
         r"expensive|cheap|paid|fees?|rates?|quotes?|afford\w*|money|month[- ]to[- ]month|pricey|"
         # "would it be terribly dear for a wee business like mine?"
-        r"(?:be|is|it'?s|too|very|terribly|awfully|that|so|pretty|quite|a bit) dear|"
+        r"(?:be|is|it'?s|it|too|very|terribly|awfully|that|so|pretty|quite|a bit) dear|"
         r"(?:locked[- ]in|lock[- ]in|long|annual|yearly|minimum|fixed)[- ](?:term )?contract|"
         r"contract (?:length|term|period)|(?:is there|any) (?:a |an )?(?:\w+ )?contract|"
         r"tied (?:in|into) (?:a |any )?contract|"

@@ -29,6 +29,8 @@ _SAY_AGAIN = re.compile(
     r"you'?re breaking up|bad line)\W+)*"
     r"(?:sorry|sry|soz|pardon|pardon me|beg (?:your )?pardon|excuse me|what|wha|huh|eh|hm+|come again|"
     r"ano(?: po)?|ha|hah|ano daw|"
+    # "scusa?", "¿cómo?", "wie bitte?", "comment?", "desculpe?": the same, in their language
+    r"scusa|scusi|come scusa|c[oó]mo|wie bitte|bitte|comment|desculpe|perd[aã]o|hein|"
     r"you what|say (?:that|it|again)(?: again)?|say what|"
     rf"{_PLEASE_REPEAT}|(?:repeat|rephrase|reword)(?: that| it| the question| please)?|"
     r"what was (?:that|the question)|what did you (?:say|ask)|what(?:'s| is| was) that|"

@@ -746,6 +746,29 @@ _UNDECIDED_OPT_OUT = re.compile(
 )
 
 
+# The person's customers asking for prices, told as their situation.
+_OTHERS_WANT_PRICES = re.compile(
+    r"\b(?:people|customers|clients|visitors|folks|buyers|users|leads|they|patients|guests|"
+    r"homeowners|callers|shoppers|families|couples|tourists)\s+(?:\w+\s+)?(?:want|wants|ask|asks|"
+    r"asking|need|needs|request|requests|are after|looking)\s+(?:for\s+)?(?:a\s+|an\s+)?"
+    r"(?:quotes?|pric\w+|estimates?|quotations?)\b",
+    re.IGNORECASE,
+)
+_I_WANT_PRICES = re.compile(
+    r"\b(?:i|we|i'?d|we'?d)\s+(?:\w+\s+)?(?:want|need|like|would like)\s+(?:to\s+(?:get|have|see)\s+)?"
+    r"(?:a\s+|your\s+)?(?:quote|pric\w+|estimate|quotation)\b",
+    re.IGNORECASE,
+)
+# The person's own customers getting in touch, told as their situation.
+_THEIR_ENQUIRIES = re.compile(
+    r"\b(?:enquir\w*|inquir\w*|leads|bookings?|reservations?|messages|calls|questions|orders|"
+    r"requests)\b[^.?!]{0,30}?\b(?:come in|comes in|coming in|pour(?:s|ing)? in|flood(?:s|ing)? in|"
+    r"pil(?:e|es|ing) up|from everywhere|go unanswered|get missed|get lost|slip through)\b|"
+    r"\b(?:we|i) (?:get|receive|miss|lose)\s+(?:so many|a lot of|lots of|loads of|tons of|too many|"
+    r"hundreds of|dozens of)\s+(?:\w+\s+)?(?:enquir\w*|inquir\w*|leads|bookings|messages|calls|"
+    r"questions|requests)\b",
+    re.IGNORECASE,
+)
 # Below this, a "cancel" said in no words of stopping is DIET's guess, not the person's wish.
 _SURE_OF_A_STOP = 0.6
 
@@ -1083,6 +1106,18 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
         topics = asked_topics(text)
         if len(topics) == 1 and (other := _ASKED_TOPIC_INTENTS.get(topics[0])) is not None:
             return other
+    if (
+        intent == "talk_to_sales"
+        and _OTHERS_WANT_PRICES.search(text)
+        and not _I_WANT_PRICES.search(text)
+    ):
+        # "people want a quote for scorpions or termites and they go with whoever answers
+        # the chat first": what the person's customers want, not a request for sales
+        return "inform"
+    if intent == "out_of_scope" and _THEIR_ENQUIRIES.search(text) and not is_question(text):
+        # "agriturismo near bologna, booking + wedding inquiries come in from everywhere":
+        # the enquiries Parley is for, told as the person's situation
+        return REQUEST_INFO
     if intent == "ask_pricing" and not _MONEY_WORDS.search(text):
         # "Ask Richard." asks nothing about money, however DIET placed it.
         return "nlu_fallback"
@@ -1205,7 +1240,10 @@ def _corrected_intent(text: str, intent: str, ranking: list[dict[str, Any]]) -> 
 # The person's own details wanted gone, in words without an erasure verb.
 _WANTS_IT_GONE = re.compile(
     r"\b(?:want|like|need)\s+(?:all\s+)?(?:of\s+)?my\s+(?:\w+\s+)?(?:details|data|info\w*|records?|"
-    r"profile|number|email|address)\s+(?:to be\s+)?(?:gone|deleted|removed|erased|wiped|destroyed)\b",
+    r"profile|number|email|address)\s+(?:to be\s+)?(?:gone|deleted|removed|erased|wiped|destroyed|"
+    # "i'd like my details taken off your computer please"
+    r"taken (?:off|out of|out)|(?:taken |wiped |removed )?off (?:your|the) (?:computer|system|list|"
+    r"database|records?|files?))\b",
     re.I,
 )
 
@@ -1217,6 +1255,7 @@ def _wants_it_gone(text: str) -> bool:
 
 _GONE_GUESSES = UNPLACED_INTENTS | {
     "ask_why_needed", "ask_data_use", "request_data", "cancel", "opt_out", "inform", "deny",
+    "request_info",
 }  # fmt: skip
 # Parley set against another tool, or asked to make its case.
 _COMPARES = re.compile(

@@ -992,3 +992,16 @@ async def test_a_pause_asked_for_is_no_detail(store: ProfileStore, settings: Set
     )
     assert "lead_company" not in slots
     assert "lead_phone" not in slots
+
+
+async def test_asking_why_the_email_is_wanted_is_no_refusal_of_it(
+    store: ProfileStore, settings: Settings
+) -> None:
+    action = ValidateLeadForm(store=store, settings=settings)
+    slots, _ = await run(
+        action,
+        text="why do you need my email po can't you just call me on this number",
+        intent="ask_why_needed",
+        slots={"requested_slot": "lead_email", "lead_name": "Jerome Santiago"},
+    )
+    assert "email" not in (slots.get("skipped_fields") or [])

@@ -1146,3 +1146,24 @@ def test_what_you_mean_asks_about_the_question() -> None:
 def test_eleventh_round_intents(said: str, guess: str, confidence: float, intent: str) -> None:
     ranking = [{"name": guess, "confidence": confidence}]
     assert corrected_intent(said, guess, ranking) == intent
+
+
+def test_the_persons_own_enquiries_told_are_no_out_of_scope() -> None:
+    said = "ciao! agriturismo near bologna, booking + wedding inquiries come in from everywhere"
+    assert corrected_intent(said, "out_of_scope", []) == "request_info"
+    assert corrected_intent("scusa?", "out_of_scope", []) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    ("said", "guess", "intent"),
+    [
+        ("people want a quote for scorpions or termites and they go with whoever answers the "
+         "chat first", "talk_to_sales", "inform"),
+        ("I want a quote", "talk_to_sales", None),
+        ("hello um yes i'd like my details taken off your computer please i put them in by "
+         "mistake", "request_info", "request_erasure"),
+        ("i want my number off your list", "inform", "request_erasure"),
+    ],
+)  # fmt: skip
+def test_twelfth_round_intents(said: str, guess: str, intent: str | None) -> None:
+    assert corrected_intent(said, guess, [{"name": guess, "confidence": 0.7}]) == intent

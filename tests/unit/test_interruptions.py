@@ -805,3 +805,51 @@ def test_not_sharing_any_details_is_no_details_at_all(said: str) -> None:
 @pytest.mark.parametrize("said", ["actually let's stop", "can we stop here", "I want to stop"])
 def test_stopping_said_plainly_is_a_cancel_cue(said: str) -> None:
     assert has_cue("cancel", said)
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "declined"),
+    [
+        ("Is this a computer answering me? I honestly can't tell.", "name", False),
+        ("I can't give that out", "name", True),
+        ("i cant share my number", "phone", True),
+    ],
+)
+def test_cant_tell_is_not_knowing_not_refusing(said: str, field: str, declined: bool) -> None:
+    assert declines(said, field) is declined
+
+
+@pytest.mark.parametrize(
+    ("said", "no_details"),
+    [
+        ("a lot of our patients speak Spanish and they give up on the chat because it only "
+         "answers in English", False),
+        ("just answers please", True),
+    ],
+)  # fmt: skip
+def test_what_a_bot_only_does_is_no_wish_for_answers_only(said: str, no_details: bool) -> None:
+    assert wants_no_details(said) is no_details
+
+
+@pytest.mark.parametrize(
+    ("said", "deferred"),
+    [("on the call pls", True), ("for the demo", True), ("on the call we have 20 people", False)],
+)
+def test_where_it_will_be_answered_said_alone_defers(said: str, deferred: bool) -> None:
+    assert defers(said) is deferred
+
+
+def test_booking_a_time_to_go_through_it_asks_for_a_meeting() -> None:
+    said = "hello i'd like to book a time to go through your system with someone please"
+    assert has_cue("book_meeting", said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "when all the techs are out on calls nobody gets back to the people asking for estimates",
+        "when it gets busy we can't answer the phone",
+    ],
+)
+def test_when_it_happens_is_no_question(said: str) -> None:
+    assert not is_question(said)

@@ -1998,3 +1998,12 @@ def test_a_pause_is_no_company_and_no_role(said: str, field: LeadField) -> None:
 def test_what_follows_a_pause_is_read() -> None:
     said = "hang on, it's Acme Ltd"
     assert read_message(said, region="IE", requested="company").values == {"company": "Acme Ltd"}
+
+
+def test_a_refusal_naming_the_manager_gives_no_name() -> None:
+    said = (
+        "I'd rather not leave any details yet, I'm just collecting answers for my manager, "
+        "Femke de Groot."
+    )
+    reading = read_message(said, region="NL", requested="name")
+    assert reading.values == {} and reading.declined

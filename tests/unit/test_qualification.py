@@ -2834,3 +2834,40 @@ def test_the_owner_and_the_one_who_must_convince_them(
 )  # fmt: skip
 def test_eleventh_round_answers(field: str, said: str, country: str, value: str | None) -> None:
     assert read_answer(field, said, None, country, today=date(2026, 12, 8)).value == value
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "follow_up"),
+    [
+        ("i'm just setting it up for the owner i'm not part of the decision", "researching", None),
+        ("The two directors decide together. I only organise.", "researching", None),
+        ("Our president has the final say. She asked me to find a few options and bring her "
+         "the best one.", "influences", None),
+        ("no that'd be rick the owner i just do the legwork and tell him what i think",
+         "influences", None),
+        # "the legwork" is gathering to some and weighing in to others: asked, with buttons
+        ("Sian, my manager, will decide. I'm just doing the legwork.", None, "not_the_decider"),
+        ("the dentist who owns it decides i just do the legwork", None, "not_the_decider"),
+    ],
+)  # fmt: skip
+def test_a_part_in_someone_elses_decision_or_none(
+    said: str, value: str | None, follow_up: str | None
+) -> None:
+    read = read_answer("authority", said)
+    assert (read.value, read.follow_up) == (value, follow_up)
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("company_size", "We look after about 2,000 apartments, with 48 employees on our side",
+         "11-50"),
+        # the rough word is the count's own: it may be either side of 50
+        ("company_size", "we have 2 offices and about 48 people", None),
+        ("budget", "we got twelve people in the office so like fifty bucks a head a month",
+         "1k_10k"),
+        ("budget", "about 80 a month for 1 location", None),
+    ],
+)  # fmt: skip
+def test_twelfth_round_answers(field: str, said: str, value: str | None) -> None:
+    assert read_answer(field, said, None, "US", today=date(2026, 12, 8)).value == value

@@ -298,3 +298,7 @@ def test_a_chatbot_asked_for_is_what_it_does_not_whether_this_is_one(
     said: str, topics: list[str]
 ) -> None:
     assert asked_topics(said) == topics
+
+
+def test_is_it_dear_asks_the_price() -> None:
+    assert asked_topics("And is it dear? Roughly, I mean.") == ["pricing"]
