@@ -95,6 +95,10 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     rf"\b(?:my|our)\s+(?!own\b)\w+\s+(?:signs? (?:it )?off|decides|approves|has the (?:final|last) "
     rf"(?:say|word|call))\b|"
     rf"\b(?:approved|signed off|decided|authori[sz]ed|okayed|ok'?d|rubber[- ]stamped) by\b|"
+    # "I do the legwork and put a proposal to the directors": theirs to accept
+    rf"\b(?:put|puts|putting|take|takes|taking|bring|brings|bringing|present|presents|presenting|"
+    rf"submit|submits|submitting|send|sends|sending)\s+(?:a |the |my |our )?(?:proposal|case|"
+    rf"recommendation|shortlist|business case)\s+(?:to|before)\s+(?:the|my|our)\b|"
     # "IT has to sign it off", "the regional office needs to approve it": the approval is
     # someone else's, whoever chooses
     rf"\b(?!(?:i|we|me)\b)[a-z]+\s+(?:has|have|needs?|must|will have|would have|'ll have)\s+to\s+"

@@ -2871,3 +2871,8 @@ def test_a_part_in_someone_elses_decision_or_none(
 )  # fmt: skip
 def test_twelfth_round_answers(field: str, said: str, value: str | None) -> None:
     assert read_answer(field, said, None, "US", today=date(2026, 12, 8)).value == value
+
+
+def test_a_proposal_put_to_the_directors_is_theirs_to_accept() -> None:
+    said = "I do the legwork and put a proposal to the directors"
+    assert read_answer("authority", said).value == "influences"

@@ -302,3 +302,9 @@ def test_a_chatbot_asked_for_is_what_it_does_not_whether_this_is_one(
 
 def test_is_it_dear_asks_the_price() -> None:
     assert asked_topics("And is it dear? Roughly, I mean.") == ["pricing"]
+
+
+def test_a_record_made_in_another_tool_asks_about_integrations() -> None:
+    said = "Could it open a work order in Yardi when a tenant calls?"
+    assert asked_topics(said) == ["integrations"]
+    assert asked_topics("can it book appointments in the morning") == ["what_it_does"]
