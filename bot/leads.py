@@ -2916,6 +2916,23 @@ def read_message(
     `others` are names the person gave as someone else's (bot/third_parties.py): neither
     they nor an address made of them is the person's own.
     """
+    others = tuple(others)
+
+    def read_part(part: str, *also_others: str) -> Reading:
+        """A part of the message read as the whole would be."""
+        return read_message(
+            part,
+            region=region,
+            requested=requested,
+            persons=persons,
+            organizations=organizations,
+            email_hint=email_hint,
+            excluded=excluded,
+            caller=caller,
+            others=(*others, *also_others),
+            own_name=own_name,
+        )
+
     if _COMMAND.fullmatch(text.strip()):
         return Reading()  # a button payload or a carrier keyword (START -> /opt_in), not words
     said = text
@@ -2932,18 +2949,7 @@ def read_message(
             # "hang on the tractor's after starting": a pause, and what is going on around
             # the person; the answer comes after it ("hang on, it's Acme" gives it)
             return Reading()
-        return read_message(
-            rest,
-            region=region,
-            requested=requested,
-            persons=persons,
-            organizations=organizations,
-            email_hint=email_hint,
-            excluded=excluded,
-            caller=caller,
-            others=others,
-            own_name=own_name,
-        )
+        return read_part(rest)
     # "lukas brenner / lukas@feldhaus.de / Feldhaus GmbH": a spaced slash or bar lists
     # details as a comma does ("24/7" and "and/or" keep theirs).
     text = _LIST_SEPARATOR.sub(", ", text)
@@ -2975,7 +2981,6 @@ def read_message(
             found["name"] = name
     for field_name, value in found.items():
         reading.values.setdefault(field_name, value)
-    others = tuple(others)
     if others:
         _drop_someone_elses(reading, requested, others, own_name)
     if requested is None or requested in reading.values:
@@ -2992,19 +2997,8 @@ def read_message(
             requested == "name" and not reading.declined and name_problem(rest, banned) is None
         )
         if rest and rest != text and said_outright and requested != "need":
-            again = read_message(
-                rest,
-                region=region,
-                requested=requested,
-                persons=persons,
-                organizations=organizations,
-                email_hint=email_hint,
-                excluded=excluded,
-                caller=caller,
-                # "...for my manager, Femke de Groot": hers, here too
-                others=(*others, *names_of_others([text])),
-                own_name=own_name,
-            )
+            # "...for my manager, Femke de Groot": hers, here too
+            again = read_part(rest, *names_of_others([text]))
             if requested in again.values:
                 return again
         values = {f: v for f, v in reading.values.items() if not (f == "need" and v == text)}
