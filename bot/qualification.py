@@ -30,7 +30,7 @@ from bot.dated_timeline import (
 from bot.errors import ParleyError
 from bot.interruptions import is_question, leaves_for_now, refuses_to_share, without_particles
 from bot.phone_places import in_the_south
-from bot.repair import asks_to_hear_it_again
+from bot.repair import MEANT_OPENING, asks_to_hear_it_again
 from bot.types import QUALIFICATION_VALUES
 from bot.typos import with_answer_words
 
@@ -2660,11 +2660,7 @@ _ASKS_WHO_COUNTS = re.compile(
     re.I,
 )
 # A question about the question: "Do you mean would I sign off on it?", "You mean per year?"
-_ASKS_WHAT_IS_MEANT = re.compile(
-    r"^\W*(?:(?:sorry|oh|um+|uh+|hmm+|so|ok|okay|well|wait)\W+)*"
-    r"(?:(?:do|did) you mean|you mean|what do you mean|how do you mean|meaning)\b[^?]*\?\W*",
-    re.I,
-)
+_ASKS_WHAT_IS_MEANT = re.compile(rf"{MEANT_OPENING}|you mean|meaning)\b[^?]*\?\W*", re.I)
 _UNSURE_HOW_TO_COUNT = re.compile(
     r"\b(?:not sure|no idea|don'?t know|dunno|unsure)\s+(?:how|whether|if)\s+(?:you'?d|you would|you|"
     r"to|i'?d|i should|we'?d)\s+count\b|\bdepends (?:on )?how you count\b",

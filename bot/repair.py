@@ -108,11 +108,13 @@ _WHAT_IS_MEANT = re.compile(
     r"what kind of|what sort of|what type of)\b",
     re.IGNORECASE,
 )
-_MEANT_ASKED_PLAINLY = re.compile(
-    r"^\W*(?:(?:sorry|so|ok|okay|oh|um|uh|wait|hmm+)\W+)*"
-    r"(?:what (?:do |d'?)?you mean|how do you mean|(?:do|did) you mean)\b",
-    re.IGNORECASE,
+# "sorry, what do you mean", "um, do you mean": what the question means, asked plainly
+# (bot/qualification.py reads its own answers after the same opening).
+MEANT_OPENING = (
+    r"^\W*(?:(?:sorry|oh|um+|uh+|hmm+|so|ok|okay|well|wait)\W+)*"
+    r"(?:what (?:do |d'?)?you mean|how do you mean|(?:do|did) you mean"
 )
+_MEANT_ASKED_PLAINLY = re.compile(rf"{MEANT_OPENING})\b", re.IGNORECASE)
 _SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
     "name": re.compile(r"\b(?:full|first|last|real|sur)\s?name\b|\bname\b", re.I),
     "email": re.compile(r"\b(?:e-?mail|address)\b", re.I),
