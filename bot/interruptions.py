@@ -252,13 +252,15 @@ _CHECKS_THE_ANSWER = re.compile(
 )
 
 
+def _starts_asking(stripped: str) -> bool:
+    return _QUESTION_START.match(_LEAD_IN.sub("", stripped)) is not None
+
+
 def opens_as_question(text: str) -> bool:
     """Whether `text` starts as a question does ("is there...", "um, how much..."), not
     only ends with a question mark."""
     stripped = with_chat_words(text).strip()
-    return not tells_with_a_question_word(stripped) and bool(
-        _QUESTION_START.match(_LEAD_IN.sub("", stripped))
-    )
+    return not tells_with_a_question_word(stripped) and _starts_asking(stripped)
 
 
 def is_question(text: str) -> bool:
@@ -266,7 +268,7 @@ def is_question(text: str) -> bool:
     stripped = _CHECKS_THE_ANSWER.sub("", _HEDGED_TAIL.sub(".", text.strip()))
     if tells_with_a_question_word(stripped):
         return False
-    if stripped.endswith("?") or _QUESTION_START.match(_LEAD_IN.sub("", stripped)):
+    if stripped.endswith("?") or _starts_asking(stripped):
         return True
     # "Oh wait, does it work with Shopify? That's where our store lives."
     if any(_ASKED.search(sentence) for sentence in _ASKED_SENTENCE.findall(stripped)):
@@ -759,10 +761,13 @@ _WONT_SHARE = (
 )
 
 
+_REFUSES_TO_SHARE = re.compile(rf"\b{_WONT_SHARE}\b", re.IGNORECASE)
+
+
 def refuses_to_share(text: str) -> bool:
     """Whether the words turn down giving any details at all ("I won't be sharing any
     details today"): no answer to any question, whatever else they name ("today")."""
-    return bool(re.search(rf"\b{_WONT_SHARE}\b", with_chat_words(text), re.I))
+    return _REFUSES_TO_SHARE.search(with_chat_words(text)) is not None
 
 
 _NO_DETAILS_AT_ALL = re.compile(

@@ -2627,12 +2627,12 @@ def _digit_word(tokens: list[str], index: int) -> str | None:
 
 def _digits_from(tokens: list[str], start: int) -> int:
     """How many spoken digits (or sound-alikes of them) run on from `start`."""
-    count = start
-    while count < len(tokens) and (
-        tokens[count] in _DIGIT_WORDS or tokens[count] in _SOUND_ALIKES or tokens[count].isdigit()
+    end = start
+    while end < len(tokens) and (
+        tokens[end] in _DIGIT_WORDS or tokens[end] in _SOUND_ALIKES or tokens[end].isdigit()
     ):
-        count += 1
-    return count - start
+        end += 1
+    return end - start
 
 
 def _pair(tokens: list[str], index: int, *, tens_alone: bool = False) -> tuple[str, int] | None:

@@ -310,11 +310,15 @@ _ASKS_IN_A_CLAUSE = re.compile(
 )
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of `text`, two questions joined by "and" counted as two."""
+    return [p.strip() for s in _SENTENCE.findall(text) for p in _AND_ASKS.split(s)]
+
+
 def question_sentences(text: str) -> list[str]:
     """The sentences (and joined questions) of `text` that ask something."""
     text = with_chat_words(text)  # "wat dose it acshully do", "and wats the pryce"
-    parts = [p.strip() for s in _SENTENCE.findall(text) for p in _AND_ASKS.split(s)]
-    return [p for p in parts if p and _asks(p)]
+    return [p for p in _sentences(text) if p and _asks(p)]
 
 
 def _asks(sentence: str) -> bool:
@@ -371,8 +375,7 @@ def only_asks_topics(text: str) -> bool:
     """Whether the message is nothing but questions about Parley, opening as one: "Is
     there a contract for one year or can I stop every month?" names a year, but it asks
     about the contract, and answers no question the bot asked."""
-    parts = [p.strip() for s in _SENTENCE.findall(text) for p in _AND_ASKS.split(s)]
-    parts = [p for p in parts if p.strip(" .,!?")]
+    parts = [p for p in _sentences(text) if p.strip(" .,!?")]
     return (
         bool(parts)
         and opens_as_question(parts[0])
